@@ -1,0 +1,292 @@
+package interp
+
+// This file is the data contract of the interpreter: every package file and
+// every embedder agrees on these representations. Change it only with care,
+// and only by adding.
+
+import (
+	"fmt"
+	"math/big"
+	"sync"
+)
+
+// A Value is any Scheme value. The representations are:
+//
+//	exact integer     int (fixnum), or *big.Int only when outside the int range
+//	exact rational    *big.Rat, only when not an integer
+//	inexact real      float64
+//	boolean           bool
+//	character         Char
+//	string            *String (mutable, indexed by rune)
+//	symbol            *Symbol (interned: compare with ==)
+//	empty list        Null (the only *EmptyList)
+//	pair              *Pair
+//	vector            *Vector
+//	bytevector        *Bytevector
+//	procedure         *Primitive, or a closure/continuation/parameter type of the evaluator
+//	several values    *MultipleValues (never 1 value; 0 or 2+)
+//	record            *Record of a *RecordType
+//	port              *Port
+//	error object      *ErrorObject
+//	Go value          *Opaque (prints as #{Kind Label})
+//	others            Unspecified, EOF, DefaultObject
+//
+// Arithmetic on numbers lives in package popsh/interp/num.
+type Value = any
+
+// Symbol is an interned symbol; two symbols with the same name are the same pointer.
+type Symbol struct {
+	Name string
+}
+
+// The symbol table is append-only and safe for concurrent use: symbols are
+// immutable, so sharing them between interpreters is harmless.
+var symtab sync.Map // string -> *Symbol
+
+// Intern returns the unique symbol named name.
+func Intern(name string) *Symbol {
+	if s, ok := symtab.Load(name); ok {
+		return s.(*Symbol)
+	}
+	s, _ := symtab.LoadOrStore(name, &Symbol{Name: name})
+	return s.(*Symbol)
+}
+
+// gensymCounter numbers uninterned symbols; see Gensym.
+var gensymMu sync.Mutex
+var gensymCounter int
+
+// Gensym returns a fresh uninterned symbol whose printed name starts with prefix.
+func Gensym(prefix string) *Symbol {
+	gensymMu.Lock()
+	gensymCounter++
+	n := gensymCounter
+	gensymMu.Unlock()
+	return &Symbol{Name: fmt.Sprintf("%s%d", prefix, n)}
+}
+
+// EmptyList is the type of the empty list; Null is its only value.
+type EmptyList struct{ _ byte }
+
+// Null is the empty list '().
+var Null = &EmptyList{}
+
+// Pair is a mutable cons cell.
+type Pair struct {
+	Car, Cdr Value
+}
+
+// Cons returns a new pair.
+func Cons(a, b Value) *Pair { return &Pair{a, b} }
+
+// List returns a proper list of vals.
+func List(vals ...Value) Value {
+	var l Value = Null
+	for i := len(vals) - 1; i >= 0; i-- {
+		l = &Pair{vals[i], l}
+	}
+	return l
+}
+
+// ListToSlice returns the elements of a proper list; ok is false when l is
+// not a proper list (improper or circular).
+func ListToSlice(l Value) (vals []Value, ok bool) {
+	slow := l
+	for {
+		switch p := l.(type) {
+		case *EmptyList:
+			return vals, true
+		case *Pair:
+			vals = append(vals, p.Car)
+			l = p.Cdr
+			if len(vals)%2 == 0 {
+				slow = slow.(*Pair).Cdr
+				if slow == l {
+					return vals, false
+				}
+			}
+		default:
+			return vals, false
+		}
+	}
+}
+
+// Char is a Unicode character.
+type Char rune
+
+// String is a mutable Scheme string. Literal strings from source code are
+// Immutable; string-set! and friends refuse them.
+type String struct {
+	R         []rune
+	Immutable bool
+}
+
+// NewString returns a fresh mutable string holding s.
+func NewString(s string) *String { return &String{R: []rune(s)} }
+
+// String returns the Go string.
+func (s *String) String() string { return string(s.R) }
+
+// Vector is a Scheme vector.
+type Vector struct {
+	Items     []Value
+	Immutable bool
+}
+
+// Bytevector is a Scheme bytevector.
+type Bytevector struct {
+	B         []byte
+	Immutable bool
+}
+
+// Special is the type of the distinguished constants below.
+type Special struct{ name string }
+
+// String returns the printed form of the constant.
+func (s *Special) String() string { return s.name }
+
+var (
+	// Unspecified is the value of expressions whose value R7RS leaves
+	// unspecified. It is true in a boolean context (scsh code relies on it).
+	Unspecified = &Special{"#!unspecific"}
+	// EOF is the end-of-file object.
+	EOF = &Special{"#<eof>"}
+	// DefaultObject marks an optional argument that was not supplied.
+	DefaultObject = &Special{"#!default"}
+)
+
+// MultipleValues is the result of (values) with zero or two or more values.
+type MultipleValues struct {
+	Vals []Value
+}
+
+// Values returns vals as one Value: the value itself when there is one.
+func Values(vals ...Value) Value {
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return &MultipleValues{Vals: vals}
+}
+
+// PrimFn is the Go signature of a built-in procedure. args is only valid for
+// the duration of the call: copy it to keep it. A non-nil error becomes a
+// Scheme error raised at the call site (the evaluator adds the procedure
+// name, the position and the backtrace).
+type PrimFn func(it *Interp, args []Value) (Value, error)
+
+// Primitive is a procedure written in Go.
+type Primitive struct {
+	Name    string
+	MinArgs int
+	MaxArgs int // < 0: any number
+	Fn      PrimFn
+}
+
+// TailCall may be returned by a primitive to make the evaluator call Proc
+// with Args in the primitive's place (a proper tail call). It is how apply,
+// call-with-values and similar primitives hand control back to Scheme.
+type TailCall struct {
+	Proc Value
+	Args []Value
+}
+
+// RecordType describes the records made by define-record-type, define-record
+// and Go code.
+type RecordType struct {
+	Name   string
+	Fields []*Symbol
+	// Printer, when set, gives the printed form of a record of this type.
+	Printer func(r *Record) string
+}
+
+// Record is an instance of a RecordType.
+type Record struct {
+	Type   *RecordType
+	Fields []Value
+}
+
+// Opaque carries a Go value into Scheme. It prints as #{Kind Label}.
+type Opaque struct {
+	Kind  string
+	Label string
+	Value any
+}
+
+// SelfPrinter is implemented by values that give their own printed form
+// (procedures, parameters, environments...).
+type SelfPrinter interface {
+	SchemeString() string
+}
+
+// Pos is a source position.
+type Pos struct {
+	File      string
+	Line, Col int // 1-based; Line 0 means unknown
+}
+
+// IsValid reports whether the position is known.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// String formats the position as file:line:col.
+func (p Pos) String() string {
+	if !p.IsValid() {
+		return p.File
+	}
+	f := p.File
+	if f == "" {
+		f = "<input>"
+	}
+	return fmt.Sprintf("%s:%d:%d", f, p.Line, p.Col)
+}
+
+// Error kinds of an ErrorObject, visible to read-error? and file-error?.
+const (
+	KindError     = ""           // a plain error
+	KindReadError = "read-error" // the reader failed
+	KindFileError = "file-error" // a file could not be opened, created or removed
+	KindSyntax    = "syntax-error"
+)
+
+// ErrorObject is the Scheme error object (R7RS error-object?), also the Go
+// error a failed evaluation returns.
+type ErrorObject struct {
+	Kind      string  // one of the Kind constants, or a condition type name
+	Who       string  // the procedure or syntax that failed, if known
+	Message   string  // without the Who prefix
+	Irritants []Value // extra values, printed with write
+	Pos       Pos     // where it was raised, if known
+	Trace     []Pos   // Scheme backtrace, innermost first (set by the evaluator)
+	TraceName []string
+	Payload   Value // for a raised non-error value: the value itself
+	Cause     error // an underlying Go error, for errors.Is/As
+}
+
+// Unwrap returns the underlying Go error.
+func (e *ErrorObject) Unwrap() error { return e.Cause }
+
+// Errorf returns an error object with a formatted message, for primitives.
+func Errorf(format string, args ...any) *ErrorObject {
+	return &ErrorObject{Message: fmt.Sprintf(format, args...)}
+}
+
+// TypeError returns the standard wrong-type error: "expected WANT, got V".
+// want carries its article: "a pair", "an exact integer".
+func TypeError(want string, got Value) *ErrorObject {
+	return &ErrorObject{Message: "expected " + want + ", got " + WriteString(got)}
+}
+
+// IsTrue reports whether v counts as true: everything but #f.
+func IsTrue(v Value) bool {
+	b, ok := v.(bool)
+	return !ok || b
+}
+
+// builtins is the table every new interpreter installs. Files add to it from
+// init functions only; it is never changed after package initialisation.
+var builtins []*Primitive
+
+// register adds primitives to the built-in table (call from init only).
+func register(ps ...*Primitive) { builtins = append(builtins, ps...) }
+
+// Ensure math/big is referenced by the contract (bignums are *big.Int).
+var _ = big.NewInt
