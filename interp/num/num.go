@@ -1,0 +1,286 @@
+// Package num is the numeric tower of the popsh Scheme interpreter.
+//
+// Numbers are plain Go values held in an any:
+//
+//	exact integer     int, or *big.Int only when the value does not fit in an int
+//	exact rational    *big.Rat, only when the value is not an integer
+//	inexact real      float64
+//
+// Every function here returns numbers in that normal form (a *big.Int that
+// fits is turned back into an int, a *big.Rat with denominator 1 into an
+// integer) and never modifies its arguments. The package imports nothing
+// from the interpreter: errors about a wrong argument are *TypeErr values
+// that the caller turns into its own error objects, and division by an
+// exact zero is ErrDivByZero.
+//
+// The package has no complex numbers: the square root or logarithm of a
+// negative number is +nan.0 (see Sqrt and Log).
+package num
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+)
+
+// TypeErr reports an argument of the wrong type: Want is the expected kind
+// with its article ("a number", "an integer"), Got the offending value.
+type TypeErr struct {
+	Want string
+	Got  any
+}
+
+// Error returns "expected WANT, got GOT", with GOT formatted by Go (the
+// interpreter formats it as Scheme instead).
+func (e *TypeErr) Error() string {
+	if IsNumber(e.Got) {
+		return "expected " + e.Want + ", got " + Format(e.Got, 10)
+	}
+	return fmt.Sprintf("expected %s, got %v", e.Want, e.Got)
+}
+
+// ErrDivByZero is returned for a division by an exact zero.
+var ErrDivByZero = errors.New("division by zero")
+
+// ErrNotFinite is returned when an infinity or a NaN must become exact.
+var ErrNotFinite = errors.New("no exact representation of an infinity or a NaN")
+
+// ErrTooBig is returned when an exact result would be unreasonably large
+// (for example an exact power with an enormous exponent).
+var ErrTooBig = errors.New("exact result too large")
+
+// maxExactBits bounds the size of exact results built by Expt and
+// ArithmeticShift, so that a typo cannot exhaust memory.
+const maxExactBits = 1 << 26
+
+// Levels of the tower, in order of contagion.
+const (
+	lvlInt = iota
+	lvlBig
+	lvlRat
+	lvlFloat
+	lvlNone
+)
+
+func level(v any) int {
+	switch v.(type) {
+	case int:
+		return lvlInt
+	case *big.Int:
+		return lvlBig
+	case *big.Rat:
+		return lvlRat
+	case float64:
+		return lvlFloat
+	}
+	return lvlNone
+}
+
+func notNumber(v any) error { return &TypeErr{Want: "a number", Got: v} }
+
+// IsNumber reports whether v is a number of the tower.
+func IsNumber(v any) bool { return level(v) != lvlNone }
+
+// IsExact reports whether v is an exact number.
+func IsExact(v any) bool {
+	l := level(v)
+	return l == lvlInt || l == lvlBig || l == lvlRat
+}
+
+// IsInexact reports whether v is an inexact number.
+func IsInexact(v any) bool { _, ok := v.(float64); return ok }
+
+// IsExactInteger reports whether v is an exact integer.
+func IsExactInteger(v any) bool {
+	switch v.(type) {
+	case int, *big.Int:
+		return true
+	}
+	return false
+}
+
+// IsInteger reports whether v is an integer, exact or inexact (2.0 is).
+func IsInteger(v any) bool {
+	switch x := v.(type) {
+	case int, *big.Int:
+		return true
+	case float64:
+		return !math.IsInf(x, 0) && !math.IsNaN(x) && x == math.Trunc(x)
+	}
+	return false
+}
+
+// IsRational reports whether v is a rational number: any exact number or
+// a finite float.
+func IsRational(v any) bool {
+	switch x := v.(type) {
+	case int, *big.Int, *big.Rat:
+		return true
+	case float64:
+		return !math.IsInf(x, 0) && !math.IsNaN(x)
+	}
+	return false
+}
+
+// IsNaN reports whether v is a NaN.
+func IsNaN(v any) bool { f, ok := v.(float64); return ok && math.IsNaN(f) }
+
+// IsInf reports whether v is an infinity.
+func IsInf(v any) bool { f, ok := v.(float64); return ok && math.IsInf(f, 0) }
+
+// normBig returns b as an int when it fits.
+func normBig(b *big.Int) any {
+	if b.IsInt64() {
+		i := b.Int64()
+		if int64(int(i)) == i {
+			return int(i)
+		}
+	}
+	return b
+}
+
+// normRat returns r as an integer when its denominator is 1.
+func normRat(r *big.Rat) any {
+	if r.IsInt() {
+		return normBig(new(big.Int).Set(r.Num()))
+	}
+	return r
+}
+
+// Normalize returns v in normal form: a *big.Int that fits becomes an int,
+// a *big.Rat with denominator 1 an integer. Other values are returned as is.
+func Normalize(v any) any {
+	switch x := v.(type) {
+	case *big.Int:
+		return normBig(x)
+	case *big.Rat:
+		return normRat(x)
+	}
+	return v
+}
+
+func toBig(v any) *big.Int {
+	switch x := v.(type) {
+	case int:
+		return big.NewInt(int64(x))
+	case *big.Int:
+		return x
+	}
+	panic("num: toBig of a non-integer")
+}
+
+func toRat(v any) *big.Rat {
+	switch x := v.(type) {
+	case int:
+		return new(big.Rat).SetInt64(int64(x))
+	case *big.Int:
+		return new(big.Rat).SetInt(x)
+	case *big.Rat:
+		return x
+	}
+	panic("num: toRat of an inexact or non-number")
+}
+
+// ToFloat converts a number to float64, correctly rounded.
+func ToFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, nil
+	case *big.Rat:
+		f, _ := x.Float64()
+		return f, nil
+	}
+	return 0, notNumber(v)
+}
+
+func mustFloat(v any) float64 {
+	f, _ := ToFloat(v)
+	return f
+}
+
+// Inexact returns v as an inexact number (R7RS inexact).
+func Inexact(v any) (any, error) {
+	f, err := ToFloat(v)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Exact returns v as an exact number (R7RS exact). A float becomes the
+// exact rational it denotes; an infinity or NaN is ErrNotFinite.
+func Exact(v any) (any, error) {
+	switch x := v.(type) {
+	case int, *big.Int, *big.Rat:
+		return v, nil
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, ErrNotFinite
+		}
+		if x == math.Trunc(x) && x >= -(1<<62) && x <= 1<<62 {
+			return int(x), nil
+		}
+		return normRat(new(big.Rat).SetFloat64(x)), nil
+	}
+	return nil, notNumber(v)
+}
+
+// Int returns v as a Go int when v is an exact integer that fits.
+func Int(v any) (int, bool) {
+	i, ok := v.(int)
+	return i, ok
+}
+
+// FromInt64 returns the exact integer n.
+func FromInt64(n int64) any { return int(n) }
+
+// FromBig returns the exact integer b in normal form (b is not copied).
+func FromBig(b *big.Int) any { return normBig(b) }
+
+// FromRat returns the exact rational r in normal form (r is not copied).
+func FromRat(r *big.Rat) any { return normRat(r) }
+
+// Sign returns -1, 0 or +1 for a number (0 for a NaN).
+func Sign(v any) (int, error) {
+	switch x := v.(type) {
+	case int:
+		switch {
+		case x < 0:
+			return -1, nil
+		case x > 0:
+			return 1, nil
+		}
+		return 0, nil
+	case *big.Int:
+		return x.Sign(), nil
+	case *big.Rat:
+		return x.Sign(), nil
+	case float64:
+		switch {
+		case x < 0:
+			return -1, nil
+		case x > 0:
+			return 1, nil
+		}
+		return 0, nil
+	}
+	return 0, notNumber(v)
+}
+
+// IsZero reports whether v is zero (exact or inexact).
+func IsZero(v any) (bool, error) {
+	switch x := v.(type) {
+	case int:
+		return x == 0, nil
+	case float64:
+		return x == 0, nil
+	}
+	s, err := Sign(v)
+	return s == 0 && err == nil && !IsNaN(v), err
+}
