@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseMetaArgLine(t *testing.T) {
+	tests := []struct {
+		line    string
+		want    []string
+		wantErr string
+	}{
+		{"-e main -s\n", []string{"-e", "main", "-s"}, ""},
+		{"-e main -s", []string{"-e", "main", "-s"}, ""},
+		{"-lm modules.scm -dm -o test -e run-tests -s\n!#\n", []string{"-lm", "modules.scm", "-dm", "-o", "test", "-e", "run-tests", "-s"}, ""},
+		{"a  b\n", []string{"a", "", "b"}, ""},
+		{"-s \n", []string{"-s", ""}, ""},
+		{"\n", []string{""}, ""},
+		{`a\ b c\\d` + "\n", []string{"a b", `c\d`}, ""},
+		{`x\nq\t\101` + "\n", []string{"x\nq\tA"}, ""},
+		{"a\\\nb c\nignored", []string{"a\nb", "c"}, ""},
+		{"a\tb\n", nil, "tab"},
+		{`a\q` + "\n", nil, "unknown escape"},
+		{`a\12` + "\n", nil, "three digits"},
+		{`a\`, nil, "end of the line"},
+	}
+	for _, tc := range tests {
+		got, err := parseMetaArgLine(tc.line)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseMetaArgLine(%q) = %q, %v; want error with %q", tc.line, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("parseMetaArgLine(%q) = %q, %v; want %q", tc.line, got, err, tc.want)
+		}
+	}
+}
+
+func TestExpandMetaArgs(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.scm")
+	os.WriteFile(script, []byte("#!/usr/local/bin/popsh \\\n-e main -s\n!#\n(define (main a) a)\n"), 0o644)
+	got, err := expandMetaArgs([]string{`\`, script, "x", "y"})
+	want := []string{"-e", "main", "-s", script, "x", "y"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("expandMetaArgs = %q, %v; want %q", got, err, want)
+	}
+	// Nested: line 2 of the first names a second meta-arg script.
+	inner := filepath.Join(dir, "inner.scm")
+	os.WriteFile(inner, []byte("#!x \\\n-l lib.scm -s\n!#\n"), 0o644)
+	outer := filepath.Join(dir, "outer.scm")
+	os.WriteFile(outer, []byte("#!x \\\n\\\\ "+inner+"\n!#\n"), 0o644)
+	got, err = expandMetaArgs([]string{`\`, outer, "z"})
+	want = []string{"-l", "lib.scm", "-s", inner, outer, "z"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("nested expandMetaArgs = %q, %v; want %q", got, err, want)
+	}
+	// Errors: a missing file, a missing name, a bad line 2.
+	if _, err := expandMetaArgs([]string{`\`, filepath.Join(dir, "nope.scm")}); err == nil || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing script: err = %v, want not-exist", err)
+	}
+	var ue *usageError
+	if _, err := expandMetaArgs([]string{`\`}); !errors.As(err, &ue) {
+		t.Errorf("lone \\: err = %v, want usage error", err)
+	}
+	bad := filepath.Join(dir, "bad.scm")
+	os.WriteFile(bad, []byte("#!x \\\n-e\tmain -s\n!#\n"), 0o644)
+	if _, err := expandMetaArgs([]string{`\`, bad}); !errors.As(err, &ue) || !strings.Contains(err.Error(), "tab") {
+		t.Errorf("tab in line 2: err = %v, want usage error about the tab", err)
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		args    []string
+		end     string
+		endArg  string
+		entry   string
+		rest    []string
+		nact    int
+		wantErr string
+	}{
+		{nil, "", "", "", []string{}, 0, ""},
+		{[]string{"f.scm", "a", "-b"}, "-s", "f.scm", "", []string{"a", "-b"}, 0, ""},
+		{[]string{"-s", "f.scm", "-c", "x"}, "-s", "f.scm", "", []string{"-c", "x"}, 0, ""},
+		{[]string{"-e", "main", "-s", "f.scm"}, "-s", "f.scm", "main", []string{}, 0, ""},
+		{[]string{"-l", "a.scm", "-lm", "b.scm", "-o", "pop3", "-c", "(+ 1 2)", "x"}, "-c", "(+ 1 2)", "", []string{"x"}, 2, ""},
+		{[]string{"-e", "main", "--", "a"}, "--", "", "", []string{"a"}, 0, ""},
+		{[]string{"-dm", "-l", "x.scm", "-s", "f.scm"}, "-s", "f.scm", "", []string{}, 2, ""},
+		{[]string{"-sfd", "3", "a"}, "-sfd", "3", "", []string{"a"}, 0, ""},
+		{[]string{"+lp", "/lib", "-ll", "x.scm", "-lp-clear", "--"}, "--", "", "", []string{}, 3, ""},
+		{[]string{"-x"}, "", "", "", nil, 0, "unknown switch -x"},
+		{[]string{"-s"}, "", "", "", nil, 0, "needs an argument"},
+		{[]string{"-e", "main", "-c", "1"}, "", "", "", nil, 0, "-e cannot be used with -c"},
+		{[]string{"-ds", "-c", "1"}, "", "", "", nil, 0, "-c cannot follow -ds"},
+		{[]string{"-dm", "--"}, "", "", "", nil, 0, "requires a terminating -s"},
+		{[]string{"-ds", "-dm", "-s", "f"}, "", "", "", nil, 0, "only once"},
+		{[]string{"-sfd", "x"}, "", "", "", nil, 0, "file descriptor"},
+		{[]string{"--demo", "-x"}, "", "", "", nil, 0, "only -i"},
+		{[]string{"--version", "x"}, "", "", "", nil, 0, "no arguments"},
+	}
+	for _, tc := range tests {
+		inv, err := parseArgs(tc.args)
+		if tc.wantErr != "" {
+			var ue *usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseArgs(%q): err = %v, want usage error with %q", tc.args, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseArgs(%q): %v", tc.args, err)
+			continue
+		}
+		if inv.end != tc.end || inv.endArg != tc.endArg || inv.entry != tc.entry || !reflect.DeepEqual(inv.args, tc.rest) || len(inv.actions) != tc.nact {
+			t.Errorf("parseArgs(%q) = end %q %q entry %q args %q actions %d; want %q %q %q %q %d",
+				tc.args, inv.end, inv.endArg, inv.entry, inv.args, len(inv.actions), tc.end, tc.endArg, tc.entry, tc.rest, tc.nact)
+		}
+	}
+	inv, err := parseArgs([]string{"--demo", "-i"})
+	if err != nil || !inv.demo || !inv.demoREPL {
+		t.Errorf("parseArgs(--demo -i) = %+v, %v", inv, err)
+	}
+	inv, err = parseArgs([]string{"+lpsd", "-ll", "x", "-s", "/d/s.scm"})
+	if err != nil || inv.actions[0].kind != actLibPrepend || inv.actions[0].arg != "/d" {
+		t.Errorf("+lpsd: %+v, %v; want the script's directory /d prepended", inv, err)
+	}
+}

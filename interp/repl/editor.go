@@ -1,0 +1,191 @@
+package repl
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/chzyer/readline"
+)
+
+// ErrInterrupt is returned by a LineEditor when the user pressed Ctrl-C
+// while editing a line. The partial line is discarded.
+var ErrInterrupt = errors.New("interrupt")
+
+// A LineEditor reads lines typed by a user. It is the only thing the REPL
+// needs from a terminal library, so the library can be swapped (or faked in
+// tests) by writing another implementation.
+type LineEditor interface {
+	// ReadLine shows prompt and returns the line typed, without its newline.
+	// It returns io.EOF when the user leaves (Ctrl-D on an empty line) and
+	// ErrInterrupt when the user pressed Ctrl-C.
+	ReadLine(prompt string) (string, error)
+	// AddHistory records an entry in the history (and its file, if any).
+	AddHistory(entry string) error
+	// Close restores the terminal. It must not be called while ReadLine runs.
+	Close() error
+}
+
+// EditorOptions configures NewTerminalEditor.
+type EditorOptions struct {
+	// Stdin is where keys are read from (a terminal). Nil means os.Stdin.
+	Stdin io.ReadCloser
+	// Stdout is where prompts and echo go. Nil means os.Stdout.
+	Stdout io.Writer
+	// HistoryFile, when not empty, is loaded at start and appended to after
+	// each entry. It is created with mode 0600: a history may hold passwords.
+	HistoryFile string
+	// HistoryLimit is the number of entries kept (default 1000).
+	HistoryLimit int
+	// Complete, when set, returns the completions of the word before the
+	// cursor (full words, not suffixes).
+	Complete func(line string, pos int) (word string, candidates []string)
+}
+
+// terminalEditor is a LineEditor over github.com/chzyer/readline v1.5.1.
+//
+// Two known problems of that version are contained here: it returns the
+// partial line together with ErrInterrupt (we drop it), and Close hangs when
+// a Readline is in flight (ReadLine and Close are only ever called from the
+// REPL's one goroutine, never concurrently). Its own history file handling
+// rewrites the file with mode 0666 when trimming, so the history file is
+// managed here instead (mode 0600).
+type terminalEditor struct {
+	rl    *readline.Instance
+	mu    sync.Mutex
+	histF *os.File
+	limit int
+}
+
+// NewTerminalEditor returns a LineEditor for an interactive terminal.
+func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
+	limit := opts.HistoryLimit
+	if limit <= 0 {
+		limit = 1000
+	}
+	cfg := &readline.Config{
+		Prompt:                 "> ",
+		HistoryLimit:           limit,
+		DisableAutoSaveHistory: true,
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "\n",
+		Stdin:                  opts.Stdin,
+		Stdout:                 opts.Stdout,
+	}
+	if opts.Complete != nil {
+		cfg.AutoComplete = completer(opts.Complete)
+	}
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("line editor: %w", err)
+	}
+	e := &terminalEditor{rl: rl, limit: limit}
+	if opts.HistoryFile != "" {
+		if err := e.openHistory(opts.HistoryFile); err != nil {
+			// A history that cannot be read or written is not fatal.
+			fmt.Fprintf(rl.Stderr(), "popsh: history disabled: %v\n", err)
+		}
+	}
+	return e, nil
+}
+
+// openHistory loads the last entries of path into the editor and keeps the
+// file open for appending. An overlong file is trimmed (rewritten 0600).
+func (e *terminalEditor) openHistory(path string) error {
+	var lines []string
+	if f, err := os.Open(path); err == nil {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if l := sc.Text(); strings.TrimSpace(l) != "" {
+				lines = append(lines, l)
+			}
+		}
+		f.Close()
+		if len(lines) > e.limit {
+			lines = lines[len(lines)-e.limit:]
+			tmp := path + ".tmp"
+			if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+				return fmt.Errorf("trim history %s: %w", path, err)
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				return fmt.Errorf("trim history %s: %w", path, err)
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read history: %w", err)
+	}
+	for _, l := range lines {
+		e.rl.SaveHistory(l)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open history: %w", err)
+	}
+	e.histF = f
+	return nil
+}
+
+func (e *terminalEditor) ReadLine(prompt string) (string, error) {
+	e.rl.SetPrompt(prompt)
+	line, err := e.rl.Readline()
+	switch {
+	case errors.Is(err, readline.ErrInterrupt):
+		return "", ErrInterrupt // chzyer also returns the partial text: drop it
+	case err != nil:
+		return "", err
+	}
+	return line, nil
+}
+
+func (e *terminalEditor) AddHistory(entry string) error {
+	// One entry per expression: a multi-line input is recalled as one line.
+	entry = strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(entry))
+	if entry == "" {
+		return nil
+	}
+	if err := e.rl.SaveHistory(entry); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.histF != nil {
+		if _, err := e.histF.WriteString(entry + "\n"); err != nil {
+			return fmt.Errorf("write history: %w", err)
+		}
+	}
+	return nil
+}
+
+func (e *terminalEditor) Close() error {
+	e.mu.Lock()
+	if e.histF != nil {
+		e.histF.Close()
+		e.histF = nil
+	}
+	e.mu.Unlock()
+	if err := e.rl.Close(); err != nil {
+		return fmt.Errorf("line editor: close: %w", err)
+	}
+	return nil
+}
+
+// completer adapts a word completion function to readline's AutoCompleter,
+// which wants the suffixes of the candidates and the length of the word.
+type completer func(line string, pos int) (string, []string)
+
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	word, cands := c(string(line[:pos]), pos)
+	n := len([]rune(word))
+	var out [][]rune
+	for _, s := range cands {
+		if r := []rune(s); len(r) >= n {
+			out = append(out, r[n:])
+		}
+	}
+	return out, n
+}

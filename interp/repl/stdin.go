@@ -1,0 +1,124 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// ErrReadInterrupted is returned by an InterruptibleReader's Read when the
+// evaluation waiting for input was interrupted (Ctrl-C).
+var ErrReadInterrupted = errors.New("read interrupted")
+
+// An InterruptibleReader shares one blocking reader (a terminal) between
+// the line editor and the running Scheme program, and lets a read be
+// abandoned: while a context is set with SetContext, a Read returns
+// ErrReadInterrupted as soon as that context is cancelled. The underlying
+// read goes on in the background and its data is kept for the next Read, so
+// nothing typed is lost.
+//
+// Only one goroutine reads the underlying reader, so the line editor and a
+// Scheme (read-line) never race for the same bytes.
+type InterruptibleReader struct {
+	r io.Reader
+
+	mu      sync.Mutex // held by the one Read in progress
+	ctxMu   sync.Mutex
+	ctx     context.Context
+	pending bool // a background read was started and not yet collected
+	results chan readResult
+	buf     []byte // data read but not yet returned
+	err     error  // sticky error of the underlying reader
+	closed  chan struct{}
+	once    sync.Once
+}
+
+type readResult struct {
+	data []byte
+	err  error
+}
+
+// NewInterruptibleReader returns an InterruptibleReader over r.
+func NewInterruptibleReader(r io.Reader) *InterruptibleReader {
+	return &InterruptibleReader{
+		r:       r,
+		ctx:     context.Background(),
+		results: make(chan readResult, 1),
+		closed:  make(chan struct{}),
+	}
+}
+
+// SetContext sets the context whose cancellation interrupts a Read; nil
+// means none. The REPL sets the evaluation's context while it runs.
+func (ir *InterruptibleReader) SetContext(ctx context.Context) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ir.ctxMu.Lock()
+	ir.ctx = ctx
+	ir.ctxMu.Unlock()
+}
+
+func (ir *InterruptibleReader) context() context.Context {
+	ir.ctxMu.Lock()
+	defer ir.ctxMu.Unlock()
+	return ir.ctx
+}
+
+// Read reads up to len(p) bytes. See the type's comment for interruption.
+func (ir *InterruptibleReader) Read(p []byte) (int, error) {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(ir.buf) == 0 {
+		if ir.err != nil {
+			return 0, ir.err
+		}
+		select {
+		case <-ir.closed:
+			return 0, io.EOF
+		default:
+		}
+		if !ir.pending {
+			ir.pending = true
+			go ir.fill(len(p))
+		}
+		ctx := ir.context()
+		select {
+		case res := <-ir.results:
+			ir.pending = false
+			ir.buf = res.data
+			if res.err != nil {
+				ir.err = res.err
+			}
+		case <-ctx.Done():
+			return 0, fmt.Errorf("%w: %w", ErrReadInterrupted, context.Cause(ctx))
+		case <-ir.closed:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, ir.buf)
+	ir.buf = ir.buf[n:]
+	return n, nil
+}
+
+// fill does one read of the underlying reader.
+func (ir *InterruptibleReader) fill(size int) {
+	if size < 512 {
+		size = 512
+	}
+	b := make([]byte, size)
+	n, err := ir.r.Read(b)
+	ir.results <- readResult{b[:n], err}
+}
+
+// Close makes every later Read return io.EOF. The underlying reader is not
+// closed (it is usually os.Stdin).
+func (ir *InterruptibleReader) Close() error {
+	ir.once.Do(func() { close(ir.closed) })
+	return nil
+}
