@@ -1,0 +1,31 @@
+// Package server is a small, complete POP3 server (RFC 1939, RFC 2449 CAPA and
+// response codes, RFC 2595 STLS, RFC 8314 implicit TLS, RFC 5034 SASL PLAIN and
+// CRAM-MD5, RFC 1460 LAST, RFC 6856 UTF8) over a pluggable mail store.
+//
+// It serves three purposes in popsh: it is the peer of the client engine's
+// tests (with deterministic fault injection, see Faults), the benchmark peer of
+// the client (message bodies are streamed, and in-memory messages are kept
+// pre-encoded so a RETR is one large write), and the sample maildrop shown by
+// `popsh --demo`.
+//
+// A minimal server over an in-memory maildrop:
+//
+//	be := server.NewMemoryBackend()
+//	be.AddUser("alice", "wonderland")
+//	be.AddMessage("alice", []byte("Subject: hi\n\nhello\n"))
+//	srv := server.New(server.Config{Backend: be})
+//	if err := srv.Start("127.0.0.1:0"); err != nil { ... }
+//	defer srv.Close()
+//	fmt.Println("POP3 on", srv.Addr())
+//
+// Messages are stored in any line ending and are put on the wire the way
+// Dovecot does: every bare LF becomes CRLF, an existing CRLF is kept, a
+// message without a final newline gets a CRLF before the terminating dot, and
+// lines starting with "." are byte-stuffed. The size reported by STAT and LIST
+// counts each LF as CRLF and does not count the added final CRLF.
+//
+// Deletions (DELE) take effect only when the client sends QUIT in the
+// TRANSACTION state; a connection that drops deletes nothing. Each user's
+// maildrop is locked by the session that logged in: a second login answers
+// "-ERR [IN-USE]".
+package server

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"strings"
+	"time"
+)
+
+// Faults configures deliberate misbehaviour, for testing clients. The zero
+// value is a well-behaved server. Faults can be set in Config or changed on a
+// running server with Server.SetFaults (new sessions use the new value).
+type Faults struct {
+	// RemoveCapa lists capability names (e.g. "PIPELINING", "STLS", "UIDL",
+	// "SASL", "TOP") left out of the CAPA reply. The commands still work
+	// unless also listed in DisableCommands.
+	RemoveCapa []string
+	// DisableCommands lists commands answered with "-ERR Unknown command"
+	// (e.g. "STLS", "UIDL", "TOP", "APOP", "AUTH", "LAST", "CAPA").
+	DisableCommands []string
+	// NoAPOPTimestamp leaves the <timestamp> out of the greeting (APOP then
+	// fails).
+	NoAPOPTimestamp bool
+	// Rules are per-command faults; the first matching rule applies.
+	Rules []Fault
+}
+
+// Greeting is the pseudo-command name that a Fault uses to target the
+// server greeting.
+const Greeting = "GREETING"
+
+// Fault is one injected misbehaviour, applied to the reply to a command.
+type Fault struct {
+	// Command is the command keyword ("RETR", "PASS", ...), Greeting for the
+	// greeting, or "*" for every command.
+	Command string
+	// Nth selects the Nth matching command of a session (1-based); 0 means
+	// every matching command.
+	Nth int
+	// Delay waits this long before replying.
+	Delay time.Duration
+	// Reply, if not empty, replaces the whole reply by this single line (CRLF
+	// is added): "-ERR [IN-USE] locked", "-ERR [LOGIN-DELAY] wait",
+	// "-ERR [SYS/TEMP] try later", or garbage such as "HELLO".
+	// For USER/PASS/APOP/AUTH the login does not happen.
+	Reply string
+	// LongLine, if > 0, replaces the status line by "+OK " followed by
+	// LongLine bytes of 'x' (an overlong line); a multi-line body follows as
+	// usual.
+	LongLine int
+	// CloseAfter, if > 0, sends only the first CloseAfter bytes of the reply
+	// (status line, body and terminator counted) and closes the connection.
+	CloseAfter int
+	// Hangup closes the connection without replying.
+	Hangup bool
+	// NoTerminator sends a multi-line reply without its terminating ".\r\n"
+	// and closes the connection.
+	NoTerminator bool
+	// BadNumber makes the numbers in STAT and LIST replies malformed
+	// ("+OK 2x 120y").
+	BadNumber bool
+}
+
+func (f *Faults) removed(capa string) bool {
+	for _, c := range f.RemoveCapa {
+		if strings.EqualFold(c, capa) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Faults) disabled(cmd string) bool {
+	for _, c := range f.DisableCommands {
+		if strings.EqualFold(c, cmd) {
+			return true
+		}
+	}
+	return false
+}
+
+// match returns the fault for the n-th occurrence (1-based) of cmd, or nil.
+func (f *Faults) match(cmd string, n int) *Fault {
+	for i := range f.Rules {
+		r := &f.Rules[i]
+		if r.Command != "*" && !strings.EqualFold(r.Command, cmd) {
+			continue
+		}
+		if r.Nth != 0 && r.Nth != n {
+			continue
+		}
+		return r
+	}
+	return nil
+}
+
+func (f Faults) clone() Faults {
+	f.RemoveCapa = append([]string(nil), f.RemoveCapa...)
+	f.DisableCommands = append([]string(nil), f.DisableCommands...)
+	f.Rules = append([]Fault(nil), f.Rules...)
+	return f
+}
