@@ -1,0 +1,586 @@
+package pop3
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// State is the POP3 session state (RFC 1939 section 3).
+type State int
+
+const (
+	// StateAuthorization is the state after the greeting, before login.
+	StateAuthorization State = iota
+	// StateTransaction is the state after a successful login: the
+	// maildrop can be listed, read and marked for deletion.
+	StateTransaction
+	// StateClosed is the state after QUIT (the UPDATE state, in which the
+	// server applied the deletions, ends with the connection), Close, or a
+	// fatal I/O or protocol error.
+	StateClosed
+)
+
+// String returns the state's name as RFC 1939 writes it.
+func (s State) String() string {
+	switch s {
+	case StateAuthorization:
+		return "AUTHORIZATION"
+	case StateTransaction:
+		return "TRANSACTION"
+	case StateClosed:
+		return "CLOSED"
+	}
+	return "State(" + strconv.Itoa(int(s)) + ")"
+}
+
+// readBufferSize is the size of the read buffer: large, so that bodies are
+// read in few system calls and most lines are handled in place.
+const readBufferSize = 64 << 10
+
+// aLongTimeAgo is a deadline in the past, used to abort a blocked read or
+// write when the context is cancelled.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Client is a connection to a POP3 server. Create one with [Dial] or
+// [NewClient]. A Client is not safe for concurrent use; to abort a call in
+// progress, cancel its context.
+//
+// Methods that return a status return the text after "+OK" unchanged,
+// usually with a leading space, as scsh's pop3.scm did.
+type Client struct {
+	opts      Options
+	host      string
+	conn      net.Conn
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	greeting  string
+	timestamp string
+	state     State
+	isTLS     bool
+	utf8      bool
+	caps      *Capabilities
+	le        LineEnding
+	err       error // sticky fatal error
+
+	body    *dotReader // a Retr/Top body not yet read to its end
+	bodyCmd string
+	batch   bool // the current op spans several bodies
+
+	ctx     context.Context // the current operation's context
+	stop    func() bool
+	stopped chan struct{}
+	scratch []byte
+}
+
+// connIO is the client's view of its connection: every read and write runs
+// under a deadline derived from the current operation's context and
+// Options.CommandTimeout.
+type connIO struct{ c *Client }
+
+func (x connIO) Read(p []byte) (int, error) {
+	c := x.c
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	c.conn.SetReadDeadline(c.deadline())
+	if err := c.ctx.Err(); err != nil { // cancelled while we set the deadline
+		return 0, err
+	}
+	return c.conn.Read(p)
+}
+
+func (x connIO) Write(p []byte) (int, error) {
+	c := x.c
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	c.conn.SetWriteDeadline(c.deadline())
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.conn.Write(p)
+}
+
+func (c *Client) deadline() time.Time {
+	d := time.Now().Add(c.opts.CommandTimeout)
+	if cd, ok := c.ctx.Deadline(); ok && cd.Before(d) {
+		return cd
+	}
+	return d
+}
+
+// Dial connects to the POP3 server at addr ("host", "host:port" or
+// "[v6addr]:port"; the port defaults to 995 with [ImplicitTLS] and 110
+// otherwise), sets up TLS as opts asks, and reads the greeting. With
+// [StartTLS] it also upgrades with STLS before returning. opts may be nil.
+func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
+	o := opts.withDefaults()
+	host, port, err := splitAddr(addr, o.TLS)
+	if err != nil {
+		return nil, fmt.Errorf("pop3: dial %q: %w: %w", addr, ErrBadArgument, err)
+	}
+	if o.TLS == TLSAuto && port == "995" {
+		o.TLS = ImplicitTLS
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	dctx, cancel := context.WithTimeout(ctx, o.DialTimeout)
+	defer cancel()
+	var d ContextDialer = &net.Dialer{}
+	if o.Dialer != nil {
+		d = o.Dialer
+	}
+	conn, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		if dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+		}
+		return nil, fmt.Errorf("pop3: dial %s: %w", net.JoinHostPort(host, port), err)
+	}
+	return newClient(ctx, conn, host, o)
+}
+
+// NewClient starts a POP3 session on an open connection: with
+// [ImplicitTLS] it first runs the TLS handshake (unless conn is already a
+// *tls.Conn), then reads the greeting, and with [StartTLS] upgrades with
+// STLS. host names the server for certificate checks and the log. On error
+// the connection is closed. opts may be nil.
+func NewClient(ctx context.Context, conn net.Conn, host string, opts *Options) (*Client, error) {
+	return newClient(ctx, conn, host, opts.withDefaults())
+}
+
+func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Client, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, ctx: context.Background()}
+	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
+	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
+	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
+	if tc, ok := conn.(*tls.Conn); ok {
+		c.isTLS = true
+		_ = tc
+	} else if o.TLS == ImplicitTLS {
+		if err := c.handshake(ctx, "connect"); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	if err := c.readGreeting(ctx); err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	if o.TLS == StartTLS && !c.isTLS {
+		if err := c.StartTLS(ctx); err != nil {
+			c.conn.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Client) readGreeting(ctx context.Context) error {
+	if err := c.startOp(ctx, "greeting"); err != nil {
+		return err
+	}
+	defer c.endOp()
+	r, err := c.readStatus("greeting", "")
+	if err != nil {
+		return err
+	}
+	c.greeting = r.Raw
+	c.timestamp = findTimestamp(r.Raw)
+	return nil
+}
+
+// findTimestamp returns the APOP timestamp "<...>" of a greeting, or "".
+func findTimestamp(s string) string {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			return ""
+		}
+		s = s[i:]
+		j := strings.IndexByte(s, '>')
+		if j < 0 {
+			return ""
+		}
+		ts := s[:j+1]
+		if len(ts) > 2 && isPrintable(ts[1:j]) && !strings.ContainsRune(ts[1:j], '<') {
+			return ts
+		}
+		s = s[1:]
+	}
+}
+
+func isPrintable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// splitAddr splits addr into host and port, supplying the default port.
+func splitAddr(addr string, mode TLSMode) (host, port string, err error) {
+	def := "110"
+	if mode == ImplicitTLS {
+		def = "995"
+	}
+	if addr == "" {
+		return "", "", errors.New("empty address")
+	}
+	if strings.ContainsAny(addr, " \t\r\n\x00/") {
+		return "", "", errors.New("address contains a blank, control character or slash")
+	}
+	if ip := net.ParseIP(addr); ip != nil { // bare IPv4 or IPv6 address
+		return addr, def, nil
+	}
+	if strings.HasPrefix(addr, "[") && strings.HasSuffix(addr, "]") {
+		h := addr[1 : len(addr)-1]
+		if net.ParseIP(h) == nil {
+			return "", "", fmt.Errorf("%q is not an IPv6 address", h)
+		}
+		return h, def, nil
+	}
+	if !strings.Contains(addr, ":") {
+		return addr, def, nil
+	}
+	host, port, err = net.SplitHostPort(addr)
+	if err != nil {
+		return "", "", err
+	}
+	if host == "" {
+		return "", "", errors.New("missing host")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		if _, lerr := net.LookupPort("tcp", port); lerr != nil {
+			return "", "", fmt.Errorf("bad port %q", port)
+		}
+	}
+	return host, port, nil
+}
+
+// Greeting returns the server's greeting: the text after "+OK".
+func (c *Client) Greeting() string { return c.greeting }
+
+// Timestamp returns the APOP timestamp ("<...>") of the greeting, or "" if
+// the server offers no APOP.
+func (c *Client) Timestamp() string { return c.timestamp }
+
+// Host returns the server's host name, as given to Dial or NewClient.
+func (c *Client) Host() string { return c.host }
+
+// State returns the session state.
+func (c *Client) State() State { return c.state }
+
+// IsTLS reports whether the connection is encrypted.
+func (c *Client) IsTLS() bool { return c.isTLS }
+
+// TLSConnectionState returns the TLS state of the connection and true, or
+// false if the connection is not encrypted.
+func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
+	if tc, ok := c.conn.(*tls.Conn); ok {
+		return tc.ConnectionState(), true
+	}
+	return tls.ConnectionState{}, false
+}
+
+// SetLineEnding chooses the line endings of the bodies returned by later
+// calls (see [LineEnding]).
+func (c *Client) SetLineEnding(le LineEnding) { c.le = le }
+
+// Close closes the connection without QUIT: the server applies no
+// deletions. Closing a closed client returns nil.
+func (c *Client) Close() error {
+	if c.state == StateClosed && c.conn == nil {
+		return nil
+	}
+	c.endOp()
+	c.state = StateClosed
+	c.body = nil
+	conn := c.conn
+	c.conn = nil
+	if conn == nil {
+		return nil
+	}
+	if err := conn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("pop3: close: %w", err)
+	}
+	return nil
+}
+
+// ---- operations --------------------------------------------------------
+
+// startOp begins an operation under ctx: later reads and writes use its
+// deadline, and cancelling it aborts a blocked read or write.
+func (c *Client) startOp(ctx context.Context, op string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.endOp()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("pop3: %s: %w", op, err)
+	}
+	c.ctx = ctx
+	if ctx.Done() != nil {
+		done := make(chan struct{})
+		conn := c.conn
+		c.stopped = done
+		c.stop = context.AfterFunc(ctx, func() {
+			conn.SetDeadline(aLongTimeAgo)
+			close(done)
+		})
+	}
+	return nil
+}
+
+// endOp ends the current operation. After it returns, no cancellation of
+// the operation's context can touch the connection.
+func (c *Client) endOp() {
+	if c.stop != nil {
+		if !c.stop() {
+			<-c.stopped
+		}
+		c.stop = nil
+		c.stopped = nil
+	}
+	c.ctx = context.Background()
+}
+
+// check verifies that the client is usable and in one of the states.
+func (c *Client) check(op string, states ...State) error {
+	if c.err != nil {
+		return fmt.Errorf("pop3: %s: %w: %w", op, ErrClosed, c.err)
+	}
+	if c.state == StateClosed || c.conn == nil {
+		return fmt.Errorf("pop3: %s: %w", op, ErrClosed)
+	}
+	for _, s := range states {
+		if c.state == s {
+			return nil
+		}
+	}
+	want := make([]string, len(states))
+	for i, s := range states {
+		want[i] = s.String()
+	}
+	return fmt.Errorf("pop3: %s: %w: not in %s state (in %s); nothing sent", op, ErrState, strings.Join(want, " or "), c.state)
+}
+
+// fatal records an error after which the connection cannot be trusted,
+// closes it and returns err.
+func (c *Client) fatal(err error) error {
+	if c.err == nil {
+		c.err = err
+	}
+	c.state = StateClosed
+	c.body = nil
+	if c.conn != nil {
+		c.conn.Close()
+	}
+	return err
+}
+
+// ioError wraps a read or write error with the operation and classifies
+// timeouts and cancellations; it makes the error fatal.
+func (c *Client) ioError(op string, err error) error {
+	var ne net.Error
+	ctxErr := c.ctx.Err()
+	switch {
+	case errors.Is(err, ErrProtocol) || errors.Is(err, ErrTruncated):
+		err = fmt.Errorf("pop3: %s: %w", op, err)
+	case ctxErr == context.DeadlineExceeded:
+		err = fmt.Errorf("pop3: %s: %w (context deadline): %w: %w", op, ErrTimeout, ctxErr, err)
+	case ctxErr != nil:
+		err = fmt.Errorf("pop3: %s: %w: %w", op, ctxErr, err)
+	case errors.As(err, &ne) && ne.Timeout():
+		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
+	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, io.ErrUnexpectedEOF)
+	default:
+		err = fmt.Errorf("pop3: %s: %w", op, err)
+	}
+	return c.fatal(err)
+}
+
+// drainBody reads the rest of an unfinished body so that the next reply
+// can be read.
+func (c *Client) drainBody(op string) error {
+	if c.body == nil {
+		return nil
+	}
+	b := c.body
+	_, err := io.Copy(io.Discard, b)
+	c.body = nil
+	if err != nil {
+		if c.err != nil {
+			return fmt.Errorf("pop3: %s: %w: %w", op, ErrClosed, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// send writes one command line (without flushing). display is the line as
+// logged and reported in errors, secrets masked.
+func (c *Client) send(op, line, display string) error {
+	c.bw.WriteString(line)
+	if _, err := c.bw.WriteString("\r\n"); err != nil {
+		return c.ioError(op, err)
+	}
+	c.logf("<- %s", display)
+	return nil
+}
+
+func (c *Client) flush(op string) error {
+	if err := c.bw.Flush(); err != nil {
+		return c.ioError(op, err)
+	}
+	return nil
+}
+
+// readLine reads one line of at most max bytes and returns it without its
+// line ending. The result aliases the read buffer unless the line spanned
+// several buffer fills: use it before the next read.
+func (c *Client) readLine(op string, max int) ([]byte, error) {
+	line, err := c.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		buf := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull && len(buf) <= max {
+			line, err = c.br.ReadSlice('\n')
+			buf = append(buf, line...)
+		}
+		line = buf
+	}
+	if len(line) > max {
+		return nil, c.ioError(op, fmt.Errorf("%w: line longer than %d bytes: %w", ErrLineTooLong, max, ErrProtocol))
+	}
+	if err != nil {
+		return nil, c.ioError(op, err)
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+// readStatus reads and parses a status line. A "-ERR" reply is returned as
+// a *Error naming display (the command with secrets masked).
+func (c *Client) readStatus(op, display string) (Response, error) {
+	line, err := c.readLine(op, c.opts.MaxStatusLength)
+	if err != nil {
+		return Response{}, err
+	}
+	s := string(line)
+	c.logf("-> %s", s)
+	r, err := ParseResponse(s)
+	if err != nil {
+		return r, c.ioError(op, err)
+	}
+	if !r.OK {
+		return r, &Error{Command: display, Code: r.Code, Text: r.Text, Raw: r.Raw}
+	}
+	return r, nil
+}
+
+// simple runs a one-line command in one of states and returns its reply.
+func (c *Client) simple(ctx context.Context, line, display string, states ...State) (Response, error) {
+	defer c.endOp()
+	return c.command(ctx, line, display, states...)
+}
+
+// command is simple but leaves the operation open, for the caller to read
+// a multi-line reply under it and then call endOp.
+func (c *Client) command(ctx context.Context, line, display string, states ...State) (Response, error) {
+	op := display
+	if err := c.check(op, states...); err != nil {
+		return Response{}, err
+	}
+	if err := c.startOp(ctx, op); err != nil {
+		return Response{}, err
+	}
+	if err := c.drainBody(op); err != nil {
+		return Response{}, err
+	}
+	if err := c.send(op, line, display); err != nil {
+		return Response{}, err
+	}
+	if err := c.flush(op); err != nil {
+		return Response{}, err
+	}
+	return c.readStatus(op, display)
+}
+
+// readList reads the lines of a multi-line listing (CAPA, LIST, UIDL)
+// after its +OK, calling fn with each line, byte-stuffing undone.
+func (c *Client) readList(op string, fn func(line []byte) error) error {
+	for count := 0; ; count++ {
+		line, err := c.readLine(op, c.opts.MaxStatusLength)
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrTimeout) {
+				return c.fatal(fmt.Errorf("pop3: %s: %w (listing without its \".\" line): %w", op, ErrTruncated, io.ErrUnexpectedEOF))
+			}
+			return err
+		}
+		if len(line) > 0 && line[0] == '.' {
+			if len(line) == 1 {
+				return nil
+			}
+			line = line[1:]
+		}
+		if count >= maxListEntries {
+			return c.ioError(op, fmt.Errorf("%w: more than %d lines in a listing", ErrProtocol, maxListEntries))
+		}
+		if err := fn(line); err != nil {
+			return c.ioError(op, err)
+		}
+	}
+}
+
+// maxListEntries bounds a listing, against a server that never ends one.
+const maxListEntries = 1 << 24
+
+// ---- argument checks ---------------------------------------------------
+
+func checkArg(op, what, s string) error {
+	if i := strings.IndexAny(s, "\r\n\x00"); i >= 0 {
+		return fmt.Errorf("pop3: %s: %w: %s contains CR, LF or NUL; nothing sent", op, ErrBadArgument, what)
+	}
+	return nil
+}
+
+func checkMsg(op string, n int) error {
+	if n < 1 {
+		return fmt.Errorf("pop3: %s: %w: message number %d is not a positive integer; nothing sent", op, ErrBadArgument, n)
+	}
+	return nil
+}
+
+// cmdN formats "VERB n" without fmt.
+func (c *Client) cmdN(verb string, n int) string {
+	c.scratch = append(c.scratch[:0], verb...)
+	c.scratch = append(c.scratch, ' ')
+	c.scratch = strconv.AppendInt(c.scratch, int64(n), 10)
+	return string(c.scratch)
+}
+
+// ---- logging -----------------------------------------------------------
+
+func (c *Client) logf(format string, args ...any) {
+	if c.opts.Log == nil {
+		return
+	}
+	fmt.Fprintf(c.opts.Log, format+"\n", args...)
+}

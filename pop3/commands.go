@@ -1,0 +1,386 @@
+package pop3
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// protocolErrorf returns an error matching ErrProtocol.
+func protocolErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrProtocol, fmt.Sprintf(format, args...))
+}
+
+// tlsConfig returns the TLS configuration for this connection.
+func (c *Client) tlsConfig() *tls.Config {
+	var cfg *tls.Config
+	if c.opts.TLSConfig != nil {
+		cfg = c.opts.TLSConfig.Clone()
+	} else {
+		cfg = &tls.Config{}
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = c.host
+	}
+	if cfg.MinVersion == 0 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	return cfg
+}
+
+// handshake runs the TLS client handshake on the connection.
+func (c *Client) handshake(ctx context.Context, op string) error {
+	tc := tls.Client(c.conn, c.tlsConfig())
+	hctx, cancel := context.WithTimeout(ctx, c.opts.DialTimeout)
+	defer cancel()
+	if d, ok := hctx.Deadline(); ok {
+		c.conn.SetDeadline(d)
+	}
+	err := tc.HandshakeContext(hctx)
+	c.conn.SetDeadline(time.Time{})
+	if err != nil {
+		if hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+		}
+		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, err)
+	}
+	c.conn = tc
+	c.isTLS = true
+	st := tc.ConnectionState()
+	c.logf("-- TLS established (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	return nil
+}
+
+// StartTLS upgrades the connection with STLS (RFC 2595) and verifies the
+// server's certificate. Cached capabilities are forgotten. It is allowed
+// only in the AUTHORIZATION state, on an unencrypted connection.
+func (c *Client) StartTLS(ctx context.Context) error {
+	const op = "STLS"
+	if c.isTLS && c.err == nil && c.state == StateAuthorization {
+		return fmt.Errorf("pop3: %s: %w: already encrypted; nothing sent", op, ErrState)
+	}
+	defer c.endOp()
+	if _, err := c.command(ctx, op, op, StateAuthorization); err != nil {
+		return err
+	}
+	if c.br.Buffered() > 0 {
+		// Anything after the +OK was sent before TLS: an injection attempt
+		// (or a broken server). Never let it reach the encrypted session.
+		return c.fatal(fmt.Errorf("pop3: %s: %w: %d bytes received before the TLS handshake", op, ErrProtocol, c.br.Buffered()))
+	}
+	if err := c.handshake(c.ctx, op); err != nil {
+		return c.fatal(err)
+	}
+	c.br.Reset(connIO{c})
+	c.caps = nil
+	return nil
+}
+
+// Stat sends STAT and returns the number of messages in the maildrop and
+// their total size in octets.
+func (c *Client) Stat(ctx context.Context) (count int, octets int64, err error) {
+	r, err := c.simple(ctx, "STAT", "STAT", StateTransaction)
+	if err != nil {
+		return 0, 0, err
+	}
+	f := strings.Fields(r.Text)
+	if len(f) < 2 {
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: reply %q lacks two numbers", ErrProtocol, clip(r.Raw)))
+	}
+	n, err1 := parseCount(f[0])
+	size, err2 := parseSize(f[1])
+	if err1 != nil || err2 != nil {
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: malformed numbers in %q", ErrProtocol, clip(r.Raw)))
+	}
+	return n, size, nil
+}
+
+// parseCount parses a message number or count: digits only, at most 2^31-1.
+func parseCount(s string) (int, error) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, ErrProtocol
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	return int(n), err
+}
+
+// parseSize parses an octet count: digits only.
+func parseSize(s string) (int64, error) {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, ErrProtocol
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// MsgInfo is one line of a LIST reply: a message number and its size.
+type MsgInfo struct {
+	Num  int   // message number, from 1
+	Size int64 // size in octets, as on the wire
+}
+
+// MsgUID is one line of a UIDL reply: a message number and its unique id.
+type MsgUID struct {
+	Num int    // message number, from 1
+	UID string // unique id, stable across sessions (RFC 1939 section 7)
+}
+
+// List sends LIST and returns the number and size of every message not
+// marked as deleted.
+func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
+	const op = "LIST"
+	defer c.endOp()
+	if _, err := c.command(ctx, op, op, StateTransaction); err != nil {
+		return nil, err
+	}
+	var out []MsgInfo
+	err := c.readList(op, func(l []byte) error {
+		m, err := parseListLine(string(l))
+		if err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+func parseListLine(s string) (MsgInfo, error) {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return MsgInfo{}, protocolErrorf("LIST line %q lacks two numbers", clip(s))
+	}
+	n, err1 := parseCount(f[0])
+	size, err2 := parseSize(f[1])
+	if err1 != nil || err2 != nil || n < 1 {
+		return MsgInfo{}, protocolErrorf("malformed LIST line %q", clip(s))
+	}
+	return MsgInfo{Num: n, Size: size}, nil
+}
+
+func parseUIDLine(s string) (MsgUID, error) {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return MsgUID{}, protocolErrorf("UIDL line %q lacks a number and an id", clip(s))
+	}
+	n, err := parseCount(f[0])
+	if err != nil || n < 1 || !isPrintable(f[1]) {
+		return MsgUID{}, protocolErrorf("malformed UIDL line %q", clip(s))
+	}
+	return MsgUID{Num: n, UID: f[1]}, nil
+}
+
+// ListOne sends "LIST n" and returns the size of message n.
+func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
+	const op = "LIST"
+	if err := checkMsg(op, n); err != nil {
+		return MsgInfo{}, err
+	}
+	line := c.cmdN(op, n)
+	r, err := c.simple(ctx, line, line, StateTransaction)
+	if err != nil {
+		return MsgInfo{}, err
+	}
+	m, err := parseListLine(r.Text)
+	if err == nil && m.Num != n {
+		err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
+	}
+	if err != nil {
+		return MsgInfo{}, c.fatal(fmt.Errorf("pop3: %s: %w", line, err))
+	}
+	return m, nil
+}
+
+// Uidl sends UIDL and returns the unique id of every message not marked as
+// deleted.
+func (c *Client) Uidl(ctx context.Context) ([]MsgUID, error) {
+	const op = "UIDL"
+	defer c.endOp()
+	if _, err := c.command(ctx, op, op, StateTransaction); err != nil {
+		return nil, err
+	}
+	var out []MsgUID
+	err := c.readList(op, func(l []byte) error {
+		m, err := parseUIDLine(string(l))
+		if err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// UidlOne sends "UIDL n" and returns the unique id of message n.
+func (c *Client) UidlOne(ctx context.Context, n int) (MsgUID, error) {
+	const op = "UIDL"
+	if err := checkMsg(op, n); err != nil {
+		return MsgUID{}, err
+	}
+	line := c.cmdN(op, n)
+	r, err := c.simple(ctx, line, line, StateTransaction)
+	if err != nil {
+		return MsgUID{}, err
+	}
+	m, err := parseUIDLine(r.Text)
+	if err == nil && m.Num != n {
+		err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
+	}
+	if err != nil {
+		return MsgUID{}, c.fatal(fmt.Errorf("pop3: %s: %w", line, err))
+	}
+	return m, nil
+}
+
+// Retr sends "RETR n" and returns the status and the message as a stream.
+// The body is valid until the next call on c; reading it to io.EOF
+// completes the command (the next command otherwise drains it first). A
+// body cut short ends in an error matching [ErrTruncated] and
+// [io.ErrUnexpectedEOF], never in io.EOF. Reads from the body run under
+// ctx and Options.CommandTimeout.
+func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader, err error) {
+	const op = "RETR"
+	if err := checkMsg(op, n); err != nil {
+		return "", nil, err
+	}
+	return c.multi(ctx, c.cmdN(op, n))
+}
+
+// Top sends "TOP n lines" and returns the status and a stream of the
+// message's header, the blank line and the first lines lines of its body,
+// with the same rules as [Client.Retr].
+func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.Reader, err error) {
+	const op = "TOP"
+	if err := checkMsg(op, n); err != nil {
+		return "", nil, err
+	}
+	if lines < 0 {
+		return "", nil, fmt.Errorf("pop3: %s: %w: negative line count %d; nothing sent", op, ErrBadArgument, lines)
+	}
+	return c.multi(ctx, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+}
+
+// multi sends a command whose +OK is followed by a body, and returns the
+// body as a stream; the operation stays open until the body ends.
+func (c *Client) multi(ctx context.Context, line string) (string, io.Reader, error) {
+	r, err := c.command(ctx, line, line, StateTransaction)
+	if err != nil {
+		c.endOp()
+		return "", nil, err
+	}
+	return r.Raw, c.newBody(line), nil
+}
+
+// newBody sets up the reader for the body that follows a +OK.
+func (c *Client) newBody(cmd string) *dotReader {
+	var d *dotReader
+	d = newDotReader(c.br, c.le == LF, c.opts.MaxLineLength, func(err error) error {
+		mine := c.body == d
+		if mine {
+			c.body = nil
+		}
+		if err == io.EOF {
+			if mine && !c.batch {
+				c.endOp()
+			}
+			return io.EOF
+		}
+		err = c.ioError(cmd, err)
+		if mine && !c.batch {
+			c.endOp()
+		}
+		return err
+	})
+	c.body = d
+	c.bodyCmd = cmd
+	return d
+}
+
+// RetrTo retrieves message n like [Client.Retr] and copies it to w. It
+// returns the status and the number of bytes written. If w fails, the rest
+// of the message is still read, so the connection stays usable.
+func (c *Client) RetrTo(ctx context.Context, n int, w io.Writer) (status string, written int64, err error) {
+	status, body, err := c.Retr(ctx, n)
+	if err != nil {
+		return "", 0, err
+	}
+	written, err = io.Copy(w, body)
+	if err != nil {
+		if c.body != nil { // w failed: finish reading the body
+			if derr := c.drainBody("RETR"); derr != nil {
+				return status, written, derr
+			}
+		}
+		return status, written, fmt.Errorf("pop3: RETR %d: %w", n, err)
+	}
+	return status, written, nil
+}
+
+// Dele sends "DELE n": the server marks message n as deleted and deletes
+// it at QUIT.
+func (c *Client) Dele(ctx context.Context, n int) (string, error) {
+	if err := checkMsg("DELE", n); err != nil {
+		return "", err
+	}
+	line := c.cmdN("DELE", n)
+	r, err := c.simple(ctx, line, line, StateTransaction)
+	return r.Raw, err
+}
+
+// Rset sends RSET: messages marked as deleted are unmarked.
+func (c *Client) Rset(ctx context.Context) (string, error) {
+	r, err := c.simple(ctx, "RSET", "RSET", StateTransaction)
+	return r.Raw, err
+}
+
+// Noop sends NOOP.
+func (c *Client) Noop(ctx context.Context) (string, error) {
+	r, err := c.simple(ctx, "NOOP", "NOOP", StateTransaction)
+	return r.Raw, err
+}
+
+// Last sends LAST (RFC 1460, removed from later RFCs but kept by some
+// servers and by scsh's pop3.scm) and returns the highest message number
+// accessed in this session.
+func (c *Client) Last(ctx context.Context) (int, error) {
+	r, err := c.simple(ctx, "LAST", "LAST", StateTransaction)
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(r.Text)
+	if len(f) < 1 {
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: reply %q lacks a number", ErrProtocol, clip(r.Raw)))
+	}
+	n, err := parseCount(f[0])
+	if err != nil {
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: malformed number in %q", ErrProtocol, clip(r.Raw)))
+	}
+	return n, nil
+}
+
+// UTF8 sends UTF8 (RFC 6856), allowed before login: the server then takes
+// UTF-8 user names and passwords and may send UTF-8 messages.
+func (c *Client) UTF8(ctx context.Context) (string, error) {
+	r, err := c.simple(ctx, "UTF8", "UTF8", StateAuthorization)
+	if err == nil {
+		c.utf8 = true
+	}
+	return r.Raw, err
+}
+
+// Quit sends QUIT and closes the connection. In the TRANSACTION state the
+// server then deletes the messages marked as deleted; a "-ERR" reply (the
+// deletions failed) is returned as a [*Error]. The connection is closed
+// whatever happens.
+func (c *Client) Quit(ctx context.Context) (string, error) {
+	r, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+	if cerr := c.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return r.Raw, err
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,74 @@
+// Package pop3 is a POP3 client: RFC 1939 complete (USER/PASS, APOP, STAT,
+// LIST, RETR, DELE, NOOP, RSET, QUIT, TOP, UIDL) plus LAST (RFC 1460),
+// CAPA, response codes and PIPELINING (RFC 2449, RFC 3206), STLS
+// (RFC 2595), implicit TLS (RFC 8314), SASL AUTH (RFC 5034: PLAIN, LOGIN,
+// CRAM-MD5, XOAUTH2) and UTF8 (RFC 6856).
+//
+// # Connecting and logging in
+//
+// [Dial] connects, sets up TLS as [Options] ask, and reads the greeting;
+// [NewClient] does the same on a connection the caller opened. The zero
+// [Options] are secure: port 995 means implicit TLS, any other port is
+// upgraded with STLS when the server offers it, certificates are verified,
+// and [Client.Login] picks the strongest method the server offers and
+// never sends a password in clear when something better is available.
+// [Options.RequireTLS] goes further: no credential ever leaves an
+// unencrypted connection.
+//
+//	c, err := pop3.Dial(ctx, "mail.example.org", nil)
+//	if err != nil { ... }
+//	defer c.Close()
+//	if _, err := c.Login(ctx, "alice", "secret"); err != nil { ... }
+//	n, size, err := c.Stat(ctx)
+//	_, body, err := c.Retr(ctx, 1)
+//	io.Copy(os.Stdout, body)
+//	_, err = c.Quit(ctx) // deletions happen here
+//
+// # Bodies
+//
+// [Client.Retr] and [Client.Top] return the message as an [io.Reader]
+// that streams from the connection in constant memory, with byte-stuffing
+// undone. The body is valid until the next call on the Client; the next
+// call first reads what is left of it. By default bodies keep the wire's
+// CR LF line endings, byte for byte (their size matches LIST);
+// [Options.LineEnding] = [LF] turns CR LF into LF. A body cut short by the
+// server ends with an error matching [ErrTruncated] and
+// [io.ErrUnexpectedEOF], never with a clean io.EOF.
+//
+// # Pipelining
+//
+// [Client.RetrMany], [Client.TopMany], [Client.DeleMany], [Client.ListMany]
+// and [Client.UidlMany] work over many messages. When CAPA lists PIPELINING
+// they send commands ahead in windows of [Options.PipelineWindow] and read
+// the replies in order; otherwise they run in lockstep, with the same
+// results.
+//
+// # Statuses and errors
+//
+// Methods that return a status return the text after "+OK" unchanged,
+// usually with a leading space (what scsh's pop3.scm returned). A server
+// "-ERR" is a [*Error] with the command (secrets masked), the RFC 2449
+// response code ("IN-USE", "SYS/TEMP", "AUTH", ...) and the text; it
+// leaves the session usable. Other failures wrap sentinel errors usable
+// with [errors.Is]: [ErrProtocol] (a reply that breaks the protocol),
+// [ErrLineTooLong], [ErrTruncated], [ErrTimeout] (also a net.Error with
+// Timeout() true, or the context's error), [ErrState] and [ErrBadArgument]
+// (refused before anything was sent), [ErrTLSRequired], [ErrCleartext],
+// [ErrUnsupported], [ErrClosed]. After an I/O or protocol error the
+// connection is closed and every later call fails with [ErrClosed].
+//
+// # Deadlines
+//
+// Every read and write runs under a deadline: the earlier of the call's
+// context deadline and now + [Options.CommandTimeout] (an idle limit:
+// a large message may take longer as long as bytes keep coming).
+// Cancelling the context aborts a blocked call at once.
+//
+// # Log
+//
+// [Options.Log] receives the conversation in the format of scsh's
+// pop3.scm: a line "-- DATE: opened POP3 connection to HOST", then
+// "<- COMMAND" for each command and "-> REPLY" for each status line. The
+// PASS argument, the APOP digest and every SASL payload are written as
+// "****". Message bodies are not logged.
+package pop3

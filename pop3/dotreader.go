@@ -1,0 +1,171 @@
+package pop3
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// dotReader streams one dot-terminated multi-line response (RFC 1939
+// section 3) from a bufio.Reader: it undoes byte-stuffing, stops at the
+// lone "." line, optionally turns CR LF into LF, bounds line length, and
+// reports a response cut short as ErrTruncated. It works on the
+// bufio.Reader's own buffer (no allocation per line): pending is a slice of
+// that buffer, valid because nobody else reads from it until the body ends.
+type dotReader struct {
+	br      *bufio.Reader
+	lf      bool // LF mode: CR LF becomes LF
+	max     int  // longest line allowed, line end included
+	lineLen int  // bytes of the current line seen so far; 0 at line start
+	heldCR  bool // LF mode: a CR at the end of a chunk, not yet known to precede LF
+	prefix  bool // emit a held CR before pending
+	pending []byte
+	err     error             // sticky; io.EOF after the terminating line
+	onDone  func(error) error // called once when the body ends; may rewrite the error
+	done    bool
+}
+
+var crByte = []byte{'\r'}
+
+func newDotReader(br *bufio.Reader, lf bool, max int, onDone func(error) error) *dotReader {
+	return &dotReader{br: br, lf: lf, max: max, onDone: onDone}
+}
+
+// Read implements io.Reader.
+func (d *dotReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if d.prefix {
+			p[n] = '\r'
+			n++
+			d.prefix = false
+			continue
+		}
+		if len(d.pending) > 0 {
+			k := copy(p[n:], d.pending)
+			d.pending = d.pending[k:]
+			n += k
+			continue
+		}
+		if d.err != nil || (n > 0 && d.br.Buffered() == 0) {
+			break // do not wait on the network while holding data
+		}
+		d.fill()
+	}
+	if n > 0 {
+		return n, nil
+	}
+	if len(p) == 0 && d.err == nil {
+		return 0, nil
+	}
+	return 0, d.err
+}
+
+// WriteTo implements io.WriterTo: it writes the rest of the body to w
+// straight from the read buffer.
+func (d *dotReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if d.prefix {
+			k, err := w.Write(crByte)
+			total += int64(k)
+			if err != nil {
+				return total, err
+			}
+			d.prefix = false
+		}
+		if len(d.pending) > 0 {
+			k, err := w.Write(d.pending)
+			total += int64(k)
+			d.pending = d.pending[k:]
+			if err != nil {
+				return total, err
+			}
+			continue
+		}
+		if d.err != nil {
+			if d.err == io.EOF {
+				return total, nil
+			}
+			return total, d.err
+		}
+		d.fill()
+	}
+}
+
+// fill reads the next line or chunk into pending, or ends the body.
+func (d *dotReader) fill() {
+	line, err := d.br.ReadSlice('\n')
+	if err != nil && err != bufio.ErrBufferFull {
+		if err == io.EOF {
+			d.finish(fmt.Errorf("%w (no terminating \".\" line): %w", ErrTruncated, io.ErrUnexpectedEOF))
+		} else {
+			d.finish(err)
+		}
+		return
+	}
+	if d.lineLen == 0 && len(line) > 0 && line[0] == '.' {
+		if err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
+			d.finish(io.EOF)
+			return
+		}
+		line = line[1:] // undo byte-stuffing
+		d.lineLen = 1
+	}
+	d.lineLen += len(line)
+	if d.lineLen > d.max {
+		d.finish(fmt.Errorf("%w: body line longer than %d bytes: %w", ErrLineTooLong, d.max, ErrProtocol))
+		return
+	}
+	if err == nil {
+		d.lineLen = 0
+	}
+	if !d.lf {
+		d.pending = line
+		return
+	}
+	if d.heldCR {
+		d.heldCR = false
+		if len(line) == 0 || line[0] != '\n' {
+			d.prefix = true
+		}
+	}
+	switch n := len(line); {
+	case err == nil && n >= 2 && line[n-2] == '\r':
+		line[n-2] = '\n' // the bytes are consumed: safe to rewrite in place
+		line = line[:n-1]
+	case err != nil && n >= 1 && line[n-1] == '\r':
+		line = line[:n-1]
+		d.heldCR = true
+	}
+	d.pending = line
+}
+
+func (d *dotReader) finish(err error) {
+	if d.done {
+		return
+	}
+	d.done = true
+	if d.heldCR && err == io.EOF {
+		// cannot happen: a held CR means we are mid-line
+		d.prefix = true
+	}
+	if d.onDone != nil {
+		err = d.onDone(err)
+	}
+	if err == nil {
+		err = io.EOF
+	}
+	d.err = err
+}
+
+// Close drains the rest of the body, so that the connection can be used
+// for the next command, and reports how the body ended (nil if complete).
+func (d *dotReader) Close() error {
+	_, err := io.Copy(io.Discard, d)
+	if err == nil && d.err != nil && !errors.Is(d.err, io.EOF) {
+		err = d.err
+	}
+	return err
+}

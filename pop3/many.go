@@ -1,0 +1,203 @@
+package pop3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// pipelining reports whether batch commands may be pipelined.
+func (c *Client) pipelining(ctx context.Context) (bool, error) {
+	caps, err := c.capsOrEmpty(ctx)
+	if err != nil {
+		return false, err
+	}
+	return caps.Pipelining(), nil
+}
+
+// RetrMany retrieves the messages msgs in order, calling fn with each
+// message number and body. When the server lists PIPELINING the RETR
+// commands are sent ahead in windows of Options.PipelineWindow; otherwise
+// one at a time. The results are the same either way.
+//
+// fn need not read the whole body: the rest is read (and discarded) after
+// it returns. If fn returns an error, or the server refuses a message
+// (a [*Error]), no further command is sent, the replies already asked for
+// are read and discarded, and that first error is returned: the
+// connection stays usable. I/O and protocol errors end the session.
+func (c *Client) RetrMany(ctx context.Context, msgs []int, fn func(n int, body io.Reader) error) error {
+	return c.batchMulti(ctx, "RETR", msgs, -1, fn)
+}
+
+// TopMany is [Client.RetrMany] for "TOP n lines".
+func (c *Client) TopMany(ctx context.Context, msgs []int, lines int, fn func(n int, body io.Reader) error) error {
+	if lines < 0 {
+		return fmt.Errorf("pop3: TOP: %w: negative line count %d; nothing sent", ErrBadArgument, lines)
+	}
+	return c.batchMulti(ctx, "TOP", msgs, lines, fn)
+}
+
+// DeleMany marks the messages msgs as deleted, pipelined when the server
+// lists PIPELINING. The first refusal is returned (as a [*Error]) after
+// the replies already asked for are read; later messages are not marked.
+func (c *Client) DeleMany(ctx context.Context, msgs []int) error {
+	return c.batch1(ctx, "DELE", msgs, nil)
+}
+
+// ListMany returns the sizes of the messages msgs ("LIST n" for each),
+// pipelined when the server lists PIPELINING.
+func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
+	out := make([]MsgInfo, 0, len(msgs))
+	err := c.batch1(ctx, "LIST", msgs, func(n int, r Response) error {
+		m, err := parseListLine(r.Text)
+		if err == nil && m.Num != n {
+			err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
+		}
+		if err != nil {
+			return c.fatal(fmt.Errorf("pop3: LIST %d: %w", n, err))
+		}
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// UidlMany returns the unique ids of the messages msgs ("UIDL n" for
+// each), pipelined when the server lists PIPELINING.
+func (c *Client) UidlMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
+	out := make([]MsgUID, 0, len(msgs))
+	err := c.batch1(ctx, "UIDL", msgs, func(n int, r Response) error {
+		m, err := parseUIDLine(r.Text)
+		if err == nil && m.Num != n {
+			err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
+		}
+		if err != nil {
+			return c.fatal(fmt.Errorf("pop3: UIDL %d: %w", n, err))
+		}
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// batchPrepare checks the arguments and state and chooses the window.
+func (c *Client) batchPrepare(ctx context.Context, verb string, msgs []int) (int, error) {
+	for _, n := range msgs {
+		if err := checkMsg(verb, n); err != nil {
+			return 0, err
+		}
+	}
+	if err := c.check(verb, StateTransaction); err != nil {
+		return 0, err
+	}
+	pipe, err := c.pipelining(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if pipe {
+		return c.opts.PipelineWindow, nil
+	}
+	return 1, nil
+}
+
+// batchLoop runs the send-ahead loop shared by the batch methods: it keeps
+// at most window commands outstanding, topping up when half are answered,
+// and calls handle for each reply in order. After the first error no more
+// commands are sent; the outstanding replies are still read (handle is
+// called with skip set).
+func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window int, line func(n int) string, handle func(i int, skip bool) error) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := c.startOp(ctx, verb); err != nil {
+		return err
+	}
+	c.batch = true
+	defer func() {
+		c.batch = false
+		c.endOp()
+	}()
+	if err := c.drainBody(verb); err != nil {
+		return err
+	}
+	sent := 0
+	var first error
+	for recv := 0; recv < sent || (first == nil && recv < len(msgs)); recv++ {
+		if first == nil && sent < len(msgs) && sent-recv <= window/2 {
+			for sent < len(msgs) && sent-recv < window {
+				l := line(msgs[sent])
+				if err := c.send(verb, l, l); err != nil {
+					return err
+				}
+				sent++
+			}
+			if err := c.flush(verb); err != nil {
+				return err
+			}
+		}
+		if err := handle(recv, first != nil); err != nil {
+			if c.err != nil {
+				return err // fatal: nothing more can be read
+			}
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+// batch1 runs a batch of single-line commands.
+func (c *Client) batch1(ctx context.Context, verb string, msgs []int, fn func(n int, r Response) error) error {
+	window, err := c.batchPrepare(ctx, verb, msgs)
+	if err != nil {
+		return err
+	}
+	return c.batchLoop(ctx, verb, msgs, window, func(n int) string { return c.cmdN(verb, n) },
+		func(i int, skip bool) error {
+			n := msgs[i]
+			r, err := c.readStatus(verb, c.cmdN(verb, n))
+			if err != nil || skip || fn == nil {
+				return err
+			}
+			return fn(n, r)
+		})
+}
+
+// batchMulti runs a batch of RETR or TOP commands.
+func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines int, fn func(n int, body io.Reader) error) error {
+	window, err := c.batchPrepare(ctx, verb, msgs)
+	if err != nil {
+		return err
+	}
+	mk := func(n int) string {
+		l := c.cmdN(verb, n)
+		if lines >= 0 {
+			l += " " + itoa(lines)
+		}
+		return l
+	}
+	return c.batchLoop(ctx, verb, msgs, window, mk, func(i int, skip bool) error {
+		n := msgs[i]
+		cmd := mk(n)
+		if _, err := c.readStatus(verb, cmd); err != nil {
+			return err
+		}
+		body := c.newBody(cmd)
+		var ferr error
+		if !skip {
+			ferr = fn(n, body)
+		}
+		if derr := c.drainBody(cmd); derr != nil {
+			return derr
+		}
+		if ferr != nil {
+			if errors.Is(ferr, io.ErrUnexpectedEOF) && c.err != nil {
+				return ferr
+			}
+			return fmt.Errorf("pop3: %s: %w", cmd, ferr)
+		}
+		return nil
+	})
+}
