@@ -571,3 +571,4 @@ func TestShutdown(t *testing.T) {
 		t.Fatal("listener still accepting after Shutdown")
 	}
 }
+
