@@ -65,7 +65,13 @@ type WireOpener interface {
 // and is copied as is. When bodyLines >= 0, copying stops after the header
 // block, its blank separator line, and bodyLines lines of body (TOP).
 func copyBody(w *bufio.Writer, r io.Reader, stuff bool, bodyLines int) error {
-	br := bufio.NewReaderSize(r, 64*1024)
+	return copyBodyBuf(w, r, stuff, bodyLines, 64*1024)
+}
+
+// copyBodyBuf is copyBody with a chosen read buffer size (tests use tiny
+// buffers to exercise lines split across reads).
+func copyBodyBuf(w *bufio.Writer, r io.Reader, stuff bool, bodyLines, bufSize int) error {
+	br := bufio.NewReaderSize(r, bufSize)
 	atStart := true   // at the beginning of a line
 	prevCR := false   // the last byte written of the current (partial) line was CR
 	inHeaders := true // still in the header block (TOP)

@@ -30,7 +30,7 @@ const Greeting = "GREETING"
 // Fault is one injected misbehaviour, applied to the reply to a command.
 type Fault struct {
 	// Command is the command keyword ("RETR", "PASS", ...), Greeting for the
-	// greeting, or "*" for every command.
+	// greeting, or "*" for every command (not the greeting).
 	Command string
 	// Nth selects the Nth matching command of a session (1-based); 0 means
 	// every matching command.
@@ -81,7 +81,11 @@ func (f *Faults) disabled(cmd string) bool {
 func (f *Faults) match(cmd string, n int) *Fault {
 	for i := range f.Rules {
 		r := &f.Rules[i]
-		if r.Command != "*" && !strings.EqualFold(r.Command, cmd) {
+		if r.Command == "*" {
+			if cmd == Greeting {
+				continue
+			}
+		} else if !strings.EqualFold(r.Command, cmd) {
 			continue
 		}
 		if r.Nth != 0 && r.Nth != n {

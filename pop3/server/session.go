@@ -76,14 +76,7 @@ func newSession(srv *Server, c net.Conn, id uint64, secure bool) *session {
 
 func (s *session) run() {
 	defer func() {
-		if s.drop != nil {
-			if err := s.drop.Close(); err != nil {
-				s.srv.logf("pop3 server: close maildrop of %s: %v", s.locked, err)
-			}
-		}
-		if s.locked != "" {
-			s.srv.unlock(s.locked)
-		}
+		s.release()
 		s.conn.Close()
 	}()
 	if tc, ok := s.conn.(*tls.Conn); ok {
@@ -123,6 +116,20 @@ func (s *session) run() {
 		if s.apply(cmd, func() bool { return s.exec(cmd, args) }) {
 			return
 		}
+	}
+}
+
+// release closes the maildrop and gives its lock back.
+func (s *session) release() {
+	if s.drop != nil {
+		if err := s.drop.Close(); err != nil {
+			s.srv.logf("pop3 server: close maildrop of %s: %v", s.locked, err)
+		}
+		s.drop = nil
+	}
+	if s.locked != "" {
+		s.srv.unlock(s.locked)
+		s.locked = ""
 	}
 }
 
@@ -509,11 +516,15 @@ func (s *session) quit() bool {
 		if len(del) > 0 {
 			if err := s.drop.Delete(del); err != nil {
 				s.srv.logf("pop3 server: delete messages of %s: %v", s.locked, err)
+				s.release()
 				s.err("[SYS/TEMP] Some deleted messages were not removed.")
 				s.flush()
 				return true
 			}
 		}
+		// Unlock before replying, so that a client may log in again as
+		// soon as it has read the reply.
+		s.release()
 		s.ok("Logging out, %d messages deleted.", len(del))
 	} else {
 		s.ok("Logging out.")
