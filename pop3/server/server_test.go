@@ -571,4 +571,3 @@ func TestShutdown(t *testing.T) {
 		t.Fatal("listener still accepting after Shutdown")
 	}
 }
-
