@@ -421,7 +421,9 @@ func TestDovecotMatchesServer(t *testing.T) {
 		c.OK("USER " + u.Name)
 		c.OK("PASS " + u.Password)
 	}
-	multi := func(cmd string) bool { return strings.HasPrefix(cmd, "LIST") && cmd == "LIST" || strings.HasPrefix(cmd, "RETR") || strings.HasPrefix(cmd, "TOP") }
+	multi := func(cmd string) bool {
+		return strings.HasPrefix(cmd, "LIST") && cmd == "LIST" || strings.HasPrefix(cmd, "RETR") || strings.HasPrefix(cmd, "TOP")
+	}
 	cmds := []string{"STAT", "LIST", "LIST 3", "LIST 99", "RETR 0", "TOP 1 x"}
 	for i := range msgs {
 		cmds = append(cmds, fmt.Sprintf("RETR %d", i+1), fmt.Sprintf("TOP %d 0", i+1), fmt.Sprintf("TOP %d 3", i+1))
