@@ -24,6 +24,14 @@ type Backend interface {
 	Open(user string) (Maildrop, error)
 }
 
+// TokenAuthenticator is an optional interface of a Backend that accepts
+// OAuth 2.0 bearer tokens (AUTH XOAUTH2).
+type TokenAuthenticator interface {
+	// AuthenticateToken checks a bearer token for user; it returns an error
+	// wrapping ErrAuthFailed when the token is not valid.
+	AuthenticateToken(user, token string) error
+}
+
 // MessageInfo describes one message of a maildrop.
 type MessageInfo struct {
 	// Size is the size in octets as reported by STAT and LIST: the stored

@@ -18,6 +18,7 @@ type MemoryBackend struct {
 
 type memUser struct {
 	password string
+	tokens   map[string]bool
 	msgs     []*memMessage
 	nextUID  int
 }
@@ -44,6 +45,33 @@ func (b *MemoryBackend) AddUser(user, password string) {
 		return
 	}
 	b.users[user] = &memUser{password: password, nextUID: 1}
+}
+
+// AddToken lets user log in with the OAuth 2.0 bearer token (AUTH XOAUTH2,
+// when offered in Config.SASLMechanisms). The user must exist.
+func (b *MemoryBackend) AddToken(user, token string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	u, ok := b.users[user]
+	if !ok {
+		return fmt.Errorf("add token: no user %q", user)
+	}
+	if u.tokens == nil {
+		u.tokens = make(map[string]bool)
+	}
+	u.tokens[token] = true
+	return nil
+}
+
+// AuthenticateToken implements TokenAuthenticator.
+func (b *MemoryBackend) AuthenticateToken(user, token string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	u, ok := b.users[user]
+	if !ok || token == "" || !u.tokens[token] {
+		return ErrAuthFailed
+	}
+	return nil
 }
 
 // AddMessage appends a message (in any line ending) to user's maildrop and

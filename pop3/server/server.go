@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -37,8 +38,17 @@ type Config struct {
 	// connection ("-ERR [AUTH] ... TLS required") and hides them from CAPA
 	// until STLS.
 	RequireTLS bool
-	// DisableCRAMMD5 leaves AUTH CRAM-MD5 out (SASL PLAIN is always offered).
+	// SASLMechanisms lists the AUTH mechanisms offered, in CAPA order, from
+	// "PLAIN", "LOGIN", "CRAM-MD5" and "XOAUTH2" (which needs a Backend that
+	// implements TokenAuthenticator). Default: PLAIN and CRAM-MD5.
+	SASLMechanisms []string
+	// DisableCRAMMD5 leaves CRAM-MD5 out of the default SASLMechanisms.
 	DisableCRAMMD5 bool
+	// LockWait is how long a login waits for a maildrop locked by another
+	// session before answering "-ERR [IN-USE]" (default 0: at once). A
+	// small wait helps tests that log in again right after dropping a
+	// connection, before the server has noticed the drop.
+	LockWait time.Duration
 	// IdleTimeout ends a session that sends nothing for this long
 	// (default DefaultIdleTimeout). It also bounds every write.
 	IdleTimeout time.Duration
@@ -85,6 +95,18 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxLineLength <= 0 {
 		cfg.MaxLineLength = DefaultMaxLineLength
+	}
+	if cfg.SASLMechanisms == nil {
+		cfg.SASLMechanisms = []string{"PLAIN", "CRAM-MD5"}
+		if cfg.DisableCRAMMD5 {
+			cfg.SASLMechanisms = []string{"PLAIN"}
+		}
+	} else {
+		mechs := make([]string, len(cfg.SASLMechanisms))
+		for i, m := range cfg.SASLMechanisms {
+			mechs[i] = strings.ToUpper(m)
+		}
+		cfg.SASLMechanisms = mechs
 	}
 	host := cfg.Hostname
 	if host == "" {
@@ -302,15 +324,37 @@ func (s *Server) replaceConn(old, nc net.Conn) {
 	s.conns[nc] = true
 }
 
-// lock takes the maildrop lock of user; false if another session holds it.
+// lock takes the maildrop lock of user, waiting up to Config.LockWait; false
+// if another session holds it.
 func (s *Server) lock(user string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.locks[user] {
-		return false
+	deadline := time.Now().Add(s.cfg.LockWait)
+	for {
+		s.mu.Lock()
+		if !s.locks[user] {
+			s.locks[user] = true
+			s.mu.Unlock()
+			return true
+		}
+		s.mu.Unlock()
+		if !time.Now().Before(deadline) {
+			return false
+		}
+		select {
+		case <-time.After(5 * time.Millisecond):
+		case <-s.done:
+			return false
+		}
 	}
-	s.locks[user] = true
-	return true
+}
+
+// offers reports whether SASL mechanism mech is offered.
+func (s *Server) offers(mech string) bool {
+	for _, m := range s.cfg.SASLMechanisms {
+		if m == mech {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) unlock(user string) {

@@ -217,6 +217,10 @@ func (s *session) line(text string) {
 }
 
 func (s *session) ok(format string, args ...any) {
+	if format == "" {
+		s.line("+OK")
+		return
+	}
 	s.line("+OK " + fmt.Sprintf(format, args...))
 }
 
@@ -486,11 +490,9 @@ func (s *session) capa() {
 	caps := []string{"TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE"}
 	if authOK {
 		caps = append(caps, "USER")
-		sasl := "SASL PLAIN"
-		if !s.srv.cfg.DisableCRAMMD5 {
-			sasl += " CRAM-MD5"
+		if len(s.srv.cfg.SASLMechanisms) > 0 {
+			caps = append(caps, "SASL "+strings.Join(s.srv.cfg.SASLMechanisms, " "))
 		}
-		caps = append(caps, sasl)
 	}
 	if s.state == stateAuthorization && !s.secure && s.srv.cfg.TLSConfig != nil {
 		caps = append(caps, "STLS")
@@ -634,12 +636,18 @@ func (s *session) cmdAuth(args string) bool {
 	switch {
 	case mech == "":
 		s.ok("")
-		s.line("PLAIN")
-		if !s.srv.cfg.DisableCRAMMD5 {
-			s.line("CRAM-MD5")
+		for _, m := range s.srv.cfg.SASLMechanisms {
+			s.line(m)
 		}
 		s.line(".")
 		return false
+	case !s.srv.offers(mech):
+		s.err("Unsupported authentication mechanism.")
+		return s.badCommand()
+	case mech == "LOGIN":
+		return s.authLogin(ir, hasIR)
+	case mech == "XOAUTH2":
+		return s.authXOAuth2(ir, hasIR)
 	case mech == "PLAIN":
 		if !hasIR {
 			s.line("+ ")
@@ -667,7 +675,7 @@ func (s *session) cmdAuth(args string) bool {
 			return s.badCommand()
 		}
 		return s.login(parts[1])
-	case mech == "CRAM-MD5" && !s.srv.cfg.DisableCRAMMD5:
+	case mech == "CRAM-MD5":
 		if hasIR {
 			s.err("CRAM-MD5 takes no initial response.")
 			return s.badCommand()
@@ -699,6 +707,79 @@ func (s *session) cmdAuth(args string) bool {
 	}
 	s.err("Unsupported authentication mechanism.")
 	return s.badCommand()
+}
+
+// authLogin runs AUTH LOGIN: user name and password, each base64 in answer
+// to a prompt (an initial response is the user name).
+func (s *session) authLogin(ir string, hasIR bool) bool {
+	var err error
+	if !hasIR {
+		s.line("+ " + base64.StdEncoding.EncodeToString([]byte("Username:")))
+		if ir, err = s.readSASL(); err != nil {
+			return s.saslAbort(err)
+		}
+	}
+	name, err := base64.StdEncoding.DecodeString(ir)
+	if err != nil {
+		s.err("Invalid base64 data in SASL response.")
+		return s.badCommand()
+	}
+	s.user = string(name)
+	s.line("+ " + base64.StdEncoding.EncodeToString([]byte("Password:")))
+	resp, err := s.readSASL()
+	if err != nil {
+		return s.saslAbort(err)
+	}
+	pass, err := base64.StdEncoding.DecodeString(resp)
+	if err != nil {
+		s.err("Invalid base64 data in SASL response.")
+		return s.badCommand()
+	}
+	if err := s.srv.cfg.Backend.Authenticate(string(name), string(pass)); err != nil {
+		s.authFailed(err)
+		return s.badCommand()
+	}
+	return s.login(string(name))
+}
+
+// authXOAuth2 runs AUTH XOAUTH2 (Google's bearer-token mechanism): the
+// response is base64("user=" U "\x01auth=Bearer " T "\x01\x01"). On failure
+// the server sends a base64 JSON error as a challenge, waits for the client's
+// empty response and then answers -ERR.
+func (s *session) authXOAuth2(ir string, hasIR bool) bool {
+	var err error
+	if !hasIR {
+		s.line("+ ")
+		if ir, err = s.readSASL(); err != nil {
+			return s.saslAbort(err)
+		}
+	}
+	raw, err := base64.StdEncoding.DecodeString(ir)
+	if err != nil {
+		s.err("Invalid base64 data in SASL response.")
+		return s.badCommand()
+	}
+	var name, token string
+	for _, f := range strings.Split(string(raw), "\x01") {
+		if v, ok := strings.CutPrefix(f, "user="); ok {
+			name = v
+		} else if v, ok := strings.CutPrefix(f, "auth="); ok {
+			if t, ok := strings.CutPrefix(v, "Bearer "); ok {
+				token = t
+			}
+		}
+	}
+	s.user = name
+	ta, ok := s.srv.cfg.Backend.(TokenAuthenticator)
+	if !ok || name == "" || token == "" || ta.AuthenticateToken(name, token) != nil {
+		s.line("+ " + base64.StdEncoding.EncodeToString([]byte(`{"status":"401","schemes":"bearer","scope":"https://mail.example/"}`)))
+		if _, err := s.readSASL(); err != nil && err != errSASLCancelled {
+			return s.saslAbort(err)
+		}
+		s.err("[AUTH] Authentication failed.")
+		return s.badCommand()
+	}
+	return s.login(name)
 }
 
 var errSASLCancelled = errors.New("SASL exchange cancelled")

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"bufio"
+	"crypto/tls"
+	"encoding/base64"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestSASLLoginAndXOAuth2(t *testing.T) {
+	srv, be := newTestServer(t, Config{SASLMechanisms: []string{"plain", "LOGIN", "XOAUTH2"}})
+	be.AddUser("ann", "pass word")
+	be.AddToken("ann", "ya29.token")
+	addr := srv.Addr().String()
+
+	c := dial(t, addr)
+	c.greeting()
+	if capa := string(c.multi("CAPA")); !strings.Contains(capa, "SASL PLAIN LOGIN XOAUTH2\r\n") {
+		t.Fatalf("CAPA %q", capa)
+	}
+	if st := c.cmd("AUTH CRAM-MD5"); !strings.HasPrefix(st, "-ERR") {
+		t.Fatalf("CRAM-MD5 not offered but answered %q", st)
+	}
+	if st := c.cmd("AUTH LOGIN"); st != "+ "+b64("Username:") {
+		t.Fatalf("LOGIN prompt %q", st)
+	}
+	if st := c.cmd(b64("ann")); st != "+ "+b64("Password:") {
+		t.Fatalf("LOGIN password prompt %q", st)
+	}
+	if st := c.cmd(b64("wrong")); !strings.HasPrefix(st, "-ERR [AUTH]") {
+		t.Fatalf("LOGIN wrong password: %q", st)
+	}
+	c.cmd("AUTH LOGIN " + b64("ann"))
+	c.expectOK(b64("pass word"))
+	c.expectOK("QUIT")
+
+	c = dial(t, addr)
+	c.greeting()
+	st := c.cmd("AUTH XOAUTH2 " + b64("user=ann\x01auth=Bearer wrong\x01\x01"))
+	if !strings.HasPrefix(st, "+ ") {
+		t.Fatalf("XOAUTH2 failure challenge %q", st)
+	}
+	if js, _ := base64.StdEncoding.DecodeString(st[2:]); !strings.Contains(string(js), `"status":"401"`) {
+		t.Fatalf("XOAUTH2 error %q", js)
+	}
+	if st := c.cmd(""); !strings.HasPrefix(st, "-ERR [AUTH]") {
+		t.Fatalf("XOAUTH2 after empty response: %q", st)
+	}
+	if st := c.cmd("AUTH XOAUTH2"); st != "+ " {
+		t.Fatalf("XOAUTH2 continuation %q", st)
+	}
+	c.expectOK(b64("user=ann\x01auth=Bearer ya29.token\x01\x01"))
+	c.expectOK("QUIT")
+}
+
+func TestLockWait(t *testing.T) {
+	srv, be := newTestServer(t, Config{LockWait: 2 * time.Second})
+	be.AddUser("u", "p")
+	c := login(t, srv.Addr().String(), "u", "p")
+	c2 := dial(t, srv.Addr().String())
+	c2.greeting()
+	c2.expectOK("USER u")
+	c2.send("PASS p")
+	time.Sleep(100 * time.Millisecond)
+	c.conn.Close() // the first session ends while the second one waits
+	if st := c2.readLine(); !strings.HasPrefix(st, "+OK") {
+		t.Fatalf("PASS waiting for the lock: %q", st)
+	}
+}
+
+// TestSTLSDiscardsPipelinedCleartext: commands sent in cleartext after STLS
+// (an injection) must not run inside the TLS session.
+func TestSTLSDiscardsPipelinedCleartext(t *testing.T) {
+	tlsCfg, pool, err := SelfSignedTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, be := newTestServer(t, Config{TLSConfig: tlsCfg})
+	be.AddUser("u", "p")
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	c.send("STLS\r\nUSER u")
+	if st := c.readLine(); !strings.HasPrefix(st, "+OK") {
+		t.Fatalf("STLS %q", st)
+	}
+	tc := tls.Client(c.conn, &tls.Config{RootCAs: pool, ServerName: "localhost"})
+	if err := tc.Handshake(); err != nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	c.conn, c.r = tc, bufio.NewReader(tc)
+	if st := c.cmd("PASS p"); !strings.HasPrefix(st, "-ERR") {
+		t.Fatalf("PASS after injected USER: %q (the cleartext USER was used)", st)
+	}
+}
+
+func TestCloseEndsAllGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	be := NewMemoryBackend()
+	be.AddUser("u", "p")
+	be.AddMessage("u", []byte(strings.Repeat("x", 1<<20)+"\n"))
+	srv := New(Config{Backend: be})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	var conns []*rawClient
+	for i := 0; i < 5; i++ {
+		conns = append(conns, dial(t, srv.Addr().String()))
+	}
+	c := conns[0]
+	c.greeting()
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+	c.send("RETR 1") // not read: the server blocks writing
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan struct{})
+	go func() { srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return")
+	}
+	for _, c := range conns {
+		c.conn.Close()
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+	if err := srv.Start("127.0.0.1:0"); err == nil {
+		t.Fatal("Start after Close succeeded")
+	}
+	if be.Count("u") != 1 {
+		t.Fatal("Close deleted messages")
+	}
+}
