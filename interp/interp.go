@@ -1,16 +1,318 @@
+// Package interp is popsh's Scheme: an R7RS-small interpreter with proper
+// tail calls, full re-entrant continuations, positioned errors and an
+// embedding API.
+//
+// Architecture: the reader (reader.go) turns text into data, recording the
+// position of each pair in a side table. The compiler (compile*.go) analyses
+// one top-level form at a time: macros are expanded, variables are resolved
+// to frame slots, closure slots or global cells, and a compact bytecode is
+// generated for each lambda (flat closures; a variable that is both captured
+// and assigned lives in a box). The VM (vm.go) runs the bytecode over an
+// explicit value stack and frame stack owned by the interpreter, so that
+// call/cc copies the stacks, deep recursion costs memory only, and every
+// tail call reuses its frame.
 package interp
 
-// Interp is one independent Scheme interpreter. (Placeholder: the evaluator
-// owns this file and replaces it.)
+import (
+	"context"
+	"io"
+	"os"
+	"sort"
+	"sync/atomic"
+)
+
+// Interp is one independent Scheme interpreter: its own global environment,
+// stacks and current ports. An Interp is not safe for concurrent use, except
+// Interrupt, which may be called from any goroutine.
 type Interp struct {
-	in, out, errp *Port
+	globals map[*Symbol]*Global
+	vm      vm
+
+	inParam, outParam, errParam *Parameter
+
+	interrupt atomic.Bool
+	ctx       context.Context
+
+	cmdline []string
+	// deliver is the Scheme procedure that hands a raised object to the
+	// handler stack (from the prelude).
+	deliver Value
+	// files being loaded, innermost last (for include and load relative paths)
+	loading []string
+	// env is the interaction environment object.
+	env    *Environment
+	gensym int
+}
+
+// Global is a top-level binding cell.
+type Global struct {
+	Name    *Symbol
+	value   Value
+	special *specialForm
+	macro   *macro
+	// builtin is the primitive installed under this name by New; pure says
+	// the cell still holds it, so the VM may inline it.
+	builtin *Primitive
+	pure    bool
+}
+
+type unboundT struct{}
+
+// unbound marks a global cell without a value.
+var unbound Value = &unboundT{}
+
+// Closure is a compiled Scheme procedure.
+type Closure struct {
+	proto *Proto
+	free  []Value
+}
+
+// SchemeString gives the printed form of a closure.
+func (c *Closure) SchemeString() string {
+	if c.proto.name != "" {
+		return "#<procedure " + c.proto.name + ">"
+	}
+	return "#<procedure>"
+}
+
+// box holds a variable that is both captured by a closure and assigned.
+type box struct{ v Value }
+
+// Parameter is a parameter object (make-parameter).
+type Parameter struct {
+	value     Value
+	converter Value
+	name      string
+}
+
+// SchemeString gives the printed form of a parameter.
+func (p *Parameter) SchemeString() string {
+	if p.name != "" {
+		return "#<parameter " + p.name + ">"
+	}
+	return "#<parameter>"
+}
+
+// Value returns the current value of the parameter.
+func (p *Parameter) Value() Value { return p.value }
+
+// caseLambda is the procedure made by case-lambda.
+type caseLambda struct {
+	clauses []*Closure
+	name    string
+}
+
+func (c *caseLambda) SchemeString() string { return "#<procedure " + c.name + ">" }
+
+// Continuation is a first-class continuation captured by call/cc.
+type Continuation struct {
+	stack    []Value
+	frames   []frame
+	wind     *windFrame
+	handlers Value
+	level    int
+}
+
+// SchemeString gives the printed form of a continuation.
+func (k *Continuation) SchemeString() string { return "#<continuation>" }
+
+type windFrame struct {
+	before, after Value
+	parent        *windFrame
+	depth         int
+}
+
+// ctlProc is a control procedure the VM implements itself.
+type ctlProc struct {
+	name string
+	kind int
+}
+
+func (c *ctlProc) SchemeString() string { return "#<procedure " + c.name + ">" }
+
+const (
+	ctlCallCC = iota
+)
+
+// directHandler marks an entry of the handler stack pushed by
+// %with-direct-handler (scsh's with-handler semantics).
+type directHandler struct{ proc Value }
+
+func (d *directHandler) SchemeString() string { return "#<handler>" }
+
+// Environment is the value of (interaction-environment) and (environment ...).
+type Environment struct{ name string }
+
+// SchemeString gives the printed form of an environment.
+func (e *Environment) SchemeString() string { return "#<environment " + e.name + ">" }
+
+// Promise is the value of delay, delay-force and make-promise.
+type Promise struct {
+	b *promiseState // shared with the promises a delay-force chain forwards to
+}
+
+// SchemeString gives the printed form of a promise.
+func (p *Promise) SchemeString() string { return "#<promise>" }
+
+// Option configures a new interpreter.
+type Option func(*Interp)
+
+// WithInput sets the initial current input.
+func WithInput(r io.Reader) Option { return func(it *Interp) { it.SetInput(r) } }
+
+// WithOutput sets the initial current output.
+func WithOutput(w io.Writer) Option { return func(it *Interp) { it.SetOutput(w) } }
+
+// WithErrorOutput sets the initial current error output.
+func WithErrorOutput(w io.Writer) Option { return func(it *Interp) { it.SetErrorOutput(w) } }
+
+// WithCommandLine sets the value of (command-line).
+func WithCommandLine(args []string) Option { return func(it *Interp) { it.cmdline = args } }
+
+// New returns a fresh interpreter with the standard library installed.
+func New(opts ...Option) *Interp {
+	it := &Interp{globals: make(map[*Symbol]*Global, 1024)}
+	it.vm.it = it
+	it.vm.stack = make([]Value, 1024)
+	it.vm.handlers = Null
+	it.env = &Environment{name: "interaction"}
+	it.inParam = &Parameter{value: NewInputPort(os.Stdin, "stdin"), name: "current-input-port"}
+	out := NewOutputPort(os.Stdout, "stdout")
+	it.outParam = &Parameter{value: out, name: "current-output-port"}
+	errp := NewOutputPort(os.Stderr, "stderr")
+	errp.LineFlush = true
+	it.errParam = &Parameter{value: errp, name: "current-error-port"}
+	for name, sf := range specialForms {
+		it.global(Intern(name)).special = sf
+	}
+	for name, m := range builtinMacros {
+		it.global(Intern(name)).macro = m
+	}
+	names := map[string]bool{}
+	for _, p := range builtins {
+		g := it.global(Intern(p.Name))
+		g.value, g.builtin, g.pure = p, p, true
+		names[p.Name] = true
+	}
+	for _, p := range fallbackPrims {
+		if !names[p.Name] {
+			g := it.global(Intern(p.Name))
+			g.value, g.builtin, g.pure = p, p, true
+		}
+	}
+	it.installControl()
+	for _, o := range opts {
+		o(it)
+	}
+	if err := it.loadPrelude(); err != nil {
+		panic("popsh: prelude failed: " + err.Error())
+	}
+	return it
+}
+
+// global returns the cell of name, creating an unbound one if needed.
+func (it *Interp) global(name *Symbol) *Global {
+	g := it.globals[name]
+	if g == nil {
+		g = &Global{Name: name, value: unbound}
+		it.globals[name] = g
+	}
+	return g
+}
+
+// setGlobal assigns a global cell, keeping the inlining flag right.
+func (g *Global) set(v Value) {
+	g.value = v
+	g.pure = g.builtin != nil && v == Value(g.builtin)
+}
+
+// Define binds name to v in the global environment.
+func (it *Interp) Define(name string, v Value) {
+	g := it.global(Intern(name))
+	g.special, g.macro = nil, nil
+	g.set(v)
+}
+
+// DefinePrimitive defines a Go procedure. max < 0 means any number of
+// arguments.
+func (it *Interp) DefinePrimitive(name string, min, max int, fn PrimFn) {
+	it.Define(name, &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn})
+}
+
+// Lookup returns the global value of name.
+func (it *Interp) Lookup(name string) (Value, bool) {
+	g := it.globals[Intern(name)]
+	if g == nil || g.value == unbound {
+		return nil, false
+	}
+	return g.value, true
+}
+
+// GlobalNames returns the sorted names of every global binding, syntax
+// keywords included (for completion).
+func (it *Interp) GlobalNames() []string {
+	out := make([]string, 0, len(it.globals))
+	for s, g := range it.globals {
+		if g.value != unbound || g.special != nil || g.macro != nil {
+			out = append(out, s.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // CurrentInput returns the current input port.
-func (it *Interp) CurrentInput() *Port { return it.in }
+func (it *Interp) CurrentInput() *Port {
+	p, _ := it.inParam.value.(*Port)
+	return p
+}
 
 // CurrentOutput returns the current output port.
-func (it *Interp) CurrentOutput() *Port { return it.out }
+func (it *Interp) CurrentOutput() *Port {
+	p, _ := it.outParam.value.(*Port)
+	return p
+}
 
 // CurrentError returns the current error port.
-func (it *Interp) CurrentError() *Port { return it.errp }
+func (it *Interp) CurrentError() *Port {
+	p, _ := it.errParam.value.(*Port)
+	return p
+}
+
+// SetInput makes r the current input.
+func (it *Interp) SetInput(r io.Reader) { it.inParam.value = NewInputPort(r, "input") }
+
+// SetOutput makes w the current output. Output is buffered: it is flushed
+// at the end of each Eval call and by flush-output-port.
+func (it *Interp) SetOutput(w io.Writer) {
+	it.flushPort(it.outParam.value)
+	it.outParam.value = NewOutputPort(w, "output")
+}
+
+// SetErrorOutput makes w the current error output (flushed at each newline).
+func (it *Interp) SetErrorOutput(w io.Writer) {
+	it.flushPort(it.errParam.value)
+	p := NewOutputPort(w, "error")
+	p.LineFlush = true
+	it.errParam.value = p
+}
+
+func (it *Interp) flushPort(v Value) {
+	if p, ok := v.(*Port); ok {
+		p.Flush()
+	}
+}
+
+// FlushOutput flushes the current output and error ports.
+func (it *Interp) FlushOutput() {
+	it.flushPort(it.outParam.value)
+	it.flushPort(it.errParam.value)
+}
+
+// SetCommandLine sets the list (command-line) returns.
+func (it *Interp) SetCommandLine(args []string) { it.cmdline = append([]string(nil), args...) }
+
+// Interrupt stops the running evaluation (if any) soon; the evaluation
+// returns an error satisfying errors.Is(err, context.Canceled). Safe to call
+// from any goroutine (a signal handler's, typically).
+func (it *Interp) Interrupt() { it.interrupt.Store(true) }

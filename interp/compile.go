@@ -1,0 +1,780 @@
+package interp
+
+import (
+	"fmt"
+)
+
+// The analyser turns a datum into a tree of nodes with every identifier
+// resolved; compile_gen.go turns the tree into bytecode.
+
+type node interface{}
+
+type (
+	nConst struct{ v Value }
+	nRef   struct{ v *variable }
+	nGRef  struct {
+		g   *Global
+		pos Pos
+	}
+	nSet struct {
+		v   *variable
+		val node
+	}
+	nGSet struct {
+		g      *Global
+		val    node
+		define bool
+		pos    Pos
+	}
+	nIf     struct{ c, t, e node }
+	nLambda struct{ fn *fnState }
+	nSeq    struct{ body []node }
+	nCall   struct {
+		f    node
+		args []node
+		pos  Pos
+	}
+	// nLet binds vars in the current frame; rec: letrec* (vars visible in inits).
+	nLet struct {
+		vars  []*variable
+		inits []node
+		body  node
+		rec   bool
+	}
+	nPrim struct {
+		op   opcode
+		g    *Global
+		args []node
+		pos  Pos
+	}
+	nCaseLambda struct {
+		fns  []*fnState
+		name string
+	}
+)
+
+// variable is a lexical variable.
+type variable struct {
+	name     Value
+	fn       *fnState
+	slot     int
+	captured bool
+	mutated  bool
+}
+
+func (v *variable) boxed() bool { return v.captured && v.mutated }
+
+// fnState is a lambda being compiled.
+type fnState struct {
+	parent  *fnState
+	name    string
+	params  []*variable
+	nreq    int
+	rest    bool
+	nslots  int
+	free    []*variable
+	freeIdx map[*variable]int
+	body    node
+	pos     Pos
+}
+
+func (f *fnState) newSlot() int {
+	f.nslots++
+	return f.nslots - 1
+}
+
+func (f *fnState) addFree(v *variable) int {
+	if i, ok := f.freeIdx[v]; ok {
+		return i
+	}
+	if f.freeIdx == nil {
+		f.freeIdx = make(map[*variable]int)
+	}
+	f.free = append(f.free, v)
+	f.freeIdx[v] = len(f.free) - 1
+	return len(f.free) - 1
+}
+
+// binding is what an identifier denotes in a scope: a variable or a macro.
+type binding struct {
+	v   *variable
+	mac *macro
+}
+
+// scope is a lexical contour.
+type scope struct {
+	parent *scope
+	fn     *fnState
+	names  []Value
+	binds  []binding
+}
+
+func (s *scope) bind(name Value, b binding) {
+	s.names = append(s.names, name)
+	s.binds = append(s.binds, b)
+}
+
+// alias is an identifier introduced by a macro expansion: it denotes what
+// its name denotes in env (the macro's definition environment), unless a
+// binding form of the same expansion binds it.
+type alias struct {
+	name Value // *Symbol or *alias
+	env  *scope
+}
+
+func (a *alias) SchemeString() string { return symbolName(a) }
+
+// resolved is the outcome of looking an identifier up.
+type resolved struct {
+	v   *variable
+	mac *macro
+	g   *Global
+}
+
+func symbolName(id Value) string {
+	for {
+		switch t := id.(type) {
+		case *Symbol:
+			return t.Name
+		case *alias:
+			id = t.name
+		default:
+			return WriteString(id)
+		}
+	}
+}
+
+func isIdent(x Value) bool {
+	switch x.(type) {
+	case *Symbol, *alias:
+		return true
+	}
+	return false
+}
+
+// baseSymbol strips aliases.
+func baseSymbol(id Value) *Symbol {
+	for {
+		switch t := id.(type) {
+		case *Symbol:
+			return t
+		case *alias:
+			id = t.name
+		default:
+			return nil
+		}
+	}
+}
+
+// compiler holds the state of compiling one top-level form.
+type compiler struct {
+	it       *Interp
+	posmap   map[*Pair]Pos
+	cur      Pos
+	expanded int
+}
+
+// compileError is panicked inside the compiler and recovered at its entry.
+type compileError struct{ e *ErrorObject }
+
+func (c *compiler) fail(x Value, format string, args ...any) {
+	p := c.cur
+	if pr, ok := x.(*Pair); ok {
+		if pp, ok := c.posmap[pr]; ok {
+			p = pp
+		}
+	}
+	panic(compileError{&ErrorObject{Kind: KindSyntax, Message: fmt.Sprintf(format, args...), Pos: p}})
+}
+
+func (c *compiler) lookup(id Value, sc *scope) resolved {
+	for {
+		for s := sc; s != nil; s = s.parent {
+			for i := len(s.names) - 1; i >= 0; i-- {
+				if s.names[i] == id {
+					b := s.binds[i]
+					return resolved{v: b.v, mac: b.mac}
+				}
+			}
+		}
+		a, ok := id.(*alias)
+		if !ok {
+			return resolved{g: c.it.global(id.(*Symbol))}
+		}
+		id, sc = a.name, a.env
+	}
+}
+
+// sameBinding reports whether identifiers a (in sa) and b (in sb) denote the
+// same binding (free-identifier=?).
+func (c *compiler) sameBinding(a Value, sa *scope, b Value, sb *scope) bool {
+	ra, rb := c.lookup(a, sa), c.lookup(b, sb)
+	if ra.g != nil || rb.g != nil {
+		return ra.g == rb.g
+	}
+	if ra.v != nil || rb.v != nil {
+		return ra.v == rb.v
+	}
+	return ra.mac == rb.mac
+}
+
+func (c *compiler) withPos(x Value) func() {
+	if p, ok := x.(*Pair); ok {
+		if pp, ok := c.posmap[p]; ok {
+			old := c.cur
+			c.cur = pp
+			return func() { c.cur = old }
+		}
+	}
+	return func() {}
+}
+
+func (c *compiler) list(x Value, what string) []Value {
+	items, ok := ListToSlice(x)
+	if !ok {
+		c.fail(x, "%s: bad syntax (not a proper list): %s", what, WriteString(stripSyntax(x)))
+	}
+	return items
+}
+
+// analyze analyses an expression in scope sc (which belongs to fn).
+func (c *compiler) analyze(x Value, sc *scope, fn *fnState) node {
+	switch t := x.(type) {
+	case *Symbol, *alias:
+		return c.ref(t, sc, fn)
+	case *Pair:
+		defer c.withPos(t)()
+		return c.analyzePair(t, sc, fn)
+	case *EmptyList:
+		c.fail(x, "missing procedure expression in ()")
+	case *Global:
+		if t.special != nil || t.macro != nil {
+			c.fail(x, "syntax keyword %s used as a variable", t.Name.Name)
+		}
+		return &nGRef{g: t, pos: c.cur}
+	case *specialForm, *macro:
+		c.fail(x, "syntax keyword used as an expression")
+	case *Vector:
+		return &nConst{stripSyntax(t)}
+	}
+	return &nConst{x}
+}
+
+func (c *compiler) ref(id Value, sc *scope, fn *fnState) node {
+	r := c.lookup(id, sc)
+	switch {
+	case r.v != nil:
+		c.capture(r.v, fn)
+		return &nRef{r.v}
+	case r.mac != nil:
+		c.fail(id, "syntax keyword %s used as a variable", symbolName(id))
+	}
+	if r.g.special != nil || r.g.macro != nil {
+		c.fail(id, "syntax keyword %s used as a variable", symbolName(id))
+	}
+	return &nGRef{g: r.g, pos: c.cur}
+}
+
+func (c *compiler) capture(v *variable, fn *fnState) {
+	if v.fn == fn {
+		return
+	}
+	v.captured = true
+	for f := fn; f != nil && f != v.fn; f = f.parent {
+		f.addFree(v)
+	}
+}
+
+// headKind classifies the head of a form.
+func (c *compiler) head(x Value, sc *scope) (sf *specialForm, m *macro) {
+	switch t := x.(type) {
+	case *specialForm:
+		return t, nil
+	case *macro:
+		return nil, t
+	case *Global:
+		return t.special, t.macro
+	case *Symbol, *alias:
+		r := c.lookup(t, sc)
+		if r.mac != nil {
+			return nil, r.mac
+		}
+		if r.g != nil {
+			return r.g.special, r.g.macro
+		}
+	}
+	return nil, nil
+}
+
+func (c *compiler) analyzePair(p *Pair, sc *scope, fn *fnState) node {
+	sf, m := c.head(p.Car, sc)
+	if sf != nil {
+		return sf.analyze(c, p, sc, fn)
+	}
+	if m != nil {
+		return c.analyze(c.expand(m, p, sc), sc, fn)
+	}
+	args := c.list(p.Cdr, "procedure call")
+	// inlined primitives
+	if g, ok := p.Car.(*Global); ok || isIdent(p.Car) {
+		var r resolved
+		if ok {
+			r.g = g
+		} else {
+			r = c.lookup(p.Car, sc)
+		}
+		if r.g != nil && r.g.builtin != nil {
+			if op, ok := inlineOps[r.g.Name.Name]; ok && op.arity == len(args) {
+				n := &nPrim{op: op.op, g: r.g, pos: c.cur}
+				for _, a := range args {
+					n.args = append(n.args, c.analyze(a, sc, fn))
+				}
+				return n
+			}
+		}
+	}
+	call := &nCall{pos: c.cur}
+	call.f = c.analyze(p.Car, sc, fn)
+	for _, a := range args {
+		call.args = append(call.args, c.analyze(a, sc, fn))
+	}
+	return call
+}
+
+const maxExpansions = 1000000
+
+// expand expands one macro use.
+func (c *compiler) expand(m *macro, p *Pair, sc *scope) Value {
+	c.expanded++
+	if c.expanded > maxExpansions {
+		c.fail(p, "%s: too many macro expansions (runaway macro?)", m.name)
+	}
+	var out Value
+	var err error
+	switch {
+	case m.rules != nil:
+		out, err = m.rules.expand(c, p, sc)
+	case m.builtin != nil:
+		out = m.builtin(c, p, sc)
+	case m.gofn != nil:
+		out, err = m.gofn(stripSyntax(p))
+	case m.er != nil:
+		out, err = c.erExpand(m, p, sc)
+	}
+	if err != nil {
+		if e, ok := err.(*ErrorObject); ok {
+			if !e.Pos.IsValid() {
+				e.Pos = c.cur
+			}
+			panic(compileError{e})
+		}
+		c.fail(p, "%s: %v", m.name, err)
+	}
+	if op, ok := out.(*Pair); ok {
+		if _, has := c.posmap[op]; !has {
+			c.posmap[op] = c.cur
+		}
+	}
+	return out
+}
+
+// stripSyntax removes aliases from a datum (syntax->datum), copying only
+// what contains aliases.
+func stripSyntax(x Value) Value {
+	return strip(x, 0)
+}
+
+func strip(x Value, depth int) Value {
+	if depth > 100000 {
+		return x
+	}
+	switch t := x.(type) {
+	case *alias:
+		return baseSymbol(t)
+	case *Pair:
+		a := strip(t.Car, depth+1)
+		d := strip(t.Cdr, depth+1)
+		if a == t.Car && d == t.Cdr {
+			return t
+		}
+		return &Pair{a, d}
+	case *Vector:
+		var items []Value
+		for i, e := range t.Items {
+			s := strip(e, depth+1)
+			if s != e && items == nil {
+				items = append([]Value(nil), t.Items...)
+			}
+			if items != nil {
+				items[i] = s
+			}
+		}
+		if items == nil {
+			return t
+		}
+		return &Vector{Items: items, Immutable: true}
+	}
+	return x
+}
+
+// ---- bodies ----
+
+// bodyItem is one form of a body after scanning for definitions.
+type bodyItem struct {
+	def  *variable // set for (define var expr)
+	expr Value
+	sc   *scope
+	// several variables (define-values): formals and expr
+	vals    []*variable
+	formals Value
+	pos     Pos
+}
+
+// analyzeBody analyses a body (lambda, let...) with internal definitions
+// (letrec* semantics). sc is a fresh scope of fn that receives the defined
+// names.
+func (c *compiler) analyzeBody(forms []Value, sc *scope, fn *fnState, what string) node {
+	if len(forms) == 0 {
+		c.fail(nil, "%s: empty body", what)
+	}
+	var items []bodyItem
+	var defined []*variable
+	var scan func(forms []Value)
+	scan = func(forms []Value) {
+		for _, f := range forms {
+			restore := c.withPos(f)
+			for {
+				p, ok := f.(*Pair)
+				if !ok {
+					break
+				}
+				sf, m := c.head(p.Car, sc)
+				if m != nil {
+					f = c.expand(m, p, sc)
+					continue
+				}
+				if sf == nil {
+					break
+				}
+				switch sf.name {
+				case "begin":
+					scan(c.list(p.Cdr, "begin"))
+					f = nil
+				case "define":
+					name, expr := c.parseDefine(p)
+					v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
+					sc.bind(name, binding{v: v})
+					defined = append(defined, v)
+					items = append(items, bodyItem{def: v, expr: expr, pos: c.cur})
+					f = nil
+				case "define-values":
+					args := c.list(p.Cdr, "define-values")
+					if len(args) != 2 {
+						c.fail(p, "define-values: expected (define-values formals expr)")
+					}
+					var vs []*variable
+					for _, id := range formalIDs(c, args[0]) {
+						v := &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
+						sc.bind(id, binding{v: v})
+						defined = append(defined, v)
+						vs = append(vs, v)
+					}
+					items = append(items, bodyItem{vals: vs, formals: args[0], expr: args[1], pos: c.cur})
+					f = nil
+				case "define-syntax":
+					args := c.list(p.Cdr, "define-syntax")
+					if len(args) != 2 || !isIdent(args[0]) {
+						c.fail(p, "define-syntax: expected (define-syntax name transformer)")
+					}
+					m := c.makeMacro(args[1], sc, symbolName(args[0]))
+					sc.bind(args[0], binding{mac: m})
+					f = nil
+				}
+				break
+			}
+			if f != nil {
+				items = append(items, bodyItem{expr: f, pos: c.cur})
+			}
+			restore()
+		}
+	}
+	scan(forms)
+	if len(items) == 0 {
+		c.fail(nil, "%s: body has no expression", what)
+	}
+	var seq []node
+	for _, it := range items {
+		old := c.cur
+		c.cur = it.pos
+		switch {
+		case it.def != nil:
+			val := c.analyze(it.expr, sc, fn)
+			nameLambda(val, symbolName(it.def.name))
+			seq = append(seq, &nSet{v: it.def, val: val})
+		case it.vals != nil:
+			seq = append(seq, c.defineValuesNode(it.formals, it.vals, it.expr, sc, fn))
+		default:
+			seq = append(seq, c.analyze(it.expr, sc, fn))
+		}
+		c.cur = old
+	}
+	if _, isDef := seq[len(seq)-1].(*nSet); isDef && items[len(items)-1].def != nil {
+		seq = append(seq, &nConst{Unspecified})
+	}
+	var body node
+	if len(seq) == 1 {
+		body = seq[0]
+	} else {
+		body = &nSeq{seq}
+	}
+	if len(defined) == 0 {
+		return body
+	}
+	return &nLet{vars: defined, inits: nil, body: body, rec: true}
+}
+
+func nameLambda(n node, name string) {
+	switch t := n.(type) {
+	case *nLambda:
+		if t.fn.name == "" {
+			t.fn.name = name
+		}
+	case *nCaseLambda:
+		if t.name == "" {
+			t.name = name
+		}
+	}
+}
+
+// parseDefine returns the name and the value expression of a define form.
+func (c *compiler) parseDefine(p *Pair) (Value, Value) {
+	args := c.list(p.Cdr, "define")
+	if len(args) == 0 {
+		c.fail(p, "define: missing name")
+	}
+	switch t := args[0].(type) {
+	case *Symbol, *alias:
+		if len(args) == 1 {
+			return t, Unspecified
+		}
+		if len(args) != 2 {
+			c.fail(p, "define: expected (define name expr), got %d expressions", len(args)-1)
+		}
+		return t, args[1]
+	case *Pair:
+		// (define (name . formals) body...) and curried (define ((f a) b) ...)
+		target, formals := t.Car, t.Cdr
+		lam := &Pair{specialForms["lambda"], &Pair{formals, p.Cdr.(*Pair).Cdr}}
+		for {
+			if tp, ok := target.(*Pair); ok {
+				lam = &Pair{specialForms["lambda"], &Pair{tp.Cdr, List(lam)}}
+				target = tp.Car
+				continue
+			}
+			break
+		}
+		if !isIdent(target) {
+			c.fail(p, "define: bad name %s", WriteString(stripSyntax(target)))
+		}
+		c.posmap[lam] = c.cur
+		return target, lam
+	}
+	c.fail(p, "define: bad name %s", WriteString(stripSyntax(args[0])))
+	return nil, nil
+}
+
+// formalIDs lists the identifiers of a formals list (proper, dotted or a
+// single identifier).
+func formalIDs(c *compiler, formals Value) []Value {
+	var ids []Value
+	x := formals
+	for {
+		switch t := x.(type) {
+		case *Pair:
+			if !isIdent(t.Car) {
+				c.fail(formals, "bad formal parameter %s", WriteString(stripSyntax(t.Car)))
+			}
+			ids = append(ids, t.Car)
+			x = t.Cdr
+			continue
+		case *EmptyList:
+		case *Symbol, *alias:
+			ids = append(ids, t)
+		default:
+			c.fail(formals, "bad formal parameters %s", WriteString(stripSyntax(formals)))
+		}
+		break
+	}
+	for i := range ids {
+		for j := 0; j < i; j++ {
+			if ids[i] == ids[j] {
+				c.fail(formals, "duplicate parameter %s", symbolName(ids[i]))
+			}
+		}
+	}
+	return ids
+}
+
+// analyzeLambda builds a lambda from formals and body.
+func (c *compiler) analyzeLambda(formals Value, body []Value, sc *scope, parent *fnState, name string) *fnState {
+	fn := &fnState{parent: parent, name: name, pos: c.cur}
+	nsc := &scope{parent: sc, fn: fn}
+	x := formals
+	for {
+		switch t := x.(type) {
+		case *Pair:
+			if !isIdent(t.Car) {
+				c.fail(formals, "lambda: bad parameter %s", WriteString(stripSyntax(t.Car)))
+			}
+			v := &variable{name: t.Car, fn: fn, slot: fn.newSlot()}
+			fn.params = append(fn.params, v)
+			fn.nreq++
+			nsc.bind(t.Car, binding{v: v})
+			x = t.Cdr
+			continue
+		case *EmptyList:
+		case *Symbol, *alias:
+			v := &variable{name: t, fn: fn, slot: fn.newSlot()}
+			fn.params = append(fn.params, v)
+			fn.rest = true
+			nsc.bind(t, binding{v: v})
+		default:
+			c.fail(formals, "lambda: bad parameter list %s", WriteString(stripSyntax(formals)))
+		}
+		break
+	}
+	for i, a := range fn.params {
+		for _, b := range fn.params[:i] {
+			if a.name == b.name {
+				c.fail(formals, "lambda: duplicate parameter %s", symbolName(a.name))
+			}
+		}
+	}
+	fn.body = c.analyzeBody(body, &scope{parent: nsc, fn: fn}, fn, "lambda")
+	return fn
+}
+
+// defineValuesNode assigns the values of expr to vars according to formals.
+func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value, sc *scope, fn *fnState) node {
+	// (call-with-values (lambda () expr) (lambda tmps (set! v tmp) ...))
+	consumer := &fnState{parent: fn, pos: c.cur, name: "define-values"}
+	nsc := &scope{parent: sc, fn: consumer}
+	var sets []node
+	x := formals
+	i := 0
+	for {
+		switch t := x.(type) {
+		case *Pair:
+			p := &variable{name: t.Car, fn: consumer, slot: consumer.newSlot()}
+			consumer.params = append(consumer.params, p)
+			consumer.nreq++
+			nsc.bind(Gensym("t"), binding{v: p})
+			c.capture(vars[i], consumer)
+			sets = append(sets, &nSet{v: vars[i], val: &nRef{p}})
+			i++
+			x = t.Cdr
+			continue
+		case *EmptyList:
+		default:
+			p := &variable{name: t, fn: consumer, slot: consumer.newSlot()}
+			consumer.params = append(consumer.params, p)
+			consumer.rest = true
+			c.capture(vars[i], consumer)
+			sets = append(sets, &nSet{v: vars[i], val: &nRef{p}})
+		}
+		break
+	}
+	sets = append(sets, &nConst{Unspecified})
+	consumer.body = &nSeq{sets}
+	producer := &fnState{parent: fn, pos: c.cur}
+	producer.body = c.analyze(expr, &scope{parent: sc, fn: producer}, producer)
+	cwv := c.it.global(Intern("call-with-values"))
+	return &nCall{f: &nGRef{g: cwv, pos: c.cur}, args: []node{&nLambda{producer}, &nLambda{consumer}}, pos: c.cur}
+}
+
+// compileTop compiles a top-level form into a thunk.
+func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos) (clo *Closure, err error) {
+	c := &compiler{it: it, posmap: posmap}
+	if c.posmap == nil {
+		c.posmap = make(map[*Pair]Pos)
+	}
+	if p, ok := x.(*Pair); ok {
+		c.cur = posmap[p]
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(compileError)
+			if !ok {
+				panic(r)
+			}
+			clo, err = nil, ce.e
+		}
+	}()
+	fn := &fnState{name: "", pos: c.cur}
+	fn.body = c.analyzeTop(x, fn)
+	proto := generate(fn, nil)
+	return &Closure{proto: proto}, nil
+}
+
+// analyzeTop analyses a top-level form: definitions are global.
+func (c *compiler) analyzeTop(x Value, fn *fnState) node {
+	restore := c.withPos(x)
+	defer restore()
+	p, ok := x.(*Pair)
+	if !ok {
+		return c.analyze(x, nil, fn)
+	}
+	sf, m := c.head(p.Car, nil)
+	if m != nil {
+		return c.analyzeTop(c.expand(m, p, nil), fn)
+	}
+	if sf == nil {
+		return c.analyze(x, nil, fn)
+	}
+	switch sf.name {
+	case "begin":
+		forms := c.list(p.Cdr, "begin")
+		if len(forms) == 0 {
+			return &nConst{Unspecified}
+		}
+		var seq []node
+		for _, f := range forms {
+			seq = append(seq, c.analyzeTop(f, fn))
+		}
+		return &nSeq{seq}
+	case "define":
+		name, expr := c.parseDefine(p)
+		g := c.it.global(baseSymbol(name))
+		val := c.analyze(expr, nil, fn)
+		nameLambda(val, g.Name.Name)
+		return &nGSet{g: g, val: val, define: true, pos: c.cur}
+	case "define-values":
+		args := c.list(p.Cdr, "define-values")
+		if len(args) != 2 {
+			c.fail(p, "define-values: expected (define-values formals expr)")
+		}
+		// evaluate into fresh locals, then define globals
+		ids := formalIDs(c, args[0])
+		vars := make([]*variable, len(ids))
+		for i, id := range ids {
+			vars[i] = &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
+		}
+		seq := []node{c.defineValuesNode(args[0], vars, args[1], nil, fn)}
+		for i, id := range ids {
+			seq = append(seq, &nGSet{g: c.it.global(baseSymbol(id)), val: &nRef{vars[i]}, define: true, pos: c.cur})
+		}
+		seq = append(seq, &nConst{Unspecified})
+		return &nLet{vars: vars, body: &nSeq{seq}, rec: true}
+	case "define-syntax":
+		args := c.list(p.Cdr, "define-syntax")
+		if len(args) != 2 || !isIdent(args[0]) {
+			c.fail(p, "define-syntax: expected (define-syntax name transformer)")
+		}
+		g := c.it.global(baseSymbol(args[0]))
+		m := c.makeMacro(args[1], nil, g.Name.Name)
+		g.macro, g.special = m, nil
+		g.value = unbound
+		return &nConst{Unspecified}
+	}
+	return sf.analyze(c, p, nil, fn)
+}

@@ -1,0 +1,341 @@
+package interp
+
+import "sort"
+
+type opcode uint8
+
+const (
+	opConst opcode = iota
+	opLocal
+	opLocalBox
+	opFree
+	opFreeBox
+	opGlobal
+	opSetLocal
+	opSetLocalBox
+	opSetFreeBox
+	opSetGlobal
+	opDefGlobal
+	opBox    // stack[fp+a] = &box{stack[fp+a]}
+	opBoxNew // stack[fp+a] = &box{Unspecified}
+	opPush
+	opJump
+	opJumpFalse
+	opClosure
+	opCaseLambda
+	opCall
+	opTailCall
+	opReturn
+	// inlined primitives; b = index of the global in proto.globals
+	opAdd
+	opSub
+	opMul
+	opNumEq
+	opLt
+	opGt
+	opLe
+	opGe
+	opCons
+	opEq
+	opCar
+	opCdr
+	opNullP
+	opPairP
+	opNot
+	opZeroP
+	opLocalPush // push stack[fp+a]
+	opConstPush // push consts[a]
+	opPopLocal  // stack[fp+a] = pop
+)
+
+type inlineOp struct {
+	op    opcode
+	arity int
+}
+
+// inlineOps are the primitives the compiler inlines when their global name
+// still holds the built-in.
+var inlineOps = map[string]inlineOp{
+	"+": {opAdd, 2}, "-": {opSub, 2}, "*": {opMul, 2}, "=": {opNumEq, 2}, "<": {opLt, 2},
+	">": {opGt, 2}, "<=": {opLe, 2}, ">=": {opGe, 2}, "cons": {opCons, 2}, "eq?": {opEq, 2},
+	"car": {opCar, 1}, "cdr": {opCdr, 1}, "null?": {opNullP, 1}, "pair?": {opPairP, 1},
+	"not": {opNot, 1}, "zero?": {opZeroP, 1},
+}
+
+type instr struct {
+	op opcode
+	a  int32
+	b  int32
+}
+
+type pcPos struct {
+	pc  int
+	pos Pos
+}
+
+// Proto is the compiled code of one lambda.
+type Proto struct {
+	name      string
+	code      []instr
+	consts    []Value
+	globals   []*Global
+	protos    []*Proto
+	nreq      int
+	rest      bool
+	frameSize int
+	maxStack  int
+	freeSpec  []freeRef
+	pos       []pcPos
+	defPos    Pos
+	cached    *Closure
+}
+
+type freeRef struct {
+	local bool
+	idx   int32
+}
+
+type gen struct {
+	fn      *fnState
+	p       *Proto
+	depth   int
+	gidx    map[*Global]int
+	lastPos Pos
+}
+
+// generate produces the bytecode of fn.
+func generate(fn *fnState, parent *fnState) *Proto {
+	g := &gen{fn: fn, p: &Proto{name: fn.name, nreq: fn.nreq, rest: fn.rest, defPos: fn.pos}, gidx: map[*Global]int{}}
+	if fn.rest {
+		g.p.nreq = fn.nreq
+	}
+	for _, v := range fn.params {
+		if v.boxed() {
+			g.emit(opBox, v.slot, 0)
+		}
+	}
+	g.expr(fn.body, true)
+	g.p.frameSize = fn.nslots
+	for _, v := range fn.free {
+		if parent != nil && v.fn == parent {
+			g.p.freeSpec = append(g.p.freeSpec, freeRef{local: true, idx: int32(v.slot)})
+		} else if parent != nil {
+			g.p.freeSpec = append(g.p.freeSpec, freeRef{idx: int32(parent.freeIdx[v])})
+		}
+	}
+	sort.SliceStable(g.p.pos, func(i, j int) bool { return g.p.pos[i].pc < g.p.pos[j].pc })
+	return g.p
+}
+
+func (g *gen) emit(op opcode, a, b int) int {
+	g.p.code = append(g.p.code, instr{op: op, a: int32(a), b: int32(b)})
+	return len(g.p.code) - 1
+}
+
+func (g *gen) mark(pos Pos) {
+	if pos.IsValid() {
+		g.p.pos = append(g.p.pos, pcPos{pc: len(g.p.code), pos: pos})
+	}
+}
+
+func (g *gen) constant(v Value) int {
+	g.p.consts = append(g.p.consts, v)
+	return len(g.p.consts) - 1
+}
+
+func (g *gen) global(gl *Global) int {
+	if i, ok := g.gidx[gl]; ok {
+		return i
+	}
+	g.p.globals = append(g.p.globals, gl)
+	g.gidx[gl] = len(g.p.globals) - 1
+	return len(g.p.globals) - 1
+}
+
+func (g *gen) push() {
+	g.emit(opPush, 0, 0)
+	g.depth++
+	if g.depth > g.p.maxStack {
+		g.p.maxStack = g.depth
+	}
+}
+
+func (g *gen) ret(tail bool) {
+	if tail {
+		g.emit(opReturn, 0, 0)
+	}
+}
+
+// pushArg evaluates n and pushes it, with short forms for locals and constants.
+func (g *gen) pushArg(n node) {
+	switch t := n.(type) {
+	case *nConst:
+		g.emit(opConstPush, g.constant(t.v), 0)
+	case *nRef:
+		if t.v.fn == g.fn && !t.v.boxed() {
+			g.emit(opLocalPush, t.v.slot, 0)
+		} else {
+			g.expr(n, false)
+			g.emit(opPush, 0, 0)
+		}
+	default:
+		g.expr(n, false)
+		g.emit(opPush, 0, 0)
+	}
+	g.depth++
+	if g.depth > g.p.maxStack {
+		g.p.maxStack = g.depth
+	}
+}
+
+func (g *gen) expr(n node, tail bool) {
+	switch t := n.(type) {
+	case *nConst:
+		g.emit(opConst, g.constant(t.v), 0)
+		g.ret(tail)
+	case *nRef:
+		g.load(t.v)
+		g.ret(tail)
+	case *nGRef:
+		g.mark(t.pos)
+		g.emit(opGlobal, g.global(t.g), 0)
+		g.ret(tail)
+	case *nSet:
+		g.expr(t.val, false)
+		g.store(t.v)
+		g.ret(tail)
+	case *nGSet:
+		g.expr(t.val, false)
+		g.mark(t.pos)
+		if t.define {
+			g.emit(opDefGlobal, g.global(t.g), 0)
+		} else {
+			g.emit(opSetGlobal, g.global(t.g), 0)
+		}
+		g.ret(tail)
+	case *nIf:
+		g.expr(t.c, false)
+		jf := g.emit(opJumpFalse, 0, 0)
+		g.expr(t.t, tail)
+		if tail {
+			g.p.code[jf].a = int32(len(g.p.code))
+			g.expr(t.e, true)
+		} else {
+			j := g.emit(opJump, 0, 0)
+			g.p.code[jf].a = int32(len(g.p.code))
+			g.expr(t.e, false)
+			g.p.code[j].a = int32(len(g.p.code))
+		}
+	case *nSeq:
+		for i, e := range t.body {
+			g.expr(e, tail && i == len(t.body)-1)
+		}
+	case *nLambda:
+		child := generate(t.fn, g.fn)
+		g.p.protos = append(g.p.protos, child)
+		g.emit(opClosure, len(g.p.protos)-1, 0)
+		g.ret(tail)
+	case *nCaseLambda:
+		for _, f := range t.fns {
+			f.name = t.name
+			child := generate(f, g.fn)
+			g.p.protos = append(g.p.protos, child)
+			g.emit(opClosure, len(g.p.protos)-1, 0)
+			g.push()
+		}
+		g.emit(opCaseLambda, len(t.fns), g.constant(t.name))
+		g.depth -= len(t.fns)
+		g.ret(tail)
+	case *nLet:
+		if t.rec {
+			for _, v := range t.vars {
+				if v.boxed() {
+					g.emit(opBoxNew, v.slot, 0)
+				} else {
+					g.emit(opConst, g.constant(Unspecified), 0)
+					g.emit(opSetLocal, v.slot, 0)
+				}
+			}
+			for i, in := range t.inits {
+				g.expr(in, false)
+				g.store(t.vars[i])
+			}
+		} else {
+			// evaluate all inits first (they may refer to shadowed names)
+			for _, in := range t.inits {
+				g.pushArg(in)
+			}
+			for i := len(t.vars) - 1; i >= 0; i-- {
+				v := t.vars[i]
+				g.emit(opPopLocal, v.slot, 0)
+				g.depth--
+				if v.boxed() {
+					g.emit(opBox, v.slot, 0)
+				}
+			}
+		}
+		g.expr(t.body, tail)
+	case *nCall:
+		for _, a := range t.args {
+			g.pushArg(a)
+		}
+		g.expr(t.f, false)
+		g.mark(t.pos)
+		if tail {
+			g.emit(opTailCall, len(t.args), 0)
+		} else {
+			g.emit(opCall, len(t.args), 0)
+		}
+		g.depth -= len(t.args)
+	case *nPrim:
+		gi := g.global(t.g)
+		if len(t.args) == 2 {
+			g.pushArg(t.args[0])
+			g.expr(t.args[1], false)
+			g.depth--
+		} else {
+			g.expr(t.args[0], false)
+		}
+		// the fallback may push one more value
+		if g.depth+2 > g.p.maxStack {
+			g.p.maxStack = g.depth + 2
+		}
+		g.mark(t.pos)
+		g.emit(t.op, 0, gi)
+		g.ret(tail)
+	default:
+		panic("generate: unknown node")
+	}
+}
+
+func (g *gen) load(v *variable) {
+	if v.fn == g.fn {
+		if v.boxed() {
+			g.emit(opLocalBox, v.slot, 0)
+		} else {
+			g.emit(opLocal, v.slot, 0)
+		}
+		return
+	}
+	i := g.fn.freeIdx[v]
+	if v.boxed() {
+		g.emit(opFreeBox, i, 0)
+	} else {
+		g.emit(opFree, i, 0)
+	}
+}
+
+func (g *gen) store(v *variable) {
+	if v.fn == g.fn {
+		if v.boxed() {
+			g.emit(opSetLocalBox, v.slot, 0)
+		} else {
+			g.emit(opSetLocal, v.slot, 0)
+		}
+		return
+	}
+	if !v.boxed() {
+		panic("generate: assignment to an unboxed free variable")
+	}
+	g.emit(opSetFreeBox, g.fn.freeIdx[v], 0)
+}

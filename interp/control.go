@@ -1,0 +1,657 @@
+package interp
+
+// Control primitives: procedures, continuations, values, dynamic-wind,
+// exceptions, parameters, promises, records, eval, load, exit, process
+// context and time.
+//
+// # The handler stack (for the scsh layer and anyone else)
+//
+// The VM keeps a dynamic list of exception handlers, (%handlers), saved and
+// restored by call/cc and by every form that installs a handler. It has two
+// kinds of entries:
+//
+//   - R7RS handlers, pushed by (with-exception-handler handler thunk).
+//     raise and raise-continuable call the handler with the list set to the
+//     rest of the list for the duration of the call. For raise (and for
+//     errors signalled by primitives and by error), returning from the
+//     handler raises a secondary error in that same dynamic environment; for
+//     raise-continuable the handler's values are returned.
+//   - Direct handlers, pushed by (%with-direct-handler proc thunk): proc is
+//     called as (proc condition punt) with the handler list UNCHANGED (so a
+//     raise inside proc reaches proc again), and whatever proc returns
+//     becomes the value of the raise, raise-continuable or error call that
+//     signalled, continuable or not. (punt) delivers the same condition to
+//     the rest of the list by these same rules and returns what that
+//     handler returns. This is Scheme48/scsh with-handler.
+//
+// Errors raised by primitives (car of 5, an unbound variable, a wrong
+// number of arguments...) are *ErrorObject values delivered through this
+// same list, as by raise, so guard, with-exception-handler and direct
+// handlers all see them. With no handler left, the error ends the
+// evaluation and is returned to the Go caller.
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed scm/*.scm
+var preludeFS embed.FS
+
+// preludeFile is one embedded prelude file.
+type preludeFile struct {
+	name string
+	src  string
+}
+
+// prelude holds the embedded Scheme sources in name order (read once).
+var prelude = func() []preludeFile {
+	ents, err := preludeFS.ReadDir("scm")
+	if err != nil {
+		panic(err)
+	}
+	var out []preludeFile
+	for _, e := range ents {
+		b, err := preludeFS.ReadFile("scm/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, preludeFile{name: e.Name(), src: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}()
+
+func (it *Interp) loadPrelude() error {
+	for _, f := range prelude {
+		if _, err := it.EvalString(context.Background(), f.src, "prelude/"+f.name); err != nil {
+			return fmt.Errorf("prelude %s: %w", f.name, err)
+		}
+	}
+	if d, ok := it.Lookup("%deliver"); ok {
+		it.deliver = d
+	}
+	return nil
+}
+
+var callccProc = &ctlProc{name: "call-with-current-continuation", kind: ctlCallCC}
+
+func isProcedure(v Value) bool {
+	switch v.(type) {
+	case *Closure, *Primitive, *ctlProc, *Continuation, *Parameter, *caseLambda:
+		return true
+	}
+	return false
+}
+
+// IsProcedure reports whether v is a Scheme procedure.
+func IsProcedure(v Value) bool { return isProcedure(v) }
+
+func prim(name string, min, max int, fn PrimFn) *Primitive {
+	return &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn}
+}
+
+func listToSliceChecked(who string, l Value) ([]Value, error) {
+	vals, ok := ListToSlice(l)
+	if !ok {
+		return nil, TypeError("a proper list", l)
+	}
+	return vals, nil
+}
+
+func (it *Interp) installControl() {
+	it.Define("call-with-current-continuation", callccProc)
+	it.Define("call/cc", callccProc)
+	it.Define("current-input-port", it.inParam)
+	it.Define("current-output-port", it.outParam)
+	it.Define("current-error-port", it.errParam)
+}
+
+func init() {
+	register(
+		prim("procedure?", 1, 1, func(it *Interp, a []Value) (Value, error) { return isProcedure(a[0]), nil }),
+		prim("apply", 1, -1, func(it *Interp, a []Value) (Value, error) {
+			if len(a) == 1 {
+				return &TailCall{Proc: a[0]}, nil
+			}
+			last, err := listToSliceChecked("apply", a[len(a)-1])
+			if err != nil {
+				return nil, err
+			}
+			args := make([]Value, 0, len(a)-2+len(last))
+			args = append(args, a[1:len(a)-1]...)
+			args = append(args, last...)
+			return &TailCall{Proc: a[0], Args: args}, nil
+		}),
+		prim("values", 0, -1, func(it *Interp, a []Value) (Value, error) {
+			if len(a) == 1 {
+				return a[0], nil
+			}
+			return &MultipleValues{Vals: append([]Value(nil), a...)}, nil
+		}),
+		prim("%apply-mv", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			if mv, ok := a[1].(*MultipleValues); ok {
+				return &TailCall{Proc: a[0], Args: mv.Vals}, nil
+			}
+			return &TailCall{Proc: a[0], Args: []Value{a[1]}}, nil
+		}),
+		prim("%wind-push", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			d := 1
+			if it.vm.wind != nil {
+				d = it.vm.wind.depth + 1
+			}
+			it.vm.wind = &windFrame{before: a[0], after: a[1], parent: it.vm.wind, depth: d}
+			return Unspecified, nil
+		}),
+		prim("%wind-pop", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			if it.vm.wind != nil {
+				it.vm.wind = it.vm.wind.parent
+			}
+			return Unspecified, nil
+		}),
+		prim("%handlers", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.vm.handlers, nil }),
+		prim("%set-handlers!", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			it.vm.handlers = a[0]
+			return Unspecified, nil
+		}),
+		prim("%make-direct-handler", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return &directHandler{proc: a[0]}, nil
+		}),
+		prim("%direct-handler?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*directHandler)
+			return ok, nil
+		}),
+		prim("%direct-handler-proc", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return a[0].(*directHandler).proc, nil
+		}),
+		prim("%uncaught", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				e = &ErrorObject{Message: "uncaught exception:", Irritants: []Value{a[0]}, Payload: a[0]}
+			}
+			return nil, &uncaughtErr{e}
+		}),
+		prim("%non-continuable", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return nil, &ErrorObject{Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
+		}),
+		prim("raise", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return nil, &raiseErr{obj: a[0]}
+		}),
+		prim("raise-continuable", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return nil, &raiseErr{obj: a[0], continuable: true}
+		}),
+		prim("error", 0, -1, func(it *Interp, a []Value) (Value, error) {
+			e := &ErrorObject{}
+			if len(a) > 0 {
+				if s, ok := a[0].(*String); ok {
+					e.Message = s.String()
+				} else if sym, ok := a[0].(*Symbol); ok && len(a) > 1 {
+					// (error 'who "message" irritants...) as many Schemes allow
+					if s, ok := a[1].(*String); ok {
+						e.Who = sym.Name
+						e.Message = s.String()
+						a = a[1:]
+					} else {
+						e.Message = WriteString(a[0])
+					}
+				} else {
+					e.Message = WriteString(a[0])
+				}
+				e.Irritants = append([]Value(nil), a[1:]...)
+			}
+			return nil, &raiseErr{obj: e}
+		}),
+		prim("error-object?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*ErrorObject)
+			return ok, nil
+		}),
+		prim("error-object-message", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				return nil, TypeError("an error object", a[0])
+			}
+			if e.Who != "" && e.Payload == nil {
+				return NewString(e.Who + ": " + e.Message), nil
+			}
+			return NewString(e.Message), nil
+		}),
+		prim("error-object-irritants", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				return nil, TypeError("an error object", a[0])
+			}
+			return List(e.Irritants...), nil
+		}),
+		prim("error-object-who", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				return nil, TypeError("an error object", a[0])
+			}
+			if e.Who == "" {
+				return false, nil
+			}
+			return Intern(e.Who), nil
+		}),
+		prim("error-object-position", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				return nil, TypeError("an error object", a[0])
+			}
+			if !e.Pos.IsValid() {
+				return false, nil
+			}
+			return NewString(e.Pos.String()), nil
+		}),
+		prim("condition/report-string", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			if !ok {
+				return NewString(DisplayString(a[0])), nil
+			}
+			return NewString(e.Describe()), nil
+		}),
+		prim("read-error?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			return ok && e.Kind == KindReadError, nil
+		}),
+		prim("file-error?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			e, ok := a[0].(*ErrorObject)
+			return ok && e.Kind == KindFileError, nil
+		}),
+		prim("exit", 0, 1, func(it *Interp, a []Value) (Value, error) {
+			code, err := exitCode(a)
+			if err != nil {
+				return nil, err
+			}
+			// run outstanding dynamic-wind after thunks
+			if it.vm.wind != nil {
+				if err := it.vm.rewind(nil); err != nil {
+					return nil, err
+				}
+			}
+			it.FlushOutput()
+			return nil, &ExitError{Code: code}
+		}),
+		prim("emergency-exit", 0, 1, func(it *Interp, a []Value) (Value, error) {
+			code, err := exitCode(a)
+			if err != nil {
+				return nil, err
+			}
+			it.FlushOutput()
+			return nil, &ExitError{Code: code, Emergency: true}
+		}),
+		prim("%make-parameter", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			p := &Parameter{value: a[0]}
+			if b, ok := a[1].(bool); !ok || b {
+				p.converter = a[1]
+			}
+			return p, nil
+		}),
+		prim("%param-value", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Parameter)
+			if !ok {
+				return nil, TypeError("a parameter object", a[0])
+			}
+			return p.value, nil
+		}),
+		prim("%param-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Parameter)
+			if !ok {
+				return nil, TypeError("a parameter object", a[0])
+			}
+			p.value = a[1]
+			return Unspecified, nil
+		}),
+		prim("%param-converter", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Parameter)
+			if !ok {
+				return nil, &ErrorObject{Who: "parameterize", Message: "not a parameter object:", Irritants: []Value{a[0]}}
+			}
+			if p.converter == nil {
+				return false, nil
+			}
+			return p.converter, nil
+		}),
+		prim("make-promise", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			if p, ok := a[0].(*Promise); ok {
+				return p, nil
+			}
+			return &Promise{b: &promiseState{done: true, value: a[0]}}, nil
+		}),
+		prim("%make-lazy-promise", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			return &Promise{b: &promiseState{value: a[0]}}, nil
+		}),
+		prim("promise?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*Promise)
+			return ok, nil
+		}),
+		prim("%promise-done?", 1, 1, func(it *Interp, a []Value) (Value, error) { return a[0].(*Promise).b.done, nil }),
+		prim("%promise-value", 1, 1, func(it *Interp, a []Value) (Value, error) { return a[0].(*Promise).b.value, nil }),
+		prim("%promise-update!", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			np, ok := a[0].(*Promise)
+			if !ok {
+				return nil, &ErrorObject{Who: "force", Message: "delay-force body did not return a promise:", Irritants: []Value{a[0]}}
+			}
+			old := a[1].(*Promise)
+			old.b.done, old.b.value = np.b.done, np.b.value
+			np.b = old.b
+			return Unspecified, nil
+		}),
+		prim("%make-record-type", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			name, ok := a[0].(*Symbol)
+			if !ok {
+				return nil, TypeError("a symbol", a[0])
+			}
+			fs, err := listToSliceChecked("define-record-type", a[1])
+			if err != nil {
+				return nil, err
+			}
+			rt := &RecordType{Name: name.Name}
+			for _, f := range fs {
+				s, ok := f.(*Symbol)
+				if !ok {
+					return nil, TypeError("a field name", f)
+				}
+				rt.Fields = append(rt.Fields, s)
+			}
+			return rt, nil
+		}),
+		prim("%record-constructor", 3, 3, func(it *Interp, a []Value) (Value, error) {
+			rt, ok := a[0].(*RecordType)
+			if !ok {
+				return nil, TypeError("a record type", a[0])
+			}
+			fs, err := listToSliceChecked("define-record-type", a[1])
+			if err != nil {
+				return nil, err
+			}
+			idx := make([]int, len(fs))
+			for i, f := range fs {
+				idx[i] = fieldIndex(rt, f)
+				if idx[i] < 0 {
+					return nil, &ErrorObject{Who: "define-record-type", Message: "constructor names an unknown field:", Irritants: []Value{f}}
+				}
+			}
+			name := DisplayString(a[2])
+			nf := len(rt.Fields)
+			return prim(name, len(idx), len(idx), func(it *Interp, args []Value) (Value, error) {
+				r := &Record{Type: rt, Fields: make([]Value, nf)}
+				for i := range r.Fields {
+					r.Fields[i] = false
+				}
+				for i, k := range idx {
+					r.Fields[k] = args[i]
+				}
+				return r, nil
+			}), nil
+		}),
+		prim("%record-predicate", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			rt, ok := a[0].(*RecordType)
+			if !ok {
+				return nil, TypeError("a record type", a[0])
+			}
+			return prim(DisplayString(a[1]), 1, 1, func(it *Interp, args []Value) (Value, error) {
+				r, ok := args[0].(*Record)
+				return ok && r.Type == rt, nil
+			}), nil
+		}),
+		prim("%record-accessor", 3, 3, func(it *Interp, a []Value) (Value, error) {
+			rt, ok := a[0].(*RecordType)
+			if !ok {
+				return nil, TypeError("a record type", a[0])
+			}
+			k := fieldIndex(rt, a[1])
+			if k < 0 {
+				return nil, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{a[1]}}
+			}
+			want := "a record of type " + rt.Name
+			return prim(DisplayString(a[2]), 1, 1, func(it *Interp, args []Value) (Value, error) {
+				r, ok := args[0].(*Record)
+				if !ok || r.Type != rt {
+					return nil, TypeError(want, args[0])
+				}
+				return r.Fields[k], nil
+			}), nil
+		}),
+		prim("%record-modifier", 3, 3, func(it *Interp, a []Value) (Value, error) {
+			rt, ok := a[0].(*RecordType)
+			if !ok {
+				return nil, TypeError("a record type", a[0])
+			}
+			k := fieldIndex(rt, a[1])
+			if k < 0 {
+				return nil, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{a[1]}}
+			}
+			want := "a record of type " + rt.Name
+			return prim(DisplayString(a[2]), 2, 2, func(it *Interp, args []Value) (Value, error) {
+				r, ok := args[0].(*Record)
+				if !ok || r.Type != rt {
+					return nil, TypeError(want, args[0])
+				}
+				r.Fields[k] = args[1]
+				return Unspecified, nil
+			}), nil
+		}),
+		prim("record?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*Record)
+			return ok, nil
+		}),
+		prim("%memv", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			for l := a[1]; ; {
+				p, ok := l.(*Pair)
+				if !ok {
+					return false, nil
+				}
+				if eqv(a[0], p.Car) {
+					return p, nil
+				}
+				l = p.Cdr
+			}
+		}),
+		prim("%list", 0, -1, func(it *Interp, a []Value) (Value, error) { return List(a...), nil }),
+		prim("%append2", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			items, ok := ListToSlice(a[0])
+			if !ok {
+				return nil, &ErrorObject{Who: "unquote-splicing", Message: "expected a list, got " + WriteString(a[0])}
+			}
+			out := a[1]
+			for i := len(items) - 1; i >= 0; i-- {
+				out = &Pair{items[i], out}
+			}
+			return out, nil
+		}),
+		prim("%list->vector", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			items, ok := ListToSlice(a[0])
+			if !ok {
+				return nil, TypeError("a list", a[0])
+			}
+			return &Vector{Items: items}, nil
+		}),
+		prim("eval", 1, 2, func(it *Interp, a []Value) (Value, error) {
+			clo, err := it.compileTop(a[0], nil)
+			if err != nil {
+				return nil, err
+			}
+			return &TailCall{Proc: clo}, nil
+		}),
+		prim("interaction-environment", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
+		prim("environment", 0, -1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
+		prim("scheme-report-environment", 0, 1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
+		prim("null-environment", 0, 1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
+		prim("system-global-environment", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
+		prim("load", 1, 2, func(it *Interp, a []Value) (Value, error) {
+			s, ok := a[0].(*String)
+			if !ok {
+				return nil, TypeError("a file name string", a[0])
+			}
+			return it.load(s.String())
+		}),
+		prim("command-line", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			out := make([]Value, len(it.cmdline))
+			for i, s := range it.cmdline {
+				out[i] = NewString(s)
+			}
+			return List(out...), nil
+		}),
+		prim("features", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			out := make([]Value, len(Features))
+			for i, f := range Features {
+				out[i] = Intern(f)
+			}
+			return List(out...), nil
+		}),
+		prim("current-second", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			return float64(time.Now().UnixNano()) / 1e9, nil
+		}),
+		prim("current-jiffy", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			return int(time.Since(processStart).Nanoseconds() / 1000), nil
+		}),
+		prim("jiffies-per-second", 0, 0, func(it *Interp, a []Value) (Value, error) { return 1000000, nil }),
+		prim("get-environment-variable", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			s, ok := a[0].(*String)
+			if !ok {
+				return nil, TypeError("a string", a[0])
+			}
+			v, ok := os.LookupEnv(s.String())
+			if !ok {
+				return false, nil
+			}
+			return NewString(v), nil
+		}),
+		prim("get-environment-variables", 0, 0, func(it *Interp, a []Value) (Value, error) {
+			var out []Value
+			for _, kv := range os.Environ() {
+				k, v, _ := strings.Cut(kv, "=")
+				out = append(out, &Pair{NewString(k), NewString(v)})
+			}
+			return List(out...), nil
+		}),
+		prim("void", 0, -1, func(it *Interp, a []Value) (Value, error) { return Unspecified, nil }),
+		prim("%gensym", 0, 1, func(it *Interp, a []Value) (Value, error) {
+			prefix := "g"
+			if len(a) == 1 {
+				prefix = DisplayString(a[0])
+			}
+			return Gensym(prefix), nil
+		}),
+	)
+}
+
+var processStart = time.Now()
+
+func exitCode(a []Value) (int, error) {
+	if len(a) == 0 {
+		return 0, nil
+	}
+	switch v := a[0].(type) {
+	case bool:
+		if v {
+			return 0, nil
+		}
+		return 1, nil
+	case int:
+		return v & 0xff, nil
+	}
+	return 0, &ErrorObject{Message: "non-integer argument to exit:", Irritants: []Value{a[0]}}
+}
+
+func fieldIndex(rt *RecordType, f Value) int {
+	for i, name := range rt.Fields {
+		if Value(name) == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// eqv is the core's eqv? (numbers by exactness and value, chars, others by identity).
+func eqv(a, b Value) bool {
+	if a == b {
+		return true
+	}
+	switch x := a.(type) {
+	case *String:
+		y, ok := b.(*String)
+		return ok && len(x.R) == 0 && len(y.R) == 0
+	}
+	return false
+}
+
+// promiseState is shared by promises chained by delay-force.
+type promiseState struct {
+	done  bool
+	value Value
+}
+
+// load evaluates the forms of a file in a nested run.
+func (it *Interp) load(name string) (Value, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, &ErrorObject{Kind: KindFileError, Who: "load", Message: "cannot open file " + name + ": " + osReason(err), Irritants: nil, Cause: err}
+	}
+	defer f.Close()
+	abs, _ := filepath.Abs(name)
+	it.loading = append(it.loading, abs)
+	defer func() { it.loading = it.loading[:len(it.loading)-1] }()
+	return it.evalReader(f, name)
+}
+
+func osReason(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// evalReader reads and evaluates every form of r (inside or outside a run).
+func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
+	rd := NewReader(r, filename)
+	var last Value = Unspecified
+	for {
+		x, err := rd.Read()
+		if err == io.EOF {
+			return last, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		last, err = it.evalTop(x, rd.pos)
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// evalTop compiles and runs one top-level form; a top-level begin is split
+// so that each of its forms sees the macros defined by the ones before.
+func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos) (Value, error) {
+	if p, ok := x.(*Pair); ok {
+		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
+			if g := it.globals[s]; g != nil && g.special != nil && g.special.name == "begin" {
+				forms, ok := ListToSlice(p.Cdr)
+				if ok {
+					var last Value = Unspecified
+					for _, f := range forms {
+						v, err := it.evalTop(f, posmap)
+						if err != nil {
+							return nil, err
+						}
+						last = v
+					}
+					return last, nil
+				}
+			}
+		}
+	}
+	clo, err := it.compileTop(x, posmap)
+	if err != nil {
+		return nil, err
+	}
+	return it.vm.apply(clo, nil)
+}

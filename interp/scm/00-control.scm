@@ -1,0 +1,84 @@
+;;; popsh prelude 00: control (interp-core). Loaded into every interpreter.
+
+(define (call-with-values producer consumer)
+  (%apply-mv consumer (producer)))
+
+(define (dynamic-wind before thunk after)
+  (before)
+  (%wind-push before after)
+  (%apply-mv (lambda vals (%wind-pop) (after) (apply values vals))
+             (thunk)))
+
+(define (with-exception-handler handler thunk)
+  (if (not (procedure? handler))
+      (error "with-exception-handler: expected a procedure, got" handler))
+  (let ((saved (%handlers)))
+    (%set-handlers! (cons handler saved))
+    (%apply-mv (lambda vals (%set-handlers! saved) (apply values vals))
+               (thunk))))
+
+;; scsh/Scheme48 with-handler semantics: see control.go.
+(define (%with-direct-handler proc thunk)
+  (let ((saved (%handlers)))
+    (%set-handlers! (cons (%make-direct-handler proc) saved))
+    (%apply-mv (lambda vals (%set-handlers! saved) (apply values vals))
+               (thunk))))
+
+;; Called by the VM (and by raise) to hand obj to the handler list hs.
+;; wrapper is the error object reported if nobody handles it.
+(define (%deliver obj hs continuable wrapper)
+  (if (null? hs)
+      (%uncaught wrapper)
+      (let ((h (car hs)))
+        (if (%direct-handler? h)
+            ((%direct-handler-proc h)
+             obj
+             (lambda () (%deliver obj (cdr hs) continuable wrapper)))
+            (let ((saved (%handlers)))
+              (%set-handlers! (cdr hs))
+              (%apply-mv
+               (lambda vals
+                 (if continuable
+                     (begin (%set-handlers! saved) (apply values vals))
+                     (%non-continuable obj)))
+               (h obj)))))))
+
+(define (make-parameter value . conv)
+  (if (null? conv)
+      (%make-parameter value #f)
+      (%make-parameter ((car conv) value) (car conv))))
+
+(define (%map1 f l)
+  (if (null? l) '() (cons (f (car l)) (%map1 f (cdr l)))))
+
+(define (%for-each2 f a b)
+  (if (pair? a)
+      (begin (f (car a) (car b)) (%for-each2 f (cdr a) (cdr b)))))
+
+(define (%parameterize params vals body)
+  (let ((new (let loop ((ps params) (vs vals))
+               (if (null? ps)
+                   '()
+                   (cons (let ((c (%param-converter (car ps))))
+                           (if c (c (car vs)) (car vs)))
+                         (loop (cdr ps) (cdr vs))))))
+        (old #f))
+    (dynamic-wind
+     (lambda ()
+       (set! old (%map1 %param-value params))
+       (%for-each2 %param-set! params new))
+     body
+     (lambda ()
+       (set! new (%map1 %param-value params))
+       (%for-each2 %param-set! params old)))))
+
+(define (force p)
+  (if (promise? p)
+      (let loop ()
+        (if (%promise-done? p)
+            (%promise-value p)
+            (let ((p2 ((%promise-value p))))
+              (if (not (%promise-done? p))
+                  (%promise-update! p2 p))
+              (loop))))
+      p))

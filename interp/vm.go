@@ -1,0 +1,838 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+)
+
+// frame is a return address on the VM's frame stack. clo == nil marks the
+// bottom of one run of the VM (fp then holds the stack pointer to restore).
+type frame struct {
+	clo *Closure
+	pc  int32
+	fp  int32
+}
+
+// vm is the interpreter's machine state: a value stack and a frame stack,
+// both plain slices, plus the dynamic state (winders, handler stack).
+type vm struct {
+	it       *Interp
+	stack    []Value
+	sp       int
+	frames   []frame
+	level    int
+	wind     *windFrame
+	handlers Value
+	tick     int
+	// where the running primitive was called from (for errors raised by
+	// primitives that run nested evaluations)
+	curClo *Closure
+	curPC  int
+}
+
+const (
+	maxFrames      = 10_000_000
+	maxStackValues = 64_000_000
+	tickInterval   = 4096
+)
+
+// contThrow carries a continuation invocation out of a nested run of the VM
+// to the run that captured the continuation.
+type contThrow struct {
+	k   *Continuation
+	val Value
+}
+
+func (c *contThrow) Error() string { return "continuation invoked outside its dynamic extent" }
+
+// raiseErr is returned by raise, raise-continuable and error: the VM hands
+// obj to the handler stack.
+type raiseErr struct {
+	obj         Value
+	continuable bool
+}
+
+func (r *raiseErr) Error() string { return "raise: " + WriteString(r.obj) }
+
+// uncaughtErr ends the evaluation: no handler is left for an object.
+type uncaughtErr struct{ e *ErrorObject }
+
+func (u *uncaughtErr) Error() string { return u.e.Error() }
+
+// ExitError is returned by an evaluation that called (exit) or
+// (emergency-exit): the program asked to end with Code.
+type ExitError struct {
+	Code      int
+	Emergency bool
+}
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
+
+func (vm *vm) grow(need int) error {
+	if need <= len(vm.stack) {
+		return nil
+	}
+	if need > maxStackValues {
+		return &ErrorObject{Message: "stack overflow (recursion too deep)"}
+	}
+	n := len(vm.stack) * 2
+	for n < need {
+		n *= 2
+	}
+	ns := make([]Value, n)
+	copy(ns, vm.stack)
+	vm.stack = ns
+	return nil
+}
+
+// apply runs f on args to completion on the VM (a nested run when called
+// from a primitive).
+func (vm *vm) apply(f Value, args []Value) (result Value, err error) {
+	base := len(vm.frames)
+	savedSP := vm.sp
+	vm.level++
+	defer func() {
+		vm.level--
+		if r := recover(); r != nil {
+			who := "evaluator"
+			err = &ErrorObject{Who: who, Message: fmt.Sprintf("internal error: %v", r), Irritants: nil}
+			if debugPanics {
+				err = &ErrorObject{Who: who, Message: fmt.Sprintf("internal error: %v\n%s", r, debug.Stack())}
+			}
+			result = nil
+		}
+		if err != nil {
+			vm.frames = vm.frames[:base]
+			vm.sp = savedSP
+		}
+	}()
+	if e := vm.grow(savedSP + len(args) + 64); e != nil {
+		return nil, e
+	}
+	vm.frames = append(vm.frames, frame{clo: nil, fp: int32(savedSP)})
+	copy(vm.stack[savedSP:], args)
+	return vm.loop(f, savedSP, len(args))
+}
+
+var debugPanics = false
+
+func arityError(name string, want string, got int) error {
+	if name == "" {
+		name = "#<procedure>"
+	}
+	return &ErrorObject{Who: name, Message: fmt.Sprintf("expected %s, got %d", want, got)}
+}
+
+func argCount(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
+}
+
+func protoArity(p *Proto) string {
+	if p.rest {
+		return "at least " + argCount(p.nreq)
+	}
+	return argCount(p.nreq)
+}
+
+func primArity(p *Primitive) string {
+	switch {
+	case p.MaxArgs < 0:
+		return "at least " + argCount(p.MinArgs)
+	case p.MinArgs == p.MaxArgs:
+		return argCount(p.MinArgs)
+	case p.MaxArgs == p.MinArgs+1:
+		return fmt.Sprintf("%d or %d arguments", p.MinArgs, p.MaxArgs)
+	}
+	return fmt.Sprintf("%d to %d arguments", p.MinArgs, p.MaxArgs)
+}
+
+func (vm *vm) interrupted() error {
+	vm.it.interrupt.Store(false)
+	cause := context.Canceled
+	if ctx := vm.it.ctx; ctx != nil && ctx.Err() != nil {
+		cause = ctx.Err()
+		if cause == context.DeadlineExceeded {
+			return &ErrorObject{Message: "interrupted (deadline exceeded)", Cause: cause}
+		}
+	}
+	return &ErrorObject{Message: "interrupted", Cause: cause}
+}
+
+func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
+	var (
+		clo     *Closure
+		code    []instr
+		consts  []Value
+		globals []*Global
+		pc, fp  int
+		sp      = argbase + n
+		stack   = vm.stack
+		val     Value
+		tail    = true
+		err     error
+		ins     instr
+		fr      frame
+		who     string
+	)
+	fp = argbase
+	goto call
+
+next:
+	ins = code[pc]
+	pc++
+	switch ins.op {
+	case opConst:
+		val = consts[ins.a]
+	case opLocal:
+		val = stack[fp+int(ins.a)]
+	case opLocalPush:
+		stack[sp] = stack[fp+int(ins.a)]
+		sp++
+	case opConstPush:
+		stack[sp] = consts[ins.a]
+		sp++
+	case opLocalBox:
+		val = stack[fp+int(ins.a)].(*box).v
+	case opFree:
+		val = clo.free[ins.a]
+	case opFreeBox:
+		val = clo.free[ins.a].(*box).v
+	case opGlobal:
+		val = globals[ins.a].value
+		if val == unbound {
+			err = &ErrorObject{Message: "unbound variable: " + globals[ins.a].Name.Name, Irritants: nil}
+			goto fail
+		}
+	case opSetLocal:
+		stack[fp+int(ins.a)] = val
+		val = Unspecified
+	case opPopLocal:
+		sp--
+		stack[fp+int(ins.a)] = stack[sp]
+	case opSetLocalBox:
+		stack[fp+int(ins.a)].(*box).v = val
+		val = Unspecified
+	case opSetFreeBox:
+		clo.free[ins.a].(*box).v = val
+		val = Unspecified
+	case opSetGlobal:
+		g := globals[ins.a]
+		if g.value == unbound {
+			err = &ErrorObject{Who: "set!", Message: "unbound variable: " + g.Name.Name}
+			goto fail
+		}
+		g.set(val)
+		val = Unspecified
+	case opDefGlobal:
+		g := globals[ins.a]
+		g.special, g.macro = nil, nil
+		g.set(val)
+		val = Unspecified
+	case opBox:
+		stack[fp+int(ins.a)] = &box{stack[fp+int(ins.a)]}
+	case opBoxNew:
+		stack[fp+int(ins.a)] = &box{Unspecified}
+	case opPush:
+		stack[sp] = val
+		sp++
+	case opJump:
+		pc = int(ins.a)
+	case opJumpFalse:
+		if b, ok := val.(bool); ok && !b {
+			pc = int(ins.a)
+		}
+	case opClosure:
+		p := clo.proto.protos[ins.a]
+		if len(p.freeSpec) == 0 {
+			if p.cached == nil {
+				p.cached = &Closure{proto: p}
+			}
+			val = p.cached
+			break
+		}
+		nc := &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+		for i, fs := range p.freeSpec {
+			if fs.local {
+				nc.free[i] = stack[fp+int(fs.idx)]
+			} else {
+				nc.free[i] = clo.free[fs.idx]
+			}
+		}
+		val = nc
+	case opCaseLambda:
+		k := int(ins.a)
+		cl := &caseLambda{clauses: make([]*Closure, k)}
+		for i := 0; i < k; i++ {
+			cl.clauses[i] = stack[sp-k+i].(*Closure)
+		}
+		if s, ok := consts[ins.b].(string); ok {
+			cl.name = s
+		}
+		sp -= k
+		val = cl
+	case opCall:
+		n = int(ins.a)
+		f = val
+		argbase = sp - n
+		tail = false
+		goto call
+	case opTailCall:
+		n = int(ins.a)
+		f = val
+		copy(stack[fp:fp+n], stack[sp-n:sp])
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opReturn:
+		goto ret
+
+	case opAdd:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					s := a + b
+					if (a^s)&(b^s) >= 0 {
+						val = s
+						sp--
+						break
+					}
+				}
+			}
+		}
+		goto slow2
+	case opSub:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					s := a - b
+					if (a^b)&(a^s) >= 0 {
+						val = s
+						sp--
+						break
+					}
+				}
+			}
+		}
+		goto slow2
+	case opMul:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					if a > -1<<31 && a < 1<<31 && b > -1<<31 && b < 1<<31 {
+						val = a * b
+						sp--
+						break
+					}
+				}
+			}
+		}
+		goto slow2
+	case opNumEq:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					val = a == b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opLt:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					val = a < b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opGt:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					val = a > b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opLe:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					val = a <= b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opGe:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := stack[sp-1].(int); ok {
+				if b, ok := val.(int); ok {
+					val = a >= b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opCons:
+		if globals[ins.b].pure {
+			val = &Pair{stack[sp-1], val}
+			sp--
+			break
+		}
+		goto slow2
+	case opEq:
+		if globals[ins.b].pure {
+			val = stack[sp-1] == val
+			sp--
+			break
+		}
+		goto slow2
+	case opCar:
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				val = p.Car
+				break
+			}
+		}
+		goto slow1
+	case opCdr:
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				val = p.Cdr
+				break
+			}
+		}
+		goto slow1
+	case opNullP:
+		if globals[ins.b].pure {
+			val = val == Value(Null)
+			break
+		}
+		goto slow1
+	case opPairP:
+		if globals[ins.b].pure {
+			_, val = val.(*Pair)
+			break
+		}
+		goto slow1
+	case opNot:
+		if globals[ins.b].pure {
+			b, ok := val.(bool)
+			val = ok && !b
+			break
+		}
+		goto slow1
+	case opZeroP:
+		if globals[ins.b].pure {
+			if a, ok := val.(int); ok {
+				val = a == 0
+				break
+			}
+		}
+		goto slow1
+	default:
+		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
+	}
+	goto next
+
+slow1:
+	stack[sp] = val
+	sp++
+	n = 1
+	goto slowCall
+slow2:
+	stack[sp] = val
+	sp++
+	n = 2
+slowCall:
+	f = globals[ins.b].value
+	argbase = sp - n
+	tail = false
+	if f == unbound {
+		err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+		sp = argbase
+		goto fail
+	}
+	goto call
+
+call:
+	switch p := f.(type) {
+	case *Closure:
+		proto := p.proto
+		if n != proto.nreq && (!proto.rest || n < proto.nreq) {
+			err = arityError(proto.name, protoArity(proto), n)
+			who = ""
+			if !tail {
+				sp = argbase
+			}
+			goto fail
+		}
+		if fp2 := argbase + proto.frameSize + proto.maxStack + 8; fp2 > len(stack) {
+			vm.sp = sp
+			if err = vm.grow(fp2); err != nil {
+				goto fatal
+			}
+			stack = vm.stack
+		}
+		if !tail {
+			if len(vm.frames) >= maxFrames {
+				err = &ErrorObject{Message: "stack overflow (recursion too deep)"}
+				sp = argbase
+				goto fail
+			}
+			vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
+		}
+		if proto.rest {
+			var rest Value = Null
+			for i := argbase + n - 1; i >= argbase+proto.nreq; i-- {
+				rest = &Pair{stack[i], rest}
+			}
+			stack[argbase+proto.nreq] = rest
+		}
+		fp = argbase
+		sp = fp + proto.frameSize
+		clo = p
+		code, consts, globals = proto.code, proto.consts, proto.globals
+		pc = 0
+		vm.tick--
+		if vm.tick <= 0 {
+			vm.tick = tickInterval
+			if vm.it.interrupt.Load() {
+				err = vm.interrupted()
+				goto fatal
+			}
+		}
+		goto next
+	case *Primitive:
+		if n < p.MinArgs || (p.MaxArgs >= 0 && n > p.MaxArgs) {
+			err = arityError(p.Name, primArity(p), n)
+			who = ""
+			if !tail {
+				sp = argbase
+			}
+			goto fail
+		}
+		vm.sp = argbase + n
+		vm.curClo, vm.curPC = clo, pc
+		val, err = p.Fn(vm.it, stack[argbase:argbase+n])
+		stack = vm.stack
+		if err != nil {
+			who = p.Name
+			if !tail {
+				sp = argbase
+			}
+			goto fail
+		}
+		if tc, ok := val.(*TailCall); ok {
+			f = tc.Proc
+			n = len(tc.Args)
+			if argbase+n+8 > len(stack) {
+				vm.sp = argbase
+				if err = vm.grow(argbase + n + 64); err != nil {
+					goto fatal
+				}
+				stack = vm.stack
+			}
+			copy(stack[argbase:], tc.Args)
+			sp = argbase + n
+			goto call
+		}
+		if tail {
+			goto ret
+		}
+		sp = argbase
+		goto next
+	case *ctlProc:
+		switch p.kind {
+		case ctlCallCC:
+			if n != 1 {
+				err = arityError("call-with-current-continuation", "1 argument", n)
+				who = ""
+				if !tail {
+					sp = argbase
+				}
+				goto fail
+			}
+			if !tail {
+				vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
+				fp = argbase
+			}
+			k := &Continuation{stack: append([]Value(nil), stack[:argbase]...),
+				frames: append([]frame(nil), vm.frames...), wind: vm.wind,
+				handlers: vm.handlers, level: vm.level}
+			f = stack[argbase]
+			stack[argbase] = k
+			tail = true
+			goto call
+		}
+	case *Continuation:
+		switch n {
+		case 1:
+			val = stack[argbase]
+		default:
+			val = &MultipleValues{Vals: append([]Value(nil), stack[argbase:argbase+n]...)}
+		}
+		if p.level != vm.level {
+			err = &contThrow{k: p, val: val}
+			goto fatal
+		}
+		vm.sp = argbase + n
+		if p.wind != vm.wind {
+			if err = vm.rewind(p.wind); err != nil {
+				who = ""
+				sp = vm.sp
+				goto fail
+			}
+		}
+		if err = vm.grow(len(p.stack) + 64); err != nil {
+			goto fatal
+		}
+		stack = vm.stack
+		copy(stack, p.stack)
+		vm.frames = append(vm.frames[:0], p.frames...)
+		vm.handlers = p.handlers
+		fp = len(p.stack)
+		goto ret
+	case *Parameter:
+		if n != 0 {
+			err = arityError(p.name, "0 arguments", n)
+			who = ""
+			if !tail {
+				sp = argbase
+			}
+			goto fail
+		}
+		val = p.value
+		if tail {
+			goto ret
+		}
+		sp = argbase
+		goto next
+	case *caseLambda:
+		for _, c := range p.clauses {
+			if n == c.proto.nreq || (c.proto.rest && n >= c.proto.nreq) {
+				f = c
+				goto call
+			}
+		}
+		err = arityError(p.name, "a different number of arguments", n)
+		who = ""
+		if !tail {
+			sp = argbase
+		}
+		goto fail
+	}
+	err = &ErrorObject{Message: "attempt to call a non-procedure: " + WriteString(f)}
+	who = ""
+	if !tail {
+		sp = argbase
+	}
+	goto fail
+
+ret:
+	sp = fp
+	fr = vm.frames[len(vm.frames)-1]
+	vm.frames = vm.frames[:len(vm.frames)-1]
+	if fr.clo == nil {
+		vm.sp = int(fr.fp)
+		return val, nil
+	}
+	clo = fr.clo
+	pc, fp = int(fr.pc), int(fr.fp)
+	code, consts, globals = clo.proto.code, clo.proto.consts, clo.proto.globals
+	goto next
+
+fail:
+	// err happened at (clo, pc); in tail mode the failing call's frame is
+	// already gone and the handler's value returns to the caller.
+	{
+		if ct, ok := err.(*contThrow); ok && ct.k.level == vm.level {
+			// a continuation of this run invoked from a nested run
+			f = ct.k
+			stack[sp] = ct.val
+			argbase = sp
+			n = 1
+			sp++
+			tail = false
+			err = nil
+			goto call
+		}
+		var obj, payload Value
+		continuable := false
+		switch e := err.(type) {
+		case *raiseErr:
+			payload = e.obj
+			continuable = e.continuable
+			if eo, ok := e.obj.(*ErrorObject); ok {
+				vm.fillError(eo, clo, pc, "")
+				obj = eo
+			} else {
+				eo := &ErrorObject{Message: "uncaught exception:", Irritants: []Value{e.obj}, Payload: e.obj}
+				vm.fillError(eo, clo, pc, "")
+				obj = eo
+			}
+		case *uncaughtErr, *ExitError, *contThrow:
+			goto fatal
+		case *ErrorObject:
+			if e.Cause != nil && isCancel(e.Cause) {
+				goto fatal
+			}
+			vm.fillError(e, clo, pc, who)
+			obj, payload = e, e
+		default:
+			eo := &ErrorObject{Message: err.Error(), Cause: err}
+			vm.fillError(eo, clo, pc, who)
+			obj, payload = eo, eo
+		}
+		who = ""
+		if vm.handlers == Value(Null) || vm.it.deliver == nil {
+			err = obj.(*ErrorObject)
+			goto fatal
+		}
+		// call (deliver payload handlers continuable wrapper) in place of the failed operation
+		if tail {
+			argbase = fp
+		} else {
+			argbase = sp
+		}
+		if argbase+8 > len(stack) {
+			vm.sp = argbase
+			if err = vm.grow(argbase + 64); err != nil {
+				goto fatal
+			}
+			stack = vm.stack
+		}
+		stack[argbase] = payload
+		stack[argbase+1] = vm.handlers
+		stack[argbase+2] = continuable
+		stack[argbase+3] = obj
+		n = 4
+		sp = argbase + 4
+		f = vm.it.deliver
+		err = nil
+		goto call
+	}
+
+fatal:
+	if u, ok := err.(*uncaughtErr); ok {
+		return nil, u.e
+	}
+	return nil, err
+}
+
+func isCancel(err error) bool {
+	return err == context.Canceled || err == context.DeadlineExceeded
+}
+
+// fillError completes an error object with the name of the failing
+// procedure, the source position and the backtrace.
+func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
+	if e.Who == "" && who != "" {
+		e.Who = who
+	}
+	if !e.Pos.IsValid() {
+		if clo == nil && vm.curClo != nil {
+			clo, pc = vm.curClo, vm.curPC
+		}
+		e.Pos = posAt(clo, pc-1)
+	}
+	if e.Trace == nil {
+		e.Trace, e.TraceName = vm.backtrace(clo, pc)
+	}
+}
+
+// posAt returns the source position of the instruction at pc in clo.
+func posAt(clo *Closure, pc int) Pos {
+	if clo == nil {
+		return Pos{}
+	}
+	ps := clo.proto.pos
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if ps[m].pc <= pc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return clo.proto.defPos
+	}
+	return ps[lo-1].pos
+}
+
+const maxTrace = 20
+
+func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
+	var ps []Pos
+	var names []string
+	add := func(c *Closure, pc int) {
+		if c == nil {
+			return
+		}
+		ps = append(ps, posAt(c, pc-1))
+		names = append(names, c.proto.name)
+	}
+	add(clo, pc)
+	for i := len(vm.frames) - 1; i >= 0 && len(ps) < maxTrace; i-- {
+		fr := vm.frames[i]
+		add(fr.clo, int(fr.pc))
+	}
+	return ps, names
+}
+
+// rewind runs the after thunks of the winders being left and the before
+// thunks of those being entered, to make to the current winder list.
+func (vm *vm) rewind(to *windFrame) error {
+	from := vm.wind
+	// common ancestor
+	a, b := from, to
+	for a != nil && b != nil && a.depth > b.depth {
+		a = a.parent
+	}
+	for a != nil && b != nil && b.depth > a.depth {
+		b = b.parent
+	}
+	if a == nil || b == nil {
+		a, b = nil, nil
+	}
+	for a != b {
+		a, b = a.parent, b.parent
+	}
+	common := a
+	for w := from; w != common; w = w.parent {
+		vm.wind = w.parent
+		if _, err := vm.apply(w.after, nil); err != nil {
+			return err
+		}
+	}
+	var path []*windFrame
+	for w := to; w != common; w = w.parent {
+		path = append(path, w)
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		w := path[i]
+		vm.wind = w.parent
+		if _, err := vm.apply(w.before, nil); err != nil {
+			return err
+		}
+		vm.wind = w
+	}
+	vm.wind = to
+	return nil
+}
