@@ -165,7 +165,39 @@ func startDovecot(bin string) (*Dovecot, error) {
 	return nil, lastErr
 }
 
+// removeStale deletes the directories of test Dovecots whose test process
+// has died without cleaning up (killed or crashed; its Dovecot got SIGTERM
+// through Pdeathsig).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "popsh-dovecot-*"))
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue // starting, or not ours
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+// processAlive reports whether pid is a live (not zombie) process.
+func processAlive(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	// The state follows the parenthesised command name.
+	if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z' && stat[i+2] != 'X'
+	}
+	return true
+}
+
 func tryStartDovecot(bin string) (*Dovecot, error) {
+	removeStale()
 	dir, err := os.MkdirTemp("", "popsh-dovecot-")
 	if err != nil {
 		return nil, fmt.Errorf("make dovecot dir: %w", err)
@@ -176,6 +208,9 @@ func tryStartDovecot(bin string) (*Dovecot, error) {
 			os.RemoveAll(dir)
 		}
 	}()
+	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		return nil, fmt.Errorf("write owner.pid: %w", err)
+	}
 	// Mail processes run as an unprivileged user when we are root: they
 	// must be able to reach DIR/mail.
 	if err := os.Chmod(dir, 0o755); err != nil {
