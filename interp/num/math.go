@@ -1,0 +1,399 @@
+package num
+
+import (
+	"errors"
+	"math"
+	"math/big"
+)
+
+// ErrComplex is wrapped by the errors of operations whose result would be
+// a complex number: popsh has no complex numbers, so (sqrt -4), (log -1),
+// (asin 2) and (expt -8 1/3) are errors rather than NaNs.
+var ErrComplex = errors.New("complex numbers are not supported")
+
+type complexErr struct {
+	op  string
+	arg any
+}
+
+func (e *complexErr) Error() string {
+	return "no real " + e.op + " of " + Format(e.arg, 10) + " (complex numbers are not supported)"
+}
+
+func (e *complexErr) Unwrap() error { return ErrComplex }
+
+// Sqrt returns the square root of a non-negative number: exact when a is
+// an exact perfect square (integer or rational, e.g. 1/4 → 1/2), else a
+// float. A negative argument is an error wrapping ErrComplex (-0.0 gives
+// -0.0 and a NaN gives a NaN).
+func Sqrt(a any) (any, error) {
+	switch x := a.(type) {
+	case int:
+		if x >= 0 {
+			s := isqrt(x)
+			if s*s == x {
+				return s, nil
+			}
+			return math.Sqrt(float64(x)), nil
+		}
+	case *big.Int:
+		if x.Sign() >= 0 {
+			s := new(big.Int).Sqrt(x)
+			if new(big.Int).Mul(s, s).Cmp(x) == 0 {
+				return normBig(s), nil
+			}
+			return bigSqrtFloat(new(big.Float).SetInt(x)), nil
+		}
+	case *big.Rat:
+		if x.Sign() >= 0 {
+			n, d := new(big.Int).Sqrt(x.Num()), new(big.Int).Sqrt(x.Denom())
+			if new(big.Int).Mul(n, n).Cmp(x.Num()) == 0 && new(big.Int).Mul(d, d).Cmp(x.Denom()) == 0 {
+				return normRat(new(big.Rat).SetFrac(n, d)), nil
+			}
+			return bigSqrtFloat(new(big.Float).SetPrec(128).SetRat(x)), nil
+		}
+	case float64:
+		if !(x < 0) {
+			return math.Sqrt(x), nil
+		}
+	default:
+		return nil, notNumber(a)
+	}
+	return nil, &complexErr{"square root", a}
+}
+
+// isqrt returns the largest s with s*s <= x, for x >= 0.
+func isqrt(x int) int {
+	s := int(math.Sqrt(float64(x)))
+	for s > 0 && s > x/s {
+		s--
+	}
+	for s+1 <= x/(s+1) {
+		s++
+	}
+	return s
+}
+
+func bigSqrtFloat(f *big.Float) float64 {
+	r, _ := new(big.Float).SetPrec(128).Sqrt(f).Float64()
+	return r
+}
+
+// ExactIntegerSqrt returns s and r with s*s + r = a and s as large as
+// possible, for an exact non-negative integer a.
+func ExactIntegerSqrt(a any) (s, r any, err error) {
+	switch x := a.(type) {
+	case int:
+		if x >= 0 {
+			si := isqrt(x)
+			return si, x - si*si, nil
+		}
+	case *big.Int:
+		if x.Sign() >= 0 {
+			bs := new(big.Int).Sqrt(x)
+			br := new(big.Int).Sub(x, new(big.Int).Mul(bs, bs))
+			return normBig(bs), normBig(br), nil
+		}
+	}
+	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
+}
+
+// Expt returns base raised to the power e. The result is exact when base
+// is exact and e is an exact integer (a negative e gives a rational; the
+// size of the result is bounded, see ErrTooBig); otherwise it is a float.
+// (expt 0 0) is 1; 0 to a negative exact power is ErrDivByZero; a negative
+// base with a non-integral exponent is an error wrapping ErrComplex.
+func Expt(base, e any) (any, error) {
+	l, bad := maxLevel(base, e)
+	if l == lvlNone {
+		return nil, notNumber(bad)
+	}
+	if IsExact(base) && IsExactInteger(e) {
+		return exptExact(base, e)
+	}
+	b, x := mustFloat(base), mustFloat(e)
+	if b < 0 && !IsInteger(e) && !math.IsInf(x, 0) {
+		return nil, &complexErr{"power " + Format(e, 10), base}
+	}
+	return math.Pow(b, x), nil
+}
+
+func exptExact(base, e any) (any, error) {
+	if s, _ := Sign(e); s < 0 {
+		if isExactZero(base) {
+			return nil, ErrDivByZero
+		}
+		ne, _ := Negate(e)
+		p, err := exptExact(base, ne)
+		if err != nil {
+			return nil, err
+		}
+		return Div(1, p)
+	}
+	// Trivial bases never grow.
+	switch base {
+	case 0:
+		if isExactZero(e) {
+			return 1, nil
+		}
+		return 0, nil
+	case 1:
+		return 1, nil
+	case -1:
+		if odd, _ := IsOdd(e); odd {
+			return -1, nil
+		}
+		return 1, nil
+	}
+	n, ok := e.(int)
+	if !ok {
+		return nil, ErrTooBig
+	}
+	if x, ok := base.(int); ok {
+		r, ok := powInt(x, n)
+		if ok {
+			return r, nil
+		}
+	}
+	if r, ok := base.(*big.Rat); ok {
+		if int64(r.Num().BitLen()+r.Denom().BitLen())*int64(n) > maxExactBits {
+			return nil, ErrTooBig
+		}
+		bn := big.NewInt(int64(n))
+		num := new(big.Int).Exp(r.Num(), bn, nil)
+		den := new(big.Int).Exp(r.Denom(), bn, nil)
+		return normRat(new(big.Rat).SetFrac(num, den)), nil
+	}
+	bb := toBig(base)
+	if int64(bb.BitLen())*int64(n) > maxExactBits {
+		return nil, ErrTooBig
+	}
+	return normBig(new(big.Int).Exp(bb, big.NewInt(int64(n)), nil)), nil
+}
+
+// powInt computes x**n (n >= 0) in ints; ok is false on overflow.
+func powInt(x, n int) (int, bool) {
+	r := 1
+	for n > 0 {
+		if n&1 != 0 {
+			var ok bool
+			if r, ok = mulInt(r, x); !ok {
+				return 0, false
+			}
+		}
+		n >>= 1
+		if n > 0 {
+			var ok bool
+			if x, ok = mulInt(x, x); !ok {
+				return 0, false
+			}
+		}
+	}
+	return r, true
+}
+
+// logExact returns the natural logarithm of a positive exact number, also
+// when it is beyond the range of a float.
+func logExact(a any) float64 {
+	f := mustFloat(a)
+	if f != 0 && !math.IsInf(f, 0) {
+		return math.Log(f)
+	}
+	switch x := a.(type) {
+	case *big.Int:
+		return logBig(x)
+	case *big.Rat:
+		return logBig(x.Num()) - logBig(x.Denom())
+	}
+	return math.Log(f)
+}
+
+func logBig(x *big.Int) float64 {
+	k := x.BitLen() - 64
+	if k < 0 {
+		k = 0
+	}
+	top := new(big.Int).Rsh(x, uint(k))
+	f, _ := new(big.Float).SetInt(top).Float64()
+	// k*ln 2 in two parts (as fdlibm does) so that the product stays exact.
+	const ln2Hi, ln2Lo = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+	fk := float64(k)
+	return fk*ln2Hi + (math.Log(f) + fk*ln2Lo)
+}
+
+// Log returns the natural logarithm of a (exact 0 for exact 1; -inf.0 for
+// zero). A negative argument is an error wrapping ErrComplex.
+func Log(a any) (any, error) {
+	s, err := Sign(a)
+	if err != nil {
+		return nil, err
+	}
+	if IsNaN(a) {
+		return a, nil
+	}
+	switch {
+	case s < 0:
+		return nil, &complexErr{"logarithm", a}
+	case s == 0:
+		return math.Inf(-1), nil
+	}
+	if i, ok := a.(int); ok && i == 1 {
+		return 0, nil
+	}
+	if f, ok := a.(float64); ok {
+		return math.Log(f), nil
+	}
+	return logExact(a), nil
+}
+
+// LogBase returns the logarithm of a in base b.
+func LogBase(a, b any) (any, error) {
+	la, err := Log(a)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := Log(b)
+	if err != nil {
+		return nil, err
+	}
+	if isExactZero(la) {
+		return 0, nil
+	}
+	return mustFloat(la) / mustFloat(lb), nil
+}
+
+// Exp returns e to the power a (exact 1 for exact 0).
+func Exp(a any) (any, error) { return unaryFloat(a, math.Exp, 1) }
+
+// Sin returns the sine of a (exact 0 for exact 0).
+func Sin(a any) (any, error) { return unaryFloat(a, math.Sin, 0) }
+
+// Cos returns the cosine of a (exact 1 for exact 0).
+func Cos(a any) (any, error) { return unaryFloat(a, math.Cos, 1) }
+
+// Tan returns the tangent of a (exact 0 for exact 0).
+func Tan(a any) (any, error) { return unaryFloat(a, math.Tan, 0) }
+
+// Atan returns the arc tangent of a (exact 0 for exact 0).
+func Atan(a any) (any, error) { return unaryFloat(a, math.Atan, 0) }
+
+// Asin returns the arc sine of a, which must lie in [-1, 1].
+func Asin(a any) (any, error) {
+	if err := checkUnit(a, "arc sine"); err != nil {
+		return nil, err
+	}
+	return unaryFloat(a, math.Asin, 0)
+}
+
+// Acos returns the arc cosine of a, which must lie in [-1, 1].
+func Acos(a any) (any, error) {
+	if err := checkUnit(a, "arc cosine"); err != nil {
+		return nil, err
+	}
+	if i, ok := a.(int); ok && i == 1 {
+		return 0, nil
+	}
+	return math.Acos(mustFloat(a)), nil
+}
+
+func checkUnit(a any, op string) error {
+	if c, err := Compare(a, 1); err != nil {
+		return err
+	} else if c == 1 {
+		return &complexErr{op, a}
+	}
+	if c, _ := Compare(a, -1); c == -1 {
+		return &complexErr{op, a}
+	}
+	return nil
+}
+
+// Atan2 returns the angle of the point (x, y), R7RS (atan y x).
+func Atan2(y, x any) (any, error) {
+	l, bad := maxLevel(y, x)
+	if l == lvlNone {
+		return nil, notNumber(bad)
+	}
+	if isExactZero(y) {
+		if s, _ := Sign(x); s > 0 && IsExact(x) {
+			return 0, nil
+		}
+	}
+	return math.Atan2(mustFloat(y), mustFloat(x)), nil
+}
+
+// unaryFloat applies f to a as a float; when a is exact 0, the result is
+// the exact value at0.
+func unaryFloat(a any, f func(float64) float64, at0 int) (any, error) {
+	if isExactZero(a) {
+		return at0, nil
+	}
+	x, err := ToFloat(a)
+	if err != nil {
+		return nil, err
+	}
+	return f(x), nil
+}
+
+// Rationalize returns the simplest rational that differs from x by no more
+// than y (R7RS rationalize); inexact when either argument is.
+func Rationalize(x, y any) (any, error) {
+	l, bad := maxLevel(x, y)
+	if l == lvlNone {
+		return nil, notNumber(bad)
+	}
+	if l == lvlFloat {
+		fx, fy := mustFloat(x), math.Abs(mustFloat(y))
+		switch {
+		case math.IsNaN(fx) || math.IsNaN(fy):
+			return math.NaN(), nil
+		case math.IsInf(fy, 0):
+			if math.IsInf(fx, 0) {
+				return math.NaN(), nil
+			}
+			return 0.0, nil
+		case math.IsInf(fx, 0):
+			return fx, nil
+		}
+		ex, _ := Exact(fx)
+		ey, _ := Exact(fy)
+		r, err := Rationalize(ex, ey)
+		if err != nil {
+			return nil, err
+		}
+		return mustFloat(r), nil
+	}
+	ry := new(big.Rat).Abs(toRat(y))
+	rx := toRat(x)
+	lo := new(big.Rat).Sub(rx, ry)
+	hi := new(big.Rat).Add(rx, ry)
+	return normRat(simplest(lo, hi)), nil
+}
+
+// simplest returns the simplest rational in [lo, hi].
+func simplest(lo, hi *big.Rat) *big.Rat {
+	switch {
+	case lo.Sign() > 0:
+		return simplestPos(lo, hi)
+	case hi.Sign() < 0:
+		r := simplestPos(new(big.Rat).Neg(hi), new(big.Rat).Neg(lo))
+		return r.Neg(r)
+	}
+	return new(big.Rat)
+}
+
+// simplestPos returns the simplest rational in [lo, hi], 0 < lo <= hi.
+func simplestPos(lo, hi *big.Rat) *big.Rat {
+	fl := floorRat(lo)
+	if lo.IsInt() {
+		return new(big.Rat).SetInt(fl)
+	}
+	if fl.Cmp(floorRat(hi)) < 0 {
+		return new(big.Rat).SetInt(fl.Add(fl, big.NewInt(1)))
+	}
+	flr := new(big.Rat).SetInt(fl)
+	a := new(big.Rat).Inv(new(big.Rat).Sub(hi, flr))
+	b := new(big.Rat).Inv(new(big.Rat).Sub(lo, flr))
+	r := simplestPos(a, b)
+	return r.Add(flr, r.Inv(r))
+}
