@@ -1,0 +1,19 @@
+;;; headers.scm -- list who wrote each message and about what, with regexps.
+;;;
+;;; pop3-headers fetches only the header (TOP n 0); with-output-to-string
+;;; captures it, and scsh regexps pick the fields out.
+
+(define conn (pop3-connect))
+(pop3-login conn)
+
+(define (header-field name header)
+  (let ((m (regexp-search (rx (posix-string (string-append "(^|\n)" name ": ([^\n]*)"))) header)))
+    (and m (match:substring m 2))))
+
+(receive (count octets) (pop3-stat conn)
+  (do ((n 1 (+ n 1))) ((> n count))
+    (let ((header (with-output-to-string (lambda () (pop3-headers conn n)))))
+      (display (format #f "~a  ~a~%     ~a~%" n
+                       (header-field "From" header)
+                       (header-field "Subject" header))))))
+(pop3-quit conn)
