@@ -99,8 +99,17 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// dovecotBinary finds the dovecot executable ("" if not installed).
+// dovecotBinary finds the dovecot executable ("" if not installed). The
+// environment variable POPSH_DOVECOT names another binary, or, set to
+// "none", pretends Dovecot is not installed.
 func dovecotBinary() string {
+	switch env := os.Getenv("POPSH_DOVECOT"); env {
+	case "":
+	case "none":
+		return ""
+	default:
+		return env
+	}
 	if p, err := exec.LookPath("dovecot"); err == nil {
 		return p
 	}
@@ -114,7 +123,9 @@ func dovecotBinary() string {
 
 // StartDovecot returns a running Dovecot for the test: the one shared by the
 // test binary (started on first use), or with Private() one of the test's
-// own. Without the dovecot binary the test is skipped, saying so.
+// own. Without the dovecot binary the test is skipped, saying so
+// (POPSH_DOVECOT=none simulates that; POPSH_DOVECOT=/path/to/dovecot picks a
+// binary).
 func StartDovecot(t testing.TB, opts ...Option) *Dovecot {
 	t.Helper()
 	var o dovecotOptions

@@ -445,3 +445,17 @@ func TestDovecotMatchesServer(t *testing.T) {
 		}
 	}
 }
+
+func TestDovecotMissingSkips(t *testing.T) {
+	t.Setenv("POPSH_DOVECOT", "none")
+	var ran bool
+	var inner *testing.T
+	t.Run("inner", func(t *testing.T) {
+		inner = t
+		StartDovecot(t, Private())
+		ran = true
+	})
+	if ran || !inner.Skipped() {
+		t.Fatalf("without a dovecot binary: ran on = %v, skipped = %v", ran, inner.Skipped())
+	}
+}
