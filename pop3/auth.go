@@ -293,7 +293,7 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 				return "", c.ioError(op, err)
 			}
 			if !r.OK {
-				return "", &Error{Command: display, Code: r.Code, Text: r.Text, Raw: r.Raw}
+				return "", serverError(display, r)
 			}
 			c.loggedIn()
 			return r.Raw, nil

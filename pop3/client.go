@@ -70,14 +70,15 @@ type Client struct {
 	le        LineEnding
 	err       error // sticky fatal error
 
-	body    *dotReader // a Retr/Top body not yet read to its end
-	bodyCmd string
-	batch   bool // the current op spans several bodies
+	body       *dotReader                    // a Retr/Top body not yet read to its end
+	bodyDoneFn func(*dotReader, error) error // c.bodyDone, bound once
+	batch      bool                          // the current op spans several bodies
 
-	ctx     context.Context // the current operation's context
-	stop    func() bool
-	stopped chan struct{}
-	scratch []byte
+	ctx      context.Context // the current operation's context
+	rdl, wdl time.Time       // read and write deadlines last set on conn
+	stop     func() bool
+	stopped  chan struct{}
+	scratch  []byte
 }
 
 // connIO is the client's view of its connection: every read and write runs
@@ -90,7 +91,10 @@ func (x connIO) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	c.conn.SetReadDeadline(c.deadline())
+	if d := c.deadline(); d.Sub(c.rdl) > deadlineSlack || d.Before(c.rdl) {
+		c.conn.SetReadDeadline(d)
+		c.rdl = d
+	}
 	if err := c.ctx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
 	}
@@ -102,12 +106,20 @@ func (x connIO) Write(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	c.conn.SetWriteDeadline(c.deadline())
+	if d := c.deadline(); d.Sub(c.wdl) > deadlineSlack || d.Before(c.wdl) {
+		c.conn.SetWriteDeadline(d)
+		c.wdl = d
+	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
 	return c.conn.Write(p)
 }
+
+// deadlineSlack is how much a deadline may lag behind now+CommandTimeout
+// before it is moved: setting it on every read of a fast stream costs more
+// than the read itself, and a deadline up to this much early is harmless.
+const deadlineSlack = 50 * time.Millisecond
 
 func (c *Client) deadline() time.Time {
 	d := time.Now().Add(c.opts.CommandTimeout)
@@ -163,6 +175,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 		ctx = context.Background()
 	}
 	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, ctx: context.Background()}
+	c.bodyDoneFn = c.bodyDone
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
 	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
@@ -333,6 +346,7 @@ func (c *Client) startOp(ctx context.Context, op string) error {
 		return fmt.Errorf("pop3: %s: %w", op, err)
 	}
 	c.ctx = ctx
+	c.rdl, c.wdl = time.Time{}, time.Time{} // set afresh for this operation
 	if ctx.Done() != nil {
 		done := make(chan struct{})
 		conn := c.conn
@@ -479,6 +493,15 @@ func (c *Client) readLine(op string, max int) ([]byte, error) {
 // readStatus reads and parses a status line. A "-ERR" reply is returned as
 // a *Error naming display (the command with secrets masked).
 func (c *Client) readStatus(op, display string) (Response, error) {
+	r, err := c.readReply(op)
+	if err == nil && !r.OK {
+		return r, serverError(display, r)
+	}
+	return r, err
+}
+
+// readReply reads and parses a status line; "-ERR" is not an error here.
+func (c *Client) readReply(op string) (Response, error) {
 	line, err := c.readLine(op, c.opts.MaxStatusLength)
 	if err != nil {
 		return Response{}, err
@@ -489,10 +512,11 @@ func (c *Client) readStatus(op, display string) (Response, error) {
 	if err != nil {
 		return r, c.ioError(op, err)
 	}
-	if !r.OK {
-		return r, &Error{Command: display, Code: r.Code, Text: r.Text, Raw: r.Raw}
-	}
 	return r, nil
+}
+
+func serverError(display string, r Response) *Error {
+	return &Error{Command: display, Code: r.Code, Text: r.Text, Raw: r.Raw}
 }
 
 // simple runs a one-line command in one of states and returns its reply.

@@ -42,6 +42,7 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 	}
 	err := tc.HandshakeContext(hctx)
 	c.conn.SetDeadline(time.Time{})
+	c.rdl, c.wdl = time.Time{}, time.Time{}
 	if err != nil {
 		if hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
@@ -246,7 +247,7 @@ func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader
 	if err := checkMsg(op, n); err != nil {
 		return "", nil, err
 	}
-	return c.multi(ctx, c.cmdN(op, n))
+	return c.multi(ctx, op, n, c.cmdN(op, n))
 }
 
 // Top sends "TOP n lines" and returns the status and a stream of the
@@ -260,43 +261,41 @@ func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.
 	if lines < 0 {
 		return "", nil, fmt.Errorf("pop3: %s: %w: negative line count %d; nothing sent", op, ErrBadArgument, lines)
 	}
-	return c.multi(ctx, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+	return c.multi(ctx, op, n, c.cmdN(op, n)+" "+strconv.Itoa(lines))
 }
 
 // multi sends a command whose +OK is followed by a body, and returns the
 // body as a stream; the operation stays open until the body ends.
-func (c *Client) multi(ctx context.Context, line string) (string, io.Reader, error) {
+func (c *Client) multi(ctx context.Context, verb string, n int, line string) (string, io.Reader, error) {
 	r, err := c.command(ctx, line, line, StateTransaction)
 	if err != nil {
 		c.endOp()
 		return "", nil, err
 	}
-	return r.Raw, c.newBody(line), nil
+	return r.Raw, c.newBody(verb, n), nil
 }
 
-// newBody sets up the reader for the body that follows a +OK.
-func (c *Client) newBody(cmd string) *dotReader {
-	var d *dotReader
-	d = newDotReader(c.br, c.le == LF, c.opts.MaxLineLength, func(err error) error {
-		mine := c.body == d
-		if mine {
-			c.body = nil
-		}
-		if err == io.EOF {
-			if mine && !c.batch {
-				c.endOp()
-			}
-			return io.EOF
-		}
-		err = c.ioError(cmd, err)
-		if mine && !c.batch {
-			c.endOp()
-		}
-		return err
-	})
+// newBody sets up the reader for the body of "verb n" that follows a +OK.
+func (c *Client) newBody(verb string, n int) *dotReader {
+	d := newDotReader(c.br, c.le == LF, c.opts.MaxLineLength, c.bodyDoneFn)
+	d.verb, d.n = verb, n
 	c.body = d
-	c.bodyCmd = cmd
 	return d
+}
+
+// bodyDone is called when body d ends, with io.EOF or the error.
+func (c *Client) bodyDone(d *dotReader, err error) error {
+	mine := c.body == d // not being drained by a later command
+	if mine {
+		c.body = nil
+	}
+	if err != io.EOF {
+		err = c.ioError(d.verb+" "+strconv.Itoa(d.n), err)
+	}
+	if mine && !c.batch {
+		c.endOp()
+	}
+	return err
 }
 
 // RetrTo retrieves message n like [Client.Retr] and copies it to w. It

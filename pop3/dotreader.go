@@ -21,14 +21,16 @@ type dotReader struct {
 	heldCR  bool // LF mode: a CR at the end of a chunk, not yet known to precede LF
 	prefix  bool // emit a held CR before pending
 	pending []byte
-	err     error             // sticky; io.EOF after the terminating line
-	onDone  func(error) error // called once when the body ends; may rewrite the error
+	err     error                         // sticky; io.EOF after the terminating line
+	onDone  func(*dotReader, error) error // called once when the body ends; may rewrite the error
 	done    bool
+	verb    string // the command, for error messages
+	n       int
 }
 
 var crByte = []byte{'\r'}
 
-func newDotReader(br *bufio.Reader, lf bool, max int, onDone func(error) error) *dotReader {
+func newDotReader(br *bufio.Reader, lf bool, max int, onDone func(*dotReader, error) error) *dotReader {
 	return &dotReader{br: br, lf: lf, max: max, onDone: onDone}
 }
 
@@ -152,7 +154,7 @@ func (d *dotReader) finish(err error) {
 		d.prefix = true
 	}
 	if d.onDone != nil {
-		err = d.onDone(err)
+		err = d.onDone(d, err)
 	}
 	if err == nil {
 		err = io.EOF

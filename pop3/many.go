@@ -2,7 +2,6 @@ package pop3
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -157,9 +156,15 @@ func (c *Client) batch1(ctx context.Context, verb string, msgs []int, fn func(n 
 	return c.batchLoop(ctx, verb, msgs, window, func(n int) string { return c.cmdN(verb, n) },
 		func(i int, skip bool) error {
 			n := msgs[i]
-			r, err := c.readStatus(verb, c.cmdN(verb, n))
-			if err != nil || skip || fn == nil {
+			r, err := c.readReply(verb)
+			if err != nil {
 				return err
+			}
+			if !r.OK {
+				return serverError(c.cmdN(verb, n), r)
+			}
+			if skip || fn == nil {
+				return nil
 			}
 			return fn(n, r)
 		})
@@ -180,23 +185,26 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 	}
 	return c.batchLoop(ctx, verb, msgs, window, mk, func(i int, skip bool) error {
 		n := msgs[i]
-		cmd := mk(n)
-		if _, err := c.readStatus(verb, cmd); err != nil {
+		r, err := c.readReply(verb)
+		if err != nil {
 			return err
 		}
-		body := c.newBody(cmd)
+		if !r.OK {
+			return serverError(mk(n), r)
+		}
+		body := c.newBody(verb, n)
 		var ferr error
 		if !skip {
 			ferr = fn(n, body)
 		}
-		if derr := c.drainBody(cmd); derr != nil {
+		if derr := c.drainBody(verb); derr != nil {
 			return derr
 		}
 		if ferr != nil {
-			if errors.Is(ferr, io.ErrUnexpectedEOF) && c.err != nil {
-				return ferr
+			if c.err != nil {
+				return ferr // already says what failed
 			}
-			return fmt.Errorf("pop3: %s: %w", cmd, ferr)
+			return fmt.Errorf("pop3: %s: %w", mk(n), ferr)
 		}
 		return nil
 	})

@@ -66,7 +66,7 @@ const (
 	DefaultCommandTimeout  = 60 * time.Second
 	DefaultMaxLineLength   = 1 << 20 // body lines
 	DefaultMaxStatusLength = 8 << 10 // status and listing lines
-	DefaultPipelineWindow  = 64
+	DefaultPipelineWindow  = 256
 )
 
 // Options configure a [Client]. The zero value (or a nil *Options) gives
@@ -110,7 +110,8 @@ type Options struct {
 	// Dialer, if set, opens the connection (default: a *net.Dialer).
 	Dialer ContextDialer
 	// PipelineWindow is how many commands the batch methods send ahead of
-	// the replies when the server offers PIPELINING (default 64).
+	// the replies when the server offers PIPELINING (default 256). Commands
+	// are short, so a window of 256 stays far below any socket buffer.
 	PipelineWindow int
 }
 
