@@ -1,6 +1,7 @@
 // Package server is a small, complete POP3 server (RFC 1939, RFC 2449 CAPA and
-// response codes, RFC 2595 STLS, RFC 8314 implicit TLS, RFC 5034 SASL PLAIN and
-// CRAM-MD5, RFC 1460 LAST, RFC 6856 UTF8) over a pluggable mail store.
+// response codes, RFC 2595 STLS, RFC 8314 implicit TLS, RFC 5034 SASL PLAIN,
+// LOGIN, CRAM-MD5 and XOAUTH2, RFC 1460 LAST, RFC 6856 UTF8) over a pluggable
+// mail store.
 //
 // It serves three purposes in popsh: it is the peer of the client engine's
 // tests (with deterministic fault injection, see Faults), the benchmark peer of
@@ -18,14 +19,43 @@
 //	defer srv.Close()
 //	fmt.Println("POP3 on", srv.Addr())
 //
-// Messages are stored in any line ending and are put on the wire the way
-// Dovecot does: every bare LF becomes CRLF, an existing CRLF is kept, a
-// message without a final newline gets a CRLF before the terminating dot, and
-// lines starting with "." are byte-stuffed. The size reported by STAT and LIST
-// counts each LF as CRLF and does not count the added final CRLF.
+// # Mail stores
+//
+// A Backend checks credentials and opens a user's Maildrop; MemoryBackend and
+// MaildirBackend are provided. Messages are stored in any line ending and are
+// put on the wire the way Dovecot does: every bare LF becomes CRLF, an
+// existing CRLF is kept, a message without a final newline gets a CRLF before
+// the terminating dot, and lines starting with "." are byte-stuffed. The size
+// reported by STAT and LIST counts each LF as CRLF and does not count the
+// added final CRLF.
 //
 // Deletions (DELE) take effect only when the client sends QUIT in the
 // TRANSACTION state; a connection that drops deletes nothing. Each user's
-// maildrop is locked by the session that logged in: a second login answers
-// "-ERR [IN-USE]".
+// maildrop is locked by the session that logged in: another login answers
+// "-ERR [IN-USE]" (after waiting up to Config.LockWait).
+//
+// # Security
+//
+// With Config.TLSConfig set, STLS is offered on plain listeners and
+// StartTLS/ServeTLS serve implicit TLS; SelfSignedTLS and
+// GenerateCertificate make a test CA and certificate. Config.RequireTLS
+// refuses every login command before TLS. Failed logins answer
+// "-ERR [AUTH] ...". Command lines longer than Config.MaxLineLength are
+// refused, idle sessions end after Config.IdleTimeout, and a session ends
+// after 20 consecutive invalid commands.
+//
+// # Testing clients
+//
+// Config.OnCommand sees every command line with secrets masked ("PASS
+// ****"). Config.Faults (or Server.SetFaults) injects misbehaviour: delays,
+// a connection closed after N bytes of a reply, garbage or chosen
+// "-ERR [CODE]" replies, overlong lines, bodies without their terminating
+// dot, malformed numbers, capabilities missing from CAPA, disabled
+// commands, no APOP timestamp.
+//
+// # Pipelining
+//
+// Commands are processed in order and replies are buffered; the buffer is
+// flushed when no more input is waiting, so a pipelining client gets its
+// replies in few large writes.
 package server

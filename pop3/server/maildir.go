@@ -20,9 +20,11 @@ import (
 // user has a password and a Maildir (the directory holding cur/, new/ and
 // tmp/). Messages in cur/ and new/ are served in the order of their file
 // names (which start with the delivery time); the UID is the unique part of
-// the name (before the first ',' or ':'). A message deleted in a session is removed from disk
-// when that session QUITs. The server does not otherwise modify the Maildir
-// (it does not move messages from new/ to cur/).
+// the name (before the first ',' or ':'). Bodies are read from the files
+// and converted to wire form while streaming. A message deleted in a
+// session is removed from disk when that session QUITs. The server does
+// not otherwise modify the Maildir (it does not move messages from new/ to
+// cur/).
 type MaildirBackend struct {
 	mu    sync.Mutex
 	users map[string]maildirUser

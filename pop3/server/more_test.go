@@ -142,3 +142,27 @@ func TestCloseEndsAllGoroutines(t *testing.T) {
 		t.Fatal("Close deleted messages")
 	}
 }
+
+func TestExtraCapabilitiesAndTooManyErrors(t *testing.T) {
+	srv, _ := newTestServer(t, Config{ExtraCapabilities: []string{"EXPIRE 30", "LOGIN-DELAY 900"}})
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	capa := string(c.multi("CAPA"))
+	if !strings.Contains(capa, "\r\nEXPIRE 30\r\nLOGIN-DELAY 900\r\nIMPLEMENTATION popsh\r\n") {
+		t.Fatalf("CAPA %q", capa)
+	}
+	for i := 1; i < maxBadCommands; i++ {
+		if st := c.cmd("BOGUS"); !strings.HasPrefix(st, "-ERR") {
+			t.Fatalf("BOGUS %d: %q", i, st)
+		}
+	}
+	if st := c.cmd("BOGUS"); st != "-ERR Unknown command." {
+		t.Fatalf("last BOGUS: %q", st)
+	}
+	if l := c.readLine(); l != "-ERR Too many invalid commands." {
+		t.Fatalf("after %d invalid commands: %q", maxBadCommands, l)
+	}
+	if _, err := c.r.ReadByte(); err == nil {
+		t.Fatal("connection still open")
+	}
+}

@@ -56,6 +56,9 @@ type Config struct {
 	// (default DefaultMaxLineLength). A longer line is answered with -ERR
 	// and discarded.
 	MaxLineLength int
+	// ExtraCapabilities are added to the CAPA reply as they are (e.g.
+	// "EXPIRE 30", "LOGIN-DELAY 900"); the server does not act on them.
+	ExtraCapabilities []string
 	// Faults injects misbehaviour for tests; see Faults.
 	Faults Faults
 	// OnCommand, if set, is called (from the session goroutine) with each

@@ -497,7 +497,9 @@ func (s *session) capa() {
 	if s.state == stateAuthorization && !s.secure && s.srv.cfg.TLSConfig != nil {
 		caps = append(caps, "STLS")
 	}
-	caps = append(caps, "UTF8", "IMPLEMENTATION popsh")
+	caps = append(caps, "UTF8")
+	caps = append(caps, s.srv.cfg.ExtraCapabilities...)
+	caps = append(caps, "IMPLEMENTATION popsh")
 	for _, c := range caps {
 		name, _, _ := strings.Cut(c, " ")
 		if !s.faults.removed(name) {
@@ -553,6 +555,7 @@ func (s *session) cmdUser(args string) bool {
 	}
 	s.userArg = args
 	s.user = args
+	s.bad = 0
 	s.ok("")
 	return false
 }
