@@ -12,7 +12,7 @@
   (with-handler
     (lambda (condition punt)
       (if (-ERR? condition)
-          (begin (display "the server said:")
+          (begin (display "the server said: ")
                  (display (pop3-error-text condition))
                  (newline)
                  'skipped)

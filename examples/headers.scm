@@ -1,14 +1,16 @@
 ;;; headers.scm -- list who wrote each message and about what, with regexps.
 ;;;
 ;;; pop3-headers fetches only the header (TOP n 0); with-output-to-string
-;;; captures it, and scsh regexps pick the fields out.
+;;; captures it, and a scsh regular expression (an SRE, with the field
+;;; name spliced in by ,name) picks the fields out.
 
 (define conn (pop3-connect))
 (pop3-login conn)
 
 (define (header-field name header)
-  (let ((m (regexp-search (rx (posix-string (string-append "(^|\n)" name ": ([^\n]*)"))) header)))
-    (and m (match:substring m 2))))
+  (let ((m (regexp-search (rx (: (| bos #\newline) ,name ": " (submatch (* (~ #\newline)))))
+                          header)))
+    (and m (match:substring m 1))))
 
 (receive (count octets) (pop3-stat conn)
   (do ((n 1 (+ n 1))) ((> n count))

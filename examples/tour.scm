@@ -34,16 +34,16 @@
 (say  ";; after it to (current-output-port); the result is the status text.")
 (pop3-headers conn 1)
 
-(step "(pop3-top conn 4 5): the header and the first 5 lines of the body.")
+(step "(pop3-top conn 4 8): the header and the first 8 lines of the body.")
 (say  ";; Lines starting with a dot arrive exactly as they were written.")
-(pop3-top conn 4 5)
+(pop3-top conn 4 8)
 
 (step "(pop3-get conn 1) writes the whole message; with-output-to-string")
 (say  ";; (or with-output-to-file, call-with-output-file) captures it.")
 (define text (with-output-to-string (lambda () (pop3-get conn 1))))
-(say "=> a string of " (string-length text) " characters; its 8th line:")
+(say "=> a string of " (string-length text) " characters; its 9th line:")
 (say "   " (let ((in (open-input-string text)))
-              (do ((i 1 (+ i 1))) ((= i 8) (read-line in)) (read-line in))))
+              (do ((i 1 (+ i 1))) ((= i 9) (read-line in)) (read-line in))))
 
 (step "(pop3-last conn): the highest message number accessed in this session.")
 (say "=> " (pop3-last conn))

@@ -10,8 +10,9 @@
 (pop3-login conn)
 
 (define (field name header)
-  (let ((m (regexp-search (rx (posix-string (string-append "(^|\n)" name ": ([^\n]*)"))) header)))
-    (if m (match:substring m 2) "")))
+  (let ((m (regexp-search (rx (: (| bos #\newline) ,name ": " (submatch (* (~ #\newline)))))
+                          header)))
+    (if m (match:substring m 1) "")))
 
 (for-each
   (lambda (entry)
