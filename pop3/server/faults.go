@@ -35,6 +35,9 @@ type Fault struct {
 	// Nth selects the Nth matching command of a session (1-based); 0 means
 	// every matching command.
 	Nth int
+	// Session selects the Nth session of the server (1-based, in the order
+	// connections were accepted); 0 means every session.
+	Session int
 	// Delay waits this long before replying.
 	Delay time.Duration
 	// Reply, if not empty, replaces the whole reply by this single line (CRLF
@@ -49,6 +52,11 @@ type Fault struct {
 	// CloseAfter, if > 0, sends only the first CloseAfter bytes of the reply
 	// (status line, body and terminator counted) and closes the connection.
 	CloseAfter int
+	// StallAfter and StallFor send the first StallAfter bytes of the reply
+	// (at least 1), then pause for StallFor before sending the rest: a
+	// server that stops mid-reply without closing.
+	StallAfter int
+	StallFor   time.Duration
 	// Hangup closes the connection without replying.
 	Hangup bool
 	// NoTerminator sends a multi-line reply without its terminating ".\r\n"
@@ -77,10 +85,14 @@ func (f *Faults) disabled(cmd string) bool {
 	return false
 }
 
-// match returns the fault for the n-th occurrence (1-based) of cmd, or nil.
-func (f *Faults) match(cmd string, n int) *Fault {
+// match returns the fault for the n-th occurrence (1-based) of cmd in
+// session number sess, or nil.
+func (f *Faults) match(cmd string, n int, sess uint64) *Fault {
 	for i := range f.Rules {
 		r := &f.Rules[i]
+		if r.Session != 0 && uint64(r.Session) != sess {
+			continue
+		}
 		if r.Command == "*" {
 			if cmd == Greeting {
 				continue

@@ -203,3 +203,40 @@ func TestSetFaults(t *testing.T) {
 	srv.SetFaults(Faults{})
 	login(t, srv.Addr().String(), "u", "p").expectOK("QUIT")
 }
+
+func TestFaultStall(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "RETR", StallAfter: 25, StallFor: 300 * time.Millisecond}}})
+	c := login(t, srv.Addr().String(), "u", "p")
+	c.send("RETR 1")
+	start := time.Now()
+	first := make([]byte, 25)
+	if _, err := io.ReadFull(c.r, first); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Fatalf("first 25 bytes after %v", d)
+	}
+	c.conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, err := c.r.ReadByte(); err == nil {
+		t.Fatal("byte 26 arrived during the stall")
+	}
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	rest := c.readBody()
+	if got, want := string(first)+string(rest), "+OK 34 octets\r\nSubject: a\r\n\r\nline one\r\nline two\r\n"; got != want {
+		t.Fatalf("after the stall: %q, want %q", got, want)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("whole reply after %v, want >= 300ms", d)
+	}
+	c.expectOK("NOOP")
+}
+
+func TestFaultNthSession(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: Greeting, Session: 2, Reply: "-ERR [SYS/TEMP] busy"}}})
+	for i, want := range []string{"+OK", "-ERR [SYS/TEMP] busy", "+OK"} {
+		c := dial(t, srv.Addr().String())
+		if l := c.readLine(); !strings.HasPrefix(l, want) {
+			t.Fatalf("session %d greeting %q, want %q", i+1, l, want)
+		}
+	}
+}

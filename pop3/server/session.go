@@ -232,7 +232,7 @@ func (s *session) err(format string, args ...any) {
 // end) under the fault configured for cmd, if any.
 func (s *session) apply(cmd string, fn func() bool) bool {
 	s.counts[cmd]++
-	f := s.faults.match(cmd, s.counts[cmd])
+	f := s.faults.match(cmd, s.counts[cmd], s.id)
 	if f == nil {
 		return fn()
 	}
@@ -260,7 +260,7 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	}
 	s.badNumber = f.BadNumber
 	defer func() { s.badNumber = false }()
-	if f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator {
+	if f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 {
 		return fn()
 	}
 	real := s.w
@@ -287,6 +287,19 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 			out = out[:f.CloseAfter]
 		}
 		end = true
+	}
+	if f.StallFor > 0 {
+		k := min(max(f.StallAfter, 1), len(out))
+		_, _ = s.w.Write(out[:k])
+		s.flush()
+		out = out[k:]
+		t := time.NewTimer(f.StallFor)
+		select {
+		case <-t.C:
+		case <-s.srv.done:
+			t.Stop()
+			return true
+		}
 	}
 	_, _ = s.w.Write(out)
 	if end {
