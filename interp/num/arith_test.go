@@ -329,16 +329,16 @@ func TestSqrtExpt(t *testing.T) {
 		{Sqrt, "Sqrt", "-4", "error: complex numbers are not supported"},
 		{Sqrt, "Sqrt", "-4.0", "error: no real square root of -4.0"},
 		{Sqrt, "Sqrt", "-0.0", "-0.0"},
-		{Exp, "Exp", "0", "1"},
+		{Exp, "Exp", "0", "1.0"},
 		{Exp, "Exp", "1", "2.718281828459045"},
-		{Log, "Log", "1", "0"},
+		{Log, "Log", "1", "0.0"},
 		{Log, "Log", "0", "-inf.0"},
 		{Log, "Log", "-1", "error: no real logarithm"},
 		{Log, "Log", "1" + strings.Repeat("0", 400), "921.0340371976183"},
-		{Sin, "Sin", "0", "0"},
-		{Cos, "Cos", "0", "1"},
+		{Sin, "Sin", "0", "0.0"},
+		{Cos, "Cos", "0", "1.0"},
 		{Asin, "Asin", "2", "error: no real arc sine of 2"},
-		{Acos, "Acos", "1", "0"},
+		{Acos, "Acos", "1", "0.0"},
 		{Acos, "Acos", "-1", "3.141592653589793"},
 		{Atan, "Atan", "1", "0.7853981633974483"},
 	}
@@ -366,6 +366,10 @@ func TestSqrtExpt(t *testing.T) {
 	})
 	v, err := LogBase(100, 10)
 	checkResult(t, "LogBase 100 10", v, err, "2.0")
+	v, err = LogBase(4096, 2)
+	checkResult(t, "LogBase 4096 2", v, err, "12.0")
+	v, err = LogBase(8, 0.5)
+	checkResult(t, "LogBase 8 0.5", v, err, "-3.0")
 	v, err = Atan2(1, 1)
 	checkResult(t, "Atan2 1 1", v, err, "0.7853981633974483")
 	s, r, err := ExactIntegerSqrt(17)
@@ -521,4 +525,94 @@ func BenchmarkLessIntFloat(b *testing.B) {
 		}
 	}
 	_ = n
+}
+
+func TestEqvHashKey(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"1", "1", true},
+		{"1", "1.0", false},
+		{"100000000000000000000", "100000000000000000000", true},
+		{"1/3", "2/6", true},
+		{"0.0", "-0.0", false},
+		{"+nan.0", "+nan.0", true},
+		{"1.5", "1.5", true},
+		{"1/2", "0.5", false},
+	}
+	for _, tt := range tests {
+		a, b := p(tt.a), p(tt.b)
+		if got := Eqv(a, b); got != tt.want {
+			t.Errorf("Eqv(%s, %s) = %v", tt.a, tt.b, got)
+		}
+		if got := HashKey(a) == HashKey(b); got != tt.want {
+			t.Errorf("HashKey(%s) == HashKey(%s) is %v", tt.a, tt.b, got)
+		}
+	}
+	if Eqv("a", "a") {
+		t.Error("Eqv of non-numbers is true")
+	}
+}
+
+// FuzzArith checks algebraic identities on two parsed numbers: a+b-b = a
+// and a*b/b = a for exact numbers, floor/ and truncate/ satisfy
+// q*b + r = a, and Compare is antisymmetric.
+func FuzzArith(f *testing.F) {
+	f.Add("7", "-2")
+	f.Add("9223372036854775807", "3")
+	f.Add("-9223372036854775808", "-1")
+	f.Add("1/3", "2/7")
+	f.Add("1.5", "-0.25")
+	f.Add("100000000000000000000", "7")
+	f.Fuzz(func(t *testing.T, sa, sb string) {
+		a, ok1 := Parse(sa, 10)
+		b, ok2 := Parse(sb, 10)
+		if !ok1 || !ok2 {
+			return
+		}
+		c1, err1 := Compare(a, b)
+		c2, err2 := Compare(b, a)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("Compare errors %v %v", err1, err2)
+		}
+		if c1 == Unordered {
+			if c2 != Unordered {
+				t.Fatalf("Compare(%s,%s)=%d but reversed %d", sa, sb, c1, c2)
+			}
+		} else if c1 != -c2 {
+			t.Fatalf("Compare(%s,%s)=%d but reversed %d", sa, sb, c1, c2)
+		}
+		if !IsExact(a) || !IsExact(b) {
+			return
+		}
+		s, _ := Add(a, b)
+		back, _ := Sub(s, b)
+		if !Eqv(back, a) || !same(Normalize(s), s) {
+			t.Fatalf("(%s + %s) - %s = %v", sa, sb, sb, back)
+		}
+		if z, _ := IsZero(b); !z {
+			m, _ := Mul(a, b)
+			d, err := Div(m, b)
+			if err != nil || !Eqv(d, a) {
+				t.Fatalf("(%s * %s) / %s = %v, %v", sa, sb, sb, d, err)
+			}
+			if IsInteger(a) && IsInteger(b) {
+				for _, div := range []func(a, b any) (any, any, error){FloorDiv, TruncateDiv} {
+					q, r, err := div(a, b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					qb, _ := Mul(q, b)
+					sum, _ := Add(qb, r)
+					if !Eqv(sum, a) {
+						t.Fatalf("q*b+r = %v for %s, %s (q=%v r=%v)", sum, sa, sb, q, r)
+					}
+					if ar, _ := Abs(r); func() bool { ab, _ := Abs(b); l, _ := Less(ar, ab); return !l }() {
+						t.Fatalf("|r| >= |b| for %s, %s", sa, sb)
+					}
+				}
+			}
+		}
+	})
 }

@@ -221,8 +221,9 @@ func logBig(x *big.Int) float64 {
 	return fk*ln2Hi + (math.Log(f) + fk*ln2Lo)
 }
 
-// Log returns the natural logarithm of a (exact 0 for exact 1; -inf.0 for
-// zero). A negative argument is an error wrapping ErrComplex.
+// Log returns the natural logarithm of a (-inf.0 for zero). A negative
+// argument is an error wrapping ErrComplex. Like every transcendental
+// function here, the result is always inexact: (log 1) is 0.0.
 func Log(a any) (any, error) {
 	s, err := Sign(a)
 	if err != nil {
@@ -237,16 +238,14 @@ func Log(a any) (any, error) {
 	case s == 0:
 		return math.Inf(-1), nil
 	}
-	if i, ok := a.(int); ok && i == 1 {
-		return 0, nil
-	}
 	if f, ok := a.(float64); ok {
 		return math.Log(f), nil
 	}
 	return logExact(a), nil
 }
 
-// LogBase returns the logarithm of a in base b.
+// LogBase returns the logarithm of a in base b (exact powers of 2 and 10
+// give exact-looking results: (log 4096 2) is 12.0).
 func LogBase(a, b any) (any, error) {
 	la, err := Log(a)
 	if err != nil {
@@ -256,33 +255,41 @@ func LogBase(a, b any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if isExactZero(la) {
-		return 0, nil
+	if fa, ok := a.(float64); ok || IsExact(a) && !math.IsInf(mustFloat(a), 0) {
+		if !ok {
+			fa = mustFloat(a)
+		}
+		switch b {
+		case 2, 2.0:
+			return math.Log2(fa), nil
+		case 10, 10.0:
+			return math.Log10(fa), nil
+		}
 	}
-	return mustFloat(la) / mustFloat(lb), nil
+	return la.(float64) / lb.(float64), nil
 }
 
-// Exp returns e to the power a (exact 1 for exact 0).
-func Exp(a any) (any, error) { return unaryFloat(a, math.Exp, 1) }
+// Exp returns e to the power a.
+func Exp(a any) (any, error) { return unaryFloat(a, math.Exp) }
 
-// Sin returns the sine of a (exact 0 for exact 0).
-func Sin(a any) (any, error) { return unaryFloat(a, math.Sin, 0) }
+// Sin returns the sine of a.
+func Sin(a any) (any, error) { return unaryFloat(a, math.Sin) }
 
-// Cos returns the cosine of a (exact 1 for exact 0).
-func Cos(a any) (any, error) { return unaryFloat(a, math.Cos, 1) }
+// Cos returns the cosine of a.
+func Cos(a any) (any, error) { return unaryFloat(a, math.Cos) }
 
-// Tan returns the tangent of a (exact 0 for exact 0).
-func Tan(a any) (any, error) { return unaryFloat(a, math.Tan, 0) }
+// Tan returns the tangent of a.
+func Tan(a any) (any, error) { return unaryFloat(a, math.Tan) }
 
-// Atan returns the arc tangent of a (exact 0 for exact 0).
-func Atan(a any) (any, error) { return unaryFloat(a, math.Atan, 0) }
+// Atan returns the arc tangent of a.
+func Atan(a any) (any, error) { return unaryFloat(a, math.Atan) }
 
 // Asin returns the arc sine of a, which must lie in [-1, 1].
 func Asin(a any) (any, error) {
 	if err := checkUnit(a, "arc sine"); err != nil {
 		return nil, err
 	}
-	return unaryFloat(a, math.Asin, 0)
+	return unaryFloat(a, math.Asin)
 }
 
 // Acos returns the arc cosine of a, which must lie in [-1, 1].
@@ -290,10 +297,7 @@ func Acos(a any) (any, error) {
 	if err := checkUnit(a, "arc cosine"); err != nil {
 		return nil, err
 	}
-	if i, ok := a.(int); ok && i == 1 {
-		return 0, nil
-	}
-	return math.Acos(mustFloat(a)), nil
+	return unaryFloat(a, math.Acos)
 }
 
 func checkUnit(a any, op string) error {
@@ -314,20 +318,11 @@ func Atan2(y, x any) (any, error) {
 	if l == lvlNone {
 		return nil, notNumber(bad)
 	}
-	if isExactZero(y) {
-		if s, _ := Sign(x); s > 0 && IsExact(x) {
-			return 0, nil
-		}
-	}
 	return math.Atan2(mustFloat(y), mustFloat(x)), nil
 }
 
-// unaryFloat applies f to a as a float; when a is exact 0, the result is
-// the exact value at0.
-func unaryFloat(a any, f func(float64) float64, at0 int) (any, error) {
-	if isExactZero(a) {
-		return at0, nil
-	}
+// unaryFloat applies f to a as a float.
+func unaryFloat(a any, f func(float64) float64) (any, error) {
 	x, err := ToFloat(a)
 	if err != nil {
 		return nil, err

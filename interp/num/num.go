@@ -284,3 +284,52 @@ func IsZero(v any) (bool, error) {
 	s, err := Sign(v)
 	return s == 0 && err == nil && !IsNaN(v), err
 }
+
+// Eqv reports whether a and b are eqv? as numbers: both exact and equal,
+// or both floats with the same bits (so 0.0 and -0.0 differ, and a NaN is
+// eqv? to a NaN). It is false when either is not a number.
+func Eqv(a, b any) bool {
+	switch x := a.(type) {
+	case int:
+		y, ok := b.(int)
+		return ok && x == y
+	case *big.Int:
+		y, ok := b.(*big.Int)
+		return ok && x.Cmp(y) == 0
+	case *big.Rat:
+		y, ok := b.(*big.Rat)
+		return ok && x.Cmp(y) == 0
+	case float64:
+		y, ok := b.(float64)
+		if !ok {
+			return false
+		}
+		if math.IsNaN(x) {
+			return math.IsNaN(y)
+		}
+		return math.Float64bits(x) == math.Float64bits(y)
+	}
+	return false
+}
+
+// HashKey returns a comparable Go value for a number such that two numbers
+// are Eqv exactly when their keys are ==; use it as a map key for eqv?
+// hash tables. It returns v itself for a non-number.
+func HashKey(v any) any {
+	switch x := v.(type) {
+	case *big.Int:
+		return bigKey{x.Text(16)}
+	case *big.Rat:
+		return ratKey{x.Num().Text(16), x.Denom().Text(16)}
+	case float64:
+		if math.IsNaN(x) {
+			return floatKey(math.Float64bits(math.NaN()))
+		}
+		return floatKey(math.Float64bits(x))
+	}
+	return v
+}
+
+type bigKey struct{ hex string }
+type ratKey struct{ num, den string }
+type floatKey uint64

@@ -15,7 +15,8 @@ const maxExactExponent = 100000
 // Parse reads a number in R7RS syntax: optional prefixes #x #o #b #d
 // (radix) and #e #i (exactness) in either order, an optional sign, then an
 // integer of any size, a decimal with optional fraction and exponent (radix
-// 10 only: 1e10, .5, -1.5e-3, 1.), a rational n/d, or one of +inf.0 -inf.0
+// 10 only: 1e10, .5, -1.5e-3, 1.; the exponent markers s f d l of R5RS
+// are read as e), a rational n/d, or one of +inf.0 -inf.0
 // +nan.0 -nan.0. radix (2, 8, 10 or 16) applies when the text has no radix
 // prefix. The result is in normal form (see the package comment). ok is
 // false for anything else, so that the reader can treat the text as a
@@ -177,7 +178,7 @@ func parseReal(s string, radix int, exact bool) (any, bool) {
 		return nil, false
 	}
 	expStr := ""
-	if i < len(body) && (body[i] == 'e' || body[i] == 'E') {
+	if i < len(body) && isExpMarker(body[i]) {
 		j := i + 1
 		if j < len(body) && (body[j] == '+' || body[j] == '-') {
 			j++
@@ -192,6 +193,10 @@ func parseReal(s string, radix int, exact bool) (any, bool) {
 		return nil, false
 	}
 	if !exact {
+		if expStr != "" {
+			// R5RS's exponent markers s f d l all mean e here.
+			s = s[:len(s)-len(expStr)-1] + "e" + expStr
+		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
@@ -225,6 +230,16 @@ func parseReal(s string, radix int, exact bool) (any, bool) {
 }
 
 func isDec(c byte) bool { return '0' <= c && c <= '9' }
+
+// isExpMarker reports whether c marks an exponent: e, or R5RS's s f d l
+// (all read as double precision).
+func isExpMarker(c byte) bool {
+	switch c | 0x20 {
+	case 'e', 's', 'f', 'd', 'l':
+		return true
+	}
+	return false
+}
 
 // Format returns the R7RS printed form of a number in radix (2, 8, 10 or
 // 16; anything else counts as 10). Exact integers and rationals ("1/3")
