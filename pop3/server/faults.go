@@ -28,6 +28,9 @@ type Faults struct {
 const Greeting = "GREETING"
 
 // Fault is one injected misbehaviour, applied to the reply to a command.
+// The faults that rewrite a reply (LongLine, CloseAfter, NoTerminator,
+// StallAfter/StallFor) are not applied to STLS and AUTH, whose replies are
+// exchanges; Delay, Reply and Hangup apply to every command.
 type Fault struct {
 	// Command is the command keyword ("RETR", "PASS", ...), Greeting for the
 	// greeting, or "*" for every command (not the greeting).

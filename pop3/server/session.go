@@ -260,7 +260,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	}
 	s.badNumber = f.BadNumber
 	defer func() { s.badNumber = false }()
-	if f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 {
+	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0) || cmd == "STLS" || cmd == "AUTH" {
+		// STLS and AUTH talk to the client in the middle of their reply:
+		// the reply-rewriting faults do not apply to them.
 		return fn()
 	}
 	real := s.w
