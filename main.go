@@ -19,13 +19,18 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"popsh/interp"
+	"popsh/interp/repl"
 )
 
 // version is the program's version, printed by --version.
@@ -403,8 +408,307 @@ func run(argv []string) int {
 	case inv.version:
 		fmt.Println(version)
 		return 0
+	case inv.demo:
+		return runDemo(inv.demoREPL)
 	}
+	prog := argv[0]
+	if inv.end == "-s" {
+		prog = inv.endArg
+	}
+	it, err := newInterp(append([]string{prog}, inv.args...))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	ctx, stop := interruptContext()
+	if (inv.end == "--" || inv.end == "") && repl.IsTerminal(os.Stdin) {
+		// The switches' loads first (Ctrl-C stops them), then the REPL.
+		_, err := runActions(ctx, it, inv)
+		stop()
+		if err != nil {
+			return finish(it, err)
+		}
+		return runREPL(it, "")
+	}
+	defer stop()
+	return finish(it, runBatch(ctx, it, inv))
+}
+
+// newInterp returns an interpreter with everything popsh binds installed
+// and the command line set.
+func newInterp(cmdline []string) (*interp.Interp, error) {
+	it := interp.New()
+	// TODO(pop3-bindings): bindings.Install(it, opts) once it lands; it
+	// calls bindings.InstallScsh.
+	it.SetCommandLine(cmdline)
+	if repl.IsTerminal(os.Stdout) {
+		it.CurrentOutput().LineFlush = true
+	}
+	return it, nil
+}
+
+// loadScript loads the script of -s or -sfd.
+func loadScript(ctx context.Context, it *interp.Interp, inv *invocation) error {
+	if inv.end == "-sfd" {
+		fd, _ := strconv.Atoi(inv.endArg)
+		f := os.NewFile(uintptr(fd), "fd "+inv.endArg)
+		if f == nil {
+			return fmt.Errorf("-sfd %d: not a file descriptor", fd)
+		}
+		defer f.Close()
+		_, err := it.EvalReader(ctx, f, "fd "+inv.endArg)
+		return err
+	}
+	_, err := it.EvalFile(ctx, inv.endArg)
+	return err
+}
+
+// runActions does the switches' actions left to right; scriptLoaded
+// reports whether -ds/-dm/-de loaded the script among them.
+func runActions(ctx context.Context, it *interp.Interp, inv *invocation) (scriptLoaded bool, err error) {
+	libPath := defaultLibPath()
+	for _, a := range inv.actions {
+		var err error
+		switch a.kind {
+		case actLoad:
+			_, err = it.EvalFile(ctx, a.arg)
+		case actLoadLib:
+			var f string
+			if f, err = findOnLibPath(libPath, a.arg); err == nil {
+				_, err = it.EvalFile(ctx, f)
+			}
+		case actScriptHere:
+			err = loadScript(ctx, it, inv)
+			scriptLoaded = true
+		case actLibPrepend:
+			libPath = append([]string{a.arg}, libPath...)
+		case actLibAppend:
+			libPath = append(libPath, a.arg)
+		case actLibClear:
+			libPath = nil
+		case actLibDefault:
+			libPath = defaultLibPath()
+		}
+		if err != nil {
+			return scriptLoaded, err
+		}
+	}
+	return scriptLoaded, nil
+}
+
+// runBatch does the switches' actions, then the end option (for the REPL's
+// end options, evaluates stdin, which is not a terminal); it returns the
+// first error.
+func runBatch(ctx context.Context, it *interp.Interp, inv *invocation) error {
+	scriptLoaded, err := runActions(ctx, it, inv)
+	if err != nil {
+		return err
+	}
+	switch inv.end {
+	case "-s", "-sfd":
+		if !scriptLoaded {
+			if err := loadScript(ctx, it, inv); err != nil {
+				return err
+			}
+		}
+		if inv.entry != "" {
+			proc, ok := it.Lookup(inv.entry)
+			if !ok {
+				return fmt.Errorf("-e %s: unbound variable %s", inv.entry, inv.entry)
+			}
+			if _, err := it.Call(ctx, proc, it.CommandLine()); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "-c":
+		return evalOne(ctx, it, inv.endArg)
+	default:
+		// No end option or --, and stdin is not a terminal: evaluate stdin
+		// silently, stopping at the first uncaught error like a script.
+		_, err := it.EvalReader(ctx, os.Stdin, "stdin")
+		return err
+	}
+}
+
+// evalOne evaluates the -c expression, which must be exactly one datum.
+func evalOne(ctx context.Context, it *interp.Interp, src string) error {
+	r := interp.NewReader(strings.NewReader(src), "-c")
+	if _, err := r.Read(); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("-c: no expression in the string")
+		}
+		return err
+	}
+	if _, err := r.Read(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("-c: More than one value read from string %q", src)
+	}
+	_, err := it.EvalString(ctx, src, "-c")
+	return err
+}
+
+// finish flushes the interpreter's ports, reports an uncaught error and
+// returns the exit status: n for (exit n), 1 for an error, 130 when
+// interrupted, else 0.
+func finish(it *interp.Interp, err error) int {
+	flushPorts(it)
+	if err == nil {
+		return 0
+	}
+	var ee *interp.ExitError
+	if errors.As(err, &ee) {
+		return ee.Code & 0xff
+	}
+	var st *repl.ExitStatus
+	if errors.As(err, &st) {
+		return st.Code & 0xff
+	}
+	fmt.Fprintln(os.Stderr, formatError(err))
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return 1
+}
+
+// formatError renders an uncaught error for stderr.
+func formatError(err error) string {
+	// TODO(scsh): use the scsh layer's display-condition format
+	// (bindings.FormatCondition) for scsh conditions once it lands.
+	return repl.FormatError(err)
+}
+
+func flushPorts(it *interp.Interp) {
+	if p := it.CurrentOutput(); p != nil {
+		p.Flush()
+	}
+	if p := it.CurrentError(); p != nil {
+		p.Flush()
+	}
+}
+
+// interruptContext returns a context cancelled by the first Ctrl-C
+// (SIGINT), so a script stops cleanly with its output flushed; a second
+// Ctrl-C kills the process as usual.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt)
+	go func() {
+		select {
+		case <-ch:
+			signal.Reset(os.Interrupt)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel() }
+}
+
+// runREPL runs the interactive session on the terminal; banner, when not
+// empty, replaces the greeting.
+func runREPL(it *interp.Interp, banner string) int {
+	stdin := repl.NewInterruptibleReader(os.Stdin)
+	hist := ""
+	if home, err := os.UserHomeDir(); err == nil {
+		hist = filepath.Join(home, ".popsh_history")
+	}
+	ed, err := repl.NewTerminalEditor(repl.EditorOptions{
+		Stdin:       stdin,
+		HistoryFile: hist,
+		Complete:    repl.Completer(it),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	ints := make(chan os.Signal, 4)
+	signal.Notify(ints, os.Interrupt)
+	defer signal.Stop(ints)
+	if banner == "" {
+		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
+	}
+	err = repl.Run(context.Background(), repl.Options{
+		Interp:      it,
+		Editor:      ed,
+		Stdin:       stdin,
+		Interrupts:  ints,
+		Banner:      banner,
+		FormatError: formatError,
+	})
+	ed.Close()
+	var st *repl.ExitStatus
+	if errors.As(err, &st) {
+		flushPorts(it)
+		return st.Code & 0xff
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	flushPorts(it)
 	return 0
+}
+
+// runDemo is --demo: start the built-in POP3 server on 127.0.0.1 over a
+// sample maildrop, point the connection defaults (MAILHOST, a private
+// NETRC) at it, run the tour and say how to continue; with -i, open the
+// REPL against the same server instead of exiting.
+//
+// TODO(pop3-bindings): startDemo below is the hook to fill with
+// bindings.StartDemo once the server and examples/tour.scm land.
+func runDemo(interactive bool) int {
+	ctx, stop := interruptContext()
+	defer stop()
+	d, err := startDemo(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: --demo: %v\n", err)
+		return 1
+	}
+	defer d.stop()
+	for k, v := range d.env {
+		os.Setenv(k, v)
+	}
+	it, err := newInterp([]string{"popsh"})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	if err := evalTour(ctx, it, d); err != nil {
+		return finish(it, err)
+	}
+	flushPorts(it)
+	if !interactive {
+		fmt.Printf("\nThe demo server is gone now. To try it yourself, run\n\n    popsh --demo -i\n\n"+
+			"which starts it again and opens the REPL with MAILHOST=%s.\n", d.env["MAILHOST"])
+		return 0
+	}
+	if !repl.IsTerminal(os.Stdin) {
+		return finish(it, runBatch(ctx, it, &invocation{}))
+	}
+	return runREPL(it, fmt.Sprintf("%s demo: a POP3 server runs at %s (MAILHOST); try (define c (pop3-connect)) (pop3-login c)",
+		version, d.env["MAILHOST"]))
+}
+
+// demo is a running demo server.
+type demo struct {
+	env  map[string]string // variables to set: MAILHOST, NETRC...
+	tour string            // the tour's Scheme source
+	name string            // the tour's file name, for positions
+	stop func()
+}
+
+// startDemo starts the demo server.
+// TODO(pop3-bindings): call bindings.StartDemo(ctx) here.
+func startDemo(ctx context.Context) (*demo, error) {
+	return nil, errors.New("not available yet: the demo POP3 server and examples/tour.scm have not landed")
+}
+
+func evalTour(ctx context.Context, it *interp.Interp, d *demo) error {
+	_, err := it.EvalString(ctx, d.tour, d.name)
+	return err
 }
 
 // reportStartError prints a command-line problem and returns its status.

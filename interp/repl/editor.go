@@ -189,3 +189,6 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 	}
 	return out, n
 }
+
+// IsTerminal reports whether f is a terminal.
+func IsTerminal(f *os.File) bool { return readline.IsTerminal(int(f.Fd())) }

@@ -1,0 +1,491 @@
+// Package repl is an interactive read-eval-print loop over an
+// *interp.Interp: prompts, multi-line input while parentheses are open
+// (decided by the reader's ErrIncomplete), history, completion of bound
+// names, Ctrl-C that stops a running evaluation (cancelling its context, so
+// a blocked read returns too) or clears the line being typed, Ctrl-D that
+// leaves, errors printed with their position while the session goes on,
+// and a few commands (,help ,load ,time ,exit).
+//
+// The terminal is reached only through the small LineEditor interface;
+// NewTerminalEditor implements it with github.com/chzyer/readline. Tests
+// and other front ends can supply their own.
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"popsh/interp"
+)
+
+// Default prompts.
+const (
+	DefaultPrompt         = "popsh> "
+	DefaultContinuePrompt = "  ...> "
+)
+
+// Options configures a REPL session. Only Interp and Editor are required.
+type Options struct {
+	// Interp is the interpreter the session evaluates in.
+	Interp *interp.Interp
+	// Editor reads the lines typed.
+	Editor LineEditor
+	// Stdin, when set, is the shared terminal input that the interpreter's
+	// current input port reads: the REPL gives it each evaluation's context,
+	// so Ctrl-C also ends a (read-line) waiting for the user.
+	Stdin *InterruptibleReader
+	// Interrupts delivers Ctrl-C presses that arrive while an evaluation
+	// runs (SIGINT: the terminal is not in raw mode then). Each one cancels
+	// the running evaluation. Nil means evaluations cannot be interrupted.
+	Interrupts <-chan os.Signal
+	// Out receives results; Err receives error messages. Defaults: the
+	// process's stdout and stderr.
+	Out, Err io.Writer
+	// Prompt and ContinuePrompt default to DefaultPrompt and
+	// DefaultContinuePrompt.
+	Prompt, ContinuePrompt string
+	// Banner is printed once at the start, when not empty.
+	Banner string
+	// FormatError renders an uncaught error (without a final newline).
+	// Nil means FormatError of this package.
+	FormatError func(err error) string
+	// Filename names the input in error positions (default "stdin").
+	Filename string
+}
+
+// ExitStatus is returned by Run when the session ended with a status: the
+// program called (exit n) or the user typed ,exit n.
+type ExitStatus struct{ Code int }
+
+func (e *ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Run runs the session until the user leaves (Ctrl-D or ,exit) or the
+// program exits. It returns nil when the user left normally, an
+// *ExitStatus for (exit n) or ,exit n, or the error that stopped the line
+// editor. The parent ctx ends the session when cancelled.
+func Run(ctx context.Context, opts Options) error {
+	s := newSession(opts)
+	if s.opts.Banner != "" {
+		fmt.Fprintln(s.out, s.opts.Banner)
+	}
+	return s.loop(ctx)
+}
+
+// session is the state of one Run.
+type session struct {
+	opts Options
+	it   *interp.Interp
+	out  *freshLineWriter // results, and the interpreter's output port
+	err  io.Writer
+}
+
+func newSession(opts Options) *session {
+	if opts.Out == nil {
+		opts.Out = os.Stdout
+	}
+	if opts.Err == nil {
+		opts.Err = os.Stderr
+	}
+	if opts.Prompt == "" {
+		opts.Prompt = DefaultPrompt
+	}
+	if opts.ContinuePrompt == "" {
+		opts.ContinuePrompt = DefaultContinuePrompt
+	}
+	if opts.FormatError == nil {
+		opts.FormatError = FormatError
+	}
+	if opts.Filename == "" {
+		opts.Filename = "stdin"
+	}
+	s := &session{opts: opts, it: opts.Interp, out: newFreshLineWriter(opts.Out), err: opts.Err}
+	s.it.SetOutput(s.out)
+	if opts.Stdin != nil {
+		s.it.SetInput(opts.Stdin)
+	}
+	return s
+}
+
+// flush pushes the program's buffered output to the terminal, so it
+// appears before the next prompt.
+func (s *session) flush() {
+	if p := s.it.CurrentOutput(); p != nil {
+		p.Flush()
+	}
+	if p := s.it.CurrentError(); p != nil {
+		p.Flush()
+	}
+}
+
+func (s *session) loop(ctx context.Context) error {
+	var buf strings.Builder
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		s.flush()
+		prompt := s.opts.Prompt
+		if buf.Len() > 0 {
+			prompt = s.opts.ContinuePrompt
+		} else {
+			s.out.freshLine()
+		}
+		line, err := s.opts.Editor.ReadLine(prompt)
+		switch {
+		case errors.Is(err, ErrInterrupt):
+			buf.Reset() // Ctrl-C at the prompt: forget what was typed
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("repl: read line: %w", err)
+		}
+		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ",") {
+			s.opts.Editor.AddHistory(line)
+			if err := s.command(ctx, strings.TrimSpace(line)); err != nil {
+				return err
+			}
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteByte('\n')
+		datums, err := s.readAll(buf.String())
+		if errors.Is(err, interp.ErrIncomplete) {
+			continue // open parentheses: read another line
+		}
+		src := buf.String()
+		buf.Reset()
+		s.opts.Editor.AddHistory(src)
+		if err != nil {
+			s.printError(err)
+			continue
+		}
+		for _, d := range datums {
+			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
+				return s.it.Eval(ctx, d)
+			})
+			if err != nil {
+				if st := exitStatus(err); st != nil {
+					s.flush()
+					return st
+				}
+				s.printError(err)
+				break // the rest of this input is not evaluated
+			}
+			s.printValue(v)
+		}
+	}
+}
+
+// readAll reads every datum of src; the error is interp.ErrIncomplete (in
+// its chain) when src ends inside an open datum.
+func (s *session) readAll(src string) ([]interp.Value, error) {
+	r := interp.NewReader(strings.NewReader(src), s.opts.Filename)
+	var ds []interp.Value
+	for {
+		d, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return ds, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+}
+
+// eval runs f with a context that Ctrl-C cancels.
+func (s *session) eval(parent context.Context, f func(ctx context.Context) (interp.Value, error)) (interp.Value, error) {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	if s.opts.Stdin != nil {
+		s.opts.Stdin.SetContext(ctx)
+		defer s.opts.Stdin.SetContext(nil)
+	}
+	if s.opts.Interrupts != nil {
+		// Forget a Ctrl-C that came before this evaluation started.
+	drain:
+		for {
+			select {
+			case <-s.opts.Interrupts:
+			default:
+				break drain
+			}
+		}
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-s.opts.Interrupts:
+					cancel(errInterrupted)
+				case <-done:
+					return
+				}
+			}
+		}()
+		defer func() { close(done); wg.Wait() }()
+	}
+	v, err := f(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+		// The evaluation failed because it was interrupted (a read
+		// returned ErrReadInterrupted, say): say so plainly.
+		err = fmt.Errorf("%w (%w)", errInterrupted, err)
+	}
+	return v, err
+}
+
+var errInterrupted = errors.New("interrupted")
+
+// exitStatus returns the status of an exit request in err's chain, or nil.
+func exitStatus(err error) *ExitStatus {
+	var st *ExitStatus
+	if errors.As(err, &st) {
+		return st
+	}
+	var ee *interp.ExitError
+	if errors.As(err, &ee) {
+		return &ExitStatus{Code: ee.Code}
+	}
+	return nil
+}
+
+// printValue writes v as write does: each of several values on its own
+// line, nothing for an unspecified value or no values.
+func (s *session) printValue(v interp.Value) {
+	s.flush()
+	var vals []interp.Value
+	switch x := v.(type) {
+	case *interp.MultipleValues:
+		vals = x.Vals
+	default:
+		if v == nil || v == interp.Unspecified {
+			return
+		}
+		vals = []interp.Value{v}
+	}
+	for _, x := range vals {
+		s.out.freshLine()
+		fmt.Fprintln(s.out, interp.WriteString(x))
+	}
+}
+
+// printError reports an error; the session goes on.
+func (s *session) printError(err error) {
+	s.flush()
+	s.out.freshLine()
+	fmt.Fprintln(s.err, s.opts.FormatError(err))
+}
+
+// FormatError renders an error the way the shell prints it: its message
+// with the position (file:line:col: who: message) and a short backtrace.
+func FormatError(err error) string {
+	if errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) {
+		return "interrupted"
+	}
+	var eo *interp.ErrorObject
+	if errors.As(err, &eo) {
+		msg := eo.Error()
+		if bt := Backtrace(eo, 5); bt != "" {
+			msg += "\n" + bt
+		}
+		return msg
+	}
+	return err.Error()
+}
+
+// Backtrace renders at most max frames of an error's Scheme backtrace,
+// innermost first, one "  in NAME at file:line:col" line each.
+func Backtrace(eo *interp.ErrorObject, max int) string {
+	var b strings.Builder
+	n := 0
+	for i, p := range eo.Trace {
+		if n == max {
+			fmt.Fprintf(&b, "\n  ... %d more", len(eo.Trace)-n)
+			break
+		}
+		name := ""
+		if i < len(eo.TraceName) {
+			name = eo.TraceName[i]
+		}
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+		switch {
+		case name != "" && p.IsValid():
+			fmt.Fprintf(&b, "  in %s at %s", name, p)
+		case name != "":
+			fmt.Fprintf(&b, "  in %s", name)
+		default:
+			fmt.Fprintf(&b, "  at %s", p)
+		}
+		n++
+	}
+	return b.String()
+}
+
+const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
+An expression may span several lines: the prompt changes while parentheses are open.
+Ctrl-C stops a running evaluation or clears the line; Ctrl-D leaves.
+Tab completes the names bound in the interpreter.
+Commands:
+  ,help          this text
+  ,load FILE     load a Scheme file
+  ,time EXPR     evaluate EXPR and say how long it took
+  ,exit [N]      leave (with exit status N)`
+
+// command runs a REPL command (a line starting with a comma).
+func (s *session) command(ctx context.Context, line string) error {
+	name, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case ",help", ",?":
+		fmt.Fprintln(s.out, helpText)
+	case ",exit", ",quit", ",q":
+		code := 0
+		if arg != "" {
+			n, err := strconv.Atoi(arg)
+			if err != nil {
+				fmt.Fprintf(s.err, ",exit: expected an integer status, got %q\n", arg)
+				return nil
+			}
+			code = n
+		}
+		s.flush()
+		return &ExitStatus{Code: code}
+	case ",load":
+		if arg == "" {
+			fmt.Fprintln(s.err, ",load: which file? (,load FILE)")
+			return nil
+		}
+		file := arg
+		if uq, err := strconv.Unquote(arg); err == nil {
+			file = uq
+		}
+		_, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
+			return s.it.EvalFile(ctx, file)
+		})
+		if err != nil {
+			if st := exitStatus(err); st != nil {
+				s.flush()
+				return st
+			}
+			s.printError(err)
+		}
+	case ",time":
+		if arg == "" {
+			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
+			return nil
+		}
+		datums, err := s.readAll(arg)
+		if err != nil {
+			s.printError(err)
+			return nil
+		}
+		for _, d := range datums {
+			start := time.Now()
+			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
+				return s.it.Eval(ctx, d)
+			})
+			el := time.Since(start)
+			if err != nil {
+				if st := exitStatus(err); st != nil {
+					s.flush()
+					return st
+				}
+				s.printError(err)
+				return nil
+			}
+			s.printValue(v)
+			s.flush()
+			s.out.freshLine()
+			fmt.Fprintf(s.out, "; %s elapsed\n", el.Round(time.Microsecond))
+		}
+	default:
+		fmt.Fprintf(s.err, "unknown command %s (,help lists them)\n", name)
+	}
+	return nil
+}
+
+// Commands lists the REPL commands, for completion.
+var commands = []string{",exit", ",help", ",load", ",time"}
+
+// Completer returns a completion function for NewTerminalEditor that
+// completes REPL commands at the start of a line and otherwise the names
+// bound in it (GlobalNames), matching the word before the cursor.
+func Completer(it *interp.Interp) func(line string, pos int) (string, []string) {
+	return func(line string, _ int) (string, []string) {
+		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, ",") && !strings.Contains(t, " ") {
+			return t, matching(commands, t)
+		}
+		i := len(line)
+		for i > 0 && !isDelimiter(line[i-1]) {
+			i--
+		}
+		word := line[i:]
+		if word == "" {
+			return "", nil
+		}
+		return word, matching(it.GlobalNames(), word)
+	}
+}
+
+func matching(names []string, prefix string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '(', ')', '[', ']', '"', ';', '\'', '`', ',':
+		return true
+	}
+	return false
+}
+
+// freshLineWriter remembers whether the last byte written ended a line, so
+// that a result or a prompt never starts in the middle of the program's
+// output.
+type freshLineWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	midLine bool
+}
+
+func newFreshLineWriter(w io.Writer) *freshLineWriter { return &freshLineWriter{w: w} }
+
+func (f *freshLineWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.w.Write(p)
+	if n > 0 {
+		f.midLine = p[n-1] != '\n'
+	}
+	return n, err
+}
+
+// freshLine starts a new line unless at the start of one.
+func (f *freshLineWriter) freshLine() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.midLine {
+		f.w.Write([]byte{'\n'})
+		f.midLine = false
+	}
+}

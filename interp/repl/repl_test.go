@@ -1,0 +1,157 @@
+package repl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"popsh/interp"
+)
+
+// fakeEditor replays scripted lines; an entry may be an error to return.
+type fakeEditor struct {
+	lines   []any
+	prompts []string
+	history []string
+}
+
+func (f *fakeEditor) ReadLine(prompt string) (string, error) {
+	f.prompts = append(f.prompts, prompt)
+	if len(f.lines) == 0 {
+		return "", io.EOF
+	}
+	l := f.lines[0]
+	f.lines = f.lines[1:]
+	if err, ok := l.(error); ok {
+		return "", err
+	}
+	return l.(string), nil
+}
+
+func (f *fakeEditor) AddHistory(e string) error { f.history = append(f.history, e); return nil }
+func (f *fakeEditor) Close() error              { return nil }
+
+func runFake(t *testing.T, lines ...any) (out, errOut string, ed *fakeEditor, err error) {
+	t.Helper()
+	ed = &fakeEditor{lines: lines}
+	var o, e bytes.Buffer
+	err = Run(context.Background(), Options{Interp: interp.New(), Editor: ed, Out: &o, Err: &e})
+	return o.String(), e.String(), ed, err
+}
+
+func TestRunPrintsResults(t *testing.T) {
+	out, errOut, _, err := runFake(t, "(+ 1 2)", `(values "a" #\b)`, "(if #f #f)", "(values)", "1 2")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := "3\n\"a\"\n#\\b\n1\n2\n"; out != want || errOut != "" {
+		t.Errorf("output %q, errors %q; want %q and none", out, errOut, want)
+	}
+}
+
+func TestRunMultiLineAndHistory(t *testing.T) {
+	out, _, ed, err := runFake(t, "(define (f x)", "  (* x", "  10))", "(f 4)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.HasSuffix(out, "40\n") {
+		t.Errorf("output %q, want 40 last", out)
+	}
+	wantPrompts := []string{DefaultPrompt, DefaultContinuePrompt, DefaultContinuePrompt, DefaultPrompt, DefaultPrompt}
+	if !reflect.DeepEqual(ed.prompts, wantPrompts) {
+		t.Errorf("prompts %q, want %q", ed.prompts, wantPrompts)
+	}
+	if len(ed.history) != 2 || !strings.Contains(ed.history[0], "10))") {
+		t.Errorf("history %q, want the whole definition as one entry, then (f 4)", ed.history)
+	}
+}
+
+func TestRunErrorsAndInterruptedLine(t *testing.T) {
+	out, errOut, _, err := runFake(t, "(car 5)", "(display \"partial", ErrInterrupt, "(display \"after\")", "(+ 1 1")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.Contains(errOut, "car") || !strings.Contains(errOut, "stdin:1:1") {
+		t.Errorf("errors %q, want the car error with its position", errOut)
+	}
+	if out != "after\n" {
+		t.Errorf("output %q, want only \"after\" (Ctrl-C dropped the open string)", out)
+	}
+}
+
+func TestRunSyntaxErrorGoesOn(t *testing.T) {
+	out, errOut, _, err := runFake(t, ")", "(+ 2 3)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if errOut == "" || out != "5\n" {
+		t.Errorf("output %q errors %q; want a read error then 5", out, errOut)
+	}
+}
+
+func TestRunExit(t *testing.T) {
+	_, _, _, err := runFake(t, "(display 1)", "(exit 7)", "(display 2)")
+	var st *ExitStatus
+	if !errors.As(err, &st) || st.Code != 7 {
+		t.Fatalf("Run = %v, want exit status 7", err)
+	}
+	_, _, _, err = runFake(t, ",exit 3")
+	if !errors.As(err, &st) || st.Code != 3 {
+		t.Fatalf(",exit 3: Run = %v, want exit status 3", err)
+	}
+}
+
+func TestRunCommands(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "l.scm")
+	os.WriteFile(f, []byte("(define loaded-value 99)\n"), 0o644)
+	out, errOut, _, err := runFake(t, ",help", ",load "+f, "loaded-value", ",time (+ 1 1)", ",bogus", ",load")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	for _, want := range []string{",load FILE", "99\n", "2\n; ", "elapsed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output %q lacks %q", out, want)
+		}
+	}
+	if !strings.Contains(errOut, "unknown command ,bogus") || !strings.Contains(errOut, ",load: which file") {
+		t.Errorf("errors %q, want the unknown command and the missing file name", errOut)
+	}
+}
+
+func TestFreshLine(t *testing.T) {
+	out, _, _, err := runFake(t, `(display "no newline")`, "(+ 1 1)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if out != "no newline\n2\n" {
+		t.Errorf("output %q, want the result on a fresh line", out)
+	}
+}
+
+func TestCompleter(t *testing.T) {
+	it := interp.New()
+	if _, err := it.EvalString(context.Background(), "(define zz-alpha 1) (define zz-beta 2)", "t"); err != nil {
+		t.Fatal(err)
+	}
+	c := Completer(it)
+	word, got := c("(display (zz-", 13)
+	if word != "zz-" || !reflect.DeepEqual(got, []string{"zz-alpha", "zz-beta"}) {
+		t.Errorf("completion of (zz- = %q %q", word, got)
+	}
+	if word, got := c("(car", 4); word != "car" || len(got) == 0 || got[0] != "car" {
+		t.Errorf("completion of car = %q %q, want car first", word, got)
+	}
+	if _, got := c("(", 1); got != nil {
+		t.Errorf("completion of nothing = %q, want none", got)
+	}
+	if word, got := c(",lo", 3); word != ",lo" || !reflect.DeepEqual(got, []string{",load"}) {
+		t.Errorf("completion of ,lo = %q %q", word, got)
+	}
+}

@@ -1,0 +1,474 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// popshBin is the popsh binary built once by TestMain.
+var popshBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "popsh-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	popshBin = filepath.Join(dir, "popsh")
+	out, err := exec.Command("go", "build", "-o", popshBin, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building popsh: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is what a run of popsh did.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runPopsh runs the binary with args in dir (the test's temp dir when
+// empty), stdin from a pipe holding stdin, and returns what it did.
+func runPopsh(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, popshBin, args...)
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	cmd.Stdin = strings.NewReader(stdin)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("popsh %q: %v", args, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("popsh %q: timed out; stdout %q stderr %q", args, so.String(), se.String())
+	}
+	return result{so.String(), se.String(), code}
+}
+
+// check fails the test unless r has the exit code and its outputs match
+// the regular expressions (an empty pattern means "must be empty").
+func (r result) check(t *testing.T, what string, code int, stdoutRE, stderrRE string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("%s: exit status %d, want %d\nstdout: %q\nstderr: %q", what, r.code, code, r.stdout, r.stderr)
+	}
+	match := func(name, got, re string) {
+		if re == "" {
+			if got != "" {
+				t.Errorf("%s: %s = %q, want nothing", what, name, got)
+			}
+			return
+		}
+		if !regexp.MustCompile(re).MatchString(got) {
+			t.Errorf("%s: %s = %q, want a match for %q", what, name, got, re)
+		}
+	}
+	match("stdout", r.stdout, stdoutRE)
+	match("stderr", r.stderr, stderrRE)
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestHelpVersionUsage(t *testing.T) {
+	runPopsh(t, "", "", "--help").check(t, "--help", 0, `(?s)^Usage: popsh .*-c <exp>`, "")
+	runPopsh(t, "", "", "--version").check(t, "--version", 0, `^popsh \d+\.\d+\.\d+\n$`, "")
+	runPopsh(t, "", "", "-x").check(t, "bad switch", 255, "", `(?s)^popsh: unknown switch -x\nUsage: popsh`)
+	runPopsh(t, "", "", "-s").check(t, "-s without a file", 255, "", `switch -s needs an argument`)
+	runPopsh(t, "", "", "-e", "main", "-c", "1").check(t, "-e with -c", 255, "", `-e cannot be used with -c`)
+	runPopsh(t, "", "", "-ds", "--").check(t, "-ds without -s", 255, "", `requires a terminating -s`)
+}
+
+func TestScriptArgs(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "args.scm", `
+(write command-line-arguments) (newline)
+(write (command-line)) (newline)
+(write (argv 0)) (newline)
+`)
+	want := `^\("a" "b c"\)\n\("args.scm" "a" "b c"\)\n"args.scm"\n$`
+	runPopsh(t, dir, "", "args.scm", "a", "b c").check(t, "popsh FILE args", 0, want, "")
+	runPopsh(t, dir, "", "-s", "args.scm", "a", "b c").check(t, "-s FILE args", 0, want, "")
+}
+
+func TestDashC(t *testing.T) {
+	dir := t.TempDir()
+	runPopsh(t, dir, "", "-c", `(begin (display "hi") (write command-line-arguments))`, "x", "y").
+		check(t, "-c", 0, `^hi\("x" "y"\)$`, "")
+	runPopsh(t, dir, "", "-c", `(+ 1 2)`).check(t, "-c prints no value", 0, "", "")
+	runPopsh(t, dir, "", "-c", `(display 1) (display 2)`).
+		check(t, "-c with two expressions", 1, "", `More than one value read from string`)
+	runPopsh(t, dir, "", "-c", `(car 5)`).check(t, "-c error", 1, "", `car`)
+	runPopsh(t, dir, "", "-c", `(display "unclosed"`).check(t, "-c incomplete", 1, "", `.`)
+}
+
+func TestEntryAndLoads(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "lib.scm", `(define (greet who) (string-append "hello " who))`)
+	writeFile(t, dir, "main.scm", `(define (main args) (display (greet (cadr args))) (newline) (write args) (newline))`)
+	runPopsh(t, dir, "", "-l", "lib.scm", "-e", "main", "-s", "main.scm", "world").
+		check(t, "-l -e -s", 0, `^hello world\n\("main.scm" "world"\)\n$`, "")
+	// -lm and -o are accepted (one flat package); -dm loads the script at its place.
+	runPopsh(t, dir, "", "-lm", "lib.scm", "-o", "pop3", "-dm", "-e", "main", "-s", "main.scm", "there").
+		check(t, "-lm -o -dm -e -s", 0, `^hello there\n`, "")
+	// The library path: +lp DIR and -ll FILE.
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	writeFile(t, sub, "sublib.scm", `(define from-lib 'yes)`)
+	runPopsh(t, dir, "", "+lp", sub, "-ll", "sublib.scm", "-c", "(write from-lib)").
+		check(t, "+lp -ll", 0, `^yes$`, "")
+	runPopsh(t, dir, "", "-ll", "sublib.scm", "-c", "1").
+		check(t, "-ll not on the path", 1, "", `sublib.scm not found on the library path`)
+	runPopsh(t, dir, "", "-l", "nope.scm", "-c", "1").check(t, "-l missing file", 1, "", `nope.scm`)
+	runPopsh(t, dir, "", "-e", "nope", "-s", "lib.scm").check(t, "-e unbound", 1, "", `nope`)
+	// -e with -- is ignored (scsh): the REPL runs; on a pipe it reads stdin.
+	runPopsh(t, dir, "(display 7)", "-e", "main", "--").check(t, "-e with --", 0, `^7$`, "")
+}
+
+func TestScriptHeaderAndMetaArg(t *testing.T) {
+	dir := t.TempDir()
+	// The #! ... !# header is a block comment.
+	writeFile(t, dir, "hdr.scm", "#!/usr/local/bin/popsh -s\n!#\n(display \"header ok\") (newline)\n")
+	runPopsh(t, dir, "", "-s", "hdr.scm").check(t, "#! !# header", 0, `^header ok\n$`, "")
+	// The \ meta-argument: line 2 holds the switches.
+	writeFile(t, dir, "meta.scm", "#!/usr/local/bin/popsh \\\n-e main -s\n!#\n(define (main args) (write args) (newline))\n")
+	runPopsh(t, dir, "", `\`, "meta.scm", "p", "q").
+		check(t, `\ meta-arg`, 0, `^\("meta.scm" "p" "q"\)\n$`, "")
+	writeFile(t, dir, "badmeta.scm", "#!/usr/local/bin/popsh \\\n-e\tmain -s\n!#\n")
+	runPopsh(t, dir, "", `\`, "badmeta.scm").check(t, "tab in meta-arg line", 255, "", `tab`)
+	// Run as an executable through the kernel's #! handling.
+	exe := writeFile(t, dir, "exe.scm", "#!"+popshBin+" \\\n-e main -s\n!#\n(define (main args) (display (length args)) (newline) (exit 3))\n")
+	cmd := exec.Command(exe, "one", "two")
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || string(out) != "3\n" {
+		t.Errorf("executable script: out %q err %v, want \"3\\n\" and status 3", out, err)
+	}
+}
+
+func TestExitStatusAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "exit3.scm", "(display \"before exit\")\n(exit 3)\n(display \"after\")\n")
+	runPopsh(t, dir, "", "exit3.scm").check(t, "(exit 3)", 3, `^before exit$`, "")
+	writeFile(t, dir, "exitm1.scm", "(exit -1)\n")
+	runPopsh(t, dir, "", "exitm1.scm").check(t, "(exit -1)", 255, "", "")
+	writeFile(t, dir, "exit0.scm", "(exit)\n")
+	runPopsh(t, dir, "", "exit0.scm").check(t, "(exit)", 0, "", "")
+	writeFile(t, dir, "err.scm", "(display \"partial output\")\n(newline)\n(define x 1)\n  (car x)\n(display \"not reached\")\n")
+	runPopsh(t, dir, "", "err.scm").check(t, "uncaught error", 1, `^partial output\n$`, `err\.scm:4:3: car: `)
+	writeFile(t, dir, "syntax.scm", "(display \"x\")\n(define (f) (+ 1 2)\n")
+	runPopsh(t, dir, "", "syntax.scm").check(t, "unclosed paren", 1, "", `syntax\.scm:2:1`)
+	writeFile(t, dir, "syntax2.scm", "(display 1)\n(display 2))\n")
+	runPopsh(t, dir, "", "syntax2.scm").check(t, "extra close paren", 1, "", `syntax2\.scm:2:`)
+	runPopsh(t, dir, "", "missing.scm").check(t, "missing script", 1, "", `missing\.scm`)
+	writeFile(t, dir, "raise.scm", "(error \"login failed\" \"x\")\n")
+	runPopsh(t, dir, "", "raise.scm").check(t, "(error ...)", 1, "", `login failed`)
+}
+
+func TestScriptInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "loop.scm", "(display \"started\")\n(newline)\n(let loop ((i 0)) (loop (+ i 1)))\n")
+	cmd := exec.Command(popshBin, "loop.scm")
+	cmd.Dir = dir
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Wait() }()
+	select {
+	case err := <-errc:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("interrupted script: %v, want exit status 130", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the script did not stop on SIGINT")
+	}
+	if so.String() != "started\n" || !strings.Contains(se.String(), "interrupted") {
+		t.Errorf("stdout %q stderr %q; want the output flushed and \"interrupted\"", so.String(), se.String())
+	}
+}
+
+func TestPipeMode(t *testing.T) {
+	runPopsh(t, "", "(define x 20)\n(+ x 1)\n(display (* x 2))\n(newline)\n", "").
+		check(t, "pipe", 0, `^40\n$`, "")
+	runPopsh(t, "", "(display \"a\")\n(newline)\n(car '())\n(display \"b\")\n").
+		check(t, "pipe error stops", 1, `^a\n$`, `stdin:3:1: car`)
+	runPopsh(t, "", "(display 1)\n(exit 4)\n").check(t, "pipe exit", 4, `^1$`, "")
+	runPopsh(t, "", "(display 1\n").check(t, "pipe incomplete", 1, "", `.`)
+	runPopsh(t, "", "").check(t, "empty pipe", 0, "", "")
+}
+
+// ---------------------------------------------------------------------
+// The REPL through a real pseudo-terminal.
+
+// term is popsh running on a pseudo-terminal.
+type term struct {
+	t    *testing.T
+	pty  *os.File
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer
+	mark int // expect searches from here
+	done chan struct{}
+}
+
+func startTerm(t *testing.T, home string, args ...string) *term {
+	t.Helper()
+	cmd := exec.Command(popshBin, args...)
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm")
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
+	if err != nil {
+		t.Fatalf("start popsh on a pty: %v", err)
+	}
+	tm := &term{t: t, pty: f, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		defer close(tm.done)
+		b := make([]byte, 4096)
+		for {
+			n, err := f.Read(b)
+			tm.mu.Lock()
+			tm.out.Write(b[:n])
+			tm.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		f.Close()
+	})
+	return tm
+}
+
+func (tm *term) send(s string) {
+	tm.t.Helper()
+	if _, err := tm.pty.Write([]byte(s)); err != nil {
+		tm.t.Fatalf("write to pty: %v", err)
+	}
+}
+
+// expect waits until the output after the mark contains want, and moves
+// the mark past it.
+func (tm *term) expect(want string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tm.mu.Lock()
+		s := tm.out.String()
+		tm.mu.Unlock()
+		if i := strings.Index(s[tm.mark:], want); i >= 0 {
+			tm.mark += i + len(want)
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("waiting for %q; output after the mark:\n%q", want, s[tm.mark:])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// interruptUntil sends Ctrl-C (repeating once a second) until want appears.
+func (tm *term) interruptUntil(want string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		tm.send("\x03")
+		end := time.Now().Add(time.Second)
+		for time.Now().Before(end) {
+			tm.mu.Lock()
+			s := tm.out.String()
+			tm.mu.Unlock()
+			if i := strings.Index(s[tm.mark:], want); i >= 0 {
+				tm.mark += i + len(want)
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	tm.t.Fatalf("Ctrl-C did not bring %q; output after the mark:\n%q", want, tm.out.String()[tm.mark:])
+}
+
+// wait waits for popsh to exit and returns its status.
+func (tm *term) wait() int {
+	tm.t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- tm.cmd.Wait() }()
+	select {
+	case err := <-errc:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			tm.t.Fatalf("wait: %v", err)
+		}
+		return 0
+	case <-time.After(10 * time.Second):
+		tm.t.Fatalf("popsh did not exit; output:\n%q", tm.out.String()[tm.mark:])
+		return -1
+	}
+}
+
+func TestREPLTyping(t *testing.T) {
+	home := t.TempDir()
+	tm := startTerm(t, home)
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r")
+	tm.expect("3\r\n")
+	tm.expect("popsh> ")
+	// Strings are written, several values each on a line, nothing for unspecified.
+	tm.send("(values \"a b\" #\\x 'sym)\r")
+	tm.expect("\"a b\"\r\n#\\x\r\nsym\r\n")
+	tm.expect("popsh> ")
+	// Multi-line input: the continuation prompt while parentheses are open.
+	tm.send("(define (sq x)\r")
+	tm.expect("...> ")
+	tm.send("  (* x x))\r")
+	tm.expect("popsh> ")
+	tm.send("(sq 12)\r")
+	tm.expect("144\r\n")
+	// An error prints with its position and the session goes on.
+	tm.send("(car 5)\r")
+	tm.expect("car")
+	tm.expect("popsh> ")
+	tm.send("(display \"still here\")\r")
+	tm.expect("still here")
+	tm.expect("popsh> ")
+	// Program output appears before the next prompt, on its own line.
+	tm.send(",help\r")
+	tm.expect(",load FILE")
+	tm.expect("popsh> ")
+	tm.send("\x04") // Ctrl-D leaves
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+func TestREPLInterrupt(t *testing.T) {
+	home := t.TempDir()
+	tm := startTerm(t, home)
+	tm.expect("popsh> ")
+	// Ctrl-C at the prompt clears the line.
+	tm.send("(this is abandoned")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(+ 2 2)\r")
+	tm.expect("4\r\n")
+	tm.expect("popsh> ")
+	// Ctrl-C during a busy loop.
+	tm.send("(let loop ((i 0)) (loop (+ i 1)))\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.interruptUntil("interrupted")
+	tm.expect("popsh> ")
+	tm.send("(+ 3 4)\r")
+	tm.expect("7\r\n")
+	tm.expect("popsh> ")
+	// Ctrl-C during a blocked read: (read-line) waits for the terminal.
+	tm.send("(read-line)\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.interruptUntil("interrupted")
+	tm.expect("popsh> ")
+	tm.send("(* 6 7)\r")
+	tm.expect("42\r\n")
+	tm.expect("popsh> ")
+	// A read that is not interrupted still gets the line typed.
+	tm.send("(string-length (read-line))\r")
+	time.Sleep(200 * time.Millisecond)
+	tm.send("hello\r")
+	tm.expect("5\r\n")
+	tm.expect("popsh> ")
+	tm.send(",exit 5\r")
+	if code := tm.wait(); code != 5 {
+		t.Errorf("exit status after ,exit 5 = %d, want 5", code)
+	}
+}
+
+func TestREPLHistoryAndCompletion(t *testing.T) {
+	home := t.TempDir()
+	tm := startTerm(t, home)
+	tm.expect("popsh> ")
+	tm.send("(* 1234 1000)\r")
+	tm.expect("1234000\r\n")
+	tm.expect("popsh> ")
+	tm.send("(define zebra-unique-one 1)\r")
+	tm.expect("popsh> ")
+	tm.send("(define zebra-unique-two 2)\r")
+	tm.expect("popsh> ")
+	tm.send("zebra-uni\t\t")
+	tm.expect("zebra-unique-one")
+	tm.expect("zebra-unique-two")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(exit 0)\r")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after (exit 0) = %d, want 0", code)
+	}
+	hist := filepath.Join(home, ".popsh_history")
+	fi, err := os.Stat(hist)
+	if err != nil {
+		t.Fatalf("history file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(hist)
+	if !strings.Contains(string(b), "(* 1234 1000)\n") {
+		t.Errorf("history file = %q, want the typed expression", b)
+	}
+	// A second session recalls it with the up arrow.
+	tm2 := startTerm(t, home)
+	tm2.expect("popsh> ")
+	tm2.send("\x1b[A\x1b[A\x1b[A\x1b[A") // up past the three defines and exit
+	tm2.expect("(* 1234 1000)")
+	tm2.send("\r")
+	tm2.expect("1234000\r\n")
+	tm2.send("\x04")
+	if code := tm2.wait(); code != 0 {
+		t.Errorf("second session exit status %d", code)
+	}
+}
+
