@@ -516,7 +516,7 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation) error {
 			if !ok {
 				return fmt.Errorf("-e %s: unbound variable %s", inv.entry, inv.entry)
 			}
-			if _, err := it.Call(ctx, proc, it.CommandLine()); err != nil {
+			if _, err := it.Call(ctx, proc, commandLine(it)); err != nil {
 				return err
 			}
 		}
@@ -529,6 +529,15 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation) error {
 		_, err := it.EvalReader(ctx, os.Stdin, "stdin")
 		return err
 	}
+}
+
+// commandLine returns (command-line) as the program sees it.
+func commandLine(it *interp.Interp) interp.Value {
+	v, err := it.EvalString(context.Background(), "(command-line)", "-e")
+	if err != nil {
+		return interp.Null
+	}
+	return v
 }
 
 // evalOne evaluates the -c expression, which must be exactly one datum.

@@ -170,7 +170,7 @@ func (s *session) loop(ctx context.Context) error {
 		}
 		for _, d := range datums {
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
-				return s.it.Eval(ctx, d)
+				return s.it.EvalString(ctx, d, s.opts.Filename)
 			})
 			if err != nil {
 				if st := exitStatus(err); st != nil {
@@ -185,21 +185,48 @@ func (s *session) loop(ctx context.Context) error {
 	}
 }
 
-// readAll reads every datum of src; the error is interp.ErrIncomplete (in
-// its chain) when src ends inside an open datum.
-func (s *session) readAll(src string) ([]interp.Value, error) {
+// readAll splits src into the source texts of its data, each padded with
+// newlines and spaces so that positions in it are those in src; the error
+// is interp.ErrIncomplete (in its chain) when src ends inside an open datum.
+func (s *session) readAll(src string) ([]string, error) {
 	r := interp.NewReader(strings.NewReader(src), s.opts.Filename)
-	var ds []interp.Value
+	var starts []interp.Pos
 	for {
-		d, err := r.Read()
+		_, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return ds, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		ds = append(ds, d)
+		starts = append(starts, r.LastPos())
 	}
+	rs := []rune(src)
+	lineStart := []int{0}
+	for i, c := range rs {
+		if c == '\n' {
+			lineStart = append(lineStart, i+1)
+		}
+	}
+	offset := func(p interp.Pos) int {
+		if p.Line < 1 || p.Line > len(lineStart) {
+			return 0
+		}
+		return min(lineStart[p.Line-1]+p.Col-1, len(rs))
+	}
+	chunks := make([]string, len(starts))
+	for i, p := range starts {
+		end := len(rs)
+		if i+1 < len(starts) {
+			end = offset(starts[i+1])
+		}
+		start := offset(p)
+		if start > end {
+			start = end
+		}
+		chunks[i] = strings.Repeat("\n", p.Line-1) + strings.Repeat(" ", p.Col-1) + string(rs[start:end])
+	}
+	return chunks, nil
 }
 
 // eval runs f with a context that Ctrl-C cancels.
@@ -304,34 +331,18 @@ func FormatError(err error) string {
 	return err.Error()
 }
 
-// Backtrace renders at most max frames of an error's Scheme backtrace,
-// innermost first, one "  in NAME at file:line:col" line each.
+// Backtrace renders at most max frames of an error's Scheme backtrace
+// (interp's format, innermost first), with a count of the frames left out.
 func Backtrace(eo *interp.ErrorObject, max int) string {
-	var b strings.Builder
-	n := 0
-	for i, p := range eo.Trace {
-		if n == max {
-			fmt.Fprintf(&b, "\n  ... %d more", len(eo.Trace)-n)
-			break
-		}
-		name := ""
-		if i < len(eo.TraceName) {
-			name = eo.TraceName[i]
-		}
-		if n > 0 {
-			b.WriteByte('\n')
-		}
-		switch {
-		case name != "" && p.IsValid():
-			fmt.Fprintf(&b, "  in %s at %s", name, p)
-		case name != "":
-			fmt.Fprintf(&b, "  in %s", name)
-		default:
-			fmt.Fprintf(&b, "  at %s", p)
-		}
-		n++
+	lines := strings.Split(strings.TrimRight(eo.Backtrace(), "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return ""
 	}
-	return b.String()
+	if len(lines) > max {
+		n := len(lines) - max
+		lines = append(lines[:max], fmt.Sprintf("  ... %d more", n))
+	}
+	return strings.Join(lines, "\n")
 }
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
@@ -395,7 +406,7 @@ func (s *session) command(ctx context.Context, line string) error {
 		for _, d := range datums {
 			start := time.Now()
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
-				return s.it.Eval(ctx, d)
+				return s.it.EvalString(ctx, d, s.opts.Filename)
 			})
 			el := time.Since(start)
 			if err != nil {
