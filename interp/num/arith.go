@@ -33,6 +33,11 @@ func Add(a, b any) (any, error) {
 			}
 		}
 	}
+	if x, ok := a.(float64); ok {
+		if y, ok := b.(float64); ok {
+			return x + y, nil
+		}
+	}
 	return addSlow(a, b)
 }
 
@@ -57,6 +62,11 @@ func Sub(a, b any) (any, error) {
 			if (x^y)&(x^s) >= 0 {
 				return s, nil
 			}
+		}
+	}
+	if x, ok := a.(float64); ok {
+		if y, ok := b.(float64); ok {
+			return x - y, nil
 		}
 	}
 	l, bad := maxLevel(a, b)
@@ -107,6 +117,11 @@ func Mul(a, b any) (any, error) {
 			if p, ok := mulInt(x, y); ok {
 				return p, nil
 			}
+		}
+	}
+	if x, ok := a.(float64); ok {
+		if y, ok := b.(float64); ok {
+			return x * y, nil
 		}
 	}
 	l, bad := maxLevel(a, b)

@@ -262,3 +262,66 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestReadWrite checks the printed form of numbers as read: each input
+// must print as one of the accepted forms (R7RS leaves some latitude).
+func TestReadWrite(t *testing.T) {
+	tests := []struct {
+		in  string
+		out []string
+	}{
+		{"1", []string{"1"}},
+		{"+1", []string{"1"}},
+		{"#i1", []string{"1.0"}},
+		{"#I-1", []string{"-1.0"}},
+		{"1.", []string{"1.0"}},
+		{".1", []string{"0.1"}},
+		{"-.1", []string{"-0.1"}},
+		{"-.0", []string{"-0.0"}},
+		{"-0.", []string{"-0.0"}},
+		{"#e1.0", []string{"1"}},
+		{"#e-.0", []string{"0"}},
+		{"1E2", []string{"100.0"}},
+		{"1l2", []string{"100.0"}},
+		{"+NAN.0", []string{"+nan.0"}},
+		{"+InF.0", []string{"+inf.0"}},
+		{"-iNF.0", []string{"-inf.0"}},
+		{"#i+nan.0", []string{"+nan.0"}},
+		{"1/2", []string{"1/2"}},
+		{"#e1/2", []string{"1/2"}},
+		{"10/2", []string{"5"}},
+		{"0/10", []string{"0"}},
+		{"#i3/2", []string{"1.5"}},
+		{"#X11", []string{"17"}},
+		{"#D11", []string{"11"}},
+		{"#O11", []string{"9"}},
+		{"#B11", []string{"3"}},
+		{"#b-10", []string{"-2"}},
+		{"#i#x10", []string{"16.0"}},
+		{"#d1.", []string{"1.0"}},
+		{"#d.1", []string{"0.1"}},
+		{"#x1e2", []string{"482"}},
+		{"#d1e2", []string{"100.0"}},
+		{"#x10/2", []string{"8"}},
+		{"#x11/2", []string{"17/2"}},
+		{"#b11/10", []string{"3/2"}},
+		{"123456789.123", []string{"123456789.123"}},
+		{"1e300", []string{"1e300"}},
+		{"-1.25e-10", []string{"-1.25e-10"}},
+	}
+	for _, tt := range tests {
+		v, ok := Parse(tt.in, 10)
+		if !ok {
+			t.Errorf("Parse(%q) failed", tt.in)
+			continue
+		}
+		got := Format(v, 10)
+		found := false
+		for _, o := range tt.out {
+			found = found || got == o
+		}
+		if !found {
+			t.Errorf("Format(Parse(%q)) = %q, want one of %q", tt.in, got, tt.out)
+		}
+	}
+}
