@@ -431,7 +431,20 @@ func run(argv []string) int {
 		return runREPL(it, "")
 	}
 	defer stop()
-	return finish(it, runBatch(ctx, it, inv))
+	return finish(it, runBatch(ctx, it, inv, batchInput(ctx, it)))
+}
+
+// batchInput makes stdin the interpreter's current input in a way that
+// Ctrl-C can interrupt (a script waiting for input stops too), and returns
+// the buffered reader the port reads from: in pipe mode, the program text
+// is read through the same buffer, so what the program reads is what
+// follows its text.
+func batchInput(ctx context.Context, it *interp.Interp) *bufio.Reader {
+	ir := repl.NewInterruptibleReader(os.Stdin)
+	ir.SetContext(ctx)
+	in := bufio.NewReaderSize(ir, 64<<10)
+	it.SetInput(in)
+	return in
 }
 
 // newInterp returns an interpreter with everything popsh binds installed
@@ -499,7 +512,7 @@ func runActions(ctx context.Context, it *interp.Interp, inv *invocation) (script
 // runBatch does the switches' actions, then the end option (for the REPL's
 // end options, evaluates stdin, which is not a terminal); it returns the
 // first error.
-func runBatch(ctx context.Context, it *interp.Interp, inv *invocation) error {
+func runBatch(ctx context.Context, it *interp.Interp, inv *invocation, stdin *bufio.Reader) error {
 	scriptLoaded, err := runActions(ctx, it, inv)
 	if err != nil {
 		return err
@@ -526,7 +539,7 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation) error {
 	default:
 		// No end option or --, and stdin is not a terminal: evaluate stdin
 		// silently, stopping at the first uncaught error like a script.
-		_, err := it.EvalReader(ctx, os.Stdin, "stdin")
+		_, err := it.EvalReader(ctx, stdin, "stdin")
 		return err
 	}
 }
@@ -695,7 +708,7 @@ func runDemo(interactive bool) int {
 		return 0
 	}
 	if !repl.IsTerminal(os.Stdin) {
-		return finish(it, runBatch(ctx, it, &invocation{}))
+		return finish(it, runBatch(ctx, it, &invocation{}, batchInput(ctx, it)))
 	}
 	return runREPL(it, fmt.Sprintf("%s demo: a POP3 server runs at %s (MAILHOST); try (define c (pop3-connect)) (pop3-login c)",
 		version, d.env["MAILHOST"]))

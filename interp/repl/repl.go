@@ -331,18 +331,43 @@ func FormatError(err error) string {
 	return err.Error()
 }
 
-// Backtrace renders at most max frames of an error's Scheme backtrace
-// (interp's format, innermost first), with a count of the frames left out.
+// Backtrace renders at most max frames of an error's Scheme backtrace,
+// innermost first, one "  at NAME (file:line:col)" line each, with a count
+// of the frames left out. The outermost frame is left out when it is the
+// anonymous top-level form: the error's position already says where it is.
 func Backtrace(eo *interp.ErrorObject, max int) string {
-	lines := strings.Split(strings.TrimRight(eo.Backtrace(), "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
-		return ""
+	type frame struct {
+		name string
+		pos  interp.Pos
 	}
-	if len(lines) > max {
-		n := len(lines) - max
-		lines = append(lines[:max], fmt.Sprintf("  ... %d more", n))
+	var fs []frame
+	for i, p := range eo.Trace {
+		name := ""
+		if i < len(eo.TraceName) {
+			name = eo.TraceName[i]
+		}
+		fs = append(fs, frame{name, p})
 	}
-	return strings.Join(lines, "\n")
+	if n := len(fs); n > 0 && fs[n-1].name == "" {
+		fs = fs[:n-1]
+	}
+	var b strings.Builder
+	for i, f := range fs {
+		if i == max {
+			fmt.Fprintf(&b, "  ... %d more\n", len(fs)-max)
+			break
+		}
+		name := f.name
+		if name == "" {
+			name = "<anonymous>"
+		}
+		if f.pos.IsValid() {
+			fmt.Fprintf(&b, "  at %s (%s)\n", name, f.pos)
+		} else {
+			fmt.Fprintf(&b, "  at %s\n", name)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.

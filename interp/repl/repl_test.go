@@ -155,3 +155,22 @@ func TestCompleter(t *testing.T) {
 		t.Errorf("completion of ,lo = %q %q", word, got)
 	}
 }
+
+func TestBacktrace(t *testing.T) {
+	it := interp.New()
+	_, err := it.EvalString(context.Background(), "(define (f x) (g x))\n(define (g x) (car x))\n(f 5)\n", "bt.scm")
+	var eo *interp.ErrorObject
+	if !errors.As(err, &eo) {
+		t.Fatalf("err = %v, want an error object", err)
+	}
+	msg := FormatError(err)
+	if !strings.HasPrefix(msg, "bt.scm:2:15: car: ") {
+		t.Errorf("FormatError = %q, want the position and who first", msg)
+	}
+	if strings.Contains(msg, "<anonymous>") {
+		t.Errorf("FormatError = %q: the top-level frame should be left out", msg)
+	}
+	if bt := Backtrace(eo, 1); strings.Count(bt, "\n") > 1 {
+		t.Errorf("Backtrace(max 1) = %q, want one frame and a count", bt)
+	}
+}
