@@ -1,0 +1,166 @@
+;;; scsh.scm -- the Scheme part of popsh's scsh compatibility layer.
+;;; Loaded by bindings.InstallScsh after the Go primitives and macros.
+
+;;; Conditions (Scheme48's old system).
+;;; with-handler pushes a "direct" handler: it runs at the point of the
+;;; signal, with the handler list unchanged, and its value becomes the
+;;; value of the signalling call. The outermost with-handler also pushes a
+;;; last-resort handler below it, which lets non-error conditions proceed
+;;; and passes errors on.
+
+(define %scsh-handler-depth (make-parameter 0))
+
+(define (%scsh-last-resort c punt)
+  (cond ((error? c) (punt))
+        ((%condition-isa? c 'warning) (display-condition c (current-error-port)) (if #f #f))
+        (else (if #f #f))))
+
+(define (with-handler handler thunk)
+  (let ((depth (%scsh-handler-depth)))
+    (if (= depth 0)
+        (parameterize ((%scsh-handler-depth 1))
+          (%with-direct-handler %scsh-last-resort
+            (lambda () (%with-direct-handler handler thunk))))
+        (parameterize ((%scsh-handler-depth (+ depth 1)))
+          (%with-direct-handler handler thunk)))))
+
+(define (error? c) (%condition-isa? c 'error))
+(define call-error? (condition-predicate 'call-error))
+(define syscall-error? (condition-predicate 'syscall-error))
+(define warning? (condition-predicate 'warning))
+
+(define (signal-condition c)
+  (let ((c (if (pair? c) (%make-condition (car c) (cdr c)) c)))
+    (if (and (= (%scsh-handler-depth) 0) (not (error? c)))
+        (begin
+          (if (%condition-isa? c 'warning) (display-condition c (current-error-port)))
+          (if #f #f))
+        (raise-continuable c))))
+
+(define (signal type . stuff)
+  (signal-condition (%make-condition type stuff)))
+
+(define (warn msg . irritants)
+  (apply signal 'warning msg irritants))
+
+(define (call-error msg proc . args)
+  (apply signal 'call-error msg proc args))
+
+(define (syntax-error msg . irritants)
+  (apply signal 'syntax-error msg irritants))
+
+(define (ignore-errors thunk)
+  (call-with-current-continuation
+    (lambda (k)
+      (with-handler (lambda (c punt) (if (error? c) (k c) (punt)))
+                    thunk))))
+
+(define (display-condition c . maybe-port)
+  (let ((port (if (pair? maybe-port) (car maybe-port) (current-output-port))))
+    (write-string (%condition->string c) port)))
+
+(define (with-errno-handler* handler thunk)
+  (with-handler
+    (lambda (c punt)
+      (if (syscall-error? c)
+          (let ((stuff (condition-stuff c)))
+            (handler (car stuff) (cdr stuff))
+            (punt))
+          (punt)))
+    thunk))
+
+(define (errno-error errno . stuff)
+  (apply signal 'syscall-error errno stuff))
+
+;;; Ports.
+
+(define (with-current-output-port* port thunk)
+  (parameterize ((current-output-port port)) (thunk)))
+(define (with-current-input-port* port thunk)
+  (parameterize ((current-input-port port)) (thunk)))
+(define (with-current-error-port* port thunk)
+  (parameterize ((current-error-port port)) (thunk)))
+(define with-error-output-port* with-current-error-port*)
+
+(define (call-with-string-output-port proc)
+  (let ((port (make-string-output-port)))
+    (proc port)
+    (string-output-port-output port)))
+
+(define (port->list reader . maybe-port)
+  (let ((port (if (pair? maybe-port) (car maybe-port) (current-input-port))))
+    (let loop ((acc '()))
+      (let ((x (reader port)))
+        (if (eof-object? x)
+            (reverse acc)
+            (loop (cons x acc)))))))
+
+(define (port->sexp-list . maybe-port)
+  (apply port->list read maybe-port))
+
+(define (port-fold port reader op . seeds)
+  (let loop ((seeds seeds))
+    (let ((x (reader port)))
+      (if (eof-object? x)
+          (apply values seeds)
+          (call-with-values (lambda () (apply op x seeds))
+            (lambda new-seeds (loop new-seeds)))))))
+
+(define (close-after port proc)
+  (call-with-values (lambda () (proc port))
+    (lambda results (close port) (apply values results))))
+
+;; Runs a (begin ...) process stage: input is its standard input, the
+;; value is what it wrote.
+(define (%scsh-run-thunk thunk input)
+  (let ((out (make-string-output-port)))
+    (parameterize ((current-input-port (make-string-input-port input))
+                   (current-output-port out))
+      (thunk))
+    (string-output-port-output out)))
+
+;;; Command line.
+
+(define (argv n . maybe-default)
+  (let ((cl (command-line)))
+    (cond ((and (>= n 0) (< n (length cl))) (list-ref cl n))
+          ((pair? maybe-default) (car maybe-default))
+          (else (error "argument out of bounds" n)))))
+
+(define (arg lst n . maybe-default)
+  (cond ((and (>= n 1) (<= n (length lst))) (list-ref lst (- n 1)))
+        ((pair? maybe-default) (car maybe-default))
+        (else (error "argument out of bounds" n lst))))
+
+(define (arg* lst n . maybe-default-thunk)
+  (cond ((and (>= n 1) (<= n (length lst))) (list-ref lst (- n 1)))
+        ((pair? maybe-default-thunk) ((car maybe-default-thunk)))
+        (else (error "argument out of bounds" n lst))))
+
+;;; Files and misc.
+
+(define (with-cwd* dir thunk)
+  (let ((old (cwd)))
+    (dynamic-wind (lambda () (chdir dir))
+                  thunk
+                  (lambda () (chdir old)))))
+
+(define (safe-first l) (and (pair? l) (car l)))
+(define (safe-second l) (and (pair? l) (pair? (cdr l)) (cadr l)))
+
+;; Errno values (Linux) used with with-errno-handler.
+(define errno/perm 1)
+(define errno/noent 2)
+(define errno/intr 4)
+(define errno/io 5)
+(define errno/badf 9)
+(define errno/again 11)
+(define errno/acces 13)
+(define errno/exist 17)
+(define errno/notdir 20)
+(define errno/isdir 21)
+(define errno/inval 22)
+(define errno/nospc 28)
+(define errno/pipe 32)
+(define errno/connrefused 111)
+(define errno/timedout 110)

@@ -1,0 +1,200 @@
+package bindings
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"popsh/interp"
+)
+
+// procHandle is a process object made by &.
+type procHandle struct {
+	pid  int
+	wait func() (int, error)
+}
+
+func (e *scshEnv) runner() *procRunner {
+	return &procRunner{it: e.it, ctx: e.ctx(), call: e.call, runStr: e.runThunk}
+}
+
+// runThunk runs a (begin ...) process stage: the Scheme helper
+// %scsh-run-thunk calls thunk with input as (current-input-port) and
+// returns what it wrote to (current-output-port).
+func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, error) {
+	helper, ok := e.it.Lookup("%scsh-run-thunk")
+	if !ok {
+		return "", procErr("(begin ...) process forms need the scsh prelude")
+	}
+	v, err := e.call(helper, thunk, interp.NewString(input))
+	if err != nil {
+		return "", err
+	}
+	s, ok := v.(*interp.String)
+	if !ok {
+		return "", nil
+	}
+	return s.String(), nil
+}
+
+func (e *scshEnv) installProc() {
+	// run a form synchronously, stdout into the given writer
+	runTo := func(form interp.Value, out *bytes.Buffer) (int, error) {
+		sp, err := parseEPF(form)
+		if err != nil {
+			return 0, err
+		}
+		e.it.CurrentOutput().Flush()
+		var stdout = interface{ Write([]byte) (int, error) }(portWriter{e.it.CurrentOutput()})
+		if out != nil {
+			stdout = out
+		}
+		wait, err := e.runner().start(sp, stdout, portWriter{e.it.CurrentError()}, false)
+		if err != nil {
+			return 0, err
+		}
+		return wait()
+	}
+	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, err := runTo(a[0], nil)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	})
+	e.def("%run/strings", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var buf bytes.Buffer
+		if _, err := runTo(a[0], &buf); err != nil {
+			return nil, err
+		}
+		return interp.List(splitLines(buf.String())...), nil
+	})
+	e.def("%run/string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var buf bytes.Buffer
+		if _, err := runTo(a[0], &buf); err != nil {
+			return nil, err
+		}
+		return interp.NewString(buf.String()), nil
+	})
+	e.def("%run/port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sp.stages {
+			if st.thunk != nil {
+				var buf bytes.Buffer
+				if _, err := runTo(a[0], &buf); err != nil {
+					return nil, err
+				}
+				return interp.NewStringInputPort(buf.String()), nil
+			}
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, syscallError("pipe", err)
+		}
+		wait, err := e.runner().start(sp, w, os.Stderr, false)
+		w.Close()
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		go wait() // reap the children when they finish
+		return interp.NewInputPort(r, "run/port"), nil
+	})
+	e.def("%&", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sp.stages {
+			if st.thunk != nil {
+				return nil, procErr("& of a (begin ...) process form is not supported")
+			}
+		}
+		e.it.CurrentOutput().Flush()
+		pr := e.runner()
+		wait, err := pr.start(sp, os.Stdout, os.Stderr, true)
+		if err != nil {
+			return nil, err
+		}
+		h := &procHandle{wait: wait, pid: pr.lastPid}
+		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
+	})
+	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
+			return nil, procErr("exec-epf supports a single program without redirections")
+		}
+		path, err := exec.LookPath(sp.stages[0].argv[0])
+		if err != nil {
+			return nil, syscallError("exec", err, interp.NewString(sp.stages[0].argv[0]))
+		}
+		e.it.CurrentOutput().Flush()
+		e.it.CurrentError().Flush()
+		err = syscall.Exec(path, sp.stages[0].argv, os.Environ())
+		return nil, syscallError("exec", err, interp.NewString(path))
+	})
+	procArg := func(who string, v interp.Value) (*procHandle, error) {
+		if o, ok := v.(*interp.Opaque); ok {
+			if h, ok := o.Value.(*procHandle); ok {
+				return h, nil
+			}
+		}
+		return nil, argTypeErr(who, 1, "a process object", v)
+	}
+	e.def("wait", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		h, err := procArg("wait", a[0])
+		if err != nil {
+			return nil, err
+		}
+		st, err := h.wait()
+		if err != nil {
+			return nil, scshErr("wait", err.Error())
+		}
+		return st, nil
+	})
+	e.def("proc?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		_, err := procArg("proc?", a[0])
+		return err == nil, nil
+	})
+	e.def("proc:pid", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		h, err := procArg("proc:pid", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return h.pid, nil
+	})
+	status := func(who string, f func(ws syscall.WaitStatus) interp.Value) {
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			n, ok := a[0].(int)
+			if !ok {
+				return nil, argTypeErr(who, 1, "a wait status", a[0])
+			}
+			return f(syscall.WaitStatus(n)), nil
+		})
+	}
+	status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Exited() {
+			return ws.ExitStatus()
+		}
+		return false
+	})
+	status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Signaled() {
+			return int(ws.Signal())
+		}
+		return false
+	})
+	status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Stopped() {
+			return int(ws.StopSignal())
+		}
+		return false
+	})
+}

@@ -1,0 +1,972 @@
+package bindings
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"popsh/interp"
+)
+
+func netrcValue(n *netrcFile) *interp.Opaque {
+	return &interp.Opaque{Kind: "netrc", Label: n.Path, Value: n}
+}
+
+func userLoginName() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+func systemName() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
+}
+
+// userMailAddress is $REPLYTO, else user@host.
+func userMailAddress() string {
+	if r := os.Getenv("REPLYTO"); r != "" {
+		return r
+	}
+	return userLoginName() + "@" + systemName()
+}
+
+func (n *netrcFile) defaultLogin() string {
+	if n.Default != nil && n.Default.has["login"] {
+		return n.Default.Login
+	}
+	if n.fallback[0] != "" {
+		return n.fallback[0]
+	}
+	return "anonymous"
+}
+
+func (n *netrcFile) defaultPassword() string {
+	if n.Default != nil && n.Default.has["password"] {
+		return n.Default.Password
+	}
+	if n.fallback[1] != "" {
+		return n.fallback[1]
+	}
+	return userMailAddress()
+}
+
+func optStr(e *netrcEntry, key, val string) interp.Value {
+	if e == nil || !e.has[key] {
+		return false
+	}
+	return interp.NewString(val)
+}
+
+// netrcArgs resolves the two calling styles: (proc record machine
+// [default?]) and the 1998 (proc machine), which uses the lazily parsed
+// default file.
+func (e *scshEnv) netrcArgs(who string, a []interp.Value) (*netrcFile, string, bool, error) {
+	if len(a) == 0 {
+		return nil, "", false, scshErr(who, "missing machine name")
+	}
+	if s, ok := a[0].(*interp.String); ok {
+		n, err := e.globalNetrc()
+		if err != nil {
+			return nil, "", false, err
+		}
+		return n, s.String(), true, nil
+	}
+	o, ok := a[0].(*interp.Opaque)
+	var n *netrcFile
+	if ok {
+		n, ok = o.Value.(*netrcFile)
+	}
+	if !ok {
+		return nil, "", false, argTypeErr(who, 1, "a netrc record or a machine name", a[0])
+	}
+	if len(a) < 2 {
+		return nil, "", false, scshErr(who, "missing machine name")
+	}
+	m, ok := a[1].(*interp.String)
+	if !ok {
+		return nil, "", false, argTypeErr(who, 2, "a string", a[1])
+	}
+	def := len(a) < 3 || interp.IsTrue(a[2])
+	return n, m.String(), def, nil
+}
+
+func (e *scshEnv) globalNetrc() (*netrcFile, error) {
+	if e.netrc != nil {
+		return e.netrc, nil
+	}
+	path, err := netrcPath()
+	if err != nil {
+		return nil, scshErr("netrc:parse", err.Error())
+	}
+	n, err := parseNetrcFile(path)
+	if err != nil {
+		return nil, &interp.ErrorObject{Who: "netrc:parse", Message: err.Error(), Cause: err}
+	}
+	e.netrc = n
+	return n, nil
+}
+
+func (e *scshEnv) netrcRecordArg(who string, a []interp.Value) (*netrcFile, error) {
+	if len(a) == 0 {
+		return e.globalNetrc()
+	}
+	if o, ok := a[0].(*interp.Opaque); ok {
+		if n, ok := o.Value.(*netrcFile); ok {
+			return n, nil
+		}
+	}
+	return nil, argTypeErr(who, 1, "a netrc record", a[0])
+}
+
+func (e *scshEnv) installNetrc() {
+	e.def("netrc:parse", 0, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var path string
+		if len(a) > 0 && a[0] != false {
+			s, err := str(a[0], "netrc:parse", 1)
+			if err != nil {
+				return nil, err
+			}
+			path = s.String()
+		} else {
+			p, err := netrcPath()
+			if err != nil {
+				return nil, scshErr("netrc:parse", err.Error())
+			}
+			path = p
+		}
+		n, err := parseNetrcFile(path)
+		if err != nil {
+			return nil, &interp.ErrorObject{Who: "netrc:parse", Message: err.Error(), Cause: err}
+		}
+		if len(a) > 1 && a[1] != false {
+			s, err := str(a[1], "netrc:parse", 2)
+			if err != nil {
+				return nil, err
+			}
+			n.fallback[1] = s.String()
+		}
+		if len(a) > 2 && a[2] != false {
+			s, err := str(a[2], "netrc:parse", 3)
+			if err != nil {
+				return nil, err
+			}
+			n.fallback[0] = s.String()
+		}
+		if len(a) == 0 {
+			e.netrc = n
+		}
+		return netrcValue(n), nil
+	})
+	lookup := func(who string) func(a []interp.Value) (interp.Value, interp.Value, interp.Value, error) {
+		return func(a []interp.Value) (interp.Value, interp.Value, interp.Value, error) {
+			n, m, def, err := e.netrcArgs(who, a)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if ent := n.machine(m); ent != nil {
+				return optStr(ent, "login", ent.Login), optStr(ent, "password", ent.Password), optStr(ent, "account", ent.Account), nil
+			}
+			if !def {
+				return false, false, false, nil
+			}
+			return interp.NewString(n.defaultLogin()), interp.NewString(n.defaultPassword()), false, nil
+		}
+	}
+	e.def("netrc:lookup", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		l, p, acc, err := lookup("netrc:lookup")(a)
+		if err != nil {
+			return nil, err
+		}
+		return interp.Values(l, p, acc), nil
+	})
+	e.def("netrc:lookup-login", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		l, _, _, err := lookup("netrc:lookup-login")(a)
+		return l, err
+	})
+	e.def("netrc:lookup-password", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		_, p, _, err := lookup("netrc:lookup-password")(a)
+		return p, err
+	})
+	e.def("netrc:default-login", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		n, err := e.netrcRecordArg("netrc:default-login", a)
+		if err != nil {
+			return nil, err
+		}
+		return interp.NewString(n.defaultLogin()), nil
+	})
+	e.def("netrc:default-password", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		n, err := e.netrcRecordArg("netrc:default-password", a)
+		if err != nil {
+			return nil, err
+		}
+		return interp.NewString(n.defaultPassword()), nil
+	})
+	e.def("user-mail-address", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(userMailAddress()), nil
+	})
+	fileArg := func(who string, a []interp.Value, i int) (*netrcFile, error) {
+		if len(a) > i {
+			s, err := str(a[i], who, i+1)
+			if err != nil {
+				return nil, err
+			}
+			n, err := parseNetrcFile(s.String())
+			if err != nil {
+				return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+			}
+			return n, nil
+		}
+		path, err := netrcPath()
+		if err != nil {
+			return nil, scshErr(who, err.Error())
+		}
+		n, err := parseNetrcFile(path)
+		if err != nil {
+			return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+		}
+		return n, nil
+	}
+	e.def("netrc-machine-entry", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		host, err := str(a[0], "netrc-machine-entry", 1)
+		if err != nil {
+			return nil, err
+		}
+		n, err := fileArg("netrc-machine-entry", a, 2)
+		if err != nil {
+			return nil, err
+		}
+		ent := n.machine(host.String())
+		if ent == nil && interp.IsTrue(a[1]) {
+			ent = n.Default
+		}
+		if ent == nil {
+			return false, nil
+		}
+		label := ent.Machine
+		if label == "" {
+			label = "default"
+		}
+		return &interp.Opaque{Kind: "netrc-entry", Label: label, Value: ent}, nil
+	})
+	for _, acc := range []string{"machine", "login", "password", "account"} {
+		acc := acc
+		who := "netrc-entry-" + acc
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			o, ok := a[0].(*interp.Opaque)
+			var ent *netrcEntry
+			if ok {
+				ent, ok = o.Value.(*netrcEntry)
+			}
+			if !ok {
+				return nil, argTypeErr(who, 1, "a netrc entry", a[0])
+			}
+			switch acc {
+			case "machine":
+				if ent.Machine == "" {
+					return false, nil
+				}
+				return interp.NewString(ent.Machine), nil
+			case "login":
+				return optStr(ent, "login", ent.Login), nil
+			case "password":
+				return optStr(ent, "password", ent.Password), nil
+			}
+			return optStr(ent, "account", ent.Account), nil
+		})
+	}
+	e.def("netrc-macro-definitions", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		n, err := fileArg("netrc-macro-definitions", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, 0, len(n.Macros))
+		for k := range n.Macros {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		var out []interp.Value
+		for _, k := range names {
+			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(n.Macros[k])))
+		}
+		return interp.List(out...), nil
+	})
+}
+
+// dateType is the record type of scsh dates.
+var dateFields = []string{"seconds", "minute", "hour", "month-day", "month", "year", "tz-name", "tz-secs", "summer?", "week-day", "year-day"}
+
+func (e *scshEnv) dateType() *interp.RecordType {
+	v, _ := e.it.Lookup("type/date")
+	if rt, ok := v.(*interp.RecordType); ok {
+		return rt
+	}
+	syms := make([]*interp.Symbol, len(dateFields))
+	for i, f := range dateFields {
+		syms[i] = interp.Intern(f)
+	}
+	rt := &interp.RecordType{Name: "date", Fields: syms}
+	rt.Printer = func(r *interp.Record) string {
+		t, err := dateToTime(r)
+		if err != nil {
+			return "#{date}"
+		}
+		return "#{date " + t.Format("Mon Jan _2 15:04:05 2006") + "}"
+	}
+	e.it.Define("type/date", rt)
+	return rt
+}
+
+func (e *scshEnv) timeToDate(t time.Time) *interp.Record {
+	name, off := t.Zone()
+	_, isDST := t.Zone()
+	_ = isDST
+	return &interp.Record{Type: e.dateType(), Fields: []interp.Value{
+		t.Second(), t.Minute(), t.Hour(), t.Day(), int(t.Month()) - 1, t.Year() - 1900,
+		interp.NewString(name), off, t.IsDST(), int(t.Weekday()), t.YearDay() - 1,
+	}}
+}
+
+func dateToTime(r *interp.Record) (time.Time, error) {
+	if r.Type.Name != "date" || len(r.Fields) != len(dateFields) {
+		return time.Time{}, errors.New("not a date")
+	}
+	var n [6]int
+	for i := 0; i < 6; i++ {
+		v, ok := r.Fields[i].(int)
+		if !ok {
+			return time.Time{}, fmt.Errorf("date field %s is not an integer", dateFields[i])
+		}
+		n[i] = v
+	}
+	loc := time.Local
+	if off, ok := r.Fields[7].(int); ok {
+		name := "UTC"
+		if s, ok := r.Fields[6].(*interp.String); ok {
+			name = s.String()
+		}
+		loc = time.FixedZone(name, off)
+	}
+	return time.Date(n[5]+1900, time.Month(n[4]+1), n[3], n[2], n[1], n[0], 0, loc), nil
+}
+
+func (e *scshEnv) dateArg(who string, v interp.Value) (time.Time, error) {
+	r, ok := v.(*interp.Record)
+	if !ok {
+		return time.Time{}, argTypeErr(who, 1, "a date", v)
+	}
+	t, err := dateToTime(r)
+	if err != nil {
+		return time.Time{}, argTypeErr(who, 1, "a date", v)
+	}
+	return t, nil
+}
+
+var weekdays = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// formatDate implements scsh's format-date directives (strftime with ~).
+func formatDate(f string, t time.Time) (string, error) {
+	var b strings.Builder
+	rs := []rune(f)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '~' {
+			b.WriteRune(rs[i])
+			continue
+		}
+		i++
+		if i >= len(rs) {
+			return "", errors.New("format string ends in ~")
+		}
+		switch rs[i] {
+		case '~':
+			b.WriteByte('~')
+		case 'a':
+			b.WriteString(weekdays[t.Weekday()][:3])
+		case 'A':
+			b.WriteString(weekdays[t.Weekday()])
+		case 'b', 'h':
+			b.WriteString(months[t.Month()-1][:3])
+		case 'B':
+			b.WriteString(months[t.Month()-1])
+		case 'c':
+			b.WriteString(t.Format("Mon Jan _2 15:04:05 2006"))
+		case 'd':
+			fmt.Fprintf(&b, "%02d", t.Day())
+		case 'H':
+			fmt.Fprintf(&b, "%02d", t.Hour())
+		case 'I':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			fmt.Fprintf(&b, "%02d", h)
+		case 'j':
+			fmt.Fprintf(&b, "%03d", t.YearDay())
+		case 'm':
+			fmt.Fprintf(&b, "%02d", int(t.Month()))
+		case 'M':
+			fmt.Fprintf(&b, "%02d", t.Minute())
+		case 'p':
+			if t.Hour() < 12 {
+				b.WriteString("AM")
+			} else {
+				b.WriteString("PM")
+			}
+		case 'S':
+			fmt.Fprintf(&b, "%02d", t.Second())
+		case 'U':
+			fmt.Fprintf(&b, "%02d", (t.YearDay()+6-int(t.Weekday()))/7)
+		case 'W':
+			fmt.Fprintf(&b, "%02d", (t.YearDay()+6-(int(t.Weekday())+6)%7)/7)
+		case 'w':
+			fmt.Fprintf(&b, "%d", int(t.Weekday()))
+		case 'x':
+			b.WriteString(t.Format("01/02/06"))
+		case 'X':
+			b.WriteString(t.Format("15:04:05"))
+		case 'y':
+			fmt.Fprintf(&b, "%02d", t.Year()%100)
+		case 'Y':
+			fmt.Fprintf(&b, "%d", t.Year())
+		case 'Z':
+			name, _ := t.Zone()
+			b.WriteString(name)
+		case 'z':
+			b.WriteString(t.Format("-0700"))
+		default:
+			return "", fmt.Errorf("unknown directive ~%c", rs[i])
+		}
+	}
+	return b.String(), nil
+}
+
+func fileInfoArg(who string, a []interp.Value) (fs.FileInfo, string, error) {
+	name, err := str(a[0], who, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	chase := len(a) < 2 || interp.IsTrue(a[1])
+	var st fs.FileInfo
+	if chase {
+		st, err = os.Stat(name.String())
+	} else {
+		st, err = os.Lstat(name.String())
+	}
+	if err != nil {
+		return nil, "", syscallError("stat", err, interp.NewString(name.String()))
+	}
+	return st, name.String(), nil
+}
+
+// expandFileName resolves ~ and ~user at the front of a file name.
+func expandTilde(name string) string {
+	if !strings.HasPrefix(name, "~") {
+		return name
+	}
+	rest := name[1:]
+	userPart, tail, _ := strings.Cut(rest, "/")
+	var home string
+	if userPart == "" {
+		home = os.Getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+	} else if u, err := user.Lookup(userPart); err == nil {
+		home = u.HomeDir
+	} else {
+		return name
+	}
+	if tail == "" && !strings.Contains(rest, "/") {
+		return home
+	}
+	return filepath.Join(home, tail) + map[bool]string{true: "/", false: ""}[strings.HasSuffix(name, "/") && tail != ""]
+}
+
+func (e *scshEnv) installSystem() {
+	e.def("getenv", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "getenv", 1)
+		if err != nil {
+			return nil, err
+		}
+		v, ok := os.LookupEnv(s.String())
+		if !ok {
+			return false, nil
+		}
+		return interp.NewString(v), nil
+	})
+	e.def("setenv", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "setenv", 1)
+		if err != nil {
+			return nil, err
+		}
+		if a[1] == false {
+			os.Unsetenv(s.String())
+			return interp.Unspecified, nil
+		}
+		v, err := str(a[1], "setenv", 2)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Setenv(s.String(), v.String()); err != nil {
+			return nil, scshErr("setenv", err.Error())
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("env->alist", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var out []interp.Value
+		for _, kv := range os.Environ() {
+			k, v, _ := strings.Cut(kv, "=")
+			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(v)))
+		}
+		return interp.List(out...), nil
+	})
+	home := os.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	e.it.Define("home-directory", interp.NewString(home))
+	e.def("home-dir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if len(a) == 0 {
+			return interp.NewString(expandTilde("~")), nil
+		}
+		u, err := str(a[0], "home-dir", 1)
+		if err != nil {
+			return nil, err
+		}
+		usr, lerr := user.Lookup(u.String())
+		if lerr != nil {
+			return nil, scshErr("home-dir", "unknown user", a[0])
+		}
+		return interp.NewString(usr.HomeDir), nil
+	})
+	e.def("user-login-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(userLoginName()), nil
+	})
+	e.def("system-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(systemName()), nil
+	})
+	e.def("system-fqdn", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(systemName()), nil
+	})
+	e.def("pid", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return os.Getpid(), nil
+	})
+	e.def("time", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if len(a) == 0 {
+			return int(time.Now().Unix()), nil
+		}
+		t, err := e.dateArg("time", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return int(t.Unix()), nil
+	})
+	e.def("date", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		t := time.Now()
+		if len(a) > 0 {
+			n, ok := a[0].(int)
+			if !ok {
+				return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
+			}
+			t = time.Unix(int64(n), 0)
+		}
+		if len(a) > 1 {
+			switch z := a[1].(type) {
+			case bool:
+				if z {
+					t = t.UTC()
+				}
+			case int:
+				t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
+			case *interp.String:
+				loc, err := time.LoadLocation(z.String())
+				if err != nil {
+					return nil, scshErr("date", "unknown time zone", a[1])
+				}
+				t = t.In(loc)
+			default:
+				return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
+			}
+		}
+		return e.timeToDate(t), nil
+	})
+	e.def("date?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, ok := a[0].(*interp.Record)
+		return ok && r.Type == e.dateType(), nil
+	})
+	for i, f := range dateFields {
+		i, f := i, f
+		e.def("date:"+f, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, ok := a[0].(*interp.Record)
+			if !ok || r.Type != e.dateType() {
+				return nil, argTypeErr("date:"+f, 1, "a date", a[0])
+			}
+			return r.Fields[i], nil
+		})
+	}
+	e.def("make-date", 6, 11, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		f := make([]interp.Value, len(dateFields))
+		for i := range f {
+			f[i] = false
+		}
+		copy(f, a)
+		r := &interp.Record{Type: e.dateType(), Fields: f}
+		if t, err := dateToTime(r); err == nil {
+			if len(a) < 10 {
+				f[9] = int(t.Weekday())
+			}
+			if len(a) < 11 {
+				f[10] = t.YearDay() - 1
+			}
+		} else {
+			return nil, scshErr("make-date", err.Error())
+		}
+		return r, nil
+	})
+	e.def("date->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		t, err := e.dateArg("date->string", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
+	})
+	e.def("format-date", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		f, err := str(a[0], "format-date", 1)
+		if err != nil {
+			return nil, err
+		}
+		t, err := e.dateArg("format-date", a[1])
+		if err != nil {
+			return nil, err
+		}
+		s, err := formatDate(f.String(), t)
+		if err != nil {
+			return nil, scshErr("format-date", err.Error(), a[0])
+		}
+		return interp.NewString(s), nil
+	})
+	e.def("sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var d time.Duration
+		switch x := a[0].(type) {
+		case int:
+			d = time.Duration(x) * time.Second
+		case float64:
+			d = time.Duration(x * float64(time.Second))
+		default:
+			return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
+		}
+		select {
+		case <-time.After(d):
+		case <-e.ctx().Done():
+		}
+		return interp.Unspecified, nil
+	})
+	e.installFiles()
+}
+
+func (e *scshEnv) installFiles() {
+	oneName := func(who string, f func(name string, a []interp.Value) (interp.Value, error)) {
+		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], who, 1)
+			if err != nil {
+				return nil, err
+			}
+			return f(s.String(), a)
+		})
+	}
+	oneName("delete-file", func(n string, a []interp.Value) (interp.Value, error) {
+		if err := os.Remove(n); err != nil {
+			return nil, syscallError("unlink", err, interp.NewString(n))
+		}
+		return interp.Unspecified, nil
+	})
+	oneName("delete-directory", func(n string, a []interp.Value) (interp.Value, error) {
+		if err := syscall.Rmdir(n); err != nil {
+			return nil, syscallError("rmdir", err, interp.NewString(n))
+		}
+		return interp.Unspecified, nil
+	})
+	oneName("create-directory", func(n string, a []interp.Value) (interp.Value, error) {
+		perm, err := intArg("create-directory", a, 1, 0o777)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
+			return nil, syscallError("mkdir", err, interp.NewString(n))
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("rename-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		from, err := str(a[0], "rename-file", 1)
+		if err != nil {
+			return nil, err
+		}
+		to, err := str(a[1], "rename-file", 2)
+		if err != nil {
+			return nil, err
+		}
+		override := len(a) > 2 && interp.IsTrue(a[2])
+		if !override {
+			if _, err := os.Lstat(to.String()); err == nil {
+				return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
+			}
+		}
+		if err := os.Rename(from.String(), to.String()); err != nil {
+			return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
+		}
+		return interp.Unspecified, nil
+	})
+	statPred := func(who string, f func(fs.FileInfo) bool) {
+		e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			st, _, err := fileInfoArg(who, a)
+			if err != nil {
+				if eo, ok := err.(*interp.ErrorObject); ok && errors.Is(eo.Cause, fs.ErrNotExist) {
+					return false, nil
+				}
+				return nil, err
+			}
+			return f(st), nil
+		})
+	}
+	statPred("file-directory?", func(st fs.FileInfo) bool { return st.IsDir() })
+	statPred("file-regular?", func(st fs.FileInfo) bool { return st.Mode().IsRegular() })
+	e.def("file-symlink?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, _, err := fileInfoArg("file-symlink?", []interp.Value{a[0], false})
+		if err != nil {
+			return nil, err
+		}
+		return st.Mode()&fs.ModeSymlink != 0, nil
+	})
+	access := func(who string, mode uint32) {
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], who, 1)
+			if err != nil {
+				return nil, err
+			}
+			return syscall.Access(s.String(), mode) == nil, nil
+		})
+	}
+	access("file-readable?", 4)
+	access("file-writable?", 2)
+	access("file-executable?", 1)
+	statVal := func(who string, f func(fs.FileInfo) interp.Value) {
+		e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			st, _, err := fileInfoArg(who, a)
+			if err != nil {
+				return nil, err
+			}
+			return f(st), nil
+		})
+	}
+	statVal("file-size", func(st fs.FileInfo) interp.Value { return int(st.Size()) })
+	statVal("file-mode", func(st fs.FileInfo) interp.Value { return int(st.Mode().Perm()) })
+	statVal("file-last-mod", func(st fs.FileInfo) interp.Value { return int(st.ModTime().Unix()) })
+	statVal("file-last-access", func(st fs.FileInfo) interp.Value {
+		if s, ok := st.Sys().(*syscall.Stat_t); ok {
+			return int(s.Atim.Sec)
+		}
+		return int(st.ModTime().Unix())
+	})
+	e.def("directory-files", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		dir := "."
+		if len(a) > 0 && a[0] != false {
+			s, err := str(a[0], "directory-files", 1)
+			if err != nil {
+				return nil, err
+			}
+			dir = s.String()
+		}
+		dots := len(a) > 1 && interp.IsTrue(a[1])
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, syscallError("opendir", err, interp.NewString(dir))
+		}
+		var out []interp.Value
+		for _, en := range ents {
+			if !dots && strings.HasPrefix(en.Name(), ".") {
+				continue
+			}
+			out = append(out, interp.NewString(en.Name()))
+		}
+		return interp.List(out...), nil
+	})
+	e.def("create-temp-file", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		prefix := filepath.Join(os.TempDir(), "popsh")
+		if len(a) > 0 {
+			s, err := str(a[0], "create-temp-file", 1)
+			if err != nil {
+				return nil, err
+			}
+			prefix = s.String()
+		}
+		f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
+		if err != nil {
+			return nil, syscallError("open", err, interp.NewString(prefix))
+		}
+		f.Chmod(0o600)
+		f.Close()
+		return interp.NewString(f.Name()), nil
+	})
+	e.def("cwd", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		d, err := os.Getwd()
+		if err != nil {
+			return nil, syscallError("getcwd", err)
+		}
+		return interp.NewString(d), nil
+	})
+	e.def("chdir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		dir := expandTilde("~")
+		if len(a) > 0 {
+			s, err := str(a[0], "chdir", 1)
+			if err != nil {
+				return nil, err
+			}
+			dir = s.String()
+		}
+		if err := os.Chdir(dir); err != nil {
+			return nil, syscallError("chdir", err, interp.NewString(dir))
+		}
+		return interp.Unspecified, nil
+	})
+	nameFn := func(who string, f func(string) string) {
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], who, 1)
+			if err != nil {
+				return nil, err
+			}
+			return interp.NewString(f(s.String())), nil
+		})
+	}
+	nameFn("file-name-directory", func(s string) string {
+		i := strings.LastIndexByte(s, '/')
+		if i < 0 {
+			return ""
+		}
+		return s[:i+1]
+	})
+	nameFn("file-name-nondirectory", func(s string) string { return s[strings.LastIndexByte(s, '/')+1:] })
+	nameFn("file-name-as-directory", func(s string) string {
+		switch {
+		case s == ".":
+			return ""
+		case strings.HasSuffix(s, "/"):
+			return s
+		}
+		return s + "/"
+	})
+	nameFn("directory-as-file-name", func(s string) string {
+		if s == "" {
+			return "."
+		}
+		if s == "/" {
+			return s
+		}
+		return strings.TrimRight(s, "/")
+	})
+	ext := func(s string) int {
+		base := strings.LastIndexByte(s, '/') + 1
+		i := strings.LastIndexByte(s, '.')
+		if i <= base {
+			return len(s)
+		}
+		return i
+	}
+	nameFn("file-name-extension", func(s string) string { return s[ext(s):] })
+	nameFn("file-name-sans-extension", func(s string) string { return s[:ext(s)] })
+	nameFn("resolve-file-name", expandTilde)
+	e.def("expand-file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "expand-file-name", 1)
+		if err != nil {
+			return nil, err
+		}
+		name := expandTilde(s.String())
+		if !filepath.IsAbs(name) {
+			dir, err := os.Getwd()
+			if len(a) > 1 {
+				d, serr := str(a[1], "expand-file-name", 2)
+				if serr != nil {
+					return nil, serr
+				}
+				dir, err = expandTilde(d.String()), nil
+			}
+			if err != nil {
+				return nil, syscallError("getcwd", err)
+			}
+			name = filepath.Join(dir, name)
+		}
+		return interp.NewString(filepath.Clean(name)), nil
+	})
+	e.def("home-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		last := a[len(a)-1]
+		s, err := str(last, "home-file", len(a))
+		if err != nil {
+			return nil, err
+		}
+		home := expandTilde("~")
+		if len(a) == 2 {
+			u, err := str(a[0], "home-file", 1)
+			if err != nil {
+				return nil, err
+			}
+			home = expandTilde("~" + u.String())
+		}
+		return interp.NewString(filepath.Join(home, s.String())), nil
+	})
+	e.def("file-name-absolute?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "file-name-absolute?", 1)
+		if err != nil {
+			return nil, err
+		}
+		return strings.HasPrefix(s.String(), "/") || strings.HasPrefix(s.String(), "~"), nil
+	})
+	e.def("path-list->file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		items, ok := interp.ListToSlice(a[0])
+		if !ok {
+			return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+		}
+		parts := make([]string, len(items))
+		for i, x := range items {
+			s, ok := x.(*interp.String)
+			if !ok {
+				return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+			}
+			parts[i] = s.String()
+		}
+		name := strings.Join(parts, "/")
+		if len(a) > 1 && !strings.HasPrefix(name, "/") {
+			d, err := str(a[1], "path-list->file-name", 2)
+			if err != nil {
+				return nil, err
+			}
+			name = strings.TrimSuffix(d.String(), "/") + "/" + name
+		}
+		return interp.NewString(name), nil
+	})
+	e.def("split-file-name", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "split-file-name", 1)
+		if err != nil {
+			return nil, err
+		}
+		parts := strings.Split(s.String(), "/")
+		out := make([]interp.Value, len(parts))
+		for i, p := range parts {
+			out[i] = interp.NewString(p)
+		}
+		return interp.List(out...), nil
+	})
+}
