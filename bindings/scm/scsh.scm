@@ -11,7 +11,7 @@
 (define %scsh-handler-depth (make-parameter 0))
 
 (define (%scsh-last-resort c punt)
-  (cond ((error? c) (punt))
+  (cond ((or (not (condition? c)) (error? c)) (punt))
         ((%condition-isa? c 'warning) (display-condition c (current-error-port)) (if #f #f))
         (else (if #f #f))))
 

@@ -1,0 +1,17 @@
+;; Scheme48 format.
+(define (show . xs) (for-each display xs) (newline))
+(define (err thunk) (guard (e (#t (car (condition-stuff e)))) (thunk)))
+
+(write (format #f "~a-~s~%" "x" "y")) (newline)
+(write (format #f "~A|~S|~D|~~" 'sym "str" 42)) (newline)
+(write (format #f "a~&~&b~%~&c")) (newline)
+(write (format #f "~?/~a" "~a+~a" '(1 2) 3)) (newline)
+(format #t "to current output ~a~%" 1)
+(format (current-output-port) "to a port ~s~%" #\a)
+(show (call-with-string-output-port (lambda (p) (format p "in ~a" "string port"))))
+(show (err (lambda () (format #f "~a" 1 2))))
+(show (err (lambda () (format #f "~a ~a" 1))))
+(show (err (lambda () (format #f "~d" "x"))))
+(show (err (lambda () (format #f "oops~"))))
+(show (err (lambda () (format #f "~x" 255))))
+(show (err (lambda () (format 5 "x"))))

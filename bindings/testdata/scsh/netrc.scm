@@ -1,0 +1,25 @@
+;; netrc, both calling styles; NETRC names the file.
+(define (show . xs) (for-each display xs) (newline))
+(define rec (netrc:parse))
+(call-with-values (lambda () (netrc:lookup rec "pop.example.com"))
+  (lambda (l p a) (write (list l p a)) (newline)))
+(write (list (netrc:lookup-login rec "pop.example.com" #f)
+             (netrc:lookup-password rec "pop.example.com" #f)
+             (netrc:lookup-login rec "unknown.host" #f)
+             (netrc:lookup-login rec "unknown.host")
+             (netrc:lookup-password rec "unknown.host")))
+(newline)
+(write (list (netrc:default-login rec) (netrc:default-password rec))) (newline)
+;; 1998 style: machine name first, global state.
+(write (list (netrc:lookup-login "pop.example.com") (netrc:lookup-password "pop.example.com"))) (newline)
+(define e (netrc-machine-entry "pop.example.com" #f))
+(write (list (netrc-entry-machine e) (netrc-entry-login e) (netrc-entry-password e) (netrc-entry-account e))) (newline)
+(write (netrc-machine-entry "nowhere" #f)) (newline)
+;; A missing file is empty: defaults apply.
+(define empty (netrc:parse (string-append (getenv "SCSH_TEST_DIR") "/no-such-netrc")))
+(write (list (netrc:lookup-login empty "h" #f) (netrc:default-login empty))) (newline)
+;; A file readable by others is refused.
+(show (guard (e (#t (let ((m (car (condition-stuff e))))
+                      (and (string? m) (string-contains m "dangerous permissions") 'refused))))
+        (netrc:parse (getenv "SCSH_TEST_NETRC_BAD"))))
+(string? (user-mail-address))
