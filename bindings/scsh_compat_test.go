@@ -1,3 +1,5 @@
+//go:build scshcompat
+
 package bindings
 
 import (
