@@ -2,8 +2,11 @@ package server
 
 import (
 	"bufio"
+	"crypto/md5"
 	"crypto/tls"
 	"encoding/base64"
+	"encoding/hex"
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -165,4 +168,53 @@ func TestExtraCapabilitiesAndTooManyErrors(t *testing.T) {
 	if _, err := c.r.ReadByte(); err == nil {
 		t.Fatal("connection still open")
 	}
+}
+
+// pipeSession runs a session over net.Pipe, whose peer is not the loopback.
+func pipeSession(t *testing.T, cfg Config) *rawClient {
+	t.Helper()
+	if cfg.Hostname == "" {
+		cfg.Hostname = "test.invalid"
+	}
+	srv := New(cfg)
+	client, conn := net.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		newSession(srv, conn, 1, false).run()
+	}()
+	t.Cleanup(func() {
+		client.Close()
+		<-done
+	})
+	client.SetDeadline(time.Now().Add(10 * time.Second))
+	return &rawClient{t: t, conn: client, r: bufio.NewReader(client)}
+}
+
+func TestCleartextRefusedFromElsewhere(t *testing.T) {
+	be := NewMemoryBackend()
+	be.AddUser("u", "p")
+	c := pipeSession(t, Config{Backend: be, SASLMechanisms: []string{"PLAIN", "LOGIN", "CRAM-MD5"}})
+	ts := timestampRE.FindString(c.greeting())
+	capa := string(c.multi("CAPA"))
+	if strings.Contains(capa, "USER") || strings.Contains(capa, "PLAIN") || !strings.Contains(capa, "SASL CRAM-MD5\r\n") {
+		t.Fatalf("CAPA from a remote host offers cleartext logins: %q", capa)
+	}
+	for _, cmd := range []string{"USER u", "PASS p", "AUTH PLAIN " + b64("\x00u\x00p"), "AUTH LOGIN"} {
+		if st := c.cmd(cmd); !strings.HasPrefix(st, "-ERR [AUTH] Plaintext") {
+			t.Fatalf("%s from a remote host: %q", cmd, st)
+		}
+	}
+	if got := string(c.multi("AUTH")); got != "CRAM-MD5\r\n" {
+		t.Fatalf("AUTH list %q", got)
+	}
+	sum := md5.Sum([]byte(ts + "p"))
+	c.expectOK("APOP u " + hex.EncodeToString(sum[:]))
+	c.expectOK("QUIT")
+
+	c = pipeSession(t, Config{Backend: be, AllowInsecureAuth: true})
+	c.greeting()
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+	c.expectOK("QUIT")
 }

@@ -42,6 +42,12 @@ type Config struct {
 	// "PLAIN", "LOGIN", "CRAM-MD5" and "XOAUTH2" (which needs a Backend that
 	// implements TokenAuthenticator). Default: PLAIN and CRAM-MD5.
 	SASLMechanisms []string
+	// AllowInsecureAuth allows cleartext passwords (USER/PASS, AUTH PLAIN,
+	// LOGIN, XOAUTH2) on unencrypted connections from other hosts than the
+	// loopback. By default, like Dovecot's disable_plaintext_auth, they are
+	// allowed only over TLS or from the loopback; APOP and CRAM-MD5 are
+	// always allowed (unless RequireTLS).
+	AllowInsecureAuth bool
 	// DisableCRAMMD5 leaves CRAM-MD5 out of the default SASLMechanisms.
 	DisableCRAMMD5 bool
 	// LockWait is how long a login waits for a maildrop locked by another

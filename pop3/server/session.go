@@ -504,9 +504,11 @@ func (s *session) capa() {
 	authOK := s.state == stateAuthorization && (s.secure || !s.srv.cfg.RequireTLS)
 	caps := []string{"TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE"}
 	if authOK {
-		caps = append(caps, "USER")
-		if len(s.srv.cfg.SASLMechanisms) > 0 {
-			caps = append(caps, "SASL "+strings.Join(s.srv.cfg.SASLMechanisms, " "))
+		if s.cleartextOK() {
+			caps = append(caps, "USER")
+		}
+		if mechs := s.mechanisms(); len(mechs) > 0 {
+			caps = append(caps, "SASL "+strings.Join(mechs, " "))
 		}
 	}
 	if s.state == stateAuthorization && !s.secure && s.srv.cfg.TLSConfig != nil {
@@ -552,6 +554,42 @@ func (s *session) quit() bool {
 	return true
 }
 
+// cleartextOK reports whether a cleartext password may be received: over
+// TLS, from the loopback, or anywhere with Config.AllowInsecureAuth.
+func (s *session) cleartextOK() bool {
+	if s.secure || s.srv.cfg.AllowInsecureAuth {
+		return true
+	}
+	if a, ok := s.conn.RemoteAddr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+		return true
+	}
+	return false
+}
+
+// cleartextMech reports whether a SASL mechanism sends the secret itself.
+func cleartextMech(m string) bool { return m == "PLAIN" || m == "LOGIN" || m == "XOAUTH2" }
+
+// mechanisms lists the SASL mechanisms usable on this connection.
+func (s *session) mechanisms() []string {
+	var out []string
+	for _, m := range s.srv.cfg.SASLMechanisms {
+		if !cleartextMech(m) || s.cleartextOK() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// cleartextRefused answers -ERR [AUTH] when a cleartext password may not be
+// received on this connection.
+func (s *session) cleartextRefused() bool {
+	if !s.cleartextOK() {
+		s.err("[AUTH] Plaintext authentication disallowed on non-secure connections.")
+		return true
+	}
+	return false
+}
+
 func (s *session) tlsRequired() bool {
 	if s.srv.cfg.RequireTLS && !s.secure {
 		s.err("[AUTH] Plaintext authentication disallowed on non-secure connections.")
@@ -561,7 +599,7 @@ func (s *session) tlsRequired() bool {
 }
 
 func (s *session) cmdUser(args string) bool {
-	if s.tlsRequired() {
+	if s.tlsRequired() || s.cleartextRefused() {
 		return s.badCommand()
 	}
 	if args == "" || strings.ContainsAny(args, " \x00") {
@@ -576,7 +614,7 @@ func (s *session) cmdUser(args string) bool {
 }
 
 func (s *session) cmdPass(args string) bool {
-	if s.tlsRequired() {
+	if s.tlsRequired() || s.cleartextRefused() {
 		return s.badCommand()
 	}
 	if s.userArg == "" {
@@ -654,13 +692,15 @@ func (s *session) cmdAuth(args string) bool {
 	switch {
 	case mech == "":
 		s.ok("")
-		for _, m := range s.srv.cfg.SASLMechanisms {
+		for _, m := range s.mechanisms() {
 			s.line(m)
 		}
 		s.line(".")
 		return false
 	case !s.srv.offers(mech):
 		s.err("Unsupported authentication mechanism.")
+		return s.badCommand()
+	case cleartextMech(mech) && s.cleartextRefused():
 		return s.badCommand()
 	case mech == "LOGIN":
 		return s.authLogin(ir, hasIR)
