@@ -377,6 +377,14 @@ func init() {
 		binaryNum("arithmetic-shift", num.ArithmeticShift),
 		unaryNum("bit-count", num.BitCount),
 		unaryNum("integer-length", num.IntegerLength),
+		unaryNum("first-set-bit", num.FirstSetBit),
+		prim("bit-set?", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			r, err := num.BitSet(a[0], a[1])
+			if err != nil {
+				return nil, numErr(err)
+			}
+			return r, nil
+		}),
 
 		prim("random", 1, 1, primRandom),
 	)

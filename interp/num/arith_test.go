@@ -423,6 +423,24 @@ func TestBitwise(t *testing.T) {
 		v, err := BitCount(p(tt.in))
 		checkResult(t, "BitCount "+tt.in, v, err, tt.want)
 	}
+	for _, tt := range []struct {
+		i    int
+		n    string
+		want bool
+	}{{0, "5", true}, {1, "5", false}, {2, "-4", true}, {1, "-4", false}, {100, "-1", true}, {100, "5", false},
+		{64, "18446744073709551616", true}, {64, "-18446744073709551616", true}, {63, "-18446744073709551616", false}} {
+		got, err := BitSet(tt.i, p(tt.n))
+		if err != nil || got != tt.want {
+			t.Errorf("BitSet(%d, %s) = %v, %v", tt.i, tt.n, got, err)
+		}
+	}
+	if _, err := BitSet(-1, 5); err == nil {
+		t.Error("BitSet(-1, 5) succeeded")
+	}
+	for _, tt := range []struct{ in, want string }{{"0", "-1"}, {"8", "3"}, {"-8", "3"}, {"18446744073709551616", "64"}, {minInt, "63"}} {
+		v, err := FirstSetBit(p(tt.in))
+		checkResult(t, "FirstSetBit "+tt.in, v, err, tt.want)
+	}
 	v, err := BitNot(p(maxInt))
 	checkResult(t, "BitNot", v, err, minInt)
 	v, err = BitNot(p(minInt))

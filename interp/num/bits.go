@@ -143,3 +143,41 @@ func IntegerLength(a any) (any, error) {
 	}
 	return nil, notExactInteger(a)
 }
+
+// BitSet reports whether bit index (0 = least significant) of the exact
+// integer a is set, in two's complement (SRFI 151 bit-set?).
+func BitSet(index, a any) (bool, error) {
+	i, ok := index.(int)
+	if !ok || i < 0 {
+		return false, &TypeErr{Want: "a non-negative bit index", Got: index}
+	}
+	switch x := a.(type) {
+	case int:
+		if i >= 63 {
+			return x < 0, nil
+		}
+		return x>>uint(i)&1 != 0, nil
+	case *big.Int:
+		if x.Sign() >= 0 {
+			return x.Bit(i) != 0, nil
+		}
+		// In two's complement, bit i of x is the complement of bit i of -x-1.
+		return new(big.Int).Not(x).Bit(i) == 0, nil
+	}
+	return false, notExactInteger(a)
+}
+
+// FirstSetBit returns the index of the lowest set bit of the exact integer
+// a, or -1 for zero (SRFI 151 first-set-bit).
+func FirstSetBit(a any) (any, error) {
+	switch x := a.(type) {
+	case int:
+		if x == 0 {
+			return -1, nil
+		}
+		return bits.TrailingZeros64(uint64(x)), nil
+	case *big.Int:
+		return int(new(big.Int).Abs(x).TrailingZeroBits()), nil
+	}
+	return nil, notExactInteger(a)
+}

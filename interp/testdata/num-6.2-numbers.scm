@@ -274,6 +274,15 @@
 (test 3 (bit-count -8))
 (test-error "bitwise-and: expected an exact integer, got 1/2" (bitwise-and 1/2 3))
 
+(test #t (bit-set? 0 5))
+(test #f (bit-set? 1 5))
+(test 3 (first-set-bit 8))
+(test 4 (integer-length 8))
+
+;; scsh reads numbers from server replies with string->number
+(test #f (string->number "5\r"))
+(test #f (string->number " 5"))
+
 ;; random
 (test #t (let ((r (random 10))) (and (exact-integer? r) (<= 0 r 9))))
 (test #t (let ((r (random 1.0))) (and (inexact? r) (< r 1.0))))

@@ -1,0 +1,38 @@
+package num_test
+
+import (
+	"fmt"
+	"math"
+
+	"popsh/interp/num"
+)
+
+func ExampleParse() {
+	for _, s := range []string{"42", "#e1.5", "#x-ff", "1/3", "1e3", "-ERR"} {
+		v, ok := num.Parse(s, 10)
+		fmt.Printf("%s -> %T %v %v\n", s, v, num.Format(v, 10), ok)
+	}
+	// Output:
+	// 42 -> int 42 true
+	// #e1.5 -> *big.Rat 3/2 true
+	// #x-ff -> int -255 true
+	// 1/3 -> *big.Rat 1/3 true
+	// 1e3 -> float64 1000.0 true
+	// -ERR -> <nil> <nil> false
+}
+
+func ExampleFormat() {
+	fmt.Println(num.Format(255, 16), num.Format(1.0, 10), num.Format(1e21, 10), num.Format(math.Copysign(0, -1), 10), num.Format(math.NaN(), 10))
+	// Output: ff 1.0 1e21 -0.0 +nan.0
+}
+
+func ExampleAdd() {
+	v, _ := num.Add(9223372036854775807, 1) // overflows an int: becomes a *big.Int
+	w, _ := num.Sub(v, 1)                   // fits again: back to an int
+	fmt.Printf("%v %T\n", v, w)
+	_, err := num.Add(1, "x")
+	fmt.Println(err)
+	// Output:
+	// 9223372036854775808 int
+	// expected a number, got x
+}
