@@ -38,8 +38,10 @@
 //
 // With Config.TLSConfig set, STLS is offered on plain listeners and
 // StartTLS/ServeTLS serve implicit TLS; SelfSignedTLS and
-// GenerateCertificate make a test CA and certificate. Config.RequireTLS
-// refuses every login command before TLS. Failed logins answer
+// GenerateCertificate make a test CA and certificate. Cleartext passwords
+// (USER/PASS, AUTH PLAIN, LOGIN, XOAUTH2) are accepted only over TLS or from
+// the loopback unless Config.AllowInsecureAuth; Config.RequireTLS refuses
+// every login command before TLS. Failed logins answer
 // "-ERR [AUTH] ...". Command lines longer than Config.MaxLineLength are
 // refused, idle sessions end after Config.IdleTimeout, and a session ends
 // after 20 consecutive invalid commands.
