@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"popsh/interp"
 )
 
 var updateGolden = flag.Bool("update-scsh", false, "rewrite bindings/testdata/scsh/*.out from the current output")
@@ -61,16 +60,6 @@ func startLineServer(t *testing.T) int {
 		}
 	}()
 	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// newScshInterp returns an interpreter with the scsh layer, writing to out.
-func newScshInterp(t *testing.T, out *bytes.Buffer) *interp.Interp {
-	t.Helper()
-	it := interp.New(interp.WithOutput(out), interp.WithErrorOutput(out))
-	if err := InstallScsh(it); err != nil {
-		t.Fatalf("InstallScsh: %v", err)
-	}
-	return it
 }
 
 // TestScshCompat runs each bindings/testdata/scsh/NAME.scm unchanged and

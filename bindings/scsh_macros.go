@@ -288,7 +288,7 @@ func expandLetOptionals(star bool) func(interp.Value) (interp.Value, error) {
 				finals = append(finals, list(v, tmp))
 			}
 			ng := interp.Gensym("%args")
-			bindings = append(bindings, list(ng, list(sym("if"), list(sym("pair?"), g), list(sym("cdr"), g), interp.Null)))
+			bindings = append(bindings, list(ng, list(sym("if"), list(sym("pair?"), g), list(sym("cdr"), g), list(sym("quote"), interp.Null))))
 			g = ng
 		}
 		var tail interp.Value
