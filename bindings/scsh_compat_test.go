@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 var updateGolden = flag.Bool("update-scsh", false, "rewrite bindings/testdata/scsh/*.out from the current output")

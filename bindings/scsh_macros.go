@@ -524,4 +524,83 @@ func (e *scshEnv) installMacros() {
 		m(n, expandWithThunk(n, 1))
 	}
 	m("with-errno-handler", expandWithErrnoHandler)
+	m("define-interface", expandDefineInterface)
+	m("define-structure", expandDefineStructure)
+	m("define-structures", expandDefineStructures)
+}
+
+// expandDefineInterface accepts (define-interface name spec) and drops it:
+// popsh has one global environment, so interfaces restrict nothing.
+func expandDefineInterface(form interp.Value) (interp.Value, error) {
+	items, err := formItems("define-interface", form, 2)
+	if err != nil {
+		return nil, err
+	}
+	return list(sym("quote"), items[1]), nil
+}
+
+// structureBody turns the clauses of a Scheme48 structure definition into
+// top-level forms: (files f ...) loads each file (".scm" added when the
+// name has no extension), (begin form ...) splices its forms; open,
+// access, for-syntax, optimize and the like are accepted and ignored.
+func structureBody(who string, clauses []interp.Value) ([]interp.Value, error) {
+	var out []interp.Value
+	for _, c := range clauses {
+		ci, ok := interp.ListToSlice(c)
+		if !ok || len(ci) == 0 {
+			return nil, syntaxErr(who, "bad clause", c)
+		}
+		h, _ := ci[0].(*interp.Symbol)
+		if h == nil {
+			return nil, syntaxErr(who, "bad clause", c)
+		}
+		switch h.Name {
+		case "files":
+			for _, f := range ci[1:] {
+				var name string
+				switch x := f.(type) {
+				case *interp.Symbol:
+					name = x.Name
+				case *interp.String:
+					name = x.String()
+				default:
+					return nil, syntaxErr(who, "bad file name", f)
+				}
+				if !strings.Contains(name[strings.LastIndexByte(name, '/')+1:], ".") {
+					name += ".scm"
+				}
+				out = append(out, list(sym("load"), interp.NewString(name)))
+			}
+		case "begin":
+			out = append(out, ci[1:]...)
+		}
+	}
+	return out, nil
+}
+
+// expandDefineStructure flattens (define-structure name interface clause ...)
+// into the global environment.
+func expandDefineStructure(form interp.Value) (interp.Value, error) {
+	items, err := formItems("define-structure", form, 3)
+	if err != nil {
+		return nil, err
+	}
+	body, err := structureBody("define-structure", items[3:])
+	if err != nil {
+		return nil, err
+	}
+	return interp.Cons(sym("begin"), interp.List(append(body, list(sym("quote"), items[1]))...)), nil
+}
+
+// expandDefineStructures flattens (define-structures ((name iface) ...) clause ...).
+func expandDefineStructures(form interp.Value) (interp.Value, error) {
+	items, err := formItems("define-structures", form, 2)
+	if err != nil {
+		return nil, err
+	}
+	body, err := structureBody("define-structures", items[2:])
+	if err != nil {
+		return nil, err
+	}
+	return interp.Cons(sym("begin"), interp.List(append(body, list(sym("quote"), false))...)), nil
 }

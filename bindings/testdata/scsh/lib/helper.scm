@@ -1,0 +1,1 @@
+(define (helper-greeting who) (string-append "hello, " who))
