@@ -9,6 +9,16 @@ import (
 	"popsh/interp"
 )
 
+// newScshInterp returns an interpreter with the scsh layer, writing to out.
+func newScshInterp(t *testing.T, out *bytes.Buffer) *interp.Interp {
+	t.Helper()
+	it := interp.New(interp.WithOutput(out), interp.WithErrorOutput(out))
+	if err := InstallScsh(it); err != nil {
+		t.Fatalf("InstallScsh: %v", err)
+	}
+	return it
+}
+
 func evalScsh(t *testing.T, it *interp.Interp, src string) (interp.Value, error) {
 	t.Helper()
 	return it.EvalString(context.Background(), src, "test.scm")

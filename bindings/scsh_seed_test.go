@@ -1,3 +1,5 @@
+//go:build scshcompat
+
 package bindings
 
 import (
@@ -14,16 +16,6 @@ import (
 	"popsh/pop3/pop3test"
 	"popsh/pop3/server"
 )
-
-// newScshInterp returns an interpreter with the scsh layer, writing to out.
-func newScshInterp(t *testing.T, out *bytes.Buffer) *interp.Interp {
-	t.Helper()
-	it := interp.New(interp.WithOutput(out), interp.WithErrorOutput(out))
-	if err := InstallScsh(it); err != nil {
-		t.Fatalf("InstallScsh: %v", err)
-	}
-	return it
-}
 
 // seedPath is the original scsh library, kept outside the repository.
 const seedPath = "/work/shared/seed/pop3.scm"
