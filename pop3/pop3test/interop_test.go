@@ -3,6 +3,7 @@ package pop3test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,7 +17,7 @@ import (
 
 // interopServer serves the edge set plus a few ordinary messages to user
 // "u" with password "pw" and returns the server and the messages by name.
-func interopServer(t *testing.T) (*server.Server, map[string]EdgeMessage) {
+func interopServer(t *testing.T, tlsCfg ...*tls.Config) (*server.Server, map[string]EdgeMessage) {
 	t.Helper()
 	be := server.NewMemoryBackend()
 	be.AddUser("u", "pw")
@@ -30,7 +31,11 @@ func interopServer(t *testing.T) (*server.Server, map[string]EdgeMessage) {
 		byName[name] = newEdge(name, "ordinary message", m)
 		be.AddMessage("u", m)
 	}
-	return StartServer(t, server.Config{Backend: be}), byName
+	cfg := server.Config{Backend: be}
+	if len(tlsCfg) > 0 {
+		cfg.TLSConfig = tlsCfg[0]
+	}
+	return StartServer(t, cfg), byName
 }
 
 // match finds the message whose expected form equals got.
@@ -51,16 +56,41 @@ func TestInteropMpop(t *testing.T) {
 	if err != nil {
 		t.Skip("mpop not installed (apt-get install mpop): skipping interoperability test")
 	}
-	srv, byName := interopServer(t)
+	cert, err := server.GenerateCertificate("localhost", "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := cert.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"plain", "stls", "pop3s"} {
+		t.Run(mode, func(t *testing.T) { mpopFetch(t, bin, mode, cert.CAPEM, tlsCfg) })
+	}
+}
+
+func mpopFetch(t *testing.T, bin, mode string, caPEM []byte, tlsCfg *tls.Config) {
+	srv, byName := interopServer(t, tlsCfg)
 	dir := t.TempDir()
 	md := filepath.Join(dir, "md")
 	for _, sub := range []string{"cur", "new", "tmp"} {
 		os.MkdirAll(filepath.Join(md, sub), 0o700)
 	}
-	port := srv.Addr().String()[strings.LastIndexByte(srv.Addr().String(), ':')+1:]
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, caPEM, 0o644)
+	addr := srv.Addr().String()
+	tlsLines := "tls off\nauth user\n"
+	switch mode {
+	case "stls":
+		tlsLines = "tls on\ntls_starttls on\ntls_trust_file " + ca + "\nauth cram-md5\n"
+	case "pop3s":
+		addr = srv.TLSAddr().String()
+		tlsLines = "tls on\ntls_starttls off\ntls_trust_file " + ca + "\nauth plain\n"
+	}
+	port := addr[strings.LastIndexByte(addr, ':')+1:]
 	rc := filepath.Join(dir, "mpoprc")
-	conf := fmt.Sprintf("account test\nhost 127.0.0.1\nport %s\ntls off\nauth user\nuser u\npassword pw\n"+
-		"delivery maildir %s\nkeep on\nonly_new off\nreceived_header off\nuidls_file %s/uidls\npipelining on\n", port, md, dir)
+	conf := fmt.Sprintf("account test\nhost localhost\nport %s\n%suser u\npassword pw\n"+
+		"delivery maildir %s\nkeep on\nonly_new off\nreceived_header off\nuidls_file %s/uidls\npipelining on\n", port, tlsLines, md, dir)
 	if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
