@@ -119,8 +119,8 @@ func parseReal(s string, radix int, exact bool) (any, bool) {
 	if s[0] == '+' || s[0] == '-' {
 		neg = s[0] == '-'
 		body = s[1:]
-		switch strings.ToLower(body) {
-		case "inf.0":
+		switch {
+		case strings.EqualFold(body, "inf.0"):
 			if exact {
 				return nil, false
 			}
@@ -128,7 +128,7 @@ func parseReal(s string, radix int, exact bool) (any, bool) {
 				return math.Inf(-1), true
 			}
 			return math.Inf(1), true
-		case "nan.0":
+		case strings.EqualFold(body, "nan.0"):
 			if exact {
 				return nil, false
 			}

@@ -325,3 +325,25 @@ func TestReadWrite(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	for _, s := range []string{"define", "-ERR", "12345", "3.25", "123456789012345678901234567890"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				Parse(s, 10)
+			}
+		})
+	}
+}
+
+func BenchmarkFormat(b *testing.B) {
+	for _, v := range []any{12345, 3.25, 1.0 / 3} {
+		b.Run(Format(v, 10), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				Format(v, 10)
+			}
+		})
+	}
+}
