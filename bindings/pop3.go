@@ -1,0 +1,921 @@
+package bindings
+
+// The pop3-* procedures: the ten entry points of scsh's pop3.scm, with its
+// names, optional arguments, results and conditions, and the procedures
+// beyond it (TLS, CAPA, LIST, UIDL, TOP, NOOP, SASL, pipelined iteration).
+// The protocol is popsh/pop3's; this file only moves values between Scheme
+// and the engine and keeps the seed's conventions (see README "pop3-*").
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"popsh/interp"
+	"popsh/pop3"
+)
+
+// connState is where a connection stands, as the seed's state field.
+type connState int
+
+const (
+	stateAuthorization connState = iota // connected, not logged in
+	stateTransaction                    // logged in ('connected in the seed)
+	stateClosed                         // quit, or the connection failed
+)
+
+// pop3Conn is the Go value behind a #{pop3-connection HOST} object.
+type pop3Conn struct {
+	client *pop3.Client
+	target pop3Target
+	log    *os.File // the conversation log, or nil
+	state  connState
+}
+
+// close releases the connection and the log; it is idempotent.
+func (c *pop3Conn) close() {
+	if c.client != nil {
+		c.client.Close()
+	}
+	if c.log != nil {
+		c.log.Close()
+		c.log = nil
+	}
+	c.state = stateClosed
+}
+
+// pop3Bindings holds what the primitives of one interpreter share.
+type pop3Bindings struct {
+	it         *interp.Interp
+	opts       Options
+	lineEnding interp.Value // the pop3-line-ending parameter object
+}
+
+// pop3ConnKind is the Kind of the opaque connection objects; they print as
+// #{pop3-connection HOST}.
+const pop3ConnKind = "pop3-connection"
+
+// InstallPOP3 defines the pop3-* procedures, the -ERR condition type and
+// the pop3-line-ending parameter in it. The scsh layer must be installed
+// first (InstallScsh): the -ERR type is declared through its
+// define-condition-type, exactly as pop3.scm does, so that a copy of
+// pop3.scm loaded later and these procedures agree on -ERR?.
+func InstallPOP3(it *interp.Interp, opts Options) error {
+	b := &pop3Bindings{it: it, opts: opts}
+	prims := []struct {
+		name     string
+		min, max int
+		fn       interp.PrimFn
+	}{
+		{"pop3-connect", 0, 2, b.connect(false)},
+		{"pop3-connect/tls", 0, 2, b.connect(true)},
+		{"pop3-login", 1, 3, b.login},
+		{"pop3-login/APOP", 3, 3, b.loginAPOP},
+		{"pop3-login/sasl", 2, 4, b.loginSASL},
+		{"pop3-starttls", 1, 1, b.starttls},
+		{"pop3-capabilities", 1, 1, b.capabilities},
+		{"pop3-stat", 1, 1, b.stat},
+		{"pop3-get", 2, 2, b.get},
+		{"pop3-headers", 2, 2, b.headers},
+		{"pop3-top", 3, 3, b.top},
+		{"pop3-last", 1, 1, b.last},
+		{"pop3-delete", 2, 2, b.delete},
+		{"pop3-reset", 1, 1, b.reset},
+		{"pop3-noop", 1, 1, b.noop},
+		{"pop3-quit", 1, 1, b.quit},
+		{"pop3-close", 1, 1, b.closePrim},
+		{"pop3-list", 1, 2, b.list},
+		{"pop3-uidl", 1, 2, b.uidl},
+		{"pop3-delete-all", 1, 2, b.deleteAll},
+		{"%pop3-retr-many", 3, 3, b.retrMany},
+		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
+		{"pop3-connection?", 1, 1, b.isConn},
+		{"pop3-connection-host", 1, 1, b.connHost},
+		{"pop3-connection-tls?", 1, 1, b.connTLS},
+		{"pop3-greeting", 1, 1, b.greeting},
+		{"pop3-error-text", 1, 1, b.errorText},
+		{"pop3-error-code", 1, 1, b.errorCode},
+		{"pop3-error-command", 1, 1, b.errorCommand},
+	}
+	for _, p := range prims {
+		it.DefinePrimitive(p.name, p.min, p.max, p.fn)
+	}
+	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
+		return fmt.Errorf("install pop3 bindings: %w", err)
+	}
+	le, ok := it.Lookup("pop3-line-ending")
+	if !ok {
+		return errors.New("install pop3 bindings: pop3-line-ending not defined")
+	}
+	b.lineEnding = le
+	return nil
+}
+
+// pop3Prelude is the part of the bindings written in Scheme: the -ERR
+// condition type (declared as pop3.scm declares it), the line-ending
+// parameter, and the iteration procedures built on the pipelined
+// %pop3-retr-many.
+const pop3Prelude = `
+(define-condition-type '-ERR '(error))
+(define -ERR? (condition-predicate '-ERR))
+(define pop3-error? -ERR?)
+
+(define pop3-line-ending
+  (make-parameter 'lf
+    (lambda (x)
+      (if (memq x '(lf crlf))
+          x
+          (error "pop3-line-ending: expected the symbol lf or crlf, got" x)))))
+
+(define (pop3-for-each-message conn proc . maybe-msgids)
+  (%pop3-check-transaction conn 'pop3-for-each-message)
+  (let loop ((ids (if (pair? maybe-msgids) (car maybe-msgids) (map car (pop3-list conn))))
+             (count 0))
+    (if (null? ids)
+        count
+        (let take ((rest ids) (batch '()) (k 0))
+          (if (and (pair? rest) (< k 32))
+              (take (cdr rest) (cons (car rest) batch) (+ k 1))
+              (let ((batch (reverse batch)))
+                (for-each proc batch (%pop3-retr-many conn batch 'pop3-for-each-message))
+                (loop rest (+ count k))))))))
+
+(define (pop3-get-all conn . maybe-msgids)
+  (%pop3-check-transaction conn 'pop3-get-all)
+  (let ((result '()))
+    (apply pop3-for-each-message conn
+           (lambda (n text) (set! result (cons (cons n text) result)))
+           maybe-msgids)
+    (reverse result)))
+`
+
+// ctx returns the context of the running evaluation, so that Ctrl-C at
+// the REPL (or a cancelled context in Go) interrupts a blocked network
+// wait.
+func (b *pop3Bindings) ctx() context.Context {
+	return b.it.Context()
+}
+
+// conn unpacks a connection argument.
+func connArg(who string, v interp.Value) (*pop3Conn, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if c, ok := o.Value.(*pop3Conn); ok {
+			return c, nil
+		}
+	}
+	return nil, withWho(who, interp.TypeError("a pop3 connection", v))
+}
+
+// stringArg unpacks a string argument; name is used in messages.
+func stringArg(who, name string, v interp.Value) (string, error) {
+	s, ok := v.(*interp.String)
+	if !ok {
+		return "", withWho(who, interp.TypeError("a string ("+name+")", v))
+	}
+	return s.String(), nil
+}
+
+// msgidArg checks a message number: a positive exact integer.
+func msgidArg(who string, v interp.Value) (int, error) {
+	n, ok := v.(int)
+	if !ok || n < 1 {
+		return 0, withWho(who, (&interp.ErrorObject{
+			Message:   "message number must be a positive exact integer, got " + interp.WriteString(v),
+			Irritants: []interp.Value{v},
+		}))
+	}
+	return n, nil
+}
+
+// optional reports whether an optional argument was given (not missing
+// and not #f).
+func optional(args []interp.Value, i int) (interp.Value, bool) {
+	if i >= len(args) {
+		return nil, false
+	}
+	if b, ok := args[i].(bool); ok && !b {
+		return nil, false
+	}
+	if args[i] == interp.DefaultObject {
+		return nil, false
+	}
+	return args[i], true
+}
+
+// checkTransaction raises the seed's "not in transaction state" call-error
+// when c is not logged in; nothing is sent.
+func checkTransaction(c *pop3Conn, who string) error {
+	if c.state != stateTransaction {
+		return callError("not in transaction state", who)
+	}
+	return nil
+}
+
+func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3"
+	if s, ok := args[1].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTransaction(c, who); err != nil {
+		return nil, err
+	}
+	return interp.Unspecified, nil
+}
+
+// engineOptions returns the engine options for a connection to t.
+func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) *pop3.Options {
+	o := &pop3.Options{
+		TLS:            pop3.TLSAuto,
+		Log:            log,
+		LineEnding:     pop3.LF,
+		AllowCleartext: true, // pop3-login decides; see login
+		CommandTimeout: b.opts.CommandTimeout,
+		DialTimeout:    b.opts.DialTimeout,
+	}
+	if t.TLS {
+		o.TLS = pop3.ImplicitTLS
+	} else if b.opts.NoAutoStartTLS {
+		o.TLS = pop3.PlainText
+	}
+	if b.opts.TLSConfig != nil {
+		o.TLSConfig = b.opts.TLSConfig.Clone()
+	} else {
+		o.TLSConfig = &tls.Config{}
+	}
+	if o.TLSConfig.ServerName == "" {
+		o.TLSConfig.ServerName = t.Host
+	}
+	return o
+}
+
+// connect implements pop3-connect and pop3-connect/tls.
+func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
+	who := "pop3-connect"
+	if forceTLS {
+		who = "pop3-connect/tls"
+	}
+	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+		host := ""
+		if v, ok := optional(args, 0); ok {
+			s, err := stringArg(who, "host", v)
+			if err != nil {
+				return nil, err
+			}
+			host = s
+		}
+		// As in pop3.scm, MAILHOST overrides the argument.
+		if mh := os.Getenv("MAILHOST"); mh != "" {
+			host = mh
+		}
+		if host == "" {
+			return nil, withWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
+		}
+		t, err := parsePOP3Target(host, forceTLS)
+		if err != nil {
+			return nil, withWho(who, interp.Errorf("%v", err))
+		}
+		var logf *os.File
+		if v, ok := optional(args, 1); ok {
+			path, err := stringArg(who, "logfile", v)
+			if err != nil {
+				return nil, err
+			}
+			// Appended to, or created with mode 0600, as the seed does.
+			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			if err != nil {
+				return nil, withWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
+					Message: fmt.Sprintf("cannot open log file %s: %v", path, err), Cause: err}))
+			}
+		}
+		var logw io.Writer
+		if logf != nil {
+			logw = logf
+		}
+		cl, err := pop3.Dial(b.ctx(), t.Addr(), b.engineOptions(t, logw))
+		if err != nil {
+			if logf != nil {
+				logf.Close()
+			}
+			return nil, b.wrap(who, err)
+		}
+		c := &pop3Conn{client: cl, target: t, log: logf}
+		return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
+	}
+}
+
+// seedStatus returns a status the way pop3.scm returns it: the text after
+// "+OK", leading space included.
+func seedStatus(s string) interp.Value {
+	return interp.NewString(s)
+}
+
+// login implements (pop3-login conn [login [password]]).
+func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login"
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	user, pass, err := b.credentials(who, c, args)
+	if err != nil {
+		return nil, err
+	}
+	if c.state != stateAuthorization {
+		return nil, callError("not in authorization state", who)
+	}
+	st, err := c.client.Login(b.ctx(), user, pass)
+	var perr *pop3.Error
+	if err != nil && errors.As(err, &perr) && perr.Code == "" &&
+		!c.client.IsTLS() && c.client.State() == pop3.StateAuthorization {
+		// The stronger method (APOP, CRAM-MD5) was refused as such (a
+		// plain -ERR, not a response code such as [AUTH] saying the
+		// credentials are wrong or [IN-USE]): fall back on USER/PASS, as
+		// pop3.scm falls back from one method to the other.
+		st, err = c.client.UserPass(b.ctx(), user, pass)
+	}
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = stateTransaction
+	return seedStatus(st), nil
+}
+
+// credentials returns the login and password of a login call: the
+// arguments, else the netrc entry of the connection's host, else the
+// default entry; still missing is the seed's call-error.
+func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
+	userGiven, passGiven := false, false
+	if v, ok := optional(args, 1); ok {
+		if user, err = stringArg(who, "login", v); err != nil {
+			return
+		}
+		userGiven = true
+	}
+	if v, ok := optional(args, 2); ok {
+		if pass, err = stringArg(who, "password", v); err != nil {
+			return
+		}
+		passGiven = true
+	}
+	if !userGiven || !passGiven {
+		nl, np, ok, nerr := NetrcLookup(c.target.Host)
+		if nerr != nil {
+			return "", "", withWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
+		}
+		if ok {
+			if !userGiven && nl != "" {
+				user, userGiven = nl, true
+			}
+			// A netrc password is used only for the netrc login.
+			if !passGiven && np != "" && user == nl {
+				pass, passGiven = np, true
+			}
+		}
+	}
+	if !userGiven {
+		return "", "", callError("must provide a login", who, args[1:]...)
+	}
+	if !passGiven {
+		return "", "", callError("must provide a password", who, args[1:]...)
+	}
+	if err := checkCredential(who, "login", user); err != nil {
+		return "", "", err
+	}
+	if err := checkCredential(who, "password", pass); err != nil {
+		return "", "", err
+	}
+	return user, pass, nil
+}
+
+// checkCredential refuses, before anything reaches the wire, a login or
+// password that would break the command line.
+func checkCredential(who, what, s string) error {
+	if strings.ContainsAny(s, "\r\n\x00") {
+		return withWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
+	}
+	if what == "login" && s == "" {
+		return withWho(who, interp.Errorf("empty login: refused, nothing sent"))
+	}
+	return nil
+}
+
+// loginAPOP implements (pop3-login/APOP conn login password).
+func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login/APOP"
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	user, pass, err := b.credentials(who, c, args)
+	if err != nil {
+		return nil, err
+	}
+	if c.state != stateAuthorization {
+		return nil, callError("not in authorization state", who)
+	}
+	st, err := c.client.APOP(b.ctx(), user, pass)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = stateTransaction
+	return seedStatus(st), nil
+}
+
+// loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
+func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login/sasl"
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	var mech string
+	switch m := args[1].(type) {
+	case *interp.Symbol:
+		mech = m.Name
+	case *interp.String:
+		mech = m.String()
+	default:
+		return nil, withWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
+	}
+	user, pass, err := b.credentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
+	if err != nil {
+		return nil, err
+	}
+	if c.state != stateAuthorization {
+		return nil, callError("not in authorization state", who)
+	}
+	var m pop3.SASLMech
+	switch strings.ToUpper(mech) {
+	case "PLAIN":
+		m = pop3.PlainAuth("", user, pass)
+	case "LOGIN":
+		m = pop3.LoginAuth(user, pass)
+	case "CRAM-MD5":
+		m = pop3.CRAMMD5Auth(user, pass)
+	case "XOAUTH2":
+		m = pop3.XOAUTH2Auth(user, pass)
+	default:
+		return nil, withWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
+	}
+	st, err := c.client.Auth(b.ctx(), m)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = stateTransaction
+	return seedStatus(st), nil
+}
+
+// starttls implements (pop3-starttls conn).
+func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-starttls"
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state != stateAuthorization {
+		return nil, callError("not in authorization state", who)
+	}
+	if err := c.client.StartTLS(b.ctx()); err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.Unspecified, nil
+}
+
+// capabilities implements (pop3-capabilities conn): a list with one list
+// of strings per CAPA line, e.g. (("TOP") ("SASL" "PLAIN" "LOGIN")).
+func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-capabilities"
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state == stateClosed {
+		return nil, callError("connection closed", who)
+	}
+	caps, err := c.client.Capabilities(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	var out []interp.Value
+	for _, line := range caps.Lines {
+		var words []interp.Value
+		for _, w := range strings.Fields(line) {
+			words = append(words, interp.NewString(w))
+		}
+		if len(words) > 0 {
+			out = append(out, interp.List(words...))
+		}
+	}
+	return interp.List(out...), nil
+}
+
+// transaction unpacks the connection of a transaction-state command and
+// checks its state: nothing is sent when it is wrong.
+func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return c, checkTransaction(c, who)
+}
+
+// stat implements (pop3-stat conn) → count, octets.
+func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-stat"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, size, err := c.client.Stat(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.Values(n, int(size)), nil
+}
+
+// setLineEnding sets the connection's body line endings from the
+// pop3-line-ending parameter: LF (the default) or CRLF as on the wire.
+func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
+	le := pop3.LF
+	if p, ok := b.lineEnding.(*interp.Parameter); ok {
+		if s, ok := p.Value().(*interp.Symbol); ok && s.Name == "crlf" {
+			le = pop3.CRLF
+		}
+	}
+	c.client.SetLineEnding(le)
+}
+
+// dump streams a message body to the current output port.
+func (b *pop3Bindings) dump(who string, c *pop3Conn, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
+	b.setLineEnding(c)
+	st, body, err := fetch(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	pw := &portWriter{p: b.it.CurrentOutput()}
+	if _, err := io.Copy(pw, body); err != nil {
+		if pw.err != nil {
+			// The output port failed; the engine reads the rest of the
+			// message before the next command, so the session goes on.
+			return nil, withWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
+		}
+		return nil, b.fail(who, c, err)
+	}
+	return seedStatus(st), nil
+}
+
+// portWriter writes to a Scheme port and remembers a write error, to tell
+// it from a network error.
+type portWriter struct {
+	p   *interp.Port
+	err error
+}
+
+func (w *portWriter) Write(b []byte) (int, error) {
+	n, err := w.p.Write(b)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// get implements (pop3-get conn msgid).
+func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-get"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := msgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Retr(ctx, n) })
+}
+
+// headers implements (pop3-headers conn msgid): TOP msgid 0.
+func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-headers"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := msgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, 0) })
+}
+
+// top implements (pop3-top conn msgid lines).
+func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-top"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := msgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	lines, ok := args[2].(int)
+	if !ok || lines < 0 {
+		return nil, withWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
+	}
+	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
+}
+
+// last implements (pop3-last conn) → integer.
+func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-last"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.client.Last(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return n, nil
+}
+
+// delete implements (pop3-delete conn msgid).
+func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-delete"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := msgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Dele(b.ctx(), n)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return seedStatus(st), nil
+}
+
+// reset implements (pop3-reset conn).
+func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-reset"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Rset(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return seedStatus(st), nil
+}
+
+// noop implements (pop3-noop conn).
+func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-noop"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Noop(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return seedStatus(st), nil
+}
+
+// quit implements (pop3-quit conn): QUIT, then the connection is closed,
+// whatever the answer.
+func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-quit"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Quit(b.ctx())
+	c.close()
+	if err != nil {
+		return nil, b.wrap(who, err)
+	}
+	return seedStatus(st), nil
+}
+
+// closePrim implements (pop3-close conn): ends the session in any state
+// (QUIT when the connection is still open) and closes it; closing a
+// closed connection does nothing. Use it where pop3-quit would refuse (a
+// failed login).
+func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := connArg("pop3-close", args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state != stateClosed {
+		c.client.Quit(b.ctx())
+		c.close()
+	}
+	return interp.Unspecified, nil
+}
+
+// list implements (pop3-list conn [msgid]): ((n . octets) ...), or the
+// size of one message.
+func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-list"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := optional(args, 1); ok {
+		n, err := msgidArg(who, v)
+		if err != nil {
+			return nil, err
+		}
+		m, err := c.client.ListOne(b.ctx(), n)
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		return int(m.Size), nil
+	}
+	ms, err := c.client.List(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, int(m.Size))
+	}
+	return interp.List(out...), nil
+}
+
+// uidl implements (pop3-uidl conn [msgid]): ((n . uid) ...), or the uid
+// of one message.
+func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-uidl"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := optional(args, 1); ok {
+		n, err := msgidArg(who, v)
+		if err != nil {
+			return nil, err
+		}
+		m, err := c.client.UidlOne(b.ctx(), n)
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		return interp.NewString(m.UID), nil
+	}
+	ms, err := c.client.Uidl(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, interp.NewString(m.UID))
+	}
+	return interp.List(out...), nil
+}
+
+// msgidList unpacks a list of message numbers, checking each before
+// anything is sent.
+func msgidList(who string, v interp.Value) ([]int, error) {
+	vals, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, withWho(who, interp.TypeError("a list of message numbers", v))
+	}
+	ids := make([]int, len(vals))
+	for i, x := range vals {
+		n, err := msgidArg(who, x)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = n
+	}
+	return ids, nil
+}
+
+// retrMany implements (%pop3-retr-many conn msgids who): the messages as
+// a list of strings, fetched with pipelined RETRs.
+func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3-for-each-message"
+	if s, ok := args[2].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := msgidList(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	b.setLineEnding(c)
+	texts := make([]interp.Value, 0, len(ids))
+	var sb strings.Builder
+	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
+		sb.Reset()
+		if _, err := io.Copy(&sb, body); err != nil {
+			return err
+		}
+		texts = append(texts, interp.NewString(sb.String()))
+		return nil
+	})
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.List(texts...), nil
+}
+
+// deleteAll implements (pop3-delete-all conn [msgids]): marks the given
+// messages (all of them by default) with pipelined DELEs; returns how many.
+func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-delete-all"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	if v, ok := optional(args, 1); ok {
+		if ids, err = msgidList(who, v); err != nil {
+			return nil, err
+		}
+	} else {
+		ms, err := c.client.List(b.ctx())
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		for _, m := range ms {
+			ids = append(ids, m.Num)
+		}
+	}
+	if err := c.client.DeleMany(b.ctx(), ids); err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return len(ids), nil
+}
+
+func (b *pop3Bindings) isConn(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	_, err := connArg("", args[0])
+	return err == nil, nil
+}
+
+func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := connArg("pop3-connection-host", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return interp.NewString(c.target.Host), nil
+}
+
+func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := connArg("pop3-connection-tls?", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return c.client.IsTLS(), nil
+}
+
+func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := connArg("pop3-greeting", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return interp.NewString(c.client.Greeting()), nil
+}
+
+// fail turns an engine error into a Scheme condition and, when the
+// connection can no longer be trusted (I/O failure, timeout, protocol
+// violation), closes it so that later calls fail at once.
+func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
+	var perr *pop3.Error
+	switch {
+	case errors.As(err, &perr), errors.Is(err, pop3.ErrBadArgument), errors.Is(err, pop3.ErrState),
+		errors.Is(err, pop3.ErrUnsupported), errors.Is(err, pop3.ErrCleartext), errors.Is(err, pop3.ErrTLSRequired):
+	default:
+		c.close()
+	}
+	return b.wrap(who, err)
+}
+
+// wrap turns an engine error into a Scheme condition: a server -ERR
+// becomes a -ERR condition (stuff: the text after -ERR and the command,
+// as pop3.scm signals it); anything else an error naming who.
+func (b *pop3Bindings) wrap(who string, err error) error {
+	var perr *pop3.Error
+	if errors.As(err, &perr) {
+		return errCondition(who, perr)
+	}
+	if errors.Is(err, context.Canceled) {
+		return withWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
+	}
+	return withWho(who, (&interp.ErrorObject{Message: err.Error(), Cause: err}))
+}

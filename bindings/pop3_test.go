@@ -1,0 +1,694 @@
+package bindings
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"popsh/interp"
+	"popsh/pop3/server"
+)
+
+func testTLSConfig(pool *x509.CertPool) *tls.Config {
+	return &tls.Config{RootCAs: pool}
+}
+
+// wire returns how message i of testMessages reads in LF mode.
+func lfText(i int) string {
+	m := strings.ReplaceAll(testMessages[i], "\r\n", "\n")
+	if !strings.HasSuffix(m, "\n") {
+		m += "\n" // the server adds the final line end, as Dovecot does
+	}
+	return m
+}
+
+func crlfText(i int) string {
+	return strings.ReplaceAll(lfText(i), "\n", "\r\n")
+}
+
+func TestPOP3ConnectPrintsHost(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	got := e.must(fmt.Sprintf(`(pop3-connect %q)`, e.host))
+	if got != "#{pop3-connection 127.0.0.1}" {
+		t.Errorf("connection prints as %s, want #{pop3-connection 127.0.0.1}", got)
+	}
+	if got := e.must(`(pop3-connection? (pop3-connect "` + e.host + `"))`); got != "#t" {
+		t.Errorf("pop3-connection? = %s", got)
+	}
+	if got := e.must(`(pop3-connection? 5)`); got != "#f" {
+		t.Errorf("pop3-connection? 5 = %s", got)
+	}
+}
+
+func TestPOP3MailhostOverridesHost(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	t.Setenv("MAILHOST", e.host)
+	// The argument names a host that does not resolve: MAILHOST wins, as
+	// in pop3.scm.
+	e.must(`(define conn (pop3-connect "no-such-host.invalid"))`)
+	if got := e.must(`(pop3-connection-host conn)`); got != `"127.0.0.1"` {
+		t.Errorf("host = %s", got)
+	}
+	e.must(`(pop3-login conn)`)
+	// And with no argument at all.
+	e.must(`(define c2 (pop3-connect))`)
+	e.must(`(pop3-quit conn)`)
+	e.must(`(pop3-login c2)`)
+}
+
+func TestPOP3ConnectBadHost(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	for _, tc := range []struct{ src, want string }{
+		{`(pop3-connect)`, "no host"},
+		{`(pop3-connect "ftp://x")`, "unknown scheme"},
+		{`(pop3-connect "host:99999")`, "bad port"},
+		{`(pop3-connect 42)`, "expected a string"},
+		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
+	} {
+		got := e.mustFail(tc.src)
+		wantContains(t, tc.src, got, tc.want)
+	}
+}
+
+func TestParsePOP3Target(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		tls      bool
+		host     string
+		port     int
+		implicit bool
+		bad      bool
+	}{
+		{in: "mail.example.org", host: "mail.example.org", port: 110},
+		{in: "mail.example.org:1110", host: "mail.example.org", port: 1110},
+		{in: "mail.example.org:995", host: "mail.example.org", port: 995, implicit: true},
+		{in: "pop3s://mail.example.org", host: "mail.example.org", port: 995, implicit: true},
+		{in: "pop3s://mail.example.org:2995/", host: "mail.example.org", port: 2995, implicit: true},
+		{in: "pop3://mail.example.org", host: "mail.example.org", port: 110},
+		{in: "mail.example.org", tls: true, host: "mail.example.org", port: 995, implicit: true},
+		{in: "[::1]:1110", host: "::1", port: 1110},
+		{in: "::1", host: "::1", port: 110},
+		{in: "", bad: true},
+		{in: "imap://x", bad: true},
+		{in: "x:0", bad: true},
+		{in: "x:abc", bad: true},
+		{in: "a b", bad: true},
+		{in: "[::1", bad: true},
+	} {
+		got, err := parsePOP3Target(tc.in, tc.tls)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("parsePOP3Target(%q) = %+v, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || got.Host != tc.host || got.Port != tc.port || got.TLS != tc.implicit {
+			t.Errorf("parsePOP3Target(%q, %v) = %+v, %v; want %s %d tls=%v", tc.in, tc.tls, got, err, tc.host, tc.port, tc.implicit)
+		}
+	}
+}
+
+func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	st := e.must(`(pop3-login conn)`)
+	if !strings.HasPrefix(st, `" `) {
+		t.Errorf("status %s: want the text after +OK with its leading space, as pop3.scm returns it", st)
+	}
+	cmds := e.waitCommands(2)
+	joined := strings.Join(cmds, "\n")
+	if !regexp.MustCompile(`(?m)^APOP alice \*\*\*\*$`).MatchString(joined) {
+		t.Errorf("no APOP in %q: the greeting has a timestamp, APOP is the strongest method without TLS", joined)
+	}
+	if strings.Contains(joined, "PASS") || strings.Contains(joined, testPassword) {
+		t.Errorf("password sent in clear: %q", joined)
+	}
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != "(3 "+fmt.Sprint(e.dropSize())+")" {
+		t.Errorf("stat after login = %s", got)
+	}
+}
+
+// dropSize is the maildrop size as STAT reports it.
+func (e *pop3Env) dropSize() int {
+	n := 0
+	for i := range testMessages {
+		m := strings.ReplaceAll(testMessages[i], "\r\n", "\n")
+		n += len(m) + strings.Count(m, "\n")
+	}
+	return n
+}
+
+func TestPOP3LoginUserPassWithoutTimestamp(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true}, opts: Options{}})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	e.must(`(pop3-login conn "alice" "wonderland")`)
+	joined := strings.Join(e.waitCommands(3), "\n")
+	// No timestamp: the server's CRAM-MD5 is the next strongest.
+	if !strings.Contains(joined, "AUTH CRAM-MD5") {
+		t.Errorf("commands %q: want AUTH CRAM-MD5 (no APOP timestamp, SASL CRAM-MD5 offered)", joined)
+	}
+}
+
+func TestPOP3LoginFallsBackOnPlainERR(t *testing.T) {
+	// APOP refused as a method (a -ERR without response code): USER/PASS
+	// next, as pop3.scm falls back.
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR APOP switched off here"}}}})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	e.must(`(pop3-login conn)`)
+	joined := strings.Join(e.waitCommands(3), "\n")
+	for _, want := range []string{"APOP alice ****", "USER alice", "PASS ****"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("commands %q lack %q", joined, want)
+		}
+	}
+	if got := e.must(`(pop3-last conn)`); got != "0" {
+		t.Errorf("pop3-last after login = %s", got)
+	}
+}
+
+func TestPOP3LoginFailedRaisesERR(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	// guard, -ERR?, error?, error-object?, the accessors.
+	got := e.must(`(guard (c (#t (list (-ERR? c) (error? c) (error-object? c)
+	                                  (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)
+	                                  (condition-stuff c))))
+	                 (pop3-login conn "alice" "wrong"))`)
+	want := `(#t #t #t "Authentication failed." "AUTH" "APOP alice ****" (" [AUTH] Authentication failed." "APOP alice ****"))`
+	if got != want {
+		t.Errorf("condition = %s\nwant        %s", got, want)
+	}
+	// [AUTH] means the credentials are wrong: no cleartext retry.
+	joined := strings.Join(e.waitCommands(1), "\n")
+	if strings.Contains(joined, "USER") || strings.Contains(joined, "PASS") {
+		t.Errorf("USER/PASS tried after [AUTH]: %q", joined)
+	}
+	// with-handler sees it too, and its value becomes the call's value.
+	got = e.must(`(with-handler (lambda (c punt) (if (-ERR? c) 'refused (punt)))
+	                (lambda () (pop3-login conn "alice" "wrong")))`)
+	if got != "refused" {
+		t.Errorf("with-handler value = %s, want refused", got)
+	}
+	// Uncaught, it names the procedure and the server's text.
+	msg := e.mustFail(`(pop3-login conn "alice" "wrong")`)
+	wantContains(t, "uncaught", msg, "pop3-login", "Authentication failed")
+	// The connection is still usable: the right password now works.
+	e.must(`(pop3-login conn)`)
+}
+
+func TestPOP3ResponseCodes(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{
+		{Command: "APOP", Reply: "-ERR [IN-USE] maildrop locked by another session"},
+		{Command: "RETR", Nth: 1, Reply: "-ERR [SYS/TEMP] disk on fire, try later"},
+	}}})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	got := e.must(`(guard (c ((-ERR? c) (list (pop3-error-code c) (pop3-error-text c)))) (pop3-login conn))`)
+	if got != `("IN-USE" "maildrop locked by another session")` {
+		t.Errorf("IN-USE condition = %s", got)
+	}
+	e.must(`(pop3-close conn)`)
+	e.srv.SetFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: 1, Reply: "-ERR [SYS/TEMP] disk on fire, try later"}}})
+	e.connectLogin()
+	got = e.must(`(guard (c ((-ERR? c) (list (pop3-error-code c) (pop3-error-text c) (pop3-error-command c)))) (pop3-get conn 1))`)
+	if got != `("SYS/TEMP" "disk on fire, try later" "RETR 1")` {
+		t.Errorf("SYS/TEMP condition = %s", got)
+	}
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
+		t.Errorf("retry after SYS/TEMP = %s", got)
+	}
+}
+
+func TestPOP3NotInTransactionSendsNothing(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	before := len(e.waitCommands(0))
+	for _, call := range []string{
+		`(pop3-stat conn)`, `(pop3-get conn 1)`, `(pop3-headers conn 1)`, `(pop3-last conn)`,
+		`(pop3-delete conn 1)`, `(pop3-reset conn)`, `(pop3-quit conn)`, `(pop3-top conn 1 2)`,
+		`(pop3-list conn)`, `(pop3-uidl conn)`, `(pop3-noop conn)`, `(pop3-delete-all conn)`,
+		`(pop3-get-all conn)`, `(pop3-for-each-message conn list)`,
+	} {
+		got := e.must(fmt.Sprintf(`(guard (c ((error-object? c) (list (condition-type c) (error-object-message c)))) %s)`, call))
+		if !strings.Contains(got, `call-error "not in transaction state"`) {
+			t.Errorf("%s before login: %s, want a call-error \"not in transaction state\"", call, got)
+		}
+	}
+	// with-handler sees the call-error, as pop3.scm's own check raises it.
+	if got := e.must(`(with-handler (lambda (c punt) (if (call-error? c) (car (condition-stuff c)) (punt))) (lambda () (pop3-stat conn)))`); got != `"not in transaction state"` {
+		t.Errorf("with-handler on call-error: %s", got)
+	}
+	// Let a NOOP through to be sure the transcript is current.
+	e.must(`(pop3-login conn)`)
+	e.must(`(pop3-noop conn)`)
+	cmds := e.waitCommands(before + 2)
+	for _, c := range cmds[before:] {
+		if !strings.HasPrefix(c, "APOP") && c != "NOOP" && c != "CAPA" {
+			t.Errorf("command %q sent while not in transaction state", c)
+		}
+	}
+	// After quit, the same.
+	e.must(`(pop3-quit conn)`)
+	got := e.mustFail(`(pop3-stat conn)`)
+	wantContains(t, "after quit", got, "not in transaction state")
+}
+
+func TestPOP3BadMsgidSendsNothing(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	n := len(e.waitCommands(1))
+	for _, arg := range []string{"0", "-1", `"1"`, "1.5", "'one", "(expt 10 30)"} {
+		for _, proc := range []string{"pop3-get", "pop3-headers", "pop3-delete"} {
+			got := e.mustFail(fmt.Sprintf("(%s conn %s)", proc, arg))
+			wantContains(t, proc+" "+arg, got, proc, "positive exact integer")
+		}
+	}
+	e.mustFail(`(pop3-top conn 1 -1)`)
+	e.mustFail(`(pop3-get-all conn '(1 0))`)
+	e.must(`(pop3-noop conn)`)
+	cmds := e.waitCommands(n + 1)
+	if got := cmds[n:]; len(got) != 1 || got[0] != "NOOP" {
+		t.Errorf("commands after the bad calls: %q, want only NOOP", got)
+	}
+}
+
+func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	n := len(e.waitCommands(0))
+	for _, src := range []string{
+		`(pop3-login conn "alice" "wonder\nland")`,
+		`(pop3-login conn "alice" "wonder\r\nQUIT")`,
+		`(pop3-login conn "al\nice" "wonderland")`,
+		`(pop3-login/APOP conn "alice" "a\nb")`,
+		`(pop3-login/sasl conn 'plain "alice" "a\nb")`,
+	} {
+		got := e.mustFail(src)
+		wantContains(t, src, got, "line break")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if cmds := e.commands(); len(cmds) != n {
+		t.Errorf("commands sent: %q", cmds[n:])
+	}
+}
+
+func TestPOP3NetrcLookups(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	dir := t.TempDir()
+	write := func(content string, mode os.FileMode) {
+		p := filepath.Join(dir, "netrc")
+		os.Remove(p)
+		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode)
+		t.Setenv("NETRC", p)
+	}
+	connect := func() { e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host)) }
+
+	// The default entry when the host has none.
+	write("machine other.example login x password y\ndefault login alice password wonderland\n", 0o600)
+	connect()
+	e.must(`(pop3-login conn)`)
+	e.must(`(pop3-quit conn)`)
+
+	// The login given, the password from netrc (same login).
+	connect()
+	e.must(`(pop3-login conn "alice")`)
+	e.must(`(pop3-quit conn)`)
+
+	// A login that differs from the netrc entry's: no password for it.
+	connect()
+	got := e.mustFail(`(pop3-login conn "bob")`)
+	wantContains(t, "other login", got, "must provide a password")
+
+	// No entry at all.
+	write("machine other.example login x password y\n", 0o600)
+	got = e.mustFail(`(pop3-login conn)`)
+	wantContains(t, "no entry", got, "must provide a login")
+	got = e.must(`(guard (c ((call-error? c) (condition-stuff c))) (pop3-login conn))`)
+	if !strings.HasPrefix(got, `("must provide a login" pop3-login`) {
+		t.Errorf("call-error stuff = %s", got)
+	}
+
+	// A file others may read is refused, with a clear error.
+	write("default login alice password wonderland\n", 0o644)
+	got = e.mustFail(`(pop3-login conn)`)
+	wantContains(t, "0644 netrc", got, "netrc")
+	if !strings.Contains(got, "permission") && !strings.Contains(got, "dangerous") {
+		t.Errorf("0644 netrc: %q does not explain the refusal", got)
+	}
+	// Given both, netrc is not read at all.
+	e.must(`(pop3-login conn "alice" "wonderland")`)
+}
+
+func TestPOP3SessionCommands(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
+		t.Errorf("stat = %s", got)
+	}
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
+		t.Errorf("get 1 = %s\nwant %q", got, lfText(0))
+	}
+	hdr := lfText(1)[:strings.Index(lfText(1), "\n\n")+2]
+	if got := e.must(`(with-output-to-string (lambda () (pop3-headers conn 2)))`); got != fmt.Sprintf("%q", hdr) {
+		t.Errorf("headers 2 = %s, want %q", got, hdr)
+	}
+	top := "From: Ann <ann@example.org>\nSubject: one\n\nHello\n.dot line\n"
+	if got := e.must(`(with-output-to-string (lambda () (pop3-top conn 1 2)))`); got != fmt.Sprintf("%q", top) {
+		t.Errorf("top 1 2 = %s, want %q", got, top)
+	}
+	if got := e.must(`(pop3-last conn)`); got != "1" {
+		t.Errorf("last = %s, want 1 (message 1 was retrieved)", got)
+	}
+	if got := e.must(`(pop3-list conn)`); !regexp.MustCompile(`^\(\(1 \. \d+\) \(2 \. \d+\) \(3 \. \d+\)\)$`).MatchString(got) {
+		t.Errorf("list = %s", got)
+	}
+	if got := e.must(`(pop3-list conn 2)`); got != fmt.Sprint(len(crlfText(1))) {
+		t.Errorf("list 2 = %s, want %d", got, len(crlfText(1)))
+	}
+	uidl := e.must(`(pop3-uidl conn)`)
+	if !regexp.MustCompile(`^\(\(1 \. "[^"]+"\) \(2 \. "[^"]+"\) \(3 \. "[^"]+"\)\)$`).MatchString(uidl) {
+		t.Errorf("uidl = %s", uidl)
+	}
+	if got := e.must(`(pop3-uidl conn 3)`); !strings.Contains(uidl, "(3 . "+got+")") {
+		t.Errorf("uidl 3 = %s, not in %s", got, uidl)
+	}
+	if got := e.must(`(string? (pop3-noop conn))`); got != "#t" {
+		t.Errorf("noop = %s", got)
+	}
+	caps := e.must(`(pop3-capabilities conn)`)
+	wantContains(t, "capabilities", caps, `("TOP")`, `("UIDL")`, `("PIPELINING")`)
+
+	// delete hides the message; reset brings it back; nothing is removed
+	// before quit.
+	e.must(`(pop3-delete conn 2)`)
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) (lambda (n o) n))`); got != "2" {
+		t.Errorf("count after delete = %s", got)
+	}
+	got := e.must(`(guard (c ((-ERR? c) 'deleted)) (pop3-get conn 2))`)
+	if got != "deleted" {
+		t.Errorf("get of a deleted message = %s", got)
+	}
+	e.must(`(pop3-reset conn)`)
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) (lambda (n o) n))`); got != "3" {
+		t.Errorf("count after reset = %s", got)
+	}
+	// delete + quit removes exactly that message.
+	e.must(`(pop3-delete conn 3)`)
+	if got := e.must(`(string? (pop3-quit conn))`); got != "#t" {
+		t.Errorf("quit = %s", got)
+	}
+	if n := e.be.Count(testUser); n != 2 {
+		t.Errorf("after delete 3 + quit the maildrop has %d messages, want 2", n)
+	}
+}
+
+func TestPOP3OutputCapture(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	dir := t.TempDir()
+	f1 := filepath.Join(dir, "one.eml")
+	f2 := filepath.Join(dir, "two.eml")
+	f3 := filepath.Join(dir, "three.eml")
+	e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn 1)))`, f1))
+	e.must(fmt.Sprintf(`(call-with-output-file %q (lambda (p) (with-current-output-port p (pop3-get conn 2))))`, f2))
+	e.must(fmt.Sprintf(`(call-with-output-file %q (lambda (p) (parameterize ((current-output-port p)) (pop3-get conn 3))))`, f3))
+	for i, f := range []string{f1, f2, f3} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != lfText(i) {
+			t.Errorf("%s = %q, want %q", f, b, lfText(i))
+		}
+	}
+	// Output goes to the current port, not elsewhere.
+	e.out.Reset()
+	e.must(`(pop3-get conn 1)`)
+	if e.out.String() != lfText(0) {
+		t.Errorf("to the interpreter's output: %q", e.out.String())
+	}
+}
+
+func TestPOP3LineEndings(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	for i := range testMessages {
+		lf := e.must(fmt.Sprintf(`(with-output-to-string (lambda () (pop3-get conn %d)))`, i+1))
+		if lf != fmt.Sprintf("%q", lfText(i)) {
+			t.Errorf("message %d, LF mode: %s, want %q", i+1, lf, lfText(i))
+		}
+		crlf := e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-string (lambda () (pop3-get conn %d))))`, i+1))
+		if crlf != fmt.Sprintf("%q", crlfText(i)) {
+			t.Errorf("message %d, CRLF mode: %s, want %q", i+1, crlf, crlfText(i))
+		}
+	}
+	got := e.mustFail(`(pop3-line-ending 'cr)`)
+	wantContains(t, "bad line ending", got, "lf or crlf")
+	got = e.mustFail(`(parameterize ((pop3-line-ending "crlf")) 1)`)
+	wantContains(t, "bad line ending", got, "lf or crlf")
+}
+
+func TestPOP3LogFile(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}}})
+	log := filepath.Join(t.TempDir(), "pop3.log")
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.host, log))
+	e.must(`(pop3-login conn)`) // USER/PASS: no timestamp, no SASL
+	e.must(`(pop3-stat conn)`)
+	e.must(`(pop3-quit conn)`)
+	st, err := os.Stat(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("log mode %04o, want 0600", st.Mode().Perm())
+	}
+	b, _ := os.ReadFile(log)
+	text := string(b)
+	wantContains(t, "log", text, "opened POP3 connection to", "<- USER alice", "<- PASS ****", "<- STAT", "-> +OK", "<- QUIT")
+	if strings.Contains(text, testPassword) {
+		t.Errorf("the password is in the log:\n%s", text)
+	}
+	// A second connection appends.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.host, log))
+	e.must(`(pop3-close conn)`)
+	b2, _ := os.ReadFile(log)
+	if !strings.HasPrefix(string(b2), text) || strings.Count(string(b2), "opened POP3 connection") != 2 {
+		t.Errorf("log not appended:\n%s", b2)
+	}
+	// An unwritable log file is a clear error.
+	got := e.mustFail(fmt.Sprintf(`(pop3-connect %q "/nonexistent-dir/x.log")`, e.host))
+	wantContains(t, "bad log", got, "log file")
+}
+
+func TestPOP3DroppedConnectionMidMessage(t *testing.T) {
+	big := "Subject: big\n\n" + strings.Repeat("a line of the body\n", 2000)
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", CloseAfter: 5000}}}})
+	e.be.AddMessage(testUser, []byte(big))
+	e.connectLogin()
+	e.must(`(define out (open-output-string))`)
+	got := e.mustFail(`(parameterize ((current-output-port out)) (pop3-get conn 4))`)
+	wantContains(t, "dropped", got, "pop3-get")
+	partial := e.must(`(get-output-string out)`)
+	if len(partial) >= len(big) {
+		t.Errorf("a complete-looking message (%d bytes) after a dropped connection", len(partial))
+	}
+	// The connection is closed now: further calls fail at once.
+	got = e.mustFail(`(pop3-stat conn)`)
+	wantContains(t, "after drop", got, "not in transaction state")
+
+	// A body without its terminating dot, then close: also an error.
+	e.srv.SetFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", NoTerminator: true}}})
+	e.connectLogin()
+	got = e.mustFail(`(with-output-to-string (lambda () (pop3-get conn 1)))`)
+	wantContains(t, "no terminator", got, "pop3-get")
+}
+
+func TestPOP3InterruptBlockedRead(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
+	e.connectLogin()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		_, err := e.it.EvalString(ctx, `(pop3-stat conn)`, "test.scm")
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("pop3-stat returned normally after cancel")
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Errorf("took %v to return after cancel", time.Since(start))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("pop3-stat still blocked 10 s after the context was cancelled")
+	}
+}
+
+func TestPOP3TLS(t *testing.T) {
+	e := newPOP3Env(t, envConfig{tls: true})
+	// STLS is offered: pop3-login upgrades before sending anything secret.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#f" {
+		t.Errorf("tls? before login = %s", got)
+	}
+	e.must(`(pop3-login conn)`)
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
+		t.Errorf("tls? after login = %s: STLS was offered, the login must have upgraded", got)
+	}
+	joined := strings.Join(e.waitCommands(3), "\n")
+	wantContains(t, "transcript", joined, "STLS", "USER alice", "PASS ****")
+	e.must(`(pop3-quit conn)`)
+
+	// pop3-starttls by hand.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	e.must(`(pop3-starttls conn)`)
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
+		t.Errorf("tls? after pop3-starttls = %s", got)
+	}
+	e.must(`(pop3-login/sasl conn 'plain "alice" "wonderland")`)
+	e.must(`(pop3-quit conn)`)
+
+	// Implicit TLS with pop3-connect/tls and pop3s://.
+	if err := e.srv.StartTLS("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	tlsAddr := e.srv.TLSAddr().String()
+	e.must(fmt.Sprintf(`(define conn (pop3-connect/tls %q))`, tlsAddr))
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
+		t.Errorf("pop3-connect/tls: tls? = %s", got)
+	}
+	e.must(`(pop3-login conn)`)
+	e.must(`(pop3-quit conn)`)
+	e.must(fmt.Sprintf(`(define conn (pop3-connect "pop3s://%s"))`, tlsAddr))
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
+		t.Errorf("pop3s://: tls? = %s", got)
+	}
+	e.must(`(pop3-close conn)`)
+
+	// Without the CA, the certificate is refused: no silent fallback.
+	it, _ := newTestInterp(t, Options{})
+	_, err := evalIn(it, fmt.Sprintf(`(pop3-connect/tls %q)`, tlsAddr))
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("unverified certificate accepted, or unclear error: %v", err)
+	}
+	_, err = evalIn(it, fmt.Sprintf(`(let ((c (pop3-connect %q))) (pop3-login c))`, e.host))
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("STLS with an unverified certificate: %v", err)
+	}
+}
+
+func TestPOP3LoginSASL(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	for _, mech := range []string{"'plain", "'cram-md5", `"CRAM-MD5"`} {
+		e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+		e.must(fmt.Sprintf(`(pop3-login/sasl conn %s)`, mech)) // credentials from netrc
+		e.must(`(pop3-stat conn)`)
+		e.must(`(pop3-quit conn)`)
+	}
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	got := e.mustFail(`(pop3-login/sasl conn 'gssapi)`)
+	wantContains(t, "unknown mech", got, "unknown SASL mechanism")
+	got = e.must(`(guard (c ((-ERR? c) (pop3-error-code c))) (pop3-login/sasl conn 'plain "alice" "nope"))`)
+	if got != `"AUTH"` {
+		t.Errorf("failed SASL login: %s", got)
+	}
+}
+
+func TestPOP3APOPExplicit(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	if got := e.must(`(pop3-greeting conn)`); !regexp.MustCompile(`<[^>]+@test\.invalid>`).MatchString(got) {
+		t.Errorf("greeting %s has no APOP timestamp", got)
+	}
+	e.must(`(pop3-login/APOP conn "alice" "wonderland")`)
+	e.must(`(pop3-quit conn)`)
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	got := e.must(`(guard (c ((-ERR? c) (pop3-error-command c))) (pop3-login/APOP conn "alice" "wrong"))`)
+	if got != `"APOP alice ****"` {
+		t.Errorf("APOP refusal command = %s (the digest must be masked)", got)
+	}
+}
+
+func TestPOP3Iteration(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	got := e.must(`(let ((seen '()))
+	                 (let ((n (pop3-for-each-message conn (lambda (id text) (set! seen (cons (cons id text) seen))))))
+	                   (list n (reverse seen))))`)
+	want := fmt.Sprintf(`(3 ((1 . %q) (2 . %q) (3 . %q)))`, lfText(0), lfText(1), lfText(2))
+	if got != want {
+		t.Errorf("for-each-message = %s\nwant %s", got, want)
+	}
+	got = e.must(`(parameterize ((pop3-line-ending 'crlf)) (pop3-get-all conn '(3 1)))`)
+	want = fmt.Sprintf(`((3 . %q) (1 . %q))`, crlfText(2), crlfText(0))
+	if got != want {
+		t.Errorf("get-all (3 1) crlf = %s\nwant %s", got, want)
+	}
+	// An error in the procedure stops the iteration and reaches guard.
+	got = e.must(`(guard (c ((string? c) c)) (pop3-for-each-message conn (lambda (id text) (if (= id 2) (raise "stop")))))`)
+	if got != `"stop"` {
+		t.Errorf("raise inside for-each-message = %s", got)
+	}
+	// The session is still in step afterwards.
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) (lambda (n o) n))`); got != "3" {
+		t.Errorf("stat after iteration = %s", got)
+	}
+	// Pipelined: the server saw RETRs for all three.
+	if got := e.must(`(pop3-delete-all conn)`); got != "3" {
+		t.Errorf("delete-all = %s", got)
+	}
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) (lambda (n o) n))`); got != "0" {
+		t.Errorf("stat after delete-all = %s", got)
+	}
+	e.must(`(pop3-reset conn)`)
+	if got := e.must(`(pop3-delete-all conn '(1 2))`); got != "2" {
+		t.Errorf("delete-all (1 2) = %s", got)
+	}
+	got = e.must(`(guard (c ((-ERR? c) (pop3-error-command c))) (pop3-get-all conn '(1 3)))`)
+	if got != `"RETR 1"` {
+		t.Errorf("get-all of a deleted message = %s", got)
+	}
+	e.must(`(pop3-quit conn)`)
+	if n := e.be.Count(testUser); n != 1 {
+		t.Errorf("maildrop has %d messages after deleting 2 of 3, want 1", n)
+	}
+}
+
+func TestPOP3ErrorAccessorsOnSeedStyleCondition(t *testing.T) {
+	// A -ERR condition signalled the way pop3.scm does, with stuff
+	// (text command): the accessors read it too.
+	it, _ := newTestInterp(t, Options{})
+	v, err := evalIn(it, `(with-handler (lambda (c punt) (list (-ERR? c) (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)))
+	                        (lambda () (signal '-ERR " [IN-USE] locked" "PASS ****")))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := interp.WriteString(v); got != `(#t "locked" "IN-USE" "PASS ****")` {
+		t.Errorf("accessors on a signalled -ERR = %s", got)
+	}
+	_, err = evalIn(it, `(pop3-error-text 5)`)
+	if err == nil {
+		t.Error("pop3-error-text accepted a non -ERR value")
+	}
+}
+
+func TestPOP3ArgumentTypes(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	for _, src := range []string{`(pop3-stat 5)`, `(pop3-login "conn")`, `(pop3-get 'c 1)`, `(pop3-quit #f)`} {
+		got := e.mustFail(src)
+		wantContains(t, src, got, "pop3 connection")
+	}
+}
