@@ -37,7 +37,7 @@ var expectations = map[string][]string{
 		`=> error: not in transaction state`,
 	},
 	"apop.scm": {
-		`greeting: \+OK .*<.+@popsh\.demo>`,
+		`greeting: .*<.+@popsh\.demo>`,
 		`APOP login:  .*`,
 		`5 messages waiting`,
 	},
