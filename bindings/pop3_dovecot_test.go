@@ -1,0 +1,248 @@
+package bindings
+
+// The pop3-* procedures and the seed's pop3.scm against a real server: a
+// private Dovecot on 127.0.0.1 (pop3test.StartDovecot; skipped, saying so,
+// when dovecot is not installed).
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"popsh/interp"
+	"popsh/pop3/pop3test"
+)
+
+func TestMain(m *testing.M) { pop3test.Main(m) }
+
+// dovecotEnv is an interpreter pointed at a Dovecot user holding msgs.
+type dovecotEnv struct {
+	t   *testing.T
+	d   *pop3test.Dovecot
+	u   *pop3test.DovecotUser
+	it  *interp.Interp
+	out *bytes.Buffer
+}
+
+func newDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *dovecotEnv {
+	t.Helper()
+	d := pop3test.StartDovecot(t)
+	u := d.NewUser(t)
+	for _, m := range msgs {
+		if err := u.AddMessage(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("MAILHOST", "")
+	t.Setenv("NETRC", filepath.Join(t.TempDir(), "no-netrc"))
+	if opts.TLSConfig == nil {
+		opts.TLSConfig = d.ClientTLSConfig()
+	}
+	e := &dovecotEnv{t: t, d: d, u: u}
+	e.it, e.out = newTestInterp(t, opts)
+	return e
+}
+
+func (e *dovecotEnv) must(src string) string {
+	e.t.Helper()
+	v, err := evalIn(e.it, src)
+	if err != nil {
+		e.t.Fatalf("%s\n=> error: %v", src, err)
+	}
+	return interp.WriteString(v)
+}
+
+// login defines conn, connected to addr, and logs in as the env's user.
+func (e *dovecotEnv) login(connect string) {
+	e.t.Helper()
+	e.must(fmt.Sprintf(`(define conn (%s))`, connect))
+	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
+}
+
+func TestPOP3DovecotEntryPoints(t *testing.T) {
+	edges := pop3test.EdgeMessages()
+	var msgs [][]byte
+	for _, m := range edges {
+		msgs = append(msgs, m.Stored)
+	}
+	e := newDovecotEnv(t, Options{}, msgs...)
+	e.login(fmt.Sprintf(`pop3-connect %q`, e.d.Addr))
+	// Dovecot offers STLS: the login upgraded first.
+	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
+		t.Errorf("tls? after login on Dovecot's plain port = %s", got)
+	}
+	var total int64
+	for _, m := range edges {
+		total += m.Size
+	}
+	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(%d %d)", len(edges), total) {
+		t.Errorf("stat = %s, want (%d %d)", got, len(edges), total)
+	}
+	dir := t.TempDir()
+	for i, m := range edges {
+		n := i + 1
+		lf := filepath.Join(dir, m.Name+".lf")
+		crlf := filepath.Join(dir, m.Name+".crlf")
+		e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn %d)))`, lf, n))
+		e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-file %q (lambda () (pop3-get conn %d))))`, crlf, n))
+		if b, _ := os.ReadFile(lf); !bytes.Equal(b, m.LF) {
+			t.Errorf("%s LF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.LF))
+		}
+		if b, _ := os.ReadFile(crlf); !bytes.Equal(b, m.CRLF) {
+			t.Errorf("%s CRLF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.CRLF))
+		}
+	}
+	hdr := e.must(`(with-output-to-string (lambda () (pop3-headers conn 1)))`)
+	if !strings.HasSuffix(hdr, `\n\n"`) || !strings.Contains(hdr, "Subject:") {
+		t.Errorf("headers 1 = %s", hdr)
+	}
+	if got := e.must(`(length (pop3-list conn))`); got != fmt.Sprint(len(edges)) {
+		t.Errorf("list length = %s", got)
+	}
+	if got := e.must(`(string-length (pop3-uidl conn 1))`); got != "16" {
+		t.Errorf("Dovecot uid length = %s, want 16", got)
+	}
+	wantContains(t, "capabilities", e.must(`(pop3-capabilities conn)`), `("PIPELINING")`, `("UIDL")`)
+	e.must(`(pop3-noop conn)`)
+	top := e.must(`(with-output-to-string (lambda () (pop3-top conn 1 1)))`)
+	if len(top) <= len(hdr) {
+		t.Errorf("top 1 1 (%s) not longer than the header (%s)", top, hdr)
+	}
+	// LAST: Dovecot does not have it (RFC 1725 removed it): a -ERR
+	// condition, and the session goes on.
+	last := e.must(`(guard (c ((-ERR? c) (list 'err (pop3-error-command c)))) (pop3-last conn))`)
+	if last != `(err "LAST")` && !strings.HasPrefix(last, "1") {
+		t.Errorf("pop3-last on Dovecot = %s", last)
+	}
+	// Pipelined fetch of everything gives the same bytes.
+	got := e.must(`(map (lambda (m) (string-length (cdr m))) (pop3-get-all conn))`)
+	var want []string
+	for _, m := range edges {
+		want = append(want, fmt.Sprint(len([]rune(string(m.LF)))))
+	}
+	if got != "("+strings.Join(want, " ")+")" {
+		t.Errorf("get-all lengths = %s, want (%s)", got, strings.Join(want, " "))
+	}
+	e.must(`(pop3-delete conn 1)`)
+	e.must(`(pop3-reset conn)`)
+	e.must(`(pop3-delete conn 2)`)
+	if got := e.must(`(guard (c ((-ERR? c) (pop3-error-text c))) (pop3-get conn 2))`); !strings.Contains(strings.ToLower(got), "deleted") {
+		t.Errorf("get of a deleted message on Dovecot: %s", got)
+	}
+	e.must(`(pop3-quit conn)`)
+	files, _ := e.u.Files()
+	if len(files) != len(edges)-1 {
+		t.Errorf("after delete + quit Dovecot has %d files, want %d", len(files), len(edges)-1)
+	}
+}
+
+func clipBytes(b []byte) []byte {
+	if len(b) > 200 {
+		return append(b[:200:200], "..."...)
+	}
+	return b
+}
+
+func TestPOP3DovecotLoginMethods(t *testing.T) {
+	e := newDovecotEnv(t, Options{NoAutoStartTLS: true}, []byte("Subject: hi\n\nhello\n"))
+	// Without TLS: APOP (Dovecot's greeting has a timestamp).
+	log := filepath.Join(t.TempDir(), "log")
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.d.Addr, log))
+	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
+	e.must(`(pop3-quit conn)`)
+	b, _ := os.ReadFile(log)
+	wantContains(t, "log", string(b), "<- APOP "+e.u.Name+" ****", "-> +OK")
+	if strings.Contains(string(b), e.u.Password) || strings.Contains(string(b), "PASS") {
+		t.Errorf("log shows a password or PASS:\n%s", b)
+	}
+	// Explicit APOP.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.d.Addr))
+	e.must(fmt.Sprintf(`(pop3-login/APOP conn %q %q)`, e.u.Name, e.u.Password))
+	e.must(`(pop3-quit conn)`)
+	// A wrong password: a -ERR condition with Dovecot's text and code.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.d.Addr))
+	got := e.must(fmt.Sprintf(`(guard (c ((-ERR? c) (list (pop3-error-code c) (pop3-error-text c)))) (pop3-login conn %q "wrong"))`, e.u.Name))
+	if !strings.HasPrefix(got, `("AUTH" "`) {
+		t.Errorf("wrong password on Dovecot: %s", got)
+	}
+	e.must(`(pop3-close conn)`)
+	// SASL PLAIN and CRAM-MD5, implicit TLS.
+	for _, mech := range []string{"plain", "cram-md5", "login"} {
+		e.must(fmt.Sprintf(`(define conn (pop3-connect/tls %q))`, e.d.TLSAddr))
+		e.must(fmt.Sprintf(`(pop3-login/sasl conn '%s %q %q)`, mech, e.u.Name, e.u.Password))
+		if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) (lambda (n o) n))`); got != "1" {
+			t.Errorf("%s: stat = %s", mech, got)
+		}
+		e.must(`(pop3-quit conn)`)
+	}
+	// STLS by hand.
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.d.Addr))
+	e.must(`(pop3-starttls conn)`)
+	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
+	e.must(`(pop3-quit conn)`)
+}
+
+func TestPOP3DovecotNetrc(t *testing.T) {
+	d := pop3test.StartDovecot(t)
+	name := fmt.Sprintf("netrc%d", time.Now().UnixNano()%1000000)
+	u, err := d.AddUser(name, "s3cret-"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // Dovecot re-reads its passwd-file once a second
+	if err := u.AddMessage([]byte("Subject: netrc\n\nok\n")); err != nil {
+		t.Fatal(err)
+	}
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", u.Name, u.Password)), 0o600)
+	t.Setenv("NETRC", netrc)
+	t.Setenv("MAILHOST", d.Addr)
+	it, _ := newTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})
+	v, err := evalIn(it, `(let ((c (pop3-connect))) (pop3-login c) (call-with-values (lambda () (pop3-stat c)) (lambda (n o) (pop3-quit c) n)))`)
+	if err != nil || interp.WriteString(v) != "1" {
+		t.Errorf("netrc login on Dovecot: %v %v", v, err)
+	}
+}
+
+func TestSeedPOP3Dovecot(t *testing.T) {
+	d := pop3test.StartDovecot(t)
+	u := d.NewUser(t)
+	for _, m := range testMessages {
+		u.AddMessage([]byte(m))
+	}
+	_, port, _ := strings.Cut(d.Addr, ":")
+	it, output := loadSeed(t, port, Options{TLSConfig: d.ClientTLSConfig()})
+	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	seedMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
+	if got := seedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
+		t.Errorf("seed stat on Dovecot = %s", got)
+	}
+	output()
+	seedMust(t, it, `(pop3-get conn 1)`)
+	if got := output(); got != seedWire(0) {
+		t.Errorf("seed pop3-get on Dovecot wrote %q, want %q", got, seedWire(0))
+	}
+	seedMust(t, it, `(pop3-delete conn 1)`)
+	seedMust(t, it, `(pop3-quit conn)`)
+	if files, _ := u.Files(); len(files) != 2 {
+		t.Errorf("after the seed's delete + quit Dovecot has %d messages, want 2", len(files))
+	}
+
+	// The seed's APOP: md5sum's "HEX  -" goes on the wire; Dovecot refuses.
+	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	got := seedMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
+	if !strings.Contains(got, "Invalid parameters") {
+		t.Errorf("the seed's APOP on Dovecot: %s, want Dovecot's \"-ERR Invalid parameters.\"", got)
+	}
+	// popsh's own pop3-login/APOP works against the same Dovecot.
+	seedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
+	seedMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
+	if got := seedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
+		t.Errorf("popsh APOP on Dovecot then stat = %s", got)
+	}
+	seedMust(t, it, `(popsh-quit c2)`)
+}
