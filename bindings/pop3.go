@@ -34,6 +34,19 @@ type pop3Conn struct {
 	target pop3Target
 	log    *os.File // the conversation log, or nil
 	state  connState
+
+	// For servers without LAST (it left the RFCs in 1994; Dovecot has
+	// none): the highest message number retrieved (RETR, TOP) in this
+	// session, which pop3-last returns once the server refused LAST.
+	lastSeen int
+	noLast   bool
+}
+
+// seen records that message n was retrieved.
+func (c *pop3Conn) seen(n int) {
+	if n > c.lastSeen {
+		c.lastSeen = n
+	}
 }
 
 // close releases the connection and the log; it is idempotent.
@@ -554,7 +567,7 @@ func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
 }
 
 // dump streams a message body to the current output port.
-func (b *pop3Bindings) dump(who string, c *pop3Conn, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
+func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
 	b.setLineEnding(c)
 	st, body, err := fetch(b.ctx())
 	if err != nil {
@@ -569,6 +582,7 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, fetch func(ctx context.Cont
 		}
 		return nil, b.fail(who, c, err)
 	}
+	c.seen(n)
 	return seedStatus(st), nil
 }
 
@@ -598,7 +612,7 @@ func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value
 	if err != nil {
 		return nil, err
 	}
-	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Retr(ctx, n) })
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Retr(ctx, n) })
 }
 
 // headers implements (pop3-headers conn msgid): TOP msgid 0.
@@ -612,7 +626,7 @@ func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.V
 	if err != nil {
 		return nil, err
 	}
-	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, 0) })
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, 0) })
 }
 
 // top implements (pop3-top conn msgid lines).
@@ -630,17 +644,28 @@ func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value
 	if !ok || lines < 0 {
 		return nil, withWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
 	}
-	return b.dump(who, c, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
 }
 
-// last implements (pop3-last conn) → integer.
+// last implements (pop3-last conn) → integer: LAST (RFC 1460), or, on a
+// server that refuses LAST, the highest message number retrieved in this
+// session (RSET resets it, as RFC 1460 says).
 func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-last"
 	c, err := b.transaction(who, args)
 	if err != nil {
 		return nil, err
 	}
+	if c.noLast {
+		return c.lastSeen, nil
+	}
 	n, err := c.client.Last(b.ctx())
+	var perr *pop3.Error
+	if errors.As(err, &perr) {
+		// No LAST on this server: answer from popsh's own count.
+		c.noLast = true
+		return c.lastSeen, nil
+	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -676,6 +701,7 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
+	c.lastSeen = 0
 	return seedStatus(st), nil
 }
 
@@ -827,6 +853,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 			return err
 		}
 		texts = append(texts, interp.NewString(sb.String()))
+		c.seen(n)
 		return nil
 	})
 	if err != nil {
