@@ -170,8 +170,17 @@ const pop3Prelude = `
 // the REPL (or a cancelled context in Go) interrupts a blocked network
 // wait.
 func (b *pop3Bindings) ctx() context.Context {
-	return b.it.Context()
+	if c, ok := any(b.it).(contexter); ok {
+		if ctx := c.Context(); ctx != nil {
+			return ctx
+		}
+	}
+	return context.Background()
 }
+
+// contexter is implemented by an interpreter that exposes the context of
+// the running evaluation.
+type contexter interface{ Context() context.Context }
 
 // conn unpacks a connection argument.
 func connArg(who string, v interp.Value) (*pop3Conn, error) {
