@@ -101,6 +101,11 @@ func (d *Demo) Env() []string {
 	return []string{"MAILHOST=" + d.Addr, "NETRC=" + d.NetrcPath}
 }
 
+// EnvMap returns the Env settings as a map from name to value.
+func (d *Demo) EnvMap() map[string]string {
+	return map[string]string{"MAILHOST": d.Addr, "NETRC": d.NetrcPath}
+}
+
 // Apply sets the Env settings in the current process (os.Setenv); it is
 // meant for main, before the interpreter runs.
 func (d *Demo) Apply() error {
