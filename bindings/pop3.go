@@ -19,13 +19,13 @@ import (
 	"popsh/pop3"
 )
 
-// connState is where a connection stands, as the seed's state field.
-type connState int
+// p3ConnState is where a connection stands, as the seed's state field.
+type p3ConnState int
 
 const (
-	stateAuthorization connState = iota // connected, not logged in
-	stateTransaction                    // logged in ('connected in the seed)
-	stateClosed                         // quit, or the connection failed
+	p3StateAuthorization p3ConnState = iota // connected, not logged in
+	p3StateTransaction                      // logged in ('connected in the seed)
+	p3StateClosed                           // quit, or the connection failed
 )
 
 // pop3Conn is the Go value behind a #{pop3-connection HOST} object.
@@ -33,7 +33,7 @@ type pop3Conn struct {
 	client *pop3.Client
 	target pop3Target
 	log    *os.File // the conversation log, or nil
-	state  connState
+	state  p3ConnState
 
 	// For servers without LAST (it left the RFCs in 1994; Dovecot has
 	// none): the highest message number retrieved (RETR, TOP) in this
@@ -58,7 +58,7 @@ func (c *pop3Conn) close() {
 		c.log.Close()
 		c.log = nil
 	}
-	c.state = stateClosed
+	c.state = p3StateClosed
 }
 
 // pop3Bindings holds what the primitives of one interpreter share.
@@ -170,7 +170,7 @@ const pop3Prelude = `
 // the REPL (or a cancelled context in Go) interrupts a blocked network
 // wait.
 func (b *pop3Bindings) ctx() context.Context {
-	if c, ok := any(b.it).(contexter); ok {
+	if c, ok := any(b.it).(p3Contexter); ok {
 		if ctx := c.Context(); ctx != nil {
 			return ctx
 		}
@@ -178,34 +178,34 @@ func (b *pop3Bindings) ctx() context.Context {
 	return context.Background()
 }
 
-// contexter is implemented by an interpreter that exposes the context of
+// p3Contexter is implemented by an interpreter that exposes the context of
 // the running evaluation.
-type contexter interface{ Context() context.Context }
+type p3Contexter interface{ Context() context.Context }
 
 // conn unpacks a connection argument.
-func connArg(who string, v interp.Value) (*pop3Conn, error) {
+func p3ConnArg(who string, v interp.Value) (*pop3Conn, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if c, ok := o.Value.(*pop3Conn); ok {
 			return c, nil
 		}
 	}
-	return nil, withWho(who, interp.TypeError("a pop3 connection", v))
+	return nil, p3WithWho(who, interp.TypeError("a pop3 connection", v))
 }
 
-// stringArg unpacks a string argument; name is used in messages.
-func stringArg(who, name string, v interp.Value) (string, error) {
+// p3StringArg unpacks a string argument; name is used in messages.
+func p3StringArg(who, name string, v interp.Value) (string, error) {
 	s, ok := v.(*interp.String)
 	if !ok {
-		return "", withWho(who, interp.TypeError("a string ("+name+")", v))
+		return "", p3WithWho(who, interp.TypeError("a string ("+name+")", v))
 	}
 	return s.String(), nil
 }
 
-// msgidArg checks a message number: a positive exact integer.
-func msgidArg(who string, v interp.Value) (int, error) {
+// p3MsgidArg checks a message number: a positive exact integer.
+func p3MsgidArg(who string, v interp.Value) (int, error) {
 	n, ok := v.(int)
 	if !ok || n < 1 {
-		return 0, withWho(who, (&interp.ErrorObject{
+		return 0, p3WithWho(who, (&interp.ErrorObject{
 			Message:   "message number must be a positive exact integer, got " + interp.WriteString(v),
 			Irritants: []interp.Value{v},
 		}))
@@ -213,9 +213,9 @@ func msgidArg(who string, v interp.Value) (int, error) {
 	return n, nil
 }
 
-// optional reports whether an optional argument was given (not missing
+// p3Optional reports whether an optional argument was given (not missing
 // and not #f).
-func optional(args []interp.Value, i int) (interp.Value, bool) {
+func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 	if i >= len(args) {
 		return nil, false
 	}
@@ -228,11 +228,11 @@ func optional(args []interp.Value, i int) (interp.Value, bool) {
 	return args[i], true
 }
 
-// checkTransaction raises the seed's "not in transaction state" call-error
+// p3CheckTransaction raises the seed's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
-func checkTransaction(c *pop3Conn, who string) error {
-	if c.state != stateTransaction {
-		return callError("not in transaction state", who)
+func p3CheckTransaction(c *pop3Conn, who string) error {
+	if c.state != p3StateTransaction {
+		return p3CallError("not in transaction state", who)
 	}
 	return nil
 }
@@ -242,11 +242,11 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 	if s, ok := args[1].(*interp.Symbol); ok {
 		who = s.Name
 	}
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTransaction(c, who); err != nil {
+	if err := p3CheckTransaction(c, who); err != nil {
 		return nil, err
 	}
 	return interp.Unspecified, nil
@@ -286,8 +286,8 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 	}
 	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		host := ""
-		if v, ok := optional(args, 0); ok {
-			s, err := stringArg(who, "host", v)
+		if v, ok := p3Optional(args, 0); ok {
+			s, err := p3StringArg(who, "host", v)
 			if err != nil {
 				return nil, err
 			}
@@ -298,22 +298,22 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			host = mh
 		}
 		if host == "" {
-			return nil, withWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
+			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
 		}
 		t, err := parsePOP3Target(host, forceTLS)
 		if err != nil {
-			return nil, withWho(who, interp.Errorf("%v", err))
+			return nil, p3WithWho(who, interp.Errorf("%v", err))
 		}
 		var logf *os.File
-		if v, ok := optional(args, 1); ok {
-			path, err := stringArg(who, "logfile", v)
+		if v, ok := p3Optional(args, 1); ok {
+			path, err := p3StringArg(who, "logfile", v)
 			if err != nil {
 				return nil, err
 			}
 			// Appended to, or created with mode 0600, as the seed does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
-				return nil, withWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
+				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
 					Message: fmt.Sprintf("cannot open log file %s: %v", path, err), Cause: err}))
 			}
 		}
@@ -333,16 +333,16 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 	}
 }
 
-// seedStatus returns a status the way pop3.scm returns it: the text after
+// p3SeedStatus returns a status the way pop3.scm returns it: the text after
 // "+OK", leading space included.
-func seedStatus(s string) interp.Value {
+func p3SeedStatus(s string) interp.Value {
 	return interp.NewString(s)
 }
 
 // login implements (pop3-login conn [login [password]]).
 func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login"
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -350,8 +350,8 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	if c.state != stateAuthorization {
-		return nil, callError("not in authorization state", who)
+	if c.state != p3StateAuthorization {
+		return nil, p3CallError("not in authorization state", who)
 	}
 	st, err := c.client.Login(b.ctx(), user, pass)
 	var perr *pop3.Error
@@ -366,8 +366,8 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = stateTransaction
-	return seedStatus(st), nil
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
 }
 
 // credentials returns the login and password of a login call: the
@@ -375,14 +375,14 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 // default entry; still missing is the seed's call-error.
 func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
 	userGiven, passGiven := false, false
-	if v, ok := optional(args, 1); ok {
-		if user, err = stringArg(who, "login", v); err != nil {
+	if v, ok := p3Optional(args, 1); ok {
+		if user, err = p3StringArg(who, "login", v); err != nil {
 			return
 		}
 		userGiven = true
 	}
-	if v, ok := optional(args, 2); ok {
-		if pass, err = stringArg(who, "password", v); err != nil {
+	if v, ok := p3Optional(args, 2); ok {
+		if pass, err = p3StringArg(who, "password", v); err != nil {
 			return
 		}
 		passGiven = true
@@ -390,7 +390,7 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 	if !userGiven || !passGiven {
 		nl, np, ok, nerr := NetrcLookup(c.target.Host)
 		if nerr != nil {
-			return "", "", withWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
+			return "", "", p3WithWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
 		}
 		if ok {
 			if !userGiven && nl != "" {
@@ -403,28 +403,28 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 		}
 	}
 	if !userGiven {
-		return "", "", callError("must provide a login", who, args[1:]...)
+		return "", "", p3CallError("must provide a login", who, args[1:]...)
 	}
 	if !passGiven {
-		return "", "", callError("must provide a password", who, args[1:]...)
+		return "", "", p3CallError("must provide a password", who, args[1:]...)
 	}
-	if err := checkCredential(who, "login", user); err != nil {
+	if err := p3CheckCredential(who, "login", user); err != nil {
 		return "", "", err
 	}
-	if err := checkCredential(who, "password", pass); err != nil {
+	if err := p3CheckCredential(who, "password", pass); err != nil {
 		return "", "", err
 	}
 	return user, pass, nil
 }
 
-// checkCredential refuses, before anything reaches the wire, a login or
+// p3CheckCredential refuses, before anything reaches the wire, a login or
 // password that would break the command line.
-func checkCredential(who, what, s string) error {
+func p3CheckCredential(who, what, s string) error {
 	if strings.ContainsAny(s, "\r\n\x00") {
-		return withWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
+		return p3WithWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
 	}
 	if what == "login" && s == "" {
-		return withWho(who, interp.Errorf("empty login: refused, nothing sent"))
+		return p3WithWho(who, interp.Errorf("empty login: refused, nothing sent"))
 	}
 	return nil
 }
@@ -432,7 +432,7 @@ func checkCredential(who, what, s string) error {
 // loginAPOP implements (pop3-login/APOP conn login password).
 func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/APOP"
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -440,21 +440,21 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
-	if c.state != stateAuthorization {
-		return nil, callError("not in authorization state", who)
+	if c.state != p3StateAuthorization {
+		return nil, p3CallError("not in authorization state", who)
 	}
 	st, err := c.client.APOP(b.ctx(), user, pass)
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = stateTransaction
-	return seedStatus(st), nil
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
 }
 
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
 func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/sasl"
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -465,14 +465,14 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	case *interp.String:
 		mech = m.String()
 	default:
-		return nil, withWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
+		return nil, p3WithWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
 	}
 	user, pass, err := b.credentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
 	if err != nil {
 		return nil, err
 	}
-	if c.state != stateAuthorization {
-		return nil, callError("not in authorization state", who)
+	if c.state != p3StateAuthorization {
+		return nil, p3CallError("not in authorization state", who)
 	}
 	var m pop3.SASLMech
 	switch strings.ToUpper(mech) {
@@ -485,25 +485,25 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	case "XOAUTH2":
 		m = pop3.XOAUTH2Auth(user, pass)
 	default:
-		return nil, withWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
+		return nil, p3WithWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
 	}
 	st, err := c.client.Auth(b.ctx(), m)
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = stateTransaction
-	return seedStatus(st), nil
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
 }
 
 // starttls implements (pop3-starttls conn).
 func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-starttls"
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	if c.state != stateAuthorization {
-		return nil, callError("not in authorization state", who)
+	if c.state != p3StateAuthorization {
+		return nil, p3CallError("not in authorization state", who)
 	}
 	if err := c.client.StartTLS(b.ctx()); err != nil {
 		return nil, b.fail(who, c, err)
@@ -515,12 +515,12 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 // of strings per CAPA line, e.g. (("TOP") ("SASL" "PLAIN" "LOGIN")).
 func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-capabilities"
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	if c.state == stateClosed {
-		return nil, callError("connection closed", who)
+	if c.state == p3StateClosed {
+		return nil, p3CallError("connection closed", who)
 	}
 	caps, err := c.client.Capabilities(b.ctx())
 	if err != nil {
@@ -542,11 +542,11 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 // transaction unpacks the connection of a transaction-state command and
 // checks its state: nothing is sent when it is wrong.
 func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, error) {
-	c, err := connArg(who, args[0])
+	c, err := p3ConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	return c, checkTransaction(c, who)
+	return c, p3CheckTransaction(c, who)
 }
 
 // stat implements (pop3-stat conn) → count, octets.
@@ -582,27 +582,27 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	pw := &portWriter{p: b.it.CurrentOutput()}
+	pw := &p3PortWriter{p: b.it.CurrentOutput()}
 	if _, err := io.Copy(pw, body); err != nil {
 		if pw.err != nil {
 			// The output port failed; the engine reads the rest of the
 			// message before the next command, so the session goes on.
-			return nil, withWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
+			return nil, p3WithWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
 		}
 		return nil, b.fail(who, c, err)
 	}
 	c.seen(n)
-	return seedStatus(st), nil
+	return p3SeedStatus(st), nil
 }
 
-// portWriter writes to a Scheme port and remembers a write error, to tell
+// p3PortWriter writes to a Scheme port and remembers a write error, to tell
 // it from a network error.
-type portWriter struct {
+type p3PortWriter struct {
 	p   *interp.Port
 	err error
 }
 
-func (w *portWriter) Write(b []byte) (int, error) {
+func (w *p3PortWriter) Write(b []byte) (int, error) {
 	n, err := w.p.Write(b)
 	if err != nil {
 		w.err = err
@@ -617,7 +617,7 @@ func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := p3MsgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -631,7 +631,7 @@ func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.V
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := p3MsgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -645,13 +645,13 @@ func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := p3MsgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
 	lines, ok := args[2].(int)
 	if !ok || lines < 0 {
-		return nil, withWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
+		return nil, p3WithWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
 	}
 	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
 }
@@ -688,7 +688,7 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := p3MsgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -696,7 +696,7 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return seedStatus(st), nil
+	return p3SeedStatus(st), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -711,7 +711,7 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 		return nil, b.fail(who, c, err)
 	}
 	c.lastSeen = 0
-	return seedStatus(st), nil
+	return p3SeedStatus(st), nil
 }
 
 // noop implements (pop3-noop conn).
@@ -725,7 +725,7 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return seedStatus(st), nil
+	return p3SeedStatus(st), nil
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
@@ -741,7 +741,7 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, b.wrap(who, err)
 	}
-	return seedStatus(st), nil
+	return p3SeedStatus(st), nil
 }
 
 // closePrim implements (pop3-close conn): ends the session in any state
@@ -749,11 +749,11 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 // closed connection does nothing. Use it where pop3-quit would refuse (a
 // failed login).
 func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-close", args[0])
+	c, err := p3ConnArg("pop3-close", args[0])
 	if err != nil {
 		return nil, err
 	}
-	if c.state != stateClosed {
+	if c.state != p3StateClosed {
 		c.client.Quit(b.ctx())
 		c.close()
 	}
@@ -768,8 +768,8 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := optional(args, 1); ok {
-		n, err := msgidArg(who, v)
+	if v, ok := p3Optional(args, 1); ok {
+		n, err := p3MsgidArg(who, v)
 		if err != nil {
 			return nil, err
 		}
@@ -798,8 +798,8 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := optional(args, 1); ok {
-		n, err := msgidArg(who, v)
+	if v, ok := p3Optional(args, 1); ok {
+		n, err := p3MsgidArg(who, v)
 		if err != nil {
 			return nil, err
 		}
@@ -820,16 +820,16 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 	return interp.List(out...), nil
 }
 
-// msgidList unpacks a list of message numbers, checking each before
+// p3MsgidList unpacks a list of message numbers, checking each before
 // anything is sent.
-func msgidList(who string, v interp.Value) ([]int, error) {
+func p3MsgidList(who string, v interp.Value) ([]int, error) {
 	vals, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, withWho(who, interp.TypeError("a list of message numbers", v))
+		return nil, p3WithWho(who, interp.TypeError("a list of message numbers", v))
 	}
 	ids := make([]int, len(vals))
 	for i, x := range vals {
-		n, err := msgidArg(who, x)
+		n, err := p3MsgidArg(who, x)
 		if err != nil {
 			return nil, err
 		}
@@ -849,7 +849,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	ids, err := msgidList(who, args[1])
+	ids, err := p3MsgidList(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -880,8 +880,8 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 		return nil, err
 	}
 	var ids []int
-	if v, ok := optional(args, 1); ok {
-		if ids, err = msgidList(who, v); err != nil {
+	if v, ok := p3Optional(args, 1); ok {
+		if ids, err = p3MsgidList(who, v); err != nil {
 			return nil, err
 		}
 	} else {
@@ -900,12 +900,12 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 }
 
 func (b *pop3Bindings) isConn(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, err := connArg("", args[0])
+	_, err := p3ConnArg("", args[0])
 	return err == nil, nil
 }
 
 func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-connection-host", args[0])
+	c, err := p3ConnArg("pop3-connection-host", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -913,7 +913,7 @@ func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.
 }
 
 func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-connection-tls?", args[0])
+	c, err := p3ConnArg("pop3-connection-tls?", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -921,7 +921,7 @@ func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.V
 }
 
 func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-greeting", args[0])
+	c, err := p3ConnArg("pop3-greeting", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -948,10 +948,10 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 func (b *pop3Bindings) wrap(who string, err error) error {
 	var perr *pop3.Error
 	if errors.As(err, &perr) {
-		return errCondition(who, perr)
+		return p3ErrCondition(who, perr)
 	}
 	if errors.Is(err, context.Canceled) {
-		return withWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
+		return p3WithWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
 	}
-	return withWho(who, (&interp.ErrorObject{Message: err.Error(), Cause: err}))
+	return p3WithWho(who, (&interp.ErrorObject{Message: err.Error(), Cause: err}))
 }

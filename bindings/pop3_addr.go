@@ -63,7 +63,7 @@ func parsePOP3Target(s string, forceTLS bool) (pop3Target, error) {
 			if !strings.HasPrefix(rest, ":") {
 				return t, fmt.Errorf("bad host name %q", orig)
 			}
-			p, err := parsePort(rest[1:], orig)
+			p, err := p3ParsePort(rest[1:], orig)
 			if err != nil {
 				return t, err
 			}
@@ -72,7 +72,7 @@ func parsePOP3Target(s string, forceTLS bool) (pop3Target, error) {
 		s = host
 	case strings.Count(s, ":") == 1:
 		i := strings.IndexByte(s, ':')
-		p, err := parsePort(s[i+1:], orig)
+		p, err := p3ParsePort(s[i+1:], orig)
 		if err != nil {
 			return t, err
 		}
@@ -88,7 +88,7 @@ func parsePOP3Target(s string, forceTLS bool) (pop3Target, error) {
 	return t, nil
 }
 
-func parsePort(s, orig string) (int, error) {
+func p3ParsePort(s, orig string) (int, error) {
 	p, err := strconv.Atoi(s)
 	if err != nil || p < 1 || p > 65535 {
 		return 0, fmt.Errorf("bad port %q in host %q (want 1-65535)", s, orig)

@@ -12,30 +12,30 @@ import (
 // it: (define-condition-type '-ERR '(error)).
 const pop3ErrType = "-ERR"
 
-// withWho names the procedure that failed.
-func withWho(who string, e *interp.ErrorObject) *interp.ErrorObject {
+// p3WithWho names the procedure that failed.
+func p3WithWho(who string, e *interp.ErrorObject) *interp.ErrorObject {
 	if e.Who == "" {
 		e.Who = who
 	}
 	return e
 }
 
-// callError builds scsh's call-error condition, (call-error msg proc .
+// p3CallError builds scsh's call-error condition, (call-error msg proc .
 // args): its stuff is (msg proc . args), proc being the procedure's name
 // as a symbol (as pop3.scm passes it).
-func callError(msg, who string, args ...interp.Value) *interp.ErrorObject {
+func p3CallError(msg, who string, args ...interp.Value) *interp.ErrorObject {
 	irr := append([]interp.Value{interp.NewString(msg), interp.Intern(who)}, args...)
 	return &interp.ErrorObject{Kind: "call-error", Who: who, Message: msg, Irritants: irr}
 }
 
-// errCondition builds the -ERR condition of a server refusal. Its stuff
+// p3ErrCondition builds the -ERR condition of a server refusal. Its stuff
 // is what pop3.scm signals, (text-after-ERR command), the command with any
 // secret masked; error-object-message gives the text without its response
 // code, which pop3-error-code returns.
-func errCondition(who string, e *pop3.Error) *interp.ErrorObject {
+func p3ErrCondition(who string, e *pop3.Error) *interp.ErrorObject {
 	text := e.Text
 	if text == "" {
-		text = "the server refused " + firstWord(e.Command)
+		text = "the server refused " + p3FirstWord(e.Command)
 	}
 	return &interp.ErrorObject{
 		Kind:      pop3ErrType,
@@ -46,20 +46,20 @@ func errCondition(who string, e *pop3.Error) *interp.ErrorObject {
 	}
 }
 
-func firstWord(s string) string {
+func p3FirstWord(s string) string {
 	if i := strings.IndexByte(s, ' '); i >= 0 {
 		return s[:i]
 	}
 	return s
 }
 
-// errParts returns the server text, response code and command of a -ERR
+// p3ErrParts returns the server text, response code and command of a -ERR
 // condition, whether popsh raised it or pop3.scm's own code signalled it
 // (stuff = (text command)).
-func errParts(who string, v interp.Value) (text, code, command string, err error) {
+func p3ErrParts(who string, v interp.Value) (text, code, command string, err error) {
 	e, ok := v.(*interp.ErrorObject)
 	if !ok || e.Kind != pop3ErrType {
-		return "", "", "", withWho(who, interp.TypeError("a -ERR condition", v))
+		return "", "", "", p3WithWho(who, interp.TypeError("a -ERR condition", v))
 	}
 	var perr *pop3.Error
 	if errors.As(e.Cause, &perr) {
@@ -86,7 +86,7 @@ func errParts(who string, v interp.Value) (text, code, command string, err error
 }
 
 func (b *pop3Bindings) errorText(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	text, _, _, err := errParts("pop3-error-text", args[0])
+	text, _, _, err := p3ErrParts("pop3-error-text", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (b *pop3Bindings) errorText(it *interp.Interp, args []interp.Value) (interp
 // errorCode returns the response code ("IN-USE", "AUTH", "SYS/TEMP"...)
 // as a string, or #f when the server gave none.
 func (b *pop3Bindings) errorCode(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, code, _, err := errParts("pop3-error-code", args[0])
+	_, code, _, err := p3ErrParts("pop3-error-code", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (b *pop3Bindings) errorCode(it *interp.Interp, args []interp.Value) (interp
 }
 
 func (b *pop3Bindings) errorCommand(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, _, cmd, err := errParts("pop3-error-command", args[0])
+	_, _, cmd, err := p3ErrParts("pop3-error-command", args[0])
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,8 @@ import (
 
 func TestMain(m *testing.M) { pop3test.Main(m) }
 
-// dovecotEnv is an interpreter pointed at a Dovecot user holding msgs.
-type dovecotEnv struct {
+// p3DovecotEnv is an interpreter pointed at a Dovecot user holding msgs.
+type p3DovecotEnv struct {
 	t   *testing.T
 	d   *pop3test.Dovecot
 	u   *pop3test.DovecotUser
@@ -28,7 +28,7 @@ type dovecotEnv struct {
 	out *bytes.Buffer
 }
 
-func newDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *dovecotEnv {
+func p3NewDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *p3DovecotEnv {
 	t.Helper()
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
@@ -42,14 +42,14 @@ func newDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *dovecotEnv {
 	if opts.TLSConfig == nil {
 		opts.TLSConfig = d.ClientTLSConfig()
 	}
-	e := &dovecotEnv{t: t, d: d, u: u}
-	e.it, e.out = newTestInterp(t, opts)
+	e := &p3DovecotEnv{t: t, d: d, u: u}
+	e.it, e.out = p3NewTestInterp(t, opts)
 	return e
 }
 
-func (e *dovecotEnv) must(src string) string {
+func (e *p3DovecotEnv) must(src string) string {
 	e.t.Helper()
-	v, err := evalIn(e.it, src)
+	v, err := p3EvalIn(e.it, src)
 	if err != nil {
 		e.t.Fatalf("%s\n=> error: %v", src, err)
 	}
@@ -57,7 +57,7 @@ func (e *dovecotEnv) must(src string) string {
 }
 
 // login defines conn, connected to addr, and logs in as the env's user.
-func (e *dovecotEnv) login(connect string) {
+func (e *p3DovecotEnv) login(connect string) {
 	e.t.Helper()
 	e.must(fmt.Sprintf(`(define conn (%s))`, connect))
 	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
@@ -69,7 +69,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	for _, m := range edges {
 		msgs = append(msgs, m.Stored)
 	}
-	e := newDovecotEnv(t, Options{}, msgs...)
+	e := p3NewDovecotEnv(t, Options{}, msgs...)
 	e.login(fmt.Sprintf(`pop3-connect %q`, e.d.Addr))
 	// Dovecot offers STLS: the login upgraded first.
 	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
@@ -90,10 +90,10 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 		e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn %d)))`, lf, n))
 		e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-file %q (lambda () (pop3-get conn %d))))`, crlf, n))
 		if b, _ := os.ReadFile(lf); !bytes.Equal(b, m.LF) {
-			t.Errorf("%s LF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.LF))
+			t.Errorf("%s LF: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.LF))
 		}
 		if b, _ := os.ReadFile(crlf); !bytes.Equal(b, m.CRLF) {
-			t.Errorf("%s CRLF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.CRLF))
+			t.Errorf("%s CRLF: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.CRLF))
 		}
 	}
 	hdr := e.must(`(with-output-to-string (lambda () (pop3-headers conn 1)))`)
@@ -106,7 +106,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	if got := e.must(`(string-length (pop3-uidl conn 1))`); got != "16" {
 		t.Errorf("Dovecot uid length = %s, want 16", got)
 	}
-	wantContains(t, "capabilities", e.must(`(pop3-capabilities conn)`), `("PIPELINING")`, `("UIDL")`)
+	p3WantContains(t, "capabilities", e.must(`(pop3-capabilities conn)`), `("PIPELINING")`, `("UIDL")`)
 	e.must(`(pop3-noop conn)`)
 	top := e.must(`(with-output-to-string (lambda () (pop3-top conn 1 1)))`)
 	if len(top) <= len(hdr) {
@@ -139,7 +139,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	}
 }
 
-func clipBytes(b []byte) []byte {
+func p3ClipBytes(b []byte) []byte {
 	if len(b) > 200 {
 		return append(b[:200:200], "..."...)
 	}
@@ -147,14 +147,14 @@ func clipBytes(b []byte) []byte {
 }
 
 func TestPOP3DovecotLoginMethods(t *testing.T) {
-	e := newDovecotEnv(t, Options{NoAutoStartTLS: true}, []byte("Subject: hi\n\nhello\n"))
+	e := p3NewDovecotEnv(t, Options{NoAutoStartTLS: true}, []byte("Subject: hi\n\nhello\n"))
 	// Without TLS: APOP (Dovecot's greeting has a timestamp).
 	log := filepath.Join(t.TempDir(), "log")
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.d.Addr, log))
 	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
 	e.must(`(pop3-quit conn)`)
 	b, _ := os.ReadFile(log)
-	wantContains(t, "log", string(b), "<- APOP "+e.u.Name+" ****", "-> +OK")
+	p3WantContains(t, "log", string(b), "<- APOP "+e.u.Name+" ****", "-> +OK")
 	if strings.Contains(string(b), e.u.Password) || strings.Contains(string(b), "PASS") {
 		t.Errorf("log shows a password or PASS:\n%s", b)
 	}
@@ -200,8 +200,8 @@ func TestPOP3DovecotNetrc(t *testing.T) {
 	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", u.Name, u.Password)), 0o600)
 	t.Setenv("NETRC", netrc)
 	t.Setenv("MAILHOST", d.Addr)
-	it, _ := newTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})
-	v, err := evalIn(it, `(let ((c (pop3-connect))) (pop3-login c) (call-with-values (lambda () (pop3-stat c)) (lambda (n o) (pop3-quit c) n)))`)
+	it, _ := p3NewTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})
+	v, err := p3EvalIn(it, `(let ((c (pop3-connect))) (pop3-login c) (call-with-values (lambda () (pop3-stat c)) (lambda (n o) (pop3-quit c) n)))`)
 	if err != nil || interp.WriteString(v) != "1" {
 		t.Errorf("netrc login on Dovecot: %v %v", v, err)
 	}
@@ -210,38 +210,38 @@ func TestPOP3DovecotNetrc(t *testing.T) {
 func TestSeedPOP3Dovecot(t *testing.T) {
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
-	for _, m := range testMessages {
+	for _, m := range p3TestMessages {
 		u.AddMessage([]byte(m))
 	}
 	_, port, _ := strings.Cut(d.Addr, ":")
-	it, output := loadSeed(t, port, Options{TLSConfig: d.ClientTLSConfig()})
-	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	seedMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
-	if got := seedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
+	it, output := p3LoadSeed(t, port, Options{TLSConfig: d.ClientTLSConfig()})
+	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	p3SeedMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
+	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
 		t.Errorf("seed stat on Dovecot = %s", got)
 	}
 	output()
-	seedMust(t, it, `(pop3-get conn 1)`)
-	if got := output(); got != seedWire(0) {
-		t.Errorf("seed pop3-get on Dovecot wrote %q, want %q", got, seedWire(0))
+	p3SeedMust(t, it, `(pop3-get conn 1)`)
+	if got := output(); got != p3SeedWire(0) {
+		t.Errorf("seed pop3-get on Dovecot wrote %q, want %q", got, p3SeedWire(0))
 	}
-	seedMust(t, it, `(pop3-delete conn 1)`)
-	seedMust(t, it, `(pop3-quit conn)`)
+	p3SeedMust(t, it, `(pop3-delete conn 1)`)
+	p3SeedMust(t, it, `(pop3-quit conn)`)
 	if files, _ := u.Files(); len(files) != 2 {
 		t.Errorf("after the seed's delete + quit Dovecot has %d messages, want 2", len(files))
 	}
 
 	// The seed's APOP: md5sum's "HEX  -" goes on the wire; Dovecot refuses.
-	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	got := seedMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
+	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	got := p3SeedMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
 	if !strings.Contains(got, "Invalid parameters") {
 		t.Errorf("the seed's APOP on Dovecot: %s, want Dovecot's \"-ERR Invalid parameters.\"", got)
 	}
 	// popsh's own pop3-login/APOP works against the same Dovecot.
-	seedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
-	seedMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
-	if got := seedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
+	p3SeedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
+	p3SeedMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
+	if got := p3SeedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
 		t.Errorf("popsh APOP on Dovecot then stat = %s", got)
 	}
-	seedMust(t, it, `(popsh-quit c2)`)
+	p3SeedMust(t, it, `(popsh-quit c2)`)
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // Test fixtures of the in-process server's maildrop for user alice.
-var testMessages = []string{
+var p3TestMessages = []string{
 	// 1: LF stored; dot-stuffed lines on the wire.
 	"From: Ann <ann@example.org>\nSubject: one\n\nHello\n.dot line\n..two dots\n.\nend\n",
 	// 2: CRLF stored.
@@ -27,8 +27,8 @@ var testMessages = []string{
 }
 
 const (
-	testUser     = "alice"
-	testPassword = "wonderland"
+	p3TestUser     = "alice"
+	p3TestPassword = "wonderland"
 )
 
 // pop3Env is an interpreter with popsh's bindings, talking to a private
@@ -48,7 +48,7 @@ type pop3Env struct {
 	out *bytes.Buffer
 }
 
-type envConfig struct {
+type p3EnvConfig struct {
 	faults     server.Faults
 	tls        bool // STLS offered, implicit TLS listener started
 	requireTLS bool
@@ -59,13 +59,13 @@ type envConfig struct {
 // newPOP3Env starts a server for alice with testMessages, writes a netrc
 // (mode 0600) naming her for 127.0.0.1, points NETRC at it, clears
 // MAILHOST, and returns a fresh interpreter with Install done.
-func newPOP3Env(t *testing.T, cfg envConfig) *pop3Env {
+func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
 	t.Helper()
 	e := &pop3Env{t: t, be: server.NewMemoryBackend()}
-	e.be.AddUser(testUser, testPassword)
+	e.be.AddUser(p3TestUser, p3TestPassword)
 	e.be.AddUser("bob", "builder")
-	for _, m := range testMessages {
-		if _, err := e.be.AddMessage(testUser, []byte(m)); err != nil {
+	for _, m := range p3TestMessages {
+		if _, err := e.be.AddMessage(p3TestUser, []byte(m)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func newPOP3Env(t *testing.T, cfg envConfig) *pop3Env {
 
 	dir := t.TempDir()
 	netrc := filepath.Join(dir, "netrc")
-	content := fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPassword)
+	content := fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", p3TestUser, p3TestPassword)
 	if cfg.noNetrc {
 		content = ""
 	}
@@ -111,15 +111,15 @@ func newPOP3Env(t *testing.T, cfg envConfig) *pop3Env {
 
 	opts := cfg.opts
 	if e.pool != nil && opts.TLSConfig == nil {
-		opts.TLSConfig = testTLSConfig(e.pool)
+		opts.TLSConfig = p3TestTLSConfig(e.pool)
 	}
-	e.it, e.out = newTestInterp(t, opts)
+	e.it, e.out = p3NewTestInterp(t, opts)
 	return e
 }
 
-// newTestInterp returns an interpreter with Install done, writing to a
+// p3NewTestInterp returns an interpreter with Install done, writing to a
 // buffer.
-func newTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer) {
+func p3NewTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer) {
 	t.Helper()
 	out := new(bytes.Buffer)
 	it := interp.New(interp.WithOutput(out), interp.WithErrorOutput(out))
@@ -131,10 +131,10 @@ func newTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer) {
 
 // eval evaluates src; output is flushed into e.out.
 func (e *pop3Env) eval(src string) (interp.Value, error) {
-	return evalIn(e.it, src)
+	return p3EvalIn(e.it, src)
 }
 
-func evalIn(it *interp.Interp, src string) (interp.Value, error) {
+func p3EvalIn(it *interp.Interp, src string) (interp.Value, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	v, err := it.EvalString(ctx, src, "test.scm")
@@ -190,7 +190,7 @@ func (e *pop3Env) connectLogin() {
 	e.must(`(pop3-login conn)`)
 }
 
-func wantContains(t *testing.T, what, got string, subs ...string) {
+func p3WantContains(t *testing.T, what, got string, subs ...string) {
 	t.Helper()
 	for _, s := range subs {
 		if !strings.Contains(got, s) {

@@ -23,14 +23,14 @@ func (e *pop3Env) runScript(name string, args ...string) string {
 	}
 	e.must(`(set! command-line-arguments (list ` + strings.Join(quoted, " ") + `))`)
 	e.out.Reset()
-	if _, err := evalIn(e.it, string(src)); err != nil {
+	if _, err := p3EvalIn(e.it, string(src)); err != nil {
 		e.t.Fatalf("%s: %v\noutput:\n%s", name, err, e.out.String())
 	}
 	return e.out.String()
 }
 
 func TestScriptPopstat(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	out := e.runScript("popstat.scm", e.host)
 	want := fmt.Sprintf("127.0.0.1: 3 messages, %d octets\n", e.dropSize())
 	if !strings.HasPrefix(out, want) {
@@ -41,13 +41,13 @@ func TestScriptPopstat(t *testing.T) {
 			t.Errorf("popstat output lacks %s:\n%s", re, out)
 		}
 	}
-	if e.be.Count(testUser) != 3 {
+	if e.be.Count(p3TestUser) != 3 {
 		t.Error("popstat deleted mail")
 	}
 }
 
 func TestScriptHeaders(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	t.Setenv("MAILHOST", e.host)
 	out := e.runScript("headers.scm")
 	for _, s := range []string{"1. \n   From: Ann <ann@example.org>\n   Subject: one\n", "3. \n   From: Cy <cy@example.org>\n   Subject: three\n"} {
@@ -58,19 +58,19 @@ func TestScriptHeaders(t *testing.T) {
 }
 
 func TestScriptMovemail(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
-	e.be.AddMessage(testUser, []byte("Subject: quoting\n\nFrom the start\n>From quoted\nnot From\n"))
+	e := newPOP3Env(t, p3EnvConfig{})
+	e.be.AddMessage(p3TestUser, []byte("Subject: quoting\n\nFrom the start\n>From quoted\nnot From\n"))
 	t.Setenv("MAILHOST", e.host)
 	mbox := filepath.Join(t.TempDir(), "mbox")
 
 	out := e.runScript("movemail.scm", mbox, "--keep")
-	wantContains(t, "movemail --keep", out, "4 messages copied to "+mbox)
-	if n := e.be.Count(testUser); n != 4 {
+	p3WantContains(t, "movemail --keep", out, "4 messages copied to "+mbox)
+	if n := e.be.Count(p3TestUser); n != 4 {
 		t.Fatalf("--keep left %d messages, want 4", n)
 	}
 	out = e.runScript("movemail.scm", mbox)
-	wantContains(t, "movemail", out, "4 messages moved to "+mbox)
-	if n := e.be.Count(testUser); n != 0 {
+	p3WantContains(t, "movemail", out, "4 messages moved to "+mbox)
+	if n := e.be.Count(p3TestUser); n != 0 {
 		t.Errorf("after movemail the maildrop has %d messages", n)
 	}
 	b, err := os.ReadFile(mbox)
@@ -82,24 +82,24 @@ func TestScriptMovemail(t *testing.T) {
 		t.Errorf("mbox mode %04o, want 0600", st.Mode().Perm())
 	}
 	text := string(b)
-	if got := strings.Count(text, "\nFrom popsh@localhost ") + boolInt(strings.HasPrefix(text, "From popsh@localhost ")); got != 8 {
+	if got := strings.Count(text, "\nFrom popsh@localhost ") + p3BoolInt(strings.HasPrefix(text, "From popsh@localhost ")); got != 8 {
 		t.Errorf("mbox has %d From lines, want 8 (4 copied + 4 moved)", got)
 	}
-	wantContains(t, "mboxrd quoting", text, "\n>From the start\n>>From quoted\nnot From\n", lfText(0))
+	p3WantContains(t, "mboxrd quoting", text, "\n>From the start\n>>From quoted\nnot From\n", p3LfText(0))
 	// Nothing is deleted when the mbox cannot be written.
-	e.be.AddMessage(testUser, []byte("Subject: keep me\n\nx\n"))
+	e.be.AddMessage(p3TestUser, []byte("Subject: keep me\n\nx\n"))
 	e.must(`(set! command-line-arguments (list "/nonexistent-dir/mbox"))`)
 	src, _ := os.ReadFile(filepath.Join("..", "scripts", "movemail.scm"))
-	if _, err := evalIn(e.it, string(src)); err == nil {
+	if _, err := p3EvalIn(e.it, string(src)); err == nil {
 		t.Error("movemail to an unwritable mbox succeeded")
 	}
 	e.must(`(pop3-close conn)`)
-	if n := e.be.Count(testUser); n != 1 {
+	if n := e.be.Count(p3TestUser); n != 1 {
 		t.Errorf("failed movemail left %d messages, want 1", n)
 	}
 }
 
-func boolInt(b bool) int {
+func p3BoolInt(b bool) int {
 	if b {
 		return 1
 	}

@@ -15,9 +15,9 @@ import (
 	"popsh/interp"
 )
 
-// seedSource returns the text of pop3.scm, or skips the test saying where
+// p3SeedSource returns the text of pop3.scm, or skips the test saying where
 // it was looked for.
-func seedSource(t *testing.T) string {
+func p3SeedSource(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -31,88 +31,88 @@ func seedSource(t *testing.T) string {
 	return string(b)
 }
 
-// loadSeed returns an interpreter into which pop3.scm has been loaded,
+// p3LoadSeed returns an interpreter into which pop3.scm has been loaded,
 // pointed at a server on 127.0.0.1:port through the scsh layer's
 // POPSH_SERVICES override of (service-info "pop3" "tcp"), and a function
 // returning (and clearing) what it wrote.
-func loadSeed(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
+func p3LoadSeed(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
 	t.Helper()
-	src := seedSource(t)
+	src := p3SeedSource(t)
 	t.Setenv("POPSH_SERVICES", "pop3="+port)
 	// pop3.scm's (getenv "MAILHOST") must be #f, not "".
 	t.Setenv("MAILHOST", "x")
 	os.Unsetenv("MAILHOST")
-	it, out := newTestInterp(t, opts)
+	it, out := p3NewTestInterp(t, opts)
 	// Keep popsh's own procedures under other names before the seed
 	// redefines pop3-*.
-	if _, err := evalIn(it, `(define popsh-login/APOP pop3-login/APOP) (define popsh-connect pop3-connect)
+	if _, err := p3EvalIn(it, `(define popsh-login/APOP pop3-login/APOP) (define popsh-connect pop3-connect)
 	                         (define popsh-quit pop3-quit) (define popsh-stat pop3-stat)`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := evalIn(it, src); err != nil {
+	if _, err := p3EvalIn(it, src); err != nil {
 		t.Fatalf("loading pop3.scm unchanged: %v", err)
 	}
 	return it, func() string { s := out.String(); out.Reset(); return s }
 }
 
-func seedMust(t *testing.T, it *interp.Interp, src string) string {
+func p3SeedMust(t *testing.T, it *interp.Interp, src string) string {
 	t.Helper()
-	v, err := evalIn(it, src)
+	v, err := p3EvalIn(it, src)
 	if err != nil {
 		t.Fatalf("%s\n=> %v", src, err)
 	}
 	return interp.WriteString(v)
 }
 
-// seedWire is what pop3.scm's pop3-dump writes for a message: each line
+// p3SeedWire is what pop3.scm's pop3-dump writes for a message: each line
 // as read-line returns it (CR kept) and a newline, i.e. the CRLF form.
-func seedWire(i int) string { return crlfText(i) }
+func p3SeedWire(i int) string { return p3CrlfText(i) }
 
 func TestSeedPOP3OurServer(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, output := loadSeed(t, port, Options{})
+	it, output := p3LoadSeed(t, port, Options{})
 
 	log := filepath.Join(t.TempDir(), "seed.log")
-	got := seedMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
+	got := p3SeedMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
 	if !strings.HasPrefix(got, "#{pop3-connection") {
 		t.Errorf("the seed's connection record prints as %s", got)
 	}
-	seedMust(t, it, `(pop3-login conn "alice" "wonderland")`)
+	p3SeedMust(t, it, `(pop3-login conn "alice" "wonderland")`)
 	joined := strings.Join(e.waitCommands(2), "\n")
-	wantContains(t, "seed transcript", joined, "USER alice", "PASS ****")
+	p3WantContains(t, "seed transcript", joined, "USER alice", "PASS ****")
 
-	if got := seedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
+	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
 		t.Errorf("seed pop3-stat = %s", got)
 	}
 	output()
-	st := seedMust(t, it, `(pop3-get conn 1)`)
+	st := p3SeedMust(t, it, `(pop3-get conn 1)`)
 	if !strings.HasPrefix(st, `" `) {
 		t.Errorf("seed pop3-get status = %s", st)
 	}
-	if got := output(); got != seedWire(0) {
-		t.Errorf("seed pop3-get wrote %q, want %q", got, seedWire(0))
+	if got := output(); got != p3SeedWire(0) {
+		t.Errorf("seed pop3-get wrote %q, want %q", got, p3SeedWire(0))
 	}
 	// with-output-to-string captures the seed's output as well.
-	if got := seedMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
+	if got := p3SeedMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
 		t.Errorf("seed pop3-headers = %s", got)
 	}
-	if got := seedMust(t, it, `(pop3-last conn)`); got != "2" {
+	if got := p3SeedMust(t, it, `(pop3-last conn)`); got != "2" {
 		t.Errorf("seed pop3-last = %s", got)
 	}
-	seedMust(t, it, `(pop3-delete conn 1)`)
-	seedMust(t, it, `(pop3-reset conn)`)
-	seedMust(t, it, `(pop3-delete conn 3)`)
+	p3SeedMust(t, it, `(pop3-delete conn 1)`)
+	p3SeedMust(t, it, `(pop3-reset conn)`)
+	p3SeedMust(t, it, `(pop3-delete conn 3)`)
 	// A server -ERR reaches the seed's -ERR? and popsh's pop3-error-text.
-	got = seedMust(t, it, `(with-handler (lambda (c punt) (if (-ERR? c) (list (error? c) (pop3-error-text c) (condition-stuff c)) (punt)))
+	got = p3SeedMust(t, it, `(with-handler (lambda (c punt) (if (-ERR? c) (list (error? c) (pop3-error-text c) (condition-stuff c)) (punt)))
 	                          (lambda () (pop3-get conn 3)))`)
-	wantContains(t, "seed -ERR", got, "#t", "RETR 3")
-	seedMust(t, it, `(pop3-quit conn)`)
-	if n := e.be.Count(testUser); n != 2 {
+	p3WantContains(t, "seed -ERR", got, "#t", "RETR 3")
+	p3SeedMust(t, it, `(pop3-quit conn)`)
+	if n := e.be.Count(p3TestUser); n != 2 {
 		t.Errorf("after the seed deleted message 3 and quit, %d messages remain, want 2", n)
 	}
 	// The seed's state check: a call-error, nothing sent.
-	got = seedMust(t, it, `(guard (c ((call-error? c) (car (condition-stuff c)))) (pop3-stat conn))`)
+	got = p3SeedMust(t, it, `(guard (c ((call-error? c) (car (condition-stuff c)))) (pop3-stat conn))`)
 	if got != `"not in transaction state"` {
 		t.Errorf("seed after quit: %s", got)
 	}
@@ -120,40 +120,40 @@ func TestSeedPOP3OurServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantContains(t, "seed log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
+	p3WantContains(t, "seed log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
 	if st, _ := os.Stat(log); st.Mode().Perm() != 0o600 {
 		t.Errorf("seed log mode %04o", st.Mode().Perm())
 	}
 
 	// netrc: the seed's (netrc:parse) and netrc:lookup-login.
-	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	seedMust(t, it, `(pop3-login conn)`)
-	if got := seedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
+	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	p3SeedMust(t, it, `(pop3-login conn)`)
+	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
 		t.Errorf("seed stat after netrc login = %s", got)
 	}
-	seedMust(t, it, `(pop3-quit conn)`)
+	p3SeedMust(t, it, `(pop3-quit conn)`)
 }
 
 func TestSeedPOP3APOPBugOurServer(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, _ := loadSeed(t, port, Options{})
-	seedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	it, _ := p3LoadSeed(t, port, Options{})
+	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
 	// The seed computes the digest with (run/strings (md5sum) (<< ,str)):
 	// GNU md5sum prints "HEX  -", and the seed sends all of it.
-	digest := seedMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
+	digest := p3SeedMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
 	if digest != `"c4c9334bac560ecc979e58001b3e22fb  -"` {
 		t.Errorf("seed md5-digest = %s (GNU md5sum output expected)", digest)
 	}
-	got := seedMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
+	got := p3SeedMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
 	if !strings.HasPrefix(got, "(refused") {
 		t.Errorf("the seed's APOP (digest followed by \"  -\") was accepted: %s", got)
 	}
 	// popsh's own pop3-login/APOP works against the same server.
-	seedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
-	seedMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
-	if got := seedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
+	p3SeedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
+	p3SeedMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
+	if got := p3SeedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
 		t.Errorf("popsh APOP then stat = %s", got)
 	}
-	seedMust(t, it, `(popsh-quit c2)`)
+	p3SeedMust(t, it, `(popsh-quit c2)`)
 }

@@ -16,25 +16,25 @@ import (
 	"popsh/pop3/server"
 )
 
-func testTLSConfig(pool *x509.CertPool) *tls.Config {
+func p3TestTLSConfig(pool *x509.CertPool) *tls.Config {
 	return &tls.Config{RootCAs: pool}
 }
 
 // wire returns how message i of testMessages reads in LF mode.
-func lfText(i int) string {
-	m := strings.ReplaceAll(testMessages[i], "\r\n", "\n")
+func p3LfText(i int) string {
+	m := strings.ReplaceAll(p3TestMessages[i], "\r\n", "\n")
 	if !strings.HasSuffix(m, "\n") {
 		m += "\n" // the server adds the final line end, as Dovecot does
 	}
 	return m
 }
 
-func crlfText(i int) string {
-	return strings.ReplaceAll(lfText(i), "\n", "\r\n")
+func p3CrlfText(i int) string {
+	return strings.ReplaceAll(p3LfText(i), "\n", "\r\n")
 }
 
 func TestPOP3ConnectPrintsHost(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	got := e.must(fmt.Sprintf(`(pop3-connect %q)`, e.host))
 	if got != "#{pop3-connection 127.0.0.1}" {
 		t.Errorf("connection prints as %s, want #{pop3-connection 127.0.0.1}", got)
@@ -48,7 +48,7 @@ func TestPOP3ConnectPrintsHost(t *testing.T) {
 }
 
 func TestPOP3MailhostOverridesHost(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	t.Setenv("MAILHOST", e.host)
 	// The argument names a host that does not resolve: MAILHOST wins, as
 	// in pop3.scm.
@@ -64,7 +64,7 @@ func TestPOP3MailhostOverridesHost(t *testing.T) {
 }
 
 func TestPOP3ConnectBadHost(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	for _, tc := range []struct{ src, want string }{
 		{`(pop3-connect)`, "no host"},
 		{`(pop3-connect "ftp://x")`, "unknown scheme"},
@@ -73,7 +73,7 @@ func TestPOP3ConnectBadHost(t *testing.T) {
 		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
 	} {
 		got := e.mustFail(tc.src)
-		wantContains(t, tc.src, got, tc.want)
+		p3WantContains(t, tc.src, got, tc.want)
 	}
 }
 
@@ -116,7 +116,7 @@ func TestParsePOP3Target(t *testing.T) {
 }
 
 func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	st := e.must(`(pop3-login conn)`)
 	if !strings.HasPrefix(st, `" `) {
@@ -127,7 +127,7 @@ func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^APOP alice \*\*\*\*$`).MatchString(joined) {
 		t.Errorf("no APOP in %q: the greeting has a timestamp, APOP is the strongest method without TLS", joined)
 	}
-	if strings.Contains(joined, "PASS") || strings.Contains(joined, testPassword) {
+	if strings.Contains(joined, "PASS") || strings.Contains(joined, p3TestPassword) {
 		t.Errorf("password sent in clear: %q", joined)
 	}
 	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != "(3 "+fmt.Sprint(e.dropSize())+")" {
@@ -138,15 +138,15 @@ func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
 // dropSize is the maildrop size as STAT reports it.
 func (e *pop3Env) dropSize() int {
 	n := 0
-	for i := range testMessages {
-		m := strings.ReplaceAll(testMessages[i], "\r\n", "\n")
+	for i := range p3TestMessages {
+		m := strings.ReplaceAll(p3TestMessages[i], "\r\n", "\n")
 		n += len(m) + strings.Count(m, "\n")
 	}
 	return n
 }
 
 func TestPOP3LoginUserPassWithoutTimestamp(t *testing.T) {
-	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true}, opts: Options{}})
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{NoAPOPTimestamp: true}, opts: Options{}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login conn "alice" "wonderland")`)
 	joined := strings.Join(e.waitCommands(3), "\n")
@@ -159,7 +159,7 @@ func TestPOP3LoginUserPassWithoutTimestamp(t *testing.T) {
 func TestPOP3LoginFallsBackOnPlainERR(t *testing.T) {
 	// APOP refused as a method (a -ERR without response code): USER/PASS
 	// next, as pop3.scm falls back.
-	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR APOP switched off here"}}}})
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR APOP switched off here"}}}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login conn)`)
 	joined := strings.Join(e.waitCommands(3), "\n")
@@ -174,7 +174,7 @@ func TestPOP3LoginFallsBackOnPlainERR(t *testing.T) {
 }
 
 func TestPOP3LoginFailedRaisesERR(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	// guard, -ERR?, error?, error-object?, the accessors.
 	got := e.must(`(guard (c (#t (list (-ERR? c) (error? c) (error-object? c)
@@ -198,13 +198,13 @@ func TestPOP3LoginFailedRaisesERR(t *testing.T) {
 	}
 	// Uncaught, it names the procedure and the server's text.
 	msg := e.mustFail(`(pop3-login conn "alice" "wrong")`)
-	wantContains(t, "uncaught", msg, "pop3-login", "Authentication failed")
+	p3WantContains(t, "uncaught", msg, "pop3-login", "Authentication failed")
 	// The connection is still usable: the right password now works.
 	e.must(`(pop3-login conn)`)
 }
 
 func TestPOP3ResponseCodes(t *testing.T) {
-	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{
 		{Command: "APOP", Reply: "-ERR [IN-USE] maildrop locked by another session"},
 		{Command: "RETR", Nth: 1, Reply: "-ERR [SYS/TEMP] disk on fire, try later"},
 	}}})
@@ -220,13 +220,13 @@ func TestPOP3ResponseCodes(t *testing.T) {
 	if got != `("SYS/TEMP" "disk on fire, try later" "RETR 1")` {
 		t.Errorf("SYS/TEMP condition = %s", got)
 	}
-	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", p3LfText(0)) {
 		t.Errorf("retry after SYS/TEMP = %s", got)
 	}
 }
 
 func TestPOP3NotInTransactionSendsNothing(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	before := len(e.waitCommands(0))
 	for _, call := range []string{
@@ -256,17 +256,17 @@ func TestPOP3NotInTransactionSendsNothing(t *testing.T) {
 	// After quit, the same.
 	e.must(`(pop3-quit conn)`)
 	got := e.mustFail(`(pop3-stat conn)`)
-	wantContains(t, "after quit", got, "not in transaction state")
+	p3WantContains(t, "after quit", got, "not in transaction state")
 }
 
 func TestPOP3BadMsgidSendsNothing(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.connectLogin()
 	n := len(e.waitCommands(1))
 	for _, arg := range []string{"0", "-1", `"1"`, "1.5", "'one", "(expt 10 30)"} {
 		for _, proc := range []string{"pop3-get", "pop3-headers", "pop3-delete"} {
 			got := e.mustFail(fmt.Sprintf("(%s conn %s)", proc, arg))
-			wantContains(t, proc+" "+arg, got, proc, "positive exact integer")
+			p3WantContains(t, proc+" "+arg, got, proc, "positive exact integer")
 		}
 	}
 	e.mustFail(`(pop3-top conn 1 -1)`)
@@ -279,7 +279,7 @@ func TestPOP3BadMsgidSendsNothing(t *testing.T) {
 }
 
 func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	n := len(e.waitCommands(0))
 	for _, src := range []string{
@@ -290,7 +290,7 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 		`(pop3-login/sasl conn 'plain "alice" "a\nb")`,
 	} {
 		got := e.mustFail(src)
-		wantContains(t, src, got, "line break")
+		p3WantContains(t, src, got, "line break")
 	}
 	time.Sleep(50 * time.Millisecond)
 	if cmds := e.commands(); len(cmds) != n {
@@ -299,7 +299,7 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 }
 
 func TestPOP3NetrcLookups(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	dir := t.TempDir()
 	write := func(content string, mode os.FileMode) {
 		p := filepath.Join(dir, "netrc")
@@ -326,12 +326,12 @@ func TestPOP3NetrcLookups(t *testing.T) {
 	// A login that differs from the netrc entry's: no password for it.
 	connect()
 	got := e.mustFail(`(pop3-login conn "bob")`)
-	wantContains(t, "other login", got, "must provide a password")
+	p3WantContains(t, "other login", got, "must provide a password")
 
 	// No entry at all.
 	write("machine other.example login x password y\n", 0o600)
 	got = e.mustFail(`(pop3-login conn)`)
-	wantContains(t, "no entry", got, "must provide a login")
+	p3WantContains(t, "no entry", got, "must provide a login")
 	got = e.must(`(guard (c ((call-error? c) (condition-stuff c))) (pop3-login conn))`)
 	if !strings.HasPrefix(got, `("must provide a login" pop3-login`) {
 		t.Errorf("call-error stuff = %s", got)
@@ -340,7 +340,7 @@ func TestPOP3NetrcLookups(t *testing.T) {
 	// A file others may read is refused, with a clear error.
 	write("default login alice password wonderland\n", 0o644)
 	got = e.mustFail(`(pop3-login conn)`)
-	wantContains(t, "0644 netrc", got, "netrc")
+	p3WantContains(t, "0644 netrc", got, "netrc")
 	if !strings.Contains(got, "permission") && !strings.Contains(got, "dangerous") {
 		t.Errorf("0644 netrc: %q does not explain the refusal", got)
 	}
@@ -349,15 +349,15 @@ func TestPOP3NetrcLookups(t *testing.T) {
 }
 
 func TestPOP3SessionCommands(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.connectLogin()
 	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
 		t.Errorf("stat = %s", got)
 	}
-	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
-		t.Errorf("get 1 = %s\nwant %q", got, lfText(0))
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", p3LfText(0)) {
+		t.Errorf("get 1 = %s\nwant %q", got, p3LfText(0))
 	}
-	hdr := lfText(1)[:strings.Index(lfText(1), "\n\n")+2]
+	hdr := p3LfText(1)[:strings.Index(p3LfText(1), "\n\n")+2]
 	if got := e.must(`(with-output-to-string (lambda () (pop3-headers conn 2)))`); got != fmt.Sprintf("%q", hdr) {
 		t.Errorf("headers 2 = %s, want %q", got, hdr)
 	}
@@ -371,8 +371,8 @@ func TestPOP3SessionCommands(t *testing.T) {
 	if got := e.must(`(pop3-list conn)`); !regexp.MustCompile(`^\(\(1 \. \d+\) \(2 \. \d+\) \(3 \. \d+\)\)$`).MatchString(got) {
 		t.Errorf("list = %s", got)
 	}
-	if got := e.must(`(pop3-list conn 2)`); got != fmt.Sprint(len(crlfText(1))) {
-		t.Errorf("list 2 = %s, want %d", got, len(crlfText(1)))
+	if got := e.must(`(pop3-list conn 2)`); got != fmt.Sprint(len(p3CrlfText(1))) {
+		t.Errorf("list 2 = %s, want %d", got, len(p3CrlfText(1)))
 	}
 	uidl := e.must(`(pop3-uidl conn)`)
 	if !regexp.MustCompile(`^\(\(1 \. "[^"]+"\) \(2 \. "[^"]+"\) \(3 \. "[^"]+"\)\)$`).MatchString(uidl) {
@@ -385,7 +385,7 @@ func TestPOP3SessionCommands(t *testing.T) {
 		t.Errorf("noop = %s", got)
 	}
 	caps := e.must(`(pop3-capabilities conn)`)
-	wantContains(t, "capabilities", caps, `("TOP")`, `("UIDL")`, `("PIPELINING")`)
+	p3WantContains(t, "capabilities", caps, `("TOP")`, `("UIDL")`, `("PIPELINING")`)
 
 	// delete hides the message; reset brings it back; nothing is removed
 	// before quit.
@@ -406,13 +406,13 @@ func TestPOP3SessionCommands(t *testing.T) {
 	if got := e.must(`(string? (pop3-quit conn))`); got != "#t" {
 		t.Errorf("quit = %s", got)
 	}
-	if n := e.be.Count(testUser); n != 2 {
+	if n := e.be.Count(p3TestUser); n != 2 {
 		t.Errorf("after delete 3 + quit the maildrop has %d messages, want 2", n)
 	}
 }
 
 func TestPOP3OutputCapture(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.connectLogin()
 	dir := t.TempDir()
 	f1 := filepath.Join(dir, "one.eml")
@@ -426,39 +426,39 @@ func TestPOP3OutputCapture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(b) != lfText(i) {
-			t.Errorf("%s = %q, want %q", f, b, lfText(i))
+		if string(b) != p3LfText(i) {
+			t.Errorf("%s = %q, want %q", f, b, p3LfText(i))
 		}
 	}
 	// Output goes to the current port, not elsewhere.
 	e.out.Reset()
 	e.must(`(pop3-get conn 1)`)
-	if e.out.String() != lfText(0) {
+	if e.out.String() != p3LfText(0) {
 		t.Errorf("to the interpreter's output: %q", e.out.String())
 	}
 }
 
 func TestPOP3LineEndings(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.connectLogin()
-	for i := range testMessages {
+	for i := range p3TestMessages {
 		lf := e.must(fmt.Sprintf(`(with-output-to-string (lambda () (pop3-get conn %d)))`, i+1))
-		if lf != fmt.Sprintf("%q", lfText(i)) {
-			t.Errorf("message %d, LF mode: %s, want %q", i+1, lf, lfText(i))
+		if lf != fmt.Sprintf("%q", p3LfText(i)) {
+			t.Errorf("message %d, LF mode: %s, want %q", i+1, lf, p3LfText(i))
 		}
 		crlf := e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-string (lambda () (pop3-get conn %d))))`, i+1))
-		if crlf != fmt.Sprintf("%q", crlfText(i)) {
-			t.Errorf("message %d, CRLF mode: %s, want %q", i+1, crlf, crlfText(i))
+		if crlf != fmt.Sprintf("%q", p3CrlfText(i)) {
+			t.Errorf("message %d, CRLF mode: %s, want %q", i+1, crlf, p3CrlfText(i))
 		}
 	}
 	got := e.mustFail(`(pop3-line-ending 'cr)`)
-	wantContains(t, "bad line ending", got, "lf or crlf")
+	p3WantContains(t, "bad line ending", got, "lf or crlf")
 	got = e.mustFail(`(parameterize ((pop3-line-ending "crlf")) 1)`)
-	wantContains(t, "bad line ending", got, "lf or crlf")
+	p3WantContains(t, "bad line ending", got, "lf or crlf")
 }
 
 func TestPOP3LogFile(t *testing.T) {
-	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}}})
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}}})
 	log := filepath.Join(t.TempDir(), "pop3.log")
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.host, log))
 	e.must(`(pop3-login conn)`) // USER/PASS: no timestamp, no SASL
@@ -473,8 +473,8 @@ func TestPOP3LogFile(t *testing.T) {
 	}
 	b, _ := os.ReadFile(log)
 	text := string(b)
-	wantContains(t, "log", text, "opened POP3 connection to", "<- USER alice", "<- PASS ****", "<- STAT", "-> +OK", "<- QUIT")
-	if strings.Contains(text, testPassword) {
+	p3WantContains(t, "log", text, "opened POP3 connection to", "<- USER alice", "<- PASS ****", "<- STAT", "-> +OK", "<- QUIT")
+	if strings.Contains(text, p3TestPassword) {
 		t.Errorf("the password is in the log:\n%s", text)
 	}
 	// A second connection appends.
@@ -486,35 +486,35 @@ func TestPOP3LogFile(t *testing.T) {
 	}
 	// An unwritable log file is a clear error.
 	got := e.mustFail(fmt.Sprintf(`(pop3-connect %q "/nonexistent-dir/x.log")`, e.host))
-	wantContains(t, "bad log", got, "log file")
+	p3WantContains(t, "bad log", got, "log file")
 }
 
 func TestPOP3DroppedConnectionMidMessage(t *testing.T) {
 	big := "Subject: big\n\n" + strings.Repeat("a line of the body\n", 2000)
-	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", CloseAfter: 5000}}}})
-	e.be.AddMessage(testUser, []byte(big))
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", CloseAfter: 5000}}}})
+	e.be.AddMessage(p3TestUser, []byte(big))
 	e.connectLogin()
 	e.must(`(define out (open-output-string))`)
 	got := e.mustFail(`(parameterize ((current-output-port out)) (pop3-get conn 4))`)
-	wantContains(t, "dropped", got, "pop3-get")
+	p3WantContains(t, "dropped", got, "pop3-get")
 	partial := e.must(`(get-output-string out)`)
 	if len(partial) >= len(big) {
 		t.Errorf("a complete-looking message (%d bytes) after a dropped connection", len(partial))
 	}
 	// The connection is closed now: further calls fail at once.
 	got = e.mustFail(`(pop3-stat conn)`)
-	wantContains(t, "after drop", got, "not in transaction state")
+	p3WantContains(t, "after drop", got, "not in transaction state")
 
 	// A body without its terminating dot, then close: also an error.
 	e.srv.SetFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", NoTerminator: true}}})
 	e.connectLogin()
 	got = e.mustFail(`(with-output-to-string (lambda () (pop3-get conn 1)))`)
-	wantContains(t, "no terminator", got, "pop3-get")
+	p3WantContains(t, "no terminator", got, "pop3-get")
 }
 
 func TestPOP3InterruptBlockedRead(t *testing.T) {
-	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
-	if _, ok := any(e.it).(contexter); !ok {
+	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
+	if _, ok := any(e.it).(p3Contexter); !ok {
 		t.Skip("interp.Interp has no Context() method yet: primitives cannot see the evaluation's context, so a blocked network read cannot be interrupted")
 	}
 	e.connectLogin()
@@ -541,7 +541,7 @@ func TestPOP3InterruptBlockedRead(t *testing.T) {
 }
 
 func TestPOP3TLS(t *testing.T) {
-	e := newPOP3Env(t, envConfig{tls: true})
+	e := newPOP3Env(t, p3EnvConfig{tls: true})
 	// STLS is offered: pop3-login upgrades before sending anything secret.
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	if got := e.must(`(pop3-connection-tls? conn)`); got != "#f" {
@@ -552,7 +552,7 @@ func TestPOP3TLS(t *testing.T) {
 		t.Errorf("tls? after login = %s: STLS was offered, the login must have upgraded", got)
 	}
 	joined := strings.Join(e.waitCommands(3), "\n")
-	wantContains(t, "transcript", joined, "STLS", "USER alice", "PASS ****")
+	p3WantContains(t, "transcript", joined, "STLS", "USER alice", "PASS ****")
 	e.must(`(pop3-quit conn)`)
 
 	// pop3-starttls by hand.
@@ -582,19 +582,19 @@ func TestPOP3TLS(t *testing.T) {
 	e.must(`(pop3-close conn)`)
 
 	// Without the CA, the certificate is refused: no silent fallback.
-	it, _ := newTestInterp(t, Options{})
-	_, err := evalIn(it, fmt.Sprintf(`(pop3-connect/tls %q)`, tlsAddr))
+	it, _ := p3NewTestInterp(t, Options{})
+	_, err := p3EvalIn(it, fmt.Sprintf(`(pop3-connect/tls %q)`, tlsAddr))
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("unverified certificate accepted, or unclear error: %v", err)
 	}
-	_, err = evalIn(it, fmt.Sprintf(`(let ((c (pop3-connect %q))) (pop3-login c))`, e.host))
+	_, err = p3EvalIn(it, fmt.Sprintf(`(let ((c (pop3-connect %q))) (pop3-login c))`, e.host))
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("STLS with an unverified certificate: %v", err)
 	}
 }
 
 func TestPOP3LoginSASL(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	for _, mech := range []string{"'plain", "'cram-md5", `"CRAM-MD5"`} {
 		e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 		e.must(fmt.Sprintf(`(pop3-login/sasl conn %s)`, mech)) // credentials from netrc
@@ -603,7 +603,7 @@ func TestPOP3LoginSASL(t *testing.T) {
 	}
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	got := e.mustFail(`(pop3-login/sasl conn 'gssapi)`)
-	wantContains(t, "unknown mech", got, "unknown SASL mechanism")
+	p3WantContains(t, "unknown mech", got, "unknown SASL mechanism")
 	got = e.must(`(guard (c ((-ERR? c) (pop3-error-code c))) (pop3-login/sasl conn 'plain "alice" "nope"))`)
 	if got != `"AUTH"` {
 		t.Errorf("failed SASL login: %s", got)
@@ -611,7 +611,7 @@ func TestPOP3LoginSASL(t *testing.T) {
 }
 
 func TestPOP3APOPExplicit(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	if got := e.must(`(pop3-greeting conn)`); !regexp.MustCompile(`<[^>]+@test\.invalid>`).MatchString(got) {
 		t.Errorf("greeting %s has no APOP timestamp", got)
@@ -626,17 +626,17 @@ func TestPOP3APOPExplicit(t *testing.T) {
 }
 
 func TestPOP3Iteration(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	e.connectLogin()
 	got := e.must(`(let ((seen '()))
 	                 (let ((n (pop3-for-each-message conn (lambda (id text) (set! seen (cons (cons id text) seen))))))
 	                   (list n (reverse seen))))`)
-	want := fmt.Sprintf(`(3 ((1 . %q) (2 . %q) (3 . %q)))`, lfText(0), lfText(1), lfText(2))
+	want := fmt.Sprintf(`(3 ((1 . %q) (2 . %q) (3 . %q)))`, p3LfText(0), p3LfText(1), p3LfText(2))
 	if got != want {
 		t.Errorf("for-each-message = %s\nwant %s", got, want)
 	}
 	got = e.must(`(parameterize ((pop3-line-ending 'crlf)) (pop3-get-all conn '(3 1)))`)
-	want = fmt.Sprintf(`((3 . %q) (1 . %q))`, crlfText(2), crlfText(0))
+	want = fmt.Sprintf(`((3 . %q) (1 . %q))`, p3CrlfText(2), p3CrlfText(0))
 	if got != want {
 		t.Errorf("get-all (3 1) crlf = %s\nwant %s", got, want)
 	}
@@ -665,7 +665,7 @@ func TestPOP3Iteration(t *testing.T) {
 		t.Errorf("get-all of a deleted message = %s", got)
 	}
 	e.must(`(pop3-quit conn)`)
-	if n := e.be.Count(testUser); n != 1 {
+	if n := e.be.Count(p3TestUser); n != 1 {
 		t.Errorf("maildrop has %d messages after deleting 2 of 3, want 1", n)
 	}
 }
@@ -673,8 +673,8 @@ func TestPOP3Iteration(t *testing.T) {
 func TestPOP3ErrorAccessorsOnSeedStyleCondition(t *testing.T) {
 	// A -ERR condition signalled the way pop3.scm does, with stuff
 	// (text command): the accessors read it too.
-	it, _ := newTestInterp(t, Options{})
-	v, err := evalIn(it, `(with-handler (lambda (c punt) (list (-ERR? c) (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)))
+	it, _ := p3NewTestInterp(t, Options{})
+	v, err := p3EvalIn(it, `(with-handler (lambda (c punt) (list (-ERR? c) (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)))
 	                        (lambda () (signal '-ERR " [IN-USE] locked" "PASS ****")))`)
 	if err != nil {
 		t.Fatal(err)
@@ -682,16 +682,16 @@ func TestPOP3ErrorAccessorsOnSeedStyleCondition(t *testing.T) {
 	if got := interp.WriteString(v); got != `(#t "locked" "IN-USE" "PASS ****")` {
 		t.Errorf("accessors on a signalled -ERR = %s", got)
 	}
-	_, err = evalIn(it, `(pop3-error-text 5)`)
+	_, err = p3EvalIn(it, `(pop3-error-text 5)`)
 	if err == nil {
 		t.Error("pop3-error-text accepted a non -ERR value")
 	}
 }
 
 func TestPOP3ArgumentTypes(t *testing.T) {
-	e := newPOP3Env(t, envConfig{})
+	e := newPOP3Env(t, p3EnvConfig{})
 	for _, src := range []string{`(pop3-stat 5)`, `(pop3-login "conn")`, `(pop3-get 'c 1)`, `(pop3-quit #f)`} {
 		got := e.mustFail(src)
-		wantContains(t, src, got, "pop3 connection")
+		p3WantContains(t, src, got, "pop3 connection")
 	}
 }
