@@ -105,6 +105,7 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 		{"pop3-uidl", 1, 2, b.uidl},
 		{"pop3-delete-all", 1, 2, b.deleteAll},
 		{"%pop3-retr-many", 3, 3, b.retrMany},
+		{"%pop3-message-numbers", 2, 2, b.messageNumbers},
 		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
 		{"pop3-connection?", 1, 1, b.isConn},
 		{"pop3-connection-host", 1, 1, b.connHost},
@@ -114,8 +115,12 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 		{"pop3-error-code", 1, 1, b.errorCode},
 		{"pop3-error-command", 1, 1, b.errorCommand},
 	}
+	raise, ok := it.Lookup("raise")
+	if !ok {
+		return errors.New("install pop3 bindings: raise not defined")
+	}
 	for _, p := range prims {
-		it.DefinePrimitive(p.name, p.min, p.max, p.fn)
+		it.DefinePrimitive(p.name, p.min, p.max, p3Signalling(raise, p.fn))
 	}
 	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
 		return fmt.Errorf("install pop3 bindings: %w", err)
@@ -126,6 +131,22 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 	}
 	b.lineEnding = le
 	return nil
+}
+
+// p3Signalling wraps a primitive so that the scsh conditions it fails
+// with (-ERR, call-error) are raised by a tail call to raise rather than
+// returned as a Go error: the evaluator then leaves them as they are
+// (it names the failing primitive in errors returned by primitives, which
+// would change their condition-stuff), and a with-handler handler's
+// value becomes the value of the call, as with pop3.scm's own signal.
+func p3Signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
+	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+		v, err := fn(it, args)
+		if e, ok := err.(*interp.ErrorObject); ok && (e.Kind == pop3ErrType || e.Kind == "call-error") {
+			return &interp.TailCall{Proc: raise, Args: []interp.Value{e}}, nil
+		}
+		return v, err
+	}
 }
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
@@ -140,30 +161,34 @@ const pop3Prelude = `
 (define pop3-line-ending
   (make-parameter 'lf
     (lambda (x)
-      (if (memq x '(lf crlf))
+      (if (or (eq? x 'lf) (eq? x 'crlf))
           x
           (error "pop3-line-ending: expected the symbol lf or crlf, got" x)))))
 
 (define (pop3-for-each-message conn proc . maybe-msgids)
   (%pop3-check-transaction conn 'pop3-for-each-message)
-  (let loop ((ids (if (pair? maybe-msgids) (car maybe-msgids) (map car (pop3-list conn))))
+  (let loop ((ids (if (pair? maybe-msgids)
+                      (car maybe-msgids)
+                      (%pop3-message-numbers conn 'pop3-for-each-message)))
              (count 0))
     (if (null? ids)
         count
-        (let take ((rest ids) (batch '()) (k 0))
-          (if (and (pair? rest) (< k 32))
-              (take (cdr rest) (cons (car rest) batch) (+ k 1))
-              (let ((batch (reverse batch)))
-                (for-each proc batch (%pop3-retr-many conn batch 'pop3-for-each-message))
-                (loop rest (+ count k))))))))
+        (let ((fetched+rest (%pop3-retr-many conn ids 'pop3-for-each-message)))
+          (let each ((fetched (car fetched+rest)) (count count))
+            (if (null? fetched)
+                (loop (cdr fetched+rest) count)
+                (begin
+                  (proc (car (car fetched)) (cdr (car fetched)))
+                  (each (cdr fetched) (+ count 1)))))))))
 
 (define (pop3-get-all conn . maybe-msgids)
   (%pop3-check-transaction conn 'pop3-get-all)
-  (let ((result '()))
+  (let ((acc '()))
     (apply pop3-for-each-message conn
-           (lambda (n text) (set! result (cons (cons n text) result)))
+           (lambda (n text) (set! acc (cons (cons n text) acc)))
            maybe-msgids)
-    (reverse result)))
+    (let rev ((l acc) (r '()))
+      (if (null? l) r (rev (cdr l) (cons (car l) r))))))
 `
 
 // ctx returns the context of the running evaluation, so that Ctrl-C at
@@ -838,8 +863,14 @@ func p3MsgidList(who string, v interp.Value) ([]int, error) {
 	return ids, nil
 }
 
-// retrMany implements (%pop3-retr-many conn msgids who): the messages as
-// a list of strings, fetched with pipelined RETRs.
+// p3Window is how many messages %pop3-retr-many fetches in one pipelined
+// batch (the messages of a batch are held in memory together).
+const p3Window = 32
+
+// retrMany implements (%pop3-retr-many conn msgids who): the first
+// p3Window messages of msgids, fetched with pipelined RETRs, as
+// (((n . text) ...) . remaining-msgids). Every number is checked before
+// anything is sent.
 func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	who := "pop3-for-each-message"
 	if s, ok := args[2].(*interp.Symbol); ok {
@@ -853,22 +884,52 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
+	rest := interp.Value(interp.Null)
+	if len(ids) > p3Window {
+		rest = args[1]
+		for range p3Window {
+			rest = rest.(*interp.Pair).Cdr
+		}
+		ids = ids[:p3Window]
+	}
 	b.setLineEnding(c)
-	texts := make([]interp.Value, 0, len(ids))
+	fetched := make([]interp.Value, 0, len(ids))
 	var sb strings.Builder
 	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
 		sb.Reset()
 		if _, err := io.Copy(&sb, body); err != nil {
 			return err
 		}
-		texts = append(texts, interp.NewString(sb.String()))
+		fetched = append(fetched, interp.Cons(n, interp.NewString(sb.String())))
 		c.seen(n)
 		return nil
 	})
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return interp.List(texts...), nil
+	return interp.Cons(interp.List(fetched...), rest), nil
+}
+
+// messageNumbers implements (%pop3-message-numbers conn who): the numbers
+// of the messages not marked as deleted (LIST).
+func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3-for-each-message"
+	if s, ok := args[1].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := c.client.List(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = m.Num
+	}
+	return interp.List(out...), nil
 }
 
 // deleteAll implements (pop3-delete-all conn [msgids]): marks the given

@@ -21,36 +21,28 @@ func p3WithWho(who string, e *interp.ErrorObject) *interp.ErrorObject {
 }
 
 // p3CallError builds scsh's call-error condition, (call-error msg proc .
-// args): its stuff is (msg proc . args), proc being the procedure's name
-// as a symbol (as pop3.scm passes it).
+// args), represented as the scsh layer represents conditions (an error
+// object whose Kind is the type, Message the first element of the stuff,
+// Irritants the rest): its stuff is (msg proc . args), proc being the
+// procedure's name as a symbol, as pop3.scm passes it. Who stays empty so
+// that condition-stuff and error-object-message give msg unchanged.
 func p3CallError(msg, who string, args ...interp.Value) *interp.ErrorObject {
-	irr := append([]interp.Value{interp.NewString(msg), interp.Intern(who)}, args...)
-	return &interp.ErrorObject{Kind: "call-error", Who: who, Message: msg, Irritants: irr}
+	irr := append([]interp.Value{interp.Intern(who)}, args...)
+	return &interp.ErrorObject{Kind: "call-error", Message: msg, Irritants: irr}
 }
 
-// p3ErrCondition builds the -ERR condition of a server refusal. Its stuff
-// is what pop3.scm signals, (text-after-ERR command), the command with any
-// secret masked; error-object-message gives the text without its response
-// code, which pop3-error-code returns.
+// p3ErrCondition builds the -ERR condition of a server refusal, with the
+// stuff pop3.scm signals: (text-after-ERR command), the text unchanged
+// (leading space and response code included) and the command with any
+// secret masked. pop3-error-text, pop3-error-code and pop3-error-command
+// give the parts; the engine's *pop3.Error is its Cause, for Go callers.
 func p3ErrCondition(who string, e *pop3.Error) *interp.ErrorObject {
-	text := e.Text
-	if text == "" {
-		text = "the server refused " + p3FirstWord(e.Command)
-	}
 	return &interp.ErrorObject{
 		Kind:      pop3ErrType,
-		Who:       who,
-		Message:   text,
-		Irritants: []interp.Value{interp.NewString(e.Raw), interp.NewString(e.Command)},
+		Message:   e.Raw,
+		Irritants: []interp.Value{interp.NewString(e.Command)},
 		Cause:     e,
 	}
-}
-
-func p3FirstWord(s string) string {
-	if i := strings.IndexByte(s, ' '); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // p3ErrParts returns the server text, response code and command of a -ERR
@@ -65,14 +57,9 @@ func p3ErrParts(who string, v interp.Value) (text, code, command string, err err
 	if errors.As(e.Cause, &perr) {
 		return perr.Text, perr.Code, perr.Command, nil
 	}
-	raw := ""
+	raw := e.Message
 	if len(e.Irritants) > 0 {
 		if s, ok := e.Irritants[0].(*interp.String); ok {
-			raw = s.String()
-		}
-	}
-	if len(e.Irritants) > 1 {
-		if s, ok := e.Irritants[1].(*interp.String); ok {
 			command = s.String()
 		}
 	}
