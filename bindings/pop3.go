@@ -117,17 +117,17 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 	}
 	raise, ok := it.Lookup("raise")
 	if !ok {
-		return errors.New("install pop3 bindings: raise not defined")
+		return errors.New("raise is not defined (interpreter too old?)")
 	}
 	for _, p := range prims {
 		it.DefinePrimitive(p.name, p.min, p.max, p3Signalling(raise, p.fn))
 	}
 	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
-		return fmt.Errorf("install pop3 bindings: %w", err)
+		return fmt.Errorf("pop3 prelude: %w", err)
 	}
 	le, ok := it.Lookup("pop3-line-ending")
 	if !ok {
-		return errors.New("install pop3 bindings: pop3-line-ending not defined")
+		return errors.New("pop3 prelude did not define pop3-line-ending")
 	}
 	b.lineEnding = le
 	return nil
