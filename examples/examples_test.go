@@ -22,14 +22,14 @@ import (
 var expectations = map[string][]string{
 	"tour.scm": {
 		`=> #\{pop3-connection 127\.0\.0\.1\}`,
-		`\("UIDL"\)`,
+		`\n   \(UIDL\)\n`,
 		`=>  .*\n`, // the login status, with the seed's leading space
 		`=> 5 messages, \d+ octets`,
 		`=> \(\(1 \. \d+\) \(2 \. \d+\) \(3 \. \d+\) \(4 \. \d+\) \(5 \. \d+\)\)`,
 		`Subject: Welcome to popsh\n`,
-		`Subject: Lines that start with a dot\n(.*\n){5}\.signature\n\.\.\.and so on\n`,
-		`=> a string of \d+ characters; its 8th line:\n   popsh is a Scheme shell with a POP3 engine inside`,
-		`=> 1\n`,
+		`Subject: Lines that start with a dot\n(.*\n){7}\.signature\n\.\.\.and so on\n\.\n\.\.\n\n;;`,
+		`=> a string of \d+ characters; its 9th line:\n   popsh is a Scheme shell with a POP3 engine inside`,
+		`=> 4\n`,
 		`   1: Welcome to popsh\n   2: The ten procedures of the scsh library\n   3: Beyond the seed: TLS, UIDL, TOP and pipelining\n   4: Lines that start with a dot\n   5: Where to go next\n`,
 		`now 4 messages`,
 		`and 5 again`,
@@ -55,7 +55,7 @@ var expectations = map[string][]string{
 		`command: "APOP demo \*\*\*\*"`,
 		`no message 99`,
 		`\d+ characters in message 1`,
-		`refused: message number must be a positive exact integer, got 0`,
+		`refused: pop3-get: message number must be a positive exact integer, got 0`,
 	},
 	"save-messages.scm": {
 		`saved .*/1\.eml\n(saved .*\n){3}saved .*/5\.eml\n`,
