@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"popsh/interp"
+	"popsh/pop3/pop3test"
 	"popsh/pop3/server"
 )
 
@@ -693,5 +694,30 @@ func TestPOP3ArgumentTypes(t *testing.T) {
 	for _, src := range []string{`(pop3-stat 5)`, `(pop3-login "conn")`, `(pop3-get 'c 1)`, `(pop3-quit #f)`} {
 		got := e.mustFail(src)
 		p3WantContains(t, src, got, "pop3 connection")
+	}
+}
+
+func TestPOP3EdgeMessagesByteExact(t *testing.T) {
+	e := newPOP3Env(t, p3EnvConfig{})
+	e.be.Clear(p3TestUser)
+	edges := pop3test.EdgeMessages()
+	for _, m := range edges {
+		if _, err := e.be.AddMessage(p3TestUser, m.Stored); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.connectLogin()
+	dir := t.TempDir()
+	for i, m := range edges {
+		lf := filepath.Join(dir, m.Name+".lf")
+		crlf := filepath.Join(dir, m.Name+".crlf")
+		e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn %d)))`, lf, i+1))
+		e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-file %q (lambda () (pop3-get conn %d))))`, crlf, i+1))
+		if b, _ := os.ReadFile(lf); string(b) != string(m.LF) {
+			t.Errorf("%s, LF mode: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.LF))
+		}
+		if b, _ := os.ReadFile(crlf); string(b) != string(m.CRLF) {
+			t.Errorf("%s, CRLF mode: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.CRLF))
+		}
 	}
 }
