@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 
+	"popsh/bindings"
 	"popsh/interp"
 	"popsh/interp/repl"
 )
@@ -451,9 +452,13 @@ func batchInput(ctx context.Context, it *interp.Interp) *bufio.Reader {
 // and the command line set.
 func newInterp(cmdline []string) (*interp.Interp, error) {
 	it := interp.New()
-	// TODO(pop3-bindings): bindings.Install(it, opts) once it lands; it
-	// calls bindings.InstallScsh.
+	// TODO(pop3-bindings): bindings.Install(it, bindings.Options{}) once it
+	// lands (it calls InstallScsh and adds the pop3-* procedures).
+	if err := bindings.InstallScsh(it); err != nil {
+		return nil, err
+	}
 	it.SetCommandLine(cmdline)
+	bindings.SetScshArgs(it, cmdline[1:])
 	if repl.IsTerminal(os.Stdout) {
 		it.CurrentOutput().LineFlush = true
 	}
@@ -595,10 +600,24 @@ func finish(it *interp.Interp, err error) int {
 	return 1
 }
 
-// formatError renders an uncaught error for stderr.
+// formatError renders an uncaught error for stderr. A scsh condition (one
+// of the scsh layer's condition types, such as -ERR or call-error) prints
+// the way scsh's display-condition does ("TYPE: message" and the irritants
+// one a line, the position in brackets); any other error prints as
+// "file:line:col: who: message irritant ...". A short backtrace follows.
 func formatError(err error) string {
-	// TODO(scsh): use the scsh layer's display-condition format
-	// (bindings.FormatCondition) for scsh conditions once it lands.
+	var eo *interp.ErrorObject
+	if errors.As(err, &eo) && !errors.Is(err, context.Canceled) {
+		switch eo.Kind {
+		case interp.KindError, interp.KindReadError, interp.KindFileError, interp.KindSyntax:
+		default:
+			msg := strings.TrimRight(bindings.FormatCondition(eo), "\n")
+			if bt := repl.Backtrace(eo, 5); bt != "" {
+				msg += "\n" + bt
+			}
+			return msg
+		}
+	}
 	return repl.FormatError(err)
 }
 
