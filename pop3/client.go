@@ -276,6 +276,9 @@ func splitAddr(addr string, mode TLSMode) (host, port string, err error) {
 	if host == "" {
 		return "", "", errors.New("missing host")
 	}
+	if port == "" {
+		return "", "", errors.New("missing port")
+	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		if _, lerr := net.LookupPort("tcp", port); lerr != nil {
 			return "", "", fmt.Errorf("bad port %q", port)

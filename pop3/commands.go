@@ -308,12 +308,14 @@ func (c *Client) RetrTo(ctx context.Context, n int, w io.Writer) (status string,
 	}
 	written, err = io.Copy(w, body)
 	if err != nil {
-		if c.body != nil { // w failed: finish reading the body
-			if derr := c.drainBody("RETR"); derr != nil {
-				return status, written, derr
-			}
+		if c.body == nil {
+			return status, written, err // the body failed; err says so
 		}
-		return status, written, fmt.Errorf("pop3: RETR %d: %w", n, err)
+		// w failed: finish reading the body
+		if derr := c.drainBody("RETR"); derr != nil {
+			return status, written, derr
+		}
+		return status, written, fmt.Errorf("pop3: RETR %d: writing the message: %w", n, err)
 	}
 	return status, written, nil
 }

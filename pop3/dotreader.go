@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -98,6 +99,9 @@ func (d *dotReader) WriteTo(w io.Writer) (int64, error) {
 
 // fill reads the next line or chunk into pending, or ends the body.
 func (d *dotReader) fill() {
+	if d.fastFill() {
+		return
+	}
 	line, err := d.br.ReadSlice('\n')
 	if err != nil && err != bufio.ErrBufferFull {
 		if err == io.EOF {
@@ -143,6 +147,94 @@ func (d *dotReader) fill() {
 	}
 	d.pending = line
 }
+
+var nlDot = []byte("\n.")
+
+// fastFill takes, in one piece, the buffered bytes up to the next line that
+// starts with a dot (or all of them): no line in between needs anything
+// but, in LF mode, CR LF turned into LF. It reports false, having done
+// nothing, when the line-by-line path must run instead: nothing buffered,
+// a dot at the start of the current line, a held CR.
+func (d *dotReader) fastFill() bool {
+	n := d.br.Buffered()
+	if n < 2 || d.heldCR || d.prefix {
+		return false
+	}
+	buf, _ := d.br.Peek(n)
+	if d.lineLen == 0 && buf[0] == '.' {
+		return false
+	}
+	chunk := buf
+	if i := bytes.Index(buf, nlDot); i >= 0 {
+		chunk = buf[:i+1]
+	}
+	if d.lf && chunk[len(chunk)-1] == '\r' {
+		chunk = chunk[:len(chunk)-1] // its LF, if any, is not here yet
+		if len(chunk) == 0 {
+			return false
+		}
+	}
+	// Line lengths: the current line goes on to the first LF; the last
+	// partial line starts after the last LF.
+	first := bytes.IndexByte(chunk, '\n')
+	if first < 0 {
+		d.lineLen += len(chunk)
+	} else {
+		d.lineLen += first + 1
+		if d.lineLen <= d.max && len(chunk) > d.max {
+			// Lines in the middle may be too long: check them.
+			for rest := chunk[first+1:]; ; {
+				j := bytes.IndexByte(rest, '\n')
+				if j < 0 {
+					break
+				}
+				if j+1 > d.max {
+					d.lineLen = j + 1
+					break
+				}
+				rest = rest[j+1:]
+			}
+		}
+		if d.lineLen <= d.max {
+			d.lineLen = len(chunk) - 1 - bytes.LastIndexByte(chunk, '\n')
+		}
+	}
+	if d.lineLen > d.max {
+		d.finish(fmt.Errorf("%w: body line longer than %d bytes: %w", ErrLineTooLong, d.max, ErrProtocol))
+		return true
+	}
+	// The chunk's bytes stay in the buffer until the next fill: Discard of
+	// buffered bytes does not read.
+	d.br.Discard(len(chunk))
+	if d.lf {
+		chunk = dropCRBeforeLF(chunk)
+	}
+	d.pending = chunk
+	return true
+}
+
+// dropCRBeforeLF turns every CR LF of b into LF, in place.
+func dropCRBeforeLF(b []byte) []byte {
+	i := bytes.Index(b, crlfBytes)
+	if i < 0 {
+		return b
+	}
+	w := i
+	for r := i; r < len(b); {
+		j := bytes.Index(b[r:], crlfBytes)
+		if j < 0 {
+			w += copy(b[w:], b[r:])
+			break
+		}
+		w += copy(b[w:], b[r:r+j])
+		b[w] = '\n'
+		w++
+		r += j + 2
+	}
+	return b[:w]
+}
+
+var crlfBytes = []byte("\r\n")
 
 func (d *dotReader) finish(err error) {
 	if d.done {

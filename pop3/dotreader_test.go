@@ -145,6 +145,48 @@ func TestDotReaderStickyError(t *testing.T) {
 	}
 }
 
+// refOutcome says how decoding wire with line limit max must end: "ok",
+// "long" (a line over max), "trunc", or "long-or-trunc" (an unfinished
+// last line over max: either error is right).
+func refOutcome(wire []byte, max int) string {
+	for len(wire) > 0 {
+		i := bytes.IndexByte(wire, '\n')
+		if i < 0 {
+			if len(wire) > max {
+				return "long-or-trunc"
+			}
+			return "trunc"
+		}
+		line := wire[:i+1]
+		wire = wire[i+1:]
+		if string(line) == ".\r\n" || string(line) == ".\n" {
+			return "ok"
+		}
+		if len(line) > max {
+			return "long"
+		}
+	}
+	return "trunc"
+}
+
+func FuzzDotReaderLimit(f *testing.F) {
+	f.Add([]byte("abc\r\n"+strings.Repeat("x", 40)+"\r\n.\r\n"), uint8(3), uint8(10), false)
+	f.Add([]byte(strings.Repeat("y\r\n", 20)+".\r\n"), uint8(0), uint8(0), true)
+	f.Fuzz(func(t *testing.T, wire []byte, sz, mx uint8, lf bool) {
+		bufSize, max := 16+int(sz), 3+int(mx)
+		want := refOutcome(wire, max)
+		for _, wt := range []bool{false, true} {
+			_, err, _ := decodeAll(t, wire, lf, bufSize, max, wt)
+			long, trunc := errors.Is(err, ErrLineTooLong), errors.Is(err, ErrTruncated)
+			ok := (want == "ok" && err == nil) || (want == "long" && long) || (want == "trunc" && trunc) ||
+				(want == "long-or-trunc" && (long || trunc))
+			if !ok {
+				t.Fatalf("writeTo=%v max=%d: err %v, want %s", wt, max, err, want)
+			}
+		}
+	})
+}
+
 func FuzzDotReader(f *testing.F) {
 	for _, tc := range dotCases {
 		f.Add([]byte(tc.wire), false, uint8(0))

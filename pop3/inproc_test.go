@@ -733,3 +733,110 @@ func checkGoroutines(t *testing.T, before int) {
 		t.Errorf("%d goroutines leaked:\n%s", n-before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+type failWriter struct{ after int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if f.after <= 0 {
+		return 0, errors.New("disk full")
+	}
+	n := min(len(p), f.after)
+	f.after -= n
+	return n, nil
+}
+
+func TestRetrToWriterFails(t *testing.T) {
+	big := strings.Repeat("line of text\n", 10000)
+	e := newEnv(t, false, []string{big, "second\n"})
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	_, n, err := c.RetrTo(ctx, 1, &failWriter{after: 1000})
+	if err == nil || !strings.Contains(err.Error(), "disk full") || n != 1000 {
+		t.Fatalf("RetrTo = %d, %v", n, err)
+	}
+	var buf bytes.Buffer
+	if _, _, err := c.RetrTo(ctx, 2, &buf); err != nil || buf.String() != "second\r\n" {
+		t.Errorf("next RetrTo = %q, %v", buf.String(), err)
+	}
+}
+
+func TestUTF8Command(t *testing.T) {
+	e := newEnv(t, false, []string{"x\n"})
+	ctx := testCtx(t)
+	c, err := Dial(ctx, e.addr, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	caps, err := c.Capabilities(ctx)
+	if err != nil || !caps.UTF8() {
+		t.Fatalf("caps %v %v", caps, err)
+	}
+	if _, err := c.UTF8(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSplitAddr(t *testing.T) {
+	tests := []struct {
+		addr       string
+		mode       TLSMode
+		host, port string
+		bad        bool
+	}{
+		{"mail.example.org", TLSAuto, "mail.example.org", "110", false},
+		{"mail.example.org", ImplicitTLS, "mail.example.org", "995", false},
+		{"mail.example.org:1110", TLSAuto, "mail.example.org", "1110", false},
+		{"127.0.0.1", PlainText, "127.0.0.1", "110", false},
+		{"::1", TLSAuto, "::1", "110", false},
+		{"[::1]", ImplicitTLS, "::1", "995", false},
+		{"[2001:db8::1]:995", TLSAuto, "2001:db8::1", "995", false},
+		{"host:pop3s", TLSAuto, "host", "pop3s", false},
+		{"", TLSAuto, "", "", true},
+		{"host:99999", TLSAuto, "", "", true},
+		{"host:", TLSAuto, "", "", true},
+		{":110", TLSAuto, "", "", true},
+		{"[nothost]", TLSAuto, "", "", true},
+		{"bad host", TLSAuto, "", "", true},
+		{"host\r\n", TLSAuto, "", "", true},
+	}
+	for _, tc := range tests {
+		h, p, err := splitAddr(tc.addr, tc.mode)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("%q accepted: %q %q", tc.addr, h, p)
+			}
+			continue
+		}
+		if err != nil || h != tc.host || p != tc.port {
+			t.Errorf("%q = %q %q %v", tc.addr, h, p, err)
+		}
+	}
+	if _, err := Dial(testCtx(t), "bad host", nil); !errors.Is(err, ErrBadArgument) {
+		t.Errorf("Dial(bad host): %v", err)
+	}
+}
+
+func TestDialIPv6(t *testing.T) {
+	l, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback here:", err)
+	}
+	be := server.NewMemoryBackend()
+	be.AddUser("alice", "wonderland")
+	srv := server.New(server.Config{Backend: be})
+	go srv.Serve(l)
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	c, err := Dial(testCtx(t), "[::1]:"+port, &Options{TLS: PlainText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Host() != "::1" || c.Timestamp() == "" {
+		t.Errorf("host %q timestamp %q", c.Host(), c.Timestamp())
+	}
+}
