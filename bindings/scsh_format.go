@@ -3,6 +3,7 @@ package bindings
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"popsh/interp"
 )
@@ -13,7 +14,7 @@ import (
 // string and a list of its arguments), case-insensitive. Any other
 // directive, a tilde at the end, a missing argument and a leftover
 // argument are errors, with Scheme48's wording.
-func formatTo(out *interp.Port, fmtStr string, args []interp.Value) error {
+func formatTo(out fmtOut, fmtStr string, args []interp.Value) error {
 	rest, err := formatLoop(out, fmtStr, args)
 	if err != nil {
 		return err
@@ -25,12 +26,12 @@ func formatTo(out *interp.Port, fmtStr string, args []interp.Value) error {
 	return nil
 }
 
-func formatLoop(out *interp.Port, fmtStr string, args []interp.Value) ([]interp.Value, error) {
+func formatLoop(out fmtOut, fmtStr string, args []interp.Value) ([]interp.Value, error) {
 	rs := []rune(fmtStr)
 	for i := 0; i < len(rs); i++ {
 		c := rs[i]
 		if c != '~' {
-			if err := out.WriteRune(c); err != nil {
+			if err := out.WriteString(string(c)); err != nil {
 				return nil, fmt.Errorf("format: %w", err)
 			}
 			continue
@@ -140,11 +141,11 @@ func primFormat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	switch d := dest.(type) {
 	case bool:
 		if !d {
-			p := interp.NewStringOutputPort()
-			if err := formatTo(p, fs.String(), rest); err != nil {
+			var sb fmtBuilder
+			if err := formatTo(&sb, fs.String(), rest); err != nil {
 				return nil, err
 			}
-			return interp.NewString(string(p.Contents())), nil
+			return interp.NewString(sb.b.String()), nil
 		}
 		if err := formatTo(it.CurrentOutput(), fs.String(), rest); err != nil {
 			return nil, err
@@ -161,3 +162,25 @@ func primFormat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	}
 	return nil, &interp.ErrorObject{Who: "format", Message: "invalid port argument", Irritants: []interp.Value{dest}}
 }
+
+// fmtOut is where format writes: a port, or a builder for (format #f ...).
+type fmtOut interface {
+	WriteString(s string) error
+	AtLineStart() bool
+}
+
+// fmtBuilder accumulates the string of (format #f ...).
+type fmtBuilder struct {
+	b       strings.Builder
+	notAtLS bool
+}
+
+func (f *fmtBuilder) WriteString(s string) error {
+	if s != "" {
+		f.b.WriteString(s)
+		f.notAtLS = s[len(s)-1] != '\n'
+	}
+	return nil
+}
+
+func (f *fmtBuilder) AtLineStart() bool { return !f.notAtLS }

@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"popsh/interp"
 )
@@ -157,45 +158,53 @@ func checkCount(who string, sp *splitterSpec, nfields int) error {
 	return nil
 }
 
+// findFrom finds the next match of re in str at or after byte offset i.
+func findFrom(re *scshRegexp, str string, i int) (int, int, bool) {
+	loc := re.re.FindStringIndex(str[i:])
+	if loc == nil {
+		return 0, 0, false
+	}
+	return i + loc[0], i + loc[1], true
+}
+
+func gostr(str string, a, b int) interp.Value { return interp.NewString(str[a:b]) }
+
 // infixSplit implements the parser infix-splitter returns. A negative
 // num-fields -n splits off n fields and returns any remaining text as one
 // more, final field.
 func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	end := len(s.R)
-	if start == end {
+	if start == len(s.R) {
 		return interp.Null, nil
 	}
+	str := string(s.R)
+	end := len(str)
 	limit := -1
 	if n, ok := sp.numFields.(int); ok && n < 0 {
 		limit = -n
 	}
 	var out []interp.Value
 	nfields := 0
-	i := start
+	i := runeToByte(str, start)
 	for {
 		if limit >= 0 && nfields == limit {
 			if i < end {
-				out = append(out, sub(s, i, end))
+				out = append(out, gostr(str, i, end))
 			}
 			break
 		}
-		m, err := sp.re.search(s, i)
-		if err != nil {
-			return nil, scshErr(who, err.Error())
-		}
-		if m == nil || m.idx[1] == m.idx[0] {
-			out = append(out, sub(s, i, end))
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok || me == ms {
+			out = append(out, gostr(str, i, end))
 			nfields++
 			break
 		}
-		ms, me := m.idx[0], m.idx[1]
 		switch sp.mode {
 		case "trim":
-			out = append(out, sub(s, i, ms))
+			out = append(out, gostr(str, i, ms))
 		case "concat":
-			out = append(out, sub(s, i, me))
+			out = append(out, gostr(str, i, me))
 		case "split":
-			out = append(out, sub(s, i, ms), sub(s, ms, me))
+			out = append(out, gostr(str, i, ms), gostr(str, ms, me))
 		}
 		nfields++
 		i = me
@@ -216,28 +225,25 @@ func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (inte
 // suffixSplit: each field is terminated by a delimiter; a missing final
 // delimiter is tolerated (as sloppy-suffix-splitter does).
 func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	end := len(s.R)
+	str := string(s.R)
+	end := len(str)
 	var out []interp.Value
 	nfields := 0
-	i := start
+	i := runeToByte(str, start)
 	for i < end {
-		m, err := sp.re.search(s, i)
-		if err != nil {
-			return nil, scshErr(who, err.Error())
-		}
-		if m == nil || m.idx[1] == m.idx[0] {
-			out = append(out, sub(s, i, end))
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok || me == ms {
+			out = append(out, gostr(str, i, end))
 			nfields++
 			break
 		}
-		ms, me := m.idx[0], m.idx[1]
 		switch sp.mode {
 		case "trim":
-			out = append(out, sub(s, i, ms))
+			out = append(out, gostr(str, i, ms))
 		case "concat":
-			out = append(out, sub(s, i, me))
+			out = append(out, gostr(str, i, me))
 		case "split":
-			out = append(out, sub(s, i, ms), sub(s, ms, me))
+			out = append(out, gostr(str, i, ms), gostr(str, ms, me))
 		}
 		nfields++
 		i = me
@@ -250,34 +256,32 @@ func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (int
 
 // fieldSplit: the fields are the matches of the field regexp.
 func fieldSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	end := len(s.R)
+	str := string(s.R)
+	end := len(str)
 	var out []interp.Value
-	i := start
+	i := runeToByte(str, start)
 	limit := -1
 	if n, ok := sp.numFields.(int); ok && n < 0 {
 		limit = -n
 	}
 	for i < end {
 		if limit >= 0 && len(out) == limit {
-			out = append(out, sub(s, i, end))
+			out = append(out, gostr(str, i, end))
 			break
 		}
-		m, err := sp.re.search(s, i)
-		if err != nil {
-			return nil, scshErr(who, err.Error())
-		}
-		if m == nil {
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok {
 			break
 		}
-		ms, me := m.idx[0], m.idx[1]
 		if me == ms {
 			if ms >= end {
 				break
 			}
-			i = ms + 1
+			_, size := utf8.DecodeRuneInString(str[ms:])
+			i = ms + size
 			continue
 		}
-		out = append(out, sub(s, ms, me))
+		out = append(out, gostr(str, ms, me))
 		i = me
 	}
 	if err := checkCount(who, sp, len(out)); err != nil {
