@@ -59,10 +59,15 @@ type variable struct {
 	fn       *fnState
 	slot     int
 	captured bool
-	mutated  bool
+	mutated  bool // assigned after its binding (letrec, internal define, set!)
+	assigned bool // target of set!
 }
 
-func (v *variable) boxed() bool { return v.captured && v.mutated }
+// boxed says whether the variable lives in a box: when a closure captures
+// it and it is assigned later, and whenever set! assigns it (so that
+// re-entering a continuation, which copies the stack back, does not bring
+// back an old value).
+func (v *variable) boxed() bool { return v.assigned || (v.captured && v.mutated) }
 
 // fnState is a lambda being compiled.
 type fnState struct {
@@ -172,7 +177,12 @@ type compiler struct {
 	posmap   map[*Pair]Pos
 	cur      Pos
 	expanded int
+	depth    int
 }
+
+// maxCompileDepth bounds the nesting of forms (after expansion) so that a
+// runaway recursive macro or a hostile input cannot exhaust the Go stack.
+const maxCompileDepth = 20000
 
 // compileError is panicked inside the compiler and recovered at its entry.
 type compileError struct{ e *ErrorObject }
@@ -239,6 +249,11 @@ func (c *compiler) list(x Value, what string) []Value {
 
 // analyze analyses an expression in scope sc (which belongs to fn).
 func (c *compiler) analyze(x Value, sc *scope, fn *fnState) node {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxCompileDepth {
+		c.fail(x, "form nested too deeply (runaway macro?)")
+	}
 	switch t := x.(type) {
 	case *Symbol, *alias:
 		return c.ref(t, sc, fn)
@@ -341,7 +356,7 @@ func (c *compiler) analyzePair(p *Pair, sc *scope, fn *fnState) node {
 	return call
 }
 
-const maxExpansions = 1000000
+const maxExpansions = 200000
 
 // expand expands one macro use.
 func (c *compiler) expand(m *macro, p *Pair, sc *scope) Value {
@@ -718,6 +733,11 @@ func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos) (clo *Closure, err e
 
 // analyzeTop analyses a top-level form: definitions are global.
 func (c *compiler) analyzeTop(x Value, fn *fnState) node {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxCompileDepth {
+		c.fail(x, "form nested too deeply (runaway macro?)")
+	}
 	restore := c.withPos(x)
 	defer restore()
 	p, ok := x.(*Pair)

@@ -46,7 +46,18 @@ const (
 	opLocalPush // push stack[fp+a]
 	opConstPush // push consts[a]
 	opPopLocal  // stack[fp+a] = pop
+	// val OP immediate int a (b = global index)
+	opAddI
+	opSubI
+	opNumEqI
+	opLtI
+	opGtI
+	opLeI
+	opGeI
 )
+
+// immOps maps a binary inlined op to its immediate-operand form.
+var immOps = map[opcode]opcode{opAdd: opAddI, opSub: opSubI, opNumEq: opNumEqI, opLt: opLtI, opGt: opGtI, opLe: opLeI, opGe: opGeI}
 
 type inlineOp struct {
 	op    opcode
@@ -290,6 +301,20 @@ func (g *gen) expr(n node, tail bool) {
 	case *nPrim:
 		gi := g.global(t.g)
 		if len(t.args) == 2 {
+			if k, ok := t.args[1].(*nConst); ok {
+				if n, ok := k.v.(int); ok && n > -1<<31 && n < 1<<31 {
+					if iop, ok := immOps[t.op]; ok {
+						g.expr(t.args[0], false)
+						if g.depth+2 > g.p.maxStack {
+							g.p.maxStack = g.depth + 2
+						}
+						g.mark(t.pos)
+						g.emit(iop, n, gi)
+						g.ret(tail)
+						return
+					}
+				}
+			}
 			g.pushArg(t.args[0])
 			g.expr(t.args[1], false)
 			g.depth--

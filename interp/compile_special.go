@@ -83,6 +83,7 @@ func init() {
 		switch {
 		case r.v != nil:
 			r.v.mutated = true
+			r.v.assigned = true
 			c.capture(r.v, fn)
 			return &nSet{v: r.v, val: val}
 		case r.mac != nil:

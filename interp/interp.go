@@ -169,12 +169,17 @@ func WithErrorOutput(w io.Writer) Option { return func(it *Interp) { it.SetError
 // WithCommandLine sets the value of (command-line).
 func WithCommandLine(args []string) Option { return func(it *Interp) { it.cmdline = args } }
 
+// WithMaxDepth bounds the depth of non-tail recursion (default 10,000,000
+// frames); deeper recursion ends in a "recursion too deep" error.
+func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames = frames } }
+
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
 	it := &Interp{globals: make(map[*Symbol]*Global, 1024)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
+	it.vm.maxFrames = defaultMaxFrames
 	it.env = &Environment{name: "interaction"}
 	it.inParam = &Parameter{value: NewInputPort(os.Stdin, "stdin"), name: "current-input-port"}
 	out := NewOutputPort(os.Stdout, "stdout")

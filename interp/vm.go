@@ -29,12 +29,14 @@ type vm struct {
 	// primitives that run nested evaluations)
 	curClo *Closure
 	curPC  int
+	// maxFrames bounds the depth of non-tail calls.
+	maxFrames int
 }
 
 const (
-	maxFrames      = 10_000_000
-	maxStackValues = 64_000_000
-	tickInterval   = 4096
+	defaultMaxFrames = 10_000_000
+	maxStackValues   = 64_000_000
+	tickInterval     = 4096
 )
 
 // contThrow carries a continuation invocation out of a nested run of the VM
@@ -444,10 +446,81 @@ next:
 			}
 		}
 		goto slow1
+	case opAddI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				b := int(ins.a)
+				s := a + b
+				if (a^s)&(b^s) >= 0 {
+					val = s
+					break
+				}
+			}
+		}
+		goto slowI
+	case opSubI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				b := int(ins.a)
+				s := a - b
+				if (a^b)&(a^s) >= 0 {
+					val = s
+					break
+				}
+			}
+		}
+		goto slowI
+	case opNumEqI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a == int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opLtI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a < int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opGtI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a > int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opLeI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a <= int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opGeI:
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a >= int(ins.a)
+				break
+			}
+		}
+		goto slowI
 	default:
 		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
 	}
 	goto next
+
+slowI:
+	stack[sp] = val
+	stack[sp+1] = int(ins.a)
+	sp += 2
+	n = 2
+	goto slowCall
 
 slow1:
 	stack[sp] = val
@@ -489,7 +562,7 @@ call:
 			stack = vm.stack
 		}
 		if !tail {
-			if len(vm.frames) >= maxFrames {
+			if len(vm.frames) >= vm.maxFrames {
 				err = &ErrorObject{Message: "stack overflow (recursion too deep)"}
 				sp = argbase
 				goto fail

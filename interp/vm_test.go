@@ -1,0 +1,274 @@
+package interp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func evalOK(t *testing.T, it *Interp, src string) Value {
+	t.Helper()
+	v, err := it.EvalString(context.Background(), src, "test")
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return v
+}
+
+// TestTailCallsConstantSpace runs a 1e6-iteration loop through every R7RS
+// tail position and checks that neither the frame stack nor the value stack
+// grew.
+func TestTailCallsConstantSpace(t *testing.T) {
+	cases := map[string]string{
+		"if":                `(define (f n) (if (= n 0) 'done (f (- n 1))))`,
+		"cond":              `(define (f n) (cond ((= n 0) 'done) (else (f (- n 1)))))`,
+		"cond =>":           `(define (f n) (cond ((= n 0) 'done) ((- n 1) => f)))`,
+		"case":              `(define (f n) (case (if (= n 0) 0 1) ((0) 'done) (else (f (- n 1)))))`,
+		"case =>":           `(define (f n) (case (if (= n 0) 0 1) ((0) 'done) (else => (lambda (x) (f (- n 1))))))`,
+		"and":               `(define (f n) (and #t (if (= n 0) 'done (f (- n 1)))))`,
+		"or":                `(define (f n) (or #f (if (= n 0) 'done (f (- n 1)))))`,
+		"when":              `(define (f n) (if (= n 0) 'done (when #t (f (- n 1)))))`,
+		"unless":            `(define (f n) (if (= n 0) 'done (unless #f (f (- n 1)))))`,
+		"let":               `(define (f n) (let ((m n)) (if (= m 0) 'done (f (- m 1)))))`,
+		"let*":              `(define (f n) (let* ((m n) (k m)) (if (= k 0) 'done (f (- k 1)))))`,
+		"letrec":            `(define (f n) (letrec ((m n)) (if (= m 0) 'done (f (- m 1)))))`,
+		"begin":             `(define (f n) (begin 1 (if (= n 0) 'done (f (- n 1)))))`,
+		"apply":             `(define (f n) (if (= n 0) 'done (apply f (list (- n 1)))))`,
+		"named let":         `(define (f n) (let loop ((i n)) (if (= i 0) 'done (loop (- i 1)))))`,
+		"do":                `(define (f n) (do ((i n (- i 1))) ((= i 0) 'done)))`,
+		"mutual":            `(define (f n) (if (= n 0) 'done (g (- n 1)))) (define (g n) (f n))`,
+		"call/cc":           `(define (f n) (if (= n 0) 'done (call/cc (lambda (k) (f (- n 1))))))`,
+		"call-with-values":  `(define (f n) (if (= n 0) 'done (call-with-values (lambda () (- n 1)) f)))`,
+		"case-lambda":       `(define f (case-lambda ((n) (if (= n 0) 'done (f (- n 1) 0))) ((n x) (f n))))`,
+		"dynamic-wind body": `(define (f n) (if (= n 0) 'done (f (- n 1))))`,
+	}
+	for name, def := range cases {
+		t.Run(name, func(t *testing.T) {
+			it := New()
+			evalOK(t, it, def)
+			stackBefore := len(it.vm.stack)
+			v := evalOK(t, it, "(f 200000)")
+			if v != Value(Intern("done")) {
+				t.Fatalf("got %s", WriteString(v))
+			}
+			if len(it.vm.stack) != stackBefore || cap(it.vm.frames) > 64 {
+				t.Errorf("stack grew: values %d -> %d, frames cap %d", stackBefore, len(it.vm.stack), cap(it.vm.frames))
+			}
+		})
+	}
+}
+
+func TestDeepRecursion(t *testing.T) {
+	it := New()
+	evalOK(t, it, `(define (count n) (if (= n 0) 0 (+ 1 (count (- n 1)))))`)
+	if v := evalOK(t, it, "(count 1000000)"); v != Value(1000000) {
+		t.Fatalf("got %s", WriteString(v))
+	}
+	// deep non-tail recursion building a list
+	evalOK(t, it, `(define (build n) (if (= n 0) '() (cons n (build (- n 1)))))`)
+	if v := evalOK(t, it, "(length (build 1000000))"); v != Value(1000000) {
+		t.Fatalf("got %s", WriteString(v))
+	}
+}
+
+func TestRunawayRecursionIsAnError(t *testing.T) {
+	it := New(WithMaxDepth(100000))
+	evalOK(t, it, `(define (f n) (+ 1 (f n)))`)
+	_, err := it.EvalString(context.Background(), "(f 1)", "test")
+	if err == nil || !strings.Contains(err.Error(), "recursion too deep") {
+		t.Fatalf("got %v", err)
+	}
+	// the interpreter is still usable afterwards
+	if v := evalOK(t, it, "(+ 1 2)"); v != Value(3) {
+		t.Fatal(v)
+	}
+}
+
+func TestCallCCGenerator(t *testing.T) {
+	it := New()
+	// a generator that re-enters a loop through saved continuations
+	evalOK(t, it, `
+(define (make-gen lst)
+  (define return #f)
+  (define (gen)
+    (call/cc (lambda (r)
+      (set! return r)
+      (let loop ((l lst))
+        (if (null? l)
+            (return 'eof)
+            (begin
+              (call/cc (lambda (resume)
+                (set! gen (lambda () (resume #f)))
+                (return (car l))))
+              (loop (cdr l))))))))
+  (lambda () (gen)))
+(define g (make-gen '(a b c)))
+(define out '())
+(define (collect) (let ((v (g))) (if (eq? v 'eof) out (begin (set! out (cons v out)) (collect)))))`)
+	v := evalOK(t, it, "(collect)")
+	if WriteString(v) != "(c b a)" {
+		t.Fatalf("got %s", WriteString(v))
+	}
+	// re-entering a continuation several times
+	v = evalOK(t, it, `
+(let ((k #f) (n 0) (r #f))
+  (set! r (+ 100 (call/cc (lambda (c) (set! k c) 0))))
+  (set! n (+ n 1))
+  (if (< n 3) (k n))
+  (list r n))`)
+	if WriteString(v) != "(102 3)" {
+		t.Fatalf("got %s", WriteString(v))
+	}
+}
+
+func TestDynamicWind(t *testing.T) {
+	it := New()
+	v := evalOK(t, it, `
+(define trail '())
+(define (note x) (set! trail (cons x trail)))
+(define k #f)
+(dynamic-wind
+  (lambda () (note 'in1))
+  (lambda () (call/cc (lambda (c) (set! k c))) (note 'body))
+  (lambda () (note 'out1)))
+(if (< (length trail) 6) (k #f))
+trail`)
+	if WriteString(v) != "(out1 body in1 out1 body in1)" {
+		t.Fatalf("got %s", WriteString(v))
+	}
+	v = evalOK(t, it, `
+(set! trail '())
+(call/cc (lambda (esc)
+  (dynamic-wind
+    (lambda () (note 'a-in))
+    (lambda ()
+      (dynamic-wind
+        (lambda () (note 'b-in))
+        (lambda () (esc 'x))
+        (lambda () (note 'b-out))))
+    (lambda () (note 'a-out)))))
+trail`)
+	if WriteString(v) != "(a-out b-out b-in a-in)" {
+		t.Fatalf("got %s", WriteString(v))
+	}
+}
+
+func TestInterruptBusyLoop(t *testing.T) {
+	for _, how := range []string{"cancel", "Interrupt"} {
+		t.Run(how, func(t *testing.T) {
+			it := New()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				_, err := it.EvalString(ctx, "(define (spin) (spin)) (spin)", "busy")
+				done <- err
+			}()
+			time.Sleep(50 * time.Millisecond)
+			start := time.Now()
+			if how == "cancel" {
+				cancel()
+			} else {
+				it.Interrupt()
+			}
+			select {
+			case err := <-done:
+				if el := time.Since(start); el > time.Second {
+					t.Errorf("stopped after %v", el)
+				}
+				if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted") {
+					t.Errorf("got %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("evaluation did not stop")
+			}
+			// still usable
+			if v := evalOK(t, it, "(+ 1 2)"); v != Value(3) {
+				t.Fatal(v)
+			}
+		})
+	}
+}
+
+// TestBadProgramsDoNotPanic evaluates malformed programs: each must end in
+// an error (or a value), never a Go panic.
+func TestBadProgramsDoNotPanic(t *testing.T) {
+	bad := []string{
+		"(", ")", "(lambda)", "(lambda (x x) x)", "(lambda (1) 1)", "(let ((x)) x)", "(let ((1 2)) 1)",
+		"(let loop)", "(define)", "(define 1 2)", "(define (f . 1) 1)", "(if)", "(if 1 2 3 4)",
+		"(quote)", "(quote 1 2)", "(set!)", "(set! x)", "(begin . 1)", "(f . 1)", "(cond (else))",
+		"(cond 1)", "(case)", "(case 1 (2 3))", "(do)", "(do ((i 0 1 2)) (#t))", "(let-values (((a) 1 2)) a)",
+		"(define-syntax)", "(define-syntax foo 1)", "(define-syntax foo (syntax-rules))",
+		"(define-syntax foo (syntax-rules () ((_ x ...) (x ... ...)))) (foo 1 2)",
+		"(let-syntax ((m (syntax-rules () ((_) 1)))) (m 1))", "(quasiquote)", "`(,@1 . 2)", "(unquote 1)",
+		"(define-record-type)", "(define-record-type p)", "(guard)", "(guard (e) . 1)",
+		"(parameterize ((1 2)) 3)", "(delay)", "(case-lambda (1))", "(apply + 1)", "(apply)",
+		"(call/cc 1)", "(call/cc (lambda () 1))", "(values 1 2)", "(vector-ref 1)", "(raise 'x)",
+		"(error)", "(error 1 2 3)", "(with-exception-handler 1 2)", "(with-exception-handler (lambda (e) 1) (lambda () (raise 'x)))",
+		"(dynamic-wind 1 2 3)", "(make-parameter)", "((make-parameter 1) 2)", "(force 1)", "(eval '(if))",
+		"(load 5)", "(load \"/nonexistent/file.scm\")", "(exit 'x)", "(include \"/nonexistent\")",
+		"#(1 . 2)", "#u8(256)", "#\\nosuchchar", "\"\\q\"", "#<foo>", "(1 . 2 3)", "( . 1)", "#!nosuch-directive",
+		"(define-syntax m (syntax-rules () ((_ (a ...) (b ...)) ((a b) ...)))) (m (1 2) (3))",
+		"(let loop ((i 0)) (loop))", "(letrec ((a b) (b 1)) a)",
+		"(define-syntax loop (syntax-rules () ((_) (loop)))) (loop)",
+	}
+	for _, src := range bad {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%q panicked: %v", src, r)
+				}
+			}()
+			it := New()
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			st := time.Now()
+			_, err := it.EvalString(ctx, src, "bad")
+			if el := time.Since(st); el > 300*time.Millisecond {
+				t.Logf("%q took %v", src, el)
+			}
+			if err != nil {
+				var eo *ErrorObject
+				if !errors.As(err, &eo) {
+					t.Errorf("%q: error %v is not an *ErrorObject", src, err)
+				}
+				if strings.Contains(err.Error(), "internal error") {
+					t.Errorf("%q: %v", src, err)
+				}
+			}
+		}()
+	}
+}
+
+func TestErrorFormat(t *testing.T) {
+	it := New()
+	_, err := it.EvalString(context.Background(), "\n\n(error \"oops\" 1 \"two\")", "script.scm")
+	if err == nil || err.Error() != `script.scm:3:1: oops 1 "two"` {
+		t.Fatalf("got %v", err)
+	}
+	_, err = it.EvalString(context.Background(), "(define (f x)\n  (car x))\n(define (g y) (+ 1 (f y)))\n(g 5)", "s.scm")
+	var eo *ErrorObject
+	if !errors.As(err, &eo) || err.Error() != "s.scm:2:3: car: expected a pair, got 5" {
+		t.Fatalf("got %v", err)
+	}
+	bt := eo.Backtrace()
+	if !strings.Contains(bt, "at f (s.scm:2:3)") || !strings.Contains(bt, "at g (s.scm:3:20)") {
+		t.Errorf("backtrace:\n%s", bt)
+	}
+}
+
+func TestExit(t *testing.T) {
+	var out bytes.Buffer
+	it := New(WithOutput(&out))
+	_, err := it.EvalString(context.Background(), `(dynamic-wind (lambda () #f) (lambda () (display "a") (exit 3)) (lambda () (display "b")))`, "x")
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != 3 {
+		t.Fatalf("got %v", err)
+	}
+	if out.String() != "ab" {
+		t.Errorf("output %q", out.String())
+	}
+}
