@@ -494,7 +494,7 @@ func TestPipelining(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	srv, be := newTestServer(t, Config{MaxLineLength: 100, IdleTimeout: 200 * time.Millisecond})
+	srv, be := newTestServer(t, Config{MaxLineLength: 100, IdleTimeout: 500 * time.Millisecond})
 	be.AddUser("u", "p")
 	c := dial(t, srv.Addr().String())
 	c.greeting()
