@@ -452,9 +452,7 @@ func batchInput(ctx context.Context, it *interp.Interp) *bufio.Reader {
 // and the command line set.
 func newInterp(cmdline []string) (*interp.Interp, error) {
 	it := interp.New()
-	// TODO(pop3-bindings): bindings.Install(it, bindings.Options{}) once it
-	// lands (it calls InstallScsh and adds the pop3-* procedures).
-	if err := bindings.InstallScsh(it); err != nil {
+	if err := bindings.Install(it, bindings.Options{}); err != nil {
 		return nil, err
 	}
 	it.SetCommandLine(cmdline)
@@ -693,63 +691,45 @@ func runREPL(it *interp.Interp, banner string) int {
 	return 0
 }
 
-// runDemo is --demo: start the built-in POP3 server on 127.0.0.1 over a
-// sample maildrop, point the connection defaults (MAILHOST, a private
-// NETRC) at it, run the tour and say how to continue; with -i, open the
-// REPL against the same server instead of exiting.
-//
-// TODO(pop3-bindings): startDemo below is the hook to fill with
-// bindings.StartDemo once the server and examples/tour.scm land.
+// runDemo is --demo: start popsh's own POP3 server on 127.0.0.1 over a
+// sample maildrop, point the connection defaults at it (MAILHOST and a
+// private NETRC file), run the tour (examples/tour.scm, embedded) and say
+// how to continue; with -i, open the REPL against the same server instead.
 func runDemo(interactive bool) int {
-	ctx, stop := interruptContext()
-	defer stop()
-	d, err := startDemo(ctx)
+	d, err := bindings.StartDemo(context.Background())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "popsh: --demo: %v\n", err)
 		return 1
 	}
-	defer d.stop()
-	for k, v := range d.env {
-		os.Setenv(k, v)
+	defer d.Close()
+	if err := d.Apply(); err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: --demo: %v\n", err)
+		return 1
 	}
 	it, err := newInterp([]string{"popsh"})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	if err := evalTour(ctx, it, d); err != nil {
-		return finish(it, err)
-	}
-	flushPorts(it)
-	if !interactive {
-		fmt.Printf("\nThe demo server is gone now. To try it yourself, run\n\n    popsh --demo -i\n\n"+
-			"which starts it again and opens the REPL with MAILHOST=%s.\n", d.env["MAILHOST"])
+	if !interactive || !repl.IsTerminal(os.Stdin) {
+		ctx, stop := interruptContext()
+		defer stop()
+		in := batchInput(ctx, it)
+		if interactive { // --demo -i on a pipe: evaluate stdin against the server
+			return finish(it, runBatch(ctx, it, &invocation{}, in))
+		}
+		fmt.Printf("popsh demo: a POP3 server with sample mail runs at %s (MAILHOST=%s).\n"+
+			"Running examples/tour.scm:\n\n", d.Addr, d.Addr)
+		if _, err := it.EvalString(ctx, bindings.DemoTour(), "examples/tour.scm"); err != nil {
+			return finish(it, err)
+		}
+		flushPorts(it)
+		fmt.Print(bindings.DemoHelp)
 		return 0
 	}
-	if !repl.IsTerminal(os.Stdin) {
-		return finish(it, runBatch(ctx, it, &invocation{}, batchInput(ctx, it)))
-	}
-	return runREPL(it, fmt.Sprintf("%s demo: a POP3 server runs at %s (MAILHOST); try (define c (pop3-connect)) (pop3-login c)",
-		version, d.env["MAILHOST"]))
-}
-
-// demo is a running demo server.
-type demo struct {
-	env  map[string]string // variables to set: MAILHOST, NETRC...
-	tour string            // the tour's Scheme source
-	name string            // the tour's file name, for positions
-	stop func()
-}
-
-// startDemo starts the demo server.
-// TODO(pop3-bindings): call bindings.StartDemo(ctx) here.
-func startDemo(ctx context.Context) (*demo, error) {
-	return nil, errors.New("not available yet: the demo POP3 server and examples/tour.scm have not landed")
-}
-
-func evalTour(ctx context.Context, it *interp.Interp, d *demo) error {
-	_, err := it.EvalString(ctx, d.tour, d.name)
-	return err
+	return runREPL(it, fmt.Sprintf("%s demo: a POP3 server with sample mail runs at %s (MAILHOST).\n"+
+		"Try: (define c (pop3-connect)) (pop3-login c) (pop3-stat c) (pop3-get c 1) (pop3-quit c)\n"+
+		",help for help; Ctrl-D to leave (the server stops).", version, d.Addr))
 }
 
 // reportStartError prints a command-line problem and returns its status.

@@ -433,3 +433,15 @@ func TestREPLHistoryAndCompletion(t *testing.T) {
 		t.Errorf("second session exit status %d", code)
 	}
 }
+
+func TestDemoInteractiveOnAPipe(t *testing.T) {
+	// --demo -i on a pipe evaluates stdin against the demo server, with
+	// MAILHOST and the netrc pointing at it.
+	prog := `(define c (pop3-connect))
+(display c) (newline)
+(pop3-login c)
+(call-with-values (lambda () (pop3-stat c)) (lambda (n octets) (display n) (newline)))
+(pop3-quit c)
+`
+	runPopsh(t, "", prog, "--demo", "-i").check(t, "--demo -i", 0, `^#\{pop3-connection 127\.0\.0\.1\}\n[1-9][0-9]*\n$`, "")
+}
