@@ -159,6 +159,22 @@ func (e *scshEnv) installConditions() {
 		}
 		return makeCondition(name.Name, stuff), nil
 	})
+	e.def("signal-condition", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return e.signal(a[0])
+	})
+	e.def("signal", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, ok := a[0].(*interp.Symbol)
+		if !ok {
+			return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
+		}
+		return e.signal(makeCondition(name.Name, a[1:]))
+	})
+	e.def("call-error", 2, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return e.signal(makeCondition("call-error", a))
+	})
+	e.def("warn", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return e.signal(makeCondition("warning", a))
+	})
 	e.def("%condition->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		return interp.NewString(e.conditionString(a[0])), nil
 	})
@@ -176,4 +192,40 @@ func (e *scshEnv) conditionString(c interp.Value) string {
 		}
 	}
 	return FormatCondition(&interp.ErrorObject{Message: "non-condition object raised", Irritants: []interp.Value{c}})
+}
+
+// signal delivers condition c to the handler list: it returns a tail call
+// of raise-continuable, so the raise happens at the caller's position.
+// A non-error condition with no with-handler active proceeds (a warning
+// is displayed on the current error port).
+func (e *scshEnv) signal(c interp.Value) (interp.Value, error) {
+	if p, ok := c.(*interp.Pair); ok {
+		if s, ok := p.Car.(*interp.Symbol); ok {
+			stuff, _ := interp.ListToSlice(p.Cdr)
+			c = makeCondition(s.Name, stuff)
+		}
+	}
+	if !e.isa(c, "error") {
+		depth := 1
+		if param, ok := e.it.Lookup("%scsh-handler-depth"); ok {
+			if v, err := e.call(param); err == nil {
+				if n, ok := v.(int); ok {
+					depth = n
+				}
+			}
+		}
+		if depth == 0 {
+			if e.isa(c, "warning") {
+				if err := e.it.CurrentError().WriteString(e.conditionString(c)); err != nil {
+					return nil, ioErr("warn", err)
+				}
+			}
+			return interp.Unspecified, nil
+		}
+	}
+	raise, ok := e.it.Lookup("raise-continuable")
+	if !ok {
+		return nil, scshErr("signal", "raise-continuable is not defined")
+	}
+	return &interp.TailCall{Proc: raise, Args: []interp.Value{c}}, nil
 }

@@ -29,23 +29,6 @@
 (define syscall-error? (condition-predicate 'syscall-error))
 (define warning? (condition-predicate 'warning))
 
-(define (signal-condition c)
-  (let ((c (if (pair? c) (%make-condition (car c) (cdr c)) c)))
-    (if (and (= (%scsh-handler-depth) 0) (not (error? c)))
-        (begin
-          (if (%condition-isa? c 'warning) (display-condition c (current-error-port)))
-          (if #f #f))
-        (raise-continuable c))))
-
-(define (signal type . stuff)
-  (signal-condition (%make-condition type stuff)))
-
-(define (warn msg . irritants)
-  (apply signal 'warning msg irritants))
-
-(define (call-error msg proc . args)
-  (apply signal 'call-error msg proc args))
-
 (define (syntax-error msg . irritants)
   (apply signal 'syntax-error msg irritants))
 
