@@ -676,6 +676,12 @@ func runREPL(it *interp.Interp, banner string) int {
 		Interrupts:  ints,
 		Banner:      banner,
 		FormatError: formatError,
+		Stuck: func() {
+			// The evaluation ignores Ctrl-C: leave (the terminal is in
+			// its normal mode while an evaluation runs).
+			fmt.Fprintln(os.Stderr, "popsh: the evaluation does not stop; leaving")
+			os.Exit(130)
+		},
 	})
 	ed.Close()
 	var st *repl.ExitStatus

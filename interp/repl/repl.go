@@ -59,6 +59,10 @@ type Options struct {
 	FormatError func(err error) string
 	// Filename names the input in error positions (default "stdin").
 	Filename string
+	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
+	// pressed three times during one evaluation that does not stop (a
+	// system call that cannot be interrupted, say). The shell exits there.
+	Stuck func()
 }
 
 // ExitStatus is returned by Run when the session ended with a status: the
@@ -252,10 +256,18 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			presses := 0
 			for {
 				select {
 				case <-s.opts.Interrupts:
 					cancel(errInterrupted)
+					presses++
+					if presses == 2 && s.opts.Stuck != nil {
+						fmt.Fprintln(s.err, "\n(stopping; press Ctrl-C once more to leave popsh)")
+					}
+					if presses == 3 && s.opts.Stuck != nil {
+						s.opts.Stuck()
+					}
 				case <-done:
 					return
 				}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/interp"
 )
@@ -172,5 +173,60 @@ func TestBacktrace(t *testing.T) {
 	}
 	if bt := Backtrace(eo, 1); strings.Count(bt, "\n") > 1 {
 		t.Errorf("Backtrace(max 1) = %q, want one frame and a count", bt)
+	}
+}
+
+func TestRunInterruptAndStuck(t *testing.T) {
+	it := interp.New()
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	// A primitive that ignores cancellation, like a system call that
+	// cannot be interrupted.
+	it.DefinePrimitive("block-until-released", 0, 0, func(*interp.Interp, []interp.Value) (interp.Value, error) {
+		started <- struct{}{}
+		<-release
+		return interp.Unspecified, nil
+	})
+	ints := make(chan os.Signal, 4)
+	stuck := make(chan struct{})
+	ed := &fakeEditor{lines: []any{"(let loop () (loop))", "(block-until-released)", "(+ 1 2)"}}
+	var o, e bytes.Buffer
+	go func() {
+		// Ctrl-C during the busy loop, then three times during the block.
+	loop:
+		for {
+			select {
+			case ints <- os.Interrupt:
+			default:
+			}
+			select {
+			case <-started:
+				break loop
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		for i := 0; i < 3; i++ {
+			ints <- os.Interrupt
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), Options{Interp: it, Editor: ed, Out: &o, Err: &e, Interrupts: ints,
+			Stuck: func() { close(stuck); close(release) }})
+	}()
+	select {
+	case <-stuck:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Stuck was not called after three Ctrl-C")
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.Contains(e.String(), "interrupted") || !strings.Contains(e.String(), "once more") {
+		t.Errorf("errors %q, want the loop interrupted and the warning", e.String())
+	}
+	if !strings.HasSuffix(o.String(), "3\n") {
+		t.Errorf("output %q, want the session to go on (3)", o.String())
 	}
 }
