@@ -43,8 +43,9 @@
 // the loopback unless Config.AllowInsecureAuth; Config.RequireTLS refuses
 // every login command before TLS. Failed logins answer
 // "-ERR [AUTH] ...". Command lines longer than Config.MaxLineLength are
-// refused, idle sessions end after Config.IdleTimeout, and a session ends
-// after 20 consecutive invalid commands.
+// refused, idle sessions end after Config.IdleTimeout, a session ends
+// after 20 consecutive invalid commands, and Config.MaxConnections limits
+// the sessions open at once.
 //
 // # Testing clients
 //

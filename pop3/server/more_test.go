@@ -218,3 +218,34 @@ func TestCleartextRefusedFromElsewhere(t *testing.T) {
 	c.expectOK("PASS p")
 	c.expectOK("QUIT")
 }
+
+func TestMaxConnections(t *testing.T) {
+	srv, be := newTestServer(t, Config{MaxConnections: 2})
+	be.AddUser("u", "p")
+	c1 := dial(t, srv.Addr().String())
+	c1.greeting()
+	c2 := dial(t, srv.Addr().String())
+	c2.greeting()
+	c3 := dial(t, srv.Addr().String())
+	if l := c3.readLine(); l != "-ERR [SYS/TEMP] Too many connections, try later." {
+		t.Fatalf("third connection: %q", l)
+	}
+	c1.expectOK("QUIT")
+	if _, err := c1.r.ReadByte(); err == nil {
+		t.Fatal("QUIT did not close")
+	}
+	// The first session is gone (its goroutine may still be finishing):
+	// a new connection is served again.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c := dial(t, srv.Addr().String())
+		l := c.readLine()
+		if strings.HasPrefix(l, "+OK") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a session ended: %q", l)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

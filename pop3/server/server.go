@@ -62,6 +62,10 @@ type Config struct {
 	// (default DefaultMaxLineLength). A longer line is answered with -ERR
 	// and discarded.
 	MaxLineLength int
+	// MaxConnections, if > 0, limits the sessions open at once; a
+	// connection beyond it is answered "-ERR [SYS/TEMP] Too many
+	// connections, try later." and closed.
+	MaxConnections int
 	// ExtraCapabilities are added to the CAPA reply as they are (e.g.
 	// "EXPIRE 30", "LOGIN-DELAY 900"); the server does not act on them.
 	ExtraCapabilities []string
@@ -303,6 +307,19 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			s.mu.Unlock()
 			c.Close()
 			return ErrServerClosed
+		}
+		if max := s.cfg.MaxConnections; max > 0 && len(s.conns) >= max {
+			s.mu.Unlock()
+			s.sessions.Add(1)
+			go func() {
+				// Refuse politely, off the accept loop (a TLS handshake
+				// or a slow peer must not block it).
+				defer s.sessions.Done()
+				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+				_, _ = c.Write([]byte("-ERR [SYS/TEMP] Too many connections, try later.\r\n"))
+				c.Close()
+			}()
+			continue
 		}
 		s.conns[c] = true
 		s.nextID++
