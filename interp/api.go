@@ -80,7 +80,7 @@ func (it *Interp) Eval(ctx context.Context, datum Value) (Value, error) {
 		return nil, err
 	}
 	defer done()
-	return finish(it.evalTop(datum, nil))
+	return finish(it.evalTop(datum, nil, Pos{}))
 }
 
 // Call applies the procedure proc to args. It may be called from inside a

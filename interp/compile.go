@@ -708,13 +708,15 @@ func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value,
 }
 
 // compileTop compiles a top-level form into a thunk.
-func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos) (clo *Closure, err error) {
-	c := &compiler{it: it, posmap: posmap}
+func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos, at Pos) (clo *Closure, err error) {
+	c := &compiler{it: it, posmap: posmap, cur: at}
 	if c.posmap == nil {
 		c.posmap = make(map[*Pair]Pos)
 	}
 	if p, ok := x.(*Pair); ok {
-		c.cur = posmap[p]
+		if pp, ok := posmap[p]; ok {
+			c.cur = pp
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -178,8 +178,12 @@ func init() {
 			}
 			return nil, &uncaughtErr{e}
 		}),
-		prim("%non-continuable", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return nil, &ErrorObject{Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
+		prim("%non-continuable", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			e := &ErrorObject{Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
+			if w, ok := a[1].(*ErrorObject); ok {
+				e.Pos, e.Trace, e.TraceName = w.Pos, w.Trace, w.TraceName
+			}
+			return nil, e
 		}),
 		prim("raise", 1, 1, func(it *Interp, a []Value) (Value, error) {
 			return nil, &raiseErr{obj: a[0]}
@@ -474,7 +478,7 @@ func init() {
 			return &Vector{Items: items}, nil
 		}),
 		prim("eval", 1, 2, func(it *Interp, a []Value) (Value, error) {
-			clo, err := it.compileTop(a[0], nil)
+			clo, err := it.compileTop(a[0], nil, Pos{})
 			if err != nil {
 				return nil, err
 			}
@@ -621,7 +625,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		last, err = it.evalTop(x, rd.pos)
+		last, err = it.evalTop(x, rd.pos, rd.LastPos())
 		if err != nil {
 			return nil, err
 		}
@@ -630,7 +634,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 
 // evalTop compiles and runs one top-level form; a top-level begin is split
 // so that each of its forms sees the macros defined by the ones before.
-func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos) (Value, error) {
+func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) {
 	if p, ok := x.(*Pair); ok {
 		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
 			if g := it.globals[s]; g != nil && g.special != nil && g.special.name == "begin" {
@@ -638,7 +642,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos) (Value, error) {
 				if ok {
 					var last Value = Unspecified
 					for _, f := range forms {
-						v, err := it.evalTop(f, posmap)
+						v, err := it.evalTop(f, posmap, at)
 						if err != nil {
 							return nil, err
 						}
@@ -649,7 +653,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos) (Value, error) {
 			}
 		}
 	}
-	clo, err := it.compileTop(x, posmap)
+	clo, err := it.compileTop(x, posmap, at)
 	if err != nil {
 		return nil, err
 	}

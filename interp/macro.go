@@ -42,7 +42,7 @@ func (c *compiler) makeMacro(spec Value, env *scope, name string) *macro {
 }
 
 func (c *compiler) evalTransformer(expr Value, name string) Value {
-	clo, err := c.it.compileTop(expr, c.posmap)
+	clo, err := c.it.compileTop(expr, c.posmap, c.cur)
 	if err != nil {
 		panic(compileError{err.(*ErrorObject)})
 	}

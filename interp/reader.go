@@ -114,7 +114,7 @@ func (r *Reader) incomplete(p Pos, what string) error {
 
 func isDelimiter(c rune) bool {
 	switch c {
-	case eofRune, '(', ')', '"', ';', '\'', '`', ',':
+	case eofRune, '(', ')', '[', ']', '"', ';', '\'', '`', ',':
 		return true
 	}
 	return unicode.IsSpace(c)

@@ -40,7 +40,7 @@
                (lambda vals
                  (if continuable
                      (begin (%set-handlers! saved) (apply values vals))
-                     (%non-continuable obj)))
+                     (%non-continuable obj wrapper)))
                (h obj)))))))
 
 (define (make-parameter value . conv)

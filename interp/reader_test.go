@@ -1,0 +1,188 @@
+package interp
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func readAll(t *testing.T, src string) []Value {
+	t.Helper()
+	vals, _, err := ReadAll(strings.NewReader(src), "r.scm")
+	if err != nil {
+		t.Fatalf("%q: %v", src, err)
+	}
+	return vals
+}
+
+func TestReaderData(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"(a b . c)", "(a b . c)"},
+		{"'x `(a ,b ,@c)", "(quote x) (quasiquote (a (unquote b) (unquote-splicing c)))"},
+		{"#(1 2 #t #f)", "#(1 2 #t #f)"},
+		{"#true #false", "#t #f"},
+		{"-ERR +OK -lm ... + - 1+ ->x", "-ERR +OK -lm ... + - 1+ ->x"},
+		{"|hello world| |a\\x41;b|", "hello world aAb"},
+		{"(| a b) (|| x) |", "(| a b) (|| x) |"},
+		{"#x1F #b101 #o17 #e1.5 #i1/2 1/3 -7", "31 5 15 3/2 0.5 1/3 -7"},
+		{"abc ; comment\n def", "abc def"},
+		{"#| nested #| block |# comment |# x", "x"},
+		{"#;(ignored datum) y", "y"},
+		{"(1 #;2 3)", "(1 3)"},
+		{"#!/usr/bin/scsh -s\n!#\n(main)", "(main)"},
+		{"#! multi\nline header\n!#\nafter", "after"},
+		{"#!fold-case ABC #!no-fold-case ABC", "abc ABC"},
+		{"#!eof #!default #!unspecific", "#<eof> #!default #!unspecific"},
+		{"[a b]", "(a b)"},
+		{"#u8(1 2 255)", "#<*interp.Bytevector>"},
+	}
+	for _, c := range cases {
+		vals := readAll(t, c.src)
+		var parts []string
+		for _, v := range vals {
+			parts = append(parts, WriteString(v))
+		}
+		if got := strings.Join(parts, " "); got != c.want && !(strings.HasPrefix(c.src, "#u8") && len(vals) == 1) {
+			t.Errorf("%q: got %s, want %s", c.src, got, c.want)
+		}
+	}
+}
+
+func TestReaderChars(t *testing.T) {
+	cases := map[string]rune{
+		`#\a`: 'a', `#\space`: ' ', `#\x41`: 'A', `#\newline`: '\n', `#\alarm`: 7, `#\null`: 0,
+		`#\tab`: '\t', `#\(`: '(', `#\x`: 'x', `#\λ`: 'λ', `#\delete`: 127, `#\escape`: 27,
+	}
+	for src, want := range cases {
+		vals := readAll(t, src)
+		if len(vals) != 1 || vals[0] != Value(Char(want)) {
+			t.Errorf("%s: got %v", src, vals)
+		}
+	}
+}
+
+func TestReaderStrings(t *testing.T) {
+	cases := map[string]string{
+		`"a\nb"`:           "a\nb",
+		`"\t\r\a\b\f\v"`:   "\t\r\a\b\f\v",
+		`"q\"q\\"`:         `q"q\`,
+		`"\x41;\x3bb;"`:    "A\u03bb",
+		`"\101\60"`:        "A0",
+		`"\'\?"`:           "'?",
+		"\"ab\\\n    cd\"": "abcd",
+		"\"ab\\  \n  cd\"": "abcd",
+		`"unicode λ"`:      "unicode λ",
+		"\"multi\nline\"":  "multi\nline",
+	}
+	for src, want := range cases {
+		vals := readAll(t, src)
+		s, ok := vals[0].(*String)
+		if !ok || s.String() != want || !s.Immutable {
+			t.Errorf("%s: got %#v", src, vals[0])
+		}
+	}
+}
+
+func TestReaderLabels(t *testing.T) {
+	vals := readAll(t, "#0=(a . #0#)")
+	p := vals[0].(*Pair)
+	if p.Cdr != Value(p) {
+		t.Fatal("cycle not built")
+	}
+	vals = readAll(t, "(#1=(x) #1#)")
+	l := vals[0].(*Pair)
+	if l.Car != l.Cdr.(*Pair).Car {
+		t.Fatal("shared structure not built")
+	}
+}
+
+func TestReaderPositions(t *testing.T) {
+	rd := NewReader(strings.NewReader("\n  (a\n   (b c))"), "p.scm")
+	v, err := rd.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer := v.(*Pair)
+	inner := outer.Cdr.(*Pair)
+	if got := rd.Positions()[outer]; got.String() != "p.scm:2:3" {
+		t.Errorf("outer at %v", got)
+	}
+	if got := rd.Positions()[inner.Car.(*Pair)]; got.String() != "p.scm:3:4" {
+		t.Errorf("inner at %v", got)
+	}
+	if rd.LastPos().String() != "p.scm:2:3" {
+		t.Errorf("last pos %v", rd.LastPos())
+	}
+	if _, err := rd.Read(); err != io.EOF {
+		t.Errorf("want EOF, got %v", err)
+	}
+}
+
+func TestReaderErrors(t *testing.T) {
+	incomplete := []string{"(a b", "\"abc", "#| never closed", "#!/bin/sh\nno end", "'", "(a . ", "#(1 2", "#\\", "|abc"}
+	for _, src := range incomplete {
+		_, _, err := ReadAll(strings.NewReader(src), "i.scm")
+		if !errors.Is(err, ErrIncomplete) {
+			t.Errorf("%q: want ErrIncomplete, got %v", src, err)
+		}
+		var eo *ErrorObject
+		if !errors.As(err, &eo) || eo.Kind != KindReadError {
+			t.Errorf("%q: want a read error, got %v", src, err)
+		}
+	}
+	bad := map[string]string{
+		")":         "unexpected ')'",
+		"(a . b c)": "expected ')'",
+		"( . a)":    "unexpected '.'",
+		"#\\nosuch": "unknown character name",
+		"\"\\q\"":   "unknown escape",
+		"#u8(300)":  "not a byte",
+		"#9#":       "undefined datum label",
+		"#<abc>":    "bad # syntax",
+	}
+	for src, msg := range bad {
+		_, _, err := ReadAll(strings.NewReader(src), "b.scm")
+		if err == nil || errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: got %v, want %q", src, err, msg)
+		}
+	}
+	_, _, err := ReadAll(strings.NewReader("\n  )"), "b.scm")
+	if err == nil || !strings.HasPrefix(err.Error(), "b.scm:2:3:") {
+		t.Errorf("error position: %v", err)
+	}
+}
+
+func TestReaderDepthLimit(t *testing.T) {
+	src := strings.Repeat("(", maxReadDepth+10) + strings.Repeat(")", maxReadDepth+10)
+	_, _, err := ReadAll(strings.NewReader(src), "deep")
+	if err == nil || !strings.Contains(err.Error(), "nested too deeply") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"(a b . c)", "#(1 2)", "#u8(1 2)", "\"str\\x41;\"", "#\\x41", "#0=(a . #0#)", "#| |# x", "#;(a) b",
+		"#!/bin/sh\n!#\n(x)", "|sym|", "(| a)", "'`,@x", "#e1.5 #x-ff 1/2 +inf.0", "#!fold-case ABC", "[1 2]",
+		"#!eof", "(1 . 2 3)", "#9#", ")", "\"\\\n  x\"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		rd := NewReader(strings.NewReader(src), "fuzz")
+		for i := 0; i < 1000; i++ {
+			_, err := rd.Read()
+			if err != nil {
+				var eo *ErrorObject
+				if err != io.EOF && !errors.As(err, &eo) {
+					t.Fatalf("error of type %T: %v", err, err)
+				}
+				if eo != nil && strings.Contains(eo.Message, "internal reader error") {
+					t.Fatalf("reader panicked: %v", err)
+				}
+				return
+			}
+		}
+	})
+}
