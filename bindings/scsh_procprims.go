@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"syscall"
@@ -45,12 +46,11 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return 0, err
 		}
-		e.it.CurrentOutput().Flush()
-		var stdout = interface{ Write([]byte) (int, error) }(portWriter{e.it.CurrentOutput()})
+		stdout := osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
 		if out != nil {
 			stdout = out
 		}
-		wait, err := e.runner().start(sp, stdout, portWriter{e.it.CurrentError()}, false)
+		wait, err := e.runner().start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
 		if err != nil {
 			return 0, err
 		}
@@ -197,4 +197,17 @@ func (e *scshEnv) installProc() {
 		}
 		return false
 	})
+}
+
+// osOrPort gives a child the process's own stdout/stderr when the Scheme
+// port is the interpreter's port over it (named "stdout"/"stderr"), so
+// that output appears as it is written; otherwise the child's output is
+// pumped into the Scheme port (a string port, a file port...). The port
+// is flushed first so that output keeps its order.
+func osOrPort(p *interp.Port, osName string, f *os.File) io.Writer {
+	p.Flush()
+	if p.Name == osName {
+		return f
+	}
+	return portWriter{p}
 }
