@@ -147,3 +147,42 @@
 (define errno/pipe 32)
 (define errno/connrefused 111)
 (define errno/timedout 110)
+
+;;; Regexp iteration (scsh re.scm).
+
+(define (regexp-fold re kons knil s . opts)
+  (let ((finish (if (pair? opts) (car opts) (lambda (i acc) acc)))
+        (start (if (and (pair? opts) (pair? (cdr opts))) (cadr opts) 0))
+        (len (string-length s)))
+    (let loop ((i start) (search-from start) (acc knil))
+      (let ((m (and (<= search-from len) (regexp-search re s search-from))))
+        (if m
+            (let ((end (match:end m)))
+              (loop end
+                    (if (= end (match:start m)) (+ end 1) end)
+                    (kons i m acc)))
+            (finish i acc))))))
+
+(define (regexp-for-each re proc s . maybe-start)
+  (apply regexp-fold re (lambda (i m acc) (proc m) acc) #f s
+         (lambda (i acc) (if #f #f))
+         maybe-start))
+
+;;; SUnet's CRLF helpers.
+
+(define (read-crlf-line . args)
+  (let ((line (apply read-line args)))
+    (if (and (string? line)
+             (> (string-length line) 0)
+             (char=? (string-ref line (- (string-length line) 1)) #\return))
+        (substring line 0 (- (string-length line) 1))
+        line)))
+
+;;; Environment.
+
+(define (with-env* alist thunk)
+  (let ((saved (map (lambda (kv) (cons (car kv) (getenv (car kv)))) alist)))
+    (dynamic-wind
+      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) alist))
+      thunk
+      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) saved)))))

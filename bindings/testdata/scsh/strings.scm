@@ -35,3 +35,6 @@
 (write (list (string-pad "42" 5) (string-pad "12345" 3) (string-pad-right "ab" 4 #\.))) (newline)
 (write (list (string-null? "") (string-concatenate '("a" "b")) (string-tokenize "  a bc d "))) (newline)
 (write (list (safe-first '(1 2)) (safe-second '(1)) (safe-first '()))) (newline)
+(write (regexp-fold (rx (+ digit)) (lambda (i m acc) (cons (match:substring m) acc)) '() "a1b22c333")) (newline)
+(regexp-for-each (rx (+ alpha)) (lambda (m) (display (match:substring m)) (display ";")) "ab 12 cd") (newline)
+(write (read-crlf-line (make-string-input-port "+OK\r\nx"))) (newline)

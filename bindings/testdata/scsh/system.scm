@@ -38,3 +38,5 @@
 (show (< 0 (file-last-mod sub)))
 (define tmp (create-temp-file (string-append dir "/tmp")))
 (show (file-exists? tmp) " " (number->string (file-mode tmp) 8))
+(with-env* '(("POPSH_W" . "1")) (lambda () (write (getenv "POPSH_W"))))
+(write (getenv "POPSH_W")) (newline)
