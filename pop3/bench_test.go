@@ -469,3 +469,47 @@ func runMpop(b *testing.B, d *pop3test.Dovecot, u *pop3test.DovecotUser) {
 	}
 	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// poplibScript fetches every message with Python's poplib, one command at
+// a time, as most clients do.
+const poplibScript = `
+import poplib, sys
+host, port, user, pw = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+p = poplib.POP3(host, port, timeout=60)
+p.user(user)
+p.pass_(pw)
+n = len(p.list()[1])
+for i in range(1, n + 1):
+    p.retr(i)
+p.quit()
+`
+
+// runPoplib times Python's poplib on the same maildrop, when python3 is
+// installed.
+func runPoplib(b *testing.B, d *pop3test.Dovecot, u *pop3test.DovecotUser) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		b.Skip("python3 is not installed; no comparison")
+	}
+	host, port, _ := net.SplitHostPort(d.Addr)
+	var cpu time.Duration
+	for b.Loop() {
+		cmd := exec.Command(py, "-c", poplibScript, host, port, u.Name, u.Password)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("poplib: %v\n%s", err, out)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+func BenchmarkDovecotSmallPoplib(b *testing.B) {
+	d := pop3test.StartDovecot(b)
+	runPoplib(b, d, dovecotUser(b, d, "small", smallWorkload))
+}
+
+func BenchmarkDovecotLargePoplib(b *testing.B) {
+	d := pop3test.StartDovecot(b)
+	runPoplib(b, d, dovecotUser(b, d, "large", largeWorkload))
+}

@@ -72,6 +72,7 @@ type Client struct {
 
 	body       *dotReader                    // a Retr/Top body not yet read to its end
 	bodyDoneFn func(*dotReader, error) error // c.bodyDone, bound once
+	quickAck   func()                        // see quickAcker; nil if not TCP
 	batch      bool                          // the current op spans several bodies
 
 	ctx      context.Context // the current operation's context
@@ -97,6 +98,9 @@ func (x connIO) Read(p []byte) (int, error) {
 	}
 	if err := c.ctx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
+	}
+	if c.quickAck != nil {
+		c.quickAck()
 	}
 	return c.conn.Read(p)
 }
@@ -176,6 +180,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	}
 	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, ctx: context.Background()}
 	c.bodyDoneFn = c.bodyDone
+	c.quickAck = quickAcker(conn)
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
 	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
@@ -576,8 +581,9 @@ func (c *Client) readList(op string, fn func(line []byte) error) error {
 	}
 }
 
-// maxListEntries bounds a listing, against a server that never ends one.
-const maxListEntries = 1 << 24
+// maxListEntries bounds a listing, against a server that never ends one
+// (mpop draws the line at the same place).
+const maxListEntries = 1_000_000
 
 // ---- argument checks ---------------------------------------------------
 

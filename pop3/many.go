@@ -20,7 +20,7 @@ func (c *Client) pipelining(ctx context.Context) (bool, error) {
 // commands are sent ahead in windows of Options.PipelineWindow; otherwise
 // one at a time. The results are the same either way.
 //
-// fn need not read the whole body: the rest is read (and discarded) after
+// fn need not read the whole body (a nil fn reads none): the rest is read (and discarded) after
 // it returns. If fn returns an error, or the server refuses a message
 // (a [*Error]), no further command is sent, the replies already asked for
 // are read and discarded, and that first error is returned: the
@@ -194,7 +194,7 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		}
 		body := c.newBody(verb, n)
 		var ferr error
-		if !skip {
+		if !skip && fn != nil {
 			ferr = fn(n, body)
 		}
 		if derr := c.drainBody(verb); derr != nil {
