@@ -370,7 +370,7 @@ func (s *session) exec(cmd, args string) bool {
 	case "UIDL":
 		s.listing(args, func(i int) string { return fmt.Sprintf("%d %s", i+1, s.info[i].UID) }, "unique-id listing")
 	case "RETR":
-		i, ok := s.message(args, true)
+		i, ok := s.message(args)
 		if !ok {
 			break
 		}
@@ -384,7 +384,7 @@ func (s *session) exec(cmd, args string) bool {
 			s.err("Invalid number of lines: %q.", lines)
 			break
 		}
-		i, ok := s.message(num, true)
+		i, ok := s.message(num)
 		if !ok {
 			break
 		}
@@ -392,7 +392,7 @@ func (s *session) exec(cmd, args string) bool {
 		s.ok("Top of message follows.")
 		s.body(i, n)
 	case "DELE":
-		i, ok := s.message(args, true)
+		i, ok := s.message(args)
 		if !ok {
 			break
 		}
@@ -427,7 +427,7 @@ func (s *session) touch(i int) {
 }
 
 // message parses a message number argument; it writes the -ERR itself.
-func (s *session) message(arg string, needOne bool) (int, bool) {
+func (s *session) message(arg string) (int, bool) {
 	n, err := strconv.Atoi(arg)
 	if arg == "" || err != nil || arg[0] == '+' || arg[0] == '-' {
 		s.err("Invalid message number: %q.", arg)
@@ -446,7 +446,7 @@ func (s *session) message(arg string, needOne bool) (int, bool) {
 
 func (s *session) listing(arg string, entry func(i int) string, what string) {
 	if arg != "" {
-		i, ok := s.message(arg, true)
+		i, ok := s.message(arg)
 		if !ok {
 			return
 		}
