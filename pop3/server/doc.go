@@ -29,6 +29,9 @@
 // reported by STAT and LIST counts each LF as CRLF and does not count the
 // added final CRLF.
 //
+// LAST (RFC 1460) answers the highest message number accessed in the
+// session by RETR, TOP or DELE; RSET sets it back to 0.
+//
 // Deletions (DELE) take effect only when the client sends QUIT in the
 // TRANSACTION state; a connection that drops deletes nothing. Each user's
 // maildrop is locked by the session that logged in: another login answers
