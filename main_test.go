@@ -444,4 +444,11 @@ func TestDemoInteractiveOnAPipe(t *testing.T) {
 (pop3-quit c)
 `
 	runPopsh(t, "", prog, "--demo", "-i").check(t, "--demo -i", 0, `^#\{pop3-connection 127\.0\.0\.1\}\n[1-9][0-9]*\n$`, "")
+	// A failed login is an uncaught -ERR condition: scsh's format, the
+	// position, status 1, and never the password.
+	r := runPopsh(t, "", "(define c (pop3-connect))\n(pop3-login c \"demo\" \"sekrit-pw\")\n", "--demo", "-i")
+	r.check(t, "failed login", 1, "", `^-ERR: .*Authentication failed.*\[stdin:2:1\]\n`)
+	if strings.Contains(r.stderr, "sekrit-pw") {
+		t.Errorf("the password appears in the error: %q", r.stderr)
+	}
 }
