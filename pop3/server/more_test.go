@@ -249,3 +249,23 @@ func TestMaxConnections(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestIPv6Loopback(t *testing.T) {
+	l, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	be := NewMemoryBackend()
+	be.AddUser("u", "p")
+	srv := New(Config{Backend: be})
+	go srv.Serve(l)
+	defer srv.Close()
+	c := dial(t, l.Addr().String())
+	c.greeting()
+	if capa := string(c.multi("CAPA")); !strings.Contains(capa, "USER\r\n") {
+		t.Fatalf("CAPA on ::1 hides USER (::1 is the loopback): %q", capa)
+	}
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+	c.expectOK("QUIT")
+}
