@@ -472,6 +472,9 @@ func loadScript(ctx context.Context, it *interp.Interp, inv *invocation) error {
 			return fmt.Errorf("-sfd %d: not a file descriptor", fd)
 		}
 		defer f.Close()
+		if _, err := f.Stat(); err != nil {
+			return fmt.Errorf("-sfd: read the script from fd %d: %w", fd, err)
+		}
 		_, err := it.EvalReader(ctx, f, "fd "+inv.endArg)
 		return err
 	}

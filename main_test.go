@@ -146,6 +146,23 @@ func TestScriptHeaderAndMetaArg(t *testing.T) {
 	}
 }
 
+func TestScriptFromFileDescriptor(t *testing.T) {
+	dir := t.TempDir()
+	script := writeFile(t, dir, "fd.scm", "(display \"from fd 3\") (write command-line-arguments)\n")
+	f, err := os.Open(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(popshBin, "-sfd", "3", "x")
+	cmd.ExtraFiles = []*os.File{f} // fd 3 in the child
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != `from fd 3("x")` {
+		t.Errorf("-sfd 3: %q, %v; want the script's output", out, err)
+	}
+	runPopsh(t, dir, "", "-sfd", "9").check(t, "-sfd on a closed descriptor", 1, "", `fd 9`)
+}
+
 func TestExitStatusAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "exit3.scm", "(display \"before exit\")\n(exit 3)\n(display \"after\")\n")
