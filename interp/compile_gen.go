@@ -54,7 +54,16 @@ const (
 	opGtI
 	opLeI
 	opGeI
+	opCallG     // call global b with a args
+	opTailCallG // tail-call global b with a args
+	opCarL      // val = car of local a (b = global of car)
+	opCdrL
+	opNullPL
+	opPairPL
 )
+
+// localOps maps a unary inlined op to its local-operand form.
+var localOps = map[opcode]opcode{opCar: opCarL, opCdr: opCdrL, opNullP: opNullPL, opPairP: opPairPL}
 
 // immOps maps a binary inlined op to its immediate-operand form.
 var immOps = map[opcode]opcode{opAdd: opAddI, opSub: opSubI, opNumEq: opNumEqI, opLt: opLtI, opGt: opGtI, opLe: opLeI, opGe: opGeI}
@@ -290,6 +299,16 @@ func (g *gen) expr(n node, tail bool) {
 		for _, a := range t.args {
 			g.pushArg(a)
 		}
+		if gr, ok := t.f.(*nGRef); ok {
+			g.mark(t.pos)
+			if tail {
+				g.emit(opTailCallG, len(t.args), g.global(gr.g))
+			} else {
+				g.emit(opCallG, len(t.args), g.global(gr.g))
+			}
+			g.depth -= len(t.args)
+			break
+		}
 		g.expr(t.f, false)
 		g.mark(t.pos)
 		if tail {
@@ -319,6 +338,17 @@ func (g *gen) expr(n node, tail bool) {
 			g.expr(t.args[1], false)
 			g.depth--
 		} else {
+			if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+				if lop, ok := localOps[t.op]; ok {
+					if g.depth+2 > g.p.maxStack {
+						g.p.maxStack = g.depth + 2
+					}
+					g.mark(t.pos)
+					g.emit(lop, r.v.slot, gi)
+					g.ret(tail)
+					break
+				}
+			}
 			g.expr(t.args[0], false)
 		}
 		// the fallback may push one more value

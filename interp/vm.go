@@ -292,6 +292,62 @@ next:
 		goto call
 	case opReturn:
 		goto ret
+	case opCallG:
+		n = int(ins.a)
+		f = globals[ins.b].value
+		argbase = sp - n
+		tail = false
+		if f == unbound {
+			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			sp = argbase
+			goto fail
+		}
+		goto call
+	case opTailCallG:
+		n = int(ins.a)
+		f = globals[ins.b].value
+		if f == unbound {
+			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			sp -= n
+			goto fail
+		}
+		copy(stack[fp:fp+n], stack[sp-n:sp])
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opCarL:
+		val = stack[fp+int(ins.a)]
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				val = p.Car
+				break
+			}
+		}
+		goto slow1
+	case opCdrL:
+		val = stack[fp+int(ins.a)]
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				val = p.Cdr
+				break
+			}
+		}
+		goto slow1
+	case opNullPL:
+		val = stack[fp+int(ins.a)]
+		if globals[ins.b].pure {
+			val = val == Value(Null)
+			break
+		}
+		goto slow1
+	case opPairPL:
+		val = stack[fp+int(ins.a)]
+		if globals[ins.b].pure {
+			_, val = val.(*Pair)
+			break
+		}
+		goto slow1
 
 	case opAdd:
 		if g := globals[ins.b]; g.pure {
@@ -601,7 +657,7 @@ call:
 		}
 		vm.sp = argbase + n
 		vm.curClo, vm.curPC = clo, pc
-		val, err = p.Fn(vm.it, stack[argbase:argbase+n])
+		val, err = vm.callPrim(p, stack[argbase:argbase+n])
 		stack = vm.stack
 		if err != nil {
 			who = p.Name
@@ -805,6 +861,24 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// callPrim calls a primitive, turning a Go panic into an error naming it.
+func (vm *vm) callPrim(p *Primitive, args []Value) (v Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v = nil
+			if e, ok := r.(error); ok {
+				err = &ErrorObject{Who: p.Name, Message: "internal error: " + e.Error(), Cause: e}
+			} else {
+				err = &ErrorObject{Who: p.Name, Message: fmt.Sprintf("internal error: %v", r)}
+			}
+			if debugPanics {
+				err.(*ErrorObject).Message += "\n" + string(debug.Stack())
+			}
+		}
+	}()
+	return p.Fn(vm.it, args)
 }
 
 func isCancel(err error) bool {

@@ -272,3 +272,21 @@ func TestExit(t *testing.T) {
 		t.Errorf("output %q", out.String())
 	}
 }
+
+func TestPanickingPrimitive(t *testing.T) {
+	it := New()
+	it.DefinePrimitive("boom", 0, 0, func(it *Interp, args []Value) (Value, error) {
+		var m map[string]int
+		m["x"] = 1 // panics
+		return nil, nil
+	})
+	_, err := it.EvalString(context.Background(), "(boom)", "p.scm")
+	if err == nil || !strings.HasPrefix(err.Error(), "p.scm:1:1: boom: internal error") {
+		t.Fatalf("got %v", err)
+	}
+	// a guard sees it like any other error
+	v := evalOK(t, it, "(guard (e (#t 'caught)) (boom))")
+	if v != Value(Intern("caught")) {
+		t.Fatalf("got %s", WriteString(v))
+	}
+}
