@@ -475,6 +475,10 @@ func (c *compiler) analyzeBody(forms []Value, sc *scope, fn *fnState, what strin
 				case "begin":
 					scan(c.list(p.Cdr, "begin"))
 					f = nil
+				case "include", "include-ci":
+					forms, _ := ListToSlice(c.includeForms(p, sf.name == "include-ci"))
+					scan(forms)
+					f = nil
 				case "define":
 					name, expr := c.parseDefine(p)
 					v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
@@ -754,6 +758,8 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 		return c.analyze(x, nil, fn)
 	}
 	switch sf.name {
+	case "include", "include-ci":
+		return c.analyzeTop(&Pair{kw("begin"), c.includeForms(p, sf.name == "include-ci")}, fn)
 	case "begin":
 		forms := c.list(p.Cdr, "begin")
 		if len(forms) == 0 {

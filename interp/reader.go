@@ -34,8 +34,11 @@ type Reader struct {
 	labels   map[int]Value
 	pos      map[*Pair]Pos
 	last     Pos
-	// unread stack for two-rune lookahead
+	// unread stack for lookahead beyond what bufio.Reader can unread
 	back []rune
+	// fromSrc says the last rune came straight from src (so one rune can be
+	// given back to src itself, leaving src positioned right after a datum)
+	fromSrc bool
 }
 
 // NewReader returns a reader of the text in src; filename names it in
@@ -66,12 +69,15 @@ func (r *Reader) next() rune {
 	if n := len(r.back); n > 0 {
 		c = r.back[n-1]
 		r.back = r.back[:n-1]
+		r.fromSrc = false
 	} else {
 		var err error
 		c, _, err = r.src.ReadRune()
 		if err != nil {
+			r.fromSrc = false
 			return eofRune
 		}
+		r.fromSrc = true
 	}
 	if c == '\n' {
 		r.line++
@@ -93,6 +99,13 @@ func (r *Reader) unread(c rune) {
 	} else {
 		r.col--
 	}
+	if r.fromSrc && len(r.back) == 0 {
+		r.fromSrc = false
+		if r.src.UnreadRune() == nil {
+			return
+		}
+	}
+	r.fromSrc = false
 	r.back = append(r.back, c)
 }
 

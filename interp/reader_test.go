@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"strings"
@@ -185,4 +186,26 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReaderLeavesSourceAfterDatum checks that a Reader gives back its
+// lookahead, so that successive Readers over one bufio.Reader (as read on a
+// port does) see every character.
+func TestReaderLeavesSourceAfterDatum(t *testing.T) {
+	src := bufio.NewReader(strings.NewReader(`abc(d e)"str"sym 12;c
+#\a'q`))
+	var got []string
+	for {
+		v, err := NewReader(src, "port").Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, WriteString(v))
+	}
+	if strings.Join(got, " ") != `abc (d e) "str" sym 12 #\a (quote q)` {
+		t.Fatalf("got %v", got)
+	}
 }

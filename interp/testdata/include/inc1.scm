@@ -1,0 +1,2 @@
+(define included-value 17)
+(define (included-fn x) (* x 2))

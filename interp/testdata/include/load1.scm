@@ -1,0 +1,3 @@
+(define loaded-value 'loaded)
+
+(define (loaded-fails) (car 'not-a-pair))
