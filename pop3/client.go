@@ -157,7 +157,7 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	}
 	conn, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
-		if dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		if isTimeout(err) || (dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
 		return nil, fmt.Errorf("pop3: dial %s: %w", net.JoinHostPort(host, port), err)

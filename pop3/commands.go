@@ -3,8 +3,10 @@ package pop3
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +46,7 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 	c.conn.SetDeadline(time.Time{})
 	c.rdl, c.wdl = time.Time{}, time.Time{}
 	if err != nil {
-		if hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
 		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, err)
@@ -385,3 +387,9 @@ func (c *Client) Quit(ctx context.Context) (string, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// isTimeout reports whether err is a network timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -123,7 +123,7 @@ func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window 
 	sent := 0
 	var first error
 	for recv := 0; recv < sent || (first == nil && recv < len(msgs)); recv++ {
-		if first == nil && sent < len(msgs) && sent-recv <= window/2 {
+		if first == nil && sent < len(msgs) && sent-recv <= window-c.topUp(window) {
 			for sent < len(msgs) && sent-recv < window {
 				l := line(msgs[sent])
 				if err := c.send(verb, l, l); err != nil {
@@ -208,4 +208,10 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		}
 		return nil
 	})
+}
+
+// topUp is how many replies must be read before more commands are sent:
+// an eighth of the window, so that the server always has commands queued.
+func (c *Client) topUp(window int) int {
+	return max(1, window/8)
 }

@@ -66,7 +66,7 @@ const (
 	DefaultCommandTimeout  = 60 * time.Second
 	DefaultMaxLineLength   = 1 << 20 // body lines
 	DefaultMaxStatusLength = 8 << 10 // status and listing lines
-	DefaultPipelineWindow  = 256
+	DefaultPipelineWindow  = 1024
 )
 
 // Options configure a [Client]. The zero value (or a nil *Options) gives
@@ -110,8 +110,12 @@ type Options struct {
 	// Dialer, if set, opens the connection (default: a *net.Dialer).
 	Dialer ContextDialer
 	// PipelineWindow is how many commands the batch methods send ahead of
-	// the replies when the server offers PIPELINING (default 256). Commands
-	// are short, so a window of 256 stays far below any socket buffer.
+	// the replies when the server offers PIPELINING (default 1024; more
+	// are sent each time an eighth of them is answered, so that the server
+	// never waits for commands, even across a long round trip). Commands
+	// are short: 1024 of them (at most 17 KiB) stay below the socket
+	// buffers, so the client never blocks writing while the server blocks
+	// writing too.
 	PipelineWindow int
 }
 

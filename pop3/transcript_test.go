@@ -285,3 +285,21 @@ func TestLogFormat(t *testing.T) {
 		t.Error("log reveals a secret")
 	}
 }
+
+func TestSTLSHandshakeTimeout(t *testing.T) {
+	p := newPeer(t, "S: +OK hi", "C: STLS", "S: +OK go ahead", "HANG")
+	o := peerOpts()
+	o.DialTimeout = 200 * time.Millisecond
+	c := dialPeer(t, p, o)
+	start := time.Now()
+	err := c.StartTLS(testCtx(t))
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+		t.Errorf("after a failed handshake: %v", err)
+	}
+}
