@@ -33,10 +33,11 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	}, nil
 }
 
-// finish turns internal control errors into errors for the Go caller.
-func finish(v Value, err error) (Value, error) {
-	if err == nil {
-		return v, nil
+// finish turns internal control errors into errors for the Go caller (at
+// top level only: inside a primitive they must reach the outer run).
+func (it *Interp) finish(v Value, err error) (Value, error) {
+	if err == nil || it.vm.level > 0 {
+		return v, err
 	}
 	var ct *contThrow
 	if errors.As(err, &ct) {
@@ -60,7 +61,7 @@ func (it *Interp) EvalReader(ctx context.Context, r io.Reader, filename string) 
 		return nil, err
 	}
 	defer done()
-	return finish(it.evalReader(r, filename))
+	return it.finish(it.evalReader(r, filename))
 }
 
 // EvalFile evaluates the file at path (as load does).
@@ -70,7 +71,7 @@ func (it *Interp) EvalFile(ctx context.Context, path string) (Value, error) {
 		return nil, err
 	}
 	defer done()
-	return finish(it.load(path))
+	return it.finish(it.load(path))
 }
 
 // Eval evaluates one datum (a program as data, as eval does).
@@ -80,7 +81,7 @@ func (it *Interp) Eval(ctx context.Context, datum Value) (Value, error) {
 		return nil, err
 	}
 	defer done()
-	return finish(it.evalTop(datum, nil, Pos{}))
+	return it.finish(it.evalTop(datum, nil, Pos{}))
 }
 
 // Call applies the procedure proc to args. It may be called from inside a
@@ -96,11 +97,7 @@ func (it *Interp) Call(ctx context.Context, proc Value, args ...Value) (Value, e
 		return nil, err
 	}
 	defer done()
-	v, err := it.vm.apply(proc, args)
-	if it.vm.level > 0 {
-		return v, err // let control errors reach the outer run
-	}
-	return finish(v, err)
+	return it.finish(it.vm.apply(proc, args))
 }
 
 // DefineMacro defines a syntactic keyword implemented in Go: expand gets

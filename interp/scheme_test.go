@@ -67,7 +67,7 @@ func runSchemeFile(t *testing.T, file string) {
 				return nil, err
 			}
 			defer done()
-			return finish(it.evalTop(e, rd.Positions(), pos))
+			return it.finish(it.evalTop(e, rd.Positions(), pos))
 		}
 		switch head {
 		case "test":

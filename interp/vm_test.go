@@ -290,3 +290,41 @@ func TestPanickingPrimitive(t *testing.T) {
 		t.Fatalf("got %s", WriteString(v))
 	}
 }
+
+// TestNestedCall checks Interp.Call from inside a primitive: values come
+// back, escapes through continuations and errors reach the outer program.
+func TestNestedCall(t *testing.T) {
+	it := New()
+	it.DefinePrimitive("call-twice", 1, 1, func(it *Interp, args []Value) (Value, error) {
+		a, err := it.Call(context.Background(), args[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := it.Call(context.Background(), args[0])
+		if err != nil {
+			return nil, err
+		}
+		return List(a, b), nil
+	})
+	cases := map[string]string{
+		"(let ((n 0)) (call-twice (lambda () (set! n (+ n 1)) n)))":                                            "(1 2)",
+		"(call/cc (lambda (k) (call-twice (lambda () (k 'escaped)))))":                                         "escaped",
+		"(guard (e (#t (list 'caught (error-object-message e)))) (call-twice (lambda () (car 1))))":            `(caught "car: expected a pair, got 1")`,
+		"(with-exception-handler (lambda (e) 42) (lambda () (call-twice (lambda () (raise-continuable 'c)))))": "(42 42)",
+		"(%with-direct-handler (lambda (c punt) 7) (lambda () (call-twice (lambda () (error \"x\")))))":        "(7 7)",
+	}
+	for src, want := range cases {
+		v, err := it.EvalString(context.Background(), src, "n.scm")
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if WriteString(v) != want {
+			t.Errorf("%s: got %s, want %s", src, WriteString(v), want)
+		}
+	}
+	_, err := it.EvalString(context.Background(), "(call-twice (lambda ()\n (car 1)))", "n.scm")
+	if err == nil || err.Error() != "n.scm:2:2: car: expected a pair, got 1" {
+		t.Errorf("got %v", err)
+	}
+}
