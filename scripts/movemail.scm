@@ -1,50 +1,257 @@
 #!/usr/bin/env -S popsh -s
 !#
-;;; movemail.scm -- move the messages of a POP3 maildrop into an mbox file.
+;;; movemail.scm -- move the mail of a POP3 maildrop into a Maildir or an mbox.
 ;;;
-;;; Usage: movemail.scm MBOX [--keep]
-;;; The server is $MAILHOST, credentials come from ~/.netrc (or $NETRC).
-;;; Messages are fetched in pipelined batches and appended to MBOX (created
-;;; with mode 0600) in mboxrd form: a "From " line, the message with lines
-;;; starting ">*From " quoted by one more ">", a blank line.  Only when
-;;; the whole mbox is written and closed are the messages deleted on the
-;;; server (unless --keep); if anything fails before, nothing is deleted.
+;;; Usage: popsh scripts/movemail.scm [options] [SOURCE] DEST
+;;;
+;;; SOURCE is pop://[USER@]HOST[:PORT] or pops://... (implicit TLS), or
+;;; GNU movemail's po:USER; without it the server is $MAILHOST.  The
+;;; password (and the login, when not given) comes from ~/.netrc or the
+;;; file $NETRC / --netrc names.  A plain-text server that offers STLS is
+;;; upgraded (certificate verified) before any credential is sent.
+;;;
+;;; DEST is a Maildir when it is a directory or ends in "/" (created with
+;;; tmp/ new/ cur/ if missing), otherwise an mbox file (mboxrd quoting,
+;;; fcntl and DEST.lock dot-file locking as mutt and mail(1) use).
+;;;
+;;; Nothing is lost: a message is deleted on the server only after it is
+;;; durably stored (file and directory fsynced for a Maildir; one fsync of
+;;; the whole append for an mbox) and recorded in the UIDL state file
+;;; (written atomically).  If movemail is killed at any point, the next run
+;;; finishes or undoes what was half done (a journal beside the state
+;;; file): every message is then complete in DEST or still on the server,
+;;; never both twice.  With --keep, mail stays on the server and a second
+;;; run fetches only what is new.  Any failure gives a non-zero exit and
+;;; deletes nothing.  Retrieval is pipelined when the server offers it.
 
-(define (usage)
-  (display "usage: movemail.scm MBOX [--keep]" (current-error-port))
-  (newline (current-error-port))
+(define (usage port)
+  (display "usage: popsh movemail.scm [options] [SOURCE] DEST
+
+Move every message of a POP3 maildrop into DEST, a Maildir (a directory,
+or a path ending in /) or an mbox file.  SOURCE: pop://[USER@]HOST[:PORT],
+pops://[USER@]HOST[:PORT] (POP3 over TLS) or po:USER; default $MAILHOST.
+
+options:
+  -k, --keep          leave the mail on the server; fetch only new mail
+  -u, --user USER     login name (default: SOURCE's, else ~/.netrc's)
+  -p, --port PORT     server port (default 110, or 995 with TLS)
+      --tls           POP3 over TLS (as pops://)
+      --netrc FILE    read credentials from FILE instead of ~/.netrc
+  -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
+  -q, --quiet         no summary line
+  -h, --help          this text
+
+Exit status: 0 when everything was moved, 1 on any failure (nothing is
+then deleted on the server), 2 on a usage error.
+" port))
+
+(define (die-usage fmt . args)
+  (apply format (current-error-port) (string-append "movemail: " fmt "~%") args)
+  (display "Try 'movemail.scm --help'.\n" (current-error-port))
   (exit 2))
 
-(define args command-line-arguments)
-(if (null? args) (usage))
-(define mbox (car args))
-(define keep? (member "--keep" (cdr args)))
+;;; ---- command line ----
 
-(define from-line (rx (posix-string "^>*From ")))
+(define opt-keep #f)
+(define opt-user #f)
+(define opt-port #f)
+(define opt-tls #f)
+(define opt-netrc #f)
+(define opt-state #f)
+(define opt-quiet #f)
+(define positional '())
 
-;; Write TEXT (LF line ends) as one mboxrd message to PORT.
-(define (write-mboxrd text port)
-  (write-string "From popsh@localhost Thu Jan  1 00:00:00 1970\n" port)
-  (let ((in (open-input-string text)))
-    (let loop ((line (read-line in)))
-      (if (not (eof-object? line))
-          (begin
-            (if (regexp-search from-line line) (write-string ">" port))
-            (write-string line port)
-            (newline port)
-            (loop (read-line in))))))
-  (newline port))
+(define (parse-args! args)
+  (define (need-value opt rest)
+    (if (null? rest) (die-usage "option ~a needs a value" opt))
+    (car rest))
+  (let loop ((args args))
+    (if (pair? args)
+        (let ((a (car args)) (rest (cdr args)))
+          (cond ((or (string=? a "-h") (string=? a "--help"))
+                 (usage (current-output-port)) (exit 0))
+                ((or (string=? a "-k") (string=? a "--keep"))
+                 (set! opt-keep #t) (loop rest))
+                ((or (string=? a "-q") (string=? a "--quiet"))
+                 (set! opt-quiet #t) (loop rest))
+                ((string=? a "--tls") (set! opt-tls #t) (loop rest))
+                ((or (string=? a "-u") (string=? a "--user"))
+                 (set! opt-user (need-value a rest)) (loop (cdr rest)))
+                ((or (string=? a "-p") (string=? a "--port"))
+                 (let ((p (string->number (need-value a rest))))
+                   (if (not (and (exact-integer? p) (< 0 p 65536)))
+                       (die-usage "bad port ~s" (car rest)))
+                   (set! opt-port p))
+                 (loop (cdr rest)))
+                ((string=? a "--netrc")
+                 (set! opt-netrc (need-value a rest)) (loop (cdr rest)))
+                ((or (string=? a "-s") (string=? a "--state"))
+                 (set! opt-state (need-value a rest)) (loop (cdr rest)))
+                ((string=? a "--")
+                 (set! positional (append (reverse rest) positional)))
+                ((and (> (string-length a) 1) (char=? (string-ref a 0) #\-))
+                 (die-usage "unknown option ~a" a))
+                (else (set! positional (cons a positional)) (loop rest))))))
+  (set! positional (reverse positional)))
 
-(define conn (pop3-connect))
-(pop3-login conn)
+;; SOURCE → (values tls? user host port); host #f means $MAILHOST.
+(define (parse-source src)
+  (define (split-authority s tls?)
+    ;; [USER@]HOST[:PORT] (HOST may be [v6])
+    (let* ((at (string-index-right s #\@))
+           (user (and at (substring s 0 at)))
+           (hp (if at (substring s (+ at 1) (string-length s)) s))
+           (hp (if (and (> (string-length hp) 0)
+                        (char=? (string-ref hp (- (string-length hp) 1)) #\/))
+                   (substring hp 0 (- (string-length hp) 1))
+                   hp))
+           (close (string-index hp #\]))
+           (colon (string-index-right hp #\:))
+           (colon (and colon (or (not close) (> colon close)) colon))
+           (host (if colon (substring hp 0 colon) hp))
+           (port (and colon (string->number (substring hp (+ colon 1) (string-length hp))))))
+      (if (and colon (not (and (exact-integer? port) (< 0 port 65536))))
+          (die-usage "bad port in ~a" src))
+      (if (string=? host "") (die-usage "no host in ~a" src))
+      (values tls? (and user (not (string=? user "")) user) host port)))
+  (cond ((string-prefix? "pop://" src) (split-authority (substring src 6 (string-length src)) #f))
+        ((string-prefix? "pop3://" src) (split-authority (substring src 7 (string-length src)) #f))
+        ((string-prefix? "pops://" src) (split-authority (substring src 7 (string-length src)) #t))
+        ((string-prefix? "pop3s://" src) (split-authority (substring src 8 (string-length src)) #t))
+        ((string-prefix? "po:" src) (values #f (substring src 3 (string-length src)) #f #f))
+        (else (die-usage "bad SOURCE ~s (pop://[USER@]HOST[:PORT], pops://..., po:USER)" src))))
 
-(define out (open-output-file mbox (bitwise-ior open/write open/append open/create) #o600))
-(define moved
-  (pop3-for-each-message conn (lambda (n text) (write-mboxrd text out))))
-(close-output-port out)
+;;; ---- small helpers ----
 
-(if (and (> moved 0) (not keep?))
-    (pop3-delete-all conn))
-(pop3-quit conn)
-(format #t "~a message~a ~a ~a~%" moved (if (= moved 1) "" "s")
-        (if keep? "copied to" "moved to") mbox)
+(define (plural n word) (format #f "~a ~a~a" n word (if (= n 1) "" "s")))
+
+(define (human-size n)
+  (cond ((< n 1024) (format #f "~a B" n))
+        ((< n (* 1024 1024)) (format #f "~a KB" (quotient (+ n 512) 1024)))
+        (else (let ((tenths (quotient (+ (* n 10) (quotient (* 1024 1024) 2)) (* 1024 1024))))
+                (format #f "~a.~a MB" (quotient tenths 10) (remainder tenths 10))))))
+
+(define (error-text e)
+  (cond ((pop3-error? e)
+         (string-append "server refused " (pop3-error-command e) ":" (pop3-error-text e)))
+        ((error-object? e)
+         (let ((msg (error-object-message e)) (irr (error-object-irritants e)))
+           (if (null? irr)
+               msg
+               (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
+        (else (format #f "~s" e))))
+
+;; The first N elements of L and the rest.
+(define (split-at* l n)
+  (let loop ((l l) (n n) (acc '()))
+    (if (or (= n 0) (null? l))
+        (values (reverse acc) l)
+        (loop (cdr l) (- n 1) (cons (car l) acc)))))
+
+;;; ---- the run ----
+
+(define (movemail)
+  (parse-args! command-line-arguments)
+  (if (null? positional) (die-usage "no DEST given"))
+  (if (> (length positional) 2) (die-usage "too many arguments"))
+  (define dest (if (= (length positional) 2) (cadr positional) (car positional)))
+  (define source (and (= (length positional) 2) (car positional)))
+  (define-values (src-tls src-user src-host src-port)
+    (if source (parse-source source) (values #f #f #f #f)))
+  (define tls? (or opt-tls src-tls))
+  (define user (or opt-user src-user))
+  (define host (or src-host
+                  (let ((h (getenv "MAILHOST"))) (and h (not (string=? h "")) h))))
+  (if (not host) (die-usage "no server: give SOURCE or set MAILHOST"))
+  ;; A MAILHOST of the form host:port or pops://host is taken apart too.
+  (define-values (host-tls host-user host-name host-port)
+    (if (string-index host #\/)
+        (parse-source host)
+        (parse-source (string-append "pop://" host))))
+  (define port (or opt-port src-port host-port))
+  (define tls (or tls? host-tls))
+  (define target (string-append (if tls "pop3s://" "pop3://")
+                                (if (string-index host-name #\:)
+                                    (string-append "[" host-name "]")
+                                    host-name)
+                                (if port (string-append ":" (number->string port)) "")))
+  (define state
+    (or opt-state
+        (string-append (home-dir) "/.popsh/movemail/"
+                       (if user (string-append user "@") "")
+                       host-name ":" (number->string (or port (if tls 995 110))))))
+  (if opt-netrc (setenv "NETRC" opt-netrc))
+  ;; pop3-connect takes its host from MAILHOST when it is set.
+  (setenv "MAILHOST" target)
+
+  (define tty? (isatty? 2))
+  (define conn #f)
+  (define mb #f)
+  (define failure #f)
+  (define moved 0)
+  (define moved-octets 0)
+  (define earlier '())
+  (define deleted 0)
+  (define total 0)
+
+  (define (progress done octets)
+    (if tty?
+        (format (current-error-port) "\rmovemail: ~a/~a messages, ~a   "
+                done total (human-size octets))))
+
+  (guard (e (#t (set! failure e)))
+    (set! conn (pop3-connect))
+    (if user (pop3-login conn user) (pop3-login conn))
+    (set! mb (mailbox-open dest state))
+    (let* ((sizes (pop3-list conn))
+           (top (fold (lambda (p m) (max m (car p))) 0 sizes))
+           (size-of (make-vector (+ top 1) 0))
+           (uidls (guard (e ((pop3-error? e) #f)) (pop3-uidl conn))))
+      (for-each (lambda (p) (vector-set! size-of (car p) (cdr p))) sizes)
+      (if (and opt-keep (not uidls))
+          (error "the server has no UIDL command: --keep cannot tell new mail from old"))
+      (let-values (((fresh old) (if uidls
+                                    (mailbox-partition mb uidls)
+                                    (values (map car sizes) '()))))
+        (set! earlier (map car old))
+        (set! total (length fresh))
+        ;; Batches of at most 256 messages or 32 MB: each batch is
+        ;; fsynced at once; the progress line moves between batches.
+        (let loop ((todo fresh))
+          (if (pair? todo)
+              (let batch ((l todo) (n 0) (octets 0) (acc '()))
+                (if (and (pair? l) (< n 256) (< octets (* 32 1024 1024)))
+                    (let* ((m (car l)) (num (if (pair? m) (car m) m)))
+                      (batch (cdr l) (+ n 1) (+ octets (vector-ref size-of num)) (cons m acc)))
+                    (begin
+                      (set! moved (+ moved (mailbox-fetch! mb conn (reverse acc))))
+                      (set! moved-octets (+ moved-octets octets))
+                      (progress moved moved-octets)
+                      (loop l))))))
+        (mailbox-commit! mb)
+        (if (not opt-keep)
+            (let ((doomed (append (mailbox-stored mb) earlier)))
+              (if (pair? doomed)
+                  (set! deleted (pop3-delete-all conn doomed)))))
+        (pop3-quit conn)
+        (mailbox-close mb))))
+  (if (and tty? (> total 0)) (display "\r\x1b;[K" (current-error-port)))
+  (if failure
+      (begin
+        ;; Keep what was stored (durable, recorded), delete nothing more.
+        (if mb (guard (e (#t (format (current-error-port) "movemail: ~a~%" (error-text e))))
+                 (mailbox-close mb)))
+        (if conn (guard (e (#t #f)) (pop3-close conn)))
+        (format (current-error-port) "movemail: ~a~%" (error-text failure))
+        (format (current-error-port) "movemail: ~a stored in ~a, nothing deleted on the server~%"
+                (plural (length (if mb (mailbox-stored mb) '())) "message") dest)
+        (exit 1))
+      (if (not opt-quiet)
+          (format #t "movemail: ~a (~a) ~a ~a~a~%"
+                  (plural moved "message") (human-size moved-octets)
+                  (if opt-keep "copied to" "moved to") dest
+                  (if (and (pair? earlier) (not opt-keep))
+                      (format #f "; ~a stored by an earlier run deleted" (length earlier))
+                      "")))))
+
+(movemail)

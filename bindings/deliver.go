@@ -1,0 +1,509 @@
+package bindings
+
+// Scheme procedures for the mail tools in scripts/: durable delivery
+// (Maildir, mbox, movemail's mailbox with its UIDL state), atomic file
+// replacement, header fields, RFC 2047 decoding, pipelined headers, and
+// isatty?. InstallDeliver defines them.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"popsh/interp"
+	"popsh/pop3"
+)
+
+// mailboxKind is the Kind of mailbox objects (#{mailbox DEST}).
+const mailboxKind = "mailbox"
+
+// InstallDeliver defines the delivery procedures of the scripts:
+//
+//	(maildir-deliver dir text)          store one message durably → file name in new/
+//	(mbox-append file text ...)         append messages (mboxrd, locked, one fsync) → count
+//	(write-file-atomic path text)       replace a file atomically and durably
+//	(mail-header-field header name)     first field NAME, unfolded, or #f
+//	(rfc2047-decode text)               decode =?charset?X?...?= words
+//	(isatty? fd)                        is file descriptor fd a terminal?
+//	(pop3-headers-many conn [msgids])   ((n . header) ...) by pipelined TOP n 0
+//	(mailbox-open dest [state-file])    a Maildir (directory or path ending in /) or mbox
+//	(mailbox-maildir? mb)               #t for a Maildir
+//	(mailbox-partition mb uidls)        ((n . uid) ...) → values: not yet stored, stored before
+//	(mailbox-fetch! mb conn msgs)       retrieve msgs ((n . uid) or n) into mb → count stored
+//	(mailbox-commit! mb)                make the stored messages durable, update the state
+//	(mailbox-stored mb)                 message numbers committed in this session
+//	(mailbox-close mb)                  commit, then release locks
+//
+// It needs InstallPOP3 (for the connection objects).
+func InstallDeliver(it *interp.Interp) error {
+	defs := []struct {
+		name     string
+		min, max int
+		fn       interp.PrimFn
+	}{
+		{"maildir-deliver", 2, 2, primMaildirDeliver},
+		{"mbox-append", 1, -1, primMboxAppend},
+		{"write-file-atomic", 2, 2, primWriteFileAtomic},
+		{"mail-header-field", 2, 2, primHeaderField},
+		{"rfc2047-decode", 1, 1, primRFC2047},
+		{"isatty?", 1, 1, primIsatty},
+		{"pop3-headers-many", 1, 2, primHeadersMany},
+		{"mailbox-open", 1, 2, primMailboxOpen},
+		{"mailbox-maildir?", 1, 1, primMailboxMaildir},
+		{"mailbox-partition", 2, 2, primMailboxPartition},
+		{"mailbox-fetch!", 3, 3, primMailboxFetch},
+		{"mailbox-commit!", 1, 1, primMailboxCommit},
+		{"mailbox-stored", 1, 1, primMailboxStored},
+		{"mailbox-close", 1, 1, primMailboxClose},
+	}
+	for _, d := range defs {
+		it.DefinePrimitive(d.name, d.min, d.max, d.fn)
+	}
+	return nil
+}
+
+// dlvError is an error of a delivery procedure, with the Go error kept
+// for errors.Is.
+func dlvError(who string, err error) error {
+	return &interp.ErrorObject{Kind: interp.KindFileError, Who: who, Message: err.Error(), Cause: err}
+}
+
+// dlvText returns a message argument as bytes: a string (UTF-8) or a
+// bytevector (exactly its bytes).
+func dlvText(who string, v interp.Value) ([]byte, error) {
+	switch x := v.(type) {
+	case *interp.String:
+		return []byte(x.String()), nil
+	case *interp.Bytevector:
+		return x.B, nil
+	}
+	return nil, &interp.ErrorObject{Who: who, Message: "expected a string or bytevector (message), got " + interp.WriteString(v), Irritants: []interp.Value{v}}
+}
+
+func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "maildir-deliver"
+	var dir string
+	if err := interp.UnpackArgs(who, args[:1], "dir", &dir); err != nil {
+		return nil, err
+	}
+	text, err := dlvText(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	md, err := openMaildir(strings.TrimSuffix(dir, "/"))
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	name, err := md.deliverOne(strings.NewReader(string(text)))
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewString(name), nil
+}
+
+func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mbox-append"
+	var path string
+	if err := interp.UnpackArgs(who, args[:1], "file", &path); err != nil {
+		return nil, err
+	}
+	texts := make([][]byte, 0, len(args)-1)
+	for _, a := range args[1:] {
+		t, err := dlvText(who, a)
+		if err != nil {
+			return nil, err
+		}
+		texts = append(texts, t)
+	}
+	m, err := openMbox(path)
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	now := time.Now()
+	for _, t := range texts {
+		if err = m.appendMessage(strings.NewReader(string(t)), now); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = m.commit()
+	}
+	if cerr := m.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return len(texts), nil
+}
+
+func primWriteFileAtomic(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "write-file-atomic"
+	var path string
+	if err := interp.UnpackArgs(who, args[:1], "path", &path); err != nil {
+		return nil, err
+	}
+	text, err := dlvText(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(path, text, 0o600); err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.Unspecified, nil
+}
+
+func primHeaderField(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var hdr, name string
+	if err := interp.UnpackArgs("mail-header-field", args, "header", &hdr, "name", &name); err != nil {
+		return nil, err
+	}
+	v, ok := headerField([]byte(hdr), name)
+	if !ok {
+		return false, nil
+	}
+	return interp.NewString(v), nil
+}
+
+// rfc2047Decoder decodes encoded words; charsets other than UTF-8,
+// US-ASCII and ISO-8859-1 that Go does not know are decoded through the
+// scsh layer's charset tables when they have one, else left encoded.
+func rfc2047Decode(s string) string {
+	d := &mime.WordDecoder{CharsetReader: func(charset string, input io.Reader) (io.Reader, error) {
+		if dec := charsetDecoder(charset); dec != nil {
+			b, err := io.ReadAll(input)
+			if err != nil {
+				return nil, err
+			}
+			return strings.NewReader(dec(b)), nil
+		}
+		return nil, fmt.Errorf("unknown charset %q", charset)
+	}}
+	out, err := d.DecodeHeader(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+func primRFC2047(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var s string
+	if err := interp.UnpackArgs("rfc2047-decode", args, "text", &s); err != nil {
+		return nil, err
+	}
+	return interp.NewString(rfc2047Decode(s)), nil
+}
+
+// isTerminal reports whether fd is a terminal (TCGETS succeeds).
+func isTerminal(fd int) bool {
+	var t syscall.Termios
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return e == 0
+}
+
+func primIsatty(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var fd int
+	if err := interp.UnpackArgs("isatty?", args, "fd", &fd); err != nil {
+		return nil, err
+	}
+	return isTerminal(fd), nil
+}
+
+// dlvConn unpacks a logged-in pop3 connection.
+func dlvConn(who string, v interp.Value) (*pop3Conn, error) {
+	c, err := p3ConnArg(who, v)
+	if err != nil {
+		return nil, err
+	}
+	return c, p3CheckTransaction(c, who)
+}
+
+// dlvCtx is the context of the running evaluation.
+func dlvCtx(it *interp.Interp) context.Context {
+	if c, ok := any(it).(p3Contexter); ok {
+		if ctx := c.Context(); ctx != nil {
+			return ctx
+		}
+	}
+	return context.Background()
+}
+
+// dlvNetError turns an engine error into the same condition the pop3-*
+// procedures raise, closing the connection when it can no longer be
+// trusted.
+func dlvNetError(it *interp.Interp, who string, c *pop3Conn, err error) error {
+	b := &pop3Bindings{it: it}
+	return b.fail(who, c, err)
+}
+
+func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-headers-many"
+	c, err := dlvConn(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	if v, ok := p3Optional(args, 1); ok {
+		if ids, err = p3MsgidList(who, v); err != nil {
+			return nil, err
+		}
+	} else {
+		ms, err := c.client.List(dlvCtx(it))
+		if err != nil {
+			return nil, dlvNetError(it, who, c, err)
+		}
+		for _, m := range ms {
+			ids = append(ids, m.Num)
+		}
+	}
+	c.client.SetLineEnding(pop3.LF)
+	out := make([]interp.Value, 0, len(ids))
+	var sb strings.Builder
+	err = c.client.TopMany(dlvCtx(it), ids, 0, func(n int, body io.Reader) error {
+		sb.Reset()
+		if _, err := io.Copy(&sb, body); err != nil {
+			return err
+		}
+		out = append(out, interp.Cons(n, interp.NewString(sb.String())))
+		return nil
+	})
+	if err != nil {
+		return nil, dlvNetError(it, who, c, err)
+	}
+	return interp.List(out...), nil
+}
+
+// dlvMailbox unpacks a mailbox argument.
+func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if b, ok := o.Value.(*mailbox); ok {
+			if b.md == nil && b.mb == nil {
+				return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.dest}
+			}
+			return b, nil
+		}
+	}
+	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+}
+
+func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-open"
+	var dest string
+	var state interp.Value = false
+	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state); err != nil {
+		return nil, err
+	}
+	statePath := ""
+	if s, ok := state.(*interp.String); ok {
+		statePath = s.String()
+	} else if state != false {
+		return nil, p3WithWho(who, interp.TypeError("a string or #f (state file)", state))
+	}
+	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(statePath, "\n\x00") {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
+	}
+	b, err := openMailbox(dest, statePath)
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewOpaque(mailboxKind, dest, b), nil
+}
+
+func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvMailbox("mailbox-maildir?", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return b.md != nil, nil
+}
+
+// dlvUIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
+func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
+	vals, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, p3WithWho(who, interp.TypeError("a list of (n . uid) pairs", v))
+	}
+	out := make([]pop3.MsgUID, len(vals))
+	for i, x := range vals {
+		var n, uid interp.Value = x, nil
+		if p, ok := x.(*interp.Pair); ok {
+			n, uid = p.Car, p.Cdr
+		}
+		num, err := p3MsgidArg(who, n)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Num = num
+		switch u := uid.(type) {
+		case nil:
+		case bool:
+			if u {
+				return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+			}
+		case *interp.String:
+			s := u.String()
+			if s == "" || strings.ContainsAny(s, " \t\r\n\x00") {
+				return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad uid %q", s)}
+			}
+			out[i].UID = s
+		default:
+			return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+		}
+	}
+	return out, nil
+}
+
+func uidList(ms []pop3.MsgUID) interp.Value {
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, interp.NewString(m.UID))
+	}
+	return interp.List(out...)
+}
+
+func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-partition"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	ms, err := dlvUIDs(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	fresh, old := b.partition(ms)
+	return interp.Values(uidList(fresh), uidList(old)), nil
+}
+
+func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-fetch!"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	c, err := dlvConn(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	ms, err := dlvUIDs(who, args[2])
+	if err != nil {
+		return nil, err
+	}
+	n, err := b.fetch(dlvCtx(it), c.client, ms)
+	if err != nil {
+		var perr *pop3.Error
+		if errors.As(err, &perr) || errors.Is(err, pop3.ErrTruncated) || !isLocalError(err) {
+			return nil, dlvNetError(it, who, c, err)
+		}
+		return nil, dlvError(who, err)
+	}
+	return n, nil
+}
+
+// isLocalError reports whether err came from the destination (a file
+// system error) rather than from the connection.
+func isLocalError(err error) bool {
+	var pe *os.PathError
+	var le *os.LinkError
+	var se *os.SyscallError
+	return errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &se) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG)
+}
+
+func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-commit!"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := b.commit(); err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.Unspecified, nil
+}
+
+func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	o, _ := args[0].(*interp.Opaque)
+	var b *mailbox
+	if o != nil {
+		b, _ = o.Value.(*mailbox)
+	}
+	if b == nil { // a closed mailbox still answers
+		return nil, p3WithWho("mailbox-stored", interp.TypeError("a mailbox", args[0]))
+	}
+	out := make([]interp.Value, len(b.stored))
+	for i, n := range b.stored {
+		out[i] = n
+	}
+	return interp.List(out...), nil
+}
+
+func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	o, ok := args[0].(*interp.Opaque)
+	if !ok {
+		return nil, p3WithWho("mailbox-close", interp.TypeError("a mailbox", args[0]))
+	}
+	b, ok := o.Value.(*mailbox)
+	if !ok {
+		return nil, p3WithWho("mailbox-close", interp.TypeError("a mailbox", args[0]))
+	}
+	if b.md == nil && b.mb == nil {
+		return interp.Unspecified, nil
+	}
+	err := b.close()
+	b.md = nil
+	if err != nil {
+		return nil, dlvError("mailbox-close", err)
+	}
+	return interp.Unspecified, nil
+}
+
+// cp1252High maps bytes 0x80–0x9F of windows-1252 (the rest is Latin-1;
+// 0 marks an undefined byte, shown as U+FFFD).
+var cp1252High = [32]rune{
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+}
+
+// charsetDecoder returns a decoder for the single-byte charsets Go's
+// mime package does not know (windows-1252, ISO-8859-15), or nil.
+func charsetDecoder(charset string) func([]byte) string {
+	switch strings.ToLower(charset) {
+	case "windows-1252", "cp1252":
+		return func(b []byte) string {
+			var sb strings.Builder
+			for _, c := range b {
+				switch {
+				case c >= 0x80 && c < 0xA0 && cp1252High[c-0x80] != 0:
+					sb.WriteRune(cp1252High[c-0x80])
+				case c >= 0x80 && c < 0xA0:
+					sb.WriteRune(0xFFFD)
+				default:
+					sb.WriteRune(rune(c))
+				}
+			}
+			return sb.String()
+		}
+	case "iso-8859-15", "latin-9", "latin9":
+		repl := map[byte]rune{0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E, 0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178}
+		return func(b []byte) string {
+			var sb strings.Builder
+			for _, c := range b {
+				if r, ok := repl[c]; ok {
+					sb.WriteRune(r)
+				} else {
+					sb.WriteRune(rune(c))
+				}
+			}
+			return sb.String()
+		}
+	}
+	return nil
+}
