@@ -8,12 +8,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // SASLMech is a client-side SASL mechanism for [Client.Auth]. This package
-// provides [PlainAuth], [LoginAuth], [CRAMMD5Auth] and [XOAUTH2Auth]; other
-// mechanisms can be written against this interface.
+// provides [PlainAuth], [LoginAuth], [CRAMMD5Auth], [XOAUTH2Auth] and
+// [OAuthBearerAuth]; other mechanisms can be written against this
+// interface.
 type SASLMech interface {
 	// Start returns the mechanism's name and its initial response (nil
 	// for none; an empty non-nil slice for an empty one).
@@ -88,7 +90,8 @@ func (m *cramMech) Next(challenge []byte) ([]byte, error) {
 type xoauth2Mech struct{ user, token string }
 
 // XOAUTH2Auth returns the XOAUTH2 mechanism (Google, Microsoft) with an
-// OAuth 2.0 bearer token.
+// OAuth 2.0 bearer token. The token is a secret: like a password, it is
+// only sent in clear under the rules of [Client.Auth].
 func XOAUTH2Auth(user, token string) SASLMech { return &xoauth2Mech{user, token} }
 
 func (m *xoauth2Mech) Start() (string, []byte, error) {
@@ -98,6 +101,41 @@ func (m *xoauth2Mech) Start() (string, []byte, error) {
 // Next answers the server's error challenge (a JSON status) with an empty
 // response, as the mechanism requires; the server then replies -ERR.
 func (m *xoauth2Mech) Next(challenge []byte) ([]byte, error) { return []byte{}, nil }
+
+type oauthBearerMech struct {
+	user, host string
+	port       int
+	token      string
+}
+
+// OAuthBearerAuth returns the OAUTHBEARER mechanism (RFC 7628) with an
+// OAuth 2.0 bearer token. host and port name the server (port 0 leaves it
+// out).
+func OAuthBearerAuth(user, host string, port int, token string) SASLMech {
+	return &oauthBearerMech{user, host, port, token}
+}
+
+func (m *oauthBearerMech) Start() (string, []byte, error) {
+	var b strings.Builder
+	b.WriteString("n,")
+	if m.user != "" {
+		// RFC 5801 saslname: "," and "=" are escaped.
+		b.WriteString("a=" + strings.NewReplacer("=", "=3D", ",", "=2C").Replace(m.user))
+	}
+	b.WriteString(",\x01")
+	if m.host != "" {
+		b.WriteString("host=" + m.host + "\x01")
+	}
+	if m.port > 0 {
+		b.WriteString("port=" + strconv.Itoa(m.port) + "\x01")
+	}
+	b.WriteString("auth=Bearer " + m.token + "\x01\x01")
+	return "OAUTHBEARER", []byte(b.String()), nil
+}
+
+// Next answers the server's error challenge (a JSON status) with the
+// single byte 0x01 that RFC 7628 prescribes; the server then replies -ERR.
+func (m *oauthBearerMech) Next(challenge []byte) ([]byte, error) { return []byte{1}, nil }
 
 // APOPDigest returns the APOP digest of RFC 1939: the MD5 of the greeting's
 // timestamp followed by the shared secret, in lower-case hex.

@@ -52,3 +52,15 @@ func TestPlainLoginXOAUTH2(t *testing.T) {
 		t.Errorf("XOAUTH2 = %q %q", name, ir)
 	}
 }
+
+func TestOAuthBearer(t *testing.T) {
+	m := OAuthBearerAuth("a,b=c@x", "mail.example.org", 995, "tok")
+	name, ir, err := m.Start()
+	want := "n,a=a=2Cb=3Dc@x,\x01host=mail.example.org\x01port=995\x01auth=Bearer tok\x01\x01"
+	if name != "OAUTHBEARER" || string(ir) != want || err != nil {
+		t.Errorf("Start = %q %q %v", name, ir, err)
+	}
+	if r, _ := m.Next([]byte(`{"status":"invalid_token"}`)); string(r) != "\x01" {
+		t.Errorf("Next = %q", r)
+	}
+}

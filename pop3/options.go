@@ -62,11 +62,11 @@ type ContextDialer interface {
 
 // Default limits and timeouts, used where [Options] leaves a field zero.
 const (
-	DefaultDialTimeout     = 30 * time.Second
-	DefaultCommandTimeout  = 60 * time.Second
-	DefaultMaxLineLength   = 1 << 20 // body lines
-	DefaultMaxStatusLength = 8 << 10 // status and listing lines
-	DefaultPipelineWindow  = 1024
+	DefaultDialTimeout     = 30 * time.Second // connecting and the TLS handshake
+	DefaultCommandTimeout  = 60 * time.Second // each network wait
+	DefaultMaxLineLength   = 1 << 20          // body lines
+	DefaultMaxStatusLength = 8 << 10          // status and listing lines
+	DefaultPipelineWindow  = 1024             // commands sent ahead
 )
 
 // Options configure a [Client]. The zero value (or a nil *Options) gives
