@@ -1,6 +1,90 @@
 // Package bindings gives Go functions Scheme names: the scsh compatibility
-// layer (this file and the other scsh*.go files) and the pop3-* entry
-// points.
+// layer (InstallScsh, files scsh*.go and scm/scsh.scm) and the pop3-*
+// entry points (InstallPOP3); Install defines both.
+//
+// # The scsh layer
+//
+// It reproduces what scsh 0.6 scripts and the seed pop3.scm use, with
+// scsh's semantics (see /work/shared/reference/scsh-api.md):
+//
+//   - Conditions (Scheme48's old system): define-condition-type (a
+//     procedure), condition-predicate, condition-type, condition-stuff,
+//     condition?, signal, signal-condition, warn, call-error, error?,
+//     call-error?, syscall-error?, warning?, ignore-errors,
+//     display-condition, with-errno-handler[*], and with-handler, whose
+//     handler (lambda (c punt) ...) runs at the point of the signal and
+//     whose value becomes the signal's value; a signal inside the handler
+//     reaches the same handler; (punt) passes the condition outwards. A
+//     condition is an *interp.ErrorObject (Kind = type name, Message = the
+//     first element of the stuff when it is a string, Irritants = the
+//     rest), so R7RS guard and error-object? see it, and interpreter
+//     errors are error conditions. A non-error condition with no handler
+//     proceeds (a warning is displayed). FormatCondition renders an
+//     uncaught one in display-condition's format.
+//   - define-record (type/NAME, make-NAME of the plain fields, NAME?,
+//     NAME:FIELD, set-NAME:FIELD, modify-NAME:FIELD, copy-NAME, (field
+//     default), a disclose method; prints #{NAME}), let-optionals,
+//     let-optionals*, :optional (lazy defaults, scsh's error messages),
+//     receive, define-structure / define-structures / define-interface
+//     flattened into the global environment ((files ...) are loaded
+//     relative to the current directory).
+//   - format: Scheme48's directives ~a ~s ~d ~% ~& ~~ ~? only; leftover or
+//     missing arguments and unknown directives are errors.
+//   - Ports: read-line (LF only, a CR stays; trim concat peek split),
+//     read-crlf-line, write-string (s [port start end]), write-crlf (also
+//     flushes), force-output, open-output-file / open-input-file /
+//     open-file with open/... flags (Linux O_* values) and a mode,
+//     file-exists? (#f on ENOENT, ENOTDIR and EACCES), close,
+//     with-current-{output,input,error}-port[*], with-error-output-port[*],
+//     make-string-input-port, make-string-output-port,
+//     string-output-port-output, call-with-string-output-port,
+//     port->string, port->string-list, port->sexp-list, port->list,
+//     port-fold, close-after.
+//   - Regexps: rx with posix-string and SREs (strings, chars, : seq or |,
+//     * + ? = >= **, submatch, ~ - & / char classes, ("abc"), any nonl
+//     bos eos bol eol, digit alpha alnum space white upper lower punct
+//     ..., w/nocase uncase, ,expr and ,@expr); POSIX leftmost-longest
+//     matching on Go's engine; regexp-search[?], match:substring (#f for a
+//     submatch that did not participate), match:start, match:end,
+//     string-match, make-regexp, regexp-exec, regexp-quote,
+//     regexp-substitute[/global], regexp-fold, regexp-for-each.
+//   - Strings: string-index[-right] (char, char-set or predicate), index,
+//     rindex, infix-splitter, field-splitter, suffix-splitter,
+//     sloppy-suffix-splitter, string-join, join-strings, string-prefix?,
+//     string-suffix?, string-trim[-left/-right/-both], string-contains,
+//     string-pad[-left/-right], string-null?, string-concatenate,
+//     string-tokenize, safe-first, safe-second, a char-set subset.
+//   - netrc, both calling styles: (netrc:parse [file]) -> record and
+//     (netrc:lookup rec machine [default?]) -> login password account, or
+//     the 1998 (netrc:lookup machine) on a lazily parsed file;
+//     netrc:lookup-login, netrc:lookup-password, netrc:default-login,
+//     netrc:default-password, user-mail-address, netrc-machine-entry and
+//     its accessors, netrc-macro-definitions. NETRC names the file (else
+//     ~/.netrc); a file readable by group or others is refused; a missing
+//     file is empty. Go code uses NetrcLookup.
+//   - System: getenv, setenv, env->alist, with-env*, home-directory (a
+//     variable), user-login-name, system-name, pid, time, date (time
+//     [tz]), date->string, format-date, date:... accessors (year-1900,
+//     month 0-11), command-line-arguments (a variable, see SetScshArgs),
+//     argv, arg, arg*, sleep, file operations and file-name procedures,
+//     with-cwd[*], cwd, chdir.
+//   - Networking: host-info (+ :name :aliases :addresses), service-info
+//     (+ :name :aliases :port :protocol) with a built-in table (pop3,
+//     pop-3 and pop are 110, pop3s 995, ...) before /etc/services, and
+//     the POPSH_SERVICES override ("pop3=11110,smtp=2525": a script's
+//     unchanged (service-info "pop3" "tcp") reaches a test server);
+//     socket-connect, socket:inport, socket:outport, close-socket,
+//     protocol-family/internet, socket-type/stream. A failed connection
+//     is a syscall-error.
+//   - Process notation on os/exec: run (raw wait status), run/strings,
+//     run/string, run/port, run/sexp, run/sexps, &, wait, ||, &&,
+//     exec-epf, status:exit-val, status:term-sig, proc:pid; process forms
+//     (prog arg ...), (| pf ...), (pipe pf ...), (epf pf redir ...) and
+//     (begin ...); redirections < > >> << (= fd fd) (- fd) stdports for
+//     fds 0-2; implicit backquote. A (begin ...) stage runs in the
+//     interpreter after the stages before it have finished (no fork):
+//     its input is their whole output and its output goes to the next
+//     stage.
 package bindings
 
 import (
