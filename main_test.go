@@ -469,3 +469,25 @@ func TestDemoInteractiveOnAPipe(t *testing.T) {
 		t.Errorf("the password appears in the error: %q", r.stderr)
 	}
 }
+
+// BenchmarkNewInterp measures what every popsh run does before the
+// program's first form: a new interpreter with the scsh layer and the pop3
+// procedures installed.
+func BenchmarkNewInterp(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := newInterp([]string{"popsh"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStartupProcess measures a whole `popsh -c 1` process: exec,
+// runtime start, interpreter set-up, one evaluation, exit.
+func BenchmarkStartupProcess(b *testing.B) {
+	for b.Loop() {
+		if out, err := exec.Command(popshBin, "-c", "1").CombinedOutput(); err != nil {
+			b.Fatalf("popsh -c 1: %v %s", err, out)
+		}
+	}
+}
