@@ -422,6 +422,11 @@ func TestREPLHistoryAndCompletion(t *testing.T) {
 	tm.expect("zebra-unique-two")
 	tm.send("\x03\x03") // leave the list, then clear the line
 	tm.expect("popsh> ")
+	// The pop3 procedures are bound names too.
+	tm.send("(pop3-connec\t\t")
+	tm.expect("pop3-connect/tls")
+	tm.send("\x03\x03")
+	tm.expect("popsh> ")
 	tm.send("(exit 0)\r")
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after (exit 0) = %d, want 0", code)
