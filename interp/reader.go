@@ -749,7 +749,7 @@ func (r *Reader) readHash(p Pos) (Value, error) {
 	}
 	r.unread(c)
 	tok := r.token()
-	switch tok {
+	switch strings.ToLower(tok) {
 	case "t", "true":
 		return true, nil
 	case "f", "false":
@@ -779,7 +779,7 @@ func (r *Reader) readChar(p Pos) (Value, error) {
 	if ch, ok := charNames[name]; ok {
 		return Char(ch), nil
 	}
-	if ch, ok := charNames[strings.ToLower(name)]; ok && r.foldCase {
+	if ch, ok := charNames[strings.ToLower(name)]; ok {
 		return Char(ch), nil
 	}
 	if rs := []rune(name); len(rs) == 1 {
