@@ -719,6 +719,10 @@ call:
 			err = &contThrow{k: p, val: val}
 			goto fatal
 		}
+		if vm.it.interrupt.Load() {
+			err = vm.interrupted()
+			goto fatal
+		}
 		vm.sp = argbase + n
 		if p.wind != vm.wind {
 			if err = vm.rewind(p.wind); err != nil {

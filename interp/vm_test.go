@@ -157,19 +157,23 @@ trail`)
 }
 
 func TestInterruptBusyLoop(t *testing.T) {
-	for _, how := range []string{"cancel", "Interrupt"} {
+	for _, how := range []string{"cancel", "Interrupt", "continuation loop"} {
 		t.Run(how, func(t *testing.T) {
+			prog := "(define (spin) (spin)) (spin)"
+			if how == "continuation loop" {
+				prog = "(let ((k (call/cc (lambda (c) c)))) (k k))"
+			}
 			it := New()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan error, 1)
 			go func() {
-				_, err := it.EvalString(ctx, "(define (spin) (spin)) (spin)", "busy")
+				_, err := it.EvalString(ctx, prog, "busy")
 				done <- err
 			}()
 			time.Sleep(50 * time.Millisecond)
 			start := time.Now()
-			if how == "cancel" {
+			if how != "Interrupt" {
 				cancel()
 			} else {
 				it.Interrupt()

@@ -54,3 +54,18 @@
 (test-error "bad-who: message" (error 'bad-who "message"))
 (test #f (file-error? 5))
 (test #t (guard (e ((file-error? e) #t)) (load "/nonexistent/dir/file.scm")))
+(define (assq k l) (cond ((null? l) #f) ((eq? k (car (car l))) (car l)) (else (assq k (cdr l)))))
+(test 42 (guard (e ((assq 'a e) => cdr) ((assq 'b e))) (raise (list (cons 'a 42)))))
+(test (b . 23) (guard (e ((assq 'a e) => cdr) ((assq 'b e))) (raise (list (cons 'b 23)))))
+;; an unmatched guard re-raises in the dynamic environment of the original raise
+(test 1 (with-exception-handler (lambda (e) 0)
+          (lambda () (+ 1 (guard (e ((string? e) 'str)) (raise-continuable 5))))))
+;; guard body in tail position still sees the handler
+(define (raiser) (raise 'tail))
+(test tail (guard (e (#t e)) (raiser)))
+;; errors inside handlers go to outer handlers
+(test (outer "car: expected a pair, got 1") (guard (e (#t (list 'outer (error-object-message e))))
+                      (guard (e2 (#t (car 1))) (raise 'inner))))
+;; raise-continuable with no handler is an uncaught error
+(test-error "uncaught exception: cont" (raise-continuable 'cont))
+(test-error "with-exception-handler: expected a procedure" (with-exception-handler 5 (lambda () 1)) 0)
