@@ -102,24 +102,29 @@ func TestSeedPOP3OurServer(t *testing.T) {
 	if got := p3SeedMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
 		t.Errorf("seed pop3-headers = %s", got)
 	}
-	if got := p3SeedMust(t, it, `(pop3-last conn)`); got != "2" {
-		t.Errorf("seed pop3-last = %s", got)
+	// The seed's pop3-last splits the status " 2" with (infix-splitter),
+	// which gives ("" "2"), and takes the car: a bug of pop3.scm (on
+	// scsh too) that returns #f; popsh's own pop3-last gives 2.
+	if got := p3SeedMust(t, it, `(pop3-last conn)`); got != "#f" {
+		t.Errorf("seed pop3-last = %s, want #f (the seed's infix-splitter bug)", got)
+	}
+	if got := p3SeedMust(t, it, `((infix-splitter) " 2")`); got != `("" "2")` {
+		t.Errorf("((infix-splitter) \" 2\") = %s", got)
 	}
 	p3SeedMust(t, it, `(pop3-delete conn 1)`)
 	p3SeedMust(t, it, `(pop3-reset conn)`)
 	p3SeedMust(t, it, `(pop3-delete conn 3)`)
 	// A server -ERR reaches the seed's -ERR? and popsh's pop3-error-text.
-	got = p3SeedMust(t, it, `(with-handler (lambda (c punt) (if (-ERR? c) (list (error? c) (pop3-error-text c) (condition-stuff c)) (punt)))
-	                          (lambda () (pop3-get conn 3)))`)
+	// (A handler that returned would make the seed read a body that never
+	// comes, as on scsh: escape with a continuation.)
+	got = p3SeedMust(t, it, `(call-with-current-continuation
+	                           (lambda (k)
+	                             (with-handler (lambda (c punt) (if (-ERR? c) (k (list (error? c) (pop3-error-text c) (condition-stuff c))) (punt)))
+	                               (lambda () (pop3-get conn 3)))))`)
 	p3WantContains(t, "seed -ERR", got, "#t", "RETR 3")
 	p3SeedMust(t, it, `(pop3-quit conn)`)
 	if n := e.be.Count(p3TestUser); n != 2 {
 		t.Errorf("after the seed deleted message 3 and quit, %d messages remain, want 2", n)
-	}
-	// The seed's state check: a call-error, nothing sent.
-	got = p3SeedMust(t, it, `(guard (c ((call-error? c) (car (condition-stuff c)))) (pop3-stat conn))`)
-	if got != `"not in transaction state"` {
-		t.Errorf("seed after quit: %s", got)
 	}
 	b, err := os.ReadFile(log)
 	if err != nil {
@@ -132,6 +137,13 @@ func TestSeedPOP3OurServer(t *testing.T) {
 
 	// netrc: the seed's (netrc:parse) and netrc:lookup-login.
 	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	// Before login, the seed's state check: a call-error, nothing sent.
+	// (After its pop3-quit the seed leaves the state 'connected, so a
+	// later command writes to the closed socket and fails there.)
+	got = p3SeedMust(t, it, `(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`)
+	if got != `("not in transaction state" pop3-stat)` {
+		t.Errorf("seed before login: %s", got)
+	}
 	p3SeedMust(t, it, `(pop3-login conn)`)
 	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
 		t.Errorf("seed stat after netrc login = %s", got)
