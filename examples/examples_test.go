@@ -27,10 +27,11 @@ import (
 var expectations = map[string][]string{
 	"tour.scm": {
 		`=> #\{pop3-connection 127\.0\.0\.1\}`,
-		`\n   \(UIDL\)\n`,
-		`=>  .*\n`, // the login status, with the seed's leading space
+		`\n   \("UIDL"\)\n`,
+		`=> " .*"\n`, // the login status, with the seed's leading space
 		`=> 5 messages, \d+ octets`,
 		`=> \(\(1 \. \d+\) \(2 \. \d+\) \(3 \. \d+\) \(4 \. \d+\) \(5 \. \d+\)\)`,
+		`=> \(\(1 \. "[^"]+"\) \(2 \. "[^"]+"\) \(3 \. "[^"]+"\) \(4 \. "[^"]+"\) \(5 \. "[^"]+"\)\)`,
 		`Subject: Welcome to popsh\n`,
 		`Subject: Lines that start with a dot\n(.*\n){7}\.signature\n\.\.\.and so on\n\.\n\.\.\n\n;;`,
 		`=> a string of \d+ characters; its 9th line:\n   popsh is a Scheme shell with a POP3 engine inside`,

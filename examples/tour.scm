@@ -6,20 +6,22 @@
 ;;; found it: the one deletion it makes is undone with pop3-reset.
 
 (define (say . things) (for-each display things) (newline))
+(define (show value) (display "=> ") (write value) (newline))
 (define (step . title) (newline) (apply say ";; " title))
 
 (step "(pop3-connect) opens a connection to $MAILHOST (port 110; host:port,")
 (say  ";; pop3s://host or port 995 for TLS; pop3-connect/tls always uses TLS).")
 (define conn (pop3-connect))
-(say "=> " conn)
+(show conn)
 
 (step "(pop3-capabilities conn): what the server offers, one list per line of CAPA.")
-(for-each (lambda (cap) (say "   " cap)) (pop3-capabilities conn))
+(for-each (lambda (cap) (display "   ") (write cap) (newline)) (pop3-capabilities conn))
 
 (step "(pop3-login conn): login and password from ~/.netrc (or the file $NETRC")
-(say  ";; names); the strongest method the server offers.  The result is the")
-(say  ";; server's status text.")
-(say "=> " (pop3-login conn))
+(say  ";; names), with the strongest method the server offers (here APOP: the")
+(say  ";; greeting carries a timestamp and there is no TLS).  Like every status,")
+(say  ";; the result is the server's text after +OK, leading space included.")
+(show (pop3-login conn))
 
 (step "(pop3-stat conn) returns two values: messages waiting and their size.")
 (receive (count octets) (pop3-stat conn)
@@ -27,8 +29,8 @@
 
 (step "(pop3-list conn): (number . octets) per message; (pop3-uidl conn):")
 (say  ";; (number . unique-id), ids that stay the same from session to session.")
-(say "=> " (pop3-list conn))
-(say "=> " (pop3-uidl conn))
+(show (pop3-list conn))
+(show (pop3-uidl conn))
 
 (step "(pop3-headers conn 1) writes the header of message 1 and the blank line")
 (say  ";; after it to (current-output-port); the result is the status text.")
@@ -46,10 +48,10 @@
               (do ((i 1 (+ i 1))) ((= i 9) (read-line in)) (read-line in))))
 
 (step "(pop3-last conn): the highest message number accessed in this session.")
-(say "=> " (pop3-last conn))
+(show (pop3-last conn))
 
 (step "(pop3-noop conn): nothing, but the server answers.")
-(say "=> " (pop3-noop conn))
+(show (pop3-noop conn))
 
 (step "pop3-for-each-message fetches many messages in one pipelined go and")
 (say  ";; calls a procedure with each number and text.  Here: every Subject.")
@@ -60,9 +62,9 @@
 
 (step "(pop3-delete conn 2) marks message 2; it goes only when the session")
 (say  ";; ends with pop3-quit.  (pop3-reset conn) unmarks everything.")
-(say "=> " (pop3-delete conn 2))
+(show (pop3-delete conn 2))
 (receive (count octets) (pop3-stat conn) (say "   now " count " messages"))
-(say "=> " (pop3-reset conn))
+(show (pop3-reset conn))
 (receive (count octets) (pop3-stat conn) (say "   and " count " again"))
 
 (step "A server -ERR is a condition (-ERR?), seen by guard and with-handler.")
@@ -73,7 +75,7 @@
   (pop3-get conn 99))
 
 (step "(pop3-quit conn) ends the session and closes the connection.")
-(say "=> " (pop3-quit conn))
+(show (pop3-quit conn))
 
 (step "After quit, a command is refused at once, and nothing is sent:")
 (guard (e ((error-object? e) (say "=> error: " (error-object-message e))))
