@@ -285,7 +285,7 @@ next:
 	case opTailCall:
 		n = int(ins.a)
 		f = val
-		copy(stack[fp:fp+n], stack[sp-n:sp])
+		moveArgs(stack, fp, sp-n, n)
 		argbase = fp
 		sp = fp + n
 		tail = true
@@ -311,7 +311,7 @@ next:
 			sp -= n
 			goto fail
 		}
-		copy(stack[fp:fp+n], stack[sp-n:sp])
+		moveArgs(stack, fp, sp-n, n)
 		argbase = fp
 		sp = fp + n
 		tail = true
@@ -865,6 +865,19 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// moveArgs moves n arguments from stack[from:] down to stack[to:] (to <= from).
+func moveArgs(stack []Value, to, from, n int) {
+	switch {
+	case to == from:
+	case n <= 4:
+		for i := 0; i < n; i++ {
+			stack[to+i] = stack[from+i]
+		}
+	default:
+		copy(stack[to:to+n], stack[from:from+n])
+	}
 }
 
 // callPrim calls a primitive, turning a Go panic into an error naming it.

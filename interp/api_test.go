@@ -1,0 +1,111 @@
+package interp
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestUnpackArgs(t *testing.T) {
+	var (
+		s    string
+		n    int
+		f    float64
+		b    bool
+		v    Value
+		p    *Pair
+		proc Procedure
+		rest []Value
+	)
+	if err := UnpackArgs("f", []Value{NewString("x"), 3, 2.5, true, Intern("q"), Cons(1, 2), &Primitive{Name: "p"}, 9, 10},
+		"s", &s, "n", &n, "f", &f, "b", &b, "v", &v, "p", &p, "proc", &proc, "more*", &rest); err != nil {
+		t.Fatal(err)
+	}
+	if s != "x" || n != 3 || f != 2.5 || !b || v != Value(Intern("q")) || p.Car != Value(1) || proc == nil || len(rest) != 2 {
+		t.Fatalf("unpacked %v %v %v %v %v %v %v %v", s, n, f, b, v, p, proc, rest)
+	}
+	// optional parameters keep their values when absent or #!default
+	n = 7
+	if err := UnpackArgs("g", []Value{NewString("a")}, "s", &s, "n?", &n); err != nil || n != 7 {
+		t.Fatalf("optional: %v %d", err, n)
+	}
+	if err := UnpackArgs("g", []Value{NewString("a"), DefaultObject}, "s", &s, "n?", &n); err != nil || n != 7 {
+		t.Fatalf("default object: %v %d", err, n)
+	}
+	f = 0
+	if err := UnpackArgs("g", []Value{4}, "f", &f); err != nil || f != 4 {
+		t.Fatalf("int as float: %v %v", err, f)
+	}
+	errs := []struct {
+		args []Value
+		spec []any
+		want string
+	}{
+		{[]Value{1}, []any{"a", &n, "b", &n}, "pop3-get: expected 2 arguments, got 1"},
+		{[]Value{1, 2, 3}, []any{"a", &n, "b?", &n}, "pop3-get: expected 1 or 2 arguments, got 3"},
+		{[]Value{}, []any{"a", &n, "b?", &n, "c?", &n}, "pop3-get: expected 1 to 3 arguments, got 0"},
+		{[]Value{}, []any{"a", &n, "r*", &rest}, "pop3-get: expected at least 1 argument, got 0"},
+		{[]Value{1, NewString("x")}, []any{"conn", &v, "msgid", &n}, `pop3-get: argument 2 (msgid): expected an exact integer, got "x"`},
+		{[]Value{1}, []any{"s", &s}, "pop3-get: argument 1 (s): expected a string, got 1"},
+		{[]Value{1}, []any{"b", &b}, "pop3-get: argument 1 (b): expected a boolean, got 1"},
+		{[]Value{1}, []any{"p", &proc}, "pop3-get: argument 1 (p): expected a procedure, got 1"},
+		{[]Value{Null}, []any{"p", &p}, "pop3-get: argument 1 (p): expected a pair, got ()"},
+		{[]Value{NewString("x")}, []any{"f", &f}, `pop3-get: argument 1 (f): expected a real number, got "x"`},
+	}
+	for _, c := range errs {
+		err := UnpackArgs("pop3-get", c.args, c.spec...)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("got %v, want %s", err, c.want)
+		}
+	}
+}
+
+func TestUnpackArgsPositionFromVM(t *testing.T) {
+	it := New()
+	it.DefinePrimitive("need-int", 1, 1, func(it *Interp, args []Value) (Value, error) {
+		var n int
+		return nil, UnpackArgs("need-int", args, "n", &n)
+	})
+	_, err := it.EvalString(context.Background(), "\n  (need-int \"x\")", "u.scm")
+	if err == nil || err.Error() != `u.scm:2:3: need-int: argument 1 (n): expected an exact integer, got "x"` {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestGoConversions(t *testing.T) {
+	v := FromGo([]any{1, "two", 3.5, true, nil, []string{"a"}, []byte{1}})
+	if got := WriteString(v); !strings.HasPrefix(got, `(1 "two" 3.5 #t () ("a")`) {
+		t.Errorf("FromGo: %s", got)
+	}
+	g := ToGo(v).([]any)
+	if g[0] != 1 || g[1] != "two" || g[2] != 3.5 || g[3] != true {
+		t.Errorf("ToGo: %#v", g)
+	}
+	if ToGo(Unspecified) != nil || ToGo(Char('x')) != 'x' || ToGo(Intern("s")) != "s" {
+		t.Error("ToGo scalars")
+	}
+}
+
+func TestIndependentInterpreters(t *testing.T) {
+	a, b := New(), New()
+	evalOK(t, a, "(define shared 1) (define (car x) 'mine)")
+	if _, ok := b.Lookup("shared"); ok {
+		t.Error("a global leaked between interpreters")
+	}
+	if v := evalOK(t, b, "(car '(1))"); v != Value(1) {
+		t.Errorf("redefining car in one interpreter changed another: %v", v)
+	}
+	if v := evalOK(t, a, "(car '(1))"); v != Value(Intern("mine")) {
+		t.Errorf("redefined car not used (inlining must respect redefinition): %v", WriteString(v))
+	}
+	names := a.GlobalNames()
+	found := false
+	for _, n := range names {
+		if n == "shared" {
+			found = true
+		}
+	}
+	if !found || len(names) < 50 {
+		t.Errorf("GlobalNames: %d names, shared found %v", len(names), found)
+	}
+}
