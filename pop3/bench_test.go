@@ -513,3 +513,23 @@ func BenchmarkDovecotLargePoplib(b *testing.B) {
 	d := pop3test.StartDovecot(b)
 	runPoplib(b, d, dovecotUser(b, d, "large", largeWorkload))
 }
+
+// BenchmarkDotReader decodes a 5 MiB message from memory: the body
+// reader's own cost, with no network.
+func BenchmarkDotReader(b *testing.B) {
+	wire, _, _, _ := pop3test.Expectations(largeWorkload()[0])
+	for _, lf := range []bool{false, true} {
+		b.Run(map[bool]string{false: "crlf", true: "lf"}[lf], func(b *testing.B) {
+			r := bytes.NewReader(wire)
+			br := bufio.NewReaderSize(r, readBufferSize)
+			b.SetBytes(int64(len(wire)))
+			for b.Loop() {
+				r.Reset(wire)
+				br.Reset(r)
+				if _, err := newDotReader(br, lf, DefaultMaxLineLength, nil).WriteTo(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

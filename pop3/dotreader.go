@@ -148,7 +148,24 @@ func (d *dotReader) fill() {
 	d.pending = line
 }
 
-var nlDot = []byte("\n.")
+// indexLineDot returns the index of the first LF in buf that is followed
+// by a dot, or -1. It looks for dots rather than line ends: a line end
+// comes every few dozen bytes, a dot far less often (never in base64), so
+// most of a large message is skipped by one vectorised IndexByte.
+func indexLineDot(buf []byte) int {
+	for off := 1; off < len(buf); {
+		j := bytes.IndexByte(buf[off:], '.')
+		if j < 0 {
+			return -1
+		}
+		p := off + j
+		if buf[p-1] == '\n' {
+			return p - 1
+		}
+		off = p + 1
+	}
+	return -1
+}
 
 // fastFill takes, in one piece, the buffered bytes up to the next line that
 // starts with a dot (or all of them): no line in between needs anything
@@ -165,7 +182,7 @@ func (d *dotReader) fastFill() bool {
 		return false
 	}
 	chunk := buf
-	if i := bytes.Index(buf, nlDot); i >= 0 {
+	if i := indexLineDot(buf); i >= 0 {
 		chunk = buf[:i+1]
 	}
 	if d.lf && chunk[len(chunk)-1] == '\r' {
@@ -215,26 +232,33 @@ func (d *dotReader) fastFill() bool {
 
 // dropCRBeforeLF turns every CR LF of b into LF, in place.
 func dropCRBeforeLF(b []byte) []byte {
-	i := bytes.Index(b, crlfBytes)
-	if i < 0 {
-		return b
-	}
-	w := i
-	for r := i; r < len(b); {
-		j := bytes.Index(b[r:], crlfBytes)
+	w, r := 0, 0
+	for r < len(b) {
+		j := bytes.IndexByte(b[r:], '\r')
 		if j < 0 {
-			w += copy(b[w:], b[r:])
 			break
 		}
-		w += copy(b[w:], b[r:r+j])
-		b[w] = '\n'
-		w++
-		r += j + 2
+		k := r + j // a CR
+		if k+1 < len(b) && b[k+1] == '\n' {
+			if w != r {
+				copy(b[w:], b[r:k])
+			}
+			w += k - r
+			r = k + 1 // keep the LF, drop the CR
+			continue
+		}
+		// A CR not before LF: keep it.
+		if w != r {
+			copy(b[w:], b[r:k+1])
+		}
+		w += k + 1 - r
+		r = k + 1
 	}
-	return b[:w]
+	if w != r {
+		copy(b[w:], b[r:])
+	}
+	return b[:w+len(b)-r]
 }
-
-var crlfBytes = []byte("\r\n")
 
 func (d *dotReader) finish(err error) {
 	if d.done {
