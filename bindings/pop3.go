@@ -428,10 +428,10 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 		}
 	}
 	if !userGiven {
-		return "", "", p3CallError("must provide a login", who, args[1:]...)
+		return "", "", p3CallError("must provide a login", who, p3MaskedArgs(args[1:])...)
 	}
 	if !passGiven {
-		return "", "", p3CallError("must provide a password", who, args[1:]...)
+		return "", "", p3CallError("must provide a password", who, p3MaskedArgs(args[1:])...)
 	}
 	if err := p3CheckCredential(who, "login", user); err != nil {
 		return "", "", err
@@ -440,6 +440,17 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 		return "", "", err
 	}
 	return user, pass, nil
+}
+
+// p3MaskedArgs returns the (login password) arguments of a login call as
+// pop3.scm's call-error reports them, with the password written "****":
+// a condition is printed and logged, a password must not be.
+func p3MaskedArgs(args []interp.Value) []interp.Value {
+	out := append([]interp.Value(nil), args...)
+	if len(out) > 1 {
+		out[1] = interp.NewString("****")
+	}
+	return out
 }
 
 // p3CheckCredential refuses, before anything reaches the wire, a login or

@@ -315,6 +315,12 @@ func TestPOP3NetrcLookups(t *testing.T) {
 		t.Errorf("call-error stuff = %s", got)
 	}
 
+	// A password given without a login: the call-error does not show it.
+	got = e.must(`(guard (c ((call-error? c) (condition-stuff c))) (pop3-login conn #f "hunter2"))`)
+	if got != `("must provide a login" pop3-login #f "****")` {
+		t.Errorf("call-error stuff with a password = %s", got)
+	}
+
 	// A file others may read is refused, with a clear error.
 	write("default login alice password wonderland\n", 0o644)
 	got = e.mustFail(`(pop3-login conn)`)
