@@ -82,6 +82,7 @@ func TestScshCompat(t *testing.T) {
 	t.Setenv("SCSH_TEST_PORT", strconv.Itoa(port))
 	t.Setenv("POPSH_SERVICES", "pop3="+strconv.Itoa(port))
 	t.Setenv("NETRC", okNetrc)
+	t.Setenv("HOME", dir)
 	t.Setenv("MAILHOST", "")
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)

@@ -73,7 +73,7 @@ func makeCondition(kind string, stuff []interp.Value) *interp.ErrorObject {
 func conditionStuff(c interp.Value) interp.Value {
 	switch x := c.(type) {
 	case *interp.ErrorObject:
-		if x.Message == "" && x.Who == "" {
+		if x.Kind == "syscall-error" || (x.Message == "" && x.Who == "") {
 			return interp.List(x.Irritants...)
 		}
 		msg := x.Message

@@ -89,7 +89,7 @@ func TestSeedRunsOnScshLayer(t *testing.T) {
 		"Subject: one\r\n\r\n.dot-leading line\r\nbody\r\nget: ",
 		"Subject: two\r\n\r\nheaders: ",
 		`-ERR: (#t #t (`,
-		`"RETR 9"))`,
+		`RETR 9))`,
 		"guard: ",
 		"delete: ",
 		"quit: ",

@@ -611,13 +611,17 @@ func (e *scshEnv) installSystem() {
 	})
 	for i, f := range dateFields {
 		i, f := i, f
-		e.def("date:"+f, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		acc := func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 			r, ok := a[0].(*interp.Record)
 			if !ok || r.Type != e.dateType() {
 				return nil, argTypeErr("date:"+f, 1, "a date", a[0])
 			}
 			return r.Fields[i], nil
-		})
+		}
+		e.def("date:"+f, 1, 1, acc)
+		if f == "seconds" {
+			e.def("date:second", 1, 1, acc)
+		}
 	}
 	e.def("make-date", 6, 11, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		f := make([]interp.Value, len(dateFields))
