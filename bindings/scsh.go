@@ -41,7 +41,7 @@
 //     port->string, port->string-list, port->sexp-list, port->list,
 //     port-fold, close-after.
 //   - Regexps: rx with posix-string and SREs (strings, chars, : seq or |,
-//     * + ? = >= **, submatch, ~ - & / char classes, ("abc"), any nonl
+//   - + ? = >= **, submatch, ~ - & / char classes, ("abc"), any nonl
 //     bos eos bol eol, digit alpha alnum space white upper lower punct
 //     ..., w/nocase uncase, ,expr and ,@expr); POSIX leftmost-longest
 //     matching on Go's engine; regexp-search[?], match:substring (#f for a
