@@ -40,8 +40,9 @@
 //     string-output-port-output, call-with-string-output-port,
 //     port->string, port->string-list, port->sexp-list, port->list,
 //     port-fold, close-after.
-//   - Regexps: rx with posix-string and SREs (strings, chars, : seq or |,
-//   - + ? = >= **, submatch, ~ - & / char classes, ("abc"), any nonl
+//   - Regexps: rx with posix-string and SREs (strings, chars, the
+//     operators : seq or | * + ? = >= ** submatch ~ - & /, char classes
+//     such as ("abc"), any nonl
 //     bos eos bol eol, digit alpha alnum space white upper lower punct
 //     ..., w/nocase uncase, ,expr and ,@expr); POSIX leftmost-longest
 //     matching on Go's engine; regexp-search[?], match:substring (#f for a
