@@ -108,6 +108,7 @@ type Proto struct {
 	pos       []pcPos
 	defPos    Pos
 	cached    *Closure
+	top       bool // the code of a top-level form
 }
 
 type freeRef struct {
@@ -134,7 +135,15 @@ func generate(fn *fnState, parent *fnState) *Proto {
 			g.emit(opBox, v.slot, 0)
 		}
 	}
-	g.expr(fn.body, true)
+	if fn.parent == nil {
+		g.p.top = true
+		// top level: no tail call, so that the frame of the top-level form
+		// stays in backtraces and error positions
+		g.expr(fn.body, false)
+		g.emit(opReturn, 0, 0)
+	} else {
+		g.expr(fn.body, true)
+	}
 	g.p.frameSize = fn.nslots
 	for _, v := range fn.free {
 		if parent != nil && v.fn == parent {

@@ -71,7 +71,7 @@ var prelude = func() []preludeFile {
 
 func (it *Interp) loadPrelude() error {
 	for _, f := range prelude {
-		if _, err := it.EvalString(context.Background(), f.src, "prelude/"+f.name); err != nil {
+		if _, err := it.EvalString(context.Background(), f.src, preludePrefix+f.name); err != nil {
 			return fmt.Errorf("prelude %s: %w", f.name, err)
 		}
 	}

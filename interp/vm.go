@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"fmt"
+	"strings"
 	"runtime/debug"
 )
 
@@ -917,7 +918,21 @@ func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
 	if e.Trace == nil {
 		e.Trace, e.TraceName = vm.backtrace(clo, pc)
 	}
+	// An error inside the prelude's Scheme code is reported where the
+	// user's program called into it.
+	if strings.HasPrefix(e.Pos.File, preludePrefix) {
+		for _, p := range e.Trace {
+			if p.IsValid() && !strings.HasPrefix(p.File, preludePrefix) {
+				e.Pos = p
+				break
+			}
+		}
+	}
 }
+
+// preludePrefix starts the file name of every prelude source.
+const preludePrefix = "prelude/"
+
 
 // posAt returns the source position of the instruction at pc in clo.
 func posAt(clo *Closure, pc int) Pos {
@@ -950,7 +965,11 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 			return
 		}
 		ps = append(ps, posAt(c, pc-1))
-		names = append(names, c.proto.name)
+		name := c.proto.name
+		if name == "" && c.proto.top {
+			name = "<top level>"
+		}
+		names = append(names, name)
 	}
 	add(clo, pc)
 	for i := len(vm.frames) - 1; i >= 0 && len(ps) < maxTrace; i-- {

@@ -54,3 +54,5 @@
 (test #t (<= 0 (current-jiffy)))
 (test #f (get-environment-variable "POPSH_SURELY_UNSET_VARIABLE"))
 (test #t (pair? (get-environment-variables)))
+;; errors inside the prelude's Scheme code are reported at the user's call
+(test-error "^testdata/core-6.10-control.scm:[0-9]+:[0-9]+: attempt to call a non-procedure: 1" (dynamic-wind 1 2 3))
