@@ -3,8 +3,8 @@ package interp
 import (
 	"context"
 	"fmt"
-	"strings"
 	"runtime/debug"
+	"strings"
 )
 
 // frame is a return address on the VM's frame stack. clo == nil marks the
@@ -932,7 +932,6 @@ func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
 
 // preludePrefix starts the file name of every prelude source.
 const preludePrefix = "prelude/"
-
 
 // posAt returns the source position of the instruction at pc in clo.
 func posAt(clo *Closure, pc int) Pos {
