@@ -89,6 +89,9 @@ type connIO struct{ c *Client }
 
 func (x connIO) Read(p []byte) (int, error) {
 	c := x.c
+	if c.conn == nil { // closed, and a stale body is being read
+		return 0, net.ErrClosed
+	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -107,6 +110,9 @@ func (x connIO) Read(p []byte) (int, error) {
 
 func (x connIO) Write(p []byte) (int, error) {
 	c := x.c
+	if c.conn == nil {
+		return 0, net.ErrClosed
+	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -194,12 +200,16 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 		}
 	}
 	if err := c.readGreeting(ctx); err != nil {
-		c.conn.Close()
+		c.Close()
 		return nil, err
 	}
 	if o.TLS == StartTLS && !c.isTLS {
 		if err := c.StartTLS(ctx); err != nil {
-			c.conn.Close()
+			c.Close()
+			var e *Error
+			if errors.As(err, &e) {
+				return nil, fmt.Errorf("pop3: STLS refused: %w: %w", ErrTLSRequired, err)
+			}
 			return nil, err
 		}
 	}

@@ -315,8 +315,25 @@ func TestStartTLSModeWithoutSTLS(t *testing.T) {
 		t.Fatal("StartTLS mode succeeded without STLS")
 	}
 	var pe *Error
-	if !errors.As(err, &pe) && !errors.Is(err, ErrTLSRequired) {
+	if !errors.As(err, &pe) || !errors.Is(err, ErrTLSRequired) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestBodyAfterClose(t *testing.T) {
+	e := newEnv(t, false, []string{strings.Repeat("x\n", 100000)})
+	c := e.login(t, nil)
+	_, body, err := c.Retr(testCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	_, err = io.ReadAll(body)
+	if err == nil {
+		t.Fatal("body read to the end after Close")
+	}
+	if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+		t.Errorf("Noop after Close: %v", err)
 	}
 }
 
