@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"popsh/bindings"
 	"popsh/interp"
@@ -669,6 +670,25 @@ func runREPL(it *interp.Interp, banner string) int {
 	ints := make(chan os.Signal, 4)
 	signal.Notify(ints, os.Interrupt)
 	defer signal.Stop(ints)
+	// SIGTERM or SIGHUP may come while the terminal is in raw mode: put it
+	// back as it was before leaving.
+	if restore, err := repl.SaveTerminal(os.Stdin); err == nil {
+		ends := make(chan os.Signal, 1)
+		signal.Notify(ends, syscall.SIGTERM, syscall.SIGHUP)
+		defer signal.Stop(ends)
+		go func() {
+			s, ok := <-ends
+			if !ok {
+				return
+			}
+			restore()
+			code := 1
+			if n, isNum := s.(syscall.Signal); isNum {
+				code = 128 + int(n)
+			}
+			os.Exit(code)
+		}()
+	}
 	if banner == "" {
 		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
 	}

@@ -11,10 +11,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // popshBin is the popsh binary built once by TestMain.
@@ -494,5 +496,23 @@ func BenchmarkStartupProcess(b *testing.B) {
 		if out, err := exec.Command(popshBin, "-c", "1").CombinedOutput(); err != nil {
 			b.Fatalf("popsh -c 1: %v %s", err, out)
 		}
+	}
+}
+
+func TestREPLTerminatedRestoresTerminal(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ") // the line editor has the terminal in raw mode now
+	time.Sleep(100 * time.Millisecond)
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	if code := tm.wait(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("exit status after SIGTERM = %d, want %d", code, 128+int(syscall.SIGTERM))
+	}
+	// The pty must be back in canonical mode with echo (as pty.Start set it).
+	st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Lflag&unix.ICANON == 0 || st.Lflag&unix.ECHO == 0 {
+		t.Errorf("terminal left in raw mode after SIGTERM (lflag %#x)", st.Lflag)
 	}
 }

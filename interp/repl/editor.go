@@ -192,3 +192,15 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 
 // IsTerminal reports whether f is a terminal.
 func IsTerminal(f *os.File) bool { return readline.IsTerminal(int(f.Fd())) }
+
+// SaveTerminal records the state of the terminal f and returns a function
+// that puts it back: the shell calls it when a signal (SIGTERM, SIGHUP)
+// ends the process while the line editor may have the terminal in raw mode.
+func SaveTerminal(f *os.File) (restore func(), err error) {
+	fd := int(f.Fd())
+	st, err := readline.GetState(fd)
+	if err != nil {
+		return nil, fmt.Errorf("save terminal state: %w", err)
+	}
+	return func() { readline.Restore(fd, st) }, nil
+}
