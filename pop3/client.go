@@ -190,9 +190,8 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
 	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
-	if tc, ok := conn.(*tls.Conn); ok {
+	if _, ok := conn.(*tls.Conn); ok {
 		c.isTLS = true
-		_ = tc
 	} else if o.TLS == ImplicitTLS {
 		if err := c.handshake(ctx, "connect"); err != nil {
 			conn.Close()
@@ -221,7 +220,7 @@ func (c *Client) readGreeting(ctx context.Context) error {
 		return err
 	}
 	defer c.endOp()
-	r, err := c.readStatus("greeting", "")
+	r, err := c.readStatus("greeting", "greeting")
 	if err != nil {
 		return err
 	}
