@@ -346,7 +346,7 @@ func FormatError(err error) string {
 // Backtrace renders at most max frames of an error's Scheme backtrace,
 // innermost first, one "  at NAME (file:line:col)" line each, with a count
 // of the frames left out. The outermost frame is left out when it is the
-// anonymous top-level form: the error's position already says where it is.
+// top-level form: the error's position already says where it is.
 func Backtrace(eo *interp.ErrorObject, max int) string {
 	type frame struct {
 		name string
@@ -360,7 +360,7 @@ func Backtrace(eo *interp.ErrorObject, max int) string {
 		}
 		fs = append(fs, frame{name, p})
 	}
-	if n := len(fs); n > 0 && fs[n-1].name == "" {
+	if n := len(fs); n > 0 && (fs[n-1].name == "" || fs[n-1].name == "<top level>") {
 		fs = fs[:n-1]
 	}
 	var b strings.Builder
