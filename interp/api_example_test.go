@@ -70,7 +70,6 @@ func ExampleErrorObject() {
 	// Output:
 	// script.scm:1:15: car: expected a pair, got 5
 	//   at f (script.scm:1:15)
-	//   at <top level> (script.scm:2:1)
 }
 
 // Call a Scheme procedure from Go.

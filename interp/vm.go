@@ -921,13 +921,28 @@ func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
 	// An error inside the prelude's Scheme code is reported where the
 	// user's program called into it.
 	if strings.HasPrefix(e.Pos.File, preludePrefix) {
-		for _, p := range e.Trace {
-			if p.IsValid() && !strings.HasPrefix(p.File, preludePrefix) {
-				e.Pos = p
-				break
-			}
+		e.Pos = vm.userPos(clo, pc, e.Pos)
+	}
+}
+
+// userPos returns the innermost position outside the prelude among the
+// current code and the frames (top-level forms included), or def.
+func (vm *vm) userPos(clo *Closure, pc int, def Pos) Pos {
+	if clo != nil {
+		if p := posAt(clo, pc-1); p.IsValid() && !strings.HasPrefix(p.File, preludePrefix) {
+			return p
 		}
 	}
+	for i := len(vm.frames) - 1; i >= 0; i-- {
+		fr := vm.frames[i]
+		if fr.clo == nil {
+			continue
+		}
+		if p := posAt(fr.clo, int(fr.pc)-1); p.IsValid() && !strings.HasPrefix(p.File, preludePrefix) {
+			return p
+		}
+	}
+	return def
 }
 
 // preludePrefix starts the file name of every prelude source.
@@ -960,15 +975,11 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 	var ps []Pos
 	var names []string
 	add := func(c *Closure, pc int) {
-		if c == nil {
-			return
+		if c == nil || c.proto.top {
+			return // top-level forms are not shown
 		}
 		ps = append(ps, posAt(c, pc-1))
-		name := c.proto.name
-		if name == "" && c.proto.top {
-			name = "<top level>"
-		}
-		names = append(names, name)
+		names = append(names, c.proto.name)
 	}
 	add(clo, pc)
 	for i := len(vm.frames) - 1; i >= 0 && len(ps) < maxTrace; i-- {
