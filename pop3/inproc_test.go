@@ -865,3 +865,27 @@ func TestDialIPv6(t *testing.T) {
 		t.Errorf("host %q timestamp %q", c.Host(), c.Timestamp())
 	}
 }
+
+func TestDeleManyRefusal(t *testing.T) {
+	for _, pipe := range []bool{true, false} {
+		f := server.Faults{Rules: []server.Fault{{Command: "DELE", Nth: 3, Reply: "-ERR [SYS/PERM] read-only"}}}
+		if !pipe {
+			f.RemoveCapa = []string{"PIPELINING"}
+		}
+		e := newEnv(t, false, []string{"1\n", "2\n", "3\n", "4\n", "5\n"}, withFaults(f))
+		c := e.login(t, nil)
+		ctx := testCtx(t)
+		err := c.DeleMany(ctx, []int{1, 2, 3, 4, 5})
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Command != "DELE 3" || !pe.HasCode(CodeSysPerm) || pe.Temporary() {
+			t.Fatalf("pipelining=%v: err = %v", pipe, err)
+		}
+		if _, err := c.Quit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Same outcome either way: everything but the refused message is gone.
+		if left := e.be.Count("alice"); left != 1 {
+			t.Errorf("pipelining=%v: %d messages left", pipe, left)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -38,17 +39,19 @@ func (c *Client) TopMany(ctx context.Context, msgs []int, lines int, fn func(n i
 }
 
 // DeleMany marks the messages msgs as deleted, pipelined when the server
-// lists PIPELINING. The first refusal is returned (as a [*Error]) after
-// the replies already asked for are read; later messages are not marked.
+// lists PIPELINING. A refusal does not stop it (so that the outcome is the
+// same pipelined or not): every message is tried, and the refusals are
+// returned together ([errors.Join] of [*Error]s, the first one found by
+// errors.As). Every message not refused is marked.
 func (c *Client) DeleMany(ctx context.Context, msgs []int) error {
-	return c.batch1(ctx, "DELE", msgs, nil)
+	return c.batch1(ctx, "DELE", msgs, true, nil)
 }
 
 // ListMany returns the sizes of the messages msgs ("LIST n" for each),
 // pipelined when the server lists PIPELINING.
 func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 	out := make([]MsgInfo, 0, len(msgs))
-	err := c.batch1(ctx, "LIST", msgs, func(n int, r Response) error {
+	err := c.batch1(ctx, "LIST", msgs, false, func(n int, r Response) error {
 		m, err := parseListLine(r.Text)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
@@ -66,7 +69,7 @@ func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 // each), pipelined when the server lists PIPELINING.
 func (c *Client) UidlMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
 	out := make([]MsgUID, 0, len(msgs))
-	err := c.batch1(ctx, "UIDL", msgs, func(n int, r Response) error {
+	err := c.batch1(ctx, "UIDL", msgs, false, func(n int, r Response) error {
 		m, err := parseUIDLine(r.Text)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
@@ -104,8 +107,9 @@ func (c *Client) batchPrepare(ctx context.Context, verb string, msgs []int) (int
 // at most window commands outstanding, topping up when half are answered,
 // and calls handle for each reply in order. After the first error no more
 // commands are sent; the outstanding replies are still read (handle is
-// called with skip set).
-func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window int, line func(n int) string, handle func(i int, skip bool) error) error {
+// called with skip set). With keepGoing, server refusals (*Error) are
+// collected instead and every command is sent.
+func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window int, keepGoing bool, line func(n int) string, handle func(i int, skip bool) error) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -122,6 +126,7 @@ func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window 
 	}
 	sent := 0
 	var first error
+	var refused []error // with keepGoing
 	for recv := 0; recv < sent || (first == nil && recv < len(msgs)); recv++ {
 		if first == nil && sent < len(msgs) && sent-recv <= window-c.topUp(window) {
 			for sent < len(msgs) && sent-recv < window {
@@ -139,21 +144,29 @@ func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window 
 			if c.err != nil {
 				return err // fatal: nothing more can be read
 			}
+			var e *Error
+			if keepGoing && errors.As(err, &e) {
+				refused = append(refused, err)
+				continue
+			}
 			if first == nil {
 				first = err
 			}
 		}
 	}
-	return first
+	if first != nil {
+		return first
+	}
+	return errors.Join(refused...)
 }
 
 // batch1 runs a batch of single-line commands.
-func (c *Client) batch1(ctx context.Context, verb string, msgs []int, fn func(n int, r Response) error) error {
+func (c *Client) batch1(ctx context.Context, verb string, msgs []int, keepGoing bool, fn func(n int, r Response) error) error {
 	window, err := c.batchPrepare(ctx, verb, msgs)
 	if err != nil {
 		return err
 	}
-	return c.batchLoop(ctx, verb, msgs, window, func(n int) string { return c.cmdN(verb, n) },
+	return c.batchLoop(ctx, verb, msgs, window, keepGoing, func(n int) string { return c.cmdN(verb, n) },
 		func(i int, skip bool) error {
 			n := msgs[i]
 			r, err := c.readReply(verb)
@@ -183,7 +196,7 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		}
 		return l
 	}
-	return c.batchLoop(ctx, verb, msgs, window, mk, func(i int, skip bool) error {
+	return c.batchLoop(ctx, verb, msgs, window, false, mk, func(i int, skip bool) error {
 		n := msgs[i]
 		r, err := c.readReply(verb)
 		if err != nil {
