@@ -60,7 +60,18 @@ const (
 	opCdrL
 	opNullPL
 	opPairPL
+	// immediate ops on a local: val = local c OP immediate a (b = global)
+	opAddIL
+	opSubIL
+	opNumEqIL
+	opLtIL
+	opGtIL
+	opLeIL
+	opGeIL
 )
+
+// immLocalOps maps an immediate op to its local-operand form.
+var immLocalOps = map[opcode]opcode{opAddI: opAddIL, opSubI: opSubIL, opNumEqI: opNumEqIL, opLtI: opLtIL, opGtI: opGtIL, opLeI: opLeIL, opGeI: opGeIL}
 
 // localOps maps a unary inlined op to its local-operand form.
 var localOps = map[opcode]opcode{opCar: opCarL, opCdr: opCdrL, opNullP: opNullPL, opPairP: opPairPL}
@@ -86,6 +97,7 @@ type instr struct {
 	op opcode
 	a  int32
 	b  int32
+	c  int32
 }
 
 type pcPos struct {
@@ -332,10 +344,16 @@ func (g *gen) expr(n node, tail bool) {
 			if k, ok := t.args[1].(*nConst); ok {
 				if n, ok := k.v.(int); ok && n > -1<<31 && n < 1<<31 {
 					if iop, ok := immOps[t.op]; ok {
-						g.expr(t.args[0], false)
 						if g.depth+2 > g.p.maxStack {
 							g.p.maxStack = g.depth + 2
 						}
+						if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+							g.mark(t.pos)
+							g.p.code = append(g.p.code, instr{op: immLocalOps[iop], a: int32(n), b: int32(gi), c: int32(r.v.slot)})
+							g.ret(tail)
+							return
+						}
+						g.expr(t.args[0], false)
 						g.mark(t.pos)
 						g.emit(iop, n, gi)
 						g.ret(tail)

@@ -503,6 +503,77 @@ next:
 			}
 		}
 		goto slow1
+	case opAddIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				b := int(ins.a)
+				s := a + b
+				if (a^s)&(b^s) >= 0 {
+					val = s
+					break
+				}
+			}
+		}
+		goto slowI
+	case opSubIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				b := int(ins.a)
+				s := a - b
+				if (a^b)&(a^s) >= 0 {
+					val = s
+					break
+				}
+			}
+		}
+		goto slowI
+	case opNumEqIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a == int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opLtIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a < int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opGtIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a > int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opLeIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a <= int(ins.a)
+				break
+			}
+		}
+		goto slowI
+	case opGeIL:
+		val = stack[fp+int(ins.c)]
+		if g := globals[ins.b]; g.pure {
+			if a, ok := val.(int); ok {
+				val = a >= int(ins.a)
+				break
+			}
+		}
+		goto slowI
 	case opAddI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
