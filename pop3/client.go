@@ -77,6 +77,7 @@ type Client struct {
 
 	ctx      context.Context // the current operation's context
 	rdl, wdl time.Time       // read and write deadlines last set on conn
+	slack    time.Duration   // see maxDeadlineSlack
 	stop     func() bool
 	stopped  chan struct{}
 	scratch  []byte
@@ -95,7 +96,7 @@ func (x connIO) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	if d := c.deadline(); d.Sub(c.rdl) > deadlineSlack || d.Before(c.rdl) {
+	if d := c.deadline(); d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
 		c.conn.SetReadDeadline(d)
 		c.rdl = d
 	}
@@ -116,7 +117,7 @@ func (x connIO) Write(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	if d := c.deadline(); d.Sub(c.wdl) > deadlineSlack || d.Before(c.wdl) {
+	if d := c.deadline(); d.Sub(c.wdl) > c.slack || d.Before(c.wdl) {
 		c.conn.SetWriteDeadline(d)
 		c.wdl = d
 	}
@@ -126,10 +127,11 @@ func (x connIO) Write(p []byte) (int, error) {
 	return c.conn.Write(p)
 }
 
-// deadlineSlack is how much a deadline may lag behind now+CommandTimeout
-// before it is moved: setting it on every read of a fast stream costs more
-// than the read itself, and a deadline up to this much early is harmless.
-const deadlineSlack = 50 * time.Millisecond
+// maxDeadlineSlack bounds how much a deadline may lag behind
+// now+CommandTimeout before it is moved (a quarter of CommandTimeout at
+// most): setting it on every read of a fast stream costs more than the
+// read itself, and a deadline a little early is harmless.
+const maxDeadlineSlack = 50 * time.Millisecond
 
 func (c *Client) deadline() time.Time {
 	d := time.Now().Add(c.opts.CommandTimeout)
@@ -186,6 +188,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	}
 	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, ctx: context.Background()}
 	c.bodyDoneFn = c.bodyDone
+	c.slack = min(maxDeadlineSlack, o.CommandTimeout/4)
 	c.quickAck = quickAcker(conn)
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)

@@ -303,3 +303,42 @@ func TestSTLSHandshakeTimeout(t *testing.T) {
 		t.Errorf("after a failed handshake: %v", err)
 	}
 }
+
+// A short CommandTimeout is an idle limit: a body that keeps coming, slower
+// than the timeout in total but never idle that long, is read whole.
+func TestShortCommandTimeoutIsIdleLimit(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		io.WriteString(conn, "+OK hi\r\n")
+		buf := make([]byte, 100)
+		conn.Read(buf) // RETR 1
+		io.WriteString(conn, "+OK\r\n")
+		for i := 0; i < 20; i++ {
+			time.Sleep(10 * time.Millisecond)
+			io.WriteString(conn, "line\r\n")
+		}
+		io.WriteString(conn, ".\r\n")
+		conn.Read(buf)
+	}()
+	o := peerOpts()
+	o.CommandTimeout = 80 * time.Millisecond
+	c, err := Dial(testCtx(t), l.Addr().String(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.state = StateTransaction // this peer knows no login
+	_, n, err := c.RetrTo(testCtx(t), 1, io.Discard)
+	if err != nil || n != 120 {
+		t.Fatalf("RetrTo = %d, %v", n, err)
+	}
+}
