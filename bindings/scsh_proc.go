@@ -311,7 +311,10 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 			stdin = os.Stdin
 		}
 	}
-	outs := [3]io.Writer{nil, stdout, stderr}
+	// The stages' stderr (and the last one's stdout) are copied by
+	// goroutines of os/exec: serialise the writes to shared writers.
+	mu := new(sync.Mutex)
+	outs := [3]io.Writer{nil, lockWriter(mu, stdout), lockWriter(mu, stderr)}
 	for fd := 1; fd <= 2; fd++ {
 		if sp.closed[fd] {
 			outs[fd] = nil
@@ -483,4 +486,29 @@ func splitLines(s string) []interp.Value {
 		s = s[i+1:]
 	}
 	return out
+}
+
+// lockedWriter serialises writes to w with mu (it hides any ReadFrom of
+// w, which io.Copy would otherwise call from several goroutines).
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// lockWriter wraps w unless it is nil or an *os.File (given to children
+// as a file descriptor).
+func lockWriter(mu *sync.Mutex, w io.Writer) io.Writer {
+	if w == nil {
+		return nil
+	}
+	if f, ok := w.(*os.File); ok {
+		return f
+	}
+	return &lockedWriter{mu: mu, w: w}
 }
