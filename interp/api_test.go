@@ -1,7 +1,10 @@
 package interp
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -107,5 +110,59 @@ func TestIndependentInterpreters(t *testing.T) {
 	}
 	if !found || len(names) < 50 {
 		t.Errorf("GlobalNames: %d names, shared found %v", len(names), found)
+	}
+}
+
+func TestEvalEntryPoints(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/prog.scm"
+	if err := os.WriteFile(path, []byte("(define from-file 5)\n(+ from-file 1)\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	it := New(WithOutput(&out), WithErrorOutput(&errOut), WithCommandLine([]string{"prog", "a"}))
+	ctx := context.Background()
+	if v, err := it.EvalFile(ctx, path); err != nil || v != Value(6) {
+		t.Fatalf("EvalFile: %v %v", v, err)
+	}
+	if _, err := it.EvalFile(ctx, dir+"/missing.scm"); err == nil || !strings.Contains(err.Error(), "cannot open file") {
+		t.Errorf("EvalFile missing: %v", err)
+	} else if eo, ok := err.(*ErrorObject); !ok || eo.Kind != KindFileError {
+		t.Errorf("EvalFile missing: not a file error: %#v", err)
+	}
+	if v, err := it.Eval(ctx, List(Intern("+"), 1, 2)); err != nil || v != Value(3) {
+		t.Errorf("Eval: %v %v", v, err)
+	}
+	if v, err := it.EvalReader(ctx, strings.NewReader("(* from-file 2)"), "r"); err != nil || v != Value(10) {
+		t.Errorf("EvalReader: %v %v", v, err)
+	}
+	v, err := it.EvalString(ctx, "(command-line)", "c")
+	if err != nil || WriteString(v) != `("prog" "a")` {
+		t.Errorf("command-line: %v %v", WriteString(v), err)
+	}
+	it.SetCommandLine([]string{"other"})
+	if v, _ := it.EvalString(ctx, "(command-line)", "c"); WriteString(v) != `("other")` {
+		t.Errorf("SetCommandLine: %s", WriteString(v))
+	}
+	if _, err := it.EvalString(ctx, `(display "err" (current-error-port)) (display "out")`, "o"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "out" || errOut.String() != "err" {
+		t.Errorf("ports: out %q err %q", out.String(), errOut.String())
+	}
+	it.SetInput(strings.NewReader("input text"))
+	if p := it.CurrentInput(); p == nil {
+		t.Error("no current input")
+	}
+	// a read error is returned as such, and incomplete input is recognisable
+	_, err = it.EvalString(ctx, "(display 1", "inc")
+	if !errors.Is(err, ErrIncomplete) {
+		t.Errorf("incomplete: %v", err)
+	}
+	// a cancelled context stops before starting
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := it.EvalString(cctx, "1", "x"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }
