@@ -216,15 +216,16 @@ func FormatCondition(err error) string {
 	}
 	msg := eo.Message
 	irr := eo.Irritants
-	if eo.Kind == "syscall-error" && len(irr) >= 3 {
+	if errnoStyle(eo) && len(irr) >= 3 {
 		// stuff is (errno message syscall . data)
-		if s, ok := irr[1].(*interp.String); ok {
+		if s, ok := irr[1].(*interp.String); ok && msg == "" {
 			msg = s.String()
+			irr = append([]interp.Value{irr[2]}, irr[3:]...)
+		} else {
+			irr = irr[2:3]
 		}
-		rest := append([]interp.Value{irr[2]}, irr[3:]...)
-		irr = rest
 	}
-	if eo.Who != "" && eo.Kind != "syscall-error" {
+	if eo.Who != "" && !errnoStyle(eo) {
 		msg = eo.Who + ": " + msg
 	}
 	b.WriteString(name)

@@ -35,6 +35,9 @@ func (e *scshEnv) kindOf(c interp.Value) (string, bool) {
 
 // isa reports whether condition c is of type t or a subtype.
 func (e *scshEnv) isa(c interp.Value, t string) bool {
+	if eo, ok := c.(*interp.ErrorObject); ok && t == "syscall-error" && errnoStyle(eo) {
+		return true
+	}
 	k, ok := e.kindOf(c)
 	if !ok {
 		return false
@@ -73,11 +76,11 @@ func makeCondition(kind string, stuff []interp.Value) *interp.ErrorObject {
 func conditionStuff(c interp.Value) interp.Value {
 	switch x := c.(type) {
 	case *interp.ErrorObject:
-		if x.Kind == "syscall-error" || (x.Message == "" && x.Who == "") {
+		if errnoStyle(x) || (x.Message == "" && x.Who == "") {
 			return interp.List(x.Irritants...)
 		}
 		msg := x.Message
-		if x.Who != "" && x.Kind != "syscall-error" {
+		if x.Who != "" && !errnoStyle(x) {
 			msg = x.Who + ": " + msg
 		}
 		return interp.Cons(interp.NewString(msg), interp.List(x.Irritants...))

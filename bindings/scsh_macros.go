@@ -469,7 +469,10 @@ func expandWithThunk(name string, nargs int) func(interp.Value) (interp.Value, e
 }
 
 // expandWithErrnoHandler expands
-// (with-errno-handler ((errno data) ((errno/x ...) body ...) ... [(else body ...)]) body ...).
+// (with-errno-handler ((errno data) ((errno/x ...) body ...) ... [(else body ...)]) body ...)
+// as scsh does: the first clause whose list holds the errno of a
+// syscall-error runs, and its value is returned from the whole form;
+// with no matching clause the condition is passed on.
 func expandWithErrnoHandler(form interp.Value) (interp.Value, error) {
 	items, err := formItems("with-errno-handler", form, 2)
 	if err != nil {
@@ -484,22 +487,26 @@ func expandWithErrnoHandler(form interp.Value) (interp.Value, error) {
 	if !ok || len(vs) != 2 {
 		return nil, syntaxErr("with-errno-handler", "expected (errno data)", form)
 	}
+	k := interp.Gensym("%k")
 	condClauses := []interp.Value{sym("cond")}
 	for _, c := range spec[1:] {
 		ci, err := formItems("with-errno-handler", c, 1)
 		if err != nil {
 			return nil, err
 		}
+		body := list(sym("call-with-values"),
+			interp.Cons(sym("lambda"), interp.Cons(interp.Null, interp.List(ci[1:]...))), k)
 		if s, ok := ci[0].(*interp.Symbol); ok && s.Name == "else" {
-			condClauses = append(condClauses, c)
+			condClauses = append(condClauses, list(sym("else"), body))
 			continue
 		}
 		test := list(sym("memv"), vs[0], interp.Cons(sym("list"), ci[0]))
-		condClauses = append(condClauses, interp.Cons(test, interp.List(ci[1:]...)))
+		condClauses = append(condClauses, list(test, body))
 	}
 	handler := list(sym("lambda"), vars, interp.List(condClauses...))
 	thunk := interp.Cons(sym("lambda"), interp.Cons(interp.Null, interp.List(items[2:]...)))
-	return list(sym("with-errno-handler*"), handler, thunk), nil
+	return list(sym("call-with-current-continuation"),
+		list(sym("lambda"), list(k), list(sym("with-errno-handler*"), handler, thunk))), nil
 }
 
 func (e *scshEnv) installMacros() {

@@ -190,6 +190,31 @@ func syscallError(syscallName string, err error, data ...interp.Value) *interp.E
 	return &interp.ErrorObject{Kind: "syscall-error", Who: syscallName, Message: "", Irritants: irr, Cause: err}
 }
 
+// fileError is a syscall-error about a file that R7RS code sees as a
+// file error: Kind is file-error (so file-error? is true), the stuff is
+// still (errno message syscall file ...) for syscall-error? and
+// with-errno-handler, and the message names the file.
+func fileError(syscallName string, err error, file string, data ...interp.Value) *interp.ErrorObject {
+	eo := syscallError(syscallName, err, append([]interp.Value{interp.NewString(file)}, data...)...)
+	eo.Kind = interp.KindFileError
+	eo.Message = file + ": " + interp.DisplayString(eo.Irritants[1])
+	return eo
+}
+
+// errnoStyle reports whether eo carries scsh's syscall-error stuff
+// (errno message syscall . data).
+func errnoStyle(eo *interp.ErrorObject) bool {
+	if eo.Kind == "syscall-error" {
+		return true
+	}
+	if eo.Kind != interp.KindFileError || len(eo.Irritants) < 3 {
+		return false
+	}
+	_, isInt := eo.Irritants[0].(int)
+	_, isSym := eo.Irritants[2].(*interp.Symbol)
+	return isInt && isSym
+}
+
 // dialTCP connects to host:port with a deadline.
 func dialTCP(ctx context.Context, host string, port int) (net.Conn, error) {
 	h, err := lookupHost(ctx, host)

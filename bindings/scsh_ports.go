@@ -76,7 +76,7 @@ func ioErr(who string, err error) error {
 func openFilePort(who, path string, flags int, perm os.FileMode) (*interp.Port, error) {
 	f, err := os.OpenFile(path, flags, perm)
 	if err != nil {
-		return nil, syscallError("open", err, interp.NewString(path))
+		return nil, fileError("open", err, path)
 	}
 	if flags&syscall.O_ACCMODE == syscall.O_RDONLY {
 		return interp.NewInputPort(f, path), nil

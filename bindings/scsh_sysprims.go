@@ -695,13 +695,13 @@ func (e *scshEnv) installFiles() {
 	}
 	oneName("delete-file", func(n string, a []interp.Value) (interp.Value, error) {
 		if err := os.Remove(n); err != nil {
-			return nil, syscallError("unlink", err, interp.NewString(n))
+			return nil, fileError("unlink", err, n)
 		}
 		return interp.Unspecified, nil
 	})
 	oneName("delete-directory", func(n string, a []interp.Value) (interp.Value, error) {
 		if err := syscall.Rmdir(n); err != nil {
-			return nil, syscallError("rmdir", err, interp.NewString(n))
+			return nil, fileError("rmdir", err, n)
 		}
 		return interp.Unspecified, nil
 	})
@@ -711,7 +711,7 @@ func (e *scshEnv) installFiles() {
 			return nil, err
 		}
 		if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
-			return nil, syscallError("mkdir", err, interp.NewString(n))
+			return nil, fileError("mkdir", err, n)
 		}
 		return interp.Unspecified, nil
 	})
