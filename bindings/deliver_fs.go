@@ -137,6 +137,35 @@ func openMaildir(dir string) (*maildir, error) {
 	return &maildir{dir: dir, host: h, pid: os.Getpid()}, nil
 }
 
+// cleanTmp removes from tmp/ the files a killed delivery of this package
+// left there: names with this host and the PID of a process that no
+// longer exists. (They were never renamed into new/; the journal's
+// recovery has already dealt with those it listed.)
+func (m *maildir) cleanTmp() {
+	ents, err := os.ReadDir(filepath.Join(m.dir, "tmp"))
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasSuffix(name, "."+m.host) {
+			continue
+		}
+		p := strings.Index(name, "P")
+		q := strings.Index(name, "Q")
+		if p < 0 || q < p {
+			continue
+		}
+		pid, err := strconv.Atoi(name[p+1 : q])
+		if err != nil || pid <= 0 || pid == m.pid {
+			continue
+		}
+		if syscall.Kill(pid, 0) == syscall.ESRCH {
+			os.Remove(filepath.Join(m.dir, "tmp", name))
+		}
+	}
+}
+
 // uniqueName returns a new unique file name (Maildir convention:
 // time.M<usec>P<pid>Q<seq>.host).
 func (m *maildir) uniqueName() string {
@@ -235,6 +264,9 @@ type mbox struct {
 	start   int64 // size when opened: a failed append truncates back to it
 	off     int64 // bytes in the file including what w holds
 	dotlock string
+	// lostPending is set when a failure took the file back to its last
+	// commit, dropping messages appended before the failing one.
+	lostPending bool
 }
 
 // mboxLockTimeout is how long openMbox waits for the locks; a dot-lock
@@ -300,7 +332,7 @@ func takeDotlock(lock string) error {
 		if !errors.Is(err, os.ErrExist) {
 			return fmt.Errorf("dot-lock %s: %w", lock, err)
 		}
-		if st, serr := os.Stat(lock); serr == nil && time.Since(st.ModTime()) > mboxStaleLock {
+		if staleDotlock(lock) {
 			os.Remove(lock)
 			continue
 		}
@@ -309,6 +341,29 @@ func takeDotlock(lock string) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// staleDotlock reports whether the dot-lock lock is stale: older than
+// mboxStaleLock, or holding the PID of a process that no longer exists
+// (as liblockfile decides; a lock written on another host over NFS
+// would need the age test alone, and gets it).
+func staleDotlock(lock string) bool {
+	st, err := os.Stat(lock)
+	if err != nil {
+		return false
+	}
+	if time.Since(st.ModTime()) > mboxStaleLock {
+		return true
+	}
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return syscall.Kill(pid, 0) == syscall.ESRCH
 }
 
 // identity returns the device and inode of the open mbox.
@@ -412,8 +467,15 @@ func isFromLine(line []byte) bool {
 	return bytes.HasPrefix(line[i:], []byte("From "))
 }
 
-// truncate drops everything after off (buffered or written).
+// truncate drops everything after off (buffered or written). What is
+// buffered before off is written first; if that fails, the file goes back
+// to its last commit and lostPending is set (the messages appended since
+// are not in it).
 func (m *mbox) truncate(off int64) error {
+	if err := m.w.Flush(); err != nil && off > m.start {
+		off = m.start
+		m.lostPending = true
+	}
 	m.w.Reset(m.f)
 	if err := m.f.Truncate(off); err != nil {
 		return err

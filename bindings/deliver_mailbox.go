@@ -94,6 +94,9 @@ func openMailbox(dest, statePath string) (*mailbox, error) {
 	var err error
 	if isMaildirDest(dest) {
 		b.md, err = openMaildir(strings.TrimSuffix(dest, "/"))
+		if err == nil {
+			b.md.cleanTmp()
+		}
 	} else {
 		b.mb, err = openMbox(dest)
 	}
@@ -382,6 +385,14 @@ func (b *mailbox) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid
 		count++
 		return nil
 	})
+	if b.mb.lostPending {
+		b.mb.lostPending = false
+		count -= len(b.pending)
+		if count < 0 {
+			count = 0
+		}
+		b.pending = nil
+	}
 	return count, err
 }
 

@@ -36,6 +36,8 @@ options:
   -u, --user USER     login name (default: SOURCE's, else ~/.netrc's)
   -p, --port PORT     server port (default 110, or 995 with TLS)
       --tls           POP3 over TLS (as pops://)
+      --no-tls        never use TLS, even when the server offers STLS
+                      (credentials then travel in the clear: trusted networks only)
       --netrc FILE    read credentials from FILE instead of ~/.netrc
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
   -q, --quiet         no summary line
@@ -56,6 +58,7 @@ then deleted on the server), 2 on a usage error.
 (define opt-user #f)
 (define opt-port #f)
 (define opt-tls #f)
+(define opt-no-tls #f)
 (define opt-netrc #f)
 (define opt-state #f)
 (define opt-quiet #f)
@@ -75,6 +78,7 @@ then deleted on the server), 2 on a usage error.
                 ((or (string=? a "-q") (string=? a "--quiet"))
                  (set! opt-quiet #t) (loop rest))
                 ((string=? a "--tls") (set! opt-tls #t) (loop rest))
+                ((string=? a "--no-tls") (set! opt-no-tls #t) (loop rest))
                 ((or (string=? a "-u") (string=? a "--user"))
                  (set! opt-user (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-p") (string=? a "--port"))
@@ -170,6 +174,7 @@ then deleted on the server), 2 on a usage error.
         (parse-source (string-append "pop://" host))))
   (define port (or opt-port src-port host-port))
   (define tls (or tls? host-tls))
+  (if (and tls opt-no-tls) (die-usage "--no-tls contradicts pops:// or --tls"))
   (define target (string-append (if tls "pop3s://" "pop3://")
                                 (if (string-index host-name #\:)
                                     (string-append "[" host-name "]")
@@ -200,7 +205,7 @@ then deleted on the server), 2 on a usage error.
                 done total (human-size octets))))
 
   (guard (e (#t (set! failure e)))
-    (set! conn (pop3-connect))
+    (set! conn (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect)))
     (if user (pop3-login conn user) (pop3-login conn))
     (set! mb (mailbox-open dest state))
     (let* ((sizes (pop3-list conn))

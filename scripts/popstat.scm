@@ -1,29 +1,103 @@
 #!/usr/bin/env -S popsh -s
 !#
-;;; popstat.scm -- how much mail is waiting?
+;;; popstat.scm -- how much mail is waiting, account by account (like biff
+;;; or mailcheck, for POP3).
 ;;;
-;;; Usage: popstat.scm [HOST]
-;;; HOST defaults to $MAILHOST; login and password come from ~/.netrc
-;;; (or the file $NETRC names).  Prints the count, the total size and one
-;;; line per message with its size and subject.  Nothing is deleted.
+;;; Usage: popsh scripts/popstat.scm [--tls] [ACCOUNT...]
+;;;
+;;; ACCOUNT is HOST, HOST:PORT, pop://[USER@]HOST[:PORT] or pops://...;
+;;; without any, every machine of ~/.netrc (or $NETRC) is checked.  The
+;;; password (and the login when not given) comes from the netrc file.
+;;; One line per account: the message count and total size (STAT), or why
+;;; it could not be read.  A maildrop locked by another session
+;;; ([IN-USE]) or a login refused as too soon ([LOGIN-DELAY]) is reported
+;;; as such, not as a failure.  Nothing is retrieved or deleted.
+;;; Exit status: 0 when every account answered (busy ones included), 1
+;;; when some could not be checked, 2 on a usage error.
 
-(define host (if (pair? command-line-arguments) (car command-line-arguments) #f))
-(define conn (pop3-connect host))
-(pop3-login conn)
+(define (usage port)
+  (display "usage: popsh popstat.scm [--tls] [ACCOUNT...]
 
-(define (subject-of header)
-  (let ((m (regexp-search (rx (posix-string "(^|\n)Subject: ([^\n]*)")) header)))
-    (if m (match:substring m 2) "(no subject)")))
+For each ACCOUNT (HOST, HOST:PORT, pop://[USER@]HOST[:PORT], pops://...),
+or each machine of ~/.netrc when none is given, print the number and
+total size of the waiting messages.  Credentials come from ~/.netrc
+(or $NETRC).  [IN-USE] and [LOGIN-DELAY] answers are shown as busy.
 
-(receive (count octets) (pop3-stat conn)
-  (format #t "~a: ~a message~a, ~a octets~%"
-          (pop3-connection-host conn) count (if (= count 1) "" "s") octets))
+options:
+  --tls       POP3 over TLS (port 995) for accounts without a scheme
+  -h, --help  this text
+" port))
+
+(define tls-default #f)
+(define accounts '())
 (for-each
-  (lambda (entry)
-    (let ((header (with-output-to-string (lambda () (pop3-headers conn (car entry))))))
-      (format #t "~a ~a ~a~%"
-              (string-pad-left (number->string (car entry)) 4)
-              (string-pad-left (number->string (cdr entry)) 9)
-              (subject-of header))))
-  (pop3-list conn))
-(pop3-quit conn)
+ (lambda (a)
+   (cond ((or (string=? a "-h") (string=? a "--help")) (usage (current-output-port)) (exit 0))
+         ((string=? a "--tls") (set! tls-default #t))
+         ((and (> (string-length a) 1) (char=? (string-ref a 0) #\-))
+          (format (current-error-port) "popstat: unknown option ~a~%" a)
+          (usage (current-error-port))
+          (exit 2))
+         (else (set! accounts (cons a accounts)))))
+ command-line-arguments)
+(set! accounts (reverse accounts))
+(if (null? accounts) (set! accounts (netrc-machines)))
+(if (null? accounts)
+    (begin (display "popstat: no ACCOUNT given and no machine in ~/.netrc\n" (current-error-port))
+           (exit 2)))
+
+(define (human-size n)
+  (cond ((< n 1024) (format #f "~a B" n))
+        ((< n (* 1024 1024)) (format #f "~a KB" (quotient (+ n 512) 1024)))
+        (else (let ((tenths (quotient (+ (* n 10) (quotient (* 1024 1024) 2)) (* 1024 1024))))
+                (format #f "~a.~a MB" (quotient tenths 10) (remainder tenths 10))))))
+
+;; ACCOUNT → (values user host-spec) where host-spec is what pop3-connect
+;; takes (pop3://host:port or pop3s://...).
+(define (account->target a)
+  (let* ((scheme-end (string-contains a "://"))
+         (scheme (if scheme-end (substring a 0 scheme-end) (if tls-default "pops" "pop")))
+         (rest (if scheme-end (substring a (+ scheme-end 3) (string-length a)) a))
+         (at (string-index-right rest #\@))
+         (user (and at (substring rest 0 at)))
+         (hostport (if at (substring rest (+ at 1) (string-length rest)) rest))
+         (tls? (member scheme '("pops" "pop3s"))))
+    (values user (string-append (if tls? "pop3s://" "pop3://") hostport))))
+
+(define (condition->text e)
+  (if (error-object? e)
+      (let ((irr (error-object-irritants e)))
+        (apply string-append (error-object-message e)
+               (map (lambda (x) (format #f " ~s" x)) irr)))
+      (format #f "~s" e)))
+
+(define failures 0)
+
+;; Busy is a normal state of a maildrop, not a failure.
+(define (busy-code e)
+  (and (pop3-error? e)
+       (let ((code (pop3-error-code e)))
+         (and code (member code '("IN-USE" "LOGIN-DELAY")) code))))
+
+(setenv "MAILHOST" "")   ; pop3-connect would otherwise ignore its argument
+(for-each
+ (lambda (a)
+   (receive (user target) (account->target a)
+     (let ((label a) (conn #f))
+       (guard (e ((busy-code e)
+                  => (lambda (code)
+                       (format #t "~a: busy [~a]~a~%" label code (pop3-error-text e))))
+                 (#t (set! failures (+ failures 1))
+                     (format #t "~a: cannot check: ~a~%" label
+                             (if (pop3-error? e)
+                                 (string-append (pop3-error-command e) " refused:" (pop3-error-text e))
+                                 (condition->text e)))))
+         (set! conn (pop3-connect target))
+         (if user (pop3-login conn user) (pop3-login conn))
+         (receive (count octets) (pop3-stat conn)
+           (format #t "~a: ~a message~a, ~a~a~%" label count (if (= count 1) "" "s")
+                   (human-size octets) (if (pop3-connection-tls? conn) "" " (no TLS)")))
+         (pop3-quit conn))
+       (if conn (guard (e (#t #f)) (pop3-close conn))))))
+ accounts)
+(exit (if (> failures 0) 1 0))

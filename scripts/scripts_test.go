@@ -14,7 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +39,15 @@ func TestMain(m *testing.M) {
 // runChild runs script with args the way popsh runs a script file, and
 // returns the exit status.
 func runChild(script string, args []string) int {
+	if lim := os.Getenv("POPSH_TEST_FSIZE"); lim != "" {
+		// A destination that fills up: writes past lim bytes fail with
+		// EFBIG (the Go runtime ignores SIGXFSZ).
+		n, _ := strconv.ParseUint(lim, 10, 64)
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 70
+		}
+	}
 	it := interp.New()
 	if err := bindings.Install(it, bindings.Options{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,0 +1,232 @@
+package scripts
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"popsh/pop3/server"
+)
+
+// killPoint is a place where movemail is SIGKILLed: the server stalls its
+// reply to the Nth Command after StallAfter bytes, and the test kills the
+// client once the server has seen that command.
+type killPoint struct {
+	name       string
+	command    string // command keyword of the fault
+	nth        int
+	stallAfter int
+	wait       string // command line prefix to wait for
+}
+
+var killPoints = []killPoint{
+	{"greeting", server.Greeting, 0, 1, ""},
+	{"after-CAPA", "CAPA", 1, 1, "CAPA"},
+	{"after-LIST", "LIST", 1, 1, "LIST"},
+	{"after-UIDL", "UIDL", 1, 1, "UIDL"},
+	{"mid-first-message", "RETR", 1, 300, "RETR 1"},
+	{"mid-message-5", "RETR", 5, 700, "RETR 5"},
+	{"before-last-message", "RETR", 8, 1, "RETR 8"},
+	{"mid-last-message", "RETR", 8, 500, "RETR 8"},
+	{"between-store-and-DELE", "DELE", 1, 1, "DELE 1"},
+	{"mid-DELEs", "DELE", 4, 1, "DELE 4"},
+	{"before-QUIT-reply", "QUIT", 1, 1, "QUIT"},
+}
+
+// TestMovemailKilled kills movemail at every kill point, for a Maildir and
+// an mbox, with and without --keep, and checks that every message is
+// still on the server or complete in the mailbox, then that a rerun
+// finishes the job with no message lost or stored twice.
+func TestMovemailKilled(t *testing.T) {
+	libraryReady(t)
+	for _, kp := range killPoints {
+		for _, kind := range []string{"maildir", "mbox"} {
+			for _, keep := range []bool{false, true} {
+				if keep && kind == "mbox" && kp.command == "DELE" {
+					continue // --keep sends no DELE
+				}
+				if keep && kp.command == "DELE" {
+					continue
+				}
+				name := kp.name + "/" + kind
+				if keep {
+					name += "/keep"
+				}
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					killTest(t, kp, kind, keep)
+				})
+			}
+		}
+	}
+}
+
+func killTest(t *testing.T, kp killPoint, kind string, keep bool) {
+	stall := server.Fault{Command: kp.command, Nth: kp.nth, StallAfter: kp.stallAfter, StallFor: 1500 * time.Millisecond}
+	e := newSrv(t, server.Faults{Rules: []server.Fault{stall}})
+	e.add(genMessages(8)...)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "Mail") + "/"
+	if kind == "mbox" {
+		dest = filepath.Join(dir, "mbox")
+	}
+	args := []string{dest}
+	if keep {
+		args = append([]string{"--keep"}, args...)
+	}
+	cmd := script(e.env, "movemail.scm", args...)
+	var se bytes.Buffer
+	cmd.Stderr = &se
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if kp.wait != "" {
+		e.waitFor(kp.wait, 10*time.Second)
+	}
+	time.Sleep(100 * time.Millisecond) // let the client reach its read
+	cmd.Process.Signal(syscall.SIGKILL)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("movemail was not killed (exit %v): stderr %s", err, se.String())
+	}
+	got := stored(t, kind, dest)
+	e.checkNothingLost(got, false)
+
+	// The rerun (no faults) finishes: everything moved (or copied), once.
+	e.srv.SetFaults(server.Faults{})
+	r := rerun(t, e, args)
+	if r.status != 0 {
+		t.Fatalf("rerun: status %d\n%s\n%s", r.status, r.stdout, r.stderr)
+	}
+	got = stored(t, kind, dest)
+	e.checkNothingLost(got, false)
+	if len(got) != 8 {
+		t.Errorf("after the rerun the mailbox holds %d messages, want 8", len(got))
+	}
+	want := 0
+	if keep {
+		want = 8
+	}
+	if n := e.be.Count(testUser); n != want {
+		t.Errorf("after the rerun the server holds %d messages, want %d", n, want)
+	}
+	if kind == "maildir" {
+		if ents, _ := os.ReadDir(filepath.Join(dest, "tmp")); len(ents) != 0 {
+			t.Errorf("tmp/ holds %d files after the rerun", len(ents))
+		}
+	}
+}
+
+// rerun runs movemail until the server has released the killed session's
+// maildrop lock ([IN-USE] meanwhile).
+func rerun(t *testing.T, e *srvEnv, args []string) result {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := run(t, e.env, "movemail.scm", args...)
+		if r.status == 0 || !(strings.Contains(r.stderr, "IN-USE") || strings.Contains(r.stderr, "locked")) || time.Now().After(deadline) {
+			return r
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func stored(t *testing.T, kind, dest string) []string {
+	if kind == "mbox" {
+		return mboxMessages(t, dest)
+	}
+	return maildirMessages(t, dest)
+}
+
+// TestMovemailConnectionDropped: the server closes the connection in the
+// middle of message 3 (or leaves out a terminator): the two messages
+// before are stored, nothing partial is, nothing is deleted, the exit
+// status is 1; the rerun moves the rest with no duplicate.
+func TestMovemailConnectionDropped(t *testing.T) {
+	libraryReady(t)
+	for _, kind := range []string{"maildir", "mbox"} {
+		for _, f := range []server.Fault{
+			{Command: "RETR", Nth: 3, CloseAfter: 400},
+			{Command: "RETR", Nth: 3, NoTerminator: true},
+		} {
+			t.Run(fmt.Sprintf("%s/close%d-noterm%v", kind, f.CloseAfter, f.NoTerminator), func(t *testing.T) {
+				t.Parallel()
+				e := newSrv(t, server.Faults{Rules: []server.Fault{f}, RemoveCapa: []string{"PIPELINING"}})
+				e.add(genMessages(6)...)
+				dir := t.TempDir()
+				dest := filepath.Join(dir, "Mail") + "/"
+				if kind == "mbox" {
+					dest = filepath.Join(dir, "mbox")
+				}
+				r := run(t, e.env, "movemail.scm", dest)
+				if r.status != 1 || !strings.Contains(r.stderr, "nothing deleted on the server") {
+					t.Errorf("status %d, stderr %q", r.status, r.stderr)
+				}
+				got := stored(t, kind, dest)
+				if len(got) != 2 {
+					t.Errorf("stored %d messages, want the 2 before the drop", len(got))
+				}
+				e.checkNothingLost(got, false)
+				if n := e.be.Count(testUser); n != 6 {
+					t.Errorf("server holds %d messages, want all 6", n)
+				}
+				e.srv.SetFaults(server.Faults{})
+				if r := rerun(t, e, []string{dest}); r.status != 0 {
+					t.Fatalf("rerun: %d %s", r.status, r.stderr)
+				}
+				got = stored(t, kind, dest)
+				e.checkNothingLost(got, false)
+				if len(got) != 6 || e.be.Count(testUser) != 0 {
+					t.Errorf("after rerun: %d stored, %d on server", len(got), e.be.Count(testUser))
+				}
+			})
+		}
+	}
+}
+
+// TestMovemailBadDestination: a destination that cannot be written (a
+// path under a regular file) or that fills up (the file size limit)
+// deletes nothing on the server and leaves an existing mbox as it was.
+func TestMovemailBadDestination(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add(genMessages(5)...)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	for _, dest := range []string{filepath.Join(file, "Mail") + "/", filepath.Join(file, "mbox")} {
+		r := run(t, e.env, "movemail.scm", dest)
+		if r.status != 1 || e.be.Count(testUser) != 5 {
+			t.Errorf("%s: status %d, %d on server, stderr %q", dest, r.status, e.be.Count(testUser), r.stderr)
+		}
+	}
+	// Full: an mbox that may not grow past 3000 bytes.
+	mbox := filepath.Join(dir, "mbox")
+	old := "From a@b Mon Jan  1 00:00:00 2024\nSubject: old\n\nold\n\n"
+	os.WriteFile(mbox, []byte(old), 0o600)
+	env := append(append([]string(nil), e.env...), "POPSH_TEST_FSIZE=3000")
+	r := run(t, env, "movemail.scm", "--state", filepath.Join(dir, "state"), mbox)
+	if r.status != 1 || e.be.Count(testUser) != 5 {
+		t.Errorf("full mbox: status %d, %d on server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	if b, _ := os.ReadFile(mbox); string(b) != old {
+		t.Errorf("full mbox changed: %d bytes, want the old %d", len(b), len(old))
+	}
+	// Full Maildir: no message fits.
+	md := filepath.Join(dir, "md") + "/"
+	env = append(append([]string(nil), e.env...), "POPSH_TEST_FSIZE=500")
+	r = run(t, env, "movemail.scm", "--state", filepath.Join(dir, "state2"), md)
+	if r.status != 1 || e.be.Count(testUser) != 5 || len(maildirMessages(t, md)) != 0 {
+		t.Errorf("full maildir: status %d, %d on server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(md, "tmp")); len(ents) != 0 {
+		t.Errorf("full maildir: %d partial files left in tmp/", len(ents))
+	}
+}
