@@ -141,6 +141,58 @@ func init() {
 		prim("number->string", 1, 2, func(it *Interp, a []Value) (Value, error) {
 			return NewString(fmt.Sprint(a[0])), nil
 		}),
+		prim("string-length", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			s, ok := a[0].(*String)
+			if !ok {
+				return nil, TypeError("a string", a[0])
+			}
+			return len(s.R), nil
+		}),
+		prim("string-append", 0, -1, func(it *Interp, a []Value) (Value, error) {
+			n := 0
+			for _, v := range a {
+				s, ok := v.(*String)
+				if !ok {
+					return nil, TypeError("a string", v)
+				}
+				n += len(s.R)
+			}
+			r := make([]rune, 0, n)
+			for _, v := range a {
+				r = append(r, v.(*String).R...)
+			}
+			return &String{R: r}, nil
+		}),
+		prim("substring", 2, 3, func(it *Interp, a []Value) (Value, error) {
+			s, ok := a[0].(*String)
+			if !ok {
+				return nil, TypeError("a string", a[0])
+			}
+			start, ok := a[1].(int)
+			end := len(s.R)
+			if len(a) == 3 {
+				e, ok2 := a[2].(int)
+				ok = ok && ok2
+				end = e
+			}
+			if !ok || start < 0 || end > len(s.R) || start > end {
+				return nil, &ErrorObject{Message: "bad substring range", Irritants: a[1:]}
+			}
+			return &String{R: append([]rune(nil), s.R[start:end]...)}, nil
+		}),
+		prim("string=?", 1, -1, func(it *Interp, a []Value) (Value, error) {
+			for _, v := range a {
+				if _, ok := v.(*String); !ok {
+					return nil, TypeError("a string", v)
+				}
+			}
+			for i := 1; i < len(a); i++ {
+				if string(a[i-1].(*String).R) != string(a[i].(*String).R) {
+					return false, nil
+				}
+			}
+			return true, nil
+		}),
 	)
 }
 
