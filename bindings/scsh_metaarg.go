@@ -20,7 +20,7 @@ func ParseMetaArgLine(line string) ([]string, error) {
 	}
 	var args []string
 	var cur strings.Builder
-	rs := []rune(line)
+	rs := []byte(line) // bytes: arguments are OS strings, specials are ASCII
 	for i := 0; i < len(rs); i++ {
 		c := rs[i]
 		switch c {
@@ -37,7 +37,7 @@ func ParseMetaArgLine(line string) ([]string, error) {
 			e := rs[i]
 			switch e {
 			case ' ', '\t', '\\':
-				cur.WriteRune(e)
+				cur.WriteByte(e)
 			case 'n':
 				cur.WriteByte('\n')
 			case 'r':
@@ -57,19 +57,22 @@ func ParseMetaArgLine(line string) ([]string, error) {
 					if i+2 >= len(rs) || !isOctal(rs[i+1]) || !isOctal(rs[i+2]) {
 						return nil, fmt.Errorf("meta-arg line: octal escape at column %d needs exactly three octal digits", i)
 					}
-					n := (e-'0')*64 + (rs[i+1]-'0')*8 + (rs[i+2] - '0')
-					cur.WriteRune(n)
+					n := int(e-'0')*64 + int(rs[i+1]-'0')*8 + int(rs[i+2]-'0')
+					if n > 255 {
+						return nil, fmt.Errorf("meta-arg line: octal escape \\%c%c%c is more than a byte", e, rs[i+1], rs[i+2])
+					}
+					cur.WriteByte(byte(n))
 					i += 2
 					continue
 				}
 				return nil, fmt.Errorf("meta-arg line: unknown escape \\%c at column %d", e, i)
 			}
 		default:
-			cur.WriteRune(c)
+			cur.WriteByte(c)
 		}
 	}
 	args = append(args, cur.String())
 	return args, nil
 }
 
-func isOctal(r rune) bool { return r >= '0' && r <= '7' }
+func isOctal(r byte) bool { return r >= '0' && r <= '7' }
