@@ -76,6 +76,25 @@ func runPopsh(t *testing.T, dir, stdin string, args ...string) result {
 	return result{so.String(), se.String(), code}
 }
 
+// runPopshEnv is runPopsh with extra environment variables and no stdin.
+func runPopshEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(popshBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "HOME="+dir), env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("popsh %q: %v", args, err)
+	}
+	return result{so.String(), se.String(), code}
+}
+
 // check fails the test unless r has the exit code and its outputs match
 // the regular expressions (an empty pattern means "must be empty").
 func (r result) check(t *testing.T, what string, code int, stdoutRE, stderrRE string) {
@@ -146,6 +165,34 @@ func TestScriptHeaderAndMetaArg(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 3 || string(out) != "3\n" {
 		t.Errorf("executable script: out %q err %v, want \"3\\n\" and status 3", out, err)
 	}
+}
+
+func TestLibraryPath(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib")
+	os.Mkdir(lib, 0o755)
+	writeFile(t, lib, "l.scm", "(define from-lib \"lib\")\n")
+	writeFile(t, dir, "s.scm", "(display from-lib)\n")
+	writeFile(t, dir, "near.scm", "(define from-lib \"near the script\")\n")
+	// +lpe expands $VARIABLES; -lel loads from the path.
+	r := runPopshEnv(t, dir, []string{"LIBDIR=" + lib}, "+lpe", "$LIBDIR", "-lel", "l.scm", "-s", "s.scm")
+	r.check(t, "+lpe $VAR -lel", 0, `^lib$`, "")
+	// lp+ appends: the first directory with the file wins.
+	runPopsh(t, dir, "", "+lp", lib, "lp+", dir, "-ll", "l.scm", "-s", "s.scm").check(t, "+lp lp+ -ll", 0, `^lib$`, "")
+	// +lpsd is the script's directory.
+	runPopsh(t, "", "", "+lpsd", "-ll", "near.scm", "-s", filepath.Join(dir, "s.scm")).
+		check(t, "+lpsd", 0, `^near the script$`, "")
+	// -lp-clear empties the path; -lp-default restores $POPSH_LIB_PATH.
+	runPopsh(t, dir, "", "+lp", lib, "-lp-clear", "-ll", "l.scm", "-s", "s.scm").
+		check(t, "-lp-clear", 1, "", `l\.scm not found on the library path`)
+	runPopshEnv(t, dir, []string{"POPSH_LIB_PATH=/nonexistent:" + lib}, "-lp-clear", "-lp-default", "-ll", "l.scm", "-s", "s.scm").
+		check(t, "-lp-default", 0, `^lib$`, "")
+	// -ds loads the script at its place among the switches: here before
+	// the -l that defines what it needs, so it fails.
+	runPopsh(t, dir, "", "-ds", "-l", filepath.Join(lib, "l.scm"), "-s", "s.scm").
+		check(t, "-ds before -l", 1, "", `from-lib`)
+	runPopsh(t, dir, "", "-l", filepath.Join(lib, "l.scm"), "-de", "-s", "s.scm").
+		check(t, "-l then -de", 0, `^lib$`, "")
 }
 
 func TestScriptFromFileDescriptor(t *testing.T) {
