@@ -70,10 +70,11 @@ type Client struct {
 	le        LineEnding
 	err       error // sticky fatal error
 
-	body       *dotReader                    // a Retr/Top body not yet read to its end
-	bodyDoneFn func(*dotReader, error) error // c.bodyDone, bound once
-	quickAck   func()                        // see quickAcker; nil if not TCP
-	batch      bool                          // the current op spans several bodies
+	body         *dotReader                    // a Retr/Top body not yet read to its end
+	bodyDoneFn   func(*dotReader, error) error // c.bodyDone, bound once
+	quickAck     func()                        // see quickAcker; nil if not TCP
+	lastQuickAck time.Time
+	batch        bool // the current op spans several bodies
 
 	ctx      context.Context // the current operation's context
 	rdl, wdl time.Time       // read and write deadlines last set on conn
@@ -104,7 +105,10 @@ func (x connIO) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	if c.quickAck != nil {
-		c.quickAck()
+		if now := time.Now(); now.Sub(c.lastQuickAck) >= quickAckEvery {
+			c.quickAck()
+			c.lastQuickAck = now
+		}
 	}
 	return c.conn.Read(p)
 }
@@ -126,6 +130,11 @@ func (x connIO) Write(p []byte) (int, error) {
 	}
 	return c.conn.Write(p)
 }
+
+// quickAckEvery is how often, at most, the client asks for an immediate
+// ACK before a read (see quickAcker): often enough that a server waiting
+// for an ACK waits no more than this, rarely enough to cost nothing.
+const quickAckEvery = time.Millisecond
 
 // maxDeadlineSlack bounds how much a deadline may lag behind
 // now+CommandTimeout before it is moved (a quarter of CommandTimeout at
