@@ -4,48 +4,82 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"strings"
 	"unicode/utf8"
 )
 
-// Port is a Scheme port: an input port reads runes (textual) or bytes
-// (binary) from an io.Reader, an output port writes to an io.Writer through
-// a buffer. String and bytevector output ports accumulate in memory.
+// Port is a Scheme port. An input port reads characters (textual) or bytes
+// (binary) from an io.Reader through a buffer; an output port writes to an
+// io.Writer through a buffer. String and bytevector output ports have no
+// writer: they accumulate their text in memory and Contents returns it.
+//
+// Ports stream: reading or writing any amount of data through a port keeps
+// only the buffer (64 KiB) in memory, except for string/bytevector output
+// ports, whose whole purpose is to hold their contents.
+//
+// Ordering with a terminal: output to a file or pipe is buffered, which is
+// fast but means text appears only when the buffer fills, on Flush, or on
+// Close. Two fields change this for interactive use:
+//
+//   - LineFlush: the port is flushed at the end of every write operation
+//     whose text contains a newline (line buffering, as for a terminal).
+//   - Tie: another port flushed before every operation on this one. Tie the
+//     error port and the input port to the output port so that everything
+//     written to stdout before a message on stderr (or before a read from
+//     stdin waits) is out first, in order.
+//
+// A Port is not safe for concurrent use.
 type Port struct {
-	Name   string
-	Input  bool
-	Output bool
-	Binary bool
-
-	r      *bufio.Reader
-	w      *bufio.Writer
-	buf    *bytes.Buffer // string/bytevector output port contents
-	closer io.Closer
-
-	closed      bool
-	inClosed    bool
-	outClosed   bool
-	atLineStart bool // output: the last character written was a newline (or nothing yet)
-	// LineFlush makes the port flush after every newline (terminal output).
+	Name   string // a file name, "stdin", "string", ... for messages
+	Input  bool   // an input port
+	Output bool   // an output port
+	Binary bool   // a binary port (bytes) rather than a textual one (characters)
+	// LineFlush makes an output port flush after each write operation whose
+	// text contains a newline.
 	LineFlush bool
+	// Tie, when set, is flushed before every read from or write to this port.
+	Tie *Port
+
+	r        *bufio.Reader
+	inMemory bool // input from memory: always ready
+	src      io.Reader
+
+	wbuf   []byte    // pending output (all of it for in-memory ports)
+	dst    io.Writer // nil: in-memory output port
+	closer io.Closer
+	werr   error // sticky write error
+
+	inClosed  bool
+	outClosed bool
+	closed    bool
+	lastByte  int // last byte written, -1 when nothing yet
+	scratch   [32]byte
 }
+
+// portBufSize is the buffer size of file and stream ports.
+const portBufSize = 64 << 10
 
 // ErrPortClosed is returned when a closed port is used.
 var ErrPortClosed = errors.New("port is closed")
 
 // NewInputPort returns a textual input port reading from r. name is used in
-// messages (a file name, "stdin", "string").
+// messages (a file name, "stdin", "string"). If r is an io.Closer, closing the
+// port closes it.
 func NewInputPort(r io.Reader, name string) *Port {
-	p := &Port{Name: name, Input: true, r: bufio.NewReaderSize(r, 64<<10)}
+	p := &Port{Name: name, Input: true, r: bufio.NewReaderSize(r, portBufSize), src: r, lastByte: -1}
 	if c, ok := r.(io.Closer); ok {
 		p.closer = c
 	}
 	return p
 }
 
-// NewOutputPort returns a textual output port writing to w.
+// NewOutputPort returns a textual output port writing to w through a 64 KiB
+// buffer. If w is an io.Closer, closing the port closes it.
 func NewOutputPort(w io.Writer, name string) *Port {
-	p := &Port{Name: name, Output: true, w: bufio.NewWriterSize(w, 64<<10), atLineStart: true}
+	p := &Port{Name: name, Output: true, dst: w, wbuf: make([]byte, 0, portBufSize), lastByte: -1}
 	if c, ok := w.(io.Closer); ok {
 		p.closer = c
 	}
@@ -54,30 +88,115 @@ func NewOutputPort(w io.Writer, name string) *Port {
 
 // NewStringInputPort returns a textual input port over s.
 func NewStringInputPort(s string) *Port {
-	return &Port{Name: "string", Input: true, r: bufio.NewReader(bytes.NewReader([]byte(s)))}
+	n := len(s)
+	if n > portBufSize {
+		n = portBufSize
+	}
+	sr := strings.NewReader(s)
+	return &Port{Name: "string", Input: true, r: bufio.NewReaderSize(sr, n), src: sr, inMemory: true, lastByte: -1}
 }
 
 // NewStringOutputPort returns a textual output port accumulating a string.
 func NewStringOutputPort() *Port {
-	b := new(bytes.Buffer)
-	return &Port{Name: "string", Output: true, buf: b, w: bufio.NewWriterSize(b, 4096), atLineStart: true}
+	return &Port{Name: "string", Output: true, lastByte: -1}
 }
 
-// ReadChar reads one character; io.EOF at the end.
+// NewBytevectorInputPort returns a binary input port over b (not copied:
+// the caller must not change b while the port is in use).
+func NewBytevectorInputPort(b []byte) *Port {
+	n := len(b)
+	if n > portBufSize {
+		n = portBufSize
+	}
+	br := bytes.NewReader(b)
+	return &Port{Name: "bytevector", Input: true, Binary: true, r: bufio.NewReaderSize(br, n), src: br, inMemory: true, lastByte: -1}
+}
+
+// NewBytevectorOutputPort returns a binary output port accumulating bytes.
+func NewBytevectorOutputPort() *Port {
+	return &Port{Name: "bytevector", Output: true, Binary: true, lastByte: -1}
+}
+
+// FileError returns the file-error object for a failed operation op
+// ("open", "create", "delete"...) on path.
+func FileError(op, path string, err error) *ErrorObject {
+	reason := err.Error()
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error()
+	}
+	return &ErrorObject{
+		Kind:    KindFileError,
+		Message: fmt.Sprintf("cannot %s file %q: %s", op, path, reason),
+		Cause:   err,
+	}
+}
+
+// OpenFilePort opens the file at path with os.OpenFile(path, flag, perm) and
+// returns a textual port on it: an input port when input is true, else an
+// output port (set Binary on the result for a binary port). Errors are file errors
+// (Kind KindFileError) naming the file and the reason. The scsh layer calls
+// it with its open/... flags; R7RS open-input-file is
+// OpenFilePort(path, os.O_RDONLY, 0, true) and open-output-file is
+// OpenFilePort(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0666, false).
+func OpenFilePort(path string, flag int, perm os.FileMode, input bool) (*Port, error) {
+	f, err := os.OpenFile(path, flag, perm)
+	if err != nil {
+		op := "open"
+		if !input && flag&os.O_CREATE != 0 {
+			op = "open for writing"
+		}
+		return nil, FileError(op, path, err)
+	}
+	var p *Port
+	if input {
+		p = NewInputPort(f, path)
+	} else {
+		p = NewOutputPort(f, path)
+	}
+	return p, nil
+}
+
+// ---- input ----
+
+func (p *Port) checkIn() error {
+	if p.r == nil {
+		return fmt.Errorf("%s: not an input port", p.Name)
+	}
+	if p.inClosed {
+		return ErrPortClosed
+	}
+	if p.Tie != nil && p.r.Buffered() == 0 {
+		p.Tie.Flush()
+	}
+	return nil
+}
+
+// ReadChar reads one character; io.EOF at the end. Invalid UTF-8 reads as
+// U+FFFD.
 func (p *Port) ReadChar() (rune, error) {
-	if p.r == nil || p.inClosed {
-		return 0, ErrPortClosed
+	if err := p.checkIn(); err != nil {
+		return 0, err
 	}
 	r, _, err := p.r.ReadRune()
 	return r, err
 }
 
-// UnreadChar pushes back the last rune read.
-func (p *Port) UnreadChar() error { return p.r.UnreadRune() }
+// UnreadChar pushes back the last character read by ReadChar.
+func (p *Port) UnreadChar() error {
+	if p.r == nil {
+		return ErrPortClosed
+	}
+	return p.r.UnreadRune()
+}
 
-// PeekChar returns the next character without consuming it.
+// PeekChar returns the next character without consuming it; io.EOF at the
+// end.
 func (p *Port) PeekChar() (rune, error) {
-	r, err := p.ReadChar()
+	if err := p.checkIn(); err != nil {
+		return 0, err
+	}
+	r, _, err := p.r.ReadRune()
 	if err != nil {
 		return 0, err
 	}
@@ -85,96 +204,430 @@ func (p *Port) PeekChar() (rune, error) {
 	return r, nil
 }
 
-// ReadByte reads one byte (binary ports).
+// ReadByte reads one byte; io.EOF at the end.
 func (p *Port) ReadByte() (byte, error) {
-	if p.r == nil || p.inClosed {
-		return 0, ErrPortClosed
+	if err := p.checkIn(); err != nil {
+		return 0, err
 	}
 	return p.r.ReadByte()
 }
 
-// Reader returns the buffered reader under an input port.
-func (p *Port) Reader() *bufio.Reader { return p.r }
-
-// WriteString writes s.
-func (p *Port) WriteString(s string) error {
-	if p.w == nil || p.outClosed {
-		return ErrPortClosed
+// PeekByte returns the next byte without consuming it; io.EOF at the end.
+func (p *Port) PeekByte() (byte, error) {
+	if err := p.checkIn(); err != nil {
+		return 0, err
 	}
-	if len(s) == 0 {
-		return nil
+	b, err := p.r.Peek(1)
+	if len(b) == 0 {
+		if err == nil {
+			err = io.EOF
+		}
+		return 0, err
 	}
-	if _, err := p.w.WriteString(s); err != nil {
-		return err
-	}
-	p.atLineStart = s[len(s)-1] == '\n'
-	if p.LineFlush && p.atLineStart {
-		return p.w.Flush()
-	}
-	return nil
+	return b[0], nil
 }
 
-// Write writes raw bytes (binary ports, or text already encoded in UTF-8).
-func (p *Port) Write(b []byte) (int, error) {
-	if p.w == nil || p.outClosed {
-		return 0, ErrPortClosed
+// UnreadByte pushes back the last byte read (also the LF after ReadLine).
+func (p *Port) UnreadByte() error {
+	if p.r == nil {
+		return ErrPortClosed
+	}
+	return p.r.UnreadByte()
+}
+
+// ReadBytes reads up to len(b) bytes, blocking only until at least one is
+// available; it returns 0, io.EOF at the end.
+func (p *Port) ReadBytes(b []byte) (int, error) {
+	if err := p.checkIn(); err != nil {
+		return 0, err
 	}
 	if len(b) == 0 {
 		return 0, nil
 	}
-	n, err := p.w.Write(b)
-	p.atLineStart = b[len(b)-1] == '\n'
-	if err == nil && p.LineFlush && p.atLineStart {
-		err = p.w.Flush()
+	n, err := io.ReadAtLeast(p.r, b, 1)
+	if n > 0 {
+		// Take what is already buffered too, without waiting.
+		for n < len(b) && p.r.Buffered() > 0 {
+			m, _ := p.r.Read(b[n:])
+			n += m
+		}
+		return n, nil
+	}
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
 	}
 	return n, err
 }
 
+// ReadLine reads up to and including the next LF. It returns the line
+// without the LF (a CR before it is kept) and whether the LF was seen. At the
+// end of input with nothing read it returns io.EOF.
+func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
+	if err := p.checkIn(); err != nil {
+		return nil, false, err
+	}
+	var acc []byte
+	for {
+		chunk, err := p.r.ReadSlice('\n')
+		if err == nil {
+			if acc == nil {
+				return append([]byte(nil), chunk[:len(chunk)-1]...), true, nil
+			}
+			return append(acc, chunk[:len(chunk)-1]...), true, nil
+		}
+		acc = append(acc, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF {
+			if len(acc) == 0 {
+				return nil, false, io.EOF
+			}
+			return acc, false, nil
+		}
+		return acc, false, err
+	}
+}
+
+// ReadRunes reads up to k characters, fewer at the end of input; io.EOF when
+// none is left.
+func (p *Port) ReadRunes(k int) ([]rune, error) {
+	if err := p.checkIn(); err != nil {
+		return nil, err
+	}
+	out := make([]rune, 0, min(k, 4096))
+	for len(out) < k {
+		r, _, err := p.r.ReadRune()
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			return out, err
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 && k > 0 {
+		return nil, io.EOF
+	}
+	return out, nil
+}
+
+// Ready reports whether a character or byte can be read without blocking
+// (char-ready?, u8-ready?). At the end of input it is true.
+func (p *Port) Ready() bool {
+	if p.r == nil || p.inClosed {
+		return false
+	}
+	if p.inMemory || p.r.Buffered() > 0 {
+		return true
+	}
+	if f, ok := p.src.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
+}
+
+// Reader returns the buffered reader under an input port (nil for output
+// ports). Reading from it directly is fine: the port keeps no other state.
+func (p *Port) Reader() *bufio.Reader { return p.r }
+
+// ---- output ----
+
+// The put* methods append to the buffer without the per-operation work
+// (Tie, LineFlush); begin/end do that once per operation.
+
+func (p *Port) checkOut() error {
+	if !p.Output || p.outClosed {
+		if !p.Output {
+			return fmt.Errorf("%s: not an output port", p.Name)
+		}
+		return ErrPortClosed
+	}
+	return p.werr
+}
+
+func (p *Port) begin() error {
+	if err := p.checkOut(); err != nil {
+		return err
+	}
+	if p.Tie != nil {
+		p.Tie.Flush()
+	}
+	return nil
+}
+
+func (p *Port) end() error {
+	if p.dst != nil && p.LineFlush && bytes.IndexByte(p.wbuf, '\n') >= 0 {
+		p.flushBuf()
+	}
+	return p.werr
+}
+
+func (p *Port) flushBuf() {
+	if p.dst == nil || len(p.wbuf) == 0 {
+		return
+	}
+	if p.werr == nil {
+		_, p.werr = p.dst.Write(p.wbuf)
+	}
+	p.wbuf = p.wbuf[:0]
+}
+
+func (p *Port) putString(s string) {
+	if len(s) == 0 {
+		return
+	}
+	if p.dst != nil && len(p.wbuf)+len(s) > cap(p.wbuf) {
+		p.flushBuf()
+		if len(s) >= cap(p.wbuf) {
+			if p.werr == nil {
+				_, p.werr = io.WriteString(p.dst, s)
+			}
+			p.lastByte = int(s[len(s)-1])
+			return
+		}
+	}
+	p.wbuf = append(p.wbuf, s...)
+	p.lastByte = int(s[len(s)-1])
+}
+
+func (p *Port) putBytes(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if p.dst != nil && len(p.wbuf)+len(b) > cap(p.wbuf) {
+		p.flushBuf()
+		if len(b) >= cap(p.wbuf) {
+			if p.werr == nil {
+				_, p.werr = p.dst.Write(b)
+			}
+			p.lastByte = int(b[len(b)-1])
+			return
+		}
+	}
+	p.wbuf = append(p.wbuf, b...)
+	p.lastByte = int(b[len(b)-1])
+}
+
+func (p *Port) putByte(c byte) {
+	if p.dst != nil && len(p.wbuf) >= cap(p.wbuf) {
+		p.flushBuf()
+	}
+	p.wbuf = append(p.wbuf, c)
+	p.lastByte = int(c)
+}
+
+func (p *Port) putRune(r rune) {
+	if r < utf8.RuneSelf && r >= 0 {
+		p.putByte(byte(r))
+		return
+	}
+	if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
+		p.flushBuf()
+	}
+	p.wbuf = utf8.AppendRune(p.wbuf, r)
+	p.lastByte = int(p.wbuf[len(p.wbuf)-1])
+}
+
+func (p *Port) putRunes(rs []rune) {
+	if len(rs) == 0 {
+		return
+	}
+	for len(rs) > 0 {
+		if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
+			p.flushBuf()
+		}
+		// Fill the buffer in one go up to its capacity.
+		room := len(rs)
+		if p.dst != nil {
+			room = (cap(p.wbuf) - len(p.wbuf)) / utf8.UTFMax
+			if room > len(rs) {
+				room = len(rs)
+			}
+			if room == 0 {
+				room = 1
+			}
+		}
+		for _, r := range rs[:room] {
+			if r < utf8.RuneSelf && r >= 0 {
+				p.wbuf = append(p.wbuf, byte(r))
+			} else {
+				p.wbuf = utf8.AppendRune(p.wbuf, r)
+			}
+		}
+		rs = rs[room:]
+	}
+	p.lastByte = int(p.wbuf[len(p.wbuf)-1])
+}
+
+// WriteString writes s.
+func (p *Port) WriteString(s string) error {
+	if err := p.begin(); err != nil {
+		return err
+	}
+	p.putString(s)
+	return p.end()
+}
+
+// WriteRunes writes the characters rs.
+func (p *Port) WriteRunes(rs []rune) error {
+	if err := p.begin(); err != nil {
+		return err
+	}
+	p.putRunes(rs)
+	return p.end()
+}
+
+// Write writes raw bytes (binary ports, or text already encoded in UTF-8).
+// It implements io.Writer.
+func (p *Port) Write(b []byte) (int, error) {
+	if err := p.begin(); err != nil {
+		return 0, err
+	}
+	p.putBytes(b)
+	if err := p.end(); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// WriteByte writes one byte. It implements io.ByteWriter.
+func (p *Port) WriteByte(c byte) error {
+	if err := p.begin(); err != nil {
+		return err
+	}
+	p.putByte(c)
+	return p.end()
+}
+
 // WriteRune writes one character.
 func (p *Port) WriteRune(r rune) error {
-	var b [utf8.UTFMax]byte
-	n := utf8.EncodeRune(b[:], r)
-	_, err := p.Write(b[:n])
-	return err
+	if err := p.begin(); err != nil {
+		return err
+	}
+	p.putRune(r)
+	return p.end()
 }
 
-// AtLineStart reports whether the last character written was a newline.
-func (p *Port) AtLineStart() bool { return p.atLineStart }
+// AtLineStart reports whether the last character written was a newline or
+// nothing was written yet (for fresh-line and format's ~&).
+func (p *Port) AtLineStart() bool { return p.lastByte < 0 || p.lastByte == '\n' }
 
-// Flush writes buffered output to the underlying writer.
+// Flush writes buffered output to the underlying writer. It does nothing for
+// input, in-memory and closed ports.
 func (p *Port) Flush() error {
-	if p.w == nil || p.outClosed {
+	if p.dst == nil || p.outClosed {
 		return nil
 	}
-	return p.w.Flush()
+	p.flushBuf()
+	if p.werr == nil {
+		if f, ok := p.dst.(interface{ Flush() error }); ok {
+			p.werr = f.Flush()
+		}
+	}
+	return p.werr
 }
 
-// Contents returns what a string or bytevector output port has accumulated.
+// Contents returns what a string or bytevector output port has accumulated
+// (the port's own buffer: copy it to keep it across later writes). It is nil
+// for other ports.
 func (p *Port) Contents() []byte {
-	if p.buf == nil {
+	if !p.Output || p.dst != nil {
 		return nil
 	}
-	p.w.Flush()
-	return p.buf.Bytes()
+	return p.wbuf
 }
 
-// Close flushes and closes both directions of the port.
-func (p *Port) Close() error {
-	if p.closed {
+// Reset empties a string or bytevector output port.
+func (p *Port) Reset() {
+	if p.dst == nil {
+		p.wbuf = p.wbuf[:0]
+		p.lastByte = -1
+	}
+}
+
+// CloseInput closes the input side of the port (close-input-port).
+func (p *Port) CloseInput() error {
+	if !p.Input || p.inClosed {
 		return nil
 	}
-	var err error
-	if p.w != nil && !p.outClosed {
-		err = p.w.Flush()
+	p.inClosed = true
+	if !p.Output || p.outClosed {
+		return p.finish()
 	}
-	p.closed, p.inClosed, p.outClosed = true, true, true
-	if p.closer != nil {
-		if cerr := p.closer.Close(); err == nil {
+	return nil
+}
+
+// CloseOutput flushes and closes the output side of the port
+// (close-output-port).
+func (p *Port) CloseOutput() error {
+	if !p.Output || p.outClosed {
+		return nil
+	}
+	p.flushBuf()
+	err := p.werr
+	p.outClosed = true
+	if !p.Input || p.inClosed {
+		if cerr := p.finish(); err == nil {
 			err = cerr
 		}
 	}
 	return err
 }
 
-// IsClosed reports whether the port has been closed.
-func (p *Port) IsClosed() bool { return p.closed }
+func (p *Port) finish() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	if p.closer != nil {
+		return p.closer.Close()
+	}
+	return nil
+}
+
+// Close flushes and closes both directions of the port. Closing a closed
+// port does nothing.
+func (p *Port) Close() error {
+	var err error
+	if p.Output && !p.outClosed {
+		p.flushBuf()
+		err = p.werr
+		p.outClosed = true
+	}
+	p.inClosed = true
+	if cerr := p.finish(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// IsClosed reports whether the port has been closed (both directions).
+func (p *Port) IsClosed() bool {
+	return (!p.Input || p.inClosed) && (!p.Output || p.outClosed)
+}
+
+// InputOpen reports whether p is an input port that is still open.
+func (p *Port) InputOpen() bool { return p.Input && !p.inClosed }
+
+// OutputOpen reports whether p is an output port that is still open.
+func (p *Port) OutputOpen() bool { return p.Output && !p.outClosed }
+
+// SchemeString returns the printed form of the port.
+func (p *Port) SchemeString() string {
+	kind := "port"
+	switch {
+	case p.Input && p.Output:
+		kind = "input/output-port"
+	case p.Input:
+		kind = "input-port"
+	case p.Output:
+		kind = "output-port"
+	}
+	if p.Binary {
+		kind = "binary-" + kind
+	}
+	return "#<" + kind + " " + p.Name + ">"
+}

@@ -2,94 +2,636 @@ package interp
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
+// PrintMode selects how WriteValue prints.
+type PrintMode int
+
+const (
+	// ModeWrite is write: machine-readable, with datum labels (#0= and #0#)
+	// only for the pairs, vectors and records that are part of a cycle.
+	ModeWrite PrintMode = iota
+	// ModeDisplay is display: strings and characters as their raw text;
+	// cycles are labelled as with write, so display always terminates.
+	ModeDisplay
+	// ModeWriteShared is write-shared: labels for every shared object.
+	ModeWriteShared
+	// ModeWriteSimple is write-simple. R7RS lets it loop on cycles; ours
+	// labels them as write does, so it always terminates.
+	ModeWriteSimple
+)
+
+// maxPrintDepth bounds the nesting the printer descends into; deeper
+// structure prints as "...".
+const maxPrintDepth = 1 << 20
+
+// walkBudget is the number of nodes the printer visits looking for an end
+// before it suspects a cycle and runs the exact (map-based) scan.
+const walkBudget = 1 << 24
+
 // WriteString returns the printed form of v as write gives it.
-// (Minimal version; the full printer with datum labels replaces it.)
-func WriteString(v Value) string {
-	var b strings.Builder
-	printValue(&b, v, true)
-	return b.String()
-}
+func WriteString(v Value) string { return printToString(v, ModeWrite) }
 
 // DisplayString returns the printed form of v as display gives it.
-func DisplayString(v Value) string {
-	var b strings.Builder
-	printValue(&b, v, false)
-	return b.String()
+func DisplayString(v Value) string { return printToString(v, ModeDisplay) }
+
+// WriteSharedString returns the printed form of v as write-shared gives it.
+func WriteSharedString(v Value) string { return printToString(v, ModeWriteShared) }
+
+func printToString(v Value, mode PrintMode) string {
+	// Fast paths for the commonest atoms.
+	switch x := v.(type) {
+	case int:
+		return strconv.Itoa(x)
+	case *Symbol:
+		if mode == ModeDisplay || !symbolNeedsBars(x.Name) {
+			return x.Name
+		}
+	case *String:
+		if mode == ModeDisplay {
+			return string(x.R)
+		}
+	}
+	p := NewStringOutputPort()
+	pr := printer{p: p, mode: mode}
+	pr.print(v)
+	return string(p.wbuf)
 }
 
-func printValue(b *strings.Builder, v Value, write bool) {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("#<nil>")
-	case bool:
-		if x {
-			b.WriteString("#t")
-		} else {
-			b.WriteString("#f")
+// WriteValue prints v on the output port p in the given mode, streaming:
+// no copy of v's printed form is built. It returns the port's error, if any
+// (a closed port, a failed write).
+func WriteValue(p *Port, v Value, mode PrintMode) error {
+	if err := p.begin(); err != nil {
+		return err
+	}
+	pr := printer{p: p, mode: mode}
+	pr.print(v)
+	return p.end()
+}
+
+type printer struct {
+	p      *Port
+	mode   PrintMode
+	labels map[any]int // container -> label number, -1 while not yet printed
+	next   int
+	depth  int
+}
+
+func isContainer(v Value) bool {
+	switch v.(type) {
+	case *Pair, *Vector, *Record:
+		return true
+	}
+	return false
+}
+
+// print prints a whole datum: it decides whether labels are needed.
+func (pr *printer) print(v Value) {
+	if isContainer(v) {
+		if pr.mode == ModeWriteShared {
+			pr.labels = scanShared(v)
+		} else if walkExceeds(v, walkBudget) {
+			pr.labels = scanCycles(v)
 		}
-	case int:
-		b.WriteString(strconv.Itoa(x))
-	case *big.Int:
-		b.WriteString(x.String())
-	case *big.Rat:
-		b.WriteString(x.RatString())
-	case float64:
-		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
-	case *Symbol:
-		b.WriteString(x.Name)
-	case *String:
-		if write {
-			b.WriteString(strconv.Quote(x.String()))
-		} else {
-			b.WriteString(x.String())
-		}
-	case Char:
-		if write {
-			b.WriteString("#\\" + string(rune(x)))
-		} else {
-			b.WriteRune(rune(x))
-		}
-	case *EmptyList:
-		b.WriteString("()")
-	case *Pair:
-		b.WriteByte('(')
+	}
+	pr.value(v)
+}
+
+// walkExceeds walks v's structure without remembering what it has seen and
+// reports whether it visited more than budget nodes (a cycle, or a very
+// large or very shared structure). For ordinary data it is a cheap proof
+// that there is no cycle.
+func walkExceeds(v Value, budget int) bool {
+	var arr [32]Value
+	stack := append(arr[:0], v)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+	loop:
 		for {
-			printValue(b, x.Car, write)
-			if p, ok := x.Cdr.(*Pair); ok {
-				b.WriteByte(' ')
-				x = p
+			budget--
+			if budget < 0 {
+				return true
+			}
+			switch t := x.(type) {
+			case *Pair:
+				if isContainer(t.Car) {
+					stack = append(stack, t.Car)
+				}
+				x = t.Cdr
+			case *Vector:
+				budget -= len(t.Items)
+				for _, e := range t.Items {
+					if isContainer(e) {
+						stack = append(stack, e)
+					}
+				}
+				break loop
+			case *Record:
+				for _, e := range t.Fields {
+					if isContainer(e) {
+						stack = append(stack, e)
+					}
+				}
+				break loop
+			default:
+				break loop
+			}
+		}
+	}
+	return false
+}
+
+func children(v Value) []Value {
+	switch t := v.(type) {
+	case *Vector:
+		return t.Items
+	case *Record:
+		return t.Fields
+	}
+	return nil
+}
+
+// scanCycles returns the containers of v that lie on a cycle (the targets
+// of back edges of a depth-first walk), each mapped to -1.
+func scanCycles(v Value) map[any]int {
+	const inProgress, done = 1, 2
+	state := map[any]int8{}
+	labels := map[any]int{}
+	type frame struct {
+		v Value
+		i int
+	}
+	stack := []frame{{v, 0}}
+	state[v] = inProgress
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		var child Value
+		has := false
+		switch t := f.v.(type) {
+		case *Pair:
+			switch f.i {
+			case 0:
+				child, has = t.Car, true
+			case 1:
+				child, has = t.Cdr, true
+			}
+		default:
+			kids := children(f.v)
+			if f.i < len(kids) {
+				child, has = kids[f.i], true
+			}
+		}
+		if !has {
+			state[f.v] = done
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		f.i++
+		if !isContainer(child) {
+			continue
+		}
+		switch state[child] {
+		case inProgress:
+			labels[child] = -1
+		case done:
+		default:
+			state[child] = inProgress
+			stack = append(stack, frame{child, 0})
+		}
+	}
+	return labels
+}
+
+// scanShared returns the containers reachable from v more than once, each
+// mapped to -1.
+func scanShared(v Value) map[any]int {
+	seen := map[any]bool{}
+	labels := map[any]int{}
+	stack := []Value{v}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for isContainer(x) {
+			if seen[x] {
+				labels[x] = -1
+				break
+			}
+			seen[x] = true
+			if p, ok := x.(*Pair); ok {
+				if isContainer(p.Car) {
+					stack = append(stack, p.Car)
+				}
+				x = p.Cdr
 				continue
 			}
-			if x.Cdr != Null {
-				b.WriteString(" . ")
-				printValue(b, x.Cdr, write)
+			kids := children(x)
+			for i := len(kids) - 1; i >= 0; i-- {
+				if isContainer(kids[i]) {
+					stack = append(stack, kids[i])
+				}
 			}
 			break
 		}
-		b.WriteByte(')')
-	case *Vector:
-		b.WriteString("#(")
-		for i, e := range x.Items {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			printValue(b, e, write)
-		}
-		b.WriteByte(')')
-	case *Opaque:
-		fmt.Fprintf(b, "#{%s %s}", x.Kind, x.Label)
-	case *Special:
-		b.WriteString(x.String())
-	case SelfPrinter:
-		b.WriteString(x.SchemeString())
-	case *Primitive:
-		fmt.Fprintf(b, "#<procedure %s>", x.Name)
-	default:
-		fmt.Fprintf(b, "#<%T>", v)
 	}
+	return labels
+}
+
+// label prints #n= or #n# for a labelled container and reports whether the
+// container has already been printed (so only the reference is needed).
+func (pr *printer) label(v Value) (printed bool) {
+	if pr.labels == nil {
+		return false
+	}
+	n, ok := pr.labels[v]
+	if !ok {
+		return false
+	}
+	p := pr.p
+	if n >= 0 {
+		p.putByte('#')
+		p.putBytes(strconv.AppendInt(p.scratch[:0], int64(n), 10))
+		p.putByte('#')
+		return true
+	}
+	n = pr.next
+	pr.next++
+	pr.labels[v] = n
+	p.putByte('#')
+	p.putBytes(strconv.AppendInt(p.scratch[:0], int64(n), 10))
+	p.putByte('=')
+	return false
+}
+
+func (pr *printer) value(v Value) {
+	p := pr.p
+	switch x := v.(type) {
+	case nil:
+		p.putString("#<nil>")
+	case bool:
+		if x {
+			p.putString("#t")
+		} else {
+			p.putString("#f")
+		}
+	case int:
+		p.putBytes(strconv.AppendInt(p.scratch[:0], int64(x), 10))
+	case *big.Int, *big.Rat, float64:
+		p.putString(formatNumber(x))
+	case *Symbol:
+		if pr.mode == ModeDisplay {
+			p.putString(x.Name)
+		} else {
+			writeSymbol(p, x.Name)
+		}
+	case *String:
+		if pr.mode == ModeDisplay {
+			p.putRunes(x.R)
+		} else {
+			writeStringLit(p, x.R)
+		}
+	case Char:
+		if pr.mode == ModeDisplay {
+			p.putRune(rune(x))
+		} else {
+			writeChar(p, rune(x))
+		}
+	case *EmptyList:
+		p.putString("()")
+	case *Pair:
+		pr.pair(x)
+	case *Vector:
+		if pr.label(x) {
+			return
+		}
+		if pr.enter() {
+			p.putString("#(")
+			for i, e := range x.Items {
+				if i > 0 {
+					p.putByte(' ')
+				}
+				pr.value(e)
+			}
+			p.putByte(')')
+		}
+		pr.depth--
+	case *Bytevector:
+		p.putString("#u8(")
+		for i, b := range x.B {
+			if i > 0 {
+				p.putByte(' ')
+			}
+			p.putBytes(strconv.AppendInt(p.scratch[:0], int64(b), 10))
+		}
+		p.putByte(')')
+	case *Record:
+		if pr.label(x) {
+			return
+		}
+		if x.Type != nil && x.Type.Printer != nil {
+			p.putString(x.Type.Printer(x))
+			return
+		}
+		if pr.enter() {
+			p.putString("#<record ")
+			if x.Type != nil {
+				p.putString(x.Type.Name)
+			}
+			for _, f := range x.Fields {
+				p.putByte(' ')
+				pr.value(f)
+			}
+			p.putByte('>')
+		}
+		pr.depth--
+	case *Special:
+		p.putString(x.name)
+	case *Opaque:
+		p.putString("#{")
+		p.putString(x.Kind)
+		if x.Label != "" {
+			p.putByte(' ')
+			p.putString(x.Label)
+		}
+		p.putByte('}')
+	case *Primitive:
+		p.putString("#<procedure ")
+		p.putString(x.Name)
+		p.putByte('>')
+	case *MultipleValues:
+		for i, e := range x.Vals {
+			if i > 0 {
+				p.putByte(' ')
+			}
+			pr.value(e)
+		}
+	case *ErrorObject:
+		pr.errorObject(x)
+	case SelfPrinter:
+		p.putString(x.SchemeString())
+	case *TailCall:
+		p.putString("#<tail-call>")
+	default:
+		p.putString(fmt.Sprintf("#<go %T>", v))
+	}
+}
+
+// enter increments the depth and reports whether it is still within the
+// cap; the caller decrements it afterwards.
+func (pr *printer) enter() bool {
+	pr.depth++
+	if pr.depth > maxPrintDepth {
+		pr.p.putString("...")
+		return false
+	}
+	return true
+}
+
+func (pr *printer) pair(x *Pair) {
+	p := pr.p
+	if pr.label(x) {
+		return
+	}
+	if !pr.enter() {
+		pr.depth--
+		return
+	}
+	defer func() { pr.depth-- }()
+	// 'x `x ,x ,@x
+	if s, ok := x.Car.(*Symbol); ok {
+		if rest, ok := x.Cdr.(*Pair); ok && rest.Cdr == Null && !pr.isLabelled(rest) {
+			prefix := ""
+			switch s.Name {
+			case "quote":
+				prefix = "'"
+			case "quasiquote":
+				prefix = "`"
+			case "unquote":
+				prefix = ","
+			case "unquote-splicing":
+				prefix = ",@"
+			}
+			if prefix != "" {
+				p.putString(prefix)
+				pr.value(rest.Car)
+				return
+			}
+		}
+	}
+	p.putByte('(')
+	for {
+		pr.value(x.Car)
+		switch next := x.Cdr.(type) {
+		case *EmptyList:
+			p.putByte(')')
+			return
+		case *Pair:
+			if pr.isLabelled(next) {
+				p.putString(" . ")
+				pr.value(next)
+				p.putByte(')')
+				return
+			}
+			p.putByte(' ')
+			x = next
+		default:
+			p.putString(" . ")
+			pr.value(next)
+			p.putByte(')')
+			return
+		}
+	}
+}
+
+func (pr *printer) isLabelled(v Value) bool {
+	if pr.labels == nil {
+		return false
+	}
+	_, ok := pr.labels[v]
+	return ok
+}
+
+func (pr *printer) errorObject(e *ErrorObject) {
+	p := pr.p
+	if e.Payload != nil && e.Message == "" {
+		p.putString("#<condition ")
+		pr.value(e.Payload)
+		p.putByte('>')
+		return
+	}
+	p.putString("#<")
+	if e.Kind == "" {
+		p.putString("error")
+	} else {
+		p.putString(e.Kind)
+	}
+	p.putByte(' ')
+	msg := e.Message
+	if e.Who != "" {
+		msg = e.Who + ": " + msg
+	}
+	if pr.mode == ModeDisplay {
+		p.putString(msg)
+	} else {
+		writeStringLit(p, []rune(msg))
+	}
+	for _, irr := range e.Irritants {
+		p.putByte(' ')
+		sub := printer{p: p, mode: ModeWrite}
+		sub.print(irr)
+	}
+	p.putByte('>')
+}
+
+// formatNumber returns the external representation of a non-fixnum number.
+func formatNumber(v Value) string {
+	switch x := v.(type) {
+	case int:
+		return strconv.Itoa(x)
+	case *big.Int:
+		return x.String()
+	case *big.Rat:
+		return x.RatString()
+	case float64:
+		switch {
+		case math.IsInf(x, 1):
+			return "+inf.0"
+		case math.IsInf(x, -1):
+			return "-inf.0"
+		case math.IsNaN(x):
+			return "+nan.0"
+		}
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '.' || c == 'e' || c == 'n' || c == 'I' {
+				return s
+			}
+		}
+		return s + ".0"
+	}
+	return fmt.Sprint(v)
+}
+
+// charNames maps characters to their R7RS names, for write.
+var charNames = map[rune]string{
+	0:    "null",
+	7:    "alarm",
+	8:    "backspace",
+	9:    "tab",
+	10:   "newline",
+	13:   "return",
+	27:   "escape",
+	32:   "space",
+	0x7f: "delete",
+}
+
+// CharName returns the name write uses for r after #\ ("a", "space",
+// "x7f").
+func CharName(r rune) string {
+	if n, ok := charNames[r]; ok {
+		return n
+	}
+	if unicode.IsGraphic(r) && !unicode.IsSpace(r) && utf8.ValidRune(r) {
+		return string(r)
+	}
+	return "x" + strconv.FormatInt(int64(r), 16)
+}
+
+func writeChar(p *Port, r rune) {
+	p.putString(`#\`)
+	if r > ' ' && r < 0x7f {
+		p.putByte(byte(r))
+		return
+	}
+	p.putString(CharName(r))
+}
+
+func writeStringLit(p *Port, rs []rune) {
+	p.putByte('"')
+	start := 0
+	for i, r := range rs {
+		var esc string
+		switch {
+		case r == '"':
+			esc = `\"`
+		case r == '\\':
+			esc = `\\`
+		case r == '\n':
+			esc = `\n`
+		case r == '\t':
+			esc = `\t`
+		case r == '\r':
+			esc = `\r`
+		case r == 7:
+			esc = `\a`
+		case r == 8:
+			esc = `\b`
+		case r >= ' ' && r < 0x7f:
+			continue
+		case r >= 0x80 && unicode.IsGraphic(r):
+			continue
+		default:
+			esc = `\x` + strconv.FormatInt(int64(r), 16) + ";"
+		}
+		p.putRunes(rs[start:i])
+		p.putString(esc)
+		start = i + 1
+	}
+	p.putRunes(rs[start:])
+	p.putByte('"')
+}
+
+// symbolNeedsBars reports whether the symbol named name must be written as
+// |name| to read back as the same symbol.
+func symbolNeedsBars(name string) bool {
+	if name == "" || name == "." {
+		return true
+	}
+	if name == "|" { // scsh's pipe symbol: our reader reads a lone | as it
+		return false
+	}
+	if name[0] == '#' {
+		return true
+	}
+	for _, r := range name {
+		switch r {
+		case '(', ')', '"', ';', '\'', '`', ',', '|', '[', ']', '{', '}', '\\':
+			return true
+		}
+		if r < 0x80 {
+			if r <= ' ' || r == 0x7f {
+				return true
+			}
+		} else if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return true
+		}
+	}
+	return looksNumeric(name)
+}
+
+func writeSymbol(p *Port, name string) {
+	if !symbolNeedsBars(name) {
+		p.putString(name)
+		return
+	}
+	p.putByte('|')
+	for _, r := range name {
+		switch {
+		case r == '|':
+			p.putString(`\|`)
+		case r == '\\':
+			p.putString(`\\`)
+		case r < ' ' || r == 0x7f || (r >= 0x80 && !unicode.IsGraphic(r)):
+			p.putString(`\x` + strconv.FormatInt(int64(r), 16) + ";")
+		default:
+			p.putRune(r)
+		}
+	}
+	p.putByte('|')
 }

@@ -1,0 +1,373 @@
+package interp
+
+// Pairs and lists (R7RS 6.4) and the list utilities scsh code expects.
+
+// listLength returns the length of a proper list, or -1 when v is improper
+// or circular.
+func listLength(v Value) int {
+	n := 0
+	slow := v
+	for {
+		p, ok := v.(*Pair)
+		if !ok {
+			if v == Null {
+				return n
+			}
+			return -1
+		}
+		v = p.Cdr
+		n++
+		if n%2 == 0 {
+			slow = slow.(*Pair).Cdr
+			if slow == v {
+				return -1
+			}
+		}
+	}
+}
+
+// cxr follows path (read right to left, 'a' for car, 'd' for cdr) from v.
+func cxr(path string, v Value) (Value, error) {
+	x := v
+	for i := len(path) - 1; i >= 0; i-- {
+		p, ok := x.(*Pair)
+		if !ok {
+			return nil, TypeError("a pair", x)
+		}
+		if path[i] == 'a' {
+			x = p.Car
+		} else {
+			x = p.Cdr
+		}
+	}
+	return x, nil
+}
+
+// memGeneric is memq/memv/member with a Go equivalence.
+func memGeneric(eq func(a, b Value) bool, x, list Value) (Value, error) {
+	l := list
+	for {
+		p, ok := l.(*Pair)
+		if !ok {
+			if l == Null {
+				return false, nil
+			}
+			return nil, TypeError("a proper list", list)
+		}
+		if eq(x, p.Car) {
+			return p, nil
+		}
+		l = p.Cdr
+	}
+}
+
+// assGeneric is assq/assv/assoc with a Go equivalence.
+func assGeneric(eq func(a, b Value) bool, x, alist Value) (Value, error) {
+	l := alist
+	for {
+		p, ok := l.(*Pair)
+		if !ok {
+			if l == Null {
+				return false, nil
+			}
+			return nil, TypeError("a proper list", alist)
+		}
+		e, ok := p.Car.(*Pair)
+		if !ok {
+			return nil, TypeError("an association list (a list of pairs)", alist)
+		}
+		if eq(x, e.Car) {
+			return e, nil
+		}
+		l = p.Cdr
+	}
+}
+
+// listTail returns the k-th cdr of list.
+func listTail(list Value, kv Value) (Value, error) {
+	k, err := countArg(kv)
+	if err != nil {
+		return nil, err
+	}
+	l := list
+	for i := 0; i < k; i++ {
+		p, ok := l.(*Pair)
+		if !ok {
+			return nil, Errorf("index %d out of range for list %s", k, WriteString(list))
+		}
+		l = p.Cdr
+	}
+	return l, nil
+}
+
+func appendLists(args []Value) (Value, error) {
+	if len(args) == 0 {
+		return Null, nil
+	}
+	res := args[len(args)-1]
+	for i := len(args) - 2; i >= 0; i-- {
+		items, err := listArg(args[i])
+		if err != nil {
+			return nil, err
+		}
+		for j := len(items) - 1; j >= 0; j-- {
+			res = &Pair{items[j], res}
+		}
+	}
+	return res, nil
+}
+
+func init() {
+	register(
+		prim("pair?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*Pair)
+			return ok, nil
+		}),
+		prim("cons", 2, 2, func(_ *Interp, a []Value) (Value, error) { return &Pair{a[0], a[1]}, nil }),
+		prim("car", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			if p, ok := a[0].(*Pair); ok {
+				return p.Car, nil
+			}
+			return nil, TypeError("a pair", a[0])
+		}),
+		prim("cdr", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			if p, ok := a[0].(*Pair); ok {
+				return p.Cdr, nil
+			}
+			return nil, TypeError("a pair", a[0])
+		}),
+		prim("set-car!", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			p, err := pairArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			p.Car = a[1]
+			return Unspecified, nil
+		}),
+		prim("set-cdr!", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			p, err := pairArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			p.Cdr = a[1]
+			return Unspecified, nil
+		}),
+		prim("null?", 1, 1, func(_ *Interp, a []Value) (Value, error) { return a[0] == Null, nil }),
+		prim("list?", 1, 1, func(_ *Interp, a []Value) (Value, error) { return listLength(a[0]) >= 0, nil }),
+		prim("make-list", 1, 2, func(_ *Interp, a []Value) (Value, error) {
+			k, err := countArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			var fill Value = Unspecified
+			if len(a) > 1 {
+				fill = a[1]
+			}
+			var l Value = Null
+			for i := 0; i < k; i++ {
+				l = &Pair{fill, l}
+			}
+			return l, nil
+		}),
+		prim("list", 0, -1, func(_ *Interp, a []Value) (Value, error) { return List(a...), nil }),
+		prim("length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			n := listLength(a[0])
+			if n < 0 {
+				return nil, TypeError("a proper list", a[0])
+			}
+			return n, nil
+		}),
+		prim("append", 0, -1, func(_ *Interp, a []Value) (Value, error) { return appendLists(a) }),
+		prim("append!", 0, -1, func(_ *Interp, a []Value) (Value, error) {
+			var res Value = Null
+			var last *Pair
+			for i, v := range a {
+				if v == Null {
+					continue
+				}
+				if i < len(a)-1 && listLength(v) < 0 {
+					return nil, TypeError("a proper list", v)
+				}
+				if last == nil {
+					res = v
+				} else {
+					last.Cdr = v
+				}
+				if p, ok := v.(*Pair); ok {
+					for {
+						n, ok := p.Cdr.(*Pair)
+						if !ok {
+							break
+						}
+						p = n
+					}
+					last = p
+				}
+			}
+			return res, nil
+		}),
+		prim("reverse", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			var res Value = Null
+			l := a[0]
+			n := 0
+			for {
+				p, ok := l.(*Pair)
+				if !ok {
+					break
+				}
+				res = &Pair{p.Car, res}
+				l = p.Cdr
+				n++
+				if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
+					return nil, TypeError("a proper list", a[0])
+				}
+			}
+			if l != Null {
+				return nil, TypeError("a proper list", a[0])
+			}
+			return res, nil
+		}),
+		prim("reverse!", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			if listLength(a[0]) < 0 {
+				return nil, TypeError("a proper list", a[0])
+			}
+			var res Value = Null
+			l := a[0]
+			for l != Null {
+				p := l.(*Pair)
+				next := p.Cdr
+				p.Cdr = res
+				res = p
+				l = next
+			}
+			return res, nil
+		}),
+		prim("list-tail", 2, 2, func(_ *Interp, a []Value) (Value, error) { return listTail(a[0], a[1]) }),
+		prim("list-ref", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			t, err := listTail(a[0], a[1])
+			if err != nil {
+				return nil, err
+			}
+			p, ok := t.(*Pair)
+			if !ok {
+				return nil, Errorf("index %s out of range for list %s", WriteString(a[1]), WriteString(a[0]))
+			}
+			return p.Car, nil
+		}),
+		prim("list-set!", 3, 3, func(_ *Interp, a []Value) (Value, error) {
+			t, err := listTail(a[0], a[1])
+			if err != nil {
+				return nil, err
+			}
+			p, ok := t.(*Pair)
+			if !ok {
+				return nil, Errorf("index %s out of range for list %s", WriteString(a[1]), WriteString(a[0]))
+			}
+			p.Car = a[2]
+			return Unspecified, nil
+		}),
+		prim("list-copy", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			head := &Pair{}
+			tail := head
+			l := a[0]
+			n := 0
+			for {
+				p, ok := l.(*Pair)
+				if !ok {
+					break
+				}
+				np := &Pair{p.Car, Null}
+				tail.Cdr = np
+				tail = np
+				l = p.Cdr
+				n++
+				if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
+					return nil, TypeError("a list", a[0])
+				}
+			}
+			tail.Cdr = l
+			return head.Cdr, nil
+		}),
+		prim("last-pair", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			p, err := pairArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			if listLength(a[0]) < 0 && !isImproperFinite(a[0]) {
+				return nil, TypeError("a finite list", a[0])
+			}
+			for {
+				n, ok := p.Cdr.(*Pair)
+				if !ok {
+					return p, nil
+				}
+				p = n
+			}
+		}),
+		prim("cons*", 1, -1, consStar),
+		prim("list*", 1, -1, consStar),
+		prim("memq", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Eq, a[0], a[1]) }),
+		prim("memv", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Eqv, a[0], a[1]) }),
+		prim("member", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Equal, a[0], a[1]) }),
+		prim("%member", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Equal, a[0], a[1]) }),
+		prim("assq", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Eq, a[0], a[1]) }),
+		prim("assv", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Eqv, a[0], a[1]) }),
+		prim("assoc", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Equal, a[0], a[1]) }),
+		prim("%assoc", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Equal, a[0], a[1]) }),
+	)
+	// The 28 c[ad]{2,4}r.
+	var paths []string
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		if n == 0 {
+			if len(prefix) >= 2 {
+				paths = append(paths, prefix)
+			}
+			return
+		}
+		if len(prefix) >= 2 {
+			paths = append(paths, prefix)
+		}
+		gen(prefix+"a", n-1)
+		gen(prefix+"d", n-1)
+	}
+	gen("", 4)
+	seen := map[string]bool{}
+	for _, path := range paths {
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		path := path
+		register(prim("c"+path+"r", 1, 1, func(_ *Interp, a []Value) (Value, error) { return cxr(path, a[0]) }))
+	}
+}
+
+// isImproperFinite reports whether v is a finite chain of pairs ending in a
+// non-list value.
+func isImproperFinite(v Value) bool {
+	slow := v
+	n := 0
+	for {
+		p, ok := v.(*Pair)
+		if !ok {
+			return true
+		}
+		v = p.Cdr
+		n++
+		if n%2 == 0 {
+			slow = slow.(*Pair).Cdr
+			if slow == v {
+				return false
+			}
+		}
+	}
+}
+
+func consStar(_ *Interp, a []Value) (Value, error) {
+	res := a[len(a)-1]
+	for i := len(a) - 2; i >= 0; i-- {
+		res = &Pair{a[i], res}
+	}
+	return res, nil
+}

@@ -1,0 +1,442 @@
+package interp
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Strings (R7RS 6.7).
+
+// upcaseSpecial holds the unconditional full upper-case mappings of
+// Unicode's SpecialCasing.txt that expand to several characters.
+var upcaseSpecial = map[rune][]rune{
+	0x00DF: {'S', 'S'},
+	0x0149: {0x02BC, 'N'},
+	0x01F0: {'J', 0x030C},
+	0x0390: {0x0399, 0x0308, 0x0301},
+	0x03B0: {0x03A5, 0x0308, 0x0301},
+	0x0587: {0x0535, 0x0552},
+	0x1E96: {'H', 0x0331},
+	0x1E97: {'T', 0x0308},
+	0x1E98: {'W', 0x030A},
+	0x1E99: {'Y', 0x030A},
+	0x1E9A: {'A', 0x02BE},
+	0xFB00: {'F', 'F'},
+	0xFB01: {'F', 'I'},
+	0xFB02: {'F', 'L'},
+	0xFB03: {'F', 'F', 'I'},
+	0xFB04: {'F', 'F', 'L'},
+	0xFB05: {'S', 'T'},
+	0xFB06: {'S', 'T'},
+	0xFB13: {0x0544, 0x0546},
+	0xFB14: {0x0544, 0x0535},
+	0xFB15: {0x0544, 0x053B},
+	0xFB16: {0x054E, 0x0546},
+	0xFB17: {0x0544, 0x053D},
+}
+
+// StringUpcase returns the full Unicode upper case of rs ("Straße" gives
+// "STRASSE").
+func StringUpcase(rs []rune) []rune {
+	out := make([]rune, 0, len(rs))
+	for _, r := range rs {
+		if r < utf8.RuneSelf {
+			if r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			out = append(out, r)
+			continue
+		}
+		if sp, ok := upcaseSpecial[r]; ok {
+			out = append(out, sp...)
+			continue
+		}
+		out = append(out, unicode.ToUpper(r))
+	}
+	return out
+}
+
+// StringDowncase returns the full Unicode lower case of rs, with the
+// final-sigma rule (Σ at the end of a word becomes ς).
+func StringDowncase(rs []rune) []rune {
+	out := make([]rune, 0, len(rs))
+	for i, r := range rs {
+		if r < utf8.RuneSelf {
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, r)
+			continue
+		}
+		switch r {
+		case 0x0130:
+			out = append(out, 'i', 0x0307)
+			continue
+		case 0x03A3:
+			if i > 0 && unicode.IsLetter(rs[i-1]) && (i+1 == len(rs) || !unicode.IsLetter(rs[i+1])) {
+				out = append(out, 0x03C2)
+				continue
+			}
+		}
+		out = append(out, unicode.ToLower(r))
+	}
+	return out
+}
+
+// StringFoldcase returns the full Unicode case folding of rs (for
+// case-insensitive comparison: "Straße" and "STRASSE" fold alike).
+func StringFoldcase(rs []rune) []rune {
+	out := make([]rune, 0, len(rs))
+	for _, r := range rs {
+		if r < utf8.RuneSelf {
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, r)
+			continue
+		}
+		switch r {
+		case 0x0130:
+			out = append(out, 'i', 0x0307)
+			continue
+		case 0x1E9E:
+			out = append(out, 's', 's')
+			continue
+		}
+		if sp, ok := upcaseSpecial[r]; ok {
+			for _, q := range sp {
+				out = append(out, FoldChar(q))
+			}
+			continue
+		}
+		out = append(out, FoldChar(r))
+	}
+	return out
+}
+
+// compareRunes compares two rune slices lexicographically.
+func compareRunes(a, b []rune) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(a) < len(b):
+		return -1
+	case len(a) > len(b):
+		return 1
+	}
+	return 0
+}
+
+func stringCompare(name string, ci bool, ok func(c int) bool) *Primitive {
+	return prim(name, 1, -1, func(_ *Interp, a []Value) (Value, error) {
+		s, err := stringArg(a[0])
+		if err != nil {
+			return nil, err
+		}
+		prev := s.R
+		if ci {
+			prev = StringFoldcase(prev)
+		}
+		res := true
+		for _, v := range a[1:] {
+			t, err := stringArg(v)
+			if err != nil {
+				return nil, err
+			}
+			cur := t.R
+			if ci {
+				cur = StringFoldcase(cur)
+			}
+			if res && !ok(compareRunes(prev, cur)) {
+				res = false
+			}
+			prev = cur
+		}
+		return res, nil
+	})
+}
+
+func stringCase(name string, f func([]rune) []rune) *Primitive {
+	return prim(name, 1, 1, func(_ *Interp, a []Value) (Value, error) {
+		s, err := stringArg(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return &String{R: f(s.R)}, nil
+	})
+}
+
+// runesOf decodes UTF-8 bytes into runes without an intermediate string.
+func runesOf(b []byte) []rune {
+	out := make([]rune, 0, utf8.RuneCount(b))
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			out = append(out, rune(b[0]))
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		out = append(out, r)
+		b = b[n:]
+	}
+	return out
+}
+
+func init() {
+	register(
+		prim("string?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			_, ok := a[0].(*String)
+			return ok, nil
+		}),
+		prim("make-string", 1, 2, func(_ *Interp, a []Value) (Value, error) {
+			k, err := countArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			fill := ' '
+			if len(a) > 1 {
+				if fill, err = charArg(a[1]); err != nil {
+					return nil, err
+				}
+			}
+			rs := make([]rune, k)
+			for i := range rs {
+				rs[i] = fill
+			}
+			return &String{R: rs}, nil
+		}),
+		prim("string", 0, -1, func(_ *Interp, a []Value) (Value, error) {
+			rs := make([]rune, len(a))
+			for i, v := range a {
+				c, err := charArg(v)
+				if err != nil {
+					return nil, err
+				}
+				rs[i] = c
+			}
+			return &String{R: rs}, nil
+		}),
+		prim("string-length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			return len(s.R), nil
+		}),
+		prim("string-ref", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			i, err := indexArg(a[1], "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			return Char(s.R[i]), nil
+		}),
+		prim("string-set!", 3, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := mutableStringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			i, err := indexArg(a[1], "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			c, err := charArg(a[2])
+			if err != nil {
+				return nil, err
+			}
+			s.R[i] = c
+			return Unspecified, nil
+		}),
+		stringCompare("string=?", false, func(c int) bool { return c == 0 }),
+		stringCompare("string<?", false, func(c int) bool { return c < 0 }),
+		stringCompare("string>?", false, func(c int) bool { return c > 0 }),
+		stringCompare("string<=?", false, func(c int) bool { return c <= 0 }),
+		stringCompare("string>=?", false, func(c int) bool { return c >= 0 }),
+		stringCompare("string-ci=?", true, func(c int) bool { return c == 0 }),
+		stringCompare("string-ci<?", true, func(c int) bool { return c < 0 }),
+		stringCompare("string-ci>?", true, func(c int) bool { return c > 0 }),
+		stringCompare("string-ci<=?", true, func(c int) bool { return c <= 0 }),
+		stringCompare("string-ci>=?", true, func(c int) bool { return c >= 0 }),
+		stringCase("string-upcase", StringUpcase),
+		stringCase("string-downcase", StringDowncase),
+		stringCase("string-foldcase", StringFoldcase),
+		prim("substring", 2, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			return &String{R: append([]rune(nil), s.R[start:end]...)}, nil
+		}),
+		prim("string-copy", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			return &String{R: append(make([]rune, 0, end-start), s.R[start:end]...)}, nil
+		}),
+		prim("string-append", 0, -1, func(_ *Interp, a []Value) (Value, error) {
+			n := 0
+			for _, v := range a {
+				s, err := stringArg(v)
+				if err != nil {
+					return nil, err
+				}
+				n += len(s.R)
+			}
+			rs := make([]rune, 0, n)
+			for _, v := range a {
+				rs = append(rs, v.(*String).R...)
+			}
+			return &String{R: rs}, nil
+		}),
+		prim("string->list", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			var l Value = Null
+			for i := end - 1; i >= start; i-- {
+				l = &Pair{Char(s.R[i]), l}
+			}
+			return l, nil
+		}),
+		prim("list->string", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			items, err := listArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			rs := make([]rune, len(items))
+			for i, v := range items {
+				c, ok := v.(Char)
+				if !ok {
+					return nil, TypeError("a list of characters", a[0])
+				}
+				rs[i] = rune(c)
+			}
+			return &String{R: rs}, nil
+		}),
+		prim("string-copy!", 3, 5, func(_ *Interp, a []Value) (Value, error) {
+			to, err := mutableStringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			at, err := intArg(a[1])
+			if err != nil {
+				return nil, err
+			}
+			from, err := stringArg(a[2])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 3, "string", len(from.R))
+			if err != nil {
+				return nil, err
+			}
+			if at < 0 || at > len(to.R) || len(to.R)-at < end-start {
+				return nil, Errorf("cannot copy %d characters to index %d of a string of length %d", end-start, at, len(to.R))
+			}
+			copy(to.R[at:], from.R[start:end])
+			return Unspecified, nil
+		}),
+		prim("string-fill!", 2, 4, func(_ *Interp, a []Value) (Value, error) {
+			s, err := mutableStringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			c, err := charArg(a[1])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 2, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			for i := start; i < end; i++ {
+				s.R[i] = c
+			}
+			return Unspecified, nil
+		}),
+		prim("string->vector", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			items := make([]Value, end-start)
+			for i := range items {
+				items[i] = Char(s.R[start+i])
+			}
+			return &Vector{Items: items}, nil
+		}),
+		prim("vector->string", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			v, err := vectorArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
+			if err != nil {
+				return nil, err
+			}
+			rs := make([]rune, end-start)
+			for i := range rs {
+				c, ok := v.Items[start+i].(Char)
+				if !ok {
+					return nil, TypeError("a vector of characters", a[0])
+				}
+				rs[i] = rune(c)
+			}
+			return &String{R: rs}, nil
+		}),
+		prim("string->utf8", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			s, err := stringArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			if err != nil {
+				return nil, err
+			}
+			b := make([]byte, 0, end-start)
+			for _, r := range s.R[start:end] {
+				b = utf8.AppendRune(b, r)
+			}
+			return &Bytevector{B: b}, nil
+		}),
+		prim("utf8->string", 1, 3, func(_ *Interp, a []Value) (Value, error) {
+			bv, err := bytevectorArg(a[0])
+			if err != nil {
+				return nil, err
+			}
+			start, end, err := rangeArgs(a, 1, "bytevector", len(bv.B))
+			if err != nil {
+				return nil, err
+			}
+			return &String{R: runesOf(bv.B[start:end])}, nil
+		}),
+	)
+}

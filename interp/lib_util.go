@@ -1,0 +1,171 @@
+package interp
+
+import "math/big"
+
+// prim builds a *Primitive (for the register calls of the lib_* files).
+func prim(name string, min, max int, fn PrimFn) *Primitive {
+	return &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn}
+}
+
+// intArg returns v as a Go int when it is an exact integer in int range.
+func intArg(v Value) (int, error) {
+	switch x := v.(type) {
+	case int:
+		return x, nil
+	case *big.Int:
+		return 0, Errorf("%s is too large", x.String())
+	}
+	return 0, TypeError("an exact integer", v)
+}
+
+// countArg returns v as a non-negative int (a length or count).
+func countArg(v Value) (int, error) {
+	switch x := v.(type) {
+	case int:
+		if x < 0 {
+			return 0, TypeError("a non-negative exact integer", v)
+		}
+		return x, nil
+	case *big.Int:
+		if x.Sign() < 0 {
+			return 0, TypeError("a non-negative exact integer", v)
+		}
+		return 0, Errorf("%s is too large", x.String())
+	}
+	return 0, TypeError("a non-negative exact integer", v)
+}
+
+// indexArg checks that v is an index into a kind ("string", "vector"...) of
+// length n.
+func indexArg(v Value, kind string, n int) (int, error) {
+	switch x := v.(type) {
+	case int:
+		if x < 0 || x >= n {
+			return 0, Errorf("index %d out of range for %s of length %d", x, kind, n)
+		}
+		return x, nil
+	case *big.Int:
+		return 0, Errorf("index %s out of range for %s of length %d", x.String(), kind, n)
+	}
+	return 0, TypeError("an exact integer", v)
+}
+
+// rangeArgs reads the optional [start [end]] arguments at args[i:] for a
+// kind of length n, defaulting to 0 and n.
+func rangeArgs(args []Value, i int, kind string, n int) (start, end int, err error) {
+	start, end = 0, n
+	if len(args) > i && args[i] != DefaultObject {
+		if start, err = intArg(args[i]); err != nil {
+			return 0, 0, err
+		}
+		if start < 0 || start > n {
+			return 0, 0, Errorf("start index %d out of range for %s of length %d", start, kind, n)
+		}
+	}
+	if len(args) > i+1 && args[i+1] != DefaultObject {
+		if end, err = intArg(args[i+1]); err != nil {
+			return 0, 0, err
+		}
+		if end < 0 || end > n {
+			return 0, 0, Errorf("end index %d out of range for %s of length %d", end, kind, n)
+		}
+		if end < start {
+			return 0, 0, Errorf("end index %d is before start index %d", end, start)
+		}
+	}
+	return start, end, nil
+}
+
+func stringArg(v Value) (*String, error) {
+	if s, ok := v.(*String); ok {
+		return s, nil
+	}
+	return nil, TypeError("a string", v)
+}
+
+func mutableStringArg(v Value) (*String, error) {
+	s, ok := v.(*String)
+	if !ok {
+		return nil, TypeError("a string", v)
+	}
+	if s.Immutable {
+		return nil, TypeError("a mutable string", v)
+	}
+	return s, nil
+}
+
+func charArg(v Value) (rune, error) {
+	if c, ok := v.(Char); ok {
+		return rune(c), nil
+	}
+	return 0, TypeError("a character", v)
+}
+
+func symbolArg(v Value) (*Symbol, error) {
+	if s, ok := v.(*Symbol); ok {
+		return s, nil
+	}
+	return nil, TypeError("a symbol", v)
+}
+
+func pairArg(v Value) (*Pair, error) {
+	if p, ok := v.(*Pair); ok {
+		return p, nil
+	}
+	return nil, TypeError("a pair", v)
+}
+
+func vectorArg(v Value) (*Vector, error) {
+	if x, ok := v.(*Vector); ok {
+		return x, nil
+	}
+	return nil, TypeError("a vector", v)
+}
+
+func mutableVectorArg(v Value) (*Vector, error) {
+	x, ok := v.(*Vector)
+	if !ok {
+		return nil, TypeError("a vector", v)
+	}
+	if x.Immutable {
+		return nil, TypeError("a mutable vector", v)
+	}
+	return x, nil
+}
+
+func bytevectorArg(v Value) (*Bytevector, error) {
+	if x, ok := v.(*Bytevector); ok {
+		return x, nil
+	}
+	return nil, TypeError("a bytevector", v)
+}
+
+func mutableBytevectorArg(v Value) (*Bytevector, error) {
+	x, ok := v.(*Bytevector)
+	if !ok {
+		return nil, TypeError("a bytevector", v)
+	}
+	if x.Immutable {
+		return nil, TypeError("a mutable bytevector", v)
+	}
+	return x, nil
+}
+
+func byteArg(v Value) (byte, error) {
+	if n, ok := v.(int); ok && n >= 0 && n < 256 {
+		return byte(n), nil
+	}
+	return 0, TypeError("a byte (an exact integer from 0 to 255)", v)
+}
+
+// listArg returns the elements of a proper list, or the standard error.
+func listArg(v Value) ([]Value, error) {
+	vals, ok := ListToSlice(v)
+	if !ok {
+		return nil, TypeError("a proper list", v)
+	}
+	return vals, nil
+}
+
+func boolValue(b bool) Value { return b }
+
