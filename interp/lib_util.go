@@ -168,4 +168,3 @@ func listArg(v Value) ([]Value, error) {
 }
 
 func boolValue(b bool) Value { return b }
-
