@@ -371,3 +371,73 @@ func consStar(_ *Interp, a []Value) (Value, error) {
 	}
 	return res, nil
 }
+
+// Helpers for the multi-list procedures of the prelude (map, for-each,
+// fold, any, every...) and SRFI-1's append-reverse.
+func init() {
+	register(
+		// (%cars lists) is the list of the cars of lists, or #f when one of
+		// them is not a pair (the shortest list has ended).
+		prim("%cars", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			var vals []Value
+			for l := a[0]; l != Null; {
+				p, ok := l.(*Pair)
+				if !ok {
+					return nil, TypeError("a list", a[0])
+				}
+				q, ok := p.Car.(*Pair)
+				if !ok {
+					return false, nil
+				}
+				vals = append(vals, q.Car)
+				l = p.Cdr
+			}
+			return List(vals...), nil
+		}),
+		// (%cdrs lists) is the list of the cdrs of lists (all pairs).
+		prim("%cdrs", 1, 1, func(_ *Interp, a []Value) (Value, error) {
+			var vals []Value
+			for l := a[0]; l != Null; {
+				p, ok := l.(*Pair)
+				if !ok {
+					return nil, TypeError("a list", a[0])
+				}
+				q, ok := p.Car.(*Pair)
+				if !ok {
+					return nil, TypeError("a pair", p.Car)
+				}
+				vals = append(vals, q.Cdr)
+				l = p.Cdr
+			}
+			return List(vals...), nil
+		}),
+		prim("append-reverse", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			res := a[1]
+			l := a[0]
+			for l != Null {
+				p, ok := l.(*Pair)
+				if !ok {
+					return nil, TypeError("a proper list", a[0])
+				}
+				res = &Pair{p.Car, res}
+				l = p.Cdr
+			}
+			return res, nil
+		}),
+		prim("append-reverse!", 2, 2, func(_ *Interp, a []Value) (Value, error) {
+			if listLength(a[0]) < 0 {
+				return nil, TypeError("a proper list", a[0])
+			}
+			res := a[1]
+			l := a[0]
+			for l != Null {
+				p := l.(*Pair)
+				next := p.Cdr
+				p.Cdr = res
+				res = p
+				l = next
+			}
+			return res, nil
+		}),
+	)
+}

@@ -1,22 +1,10 @@
 package interp
 
-import "strings"
+import "popsh/interp/num"
 
-// looksNumeric reports whether the reader could take name for a number, so
-// that a symbol with this name must be written with bars. (Conservative
-// stand-in until num.Parse is available.)
+// looksNumeric reports whether the reader takes name for a number, so that
+// a symbol with this name must be written with bars.
 func looksNumeric(name string) bool {
-	s := strings.ToLower(name)
-	switch s {
-	case "+inf.0", "-inf.0", "+nan.0", "-nan.0":
-		return true
-	}
-	i := 0
-	if s[0] == '+' || s[0] == '-' {
-		i++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-	}
-	return i < len(s) && s[i] >= '0' && s[i] <= '9'
+	_, ok := num.Parse(name, 10)
+	return ok
 }

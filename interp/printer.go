@@ -2,11 +2,12 @@ package interp
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"popsh/interp/num"
 )
 
 // PrintMode selects how WriteValue prints.
@@ -489,34 +490,8 @@ func (pr *printer) errorObject(e *ErrorObject) {
 	p.putByte('>')
 }
 
-// formatNumber returns the external representation of a non-fixnum number.
-func formatNumber(v Value) string {
-	switch x := v.(type) {
-	case int:
-		return strconv.Itoa(x)
-	case *big.Int:
-		return x.String()
-	case *big.Rat:
-		return x.RatString()
-	case float64:
-		switch {
-		case math.IsInf(x, 1):
-			return "+inf.0"
-		case math.IsInf(x, -1):
-			return "-inf.0"
-		case math.IsNaN(x):
-			return "+nan.0"
-		}
-		s := strconv.FormatFloat(x, 'g', -1, 64)
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c == '.' || c == 'e' || c == 'n' || c == 'I' {
-				return s
-			}
-		}
-		return s + ".0"
-	}
-	return fmt.Sprint(v)
-}
+// formatNumber returns the external representation of a number.
+func formatNumber(v Value) string { return num.Format(v, 10) }
 
 // charNames maps characters to their R7RS names, for write.
 var charNames = map[rune]string{

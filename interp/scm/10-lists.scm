@@ -1,0 +1,272 @@
+;;; 10-lists.scm -- list procedures written in Scheme (interp-lib).
+;;; The fast two-argument cases are Go primitives (%member, %assoc, %cars,
+;;; %cdrs, append-reverse); what calls a user procedure is here, so that
+;;; call/cc, errors and tail calls behave as in any Scheme code.
+;;; Results are built without mutating visible structure: re-entering a
+;;; continuation captured inside f never corrupts an earlier result.
+
+(define (member x lst . compare)
+  (if (null? compare)
+      (%member x lst)
+      (let ((same? (car compare)))
+        (let loop ((l lst))
+          (cond ((pair? l) (if (same? x (car l)) l (loop (cdr l))))
+                ((null? l) #f)
+                (else (error "member: expected a proper list, got" lst)))))))
+
+(define (assoc x alist . compare)
+  (if (null? compare)
+      (%assoc x alist)
+      (let ((same? (car compare)))
+        (let loop ((l alist))
+          (cond ((pair? l)
+                 (if (not (pair? (car l)))
+                     (error "assoc: expected an association list (a list of pairs), got" alist))
+                 (if (same? x (car (car l))) (car l) (loop (cdr l))))
+                ((null? l) #f)
+                (else (error "assoc: expected a proper list, got" alist)))))))
+
+(define (map f l . ls)
+  (if (null? ls)
+      (let loop ((l l) (acc '()))
+        (if (pair? l)
+            (loop (cdr l) (cons (f (car l)) acc))
+            (reverse acc)))
+      (let loop ((ls (cons l ls)) (acc '()))
+        (let ((cars (%cars ls)))
+          (if cars
+              (loop (%cdrs ls) (cons (apply f cars) acc))
+              (reverse acc))))))
+
+(define (for-each f l . ls)
+  (if (null? ls)
+      (let loop ((l l))
+        (if (pair? l)
+            (begin (f (car l)) (loop (cdr l)))))
+      (let loop ((ls (cons l ls)))
+        (let ((cars (%cars ls)))
+          (if cars
+              (begin (apply f cars) (loop (%cdrs ls))))))))
+
+(define (append-map f l . ls)
+  (apply append (apply map f l ls)))
+
+(define (filter-map f l . ls)
+  (let loop ((ls (cons l ls)) (acc '()))
+    (let ((cars (%cars ls)))
+      (if cars
+          (let ((v (apply f cars)))
+            (loop (%cdrs ls) (if v (cons v acc) acc)))
+          (reverse acc)))))
+
+(define (filter pred lst)
+  (let loop ((l lst) (acc '()))
+    (cond ((pair? l) (loop (cdr l) (if (pred (car l)) (cons (car l) acc) acc)))
+          ((null? l) (reverse acc))
+          (else (error "filter: expected a proper list, got" lst)))))
+
+(define (remove pred lst)
+  (filter (lambda (x) (not (pred x))) lst))
+
+(define (partition pred lst)
+  (let loop ((l lst) (in '()) (out '()))
+    (cond ((pair? l)
+           (if (pred (car l))
+               (loop (cdr l) (cons (car l) in) out)
+               (loop (cdr l) in (cons (car l) out))))
+          ((null? l) (values (reverse in) (reverse out)))
+          (else (error "partition: expected a proper list, got" lst)))))
+
+(define (delete x lst . compare)
+  (let ((same? (if (pair? compare) (car compare) equal?)))
+    (filter (lambda (y) (not (same? x y))) lst)))
+
+(define (delete-duplicates lst . compare)
+  (let ((same? (if (pair? compare) (car compare) equal?)))
+    (let loop ((l lst) (acc '()))
+      (cond ((pair? l)
+             (loop (cdr l)
+                   (if (let seen ((a acc))
+                         (and (pair? a) (or (same? (car a) (car l)) (seen (cdr a)))))
+                       acc
+                       (cons (car l) acc))))
+            ((null? l) (reverse acc))
+            (else (error "delete-duplicates: expected a proper list, got" lst))))))
+
+;; SRFI-1 fold: (kons elem ... acc), left to right.
+(define (fold kons knil l . ls)
+  (if (null? ls)
+      (let loop ((l l) (acc knil))
+        (if (pair? l) (loop (cdr l) (kons (car l) acc)) acc))
+      (let loop ((ls (cons l ls)) (acc knil))
+        (let ((cars (%cars ls)))
+          (if cars
+              (loop (%cdrs ls) (apply kons (append cars (list acc))))
+              acc)))))
+
+;; (f acc elem ...), left to right (R6RS fold-left).
+(define (fold-left f init l . ls)
+  (if (null? ls)
+      (let loop ((l l) (acc init))
+        (if (pair? l) (loop (cdr l) (f acc (car l))) acc))
+      (let loop ((ls (cons l ls)) (acc init))
+        (let ((cars (%cars ls)))
+          (if cars
+              (loop (%cdrs ls) (apply f acc cars))
+              acc)))))
+
+;; (kons elem ... acc), right to left (SRFI-1 and R6RS fold-right).
+(define (fold-right kons knil l . ls)
+  (if (null? ls)
+      (let loop ((l (reverse l)) (acc knil))
+        (if (pair? l) (loop (cdr l) (kons (car l) acc)) acc))
+      (let loop ((rows (reverse (apply map list l ls))) (acc knil))
+        (if (pair? rows)
+            (loop (cdr rows) (apply kons (append (car rows) (list acc))))
+            acc))))
+
+(define (reduce f ridentity lst)
+  (if (null? lst)
+      ridentity
+      (fold f (car lst) (cdr lst))))
+
+(define (reduce-right f ridentity lst)
+  (if (null? lst)
+      ridentity
+      (let ((r (reverse lst)))
+        (let loop ((l (cdr r)) (acc (car r)))
+          (if (pair? l) (loop (cdr l) (f (car l) acc)) acc)))))
+
+(define (any pred l . ls)
+  (if (null? ls)
+      (let loop ((l l))
+        (cond ((not (pair? l)) #f)
+              ((null? (cdr l)) (pred (car l)))
+              ((pred (car l)) => (lambda (v) v))
+              (else (loop (cdr l)))))
+      (let loop ((ls (cons l ls)))
+        (let ((cars (%cars ls)))
+          (cond ((not cars) #f)
+                ((apply pred cars) => (lambda (v) v))
+                (else (loop (%cdrs ls))))))))
+
+(define (every pred l . ls)
+  (if (null? ls)
+      (let loop ((l l))
+        (cond ((not (pair? l)) #t)
+              ((null? (cdr l)) (pred (car l)))
+              ((pred (car l)) (loop (cdr l)))
+              (else #f)))
+      (let loop ((ls (cons l ls)) (last #t))
+        (let ((cars (%cars ls)))
+          (if (not cars)
+              last
+              (let ((v (apply pred cars)))
+                (if v (loop (%cdrs ls) v) #f)))))))
+
+(define (find pred lst)
+  (let loop ((l lst))
+    (cond ((pair? l) (if (pred (car l)) (car l) (loop (cdr l))))
+          (else #f))))
+
+(define (find-tail pred lst)
+  (let loop ((l lst))
+    (cond ((pair? l) (if (pred (car l)) l (loop (cdr l))))
+          (else #f))))
+
+(define (count pred l . ls)
+  (if (null? ls)
+      (let loop ((l l) (n 0))
+        (if (pair? l) (loop (cdr l) (if (pred (car l)) (+ n 1) n)) n))
+      (let loop ((ls (cons l ls)) (n 0))
+        (let ((cars (%cars ls)))
+          (if cars
+              (loop (%cdrs ls) (if (apply pred cars) (+ n 1) n))
+              n)))))
+
+(define (list-index pred l . ls)
+  (let loop ((ls (cons l ls)) (i 0))
+    (let ((cars (%cars ls)))
+      (cond ((not cars) #f)
+            ((apply pred cars) i)
+            (else (loop (%cdrs ls) (+ i 1)))))))
+
+(define (iota count . rest)
+  (let ((start (if (pair? rest) (car rest) 0))
+        (step (if (and (pair? rest) (pair? (cdr rest))) (cadr rest) 1)))
+    (if (not (and (exact-integer? count) (>= count 0)))
+        (error "iota: expected a non-negative exact integer, got" count))
+    (let loop ((i (- count 1)) (acc '()))
+      (if (< i 0)
+          acc
+          (loop (- i 1) (cons (+ start (* i step)) acc))))))
+
+(define (list-tabulate n f)
+  (let loop ((i (- n 1)) (acc '()))
+    (if (< i 0) acc (loop (- i 1) (cons (f i) acc)))))
+
+(define (take lst k)
+  (let loop ((l lst) (k k) (acc '()))
+    (cond ((= k 0) (reverse acc))
+          ((pair? l) (loop (cdr l) (- k 1) (cons (car l) acc)))
+          (else (error "take: list too short:" lst)))))
+
+(define (drop lst k) (list-tail lst k))
+
+(define (take-while pred lst)
+  (let loop ((l lst) (acc '()))
+    (if (and (pair? l) (pred (car l)))
+        (loop (cdr l) (cons (car l) acc))
+        (reverse acc))))
+
+(define (drop-while pred lst)
+  (let loop ((l lst))
+    (if (and (pair? l) (pred (car l))) (loop (cdr l)) l)))
+
+(define (last lst)
+  (if (pair? lst)
+      (car (last-pair lst))
+      (error "last: expected a pair, got" lst)))
+
+(define (first l) (car l))
+(define (second l) (cadr l))
+(define (third l) (caddr l))
+(define (fourth l) (cadddr l))
+(define (fifth l) (car (cddddr l)))
+
+;;; Sorting: stable merge sort. (sort seq less?) as in Scheme48 and many
+;;; Schemes, (list-sort less? list) and (vector-sort less? vector) as in
+;;; SRFI-132; each also accepts the other argument order.
+
+(define (%merge a b less?)
+  (let loop ((a a) (b b) (acc '()))
+    (cond ((null? a) (append-reverse acc b))
+          ((null? b) (append-reverse acc a))
+          ((less? (car b) (car a)) (loop a (cdr b) (cons (car b) acc)))
+          (else (loop (cdr a) b (cons (car a) acc))))))
+
+(define (%sort-list lst less?)
+  (let sort ((l lst) (n (length lst)))
+    (cond ((= n 0) '())
+          ((= n 1) (list (car l)))
+          (else
+           (let ((h (quotient n 2)))
+             (%merge (sort l h) (sort (list-tail l h) (- n h)) less?))))))
+
+(define (%sort who a b)
+  (let ((seq (if (procedure? a) b a))
+        (less? (if (procedure? a) a b)))
+    (if (not (procedure? less?))
+        (error (string-append who ": expected a procedure, got") less?))
+    (cond ((vector? seq) (list->vector (%sort-list (vector->list seq) less?)))
+          ((list? seq) (%sort-list seq less?))
+          (else (error (string-append who ": expected a list or a vector, got") seq)))))
+
+(define (sort seq less?) (%sort "sort" seq less?))
+(define (list-sort less? seq) (%sort "list-sort" less? seq))
+(define (vector-sort less? seq) (%sort "vector-sort" less? seq))
+(define (merge a b less?) (%merge a b less?))
+
+(define (vector-sort! v less?)
+  (let ((sorted (%sort "vector-sort!" v less?)))
+    (vector-copy! (if (vector? v) v less?) 0 sorted)))
