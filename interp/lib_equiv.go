@@ -151,7 +151,7 @@ func init() {
 			for i, v := range a {
 				b, ok := v.(bool)
 				if !ok {
-					return nil, TypeError("a boolean", v)
+					return nil, typeError("a boolean", v)
 				}
 				if i > 0 && b != a[0].(bool) {
 					res = false

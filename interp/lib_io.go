@@ -12,7 +12,7 @@ func portArg(v Value) (*Port, error) {
 	if p, ok := v.(*Port); ok {
 		return p, nil
 	}
-	return nil, TypeError("a port", v)
+	return nil, typeError("a port", v)
 }
 
 // ioError turns a port error into the Scheme error for the operation.
@@ -34,7 +34,7 @@ func inPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 	if len(args) > i && args[i] != DefaultObject {
 		q, ok := args[i].(*Port)
 		if !ok || !q.Input {
-			return nil, TypeError("an input port", args[i])
+			return nil, typeError("an input port", args[i])
 		}
 		p = q
 	} else {
@@ -44,7 +44,7 @@ func inPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 		}
 	}
 	if textual && p.Binary {
-		return nil, TypeError("a textual input port", p)
+		return nil, typeError("a textual input port", p)
 	}
 	return p, nil
 }
@@ -56,7 +56,7 @@ func outPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 	if len(args) > i && args[i] != DefaultObject {
 		q, ok := args[i].(*Port)
 		if !ok || !q.Output {
-			return nil, TypeError("an output port", args[i])
+			return nil, typeError("an output port", args[i])
 		}
 		p = q
 	} else {
@@ -66,7 +66,7 @@ func outPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 		}
 	}
 	if textual && p.Binary {
-		return nil, TypeError("a textual output port", p)
+		return nil, typeError("a textual output port", p)
 	}
 	return p, nil
 }
@@ -129,7 +129,7 @@ func readLine(it *Interp, a []Value) (Value, error) {
 	if len(a) > 1 && a[1] != DefaultObject {
 		s, ok := a[1].(*Symbol)
 		if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "peek" && s.Name != "split") {
-			return nil, TypeError("one of the symbols trim, concat, peek, split", a[1])
+			return nil, typeError("one of the symbols trim, concat, peek, split", a[1])
 		}
 		mode = s.Name
 	}
@@ -215,7 +215,7 @@ func init() {
 				return nil, err
 			}
 			if !p.Input {
-				return nil, TypeError("an input port", a[0])
+				return nil, typeError("an input port", a[0])
 			}
 			if err := p.CloseInput(); err != nil {
 				return nil, ioError(p, err)
@@ -228,7 +228,7 @@ func init() {
 				return nil, err
 			}
 			if !p.Output {
-				return nil, TypeError("an output port", a[0])
+				return nil, typeError("an output port", a[0])
 			}
 			if err := p.CloseOutput(); err != nil {
 				return nil, ioError(p, err)
@@ -248,7 +248,7 @@ func init() {
 		prim("get-output-string", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			p, ok := a[0].(*Port)
 			if !ok || !p.Output || p.Binary || p.dst != nil {
-				return nil, TypeError("a string output port", a[0])
+				return nil, typeError("a string output port", a[0])
 			}
 			return &String{R: runesOf(p.Contents())}, nil
 		}),
@@ -265,7 +265,7 @@ func init() {
 		prim("get-output-bytevector", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			p, ok := a[0].(*Port)
 			if !ok || !p.Output || !p.Binary || p.dst != nil {
-				return nil, TypeError("a bytevector output port", a[0])
+				return nil, typeError("a bytevector output port", a[0])
 			}
 			return &Bytevector{B: append([]byte(nil), p.Contents()...)}, nil
 		}),

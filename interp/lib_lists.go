@@ -32,7 +32,7 @@ func cxr(path string, v Value) (Value, error) {
 	for i := len(path) - 1; i >= 0; i-- {
 		p, ok := x.(*Pair)
 		if !ok {
-			return nil, TypeError("a pair", x)
+			return nil, typeError("a pair", x)
 		}
 		if path[i] == 'a' {
 			x = p.Car
@@ -52,7 +52,7 @@ func memGeneric(eq func(a, b Value) bool, x, list Value) (Value, error) {
 			if l == Null {
 				return false, nil
 			}
-			return nil, TypeError("a proper list", list)
+			return nil, typeError("a proper list", list)
 		}
 		if eq(x, p.Car) {
 			return p, nil
@@ -70,11 +70,11 @@ func assGeneric(eq func(a, b Value) bool, x, alist Value) (Value, error) {
 			if l == Null {
 				return false, nil
 			}
-			return nil, TypeError("a proper list", alist)
+			return nil, typeError("a proper list", alist)
 		}
 		e, ok := p.Car.(*Pair)
 		if !ok {
-			return nil, TypeError("an association list (a list of pairs)", alist)
+			return nil, typeError("an association list (a list of pairs)", alist)
 		}
 		if eq(x, e.Car) {
 			return e, nil
@@ -128,13 +128,13 @@ func init() {
 			if p, ok := a[0].(*Pair); ok {
 				return p.Car, nil
 			}
-			return nil, TypeError("a pair", a[0])
+			return nil, typeError("a pair", a[0])
 		}),
 		prim("cdr", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			if p, ok := a[0].(*Pair); ok {
 				return p.Cdr, nil
 			}
-			return nil, TypeError("a pair", a[0])
+			return nil, typeError("a pair", a[0])
 		}),
 		prim("set-car!", 2, 2, func(_ *Interp, a []Value) (Value, error) {
 			p, err := pairArg(a[0])
@@ -173,7 +173,7 @@ func init() {
 		prim("length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			n := listLength(a[0])
 			if n < 0 {
-				return nil, TypeError("a proper list", a[0])
+				return nil, typeError("a proper list", a[0])
 			}
 			return n, nil
 		}),
@@ -186,7 +186,7 @@ func init() {
 					continue
 				}
 				if i < len(a)-1 && listLength(v) < 0 {
-					return nil, TypeError("a proper list", v)
+					return nil, typeError("a proper list", v)
 				}
 				if last == nil {
 					res = v
@@ -219,17 +219,17 @@ func init() {
 				l = p.Cdr
 				n++
 				if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
-					return nil, TypeError("a proper list", a[0])
+					return nil, typeError("a proper list", a[0])
 				}
 			}
 			if l != Null {
-				return nil, TypeError("a proper list", a[0])
+				return nil, typeError("a proper list", a[0])
 			}
 			return res, nil
 		}),
 		prim("reverse!", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			if listLength(a[0]) < 0 {
-				return nil, TypeError("a proper list", a[0])
+				return nil, typeError("a proper list", a[0])
 			}
 			var res Value = Null
 			l := a[0]
@@ -282,7 +282,7 @@ func init() {
 				l = p.Cdr
 				n++
 				if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
-					return nil, TypeError("a list", a[0])
+					return nil, typeError("a list", a[0])
 				}
 			}
 			tail.Cdr = l
@@ -294,7 +294,7 @@ func init() {
 				return nil, err
 			}
 			if listLength(a[0]) < 0 && !isImproperFinite(a[0]) {
-				return nil, TypeError("a finite list", a[0])
+				return nil, typeError("a finite list", a[0])
 			}
 			for {
 				n, ok := p.Cdr.(*Pair)
@@ -383,7 +383,7 @@ func init() {
 			for l := a[0]; l != Null; {
 				p, ok := l.(*Pair)
 				if !ok {
-					return nil, TypeError("a list", a[0])
+					return nil, typeError("a list", a[0])
 				}
 				q, ok := p.Car.(*Pair)
 				if !ok {
@@ -400,11 +400,11 @@ func init() {
 			for l := a[0]; l != Null; {
 				p, ok := l.(*Pair)
 				if !ok {
-					return nil, TypeError("a list", a[0])
+					return nil, typeError("a list", a[0])
 				}
 				q, ok := p.Car.(*Pair)
 				if !ok {
-					return nil, TypeError("a pair", p.Car)
+					return nil, typeError("a pair", p.Car)
 				}
 				vals = append(vals, q.Cdr)
 				l = p.Cdr
@@ -417,7 +417,7 @@ func init() {
 			for l != Null {
 				p, ok := l.(*Pair)
 				if !ok {
-					return nil, TypeError("a proper list", a[0])
+					return nil, typeError("a proper list", a[0])
 				}
 				res = &Pair{p.Car, res}
 				l = p.Cdr
@@ -426,7 +426,7 @@ func init() {
 		}),
 		prim("append-reverse!", 2, 2, func(_ *Interp, a []Value) (Value, error) {
 			if listLength(a[0]) < 0 {
-				return nil, TypeError("a proper list", a[0])
+				return nil, typeError("a proper list", a[0])
 			}
 			res := a[1]
 			l := a[0]

@@ -331,7 +331,7 @@ func init() {
 			for i, v := range items {
 				c, ok := v.(Char)
 				if !ok {
-					return nil, TypeError("a list of characters", a[0])
+					return nil, typeError("a list of characters", a[0])
 				}
 				rs[i] = rune(c)
 			}
@@ -406,7 +406,7 @@ func init() {
 			for i := range rs {
 				c, ok := v.Items[start+i].(Char)
 				if !ok {
-					return nil, TypeError("a vector of characters", a[0])
+					return nil, typeError("a vector of characters", a[0])
 				}
 				rs[i] = rune(c)
 			}

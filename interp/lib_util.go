@@ -15,7 +15,7 @@ func intArg(v Value) (int, error) {
 	case *big.Int:
 		return 0, Errorf("%s is too large", x.String())
 	}
-	return 0, TypeError("an exact integer", v)
+	return 0, typeError("an exact integer", v)
 }
 
 // countArg returns v as a non-negative int (a length or count).
@@ -23,16 +23,16 @@ func countArg(v Value) (int, error) {
 	switch x := v.(type) {
 	case int:
 		if x < 0 {
-			return 0, TypeError("a non-negative exact integer", v)
+			return 0, typeError("a non-negative exact integer", v)
 		}
 		return x, nil
 	case *big.Int:
 		if x.Sign() < 0 {
-			return 0, TypeError("a non-negative exact integer", v)
+			return 0, typeError("a non-negative exact integer", v)
 		}
 		return 0, Errorf("%s is too large", x.String())
 	}
-	return 0, TypeError("a non-negative exact integer", v)
+	return 0, typeError("a non-negative exact integer", v)
 }
 
 // indexArg checks that v is an index into a kind ("string", "vector"...) of
@@ -47,7 +47,7 @@ func indexArg(v Value, kind string, n int) (int, error) {
 	case *big.Int:
 		return 0, Errorf("index %s out of range for %s of length %d", x.String(), kind, n)
 	}
-	return 0, TypeError("an exact integer", v)
+	return 0, typeError("an exact integer", v)
 }
 
 // rangeArgs reads the optional [start [end]] arguments at args[i:] for a
@@ -80,16 +80,16 @@ func stringArg(v Value) (*String, error) {
 	if s, ok := v.(*String); ok {
 		return s, nil
 	}
-	return nil, TypeError("a string", v)
+	return nil, typeError("a string", v)
 }
 
 func mutableStringArg(v Value) (*String, error) {
 	s, ok := v.(*String)
 	if !ok {
-		return nil, TypeError("a string", v)
+		return nil, typeError("a string", v)
 	}
 	if s.Immutable {
-		return nil, TypeError("a mutable string", v)
+		return nil, typeError("a mutable string", v)
 	}
 	return s, nil
 }
@@ -98,37 +98,37 @@ func charArg(v Value) (rune, error) {
 	if c, ok := v.(Char); ok {
 		return rune(c), nil
 	}
-	return 0, TypeError("a character", v)
+	return 0, typeError("a character", v)
 }
 
 func symbolArg(v Value) (*Symbol, error) {
 	if s, ok := v.(*Symbol); ok {
 		return s, nil
 	}
-	return nil, TypeError("a symbol", v)
+	return nil, typeError("a symbol", v)
 }
 
 func pairArg(v Value) (*Pair, error) {
 	if p, ok := v.(*Pair); ok {
 		return p, nil
 	}
-	return nil, TypeError("a pair", v)
+	return nil, typeError("a pair", v)
 }
 
 func vectorArg(v Value) (*Vector, error) {
 	if x, ok := v.(*Vector); ok {
 		return x, nil
 	}
-	return nil, TypeError("a vector", v)
+	return nil, typeError("a vector", v)
 }
 
 func mutableVectorArg(v Value) (*Vector, error) {
 	x, ok := v.(*Vector)
 	if !ok {
-		return nil, TypeError("a vector", v)
+		return nil, typeError("a vector", v)
 	}
 	if x.Immutable {
-		return nil, TypeError("a mutable vector", v)
+		return nil, typeError("a mutable vector", v)
 	}
 	return x, nil
 }
@@ -137,16 +137,16 @@ func bytevectorArg(v Value) (*Bytevector, error) {
 	if x, ok := v.(*Bytevector); ok {
 		return x, nil
 	}
-	return nil, TypeError("a bytevector", v)
+	return nil, typeError("a bytevector", v)
 }
 
 func mutableBytevectorArg(v Value) (*Bytevector, error) {
 	x, ok := v.(*Bytevector)
 	if !ok {
-		return nil, TypeError("a bytevector", v)
+		return nil, typeError("a bytevector", v)
 	}
 	if x.Immutable {
-		return nil, TypeError("a mutable bytevector", v)
+		return nil, typeError("a mutable bytevector", v)
 	}
 	return x, nil
 }
@@ -155,16 +155,22 @@ func byteArg(v Value) (byte, error) {
 	if n, ok := v.(int); ok && n >= 0 && n < 256 {
 		return byte(n), nil
 	}
-	return 0, TypeError("a byte (an exact integer from 0 to 255)", v)
+	return 0, typeError("a byte (an exact integer from 0 to 255)", v)
 }
 
 // listArg returns the elements of a proper list, or the standard error.
 func listArg(v Value) ([]Value, error) {
 	vals, ok := ListToSlice(v)
 	if !ok {
-		return nil, TypeError("a proper list", v)
+		return nil, typeError("a proper list", v)
 	}
 	return vals, nil
 }
 
 func boolValue(b bool) Value { return b }
+
+// typeError is TypeError with the value cut short (a long list in a
+// message is useless): "expected WANT, got V".
+func typeError(want string, got Value) *ErrorObject {
+	return &ErrorObject{Message: "expected " + want + ", got " + ShortWriteString(got)}
+}

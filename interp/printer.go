@@ -82,6 +82,25 @@ type printer struct {
 	labels map[any]int // container -> label number, -1 while not yet printed
 	next   int
 	depth  int
+	limit  int // when > 0: print at most this many values, then "..."
+	count  int
+}
+
+// shortLimit is the number of values ShortWriteString prints.
+const shortLimit = 40
+
+// ShortWriteString returns the written form of v cut short for messages:
+// at most about 40 elements, and long strings abbreviated, ending in "...".
+func ShortWriteString(v Value) string {
+	switch v.(type) {
+	case *Pair, *Vector, *Record, *String, *Bytevector:
+	default:
+		return WriteString(v)
+	}
+	p := NewStringOutputPort()
+	pr := printer{p: p, mode: ModeWrite, limit: shortLimit}
+	pr.print(v)
+	return string(p.wbuf)
 }
 
 func isContainer(v Value) bool {
@@ -272,6 +291,13 @@ func (pr *printer) label(v Value) (printed bool) {
 
 func (pr *printer) value(v Value) {
 	p := pr.p
+	if pr.limit > 0 {
+		pr.count++
+		if pr.count > pr.limit {
+			p.putString("...")
+			return
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		p.putString("#<nil>")
@@ -292,10 +318,14 @@ func (pr *printer) value(v Value) {
 			writeSymbol(p, x.Name)
 		}
 	case *String:
+		rs := x.R
+		if pr.limit > 0 && len(rs) > 4*pr.limit {
+			rs = append(rs[:4*pr.limit:4*pr.limit], []rune("...")...)
+		}
 		if pr.mode == ModeDisplay {
-			p.putRunes(x.R)
+			p.putRunes(rs)
 		} else {
-			writeStringLit(p, x.R)
+			writeStringLit(p, rs)
 		}
 	case Char:
 		if pr.mode == ModeDisplay {
@@ -317,6 +347,10 @@ func (pr *printer) value(v Value) {
 				if i > 0 {
 					p.putByte(' ')
 				}
+				if pr.exhausted() {
+					p.putString("...")
+					break
+				}
 				pr.value(e)
 			}
 			p.putByte(')')
@@ -327,6 +361,10 @@ func (pr *printer) value(v Value) {
 		for i, b := range x.B {
 			if i > 0 {
 				p.putByte(' ')
+			}
+			if pr.limit > 0 && i >= pr.limit {
+				p.putString("...")
+				break
 			}
 			p.putBytes(strconv.AppendInt(p.scratch[:0], int64(b), 10))
 		}
@@ -433,6 +471,10 @@ func (pr *printer) pair(x *Pair) {
 			p.putByte(')')
 			return
 		case *Pair:
+			if pr.exhausted() {
+				p.putString(" ...)")
+				return
+			}
 			if pr.isLabelled(next) {
 				p.putString(" . ")
 				pr.value(next)
@@ -449,6 +491,9 @@ func (pr *printer) pair(x *Pair) {
 		}
 	}
 }
+
+// exhausted reports whether a limited printer has printed its quota.
+func (pr *printer) exhausted() bool { return pr.limit > 0 && pr.count >= pr.limit }
 
 func (pr *printer) isLabelled(v Value) bool {
 	if pr.labels == nil {
@@ -493,8 +538,8 @@ func (pr *printer) errorObject(e *ErrorObject) {
 // formatNumber returns the external representation of a number.
 func formatNumber(v Value) string { return num.Format(v, 10) }
 
-// charNames maps characters to their R7RS names, for write.
-var charNames = map[rune]string{
+// printCharNames maps characters to their R7RS names, for write.
+var printCharNames = map[rune]string{
 	0:    "null",
 	7:    "alarm",
 	8:    "backspace",
@@ -509,7 +554,7 @@ var charNames = map[rune]string{
 // CharName returns the name write uses for r after #\ ("a", "space",
 // "x7f").
 func CharName(r rune) string {
-	if n, ok := charNames[r]; ok {
+	if n, ok := printCharNames[r]; ok {
 		return n
 	}
 	if unicode.IsGraphic(r) && !unicode.IsSpace(r) && utf8.ValidRune(r) {

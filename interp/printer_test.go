@@ -222,3 +222,26 @@ func BenchmarkWriteString(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+func TestShortWriteString(t *testing.T) {
+	items := make([]Value, 1000)
+	for i := range items {
+		items[i] = i
+	}
+	s := ShortWriteString(List(items...))
+	if !strings.HasPrefix(s, "(0 1 2") || !strings.HasSuffix(s, "...)") || len(s) > 200 {
+		t.Errorf("short list: %q", s)
+	}
+	long := ShortWriteString(NewString(strings.Repeat("x", 10000)))
+	if len(long) > 200 || !strings.HasSuffix(long, `..."`) {
+		t.Errorf("short string: %q", long)
+	}
+	if got := ShortWriteString(List(1, 2)); got != "(1 2)" {
+		t.Errorf("short of a short list: %q", got)
+	}
+	// Primitive errors use it: the message stays small.
+	_, err := callPrim(t, "length", Cons(List(items...), 5))
+	if err == nil || len(err.Error()) > 300 {
+		t.Errorf("length error message too long or missing: %d", len(err.Error()))
+	}
+}
