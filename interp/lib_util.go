@@ -2,11 +2,6 @@ package interp
 
 import "math/big"
 
-// prim builds a *Primitive (for the register calls of the lib_* files).
-func prim(name string, min, max int, fn PrimFn) *Primitive {
-	return &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn}
-}
-
 // intArg returns v as a Go int when it is an exact integer in int range.
 func intArg(v Value) (int, error) {
 	switch x := v.(type) {

@@ -194,8 +194,6 @@
 (define (iota count . rest)
   (let ((start (if (pair? rest) (car rest) 0))
         (step (if (and (pair? rest) (pair? (cdr rest))) (cadr rest) 1)))
-    (if (not (and (exact-integer? count) (>= count 0)))
-        (error "iota: expected a non-negative exact integer, got" count))
     (let loop ((i (- count 1)) (acc '()))
       (if (< i 0)
           acc
@@ -246,12 +244,16 @@
           (else (loop (cdr a) b (cons (car a) acc))))))
 
 (define (%sort-list lst less?)
-  (let sort ((l lst) (n (length lst)))
-    (cond ((= n 0) '())
-          ((= n 1) (list (car l)))
-          (else
-           (let ((h (quotient n 2)))
-             (%merge (sort l h) (sort (list-tail l h) (- n h)) less?))))))
+  (cond ((null? lst) '())
+        ((null? (cdr lst)) (list (car lst)))
+        (else
+         ;; split in the middle (slow/fast pointers), sort the halves, merge
+         (let loop ((slow lst) (fast (cdr lst)) (front '()))
+           (if (and (pair? fast) (pair? (cdr fast)))
+               (loop (cdr slow) (cddr fast) (cons (car slow) front))
+               (%merge (%sort-list (reverse (cons (car slow) front)) less?)
+                       (%sort-list (cdr slow) less?)
+                       less?))))))
 
 (define (%sort who a b)
   (let ((seq (if (procedure? a) b a))
