@@ -613,7 +613,7 @@ func symbolNeedsBars(name string) bool {
 	if name == "" || name == "." {
 		return true
 	}
-	if name == "|" { // scsh's pipe symbol: our reader reads a lone | as it
+	if name == "|" || name == "||" { // scsh's pipe symbols: our reader reads them bare
 		return false
 	}
 	if name[0] == '#' {

@@ -26,6 +26,7 @@ func TestPrinterAtoms(t *testing.T) {
 		{sym("abc"), "abc", "abc"},
 		{sym("odd sym"), "|odd sym|", "odd sym"},
 		{sym(""), "||", ""},
+		{sym("||"), "||", "||"},
 		{sym("a|b"), `|a\|b|`, "a|b"},
 		{sym("12"), "|12|", "12"},
 		{sym("-ERR"), "-ERR", "-ERR"},
