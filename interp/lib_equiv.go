@@ -28,6 +28,18 @@ func Eq(a, b Value) bool {
 	case float64:
 		y, ok := b.(float64)
 		return ok && math.Float64bits(x) == math.Float64bits(y)
+	case *String:
+		y, ok := b.(*String)
+		return ok && x == y
+	case *Vector:
+		y, ok := b.(*Vector)
+		return ok && x == y
+	case *EmptyList:
+		y, ok := b.(*EmptyList)
+		return ok && x == y
+	case *Special:
+		y, ok := b.(*Special)
+		return ok && x == y
 	}
 	if a == nil || b == nil {
 		return a == b

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"math"
 	"math/big"
 	"strings"
@@ -245,4 +246,21 @@ func TestShortWriteString(t *testing.T) {
 	if err == nil || len(err.Error()) > 300 {
 		t.Errorf("length error message too long or missing: %d", len(err.Error()))
 	}
+}
+
+// BenchmarkSchemeDisplayLoop measures (display i) and (write s) called from
+// Scheme, the path a script's output takes.
+func BenchmarkSchemeDisplayLoop(b *testing.B) {
+	it := New(WithOutput(discard{}))
+	ctx := context.Background()
+	if _, err := it.EvalString(ctx, `(define (show n) (let loop ((i 0)) (if (< i n) (begin (display i) (write "s\n") (newline) (loop (+ i 1))))))`, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := it.EvalString(ctx, "(show 10000)", "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/10000, "ns/iteration")
 }
