@@ -83,6 +83,16 @@ func assGeneric(eq func(a, b Value) bool, x, alist Value) (Value, error) {
 	}
 }
 
+// withCompare hands a call with a user comparison to the Scheme version
+// (a library procedure), so the predicate runs in the evaluator.
+func withCompare(it *Interp, name string, a []Value) (Value, error) {
+	proc, ok := it.Lookup(name)
+	if !ok {
+		return nil, Errorf("%s is not defined", name)
+	}
+	return &TailCall{Proc: proc, Args: append([]Value(nil), a...)}, nil
+}
+
 // listTail returns the k-th cdr of list.
 func listTail(list Value, kv Value) (Value, error) {
 	k, err := countArg(kv)
@@ -308,12 +318,20 @@ func init() {
 		prim("list*", 1, -1, consStar),
 		prim("memq", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Eq, a[0], a[1]) }),
 		prim("memv", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Eqv, a[0], a[1]) }),
-		prim("member", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Equal, a[0], a[1]) }),
-		prim("%member", 2, 2, func(_ *Interp, a []Value) (Value, error) { return memGeneric(Equal, a[0], a[1]) }),
+		prim("member", 2, 3, func(it *Interp, a []Value) (Value, error) {
+			if len(a) == 3 {
+				return withCompare(it, "%member/compare", a)
+			}
+			return memGeneric(Equal, a[0], a[1])
+		}),
 		prim("assq", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Eq, a[0], a[1]) }),
 		prim("assv", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Eqv, a[0], a[1]) }),
-		prim("assoc", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Equal, a[0], a[1]) }),
-		prim("%assoc", 2, 2, func(_ *Interp, a []Value) (Value, error) { return assGeneric(Equal, a[0], a[1]) }),
+		prim("assoc", 2, 3, func(it *Interp, a []Value) (Value, error) {
+			if len(a) == 3 {
+				return withCompare(it, "%assoc/compare", a)
+			}
+			return assGeneric(Equal, a[0], a[1])
+		}),
 	)
 	// The 28 c[ad]{2,4}r.
 	var paths []string

@@ -1,30 +1,24 @@
 ;;; 10-lists.scm -- list procedures written in Scheme (interp-lib).
-;;; The fast two-argument cases are Go primitives (%member, %assoc, %cars,
-;;; %cdrs, append-reverse); what calls a user procedure is here, so that
+;;; The fast cases are Go primitives (member and assoc without a predicate,
+;;; %cars, %cdrs, append-reverse); what calls a user procedure is here, so that
 ;;; call/cc, errors and tail calls behave as in any Scheme code.
 ;;; Results are built without mutating visible structure: re-entering a
 ;;; continuation captured inside f never corrupts an earlier result.
 
-(define (member x lst . compare)
-  (if (null? compare)
-      (%member x lst)
-      (let ((same? (car compare)))
-        (let loop ((l lst))
-          (cond ((pair? l) (if (same? x (car l)) l (loop (cdr l))))
-                ((null? l) #f)
-                (else (error "member: expected a proper list, got" lst)))))))
+(define (%member/compare x lst same?)
+  (let loop ((l lst))
+    (cond ((pair? l) (if (same? x (car l)) l (loop (cdr l))))
+          ((null? l) #f)
+          (else (error "member: expected a proper list, got" lst)))))
 
-(define (assoc x alist . compare)
-  (if (null? compare)
-      (%assoc x alist)
-      (let ((same? (car compare)))
-        (let loop ((l alist))
-          (cond ((pair? l)
-                 (if (not (pair? (car l)))
-                     (error "assoc: expected an association list (a list of pairs), got" alist))
-                 (if (same? x (car (car l))) (car l) (loop (cdr l))))
-                ((null? l) #f)
-                (else (error "assoc: expected a proper list, got" alist)))))))
+(define (%assoc/compare x alist same?)
+  (let loop ((l alist))
+    (cond ((pair? l)
+           (if (not (pair? (car l)))
+               (error "assoc: expected an association list (a list of pairs), got" alist))
+           (if (same? x (car (car l))) (car l) (loop (cdr l))))
+          ((null? l) #f)
+          (else (error "assoc: expected a proper list, got" alist)))))
 
 (define (map f l . ls)
   (if (null? ls)
