@@ -291,6 +291,20 @@ func init() {
 			return charResult(p, r, err)
 		}),
 		prim("read-line", 0, 2, readLine),
+		prim("read", 0, 1, func(it *Interp, a []Value) (Value, error) {
+			p, err := inPortArg(it, a, 0, true)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.checkIn(); err != nil {
+				return nil, ioError(p, err)
+			}
+			v, err := NewReader(p.Reader(), p.Name).Read()
+			if err == io.EOF {
+				return EOF, nil
+			}
+			return v, err
+		}),
 		prim("char-ready?", 0, 1, func(it *Interp, a []Value) (Value, error) {
 			p, err := inPortArg(it, a, 0, true)
 			if err != nil {

@@ -92,3 +92,10 @@
 (test-error "cannot delete file" (delete-file tmp))
 (test-error "open-input-file: cannot open file \"no/such/file\": no such file or directory" (open-input-file "no/such/file"))
 (test #t (guard (e ((file-error? e) #t)) (open-input-file "no/such/file")))
+;; read
+(test 42 (read (open-input-string " 42 ")))
+(test (1 "two" #\3) (read (open-input-string "(1 \"two\" #\\3) rest")))
+(test (a b) (let ((p (open-input-string "a b"))) (let* ((x (read p)) (y (read p))) (list x y))))
+(test #t (eof-object? (read (open-input-string ""))))
+(test #t (read-error? (guard (e (#t e)) (read (open-input-string ")")))))
+(test 1 (cadr (read (open-input-string "#0=(1 . #0#)"))))
