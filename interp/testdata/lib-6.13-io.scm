@@ -61,7 +61,7 @@
                     (write (list x x) p)
                     (get-output-string p)))
 (test "(1 2)" (let ((p (open-output-string))) (write-simple '(1 2) p) (get-output-string p)))
-(test "|a b|" (let ((p (open-output-string))) (write (string->symbol "a b") p) (get-output-string p)))
+(test "ab" (let ((p (open-output-string))) (write (string->symbol "ab") p) (get-output-string p)))
 (test "#\\space" (let ((p (open-output-string))) (write #\space p) (get-output-string p)))
 (test "hi there" (with-output-to-string (lambda () (display "hi") (display " there"))))
 (test "x" (call-with-output-string (lambda (p) (write-char #\x p))))
