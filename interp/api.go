@@ -111,6 +111,18 @@ func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error
 	g.value = unbound
 }
 
+// Context returns the context of the running evaluation (the one given to
+// the outermost Eval* or Call), or context.Background() when none is
+// running. Primitives that wait (on the network, a child process...) should
+// use it so that cancelling the evaluation, or Ctrl-C at the REPL, stops
+// them too.
+func (it *Interp) Context() context.Context {
+	if it.ctx != nil {
+		return it.ctx
+	}
+	return context.Background()
+}
+
 // NewOpaque wraps a Go value for Scheme; it prints as #{kind label}.
 func NewOpaque(kind, label string, v any) *Opaque {
 	return &Opaque{Kind: kind, Label: label, Value: v}

@@ -227,23 +227,14 @@ func (c *compiler) bindingList(x Value, what string) (names, inits []Value) {
 	for _, b := range c.list(x, what) {
 		bp, ok := b.(*Pair)
 		if !ok {
-			if isIdent(b) { // (let (x) ...) binds x unspecified
-				names = append(names, b)
-				inits = append(inits, Unspecified)
-				continue
-			}
 			c.fail(x, "%s: bad binding %s", what, WriteString(stripSyntax(b)))
 		}
 		parts := c.list(bp, what)
-		if !isIdent(parts[0]) || len(parts) > 2 {
+		if !isIdent(parts[0]) || len(parts) != 2 {
 			c.fail(x, "%s: bad binding %s", what, WriteString(stripSyntax(b)))
 		}
 		names = append(names, parts[0])
-		if len(parts) == 2 {
-			inits = append(inits, parts[1])
-		} else {
-			inits = append(inits, Unspecified)
-		}
+		inits = append(inits, parts[1])
 	}
 	for i := range names {
 		for j := 0; j < i; j++ {

@@ -161,6 +161,12 @@ func init() {
 			it.vm.handlers = a[0]
 			return Unspecified, nil
 		}),
+		prim("%check-procedure", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			if !isProcedure(a[1]) {
+				return nil, &ErrorObject{Who: DisplayString(a[0]), Message: "expected a procedure, got " + WriteString(a[1])}
+			}
+			return Unspecified, nil
+		}),
 		prim("%make-direct-handler", 1, 1, func(it *Interp, a []Value) (Value, error) {
 			return &directHandler{proc: a[0]}, nil
 		}),
@@ -179,7 +185,7 @@ func init() {
 			return nil, &uncaughtErr{e}
 		}),
 		prim("%non-continuable", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			e := &ErrorObject{Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
+			e := &ErrorObject{Who: "raise", Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
 			if w, ok := a[1].(*ErrorObject); ok {
 				e.Pos, e.Trace, e.TraceName = w.Pos, w.Trace, w.TraceName
 			}

@@ -41,6 +41,10 @@ func (e *ErrorObject) Backtrace() string {
 		if i < len(e.TraceName) {
 			name = e.TraceName[i]
 		}
+		if strings.HasPrefix(name, repeatMarker) {
+			fmt.Fprintf(&b, "  %s\n", name)
+			continue
+		}
 		if name == "" {
 			name = "<anonymous>"
 		}

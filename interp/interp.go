@@ -169,7 +169,7 @@ func WithErrorOutput(w io.Writer) Option { return func(it *Interp) { it.SetError
 // WithCommandLine sets the value of (command-line).
 func WithCommandLine(args []string) Option { return func(it *Interp) { it.cmdline = args } }
 
-// WithMaxDepth bounds the depth of non-tail recursion (default 10,000,000
+// WithMaxDepth bounds the depth of non-tail recursion (default 4,000,000
 // frames); deeper recursion ends in a "recursion too deep" error.
 func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames = frames } }
 

@@ -7,7 +7,7 @@ import (
 // syntaxRules is a compiled syntax-rules transformer.
 type syntaxRules struct {
 	name     string
-	ellipsis Value
+	ellipsis Value // nil: the standard ellipsis (any identifier named ...)
 	literals []Value
 	rules    [][2]Value // pattern, template
 	env      *scope
@@ -62,7 +62,7 @@ func (c *compiler) evalTransformer(expr Value, name string) Value {
 
 func (c *compiler) parseSyntaxRules(p *Pair, env *scope, name string) *syntaxRules {
 	args := c.list(p.Cdr, "syntax-rules")
-	sr := &syntaxRules{name: name, env: env, ellipsis: Intern("...")}
+	sr := &syntaxRules{name: name, env: env}
 	if len(args) > 0 && isIdent(args[0]) {
 		sr.ellipsis = args[0]
 		args = args[1:]
@@ -103,8 +103,17 @@ type matcher struct {
 	sc *scope // use environment
 }
 
+// isEllipsis recognises the ellipsis: a custom one by identity, the
+// standard one by name, so that a "..." renamed by an outer macro (as in
+// a macro-defining macro using (... ...)) is still an ellipsis.
 func (m *matcher) isEllipsis(x Value) bool {
-	return isIdent(x) && x == m.sr.ellipsis
+	if !isIdent(x) {
+		return false
+	}
+	if m.sr.ellipsis != nil {
+		return x == m.sr.ellipsis || baseSymbol(x) == baseSymbol(m.sr.ellipsis)
+	}
+	return symbolName(x) == "..."
 }
 
 func (m *matcher) isLiteral(x Value) bool {

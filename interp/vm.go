@@ -35,7 +35,7 @@ type vm struct {
 }
 
 const (
-	defaultMaxFrames = 10_000_000
+	defaultMaxFrames = 4_000_000
 	maxStackValues   = 64_000_000
 	tickInterval     = 4096
 )
@@ -1045,20 +1045,46 @@ const maxTrace = 20
 func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 	var ps []Pos
 	var names []string
-	add := func(c *Closure, pc int) {
-		if c == nil || c.proto.top {
-			return // top-level forms are not shown
+	var lastProto *Proto
+	lastPC, repeats := -1, 0
+	flush := func() {
+		if repeats > 0 {
+			ps = append(ps, Pos{})
+			names = append(names, fmt.Sprintf("%s%d more times)", repeatMarker, repeats))
+			repeats = 0
 		}
+	}
+	add := func(c *Closure, pc int) bool {
+		if c == nil || c.proto.top {
+			return true // top-level forms are not shown
+		}
+		if c.proto == lastProto && pc == lastPC {
+			repeats++
+			return true
+		}
+		flush()
+		if len(ps) >= maxTrace {
+			return false
+		}
+		lastProto, lastPC = c.proto, pc
 		ps = append(ps, posAt(c, pc-1))
 		names = append(names, c.proto.name)
+		return true
 	}
 	add(clo, pc)
-	for i := len(vm.frames) - 1; i >= 0 && len(ps) < maxTrace; i-- {
+	for i := len(vm.frames) - 1; i >= 0; i-- {
 		fr := vm.frames[i]
-		add(fr.clo, int(fr.pc))
+		if !add(fr.clo, int(fr.pc)) {
+			break
+		}
 	}
+	flush()
 	return ps, names
 }
+
+// repeatMarker starts the trace name of an entry that counts repeats of the
+// entry before it (deep recursion).
+const repeatMarker = "(the call above repeated "
 
 // rewind runs the after thunks of the winders being left and the before
 // thunks of those being entered, to make to the current winder list.

@@ -81,6 +81,11 @@ func TestRunawayRecursionIsAnError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "recursion too deep") {
 		t.Fatalf("got %v", err)
 	}
+	// the backtrace collapses the repeated frames
+	bt := err.(*ErrorObject).Backtrace()
+	if !strings.Contains(bt, "at f (test:1:20)") || !strings.Contains(bt, "(the call above repeated 99998 more times)") || strings.Count(bt, "\n") > 3 {
+		t.Errorf("backtrace:\n%s", bt)
+	}
 	// the interpreter is still usable afterwards
 	if v := evalOK(t, it, "(+ 1 2)"); v != Value(3) {
 		t.Fatal(v)

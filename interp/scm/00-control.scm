@@ -1,17 +1,22 @@
 ;;; popsh prelude 00: control (interp-core). Loaded into every interpreter.
 
 (define (call-with-values producer consumer)
+  (%check-procedure 'call-with-values producer)
+  (%check-procedure 'call-with-values consumer)
   (%apply-mv consumer (producer)))
 
 (define (dynamic-wind before thunk after)
+  (%check-procedure 'dynamic-wind before)
+  (%check-procedure 'dynamic-wind thunk)
+  (%check-procedure 'dynamic-wind after)
   (before)
   (%wind-push before after)
   (%apply-mv (lambda vals (%wind-pop) (after) (apply values vals))
              (thunk)))
 
 (define (with-exception-handler handler thunk)
-  (if (not (procedure? handler))
-      (error "with-exception-handler: expected a procedure, got" handler))
+  (%check-procedure 'with-exception-handler handler)
+  (%check-procedure 'with-exception-handler thunk)
   (let ((saved (%handlers)))
     (%set-handlers! (cons handler saved))
     (%apply-mv (lambda vals (%set-handlers! saved) (apply values vals))

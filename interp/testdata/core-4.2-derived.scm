@@ -105,3 +105,5 @@
 (test-error "cond: bad =>|cond: else" (cond (else 1) (#t 2)))
 (test-error "case: bad clause" (case 1 (2)))
 (test-error "do: bad binding" (do ((1 2)) (#t)))
+(test-error "let: bad binding y" (let ((x 1) y) x))
+(test-error "let: bad binding \\(x 1 2\\)" (let ((x 1 2)) x))

@@ -96,3 +96,16 @@
 (test-error "pattern variables under one ellipsis matched different lengths"
             (let-syntax ((m (syntax-rules () ((_ (a ...) (b ...)) '((a b) ...))))) (m (1 2) (3)))
             97)
+;; an ellipsis renamed by an outer macro ((... ...)) is still an ellipsis
+(define-syntax def-lister2
+  (syntax-rules () ((_ n) (define-syntax n (syntax-rules () ((_ e (... ...)) (list 'x e (... ...))))))))
+(def-lister2 k2)
+(test (x 1 2 3) (k2 1 2 3))
+(test (x) (k2))
+(define-syntax be-like-begin
+  (syntax-rules ()
+    ((be-like-begin name)
+     (define-syntax name (syntax-rules () ((name expr (... ...)) (begin expr (... ...))))))))
+(be-like-begin sequence)
+(test 4 (sequence 1 2 3 4))
+(test ok (let ((=> #f)) (cond (#t => 'ok))))

@@ -55,4 +55,6 @@
 (test #f (get-environment-variable "POPSH_SURELY_UNSET_VARIABLE"))
 (test #t (pair? (get-environment-variables)))
 ;; errors inside the prelude's Scheme code are reported at the user's call
-(test-error "^testdata/core-6.10-control.scm:[0-9]+:[0-9]+: attempt to call a non-procedure: 1" (dynamic-wind 1 2 3))
+(test-error "^testdata/core-6.10-control.scm:[0-9]+:[0-9]+: dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
+(test-error "dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
+(test-error "call-with-values: expected a procedure, got 5" (call-with-values 5 list))

@@ -69,3 +69,4 @@
 ;; raise-continuable with no handler is an uncaught error
 (test-error "uncaught exception: cont" (raise-continuable 'cont))
 (test-error "with-exception-handler: expected a procedure" (with-exception-handler 5 (lambda () 1)) 0)
+(test-error "raise: handler returned from non-continuable raise of x" (with-exception-handler (lambda (e) 1) (lambda () (raise 'x))))
