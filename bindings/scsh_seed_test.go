@@ -1,5 +1,3 @@
-//go:build scshcompat
-
 package bindings
 
 import (
