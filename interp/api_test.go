@@ -166,3 +166,16 @@ func TestEvalEntryPoints(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestOutputOrdering checks that what was written to the current output
+// comes out before what is then written to the error port.
+func TestOutputOrdering(t *testing.T) {
+	var both bytes.Buffer
+	it := New()
+	it.SetOutput(&both)
+	it.SetErrorOutput(&both)
+	evalOK(t, it, `(display "out1") (display "err1\n" (current-error-port)) (display "out2")`)
+	if both.String() != "out1err1\nout2" {
+		t.Errorf("got %q", both.String())
+	}
+}

@@ -181,11 +181,14 @@ func New(opts ...Option) *Interp {
 	it.vm.handlers = Null
 	it.vm.maxFrames = defaultMaxFrames
 	it.env = &Environment{name: "interaction"}
-	it.inParam = &Parameter{value: NewInputPort(os.Stdin, "stdin"), name: "current-input-port"}
 	out := NewOutputPort(os.Stdout, "stdout")
+	in := NewInputPort(os.Stdin, "stdin")
+	in.Tie = out
+	it.inParam = &Parameter{value: in, name: "current-input-port"}
 	it.outParam = &Parameter{value: out, name: "current-output-port"}
 	errp := NewOutputPort(os.Stderr, "stderr")
 	errp.LineFlush = true
+	errp.Tie = out
 	it.errParam = &Parameter{value: errp, name: "current-error-port"}
 	for name, sf := range specialForms {
 		it.global(Intern(name)).special = sf
@@ -284,21 +287,36 @@ func (it *Interp) CurrentError() *Port {
 	return p
 }
 
-// SetInput makes r the current input.
-func (it *Interp) SetInput(r io.Reader) { it.inParam.value = NewInputPort(r, "input") }
-
-// SetOutput makes w the current output. Output is buffered: it is flushed
-// at the end of each Eval call and by flush-output-port.
-func (it *Interp) SetOutput(w io.Writer) {
-	it.flushPort(it.outParam.value)
-	it.outParam.value = NewOutputPort(w, "output")
+// SetInput makes r the current input. The output port is flushed before
+// each read from it (Port.Tie), so a prompt appears before input is awaited.
+func (it *Interp) SetInput(r io.Reader) {
+	p := NewInputPort(r, "input")
+	p.Tie = it.CurrentOutput()
+	it.inParam.value = p
 }
 
-// SetErrorOutput makes w the current error output (flushed at each newline).
+// SetOutput makes w the current output. Output is buffered: it is flushed
+// at the end of each Eval call, by flush-output-port, and before reading
+// the current input or writing the current error port.
+func (it *Interp) SetOutput(w io.Writer) {
+	it.flushPort(it.outParam.value)
+	out := NewOutputPort(w, "output")
+	it.outParam.value = out
+	if p := it.CurrentInput(); p != nil {
+		p.Tie = out
+	}
+	if p := it.CurrentError(); p != nil {
+		p.Tie = out
+	}
+}
+
+// SetErrorOutput makes w the current error output (flushed at each newline,
+// after the current output).
 func (it *Interp) SetErrorOutput(w io.Writer) {
 	it.flushPort(it.errParam.value)
 	p := NewOutputPort(w, "error")
 	p.LineFlush = true
+	p.Tie = it.CurrentOutput()
 	it.errParam.value = p
 }
 
