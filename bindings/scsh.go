@@ -113,7 +113,9 @@ type scshEnv struct {
 	args []string
 }
 
-func (e *scshEnv) ctx() context.Context { return context.Background() }
+// ctx is the context of the running evaluation: cancelling it (Ctrl-C at
+// the REPL) stops network waits, sleeps and child processes.
+func (e *scshEnv) ctx() context.Context { return e.it.Context() }
 
 // call applies a Scheme procedure from Go.
 func (e *scshEnv) call(proc interp.Value, args ...interp.Value) (interp.Value, error) {

@@ -3,8 +3,12 @@ package bindings
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/interp"
 )
@@ -85,5 +89,44 @@ func TestNonErrorConditionsProceed(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "warning: disk nearly full") {
 		t.Errorf("warning not displayed: %q", out.String())
+	}
+}
+
+// Cancelling the evaluation (Ctrl-C at the REPL) stops a read blocked on
+// a silent server, a sleep and a running child process.
+func TestCancelStopsWaits(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent: never writes
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	for _, src := range []string{
+		fmt.Sprintf(`(read-line (socket:inport (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" %d)))`, port),
+		`(sleep 60)`,
+		`(run (sleep 60))`,
+	} {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := it.EvalString(ctx, src, "cancel.scm")
+		if err == nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err = %v, want one wrapping context.Canceled", src, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s: took %v to stop", src, d)
+		}
+		cancel()
 	}
 }

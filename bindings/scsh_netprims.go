@@ -1,8 +1,11 @@
 package bindings
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"syscall"
+	"time"
 
 	"popsh/interp"
 )
@@ -154,8 +157,9 @@ func (e *scshEnv) installNet() {
 			}
 			conn = c
 		}
-		in := interp.NewInputPort(conn, "socket")
-		out := interp.NewOutputPort(conn, "socket")
+		cc := &ctxConn{Conn: conn, ctx: e.ctx}
+		in := interp.NewInputPort(cc, "socket")
+		out := interp.NewOutputPort(cc, "socket")
 		return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
 	})
 	e.def("close-socket", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -194,4 +198,33 @@ func errorsIsNetClosed(err error) bool {
 		err = u.Unwrap()
 	}
 	return false
+}
+
+// ctxConn makes the socket's reads and writes stop when the running
+// evaluation is cancelled (Ctrl-C during a blocked read).
+type ctxConn struct {
+	net.Conn
+	ctx func() context.Context
+}
+
+func (c *ctxConn) Read(b []byte) (int, error) {
+	ctx := c.ctx()
+	stop := context.AfterFunc(ctx, func() { c.Conn.SetReadDeadline(time.Unix(1, 0)) })
+	n, err := c.Conn.Read(b)
+	if !stop() && ctx.Err() != nil {
+		c.Conn.SetReadDeadline(time.Time{})
+		return n, fmt.Errorf("socket read interrupted: %w", ctx.Err())
+	}
+	return n, err
+}
+
+func (c *ctxConn) Write(b []byte) (int, error) {
+	ctx := c.ctx()
+	stop := context.AfterFunc(ctx, func() { c.Conn.SetWriteDeadline(time.Unix(1, 0)) })
+	n, err := c.Conn.Write(b)
+	if !stop() && ctx.Err() != nil {
+		c.Conn.SetWriteDeadline(time.Time{})
+		return n, fmt.Errorf("socket write interrupted: %w", ctx.Err())
+	}
+	return n, err
 }

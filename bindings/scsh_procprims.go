@@ -2,6 +2,7 @@ package bindings
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -16,8 +17,11 @@ type procHandle struct {
 	wait func() (int, error)
 }
 
-func (e *scshEnv) runner() *procRunner {
-	return &procRunner{it: e.it, ctx: e.ctx(), call: e.call, runStr: e.runThunk}
+// runner returns a process runner. Synchronous forms (run, run/strings...)
+// use the evaluation's context, so Ctrl-C kills their children; & and
+// run/port children outlive the evaluation that started them.
+func (e *scshEnv) runner(ctx context.Context) *procRunner {
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk}
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
@@ -50,11 +54,16 @@ func (e *scshEnv) installProc() {
 		if out != nil {
 			stdout = out
 		}
-		wait, err := e.runner().start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+		ctx := e.ctx()
+		wait, err := e.runner(ctx).start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
 		if err != nil {
 			return 0, err
 		}
-		return wait()
+		st, err := wait()
+		if err == nil && ctx.Err() != nil {
+			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
+		}
+		return st, err
 	}
 	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		st, err := runTo(a[0], nil)
@@ -95,7 +104,7 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return nil, syscallError("pipe", err)
 		}
-		wait, err := e.runner().start(sp, w, os.Stderr, false)
+		wait, err := e.runner(context.Background()).start(sp, w, os.Stderr, false)
 		w.Close()
 		if err != nil {
 			r.Close()
@@ -115,7 +124,7 @@ func (e *scshEnv) installProc() {
 			}
 		}
 		e.it.CurrentOutput().Flush()
-		pr := e.runner()
+		pr := e.runner(context.Background())
 		wait, err := pr.start(sp, os.Stdout, os.Stderr, true)
 		if err != nil {
 			return nil, err

@@ -674,9 +674,13 @@ func (e *scshEnv) installSystem() {
 		default:
 			return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
 		}
+		ctx := e.ctx()
+		t := time.NewTimer(d)
+		defer t.Stop()
 		select {
-		case <-time.After(d):
-		case <-e.ctx().Done():
+		case <-t.C:
+		case <-ctx.Done():
+			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: ctx.Err()}
 		}
 		return interp.Unspecified, nil
 	})
