@@ -28,13 +28,17 @@ type Options struct {
 }
 
 // Install defines in it everything popsh adds to Scheme: the scsh layer
-// (InstallScsh) and the pop3-* procedures (InstallPOP3).
+// (InstallScsh), the pop3-* procedures (InstallPOP3) and the delivery
+// primitives the scripts use (InstallDeliver: Maildir, mbox, state files).
 func Install(it *interp.Interp, opts Options) error {
 	if err := InstallScsh(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	if err := InstallPOP3(it, opts); err != nil {
 		return fmt.Errorf("install pop3 bindings: %w", err)
+	}
+	if err := InstallDeliver(it); err != nil {
+		return fmt.Errorf("install delivery primitives: %w", err)
 	}
 	return nil
 }
