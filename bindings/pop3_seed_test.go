@@ -1,8 +1,3 @@
-//go:build pending_r7rs_lib
-
-// Held behind a build tag until the R7RS library lands on main (these
-// tests use with-output-to-file and friends); then this line goes.
-
 package bindings
 
 // The proof: scsh's own pop3.scm, loaded unchanged into popsh, runs a POP3

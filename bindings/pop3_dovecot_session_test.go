@@ -1,8 +1,3 @@
-//go:build pending_r7rs_lib
-
-// Held behind a build tag until the R7RS library lands on main (these
-// tests use with-output-to-file and friends); then this line goes.
-
 package bindings
 
 // The pop3-* procedures and the seed's pop3.scm against a real server: a

@@ -1,9 +1,3 @@
-//go:build pending_r7rs_lib
-
-// These tests need the R7RS library (with-output-to-string, reverse, ...):
-// they are held behind a build tag until it lands on main, then this
-// line goes. Run them with: go test -tags pending_r7rs_lib ./bindings
-
 package bindings
 
 import (
