@@ -106,3 +106,10 @@
 (test #(1 2 3) (vector-sort < '#(3 1 2)))
 (test ((1 . a) (1 . b) (2 . c)) (sort '((2 . c) (1 . a) (1 . b)) (lambda (x y) (< (car x) (car y)))))
 (test () (sort '() <))
+;; library procedures do not depend on a script's own definitions of filter, fold, map
+(define (filter lst pred) 'user-filter)
+(define (fold . args) 'user-fold)
+(test (2 3) (remove (lambda (x) (eqv? x 1)) '(1 2 1 3)))
+(test (1 3) (delete 2 '(1 2 3)))
+(test 6 (reduce + 0 '(1 2 3)))
+(test #(5 7) (vector-map + #(1 2) #(4 5)))

@@ -53,14 +53,18 @@
             (loop (%cdrs ls) (if v (cons v acc) acc)))
           (reverse acc)))))
 
-(define (filter pred lst)
+;; Library procedures call each other through %-names, so that a script
+;; defining its own filter (say) does not change remove or delete.
+(define (%filter who keep? lst)
   (let loop ((l lst) (acc '()))
-    (cond ((pair? l) (loop (cdr l) (if (pred (car l)) (cons (car l) acc) acc)))
+    (cond ((pair? l) (loop (cdr l) (if (keep? (car l)) (cons (car l) acc) acc)))
           ((null? l) (reverse acc))
-          (else (error "filter: expected a proper list, got" lst)))))
+          (else (error (string-append who ": expected a proper list, got") lst)))))
+
+(define (filter pred lst) (%filter "filter" pred lst))
 
 (define (remove pred lst)
-  (filter (lambda (x) (not (pred x))) lst))
+  (%filter "remove" (lambda (x) (not (pred x))) lst))
 
 (define (partition pred lst)
   (let loop ((l lst) (in '()) (out '()))
@@ -73,7 +77,7 @@
 
 (define (delete x lst . compare)
   (let ((same? (if (pair? compare) (car compare) equal?)))
-    (filter (lambda (y) (not (same? x y))) lst)))
+    (%filter "delete" (lambda (y) (not (same? x y))) lst)))
 
 (define (delete-duplicates lst . compare)
   (let ((same? (if (pair? compare) (car compare) equal?)))
@@ -122,7 +126,8 @@
 (define (reduce f ridentity lst)
   (if (null? lst)
       ridentity
-      (fold f (car lst) (cdr lst))))
+      (let loop ((l (cdr lst)) (acc (car lst)))
+        (if (pair? l) (loop (cdr l) (f (car l) acc)) acc))))
 
 (define (reduce-right f ridentity lst)
   (if (null? lst)

@@ -1,6 +1,11 @@
 ;;; 11-sequences.scm -- vector and string procedures that call user
 ;;; procedures (interp-lib). Several sequences stop at the shortest.
 
+;; One-list map for the procedures below (independent of a user's map).
+(define (%map1 f l)
+  (let loop ((l l) (acc '()))
+    (if (pair? l) (loop (cdr l) (cons (f (car l)) acc)) (reverse acc))))
+
 (define (%min-length who lengths)
   (let loop ((l (cdr lengths)) (m (car lengths)))
     (if (pair? l) (loop (cdr l) (if (< (car l) m) (car l) m)) m)))
@@ -13,12 +18,12 @@
               (begin (vector-set! out i (f (vector-ref v i))) (loop (+ i 1)))
               out)))
       (let* ((all (cons v vs))
-             (n (%min-length "vector-map" (map vector-length all))))
+             (n (%min-length "vector-map" (%map1 vector-length all))))
         (let loop ((i (- n 1)) (acc '()))
           (if (< i 0)
               (list->vector acc)
               (loop (- i 1)
-                    (cons (apply f (map (lambda (x) (vector-ref x i)) all)) acc)))))))
+                    (cons (apply f (%map1 (lambda (x) (vector-ref x i)) all)) acc)))))))
 
 (define (vector-for-each f v . vs)
   (if (null? vs)
@@ -27,18 +32,18 @@
           (if (< i n)
               (begin (f (vector-ref v i)) (loop (+ i 1))))))
       (let* ((all (cons v vs))
-             (n (%min-length "vector-for-each" (map vector-length all))))
+             (n (%min-length "vector-for-each" (%map1 vector-length all))))
         (let loop ((i 0))
           (if (< i n)
-              (begin (apply f (map (lambda (x) (vector-ref x i)) all))
+              (begin (apply f (%map1 (lambda (x) (vector-ref x i)) all))
                      (loop (+ i 1))))))))
 
 (define (string-map f s . ss)
   (let* ((all (cons s ss))
-         (n (%min-length "string-map" (map string-length all))))
+         (n (%min-length "string-map" (%map1 string-length all))))
     (let loop ((i 0) (acc '()))
       (if (< i n)
-          (let ((c (apply f (map (lambda (x) (string-ref x i)) all))))
+          (let ((c (apply f (%map1 (lambda (x) (string-ref x i)) all))))
             (if (not (char? c))
                 (error "string-map: expected the procedure to return a character, got" c))
             (loop (+ i 1) (cons c acc)))
@@ -46,10 +51,10 @@
 
 (define (string-for-each f s . ss)
   (let* ((all (cons s ss))
-         (n (%min-length "string-for-each" (map string-length all))))
+         (n (%min-length "string-for-each" (%map1 string-length all))))
     (let loop ((i 0))
       (if (< i n)
-          (begin (apply f (map (lambda (x) (string-ref x i)) all))
+          (begin (apply f (%map1 (lambda (x) (string-ref x i)) all))
                  (loop (+ i 1)))))))
 
 (define (vector-count pred v)
