@@ -446,7 +446,17 @@ func batchInput(ctx context.Context, it *interp.Interp) *bufio.Reader {
 	ir.SetContext(ctx)
 	in := bufio.NewReaderSize(ir, 64<<10)
 	it.SetInput(in)
+	tiePorts(it)
 	return in
+}
+
+// tiePorts makes a read from the current input and a write to the current
+// error port flush the current output first, so a prompt written without
+// a newline shows before the program waits, and messages keep their order.
+func tiePorts(it *interp.Interp) {
+	out := it.CurrentOutput()
+	it.CurrentInput().Tie = out
+	it.CurrentError().Tie = out
 }
 
 // newInterp returns an interpreter with everything popsh binds installed
@@ -461,6 +471,7 @@ func newInterp(cmdline []string) (*interp.Interp, error) {
 	if repl.IsTerminal(os.Stdout) {
 		it.CurrentOutput().LineFlush = true
 	}
+	tiePorts(it)
 	return it, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -561,5 +562,162 @@ func TestREPLTerminatedRestoresTerminal(t *testing.T) {
 	}
 	if st.Lflag&unix.ICANON == 0 || st.Lflag&unix.ECHO == 0 {
 		t.Errorf("terminal left in raw mode after SIGTERM (lflag %#x)", st.Lflag)
+	}
+}
+
+func TestScriptArgs(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "args.scm", `
+(write command-line-arguments) (newline)
+(write (command-line)) (newline)
+(write (argv 0)) (newline)
+`)
+	want := `^\("a" "b c"\)\n\("args.scm" "a" "b c"\)\n"args.scm"\n$`
+	runPopsh(t, dir, "", "args.scm", "a", "b c").check(t, "popsh FILE args", 0, want, "")
+	runPopsh(t, dir, "", "-s", "args.scm", "a", "b c").check(t, "-s FILE args", 0, want, "")
+}
+
+func TestEntryAndLoads(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "lib.scm", `(define (greet who) (string-append "hello " who))`)
+	writeFile(t, dir, "main.scm", `(define (main args) (display (greet (cadr args))) (newline) (write args) (newline))`)
+	runPopsh(t, dir, "", "-l", "lib.scm", "-e", "main", "-s", "main.scm", "world").
+		check(t, "-l -e -s", 0, `^hello world\n\("main.scm" "world"\)\n$`, "")
+	// -lm and -o are accepted (one flat package); -dm loads the script at its place.
+	runPopsh(t, dir, "", "-lm", "lib.scm", "-o", "pop3", "-dm", "-e", "main", "-s", "main.scm", "there").
+		check(t, "-lm -o -dm -e -s", 0, `^hello there\n`, "")
+	// The library path: +lp DIR and -ll FILE.
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	writeFile(t, sub, "sublib.scm", `(define from-lib 'yes)`)
+	runPopsh(t, dir, "", "+lp", sub, "-ll", "sublib.scm", "-c", "(write from-lib)").
+		check(t, "+lp -ll", 0, `^yes$`, "")
+	runPopsh(t, dir, "", "-ll", "sublib.scm", "-c", "1").
+		check(t, "-ll not on the path", 1, "", `sublib.scm not found on the library path`)
+	runPopsh(t, dir, "", "-l", "nope.scm", "-c", "1").check(t, "-l missing file", 1, "", `nope.scm`)
+	runPopsh(t, dir, "", "-e", "nope", "-s", "lib.scm").check(t, "-e unbound", 1, "", `nope`)
+	// -e with -- is ignored (scsh): the REPL runs; on a pipe it reads stdin.
+	runPopsh(t, dir, "(display 7)", "-e", "main", "--").check(t, "-e with --", 0, `^7$`, "")
+}
+
+func TestREPLInterruptBlockedRead(t *testing.T) {
+	home := t.TempDir()
+	tm := startTerm(t, home)
+	tm.expect("popsh> ")
+	// Ctrl-C during a blocked read: (read-line) waits for the terminal.
+	tm.send("(read-line)\r")
+	time.Sleep(300 * time.Millisecond)
+	tm.interruptUntil("interrupted")
+	tm.expect("popsh> ")
+	tm.send("(* 6 7)\r")
+	tm.expect("42\r\n")
+	tm.expect("popsh> ")
+	// A read that is not interrupted still gets the line typed.
+	tm.send("(string-length (read-line))\r")
+	time.Sleep(200 * time.Millisecond)
+	tm.send("hello\r")
+	tm.expect("5\r\n")
+	tm.expect("popsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+func TestPipeModeSharesStdin(t *testing.T) {
+	// The program text and the program's reads come from the same stdin.
+	runPopsh(t, "", "(begin (read-char) (display (string-upcase (read-line))))\nhello\n(display \"!\")\n").
+		check(t, "pipe shares stdin", 0, `^HELLO!$`, "")
+}
+
+func TestScriptBlockedReadInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "wait.scm", "(display \"waiting\")\n(newline)\n(read-char)\n(display \"not reached\")\n")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close() // never written: the read blocks
+	cmd := exec.Command(popshBin, "wait.scm")
+	cmd.Dir = dir
+	cmd.Stdin = pr
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Wait() }()
+	select {
+	case err := <-errc:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("interrupted read: %v, want exit status 130", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the script blocked in a read did not stop on SIGINT")
+	}
+	if so.String() != "waiting\n" || !strings.Contains(se.String(), "interrupted") {
+		t.Errorf("stdout %q stderr %q; want \"waiting\" and \"interrupted\"", so.String(), se.String())
+	}
+}
+
+func TestREPLInterruptNetworkRead(t *testing.T) {
+	// A server that accepts and never says a word: pop3-connect waits for
+	// the greeting until Ctrl-C.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send(fmt.Sprintf("(pop3-connect %q)\r", ln.Addr().String()))
+	time.Sleep(300 * time.Millisecond)
+	tm.interruptUntil("interrupted")
+	tm.expect("popsh> ")
+	tm.send("(+ 20 22)\r")
+	tm.expect("42\r\n")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+func TestPromptShowsBeforeRead(t *testing.T) {
+	// A prompt written without a newline must show before the program
+	// waits for input: in a script and at the REPL.
+	dir := t.TempDir()
+	writeFile(t, dir, "ask.scm", "(display \"Name? \")\n(define l (read-line))\n(display (string-append \"hi \" l))\n(newline)\n")
+	tm := startTerm(t, dir, "ask.scm")
+	tm.expect("Name? ")
+	tm.send("Ann\r")
+	tm.expect("hi Ann\r\n")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("script exit status %d", code)
+	}
+	tm = startTerm(t, dir)
+	tm.expect("popsh> ")
+	tm.send("(begin (display \"Age? \") (string->number (read-line)))\r")
+	tm.expect("Age? ")
+	tm.send("41\r")
+	tm.expect("41\r\n")
+	tm.expect("popsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("REPL exit status %d", code)
 	}
 }

@@ -115,6 +115,13 @@ func newSession(opts Options) *session {
 	if opts.Stdin != nil {
 		s.it.SetInput(opts.Stdin)
 	}
+	// Interactive ports: output is line-buffered, and reading input or
+	// writing an error flushes it first (a prompt written without a
+	// newline shows before the program waits for the answer).
+	out := s.it.CurrentOutput()
+	out.LineFlush = true
+	s.it.CurrentInput().Tie = out
+	s.it.CurrentError().Tie = out
 	return s
 }
 
