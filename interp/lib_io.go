@@ -2,6 +2,7 @@ package interp
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 )
@@ -105,7 +106,7 @@ func printPrim(name string, mode PrintMode) *Primitive {
 }
 
 func openFilePrim(name string, flag int, input, binary bool) *Primitive {
-	return prim(name, 1, 1, func(_ *Interp, a []Value) (Value, error) {
+	return prim(name, 1, 1, func(it *Interp, a []Value) (Value, error) {
 		s, err := stringArg(a[0])
 		if err != nil {
 			return nil, err
@@ -115,8 +116,70 @@ func openFilePrim(name string, flag int, input, binary bool) *Primitive {
 			return nil, err
 		}
 		p.Binary = binary
+		if !input {
+			TrackOutputPort(it, p)
+		}
 		return p, nil
 	})
+}
+
+// openPortsName is the hidden global holding an interpreter's registry of
+// open file output ports (per interpreter, so no package state).
+const openPortsName = "%open-output-ports"
+
+type portRegistry struct{ ports []*Port }
+
+// TrackOutputPort records an output port opened by a program so that
+// FlushOpenPorts can flush it when the program exits without closing it.
+// Closed ports are dropped from the record as new ones are added.
+func TrackOutputPort(it *Interp, p *Port) {
+	if it == nil {
+		return
+	}
+	var reg *portRegistry
+	if v, ok := it.Lookup(openPortsName); ok {
+		if o, ok := v.(*Opaque); ok {
+			reg, _ = o.Value.(*portRegistry)
+		}
+	}
+	if reg == nil {
+		reg = &portRegistry{}
+		it.Define(openPortsName, &Opaque{Kind: "port-registry", Value: reg})
+	}
+	live := reg.ports[:0]
+	for _, q := range reg.ports {
+		if q.OutputOpen() {
+			live = append(live, q)
+		}
+	}
+	reg.ports = append(live, p)
+}
+
+// FlushOpenPorts flushes every output port the program opened and has not
+// closed, then the current output and error ports. Call it before the
+// process exits (exit, end of a script) so that no written text is lost.
+// It returns the first error.
+func FlushOpenPorts(it *Interp) error {
+	var first error
+	if v, ok := it.Lookup(openPortsName); ok {
+		if o, ok := v.(*Opaque); ok {
+			if reg, ok := o.Value.(*portRegistry); ok {
+				for _, p := range reg.ports {
+					if err := p.Flush(); err != nil && first == nil {
+						first = fmt.Errorf("flush %s: %w", p.Name, err)
+					}
+				}
+			}
+		}
+	}
+	for _, p := range []*Port{it.CurrentOutput(), it.CurrentError()} {
+		if p != nil {
+			if err := p.Flush(); err != nil && first == nil {
+				first = fmt.Errorf("flush %s: %w", p.Name, err)
+			}
+		}
+	}
+	return first
 }
 
 // readLine implements read-line with scsh's handle-delim modes.

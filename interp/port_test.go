@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -339,5 +340,40 @@ func BenchmarkPortThroughput(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestFlushOpenPorts(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "unclosed.txt")
+	var out bytes.Buffer
+	it := New(WithOutput(&out))
+	ctx := context.Background()
+	src := fmt.Sprintf("(define p (open-output-file %q)) (write-string \"kept\" p) (display \"shown\")", name)
+	if _, err := it.EvalString(ctx, src, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(name); len(data) != 0 {
+		t.Fatalf("file written before any flush: %q", data)
+	}
+	if err := FlushOpenPorts(it); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(name); string(data) != "kept" {
+		t.Errorf("unclosed file holds %q after FlushOpenPorts", data)
+	}
+	if out.String() != "shown" {
+		t.Errorf("current output %q", out.String())
+	}
+	// Closed ports are dropped from the registry as new ones open.
+	for i := 0; i < 20; i++ {
+		src := fmt.Sprintf("(close-port (open-output-file %q))", filepath.Join(dir, fmt.Sprint(i)))
+		if _, err := it.EvalString(ctx, src, "t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, _ := it.Lookup(openPortsName)
+	if n := len(v.(*Opaque).Value.(*portRegistry).ports); n > 3 {
+		t.Errorf("registry keeps %d ports", n)
 	}
 }
