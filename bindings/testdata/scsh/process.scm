@@ -28,3 +28,7 @@
 (show (call-with-string-output-port (lambda (port) (with-current-output-port port (run (echo captured child output))))))
 (show (guard (e ((syscall-error? e) 'no-such-program)) (run/strings (no-such-program-for-popsh))))
 (show (guard (e (#t 'bad-form)) (run/strings (echo (1 2)))))
+(write (run/string (sh -c "echo to-stderr 1>&2") (= 2 1))) (newline)
+(define p2 (& (true)))
+(show (integer? (proc:pid p2)) " " (> (proc:pid p2) 0) " " (wait p2))
+(write (run/strings (echo a) (> 2 ,(string-append (getenv "SCSH_TEST_DIR") "/err")))) (newline)
