@@ -506,6 +506,12 @@ func TestREPLHistoryAndCompletion(t *testing.T) {
 	}
 }
 
+func TestDemo(t *testing.T) {
+	// popsh --demo: the server, the tour (every entry point), the way on.
+	r := runPopsh(t, "", "", "--demo")
+	r.check(t, "--demo", 0, `(?s)^popsh demo: a POP3 server .* runs at 127\.0\.0\.1:\d+.*#\{pop3-connection 127\.0\.0\.1\}.*popsh --demo -i`, "")
+}
+
 func TestDemoInteractiveOnAPipe(t *testing.T) {
 	// --demo -i on a pipe evaluates stdin against the demo server, with
 	// MAILHOST and the netrc pointing at it.
@@ -719,5 +725,26 @@ func TestPromptShowsBeforeRead(t *testing.T) {
 	tm.send("\x04")
 	if code := tm.wait(); code != 0 {
 		t.Errorf("REPL exit status %d", code)
+	}
+}
+
+func TestDemoREPL(t *testing.T) {
+	tm := startTerm(t, t.TempDir(), "--demo", "-i")
+	tm.expect("POP3 server with sample mail runs at 127.0.0.1:")
+	tm.expect("popsh> ")
+	tm.send("(define c (pop3-connect))\r")
+	tm.expect("popsh> ")
+	tm.send("(pop3-login c)\r")
+	tm.expect("Logged in")
+	tm.expect("popsh> ")
+	tm.send("(pop3-stat c)\r") // two values, each on its own line
+	tm.expect("\r\n")
+	tm.expect("\r\n")
+	tm.expect("popsh> ")
+	tm.send("(pop3-quit c)\r")
+	tm.expect("popsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
 	}
 }
