@@ -18,6 +18,8 @@ import (
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"popsh/bindings"
 )
 
 // popshBin is the popsh binary built once by TestMain.
@@ -737,8 +739,12 @@ func TestDemoREPL(t *testing.T) {
 	tm.send("(pop3-login c)\r")
 	tm.expect("Logged in")
 	tm.expect("popsh> ")
+	msgs, err := bindings.DemoMessages()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tm.send("(pop3-stat c)\r") // two values, each on its own line
-	tm.expect("\r\n")
+	tm.expect(fmt.Sprintf("(pop3-stat c)\r\n%d\r\n", len(msgs)))
 	tm.expect("\r\n")
 	tm.expect("popsh> ")
 	tm.send("(pop3-quit c)\r")
