@@ -118,16 +118,21 @@ func NewBytevectorOutputPort() *Port {
 }
 
 // FileError returns the file-error object for a failed operation op
-// ("open", "create", "delete"...) on path.
-func FileError(op, path string, err error) *ErrorObject {
+// ("open", "delete"...) on path: `cannot OP file "PATH": REASON`, or with
+// the words in forWhat after the file name (`... "PATH" for writing: ...`).
+func FileError(op, path string, err error, forWhat ...string) *ErrorObject {
 	reason := err.Error()
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		reason = pe.Err.Error()
 	}
+	suffix := ""
+	for _, w := range forWhat {
+		suffix += " " + w
+	}
 	return &ErrorObject{
 		Kind:    KindFileError,
-		Message: fmt.Sprintf("cannot %s file %q: %s", op, path, reason),
+		Message: fmt.Sprintf("cannot %s file %q%s: %s", op, path, suffix, reason),
 		Cause:   err,
 	}
 }
@@ -142,11 +147,10 @@ func FileError(op, path string, err error) *ErrorObject {
 func OpenFilePort(path string, flag int, perm os.FileMode, input bool) (*Port, error) {
 	f, err := os.OpenFile(path, flag, perm)
 	if err != nil {
-		op := "open"
-		if !input && flag&os.O_CREATE != 0 {
-			op = "open for writing"
+		if input {
+			return nil, FileError("open", path, err)
 		}
-		return nil, FileError(op, path, err)
+		return nil, FileError("open", path, err, "for writing")
 	}
 	var p *Port
 	if input {
