@@ -98,6 +98,29 @@ func intArg(who string, a []interp.Value, i int, def int) (int, error) {
 // readLine implements scsh's read-line: the line ends at LF only (a CR
 // before it stays in the string); mode is trim, concat, peek or split.
 func readLine(p *interp.Port, mode string) (interp.Value, error) {
+	if mode != "peek" {
+		line, sawLF, err := p.ReadLine()
+		if errors.Is(err, io.EOF) {
+			if mode == "split" {
+				return interp.Values(interp.EOF, interp.EOF), nil
+			}
+			return interp.EOF, nil
+		}
+		if err != nil {
+			return nil, ioErr("read-line", err)
+		}
+		switch {
+		case mode == "concat" && sawLF:
+			line = append(line, '\n')
+		case mode == "split":
+			var term interp.Value = interp.EOF
+			if sawLF {
+				term = interp.Char('\n')
+			}
+			return interp.Values(interp.NewString(string(line)), term), nil
+		}
+		return interp.NewString(string(line)), nil
+	}
 	var b strings.Builder
 	for {
 		c, err := p.ReadChar()
