@@ -85,7 +85,11 @@
 //     fds 0-2; implicit backquote. A (begin ...) stage runs in the
 //     interpreter after the stages before it have finished (no fork):
 //     its input is their whole output and its output goes to the next
-//     stage.
+//     stage. A synchronous form's children write into the current Scheme
+//     ports (directly to the OS files when those ports are over them);
+//     & and run/port children, which run on while Scheme goes on, write
+//     their stderr (and &'s stdout) to the process's own. Cancelling the
+//     evaluation (Ctrl-C) kills the children of a synchronous form.
 package bindings
 
 import (
