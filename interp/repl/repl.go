@@ -396,6 +396,7 @@ Tab completes the names bound in the interpreter.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file
+  ,apropos TEXT  list the bound names containing TEXT
   ,time EXPR     evaluate EXPR and say how long it took
   ,exit [N]      leave (with exit status N)`
 
@@ -437,6 +438,36 @@ func (s *session) command(ctx context.Context, line string) error {
 			}
 			s.printError(err)
 		}
+	case ",apropos", ",a":
+		if arg == "" {
+			fmt.Fprintln(s.err, ",apropos: which text? (,apropos TEXT)")
+			return nil
+		}
+		var names []string
+		for _, n := range s.it.GlobalNames() {
+			if strings.Contains(n, arg) && !strings.HasPrefix(n, "%") {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			fmt.Fprintf(s.out, "; no bound name contains %q\n", arg)
+			return nil
+		}
+		line := 0
+		for _, n := range names {
+			if line > 0 && line+1+len(n) > 78 {
+				fmt.Fprintln(s.out)
+				line = 0
+			}
+			if line > 0 {
+				fmt.Fprint(s.out, " ")
+				line++
+			}
+			fmt.Fprint(s.out, n)
+			line += len(n)
+		}
+		fmt.Fprintln(s.out)
 	case ",time":
 		if arg == "" {
 			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
@@ -473,7 +504,7 @@ func (s *session) command(ctx context.Context, line string) error {
 }
 
 // Commands lists the REPL commands, for completion.
-var commands = []string{",exit", ",help", ",load", ",time"}
+var commands = []string{",apropos", ",exit", ",help", ",load", ",time"}
 
 // Completer returns a completion function for NewTerminalEditor that
 // completes REPL commands at the start of a line and otherwise the names

@@ -112,11 +112,12 @@ func TestRunCommands(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "l.scm")
 	os.WriteFile(f, []byte("(define loaded-value 99)\n"), 0o644)
-	out, errOut, _, err := runFake(t, ",help", ",load "+f, "loaded-value", ",time (+ 1 1)", ",bogus", ",load")
+	out, errOut, _, err := runFake(t, ",help", ",load "+f, "loaded-value", ",time (+ 1 1)", ",bogus", ",load",
+		",apropos loaded-val", ",apropos no-such-name-anywhere")
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	for _, want := range []string{",load FILE", "99\n", "2\n; ", "elapsed"} {
+	for _, want := range []string{",load FILE", "99\n", "2\n; ", "elapsed", "\nloaded-value\n", "no bound name contains"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output %q lacks %q", out, want)
 		}
