@@ -165,7 +165,11 @@ func namedCharSet(name string) (*charSet, bool) {
 const charSetKind = "char-set"
 
 func charSetValue(cs *charSet) *interp.Opaque {
-	return &interp.Opaque{Kind: charSetKind, Label: "", Value: cs}
+	label := cs.regexpClass()
+	if len(label) > 40 {
+		label = label[:37] + "..."
+	}
+	return &interp.Opaque{Kind: charSetKind, Label: label, Value: cs}
 }
 
 func asCharSet(v interp.Value) (*charSet, bool) {

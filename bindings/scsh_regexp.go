@@ -468,7 +468,7 @@ func matchValue(m *scshMatch) interp.Value {
 	if m == nil {
 		return false
 	}
-	return &interp.Opaque{Kind: matchKind, Label: "", Value: m}
+	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(interp.NewString(string(m.s.R[m.idx[0]:m.idx[1]]))), Value: m}
 }
 
 // regexpQuote escapes the POSIX ERE special characters of s.
