@@ -89,6 +89,7 @@ type invocation struct {
 	end           string // "-s", "-sfd", "-c", "--" or "" (no end option: REPL)
 	endArg        string // the script, the fd, or the expression
 	args          []string
+	cmdline       []string // (command-line): program or script name, then args
 }
 
 // parseArgs parses the arguments after the program name (meta-argument
@@ -417,7 +418,8 @@ func run(argv []string) int {
 	if inv.end == "-s" {
 		prog = inv.endArg
 	}
-	it, err := newInterp(append([]string{prog}, inv.args...))
+	inv.cmdline = append([]string{prog}, inv.args...)
+	it, err := newInterp(inv.cmdline)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
@@ -547,7 +549,7 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation, stdin *bu
 			if !ok {
 				return fmt.Errorf("-e %s: unbound variable %s", inv.entry, inv.entry)
 			}
-			if _, err := it.Call(ctx, proc, commandLine(it)); err != nil {
+			if _, err := it.Call(ctx, proc, stringList(inv.cmdline)); err != nil {
 				return err
 			}
 		}
@@ -562,13 +564,13 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation, stdin *bu
 	}
 }
 
-// commandLine returns (command-line) as the program sees it.
-func commandLine(it *interp.Interp) interp.Value {
-	v, err := it.EvalString(context.Background(), "(command-line)", "-e")
-	if err != nil {
-		return interp.Null
+// stringList returns a fresh Scheme list of strings.
+func stringList(ss []string) interp.Value {
+	vals := make([]interp.Value, len(ss))
+	for i, s := range ss {
+		vals[i] = interp.NewString(s)
 	}
-	return v
+	return interp.List(vals...)
 }
 
 // evalOne evaluates the -c expression, which must be exactly one datum.
@@ -634,6 +636,7 @@ func formatError(err error) string {
 	return repl.FormatError(err)
 }
 
+// flushPorts flushes the current output and error ports.
 func flushPorts(it *interp.Interp) {
 	if p := it.CurrentOutput(); p != nil {
 		p.Flush()
