@@ -33,6 +33,12 @@ func lookupHost(ctx context.Context, name string) (*hostInfo, error) {
 	if strings.EqualFold(name, "localhost") {
 		return newHostInfo("localhost", nil, []net.IP{net.IPv4(127, 0, 0, 1)}), nil
 	}
+	// RFC 6761: names under .invalid never resolve; answer at once
+	// (and without network access).
+	if n := strings.ToLower(strings.TrimSuffix(name, ".")); n == "invalid" || strings.HasSuffix(n, ".invalid") {
+		return nil, &interp.ErrorObject{Who: "host-info", Message: "name->host-info: non-zero herrno",
+			Irritants: []interp.Value{interp.NewString(name)}}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, name)
