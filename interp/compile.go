@@ -707,8 +707,7 @@ func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value,
 	consumer.body = &nSeq{sets}
 	producer := &fnState{parent: fn, pos: c.cur}
 	producer.body = c.analyze(expr, &scope{parent: sc, fn: producer}, producer)
-	cwv := c.it.global(Intern("call-with-values"))
-	return &nCall{f: &nGRef{g: cwv, pos: c.cur}, args: []node{&nLambda{producer}, &nLambda{consumer}}, pos: c.cur}
+	return &nCall{f: c.analyze(c.gref("call-with-values"), sc, fn), args: []node{&nLambda{producer}, &nLambda{consumer}}, pos: c.cur}
 }
 
 // compileTop compiles a top-level form into a thunk.

@@ -42,6 +42,8 @@ type Interp struct {
 	// env is the interaction environment object.
 	env    *Environment
 	gensym int
+	// coreRefs: the procedures Go expanders refer to (see gref)
+	coreRefs map[string]Value
 }
 
 // Global is a top-level binding cell.
@@ -215,6 +217,7 @@ func New(opts ...Option) *Interp {
 	if err := it.loadPrelude(); err != nil {
 		panic("popsh: prelude failed: " + err.Error())
 	}
+	it.snapshotCoreRefs()
 	return it
 }
 

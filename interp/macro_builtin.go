@@ -25,9 +25,40 @@ func defMacro(name string, f func(c *compiler, p *Pair, sc *scope) Value) {
 // identifier in expansions.
 func (g *Global) SchemeString() string { return g.Name.Name }
 
-// gref returns the global cell of name, usable as an identifier in
-// expansions that no local binding can capture.
-func (c *compiler) gref(name string) Value { return c.it.global(Intern(name)) }
+// gref returns what a Go expander puts in its expansion to refer to the
+// procedure name: the value the interpreter itself installed under that
+// name (a snapshot taken when New finished), so that neither a local binding
+// nor a later global redefinition (by the user or by another layer) changes
+// what a derived form does. Before the snapshot it is the built-in
+// primitive, else the global cell.
+func (c *compiler) gref(name string) Value {
+	if v, ok := c.it.coreRefs[name]; ok {
+		return v
+	}
+	g := c.it.global(Intern(name))
+	if g.builtin != nil {
+		return g.builtin
+	}
+	return g
+}
+
+// expanderRefs are the procedures the Go expanders refer to.
+var expanderRefs = []string{
+	"%make-lazy-promise", "make-promise", "%parameterize", "%list", "%memv", "eqv?", "call/cc",
+	"raise-continuable", "with-exception-handler", "call-with-values", "apply", "values", "error",
+	"%make-record-type", "%record-constructor", "%record-predicate", "%record-accessor",
+	"%record-modifier", "%append2", "cons", "%list->vector",
+}
+
+// snapshotCoreRefs records the current values of expanderRefs.
+func (it *Interp) snapshotCoreRefs() {
+	it.coreRefs = make(map[string]Value, len(expanderRefs))
+	for _, name := range expanderRefs {
+		if g := it.globals[Intern(name)]; g != nil && g.value != unbound && isProcedure(g.value) {
+			it.coreRefs[name] = g.value
+		}
+	}
+}
 
 func tmp(name string) *Symbol { return &Symbol{Name: name} }
 

@@ -52,3 +52,9 @@
 (test loaded loaded-value)
 (test-error "^testdata/include/load1.scm:3:24: car: expected a pair, got not-a-pair" (loaded-fails) 0)
 (test-error "include: cannot open" (include "include/does-not-exist.scm"))
+;; derived forms do not depend on later redefinitions of the helpers they use
+(define (%record-predicate x) 'clobbered)
+(define (call/cc f) 'clobbered)
+(define-record-type thing (make-thing a) thing? (a thing-a))
+(test #t (thing? (make-thing 1)))
+(test caught (guard (e (#t 'caught)) (raise 'x)))
