@@ -195,16 +195,11 @@ const pop3Prelude = `
 // the REPL (or a cancelled context in Go) interrupts a blocked network
 // wait.
 func (b *pop3Bindings) ctx() context.Context {
-	if c, ok := any(b.it).(p3Contexter); ok {
-		if ctx := c.Context(); ctx != nil {
-			return ctx
-		}
-	}
-	return context.Background()
+	return b.it.Context()
 }
 
 // p3Contexter is implemented by an interpreter that exposes the context of
-// the running evaluation.
+// the running evaluation (*interp.Interp does; deliver.go checks for it).
 type p3Contexter interface{ Context() context.Context }
 
 // conn unpacks a connection argument.
