@@ -3,7 +3,8 @@
 ;;; Usage: popsh examples/save-messages.scm [DIRECTORY]   (default: saved-mail)
 ;;; pop3-get writes to (current-output-port), so with-output-to-file sends
 ;;; the message straight into the file, streamed, byte-stuffing undone.
-;;; Set (pop3-line-ending 'crlf) to keep the network's CRLF line ends.
+;;; Wrap the call in (parameterize ((pop3-line-ending 'crlf)) ...) to keep the
+;;; network's CRLF line ends.
 
 (define dir (if (pair? command-line-arguments) (car command-line-arguments) "saved-mail"))
 (if (not (file-exists? dir)) (create-directory dir))
