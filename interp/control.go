@@ -35,6 +35,8 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -582,6 +584,17 @@ func fieldIndex(rt *RecordType, f Value) int {
 
 // eqv is the core's eqv? (numbers by exactness and value, chars, others by identity).
 func eqv(a, b Value) bool {
+	switch x := a.(type) {
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Float64bits(x) == math.Float64bits(y)
+	case *big.Int:
+		y, ok := b.(*big.Int)
+		return ok && x.Cmp(y) == 0
+	case *big.Rat:
+		y, ok := b.(*big.Rat)
+		return ok && x.Cmp(y) == 0
+	}
 	if a == b {
 		return true
 	}

@@ -107,3 +107,6 @@
 (test-error "do: bad binding" (do ((1 2)) (#t)))
 (test-error "let: bad binding y" (let ((x 1) y) x))
 (test-error "let: bad binding \\(x 1 2\\)" (let ((x 1 2)) x))
+(test big (case (* 4294967296 4294967296) ((1 18446744073709551616) 'big) (else 'no)))
+(test third (case 1/3 ((1/2 2) 'half) ((1/3 5) 'third) (else 'no)))
+(test no (case 2.0 ((2 3) 'exact) (else 'no)))
