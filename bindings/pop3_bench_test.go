@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"testing"
+	"time"
 
 	"popsh/interp"
 	"popsh/pop3"
@@ -99,6 +101,87 @@ func BenchmarkPOP3GetLoopSmall(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_, err := it.EvalString(context.Background(), `(let loop ((n 1)) (if (<= n 500) (begin (pop3-get conn n) (loop (+ n 1)))))`, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// p3SlowLink relays TCP connections to target, delivering each chunk
+// delay after it was read, in both directions: a round trip of about
+// 2×delay, like a server across a network.
+func p3SlowLink(b *testing.B, target string, delay time.Duration) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	forward := func(dst, src net.Conn) {
+		type piece struct {
+			at   time.Time
+			data []byte
+		}
+		ch := make(chan piece, 4096)
+		go func() {
+			defer close(ch)
+			for {
+				buf := make([]byte, 32<<10)
+				n, err := src.Read(buf)
+				if n > 0 {
+					ch <- piece{time.Now().Add(delay), buf[:n]}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		for p := range ch {
+			time.Sleep(time.Until(p.at))
+			if _, err := dst.Write(p.data); err != nil {
+				break
+			}
+		}
+		dst.Close()
+		src.Close()
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go forward(s, c)
+			go forward(c, s)
+		}
+	}()
+	return l.Addr().String()
+}
+
+// The same 200 small messages over a link with a round trip of about
+// 1 ms: pipelined (pop3-for-each-message) and one pop3-get at a time.
+func BenchmarkPOP3ForEachSmallRTT(b *testing.B) {
+	msgs := pop3test.SmallMessages(200, 1)
+	it := benchInterp(b, p3SlowLink(b, benchServer(b, msgs), 500*time.Microsecond))
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := it.EvalString(context.Background(), `(pop3-for-each-message conn (lambda (n text) #t))`, "bench")
+		if err != nil || v != 200 {
+			b.Fatal(v, err)
+		}
+	}
+}
+
+func BenchmarkPOP3GetLoopSmallRTT(b *testing.B) {
+	msgs := pop3test.SmallMessages(200, 1)
+	it := benchInterp(b, p3SlowLink(b, benchServer(b, msgs), 500*time.Microsecond))
+	b.ResetTimer()
+	for b.Loop() {
+		_, err := it.EvalString(context.Background(), `(let loop ((n 1)) (if (<= n 200) (begin (pop3-get conn n) (loop (+ n 1)))))`, "bench")
 		if err != nil {
 			b.Fatal(err)
 		}
