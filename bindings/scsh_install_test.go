@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +130,29 @@ func TestCancelStopsWaits(t *testing.T) {
 			t.Errorf("%s: took %v to stop", src, d)
 		}
 		cancel()
+	}
+}
+
+// exec-path replaces the process after flushing Scheme output (run in a
+// child copy of the test binary).
+func TestExecPathReplacesProcess(t *testing.T) {
+	if os.Getenv("POPSH_EXEC_CHILD") == "1" {
+		it := interp.New()
+		if err := InstallScsh(it); err != nil {
+			t.Fatal(err)
+		}
+		_, err := it.EvalString(context.Background(), `(begin (display "before ") (exec-path "echo" "replaced" 42))`, "exec.scm")
+		t.Fatalf("exec-path returned: %v", err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExecPathReplacesProcess$")
+	cmd.Env = append(os.Environ(), "POPSH_EXEC_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != "before replaced 42\n" {
+		t.Errorf("child: %q, %v", out, err)
+	}
+	var buf bytes.Buffer
+	it := newScshInterp(t, &buf)
+	if _, err := evalScsh(t, it, `(exec-path "no-such-program-for-popsh")`); err == nil || !strings.Contains(FormatCondition(err), "syscall-error") {
+		t.Errorf("exec of a missing program: %v", err)
 	}
 }

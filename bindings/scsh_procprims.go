@@ -149,6 +149,32 @@ func (e *scshEnv) installProc() {
 		err = syscall.Exec(path, sp.stages[0].argv, os.Environ())
 		return nil, syscallError("exec", err, interp.NewString(path))
 	})
+	execProc := func(who string, search bool) interp.PrimFn {
+		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			argv := make([]string, len(a))
+			for i, x := range a {
+				s, err := stringify(x)
+				if err != nil {
+					return nil, err
+				}
+				argv[i] = s
+			}
+			path := argv[0]
+			if search {
+				p, err := exec.LookPath(path)
+				if err != nil {
+					return nil, syscallError("exec", err, interp.NewString(path))
+				}
+				path = p
+			}
+			e.it.CurrentOutput().Flush()
+			e.it.CurrentError().Flush()
+			err := syscall.Exec(path, argv, os.Environ())
+			return nil, syscallError("exec", err, interp.NewString(path))
+		}
+	}
+	e.def("exec-path", 1, -1, execProc("exec-path", true))
+	e.def("exec", 1, -1, execProc("exec", false))
 	procArg := func(who string, v interp.Value) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {
