@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -893,12 +894,15 @@ fail:
 		case *uncaughtErr, *ExitError, *contThrow:
 			goto fatal
 		case *ErrorObject:
-			if e.Cause != nil && isCancel(e.Cause) {
+			if e.Cause != nil && isCancel(e.Cause) || vm.cancelled(err) {
 				goto fatal
 			}
 			vm.fillError(e, clo, pc, who)
 			obj, payload = e, e
 		default:
+			if vm.cancelled(err) {
+				goto fatal
+			}
 			eo := &ErrorObject{Message: err.Error(), Cause: err}
 			vm.fillError(eo, clo, pc, who)
 			obj, payload = eo, eo
@@ -968,6 +972,14 @@ func (vm *vm) callPrim(p *Primitive, args []Value) (v Value, err error) {
 		}
 	}()
 	return p.Fn(vm.it, args)
+}
+
+// cancelled reports whether err comes from the cancellation of the running
+// evaluation's context (a primitive that was waiting gave up): such an
+// error ends the evaluation instead of going to the handlers.
+func (vm *vm) cancelled(err error) bool {
+	ctx := vm.it.ctx
+	return ctx != nil && ctx.Err() != nil && errors.Is(err, ctx.Err())
 }
 
 func isCancel(err error) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,22 @@ func TestNestedCall(t *testing.T) {
 	_, err := it.EvalString(context.Background(), "(call-twice (lambda ()\n (car 1)))", "n.scm")
 	if err == nil || err.Error() != "n.scm:2:2: car: expected a pair, got 1" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestCancelledPrimitiveIsNotCaught checks that a primitive giving up
+// because the evaluation's context was cancelled ends the evaluation even
+// inside guard.
+func TestCancelledPrimitiveIsNotCaught(t *testing.T) {
+	it := New()
+	it.DefinePrimitive("wait", 0, 0, func(it *Interp, args []Value) (Value, error) {
+		<-it.Context().Done()
+		return nil, fmt.Errorf("wait: %w", it.Context().Err())
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := it.EvalString(ctx, "(guard (e (#t 'swallowed)) (wait))", "w")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
 	}
 }
