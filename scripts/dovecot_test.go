@@ -187,3 +187,32 @@ func TestMovemailDovecotKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptsDovecotTLS runs the three scripts against Dovecot's
+// implicit-TLS port (pops://, certificate verified against the test CA)
+// and its STLS port.
+func TestScriptsDovecotTLS(t *testing.T) {
+	u, env, _ := dovecotEnv(t, 4)
+	d := pop3test.StartDovecot(t)
+	_, tlsPort, _ := strings.Cut(d.TLSAddr, ":")
+	_, plainPort, _ := strings.Cut(d.Addr, ":")
+	r := run(t, env, "popstat.scm", "pops://localhost:"+tlsPort, "localhost:"+plainPort)
+	if r.status != 0 || strings.Count(r.stdout, ": 4 messages") != 2 || strings.Contains(r.stdout, "no TLS") {
+		t.Errorf("popstat: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	r = run(t, env, "pop-headers.scm", "pops://localhost:"+tlsPort)
+	if r.status != 0 || strings.Count(r.stdout, "\n") != 4 || !strings.Contains(r.stdout, "Sender 3") {
+		t.Errorf("pop-headers: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r = run(t, env, "movemail.scm", "pops://"+u.Name+"@localhost:"+tlsPort, dest)
+	if r.status != 0 || len(mboxMessages(t, dest)) != 4 || dovecotCount(t, u) != 0 {
+		t.Errorf("movemail pops://: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	// Without the CA the certificate is refused and nothing moves.
+	noCA := append(append([]string(nil), env...), "SSL_CERT_FILE=/dev/null")
+	r = run(t, noCA, "popstat.scm", "pops://localhost:"+tlsPort)
+	if r.status != 1 || !strings.Contains(r.stdout, "certificate") {
+		t.Errorf("unverified certificate accepted: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+}

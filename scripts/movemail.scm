@@ -163,7 +163,6 @@ then deleted on the server), 2 on a usage error.
   (define-values (src-tls src-user src-host src-port)
     (if source (parse-source source) (values #f #f #f #f)))
   (define tls? (or opt-tls src-tls))
-  (define user (or opt-user src-user))
   (define host (or src-host
                   (let ((h (getenv "MAILHOST"))) (and h (not (string=? h "")) h))))
   (if (not host) (die-usage "no server: give SOURCE or set MAILHOST"))
@@ -172,6 +171,7 @@ then deleted on the server), 2 on a usage error.
     (if (string-index host #\/)
         (parse-source host)
         (parse-source (string-append "pop://" host))))
+  (define user (or opt-user src-user host-user))
   (define port (or opt-port src-port host-port))
   (define tls (or tls? host-tls))
   (if (and tls opt-no-tls) (die-usage "--no-tls contradicts pops:// or --tls"))
@@ -197,6 +197,7 @@ then deleted on the server), 2 on a usage error.
   (define moved-octets 0)
   (define earlier '())
   (define deleted 0)
+  (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
   (define total 0)
 
   (define (progress done octets)
@@ -237,7 +238,8 @@ then deleted on the server), 2 on a usage error.
         (if (not opt-keep)
             (let ((doomed (append (mailbox-stored mb) earlier)))
               (if (pair? doomed)
-                  (set! deleted (pop3-delete-all conn doomed)))))
+                  (begin (set! deleting #t)
+                         (set! deleted (pop3-delete-all conn doomed))))))
         (pop3-quit conn)
         (mailbox-close mb))))
   (if (and tty? (> total 0)) (display "\r\x1b;[K" (current-error-port)))
@@ -248,8 +250,11 @@ then deleted on the server), 2 on a usage error.
                  (mailbox-close mb)))
         (if conn (guard (e (#t #f)) (pop3-close conn)))
         (format (current-error-port) "movemail: ~a~%" (error-text failure))
-        (format (current-error-port) "movemail: ~a stored in ~a, nothing deleted on the server~%"
-                (plural (length (if mb (mailbox-stored mb) '())) "message") dest)
+        (format (current-error-port) "movemail: ~a stored in ~a, ~a~%"
+                (plural (length (if mb (mailbox-stored mb) '())) "message") dest
+                (if deleting
+                    "and only stored ones may have been deleted on the server"
+                    "nothing deleted on the server"))
         (exit 1))
       (if (not opt-quiet)
           (format #t "movemail: ~a (~a) ~a ~a~a~%"

@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -137,4 +138,53 @@ func TestMovemailSource(t *testing.T) {
 	if r.status != 1 || e.be.Count(testUser) != 1 {
 		t.Errorf("wrong user: status %d, %d on server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
 	}
+}
+
+// TestMovemailProgress runs movemail with stderr on a terminal (script(1)
+// gives it a pty): the progress line appears there, and not when stderr
+// is a pipe (the other tests).
+func TestMovemailProgress(t *testing.T) {
+	scriptCmd, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) not installed: no pty to test the progress line")
+	}
+	e := newSrv(t, server.Faults{})
+	e.add(genMessages(3)...)
+	dest := filepath.Join(t.TempDir(), "Mail") + "/"
+	exe, _ := os.Executable()
+	abs, _ := filepath.Abs("movemail.scm")
+	cmd := exec.Command(scriptCmd, "-qec", exe+" "+dest, "/dev/null")
+	cmd.Env = append(append(os.Environ(), e.env...), childEnv+"="+abs)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "\rmovemail: 3/3 messages") || !strings.Contains(string(out), "movemail: 3 messages") {
+		t.Errorf("no progress line on the terminal: %q", out)
+	}
+	r := run(t, e.env, "movemail.scm", dest)
+	if strings.Contains(r.stderr, "\r") {
+		t.Errorf("progress line written to a pipe: %q", r.stderr)
+	}
+}
+
+// TestMovemailNoUIDL: a server without UIDL still has its mail moved
+// (no state kept); --keep refuses, since it could not tell new mail.
+func TestMovemailNoUIDL(t *testing.T) {
+	e := newSrv(t, server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}})
+	e.add(genMessages(4)...)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", "--keep", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "no UIDL") || e.be.Count(testUser) != 4 {
+		t.Errorf("--keep without UIDL: %d %q", r.status, r.stderr)
+	}
+	r = run(t, e.env, "movemail.scm", dest)
+	if r.status != 0 || e.be.Count(testUser) != 0 {
+		t.Fatalf("move without UIDL: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	got := mboxMessages(t, dest)
+	if len(got) != 4 {
+		t.Errorf("%d messages in the mbox, want 4", len(got))
+	}
+	e.checkNothingLost(got, false)
 }
