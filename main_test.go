@@ -158,6 +158,14 @@ func TestScriptHeaderAndMetaArg(t *testing.T) {
 	writeFile(t, dir, "meta.scm", "#!/usr/local/bin/popsh \\\n-e main -s\n!#\n(define (main args) (write args) (newline))\n")
 	runPopsh(t, dir, "", `\`, "meta.scm", "p", "q").
 		check(t, `\ meta-arg`, 0, `^\("meta.scm" "p" "q"\)\n$`, "")
+	// The 1998 ecm-net test driver's header: module file, script loaded
+	// into the config package, a structure opened, an entry point.
+	writeFile(t, dir, "modules.scm", "(define-structure helpers (export twice) (open scheme) (begin (define (twice x) (* 2 x))))\n")
+	writeFile(t, dir, "driver.scm", "#!/usr/local/bin/scsh \\\n-lm modules.scm -dm -o test -e run-tests -s\n!#\n"+
+		"(define-structure test (export run-tests) (open scheme helpers)\n"+
+		"  (begin (define (run-tests args) (display (twice 21)) (write (cdr args)) (newline))))\n")
+	runPopsh(t, dir, "", `\`, "driver.scm", "a", "b").
+		check(t, "ecm-net style header", 0, `^42\("a" "b"\)\n$`, "")
 	writeFile(t, dir, "badmeta.scm", "#!/usr/local/bin/popsh \\\n-e\tmain -s\n!#\n")
 	runPopsh(t, dir, "", `\`, "badmeta.scm").check(t, "tab in meta-arg line", 255, "", `tab`)
 	// Run as an executable through the kernel's #! handling.
