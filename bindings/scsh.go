@@ -68,7 +68,8 @@
 //     [tz]), date->string, format-date, date:... accessors (year-1900,
 //     month 0-11), command-line-arguments (a variable, see SetScshArgs),
 //     argv, arg, arg*, sleep, file operations and file-name procedures,
-//     with-cwd[*], cwd, chdir.
+//     with-cwd[*], cwd, chdir, obtain-dot-lock, release-dot-lock,
+//     exec-path, exec.
 //   - Networking: host-info (+ :name :aliases :addresses), service-info
 //     (+ :name :aliases :port :protocol) with a built-in table (pop3,
 //     pop-3 and pop are 110, pop3s 995, ...) before /etc/services, and
@@ -160,6 +161,7 @@ func InstallScsh(it *interp.Interp) error {
 	e.installProc()
 	e.installRecords()
 	e.installMacros()
+	e.installLocks()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
