@@ -292,6 +292,26 @@ func (e *scshEnv) installPorts() {
 		}
 		return nil, syscallError("stat", err, interp.NewString(name.String()))
 	})
+	e.def("file-not-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "file-not-exists?", 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(a) < 2 || interp.IsTrue(a[1]) {
+			_, err = os.Stat(name.String())
+		} else {
+			_, err = os.Lstat(name.String())
+		}
+		switch {
+		case err == nil:
+			return false, nil
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+			return true, nil
+		case errors.Is(err, syscall.EACCES):
+			return interp.Intern("search-denied"), nil
+		}
+		return nil, fileError("stat", err, name.String())
+	})
 	e.def("close", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		p, ok := a[0].(*interp.Port)
 		if !ok {

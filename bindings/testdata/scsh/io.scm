@@ -45,3 +45,4 @@
 (write (with-errno-handler ((errno data) ((errno/noent) (list 'noent (cadr data))))
          (delete-file (string-append dir "/missing-file"))))
 (newline)
+(write (list (file-not-exists? (string-append dir "/nope")) (file-not-exists? dir))) (newline)
