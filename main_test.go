@@ -32,7 +32,12 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	popshBin = filepath.Join(dir, "popsh")
-	out, err := exec.Command("go", "build", "-o", popshBin, ".").CombinedOutput()
+	build := []string{"build", "-o", popshBin}
+	if os.Getenv("POPSH_TEST_RACE") != "" {
+		// POPSH_TEST_RACE=1 go test . runs the binary under the race detector.
+		build = append(build, "-race")
+	}
+	out, err := exec.Command("go", append(build, ".")...).CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building popsh: %v\n%s", err, out)
 		os.RemoveAll(dir)
