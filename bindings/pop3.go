@@ -40,6 +40,10 @@ type pop3Conn struct {
 	// session, which pop3-last returns once the server refused LAST.
 	lastSeen int
 	noLast   bool
+
+	// sizes holds the message sizes of the last LIST, which the pipelined
+	// iteration uses to keep a batch within p3WindowBytes.
+	sizes map[int]int64
 }
 
 // seen records that message n was retrieved.
@@ -815,8 +819,10 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 		return nil, b.fail(who, c, err)
 	}
 	out := make([]interp.Value, len(ms))
+	c.sizes = make(map[int]int64, len(ms))
 	for i, m := range ms {
 		out[i] = interp.Cons(m.Num, int(m.Size))
+		c.sizes[m.Num] = m.Size
 	}
 	return interp.List(out...), nil
 }
@@ -869,12 +875,17 @@ func p3MsgidList(who string, v interp.Value) ([]int, error) {
 	return ids, nil
 }
 
-// p3Window is how many messages %pop3-retr-many fetches in one pipelined
-// batch (the messages of a batch are held in memory together).
-const p3Window = 32
+// A batch of %pop3-retr-many (messages fetched with one pipelined burst
+// and held in memory together) has at most p3Window messages and, when
+// their sizes are known from a LIST, at most p3WindowBytes octets (but
+// always at least one message).
+const (
+	p3Window      = 64
+	p3WindowBytes = 8 << 20
+)
 
-// retrMany implements (%pop3-retr-many conn msgids who): the first
-// p3Window messages of msgids, fetched with pipelined RETRs, as
+// retrMany implements (%pop3-retr-many conn msgids who): the first batch
+// of msgids, fetched with pipelined RETRs, as
 // (((n . text) ...) . remaining-msgids). Every number is checked before
 // anything is sent.
 func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -890,14 +901,20 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	rest := interp.Value(interp.Null)
-	if len(ids) > p3Window {
-		rest = args[1]
-		for range p3Window {
-			rest = rest.(*interp.Pair).Cdr
+	k := 0
+	var octets int64
+	for k < len(ids) && k < p3Window {
+		octets += c.sizes[ids[k]]
+		if k > 0 && octets > p3WindowBytes {
+			break
 		}
-		ids = ids[:p3Window]
+		k++
 	}
+	rest := args[1]
+	for range k {
+		rest = rest.(*interp.Pair).Cdr
+	}
+	ids = ids[:k]
 	b.setLineEnding(c)
 	fetched := make([]interp.Value, 0, len(ids))
 	var sb strings.Builder
@@ -932,8 +949,10 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 		return nil, b.fail(who, c, err)
 	}
 	out := make([]interp.Value, len(ms))
+	c.sizes = make(map[int]int64, len(ms))
 	for i, m := range ms {
 		out[i] = m.Num
+		c.sizes[m.Num] = m.Size
 	}
 	return interp.List(out...), nil
 }

@@ -235,3 +235,25 @@ func TestPOP3EdgeMessagesByteExact(t *testing.T) {
 		}
 	}
 }
+
+func TestPOP3IterationLargeMessagesInByteWindows(t *testing.T) {
+	e := newPOP3Env(t, p3EnvConfig{})
+	e.be.Clear(p3TestUser)
+	const size = 3 << 20 // four of them exceed one batch's 8 MiB
+	var want []string
+	for i := 0; i < 4; i++ {
+		m := pop3test.LargeMessage(size, uint64(i+1))
+		e.be.AddMessage(p3TestUser, m)
+		want = append(want, fmt.Sprint(len([]rune(string(m)))))
+	}
+	e.connectLogin()
+	got := e.must(`(let ((lens '()))
+	                 (pop3-for-each-message conn (lambda (n text) (set! lens (cons (string-length text) lens))))
+	                 (reverse lens))`)
+	if got != "("+strings.Join(want, " ")+")" {
+		t.Errorf("lengths = %s, want (%s)", got, strings.Join(want, " "))
+	}
+	if got := e.must(`(pop3-last conn)`); got != "4" {
+		t.Errorf("last after iterating = %s", got)
+	}
+}

@@ -504,12 +504,13 @@ func TestPOP3IterationSameWithoutPipelining(t *testing.T) {
 	var results []string
 	for _, faults := range []server.Faults{{}, {RemoveCapa: []string{"PIPELINING"}}} {
 		e := newPOP3Env(t, p3EnvConfig{faults: faults})
-		for i := 0; i < 40; i++ { // more than one window of 32
+		for i := 0; i < 70; i++ { // more than one window of p3Window
+
 			e.be.AddMessage(p3TestUser, []byte(fmt.Sprintf("Subject: m%d\n\nbody %d\n", i, i)))
 		}
 		e.connectLogin()
 		results = append(results, e.must(`(pop3-get-all conn)`))
-		if got := e.must(`(pop3-for-each-message conn (lambda (n text) #t) '(43 1 2))`); got != "3" {
+		if got := e.must(`(pop3-for-each-message conn (lambda (n text) #t) '(73 1 2))`); got != "3" {
 			t.Errorf("for-each over 3 listed messages = %s", got)
 		}
 		e.must(`(pop3-quit conn)`)
@@ -517,7 +518,7 @@ func TestPOP3IterationSameWithoutPipelining(t *testing.T) {
 	if results[0] != results[1] {
 		t.Errorf("pipelined and lockstep results differ:\n%s\n%s", results[0], results[1])
 	}
-	if !strings.HasSuffix(results[0], ` (43 . "Subject: m39\n\nbody 39\n"))`) {
-		t.Errorf("message 43 missing from get-all: %.300s...", results[0])
+	if !strings.HasSuffix(results[0], ` (73 . "Subject: m69\n\nbody 69\n"))`) {
+		t.Errorf("message 73 missing from get-all: %.300s...", results[0])
 	}
 }
