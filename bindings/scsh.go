@@ -82,8 +82,10 @@
 //     run/string, run/port, run/sexp, run/sexps, &, wait, ||, &&,
 //     exec-epf, status:exit-val, status:term-sig, proc:pid; process forms
 //     (prog arg ...), (| pf ...), (pipe pf ...), (epf pf redir ...) and
-//     (begin ...); redirections < > >> << (= fd fd) (- fd) stdports for
-//     fds 0-2; implicit backquote. A (begin ...) stage runs in the
+//     (begin ...); redirections < > >> << (= fd fd) (- fd) for fds 0-2
+//     and stdports (the child's stdin reads the current input port; its
+//     stdout and stderr follow the current ports anyway); implicit
+//     backquote. A (begin ...) stage runs in the
 //     interpreter after the stages before it have finished (no fork):
 //     its input is their whole output and its output goes to the next
 //     stage. A synchronous form's children write into the current Scheme

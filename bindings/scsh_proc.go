@@ -305,7 +305,11 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 		toClose = append(toClose, f)
 		stdin = f
 	case sp.stdp:
-		stdin = pr.it.CurrentInput().Reader()
+		if in := pr.it.CurrentInput(); in.Name == "stdin" {
+			stdin = os.Stdin
+		} else {
+			stdin = in.Reader()
+		}
 	default:
 		if !background {
 			stdin = os.Stdin

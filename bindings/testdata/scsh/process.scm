@@ -32,3 +32,4 @@
 (define p2 (& (true)))
 (show (integer? (proc:pid p2)) " " (> (proc:pid p2) 0) " " (wait p2))
 (write (run/strings (echo a) (> 2 ,(string-append (getenv "SCSH_TEST_DIR") "/err")))) (newline)
+(write (with-current-input-port (make-string-input-port "fed through stdports\n") (run/string (cat) stdports))) (newline)
