@@ -136,3 +136,22 @@ func TestSeedPOP3Dovecot(t *testing.T) {
 	}
 	p3SeedMust(t, it, `(popsh-quit c2)`)
 }
+
+func TestPOP3DovecotDeleteAll(t *testing.T) {
+	e := p3NewDovecotEnv(t, Options{}, []byte("Subject: a\n\n1\n"), []byte("Subject: b\n\n2\n"), []byte("Subject: c\n\n3\n"))
+	e.login(fmt.Sprintf(`pop3-connect/tls %q`, e.d.TLSAddr))
+	if got := e.must(`(pop3-delete-all conn '(1 3))`); got != "2" {
+		t.Errorf("delete-all (1 3) = %s", got)
+	}
+	if got := e.must(`(map car (pop3-list conn))`); got != "(2)" {
+		t.Errorf("list after delete-all = %s", got)
+	}
+	e.must(`(pop3-reset conn)`)
+	if got := e.must(`(pop3-delete-all conn)`); got != "3" {
+		t.Errorf("delete-all = %s", got)
+	}
+	e.must(`(pop3-quit conn)`)
+	if files, _ := e.u.Files(); len(files) != 0 {
+		t.Errorf("Dovecot still has %d messages after delete-all + quit", len(files))
+	}
+}
