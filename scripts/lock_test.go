@@ -1,0 +1,129 @@
+package scripts
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"popsh/pop3/server"
+)
+
+// TestMovemailWaitsForMboxLocks: while another process holds the mbox's
+// fcntl lock (as mutt does) or its dot-lock (as mail(1) does), movemail
+// waits and writes nothing; once released, it appends.
+func TestMovemailWaitsForMboxLocks(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	mbox := filepath.Join(t.TempDir(), "mbox")
+	old := "From x Mon Jan  1 00:00:00 2024\n\nold\n\n"
+	if err := os.WriteFile(mbox, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	all := genMessages(4)
+	for i, kind := range []string{"fcntl", "dotlock"} {
+		t.Run(kind, func(t *testing.T) {
+			e.add(all[2*i : 2*i+2]...)
+			before, _ := os.ReadFile(mbox)
+			var release func()
+			switch kind {
+			case "fcntl":
+				f, err := os.OpenFile(mbox, os.O_RDWR, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+				if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
+					t.Fatal(err)
+				}
+				release = func() { f.Close() }
+			case "dotlock":
+				// Held by a live process: this one.
+				if err := os.WriteFile(mbox+".lock", []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				release = func() { os.Remove(mbox + ".lock") }
+			}
+			cmd := script(e.env, "movemail.scm", mbox)
+			done := make(chan error, 1)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				release()
+				t.Fatalf("movemail did not wait for the %s lock (exit %v)", kind, err)
+			case <-time.After(700 * time.Millisecond):
+			}
+			if now, _ := os.ReadFile(mbox); string(now) != string(before) {
+				t.Errorf("mbox written while locked")
+			}
+			release()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("movemail after the lock was released: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("movemail still waiting after the lock was released")
+			}
+			if e.be.Count(testUser) != 0 {
+				t.Errorf("%d messages left on the server", e.be.Count(testUser))
+			}
+		})
+	}
+	got := mboxMessages(t, mbox)
+	if len(got) != 5 {
+		t.Errorf("mbox holds %d messages, want 1 old + 4", len(got))
+	}
+	e.checkNothingLost(got[1:], false)
+}
+
+// BenchmarkMovemailMaildir moves 500 messages of ~2 KB from our server
+// into a fresh Maildir per iteration (--keep, fresh state), the whole
+// process included.
+func BenchmarkMovemailMaildir(b *testing.B) {
+	benchMovemail(b, 500, "maildir")
+}
+
+// BenchmarkMovemailMbox is the same into an mbox (one fsync per run).
+func BenchmarkMovemailMbox(b *testing.B) {
+	benchMovemail(b, 500, "mbox")
+}
+
+func benchMovemail(b *testing.B, n int, kind string) {
+	be := server.NewMemoryBackend()
+	be.AddUser(testUser, testPass)
+	var size int64
+	for _, m := range genMessages(n) {
+		be.AddMessage(testUser, []byte(m))
+		size += int64(len(m))
+	}
+	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	home := b.TempDir()
+	netrc := filepath.Join(home, ".netrc")
+	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPass)), 0o600)
+	env := []string{"HOME=" + home, "NETRC=" + netrc, "MAILHOST=" + srv.Addr().String()}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		dir := filepath.Join(home, fmt.Sprint(i))
+		dest := dir + "/Mail/"
+		if kind == "mbox" {
+			os.MkdirAll(dir, 0o700)
+			dest = dir + "/mbox"
+		}
+		cmd := script(env, "movemail.scm", "-q", "--keep", "--state", dir+"/state", dest)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+	}
+}
