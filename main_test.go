@@ -173,6 +173,21 @@ func TestScriptHeaderAndMetaArg(t *testing.T) {
 		check(t, "ecm-net style header", 0, `^42\("a" "b"\)\n$`, "")
 	writeFile(t, dir, "badmeta.scm", "#!/usr/local/bin/popsh \\\n-e\tmain -s\n!#\n")
 	runPopsh(t, dir, "", `\`, "badmeta.scm").check(t, "tab in meta-arg line", 255, "", `tab`)
+	// The env forms the README recommends, with popsh found on $PATH.
+	pathEnv := "PATH=" + filepath.Dir(popshBin) + ":" + os.Getenv("PATH")
+	for _, tc := range []struct{ header, label, want string }{
+		{"#!/usr/bin/env -S popsh -s", "env -S", "env -S (\"a\")\n"},
+		{"#!/usr/bin/env popsh", "env", "env (\"a\")\n"},
+	} {
+		name := writeFile(t, dir, strings.ReplaceAll(tc.label, " ", "")+".scm", tc.header+"\n!#\n(display \""+tc.label+
+			" \") (write command-line-arguments) (newline)\n")
+		cmd := exec.Command(name, "a")
+		cmd.Env = append(os.Environ(), pathEnv)
+		out, err := cmd.CombinedOutput()
+		if string(out) != tc.want || err != nil {
+			t.Errorf("%s: %q, %v; want %q", tc.header, out, err, tc.want)
+		}
+	}
 	// Run as an executable through the kernel's #! handling.
 	exe := writeFile(t, dir, "exe.scm", "#!"+popshBin+" \\\n-e main -s\n!#\n(define (main args) (display (length args)) (newline) (exit 3))\n")
 	cmd := exec.Command(exe, "one", "two")
