@@ -231,3 +231,26 @@ func TestRunInterruptAndStuck(t *testing.T) {
 		t.Errorf("output %q, want the session to go on (3)", o.String())
 	}
 }
+
+func TestPositionsOfSeveralData(t *testing.T) {
+	// Each datum of an input keeps its own position, across lines,
+	// tabs and non-ASCII characters.
+	tests := []struct {
+		lines []any
+		want  string
+	}{
+		{[]any{"1 (car 5)"}, "stdin:1:3: car"},
+		{[]any{`"é→" (car 5)`}, "stdin:1:6: car"},
+		{[]any{"(define x\t1)\t(car x)"}, "stdin:1:14: car"},
+		{[]any{"(list 1", "  2) (car", " 7)"}, "stdin:2:6: car"},
+	}
+	for _, tc := range tests {
+		_, errOut, _, err := runFake(t, tc.lines...)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if !strings.HasPrefix(errOut, tc.want) {
+			t.Errorf("input %q: error %q, want it to start with %q", tc.lines, errOut, tc.want)
+		}
+	}
+}
