@@ -127,3 +127,28 @@ func benchMovemail(b *testing.B, n int, kind string) {
 		}
 	}
 }
+
+// BenchmarkPopHeaders lists 2,000 messages with pop-headers.scm (pipelined
+// TOP n 0, RFC 2047 decoding, one line each), the whole process included.
+func BenchmarkPopHeaders(b *testing.B) {
+	be := server.NewMemoryBackend()
+	be.AddUser(testUser, testPass)
+	for _, m := range genMessages(2000) {
+		be.AddMessage(testUser, []byte("Date: Wed, 25 Nov 2026 22:50:36 +0000\nSubject: =?UTF-8?Q?caf=C3=A9?=\n"+m))
+	}
+	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	home := b.TempDir()
+	netrc := filepath.Join(home, ".netrc")
+	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPass)), 0o600)
+	env := []string{"HOME=" + home, "NETRC=" + netrc, "MAILHOST=" + srv.Addr().String()}
+	for b.Loop() {
+		out, err := script(env, "pop-headers.scm").Output()
+		if err != nil || len(out) < 2000*40 {
+			b.Fatalf("%v: %d bytes", err, len(out))
+		}
+	}
+}
