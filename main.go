@@ -59,6 +59,7 @@ end-option: -s <script>            run a script file, then exit
 // exit status 255 (scsh's (exit -1)).
 type usageError struct{ msg string }
 
+// Error returns the message (the usage text is printed separately).
 func (e *usageError) Error() string { return e.msg }
 
 // Kinds of switch actions, done left to right before the end option.

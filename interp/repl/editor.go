@@ -130,6 +130,7 @@ func (e *terminalEditor) openHistory(path string) error {
 	return nil
 }
 
+// ReadLine implements LineEditor.
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
 	line, err := e.rl.Readline()
@@ -142,6 +143,7 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	return line, nil
 }
 
+// AddHistory implements LineEditor: the entry becomes one line of history.
 func (e *terminalEditor) AddHistory(entry string) error {
 	// One entry per expression: a multi-line input is recalled as one line.
 	entry = strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(entry))
@@ -161,6 +163,7 @@ func (e *terminalEditor) AddHistory(entry string) error {
 	return nil
 }
 
+// Close implements LineEditor.
 func (e *terminalEditor) Close() error {
 	e.mu.Lock()
 	if e.histF != nil {
@@ -178,6 +181,7 @@ func (e *terminalEditor) Close() error {
 // which wants the suffixes of the candidates and the length of the word.
 type completer func(line string, pos int) (string, []string)
 
+// Do implements readline.AutoCompleter.
 func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 	word, cands := c(string(line[:pos]), pos)
 	n := len([]rune(word))

@@ -69,6 +69,7 @@ type Options struct {
 // program called (exit n) or the user typed ,exit n.
 type ExitStatus struct{ Code int }
 
+// Error describes the exit request.
 func (e *ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // Run runs the session until the user leaves (Ctrl-D or ,exit) or the
@@ -556,6 +557,7 @@ type freshLineWriter struct {
 
 func newFreshLineWriter(w io.Writer) *freshLineWriter { return &freshLineWriter{w: w} }
 
+// Write writes p, remembering whether it ended a line.
 func (f *freshLineWriter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
