@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -253,4 +254,23 @@ func TestPositionsOfSeveralData(t *testing.T) {
 			t.Errorf("input %q: error %q, want it to start with %q", tc.lines, errOut, tc.want)
 		}
 	}
+}
+
+// ExampleRun runs a session over scripted lines (a LineEditor of the
+// test's own); on a terminal, NewTerminalEditor supplies the lines.
+func ExampleRun() {
+	ed := &fakeEditor{lines: []any{
+		"(define (sq x)", "  (* x x))", // one definition over two lines
+		"(sq 12)",
+		`(values "a" 'b)`,
+		"(car '())",
+	}}
+	err := Run(context.Background(), Options{Interp: interp.New(), Editor: ed, Out: os.Stdout, Err: os.Stdout})
+	fmt.Println("session ended:", err)
+	// Output:
+	// 144
+	// "a"
+	// b
+	// stdin:1:1: car: expected a pair, got ()
+	// session ended: <nil>
 }
