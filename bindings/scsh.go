@@ -31,7 +31,8 @@
 //   - format: Scheme48's directives ~a ~s ~d ~% ~& ~~ ~? only; leftover or
 //     missing arguments and unknown directives are errors.
 //   - Ports: read-line (LF only, a CR stays; trim concat peek split),
-//     read-crlf-line, write-string (s [port start end]), write-crlf (also
+//     read-crlf-line, read-delimited, read-paragraph, skip-char-set,
+//     write-string (s [port start end]), write-crlf (also
 //     flushes), force-output, open-output-file / open-input-file /
 //     open-file with open/... flags (Linux O_* values) and a mode,
 //     file-exists? (#f on ENOENT, ENOTDIR and EACCES), close,
@@ -164,6 +165,7 @@ func InstallScsh(it *interp.Interp) error {
 	e.installRecords()
 	e.installMacros()
 	e.installLocks()
+	e.installRdelim()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
