@@ -254,9 +254,34 @@ func expandLetOptionals(star bool) func(interp.Value) (interp.Value, error) {
 			if !ok || len(ci) < 2 || len(ci) > 4 {
 				return nil, syntaxErr(who, "bad clause", c)
 			}
+			if vars, ok := interp.ListToSlice(ci[0]); ok && len(ci) == 2 && ci[0] != interp.Null {
+				if _, isPair := ci[0].(*interp.Pair); isPair {
+					// ((v1 ... vn) parser): (parser args) returns the rest of
+					// the list and then the n values.
+					tl := interp.Gensym("%parsed")
+					bindings = append(bindings, list(tl, list(sym("call-with-values"),
+						list(sym("lambda"), interp.Null, list(ci[1], g)), sym("list"))))
+					for j, pv := range vars {
+						vs, ok := pv.(*interp.Symbol)
+						if !ok {
+							return nil, syntaxErr(who, "bad parser clause", c)
+						}
+						tmp := vs
+						if !star {
+							tmp = interp.Gensym("%" + vs.Name)
+							finals = append(finals, list(vs, tmp))
+						}
+						bindings = append(bindings, list(tmp, list(sym("list-ref"), tl, j+1)))
+					}
+					ng := interp.Gensym("%args")
+					bindings = append(bindings, list(ng, list(sym("car"), tl)))
+					g = ng
+					continue
+				}
+			}
 			v, ok := ci[0].(*interp.Symbol)
 			if !ok {
-				return nil, syntaxErr(who, "parser clauses ((v ...) parser) are not supported", c)
+				return nil, syntaxErr(who, "bad clause", c)
 			}
 			tmp := v
 			if !star {

@@ -53,3 +53,6 @@
 (receive (q r) (floor/ 17 5) (show q " " r))
 (receive (first . others) (values 1 2 3) (show first " " others))
 (receive all (values) (show all))
+(define (parse-two args) (values (cddr args) (car args) (cadr args)))
+(let-optionals '(1 2 3) (((x y) parse-two) (z 'none)) (show x " " y " " z))
+(let-optionals '(1 2) (((x y) parse-two) (z 'none)) (show x " " y " " z))
