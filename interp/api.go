@@ -211,6 +211,7 @@ func UnpackArgs(fn string, args []Value, spec ...any) error {
 
 type wantErr string
 
+// Error is the wrong-type message.
 func (w wantErr) Error() string { return string(w) }
 
 func want(what string, got Value) error {

@@ -127,6 +127,7 @@ type alias struct {
 	env  *scope
 }
 
+// SchemeString prints an alias as its name.
 func (a *alias) SchemeString() string { return symbolName(a) }
 
 // resolved is the outcome of looking an identifier up.

@@ -13,6 +13,7 @@ type specialForm struct {
 	analyze func(c *compiler, p *Pair, sc *scope, fn *fnState) node
 }
 
+// SchemeString gives the printed form of a syntactic keyword.
 func (s *specialForm) SchemeString() string { return "#<syntax " + s.name + ">" }
 
 // specialForms is the table of core forms, filled in init and never changed.

@@ -104,6 +104,7 @@ type caseLambda struct {
 	name    string
 }
 
+// SchemeString gives the printed form of a case-lambda procedure.
 func (c *caseLambda) SchemeString() string { return "#<procedure " + c.name + ">" }
 
 // Continuation is a first-class continuation captured by call/cc.
@@ -130,6 +131,7 @@ type ctlProc struct {
 	kind int
 }
 
+// SchemeString gives the printed form of a control procedure.
 func (c *ctlProc) SchemeString() string { return "#<procedure " + c.name + ">" }
 
 const (
@@ -140,6 +142,7 @@ const (
 // %with-direct-handler (scsh's with-handler semantics).
 type directHandler struct{ proc Value }
 
+// SchemeString gives the printed form of a direct handler entry.
 func (d *directHandler) SchemeString() string { return "#<handler>" }
 
 // Environment is the value of (interaction-environment) and (environment ...).

@@ -12,6 +12,7 @@ type macro struct {
 	er      Value // explicit-renaming transformer procedure
 }
 
+// SchemeString gives the printed form of a macro.
 func (m *macro) SchemeString() string { return "#<macro " + m.name + ">" }
 
 // builtinMacros are the derived forms written in Go, filled in init.

@@ -48,6 +48,7 @@ type contThrow struct {
 	val Value
 }
 
+// Error describes the invocation.
 func (c *contThrow) Error() string { return "continuation invoked outside its dynamic extent" }
 
 // raiseErr is returned by raise, raise-continuable and error: the VM hands
@@ -57,11 +58,13 @@ type raiseErr struct {
 	continuable bool
 }
 
+// Error describes the raise.
 func (r *raiseErr) Error() string { return "raise: " + WriteString(r.obj) }
 
 // uncaughtErr ends the evaluation: no handler is left for an object.
 type uncaughtErr struct{ e *ErrorObject }
 
+// Error is the uncaught error's text.
 func (u *uncaughtErr) Error() string { return u.e.Error() }
 
 // ExitError is returned by an evaluation that called (exit) or
@@ -71,6 +74,7 @@ type ExitError struct {
 	Emergency bool
 }
 
+// Error gives the exit status as text.
 func (e *ExitError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
 func (vm *vm) grow(need int) error {
