@@ -677,7 +677,7 @@ func (c *compiler) analyzeLambda(formals Value, body []Value, sc *scope, parent 
 // defineValuesNode assigns the values of expr to vars according to formals.
 func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value, sc *scope, fn *fnState) node {
 	// (call-with-values (lambda () expr) (lambda tmps (set! v tmp) ...))
-	consumer := &fnState{parent: fn, pos: c.cur, name: "define-values"}
+	consumer := &fnState{parent: fn, pos: c.cur, name: "define-values"} // arity errors name the form
 	nsc := &scope{parent: sc, fn: consumer}
 	var sets []node
 	x := formals

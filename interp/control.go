@@ -199,7 +199,7 @@ func init() {
 		prim("raise-continuable", 1, 1, func(it *Interp, a []Value) (Value, error) {
 			return nil, &raiseErr{obj: a[0], continuable: true}
 		}),
-		prim("error", 0, -1, func(it *Interp, a []Value) (Value, error) {
+		prim("error", 1, -1, func(it *Interp, a []Value) (Value, error) {
 			e := &ErrorObject{}
 			if len(a) > 0 {
 				if s, ok := a[0].(*String); ok {
@@ -281,13 +281,14 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			// run outstanding dynamic-wind after thunks
+			// run outstanding dynamic-wind after thunks, then flush every
+			// output port the program left open
 			if it.vm.wind != nil {
 				if err := it.vm.rewind(nil); err != nil {
 					return nil, err
 				}
 			}
-			it.FlushOutput()
+			FlushOpenPorts(it)
 			return nil, &ExitError{Code: code}
 		}),
 		prim("emergency-exit", 0, 1, func(it *Interp, a []Value) (Value, error) {

@@ -432,7 +432,7 @@ func (c *compiler) letValues(p *Pair, sequential bool) Value {
 				c.fail(p, "%s: bad binding %s", name, WriteString(stripSyntax(binds[i])))
 			}
 			out = List(c.gref("call-with-values"), List(kw("lambda"), Null, parts[1]),
-				List(kw("lambda"), parts[0], out))
+				List(kw("named-lambda"), &Pair{Intern(name), parts[0]}, out))
 		}
 		return out
 	}
@@ -484,7 +484,7 @@ func (c *compiler) letValues(p *Pair, sequential bool) Value {
 	var out Value = &Pair{kw("let"), &Pair{List(finalBinds...), List(args[1:]...)}}
 	for i := len(steps) - 1; i >= 0; i-- {
 		out = List(c.gref("call-with-values"), List(kw("lambda"), Null, steps[i].expr),
-			List(kw("lambda"), steps[i].formals, out))
+			List(kw("named-lambda"), &Pair{Intern(name), steps[i].formals}, out))
 	}
 	return out
 }

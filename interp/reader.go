@@ -313,6 +313,12 @@ func (r *Reader) Read() (v Value, err error) {
 		return nil, r.errAt(r.last, "unexpected '.'")
 	}
 	if r.labels != nil {
+		r.resolveLabelChains()
+		for n, lv := range r.labels {
+			if _, ok := lv.(*labelRef); ok {
+				return nil, r.errAt(r.last, "datum label #%d# refers to itself", n)
+			}
+		}
 		v = r.patchLabels(v)
 	}
 	return v, nil
@@ -821,9 +827,13 @@ func (r *Reader) patchLabels(v Value) Value {
 		}
 		return x
 	}
-	// resolve chains of refs to refs
+	return walk(v)
+}
+
+// resolveLabelChains makes #1=#0# refer to what #0 is.
+func (r *Reader) resolveLabelChains() {
 	for k, lv := range r.labels {
-		for {
+		for i := 0; i < len(r.labels); i++ {
 			ref, ok := lv.(*labelRef)
 			if !ok || ref.n == k {
 				break
@@ -832,7 +842,6 @@ func (r *Reader) patchLabels(v Value) Value {
 		}
 		r.labels[k] = lv
 	}
-	return walk(v)
 }
 
 // ReadAll reads every datum of src.

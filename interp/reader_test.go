@@ -182,6 +182,8 @@ func TestReaderErrors(t *testing.T) {
 		"\"\\q\"":   "unknown escape",
 		"#u8(300)":  "not a byte",
 		"#9#":       "undefined datum label",
+		"#0=#0#":    "refers to itself",
+		"#0=#1=#0#": "refers to itself",
 		"#<abc>":    "bad # syntax",
 	}
 	for src, msg := range bad {

@@ -1071,8 +1071,8 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 		}
 	}
 	add := func(c *Closure, pc int) bool {
-		if c == nil || c.proto.top {
-			return true // top-level forms are not shown
+		if c == nil || c.proto.top || strings.HasPrefix(c.proto.defPos.File, preludePrefix) {
+			return true // top-level forms and the prelude's procedures are not shown
 		}
 		if c.proto == lastProto && pc == lastPC {
 			repeats++

@@ -110,3 +110,6 @@
 (test big (case (* 4294967296 4294967296) ((1 18446744073709551616) 'big) (else 'no)))
 (test third (case 1/3 ((1/2 2) 'half) ((1/3 5) 'third) (else 'no)))
 (test no (case 2.0 ((2 3) 'exact) (else 'no)))
+(test-error "let-values: expected 2 arguments, got 1" (let-values (((a b) (values 1))) a))
+(test-error "let\\*-values: expected 2 arguments, got 1" (let*-values (((a b) (values 1))) a))
+(test-error "define-values: expected 2 arguments, got 3" (let () (define-values (a b) (values 1 2 3)) a))

@@ -70,3 +70,4 @@
 (test-error "uncaught exception: cont" (raise-continuable 'cont))
 (test-error "with-exception-handler: expected a procedure" (with-exception-handler 5 (lambda () 1)) 0)
 (test-error "raise: handler returned from non-continuable raise of x" (with-exception-handler (lambda (e) 1) (lambda () (raise 'x))))
+(test-error "error: expected at least 1 argument, got 0" (error))
