@@ -637,13 +637,13 @@ func formatError(err error) string {
 	return repl.FormatError(err)
 }
 
-// flushPorts flushes the current output and error ports.
+// flushPorts flushes every output port the program opened and did not
+// close (scsh flushes all ports at exit: a script that never closes its
+// log or mailbox file loses nothing), then the current output and error
+// ports.
 func flushPorts(it *interp.Interp) {
-	if p := it.CurrentOutput(); p != nil {
-		p.Flush()
-	}
-	if p := it.CurrentError(); p != nil {
-		p.Flush()
+	if err := interp.FlushOpenPorts(it); err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 	}
 }
 

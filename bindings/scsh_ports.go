@@ -73,7 +73,9 @@ func ioErr(who string, err error) error {
 }
 
 // openFilePort opens path with open(2) flags and mode and wraps it in a port.
-func openFilePort(who, path string, flags int, perm os.FileMode) (*interp.Port, error) {
+// An output port is registered with the interpreter so that the shell
+// flushes it at exit even if the script never closes it (as scsh does).
+func openFilePort(it *interp.Interp, who, path string, flags int, perm os.FileMode) (*interp.Port, error) {
 	f, err := os.OpenFile(path, flags, perm)
 	if err != nil {
 		return nil, fileError("open", err, path)
@@ -81,7 +83,9 @@ func openFilePort(who, path string, flags int, perm os.FileMode) (*interp.Port, 
 	if flags&syscall.O_ACCMODE == syscall.O_RDONLY {
 		return interp.NewInputPort(f, path), nil
 	}
-	return interp.NewOutputPort(f, path), nil
+	p := interp.NewOutputPort(f, path)
+	interp.TrackOutputPort(it, p)
+	return p, nil
 }
 
 func intArg(who string, a []interp.Value, i int, def int) (int, error) {
@@ -244,7 +248,7 @@ func (e *scshEnv) installPorts() {
 			return nil, err
 		}
 		flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
-		return openFilePort("open-output-file", name.String(), flags, os.FileMode(perm))
+		return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
 	})
 	e.def("open-input-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		name, err := str(a[0], "open-input-file", 1)
@@ -256,7 +260,7 @@ func (e *scshEnv) installPorts() {
 			return nil, err
 		}
 		flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
-		return openFilePort("open-input-file", name.String(), flags, 0)
+		return openFilePort(it, "open-input-file", name.String(), flags, 0)
 	})
 	e.def("open-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		name, err := str(a[0], "open-file", 1)
@@ -271,7 +275,7 @@ func (e *scshEnv) installPorts() {
 		if err != nil {
 			return nil, err
 		}
-		return openFilePort("open-file", name.String(), flags, os.FileMode(perm))
+		return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
 	})
 	e.def("file-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		name, err := str(a[0], "file-exists?", 1)
