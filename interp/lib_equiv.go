@@ -1,6 +1,8 @@
 package interp
 
 import (
+	"popsh/interp/num"
+
 	"math"
 	"math/big"
 	"reflect"
@@ -61,6 +63,8 @@ func Eqv(a, b Value) bool {
 	case *big.Rat:
 		y, ok := b.(*big.Rat)
 		return ok && x.Cmp(y) == 0
+	case *num.Complex:
+		return num.Eqv(x, b)
 	}
 	return Eq(a, b)
 }

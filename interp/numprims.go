@@ -5,9 +5,8 @@ package interp
 // names, checks arguments and turns num's errors into error objects.
 //
 // Choices where R7RS leaves room:
-//   - there are no complex numbers: (sqrt -4), (log -1), (asin 2) and
-//     (expt -8 1/3) are errors ("no real square root of -4 (complex numbers
-//     are not supported)"), not NaNs;
+//   - complex numbers (num.Complex) have parts both exact or both inexact;
+//     (sqrt -4) is the exact +2i, (log -1) is 0.0+3.141592653589793i;
 //   - dividing by an exact 0 is an error, also in (/ 1.5 0); dividing by
 //     0.0 gives +inf.0, -inf.0 or +nan.0;
 //   - = < > <= >= accept one argument or more;
@@ -142,6 +141,31 @@ func compPrim(name string, ok func(c int) bool) *Primitive {
 	})
 }
 
+// primNumEq is =, which unlike < and > accepts complex numbers.
+func primNumEq(it *Interp, a []Value) (Value, error) {
+	if len(a) == 2 {
+		if x, ok := a[0].(int); ok {
+			if y, ok := a[1].(int); ok {
+				return x == y, nil
+			}
+		}
+	}
+	if err := checkNumber(a[0]); err != nil {
+		return nil, err
+	}
+	res := true
+	for i := 1; i < len(a); i++ {
+		eq, err := num.NumEq(a[i-1], a[i])
+		if err != nil {
+			return nil, numErr(err)
+		}
+		if !eq {
+			res = false
+		}
+	}
+	return res, nil
+}
+
 // unaryNum makes a one-argument primitive from a num function.
 func unaryNum(name string, f func(any) (any, error)) *Primitive {
 	return prim(name, 1, 1, func(it *Interp, a []Value) (Value, error) {
@@ -200,7 +224,7 @@ func numTest(name, want string, valid func(any) bool, f func(any) bool) *Primiti
 	})
 }
 
-func isReal(v any) bool { return num.IsNumber(v) }
+func isReal(v any) bool { return num.IsReal(v) }
 
 func checkInteger(v Value) error {
 	if !num.IsInteger(v) {
@@ -242,7 +266,7 @@ func init() {
 	register(
 		numPred("number?", num.IsNumber),
 		numPred("complex?", num.IsNumber),
-		numPred("real?", num.IsNumber),
+		numPred("real?", num.IsReal),
 		numPred("rational?", num.IsRational),
 		numPred("integer?", num.IsInteger),
 		numPred("exact-integer?", num.IsExactInteger),
@@ -253,16 +277,16 @@ func init() {
 		}),
 		numTest("exact?", "a number", num.IsNumber, num.IsExact),
 		numTest("inexact?", "a number", num.IsNumber, num.IsInexact),
-		numTest("nan?", "a number", isReal, num.IsNaN),
-		numTest("infinite?", "a number", isReal, num.IsInf),
-		numTest("finite?", "a number", isReal, func(v any) bool { return !num.IsNaN(v) && !num.IsInf(v) }),
-		numTest("zero?", "a number", isReal, func(v any) bool { z, _ := num.IsZero(v); return z }),
-		numTest("positive?", "a number", isReal, func(v any) bool { s, _ := num.Sign(v); return s > 0 }),
-		numTest("negative?", "a number", isReal, func(v any) bool { s, _ := num.Sign(v); return s < 0 }),
+		numTest("nan?", "a number", num.IsNumber, num.IsNaN),
+		numTest("infinite?", "a number", num.IsNumber, num.IsInf),
+		numTest("finite?", "a number", num.IsNumber, func(v any) bool { return !num.IsNaN(v) && !num.IsInf(v) }),
+		numTest("zero?", "a number", num.IsNumber, func(v any) bool { z, _ := num.IsZero(v); return z }),
+		numTest("positive?", "a real number", isReal, func(v any) bool { s, _ := num.Sign(v); return s > 0 }),
+		numTest("negative?", "a real number", isReal, func(v any) bool { s, _ := num.Sign(v); return s < 0 }),
 		numTest("odd?", "an integer", num.IsInteger, func(v any) bool { o, _ := num.IsOdd(v); return o }),
 		numTest("even?", "an integer", num.IsInteger, func(v any) bool { o, _ := num.IsOdd(v); return !o }),
 
-		compPrim("=", func(c int) bool { return c == 0 }),
+		prim("=", 1, -1, primNumEq),
 		compPrim("<", func(c int) bool { return c == -1 }),
 		compPrim(">", func(c int) bool { return c == 1 }),
 		compPrim("<=", func(c int) bool { return c == -1 || c == 0 }),
@@ -275,7 +299,12 @@ func init() {
 		prim("-", 1, -1, primSub),
 		prim("/", 1, -1, primDiv),
 		unaryNum("abs", num.Abs),
-		unaryNum("magnitude", num.Abs),
+		unaryNum("magnitude", num.Magnitude),
+		unaryNum("real-part", num.RealPart),
+		unaryNum("imag-part", num.ImagPart),
+		unaryNum("angle", num.Angle),
+		binaryNum("make-rectangular", num.MakeRectangular),
+		binaryNum("make-polar", num.MakePolar),
 		twoValues("floor/", num.FloorDiv),
 		binaryNum("floor-quotient", num.FloorQuotient),
 		binaryNum("floor-remainder", num.Modulo),

@@ -28,13 +28,11 @@ const (
 )
 
 // Two printing policies. R7RS allows either quote form; write must bar
-// symbols that would not read back, but Scheme48 (and so scsh) never bars
-// them, and interp-core's reader tests (reader_test.go) currently expect
-// the long quote form and unbarred symbols. Flip these once those tests
-// follow the printer.
+// symbols that would not read back (R7RS 6.13.3: |a b|, ||, |1|, |+i|), so
+// that write then read gives the same datum. display never bars.
 const (
-	abbreviateQuotes = false // write (quote x) as 'x
-	barSymbols       = false // write |odd sym| rather than odd sym
+	abbreviateQuotes = true // write (quote x) as 'x
+	barSymbols       = true // write |odd sym| rather than odd sym
 )
 
 // maxPrintDepth bounds the nesting the printer descends into; deeper
@@ -319,7 +317,7 @@ func (pr *printer) value(v Value) {
 		}
 	case int:
 		p.putBytes(strconv.AppendInt(p.scratch[:0], int64(x), 10))
-	case *big.Int, *big.Rat, float64:
+	case *big.Int, *big.Rat, float64, *num.Complex:
 		p.putString(formatNumber(x))
 	case *Symbol:
 		if pr.mode == ModeDisplay {

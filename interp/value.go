@@ -15,6 +15,7 @@ import (
 //	exact integer     int (fixnum), or *big.Int only when outside the int range
 //	exact rational    *big.Rat, only when not an integer
 //	inexact real      float64
+//	non-real complex  *num.Complex (parts both exact or both float64; exact 0 imaginary part never)
 //	boolean           bool
 //	character         Char
 //	string            *String (mutable, indexed by rune)

@@ -43,6 +43,11 @@ func Add(a, b any) (any, error) {
 
 func addSlow(a, b any) (any, error) {
 	l, bad := maxLevel(a, b)
+	if l == lvlNone {
+		if r, done, err := complexBinary('+', a, b); done {
+			return r, err
+		}
+	}
 	switch l {
 	case lvlInt, lvlBig:
 		return normBig(new(big.Int).Add(toBig(a), toBig(b))), nil
@@ -70,6 +75,11 @@ func Sub(a, b any) (any, error) {
 		}
 	}
 	l, bad := maxLevel(a, b)
+	if l == lvlNone {
+		if r, done, err := complexBinary('-', a, b); done {
+			return r, err
+		}
+	}
 	switch l {
 	case lvlInt, lvlBig:
 		return normBig(new(big.Int).Sub(toBig(a), toBig(b))), nil
@@ -125,6 +135,11 @@ func Mul(a, b any) (any, error) {
 		}
 	}
 	l, bad := maxLevel(a, b)
+	if l == lvlNone {
+		if r, done, err := complexBinary('*', a, b); done {
+			return r, err
+		}
+	}
 	switch l {
 	case lvlInt, lvlBig:
 		return normBig(new(big.Int).Mul(toBig(a), toBig(b))), nil
@@ -145,6 +160,9 @@ func isExactZero(v any) bool { i, ok := v.(int); return ok && i == 0 }
 func Div(a, b any) (any, error) {
 	l, bad := maxLevel(a, b)
 	if l == lvlNone {
+		if r, done, err := complexBinary('/', a, b); done {
+			return r, err
+		}
 		return nil, notNumber(bad)
 	}
 	if isExactZero(b) {
@@ -179,6 +197,10 @@ func Negate(a any) (any, error) {
 		return new(big.Rat).Neg(x), nil
 	case float64:
 		return -x, nil
+	case *Complex:
+		re, _ := Negate(x.Re)
+		im, _ := Negate(x.Im)
+		return &Complex{re, im}, nil
 	}
 	return nil, notNumber(a)
 }
@@ -274,9 +296,15 @@ func cmpExactFloat(e any, f float64) int {
 	return toRat(e).Cmp(r)
 }
 
-// NumEq reports whether a = b (false when either is a NaN).
+// NumEq reports whether a = b (false when either is a NaN). Unlike the
+// other comparisons it accepts complex numbers.
 func NumEq(a, b any) (bool, error) {
 	c, err := Compare(a, b)
+	if err != nil {
+		if eq, done, err := complexEq(a, b); done {
+			return eq, err
+		}
+	}
 	return c == 0 && err == nil, err
 }
 

@@ -1,33 +1,20 @@
 package num
 
 import (
-	"errors"
 	"math"
 	"math/big"
+	"math/cmplx"
 )
 
-// ErrComplex is wrapped by the errors of operations whose result would be
-// a complex number: popsh has no complex numbers, so (sqrt -4), (log -1),
-// (asin 2) and (expt -8 1/3) are errors rather than NaNs.
-var ErrComplex = errors.New("complex numbers are not supported")
-
-type complexErr struct {
-	op  string
-	arg any
-}
-
-func (e *complexErr) Error() string {
-	return "no real " + e.op + " of " + Format(e.arg, 10) + " (complex numbers are not supported)"
-}
-
-func (e *complexErr) Unwrap() error { return ErrComplex }
-
-// Sqrt returns the square root of a non-negative number: exact when a is
-// an exact perfect square (integer or rational, e.g. 1/4 → 1/2), else a
-// float. A negative argument is an error wrapping ErrComplex (-0.0 gives
-// -0.0 and a NaN gives a NaN).
+// Sqrt returns the principal square root of a number: exact when a is an
+// exact perfect square (integer or rational, e.g. 1/4 → 1/2, -4 → +2i,
+// -3+4i → 1+2i), else inexact. A negative real gives an imaginary number
+// ((sqrt -2.0) is +1.4142135623730951i with an inexact 0.0 real part);
+// -0.0 gives -0.0 and a NaN gives a NaN.
 func Sqrt(a any) (any, error) {
 	switch x := a.(type) {
+	case *Complex:
+		return sqrtComplex(x), nil
 	case int:
 		if x >= 0 {
 			s := isqrt(x)
@@ -59,7 +46,37 @@ func Sqrt(a any) (any, error) {
 	default:
 		return nil, notNumber(a)
 	}
-	return nil, &complexErr{"square root", a}
+	// A negative real: i times the root of its negation.
+	n, _ := Negate(a)
+	r, _ := Sqrt(n)
+	if f, ok := r.(float64); ok {
+		return &Complex{0.0, f}, nil
+	}
+	return mkRect(0, r), nil
+}
+
+// sqrtComplex returns the principal square root of a non-real number,
+// exact when both parts of the root are exact:
+// sqrt(z) = sqrt((|z|+re)/2) + sign(im)·sqrt((|z|-re)/2)·i.
+func sqrtComplex(z *Complex) any {
+	if IsExact(z.Re) {
+		m, _ := Magnitude(z)
+		if IsExact(m) {
+			s1, _ := Add(m, z.Re)
+			s1, _ = Div(s1, 2)
+			s2, _ := Sub(m, z.Re)
+			s2, _ = Div(s2, 2)
+			r1, _ := Sqrt(s1)
+			r2, _ := Sqrt(s2)
+			if IsExact(r1) && IsExact(r2) {
+				if sg, _ := Sign(z.Im); sg < 0 {
+					r2, _ = Negate(r2)
+				}
+				return mkRect(r1, r2)
+			}
+		}
+	}
+	return complexUnary(z, cmplx.Sqrt)
 }
 
 // isqrt returns the largest s with s*s <= x, for x >= 0.
@@ -102,10 +119,15 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 // is exact and e is an exact integer (a negative e gives a rational; the
 // size of the result is bounded, see ErrTooBig); otherwise it is a float.
 // (expt 0 0) is 1; 0 to a negative exact power is ErrDivByZero; a negative
-// base with a non-integral exponent is an error wrapping ErrComplex.
+// base with a non-integral exponent, or a complex argument, gives the
+// principal value (a complex number; exact for an exact base and an exact
+// integer exponent).
 func Expt(base, e any) (any, error) {
 	l, bad := maxLevel(base, e)
 	if l == lvlNone {
+		if IsNumber(base) && IsNumber(e) {
+			return exptComplex(base, e)
+		}
 		return nil, notNumber(bad)
 	}
 	if IsExact(base) && IsExactInteger(e) {
@@ -113,7 +135,7 @@ func Expt(base, e any) (any, error) {
 	}
 	b, x := mustFloat(base), mustFloat(e)
 	if b < 0 && !IsInteger(e) && !math.IsInf(x, 0) {
-		return nil, &complexErr{"power " + Format(e, 10), base}
+		return exptComplex(base, e)
 	}
 	return math.Pow(b, x), nil
 }
@@ -221,10 +243,13 @@ func logBig(x *big.Int) float64 {
 	return fk*ln2Hi + (math.Log(f) + fk*ln2Lo)
 }
 
-// Log returns the natural logarithm of a (-inf.0 for zero). A negative
-// argument is an error wrapping ErrComplex. Like every transcendental
-// function here, the result is always inexact: (log 1) is 0.0.
+// Log returns the natural logarithm of a (-inf.0 for zero). A negative or
+// complex argument gives the principal complex logarithm. Like every
+// transcendental function here, the result is always inexact: (log 1) is 0.0.
 func Log(a any) (any, error) {
+	if c, ok := a.(*Complex); ok {
+		return complexUnary(c, cmplx.Log), nil
+	}
 	s, err := Sign(a)
 	if err != nil {
 		return nil, err
@@ -234,7 +259,9 @@ func Log(a any) (any, error) {
 	}
 	switch {
 	case s < 0:
-		return nil, &complexErr{"logarithm", a}
+		n, _ := Negate(a)
+		l, _ := Log(n)
+		return &Complex{l, math.Pi}, nil
 	case s == 0:
 		return math.Inf(-1), nil
 	}
@@ -255,6 +282,9 @@ func LogBase(a, b any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if IsComplex(la) || IsComplex(lb) {
+		return Div(la, lb)
+	}
 	if fa, ok := a.(float64); ok || IsExact(a) && !math.IsInf(mustFloat(a), 0) {
 		if !ok {
 			fa = mustFloat(a)
@@ -270,46 +300,79 @@ func LogBase(a, b any) (any, error) {
 }
 
 // Exp returns e to the power a.
-func Exp(a any) (any, error) { return unaryFloat(a, math.Exp) }
+func Exp(a any) (any, error) { return unaryFloat(a, math.Exp, cmplx.Exp) }
 
 // Sin returns the sine of a.
-func Sin(a any) (any, error) { return unaryFloat(a, math.Sin) }
+func Sin(a any) (any, error) { return unaryFloat(a, math.Sin, cmplx.Sin) }
 
 // Cos returns the cosine of a.
-func Cos(a any) (any, error) { return unaryFloat(a, math.Cos) }
+func Cos(a any) (any, error) { return unaryFloat(a, math.Cos, cmplx.Cos) }
 
 // Tan returns the tangent of a.
-func Tan(a any) (any, error) { return unaryFloat(a, math.Tan) }
+func Tan(a any) (any, error) { return unaryFloat(a, math.Tan, cmplx.Tan) }
 
 // Atan returns the arc tangent of a.
-func Atan(a any) (any, error) { return unaryFloat(a, math.Atan) }
+func Atan(a any) (any, error) { return unaryFloat(a, math.Atan, cmplx.Atan) }
 
-// Asin returns the arc sine of a, which must lie in [-1, 1].
+// Asin returns the arc sine of a; outside [-1, 1] it is complex.
 func Asin(a any) (any, error) {
-	if err := checkUnit(a, "arc sine"); err != nil {
-		return nil, err
+	if !inUnit(a) {
+		if r, ok := realOutOfUnit(a, true); ok {
+			return r, nil
+		}
+		return unaryComplex(a, cmplx.Asin)
 	}
-	return unaryFloat(a, math.Asin)
+	return unaryFloat(a, math.Asin, cmplx.Asin)
 }
 
-// Acos returns the arc cosine of a, which must lie in [-1, 1].
+// Acos returns the arc cosine of a; outside [-1, 1] it is complex.
 func Acos(a any) (any, error) {
-	if err := checkUnit(a, "arc cosine"); err != nil {
-		return nil, err
+	if !inUnit(a) {
+		if r, ok := realOutOfUnit(a, false); ok {
+			return r, nil
+		}
+		return unaryComplex(a, cmplx.Acos)
 	}
-	return unaryFloat(a, math.Acos)
+	return unaryFloat(a, math.Acos, cmplx.Acos)
 }
 
-func checkUnit(a any, op string) error {
-	if c, err := Compare(a, 1); err != nil {
-		return err
-	} else if c == 1 {
-		return &complexErr{op, a}
+// inUnit reports whether a is a real in [-1, 1] or a NaN or not a number
+// (those are left to unaryFloat).
+func inUnit(a any) bool {
+	if !IsReal(a) || IsNaN(a) {
+		return !IsComplex(a)
 	}
-	if c, _ := Compare(a, -1); c == -1 {
-		return &complexErr{op, a}
+	c1, _ := Compare(a, 1)
+	c2, _ := Compare(a, -1)
+	return c1 != 1 && c2 != -1
+}
+
+// realOutOfUnit returns asin (or acos) of a real beyond [-1, 1] with the
+// branch cuts of R7RS (those of Common Lisp): asin 2 = pi/2 - i acosh 2,
+// acos 2 = i acosh 2, asin -2 = -pi/2 + i acosh 2, acos -2 = pi - i acosh 2.
+func realOutOfUnit(a any, asin bool) (any, bool) {
+	if !IsReal(a) {
+		return nil, false
 	}
-	return nil
+	x := mustFloat(a)
+	h := math.Acosh(math.Abs(x))
+	switch {
+	case asin && x > 0:
+		return &Complex{math.Pi / 2, -h}, true
+	case asin:
+		return &Complex{-math.Pi / 2, h}, true
+	case x > 0:
+		return &Complex{0.0, h}, true
+	}
+	return &Complex{math.Pi, -h}, true
+}
+
+// unaryComplex applies fc to a number seen as complex.
+func unaryComplex(a any, fc func(complex128) complex128) (any, error) {
+	if !IsNumber(a) {
+		return nil, notNumber(a)
+	}
+	return complexUnary(a, fc), nil
 }
 
 // Atan2 returns the angle of the point (x, y), R7RS (atan y x).
@@ -321,8 +384,11 @@ func Atan2(y, x any) (any, error) {
 	return math.Atan2(mustFloat(y), mustFloat(x)), nil
 }
 
-// unaryFloat applies f to a as a float.
-func unaryFloat(a any, f func(float64) float64) (any, error) {
+// unaryFloat applies f to a as a float, or fc to a complex a.
+func unaryFloat(a any, f func(float64) float64, fc func(complex128) complex128) (any, error) {
+	if c, ok := a.(*Complex); ok {
+		return complexUnary(c, fc), nil
+	}
 	x, err := ToFloat(a)
 	if err != nil {
 		return nil, err

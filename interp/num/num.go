@@ -77,19 +77,39 @@ func level(v any) int {
 	return lvlNone
 }
 
-func notNumber(v any) error { return &TypeErr{Want: "a number", Got: v} }
+// notNumber is the error for an argument that is not a number, or not a
+// real number where only reals are accepted (a *Complex).
+func notNumber(v any) error {
+	if IsComplex(v) {
+		return notReal(v)
+	}
+	return &TypeErr{Want: "a number", Got: v}
+}
 
-// IsNumber reports whether v is a number of the tower.
-func IsNumber(v any) bool { return level(v) != lvlNone }
+// IsNumber reports whether v is a number of the tower (real or complex).
+func IsNumber(v any) bool { return level(v) != lvlNone || IsComplex(v) }
 
 // IsExact reports whether v is an exact number.
 func IsExact(v any) bool {
 	l := level(v)
+	if l == lvlNone {
+		if c, ok := v.(*Complex); ok {
+			return IsExact(c.Re)
+		}
+	}
 	return l == lvlInt || l == lvlBig || l == lvlRat
 }
 
 // IsInexact reports whether v is an inexact number.
-func IsInexact(v any) bool { _, ok := v.(float64); return ok }
+func IsInexact(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return true
+	case *Complex:
+		return IsInexact(x.Re)
+	}
+	return false
+}
 
 // IsExactInteger reports whether v is an exact integer.
 func IsExactInteger(v any) bool {
@@ -123,11 +143,24 @@ func IsRational(v any) bool {
 	return false
 }
 
-// IsNaN reports whether v is a NaN.
-func IsNaN(v any) bool { f, ok := v.(float64); return ok && math.IsNaN(f) }
+// IsNaN reports whether v is a NaN, or a complex number with a NaN part.
+func IsNaN(v any) bool {
+	if c, ok := v.(*Complex); ok {
+		return IsNaN(c.Re) || IsNaN(c.Im)
+	}
+	f, ok := v.(float64)
+	return ok && math.IsNaN(f)
+}
 
-// IsInf reports whether v is an infinity.
-func IsInf(v any) bool { f, ok := v.(float64); return ok && math.IsInf(f, 0) }
+// IsInf reports whether v is an infinity, or a complex number with an
+// infinite part.
+func IsInf(v any) bool {
+	if c, ok := v.(*Complex); ok {
+		return IsInf(c.Re) || IsInf(c.Im)
+	}
+	f, ok := v.(float64)
+	return ok && math.IsInf(f, 0)
+}
 
 // normBig returns b as an int when it fits.
 func normBig(b *big.Int) any {
@@ -156,6 +189,8 @@ func Normalize(v any) any {
 		return normBig(x)
 	case *big.Rat:
 		return normRat(x)
+	case *Complex:
+		return mkRect(Normalize(x.Re), Normalize(x.Im))
 	}
 	return v
 }
@@ -206,6 +241,9 @@ func mustFloat(v any) float64 {
 
 // Inexact returns v as an inexact number (R7RS inexact).
 func Inexact(v any) (any, error) {
+	if c, ok := v.(*Complex); ok {
+		return &Complex{mustFloat(c.Re), mustFloat(c.Im)}, nil
+	}
 	f, err := ToFloat(v)
 	if err != nil {
 		return nil, err
@@ -227,6 +265,16 @@ func Exact(v any) (any, error) {
 			return int(x), nil
 		}
 		return normRat(new(big.Rat).SetFloat64(x)), nil
+	case *Complex:
+		re, err := Exact(x.Re)
+		if err != nil {
+			return nil, err
+		}
+		im, err := Exact(x.Im)
+		if err != nil {
+			return nil, err
+		}
+		return mkRect(re, im), nil
 	}
 	return nil, notNumber(v)
 }
@@ -280,6 +328,10 @@ func IsZero(v any) (bool, error) {
 		return x == 0, nil
 	case float64:
 		return x == 0, nil
+	case *Complex:
+		zr, _ := IsZero(x.Re)
+		zi, _ := IsZero(x.Im)
+		return zr && zi, nil
 	}
 	s, err := Sign(v)
 	return s == 0 && err == nil && !IsNaN(v), err
@@ -308,6 +360,9 @@ func Eqv(a, b any) bool {
 			return math.IsNaN(y)
 		}
 		return math.Float64bits(x) == math.Float64bits(y)
+	case *Complex:
+		y, ok := b.(*Complex)
+		return ok && Eqv(x.Re, y.Re) && Eqv(x.Im, y.Im)
 	}
 	return false
 }
@@ -326,6 +381,8 @@ func HashKey(v any) any {
 			return floatKey(math.Float64bits(math.NaN()))
 		}
 		return floatKey(math.Float64bits(x))
+	case *Complex:
+		return complexKey{HashKey(x.Re), HashKey(x.Im)}
 	}
 	return v
 }

@@ -49,6 +49,19 @@ func Parse(text string, radix int) (v any, ok bool) {
 	if s == "" {
 		return nil, false
 	}
+	if c := s[len(s)-1]; c == 'i' || c == 'I' || strings.IndexByte(s, '@') >= 0 {
+		if v, ok = parseComplex(s, radix, exactness == 'e'); ok {
+			if exactness == 'i' {
+				v, _ = Inexact(v)
+			}
+			return v, true
+		}
+		// Not complex syntax: "-inf.0" style reals end in 0, but a
+		// symbol such as "+hi" must fail here.
+		if c == 'i' || c == 'I' {
+			return nil, false
+		}
+	}
 	v, ok = parseReal(s, radix, exactness == 'e')
 	if !ok {
 		return nil, false
@@ -57,6 +70,75 @@ func Parse(text string, radix int) (v any, ok bool) {
 		return mustFloat(v), true
 	}
 	return v, true
+}
+
+// parseComplex parses the complex syntaxes of R7RS 7.1.1 after the
+// prefixes: real@real (polar), [real]±[ureal]i (rectangular; "+i" and
+// "-i" stand for ±1i, and "+inf.0i", "-nan.0i" are allowed).
+func parseComplex(s string, radix int, exact bool) (any, bool) {
+	if i := strings.IndexByte(s, '@'); i >= 0 {
+		m, ok := parseReal(s[:i], radix, exact)
+		if !ok || i+1 >= len(s) {
+			return nil, false
+		}
+		a, ok := parseReal(s[i+1:], radix, exact)
+		if !ok {
+			return nil, false
+		}
+		v, err := MakePolar(m, a)
+		if err != nil {
+			return nil, false
+		}
+		if exact {
+			if v, err = Exact(v); err != nil {
+				return nil, false
+			}
+		}
+		return v, true
+	}
+	body := s[:len(s)-1]
+	if body == "" {
+		return nil, false
+	}
+	// The imaginary part starts at the last sign that does not begin
+	// the exponent of a decimal (1e-2).
+	split := -1
+	for i := len(body) - 1; i >= 0; i-- {
+		if body[i] != '+' && body[i] != '-' {
+			continue
+		}
+		if i > 0 && radix == 10 && isExpMarker(body[i-1]) && i >= 2 && (isDec(body[i-2]) || body[i-2] == '.') {
+			continue
+		}
+		split = i
+		break
+	}
+	if split < 0 {
+		return nil, false
+	}
+	var re any = 0
+	if split > 0 {
+		r, ok := parseReal(body[:split], radix, exact)
+		if !ok {
+			return nil, false
+		}
+		re = r
+	}
+	imText := body[split:]
+	var im any
+	switch imText {
+	case "+":
+		im = 1
+	case "-":
+		im = -1
+	default:
+		v, ok := parseReal(imText, radix, exact)
+		if !ok {
+			return nil, false
+		}
+		im = v
+	}
+	return mkRect(re, im), true
 }
 
 func prefixRadix(c byte) int {
@@ -260,8 +342,33 @@ func Format(v any, radix int) string {
 		return x.Num().Text(radix) + "/" + x.Denom().Text(radix)
 	case float64:
 		return FormatFloat(x)
+	case *Complex:
+		return formatComplex(x, radix)
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// formatComplex writes re+imi; an exact zero real part is left out and an
+// exact imaginary part of ±1 is written as a bare sign (+i, 1-i).
+func formatComplex(c *Complex, radix int) string {
+	var b strings.Builder
+	if !isExactZero(c.Re) {
+		b.WriteString(Format(c.Re, radix))
+	}
+	switch {
+	case c.Im == 1:
+		b.WriteByte('+')
+	case c.Im == -1:
+		b.WriteByte('-')
+	default:
+		im := Format(c.Im, radix)
+		if im[0] != '+' && im[0] != '-' {
+			b.WriteByte('+')
+		}
+		b.WriteString(im)
+	}
+	b.WriteByte('i')
+	return b.String()
 }
 
 // FormatFloat returns the R7RS printed form of a float (see Format).

@@ -26,6 +26,9 @@ func rat(s string) *big.Rat {
 // representation (NaN equals NaN, -0.0 differs from 0.0).
 func same(a, b any) bool {
 	switch x := a.(type) {
+	case *Complex:
+		y, ok := b.(*Complex)
+		return ok && same(x.Re, y.Re) && same(x.Im, y.Im) && !isExactZero(x.Im) && IsExact(x.Re) == IsExact(x.Im)
 	case int:
 		y, ok := b.(int)
 		return ok && x == y
