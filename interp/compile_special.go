@@ -152,31 +152,197 @@ func init() {
 	defSpecial("include-ci", func(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		return c.analyze(&Pair{kw("begin"), c.includeForms(p, true)}, sc, fn)
 	})
-	defSpecial("import", func(c *compiler, p *Pair, sc *scope, fn *fnState) node {
-		return &nConst{Unspecified}
-	})
-	defSpecial("define-library", func(c *compiler, p *Pair, sc *scope, fn *fnState) node {
-		// A library's definitions become global; export lists are accepted.
-		decls := c.list(p.Cdr, "define-library")
-		var body []Value
-		for _, d := range decls[1:] {
-			dp, ok := d.(*Pair)
-			if !ok {
+	defSpecial("import", analyzeImport)
+	defSpecial("define-library", analyzeDefineLibrary)
+}
+
+// A user's library (define-library) is compiled as a local body: its
+// definitions are invisible outside, and each exported name is then defined
+// globally (under its external name). Its define-syntax forms are global
+// (so exported macros work; their templates can only refer to global or
+// exported names). import of a user's library supports prefix, rename,
+// only and except by defining the new names; the standard libraries are
+// always visible.
+
+func libKey(name Value) string { return WriteString(stripSyntax(name)) }
+
+func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
+	if sc != nil {
+		c.fail(p, "define-library: only allowed at top level")
+	}
+	decls := c.list(p.Cdr, "define-library")
+	if len(decls) == 0 {
+		c.fail(p, "define-library: missing library name")
+	}
+	type export struct{ in, out Value }
+	var exports []export
+	var body []Value
+	var collect func(forms []Value)
+	collect = func(forms []Value) {
+		for _, f := range forms {
+			if fp, ok := f.(*Pair); ok {
+				if sf, _ := c.head(fp.Car, nil); sf != nil {
+					switch sf.name {
+					case "begin":
+						collect(c.list(fp.Cdr, "begin"))
+						continue
+					case "include", "include-ci":
+						forms, _ := ListToSlice(c.includeForms(fp, sf.name == "include-ci"))
+						collect(forms)
+						continue
+					}
+				}
+			}
+			body = append(body, f)
+		}
+	}
+	for _, d := range decls[1:] {
+		dp, ok := d.(*Pair)
+		if !ok {
+			c.fail(p, "define-library: bad declaration %s", WriteString(stripSyntax(d)))
+		}
+		switch symbolName(dp.Car) {
+		case "export":
+			for _, e := range c.list(dp.Cdr, "export") {
+				if isIdent(e) {
+					exports = append(exports, export{e, e})
+					continue
+				}
+				parts := c.list(e, "export")
+				if len(parts) != 3 || symbolName(parts[0]) != "rename" || !isIdent(parts[1]) || !isIdent(parts[2]) {
+					c.fail(p, "define-library: bad export spec %s", WriteString(stripSyntax(e)))
+				}
+				exports = append(exports, export{parts[1], parts[2]})
+			}
+		case "begin":
+			collect(c.list(dp.Cdr, "begin"))
+		case "include", "include-ci", "include-library-declarations":
+			if symbolName(dp.Car) != "include-library-declarations" {
+				forms, _ := ListToSlice(c.includeForms(dp, symbolName(dp.Car) == "include-ci"))
+				collect(forms)
+			}
+		case "import", "cond-expand":
+			// standard libraries are always visible; user libraries are global
+		default:
+			c.fail(p, "define-library: unknown declaration %s", symbolName(dp.Car))
+		}
+	}
+	// define-syntax forms are global; everything else is local
+	var hoisted, local []Value
+	macros := map[string]bool{}
+	for _, f := range body {
+		if fp, ok := f.(*Pair); ok {
+			if sf, _ := c.head(fp.Car, nil); sf != nil && sf.name == "define-syntax" {
+				hoisted = append(hoisted, f)
+				if args, ok := ListToSlice(fp.Cdr); ok && len(args) > 0 {
+					macros[symbolName(args[0])] = true
+				}
 				continue
 			}
-			switch symbolName(dp.Car) {
-			case "begin":
-				body = append(body, c.list(dp.Cdr, "begin")...)
-			case "include", "include-ci":
-				body = append(body, d)
-			case "include-library-declarations":
+		}
+		local = append(local, f)
+	}
+	var names []string
+	for _, e := range exports {
+		names = append(names, symbolName(e.out))
+		if macros[symbolName(e.in)] {
+			continue
+		}
+		local = append(local, List(c.gref("%library-export"), quoteV(baseSymbol(e.out)), e.in))
+	}
+	local = append(local, quoteV(Unspecified))
+	if c.it.libs == nil {
+		c.it.libs = map[string][]string{}
+	}
+	c.it.libs[libKey(decls[0])] = names
+	forms := append(hoisted, &Pair{kw("let"), &Pair{Null, List(local...)}})
+	return c.analyzeTop(&Pair{kw("begin"), List(forms...)}, fn)
+}
+
+// importSet returns the (new name, exported name) pairs an import set
+// gives for a user's library; ok is false for other libraries.
+func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
+	xp, isPair := x.(*Pair)
+	if !isPair {
+		c.fail(x, "import: bad import set %s", WriteString(stripSyntax(x)))
+	}
+	args, _ := ListToSlice(xp.Cdr)
+	if isIdent(xp.Car) && len(args) >= 1 {
+		switch symbolName(xp.Car) {
+		case "prefix", "rename", "only", "except":
+			inner, ok := c.importSet(args[0])
+			if !ok {
+				return nil, false
+			}
+			var out [][2]string
+			switch symbolName(xp.Car) {
+			case "prefix":
+				if len(args) != 2 || !isIdent(args[1]) {
+					c.fail(x, "import: bad prefix set")
+				}
+				for _, pr := range inner {
+					out = append(out, [2]string{symbolName(args[1]) + pr[0], pr[1]})
+				}
+			case "rename":
+				ren := map[string]string{}
+				for _, r := range args[1:] {
+					rp, _ := ListToSlice(r)
+					if len(rp) != 2 || !isIdent(rp[0]) || !isIdent(rp[1]) {
+						c.fail(x, "import: bad rename %s", WriteString(stripSyntax(r)))
+					}
+					ren[symbolName(rp[0])] = symbolName(rp[1])
+				}
+				for _, pr := range inner {
+					if n, ok := ren[pr[0]]; ok {
+						pr[0] = n
+					}
+					out = append(out, pr)
+				}
+			case "only", "except":
+				set := map[string]bool{}
+				for _, n := range args[1:] {
+					set[symbolName(n)] = true
+				}
+				for _, pr := range inner {
+					if set[pr[0]] == (symbolName(xp.Car) == "only") {
+						out = append(out, pr)
+					}
+				}
+			}
+			return out, true
+		}
+	}
+	names, known := c.it.libs[libKey(x)]
+	if !known {
+		return nil, false
+	}
+	for _, n := range names {
+		pairs = append(pairs, [2]string{n, n})
+	}
+	return pairs, true
+}
+
+func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
+	var defs []Value
+	for _, set := range c.list(p.Cdr, "import") {
+		pairs, ok := c.importSet(set)
+		if !ok {
+			continue
+		}
+		for _, pr := range pairs {
+			if pr[0] != pr[1] {
+				def := kw("define")
+				if g := c.it.globals[Intern(pr[1])]; g != nil && g.macro != nil {
+					def = kw("define-syntax")
+				}
+				defs = append(defs, List(def, Intern(pr[0]), Intern(pr[1])))
 			}
 		}
-		if sc != nil {
-			c.fail(p, "define-library: only allowed at top level")
-		}
-		return c.analyzeTop(&Pair{kw("begin"), List(body...)}, fn)
-	})
+	}
+	if len(defs) == 0 || sc != nil {
+		return &nConst{Unspecified}
+	}
+	return c.analyzeTop(&Pair{kw("begin"), List(defs...)}, fn)
 }
 
 // includeForms reads the files named by an include form.

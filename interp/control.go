@@ -163,6 +163,14 @@ func init() {
 			it.vm.handlers = a[0]
 			return Unspecified, nil
 		}),
+		prim("%library-export", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			s, ok := a[0].(*Symbol)
+			if !ok {
+				return nil, TypeError("a symbol", a[0])
+			}
+			it.Define(s.Name, a[1])
+			return Unspecified, nil
+		}),
 		prim("%check-procedure", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			if !isProcedure(a[1]) {
 				return nil, &ErrorObject{Who: DisplayString(a[0]), Message: "expected a procedure, got " + WriteString(a[1])}

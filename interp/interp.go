@@ -44,6 +44,8 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// libs: the export lists of the user's libraries (define-library)
+	libs map[string][]string
 }
 
 // Global is a top-level binding cell.

@@ -48,7 +48,7 @@ var expanderRefs = []string{
 	"%make-lazy-promise", "make-promise", "%parameterize", "%list", "%memv", "eqv?", "call/cc",
 	"raise-continuable", "with-exception-handler", "call-with-values", "apply", "values", "error",
 	"%make-record-type", "%record-constructor", "%record-predicate", "%record-accessor",
-	"%record-modifier", "%append2", "cons", "%list->vector",
+	"%record-modifier", "%append2", "cons", "%list->vector", "%library-export",
 }
 
 // snapshotCoreRefs records the current values of expanderRefs.
