@@ -165,7 +165,7 @@ func init() {
 		prim("null?", 1, 1, func(_ *Interp, a []Value) (Value, error) { return a[0] == Null, nil }),
 		prim("list?", 1, 1, func(_ *Interp, a []Value) (Value, error) { return listLength(a[0]) >= 0, nil }),
 		prim("make-list", 1, 2, func(_ *Interp, a []Value) (Value, error) {
-			k, err := countArg(a[0])
+			k, err := sizeArg(a[0], "length", maxListLength)
 			if err != nil {
 				return nil, err
 			}

@@ -196,7 +196,7 @@ func init() {
 			return ok, nil
 		}),
 		prim("make-string", 1, 2, func(_ *Interp, a []Value) (Value, error) {
-			k, err := countArg(a[0])
+			k, err := sizeArg(a[0], "length", maxStringLength)
 			if err != nil {
 				return nil, err
 			}

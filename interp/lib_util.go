@@ -13,6 +13,34 @@ func intArg(v Value) (int, error) {
 	return 0, typeError("an exact integer", v)
 }
 
+// Limits on the size of one object built from a requested length, so that
+// a typo such as (make-vector 10000000000) is a Scheme error rather than a
+// Go "fatal error: out of memory", which cannot be recovered. Each allows
+// an object of about 1 GiB.
+const (
+	maxVectorLength     = 1 << 26 // elements of 16 bytes
+	maxStringLength     = 1 << 28 // characters of 4 bytes
+	maxBytevectorLength = 1 << 30
+	maxListLength       = 1 << 25 // pairs of 32 bytes
+	maxStringPortBytes  = 1 << 28 // text held by one output string port
+)
+
+// sizeArg returns v as a non-negative int no larger than max (a length to
+// allocate); what names the kind of length in the error.
+func sizeArg(v Value, what string, max int) (int, error) {
+	k, err := countArg(v)
+	if err != nil {
+		if b, ok := v.(*big.Int); ok && b.Sign() > 0 {
+			return 0, Errorf("%s %s is too large (at most %d)", what, b.String(), max)
+		}
+		return 0, err
+	}
+	if k > max {
+		return 0, Errorf("%s %d is too large (at most %d)", what, k, max)
+	}
+	return k, nil
+}
+
 // countArg returns v as a non-negative int (a length or count).
 func countArg(v Value) (int, error) {
 	switch x := v.(type) {

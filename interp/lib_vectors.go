@@ -9,7 +9,7 @@ func init() {
 			return ok, nil
 		}),
 		prim("make-vector", 1, 2, func(_ *Interp, a []Value) (Value, error) {
-			k, err := countArg(a[0])
+			k, err := sizeArg(a[0], "length", maxVectorLength)
 			if err != nil {
 				return nil, err
 			}
@@ -176,7 +176,7 @@ func init() {
 			return ok, nil
 		}),
 		prim("make-bytevector", 1, 2, func(_ *Interp, a []Value) (Value, error) {
-			k, err := countArg(a[0])
+			k, err := sizeArg(a[0], "length", maxBytevectorLength)
 			if err != nil {
 				return nil, err
 			}

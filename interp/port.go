@@ -51,6 +51,8 @@ type Port struct {
 	dst    io.Writer // nil: in-memory output port
 	closer io.Closer
 	werr   error // sticky write error
+	// limit, when not 0, replaces maxStringPortBytes (tests use a small one).
+	limit int
 
 	inClosed  bool
 	outClosed bool
@@ -363,6 +365,15 @@ func (p *Port) begin() error {
 }
 
 func (p *Port) end() error {
+	if p.dst == nil && p.werr == nil {
+		limit := maxStringPortBytes
+		if p.limit != 0 {
+			limit = p.limit
+		}
+		if len(p.wbuf) > limit {
+			p.werr = fmt.Errorf("%s: output string port holds more than %d bytes", p.Name, limit)
+		}
+	}
 	if p.dst != nil && p.LineFlush && bytes.IndexByte(p.wbuf, '\n') >= 0 {
 		p.flushBuf()
 	}

@@ -377,3 +377,28 @@ func TestFlushOpenPorts(t *testing.T) {
 		t.Errorf("registry keeps %d ports", n)
 	}
 }
+
+// TestStringPortLimit checks that an output string port growing without
+// bound stops with an error (QA Q6) and keeps what it holds.
+func TestStringPortLimit(t *testing.T) {
+	p := NewStringOutputPort()
+	p.limit = 100
+	chunk := strings.Repeat("a", 30)
+	var err error
+	n := 0
+	for ; n < 10 && err == nil; n++ {
+		err = p.WriteString(chunk)
+	}
+	if err == nil || !strings.Contains(err.Error(), "output string port holds more than 100 bytes") {
+		t.Fatalf("after %d writes: err = %v, want the limit error", n, err)
+	}
+	if n != 4 {
+		t.Errorf("the limit error came after %d writes of 30 bytes, want 4", n)
+	}
+	if got := len(p.Contents()); got != 120 {
+		t.Errorf("port holds %d bytes, want the 120 written", got)
+	}
+	if err := p.WriteString("x"); err == nil {
+		t.Errorf("a write after the limit succeeded")
+	}
+}
