@@ -69,38 +69,41 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	return syncDir(dir)
 }
 
-// syncFiles fsyncs files concurrently: the kernel's journal commits
-// concurrent fsyncs together, so a batch costs about one commit instead of
-// one per file. It returns the first error.
-func syncFiles(files []*os.File) error {
-	const workers = 32
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  = make(chan *os.File)
-	)
-	for range min(workers, len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range next {
-				if err := f.Sync(); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = fmt.Errorf("fsync %s: %w", f.Name(), err)
-					}
-					mu.Unlock()
-				}
+// syncer fsyncs files in the background, up to syncWorkers at once, so
+// that the disk writes back one message while the next arrives: the
+// kernel's journal commits concurrent fsyncs together, so a batch costs
+// a few commits instead of one per file. wait returns the first error.
+type syncer struct {
+	sem  chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	errs error
+}
+
+const syncWorkers = 32
+
+func newSyncer() *syncer { return &syncer{sem: make(chan struct{}, syncWorkers)} }
+
+// add starts fsyncing f.
+func (s *syncer) add(f *os.File) {
+	s.sem <- struct{}{}
+	s.wg.Add(1)
+	go func() {
+		defer func() { <-s.sem; s.wg.Done() }()
+		if err := f.Sync(); err != nil {
+			s.mu.Lock()
+			if s.errs == nil {
+				s.errs = fmt.Errorf("fsync %s: %w", f.Name(), err)
 			}
-		}()
-	}
-	for _, f := range files {
-		next <- f
-	}
-	close(next)
-	wg.Wait()
-	return first
+			s.mu.Unlock()
+		}
+	}()
+}
+
+// wait waits for every fsync started and returns the first error.
+func (s *syncer) wait() error {
+	s.wg.Wait()
+	return s.errs
 }
 
 // ---- Maildir ----

@@ -315,19 +315,17 @@ func (b *mailbox) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, 
 		num  int
 	}
 	var files []tmpFile
+	sy := newSyncer()
 	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
 		f, name, err := b.md.writeTmp(body)
 		if err != nil {
 			return err
 		}
 		files = append(files, tmpFile{f, name, n})
+		sy.add(f) // written back while the next message arrives
 		return nil
 	})
-	fs := make([]*os.File, len(files))
-	for i, t := range files {
-		fs[i] = t.f
-	}
-	serr := syncFiles(fs)
+	serr := sy.wait()
 	for _, t := range files {
 		if cerr := t.f.Close(); serr == nil && cerr != nil {
 			serr = fmt.Errorf("maildir %s: close: %w", b.md.dir, cerr)
@@ -465,14 +463,4 @@ func (b *mailbox) close() error {
 		b.mb = nil
 	}
 	return err
-}
-
-// readAllState is used by tests: the UIDLs of a state file.
-func readAllState(path string) (map[string]bool, error) {
-	uids, err := readState(path)
-	set := map[string]bool{}
-	for _, u := range uids {
-		set[u] = true
-	}
-	return set, err
 }

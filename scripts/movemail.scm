@@ -183,8 +183,10 @@ then deleted on the server), 2 on a usage error.
   (define state
     (or opt-state
         (string-append (home-dir) "/.popsh/movemail/"
-                       (if user (string-append user "@") "")
-                       host-name ":" (number->string (or port (if tls 995 110))))))
+                       (string-map (lambda (c) (if (char=? c #\/) #\_ c))
+                                   (string-append
+                                    (if user (string-append user "@") "")
+                                    host-name ":" (number->string (or port (if tls 995 110))))))))
   (if opt-netrc (setenv "NETRC" opt-netrc))
   ;; pop3-connect takes its host from MAILHOST when it is set.
   (setenv "MAILHOST" target)
