@@ -185,7 +185,11 @@ func init() {
 			return ok, nil
 		}),
 		prim("%direct-handler-proc", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return a[0].(*directHandler).proc, nil
+			d, ok := a[0].(*directHandler)
+			if !ok {
+				return nil, TypeError("a handler", a[0])
+			}
+			return d.proc, nil
 		}),
 		prim("%uncaught", 1, 1, func(it *Interp, a []Value) (Value, error) {
 			e, ok := a[0].(*ErrorObject)
@@ -352,14 +356,29 @@ func init() {
 			_, ok := a[0].(*Promise)
 			return ok, nil
 		}),
-		prim("%promise-done?", 1, 1, func(it *Interp, a []Value) (Value, error) { return a[0].(*Promise).b.done, nil }),
-		prim("%promise-value", 1, 1, func(it *Interp, a []Value) (Value, error) { return a[0].(*Promise).b.value, nil }),
+		prim("%promise-done?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Promise)
+			if !ok {
+				return nil, TypeError("a promise", a[0])
+			}
+			return p.b.done, nil
+		}),
+		prim("%promise-value", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Promise)
+			if !ok {
+				return nil, TypeError("a promise", a[0])
+			}
+			return p.b.value, nil
+		}),
 		prim("%promise-update!", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			np, ok := a[0].(*Promise)
 			if !ok {
 				return nil, &ErrorObject{Who: "force", Message: "delay-force body did not return a promise:", Irritants: []Value{a[0]}}
 			}
-			old := a[1].(*Promise)
+			old, ok := a[1].(*Promise)
+			if !ok {
+				return nil, TypeError("a promise", a[1])
+			}
 			old.b.done, old.b.value = np.b.done, np.b.value
 			np.b = old.b
 			return Unspecified, nil

@@ -58,3 +58,5 @@
 (test-error "^testdata/core-6.10-control.scm:[0-9]+:[0-9]+: dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
 (test-error "dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
 (test-error "call-with-values: expected a procedure, got 5" (call-with-values 5 list))
+(test-error "%promise-value: expected a promise, got 5" (%promise-value 5))
+(test-error "%direct-handler-proc: expected a handler, got 5" (%direct-handler-proc 5))
