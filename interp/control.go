@@ -171,6 +171,29 @@ func init() {
 			it.Define(s.Name, a[1])
 			return Unspecified, nil
 		}),
+		prim("%accepts-2?", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			switch p := a[0].(type) {
+			case *Closure:
+				return p.proto.nreq == 2 || p.proto.rest && p.proto.nreq <= 2, nil
+			case *Primitive:
+				return p.MinArgs <= 2 && (p.MaxArgs < 0 || p.MaxArgs >= 2), nil
+			case *caseLambda:
+				for _, c := range p.clauses {
+					if c.proto.nreq == 2 || c.proto.rest && c.proto.nreq <= 2 {
+						return true, nil
+					}
+				}
+				return false, nil
+			}
+			return isProcedure(a[0]), nil
+		}),
+		prim("%bad-handler", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			e := &ErrorObject{Who: "with-handler", Message: "handler is not a procedure of 2 arguments (condition punt):", Irritants: []Value{a[0]}}
+			if w, ok := a[1].(*ErrorObject); ok {
+				e.Pos, e.Trace, e.TraceName = w.Pos, w.Trace, w.TraceName
+			}
+			return e, nil
+		}),
 		prim("%check-procedure", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			if !isProcedure(a[1]) {
 				return nil, &ErrorObject{Who: DisplayString(a[0]), Message: "expected a procedure, got " + WriteString(a[1])}

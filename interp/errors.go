@@ -41,7 +41,7 @@ func (e *ErrorObject) Backtrace() string {
 		if i < len(e.TraceName) {
 			name = e.TraceName[i]
 		}
-		if strings.HasPrefix(name, repeatMarker) {
+		if !p.IsValid() && strings.HasPrefix(name, "(") {
 			fmt.Fprintf(&b, "  %s\n", name)
 			continue
 		}

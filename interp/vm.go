@@ -39,6 +39,10 @@ const (
 	defaultMaxFrames = 4_000_000
 	maxStackValues   = 64_000_000
 	tickInterval     = 4096
+	// maxErrorStreak bounds the errors delivered to handlers with no
+	// procedure returning in between: a handler that fails on every
+	// condition it gets would otherwise loop forever.
+	maxErrorStreak = 100000
 )
 
 // contThrow carries a continuation invocation out of a nested run of the VM
@@ -185,6 +189,7 @@ func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 		ins     instr
 		fr      frame
 		who     string
+		streak  int // errors delivered since the last return (a failing handler loops)
 	)
 	fp = argbase
 	goto call
@@ -696,9 +701,10 @@ call:
 		}
 		if !tail {
 			if len(vm.frames) >= vm.maxFrames {
+				// fatal: delivering it to a handler would need more stack
 				err = &ErrorObject{Message: "stack overflow (recursion too deep)"}
-				sp = argbase
-				goto fail
+				vm.fillError(err.(*ErrorObject), clo, pc, "")
+				goto fatal
 			}
 			vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
 		}
@@ -854,6 +860,7 @@ call:
 	goto fail
 
 ret:
+	streak = 0
 	sp = fp
 	fr = vm.frames[len(vm.frames)-1]
 	vm.frames = vm.frames[:len(vm.frames)-1]
@@ -936,6 +943,15 @@ fail:
 		n = 4
 		sp = argbase + 4
 		f = vm.it.deliver
+		streak++
+		if streak > maxErrorStreak {
+			e := obj.(*ErrorObject)
+			err = &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{e.Payload}, Pos: e.Pos, Trace: e.Trace, TraceName: e.TraceName}
+			if e.Payload == nil {
+				err.(*ErrorObject).Irritants = []Value{NewString(e.Describe())}
+			}
+			goto fatal
+		}
 		err = nil
 		goto call
 	}
@@ -1058,6 +1074,10 @@ func posAt(clo *Closure, pc int) Pos {
 
 const maxTrace = 20
 
+// maxTraceWalk bounds the frames a backtrace looks at (errors in very deep
+// recursion stay cheap).
+const maxTraceWalk = 10000
+
 func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 	var ps []Pos
 	var names []string
@@ -1088,9 +1108,16 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 		return true
 	}
 	add(clo, pc)
+	walked := 0
 	for i := len(vm.frames) - 1; i >= 0; i-- {
 		fr := vm.frames[i]
 		if !add(fr.clo, int(fr.pc)) {
+			break
+		}
+		if walked++; walked >= maxTraceWalk {
+			flush()
+			ps = append(ps, Pos{})
+			names = append(names, fmt.Sprintf("(%d more frames not shown)", i))
 			break
 		}
 	}

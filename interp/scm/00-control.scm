@@ -36,9 +36,12 @@
       (%uncaught wrapper)
       (let ((h (car hs)))
         (if (%direct-handler? h)
-            ((%direct-handler-proc h)
-             obj
-             (lambda () (%deliver obj (cdr hs) continuable wrapper)))
+            (let ((proc (%direct-handler-proc h)))
+              (if (%accepts-2? proc)
+                  (proc obj (lambda () (%deliver obj (cdr hs) continuable wrapper)))
+                  ;; a handler that cannot even be called: tell the outer handlers
+                  (let ((e (%bad-handler proc wrapper)))
+                    (%deliver e (cdr hs) #f e))))
             (let ((saved (%handlers)))
               (%set-handlers! (cdr hs))
               (%apply-mv
