@@ -270,7 +270,7 @@ func init() {
 		numPred("rational?", num.IsRational),
 		numPred("integer?", num.IsInteger),
 		numPred("exact-integer?", num.IsExactInteger),
-		numPred("exact-rational?", num.IsExact),
+		numPred("exact-rational?", func(v any) bool { return num.IsExact(v) && num.IsReal(v) }),
 		numPred("exact-nonnegative-integer?", func(v any) bool {
 			s, err := num.Sign(v)
 			return err == nil && num.IsExactInteger(v) && s >= 0

@@ -77,8 +77,11 @@ func Parse(text string, radix int) (v any, ok bool) {
 // "-i" stand for ±1i, and "+inf.0i", "-nan.0i" are allowed).
 func parseComplex(s string, radix int, exact bool) (any, bool) {
 	if i := strings.IndexByte(s, '@'); i >= 0 {
+		if i == 0 || i+1 >= len(s) {
+			return nil, false
+		}
 		m, ok := parseReal(s[:i], radix, exact)
-		if !ok || i+1 >= len(s) {
+		if !ok {
 			return nil, false
 		}
 		a, ok := parseReal(s[i+1:], radix, exact)

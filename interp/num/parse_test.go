@@ -244,7 +244,7 @@ func TestFormatParseRoundTrip(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"1", "-1.5e-3", "#e1.5", "#x-ff/2", "+inf.0", "1/3", ".5", "1.", "#i#b101", "-ERR", "123456789012345678901234567890"} {
+	for _, s := range []string{"1", "-1.5e-3", "#e1.5", "#x-ff/2", "+inf.0", "1/3", ".5", "1.", "#i#b101", "-ERR", "123456789012345678901234567890", "1+2i", "-i", "+i", "1@2", "#e1.5@0", "+inf.0-inf.0i", "1e-2+3e+4i", "#x1e-2i", "@1", "1/2-3/4i"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

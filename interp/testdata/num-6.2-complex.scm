@@ -94,3 +94,5 @@
 
 ;; Symbols that read as numbers are written with bars.
 (test "|+i|" (let ((p (open-output-string))) (write (string->symbol "+i") p) (get-output-string p)))
+(test #f (exact-rational? 1+2i))
+(test #f (string->number "@1"))
