@@ -36,3 +36,17 @@ func ExampleAdd() {
 	// 9223372036854775808 int
 	// expected a number, got x
 }
+
+func ExampleMakeRectangular() {
+	z, _ := num.MakeRectangular(1, 2)   // exact parts: an exact complex number
+	r, _ := num.MakeRectangular(5, 0)   // an exact zero imaginary part: the real 5
+	w, _ := num.MakeRectangular(1.0, 2) // an inexact part makes both inexact
+	p, _ := num.Mul(z, z)
+	s, _ := num.Sqrt(-4)
+	fmt.Println(num.Format(z, 10), num.Format(r, 10), num.Format(w, 10), num.Format(p, 10), num.Format(s, 10))
+	_, err := num.Compare(z, 1)
+	fmt.Println(err)
+	// Output:
+	// 1+2i 5 1.0+2.0i -3+4i +2i
+	// expected a real number, got 1+2i
+}

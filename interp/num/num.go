@@ -5,16 +5,20 @@
 //	exact integer     int, or *big.Int only when the value does not fit in an int
 //	exact rational    *big.Rat, only when the value is not an integer
 //	inexact real      float64
+//	non-real complex  *Complex (parts both exact or both float64)
 //
 // Every function here returns numbers in that normal form (a *big.Int that
 // fits is turned back into an int, a *big.Rat with denominator 1 into an
-// integer) and never modifies its arguments. The package imports nothing
+// integer, a complex number with an exact zero imaginary part into its
+// real part) and never modifies its arguments. The package imports nothing
 // from the interpreter: errors about a wrong argument are *TypeErr values
 // that the caller turns into its own error objects, and division by an
 // exact zero is ErrDivByZero.
 //
-// The package has no complex numbers: the square root or logarithm of a
-// negative number is +nan.0 (see Sqrt and Log).
+// Operations that need an order (<, floor, max, atan with two arguments...)
+// accept only reals and report a *Complex as "expected a real number". The
+// square root, logarithm, arc sine and arc cosine of a real outside their
+// real domain, and a negative base to a fractional power, are complex.
 package num
 
 import (
