@@ -188,3 +188,31 @@ func TestMovemailNoUIDL(t *testing.T) {
 	}
 	e.checkNothingLost(got, false)
 }
+
+// TestMovemailAccountOptions: --netrc, --port, -u and GNU movemail's
+// po:USER name the account; bad values are usage errors (status 2).
+func TestMovemailAccountOptions(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add(genMessages(3)...)
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other-netrc")
+	os.WriteFile(other, []byte("machine 127.0.0.1 login alice password wonderland\n"), 0o600)
+	_, port, _ := strings.Cut(e.srv.Addr().String(), ":")
+	env := []string{"HOME=" + dir, "NETRC=/nonexistent", "MAILHOST=127.0.0.1"}
+	dest := filepath.Join(dir, "mbox")
+	r := run(t, env, "movemail.scm", "--netrc", other, "-p", port, "po:alice", dest)
+	if r.status != 0 || len(mboxMessages(t, dest)) != 3 {
+		t.Fatalf("po:alice --netrc -p: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".popsh", "movemail", "alice@127.0.0.1:"+port)); err != nil {
+		t.Errorf("default state file not written: %v", err)
+	}
+	for _, args := range [][]string{
+		{"-p", "0", dest}, {"-p", "x", dest}, {"pop://host:99999", dest}, {"imap://h", dest},
+		{"--tls", "--no-tls", dest}, {"a", "b", "c"}, {"-u"},
+	} {
+		if r := run(t, env, "movemail.scm", args...); r.status != 2 {
+			t.Errorf("movemail %q: status %d, want 2 (%q)", args, r.status, r.stderr)
+		}
+	}
+}
