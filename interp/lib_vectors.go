@@ -104,7 +104,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			k, err := countArg(a[1])
+			k, err := sizeArg(a[1], "length", maxVectorLength)
 			if err != nil {
 				return nil, err
 			}

@@ -190,7 +190,11 @@
             ((apply pred cars) i)
             (else (loop (%cdrs ls) (+ i 1)))))))
 
+;; iota and list-tabulate refuse counts beyond make-list's limit (2^25), so
+;; that a typo is an error rather than an out-of-memory crash.
 (define (iota count . rest)
+  (if (and (exact-integer? count) (> count 33554432))
+      (error "iota: count is too large (at most 33554432):" count))
   (let ((start (if (pair? rest) (car rest) 0))
         (step (if (and (pair? rest) (pair? (cdr rest))) (cadr rest) 1)))
     (let loop ((i (- count 1)) (acc '()))
@@ -199,6 +203,8 @@
           (loop (- i 1) (cons (+ start (* i step)) acc))))))
 
 (define (list-tabulate n f)
+  (if (and (exact-integer? n) (> n 33554432))
+      (error "list-tabulate: count is too large (at most 33554432):" n))
   (let loop ((i (- n 1)) (acc '()))
     (if (< i 0) acc (loop (- i 1) (cons (f i) acc)))))
 
