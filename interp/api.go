@@ -54,7 +54,9 @@ func (it *Interp) EvalString(ctx context.Context, src, filename string) (Value, 
 	return it.EvalReader(ctx, strings.NewReader(src), filename)
 }
 
-// EvalReader reads and evaluates every form of r.
+// EvalReader reads and evaluates every form of r. r is a whole program: a
+// leading UTF-8 byte-order mark is skipped, and so is a first line starting
+// with "#!" (up to a line holding only "!#" when there is one, as in scsh).
 func (it *Interp) EvalReader(ctx context.Context, r io.Reader, filename string) (Value, error) {
 	done, err := it.enter(ctx)
 	if err != nil {

@@ -367,6 +367,7 @@ func (c *compiler) includeForms(p *Pair, fold bool) Value {
 		}
 		rd := NewReader(f, name)
 		rd.foldCase = fold
+		rd.sourceFile = true
 		for {
 			v, err := rd.Read()
 			if err != nil {

@@ -684,8 +684,10 @@ func osReason(err error) string {
 }
 
 // evalReader reads and evaluates every form of r (inside or outside a run).
+// r is a whole program: a leading byte-order mark and "#!" line are skipped.
 func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 	rd := NewReader(r, filename)
+	rd.sourceFile = true
 	var last Value = Unspecified
 	for {
 		x, err := rd.Read()

@@ -39,6 +39,12 @@ type Reader struct {
 	// fromSrc says the last rune came straight from src (so one rune can be
 	// given back to src itself, leaving src positioned right after a datum)
 	fromSrc bool
+	// sourceFile says src is a whole source file (load, include, a script):
+	// a leading byte-order mark is skipped, and a first line starting with
+	// "#!" without a later "!#" line is a one-line comment.
+	sourceFile bool
+	// started says the first Read has begun (the file-start rules are done)
+	started bool
 }
 
 // NewReader returns a reader of the text in src; filename names it in
@@ -252,13 +258,69 @@ func (r *Reader) blockComment(p Pos) error {
 	return nil
 }
 
+// fileStart applies the rules for the very start of a source file: skip a
+// UTF-8 byte-order mark, then a "#!" header. A header ends at a line holding
+// only "!#" (scsh); when no such line follows, only line 1 is a comment
+// (SRFI 22, chibi, guile). R7RS directives such as #!fold-case are left to
+// the usual rules.
+func (r *Reader) fileStart() error {
+	if c := r.next(); c != '\uFEFF' {
+		r.unread(c)
+	} else {
+		r.col = 0
+	}
+	p := r.here()
+	if c := r.next(); c != '#' {
+		r.unread(c)
+		return nil
+	}
+	if c := r.next(); c != '!' {
+		r.unread(c)
+		r.unread('#')
+		return nil
+	}
+	if r.peekDirective() != "" {
+		r.unread('!')
+		r.unread('#')
+		return nil
+	}
+	var rest []rune
+	err := r.scshCommentKeep(p, &rest)
+	if err == nil || !errors.Is(err, ErrIncomplete) {
+		return err
+	}
+	// no "!#" line: line 1 alone was the header; read the rest again
+	i := 0
+	for i < len(rest) && rest[i] != '\n' {
+		i++
+	}
+	if i == len(rest) {
+		return nil // the file is just the "#!" line
+	}
+	rest = rest[i+1:]
+	r.back = r.back[:0]
+	for j := len(rest) - 1; j >= 0; j-- {
+		r.back = append(r.back, rest[j])
+	}
+	r.fromSrc = false
+	r.line, r.col, r.prevCol = 2, 0, 0
+	return nil
+}
+
 // scshComment skips a scsh script header: from "#!" to a line holding only "!#".
-func (r *Reader) scshComment(p Pos) error {
+func (r *Reader) scshComment(p Pos) error { return r.scshCommentKeep(p, nil) }
+
+// scshCommentKeep is scshComment; when keep is not nil, it also appends to
+// *keep every rune it consumes (so the caller can give them back).
+func (r *Reader) scshCommentKeep(p Pos, keep *[]rune) error {
 	var line strings.Builder
 	for {
 		c := r.next()
 		if c == eofRune {
 			return r.incomplete(p, "#! ... !# comment")
+		}
+		if keep != nil {
+			*keep = append(*keep, c)
 		}
 		if c == '\n' {
 			if strings.TrimRight(line.String(), " \t\r") == "!#" {
@@ -295,6 +357,12 @@ func (r *Reader) Read() (v Value, err error) {
 	}()
 	r.depth = 0
 	r.labels = nil
+	if r.sourceFile && !r.started {
+		r.started = true
+		if err := r.fileStart(); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.skipAtmosphere(); err != nil {
 		return nil, err
 	}
