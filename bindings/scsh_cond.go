@@ -1,8 +1,17 @@
 package bindings
 
 import (
+	"errors"
+
 	"popsh/interp"
 )
+
+// errSignalled marks (as Cause) a condition a script built with signal or
+// signal-condition. Its type, if never declared with define-condition-type,
+// has no supertypes, so it is not an error (Scheme48: the last-resort
+// handler proceeds); a condition raised from Go with an undeclared type
+// stays an error.
+var errSignalled = errors.New("condition signalled by the program")
 
 // Conditions follow Scheme48's old system: a condition has a type (a
 // symbol registered with define-condition-type, with its supertypes) and
@@ -44,8 +53,11 @@ func (e *scshEnv) isa(c interp.Value, t string) bool {
 	}
 	sup, known := e.condTypes[k]
 	if !known {
-		// An error object of a type never declared (raised from Go) is an error.
-		sup = []string{k, "error"}
+		sup = []string{k}
+		if eo, ok := c.(*interp.ErrorObject); !ok || !errors.Is(eo.Cause, errSignalled) {
+			// An error object of a type never declared (raised from Go) is an error.
+			sup = append(sup, "error")
+		}
 	}
 	for _, s := range sup {
 		if s == t {
@@ -163,6 +175,14 @@ func (e *scshEnv) installConditions() {
 		return makeCondition(name.Name, stuff), nil
 	})
 	e.def("signal-condition", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if p, ok := a[0].(*interp.Pair); ok {
+			if s, ok := p.Car.(*interp.Symbol); ok {
+				stuff, _ := interp.ListToSlice(p.Cdr)
+				c := makeCondition(s.Name, stuff)
+				c.Cause = errSignalled
+				return e.signal(c)
+			}
+		}
 		return e.signal(a[0])
 	})
 	e.def("signal", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -170,7 +190,9 @@ func (e *scshEnv) installConditions() {
 		if !ok {
 			return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
 		}
-		return e.signal(makeCondition(name.Name, a[1:]))
+		c := makeCondition(name.Name, a[1:])
+		c.Cause = errSignalled
+		return e.signal(c)
 	})
 	e.def("call-error", 2, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		return e.signal(makeCondition("call-error", a))
