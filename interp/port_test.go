@@ -101,7 +101,6 @@ func TestBytevectorPorts(t *testing.T) {
 	}
 	runPrimCases(t, []primCase{
 		{"write-u8", args(256, out), "", "expected a byte"},
-		{"display", args(1, out), "", "expected a textual output port"},
 		{"get-output-bytevector", args(NewStringOutputPort()), "", "expected a bytevector output port"},
 	})
 }
