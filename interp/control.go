@@ -42,6 +42,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"popsh/interp/num"
 )
 
 //go:embed scm/*.scm
@@ -645,6 +647,8 @@ func eqv(a, b Value) bool {
 	case *big.Rat:
 		y, ok := b.(*big.Rat)
 		return ok && x.Cmp(y) == 0
+	case *num.Complex:
+		return num.Eqv(x, b)
 	}
 	if a == b {
 		return true

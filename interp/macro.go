@@ -2,6 +2,8 @@ package interp
 
 import (
 	"fmt"
+
+	"popsh/interp/num"
 )
 
 // syntaxRules is a compiled syntax-rules transformer.
@@ -380,7 +382,11 @@ func equalDatum(a, b Value) bool {
 	case *Pair, *Vector:
 		return false
 	}
-	return a == b
+	if a == b {
+		return true
+	}
+	// numbers held by pointer (bignums, ratios, complex) match by value
+	return num.IsNumber(a) && num.Eqv(a, b)
 }
 
 // erExpand runs an explicit-renaming transformer.

@@ -131,6 +131,16 @@ func (r *Reader) incomplete(p Pos, what string) error {
 	return &ErrorObject{Kind: KindReadError, Who: "read", Message: "unexpected end of input in " + what, Pos: p, Cause: ErrIncomplete}
 }
 
+// isPipeEnd reports whether c may follow scsh's bare pipe symbol | or ||:
+// whitespace, a parenthesis or bracket, a comment or the end of input.
+func isPipeEnd(c rune) bool {
+	switch c {
+	case eofRune, '(', ')', '[', ']', ';':
+		return true
+	}
+	return unicode.IsSpace(c)
+}
+
 func isDelimiter(c rune) bool {
 	switch c {
 	case eofRune, '(', ')', '[', ']', '"', ';', '\'', '`', ',':
@@ -432,13 +442,16 @@ func (r *Reader) read() (Value, error) {
 		}
 		return &String{R: s, Immutable: true}, nil
 	case '|':
+		// "|" or "||" standing alone (followed by whitespace, a parenthesis
+		// or the end) is scsh's pipe symbol; otherwise bars enclose a symbol
+		// of any characters: |'a| is the symbol 'a.
 		nc := r.peek()
-		if isDelimiter(nc) {
+		if isPipeEnd(nc) {
 			return Intern("|"), nil
 		}
 		if nc == '|' {
 			r.next()
-			if isDelimiter(r.peek()) {
+			if isPipeEnd(r.peek()) {
 				return Intern("||"), nil
 			}
 			r.unread('|')

@@ -84,3 +84,27 @@ func TestSourceFileStartLoad(t *testing.T) {
 		t.Errorf("printed %q, want 8", out.String())
 	}
 }
+
+// Bars enclose a symbol of any characters; only a | or || standing alone is
+// scsh's pipe symbol (requests from stdlib2: write→read round trip).
+func TestReaderBarSymbols(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"|'a|", "'a"}, {"|`a|", "`a"}, {"|,a|", ",a"}, {"|,@a|", ",@a"}, {`|"a|`, `"a`},
+		{"|'|", "'"}, {`|a\|b|`, "a|b"}, {`|\x41;'|`, "A'"},
+		{"| a", "|"}, {"|", "|"}, {"|)", "|"}, {"|;c\n", "|"}, {"||", "||"}, {"|| x", "||"}, {"|\t", "|"},
+	}
+	for _, c := range cases {
+		v, err := NewReader(strings.NewReader(c.src), "b").Read()
+		s, ok := v.(*Symbol)
+		if err != nil || !ok || s.Name != c.want {
+			t.Errorf("%q: got %v (%v), want symbol %q", c.src, v, err, c.want)
+		}
+	}
+	for _, name := range []string{"'a", "`x", ",y", ",@z", `"q`, "a b", "|", "#foo", "1+"} {
+		w := WriteString(Intern(name))
+		v, err := NewReader(strings.NewReader(w), "rt").Read()
+		if s, ok := v.(*Symbol); err != nil || !ok || s.Name != name {
+			t.Errorf("symbol %q written as %s reads back as %v (%v)", name, w, v, err)
+		}
+	}
+}

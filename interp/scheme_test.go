@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"popsh/interp/num"
 )
 
 // TestSchemeFiles runs every interp/testdata/*.scm file. Each top-level form
@@ -174,6 +176,10 @@ func testEqual(a, b Value) bool {
 	case float64:
 		y, ok := b.(float64)
 		return ok && (x == y || x != x && y != y)
+	case *num.Complex:
+		// part by part, so that NaN parts match as for reals
+		y, ok := b.(*num.Complex)
+		return ok && testEqual(x.Re, y.Re) && testEqual(x.Im, y.Im)
 	}
 	return a == b
 }
