@@ -457,6 +457,18 @@ func expandRun(name, prim string, wrap string) func(interp.Value) (interp.Value,
 	}
 }
 
+// expandRunCollecting expands (run/collecting fds pf redir ...) into
+// (%run/collecting 'fds `(pf redir ...)).
+func expandRunCollecting(form interp.Value) (interp.Value, error) {
+	items, err := formItems("run/collecting", form, 3)
+	if err != nil {
+		return nil, err
+	}
+	epf := append([]interp.Value{epfThunks(items[2])}, items[3:]...)
+	return list(sym("%run/collecting"), list(sym("quote"), items[1]),
+		list(sym("quasiquote"), interp.List(epf...))), nil
+}
+
 // expandShortCircuit expands (|| pf ...) and (&& pf ...).
 func expandShortCircuit(name string, or bool) func(interp.Value) (interp.Value, error) {
 	return func(form interp.Value) (interp.Value, error) {
@@ -548,6 +560,7 @@ func (e *scshEnv) installMacros() {
 	m("run/port", expandRun("run/port", "%run/port", ""))
 	m("run/sexp", expandRun("run/sexp", "%run/port", "read"))
 	m("run/sexps", expandRun("run/sexps", "%run/port", "port->sexp-list"))
+	m("run/collecting", expandRunCollecting)
 	m("&", expandRun("&", "%&", ""))
 	m("exec-epf", expandRun("exec-epf", "%exec-epf", ""))
 	m("||", expandShortCircuit("||", true))

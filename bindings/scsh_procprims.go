@@ -86,6 +86,54 @@ func (e *scshEnv) installProc() {
 		}
 		return interp.NewString(buf.String()), nil
 	})
+	// (run/collecting fds pf): run pf to completion with each of the file
+	// descriptors fds (1 and/or 2) collected; returns the exit status and,
+	// for each fd in order, an input port reading what it received.
+	e.def("%run/collecting", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		fds, ok := interp.ListToSlice(a[0])
+		if !ok {
+			return nil, argTypeErr("run/collecting", 1, "a list of file descriptors", a[0])
+		}
+		var bufs [3]*bytes.Buffer
+		for _, fd := range fds {
+			n, ok := fd.(int)
+			if !ok || n < 1 || n > 2 {
+				return nil, scshErr("run/collecting", "only file descriptors 1 and 2 can be collected, got", fd)
+			}
+			if bufs[n] != nil {
+				return nil, scshErr("run/collecting", "file descriptor listed twice", fd)
+			}
+			bufs[n] = new(bytes.Buffer)
+		}
+		sp, err := parseEPF(a[1])
+		if err != nil {
+			return nil, err
+		}
+		var stdout, stderr io.Writer = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout), osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
+		if bufs[1] != nil {
+			stdout = bufs[1]
+		}
+		if bufs[2] != nil {
+			stderr = bufs[2]
+		}
+		ctx := e.ctx()
+		wait, err := e.runner(ctx).start(sp, stdout, stderr, false)
+		if err != nil {
+			return nil, err
+		}
+		st, err := wait()
+		if err == nil && ctx.Err() != nil {
+			err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
+		}
+		if err != nil {
+			return nil, err
+		}
+		vals := []interp.Value{st}
+		for _, fd := range fds {
+			vals = append(vals, interp.NewStringInputPort(bufs[fd.(int)].String()))
+		}
+		return interp.Values(vals...), nil
+	})
 	e.def("%run/port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		sp, err := parseEPF(a[0])
 		if err != nil {

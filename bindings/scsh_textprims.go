@@ -318,6 +318,27 @@ func (e *scshEnv) predArg(who string, v interp.Value, argn int) (func(rune) (boo
 }
 
 func (e *scshEnv) installStrings() {
+	// Scheme48's ascii structure (scsh 0.6 characters are 8-bit: 0..255).
+	e.def("char->ascii", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		c, ok := a[0].(interp.Char)
+		if !ok {
+			return nil, argTypeErr("char->ascii", 1, "a character", a[0])
+		}
+		if c > 255 {
+			return nil, scshErr("char->ascii", "character out of the 8-bit range 0..255", a[0])
+		}
+		return int(c), nil
+	})
+	e.def("ascii->char", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		n, ok := a[0].(int)
+		if !ok {
+			return nil, argTypeErr("ascii->char", 1, "an exact integer", a[0])
+		}
+		if n < 0 || n > 255 {
+			return nil, scshErr("ascii->char", "code out of the 8-bit range 0..255", a[0])
+		}
+		return interp.Char(rune(n)), nil
+	})
 	index := func(who string, right bool) interp.PrimFn {
 		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 			s, err := str(a[0], who, 1)
