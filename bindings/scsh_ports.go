@@ -81,7 +81,9 @@ func openFilePort(it *interp.Interp, who, path string, flags int, perm os.FileMo
 		return nil, fileError("open", err, path)
 	}
 	if flags&syscall.O_ACCMODE == syscall.O_RDONLY {
-		return interp.NewInputPort(f, path), nil
+		p := interp.NewInputPort(f, path)
+		p.InterruptWith(it.Context)
+		return p, nil
 	}
 	p := interp.NewOutputPort(f, path)
 	interp.TrackOutputPort(it, p)

@@ -159,7 +159,9 @@ func (e *scshEnv) installProc() {
 			return nil, err
 		}
 		go wait() // reap the children when they finish
-		return interp.NewInputPort(r, "run/port"), nil
+		p := interp.NewInputPort(r, "run/port")
+		p.InterruptWith(it.Context)
+		return p, nil
 	})
 	e.def("%&", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		sp, err := parseEPF(a[0])

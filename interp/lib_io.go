@@ -115,7 +115,9 @@ func openFilePrim(name string, flag int, input, binary bool) *Primitive {
 			return nil, err
 		}
 		p.Binary = binary
-		if !input {
+		if input {
+			p.InterruptWith(it.Context)
+		} else {
 			TrackOutputPort(it, p)
 		}
 		return p, nil

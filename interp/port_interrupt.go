@@ -1,0 +1,67 @@
+package interp
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// readDeadliner is an input source whose blocking reads can be cut short by
+// a deadline: an *os.File on a pipe, FIFO or terminal, or a net.Conn.
+type readDeadliner interface {
+	io.Reader
+	SetReadDeadline(time.Time) error
+}
+
+// interruptibleSource reads from src; a read that is waiting when the
+// context returned by ctx ends stops with an error wrapping ctx.Err().
+type interruptibleSource struct {
+	src readDeadliner
+	ctx func() context.Context
+}
+
+func (s *interruptibleSource) Read(b []byte) (int, error) {
+	ctx := s.ctx()
+	if ctx.Done() == nil {
+		return s.src.Read(b)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("read: %w", err)
+	}
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(fired)
+		// a source without deadlines (a regular file) never blocks long
+		_ = s.src.SetReadDeadline(time.Unix(1, 0))
+	})
+	n, err := s.src.Read(b)
+	if !stop() {
+		<-fired
+		_ = s.src.SetReadDeadline(time.Time{}) // later reads wait again
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("read interrupted: %w", ctx.Err())
+		}
+	}
+	return n, err
+}
+
+// InterruptWith makes the blocking reads of an input port on a pipe, FIFO,
+// terminal or socket stop with an error wrapping the context's error when
+// the context that ctx returns at the time of the read ends (pass
+// (*Interp).Context, so that cancelling an evaluation — Ctrl-C — ends a
+// read waiting for input). Call it before the first read; it does nothing
+// for other ports.
+func (p *Port) InterruptWith(ctx func() context.Context) {
+	if p.r == nil || p.inMemory || p.r.Buffered() > 0 {
+		return
+	}
+	src, ok := p.src.(readDeadliner)
+	if !ok {
+		return
+	}
+	p.r = bufio.NewReaderSize(&interruptibleSource{src: src, ctx: ctx}, portBufSize)
+}
