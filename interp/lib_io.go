@@ -116,7 +116,9 @@ func openFilePrim(name string, flag int, input, binary bool) *Primitive {
 		}
 		p.Binary = binary
 		if input {
-			p.InterruptWith(it.Context)
+			if it != nil {
+				p.InterruptWith(it.Context)
+			}
 		} else {
 			TrackOutputPort(it, p)
 		}
