@@ -301,6 +301,9 @@ func init() {
 				}
 				n += len(s.R)
 			}
+			if n > maxStringLength {
+				return nil, Errorf("result length %d is too large (at most %d)", n, maxStringLength)
+			}
 			rs := make([]rune, 0, n)
 			for _, v := range a {
 				rs = append(rs, v.(*String).R...)

@@ -150,6 +150,9 @@ func init() {
 				}
 				n += len(v.Items)
 			}
+			if n > maxVectorLength {
+				return nil, Errorf("result length %d is too large (at most %d)", n, maxVectorLength)
+			}
 			items := make([]Value, 0, n)
 			for _, x := range a {
 				items = append(items, x.(*Vector).Items...)
@@ -281,6 +284,9 @@ func init() {
 					return nil, err
 				}
 				n += len(bv.B)
+			}
+			if n > maxBytevectorLength {
+				return nil, Errorf("result length %d is too large (at most %d)", n, maxBytevectorLength)
 			}
 			b := make([]byte, 0, n)
 			for _, x := range a {
