@@ -13,17 +13,19 @@ import (
 // an error, and a backslash escapes space, tab, newline and backslash, or
 // introduces \n \r \t \b \a \f \v or \nnn (exactly three octal digits).
 // Any other escape is an error. An empty line gives one empty argument, as
-// in scsh.
+// in scsh. line may hold the rest of the file: the first newline not
+// escaped by a backslash ends the arguments (an escaped one continues them,
+// putting a newline in the argument).
 func ParseMetaArgLine(line string) ([]string, error) {
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
 	var args []string
 	var cur strings.Builder
 	rs := []byte(line) // bytes: arguments are OS strings, specials are ASCII
+scan:
 	for i := 0; i < len(rs); i++ {
 		c := rs[i]
 		switch c {
+		case '\n':
+			break scan
 		case ' ':
 			args = append(args, cur.String())
 			cur.Reset()
@@ -36,7 +38,7 @@ func ParseMetaArgLine(line string) ([]string, error) {
 			i++
 			e := rs[i]
 			switch e {
-			case ' ', '\t', '\\':
+			case ' ', '\t', '\\', '\n':
 				cur.WriteByte(e)
 			case 'n':
 				cur.WriteByte('\n')

@@ -26,6 +26,11 @@ func TestParseMetaArgLine(t *testing.T) {
 		{`a\q`, nil, true},
 		{`a\12`, nil, true},
 		{`a\`, nil, true},
+		// an escaped newline continues the arguments (from-shell.md)
+		{"-e main\\\nx -s\n(code)", []string{"-e", "main\nx", "-s"}, false},
+		{"a \\\n\nrest", []string{"a", "\n"}, false},
+		{"a\\\n", []string{"a\n"}, false},
+		{"a b\n!#\n", []string{"a", "b"}, false},
 		{"-lm modules.scm -dm -o test -e run-tests -s", []string{"-lm", "modules.scm", "-dm", "-o", "test", "-e", "run-tests", "-s"}, false},
 	}
 	for _, c := range cases {
