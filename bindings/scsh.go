@@ -108,6 +108,12 @@ import (
 //go:embed scm/scsh.scm
 var scshPrelude string
 
+// srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
+// exports, written in Scheme over the primitives.
+//
+//go:embed scm/srfi.scm
+var srfiPrelude string
+
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
 // share anything.
@@ -166,8 +172,13 @@ func InstallScsh(it *interp.Interp) error {
 	e.installMacros()
 	e.installLocks()
 	e.installRdelim()
+	e.installCharSetOps()
+	e.installFileInfo()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
+	}
+	if _, err := it.EvalString(context.Background(), srfiPrelude, "srfi.scm"); err != nil {
+		return fmt.Errorf("install scsh layer (SRFI 1/13/14): %w", err)
 	}
 	e.setArgs(nil)
 	return nil

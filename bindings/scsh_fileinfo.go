@@ -1,0 +1,168 @@
+package bindings
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"popsh/interp"
+)
+
+// installFileInfo defines scsh's file-info record (file-info, file-info?,
+// file-info:type ... file-info:ctime), glob, create-symlink and
+// read-symlink.
+func (e *scshEnv) installFileInfo() {
+	rt := e.goRecordType("file-info", []string{"type", "device", "inode", "mode", "nlinks", "uid", "gid", "size", "atime", "mtime", "ctime"},
+		func(r *interp.Record) string { return "#{file-info " + interp.DisplayString(r.Fields[0]) + "}" })
+	e.def("file-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, _, err := fileInfoArg("file-info", a)
+		if err != nil {
+			return nil, err
+		}
+		f := []interp.Value{fileType(st.Mode()), 0, 0, int(st.Mode().Perm()), 1, 0, 0, int(st.Size()),
+			int(st.ModTime().Unix()), int(st.ModTime().Unix()), int(st.ModTime().Unix())}
+		if s, ok := st.Sys().(*syscall.Stat_t); ok {
+			f[1], f[2], f[4] = int(s.Dev), int(s.Ino), int(s.Nlink)
+			f[5], f[6] = int(s.Uid), int(s.Gid)
+			f[8], f[10] = int(s.Atim.Sec), int(s.Ctim.Sec)
+			f[3] = int(s.Mode & 0o7777)
+		}
+		return &interp.Record{Type: rt, Fields: f}, nil
+	})
+	e.def("glob", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var out []string
+		for i, v := range a {
+			p, err := str(v, "glob", i+1)
+			if err != nil {
+				return nil, err
+			}
+			for _, pat := range expandBraces(p.String()) {
+				m, err := globNoDot(pat)
+				if err != nil {
+					return nil, scshErr("glob", "bad pattern", v)
+				}
+				out = append(out, m...)
+			}
+		}
+		return strList(out), nil
+	})
+	e.def("create-symlink", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		old, err := str(a[0], "create-symlink", 1)
+		if err != nil {
+			return nil, err
+		}
+		nw, err := str(a[1], "create-symlink", 2)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Symlink(old.String(), nw.String()); err != nil {
+			return nil, syscallError("symlink", err, interp.NewString(old.String()), interp.NewString(nw.String()))
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("read-symlink", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := str(a[0], "read-symlink", 1)
+		if err != nil {
+			return nil, err
+		}
+		t, err := os.Readlink(p.String())
+		if err != nil {
+			return nil, syscallError("readlink", err, interp.NewString(p.String()))
+		}
+		return interp.NewString(t), nil
+	})
+}
+
+// fileType is scsh's file-info:type symbol for a mode.
+func fileType(m fs.FileMode) interp.Value {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return interp.Intern("symlink")
+	case m.IsDir():
+		return interp.Intern("directory")
+	case m&fs.ModeNamedPipe != 0:
+		return interp.Intern("fifo")
+	case m&fs.ModeSocket != 0:
+		return interp.Intern("socket")
+	case m&fs.ModeCharDevice != 0:
+		return interp.Intern("char-device")
+	case m&fs.ModeDevice != 0:
+		return interp.Intern("block-device")
+	}
+	return interp.Intern("regular")
+}
+
+// expandBraces expands csh-style {a,b} alternatives (nested allowed).
+func expandBraces(p string) []string {
+	depth, open := 0, -1
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '{':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case '}':
+			if depth == 0 {
+				continue
+			}
+			depth--
+			if depth == 0 {
+				var alts []string
+				d, start := 0, open+1
+				for j := open + 1; j < i; j++ {
+					switch p[j] {
+					case '\\':
+						j++
+					case '{':
+						d++
+					case '}':
+						d--
+					case ',':
+						if d == 0 {
+							alts = append(alts, p[start:j])
+							start = j + 1
+						}
+					}
+				}
+				alts = append(alts, p[start:i])
+				var out []string
+				for _, alt := range alts {
+					out = append(out, expandBraces(p[:open]+alt+p[i+1:])...)
+				}
+				return out
+			}
+		}
+	}
+	return []string{p}
+}
+
+// globNoDot is filepath.Glob where, as in the shell and scsh, a component
+// starting with "." is matched only by a pattern component starting with ".".
+func globNoDot(pat string) ([]string, error) {
+	m, err := filepath.Glob(pat)
+	if err != nil {
+		return nil, err
+	}
+	pc := strings.Split(pat, "/")
+	var out []string
+	for _, f := range m {
+		fc := strings.Split(f, "/")
+		ok := len(fc) == len(pc)
+		for i := 0; ok && i < len(fc); i++ {
+			if strings.HasPrefix(fc[i], ".") && !strings.HasPrefix(pc[i], ".") && pc[i] != fc[i] {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
