@@ -186,3 +186,40 @@
       (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) alist))
       thunk
       (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) saved)))))
+
+;;; scsh regexp binding forms: let-match, if-match, match-cond.
+;;; mvars is (whole sub1 sub2 ...); #f skips a position.
+
+(define-syntax %let-match-vars
+  (syntax-rules ()
+    ((_ m i () body ...) (let () body ...))
+    ((_ m i (#f . vars) body ...) (%let-match-vars m (+ i 1) vars body ...))
+    ((_ m i (v . vars) body ...)
+     (let ((v (match:substring m i))) (%let-match-vars m (+ i 1) vars body ...)))))
+
+(define-syntax let-match
+  (syntax-rules ()
+    ((_ match-exp mvars body ...)
+     (let ((m match-exp))
+       (if (not m) (error "let-match: no match" 'match-exp))
+       (%let-match-vars m 0 mvars body ...)))))
+
+(define-syntax if-match
+  (syntax-rules ()
+    ((_ match-exp mvars on-match no-match)
+     (let ((m match-exp))
+       (if m (%let-match-vars m 0 mvars on-match) no-match)))))
+
+(define-syntax match-cond
+  (syntax-rules (else test =>)
+    ((_) (if #f #f))
+    ((_ (else body ...)) (let () body ...))
+    ((_ (test exp => proc) clause ...)
+     (let ((t exp)) (if t (proc t) (match-cond clause ...))))
+    ((_ (test exp) clause ...)
+     (let ((t exp)) (if t t (match-cond clause ...))))
+    ((_ (test exp body ...) clause ...)
+     (if exp (let () body ...) (match-cond clause ...)))
+    ((_ (match-exp mvars body ...) clause ...)
+     (let ((m match-exp))
+       (if m (%let-match-vars m 0 mvars body ...) (match-cond clause ...))))))
