@@ -49,13 +49,23 @@
 //     matching on Go's engine; regexp-search[?], match:substring (#f for a
 //     submatch that did not participate), match:start, match:end,
 //     string-match, make-regexp, regexp-exec, regexp-quote,
-//     regexp-substitute[/global], regexp-fold, regexp-for-each.
+//     regexp-substitute[/global], regexp-fold, regexp-for-each,
+//     let-match, if-match, match-cond; the awk loop (integer, regexp
+//     string and expression tests, =>, range :range range: :range:, else,
+//     after; no continue variable) and field-reader.
 //   - Strings: string-index[-right] (char, char-set or predicate), index,
 //     rindex, infix-splitter, field-splitter, suffix-splitter,
 //     sloppy-suffix-splitter, string-join, join-strings, string-prefix?,
 //     string-suffix?, string-trim[-left/-right/-both], string-contains,
 //     string-pad[-left/-right], string-null?, string-concatenate,
-//     string-tokenize, safe-first, safe-second, a char-set subset.
+//     string-tokenize, safe-first, safe-second, char->ascii,
+//     ascii->char; the rest of SRFI-13 (string-take/drop[-right],
+//     string-every/any, string-count, string-skip, string-fold[-right],
+//     string-reverse, string-titlecase, string-filter/delete, string= <
+//     ... and -ci, string-compare, string-hash, string-unfold, xsubstring,
+//     ...), SRFI-14 (char-set algebra, conversions and iteration) and
+//     SRFI-1 extras (span, break, unfold, lset-*, alist-*, del-ass*), in
+//     scm/srfi.scm and scsh_srfi14.go.
 //   - netrc, both calling styles: (netrc:parse [file]) -> record and
 //     (netrc:lookup rec machine [default?]) -> login password account, or
 //     the 1998 (netrc:lookup machine) on a lazily parsed file;
@@ -70,7 +80,9 @@
 //     month 0-11), command-line-arguments (a variable, see SetScshArgs),
 //     argv, arg, arg*, sleep, file operations and file-name procedures,
 //     with-cwd[*], cwd, chdir, obtain-dot-lock, release-dot-lock,
-//     exec-path, exec.
+//     exec-path, exec, file-info (+ file-info:type ... :ctime), glob
+//     (with {a,b}; * skips dot files), create-symlink, read-symlink,
+//     run/collecting.
 //   - Networking: host-info (+ :name :aliases :addresses), service-info
 //     (+ :name :aliases :port :protocol) with a built-in table (pop3,
 //     pop-3 and pop are 110, pop3s 995, ...) before /etc/services, and

@@ -561,6 +561,7 @@ func (e *scshEnv) installMacros() {
 	m("run/sexp", expandRun("run/sexp", "%run/port", "read"))
 	m("run/sexps", expandRun("run/sexps", "%run/port", "port->sexp-list"))
 	m("run/collecting", expandRunCollecting)
+	m("awk", expandAwk)
 	m("&", expandRun("&", "%&", ""))
 	m("exec-epf", expandRun("exec-epf", "%exec-epf", ""))
 	m("||", expandShortCircuit("||", true))

@@ -223,3 +223,14 @@
     ((_ (match-exp mvars body ...) clause ...)
      (let ((m match-exp))
        (if m (%let-match-vars m 0 mvars body ...) (match-cond clause ...))))))
+
+;;; (field-reader [field-parser rec-reader]): a procedure of an optional
+;;; port that reads a record and returns it and its list of fields.
+(define (field-reader . args)
+  (let ((parser (if (and (pair? args) (car args)) (car args) (field-splitter)))
+        (reader (if (and (pair? args) (pair? (cdr args))) (cadr args) read-line)))
+    (lambda maybe-port
+      (let ((rec (apply reader maybe-port)))
+        (if (eof-object? rec)
+            (values rec '())
+            (values rec (parser rec)))))))
