@@ -41,3 +41,29 @@ func TestScshMatchForms(t *testing.T) {
 		t.Errorf("let-match on #f: got %v", err)
 	}
 }
+
+// call-with-input-string and read-string!.
+func TestScshStringPortExtras(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`(call-with-input-string "(1 2) x" read)`, `(1 2)`},
+		{`(let ((s (make-string 4 #\-)) (p (open-input-string "abcdef"))) (list (read-string! s p) s (read-string! s p 1 3) s (read-string! s p) (read-string! s p)))`, `(4 "aefd" 2 "aefd" #f #f)`},
+		{`(let ((s (make-string 2 #\-))) (list (read-string! s (open-input-string "xyz") 0 0) s))`, `(0 "--")`},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		v, err := evalScsh(t, it, c.src)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := interp.WriteString(v); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
+		}
+	}
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	if _, err := evalScsh(t, it, `(read-string! (make-string 2) (open-input-string "a") 1 5)`); err == nil || !strings.Contains(err.Error(), "read-string!: bad range") {
+		t.Errorf("read-string! bad range: got %v", err)
+	}
+}

@@ -234,3 +234,23 @@
         (if (eof-object? rec)
             (values rec '())
             (values rec (parser rec)))))))
+
+(define (call-with-input-string s proc) (proc (open-input-string s)))
+
+;;; (read-string! str [port start end]): fills str[start, end) from port;
+;;; returns the number of characters read, or #f at end of file.
+(define (read-string! s . args)
+  (let* ((port (if (and (pair? args) (car args)) (car args) (current-input-port)))
+         (start (if (and (pair? args) (pair? (cdr args))) (cadr args) 0))
+         (end (if (and (pair? args) (pair? (cdr args)) (pair? (cddr args)))
+                  (caddr args)
+                  (string-length s))))
+    (if (not (and (exact-integer? start) (exact-integer? end) (<= 0 start end (string-length s))))
+        (error "read-string!: bad range" start end))
+    (let loop ((i start))
+      (if (= i end)
+          (- i start)
+          (let ((c (read-char port)))
+            (cond ((not (eof-object? c)) (string-set! s i c) (loop (+ i 1)))
+                  ((= i start) #f)
+                  (else (- i start))))))))
