@@ -634,6 +634,19 @@ func formatError(err error) string {
 			return msg
 		}
 	}
+	if eo != nil && eo.Kind == interp.KindError && eo.Who == "" && eo.Payload == nil {
+		// An error signalled by the program itself, (error "msg" irritant
+		// ...): scsh's top level prints it as "Error: msg"; keep our
+		// position in front of it.
+		s := repl.FormatError(err)
+		if prefix := eo.Pos.String() + ": "; eo.Pos.IsValid() && strings.HasPrefix(s, prefix) {
+			return prefix + "Error: " + s[len(prefix):]
+		}
+		if !eo.Pos.IsValid() {
+			return "Error: " + s
+		}
+		return s
+	}
 	return repl.FormatError(err)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,26 @@ func TestUnclosedFilesFlushedAtExit(t *testing.T) {
 			t.Fatalf("out.txt holds %q, want %q", got, "hello")
 		}
 	})
+}
+
+// TestUncaughtErrorSaysError: an uncaught (error "x" 1) prints scsh's
+// "Error: x" after our position, and exits 1; a primitive's error keeps
+// its "who: message" form.
+func TestUncaughtErrorSaysError(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "e.scm")
+	if err := os.WriteFile(script, []byte("#!/usr/bin/env popsh -s\n!#\n(error \"something bad\" 1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runPopsh(t, dir, "", "-s", script)
+	if r.code != 1 {
+		t.Fatalf("exit status %d, want 1", r.code)
+	}
+	if want := script + ":3:1: Error: something bad 1"; !strings.Contains(r.stderr, want) {
+		t.Fatalf("stderr %q does not contain %q", r.stderr, want)
+	}
+	r = runPopsh(t, dir, "", "-c", "(car 5)")
+	if want := "-c:1:1: car: expected a pair, got 5"; r.code != 1 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "Error:") {
+		t.Fatalf("(car 5): status %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
 }

@@ -261,7 +261,7 @@ func TestExitStatusAndErrors(t *testing.T) {
 	runPopsh(t, dir, "", "syntax2.scm").check(t, "extra close paren", 1, `^12$`, `syntax2\.scm:2:`)
 	runPopsh(t, dir, "", "missing.scm").check(t, "missing script", 1, "", `missing\.scm`)
 	writeFile(t, dir, "raise.scm", "(error \"login failed\" \"x\")\n")
-	runPopsh(t, dir, "", "raise.scm").check(t, "(error ...)", 1, "", `^raise\.scm:1:1: login failed "x"\n$`)
+	runPopsh(t, dir, "", "raise.scm").check(t, "(error ...)", 1, "", `^raise\.scm:1:1: Error: login failed "x"\n$`)
 	// A scsh condition prints in scsh's display-condition format.
 	writeFile(t, dir, "cond.scm", "(define-condition-type '-ERR '(error))\n(signal '-ERR \"bad password\" \"PASS\")\n")
 	runPopsh(t, dir, "", "cond.scm").check(t, "-ERR condition", 1, "", `^-ERR: bad password.*\n      "PASS"\n`)
