@@ -126,6 +126,11 @@ var scshPrelude string
 //go:embed scm/srfi.scm
 var srfiPrelude string
 
+// srfiLibrary compiles srfi.scm one definition at a time on first use: it
+// holds only procedure definitions, and compiling all of them at every
+// start would cost most of popsh's start-up.
+var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
+
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
 // share anything.
@@ -189,9 +194,7 @@ func InstallScsh(it *interp.Interp) error {
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
-	if _, err := it.EvalString(context.Background(), srfiPrelude, "srfi.scm"); err != nil {
-		return fmt.Errorf("install scsh layer (SRFI 1/13/14): %w", err)
-	}
+	srfiLibrary.Install(it)
 	e.setArgs(nil)
 	return nil
 }

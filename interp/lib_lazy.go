@@ -93,3 +93,44 @@ func (d *lazyDef) call(it *Interp, args []Value) (Value, error) {
 	}
 	return &TailCall{Proc: proc, Args: append([]Value(nil), args...)}, nil
 }
+
+// LazyLibrary is Scheme source made only of top-level definitions whose
+// values are procedures ((define (f ...) ...), or (define g <expression
+// giving a procedure>)), compiled one definition at a time on first use,
+// as the built-in library is: Install binds each name to a stub that
+// compiles its definition when first called. Embedders use it to keep
+// New-plus-install fast when they add large Scheme libraries.
+type LazyLibrary struct {
+	defs []*lazyDef
+}
+
+// NewLazyLibrary splits src at each line that starts with "(define"; file
+// names the source in error positions. The stubs are shared by every
+// interpreter the library is installed in (each compiles its own copy).
+func NewLazyLibrary(file, src string) *LazyLibrary {
+	defs := splitDefinitions(file, src)
+	for _, d := range defs {
+		d := d
+		d.file = file
+		d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
+			return d.call(it, args)
+		}}
+	}
+	return &LazyLibrary{defs: defs}
+}
+
+// Install binds every definition of the library in it to its stub.
+func (l *LazyLibrary) Install(it *Interp) {
+	for _, d := range l.defs {
+		it.Define(d.name, d.stub)
+	}
+}
+
+// Names returns the names the library defines, in source order.
+func (l *LazyLibrary) Names() []string {
+	names := make([]string, len(l.defs))
+	for i, d := range l.defs {
+		names[i] = d.name
+	}
+	return names
+}
