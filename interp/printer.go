@@ -397,6 +397,10 @@ func (pr *printer) value(v Value) {
 			p.putByte('>')
 		}
 		pr.depth--
+	case *RecordType:
+		p.putString("#<record-type ")
+		p.putString(x.Name)
+		p.putByte('>')
 	case *Special:
 		p.putString(x.name)
 	case *Opaque:
