@@ -145,8 +145,9 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 
 // AddHistory implements LineEditor: the entry becomes one line of history.
 func (e *terminalEditor) AddHistory(entry string) error {
-	// One entry per expression: a multi-line input is recalled as one line.
-	entry = strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(entry))
+	// One entry per expression: a multi-line input is recalled as one line
+	// that means the same thing.
+	entry = strings.TrimSpace(HistoryLine(entry))
 	if entry == "" {
 		return nil
 	}
@@ -207,4 +208,86 @@ func SaveTerminal(f *os.File) (restore func(), err error) {
 		return nil, fmt.Errorf("save terminal state: %w", err)
 	}
 	return func() { readline.Restore(fd, st) }, nil
+}
+
+// HistoryLine turns a multi-line entry into one line with the same meaning,
+// so that recalling it from the history evaluates what was typed: a line
+// break inside a string literal becomes the escape \n (\r for a carriage
+// return), a backslash-newline continuation inside a string is elided as
+// the reader would, a ; comment is dropped (it would swallow the rest of
+// the joined line), and any other line break becomes a space.
+func HistoryLine(entry string) string {
+	var b strings.Builder
+	const (
+		normal = iota
+		inString
+		inBar
+		inComment
+	)
+	state := normal
+	rs := []rune(entry)
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		switch state {
+		case normal:
+			switch c {
+			case '"':
+				state = inString
+			case '|':
+				state = inBar
+			case ';':
+				state = inComment
+				continue
+			case '#':
+				if i+2 < len(rs) && rs[i+1] == '\\' {
+					// A character literal: #\" #\; #\| are not delimiters.
+					b.WriteString(string(rs[i : i+3]))
+					i += 2
+					continue
+				}
+			case '\n', '\r':
+				b.WriteByte(' ')
+				continue
+			}
+			b.WriteRune(c)
+		case inString, inBar:
+			switch {
+			case c == '\\' && i+1 < len(rs):
+				j := i + 1
+				for j < len(rs) && (rs[j] == ' ' || rs[j] == '\t') {
+					j++
+				}
+				if state == inString && j < len(rs) && (rs[j] == '\n' || rs[j] == '\r') {
+					// Line continuation: drop it and the next line's indentation.
+					if rs[j] == '\r' && j+1 < len(rs) && rs[j+1] == '\n' {
+						j++
+					}
+					j++
+					for j < len(rs) && (rs[j] == ' ' || rs[j] == '\t') {
+						j++
+					}
+					i = j - 1
+					continue
+				}
+				b.WriteRune(c)
+				b.WriteRune(rs[i+1])
+				i++
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			default:
+				if (state == inString && c == '"') || (state == inBar && c == '|') {
+					state = normal
+				}
+				b.WriteRune(c)
+			}
+		case inComment:
+			if c == '\n' || c == '\r' {
+				state = normal
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String()
 }
