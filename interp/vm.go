@@ -42,7 +42,7 @@ const (
 	// maxErrorStreak bounds the errors delivered to handlers with no
 	// procedure returning in between: a handler that fails on every
 	// condition it gets would otherwise loop forever.
-	maxErrorStreak = 100000
+	maxErrorStreak = 10000
 )
 
 // contThrow carries a continuation invocation out of a nested run of the VM
