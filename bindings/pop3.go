@@ -363,6 +363,20 @@ func p3SeedStatus(s string) interp.Value {
 	return interp.NewString(s)
 }
 
+// loginCredentials gives the login and password for a login procedure
+// (from its arguments, then netrc) and checks that the connection still
+// waits for a login; args are (conn [login [password]]).
+func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
+	user, pass, err = b.credentials(who, c, args)
+	if err != nil {
+		return "", "", err
+	}
+	if c.state != p3StateAuthorization {
+		return "", "", p3CallError("not in authorization state", who)
+	}
+	return user, pass, nil
+}
+
 // login implements (pop3-login conn [login [password]]).
 func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login"
@@ -370,12 +384,9 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	user, pass, err := b.credentials(who, c, args)
+	user, pass, err := b.loginCredentials(who, c, args)
 	if err != nil {
 		return nil, err
-	}
-	if c.state != p3StateAuthorization {
-		return nil, p3CallError("not in authorization state", who)
 	}
 	st, err := c.client.Login(b.ctx(), user, pass)
 	var perr *pop3.Error
@@ -471,12 +482,9 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
-	user, pass, err := b.credentials(who, c, args)
+	user, pass, err := b.loginCredentials(who, c, args)
 	if err != nil {
 		return nil, err
-	}
-	if c.state != p3StateAuthorization {
-		return nil, p3CallError("not in authorization state", who)
 	}
 	st, err := c.client.APOP(b.ctx(), user, pass)
 	if err != nil {
@@ -502,12 +510,9 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	default:
 		return nil, p3WithWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
 	}
-	user, pass, err := b.credentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
+	user, pass, err := b.loginCredentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
 	if err != nil {
 		return nil, err
-	}
-	if c.state != p3StateAuthorization {
-		return nil, p3CallError("not in authorization state", who)
 	}
 	var m pop3.SASLMech
 	switch strings.ToUpper(mech) {

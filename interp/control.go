@@ -467,13 +467,9 @@ func init() {
 			}), nil
 		}),
 		prim("%record-accessor", 3, 3, func(it *Interp, a []Value) (Value, error) {
-			rt, ok := a[0].(*RecordType)
-			if !ok {
-				return nil, TypeError("a record type", a[0])
-			}
-			k := fieldIndex(rt, a[1])
-			if k < 0 {
-				return nil, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{a[1]}}
+			rt, k, err := recordField(a[0], a[1])
+			if err != nil {
+				return nil, err
 			}
 			want := "a record of type " + rt.Name
 			return prim(DisplayString(a[2]), 1, 1, func(it *Interp, args []Value) (Value, error) {
@@ -485,13 +481,9 @@ func init() {
 			}), nil
 		}),
 		prim("%record-modifier", 3, 3, func(it *Interp, a []Value) (Value, error) {
-			rt, ok := a[0].(*RecordType)
-			if !ok {
-				return nil, TypeError("a record type", a[0])
-			}
-			k := fieldIndex(rt, a[1])
-			if k < 0 {
-				return nil, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{a[1]}}
+			rt, k, err := recordField(a[0], a[1])
+			if err != nil {
+				return nil, err
 			}
 			want := "a record of type " + rt.Name
 			return prim(DisplayString(a[2]), 2, 2, func(it *Interp, args []Value) (Value, error) {
@@ -734,4 +726,18 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) 
 		return nil, err
 	}
 	return it.vm.apply(clo, nil)
+}
+
+// recordField checks the record type and field name given to
+// %record-accessor and %record-modifier and returns the field's index.
+func recordField(t, field Value) (*RecordType, int, error) {
+	rt, ok := t.(*RecordType)
+	if !ok {
+		return nil, 0, TypeError("a record type", t)
+	}
+	k := fieldIndex(rt, field)
+	if k < 0 {
+		return nil, 0, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{field}}
+	}
+	return rt, k, nil
 }
