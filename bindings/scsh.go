@@ -191,6 +191,7 @@ func InstallScsh(it *interp.Interp) error {
 	e.installRdelim()
 	e.installCharSetOps()
 	e.installFileInfo()
+	e.installFileOps()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

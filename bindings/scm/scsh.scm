@@ -148,6 +148,33 @@
 (define errno/connrefused 111)
 (define errno/timedout 110)
 
+;; Temporary files: (temp-file-iterate maker [template]) calls maker on
+;; the names TEMPLATE formats with 0, 1, 2 ... until it returns true
+;; values; a name that exists (or may not be used) is passed over.
+(define *temp-file-template*
+  (string-append (or (getenv "TMPDIR") "/var/tmp") "/" (number->string (pid)) "~a"))
+
+(define (temp-file-iterate maker . maybe-template)
+  (let ((template (if (pair? maybe-template) (car maybe-template) *temp-file-template*)))
+    (let loop ((i 0))
+      (if (> i 1000)
+          (error "temp-file-iterate: can't create temp-file" template))
+      (call-with-values
+        (lambda ()
+          (call-with-current-continuation
+            (lambda (k)
+              (with-handler
+                (lambda (c punt)
+                  (if (and (syscall-error? c)
+                           (memv (car (condition-stuff c)) (list errno/exist errno/acces)))
+                      (k #f)
+                      (punt)))
+                (lambda () (maker (format #f template (number->string i))))))))
+        (lambda results
+          (if (and (pair? results) (car results))
+              (apply values results)
+              (loop (+ i 1))))))))
+
 ;;; Regexp iteration (scsh re.scm).
 
 (define (regexp-fold re kons knil s . opts)
