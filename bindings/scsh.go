@@ -192,6 +192,7 @@ func InstallScsh(it *interp.Interp) error {
 	e.installCharSetOps()
 	e.installFileInfo()
 	e.installFileOps()
+	e.installEnvAlist()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

@@ -318,18 +318,4 @@ func (e *scshEnv) installFileNames() {
 		}
 		return interp.NewString(fnameAsDirectory(fnameNondir(root)) + joined), nil
 	})
-	e.def("home-dir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if len(a) == 0 {
-			return interp.NewString(homeDirectory()), nil
-		}
-		u, err := str(a[0], "home-dir", 1)
-		if err != nil {
-			return nil, err
-		}
-		h, err := fnameResolveTilde("home-dir", "~"+u.String())
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(h), nil
-	})
 }

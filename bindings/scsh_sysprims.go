@@ -509,24 +509,6 @@ func (e *scshEnv) installSystem() {
 		}
 		return interp.NewString(v), nil
 	})
-	e.def("setenv", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "setenv", 1)
-		if err != nil {
-			return nil, err
-		}
-		if a[1] == false {
-			os.Unsetenv(s.String())
-			return interp.Unspecified, nil
-		}
-		v, err := str(a[1], "setenv", 2)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Setenv(s.String(), v.String()); err != nil {
-			return nil, scshErr("setenv", err.Error())
-		}
-		return interp.Unspecified, nil
-	})
 	e.def("env->alist", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		var out []interp.Value
 		for _, kv := range os.Environ() {

@@ -207,12 +207,68 @@
 
 ;;; Environment.
 
-(define (with-env* alist thunk)
-  (let ((saved (map (lambda (kv) (cons (car kv) (getenv (car kv)))) alist)))
+;; The environment as an alist: with-total-env* runs thunk with exactly
+;; alist as the process environment (children see it too) and puts the
+;; old one back after; with-env* changes only the variables of its delta.
+;; A value may be a list of strings, joined with ":".
+(define (with-total-env* alist thunk)
+  (let ((saved #f))
     (dynamic-wind
-      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) alist))
+      (lambda () (set! saved (env->alist)) (alist->env alist))
       thunk
-      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) saved)))))
+      (lambda () (alist->env saved)))))
+
+(define (with-env* alist-delta thunk)
+  (with-total-env*
+    (fold (lambda (kv alist) (alist-update (car kv) (cdr kv) alist))
+          (env->alist)
+          alist-delta)
+    thunk))
+
+(define-syntax with-env
+  (syntax-rules ()
+    ((_ delta body ...) (with-env* (quasiquote delta) (lambda () body ...)))))
+
+(define-syntax with-total-env
+  (syntax-rules ()
+    ((_ env body ...) (with-total-env* (quasiquote env) (lambda () body ...)))))
+
+;; (alist-update key val alist): alist with key bound to val, first.
+(define (alist-update key val alist)
+  (cons (cons key val)
+        (let drop ((l alist))
+          (cond ((null? l) '())
+                ((equal? (caar l) key) (drop (cdr l)))
+                (else (cons (car l) (drop (cdr l))))))))
+
+;; (alist-compress alist): only the first binding of each key, in order.
+(define (alist-compress alist)
+  (let loop ((l alist) (seen '()) (acc '()))
+    (cond ((null? l) (reverse acc))
+          ((member (caar l) seen) (loop (cdr l) seen acc))
+          (else (loop (cdr l) (cons (caar l) seen) (cons (car l) acc))))))
+
+;; (add-before elt before list): elt goes just before the first BEFORE,
+;; or at the end when there is none.
+(define (add-before elt before lst)
+  (let rec ((l lst))
+    (cond ((null? l) (list elt))
+          ((equal? (car l) before) (cons elt l))
+          (else (cons (car l) (rec (cdr l)))))))
+
+;; (add-after elt after list): elt goes just after the last AFTER, or at
+;; the front when there is none.
+(define (add-after elt after lst)
+  (let ((tail (let find ((l lst) (last #f))
+                (cond ((null? l) last)
+                      ((equal? (car l) after) (find (cdr l) l))
+                      (else (find (cdr l) last))))))
+    (if (not tail)
+        (cons elt lst)
+        (let copy ((l lst))
+          (if (eq? l tail)
+              (cons (car l) (cons elt (cdr l)))
+              (cons (car l) (copy (cdr l))))))))
 
 ;;; scsh regexp binding forms: let-match, if-match, match-cond.
 ;;; mvars is (whole sub1 sub2 ...); #f skips a position.
