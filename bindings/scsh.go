@@ -193,6 +193,7 @@ func InstallScsh(it *interp.Interp) error {
 	e.installFileInfo()
 	e.installFileOps()
 	e.installEnvAlist()
+	e.installRegexpData()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

@@ -195,6 +195,26 @@
          (lambda (i acc) (if #f #f))
          maybe-start))
 
+;; (regexp-fold-right re kons knil s [finish start]): kons gets each
+;; match, the index where the next match begins (the length after the last),
+;; and the value folded from the right; finish gets the first match's
+;; start (or the length) and the result.
+(define (regexp-fold-right re kons knil s . opts)
+  (let ((finish (if (pair? opts) (car opts) (lambda (i acc) acc)))
+        (start (if (and (pair? opts) (pair? (cdr opts))) (cadr opts) 0))
+        (len (string-length s)))
+    (if (not (<= 0 start len))
+        (error "regexp-fold-right: illegal start index" start))
+    (let ((ms (reverse (regexp-fold re (lambda (i m acc) (cons m acc)) '() s
+                                    (lambda (i acc) acc) start))))
+      (if (null? ms)
+          (finish len knil)
+          (finish (match:start (car ms))
+                  (let recur ((ms ms))
+                    (if (null? (cdr ms))
+                        (kons (car ms) len knil)
+                        (kons (car ms) (match:start (cadr ms)) (recur (cdr ms))))))))))
+
 ;;; SUnet's CRLF helpers.
 
 (define (read-crlf-line . args)
