@@ -583,6 +583,7 @@ func (e *scshEnv) installMacros() {
 	m("run/sexps", expandRun("run/sexps", "%run/port", "port->sexp-list"))
 	m("run/collecting", expandRunCollecting)
 	m("awk", expandAwk)
+	m("awk/posix-string", expandAwkPosix)
 	m("&", expandRun("&", "%&", ""))
 	m("exec-epf", expandRun("exec-epf", "%exec-epf", ""))
 	m("||", expandShortCircuit("||", true))
