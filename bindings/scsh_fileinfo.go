@@ -20,11 +20,27 @@ func (e *scshEnv) installFileInfo() {
 				return nil, err
 			}
 			for _, pat := range expandBraces(p.String()) {
+				// A pattern ending in "/" matches directories
+				// only, which come back with the slash.
+				dirsOnly := strings.HasSuffix(pat, "/")
+				if dirsOnly {
+					pat = strings.TrimRight(pat, "/")
+					if pat == "" {
+						out = append(out, "/")
+						continue
+					}
+				}
 				m, err := globNoDot(pat)
 				if err != nil {
 					return nil, scshErr("glob", "bad pattern", v)
 				}
-				out = append(out, m...)
+				for _, f := range m {
+					if !dirsOnly {
+						out = append(out, f)
+					} else if st, err := os.Stat(f); err == nil && st.IsDir() {
+						out = append(out, f+"/")
+					}
+				}
 			}
 		}
 		return strList(out), nil

@@ -560,6 +560,11 @@ func (e *scshEnv) installStrings() {
 		return len(s.R) == 0, nil
 	})
 	e.def("string-concatenate", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if _, ok := a[0].(*interp.Pair); !ok {
+			// scsh's SRFI-13 stops at the first non-pair: #f or
+			// '() concatenate nothing.
+			return interp.NewString(""), nil
+		}
 		return stringJoin("string-concatenate", a[0], "", "infix")
 	})
 	e.def("string-tokenize", 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

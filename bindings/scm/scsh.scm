@@ -215,6 +215,37 @@
                         (kons (car ms) len knil)
                         (kons (car ms) (match:start (cadr ms)) (recur (cdr ms))))))))))
 
+;;; SRFI-13's optional [start end] on procedures R7RS also has: when the
+;;; argument after the string is an index, the SRFI-13 reading applies.
+;;; (The first call loads the library definition, which is then captured.)
+(define string-for-each
+  (let ((r7 (begin (string-for-each values "") string-for-each)))
+    (lambda (proc s . rest)
+      (if (and (pair? rest) (exact-integer? (car rest)))
+          (r7 proc (apply substring s (car rest)
+                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+          (apply r7 proc s rest)))))
+
+(define string-map
+  (let ((r7 (begin (string-map values "") string-map)))
+    (lambda (proc s . rest)
+      (if (and (pair? rest) (exact-integer? (car rest)))
+          (r7 proc (apply substring s (car rest)
+                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+          (apply r7 proc s rest)))))
+
+(define string-upcase
+  (let ((r7 string-upcase))
+    (lambda (s . range)
+      (r7 (if (pair? range) (apply substring s range) s)))))
+
+(define string-downcase
+  (let ((r7 string-downcase))
+    (lambda (s . range)
+      (r7 (if (pair? range) (apply substring s range) s)))))
+
+(define (reverse-list->string chars) (list->string (reverse chars)))
+
 ;;; SUnet's CRLF helpers.
 
 (define (read-crlf-line . args)
