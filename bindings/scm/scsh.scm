@@ -175,6 +175,31 @@
               (apply values results)
               (loop (+ i 1))))))))
 
+;; (file-options name ...): the open flags of later scsh releases, as
+;; the open/... integer they stand for.
+(define (%file-option name)
+  (case name
+    ((read-only) open/read) ((write-only) open/write) ((read-write) open/read+write)
+    ((append) open/append) ((create) open/create) ((truncate) open/truncate)
+    ((exclusive) open/exclusive) ((nonblocking) open/non-blocking)
+    ((no-controlling-tty) open/no-control-tty) ((sync) open/sync)
+    (else (error "file-options: unknown option" name))))
+
+(define-syntax file-options
+  (syntax-rules ()
+    ((_ name ...) (apply bitwise-ior 0 (map %file-option '(name ...))))))
+
+;; File modes are integers, as in scsh 0.6; later scsh's conversion and
+;; comparison procedures work on them.
+(define (file-mode? x) (and (exact-integer? x) (<= 0 x #o7777)))
+(define (integer->file-mode n) n)
+(define (file-mode->integer m) m)
+(define (file-mode=? a b) (= a b))
+(define (file-mode<=? a b) (= (bitwise-and a b) a))
+(define (file-mode>=? a b) (= (bitwise-and a b) b))
+(define (file-mode+ . modes) (apply bitwise-ior 0 modes))
+(define (file-mode- a b) (bitwise-and a (bitwise-not b)))
+
 ;;; Regexp iteration (scsh re.scm).
 
 (define (regexp-fold re kons knil s . opts)
