@@ -55,3 +55,14 @@ func TestFileOperations(t *testing.T) {
 		{`(temp-file-iterate (lambda (n) (error "boom")) "x~a")`, "", "boom"},
 	})
 }
+
+// Later scsh's open options and file-mode procedures work on popsh's
+// integer modes and open/... flags.
+func TestFileOptionsAndModes(t *testing.T) {
+	runScshCases(t, []scshCase{
+		{`(= (file-options write-only create) (bitwise-ior open/write open/create))`, `#t`, ""},
+		{`(file-options read-only)`, itoa(syscall.O_RDONLY), ""},
+		{`(file-options sideways)`, "", "unknown option"},
+		{`(list (file-mode+ #o400 #o040) (file-mode- #o755 #o022) (file-mode=? (integer->file-mode #o644) #o644) (file-mode<=? #o600 #o644) (file-mode>=? #o600 #o644))`, `(288 493 #t #t #f)`, ""},
+	})
+}
