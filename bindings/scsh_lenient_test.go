@@ -1,8 +1,10 @@
 package bindings
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +39,31 @@ func TestScshLeniencies(t *testing.T) {
 		{`(glob "/")`, `("/")`, ""},
 		{`(glob "")`, `()`, ""},
 	})
+}
+
+// ,apropos lists global names: every new scsh name must be one.
+func TestNewScshNamesAreGlobal(t *testing.T) {
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	have := map[string]bool{}
+	for _, n := range it.GlobalNames() {
+		have[n] = true
+	}
+	for _, n := range strings.Fields(`absolute-file-name set-file-mode set-file-owner set-file-group
+		set-file-times sync-file sync-file-system truncate-file file-type file-owner file-group file-nlinks
+		file-inode file-device file-last-status-change file:type file:mode file-fifo? file-socket? file-special?
+		file-info-directory? file-info-readable? create-hard-link create-fifo delete-filesys-object
+		file-not-readable? file-not-writable? file-not-executable? temp-file-iterate glob-quote
+		simplify-file-name replace-extension parse-file-name file-name-directory? file-name-non-directory?
+		resolve-file-name expand-file-name add-before add-after alist-update alist-compress alist->env
+		with-total-env* with-env* with-env with-total-env make-re-seq re-seq re-seq? re-seq:elts re-string
+		re-string:chars re-char-set re-char-set:cset re-repeat re-repeat:from re-choice re-submatch
+		re-submatch:pre-dsm re-dsm re-dsm:body re-bos re-eos re-bol re-eol re-any re-nonl re-empty
+		re-trivial re-tsm flush-submatches sre->regexp regexp->sre regexp->posix-string uncase
+		uncase-string uncase-char-set regexp-fold-right awk/posix-string file-options file-mode=?
+		reverse-list->string`) {
+		if !have[n] {
+			t.Errorf("%s is not a global name", n)
+		}
+	}
 }
