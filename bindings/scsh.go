@@ -154,6 +154,10 @@ type scshEnv struct {
 	netrc *netrcFile
 	// args are the scsh command-line arguments (see SetScshArgs).
 	args []string
+	// envAlist is the alist last installed by alist->env (and kept up to
+	// date by setenv), which env->alist returns as it was given, repeated
+	// names included; nil means the process environment as it is.
+	envAlist []interp.Value
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at

@@ -68,6 +68,7 @@ func (e *scshEnv) installEnvAlist() {
 		for _, x := range env {
 			os.Setenv(x.k, x.v)
 		}
+		e.envAlist = append([]interp.Value{}, items...)
 		return interp.Unspecified, nil
 	})
 	e.def("setenv", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -77,6 +78,7 @@ func (e *scshEnv) installEnvAlist() {
 		}
 		if a[1] == false {
 			os.Unsetenv(s.String())
+			e.envAlistUpdate(s.String(), nil)
 			return interp.Unspecified, nil
 		}
 		v, err := envValue("setenv", 2, a[1])
@@ -86,6 +88,39 @@ func (e *scshEnv) installEnvAlist() {
 		if err := os.Setenv(s.String(), v); err != nil {
 			return nil, scshErr("setenv", err.Error())
 		}
+		e.envAlistUpdate(s.String(), a[1])
 		return interp.Unspecified, nil
 	})
+	e.def("env->alist", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if e.envAlist != nil {
+			return interp.List(e.envAlist...), nil
+		}
+		var out []interp.Value
+		for _, kv := range os.Environ() {
+			k, v, _ := strings.Cut(kv, "=")
+			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(v)))
+		}
+		return interp.List(out...), nil
+	})
+}
+
+// envAlistUpdate applies setenv to the kept alist: every binding of name
+// goes, and (name . val) comes first unless val is nil (unset).
+func (e *scshEnv) envAlistUpdate(name string, val interp.Value) {
+	if e.envAlist == nil {
+		return
+	}
+	out := make([]interp.Value, 0, len(e.envAlist)+1)
+	if val != nil {
+		out = append(out, interp.Cons(interp.NewString(name), val))
+	}
+	for _, x := range e.envAlist {
+		if p, ok := x.(*interp.Pair); ok {
+			if k, ok := p.Car.(*interp.String); ok && k.String() == name {
+				continue
+			}
+		}
+		out = append(out, x)
+	}
+	e.envAlist = out
 }

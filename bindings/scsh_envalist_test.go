@@ -28,6 +28,9 @@ func TestEnvironmentAlists(t *testing.T) {
 		{`(alist->env '(("X" . 1)))`, "", "a string or a list of strings"},
 		{`(alist->env '((x . "1")))`, "", "argument 1"},
 		{`(getenv "POPSH_ENV_T")`, `"outer"`, ""},
+		{`(with-total-env* '(("A" . "1") ("B" . "2") ("A" . "3")) (lambda () (list (env->alist) (getenv "A"))))`, `((("A" . "1") ("B" . "2") ("A" . "3")) "1")`, ""},
+		{`(with-total-env* '(("A" . "1") ("B" . "2") ("A" . "3")) (lambda () (setenv "A" "9") (setenv "B" #f) (list (env->alist) (getenv "A") (getenv "B"))))`, `((("A" . "9")) "9" #f)`, ""},
+		{`(getenv "POPSH_ENV_T")`, `"outer"`, ""},
 	})
 	os.Unsetenv("POPSH_ENV_P")
 }

@@ -509,14 +509,6 @@ func (e *scshEnv) installSystem() {
 		}
 		return interp.NewString(v), nil
 	})
-	e.def("env->alist", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var out []interp.Value
-		for _, kv := range os.Environ() {
-			k, v, _ := strings.Cut(kv, "=")
-			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(v)))
-		}
-		return interp.List(out...), nil
-	})
 	home := os.Getenv("HOME")
 	if home == "" {
 		home, _ = os.UserHomeDir()
