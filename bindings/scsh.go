@@ -5,7 +5,7 @@
 // # The scsh layer
 //
 // It reproduces what scsh 0.6 scripts and the seed pop3.scm use, with
-// scsh's semantics (see /work/shared/reference/scsh-api.md):
+// scsh's semantics (the scsh 0.6 manual and sources):
 //
 //   - Conditions (Scheme48's old system): define-condition-type (a
 //     procedure), condition-predicate, condition-type, condition-stuff,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"strings"
 )
 
@@ -417,6 +416,3 @@ func ToGo(v Value) any {
 	}
 	return v
 }
-
-// ensure the os package is used for EvalFile's error wording on all builds.
-var _ = os.ErrNotExist

@@ -203,17 +203,9 @@ func New(opts ...Option) *Interp {
 	for name, m := range builtinMacros {
 		it.global(Intern(name)).macro = m
 	}
-	names := map[string]bool{}
 	for _, p := range builtins {
 		g := it.global(Intern(p.Name))
 		g.value, g.builtin, g.pure = p, p, true
-		names[p.Name] = true
-	}
-	for _, p := range fallbackPrims {
-		if !names[p.Name] {
-			g := it.global(Intern(p.Name))
-			g.value, g.builtin, g.pure = p, p, true
-		}
 	}
 	it.installControl()
 	for _, o := range opts {

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// QA Q18: the start of a source file: a "#!" line without "!#", and a BOM.
+// The start of a source file: a "#!" line without "!#", and a BOM.
 func TestSourceFileStart(t *testing.T) {
 	cases := []struct{ name, src, want string }{
 		{"shebang without !#", "#!/usr/bin/env popsh\n(display \"hi\")\n", "hi"},

@@ -611,3 +611,14 @@ func (u *DovecotUser) Files() ([]string, error) {
 	}
 	return out, nil
 }
+
+// Start starts a private Dovecot outside a test, for benchmark and lab
+// programs; the caller stops it with Stop. It fails when Dovecot is not
+// installed.
+func Start() (*Dovecot, error) {
+	bin := dovecotBinary()
+	if bin == "" {
+		return nil, errors.New("dovecot not installed (apt-get install dovecot-pop3d)")
+	}
+	return startDovecot(bin)
+}

@@ -1,4 +1,4 @@
-;; R7RS 6.13 input and output, plus scsh's read-line modes (interp-lib)
+;; R7RS 6.13 input and output, plus scsh's read-line modes
 (test #t (input-port? (open-input-string "x")))
 (test #f (output-port? (open-input-string "x")))
 (test #t (output-port? (current-output-port)))

@@ -1,4 +1,4 @@
-;; R7RS 6.9 bytevectors (interp-lib)
+;; R7RS 6.9 bytevectors
 (test #t (bytevector? #u8(1)))
 (test #f (bytevector? #(1)))
 (test #u8(12 12) (make-bytevector 2 12))

@@ -1,4 +1,4 @@
-;;; R7RS 4.3: macros (interp-core)
+;;; R7RS 4.3: macros
 (test now (let-syntax ((given-that (syntax-rules () ((_ test stmt1 stmt2 ...) (if test (begin stmt1 stmt2 ...))))))
             (let ((if #t)) (given-that if (set! if 'now)) if)))
 (test outer (let ((x 'outer))

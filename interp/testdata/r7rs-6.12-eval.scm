@@ -1,4 +1,4 @@
-;;; R7RS 6.12 environments and evaluation (interp-core)
+;;; R7RS 6.12 environments and evaluation
 (test 21 (eval '(* 7 3) (environment '(scheme base))))
 (test 20 (let ((f (eval '(lambda (f x) (f x x)) (interaction-environment)))) (f + 10)))
 (test 3 (eval '(+ 1 2) (scheme-report-environment 5)))

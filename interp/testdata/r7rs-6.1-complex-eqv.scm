@@ -1,5 +1,5 @@
 ;; eqv?, equal?, memv, assv, case and syntax-rules literals on complex numbers
-;; (and bignums): by value (interp-core; requests from stdlib2).
+;; (and bignums): by value.
 (test 1+2i (make-rectangular 1 2))
 (test 1.5-2.5i (make-rectangular 1.5 -2.5))
 (test #t (eqv? 1+2i (make-rectangular 1 2)))

@@ -1,4 +1,4 @@
-;; R7RS 6.6 characters (interp-lib)
+;; R7RS 6.6 characters
 (test #t (char? #\a))
 (test #f (char? "a"))
 (test 97 (char->integer #\a))

@@ -1,4 +1,4 @@
-;; R7RS 6.1 equivalence predicates (interp-lib)
+;; R7RS 6.1 equivalence predicates
 (test #t (eqv? 'a 'a))
 (test #f (eqv? 'a 'b))
 (test #t (eqv? 2 2))

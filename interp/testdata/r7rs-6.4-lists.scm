@@ -1,4 +1,4 @@
-;; R7RS 6.4 pairs and lists, plus SRFI-1 basics (interp-lib)
+;; R7RS 6.4 pairs and lists, plus SRFI-1 basics
 (define (ev? n) (if (memv n '(0 2 4 6 8)) #t #f))
 (define (od? n) (if (memv n '(1 3 5 7 9)) #t #f))
 (test #t (pair? '(a . b)))

@@ -1,4 +1,4 @@
-;;; R7RS 6.11: exceptions (interp-core)
+;;; R7RS 6.11: exceptions
 (define (make-read-error-test) (guard (e (#t e)) (eval '(car 1))))
 (define (vector-ref-test) (car '()))
 (define (reverse-test l) (let loop ((l l) (acc '())) (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))
@@ -49,7 +49,7 @@
                        (guard (e (#t (set! log (cons 'caught log))))
                          (dynamic-wind (lambda () #f) (lambda () (raise 'x)) (lambda () (set! log (cons 'after log)))))
                        (reverse-test log)))
-(test-error "^testdata/core-6.11-exceptions.scm:[0-9]+:[0-9]+: oops 1 \"two\"$" (error "oops" 1 "two"))
+(test-error "^testdata/r7rs-6.11-exceptions.scm:[0-9]+:[0-9]+: oops 1 \"two\"$" (error "oops" 1 "two"))
 (test-error "uncaught exception: sym" (raise 'sym))
 (test-error "bad-who: message" (error 'bad-who "message"))
 (test #f (file-error? 5))

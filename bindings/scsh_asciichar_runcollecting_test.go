@@ -8,7 +8,7 @@ import (
 	"popsh/interp"
 )
 
-// QA Q13: Scheme48's ascii->char / char->ascii and scsh's run/collecting.
+// Scheme48's ascii->char / char->ascii and scsh's run/collecting.
 func TestAsciiAndRunCollecting(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{`(list (ascii->char 65) (char->ascii #\a) (char->ascii (ascii->char 233)) (ascii->char 0))`, `(#\A 97 233 #\null)`},

@@ -1,4 +1,4 @@
-;;; R7RS 4.1: primitive expression types (interp-core)
+;;; R7RS 4.1: primitive expression types
 (define x 28)
 (test 28 x)
 (test a (quote a))

@@ -1,4 +1,4 @@
-;; R7RS 6.8 vectors (interp-lib)
+;; R7RS 6.8 vectors
 (test #t (vector? #(1 2)))
 (test #f (vector? '(1 2)))
 (test #(a a) (make-vector 2 'a))

@@ -1,4 +1,4 @@
-;; QA Q6: a huge allocation request is a Scheme error (catchable), never a
+;; A huge allocation request is a Scheme error (catchable), never a
 ;; Go out-of-memory crash.
 (test-error "make-vector: length 10000000000 is too large \\(at most 67108864\\)" (make-vector 10000000000))
 (test-error "make-string: length 10000000000 is too large" (make-string 10000000000 #\a))

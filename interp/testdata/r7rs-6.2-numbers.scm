@@ -1,4 +1,4 @@
-;;; R7RS 6.2: numbers (interp-num)
+;;; R7RS 6.2: numbers
 
 ;; 6.2.5 syntax
 (test 255 #xff)

@@ -1,5 +1,5 @@
 ;; string-append, vector-append and bytevector-append refuse a result over the
-;; allocation caps (QA Q6: a doubling loop used to grow to the machine's memory).
+;; allocation caps (a doubling loop must not grow to the machine's memory).
 ;; The length is checked before anything is allocated.
 (define s (make-string 1048576 #\a))
 (test-error "string-append: result length 269484032 is too large \\(at most 268435456\\)" (apply string-append (make-list 257 s)))

@@ -1,4 +1,4 @@
-;; R7RS 6.7 strings, plus symbols (6.5) (interp-lib)
+;; R7RS 6.7 strings, plus symbols (6.5)
 (test #t (symbol? 'foo))
 (test #f (symbol? "bar"))
 (test #t (symbol=? 'a 'a 'a))

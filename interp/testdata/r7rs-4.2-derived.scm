@@ -1,4 +1,4 @@
-;;; R7RS 4.2: derived expression types (interp-core)
+;;; R7RS 4.2: derived expression types
 (define (assv-test k l) (cond ((null? l) #f) ((eqv? k (car (car l))) (car l)) (else (assv-test k (cdr l)))))
 (define (memv-test x l) (cond ((null? l) #f) ((eqv? x (car l)) l) (else (memv-test x (cdr l)))))
 (define (vector-set!-test v i x) #t)

@@ -1,4 +1,4 @@
-;;; R7RS 5: program structure (interp-core)
+;;; R7RS 5: program structure
 (import (scheme base) (scheme write))
 (define add3 (lambda (x) (+ x 3)))
 (test 6 (add3 3))

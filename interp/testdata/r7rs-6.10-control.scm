@@ -1,4 +1,4 @@
-;;; R7RS 6.10: control features (interp-core)
+;;; R7RS 6.10: control features
 (define (for-each-test f l) (if (pair? l) (begin (f (car l)) (for-each-test f (cdr l)))))
 (define (negative?-test x) (< x 0))
 (define (reverse-test l) (let loop ((l l) (acc '())) (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))
@@ -55,7 +55,7 @@
 (test #f (get-environment-variable "POPSH_SURELY_UNSET_VARIABLE"))
 (test #t (pair? (get-environment-variables)))
 ;; errors inside the prelude's Scheme code are reported at the user's call
-(test-error "^testdata/core-6.10-control.scm:[0-9]+:[0-9]+: dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
+(test-error "^testdata/r7rs-6.10-control.scm:[0-9]+:[0-9]+: dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
 (test-error "dynamic-wind: expected a procedure, got 1" (dynamic-wind 1 2 3))
 (test-error "call-with-values: expected a procedure, got 5" (call-with-values 5 list))
 (test-error "%promise-value: expected a promise, got 5" (%promise-value 5))
