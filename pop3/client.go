@@ -236,6 +236,9 @@ func (c *Client) readGreeting(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkQuiet("greeting"); err != nil {
+		return err
+	}
 	c.greeting = r.Raw
 	c.timestamp = findTimestamp(r.Raw)
 	return nil
@@ -450,12 +453,19 @@ func (c *Client) ioError(op string, err error) error {
 	case errors.As(err, &ne) && ne.Timeout():
 		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, io.ErrUnexpectedEOF)
+		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, netFailure{io.ErrUnexpectedEOF})
 	default:
-		err = fmt.Errorf("pop3: %s: %w", op, err)
+		err = fmt.Errorf("pop3: %s: %w", op, netFailure{err})
 	}
 	return c.fatal(err)
 }
+
+// netFailure marks a connection's own error as matching [ErrNetwork]
+// without changing its text.
+type netFailure struct{ err error }
+
+func (e netFailure) Error() string   { return e.err.Error() }
+func (e netFailure) Unwrap() []error { return []error{ErrNetwork, e.err} }
 
 // drainBody reads the rest of an unfinished body so that the next reply
 // can be read.
@@ -551,7 +561,29 @@ func serverError(display string, r Response) *Error {
 // simple runs a one-line command in one of states and returns its reply.
 func (c *Client) simple(ctx context.Context, line, display string, states ...State) (Response, error) {
 	defer c.endOp()
-	return c.command(ctx, line, display, states...)
+	r, err := c.command(ctx, line, display, states...)
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		if qerr := c.checkQuiet(display); qerr != nil {
+			return Response{}, qerr
+		}
+	}
+	return r, err
+}
+
+// checkQuiet fails, closing the connection, when bytes are waiting that
+// answer no command. In lockstep (not pipelining) nothing may follow a
+// whole reply: a server, or someone on the path, that slips in an extra
+// "+OK 7 7777" would otherwise have it taken as the reply to the next
+// command. A pipelined batch expects more replies and is not checked.
+func (c *Client) checkQuiet(op string) error {
+	if c.batch || c.conn == nil {
+		return nil
+	}
+	if n := c.br.Buffered(); n > 0 {
+		return c.fatal(fmt.Errorf("pop3: %s: %w: %d unsolicited bytes after the reply", op, ErrProtocol, n))
+	}
+	return nil
 }
 
 // command is simple but leaves the operation open, for the caller to read
@@ -565,6 +597,9 @@ func (c *Client) command(ctx context.Context, line, display string, states ...St
 		return Response{}, err
 	}
 	if err := c.drainBody(op); err != nil {
+		return Response{}, err
+	}
+	if err := c.checkQuiet(op); err != nil {
 		return Response{}, err
 	}
 	if err := c.send(op, line, display); err != nil {
@@ -589,7 +624,7 @@ func (c *Client) readList(op string, fn func(line []byte) error) error {
 		}
 		if len(line) > 0 && line[0] == '.' {
 			if len(line) == 1 {
-				return nil
+				return c.checkQuiet(op)
 			}
 			line = line[1:]
 		}

@@ -40,8 +40,9 @@
 // DotReader, which always turns CR LF into LF and bounds nothing: it works
 // on the 64 KiB read buffer in place, passing everything up to the next
 // line that starts with a dot in one piece, so a large message costs
-// little more than copying its bytes. Lines longer than
-// [Options.MaxLineLength] fail with [ErrLineTooLong].
+// little more than copying its bytes. Body lines have no length limit by
+// default (a line of any length streams through in pieces); status and
+// listing lines are bounded by [Options.MaxStatusLength].
 //
 // # Pipelining
 //
