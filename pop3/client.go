@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -174,10 +175,11 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	}
 	conn, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
+		var nerr error = netFailure{err: err, text: dialCause(err)}
 		if isTimeout(err) || (dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
-			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+			nerr = fmt.Errorf("%w (%v): %w", ErrTimeout, o.DialTimeout, nerr)
 		}
-		return nil, fmt.Errorf("pop3: dial %s: %w", net.JoinHostPort(host, port), err)
+		return nil, fmt.Errorf("pop3: cannot connect to %s: %w", net.JoinHostPort(host, port), nerr)
 	}
 	return newClient(ctx, conn, host, o)
 }
@@ -341,6 +343,13 @@ func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
 	return tls.ConnectionState{}, false
 }
 
+// SetAllowCleartext changes [Options.AllowCleartext] for the logins that
+// follow.
+func (c *Client) SetAllowCleartext(allow bool) { c.opts.AllowCleartext = allow }
+
+// SetRequireTLS changes [Options.RequireTLS] for the logins that follow.
+func (c *Client) SetRequireTLS(require bool) { c.opts.RequireTLS = require }
+
 // SetLineEnding chooses the line endings of the bodies returned by later
 // calls (see [LineEnding]).
 func (c *Client) SetLineEnding(le LineEnding) { c.le = le }
@@ -453,19 +462,49 @@ func (c *Client) ioError(op string, err error) error {
 	case errors.As(err, &ne) && ne.Timeout():
 		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, netFailure{io.ErrUnexpectedEOF})
+		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, netFailure{err: io.ErrUnexpectedEOF})
 	default:
-		err = fmt.Errorf("pop3: %s: %w", op, netFailure{err})
+		err = fmt.Errorf("pop3: %s: %w", op, netFailure{err: err})
 	}
 	return c.fatal(err)
 }
 
 // netFailure marks a connection's own error as matching [ErrNetwork]
 // without changing its text.
-type netFailure struct{ err error }
+type netFailure struct {
+	err  error
+	text string // if set, the text of err without what the message already says
+}
 
-func (e netFailure) Error() string   { return e.err.Error() }
+func (e netFailure) Error() string {
+	if e.text != "" {
+		return e.text
+	}
+	return e.err.Error()
+}
 func (e netFailure) Unwrap() []error { return []error{ErrNetwork, e.err} }
+
+// dialCause returns the cause of a failed dial without the "dial tcp
+// ADDR: connect:" prefixes of the net package: "connection refused",
+// "no such host", "i/o timeout".
+func dialCause(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		err = oe.Err
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) && se.Err != nil {
+		err = se.Err
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		if de.IsNotFound {
+			return "no such host"
+		}
+		return de.Err
+	}
+	return err.Error()
+}
 
 // drainBody reads the rest of an unfinished body so that the next reply
 // can be read.

@@ -70,7 +70,7 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
-		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err})
+		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}
 	c.conn = tc
 	c.isTLS = true
