@@ -100,6 +100,10 @@ func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 	e.must(fmt.Sprintf(`(define conn2 (parameterize ((pop3-allow-cleartext #t)) (pop3-connect %q)))`, e.host))
 	e.must(`(pop3-login conn2)`)
 	e.must(`(pop3-quit conn2)`)
+	// Or an explicit connection without TLS (movemail's --no-tls).
+	e.must(fmt.Sprintf(`(define conn3 (pop3-connect/no-tls %q))`, e.host))
+	e.must(`(pop3-login conn3)`)
+	e.must(`(pop3-quit conn3)`)
 }
 
 func TestSchemeAPOPAllowedOffLoopback(t *testing.T) {
