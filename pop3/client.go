@@ -74,6 +74,7 @@ type Client struct {
 	body         *dotReader                    // a Retr/Top body not yet read to its end
 	bodyDoneFn   func(*dotReader, error) error // c.bodyDone, bound once
 	quickAck     func()                        // see quickAcker; nil if not TCP
+	pending      func() bool                   // see pendingPeeker; nil if not plain TCP
 	lastQuickAck time.Time
 	batch        bool // the current op spans several bodies
 
@@ -201,6 +202,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	c.bodyDoneFn = c.bodyDone
 	c.slack = min(maxDeadlineSlack, o.CommandTimeout/4)
 	c.quickAck = quickAcker(conn)
+	c.pending = pendingPeeker(conn)
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
 	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
@@ -615,6 +617,10 @@ func (c *Client) simple(ctx context.Context, line, display string, states ...Sta
 // whole reply: a server, or someone on the path, that slips in an extra
 // "+OK 7 7777" would otherwise have it taken as the reply to the next
 // command. A pipelined batch expects more replies and is not checked.
+// The check sees what was read with the reply; before each command,
+// the socket of a plain-text connection is also peeked at (Linux). Bytes
+// still in flight when a command is sent cannot be told from its reply:
+// they are caught by the next check.
 func (c *Client) checkQuiet(op string) error {
 	if c.batch || c.conn == nil {
 		return nil
@@ -640,6 +646,11 @@ func (c *Client) command(ctx context.Context, line, display string, states ...St
 	}
 	if err := c.checkQuiet(op); err != nil {
 		return Response{}, err
+	}
+	if c.pending != nil && !c.isTLS && c.pending() {
+		// Bytes that arrived after the last reply was read: nothing was
+		// asked, so nothing may be there.
+		return Response{}, c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
 	}
 	if err := c.send(op, line, display); err != nil {
 		return Response{}, err

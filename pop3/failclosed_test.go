@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -401,5 +402,53 @@ func TestBlame(t *testing.T) {
 	}
 	if Blame(errors.New("disk full")) != "" {
 		t.Error("a foreign error blamed on the engine")
+	}
+}
+
+// Bytes that arrive after a reply was read, in a later segment, are seen
+// before the next command is sent (plain TCP, Linux).
+func TestUnsolicitedLateBytes(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	inject := make(chan struct{})
+	got := make(chan string, 1)
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		io.WriteString(conn, "+OK ready\r\n")
+		<-inject
+		io.WriteString(conn, "+OK 7 7777\r\n")
+		line, _ := bufio.NewReader(conn).ReadString('\n')
+		got <- line
+	}()
+	c, err := Dial(testCtx(t), l.Addr().String(), peerOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.pending == nil {
+		t.Skip("no socket peek on this platform")
+	}
+	close(inject)
+	deadline := time.Now().Add(5 * time.Second)
+	for !c.pending() {
+		if time.Now().After(deadline) {
+			t.Fatal("the injected bytes never arrived")
+		}
+		runtime.Gosched()
+	}
+	_, err = c.UserPass(testCtx(t), "u", "secret")
+	if !errors.Is(err, ErrProtocol) {
+		t.Fatalf("UserPass after late unsolicited bytes: %v", err)
+	}
+	c.Close()
+	if line := <-got; line != "" {
+		t.Errorf("the client sent %q after the unsolicited bytes", line)
 	}
 }
