@@ -335,3 +335,35 @@ func p3TLSListener(t *testing.T, e *pop3Env) string {
 	}
 	return e.srv.TLSAddr().String()
 }
+
+// The pop3-connect-timeout parameter bounds the TLS handshake.
+func TestConnectTimeoutParameter(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	held := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			held <- c // accepted, and never a byte of TLS
+		}
+	}()
+	defer func() {
+		select {
+		case c := <-held:
+			c.Close()
+		default:
+		}
+	}()
+	e := newPOP3Env(t, p3EnvConfig{})
+	start := time.Now()
+	msg := e.mustFail(fmt.Sprintf(`(parameterize ((pop3-connect-timeout 0.3)) (pop3-connect/tls %q))`, l.Addr().String()))
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the handshake waited %v", d)
+	}
+	p3WantContains(t, "handshake timeout", msg, "TLS handshake", "timeout")
+	msg = e.mustFail(`(parameterize ((pop3-connect-timeout "soon")) #t)`)
+	p3WantContains(t, "bad value", msg, "pop3-connect-timeout")
+}
