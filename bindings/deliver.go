@@ -33,7 +33,6 @@ const mailboxKind = "mailbox"
 //	(rfc2047-decode text)               decode =?charset?X?...?= words
 //	(isatty? fd)                        is file descriptor fd a terminal?
 //	(pop3-headers-many conn [msgids])   ((n . header) ...) by pipelined TOP n 0
-//	(pop3-connect/no-tls host)          connect without TLS even if STLS is offered (explicit opt-out)
 //	(netrc-machines)                    the machine names of ~/.netrc (or $NETRC), in order
 //	(mailbox-open dest [state-file])    a Maildir (directory or path ending in /) or mbox
 //	(mailbox-maildir? mb)               #t for a Maildir
@@ -58,7 +57,6 @@ func InstallDeliver(it *interp.Interp) error {
 		{"isatty?", 1, 1, primIsatty},
 		{"pop3-headers-many", 1, 2, primHeadersMany},
 		{"netrc-machines", 0, 0, primNetrcMachines},
-		{"pop3-connect/no-tls", 1, 1, primConnectNoTLS},
 		{"mailbox-open", 1, 2, primMailboxOpen},
 		{"mailbox-maildir?", 1, 1, primMailboxMaildir},
 		{"mailbox-partition", 2, 2, primMailboxPartition},
@@ -530,30 +528,4 @@ func primNetrcMachines(it *interp.Interp, args []interp.Value) (interp.Value, er
 		out = append(out, interp.NewString(e.Machine))
 	}
 	return interp.List(out...), nil
-}
-
-// primConnectNoTLS is pop3-connect for a user who explicitly turned TLS
-// off (movemail's --no-tls, mpop's "tls off"): STLS is not used even when
-// offered. The host argument is used as given (MAILHOST is not consulted).
-func primConnectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	const who = "pop3-connect/no-tls"
-	var host string
-	if err := interp.UnpackArgs(who, args, "host", &host); err != nil {
-		return nil, err
-	}
-	t, err := parsePOP3Target(host, false)
-	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%v", err))
-	}
-	if t.TLS {
-		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
-	}
-	b := &pop3Bindings{it: it, opts: Options{NoAutoStartTLS: true}}
-	o := b.engineOptions(t, nil)
-	o.TLS = pop3.PlainText
-	cl, err := pop3.Dial(dlvCtx(it), t.Addr(), o)
-	if err != nil {
-		return nil, b.wrap(who, err)
-	}
-	return interp.NewOpaque(pop3ConnKind, t.Host, &pop3Conn{client: cl, target: t}), nil
 }

@@ -8,7 +8,9 @@
 ;;; GNU movemail's po:USER; without it the server is $MAILHOST.  The
 ;;; password (and the login, when not given) comes from ~/.netrc or the
 ;;; file $NETRC / --netrc names.  A plain-text server that offers STLS is
-;;; upgraded (certificate verified) before any credential is sent.
+;;; upgraded (certificate verified) before any credential is sent; a failed
+;;; upgrade is an error, never a fallback to plain text.  Without TLS the
+;;; password is sent only to a server on this machine, unless --no-tls.
 ;;;
 ;;; DEST is a Maildir when it is a directory or ends in "/" (created with
 ;;; tmp/ new/ cur/ if missing), otherwise an mbox file (mboxrd quoting,
@@ -36,8 +38,16 @@ options:
   -u, --user USER     login name (default: SOURCE's, else ~/.netrc's)
   -p, --port PORT     server port (default 110, or 995 with TLS)
       --tls           POP3 over TLS (as pops://)
-      --no-tls        never use TLS, even when the server offers STLS
-                      (credentials then travel in the clear: trusted networks only)
+      --no-tls        never use TLS, even when the server offers STLS, and
+                      allow the password to travel in the clear (by default
+                      it is refused without TLS unless the server is on
+                      this machine): trusted networks only
+      --tls-fingerprint HEX
+                      trust the server whose certificate has this SHA-256
+                      fingerprint (colons optional), whatever its issuer
+      --tls-ca-file FILE
+                      trust certificates issued by the CAs in FILE (PEM)
+                      instead of the system's
       --netrc FILE    read credentials from FILE instead of ~/.netrc
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
   -q, --quiet         no summary line
@@ -59,6 +69,8 @@ then deleted on the server), 2 on a usage error.
 (define opt-port #f)
 (define opt-tls #f)
 (define opt-no-tls #f)
+(define opt-tls-fingerprint #f)
+(define opt-tls-ca-file #f)
 (define opt-netrc #f)
 (define opt-state #f)
 (define opt-quiet #f)
@@ -79,6 +91,13 @@ then deleted on the server), 2 on a usage error.
                  (set! opt-quiet #t) (loop rest))
                 ((string=? a "--tls") (set! opt-tls #t) (loop rest))
                 ((string=? a "--no-tls") (set! opt-no-tls #t) (loop rest))
+                ((string=? a "--tls-fingerprint")
+                 (set! opt-tls-fingerprint (need-value a rest))
+                 (if (not (fingerprint? opt-tls-fingerprint))
+                     (die-usage "bad --tls-fingerprint ~s (64 hex digits, colons optional)" opt-tls-fingerprint))
+                 (loop (cdr rest)))
+                ((string=? a "--tls-ca-file")
+                 (set! opt-tls-ca-file (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-u") (string=? a "--user"))
                  (set! opt-user (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-p") (string=? a "--port"))
@@ -97,6 +116,13 @@ then deleted on the server), 2 on a usage error.
                  (die-usage "unknown option ~a" a))
                 (else (set! positional (cons a positional)) (loop rest))))))
   (set! positional (reverse positional)))
+
+;; A SHA-256 fingerprint: 64 hex digits, colons allowed between them.
+(define (fingerprint? s)
+  (let ((hex (list->string (filter (lambda (c) (not (char=? c #\:))) (string->list s)))))
+    (and (= (string-length hex) 64)
+         (every (lambda (c) (or (char-numeric? c) (memv (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
+                (string->list hex)))))
 
 ;; SOURCE → (values tls? user host port); host #f means $MAILHOST.
 (define (parse-source src)
@@ -175,6 +201,8 @@ then deleted on the server), 2 on a usage error.
   (define port (or opt-port src-port host-port))
   (define tls (or tls? host-tls))
   (if (and tls opt-no-tls) (die-usage "--no-tls contradicts pops:// or --tls"))
+  (if (and opt-no-tls (or opt-tls-fingerprint opt-tls-ca-file))
+      (die-usage "--no-tls contradicts --tls-fingerprint and --tls-ca-file"))
   (define target (string-append (if tls "pop3s://" "pop3://")
                                 (if (string-index host-name #\:)
                                     (string-append "[" host-name "]")
@@ -208,7 +236,9 @@ then deleted on the server), 2 on a usage error.
                 done total (human-size octets))))
 
   (guard (e (#t (set! failure e)))
-    (set! conn (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect)))
+    (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
+                              (pop3-tls-ca-file opt-tls-ca-file))
+                 (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect))))
     (if user (pop3-login conn user) (pop3-login conn))
     (set! mb (mailbox-open dest state))
     (let* ((sizes (pop3-list conn))
