@@ -173,7 +173,7 @@ then deleted on the server), 2 on a usage error.
           msg
           (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
   (cond ((pop3-error? e)
-         (string-append "server refused " (pop3-error-command e) ":" (pop3-error-text e)))
+         (string-append "server refused " (pop3-error-command e) ": " (string-trim (pop3-error-text e))))
         ((error-object? e)
          (case (mail-error-side e)
            ((destination) (let ((msg (plain e)))

@@ -396,3 +396,100 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestMovemailTwoWritersDovecot runs the reproductions against Dovecot
+// (which lets two sessions of one user in at once): two runs of one
+// account into one mbox and into one Maildir; then a run killed after a
+// random number of appended messages, a local delivery, and the run
+// again.
+func TestMovemailTwoWritersDovecot(t *testing.T) {
+	check := func(t *testing.T, u interface{ Files() ([]string, error) }, msgs, got []string, extra string) {
+		t.Helper()
+		orig := map[string]bool{}
+		for _, m := range msgs {
+			orig[canon(m)] = true
+		}
+		count := map[string]int{}
+		for _, g := range got {
+			if g == extra {
+				continue
+			}
+			if !orig[g] {
+				t.Errorf("not an original (altered): %.80q", g)
+			}
+			count[g]++
+		}
+		files, _ := u.Files()
+		lost := 0
+		for m := range orig {
+			if count[m] > 1 {
+				t.Errorf("stored %d times: %.60q", count[m], m)
+			}
+			if count[m] == 0 {
+				lost++
+			}
+		}
+		if lost != 0 || len(files) != 0 {
+			t.Errorf("%d messages not stored, %d left on the server", lost, len(files))
+		}
+	}
+	for _, kind := range []string{"mbox", "maildir"} {
+		t.Run("two-runs/"+kind, func(t *testing.T) {
+			u, env, msgs := dovecotEnv(t, 60)
+			dest := filepath.Join(t.TempDir(), "M")
+			if kind == "maildir" {
+				dest += "/"
+			}
+			state := filepath.Join(t.TempDir(), "S")
+			_, c1 := startRun(t, env, []string{"-w", "30", "-s", state, dest})
+			_, c2 := startRun(t, env, []string{"-w", "30", "-s", state, dest})
+			for _, r := range []result{<-c1, <-c2} {
+				if r.status != 0 {
+					t.Errorf("run: %d %q", r.status, r.stderr)
+				}
+			}
+			check(t, u, msgs, mailboxMessages(t, dest), "")
+		})
+	}
+	t.Run("killed-then-lda", func(t *testing.T) {
+		u, env, msgs := dovecotEnv(t, 120)
+		dir := t.TempDir()
+		mbox, state := filepath.Join(dir, "M"), filepath.Join(dir, "S")
+		k := 1 + rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3)).IntN(100)
+		cmd, done := startRun(t, env, []string{"-s", state, mbox})
+		deadline := time.Now().Add(20 * time.Second)
+	poll:
+		for {
+			j, _ := os.ReadFile(state + ".journal")
+			if strings.Count(string(j), "\nm ") >= k || time.Now().After(deadline) {
+				break
+			}
+			select {
+			case <-done:
+				break poll
+			default:
+				time.Sleep(200 * time.Microsecond)
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		local := "From: postmaster@example.org\nSubject: local delivery\n\nDelivered by the local delivery agent.\n"
+		ldaAppend(t, mbox, local)
+		var r result
+		for range 20 { // Dovecot may still hold the killed session's lock
+			if r = run(t, env, "movemail.scm", "-s", state, mbox); r.status == 0 || !strings.Contains(r.stderr, "IN-USE") {
+				break
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		if r.status != 0 {
+			t.Fatalf("rerun: %d %q", r.status, r.stderr)
+		}
+		got := mboxMessages(t, mbox)
+		if !contains(got, canon(local)) {
+			t.Error("the local message is lost")
+		}
+		check(t, u, msgs, got, canon(local))
+		t.Logf("killed after %d messages appended: %d messages in the mbox", k, len(got))
+	})
+}
