@@ -426,9 +426,8 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 	bw := bufio.NewWriterSize(nil, 256<<10)
 	spoolW := &errWriter{w: s.spool}
 	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
-		if err := s.spool.Truncate(0); err != nil {
-			return localError{fmt.Errorf("spool: %w", err)}
-		}
+		// Overwritten from the start (not truncated, which costs a
+		// metadata update per message): the journal gives the length.
 		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
 			return localError{fmt.Errorf("spool: %w", err)}
 		}
