@@ -91,7 +91,10 @@ func IsMaildir(dest string) bool {
 // for a run. In order: the run lock of the state file (see LockWait);
 // the destination (for an mbox, its dot-lock and fcntl lock, held until
 // Close); then, under those locks, the journal a killed run left is
-// replayed (see the package documentation); then the state is read.
+// replayed (see the package documentation); then the state is read. (A
+// journal that names another destination is replayed first, under that
+// destination's locks: only its destination line is looked at before
+// they are taken.)
 func Open(dest string, opts Options) (*Store, error) {
 	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(opts.StateFile, "\n\x00") || strings.ContainsAny(opts.Account, "\n\x00") {
 		return nil, fmt.Errorf("bad destination or state file name %q", dest)

@@ -350,11 +350,11 @@ func TestCheckUIDL(t *testing.T) {
 		uidls []pop3.MsgUID
 		ok    bool
 	}{
-		{[]pop3.MsgUID{{1, "a"}, {2, "b"}}, true},
-		{[]pop3.MsgUID{{1, "a"}}, true},
-		{[]pop3.MsgUID{{1, "a"}, {4, "b"}}, false},
-		{[]pop3.MsgUID{{1, "a"}, {1, "b"}}, false},
-		{[]pop3.MsgUID{{1, "a"}, {2, "a"}}, false},
+		{[]pop3.MsgUID{{Num: 1, UID: "a"}, {Num: 2, UID: "b"}}, true},
+		{[]pop3.MsgUID{{Num: 1, UID: "a"}}, true},
+		{[]pop3.MsgUID{{Num: 1, UID: "a"}, {Num: 4, UID: "b"}}, false},
+		{[]pop3.MsgUID{{Num: 1, UID: "a"}, {Num: 1, UID: "b"}}, false},
+		{[]pop3.MsgUID{{Num: 1, UID: "a"}, {Num: 2, UID: "a"}}, false},
 	} {
 		err := CheckUIDL(list, c.uidls)
 		if (err == nil) != c.ok || (err != nil && !errors.Is(err, pop3.ErrProtocol)) {
