@@ -493,3 +493,79 @@ func TestMovemailTwoWritersDovecot(t *testing.T) {
 		t.Logf("killed after %d messages appended: %d messages in the mbox", k, len(got))
 	})
 }
+
+// TestMovemailKilledMidCopy kills carol's run while it copies a large
+// message into the mbox, when the kill lands there: the file then ends
+// inside the run's own unfinished message, and the next run removes
+// exactly that (and nothing else). Trials whose kill missed the copy
+// still check that nothing is lost; the log says how many hit.
+func TestMovemailKilledMidCopy(t *testing.T) {
+	libraryReady(t)
+	if testing.Short() {
+		t.Skip("large messages: not in -short mode")
+	}
+	n := max(trials(t)/5, 2)
+	hits := 0
+	for trial := range n {
+		u := newTwoUsers(t, 0, 0, server.Faults{})
+		for i := 1; i <= 3; i++ {
+			m := userMessage("carol", i) + strings.Repeat(fmt.Sprintf("filler line of message %d %s\n", i, strings.Repeat("z", 60)), 16000+i*1000)
+			u.be.AddMessage("carol", []byte(m))
+			u.orig[msgIDRe.FindStringSubmatch(m)[1]] = m
+		}
+		mbox, state := filepath.Join(u.dir, "M"), filepath.Join(u.dir, "SC")
+		os.WriteFile(mbox, []byte("From x Mon Jan  1 00:00:00 2024\nSubject: old\n\nold\n\n"), 0o600)
+		cmd, done := startRun(t, u.env, u.args("carol", state, mbox))
+		want := 1 + trial%3 // the message to kill the copy of
+		deadline := time.Now().Add(20 * time.Second)
+	poll:
+		for time.Now().Before(deadline) {
+			j, _ := os.ReadFile(state + ".journal")
+			lines := strings.Split(string(j), "\n")
+			var off, size int64
+			ms := 0
+			for _, l := range lines {
+				if strings.HasPrefix(l, "m ") {
+					ms++
+					fmt.Sscanf(l, "m %s %d %d", new(string), &off, &size)
+				}
+			}
+			if ms >= want {
+				if st, err := os.Stat(mbox); err == nil && st.Size() > off {
+					break poll
+				}
+			}
+			select {
+			case <-done:
+				break poll
+			default:
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		if j, err := os.ReadFile(state + ".journal"); err == nil {
+			msgs := strings.Count(string(j), "\nm ")
+			var last string
+			for _, l := range strings.Split(string(j), "\n") {
+				if strings.HasPrefix(l, "m ") {
+					last = l
+				}
+			}
+			var off, size int64
+			fmt.Sscanf(last, "m %s %d %d", new(string), &off, &size)
+			if st, _ := os.Stat(mbox); msgs > 0 && st.Size() > off && st.Size() < off+size {
+				hits++
+			}
+		}
+		r := run(t, u.env, "movemail.scm", u.args("carol", state, mbox)...)
+		if r.status != 0 || r.stderr != "" {
+			t.Fatalf("rerun: %d %q", r.status, r.stderr)
+		}
+		got := mboxMessages(t, mbox)
+		tl := u.count(got[1:], "carol")
+		if tl.lost+tl.dup+tl.corrupt != 0 || tl.stored != 3 || got[0] != "Subject: old\n\nold\n" {
+			t.Errorf("trial %d: %+v", trial, tl)
+		}
+	}
+	t.Logf("%d trials, %d killed inside the copy of a message", n, hits)
+}
