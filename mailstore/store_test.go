@@ -379,3 +379,60 @@ func TestMoveMaxSize(t *testing.T) {
 		t.Errorf("stored %v skipped %v, %d on the server", res.Stored, res.Skipped, be.Count("u"))
 	}
 }
+
+// A journal naming another mbox is replayed under that mbox's locks
+// before the new destination is opened.
+func TestRecoverOtherDestination(t *testing.T) {
+	_, addr := maildrop(t, 3)
+	dir := t.TempDir()
+	m1, m2, state := filepath.Join(dir, "M1"), filepath.Join(dir, "M2"), filepath.Join(dir, "state")
+	s := open(t, m1, state, "u@a")
+	uidls := fetchAll(t, s, client(t, addr))
+	abandon(t, s)
+	last := journalMsgs(t, state)[2]
+	os.Truncate(m1, last.off+10)
+	s = open(t, m2, state, "u@a")
+	s.Close()
+	if st, _ := os.Stat(m1); st.Size() != last.off {
+		t.Errorf("M1 is %d bytes, want %d", st.Size(), last.off)
+	}
+	if _, err := os.Stat(m1 + ".lock"); !os.IsNotExist(err) {
+		t.Error("M1's dot-lock left behind")
+	}
+	st, err := readState(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := st.sections[stateKey{"u@a", destKey(m1)}]
+	if !got[uidls[0].UID] || !got[uidls[1].UID] || got[uidls[2].UID] {
+		t.Errorf("M1's section: %v", got)
+	}
+	if len(st.sections[stateKey{"u@a", destKey(m2)}]) != 0 {
+		t.Error("M2 credited with M1's messages")
+	}
+}
+
+// Move with Keep deletes nothing and a second Move fetches nothing; a
+// server without UIDL cannot Keep.
+func TestMoveKeep(t *testing.T) {
+	be, addr := maildrop(t, 3)
+	dir := t.TempDir()
+	for i := range 2 {
+		s := open(t, filepath.Join(dir, "Mail")+"/", filepath.Join(dir, "state"), "u@a")
+		res, err := Move(context.Background(), client(t, addr), s, MoveOptions{Keep: true})
+		s.Close()
+		want := 3
+		if i == 1 {
+			want = 0
+		}
+		if err != nil || len(res.Stored) != want || res.Deleted || be.Count("u") != 3 {
+			t.Errorf("run %d: %v, stored %v, %d on the server", i, err, res.Stored, be.Count("u"))
+		}
+	}
+	noUIDL := pop3test.StartServer(t, server.Config{Backend: be, SharedMaildrops: true, Faults: server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}}})
+	s := open(t, filepath.Join(dir, "mbox"), filepath.Join(dir, "state2"), "u@a")
+	defer s.Close()
+	if _, err := Move(context.Background(), client(t, noUIDL.Addr().String()), s, MoveOptions{Keep: true}); err == nil || be.Count("u") != 3 {
+		t.Errorf("Keep without UIDL: %v", err)
+	}
+}
