@@ -234,7 +234,7 @@ then deleted on the server), 2 on a usage error.
   ;; pop3-connect takes its host from MAILHOST when it is set.
   (setenv "MAILHOST" target)
 
-;; One run per account at a time: the lock of the account's default
+  ;; One run per account at a time: the lock of the account's default
   ;; state file (and of --state's file), held until the process ends,
   ;; taken before anything is touched.
   (for-each
