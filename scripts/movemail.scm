@@ -19,12 +19,16 @@
 ;;; Nothing is lost: a message is deleted on the server only after it is
 ;;; durably stored (file and directory fsynced for a Maildir; one fsync of
 ;;; the whole append for an mbox) and recorded in the UIDL state file
-;;; (written atomically).  If movemail is killed at any point, the next run
+;;; (written atomically, kept per account and destination).  One run per
+;;; account at a time: a second one waits (--wait) and then gives up,
+;;; touching nothing.  If movemail is killed at any point, the next run
 ;;; finishes or undoes what was half done (a journal beside the state
-;;; file): every message is then complete in DEST or still on the server,
-;;; never both twice.  With --keep, mail stays on the server and a second
-;;; run fetches only what is new.  Any failure gives a non-zero exit and
-;;; deletes nothing.  Retrieval is pipelined when the server offers it.
+;;; file), under the destination's locks, removing only bytes the killed
+;;; run provably wrote: every message is then complete in DEST or still on
+;;; the server.  With --keep, mail stays on the server and a second run
+;;; fetches only what is new.  Any failure gives a non-zero exit and
+;;; deletes nothing more.  Retrieval is pipelined when the server offers
+;;; it.  The durable part is the Go package popsh/mailstore.
 
 (define (usage port)
   (display "usage: popsh movemail.scm [options] [SOURCE] DEST
@@ -50,6 +54,10 @@ options:
                       instead of the system's
       --netrc FILE    read credentials from FILE instead of ~/.netrc
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
+  -w, --wait SECONDS  wait this long for another run of the same account
+                      to finish (default 5), then give up with status 1
+      --max-size N    leave messages larger than N bytes (K, M suffixes) on
+                      the server, and report them (default: no limit)
   -q, --quiet         no summary line
   -h, --help          this text
 
@@ -74,6 +82,8 @@ then deleted on the server), 2 on a usage error.
 (define opt-netrc #f)
 (define opt-state #f)
 (define opt-quiet #f)
+(define opt-wait 5)
+(define opt-max-size #f)
 (define positional '())
 
 (define (parse-args! args)
@@ -110,6 +120,14 @@ then deleted on the server), 2 on a usage error.
                  (set! opt-netrc (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-s") (string=? a "--state"))
                  (set! opt-state (need-value a rest)) (loop (cdr rest)))
+                ((or (string=? a "-w") (string=? a "--wait"))
+                 (let ((w (string->number (need-value a rest))))
+                   (if (not (and (real? w) (<= 0 w 86400)))
+                       (die-usage "bad --wait ~s (seconds, 0 to 86400)" (car rest)))
+                   (set! opt-wait w))
+                 (loop (cdr rest)))
+                ((string=? a "--max-size")
+                 (set! opt-max-size (parse-size (need-value a rest))) (loop (cdr rest)))
                 ((string=? a "--")
                  (set! positional (append (reverse rest) positional)))
                 ((and (> (string-length a) 1) (char=? (string-ref a 0) #\-))
@@ -123,6 +141,16 @@ then deleted on the server), 2 on a usage error.
     (and (= (string-length hex) 64)
          (every (lambda (c) (or (char-numeric? c) (memv (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
                 (string->list hex)))))
+
+;; "N", "NK" or "NM" (bytes, KiB, MiB) → a positive exact integer.
+(define (parse-size s)
+  (let* ((n (string-length s))
+         (unit (and (> n 0) (char-upcase (string-ref s (- n 1)))))
+         (mult (cond ((eqv? unit #\K) 1024) ((eqv? unit #\M) (* 1024 1024)) (else 1)))
+         (num (string->number (if (= mult 1) s (substring s 0 (- n 1))))))
+    (if (not (and (exact-integer? num) (> num 0)))
+        (die-usage "bad --max-size ~s (bytes, or with a K or M suffix)" s))
+    (* num mult)))
 
 ;; SOURCE → (values tls? user host port); host #f means $MAILHOST.
 (define (parse-source src)
@@ -161,14 +189,24 @@ then deleted on the server), 2 on a usage error.
         (else (let ((tenths (quotient (+ (* n 10) (quotient (* 1024 1024) 2)) (* 1024 1024))))
                 (format #f "~a.~a MB" (quotient tenths 10) (remainder tenths 10))))))
 
+;; The text of a failure, naming the side that failed: the server (a
+;; refusal, or the connection), the protocol (a reply that breaks POP3), or
+;; the destination (the mailbox, its state file, its journal).
 (define (error-text e)
+  (define (plain e)
+    (let ((msg (error-object-message e)) (irr (error-object-irritants e)))
+      (if (null? irr)
+          msg
+          (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
   (cond ((pop3-error? e)
-         (string-append "server refused " (pop3-error-command e) ":" (pop3-error-text e)))
+         (string-append "server refused " (pop3-error-command e) ": " (string-trim (pop3-error-text e))))
         ((error-object? e)
-         (let ((msg (error-object-message e)) (irr (error-object-irritants e)))
-           (if (null? irr)
-               msg
-               (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
+         (case (mail-error-side e)
+           ((destination) (let ((msg (plain e)))
+                            (if (string-prefix? "destination " msg) msg (string-append "destination: " msg))))
+           ((protocol) (string-append "protocol: " (plain e)))
+           ((server) (string-append "server: " (plain e)))
+           (else (plain e))))
         (else (format #f "~s" e))))
 
 ;; The first N elements of L and the rest.
@@ -208,16 +246,36 @@ then deleted on the server), 2 on a usage error.
                                     (string-append "[" host-name "]")
                                     host-name)
                                 (if port (string-append ":" (number->string port)) "")))
-  (define state
-    (or opt-state
-        (string-append (home-dir) "/.popsh/movemail/"
-                       (string-map (lambda (c) (if (char=? c #\/) #\_ c))
-                                   (string-append
-                                    (if user (string-append user "@") "")
-                                    host-name ":" (number->string (or port (if tls 995 110))))))))
-  (if opt-netrc (setenv "NETRC" opt-netrc))
+  ;; The account, as the default state file is named: [USER@]HOST:PORT.
+  (define account
+    (string-append (if user (string-append user "@") "")
+                   host-name ":" (number->string (or port (if tls 995 110)))))
+  (define account-state
+    (string-append (home-dir) "/.popsh/movemail/"
+                   (string-map (lambda (c) (if (char=? c #\/) #\_ c)) account)))
+  (define state (or opt-state account-state))
+  (if opt-netrc
+      (if (file-exists? opt-netrc)
+          (setenv "NETRC" opt-netrc)
+          (begin (format (current-error-port) "movemail: --netrc ~a: no such file~%" opt-netrc)
+                 (exit 1))))
   ;; pop3-connect takes its host from MAILHOST when it is set.
   (setenv "MAILHOST" target)
+
+  ;; One run per account at a time: the lock of the account's default
+  ;; state file (and of --state's file), held until the process ends,
+  ;; taken before anything is touched.
+  (for-each
+   (lambda (lock-file)
+     (let ((l (run-lock lock-file opt-wait)))
+       (if (integer? l)
+           (begin
+             (format (current-error-port) "movemail: another run for ~a is in progress~a~%"
+                     account (if (> l 0) (format #f " (pid ~a)" l) ""))
+             (exit 1)))))
+   (if (string=? state account-state)
+       (list (string-append state ".lock"))
+       (list (string-append account-state ".lock") (string-append state ".lock"))))
 
   (define tty? (isatty? 2))
   (define conn #f)
@@ -229,6 +287,7 @@ then deleted on the server), 2 on a usage error.
   (define deleted 0)
   (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
   (define total 0)
+  (define skipped '())   ; ((n . size) ...) over --max-size
 
   (define (progress done octets)
     (if tty?
@@ -240,7 +299,9 @@ then deleted on the server), 2 on a usage error.
                               (pop3-tls-ca-file opt-tls-ca-file))
                  (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect))))
     (if user (pop3-login conn user) (pop3-login conn))
-    (set! mb (mailbox-open dest state))
+    (set! mb (mailbox-open dest state account))
+    (for-each (lambda (note) (format (current-error-port) "movemail: ~a~%" note))
+              (mailbox-notes mb))
     (let* ((sizes (pop3-list conn))
            (top (fold (lambda (p m) (max m (car p))) 0 sizes))
            (size-of (make-vector (+ top 1) 0))
@@ -248,9 +309,27 @@ then deleted on the server), 2 on a usage error.
       (for-each (lambda (p) (vector-set! size-of (car p) (cdr p))) sizes)
       (if (and opt-keep (not uidls))
           (error "the server has no UIDL command: --keep cannot tell new mail from old"))
-      (let-values (((fresh old) (if uidls
-                                    (mailbox-partition mb uidls)
-                                    (values (map car sizes) '()))))
+      ;; A UIDL naming a message LIST lacks (or one twice) is a protocol
+      ;; error: such a server is not trusted with deletions.
+      (if uidls (mailbox-check-uidl sizes uidls))
+      (let*-values (((fresh old) (if uidls
+                                     (mailbox-partition mb uidls)
+                                     (values (map car sizes) '())))
+                    ((fresh) (if opt-max-size
+                                 (filter (lambda (m)
+                                           (let* ((num (if (pair? m) (car m) m))
+                                                  (size (vector-ref size-of num)))
+                                             (if (> size opt-max-size)
+                                                 (begin (set! skipped (cons (cons num size) skipped)) #f)
+                                                 #t)))
+                                         fresh)
+                                 fresh)))
+        (set! skipped (reverse skipped))
+        (for-each (lambda (p)
+                    (format (current-error-port)
+                            "movemail: message ~a (~a) is larger than --max-size: left on the server~%"
+                            (car p) (human-size (cdr p))))
+                  skipped)
         (set! earlier (map car old))
         (set! total (length fresh))
         ;; Batches of at most 256 messages or 32 MB: each batch is
@@ -292,8 +371,12 @@ then deleted on the server), 2 on a usage error.
           (format #t "movemail: ~a (~a) ~a ~a~a~%"
                   (plural moved "message") (human-size moved-octets)
                   (if opt-keep "copied to" "moved to") dest
-                  (if (and (pair? earlier) (not opt-keep))
-                      (format #f "; ~a stored by an earlier run deleted" (length earlier))
-                      "")))))
+                  (string-append
+                   (if (and (pair? earlier) (not opt-keep))
+                       (format #f "; ~a stored by an earlier run deleted" (length earlier))
+                       "")
+                   (if (pair? skipped)
+                       (format #f "; ~a over --max-size left on the server" (length skipped))
+                       ""))))))
 
 (movemail)
