@@ -19,7 +19,7 @@ import (
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
-	"popsh/bindings"
+	"popsh/internal/demo"
 )
 
 // popshBin is the popsh binary built once by TestMain.
@@ -767,7 +767,7 @@ func TestDemoREPL(t *testing.T) {
 	tm.send("(pop3-login c)\r")
 	tm.expect("Logged in")
 	tm.expect("popsh> ")
-	msgs, err := bindings.DemoMessages()
+	msgs, err := demo.Messages()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -777,6 +777,75 @@ func TestDemoREPL(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("(pop3-quit c)\r")
 	tm.expect("popsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// repoFile returns the absolute path of a file of this repository.
+func repoFile(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDemoRunsAnyProgram(t *testing.T) {
+	// A script with switches and arguments, -c and -s run against the
+	// demo server with MAILHOST and NETRC set.
+	dir := t.TempDir()
+	writeFile(t, dir, "lib.scm", `(define (count-mail)
+  (let ((c (pop3-connect)))
+    (pop3-login c)
+    (receive (n octets) (pop3-stat c) (pop3-quit c) n)))`)
+	writeFile(t, dir, "s.scm", `(display (count-mail)) (display " ") (write command-line-arguments) (newline)`)
+	msgs, err := demo.Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`^%d \("a" "b"\)\n$`, len(msgs))
+	runPopsh(t, dir, "", "--demo", "-l", "lib.scm", "s.scm", "a", "b").check(t, "--demo -l FILE FILE args", 0, want, "")
+	runPopsh(t, dir, "", "--demo", "-l", "lib.scm", "-s", "s.scm", "a", "b").check(t, "--demo -l -s FILE args", 0, want, "")
+	runPopsh(t, dir, "", "--demo", "-c", `(begin (display (getenv "MAILHOST")) (display " ") (display (file-exists? (getenv "NETRC"))))`).
+		check(t, "--demo -c", 0, `^127\.0\.0\.1:\d+ #t$`, "")
+	runPopsh(t, dir, "", "--demo", "-x").check(t, "--demo -x", 255, "", `unknown switch -x`)
+
+	// The scripts of scripts/ work on the demo as the hints print them.
+	md := filepath.Join(dir, "Maildir") + "/"
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/movemail.scm"), md).
+		check(t, "--demo movemail.scm DIR/", 0, fmt.Sprintf(`%d messages .* moved to `, len(msgs)), "")
+	if got, err := os.ReadDir(filepath.Join(md, "new")); err != nil || len(got) != len(msgs) {
+		t.Errorf("Maildir/new after movemail on the demo: %d files, %v; want %d", len(got), err, len(msgs))
+	}
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/popstat.scm")).
+		check(t, "--demo popstat.scm", 0, fmt.Sprintf(`^127\.0\.0\.1:\d+: %d messages, \d+ KB \(no TLS\)\n$`, len(msgs)), "")
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/pop-headers.scm")).
+		check(t, "--demo pop-headers.scm", 0, `^   1 +\d+ +25 Nov 2026  popsh +Welcome to popsh\n`, "")
+	// An empty maildrop says so.
+	writeFile(t, dir, "empty.scm", `(let ((c (pop3-connect))) (pop3-login c) (pop3-delete-all c) (pop3-quit c))
+(load "`+repoFile(t, "scripts/pop-headers.scm")+`")`)
+	runPopsh(t, dir, "", "--demo", "empty.scm").check(t, "pop-headers.scm on an empty maildrop", 0, `^0 messages\n$`, "")
+}
+
+func TestDemoBannerExports(t *testing.T) {
+	// The banner of --demo -i gives the two lines that point another
+	// terminal at the server, and they work there.
+	tm := startTerm(t, t.TempDir(), "--demo", "-i")
+	tm.expect("export MAILHOST=")
+	tm.mu.Lock()
+	rest := tm.out.String()[tm.mark-len("export MAILHOST="):]
+	tm.mu.Unlock()
+	m := regexp.MustCompile(`export MAILHOST=(127\.0\.0\.1:\d+)\r\n +export NETRC=(\S+)\r\n`).FindStringSubmatch(rest)
+	if m == nil {
+		tm.expect("popsh> ")
+		t.Fatalf("banner without the two export lines: %q", tm.out.String())
+	}
+	tm.expect("popsh> ")
+	r := runPopshEnv(t, t.TempDir(), []string{"MAILHOST=" + m[1], "NETRC=" + m[2]}, repoFile(t, "scripts/popstat.scm"))
+	r.check(t, "popstat.scm with the exported settings", 0, `^127\.0\.0\.1:\d+: \d+ messages`, "")
 	tm.send("\x04")
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
