@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"popsh/docs"
 	"popsh/interp"
 	"popsh/interp/repl"
 )
@@ -65,6 +66,7 @@ func runREPL(it *interp.Interp, banner string) int {
 		Interrupts:  ints,
 		Banner:      banner,
 		FormatError: formatError,
+		Doc:         docs.Describe,
 		Stuck: func() {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).

@@ -103,7 +103,13 @@ func run(argv []string) int {
 		return runREPL(it, banner)
 	}
 	defer stop()
-	return finish(it, runBatch(ctx, it, inv, batchInput(ctx, it)))
+	err = runBatch(ctx, it, inv, batchInput(ctx, it))
+	if err == nil && ctx.Err() != nil {
+		// Ctrl-C came and the program ended anyway (a read that was cut
+		// short looked like the end of its input): it was interrupted.
+		err = ctx.Err()
+	}
+	return finish(it, err)
 }
 
 // batchInput makes stdin the interpreter's current input in a way that
@@ -277,7 +283,7 @@ func finish(it *interp.Interp, err error) int {
 		return st.Code & 0xff
 	}
 	fmt.Fprintln(os.Stderr, formatError(err))
-	if errors.Is(err, context.Canceled) {
+	if repl.IsInterrupt(err) {
 		return 130
 	}
 	return 1
@@ -289,6 +295,10 @@ func finish(it *interp.Interp, err error) int {
 // one a line, the position in brackets); any other error prints as
 // "file:line:col: who: message irritant ...". A short backtrace follows.
 func formatError(err error) string {
+	if repl.IsInterrupt(err) {
+		// Ctrl-C prints the same wherever it stopped the program.
+		return repl.Interrupted
+	}
 	var eo *interp.ErrorObject
 	if errors.As(err, &eo) && !errors.Is(err, context.Canceled) {
 		switch eo.Kind {

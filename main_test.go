@@ -851,3 +851,158 @@ func TestDemoBannerExports(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+// eval types line and Enter, and returns what was printed after the line
+// up to (not including) the next prompt; the mark moves past that prompt.
+func (tm *term) eval(line string) string {
+	tm.t.Helper()
+	tm.send(line + "\r")
+	tm.expect(line + "\r\n")
+	start := tm.mark
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.out.String()[start : tm.mark-len("popsh> ")]
+}
+
+func TestREPLCtrlD(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	// Ctrl-D while the program reads the terminal: end of file for that
+	// read only; the session goes on.
+	tm.send("(read-line)\r")
+	time.Sleep(200 * time.Millisecond) // let the evaluation start reading
+	tm.send("\x04")
+	tm.expect("#<eof>\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list (read-char) (read-line))\r")
+	time.Sleep(200 * time.Millisecond)
+	tm.send("\x04")
+	time.Sleep(200 * time.Millisecond)
+	tm.send("\x04")
+	tm.expect("(#<eof> #<eof>)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(+ 40 2)\r")
+	tm.expect("42\r\n")
+	tm.expect("popsh> ")
+	// Ctrl-D on a continuation line drops the unfinished entry, says so
+	// in one line, and stays.
+	tm.send("(define (half x)\r")
+	tm.expect("...> ")
+	tm.send("\x04")
+	tm.expect("; unfinished entry discarded")
+	tm.expect("popsh> ")
+	if s := tm.eval("(procedure? half)"); !strings.Contains(s, "unbound") {
+		t.Errorf("after the discarded entry: %q, want half unbound", s)
+	}
+	// Ctrl-D at an empty prompt leaves.
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+func TestREPLInterruptsPrintOneWay(t *testing.T) {
+	// A server that accepts and never says a word: a network wait.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	for _, prog := range []string{
+		"(let loop () (loop))",
+		"(read-line)",
+		"(read)",
+		"(let loop ((n 0)) (if (eof-object? (read)) (list 'finished n) (loop (+ n 1))))",
+		"(read-char)",
+		fmt.Sprintf("(pop3-connect %q)", ln.Addr().String()),
+	} {
+		tm.send(prog + "\r")
+		tm.expect(prog)
+		time.Sleep(200 * time.Millisecond)
+		tm.interruptUntil("interrupted")
+		start := tm.mark - len("interrupted")
+		tm.expect("popsh> ")
+		tm.mu.Lock()
+		around := tm.out.String()[start-8 : tm.mark]
+		tm.mu.Unlock()
+		if !regexp.MustCompile(`(\^C|\n)interrupted\r\n`).MatchString(around) || strings.Contains(around, "finished") ||
+			strings.Contains(around, "rror") || strings.Contains(around, "eof") {
+			t.Errorf("%s, then Ctrl-C: %q; want the line \"interrupted\" and nothing else", prog, around)
+		}
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLEntryPositionsAndErrorsOnce(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(define (f x) (car x))\r") // entry 1
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r") // entry 2
+	tm.expect("3\r\n")
+	tm.expect("popsh> ")
+	// Entry 3: the error is in entry 1, column 15.
+	if s := tm.eval("(f 5)"); !strings.Contains(s, "stdin#1:1:15: car: expected a pair, got 5\r\n  at f (stdin#1:1:15)") {
+		t.Errorf("error inside f: %q, want the position stdin#1:1:15", s)
+	}
+	tm.send("(list 1\r") // entry 4, over two lines
+	tm.expect("...> ")
+	s := tm.eval("   (error \"got\" 0))")
+	if !strings.Contains(s, "stdin#4:2:4: Error: got 0\r\n") || strings.Contains(s, "got 0 0") {
+		t.Errorf("error in entry 4: %q, want stdin#4:2:4 and the value once", s)
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLFileNameCompletionAndDoc(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "examples"), 0o755)
+	writeFile(t, dir, "examples/hello-world.scm", "(display \"hello from the file\")\n")
+	tm := startTerm(t, dir)
+	tm.expect("popsh> ")
+	// Tab inside a string completes file names, not Scheme names.
+	tm.send("(load \"exa\t")
+	tm.expect("(load \"examples/")
+	tm.send("hel\t")
+	tm.expect("examples/hello-world.scm")
+	tm.send("\")\r")
+	tm.expect("hello from the file")
+	tm.expect("popsh> ")
+	// Outside a string, Tab still completes names.
+	tm.send("(pop3-get-a\t")
+	tm.expect("(pop3-get-all")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	// ,doc prints the parameters and the description.
+	if s := tm.eval(",doc pop3-stat"); !strings.Contains(s, "(pop3-stat conn)\r\n") || !strings.Contains(s, "two values") {
+		t.Errorf(",doc pop3-stat: %q, want its signature and description", s)
+	}
+	if s := tm.eval(",doc mbox-append"); !strings.Contains(s, "(mbox-append file text ...)") {
+		t.Errorf(",doc mbox-append: %q", s)
+	}
+	if s := tm.eval(",doc no-such-name-here"); !strings.Contains(s, "not bound and not documented") {
+		t.Errorf(",doc of an unknown name: %q", s)
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
