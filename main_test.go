@@ -1006,3 +1006,10 @@ func TestREPLFileNameCompletionAndDoc(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestErrorValuePrintedOnce(t *testing.T) {
+	// The refused value appears once in the message, not again as an
+	// irritant.
+	r := runPopsh(t, "", "", "--demo", "-c", "(let ((c (pop3-connect))) (pop3-login c) (pop3-get c 0))")
+	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: message number must be a positive exact integer, got 0\n$`)
+}
