@@ -403,6 +403,27 @@ func (tm *term) interruptUntil(want string) {
 	tm.t.Fatalf("Ctrl-C did not bring %q; output after the mark:\n%q", want, tm.out.String()[tm.mark:])
 }
 
+// waitCooked waits until the terminal is in its normal (canonical, echo)
+// mode: the line editor has handed it over to the running evaluation, so
+// what is typed now goes to the program (Ctrl-D is an end of file).
+func (tm *term) waitCooked() {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+		if err != nil {
+			tm.t.Fatalf("terminal mode: %v", err)
+		}
+		if st.Lflag&unix.ICANON != 0 && st.Lflag&unix.ECHO != 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the terminal stayed in raw mode; output after the mark:\n%q", tm.out.String()[tm.mark:])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // wait waits for popsh to exit and returns its status.
 func (tm *term) wait() int {
 	tm.t.Helper()
@@ -749,6 +770,7 @@ func TestPromptShowsBeforeRead(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("(begin (display \"Age? \") (string->number (read-line)))\r")
 	tm.expect("Age? ")
+	tm.waitCooked()
 	tm.send("41\r")
 	tm.expect("41\r\n")
 	tm.expect("popsh> ")
@@ -871,14 +893,15 @@ func TestREPLCtrlD(t *testing.T) {
 	// Ctrl-D while the program reads the terminal: end of file for that
 	// read only; the session goes on.
 	tm.send("(read-line)\r")
-	time.Sleep(200 * time.Millisecond) // let the evaluation start reading
+	tm.expect("(read-line)\r\n")
+	tm.waitCooked() // the evaluation reads the terminal now
 	tm.send("\x04")
 	tm.expect("#<eof>\r\n")
 	tm.expect("popsh> ")
 	tm.send("(list (read-char) (read-line))\r")
-	time.Sleep(200 * time.Millisecond)
+	tm.expect("(read-line))\r\n")
+	tm.waitCooked()
 	tm.send("\x04")
-	time.Sleep(200 * time.Millisecond)
 	tm.send("\x04")
 	tm.expect("(#<eof> #<eof>)\r\n")
 	tm.expect("popsh> ")
@@ -929,8 +952,8 @@ func TestREPLInterruptsPrintOneWay(t *testing.T) {
 		fmt.Sprintf("(pop3-connect %q)", ln.Addr().String()),
 	} {
 		tm.send(prog + "\r")
-		tm.expect(prog)
-		time.Sleep(200 * time.Millisecond)
+		tm.expect(prog + "\r\n")
+		tm.waitCooked() // the evaluation runs
 		tm.interruptUntil("interrupted")
 		start := tm.mark - len("interrupted")
 		tm.expect("popsh> ")
