@@ -53,7 +53,7 @@ func runREPL(it *interp.Interp, banner string) int {
 			if n, isNum := s.(syscall.Signal); isNum {
 				code = 128 + int(n)
 			}
-			os.Exit(code)
+			exitNow(code)
 		}()
 	}
 	if banner == "" {
@@ -71,7 +71,7 @@ func runREPL(it *interp.Interp, banner string) int {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).
 			fmt.Fprintln(os.Stderr, "popsh: the evaluation does not stop; leaving")
-			os.Exit(130)
+			exitNow(130)
 		},
 	})
 	ed.Close()

@@ -31,6 +31,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 
 	"popsh/bindings"
 	"popsh/internal/demo"
@@ -49,6 +50,24 @@ func main() {
 		debug.SetGCPercent(80)
 	}
 	os.Exit(run(os.Args))
+}
+
+// atExit holds what must be undone when popsh leaves by exitNow (a signal
+// or a stuck evaluation) instead of returning from run: the demo's server
+// and its netrc file.
+var atExit struct {
+	sync.Mutex
+	fns []func()
+}
+
+// exitNow runs the atExit functions and exits with code.
+func exitNow(code int) {
+	atExit.Lock()
+	for i := len(atExit.fns) - 1; i >= 0; i-- {
+		atExit.fns[i]()
+	}
+	atExit.Unlock()
+	os.Exit(code)
 }
 
 // run is the whole program; it returns the exit status.
@@ -77,6 +96,9 @@ func run(argv []string) int {
 			return 1
 		}
 		defer d.Close()
+		atExit.Lock()
+		atExit.fns = append(atExit.fns, func() { d.Close() })
+		atExit.Unlock()
 		if inv.tour {
 			return runTour(d, argv[0])
 		}

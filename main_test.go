@@ -1036,3 +1036,26 @@ func TestErrorValuePrintedOnce(t *testing.T) {
 	r := runPopsh(t, "", "", "--demo", "-c", "(let ((c (pop3-connect))) (pop3-login c) (pop3-get c 0))")
 	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: message number must be a positive exact integer, got 0\n$`)
 }
+
+func TestDemoTerminatedRemovesNetrc(t *testing.T) {
+	// SIGTERM at the demo's prompt: the terminal is restored and the
+	// demo's netrc file (its password) does not stay behind.
+	tm := startTerm(t, t.TempDir(), "--demo", "-i")
+	tm.expect("export NETRC=")
+	start := tm.mark
+	tm.expect("\r\n")
+	tm.mu.Lock()
+	netrc := strings.TrimSpace(tm.out.String()[start : tm.mark-2])
+	tm.mu.Unlock()
+	if _, err := os.Stat(netrc); err != nil {
+		t.Fatalf("the demo's netrc %q: %v", netrc, err)
+	}
+	tm.expect("popsh> ")
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	if code := tm.wait(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("exit status after SIGTERM = %d", code)
+	}
+	if _, err := os.Stat(netrc); !os.IsNotExist(err) {
+		t.Errorf("after SIGTERM the demo's netrc %q is still there (%v)", netrc, err)
+	}
+}
