@@ -326,10 +326,16 @@ type term struct {
 
 func startTerm(t *testing.T, home string, args ...string) *term {
 	t.Helper()
+	return startTermSize(t, 40, 200, home, args...)
+}
+
+// startTermSize is startTerm on a terminal of rows x cols.
+func startTermSize(t *testing.T, rows, cols uint16, home string, args ...string) *term {
+	t.Helper()
 	cmd := exec.Command(popshBin, args...)
 	cmd.Dir = home
 	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm")
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start popsh on a pty: %v", err)
 	}
