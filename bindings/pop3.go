@@ -239,10 +239,11 @@ func p3StringArg(who, name string, v interp.Value) (string, error) {
 func p3MsgidArg(who string, v interp.Value) (int, error) {
 	n, ok := v.(int)
 	if !ok || n < 1 {
-		return 0, p3WithWho(who, (&interp.ErrorObject{
-			Message:   "message number must be a positive exact integer, got " + interp.WriteString(v),
-			Irritants: []interp.Value{v},
-		}))
+		// The value is in the message, as in interp.TypeError; as an
+		// irritant too it would print twice ("got 0 0").
+		return 0, p3WithWho(who, &interp.ErrorObject{
+			Message: "message number must be a positive exact integer, got " + interp.WriteString(v),
+		})
 	}
 	return n, nil
 }

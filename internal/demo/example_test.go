@@ -1,4 +1,4 @@
-package bindings_test
+package demo_test
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"os"
 
 	"popsh/bindings"
+	"popsh/internal/demo"
 	"popsh/interp"
 )
 
 // Start the demo server, point MAILHOST and NETRC at it, and use the
 // pop3-* procedures with no host and no credentials in the program.
-func ExampleStartDemo() {
+func ExampleStart() {
 	ctx := context.Background()
-	d, err := bindings.StartDemo(ctx)
+	d, err := demo.Start(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return
