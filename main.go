@@ -443,7 +443,13 @@ func run(argv []string) int {
 		return runREPL(it, "")
 	}
 	defer stop()
-	return finish(it, runBatch(ctx, it, inv, batchInput(ctx, it)))
+	err = runBatch(ctx, it, inv, batchInput(ctx, it))
+	if err == nil && ctx.Err() != nil {
+		// Ctrl-C came while a primitive that does not wait finished its
+		// work: the run was still interrupted.
+		err = &interp.ErrorObject{Message: "interrupted", Cause: ctx.Err()}
+	}
+	return finish(it, err)
 }
 
 // batchInput makes stdin the interpreter's current input in a way that
