@@ -11,11 +11,11 @@ import (
 
 func TestParse(t *testing.T) {
 	type want struct {
-		host, port                       string
+		host, port                      string
 		machine, login, password, accnt string
-		entPort                          string
-		line                             int
-		none                             bool
+		entPort                         string
+		line                            int
+		none                            bool
 	}
 	cases := []struct {
 		name  string
