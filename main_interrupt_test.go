@@ -157,6 +157,13 @@ func TestReadLimitDevZeroScript(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", expr, r.code, r.stderr)
 		}
 	}
+	// the output of a process collected into a string
+	for _, expr := range []string{`(run/string (cat /dev/zero))`, `(run/strings (yes))`} {
+		r := runPopsh(t, dir, "", "-c", `(begin (set-read-limit! 100000) `+expr+`)`)
+		if r.code != 1 || !strings.Contains(r.stderr, "the output of the process is longer than the read limit of 100000 bytes") {
+			t.Errorf("%s: exit %d, stderr %q", expr, r.code, r.stderr)
+		}
+	}
 	// a script that is /dev/zero itself
 	r := runPopsh(t, dir, "", "/dev/zero")
 	if r.code != 1 || !strings.Contains(r.stderr, "/dev/zero: datum longer than the read limit of 67108864 bytes") {
