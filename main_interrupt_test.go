@@ -21,8 +21,15 @@ func interruptAtReady(t *testing.T, dir, script string, stdin io.Reader) (int, s
 	cmd := exec.Command(popshBin, script)
 	cmd.Dir = dir
 	cmd.Stdin = stdin
-	var se bytes.Buffer
-	cmd.Stderr = &se
+	// stderr in a file: a background child holding it open does not
+	// keep Wait waiting
+	ef, err := os.CreateTemp(dir, "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ef.Close()
+	cmd.Stderr = ef
+	stderr := func() string { b, _ := os.ReadFile(ef.Name()); return string(b) }
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +42,7 @@ func interruptAtReady(t *testing.T, dir, script string, stdin io.Reader) (int, s
 	if line != "ready\n" {
 		cmd.Process.Kill()
 		cmd.Wait()
-		t.Fatalf("%s: first line %q (%v), stderr %q", script, line, err, se.String())
+		t.Fatalf("%s: first line %q (%v), stderr %q", script, line, err, stderr())
 	}
 	cmd.Process.Signal(os.Interrupt)
 	rest := make(chan string, 1)
@@ -47,12 +54,12 @@ func interruptAtReady(t *testing.T, dir, script string, stdin io.Reader) (int, s
 		so := <-rest
 		var ee *exec.ExitError
 		if err == nil {
-			return 0, so, se.String()
+			return 0, so, stderr()
 		}
 		if !errors.As(err, &ee) {
 			t.Fatalf("%s: %v", script, err)
 		}
-		return ee.ExitCode(), so, se.String()
+		return ee.ExitCode(), so, stderr()
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("%s did not stop on SIGINT", script)
@@ -94,6 +101,8 @@ func TestInterruptReadsAndLoads(t *testing.T) {
 					}
 				}
 			}},
+		{name: "wait for a background process",
+			script: `(define p (& (sleep 5) (> "/dev/null"))) (display "ready") (newline) (flush-output-port) (wait p) (display "not reached")`},
 		{name: "skip-char-set over /dev/zero",
 			script: `(display "ready") (newline) (flush-output-port) (skip-char-set #\nul (open-input-file "/dev/zero")) (display "not reached")`},
 		{name: "read-string over an endless stream",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 
 	"popsh/interp"
@@ -17,6 +18,30 @@ import (
 type procHandle struct {
 	pid  int
 	wait func() (int, error)
+
+	once sync.Once
+	done chan struct{} // closed when the process has been waited for
+	st   int
+	err  error
+}
+
+// result waits for the process until it ends or ctx ends (Ctrl-C): the
+// process is waited for once, in the background, so a wait interrupted
+// can be done again.
+func (h *procHandle) result(ctx context.Context) (int, error) {
+	h.once.Do(func() {
+		h.done = make(chan struct{})
+		go func() {
+			h.st, h.err = h.wait()
+			close(h.done)
+		}()
+	})
+	select {
+	case <-h.done:
+		return h.st, h.err
+	case <-ctx.Done():
+		return 0, &interp.ErrorObject{Who: "wait", Message: "interrupted", Cause: ctx.Err()}
+	}
 }
 
 // runner returns a process runner. Synchronous forms (run, run/strings...)
@@ -260,7 +285,10 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return nil, err
 		}
-		st, err := h.wait()
+		st, err := h.result(e.ctx())
+		if eo, ok := err.(*interp.ErrorObject); ok {
+			return nil, eo
+		}
 		if err != nil {
 			return nil, scshErr("wait", err.Error())
 		}
