@@ -101,6 +101,9 @@ func TestInterruptReadsAndLoads(t *testing.T) {
 					}
 				}
 			}},
+		{name: "load of /dev/zero",
+			// a limit high enough that the interrupt, not the limit, stops it
+			script: `(set-read-limit! (expt 2 28)) (display "ready") (newline) (flush-output-port) (load "/dev/zero") (display "not reached")`},
 		{name: "wait for a background process",
 			script: `(define p (& (sleep 5) (> "/dev/null"))) (display "ready") (newline) (flush-output-port) (wait p) (display "not reached")`},
 		{name: "skip-char-set over /dev/zero",
