@@ -100,7 +100,9 @@ func (r *Reader) next() rune {
 			return eofRune
 		}
 		r.fromSrc = true
-		r.charge(size)
+		if r.used += size; r.used >= r.poll {
+			r.check()
+		}
 	}
 	if c == '\n' {
 		r.line++
@@ -132,13 +134,16 @@ func (r *Reader) unread(c rune) {
 	r.back = append(r.back, c)
 }
 
-// charge adds n to the cost of the datum being read, failing beyond the
-// read limit, and looks at the interrupt flag every pollEvery bytes.
+// charge adds n to the cost of the datum being read.
 func (r *Reader) charge(n int) {
-	r.used += n
-	if r.used < r.poll {
-		return
+	if r.used += n; r.used >= r.poll {
+		r.check()
 	}
+}
+
+// check fails beyond the read limit, and looks at the interrupt flag; it
+// runs every pollEvery bytes.
+func (r *Reader) check() {
 	max := r.it.MaxRead()
 	if r.used > max {
 		what := r.what
