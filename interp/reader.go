@@ -228,6 +228,10 @@ func (r *Reader) skipAtmosphere() error {
 					return err
 				}
 			case ';':
+				// #;#;#; ... nests: bound it as data are bounded
+				if r.depth++; r.depth > maxReadDepth {
+					return r.errAt(p, "datum comments nested too deeply")
+				}
 				if err := r.skipAtmosphere(); err != nil {
 					return err
 				}
@@ -237,6 +241,7 @@ func (r *Reader) skipAtmosphere() error {
 					}
 					return err
 				}
+				r.depth--
 			case '!':
 				// directive or scsh block comment
 				name := r.peekDirective()
@@ -874,6 +879,10 @@ func (r *Reader) readHash(p Pos) (Value, error) {
 				continue
 			}
 			if d == '=' {
+				if r.depth++; r.depth > maxReadDepth {
+					return nil, r.errAt(p, "data nested too deeply")
+				}
+				defer func() { r.depth-- }()
 				if r.labels == nil {
 					r.labels = make(map[int]Value)
 				}

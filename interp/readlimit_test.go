@@ -166,8 +166,9 @@ func TestReadLimitDefault(t *testing.T) {
 	}
 }
 
-// cancelAfter yields s endlessly and cancels the evaluation once it has
-// given n bytes (as Ctrl-C would while a long read runs).
+// cancelAfter yields s and cancels the evaluation once it has given n
+// bytes (as Ctrl-C would while a long read runs). It ends 64 MiB later, so
+// that a reader deaf to the interrupt ends too (and the test fails).
 type cancelAfter struct {
 	pattern
 	n      int64
@@ -177,6 +178,9 @@ type cancelAfter struct {
 func (c *cancelAfter) Read(b []byte) (int, error) {
 	if c.pattern.n >= c.n {
 		c.cancel()
+	}
+	if c.pattern.n >= c.n+64<<20 {
+		return 0, io.EOF
 	}
 	return c.pattern.Read(b)
 }
@@ -204,7 +208,7 @@ func TestReadInterruptedEndlessInput(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s interrupted: got %.40s, %v; want an error wrapping context.Canceled", src, WriteString(v), err)
 		}
-		if gen.pattern.n > 1<<22 {
+		if gen.pattern.n >= gen.n+64<<20 {
 			t.Errorf("%s went on for %d bytes after the interrupt", src, gen.pattern.n)
 		}
 	}
@@ -251,3 +255,29 @@ func TestReadInterruptedNotPartialDatum(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// Input nested through datum comments or datum labels is bounded like
+// nested lists: an error, not a Go stack overflow.
+func TestReaderHostileNesting(t *testing.T) {
+	var labels strings.Builder
+	for i := 0; i < 2000000; i++ {
+		fmt.Fprintf(&labels, "#%d=", i)
+	}
+	labels.WriteString("x")
+	for _, c := range []struct{ name, text, want string }{
+		{"datum comments", strings.Repeat("#;", 10000000) + "1 2", "datum comments nested too deeply"},
+		{"datum labels", labels.String(), "data nested too deeply"},
+		{"quotes", strings.Repeat("'", 10000000) + "x", "data nested too deeply"},
+		{"vectors", strings.Repeat("#(", 10000000), "data nested too deeply"},
+	} {
+		_, _, err := ReadAll(strings.NewReader(c.text), "hostile.scm")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	// within the bound, both still work
+	vs, _, err := ReadAll(strings.NewReader("(1 #;#;2 3 4) #0=(a . #0#)"), "ok.scm")
+	if err != nil || len(vs) != 2 || WriteString(vs[0]) != "(1 4)" || WriteString(vs[1]) != "#0=(a . #0#)" {
+		t.Errorf("datum comments and labels: %v %v", vs, err)
+	}
+}
