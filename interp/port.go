@@ -18,7 +18,9 @@ import (
 //
 // Ports stream: reading or writing any amount of data through a port keeps
 // only the buffer (64 KiB) in memory, except for string/bytevector output
-// ports, whose whole purpose is to hold their contents.
+// ports, whose whole purpose is to hold their contents. What one read
+// gathers in memory (a line, a string, a datum) is bounded by the read
+// limit (DefaultMaxRead, or the interpreter's: see SetInterp).
 //
 // Ordering with a terminal: output to a file or pipe is buffered, which is
 // fast but means text appears only when the buffer fills, on Flush, or on
