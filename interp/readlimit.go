@@ -21,7 +21,10 @@ const elementCost = 32
 const pollEvery = 4096
 
 // WithMaxRead sets the read limit (see DefaultMaxRead); n <= 0 keeps the
-// default.
+// default. The limit applies to program text too (each datum of a file
+// loaded or a string evaluated), the interpreter's own prelude excepted: a
+// small limit is better set with SetMaxRead once Scheme libraries are
+// loaded.
 func WithMaxRead(n int) Option { return func(it *Interp) { it.SetMaxRead(n) } }
 
 // SetMaxRead sets the read limit in bytes; n <= 0 restores the default.
