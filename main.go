@@ -127,9 +127,9 @@ func run(argv []string) int {
 	defer stop()
 	err = runBatch(ctx, it, inv, batchInput(ctx, it))
 	if err == nil && ctx.Err() != nil {
-		// Ctrl-C came and the program ended anyway (a read that was cut
-		// short looked like the end of its input): it was interrupted.
-		err = ctx.Err()
+		// Ctrl-C came while a primitive that does not wait finished its
+		// work: the run was still interrupted.
+		err = &interp.ErrorObject{Message: "interrupted", Cause: ctx.Err()}
 	}
 	return finish(it, err)
 }

@@ -3,9 +3,12 @@ package bindings
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 
 	"popsh/interp"
@@ -15,6 +18,30 @@ import (
 type procHandle struct {
 	pid  int
 	wait func() (int, error)
+
+	once sync.Once
+	done chan struct{} // closed when the process has been waited for
+	st   int
+	err  error
+}
+
+// result waits for the process until it ends or ctx ends (Ctrl-C): the
+// process is waited for once, in the background, so a wait interrupted
+// can be done again.
+func (h *procHandle) result(ctx context.Context) (int, error) {
+	h.once.Do(func() {
+		h.done = make(chan struct{})
+		go func() {
+			h.st, h.err = h.wait()
+			close(h.done)
+		}()
+	})
+	select {
+	case <-h.done:
+		return h.st, h.err
+	case <-ctx.Done():
+		return 0, &interp.ErrorObject{Who: "wait", Message: "interrupted", Cause: ctx.Err()}
+	}
 }
 
 // runner returns a process runner. Synchronous forms (run, run/strings...)
@@ -43,15 +70,32 @@ func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, error) {
 	return s.String(), nil
 }
 
+// cappedBuffer collects a process's output up to max bytes; a write
+// beyond it fails (the process then gets EPIPE or SIGPIPE) and sets over.
+type cappedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.over = true
+		return 0, errors.New("output longer than the read limit")
+	}
+	return b.Buffer.Write(p)
+}
+
 func (e *scshEnv) installProc() {
 	// run a form synchronously, stdout into the given writer
-	runTo := func(form interp.Value, out *bytes.Buffer) (int, error) {
+	runTo := func(form interp.Value, out *cappedBuffer) (int, error) {
 		sp, err := parseEPF(form)
 		if err != nil {
 			return 0, err
 		}
 		stdout := osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
 		if out != nil {
+			out.max = e.it.MaxRead()
 			stdout = out
 		}
 		ctx := e.ctx()
@@ -63,6 +107,9 @@ func (e *scshEnv) installProc() {
 		if err == nil && ctx.Err() != nil {
 			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
 		}
+		if out != nil && out.over && ctx.Err() == nil {
+			err = &interp.ErrorObject{Kind: interp.KindReadError, Message: fmt.Sprintf("the output of the process is longer than the read limit of %d bytes (set-read-limit! changes it)", out.max)}
+		}
 		return st, err
 	}
 	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -73,14 +120,14 @@ func (e *scshEnv) installProc() {
 		return st, nil
 	})
 	e.def("%run/strings", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf bytes.Buffer
+		var buf cappedBuffer
 		if _, err := runTo(a[0], &buf); err != nil {
 			return nil, err
 		}
 		return interp.List(splitLines(buf.String())...), nil
 	})
 	e.def("%run/string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf bytes.Buffer
+		var buf cappedBuffer
 		if _, err := runTo(a[0], &buf); err != nil {
 			return nil, err
 		}
@@ -141,7 +188,7 @@ func (e *scshEnv) installProc() {
 		}
 		for _, st := range sp.stages {
 			if st.thunk != nil {
-				var buf bytes.Buffer
+				var buf cappedBuffer
 				if _, err := runTo(a[0], &buf); err != nil {
 					return nil, err
 				}
@@ -238,7 +285,10 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return nil, err
 		}
-		st, err := h.wait()
+		st, err := h.result(e.ctx())
+		if eo, ok := err.(*interp.ErrorObject); ok {
+			return nil, eo
+		}
 		if err != nil {
 			return nil, scshErr("wait", err.Error())
 		}

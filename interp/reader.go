@@ -45,7 +45,19 @@ type Reader struct {
 	sourceFile bool
 	// started says the first Read has begun (the file-start rules are done)
 	started bool
+	// it, when set, gives the read limit and the interrupt flag
+	it *Interp
+	// used counts the cost of the datum being read (bytes, plus
+	// elementCost per element); poll is when to next look at the
+	// interrupt flag
+	used, poll int
+	// what names the source in a read-limit error ("#<input-port f>")
+	what string
 }
+
+// readAbort carries an error from deep inside the reader (a failing
+// source, the read limit, an interrupt) out to Read.
+type readAbort struct{ err error }
 
 // NewReader returns a reader of the text in src; filename names it in
 // positions and messages.
@@ -77,13 +89,20 @@ func (r *Reader) next() rune {
 		r.back = r.back[:n-1]
 		r.fromSrc = false
 	} else {
+		var size int
 		var err error
-		c, _, err = r.src.ReadRune()
+		c, size, err = r.src.ReadRune()
 		if err != nil {
 			r.fromSrc = false
+			if err != io.EOF {
+				panic(readAbort{r.sourceError(err)})
+			}
 			return eofRune
 		}
 		r.fromSrc = true
+		if r.used += size; r.used >= r.poll {
+			r.check()
+		}
 	}
 	if c == '\n' {
 		r.line++
@@ -113,6 +132,43 @@ func (r *Reader) unread(c rune) {
 	}
 	r.fromSrc = false
 	r.back = append(r.back, c)
+}
+
+// charge adds n to the cost of the datum being read.
+func (r *Reader) charge(n int) {
+	if r.used += n; r.used >= r.poll {
+		r.check()
+	}
+}
+
+// check fails beyond the read limit, and looks at the interrupt flag; it
+// runs every pollEvery bytes.
+func (r *Reader) check() {
+	max := r.it.MaxRead()
+	if r.used > max {
+		what := r.what
+		if what == "" {
+			what = r.file
+		}
+		panic(readAbort{readLimitError(what, "datum", max)})
+	}
+	r.poll = min(r.used+pollEvery, max+1)
+	if err := r.it.interrupted(); err != nil {
+		panic(readAbort{err})
+	}
+}
+
+// sourceError is the error for a source that failed (not at its end).
+func (r *Reader) sourceError(err error) error {
+	var eo *ErrorObject
+	if errors.As(err, &eo) {
+		return eo
+	}
+	what := r.what
+	if what == "" {
+		what = r.file
+	}
+	return &ErrorObject{Kind: KindReadError, Who: "read", Message: "I/O error on " + what + ": " + err.Error(), Pos: r.here(), Cause: err}
 }
 
 func (r *Reader) peek() rune {
@@ -172,6 +228,10 @@ func (r *Reader) skipAtmosphere() error {
 					return err
 				}
 			case ';':
+				// #;#;#; ... nests: bound it as data are bounded
+				if r.depth++; r.depth > maxReadDepth {
+					return r.errAt(p, "datum comments nested too deeply")
+				}
 				if err := r.skipAtmosphere(); err != nil {
 					return err
 				}
@@ -181,6 +241,7 @@ func (r *Reader) skipAtmosphere() error {
 					}
 					return err
 				}
+				r.depth--
 			case '!':
 				// directive or scsh block comment
 				name := r.peekDirective()
@@ -362,9 +423,14 @@ func (r *Reader) scshCommentKeep(p Pos, keep *[]rune) error {
 func (r *Reader) Read() (v Value, err error) {
 	defer func() {
 		if x := recover(); x != nil {
+			if a, ok := x.(readAbort); ok {
+				v, err = nil, a.err
+				return
+			}
 			v, err = nil, r.errAt(r.here(), "internal reader error: %v", x)
 		}
 	}()
+	r.used, r.poll = 0, 0
 	r.depth = 0
 	r.labels = nil
 	if r.sourceFile && !r.started {
@@ -523,7 +589,9 @@ func (r *Reader) readQuote(p Pos, name string) (Value, error) {
 	}
 	inner := &Pair{v, Null}
 	pr := &Pair{Intern(name), inner}
-	r.pos[pr] = p
+	if r.pos != nil {
+		r.pos[pr] = p
+	}
 	return pr, nil
 }
 
@@ -579,13 +647,18 @@ func (r *Reader) readList(p Pos, open rune) (Value, error) {
 			}
 			return head, nil
 		}
+		r.charge(elementCost)
 		np := &Pair{v, Null}
 		if head == nil {
 			head = np
-			r.pos[np] = p
+			if r.pos != nil {
+				r.pos[np] = p
+			}
 		} else {
 			tail.Cdr = np
-			r.pos[np] = ep
+			if r.pos != nil {
+				r.pos[np] = ep
+			}
 		}
 		tail = np
 	}
@@ -806,6 +879,10 @@ func (r *Reader) readHash(p Pos) (Value, error) {
 				continue
 			}
 			if d == '=' {
+				if r.depth++; r.depth > maxReadDepth {
+					return nil, r.errAt(p, "data nested too deeply")
+				}
+				defer func() { r.depth-- }()
 				if r.labels == nil {
 					r.labels = make(map[int]Value)
 				}
