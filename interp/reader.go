@@ -443,8 +443,7 @@ func (r *Reader) read() (Value, error) {
 		return &String{R: s, Immutable: true}, nil
 	case '|':
 		// "|" or "||" standing alone (followed by whitespace, a parenthesis
-		// or the end) is scsh's pipe symbol; otherwise bars enclose a symbol
-		// of any characters: |'a| is the symbol 'a.
+		// or the end) is scsh's pipe symbol.
 		nc := r.peek()
 		if isPipeEnd(nc) {
 			return Intern("|"), nil
@@ -456,11 +455,21 @@ func (r *Reader) read() (Value, error) {
 			}
 			r.unread('|')
 		}
-		s, err := r.readBarSymbol(p)
-		if err != nil {
-			return nil, err
+		if r.barSymbolAhead() {
+			// R7RS: bars enclose a symbol of any characters, |foo bar|.
+			s, err := r.readBarSymbol(p)
+			if err != nil {
+				return nil, err
+			}
+			return Intern(s), nil
 		}
-		return Intern(s), nil
+		// scsh: | is an ordinary symbol character, as in |+ and |-test.
+		r.unread('|')
+		tok := r.token()
+		if r.foldCase {
+			tok = foldString(tok)
+		}
+		return Intern(tok), nil
 	case '#':
 		return r.readHash(p)
 	}
@@ -687,6 +696,54 @@ func (r *Reader) readString(p Pos) ([]rune, error) {
 
 func isHex(c rune) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// maxBarScan bounds the look-ahead of barSymbolAhead.
+const maxBarScan = 1024
+
+// barSymbolAhead decides, just after an opening |, whether the text is an
+// R7RS |symbol| or a scsh symbol that starts with | (|+, |-test). It is
+// the R7RS form when a closing | follows on the same line, with no
+// parenthesis or bracket before it, and a delimiter
+// (whitespace, a parenthesis, the end, ...) right after it. Otherwise | is
+// a symbol constituent, as in scsh, whose reader has no |symbol| syntax.
+// It consumes nothing.
+func (r *Reader) barSymbolAhead() bool {
+	var buf []rune
+	defer func() {
+		for i := len(buf) - 1; i >= 0; i-- {
+			r.unread(buf[i])
+		}
+	}()
+	get := func() rune {
+		c := r.next()
+		if c != eofRune {
+			buf = append(buf, c)
+		}
+		return c
+	}
+	for len(buf) < maxBarScan {
+		switch c := get(); c {
+		case eofRune, '\n', '(', ')', '[', ']':
+			return false
+		case '\\':
+			switch e := get(); e {
+			case eofRune, '\n':
+				return false
+			case 'x', 'X':
+				for d := r.peek(); isHex(d) || d == ';'; d = r.peek() {
+					get()
+					if d == ';' {
+						break
+					}
+				}
+			}
+		case '|':
+			after := r.peek()
+			return isDelimiter(after)
+		}
+	}
+	return false
 }
 
 func (r *Reader) readBarSymbol(p Pos) (string, error) {
