@@ -191,6 +191,10 @@ func InstallScsh(it *interp.Interp) error {
 	e.installRdelim()
 	e.installCharSetOps()
 	e.installFileInfo()
+	e.installTables()
+	e.installUsers()
+	e.installProcState()
+	e.installStage()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

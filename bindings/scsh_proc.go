@@ -251,7 +251,7 @@ type procRunner struct {
 	it     *interp.Interp
 	ctx    context.Context
 	call   func(proc interp.Value, args ...interp.Value) (interp.Value, error)
-	runStr func(thunk interp.Value, input string) (string, error)
+	runStr func(thunk interp.Value, input string) (string, int, error)
 	// lastPid is the process id of the last stage started.
 	lastPid int
 }
@@ -430,11 +430,11 @@ func (pr *procRunner) runSequential(sp *procSpec, stdout, stderr io.Writer) (fun
 	status := 0
 	for _, st := range sp.stages {
 		if st.thunk != nil {
-			out, err := pr.runStr(st.thunk, input)
+			out, st, err := pr.runStr(st.thunk, input)
 			if err != nil {
 				return nil, err
 			}
-			input, status = out, 0
+			input, status = out, st
 			continue
 		}
 		sub := &procSpec{stages: []procStage{st}, dup: map[int]int{}, closed: map[int]bool{}}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"syscall"
 
 	"popsh/interp"
@@ -26,21 +25,27 @@ func (e *scshEnv) runner(ctx context.Context) *procRunner {
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
 // %scsh-run-thunk calls thunk with input as (current-input-port) and
-// returns what it wrote to (current-output-port).
-func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, error) {
+// returns the stage's wait status (0, or what exec or exit in it gave)
+// and what it wrote to (current-output-port).
+func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, int, error) {
 	helper, ok := e.it.Lookup("%scsh-run-thunk")
 	if !ok {
-		return "", procErr("(begin ...) process forms need the scsh prelude")
+		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
 	}
 	v, err := e.call(helper, thunk, interp.NewString(input))
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	s, ok := v.(*interp.String)
+	p, ok := v.(*interp.Pair)
 	if !ok {
-		return "", nil
+		return "", 0, procErr("(begin ...) stage: bad result %s", interp.WriteString(v))
 	}
-	return s.String(), nil
+	status, _ := p.Car.(int)
+	s, _ := p.Cdr.(*interp.String)
+	if s == nil {
+		return "", status, nil
+	}
+	return s.String(), status, nil
 }
 
 func (e *scshEnv) installProc() {
@@ -182,49 +187,7 @@ func (e *scshEnv) installProc() {
 		h := &procHandle{wait: wait, pid: pr.lastPid}
 		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
 	})
-	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
-			return nil, procErr("exec-epf supports a single program without redirections")
-		}
-		path, err := exec.LookPath(sp.stages[0].argv[0])
-		if err != nil {
-			return nil, syscallError("exec", err, interp.NewString(sp.stages[0].argv[0]))
-		}
-		e.it.CurrentOutput().Flush()
-		e.it.CurrentError().Flush()
-		err = syscall.Exec(path, sp.stages[0].argv, os.Environ())
-		return nil, syscallError("exec", err, interp.NewString(path))
-	})
-	execProc := func(who string, search bool) interp.PrimFn {
-		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			argv := make([]string, len(a))
-			for i, x := range a {
-				s, err := stringify(x)
-				if err != nil {
-					return nil, err
-				}
-				argv[i] = s
-			}
-			path := argv[0]
-			if search {
-				p, err := exec.LookPath(path)
-				if err != nil {
-					return nil, syscallError("exec", err, interp.NewString(path))
-				}
-				path = p
-			}
-			e.it.CurrentOutput().Flush()
-			e.it.CurrentError().Flush()
-			err := syscall.Exec(path, argv, os.Environ())
-			return nil, syscallError("exec", err, interp.NewString(path))
-		}
-	}
-	e.def("exec-path", 1, -1, execProc("exec-path", true))
-	e.def("exec", 1, -1, execProc("exec", false))
+	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
 	procArg := func(who string, v interp.Value) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {
