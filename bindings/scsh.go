@@ -131,6 +131,15 @@ var srfiPrelude string
 // start would cost most of popsh's start-up.
 var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
 
+// processLibrary holds the scsh procedures written in Scheme over the
+// process primitives (run/string* and the other * procedures, port
+// filters, with-umask*, call-terminally).
+//
+//go:embed scm/scsh-process.scm
+var processPrelude string
+
+var processLibrary = interp.NewLazyLibrary("scsh-process.scm", processPrelude)
+
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
 // share anything.
@@ -199,6 +208,7 @@ func InstallScsh(it *interp.Interp) error {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	srfiLibrary.Install(it)
+	processLibrary.Install(it)
 	e.setArgs(nil)
 	return nil
 }

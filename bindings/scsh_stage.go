@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"popsh/interp"
 )
 
@@ -129,6 +131,33 @@ func stringifyAll(vals []interp.Value) ([]string, error) {
 		out[i] = s
 	}
 	return out, nil
+}
+
+// fdReadable polls the file descriptor under an input port made by pipe
+// (or stdin) without waiting.
+func fdReadable(files pipePorts, p *interp.Port) bool {
+	fd := -1
+	if f, ok := files[p]; ok {
+		fd = fileFd(f)
+	} else if p.Name == "stdin" {
+		fd = 0
+	}
+	if fd < 0 {
+		return false
+	}
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+}
+
+// fileFd is the descriptor under f; unlike f.Fd it leaves f in
+// non-blocking mode, so reads from it can still be interrupted.
+func fileFd(f *os.File) int {
+	fd := -1
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(u uintptr) { fd = int(u) })
+	}
+	return fd
 }
 
 // pipePorts records the OS files under the ports made by pipe, for
@@ -301,7 +330,7 @@ func (e *scshEnv) installStage() {
 			}
 		case *interp.Port:
 			if f, ok := files[x]; ok {
-				return int(f.Fd()), nil
+				return fileFd(f), nil
 			}
 			switch x.Name {
 			case "stdin":
@@ -392,7 +421,7 @@ func (e *scshEnv) installStage() {
 			var ready []interp.Value
 			for _, p := range ports {
 				// an output port is taken as ready: writes go to its buffer
-				if p.Output || p.Ready() {
+				if p.Output || p.Ready() || fdReadable(files, p) {
 					ready = append(ready, p)
 				}
 			}
