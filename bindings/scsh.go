@@ -106,6 +106,13 @@
 //     & and run/port children, which run on while Scheme goes on, write
 //     their stderr (and &'s stdout) to the process's own. Cancelling the
 //     evaluation (Ctrl-C) kills the children of a synchronous form.
+//     Inside a (begin ...) stage, exec, exec-path, %exec, exec-epf and
+//     exit end the stage only (scsh_stage.go); the * procedures
+//     (run/string* ...) run their thunk as such a stage; fork and its
+//     family are errors naming these alternatives.
+//   - Scheme48 tables and fluids, user-info and group-info, umask and the
+//     process's ids, uname, time+ticks (scsh_tables.go, scsh_users.go,
+//     scsh_procstate.go, scm/scsh-process.scm).
 package bindings
 
 import (
@@ -209,6 +216,9 @@ func InstallScsh(it *interp.Interp) error {
 	}
 	srfiLibrary.Install(it)
 	processLibrary.Install(it)
+	if err := e.initExecPathList(); err != nil {
+		return fmt.Errorf("install scsh layer: %w", err)
+	}
 	e.setArgs(nil)
 	return nil
 }

@@ -252,6 +252,8 @@ type procRunner struct {
 	ctx    context.Context
 	call   func(proc interp.Value, args ...interp.Value) (interp.Value, error)
 	runStr func(thunk interp.Value, input string) (string, int, error)
+	// lookPath finds a program (nil: exec.LookPath on $PATH).
+	lookPath func(string) (string, error)
 	// lastPid is the process id of the last stage started.
 	lastPid int
 }
@@ -346,7 +348,11 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 	var cmds []*exec.Cmd
 	var prevRead *os.File
 	for i, st := range sp.stages {
-		path, err := exec.LookPath(st.argv[0])
+		look := exec.LookPath
+		if pr.lookPath != nil {
+			look = pr.lookPath
+		}
+		path, err := look(st.argv[0])
 		if err != nil {
 			closeAll()
 			return nil, syscallError("exec", err, interp.NewString(st.argv[0]))

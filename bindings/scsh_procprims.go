@@ -20,7 +20,7 @@ type procHandle struct {
 // use the evaluation's context, so Ctrl-C kills their children; & and
 // run/port children outlive the evaluation that started them.
 func (e *scshEnv) runner(ctx context.Context) *procRunner {
-	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk}
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath}
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper

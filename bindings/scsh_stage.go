@@ -3,6 +3,7 @@ package bindings
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -93,7 +94,7 @@ func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env 
 	}
 	path := prog
 	if search {
-		p, err := exec.LookPath(path)
+		p, err := e.lookPath(path)
 		if err != nil {
 			return nil, syscallError("exec", err, interp.NewString(path))
 		}
@@ -119,6 +120,66 @@ func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env 
 	}
 	err := syscall.Exec(path, argv, env)
 	return nil, syscallError("exec", err, interp.NewString(path))
+}
+
+// initExecPathList defines exec-path-list, the thread fluid that holds
+// the directories exec-path and the process forms search (from $PATH at
+// start-up, as in scsh).
+func (e *scshEnv) initExecPathList() error {
+	var dirs []interp.Value
+	if p, ok := os.LookupEnv("PATH"); ok {
+		for _, d := range strings.Split(p, ":") {
+			dirs = append(dirs, interp.NewString(d))
+		}
+	}
+	mk, ok := e.it.Lookup("make-fluid")
+	if !ok {
+		return procErr("make-fluid is missing")
+	}
+	f, err := e.it.Call(context.Background(), mk, interp.List(dirs...))
+	if err != nil {
+		return err
+	}
+	e.it.Define("exec-path-list", f)
+	return nil
+}
+
+// errNotInPathList says that exec-path-list has no such program.
+var errNotInPathList = errors.New("no executable file of that name in exec-path-list")
+
+// lookPath finds prog as exec-path does: a name with a slash is used as
+// it is; otherwise the first executable regular file of that name in the
+// directories of exec-path-list (an empty directory name is ".").
+func (e *scshEnv) lookPath(prog string) (string, error) {
+	if strings.Contains(prog, "/") {
+		return exec.LookPath(prog)
+	}
+	var dirs []interp.Value
+	if f, ok := e.it.Lookup("exec-path-list"); ok {
+		if get, ok := e.it.Lookup("fluid"); ok {
+			if v, err := e.it.Call(e.ctx(), get, f); err == nil {
+				dirs, _ = interp.ListToSlice(v)
+			}
+		}
+	}
+	if dirs == nil {
+		return exec.LookPath(prog)
+	}
+	for _, d := range dirs {
+		dir, ok := d.(*interp.String)
+		if !ok {
+			continue
+		}
+		name := dir.String()
+		if name == "" {
+			name = "."
+		}
+		path := name + "/" + prog
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return path, nil
+		}
+	}
+	return "", &exec.Error{Name: prog, Err: errNotInPathList}
 }
 
 func stringifyAll(vals []interp.Value) ([]string, error) {

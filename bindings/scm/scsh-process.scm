@@ -53,3 +53,20 @@
 (define (call-terminally thunk)
   (thunk)
   (exit 0))
+
+;;; Scheme48's fluids and thread fluids (popsh has one thread): a fluid
+;;; is a parameter holding a box, so let-fluid binds it for the dynamic
+;;; extent of a thunk and set-fluid! changes the innermost binding.
+(define (make-fluid value) (make-parameter (list value)))
+(define (fluid f) (car (f)))
+(define (set-fluid! f value) (set-car! (f) value))
+(define (let-fluid f value thunk) (parameterize ((f (list value))) (thunk)))
+(define (let-fluids . args)
+  (if (null? (cdr args))
+      ((car args))
+      (let-fluid (car args) (cadr args) (lambda () (apply let-fluids (cddr args))))))
+(define (make-thread-fluid value) (make-fluid value))
+(define (make-preserved-thread-fluid value) (make-fluid value))
+(define (thread-fluid f) (fluid f))
+(define (set-thread-fluid! f value) (set-fluid! f value))
+(define (let-thread-fluid f value thunk) (let-fluid f value thunk))
