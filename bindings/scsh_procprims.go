@@ -24,15 +24,20 @@ func (e *scshEnv) runner(ctx context.Context) *procRunner {
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
-// %scsh-run-thunk calls thunk with input as (current-input-port) and
+// %scsh-run-thunk calls thunk with input (nil: the current input port) as
+// (current-input-port) and
 // returns the stage's wait status (0, or what exec or exit in it gave)
 // and what it wrote to (current-output-port).
-func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, int, error) {
+func (e *scshEnv) runThunk(thunk interp.Value, input *string) (string, int, error) {
 	helper, ok := e.it.Lookup("%scsh-run-thunk")
 	if !ok {
 		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
 	}
-	v, err := e.call(helper, thunk, interp.NewString(input))
+	var in interp.Value = false
+	if input != nil {
+		in = interp.NewString(*input)
+	}
+	v, err := e.call(helper, thunk, in)
 	if err != nil {
 		return "", 0, err
 	}

@@ -48,10 +48,11 @@ func (e *scshEnv) stageExit() interp.Value {
 // the current input port.
 func (e *scshEnv) stageStdin() io.Reader {
 	in := e.it.CurrentInput()
-	if in.Name == "stdin" {
-		return os.Stdin
+	r := in.Reader()
+	if in.Name == "stdin" && (r == nil || r.Buffered() == 0) {
+		return os.Stdin // the child gets the descriptor itself
 	}
-	if r := in.Reader(); r != nil {
+	if r != nil {
 		return r
 	}
 	return strings.NewReader("")

@@ -93,7 +93,8 @@
   (call-with-values (lambda () (proc port))
     (lambda results (close port) (apply values results))))
 
-;; Runs a (begin ...) process stage: input is its standard input; the
+;; Runs a (begin ...) process stage: input is its standard input (#f: the
+;; current input port); the
 ;; value is (status . what it wrote). exec and exit inside the stage end
 ;; it through %scsh-stage-exit with their status (see scsh_stage.go).
 (define %scsh-stage-exit (make-parameter #f))
@@ -101,7 +102,9 @@
   (let* ((out (make-string-output-port))
          (status (call-with-current-continuation
                    (lambda (k)
-                     (parameterize ((current-input-port (make-string-input-port input))
+                     (parameterize ((current-input-port (if input
+                                                            (make-string-input-port input)
+                                                            (current-input-port)))
                                     (current-output-port out)
                                     (%scsh-stage-exit k))
                        (thunk)

@@ -58,3 +58,11 @@
 (write (run/string (echo found again))) (newline)
 (define f (make-fluid 1))
 (write (list (fluid f) (let-fluid f 2 (lambda () (set-fluid! f 3) (fluid f))) (fluid f))) (newline)
+;; the first stage reads the current input port, as a forked child reads
+;; its parent's standard input
+(with-current-input-port (open-input-string "from the port\nmore\n")
+  (write (list (run/string (begin (display (read-line))))
+               (run/string (begin (exec-path "cat")))))
+  (newline))
+(with-current-input-port (open-input-string "x\ny\n")
+  (write (run/strings (| (cat) (begin (display (read-line)) (newline))))) (newline))
