@@ -248,9 +248,9 @@ func (sp *procSpec) addRedir(r interp.Value) error {
 
 // procRunner runs a procSpec inside one interpreter.
 type procRunner struct {
-	it     *interp.Interp
-	ctx    context.Context
-	call   func(proc interp.Value, args ...interp.Value) (interp.Value, error)
+	it   *interp.Interp
+	ctx  context.Context
+	call func(proc interp.Value, args ...interp.Value) (interp.Value, error)
 	// runStr runs a (begin ...) stage; a nil input means the stage reads
 	// the current input port (the first stage, with no < or <<).
 	runStr func(thunk interp.Value, input *string) (string, int, error)
