@@ -253,7 +253,9 @@ type procRunner struct {
 	call func(proc interp.Value, args ...interp.Value) (interp.Value, error)
 	// runStr runs a (begin ...) stage; a nil input means the stage reads
 	// the current input port (the first stage, with no < or <<).
-	runStr func(thunk interp.Value, input *string) (string, int, error)
+	// stderr is where the stage's error output goes when it is collected
+	// (a *bytes.Buffer); otherwise the current error port is kept.
+	runStr func(thunk interp.Value, input *string, stderr io.Writer) (string, int, error)
 	// lookPath finds a program (nil: exec.LookPath on $PATH).
 	lookPath func(string) (string, error)
 	// lastPid is the process id of the last stage started.
@@ -446,7 +448,7 @@ func (pr *procRunner) runSequential(sp *procSpec, stdout, stderr io.Writer) (fun
 			if i == 0 && inherit {
 				in = nil
 			}
-			out, code, err := pr.runStr(st.thunk, in)
+			out, code, err := pr.runStr(st.thunk, in, stderr)
 			if err != nil {
 				return nil, err
 			}

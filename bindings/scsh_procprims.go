@@ -28,7 +28,7 @@ func (e *scshEnv) runner(ctx context.Context) *procRunner {
 // (current-input-port) and
 // returns the stage's wait status (0, or what exec or exit in it gave)
 // and what it wrote to (current-output-port).
-func (e *scshEnv) runThunk(thunk interp.Value, input *string) (string, int, error) {
+func (e *scshEnv) runThunk(thunk interp.Value, input *string, stderr io.Writer) (string, int, error) {
 	helper, ok := e.it.Lookup("%scsh-run-thunk")
 	if !ok {
 		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
@@ -37,7 +37,13 @@ func (e *scshEnv) runThunk(thunk interp.Value, input *string) (string, int, erro
 	if input != nil {
 		in = interp.NewString(*input)
 	}
-	v, err := e.call(helper, thunk, in)
+	var errPort interp.Value = false
+	if b, ok := stderr.(*bytes.Buffer); ok { // run/collecting of fd 2
+		p := interp.NewOutputPort(b, "run/collecting")
+		defer p.Flush()
+		errPort = p
+	}
+	v, err := e.call(helper, thunk, in, errPort)
 	if err != nil {
 		return "", 0, err
 	}

@@ -94,11 +94,11 @@
     (lambda results (close port) (apply values results))))
 
 ;; Runs a (begin ...) process stage: input is its standard input (#f: the
-;; current input port); the
+;; current input port), err its error port (#f: the current one); the
 ;; value is (status . what it wrote). exec and exit inside the stage end
 ;; it through %scsh-stage-exit with their status (see scsh_stage.go).
 (define %scsh-stage-exit (make-parameter #f))
-(define (%scsh-run-thunk thunk input)
+(define (%scsh-run-thunk thunk input err)
   (let* ((out (make-string-output-port))
          (status (call-with-current-continuation
                    (lambda (k)
@@ -106,6 +106,7 @@
                                                             (make-string-input-port input)
                                                             (current-input-port)))
                                     (current-output-port out)
+                                    (current-error-port (or err (current-error-port)))
                                     (%scsh-stage-exit k))
                        (thunk)
                        0)))))

@@ -66,3 +66,8 @@
   (newline))
 (with-current-input-port (open-input-string "x\ny\n")
   (write (run/strings (| (cat) (begin (display (read-line)) (newline))))) (newline))
+;; run/collecting collects a stage's error port too
+(receive (status out err)
+    (run/collecting (1 2) (begin (display "out") (display "err " (current-error-port))
+                                 (exec-path "sh" "-c" "echo from-sh >&2; exit 1")))
+  (write (list (status:exit-val status) (port->string out) (port->string err)))) (newline)
