@@ -49,3 +49,12 @@
 (write (table->alist wt)) (newline)
 (try (lambda () (table-ref 'not-a-table 1)))
 (try (lambda () (make-table-immutable! wt) (table-set! wt 1 1)))
+;; many removals: the remaining entries keep their order
+(define big (make-integer-table))
+(do ((i 0 (+ i 1))) ((= i 40)) (table-set! big i (* i i)))
+(do ((i 0 (+ i 1))) ((= i 40)) (if (not (= 0 (modulo i 8))) (table-set! big i #f)))
+(table-set! big 3 'back)
+(write (table->alist big)) (newline)
+(define n 0)
+(table-walk (lambda (k v) (set! n (+ n 1))) big)
+(show n)
