@@ -701,49 +701,79 @@ func isHex(c rune) bool {
 // maxBarScan bounds the look-ahead of barSymbolAhead.
 const maxBarScan = 1024
 
-// barSymbolAhead decides, just after an opening |, whether the text is an
-// R7RS |symbol| or a scsh symbol that starts with | (|+, |-test). It is
-// the R7RS form when a closing | follows on the same line, with no
-// parenthesis or bracket before it, and a delimiter
-// (whitespace, a parenthesis, the end, ...) right after it. Otherwise | is
-// a symbol constituent, as in scsh, whose reader has no |symbol| syntax.
-// It consumes nothing.
+// barSymbolAhead decides, just after an opening | that does not stand
+// alone, whether the text is an R7RS |symbol| or a scsh symbol that starts
+// with | (|+, |-test); see barSymbolFollows. It consumes nothing.
 func (r *Reader) barSymbolAhead() bool {
 	var buf []rune
-	defer func() {
-		for i := len(buf) - 1; i >= 0; i-- {
-			r.unread(buf[i])
-		}
-	}()
-	get := func() rune {
-		c := r.next()
-		if c != eofRune {
-			buf = append(buf, c)
-		}
-		return c
-	}
 	for len(buf) < maxBarScan {
-		switch c := get(); c {
-		case eofRune, '\n', '(', ')', '[', ']':
+		c := r.next()
+		if c == eofRune {
+			break
+		}
+		buf = append(buf, c)
+		if c == '\n' {
+			break
+		}
+	}
+	for i := len(buf) - 1; i >= 0; i-- {
+		r.unread(buf[i])
+	}
+	return barSymbolFollows(buf)
+}
+
+// barSymbolFollows is the rule for a | that does not stand alone, given
+// the text after it: it opens an R7RS |symbol| when a closing | follows
+// on the same line, with no parenthesis or bracket before it, and a
+// delimiter (whitespace, a parenthesis, the end, ...) right after it.
+// Otherwise | is a symbol constituent, as in scsh, whose reader has no
+// |symbol| syntax.
+func barSymbolFollows(rest []rune) bool {
+	at := func(i int) rune {
+		if i < len(rest) {
+			return rest[i]
+		}
+		return eofRune
+	}
+	for i := 0; i < len(rest) && i < maxBarScan; i++ {
+		switch rest[i] {
+		case '\n', '(', ')', '[', ']':
 			return false
 		case '\\':
-			switch e := get(); e {
+			i++
+			switch at(i) {
 			case eofRune, '\n':
 				return false
 			case 'x', 'X':
-				for d := r.peek(); isHex(d) || d == ';'; d = r.peek() {
-					get()
-					if d == ';' {
-						break
-					}
+				for isHex(at(i + 1)) {
+					i++
+				}
+				if at(i+1) == ';' {
+					i++
 				}
 			}
 		case '|':
-			after := r.peek()
-			return isDelimiter(after)
+			return isDelimiter(at(i + 1))
 		}
 	}
 	return false
+}
+
+// BarSymbolAt reports whether the | at rs[i] opens an R7RS |symbol| for
+// the reader, as opposed to scsh's pipe symbols | and || or a symbol
+// such as |+ that merely contains bars. Tools that scan source text (the
+// REPL's history) use it to agree with the reader.
+func BarSymbolAt(rs []rune, i int) bool {
+	at := func(j int) rune {
+		if j < len(rs) {
+			return rs[j]
+		}
+		return eofRune
+	}
+	if isPipeEnd(at(i+1)) || at(i+1) == '|' && isPipeEnd(at(i+2)) {
+		return false
+	}
+	return barSymbolFollows(rs[i+1:])
 }
 
 func (r *Reader) readBarSymbol(p Pos) (string, error) {
