@@ -226,6 +226,15 @@ func fileFd(f *os.File) int {
 // port->fdes.
 type pipePorts map[*interp.Port]*os.File
 
+// sweep forgets the ports that have been closed.
+func (m pipePorts) sweep() {
+	for p := range m {
+		if p.IsClosed() {
+			delete(m, p)
+		}
+	}
+}
+
 func (e *scshEnv) installStage() {
 	files := pipePorts{}
 	execDef := func(name string, search, withEnv bool) {
@@ -378,6 +387,7 @@ func (e *scshEnv) installStage() {
 		if err != nil {
 			return nil, syscallError("pipe", err)
 		}
+		files.sweep()
 		rp := interp.NewInputPort(r, "pipe")
 		rp.InterruptWith(it.Context)
 		wp := interp.NewOutputPort(w, "pipe")
@@ -450,6 +460,7 @@ func (e *scshEnv) installStage() {
 		} else {
 			np = interp.NewOutputPort(f, p.Name)
 		}
+		files.sweep()
 		files[np] = f
 		return np, nil
 	})
