@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"sync"
 	"syscall"
 
@@ -48,26 +47,43 @@ func (h *procHandle) result(ctx context.Context) (int, error) {
 // use the evaluation's context, so Ctrl-C kills their children; & and
 // run/port children outlive the evaluation that started them.
 func (e *scshEnv) runner(ctx context.Context) *procRunner {
-	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk}
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath}
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
-// %scsh-run-thunk calls thunk with input as (current-input-port) and
-// returns what it wrote to (current-output-port).
-func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, error) {
+// %scsh-run-thunk calls thunk with input (nil: the current input port) as
+// (current-input-port) and
+// returns the stage's wait status (0, or what exec or exit in it gave)
+// and what it wrote to (current-output-port).
+func (e *scshEnv) runThunk(thunk interp.Value, input *string, stderr io.Writer) (string, int, error) {
 	helper, ok := e.it.Lookup("%scsh-run-thunk")
 	if !ok {
-		return "", procErr("(begin ...) process forms need the scsh prelude")
+		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
 	}
-	v, err := e.call(helper, thunk, interp.NewString(input))
+	var in interp.Value = false
+	if input != nil {
+		in = interp.NewString(*input)
+	}
+	var errPort interp.Value = false
+	if b, ok := stderr.(*bytes.Buffer); ok { // run/collecting of fd 2
+		p := interp.NewOutputPort(b, "run/collecting")
+		defer p.Flush()
+		errPort = p
+	}
+	v, err := e.call(helper, thunk, in, errPort)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	s, ok := v.(*interp.String)
+	p, ok := v.(*interp.Pair)
 	if !ok {
-		return "", nil
+		return "", 0, procErr("(begin ...) stage: bad result %s", interp.WriteString(v))
 	}
-	return s.String(), nil
+	status, _ := p.Car.(int)
+	s, _ := p.Cdr.(*interp.String)
+	if s == nil {
+		return "", status, nil
+	}
+	return s.String(), status, nil
 }
 
 // cappedBuffer collects a process's output up to max bytes; a write
@@ -229,49 +245,7 @@ func (e *scshEnv) installProc() {
 		h := &procHandle{wait: wait, pid: pr.lastPid}
 		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
 	})
-	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
-			return nil, procErr("exec-epf supports a single program without redirections")
-		}
-		path, err := exec.LookPath(sp.stages[0].argv[0])
-		if err != nil {
-			return nil, syscallError("exec", err, interp.NewString(sp.stages[0].argv[0]))
-		}
-		e.it.CurrentOutput().Flush()
-		e.it.CurrentError().Flush()
-		err = syscall.Exec(path, sp.stages[0].argv, os.Environ())
-		return nil, syscallError("exec", err, interp.NewString(path))
-	})
-	execProc := func(who string, search bool) interp.PrimFn {
-		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			argv := make([]string, len(a))
-			for i, x := range a {
-				s, err := stringify(x)
-				if err != nil {
-					return nil, err
-				}
-				argv[i] = s
-			}
-			path := argv[0]
-			if search {
-				p, err := exec.LookPath(path)
-				if err != nil {
-					return nil, syscallError("exec", err, interp.NewString(path))
-				}
-				path = p
-			}
-			e.it.CurrentOutput().Flush()
-			e.it.CurrentError().Flush()
-			err := syscall.Exec(path, argv, os.Environ())
-			return nil, syscallError("exec", err, interp.NewString(path))
-		}
-	}
-	e.def("exec-path", 1, -1, execProc("exec-path", true))
-	e.def("exec", 1, -1, execProc("exec", false))
+	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
 	procArg := func(who string, v interp.Value) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {

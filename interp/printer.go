@@ -711,9 +711,21 @@ func symbolNeedsBars(name string) bool {
 	if name[0] == '#' {
 		return true
 	}
+	if name[0] == '|' {
+		// The reader takes |x| (a closing bar then a delimiter) as an R7RS
+		// |symbol|; any other | is a symbol character, as in scsh's |+.
+		for i := 1; i < len(name); i++ {
+			if name[i] == '|' {
+				if i == len(name)-1 {
+					return true
+				}
+				break
+			}
+		}
+	}
 	for _, r := range name {
 		switch r {
-		case '(', ')', '"', ';', '\'', '`', ',', '|', '[', ']', '{', '}', '\\':
+		case '(', ')', '"', ';', '\'', '`', ',', '[', ']', '{', '}', '\\':
 			return true
 		}
 		if r < 0x80 {

@@ -509,8 +509,7 @@ func (r *Reader) read() (Value, error) {
 		return &String{R: s, Immutable: true}, nil
 	case '|':
 		// "|" or "||" standing alone (followed by whitespace, a parenthesis
-		// or the end) is scsh's pipe symbol; otherwise bars enclose a symbol
-		// of any characters: |'a| is the symbol 'a.
+		// or the end) is scsh's pipe symbol.
 		nc := r.peek()
 		if isPipeEnd(nc) {
 			return Intern("|"), nil
@@ -522,11 +521,21 @@ func (r *Reader) read() (Value, error) {
 			}
 			r.unread('|')
 		}
-		s, err := r.readBarSymbol(p)
-		if err != nil {
-			return nil, err
+		if r.barSymbolAhead() {
+			// R7RS: bars enclose a symbol of any characters, |foo bar|.
+			s, err := r.readBarSymbol(p)
+			if err != nil {
+				return nil, err
+			}
+			return Intern(s), nil
 		}
-		return Intern(s), nil
+		// scsh: | is an ordinary symbol character, as in |+ and |-test.
+		r.unread('|')
+		tok := r.token()
+		if r.foldCase {
+			tok = foldString(tok)
+		}
+		return Intern(tok), nil
 	case '#':
 		return r.readHash(p)
 	}
@@ -760,6 +769,84 @@ func (r *Reader) readString(p Pos) ([]rune, error) {
 
 func isHex(c rune) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// maxBarScan bounds the look-ahead of barSymbolAhead.
+const maxBarScan = 1024
+
+// barSymbolAhead decides, just after an opening | that does not stand
+// alone, whether the text is an R7RS |symbol| or a scsh symbol that starts
+// with | (|+, |-test); see barSymbolFollows. It consumes nothing.
+func (r *Reader) barSymbolAhead() bool {
+	var buf []rune
+	for len(buf) < maxBarScan {
+		c := r.next()
+		if c == eofRune {
+			break
+		}
+		buf = append(buf, c)
+		if c == '\n' {
+			break
+		}
+	}
+	for i := len(buf) - 1; i >= 0; i-- {
+		r.unread(buf[i])
+	}
+	return barSymbolFollows(buf)
+}
+
+// barSymbolFollows is the rule for a | that does not stand alone, given
+// the text after it: it opens an R7RS |symbol| when a closing | follows
+// on the same line, with no parenthesis or bracket before it, and a
+// delimiter (whitespace, a parenthesis, the end, ...) right after it.
+// Otherwise | is a symbol constituent, as in scsh, whose reader has no
+// |symbol| syntax.
+func barSymbolFollows(rest []rune) bool {
+	at := func(i int) rune {
+		if i < len(rest) {
+			return rest[i]
+		}
+		return eofRune
+	}
+	for i := 0; i < len(rest) && i < maxBarScan; i++ {
+		switch rest[i] {
+		case '\n', '(', ')', '[', ']':
+			return false
+		case '\\':
+			i++
+			switch at(i) {
+			case eofRune, '\n':
+				return false
+			case 'x', 'X':
+				for isHex(at(i + 1)) {
+					i++
+				}
+				if at(i+1) == ';' {
+					i++
+				}
+			}
+		case '|':
+			return isDelimiter(at(i + 1))
+		}
+	}
+	return false
+}
+
+// BarSymbolAt reports whether the | at rs[i] opens an R7RS |symbol| for
+// the reader, as opposed to scsh's pipe symbols | and || or a symbol
+// such as |+ that merely contains bars. Tools that scan source text (the
+// REPL's history) use it to agree with the reader.
+func BarSymbolAt(rs []rune, i int) bool {
+	at := func(j int) rune {
+		if j < len(rs) {
+			return rs[j]
+		}
+		return eofRune
+	}
+	if isPipeEnd(at(i+1)) || at(i+1) == '|' && isPipeEnd(at(i+2)) {
+		return false
+	}
+	return barSymbolFollows(rs[i+1:])
 }
 
 func (r *Reader) readBarSymbol(p Pos) (string, error) {

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
+
+	"popsh/interp"
 )
 
 // ErrInterrupt is returned by a LineEditor when the user pressed Ctrl-C
@@ -263,7 +265,9 @@ func HistoryLine(entry string) string {
 			case '"':
 				state = inString
 			case '|':
-				state = inBar
+				if interp.BarSymbolAt(rs, i) {
+					state = inBar
+				}
 			case ';':
 				state = inComment
 				continue
