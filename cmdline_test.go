@@ -103,7 +103,11 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-dm", "--"}, "", "", "", nil, 0, "requires a terminating -s"},
 		{[]string{"-ds", "-dm", "-s", "f"}, "", "", "", nil, 0, "only once"},
 		{[]string{"-sfd", "x"}, "", "", "", nil, 0, "file descriptor"},
-		{[]string{"--demo", "-x"}, "", "", "", nil, 0, "only -i"},
+		{[]string{"--demo", "-x"}, "", "", "", nil, 0, "unknown switch -x"},
+		{[]string{"--demo", "--demo"}, "", "", "", nil, 0, "cannot follow --demo"},
+		{[]string{"--demo", "-i", "a"}, "--", "", "", []string{"a"}, 0, ""},
+		{[]string{"--demo", "-l", "x.scm", "f.scm", "a"}, "-s", "f.scm", "", []string{"a"}, 1, ""},
+		{[]string{"--demo", "-c", "(+ 1 2)"}, "-c", "(+ 1 2)", "", []string{}, 0, ""},
 		{[]string{"--version", "x"}, "", "", "", nil, 0, "no arguments"},
 	}
 	for _, tc := range tests {
@@ -125,8 +129,16 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 	inv, err := parseArgs([]string{"--demo", "-i"})
-	if err != nil || !inv.demo || !inv.demoREPL {
-		t.Errorf("parseArgs(--demo -i) = %+v, %v", inv, err)
+	if err != nil || !inv.demo || inv.tour || inv.end != "--" {
+		t.Errorf("parseArgs(--demo -i) = %+v, %v; want the demo's REPL", inv, err)
+	}
+	inv, err = parseArgs([]string{"--demo"})
+	if err != nil || !inv.demo || !inv.tour {
+		t.Errorf("parseArgs(--demo) = %+v, %v; want the tour", inv, err)
+	}
+	inv, err = parseArgs([]string{"--demo", "s.scm"})
+	if err != nil || !inv.demo || inv.tour || inv.end != "-s" {
+		t.Errorf("parseArgs(--demo s.scm) = %+v, %v; want the script against the demo", inv, err)
 	}
 	inv, err = parseArgs([]string{"+lpsd", "-ll", "x", "-s", "/d/s.scm"})
 	if err != nil || inv.actions[0].kind != actLibPrepend || inv.actions[0].arg != "/d" {

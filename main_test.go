@@ -19,7 +19,7 @@ import (
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
-	"popsh/bindings"
+	"popsh/internal/demo"
 )
 
 // popshBin is the popsh binary built once by TestMain.
@@ -295,7 +295,7 @@ func TestScriptInterrupted(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the script did not stop on SIGINT")
 	}
-	if so.String() != "started\n" || !strings.Contains(se.String(), "interrupted") {
+	if so.String() != "started\n" || se.String() != "interrupted\n" {
 		t.Errorf("stdout %q stderr %q; want the output flushed and \"interrupted\"", so.String(), se.String())
 	}
 }
@@ -326,10 +326,16 @@ type term struct {
 
 func startTerm(t *testing.T, home string, args ...string) *term {
 	t.Helper()
+	return startTermSize(t, 40, 200, home, args...)
+}
+
+// startTermSize is startTerm on a terminal of rows x cols.
+func startTermSize(t *testing.T, rows, cols uint16, home string, args ...string) *term {
+	t.Helper()
 	cmd := exec.Command(popshBin, args...)
 	cmd.Dir = home
 	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm")
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start popsh on a pty: %v", err)
 	}
@@ -401,6 +407,27 @@ func (tm *term) interruptUntil(want string) {
 		}
 	}
 	tm.t.Fatalf("Ctrl-C did not bring %q; output after the mark:\n%q", want, tm.out.String()[tm.mark:])
+}
+
+// waitCooked waits until the terminal is in its normal (canonical, echo)
+// mode: the line editor has handed it over to the running evaluation, so
+// what is typed now goes to the program (Ctrl-D is an end of file).
+func (tm *term) waitCooked() {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+		if err != nil {
+			tm.t.Fatalf("terminal mode: %v", err)
+		}
+		if st.Lflag&unix.ICANON != 0 && st.Lflag&unix.ECHO != 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the terminal stayed in raw mode; output after the mark:\n%q", tm.out.String()[tm.mark:])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // wait waits for popsh to exit and returns its status.
@@ -667,38 +694,45 @@ func TestPipeModeSharesStdin(t *testing.T) {
 }
 
 func TestScriptBlockedReadInterrupted(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, dir, "wait.scm", "(display \"waiting\")\n(newline)\n(read-char)\n(display \"not reached\")\n")
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pw.Close() // never written: the read blocks
-	cmd := exec.Command(popshBin, "wait.scm")
-	cmd.Dir = dir
-	cmd.Stdin = pr
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pr.Close()
-	time.Sleep(500 * time.Millisecond)
-	cmd.Process.Signal(os.Interrupt)
-	errc := make(chan error, 1)
-	go func() { errc <- cmd.Wait() }()
-	select {
-	case err := <-errc:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("interrupted read: %v, want exit status 130", err)
+	for _, prog := range []string{
+		"(read-char)\n(display \"not reached\")\n",
+		// (read) takes the interrupted read for the end of its input; the
+		// loop ends, but the script still stops as interrupted.
+		"(let loop () (if (eof-object? (read)) (display \"finished\") (loop)))\n",
+	} {
+		dir := t.TempDir()
+		writeFile(t, dir, "wait.scm", "(display \"waiting\")\n(newline)\n"+prog)
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the script blocked in a read did not stop on SIGINT")
-	}
-	if so.String() != "waiting\n" || !strings.Contains(se.String(), "interrupted") {
-		t.Errorf("stdout %q stderr %q; want \"waiting\" and \"interrupted\"", so.String(), se.String())
+		cmd := exec.Command(popshBin, "wait.scm")
+		cmd.Dir = dir
+		cmd.Stdin = pr
+		var so, se bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &so, &se
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		pr.Close()
+		time.Sleep(500 * time.Millisecond)
+		cmd.Process.Signal(os.Interrupt)
+		errc := make(chan error, 1)
+		go func() { errc <- cmd.Wait() }()
+		select {
+		case err := <-errc:
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Errorf("%s: interrupted read: %v, want exit status 130", prog, err)
+			}
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%s: the script blocked in a read did not stop on SIGINT", prog)
+		}
+		pw.Close() // never written: the read blocked
+		if !strings.HasPrefix(so.String(), "waiting\n") || strings.Contains(so.String(), "not reached") || se.String() != "interrupted\n" {
+			t.Errorf("%s: stdout %q stderr %q; want \"waiting\" and \"interrupted\" (as at the prompt)", prog, so.String(), se.String())
+		}
 	}
 }
 
@@ -749,6 +783,7 @@ func TestPromptShowsBeforeRead(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("(begin (display \"Age? \") (string->number (read-line)))\r")
 	tm.expect("Age? ")
+	tm.waitCooked()
 	tm.send("41\r")
 	tm.expect("41\r\n")
 	tm.expect("popsh> ")
@@ -767,7 +802,7 @@ func TestDemoREPL(t *testing.T) {
 	tm.send("(pop3-login c)\r")
 	tm.expect("Logged in")
 	tm.expect("popsh> ")
-	msgs, err := bindings.DemoMessages()
+	msgs, err := demo.Messages()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -780,5 +815,260 @@ func TestDemoREPL(t *testing.T) {
 	tm.send("\x04")
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
+	}
+}
+
+// repoFile returns the absolute path of a file of this repository.
+func repoFile(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDemoRunsAnyProgram(t *testing.T) {
+	// A script with switches and arguments, -c and -s run against the
+	// demo server with MAILHOST and NETRC set.
+	dir := t.TempDir()
+	writeFile(t, dir, "lib.scm", `(define (count-mail)
+  (let ((c (pop3-connect)))
+    (pop3-login c)
+    (receive (n octets) (pop3-stat c) (pop3-quit c) n)))`)
+	writeFile(t, dir, "s.scm", `(display (count-mail)) (display " ") (write command-line-arguments) (newline)`)
+	msgs, err := demo.Messages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`^%d \("a" "b"\)\n$`, len(msgs))
+	runPopsh(t, dir, "", "--demo", "-l", "lib.scm", "s.scm", "a", "b").check(t, "--demo -l FILE FILE args", 0, want, "")
+	runPopsh(t, dir, "", "--demo", "-l", "lib.scm", "-s", "s.scm", "a", "b").check(t, "--demo -l -s FILE args", 0, want, "")
+	runPopsh(t, dir, "", "--demo", "-c", `(begin (display (getenv "MAILHOST")) (display " ") (display (file-exists? (getenv "NETRC"))))`).
+		check(t, "--demo -c", 0, `^127\.0\.0\.1:\d+ #t$`, "")
+	runPopsh(t, dir, "", "--demo", "-x").check(t, "--demo -x", 255, "", `unknown switch -x`)
+
+	// The scripts of scripts/ work on the demo as the hints print them.
+	md := filepath.Join(dir, "Maildir") + "/"
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/movemail.scm"), md).
+		check(t, "--demo movemail.scm DIR/", 0, fmt.Sprintf(`%d messages .* moved to `, len(msgs)), "")
+	if got, err := os.ReadDir(filepath.Join(md, "new")); err != nil || len(got) != len(msgs) {
+		t.Errorf("Maildir/new after movemail on the demo: %d files, %v; want %d", len(got), err, len(msgs))
+	}
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/popstat.scm")).
+		check(t, "--demo popstat.scm", 0, fmt.Sprintf(`^127\.0\.0\.1:\d+: %d messages, \d+ KB \(no TLS\)\n$`, len(msgs)), "")
+	runPopsh(t, dir, "", "--demo", repoFile(t, "scripts/pop-headers.scm")).
+		check(t, "--demo pop-headers.scm", 0, `^   1 +\d+ +25 Nov 2026  popsh +Welcome to popsh\n`, "")
+	// An empty maildrop says so.
+	writeFile(t, dir, "empty.scm", `(let ((c (pop3-connect))) (pop3-login c) (pop3-delete-all c) (pop3-quit c))
+(load "`+repoFile(t, "scripts/pop-headers.scm")+`")`)
+	runPopsh(t, dir, "", "--demo", "empty.scm").check(t, "pop-headers.scm on an empty maildrop", 0, `^0 messages\n$`, "")
+}
+
+func TestDemoBannerExports(t *testing.T) {
+	// The banner of --demo -i gives the two lines that point another
+	// terminal at the server, and they work there.
+	tm := startTerm(t, t.TempDir(), "--demo", "-i")
+	tm.expect("export MAILHOST=")
+	tm.mu.Lock()
+	rest := tm.out.String()[tm.mark-len("export MAILHOST="):]
+	tm.mu.Unlock()
+	m := regexp.MustCompile(`export MAILHOST=(127\.0\.0\.1:\d+)\r\n +export NETRC=(\S+)\r\n`).FindStringSubmatch(rest)
+	if m == nil {
+		tm.expect("popsh> ")
+		t.Fatalf("banner without the two export lines: %q", tm.out.String())
+	}
+	tm.expect("popsh> ")
+	r := runPopshEnv(t, t.TempDir(), []string{"MAILHOST=" + m[1], "NETRC=" + m[2]}, repoFile(t, "scripts/popstat.scm"))
+	r.check(t, "popstat.scm with the exported settings", 0, `^127\.0\.0\.1:\d+: \d+ messages`, "")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// eval types line and Enter, and returns what was printed after the line
+// up to (not including) the next prompt; the mark moves past that prompt.
+func (tm *term) eval(line string) string {
+	tm.t.Helper()
+	tm.send(line + "\r")
+	tm.expect(line + "\r\n")
+	start := tm.mark
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.out.String()[start : tm.mark-len("popsh> ")]
+}
+
+func TestREPLCtrlD(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	// Ctrl-D while the program reads the terminal: end of file for that
+	// read only; the session goes on.
+	tm.send("(read-line)\r")
+	tm.expect("(read-line)\r\n")
+	tm.waitCooked() // the evaluation reads the terminal now
+	tm.send("\x04")
+	tm.expect("#<eof>\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list (read-char) (read-line))\r")
+	tm.expect("(read-line))\r\n")
+	tm.waitCooked()
+	tm.send("\x04")
+	tm.send("\x04")
+	tm.expect("(#<eof> #<eof>)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(+ 40 2)\r")
+	tm.expect("42\r\n")
+	tm.expect("popsh> ")
+	// Ctrl-D on a continuation line drops the unfinished entry, says so
+	// in one line, and stays.
+	tm.send("(define (half x)\r")
+	tm.expect("...> ")
+	tm.send("\x04")
+	tm.expect("; unfinished entry discarded")
+	tm.expect("popsh> ")
+	if s := tm.eval("(procedure? half)"); !strings.Contains(s, "unbound") {
+		t.Errorf("after the discarded entry: %q, want half unbound", s)
+	}
+	// Ctrl-D at an empty prompt leaves.
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+func TestREPLInterruptsPrintOneWay(t *testing.T) {
+	// A server that accepts and never says a word: a network wait.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	for _, prog := range []string{
+		"(let loop () (loop))",
+		"(read-line)",
+		"(read)",
+		"(let loop ((n 0)) (if (eof-object? (read)) (list 'finished n) (loop (+ n 1))))",
+		"(read-char)",
+		fmt.Sprintf("(pop3-connect %q)", ln.Addr().String()),
+	} {
+		tm.send(prog + "\r")
+		tm.expect(prog + "\r\n")
+		tm.waitCooked() // the evaluation runs
+		tm.interruptUntil("interrupted")
+		start := tm.mark - len("interrupted")
+		tm.expect("popsh> ")
+		tm.mu.Lock()
+		around := tm.out.String()[start-8 : tm.mark]
+		tm.mu.Unlock()
+		if !regexp.MustCompile(`(\^C|\n)interrupted\r\n`).MatchString(around) || strings.Contains(around, "finished") ||
+			strings.Contains(around, "rror") || strings.Contains(around, "eof") {
+			t.Errorf("%s, then Ctrl-C: %q; want the line \"interrupted\" and nothing else", prog, around)
+		}
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLEntryPositionsAndErrorsOnce(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(define (f x) (car x))\r") // entry 1
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r") // entry 2
+	tm.expect("3\r\n")
+	tm.expect("popsh> ")
+	// Entry 3: the error is in entry 1, column 15.
+	if s := tm.eval("(f 5)"); !strings.Contains(s, "stdin#1:1:15: car: expected a pair, got 5\r\n  at f (stdin#1:1:15)") {
+		t.Errorf("error inside f: %q, want the position stdin#1:1:15", s)
+	}
+	tm.send("(list 1\r") // entry 4, over two lines
+	tm.expect("...> ")
+	s := tm.eval("   (error \"got\" 0))")
+	if !strings.Contains(s, "stdin#4:2:4: Error: got 0\r\n") || strings.Contains(s, "got 0 0") {
+		t.Errorf("error in entry 4: %q, want stdin#4:2:4 and the value once", s)
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLFileNameCompletionAndDoc(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "examples"), 0o755)
+	writeFile(t, dir, "examples/hello-world.scm", "(display \"hello from the file\")\n")
+	tm := startTerm(t, dir)
+	tm.expect("popsh> ")
+	// Tab inside a string completes file names, not Scheme names.
+	tm.send("(load \"exa\t")
+	tm.expect("(load \"examples/")
+	tm.send("hel\t")
+	tm.expect("examples/hello-world.scm")
+	tm.send("\")\r")
+	tm.expect("hello from the file")
+	tm.expect("popsh> ")
+	// Outside a string, Tab still completes names.
+	tm.send("(pop3-get-a\t")
+	tm.expect("(pop3-get-all")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	// ,doc prints the parameters and the description.
+	if s := tm.eval(",doc pop3-stat"); !strings.Contains(s, "(pop3-stat conn)\r\n") || !strings.Contains(s, "two values") {
+		t.Errorf(",doc pop3-stat: %q, want its signature and description", s)
+	}
+	if s := tm.eval(",doc mbox-append"); !strings.Contains(s, "(mbox-append file text ...)") {
+		t.Errorf(",doc mbox-append: %q", s)
+	}
+	if s := tm.eval(",doc no-such-name-here"); !strings.Contains(s, "not bound and not documented") {
+		t.Errorf(",doc of an unknown name: %q", s)
+	}
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestErrorValuePrintedOnce(t *testing.T) {
+	// The refused value appears once in the message, not again as an
+	// irritant.
+	r := runPopsh(t, "", "", "--demo", "-c", "(let ((c (pop3-connect))) (pop3-login c) (pop3-get c 0))")
+	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: message number must be a positive exact integer, got 0\n$`)
+}
+
+func TestDemoTerminatedRemovesNetrc(t *testing.T) {
+	// SIGTERM at the demo's prompt: the terminal is restored and the
+	// demo's netrc file (its password) does not stay behind.
+	tm := startTerm(t, t.TempDir(), "--demo", "-i")
+	tm.expect("export NETRC=")
+	start := tm.mark
+	tm.expect("\r\n")
+	tm.mu.Lock()
+	netrc := strings.TrimSpace(tm.out.String()[start : tm.mark-2])
+	tm.mu.Unlock()
+	if _, err := os.Stat(netrc); err != nil {
+		t.Fatalf("the demo's netrc %q: %v", netrc, err)
+	}
+	tm.expect("popsh> ")
+	tm.cmd.Process.Signal(syscall.SIGTERM)
+	if code := tm.wait(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("exit status after SIGTERM = %d", code)
+	}
+	if _, err := os.Stat(netrc); !os.IsNotExist(err) {
+		t.Errorf("after SIGTERM the demo's netrc %q is still there (%v)", netrc, err)
 	}
 }

@@ -1,9 +1,9 @@
 package bindings
 
-// Scheme procedures for the mail tools in scripts/: durable delivery
-// (Maildir, mbox, movemail's mailbox with its UIDL state), atomic file
-// replacement, header fields, RFC 2047 decoding, pipelined headers, and
-// isatty?. InstallDeliver defines them.
+// Scheme procedures for the mail tools in scripts/: the Scheme face of
+// package mailstore (Maildir, mbox, movemail's mailbox with its UIDL
+// state and run lock), atomic file replacement, header fields, RFC 2047
+// decoding, pipelined headers, and isatty?. InstallDeliver defines them.
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"unsafe"
 
 	"popsh/interp"
+	"popsh/mailstore"
 	"popsh/pop3"
 )
 
@@ -33,15 +34,19 @@ const mailboxKind = "mailbox"
 //	(rfc2047-decode text)               decode =?charset?X?...?= words
 //	(isatty? fd)                        is file descriptor fd a terminal?
 //	(pop3-headers-many conn [msgids])   ((n . header) ...) by pipelined TOP n 0
-//	(pop3-connect/no-tls host)          connect without TLS even if STLS is offered (explicit opt-out)
 //	(netrc-machines)                    the machine names of ~/.netrc (or $NETRC), in order
-//	(mailbox-open dest [state-file])    a Maildir (directory or path ending in /) or mbox
+//	(mailbox-open dest [state-file [account [wait]]])  a Maildir (directory or path ending in /) or mbox
 //	(mailbox-maildir? mb)               #t for a Maildir
+//	(mailbox-notes mb)                  what replaying a killed run's journal could not settle (strings)
 //	(mailbox-partition mb uidls)        ((n . uid) ...) → values: not yet stored, stored before
+//	(mailbox-check-uidl sizes uidls)    raise a protocol error unless UIDL agrees with LIST
 //	(mailbox-fetch! mb conn msgs)       retrieve msgs ((n . uid) or n) into mb → count stored
 //	(mailbox-commit! mb)                make the stored messages durable, update the state
 //	(mailbox-stored mb)                 message numbers committed in this session
 //	(mailbox-close mb)                  commit, then release locks
+//	(run-lock path wait)                take the run lock file path, waiting up to wait seconds → lock, or the holder's pid
+//	(run-unlock lock)                   release it
+//	(mail-error-side condition)         destination, protocol, server or #f: which side failed
 //
 // It needs InstallPOP3 (for the connection objects).
 func InstallDeliver(it *interp.Interp) error {
@@ -58,9 +63,13 @@ func InstallDeliver(it *interp.Interp) error {
 		{"isatty?", 1, 1, primIsatty},
 		{"pop3-headers-many", 1, 2, primHeadersMany},
 		{"netrc-machines", 0, 0, primNetrcMachines},
-		{"pop3-connect/no-tls", 1, 1, primConnectNoTLS},
-		{"mailbox-open", 1, 2, primMailboxOpen},
+		{"mailbox-open", 1, 4, primMailboxOpen},
 		{"mailbox-maildir?", 1, 1, primMailboxMaildir},
+		{"mailbox-notes", 1, 1, primMailboxNotes},
+		{"mailbox-check-uidl", 2, 2, primMailboxCheckUIDL},
+		{"run-lock", 2, 2, primRunLock},
+		{"run-unlock", 1, 1, primRunUnlock},
+		{"mail-error-side", 1, 1, primMailErrorSide},
 		{"mailbox-partition", 2, 2, primMailboxPartition},
 		{"mailbox-fetch!", 3, 3, primMailboxFetch},
 		{"mailbox-commit!", 1, 1, primMailboxCommit},
@@ -101,11 +110,11 @@ func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err != nil {
 		return nil, err
 	}
-	md, err := openMaildir(strings.TrimSuffix(dir, "/"))
+	md, err := mailstore.OpenMaildir(dir)
 	if err != nil {
 		return nil, dlvError(who, err)
 	}
-	name, err := md.deliverOne(strings.NewReader(string(text)))
+	name, err := md.Deliver(strings.NewReader(string(text)))
 	if err != nil {
 		return nil, dlvError(who, err)
 	}
@@ -126,20 +135,20 @@ func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error
 		}
 		texts = append(texts, t)
 	}
-	m, err := openMbox(path)
+	m, err := mailstore.OpenMbox(path)
 	if err != nil {
 		return nil, dlvError(who, err)
 	}
 	now := time.Now()
 	for _, t := range texts {
-		if err = m.appendMessage(strings.NewReader(string(t)), now); err != nil {
+		if err = m.Append(strings.NewReader(string(t)), now); err != nil {
 			break
 		}
 	}
 	if err == nil {
-		err = m.commit()
+		err = m.Commit()
 	}
-	if cerr := m.close(); err == nil {
+	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -158,7 +167,7 @@ func primWriteFileAtomic(it *interp.Interp, args []interp.Value) (interp.Value, 
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(path, text, 0o600); err != nil {
+	if err := mailstore.WriteFileAtomic(path, text, 0o600); err != nil {
 		return nil, dlvError(who, err)
 	}
 	return interp.Unspecified, nil
@@ -169,7 +178,7 @@ func primHeaderField(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if err := interp.UnpackArgs("mail-header-field", args, "header", &hdr, "name", &name); err != nil {
 		return nil, err
 	}
-	v, ok := headerField([]byte(hdr), name)
+	v, ok := mailstore.HeaderField([]byte(hdr), name)
 	if !ok {
 		return false, nil
 	}
@@ -284,13 +293,30 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	return interp.List(out...), nil
 }
 
-// dlvMailbox unpacks a mailbox argument.
+// mailbox is a mailbox object: a mailstore.Store, and whether it was
+// closed (a closed mailbox still answers mailbox-stored).
+type mailbox struct {
+	st     *mailstore.Store
+	closed bool
+}
+
+// dlvMailbox unpacks an open mailbox argument.
 func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if b, ok := o.Value.(*mailbox); ok {
-			if b.md == nil && b.mb == nil {
-				return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.dest}
+			if b.closed {
+				return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
 			}
+			return b, nil
+		}
+	}
+	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+}
+
+// dlvAnyMailbox unpacks a mailbox argument, open or closed.
+func dlvAnyMailbox(who string, v interp.Value) (*mailbox, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if b, ok := o.Value.(*mailbox); ok {
 			return b, nil
 		}
 	}
@@ -299,9 +325,10 @@ func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
 
 func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-open"
-	var dest string
+	var dest, account string
 	var state interp.Value = false
-	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state); err != nil {
+	wait := 0.0
+	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait); err != nil {
 		return nil, err
 	}
 	statePath := ""
@@ -313,11 +340,14 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(statePath, "\n\x00") {
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
 	}
-	b, err := openMailbox(dest, statePath)
+	if wait < 0 || wait > 86400 {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+	}
+	st, err := mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
 	if err != nil {
 		return nil, dlvError(who, err)
 	}
-	return interp.NewOpaque(mailboxKind, dest, b), nil
+	return interp.NewOpaque(mailboxKind, dest, &mailbox{st: st}), nil
 }
 
 func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -325,7 +355,19 @@ func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err != nil {
 		return nil, err
 	}
-	return b.md != nil, nil
+	return b.st.IsMaildir(), nil
+}
+
+func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvAnyMailbox("mailbox-notes", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var out []interp.Value
+	for _, n := range b.st.Notes() {
+		out = append(out, interp.NewString(n))
+	}
+	return interp.List(out...), nil
 }
 
 // dlvUIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
@@ -382,8 +424,39 @@ func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value,
 	if err != nil {
 		return nil, err
 	}
-	fresh, old := b.partition(ms)
+	fresh, old := b.st.Partition(ms)
 	return interp.Values(uidList(fresh), uidList(old)), nil
+}
+
+// primMailboxCheckUIDL checks pop3-uidl's answer against pop3-list's:
+// a message number LIST does not have, a number or a UIDL given twice is
+// a protocol error (mailstore.CheckUIDL).
+func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-check-uidl"
+	vals, ok := interp.ListToSlice(args[0])
+	if !ok {
+		return nil, p3WithWho(who, interp.TypeError("a list of (n . size) pairs", args[0]))
+	}
+	list := make([]pop3.MsgInfo, 0, len(vals))
+	for _, v := range vals {
+		p, ok := v.(*interp.Pair)
+		if !ok {
+			return nil, p3WithWho(who, interp.TypeError("a (n . size) pair", v))
+		}
+		n, err := p3MsgidArg(who, p.Car)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, pop3.MsgInfo{Num: n})
+	}
+	uidls, err := dlvUIDs(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	if err := mailstore.CheckUIDL(list, uidls); err != nil {
+		return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+	}
+	return interp.Unspecified, nil
 }
 
 func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -400,25 +473,15 @@ func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.fetch(dlvCtx(it), c.client, ms)
+	n, err := b.st.Fetch(dlvCtx(it), c.client, ms)
 	if err != nil {
-		var perr *pop3.Error
-		if errors.As(err, &perr) || errors.Is(err, pop3.ErrTruncated) || !isLocalError(err) {
-			return nil, dlvNetError(it, who, c, err)
+		var de *mailstore.DestError
+		if errors.As(err, &de) {
+			return nil, dlvError(who, err)
 		}
-		return nil, dlvError(who, err)
+		return nil, dlvNetError(it, who, c, err)
 	}
 	return n, nil
-}
-
-// isLocalError reports whether err came from the destination (a file
-// system error) rather than from the connection.
-func isLocalError(err error) bool {
-	var pe *os.PathError
-	var le *os.LinkError
-	var se *os.SyscallError
-	return errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &se) ||
-		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG)
 }
 
 func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -427,46 +490,107 @@ func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if err := b.commit(); err != nil {
+	if err := b.st.Commit(); err != nil {
 		return nil, dlvError(who, err)
 	}
 	return interp.Unspecified, nil
 }
 
 func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	o, _ := args[0].(*interp.Opaque)
-	var b *mailbox
-	if o != nil {
-		b, _ = o.Value.(*mailbox)
+	b, err := dlvAnyMailbox("mailbox-stored", args[0])
+	if err != nil {
+		return nil, err
 	}
-	if b == nil { // a closed mailbox still answers
-		return nil, p3WithWho("mailbox-stored", interp.TypeError("a mailbox", args[0]))
-	}
-	out := make([]interp.Value, len(b.stored))
-	for i, n := range b.stored {
+	stored := b.st.Stored()
+	out := make([]interp.Value, len(stored))
+	for i, n := range stored {
 		out[i] = n
 	}
 	return interp.List(out...), nil
 }
 
 func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	o, ok := args[0].(*interp.Opaque)
-	if !ok {
-		return nil, p3WithWho("mailbox-close", interp.TypeError("a mailbox", args[0]))
+	b, err := dlvAnyMailbox("mailbox-close", args[0])
+	if err != nil {
+		return nil, err
 	}
-	b, ok := o.Value.(*mailbox)
-	if !ok {
-		return nil, p3WithWho("mailbox-close", interp.TypeError("a mailbox", args[0]))
-	}
-	if b.md == nil && b.mb == nil {
+	if b.closed {
 		return interp.Unspecified, nil
 	}
-	err := b.close()
-	b.md = nil
-	if err != nil {
+	b.closed = true
+	if err := b.st.Close(); err != nil {
 		return nil, dlvError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
+}
+
+// runLockKind is the Kind of run-lock objects.
+const runLockKind = "run-lock"
+
+// primRunLock takes a run lock (mailstore.LockRun), waiting up to wait
+// seconds: the lock, or the PID of the run holding it (0 if unknown).
+func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "run-lock"
+	var path string
+	var wait float64
+	if err := interp.UnpackArgs(who, args, "path", &path, "wait", &wait); err != nil {
+		return nil, err
+	}
+	if wait < 0 || wait > 86400 {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+	}
+	l, err := mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+	var busy *mailstore.BusyError
+	if errors.As(err, &busy) {
+		return busy.PID, nil
+	}
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewOpaque(runLockKind, path, l), nil
+}
+
+func primRunUnlock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	o, ok := args[0].(*interp.Opaque)
+	var l *mailstore.RunLock
+	if ok {
+		l, _ = o.Value.(*mailstore.RunLock)
+	}
+	if l == nil {
+		return nil, p3WithWho("run-unlock", interp.TypeError("a run lock", args[0]))
+	}
+	if err := l.Unlock(); err != nil {
+		return nil, dlvError("run-unlock", err)
+	}
+	return interp.Unspecified, nil
+}
+
+// primMailErrorSide tells which side an error of the mail procedures
+// came from: destination (a file of the mailbox or its state), protocol
+// (a reply that breaks POP3), server (a refusal, or the connection), or
+// #f (anything else).
+func primMailErrorSide(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	e, ok := args[0].(*interp.ErrorObject)
+	if !ok || e.Cause == nil {
+		return false, nil
+	}
+	var de *mailstore.DestError
+	var perr *pop3.Error
+	var busy *mailstore.BusyError
+	switch {
+	case errors.As(e.Cause, &de), errors.As(e.Cause, &busy):
+		return interp.Intern("destination"), nil
+	case errors.Is(e.Cause, pop3.ErrProtocol):
+		return interp.Intern("protocol"), nil
+	case errors.As(e.Cause, &perr), errors.Is(e.Cause, pop3.ErrTruncated), e.Kind == interp.KindFileError && strings.HasPrefix(e.Who, "mailbox-"):
+		if e.Kind == interp.KindFileError {
+			return interp.Intern("destination"), nil
+		}
+		return interp.Intern("server"), nil
+	case strings.HasPrefix(e.Who, "pop3-") || e.Who == "mailbox-fetch!":
+		return interp.Intern("server"), nil
+	}
+	return false, nil
 }
 
 // cp1252High maps bytes 0x80–0x9F of windows-1252 (the rest is Latin-1;
@@ -530,30 +654,4 @@ func primNetrcMachines(it *interp.Interp, args []interp.Value) (interp.Value, er
 		out = append(out, interp.NewString(e.Machine))
 	}
 	return interp.List(out...), nil
-}
-
-// primConnectNoTLS is pop3-connect for a user who explicitly turned TLS
-// off (movemail's --no-tls, mpop's "tls off"): STLS is not used even when
-// offered. The host argument is used as given (MAILHOST is not consulted).
-func primConnectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	const who = "pop3-connect/no-tls"
-	var host string
-	if err := interp.UnpackArgs(who, args, "host", &host); err != nil {
-		return nil, err
-	}
-	t, err := parsePOP3Target(host, false)
-	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%v", err))
-	}
-	if t.TLS {
-		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
-	}
-	b := &pop3Bindings{it: it, opts: Options{NoAutoStartTLS: true}}
-	o := b.engineOptions(t, nil)
-	o.TLS = pop3.PlainText
-	cl, err := pop3.Dial(dlvCtx(it), t.Addr(), o)
-	if err != nil {
-		return nil, b.wrap(who, err)
-	}
-	return interp.NewOpaque(pop3ConnKind, t.Host, &pop3Conn{client: cl, target: t}), nil
 }

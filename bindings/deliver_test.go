@@ -1,224 +1,29 @@
 package bindings
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"popsh/interp"
+	"popsh/mailstore"
 )
-
-func TestMaildirDeliverOne(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "Mail")
-	md, err := openMaildir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name, err := md.deliverOne(strings.NewReader("Subject: x\n\nbody\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "new", name))
-	if err != nil || string(b) != "Subject: x\n\nbody\n" {
-		t.Fatalf("new/%s = %q, %v", name, b, err)
-	}
-	if !md.delivered(name) {
-		t.Error("delivered() does not find new/ file")
-	}
-	os.Rename(filepath.Join(dir, "new", name), filepath.Join(dir, "cur", name+":2,S"))
-	if !md.delivered(name) {
-		t.Error("delivered() does not find a cur/ file with flags")
-	}
-	// A reader that fails leaves nothing in tmp/ or new/.
-	if _, err := md.deliverOne(&failingReader{after: "Subject: y\n\npart"}); err == nil {
-		t.Error("a failing reader was delivered")
-	}
-	for _, sub := range []string{"tmp", "new"} {
-		ents, _ := os.ReadDir(filepath.Join(dir, sub))
-		if len(ents) != 0 {
-			t.Errorf("%s/ holds %d files after a failed delivery", sub, len(ents))
-		}
-	}
-}
-
-type failingReader struct {
-	after string
-	done  bool
-}
-
-func (r *failingReader) Read(p []byte) (int, error) {
-	if !r.done {
-		r.done = true
-		return copy(p, r.after), nil
-	}
-	return 0, errors.New("connection reset")
-}
-
-func TestMboxAppendQuotingAndTruncation(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mbox")
-	os.WriteFile(path, []byte("From a Mon Jan  1 00:00:00 2024\n\nold\n\n"), 0o600)
-	m, err := openMbox(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 22, 50, 36, 0, time.UTC)
-	if err := m.appendMessage(strings.NewReader("Return-Path: <ann@example.org>\nSubject: q\n\nFrom here\n>From there\n>>From x\nFrom: no space\nno newline"), now); err != nil {
-		t.Fatal(err)
-	}
-	// Another lock holder must wait: the dot-lock is held.
-	if _, err := os.Stat(path + ".lock"); err != nil {
-		t.Errorf("no dot-lock while open: %v", err)
-	}
-	if err := m.appendMessage(&failingReader{after: "Subject: cut\n\nhalf a mess"}, now); err == nil {
-		t.Error("a failing reader was appended")
-	}
-	if err := m.commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.close(); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(path)
-	want := "From a Mon Jan  1 00:00:00 2024\n\nold\n\n" +
-		"From ann@example.org Wed Nov 25 22:50:36 2026\nReturn-Path: <ann@example.org>\nSubject: q\n\n>From here\n>>From there\n>>>From x\nFrom: no space\nno newline\n\n"
-	if string(b) != want {
-		t.Errorf("mbox =\n%q\nwant\n%q", b, want)
-	}
-	if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
-		t.Errorf("dot-lock left: %v", err)
-	}
-}
-
-func TestMboxStaleDotlock(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mbox")
-	// A lock of a dead process (PID far above pid_max) is taken over.
-	os.WriteFile(path+".lock", []byte("999999999\n"), 0o644)
-	m, err := openMbox(path)
-	if err != nil {
-		t.Fatalf("stale lock not taken over: %v", err)
-	}
-	m.close()
-	// A live holder's lock is respected.
-	if staleDotlock(path + ".lock") {
-		t.Error("no lock file reported stale")
-	}
-	os.WriteFile(path+".lock", []byte("1\n"), 0o644) // init is alive
-	if staleDotlock(path + ".lock") {
-		t.Error("a live process's lock reported stale")
-	}
-}
-
-func TestMboxCommitFullDisk(t *testing.T) {
-	if _, err := os.Stat("/dev/full"); err != nil {
-		t.Skip("no /dev/full")
-	}
-	// Writes to /dev/full fail with ENOSPC: the append and the commit
-	// must fail, not report success.
-	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip(err)
-	}
-	m := &mbox{path: "/dev/full", f: f}
-	m.w = bufioWriter(f)
-	err = m.appendMessage(strings.NewReader(strings.Repeat("x", 1<<20)), time.Now())
-	if err == nil {
-		err = m.commit()
-	}
-	if !errors.Is(err, syscall.ENOSPC) {
-		t.Errorf("append to a full device: %v, want ENOSPC", err)
-	}
-	f.Close()
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "state")
-	for _, s := range []string{"one\n", "two\n"} {
-		if err := writeFileAtomic(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		b, _ := os.ReadFile(p)
-		if string(b) != s {
-			t.Errorf("content %q, want %q", b, s)
-		}
-	}
-	ents, _ := os.ReadDir(dir)
-	if len(ents) != 1 {
-		t.Errorf("temporary files left: %d entries", len(ents))
-	}
-	if err := writeFileAtomic(filepath.Join(dir, "no", "such"), []byte("x"), 0o600); err == nil {
-		t.Error("write into a missing directory succeeded")
-	}
-}
-
-func TestJournalRecoveryMbox(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "mbox")
-	state := filepath.Join(dir, "st")
-	// A run that appended without committing (killed): its tail goes.
-	b, err := openMailbox(path, state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.journalLine(false)
-	b.mb.appendMessage(strings.NewReader("Subject: a\n\na\n"), time.Now())
-	b.journalLine(false, "i uid-a")
-	b.mb.w.Flush()
-	b.mb.f.Close() // as if killed: no commit, locks dropped
-	os.Remove(path + ".lock")
-	b.journal.Close()
-	if st, _ := os.Stat(path); st.Size() == 0 {
-		t.Fatal("test setup: nothing appended")
-	}
-	b2, err := openMailbox(path, state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := os.Stat(path); st.Size() != 0 {
-		t.Errorf("uncommitted tail not truncated: %d bytes", st.Size())
-	}
-	if b2.seen["uid-a"] {
-		t.Error("an uncommitted message is recorded as stored")
-	}
-	// A committed run killed before the state was written: recorded.
-	b2.journalLine(false)
-	b2.mb.appendMessage(strings.NewReader("Subject: b\n\nb\n"), time.Now())
-	b2.journalLine(false, "i uid-b")
-	b2.mb.commit()
-	b2.journalLine(true, "c")
-	b2.mb.f.Close()
-	os.Remove(path + ".lock")
-	b3, err := openMailbox(path, state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b3.close()
-	if !b3.seen["uid-b"] {
-		t.Error("a committed message is not recorded after recovery")
-	}
-	if _, err := os.Stat(state + ".journal"); !os.IsNotExist(err) {
-		t.Error("journal left after recovery")
-	}
-}
 
 func TestRFC2047AndHeaderField(t *testing.T) {
 	hdr := []byte("Subject: =?ISO-8859-1?Q?caf=E9?=\n =?UTF-8?B?w7xiZXI=?=\nFrom: =?windows-1252?Q?=93quoted=94?= <a@b>\n\nSubject: body\n")
-	v, ok := headerField(hdr, "subject")
+	v, ok := mailstore.HeaderField(hdr, "subject")
 	if !ok || rfc2047Decode(v) != "caféüber" { // RFC 2047: the space between encoded words goes
 		t.Errorf("subject %q -> %q", v, rfc2047Decode(v))
 	}
-	v, _ = headerField(hdr, "From")
+	v, _ = mailstore.HeaderField(hdr, "From")
 	if got := rfc2047Decode(v); got != "\u201cquoted\u201d <a@b>" {
 		t.Errorf("from %q", got)
 	}
-	if _, ok := headerField(hdr, "Date"); ok {
+	if _, ok := mailstore.HeaderField(hdr, "Date"); ok {
 		t.Error("found a Date field in the body")
 	}
 	if got := rfc2047Decode("=?x-unknown?Q?abc?="); got != "=?x-unknown?Q?abc?=" {
@@ -277,4 +82,53 @@ func TestInstallDeliverProcedures(t *testing.T) {
 	}
 }
 
-func bufioWriter(f *os.File) *bufio.Writer { return bufio.NewWriterSize(f, 4096) }
+// TestRunLockAndErrorSide: run-lock returns the lock, or the holder's PID
+// once another holds it; mailbox-check-uidl raises a protocol error that
+// mail-error-side names; a destination error is named destination.
+func TestRunLockAndErrorSide(t *testing.T) {
+	it := interp.New()
+	if err := Install(it, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := it.Lookup("run-lock"); !ok {
+		if err := InstallDeliver(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "st.lock")
+	eval := func(src string) string {
+		t.Helper()
+		v, err := it.EvalString(context.Background(), src, "test")
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		return interp.WriteString(v)
+	}
+	if got := eval(`(let ((l (run-lock "` + lock + `" 0))) (run-unlock l) (integer? l))`); got != "#f" {
+		t.Errorf("run-lock on a free lock: %s", got)
+	}
+	f, _ := os.OpenFile(lock, os.O_RDWR, 0)
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(lock, []byte("4321\n"), 0o600)
+	if got := eval(`(run-lock "` + lock + `" 0.1)`); got != "4321" {
+		t.Errorf("run-lock on a held lock: %s, want the holder's pid", got)
+	}
+	if got := eval(`(guard (e (#t (mail-error-side e))) (mailbox-check-uidl '((1 . 10) (2 . 20)) '((1 . "a") (4 . "b"))))`); got != "protocol" {
+		t.Errorf("UIDL of a message LIST lacks: side %s", got)
+	}
+	if got := eval(`(mailbox-check-uidl '((1 . 10) (2 . 20)) '((2 . "b")))`); got == "" {
+		t.Error("no value")
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	if got := eval(`(guard (e (#t (mail-error-side e))) (mailbox-open "` + file + `/mbox"))`); got != "destination" {
+		t.Errorf("unusable destination: side %s", got)
+	}
+	if got := eval(`(guard (e (#t (mail-error-side e))) (car 1))`); got != "#f" {
+		t.Errorf("other error: side %s", got)
+	}
+}

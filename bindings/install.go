@@ -3,6 +3,7 @@ package bindings
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"time"
 
 	"popsh/interp"
@@ -23,8 +24,15 @@ type Options struct {
 	// server offering STLS is upgraded before any credential is sent.
 	NoAutoStartTLS bool
 	// DialTimeout and CommandTimeout bound connecting and every network
-	// wait (zero: the pop3 engine's defaults, 30 s and 60 s).
+	// wait (zero: the pop3 engine's defaults, 30 s and 60 s). The Scheme
+	// parameters pop3-connect-timeout and pop3-command-timeout override
+	// them per connection.
 	DialTimeout, CommandTimeout time.Duration
+	// LocalPeer reports whether a server's address is on this machine,
+	// where a password may cross unencrypted (see pop3.Options.LocalPeer;
+	// nil: loopback addresses). Tests set it to see the rules for remote
+	// servers without leaving the loopback.
+	LocalPeer func(net.Addr) bool
 }
 
 // Install defines in it everything popsh adds to Scheme: the scsh layer

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"popsh/interp"
 	"popsh/pop3"
@@ -34,6 +35,15 @@ type pop3Conn struct {
 	target pop3Target
 	log    *os.File // the conversation log, or nil
 	state  p3ConnState
+
+	// The cleartext and TLS policy in force when the connection was
+	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
+	// pop3-connect/no-tls); a login also honours the values in force then.
+	allowCleartext, requireTLS bool
+
+	// fromMailhost is set when MAILHOST overrode the host argument; the
+	// connection then says so when printed.
+	fromMailhost bool
 
 	// For servers without LAST (it left the RFCs in 1994; Dovecot has
 	// none): the highest message number retrieved (RETR, TOP) in this
@@ -70,6 +80,7 @@ type pop3Bindings struct {
 	it         *interp.Interp
 	opts       Options
 	lineEnding interp.Value // the pop3-line-ending parameter object
+	params     p3Params     // the other parameter objects (pop3_security.go)
 }
 
 // pop3ConnKind is the Kind of the opaque connection objects; they print as
@@ -90,6 +101,7 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 	}{
 		{"pop3-connect", 0, 2, b.connect(false)},
 		{"pop3-connect/tls", 0, 2, b.connect(true)},
+		{"pop3-connect/no-tls", 1, 1, b.connectNoTLS},
 		{"pop3-login", 1, 3, b.login},
 		{"pop3-login/APOP", 3, 3, b.loginAPOP},
 		{"pop3-login/sasl", 2, 4, b.loginSASL},
@@ -129,12 +141,10 @@ func InstallPOP3(it *interp.Interp, opts Options) error {
 	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
-	le, ok := it.Lookup("pop3-line-ending")
-	if !ok {
-		return errors.New("pop3 prelude did not define pop3-line-ending")
+	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
+		return fmt.Errorf("pop3 prelude: %w", err)
 	}
-	b.lineEnding = le
-	return nil
+	return b.lookupParams()
 }
 
 // p3Signalling wraps a primitive so that the scsh conditions it fails
@@ -229,10 +239,11 @@ func p3StringArg(who, name string, v interp.Value) (string, error) {
 func p3MsgidArg(who string, v interp.Value) (int, error) {
 	n, ok := v.(int)
 	if !ok || n < 1 {
-		return 0, p3WithWho(who, (&interp.ErrorObject{
-			Message:   "message number must be a positive exact integer, got " + interp.WriteString(v),
-			Irritants: []interp.Value{v},
-		}))
+		// The value is in the message, as in interp.TypeError; as an
+		// irritant too it would print twice ("got 0 0").
+		return 0, p3WithWho(who, &interp.ErrorObject{
+			Message: "message number must be a positive exact integer, got " + interp.WriteString(v),
+		})
 	}
 	return n, nil
 }
@@ -276,15 +287,24 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 	return interp.Unspecified, nil
 }
 
-// engineOptions returns the engine options for a connection to t.
-func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) *pop3.Options {
+// engineOptions returns the engine options for a connection to t, with
+// the parameters in force now (security, timeouts).
+func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) (*pop3.Options, error) {
 	o := &pop3.Options{
 		TLS:            pop3.TLSAuto,
 		Log:            log,
 		LineEnding:     pop3.LF,
-		AllowCleartext: true, // pop3-login decides; see login
+		AllowCleartext: b.opts.NoAutoStartTLS || p3ParamTrue(b.params.allowCleartext),
+		RequireTLS:     p3ParamTrue(b.params.requireTLS),
 		CommandTimeout: b.opts.CommandTimeout,
 		DialTimeout:    b.opts.DialTimeout,
+		LocalPeer:      b.opts.LocalPeer,
+	}
+	if d, ok := p3Seconds(p3Param(b.params.connectTimeout)); ok {
+		o.DialTimeout = d
+	}
+	if d, ok := p3Seconds(p3Param(b.params.commandTimeout)); ok {
+		o.CommandTimeout = d
 	}
 	if t.TLS {
 		o.TLS = pop3.ImplicitTLS
@@ -299,7 +319,60 @@ func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) *pop3.Options 
 	if o.TLSConfig.ServerName == "" {
 		o.TLSConfig.ServerName = t.Host
 	}
-	return o
+	if err := b.applyTLSParams(o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// p3Seconds converts a number of seconds to a duration.
+func p3Seconds(v interp.Value) (time.Duration, bool) {
+	switch x := v.(type) {
+	case int:
+		return time.Duration(x) * time.Second, x > 0
+	case float64:
+		return time.Duration(x * float64(time.Second)), x > 0
+	}
+	return 0, false
+}
+
+// dial opens the connection of pop3-connect and its variants.
+func (b *pop3Bindings) dial(who string, t pop3Target, o *pop3.Options, logf *os.File) (interp.Value, error) {
+	cl, err := pop3.Dial(b.ctx(), t.Addr(), o)
+	if err != nil {
+		if logf != nil {
+			logf.Close()
+		}
+		return nil, b.wrapHost(who, t.Addr(), err)
+	}
+	c := &pop3Conn{client: cl, target: t, log: logf, allowCleartext: o.AllowCleartext, requireTLS: o.RequireTLS}
+	return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
+}
+
+// connectNoTLS implements (pop3-connect/no-tls host): pop3-connect for a
+// user who explicitly turned TLS off (movemail's --no-tls, mpop's "tls
+// off"): STLS is not used even when offered, and a cleartext password is
+// allowed. The host argument is used as given (MAILHOST is not consulted).
+func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-connect/no-tls"
+	host, err := p3StringArg(who, "host", args[0])
+	if err != nil {
+		return nil, err
+	}
+	t, err := parsePOP3Target(host, false)
+	if err != nil {
+		return nil, p3WithWho(who, interp.Errorf("%v", err))
+	}
+	if t.TLS {
+		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
+	}
+	o, err := b.engineOptions(t, nil)
+	if err != nil {
+		return nil, b.wrap(who, err)
+	}
+	o.TLS = pop3.PlainText
+	o.AllowCleartext = true
+	return b.dial(who, t, o, nil)
 }
 
 // connect implements pop3-connect and pop3-connect/tls.
@@ -318,7 +391,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			host = s
 		}
 		// As in pop3.scm, MAILHOST overrides the argument.
+		fromMailhost := false
 		if mh := os.Getenv("MAILHOST"); mh != "" {
+			fromMailhost = host != "" && host != mh
 			host = mh
 		}
 		if host == "" {
@@ -345,15 +420,23 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if logf != nil {
 			logw = logf
 		}
-		cl, err := pop3.Dial(b.ctx(), t.Addr(), b.engineOptions(t, logw))
+		o, err := b.engineOptions(t, logw)
 		if err != nil {
 			if logf != nil {
 				logf.Close()
 			}
 			return nil, b.wrap(who, err)
 		}
-		c := &pop3Conn{client: cl, target: t, log: logf}
-		return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
+		v, err := b.dial(who, t, o, logf)
+		if err != nil {
+			return nil, err
+		}
+		if fromMailhost {
+			o := v.(*interp.Opaque)
+			o.Value.(*pop3Conn).fromMailhost = true
+			o.Label = t.Addr() + " (from MAILHOST)"
+		}
+		return v, nil
 	}
 }
 
@@ -388,14 +471,18 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
+	b.applyLoginPolicy(c)
 	st, err := c.client.Login(b.ctx(), user, pass)
 	var perr *pop3.Error
-	if err != nil && errors.As(err, &perr) && perr.Code == "" &&
+	if err != nil && errors.As(err, &perr) && perr.Code == "" && !errors.Is(err, pop3.ErrTLSRequired) &&
+		(strings.HasPrefix(perr.Command, "APOP ") || perr.Command == "AUTH CRAM-MD5") &&
 		!c.client.IsTLS() && c.client.State() == pop3.StateAuthorization {
 		// The stronger method (APOP, CRAM-MD5) was refused as such (a
 		// plain -ERR, not a response code such as [AUTH] saying the
 		// credentials are wrong or [IN-USE]): fall back on USER/PASS, as
-		// pop3.scm falls back from one method to the other.
+		// pop3.scm falls back from one method to the other. The engine
+		// still refuses to send the password in clear to a remote server
+		// unless the user allowed it. A refused STLS never gets here.
 		st, err = c.client.UserPass(b.ctx(), user, pass)
 	}
 	if err != nil {
@@ -417,7 +504,7 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 		userGiven = true
 	}
 	if v, ok := p3Optional(args, 2); ok {
-		if pass, err = p3StringArg(who, "password", v); err != nil {
+		if pass, err = p3SecretArg(who, "password", v); err != nil {
 			return
 		}
 		passGiven = true
@@ -486,6 +573,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
+	b.applyLoginPolicy(c)
 	st, err := c.client.APOP(b.ctx(), user, pass)
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -527,6 +615,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	default:
 		return nil, p3WithWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
 	}
+	b.applyLoginPolicy(c)
 	st, err := c.client.Auth(b.ctx(), m)
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -1030,13 +1119,25 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 	default:
 		c.close()
 	}
-	return b.wrap(who, err)
+	return b.wrapHost(who, c.target.Addr(), err)
 }
 
 // wrap turns an engine error into a Scheme condition: a server -ERR
 // becomes a -ERR condition (stuff: the text after -ERR and the command,
 // as pop3.scm signals it); anything else an error naming who.
 func (b *pop3Bindings) wrap(who string, err error) error {
+	return b.wrapHost(who, "", err)
+}
+
+// wrapHost is wrap for an error on the connection to host: a refusal of
+// the security rules says how to change them.
+func (b *pop3Bindings) wrapHost(who, host string, err error) error {
+	if e, ok := err.(*interp.ErrorObject); ok {
+		return p3WithWho(who, e)
+	}
+	if msg := p3SecurityMessage(host, err); msg != "" {
+		return p3WithWho(who, &interp.ErrorObject{Message: msg, Cause: err})
+	}
 	var perr *pop3.Error
 	if errors.As(err, &perr) {
 		return p3ErrCondition(who, perr)
@@ -1044,5 +1145,5 @@ func (b *pop3Bindings) wrap(who string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return p3WithWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
 	}
-	return p3WithWho(who, (&interp.ErrorObject{Message: err.Error(), Cause: err}))
+	return p3WithWho(who, (&interp.ErrorObject{Message: p3PlainError(err), Cause: err}))
 }

@@ -54,6 +54,7 @@ type p3EnvConfig struct {
 	requireTLS bool
 	opts       Options
 	noNetrc    bool
+	cert       *server.Certificate // the server's certificate (with tls); nil: a fresh one
 }
 
 // newPOP3Env starts a server for alice with testMessages, writes a netrc
@@ -81,12 +82,19 @@ func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
 		},
 	}
 	if cfg.tls {
-		tc, pool, err := server.SelfSignedTLS("localhost", "127.0.0.1")
+		cert := cfg.cert
+		if cert == nil {
+			var err error
+			if cert, err = server.GenerateCertificate("localhost", "127.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tc, err := cert.TLSConfig()
 		if err != nil {
 			t.Fatal(err)
 		}
 		scfg.TLSConfig = tc
-		e.pool = pool
+		e.pool = cert.Pool()
 	}
 	e.srv = server.New(scfg)
 	if err := e.srv.Start("127.0.0.1:0"); err != nil {

@@ -5,7 +5,7 @@
 // # The scsh layer
 //
 // It reproduces what scsh 0.6 scripts and the seed pop3.scm use, with
-// scsh's semantics (see /work/shared/reference/scsh-api.md):
+// scsh's semantics (the scsh 0.6 manual and sources):
 //
 //   - Conditions (Scheme48's old system): define-condition-type (a
 //     procedure), condition-predicate, condition-type, condition-stuff,
@@ -118,6 +118,13 @@
 //     & and run/port children, which run on while Scheme goes on, write
 //     their stderr (and &'s stdout) to the process's own. Cancelling the
 //     evaluation (Ctrl-C) kills the children of a synchronous form.
+//     Inside a (begin ...) stage, exec, exec-path, %exec, exec-epf and
+//     exit end the stage only (scsh_stage.go); the * procedures
+//     (run/string* ...) run their thunk as such a stage; fork and its
+//     family are errors naming these alternatives.
+//   - Scheme48 tables and fluids, user-info and group-info, umask and the
+//     process's ids, uname, time+ticks (scsh_tables.go, scsh_users.go,
+//     scsh_procstate.go, scm/scsh-process.scm).
 package bindings
 
 import (
@@ -142,6 +149,15 @@ var srfiPrelude string
 // holds only procedure definitions, and compiling all of them at every
 // start would cost most of popsh's start-up.
 var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
+
+// processLibrary holds the scsh procedures written in Scheme over the
+// process primitives (run/string* and the other * procedures, port
+// filters, with-umask*, call-terminally).
+//
+//go:embed scm/scsh-process.scm
+var processPrelude string
+
+var processLibrary = interp.NewLazyLibrary("scsh-process.scm", processPrelude)
 
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
@@ -207,6 +223,10 @@ func InstallScsh(it *interp.Interp) error {
 	e.installRdelim()
 	e.installCharSetOps()
 	e.installFileInfo()
+	e.installTables()
+	e.installUsers()
+	e.installProcState()
+	e.installStage()
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
@@ -214,6 +234,10 @@ func InstallScsh(it *interp.Interp) error {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	srfiLibrary.Install(it)
+	processLibrary.Install(it)
+	if err := e.initExecPathList(); err != nil {
+		return fmt.Errorf("install scsh layer: %w", err)
+	}
 	e.setArgs(nil)
 	return nil
 }

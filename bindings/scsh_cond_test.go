@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// QA Q19: a condition of a type never declared, signalled by the program,
+// A condition of a type never declared, signalled by the program,
 // is not an error: with no handler (or handlers that punt) signal returns.
 func TestSignalUndeclaredTypeProceeds(t *testing.T) {
 	cases := []struct{ name, src, want string }{

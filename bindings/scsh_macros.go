@@ -582,13 +582,15 @@ func (e *scshEnv) installMacros() {
 	m("run/sexp", expandRun("run/sexp", "%run/port", "read"))
 	m("run/sexps", expandRun("run/sexps", "%run/port", "port->sexp-list"))
 	m("run/collecting", expandRunCollecting)
+	m("run/file", expandRun("run/file", "%run/file", ""))
+	m("run/port+proc", expandRun("run/port+proc", "%run/port+proc", ""))
 	m("awk", expandAwk)
 	m("awk/posix-string", expandAwkPosix)
 	m("&", expandRun("&", "%&", ""))
 	m("exec-epf", expandRun("exec-epf", "%exec-epf", ""))
 	m("||", expandShortCircuit("||", true))
 	m("&&", expandShortCircuit("&&", false))
-	for _, n := range []string{"with-current-output-port", "with-current-input-port", "with-current-error-port", "with-error-output-port", "with-cwd"} {
+	for _, n := range []string{"with-current-output-port", "with-current-input-port", "with-current-error-port", "with-error-output-port", "with-cwd", "with-umask"} {
 		m(n, expandWithThunk(n, 1))
 	}
 	m("with-errno-handler", expandWithErrnoHandler)

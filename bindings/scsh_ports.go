@@ -51,7 +51,18 @@ func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp
 	return nil, argTypeErr(who, i+1, "an output port", a[i])
 }
 
+// inPortArg returns the input port argument at a[i], or the current input
+// port when absent (0 names it too). The port's reads get the
+// interpreter's read limit and stop on an interrupt.
 func inPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+	p, err := inPortArg1(it, who, a, i)
+	if p != nil {
+		p.SetInterp(it)
+	}
+	return p, err
+}
+
+func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return it.CurrentInput(), nil
 	}
@@ -70,6 +81,19 @@ func inPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.
 
 func ioErr(who string, err error) error {
 	return &interp.ErrorObject{Who: who, Message: err.Error(), Kind: "i/o-error", Cause: err}
+}
+
+// readErr is ioErr for a read loop: the interpreter's own errors (the read
+// limit, an interrupt) go through as they are, so that an interrupt still
+// ends the evaluation.
+func readErr(who string, err error) error {
+	if eo, ok := err.(*interp.ErrorObject); ok {
+		if eo.Who == "" {
+			eo.Who = who
+		}
+		return eo
+	}
+	return ioErr(who, err)
 }
 
 // openFilePort opens path with open(2) flags and mode and wraps it in a port.
@@ -113,7 +137,7 @@ func readLine(p *interp.Port, mode string) (interp.Value, error) {
 			return interp.EOF, nil
 		}
 		if err != nil {
-			return nil, ioErr("read-line", err)
+			return nil, readErr("read-line", err)
 		}
 		switch {
 		case mode == "concat" && sawLF:
@@ -142,8 +166,11 @@ func readLine(p *interp.Port, mode string) (interp.Value, error) {
 			}
 			return interp.NewString(b.String()), nil
 		}
+		if err == nil {
+			err = p.CheckRead(b.Len(), "line")
+		}
 		if err != nil {
-			return nil, ioErr("read-line", err)
+			return nil, readErr("read-line", err)
 		}
 		if c == '\n' {
 			switch mode {
@@ -167,6 +194,9 @@ func readAll(p *interp.Port) (string, error) {
 		if errors.Is(err, io.EOF) {
 			return b.String(), nil
 		}
+		if err == nil {
+			err = p.CheckRead(b.Len(), "string")
+		}
 		if err != nil {
 			return "", err
 		}
@@ -182,14 +212,7 @@ func (e *scshEnv) installPorts() {
 			if err != nil {
 				return nil, err
 			}
-			v, err := interp.NewReader(p.Reader(), p.Name).Read()
-			if errors.Is(err, io.EOF) {
-				return interp.EOF, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
+			return it.ReadDatum(p)
 		})
 	}
 	for _, f := range openFlags {
@@ -346,7 +369,7 @@ func (e *scshEnv) installPorts() {
 		}
 		s, err := readAll(p)
 		if err != nil {
-			return nil, ioErr("port->string", err)
+			return nil, readErr("port->string", err)
 		}
 		return interp.NewString(s), nil
 	})
@@ -357,7 +380,7 @@ func (e *scshEnv) installPorts() {
 		}
 		s, err := readAll(p)
 		if err != nil {
-			return nil, ioErr("port->string-list", err)
+			return nil, readErr("port->string-list", err)
 		}
 		return interp.List(splitLines(s)...), nil
 	})

@@ -248,10 +248,16 @@ func (sp *procSpec) addRedir(r interp.Value) error {
 
 // procRunner runs a procSpec inside one interpreter.
 type procRunner struct {
-	it     *interp.Interp
-	ctx    context.Context
-	call   func(proc interp.Value, args ...interp.Value) (interp.Value, error)
-	runStr func(thunk interp.Value, input string) (string, error)
+	it   *interp.Interp
+	ctx  context.Context
+	call func(proc interp.Value, args ...interp.Value) (interp.Value, error)
+	// runStr runs a (begin ...) stage; a nil input means the stage reads
+	// the current input port (the first stage, with no < or <<).
+	// stderr is where the stage's error output goes when it is collected
+	// (a *bytes.Buffer); otherwise the current error port is kept.
+	runStr func(thunk interp.Value, input *string, stderr io.Writer) (string, int, error)
+	// lookPath finds a program (nil: exec.LookPath on $PATH).
+	lookPath func(string) (string, error)
 	// lastPid is the process id of the last stage started.
 	lastPid int
 }
@@ -346,7 +352,11 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 	var cmds []*exec.Cmd
 	var prevRead *os.File
 	for i, st := range sp.stages {
-		path, err := exec.LookPath(st.argv[0])
+		look := exec.LookPath
+		if pr.lookPath != nil {
+			look = pr.lookPath
+		}
+		path, err := look(st.argv[0])
 		if err != nil {
 			closeAll()
 			return nil, syscallError("exec", err, interp.NewString(st.argv[0]))
@@ -427,19 +437,31 @@ func (pr *procRunner) runSequential(sp *procSpec, stdout, stderr io.Writer) (fun
 			input = string(b)
 		}
 	}
+	// The first stage reads what the form would read: its < or <<
+	// redirection, else the current input port (a stage) or the process's
+	// standard input (a program), as a forked child would.
+	inherit := sp.stdin == nil && !sp.closed[0]
 	status := 0
-	for _, st := range sp.stages {
+	for i, st := range sp.stages {
 		if st.thunk != nil {
-			out, err := pr.runStr(st.thunk, input)
+			in := &input
+			if i == 0 && inherit {
+				in = nil
+			}
+			out, code, err := pr.runStr(st.thunk, in, stderr)
 			if err != nil {
 				return nil, err
 			}
-			input, status = out, 0
+			input, status = out, code
 			continue
 		}
 		sub := &procSpec{stages: []procStage{st}, dup: map[int]int{}, closed: map[int]bool{}}
-		s := input
-		sub.stdin = &redirIn{data: &s}
+		if i > 0 || !inherit {
+			s := input
+			sub.stdin = &redirIn{data: &s}
+		} else {
+			sub.stdp = true
+		}
 		var buf bytes.Buffer
 		wait, err := pr.start(sub, &buf, stderr, false)
 		if err != nil {

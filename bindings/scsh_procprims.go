@@ -3,9 +3,11 @@ package bindings
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
-	"os/exec"
+	"sync"
 	"syscall"
 
 	"popsh/interp"
@@ -15,43 +17,101 @@ import (
 type procHandle struct {
 	pid  int
 	wait func() (int, error)
+
+	once sync.Once
+	done chan struct{} // closed when the process has been waited for
+	st   int
+	err  error
+}
+
+// result waits for the process until it ends or ctx ends (Ctrl-C): the
+// process is waited for once, in the background, so a wait interrupted
+// can be done again.
+func (h *procHandle) result(ctx context.Context) (int, error) {
+	h.once.Do(func() {
+		h.done = make(chan struct{})
+		go func() {
+			h.st, h.err = h.wait()
+			close(h.done)
+		}()
+	})
+	select {
+	case <-h.done:
+		return h.st, h.err
+	case <-ctx.Done():
+		return 0, &interp.ErrorObject{Who: "wait", Message: "interrupted", Cause: ctx.Err()}
+	}
 }
 
 // runner returns a process runner. Synchronous forms (run, run/strings...)
 // use the evaluation's context, so Ctrl-C kills their children; & and
 // run/port children outlive the evaluation that started them.
 func (e *scshEnv) runner(ctx context.Context) *procRunner {
-	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk}
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath}
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
-// %scsh-run-thunk calls thunk with input as (current-input-port) and
-// returns what it wrote to (current-output-port).
-func (e *scshEnv) runThunk(thunk interp.Value, input string) (string, error) {
+// %scsh-run-thunk calls thunk with input (nil: the current input port) as
+// (current-input-port) and
+// returns the stage's wait status (0, or what exec or exit in it gave)
+// and what it wrote to (current-output-port).
+func (e *scshEnv) runThunk(thunk interp.Value, input *string, stderr io.Writer) (string, int, error) {
 	helper, ok := e.it.Lookup("%scsh-run-thunk")
 	if !ok {
-		return "", procErr("(begin ...) process forms need the scsh prelude")
+		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
 	}
-	v, err := e.call(helper, thunk, interp.NewString(input))
+	var in interp.Value = false
+	if input != nil {
+		in = interp.NewString(*input)
+	}
+	var errPort interp.Value = false
+	if b, ok := stderr.(*bytes.Buffer); ok { // run/collecting of fd 2
+		p := interp.NewOutputPort(b, "run/collecting")
+		defer p.Flush()
+		errPort = p
+	}
+	v, err := e.call(helper, thunk, in, errPort)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	s, ok := v.(*interp.String)
+	p, ok := v.(*interp.Pair)
 	if !ok {
-		return "", nil
+		return "", 0, procErr("(begin ...) stage: bad result %s", interp.WriteString(v))
 	}
-	return s.String(), nil
+	status, _ := p.Car.(int)
+	s, _ := p.Cdr.(*interp.String)
+	if s == nil {
+		return "", status, nil
+	}
+	return s.String(), status, nil
+}
+
+// cappedBuffer collects a process's output up to max bytes; a write
+// beyond it fails (the process then gets EPIPE or SIGPIPE) and sets over.
+type cappedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.over = true
+		return 0, errors.New("output longer than the read limit")
+	}
+	return b.Buffer.Write(p)
 }
 
 func (e *scshEnv) installProc() {
 	// run a form synchronously, stdout into the given writer
-	runTo := func(form interp.Value, out *bytes.Buffer) (int, error) {
+	runTo := func(form interp.Value, out *cappedBuffer) (int, error) {
 		sp, err := parseEPF(form)
 		if err != nil {
 			return 0, err
 		}
 		stdout := osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
 		if out != nil {
+			out.max = e.it.MaxRead()
 			stdout = out
 		}
 		ctx := e.ctx()
@@ -63,6 +123,9 @@ func (e *scshEnv) installProc() {
 		if err == nil && ctx.Err() != nil {
 			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
 		}
+		if out != nil && out.over && ctx.Err() == nil {
+			err = &interp.ErrorObject{Kind: interp.KindReadError, Message: fmt.Sprintf("the output of the process is longer than the read limit of %d bytes (set-read-limit! changes it)", out.max)}
+		}
 		return st, err
 	}
 	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -73,14 +136,14 @@ func (e *scshEnv) installProc() {
 		return st, nil
 	})
 	e.def("%run/strings", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf bytes.Buffer
+		var buf cappedBuffer
 		if _, err := runTo(a[0], &buf); err != nil {
 			return nil, err
 		}
 		return interp.List(splitLines(buf.String())...), nil
 	})
 	e.def("%run/string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf bytes.Buffer
+		var buf cappedBuffer
 		if _, err := runTo(a[0], &buf); err != nil {
 			return nil, err
 		}
@@ -141,7 +204,7 @@ func (e *scshEnv) installProc() {
 		}
 		for _, st := range sp.stages {
 			if st.thunk != nil {
-				var buf bytes.Buffer
+				var buf cappedBuffer
 				if _, err := runTo(a[0], &buf); err != nil {
 					return nil, err
 				}
@@ -182,49 +245,7 @@ func (e *scshEnv) installProc() {
 		h := &procHandle{wait: wait, pid: pr.lastPid}
 		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
 	})
-	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
-			return nil, procErr("exec-epf supports a single program without redirections")
-		}
-		path, err := exec.LookPath(sp.stages[0].argv[0])
-		if err != nil {
-			return nil, syscallError("exec", err, interp.NewString(sp.stages[0].argv[0]))
-		}
-		e.it.CurrentOutput().Flush()
-		e.it.CurrentError().Flush()
-		err = syscall.Exec(path, sp.stages[0].argv, os.Environ())
-		return nil, syscallError("exec", err, interp.NewString(path))
-	})
-	execProc := func(who string, search bool) interp.PrimFn {
-		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			argv := make([]string, len(a))
-			for i, x := range a {
-				s, err := stringify(x)
-				if err != nil {
-					return nil, err
-				}
-				argv[i] = s
-			}
-			path := argv[0]
-			if search {
-				p, err := exec.LookPath(path)
-				if err != nil {
-					return nil, syscallError("exec", err, interp.NewString(path))
-				}
-				path = p
-			}
-			e.it.CurrentOutput().Flush()
-			e.it.CurrentError().Flush()
-			err := syscall.Exec(path, argv, os.Environ())
-			return nil, syscallError("exec", err, interp.NewString(path))
-		}
-	}
-	e.def("exec-path", 1, -1, execProc("exec-path", true))
-	e.def("exec", 1, -1, execProc("exec", false))
+	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
 	procArg := func(who string, v interp.Value) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {
@@ -238,7 +259,10 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return nil, err
 		}
-		st, err := h.wait()
+		st, err := h.result(e.ctx())
+		if eo, ok := err.(*interp.ErrorObject); ok {
+			return nil, eo
+		}
 		if err != nil {
 			return nil, scshErr("wait", err.Error())
 		}

@@ -40,8 +40,11 @@ func readDelimited(who string, p *interp.Port, stop func(rune) bool, mode string
 			}
 			return interp.NewString(b.String()), nil
 		}
+		if err == nil {
+			err = p.CheckRead(b.Len(), "delimited string")
+		}
 		if err != nil {
-			return nil, ioErr(who, err)
+			return nil, readErr(who, err)
 		}
 		if stop(c) {
 			switch mode {
@@ -91,8 +94,11 @@ func (e *scshEnv) installRdelim() {
 			if errors.Is(err, io.EOF) {
 				return n, nil
 			}
+			if err == nil && n%4096 == 0 {
+				err = p.CheckRead(0, "")
+			}
 			if err != nil {
-				return nil, ioErr("skip-char-set", err)
+				return nil, readErr("skip-char-set", err)
 			}
 			if !skip(c) {
 				p.UnreadChar()
@@ -131,8 +137,11 @@ func (e *scshEnv) installRdelim() {
 				}
 				return interp.NewString(b.String()), nil
 			}
+			if err == nil {
+				err = p.CheckRead(b.Len()+len(line), "paragraph")
+			}
 			if err != nil {
-				return nil, ioErr("read-paragraph", err)
+				return nil, readErr("read-paragraph", err)
 			}
 			text := string(line)
 			if sawLF {

@@ -13,11 +13,12 @@ import (
 
 	"popsh/bindings"
 	"popsh/examples"
+	"popsh/internal/demo"
 	"popsh/interp"
 )
 
 // expectations: for each example, patterns its output must match, in
-// order. Every example runs against the demo server (bindings.StartDemo),
+// order. Every example runs against the demo server (demo.Start),
 // as `popsh --demo` runs the tour.
 var expectations = map[string][]string{
 	"tour.scm": {
@@ -127,7 +128,7 @@ func runExample(t *testing.T, name string) (string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	d, err := bindings.StartDemo(ctx)
+	d, err := demo.Start(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func runExample(t *testing.T, name string) (string, string) {
 }
 
 func checkSaved(t *testing.T, dir string) {
-	msgs, err := bindings.DemoMessages()
+	msgs, err := demo.Messages()
 	if err != nil {
 		t.Fatal(err)
 	}

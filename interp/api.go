@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"strings"
 )
 
@@ -26,11 +25,37 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	it.interrupt.Store(false)
 	it.ctx = ctx
 	stop := context.AfterFunc(ctx, it.Interrupt)
+	wind := it.vm.wind
 	return func() {
+		if it.vm.wind != wind {
+			it.unwindTo(wind)
+		}
 		stop()
 		it.ctx = nil
 		it.FlushOutput()
 	}, nil
+}
+
+// unwindTo runs the after thunks of the dynamic-wind extents that an error,
+// an interrupt or exit left without leaving them, so that the next top-level
+// evaluation starts in the dynamic state the last one started in: a
+// parameterize around a failed expression at the prompt does not stay in
+// effect. An after thunk that fails is skipped; an interrupt that ended the
+// evaluation does not stop its after thunks.
+func (it *Interp) unwindTo(to *windFrame) {
+	it.interrupt.Store(false)
+	for it.vm.wind != to && it.vm.wind != nil {
+		w := it.vm.wind
+		if err := it.vm.rewind(to); err == nil {
+			return
+		}
+		if it.vm.wind == w {
+			// the thunk of w failed before leaving it: skip it
+			it.vm.wind = w.parent
+		}
+		it.interrupt.Store(false)
+	}
+	it.vm.wind = to
 }
 
 // finish turns internal control errors into errors for the Go caller (at
@@ -417,6 +442,3 @@ func ToGo(v Value) any {
 	}
 	return v
 }
-
-// ensure the os package is used for EvalFile's error wording on all builds.
-var _ = os.ErrNotExist

@@ -179,3 +179,51 @@ func TestOutputOrdering(t *testing.T) {
 		t.Errorf("got %q", both.String())
 	}
 }
+
+// An error, an exit or an interrupt that ends a top-level evaluation inside
+// parameterize or dynamic-wind leaves the extent: the next evaluation sees
+// the parameter's old value, and the after thunk has run once.
+func TestTopLevelErrorLeavesDynamicExtent(t *testing.T) {
+	it := New()
+	ctx := context.Background()
+	if _, err := it.EvalString(ctx, `(define p (make-parameter 'outer)) (define left 0)`, "setup"); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		`(parameterize ((p 'inner)) (error "boom"))`,
+		`(parameterize ((p 'inner)) (car '()))`,
+		`(dynamic-wind (lambda () #f) (lambda () (parameterize ((p 'inner)) (raise 'x))) (lambda () (set! left (+ left 1))))`,
+		`(parameterize ((p 'inner)) (exit 3))`,
+	} {
+		if _, err := it.EvalString(ctx, src, "t"); err == nil {
+			t.Fatalf("%s: no error", src)
+		}
+		v, err := it.EvalString(ctx, `(p)`, "check")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if WriteString(v) != "outer" {
+			t.Errorf("after %s: (p) = %s, want outer", src, WriteString(v))
+		}
+	}
+	v, _ := it.EvalString(ctx, `left`, "check")
+	if WriteString(v) != "1" {
+		t.Errorf("after thunk ran %s times, want 1", WriteString(v))
+	}
+
+	// Interrupted inside parameterize.
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := it.EvalString(cctx, `(parameterize ((p 'inner)) (let loop () (loop)))`, "loop")
+		done <- err
+	}()
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("interrupted loop: no error")
+	}
+	v, err := it.EvalString(ctx, `(p)`, "check")
+	if err != nil || WriteString(v) != "outer" {
+		t.Errorf("after an interrupt: (p) = %v (%v), want outer", v, err)
+	}
+}

@@ -366,6 +366,7 @@ func (c *compiler) includeForms(p *Pair, fold bool) Value {
 			panic(compileError{&ErrorObject{Kind: KindFileError, Who: "include", Message: "cannot open " + name + ": " + strings.TrimPrefix(err.Error(), "open "+name+": "), Pos: c.cur, Cause: err}})
 		}
 		rd := NewReader(f, name)
+		rd.it = c.it
 		rd.foldCase = fold
 		rd.sourceFile = true
 		for {

@@ -669,7 +669,7 @@ func (it *Interp) load(name string) (Value, error) {
 	abs, _ := filepath.Abs(name)
 	it.loading = append(it.loading, abs)
 	defer func() { it.loading = it.loading[:len(it.loading)-1] }()
-	return it.evalReader(f, name)
+	return it.evalReader(interruptible(f, it.Context), name)
 }
 
 func osReason(err error) string {
@@ -683,6 +683,7 @@ func osReason(err error) string {
 // r is a whole program: a leading byte-order mark and "#!" line are skipped.
 func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 	rd := NewReader(r, filename)
+	rd.it = it
 	rd.sourceFile = true
 	var last Value = Unspecified
 	for {

@@ -32,6 +32,8 @@ type Interp struct {
 
 	interrupt atomic.Bool
 	ctx       context.Context
+	// maxRead is the read limit in bytes (0: DefaultMaxRead)
+	maxRead int
 
 	cmdline []string
 	// deliver is the Scheme procedure that hands a raised object to the
@@ -203,25 +205,20 @@ func New(opts ...Option) *Interp {
 	for name, m := range builtinMacros {
 		it.global(Intern(name)).macro = m
 	}
-	names := map[string]bool{}
 	for _, p := range builtins {
 		g := it.global(Intern(p.Name))
 		g.value, g.builtin, g.pure = p, p, true
-		names[p.Name] = true
-	}
-	for _, p := range fallbackPrims {
-		if !names[p.Name] {
-			g := it.global(Intern(p.Name))
-			g.value, g.builtin, g.pure = p, p, true
-		}
 	}
 	it.installControl()
 	for _, o := range opts {
 		o(it)
 	}
+	maxRead := it.maxRead
+	it.maxRead = 0 // the prelude is ours: a small read limit is for input
 	if err := it.loadPrelude(); err != nil {
 		panic("popsh: prelude failed: " + err.Error())
 	}
+	it.maxRead = maxRead
 	it.snapshotCoreRefs()
 	return it
 }

@@ -47,6 +47,7 @@ func inPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 	if textual && p.Binary {
 		return nil, typeError("a textual input port", p)
 	}
+	p.SetInterp(it)
 	return p, nil
 }
 
@@ -362,14 +363,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			if err := p.checkIn(); err != nil {
-				return nil, ioError(p, err)
-			}
-			v, err := NewReader(p.Reader(), p.Name).Read()
-			if err == io.EOF {
-				return EOF, nil
-			}
-			return v, err
+			return it.ReadDatum(p)
 		}),
 		prim("char-ready?", 0, 1, func(it *Interp, a []Value) (Value, error) {
 			p, err := inPortArg(it, a, 0, true)
@@ -442,6 +436,9 @@ func init() {
 			for len(out) < k {
 				n, err := p.ReadBytes(buf[:min(len(buf), k-len(out))])
 				out = append(out, buf[:n]...)
+				if err == nil {
+					err = p.CheckRead(len(out), "bytevector")
+				}
 				if err != nil {
 					if err == io.EOF {
 						break

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// QA Q21: text written to a binary output port is written as UTF-8 bytes.
+// Text written to a binary output port is written as UTF-8 bytes.
 func TestTextToBinaryOutputPort(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{`(let ((o (open-output-bytevector))) (display "foo" o) (get-output-bytevector o))`, "#u8(102 111 111)"},

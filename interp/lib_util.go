@@ -190,8 +190,6 @@ func listArg(v Value) ([]Value, error) {
 	return vals, nil
 }
 
-func boolValue(b bool) Value { return b }
-
 // typeError is TypeError with the value cut short (a long list in a
 // message is useless): "expected WANT, got V".
 func typeError(want string, got Value) *ErrorObject {

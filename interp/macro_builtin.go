@@ -489,6 +489,24 @@ func (c *compiler) letValues(p *Pair, sequential bool) Value {
 	return out
 }
 
+// isScheme48RecordForm reports whether the operands of a define-record-type
+// are Scheme48's form, which has a type variable after the record name:
+// (name :type (ctor field...) pred spec...) or (name :type #f pred spec...).
+// SRFI 9 puts the constructor spec second, and SRFI 99's bare constructor
+// name is followed by the predicate name, not by a constructor spec.
+func isScheme48RecordForm(args []Value) bool {
+	if len(args) < 4 || !isIdent(args[0]) || !isIdent(args[1]) || !isIdent(args[3]) {
+		return false
+	}
+	switch ctor := args[2].(type) {
+	case *Pair:
+		return true
+	case bool:
+		return !ctor
+	}
+	return false
+}
+
 func expandDefineRecordType(c *compiler, p *Pair, sc *scope) Value {
 	args := c.list(p.Cdr, "define-record-type")
 	if len(args) < 2 {
@@ -502,6 +520,13 @@ func expandDefineRecordType(c *compiler, p *Pair, sc *scope) Value {
 		c.fail(p, "define-record-type: bad type name")
 	}
 	printName := strings.TrimSuffix(strings.TrimPrefix(symbolName(typeName), "<"), ">")
+	if isScheme48RecordForm(args) {
+		// Scheme48: (define-record-type name type-var (ctor field...) pred field-spec...):
+		// name is what records print as, type-var is bound to the type.
+		printName = symbolName(typeName)
+		typeName = args[1]
+		args = args[1:]
+	}
 	var fields []Value
 	type acc struct {
 		field, name Value

@@ -18,7 +18,9 @@ import (
 //
 // Ports stream: reading or writing any amount of data through a port keeps
 // only the buffer (64 KiB) in memory, except for string/bytevector output
-// ports, whose whole purpose is to hold their contents.
+// ports, whose whole purpose is to hold their contents. What one read
+// gathers in memory (a line, a string, a datum) is bounded by the read
+// limit (DefaultMaxRead, or the interpreter's: see SetInterp).
 //
 // Ordering with a terminal: output to a file or pipe is buffered, which is
 // fast but means text appears only when the buffer fills, on Flush, or on
@@ -53,6 +55,8 @@ type Port struct {
 	werr   error // sticky write error
 	// limit, when not 0, replaces maxStringPortBytes (tests use a small one).
 	limit int
+	// it, when set, gives the read limit and the interrupt flag (SetInterp)
+	it *Interp
 
 	inClosed  bool
 	outClosed bool
@@ -267,7 +271,8 @@ func (p *Port) ReadBytes(b []byte) (int, error) {
 
 // ReadLine reads up to and including the next LF. It returns the line
 // without the LF (a CR before it is kept) and whether the LF was seen. At the
-// end of input with nothing read it returns io.EOF.
+// end of input with nothing read it returns io.EOF. A line longer than the
+// read limit (see SetInterp) is an error; what was read of it is lost.
 func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 	if err := p.checkIn(); err != nil {
 		return nil, false, err
@@ -276,10 +281,17 @@ func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 	for {
 		chunk, err := p.r.ReadSlice('\n')
 		if err == nil {
-			if acc == nil {
-				return append([]byte(nil), chunk[:len(chunk)-1]...), true, nil
+			chunk = chunk[:len(chunk)-1]
+			if err := p.CheckRead(len(acc)+len(chunk), "line"); err != nil {
+				return nil, false, err
 			}
-			return append(acc, chunk[:len(chunk)-1]...), true, nil
+			if acc == nil {
+				return append([]byte(nil), chunk...), true, nil
+			}
+			return append(acc, chunk...), true, nil
+		}
+		if cerr := p.CheckRead(len(acc)+len(chunk), "line"); cerr != nil {
+			return nil, false, cerr
 		}
 		acc = append(acc, chunk...)
 		if err == bufio.ErrBufferFull {
@@ -296,26 +308,38 @@ func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 }
 
 // ReadRunes reads up to k characters, fewer at the end of input; io.EOF when
-// none is left.
+// none is left. More than the read limit's worth of bytes is an error.
 func (p *Port) ReadRunes(k int) ([]rune, error) {
 	if err := p.checkIn(); err != nil {
 		return nil, err
 	}
-	out := make([]rune, 0, min(k, 4096))
-	for len(out) < k {
+	// Gather the text as UTF-8 (a quarter of the memory of runes while it
+	// grows), then convert it once.
+	buf := make([]byte, 0, min(k, 4096))
+	next := pollEvery
+	for got := 0; got < k; got++ {
 		r, _, err := p.r.ReadRune()
 		if err != nil {
 			if err == io.EOF {
 				break
 			}
-			return out, err
+			return runesOf(buf), err
 		}
-		out = append(out, r)
+		buf = utf8.AppendRune(buf, r)
+		if len(buf) >= next {
+			next += pollEvery
+			if err := p.CheckRead(len(buf), "string"); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if len(out) == 0 && k > 0 {
+	if err := p.CheckRead(len(buf), "string"); err != nil {
+		return nil, err
+	}
+	if len(buf) == 0 && k > 0 {
 		return nil, io.EOF
 	}
-	return out, nil
+	return runesOf(buf), nil
 }
 
 // Ready reports whether a character or byte can be read without blocking

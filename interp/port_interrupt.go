@@ -49,6 +49,16 @@ func (s *interruptibleSource) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// interruptible returns r, or when r can wait (a pipe, FIFO, terminal or
+// socket) a reader whose waiting read stops with an error when the context
+// ctx returns at the time of the read ends.
+func interruptible(r io.Reader, ctx func() context.Context) io.Reader {
+	if src, ok := r.(readDeadliner); ok {
+		return &interruptibleSource{src: src, ctx: ctx}
+	}
+	return r
+}
+
 // InterruptWith makes the blocking reads of an input port on a pipe, FIFO,
 // terminal or socket stop with an error wrapping the context's error when
 // the context that ctx returns at the time of the read ends (pass

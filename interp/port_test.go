@@ -378,7 +378,7 @@ func TestFlushOpenPorts(t *testing.T) {
 }
 
 // TestStringPortLimit checks that an output string port growing without
-// bound stops with an error (QA Q6) and keeps what it holds.
+// bound stops with an error and keeps what it holds.
 func TestStringPortLimit(t *testing.T) {
 	p := NewStringOutputPort()
 	p.limit = 100

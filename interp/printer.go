@@ -92,6 +92,7 @@ type printer struct {
 	depth  int
 	limit  int // when > 0: print at most this many values, then "..."
 	count  int
+	stack  []ptask // work left (see value)
 }
 
 // shortLimit is the number of values ShortWriteString prints.
@@ -150,14 +151,14 @@ func walkExceeds(v Value, budget int) bool {
 			switch t := x.(type) {
 			case *Pair:
 				if isContainer(t.Car) {
-					stack = append(stack, t.Car)
+					stack = append(grow(stack, 1), t.Car)
 				}
 				x = t.Cdr
 			case *Vector:
 				budget -= len(t.Items)
 				for _, e := range t.Items {
 					if isContainer(e) {
-						stack = append(stack, e)
+						stack = append(grow(stack, 1), e)
 					}
 				}
 				break loop
@@ -297,7 +298,101 @@ func (pr *printer) label(v Value) (printed bool) {
 	return false
 }
 
+// The printer walks containers with an explicit stack of tasks instead of
+// Go recursion, so that printing a deeply nested structure costs memory in
+// proportion to its depth (a few words a level) and never the Go stack.
+type ptaskKind uint8
+
+const (
+	tValue    ptaskKind = iota // print v
+	tListRest                  // the car of pair v is printed: go on with its cdr
+	tVector                    // print the elements of vector v from index i
+	tRecord                    // print the fields of record v from index i
+	tValues                    // print the values of v (*MultipleValues) from index i
+	tClose                     // print ")" and leave a level
+	tLeave                     // leave a level
+)
+
+type ptask struct {
+	v    Value
+	i    uint32 // an index into a vector (of fewer than 2^32 elements)
+	kind ptaskKind
+}
+
+// grow returns s with room for n more elements, doubling its capacity when
+// it must grow (append's smaller steps for big slices would allocate
+// several times the final size on the way).
+func grow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	ns := make([]T, len(s), max(2*cap(s), len(s)+n, 16))
+	copy(ns, s)
+	return ns
+}
+
+// value prints v and everything in it.
 func (pr *printer) value(v Value) {
+	base := len(pr.stack)
+	pr.stack = append(grow(pr.stack, 1), ptask{v: v, kind: tValue})
+	for len(pr.stack) > base {
+		t := pr.stack[len(pr.stack)-1]
+		pr.stack = pr.stack[:len(pr.stack)-1]
+		switch t.kind {
+		case tValue:
+			pr.one(t.v)
+		case tListRest:
+			pr.listRest(t.v.(*Pair))
+		case tVector:
+			x := t.v.(*Vector)
+			if int(t.i) >= len(x.Items) {
+				pr.p.putByte(')')
+				pr.depth--
+				break
+			}
+			if t.i > 0 {
+				pr.p.putByte(' ')
+			}
+			if pr.exhausted() {
+				pr.p.putString("...)")
+				pr.depth--
+				break
+			}
+			pr.push(ptask{v: x, i: t.i + 1, kind: tVector}, ptask{v: x.Items[t.i], kind: tValue})
+		case tRecord:
+			x := t.v.(*Record)
+			if int(t.i) >= len(x.Fields) {
+				pr.p.putByte('>')
+				pr.depth--
+				break
+			}
+			pr.p.putByte(' ')
+			pr.push(ptask{v: x, i: t.i + 1, kind: tRecord}, ptask{v: x.Fields[t.i], kind: tValue})
+		case tValues:
+			x := t.v.(*MultipleValues)
+			if int(t.i) >= len(x.Vals) {
+				break
+			}
+			if t.i > 0 {
+				pr.p.putByte(' ')
+			}
+			pr.push(ptask{v: x, i: t.i + 1, kind: tValues}, ptask{v: x.Vals[t.i], kind: tValue})
+		case tClose:
+			pr.p.putByte(')')
+			pr.depth--
+		case tLeave:
+			pr.depth--
+		}
+	}
+}
+
+// push pushes a task to do later, then one to do first.
+func (pr *printer) push(later, first ptask) {
+	pr.stack = append(grow(pr.stack, 2), later, first)
+}
+
+// one prints an atom, or the start of a container (pushing the rest).
+func (pr *printer) one(v Value) {
 	p := pr.p
 	if pr.limit > 0 {
 		pr.count++
@@ -349,21 +444,12 @@ func (pr *printer) value(v Value) {
 		if pr.label(x) {
 			return
 		}
-		if pr.enter() {
-			p.putString("#(")
-			for i, e := range x.Items {
-				if i > 0 {
-					p.putByte(' ')
-				}
-				if pr.exhausted() {
-					p.putString("...")
-					break
-				}
-				pr.value(e)
-			}
-			p.putByte(')')
+		if !pr.enter() {
+			pr.depth--
+			return
 		}
-		pr.depth--
+		p.putString("#(")
+		pr.stack = append(grow(pr.stack, 1), ptask{v: x, kind: tVector})
 	case *Bytevector:
 		p.putString("#u8(")
 		for i, b := range x.B {
@@ -385,18 +471,15 @@ func (pr *printer) value(v Value) {
 			p.putString(x.Type.Printer(x))
 			return
 		}
-		if pr.enter() {
-			p.putString("#<record ")
-			if x.Type != nil {
-				p.putString(x.Type.Name)
-			}
-			for _, f := range x.Fields {
-				p.putByte(' ')
-				pr.value(f)
-			}
-			p.putByte('>')
+		if !pr.enter() {
+			pr.depth--
+			return
 		}
-		pr.depth--
+		p.putString("#<record ")
+		if x.Type != nil {
+			p.putString(x.Type.Name)
+		}
+		pr.stack = append(grow(pr.stack, 1), ptask{v: x, kind: tRecord})
 	case *RecordType:
 		p.putString("#<record-type ")
 		p.putString(x.Name)
@@ -416,12 +499,7 @@ func (pr *printer) value(v Value) {
 		p.putString(x.Name)
 		p.putByte('>')
 	case *MultipleValues:
-		for i, e := range x.Vals {
-			if i > 0 {
-				p.putByte(' ')
-			}
-			pr.value(e)
-		}
+		pr.stack = append(grow(pr.stack, 1), ptask{v: x, kind: tValues})
 	case *ErrorObject:
 		pr.errorObject(x)
 	case SelfPrinter:
@@ -444,6 +522,8 @@ func (pr *printer) enter() bool {
 	return true
 }
 
+// pair prints the start of a list (or a quote abbreviation) and pushes the
+// rest.
 func (pr *printer) pair(x *Pair) {
 	p := pr.p
 	if pr.label(x) {
@@ -453,7 +533,6 @@ func (pr *printer) pair(x *Pair) {
 		pr.depth--
 		return
 	}
-	defer func() { pr.depth-- }()
 	// 'x `x ,x ,@x
 	if s, ok := x.Car.(*Symbol); ok && abbreviateQuotes {
 		if rest, ok := x.Cdr.(*Pair); ok && rest.Cdr == Null && !pr.isLabelled(rest) {
@@ -470,37 +549,38 @@ func (pr *printer) pair(x *Pair) {
 			}
 			if prefix != "" {
 				p.putString(prefix)
-				pr.value(rest.Car)
+				pr.push(ptask{kind: tLeave}, ptask{v: rest.Car, kind: tValue})
 				return
 			}
 		}
 	}
 	p.putByte('(')
-	for {
-		pr.value(x.Car)
-		switch next := x.Cdr.(type) {
-		case *EmptyList:
-			p.putByte(')')
-			return
-		case *Pair:
-			if pr.exhausted() {
-				p.putString(" ...)")
-				return
-			}
-			if pr.isLabelled(next) {
-				p.putString(" . ")
-				pr.value(next)
-				p.putByte(')')
-				return
-			}
-			p.putByte(' ')
-			x = next
-		default:
-			p.putString(" . ")
-			pr.value(next)
-			p.putByte(')')
+	pr.push(ptask{v: x, kind: tListRest}, ptask{v: x.Car, kind: tValue})
+}
+
+// listRest goes on with a list whose element x has been printed.
+func (pr *printer) listRest(x *Pair) {
+	p := pr.p
+	switch next := x.Cdr.(type) {
+	case *EmptyList:
+		p.putByte(')')
+		pr.depth--
+	case *Pair:
+		if pr.exhausted() {
+			p.putString(" ...)")
+			pr.depth--
 			return
 		}
+		if pr.isLabelled(next) {
+			p.putString(" . ")
+			pr.push(ptask{kind: tClose}, ptask{v: next, kind: tValue})
+			return
+		}
+		p.putByte(' ')
+		pr.push(ptask{v: next, kind: tListRest}, ptask{v: next.Car, kind: tValue})
+	default:
+		p.putString(" . ")
+		pr.push(ptask{kind: tClose}, ptask{v: next, kind: tValue})
 	}
 }
 
@@ -631,9 +711,21 @@ func symbolNeedsBars(name string) bool {
 	if name[0] == '#' {
 		return true
 	}
+	if name[0] == '|' {
+		// The reader takes |x| (a closing bar then a delimiter) as an R7RS
+		// |symbol|; any other | is a symbol character, as in scsh's |+.
+		for i := 1; i < len(name); i++ {
+			if name[i] == '|' {
+				if i == len(name)-1 {
+					return true
+				}
+				break
+			}
+		}
+	}
 	for _, r := range name {
 		switch r {
-		case '(', ')', '"', ';', '\'', '`', ',', '|', '[', ']', '{', '}', '\\':
+		case '(', ')', '"', ';', '\'', '`', ',', '[', ']', '{', '}', '\\':
 			return true
 		}
 		if r < 0x80 {

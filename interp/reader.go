@@ -45,7 +45,19 @@ type Reader struct {
 	sourceFile bool
 	// started says the first Read has begun (the file-start rules are done)
 	started bool
+	// it, when set, gives the read limit and the interrupt flag
+	it *Interp
+	// used counts the cost of the datum being read (bytes, plus
+	// elementCost per element); poll is when to next look at the
+	// interrupt flag
+	used, poll int
+	// what names the source in a read-limit error ("#<input-port f>")
+	what string
 }
+
+// readAbort carries an error from deep inside the reader (a failing
+// source, the read limit, an interrupt) out to Read.
+type readAbort struct{ err error }
 
 // NewReader returns a reader of the text in src; filename names it in
 // positions and messages.
@@ -77,13 +89,20 @@ func (r *Reader) next() rune {
 		r.back = r.back[:n-1]
 		r.fromSrc = false
 	} else {
+		var size int
 		var err error
-		c, _, err = r.src.ReadRune()
+		c, size, err = r.src.ReadRune()
 		if err != nil {
 			r.fromSrc = false
+			if err != io.EOF {
+				panic(readAbort{r.sourceError(err)})
+			}
 			return eofRune
 		}
 		r.fromSrc = true
+		if r.used += size; r.used >= r.poll {
+			r.check()
+		}
 	}
 	if c == '\n' {
 		r.line++
@@ -113,6 +132,43 @@ func (r *Reader) unread(c rune) {
 	}
 	r.fromSrc = false
 	r.back = append(r.back, c)
+}
+
+// charge adds n to the cost of the datum being read.
+func (r *Reader) charge(n int) {
+	if r.used += n; r.used >= r.poll {
+		r.check()
+	}
+}
+
+// check fails beyond the read limit, and looks at the interrupt flag; it
+// runs every pollEvery bytes.
+func (r *Reader) check() {
+	max := r.it.MaxRead()
+	if r.used > max {
+		what := r.what
+		if what == "" {
+			what = r.file
+		}
+		panic(readAbort{readLimitError(what, "datum", max)})
+	}
+	r.poll = min(r.used+pollEvery, max+1)
+	if err := r.it.interrupted(); err != nil {
+		panic(readAbort{err})
+	}
+}
+
+// sourceError is the error for a source that failed (not at its end).
+func (r *Reader) sourceError(err error) error {
+	var eo *ErrorObject
+	if errors.As(err, &eo) {
+		return eo
+	}
+	what := r.what
+	if what == "" {
+		what = r.file
+	}
+	return &ErrorObject{Kind: KindReadError, Who: "read", Message: "I/O error on " + what + ": " + err.Error(), Pos: r.here(), Cause: err}
 }
 
 func (r *Reader) peek() rune {
@@ -172,6 +228,10 @@ func (r *Reader) skipAtmosphere() error {
 					return err
 				}
 			case ';':
+				// #;#;#; ... nests: bound it as data are bounded
+				if r.depth++; r.depth > maxReadDepth {
+					return r.errAt(p, "datum comments nested too deeply")
+				}
 				if err := r.skipAtmosphere(); err != nil {
 					return err
 				}
@@ -181,6 +241,7 @@ func (r *Reader) skipAtmosphere() error {
 					}
 					return err
 				}
+				r.depth--
 			case '!':
 				// directive or scsh block comment
 				name := r.peekDirective()
@@ -362,9 +423,14 @@ func (r *Reader) scshCommentKeep(p Pos, keep *[]rune) error {
 func (r *Reader) Read() (v Value, err error) {
 	defer func() {
 		if x := recover(); x != nil {
+			if a, ok := x.(readAbort); ok {
+				v, err = nil, a.err
+				return
+			}
 			v, err = nil, r.errAt(r.here(), "internal reader error: %v", x)
 		}
 	}()
+	r.used, r.poll = 0, 0
 	r.depth = 0
 	r.labels = nil
 	if r.sourceFile && !r.started {
@@ -443,8 +509,7 @@ func (r *Reader) read() (Value, error) {
 		return &String{R: s, Immutable: true}, nil
 	case '|':
 		// "|" or "||" standing alone (followed by whitespace, a parenthesis
-		// or the end) is scsh's pipe symbol; otherwise bars enclose a symbol
-		// of any characters: |'a| is the symbol 'a.
+		// or the end) is scsh's pipe symbol.
 		nc := r.peek()
 		if isPipeEnd(nc) {
 			return Intern("|"), nil
@@ -456,11 +521,21 @@ func (r *Reader) read() (Value, error) {
 			}
 			r.unread('|')
 		}
-		s, err := r.readBarSymbol(p)
-		if err != nil {
-			return nil, err
+		if r.barSymbolAhead() {
+			// R7RS: bars enclose a symbol of any characters, |foo bar|.
+			s, err := r.readBarSymbol(p)
+			if err != nil {
+				return nil, err
+			}
+			return Intern(s), nil
 		}
-		return Intern(s), nil
+		// scsh: | is an ordinary symbol character, as in |+ and |-test.
+		r.unread('|')
+		tok := r.token()
+		if r.foldCase {
+			tok = foldString(tok)
+		}
+		return Intern(tok), nil
 	case '#':
 		return r.readHash(p)
 	}
@@ -523,7 +598,9 @@ func (r *Reader) readQuote(p Pos, name string) (Value, error) {
 	}
 	inner := &Pair{v, Null}
 	pr := &Pair{Intern(name), inner}
-	r.pos[pr] = p
+	if r.pos != nil {
+		r.pos[pr] = p
+	}
 	return pr, nil
 }
 
@@ -579,13 +656,18 @@ func (r *Reader) readList(p Pos, open rune) (Value, error) {
 			}
 			return head, nil
 		}
+		r.charge(elementCost)
 		np := &Pair{v, Null}
 		if head == nil {
 			head = np
-			r.pos[np] = p
+			if r.pos != nil {
+				r.pos[np] = p
+			}
 		} else {
 			tail.Cdr = np
-			r.pos[np] = ep
+			if r.pos != nil {
+				r.pos[np] = ep
+			}
 		}
 		tail = np
 	}
@@ -687,6 +769,84 @@ func (r *Reader) readString(p Pos) ([]rune, error) {
 
 func isHex(c rune) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// maxBarScan bounds the look-ahead of barSymbolAhead.
+const maxBarScan = 1024
+
+// barSymbolAhead decides, just after an opening | that does not stand
+// alone, whether the text is an R7RS |symbol| or a scsh symbol that starts
+// with | (|+, |-test); see barSymbolFollows. It consumes nothing.
+func (r *Reader) barSymbolAhead() bool {
+	var buf []rune
+	for len(buf) < maxBarScan {
+		c := r.next()
+		if c == eofRune {
+			break
+		}
+		buf = append(buf, c)
+		if c == '\n' {
+			break
+		}
+	}
+	for i := len(buf) - 1; i >= 0; i-- {
+		r.unread(buf[i])
+	}
+	return barSymbolFollows(buf)
+}
+
+// barSymbolFollows is the rule for a | that does not stand alone, given
+// the text after it: it opens an R7RS |symbol| when a closing | follows
+// on the same line, with no parenthesis or bracket before it, and a
+// delimiter (whitespace, a parenthesis, the end, ...) right after it.
+// Otherwise | is a symbol constituent, as in scsh, whose reader has no
+// |symbol| syntax.
+func barSymbolFollows(rest []rune) bool {
+	at := func(i int) rune {
+		if i < len(rest) {
+			return rest[i]
+		}
+		return eofRune
+	}
+	for i := 0; i < len(rest) && i < maxBarScan; i++ {
+		switch rest[i] {
+		case '\n', '(', ')', '[', ']':
+			return false
+		case '\\':
+			i++
+			switch at(i) {
+			case eofRune, '\n':
+				return false
+			case 'x', 'X':
+				for isHex(at(i + 1)) {
+					i++
+				}
+				if at(i+1) == ';' {
+					i++
+				}
+			}
+		case '|':
+			return isDelimiter(at(i + 1))
+		}
+	}
+	return false
+}
+
+// BarSymbolAt reports whether the | at rs[i] opens an R7RS |symbol| for
+// the reader, as opposed to scsh's pipe symbols | and || or a symbol
+// such as |+ that merely contains bars. Tools that scan source text (the
+// REPL's history) use it to agree with the reader.
+func BarSymbolAt(rs []rune, i int) bool {
+	at := func(j int) rune {
+		if j < len(rs) {
+			return rs[j]
+		}
+		return eofRune
+	}
+	if isPipeEnd(at(i+1)) || at(i+1) == '|' && isPipeEnd(at(i+2)) {
+		return false
+	}
+	return barSymbolFollows(rs[i+1:])
 }
 
 func (r *Reader) readBarSymbol(p Pos) (string, error) {
@@ -806,6 +966,10 @@ func (r *Reader) readHash(p Pos) (Value, error) {
 				continue
 			}
 			if d == '=' {
+				if r.depth++; r.depth > maxReadDepth {
+					return nil, r.errAt(p, "data nested too deeply")
+				}
+				defer func() { r.depth-- }()
 				if r.labels == nil {
 					r.labels = make(map[int]Value)
 				}

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// QA Q18: the start of a source file: a "#!" line without "!#", and a BOM.
+// The start of a source file: a "#!" line without "!#", and a BOM.
 func TestSourceFileStart(t *testing.T) {
 	cases := []struct{ name, src, want string }{
 		{"shebang without !#", "#!/usr/bin/env popsh\n(display \"hi\")\n", "hi"},
@@ -85,13 +85,21 @@ func TestSourceFileStartLoad(t *testing.T) {
 	}
 }
 
-// Bars enclose a symbol of any characters; only a | or || standing alone is
-// scsh's pipe symbol (requests from stdlib2: write→read round trip).
+// Bars enclose a symbol of any characters when the closing bar is on the
+// same line, before any parenthesis, and followed by a delimiter; otherwise
+// | is a symbol character as in scsh; a | or || standing alone is scsh's
+// pipe symbol. Every symbol written with write reads back.
 func TestReaderBarSymbols(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{"|'a|", "'a"}, {"|`a|", "`a"}, {"|,a|", ",a"}, {"|,@a|", ",@a"}, {`|"a|`, `"a`},
 		{"|'|", "'"}, {`|a\|b|`, "a|b"}, {`|\x41;'|`, "A'"},
 		{"| a", "|"}, {"|", "|"}, {"|)", "|"}, {"|;c\n", "|"}, {"||", "||"}, {"|| x", "||"}, {"|\t", "|"},
+		{"|foo bar| x", "foo bar"}, {"|a (b|", "|a"}, {"|x|\n", "x"},
+		// scsh: with no closing bar on the line, before a parenthesis, or
+		// with a symbol character right after it, | is a symbol character.
+		{"|+ x)", "|+"}, {"|-test", "|-test"}, {"|-test) (| x)", "|-test"},
+		{"|-a '|-b", "|-a"}, {"||x", "||x"}, {"|a|b", "|a|b"}, {"|abc", "|abc"},
+		{"|-test\n'|x|", "|-test"},
 	}
 	for _, c := range cases {
 		v, err := NewReader(strings.NewReader(c.src), "b").Read()
@@ -100,7 +108,7 @@ func TestReaderBarSymbols(t *testing.T) {
 			t.Errorf("%q: got %v (%v), want symbol %q", c.src, v, err, c.want)
 		}
 	}
-	for _, name := range []string{"'a", "`x", ",y", ",@z", `"q`, "a b", "|", "#foo", "1+"} {
+	for _, name := range []string{"'a", "`x", ",y", ",@z", `"q`, "a b", "|", "#foo", "1+", "|+", "|-test", "a|b", "|x|", "||x", "|a b"} {
 		w := WriteString(Intern(name))
 		v, err := NewReader(strings.NewReader(w), "rt").Read()
 		if s, ok := v.(*Symbol); err != nil || !ok || s.Name != name {

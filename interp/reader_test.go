@@ -163,7 +163,7 @@ func TestReaderPositions(t *testing.T) {
 }
 
 func TestReaderErrors(t *testing.T) {
-	incomplete := []string{"(a b", "\"abc", "#| never closed", "#!/bin/sh\nno end", "'", "(a . ", "#(1 2", "#\\", "|abc"}
+	incomplete := []string{"(a b", "\"abc", "#| never closed", "#!/bin/sh\nno end", "'", "(a . ", "#(1 2", "#\\"}
 	for _, src := range incomplete {
 		_, _, err := ReadAll(strings.NewReader(src), "i.scm")
 		if !errors.Is(err, ErrIncomplete) {

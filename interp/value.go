@@ -6,7 +6,6 @@ package interp
 
 import (
 	"fmt"
-	"math/big"
 	"sync"
 )
 
@@ -288,6 +287,3 @@ var builtins []*Primitive
 
 // register adds primitives to the built-in table (call from init only).
 func register(ps ...*Primitive) { builtins = append(builtins, ps...) }
-
-// Ensure math/big is referenced by the contract (bignums are *big.Int).
-var _ = big.NewInt

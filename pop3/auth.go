@@ -164,28 +164,44 @@ func (c *Client) requireTLS(op string) error {
 	return nil
 }
 
-// betterThanCleartext names what the server offers that beats sending the
-// password in clear, from what is known without asking, or "".
-func (c *Client) betterThanCleartext() string {
-	switch {
-	case c.isTLS:
-		return ""
-	case c.timestamp != "":
-		return "APOP"
-	case c.caps.STLS():
-		return "STLS"
-	case c.caps.HasSASL("CRAM-MD5"):
-		return "SASL CRAM-MD5"
-	}
-	return ""
-}
-
+// checkCleartext refuses to send a cleartext credential over an
+// unencrypted connection unless the peer is on this machine or the
+// options allow it.
 func (c *Client) checkCleartext(op string) error {
-	if c.opts.AllowCleartext {
+	if c.isTLS || c.opts.AllowCleartext {
 		return nil
 	}
-	if better := c.betterThanCleartext(); better != "" {
-		return fmt.Errorf("pop3: %s: %w over an unencrypted connection: the server offers %s (set Options.AllowCleartext to force); nothing sent", op, ErrCleartext, better)
+	if c.conn != nil && c.opts.LocalPeer(c.conn.RemoteAddr()) {
+		return nil
+	}
+	how := "the server offers no STLS"
+	if c.opts.TLS == PlainText {
+		how = "TLS was turned off"
+	}
+	return fmt.Errorf("pop3: %s: %w to %s over an unencrypted connection (%s): use TLS, or set Options.AllowCleartext to allow it; nothing sent", op, ErrCleartext, c.host, how)
+}
+
+// upgrade runs STLS before a login when the server offers it and the
+// options do not forbid it ([TLSAuto], [StartTLS]). A refusal, a failed
+// handshake or an untrusted certificate is an error: the caller must not
+// go on to send a credential.
+func (c *Client) upgrade(ctx context.Context, op string) error {
+	if c.isTLS || c.opts.TLS == PlainText {
+		return nil
+	}
+	caps, err := c.capsOrEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !caps.STLS() {
+		return nil
+	}
+	if err := c.StartTLS(ctx); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return fmt.Errorf("pop3: %s: the server offers STLS but refused it (%w); nothing sent: %w", op, ErrTLSRequired, err)
+		}
+		return err
 	}
 	return nil
 }
@@ -196,18 +212,22 @@ func (c *Client) loggedIn() {
 	c.caps = nil // capabilities may change after login (RFC 2449)
 }
 
-// UserPass logs in with USER and PASS (the password in clear unless the
-// connection is encrypted). On an unencrypted connection it refuses with
-// [ErrCleartext] when the server is known to offer something better (an
-// APOP timestamp, or STLS or CRAM-MD5 in capabilities already fetched),
-// unless [Options.AllowCleartext] is set. USER and PASS are sent in
-// lockstep (pipelining them makes Dovecot stall ~40 ms).
+// UserPass logs in with USER and PASS. Unless Options.TLS is [PlainText],
+// an unencrypted connection is first upgraded with STLS if the server
+// offers it (a failed upgrade is an error: nothing is sent). The password
+// then goes in clear only over TLS, to a peer on this machine, or with
+// [Options.AllowCleartext]; otherwise UserPass fails with [ErrCleartext]
+// before sending anything. USER and PASS are sent in lockstep (pipelining
+// them makes Dovecot stall ~40 ms).
 func (c *Client) UserPass(ctx context.Context, user, pass string) (string, error) {
 	const op = "USER/PASS"
 	if err := checkCreds(op, user, pass); err != nil {
 		return "", err
 	}
 	if err := c.check(op, StateAuthorization); err != nil {
+		return "", err
+	}
+	if err := c.upgrade(ctx, op); err != nil {
 		return "", err
 	}
 	if err := c.requireTLS(op); err != nil {
@@ -249,6 +269,9 @@ func (c *Client) APOP(ctx context.Context, user, secret string) (string, error) 
 	if c.timestamp == "" {
 		return "", fmt.Errorf("pop3: %s: %w: the greeting has no APOP timestamp; nothing sent", op, ErrUnsupported)
 	}
+	if err := c.upgrade(ctx, op); err != nil {
+		return "", err
+	}
 	if err := c.requireTLS(op); err != nil {
 		return "", err
 	}
@@ -265,8 +288,9 @@ const maxSASLSteps = 16
 
 // Auth logs in with SASL (RFC 5034), sending the initial response with the
 // command when it fits in 255 octets. A mechanism that reveals the
-// password (PLAIN, LOGIN, XOAUTH2) obeys the same rule as
-// [Client.UserPass] on unencrypted connections. The log shows every
+// password (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) obeys the same rule as
+// [Client.UserPass] on unencrypted connections; like every login method,
+// Auth first upgrades with STLS when the server offers it. The log shows every
 // client payload as "****".
 func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 	name, ir, err := mech.Start()
@@ -278,6 +302,9 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 		return "", fmt.Errorf("pop3: AUTH: %w: bad mechanism name %q; nothing sent", ErrBadArgument, name)
 	}
 	if err := c.check(op, StateAuthorization); err != nil {
+		return "", err
+	}
+	if err := c.upgrade(ctx, op); err != nil {
 		return "", err
 	}
 	if err := c.requireTLS(op); err != nil {
@@ -330,6 +357,9 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			if err != nil {
 				return "", c.ioError(op, err)
 			}
+			if err := c.checkQuiet(op); err != nil {
+				return "", err
+			}
 			if !r.OK {
 				return "", serverError(display, r)
 			}
@@ -380,15 +410,17 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 // options' policy, and returns the status:
 //
 //   - Unless Options.TLS is [PlainText], an unencrypted connection is first
-//     upgraded with STLS if CAPA lists it.
+//     upgraded with STLS if CAPA lists it; a refused STLS (an error wrapping
+//     [ErrTLSRequired] and the [*Error]), a failed handshake or an untrusted
+//     certificate ends the login, never with a fallback to plain text.
 //   - With Options.RequireTLS, an unencrypted connection fails here with
 //     [ErrTLSRequired]; nothing secret is sent.
 //   - Encrypted: USER/PASS, or SASL PLAIN if the server lists PLAIN but
 //     not USER.
 //   - Unencrypted: APOP if the greeting has a timestamp, else SASL
-//     CRAM-MD5 if offered, else USER/PASS if nothing better is offered
-//     (STLS refused by Options.TLS == PlainText counts as better: then
-//     [ErrCleartext] unless Options.AllowCleartext).
+//     CRAM-MD5 if offered, else USER/PASS under the rule of
+//     [Client.UserPass] ([ErrCleartext] unless the peer is on this
+//     machine or Options.AllowCleartext is set).
 //
 // A refused login is a [*Error] (with code "AUTH" on most servers); Login
 // never falls back to a weaker method.
@@ -400,17 +432,12 @@ func (c *Client) Login(ctx context.Context, user, pass string) (string, error) {
 	if err := c.check(op, StateAuthorization); err != nil {
 		return "", err
 	}
+	if err := c.upgrade(ctx, op); err != nil {
+		return "", err
+	}
 	caps, err := c.capsOrEmpty(ctx)
 	if err != nil {
 		return "", err
-	}
-	if !c.isTLS && c.opts.TLS != PlainText && caps.STLS() {
-		if err := c.StartTLS(ctx); err != nil {
-			return "", err
-		}
-		if caps, err = c.capsOrEmpty(ctx); err != nil {
-			return "", err
-		}
 	}
 	if err := c.requireTLS(op); err != nil {
 		return "", err

@@ -526,7 +526,7 @@ func BenchmarkDotReader(b *testing.B) {
 			for b.Loop() {
 				r.Reset(wire)
 				br.Reset(r)
-				if _, err := newDotReader(br, lf, DefaultMaxLineLength, nil).WriteTo(io.Discard); err != nil {
+				if _, err := newDotReader(br, lf, 0, nil).WriteTo(io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}

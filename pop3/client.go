@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,7 @@ type Client struct {
 	body         *dotReader                    // a Retr/Top body not yet read to its end
 	bodyDoneFn   func(*dotReader, error) error // c.bodyDone, bound once
 	quickAck     func()                        // see quickAcker; nil if not TCP
+	pending      func() bool                   // see pendingPeeker; nil if not plain TCP
 	lastQuickAck time.Time
 	batch        bool // the current op spans several bodies
 
@@ -174,10 +176,11 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	}
 	conn, err := d.DialContext(dctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
+		var nerr error = netFailure{err: err, text: dialCause(err)}
 		if isTimeout(err) || (dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
-			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+			nerr = fmt.Errorf("%w (%v): %w", ErrTimeout, o.DialTimeout, nerr)
 		}
-		return nil, fmt.Errorf("pop3: dial %s: %w", net.JoinHostPort(host, port), err)
+		return nil, fmt.Errorf("pop3: cannot connect to %s: %w", net.JoinHostPort(host, port), nerr)
 	}
 	return newClient(ctx, conn, host, o)
 }
@@ -199,6 +202,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	c.bodyDoneFn = c.bodyDone
 	c.slack = min(maxDeadlineSlack, o.CommandTimeout/4)
 	c.quickAck = quickAcker(conn)
+	c.pending = pendingPeeker(conn)
 	c.br = bufio.NewReaderSize(connIO{c}, readBufferSize)
 	c.bw = bufio.NewWriterSize(connIO{c}, 4096)
 	c.logf("\n-- %s: opened POP3 connection to %s", time.Now().Format(time.ANSIC), host)
@@ -234,6 +238,9 @@ func (c *Client) readGreeting(ctx context.Context) error {
 	defer c.endOp()
 	r, err := c.readStatus("greeting", "greeting")
 	if err != nil {
+		return err
+	}
+	if err := c.checkQuiet("greeting"); err != nil {
 		return err
 	}
 	c.greeting = r.Raw
@@ -337,6 +344,13 @@ func (c *Client) TLSConnectionState() (tls.ConnectionState, bool) {
 	}
 	return tls.ConnectionState{}, false
 }
+
+// SetAllowCleartext changes [Options.AllowCleartext] for the logins that
+// follow.
+func (c *Client) SetAllowCleartext(allow bool) { c.opts.AllowCleartext = allow }
+
+// SetRequireTLS changes [Options.RequireTLS] for the logins that follow.
+func (c *Client) SetRequireTLS(require bool) { c.opts.RequireTLS = require }
 
 // SetLineEnding chooses the line endings of the bodies returned by later
 // calls (see [LineEnding]).
@@ -450,11 +464,48 @@ func (c *Client) ioError(op string, err error) error {
 	case errors.As(err, &ne) && ne.Timeout():
 		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, io.ErrUnexpectedEOF)
+		err = fmt.Errorf("pop3: %s: connection closed by the server: %w", op, netFailure{err: io.ErrUnexpectedEOF})
 	default:
-		err = fmt.Errorf("pop3: %s: %w", op, err)
+		err = fmt.Errorf("pop3: %s: %w", op, netFailure{err: err})
 	}
 	return c.fatal(err)
+}
+
+// netFailure marks a connection's own error as matching [ErrNetwork]
+// without changing its text.
+type netFailure struct {
+	err  error
+	text string // if set, the text of err without what the message already says
+}
+
+func (e netFailure) Error() string {
+	if e.text != "" {
+		return e.text
+	}
+	return e.err.Error()
+}
+func (e netFailure) Unwrap() []error { return []error{ErrNetwork, e.err} }
+
+// dialCause returns the cause of a failed dial without the "dial tcp
+// ADDR: connect:" prefixes of the net package: "connection refused",
+// "no such host", "i/o timeout".
+func dialCause(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		err = oe.Err
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) && se.Err != nil {
+		err = se.Err
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		if de.IsNotFound {
+			return "no such host"
+		}
+		return de.Err
+	}
+	return err.Error()
 }
 
 // drainBody reads the rest of an unfinished body so that the next reply
@@ -551,7 +602,33 @@ func serverError(display string, r Response) *Error {
 // simple runs a one-line command in one of states and returns its reply.
 func (c *Client) simple(ctx context.Context, line, display string, states ...State) (Response, error) {
 	defer c.endOp()
-	return c.command(ctx, line, display, states...)
+	r, err := c.command(ctx, line, display, states...)
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		if qerr := c.checkQuiet(display); qerr != nil {
+			return Response{}, qerr
+		}
+	}
+	return r, err
+}
+
+// checkQuiet fails, closing the connection, when bytes are waiting that
+// answer no command. In lockstep (not pipelining) nothing may follow a
+// whole reply: a server, or someone on the path, that slips in an extra
+// "+OK 7 7777" would otherwise have it taken as the reply to the next
+// command. A pipelined batch expects more replies and is not checked.
+// The check sees what was read with the reply; before each command,
+// the socket of a plain-text connection is also peeked at (Linux). Bytes
+// still in flight when a command is sent cannot be told from its reply:
+// they are caught by the next check.
+func (c *Client) checkQuiet(op string) error {
+	if c.batch || c.conn == nil {
+		return nil
+	}
+	if n := c.br.Buffered(); n > 0 {
+		return c.fatal(fmt.Errorf("pop3: %s: %w: %d unsolicited bytes after the reply", op, ErrProtocol, n))
+	}
+	return nil
 }
 
 // command is simple but leaves the operation open, for the caller to read
@@ -566,6 +643,14 @@ func (c *Client) command(ctx context.Context, line, display string, states ...St
 	}
 	if err := c.drainBody(op); err != nil {
 		return Response{}, err
+	}
+	if err := c.checkQuiet(op); err != nil {
+		return Response{}, err
+	}
+	if c.pending != nil && !c.isTLS && c.pending() {
+		// Bytes that arrived after the last reply was read: nothing was
+		// asked, so nothing may be there.
+		return Response{}, c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
 	}
 	if err := c.send(op, line, display); err != nil {
 		return Response{}, err
@@ -589,7 +674,7 @@ func (c *Client) readList(op string, fn func(line []byte) error) error {
 		}
 		if len(line) > 0 && line[0] == '.' {
 			if len(line) == 1 {
-				return nil
+				return c.checkQuiet(op)
 			}
 			line = line[1:]
 		}

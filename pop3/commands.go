@@ -1,6 +1,7 @@
 package pop3
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -31,6 +32,23 @@ func (c *Client) tlsConfig() *tls.Config {
 	if cfg.MinVersion == 0 {
 		cfg.MinVersion = tls.VersionTLS12
 	}
+	if pin := c.opts.TLSFingerprint; len(pin) > 0 {
+		// The pin replaces chain and name verification: the one
+		// certificate the user trusts is accepted, and only it.
+		host := c.host
+		cfg.InsecureSkipVerify = true
+		cfg.VerifyPeerCertificate = nil
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return &CertificateError{Host: host, Err: errors.New("the server sent no certificate")}
+			}
+			fp := Fingerprint(cs.PeerCertificates[0].Raw)
+			if !bytes.Equal(fp, pin) {
+				return &CertificateError{Host: host, Fingerprint: fp, Err: ErrFingerprintMismatch}
+			}
+			return nil
+		}
+	}
 	return cfg
 }
 
@@ -46,10 +64,13 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 	c.conn.SetDeadline(time.Time{})
 	c.rdl, c.wdl = time.Time{}, time.Time{}
 	if err != nil {
+		if ce := certificateError(c.host, err); ce != nil {
+			return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, ce)
+		}
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
-		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, err)
+		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}
 	c.conn = tc
 	c.isTLS = true
@@ -293,6 +314,10 @@ func (c *Client) bodyDone(d *dotReader, err error) error {
 	}
 	if err != io.EOF {
 		err = c.ioError(d.verb+" "+strconv.Itoa(d.n), err)
+	} else if mine && !c.batch {
+		if qerr := c.checkQuiet(d.verb + " " + strconv.Itoa(d.n)); qerr != nil {
+			err = qerr
+		}
 	}
 	if mine && !c.batch {
 		c.endOp()

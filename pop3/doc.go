@@ -9,12 +9,21 @@
 //
 // [Dial] connects, sets up TLS as [Options] ask, and reads the greeting;
 // [NewClient] does the same on a connection the caller opened. The zero
-// [Options] are secure: port 995 means implicit TLS, any other port is
-// upgraded with STLS when the server offers it, certificates are verified,
-// and [Client.Login] picks the strongest method the server offers and
-// never sends a password in clear when something better is available.
-// [Options.RequireTLS] goes further: no credential ever leaves an
-// unencrypted connection.
+// [Options] are secure: port 995 means implicit TLS; on any other port
+// every login method first upgrades with STLS when the server offers it,
+// and a refused STLS, a failed handshake or an untrusted certificate is an
+// error, never a fallback to plain text; certificates are verified (or
+// pinned with [Options.TLSFingerprint]; a failure is a [*CertificateError]
+// carrying the server's fingerprint); a password crosses an unencrypted
+// connection only to a server on this machine ([Options.LocalPeer]) unless
+// [Options.AllowCleartext] says otherwise; and [Client.Login] picks the
+// strongest method the server offers. [Options.RequireTLS] goes further:
+// no credential ever leaves an unencrypted connection.
+//
+// Replies are checked against injection: bytes that arrive after the
+// +OK to STLS and before the handshake, or that answer no command while
+// commands go one at a time, are a protocol error and close the
+// connection.
 //
 //	c, err := pop3.Dial(ctx, "mail.example.org", nil)
 //	if err != nil { ... }
@@ -40,8 +49,9 @@
 // DotReader, which always turns CR LF into LF and bounds nothing: it works
 // on the 64 KiB read buffer in place, passing everything up to the next
 // line that starts with a dot in one piece, so a large message costs
-// little more than copying its bytes. Lines longer than
-// [Options.MaxLineLength] fail with [ErrLineTooLong].
+// little more than copying its bytes. Body lines have no length limit by
+// default (a line of any length streams through in pieces); status and
+// listing lines are bounded by [Options.MaxStatusLength].
 //
 // # Pipelining
 //
@@ -65,8 +75,11 @@
 // [ErrLineTooLong], [ErrTruncated], [ErrTimeout] (also a net.Error with
 // Timeout() true, or the context's error), [ErrState] and [ErrBadArgument]
 // (refused before anything was sent), [ErrTLSRequired], [ErrCleartext],
-// [ErrUnsupported], [ErrClosed]. After an I/O or protocol error the
-// connection is closed and every later call fails with [ErrClosed].
+// [ErrUnsupported], [ErrClosed], [ErrNetwork] (the connection failed).
+// [Blame] names the side at fault ("server", "protocol", "network",
+// "client", or "" for an error that is not the engine's, such as a failed
+// destination). After an I/O or protocol error the connection is closed
+// and every later call fails with [ErrClosed].
 //
 // # Deadlines
 //

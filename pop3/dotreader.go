@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // dotReader streams one dot-terminated multi-line response (RFC 1939
@@ -31,7 +32,12 @@ type dotReader struct {
 
 var crByte = []byte{'\r'}
 
+// newDotReader returns a reader for the body that follows in br; max is the
+// longest line allowed, line end included, or 0 for no limit.
 func newDotReader(br *bufio.Reader, lf bool, max int, onDone func(*dotReader, error) error) *dotReader {
+	if max <= 0 {
+		max = math.MaxInt / 2 // lineLen + a buffer's worth never overflows
+	}
 	return &dotReader{br: br, lf: lf, max: max, onDone: onDone}
 }
 

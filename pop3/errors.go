@@ -1,7 +1,11 @@
 package pop3
 
 import (
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -40,10 +44,15 @@ var (
 	// or [StartTLS] mode) but the connection is not encrypted and cannot be.
 	// No credential was sent.
 	ErrTLSRequired = errors.New("TLS required")
-	// ErrCleartext reports that a password would have been sent unencrypted
-	// although the server offers something better; set
+	// ErrCleartext reports that a password (or token) would have been sent
+	// unencrypted to a server that is not on this machine; use TLS, or set
 	// [Options.AllowCleartext] to allow it. No credential was sent.
 	ErrCleartext = errors.New("refusing to send a cleartext password")
+	// ErrNetwork matches failures of the connection itself: a read or
+	// write that failed, the server closing the connection, a timeout. It
+	// tells a network failure from a protocol violation ([ErrProtocol]) or
+	// a refusal ([ErrServer]); see [Blame].
+	ErrNetwork = errors.New("network failure")
 	// ErrUnsupported reports that the server does not offer what was asked
 	// (an authentication method, pipelining, UTF8, STLS).
 	ErrUnsupported = errors.New("not supported by the server")
@@ -131,4 +140,117 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// Blame names the side at fault for err, for messages that must say where
+// a failure came from:
+//
+//   - "server": the server refused a command ([ErrServer], a [*Error]);
+//   - "protocol": the server broke the protocol ([ErrProtocol],
+//     [ErrTruncated]), or its certificate was not trusted
+//     ([*CertificateError]);
+//   - "network": the connection failed or timed out ([ErrNetwork],
+//     [ErrTimeout]);
+//   - "client": the call was refused before anything was sent
+//     ([ErrBadArgument], [ErrState], [ErrTLSRequired], [ErrCleartext],
+//     [ErrUnsupported], [ErrClosed]);
+//   - "": err does not come from this package. An error returned by a
+//     body reader wraps one of the above, so an error from copying a body
+//     into a file that is not the engine's comes from the destination.
+func Blame(err error) string {
+	var ce *CertificateError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrServer):
+		return "server"
+	case errors.Is(err, ErrProtocol), errors.Is(err, ErrTruncated), errors.As(err, &ce):
+		return "protocol"
+	case errors.Is(err, ErrNetwork), errors.Is(err, ErrTimeout):
+		return "network"
+	case errors.Is(err, ErrBadArgument), errors.Is(err, ErrState), errors.Is(err, ErrTLSRequired),
+		errors.Is(err, ErrCleartext), errors.Is(err, ErrUnsupported), errors.Is(err, ErrClosed):
+		return "client"
+	}
+	return ""
+}
+
+// CertificateError reports that the server's TLS certificate was not
+// trusted: it failed verification against the roots, or it did not match
+// [Options.TLSFingerprint]. Fingerprint lets a user check the certificate
+// by other means and then pin it.
+type CertificateError struct {
+	// Host is the server's name, as dialled.
+	Host string
+	// Fingerprint is the SHA-256 digest of the server's certificate (DER);
+	// nil if the server sent none.
+	Fingerprint []byte
+	// Err is the verification error.
+	Err error
+}
+
+// Error formats the failure with the server's fingerprint.
+func (e *CertificateError) Error() string {
+	fp := "none sent"
+	if e.Fingerprint != nil {
+		fp = FormatFingerprint(e.Fingerprint)
+	}
+	return fmt.Sprintf("certificate of %s not trusted: %v (its SHA-256 fingerprint: %s)", e.Host, e.Err, fp)
+}
+
+// Unwrap returns the verification error.
+func (e *CertificateError) Unwrap() error { return e.Err }
+
+// ErrFingerprintMismatch is the verification error of a server whose
+// certificate does not match [Options.TLSFingerprint].
+var ErrFingerprintMismatch = errors.New("certificate does not match the pinned fingerprint")
+
+// Fingerprint returns the SHA-256 digest of a DER-encoded certificate, the
+// value [Options.TLSFingerprint] pins.
+func Fingerprint(der []byte) []byte {
+	sum := sha256.Sum256(der)
+	return sum[:]
+}
+
+// FormatFingerprint writes a SHA-256 fingerprint as upper-case hex pairs
+// separated by colons, as openssl x509 -fingerprint -sha256 prints it.
+func FormatFingerprint(fp []byte) string {
+	h := strings.ToUpper(hex.EncodeToString(fp))
+	var b strings.Builder
+	for i := 0; i < len(h); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(h[i : i+2])
+	}
+	return b.String()
+}
+
+// ParseFingerprint parses a SHA-256 fingerprint written in hex, with or
+// without colons between the pairs, in either case.
+func ParseFingerprint(s string) ([]byte, error) {
+	h := strings.ReplaceAll(strings.TrimSpace(s), ":", "")
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != sha256.Size {
+		return nil, fmt.Errorf("%w: a SHA-256 fingerprint is 64 hex digits (colons optional)", ErrBadArgument)
+	}
+	return b, nil
+}
+
+// certificateError builds the *CertificateError for a failed handshake, or
+// returns nil if err is not about the certificate.
+func certificateError(host string, err error) *CertificateError {
+	var ce *CertificateError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	var ve *tls.CertificateVerificationError
+	if errors.As(err, &ve) {
+		e := &CertificateError{Host: host, Err: ve.Err}
+		if len(ve.UnverifiedCertificates) > 0 {
+			e.Fingerprint = Fingerprint(ve.UnverifiedCertificates[0].Raw)
+		}
+		return e
+	}
+	return nil
 }

@@ -145,7 +145,7 @@ func TestLoginPolicy(t *testing.T) {
 		{"stls-then-userpass", true, nil, nil, "PASS ****", true, nil},
 		{"plain-when-no-user", true, []envOpt{withFaults(server.Faults{RemoveCapa: []string{"USER"}})}, nil, "AUTH PLAIN ****", true, nil},
 		{"require-tls-no-stls", false, nil, func(o *Options) { o.RequireTLS = true }, "", false, ErrTLSRequired},
-		{"plaintext-mode-refuses-cleartext", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText }, "", false, ErrCleartext},
+		{"plaintext-mode-refuses-cleartext", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.LocalPeer = notLocal }, "", false, ErrCleartext},
 		{"plaintext-mode-allowed", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.AllowCleartext = true }, "PASS ****", false, nil},
 	}
 	for _, tc := range cases {
@@ -208,24 +208,38 @@ func TestLoginWrongPassword(t *testing.T) {
 	}
 }
 
+// notLocal is an Options.LocalPeer that takes every peer for a remote one,
+// so that tests on the loopback can see the rules for remote servers.
+func notLocal(net.Addr) bool { return false }
+
 func TestExplicitUserPassCleartextRule(t *testing.T) {
-	e := newEnv(t, false, nil) // greeting has an APOP timestamp
+	e := newEnv(t, false, nil) // no STLS
 	ctx := testCtx(t)
-	c, err := Dial(ctx, e.addr, e.opts())
+	o := e.opts()
+	o.LocalPeer = notLocal
+	c, err := Dial(ctx, e.addr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.UserPass(ctx, "alice", "wonderland"); !errors.Is(err, ErrCleartext) {
-		t.Fatalf("UserPass with APOP offered: %v", err)
+	if _, err := c.UserPass(ctx, "alice", "wonderland"); !errors.Is(err, ErrCleartext) || !strings.Contains(err.Error(), "AllowCleartext") {
+		t.Fatalf("UserPass to a remote peer without TLS: %v", err)
 	}
-	if _, err := c.Auth(ctx, PlainAuth("", "alice", "wonderland")); !errors.Is(err, ErrCleartext) {
-		t.Fatalf("AUTH PLAIN with APOP offered: %v", err)
+	for _, m := range []SASLMech{PlainAuth("", "alice", "wonderland"), LoginAuth("alice", "wonderland"), XOAUTH2Auth("alice", "tok"), OAuthBearerAuth("alice", "h", 110, "tok")} {
+		if _, err := c.Auth(ctx, m); !errors.Is(err, ErrCleartext) {
+			t.Fatalf("AUTH with a cleartext mechanism to a remote peer: %v", err)
+		}
 	}
-	if n := len(e.seen()); n != 0 {
-		t.Errorf("sent %q", e.seen())
+	for _, l := range e.seen() {
+		if l != "CAPA" {
+			t.Errorf("sent %q", l)
+		}
 	}
-	o := e.opts()
+	// APOP and CRAM-MD5 never reveal the password: allowed.
+	if _, err := c.APOP(ctx, "alice", "wonderland"); err != nil {
+		t.Fatalf("APOP to a remote peer: %v", err)
+	}
+	c.Quit(ctx)
 	o.AllowCleartext = true
 	c2, err := Dial(ctx, e.addr, o)
 	if err != nil {

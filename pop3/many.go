@@ -157,6 +157,11 @@ func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window 
 	if first != nil {
 		return first
 	}
+	// Every reply has been read: nothing more may be waiting.
+	c.batch = false
+	if err := c.checkQuiet(verb); err != nil {
+		return err
+	}
 	return errors.Join(refused...)
 }
 

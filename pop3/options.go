@@ -13,9 +13,11 @@ type TLSMode int
 
 const (
 	// TLSAuto, the zero value, uses implicit TLS when the port is 995 and
-	// otherwise starts in plain text and upgrades with STLS before any
-	// credential is sent if the server offers STLS (a failed certificate
-	// check is an error, never a silent fallback).
+	// otherwise starts in plain text; every login method ([Client.Login],
+	// [Client.UserPass], [Client.APOP], [Client.Auth]) then upgrades with
+	// STLS before any credential is sent if the server offers STLS. A
+	// refused STLS, a failed handshake or a failed certificate check is an
+	// error, never a fallback to plain text.
 	TLSAuto TLSMode = iota
 	// PlainText never encrypts (unless [Client.StartTLS] is called).
 	PlainText
@@ -64,7 +66,6 @@ type ContextDialer interface {
 const (
 	DefaultDialTimeout     = 30 * time.Second // connecting and the TLS handshake
 	DefaultCommandTimeout  = 60 * time.Second // each network wait
-	DefaultMaxLineLength   = 1 << 20          // body lines
 	DefaultMaxStatusLength = 8 << 10          // status and listing lines
 	DefaultPipelineWindow  = 1024             // commands sent ahead
 )
@@ -77,25 +78,42 @@ type Options struct {
 	// TLSConfig is used for implicit TLS and STLS. Nil means the system
 	// roots with ServerName taken from the host; a config without
 	// ServerName gets the host. Certificates are always verified unless
-	// the caller sets InsecureSkipVerify.
+	// the caller sets InsecureSkipVerify. A certificate that fails
+	// verification is reported as a [*CertificateError] carrying the
+	// server's fingerprint.
 	TLSConfig *tls.Config
+	// TLSFingerprint, if set, pins the server's certificate: the SHA-256
+	// digest of its DER encoding (see [ParseFingerprint]). The server is
+	// then trusted if and only if it presents exactly that certificate,
+	// whatever its issuer, names or dates say (as mpop's tls_fingerprint
+	// and fetchmail's sslfingerprint); roots are not consulted.
+	TLSFingerprint []byte
 	// RequireTLS forbids sending any credential over an unencrypted
 	// connection: login fails with [ErrTLSRequired] before anything secret
 	// is sent if the connection is not (and cannot be made) encrypted.
 	RequireTLS bool
-	// AllowCleartext permits USER/PASS (and other cleartext mechanisms) on
-	// an unencrypted connection even when the server offers something
-	// better (APOP, CRAM-MD5, STLS). Without it, [Client.UserPass] then
-	// fails with [ErrCleartext].
+	// AllowCleartext permits a cleartext credential (USER/PASS, SASL
+	// PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) on an unencrypted connection to
+	// any server. Without it such a credential is sent unencrypted only to
+	// a peer on this machine (see LocalPeer); to any other peer the login
+	// fails with [ErrCleartext] before anything secret is sent. APOP and
+	// SASL CRAM-MD5, which never reveal the password, are not affected.
 	AllowCleartext bool
+	// LocalPeer reports whether the connection's remote address is on this
+	// machine, where nobody can read the traffic on the way. Nil means:
+	// a loopback IP address (127.0.0.0/8 or ::1).
+	LocalPeer func(remote net.Addr) bool
 	// DialTimeout bounds connecting and the TLS handshake (default 30s).
 	DialTimeout time.Duration
 	// CommandTimeout bounds every single network wait: a read or write
 	// that makes no progress for this long fails with [ErrTimeout]
 	// (default 60s). The context's deadline, if earlier, wins.
 	CommandTimeout time.Duration
-	// MaxLineLength bounds one line of a message body, in bytes, line end
-	// included (default 1 MiB). Longer lines fail with [ErrLineTooLong].
+	// MaxLineLength, if positive, bounds one line of a message body, in
+	// bytes, line end included; longer lines fail with [ErrLineTooLong].
+	// The default, zero, puts no bound on body lines: bodies stream in
+	// constant memory whatever their line lengths, and a message with a
+	// very long line can still be fetched.
 	MaxLineLength int
 	// MaxStatusLength bounds a status line or a listing line (default
 	// 8 KiB).
@@ -131,14 +149,38 @@ func (o *Options) withDefaults() Options {
 	if r.CommandTimeout <= 0 {
 		r.CommandTimeout = DefaultCommandTimeout
 	}
-	if r.MaxLineLength <= 0 {
-		r.MaxLineLength = DefaultMaxLineLength
-	}
 	if r.MaxStatusLength <= 0 {
 		r.MaxStatusLength = DefaultMaxStatusLength
 	}
 	if r.PipelineWindow <= 0 {
 		r.PipelineWindow = DefaultPipelineWindow
 	}
+	if r.LocalPeer == nil {
+		r.LocalPeer = IsLoopback
+	}
 	return r
+}
+
+// IsLoopback reports whether addr is a loopback IP address (127.0.0.0/8,
+// ::1): the default [Options.LocalPeer].
+func IsLoopback(addr net.Addr) bool {
+	var ip net.IP
+	switch a := addr.(type) {
+	case *net.TCPAddr:
+		ip = a.IP
+	case *net.UDPAddr:
+		ip = a.IP
+	case *net.IPAddr:
+		ip = a.IP
+	default:
+		if addr == nil {
+			return false
+		}
+		host, _, err := net.SplitHostPort(addr.String())
+		if err != nil {
+			return false
+		}
+		ip = net.ParseIP(host)
+	}
+	return ip != nil && ip.IsLoopback()
 }

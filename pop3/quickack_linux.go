@@ -25,3 +25,29 @@ func quickAcker(conn net.Conn) func() {
 	set := func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 1) }
 	return func() { rc.Control(set) }
 }
+
+// pendingPeeker returns a function that reports whether bytes from the
+// server are waiting in the socket, without reading them or blocking
+// (recv with MSG_PEEK|MSG_DONTWAIT), or nil if conn is not TCP.
+func pendingPeeker(conn net.Conn) func() bool {
+	tc, ok := conn.(*net.TCPConn)
+	if !ok {
+		return nil
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	var buf [1]byte
+	var n int
+	peek := func(fd uintptr) {
+		n, _, _ = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	}
+	return func() bool {
+		n = 0
+		if rc.Control(peek) != nil {
+			return false
+		}
+		return n > 0
+	}
+}

@@ -233,7 +233,8 @@ func TestMovemailConnectionDropped(t *testing.T) {
 
 // TestMovemailBadDestination: a destination that cannot be written (a
 // path under a regular file) or that fills up (the file size limit)
-// deletes nothing on the server and leaves an existing mbox as it was.
+// deletes nothing on the server, leaves an existing mbox's content as it
+// was, stores no partial message, and names the destination.
 func TestMovemailBadDestination(t *testing.T) {
 	e := newSrv(t, server.Faults{})
 	e.add(genMessages(5)...)
@@ -255,8 +256,15 @@ func TestMovemailBadDestination(t *testing.T) {
 	if r.status != 1 || e.be.Count(testUser) != 5 {
 		t.Errorf("full mbox: status %d, %d on server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
 	}
-	if b, _ := os.ReadFile(mbox); string(b) != old {
-		t.Errorf("full mbox changed: %d bytes, want the old %d", len(b), len(old))
+	// The messages that fit are complete (and recorded), the old one
+	// intact, nothing partial.
+	if b, _ := os.ReadFile(mbox); !strings.HasPrefix(string(b), old) {
+		t.Errorf("full mbox: the old message changed")
+	}
+	got := mboxMessages(t, mbox)
+	e.checkNothingLost(got[1:], false)
+	if !strings.Contains(r.stderr, "destination "+mbox) {
+		t.Errorf("full mbox: the error does not name the destination: %q", r.stderr)
 	}
 	// Full Maildir: no message fits.
 	md := filepath.Join(dir, "md") + "/"

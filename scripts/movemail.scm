@@ -8,7 +8,9 @@
 ;;; GNU movemail's po:USER; without it the server is $MAILHOST.  The
 ;;; password (and the login, when not given) comes from ~/.netrc or the
 ;;; file $NETRC / --netrc names.  A plain-text server that offers STLS is
-;;; upgraded (certificate verified) before any credential is sent.
+;;; upgraded (certificate verified) before any credential is sent; a failed
+;;; upgrade is an error, never a fallback to plain text.  Without TLS the
+;;; password is sent only to a server on this machine, unless --no-tls.
 ;;;
 ;;; DEST is a Maildir when it is a directory or ends in "/" (created with
 ;;; tmp/ new/ cur/ if missing), otherwise an mbox file (mboxrd quoting,
@@ -17,12 +19,16 @@
 ;;; Nothing is lost: a message is deleted on the server only after it is
 ;;; durably stored (file and directory fsynced for a Maildir; one fsync of
 ;;; the whole append for an mbox) and recorded in the UIDL state file
-;;; (written atomically).  If movemail is killed at any point, the next run
+;;; (written atomically, kept per account and destination).  One run per
+;;; account at a time: a second one waits (--wait) and then gives up,
+;;; touching nothing.  If movemail is killed at any point, the next run
 ;;; finishes or undoes what was half done (a journal beside the state
-;;; file): every message is then complete in DEST or still on the server,
-;;; never both twice.  With --keep, mail stays on the server and a second
-;;; run fetches only what is new.  Any failure gives a non-zero exit and
-;;; deletes nothing.  Retrieval is pipelined when the server offers it.
+;;; file), under the destination's locks, removing only bytes the killed
+;;; run provably wrote: every message is then complete in DEST or still on
+;;; the server.  With --keep, mail stays on the server and a second run
+;;; fetches only what is new.  Any failure gives a non-zero exit and
+;;; deletes nothing more.  Retrieval is pipelined when the server offers
+;;; it.  The durable part is the Go package popsh/mailstore.
 
 (define (usage port)
   (display "usage: popsh movemail.scm [options] [SOURCE] DEST
@@ -36,10 +42,22 @@ options:
   -u, --user USER     login name (default: SOURCE's, else ~/.netrc's)
   -p, --port PORT     server port (default 110, or 995 with TLS)
       --tls           POP3 over TLS (as pops://)
-      --no-tls        never use TLS, even when the server offers STLS
-                      (credentials then travel in the clear: trusted networks only)
+      --no-tls        never use TLS, even when the server offers STLS, and
+                      allow the password to travel in the clear (by default
+                      it is refused without TLS unless the server is on
+                      this machine): trusted networks only
+      --tls-fingerprint HEX
+                      trust the server whose certificate has this SHA-256
+                      fingerprint (colons optional), whatever its issuer
+      --tls-ca-file FILE
+                      trust certificates issued by the CAs in FILE (PEM)
+                      instead of the system's
       --netrc FILE    read credentials from FILE instead of ~/.netrc
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
+  -w, --wait SECONDS  wait this long for another run of the same account
+                      to finish (default 5), then give up with status 1
+      --max-size N    leave messages larger than N bytes (K, M suffixes) on
+                      the server, and report them (default: no limit)
   -q, --quiet         no summary line
   -h, --help          this text
 
@@ -59,9 +77,13 @@ then deleted on the server), 2 on a usage error.
 (define opt-port #f)
 (define opt-tls #f)
 (define opt-no-tls #f)
+(define opt-tls-fingerprint #f)
+(define opt-tls-ca-file #f)
 (define opt-netrc #f)
 (define opt-state #f)
 (define opt-quiet #f)
+(define opt-wait 5)
+(define opt-max-size #f)
 (define positional '())
 
 (define (parse-args! args)
@@ -79,6 +101,13 @@ then deleted on the server), 2 on a usage error.
                  (set! opt-quiet #t) (loop rest))
                 ((string=? a "--tls") (set! opt-tls #t) (loop rest))
                 ((string=? a "--no-tls") (set! opt-no-tls #t) (loop rest))
+                ((string=? a "--tls-fingerprint")
+                 (set! opt-tls-fingerprint (need-value a rest))
+                 (if (not (fingerprint? opt-tls-fingerprint))
+                     (die-usage "bad --tls-fingerprint ~s (64 hex digits, colons optional)" opt-tls-fingerprint))
+                 (loop (cdr rest)))
+                ((string=? a "--tls-ca-file")
+                 (set! opt-tls-ca-file (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-u") (string=? a "--user"))
                  (set! opt-user (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-p") (string=? a "--port"))
@@ -91,12 +120,37 @@ then deleted on the server), 2 on a usage error.
                  (set! opt-netrc (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-s") (string=? a "--state"))
                  (set! opt-state (need-value a rest)) (loop (cdr rest)))
+                ((or (string=? a "-w") (string=? a "--wait"))
+                 (let ((w (string->number (need-value a rest))))
+                   (if (not (and (real? w) (<= 0 w 86400)))
+                       (die-usage "bad --wait ~s (seconds, 0 to 86400)" (car rest)))
+                   (set! opt-wait w))
+                 (loop (cdr rest)))
+                ((string=? a "--max-size")
+                 (set! opt-max-size (parse-size (need-value a rest))) (loop (cdr rest)))
                 ((string=? a "--")
                  (set! positional (append (reverse rest) positional)))
                 ((and (> (string-length a) 1) (char=? (string-ref a 0) #\-))
                  (die-usage "unknown option ~a" a))
                 (else (set! positional (cons a positional)) (loop rest))))))
   (set! positional (reverse positional)))
+
+;; A SHA-256 fingerprint: 64 hex digits, colons allowed between them.
+(define (fingerprint? s)
+  (let ((hex (list->string (filter (lambda (c) (not (char=? c #\:))) (string->list s)))))
+    (and (= (string-length hex) 64)
+         (every (lambda (c) (or (char-numeric? c) (memv (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
+                (string->list hex)))))
+
+;; "N", "NK" or "NM" (bytes, KiB, MiB) → a positive exact integer.
+(define (parse-size s)
+  (let* ((n (string-length s))
+         (unit (and (> n 0) (char-upcase (string-ref s (- n 1)))))
+         (mult (cond ((eqv? unit #\K) 1024) ((eqv? unit #\M) (* 1024 1024)) (else 1)))
+         (num (string->number (if (= mult 1) s (substring s 0 (- n 1))))))
+    (if (not (and (exact-integer? num) (> num 0)))
+        (die-usage "bad --max-size ~s (bytes, or with a K or M suffix)" s))
+    (* num mult)))
 
 ;; SOURCE → (values tls? user host port); host #f means $MAILHOST.
 (define (parse-source src)
@@ -135,14 +189,24 @@ then deleted on the server), 2 on a usage error.
         (else (let ((tenths (quotient (+ (* n 10) (quotient (* 1024 1024) 2)) (* 1024 1024))))
                 (format #f "~a.~a MB" (quotient tenths 10) (remainder tenths 10))))))
 
+;; The text of a failure, naming the side that failed: the server (a
+;; refusal, or the connection), the protocol (a reply that breaks POP3), or
+;; the destination (the mailbox, its state file, its journal).
 (define (error-text e)
+  (define (plain e)
+    (let ((msg (error-object-message e)) (irr (error-object-irritants e)))
+      (if (null? irr)
+          msg
+          (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
   (cond ((pop3-error? e)
-         (string-append "server refused " (pop3-error-command e) ":" (pop3-error-text e)))
+         (string-append "server refused " (pop3-error-command e) ": " (string-trim (pop3-error-text e))))
         ((error-object? e)
-         (let ((msg (error-object-message e)) (irr (error-object-irritants e)))
-           (if (null? irr)
-               msg
-               (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
+         (case (mail-error-side e)
+           ((destination) (let ((msg (plain e)))
+                            (if (string-prefix? "destination " msg) msg (string-append "destination: " msg))))
+           ((protocol) (string-append "protocol: " (plain e)))
+           ((server) (string-append "server: " (plain e)))
+           (else (plain e))))
         (else (format #f "~s" e))))
 
 ;; The first N elements of L and the rest.
@@ -175,21 +239,43 @@ then deleted on the server), 2 on a usage error.
   (define port (or opt-port src-port host-port))
   (define tls (or tls? host-tls))
   (if (and tls opt-no-tls) (die-usage "--no-tls contradicts pops:// or --tls"))
+  (if (and opt-no-tls (or opt-tls-fingerprint opt-tls-ca-file))
+      (die-usage "--no-tls contradicts --tls-fingerprint and --tls-ca-file"))
   (define target (string-append (if tls "pop3s://" "pop3://")
                                 (if (string-index host-name #\:)
                                     (string-append "[" host-name "]")
                                     host-name)
                                 (if port (string-append ":" (number->string port)) "")))
-  (define state
-    (or opt-state
-        (string-append (home-dir) "/.popsh/movemail/"
-                       (string-map (lambda (c) (if (char=? c #\/) #\_ c))
-                                   (string-append
-                                    (if user (string-append user "@") "")
-                                    host-name ":" (number->string (or port (if tls 995 110))))))))
-  (if opt-netrc (setenv "NETRC" opt-netrc))
+  ;; The account, as the default state file is named: [USER@]HOST:PORT.
+  (define account
+    (string-append (if user (string-append user "@") "")
+                   host-name ":" (number->string (or port (if tls 995 110)))))
+  (define account-state
+    (string-append (home-dir) "/.popsh/movemail/"
+                   (string-map (lambda (c) (if (char=? c #\/) #\_ c)) account)))
+  (define state (or opt-state account-state))
+  (if opt-netrc
+      (if (file-exists? opt-netrc)
+          (setenv "NETRC" opt-netrc)
+          (begin (format (current-error-port) "movemail: --netrc ~a: no such file~%" opt-netrc)
+                 (exit 1))))
   ;; pop3-connect takes its host from MAILHOST when it is set.
   (setenv "MAILHOST" target)
+
+  ;; One run per account at a time: the lock of the account's default
+  ;; state file (and of --state's file), held until the process ends,
+  ;; taken before anything is touched.
+  (for-each
+   (lambda (lock-file)
+     (let ((l (run-lock lock-file opt-wait)))
+       (if (integer? l)
+           (begin
+             (format (current-error-port) "movemail: another run for ~a is in progress~a~%"
+                     account (if (> l 0) (format #f " (pid ~a)" l) ""))
+             (exit 1)))))
+   (if (string=? state account-state)
+       (list (string-append state ".lock"))
+       (list (string-append account-state ".lock") (string-append state ".lock"))))
 
   (define tty? (isatty? 2))
   (define conn #f)
@@ -201,6 +287,7 @@ then deleted on the server), 2 on a usage error.
   (define deleted 0)
   (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
   (define total 0)
+  (define skipped '())   ; ((n . size) ...) over --max-size
 
   (define (progress done octets)
     (if tty?
@@ -208,9 +295,13 @@ then deleted on the server), 2 on a usage error.
                 done total (human-size octets))))
 
   (guard (e (#t (set! failure e)))
-    (set! conn (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect)))
+    (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
+                              (pop3-tls-ca-file opt-tls-ca-file))
+                 (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect))))
     (if user (pop3-login conn user) (pop3-login conn))
-    (set! mb (mailbox-open dest state))
+    (set! mb (mailbox-open dest state account))
+    (for-each (lambda (note) (format (current-error-port) "movemail: ~a~%" note))
+              (mailbox-notes mb))
     (let* ((sizes (pop3-list conn))
            (top (fold (lambda (p m) (max m (car p))) 0 sizes))
            (size-of (make-vector (+ top 1) 0))
@@ -218,9 +309,27 @@ then deleted on the server), 2 on a usage error.
       (for-each (lambda (p) (vector-set! size-of (car p) (cdr p))) sizes)
       (if (and opt-keep (not uidls))
           (error "the server has no UIDL command: --keep cannot tell new mail from old"))
-      (let-values (((fresh old) (if uidls
-                                    (mailbox-partition mb uidls)
-                                    (values (map car sizes) '()))))
+      ;; A UIDL naming a message LIST lacks (or one twice) is a protocol
+      ;; error: such a server is not trusted with deletions.
+      (if uidls (mailbox-check-uidl sizes uidls))
+      (let*-values (((fresh old) (if uidls
+                                     (mailbox-partition mb uidls)
+                                     (values (map car sizes) '())))
+                    ((fresh) (if opt-max-size
+                                 (filter (lambda (m)
+                                           (let* ((num (if (pair? m) (car m) m))
+                                                  (size (vector-ref size-of num)))
+                                             (if (> size opt-max-size)
+                                                 (begin (set! skipped (cons (cons num size) skipped)) #f)
+                                                 #t)))
+                                         fresh)
+                                 fresh)))
+        (set! skipped (reverse skipped))
+        (for-each (lambda (p)
+                    (format (current-error-port)
+                            "movemail: message ~a (~a) is larger than --max-size: left on the server~%"
+                            (car p) (human-size (cdr p))))
+                  skipped)
         (set! earlier (map car old))
         (set! total (length fresh))
         ;; Batches of at most 256 messages or 32 MB: each batch is
@@ -262,8 +371,12 @@ then deleted on the server), 2 on a usage error.
           (format #t "movemail: ~a (~a) ~a ~a~a~%"
                   (plural moved "message") (human-size moved-octets)
                   (if opt-keep "copied to" "moved to") dest
-                  (if (and (pair? earlier) (not opt-keep))
-                      (format #f "; ~a stored by an earlier run deleted" (length earlier))
-                      "")))))
+                  (string-append
+                   (if (and (pair? earlier) (not opt-keep))
+                       (format #f "; ~a stored by an earlier run deleted" (length earlier))
+                       "")
+                   (if (pair? skipped)
+                       (format #f "; ~a over --max-size left on the server" (length skipped))
+                       ""))))))
 
 (movemail)

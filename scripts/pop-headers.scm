@@ -86,6 +86,7 @@ options:
 (define conn (pop3-connect target))
 (if user (pop3-login conn user) (pop3-login conn))
 (define sizes (pop3-list conn))
+(if (null? sizes) (display "0 messages\n"))
 (for-each
  (lambda (entry size-entry)
    (let* ((n (car entry))

@@ -6,8 +6,10 @@
 ;;; Usage: popsh scripts/popstat.scm [--tls] [ACCOUNT...]
 ;;;
 ;;; ACCOUNT is HOST, HOST:PORT, pop://[USER@]HOST[:PORT] or pops://...;
-;;; without any, every machine of ~/.netrc (or $NETRC) is checked.  The
-;;; password (and the login when not given) comes from the netrc file.
+;;; without any, every machine of ~/.netrc (or $NETRC) is checked, at the
+;;; address $MAILHOST gives when it names that machine (so a port or
+;;; pop3s:// in MAILHOST is used).  The password (and the login when not
+;;; given) comes from the netrc file.
 ;;; One line per account: the message count and total size (STAT), or why
 ;;; it could not be read.  A maildrop locked by another session
 ;;; ([IN-USE]) or a login refused as too soon ([LOGIN-DELAY]) is reported
@@ -19,8 +21,9 @@
   (display "usage: popsh popstat.scm [--tls] [ACCOUNT...]
 
 For each ACCOUNT (HOST, HOST:PORT, pop://[USER@]HOST[:PORT], pops://...),
-or each machine of ~/.netrc when none is given, print the number and
-total size of the waiting messages.  Credentials come from ~/.netrc
+or each machine of ~/.netrc when none is given (reached at $MAILHOST when
+that names the machine), print the number and total size of the waiting
+messages.  Credentials come from ~/.netrc
 (or $NETRC).  [IN-USE] and [LOGIN-DELAY] answers are shown as busy.
 
 options:
@@ -41,7 +44,27 @@ options:
          (else (set! accounts (cons a accounts)))))
  command-line-arguments)
 (set! accounts (reverse accounts))
-(if (null? accounts) (set! accounts (netrc-machines)))
+;; The host part of an account or MAILHOST: no scheme, user, port or brackets.
+(define (host-of a)
+  (let* ((scheme-end (string-contains a "://"))
+         (rest (if scheme-end (substring a (+ scheme-end 3) (string-length a)) a))
+         (at (string-index-right rest #\@))
+         (hp (if at (substring rest (+ at 1) (string-length rest)) rest)))
+    (if (and (> (string-length hp) 0) (char=? (string-ref hp 0) #\[))
+        (let ((close (string-index hp #\])))
+          (if close (substring hp 1 close) hp))
+        (let ((colon (string-index hp #\:)))
+          (if colon (substring hp 0 colon) hp)))))
+
+;; A netrc machine is checked where MAILHOST says when MAILHOST names it
+;; (MAILHOST=127.0.0.1:11110 with "machine 127.0.0.1" in the netrc file).
+(define (netrc-account machine)
+  (let ((mh (getenv "MAILHOST")))
+    (if (and mh (not (string=? mh "")) (string=? (host-of mh) machine))
+        mh
+        machine)))
+
+(if (null? accounts) (set! accounts (map netrc-account (netrc-machines))))
 (if (null? accounts)
     (begin (display "popstat: no ACCOUNT given and no machine in ~/.netrc\n" (current-error-port))
            (exit 2)))

@@ -93,14 +93,24 @@
   (call-with-values (lambda () (proc port))
     (lambda results (close port) (apply values results))))
 
-;; Runs a (begin ...) process stage: input is its standard input, the
-;; value is what it wrote.
-(define (%scsh-run-thunk thunk input)
-  (let ((out (make-string-output-port)))
-    (parameterize ((current-input-port (make-string-input-port input))
-                   (current-output-port out))
-      (thunk))
-    (string-output-port-output out)))
+;; Runs a (begin ...) process stage: input is its standard input (#f: the
+;; current input port), err its error port (#f: the current one); the
+;; value is (status . what it wrote). exec and exit inside the stage end
+;; it through %scsh-stage-exit with their status (see scsh_stage.go).
+(define %scsh-stage-exit (make-parameter #f))
+(define (%scsh-run-thunk thunk input err)
+  (let* ((out (make-string-output-port))
+         (status (call-with-current-continuation
+                   (lambda (k)
+                     (parameterize ((current-input-port (if input
+                                                            (make-string-input-port input)
+                                                            (current-input-port)))
+                                    (current-output-port out)
+                                    (current-error-port (or err (current-error-port)))
+                                    (%scsh-stage-exit k))
+                       (thunk)
+                       0)))))
+    (cons status (string-output-port-output out))))
 
 ;;; Command line.
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
+
+	"popsh/interp"
 )
 
 // ErrInterrupt is returned by a LineEditor when the user pressed Ctrl-C
@@ -94,40 +96,69 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 }
 
 // openHistory loads the last entries of path into the editor and keeps the
-// file open for appending. An overlong file is trimmed (rewritten 0600).
+// file open for appending. A history may hold passwords: an existing file
+// that group or others may access is made 0600 before anything is read or
+// appended, and refused when that fails (a file of another user, say). An
+// overlong file is trimmed (rewritten 0600).
 func (e *terminalEditor) openHistory(path string) error {
+	f, err := openPrivate(path)
+	if err != nil {
+		return err
+	}
 	var lines []string
-	if f, err := os.Open(path); err == nil {
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			if l := sc.Text(); strings.TrimSpace(l) != "" {
-				lines = append(lines, l)
-			}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if l := sc.Text(); strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
 		}
+	}
+	if len(lines) > e.limit {
 		f.Close()
-		if len(lines) > e.limit {
-			lines = lines[len(lines)-e.limit:]
-			tmp := path + ".tmp"
-			if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-				return fmt.Errorf("trim history %s: %w", path, err)
-			}
-			if err := os.Rename(tmp, path); err != nil {
-				return fmt.Errorf("trim history %s: %w", path, err)
-			}
+		lines = lines[len(lines)-e.limit:]
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+			return fmt.Errorf("trim history %s: %w", path, err)
 		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read history: %w", err)
+		if err := os.Rename(tmp, path); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("trim history %s: %w", path, err)
+		}
+		if f, err = openPrivate(path); err != nil {
+			return err
+		}
 	}
 	for _, l := range lines {
 		e.rl.SaveHistory(l)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("open history: %w", err)
-	}
 	e.histF = f
 	return nil
+}
+
+// openPrivate opens (or creates) the history file at path for reading and
+// appending, with mode 0600: a mode giving group or others any access is
+// changed on the open file first; when it cannot be, the file is refused.
+func openPrivate(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open history: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open history: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("history %s is not a regular file", path)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := f.Chmod(perm &^ 0o077); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("history %s may be read by others (mode %04o) and its mode cannot be made 0600: %w", path, perm, err)
+		}
+	}
+	return f, nil
 }
 
 // ReadLine implements LineEditor.
@@ -234,7 +265,9 @@ func HistoryLine(entry string) string {
 			case '"':
 				state = inString
 			case '|':
-				state = inBar
+				if interp.BarSymbolAt(rs, i) {
+					state = inBar
+				}
 			case ';':
 				state = inComment
 				continue

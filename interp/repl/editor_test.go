@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/chzyer/readline"
@@ -65,5 +66,47 @@ func TestHistoryFile(t *testing.T) {
 	}
 	if err := e3.AddHistory("(+ 1 2)"); err != nil {
 		t.Errorf("AddHistory without a file: %v", err)
+	}
+}
+
+// An existing history readable by others is made 0600 before anything is
+// appended; its entries are still loaded and new ones appended.
+func TestHistoryFileMadePrivate(t *testing.T) {
+	for _, mode := range []os.FileMode{0o644, 0o666, 0o640, 0o604} {
+		path := filepath.Join(t.TempDir(), ".popsh_history")
+		if err := os.WriteFile(path, []byte("(old 1)\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		e := newTestEditor(t, 10)
+		if err := e.openHistory(path); err != nil {
+			t.Fatalf("mode %04o: %v", mode, err)
+		}
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("history of mode %04o: now %v (%v), want 0600 before any append", mode, fi.Mode().Perm(), err)
+		}
+		if err := e.AddHistory(`(pop3-login c "carol" "secret")`); err != nil {
+			t.Fatal(err)
+		}
+		e.histF.Close()
+		b, _ := os.ReadFile(path)
+		if string(b) != "(old 1)\n(pop3-login c \"carol\" \"secret\")\n" {
+			t.Errorf("history of mode %04o = %q", mode, b)
+		}
+	}
+	// A history that is not a regular file is refused.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEditor(t, 10)
+	if err := e.openHistory(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a FIFO as history: %v", err)
+	}
+	if e.histF != nil {
+		t.Errorf("a refused history is kept open")
 	}
 }

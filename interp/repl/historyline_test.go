@@ -16,7 +16,8 @@ func TestHistoryLine(t *testing.T) {
 		{"(list 1 ; one\n 2)", "(list 1   2)"},
 		{"(string #\\; #\\\" #\\|\n 1)", "(string #\\; #\\\" #\\|  1)"},
 		{"\"a\\\n    b\"", `"ab"`},
-		{"(quote |a\nb|)", `(quote |a\nb|)`},
+		{"(quote (|a;b| x\n y))", `(quote (|a;b| x  y))`},
+		{"(list '|-a ; a |comment|\n '|+)", `(list '|-a   '|+)`},
 		{"(string-length \"a\r\nb\")", `(string-length "a\r\nb")`},
 	}
 	for _, c := range cases {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,8 +58,14 @@ type Options struct {
 	// FormatError renders an uncaught error (without a final newline).
 	// Nil means FormatError of this package.
 	FormatError func(err error) string
-	// Filename names the input in error positions (default "stdin").
+	// Filename names the input in error positions (default "stdin"); each
+	// entry is numbered, so an error in the seventh entry typed, line 1,
+	// column 12, is at "stdin#7:1:12".
 	Filename string
+	// Doc, when set, returns the documentation of a bound name for the
+	// ,doc command (a signature line and a description), or "" when there
+	// is none.
+	Doc func(name string) string
 	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
 	// pressed three times during one evaluation that does not stop (a
 	// system call that cannot be interrupted, say). The shell exits there.
@@ -90,6 +97,8 @@ type session struct {
 	it   *interp.Interp
 	out  *freshLineWriter // results, and the interpreter's output port
 	err  io.Writer
+	// entry counts the entries read, for positions (stdin#N:line:col).
+	entry int
 }
 
 func newSession(opts Options) *session {
@@ -156,6 +165,13 @@ func (s *session) loop(ctx context.Context) error {
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
 			continue
 		case errors.Is(err, io.EOF):
+			if buf.Len() > 0 {
+				// Ctrl-D on a continuation line: drop the unfinished
+				// entry, stay in the session.
+				buf.Reset()
+				fmt.Fprintln(s.err, "; unfinished entry discarded (Ctrl-D at an empty prompt leaves)")
+				continue
+			}
 			return nil
 		case err != nil:
 			return fmt.Errorf("repl: read line: %w", err)
@@ -169,12 +185,14 @@ func (s *session) loop(ctx context.Context) error {
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
-		datums, err := s.readAll(buf.String())
+		name := s.entryName(s.entry + 1)
+		datums, err := s.readAll(buf.String(), name)
 		if errors.Is(err, interp.ErrIncomplete) {
 			continue // open parentheses: read another line
 		}
 		src := buf.String()
 		buf.Reset()
+		s.entry++
 		s.opts.Editor.AddHistory(src)
 		if err != nil {
 			s.printError(err)
@@ -182,7 +200,7 @@ func (s *session) loop(ctx context.Context) error {
 		}
 		for _, d := range datums {
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
-				return s.it.EvalString(ctx, d, s.opts.Filename)
+				return s.it.EvalString(ctx, d, name)
 			})
 			if err != nil {
 				if st := exitStatus(err); st != nil {
@@ -197,11 +215,16 @@ func (s *session) loop(ctx context.Context) error {
 	}
 }
 
+// entryName is the name of entry n in positions: "stdin#7".
+func (s *session) entryName(n int) string {
+	return fmt.Sprintf("%s#%d", s.opts.Filename, n)
+}
+
 // readAll splits src into the source texts of its data, each padded with
 // newlines and spaces so that positions in it are those in src; the error
 // is interp.ErrIncomplete (in its chain) when src ends inside an open datum.
-func (s *session) readAll(src string) ([]string, error) {
-	r := interp.NewReader(strings.NewReader(src), s.opts.Filename)
+func (s *session) readAll(src, name string) ([]string, error) {
+	r := interp.NewReader(strings.NewReader(src), name)
 	var starts []interp.Pos
 	for {
 		_, err := r.Read()
@@ -284,15 +307,32 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 		defer func() { close(done); wg.Wait() }()
 	}
 	v, err := f(ctx)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
-		// The evaluation failed because it was interrupted (a read
-		// returned ErrReadInterrupted, say): say so plainly.
-		err = fmt.Errorf("%w (%w)", errInterrupted, err)
+	if errors.Is(context.Cause(ctx), errInterrupted) {
+		// Interrupted: whatever the evaluation made of it (an error from
+		// a read, or an end of file that (read) returned and the program
+		// took as the end of its input), it stopped because of Ctrl-C.
+		if err == nil {
+			return nil, errInterrupted
+		}
+		if !IsInterrupt(err) {
+			err = fmt.Errorf("%w (%w)", errInterrupted, err)
+		}
 	}
 	return v, err
 }
 
-var errInterrupted = errors.New("interrupted")
+var errInterrupted = errors.New(Interrupted)
+
+// Interrupted is how an evaluation stopped by Ctrl-C (or SIGINT in a
+// script) is reported, wherever it was: a loop, a read, a network wait.
+const Interrupted = "interrupted"
+
+// IsInterrupt reports whether err means the evaluation was interrupted:
+// the REPL's Ctrl-C, a cancelled context, or a read of the terminal that
+// was abandoned.
+func IsInterrupt(err error) bool {
+	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, ErrReadInterrupted)
+}
 
 // exitStatus returns the status of an exit request in err's chain, or nil.
 func exitStatus(err error) *ExitStatus {
@@ -337,8 +377,8 @@ func (s *session) printError(err error) {
 // FormatError renders an error the way the shell prints it: its message
 // with the position (file:line:col: who: message) and a short backtrace.
 func FormatError(err error) string {
-	if errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) {
-		return "interrupted"
+	if IsInterrupt(err) {
+		return Interrupted
 	}
 	var eo *interp.ErrorObject
 	if errors.As(err, &eo) {
@@ -392,11 +432,14 @@ func Backtrace(eo *interp.ErrorObject, max int) string {
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
 An expression may span several lines: the prompt changes while parentheses are open.
-Ctrl-C stops a running evaluation or clears the line; Ctrl-D leaves.
-Tab completes the names bound in the interpreter.
+Ctrl-C stops a running evaluation or clears the line. Ctrl-D leaves at an
+empty prompt, drops an unfinished entry, and is the end of file for a
+program reading the terminal. Errors give entry#line:col (stdin#7:1:12).
+Tab completes the names bound in the interpreter, and file names in a string.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file
+  ,doc NAME      what NAME takes and does (also ,describe)
   ,apropos TEXT  list the bound names containing TEXT
   ,time EXPR     evaluate EXPR and say how long it took
   ,exit [N]      leave (with exit status N)`
@@ -439,6 +482,12 @@ func (s *session) command(ctx context.Context, line string) error {
 			}
 			s.printError(err)
 		}
+	case ",doc", ",describe", ",d":
+		if arg == "" {
+			fmt.Fprintln(s.err, ",doc: which name? (,doc NAME)")
+			return nil
+		}
+		s.describe(arg)
 	case ",apropos", ",a":
 		if arg == "" {
 			fmt.Fprintln(s.err, ",apropos: which text? (,apropos TEXT)")
@@ -474,7 +523,9 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
 			return nil
 		}
-		datums, err := s.readAll(arg)
+		s.entry++
+		name := s.entryName(s.entry)
+		datums, err := s.readAll(arg, name)
 		if err != nil {
 			s.printError(err)
 			return nil
@@ -482,7 +533,7 @@ func (s *session) command(ctx context.Context, line string) error {
 		for _, d := range datums {
 			start := time.Now()
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
-				return s.it.EvalString(ctx, d, s.opts.Filename)
+				return s.it.EvalString(ctx, d, name)
 			})
 			el := time.Since(start)
 			if err != nil {
@@ -504,16 +555,39 @@ func (s *session) command(ctx context.Context, line string) error {
 	return nil
 }
 
+// describe prints what the documentation says of name, or what kind of
+// thing it is bound to when there is no documentation.
+func (s *session) describe(name string) {
+	doc := ""
+	if s.opts.Doc != nil {
+		doc = s.opts.Doc(name)
+	}
+	v, bound := s.it.Lookup(name)
+	switch {
+	case doc != "":
+		fmt.Fprintln(s.out, strings.TrimRight(doc, "\n"))
+	case bound:
+		fmt.Fprintf(s.out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
+	default:
+		fmt.Fprintf(s.out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
+	}
+}
+
 // Commands lists the REPL commands, for completion.
-var commands = []string{",apropos", ",exit", ",help", ",load", ",time"}
+var commands = []string{",apropos", ",describe", ",doc", ",exit", ",help", ",load", ",time"}
 
 // Completer returns a completion function for NewTerminalEditor that
-// completes REPL commands at the start of a line and otherwise the names
-// bound in it (GlobalNames), matching the word before the cursor.
+// completes REPL commands at the start of a line, file names inside a
+// string ((load "exa -> (load "examples/), and otherwise the names bound in
+// it (GlobalNames), matching the word before the cursor.
 func Completer(it *interp.Interp) func(line string, pos int) (string, []string) {
 	return func(line string, _ int) (string, []string) {
 		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, ",") && !strings.Contains(t, " ") {
 			return t, matching(commands, t)
+		}
+		if start, ok := openString(line); ok {
+			word := line[start:]
+			return word, fileNames(word)
 		}
 		i := len(line)
 		for i > 0 && !isDelimiter(line[i-1]) {
@@ -525,6 +599,59 @@ func Completer(it *interp.Interp) func(line string, pos int) (string, []string) 
 		}
 		return word, matching(it.GlobalNames(), word)
 	}
+}
+
+// openString reports whether line ends inside a string literal, and where
+// the literal's text starts (after its opening quote).
+func openString(line string) (start int, ok bool) {
+	in := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case in && c == '\\':
+			i++ // an escaped character, \" included
+		case in && c == '"':
+			in = false
+		case in:
+		case c == '"':
+			in, start = true, i+1
+		case c == ';':
+			return 0, false // the rest is a comment
+		case c == '#' && i+2 < len(line) && line[i+1] == '\\':
+			i += 2 // a character literal such as #\" or #\;
+		}
+	}
+	return start, in
+}
+
+// fileNames lists the files whose names start with word (a path typed
+// inside a string), directories with a trailing slash, in order. Hidden
+// files are listed only when the name typed starts with a dot.
+func fileNames(word string) []string {
+	dir, base := filepath.Split(word)
+	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, base) || (strings.HasPrefix(n, ".") && !strings.HasPrefix(base, ".")) {
+			continue
+		}
+		isDir := e.IsDir()
+		if e.Type()&os.ModeSymlink != 0 {
+			if fi, err := os.Stat(filepath.Join(dir, n)); err == nil && fi.IsDir() {
+				isDir = true
+			}
+		}
+		if isDir {
+			n += "/"
+		}
+		out = append(out, dir+n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func matching(names []string, prefix string) []string {

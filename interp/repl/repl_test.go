@@ -79,11 +79,58 @@ func TestRunErrorsAndInterruptedLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if !strings.Contains(errOut, "car") || !strings.Contains(errOut, "stdin:1:1") {
+	if !strings.Contains(errOut, "car") || !strings.Contains(errOut, "stdin#1:1:1") {
 		t.Errorf("errors %q, want the car error with its position", errOut)
 	}
 	if out != "after\n" {
 		t.Errorf("output %q, want only \"after\" (Ctrl-C dropped the open string)", out)
+	}
+	// The unfinished "(+ 1 1" at the end (Ctrl-D) is dropped with a notice.
+	if !strings.HasSuffix(errOut, "; unfinished entry discarded (Ctrl-D at an empty prompt leaves)\n") {
+		t.Errorf("errors %q, want the notice about the unfinished entry last", errOut)
+	}
+}
+
+func TestEntriesNumberedInPositions(t *testing.T) {
+	// Commands and unfinished entries are not entries; ,time is.
+	_, errOut, _, err := runFake(t, "(define (f x) (car x))", ",help", "1", ",time (f 2)", "(list", ErrInterrupt, "(f 3)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.Contains(errOut, "stdin#1:1:15: car: expected a pair, got 2") ||
+		!strings.Contains(errOut, "stdin#1:1:15: car: expected a pair, got 3") {
+		t.Errorf("errors %q, want both at stdin#1:1:15 (inside f)", errOut)
+	}
+	_, errOut, _, _ = runFake(t, "1", "2", ",time 3", "(car 4)")
+	if !strings.HasPrefix(errOut, "stdin#4:1:1: car") {
+		t.Errorf("error %q, want it in entry 4", errOut)
+	}
+}
+
+func TestCompleteFileNamesInStrings(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "examples"), 0o755)
+	os.WriteFile(filepath.Join(dir, "examples", "tour.scm"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, ".hidden"), nil, 0o644)
+	t.Chdir(dir)
+	complete := Completer(interp.New())
+	tests := []struct {
+		line, word string
+		cands      []string
+	}{
+		{`(load "exa`, "exa", []string{"examples/"}},
+		{`(load "examples/t`, "examples/t", []string{"examples/tour.scm"}},
+		{`(load "`, "", []string{"examples/"}},
+		{`(load ".hi`, ".hi", []string{".hidden"}},
+		{`(display "a\"b" "exa`, "exa", []string{"examples/"}},
+		{`(list #\" car-`, "car-", nil}, // not in a string: a Scheme name
+		{`(load "x") (string-up`, "string-up", []string{"string-upcase"}},
+	}
+	for _, tc := range tests {
+		word, cands := complete(tc.line, len(tc.line))
+		if word != tc.word || !reflect.DeepEqual(cands, tc.cands) {
+			t.Errorf("complete(%q) = %q %q, want %q %q", tc.line, word, cands, tc.word, tc.cands)
+		}
 	}
 }
 
@@ -240,10 +287,10 @@ func TestPositionsOfSeveralData(t *testing.T) {
 		lines []any
 		want  string
 	}{
-		{[]any{"1 (car 5)"}, "stdin:1:3: car"},
-		{[]any{`"é→" (car 5)`}, "stdin:1:6: car"},
-		{[]any{"(define x\t1)\t(car x)"}, "stdin:1:14: car"},
-		{[]any{"(list 1", "  2) (car", " 7)"}, "stdin:2:6: car"},
+		{[]any{"1 (car 5)"}, "stdin#1:1:3: car"},
+		{[]any{`"é→" (car 5)`}, "stdin#1:1:6: car"},
+		{[]any{"(define x\t1)\t(car x)"}, "stdin#1:1:14: car"},
+		{[]any{"(list 1", "  2) (car", " 7)"}, "stdin#1:2:6: car"},
 	}
 	for _, tc := range tests {
 		_, errOut, _, err := runFake(t, tc.lines...)
@@ -271,6 +318,6 @@ func ExampleRun() {
 	// 144
 	// "a"
 	// b
-	// stdin:1:1: car: expected a pair, got ()
+	// stdin#4:1:1: car: expected a pair, got ()
 	// session ended: <nil>
 }

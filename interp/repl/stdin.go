@@ -21,6 +21,10 @@ var ErrReadInterrupted = errors.New("read interrupted")
 //
 // Only one goroutine reads the underlying reader, so the line editor and a
 // Scheme (read-line) never race for the same bytes.
+//
+// End of file is not sticky: a terminal reports one for each Ctrl-D, so a
+// program's read gets the end of file and the next read (the line
+// editor's, at the prompt) waits for keys again.
 type InterruptibleReader struct {
 	r io.Reader
 
@@ -30,7 +34,8 @@ type InterruptibleReader struct {
 	pending bool // a background read was started and not yet collected
 	results chan readResult
 	buf     []byte // data read but not yet returned
-	err     error  // sticky error of the underlying reader
+	eof     bool   // the underlying reader said io.EOF: the next Read returns it once
+	err     error  // sticky error of the underlying reader (not io.EOF)
 	closed  chan struct{}
 	once    sync.Once
 }
@@ -75,6 +80,10 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	for len(ir.buf) == 0 {
+		if ir.eof {
+			ir.eof = false
+			return 0, io.EOF
+		}
 		if ir.err != nil {
 			return 0, ir.err
 		}
@@ -92,7 +101,10 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 		case res := <-ir.results:
 			ir.pending = false
 			ir.buf = res.data
-			if res.err != nil {
+			switch {
+			case res.err == io.EOF:
+				ir.eof = true
+			case res.err != nil:
 				ir.err = res.err
 			}
 		case <-ctx.Done():

@@ -3,7 +3,9 @@ package repl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -63,5 +65,34 @@ func TestInterruptibleReaderClose(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close did not end a pending Read")
+	}
+}
+
+// scriptedReader returns its results in order: a terminal gives io.EOF for
+// each Ctrl-D and then more keys.
+type scriptedReader struct{ results []readResult }
+
+func (s *scriptedReader) Read(p []byte) (int, error) {
+	if len(s.results) == 0 {
+		return 0, io.EOF
+	}
+	r := s.results[0]
+	s.results = s.results[1:]
+	return copy(p, r.data), r.err
+}
+
+func TestInterruptibleReaderEOFIsNotSticky(t *testing.T) {
+	ir := NewInterruptibleReader(&scriptedReader{results: []readResult{
+		{[]byte("ab"), nil}, {nil, io.EOF}, {[]byte("cd\n"), nil}, {nil, io.EOF}, {nil, io.EOF},
+	}})
+	b := make([]byte, 10)
+	var got []string
+	for range 5 {
+		n, err := ir.Read(b)
+		got = append(got, fmt.Sprintf("%q %v", b[:n], err))
+	}
+	want := []string{`"ab" <nil>`, `"" EOF`, `"cd\n" <nil>`, `"" EOF`, `"" EOF`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reads = %q, want %q (each end of file once, then the data after it)", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-;;; popsh prelude 00: control (interp-core). Loaded into every interpreter.
+;;; popsh prelude 00: control. Loaded into every interpreter.
 
 (define (call-with-values producer consumer)
   (%check-procedure 'call-with-values producer)

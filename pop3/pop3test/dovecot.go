@@ -86,7 +86,9 @@ var shared struct {
 }
 
 // Main runs a package's tests and then stops the shared Dovecot, if one was
-// started. Use it from TestMain:
+// started; when tests were skipped because Dovecot is not installed, it
+// says so in one line that `go test ./...` shows (see
+// reportMissingDovecot). Use it from TestMain:
 //
 //	func TestMain(m *testing.M) { pop3test.Main(m) }
 func Main(m *testing.M) {
@@ -96,6 +98,7 @@ func Main(m *testing.M) {
 		shared.d.Stop()
 	}
 	shared.mu.Unlock()
+	reportMissingDovecot(skippedNoDovecot.Load())
 	os.Exit(code)
 }
 
@@ -134,6 +137,7 @@ func StartDovecot(t testing.TB, opts ...Option) *Dovecot {
 	}
 	bin := dovecotBinary()
 	if bin == "" {
+		skippedNoDovecot.Add(1)
 		t.Skip("dovecot not installed (apt-get install dovecot-pop3d): skipping real-server test")
 	}
 	if o.private {
@@ -610,4 +614,15 @@ func (u *DovecotUser) Files() ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Start starts a private Dovecot outside a test, for benchmark and lab
+// programs; the caller stops it with Stop. It fails when Dovecot is not
+// installed.
+func Start() (*Dovecot, error) {
+	bin := dovecotBinary()
+	if bin == "" {
+		return nil, errors.New("dovecot not installed (apt-get install dovecot-pop3d)")
+	}
+	return startDovecot(bin)
 }

@@ -459,3 +459,23 @@ func TestDovecotMissingSkips(t *testing.T) {
 		t.Fatalf("without a dovecot binary: ran on = %v, skipped = %v", ran, inner.Skipped())
 	}
 }
+
+func TestMissingDovecotNotice(t *testing.T) {
+	msg := missingNotice()
+	if !strings.Contains(msg, "Dovecot is not installed") || !strings.Contains(msg, "skipped") || !strings.Contains(msg, "apt-get install dovecot-pop3d") ||
+		strings.Count(msg, "\n") != 1 || !strings.HasSuffix(msg, "\n") {
+		t.Errorf("notice %q: want one line with the count and how to install Dovecot", msg)
+	}
+	// Once per run: the first binary of a run claims it, the next does not;
+	// another run (key) prints again.
+	dir := t.TempDir()
+	if !firstInRun(dir, "100-5") || firstInRun(dir, "100-5") || !firstInRun(dir, "100-6") {
+		t.Error("firstInRun: want true, false, then true for another run")
+	}
+	if !firstInRun(dir, "") {
+		t.Error("firstInRun without a key: want true")
+	}
+	if k := parentKey(); !strings.HasPrefix(k, fmt.Sprint(os.Getppid())+"-") {
+		t.Errorf("parentKey() = %q, want the parent's pid and start time", k)
+	}
+}

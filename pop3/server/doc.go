@@ -35,7 +35,8 @@
 // Deletions (DELE) take effect only when the client sends QUIT in the
 // TRANSACTION state; a connection that drops deletes nothing. Each user's
 // maildrop is locked by the session that logged in: another login answers
-// "-ERR [IN-USE]" (after waiting up to Config.LockWait).
+// "-ERR [IN-USE]" (after waiting up to Config.LockWait), unless
+// Config.SharedMaildrops lets several sessions in at once, as Dovecot does.
 //
 // # Security
 //

@@ -55,6 +55,10 @@ type Config struct {
 	// small wait helps tests that log in again right after dropping a
 	// connection, before the server has noticed the drop.
 	LockWait time.Duration
+	// SharedMaildrops lets several sessions of one user in at once, as
+	// Dovecot does by default: each sees the maildrop as it was at its
+	// login, and a message deleted by one is gone for the others' QUIT.
+	SharedMaildrops bool
 	// IdleTimeout ends a session that sends nothing for this long
 	// (default DefaultIdleTimeout). It also bounds every write.
 	IdleTimeout time.Duration
@@ -353,6 +357,9 @@ func (s *Server) replaceConn(old, nc net.Conn) {
 // lock takes the maildrop lock of user, waiting up to Config.LockWait; false
 // if another session holds it.
 func (s *Server) lock(user string) bool {
+	if s.cfg.SharedMaildrops {
+		return true
+	}
 	deadline := time.Now().Add(s.cfg.LockWait)
 	for {
 		s.mu.Lock()
@@ -384,6 +391,9 @@ func (s *Server) offers(mech string) bool {
 }
 
 func (s *Server) unlock(user string) {
+	if s.cfg.SharedMaildrops {
+		return
+	}
 	s.mu.Lock()
 	delete(s.locks, user)
 	s.mu.Unlock()

@@ -5,8 +5,8 @@
 # Usage: scripts/bench/compare.sh [POPSH-BINARY]
 #
 # Workloads (the lab's): small = 2,000 messages of ~2 KB (alice, seed 1),
-# large = 20 messages of 5 MiB (bob, seed 2), in a private Dovecot started
-# with /work/shared/lab/pop3/start-dovecot.sh on 127.0.0.1:$PORT.
+# large = 20 messages of 5 MiB (bob), in a private Dovecot on 127.0.0.1
+# started by the project's own helper (go run ./scripts/bench/labserver).
 # Every client retrieves every message and stores it durably in a fresh
 # Maildir; all run in keep mode so that each run sees the same maildrop
 # (movemail.scm --keep with a fresh state file, mpop "keep on" +
@@ -14,24 +14,29 @@
 # itself (fsync per file); fetchmail cannot, so it delivers through an MDA
 # (a shell one-liner writing tmp/ then renaming into new/, one process per
 # message: how fetchmail is used with a Maildir).
-# Knobs: RUNS (5), PORT (11150), BDIR (/tmp/popsh-compare), SMALL_N, LARGE_N.
+# Knobs: RUNS (5), BDIR (/tmp/popsh-compare), SMALL_N, LARGE_N.
 set -euo pipefail
-LAB=${LAB:-/work/shared/lab/pop3}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 POPSH=${1:-popsh}
 RUNS=${RUNS:-5}
-PORT=${PORT:-11150}
 BDIR=${BDIR:-/tmp/popsh-compare}
 SMALL_N=${SMALL_N:-2000}
 LARGE_N=${LARGE_N:-20}
 DEST=$BDIR/dest
 
-"$LAB/stop-dovecot.sh" "$BDIR/dovecot" >/dev/null 2>&1 || true
 rm -rf "$BDIR"; mkdir -p "$BDIR"
-"$LAB/start-dovecot.sh" "$BDIR/dovecot" "$PORT" >/dev/null
-trap '"$LAB/stop-dovecot.sh" "$BDIR/dovecot" >/dev/null 2>&1 || true' EXIT
-"$LAB/gen-maildrop.py" "$BDIR/dovecot" alice --small "$SMALL_N" --seed 1 >/dev/null
-"$LAB/gen-maildrop.py" "$BDIR/dovecot" bob --large "$LARGE_N" --size 5MiB --seed 2 >/dev/null
+# The lab server runs until its standard input (a FIFO held open here) closes.
+(cd "$HERE/.." && go build -o "$BDIR/labserver" ./scripts/bench/labserver)
+mkfifo "$BDIR/hold"
+"$BDIR/labserver" -small "$SMALL_N" -large "$LARGE_N" >"$BDIR/lab.env" <"$BDIR/hold" &
+LABPID=$!
+exec 9>"$BDIR/hold"
+trap 'exec 9>&-; wait $LABPID 2>/dev/null || true' EXIT
+while ! grep -q '^CACERT=' "$BDIR/lab.env" 2>/dev/null; do
+    kill -0 $LABPID 2>/dev/null || { echo "labserver failed"; exit 1; }
+    sleep 0.2
+done
+. "$BDIR/lab.env"
 
 cat > "$BDIR/netrc" <<EOF2
 machine 127.0.0.1 login alice password wonderland

@@ -1,4 +1,4 @@
-;;; 10-lists.scm -- list procedures written in Scheme (interp-lib).
+;;; 10-lists.scm -- list procedures written in Scheme.
 ;;; The fast cases are Go primitives (member and assoc without a predicate,
 ;;; %cars, %cdrs, append-reverse); what calls a user procedure is here, so that
 ;;; call/cc, errors and tail calls behave as in any Scheme code.

@@ -1,5 +1,5 @@
 ;;; 11-sequences.scm -- vector and string procedures that call user
-;;; procedures (interp-lib). Several sequences stop at the shortest.
+;;; procedures. Several sequences stop at the shortest.
 
 ;; One-list map for the procedures below (independent of a user's map).
 (define (%map1 f l)

@@ -1,5 +1,5 @@
-;;; 12-io.scm -- port procedures built on parameterize and dynamic-wind
-;;; (interp-lib). A port opened here is closed when its procedure returns
+;;; 12-io.scm -- port procedures built on parameterize and dynamic-wind.
+;;; A port opened here is closed when its procedure returns
 ;;; or when control escapes from it (an error, a continuation).
 
 (define (call-with-port port proc)

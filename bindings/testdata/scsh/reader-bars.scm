@@ -1,0 +1,11 @@
+;; scsh reads | as a symbol character; R7RS |symbols| still read.
+(write '(|+ x)) (newline)
+(write '|-test) (newline)
+(write '(list '|-a '|-b)) (newline)
+(write '(| (ls) (wc -l))) (newline)
+(write '(|| (false) (true))) (newline)
+(write (map symbol->string '(|+ |-test a|b ||x))) (newline)
+(write (run/strings (| (printf "b\\na\\n") (sort)))) (newline)
+(write (|| (false) (true))) (newline)
+(write (list '|foo bar| (symbol->string '|a\|b|) (string->symbol "x y"))) (newline)
+(write (string->symbol "|+")) (newline)

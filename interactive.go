@@ -1,0 +1,89 @@
+package main
+
+// The interactive session: the REPL on a terminal, and putting the
+// terminal back as it was when a signal ends the process.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"popsh/docs"
+	"popsh/interp"
+	"popsh/interp/repl"
+)
+
+// runREPL runs the interactive session on the terminal; banner, when not
+// empty, replaces the greeting.
+func runREPL(it *interp.Interp, banner string) int {
+	stdin := repl.NewInterruptibleReader(os.Stdin)
+	hist := ""
+	if home, err := os.UserHomeDir(); err == nil {
+		hist = filepath.Join(home, ".popsh_history")
+	}
+	ed, err := repl.NewTerminalEditor(repl.EditorOptions{
+		Stdin:       stdin,
+		HistoryFile: hist,
+		Complete:    repl.Completer(it),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	ints := make(chan os.Signal, 4)
+	signal.Notify(ints, os.Interrupt)
+	defer signal.Stop(ints)
+	// SIGTERM or SIGHUP may come while the terminal is in raw mode: put it
+	// back as it was before leaving.
+	if restore, err := repl.SaveTerminal(os.Stdin); err == nil {
+		ends := make(chan os.Signal, 1)
+		signal.Notify(ends, syscall.SIGTERM, syscall.SIGHUP)
+		defer signal.Stop(ends)
+		go func() {
+			s, ok := <-ends
+			if !ok {
+				return
+			}
+			restore()
+			code := 1
+			if n, isNum := s.(syscall.Signal); isNum {
+				code = 128 + int(n)
+			}
+			exitNow(code)
+		}()
+	}
+	if banner == "" {
+		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
+	}
+	err = repl.Run(context.Background(), repl.Options{
+		Interp:      it,
+		Editor:      ed,
+		Stdin:       stdin,
+		Interrupts:  ints,
+		Banner:      banner,
+		FormatError: formatError,
+		Doc:         docs.Describe,
+		Stuck: func() {
+			// The evaluation ignores Ctrl-C: leave (the terminal is in
+			// its normal mode while an evaluation runs).
+			fmt.Fprintln(os.Stderr, "popsh: the evaluation does not stop; leaving")
+			exitNow(130)
+		},
+	})
+	ed.Close()
+	var st *repl.ExitStatus
+	if errors.As(err, &st) {
+		flushPorts(it)
+		return st.Code & 0xff
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
+		return 1
+	}
+	flushPorts(it)
+	return 0
+}

@@ -1,0 +1,16 @@
+;; A huge allocation request is a Scheme error (catchable), never a
+;; Go out-of-memory crash.
+(test-error "make-vector: length 10000000000 is too large \\(at most 67108864\\)" (make-vector 10000000000))
+(test-error "make-string: length 10000000000 is too large" (make-string 10000000000 #\a))
+(test-error "make-bytevector: length 100000000000000000000000 is too large" (make-bytevector 100000000000000000000000))
+(test-error "make-list: length 10000000000 is too large" (make-list 10000000000 0))
+(test-error "make-vector: expected a non-negative exact integer, got -1" (make-vector -1))
+(test "caught" (guard (e ((error-object? e) "caught")) (make-vector 100000000)))
+(test 3 (vector-length (make-vector 3)))
+(test 67108864 (* 64 1024 1024))
+(test-error "vector-grow: length 10000000000 is too large" (vector-grow (vector 1) 10000000000))
+(test-error "iota: count is too large" (iota 10000000000))
+(test-error "list-tabulate: count is too large" (list-tabulate 10000000000 (lambda (i) i)))
+(test (0 1 2) (iota 3))
+(test (0 1 4) (list-tabulate 3 (lambda (i) (* i i))))
+(test #(1 #f) (let ((v (vector-grow (vector 1) 2))) (vector-set! v 1 #f) v))

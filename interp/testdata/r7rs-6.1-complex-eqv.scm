@@ -1,0 +1,18 @@
+;; eqv?, equal?, memv, assv, case and syntax-rules literals on complex numbers
+;; (and bignums): by value.
+(test 1+2i (make-rectangular 1 2))
+(test 1.5-2.5i (make-rectangular 1.5 -2.5))
+(test #t (eqv? 1+2i (make-rectangular 1 2)))
+(test #f (eqv? 1+2i 1.0+2.0i))
+(test #f (eqv? 1+2i 1+3i))
+(test #t (equal? (list 1+2i) (list (make-rectangular 1 2))))
+(test #t (equal? (vector 1.5+2i) (vector (make-rectangular 1.5 2))))
+(test (1+2i) (memv 1+2i (list 3 (make-rectangular 1 2))))
+(test (1.5+2.0i . 1) (assv 1.5+2i (list (cons (make-rectangular 1.5 2) 1))))
+(test yes (case (make-rectangular 1 2) ((1+2i) 'yes) (else 'no)))
+(test yes (case (make-rectangular 1 2) ((3 1+2i 4) 'yes) (else 'no)))
+(test no (case (make-rectangular 1 3) ((3 1+2i 4) 'yes) (else 'no)))
+(test yes (case (expt 10 20) ((1 100000000000000000000) 'yes) (else 'no)))
+(test yes (let-syntax ((m (syntax-rules () ((_ 1+2i) 'yes) ((_ x) 'no)))) (m 1+2i)))
+(test no (let-syntax ((m (syntax-rules () ((_ 1+2i) 'yes) ((_ x) 'no)))) (m 1+3i)))
+(test yes (let-syntax ((m (syntax-rules () ((_ 100000000000000000000) 'yes) ((_ x) 'no)))) (m 100000000000000000000)))

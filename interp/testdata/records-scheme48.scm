@@ -1,0 +1,23 @@
+;;; define-record-type in Scheme48's form, beside SRFI 9 (scsh code uses both)
+;; Scheme48: the record name, then the variable bound to the type.
+(define-record-type thing :thing (make-thing a) thing? (a thing-a set-thing-a!) (b thing-b set-thing-b!))
+(test #t (thing? (make-thing 1)))
+(test #f (thing? 1))
+(test 1 (thing-a (make-thing 1)))
+(test #f (thing-b (make-thing 1)))
+(test (5 6) (let ((t (make-thing 1))) (set-thing-a! t 5) (set-thing-b! t 6) (list (thing-a t) (thing-b t))))
+(test-output "#<record-type thing>" (write :thing))
+(test-output "#<record thing 7 #f>" (write (make-thing 7)))
+(test-error "thing-a: expected a record of type thing, got 5" (thing-a 5))
+;; no constructor (#f), no fields
+(define-record-type bare :bare #f bare?)
+(test #f (bare? 'x))
+(define-record-type empty :empty (make-empty) empty?)
+(test #t (empty? (make-empty)))
+;; SRFI 9 is unchanged, and SRFI 99's bare constructor name still means "all fields".
+(define-record-type point (make-point x y) point? (x point-x) (y point-y set-point-y!))
+(test (3 4) (let ((p (make-point 3 4))) (list (point-x p) (point-y p))))
+(define-record-type <q> make-q q? (x q-x) (y q-y))
+(test 9 (q-y (make-q 8 9)))
+(define-record-type <r> make-r #f (x r-x))
+(test 2 (r-x (make-r 2)))

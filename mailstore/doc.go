@@ -1,0 +1,61 @@
+// Package mailstore stores mail durably: a Go API, without Scheme, for
+// fetching a POP3 maildrop into a Maildir or an mbox so that no message
+// is ever lost or stored twice, whoever else writes to the mailbox and
+// wherever the process is killed.
+//
+// # Contents
+//
+//   - [Maildir], [OpenMaildir], [Maildir.Deliver]: one message at a time
+//     into tmp/, fsynced, renamed into new/.
+//   - [Mbox], [OpenMbox], [Mbox.Append], [Mbox.Commit]: mboxrd appends
+//     under a dot-lock (PATH.lock) and an fcntl lock, one fsync per commit,
+//     truncated back on failure.
+//   - [WriteFileAtomic]: replace a file atomically and durably.
+//   - [HeaderField]: a header field, unfolded.
+//   - [RunLock], [LockRun], [BusyError]: one run per account at a time.
+//   - [Store], [Open], [Store.Partition], [Store.Fetch], [Store.Commit],
+//     [Store.Close]: a destination with its UIDL state file and journal.
+//   - [Move], [MoveOptions], [CheckUIDL]: the fetch loop over a
+//     *pop3.Client: LIST, UIDL, RETR in batches, commit, DELE, QUIT.
+//
+// # Guarantees
+//
+// A message is deleted on the server only after it is durable in the
+// destination (file and directory fsynced for a Maildir, the append
+// fsynced for an mbox) and recorded in the state file (written
+// atomically). The run holds, for its whole length, an exclusive lock on
+// its state file (STATE.lock): a second run of the same account waits
+// [Options].LockWait, then fails with a [*BusyError] naming the holder's
+// PID, having touched nothing.
+//
+// The UIDL state is kept per account and destination: mail kept on the
+// server and fetched into one destination is still fetched into another.
+// A state file of an earlier popsh (version 1, without destinations) is
+// adopted by the first destination that uses it, then rewritten.
+//
+// # The journal and recovery
+//
+// While a run writes, STATE.journal records what it is doing (see the
+// format in journal.go): for a Maildir, the names of the files about to
+// be renamed into new/; for an mbox, the file's size and identity when
+// the run took its locks, then for each message, before a byte of it is
+// appended, its offset, length and SHA-256 (the message itself, received
+// whole beforehand, is in STATE.spool). The next run replays a journal
+// left by a killed one, after taking the run lock and the destination's
+// locks, and holding them:
+//
+//   - Maildir: a file that reached new/ or cur/ is recorded as stored; the
+//     tmp/ files of the others are removed.
+//   - mbox: a message whose bytes are in the file at its offset (its
+//     SHA-256 matches) is recorded as stored. The file is truncated only
+//     when it ends inside the run's last, unfinished message, and the bytes
+//     there are that message's (they match the spool). If anything else
+//     was written after it (a delivery agent, another account's run), the
+//     file is kept as it is, the fact is reported ([Store.Notes]), and the
+//     uncertain messages are not recorded: they stay on the server and may
+//     be fetched a second time, never lost.
+//
+// Two runs may write into one mbox at once (their locks make them take
+// turns) and into one Maildir (unique file names); runs of one account
+// take turns by the run lock, so no message is fetched twice.
+package mailstore

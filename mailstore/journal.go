@@ -1,0 +1,290 @@
+package mailstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// The journal (STATE.journal) lets the next run finish or undo what a
+// killed run left half done. It is written only under the run lock, and
+// read only under the run lock and the destination's locks.
+//
+//	popsh-journal 2
+//	maildir                     or: mbox SIZE DEV INO
+//	/absolute/destination
+//	"account"
+//	i UIDL NAME                 Maildir: NAME is in tmp/, about to be renamed into new/
+//	m UIDL OFF LEN SHA256       mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
+//	c                           mbox: the append is fsynced
+//
+// The first four lines are fsynced before anything is written to the
+// destination. UIDL is "-" for a server without UIDL. Files of version 1
+// (no account line, mbox lines "i UIDL" without offsets) are still read.
+const (
+	journalHeaderV1 = "popsh-journal 1"
+	journalHeader   = "popsh-journal 2"
+)
+
+// journal is a parsed journal.
+type journal struct {
+	maildir   bool
+	path      string // the destination (destKey)
+	account   string
+	start     int64 // mbox size when the run took its locks
+	dev, ino  uint64
+	files     []journalFile // Maildir
+	msgs      []journalMsg  // mbox
+	committed bool
+	v1        bool
+}
+
+type journalFile struct{ uid, name string }
+
+type journalMsg struct {
+	uid      string
+	off, len int64
+	sha      string
+}
+
+// readJournal parses the journal jpath; nil when there is none, or when
+// it was cut short before its header was complete (nothing was written
+// to the destination under it).
+func readJournal(jpath string) (*journal, error) {
+	data, err := os.ReadFile(jpath)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", jpath, err)
+	}
+	lines := strings.Split(string(data), "\n")
+	j := &journal{}
+	body := 4
+	switch lines[0] {
+	case journalHeader:
+	case journalHeaderV1:
+		j.v1, body = true, 3
+	default:
+		if !strings.HasPrefix(journalHeader, lines[0]) {
+			return nil, fmt.Errorf("journal %s: not a popsh journal (remove it after checking the mailbox)", jpath)
+		}
+		return nil, nil // a torn first line
+	}
+	// The header is complete when the line after it has begun.
+	if len(lines) <= body {
+		return nil, nil
+	}
+	dest := strings.Fields(lines[1])
+	j.path = lines[2]
+	if !j.v1 {
+		a, err := strconv.Unquote(lines[3])
+		if err != nil {
+			return nil, fmt.Errorf("journal %s: unreadable account line %.60q (remove the file after checking the mailbox)", jpath, lines[3])
+		}
+		j.account = a
+	}
+	switch {
+	case len(dest) == 1 && dest[0] == "maildir":
+		j.maildir = true
+	case len(dest) == 4 && dest[0] == "mbox":
+		j.start, _ = strconv.ParseInt(dest[1], 10, 64)
+		j.dev, _ = strconv.ParseUint(dest[2], 10, 64)
+		j.ino, _ = strconv.ParseUint(dest[3], 10, 64)
+	default:
+		return nil, fmt.Errorf("journal %s: unreadable destination line %.60q (remove the file after checking the mailbox)", jpath, lines[1])
+	}
+	for _, l := range lines[body:] {
+		f := strings.Fields(l)
+		switch {
+		case j.maildir && len(f) == 3 && f[0] == "i":
+			j.files = append(j.files, journalFile{uidOf(f[1]), f[2]})
+		case !j.maildir && len(f) == 1 && f[0] == "c":
+			j.committed = true
+		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
+			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: -1})
+		case !j.maildir && len(f) == 5 && f[0] == "m":
+			off, err1 := strconv.ParseInt(f[2], 10, 64)
+			n, err2 := strconv.ParseInt(f[3], 10, 64)
+			if err1 != nil || err2 != nil || off < 0 || n <= 0 || len(f[4]) != 64 {
+				continue // a torn last line: its append never began
+			}
+			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: off, len: n, sha: f[4]})
+		}
+		// Anything else is a torn last line: what it announced never began.
+	}
+	return j, nil
+}
+
+func uidOf(field string) string {
+	if field == "-" {
+		return ""
+	}
+	return field
+}
+
+func uidField(u string) string {
+	if u == "" {
+		return "-"
+	}
+	return u
+}
+
+// recovery is what recovering a journal found.
+type recovery struct {
+	uids  []string // messages complete in the destination: record them
+	notes []string // what the user should know
+}
+
+// recoverMaildir records the messages of a Maildir journal whose file
+// reached new/ or cur/, and removes the tmp/ files of the others.
+func recoverMaildir(j *journal) recovery {
+	var r recovery
+	md := &Maildir{dir: j.path}
+	for _, f := range j.files {
+		if md.delivered(f.name) {
+			if f.uid != "" {
+				r.uids = append(r.uids, f.uid)
+			}
+		} else {
+			os.Remove(filepath.Join(md.dir, "tmp", f.name))
+		}
+	}
+	return r
+}
+
+// recoverMbox deals with an mbox journal; m is the mbox, open and locked.
+// Only bytes the killed run provably wrote are removed: the file is
+// truncated only when it ends inside the run's last, unfinished message
+// (its bytes compared with the spool). Complete messages (checked by
+// their SHA-256) are kept and recorded; anything that cannot be checked
+// is kept and reported, and its message is not recorded, so the server
+// keeps it (a second copy is possible, a loss is not).
+func recoverMbox(j *journal, m *Mbox, spool string) (recovery, error) {
+	var r recovery
+	if dev, ino := m.identity(); dev != j.dev || ino != j.ino {
+		if len(j.msgs) > 0 && !j.committed {
+			r.notes = append(r.notes, fmt.Sprintf("mbox %s was replaced since an interrupted run appended to it: kept as it is; the %d messages of that run stay on the server", m.path, len(j.msgs)))
+		}
+		if j.committed {
+			r.uids = uidsOf(j.msgs)
+		}
+		return r, nil
+	}
+	if j.committed {
+		r.uids = uidsOf(j.msgs)
+		return r, nil
+	}
+	size := m.off
+	uncertain := 0
+	for i, e := range j.msgs {
+		if e.off < 0 { // version 1: no offsets, nothing provable
+			uncertain++
+			continue
+		}
+		if size >= e.off+e.len {
+			sum, err := hashRange(m.f, e.off, e.len)
+			if err != nil {
+				return r, fmt.Errorf("mbox %s: %w", m.path, err)
+			}
+			if sum == e.sha {
+				if e.uid != "" {
+					r.uids = append(r.uids, e.uid)
+				}
+				continue
+			}
+		}
+		if i == len(j.msgs)-1 {
+			if size == e.off {
+				continue // killed before its first byte
+			}
+			if size > e.off && size < e.off+e.len {
+				ok, err := spoolMatches(spool, e, m.f, size)
+				if err != nil {
+					return r, fmt.Errorf("mbox %s: %w", m.path, err)
+				}
+				if ok {
+					if err := m.truncate(e.off); err != nil {
+						return r, fmt.Errorf("mbox %s: remove the unfinished message: %w", m.path, err)
+					}
+					m.start = m.off
+					size = e.off
+					continue
+				}
+			}
+		}
+		uncertain++
+	}
+	if uncertain > 0 {
+		r.notes = append(r.notes, fmt.Sprintf("mbox %s was changed by another program after an interrupted run: kept as it is; %d messages of that run could not be verified and stay on the server (the next fetch may store them a second time)", m.path, uncertain))
+	}
+	if err := m.f.Sync(); err != nil {
+		return r, fmt.Errorf("mbox %s: fsync: %w", m.path, err)
+	}
+	return r, nil
+}
+
+func uidsOf(msgs []journalMsg) []string {
+	var out []string
+	for _, e := range msgs {
+		if e.uid != "" {
+			out = append(out, e.uid)
+		}
+	}
+	return out
+}
+
+// hashRange returns the hex SHA-256 of n bytes of f at off.
+func hashRange(f *os.File, off, n int64) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f, off, n)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// spoolMatches reports whether the spool holds message e and the file's
+// bytes from e.off to size are the beginning of it.
+func spoolMatches(spool string, e journalMsg, f *os.File, size int64) (bool, error) {
+	sp, err := os.Open(spool)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer sp.Close()
+	if sum, err := hashRange(sp, 0, e.len); err != nil || sum != e.sha {
+		return false, nil
+	}
+	a := io.NewSectionReader(f, e.off, size-e.off)
+	b := io.NewSectionReader(sp, 0, size-e.off)
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, errA := io.ReadFull(a, bufA)
+		nb, _ := io.ReadFull(b, bufB)
+		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+			return false, nil
+		}
+		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
+			return true, nil
+		}
+		if errA != nil {
+			return false, errA
+		}
+	}
+}
+
+func removeFile(path, what string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return nil
+}

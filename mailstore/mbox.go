@@ -1,0 +1,326 @@
+package mailstore
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Mbox is an mbox file opened for appending under its two locks: the
+// dot-lock PATH.lock (created with O_EXCL, holding the PID) and an fcntl
+// write lock on the whole file, as mutt, mail(1) and local delivery
+// agents take them. Messages are appended in mboxrd form; Commit makes
+// them durable with one fsync; Close drops what was not committed.
+type Mbox struct {
+	path    string
+	f       *os.File
+	w       *bufio.Writer
+	start   int64 // size at open or at the last commit: Close truncates back to it
+	off     int64 // bytes in the file including what w holds
+	dotlock string
+	// lostPending is set when a failure took the file back to its last
+	// commit, dropping messages appended before the failing one.
+	lostPending bool
+}
+
+// LockTimeout is how long OpenMbox waits for another process's dot-lock;
+// a dot-lock older than StaleLockAge, or holding the PID of a process
+// that no longer exists, is stale and removed (as liblockfile and mutt
+// do). The fcntl lock is waited for without a limit, as mutt does.
+const (
+	LockTimeout  = 60 * time.Second
+	StaleLockAge = 5 * time.Minute
+)
+
+// OpenMbox opens (creating with mode 0600) path for appending and takes
+// its locks.
+func OpenMbox(path string) (*Mbox, error) {
+	lock := path + ".lock"
+	if err := takeDotlock(lock); err != nil {
+		return nil, fmt.Errorf("mbox %s: %w", path, err)
+	}
+	// Read-write: recovery reads the file through this same descriptor
+	// (closing any other descriptor of the file would drop the fcntl lock).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		os.Remove(lock)
+		return nil, fmt.Errorf("mbox %s: %w", path, err)
+	}
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: io.SeekStart}
+	for {
+		err = syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(lock)
+		return nil, fmt.Errorf("mbox %s: fcntl lock: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = errors.New("not a regular file")
+	}
+	var end int64
+	if err == nil {
+		end, err = f.Seek(0, io.SeekEnd)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(lock)
+		return nil, fmt.Errorf("mbox %s: %w", path, err)
+	}
+	return &Mbox{path: path, f: f, w: bufio.NewWriterSize(f, 256<<10), start: end, off: end, dotlock: lock}, nil
+}
+
+// Path returns the file name of the mbox.
+func (m *Mbox) Path() string { return m.path }
+
+// takeDotlock creates the dot-lock file, waiting while another process
+// holds it.
+func takeDotlock(lock string) error {
+	deadline := time.Now().Add(LockTimeout)
+	for {
+		f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n", os.Getpid())
+			f.Close()
+			return nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("dot-lock %s: %w", lock, err)
+		}
+		if staleDotlock(lock) {
+			os.Remove(lock)
+			continue
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("dot-lock %s: held by another process for %v", lock, LockTimeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// staleDotlock reports whether the dot-lock lock is stale: older than
+// StaleLockAge, or holding the PID of a process that no longer exists
+// (as liblockfile decides; a lock written on another host over NFS
+// would need the age test alone, and gets it).
+func staleDotlock(lock string) bool {
+	st, err := os.Stat(lock)
+	if err != nil {
+		return false
+	}
+	if time.Since(st.ModTime()) > StaleLockAge {
+		return true
+	}
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return false
+	}
+	return syscall.Kill(pid, 0) == syscall.ESRCH
+}
+
+// identity returns the device and inode of the open mbox.
+func (m *Mbox) identity() (dev, ino uint64) {
+	if st, err := m.f.Stat(); err == nil {
+		if s, ok := st.Sys().(*syscall.Stat_t); ok {
+			return uint64(s.Dev), uint64(s.Ino)
+		}
+	}
+	return 0, 0
+}
+
+// Append writes one message read from r in mboxrd form: a "From " line
+// (the envelope sender from Return-Path, else MAILER-DAEMON, and now),
+// the message with every line matching ^>*From quoted by one more ">", a
+// final newline if the message lacks one, and a blank line. On a read or
+// write failure the file is truncated back to where the message began.
+func (m *Mbox) Append(r io.Reader, now time.Time) error {
+	begin := m.off
+	n, err := writeMboxrd(m.w, r, now)
+	m.off += n
+	if err == nil {
+		return nil
+	}
+	if terr := m.truncate(begin); terr != nil {
+		return fmt.Errorf("mbox %s: %w (and truncating back failed: %v)", m.path, err, terr)
+	}
+	return fmt.Errorf("mbox %s: %w", m.path, err)
+}
+
+// writeMboxrd writes the message read from r to w in mboxrd form and
+// returns the number of bytes written.
+func writeMboxrd(w *bufio.Writer, r io.Reader, now time.Time) (int64, error) {
+	var off int64
+	br := bufio.NewReaderSize(r, 64<<10)
+	// The envelope sender: Return-Path of the message if it has one.
+	sender := "MAILER-DAEMON"
+	if hdr, err := br.Peek(br.Size()); len(hdr) > 0 && (err == nil || err == io.EOF || err == bufio.ErrBufferFull) {
+		if v, ok := HeaderField(hdr, "Return-Path"); ok {
+			v = strings.Trim(strings.TrimSpace(v), "<>")
+			if v != "" && !strings.ContainsAny(v, " \t\r\n") {
+				sender = v
+			}
+		}
+	}
+	n, err := fmt.Fprintf(w, "From %s %s\n", sender, now.UTC().Format("Mon Jan _2 15:04:05 2006"))
+	off += int64(n)
+	if err != nil {
+		return off, err
+	}
+	last := byte('\n')
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 {
+			if isFromLine(line) {
+				if err := w.WriteByte('>'); err != nil {
+					return off, err
+				}
+				off++
+			}
+			n, werr := w.Write(line)
+			off += int64(n)
+			if werr != nil {
+				return off, werr
+			}
+			last = line[len(line)-1]
+		}
+		if err == bufio.ErrBufferFull {
+			// A line longer than the buffer: its continuation is not a
+			// line start, so write the rest as it comes.
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				n, werr := w.Write(line)
+				off += int64(n)
+				if werr != nil {
+					return off, werr
+				}
+				if len(line) > 0 {
+					last = line[len(line)-1]
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return off, err
+		}
+	}
+	tail := "\n"
+	if last != '\n' {
+		tail = "\n\n"
+	}
+	n, err = w.WriteString(tail)
+	off += int64(n)
+	return off, err
+}
+
+// isFromLine reports whether line matches ^>*From (mboxrd quoting).
+func isFromLine(line []byte) bool {
+	i := 0
+	for i < len(line) && line[i] == '>' {
+		i++
+	}
+	return bytes.HasPrefix(line[i:], []byte("From "))
+}
+
+// appendFile copies the first n bytes of src (a message already in
+// mboxrd form) to the end of the mbox. On failure the file is truncated
+// back to where the message began.
+func (m *Mbox) appendFile(src *os.File, n int64) error {
+	if err := m.w.Flush(); err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	begin := m.off
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	w, err := io.CopyN(m.f, src, n)
+	m.off += w
+	if err != nil {
+		if terr := m.truncate(begin); terr != nil {
+			return fmt.Errorf("mbox %s: %w (and truncating back failed: %v)", m.path, err, terr)
+		}
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// truncate drops everything after off (buffered or written). What is
+// buffered before off is written first; if that fails, the file goes back
+// to its last commit and lostPending is set (the messages appended since
+// are not in it).
+func (m *Mbox) truncate(off int64) error {
+	if err := m.w.Flush(); err != nil && off > m.start {
+		off = m.start
+		m.lostPending = true
+	}
+	m.w.Reset(m.f)
+	if err := m.f.Truncate(off); err != nil {
+		return err
+	}
+	if _, err := m.f.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	m.off = off
+	return nil
+}
+
+// Commit flushes and fsyncs what was appended: one fsync for the whole
+// append. On failure the file is truncated back to its size at open (or
+// at the last commit).
+func (m *Mbox) Commit() error {
+	err := m.w.Flush()
+	if err == nil {
+		err = m.f.Sync()
+	}
+	if err != nil {
+		if terr := m.truncate(m.start); terr == nil {
+			m.f.Sync()
+		}
+		return fmt.Errorf("mbox %s: commit: %w", m.path, err)
+	}
+	m.start = m.off
+	return nil
+}
+
+// abort truncates the file back to its size at open (or at the last
+// commit).
+func (m *Mbox) abort() error {
+	if err := m.truncate(m.start); err != nil {
+		return fmt.Errorf("mbox %s: truncate back: %w", m.path, err)
+	}
+	return m.f.Sync()
+}
+
+// Close drops what was not committed and releases the locks and the
+// file.
+func (m *Mbox) Close() error {
+	if m.f == nil {
+		return nil
+	}
+	var err error
+	if m.off != m.start || m.w.Buffered() > 0 {
+		err = m.abort()
+	}
+	cerr := m.f.Close() // releases the fcntl lock
+	m.f = nil
+	os.Remove(m.dotlock)
+	if err == nil && cerr != nil {
+		err = fmt.Errorf("mbox %s: close: %w", m.path, cerr)
+	}
+	return err
+}

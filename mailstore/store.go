@@ -1,0 +1,584 @@
+package mailstore
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"popsh/pop3"
+)
+
+// Options configures Open.
+type Options struct {
+	// StateFile is the UIDL state file ("" keeps no state: no UIDLs
+	// remembered, no journal, no run lock). Beside it live STATE.lock
+	// (the run lock), STATE.journal and STATE.spool while a run is
+	// under way.
+	StateFile string
+	// Account names the account in the state file (for example
+	// "alice@pop.example.org:995"): the state is kept per account and
+	// destination.
+	Account string
+	// LockWait is how long Open waits for another run holding the state
+	// file's lock before failing with a *BusyError (0: do not wait).
+	LockWait time.Duration
+}
+
+// DestError is an error of the destination (the Maildir, the mbox, the
+// state file or the journal), as opposed to an error of the server or of
+// the connection, which Fetch returns as the pop3 package gave it.
+type DestError struct {
+	Dest string
+	Err  error
+}
+
+func (e *DestError) Error() string { return "destination " + e.Dest + ": " + e.Err.Error() }
+func (e *DestError) Unwrap() error { return e.Err }
+
+// Store is a destination (a Maildir or an mbox) with its UIDL state:
+// what was fetched into it, and the journal that makes a run killed at
+// any point safe to run again.
+type Store struct {
+	dest string
+	key  string
+	opts Options
+
+	md   *Maildir // one of md, mb is set
+	mb   *Mbox
+	lock *RunLock
+
+	state    *stateFile
+	seen     map[string]bool // UIDLs stored by earlier runs (and committed in this one)
+	onServer map[string]bool // the UIDLs the server listed, nil if unknown
+
+	journal    *os.File
+	jcommitted bool // "c" is in the journal
+	spool      *os.File
+	spoolPath  string
+
+	pending []stored // stored, not yet committed
+	stored  []int    // message numbers committed in this session
+	notes   []string
+	closed  bool
+}
+
+// stored is a message stored in this session.
+type stored struct {
+	num  int
+	uid  string // "" when the server has no UIDL
+	name string // Maildir file name
+}
+
+// IsMaildir reports whether dest names a Maildir: an existing directory
+// or a path ending in a slash.
+func IsMaildir(dest string) bool {
+	if strings.HasSuffix(dest, "/") {
+		return true
+	}
+	st, err := os.Stat(dest)
+	return err == nil && st.IsDir()
+}
+
+// Open opens the destination dest (a Maildir if IsMaildir, else an mbox)
+// for a run. In order: the run lock of the state file (see LockWait);
+// the destination (for an mbox, its dot-lock and fcntl lock, held until
+// Close); then, under those locks, the journal a killed run left is
+// replayed (see the package documentation); then the state is read. (A
+// journal that names another destination is replayed first, under that
+// destination's locks: only its destination line is looked at before
+// they are taken.)
+func Open(dest string, opts Options) (*Store, error) {
+	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(opts.StateFile, "\n\x00") || strings.ContainsAny(opts.Account, "\n\x00") {
+		return nil, fmt.Errorf("bad destination or state file name %q", dest)
+	}
+	s := &Store{dest: dest, key: destKey(dest), opts: opts, seen: map[string]bool{}}
+	if opts.StateFile != "" {
+		if err := os.MkdirAll(filepath.Dir(opts.StateFile), 0o700); err != nil {
+			return nil, s.destErr(fmt.Errorf("state file %s: %w", opts.StateFile, err))
+		}
+		l, err := LockRun(opts.StateFile+".lock", opts.LockWait)
+		if err != nil {
+			return nil, err
+		}
+		s.lock = l
+		s.spoolPath = opts.StateFile + ".spool"
+		// A journal of another destination is dealt with under that
+		// destination's locks, before this one is opened.
+		j, err := readJournal(s.journalPath())
+		if err == nil && j != nil && (j.maildir || j.path != s.key) {
+			err = s.recover(j, nil)
+		}
+		if err != nil {
+			s.release()
+			return nil, s.destErr(err)
+		}
+	}
+	var err error
+	if IsMaildir(dest) {
+		s.md, err = OpenMaildir(dest)
+	} else {
+		s.mb, err = OpenMbox(dest)
+	}
+	if err != nil {
+		s.release()
+		return nil, s.destErr(err)
+	}
+	if opts.StateFile != "" {
+		// Under the destination's locks: the journal of this mbox.
+		j, err := readJournal(s.journalPath())
+		if err == nil && j != nil {
+			err = s.recover(j, s.mb)
+		}
+		if err == nil {
+			s.state, err = readState(opts.StateFile)
+		}
+		if err != nil {
+			s.Close()
+			return nil, s.destErr(err)
+		}
+		s.seen = s.state.uids(stateKey{opts.Account, s.key})
+	}
+	if s.md != nil {
+		s.md.cleanTmp()
+	}
+	return s, nil
+}
+
+func (s *Store) journalPath() string { return s.opts.StateFile + ".journal" }
+
+func (s *Store) destErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *DestError
+	if errors.As(err, &de) {
+		return err
+	}
+	return &DestError{Dest: s.dest, Err: err}
+}
+
+// recover replays the journal j; mb is the open mbox it names, or nil.
+func (s *Store) recover(j *journal, mb *Mbox) error {
+	account := j.account
+	if j.v1 {
+		account = s.opts.Account
+	}
+	var rec recovery
+	switch {
+	case j.maildir:
+		rec = recoverMaildir(j)
+	case mb != nil:
+		var err error
+		if rec, err = recoverMbox(j, mb, s.spoolPath); err != nil {
+			return err
+		}
+	default:
+		if _, err := os.Stat(j.path); errors.Is(err, os.ErrNotExist) {
+			if len(j.msgs) > 0 && !j.committed {
+				rec.notes = append(rec.notes, fmt.Sprintf("mbox %s, where an interrupted run was appending, no longer exists: its %d messages stay on the server", j.path, len(j.msgs)))
+			}
+			break
+		}
+		other, err := OpenMbox(j.path)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", s.journalPath(), err)
+		}
+		// Read again, now under that mbox's locks.
+		if j, err = readJournal(s.journalPath()); err == nil && j != nil {
+			rec, err = recoverMbox(j, other, s.spoolPath)
+		}
+		other.start = other.off
+		if cerr := other.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := addState(s.opts.StateFile, stateKey{account, j.path}, rec.uids); err != nil {
+		return err
+	}
+	s.notes = append(s.notes, rec.notes...)
+	if err := removeFile(s.spoolPath, "spool"); err != nil {
+		return err
+	}
+	return removeFile(s.journalPath(), "journal")
+}
+
+// Dest returns the destination as given to Open.
+func (s *Store) Dest() string { return s.dest }
+
+// IsMaildir reports whether the store is a Maildir.
+func (s *Store) IsMaildir() bool { return s.md != nil }
+
+// Notes returns what Open found when it replayed a killed run's journal
+// and could not settle by itself (bytes of an mbox kept because another
+// program wrote after them, messages left on the server): one sentence
+// each, for the user.
+func (s *Store) Notes() []string { return s.notes }
+
+// Stored returns the message numbers committed in this session.
+func (s *Store) Stored() []int { return s.stored }
+
+// Seen reports whether the message with this UIDL was stored by an
+// earlier run (or committed in this one).
+func (s *Store) Seen(uid string) bool { return s.seen[uid] }
+
+// Partition splits the server's messages into those not yet stored and
+// those stored before (by UIDL), and remembers the server's UIDLs so
+// that Commit can forget the ones no longer there.
+func (s *Store) Partition(msgs []pop3.MsgUID) (fresh, old []pop3.MsgUID) {
+	s.onServer = make(map[string]bool, len(msgs))
+	for _, m := range msgs {
+		s.onServer[m.UID] = true
+		if s.seen[m.UID] {
+			old = append(old, m)
+		} else {
+			fresh = append(fresh, m)
+		}
+	}
+	return fresh, old
+}
+
+// journalLine appends lines to the journal, creating it (with its
+// header, fsynced) first; sync fsyncs it.
+func (s *Store) journalLine(sync bool, lines ...string) error {
+	if s.opts.StateFile == "" {
+		return nil
+	}
+	jpath := s.journalPath()
+	if s.journal == nil {
+		f, err := os.OpenFile(jpath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", jpath, err)
+		}
+		var head string
+		if s.md != nil {
+			head = "maildir"
+		} else {
+			dev, ino := s.mb.identity()
+			head = fmt.Sprintf("mbox %d %d %d", s.mb.start, dev, ino)
+		}
+		head = journalHeader + "\n" + head + "\n" + s.key + "\n" + strconv.Quote(s.opts.Account) + "\n"
+		if _, err := f.WriteString(head); err != nil {
+			f.Close()
+			return fmt.Errorf("journal %s: %w", jpath, err)
+		}
+		s.journal = f
+		s.jcommitted = false
+		sync = true
+	}
+	if len(lines) > 0 {
+		if _, err := s.journal.WriteString(strings.Join(lines, "\n") + "\n"); err != nil {
+			return fmt.Errorf("journal %s: %w", jpath, err)
+		}
+	}
+	if sync {
+		if err := s.journal.Sync(); err != nil {
+			return fmt.Errorf("journal %s: fsync: %w", jpath, err)
+		}
+		if err := syncDir(filepath.Dir(jpath)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Fetch retrieves msgs (pipelined when the server offers it) into the
+// store and returns how many were stored. A message cut short (connection
+// lost, destination full) leaves nothing behind; the messages before it
+// stay stored, pending until Commit. Errors of the destination are
+// *DestError; the others come from the client.
+func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (int, error) {
+	if s.closed {
+		return 0, s.destErr(errors.New("store is closed"))
+	}
+	nums := make([]int, len(msgs))
+	uid := make(map[int]string, len(msgs))
+	for i, m := range msgs {
+		nums[i] = m.Num
+		uid[m.Num] = m.UID
+	}
+	c.SetLineEnding(pop3.LF)
+	if s.md != nil {
+		return s.fetchMaildir(ctx, c, nums, uid)
+	}
+	return s.fetchMbox(ctx, c, nums, uid)
+}
+
+// localError marks an error of the message handler as the destination's.
+type localError struct{ error }
+
+func (e localError) Unwrap() error { return e.error }
+
+// fetchErr sorts the error of RetrMany: the handler's own errors are the
+// destination's.
+func (s *Store) fetchErr(err error) error {
+	var le localError
+	if errors.As(err, &le) {
+		return s.destErr(le.error)
+	}
+	return err
+}
+
+func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, uid map[int]string) (int, error) {
+	type tmpFile struct {
+		f    *os.File
+		name string
+		num  int
+	}
+	var files []tmpFile
+	sy := newSyncer()
+	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+		f, name, err := s.md.create()
+		if err != nil {
+			return localError{err}
+		}
+		if _, err := io.Copy(f, body); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			var pe *os.PathError
+			if errors.As(err, &pe) && pe.Path == f.Name() {
+				return localError{fmt.Errorf("maildir %s: write message: %w", s.md.dir, err)}
+			}
+			return err
+		}
+		files = append(files, tmpFile{f, name, n})
+		sy.add(f) // written back while the next message arrives
+		return nil
+	})
+	err = s.fetchErr(err)
+	serr := sy.wait()
+	for _, t := range files {
+		if cerr := t.f.Close(); serr == nil && cerr != nil {
+			serr = fmt.Errorf("maildir %s: close: %w", s.md.dir, cerr)
+		}
+	}
+	if serr == nil {
+		lines := make([]string, len(files))
+		for i, t := range files {
+			lines[i] = "i " + uidField(uid[t.num]) + " " + t.name
+		}
+		serr = s.journalLine(true, lines...)
+	}
+	if serr != nil {
+		for _, t := range files {
+			os.Remove(filepath.Join(s.md.dir, "tmp", t.name))
+		}
+		return 0, errors.Join(err, s.destErr(serr))
+	}
+	count := 0
+	for _, t := range files {
+		if perr := s.md.publish(t.name); perr != nil {
+			os.Remove(filepath.Join(s.md.dir, "tmp", t.name))
+			if err == nil {
+				err = s.destErr(perr)
+			}
+			continue
+		}
+		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], name: t.name})
+		count++
+	}
+	return count, err
+}
+
+// openSpool opens the spool: STATE.spool, or without a state file a
+// temporary file beside the mbox.
+func (s *Store) openSpool() error {
+	if s.spool != nil {
+		return nil
+	}
+	var err error
+	if s.spoolPath != "" {
+		s.spool, err = os.OpenFile(s.spoolPath, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	} else {
+		s.spool, err = os.CreateTemp(filepath.Dir(s.mb.path), ".popsh-spool*")
+		if err == nil {
+			s.spoolPath = s.spool.Name()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
+}
+
+// fetchMbox appends each message in two steps: the message is received
+// whole into the spool (in mboxrd form, its length and SHA-256 noted),
+// the journal gets "m UIDL OFF LEN SHA", then the spool is copied to the
+// end of the mbox. A connection lost while receiving leaves the mbox
+// untouched; a kill while copying leaves a tail that the next run can
+// prove its own (it matches the spool) and remove.
+func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid map[int]string) (int, error) {
+	if err := s.journalLine(false); err != nil {
+		return 0, s.destErr(err)
+	}
+	if err := s.openSpool(); err != nil {
+		return 0, s.destErr(err)
+	}
+	now := time.Now()
+	count := 0
+	bw := bufio.NewWriterSize(nil, 256<<10)
+	spoolW := &errWriter{w: s.spool}
+	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+		// Overwritten from the start (not truncated, which costs a
+		// metadata update per message): the journal gives the length.
+		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
+			return localError{fmt.Errorf("spool: %w", err)}
+		}
+		h := sha256.New()
+		spoolW.err = nil
+		bw.Reset(io.MultiWriter(spoolW, h))
+		size, err := writeMboxrd(bw, body, now)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if spoolW.err != nil {
+			return localError{fmt.Errorf("spool %s: %w", s.spoolPath, spoolW.err)}
+		}
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), s.mb.off, size, h.Sum(nil))
+		if err := s.journalLine(false, line); err != nil {
+			return localError{err}
+		}
+		if err := s.mb.appendFile(s.spool, size); err != nil {
+			return localError{err}
+		}
+		s.pending = append(s.pending, stored{num: n, uid: uid[n]})
+		count++
+		return nil
+	})
+	return count, s.fetchErr(err)
+}
+
+// errWriter keeps the first error of w, so that a failing spool is told
+// apart from a failing connection.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// Commit makes the stored messages durable and records them in the
+// state file; only then may the server delete them.
+func (s *Store) Commit() error {
+	if s.closed {
+		return s.destErr(errors.New("store is closed"))
+	}
+	if len(s.pending) == 0 && s.journal == nil {
+		return nil
+	}
+	if s.md != nil {
+		if err := syncDir(filepath.Join(s.md.dir, "new")); err != nil {
+			return s.destErr(err)
+		}
+	} else {
+		if err := s.mb.Commit(); err != nil {
+			// The file is back where this run found it.
+			s.pending = nil
+			s.closeJournal()
+			return s.destErr(err)
+		}
+		if err := s.journalLine(true, "c"); err != nil {
+			return s.destErr(err)
+		}
+		s.jcommitted = true
+	}
+	for _, p := range s.pending {
+		if p.uid != "" {
+			s.seen[p.uid] = true
+		}
+		s.stored = append(s.stored, p.num)
+	}
+	s.pending = nil
+	if s.opts.StateFile != "" {
+		if s.onServer != nil {
+			// Forget what the server no longer has (deleted by an
+			// earlier run, or by another client).
+			for u := range s.seen {
+				if !s.onServer[u] {
+					delete(s.seen, u)
+				}
+			}
+		}
+		if err := s.state.write(s.opts.StateFile); err != nil {
+			return s.destErr(err)
+		}
+	}
+	return s.destErr(s.closeJournal())
+}
+
+// closeJournal closes and removes the journal and the spool.
+func (s *Store) closeJournal() error {
+	if s.journal == nil {
+		return nil
+	}
+	s.journal.Close()
+	s.journal = nil
+	s.jcommitted = false
+	if s.spool != nil && s.opts.StateFile != "" {
+		s.spool.Truncate(0)
+	}
+	return removeFile(s.journalPath(), "journal")
+}
+
+// Close commits what is pending and releases the destination and the
+// run lock. If the commit fails, an mbox is taken back to where this run
+// found it (or last committed), and nothing more is recorded.
+func (s *Store) Close() error {
+	if s.closed {
+		return nil
+	}
+	var err error
+	if s.state != nil || s.opts.StateFile == "" {
+		err = s.Commit()
+	}
+	if s.mb != nil {
+		if cerr := s.mb.Close(); err == nil {
+			err = s.destErr(cerr)
+		}
+		if s.journal != nil && !s.jcommitted {
+			// What the journal lists was undone by the close.
+			s.closeJournal()
+		}
+	}
+	if s.journal != nil {
+		s.journal.Close()
+		s.journal = nil
+	}
+	if s.spool != nil {
+		s.spool.Close()
+		s.spool = nil
+	}
+	if _, jerr := os.Stat(s.journalPath()); s.opts.StateFile == "" || errors.Is(jerr, os.ErrNotExist) {
+		os.Remove(s.spoolPath)
+	}
+	s.closed = true
+	s.release()
+	return err
+}
+
+// release drops the run lock.
+func (s *Store) release() {
+	if s.lock != nil {
+		s.lock.Unlock()
+		s.lock = nil
+	}
+}

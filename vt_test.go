@@ -1,0 +1,149 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// screen is a small model of an xterm screen, enough for what the line
+// editor writes: printable characters with deferred line wrap, CR, LF,
+// BS, cursor moves (CSI A B C D), erase to the end of the screen or line
+// (CSI J, CSI K, CSI 2K); other sequences are ignored.
+type screen struct {
+	w, h, x, y int
+	pending    bool // the cursor is past the last column: the next character wraps
+	rows       [][]rune
+}
+
+func newScreen(w, h int) *screen {
+	s := &screen{w: w, h: h}
+	for range h {
+		s.rows = append(s.rows, []rune(strings.Repeat(" ", w)))
+	}
+	return s
+}
+
+func (s *screen) lineFeed() {
+	if s.y == s.h-1 {
+		s.rows = append(s.rows[1:], []rune(strings.Repeat(" ", s.w)))
+		return
+	}
+	s.y++
+}
+
+var csi = regexp.MustCompile(`^\x1b\[([0-9;?]*)([A-Za-z])`)
+
+func (s *screen) feed(text string) {
+	for len(text) > 0 {
+		if m := csi.FindStringSubmatch(text); m != nil {
+			text = text[len(m[0]):]
+			n, _ := strconv.Atoi(strings.Split(m[1], ";")[0])
+			s.pending = false
+			switch m[2] {
+			case "A":
+				s.y = max(0, s.y-max(n, 1))
+			case "B":
+				s.y = min(s.h-1, s.y+max(n, 1))
+			case "C":
+				s.x = min(s.w-1, s.x+max(n, 1))
+			case "D":
+				s.x = max(0, s.x-max(n, 1))
+			case "J":
+				for x := s.x; x < s.w; x++ {
+					s.rows[s.y][x] = ' '
+				}
+				for y := s.y + 1; y < s.h; y++ {
+					s.rows[y] = []rune(strings.Repeat(" ", s.w))
+				}
+			case "K":
+				from := s.x
+				if n == 2 {
+					from = 0
+				}
+				for x := from; x < s.w; x++ {
+					s.rows[s.y][x] = ' '
+				}
+			}
+			continue
+		}
+		r, size := []rune(text[:min(len(text), 4)])[0], 0
+		size = len(string(r))
+		text = text[size:]
+		switch {
+		case r == '\r':
+			s.x, s.pending = 0, false
+		case r == '\n':
+			s.lineFeed()
+			s.pending = false
+		case r == '\b':
+			s.x, s.pending = max(0, s.x-1), false
+		case r == 0x1b || r < ' ':
+		default:
+			if s.pending {
+				s.x, s.pending = 0, false
+				s.lineFeed()
+			}
+			s.rows[s.y][s.x] = r
+			if s.x == s.w-1 {
+				s.pending = true
+			} else {
+				s.x++
+			}
+		}
+	}
+}
+
+func (s *screen) String() string {
+	var lines []string
+	for _, r := range s.rows {
+		lines = append(lines, strings.TrimRight(string(r), " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestScreenModel(t *testing.T) {
+	s := newScreen(10, 3)
+	s.feed("abcdefghijKL\r\nx\x1b[Ay\x1b[J")
+	if got, want := s.String(), "abcdefghij\nKy\n"; got != want {
+		t.Errorf("screen = %q, want %q", got, want)
+	}
+}
+
+func TestREPLReverseSearchKeepsEarlierOutput(t *testing.T) {
+	// Ctrl-R finding an entry longer than the terminal is wide redraws
+	// only the line being edited: what was printed before stays.
+	const w, h = 40, 30
+	tm := startTermSize(t, h, w, t.TempDir())
+	tm.expect("popsh> ")
+	long := `(list "` + strings.Repeat("a", 70) + `zzz" 1)`
+	for _, e := range []string{`(display "first output")`, long, `(display "second output")`} {
+		tm.send(e + "\r")
+		tm.expect(e + "\r\n")
+		tm.expect("popsh> ")
+	}
+	tm.send("\x12") // Ctrl-R
+	tm.expect("-i-search: ")
+	tm.send("zz")
+	tm.expect("zz")
+	tm.send("z")
+	tm.expect("-i-search: zzz")
+	tm.send("\x07") // leave the search
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(+ 1 1)\r")
+	tm.expect("2\r\n")
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	out := tm.out.String()
+	tm.mu.Unlock()
+	s := newScreen(w, h)
+	s.feed(out)
+	got := s.String()
+	for _, want := range []string{"first output", "second output", `("` + strings.Repeat("a", 30)} {
+		if !strings.Contains(got, want) {
+			t.Errorf("after Ctrl-R the screen lost %q:\n%s", want, got)
+		}
+	}
+}
