@@ -28,6 +28,13 @@ func TestParseMetaArgLine(t *testing.T) {
 		{`a\q` + "\n", nil, "unknown escape"},
 		{`a\12` + "\n", nil, "three digits"},
 		{`a\`, nil, "end of the line"},
+		{"a ", []string{"a", ""}, ""},
+		{"", []string{""}, ""},
+		{`a\377`, []string{"a\xff"}, ""},
+		{`a\400`, nil, "escape"},
+		{"\xff x", []string{"\xff", "x"}, ""},
+		{"a \\\n\nrest", []string{"a", "\n"}, ""},
+		{"a\\\n", []string{"a\n"}, ""},
 	}
 	for _, tc := range tests {
 		got, err := parseMetaArgLine(tc.line)
@@ -144,4 +151,24 @@ func TestParseArgs(t *testing.T) {
 	if err != nil || inv.actions[0].kind != actLibPrepend || inv.actions[0].arg != "/d" {
 		t.Errorf("+lpsd: %+v, %v; want the script's directory /d prepended", inv, err)
 	}
+}
+
+// FuzzMetaArgLine: the line-2 parser never panics, and an escape-free
+// line without tabs splits exactly on spaces.
+func FuzzMetaArgLine(f *testing.F) {
+	for _, s := range []string{"-e main -s", `a\ b\101`, "a\tb", "", "  ", `\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		args, err := parseMetaArgLine(s)
+		line := s
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if err == nil && !strings.ContainsAny(line, "\\\t") {
+			if got := strings.Join(args, " "); got != line {
+				t.Errorf("parseMetaArgLine(%q) = %q, joined %q", s, args, got)
+			}
+		}
+	})
 }

@@ -32,26 +32,6 @@ func FuzzNetrc(f *testing.F) {
 	})
 }
 
-// FuzzMetaArgLine: the line-2 parser never panics, and an escape-free
-// line without tabs splits exactly on spaces.
-func FuzzMetaArgLine(f *testing.F) {
-	for _, s := range []string{"-e main -s", `a\ b\101`, "a\tb", "", "  ", `\`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		args, err := ParseMetaArgLine(s)
-		line := s
-		if i := strings.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		if err == nil && !strings.ContainsAny(line, "\\\t") {
-			if got := strings.Join(args, " "); got != line {
-				t.Errorf("ParseMetaArgLine(%q) = %q, joined %q", s, args, got)
-			}
-		}
-	})
-}
-
 // FuzzPosixRegexp: any POSIX string compiles or fails cleanly, and a
 // search never panics.
 func FuzzPosixRegexp(f *testing.F) {
