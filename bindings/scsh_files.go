@@ -46,7 +46,7 @@ func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
 				return fileThing{}, ioErr(who, err)
 			}
 		}
-		return fileThing{fd: int(f.Fd())}, nil
+		return fileThing{fd: fileFd(f)}, nil
 	}
 	return fileThing{}, argTypeErr(who, argn, "a file name, file descriptor or file port", v)
 }

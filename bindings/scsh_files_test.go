@@ -66,3 +66,14 @@ func TestFileOptionsAndModes(t *testing.T) {
 		{`(list (file-mode+ #o400 #o040) (file-mode- #o755 #o022) (file-mode=? (integer->file-mode #o644) #o644) (file-mode<=? #o600 #o644) (file-mode>=? #o600 #o644))`, `(288 493 #t #t #f)`, ""},
 	})
 }
+
+// A file port has a descriptor: port->fdes and port->fd give it, and the
+// file procedures take it.
+func TestFilePortDescriptor(t *testing.T) {
+	dir := t.TempDir()
+	name := `"` + filepath.Join(dir, "f") + `"`
+	runScshCases(t, []scshCase{
+		{`(let ((p (open-output-file ` + name + `))) (write-string "abc" p) (force-output p) (let ((fd (port->fd p))) (let ((r (list (= fd (port->fdes p)) (file-size fd) (file-type fd)))) (close p) r)))`, `(#t 3 regular)`, ""},
+		{`(port->fdes (open-input-string "x"))`, "", "not over a file descriptor"},
+	})
+}
