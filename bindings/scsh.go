@@ -83,6 +83,18 @@
 //     exec-path, exec, file-info (+ file-info:type ... :ctime), glob
 //     (with {a,b}; * skips dot files), create-symlink, read-symlink,
 //     run/collecting.
+//   - Files, file names, environment alists and regexps as data
+//     (scsh_files.go, scsh_fname.go, scsh_envalist.go, scsh_redata.go):
+//     file-info and its shortcuts on names, descriptors and file ports,
+//     set-file-*, truncate-file, sync-file, create-hard-link,
+//     create-fifo, delete-filesys-object, the access predicates,
+//     temp-file-iterate, glob-quote; scsh's file-name rules
+//     (simplify-file-name, parse-file-name, resolve-, expand- and
+//     absolute-file-name with a directory); alist->env, with-env*,
+//     with-total-env*, alist-update, alist-compress, add-before,
+//     add-after; the re-* ADT, flush-submatches, uncase,
+//     sre->regexp, regexp->sre, regexp->posix-string,
+//     regexp-fold-right.
 //   - Networking: host-info (+ :name :aliases :addresses), service-info
 //     (+ :name :aliases :port :protocol) with a built-in table (pop3,
 //     pop-3 and pop are 110, pop3s 995, ...) before /etc/services, and
@@ -158,6 +170,10 @@ type scshEnv struct {
 	netrc *netrcFile
 	// args are the scsh command-line arguments (see SetScshArgs).
 	args []string
+	// envAlist is the alist last installed by alist->env (and kept up to
+	// date by setenv), which env->alist returns as it was given, repeated
+	// names included; nil means the process environment as it is.
+	envAlist []interp.Value
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at
@@ -211,6 +227,9 @@ func InstallScsh(it *interp.Interp) error {
 	e.installUsers()
 	e.installProcState()
 	e.installStage()
+	e.installFileOps()
+	e.installEnvAlist()
+	e.installRegexpData()
 	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

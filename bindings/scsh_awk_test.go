@@ -14,7 +14,7 @@ func TestScshAwk(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{`(awk (read-line p) (line) ((n 0)) (#t (+ n 1)))`, `9`},
 		{`(awk (read-line p) (line) c ((acc '()))
-		   ("^#" acc)
+		   ((: bos "#") acc)
 		   (2 (cons (list c line) acc))
 		   ("a" (cons line acc))
 		   (else (cons 'other acc)))`, `(other other other other other "gamma 3" "beta 2" (2 "beta 2") "alpha 1")`},
@@ -23,10 +23,10 @@ func TestScshAwk(t *testing.T) {
 		{`(awk (read-line p) (line) ((r '())) (range: "START" "END" (cons line r)))`, `("END" "y" "x")`},
 		{`(awk (read-line p) (line) ((r '())) (:range: "START" "END" (cons line r)))`, `("END" "y" "x" "START")`},
 		{`(awk (read-line p) (line) ((s 0) (k 0))
-		   ("([0-9])" => (lambda (m) (values (+ s (string->number (match:substring m 1))) (+ k 1))))
+		   ((submatch digit) => (lambda (m) (values (+ s (string->number (match:substring m 1))) (+ k 1))))
 		   (after (list s k)))`, `(6 3)`},
-		{`(call-with-values (lambda () (awk (read-line p) (line) ((s 0) (k 0)) ("[0-9]" (values (+ s 1) k)) (else (values s (+ k 1))))) list)`, `(3 6)`},
-		{`(let ((out '())) (awk (read-line p) (line) () ("^[a-z]+ [0-9]" (set! out (cons line out)))) out)`, `("gamma 3" "beta 2" "alpha 1")`},
+		{`(call-with-values (lambda () (awk (read-line p) (line) ((s 0) (k 0)) (digit (values (+ s 1) k)) (else (values s (+ k 1))))) list)`, `(3 6)`},
+		{`(let ((out '())) (awk (read-line p) (line) () ((: bos (+ (/ "az")) " " digit) (set! out (cons line out)))) out)`, `("gamma 3" "beta 2" "alpha 1")`},
 		{`(awk ((field-reader) p) (rec fields) ((r '())) ((= (length fields) 2) (cons (cadr fields) r)))`, `("3" "comment" "2" "1")`},
 		{`(awk ((field-reader (infix-splitter (rx " ")) read-line) p) (rec fields) ((r '())) (1 fields) (after r))`, `("alpha" "1")`},
 	}
@@ -58,4 +58,24 @@ func TestScshAwk(t *testing.T) {
 			t.Errorf("%s: got error %v, want %q", c.src, err, c.want)
 		}
 	}
+}
+
+// The kinds of awk tests scsh has: SREs search the record, (when expr)
+// fires when expr is true, and other expressions are tests as they are.
+func TestAwkTestKinds(t *testing.T) {
+	const in = `p`
+	runScshCases(t, []scshCase{
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((when (string=? l "c3")) (cons l r))))`, `("c3")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((when #f) (cons l r))))`, `()`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((+ "3") (cons l r))))`, `("c3" "b33")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((: "3" "3") (cons l r))))`, `("b33")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ("1" (cons l r))))`, `("a1")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) (digit (cons l r))))`, `("c3" "b33" "a1")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ("." (cons l r))))`, `()`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((= (string-length l) 2) (cons l r))))`, `("c3" "a1")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) ((r '())) ((: (submatch alpha) (submatch (+ digit))) ==> (#f letter num) (cons (list letter num) r))))`, `(("c" "3") ("b" "33") ("a" "1"))`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (#f) ((n 0)) (#t (+ n 1))))`, `4`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk/posix-string (read-line ` + in + `) (l) ((r '())) ("^[ab][0-9]+$" (cons l r))))`, `("b33" "a1")`, ""},
+		{`(let ((p (open-input-string "a1\nb33\nc3\nd\n"))) ` + `(awk (read-line ` + in + `) (l) () ((when 1 2) 'x)))`, "", "(when expr) takes one expression"},
+	})
 }

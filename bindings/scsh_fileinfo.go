@@ -1,37 +1,17 @@
 package bindings
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"popsh/interp"
 )
 
-// installFileInfo defines scsh's file-info record (file-info, file-info?,
-// file-info:type ... file-info:ctime), glob, create-symlink and
-// read-symlink.
+// installFileInfo defines glob, create-symlink and read-symlink (file-info
+// is in installFileOps).
 func (e *scshEnv) installFileInfo() {
-	rt := e.goRecordType("file-info", []string{"type", "device", "inode", "mode", "nlinks", "uid", "gid", "size", "atime", "mtime", "ctime"},
-		func(r *interp.Record) string { return "#{file-info " + interp.DisplayString(r.Fields[0]) + "}" })
-	e.def("file-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, _, err := fileInfoArg("file-info", a)
-		if err != nil {
-			return nil, err
-		}
-		f := []interp.Value{fileType(st.Mode()), 0, 0, int(st.Mode().Perm()), 1, 0, 0, int(st.Size()),
-			int(st.ModTime().Unix()), int(st.ModTime().Unix()), int(st.ModTime().Unix())}
-		if s, ok := st.Sys().(*syscall.Stat_t); ok {
-			f[1], f[2], f[4] = int(s.Dev), int(s.Ino), int(s.Nlink)
-			f[5], f[6] = int(s.Uid), int(s.Gid)
-			f[8], f[10] = int(s.Atim.Sec), int(s.Ctim.Sec)
-			f[3] = int(s.Mode & 0o7777)
-		}
-		return &interp.Record{Type: rt, Fields: f}, nil
-	})
 	e.def("glob", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		var out []string
 		for i, v := range a {
@@ -40,11 +20,27 @@ func (e *scshEnv) installFileInfo() {
 				return nil, err
 			}
 			for _, pat := range expandBraces(p.String()) {
+				// A pattern ending in "/" matches directories
+				// only, which come back with the slash.
+				dirsOnly := strings.HasSuffix(pat, "/")
+				if dirsOnly {
+					pat = strings.TrimRight(pat, "/")
+					if pat == "" {
+						out = append(out, "/")
+						continue
+					}
+				}
 				m, err := globNoDot(pat)
 				if err != nil {
 					return nil, scshErr("glob", "bad pattern", v)
 				}
-				out = append(out, m...)
+				for _, f := range m {
+					if !dirsOnly {
+						out = append(out, f)
+					} else if st, err := os.Stat(f); err == nil && st.IsDir() {
+						out = append(out, f+"/")
+					}
+				}
 			}
 		}
 		return strList(out), nil
@@ -74,25 +70,6 @@ func (e *scshEnv) installFileInfo() {
 		}
 		return interp.NewString(t), nil
 	})
-}
-
-// fileType is scsh's file-info:type symbol for a mode.
-func fileType(m fs.FileMode) interp.Value {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return interp.Intern("symlink")
-	case m.IsDir():
-		return interp.Intern("directory")
-	case m&fs.ModeNamedPipe != 0:
-		return interp.Intern("fifo")
-	case m&fs.ModeSocket != 0:
-		return interp.Intern("socket")
-	case m&fs.ModeCharDevice != 0:
-		return interp.Intern("char-device")
-	case m&fs.ModeDevice != 0:
-		return interp.Intern("block-device")
-	}
-	return interp.Intern("regular")
 }
 
 // expandBraces expands csh-style {a,b} alternatives (nested allowed).

@@ -403,7 +403,28 @@ func expandRx(form interp.Value) (interp.Value, error) {
 		}
 		return list(sym("quote"), regexpValue(r)), nil
 	}
-	return list(sym("%sre->regexp"), list(sym("quasiquote"), interp.List(sres...))), nil
+	return list(sym("%sre->regexp"), list(sym("quasiquote"), rxUnquotes(interp.List(sres...)))), nil
+}
+
+// rxUnquotes gives rx's two unquotes their scsh meanings: ,exp embeds a
+// regexp with its submatches hidden; ,@exp embeds it with them kept (the
+// submatches that follow are numbered after them).
+func rxUnquotes(v interp.Value) interp.Value {
+	p, ok := v.(*interp.Pair)
+	if !ok {
+		return v
+	}
+	if h, ok := p.Car.(*interp.Symbol); ok {
+		if arg, ok := p.Cdr.(*interp.Pair); ok && arg.Cdr == interp.Null {
+			switch h.Name {
+			case "unquote":
+				return list(sym("unquote"), list(sym("%rx-flush"), arg.Car))
+			case "unquote-splicing":
+				return list(sym("unquote"), arg.Car)
+			}
+		}
+	}
+	return interp.Cons(rxUnquotes(p.Car), rxUnquotes(p.Cdr))
 }
 
 // epfThunks replaces (begin body ...) process forms by ,(lambda () body ...)
@@ -564,6 +585,7 @@ func (e *scshEnv) installMacros() {
 	m("run/file", expandRun("run/file", "%run/file", ""))
 	m("run/port+proc", expandRun("run/port+proc", "%run/port+proc", ""))
 	m("awk", expandAwk)
+	m("awk/posix-string", expandAwkPosix)
 	m("&", expandRun("&", "%&", ""))
 	m("exec-epf", expandRun("exec-epf", "%exec-epf", ""))
 	m("||", expandShortCircuit("||", true))

@@ -356,13 +356,9 @@ func (e *scshEnv) installPorts() {
 		if err != nil {
 			return nil, err
 		}
-		mode := "trim"
-		if len(a) > 1 {
-			s, ok := a[1].(*interp.Symbol)
-			if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "peek" && s.Name != "split") {
-				return nil, argTypeErr("read-line", 2, "one of trim, concat, peek, split", a[1])
-			}
-			mode = s.Name
+		mode, err := delimMode("read-line", a, 1)
+		if err != nil {
+			return nil, err
 		}
 		return readLine(p, mode)
 	})

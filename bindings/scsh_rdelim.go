@@ -8,8 +8,11 @@ import (
 	"popsh/interp"
 )
 
+// delimMode reads scsh's handle-delim argument: trim (the default, also
+// for #f and #!default, which scsh code passes for "no preference"),
+// concat, peek or split.
 func delimMode(who string, a []interp.Value, i int) (string, error) {
-	if len(a) <= i {
+	if len(a) <= i || a[i] == false || a[i] == interp.DefaultObject {
 		return "trim", nil
 	}
 	s, ok := a[i].(*interp.Symbol)

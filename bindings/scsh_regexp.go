@@ -17,6 +17,12 @@ import (
 type scshRegexp struct {
 	re  *regexp.Regexp
 	src string
+	// sre is the regexp as one SRE (regexp->sre): embedded regexps are
+	// replaced by their SREs; char sets stay char-set values.
+	sre interp.Value
+	// view is its regexp-ADT reading (re-seq?, re-seq:elts, ...), made on
+	// first use; see scsh_redata.go.
+	view *reNode
 }
 
 // regexpKind is the Opaque kind of regexp values; matchKind of match values.
@@ -72,7 +78,12 @@ func compilePosix(ere string) (*scshRegexp, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compileGo(src)
+	r, err := compileGo(src)
+	if err != nil {
+		return nil, err
+	}
+	r.sre = interp.List(interp.Intern("posix-string"), interp.NewString(ere))
+	return r, nil
 }
 
 // sreError is an error in an SRE form.
@@ -160,7 +171,7 @@ func sreForm(p *interp.Pair) (string, error) {
 		return group("")
 	case "or", "|":
 		if len(args) == 0 {
-			return `[^\x00-\x{10FFFF}]`, nil
+			return neverMatch, nil
 		}
 		parts := make([]string, len(args))
 		for i, a := range args {
@@ -201,12 +212,31 @@ func sreForm(p *interp.Pair) (string, error) {
 				return "", err
 			}
 			if m < n {
-				return "", sreError("**: bounds %d > %d", n, m)
+				// scsh: no string repeats between n and m times, so
+				// this matches nothing (its submatches never match).
+				return neverMatch + deadGroups(sreCount(interp.List(args[2:]...))), nil
 			}
 			hi = strconv.Itoa(m)
 		}
 		args = args[2:]
 		return group("{" + strconv.Itoa(n) + "," + hi + "}")
+	case "dsm":
+		if len(args) < 2 {
+			return "", sreError("dsm: missing counts")
+		}
+		pre, err := count(args[0])
+		if err != nil {
+			return "", err
+		}
+		post, err := count(args[1])
+		if err != nil {
+			return "", err
+		}
+		s, err := sreSeq(args[2:])
+		if err != nil {
+			return "", err
+		}
+		return deadGroups(pre) + "(?:" + s + ")" + deadGroups(post), nil
 	case "submatch":
 		s, err := sreSeq(args)
 		if err != nil {
@@ -347,6 +377,7 @@ func compileSRE(sres []interp.Value) (*scshRegexp, error) {
 	if err != nil {
 		return nil, &interp.ErrorObject{Who: "rx", Message: err.Error(), Cause: err}
 	}
+	r.sre = sreOfSeq(sres)
 	return r, nil
 }
 
@@ -370,6 +401,13 @@ func sreNocaseToGo(v interp.Value) (string, error) {
 			items, ok := interp.ListToSlice(p.Cdr)
 			if !ok {
 				return "", sreError("bad SRE: %s", interp.WriteString(v))
+			}
+			for i, x := range items {
+				y, err := uncaseClasses(x)
+				if err != nil {
+					return "", err
+				}
+				items[i] = y
 			}
 			s, err := sreSeqNocase(items)
 			if err != nil {

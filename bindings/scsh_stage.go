@@ -404,6 +404,9 @@ func (e *scshEnv) installStage() {
 			if f, ok := files[x]; ok {
 				return fileFd(f), nil
 			}
+			if f := x.OSFile(); f != nil {
+				return fileFd(f), nil
+			}
 			switch x.Name {
 			case "stdin":
 				return 0, nil
@@ -412,12 +415,15 @@ func (e *scshEnv) installStage() {
 			case "stderr":
 				return 2, nil
 			}
-			return 0, scshErr(who, "this port is not over a file descriptor popsh can give (only the standard ports and those made by pipe are)", v)
+			return 0, scshErr(who, "this port is not over a file descriptor popsh can give (only the standard ports, file ports and those made by pipe are)", v)
 		}
 		return 0, argTypeErr(who, 1, "a port or a file descriptor", v)
 	}
 	e.def("port->fdes", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		return portFd("port->fdes", a[0])
+	})
+	e.def("port->fd", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return portFd("port->fd", a[0])
 	})
 	e.def("dup", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		fd, err := portFd("dup", a[0])

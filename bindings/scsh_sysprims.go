@@ -242,32 +242,6 @@ func (e *scshEnv) installSystem() {
 		}
 		return interp.NewString(v), nil
 	})
-	e.def("setenv", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "setenv", 1)
-		if err != nil {
-			return nil, err
-		}
-		if a[1] == false {
-			os.Unsetenv(s.String())
-			return interp.Unspecified, nil
-		}
-		v, err := str(a[1], "setenv", 2)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Setenv(s.String(), v.String()); err != nil {
-			return nil, scshErr("setenv", err.Error())
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("env->alist", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var out []interp.Value
-		for _, kv := range os.Environ() {
-			k, v, _ := strings.Cut(kv, "=")
-			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(v)))
-		}
-		return interp.List(out...), nil
-	})
 	home := os.Getenv("HOME")
 	if home == "" {
 		home, _ = os.UserHomeDir()
@@ -472,57 +446,6 @@ func (e *scshEnv) installFiles() {
 		}
 		return interp.Unspecified, nil
 	})
-	statPred := func(who string, f func(fs.FileInfo) bool) {
-		e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			st, _, err := fileInfoArg(who, a)
-			if err != nil {
-				if eo, ok := err.(*interp.ErrorObject); ok && errors.Is(eo.Cause, fs.ErrNotExist) {
-					return false, nil
-				}
-				return nil, err
-			}
-			return f(st), nil
-		})
-	}
-	statPred("file-directory?", func(st fs.FileInfo) bool { return st.IsDir() })
-	statPred("file-regular?", func(st fs.FileInfo) bool { return st.Mode().IsRegular() })
-	e.def("file-symlink?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, _, err := fileInfoArg("file-symlink?", []interp.Value{a[0], false})
-		if err != nil {
-			return nil, err
-		}
-		return st.Mode()&fs.ModeSymlink != 0, nil
-	})
-	access := func(who string, mode uint32) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return syscall.Access(s.String(), mode) == nil, nil
-		})
-	}
-	access("file-readable?", 4)
-	access("file-writable?", 2)
-	access("file-executable?", 1)
-	statVal := func(who string, f func(fs.FileInfo) interp.Value) {
-		e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			st, _, err := fileInfoArg(who, a)
-			if err != nil {
-				return nil, err
-			}
-			return f(st), nil
-		})
-	}
-	statVal("file-size", func(st fs.FileInfo) interp.Value { return int(st.Size()) })
-	statVal("file-mode", func(st fs.FileInfo) interp.Value { return int(st.Mode().Perm()) })
-	statVal("file-last-mod", func(st fs.FileInfo) interp.Value { return int(st.ModTime().Unix()) })
-	statVal("file-last-access", func(st fs.FileInfo) interp.Value {
-		if s, ok := st.Sys().(*syscall.Stat_t); ok {
-			return int(s.Atim.Sec)
-		}
-		return int(st.ModTime().Unix())
-	})
 	e.def("directory-files", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		dir := "."
 		if len(a) > 0 && a[0] != false {
@@ -584,74 +507,6 @@ func (e *scshEnv) installFiles() {
 		}
 		return interp.Unspecified, nil
 	})
-	nameFn := func(who string, f func(string) string) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return interp.NewString(f(s.String())), nil
-		})
-	}
-	nameFn("file-name-directory", func(s string) string {
-		i := strings.LastIndexByte(s, '/')
-		if i < 0 {
-			return ""
-		}
-		return s[:i+1]
-	})
-	nameFn("file-name-nondirectory", func(s string) string { return s[strings.LastIndexByte(s, '/')+1:] })
-	nameFn("file-name-as-directory", func(s string) string {
-		switch {
-		case s == ".":
-			return ""
-		case strings.HasSuffix(s, "/"):
-			return s
-		}
-		return s + "/"
-	})
-	nameFn("directory-as-file-name", func(s string) string {
-		if s == "" {
-			return "."
-		}
-		if s == "/" {
-			return s
-		}
-		return strings.TrimRight(s, "/")
-	})
-	ext := func(s string) int {
-		base := strings.LastIndexByte(s, '/') + 1
-		i := strings.LastIndexByte(s, '.')
-		if i <= base {
-			return len(s)
-		}
-		return i
-	}
-	nameFn("file-name-extension", func(s string) string { return s[ext(s):] })
-	nameFn("file-name-sans-extension", func(s string) string { return s[:ext(s)] })
-	nameFn("resolve-file-name", expandTilde)
-	e.def("expand-file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "expand-file-name", 1)
-		if err != nil {
-			return nil, err
-		}
-		name := expandTilde(s.String())
-		if !filepath.IsAbs(name) {
-			dir, err := os.Getwd()
-			if len(a) > 1 {
-				d, serr := str(a[1], "expand-file-name", 2)
-				if serr != nil {
-					return nil, serr
-				}
-				dir, err = expandTilde(d.String()), nil
-			}
-			if err != nil {
-				return nil, syscallError("getcwd", err)
-			}
-			name = filepath.Join(dir, name)
-		}
-		return interp.NewString(filepath.Clean(name)), nil
-	})
 	e.def("home-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		last := a[len(a)-1]
 		s, err := str(last, "home-file", len(a))
@@ -668,46 +523,5 @@ func (e *scshEnv) installFiles() {
 		}
 		return interp.NewString(filepath.Join(home, s.String())), nil
 	})
-	e.def("file-name-absolute?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "file-name-absolute?", 1)
-		if err != nil {
-			return nil, err
-		}
-		return strings.HasPrefix(s.String(), "/") || strings.HasPrefix(s.String(), "~"), nil
-	})
-	e.def("path-list->file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, ok := interp.ListToSlice(a[0])
-		if !ok {
-			return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-		}
-		parts := make([]string, len(items))
-		for i, x := range items {
-			s, ok := x.(*interp.String)
-			if !ok {
-				return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-			}
-			parts[i] = s.String()
-		}
-		name := strings.Join(parts, "/")
-		if len(a) > 1 && !strings.HasPrefix(name, "/") {
-			d, err := str(a[1], "path-list->file-name", 2)
-			if err != nil {
-				return nil, err
-			}
-			name = strings.TrimSuffix(d.String(), "/") + "/" + name
-		}
-		return interp.NewString(name), nil
-	})
-	e.def("split-file-name", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "split-file-name", 1)
-		if err != nil {
-			return nil, err
-		}
-		parts := strings.Split(s.String(), "/")
-		out := make([]interp.Value, len(parts))
-		for i, p := range parts {
-			out[i] = interp.NewString(p)
-		}
-		return interp.List(out...), nil
-	})
+	e.installFileNames()
 }

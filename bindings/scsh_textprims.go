@@ -38,8 +38,11 @@ func submatchIndex(who string, m *scshMatch, a []interp.Value) (int, error) {
 	i := 0
 	if len(a) > 1 {
 		n, ok := a[1].(int)
-		if !ok || n < 0 || 2*n+1 >= len(m.idx) {
-			return 0, scshErr(who, "submatch index out of range", a[1])
+		if !ok || n < 0 {
+			return 0, argTypeErr(who, 2, "a submatch index (a non-negative exact integer)", a[1])
+		}
+		if 2*n+1 >= len(m.idx) {
+			return -1, nil // scsh: no such submatch is #f
 		}
 		i = n
 	}
@@ -143,7 +146,7 @@ func (e *scshEnv) installRegexps() {
 		if err != nil {
 			return nil, err
 		}
-		if m.idx[2*i] < 0 {
+		if i < 0 || m.idx[2*i] < 0 {
 			return false, nil
 		}
 		return sub(m.s, m.idx[2*i], m.idx[2*i+1]), nil
@@ -162,7 +165,7 @@ func (e *scshEnv) installRegexps() {
 			if err != nil {
 				return nil, err
 			}
-			if m.idx[2*i] < 0 {
+			if i < 0 || m.idx[2*i] < 0 {
 				return false, nil
 			}
 			return m.idx[2*i+which.off], nil
@@ -557,6 +560,11 @@ func (e *scshEnv) installStrings() {
 		return len(s.R) == 0, nil
 	})
 	e.def("string-concatenate", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if _, ok := a[0].(*interp.Pair); !ok {
+			// scsh's SRFI-13 stops at the first non-pair: #f or
+			// '() concatenate nothing.
+			return interp.NewString(""), nil
+		}
 		return stringJoin("string-concatenate", a[0], "", "infix")
 	})
 	e.def("string-tokenize", 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

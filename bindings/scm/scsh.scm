@@ -158,6 +158,58 @@
 (define errno/connrefused 111)
 (define errno/timedout 110)
 
+;; Temporary files: (temp-file-iterate maker [template]) calls maker on
+;; the names TEMPLATE formats with 0, 1, 2 ... until it returns true
+;; values; a name that exists (or may not be used) is passed over.
+(define *temp-file-template*
+  (string-append (or (getenv "TMPDIR") "/var/tmp") "/" (number->string (pid)) "~a"))
+
+(define (temp-file-iterate maker . maybe-template)
+  (let ((template (if (pair? maybe-template) (car maybe-template) *temp-file-template*)))
+    (let loop ((i 0))
+      (if (> i 1000)
+          (error "temp-file-iterate: can't create temp-file" template))
+      (call-with-values
+        (lambda ()
+          (call-with-current-continuation
+            (lambda (k)
+              (with-handler
+                (lambda (c punt)
+                  (if (and (syscall-error? c)
+                           (memv (car (condition-stuff c)) (list errno/exist errno/acces)))
+                      (k #f)
+                      (punt)))
+                (lambda () (maker (format #f template (number->string i))))))))
+        (lambda results
+          (if (and (pair? results) (car results))
+              (apply values results)
+              (loop (+ i 1))))))))
+
+;; (file-options name ...): the open flags of later scsh releases, as
+;; the open/... integer they stand for.
+(define (%file-option name)
+  (case name
+    ((read-only) open/read) ((write-only) open/write) ((read-write) open/read+write)
+    ((append) open/append) ((create) open/create) ((truncate) open/truncate)
+    ((exclusive) open/exclusive) ((nonblocking) open/non-blocking)
+    ((no-controlling-tty) open/no-control-tty) ((sync) open/sync)
+    (else (error "file-options: unknown option" name))))
+
+(define-syntax file-options
+  (syntax-rules ()
+    ((_ name ...) (apply bitwise-ior 0 (map %file-option '(name ...))))))
+
+;; File modes are integers, as in scsh 0.6; later scsh's conversion and
+;; comparison procedures work on them.
+(define (file-mode? x) (and (exact-integer? x) (<= 0 x #o7777)))
+(define (integer->file-mode n) n)
+(define (file-mode->integer m) m)
+(define (file-mode=? a b) (= a b))
+(define (file-mode<=? a b) (= (bitwise-and a b) a))
+(define (file-mode>=? a b) (= (bitwise-and a b) b))
+(define (file-mode+ . modes) (apply bitwise-ior 0 modes))
+(define (file-mode- a b) (bitwise-and a (bitwise-not b)))
+
 ;;; Regexp iteration (scsh re.scm).
 
 (define (regexp-fold re kons knil s . opts)
@@ -178,6 +230,57 @@
          (lambda (i acc) (if #f #f))
          maybe-start))
 
+;; (regexp-fold-right re kons knil s [finish start]): kons gets each
+;; match, the index where the next match begins (the length after the last),
+;; and the value folded from the right; finish gets the first match's
+;; start (or the length) and the result.
+(define (regexp-fold-right re kons knil s . opts)
+  (let ((finish (if (pair? opts) (car opts) (lambda (i acc) acc)))
+        (start (if (and (pair? opts) (pair? (cdr opts))) (cadr opts) 0))
+        (len (string-length s)))
+    (if (not (<= 0 start len))
+        (error "regexp-fold-right: illegal start index" start))
+    (let ((ms (reverse (regexp-fold re (lambda (i m acc) (cons m acc)) '() s
+                                    (lambda (i acc) acc) start))))
+      (if (null? ms)
+          (finish len knil)
+          (finish (match:start (car ms))
+                  (let recur ((ms ms))
+                    (if (null? (cdr ms))
+                        (kons (car ms) len knil)
+                        (kons (car ms) (match:start (cadr ms)) (recur (cdr ms))))))))))
+
+;;; SRFI-13's optional [start end] on procedures R7RS also has: when the
+;;; argument after the string is an index, the SRFI-13 reading applies.
+;;; (The first call loads the library definition, which is then captured.)
+(define string-for-each
+  (let ((r7 (begin (string-for-each values "") string-for-each)))
+    (lambda (proc s . rest)
+      (if (and (pair? rest) (exact-integer? (car rest)))
+          (r7 proc (apply substring s (car rest)
+                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+          (apply r7 proc s rest)))))
+
+(define string-map
+  (let ((r7 (begin (string-map values "") string-map)))
+    (lambda (proc s . rest)
+      (if (and (pair? rest) (exact-integer? (car rest)))
+          (r7 proc (apply substring s (car rest)
+                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+          (apply r7 proc s rest)))))
+
+(define string-upcase
+  (let ((r7 string-upcase))
+    (lambda (s . range)
+      (r7 (if (pair? range) (apply substring s range) s)))))
+
+(define string-downcase
+  (let ((r7 string-downcase))
+    (lambda (s . range)
+      (r7 (if (pair? range) (apply substring s range) s)))))
+
+(define (reverse-list->string chars) (list->string (reverse chars)))
+
 ;;; SUnet's CRLF helpers.
 
 (define (read-crlf-line . args)
@@ -190,12 +293,68 @@
 
 ;;; Environment.
 
-(define (with-env* alist thunk)
-  (let ((saved (map (lambda (kv) (cons (car kv) (getenv (car kv)))) alist)))
+;; The environment as an alist: with-total-env* runs thunk with exactly
+;; alist as the process environment (children see it too) and puts the
+;; old one back after; with-env* changes only the variables of its delta.
+;; A value may be a list of strings, joined with ":".
+(define (with-total-env* alist thunk)
+  (let ((saved #f))
     (dynamic-wind
-      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) alist))
+      (lambda () (set! saved (env->alist)) (alist->env alist))
       thunk
-      (lambda () (for-each (lambda (kv) (setenv (car kv) (cdr kv))) saved)))))
+      (lambda () (alist->env saved)))))
+
+(define (with-env* alist-delta thunk)
+  (with-total-env*
+    (fold (lambda (kv alist) (alist-update (car kv) (cdr kv) alist))
+          (env->alist)
+          alist-delta)
+    thunk))
+
+(define-syntax with-env
+  (syntax-rules ()
+    ((_ delta body ...) (with-env* (quasiquote delta) (lambda () body ...)))))
+
+(define-syntax with-total-env
+  (syntax-rules ()
+    ((_ env body ...) (with-total-env* (quasiquote env) (lambda () body ...)))))
+
+;; (alist-update key val alist): alist with key bound to val, first.
+(define (alist-update key val alist)
+  (cons (cons key val)
+        (let drop ((l alist))
+          (cond ((null? l) '())
+                ((equal? (caar l) key) (drop (cdr l)))
+                (else (cons (car l) (drop (cdr l))))))))
+
+;; (alist-compress alist): only the first binding of each key, in order.
+(define (alist-compress alist)
+  (let loop ((l alist) (seen '()) (acc '()))
+    (cond ((null? l) (reverse acc))
+          ((member (caar l) seen) (loop (cdr l) seen acc))
+          (else (loop (cdr l) (cons (caar l) seen) (cons (car l) acc))))))
+
+;; (add-before elt before list): elt goes just before the first BEFORE,
+;; or at the end when there is none.
+(define (add-before elt before lst)
+  (let rec ((l lst))
+    (cond ((null? l) (list elt))
+          ((equal? (car l) before) (cons elt l))
+          (else (cons (car l) (rec (cdr l)))))))
+
+;; (add-after elt after list): elt goes just after the last AFTER, or at
+;; the front when there is none.
+(define (add-after elt after lst)
+  (let ((tail (let find ((l lst) (last #f))
+                (cond ((null? l) last)
+                      ((equal? (car l) after) (find (cdr l) l))
+                      (else (find (cdr l) last))))))
+    (if (not tail)
+        (cons elt lst)
+        (let copy ((l lst))
+          (if (eq? l tail)
+              (cons (car l) (cons elt (cdr l)))
+              (cons (car l) (copy (cdr l))))))))
 
 ;;; scsh regexp binding forms: let-match, if-match, match-cond.
 ;;; mvars is (whole sub1 sub2 ...); #f skips a position.
