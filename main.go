@@ -34,6 +34,7 @@ import (
 	"sync"
 
 	"popsh/bindings"
+	"popsh/bindings/scsh"
 	"popsh/internal/demo"
 	"popsh/interp"
 	"popsh/interp/repl"
@@ -165,7 +166,7 @@ func newInterp(cmdline []string) (*interp.Interp, error) {
 		return nil, err
 	}
 	it.SetCommandLine(cmdline)
-	bindings.SetScshArgs(it, cmdline[1:])
+	scsh.SetArgs(it, cmdline[1:])
 	if repl.IsTerminal(os.Stdout) {
 		it.CurrentOutput().LineFlush = true
 	}
@@ -326,7 +327,7 @@ func formatError(err error) string {
 		switch eo.Kind {
 		case interp.KindError, interp.KindReadError, interp.KindFileError, interp.KindSyntax:
 		default:
-			msg := strings.TrimRight(bindings.FormatCondition(eo), "\n")
+			msg := strings.TrimRight(scsh.FormatCondition(eo), "\n")
 			if bt := repl.Backtrace(eo, 5); bt != "" {
 				msg += "\n" + bt
 			}

@@ -2,7 +2,7 @@ package scripts
 
 // End-to-end tests of the scripts: each runs as its own process (this test
 // binary re-executed as a small popsh: interpreter, bindings.Install,
-// bindings.InstallDeliver, the script file), against our in-process POP3
+// bindings.Install, the script file), against our in-process POP3
 // server (with its faults) and against Dovecot.
 
 import (
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"popsh/bindings"
+	"popsh/bindings/scsh"
 	"popsh/interp"
 	"popsh/pop3/server"
 )
@@ -53,14 +54,8 @@ func runChild(script string, args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 70
 	}
-	if _, ok := it.Lookup("mailbox-open"); !ok {
-		if err := bindings.InstallDeliver(it); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 70
-		}
-	}
 	it.SetCommandLine(append([]string{script}, args...))
-	bindings.SetScshArgs(it, args)
+	scsh.SetArgs(it, args)
 	_, err := it.EvalFile(context.Background(), script)
 	it.FlushOutput()
 	if err == nil {
@@ -70,7 +65,7 @@ func runChild(script string, args []string) int {
 	if errors.As(err, &ee) {
 		return ee.Code & 0xff
 	}
-	fmt.Fprintln(os.Stderr, bindings.FormatCondition(err))
+	fmt.Fprintln(os.Stderr, scsh.FormatCondition(err))
 	return 1
 }
 

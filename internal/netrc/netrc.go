@@ -134,6 +134,30 @@ func CheckPermissions(path string, fi fs.FileInfo) error {
 	return nil
 }
 
+// LookupUser returns the login and password for a server at host and
+// port from the user's netrc file (DefaultPath): the machine entry for host
+// (an entry with a port token only for that port; port "" matches any),
+// else the default entry. ok is false when neither exists. A missing file
+// is not an error; a file that group or others may read is refused.
+func LookupUser(host, port string) (login, password string, ok bool, err error) {
+	path, err := DefaultPath()
+	if err != nil {
+		return "", "", false, err
+	}
+	f, err := ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, err
+	}
+	e := f.Lookup(host, port)
+	if e == nil {
+		return "", "", false, nil
+	}
+	return e.Login, e.Password, true, nil
+}
+
 // ReadFile checks the permissions of the file at path, then reads and
 // parses it. A missing file is an error wrapping fs.ErrNotExist; a file
 // that is not a regular file or is larger than MaxSize is refused.

@@ -1,0 +1,658 @@
+package mail
+
+// Scheme procedures for the mail tools in scripts/: the Scheme face of
+// package mailstore (Maildir, mbox, movemail's mailbox with its UIDL
+// state and run lock), atomic file replacement, header fields, RFC 2047
+// decoding, pipelined headers, and isatty?. installDeliver defines them.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"popsh/internal/netrc"
+	"popsh/interp"
+	"popsh/mailstore"
+	"popsh/pop3"
+)
+
+// mailboxKind is the Kind of mailbox objects (#{mailbox DEST}).
+const mailboxKind = "mailbox"
+
+// installDeliver defines the delivery procedures of the scripts:
+//
+//	(maildir-deliver dir text)          store one message durably → file name in new/
+//	(mbox-append file text ...)         append messages (mboxrd, locked, one fsync) → count
+//	(write-file-atomic path text)       replace a file atomically and durably
+//	(mail-header-field header name)     first field NAME, unfolded, or #f
+//	(rfc2047-decode text)               decode =?charset?X?...?= words
+//	(isatty? fd)                        is file descriptor fd a terminal?
+//	(pop3-headers-many conn [msgids])   ((n . header) ...) by pipelined TOP n 0
+//	(netrc-machines)                    the machine names of ~/.netrc (or $NETRC), in order
+//	(mailbox-open dest [state-file [account [wait]]])  a Maildir (directory or path ending in /) or mbox
+//	(mailbox-maildir? mb)               #t for a Maildir
+//	(mailbox-notes mb)                  what replaying a killed run's journal could not settle (strings)
+//	(mailbox-partition mb uidls)        ((n . uid) ...) → values: not yet stored, stored before
+//	(mailbox-check-uidl sizes uidls)    raise a protocol error unless UIDL agrees with LIST
+//	(mailbox-fetch! mb conn msgs)       retrieve msgs ((n . uid) or n) into mb → count stored
+//	(mailbox-commit! mb)                make the stored messages durable, update the state
+//	(mailbox-stored mb)                 message numbers committed in this session
+//	(mailbox-close mb)                  commit, then release locks
+//	(run-lock path wait)                take the run lock file path, waiting up to wait seconds → lock, or the holder's pid
+//	(run-unlock lock)                   release it
+//	(mail-error-side condition)         destination, protocol, server or #f: which side failed
+//
+// It needs installPOP3 (for the connection objects).
+func installDeliver(it *interp.Interp) error {
+	defs := []struct {
+		name     string
+		min, max int
+		fn       interp.PrimFn
+	}{
+		{"maildir-deliver", 2, 2, primMaildirDeliver},
+		{"mbox-append", 1, -1, primMboxAppend},
+		{"write-file-atomic", 2, 2, primWriteFileAtomic},
+		{"mail-header-field", 2, 2, primHeaderField},
+		{"rfc2047-decode", 1, 1, primRFC2047},
+		{"isatty?", 1, 1, primIsatty},
+		{"pop3-headers-many", 1, 2, primHeadersMany},
+		{"netrc-machines", 0, 0, primNetrcMachines},
+		{"mailbox-open", 1, 4, primMailboxOpen},
+		{"mailbox-maildir?", 1, 1, primMailboxMaildir},
+		{"mailbox-notes", 1, 1, primMailboxNotes},
+		{"mailbox-check-uidl", 2, 2, primMailboxCheckUIDL},
+		{"run-lock", 2, 2, primRunLock},
+		{"run-unlock", 1, 1, primRunUnlock},
+		{"mail-error-side", 1, 1, primMailErrorSide},
+		{"mailbox-partition", 2, 2, primMailboxPartition},
+		{"mailbox-fetch!", 3, 3, primMailboxFetch},
+		{"mailbox-commit!", 1, 1, primMailboxCommit},
+		{"mailbox-stored", 1, 1, primMailboxStored},
+		{"mailbox-close", 1, 1, primMailboxClose},
+	}
+	for _, d := range defs {
+		it.DefinePrimitive(d.name, d.min, d.max, d.fn)
+	}
+	return nil
+}
+
+// dlvError is an error of a delivery procedure, with the Go error kept
+// for errors.Is.
+func dlvError(who string, err error) error {
+	return &interp.ErrorObject{Kind: interp.KindFileError, Who: who, Message: err.Error(), Cause: err}
+}
+
+// dlvText returns a message argument as bytes: a string (UTF-8) or a
+// bytevector (exactly its bytes).
+func dlvText(who string, v interp.Value) ([]byte, error) {
+	switch x := v.(type) {
+	case *interp.String:
+		return []byte(x.String()), nil
+	case *interp.Bytevector:
+		return x.B, nil
+	}
+	return nil, &interp.ErrorObject{Who: who, Message: "expected a string or bytevector (message), got " + interp.WriteString(v), Irritants: []interp.Value{v}}
+}
+
+func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "maildir-deliver"
+	var dir string
+	if err := interp.UnpackArgs(who, args[:1], "dir", &dir); err != nil {
+		return nil, err
+	}
+	text, err := dlvText(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	md, err := mailstore.OpenMaildir(dir)
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	name, err := md.Deliver(strings.NewReader(string(text)))
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewString(name), nil
+}
+
+func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mbox-append"
+	var path string
+	if err := interp.UnpackArgs(who, args[:1], "file", &path); err != nil {
+		return nil, err
+	}
+	texts := make([][]byte, 0, len(args)-1)
+	for _, a := range args[1:] {
+		t, err := dlvText(who, a)
+		if err != nil {
+			return nil, err
+		}
+		texts = append(texts, t)
+	}
+	m, err := mailstore.OpenMbox(path)
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	now := time.Now()
+	for _, t := range texts {
+		if err = m.Append(strings.NewReader(string(t)), now); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = m.Commit()
+	}
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return len(texts), nil
+}
+
+func primWriteFileAtomic(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "write-file-atomic"
+	var path string
+	if err := interp.UnpackArgs(who, args[:1], "path", &path); err != nil {
+		return nil, err
+	}
+	text, err := dlvText(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	if err := mailstore.WriteFileAtomic(path, text, 0o600); err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.Unspecified, nil
+}
+
+func primHeaderField(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var hdr, name string
+	if err := interp.UnpackArgs("mail-header-field", args, "header", &hdr, "name", &name); err != nil {
+		return nil, err
+	}
+	v, ok := mailstore.HeaderField([]byte(hdr), name)
+	if !ok {
+		return false, nil
+	}
+	return interp.NewString(v), nil
+}
+
+// rfc2047Decoder decodes encoded words; charsets other than UTF-8,
+// US-ASCII and ISO-8859-1 that Go does not know are decoded through the
+// scsh layer's charset tables when they have one, else left encoded.
+func rfc2047Decode(s string) string {
+	d := &mime.WordDecoder{CharsetReader: func(charset string, input io.Reader) (io.Reader, error) {
+		if dec := charsetDecoder(charset); dec != nil {
+			b, err := io.ReadAll(input)
+			if err != nil {
+				return nil, err
+			}
+			return strings.NewReader(dec(b)), nil
+		}
+		return nil, fmt.Errorf("unknown charset %q", charset)
+	}}
+	out, err := d.DecodeHeader(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+func primRFC2047(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var s string
+	if err := interp.UnpackArgs("rfc2047-decode", args, "text", &s); err != nil {
+		return nil, err
+	}
+	return interp.NewString(rfc2047Decode(s)), nil
+}
+
+// isTerminal reports whether fd is a terminal (TCGETS succeeds).
+func isTerminal(fd int) bool {
+	var t syscall.Termios
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return e == 0
+}
+
+func primIsatty(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	var fd int
+	if err := interp.UnpackArgs("isatty?", args, "fd", &fd); err != nil {
+		return nil, err
+	}
+	return isTerminal(fd), nil
+}
+
+// dlvConn unpacks a logged-in pop3 connection.
+func dlvConn(who string, v interp.Value) (*pop3Conn, error) {
+	c, err := p3ConnArg(who, v)
+	if err != nil {
+		return nil, err
+	}
+	return c, p3CheckTransaction(c, who)
+}
+
+// dlvCtx is the context of the running evaluation.
+func dlvCtx(it *interp.Interp) context.Context {
+	if c, ok := any(it).(p3Contexter); ok {
+		if ctx := c.Context(); ctx != nil {
+			return ctx
+		}
+	}
+	return context.Background()
+}
+
+// dlvNetError turns an engine error into the same condition the pop3-*
+// procedures raise, closing the connection when it can no longer be
+// trusted.
+func dlvNetError(it *interp.Interp, who string, c *pop3Conn, err error) error {
+	b := &pop3Bindings{it: it}
+	return b.fail(who, c, err)
+}
+
+func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-headers-many"
+	c, err := dlvConn(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	if v, ok := p3Optional(args, 1); ok {
+		if ids, err = p3MsgidList(who, v); err != nil {
+			return nil, err
+		}
+	} else {
+		ms, err := c.client.List(dlvCtx(it))
+		if err != nil {
+			return nil, dlvNetError(it, who, c, err)
+		}
+		for _, m := range ms {
+			ids = append(ids, m.Num)
+		}
+	}
+	c.client.SetLineEnding(pop3.LF)
+	out := make([]interp.Value, 0, len(ids))
+	var sb strings.Builder
+	err = c.client.TopMany(dlvCtx(it), ids, 0, func(n int, body io.Reader) error {
+		sb.Reset()
+		if _, err := io.Copy(&sb, body); err != nil {
+			return err
+		}
+		out = append(out, interp.Cons(n, interp.NewString(sb.String())))
+		return nil
+	})
+	if err != nil {
+		return nil, dlvNetError(it, who, c, err)
+	}
+	return interp.List(out...), nil
+}
+
+// mailbox is a mailbox object: a mailstore.Store, and whether it was
+// closed (a closed mailbox still answers mailbox-stored).
+type mailbox struct {
+	st     *mailstore.Store
+	closed bool
+}
+
+// dlvMailbox unpacks an open mailbox argument.
+func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if b, ok := o.Value.(*mailbox); ok {
+			if b.closed {
+				return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
+			}
+			return b, nil
+		}
+	}
+	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+}
+
+// dlvAnyMailbox unpacks a mailbox argument, open or closed.
+func dlvAnyMailbox(who string, v interp.Value) (*mailbox, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if b, ok := o.Value.(*mailbox); ok {
+			return b, nil
+		}
+	}
+	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+}
+
+func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-open"
+	var dest, account string
+	var state interp.Value = false
+	wait := 0.0
+	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait); err != nil {
+		return nil, err
+	}
+	statePath := ""
+	if s, ok := state.(*interp.String); ok {
+		statePath = s.String()
+	} else if state != false {
+		return nil, p3WithWho(who, interp.TypeError("a string or #f (state file)", state))
+	}
+	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(statePath, "\n\x00") {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
+	}
+	if wait < 0 || wait > 86400 {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+	}
+	st, err := mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewOpaque(mailboxKind, dest, &mailbox{st: st}), nil
+}
+
+func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvMailbox("mailbox-maildir?", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return b.st.IsMaildir(), nil
+}
+
+func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvAnyMailbox("mailbox-notes", args[0])
+	if err != nil {
+		return nil, err
+	}
+	var out []interp.Value
+	for _, n := range b.st.Notes() {
+		out = append(out, interp.NewString(n))
+	}
+	return interp.List(out...), nil
+}
+
+// dlvUIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
+func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
+	vals, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, p3WithWho(who, interp.TypeError("a list of (n . uid) pairs", v))
+	}
+	out := make([]pop3.MsgUID, len(vals))
+	for i, x := range vals {
+		var n, uid interp.Value = x, nil
+		if p, ok := x.(*interp.Pair); ok {
+			n, uid = p.Car, p.Cdr
+		}
+		num, err := p3MsgidArg(who, n)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Num = num
+		switch u := uid.(type) {
+		case nil:
+		case bool:
+			if u {
+				return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+			}
+		case *interp.String:
+			s := u.String()
+			if s == "" || strings.ContainsAny(s, " \t\r\n\x00") {
+				return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad uid %q", s)}
+			}
+			out[i].UID = s
+		default:
+			return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+		}
+	}
+	return out, nil
+}
+
+func uidList(ms []pop3.MsgUID) interp.Value {
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, interp.NewString(m.UID))
+	}
+	return interp.List(out...)
+}
+
+func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-partition"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	ms, err := dlvUIDs(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	fresh, old := b.st.Partition(ms)
+	return interp.Values(uidList(fresh), uidList(old)), nil
+}
+
+// primMailboxCheckUIDL checks pop3-uidl's answer against pop3-list's:
+// a message number LIST does not have, a number or a UIDL given twice is
+// a protocol error (mailstore.CheckUIDL).
+func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-check-uidl"
+	vals, ok := interp.ListToSlice(args[0])
+	if !ok {
+		return nil, p3WithWho(who, interp.TypeError("a list of (n . size) pairs", args[0]))
+	}
+	list := make([]pop3.MsgInfo, 0, len(vals))
+	for _, v := range vals {
+		p, ok := v.(*interp.Pair)
+		if !ok {
+			return nil, p3WithWho(who, interp.TypeError("a (n . size) pair", v))
+		}
+		n, err := p3MsgidArg(who, p.Car)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, pop3.MsgInfo{Num: n})
+	}
+	uidls, err := dlvUIDs(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	if err := mailstore.CheckUIDL(list, uidls); err != nil {
+		return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+	}
+	return interp.Unspecified, nil
+}
+
+func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-fetch!"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	c, err := dlvConn(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	ms, err := dlvUIDs(who, args[2])
+	if err != nil {
+		return nil, err
+	}
+	n, err := b.st.Fetch(dlvCtx(it), c.client, ms)
+	if err != nil {
+		var de *mailstore.DestError
+		if errors.As(err, &de) {
+			return nil, dlvError(who, err)
+		}
+		return nil, dlvNetError(it, who, c, err)
+	}
+	return n, nil
+}
+
+func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "mailbox-commit!"
+	b, err := dlvMailbox(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := b.st.Commit(); err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.Unspecified, nil
+}
+
+func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvAnyMailbox("mailbox-stored", args[0])
+	if err != nil {
+		return nil, err
+	}
+	stored := b.st.Stored()
+	out := make([]interp.Value, len(stored))
+	for i, n := range stored {
+		out[i] = n
+	}
+	return interp.List(out...), nil
+}
+
+func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	b, err := dlvAnyMailbox("mailbox-close", args[0])
+	if err != nil {
+		return nil, err
+	}
+	if b.closed {
+		return interp.Unspecified, nil
+	}
+	b.closed = true
+	if err := b.st.Close(); err != nil {
+		return nil, dlvError("mailbox-close", err)
+	}
+	return interp.Unspecified, nil
+}
+
+// runLockKind is the Kind of run-lock objects.
+const runLockKind = "run-lock"
+
+// primRunLock takes a run lock (mailstore.LockRun), waiting up to wait
+// seconds: the lock, or the PID of the run holding it (0 if unknown).
+func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "run-lock"
+	var path string
+	var wait float64
+	if err := interp.UnpackArgs(who, args, "path", &path, "wait", &wait); err != nil {
+		return nil, err
+	}
+	if wait < 0 || wait > 86400 {
+		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+	}
+	l, err := mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+	var busy *mailstore.BusyError
+	if errors.As(err, &busy) {
+		return busy.PID, nil
+	}
+	if err != nil {
+		return nil, dlvError(who, err)
+	}
+	return interp.NewOpaque(runLockKind, path, l), nil
+}
+
+func primRunUnlock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	o, ok := args[0].(*interp.Opaque)
+	var l *mailstore.RunLock
+	if ok {
+		l, _ = o.Value.(*mailstore.RunLock)
+	}
+	if l == nil {
+		return nil, p3WithWho("run-unlock", interp.TypeError("a run lock", args[0]))
+	}
+	if err := l.Unlock(); err != nil {
+		return nil, dlvError("run-unlock", err)
+	}
+	return interp.Unspecified, nil
+}
+
+// primMailErrorSide tells which side an error of the mail procedures
+// came from: destination (a file of the mailbox or its state), protocol
+// (a reply that breaks POP3), server (a refusal, or the connection), or
+// #f (anything else).
+func primMailErrorSide(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	e, ok := args[0].(*interp.ErrorObject)
+	if !ok || e.Cause == nil {
+		return false, nil
+	}
+	var de *mailstore.DestError
+	var perr *pop3.Error
+	var busy *mailstore.BusyError
+	switch {
+	case errors.As(e.Cause, &de), errors.As(e.Cause, &busy):
+		return interp.Intern("destination"), nil
+	case errors.Is(e.Cause, pop3.ErrProtocol):
+		return interp.Intern("protocol"), nil
+	case errors.As(e.Cause, &perr), errors.Is(e.Cause, pop3.ErrTruncated), e.Kind == interp.KindFileError && strings.HasPrefix(e.Who, "mailbox-"):
+		if e.Kind == interp.KindFileError {
+			return interp.Intern("destination"), nil
+		}
+		return interp.Intern("server"), nil
+	case strings.HasPrefix(e.Who, "pop3-") || e.Who == "mailbox-fetch!":
+		return interp.Intern("server"), nil
+	}
+	return false, nil
+}
+
+// cp1252High maps bytes 0x80–0x9F of windows-1252 (the rest is Latin-1;
+// 0 marks an undefined byte, shown as U+FFFD).
+var cp1252High = [32]rune{
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+}
+
+// charsetDecoder returns a decoder for the single-byte charsets Go's
+// mime package does not know (windows-1252, ISO-8859-15), or nil.
+func charsetDecoder(charset string) func([]byte) string {
+	switch strings.ToLower(charset) {
+	case "windows-1252", "cp1252":
+		return func(b []byte) string {
+			var sb strings.Builder
+			for _, c := range b {
+				switch {
+				case c >= 0x80 && c < 0xA0 && cp1252High[c-0x80] != 0:
+					sb.WriteRune(cp1252High[c-0x80])
+				case c >= 0x80 && c < 0xA0:
+					sb.WriteRune(0xFFFD)
+				default:
+					sb.WriteRune(rune(c))
+				}
+			}
+			return sb.String()
+		}
+	case "iso-8859-15", "latin-9", "latin9":
+		repl := map[byte]rune{0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E, 0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178}
+		return func(b []byte) string {
+			var sb strings.Builder
+			for _, c := range b {
+				if r, ok := repl[c]; ok {
+					sb.WriteRune(r)
+				} else {
+					sb.WriteRune(rune(c))
+				}
+			}
+			return sb.String()
+		}
+	}
+	return nil
+}
+
+func primNetrcMachines(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "netrc-machines"
+	path, err := netrc.DefaultPath()
+	if err != nil {
+		return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+	}
+	n, err := netrc.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return interp.Null, nil
+	}
+	if err != nil {
+		return nil, &interp.ErrorObject{Who: who, Message: err.Error(), Cause: err}
+	}
+	var out []interp.Value
+	for _, e := range n.Entries {
+		out = append(out, interp.NewString(e.Machine))
+	}
+	return interp.List(out...), nil
+}

@@ -1,0 +1,1191 @@
+package mail
+
+// The pop3-* procedures: the ten entry points of scsh's pop3.scm, with its
+// names, optional arguments, results and conditions, and the procedures
+// beyond it (TLS, CAPA, LIST, UIDL, TOP, NOOP, SASL, pipelined iteration).
+// The protocol is popsh/pop3's; this file only moves values between Scheme
+// and the engine and keeps the seed's conventions (see README "pop3-*").
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"popsh/internal/netrc"
+	"popsh/interp"
+	"popsh/pop3"
+)
+
+// p3ConnState is where a connection stands, as the seed's state field.
+type p3ConnState int
+
+const (
+	p3StateAuthorization p3ConnState = iota // connected, not logged in
+	p3StateTransaction                      // logged in ('connected in the seed)
+	p3StateClosed                           // quit, or the connection failed
+)
+
+// pop3Conn is the Go value behind a #{pop3-connection HOST} object.
+type pop3Conn struct {
+	client *pop3.Client
+	target pop3Target
+	log    *os.File // the conversation log, or nil
+	state  p3ConnState
+
+	// The cleartext and TLS policy in force when the connection was
+	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
+	// pop3-connect/no-tls); a login also honours the values in force then.
+	allowCleartext, requireTLS bool
+
+	// fromMailhost is set when MAILHOST overrode the host argument; the
+	// connection then says so when printed.
+	fromMailhost bool
+
+	// For servers without LAST (it left the RFCs in 1994; Dovecot has
+	// none): the highest message number retrieved (RETR, TOP) in this
+	// session, which pop3-last returns once the server refused LAST.
+	lastSeen int
+	noLast   bool
+
+	// sizes holds the message sizes of the last LIST, which the pipelined
+	// iteration uses to keep a batch within p3WindowBytes.
+	sizes map[int]int64
+}
+
+// seen records that message n was retrieved.
+func (c *pop3Conn) seen(n int) {
+	if n > c.lastSeen {
+		c.lastSeen = n
+	}
+}
+
+// close releases the connection and the log; it is idempotent.
+func (c *pop3Conn) close() {
+	if c.client != nil {
+		c.client.Close()
+	}
+	if c.log != nil {
+		c.log.Close()
+		c.log = nil
+	}
+	c.state = p3StateClosed
+}
+
+// pop3Bindings holds what the primitives of one interpreter share.
+type pop3Bindings struct {
+	it         *interp.Interp
+	opts       Options
+	lineEnding interp.Value // the pop3-line-ending parameter object
+	params     p3Params     // the other parameter objects (pop3_security.go)
+}
+
+// pop3ConnKind is the Kind of the opaque connection objects; they print as
+// #{pop3-connection HOST}.
+const pop3ConnKind = "pop3-connection"
+
+// Options configure what Install defines. The zero value is what the
+// popsh command uses: system certificate roots, the engine's default
+// timeouts, STLS used automatically when a plain-text server offers it.
+type Options struct {
+	// TLSConfig is the base TLS configuration of every POP3 connection
+	// (certificate roots, client certificates). Nil: the system roots
+	// (SSL_CERT_FILE and SSL_CERT_DIR are honoured). Certificates are
+	// always verified unless the config says InsecureSkipVerify; the
+	// ServerName is the connection's host.
+	TLSConfig *tls.Config
+	// NoAutoStartTLS keeps plain-text connections plain even when the
+	// server offers STLS, and allows USER/PASS on them. By default a
+	// server offering STLS is upgraded before any credential is sent.
+	NoAutoStartTLS bool
+	// DialTimeout and CommandTimeout bound connecting and every network
+	// wait (zero: the pop3 engine's defaults, 30 s and 60 s). The Scheme
+	// parameters pop3-connect-timeout and pop3-command-timeout override
+	// them per connection.
+	DialTimeout, CommandTimeout time.Duration
+	// LocalPeer reports whether a server's address is on this machine,
+	// where a password may cross unencrypted (see pop3.Options.LocalPeer;
+	// nil: loopback addresses). Tests set it to see the rules for remote
+	// servers without leaving the loopback.
+	LocalPeer func(net.Addr) bool
+}
+
+// Install defines the pop3-* procedures, the -ERR condition type, and the
+// delivery procedures of the scripts (the Scheme face of popsh/mailstore).
+// The scsh layer must be installed first (popsh/bindings/scsh): -ERR is
+// declared through its condition system.
+func Install(it *interp.Interp, opts Options) error {
+	if err := installPOP3(it, opts); err != nil {
+		return fmt.Errorf("install pop3 procedures: %w", err)
+	}
+	if err := installDeliver(it); err != nil {
+		return fmt.Errorf("install delivery procedures: %w", err)
+	}
+	return nil
+}
+
+// installPOP3 defines the pop3-* procedures, the -ERR condition type and
+// the pop3-line-ending parameter in it. The scsh layer must be installed
+// first (InstallScsh): the -ERR type is declared through its
+// define-condition-type, exactly as pop3.scm does, so that a copy of
+// pop3.scm loaded later and these procedures agree on -ERR?.
+func installPOP3(it *interp.Interp, opts Options) error {
+	b := &pop3Bindings{it: it, opts: opts}
+	prims := []struct {
+		name     string
+		min, max int
+		fn       interp.PrimFn
+	}{
+		{"pop3-connect", 0, 2, b.connect(false)},
+		{"pop3-connect/tls", 0, 2, b.connect(true)},
+		{"pop3-connect/no-tls", 1, 1, b.connectNoTLS},
+		{"pop3-login", 1, 3, b.login},
+		{"pop3-login/APOP", 3, 3, b.loginAPOP},
+		{"pop3-login/sasl", 2, 4, b.loginSASL},
+		{"pop3-starttls", 1, 1, b.starttls},
+		{"pop3-capabilities", 1, 1, b.capabilities},
+		{"pop3-stat", 1, 1, b.stat},
+		{"pop3-get", 2, 2, b.get},
+		{"pop3-headers", 2, 2, b.headers},
+		{"pop3-top", 3, 3, b.top},
+		{"pop3-last", 1, 1, b.last},
+		{"pop3-delete", 2, 2, b.delete},
+		{"pop3-reset", 1, 1, b.reset},
+		{"pop3-noop", 1, 1, b.noop},
+		{"pop3-quit", 1, 1, b.quit},
+		{"pop3-close", 1, 1, b.closePrim},
+		{"pop3-list", 1, 2, b.list},
+		{"pop3-uidl", 1, 2, b.uidl},
+		{"pop3-delete-all", 1, 2, b.deleteAll},
+		{"%pop3-retr-many", 3, 3, b.retrMany},
+		{"%pop3-message-numbers", 2, 2, b.messageNumbers},
+		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
+		{"pop3-connection?", 1, 1, b.isConn},
+		{"pop3-connection-host", 1, 1, b.connHost},
+		{"pop3-connection-tls?", 1, 1, b.connTLS},
+		{"pop3-greeting", 1, 1, b.greeting},
+		{"pop3-error-text", 1, 1, b.errorText},
+		{"pop3-error-code", 1, 1, b.errorCode},
+		{"pop3-error-command", 1, 1, b.errorCommand},
+	}
+	raise, ok := it.Lookup("raise")
+	if !ok {
+		return errors.New("raise is not defined (interpreter too old?)")
+	}
+	for _, p := range prims {
+		it.DefinePrimitive(p.name, p.min, p.max, p3Signalling(raise, p.fn))
+	}
+	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
+		return fmt.Errorf("pop3 prelude: %w", err)
+	}
+	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
+		return fmt.Errorf("pop3 prelude: %w", err)
+	}
+	return b.lookupParams()
+}
+
+// p3Signalling wraps a primitive so that the scsh conditions it fails
+// with (-ERR, call-error) are raised by a tail call to raise rather than
+// returned as a Go error: the evaluator then leaves them as they are
+// (it names the failing primitive in errors returned by primitives, which
+// would change their condition-stuff), and a with-handler handler's
+// value becomes the value of the call, as with pop3.scm's own signal.
+func p3Signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
+	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+		v, err := fn(it, args)
+		if e, ok := err.(*interp.ErrorObject); ok && (e.Kind == pop3ErrType || e.Kind == "call-error") {
+			return &interp.TailCall{Proc: raise, Args: []interp.Value{e}}, nil
+		}
+		return v, err
+	}
+}
+
+// pop3Prelude is the part of the bindings written in Scheme: the -ERR
+// condition type (declared as pop3.scm declares it), the line-ending
+// parameter, and the iteration procedures built on the pipelined
+// %pop3-retr-many.
+const pop3Prelude = `
+(define-condition-type '-ERR '(error))
+(define -ERR? (condition-predicate '-ERR))
+(define pop3-error? -ERR?)
+
+(define pop3-line-ending
+  (make-parameter 'lf
+    (lambda (x)
+      (if (or (eq? x 'lf) (eq? x 'crlf))
+          x
+          (error "pop3-line-ending: expected the symbol lf or crlf, got" x)))))
+
+(define (pop3-for-each-message conn proc . maybe-msgids)
+  (%pop3-check-transaction conn 'pop3-for-each-message)
+  (let loop ((ids (if (pair? maybe-msgids)
+                      (car maybe-msgids)
+                      (%pop3-message-numbers conn 'pop3-for-each-message)))
+             (count 0))
+    (if (null? ids)
+        count
+        (let ((fetched+rest (%pop3-retr-many conn ids 'pop3-for-each-message)))
+          (let each ((fetched (car fetched+rest)) (count count))
+            (if (null? fetched)
+                (loop (cdr fetched+rest) count)
+                (begin
+                  (proc (car (car fetched)) (cdr (car fetched)))
+                  (each (cdr fetched) (+ count 1)))))))))
+
+(define (pop3-get-all conn . maybe-msgids)
+  (%pop3-check-transaction conn 'pop3-get-all)
+  (let ((acc '()))
+    (apply pop3-for-each-message conn
+           (lambda (n text) (set! acc (cons (cons n text) acc)))
+           maybe-msgids)
+    (let rev ((l acc) (r '()))
+      (if (null? l) r (rev (cdr l) (cons (car l) r))))))
+`
+
+// ctx returns the context of the running evaluation, so that Ctrl-C at
+// the REPL (or a cancelled context in Go) interrupts a blocked network
+// wait.
+func (b *pop3Bindings) ctx() context.Context {
+	return b.it.Context()
+}
+
+// p3Contexter is implemented by an interpreter that exposes the context of
+// the running evaluation (*interp.Interp does; deliver.go checks for it).
+type p3Contexter interface{ Context() context.Context }
+
+// conn unpacks a connection argument.
+func p3ConnArg(who string, v interp.Value) (*pop3Conn, error) {
+	if o, ok := v.(*interp.Opaque); ok {
+		if c, ok := o.Value.(*pop3Conn); ok {
+			return c, nil
+		}
+	}
+	return nil, p3WithWho(who, interp.TypeError("a pop3 connection", v))
+}
+
+// p3StringArg unpacks a string argument; name is used in messages.
+func p3StringArg(who, name string, v interp.Value) (string, error) {
+	s, ok := v.(*interp.String)
+	if !ok {
+		return "", p3WithWho(who, interp.TypeError("a string ("+name+")", v))
+	}
+	return s.String(), nil
+}
+
+// p3MsgidArg checks a message number: a positive exact integer.
+func p3MsgidArg(who string, v interp.Value) (int, error) {
+	n, ok := v.(int)
+	if !ok || n < 1 {
+		// The value is in the message, as in interp.TypeError; as an
+		// irritant too it would print twice ("got 0 0").
+		return 0, p3WithWho(who, &interp.ErrorObject{
+			Message: "message number must be a positive exact integer, got " + interp.WriteString(v),
+		})
+	}
+	return n, nil
+}
+
+// p3Optional reports whether an optional argument was given (not missing
+// and not #f).
+func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
+	if i >= len(args) {
+		return nil, false
+	}
+	if b, ok := args[i].(bool); ok && !b {
+		return nil, false
+	}
+	if args[i] == interp.DefaultObject {
+		return nil, false
+	}
+	return args[i], true
+}
+
+// p3CheckTransaction raises the seed's "not in transaction state" call-error
+// when c is not logged in; nothing is sent.
+func p3CheckTransaction(c *pop3Conn, who string) error {
+	if c.state != p3StateTransaction {
+		return p3CallError("not in transaction state", who)
+	}
+	return nil
+}
+
+func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3"
+	if s, ok := args[1].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := p3CheckTransaction(c, who); err != nil {
+		return nil, err
+	}
+	return interp.Unspecified, nil
+}
+
+// engineOptions returns the engine options for a connection to t, with
+// the parameters in force now (security, timeouts).
+func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) (*pop3.Options, error) {
+	o := &pop3.Options{
+		TLS:            pop3.TLSAuto,
+		Log:            log,
+		LineEnding:     pop3.LF,
+		AllowCleartext: b.opts.NoAutoStartTLS || p3ParamTrue(b.params.allowCleartext),
+		RequireTLS:     p3ParamTrue(b.params.requireTLS),
+		CommandTimeout: b.opts.CommandTimeout,
+		DialTimeout:    b.opts.DialTimeout,
+		LocalPeer:      b.opts.LocalPeer,
+	}
+	if d, ok := p3Seconds(p3Param(b.params.connectTimeout)); ok {
+		o.DialTimeout = d
+	}
+	if d, ok := p3Seconds(p3Param(b.params.commandTimeout)); ok {
+		o.CommandTimeout = d
+	}
+	if t.TLS {
+		o.TLS = pop3.ImplicitTLS
+	} else if b.opts.NoAutoStartTLS {
+		o.TLS = pop3.PlainText
+	}
+	if b.opts.TLSConfig != nil {
+		o.TLSConfig = b.opts.TLSConfig.Clone()
+	} else {
+		o.TLSConfig = &tls.Config{}
+	}
+	if o.TLSConfig.ServerName == "" {
+		o.TLSConfig.ServerName = t.Host
+	}
+	if err := b.applyTLSParams(o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// p3Seconds converts a number of seconds to a duration.
+func p3Seconds(v interp.Value) (time.Duration, bool) {
+	switch x := v.(type) {
+	case int:
+		return time.Duration(x) * time.Second, x > 0
+	case float64:
+		return time.Duration(x * float64(time.Second)), x > 0
+	}
+	return 0, false
+}
+
+// dial opens the connection of pop3-connect and its variants.
+func (b *pop3Bindings) dial(who string, t pop3Target, o *pop3.Options, logf *os.File) (interp.Value, error) {
+	cl, err := pop3.Dial(b.ctx(), t.Addr(), o)
+	if err != nil {
+		if logf != nil {
+			logf.Close()
+		}
+		return nil, b.wrapHost(who, t.Addr(), err)
+	}
+	c := &pop3Conn{client: cl, target: t, log: logf, allowCleartext: o.AllowCleartext, requireTLS: o.RequireTLS}
+	return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
+}
+
+// connectNoTLS implements (pop3-connect/no-tls host): pop3-connect for a
+// user who explicitly turned TLS off (movemail's --no-tls, mpop's "tls
+// off"): STLS is not used even when offered, and a cleartext password is
+// allowed. The host argument is used as given (MAILHOST is not consulted).
+func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-connect/no-tls"
+	host, err := p3StringArg(who, "host", args[0])
+	if err != nil {
+		return nil, err
+	}
+	t, err := parsePOP3Target(host, false)
+	if err != nil {
+		return nil, p3WithWho(who, interp.Errorf("%v", err))
+	}
+	if t.TLS {
+		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
+	}
+	o, err := b.engineOptions(t, nil)
+	if err != nil {
+		return nil, b.wrap(who, err)
+	}
+	o.TLS = pop3.PlainText
+	o.AllowCleartext = true
+	return b.dial(who, t, o, nil)
+}
+
+// connect implements pop3-connect and pop3-connect/tls.
+func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
+	who := "pop3-connect"
+	if forceTLS {
+		who = "pop3-connect/tls"
+	}
+	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+		host := ""
+		if v, ok := p3Optional(args, 0); ok {
+			s, err := p3StringArg(who, "host", v)
+			if err != nil {
+				return nil, err
+			}
+			host = s
+		}
+		// As in pop3.scm, MAILHOST overrides the argument.
+		fromMailhost := false
+		if mh := os.Getenv("MAILHOST"); mh != "" {
+			fromMailhost = host != "" && host != mh
+			host = mh
+		}
+		if host == "" {
+			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
+		}
+		t, err := parsePOP3Target(host, forceTLS)
+		if err != nil {
+			return nil, p3WithWho(who, interp.Errorf("%v", err))
+		}
+		var logf *os.File
+		if v, ok := p3Optional(args, 1); ok {
+			path, err := p3StringArg(who, "logfile", v)
+			if err != nil {
+				return nil, err
+			}
+			// Appended to, or created with mode 0600, as the seed does.
+			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			if err != nil {
+				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
+					Message: fmt.Sprintf("cannot open log file %s: %v", path, err), Cause: err}))
+			}
+		}
+		var logw io.Writer
+		if logf != nil {
+			logw = logf
+		}
+		o, err := b.engineOptions(t, logw)
+		if err != nil {
+			if logf != nil {
+				logf.Close()
+			}
+			return nil, b.wrap(who, err)
+		}
+		v, err := b.dial(who, t, o, logf)
+		if err != nil {
+			return nil, err
+		}
+		if fromMailhost {
+			o := v.(*interp.Opaque)
+			o.Value.(*pop3Conn).fromMailhost = true
+			o.Label = t.Addr() + " (from MAILHOST)"
+		}
+		return v, nil
+	}
+}
+
+// p3SeedStatus returns a status the way pop3.scm returns it: the text after
+// "+OK", leading space included.
+func p3SeedStatus(s string) interp.Value {
+	return interp.NewString(s)
+}
+
+// loginCredentials gives the login and password for a login procedure
+// (from its arguments, then netrc) and checks that the connection still
+// waits for a login; args are (conn [login [password]]).
+func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
+	user, pass, err = b.credentials(who, c, args)
+	if err != nil {
+		return "", "", err
+	}
+	if c.state != p3StateAuthorization {
+		return "", "", p3CallError("not in authorization state", who)
+	}
+	return user, pass, nil
+}
+
+// login implements (pop3-login conn [login [password]]).
+func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login"
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	user, pass, err := b.loginCredentials(who, c, args)
+	if err != nil {
+		return nil, err
+	}
+	b.applyLoginPolicy(c)
+	st, err := c.client.Login(b.ctx(), user, pass)
+	var perr *pop3.Error
+	if err != nil && errors.As(err, &perr) && perr.Code == "" && !errors.Is(err, pop3.ErrTLSRequired) &&
+		(strings.HasPrefix(perr.Command, "APOP ") || perr.Command == "AUTH CRAM-MD5") &&
+		!c.client.IsTLS() && c.client.State() == pop3.StateAuthorization {
+		// The stronger method (APOP, CRAM-MD5) was refused as such (a
+		// plain -ERR, not a response code such as [AUTH] saying the
+		// credentials are wrong or [IN-USE]): fall back on USER/PASS, as
+		// pop3.scm falls back from one method to the other. The engine
+		// still refuses to send the password in clear to a remote server
+		// unless the user allowed it. A refused STLS never gets here.
+		st, err = c.client.UserPass(b.ctx(), user, pass)
+	}
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
+}
+
+// credentials returns the login and password of a login call: the
+// arguments, else the netrc entry of the connection's host, else the
+// default entry; still missing is the seed's call-error.
+func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
+	userGiven, passGiven := false, false
+	if v, ok := p3Optional(args, 1); ok {
+		if user, err = p3StringArg(who, "login", v); err != nil {
+			return
+		}
+		userGiven = true
+	}
+	if v, ok := p3Optional(args, 2); ok {
+		if pass, err = p3SecretArg(who, "password", v); err != nil {
+			return
+		}
+		passGiven = true
+	}
+	if !userGiven || !passGiven {
+		nl, np, ok, nerr := netrc.LookupUser(c.target.Host, "")
+		if nerr != nil {
+			return "", "", p3WithWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
+		}
+		if ok {
+			if !userGiven && nl != "" {
+				user, userGiven = nl, true
+			}
+			// A netrc password is used only for the netrc login.
+			if !passGiven && np != "" && user == nl {
+				pass, passGiven = np, true
+			}
+		}
+	}
+	if !userGiven {
+		return "", "", p3CallError("must provide a login", who, p3MaskedArgs(args[1:])...)
+	}
+	if !passGiven {
+		return "", "", p3CallError("must provide a password", who, p3MaskedArgs(args[1:])...)
+	}
+	if err := p3CheckCredential(who, "login", user); err != nil {
+		return "", "", err
+	}
+	if err := p3CheckCredential(who, "password", pass); err != nil {
+		return "", "", err
+	}
+	return user, pass, nil
+}
+
+// p3MaskedArgs returns the (login password) arguments of a login call as
+// pop3.scm's call-error reports them, with the password written "****":
+// a condition is printed and logged, a password must not be.
+func p3MaskedArgs(args []interp.Value) []interp.Value {
+	out := append([]interp.Value(nil), args...)
+	if len(out) > 1 {
+		out[1] = interp.NewString("****")
+	}
+	return out
+}
+
+// p3CheckCredential refuses, before anything reaches the wire, a login or
+// password that would break the command line.
+func p3CheckCredential(who, what, s string) error {
+	if strings.ContainsAny(s, "\r\n\x00") {
+		return p3WithWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
+	}
+	if what == "login" && s == "" {
+		return p3WithWho(who, interp.Errorf("empty login: refused, nothing sent"))
+	}
+	return nil
+}
+
+// loginAPOP implements (pop3-login/APOP conn login password).
+func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login/APOP"
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	user, pass, err := b.loginCredentials(who, c, args)
+	if err != nil {
+		return nil, err
+	}
+	b.applyLoginPolicy(c)
+	st, err := c.client.APOP(b.ctx(), user, pass)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
+}
+
+// loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
+func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-login/sasl"
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	var mech string
+	switch m := args[1].(type) {
+	case *interp.Symbol:
+		mech = m.Name
+	case *interp.String:
+		mech = m.String()
+	default:
+		return nil, p3WithWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
+	}
+	user, pass, err := b.loginCredentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
+	if err != nil {
+		return nil, err
+	}
+	var m pop3.SASLMech
+	switch strings.ToUpper(mech) {
+	case "PLAIN":
+		m = pop3.PlainAuth("", user, pass)
+	case "LOGIN":
+		m = pop3.LoginAuth(user, pass)
+	case "CRAM-MD5":
+		m = pop3.CRAMMD5Auth(user, pass)
+	case "XOAUTH2":
+		m = pop3.XOAUTH2Auth(user, pass)
+	default:
+		return nil, p3WithWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
+	}
+	b.applyLoginPolicy(c)
+	st, err := c.client.Auth(b.ctx(), m)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.state = p3StateTransaction
+	return p3SeedStatus(st), nil
+}
+
+// starttls implements (pop3-starttls conn).
+func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-starttls"
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state != p3StateAuthorization {
+		return nil, p3CallError("not in authorization state", who)
+	}
+	if err := c.client.StartTLS(b.ctx()); err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.Unspecified, nil
+}
+
+// capabilities implements (pop3-capabilities conn): a list with one list
+// of strings per CAPA line, e.g. (("TOP") ("SASL" "PLAIN" "LOGIN")).
+func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-capabilities"
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state == p3StateClosed {
+		return nil, p3CallError("connection closed", who)
+	}
+	caps, err := c.client.Capabilities(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	var out []interp.Value
+	for _, line := range caps.Lines {
+		var words []interp.Value
+		for _, w := range strings.Fields(line) {
+			words = append(words, interp.NewString(w))
+		}
+		if len(words) > 0 {
+			out = append(out, interp.List(words...))
+		}
+	}
+	return interp.List(out...), nil
+}
+
+// transaction unpacks the connection of a transaction-state command and
+// checks its state: nothing is sent when it is wrong.
+func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, error) {
+	c, err := p3ConnArg(who, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return c, p3CheckTransaction(c, who)
+}
+
+// stat implements (pop3-stat conn) → count, octets.
+func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-stat"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, size, err := c.client.Stat(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.Values(n, int(size)), nil
+}
+
+// setLineEnding sets the connection's body line endings from the
+// pop3-line-ending parameter: LF (the default) or CRLF as on the wire.
+func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
+	le := pop3.LF
+	if p, ok := b.lineEnding.(*interp.Parameter); ok {
+		if s, ok := p.Value().(*interp.Symbol); ok && s.Name == "crlf" {
+			le = pop3.CRLF
+		}
+	}
+	c.client.SetLineEnding(le)
+}
+
+// dump streams a message body to the current output port.
+func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
+	b.setLineEnding(c)
+	st, body, err := fetch(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	pw := &p3PortWriter{p: b.it.CurrentOutput()}
+	if _, err := io.Copy(pw, body); err != nil {
+		if pw.err != nil {
+			// The output port failed; the engine reads the rest of the
+			// message before the next command, so the session goes on.
+			return nil, p3WithWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
+		}
+		return nil, b.fail(who, c, err)
+	}
+	c.seen(n)
+	return p3SeedStatus(st), nil
+}
+
+// p3PortWriter writes to a Scheme port and remembers a write error, to tell
+// it from a network error.
+type p3PortWriter struct {
+	p   *interp.Port
+	err error
+}
+
+func (w *p3PortWriter) Write(b []byte) (int, error) {
+	n, err := w.p.Write(b)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// get implements (pop3-get conn msgid).
+func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-get"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := p3MsgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Retr(ctx, n) })
+}
+
+// headers implements (pop3-headers conn msgid): TOP msgid 0.
+func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-headers"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := p3MsgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, 0) })
+}
+
+// top implements (pop3-top conn msgid lines).
+func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-top"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := p3MsgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	lines, ok := args[2].(int)
+	if !ok || lines < 0 {
+		return nil, p3WithWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
+	}
+	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
+}
+
+// last implements (pop3-last conn) → integer: LAST (RFC 1460), or, on a
+// server that refuses LAST, the highest message number retrieved in this
+// session (RSET resets it, as RFC 1460 says).
+func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-last"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	if c.noLast {
+		return c.lastSeen, nil
+	}
+	n, err := c.client.Last(b.ctx())
+	var perr *pop3.Error
+	if errors.As(err, &perr) {
+		// No LAST on this server: answer from popsh's own count.
+		c.noLast = true
+		return c.lastSeen, nil
+	}
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return n, nil
+}
+
+// delete implements (pop3-delete conn msgid).
+func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-delete"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := p3MsgidArg(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Dele(b.ctx(), n)
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return p3SeedStatus(st), nil
+}
+
+// reset implements (pop3-reset conn).
+func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-reset"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Rset(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	c.lastSeen = 0
+	return p3SeedStatus(st), nil
+}
+
+// noop implements (pop3-noop conn).
+func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-noop"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Noop(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return p3SeedStatus(st), nil
+}
+
+// quit implements (pop3-quit conn): QUIT, then the connection is closed,
+// whatever the answer.
+func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-quit"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.client.Quit(b.ctx())
+	c.close()
+	if err != nil {
+		return nil, b.wrap(who, err)
+	}
+	return p3SeedStatus(st), nil
+}
+
+// closePrim implements (pop3-close conn): ends the session in any state
+// (QUIT when the connection is still open) and closes it; closing a
+// closed connection does nothing. Use it where pop3-quit would refuse (a
+// failed login).
+func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := p3ConnArg("pop3-close", args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.state != p3StateClosed {
+		c.client.Quit(b.ctx())
+		c.close()
+	}
+	return interp.Unspecified, nil
+}
+
+// list implements (pop3-list conn [msgid]): ((n . octets) ...), or the
+// size of one message.
+func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-list"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := p3Optional(args, 1); ok {
+		n, err := p3MsgidArg(who, v)
+		if err != nil {
+			return nil, err
+		}
+		m, err := c.client.ListOne(b.ctx(), n)
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		return int(m.Size), nil
+	}
+	ms, err := c.client.List(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	c.sizes = make(map[int]int64, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, int(m.Size))
+		c.sizes[m.Num] = m.Size
+	}
+	return interp.List(out...), nil
+}
+
+// uidl implements (pop3-uidl conn [msgid]): ((n . uid) ...), or the uid
+// of one message.
+func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-uidl"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := p3Optional(args, 1); ok {
+		n, err := p3MsgidArg(who, v)
+		if err != nil {
+			return nil, err
+		}
+		m, err := c.client.UidlOne(b.ctx(), n)
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		return interp.NewString(m.UID), nil
+	}
+	ms, err := c.client.Uidl(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	for i, m := range ms {
+		out[i] = interp.Cons(m.Num, interp.NewString(m.UID))
+	}
+	return interp.List(out...), nil
+}
+
+// p3MsgidList unpacks a list of message numbers, checking each before
+// anything is sent.
+func p3MsgidList(who string, v interp.Value) ([]int, error) {
+	vals, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, p3WithWho(who, interp.TypeError("a list of message numbers", v))
+	}
+	ids := make([]int, len(vals))
+	for i, x := range vals {
+		n, err := p3MsgidArg(who, x)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = n
+	}
+	return ids, nil
+}
+
+// A batch of %pop3-retr-many (messages fetched with one pipelined burst
+// and held in memory together) has at most p3Window messages and, when
+// their sizes are known from a LIST, at most p3WindowBytes octets (but
+// always at least one message).
+const (
+	p3Window      = 64
+	p3WindowBytes = 8 << 20
+)
+
+// retrMany implements (%pop3-retr-many conn msgids who): the first batch
+// of msgids, fetched with pipelined RETRs, as
+// (((n . text) ...) . remaining-msgids). Every number is checked before
+// anything is sent.
+func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3-for-each-message"
+	if s, ok := args[2].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := p3MsgidList(who, args[1])
+	if err != nil {
+		return nil, err
+	}
+	k := 0
+	var octets int64
+	for k < len(ids) && k < p3Window {
+		octets += c.sizes[ids[k]]
+		if k > 0 && octets > p3WindowBytes {
+			break
+		}
+		k++
+	}
+	rest := args[1]
+	for range k {
+		rest = rest.(*interp.Pair).Cdr
+	}
+	ids = ids[:k]
+	b.setLineEnding(c)
+	fetched := make([]interp.Value, 0, len(ids))
+	var sb strings.Builder
+	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
+		sb.Reset()
+		if _, err := io.Copy(&sb, body); err != nil {
+			return err
+		}
+		fetched = append(fetched, interp.Cons(n, interp.NewString(sb.String())))
+		c.seen(n)
+		return nil
+	})
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return interp.Cons(interp.List(fetched...), rest), nil
+}
+
+// messageNumbers implements (%pop3-message-numbers conn who): the numbers
+// of the messages not marked as deleted (LIST).
+func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	who := "pop3-for-each-message"
+	if s, ok := args[1].(*interp.Symbol); ok {
+		who = s.Name
+	}
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := c.client.List(b.ctx())
+	if err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	out := make([]interp.Value, len(ms))
+	c.sizes = make(map[int]int64, len(ms))
+	for i, m := range ms {
+		out[i] = m.Num
+		c.sizes[m.Num] = m.Size
+	}
+	return interp.List(out...), nil
+}
+
+// deleteAll implements (pop3-delete-all conn [msgids]): marks the given
+// messages (all of them by default) with pipelined DELEs; returns how many.
+func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	const who = "pop3-delete-all"
+	c, err := b.transaction(who, args)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	if v, ok := p3Optional(args, 1); ok {
+		if ids, err = p3MsgidList(who, v); err != nil {
+			return nil, err
+		}
+	} else {
+		ms, err := c.client.List(b.ctx())
+		if err != nil {
+			return nil, b.fail(who, c, err)
+		}
+		for _, m := range ms {
+			ids = append(ids, m.Num)
+		}
+	}
+	if err := c.client.DeleMany(b.ctx(), ids); err != nil {
+		return nil, b.fail(who, c, err)
+	}
+	return len(ids), nil
+}
+
+func (b *pop3Bindings) isConn(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	_, err := p3ConnArg("", args[0])
+	return err == nil, nil
+}
+
+func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := p3ConnArg("pop3-connection-host", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return interp.NewString(c.target.Host), nil
+}
+
+func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := p3ConnArg("pop3-connection-tls?", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return c.client.IsTLS(), nil
+}
+
+func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := p3ConnArg("pop3-greeting", args[0])
+	if err != nil {
+		return nil, err
+	}
+	return interp.NewString(c.client.Greeting()), nil
+}
+
+// fail turns an engine error into a Scheme condition and, when the
+// connection can no longer be trusted (I/O failure, timeout, protocol
+// violation), closes it so that later calls fail at once.
+func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
+	var perr *pop3.Error
+	switch {
+	case errors.As(err, &perr), errors.Is(err, pop3.ErrBadArgument), errors.Is(err, pop3.ErrState),
+		errors.Is(err, pop3.ErrUnsupported), errors.Is(err, pop3.ErrCleartext), errors.Is(err, pop3.ErrTLSRequired):
+	default:
+		c.close()
+	}
+	return b.wrapHost(who, c.target.Addr(), err)
+}
+
+// wrap turns an engine error into a Scheme condition: a server -ERR
+// becomes a -ERR condition (stuff: the text after -ERR and the command,
+// as pop3.scm signals it); anything else an error naming who.
+func (b *pop3Bindings) wrap(who string, err error) error {
+	return b.wrapHost(who, "", err)
+}
+
+// wrapHost is wrap for an error on the connection to host: a refusal of
+// the security rules says how to change them.
+func (b *pop3Bindings) wrapHost(who, host string, err error) error {
+	if e, ok := err.(*interp.ErrorObject); ok {
+		return p3WithWho(who, e)
+	}
+	if msg := p3SecurityMessage(host, err); msg != "" {
+		return p3WithWho(who, &interp.ErrorObject{Message: msg, Cause: err})
+	}
+	var perr *pop3.Error
+	if errors.As(err, &perr) {
+		return p3ErrCondition(who, perr)
+	}
+	if errors.Is(err, context.Canceled) {
+		return p3WithWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
+	}
+	return p3WithWho(who, (&interp.ErrorObject{Message: p3PlainError(err), Cause: err}))
+}

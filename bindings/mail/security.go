@@ -1,0 +1,216 @@
+package mail
+
+// What the pop3-* procedures do to keep a password off the wire and to
+// decide whom to trust: the parameters pop3-allow-cleartext,
+// pop3-require-tls, pop3-tls-fingerprint and pop3-tls-ca-file, and the
+// messages that say how to change them.
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"popsh/interp"
+	"popsh/pop3"
+)
+
+// pop3SecurityPrelude defines the security parameters. Their values are
+// checked when set; pop3-connect reads them all, the login procedures read
+// pop3-allow-cleartext and pop3-require-tls again (so that either place
+// can be wrapped in parameterize).
+const pop3SecurityPrelude = `
+(define pop3-allow-cleartext
+  (make-parameter #f
+    (lambda (x)
+      (if (boolean? x) x
+          (error "pop3-allow-cleartext: expected #t or #f, got" x)))))
+
+(define pop3-require-tls
+  (make-parameter #f
+    (lambda (x)
+      (if (boolean? x) x
+          (error "pop3-require-tls: expected #t or #f, got" x)))))
+
+(define pop3-tls-fingerprint
+  (make-parameter #f
+    (lambda (x)
+      (if (or (not x) (string? x)) x
+          (error "pop3-tls-fingerprint: expected #f or a string of hex digits, got" x)))))
+
+(define pop3-tls-ca-file
+  (make-parameter #f
+    (lambda (x)
+      (if (or (not x) (string? x)) x
+          (error "pop3-tls-ca-file: expected #f or a file name, got" x)))))
+
+(define pop3-connect-timeout
+  (make-parameter #f
+    (lambda (x)
+      (if (or (not x) (and (real? x) (> x 0))) x
+          (error "pop3-connect-timeout: expected #f or a positive number of seconds, got" x)))))
+
+(define pop3-command-timeout
+  (make-parameter #f
+    (lambda (x)
+      (if (or (not x) (and (real? x) (> x 0))) x
+          (error "pop3-command-timeout: expected #f or a positive number of seconds, got" x)))))
+`
+
+// p3Params holds the parameter objects the bindings read.
+type p3Params struct {
+	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout interp.Value
+}
+
+// lookupParams finds the parameter objects defined by the preludes.
+func (b *pop3Bindings) lookupParams() error {
+	for _, p := range []struct {
+		name string
+		dst  *interp.Value
+	}{
+		{"pop3-line-ending", &b.lineEnding},
+		{"pop3-allow-cleartext", &b.params.allowCleartext},
+		{"pop3-require-tls", &b.params.requireTLS},
+		{"pop3-tls-fingerprint", &b.params.fingerprint},
+		{"pop3-tls-ca-file", &b.params.caFile},
+		{"pop3-connect-timeout", &b.params.connectTimeout},
+		{"pop3-command-timeout", &b.params.commandTimeout},
+	} {
+		v, ok := b.it.Lookup(p.name)
+		if !ok {
+			return fmt.Errorf("pop3 prelude did not define %s", p.name)
+		}
+		*p.dst = v
+	}
+	return nil
+}
+
+// param returns the current value of a parameter object (#f if it is not
+// one).
+func p3Param(p interp.Value) interp.Value {
+	if pp, ok := p.(*interp.Parameter); ok {
+		return pp.Value()
+	}
+	return false
+}
+
+// p3ParamTrue reports whether a boolean parameter is #t.
+func p3ParamTrue(p interp.Value) bool {
+	b, ok := p3Param(p).(bool)
+	return ok && b
+}
+
+// p3ParamString returns a string parameter's value, or "" for #f.
+func p3ParamString(p interp.Value) string {
+	if s, ok := p3Param(p).(*interp.String); ok {
+		return s.String()
+	}
+	return ""
+}
+
+// applyTLSParams sets the pin and the CA file of pop3-tls-fingerprint and
+// pop3-tls-ca-file in o.
+func (b *pop3Bindings) applyTLSParams(o *pop3.Options) error {
+	if fp := p3ParamString(b.params.fingerprint); fp != "" {
+		sum, err := pop3.ParseFingerprint(fp)
+		if err != nil {
+			return interp.Errorf("pop3-tls-fingerprint: %q is not a SHA-256 fingerprint (64 hex digits, colons optional)", fp)
+		}
+		o.TLSFingerprint = sum
+	}
+	if path := p3ParamString(b.params.caFile); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return &interp.ErrorObject{Kind: interp.KindFileError, Message: fmt.Sprintf("pop3-tls-ca-file: cannot read %s: %v", path, p3PlainError(err)), Cause: err}
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return interp.Errorf("pop3-tls-ca-file: %s holds no PEM certificate", path)
+		}
+		o.TLSConfig.RootCAs = pool
+	}
+	return nil
+}
+
+// applyLoginPolicy gives the connection the cleartext and TLS policy in
+// force now: what was in force at connect time, or what is now.
+func (b *pop3Bindings) applyLoginPolicy(c *pop3Conn) {
+	c.client.SetAllowCleartext(c.allowCleartext || p3ParamTrue(b.params.allowCleartext))
+	c.client.SetRequireTLS(c.requireTLS || p3ParamTrue(b.params.requireTLS))
+}
+
+// p3SecurityMessage explains a refusal of the engine's security rules in
+// terms of what a script or a movemail user can change, or returns "".
+func p3SecurityMessage(host string, err error) string {
+	var ce *pop3.CertificateError
+	switch {
+	case errors.As(err, &ce):
+		fp := "none sent"
+		if ce.Fingerprint != nil {
+			fp = pop3.FormatFingerprint(ce.Fingerprint)
+		}
+		return fmt.Sprintf("the TLS certificate of %s is not trusted (%v); its SHA-256 fingerprint is %s. "+
+			"If you have checked it, trust it with pop3-tls-fingerprint (movemail: --tls-fingerprint), "+
+			"or name its CA with pop3-tls-ca-file (movemail: --tls-ca-file); nothing sent",
+			ce.Host, p3PlainError(ce.Err), fp)
+	case errors.Is(err, pop3.ErrCleartext):
+		return fmt.Sprintf("refusing to send a password in clear to %s: the connection is not encrypted and the server is not on this machine. "+
+			"Use pop3s:// or a server that offers STLS, or allow it with (parameterize ((pop3-allow-cleartext #t)) ...) "+
+			"(movemail: --no-tls); nothing sent", host)
+	case errors.Is(err, pop3.ErrTLSRequired):
+		var perr *pop3.Error
+		if errors.As(err, &perr) {
+			return fmt.Sprintf("%s offers STLS but refused it (-ERR%s): no fallback to plain text; nothing sent", host, perr.Raw)
+		}
+		return fmt.Sprintf("TLS is required (pop3-require-tls) but the connection to %s is not encrypted; nothing sent", host)
+	}
+	return ""
+}
+
+// p3PlainError renders an error chain for a user: one clause per cause,
+// without Go's package prefixes ("pop3: ", "dial tcp ...: ",
+// "read tcp ...: ").
+func p3PlainError(err error) string {
+	s := err.Error()
+	s = strings.ReplaceAll(s, "pop3: ", "")
+	s = strings.ReplaceAll(s, "x509: ", "")
+	s = strings.ReplaceAll(s, "tls: ", "")
+	return s
+}
+
+// p3TypeName names the type of v for a message that must not show the
+// value itself (a password).
+func p3TypeName(v interp.Value) string {
+	switch v.(type) {
+	case int:
+		return "an integer"
+	case float64:
+		return "a real number"
+	case bool:
+		return "a boolean"
+	case *interp.Symbol:
+		return "a symbol"
+	case *interp.String:
+		return "a string"
+	case *interp.Pair:
+		return "a pair"
+	}
+	if v == interp.Null {
+		return "the empty list"
+	}
+	if _, ok := v.(interp.Char); ok {
+		return "a character"
+	}
+	return "a value of another type"
+}
+
+// p3SecretArg unpacks a password (or token) argument; a type error names
+// the type only, never the value.
+func p3SecretArg(who, name string, v interp.Value) (string, error) {
+	s, ok := v.(*interp.String)
+	if !ok {
+		return "", p3WithWho(who, &interp.ErrorObject{Message: "expected a string (" + name + "), got " + p3TypeName(v)})
+	}
+	return s.String(), nil
+}

@@ -1,0 +1,559 @@
+package scsh
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"popsh/interp"
+)
+
+// fileThing is what scsh's file procedures accept: a file name, a file
+// descriptor, or a port over an operating-system file.
+type fileThing struct {
+	name   string
+	fd     int
+	isName bool
+}
+
+func (t fileThing) value() interp.Value {
+	if t.isName {
+		return interp.NewString(t.name)
+	}
+	return t.fd
+}
+
+// fileThingArg reads argument argn (1-based) as a file name, a file
+// descriptor or a file port; an output port is flushed first so that
+// sizes and times are those of what the script wrote.
+func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
+	switch x := v.(type) {
+	case *interp.String:
+		return fileThing{name: x.String(), isName: true}, nil
+	case int:
+		if x >= 0 {
+			return fileThing{fd: x}, nil
+		}
+	case *interp.Port:
+		f := x.OSFile()
+		if f == nil {
+			return fileThing{}, scshErr(who, "port is not over a file", v)
+		}
+		if x.OutputOpen() {
+			if err := x.Flush(); err != nil {
+				return fileThing{}, ioErr(who, err)
+			}
+		}
+		return fileThing{fd: fileFd(f)}, nil
+	}
+	return fileThing{}, argTypeErr(who, argn, "a file name, file descriptor or file port", v)
+}
+
+// thingError is the syscall-error of a failed call on t (a file error
+// when t is a name).
+func thingError(call string, err error, t fileThing) error {
+	if t.isName {
+		return fileError(call, err, t.name)
+	}
+	return syscallError(call, err, t.fd)
+}
+
+// statThing is stat, lstat (chase false) or fstat of t.
+func statThing(who string, t fileThing, chase bool) (*syscall.Stat_t, error) {
+	var st syscall.Stat_t
+	var err error
+	call := "stat"
+	switch {
+	case !t.isName:
+		call = "fstat"
+		err = syscall.Fstat(t.fd, &st)
+	case chase:
+		err = syscall.Stat(t.name, &st)
+	default:
+		call = "lstat"
+		err = syscall.Lstat(t.name, &st)
+	}
+	if err != nil {
+		return nil, thingError(call, err, t)
+	}
+	return &st, nil
+}
+
+// statType is scsh's file-info:type symbol for a stat mode.
+func statType(mode uint32) interp.Value {
+	switch mode & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		return interp.Intern("directory")
+	case syscall.S_IFLNK:
+		return interp.Intern("symlink")
+	case syscall.S_IFIFO:
+		return interp.Intern("fifo")
+	case syscall.S_IFSOCK:
+		return interp.Intern("socket")
+	case syscall.S_IFCHR:
+		return interp.Intern("char-special")
+	case syscall.S_IFBLK:
+		return interp.Intern("block-special")
+	}
+	return interp.Intern("regular")
+}
+
+// statFields are file-info's fields in order: type device inode mode
+// nlinks uid gid size atime mtime ctime.
+func statFields(st *syscall.Stat_t) []interp.Value {
+	return []interp.Value{statType(st.Mode), int(st.Dev), int(st.Ino), int(st.Mode & 0o7777),
+		int(st.Nlink), int(st.Uid), int(st.Gid), int(st.Size),
+		int(st.Atim.Sec), int(st.Mtim.Sec), int(st.Ctim.Sec)}
+}
+
+// fileInfoFields names statFields for the file-X and file:X shortcuts.
+var fileInfoShortcuts = []struct {
+	name  string
+	field int
+	colon bool // also defined as file:NAME (scsh's later spelling)
+}{
+	{"type", 0, true}, {"device", 1, false}, {"inode", 2, true}, {"mode", 3, true},
+	{"nlinks", 4, true}, {"owner", 5, true}, {"group", 6, true}, {"size", 7, true},
+	{"last-access", 8, true}, {"last-mod", 9, true}, {"last-status-change", 10, true},
+}
+
+// installFileOps defines the file-system procedures beyond the basics:
+// file-info on names, descriptors and ports and its shortcuts
+// (file-type, file-owner, ...), the file-info-TYPE? and access
+// predicates, set-file-mode/owner/group/times, truncate-file, sync-file,
+// create-hard-link, create-fifo, delete-filesys-object and glob-quote.
+func (e *scshEnv) installFileOps() {
+	rt := e.goRecordType("file-info", []string{"type", "device", "inode", "mode", "nlinks", "uid", "gid", "size", "atime", "mtime", "ctime"},
+		func(r *interp.Record) string { return "#{file-info " + interp.DisplayString(r.Fields[0]) + "}" })
+	// thingStat reads (who THING [CHASE?]).
+	thingStat := func(who string, a []interp.Value) (*syscall.Stat_t, error) {
+		t, err := fileThingArg(who, a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		return statThing(who, t, len(a) < 2 || interp.IsTrue(a[1]))
+	}
+	e.def("file-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, err := thingStat("file-info", a)
+		if err != nil {
+			return nil, err
+		}
+		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+	})
+	e.def("file-attributes", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, err := thingStat("file-attributes", a)
+		if err != nil {
+			return nil, err
+		}
+		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+	})
+	for _, sc := range fileInfoShortcuts {
+		sc := sc
+		names := []string{"file-" + sc.name}
+		if sc.colon {
+			names = append(names, "file:"+sc.name)
+		}
+		for _, who := range names {
+			who := who
+			e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat(who, a)
+				if err != nil {
+					return nil, err
+				}
+				return statFields(st)[sc.field], nil
+			})
+		}
+	}
+	infoArg := func(who string, v interp.Value) (*interp.Record, error) {
+		r, ok := v.(*interp.Record)
+		if !ok || r.Type != rt {
+			return nil, argTypeErr(who, 1, "a file-info record", v)
+		}
+		return r, nil
+	}
+	isType := func(types ...string) func(interp.Value) bool {
+		return func(v interp.Value) bool {
+			for _, t := range types {
+				if v == interp.Intern(t) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	typePreds := []struct {
+		name string
+		is   func(interp.Value) bool
+	}{
+		{"directory", isType("directory")}, {"fifo", isType("fifo")}, {"regular", isType("regular")},
+		{"socket", isType("socket")}, {"special", isType("block-special", "char-special")},
+		{"symlink", isType("symlink")},
+	}
+	for _, tp := range typePreds {
+		tp := tp
+		who := "file-info-" + tp.name + "?"
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, err := infoArg(who, a[0])
+			if err != nil {
+				return nil, err
+			}
+			return tp.is(r.Fields[0]), nil
+		})
+		if tp.name == "symlink" {
+			e.def("file-symlink?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat("file-symlink?", []interp.Value{a[0], false})
+				if err != nil {
+					return nil, err
+				}
+				return tp.is(statType(st.Mode)), nil
+			})
+			continue
+		}
+		// As before in popsh, a file that does not exist is not a
+		// directory (scsh signals an error).
+		pred := "file-" + tp.name + "?"
+		e.def(pred, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			st, err := thingStat(pred, a)
+			if err != nil {
+				var eo *interp.ErrorObject
+				if errors.As(err, &eo) && errors.Is(eo.Cause, syscall.ENOENT) {
+					return false, nil
+				}
+				return nil, err
+			}
+			return tp.is(statType(st.Mode)), nil
+		})
+	}
+	e.installAccessPreds(rt, infoArg)
+	e.installFileSetters()
+	e.def("glob-quote", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "glob-quote", 1)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for _, r := range s.String() {
+			if strings.ContainsRune(`[]*?{}\`, r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		return interp.NewString(b.String()), nil
+	})
+}
+
+// notAccessible is scsh's answer to "may the effective user do perms
+// (4 read, 2 write, 1 execute) to the file with this stat?": #f when
+// allowed, else the symbol permission.
+func notAccessible(perms uint32, st *syscall.Stat_t) interp.Value {
+	uid := uint32(os.Geteuid())
+	if uid == 0 {
+		return false
+	}
+	mode := st.Mode & 0o777
+	var ok bool
+	switch {
+	case st.Uid == uid:
+		ok = mode&(perms<<6) != 0
+	case inGroup(st.Gid):
+		ok = mode&(perms<<3) != 0
+	default:
+		ok = mode&perms != 0
+	}
+	if ok {
+		return false
+	}
+	return interp.Intern("permission")
+}
+
+func inGroup(gid uint32) bool {
+	if uint32(os.Getegid()) == gid {
+		return true
+	}
+	gs, _ := os.Getgroups()
+	for _, g := range gs {
+		if uint32(g) == gid {
+			return true
+		}
+	}
+	return false
+}
+
+// installAccessPreds defines file-not-readable? and company: #f when the
+// access is allowed, else why not: search-denied (a directory on the way
+// cannot be searched), permission, no-directory (a directory on the way
+// is missing) or nonexistent. A file that does not exist is writable when
+// its directory is (scsh's rule). file-readable? and company are their
+// negations; the file-info-... forms take a file-info record.
+func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string, interp.Value) (*interp.Record, error)) {
+	var check func(who string, perms uint32, t fileThing) (interp.Value, error)
+	check = func(who string, perms uint32, t fileThing) (interp.Value, error) {
+		st, err := statThing(who, t, true)
+		if err == nil {
+			return notAccessible(perms, st), nil
+		}
+		var eo *interp.ErrorObject
+		if !errors.As(err, &eo) {
+			return nil, err
+		}
+		switch {
+		case errors.Is(eo.Cause, syscall.EACCES):
+			return interp.Intern("search-denied"), nil
+		case errors.Is(eo.Cause, syscall.ENOTDIR):
+			return interp.Intern("no-directory"), nil
+		case errors.Is(eo.Cause, syscall.ENOENT):
+			if perms&2 != 0 && t.isName {
+				dir := fnameDirectoryAsFile(fnameDirectory(t.name))
+				v, err := check(who, 2, fileThing{name: dir, isName: true})
+				if err != nil || v == false {
+					return v, err
+				}
+			}
+			return interp.Intern("nonexistent"), nil
+		}
+		return nil, err
+	}
+	for _, p := range []struct {
+		what  string
+		perms uint32
+	}{{"readable", 4}, {"writable", 2}, {"executable", 1}} {
+		p := p
+		not := "file-not-" + p.what + "?"
+		e.def(not, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			t, err := fileThingArg(not, a[0], 1)
+			if err != nil {
+				return nil, err
+			}
+			return check(not, p.perms, t)
+		})
+		yes := "file-" + p.what + "?"
+		e.def(yes, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			t, err := fileThingArg(yes, a[0], 1)
+			if err != nil {
+				return nil, err
+			}
+			v, err := check(yes, p.perms, t)
+			if err != nil {
+				return nil, err
+			}
+			return v == false, nil
+		})
+		infoNot := "file-info-not-" + p.what + "?"
+		e.def(infoNot, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, err := infoArg(infoNot, a[0])
+			if err != nil {
+				return nil, err
+			}
+			return notAccessible(p.perms, recordStat(r)), nil
+		})
+		infoYes := "file-info-" + p.what + "?"
+		e.def(infoYes, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, err := infoArg(infoYes, a[0])
+			if err != nil {
+				return nil, err
+			}
+			return notAccessible(p.perms, recordStat(r)) == false, nil
+		})
+	}
+	e.it.Define("file-not-writeable?", mustLookup(e.it, "file-not-writable?"))
+	e.it.Define("file-writeable?", mustLookup(e.it, "file-writable?"))
+}
+
+func mustLookup(it *interp.Interp, name string) interp.Value {
+	v, _ := it.Lookup(name)
+	return v
+}
+
+// recordStat rebuilds the fields notAccessible needs from a file-info.
+func recordStat(r *interp.Record) *syscall.Stat_t {
+	n := func(i int) uint32 {
+		if x, ok := r.Fields[i].(int); ok {
+			return uint32(x)
+		}
+		return 0
+	}
+	return &syscall.Stat_t{Mode: n(3), Uid: n(5), Gid: n(6)}
+}
+
+// timeArg reads a time in seconds since the epoch (an exact integer or a
+// real, truncated).
+func timeArg(who string, v interp.Value, argn int) (time.Time, error) {
+	switch x := v.(type) {
+	case int:
+		return time.Unix(int64(x), 0), nil
+	case float64:
+		return time.Unix(int64(x), 0), nil
+	}
+	return time.Time{}, argTypeErr(who, argn, "a time in seconds", v)
+}
+
+func (e *scshEnv) installFileSetters() {
+	thingAnd := func(who string, a []interp.Value) (fileThing, int, error) {
+		t, err := fileThingArg(who, a[0], 1)
+		if err != nil {
+			return t, 0, err
+		}
+		n, ok := a[1].(int)
+		if !ok {
+			return t, 0, argTypeErr(who, 2, "an exact integer", a[1])
+		}
+		return t, n, nil
+	}
+	setter := func(who string, byName func(string, int) error, byFd func(int, int) error, call string) {
+		e.def(who, 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			t, n, err := thingAnd(who, a)
+			if err != nil {
+				return nil, err
+			}
+			if t.isName {
+				err = byName(t.name, n)
+			} else {
+				err = byFd(t.fd, n)
+			}
+			if err != nil {
+				return nil, thingError(call, err, t)
+			}
+			return interp.Unspecified, nil
+		})
+	}
+	setter("set-file-mode",
+		func(n string, m int) error { return syscall.Chmod(n, uint32(m)) },
+		func(fd, m int) error { return syscall.Fchmod(fd, uint32(m)) }, "chmod")
+	setter("set-file-owner",
+		func(n string, u int) error { return syscall.Chown(n, u, -1) },
+		func(fd, u int) error { return syscall.Fchown(fd, u, -1) }, "chown")
+	setter("set-file-group",
+		func(n string, g int) error { return syscall.Chown(n, -1, g) },
+		func(fd, g int) error { return syscall.Fchown(fd, -1, g) }, "chown")
+	setter("truncate-file",
+		func(n string, l int) error { return syscall.Truncate(n, int64(l)) },
+		func(fd, l int) error { return syscall.Ftruncate(fd, int64(l)) }, "truncate")
+	e.def("set-file-times", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "set-file-times", 1)
+		if err != nil {
+			return nil, err
+		}
+		var at, mt time.Time
+		switch len(a) {
+		case 1:
+			at = time.Now()
+			mt = at
+		case 2:
+			return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
+		default:
+			if at, err = timeArg("set-file-times", a[1], 2); err != nil {
+				return nil, err
+			}
+			if mt, err = timeArg("set-file-times", a[2], 3); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.Chtimes(s.String(), at, mt); err != nil {
+			return nil, fileError("utime", errors.Unwrap(err), s.String())
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("sync-file", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if _, ok := a[0].(*interp.String); ok {
+			return nil, argTypeErr("sync-file", 1, "a file descriptor or file port", a[0])
+		}
+		t, err := fileThingArg("sync-file", a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		if err := syscall.Fsync(t.fd); err != nil {
+			return nil, thingError("fsync", err, t)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("sync-file-system", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		syscall.Sync()
+		return interp.Unspecified, nil
+	})
+	// createThing runs make for name; when name exists and override? is
+	// true, the old object is deleted first (scsh's create-file-thing).
+	createThing := func(who, call, name string, override interp.Value, make func() error) error {
+		err := make()
+		if errors.Is(err, syscall.EEXIST) && interp.IsTrue(override) {
+			if derr := deleteFilesysObject(name); derr != nil {
+				return derr
+			}
+			err = make()
+		}
+		if err != nil {
+			return fileError(call, err, name)
+		}
+		return nil
+	}
+	e.def("create-hard-link", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		old, err := str(a[0], "create-hard-link", 1)
+		if err != nil {
+			return nil, err
+		}
+		nw, err := str(a[1], "create-hard-link", 2)
+		if err != nil {
+			return nil, err
+		}
+		override := interp.Value(false)
+		if len(a) > 2 {
+			override = a[2]
+		}
+		err = createThing("create-hard-link", "link", nw.String(), override, func() error {
+			return syscall.Link(old.String(), nw.String())
+		})
+		if err != nil {
+			return nil, err
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("create-fifo", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "create-fifo", 1)
+		if err != nil {
+			return nil, err
+		}
+		mode, err := intArg("create-fifo", a, 1, 0o777)
+		if err != nil {
+			return nil, err
+		}
+		override := interp.Value(false)
+		if len(a) > 2 {
+			override = a[2]
+		}
+		err = createThing("create-fifo", "mkfifo", name.String(), override, func() error {
+			return syscall.Mkfifo(name.String(), uint32(mode))
+		})
+		if err != nil {
+			return nil, err
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("delete-filesys-object", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "delete-filesys-object", 1)
+		if err != nil {
+			return nil, err
+		}
+		if err := deleteFilesysObject(name.String()); err != nil {
+			return nil, err
+		}
+		return interp.Unspecified, nil
+	})
+}
+
+// deleteFilesysObject removes a file, a symlink, a fifo or an empty
+// directory; a name that does not exist is not an error.
+func deleteFilesysObject(name string) error {
+	err := syscall.Unlink(name)
+	if err == nil || errors.Is(err, syscall.ENOENT) {
+		return nil
+	}
+	if !errors.Is(err, syscall.EISDIR) && !errors.Is(err, syscall.EPERM) {
+		return fileError("unlink", err, name)
+	}
+	err = syscall.Rmdir(name)
+	if err == nil || errors.Is(err, syscall.ENOENT) {
+		return nil
+	}
+	return fileError("rmdir", err, name)
+}

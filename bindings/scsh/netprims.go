@@ -1,0 +1,230 @@
+package scsh
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+
+	"popsh/interp"
+)
+
+// goRecordType defines type/NAME, NAME? and NAME:FIELD accessors for a
+// record type made in Go.
+func (e *scshEnv) goRecordType(name string, fields []string, printer func(*interp.Record) string) *interp.RecordType {
+	syms := make([]*interp.Symbol, len(fields))
+	for i, f := range fields {
+		syms[i] = interp.Intern(f)
+	}
+	rt := &interp.RecordType{Name: name, Fields: syms, Printer: printer}
+	e.it.Define("type/"+name, rt)
+	e.def(name+"?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, ok := a[0].(*interp.Record)
+		return ok && r.Type == rt, nil
+	})
+	for i, f := range fields {
+		i := i
+		who := name + ":" + f
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, ok := a[0].(*interp.Record)
+			if !ok || r.Type != rt {
+				return nil, argTypeErr(who, 1, "a "+name+" record", a[0])
+			}
+			return r.Fields[i], nil
+		})
+	}
+	return rt
+}
+
+func strList(ss []string) interp.Value {
+	vals := make([]interp.Value, len(ss))
+	for i, s := range ss {
+		vals[i] = interp.NewString(s)
+	}
+	return interp.List(vals...)
+}
+
+// Socket address families and types, with Linux values.
+const (
+	pfUnix     = syscall.AF_UNIX
+	pfInternet = syscall.AF_INET
+	sockStream = syscall.SOCK_STREAM
+	sockDgram  = syscall.SOCK_DGRAM
+)
+
+func (e *scshEnv) installNet() {
+	hostRT := e.goRecordType("host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
+		return "#{host " + interp.DisplayString(r.Fields[0]) + "}"
+	})
+	servRT := e.goRecordType("service-info", []string{"name", "aliases", "port", "protocol"}, func(r *interp.Record) string {
+		return "#{service " + interp.DisplayString(r.Fields[0]) + "}"
+	})
+	sockRT := e.goRecordType("socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
+		return "#{socket}"
+	})
+	e.it.Define("protocol-family/internet", pfInternet)
+	e.it.Define("protocol-family/unix", pfUnix)
+	e.it.Define("address-family/internet", pfInternet)
+	e.it.Define("address-family/unix", pfUnix)
+	e.it.Define("socket-type/stream", sockStream)
+	e.it.Define("socket-type/datagram", sockDgram)
+	e.def("host-info", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, ok := a[0].(*interp.String)
+		if !ok {
+			return nil, argTypeErr("host-info", 1, "a host name string", a[0])
+		}
+		h, err := lookupHost(e.ctx(), s.String())
+		if err != nil {
+			return nil, err
+		}
+		addrs := make([]interp.Value, len(h.Addresses))
+		for i, ad := range h.Addresses {
+			addrs[i] = int(ad)
+		}
+		return &interp.Record{Type: hostRT, Fields: []interp.Value{interp.NewString(h.Name), strList(h.Aliases), interp.List(addrs...)}}, nil
+	})
+	e.def("service-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		proto := "tcp"
+		if len(a) > 1 {
+			p, err := str(a[1], "service-info", 2)
+			if err != nil {
+				return nil, err
+			}
+			proto = p.String()
+		}
+		var se *serviceEntry
+		var err error
+		switch x := a[0].(type) {
+		case *interp.String:
+			se, err = lookupService(x.String(), 0, proto)
+		case int:
+			se, err = lookupService("", x, proto)
+		default:
+			return nil, argTypeErr("service-info", 1, "a service name or port number", a[0])
+		}
+		if err != nil {
+			if _, ok := err.(*interp.ErrorObject); ok {
+				return nil, err
+			}
+			return nil, scshErr("service-info", err.Error())
+		}
+		return &interp.Record{Type: servRT, Fields: []interp.Value{interp.NewString(se.Name), strList(se.Aliases), se.Port, interp.NewString(proto)}}, nil
+	})
+	e.def("socket-connect", 4, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		fam, ok := a[0].(int)
+		if !ok || (fam != pfInternet && fam != pfUnix) {
+			return nil, argTypeErr("socket-connect", 1, "protocol-family/internet or protocol-family/unix", a[0])
+		}
+		if t, ok := a[1].(int); !ok || t != sockStream {
+			return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
+		}
+		var conn net.Conn
+		if fam == pfUnix {
+			path, err := str(a[2], "socket-connect", 3)
+			if err != nil {
+				return nil, err
+			}
+			c, derr := (&net.Dialer{}).DialContext(e.ctx(), "unix", path.String())
+			if derr != nil {
+				return nil, syscallError("connect", derr, interp.NewString(path.String()))
+			}
+			conn = c
+		} else {
+			host, err := str(a[2], "socket-connect", 3)
+			if err != nil {
+				return nil, err
+			}
+			var port int
+			switch p := a[3].(type) {
+			case int:
+				port = p
+			case *interp.String:
+				se, err := lookupService(p.String(), 0, "tcp")
+				if err != nil {
+					return nil, err
+				}
+				port = se.Port
+			default:
+				return nil, argTypeErr("socket-connect", 4, "a port number or service name", a[3])
+			}
+			if port <= 0 || port > 65535 {
+				return nil, scshErr("socket-connect", "port out of range", a[3])
+			}
+			c, derr := dialTCP(e.ctx(), host.String(), port)
+			if derr != nil {
+				return nil, derr
+			}
+			conn = c
+		}
+		cc := &ctxConn{Conn: conn, ctx: e.ctx}
+		in := interp.NewInputPort(cc, "socket")
+		out := interp.NewOutputPort(cc, "socket")
+		return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
+	})
+	e.def("close-socket", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, ok := a[0].(*interp.Record)
+		if !ok || r.Type != sockRT {
+			return nil, argTypeErr("close-socket", 1, "a socket", a[0])
+		}
+		var first error
+		for _, f := range []interp.Value{r.Fields[2], r.Fields[1]} {
+			if p, ok := f.(*interp.Port); ok {
+				if err := p.Close(); err != nil && first == nil {
+					first = err
+				}
+			}
+		}
+		if first != nil && !isClosedErr(first) {
+			return nil, ioErr("close-socket", first)
+		}
+		return interp.Unspecified, nil
+	})
+}
+
+func isClosedErr(err error) bool {
+	return err != nil && (errorsIsNetClosed(err))
+}
+
+func errorsIsNetClosed(err error) bool {
+	for err != nil {
+		if err == net.ErrClosed {
+			return true
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		err = u.Unwrap()
+	}
+	return false
+}
+
+// ctxConn makes the socket's reads and writes stop when the running
+// evaluation is cancelled (Ctrl-C during a blocked read).
+type ctxConn struct {
+	net.Conn
+	ctx func() context.Context
+}
+
+func (c *ctxConn) Read(b []byte) (int, error) {
+	ctx := c.ctx()
+	stop := context.AfterFunc(ctx, func() { c.Conn.SetReadDeadline(time.Unix(1, 0)) })
+	n, err := c.Conn.Read(b)
+	if !stop() && ctx.Err() != nil {
+		c.Conn.SetReadDeadline(time.Time{})
+		return n, fmt.Errorf("socket read interrupted: %w", ctx.Err())
+	}
+	return n, err
+}
+
+func (c *ctxConn) Write(b []byte) (int, error) {
+	ctx := c.ctx()
+	stop := context.AfterFunc(ctx, func() { c.Conn.SetWriteDeadline(time.Unix(1, 0)) })
+	n, err := c.Conn.Write(b)
+	if !stop() && ctx.Err() != nil {
+		c.Conn.SetWriteDeadline(time.Time{})
+		return n, fmt.Errorf("socket write interrupted: %w", ctx.Err())
+	}
+	return n, err
+}

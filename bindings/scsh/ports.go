@@ -1,0 +1,404 @@
+package scsh
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"syscall"
+
+	"popsh/interp"
+)
+
+// Linux open(2) flags, under scsh's names.
+var openFlags = []struct {
+	name string
+	val  int
+}{
+	{"open/read", syscall.O_RDONLY},
+	{"open/write", syscall.O_WRONLY},
+	{"open/read+write", syscall.O_RDWR},
+	{"open/append", syscall.O_APPEND},
+	{"open/create", syscall.O_CREAT},
+	{"open/truncate", syscall.O_TRUNC},
+	{"open/exclusive", syscall.O_EXCL},
+	{"open/non-blocking", syscall.O_NONBLOCK},
+	{"open/no-control-tty", syscall.O_NOCTTY},
+	{"open/sync", syscall.O_SYNC},
+	{"open/access-mask", syscall.O_ACCMODE},
+}
+
+// outPortArg returns the output port argument at a[i], or the current
+// output port when absent. An integer 1 or 2 names stdout or stderr.
+func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+	if len(a) <= i || a[i] == interp.DefaultObject {
+		return it.CurrentOutput(), nil
+	}
+	switch x := a[i].(type) {
+	case *interp.Port:
+		if x.Output {
+			return x, nil
+		}
+	case int:
+		switch x {
+		case 1:
+			return it.CurrentOutput(), nil
+		case 2:
+			return it.CurrentError(), nil
+		}
+	}
+	return nil, argTypeErr(who, i+1, "an output port", a[i])
+}
+
+// inPortArg returns the input port argument at a[i], or the current input
+// port when absent (0 names it too). The port's reads get the
+// interpreter's read limit and stop on an interrupt.
+func inPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+	p, err := inPortArg1(it, who, a, i)
+	if p != nil {
+		p.SetInterp(it)
+	}
+	return p, err
+}
+
+func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+	if len(a) <= i || a[i] == interp.DefaultObject {
+		return it.CurrentInput(), nil
+	}
+	switch x := a[i].(type) {
+	case *interp.Port:
+		if x.Input {
+			return x, nil
+		}
+	case int:
+		if x == 0 {
+			return it.CurrentInput(), nil
+		}
+	}
+	return nil, argTypeErr(who, i+1, "an input port", a[i])
+}
+
+func ioErr(who string, err error) error {
+	return &interp.ErrorObject{Who: who, Message: err.Error(), Kind: "i/o-error", Cause: err}
+}
+
+// readErr is ioErr for a read loop: the interpreter's own errors (the read
+// limit, an interrupt) go through as they are, so that an interrupt still
+// ends the evaluation.
+func readErr(who string, err error) error {
+	if eo, ok := err.(*interp.ErrorObject); ok {
+		if eo.Who == "" {
+			eo.Who = who
+		}
+		return eo
+	}
+	return ioErr(who, err)
+}
+
+// openFilePort opens path with open(2) flags and mode and wraps it in a port.
+// An output port is registered with the interpreter so that the shell
+// flushes it at exit even if the script never closes it (as scsh does).
+func openFilePort(it *interp.Interp, who, path string, flags int, perm os.FileMode) (*interp.Port, error) {
+	f, err := os.OpenFile(path, flags, perm)
+	if err != nil {
+		return nil, fileError("open", err, path)
+	}
+	if flags&syscall.O_ACCMODE == syscall.O_RDONLY {
+		p := interp.NewInputPort(f, path)
+		p.InterruptWith(it.Context)
+		return p, nil
+	}
+	p := interp.NewOutputPort(f, path)
+	interp.TrackOutputPort(it, p)
+	return p, nil
+}
+
+func intArg(who string, a []interp.Value, i int, def int) (int, error) {
+	if len(a) <= i || a[i] == interp.DefaultObject {
+		return def, nil
+	}
+	n, ok := a[i].(int)
+	if !ok {
+		return 0, argTypeErr(who, i+1, "an exact integer", a[i])
+	}
+	return n, nil
+}
+
+// readLine implements scsh's read-line: the line ends at LF only (a CR
+// before it stays in the string); mode is trim, concat, peek or split.
+func readLine(p *interp.Port, mode string) (interp.Value, error) {
+	if mode != "peek" {
+		line, sawLF, err := p.ReadLine()
+		if errors.Is(err, io.EOF) {
+			if mode == "split" {
+				return interp.Values(interp.EOF, interp.EOF), nil
+			}
+			return interp.EOF, nil
+		}
+		if err != nil {
+			return nil, readErr("read-line", err)
+		}
+		switch {
+		case mode == "concat" && sawLF:
+			line = append(line, '\n')
+		case mode == "split":
+			var term interp.Value = interp.EOF
+			if sawLF {
+				term = interp.Char('\n')
+			}
+			return interp.Values(interp.NewString(string(line)), term), nil
+		}
+		return interp.NewString(string(line)), nil
+	}
+	var b strings.Builder
+	for {
+		c, err := p.ReadChar()
+		if errors.Is(err, io.EOF) {
+			if b.Len() == 0 {
+				if mode == "split" {
+					return interp.Values(interp.EOF, interp.EOF), nil
+				}
+				return interp.EOF, nil
+			}
+			if mode == "split" {
+				return interp.Values(interp.NewString(b.String()), interp.EOF), nil
+			}
+			return interp.NewString(b.String()), nil
+		}
+		if err == nil {
+			err = p.CheckRead(b.Len(), "line")
+		}
+		if err != nil {
+			return nil, readErr("read-line", err)
+		}
+		if c == '\n' {
+			switch mode {
+			case "concat":
+				b.WriteByte('\n')
+			case "peek":
+				p.UnreadChar()
+			case "split":
+				return interp.Values(interp.NewString(b.String()), interp.Char('\n')), nil
+			}
+			return interp.NewString(b.String()), nil
+		}
+		b.WriteRune(c)
+	}
+}
+
+func readAll(p *interp.Port) (string, error) {
+	var b strings.Builder
+	for {
+		c, err := p.ReadChar()
+		if errors.Is(err, io.EOF) {
+			return b.String(), nil
+		}
+		if err == nil {
+			err = p.CheckRead(b.Len(), "string")
+		}
+		if err != nil {
+			return "", err
+		}
+		b.WriteRune(c)
+	}
+}
+
+func (e *scshEnv) installPorts() {
+	// read, for port->sexp-list and run/sexp, when the interpreter lacks it.
+	if _, ok := e.it.Lookup("read"); !ok {
+		e.def("read", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			p, err := inPortArg(it, "read", a, 0)
+			if err != nil {
+				return nil, err
+			}
+			return it.ReadDatum(p)
+		})
+	}
+	for _, f := range openFlags {
+		e.it.Define(f.name, f.val)
+	}
+	e.def("write-string", 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "write-string", 1)
+		if err != nil {
+			return nil, err
+		}
+		p, err := outPortArg(it, "write-string", a, 1)
+		if err != nil {
+			return nil, err
+		}
+		start, end, err := optRange("write-string", s, a, 2)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.WriteString(string(s.R[start:end])); err != nil {
+			return nil, ioErr("write-string", err)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("write-crlf", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := outPortArg(it, "write-crlf", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.WriteString("\r\n"); err != nil {
+			return nil, ioErr("write-crlf", err)
+		}
+		if err := p.Flush(); err != nil {
+			return nil, ioErr("write-crlf", err)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("force-output", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := outPortArg(it, "force-output", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.Flush(); err != nil {
+			return nil, ioErr("force-output", err)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("open-output-file", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "open-output-file", 1)
+		if err != nil {
+			return nil, err
+		}
+		flags, err := intArg("open-output-file", a, 1, syscall.O_CREAT|syscall.O_TRUNC)
+		if err != nil {
+			return nil, err
+		}
+		perm, err := intArg("open-output-file", a, 2, 0o666)
+		if err != nil {
+			return nil, err
+		}
+		flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
+		return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
+	})
+	e.def("open-input-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "open-input-file", 1)
+		if err != nil {
+			return nil, err
+		}
+		flags, err := intArg("open-input-file", a, 1, 0)
+		if err != nil {
+			return nil, err
+		}
+		flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
+		return openFilePort(it, "open-input-file", name.String(), flags, 0)
+	})
+	e.def("open-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "open-file", 1)
+		if err != nil {
+			return nil, err
+		}
+		flags, err := intArg("open-file", a, 1, 0)
+		if err != nil {
+			return nil, err
+		}
+		perm, err := intArg("open-file", a, 2, 0o666)
+		if err != nil {
+			return nil, err
+		}
+		return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
+	})
+	e.def("file-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "file-exists?", 1)
+		if err != nil {
+			return nil, err
+		}
+		chase := len(a) < 2 || interp.IsTrue(a[1])
+		if chase {
+			_, err = os.Stat(name.String())
+		} else {
+			_, err = os.Lstat(name.String())
+		}
+		switch {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EACCES):
+			return false, nil
+		}
+		return nil, syscallError("stat", err, interp.NewString(name.String()))
+	})
+	e.def("file-not-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		name, err := str(a[0], "file-not-exists?", 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(a) < 2 || interp.IsTrue(a[1]) {
+			_, err = os.Stat(name.String())
+		} else {
+			_, err = os.Lstat(name.String())
+		}
+		switch {
+		case err == nil:
+			return false, nil
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+			return true, nil
+		case errors.Is(err, syscall.EACCES):
+			return interp.Intern("search-denied"), nil
+		}
+		return nil, fileError("stat", err, name.String())
+	})
+	e.def("close", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, ok := a[0].(*interp.Port)
+		if !ok {
+			return nil, argTypeErr("close", 1, "a port", a[0])
+		}
+		if err := p.Close(); err != nil {
+			return nil, ioErr("close", err)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("read-line", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := inPortArg(it, "read-line", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		mode, err := delimMode("read-line", a, 1)
+		if err != nil {
+			return nil, err
+		}
+		return readLine(p, mode)
+	})
+	e.def("port->string", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := inPortArg(it, "port->string", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		s, err := readAll(p)
+		if err != nil {
+			return nil, readErr("port->string", err)
+		}
+		return interp.NewString(s), nil
+	})
+	e.def("port->string-list", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, err := inPortArg(it, "port->string-list", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		s, err := readAll(p)
+		if err != nil {
+			return nil, readErr("port->string-list", err)
+		}
+		return interp.List(splitLines(s)...), nil
+	})
+	e.def("make-string-input-port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "make-string-input-port", 1)
+		if err != nil {
+			return nil, err
+		}
+		return interp.NewStringInputPort(s.String()), nil
+	})
+	e.def("make-string-output-port", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewStringOutputPort(), nil
+	})
+	e.def("string-output-port-output", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		p, ok := a[0].(*interp.Port)
+		if !ok || !p.Output {
+			return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
+		}
+		return interp.NewString(string(p.Contents())), nil
+	})
+}

@@ -1,0 +1,322 @@
+package scsh
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"syscall"
+
+	"popsh/interp"
+)
+
+// procHandle is a process object made by &.
+type procHandle struct {
+	pid  int
+	wait func() (int, error)
+
+	once sync.Once
+	done chan struct{} // closed when the process has been waited for
+	st   int
+	err  error
+}
+
+// result waits for the process until it ends or ctx ends (Ctrl-C): the
+// process is waited for once, in the background, so a wait interrupted
+// can be done again.
+func (h *procHandle) result(ctx context.Context) (int, error) {
+	h.once.Do(func() {
+		h.done = make(chan struct{})
+		go func() {
+			h.st, h.err = h.wait()
+			close(h.done)
+		}()
+	})
+	select {
+	case <-h.done:
+		return h.st, h.err
+	case <-ctx.Done():
+		return 0, &interp.ErrorObject{Who: "wait", Message: "interrupted", Cause: ctx.Err()}
+	}
+}
+
+// runner returns a process runner. Synchronous forms (run, run/strings...)
+// use the evaluation's context, so Ctrl-C kills their children; & and
+// run/port children outlive the evaluation that started them.
+func (e *scshEnv) runner(ctx context.Context) *procRunner {
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath}
+}
+
+// runThunk runs a (begin ...) process stage: the Scheme helper
+// %scsh-run-thunk calls thunk with input (nil: the current input port) as
+// (current-input-port) and
+// returns the stage's wait status (0, or what exec or exit in it gave)
+// and what it wrote to (current-output-port).
+func (e *scshEnv) runThunk(thunk interp.Value, input *string, stderr io.Writer) (string, int, error) {
+	helper, ok := e.it.Lookup("%scsh-run-thunk")
+	if !ok {
+		return "", 0, procErr("(begin ...) process forms need the scsh prelude")
+	}
+	var in interp.Value = false
+	if input != nil {
+		in = interp.NewString(*input)
+	}
+	var errPort interp.Value = false
+	if b, ok := stderr.(*bytes.Buffer); ok { // run/collecting of fd 2
+		p := interp.NewOutputPort(b, "run/collecting")
+		defer p.Flush()
+		errPort = p
+	}
+	v, err := e.call(helper, thunk, in, errPort)
+	if err != nil {
+		return "", 0, err
+	}
+	p, ok := v.(*interp.Pair)
+	if !ok {
+		return "", 0, procErr("(begin ...) stage: bad result %s", interp.WriteString(v))
+	}
+	status, _ := p.Car.(int)
+	s, _ := p.Cdr.(*interp.String)
+	if s == nil {
+		return "", status, nil
+	}
+	return s.String(), status, nil
+}
+
+// cappedBuffer collects a process's output up to max bytes; a write
+// beyond it fails (the process then gets EPIPE or SIGPIPE) and sets over.
+type cappedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.over = true
+		return 0, errors.New("output longer than the read limit")
+	}
+	return b.Buffer.Write(p)
+}
+
+func (e *scshEnv) installProc() {
+	// run a form synchronously, stdout into the given writer
+	runTo := func(form interp.Value, out *cappedBuffer) (int, error) {
+		sp, err := parseEPF(form)
+		if err != nil {
+			return 0, err
+		}
+		stdout := osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
+		if out != nil {
+			out.max = e.it.MaxRead()
+			stdout = out
+		}
+		ctx := e.ctx()
+		wait, err := e.runner(ctx).start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+		if err != nil {
+			return 0, err
+		}
+		st, err := wait()
+		if err == nil && ctx.Err() != nil {
+			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
+		}
+		if out != nil && out.over && ctx.Err() == nil {
+			err = &interp.ErrorObject{Kind: interp.KindReadError, Message: fmt.Sprintf("the output of the process is longer than the read limit of %d bytes (set-read-limit! changes it)", out.max)}
+		}
+		return st, err
+	}
+	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		st, err := runTo(a[0], nil)
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	})
+	e.def("%run/strings", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var buf cappedBuffer
+		if _, err := runTo(a[0], &buf); err != nil {
+			return nil, err
+		}
+		return interp.List(splitLines(buf.String())...), nil
+	})
+	e.def("%run/string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var buf cappedBuffer
+		if _, err := runTo(a[0], &buf); err != nil {
+			return nil, err
+		}
+		return interp.NewString(buf.String()), nil
+	})
+	// (run/collecting fds pf): run pf to completion with each of the file
+	// descriptors fds (1 and/or 2) collected; returns the exit status and,
+	// for each fd in order, an input port reading what it received.
+	e.def("%run/collecting", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		fds, ok := interp.ListToSlice(a[0])
+		if !ok {
+			return nil, argTypeErr("run/collecting", 1, "a list of file descriptors", a[0])
+		}
+		var bufs [3]*bytes.Buffer
+		for _, fd := range fds {
+			n, ok := fd.(int)
+			if !ok || n < 1 || n > 2 {
+				return nil, scshErr("run/collecting", "only file descriptors 1 and 2 can be collected, got", fd)
+			}
+			if bufs[n] != nil {
+				return nil, scshErr("run/collecting", "file descriptor listed twice", fd)
+			}
+			bufs[n] = new(bytes.Buffer)
+		}
+		sp, err := parseEPF(a[1])
+		if err != nil {
+			return nil, err
+		}
+		var stdout, stderr io.Writer = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout), osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
+		if bufs[1] != nil {
+			stdout = bufs[1]
+		}
+		if bufs[2] != nil {
+			stderr = bufs[2]
+		}
+		ctx := e.ctx()
+		wait, err := e.runner(ctx).start(sp, stdout, stderr, false)
+		if err != nil {
+			return nil, err
+		}
+		st, err := wait()
+		if err == nil && ctx.Err() != nil {
+			err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
+		}
+		if err != nil {
+			return nil, err
+		}
+		vals := []interp.Value{st}
+		for _, fd := range fds {
+			vals = append(vals, interp.NewStringInputPort(bufs[fd.(int)].String()))
+		}
+		return interp.Values(vals...), nil
+	})
+	e.def("%run/port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sp.stages {
+			if st.thunk != nil {
+				var buf cappedBuffer
+				if _, err := runTo(a[0], &buf); err != nil {
+					return nil, err
+				}
+				return interp.NewStringInputPort(buf.String()), nil
+			}
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, syscallError("pipe", err)
+		}
+		wait, err := e.runner(context.Background()).start(sp, w, os.Stderr, false)
+		w.Close()
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		go wait() // reap the children when they finish
+		p := interp.NewInputPort(r, "run/port")
+		p.InterruptWith(it.Context)
+		return p, nil
+	})
+	e.def("%&", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sp.stages {
+			if st.thunk != nil {
+				return nil, procErr("& of a (begin ...) process form is not supported")
+			}
+		}
+		e.it.CurrentOutput().Flush()
+		pr := e.runner(context.Background())
+		wait, err := pr.start(sp, os.Stdout, os.Stderr, true)
+		if err != nil {
+			return nil, err
+		}
+		h := &procHandle{wait: wait, pid: pr.lastPid}
+		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
+	})
+	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
+	procArg := func(who string, v interp.Value) (*procHandle, error) {
+		if o, ok := v.(*interp.Opaque); ok {
+			if h, ok := o.Value.(*procHandle); ok {
+				return h, nil
+			}
+		}
+		return nil, argTypeErr(who, 1, "a process object", v)
+	}
+	e.def("wait", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		h, err := procArg("wait", a[0])
+		if err != nil {
+			return nil, err
+		}
+		st, err := h.result(e.ctx())
+		if eo, ok := err.(*interp.ErrorObject); ok {
+			return nil, eo
+		}
+		if err != nil {
+			return nil, scshErr("wait", err.Error())
+		}
+		return st, nil
+	})
+	e.def("proc?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		_, err := procArg("proc?", a[0])
+		return err == nil, nil
+	})
+	e.def("proc:pid", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		h, err := procArg("proc:pid", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return h.pid, nil
+	})
+	status := func(who string, f func(ws syscall.WaitStatus) interp.Value) {
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			n, ok := a[0].(int)
+			if !ok {
+				return nil, argTypeErr(who, 1, "a wait status", a[0])
+			}
+			return f(syscall.WaitStatus(n)), nil
+		})
+	}
+	status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Exited() {
+			return ws.ExitStatus()
+		}
+		return false
+	})
+	status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Signaled() {
+			return int(ws.Signal())
+		}
+		return false
+	})
+	status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
+		if ws.Stopped() {
+			return int(ws.StopSignal())
+		}
+		return false
+	})
+}
+
+// osOrPort gives a child the process's own stdout/stderr when the Scheme
+// port is the interpreter's port over it (named "stdout"/"stderr"), so
+// that output appears as it is written; otherwise the child's output is
+// pumped into the Scheme port (a string port, a file port...). The port
+// is flushed first so that output keeps its order.
+func osOrPort(p *interp.Port, osName string, f *os.File) io.Writer {
+	p.Flush()
+	if p.Name == osName {
+		return f
+	}
+	return portWriter{p}
+}

@@ -1,0 +1,160 @@
+package scsh
+
+import (
+	"math/big"
+	"os"
+	"syscall"
+	"time"
+
+	"popsh/interp"
+)
+
+// Process state and time, as scsh gives them: umask, set-umask,
+// with-umask[*] (with-umask* is in scm/scsh-more.scm), the process's user
+// and group ids, process-sleep[-until], uname and its accessors,
+// time+ticks, ticks/sec, cpu-ticks/sec and process-times.
+
+// clockTicksPerSec is the unit of process-times (the kernel's USER_HZ,
+// 100 on every Linux architecture).
+const clockTicksPerSec = 100
+
+// currentUmask reads the umask: the system call only sets it, so it sets
+// 0 and puts the old value back at once.
+func currentUmask() int {
+	old := syscall.Umask(0)
+	syscall.Umask(old)
+	return old
+}
+
+// utsField is a NUL-terminated field of a Utsname (int8 or uint8,
+// depending on the architecture) as a Scheme string.
+func utsField[T int8 | uint8](b []T) interp.Value {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c == 0 {
+			break
+		}
+		out = append(out, byte(c))
+	}
+	return interp.NewString(string(out))
+}
+
+// sleepUntil waits until t, or until the evaluation is cancelled (Ctrl-C).
+func (e *scshEnv) sleepUntil(who string, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return nil
+	}
+	ctx := e.ctx()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return &interp.ErrorObject{Who: who, Message: "interrupted", Cause: ctx.Err()}
+	}
+}
+
+// secondsArg reads a real number of seconds.
+func secondsArg(who string, v interp.Value) (float64, error) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, nil
+	case *big.Rat:
+		f, _ := x.Float64()
+		return f, nil
+	}
+	return 0, argTypeErr(who, 1, "a real number of seconds", v)
+}
+
+func (e *scshEnv) installProcState() {
+	e.def("umask", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return currentUmask(), nil
+	})
+	e.def("set-umask", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		n, ok := a[0].(int)
+		if !ok || n < 0 || n > 0o7777 {
+			return nil, argTypeErr("set-umask", 1, "a file mode mask (0 to #o7777)", a[0])
+		}
+		syscall.Umask(n)
+		return interp.Unspecified, nil
+	})
+	ids := map[string]func() int{
+		"user-uid":           os.Getuid,
+		"user-gid":           os.Getgid,
+		"user-effective-uid": os.Geteuid,
+		"user-effective-gid": os.Getegid,
+		"parent-pid":         os.Getppid,
+		"process-group":      syscall.Getpgrp,
+	}
+	for name, f := range ids {
+		f := f
+		e.def(name, 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			return f(), nil
+		})
+	}
+	e.def("user-supplementary-gids", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		gs, err := os.Getgroups()
+		if err != nil {
+			return nil, syscallError("getgroups", err)
+		}
+		out := make([]interp.Value, len(gs))
+		for i, g := range gs {
+			out[i] = g
+		}
+		return interp.List(out...), nil
+	})
+	e.def("process-sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := secondsArg("process-sleep", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return interp.Unspecified, e.sleepUntil("process-sleep", time.Now().Add(time.Duration(s*float64(time.Second))))
+	})
+	e.def("process-sleep-until", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := secondsArg("process-sleep-until", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return interp.Unspecified, e.sleepUntil("process-sleep-until", time.Unix(int64(s), 0))
+	})
+
+	// uname
+	ut := e.defRecord("uname", []string{"os-name", "node-name", "release", "version", "machine"},
+		func(r *interp.Record) string { return interp.DisplayString(r.Fields[1]) })
+	e.def("uname", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var u syscall.Utsname
+		if err := syscall.Uname(&u); err != nil {
+			return nil, syscallError("uname", err)
+		}
+		return &interp.Record{Type: ut, Fields: []interp.Value{
+			utsField(u.Sysname[:]), utsField(u.Nodename[:]), utsField(u.Release[:]),
+			utsField(u.Version[:]), utsField(u.Machine[:]),
+		}}, nil
+	})
+
+	// time
+	e.def("time+ticks", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		now := time.Now()
+		return interp.Values(int(now.Unix()), now.Nanosecond()/1000), nil
+	})
+	e.def("ticks/sec", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return 1000000, nil
+	})
+	e.def("cpu-ticks/sec", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return clockTicksPerSec, nil
+	})
+	e.def("process-times", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var t syscall.Tms
+		if _, err := syscall.Times(&t); err != nil {
+			return nil, syscallError("times", err)
+		}
+		return interp.Values(int(t.Utime), int(t.Stime), int(t.Cutime), int(t.Cstime)), nil
+	})
+}

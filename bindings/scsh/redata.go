@@ -1,0 +1,875 @@
+package scsh
+
+import (
+	"regexp/syntax"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"popsh/interp"
+)
+
+// Regexps as data: scsh's regexp ADT (re-seq, re-choice, re-repeat,
+// re-submatch, re-dsm, re-string, re-char-set and the anchors) over
+// popsh's regexps. Every regexp keeps its SRE; the ADT reading of a
+// regexp built by rx is derived from that SRE on first use, while one
+// built by the constructors keeps the very values it was given.
+
+// reNode is the ADT reading of a regexp.
+type reNode struct {
+	kind      string         // seq choice repeat submatch dsm string char-set bos eos bol eol trivial other
+	elts      []interp.Value // seq, choice: regexps
+	from      int            // repeat
+	to        interp.Value   // repeat: an integer or #f
+	body      interp.Value   // repeat, submatch, dsm: a regexp
+	pre, post int            // submatch, dsm: dead submatches before and after the body
+	chars     interp.Value   // string: the string
+	cset      interp.Value   // char-set: as given (a char set, or a string)
+}
+
+// canonSRE replaces the regexps embedded in an SRE by their SREs.
+func canonSRE(v interp.Value) interp.Value {
+	switch x := v.(type) {
+	case *interp.Opaque:
+		if r, ok := x.Value.(*scshRegexp); ok && r.sre != nil {
+			return r.sre
+		}
+	case *interp.Pair:
+		items, ok := interp.ListToSlice(x)
+		if !ok {
+			return v
+		}
+		out := make([]interp.Value, len(items))
+		for i, it := range items {
+			out[i] = canonSRE(it)
+		}
+		return interp.List(out...)
+	}
+	return v
+}
+
+// sreOfSeq is the single SRE for a list of SREs.
+func sreOfSeq(sres []interp.Value) interp.Value {
+	if len(sres) == 1 {
+		return canonSRE(sres[0])
+	}
+	out := []interp.Value{interp.Intern(":")}
+	for _, s := range sres {
+		out = append(out, canonSRE(s))
+	}
+	return interp.List(out...)
+}
+
+// regexpOfSRE compiles one SRE into a regexp value.
+func regexpOfSRE(sre interp.Value) (*interp.Opaque, *scshRegexp, error) {
+	r, err := compileSRE([]interp.Value{sre})
+	if err != nil {
+		return nil, nil, err
+	}
+	return regexpValue(r), r, nil
+}
+
+// withNode compiles sre and fixes its ADT reading.
+func withNode(sre interp.Value, n *reNode) (interp.Value, error) {
+	v, r, err := regexpOfSRE(sre)
+	if err != nil {
+		return nil, err
+	}
+	r.view = n
+	return v, nil
+}
+
+// viewOf is the ADT reading of r.
+func viewOf(r *scshRegexp) *reNode {
+	if r.view == nil {
+		r.view = deriveView(r.sre)
+	}
+	return r.view
+}
+
+func child(sre interp.Value) interp.Value {
+	v, _, err := regexpOfSRE(sre)
+	if err != nil {
+		return false
+	}
+	return v
+}
+
+func seqSRE(items []interp.Value) interp.Value {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return interp.Cons(interp.Intern(":"), interp.List(items...))
+}
+
+func deriveView(sre interp.Value) *reNode {
+	switch x := sre.(type) {
+	case nil:
+		return &reNode{kind: "other"}
+	case *interp.String:
+		if len(x.R) == 0 {
+			return &reNode{kind: "trivial"}
+		}
+		return &reNode{kind: "string", chars: x}
+	case interp.Char:
+		return &reNode{kind: "string", chars: interp.NewString(string(rune(x)))}
+	case *interp.Symbol:
+		switch x.Name {
+		case "bos", "eos", "bol", "eol":
+			return &reNode{kind: x.Name}
+		}
+		if cs, ok := namedCharSet(x.Name); ok {
+			return &reNode{kind: "char-set", cset: charSetValue(cs)}
+		}
+	case *interp.Opaque:
+		if cs, ok := x.Value.(*charSet); ok {
+			return &reNode{kind: "char-set", cset: charSetValue(cs)}
+		}
+	case *interp.Pair:
+		items, ok := interp.ListToSlice(x)
+		if !ok {
+			break
+		}
+		if isClassForm(x) {
+			if cs, err := sreCharSet(x); err == nil {
+				return &reNode{kind: "char-set", cset: charSetValue(cs)}
+			}
+			break
+		}
+		h, ok := items[0].(*interp.Symbol)
+		if !ok {
+			break
+		}
+		args := items[1:]
+		intAt := func(i int) (int, bool) {
+			if i >= len(args) {
+				return 0, false
+			}
+			n, ok := args[i].(int)
+			return n, ok
+		}
+		rep := func(from int, to interp.Value, body []interp.Value) *reNode {
+			return &reNode{kind: "repeat", from: from, to: to, body: child(seqSRE(body))}
+		}
+		switch h.Name {
+		case ":", "seq":
+			switch len(args) {
+			case 0:
+				return &reNode{kind: "trivial"}
+			case 1:
+				return deriveView(args[0])
+			}
+			n := &reNode{kind: "seq"}
+			for _, a := range args {
+				n.elts = append(n.elts, child(a))
+			}
+			return n
+		case "or", "|":
+			switch len(args) {
+			case 0:
+				return &reNode{kind: "char-set", cset: charSetValue(newCharSet())}
+			case 1:
+				return deriveView(args[0])
+			}
+			n := &reNode{kind: "choice"}
+			for _, a := range args {
+				n.elts = append(n.elts, child(a))
+			}
+			return n
+		case "*":
+			return rep(0, false, args)
+		case "+":
+			return rep(1, false, args)
+		case "?":
+			return rep(0, 1, args)
+		case "=":
+			if n, ok := intAt(0); ok {
+				return rep(n, n, args[1:])
+			}
+		case ">=":
+			if n, ok := intAt(0); ok {
+				return rep(n, false, args[1:])
+			}
+		case "**":
+			if n, ok := intAt(0); ok && len(args) >= 2 {
+				return rep(n, args[1], args[2:])
+			}
+		case "submatch":
+			return &reNode{kind: "submatch", body: child(seqSRE(args))}
+		case "dsm":
+			pre, ok1 := intAt(0)
+			post, ok2 := intAt(1)
+			if ok1 && ok2 {
+				return &reNode{kind: "dsm", pre: pre, post: post, body: child(seqSRE(args[2:]))}
+			}
+		case "char-set":
+			if cs, err := sreCharSet(x); err == nil {
+				return &reNode{kind: "char-set", cset: charSetValue(cs)}
+			}
+		}
+	}
+	return &reNode{kind: "other"}
+}
+
+// csetOf is the char set a re-char-set node stands for, or nil.
+func csetOf(n *reNode) *charSet {
+	if n.kind != "char-set" {
+		return nil
+	}
+	if cs, ok := asCharSet(n.cset); ok {
+		return cs
+	}
+	if s, ok := n.cset.(*interp.String); ok {
+		return charSetOfString(s.String())
+	}
+	return nil
+}
+
+func (e *scshEnv) installRegexpData() {
+	reArg := func(who string, v interp.Value, argn int) (*scshRegexp, error) {
+		r, ok := asRegexp(v)
+		if !ok {
+			return nil, argTypeErr(who, argn, "a regexp", v)
+		}
+		return r, nil
+	}
+	regexpList := func(who string, v interp.Value) ([]interp.Value, error) {
+		items, ok := interp.ListToSlice(v)
+		if !ok {
+			return nil, argTypeErr(who, 1, "a list of regexps", v)
+		}
+		for _, it := range items {
+			if _, ok := asRegexp(it); !ok {
+				return nil, argTypeErr(who, 1, "a list of regexps", v)
+			}
+		}
+		return items, nil
+	}
+	sreOf := func(v interp.Value) interp.Value {
+		r, _ := asRegexp(v)
+		return r.sre
+	}
+	single := func(sre interp.Value, n *reNode) interp.Value {
+		v, err := withNode(sre, n)
+		if err != nil {
+			panic("scsh regexp constant: " + err.Error())
+		}
+		return v
+	}
+	trivial := single(interp.List(interp.Intern(":")), &reNode{kind: "trivial"})
+	empty := single(interp.List(interp.Intern("or")), &reNode{kind: "char-set", cset: charSetValue(newCharSet())})
+	e.it.Define("re-trivial", trivial)
+	e.it.Define("re-empty", empty)
+	for _, a := range []string{"bos", "eos", "bol", "eol"} {
+		e.it.Define("re-"+a, single(interp.Intern(a), &reNode{kind: a}))
+	}
+	anyCS, _ := namedCharSet("any")
+	e.it.Define("re-any", single(interp.Intern("any"), &reNode{kind: "char-set", cset: charSetValue(anyCS)}))
+	nonl, _ := namedCharSet("nonl")
+	e.it.Define("re-nonl", single(interp.Intern("nonl"), &reNode{kind: "char-set", cset: charSetValue(nonl)}))
+
+	kindPred := func(name string, test func(*reNode) bool) {
+		e.def(name, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, ok := asRegexp(a[0])
+			return ok && test(viewOf(r)), nil
+		})
+	}
+	for _, k := range []string{"seq", "choice", "repeat", "submatch", "dsm", "string", "char-set", "bos", "eos", "bol", "eol", "trivial"} {
+		k := k
+		kindPred("re-"+k+"?", func(n *reNode) bool { return n.kind == k })
+	}
+	kindPred("re-empty?", func(n *reNode) bool { cs := csetOf(n); return cs != nil && len(cs.r) == 0 })
+	kindPred("re-any?", func(n *reNode) bool {
+		cs := csetOf(n)
+		return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
+	})
+
+	// node reads argument 1 as a regexp of the given kind.
+	node := func(who, kind string, v interp.Value) (*reNode, *scshRegexp, error) {
+		r, err := reArg(who, v, 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		n := viewOf(r)
+		if n.kind != kind {
+			return nil, nil, argTypeErr(who, 1, "a re-"+kind+" regexp", v)
+		}
+		return n, r, nil
+	}
+	accessor := func(kind, field string, get func(*reNode, *scshRegexp) interp.Value) {
+		who := "re-" + kind + ":" + field
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			n, r, err := node(who, kind, a[0])
+			if err != nil {
+				return nil, err
+			}
+			return get(n, r), nil
+		})
+	}
+	tsm := func(n *reNode, r *scshRegexp) interp.Value { return r.re.NumSubexp() }
+	elts := func(n *reNode, r *scshRegexp) interp.Value { return interp.List(n.elts...) }
+	body := func(n *reNode, r *scshRegexp) interp.Value { return n.body }
+	pre := func(n *reNode, r *scshRegexp) interp.Value { return n.pre }
+	post := func(n *reNode, r *scshRegexp) interp.Value { return n.post }
+	accessor("seq", "elts", elts)
+	accessor("seq", "tsm", tsm)
+	accessor("choice", "elts", elts)
+	accessor("choice", "tsm", tsm)
+	accessor("repeat", "from", func(n *reNode, r *scshRegexp) interp.Value { return n.from })
+	accessor("repeat", "to", func(n *reNode, r *scshRegexp) interp.Value { return n.to })
+	accessor("repeat", "body", body)
+	accessor("repeat", "tsm", tsm)
+	for _, k := range []string{"submatch", "dsm"} {
+		accessor(k, "body", body)
+		accessor(k, "pre-dsm", pre)
+		accessor(k, "post-dsm", post)
+		accessor(k, "tsm", tsm)
+	}
+	accessor("string", "chars", func(n *reNode, r *scshRegexp) interp.Value { return n.chars })
+	accessor("char-set", "cset", func(n *reNode, r *scshRegexp) interp.Value { return n.cset })
+	e.def("re-tsm", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, err := reArg("re-tsm", a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		return r.re.NumSubexp(), nil
+	})
+
+	// Constructors: make-re-X builds exactly the record; re-X simplifies
+	// as scsh's smart constructors do.
+	mkSeq := func(items []interp.Value) (interp.Value, error) {
+		sres := []interp.Value{interp.Intern(":")}
+		for _, it := range items {
+			sres = append(sres, sreOf(it))
+		}
+		return withNode(interp.List(sres...), &reNode{kind: "seq", elts: items})
+	}
+	mkChoice := func(items []interp.Value) (interp.Value, error) {
+		sres := []interp.Value{interp.Intern("or")}
+		for _, it := range items {
+			sres = append(sres, sreOf(it))
+		}
+		return withNode(interp.List(sres...), &reNode{kind: "choice", elts: items})
+	}
+	e.def("make-re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		items, err := regexpList("make-re-seq", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return mkSeq(items)
+	})
+	e.def("re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		items, err := regexpList("re-seq", a[0])
+		if err != nil {
+			return nil, err
+		}
+		var flat []interp.Value
+		for _, x := range items {
+			n := viewOf(mustRegexp(x))
+			switch n.kind {
+			case "seq":
+				flat = append(flat, n.elts...)
+			case "trivial":
+			default:
+				flat = append(flat, x)
+			}
+		}
+		switch len(flat) {
+		case 0:
+			return trivial, nil
+		case 1:
+			return flat[0], nil
+		}
+		return mkSeq(flat)
+	})
+	e.def("make-re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		items, err := regexpList("make-re-choice", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return mkChoice(items)
+	})
+	e.def("re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		items, err := regexpList("re-choice", a[0])
+		if err != nil {
+			return nil, err
+		}
+		var flat []interp.Value
+		for _, x := range items {
+			n := viewOf(mustRegexp(x))
+			if n.kind == "choice" {
+				flat = append(flat, n.elts...)
+			} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
+				flat = append(flat, x)
+			}
+		}
+		switch len(flat) {
+		case 0:
+			return empty, nil
+		case 1:
+			return flat[0], nil
+		}
+		return mkChoice(flat)
+	})
+	repeatArgs := func(who string, a []interp.Value) (int, interp.Value, interp.Value, error) {
+		from, ok := a[0].(int)
+		if !ok || from < 0 {
+			return 0, nil, nil, argTypeErr(who, 1, "a non-negative exact integer", a[0])
+		}
+		if n, ok := a[1].(int); a[1] != false && (!ok || n < 0) {
+			return 0, nil, nil, argTypeErr(who, 2, "a non-negative exact integer or #f", a[1])
+		}
+		if _, ok := asRegexp(a[2]); !ok {
+			return 0, nil, nil, argTypeErr(who, 3, "a regexp", a[2])
+		}
+		return from, a[1], a[2], nil
+	}
+	mkRepeat := func(from int, to, b interp.Value) (interp.Value, error) {
+		var sre interp.Value
+		if to == false {
+			sre = interp.List(interp.Intern(">="), from, sreOf(b))
+		} else {
+			sre = interp.List(interp.Intern("**"), from, to, sreOf(b))
+		}
+		return withNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b})
+	}
+	e.def("make-re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		from, to, b, err := repeatArgs("make-re-repeat", a)
+		if err != nil {
+			return nil, err
+		}
+		return mkRepeat(from, to, b)
+	})
+	e.def("re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		from, to, b, err := repeatArgs("re-repeat", a)
+		if err != nil {
+			return nil, err
+		}
+		if n, ok := to.(int); ok {
+			switch {
+			case n < from:
+				return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
+					&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
+			case n == 0:
+				return trivial, nil
+			case n == 1 && from == 1:
+				return b, nil
+			}
+		}
+		return mkRepeat(from, to, b)
+	})
+	dsmCounts := func(who string, a []interp.Value, i int) (int, int, error) {
+		var c [2]int
+		for k := 0; k < 2; k++ {
+			if len(a) <= i+k {
+				break
+			}
+			n, ok := a[i+k].(int)
+			if !ok || n < 0 {
+				return 0, 0, argTypeErr(who, i+k+1, "a non-negative exact integer", a[i+k])
+			}
+			c[k] = n
+		}
+		return c[0], c[1], nil
+	}
+	dsmSRE := func(pre, post int, b interp.Value) interp.Value {
+		if pre == 0 && post == 0 {
+			return sreOf(b)
+		}
+		return interp.List(interp.Intern("dsm"), pre, post, sreOf(b))
+	}
+	for _, who := range []string{"make-re-submatch", "re-submatch"} {
+		who := who
+		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			if _, err := reArg(who, a[0], 1); err != nil {
+				return nil, err
+			}
+			pre, post, err := dsmCounts(who, a, 1)
+			if err != nil {
+				return nil, err
+			}
+			return withNode(interp.List(interp.Intern("submatch"), dsmSRE(pre, post, a[0])),
+				&reNode{kind: "submatch", body: a[0], pre: pre, post: post})
+		})
+	}
+	for _, who := range []string{"make-re-dsm", "re-dsm"} {
+		who := who
+		e.def(who, 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			if _, err := reArg(who, a[0], 1); err != nil {
+				return nil, err
+			}
+			pre, post, err := dsmCounts(who, a, 1)
+			if err != nil {
+				return nil, err
+			}
+			if who == "re-dsm" && pre == 0 && post == 0 {
+				return a[0], nil
+			}
+			return withNode(interp.List(interp.Intern("dsm"), pre, post, sreOf(a[0])),
+				&reNode{kind: "dsm", body: a[0], pre: pre, post: post})
+		})
+	}
+	for _, who := range []string{"make-re-string", "re-string"} {
+		who := who
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], who, 1)
+			if err != nil {
+				return nil, err
+			}
+			return withNode(interp.NewString(s.String()), &reNode{kind: "string", chars: s})
+		})
+	}
+	for _, who := range []string{"make-re-char-set", "re-char-set"} {
+		who := who
+		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			var sre interp.Value
+			switch x := a[0].(type) {
+			case *interp.String:
+				sre = interp.List(x)
+				if len(x.R) == 0 {
+					sre = interp.List(interp.Intern("or"))
+				}
+			default:
+				cs, ok := asCharSet(a[0])
+				if !ok {
+					return nil, argTypeErr(who, 1, "a char set", a[0])
+				}
+				sre = charSetValue(cs)
+			}
+			return withNode(sre, &reNode{kind: "char-set", cset: a[0]})
+		})
+	}
+
+	e.def("flush-submatches", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if _, ok := asRegexp(a[0]); !ok {
+			return a[0], nil // strings, chars and char sets have none
+		}
+		v, _, err := regexpOfSRE(flushSRE(sreOf(a[0])))
+		return v, err
+	})
+	e.def("uncase", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, err := reArg("uncase", a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), r.sre))
+		return v, err
+	})
+	e.def("uncase-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "uncase-string", 1)
+		if err != nil {
+			return nil, err
+		}
+		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), interp.NewString(s.String())))
+		return v, err
+	})
+	e.def("uncase-char-set", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		cs, ok := asCharSet(a[0])
+		if !ok {
+			return nil, argTypeErr("uncase-char-set", 1, "a char set", a[0])
+		}
+		u := charSetValue(uncaseCharSet(cs))
+		return withNode(u, &reNode{kind: "char-set", cset: u})
+	})
+	e.def("sre->regexp", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		v, _, err := regexpOfSRE(a[0])
+		return v, err
+	})
+	e.def("regexp->sre", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, err := reArg("regexp->sre", a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		return r.sre, nil
+	})
+	e.def("%rx-flush", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, ok := asRegexp(a[0])
+		if !ok || r.re.NumSubexp() == 0 {
+			return a[0], nil
+		}
+		v, _, err := regexpOfSRE(flushSRE(r.sre))
+		return v, err
+	})
+	e.def("regexp->posix-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, err := reArg("regexp->posix-string", a[0], 1)
+		if err != nil {
+			return nil, err
+		}
+		return posixOf(r)
+	})
+}
+
+func mustRegexp(v interp.Value) *scshRegexp {
+	r, _ := asRegexp(v)
+	return r
+}
+
+// flushSRE removes the submatches of an SRE: (submatch x ...) becomes
+// (: x ...) and (dsm pre post x ...) becomes (: x ...).
+func flushSRE(v interp.Value) interp.Value {
+	p, ok := v.(*interp.Pair)
+	if !ok {
+		return v
+	}
+	items, ok := interp.ListToSlice(p)
+	if !ok || len(items) == 0 {
+		return v
+	}
+	if h, ok := items[0].(*interp.Symbol); ok {
+		switch h.Name {
+		case "submatch":
+			items = append([]interp.Value{interp.Intern(":")}, items[1:]...)
+		case "dsm":
+			if len(items) >= 3 {
+				items = append([]interp.Value{interp.Intern(":")}, items[3:]...)
+			}
+		case "posix-string":
+			return v
+		}
+	}
+	out := make([]interp.Value, len(items))
+	for i, it := range items {
+		out[i] = flushSRE(it)
+	}
+	return interp.List(out...)
+}
+
+// posixOf renders a regexp in POSIX extended syntax, as scsh's
+// regexp->posix-string: four values, the string (#f for a regexp that
+// matches nothing), its syntax level (0 parenthesized, 1 piece, 2 branch,
+// 3 alternation), its number of parentheses, and a vector giving for each
+// submatch its parenthesis number (#f for one that never matches).
+func posixOf(r *scshRegexp) (interp.Value, error) {
+	t, err := syntax.Parse(r.src, syntax.Perl)
+	if err != nil {
+		return nil, scshErr("regexp->posix-string", err.Error())
+	}
+	t = t.Simplify()
+	p := &posixPrinter{}
+	s, level := p.print(t)
+	subs := make([]interp.Value, len(p.subs))
+	copy(subs, p.subs)
+	if p.never {
+		return interp.Values(false, 0, 0, &interp.Vector{Items: subs}), nil
+	}
+	return interp.Values(interp.NewString(s), level, p.parens, &interp.Vector{Items: subs}), nil
+}
+
+type posixPrinter struct {
+	parens int
+	subs   []interp.Value
+	never  bool // the whole regexp can never match
+}
+
+func (p *posixPrinter) group(s string, level int) string {
+	repeated := strings.HasSuffix(s, "}") || strings.HasSuffix(s, "*") || strings.HasSuffix(s, "+") || strings.HasSuffix(s, "?")
+	if level == 0 || level == 1 && !(repeated && !strings.HasSuffix(s, "\\"+s[len(s)-1:])) {
+		return s
+	}
+	p.parens++
+	return "(" + s + ")"
+}
+
+// print returns the POSIX text of t and its level.
+func (p *posixPrinter) print(t *syntax.Regexp) (string, int) {
+	fold := t.Flags&syntax.FoldCase != 0
+	switch t.Op {
+	case syntax.OpNoMatch:
+		p.never = true
+		return "", 1
+	case syntax.OpEmptyMatch:
+		p.parens++
+		return "()", 0
+	case syntax.OpLiteral:
+		var b strings.Builder
+		for _, c := range t.Rune {
+			if fold && (c != foldOther(c)) {
+				b.WriteString(bracket(newCharSet([2]rune{c, c}, [2]rune{foldOther(c), foldOther(c)})))
+				continue
+			}
+			if strings.ContainsRune(`\^$.|?*+()[]{}`, c) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		}
+		if len(t.Rune) == 1 {
+			return b.String(), 1
+		}
+		return b.String(), 2
+	case syntax.OpCharClass:
+		var rs [][2]rune
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			rs = append(rs, [2]rune{t.Rune[i], t.Rune[i+1]})
+		}
+		cs := newCharSet(rs...)
+		if len(cs.r) == 0 {
+			p.never = true
+			return "", 1
+		}
+		return bracket(cs), 1
+	case syntax.OpAnyChar:
+		return ".", 1
+	case syntax.OpAnyCharNotNL:
+		return "[^\n]", 1
+	case syntax.OpBeginText, syntax.OpBeginLine:
+		return "^", 1
+	case syntax.OpEndText, syntax.OpEndLine:
+		return "$", 1
+	case syntax.OpCapture:
+		if t.Name == "dsm" {
+			p.subs = append(p.subs, false)
+			return "", 2
+		}
+		p.parens++
+		p.subs = append(p.subs, p.parens)
+		s, _ := p.print(t.Sub[0])
+		return "(" + s + ")", 0
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		if isDead(t) {
+			p.subs = append(p.subs, false)
+			return "", 2
+		}
+		mark := len(p.subs)
+		s, level := p.print(t.Sub[0])
+		if s == "" && len(p.subs) > mark {
+			return "", 2
+		}
+		s = p.group(s, level)
+		switch t.Op {
+		case syntax.OpStar:
+			s += "*"
+		case syntax.OpPlus:
+			s += "+"
+		case syntax.OpQuest:
+			s += "?"
+		default:
+			if t.Max < 0 {
+				s += "{" + strconv.Itoa(t.Min) + ",}"
+			} else if t.Min == t.Max {
+				s += "{" + strconv.Itoa(t.Min) + "}"
+			} else {
+				s += "{" + strconv.Itoa(t.Min) + "," + strconv.Itoa(t.Max) + "}"
+			}
+		}
+		return s, 1
+	case syntax.OpConcat:
+		var b strings.Builder
+		for _, sub := range t.Sub {
+			s, level := p.print(sub)
+			if level == 3 {
+				s = p.group(s, level)
+			}
+			b.WriteString(s)
+		}
+		return b.String(), 2
+	case syntax.OpAlternate:
+		parts := make([]string, 0, len(t.Sub))
+		never := p.never
+		for _, sub := range t.Sub {
+			p.never = false
+			s, _ := p.print(sub)
+			if !p.never {
+				parts = append(parts, s)
+			}
+		}
+		p.never = never || len(parts) == 0
+		return strings.Join(parts, "|"), 3
+	}
+	return t.String(), 2
+}
+
+// isDead reports whether t is a dead submatch group (see deadGroup).
+func isDead(t *syntax.Regexp) bool {
+	if t.Op != syntax.OpQuest || len(t.Sub) != 1 {
+		return false
+	}
+	s := t.Sub[0]
+	if s.Op == syntax.OpConcat && len(s.Sub) == 2 && s.Sub[1].Op == syntax.OpCapture && s.Sub[1].Name == "dsm" {
+		return true
+	}
+	return s.Op == syntax.OpCapture && s.Name == "dsm"
+}
+
+func foldOther(c rune) rune { return unicode.SimpleFold(c) }
+
+// bracket renders a char set as a POSIX bracket expression: "]" first,
+// "-" last, "^" not first.
+func bracket(cs *charSet) string {
+	var b strings.Builder
+	neg := false
+	set := cs
+	if cs.contains(0) && len(cs.r) > 0 && cs.r[len(cs.r)-1][1] == maxRune {
+		neg, set = true, cs.complement()
+	}
+	var close, dash, caret bool
+	for _, r := range set.r {
+		lo, hi := r[0], r[1]
+		for _, special := range []rune{']', '-', '^'} {
+			if lo <= special && special <= hi {
+				switch special {
+				case ']':
+					close = true
+				case '-':
+					dash = true
+				case '^':
+					caret = true
+				}
+			}
+		}
+	}
+	b.WriteByte('[')
+	if neg {
+		b.WriteByte('^')
+	}
+	if close {
+		b.WriteByte(']')
+	}
+	for _, r := range set.r {
+		for _, seg := range splitOut(r, ']', '-', '^') {
+			if seg[0] == seg[1] {
+				b.WriteRune(seg[0])
+			} else {
+				b.WriteRune(seg[0])
+				if seg[1] > seg[0]+1 {
+					b.WriteByte('-')
+				}
+				b.WriteRune(seg[1])
+			}
+		}
+	}
+	if caret {
+		b.WriteByte('^')
+	}
+	if dash {
+		b.WriteByte('-')
+	}
+	b.WriteByte(']')
+	s := b.String()
+	if s == "[^]" || s == "[]" {
+		return "[^\x00]"
+	}
+	return s
+}
+
+// splitOut removes the given characters from a range, returning what is
+// left as ranges.
+func splitOut(r [2]rune, cs ...rune) [][2]rune {
+	out := [][2]rune{r}
+	for _, c := range cs {
+		var next [][2]rune
+		for _, x := range out {
+			if c < x[0] || c > x[1] {
+				next = append(next, x)
+				continue
+			}
+			if x[0] < c {
+				next = append(next, [2]rune{x[0], c - 1})
+			}
+			if c < x[1] {
+				next = append(next, [2]rune{c + 1, x[1]})
+			}
+		}
+		out = next
+	}
+	return out
+}

@@ -1,0 +1,323 @@
+// Package scsh is popsh's scsh 0.6 layer: the procedures and forms scsh
+// scripts and libraries use, with scsh's semantics (read from the scsh 0.6
+// manual and sources), defined in an interpreter by Install. The file
+// names say what each holds (awk.go, regexp.go, fname.go, stage.go ...;
+// the Scheme parts are in scm/).
+//
+//   - Conditions (Scheme48's old system): define-condition-type (a
+//     procedure), condition-predicate, condition-type, condition-stuff,
+//     condition?, signal, signal-condition, warn, call-error, error?,
+//     call-error?, syscall-error?, warning?, ignore-errors,
+//     display-condition, with-errno-handler[*], and with-handler, whose
+//     handler (lambda (c punt) ...) runs at the point of the signal and
+//     whose value becomes the signal's value; a signal inside the handler
+//     reaches the same handler; (punt) passes the condition outwards. A
+//     condition is an *interp.ErrorObject (Kind = type name, Message = the
+//     first element of the stuff when it is a string, Irritants = the
+//     rest), so R7RS guard and error-object? see it, and interpreter
+//     errors are error conditions. A non-error condition with no handler
+//     proceeds (a warning is displayed). FormatCondition renders an
+//     uncaught one in display-condition's format.
+//   - define-record (type/NAME, make-NAME of the plain fields, NAME?,
+//     NAME:FIELD, set-NAME:FIELD, modify-NAME:FIELD, copy-NAME, (field
+//     default), a disclose method; prints #{NAME}), let-optionals,
+//     let-optionals*, :optional (lazy defaults, scsh's error messages),
+//     receive, define-structure / define-structures / define-interface
+//     flattened into the global environment ((files ...) are loaded
+//     relative to the current directory).
+//   - format: Scheme48's directives ~a ~s ~d ~% ~& ~~ ~? only; leftover or
+//     missing arguments and unknown directives are errors.
+//   - Ports: read-line (LF only, a CR stays; trim concat peek split),
+//     read-crlf-line, read-delimited, read-paragraph, skip-char-set,
+//     write-string (s [port start end]), write-crlf (also
+//     flushes), force-output, open-output-file / open-input-file /
+//     open-file with open/... flags (Linux O_* values) and a mode,
+//     file-exists? (#f on ENOENT, ENOTDIR and EACCES), close,
+//     with-current-{output,input,error}-port[*], with-error-output-port[*],
+//     make-string-input-port, make-string-output-port,
+//     string-output-port-output, call-with-string-output-port,
+//     port->string, port->string-list, port->sexp-list, port->list,
+//     port-fold, close-after.
+//   - Regexps: rx with posix-string and SREs (strings, chars, the
+//     operators : seq or | * + ? = >= ** submatch ~ - & /, char classes
+//     such as ("abc"), any nonl
+//     bos eos bol eol, digit alpha alnum space white upper lower punct
+//     ..., w/nocase uncase, ,expr and ,@expr); POSIX leftmost-longest
+//     matching on Go's engine; regexp-search[?], match:substring (#f for a
+//     submatch that did not participate), match:start, match:end,
+//     string-match, make-regexp, regexp-exec, regexp-quote,
+//     regexp-substitute[/global], regexp-fold, regexp-for-each,
+//     let-match, if-match, match-cond; the awk loop (integer, regexp
+//     string and expression tests, =>, range :range range: :range:, else,
+//     after; no continue variable) and field-reader.
+//   - Strings: string-index[-right] (char, char-set or predicate), index,
+//     rindex, infix-splitter, field-splitter, suffix-splitter,
+//     sloppy-suffix-splitter, string-join, join-strings, string-prefix?,
+//     string-suffix?, string-trim[-left/-right/-both], string-contains,
+//     string-pad[-left/-right], string-null?, string-concatenate,
+//     string-tokenize, safe-first, safe-second, char->ascii,
+//     ascii->char; the rest of SRFI-13 (string-take/drop[-right],
+//     string-every/any, string-count, string-skip, string-fold[-right],
+//     string-reverse, string-titlecase, string-filter/delete, string= <
+//     ... and -ci, string-compare, string-hash, string-unfold, xsubstring,
+//     ...), SRFI-14 (char-set algebra, conversions and iteration) and
+//     SRFI-1 extras (span, break, unfold, lset-*, alist-*, del-ass*), in
+//     scm/srfi.scm and scsh_srfi14.go.
+//   - netrc, both calling styles: (netrc:parse [file]) -> record and
+//     (netrc:lookup rec machine [default?]) -> login password account, or
+//     the 1998 (netrc:lookup machine) on a lazily parsed file;
+//     netrc:lookup-login, netrc:lookup-password, netrc:default-login,
+//     netrc:default-password, user-mail-address, netrc-machine-entry and
+//     its accessors, netrc-macro-definitions. NETRC names the file (else
+//     ~/.netrc); a file readable by group or others is refused; a missing
+//     file is empty. Go code uses popsh/internal/netrc.
+//   - System: getenv, setenv, env->alist, with-env*, home-directory (a
+//     variable), user-login-name, system-name, pid, time, date (time
+//     [tz]), date->string, format-date, date:... accessors (year-1900,
+//     month 0-11), command-line-arguments (a variable, see SetArgs),
+//     argv, arg, arg*, sleep, file operations and file-name procedures,
+//     with-cwd[*], cwd, chdir, obtain-dot-lock, release-dot-lock,
+//     exec-path, exec, file-info (+ file-info:type ... :ctime), glob
+//     (with {a,b}; * skips dot files), create-symlink, read-symlink,
+//     run/collecting.
+//   - Files, file names, environment alists and regexps as data
+//     (scsh_files.go, scsh_fname.go, scsh_envalist.go, scsh_redata.go):
+//     file-info and its shortcuts on names, descriptors and file ports,
+//     set-file-*, truncate-file, sync-file, create-hard-link,
+//     create-fifo, delete-filesys-object, the access predicates,
+//     temp-file-iterate, glob-quote; scsh's file-name rules
+//     (simplify-file-name, parse-file-name, resolve-, expand- and
+//     absolute-file-name with a directory); alist->env, with-env*,
+//     with-total-env*, alist-update, alist-compress, add-before,
+//     add-after; the re-* ADT, flush-submatches, uncase,
+//     sre->regexp, regexp->sre, regexp->posix-string,
+//     regexp-fold-right.
+//   - Networking: host-info (+ :name :aliases :addresses), service-info
+//     (+ :name :aliases :port :protocol) with a built-in table (pop3,
+//     pop-3 and pop are 110, pop3s 995, ...) before /etc/services, and
+//     the POPSH_SERVICES override ("pop3=11110,smtp=2525": a script's
+//     unchanged (service-info "pop3" "tcp") reaches a test server);
+//     socket-connect, socket:inport, socket:outport, close-socket,
+//     protocol-family/internet, socket-type/stream. A failed connection
+//     is a syscall-error.
+//   - Process notation on os/exec: run (raw wait status), run/strings,
+//     run/string, run/port, run/sexp, run/sexps, &, wait, ||, &&,
+//     exec-epf, status:exit-val, status:term-sig, proc:pid; process forms
+//     (prog arg ...), (| pf ...), (pipe pf ...), (epf pf redir ...) and
+//     (begin ...); redirections < > >> << (= fd fd) (- fd) for fds 0-2
+//     and stdports (the child's stdin reads the current input port; its
+//     stdout and stderr follow the current ports anyway); implicit
+//     backquote. A (begin ...) stage runs in the
+//     interpreter after the stages before it have finished (no fork):
+//     its input is their whole output and its output goes to the next
+//     stage. A synchronous form's children write into the current Scheme
+//     ports (directly to the OS files when those ports are over them);
+//     & and run/port children, which run on while Scheme goes on, write
+//     their stderr (and &'s stdout) to the process's own. Cancelling the
+//     evaluation (Ctrl-C) kills the children of a synchronous form.
+//     Inside a (begin ...) stage, exec, exec-path, %exec, exec-epf and
+//     exit end the stage only (scsh_stage.go); the * procedures
+//     (run/string* ...) run their thunk as such a stage; fork and its
+//     family are errors naming these alternatives.
+//   - Scheme48 tables and fluids, user-info and group-info, umask and the
+//     process's ids, uname, time+ticks (scsh_tables.go, scsh_users.go,
+//     scsh_procstate.go, scm/scsh-process.scm).
+package scsh
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"popsh/interp"
+)
+
+//go:embed scm/scsh.scm
+var scshPrelude string
+
+// srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
+// exports, written in Scheme over the primitives.
+//
+//go:embed scm/srfi.scm
+var srfiPrelude string
+
+// srfiLibrary compiles srfi.scm one definition at a time on first use: it
+// holds only procedure definitions, and compiling all of them at every
+// start would cost most of popsh's start-up.
+var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
+
+// processLibrary holds the scsh procedures written in Scheme over the
+// process primitives (run/string* and the other * procedures, port
+// filters, with-umask*, call-terminally).
+//
+//go:embed scm/scsh-process.scm
+var processPrelude string
+
+var processLibrary = interp.NewLazyLibrary("scsh-process.scm", processPrelude)
+
+// scshEnv is the per-interpreter state of the scsh layer. Every primitive
+// that needs state is a closure over one scshEnv, so interpreters never
+// share anything.
+type scshEnv struct {
+	it *interp.Interp
+	// condTypes maps a condition type name to itself and all its supertypes.
+	condTypes map[string][]string
+	// netrc is the file parsed for the 1998 global-state netrc API.
+	netrc *netrcFile
+	// args are the scsh command-line arguments (see SetArgs).
+	args []string
+	// envAlist is the alist last installed by alist->env (and kept up to
+	// date by setenv), which env->alist returns as it was given, repeated
+	// names included; nil means the process environment as it is.
+	envAlist []interp.Value
+}
+
+// ctx is the context of the running evaluation: cancelling it (Ctrl-C at
+// the REPL) stops network waits, sleeps and child processes.
+func (e *scshEnv) ctx() context.Context { return e.it.Context() }
+
+// call applies a Scheme procedure from Go.
+func (e *scshEnv) call(proc interp.Value, args ...interp.Value) (interp.Value, error) {
+	return e.it.Call(e.ctx(), proc, args...)
+}
+
+// def defines a primitive.
+func (e *scshEnv) def(name string, min, max int, fn interp.PrimFn) {
+	e.it.DefinePrimitive(name, min, max, fn)
+}
+
+// envKey is the global under which Install keeps its state.
+const envKey = "%scsh-env"
+
+// Install defines the scsh compatibility layer in it: conditions,
+// records and binding forms, format, ports, regexps, strings, netrc,
+// system procedures, networking and process notation. It is safe to call
+// once per interpreter.
+func Install(it *interp.Interp) error {
+	e := &scshEnv{it: it, condTypes: map[string][]string{}}
+	for _, ct := range [][]string{
+		{"error"}, {"call-error", "error"}, {"read-error", "error"}, {"file-error", "error"},
+		{"exception", "error"}, {"vm-exception", "error"}, {"i/o-error", "error"},
+		{"syscall-error", "error"}, {"syntax-error", "error"},
+		{"warning"}, {"note"}, {"interrupt"},
+	} {
+		e.condTypes[ct[0]] = ct
+	}
+	it.Define(envKey, &interp.Opaque{Kind: "scsh-env", Value: e})
+	e.installConditions()
+	e.installFormat()
+	e.installRegexps()
+	e.installStrings()
+	e.installPorts()
+	e.installNetrc()
+	e.installSystem()
+	e.installNet()
+	e.installProc()
+	e.installRecords()
+	e.installMacros()
+	e.installLocks()
+	e.installRdelim()
+	e.installCharSetOps()
+	e.installFileInfo()
+	e.installTables()
+	e.installUsers()
+	e.installProcState()
+	e.installStage()
+	e.installFileOps()
+	e.installEnvAlist()
+	e.installRegexpData()
+	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
+		return fmt.Errorf("install scsh layer: %w", err)
+	}
+	srfiLibrary.Install(it)
+	processLibrary.Install(it)
+	if err := e.initExecPathList(); err != nil {
+		return fmt.Errorf("install scsh layer: %w", err)
+	}
+	e.setArgs(nil)
+	return nil
+}
+
+// SetArgs sets scsh's command-line-arguments variable (the arguments
+// after the script name) in an interpreter prepared by Install. The
+// shell calls it after it.SetCommandLine; (command-line) and argv come from
+// the interpreter's command line.
+func SetArgs(it *interp.Interp, args []string) {
+	v, ok := it.Lookup(envKey)
+	if !ok {
+		return
+	}
+	if o, ok := v.(*interp.Opaque); ok {
+		if e, ok := o.Value.(*scshEnv); ok {
+			e.setArgs(args)
+		}
+	}
+}
+
+func (e *scshEnv) setArgs(args []string) {
+	e.args = append([]string(nil), args...)
+	vals := make([]interp.Value, len(args))
+	for i, a := range args {
+		vals[i] = interp.NewString(a)
+	}
+	e.it.Define("command-line-arguments", interp.List(vals...))
+}
+
+// FormatCondition renders an error the way scsh's display-condition does:
+//
+//	Error: MESSAGE
+//	       IRRITANT
+//	       ...
+//
+// The first line names the condition type ("Error" for plain errors,
+// otherwise the type name, e.g. "-ERR" or "call-error"); each irritant is
+// written with write on its own line, indented under the message. The
+// source position, when known, follows the message in brackets. The
+// result ends with a newline.
+func FormatCondition(err error) string {
+	var b strings.Builder
+	eo, ok := err.(*interp.ErrorObject)
+	if !ok {
+		fmt.Fprintf(&b, "Error: %v\n", err)
+		return b.String()
+	}
+	if eo.Payload != nil && eo.Message == "" && len(eo.Irritants) == 0 {
+		fmt.Fprintf(&b, "Error: uncaught raise\n       %s\n", interp.WriteString(eo.Payload))
+		return b.String()
+	}
+	name := "Error"
+	switch eo.Kind {
+	case "", "error":
+	default:
+		name = eo.Kind
+	}
+	msg := eo.Message
+	irr := eo.Irritants
+	if errnoStyle(eo) && len(irr) >= 3 {
+		// stuff is (errno message syscall . data)
+		if s, ok := irr[1].(*interp.String); ok && msg == "" {
+			msg = s.String()
+			irr = append([]interp.Value{irr[2]}, irr[3:]...)
+		} else {
+			irr = irr[2:3]
+		}
+	}
+	if eo.Who != "" && !errnoStyle(eo) {
+		msg = eo.Who + ": " + msg
+	}
+	b.WriteString(name)
+	b.WriteString(": ")
+	b.WriteString(msg)
+	if eo.Pos.IsValid() {
+		b.WriteString(" [" + eo.Pos.String() + "]")
+	}
+	b.WriteByte('\n')
+	indent := strings.Repeat(" ", len(name)+2)
+	for _, v := range irr {
+		b.WriteString(indent)
+		b.WriteString(interp.WriteString(v))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,176 @@
+package scsh
+
+import (
+	"popsh/interp"
+)
+
+// installCharSetOps adds the rest of the SRFI-14 set algebra that scsh
+// exports (intersection, difference, xor, adjoin, delete, conversions to
+// and from lists, size, equality). The iteration procedures (for-each,
+// map, fold, filter, count, every, any) are in scm/srfi.scm on top of
+// char-set->list.
+func (e *scshEnv) installCharSetOps() {
+	sets := func(who string, a []interp.Value, from int) ([]*charSet, error) {
+		out := make([]*charSet, 0, len(a)-from)
+		for i := from; i < len(a); i++ {
+			cs, ok := asCharSet(a[i])
+			if !ok {
+				return nil, argTypeErr(who, i+1, "a char-set", a[i])
+			}
+			out = append(out, cs)
+		}
+		return out, nil
+	}
+	chars := func(who string, a []interp.Value, from int) ([][2]rune, error) {
+		var rs [][2]rune
+		for i := from; i < len(a); i++ {
+			c, ok := a[i].(interp.Char)
+			if !ok {
+				return nil, argTypeErr(who, i+1, "a char", a[i])
+			}
+			rs = append(rs, [2]rune{rune(c), rune(c)})
+		}
+		return rs, nil
+	}
+	e.def("char-set-intersection", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-intersection", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		r := newCharSet([2]rune{0, maxRune})
+		for _, s := range ss {
+			r = r.intersect(s)
+		}
+		return charSetValue(r), nil
+	})
+	e.def("char-set-difference", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-difference", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		r := ss[0]
+		for _, s := range ss[1:] {
+			r = r.minus(s)
+		}
+		return charSetValue(r), nil
+	})
+	e.def("char-set-xor", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-xor", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		r := newCharSet()
+		for _, s := range ss {
+			r = r.minus(s).union(s.minus(r))
+		}
+		return charSetValue(r), nil
+	})
+	e.def("char-set-adjoin", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-adjoin", a[:1], 0)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := chars("char-set-adjoin", a, 1)
+		if err != nil {
+			return nil, err
+		}
+		return charSetValue(ss[0].union(newCharSet(rs...))), nil
+	})
+	e.def("char-set-delete", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-delete", a[:1], 0)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := chars("char-set-delete", a, 1)
+		if err != nil {
+			return nil, err
+		}
+		return charSetValue(ss[0].minus(newCharSet(rs...))), nil
+	})
+	e.def("char-set-copy", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-copy", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		return charSetValue(newCharSet(ss[0].r...)), nil
+	})
+	e.def("char-set-size", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set-size", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, x := range ss[0].r {
+			n += int(x[1]-x[0]) + 1
+		}
+		return n, nil
+	})
+	e.def("char-set=", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set=", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		for i := 1; i < len(ss); i++ {
+			if len(ss[i].r) != len(ss[0].r) {
+				return false, nil
+			}
+			for j := range ss[i].r {
+				if ss[i].r[j] != ss[0].r[j] {
+					return false, nil
+				}
+			}
+		}
+		return true, nil
+	})
+	e.def("char-set->list", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		ss, err := sets("char-set->list", a, 0)
+		if err != nil {
+			return nil, err
+		}
+		var out []interp.Value
+		for _, x := range ss[0].r {
+			if len(out)+int(x[1]-x[0]) > 1<<21 {
+				return nil, scshErr("char-set->list", "char-set too large to list")
+			}
+			for c := x[0]; c <= x[1]; c++ {
+				out = append(out, interp.Char(c))
+			}
+		}
+		return interp.List(out...), nil
+	})
+	e.def("list->char-set", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		l, ok := interp.ListToSlice(a[0])
+		if !ok {
+			return nil, argTypeErr("list->char-set", 1, "a list of chars", a[0])
+		}
+		rs, err := chars("list->char-set", l, 0)
+		if err != nil {
+			return nil, err
+		}
+		r := newCharSet(rs...)
+		if len(a) > 1 {
+			ss, err := sets("list->char-set", a, 1)
+			if err != nil {
+				return nil, err
+			}
+			r = r.union(ss[0])
+		}
+		return charSetValue(r), nil
+	})
+	e.def("ucs-range->char-set", 2, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		lo, ok1 := a[0].(int)
+		hi, ok2 := a[1].(int)
+		if !ok1 || !ok2 || lo < 0 || hi < lo || hi > maxRune+1 {
+			return nil, scshErr("ucs-range->char-set", "expected 0 <= start <= end <= #x110000", a[0], a[1])
+		}
+		r := newCharSet([2]rune{rune(lo), rune(hi - 1)})
+		if len(a) > 3 {
+			ss, err := sets("ucs-range->char-set", a, 3)
+			if err != nil {
+				return nil, err
+			}
+			r = r.union(ss[0])
+		}
+		return charSetValue(r), nil
+	})
+}

@@ -1,0 +1,538 @@
+package scsh
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"popsh/interp"
+)
+
+// In scsh a (begin ...) process form, and the thunk given to run/port*,
+// run/string* and the like, run in a forked child. popsh cannot fork the
+// interpreter, so it runs them in-process as a "stage" (see
+// %scsh-run-thunk in scm/scsh.scm): the current input and output ports are
+// rebound to the stage's input and output, and the parameter
+// %scsh-stage-exit holds an escape to the end of the stage. Inside a
+// stage, exec, exec-path, %exec, exec-epf and exit end the stage only, as
+// they end the child in scsh: exec runs the program as the stage's
+// process (its standard input is what the stage has not read, its output
+// goes where the stage's goes) and the stage's status is the program's.
+// Outside a stage they replace or end popsh, as in scsh.
+
+// stageExit returns the escape of the stage being run, or nil outside one.
+func (e *scshEnv) stageExit() interp.Value {
+	p, ok := e.it.Lookup("%scsh-stage-exit")
+	if !ok {
+		return nil
+	}
+	v, err := e.call(p)
+	if err != nil {
+		return nil
+	}
+	if b, ok := v.(bool); ok && !b {
+		return nil
+	}
+	return v
+}
+
+// stageStdin is what a program started inside a stage reads: the rest of
+// the current input port.
+func (e *scshEnv) stageStdin() io.Reader {
+	in := e.it.CurrentInput()
+	r := in.Reader()
+	if in.Name == "stdin" && (r == nil || r.Buffered() == 0) {
+		return os.Stdin // the child gets the descriptor itself
+	}
+	if r != nil {
+		return r
+	}
+	return strings.NewReader("")
+}
+
+// envArg reads scsh's env argument: #t for the current environment, or an
+// alist of (name . value) strings.
+func envArg(who string, argn int, v interp.Value) ([]string, error) {
+	if b, ok := v.(bool); ok && b {
+		return os.Environ(), nil
+	}
+	items, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+	}
+	env := make([]string, 0, len(items))
+	for _, it := range items {
+		p, ok := it.(*interp.Pair)
+		if !ok {
+			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+		}
+		k, err1 := stringify(p.Car)
+		val, err2 := stringify(p.Cdr)
+		if err1 != nil || err2 != nil {
+			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+		}
+		env = append(env, k+"="+val)
+	}
+	return env, nil
+}
+
+// execProgram is exec, exec-path and their /env and % forms: inside a
+// stage it runs the program to the end and ends the stage with its
+// status; elsewhere it replaces popsh (ports flushed first).
+// prog is the program's file (looked up on PATH when search is set and
+// it has no slash); argv[0] is what the program sees as its name.
+func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env []string) (interp.Value, error) {
+	if len(argv) == 0 {
+		argv = []string{prog}
+	}
+	path := prog
+	if search {
+		p, err := e.lookPath(path)
+		if err != nil {
+			return nil, syscallError("exec", err, interp.NewString(path))
+		}
+		path = p
+	}
+	if k := e.stageExit(); k != nil {
+		cmd := exec.CommandContext(e.ctx(), path, argv[1:]...)
+		cmd.Args[0] = argv[0]
+		cmd.Env = env
+		cmd.Stdin = e.stageStdin()
+		cmd.Stdout = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
+		cmd.Stderr = osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
+		if err := cmd.Start(); err != nil {
+			return nil, syscallError("exec", err, interp.NewString(path))
+		}
+		cmd.Wait()
+		return &interp.TailCall{Proc: k, Args: []interp.Value{waitStatus(cmd.ProcessState)}}, nil
+	}
+	e.it.CurrentOutput().Flush()
+	e.it.CurrentError().Flush()
+	if env == nil {
+		env = os.Environ()
+	}
+	err := syscall.Exec(path, argv, env)
+	return nil, syscallError("exec", err, interp.NewString(path))
+}
+
+// initExecPathList defines exec-path-list, the thread fluid that holds
+// the directories exec-path and the process forms search (from $PATH at
+// start-up, as in scsh).
+func (e *scshEnv) initExecPathList() error {
+	var dirs []interp.Value
+	if p, ok := os.LookupEnv("PATH"); ok {
+		for _, d := range strings.Split(p, ":") {
+			dirs = append(dirs, interp.NewString(d))
+		}
+	}
+	mk, ok := e.it.Lookup("make-fluid")
+	if !ok {
+		return procErr("make-fluid is missing")
+	}
+	f, err := e.it.Call(context.Background(), mk, interp.List(dirs...))
+	if err != nil {
+		return err
+	}
+	e.it.Define("exec-path-list", f)
+	return nil
+}
+
+// errNotInPathList says that exec-path-list has no such program.
+var errNotInPathList = errors.New("no executable file of that name in exec-path-list")
+
+// lookPath finds prog as exec-path does: a name with a slash is used as
+// it is; otherwise the first executable regular file of that name in the
+// directories of exec-path-list (an empty directory name is ".").
+func (e *scshEnv) lookPath(prog string) (string, error) {
+	if strings.Contains(prog, "/") {
+		return exec.LookPath(prog)
+	}
+	var dirs []interp.Value
+	if f, ok := e.it.Lookup("exec-path-list"); ok {
+		if get, ok := e.it.Lookup("fluid"); ok {
+			if v, err := e.it.Call(e.ctx(), get, f); err == nil {
+				dirs, _ = interp.ListToSlice(v)
+			}
+		}
+	}
+	if dirs == nil {
+		return exec.LookPath(prog)
+	}
+	for _, d := range dirs {
+		dir, ok := d.(*interp.String)
+		if !ok {
+			continue
+		}
+		name := dir.String()
+		if name == "" {
+			name = "."
+		}
+		path := name + "/" + prog
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return path, nil
+		}
+	}
+	return "", &exec.Error{Name: prog, Err: errNotInPathList}
+}
+
+func stringifyAll(vals []interp.Value) ([]string, error) {
+	out := make([]string, len(vals))
+	for i, x := range vals {
+		s, err := stringify(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// fdReadable polls the file descriptor under an input port made by pipe
+// (or stdin) without waiting.
+func fdReadable(files pipePorts, p *interp.Port) bool {
+	fd := -1
+	if f, ok := files[p]; ok {
+		fd = fileFd(f)
+	} else if p.Name == "stdin" {
+		fd = 0
+	}
+	if fd < 0 {
+		return false
+	}
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0
+}
+
+// fileFd is the descriptor under f; unlike f.Fd it leaves f in
+// non-blocking mode, so reads from it can still be interrupted.
+func fileFd(f *os.File) int {
+	fd := -1
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(u uintptr) { fd = int(u) })
+	}
+	return fd
+}
+
+// pipePorts records the OS files under the ports made by pipe, for
+// port->fdes.
+type pipePorts map[*interp.Port]*os.File
+
+// sweep forgets the ports that have been closed.
+func (m pipePorts) sweep() {
+	for p := range m {
+		if p.IsClosed() {
+			delete(m, p)
+		}
+	}
+}
+
+func (e *scshEnv) installStage() {
+	files := pipePorts{}
+	execDef := func(name string, search, withEnv bool) {
+		min := 1
+		if withEnv {
+			min = 2
+		}
+		e.def(name, min, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			var env []string
+			if withEnv {
+				var err error
+				if env, err = envArg(name, 2, a[1]); err != nil {
+					return nil, err
+				}
+				a = append([]interp.Value{a[0]}, a[2:]...)
+			}
+			argv, err := stringifyAll(a)
+			if err != nil {
+				return nil, err
+			}
+			return e.execProgram(name, argv[0], search, argv, env)
+		})
+	}
+	execDef("exec", false, false)
+	execDef("exec-path", true, false)
+	execDef("exec/env", false, true)
+	execDef("exec-path/env", true, true)
+	// (%exec prog arglist env): arglist includes argv[0].
+	e.def("%exec", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		prog, err := stringify(a[0])
+		if err != nil {
+			return nil, err
+		}
+		items, ok := interp.ListToSlice(a[1])
+		if !ok {
+			return nil, argTypeErr("%exec", 2, "a list of arguments", a[1])
+		}
+		argv, err := stringifyAll(items)
+		if err != nil {
+			return nil, err
+		}
+		env, err := envArg("%exec", 3, a[2])
+		if err != nil {
+			return nil, err
+		}
+		return e.execProgram("%exec", prog, false, argv, env)
+	})
+	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		if k := e.stageExit(); k != nil {
+			// Run the whole form as the stage's process.
+			var st int
+			var buf bytes.Buffer
+			stdin := e.stageStdin()
+			if sp.stdin == nil && !sp.closed[0] {
+				b, err := io.ReadAll(stdin)
+				if err != nil {
+					return nil, scshErr("exec-epf", "reading the stage's input: "+err.Error())
+				}
+				s := string(b)
+				sp.stdin = &redirIn{data: &s}
+			}
+			wait, err := e.runner(e.ctx()).start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+			if err != nil {
+				return nil, err
+			}
+			if st, err = wait(); err != nil {
+				return nil, err
+			}
+			if err := e.it.CurrentOutput().WriteString(buf.String()); err != nil {
+				return nil, err
+			}
+			return &interp.TailCall{Proc: k, Args: []interp.Value{st}}, nil
+		}
+		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
+			return nil, procErr("exec-epf outside a (begin ...) stage supports a single program without redirections")
+		}
+		return e.execProgram("exec-epf", sp.stages[0].argv[0], true, sp.stages[0].argv, nil)
+	})
+	if orig, ok := e.it.Lookup("exit"); ok {
+		e.def("exit", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			if k := e.stageExit(); k != nil {
+				code := 0
+				if len(a) == 1 {
+					switch x := a[0].(type) {
+					case int:
+						code = x & 0xff
+					case bool:
+						if !x {
+							code = 1
+						}
+					}
+				}
+				e.it.CurrentOutput().Flush()
+				return &interp.TailCall{Proc: k, Args: []interp.Value{code << 8}}, nil
+			}
+			return &interp.TailCall{Proc: orig, Args: append([]interp.Value(nil), a...)}, nil
+		})
+	}
+
+	// (run/port+proc* thunk) and the run/port+proc form: an input port on
+	// the output and a process object.
+	e.def("%run/port+proc", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		sp, err := parseEPF(a[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range sp.stages {
+			if st.thunk != nil {
+				var buf bytes.Buffer
+				pr := e.runner(e.ctx())
+				wait, err := pr.start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+				if err != nil {
+					return nil, err
+				}
+				status, err := wait()
+				if err != nil {
+					return nil, err
+				}
+				h := &procHandle{wait: func() (int, error) { return status, nil }}
+				return interp.Values(interp.NewStringInputPort(buf.String()),
+					&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
+			}
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, syscallError("pipe", err)
+		}
+		pr := e.runner(context.Background())
+		wait, err := pr.start(sp, w, os.Stderr, false)
+		w.Close()
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		h := &procHandle{wait: wait, pid: pr.lastPid}
+		p := interp.NewInputPort(r, "run/port+proc")
+		p.InterruptWith(it.Context)
+		return interp.Values(p, &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}), nil
+	})
+
+	// pipe: two ports over an OS pipe, the read end first. Without fork
+	// both ends stay in popsh: the writer blocks once the pipe holds 64 KiB
+	// that nobody reads.
+	e.def("pipe", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, syscallError("pipe", err)
+		}
+		files.sweep()
+		rp := interp.NewInputPort(r, "pipe")
+		rp.InterruptWith(it.Context)
+		wp := interp.NewOutputPort(w, "pipe")
+		files[rp], files[wp] = r, w
+		return interp.Values(rp, wp), nil
+	})
+	portFd := func(who string, v interp.Value) (int, error) {
+		switch x := v.(type) {
+		case int:
+			if x >= 0 {
+				return x, nil
+			}
+		case *interp.Port:
+			if f, ok := files[x]; ok {
+				return fileFd(f), nil
+			}
+			if f := x.OSFile(); f != nil {
+				return fileFd(f), nil
+			}
+			switch x.Name {
+			case "stdin":
+				return 0, nil
+			case "stdout":
+				return 1, nil
+			case "stderr":
+				return 2, nil
+			}
+			return 0, scshErr(who, "this port is not over a file descriptor popsh can give (only the standard ports, file ports and those made by pipe are)", v)
+		}
+		return 0, argTypeErr(who, 1, "a port or a file descriptor", v)
+	}
+	e.def("port->fdes", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return portFd("port->fdes", a[0])
+	})
+	e.def("port->fd", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return portFd("port->fd", a[0])
+	})
+	e.def("dup", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		fd, err := portFd("dup", a[0])
+		if err != nil {
+			return nil, err
+		}
+		if p, ok := a[0].(*interp.Port); ok {
+			p.Flush()
+		}
+		var nfd int
+		if len(a) == 2 {
+			t, ok := a[1].(int)
+			if !ok || t < 0 {
+				return nil, argTypeErr("dup", 2, "a file descriptor", a[1])
+			}
+			if t <= 2 {
+				return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
+			}
+			if err := syscall.Dup3(fd, t, syscall.O_CLOEXEC); err != nil {
+				return nil, syscallError("dup2", err, a[0])
+			}
+			nfd = t
+		} else {
+			n, err := syscall.Dup(fd)
+			if err != nil {
+				return nil, syscallError("dup", err, a[0])
+			}
+			syscall.CloseOnExec(n)
+			nfd = n
+		}
+		p, isPort := a[0].(*interp.Port)
+		if !isPort {
+			return nfd, nil
+		}
+		f := os.NewFile(uintptr(nfd), p.Name)
+		var np *interp.Port
+		if p.Input {
+			np = interp.NewInputPort(f, p.Name)
+			np.InterruptWith(it.Context)
+		} else {
+			np = interp.NewOutputPort(f, p.Name)
+		}
+		files.sweep()
+		files[np] = f
+		return np, nil
+	})
+	e.def("move->fdes", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors (there is no forked child to prepare); use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
+	})
+	e.def("select-ports", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var deadline time.Time
+		switch t := a[0].(type) {
+		case bool:
+			if t {
+				return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
+			}
+		default:
+			s, err := secondsArg("select-ports", a[0])
+			if err != nil {
+				return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
+			}
+			deadline = time.Now().Add(time.Duration(s * float64(time.Second)))
+		}
+		ports := make([]*interp.Port, len(a)-1)
+		for i, v := range a[1:] {
+			p, ok := v.(*interp.Port)
+			if !ok {
+				return nil, argTypeErr("select-ports", i+2, "a port", v)
+			}
+			ports[i] = p
+		}
+		ctx := e.ctx()
+		for delay := time.Millisecond; ; {
+			var ready []interp.Value
+			for _, p := range ports {
+				// an output port is taken as ready: writes go to its buffer
+				if p.Output || p.Ready() || fdReadable(files, p) {
+					ready = append(ready, p)
+				}
+			}
+			if len(ready) > 0 || (!deadline.IsZero() && !time.Now().Before(deadline)) {
+				return interp.List(ready...), nil
+			}
+			wait := delay
+			if !deadline.IsZero() {
+				if left := time.Until(deadline); left < wait {
+					wait = left
+				}
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return nil, &interp.ErrorObject{Who: "select-ports", Message: "interrupted", Cause: ctx.Err()}
+			}
+			if delay < 50*time.Millisecond {
+				delay *= 2
+			}
+		}
+	})
+
+	// fork and its family: Go cannot fork a running interpreter.
+	forkErr := func(name string) {
+		e.def(name, 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
+		})
+	}
+	for _, n := range []string{"fork", "%fork", "fork/pipe", "%fork/pipe", "fork/pipe+", "%fork/pipe+", "fork-pty-session"} {
+		forkErr(n)
+	}
+}

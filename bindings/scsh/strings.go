@@ -1,0 +1,351 @@
+package scsh
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"popsh/interp"
+)
+
+// scshErr is an error raised by a scsh procedure, named who.
+func scshErr(who, msg string, irritants ...interp.Value) error {
+	return &interp.ErrorObject{Who: who, Message: msg, Irritants: irritants}
+}
+
+func str(v interp.Value, who string, argn int) (*interp.String, error) {
+	s, ok := v.(*interp.String)
+	if !ok {
+		return nil, argTypeErr(who, argn, "a string", v)
+	}
+	return s, nil
+}
+
+func argTypeErr(who string, argn int, want string, got interp.Value) error {
+	e := interp.TypeError(want, got)
+	e.Who = who
+	e.Message = "argument " + itoa(argn) + ": " + e.Message
+	return e
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// optRange reads optional start and end rune indices at args[i], args[i+1].
+func optRange(who string, s *interp.String, args []interp.Value, i int) (int, int, error) {
+	start, end := 0, len(s.R)
+	if len(args) > i && args[i] != interp.DefaultObject {
+		n, ok := args[i].(int)
+		if !ok || n < 0 || n > len(s.R) {
+			return 0, 0, scshErr(who, "start index out of range", args[i])
+		}
+		start = n
+	}
+	if len(args) > i+1 && args[i+1] != interp.DefaultObject {
+		n, ok := args[i+1].(int)
+		if !ok || n < start || n > len(s.R) {
+			return 0, 0, scshErr(who, "end index out of range", args[i+1])
+		}
+		end = n
+	}
+	return start, end, nil
+}
+
+// splitterDelim turns an infix/suffix-splitter delimiter argument into a regexp.
+func splitterDelim(who string, v interp.Value, def string) (*scshRegexp, error) {
+	if v == nil || v == interp.DefaultObject {
+		return compileGo(def)
+	}
+	if r, ok := asRegexp(v); ok {
+		return r, nil
+	}
+	switch x := v.(type) {
+	case *interp.String:
+		return compileGo(quoteGo(x.String()))
+	case interp.Char:
+		return compileGo(quoteGo(string(rune(x))))
+	}
+	if cs, ok := asCharSet(v); ok {
+		return compileGo(cs.regexpClass())
+	}
+	return nil, scshErr(who, "delimiter must be a regexp, string, char or char-set", v)
+}
+
+func quoteGo(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// splitterSpec holds the common optional arguments of the splitters.
+type splitterSpec struct {
+	re        *scshRegexp
+	numFields interp.Value // #f or an integer
+	mode      string       // trim, concat, split
+}
+
+func parseSplitterArgs(who string, args []interp.Value, def string) (*splitterSpec, error) {
+	var d interp.Value
+	if len(args) > 0 {
+		d = args[0]
+	}
+	re, err := splitterDelim(who, d, def)
+	if err != nil {
+		return nil, err
+	}
+	sp := &splitterSpec{re: re, numFields: false, mode: "trim"}
+	if len(args) > 1 && args[1] != interp.DefaultObject {
+		switch args[1].(type) {
+		case bool, int:
+			if args[1] == true {
+				return nil, scshErr(who, "num-fields must be #f or an integer", args[1])
+			}
+			sp.numFields = args[1]
+		default:
+			return nil, scshErr(who, "num-fields must be #f or an integer", args[1])
+		}
+	}
+	if len(args) > 2 && args[2] != interp.DefaultObject {
+		s, ok := args[2].(*interp.Symbol)
+		if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "split") {
+			return nil, scshErr(who, "handle-delim must be trim, concat or split", args[2])
+		}
+		sp.mode = s.Name
+	}
+	return sp, nil
+}
+
+func sub(s *interp.String, a, b int) interp.Value { return interp.NewString(string(s.R[a:b])) }
+
+// checkCount applies num-fields: n > 0 means exactly n fields.
+func checkCount(who string, sp *splitterSpec, nfields int) error {
+	n, ok := sp.numFields.(int)
+	if !ok || n <= 0 {
+		if ok && n < 0 && nfields < -n {
+			return scshErr(who, "Too few fields in record.")
+		}
+		return nil
+	}
+	if nfields > n {
+		return scshErr(who, "Too many fields in record.")
+	}
+	if nfields < n {
+		return scshErr(who, "Too few fields in record.")
+	}
+	return nil
+}
+
+// findFrom finds the next match of re in str at or after byte offset i.
+func findFrom(re *scshRegexp, str string, i int) (int, int, bool) {
+	loc := re.re.FindStringIndex(str[i:])
+	if loc == nil {
+		return 0, 0, false
+	}
+	return i + loc[0], i + loc[1], true
+}
+
+func gostr(str string, a, b int) interp.Value { return interp.NewString(str[a:b]) }
+
+// infixSplit implements the parser infix-splitter returns. A negative
+// num-fields -n splits off n fields and returns any remaining text as one
+// more, final field.
+func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
+	if start == len(s.R) {
+		return interp.Null, nil
+	}
+	str := string(s.R)
+	end := len(str)
+	limit := -1
+	if n, ok := sp.numFields.(int); ok && n < 0 {
+		limit = -n
+	}
+	var out []interp.Value
+	nfields := 0
+	i := runeToByte(str, start)
+	for {
+		if limit >= 0 && nfields == limit {
+			if i < end {
+				out = append(out, gostr(str, i, end))
+			}
+			break
+		}
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok || me == ms {
+			out = append(out, gostr(str, i, end))
+			nfields++
+			break
+		}
+		switch sp.mode {
+		case "trim":
+			out = append(out, gostr(str, i, ms))
+		case "concat":
+			out = append(out, gostr(str, i, me))
+		case "split":
+			out = append(out, gostr(str, i, ms), gostr(str, ms, me))
+		}
+		nfields++
+		i = me
+		if i == end && limit < 0 {
+			if sp.mode != "concat" {
+				out = append(out, interp.NewString(""))
+				nfields++
+			}
+			break
+		}
+	}
+	if err := checkCount(who, sp, nfields); err != nil {
+		return nil, err
+	}
+	return interp.List(out...), nil
+}
+
+// suffixSplit: each field is terminated by a delimiter; a missing final
+// delimiter is tolerated (as sloppy-suffix-splitter does).
+func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
+	str := string(s.R)
+	end := len(str)
+	var out []interp.Value
+	nfields := 0
+	i := runeToByte(str, start)
+	for i < end {
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok || me == ms {
+			out = append(out, gostr(str, i, end))
+			nfields++
+			break
+		}
+		switch sp.mode {
+		case "trim":
+			out = append(out, gostr(str, i, ms))
+		case "concat":
+			out = append(out, gostr(str, i, me))
+		case "split":
+			out = append(out, gostr(str, i, ms), gostr(str, ms, me))
+		}
+		nfields++
+		i = me
+	}
+	if err := checkCount(who, sp, nfields); err != nil {
+		return nil, err
+	}
+	return interp.List(out...), nil
+}
+
+// fieldSplit: the fields are the matches of the field regexp.
+func fieldSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
+	str := string(s.R)
+	end := len(str)
+	var out []interp.Value
+	i := runeToByte(str, start)
+	limit := -1
+	if n, ok := sp.numFields.(int); ok && n < 0 {
+		limit = -n
+	}
+	for i < end {
+		if limit >= 0 && len(out) == limit {
+			out = append(out, gostr(str, i, end))
+			break
+		}
+		ms, me, ok := findFrom(sp.re, str, i)
+		if !ok {
+			break
+		}
+		if me == ms {
+			if ms >= end {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(str[ms:])
+			i = ms + size
+			continue
+		}
+		out = append(out, gostr(str, ms, me))
+		i = me
+	}
+	if err := checkCount(who, sp, len(out)); err != nil {
+		return nil, err
+	}
+	return interp.List(out...), nil
+}
+
+// makeSplitter builds the parser procedure (p string [start]).
+func makeSplitter(who string, sp *splitterSpec, fn func(string, *splitterSpec, *interp.String, int) (interp.Value, error)) *interp.Primitive {
+	return &interp.Primitive{Name: who + "-parser", MinArgs: 1, MaxArgs: 2, Fn: func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+		s, err := str(args[0], who, 1)
+		if err != nil {
+			return nil, err
+		}
+		start := 0
+		if len(args) > 1 {
+			n, ok := args[1].(int)
+			if !ok || n < 0 || n > len(s.R) {
+				return nil, scshErr(who, "start index out of range", args[1])
+			}
+			start = n
+		}
+		return fn(who, sp, s, start)
+	}}
+}
+
+// stringJoin implements SRFI-13 string-join with grammar infix,
+// strict-infix, prefix or suffix.
+func stringJoin(who string, list interp.Value, delim string, grammar string) (interp.Value, error) {
+	items, ok := interp.ListToSlice(list)
+	if !ok {
+		return nil, argTypeErr(who, 1, "a list of strings", list)
+	}
+	parts := make([]string, len(items))
+	for i, x := range items {
+		s, ok := x.(*interp.String)
+		if !ok {
+			return nil, argTypeErr(who, 1, "a list of strings", list)
+		}
+		parts[i] = s.String()
+	}
+	switch grammar {
+	case "infix":
+		return interp.NewString(strings.Join(parts, delim)), nil
+	case "strict-infix":
+		if len(parts) == 0 {
+			return nil, scshErr(who, "strict-infix grammar needs a non-empty list")
+		}
+		return interp.NewString(strings.Join(parts, delim)), nil
+	case "prefix":
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString(delim)
+			b.WriteString(p)
+		}
+		return interp.NewString(b.String()), nil
+	case "suffix":
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString(p)
+			b.WriteString(delim)
+		}
+		return interp.NewString(b.String()), nil
+	}
+	return nil, scshErr(who, "unknown grammar", interp.Intern(grammar))
+}

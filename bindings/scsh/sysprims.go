@@ -1,0 +1,527 @@
+package scsh
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"popsh/interp"
+)
+
+func userLoginName() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+func systemName() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
+}
+
+// userMailAddress is $REPLYTO, else user@host.
+func userMailAddress() string {
+	if r := os.Getenv("REPLYTO"); r != "" {
+		return r
+	}
+	return userLoginName() + "@" + systemName()
+}
+
+// dateType is the record type of scsh dates.
+var dateFields = []string{"seconds", "minute", "hour", "month-day", "month", "year", "tz-name", "tz-secs", "summer?", "week-day", "year-day"}
+
+func (e *scshEnv) dateType() *interp.RecordType {
+	v, _ := e.it.Lookup("type/date")
+	if rt, ok := v.(*interp.RecordType); ok {
+		return rt
+	}
+	syms := make([]*interp.Symbol, len(dateFields))
+	for i, f := range dateFields {
+		syms[i] = interp.Intern(f)
+	}
+	rt := &interp.RecordType{Name: "date", Fields: syms}
+	rt.Printer = func(r *interp.Record) string {
+		t, err := dateToTime(r)
+		if err != nil {
+			return "#{date}"
+		}
+		return "#{date " + t.Format("Mon Jan _2 15:04:05 2006") + "}"
+	}
+	e.it.Define("type/date", rt)
+	return rt
+}
+
+func (e *scshEnv) timeToDate(t time.Time) *interp.Record {
+	name, off := t.Zone()
+	_, isDST := t.Zone()
+	_ = isDST
+	return &interp.Record{Type: e.dateType(), Fields: []interp.Value{
+		t.Second(), t.Minute(), t.Hour(), t.Day(), int(t.Month()) - 1, t.Year() - 1900,
+		interp.NewString(name), off, t.IsDST(), int(t.Weekday()), t.YearDay() - 1,
+	}}
+}
+
+func dateToTime(r *interp.Record) (time.Time, error) {
+	if r.Type.Name != "date" || len(r.Fields) != len(dateFields) {
+		return time.Time{}, errors.New("not a date")
+	}
+	var n [6]int
+	for i := 0; i < 6; i++ {
+		v, ok := r.Fields[i].(int)
+		if !ok {
+			return time.Time{}, fmt.Errorf("date field %s is not an integer", dateFields[i])
+		}
+		n[i] = v
+	}
+	loc := time.Local
+	if off, ok := r.Fields[7].(int); ok {
+		name := "UTC"
+		if s, ok := r.Fields[6].(*interp.String); ok {
+			name = s.String()
+		}
+		loc = time.FixedZone(name, off)
+	}
+	return time.Date(n[5]+1900, time.Month(n[4]+1), n[3], n[2], n[1], n[0], 0, loc), nil
+}
+
+func (e *scshEnv) dateArg(who string, v interp.Value) (time.Time, error) {
+	r, ok := v.(*interp.Record)
+	if !ok {
+		return time.Time{}, argTypeErr(who, 1, "a date", v)
+	}
+	t, err := dateToTime(r)
+	if err != nil {
+		return time.Time{}, argTypeErr(who, 1, "a date", v)
+	}
+	return t, nil
+}
+
+var weekdays = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// formatDate implements scsh's format-date directives (strftime with ~).
+func formatDate(f string, t time.Time) (string, error) {
+	var b strings.Builder
+	rs := []rune(f)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '~' {
+			b.WriteRune(rs[i])
+			continue
+		}
+		i++
+		if i >= len(rs) {
+			return "", errors.New("format string ends in ~")
+		}
+		switch rs[i] {
+		case '~':
+			b.WriteByte('~')
+		case 'a':
+			b.WriteString(weekdays[t.Weekday()][:3])
+		case 'A':
+			b.WriteString(weekdays[t.Weekday()])
+		case 'b', 'h':
+			b.WriteString(months[t.Month()-1][:3])
+		case 'B':
+			b.WriteString(months[t.Month()-1])
+		case 'c':
+			b.WriteString(t.Format("Mon Jan _2 15:04:05 2006"))
+		case 'd':
+			fmt.Fprintf(&b, "%02d", t.Day())
+		case 'H':
+			fmt.Fprintf(&b, "%02d", t.Hour())
+		case 'I':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			fmt.Fprintf(&b, "%02d", h)
+		case 'j':
+			fmt.Fprintf(&b, "%03d", t.YearDay())
+		case 'm':
+			fmt.Fprintf(&b, "%02d", int(t.Month()))
+		case 'M':
+			fmt.Fprintf(&b, "%02d", t.Minute())
+		case 'p':
+			if t.Hour() < 12 {
+				b.WriteString("AM")
+			} else {
+				b.WriteString("PM")
+			}
+		case 'S':
+			fmt.Fprintf(&b, "%02d", t.Second())
+		case 'U':
+			fmt.Fprintf(&b, "%02d", (t.YearDay()+6-int(t.Weekday()))/7)
+		case 'W':
+			fmt.Fprintf(&b, "%02d", (t.YearDay()+6-(int(t.Weekday())+6)%7)/7)
+		case 'w':
+			fmt.Fprintf(&b, "%d", int(t.Weekday()))
+		case 'x':
+			b.WriteString(t.Format("01/02/06"))
+		case 'X':
+			b.WriteString(t.Format("15:04:05"))
+		case 'y':
+			fmt.Fprintf(&b, "%02d", t.Year()%100)
+		case 'Y':
+			fmt.Fprintf(&b, "%d", t.Year())
+		case 'Z':
+			name, _ := t.Zone()
+			b.WriteString(name)
+		case 'z':
+			b.WriteString(t.Format("-0700"))
+		default:
+			return "", fmt.Errorf("unknown directive ~%c", rs[i])
+		}
+	}
+	return b.String(), nil
+}
+
+func fileInfoArg(who string, a []interp.Value) (fs.FileInfo, string, error) {
+	name, err := str(a[0], who, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	chase := len(a) < 2 || interp.IsTrue(a[1])
+	var st fs.FileInfo
+	if chase {
+		st, err = os.Stat(name.String())
+	} else {
+		st, err = os.Lstat(name.String())
+	}
+	if err != nil {
+		return nil, "", syscallError("stat", err, interp.NewString(name.String()))
+	}
+	return st, name.String(), nil
+}
+
+// expandFileName resolves ~ and ~user at the front of a file name.
+func expandTilde(name string) string {
+	if !strings.HasPrefix(name, "~") {
+		return name
+	}
+	rest := name[1:]
+	userPart, tail, _ := strings.Cut(rest, "/")
+	var home string
+	if userPart == "" {
+		home = os.Getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+	} else if u, err := user.Lookup(userPart); err == nil {
+		home = u.HomeDir
+	} else {
+		return name
+	}
+	if tail == "" && !strings.Contains(rest, "/") {
+		return home
+	}
+	return filepath.Join(home, tail) + map[bool]string{true: "/", false: ""}[strings.HasSuffix(name, "/") && tail != ""]
+}
+
+func (e *scshEnv) installSystem() {
+	e.def("getenv", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		s, err := str(a[0], "getenv", 1)
+		if err != nil {
+			return nil, err
+		}
+		v, ok := os.LookupEnv(s.String())
+		if !ok {
+			return false, nil
+		}
+		return interp.NewString(v), nil
+	})
+	home := os.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	e.it.Define("home-directory", interp.NewString(home))
+	e.def("home-dir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if len(a) == 0 {
+			return interp.NewString(expandTilde("~")), nil
+		}
+		u, err := str(a[0], "home-dir", 1)
+		if err != nil {
+			return nil, err
+		}
+		usr, lerr := user.Lookup(u.String())
+		if lerr != nil {
+			return nil, scshErr("home-dir", "unknown user", a[0])
+		}
+		return interp.NewString(usr.HomeDir), nil
+	})
+	e.def("user-login-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(userLoginName()), nil
+	})
+	e.def("system-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(systemName()), nil
+	})
+	e.def("system-fqdn", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return interp.NewString(systemName()), nil
+	})
+	e.def("pid", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		return os.Getpid(), nil
+	})
+	e.def("time", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if len(a) == 0 {
+			return int(time.Now().Unix()), nil
+		}
+		t, err := e.dateArg("time", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return int(t.Unix()), nil
+	})
+	e.def("date", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		t := time.Now()
+		if len(a) > 0 {
+			n, ok := a[0].(int)
+			if !ok {
+				return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
+			}
+			t = time.Unix(int64(n), 0)
+		}
+		if len(a) > 1 {
+			switch z := a[1].(type) {
+			case bool:
+				if z {
+					t = t.UTC()
+				}
+			case int:
+				t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
+			case *interp.String:
+				loc, err := time.LoadLocation(z.String())
+				if err != nil {
+					return nil, scshErr("date", "unknown time zone", a[1])
+				}
+				t = t.In(loc)
+			default:
+				return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
+			}
+		}
+		return e.timeToDate(t), nil
+	})
+	e.def("date?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		r, ok := a[0].(*interp.Record)
+		return ok && r.Type == e.dateType(), nil
+	})
+	for i, f := range dateFields {
+		i, f := i, f
+		acc := func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			r, ok := a[0].(*interp.Record)
+			if !ok || r.Type != e.dateType() {
+				return nil, argTypeErr("date:"+f, 1, "a date", a[0])
+			}
+			return r.Fields[i], nil
+		}
+		e.def("date:"+f, 1, 1, acc)
+		if f == "seconds" {
+			e.def("date:second", 1, 1, acc)
+		}
+	}
+	e.def("make-date", 6, 11, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		f := make([]interp.Value, len(dateFields))
+		for i := range f {
+			f[i] = false
+		}
+		copy(f, a)
+		r := &interp.Record{Type: e.dateType(), Fields: f}
+		if t, err := dateToTime(r); err == nil {
+			if len(a) < 10 {
+				f[9] = int(t.Weekday())
+			}
+			if len(a) < 11 {
+				f[10] = t.YearDay() - 1
+			}
+		} else {
+			return nil, scshErr("make-date", err.Error())
+		}
+		return r, nil
+	})
+	e.def("date->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		t, err := e.dateArg("date->string", a[0])
+		if err != nil {
+			return nil, err
+		}
+		return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
+	})
+	e.def("format-date", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		f, err := str(a[0], "format-date", 1)
+		if err != nil {
+			return nil, err
+		}
+		t, err := e.dateArg("format-date", a[1])
+		if err != nil {
+			return nil, err
+		}
+		s, err := formatDate(f.String(), t)
+		if err != nil {
+			return nil, scshErr("format-date", err.Error(), a[0])
+		}
+		return interp.NewString(s), nil
+	})
+	e.def("sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		var d time.Duration
+		switch x := a[0].(type) {
+		case int:
+			d = time.Duration(x) * time.Second
+		case float64:
+			d = time.Duration(x * float64(time.Second))
+		default:
+			return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
+		}
+		ctx := e.ctx()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: ctx.Err()}
+		}
+		return interp.Unspecified, nil
+	})
+	e.installFiles()
+}
+
+func (e *scshEnv) installFiles() {
+	oneName := func(who string, f func(name string, a []interp.Value) (interp.Value, error)) {
+		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], who, 1)
+			if err != nil {
+				return nil, err
+			}
+			return f(s.String(), a)
+		})
+	}
+	oneName("delete-file", func(n string, a []interp.Value) (interp.Value, error) {
+		if err := os.Remove(n); err != nil {
+			return nil, fileError("unlink", err, n)
+		}
+		return interp.Unspecified, nil
+	})
+	oneName("delete-directory", func(n string, a []interp.Value) (interp.Value, error) {
+		if err := syscall.Rmdir(n); err != nil {
+			return nil, fileError("rmdir", err, n)
+		}
+		return interp.Unspecified, nil
+	})
+	oneName("create-directory", func(n string, a []interp.Value) (interp.Value, error) {
+		perm, err := intArg("create-directory", a, 1, 0o777)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
+			return nil, fileError("mkdir", err, n)
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("rename-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		from, err := str(a[0], "rename-file", 1)
+		if err != nil {
+			return nil, err
+		}
+		to, err := str(a[1], "rename-file", 2)
+		if err != nil {
+			return nil, err
+		}
+		override := len(a) > 2 && interp.IsTrue(a[2])
+		if !override {
+			if _, err := os.Lstat(to.String()); err == nil {
+				return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
+			}
+		}
+		if err := os.Rename(from.String(), to.String()); err != nil {
+			return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("directory-files", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		dir := "."
+		if len(a) > 0 && a[0] != false {
+			s, err := str(a[0], "directory-files", 1)
+			if err != nil {
+				return nil, err
+			}
+			dir = s.String()
+		}
+		dots := len(a) > 1 && interp.IsTrue(a[1])
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, syscallError("opendir", err, interp.NewString(dir))
+		}
+		var out []interp.Value
+		for _, en := range ents {
+			if !dots && strings.HasPrefix(en.Name(), ".") {
+				continue
+			}
+			out = append(out, interp.NewString(en.Name()))
+		}
+		return interp.List(out...), nil
+	})
+	e.def("create-temp-file", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		prefix := filepath.Join(os.TempDir(), "popsh")
+		if len(a) > 0 {
+			s, err := str(a[0], "create-temp-file", 1)
+			if err != nil {
+				return nil, err
+			}
+			prefix = s.String()
+		}
+		f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
+		if err != nil {
+			return nil, syscallError("open", err, interp.NewString(prefix))
+		}
+		f.Chmod(0o600)
+		f.Close()
+		return interp.NewString(f.Name()), nil
+	})
+	e.def("cwd", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		d, err := os.Getwd()
+		if err != nil {
+			return nil, syscallError("getcwd", err)
+		}
+		return interp.NewString(d), nil
+	})
+	e.def("chdir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		dir := expandTilde("~")
+		if len(a) > 0 {
+			s, err := str(a[0], "chdir", 1)
+			if err != nil {
+				return nil, err
+			}
+			dir = s.String()
+		}
+		if err := os.Chdir(dir); err != nil {
+			return nil, syscallError("chdir", err, interp.NewString(dir))
+		}
+		return interp.Unspecified, nil
+	})
+	e.def("home-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		last := a[len(a)-1]
+		s, err := str(last, "home-file", len(a))
+		if err != nil {
+			return nil, err
+		}
+		home := expandTilde("~")
+		if len(a) == 2 {
+			u, err := str(a[0], "home-file", 1)
+			if err != nil {
+				return nil, err
+			}
+			home = expandTilde("~" + u.String())
+		}
+		return interp.NewString(filepath.Join(home, s.String())), nil
+	})
+	e.installFileNames()
+}
