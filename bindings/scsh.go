@@ -174,8 +174,9 @@ func (e *scshEnv) def(name string, min, max int, fn interp.PrimFn) {
 	e.it.DefinePrimitive(name, min, max, fn)
 }
 
-// envKey is the global under which InstallScsh keeps its state.
-const envKey = "%scsh-env"
+// envKey is the interpreter local (interp.Interp.SetLocal) under which
+// InstallScsh keeps its state.
+const envKey = "popsh/bindings.scsh"
 
 // InstallScsh defines the scsh compatibility layer in it: conditions,
 // records and binding forms, format, ports, regexps, strings, netrc,
@@ -191,7 +192,7 @@ func InstallScsh(it *interp.Interp) error {
 	} {
 		e.condTypes[ct[0]] = ct
 	}
-	it.Define(envKey, &interp.Opaque{Kind: "scsh-env", Value: e})
+	it.SetLocal(envKey, e)
 	e.installConditions()
 	e.installFormat()
 	e.installRegexps()
@@ -228,14 +229,8 @@ func InstallScsh(it *interp.Interp) error {
 // shell calls it after it.SetCommandLine; (command-line) and argv come from
 // the interpreter's command line.
 func SetScshArgs(it *interp.Interp, args []string) {
-	v, ok := it.Lookup(envKey)
-	if !ok {
-		return
-	}
-	if o, ok := v.(*interp.Opaque); ok {
-		if e, ok := o.Value.(*scshEnv); ok {
-			e.setArgs(args)
-		}
+	if e, ok := it.Local(envKey).(*scshEnv); ok {
+		e.setArgs(args)
 	}
 }
 

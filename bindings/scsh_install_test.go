@@ -50,6 +50,22 @@ func TestScshStatePerInterpreter(t *testing.T) {
 	}
 }
 
+// The scsh layer's state is kept out of the program's reach: a program
+// that defines or sets the global that once held it does not stop
+// SetScshArgs.
+func TestScshStateOutOfProgramReach(t *testing.T) {
+	for _, clobber := range []string{`(define %scsh-env 0)`, `(set! %scsh-env 0)`} {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		evalScsh(t, it, clobber) // set! of an unbound name fails: nothing to break
+		SetScshArgs(it, []string{"a", "b"})
+		v, err := evalScsh(t, it, `command-line-arguments`)
+		if err != nil || interp.WriteString(v) != `("a" "b")` {
+			t.Errorf("after %s: command-line-arguments = %v (%v), want (\"a\" \"b\")", clobber, v, err)
+		}
+	}
+}
+
 // An uncaught scsh condition comes back to Go as an *interp.ErrorObject
 // whose ConditionString is display-condition's format.
 func TestUncaughtConditionFormat(t *testing.T) {
