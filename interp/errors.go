@@ -7,20 +7,6 @@ import (
 	"strings"
 )
 
-// How popsh shows an error to its user. There is one renderer,
-// FormatError; the REPL, the batch runner and the tests that run scripts
-// all print what it returns. It is built from three pieces that are also
-// exported: ErrorObject.Error (the core one-line form), ErrorObject.
-// ConditionString (scsh's display-condition form, which the Scheme
-// procedure display-condition prints too) and ErrorObject.Backtrace.
-//
-// The scsh form lives here rather than in the scsh layer because it is
-// only a way of printing ErrorObject kinds: a condition of the scsh layer
-// is an *ErrorObject whose Kind is its type name. Keeping it here lets
-// FormatError take just an error (no interpreter, no hook to register,
-// no package state), so every program that embeds interp prints the same
-// text as popsh.
-
 // Frame is one entry of a Scheme backtrace: the procedure that was
 // running and where, innermost first in ErrorObject.Stack. A Frame with
 // no position whose Name starts with "(" is a note that stands for
@@ -194,6 +180,16 @@ const backtraceLines = 5
 //   - any other error: its Error.
 //
 // An ErrorObject's first five backtrace frames follow, one a line.
+//
+// It is the one renderer: the REPL, the batch runner and the tests that
+// run scripts all print what it returns, and it is made of the exported
+// pieces Error, ConditionString (which the Scheme procedure
+// display-condition prints too) and Backtrace. The scsh format is here
+// rather than registered by the scsh layer because it is only a way of
+// printing ErrorObject kinds (a scsh condition is an *ErrorObject whose
+// Kind is its type name): so FormatError needs just the error, with no
+// interpreter, hook or package state, and every program embedding interp
+// prints what popsh prints.
 func FormatError(err error) string {
 	if IsInterrupt(err) {
 		return ErrInterrupted.Error()
