@@ -60,13 +60,12 @@ func runREPL(it *interp.Interp, banner string) int {
 		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
 	}
 	err = repl.Run(context.Background(), repl.Options{
-		Interp:      it,
-		Editor:      ed,
-		Stdin:       stdin,
-		Interrupts:  ints,
-		Banner:      banner,
-		FormatError: formatError,
-		Doc:         docs.Describe,
+		Interp:     it,
+		Editor:     ed,
+		Stdin:      stdin,
+		Interrupts: ints,
+		Banner:     banner,
+		Doc:        docs.Describe,
 		Stuck: func() {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).

@@ -305,49 +305,11 @@ func finish(it *interp.Interp, err error) int {
 	if errors.As(err, &st) {
 		return st.Code & 0xff
 	}
-	fmt.Fprintln(os.Stderr, formatError(err))
-	if repl.IsInterrupt(err) {
+	fmt.Fprintln(os.Stderr, interp.FormatError(err))
+	if interp.IsInterrupt(err) {
 		return 130
 	}
 	return 1
-}
-
-// formatError renders an uncaught error for stderr. A scsh condition (one
-// of the scsh layer's condition types, such as -ERR or call-error) prints
-// the way scsh's display-condition does ("TYPE: message" and the irritants
-// one a line, the position in brackets); any other error prints as
-// "file:line:col: who: message irritant ...". A short backtrace follows.
-func formatError(err error) string {
-	if repl.IsInterrupt(err) {
-		// Ctrl-C prints the same wherever it stopped the program.
-		return repl.Interrupted
-	}
-	var eo *interp.ErrorObject
-	if errors.As(err, &eo) && !errors.Is(err, context.Canceled) {
-		switch eo.Kind {
-		case interp.KindError, interp.KindReadError, interp.KindFileError, interp.KindSyntax:
-		default:
-			msg := strings.TrimRight(scsh.FormatCondition(eo), "\n")
-			if bt := repl.Backtrace(eo, 5); bt != "" {
-				msg += "\n" + bt
-			}
-			return msg
-		}
-	}
-	if eo != nil && eo.Kind == interp.KindError && eo.Who == "" && eo.Payload == nil {
-		// An error signalled by the program itself, (error "msg" irritant
-		// ...): scsh's top level prints it as "Error: msg"; keep our
-		// position in front of it.
-		s := repl.FormatError(err)
-		if prefix := eo.Pos.String() + ": "; eo.Pos.IsValid() && strings.HasPrefix(s, prefix) {
-			return prefix + "Error: " + s[len(prefix):]
-		}
-		if !eo.Pos.IsValid() {
-			return "Error: " + s
-		}
-		return s
-	}
-	return repl.FormatError(err)
 }
 
 // flushPorts flushes every output port the program opened and did not

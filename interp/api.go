@@ -150,6 +150,26 @@ func (it *Interp) Context() context.Context {
 	return context.Background()
 }
 
+// SetLocal keeps value under key for this interpreter, out of reach of
+// the Scheme program (no global a program could set! or define over): the
+// place for an embedder's per-interpreter state, read back with Local.
+// Keys are shared by every package that embeds the interpreter, so
+// qualify them with the package path ("popsh/bindings.scsh"). A nil value
+// removes the key.
+func (it *Interp) SetLocal(key string, value any) {
+	if value == nil {
+		delete(it.locals, key)
+		return
+	}
+	if it.locals == nil {
+		it.locals = map[string]any{}
+	}
+	it.locals[key] = value
+}
+
+// Local returns the value SetLocal keeps under key, or nil.
+func (it *Interp) Local(key string) any { return it.locals[key] }
+
 // NewOpaque wraps a Go value for Scheme; it prints as #{kind label}.
 func NewOpaque(kind, label string, v any) *Opaque {
 	return &Opaque{Kind: kind, Label: label, Value: v}

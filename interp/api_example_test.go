@@ -65,7 +65,7 @@ func ExampleErrorObject() {
 	var eo *interp.ErrorObject
 	if errors.As(err, &eo) {
 		fmt.Println(eo.Error())
-		fmt.Print(eo.Backtrace())
+		fmt.Println(eo.Backtrace(0))
 	}
 	// Output:
 	// script.scm:1:15: car: expected a pair, got 5

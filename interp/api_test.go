@@ -227,3 +227,28 @@ func TestTopLevelErrorLeavesDynamicExtent(t *testing.T) {
 		t.Errorf("after an interrupt: (p) = %v (%v), want outer", v, err)
 	}
 }
+
+// SetLocal keeps an embedder's value per interpreter, where no program
+// can reach it.
+func TestLocals(t *testing.T) {
+	a, b := New(), New()
+	type state struct{ n int }
+	st := &state{n: 1}
+	a.SetLocal("example.com/pkg.state", st)
+	if got, _ := a.Local("example.com/pkg.state").(*state); got != st {
+		t.Errorf("Local = %v, want the value set", got)
+	}
+	if got := b.Local("example.com/pkg.state"); got != nil {
+		t.Errorf("another interpreter sees %v", got)
+	}
+	if _, err := a.EvalString(context.Background(), `(define example.com/pkg.state 0)`, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.Local("example.com/pkg.state").(*state); got != st {
+		t.Errorf("after a program defined the key as a global, Local = %v", got)
+	}
+	a.SetLocal("example.com/pkg.state", nil)
+	if got := a.Local("example.com/pkg.state"); got != nil {
+		t.Errorf("after SetLocal(key, nil), Local = %v, want nil", got)
+	}
+}

@@ -192,7 +192,7 @@ func init() {
 		prim("%bad-handler", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			e := &ErrorObject{Who: "with-handler", Message: "handler is not a procedure of 2 arguments (condition punt):", Irritants: []Value{a[0]}}
 			if w, ok := a[1].(*ErrorObject); ok {
-				e.Pos, e.Trace, e.TraceName = w.Pos, w.Trace, w.TraceName
+				e.Pos, e.Stack = w.Pos, w.Stack
 			}
 			return e, nil
 		}),
@@ -226,7 +226,7 @@ func init() {
 		prim("%non-continuable", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			e := &ErrorObject{Who: "raise", Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
 			if w, ok := a[1].(*ErrorObject); ok {
-				e.Pos, e.Trace, e.TraceName = w.Pos, w.Trace, w.TraceName
+				e.Pos, e.Stack = w.Pos, w.Stack
 			}
 			return nil, e
 		}),

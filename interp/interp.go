@@ -48,6 +48,11 @@ type Interp struct {
 	coreRefs map[string]Value
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
+	// openPorts: the file output ports the program opened, for
+	// FlushOpenPorts (closed ones are dropped as new ones are added)
+	openPorts []*Port
+	// locals: the embedder's per-interpreter values (SetLocal, Local)
+	locals map[string]any
 }
 
 // Global is a top-level binding cell.

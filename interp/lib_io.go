@@ -127,12 +127,6 @@ func openFilePrim(name string, flag int, input, binary bool) *Primitive {
 	})
 }
 
-// openPortsName is the hidden global holding an interpreter's registry of
-// open file output ports (per interpreter, so no package state).
-const openPortsName = "%open-output-ports"
-
-type portRegistry struct{ ports []*Port }
-
 // TrackOutputPort records an output port opened by a program so that
 // FlushOpenPorts can flush it when the program exits without closing it.
 // Closed ports are dropped from the record as new ones are added.
@@ -140,23 +134,13 @@ func TrackOutputPort(it *Interp, p *Port) {
 	if it == nil {
 		return
 	}
-	var reg *portRegistry
-	if v, ok := it.Lookup(openPortsName); ok {
-		if o, ok := v.(*Opaque); ok {
-			reg, _ = o.Value.(*portRegistry)
-		}
-	}
-	if reg == nil {
-		reg = &portRegistry{}
-		it.Define(openPortsName, &Opaque{Kind: "port-registry", Value: reg})
-	}
-	live := reg.ports[:0]
-	for _, q := range reg.ports {
+	live := it.openPorts[:0]
+	for _, q := range it.openPorts {
 		if q.OutputOpen() {
 			live = append(live, q)
 		}
 	}
-	reg.ports = append(live, p)
+	it.openPorts = append(live, p)
 }
 
 // FlushOpenPorts flushes every output port the program opened and has not
@@ -165,15 +149,9 @@ func TrackOutputPort(it *Interp, p *Port) {
 // It returns the first error.
 func FlushOpenPorts(it *Interp) error {
 	var first error
-	if v, ok := it.Lookup(openPortsName); ok {
-		if o, ok := v.(*Opaque); ok {
-			if reg, ok := o.Value.(*portRegistry); ok {
-				for _, p := range reg.ports {
-					if err := p.Flush(); err != nil && first == nil {
-						first = fmt.Errorf("flush %s: %w", p.Name, err)
-					}
-				}
-			}
+	for _, p := range it.openPorts {
+		if err := p.Flush(); err != nil && first == nil {
+			first = fmt.Errorf("flush %s: %w", p.Name, err)
 		}
 	}
 	for _, p := range []*Port{it.CurrentOutput(), it.CurrentError()} {

@@ -371,9 +371,28 @@ func TestFlushOpenPorts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	v, _ := it.Lookup(openPortsName)
-	if n := len(v.(*Opaque).Value.(*portRegistry).ports); n > 3 {
+	if n := len(it.openPorts); n > 3 {
 		t.Errorf("registry keeps %d ports", n)
+	}
+}
+
+// The record of open ports is the interpreter's own: a program that
+// defines or sets the name it once had cannot make FlushOpenPorts lose
+// what it wrote.
+func TestOpenPortsOutOfProgramReach(t *testing.T) {
+	for _, clobber := range []string{"(define %open-output-ports 0)", "(set! %open-output-ports '())"} {
+		name := filepath.Join(t.TempDir(), "unclosed.txt")
+		it := New()
+		src := fmt.Sprintf("(define p (open-output-file %q)) (write-string \"kept\" p) %s", name, clobber)
+		if _, err := it.EvalString(context.Background(), src, "t"); err != nil && !strings.Contains(clobber, "set!") {
+			t.Fatal(err)
+		}
+		if err := FlushOpenPorts(it); err != nil {
+			t.Fatal(err)
+		}
+		if data, _ := os.ReadFile(name); string(data) != "kept" {
+			t.Errorf("after %s: the unclosed file holds %q, want \"kept\"", clobber, data)
+		}
 	}
 }
 

@@ -255,10 +255,9 @@ type ErrorObject struct {
 	Message   string  // without the Who prefix
 	Irritants []Value // extra values, printed with write
 	Pos       Pos     // where it was raised, if known
-	Trace     []Pos   // Scheme backtrace, innermost first (set by the evaluator)
-	TraceName []string
-	Payload   Value // for a raised non-error value: the value itself
-	Cause     error // an underlying Go error, for errors.Is/As
+	Stack     []Frame // Scheme backtrace, innermost first (set by the evaluator)
+	Payload   Value   // for a raised non-error value: the value itself
+	Cause     error   // an underlying Go error, for errors.Is/As
 }
 
 // Unwrap returns the underlying Go error.

@@ -946,7 +946,7 @@ fail:
 		streak++
 		if streak > maxErrorStreak {
 			e := obj.(*ErrorObject)
-			err = &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{e.Payload}, Pos: e.Pos, Trace: e.Trace, TraceName: e.TraceName}
+			err = &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{e.Payload}, Pos: e.Pos, Stack: e.Stack}
 			if e.Payload == nil {
 				err.(*ErrorObject).Irritants = []Value{NewString(e.Describe())}
 			}
@@ -1018,8 +1018,8 @@ func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
 		}
 		e.Pos = posAt(clo, pc-1)
 	}
-	if e.Trace == nil {
-		e.Trace, e.TraceName = vm.backtrace(clo, pc)
+	if e.Stack == nil {
+		e.Stack = vm.backtrace(clo, pc)
 	}
 	// An error inside the prelude's Scheme code is reported where the
 	// user's program called into it.
@@ -1078,15 +1078,13 @@ const maxTrace = 20
 // recursion stay cheap).
 const maxTraceWalk = 10000
 
-func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
-	var ps []Pos
-	var names []string
+func (vm *vm) backtrace(clo *Closure, pc int) []Frame {
+	var fs []Frame
 	var lastProto *Proto
 	lastPC, repeats := -1, 0
 	flush := func() {
 		if repeats > 0 {
-			ps = append(ps, Pos{})
-			names = append(names, fmt.Sprintf("%s%d more times)", repeatMarker, repeats))
+			fs = append(fs, Frame{Name: fmt.Sprintf("%s%d more times)", repeatMarker, repeats)})
 			repeats = 0
 		}
 	}
@@ -1099,12 +1097,11 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 			return true
 		}
 		flush()
-		if len(ps) >= maxTrace {
+		if len(fs) >= maxTrace {
 			return false
 		}
 		lastProto, lastPC = c.proto, pc
-		ps = append(ps, posAt(c, pc-1))
-		names = append(names, c.proto.name)
+		fs = append(fs, Frame{Name: c.proto.name, Pos: posAt(c, pc-1)})
 		return true
 	}
 	add(clo, pc)
@@ -1116,13 +1113,12 @@ func (vm *vm) backtrace(clo *Closure, pc int) ([]Pos, []string) {
 		}
 		if walked++; walked >= maxTraceWalk {
 			flush()
-			ps = append(ps, Pos{})
-			names = append(names, fmt.Sprintf("(%d more frames not shown)", i))
+			fs = append(fs, Frame{Name: fmt.Sprintf("(%d more frames not shown)", i)})
 			break
 		}
 	}
 	flush()
-	return ps, names
+	return fs
 }
 
 // repeatMarker starts the trace name of an entry that counts repeats of the

@@ -83,7 +83,7 @@ func TestRunawayRecursionIsAnError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	// the backtrace collapses the repeated frames
-	bt := err.(*ErrorObject).Backtrace()
+	bt := err.(*ErrorObject).Backtrace(0)
 	if !strings.Contains(bt, "at f (test:1:20)") || !strings.Contains(bt, "(the call above repeated 10000 more times)") || !strings.Contains(bt, "more frames not shown") || strings.Count(bt, "\n") > 4 {
 		t.Errorf("backtrace:\n%s", bt)
 	}
@@ -264,7 +264,7 @@ func TestErrorFormat(t *testing.T) {
 	if !errors.As(err, &eo) || err.Error() != "s.scm:2:3: car: expected a pair, got 5" {
 		t.Fatalf("got %v", err)
 	}
-	bt := eo.Backtrace()
+	bt := eo.Backtrace(0)
 	if !strings.Contains(bt, "at f (s.scm:2:3)") || !strings.Contains(bt, "at g (s.scm:3:20)") {
 		t.Errorf("backtrace:\n%s", bt)
 	}

@@ -65,7 +65,7 @@ func runChild(script string, args []string) int {
 	if errors.As(err, &ee) {
 		return ee.Code & 0xff
 	}
-	fmt.Fprintln(os.Stderr, scsh.FormatCondition(err))
+	fmt.Fprintln(os.Stderr, interp.FormatError(err))
 	return 1
 }
 

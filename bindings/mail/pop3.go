@@ -131,7 +131,7 @@ func Install(it *interp.Interp, opts Options) error {
 
 // installPOP3 defines the pop3-* procedures, the -ERR condition type and
 // the pop3-line-ending parameter in it. The scsh layer must be installed
-// first (InstallScsh): the -ERR type is declared through its
+// first (scsh.Install): the -ERR type is declared through its
 // define-condition-type, exactly as pop3.scm does, so that a copy of
 // pop3.scm loaded later and these procedures agree on -ERR?.
 func installPOP3(it *interp.Interp, opts Options) error {

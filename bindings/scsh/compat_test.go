@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"popsh/interp"
 )
 
 var updateGolden = flag.Bool("update-scsh", false, "rewrite bindings/scsh/testdata/scsh/*.out from the current output")
@@ -61,7 +63,8 @@ func startLineServer(t *testing.T) int {
 
 // TestScshCompat runs each bindings/scsh/testdata/scsh/NAME.scm unchanged and
 // compares everything it prints (and an uncaught error, formatted by
-// FormatCondition after "UNCAUGHT ") with NAME.out.
+// interp.FormatError, as popsh prints it, after "UNCAUGHT ") with
+// NAME.out.
 func TestScshCompat(t *testing.T) {
 	files, _ := filepath.Glob("testdata/scsh/*.scm")
 	if len(files) == 0 {
@@ -100,7 +103,7 @@ func TestScshCompat(t *testing.T) {
 			_, err = it.EvalString(ctx, string(src), f)
 			it.FlushOutput()
 			if err != nil {
-				out.WriteString("UNCAUGHT " + FormatCondition(err))
+				out.WriteString("UNCAUGHT " + interp.FormatError(err) + "\n")
 			}
 			got := strings.ReplaceAll(out.String(), strconv.Itoa(port), "PORT")
 			got = strings.ReplaceAll(got, dir, "TMPDIR")

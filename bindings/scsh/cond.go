@@ -44,7 +44,7 @@ func (e *scshEnv) kindOf(c interp.Value) (string, bool) {
 
 // isa reports whether condition c is of type t or a subtype.
 func (e *scshEnv) isa(c interp.Value, t string) bool {
-	if eo, ok := c.(*interp.ErrorObject); ok && t == "syscall-error" && errnoStyle(eo) {
+	if eo, ok := c.(*interp.ErrorObject); ok && t == "syscall-error" && eo.IsErrno() {
 		return true
 	}
 	k, ok := e.kindOf(c)
@@ -88,11 +88,11 @@ func makeCondition(kind string, stuff []interp.Value) *interp.ErrorObject {
 func conditionStuff(c interp.Value) interp.Value {
 	switch x := c.(type) {
 	case *interp.ErrorObject:
-		if errnoStyle(x) || (x.Message == "" && x.Who == "") {
+		if x.IsErrno() || (x.Message == "" && x.Who == "") {
 			return interp.List(x.Irritants...)
 		}
 		msg := x.Message
-		if x.Who != "" && !errnoStyle(x) {
+		if x.Who != "" && !x.IsErrno() {
 			msg = x.Who + ": " + msg
 		}
 		return interp.Cons(interp.NewString(msg), interp.List(x.Irritants...))
@@ -209,14 +209,14 @@ func (e *scshEnv) installConditions() {
 func (e *scshEnv) conditionString(c interp.Value) string {
 	switch x := c.(type) {
 	case *interp.ErrorObject:
-		return FormatCondition(x)
+		return x.ConditionString()
 	case *interp.Pair:
 		if s, ok := x.Car.(*interp.Symbol); ok {
 			stuff, _ := interp.ListToSlice(x.Cdr)
-			return FormatCondition(makeCondition(s.Name, stuff))
+			return makeCondition(s.Name, stuff).ConditionString()
 		}
 	}
-	return FormatCondition(&interp.ErrorObject{Message: "non-condition object raised", Irritants: []interp.Value{c}})
+	return (&interp.ErrorObject{Message: "non-condition object raised", Irritants: []interp.Value{c}}).ConditionString()
 }
 
 // signal delivers condition c to the handler list: it returns a tail call

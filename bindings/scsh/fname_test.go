@@ -24,13 +24,13 @@ func runScshCases(t *testing.T, cases []scshCase) {
 		if c.errWant != "" {
 			if err == nil {
 				t.Errorf("%s = %s, want an error containing %q", c.src, interp.WriteString(v), c.errWant)
-			} else if !strings.Contains(FormatCondition(err), c.errWant) {
-				t.Errorf("%s: error %q, want it to contain %q", c.src, FormatCondition(err), c.errWant)
+			} else if !strings.Contains(interp.FormatError(err), c.errWant) {
+				t.Errorf("%s: error %q, want it to contain %q", c.src, interp.FormatError(err), c.errWant)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %v", c.src, FormatCondition(err))
+			t.Errorf("%s: %v", c.src, interp.FormatError(err))
 			continue
 		}
 		if got := interp.WriteString(v); got != c.want {

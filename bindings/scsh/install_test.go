@@ -50,8 +50,24 @@ func TestScshStatePerInterpreter(t *testing.T) {
 	}
 }
 
+// The scsh layer's state is kept out of the program's reach: a program
+// that defines or sets the global that once held it does not stop
+// SetArgs.
+func TestScshStateOutOfProgramReach(t *testing.T) {
+	for _, clobber := range []string{`(define %scsh-env 0)`, `(set! %scsh-env 0)`} {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		evalScsh(t, it, clobber) // set! of an unbound name fails: nothing to break
+		SetArgs(it, []string{"a", "b"})
+		v, err := evalScsh(t, it, `command-line-arguments`)
+		if err != nil || interp.WriteString(v) != `("a" "b")` {
+			t.Errorf("after %s: command-line-arguments = %v (%v), want (\"a\" \"b\")", clobber, v, err)
+		}
+	}
+}
+
 // An uncaught scsh condition comes back to Go as an *interp.ErrorObject
-// that FormatCondition renders in display-condition's format.
+// whose ConditionString is display-condition's format.
 func TestUncaughtConditionFormat(t *testing.T) {
 	var out bytes.Buffer
 	it := newScshInterp(t, &out)
@@ -68,15 +84,26 @@ func TestUncaughtConditionFormat(t *testing.T) {
 			t.Errorf("%s: no error", c.src)
 			continue
 		}
-		got := FormatCondition(err)
+		got := conditionString(t, err)
 		if !strings.HasPrefix(got, c.want) || !strings.HasSuffix(got, "\n") {
-			t.Errorf("%s: FormatCondition = %q, want prefix %q", c.src, got, c.want)
+			t.Errorf("%s: ConditionString = %q, want prefix %q", c.src, got, c.want)
 		}
 	}
 	_, err := evalScsh(t, it, `(error "login failed" "x" 5)`)
-	if got := FormatCondition(err); !strings.Contains(got, "\n       \"x\"\n       5\n") {
+	if got := conditionString(t, err); !strings.Contains(got, "\n       \"x\"\n       5\n") {
 		t.Errorf("irritants not one per line under the message: %q", got)
 	}
+}
+
+// conditionString returns display-condition's text for the error object in
+// err's chain.
+func conditionString(t *testing.T, err error) string {
+	t.Helper()
+	var eo *interp.ErrorObject
+	if !errors.As(err, &eo) {
+		t.Fatalf("%v: not an error object", err)
+	}
+	return eo.ConditionString()
 }
 
 // A warning with no handler is displayed and execution proceeds; a
@@ -152,7 +179,7 @@ func TestExecPathReplacesProcess(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	it := newScshInterp(t, &buf)
-	if _, err := evalScsh(t, it, `(exec-path "no-such-program-for-popsh")`); err == nil || !strings.Contains(FormatCondition(err), "syscall-error") {
+	if _, err := evalScsh(t, it, `(exec-path "no-such-program-for-popsh")`); err == nil || !strings.Contains(interp.FormatError(err), "syscall-error") {
 		t.Errorf("exec of a missing program: %v", err)
 	}
 }

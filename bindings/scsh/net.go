@@ -207,20 +207,6 @@ func fileError(syscallName string, err error, file string, data ...interp.Value)
 	return eo
 }
 
-// errnoStyle reports whether eo carries scsh's syscall-error stuff
-// (errno message syscall . data).
-func errnoStyle(eo *interp.ErrorObject) bool {
-	if eo.Kind == "syscall-error" {
-		return true
-	}
-	if eo.Kind != interp.KindFileError || len(eo.Irritants) < 3 {
-		return false
-	}
-	_, isInt := eo.Irritants[0].(int)
-	_, isSym := eo.Irritants[2].(*interp.Symbol)
-	return isInt && isSym
-}
-
 // dialTCP connects to host:port with a deadline.
 func dialTCP(ctx context.Context, host string, port int) (net.Conn, error) {
 	h, err := lookupHost(ctx, host)

@@ -16,8 +16,9 @@
 //     first element of the stuff when it is a string, Irritants = the
 //     rest), so R7RS guard and error-object? see it, and interpreter
 //     errors are error conditions. A non-error condition with no handler
-//     proceeds (a warning is displayed). FormatCondition renders an
-//     uncaught one in display-condition's format.
+//     proceeds (a warning is displayed). display-condition prints a
+//     condition in scsh's format (interp.ErrorObject.ConditionString);
+//     interp.FormatError prints an uncaught one the same way.
 //   - define-record (type/NAME, make-NAME of the plain fields, NAME?,
 //     NAME:FIELD, set-NAME:FIELD, modify-NAME:FIELD, copy-NAME, (field
 //     default), a disclose method; prints #{NAME}), let-optionals,
@@ -128,7 +129,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"strings"
 
 	"popsh/interp"
 )
@@ -187,8 +187,9 @@ func (e *scshEnv) def(name string, min, max int, fn interp.PrimFn) {
 	e.it.DefinePrimitive(name, min, max, fn)
 }
 
-// envKey is the global under which Install keeps its state.
-const envKey = "%scsh-env"
+// envKey is the interpreter local (interp.Interp.SetLocal) under which
+// Install keeps its state.
+const envKey = "popsh/bindings/scsh"
 
 // Install defines the scsh compatibility layer in it: conditions,
 // records and binding forms, format, ports, regexps, strings, netrc,
@@ -204,7 +205,7 @@ func Install(it *interp.Interp) error {
 	} {
 		e.condTypes[ct[0]] = ct
 	}
-	it.Define(envKey, &interp.Opaque{Kind: "scsh-env", Value: e})
+	it.SetLocal(envKey, e)
 	e.installConditions()
 	e.installFormat()
 	e.installRegexps()
@@ -244,14 +245,8 @@ func Install(it *interp.Interp) error {
 // shell calls it after it.SetCommandLine; (command-line) and argv come from
 // the interpreter's command line.
 func SetArgs(it *interp.Interp, args []string) {
-	v, ok := it.Lookup(envKey)
-	if !ok {
-		return
-	}
-	if o, ok := v.(*interp.Opaque); ok {
-		if e, ok := o.Value.(*scshEnv); ok {
-			e.setArgs(args)
-		}
+	if e, ok := it.Local(envKey).(*scshEnv); ok {
+		e.setArgs(args)
 	}
 }
 
@@ -262,62 +257,4 @@ func (e *scshEnv) setArgs(args []string) {
 		vals[i] = interp.NewString(a)
 	}
 	e.it.Define("command-line-arguments", interp.List(vals...))
-}
-
-// FormatCondition renders an error the way scsh's display-condition does:
-//
-//	Error: MESSAGE
-//	       IRRITANT
-//	       ...
-//
-// The first line names the condition type ("Error" for plain errors,
-// otherwise the type name, e.g. "-ERR" or "call-error"); each irritant is
-// written with write on its own line, indented under the message. The
-// source position, when known, follows the message in brackets. The
-// result ends with a newline.
-func FormatCondition(err error) string {
-	var b strings.Builder
-	eo, ok := err.(*interp.ErrorObject)
-	if !ok {
-		fmt.Fprintf(&b, "Error: %v\n", err)
-		return b.String()
-	}
-	if eo.Payload != nil && eo.Message == "" && len(eo.Irritants) == 0 {
-		fmt.Fprintf(&b, "Error: uncaught raise\n       %s\n", interp.WriteString(eo.Payload))
-		return b.String()
-	}
-	name := "Error"
-	switch eo.Kind {
-	case "", "error":
-	default:
-		name = eo.Kind
-	}
-	msg := eo.Message
-	irr := eo.Irritants
-	if errnoStyle(eo) && len(irr) >= 3 {
-		// stuff is (errno message syscall . data)
-		if s, ok := irr[1].(*interp.String); ok && msg == "" {
-			msg = s.String()
-			irr = append([]interp.Value{irr[2]}, irr[3:]...)
-		} else {
-			irr = irr[2:3]
-		}
-	}
-	if eo.Who != "" && !errnoStyle(eo) {
-		msg = eo.Who + ": " + msg
-	}
-	b.WriteString(name)
-	b.WriteString(": ")
-	b.WriteString(msg)
-	if eo.Pos.IsValid() {
-		b.WriteString(" [" + eo.Pos.String() + "]")
-	}
-	b.WriteByte('\n')
-	indent := strings.Repeat(" ", len(name)+2)
-	for _, v := range irr {
-		b.WriteString(indent)
-		b.WriteString(interp.WriteString(v))
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

@@ -54,7 +54,7 @@ func TestSeedRunsOnScshLayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := it.EvalString(ctx, string(src), seedPath); err != nil {
-		t.Fatalf("loading the seed: %s", FormatCondition(err))
+		t.Fatalf("loading the seed: %s", interp.FormatError(err))
 	}
 	script := `
 (define (show . xs) (if (null? xs) (newline) (begin (display (car xs)) (apply show (cdr xs)))))
@@ -75,7 +75,7 @@ func TestSeedRunsOnScshLayer(t *testing.T) {
 (show "quit: " (pop3-quit c))
 `
 	if _, err := it.EvalString(ctx, script, "driver.scm"); err != nil {
-		t.Fatalf("driver: %s\noutput so far:\n%s", FormatCondition(err), out.String())
+		t.Fatalf("driver: %s\noutput so far:\n%s", interp.FormatError(err), out.String())
 	}
 	it.FlushOutput()
 	got := out.String()

@@ -78,7 +78,7 @@ func TestScshSRFIExtras(t *testing.T) {
 		var out bytes.Buffer
 		it := newScshInterp(t, &out)
 		_, err := evalScsh(t, it, c.src)
-		if err == nil || !strings.Contains(FormatCondition(err)+err.Error(), c.want) {
+		if err == nil || !strings.Contains(interp.FormatError(err)+err.Error(), c.want) {
 			t.Errorf("%s: got error %v, want %q", c.src, err, c.want)
 		}
 	}
@@ -120,7 +120,7 @@ func TestScshFileInfoGlob(t *testing.T) {
 		{`(glob "D/[")`, "bad pattern"},
 	} {
 		_, err := evalScsh(t, it, strings.ReplaceAll(c.src, "D/", dir+"/"))
-		if err == nil || !strings.Contains(FormatCondition(err)+err.Error(), c.want) {
+		if err == nil || !strings.Contains(interp.FormatError(err)+err.Error(), c.want) {
 			t.Errorf("%s: got error %v, want %q", c.src, err, c.want)
 		}
 	}

@@ -341,14 +341,14 @@ func TestProcessRunner(t *testing.T) {
 	}
 }
 
-func TestFormatCondition(t *testing.T) {
-	got := FormatCondition(makeCondition("-ERR", []interp.Value{s(" no such message"), s("RETR 9")}))
+func TestConditionString(t *testing.T) {
+	got := makeCondition("-ERR", []interp.Value{s(" no such message"), s("RETR 9")}).ConditionString()
 	if want := "-ERR:  no such message\n      \"RETR 9\"\n"; got != want {
-		t.Errorf("FormatCondition(-ERR) = %q, want %q", got, want)
+		t.Errorf("ConditionString(-ERR) = %q, want %q", got, want)
 	}
-	got = FormatCondition(makeCondition("error", []interp.Value{s("login failed"), s("x")}))
+	got = makeCondition("error", []interp.Value{s("login failed"), s("x")}).ConditionString()
 	if want := "Error: login failed\n       \"x\"\n"; got != want {
-		t.Errorf("FormatCondition(error) = %q, want %q", got, want)
+		t.Errorf("ConditionString(error) = %q, want %q", got, want)
 	}
 	stuff := conditionStuff(makeCondition("-ERR", []interp.Value{s("msg"), s("cmd")}))
 	if interp.WriteString(stuff) != `("msg" "cmd")` {

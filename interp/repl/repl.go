@@ -55,9 +55,6 @@ type Options struct {
 	Prompt, ContinuePrompt string
 	// Banner is printed once at the start, when not empty.
 	Banner string
-	// FormatError renders an uncaught error (without a final newline).
-	// Nil means FormatError of this package.
-	FormatError func(err error) string
 	// Filename names the input in error positions (default "stdin"); each
 	// entry is numbered, so an error in the seventh entry typed, line 1,
 	// column 12, is at "stdin#7:1:12".
@@ -113,9 +110,6 @@ func newSession(opts Options) *session {
 	}
 	if opts.ContinuePrompt == "" {
 		opts.ContinuePrompt = DefaultContinuePrompt
-	}
-	if opts.FormatError == nil {
-		opts.FormatError = FormatError
 	}
 	if opts.Filename == "" {
 		opts.Filename = "stdin"
@@ -314,25 +308,15 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 		if err == nil {
 			return nil, errInterrupted
 		}
-		if !IsInterrupt(err) {
+		if !interp.IsInterrupt(err) {
 			err = fmt.Errorf("%w (%w)", errInterrupted, err)
 		}
 	}
 	return v, err
 }
 
-var errInterrupted = errors.New(Interrupted)
-
-// Interrupted is how an evaluation stopped by Ctrl-C (or SIGINT in a
-// script) is reported, wherever it was: a loop, a read, a network wait.
-const Interrupted = "interrupted"
-
-// IsInterrupt reports whether err means the evaluation was interrupted:
-// the REPL's Ctrl-C, a cancelled context, or a read of the terminal that
-// was abandoned.
-func IsInterrupt(err error) bool {
-	return errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) || errors.Is(err, ErrReadInterrupted)
-}
+// errInterrupted is the cause of a cancellation by Ctrl-C.
+var errInterrupted = interp.ErrInterrupted
 
 // exitStatus returns the status of an exit request in err's chain, or nil.
 func exitStatus(err error) *ExitStatus {
@@ -371,63 +355,7 @@ func (s *session) printValue(v interp.Value) {
 func (s *session) printError(err error) {
 	s.flush()
 	s.out.freshLine()
-	fmt.Fprintln(s.err, s.opts.FormatError(err))
-}
-
-// FormatError renders an error the way the shell prints it: its message
-// with the position (file:line:col: who: message) and a short backtrace.
-func FormatError(err error) string {
-	if IsInterrupt(err) {
-		return Interrupted
-	}
-	var eo *interp.ErrorObject
-	if errors.As(err, &eo) {
-		msg := eo.Error()
-		if bt := Backtrace(eo, 5); bt != "" {
-			msg += "\n" + bt
-		}
-		return msg
-	}
-	return err.Error()
-}
-
-// Backtrace renders at most max frames of an error's Scheme backtrace,
-// innermost first, one "  at NAME (file:line:col)" line each, with a count
-// of the frames left out. The outermost frame is left out when it is the
-// top-level form: the error's position already says where it is.
-func Backtrace(eo *interp.ErrorObject, max int) string {
-	type frame struct {
-		name string
-		pos  interp.Pos
-	}
-	var fs []frame
-	for i, p := range eo.Trace {
-		name := ""
-		if i < len(eo.TraceName) {
-			name = eo.TraceName[i]
-		}
-		fs = append(fs, frame{name, p})
-	}
-	if n := len(fs); n > 0 && (fs[n-1].name == "" || fs[n-1].name == "<top level>") {
-		fs = fs[:n-1]
-	}
-	var b strings.Builder
-	for i, f := range fs {
-		if i == max {
-			fmt.Fprintf(&b, "  ... %d more\n", len(fs)-max)
-			break
-		}
-		name := f.name
-		if name == "" {
-			name = "<anonymous>"
-		}
-		if f.pos.IsValid() {
-			fmt.Fprintf(&b, "  at %s (%s)\n", name, f.pos)
-		} else {
-			fmt.Fprintf(&b, "  at %s\n", name)
-		}
-	}
-	return strings.TrimRight(b.String(), "\n")
+	fmt.Fprintln(s.err, interp.FormatError(err))
 }
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.

@@ -213,14 +213,14 @@ func TestBacktrace(t *testing.T) {
 	if !errors.As(err, &eo) {
 		t.Fatalf("err = %v, want an error object", err)
 	}
-	msg := FormatError(err)
+	msg := interp.FormatError(err)
 	if !strings.HasPrefix(msg, "bt.scm:2:15: car: ") {
 		t.Errorf("FormatError = %q, want the position and who first", msg)
 	}
 	if strings.Contains(msg, "<anonymous>") || strings.Contains(msg, "top level") {
 		t.Errorf("FormatError = %q: the top-level frame should be left out", msg)
 	}
-	if bt := Backtrace(eo, 1); strings.Count(bt, "\n") > 1 {
+	if bt := eo.Backtrace(1); strings.Count(bt, "\n") > 1 {
 		t.Errorf("Backtrace(max 1) = %q, want one frame and a count", bt)
 	}
 }

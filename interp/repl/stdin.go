@@ -2,15 +2,18 @@ package repl
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
+
+	"popsh/interp"
 )
 
 // ErrReadInterrupted is returned by an InterruptibleReader's Read when the
-// evaluation waiting for input was interrupted (Ctrl-C).
-var ErrReadInterrupted = errors.New("read interrupted")
+// evaluation waiting for input was interrupted (Ctrl-C). It wraps
+// interp.ErrInterrupted, so interp.IsInterrupt and interp.FormatError know
+// it.
+var ErrReadInterrupted = fmt.Errorf("read %w", interp.ErrInterrupted)
 
 // An InterruptibleReader shares one blocking reader (a terminal) between
 // the line editor and the running Scheme program, and lets a read be

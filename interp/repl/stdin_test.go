@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"popsh/interp"
 )
 
 func TestInterruptibleReaderInterruptsAndKeepsData(t *testing.T) {
@@ -26,6 +28,12 @@ func TestInterruptibleReaderInterruptsAndKeepsData(t *testing.T) {
 	case err := <-errc:
 		if !errors.Is(err, ErrReadInterrupted) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("interrupted Read: err = %v, want ErrReadInterrupted and context.Canceled", err)
+		}
+		if !interp.IsInterrupt(ErrReadInterrupted) {
+			t.Error("ErrReadInterrupted is not an interrupt for interp")
+		}
+		if got := interp.FormatError(err); got != "interrupted" {
+			t.Errorf("FormatError(interrupted Read) = %q, want \"interrupted\"", got)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Read did not return after the context was cancelled")

@@ -73,6 +73,6 @@
        (lambda (port)
          (display-condition (ignore-errors (lambda () (error "login failed" "x"))) port))))
 
-;; Uncaught: the runner prints it with FormatCondition.
+;; Uncaught: the runner prints it as popsh does (interp.FormatError).
 (signal '-ERR " no such message" "RETR 9")
 (show "not reached")
