@@ -23,6 +23,7 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 		return nil, &ErrorObject{Message: "interrupted", Cause: err}
 	}
 	it.interrupt.Store(false)
+	it.renewInterrupt()
 	it.ctx = ctx
 	stop := context.AfterFunc(ctx, it.Interrupt)
 	wind := it.vm.wind
@@ -144,6 +145,9 @@ func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error
 // use it so that cancelling the evaluation, or Ctrl-C at the REPL, stops
 // them too.
 func (it *Interp) Context() context.Context {
+	if t := it.vm.thread; t != nil && t.ctx != nil {
+		return t.ctx
+	}
 	if it.ctx != nil {
 		return it.ctx
 	}

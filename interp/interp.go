@@ -53,6 +53,8 @@ type Interp struct {
 	openPorts []*Port
 	// locals: the embedder's per-interpreter values (SetLocal, Local)
 	locals map[string]any
+	// ts: the threads and the interpreter lock (gil.go)
+	ts *threadState
 }
 
 // Global is a top-level binding cell.
@@ -94,6 +96,9 @@ type Parameter struct {
 	value     Value
 	converter Value
 	name      string
+	// owner is the interpreter whose threads may bind the parameter
+	// (parameterize binds it in the running thread only)
+	owner *Interp
 }
 
 // SchemeString gives the printed form of a parameter.
@@ -104,8 +109,24 @@ func (p *Parameter) SchemeString() string {
 	return "#<parameter>"
 }
 
-// Value returns the current value of the parameter.
-func (p *Parameter) Value() Value { return p.value }
+// Value returns the current value of the parameter in the running thread.
+func (p *Parameter) Value() Value {
+	if p.owner != nil {
+		return p.owner.vm.paramValue(p)
+	}
+	return p.value
+}
+
+// paramValue is p's value in this thread: its parameterize binding, or
+// the global value.
+func (vm *vm) paramValue(p *Parameter) Value {
+	if vm.params != nil {
+		if v, ok := vm.params[p]; ok {
+			return v
+		}
+	}
+	return p.value
+}
 
 // caseLambda is the procedure made by case-lambda.
 type caseLambda struct {
@@ -194,16 +215,17 @@ func New(opts ...Option) *Interp {
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
 	it.vm.maxFrames = defaultMaxFrames
+	it.initThreads()
 	it.env = &Environment{name: "interaction"}
 	out := NewOutputPort(os.Stdout, "stdout")
 	in := NewInputPort(os.Stdin, "stdin")
 	in.Tie = out
-	it.inParam = &Parameter{value: in, name: "current-input-port"}
-	it.outParam = &Parameter{value: out, name: "current-output-port"}
+	it.inParam = &Parameter{owner: it, value: in, name: "current-input-port"}
+	it.outParam = &Parameter{owner: it, value: out, name: "current-output-port"}
 	errp := NewOutputPort(os.Stderr, "stderr")
 	errp.LineFlush = true
 	errp.Tie = out
-	it.errParam = &Parameter{value: errp, name: "current-error-port"}
+	it.errParam = &Parameter{owner: it, value: errp, name: "current-error-port"}
 	for name, sf := range specialForms {
 		it.global(Intern(name)).special = sf
 	}
@@ -281,19 +303,19 @@ func (it *Interp) GlobalNames() []string {
 
 // CurrentInput returns the current input port.
 func (it *Interp) CurrentInput() *Port {
-	p, _ := it.inParam.value.(*Port)
+	p, _ := it.inParam.Value().(*Port)
 	return p
 }
 
 // CurrentOutput returns the current output port.
 func (it *Interp) CurrentOutput() *Port {
-	p, _ := it.outParam.value.(*Port)
+	p, _ := it.outParam.Value().(*Port)
 	return p
 }
 
 // CurrentError returns the current error port.
 func (it *Interp) CurrentError() *Port {
-	p, _ := it.errParam.value.(*Port)
+	p, _ := it.errParam.Value().(*Port)
 	return p
 }
 
@@ -338,8 +360,8 @@ func (it *Interp) flushPort(v Value) {
 
 // FlushOutput flushes the current output and error ports.
 func (it *Interp) FlushOutput() {
-	it.flushPort(it.outParam.value)
-	it.flushPort(it.errParam.value)
+	it.flushPort(it.outParam.Value())
+	it.flushPort(it.errParam.Value())
 }
 
 // SetCommandLine sets the list (command-line) returns.
@@ -348,4 +370,8 @@ func (it *Interp) SetCommandLine(args []string) { it.cmdline = append([]string(n
 // Interrupt stops the running evaluation (if any) soon; the evaluation
 // returns an error satisfying errors.Is(err, context.Canceled). Safe to call
 // from any goroutine (a signal handler's, typically).
-func (it *Interp) Interrupt() { it.interrupt.Store(true) }
+// Every Scheme thread of the interpreter stops too.
+func (it *Interp) Interrupt() {
+	it.interrupt.Store(true)
+	it.stopThreads()
+}

@@ -1,0 +1,221 @@
+package interp
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Threads and the interpreter lock.
+//
+// Scheme threads are goroutines, but only one of them runs Scheme code at
+// a time: the one holding the interpreter lock (the GIL). Everything a
+// Scheme program can reach — globals, pairs, vectors, strings, ports,
+// records — is only ever read or written by the lock's holder, so a data
+// race in a Scheme program (two threads doing set-car! on one pair) is a
+// race between Scheme steps, never between Go memory accesses: it cannot
+// tear a Go interface value or a slice header, and cannot crash popsh.
+//
+// The lock is released where a thread waits: around every blocking
+// operation (network, process and file waits, sleep, joins, mutex, lock,
+// condition-variable, placeholder and channel waits). A blocking
+// primitive says so in one place, by running its wait inside
+// Interp.Blocking; the code inside must not touch Scheme values or the
+// interpreter. A thread that computes for long gives the lock up at the
+// VM's interrupt checks (every few thousand calls) when another thread
+// wants it, so a busy loop does not starve the others.
+//
+// Each thread has its own VM state (stacks, exception handlers,
+// dynamic-wind list, parameter bindings): the running thread's state sits
+// in Interp.vm, and the lock's hand-over saves it in the thread and
+// installs the next thread's. That keeps the single-threaded VM, and its
+// hot loop, as it was: a thread switch costs one copy of a small struct.
+//
+// The embedder's goroutine (the one that called New) is the primordial
+// thread; it holds the lock from New on, except while it waits.
+
+// threadState is the interpreter's thread bookkeeping.
+type threadState struct {
+	gil sync.Mutex
+	// waiting counts the threads waiting for the lock; the running
+	// thread yields at its next interrupt check when it is not zero.
+	waiting atomic.Int32
+
+	mu   sync.Mutex // guards the fields below
+	live map[*Thread]struct{}
+	exit *ExitError    // an (exit) called by a thread other than the primordial one
+	intr chan struct{} // closed by Interrupt: wakes the primordial thread's waits
+	main *Thread
+}
+
+func (it *Interp) initThreads() {
+	ts := &threadState{live: map[*Thread]struct{}{}, intr: make(chan struct{})}
+	ts.main = &Thread{it: it, name: Intern("primordial"), specific: Unspecified, started: true, done: make(chan struct{})}
+	it.ts = ts
+	it.vm.thread = ts.main
+	ts.gil.Lock()
+}
+
+// release gives up the interpreter lock, saving the running thread's VM
+// state in it.
+func (it *Interp) release() *Thread {
+	t := it.vm.thread
+	t.saved = it.vm
+	it.ts.gil.Unlock()
+	return t
+}
+
+// acquire takes the interpreter lock for t and installs its VM state.
+func (it *Interp) acquire(t *Thread) {
+	it.ts.waiting.Add(1)
+	it.ts.gil.Lock()
+	it.ts.waiting.Add(-1)
+	it.vm = t.saved
+	t.saved = vm{}
+}
+
+// Blocking runs fn with the interpreter lock released, so that other
+// Scheme threads run while fn waits (on the network, a child process, a
+// slow file). fn must not touch the interpreter or any Scheme value: read
+// what it needs (Context, arguments) before, and use its results after.
+// Call it only from a primitive (or other code running Scheme) of it.
+func (it *Interp) Blocking(fn func() error) error {
+	t := it.release()
+	defer it.acquire(t)
+	return fn()
+}
+
+// yield lets a waiting thread run.
+func (it *Interp) yield() {
+	t := it.release()
+	runtime.Gosched()
+	it.acquire(t)
+}
+
+// atTick runs at the VM's interrupt checks when something needs
+// attention: an interrupt, a stop request or a thread waiting for the lock.
+func (vm *vm) atTick() error {
+	if vm.it.interrupt.Load() || vm.thread.stop.Load() {
+		return vm.interrupted()
+	}
+	if vm.it.ts.waiting.Load() > 0 {
+		vm.it.yield()
+		if vm.thread.stop.Load() {
+			return vm.interrupted()
+		}
+	}
+	return nil
+}
+
+// threadInterrupted is the error ending a thread other than the primordial
+// one at an interrupt check, or nil for the primordial thread (whose
+// interrupt is the evaluation's). A pending (exit) from any thread comes
+// first.
+func (vm *vm) threadInterrupted() error {
+	it := vm.it
+	if it.ts == nil {
+		return nil
+	}
+	it.ts.mu.Lock()
+	exit := it.ts.exit
+	it.ts.mu.Unlock()
+	if exit != nil {
+		return exit
+	}
+	t := vm.thread
+	if t == nil || t == it.ts.main {
+		return nil
+	}
+	if t.terminateReq.Load() {
+		return &ErrorObject{Message: "thread terminated", Cause: context.Canceled}
+	}
+	return &ErrorObject{Message: "interrupted", Cause: context.Canceled}
+}
+
+// stopThreads stops every thread but the primordial one (Ctrl-C) and
+// wakes the primordial thread's waits.
+func (it *Interp) stopThreads() {
+	if it.ts == nil {
+		return
+	}
+	it.ts.mu.Lock()
+	defer it.ts.mu.Unlock()
+	select {
+	case <-it.ts.intr:
+	default:
+		close(it.ts.intr)
+	}
+	for t := range it.ts.live {
+		t.halt()
+	}
+}
+
+// renewInterrupt arms a new wake-up channel for the primordial thread (at
+// the start of a top-level evaluation).
+func (it *Interp) renewInterrupt() {
+	it.ts.mu.Lock()
+	select {
+	case <-it.ts.intr:
+		it.ts.intr = make(chan struct{})
+	default:
+	}
+	it.ts.mu.Unlock()
+}
+
+// requestExit records an (exit) called by a thread and interrupts the
+// others: the primordial thread's evaluation then returns e.
+func (it *Interp) requestExit(e *ExitError) {
+	it.ts.mu.Lock()
+	if it.ts.exit == nil {
+		it.ts.exit = e
+	}
+	it.ts.mu.Unlock()
+	it.Interrupt()
+}
+
+// stopChan is the channel that closes when the running thread must stop.
+func (it *Interp) stopChan() <-chan struct{} {
+	t := it.vm.thread
+	if t == it.ts.main {
+		it.ts.mu.Lock()
+		defer it.ts.mu.Unlock()
+		return it.ts.intr
+	}
+	return t.stopCh
+}
+
+// wait releases the lock until ch closes (true), the timeout d passes
+// (false; d < 0 means no timeout) or the thread must stop (an error).
+func (it *Interp) wait(ch <-chan struct{}, d time.Duration) (bool, error) {
+	select {
+	case <-ch:
+		return true, nil
+	default:
+	}
+	if d == 0 {
+		return false, nil
+	}
+	stop := it.stopChan()
+	var timer <-chan time.Time
+	if d > 0 {
+		tm := time.NewTimer(d)
+		defer tm.Stop()
+		timer = tm.C
+	}
+	ok, stopped := false, false
+	t := it.release()
+	select {
+	case <-ch:
+		ok = true
+	case <-timer:
+	case <-stop:
+		stopped = true
+	}
+	it.acquire(t)
+	if stopped {
+		return false, it.vm.interrupted()
+	}
+	return ok, nil
+}
