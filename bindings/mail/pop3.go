@@ -1240,6 +1240,10 @@ func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.
 // connection can no longer be trusted (I/O failure, timeout, protocol
 // violation), closes it so that later calls fail at once.
 func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
+	if isBusyErr(err) {
+		// another thread's call is under way: leave the connection to it
+		return err
+	}
 	var perr *pop3.Error
 	switch {
 	case errors.As(err, &perr), errors.Is(err, pop3.ErrBadArgument), errors.Is(err, pop3.ErrState),
