@@ -47,6 +47,8 @@ type threadState struct {
 	live map[*Thread]struct{}
 	exit *ExitError    // an (exit) called by a thread other than the primordial one
 	intr chan struct{} // closed by Interrupt: wakes the primordial thread's waits
+	// cancelEval cancels the context of the running top-level evaluation
+	cancelEval context.CancelFunc
 	main *Thread
 }
 
@@ -118,10 +120,7 @@ func (vm *vm) threadInterrupted() error {
 	if it.ts == nil {
 		return nil
 	}
-	it.ts.mu.Lock()
-	exit := it.ts.exit
-	it.ts.mu.Unlock()
-	if exit != nil {
+	if exit := it.pendingExit(); exit != nil {
 		return exit
 	}
 	t := vm.thread
@@ -147,15 +146,20 @@ func (it *Interp) stopThreads() {
 	default:
 		close(it.ts.intr)
 	}
+	if it.ts.cancelEval != nil {
+		it.ts.cancelEval()
+	}
 	for t := range it.ts.live {
 		t.halt()
 	}
 }
 
-// renewInterrupt arms a new wake-up channel for the primordial thread (at
-// the start of a top-level evaluation).
-func (it *Interp) renewInterrupt() {
+// renewInterrupt arms a new wake-up channel for the primordial thread and
+// records the cancel function of the evaluation's context (at the start
+// and end of a top-level evaluation).
+func (it *Interp) renewInterrupt(cancel context.CancelFunc) {
 	it.ts.mu.Lock()
+	it.ts.cancelEval = cancel
 	select {
 	case <-it.ts.intr:
 		it.ts.intr = make(chan struct{})
@@ -173,6 +177,13 @@ func (it *Interp) requestExit(e *ExitError) {
 	}
 	it.ts.mu.Unlock()
 	it.Interrupt()
+}
+
+// pendingExit is the (exit) a thread called, or nil.
+func (it *Interp) pendingExit() *ExitError {
+	it.ts.mu.Lock()
+	defer it.ts.mu.Unlock()
+	return it.ts.exit
 }
 
 // stopChan is the channel that closes when the running thread must stop.

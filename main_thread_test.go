@@ -1,0 +1,40 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestThreadsSIGINT: Ctrl-C stops a script whose threads are busy,
+// sleeping and waiting, while the primordial thread joins: status 130.
+func TestThreadsSIGINT(t *testing.T) {
+	dir := t.TempDir()
+	script := `
+(define busy (spawn (lambda () (let loop () (loop)))))
+(define sleeper (spawn (lambda () (sleep 1000))))
+(define waiter (spawn (lambda () (channel-receive (make-channel)))))
+(thread-yield!)
+(display "ready\n")
+(flush-output-port)
+(thread-join! busy)
+(display "not reached\n")
+`
+	if err := os.WriteFile(filepath.Join(dir, "s.scm"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, so, se := interruptAtReady(t, dir, "s.scm", strings.NewReader(""))
+	if code != 130 || strings.Contains(so, "not reached") || !strings.Contains(se, "interrupted") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 130 and \"interrupted\"", code, so, se)
+	}
+}
+
+// TestThreadsExit: (exit n) in a thread flushes the output and ends the
+// process with n, while the primordial thread is still waiting.
+func TestThreadsExit(t *testing.T) {
+	r := runPopsh(t, "", "", "-c", `(begin (display "main ") (spawn (lambda () (display "thread") (exit 4))) (sleep 1000) (display "not reached"))`)
+	if r.code != 4 || r.stdout != "main thread" {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 4 and %q", r.code, r.stdout, r.stderr, "main thread")
+	}
+}
