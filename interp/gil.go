@@ -49,7 +49,7 @@ type threadState struct {
 	intr chan struct{} // closed by Interrupt: wakes the primordial thread's waits
 	// cancelEval cancels the context of the running top-level evaluation
 	cancelEval context.CancelFunc
-	main *Thread
+	main       *Thread
 }
 
 func (it *Interp) initThreads() {
