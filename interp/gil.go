@@ -8,33 +8,7 @@ import (
 	"time"
 )
 
-// Threads and the interpreter lock.
-//
-// Scheme threads are goroutines, but only one of them runs Scheme code at
-// a time: the one holding the interpreter lock (the GIL). Everything a
-// Scheme program can reach — globals, pairs, vectors, strings, ports,
-// records — is only ever read or written by the lock's holder, so a data
-// race in a Scheme program (two threads doing set-car! on one pair) is a
-// race between Scheme steps, never between Go memory accesses: it cannot
-// tear a Go interface value or a slice header, and cannot crash popsh.
-//
-// The lock is released where a thread waits: around every blocking
-// operation (network, process and file waits, sleep, joins, mutex, lock,
-// condition-variable, placeholder and channel waits). A blocking
-// primitive says so in one place, by running its wait inside
-// Interp.Blocking; the code inside must not touch Scheme values or the
-// interpreter. A thread that computes for long gives the lock up at the
-// VM's interrupt checks (every few thousand calls) when another thread
-// wants it, so a busy loop does not starve the others.
-//
-// Each thread has its own VM state (stacks, exception handlers,
-// dynamic-wind list, parameter bindings): the running thread's state sits
-// in Interp.vm, and the lock's hand-over saves it in the thread and
-// installs the next thread's. That keeps the single-threaded VM, and its
-// hot loop, as it was: a thread switch costs one copy of a small struct.
-//
-// The embedder's goroutine (the one that called New) is the primordial
-// thread; it holds the lock from New on, except while it waits.
+// The interpreter lock and thread switches: see the package documentation.
 
 // threadState is the interpreter's thread bookkeeping.
 type threadState struct {

@@ -11,6 +11,59 @@
 // explicit value stack and frame stack owned by the interpreter, so that
 // call/cc copies the stacks, deep recursion costs memory only, and every
 // tail call reuses its frame.
+//
+// # Threads and the interpreter lock
+//
+// Scheme threads are goroutines, but only one of them runs Scheme code at
+// a time: the one holding the interpreter lock (the GIL). Everything a
+// Scheme program can reach — globals, pairs, vectors, strings, ports,
+// records — is only ever read or written by the lock's holder, so a data
+// race in a Scheme program (two threads doing set-car! on one pair) is a
+// race between Scheme steps, never between Go memory accesses: it cannot
+// tear a Go interface value or a slice header, and cannot crash popsh.
+//
+// The lock is released where a thread waits: around every blocking
+// operation (network, process and file waits, sleep, joins, mutex, lock,
+// condition-variable, placeholder and channel waits). A blocking
+// primitive says so in one place, by running its wait inside
+// Interp.Blocking; the code inside must not touch Scheme values or the
+// interpreter. A thread that computes for long gives the lock up at the
+// VM's interrupt checks (every few thousand calls) when another thread
+// wants it, so a busy loop does not starve the others.
+//
+// Each thread has its own VM state (stacks, exception handlers,
+// dynamic-wind list, parameter bindings): the running thread's state sits
+// in Interp.vm, and the lock's hand-over saves it in the thread and
+// installs the next thread's. That keeps the single-threaded VM, and its
+// hot loop, as it was: a thread switch costs one copy of a small struct.
+//
+// parameterize binds a parameter in the running thread only: the thread's
+// binding map is consulted before the parameter's global value, and a new
+// thread starts with a copy of its creator's bindings (so
+// current-output-port is per thread too). A thread starts with no
+// exception handler and no dynamic-wind extent; an error or an escape in
+// it ends or unwinds that thread alone.
+//
+// Port operations hold the lock for their whole length: one write or
+// display is never interleaved with another thread's output. (A read that
+// waits on a terminal or a pipe therefore holds the lock too; the network,
+// process and delivery waits of the bindings release it.)
+//
+// Interrupt (Ctrl-C, or the evaluation's context ending) stops every
+// thread: each stops at its next interrupt check or wait, its network
+// calls cancelled through its Context. (exit) in any thread stops the
+// others and makes the primordial thread's evaluation return the
+// *ExitError. thread-terminate! is safe for the same reason: the thread
+// stops only at those points, never inside a primitive.
+//
+// Why a lock rather than fine-grained locking of every object: it is
+// sound by construction (no Scheme operation needs its own lock to keep
+// Go memory intact), it costs nothing on the hot path when there is one
+// thread, and popsh's threads are for waiting on servers in parallel, not
+// for computing in parallel.
+//
+// The embedder's goroutine (the one that called New) is the primordial
+// thread; it holds the lock from New on, except while it waits.
 package interp
 
 import (
