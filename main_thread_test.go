@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestThreadsSIGINT: Ctrl-C stops a script whose threads are busy,
@@ -36,5 +37,33 @@ func TestThreadsExit(t *testing.T) {
 	r := runPopsh(t, "", "", "-c", `(begin (display "main ") (spawn (lambda () (display "thread") (exit 4))) (sleep 1000) (display "not reached"))`)
 	if r.code != 4 || r.stdout != "main thread" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 4 and %q", r.code, r.stdout, r.stderr, "main thread")
+	}
+}
+
+// TestREPLThreadRunsAtPrompt: a thread started at the prompt goes on
+// running while the REPL waits for the next line.
+func TestREPLThreadRunsAtPrompt(t *testing.T) {
+	home := t.TempDir()
+	tm := startTerm(t, home)
+	tm.expect("popsh> ")
+	file := filepath.Join(home, "ran")
+	tm.send(`(define t (spawn (lambda () (sleep 0.2) (with-output-to-file "` + file + `" (lambda () (display "ran"))) 'ok)))` + "\r")
+	tm.expect("popsh> ")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if b, err := os.ReadFile(file); err == nil && string(b) == "ran" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the thread did not run while the REPL waited for input")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.send("(thread-join! t)\r")
+	tm.expect("ok\r\n")
+	tm.expect("popsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
 	}
 }

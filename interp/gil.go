@@ -16,6 +16,8 @@ type threadState struct {
 	// waiting counts the threads waiting for the lock; the running
 	// thread yields at its next interrupt check when it is not zero.
 	waiting atomic.Int32
+	// mainOut is set while the primordial thread waits without the lock
+	mainOut atomic.Bool
 
 	mu   sync.Mutex // guards the fields below
 	live map[*Thread]struct{}
@@ -39,6 +41,9 @@ func (it *Interp) initThreads() {
 func (it *Interp) release() *Thread {
 	t := it.vm.thread
 	t.saved = it.vm
+	if t == it.ts.main {
+		it.ts.mainOut.Store(true)
+	}
 	it.ts.gil.Unlock()
 	return t
 }
@@ -50,6 +55,23 @@ func (it *Interp) acquire(t *Thread) {
 	it.ts.waiting.Add(-1)
 	it.vm = t.saved
 	t.saved = vm{}
+	if t == it.ts.main {
+		it.ts.mainOut.Store(false)
+	}
+}
+
+// Locked runs fn holding the interpreter lock, on the embedder's goroutine
+// (the primordial thread): inside a Blocking it takes the lock back for
+// fn (a REPL's completion of global names while it waits for a line, with
+// other threads running), otherwise the lock is already held.
+func (it *Interp) Locked(fn func()) {
+	if !it.ts.mainOut.Load() {
+		fn()
+		return
+	}
+	it.acquire(it.ts.main)
+	defer it.release()
+	fn()
 }
 
 // Blocking runs fn with the interpreter lock released, so that other

@@ -133,7 +133,9 @@ func (it *Interp) startThread(t *Thread) error {
 		return &ErrorObject{Who: "thread-start!", Message: "thread already started:", Irritants: []Value{t}}
 	}
 	t.started = true
-	t.ctx, t.cancel = context.WithCancel(it.Context())
+	// not ended with the evaluation that started it (a thread started at
+	// the prompt runs on); Interrupt stops it (halt)
+	t.ctx, t.cancel = context.WithCancel(context.WithoutCancel(it.Context()))
 	t.saved = vm{it: it, stack: make([]Value, 256), handlers: Null,
 		maxFrames: it.vm.maxFrames, thread: t, params: t.params}
 	it.ts.mu.Lock()
