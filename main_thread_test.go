@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +68,68 @@ func TestREPLThreadRunsAtPrompt(t *testing.T) {
 	tm.send("\x04")
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
+	}
+}
+
+// TestThreadsReadReleasesLock: a thread waiting for a line on standard
+// input (a pipe) lets the other threads run; the test writes the line only
+// after another thread has printed, which it could not do if the reader
+// held the interpreter lock.
+func TestThreadsReadReleasesLock(t *testing.T) {
+	dir := t.TempDir()
+	script := `
+(define reader (spawn (lambda () (read-line))))
+(thread-yield!)
+(define worker (spawn (lambda () (display "worker done\n") (flush-output-port) 'w)))
+(thread-join! worker)
+(display (string-append "read: " (thread-join! reader) "\n"))
+`
+	if err := os.WriteFile(filepath.Join(dir, "s.scm"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(popshBin, "s.scm")
+	cmd.Dir = dir
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 4)
+	go func() {
+		br := bufio.NewReader(stdout)
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				close(lines)
+				return
+			}
+			lines <- l
+		}
+	}()
+	select {
+	case l := <-lines:
+		if l != "worker done\n" {
+			t.Fatalf("first line %q", l)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal("the worker thread did not run while another thread waited for input")
+	}
+	io.WriteString(stdin, "hello\n")
+	stdin.Close()
+	if l := <-lines; l != "read: hello\n" {
+		t.Errorf("then %q", l)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("%v; stderr %q", err, stderr.String())
 	}
 }

@@ -25,7 +25,7 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	it.interrupt.Store(false)
 	// Interrupt cancels ctx too, so that Go waits on it end (an (exit) in
 	// another thread, Ctrl-C)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(context.WithValue(ctx, interpKey{}, it))
 	it.renewInterrupt(cancel)
 	it.ctx = ctx
 	stop := context.AfterFunc(ctx, it.Interrupt)

@@ -10,6 +10,11 @@ import (
 
 // The interpreter lock and thread switches: see the package documentation.
 
+// interpKey is the context key under which an evaluation's context (and
+// its threads') holds the interpreter: a port's read finds there the lock
+// to release while it waits.
+type interpKey struct{}
+
 // threadState is the interpreter's thread bookkeeping.
 type threadState struct {
 	gil sync.Mutex

@@ -45,9 +45,11 @@
 // it ends or unwinds that thread alone.
 //
 // Port operations hold the lock for their whole length: one write or
-// display is never interleaved with another thread's output. (A read that
-// waits on a terminal or a pipe therefore holds the lock too; the network,
-// process and delivery waits of the bindings release it.)
+// display is never interleaved with another thread's output. A read that
+// waits for input (the current input from SetInput, a pipe, FIFO or
+// terminal) releases it while it waits, into a buffer of its own, with the
+// port marked busy: another thread reading the same port waits for that
+// read to finish before it touches the port's buffer.
 //
 // Interrupt (Ctrl-C, or the evaluation's context ending) stops every
 // thread: each stops at its next interrupt check or wait, its network
@@ -375,7 +377,14 @@ func (it *Interp) CurrentError() *Port {
 // SetInput makes r the current input. The output port is flushed before
 // each read from it (Port.Tie), so a prompt appears before input is awaited.
 func (it *Interp) SetInput(r io.Reader) {
-	p := NewInputPort(r, "input")
+	src := &releasingSource{r: r, it: it}
+	p := NewInputPort(src, "input")
+	src.port = p
+	if c, ok := r.(io.Closer); ok {
+		p.closer = c
+	} else {
+		p.closer = nil
+	}
 	p.Tie = it.CurrentOutput()
 	it.inParam.value = p
 }

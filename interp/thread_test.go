@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,33 @@ func TestThreadDeadlineWakesJoin(t *testing.T) {
 	_, err := it.EvalString(ctx, `(thread-join! (spawn (lambda () (mutex-lock! (let ((m (make-mutex))) (mutex-lock! m #f #f) m)))))`, "t.scm")
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v, want interrupted", err)
+	}
+}
+
+// TestThreadReadReleasesLock: threads waiting for input on the current
+// input port (a pipe) let the others run; two readers of one port each get
+// a whole line (the second waits for the first's read).
+func TestThreadReadReleasesLock(t *testing.T) {
+	pr, pw := io.Pipe()
+	it := New(WithInput(pr))
+	it.DefinePrimitive("feed", 1, 1, func(it *Interp, a []Value) (Value, error) {
+		s := a[0].(*String).String()
+		go io.WriteString(pw, s)
+		return Unspecified, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	v, err := it.EvalString(ctx, `
+(define r1 (spawn (lambda () (read-line))))
+(define r2 (spawn (lambda () (read-line))))
+(thread-yield!)
+(thread-join! (spawn (lambda () (feed "one\ntwo\n"))))
+(let ((a (thread-join! r1)) (b (thread-join! r2)))
+  (if (string<? a b) (list a b) (list b a)))`, "t.scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := WriteString(v); got != `("one" "two")` {
+		t.Fatalf("got %s", got)
 	}
 }
