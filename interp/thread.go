@@ -79,6 +79,14 @@ type Mutex struct {
 func (m *Mutex) SchemeString() string { return "#<mutex " + DisplayString(m.name) + ">" }
 
 func (m *Mutex) unlock() {
+	if t := m.owner; t != nil {
+		for i := len(t.owned) - 1; i >= 0; i-- {
+			if t.owned[i] == m {
+				t.owned = append(t.owned[:i], t.owned[i+1:]...)
+				break
+			}
+		}
+	}
 	m.locked, m.owner = false, nil
 	close(m.changed)
 	m.changed = make(chan struct{})
@@ -179,7 +187,7 @@ func (t *Thread) run() {
 	default:
 		t.reason = &ErrorObject{Message: err.Error(), Cause: err}
 	}
-	for _, m := range t.owned {
+	for _, m := range append([]*Mutex(nil), t.owned...) {
 		if m.locked && m.owner == t {
 			m.unlock()
 			m.abandoned = true

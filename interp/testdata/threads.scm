@@ -145,3 +145,24 @@
                      (lambda () (raise-continuable 'x))))))
 ;; continuations: an escape in a thread stays in the thread
 (test 5 (thread-join! (spawn (lambda () (call/cc (lambda (k) (dynamic-wind (lambda () #f) (lambda () (k 5)) (lambda () #f))))))))
+;; a lock taken and released many times leaves nothing behind
+(test 0 (let ((mx (make-mutex)))
+          (do ((i 0 (+ i 1))) ((= i 10000)) (mutex-lock! mx) (mutex-unlock! mx))
+          (thread-join! (spawn (lambda () (mutex-lock! mx) (mutex-unlock! mx) 0)))))
+(test #t (thread? (thread-start! (make-thread (lambda () 1)))))
+(test-error "already started" (let ((t (make-thread (lambda () 1)))) (thread-start! t) (thread-start! t)))
+(test-error "cannot terminate the primordial thread" (thread-terminate! (current-thread)))
+(test-error "cannot join itself" (thread-join! (current-thread)))
+;; thread-terminate!: a thread waiting for a mutex, a thread terminating itself
+(test #t (let ((mx (make-mutex)))
+           (mutex-lock! mx)
+           (let ((t (spawn (lambda () (mutex-lock! mx) 'got))))
+             (thread-yield!)
+             (thread-terminate! t)
+             (mutex-unlock! mx)
+             (guard (e ((terminated-thread-exception? e) #t)) (thread-join! t)))))
+(test #t (guard (e ((terminated-thread-exception? e) #t))
+           (thread-join! (spawn (lambda () (thread-terminate! (current-thread)) 'not-reached)))))
+;; a terminated thread's handlers do not catch the termination
+(test #t (guard (e ((terminated-thread-exception? e) #t))
+           (thread-join! (spawn (lambda () (guard (e (#t 'caught)) (thread-terminate! (current-thread))))))))
