@@ -121,6 +121,12 @@ type Channel struct {
 // SchemeString gives the printed form of a channel.
 func (c *Channel) SchemeString() string { return "#<channel>" }
 
+// TimePoint is an SRFI 18 time object: an absolute point in time.
+type TimePoint struct{ t time.Time }
+
+// SchemeString gives the printed form of a time object.
+func (t *TimePoint) SchemeString() string { return "#<time " + t.t.UTC().Format(time.RFC3339Nano) + ">" }
+
 // newThread makes a thread that will run thunk; it inherits the creating
 // thread's parameter bindings.
 func (it *Interp) newThread(thunk, name Value) *Thread {
@@ -234,6 +240,13 @@ func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
 	if i >= len(a) || a[i] == Value(false) || a[i] == DefaultObject {
 		return -1, nil
 	}
+	if tp, ok := a[i].(*TimePoint); ok {
+		d := time.Until(tp.t)
+		if d < 0 {
+			d = 0
+		}
+		return d, nil
+	}
 	var s float64
 	if err := UnpackArgs(who, []Value{a[i]}, "timeout", &s); err != nil {
 		return 0, &ErrorObject{Who: who, Message: "timeout: expected a number of seconds or #f, got", Irritants: []Value{a[i]}}
@@ -324,6 +337,26 @@ func threadExceptionPred(name, kind string) *Primitive {
 
 func init() {
 	register(
+		prim("current-time", 0, 0, func(it *Interp, a []Value) (Value, error) { return &TimePoint{time.Now()}, nil }),
+		prim("time?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*TimePoint); return ok, nil }),
+		prim("time->seconds", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			tp, ok := a[0].(*TimePoint)
+			if !ok {
+				return nil, TypeError("a time object", a[0])
+			}
+			return float64(tp.t.UnixNano()) / 1e9, nil
+		}),
+		prim("seconds->time", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			var s float64
+			if err := UnpackArgs("seconds->time", a, "seconds", &s); err != nil {
+				return nil, err
+			}
+			if math.IsNaN(s) || math.IsInf(s, 0) || math.Abs(s) > 1e11 {
+				return nil, &ErrorObject{Who: "seconds->time", Message: "seconds out of range:", Irritants: []Value{a[0]}}
+			}
+			sec, frac := math.Modf(s)
+			return &TimePoint{time.Unix(int64(sec), int64(frac*1e9))}, nil
+		}),
 		prim("current-thread", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.vm.thread, nil }),
 		prim("thread?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Thread); return ok, nil }),
 		prim("make-thread", 1, 2, func(it *Interp, a []Value) (Value, error) {

@@ -166,3 +166,9 @@
 ;; a terminated thread's handlers do not catch the termination
 (test #t (guard (e ((terminated-thread-exception? e) #t))
            (thread-join! (spawn (lambda () (guard (e (#t 'caught)) (thread-terminate! (current-thread))))))))
+;; SRFI 18 time objects, as timeouts too
+(test #t (time? (current-time)))
+(test #f (time? 1.5))
+(test 12.5 (time->seconds (seconds->time 12.5)))
+(test late (thread-join! (spawn (lambda () (thread-sleep! 10))) (seconds->time (+ (time->seconds (current-time)) 0.01)) 'late))
+(test #f (mutex-lock! (let ((m (make-mutex))) (mutex-lock! m #f #f) m) (current-time)))
