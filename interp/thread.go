@@ -125,7 +125,9 @@ func (c *Channel) SchemeString() string { return "#<channel>" }
 type TimePoint struct{ t time.Time }
 
 // SchemeString gives the printed form of a time object.
-func (t *TimePoint) SchemeString() string { return "#<time " + t.t.UTC().Format(time.RFC3339Nano) + ">" }
+func (t *TimePoint) SchemeString() string {
+	return "#<time " + t.t.UTC().Format(time.RFC3339Nano) + ">"
+}
 
 // newThread makes a thread that will run thunk; it inherits the creating
 // thread's parameter bindings.
