@@ -78,7 +78,9 @@ import (
 
 // Interp is one independent Scheme interpreter: its own global environment,
 // stacks and current ports. An Interp is not safe for concurrent use, except
-// Interrupt, which may be called from any goroutine.
+// Interrupt, which may be called from any goroutine; the Scheme threads of
+// a program share it under the interpreter lock (see the package
+// documentation and Blocking).
 type Interp struct {
 	globals map[*Symbol]*Global
 	vm      vm

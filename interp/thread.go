@@ -36,7 +36,15 @@ type Thread struct {
 }
 
 // SchemeString gives the printed form of a thread.
-func (t *Thread) SchemeString() string { return "#<thread " + DisplayString(t.name) + ">" }
+func (t *Thread) SchemeString() string { return named("thread", t.name) }
+
+// named prints an object of kind with its name, if it has one.
+func named(kind string, name Value) string {
+	if name == Unspecified {
+		return "#<" + kind + ">"
+	}
+	return "#<" + kind + " " + DisplayString(name) + ">"
+}
 
 // halt asks t to stop at its next interrupt check or wait.
 func (t *Thread) halt() {
@@ -76,7 +84,7 @@ type Mutex struct {
 }
 
 // SchemeString gives the printed form of a mutex.
-func (m *Mutex) SchemeString() string { return "#<mutex " + DisplayString(m.name) + ">" }
+func (m *Mutex) SchemeString() string { return named("mutex", m.name) }
 
 func (m *Mutex) unlock() {
 	if t := m.owner; t != nil {
@@ -99,7 +107,7 @@ type CondVar struct {
 }
 
 // SchemeString gives the printed form of a condition variable.
-func (c *CondVar) SchemeString() string { return "#<condition-variable " + DisplayString(c.name) + ">" }
+func (c *CondVar) SchemeString() string { return named("condition-variable", c.name) }
 
 // Placeholder is Scheme48's write-once cell.
 type Placeholder struct {

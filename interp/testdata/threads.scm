@@ -172,3 +172,7 @@
 (test 12.5 (time->seconds (seconds->time 12.5)))
 (test late (thread-join! (spawn (lambda () (thread-sleep! 10))) (seconds->time (+ (time->seconds (current-time)) 0.01)) 'late))
 (test #f (mutex-lock! (let ((m (make-mutex))) (mutex-lock! m #f #f) m) (current-time)))
+(test "(#<thread> #<thread w> #<mutex> #<condition-variable cv>)"
+      (call-with-output-string
+       (lambda (o)
+         (display (list (make-thread (lambda () 1)) (make-thread (lambda () 1) 'w) (make-mutex) (make-condition-variable 'cv)) o))))
