@@ -256,8 +256,6 @@ func runBatch(ctx context.Context, it *interp.Interp, inv *invocation, stdin *bu
 	default:
 		// No end option or --, and stdin is not a terminal: evaluate stdin
 		// silently, stopping at the first uncaught error like a script.
-		// the program text and the program's input share stdin
-		it.CurrentInput().ShareSource()
 		_, err := it.EvalReader(ctx, stdin, "stdin")
 		return err
 	}

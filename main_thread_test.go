@@ -78,7 +78,8 @@ func TestREPLThreadRunsAtPrompt(t *testing.T) {
 func TestThreadsReadReleasesLock(t *testing.T) {
 	dir := t.TempDir()
 	script := `
-(define reader (spawn (lambda () (read-line))))
+(define in (open-input-file "/dev/stdin"))
+(define reader (spawn (lambda () (read-line in))))
 (thread-yield!)
 (define worker (spawn (lambda () (display "worker done\n") (flush-output-port) 'w)))
 (thread-join! worker)

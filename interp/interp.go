@@ -46,7 +46,8 @@
 //
 // Port operations hold the lock for their whole length: one write or
 // display is never interleaved with another thread's output. A read that
-// waits for input (the current input from SetInput, a pipe, FIFO or
+// waits for input (the current input from SetInput unless it is given a
+// *bufio.Reader, which its owner may share; a file port on a pipe, FIFO or
 // terminal) releases it while it waits, into a buffer of its own, with the
 // port marked busy: another thread reading the same port waits for that
 // read to finish before it touches the port's buffer.
@@ -69,6 +70,7 @@
 package interp
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"os"
@@ -379,13 +381,21 @@ func (it *Interp) CurrentError() *Port {
 // SetInput makes r the current input. The output port is flushed before
 // each read from it (Port.Tie), so a prompt appears before input is awaited.
 func (it *Interp) SetInput(r io.Reader) {
-	src := &releasingSource{r: r, it: it}
-	p := NewInputPort(src, "input")
-	src.port = p
-	if c, ok := r.(io.Closer); ok {
-		p.closer = c
+	var p *Port
+	if _, ok := r.(*bufio.Reader); ok {
+		// the port reads through r itself, which its owner may read
+		// too (popsh reads piped program text from it): no lock release
+		p = NewInputPort(r, "input")
+		p.shared = true
 	} else {
-		p.closer = nil
+		src := &releasingSource{r: r, it: it}
+		p = NewInputPort(src, "input")
+		src.port = p
+		if c, ok := r.(io.Closer); ok {
+			p.closer = c
+		} else {
+			p.closer = nil
+		}
 	}
 	p.Tie = it.CurrentOutput()
 	it.inParam.value = p

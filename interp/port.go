@@ -381,12 +381,6 @@ func (p *Port) Reader() *bufio.Reader {
 	return p.r
 }
 
-// ShareSource says that the port's source is also read directly, as popsh
-// reads a program's text from the standard input it also gives the
-// program: the port's reads then never release the interpreter lock (a
-// thread waiting for input on it holds up the others).
-func (p *Port) ShareSource() { p.shared = true }
-
 // ---- output ----
 
 // The put* methods append to the buffer without the per-operation work
