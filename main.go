@@ -26,7 +26,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -393,12 +392,7 @@ func parseMetaArgLine(line string) ([]string, error) {
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// A Scheme heap is mostly small cells: collecting a little more
-		// often keeps big list programs under 100 MB (list1m: 110 -> 95
-		// MB) for a few percent of time. GOGC set by the user wins.
-		debug.SetGCPercent(80)
-	}
+	startGCPacer()
 	os.Exit(run(os.Args))
 }
 

@@ -68,6 +68,23 @@ const (
 	opGtIL
 	opLeIL
 	opGeIL
+	// more inlined primitives (b = global index), with fast paths for the
+	// common types and the primitive itself otherwise
+	opDiv
+	opQuotient
+	opRemainder
+	opModulo
+	opEqv
+	opVectorRef
+	opVectorSet // stack: vector, index; val: object
+	opVectorLength
+	opStringRef
+	opStringLength
+	opSetCar
+	opSetCdr
+	opCadr
+	opCddr
+	opCharEq
 )
 
 // immLocalOps maps an immediate op to its local-operand form.
@@ -91,6 +108,11 @@ var inlineOps = map[string]inlineOp{
 	">": {opGt, 2}, "<=": {opLe, 2}, ">=": {opGe, 2}, "cons": {opCons, 2}, "eq?": {opEq, 2},
 	"car": {opCar, 1}, "cdr": {opCdr, 1}, "null?": {opNullP, 1}, "pair?": {opPairP, 1},
 	"not": {opNot, 1}, "zero?": {opZeroP, 1},
+	"/": {opDiv, 2}, "quotient": {opQuotient, 2}, "remainder": {opRemainder, 2}, "modulo": {opModulo, 2},
+	"eqv?": {opEqv, 2}, "vector-ref": {opVectorRef, 2}, "vector-set!": {opVectorSet, 3},
+	"vector-length": {opVectorLength, 1}, "string-ref": {opStringRef, 2}, "string-length": {opStringLength, 1},
+	"set-car!": {opSetCar, 2}, "set-cdr!": {opSetCdr, 2}, "cadr": {opCadr, 1}, "cddr": {opCddr, 1},
+	"char=?": {opCharEq, 2},
 }
 
 type instr struct {
@@ -364,6 +386,14 @@ func (g *gen) expr(n node, tail bool) {
 			g.pushArg(t.args[0])
 			g.expr(t.args[1], false)
 			g.depth--
+		} else if len(t.args) == 3 {
+			g.pushArg(t.args[0])
+			g.pushArg(t.args[1])
+			g.expr(t.args[2], false)
+			if g.depth+3 > g.p.maxStack {
+				g.p.maxStack = g.depth + 3
+			}
+			g.depth -= 2
 		} else {
 			if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
 				if lop, ok := localOps[t.op]; ok {

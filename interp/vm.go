@@ -372,6 +372,11 @@ next:
 					}
 				}
 			}
+			if r, ok := flArith(opAdd, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
 		}
 		goto slow2
 	case opSub:
@@ -386,6 +391,11 @@ next:
 					}
 				}
 			}
+			if r, ok := flArith(opSub, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
 		}
 		goto slow2
 	case opMul:
@@ -399,6 +409,11 @@ next:
 					}
 				}
 			}
+			if r, ok := flArith(opMul, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
 		}
 		goto slow2
 	case opNumEq:
@@ -409,6 +424,11 @@ next:
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opNumEq, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -421,6 +441,11 @@ next:
 					break
 				}
 			}
+			if r, ok := flCompare(opLt, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
 		}
 		goto slow2
 	case opGt:
@@ -431,6 +456,11 @@ next:
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opGt, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -443,6 +473,11 @@ next:
 					break
 				}
 			}
+			if r, ok := flCompare(opLe, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
 		}
 		goto slow2
 	case opGe:
@@ -453,6 +488,11 @@ next:
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opGe, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -648,6 +688,128 @@ next:
 			}
 		}
 		goto slowI
+	case opDiv:
+		if globals[ins.b].pure {
+			if r, ok := flArith(opDiv, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opQuotient, opRemainder, opModulo:
+		if globals[ins.b].pure {
+			if r, ok := fixDiv(ins.op, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opEqv:
+		if globals[ins.b].pure {
+			if r, ok := eqvFast(stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opCharEq:
+		if globals[ins.b].pure {
+			if a, ok := stack[sp-1].(Char); ok {
+				if b, ok := val.(Char); ok {
+					val = a == b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opVectorRef:
+		if globals[ins.b].pure {
+			if v, k, ok := vectorIndex(stack[sp-1], val); ok {
+				val = v.Items[k]
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opVectorSet:
+		if globals[ins.b].pure {
+			if v, k, ok := vectorIndex(stack[sp-2], stack[sp-1]); ok && !v.Immutable {
+				v.Items[k] = val
+				val = Unspecified
+				sp -= 2
+				break
+			}
+		}
+		goto slow3
+	case opVectorLength:
+		if globals[ins.b].pure {
+			if v, ok := val.(*Vector); ok {
+				val = len(v.Items)
+				break
+			}
+		}
+		goto slow1
+	case opStringRef:
+		if globals[ins.b].pure {
+			if s, k, ok := stringIndex(stack[sp-1], val); ok {
+				val = Char(s.R[k])
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opStringLength:
+		if globals[ins.b].pure {
+			if s, ok := val.(*String); ok {
+				val = len(s.R)
+				break
+			}
+		}
+		goto slow1
+	case opSetCar:
+		if globals[ins.b].pure {
+			if p, ok := stack[sp-1].(*Pair); ok {
+				p.Car = val
+				val = Unspecified
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opSetCdr:
+		if globals[ins.b].pure {
+			if p, ok := stack[sp-1].(*Pair); ok {
+				p.Cdr = val
+				val = Unspecified
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opCadr:
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				if p, ok := p.Cdr.(*Pair); ok {
+					val = p.Car
+					break
+				}
+			}
+		}
+		goto slow1
+	case opCddr:
+		if globals[ins.b].pure {
+			if p, ok := val.(*Pair); ok {
+				if p, ok := p.Cdr.(*Pair); ok {
+					val = p.Cdr
+					break
+				}
+			}
+		}
+		goto slow1
 	default:
 		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
 	}
@@ -658,6 +820,12 @@ slowI:
 	stack[sp+1] = int(ins.a)
 	sp += 2
 	n = 2
+	goto slowCall
+
+slow3:
+	stack[sp] = val
+	sp++
+	n = 3
 	goto slowCall
 
 slow1:

@@ -1,0 +1,128 @@
+package interp
+
+// Fast paths of the inlined primitives for the types they meet most: the
+// VM tries them first and calls the primitive itself (which also reports
+// errors) when they say no. Each is small enough for the Go compiler to
+// inline into the VM loop, or takes the second, rarer type.
+
+// flArith returns x OP y for two flonums.
+func flArith(op opcode, x, y Value) (Value, bool) {
+	a, ok := x.(float64)
+	if !ok {
+		return nil, false
+	}
+	b, ok := y.(float64)
+	if !ok {
+		return nil, false
+	}
+	switch op {
+	case opAdd:
+		return a + b, true
+	case opSub:
+		return a - b, true
+	case opMul:
+		return a * b, true
+	case opDiv:
+		return a / b, true
+	}
+	return nil, false
+}
+
+// flCompare returns x OP y for two flonums (NaN compares false).
+func flCompare(op opcode, x, y Value) (bool, bool) {
+	a, ok := x.(float64)
+	if !ok {
+		return false, false
+	}
+	b, ok := y.(float64)
+	if !ok {
+		return false, false
+	}
+	switch op {
+	case opNumEq:
+		return a == b, true
+	case opLt:
+		return a < b, true
+	case opGt:
+		return a > b, true
+	case opLe:
+		return a <= b, true
+	case opGe:
+		return a >= b, true
+	}
+	return false, false
+}
+
+// fixDiv returns quotient, remainder or modulo of two fixnums; b = 0 and
+// the one overflowing case go to the primitive.
+func fixDiv(op opcode, x, y Value) (Value, bool) {
+	a, ok := x.(int)
+	if !ok {
+		return nil, false
+	}
+	b, ok := y.(int)
+	if !ok || b == 0 || b == -1 {
+		return nil, false
+	}
+	switch op {
+	case opQuotient:
+		return a / b, true
+	case opRemainder:
+		return a % b, true
+	case opModulo:
+		m := a % b
+		if m != 0 && (m < 0) != (b < 0) {
+			m += b
+		}
+		return m, true
+	}
+	return nil, false
+}
+
+// vectorIndex returns the vector and the in-range fixnum index of a
+// vector-ref or vector-set!.
+func vectorIndex(v, i Value) (*Vector, int, bool) {
+	vec, ok := v.(*Vector)
+	if !ok {
+		return nil, 0, false
+	}
+	k, ok := i.(int)
+	if !ok || uint(k) >= uint(len(vec.Items)) {
+		return nil, 0, false
+	}
+	return vec, k, true
+}
+
+// stringIndex is vectorIndex for string-ref.
+func stringIndex(v, i Value) (*String, int, bool) {
+	s, ok := v.(*String)
+	if !ok {
+		return nil, 0, false
+	}
+	k, ok := i.(int)
+	if !ok || uint(k) >= uint(len(s.R)) {
+		return nil, 0, false
+	}
+	return s, k, true
+}
+
+// eqvFast answers eqv? for everything but bignums, ratios and complex
+// numbers (which go to the primitive).
+func eqvFast(x, y Value) (bool, bool) {
+	switch a := x.(type) {
+	case int:
+		b, ok := y.(int)
+		return ok && a == b, true
+	case *Symbol:
+		return x == y, true
+	case Char:
+		b, ok := y.(Char)
+		return ok && a == b, true
+	case *Pair:
+		return x == y, true
+	case bool:
+		b, ok := y.(bool)
+		return ok && a == b, true
+	}
+	return false, false
+}
