@@ -366,7 +366,7 @@ next:
 				if b, ok := val.(int); ok {
 					s := a + b
 					if (a^s)&(b^s) >= 0 {
-						val = s
+						val = fixnum(s)
 						sp--
 						break
 					}
@@ -385,7 +385,7 @@ next:
 				if b, ok := val.(int); ok {
 					s := a - b
 					if (a^b)&(a^s) >= 0 {
-						val = s
+						val = fixnum(s)
 						sp--
 						break
 					}
@@ -403,7 +403,7 @@ next:
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
 					if a > -1<<31 && a < 1<<31 && b > -1<<31 && b < 1<<31 {
-						val = a * b
+						val = fixnum(a * b)
 						sp--
 						break
 					}
@@ -560,7 +560,7 @@ next:
 				b := int(ins.a)
 				s := a + b
 				if (a^s)&(b^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -573,7 +573,7 @@ next:
 				b := int(ins.a)
 				s := a - b
 				if (a^b)&(a^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -630,7 +630,7 @@ next:
 				b := int(ins.a)
 				s := a + b
 				if (a^s)&(b^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -642,7 +642,7 @@ next:
 				b := int(ins.a)
 				s := a - b
 				if (a^b)&(a^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -748,7 +748,7 @@ next:
 	case opVectorLength:
 		if globals[ins.b].pure {
 			if v, ok := val.(*Vector); ok {
-				val = len(v.Items)
+				val = fixnum(len(v.Items))
 				break
 			}
 		}
@@ -765,7 +765,7 @@ next:
 	case opStringLength:
 		if globals[ins.b].pure {
 			if s, ok := val.(*String); ok {
-				val = len(s.R)
+				val = fixnum(len(s.R))
 				break
 			}
 		}

@@ -5,6 +5,8 @@ package interp
 // errors) when they say no. Each is small enough for the Go compiler to
 // inline into the VM loop, or takes the second, rarer type.
 
+import "unsafe"
+
 // flArith returns x OP y for two flonums.
 func flArith(op opcode, x, y Value) (Value, bool) {
 	a, ok := x.(float64)
@@ -66,15 +68,15 @@ func fixDiv(op opcode, x, y Value) (Value, bool) {
 	}
 	switch op {
 	case opQuotient:
-		return a / b, true
+		return fixnum(a / b), true
 	case opRemainder:
-		return a % b, true
+		return fixnum(a % b), true
 	case opModulo:
 		m := a % b
 		if m != 0 && (m < 0) != (b < 0) {
 			m += b
 		}
-		return m, true
+		return fixnum(m), true
 	}
 	return nil, false
 }
@@ -125,4 +127,41 @@ func eqvFast(x, y Value) (bool, bool) {
 		return ok && a == b, true
 	}
 	return false, false
+}
+
+// Small fixnums are boxed without allocating: Go allocates 8 bytes for
+// every int stored in an interface outside 0..255, and arithmetic loops
+// make mostly small ones. fixnum returns an interface whose data word
+// points into fixBacking, a table that never changes after init (the Go
+// runtime does the same for 0..255).
+const (
+	fixLow  = -1024
+	fixHigh = 1 << 15
+)
+
+var (
+	fixBacking [fixHigh - fixLow]int
+	intType    unsafe.Pointer
+)
+
+// eface is the layout of an empty interface.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func init() {
+	for i := range fixBacking {
+		fixBacking[i] = i + fixLow
+	}
+	var v Value = fixHigh + 1
+	intType = (*eface)(unsafe.Pointer(&v)).typ
+}
+
+// fixnum boxes n, without allocating when it is small.
+func fixnum(n int) Value {
+	if k := uint(n - fixLow); k < uint(len(fixBacking)) {
+		e := eface{intType, unsafe.Pointer(&fixBacking[k])}
+		return *(*Value)(unsafe.Pointer(&e))
+	}
+	return n
 }
