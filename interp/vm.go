@@ -33,6 +33,12 @@ type vm struct {
 	curPC  int
 	// maxFrames bounds the depth of non-tail calls.
 	maxFrames int
+	// lastK is the continuation captured last in this run of the VM, and
+	// lowFrames the lowest frame count since: while lowFrames >= its
+	// fsize, the VM's stack below it is still what it saved, and a new
+	// capture saves only what lies above it.
+	lastK     *Continuation
+	lowFrames int
 }
 
 const (
@@ -117,6 +123,7 @@ func (vm *vm) apply(f Value, args []Value) (result Value, err error) {
 		if err != nil {
 			vm.frames = vm.frames[:base]
 			vm.sp = savedSP
+			vm.lastK = nil
 		}
 	}()
 	if e := vm.grow(savedSP + len(args) + 64); e != nil {
@@ -951,9 +958,7 @@ call:
 				vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
 				fp = argbase
 			}
-			k := &Continuation{stack: append([]Value(nil), stack[:argbase]...),
-				frames: append([]frame(nil), vm.frames...), wind: vm.wind,
-				handlers: vm.handlers, level: vm.level}
+			k := vm.capture(argbase)
 			f = stack[argbase]
 			stack[argbase] = k
 			tail = true
@@ -982,14 +987,13 @@ call:
 				goto fail
 			}
 		}
-		if err = vm.grow(len(p.stack) + 64); err != nil {
+		if err = vm.grow(p.ssize + 64); err != nil {
 			goto fatal
 		}
+		vm.reinstate(p)
 		stack = vm.stack
-		copy(stack, p.stack)
-		vm.frames = append(vm.frames[:0], p.frames...)
 		vm.handlers = p.handlers
-		fp = len(p.stack)
+		fp = p.ssize
 		goto ret
 	case *Parameter:
 		if n != 0 {
@@ -1032,8 +1036,12 @@ ret:
 	sp = fp
 	fr = vm.frames[len(vm.frames)-1]
 	vm.frames = vm.frames[:len(vm.frames)-1]
+	if len(vm.frames) < vm.lowFrames {
+		vm.lowFrames = len(vm.frames)
+	}
 	if fr.clo == nil {
 		vm.sp = int(fr.fp)
+		vm.lastK = nil
 		return val, nil
 	}
 	clo = fr.clo
@@ -1129,6 +1137,46 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// capture returns the continuation of a call whose arguments start at top
+// on the value stack (the frames are all of vm.frames).
+func (vm *vm) capture(top int) *Continuation {
+	nf := len(vm.frames)
+	k := &Continuation{wind: vm.wind, handlers: vm.handlers, level: vm.level, ssize: top, fsize: nf}
+	if p := vm.lastK; p != nil && p.level == vm.level && vm.lowFrames >= p.fsize && top >= p.ssize && nf >= p.fsize {
+		if top == p.ssize && nf == p.fsize {
+			// nothing new above p: share its segments (a loop that captures
+			// in tail position builds no chain)
+			k.parent, k.stack, k.frames = p.parent, p.stack, p.frames
+			k.sbase, k.fbase = p.sbase, p.fbase
+		} else {
+			k.parent, k.sbase, k.fbase = p, p.ssize, p.fsize
+		}
+	}
+	if k.stack == nil {
+		k.stack = append([]Value(nil), vm.stack[k.sbase:top]...)
+		k.frames = append([]frame(nil), vm.frames[k.fbase:nf]...)
+	}
+	vm.lastK, vm.lowFrames = k, nf
+	return k
+}
+
+// reinstate copies the stack and frames of k back onto the VM (the stack
+// has room for k.ssize values).
+func (vm *vm) reinstate(k *Continuation) {
+	for c := k; c != nil; c = c.parent {
+		copy(vm.stack[c.sbase:], c.stack)
+	}
+	if cap(vm.frames) < k.fsize {
+		vm.frames = make([]frame, k.fsize, 2*k.fsize)
+	} else {
+		vm.frames = vm.frames[:k.fsize]
+	}
+	for c := k; c != nil; c = c.parent {
+		copy(vm.frames[c.fbase:], c.frames)
+	}
+	vm.lastK, vm.lowFrames = k, k.fsize
 }
 
 // moveArgs moves n arguments from stack[from:] down to stack[to:] (to <= from).
