@@ -797,23 +797,11 @@ next:
 			}
 		}
 		goto slow2
-	case opCadr:
+	case opCxr:
 		if globals[ins.b].pure {
-			if p, ok := val.(*Pair); ok {
-				if p, ok := p.Cdr.(*Pair); ok {
-					val = p.Car
-					break
-				}
-			}
-		}
-		goto slow1
-	case opCddr:
-		if globals[ins.b].pure {
-			if p, ok := val.(*Pair); ok {
-				if p, ok := p.Cdr.(*Pair); ok {
-					val = p.Cdr
-					break
-				}
+			if v, ok := cxrFast(ins.a, val); ok {
+				val = v
+				break
 			}
 		}
 		goto slow1

@@ -108,6 +108,22 @@ func stringIndex(v, i Value) (*String, int, bool) {
 	return s, k, true
 }
 
+// cxrFast follows the car/cdr steps of opCxr from v.
+func cxrFast(steps int32, v Value) (Value, bool) {
+	for ; steps != 0; steps >>= 2 {
+		p, ok := v.(*Pair)
+		if !ok {
+			return nil, false
+		}
+		if steps&3 == 1 {
+			v = p.Car
+		} else {
+			v = p.Cdr
+		}
+	}
+	return v, true
+}
+
 // eqvFast answers eqv? for everything but bignums, ratios and complex
 // numbers (which go to the primitive).
 func eqvFast(x, y Value) (bool, bool) {
