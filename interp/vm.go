@@ -274,7 +274,7 @@ next:
 			val = p.cached
 			break
 		}
-		nc := &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+		nc := newClosure(p)
 		for i, fs := range p.freeSpec {
 			if fs.local {
 				nc.free[i] = stack[fp+int(fs.idx)]

@@ -181,3 +181,39 @@ func fixnum(n int) Value {
 	}
 	return n
 }
+
+// newClosure returns a closure of p with room for its free variables; up
+// to four live in the same allocation as the closure.
+func newClosure(p *Proto) *Closure {
+	switch len(p.freeSpec) {
+	case 1:
+		x := &struct {
+			c Closure
+			a [1]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 2:
+		x := &struct {
+			c Closure
+			a [2]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 3:
+		x := &struct {
+			c Closure
+			a [3]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 4:
+		x := &struct {
+			c Closure
+			a [4]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	}
+	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+}
