@@ -355,14 +355,18 @@ next:
 	case opNullPL:
 		val = stack[fp+int(ins.a)]
 		if globals[ins.b].pure {
-			val = val == Value(Null)
+			r := val == Value(Null)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairPL:
 		val = stack[fp+int(ins.a)]
 		if globals[ins.b].pure {
-			_, val = val.(*Pair)
+			_, r := val.(*Pair)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
@@ -427,7 +431,9 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a == b
+					r := a == b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
@@ -443,7 +449,9 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a < b
+					r := a < b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
@@ -459,7 +467,9 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a > b
+					r := a > b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
@@ -475,7 +485,9 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a <= b
+					r := a <= b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
@@ -491,7 +503,9 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a >= b
+					r := a >= b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
@@ -512,7 +526,9 @@ next:
 		goto slow2
 	case opEq:
 		if globals[ins.b].pure {
-			val = stack[sp-1] == val
+			r := stack[sp-1] == val
+			val = r
+			pc = testJump(code, pc, r)
 			sp--
 			break
 		}
@@ -535,27 +551,35 @@ next:
 		goto slow1
 	case opNullP:
 		if globals[ins.b].pure {
-			val = val == Value(Null)
+			r := val == Value(Null)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
 		if globals[ins.b].pure {
-			_, val = val.(*Pair)
+			_, r := val.(*Pair)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opNot:
 		if globals[ins.b].pure {
 			b, ok := val.(bool)
-			val = ok && !b
+			r := ok && !b
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opZeroP:
 		if globals[ins.b].pure {
 			if a, ok := val.(int); ok {
-				val = a == 0
+				r := a == 0
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -590,7 +614,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a == int(ins.a)
+				r := a == int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -599,7 +625,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a < int(ins.a)
+				r := a < int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -608,7 +636,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a > int(ins.a)
+				r := a > int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -617,7 +647,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a <= int(ins.a)
+				r := a <= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -626,7 +658,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a >= int(ins.a)
+				r := a >= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -658,7 +692,9 @@ next:
 	case opNumEqI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a == int(ins.a)
+				r := a == int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -666,7 +702,9 @@ next:
 	case opLtI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a < int(ins.a)
+				r := a < int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -674,7 +712,9 @@ next:
 	case opGtI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a > int(ins.a)
+				r := a > int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -682,7 +722,9 @@ next:
 	case opLeI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a <= int(ins.a)
+				r := a <= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -690,7 +732,9 @@ next:
 	case opGeI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a >= int(ins.a)
+				r := a >= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
