@@ -82,6 +82,10 @@ type fnState struct {
 	freeIdx map[*variable]int
 	body    node
 	pos     Pos
+	// self is the letrec (named let, internal define) variable bound to
+	// this very lambda and never assigned: a tail call through it is a
+	// jump to the start (set by the code generator)
+	self *variable
 }
 
 func (f *fnState) newSlot() int {

@@ -84,6 +84,7 @@ const (
 	opSetCdr
 	opCxr // a = the car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)
 	opCharEq
+	opSelfTail // tail call of the running closure itself with a args: a jump to its start
 )
 
 // immLocalOps maps an immediate op to its local-operand form.
@@ -344,6 +345,9 @@ func (g *gen) expr(n node, tail bool) {
 				}
 			}
 			for i, in := range t.inits {
+				if lam, ok := in.(*nLambda); ok && !t.vars[i].assigned {
+					lam.fn.self = t.vars[i]
+				}
 				g.expr(in, false)
 				g.store(t.vars[i])
 			}
@@ -365,6 +369,12 @@ func (g *gen) expr(n node, tail bool) {
 	case *nCall:
 		for _, a := range t.args {
 			g.pushArg(a)
+		}
+		if r, ok := t.f.(*nRef); ok && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+			g.mark(t.pos)
+			g.emit(opSelfTail, len(t.args), 0)
+			g.depth -= len(t.args)
+			break
 		}
 		if gr, ok := t.f.(*nGRef); ok {
 			g.mark(t.pos)

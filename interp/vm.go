@@ -310,6 +310,19 @@ next:
 		goto call
 	case opReturn:
 		goto ret
+	case opSelfTail:
+		n = int(ins.a)
+		moveArgs(stack, fp, sp-n, n)
+		sp = fp + clo.proto.frameSize
+		pc = 0
+		vm.tick--
+		if vm.tick <= 0 {
+			vm.tick = tickInterval
+			if vm.it.interrupt.Load() {
+				err = vm.interrupted()
+				goto fatal
+			}
+		}
 	case opCallG:
 		n = int(ins.a)
 		f = globals[ins.b].value
