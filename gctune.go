@@ -55,17 +55,24 @@ func (p *gcPacer) arm() {
 func (p *gcPacer) pace() {
 	metrics.Read(p.sample)
 	live, goal := int64(p.sample[0].Value.Uint64()), int64(p.sample[1].Value.Uint64())
-	percent := gcPercent
-	if live > 0 && goal > live && live*(100+gcPercent)/100 < p.minHeap {
-		// the goal grows with the percentage beyond the live heap: scale
-		// the percentage by how far the goal is from the minimum
-		want := int64(p.percent) * (p.minHeap - live) / (goal - live)
-		percent = int(max(min(want, maxGCPercent), gcPercent))
-	}
+	percent := nextGCPercent(p.percent, live, goal, p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
 	if percent*5 < p.percent*4 || percent*5 > p.percent*6 {
 		p.percent = percent
 		debug.SetGCPercent(percent)
 	}
 	p.arm()
+}
+
+// nextGCPercent returns the percentage that makes the next heap goal
+// minHeap while the live heap is small, and gcPercent once it is big;
+// cur is the percentage that gave the goal just computed by the runtime
+// (the goal grows with the percentage beyond the live heap, so scaling
+// cur by how far goal is from minHeap lands near it).
+func nextGCPercent(cur int, live, goal, minHeap int64) int {
+	if live <= 0 || goal <= live || live*(100+gcPercent)/100 >= minHeap {
+		return gcPercent
+	}
+	want := int64(cur) * (minHeap - live) / (goal - live)
+	return int(max(min(want, maxGCPercent), gcPercent))
 }
