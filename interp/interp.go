@@ -116,13 +116,20 @@ type caseLambda struct {
 // SchemeString gives the printed form of a case-lambda procedure.
 func (c *caseLambda) SchemeString() string { return "#<procedure " + c.name + ">" }
 
-// Continuation is a first-class continuation captured by call/cc.
+// Continuation is a first-class continuation captured by call/cc. Its
+// value stack and frames are the segments stack and frames on top of
+// those of parent (a continuation captured earlier, below this one, whose
+// part of the stack was still intact): capturing at every level of a
+// recursion copies each level once, not the whole stack each time.
 type Continuation struct {
-	stack    []Value
-	frames   []frame
-	wind     *windFrame
-	handlers Value
-	level    int
+	parent       *Continuation
+	stack        []Value // the values at sbase..ssize of the VM's stack
+	frames       []frame // the frames at fbase..fsize
+	sbase, ssize int
+	fbase, fsize int
+	wind         *windFrame
+	handlers     Value
+	level        int
 }
 
 // SchemeString gives the printed form of a continuation.
