@@ -144,8 +144,8 @@ func sreForm(p *interp.Pair) (string, error) {
 	if !ok {
 		return "", sreError("bad SRE: %s", interp.WriteString(p))
 	}
-	if s, ok := items[0].(*interp.String); ok && len(items) == 1 {
-		return charSetOfString(s.String()).regexpClass(), nil
+	if cs, ok := stringsCharSet(items); ok {
+		return cs.regexpClass(), nil
 	}
 	head, ok := items[0].(*interp.Symbol)
 	if !ok {
@@ -278,6 +278,20 @@ func sreForm(p *interp.Pair) (string, error) {
 func init() {}
 
 // sreCharSet evaluates an SRE in a character-class context.
+// stringsCharSet reads the SRE ("abc" "xyz" ...), a list of strings only:
+// the class of the characters in any of them.
+func stringsCharSet(items []interp.Value) (*charSet, bool) {
+	var b strings.Builder
+	for _, it := range items {
+		s, ok := it.(*interp.String)
+		if !ok {
+			return nil, false
+		}
+		b.WriteString(s.String())
+	}
+	return charSetOfString(b.String()), len(items) > 0
+}
+
 func sreCharSet(v interp.Value) (*charSet, error) {
 	switch x := v.(type) {
 	case interp.Char:
@@ -297,8 +311,8 @@ func sreCharSet(v interp.Value) (*charSet, error) {
 		if !ok {
 			break
 		}
-		if s, ok := items[0].(*interp.String); ok && len(items) == 1 {
-			return charSetOfString(s.String()), nil
+		if cs, ok := stringsCharSet(items); ok {
+			return cs, nil
 		}
 		head, ok := items[0].(*interp.Symbol)
 		if !ok {
