@@ -80,13 +80,24 @@ func withNode(sre interp.Value, n *reNode) (interp.Value, error) {
 }
 
 // lenientNode is withNode for the raw constructors, which take parts
-// that are not regexps as scsh's do: when such parts make the SRE
-// uncompilable, the regexp is still made (its ADT reading is exact) but
-// it matches nothing and searching with it reports the error.
-func lenientNode(sre interp.Value, n *reNode) (interp.Value, error) {
-	v, err := withNode(sre, n)
+// that are not regexps as scsh's do. A part that is a string, a char or a
+// char set stands for what it stands for in an SRE; with any other such
+// part, or when the SRE does not compile, the regexp is still made (its
+// ADT reading is exact) but it matches nothing and searching with it
+// reports the error.
+func lenientNode(sre interp.Value, n *reNode, parts ...interp.Value) (interp.Value, error) {
+	var err error
+	for _, p := range parts {
+		if !literalPart(p) {
+			err = sreError("not a regexp: %s", interp.WriteString(p))
+			break
+		}
+	}
 	if err == nil {
-		return v, nil
+		var v interp.Value
+		if v, err = withNode(sre, n); err == nil {
+			return v, nil
+		}
 	}
 	r, cerr := compileGo(neverMatch)
 	if cerr != nil {
@@ -95,6 +106,20 @@ func lenientNode(sre interp.Value, n *reNode) (interp.Value, error) {
 	r.sre, r.view = sre, n
 	r.bad = &interp.ErrorObject{Message: "the regexp cannot match: it was made from parts that are not regexps (" + err.Error() + ")", Cause: err}
 	return regexpValue(r), nil
+}
+
+// literalPart reports whether a raw constructor's part is a regexp or a
+// value with one plain meaning as an SRE: a string, a char or a char set.
+func literalPart(v interp.Value) bool {
+	switch v.(type) {
+	case *interp.String, interp.Char:
+		return true
+	}
+	if _, ok := asRegexp(v); ok {
+		return true
+	}
+	_, ok := asCharSet(v)
+	return ok
 }
 
 // viewOf is the ADT reading of r.
@@ -444,14 +469,14 @@ func (e *scshEnv) installRegexpData() {
 		for _, it := range items {
 			sres = append(sres, sreOf(it))
 		}
-		return lenientNode(interp.List(sres...), &reNode{kind: "seq", elts: items})
+		return lenientNode(interp.List(sres...), &reNode{kind: "seq", elts: items}, items...)
 	}
 	mkChoice := func(items []interp.Value) (interp.Value, error) {
 		sres := []interp.Value{interp.Intern("or")}
 		for _, it := range items {
 			sres = append(sres, sreOf(it))
 		}
-		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items})
+		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items}, items...)
 	}
 	e.def("make-re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		items, err := anyList("make-re-seq", a[0])
@@ -533,7 +558,7 @@ func (e *scshEnv) installRegexpData() {
 		} else {
 			sre = interp.List(interp.Intern("**"), from, to, sreOf(b))
 		}
-		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b})
+		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b}, b)
 	}
 	e.def("make-re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		from, to, b, err := repeatArgs("make-re-repeat", a)

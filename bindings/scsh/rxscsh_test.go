@@ -16,6 +16,8 @@ func TestRegexpRawConstructorsLenient(t *testing.T) {
 		{`(regexp-search (make-re-seq (list 7 'sym)) "anything")`, "", "not regexps"},
 		{`(regexp-search? (make-re-choice (list (list 1 2))) "anything")`, "", "not regexps"},
 		{`((infix-splitter (make-re-seq (list 7))) "a b")`, "", "not regexps"},
+		{`(regexp-search? (make-re-seq (list '(* "a"))) "aaa")`, "", "not a regexp: (* \"a\")"},
+		{`(match:substring (regexp-search (make-re-repeat 2 #f (string->char-set "mn")) "amnmb"))`, `"mnm"`, ""},
 		{`(make-re-seq "not a list")`, "", "a list"},
 		{`(make-re-repeat 3 -1 re-any)`, "", "argument 2"},
 		{`(re-repeat 1 2 '("smart" "checks"))`, "", "a regexp"},
