@@ -23,6 +23,9 @@ type scshRegexp struct {
 	// view is its regexp-ADT reading (re-seq?, re-seq:elts, ...), made on
 	// first use; see scsh_redata.go.
 	view *reNode
+	// bad, when set, is why the regexp cannot match: a raw ADT
+	// constructor was given parts that are not regexps.
+	bad error
 }
 
 // regexpKind is the Opaque kind of regexp values; matchKind of match values.
@@ -417,7 +420,7 @@ func sreNocaseToGo(v interp.Value) (string, error) {
 				return "", sreError("bad SRE: %s", interp.WriteString(v))
 			}
 			for i, x := range items {
-				y, err := uncaseClasses(x)
+				y, err := uncaseClasses(x, h.Name == "w/nocase")
 				if err != nil {
 					return "", err
 				}
@@ -485,6 +488,9 @@ func needsNocase(v interp.Value) bool {
 
 // search runs r on s from rune offset start and returns the match or nil.
 func (r *scshRegexp) search(s *interp.String, start int) (*scshMatch, error) {
+	if r.bad != nil {
+		return nil, r.bad
+	}
 	if start < 0 || start > len(s.R) {
 		return nil, fmt.Errorf("start index %d out of range for string of length %d", start, len(s.R))
 	}

@@ -75,6 +75,9 @@ func splitterDelim(who string, v interp.Value, def string) (*scshRegexp, error) 
 		return compileGo(def)
 	}
 	if r, ok := asRegexp(v); ok {
+		if r.bad != nil {
+			return nil, r.bad
+		}
 		return r, nil
 	}
 	switch x := v.(type) {
