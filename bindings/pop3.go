@@ -32,7 +32,7 @@ const (
 // pop3Conn is the Go value behind a #{pop3-connection HOST} object.
 type pop3Conn struct {
 	client *pop3.Client
-	target pop3Target
+	target pop3.Addr
 	log    *os.File // the conversation log, or nil
 	state  p3ConnState
 
@@ -289,7 +289,7 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 
 // engineOptions returns the engine options for a connection to t, with
 // the parameters in force now (security, timeouts).
-func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) (*pop3.Options, error) {
+func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options, error) {
 	o := &pop3.Options{
 		TLS:            pop3.TLSAuto,
 		Log:            log,
@@ -337,13 +337,13 @@ func p3Seconds(v interp.Value) (time.Duration, bool) {
 }
 
 // dial opens the connection of pop3-connect and its variants.
-func (b *pop3Bindings) dial(who string, t pop3Target, o *pop3.Options, logf *os.File) (interp.Value, error) {
-	cl, err := pop3.Dial(b.ctx(), t.Addr(), o)
+func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.File) (interp.Value, error) {
+	cl, err := pop3.Dial(b.ctx(), t.String(), o)
 	if err != nil {
 		if logf != nil {
 			logf.Close()
 		}
-		return nil, b.wrapHost(who, t.Addr(), err)
+		return nil, b.wrapHost(who, t.String(), err)
 	}
 	c := &pop3Conn{client: cl, target: t, log: logf, allowCleartext: o.AllowCleartext, requireTLS: o.RequireTLS}
 	return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
@@ -359,9 +359,9 @@ func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	t, err := parsePOP3Target(host, false)
+	t, err := pop3.ParseAddr(host, false)
 	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%v", err))
+		return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 	}
 	if t.TLS {
 		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
@@ -399,9 +399,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if host == "" {
 			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
 		}
-		t, err := parsePOP3Target(host, forceTLS)
+		t, err := pop3.ParseAddr(host, forceTLS)
 		if err != nil {
-			return nil, p3WithWho(who, interp.Errorf("%v", err))
+			return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 		}
 		var logf *os.File
 		if v, ok := p3Optional(args, 1); ok {
@@ -434,7 +434,7 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if fromMailhost {
 			o := v.(*interp.Opaque)
 			o.Value.(*pop3Conn).fromMailhost = true
-			o.Label = t.Addr() + " (from MAILHOST)"
+			o.Label = t.String() + " (from MAILHOST)"
 		}
 		return v, nil
 	}
@@ -821,7 +821,8 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Dele(b.ctx(), n)
+	err = c.client.Dele(b.ctx(), n)
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -835,7 +836,8 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Rset(b.ctx())
+	err = c.client.Rset(b.ctx())
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -850,7 +852,8 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Noop(b.ctx())
+	err = c.client.Noop(b.ctx())
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -865,7 +868,8 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Quit(b.ctx())
+	err = c.client.Quit(b.ctx())
+	st := c.client.LastStatus()
 	c.close()
 	if err != nil {
 		return nil, b.wrap(who, err)
@@ -934,13 +938,13 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 		if err != nil {
 			return nil, err
 		}
-		m, err := c.client.UidlOne(b.ctx(), n)
+		m, err := c.client.UIDLOne(b.ctx(), n)
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return interp.NewString(m.UID), nil
 	}
-	ms, err := c.client.Uidl(b.ctx())
+	ms, err := c.client.UIDL(b.ctx())
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1119,7 +1123,7 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 	default:
 		c.close()
 	}
-	return b.wrapHost(who, c.target.Addr(), err)
+	return b.wrapHost(who, c.target.String(), err)
 }
 
 // wrap turns an engine error into a Scheme condition: a server -ERR

@@ -68,50 +68,14 @@ func TestPOP3ConnectBadHost(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{`(pop3-connect)`, "no host"},
 		{`(pop3-connect "ftp://x")`, "unknown scheme"},
-		{`(pop3-connect "host:99999")`, "bad port"},
+		{`(pop3-connect "host:99999")`, `pop3-connect: bad port "99999" in host "host:99999" (want 1-65535)`},
+		{`(pop3-connect "[::1")`, "missing ]"},
+		{`(pop3-connect/no-tls "pop3s://127.0.0.1")`, "asks for TLS"},
 		{`(pop3-connect 42)`, "expected a string"},
 		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
 	} {
 		got := e.mustFail(tc.src)
 		p3WantContains(t, tc.src, got, tc.want)
-	}
-}
-
-func TestParsePOP3Target(t *testing.T) {
-	for _, tc := range []struct {
-		in       string
-		tls      bool
-		host     string
-		port     int
-		implicit bool
-		bad      bool
-	}{
-		{in: "mail.example.org", host: "mail.example.org", port: 110},
-		{in: "mail.example.org:1110", host: "mail.example.org", port: 1110},
-		{in: "mail.example.org:995", host: "mail.example.org", port: 995, implicit: true},
-		{in: "pop3s://mail.example.org", host: "mail.example.org", port: 995, implicit: true},
-		{in: "pop3s://mail.example.org:2995/", host: "mail.example.org", port: 2995, implicit: true},
-		{in: "pop3://mail.example.org", host: "mail.example.org", port: 110},
-		{in: "mail.example.org", tls: true, host: "mail.example.org", port: 995, implicit: true},
-		{in: "[::1]:1110", host: "::1", port: 1110},
-		{in: "::1", host: "::1", port: 110},
-		{in: "", bad: true},
-		{in: "imap://x", bad: true},
-		{in: "x:0", bad: true},
-		{in: "x:abc", bad: true},
-		{in: "a b", bad: true},
-		{in: "[::1", bad: true},
-	} {
-		got, err := parsePOP3Target(tc.in, tc.tls)
-		if tc.bad {
-			if err == nil {
-				t.Errorf("parsePOP3Target(%q) = %+v, want an error", tc.in, got)
-			}
-			continue
-		}
-		if err != nil || got.Host != tc.host || got.Port != tc.port || got.TLS != tc.implicit {
-			t.Errorf("parsePOP3Target(%q, %v) = %+v, %v; want %s %d tls=%v", tc.in, tc.tls, got, err, tc.host, tc.port, tc.implicit)
-		}
 	}
 }
 

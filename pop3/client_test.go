@@ -34,7 +34,7 @@ func TestBasicSession(t *testing.T) {
 			t.Errorf("RETR %d = %q, want %q", i+1, got, crlf(m))
 		}
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(log.String(), "wonderland") {

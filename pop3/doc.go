@@ -32,7 +32,7 @@
 //	n, size, err := c.Stat(ctx)
 //	_, body, err := c.Retr(ctx, 1)
 //	io.Copy(os.Stdout, body)
-//	_, err = c.Quit(ctx) // deletions happen here
+//	err = c.Quit(ctx) // deletions happen here
 //
 // # Bodies
 //
@@ -56,7 +56,7 @@
 // # Pipelining
 //
 // [Client.RetrMany], [Client.TopMany], [Client.DeleMany], [Client.ListMany]
-// and [Client.UidlMany] work over many messages. When CAPA lists PIPELINING
+// and [Client.UIDLMany] work over many messages. When CAPA lists PIPELINING
 // they send commands ahead in windows of [Options.PipelineWindow] and read
 // the replies in order; otherwise they run in lockstep, with the same
 // results. Logins are never pipelined: USER and PASS in one write make
@@ -66,8 +66,11 @@
 //
 // # Statuses and errors
 //
-// Methods that return a status return the text after "+OK" unchanged,
-// usually with a leading space (what scsh's pop3.scm returned). A server
+// The logins, [Client.Retr] and [Client.Top] return their status, the
+// text after "+OK" unchanged, usually with a leading space (what scsh's
+// pop3.scm returned). Commands that answer with a status only ([Client.Dele],
+// [Client.Rset], [Client.Noop], [Client.Quit], [Client.UTF8]) return an
+// error only; [Client.LastStatus] gives the text of their "+OK". A server
 // "-ERR" is a [*Error] with the command (secrets masked), the RFC 2449
 // response code ("IN-USE", "SYS/TEMP", "AUTH", ...) and the text; it
 // leaves the session usable. Other failures wrap sentinel errors usable

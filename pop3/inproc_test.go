@@ -33,11 +33,11 @@ func TestStateMachineSendsNothing(t *testing.T) {
 		"List":  func() error { _, err := c.List(ctx); return err },
 		"Retr":  func() error { _, _, err := c.Retr(ctx, 1); return err },
 		"Top":   func() error { _, _, err := c.Top(ctx, 1, 0); return err },
-		"Dele":  func() error { _, err := c.Dele(ctx, 1); return err },
-		"Rset":  func() error { _, err := c.Rset(ctx); return err },
-		"Noop":  func() error { _, err := c.Noop(ctx); return err },
+		"Dele":  func() error { return c.Dele(ctx, 1) },
+		"Rset":  func() error { return c.Rset(ctx) },
+		"Noop":  func() error { return c.Noop(ctx) },
 		"Last":  func() error { _, err := c.Last(ctx); return err },
-		"Uidl":  func() error { _, err := c.Uidl(ctx); return err },
+		"UIDL":  func() error { _, err := c.UIDL(ctx); return err },
 		"RetrM": func() error { return c.RetrMany(ctx, []int{1}, func(int, io.Reader) error { return nil }) },
 		"DeleM": func() error { return c.DeleMany(ctx, []int{1}) },
 	}
@@ -56,7 +56,7 @@ func TestStateMachineSendsNothing(t *testing.T) {
 	for name, f := range map[string]func() error{
 		"Login":    func() error { _, err := c.Login(ctx, "alice", "wonderland"); return err },
 		"APOP":     func() error { _, err := c.APOP(ctx, "alice", "wonderland"); return err },
-		"UTF8":     func() error { _, err := c.UTF8(ctx); return err },
+		"UTF8":     func() error { return c.UTF8(ctx) },
 		"StartTLS": func() error { return c.StartTLS(ctx) },
 	} {
 		if err := f(); !errors.Is(err, ErrState) {
@@ -66,7 +66,7 @@ func TestStateMachineSendsNothing(t *testing.T) {
 	if got := e.seen(); len(got) != before {
 		t.Errorf("commands sent in the wrong state: %q", got[before:])
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := c.Stat(ctx); !errors.Is(err, ErrClosed) {
@@ -106,9 +106,9 @@ func TestBadArgumentsSendNothing(t *testing.T) {
 		"retr-0":     func() error { _, _, err := c.Retr(ctx, 0); return err },
 		"retr-neg":   func() error { _, _, err := c.RetrTo(ctx, -1, io.Discard); return err },
 		"top-lines":  func() error { _, _, err := c.Top(ctx, 1, -1); return err },
-		"dele-0":     func() error { _, err := c.Dele(ctx, 0); return err },
+		"dele-0":     func() error { return c.Dele(ctx, 0) },
 		"list-0":     func() error { _, err := c.ListOne(ctx, 0); return err },
-		"uidl-0":     func() error { _, err := c.UidlOne(ctx, 0); return err },
+		"uidl-0":     func() error { _, err := c.UIDLOne(ctx, 0); return err },
 		"many-0":     func() error { return c.DeleMany(ctx, []int{1, 0}) },
 		"retrmany-0": func() error { return c.RetrMany(ctx, []int{-5}, nil) },
 	} {
@@ -141,12 +141,12 @@ func TestLoginPolicy(t *testing.T) {
 	}{
 		{"apop-when-plain", false, nil, nil, "APOP alice ****", false, nil},
 		{"cram-md5-without-apop", false, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true})}, nil, "AUTH CRAM-MD5", false, nil},
-		{"userpass-when-nothing-better", false, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, nil, "PASS ****", false, nil},
+		{"userpass-when-nothing-better", false, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withOptions(func(c *server.Options) { c.DisableCRAMMD5 = true })}, nil, "PASS ****", false, nil},
 		{"stls-then-userpass", true, nil, nil, "PASS ****", true, nil},
 		{"plain-when-no-user", true, []envOpt{withFaults(server.Faults{RemoveCapa: []string{"USER"}})}, nil, "AUTH PLAIN ****", true, nil},
 		{"require-tls-no-stls", false, nil, func(o *Options) { o.RequireTLS = true }, "", false, ErrTLSRequired},
-		{"plaintext-mode-refuses-cleartext", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.LocalPeer = notLocal }, "", false, ErrCleartext},
-		{"plaintext-mode-allowed", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withConfig(func(c *server.Config) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.AllowCleartext = true }, "PASS ****", false, nil},
+		{"plaintext-mode-refuses-cleartext", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withOptions(func(c *server.Options) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.LocalPeer = notLocal }, "", false, ErrCleartext},
+		{"plaintext-mode-allowed", true, []envOpt{withFaults(server.Faults{NoAPOPTimestamp: true}), withOptions(func(c *server.Options) { c.DisableCRAMMD5 = true })}, func(o *Options) { o.TLS = PlainText; o.AllowCleartext = true }, "PASS ****", false, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -346,7 +346,7 @@ func TestBodyAfterClose(t *testing.T) {
 	if err == nil {
 		t.Fatal("body read to the end after Close")
 	}
-	if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+	if err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
 		t.Errorf("Noop after Close: %v", err)
 	}
 }
@@ -377,18 +377,18 @@ func TestCommands(t *testing.T) {
 			t.Errorf("ListOne(%d) = %+v, %v", i+1, one, err)
 		}
 	}
-	uids, err := c.Uidl(ctx)
+	uids, err := c.UIDL(ctx)
 	want := e.be.UIDs("alice")
 	if err != nil || len(uids) != 3 {
-		t.Fatalf("Uidl = %v, %v", uids, err)
+		t.Fatalf("UIDL = %v, %v", uids, err)
 	}
 	for i, u := range uids {
 		if u.Num != i+1 || u.UID != want[i] {
-			t.Errorf("Uidl[%d] = %+v, want %s", i, u, want[i])
+			t.Errorf("UIDL[%d] = %+v, want %s", i, u, want[i])
 		}
-		one, err := c.UidlOne(ctx, i+1)
+		one, err := c.UIDLOne(ctx, i+1)
 		if err != nil || one != u {
-			t.Errorf("UidlOne = %+v, %v", one, err)
+			t.Errorf("UIDLOne = %+v, %v", one, err)
 		}
 	}
 	_, body, err := c.Top(ctx, 1, 1)
@@ -407,10 +407,10 @@ func TestCommands(t *testing.T) {
 	if last, err := c.Last(ctx); err != nil || last != 2 {
 		t.Errorf("Last = %d, %v", last, err)
 	}
-	if _, err := c.Noop(ctx); err != nil {
+	if err := c.Noop(ctx); err != nil {
 		t.Error(err)
 	}
-	if _, err := c.Dele(ctx, 1); err != nil {
+	if err := c.Dele(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = c.Retr(ctx, 1)
@@ -418,7 +418,7 @@ func TestCommands(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Command != "RETR 1" {
 		t.Errorf("RETR of a deleted message: %v", err)
 	}
-	if _, err := c.Rset(ctx); err != nil {
+	if err := c.Rset(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n, _, err := c.Stat(ctx); n != 3 || err != nil {
@@ -430,7 +430,7 @@ func TestCommands(t *testing.T) {
 	if e.be.Count("alice") != 3 {
 		t.Error("deleted before QUIT")
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if e.be.Count("alice") != 1 {
@@ -441,7 +441,7 @@ func TestCommands(t *testing.T) {
 func TestCloseDeletesNothing(t *testing.T) {
 	e := newEnv(t, false, []string{"a\n", "b\n"})
 	c := e.login(t, nil)
-	if _, err := c.Dele(testCtx(t), 1); err != nil {
+	if err := c.Dele(testCtx(t), 1); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
@@ -603,9 +603,9 @@ func TestPipelinedSameAsLockstep(t *testing.T) {
 		if err != nil || len(sizes) != len(msgs) {
 			t.Fatalf("ListMany: %v", err)
 		}
-		uids, err := c.UidlMany(ctx, nums)
+		uids, err := c.UIDLMany(ctx, nums)
 		if err != nil || len(uids) != len(msgs) || uids[7].UID != e.be.UIDs("alice")[7] {
-			t.Fatalf("UidlMany: %v", err)
+			t.Fatalf("UIDLMany: %v", err)
 		}
 		for i, s := range sizes {
 			if s.Num != i+1 || s.Size != int64(len(crlf(msgs[i]))) {
@@ -668,7 +668,7 @@ func TestRetrManyErrorsKeepSession(t *testing.T) {
 	if !errors.Is(err, stop) || fmt.Sprint(got) != "[1 2]" {
 		t.Errorf("fn error: %v, calls %v", err, got)
 	}
-	if _, err := c.Noop(ctx); err != nil {
+	if err := c.Noop(ctx); err != nil {
 		t.Errorf("session broken after fn error: %v", err)
 	}
 }
@@ -732,7 +732,7 @@ func TestFaults(t *testing.T) {
 				if !pe.Temporary() {
 					t.Errorf("%v not temporary", pe)
 				}
-			} else if _, err := c.Noop(ctx); !errors.Is(err, ErrClosed) {
+			} else if err := c.Noop(ctx); !errors.Is(err, ErrClosed) {
 				t.Errorf("connection reused after %v", err)
 			}
 			c.Close()
@@ -743,7 +743,7 @@ func TestFaults(t *testing.T) {
 }
 
 func stat(c *Client, ctx context.Context) error { _, _, err := c.Stat(ctx); return err }
-func noop(c *Client, ctx context.Context) error { _, err := c.Noop(ctx); return err }
+func noop(c *Client, ctx context.Context) error { return c.Noop(ctx) }
 func list(c *Client, ctx context.Context) error { _, err := c.List(ctx); return err }
 func retrAll(c *Client, ctx context.Context) error {
 	_, n, err := c.RetrTo(ctx, 1, io.Discard)
@@ -811,7 +811,7 @@ func TestUTF8Command(t *testing.T) {
 	if err != nil || !caps.UTF8() {
 		t.Fatalf("caps %v %v", caps, err)
 	}
-	if _, err := c.UTF8(ctx); err != nil {
+	if err := c.UTF8(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
@@ -819,43 +819,34 @@ func TestUTF8Command(t *testing.T) {
 	}
 }
 
-func TestSplitAddr(t *testing.T) {
-	tests := []struct {
-		addr       string
-		mode       TLSMode
-		host, port string
-		bad        bool
-	}{
-		{"mail.example.org", TLSAuto, "mail.example.org", "110", false},
-		{"mail.example.org", ImplicitTLS, "mail.example.org", "995", false},
-		{"mail.example.org:1110", TLSAuto, "mail.example.org", "1110", false},
-		{"127.0.0.1", PlainText, "127.0.0.1", "110", false},
-		{"::1", TLSAuto, "::1", "110", false},
-		{"[::1]", ImplicitTLS, "::1", "995", false},
-		{"[2001:db8::1]:995", TLSAuto, "2001:db8::1", "995", false},
-		{"host:pop3s", TLSAuto, "host", "pop3s", false},
-		{"", TLSAuto, "", "", true},
-		{"host:99999", TLSAuto, "", "", true},
-		{"host:", TLSAuto, "", "", true},
-		{":110", TLSAuto, "", "", true},
-		{"[nothost]", TLSAuto, "", "", true},
-		{"bad host", TLSAuto, "", "", true},
-		{"host\r\n", TLSAuto, "", "", true},
-	}
-	for _, tc := range tests {
-		h, p, err := splitAddr(tc.addr, tc.mode)
-		if tc.bad {
-			if err == nil {
-				t.Errorf("%q accepted: %q %q", tc.addr, h, p)
-			}
-			continue
-		}
-		if err != nil || h != tc.host || p != tc.port {
-			t.Errorf("%q = %q %q %v", tc.addr, h, p, err)
-		}
-	}
-	if _, err := Dial(testCtx(t), "bad host", nil); !errors.Is(err, ErrBadArgument) {
+func TestDialAddr(t *testing.T) {
+	e := newEnv(t, true, nil)
+	ctx := testCtx(t)
+	if _, err := Dial(ctx, "bad host", nil); !errors.Is(err, ErrBadArgument) {
 		t.Errorf("Dial(bad host): %v", err)
+	}
+	// An address that asks for TLS is refused with options that forbid it,
+	// before anything is dialled.
+	for _, mode := range []TLSMode{PlainText, StartTLS} {
+		o := e.opts()
+		o.TLS = mode
+		if _, err := Dial(ctx, "pop3s://"+e.tls, o); !errors.Is(err, ErrBadArgument) {
+			t.Errorf("Dial(pop3s://, %v): %v, want ErrBadArgument", mode, err)
+		}
+	}
+	// With TLSAuto, pop3s:// means implicit TLS.
+	o := e.opts()
+	o.TLS = TLSAuto
+	c, err := Dial(ctx, "pop3s://"+e.tls+"/", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if !c.IsTLS() {
+		t.Error("pop3s:// address: connection not encrypted")
+	}
+	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -866,7 +857,7 @@ func TestDialIPv6(t *testing.T) {
 	}
 	be := server.NewMemoryBackend()
 	be.AddUser("alice", "wonderland")
-	srv := server.New(server.Config{Backend: be})
+	srv := server.New(server.Options{Backend: be})
 	go srv.Serve(l)
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
@@ -894,7 +885,7 @@ func TestDeleManyRefusal(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Command != "DELE 3" || !pe.HasCode(CodeSysPerm) || pe.Temporary() {
 			t.Fatalf("pipelining=%v: err = %v", pipe, err)
 		}
-		if _, err := c.Quit(ctx); err != nil {
+		if err := c.Quit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		// Same outcome either way: everything but the refused message is gone.

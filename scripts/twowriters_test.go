@@ -72,7 +72,7 @@ func newTwoUsers(t *testing.T, carol, alice int, faults server.Faults) *twoUsers
 		netrc := filepath.Join(u.dir, user.name+".netrc")
 		os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password pw-%s\n", user.name, user.name)), 0o600)
 	}
-	u.srv = server.New(server.Config{Backend: u.be, Hostname: "test.invalid", Faults: faults, SharedMaildrops: true})
+	u.srv = server.New(server.Options{Backend: u.be, Hostname: "test.invalid", Faults: faults, SharedMaildrops: true})
 	if err := u.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@
 //	be := server.NewMemoryBackend()
 //	be.AddUser("alice", "wonderland")
 //	be.AddMessage("alice", []byte("Subject: hi\n\nhello\n"))
-//	srv := server.New(server.Config{Backend: be})
+//	srv := server.New(server.Options{Backend: be})
 //	if err := srv.Start("127.0.0.1:0"); err != nil { ... }
 //	defer srv.Close()
 //	fmt.Println("POP3 on", srv.Addr())
@@ -35,26 +35,26 @@
 // Deletions (DELE) take effect only when the client sends QUIT in the
 // TRANSACTION state; a connection that drops deletes nothing. Each user's
 // maildrop is locked by the session that logged in: another login answers
-// "-ERR [IN-USE]" (after waiting up to Config.LockWait), unless
-// Config.SharedMaildrops lets several sessions in at once, as Dovecot does.
+// "-ERR [IN-USE]" (after waiting up to Options.LockWait), unless
+// Options.SharedMaildrops lets several sessions in at once, as Dovecot does.
 //
 // # Security
 //
-// With Config.TLSConfig set, STLS is offered on plain listeners and
+// With Options.TLSConfig set, STLS is offered on plain listeners and
 // StartTLS/ServeTLS serve implicit TLS; SelfSignedTLS and
 // GenerateCertificate make a test CA and certificate. Cleartext passwords
 // (USER/PASS, AUTH PLAIN, LOGIN, XOAUTH2) are accepted only over TLS or from
-// the loopback unless Config.AllowInsecureAuth; Config.RequireTLS refuses
+// the loopback unless Options.AllowInsecureAuth; Options.RequireTLS refuses
 // every login command before TLS. Failed logins answer
-// "-ERR [AUTH] ...". Command lines longer than Config.MaxLineLength are
-// refused, idle sessions end after Config.IdleTimeout, a session ends
-// after 20 consecutive invalid commands, and Config.MaxConnections limits
+// "-ERR [AUTH] ...". Command lines longer than Options.MaxLineLength are
+// refused, idle sessions end after Options.IdleTimeout, a session ends
+// after 20 consecutive invalid commands, and Options.MaxConnections limits
 // the sessions open at once.
 //
 // # Testing clients
 //
-// Config.OnCommand sees every command line with secrets masked ("PASS
-// ****"). Config.Faults (or Server.SetFaults) injects misbehaviour: delays,
+// Options.OnCommand sees every command line with secrets masked ("PASS
+// ****"). Options.Faults (or Server.SetFaults) injects misbehaviour: delays,
 // a connection closed after N bytes of a reply, garbage or chosen
 // "-ERR [CODE]" replies, overlong lines, bodies without their terminating
 // dot, malformed numbers, capabilities missing from CAPA, disabled

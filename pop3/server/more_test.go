@@ -16,7 +16,7 @@ import (
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 func TestSASLLoginAndXOAuth2(t *testing.T) {
-	srv, be := newTestServer(t, Config{SASLMechanisms: []string{"plain", "LOGIN", "XOAUTH2"}})
+	srv, be := newTestServer(t, Options{SASLMechanisms: []string{"plain", "LOGIN", "XOAUTH2"}})
 	be.AddUser("ann", "pass word")
 	be.AddToken("ann", "ya29.token")
 	addr := srv.Addr().String()
@@ -62,7 +62,7 @@ func TestSASLLoginAndXOAuth2(t *testing.T) {
 }
 
 func TestLockWait(t *testing.T) {
-	srv, be := newTestServer(t, Config{LockWait: 2 * time.Second})
+	srv, be := newTestServer(t, Options{LockWait: 2 * time.Second})
 	be.AddUser("u", "p")
 	c := login(t, srv.Addr().String(), "u", "p")
 	c2 := dial(t, srv.Addr().String())
@@ -83,7 +83,7 @@ func TestSTLSDiscardsPipelinedCleartext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, be := newTestServer(t, Config{TLSConfig: tlsCfg})
+	srv, be := newTestServer(t, Options{TLSConfig: tlsCfg})
 	be.AddUser("u", "p")
 	c := dial(t, srv.Addr().String())
 	c.greeting()
@@ -106,7 +106,7 @@ func TestCloseEndsAllGoroutines(t *testing.T) {
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
 	be.AddMessage("u", []byte(strings.Repeat("x", 1<<20)+"\n"))
-	srv := New(Config{Backend: be})
+	srv := New(Options{Backend: be})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestCloseEndsAllGoroutines(t *testing.T) {
 }
 
 func TestExtraCapabilitiesAndTooManyErrors(t *testing.T) {
-	srv, _ := newTestServer(t, Config{ExtraCapabilities: []string{"EXPIRE 30", "LOGIN-DELAY 900"}})
+	srv, _ := newTestServer(t, Options{ExtraCapabilities: []string{"EXPIRE 30", "LOGIN-DELAY 900"}})
 	c := dial(t, srv.Addr().String())
 	c.greeting()
 	capa := string(c.multi("CAPA"))
@@ -171,12 +171,12 @@ func TestExtraCapabilitiesAndTooManyErrors(t *testing.T) {
 }
 
 // pipeSession runs a session over net.Pipe, whose peer is not the loopback.
-func pipeSession(t *testing.T, cfg Config) *rawClient {
+func pipeSession(t *testing.T, opts Options) *rawClient {
 	t.Helper()
-	if cfg.Hostname == "" {
-		cfg.Hostname = "test.invalid"
+	if opts.Hostname == "" {
+		opts.Hostname = "test.invalid"
 	}
-	srv := New(cfg)
+	srv := New(opts)
 	client, conn := net.Pipe()
 	done := make(chan struct{})
 	go func() {
@@ -194,7 +194,7 @@ func pipeSession(t *testing.T, cfg Config) *rawClient {
 func TestCleartextRefusedFromElsewhere(t *testing.T) {
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
-	c := pipeSession(t, Config{Backend: be, SASLMechanisms: []string{"PLAIN", "LOGIN", "CRAM-MD5"}})
+	c := pipeSession(t, Options{Backend: be, SASLMechanisms: []string{"PLAIN", "LOGIN", "CRAM-MD5"}})
 	ts := timestampRE.FindString(c.greeting())
 	capa := string(c.multi("CAPA"))
 	if strings.Contains(capa, "USER") || strings.Contains(capa, "PLAIN") || !strings.Contains(capa, "SASL CRAM-MD5\r\n") {
@@ -212,7 +212,7 @@ func TestCleartextRefusedFromElsewhere(t *testing.T) {
 	c.expectOK("APOP u " + hex.EncodeToString(sum[:]))
 	c.expectOK("QUIT")
 
-	c = pipeSession(t, Config{Backend: be, AllowInsecureAuth: true})
+	c = pipeSession(t, Options{Backend: be, AllowInsecureAuth: true})
 	c.greeting()
 	c.expectOK("USER u")
 	c.expectOK("PASS p")
@@ -220,7 +220,7 @@ func TestCleartextRefusedFromElsewhere(t *testing.T) {
 }
 
 func TestMaxConnections(t *testing.T) {
-	srv, be := newTestServer(t, Config{MaxConnections: 2})
+	srv, be := newTestServer(t, Options{MaxConnections: 2})
 	be.AddUser("u", "p")
 	c1 := dial(t, srv.Addr().String())
 	c1.greeting()
@@ -257,7 +257,7 @@ func TestIPv6Loopback(t *testing.T) {
 	}
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
-	srv := New(Config{Backend: be})
+	srv := New(Options{Backend: be})
 	go srv.Serve(l)
 	defer srv.Close()
 	c := dial(t, l.Addr().String())
