@@ -20,21 +20,14 @@ import (
 	"popsh/pop3"
 )
 
-// p3ConnState is where a connection stands, as the seed's state field.
-type p3ConnState int
-
-const (
-	p3StateAuthorization p3ConnState = iota // connected, not logged in
-	p3StateTransaction                      // logged in ('connected in the seed)
-	p3StateClosed                           // quit, or the connection failed
-)
-
-// pop3Conn is the Go value behind a #{pop3-connection HOST} object.
+// pop3Conn is the Go value behind a #{pop3-connection HOST} object. Where
+// the session stands (pop3.scm's state field) is the engine's
+// client.State(): AUTHORIZATION until a login succeeds, TRANSACTION
+// (pop3.scm's 'connected) after, CLOSED after QUIT or a failure.
 type pop3Conn struct {
 	client *pop3.Client
 	target pop3.Addr
 	log    *os.File // the conversation log, or nil
-	state  p3ConnState
 
 	// The cleartext and TLS policy in force when the connection was
 	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
@@ -65,14 +58,11 @@ func (c *pop3Conn) seen(n int) {
 
 // close releases the connection and the log; it is idempotent.
 func (c *pop3Conn) close() {
-	if c.client != nil {
-		c.client.Close()
-	}
+	c.client.Close()
 	if c.log != nil {
 		c.log.Close()
 		c.log = nil
 	}
-	c.state = p3StateClosed
 }
 
 // pop3Bindings holds what the primitives of one interpreter share.
@@ -266,7 +256,7 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 // p3CheckTransaction raises the seed's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
 func p3CheckTransaction(c *pop3Conn, who string) error {
-	if c.state != p3StateTransaction {
+	if c.client.State() != pop3.StateTransaction {
 		return p3CallError("not in transaction state", who)
 	}
 	return nil
@@ -454,7 +444,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 	if err != nil {
 		return "", "", err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return "", "", p3CallError("not in authorization state", who)
 	}
 	return user, pass, nil
@@ -488,7 +478,6 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
 	return p3SeedStatus(st), nil
 }
 
@@ -578,7 +567,6 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
 	return p3SeedStatus(st), nil
 }
 
@@ -620,7 +608,6 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
 	return p3SeedStatus(st), nil
 }
 
@@ -631,7 +618,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return nil, p3CallError("not in authorization state", who)
 	}
 	if err := c.client.StartTLS(b.ctx()); err != nil {
@@ -648,7 +635,7 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	if c.state == p3StateClosed {
+	if c.client.State() == pop3.StateClosed {
 		return nil, p3CallError("connection closed", who)
 	}
 	caps, err := c.client.Capabilities(b.ctx())
@@ -886,10 +873,10 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateClosed {
+	if c.client.State() != pop3.StateClosed {
 		c.client.Quit(b.ctx())
-		c.close()
 	}
+	c.close() // the log too, after a failure that closed the session
 	return interp.Unspecified, nil
 }
 
