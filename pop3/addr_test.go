@@ -2,8 +2,11 @@ package pop3
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
+
+	"popsh/pop3/server"
 )
 
 func TestParseAddr(t *testing.T) {
@@ -115,4 +118,56 @@ func FuzzParseAddr(f *testing.F) {
 			t.Fatalf("ParseAddr(%q) = %+v, but its String %q reads back as %+v, %v", s, a, a.String(), b, err)
 		}
 	})
+}
+
+func TestDialAddr(t *testing.T) {
+	e := newEnv(t, true, nil)
+	ctx := testCtx(t)
+	if _, err := Dial(ctx, "bad host", nil); !errors.Is(err, ErrBadArgument) {
+		t.Errorf("Dial(bad host): %v", err)
+	}
+	// An address that asks for TLS is refused with options that forbid it,
+	// before anything is dialled.
+	for _, mode := range []TLSMode{PlainText, StartTLS} {
+		o := e.opts()
+		o.TLS = mode
+		if _, err := Dial(ctx, "pop3s://"+e.tls, o); !errors.Is(err, ErrBadArgument) {
+			t.Errorf("Dial(pop3s://, %v): %v, want ErrBadArgument", mode, err)
+		}
+	}
+	// With TLSAuto, pop3s:// means implicit TLS.
+	o := e.opts()
+	o.TLS = TLSAuto
+	c, err := Dial(ctx, "pop3s://"+e.tls+"/", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if !c.IsTLS() {
+		t.Error("pop3s:// address: connection not encrypted")
+	}
+	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDialIPv6(t *testing.T) {
+	l, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback here:", err)
+	}
+	be := server.NewMemoryBackend()
+	be.AddUser("alice", "wonderland")
+	srv := server.New(server.Options{Backend: be})
+	go srv.Serve(l)
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	c, err := Dial(testCtx(t), "[::1]:"+port, &Options{TLS: PlainText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Host() != "::1" || c.Timestamp() == "" {
+		t.Errorf("host %q timestamp %q", c.Host(), c.Timestamp())
+	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/tls"
@@ -557,7 +558,7 @@ func TestShutdown(t *testing.T) {
 	c := login(t, srv.Addr().String(), "u", "p")
 	done := make(chan error, 1)
 	go func() {
-		ctx, cancel := contextWithTimeout(100 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		done <- srv.Shutdown(ctx)
 	}()
