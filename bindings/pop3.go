@@ -4,7 +4,7 @@ package bindings
 // names, optional arguments, results and conditions, and the procedures
 // beyond it (TLS, CAPA, LIST, UIDL, TOP, NOOP, SASL, pipelined iteration).
 // The protocol is popsh/pop3's; this file only moves values between Scheme
-// and the engine and keeps the seed's conventions (see README "pop3-*").
+// and the engine and keeps pop3.scm's conventions (see README "pop3-*").
 
 import (
 	"context"
@@ -253,7 +253,7 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 	return args[i], true
 }
 
-// p3CheckTransaction raises the seed's "not in transaction state" call-error
+// p3CheckTransaction raises pop3.scm's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
 func p3CheckTransaction(c *pop3Conn, who string) error {
 	if c.client.State() != pop3.StateTransaction {
@@ -399,7 +399,7 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			if err != nil {
 				return nil, err
 			}
-			// Appended to, or created with mode 0600, as the seed does.
+			// Appended to, or created with mode 0600, as pop3.scm does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
 				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
@@ -430,9 +430,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 	}
 }
 
-// p3SeedStatus returns a status the way pop3.scm returns it: the text after
+// p3Status returns a status the way pop3.scm returns it: the text after
 // "+OK", leading space included.
-func p3SeedStatus(s string) interp.Value {
+func p3Status(s string) interp.Value {
 	return interp.NewString(s)
 }
 
@@ -478,12 +478,12 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // credentials returns the login and password of a login call: the
 // arguments, else the netrc entry of the connection's host, else the
-// default entry; still missing is the seed's call-error.
+// default entry; still missing is pop3.scm's call-error.
 func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
 	userGiven, passGiven := false, false
 	if v, ok := p3Optional(args, 1); ok {
@@ -567,7 +567,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
@@ -608,7 +608,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // starttls implements (pop3-starttls conn).
@@ -708,7 +708,7 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 		return nil, b.fail(who, c, err)
 	}
 	c.seen(n)
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // p3PortWriter writes to a Scheme port and remembers a write error, to tell
@@ -813,7 +813,7 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -829,7 +829,7 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 		return nil, b.fail(who, c, err)
 	}
 	c.lastSeen = 0
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // noop implements (pop3-noop conn).
@@ -844,7 +844,7 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
@@ -861,7 +861,7 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, b.wrap(who, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // closePrim implements (pop3-close conn): ends the session in any state

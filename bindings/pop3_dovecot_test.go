@@ -1,6 +1,6 @@
 package bindings
 
-// The pop3-* procedures and the seed's pop3.scm against a real server: a
+// The pop3-* procedures and scsh's pop3.scm against a real server: a
 // private Dovecot on 127.0.0.1 (pop3test.StartDovecot; skipped, saying so,
 // when dovecot is not installed).
 

@@ -438,7 +438,7 @@ func TestPOP3APOPExplicit(t *testing.T) {
 	}
 }
 
-func TestPOP3ErrorAccessorsOnSeedStyleCondition(t *testing.T) {
+func TestPOP3ErrorAccessorsOnPOP3ScmCondition(t *testing.T) {
 	// A -ERR condition signalled the way pop3.scm does, with stuff
 	// (text command): the accessors read it too.
 	it, _ := p3NewTestInterp(t, Options{})
