@@ -234,9 +234,11 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 		got := e.mustFail(src)
 		p3WantContains(t, src, got, "line break")
 	}
-	time.Sleep(50 * time.Millisecond)
-	if cmds := e.commands(); len(cmds) != n {
-		t.Errorf("commands sent: %q", cmds[n:])
+	// The server sees commands in order: once it has the CAPA sent now,
+	// it would have had anything the refused logins sent.
+	e.must(`(pop3-capabilities conn)`)
+	if cmds := e.waitCommands(n + 1); len(cmds) != n+1 || cmds[n] != "CAPA" {
+		t.Errorf("commands sent: %q, want only CAPA", cmds[n:])
 	}
 }
 
@@ -331,6 +333,7 @@ func TestPOP3LogFile(t *testing.T) {
 func TestPOP3InterruptBlockedRead(t *testing.T) {
 	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
 	e.connectLogin()
+	n := len(e.commands())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	start := time.Now()
@@ -338,7 +341,11 @@ func TestPOP3InterruptBlockedRead(t *testing.T) {
 		_, err := e.it.EvalString(ctx, `(pop3-stat conn)`, "test.scm")
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	// Cancel once the server has STAT, whose reply it delays: pop3-stat is
+	// then waiting for it.
+	if cmds := e.waitCommands(n + 1); len(cmds) <= n || cmds[len(cmds)-1] != "STAT" {
+		t.Fatalf("the server did not get STAT: %q", cmds)
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -7,14 +7,20 @@ import (
 )
 
 func TestLockWait(t *testing.T) {
-	srv, be := newTestServer(t, Options{LockWait: 2 * time.Second})
+	passes := make(chan struct{}, 2)
+	srv, be := newTestServer(t, Options{LockWait: 2 * time.Second, OnCommand: func(user, line string) {
+		if strings.HasPrefix(line, "PASS") {
+			passes <- struct{}{}
+		}
+	}})
 	be.AddUser("u", "p")
 	c := login(t, srv.Addr().String(), "u", "p")
+	<-passes
 	c2 := dial(t, srv.Addr().String())
 	c2.greeting()
 	c2.expectOK("USER u")
 	c2.send("PASS p")
-	time.Sleep(100 * time.Millisecond)
+	<-passes       // the second session has its PASS: it waits for the lock
 	c.conn.Close() // the first session ends while the second one waits
 	if st := c2.readLine(); !strings.HasPrefix(st, "+OK") {
 		t.Fatalf("PASS waiting for the lock: %q", st)

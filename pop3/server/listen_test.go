@@ -13,7 +13,12 @@ func TestCloseEndsAllGoroutines(t *testing.T) {
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
 	be.AddMessage("u", []byte(strings.Repeat("x", 1<<20)+"\n"))
-	srv := New(Options{Backend: be})
+	retr := make(chan struct{}, 1)
+	srv := New(Options{Backend: be, OnCommand: func(user, line string) {
+		if line == "RETR 1" {
+			retr <- struct{}{}
+		}
+	}})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +31,7 @@ func TestCloseEndsAllGoroutines(t *testing.T) {
 	c.expectOK("USER u")
 	c.expectOK("PASS p")
 	c.send("RETR 1") // not read: the server blocks writing
-	time.Sleep(50 * time.Millisecond)
+	<-retr
 	done := make(chan struct{})
 	go func() { srv.Close(); close(done) }()
 	select {
