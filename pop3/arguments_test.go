@@ -9,11 +9,7 @@ import (
 func TestBadArgumentsSendNothing(t *testing.T) {
 	e := newEnv(t, false, []string{"a\n"})
 	ctx := testCtx(t)
-	c, err := Dial(ctx, e.addr, e.opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := e.dial(t, nil)
 	before := len(e.seen())
 	for name, f := range map[string]func() error{
 		"user-crlf":  func() error { _, err := c.Login(ctx, "alice\r\nDELE 1", "x"); return err },

@@ -168,11 +168,7 @@ func TestCloseDeletesNothing(t *testing.T) {
 func TestUTF8Command(t *testing.T) {
 	e := newEnv(t, false, []string{"x\n"})
 	ctx := testCtx(t)
-	c, err := Dial(ctx, e.addr, e.opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := e.dial(t, nil)
 	caps, err := c.Capabilities(ctx)
 	if err != nil || !caps.UTF8() {
 		t.Fatalf("caps %v %v", caps, err)

@@ -99,18 +99,26 @@ func testCtx(t testing.TB) context.Context {
 	return ctx
 }
 
-// dial connects and logs in as alice.
-func (e *testEnv) login(t testing.TB, o *Options) *Client {
+// dial connects to the plain listener (nil o: e.opts()); the client is
+// closed when the test ends.
+func (e *testEnv) dial(t testing.TB, o *Options) *Client {
 	t.Helper()
-	ctx := testCtx(t)
 	if o == nil {
 		o = e.opts()
 	}
-	c, err := Dial(ctx, e.addr, o)
+	c, err := Dial(testCtx(t), e.addr, o)
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// login connects and logs in as alice.
+func (e *testEnv) login(t testing.TB, o *Options) *Client {
+	t.Helper()
+	ctx := testCtx(t)
+	c := e.dial(t, o)
 	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
 		t.Fatalf("Login: %v", err)
 	}

@@ -10,11 +10,7 @@ import (
 func TestStateMachineSendsNothing(t *testing.T) {
 	e := newEnv(t, false, []string{"a\n"})
 	ctx := testCtx(t)
-	c, err := Dial(ctx, e.addr, e.opts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := e.dial(t, nil)
 	before := len(e.seen())
 	calls := map[string]func() error{
 		"Stat":  func() error { _, _, err := c.Stat(ctx); return err },
