@@ -621,31 +621,37 @@ func (c *Client) checkQuiet(op string) error {
 // command is simple but leaves the operation open, for the caller to read
 // a multi-line reply under it and then call endOp.
 func (c *Client) command(ctx context.Context, line, display string, states ...State) (Response, error) {
-	op := display
-	if err := c.check(op, states...); err != nil {
+	if err := c.begin(ctx, display, line, display, states...); err != nil {
 		return Response{}, err
+	}
+	return c.readStatus(display, display)
+}
+
+// begin starts operation op and sends one command line, after checking
+// the state and that nothing unasked-for is waiting; the caller reads the
+// reply and calls endOp.
+func (c *Client) begin(ctx context.Context, op, line, display string, states ...State) error {
+	if err := c.check(op, states...); err != nil {
+		return err
 	}
 	if err := c.startOp(ctx, op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if err := c.drainBody(op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if err := c.checkQuiet(op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if c.pending != nil && !c.isTLS && c.pending() {
 		// Bytes that arrived after the last reply was read: nothing was
 		// asked, so nothing may be there.
-		return Response{}, c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
+		return c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
 	}
 	if err := c.send(op, line, display); err != nil {
-		return Response{}, err
+		return err
 	}
-	if err := c.flush(op); err != nil {
-		return Response{}, err
-	}
-	return c.readStatus(op, display)
+	return c.flush(op)
 }
 
 // readList reads the lines of a multi-line listing (CAPA, LIST, UIDL)

@@ -28,8 +28,8 @@ func TestAuthPlainInitialResponse(t *testing.T) {
 	c := dialPeer(t, p, o)
 	ctx := testCtx(t)
 	st, err := c.Auth(ctx, PlainAuth("", "alice", "pw"))
-	if err != nil || st != " welcome" || c.State() != StateTransaction {
-		t.Fatalf("Auth = %q, %v, state %v", st, err, c.State())
+	if err != nil || st != " welcome" || c.LastStatus() != st || c.State() != StateTransaction {
+		t.Fatalf("Auth = %q, %v, LastStatus %q, state %v", st, err, c.LastStatus(), c.State())
 	}
 	if n, size, err := c.Stat(ctx); n != 0 || size != 0 || err != nil {
 		t.Errorf("Stat = %d %d %v", n, size, err)
