@@ -23,7 +23,7 @@ func benchServer(b *testing.B, msgs [][]byte) string {
 		be.AddMessage("bench", m)
 		size += int64(len(m))
 	}
-	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	srv := server.New(server.Options{Backend: be, Hostname: "bench.invalid"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,7 @@ package mail
 // names, optional arguments, results and conditions, and the procedures
 // beyond it (TLS, CAPA, LIST, UIDL, TOP, NOOP, SASL, pipelined iteration).
 // The protocol is popsh/pop3's; this file only moves values between Scheme
-// and the engine and keeps the seed's conventions (see README "pop3-*").
+// and the engine and keeps pop3.scm's conventions (see README "pop3-*").
 
 import (
 	"context"
@@ -22,21 +22,14 @@ import (
 	"popsh/pop3"
 )
 
-// p3ConnState is where a connection stands, as the seed's state field.
-type p3ConnState int
-
-const (
-	p3StateAuthorization p3ConnState = iota // connected, not logged in
-	p3StateTransaction                      // logged in ('connected in the seed)
-	p3StateClosed                           // quit, or the connection failed
-)
-
-// pop3Conn is the Go value behind a #{pop3-connection HOST} object.
+// pop3Conn is the Go value behind a #{pop3-connection HOST} object. Where
+// the session stands (pop3.scm's state field) is the engine's
+// client.State(): AUTHORIZATION until a login succeeds, TRANSACTION
+// (pop3.scm's 'connected) after, CLOSED after QUIT or a failure.
 type pop3Conn struct {
 	client *pop3.Client
-	target pop3Target
+	target pop3.Addr
 	log    *os.File // the conversation log, or nil
-	state  p3ConnState
 
 	// The cleartext and TLS policy in force when the connection was
 	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
@@ -67,14 +60,11 @@ func (c *pop3Conn) seen(n int) {
 
 // close releases the connection and the log; it is idempotent.
 func (c *pop3Conn) close() {
-	if c.client != nil {
-		c.client.Close()
-	}
+	c.client.Close()
 	if c.log != nil {
 		c.log.Close()
 		c.log = nil
 	}
-	c.state = p3StateClosed
 }
 
 // pop3Bindings holds what the primitives of one interpreter share.
@@ -305,10 +295,10 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 	return args[i], true
 }
 
-// p3CheckTransaction raises the seed's "not in transaction state" call-error
+// p3CheckTransaction raises pop3.scm's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
 func p3CheckTransaction(c *pop3Conn, who string) error {
-	if c.state != p3StateTransaction {
+	if c.client.State() != pop3.StateTransaction {
 		return p3CallError("not in transaction state", who)
 	}
 	return nil
@@ -331,7 +321,7 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 
 // engineOptions returns the engine options for a connection to t, with
 // the parameters in force now (security, timeouts).
-func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) (*pop3.Options, error) {
+func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options, error) {
 	o := &pop3.Options{
 		TLS:            pop3.TLSAuto,
 		Log:            log,
@@ -379,13 +369,13 @@ func p3Seconds(v interp.Value) (time.Duration, bool) {
 }
 
 // dial opens the connection of pop3-connect and its variants.
-func (b *pop3Bindings) dial(who string, t pop3Target, o *pop3.Options, logf *os.File) (interp.Value, error) {
-	cl, err := pop3.Dial(b.ctx(), t.Addr(), o)
+func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.File) (interp.Value, error) {
+	cl, err := pop3.Dial(b.ctx(), t.String(), o)
 	if err != nil {
 		if logf != nil {
 			logf.Close()
 		}
-		return nil, b.wrapHost(who, t.Addr(), err)
+		return nil, b.wrapHost(who, t.String(), err)
 	}
 	c := &pop3Conn{client: cl, target: t, log: logf, allowCleartext: o.AllowCleartext, requireTLS: o.RequireTLS}
 	return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
@@ -401,9 +391,9 @@ func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	t, err := parsePOP3Target(host, false)
+	t, err := pop3.ParseAddr(host, false)
 	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%v", err))
+		return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 	}
 	if t.TLS {
 		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
@@ -441,9 +431,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if host == "" {
 			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
 		}
-		t, err := parsePOP3Target(host, forceTLS)
+		t, err := pop3.ParseAddr(host, forceTLS)
 		if err != nil {
-			return nil, p3WithWho(who, interp.Errorf("%v", err))
+			return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 		}
 		var logf *os.File
 		if v, ok := p3Optional(args, 1); ok {
@@ -451,7 +441,7 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			if err != nil {
 				return nil, err
 			}
-			// Appended to, or created with mode 0600, as the seed does.
+			// Appended to, or created with mode 0600, as pop3.scm does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
 				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
@@ -476,15 +466,15 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if fromMailhost {
 			o := v.(*interp.Opaque)
 			o.Value.(*pop3Conn).fromMailhost = true
-			o.Label = t.Addr() + " (from MAILHOST)"
+			o.Label = t.String() + " (from MAILHOST)"
 		}
 		return v, nil
 	}
 }
 
-// p3SeedStatus returns a status the way pop3.scm returns it: the text after
+// p3Status returns a status the way pop3.scm returns it: the text after
 // "+OK", leading space included.
-func p3SeedStatus(s string) interp.Value {
+func p3Status(s string) interp.Value {
 	return interp.NewString(s)
 }
 
@@ -496,7 +486,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 	if err != nil {
 		return "", "", err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return "", "", p3CallError("not in authorization state", who)
 	}
 	return user, pass, nil
@@ -530,13 +520,12 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // credentials returns the login and password of a login call: the
 // arguments, else the netrc entry of the connection's host, else the
-// default entry; still missing is the seed's call-error.
+// default entry; still missing is pop3.scm's call-error.
 func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
 	userGiven, passGiven := false, false
 	if v, ok := p3Optional(args, 1); ok {
@@ -620,8 +609,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
@@ -662,8 +650,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // starttls implements (pop3-starttls conn).
@@ -673,7 +660,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return nil, p3CallError("not in authorization state", who)
 	}
 	if err := c.client.StartTLS(b.ctx()); err != nil {
@@ -690,7 +677,7 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	if c.state == p3StateClosed {
+	if c.client.State() == pop3.StateClosed {
 		return nil, p3CallError("connection closed", who)
 	}
 	caps, err := c.client.Capabilities(b.ctx())
@@ -763,7 +750,7 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 		return nil, b.fail(who, c, err)
 	}
 	c.seen(n)
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // p3PortWriter writes to a Scheme port and remembers a write error, to tell
@@ -863,11 +850,12 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Dele(b.ctx(), n)
+	err = c.client.Dele(b.ctx(), n)
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -877,12 +865,13 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Rset(b.ctx())
+	err = c.client.Rset(b.ctx())
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	c.lastSeen = 0
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // noop implements (pop3-noop conn).
@@ -892,11 +881,12 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Noop(b.ctx())
+	err = c.client.Noop(b.ctx())
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
@@ -907,12 +897,13 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.client.Quit(b.ctx())
+	err = c.client.Quit(b.ctx())
+	st := c.client.LastStatus()
 	c.close()
 	if err != nil {
 		return nil, b.wrap(who, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // closePrim implements (pop3-close conn): ends the session in any state
@@ -924,10 +915,10 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateClosed {
+	if c.client.State() != pop3.StateClosed {
 		c.client.Quit(b.ctx())
-		c.close()
 	}
+	c.close() // the log too, after a failure that closed the session
 	return interp.Unspecified, nil
 }
 
@@ -976,13 +967,13 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 		if err != nil {
 			return nil, err
 		}
-		m, err := c.client.UidlOne(b.ctx(), n)
+		m, err := c.client.UIDLOne(b.ctx(), n)
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return interp.NewString(m.UID), nil
 	}
-	ms, err := c.client.Uidl(b.ctx())
+	ms, err := c.client.UIDL(b.ctx())
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1161,7 +1152,7 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 	default:
 		c.close()
 	}
-	return b.wrapHost(who, c.target.Addr(), err)
+	return b.wrapHost(who, c.target.String(), err)
 }
 
 // wrap turns an engine error into a Scheme condition: a server -ERR
