@@ -181,6 +181,32 @@ func stringCase(name string, f func([]rune) []rune) *Primitive {
 	})
 }
 
+// charsToString returns a fresh string of the characters items, narrow
+// when they allow it; an item that is not a character is a type error
+// (expected what, of whole).
+func charsToString(items []Value, whole Value, what string) (Value, error) {
+	b := make([]byte, len(items))
+	for i, v := range items {
+		c, ok := v.(Char)
+		if !ok {
+			return nil, typeError(what, whole)
+		}
+		if c < 0 || c > 0xFF {
+			rs := make([]rune, len(items))
+			for j, v := range items {
+				c, ok := v.(Char)
+				if !ok {
+					return nil, typeError(what, whole)
+				}
+				rs[j] = rune(c)
+			}
+			return &String{r: rs}, nil
+		}
+		b[i] = byte(c)
+	}
+	return &String{b: b}, nil
+}
+
 func init() {
 	register(
 		prim("string?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
@@ -201,15 +227,12 @@ func init() {
 			return MakeString(k, fill), nil
 		}),
 		prim("string", 0, -1, func(_ *Interp, a []Value) (Value, error) {
-			rs := make([]rune, len(a))
-			for i, v := range a {
-				c, err := charArg(v)
-				if err != nil {
+			for _, v := range a {
+				if _, err := charArg(v); err != nil {
 					return nil, err
 				}
-				rs[i] = c
 			}
-			return NewStringRunes(rs), nil
+			return charsToString(a, nil, "")
 		}),
 		prim("string-length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
@@ -314,15 +337,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			rs := make([]rune, len(items))
-			for i, v := range items {
-				c, ok := v.(Char)
-				if !ok {
-					return nil, typeError("a list of characters", a[0])
-				}
-				rs[i] = rune(c)
-			}
-			return NewStringRunes(rs), nil
+			return charsToString(items, a[0], "a list of characters")
 		}),
 		prim("string-copy!", 3, 5, func(_ *Interp, a []Value) (Value, error) {
 			to, err := mutableStringArg(a[0])
@@ -389,15 +404,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			rs := make([]rune, end-start)
-			for i := range rs {
-				c, ok := v.Items[start+i].(Char)
-				if !ok {
-					return nil, typeError("a vector of characters", a[0])
-				}
-				rs[i] = rune(c)
-			}
-			return NewStringRunes(rs), nil
+			return charsToString(v.Items[start:end], a[0], "a vector of characters")
 		}),
 		prim("string->utf8", 1, 3, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])

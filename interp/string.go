@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bytes"
 	"unicode/utf8"
 )
 
@@ -307,7 +308,7 @@ func (s *String) Slice(start, end int) *String {
 	if s.r != nil {
 		return NewStringRunes(append([]rune(nil), s.r[start:end]...))
 	}
-	return &String{b: append(make([]byte, 0, end-start), s.b[start:end]...)}
+	return &String{b: append([]byte(nil), s.b[start:end]...)} // not cleared first
 }
 
 // Append adds the characters of the strings xs to the end of s (which
@@ -353,11 +354,13 @@ func concatStrings(xs []Value, n int) *String {
 		}
 	}
 	if !wide {
-		b := make([]byte, 0, n)
+		// bytes.Join does not clear the new array before filling it.
+		var small [8][]byte
+		parts := small[:0]
 		for _, v := range xs {
-			b = append(b, v.(*String).b...)
+			parts = append(parts, v.(*String).b)
 		}
-		return &String{b: b}
+		return &String{b: bytes.Join(parts, nil)}
 	}
 	rs := make([]rune, 0, n)
 	for _, v := range xs {
