@@ -200,7 +200,7 @@ func charsToString(items []Value, whole Value, what string) (Value, error) {
 				}
 				rs[j] = rune(c)
 			}
-			return &String{r: rs}, nil
+			return wideString(rs), nil
 		}
 		b[i] = byte(c)
 	}

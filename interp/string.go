@@ -3,6 +3,7 @@ package interp
 import (
 	"bytes"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // String is a mutable Scheme string. Literal strings from source code are
@@ -19,8 +20,11 @@ import (
 // The representation is private: use Len, At, Set, String, Runes,
 // Substring, Slice and the constructors.
 type String struct {
-	b         []byte // narrow form (when r is nil): character i is rune(b[i])
-	r         []rune // wide form, nil while narrow
+	// b holds character i as b[i] while narrow; when wide, it is the
+	// memory of a []rune (see runes), four bytes a character, so that the
+	// String stays as small as it was with one []rune field.
+	b         []byte
+	wide      bool
 	Immutable bool
 }
 
@@ -68,7 +72,7 @@ func NewStringOwnUTF8(b []byte) *String {
 			for _, c := range b[:w] {
 				rs = append(rs, rune(c))
 			}
-			return &String{r: appendRunesUTF8(rs, b[i:])}
+			return wideString(appendRunesUTF8(rs, b[i:]))
 		}
 		b[w] = byte(r)
 		w++
@@ -90,7 +94,7 @@ func NewStringLatin1(b []byte) *String {
 func NewStringRunes(rs []rune) *String {
 	for _, c := range rs {
 		if c > 0xFF || c < 0 {
-			return &String{r: rs}
+			return wideString(rs)
 		}
 	}
 	b := make([]byte, len(rs))
@@ -115,7 +119,7 @@ func MakeString(n int, c rune) *String {
 	for i := range rs {
 		rs[i] = c
 	}
-	return &String{r: rs}
+	return wideString(rs)
 }
 
 // fromUTF8 decodes non-ASCII UTF-8 text, narrow when it can be.
@@ -123,7 +127,7 @@ func fromUTF8(s string) *String {
 	n := 0
 	for _, r := range s {
 		if r > 0xFF {
-			return &String{r: []rune(s)}
+			return wideString([]rune(s))
 		}
 		n++
 	}
@@ -139,7 +143,7 @@ func fromUTF8Bytes(s []byte) *String {
 	n := 0
 	for _, r := range string(s) {
 		if r > 0xFF {
-			return &String{r: appendRunesUTF8(make([]rune, 0, utf8.RuneCount(s)), s)}
+			return wideString(appendRunesUTF8(make([]rune, 0, utf8.RuneCount(s)), s))
 		}
 		n++
 	}
@@ -193,16 +197,16 @@ func isASCIIString(s string) bool {
 
 // Len returns the number of characters.
 func (s *String) Len() int {
-	if s.r != nil {
-		return len(s.r)
+	if s.wide {
+		return len(s.b) / 4
 	}
 	return len(s.b)
 }
 
 // At returns character i (0 <= i < Len()).
 func (s *String) At(i int) rune {
-	if s.r != nil {
-		return s.r[i]
+	if s.wide {
+		return s.runes()[i]
 	}
 	return rune(s.b[i])
 }
@@ -210,8 +214,8 @@ func (s *String) At(i int) rune {
 // Set stores c at index i (0 <= i < Len()), widening the string if c is
 // 256 or above. It does not check Immutable.
 func (s *String) Set(i int, c rune) {
-	if s.r != nil {
-		s.r[i] = c
+	if s.wide {
+		s.runes()[i] = c
 		return
 	}
 	if c >= 0 && c <= 0xFF {
@@ -219,29 +223,28 @@ func (s *String) Set(i int, c rune) {
 		return
 	}
 	s.widen()
-	s.r[i] = c
+	s.runes()[i] = c
 }
 
 // widen turns a narrow string into a wide one.
 func (s *String) widen() {
-	if s.r != nil {
+	if s.wide {
 		return
 	}
 	rs := make([]rune, len(s.b))
 	for i, c := range s.b {
 		rs[i] = rune(c)
 	}
-	s.r = rs
-	s.b = nil
+	s.setRunes(rs)
 }
 
 // IsNarrow reports whether the string is held one byte per character.
-func (s *String) IsNarrow() bool { return s.r == nil }
+func (s *String) IsNarrow() bool { return !s.wide }
 
 // String returns the characters as UTF-8 text.
 func (s *String) String() string {
-	if s.r != nil {
-		return string(s.r)
+	if s.wide {
+		return string(s.runes())
 	}
 	if isASCII(s.b) {
 		return string(s.b)
@@ -251,8 +254,8 @@ func (s *String) String() string {
 
 // Substring returns characters start to end (exclusive) as UTF-8 text.
 func (s *String) Substring(start, end int) string {
-	if s.r != nil {
-		return string(s.r[start:end])
+	if s.wide {
+		return string(s.runes()[start:end])
 	}
 	b := s.b[start:end]
 	if isASCII(b) {
@@ -263,8 +266,8 @@ func (s *String) Substring(start, end int) string {
 
 // AppendUTF8 appends characters start to end (exclusive) to dst as UTF-8.
 func (s *String) AppendUTF8(dst []byte, start, end int) []byte {
-	if s.r != nil {
-		for _, r := range s.r[start:end] {
+	if s.wide {
+		for _, r := range s.runes()[start:end] {
 			dst = utf8.AppendRune(dst, r)
 		}
 		return dst
@@ -292,8 +295,8 @@ func appendLatin1UTF8(dst []byte, b []byte) []byte {
 
 // Runes returns a fresh slice of the characters.
 func (s *String) Runes() []rune {
-	if s.r != nil {
-		return append([]rune(nil), s.r...)
+	if s.wide {
+		return append([]rune(nil), s.runes()...)
 	}
 	rs := make([]rune, len(s.b))
 	for i, c := range s.b {
@@ -305,8 +308,8 @@ func (s *String) Runes() []rune {
 // Slice returns a fresh mutable string of characters start to end
 // (exclusive): narrow when they all are below 256.
 func (s *String) Slice(start, end int) *String {
-	if s.r != nil {
-		return NewStringRunes(append([]rune(nil), s.r[start:end]...))
+	if s.wide {
+		return NewStringRunes(append([]rune(nil), s.runes()[start:end]...))
 	}
 	return &String{b: append([]byte(nil), s.b[start:end]...)} // not cleared first
 }
@@ -315,32 +318,34 @@ func (s *String) Slice(start, end int) *String {
 // grows; Immutable is not checked).
 func (s *String) Append(xs ...*String) {
 	for _, x := range xs {
-		if x.r != nil && s.r == nil {
+		if x.wide && !s.wide {
 			s.widen()
 		}
 		switch {
-		case s.r == nil:
+		case !s.wide:
 			s.b = append(s.b, x.b...)
-		case x.r != nil:
-			s.r = append(s.r, x.r...)
+		case x.wide:
+			s.setRunes(append(s.runes(), x.runes()...))
 		default:
+			rs := s.runes()
 			for _, c := range x.b {
-				s.r = append(s.r, rune(c))
+				rs = append(rs, rune(c))
 			}
+			s.setRunes(rs)
 		}
 	}
 }
 
 // AppendRune adds c to the end of s (Immutable is not checked).
 func (s *String) AppendRune(c rune) {
-	if s.r == nil {
+	if !s.wide {
 		if c >= 0 && c <= 0xFF {
 			s.b = append(s.b, byte(c))
 			return
 		}
 		s.widen()
 	}
-	s.r = append(s.r, c)
+	s.setRunes(append(s.runes(), c))
 }
 
 // concatStrings returns a fresh string holding the characters of xs, of
@@ -348,7 +353,7 @@ func (s *String) AppendRune(c rune) {
 func concatStrings(xs []Value, n int) *String {
 	wide := false
 	for _, v := range xs {
-		if v.(*String).r != nil {
+		if v.(*String).wide {
 			wide = true
 			break
 		}
@@ -365,35 +370,35 @@ func concatStrings(xs []Value, n int) *String {
 	rs := make([]rune, 0, n)
 	for _, v := range xs {
 		x := v.(*String)
-		if x.r != nil {
-			rs = append(rs, x.r...)
+		if x.wide {
+			rs = append(rs, x.runes()...)
 			continue
 		}
 		for _, c := range x.b {
 			rs = append(rs, rune(c))
 		}
 	}
-	return &String{r: rs}
+	return wideString(rs)
 }
 
 // copyInto copies characters start to end of from into s at index at
 // (overlapping ranges behave as with copy). The caller checks the ranges.
 func (s *String) copyInto(at int, from *String, start, end int) {
 	switch {
-	case s.r == nil && from.r == nil:
+	case !s.wide && !from.wide:
 		copy(s.b[at:], from.b[start:end])
 		return
-	case s.r == nil:
+	case !s.wide:
 		// Narrow unless a copied character is wide.
 		narrow := true
-		for _, c := range from.r[start:end] {
+		for _, c := range from.runes()[start:end] {
 			if c > 0xFF || c < 0 {
 				narrow = false
 				break
 			}
 		}
 		if narrow {
-			for i, c := range from.r[start:end] {
+			for i, c := range from.runes()[start:end] {
 				s.b[at+i] = byte(c)
 			}
 			return
@@ -403,18 +408,18 @@ func (s *String) copyInto(at int, from *String, start, end int) {
 		}
 		s.widen()
 	}
-	if from.r != nil {
-		copy(s.r[at:], from.r[start:end])
+	if from.wide {
+		copy(s.runes()[at:], from.runes()[start:end])
 		return
 	}
 	for i, c := range from.b[start:end] {
-		s.r[at+i] = rune(c)
+		s.runes()[at+i] = rune(c)
 	}
 }
 
 // Equal reports whether s and t hold the same characters.
 func (s *String) Equal(t *String) bool {
-	if s.r == nil && t.r == nil {
+	if s.wide == t.wide {
 		return string(s.b) == string(t.b)
 	}
 	n := s.Len()
@@ -431,7 +436,7 @@ func (s *String) Equal(t *String) bool {
 
 // Compare compares s and t by character codes: -1, 0 or 1.
 func (s *String) Compare(t *String) int {
-	if s.r == nil && t.r == nil {
+	if !s.wide && !t.wide {
 		switch {
 		case string(s.b) < string(t.b):
 			return -1
@@ -469,8 +474,8 @@ func immutableString(s string) *String {
 // putText appends characters start to end (exclusive) of s to the port's
 // buffer as UTF-8.
 func (p *Port) putText(s *String, start, end int) {
-	if s.r != nil {
-		p.putRunes(s.r[start:end])
+	if s.wide {
+		p.putRunes(s.runes()[start:end])
 		return
 	}
 	b := s.b[start:end]
@@ -486,4 +491,25 @@ func (p *Port) putText(s *String, start, end int) {
 			b = b[1:]
 		}
 	}
+}
+
+// wideString returns a wide string holding rs (kept).
+func wideString(rs []rune) *String {
+	s := &String{}
+	s.setRunes(rs)
+	return s
+}
+
+// runes returns the characters of a wide string: a view of s.b, with its
+// capacity, so that writes and appends through it reach the string's own
+// memory (setRunes stores an append's result back).
+func (s *String) runes() []rune {
+	return unsafe.Slice((*rune)(unsafe.Pointer(unsafe.SliceData(s.b))), cap(s.b)/4)[:len(s.b)/4]
+}
+
+// setRunes makes s the wide string rs (kept: the array is the one of rs,
+// which is where the alignment of the runes comes from).
+func (s *String) setRunes(rs []rune) {
+	s.b = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(rs))), cap(rs)*4)[:len(rs)*4]
+	s.wide = true
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // The representation: narrow (one byte per character) while every
@@ -126,5 +127,12 @@ func TestStringOwnUTF8Large(t *testing.T) {
 	}
 	if got := s.String(); got != strings.Repeat("Subject: café\r\n", 1<<16) {
 		t.Errorf("round trip differs (length %d)", len(got))
+	}
+}
+
+// A String is no larger than a slice and two flags (many small strings).
+func TestStringSize(t *testing.T) {
+	if n := unsafe.Sizeof(String{}); n > 32 {
+		t.Errorf("String is %d bytes", n)
 	}
 }

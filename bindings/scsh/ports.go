@@ -231,7 +231,7 @@ func (e *scshEnv) installPorts() {
 		if err != nil {
 			return nil, err
 		}
-		if err := p.WriteString(s.Substring(start, end)); err != nil {
+		if err := p.WriteText(s, start, end); err != nil {
 			return nil, ioErr("write-string", err)
 		}
 		return interp.Unspecified, nil

@@ -526,7 +526,7 @@ func matchValue(m *scshMatch) interp.Value {
 	if m == nil {
 		return false
 	}
-	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(interp.NewString(m.s.Substring(m.idx[0], m.idx[1]))), Value: m}
+	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(m.s.Slice(m.idx[0], m.idx[1])), Value: m}
 }
 
 // regexpQuote escapes the POSIX ERE special characters of s.

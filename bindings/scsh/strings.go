@@ -141,7 +141,7 @@ func parseSplitterArgs(who string, args []interp.Value, def string) (*splitterSp
 	return sp, nil
 }
 
-func sub(s *interp.String, a, b int) interp.Value { return interp.NewString(s.Substring(a, b)) }
+func sub(s *interp.String, a, b int) interp.Value { return s.Slice(a, b) }
 
 // checkCount applies num-fields: n > 0 means exactly n fields.
 func checkCount(who string, sp *splitterSpec, nfields int) error {
