@@ -272,7 +272,8 @@ func (p *Port) ReadBytes(b []byte) (int, error) {
 // ReadLine reads up to and including the next LF. It returns the line
 // without the LF (a CR before it is kept) and whether the LF was seen. At the
 // end of input with nothing read it returns io.EOF. A line longer than the
-// read limit (see SetInterp) is an error; what was read of it is lost.
+// read limit (see SetInterp) is an error; what was read of it is lost. The
+// line is a fresh slice, the caller's to keep or change.
 func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 	if err := p.checkIn(); err != nil {
 		return nil, false, err
