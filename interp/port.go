@@ -324,6 +324,9 @@ func (p *Port) ReadText(k int) (*String, error) {
 	if buf == nil {
 		return nil, err
 	}
+	if cap(buf) > 2*len(buf)+64 {
+		return NewStringUTF8(buf), err // do not keep a mostly empty buffer
+	}
 	return NewStringOwnUTF8(buf), err
 }
 
