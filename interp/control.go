@@ -648,7 +648,7 @@ func eqv(a, b Value) bool {
 	switch x := a.(type) {
 	case *String:
 		y, ok := b.(*String)
-		return ok && len(x.R) == 0 && len(y.R) == 0
+		return ok && x.Len() == 0 && y.Len() == 0
 	}
 	return false
 }

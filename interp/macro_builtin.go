@@ -205,7 +205,7 @@ func init() {
 			c.fail(p, "assert: expected (assert expr)")
 		}
 		return List(kw("if"), args[0], quoteV(Unspecified),
-			List(c.gref("error"), &String{R: []rune("assertion failed"), Immutable: true}, quoteV(stripSyntax(args[0]))))
+			List(c.gref("error"), immutableString("assertion failed"), quoteV(stripSyntax(args[0]))))
 	})
 }
 

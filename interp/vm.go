@@ -820,7 +820,7 @@ next:
 	case opStringRef:
 		if globals[ins.b].pure {
 			if s, k, ok := stringIndex(stack[sp-1], val); ok {
-				val = Char(s.R[k])
+				val = Char(s.At(k))
 				sp--
 				break
 			}
@@ -829,7 +829,7 @@ next:
 	case opStringLength:
 		if globals[ins.b].pure {
 			if s, ok := val.(*String); ok {
-				val = fixnum(len(s.R))
+				val = fixnum(s.Len())
 				break
 			}
 		}

@@ -115,7 +115,7 @@ func stringIndex(v, i Value) (*String, int, bool) {
 		return nil, 0, false
 	}
 	k, ok := i.(int)
-	if !ok || uint(k) >= uint(len(s.R)) {
+	if !ok || uint(k) >= uint(s.Len()) {
 		return nil, 0, false
 	}
 	return s, k, true

@@ -7,6 +7,7 @@ package mail
 // and the engine and keeps pop3.scm's conventions (see README "pop3-*").
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -45,6 +46,10 @@ type pop3Conn struct {
 	// session, which pop3-last returns once the server refused LAST.
 	lastSeen int
 	noLast   bool
+
+	// streaming is set while pop3-for-each-message/port reads the
+	// replies of a pipelined burst: no other command may be sent then.
+	streaming bool
 
 	// sizes holds the message sizes of the last LIST, which the pipelined
 	// iteration uses to keep a batch within p3WindowBytes.
@@ -153,6 +158,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 		{"pop3-uidl", 1, 2, b.uidl},
 		{"pop3-delete-all", 1, 2, b.deleteAll},
 		{"%pop3-retr-many", 3, 3, b.retrMany},
+		{"pop3-for-each-message/port", 2, 3, b.forEachPort},
 		{"%pop3-message-numbers", 2, 2, b.messageNumbers},
 		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
 		{"pop3-connection?", 1, 1, b.isConn},
@@ -300,6 +306,9 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 func p3CheckTransaction(c *pop3Conn, who string) error {
 	if c.client.State() != pop3.StateTransaction {
 		return p3CallError("not in transaction state", who)
+	}
+	if c.streaming {
+		return p3CallError("connection busy: inside pop3-for-each-message/port", who)
 	}
 	return nil
 }
@@ -916,7 +925,9 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 		return nil, err
 	}
 	if c.client.State() != pop3.StateClosed {
-		c.client.Quit(b.ctx())
+		if !c.streaming { // no QUIT in the middle of a burst of replies
+			c.client.Quit(b.ctx())
+		}
 	}
 	c.close() // the log too, after a failure that closed the session
 	return interp.Unspecified, nil
@@ -1044,13 +1055,26 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	ids = ids[:k]
 	b.setLineEnding(c)
 	fetched := make([]interp.Value, 0, len(ids))
-	var sb strings.Builder
 	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
-		sb.Reset()
-		if _, err := io.Copy(&sb, body); err != nil {
+		// The text is read into a buffer of the listed size (room for the
+		// last read included) that the string then keeps, one byte per
+		// character while the characters are below 256 (the characters
+		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
+		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
+		// size listed wrong) is not kept.
+		var buf bytes.Buffer
+		buf.Grow(int(min(c.sizes[n], p3WindowBytes)) + bytes.MinRead)
+		if _, err := buf.ReadFrom(body); err != nil {
 			return err
 		}
-		fetched = append(fetched, interp.Cons(n, interp.NewString(sb.String())))
+		text := buf.Bytes()
+		var s *interp.String
+		if cap(text)-len(text) > len(text)/8+2*bytes.MinRead {
+			s = interp.NewStringUTF8(text)
+		} else {
+			s = interp.NewStringOwnUTF8(text)
+		}
+		fetched = append(fetched, interp.Cons(n, s))
 		c.seen(n)
 		return nil
 	})

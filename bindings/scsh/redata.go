@@ -150,7 +150,7 @@ func deriveView(sre interp.Value) *reNode {
 	case nil:
 		return &reNode{kind: "other"}
 	case *interp.String:
-		if len(x.R) == 0 {
+		if x.Len() == 0 {
 			return &reNode{kind: "trivial"}
 		}
 		return &reNode{kind: "string", chars: x}
@@ -299,7 +299,7 @@ func deadLead(elts []interp.Value) *reNode {
 // of such.
 func onlyEmpty(v interp.Value) bool {
 	if s, ok := v.(*interp.String); ok {
-		return len(s.R) == 0
+		return s.Len() == 0
 	}
 	items, ok := interp.ListToSlice(v)
 	if !ok || len(items) == 0 {
@@ -653,7 +653,7 @@ func (e *scshEnv) installRegexpData() {
 			switch x := a[0].(type) {
 			case *interp.String:
 				sre = interp.List(x)
-				if len(x.R) == 0 {
+				if x.Len() == 0 {
 					sre = interp.List(interp.Intern("or"))
 				}
 			default:

@@ -330,7 +330,7 @@ func sreCharSet(v interp.Value) (*charSet, error) {
 				case interp.Char:
 					rs = append(rs, rune(y))
 				case *interp.String:
-					rs = append(rs, y.R...)
+					rs = append(rs, y.Runes()...)
 				default:
 					return nil, sreError("/: expected chars or strings, got %s", interp.WriteString(a))
 				}
@@ -491,10 +491,10 @@ func (r *scshRegexp) search(s *interp.String, start int) (*scshMatch, error) {
 	if r.bad != nil {
 		return nil, r.bad
 	}
-	if start < 0 || start > len(s.R) {
-		return nil, fmt.Errorf("start index %d out of range for string of length %d", start, len(s.R))
+	if start < 0 || start > s.Len() {
+		return nil, fmt.Errorf("start index %d out of range for string of length %d", start, s.Len())
 	}
-	str := string(s.R)
+	str := s.String()
 	boff := runeToByte(str, start)
 	loc := r.re.FindStringSubmatchIndex(str[boff:])
 	if loc == nil {
@@ -526,7 +526,7 @@ func matchValue(m *scshMatch) interp.Value {
 	if m == nil {
 		return false
 	}
-	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(interp.NewString(string(m.s.R[m.idx[0]:m.idx[1]]))), Value: m}
+	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(m.s.Slice(m.idx[0], m.idx[1])), Value: m}
 }
 
 // regexpQuote escapes the POSIX ERE special characters of s.
