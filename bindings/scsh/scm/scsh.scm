@@ -1,5 +1,7 @@
 ;;; scsh.scm -- the Scheme part of popsh's scsh compatibility layer.
-;;; Loaded by bindings.InstallScsh after the Go primitives and macros.
+;;; Loaded by Install after the Go primitives and macros. A definition
+;;; written (define (name ...) ...) is compiled on the first call of name;
+;;; the other forms are evaluated by Install, in order.
 
 ;;; Conditions (Scheme48's old system).
 ;;; with-handler pushes a "direct" handler: it runs at the point of the
@@ -252,9 +254,9 @@
 
 ;;; SRFI-13's optional [start end] on procedures R7RS also has: when the
 ;;; argument after the string is an index, the SRFI-13 reading applies.
-;;; (The first call loads the library definition, which is then captured.)
+;;; (r7 is the interpreter's procedure, even while not yet compiled.)
 (define string-for-each
-  (let ((r7 (begin (string-for-each values "") string-for-each)))
+  (let ((r7 string-for-each))
     (lambda (proc s . rest)
       (if (and (pair? rest) (exact-integer? (car rest)))
           (r7 proc (apply substring s (car rest)
@@ -262,7 +264,7 @@
           (apply r7 proc s rest)))))
 
 (define string-map
-  (let ((r7 (begin (string-map values "") string-map)))
+  (let ((r7 string-map))
     (lambda (proc s . rest)
       (if (and (pair? rest) (exact-integer? (car rest)))
           (r7 proc (apply substring s (car rest)
