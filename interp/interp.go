@@ -199,7 +199,7 @@ func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames
 
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
-	it := &Interp{globals: make(map[*Symbol]*Global, 1024)}
+	it := &Interp{globals: make(map[*Symbol]*Global, 2048)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null

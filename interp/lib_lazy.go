@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bufio"
 	"embed"
 	"fmt"
 	"io"
@@ -153,7 +154,11 @@ func (d *libForm) load(it *Interp) (Value, error) {
 // of file. The text is the interpreter's or an embedder's own: the read
 // limit for program text does not apply to it.
 func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
-	rd := NewReader(strings.NewReader(src), file)
+	// A buffer the size of the text (these are small), and room for the
+	// positions of its pairs (about one per five bytes), rather than
+	// growing both as a file's reader does.
+	rd := NewReader(bufio.NewReaderSize(strings.NewReader(src), min(len(src), 4096)), file)
+	rd.pos = make(map[*Pair]Pos, len(src)/5)
 	rd.line = line
 	var last Value = Unspecified
 	for {
