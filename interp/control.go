@@ -70,7 +70,13 @@ var preludeForms = func() []*libForm {
 		if err != nil {
 			panic(err)
 		}
-		out = append(out, splitForms(preludePrefix+name, string(b), false)...)
+		for _, d := range splitForms(preludePrefix+name, string(b), false) {
+			if d.mac != nil {
+				// New binds built-in primitives, not macros: evaluate it.
+				d.name, d.mac = "", nil
+			}
+			out = append(out, d)
+		}
 	}
 	return out
 }()
@@ -80,6 +86,7 @@ func init() {
 		if d.name != "" {
 			d.newStub()
 			register(d.stub)
+			lazyStubs[d.stub] = d
 		}
 	}
 }

@@ -53,9 +53,9 @@ type Interp struct {
 	openPorts []*Port
 	// locals: the embedder's per-interpreter values (SetLocal, Local)
 	locals map[string]any
-	// lazyProcs: the procedures compiled so far from lazy library
+	// lazyLoaded: the procedures and macros made so far from lazy library
 	// definitions (lib_lazy.go), by definition
-	lazyProcs map[*libForm]Value
+	lazyLoaded map[*libForm]Value
 }
 
 // Global is a top-level binding cell.

@@ -30,15 +30,19 @@ type libForm struct {
 	file string // for positions
 	line int    // the line of the text's first character
 	src  string // the text of the form(s)
+	// stub stands for a procedure definition until its first call; mac
+	// for a define-syntax form until its first use
 	stub *Primitive
+	mac  *macro
 }
 
 // splitForms cuts a library source into its top-level forms: a form
 // starts at each line that begins with "(" (these sources are written
-// so). A procedure definition, (define (name ...) ...), is lazy; with
-// allDefines, so is every (define name ...). Consecutive other forms
-// are kept together, to be evaluated at install. Text before the first
-// form (comments) is dropped.
+// so). A procedure definition, (define (name ...) ...), and a macro
+// definition, (define-syntax name ...), are lazy; with allDefines, so is
+// every (define name ...). Consecutive other forms are kept together, to
+// be evaluated at install. Text before the first form (comments) is
+// dropped.
 func splitForms(file, src string, allDefines bool) []*libForm {
 	var forms []*libForm
 	var cur *libForm
@@ -58,10 +62,13 @@ func splitForms(file, src string, allDefines bool) []*libForm {
 			next = off + eol + 1
 		}
 		if src[off] == '(' {
-			name := lazyName(src[off:next], allDefines)
+			name, syntax := lazyName(src[off:next], allDefines)
 			if name != "" || cur == nil || cur.name != "" {
 				flush(off)
 				cur = &libForm{name: name, file: file, line: line}
+				if syntax {
+					cur.mac = &macro{name: name, lazy: cur}
+				}
 				start = off
 			}
 		}
@@ -72,26 +79,29 @@ func splitForms(file, src string, allDefines bool) []*libForm {
 }
 
 // lazyName returns the name a top-level form starting with line defines,
-// when the form may be compiled lazily, else "".
-func lazyName(line string, allDefines bool) string {
+// when the form may be compiled lazily, else "", and whether it defines
+// a macro.
+func lazyName(line string, allDefines bool) (name string, syntax bool) {
 	rest, ok := strings.CutPrefix(line, "(define ")
 	if !ok {
-		return ""
-	}
-	if r, ok := strings.CutPrefix(rest, "("); ok {
+		if rest, ok = strings.CutPrefix(line, "(define-syntax "); !ok {
+			return "", false
+		}
+		syntax = true
+	} else if r, ok := strings.CutPrefix(rest, "("); ok {
 		rest = r
 	} else if !allDefines {
-		return ""
+		return "", false
 	}
 	end := strings.IndexAny(rest, " )\t\n")
 	if end < 0 {
 		end = len(rest)
 	}
-	name := rest[:end]
-	if name == "" || strings.ContainsAny(name, "(\";'`,") {
-		return ""
+	name = rest[:end]
+	if name == "" || strings.ContainsAny(name, "(\";'`,#|") {
+		return "", false
 	}
-	return name
+	return name, syntax
 }
 
 // newStub makes the primitive that stands for a lazy definition until
@@ -114,30 +124,40 @@ func (d *libForm) newStub() {
 // stays, and the stub, wherever it was kept, goes on standing for the
 // library's procedure.
 func (d *libForm) load(it *Interp) (Value, error) {
-	if v, ok := it.lazyProcs[d]; ok {
+	if v, ok := it.lazyLoaded[d]; ok {
 		return v, nil
 	}
 	g := it.global(Intern(d.name))
 	saved, special, mac := g.value, g.special, g.macro
 	restore := func() {
-		if saved != Value(d.stub) {
-			g.special, g.macro = special, mac
-			g.set(saved)
+		if d.stub != nil && saved == Value(d.stub) || d.mac != nil && mac == d.mac {
+			return
 		}
+		g.special, g.macro = special, mac
+		g.set(saved)
 	}
 	if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
 		restore()
 		return nil, err
 	}
-	v := g.value
+	var v Value = g.value
+	if d.mac != nil {
+		v = unbound
+		if g.macro != nil && g.macro != d.mac {
+			v = g.macro
+		}
+	}
 	restore()
-	if v == unbound || v == Value(d.stub) || !isProcedure(v) {
+	if d.mac == nil && (v == unbound || v == Value(d.stub) || !isProcedure(v)) {
 		return nil, Errorf("library definition of %s did not give a procedure", d.name)
 	}
-	if it.lazyProcs == nil {
-		it.lazyProcs = make(map[*libForm]Value)
+	if v == unbound {
+		return nil, Errorf("library definition of %s did not give a macro", d.name)
 	}
-	it.lazyProcs[d] = v
+	if it.lazyLoaded == nil {
+		it.lazyLoaded = make(map[*libForm]Value)
+	}
+	it.lazyLoaded[d] = v
 	// The places where Go keeps a procedure it took from a global at New.
 	if it.deliver == Value(d.stub) {
 		it.deliver = v
@@ -179,6 +199,12 @@ func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
 // evaluates the others, in source order.
 func (it *Interp) installForms(forms []*libForm) error {
 	for _, d := range forms {
+		if d.mac != nil {
+			g := it.global(Intern(d.name))
+			g.macro, g.special = d.mac, nil
+			g.set(unbound)
+			continue
+		}
 		if d.name != "" {
 			it.Define(d.name, d.stub)
 			continue
@@ -204,7 +230,7 @@ var libForms = func() []*libForm {
 			panic("popsh: embedded library: " + err.Error())
 		}
 		for _, d := range splitForms(preludePrefix+e.Name(), string(b), true) {
-			if d.name == "" {
+			if d.name == "" || d.mac != nil {
 				panic("popsh: embedded library " + e.Name() + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
 			all = append(all, d)
@@ -217,8 +243,14 @@ func init() {
 	for _, d := range libForms {
 		d.newStub()
 		register(d.stub)
+		lazyStubs[d.stub] = d
 	}
 }
+
+// lazyStubs maps the stubs of the built-in library's lazy definitions
+// (scm/lib and the prelude) to their definitions. Filled by init, read
+// only afterwards.
+var lazyStubs = map[*Primitive]*libForm{}
 
 // LazyLibrary is Scheme source whose procedure definitions are compiled
 // one at a time on first use, as the built-in library's are: Install
@@ -252,7 +284,7 @@ func NewLibrary(file, src string) *LazyLibrary {
 func newLibrary(file, src string, allDefines bool) *LazyLibrary {
 	forms := splitForms(file, src, allDefines)
 	for _, d := range forms {
-		if d.name != "" {
+		if d.name != "" && d.mac == nil {
 			d.newStub()
 		}
 	}
@@ -288,4 +320,14 @@ func (l *LazyLibrary) Names() []string {
 		}
 	}
 	return names
+}
+
+// loadMacro returns the macro a lazy define-syntax form defines in it,
+// evaluating the form on first use.
+func (d *libForm) loadMacro(it *Interp) (*macro, error) {
+	v, err := d.load(it)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*macro), nil
 }

@@ -1,17 +1,15 @@
 ;;; popsh prelude 00: control. Loaded into every interpreter.
 ;;; A definition written (define (name ...) ...) is compiled on the
-;;; first call of name; the other forms are evaluated by every New. The
-;;; procedures the evaluator and the derived forms' expansions keep hold
-;;; of (call-with-values, with-exception-handler, %deliver,
-;;; %parameterize) and make-parameter, which libraries call while they
-;;; load, are written (define name (lambda ...)) so that they are ready
-;;; at once.
+;;; first call of name (or when a derived form's expansion first refers
+;;; to it); the other forms are evaluated by every New. %deliver, which
+;;; the evaluator calls when an error is raised, and make-parameter,
+;;; which libraries call while they load, are written (define name
+;;; (lambda ...)) so that they are ready at once.
 
-(define call-with-values
-  (lambda (producer consumer)
-    (%check-procedure 'call-with-values producer)
-    (%check-procedure 'call-with-values consumer)
-    (%apply-mv consumer (producer))))
+(define (call-with-values producer consumer)
+  (%check-procedure 'call-with-values producer)
+  (%check-procedure 'call-with-values consumer)
+  (%apply-mv consumer (producer)))
 
 (define (dynamic-wind before thunk after)
   (%check-procedure 'dynamic-wind before)
@@ -22,14 +20,13 @@
   (%apply-mv (lambda vals (%wind-pop) (after) (apply values vals))
              (thunk)))
 
-(define with-exception-handler
-  (lambda (handler thunk)
-    (%check-procedure 'with-exception-handler handler)
-    (%check-procedure 'with-exception-handler thunk)
-    (let ((saved (%handlers)))
-      (%set-handlers! (cons handler saved))
-      (%apply-mv (lambda vals (%set-handlers! saved) (apply values vals))
-                 (thunk)))))
+(define (with-exception-handler handler thunk)
+  (%check-procedure 'with-exception-handler handler)
+  (%check-procedure 'with-exception-handler thunk)
+  (let ((saved (%handlers)))
+    (%set-handlers! (cons handler saved))
+    (%apply-mv (lambda vals (%set-handlers! saved) (apply values vals))
+               (thunk))))
 
 ;; scsh/Scheme48 with-handler semantics: see control.go.
 (define (%with-direct-handler proc thunk)
@@ -74,23 +71,22 @@
   (if (pair? a)
       (begin (f (car a) (car b)) (%for-each2 f (cdr a) (cdr b)))))
 
-(define %parameterize
-  (lambda (params vals body)
-    (let ((new (let loop ((ps params) (vs vals))
-                 (if (null? ps)
-                     '()
-                     (cons (let ((c (%param-converter (car ps))))
-                             (if c (c (car vs)) (car vs)))
-                           (loop (cdr ps) (cdr vs))))))
-          (old #f))
-      (dynamic-wind
-       (lambda ()
-         (set! old (%map1 %param-value params))
-         (%for-each2 %param-set! params new))
-       body
-       (lambda ()
-         (set! new (%map1 %param-value params))
-         (%for-each2 %param-set! params old))))))
+(define (%parameterize params vals body)
+  (let ((new (let loop ((ps params) (vs vals))
+               (if (null? ps)
+                   '()
+                   (cons (let ((c (%param-converter (car ps))))
+                           (if c (c (car vs)) (car vs)))
+                         (loop (cdr ps) (cdr vs))))))
+        (old #f))
+    (dynamic-wind
+     (lambda ()
+       (set! old (%map1 %param-value params))
+       (%for-each2 %param-set! params new))
+     body
+     (lambda ()
+       (set! new (%map1 %param-value params))
+       (%for-each2 %param-set! params old)))))
 
 (define (force p)
   (if (promise? p)

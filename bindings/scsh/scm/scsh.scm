@@ -254,32 +254,29 @@
 
 ;;; SRFI-13's optional [start end] on procedures R7RS also has: when the
 ;;; argument after the string is an index, the SRFI-13 reading applies.
-;;; (r7 is the interpreter's procedure, even while not yet compiled.)
-(define string-for-each
-  (let ((r7 string-for-each))
-    (lambda (proc s . rest)
-      (if (and (pair? rest) (exact-integer? (car rest)))
-          (r7 proc (apply substring s (car rest)
-                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
-          (apply r7 proc s rest)))))
+;;; The %r7- names keep the interpreter's own procedures.
+(define %r7-string-for-each string-for-each)
+(define %r7-string-map string-map)
+(define %r7-string-upcase string-upcase)
+(define %r7-string-downcase string-downcase)
 
-(define string-map
-  (let ((r7 string-map))
-    (lambda (proc s . rest)
-      (if (and (pair? rest) (exact-integer? (car rest)))
-          (r7 proc (apply substring s (car rest)
-                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
-          (apply r7 proc s rest)))))
+(define (string-for-each proc s . rest)
+  (if (and (pair? rest) (exact-integer? (car rest)))
+      (%r7-string-for-each proc (apply substring s (car rest)
+                                       (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+      (apply %r7-string-for-each proc s rest)))
 
-(define string-upcase
-  (let ((r7 string-upcase))
-    (lambda (s . range)
-      (r7 (if (pair? range) (apply substring s range) s)))))
+(define (string-map proc s . rest)
+  (if (and (pair? rest) (exact-integer? (car rest)))
+      (%r7-string-map proc (apply substring s (car rest)
+                                  (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+      (apply %r7-string-map proc s rest)))
 
-(define string-downcase
-  (let ((r7 string-downcase))
-    (lambda (s . range)
-      (r7 (if (pair? range) (apply substring s range) s)))))
+(define (string-upcase s . range)
+  (%r7-string-upcase (if (pair? range) (apply substring s range) s)))
+
+(define (string-downcase s . range)
+  (%r7-string-downcase (if (pair? range) (apply substring s range) s)))
 
 (define (reverse-list->string chars) (list->string (reverse chars)))
 
