@@ -370,6 +370,13 @@ func (c *compiler) expand(m *macro, p *Pair, sc *scope) Value {
 	if c.expanded > maxExpansions {
 		c.fail(p, "%s: too many macro expansions (runaway macro?)", m.name)
 	}
+	if m.lazy != nil {
+		real, err := m.lazy.loadMacro(c.it)
+		if err != nil {
+			c.fail(p, "%s: %v", m.name, err)
+		}
+		m = real
+	}
 	var out Value
 	var err error
 	switch {

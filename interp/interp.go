@@ -53,6 +53,9 @@ type Interp struct {
 	openPorts []*Port
 	// locals: the embedder's per-interpreter values (SetLocal, Local)
 	locals map[string]any
+	// lazyLoaded: the procedures and macros made so far from lazy library
+	// definitions (lib_lazy.go), by definition
+	lazyLoaded map[*libForm]Value
 }
 
 // Global is a top-level binding cell.
@@ -196,7 +199,7 @@ func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames
 
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
-	it := &Interp{globals: make(map[*Symbol]*Global, 1024)}
+	it := &Interp{globals: make(map[*Symbol]*Global, 2048)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null

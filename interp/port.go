@@ -83,9 +83,10 @@ func NewInputPort(r io.Reader, name string) *Port {
 }
 
 // NewOutputPort returns a textual output port writing to w through a 64 KiB
-// buffer. If w is an io.Closer, closing the port closes it.
+// buffer (allocated by the first write). If w is an io.Closer, closing the
+// port closes it.
 func NewOutputPort(w io.Writer, name string) *Port {
-	p := &Port{Name: name, Output: true, dst: w, wbuf: make([]byte, 0, portBufSize), lastByte: -1}
+	p := &Port{Name: name, Output: true, dst: w, lastByte: -1}
 	if c, ok := w.(io.Closer); ok {
 		p.closer = c
 	}
@@ -439,6 +440,16 @@ func (p *Port) end() error {
 	return p.werr
 }
 
+// spill makes room in the buffer of a file or stream port: it writes out
+// what the buffer holds, or allocates the buffer at the first write.
+func (p *Port) spill() {
+	if cap(p.wbuf) == 0 {
+		p.wbuf = make([]byte, 0, portBufSize)
+		return
+	}
+	p.flushBuf()
+}
+
 func (p *Port) flushBuf() {
 	if p.dst == nil || len(p.wbuf) == 0 {
 		return
@@ -454,7 +465,7 @@ func (p *Port) putString(s string) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+len(s) > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 		if len(s) >= cap(p.wbuf) {
 			if p.werr == nil {
 				_, p.werr = io.WriteString(p.dst, s)
@@ -472,7 +483,7 @@ func (p *Port) putBytes(b []byte) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+len(b) > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 		if len(b) >= cap(p.wbuf) {
 			if p.werr == nil {
 				_, p.werr = p.dst.Write(b)
@@ -487,7 +498,7 @@ func (p *Port) putBytes(b []byte) {
 
 func (p *Port) putByte(c byte) {
 	if p.dst != nil && len(p.wbuf) >= cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 	}
 	p.wbuf = append(p.wbuf, c)
 	p.lastByte = int(c)
@@ -499,7 +510,7 @@ func (p *Port) putRune(r rune) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 	}
 	p.wbuf = utf8.AppendRune(p.wbuf, r)
 	p.lastByte = int(p.wbuf[len(p.wbuf)-1])
@@ -511,7 +522,7 @@ func (p *Port) putRunes(rs []rune) {
 	}
 	for len(rs) > 0 {
 		if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
-			p.flushBuf()
+			p.spill()
 		}
 		// Fill the buffer in one go up to its capacity.
 		room := len(rs)

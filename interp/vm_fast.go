@@ -5,7 +5,10 @@ package interp
 // errors) when they say no. Each is small enough for the Go compiler to
 // inline into the VM loop, or takes the second, rarer type.
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // testJump returns the pc after a test whose result is r: when the next
 // instruction is the opJumpFalse of an if, the test takes it at once
@@ -161,15 +164,19 @@ func eqvFast(x, y Value) (bool, bool) {
 // Small fixnums are boxed without allocating: Go allocates 8 bytes for
 // every int stored in an interface outside 0..255, and arithmetic loops
 // make mostly small ones. fixnum returns an interface whose data word
-// points into fixBacking, a table that never changes after init (the Go
-// runtime does the same for 0..255).
+// points into fixBacking, whose entry for n holds n (the Go runtime does
+// the same for 0..255 with a table built in). Entries below fixEager are
+// written by init; the others when fixnum first boxes their number, so
+// that a start does not pay for writing (and faulting in) the whole
+// 270 KB table.
 const (
-	fixLow  = -1024
-	fixHigh = 1 << 15
+	fixLow   = -1024
+	fixEager = 1 << 12
+	fixHigh  = 1 << 15
 )
 
 var (
-	fixBacking [fixHigh - fixLow]int
+	fixBacking [fixHigh - fixLow]int64
 	intType    unsafe.Pointer
 )
 
@@ -179,8 +186,8 @@ type eface struct {
 }
 
 func init() {
-	for i := range fixBacking {
-		fixBacking[i] = i + fixLow
+	for i := range fixEager - fixLow {
+		fixBacking[i] = int64(i + fixLow)
 	}
 	var v Value = fixHigh + 1
 	intType = (*eface)(unsafe.Pointer(&v)).typ
@@ -188,8 +195,19 @@ func init() {
 
 // fixnum boxes n, without allocating when it is small.
 func fixnum(n int) Value {
-	if k := uint(n - fixLow); k < uint(len(fixBacking)) {
+	k := uint(n - fixLow)
+	if k < fixEager-fixLow {
 		e := eface{intType, unsafe.Pointer(&fixBacking[k])}
+		return *(*Value)(unsafe.Pointer(&e))
+	}
+	if k < uint(len(fixBacking)) {
+		// Written on first use, atomically (threads may box the same
+		// number at once); once written the entry never changes.
+		p := &fixBacking[k]
+		if atomic.LoadInt64(p) != int64(n) {
+			atomic.StoreInt64(p, int64(n))
+		}
+		e := eface{intType, unsafe.Pointer(p)}
 		return *(*Value)(unsafe.Pointer(&e))
 	}
 	return n
