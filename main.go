@@ -28,7 +28,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,12 +43,7 @@ import (
 const version = "popsh 0.1.0"
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// A Scheme heap is mostly small cells: collecting a little more
-		// often keeps big list programs under 100 MB (list1m: 110 -> 95
-		// MB) for a few percent of time. GOGC set by the user wins.
-		debug.SetGCPercent(80)
-	}
+	startGCPacer()
 	os.Exit(run(os.Args))
 }
 

@@ -430,6 +430,34 @@ func (tm *term) waitCooked() {
 	}
 }
 
+// waitRaw waits until the line editor has the terminal (raw mode: not
+// canonical, no echo), so that a key typed now is the editor's, not a
+// byte the line discipline hands to whoever reads next.
+func (tm *term) waitRaw() {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+		if err != nil {
+			tm.t.Fatalf("terminal mode: %v", err)
+		}
+		if st.Lflag&unix.ICANON == 0 && st.Lflag&unix.ECHO == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the terminal stayed in cooked mode; output after the mark:\n%q", tm.out.String()[tm.mark:])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// promptCtrlD types Ctrl-D at the line editor's prompt.
+func (tm *term) promptCtrlD() {
+	tm.t.Helper()
+	tm.waitRaw()
+	tm.send("\x04")
+}
+
 // wait waits for popsh to exit and returns its status.
 func (tm *term) wait() int {
 	tm.t.Helper()
@@ -480,7 +508,7 @@ func TestREPLTyping(t *testing.T) {
 	tm.send(",help\r")
 	tm.expect(",load FILE")
 	tm.expect("popsh> ")
-	tm.send("\x04") // Ctrl-D leaves
+	tm.promptCtrlD() // Ctrl-D leaves
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
 	}
@@ -557,7 +585,7 @@ func TestREPLHistoryAndCompletion(t *testing.T) {
 	tm2.expect("(* 1234 1000)")
 	tm2.send("\r")
 	tm2.expect("1234000\r\n")
-	tm2.send("\x04")
+	tm2.promptCtrlD()
 	if code := tm2.wait(); code != 0 {
 		t.Errorf("second session exit status %d", code)
 	}
@@ -681,7 +709,7 @@ func TestREPLInterruptBlockedRead(t *testing.T) {
 	tm.send("hello\r")
 	tm.expect("5\r\n")
 	tm.expect("popsh> ")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
 	}
@@ -761,7 +789,7 @@ func TestREPLInterruptNetworkRead(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("(+ 20 22)\r")
 	tm.expect("42\r\n")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
 	}
@@ -787,7 +815,7 @@ func TestPromptShowsBeforeRead(t *testing.T) {
 	tm.send("41\r")
 	tm.expect("41\r\n")
 	tm.expect("popsh> ")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("REPL exit status %d", code)
 	}
@@ -812,7 +840,7 @@ func TestDemoREPL(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("(pop3-quit c)\r")
 	tm.expect("popsh> ")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
@@ -881,7 +909,7 @@ func TestDemoBannerExports(t *testing.T) {
 	tm.expect("popsh> ")
 	r := runPopshEnv(t, t.TempDir(), []string{"MAILHOST=" + m[1], "NETRC=" + m[2]}, repoFile(t, "scripts/popstat.scm"))
 	r.check(t, "popstat.scm with the exported settings", 0, `^127\.0\.0\.1:\d+: \d+ messages`, "")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
@@ -925,14 +953,14 @@ func TestREPLCtrlD(t *testing.T) {
 	// in one line, and stays.
 	tm.send("(define (half x)\r")
 	tm.expect("...> ")
-	tm.send("\x04")
+	tm.promptCtrlD()
 	tm.expect("; unfinished entry discarded")
 	tm.expect("popsh> ")
 	if s := tm.eval("(procedure? half)"); !strings.Contains(s, "unbound") {
 		t.Errorf("after the discarded entry: %q, want half unbound", s)
 	}
 	// Ctrl-D at an empty prompt leaves.
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status after Ctrl-D = %d, want 0", code)
 	}
@@ -978,7 +1006,7 @@ func TestREPLInterruptsPrintOneWay(t *testing.T) {
 			t.Errorf("%s, then Ctrl-C: %q; want the line \"interrupted\" and nothing else", prog, around)
 		}
 	}
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
@@ -1002,7 +1030,7 @@ func TestREPLEntryPositionsAndErrorsOnce(t *testing.T) {
 	if !strings.Contains(s, "stdin#4:2:4: Error: got 0\r\n") || strings.Contains(s, "got 0 0") {
 		t.Errorf("error in entry 4: %q, want stdin#4:2:4 and the value once", s)
 	}
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
 	}
@@ -1037,7 +1065,7 @@ func TestREPLFileNameCompletionAndDoc(t *testing.T) {
 	if s := tm.eval(",doc no-such-name-here"); !strings.Contains(s, "not bound and not documented") {
 		t.Errorf(",doc of an unknown name: %q", s)
 	}
-	tm.send("\x04")
+	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
 	}

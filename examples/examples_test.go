@@ -32,7 +32,7 @@ var expectations = map[string][]string{
 		`Subject: Lines that start with a dot\n(.*\n){7}\.signature\n\.\.\.and so on\n\.\n\.\.\n\n;;`,
 		`=> a string of \d+ characters; its 9th line:\n   popsh is a Scheme shell with a POP3 engine inside`,
 		`=> 4\n`,
-		`   1: Welcome to popsh\n   2: The ten procedures of the scsh library\n   3: Beyond the seed: TLS, UIDL, TOP and pipelining\n   4: Lines that start with a dot\n   5: Where to go next\n`,
+		`   1: Welcome to popsh\n   2: The ten procedures of the scsh library\n   3: Beyond pop3.scm: TLS, UIDL, TOP and pipelining\n   4: Lines that start with a dot\n   5: Where to go next\n`,
 		`now 4 messages`,
 		`and 5 again`,
 		`=> caught: .+\n   command: RETR 99, response code: #f`,

@@ -43,6 +43,7 @@ type (
 	}
 	nPrim struct {
 		op   opcode
+		imm  int
 		g    *Global
 		args []node
 		pos  Pos
@@ -81,6 +82,10 @@ type fnState struct {
 	freeIdx map[*variable]int
 	body    node
 	pos     Pos
+	// self is the letrec (named let, internal define) variable bound to
+	// this very lambda and never assigned: a tail call through it is a
+	// jump to the start (set by the code generator)
+	self *variable
 }
 
 func (f *fnState) newSlot() int {
@@ -341,7 +346,7 @@ func (c *compiler) analyzePair(p *Pair, sc *scope, fn *fnState) node {
 		}
 		if r.g != nil && r.g.builtin != nil {
 			if op, ok := inlineOps[r.g.Name.Name]; ok && op.arity == len(args) {
-				n := &nPrim{op: op.op, g: r.g, pos: c.cur}
+				n := &nPrim{op: op.op, imm: op.imm, g: r.g, pos: c.cur}
 				for _, a := range args {
 					n.args = append(n.args, c.analyze(a, sc, fn))
 				}
@@ -364,6 +369,13 @@ func (c *compiler) expand(m *macro, p *Pair, sc *scope) Value {
 	c.expanded++
 	if c.expanded > maxExpansions {
 		c.fail(p, "%s: too many macro expansions (runaway macro?)", m.name)
+	}
+	if m.lazy != nil {
+		real, err := m.lazy.loadMacro(c.it)
+		if err != nil {
+			c.fail(p, "%s: %v", m.name, err)
+		}
+		m = real
 	}
 	var out Value
 	var err error

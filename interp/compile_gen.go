@@ -68,6 +68,23 @@ const (
 	opGtIL
 	opLeIL
 	opGeIL
+	// more inlined primitives (b = global index), with fast paths for the
+	// common types and the primitive itself otherwise
+	opDiv
+	opQuotient
+	opRemainder
+	opModulo
+	opEqv
+	opVectorRef
+	opVectorSet // stack: vector, index; val: object
+	opVectorLength
+	opStringRef
+	opStringLength
+	opSetCar
+	opSetCdr
+	opCxr // a = the car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)
+	opCharEq
+	opSelfTail // tail call of the running closure itself with a args: a jump to its start
 )
 
 // immLocalOps maps an immediate op to its local-operand form.
@@ -82,15 +99,45 @@ var immOps = map[opcode]opcode{opAdd: opAddI, opSub: opSubI, opNumEq: opNumEqI, 
 type inlineOp struct {
 	op    opcode
 	arity int
+	imm   int // an operand of the instruction (opCxr's steps)
 }
 
 // inlineOps are the primitives the compiler inlines when their global name
 // still holds the built-in.
 var inlineOps = map[string]inlineOp{
-	"+": {opAdd, 2}, "-": {opSub, 2}, "*": {opMul, 2}, "=": {opNumEq, 2}, "<": {opLt, 2},
-	">": {opGt, 2}, "<=": {opLe, 2}, ">=": {opGe, 2}, "cons": {opCons, 2}, "eq?": {opEq, 2},
-	"car": {opCar, 1}, "cdr": {opCdr, 1}, "null?": {opNullP, 1}, "pair?": {opPairP, 1},
-	"not": {opNot, 1}, "zero?": {opZeroP, 1},
+	"+": {opAdd, 2, 0}, "-": {opSub, 2, 0}, "*": {opMul, 2, 0}, "=": {opNumEq, 2, 0}, "<": {opLt, 2, 0},
+	">": {opGt, 2, 0}, "<=": {opLe, 2, 0}, ">=": {opGe, 2, 0}, "cons": {opCons, 2, 0}, "eq?": {opEq, 2, 0},
+	"car": {opCar, 1, 0}, "cdr": {opCdr, 1, 0}, "null?": {opNullP, 1, 0}, "pair?": {opPairP, 1, 0},
+	"not": {opNot, 1, 0}, "zero?": {opZeroP, 1, 0},
+	"/": {opDiv, 2, 0}, "quotient": {opQuotient, 2, 0}, "remainder": {opRemainder, 2, 0}, "modulo": {opModulo, 2, 0},
+	"eqv?": {opEqv, 2, 0}, "vector-ref": {opVectorRef, 2, 0}, "vector-set!": {opVectorSet, 3, 0},
+	"vector-length": {opVectorLength, 1, 0}, "string-ref": {opStringRef, 2, 0}, "string-length": {opStringLength, 1, 0},
+	"set-car!": {opSetCar, 2, 0}, "set-cdr!": {opSetCdr, 2, 0},
+	"char=?": {opCharEq, 2, 0},
+}
+
+func init() {
+	// caar ... cddddr: the letters between c and r, applied right to left
+	var add func(path string)
+	add = func(path string) {
+		if len(path) >= 2 {
+			steps := 0
+			for i := 0; i < len(path); i++ {
+				steps <<= 2
+				if path[i] == 'a' {
+					steps |= 1
+				} else {
+					steps |= 2
+				}
+			}
+			inlineOps["c"+path+"r"] = inlineOp{op: opCxr, arity: 1, imm: steps}
+		}
+		if len(path) < 4 {
+			add(path + "a")
+			add(path + "d")
+		}
+	}
+	add("")
 }
 
 type instr struct {
@@ -298,6 +345,9 @@ func (g *gen) expr(n node, tail bool) {
 				}
 			}
 			for i, in := range t.inits {
+				if lam, ok := in.(*nLambda); ok && !t.vars[i].assigned {
+					lam.fn.self = t.vars[i]
+				}
 				g.expr(in, false)
 				g.store(t.vars[i])
 			}
@@ -319,6 +369,12 @@ func (g *gen) expr(n node, tail bool) {
 	case *nCall:
 		for _, a := range t.args {
 			g.pushArg(a)
+		}
+		if r, ok := t.f.(*nRef); ok && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+			g.mark(t.pos)
+			g.emit(opSelfTail, len(t.args), 0)
+			g.depth -= len(t.args)
+			break
 		}
 		if gr, ok := t.f.(*nGRef); ok {
 			g.mark(t.pos)
@@ -364,6 +420,14 @@ func (g *gen) expr(n node, tail bool) {
 			g.pushArg(t.args[0])
 			g.expr(t.args[1], false)
 			g.depth--
+		} else if len(t.args) == 3 {
+			g.pushArg(t.args[0])
+			g.pushArg(t.args[1])
+			g.expr(t.args[2], false)
+			if g.depth+3 > g.p.maxStack {
+				g.p.maxStack = g.depth + 3
+			}
+			g.depth -= 2
 		} else {
 			if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
 				if lop, ok := localOps[t.op]; ok {
@@ -383,7 +447,7 @@ func (g *gen) expr(n node, tail bool) {
 			g.p.maxStack = g.depth + 2
 		}
 		g.mark(t.pos)
-		g.emit(t.op, 0, gi)
+		g.emit(t.op, t.imm, gi)
 		g.ret(tail)
 	default:
 		panic("generate: unknown node")

@@ -31,7 +31,6 @@ package interp
 // evaluation and is returned to the Go caller.
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"io"
@@ -49,34 +48,56 @@ import (
 //go:embed scm/*.scm
 var preludeFS embed.FS
 
-// preludeFile is one embedded prelude file.
-type preludeFile struct {
-	name string
-	src  string
-}
-
-// prelude holds the embedded Scheme sources in name order (read once).
-var prelude = func() []preludeFile {
+// preludeForms are the forms of the embedded prelude files, in name
+// order: their procedure definitions are compiled on first use (their
+// stubs are built-in primitives, bound by New with the others); the
+// other forms are evaluated by every New (see lib_lazy.go).
+var preludeForms = func() []*libForm {
 	ents, err := preludeFS.ReadDir("scm")
 	if err != nil {
 		panic(err)
 	}
-	var out []preludeFile
+	var names []string
 	for _, e := range ents {
-		b, err := preludeFS.ReadFile("scm/" + e.Name())
+		if !e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	var out []*libForm
+	for _, name := range names {
+		b, err := preludeFS.ReadFile("scm/" + name)
 		if err != nil {
 			panic(err)
 		}
-		out = append(out, preludeFile{name: e.Name(), src: string(b)})
+		for _, d := range splitForms(preludePrefix+name, string(b), false) {
+			if d.mac != nil {
+				// New binds built-in primitives, not macros: evaluate it.
+				d.name, d.mac = "", nil
+			}
+			out = append(out, d)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }()
 
+func init() {
+	for _, d := range preludeForms {
+		if d.name != "" {
+			d.newStub()
+			register(d.stub)
+			lazyStubs[d.stub] = d
+		}
+	}
+}
+
 func (it *Interp) loadPrelude() error {
-	for _, f := range prelude {
-		if _, err := it.EvalString(context.Background(), f.src, preludePrefix+f.name); err != nil {
-			return fmt.Errorf("prelude %s: %w", f.name, err)
+	for _, d := range preludeForms {
+		if d.name != "" {
+			continue
+		}
+		if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
+			return fmt.Errorf("%s: %w", d.file, err)
 		}
 	}
 	if d, ok := it.Lookup("%deliver"); ok {
@@ -675,7 +696,7 @@ func eqv(a, b Value) bool {
 	switch x := a.(type) {
 	case *String:
 		y, ok := b.(*String)
-		return ok && len(x.R) == 0 && len(y.R) == 0
+		return ok && x.Len() == 0 && y.Len() == 0
 	}
 	return false
 }

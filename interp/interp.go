@@ -114,6 +114,9 @@ type Interp struct {
 	locals map[string]any
 	// ts: the threads and the interpreter lock (gil.go)
 	ts *threadState
+	// lazyLoaded: the procedures and macros made so far from lazy library
+	// definitions (lib_lazy.go), by definition
+	lazyLoaded map[*libForm]Value
 }
 
 // Global is a top-level binding cell.
@@ -196,13 +199,20 @@ type caseLambda struct {
 // SchemeString gives the printed form of a case-lambda procedure.
 func (c *caseLambda) SchemeString() string { return "#<procedure " + c.name + ">" }
 
-// Continuation is a first-class continuation captured by call/cc.
+// Continuation is a first-class continuation captured by call/cc. Its
+// value stack and frames are the segments stack and frames on top of
+// those of parent (a continuation captured earlier, below this one, whose
+// part of the stack was still intact): capturing at every level of a
+// recursion copies each level once, not the whole stack each time.
 type Continuation struct {
-	stack    []Value
-	frames   []frame
-	wind     *windFrame
-	handlers Value
-	level    int
+	parent       *Continuation
+	stack        []Value // the values at sbase..ssize of the VM's stack
+	frames       []frame // the frames at fbase..fsize
+	sbase, ssize int
+	fbase, fsize int
+	wind         *windFrame
+	handlers     Value
+	level        int
 }
 
 // SchemeString gives the printed form of a continuation.
@@ -269,7 +279,7 @@ func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames
 
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
-	it := &Interp{globals: make(map[*Symbol]*Global, 1024)}
+	it := &Interp{globals: make(map[*Symbol]*Global, 2048)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null

@@ -108,21 +108,21 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &String{R: []rune(s.Name), Immutable: true}, nil
+			return immutableString(s.Name), nil
 		}),
 		prim("string->symbol", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			return Intern(string(s.R)), nil
+			return Intern(s.String()), nil
 		}),
 		prim("string->uninterned-symbol", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			return &Symbol{Name: string(s.R)}, nil
+			return &Symbol{Name: s.String()}, nil
 		}),
 		prim("symbol-append", 0, -1, func(_ *Interp, a []Value) (Value, error) {
 			var b []byte
@@ -140,7 +140,7 @@ func init() {
 			if len(a) > 0 {
 				switch x := a[0].(type) {
 				case *String:
-					prefix = string(x.R)
+					prefix = x.String()
 				case *Symbol:
 					prefix = x.Name
 				default:

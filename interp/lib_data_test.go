@@ -308,7 +308,7 @@ func TestStrings(t *testing.T) {
 	}
 	// substring returns a fresh string.
 	sub, _ := callPrim(t, "substring", s, 0, 2)
-	sub.(*String).R[0] = 'Z'
+	sub.(*String).Set(0, 'Z')
 	if s.String()[0] != 'j' {
 		t.Error("substring shares storage")
 	}

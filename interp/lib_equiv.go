@@ -115,7 +115,7 @@ func Equal(a, b Value) bool {
 				continue
 			case *String:
 				yb, ok := y.(*String)
-				if !ok || !runesEqual(xa.R, yb.R) {
+				if !ok || !xa.Equal(yb) {
 					return false
 				}
 			case *Vector:
@@ -135,18 +135,6 @@ func Equal(a, b Value) bool {
 				return false
 			}
 			break
-		}
-	}
-	return true
-}
-
-func runesEqual(a, b []rune) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
 		}
 	}
 	return true

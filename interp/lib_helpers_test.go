@@ -70,4 +70,4 @@ func sym(s string) *Symbol     { return Intern(s) }
 func vec(v ...Value) *Vector   { return &Vector{Items: v} }
 func bv(b ...byte) *Bytevector { return &Bytevector{B: b} }
 func args(v ...Value) []Value  { return v }
-func istr(s string) *String    { return &String{R: []rune(s), Immutable: true} }
+func istr(s string) *String    { return immutableString(s) }

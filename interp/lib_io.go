@@ -111,7 +111,7 @@ func openFilePrim(name string, flag int, input, binary bool) *Primitive {
 		if err != nil {
 			return nil, err
 		}
-		p, err := OpenFilePort(string(s.R), flag, 0o666, input)
+		p, err := OpenFilePort(s.String(), flag, 0o666, input)
 		if err != nil {
 			return nil, err
 		}
@@ -188,11 +188,11 @@ func readLine(it *Interp, a []Value) (Value, error) {
 		}
 		return nil, ioError(p, err)
 	}
-	s := &String{R: runesOf(line)}
+	s := NewStringOwnUTF8(line)
 	switch mode {
 	case "concat":
 		if sawLF {
-			s.R = append(s.R, '\n')
+			s.AppendRune('\n')
 		}
 	case "peek":
 		if sawLF {
@@ -285,7 +285,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return NewStringInputPort(string(s.R)), nil
+			return NewStringInputPort(s.String()), nil
 		}),
 		prim("open-output-string", 0, 0, func(_ *Interp, a []Value) (Value, error) {
 			return NewStringOutputPort(), nil
@@ -295,7 +295,7 @@ func init() {
 			if !ok || !p.Output || p.Binary || p.dst != nil {
 				return nil, typeError("a string output port", a[0])
 			}
-			return &String{R: runesOf(p.Contents())}, nil
+			return NewStringUTF8(p.Contents()), nil
 		}),
 		prim("open-input-bytevector", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			bv, err := bytevectorArg(a[0])
@@ -362,14 +362,14 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			rs, err := p.ReadRunes(k)
+			s, err := p.ReadText(k)
 			if err != nil {
 				if err == io.EOF {
 					return EOF, nil
 				}
 				return nil, ioError(p, err)
 			}
-			return &String{R: rs}, nil
+			return s, nil
 		}),
 		prim("read-u8", 0, 1, func(it *Interp, a []Value) (Value, error) {
 			p, err := inPortArg(it, a, 0, false)
@@ -485,11 +485,11 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 2, "string", len(s.R))
+			start, end, err := rangeArgs(a, 2, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
-			if err := p.WriteRunes(s.R[start:end]); err != nil {
+			if err := p.WriteText(s, start, end); err != nil {
 				return nil, ioError(p, err)
 			}
 			return Unspecified, nil
@@ -560,8 +560,8 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			if err := os.Remove(string(s.R)); err != nil {
-				return nil, FileError("delete", string(s.R), err)
+			if err := os.Remove(s.String()); err != nil {
+				return nil, FileError("delete", s.String(), err)
 			}
 			return Unspecified, nil
 		}),
@@ -570,7 +570,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			_, err = os.Stat(string(s.R))
+			_, err = os.Stat(s.String())
 			return err == nil, nil
 		}),
 	)

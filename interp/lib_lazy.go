@@ -1,136 +1,333 @@
 package interp
 
 import (
-	"context"
+	"bufio"
 	"embed"
+	"fmt"
+	"io"
 	"strings"
 )
 
 // The library procedures written in Scheme (map, for-each, filter, sort,
-// call-with-output-file...) live in scm/lib/*.scm. Compiling all of them in
-// every New would cost more than the rest of start-up, so each top-level
-// definition is compiled on first use instead: the name is bound to a stub
-// primitive which, when called, evaluates that one definition (rebinding
-// the global to the compiled procedure) and tail-calls the result. Error
-// positions still name the line in the embedded file.
+// call-with-output-file...) live in scm/lib/*.scm, and the control
+// procedures (dynamic-wind, force...) in scm/*.scm. Compiling all of them
+// in every New would cost more than the rest of start-up, so a procedure
+// definition is compiled on first use instead: the name is bound to a
+// stub primitive which, when called, evaluates that one definition and
+// tail-calls the result (the global then holds the compiled procedure,
+// unless the program has bound the name to something else meanwhile).
+// Error positions still name the line in the embedded file.
 
 //go:embed scm/lib/*.scm
 var libFS embed.FS
 
-// lazyDef is one top-level definition of a library file.
-type lazyDef struct {
-	name string // the global it defines
-	file string // for positions: prelude/NAME
-	src  string // the definition, preceded by newlines up to its line
+// libForm is one top-level form, or a run of consecutive ones, of a
+// library source.
+type libForm struct {
+	// name is the global a lazy definition defines; "" for forms that
+	// are evaluated when the library is installed
+	name string
+	file string // for positions
+	line int    // the line of the text's first character
+	src  string // the text of the form(s)
+	// stub stands for a procedure definition until its first call; mac
+	// for a define-syntax form until its first use
 	stub *Primitive
+	mac  *macro
 }
 
-func init() {
+// splitForms cuts a library source into its top-level forms: a form
+// starts at each line that begins with "(" (these sources are written
+// so). A procedure definition, (define (name ...) ...), and a macro
+// definition, (define-syntax name ...), are lazy; with allDefines, so is
+// every (define name ...). Consecutive other forms are kept together, to
+// be evaluated at install. Text before the first form (comments) is
+// dropped.
+func splitForms(file, src string, allDefines bool) []*libForm {
+	var forms []*libForm
+	var cur *libForm
+	start := -1 // offset where cur's text starts
+	flush := func(end int) {
+		if cur != nil {
+			cur.src = src[start:end]
+			forms = append(forms, cur)
+			cur = nil
+		}
+	}
+	line := 1
+	for off := 0; off < len(src); line++ {
+		eol := strings.IndexByte(src[off:], '\n')
+		next := len(src)
+		if eol >= 0 {
+			next = off + eol + 1
+		}
+		if src[off] == '(' {
+			name, syntax := lazyName(src[off:next], allDefines)
+			if name != "" || cur == nil || cur.name != "" {
+				flush(off)
+				cur = &libForm{name: name, file: file, line: line}
+				if syntax {
+					cur.mac = &macro{name: name, lazy: cur}
+				}
+				start = off
+			}
+		}
+		off = next
+	}
+	flush(len(src))
+	return forms
+}
+
+// lazyName returns the name a top-level form starting with line defines,
+// when the form may be compiled lazily, else "", and whether it defines
+// a macro.
+func lazyName(line string, allDefines bool) (name string, syntax bool) {
+	rest, ok := strings.CutPrefix(line, "(define ")
+	if !ok {
+		if rest, ok = strings.CutPrefix(line, "(define-syntax "); !ok {
+			return "", false
+		}
+		syntax = true
+	} else if r, ok := strings.CutPrefix(rest, "("); ok {
+		rest = r
+	} else if !allDefines {
+		return "", false
+	}
+	end := strings.IndexAny(rest, " )\t\n")
+	if end < 0 {
+		end = len(rest)
+	}
+	name = rest[:end]
+	if name == "" || strings.ContainsAny(name, "(\";'`,#|") {
+		return "", false
+	}
+	return name, syntax
+}
+
+// newStub makes the primitive that stands for a lazy definition until
+// its first call. It is shared by every interpreter; each compiles its own
+// copy of the definition.
+func (d *libForm) newStub() {
+	d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
+		proc, err := d.load(it)
+		if err != nil {
+			return nil, err
+		}
+		return &TailCall{Proc: proc, Args: append([]Value(nil), args...)}, nil
+	}}
+}
+
+// load returns the procedure the definition gives in it, compiling the
+// definition on first use. While the global still holds the stub, the
+// compiled procedure replaces it; when the program has bound the name to
+// something else meanwhile (its own definition, a macro), that binding
+// stays, and the stub, wherever it was kept, goes on standing for the
+// library's procedure.
+func (d *libForm) load(it *Interp) (Value, error) {
+	if v, ok := it.lazyLoaded[d]; ok {
+		return v, nil
+	}
+	g := it.global(Intern(d.name))
+	saved, special, mac := g.value, g.special, g.macro
+	restore := func() {
+		if d.stub != nil && saved == Value(d.stub) || d.mac != nil && mac == d.mac {
+			return
+		}
+		g.special, g.macro = special, mac
+		g.set(saved)
+	}
+	if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
+		restore()
+		return nil, err
+	}
+	var v Value = g.value
+	if d.mac != nil {
+		v = unbound
+		if g.macro != nil && g.macro != d.mac {
+			v = g.macro
+		}
+	}
+	restore()
+	if d.mac == nil && (v == unbound || v == Value(d.stub) || !isProcedure(v)) {
+		return nil, Errorf("library definition of %s did not give a procedure", d.name)
+	}
+	if v == unbound {
+		return nil, Errorf("library definition of %s did not give a macro", d.name)
+	}
+	if it.lazyLoaded == nil {
+		it.lazyLoaded = make(map[*libForm]Value)
+	}
+	it.lazyLoaded[d] = v
+	// The places where Go keeps a procedure it took from a global at New.
+	if it.deliver == Value(d.stub) {
+		it.deliver = v
+	}
+	for k, r := range it.coreRefs {
+		if r == Value(d.stub) {
+			it.coreRefs[k] = v
+		}
+	}
+	return v, nil
+}
+
+// evalLibrary evaluates the library text src, whose first line is line
+// of file. The text is the interpreter's or an embedder's own: the read
+// limit for program text does not apply to it.
+func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
+	// A buffer the size of the text (these are small), and room for the
+	// positions of its pairs (about one per five bytes), rather than
+	// growing both as a file's reader does.
+	rd := NewReader(bufio.NewReaderSize(strings.NewReader(src), min(len(src), 4096)), file)
+	rd.pos = make(map[*Pair]Pos, len(src)/5)
+	rd.line = line
+	var last Value = Unspecified
+	for {
+		x, err := rd.Read()
+		if err == io.EOF {
+			return last, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if last, err = it.evalTop(x, rd.pos, rd.LastPos()); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// installForms binds the lazy definitions of forms to their stubs and
+// evaluates the others, in source order.
+func (it *Interp) installForms(forms []*libForm) error {
+	for _, d := range forms {
+		if d.mac != nil {
+			g := it.global(Intern(d.name))
+			g.macro, g.special = d.mac, nil
+			g.set(unbound)
+			continue
+		}
+		if d.name != "" {
+			it.Define(d.name, d.stub)
+			continue
+		}
+		if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// libForms are the forms of scm/lib/*.scm; their stubs are built-in
+// primitives, bound by New with the others.
+var libForms = func() []*libForm {
 	ents, err := libFS.ReadDir("scm/lib")
 	if err != nil {
 		panic("popsh: embedded library: " + err.Error())
 	}
+	var all []*libForm
 	for _, e := range ents {
 		b, err := libFS.ReadFile("scm/lib/" + e.Name())
 		if err != nil {
 			panic("popsh: embedded library: " + err.Error())
 		}
-		for _, d := range splitDefinitions(e.Name(), string(b)) {
-			d := d
-			d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
-				return d.call(it, args)
-			}}
-			register(d.stub)
-		}
-	}
-}
-
-// splitDefinitions cuts a library source at each line that starts with
-// "(define", the only top-level forms these files contain.
-func splitDefinitions(file, src string) []*lazyDef {
-	var defs []*lazyDef
-	lines := strings.SplitAfter(src, "\n")
-	var cur *lazyDef
-	var body strings.Builder
-	flush := func() {
-		if cur != nil {
-			cur.src += body.String()
-			defs = append(defs, cur)
-		}
-		body.Reset()
-	}
-	for i, line := range lines {
-		if strings.HasPrefix(line, "(define") {
-			flush()
-			rest := strings.TrimPrefix(strings.TrimPrefix(line, "(define"), " ")
-			rest = strings.TrimPrefix(rest, "(")
-			end := strings.IndexAny(rest, " )\n")
-			if end < 0 {
-				end = len(rest)
+		for _, d := range splitForms(preludePrefix+e.Name(), string(b), true) {
+			if d.name == "" || d.mac != nil {
+				panic("popsh: embedded library " + e.Name() + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
-			cur = &lazyDef{name: rest[:end], file: "prelude/" + file, src: strings.Repeat("\n", i)}
-		}
-		if cur != nil {
-			body.WriteString(line)
+			all = append(all, d)
 		}
 	}
-	flush()
-	return defs
-}
+	return all
+}()
 
-// call compiles the definition in it (once: afterwards the global holds
-// the compiled procedure) and tail-calls it with args.
-func (d *lazyDef) call(it *Interp, args []Value) (Value, error) {
-	proc, ok := it.Lookup(d.name)
-	if !ok || proc == Value(d.stub) {
-		if _, err := it.EvalString(context.Background(), d.src, d.file); err != nil {
-			return nil, err
-		}
-		proc, ok = it.Lookup(d.name)
-		if !ok || proc == Value(d.stub) {
-			return nil, Errorf("library definition of %s failed", d.name)
-		}
+func init() {
+	for _, d := range libForms {
+		d.newStub()
+		register(d.stub)
+		lazyStubs[d.stub] = d
 	}
-	return &TailCall{Proc: proc, Args: append([]Value(nil), args...)}, nil
 }
 
-// LazyLibrary is Scheme source made only of top-level definitions whose
-// values are procedures ((define (f ...) ...), or (define g <expression
-// giving a procedure>)), compiled one definition at a time on first use,
-// as the built-in library is: Install binds each name to a stub that
-// compiles its definition when first called. Embedders use it to keep
-// New-plus-install fast when they add large Scheme libraries.
+// lazyStubs maps the stubs of the built-in library's lazy definitions
+// (scm/lib and the prelude) to their definitions. Filled by init, read
+// only afterwards.
+var lazyStubs = map[*Primitive]*libForm{}
+
+// LazyLibrary is Scheme source whose procedure definitions are compiled
+// one at a time on first use, as the built-in library's are: Install
+// binds each name to a stub that compiles its definition when first
+// called. Embedders use it to keep New-plus-install fast when they add
+// large Scheme libraries.
 type LazyLibrary struct {
-	defs []*lazyDef
+	forms []*libForm
 }
 
-// NewLazyLibrary splits src at each line that starts with "(define"; file
-// names the source in error positions. The stubs are shared by every
-// interpreter the library is installed in (each compiles its own copy).
+// NewLazyLibrary makes a library of src, made only of top-level
+// definitions whose values are procedures ((define (f ...) ...), or
+// (define g <expression giving a procedure>)), every one compiled on
+// first use. src is split at each line that starts with "("; file names
+// the source in error positions. Other top-level forms are evaluated by
+// Install. The stubs are shared by every interpreter the library is
+// installed in (each compiles its own copy).
 func NewLazyLibrary(file, src string) *LazyLibrary {
-	defs := splitDefinitions(file, src)
-	for _, d := range defs {
-		d := d
-		d.file = file
-		d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
-			return d.call(it, args)
-		}}
-	}
-	return &LazyLibrary{defs: defs}
+	return newLibrary(file, src, true)
 }
 
-// Install binds every definition of the library in it to its stub.
+// NewLibrary makes a library of src, any Scheme source split at each line
+// that starts with "(": the procedure definitions written (define (f
+// ...) ...) are compiled on first use; every other top-level form
+// (define-syntax, (define x <expression>), ...) is evaluated by Install,
+// in source order. file names the source in error positions.
+func NewLibrary(file, src string) *LazyLibrary {
+	return newLibrary(file, src, false)
+}
+
+func newLibrary(file, src string, allDefines bool) *LazyLibrary {
+	forms := splitForms(file, src, allDefines)
+	for _, d := range forms {
+		if d.name != "" && d.mac == nil {
+			d.newStub()
+		}
+	}
+	return &LazyLibrary{forms: forms}
+}
+
+// Install binds every lazy definition of the library in it to its stub
+// and evaluates the library's other forms. It panics if one of those
+// fails (use Load to get the error).
 func (l *LazyLibrary) Install(it *Interp) {
-	for _, d := range l.defs {
-		it.Define(d.name, d.stub)
+	if err := l.Load(it); err != nil {
+		panic("lazy library: " + err.Error())
 	}
 }
 
-// Names returns the names the library defines, in source order.
+// Load is Install returning the error of a form evaluated at install.
+func (l *LazyLibrary) Load(it *Interp) error {
+	done, err := it.enter(nil)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = it.finish(Unspecified, it.installForms(l.forms))
+	return err
+}
+
+// Names returns the names the library defines lazily, in source order.
 func (l *LazyLibrary) Names() []string {
-	names := make([]string, len(l.defs))
-	for i, d := range l.defs {
-		names[i] = d.name
+	var names []string
+	for _, d := range l.forms {
+		if d.name != "" {
+			names = append(names, d.name)
+		}
 	}
 	return names
+}
+
+// loadMacro returns the macro a lazy define-syntax form defines in it,
+// evaluating the form on first use.
+func (d *libForm) loadMacro(it *Interp) (*macro, error) {
+	v, err := d.load(it)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*macro), nil
 }

@@ -42,11 +42,11 @@ func TestLazyLibrary(t *testing.T) {
 		}
 		for _, f := range []string{"10-lists.scm", "11-sequences.scm", "12-io.scm"} {
 			b, _ := libFS.ReadFile("scm/lib/" + f)
-			for _, d := range splitDefinitions(f, string(b)) {
+			for _, d := range splitForms(f, string(b), true) {
 				if d.name != p.Name {
 					continue
 				}
-				if _, err := it.EvalString(ctx, d.src, d.file); err != nil {
+				if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
 					t.Errorf("%s: %v", d.name, err)
 				}
 				if v, _ := it.Lookup(d.name); fmt.Sprint(v) == fmt.Sprint(p) {

@@ -140,20 +140,28 @@ func stringCompare(name string, ci bool, ok func(c int) bool) *Primitive {
 		if err != nil {
 			return nil, err
 		}
-		prev := s.R
-		if ci {
-			prev = StringFoldcase(prev)
-		}
 		res := true
+		if !ci {
+			prev := s
+			for _, v := range a[1:] {
+				t, err := stringArg(v)
+				if err != nil {
+					return nil, err
+				}
+				if res && !ok(prev.Compare(t)) {
+					res = false
+				}
+				prev = t
+			}
+			return res, nil
+		}
+		prev := StringFoldcase(s.Runes())
 		for _, v := range a[1:] {
 			t, err := stringArg(v)
 			if err != nil {
 				return nil, err
 			}
-			cur := t.R
-			if ci {
-				cur = StringFoldcase(cur)
-			}
+			cur := StringFoldcase(t.Runes())
 			if res && !ok(compareRunes(prev, cur)) {
 				res = false
 			}
@@ -169,24 +177,34 @@ func stringCase(name string, f func([]rune) []rune) *Primitive {
 		if err != nil {
 			return nil, err
 		}
-		return &String{R: f(s.R)}, nil
+		return NewStringRunes(f(s.Runes())), nil
 	})
 }
 
-// runesOf decodes UTF-8 bytes into runes without an intermediate string.
-func runesOf(b []byte) []rune {
-	out := make([]rune, 0, utf8.RuneCount(b))
-	for len(b) > 0 {
-		if b[0] < utf8.RuneSelf {
-			out = append(out, rune(b[0]))
-			b = b[1:]
-			continue
+// charsToString returns a fresh string of the characters items, narrow
+// when they allow it; an item that is not a character is a type error
+// (expected what, of whole).
+func charsToString(items []Value, whole Value, what string) (Value, error) {
+	b := make([]byte, len(items))
+	for i, v := range items {
+		c, ok := v.(Char)
+		if !ok {
+			return nil, typeError(what, whole)
 		}
-		r, n := utf8.DecodeRune(b)
-		out = append(out, r)
-		b = b[n:]
+		if c < 0 || c > 0xFF {
+			rs := make([]rune, len(items))
+			for j, v := range items {
+				c, ok := v.(Char)
+				if !ok {
+					return nil, typeError(what, whole)
+				}
+				rs[j] = rune(c)
+			}
+			return wideString(rs), nil
+		}
+		b[i] = byte(c)
 	}
-	return out
+	return &String{b: b}, nil
 }
 
 func init() {
@@ -206,47 +224,40 @@ func init() {
 					return nil, err
 				}
 			}
-			rs := make([]rune, k)
-			for i := range rs {
-				rs[i] = fill
-			}
-			return &String{R: rs}, nil
+			return MakeString(k, fill), nil
 		}),
 		prim("string", 0, -1, func(_ *Interp, a []Value) (Value, error) {
-			rs := make([]rune, len(a))
-			for i, v := range a {
-				c, err := charArg(v)
-				if err != nil {
+			for _, v := range a {
+				if _, err := charArg(v); err != nil {
 					return nil, err
 				}
-				rs[i] = c
 			}
-			return &String{R: rs}, nil
+			return charsToString(a, nil, "")
 		}),
 		prim("string-length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			return len(s.R), nil
+			return s.Len(), nil
 		}),
 		prim("string-ref", 2, 2, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			i, err := indexArg(a[1], "string", len(s.R))
+			i, err := indexArg(a[1], "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
-			return Char(s.R[i]), nil
+			return Char(s.At(i)), nil
 		}),
 		prim("string-set!", 3, 3, func(_ *Interp, a []Value) (Value, error) {
 			s, err := mutableStringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			i, err := indexArg(a[1], "string", len(s.R))
+			i, err := indexArg(a[1], "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
@@ -254,7 +265,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			s.R[i] = c
+			s.Set(i, c)
 			return Unspecified, nil
 		}),
 		stringCompare("string=?", false, func(c int) bool { return c == 0 }),
@@ -275,22 +286,22 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			start, end, err := rangeArgs(a, 1, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
-			return &String{R: append([]rune(nil), s.R[start:end]...)}, nil
+			return s.Slice(start, end), nil
 		}),
 		prim("string-copy", 1, 3, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			start, end, err := rangeArgs(a, 1, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
-			return &String{R: append(make([]rune, 0, end-start), s.R[start:end]...)}, nil
+			return s.Slice(start, end), nil
 		}),
 		prim("string-append", 0, -1, func(_ *Interp, a []Value) (Value, error) {
 			n := 0
@@ -299,29 +310,25 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				n += len(s.R)
+				n += s.Len()
 			}
 			if n > maxStringLength {
 				return nil, Errorf("result length %d is too large (at most %d)", n, maxStringLength)
 			}
-			rs := make([]rune, 0, n)
-			for _, v := range a {
-				rs = append(rs, v.(*String).R...)
-			}
-			return &String{R: rs}, nil
+			return concatStrings(a, n), nil
 		}),
 		prim("string->list", 1, 3, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			start, end, err := rangeArgs(a, 1, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
 			var l Value = Null
 			for i := end - 1; i >= start; i-- {
-				l = &Pair{Char(s.R[i]), l}
+				l = &Pair{Char(s.At(i)), l}
 			}
 			return l, nil
 		}),
@@ -330,15 +337,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			rs := make([]rune, len(items))
-			for i, v := range items {
-				c, ok := v.(Char)
-				if !ok {
-					return nil, typeError("a list of characters", a[0])
-				}
-				rs[i] = rune(c)
-			}
-			return &String{R: rs}, nil
+			return charsToString(items, a[0], "a list of characters")
 		}),
 		prim("string-copy!", 3, 5, func(_ *Interp, a []Value) (Value, error) {
 			to, err := mutableStringArg(a[0])
@@ -353,14 +352,14 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 3, "string", len(from.R))
+			start, end, err := rangeArgs(a, 3, "string", from.Len())
 			if err != nil {
 				return nil, err
 			}
-			if at < 0 || at > len(to.R) || len(to.R)-at < end-start {
-				return nil, Errorf("cannot copy %d characters to index %d of a string of length %d", end-start, at, len(to.R))
+			if at < 0 || at > to.Len() || to.Len()-at < end-start {
+				return nil, Errorf("cannot copy %d characters to index %d of a string of length %d", end-start, at, to.Len())
 			}
-			copy(to.R[at:], from.R[start:end])
+			to.copyInto(at, from, start, end)
 			return Unspecified, nil
 		}),
 		prim("string-fill!", 2, 4, func(_ *Interp, a []Value) (Value, error) {
@@ -372,12 +371,12 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 2, "string", len(s.R))
+			start, end, err := rangeArgs(a, 2, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
 			for i := start; i < end; i++ {
-				s.R[i] = c
+				s.Set(i, c)
 			}
 			return Unspecified, nil
 		}),
@@ -386,13 +385,13 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			start, end, err := rangeArgs(a, 1, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
 			items := make([]Value, end-start)
 			for i := range items {
-				items[i] = Char(s.R[start+i])
+				items[i] = Char(s.At(start + i))
 			}
 			return &Vector{Items: items}, nil
 		}),
@@ -405,30 +404,18 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			rs := make([]rune, end-start)
-			for i := range rs {
-				c, ok := v.Items[start+i].(Char)
-				if !ok {
-					return nil, typeError("a vector of characters", a[0])
-				}
-				rs[i] = rune(c)
-			}
-			return &String{R: rs}, nil
+			return charsToString(v.Items[start:end], a[0], "a vector of characters")
 		}),
 		prim("string->utf8", 1, 3, func(_ *Interp, a []Value) (Value, error) {
 			s, err := stringArg(a[0])
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := rangeArgs(a, 1, "string", len(s.R))
+			start, end, err := rangeArgs(a, 1, "string", s.Len())
 			if err != nil {
 				return nil, err
 			}
-			b := make([]byte, 0, end-start)
-			for _, r := range s.R[start:end] {
-				b = utf8.AppendRune(b, r)
-			}
-			return &Bytevector{B: b}, nil
+			return &Bytevector{B: s.AppendUTF8(make([]byte, 0, end-start), start, end)}, nil
 		}),
 		prim("utf8->string", 1, 3, func(_ *Interp, a []Value) (Value, error) {
 			bv, err := bytevectorArg(a[0])
@@ -439,7 +426,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &String{R: runesOf(bv.B[start:end])}, nil
+			return NewStringUTF8(bv.B[start:end]), nil
 		}),
 	)
 }

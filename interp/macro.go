@@ -378,7 +378,7 @@ func equalDatum(a, b Value) bool {
 	switch x := a.(type) {
 	case *String:
 		y, ok := b.(*String)
-		return ok && string(x.R) == string(y.R)
+		return ok && x.String() == y.String()
 	case *Pair, *Vector:
 		return false
 	}

@@ -10,6 +10,9 @@ type macro struct {
 	builtin func(c *compiler, p *Pair, sc *scope) Value
 	gofn    func(form Value) (Value, error)
 	er      Value // explicit-renaming transformer procedure
+	// lazy is the library form that defines the macro, evaluated at the
+	// first expansion (lib_lazy.go)
+	lazy *libForm
 }
 
 // SchemeString gives the printed form of a macro.
@@ -34,6 +37,13 @@ func (g *Global) SchemeString() string { return g.Name.Name }
 // primitive, else the global cell.
 func (c *compiler) gref(name string) Value {
 	if v, ok := c.it.coreRefs[name]; ok {
+		if p, ok := v.(*Primitive); ok && lazyStubs[p] != nil {
+			// a library procedure not compiled yet: compile it now, so
+			// that the expansion calls it directly
+			if lv, err := lazyStubs[p].load(c.it); err == nil {
+				return lv
+			}
+		}
 		return v
 	}
 	g := c.it.global(Intern(name))
@@ -205,7 +215,7 @@ func init() {
 			c.fail(p, "assert: expected (assert expr)")
 		}
 		return List(kw("if"), args[0], quoteV(Unspecified),
-			List(c.gref("error"), &String{R: []rune("assertion failed"), Immutable: true}, quoteV(stripSyntax(args[0]))))
+			List(c.gref("error"), immutableString("assertion failed"), quoteV(stripSyntax(args[0]))))
 	})
 }
 

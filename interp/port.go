@@ -92,9 +92,10 @@ func NewInputPort(r io.Reader, name string) *Port {
 }
 
 // NewOutputPort returns a textual output port writing to w through a 64 KiB
-// buffer. If w is an io.Closer, closing the port closes it.
+// buffer (allocated by the first write). If w is an io.Closer, closing the
+// port closes it.
 func NewOutputPort(w io.Writer, name string) *Port {
-	p := &Port{Name: name, Output: true, dst: w, wbuf: make([]byte, 0, portBufSize), lastByte: -1}
+	p := &Port{Name: name, Output: true, dst: w, lastByte: -1}
 	if c, ok := w.(io.Closer); ok {
 		p.closer = c
 	}
@@ -287,7 +288,8 @@ func (p *Port) ReadBytes(b []byte) (int, error) {
 // ReadLine reads up to and including the next LF. It returns the line
 // without the LF (a CR before it is kept) and whether the LF was seen. At the
 // end of input with nothing read it returns io.EOF. A line longer than the
-// read limit (see SetInterp) is an error; what was read of it is lost.
+// read limit (see SetInterp) is an error; what was read of it is lost. The
+// line is a fresh slice, the caller's to keep or change.
 func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 	if err := p.checkIn(); err != nil {
 		return nil, false, err
@@ -325,22 +327,56 @@ func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 // ReadRunes reads up to k characters, fewer at the end of input; io.EOF when
 // none is left. More than the read limit's worth of bytes is an error.
 func (p *Port) ReadRunes(k int) ([]rune, error) {
+	buf, err := p.readUTF8(k)
+	if buf == nil {
+		return nil, err
+	}
+	return appendRunesUTF8(make([]rune, 0, len(buf)), buf), err
+}
+
+// ReadText is ReadRunes giving a Scheme string (narrow when it can be).
+func (p *Port) ReadText(k int) (*String, error) {
+	buf, err := p.readUTF8(k)
+	if buf == nil {
+		return nil, err
+	}
+	if cap(buf) > 2*len(buf)+64 {
+		return NewStringUTF8(buf), err // do not keep a mostly empty buffer
+	}
+	return NewStringOwnUTF8(buf), err
+}
+
+// readUTF8 reads up to k characters as UTF-8 (invalid input as U+FFFD): a
+// non-nil buffer with what was read, and io.EOF when nothing was left.
+func (p *Port) readUTF8(k int) ([]byte, error) {
 	if err := p.checkIn(); err != nil {
 		return nil, err
 	}
 	// Gather the text as UTF-8 (a quarter of the memory of runes while it
-	// grows), then convert it once.
-	buf := make([]byte, 0, min(k, 4096))
+	// grows), then convert it once. Runs of ASCII are copied from the
+	// buffer in one go.
+	buf := make([]byte, 0, min(k, max(4096, p.r.Buffered())))
 	next := pollEvery
-	for got := 0; got < k; got++ {
-		r, _, err := p.r.ReadRune()
-		if err != nil {
-			if err == io.EOF {
-				break
+	for got := 0; got < k; {
+		if ahead, _ := p.r.Peek(min(p.r.Buffered(), k-got)); len(ahead) > 0 && ahead[0] < utf8.RuneSelf {
+			i := 1
+			for i < len(ahead) && ahead[i] < utf8.RuneSelf {
+				i++
 			}
-			return runesOf(buf), err
+			buf = append(buf, ahead[:i]...)
+			p.r.Discard(i)
+			got += i
+		} else {
+			r, _, err := p.r.ReadRune()
+			if err != nil {
+				if err == io.EOF {
+					break
+				}
+				return buf, err
+			}
+			buf = utf8.AppendRune(buf, r)
+			got++
 		}
-		buf = utf8.AppendRune(buf, r)
 		if len(buf) >= next {
 			next += pollEvery
 			if err := p.CheckRead(len(buf), "string"); err != nil {
@@ -354,7 +390,7 @@ func (p *Port) ReadRunes(k int) ([]rune, error) {
 	if len(buf) == 0 && k > 0 {
 		return nil, io.EOF
 	}
-	return runesOf(buf), nil
+	return buf, nil
 }
 
 // Ready reports whether a character or byte can be read without blocking
@@ -422,6 +458,16 @@ func (p *Port) end() error {
 	return p.werr
 }
 
+// spill makes room in the buffer of a file or stream port: it writes out
+// what the buffer holds, or allocates the buffer at the first write.
+func (p *Port) spill() {
+	if cap(p.wbuf) == 0 {
+		p.wbuf = make([]byte, 0, portBufSize)
+		return
+	}
+	p.flushBuf()
+}
+
 func (p *Port) flushBuf() {
 	if p.dst == nil || len(p.wbuf) == 0 {
 		return
@@ -437,7 +483,7 @@ func (p *Port) putString(s string) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+len(s) > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 		if len(s) >= cap(p.wbuf) {
 			if p.werr == nil {
 				_, p.werr = io.WriteString(p.dst, s)
@@ -455,7 +501,7 @@ func (p *Port) putBytes(b []byte) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+len(b) > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 		if len(b) >= cap(p.wbuf) {
 			if p.werr == nil {
 				_, p.werr = p.dst.Write(b)
@@ -470,7 +516,7 @@ func (p *Port) putBytes(b []byte) {
 
 func (p *Port) putByte(c byte) {
 	if p.dst != nil && len(p.wbuf) >= cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 	}
 	p.wbuf = append(p.wbuf, c)
 	p.lastByte = int(c)
@@ -482,7 +528,7 @@ func (p *Port) putRune(r rune) {
 		return
 	}
 	if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
-		p.flushBuf()
+		p.spill()
 	}
 	p.wbuf = utf8.AppendRune(p.wbuf, r)
 	p.lastByte = int(p.wbuf[len(p.wbuf)-1])
@@ -494,7 +540,7 @@ func (p *Port) putRunes(rs []rune) {
 	}
 	for len(rs) > 0 {
 		if p.dst != nil && len(p.wbuf)+utf8.UTFMax > cap(p.wbuf) {
-			p.flushBuf()
+			p.spill()
 		}
 		// Fill the buffer in one go up to its capacity.
 		room := len(rs)
@@ -534,6 +580,15 @@ func (p *Port) WriteRunes(rs []rune) error {
 		return err
 	}
 	p.putRunes(rs)
+	return p.end()
+}
+
+// WriteText writes characters start to end (exclusive) of s.
+func (p *Port) WriteText(s *String, start, end int) error {
+	if err := p.begin(); err != nil {
+		return err
+	}
+	p.putText(s, start, end)
 	return p.end()
 }
 

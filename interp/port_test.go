@@ -274,7 +274,7 @@ func TestReadLineLongLines(t *testing.T) {
 	in := NewInputPort(strings.NewReader(long+"\n"+long), "long")
 	for i := 0; i < 2; i++ {
 		v, err := callPrim(t, "read-line", in)
-		if err != nil || len(v.(*String).R) != 200000 {
+		if err != nil || v.(*String).Len() != 200000 {
 			t.Fatalf("line %d: %v", i, err)
 		}
 	}
@@ -289,8 +289,8 @@ func TestReadLineLongLines(t *testing.T) {
 func BenchmarkPortThroughput(b *testing.B) {
 	line := NewString(strings.Repeat("0123456789", 10) + "\n") // 101 bytes
 	for _, mb := range []int{10, 100} {
-		lines := (mb << 20) / len(line.R)
-		size := int64(lines * len(line.R))
+		lines := (mb << 20) / line.Len()
+		size := int64(lines * line.Len())
 		b.Run(fmt.Sprintf("file-%dMB", mb), func(b *testing.B) {
 			name := filepath.Join(b.TempDir(), "big")
 			b.SetBytes(size)
@@ -300,7 +300,7 @@ func BenchmarkPortThroughput(b *testing.B) {
 					b.Fatal(err)
 				}
 				for j := 0; j < lines; j++ {
-					p.WriteRunes(line.R)
+					p.WriteText(line, 0, line.Len())
 				}
 				p.Close()
 				in, _ := OpenFilePort(name, os.O_RDONLY, 0, true)
@@ -323,7 +323,7 @@ func BenchmarkPortThroughput(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				p := NewStringOutputPort()
 				for j := 0; j < lines; j++ {
-					p.WriteRunes(line.R)
+					p.WriteText(line, 0, line.Len())
 				}
 				in := NewStringInputPort(string(p.Contents()))
 				n := int64(0)

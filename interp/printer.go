@@ -63,7 +63,7 @@ func printToString(v Value, mode PrintMode) string {
 		}
 	case *String:
 		if mode == ModeDisplay {
-			return string(x.R)
+			return x.String()
 		}
 	}
 	p := NewStringOutputPort()
@@ -421,14 +421,15 @@ func (pr *printer) one(v Value) {
 			writeSymbol(p, x.Name)
 		}
 	case *String:
-		rs := x.R
-		if pr.limit > 0 && len(rs) > 4*pr.limit {
-			rs = append(rs[:4*pr.limit:4*pr.limit], []rune("...")...)
+		n, more := x.Len(), ""
+		if pr.limit > 0 && n > 4*pr.limit {
+			n, more = 4*pr.limit, "..."
 		}
 		if pr.mode == ModeDisplay {
-			p.putRunes(rs)
+			p.putText(x, 0, n)
+			p.putString(more)
 		} else {
-			writeStringLit(p, rs)
+			writeStringLit(p, x, n, more)
 		}
 	case Char:
 		if pr.mode == ModeDisplay {
@@ -617,7 +618,8 @@ func (pr *printer) errorObject(e *ErrorObject) {
 	if pr.mode == ModeDisplay {
 		p.putString(msg)
 	} else {
-		writeStringLit(p, []rune(msg))
+		ms := NewString(msg)
+		writeStringLit(p, ms, ms.Len(), "")
 	}
 	for _, irr := range e.Irritants {
 		p.putByte(' ')
@@ -664,10 +666,11 @@ func writeChar(p *Port, r rune) {
 	p.putString(CharName(r))
 }
 
-func writeStringLit(p *Port, rs []rune) {
+func writeStringLit(p *Port, s *String, n int, more string) {
 	p.putByte('"')
 	start := 0
-	for i, r := range rs {
+	for i := 0; i < n; i++ {
+		r := s.At(i)
 		var esc string
 		switch {
 		case r == '"':
@@ -691,11 +694,12 @@ func writeStringLit(p *Port, rs []rune) {
 		default:
 			esc = `\x` + strconv.FormatInt(int64(r), 16) + ";"
 		}
-		p.putRunes(rs[start:i])
+		p.putText(s, start, i)
 		p.putString(esc)
 		start = i + 1
 	}
-	p.putRunes(rs[start:])
+	p.putText(s, start, n)
+	p.putString(more)
 	p.putByte('"')
 }
 

@@ -506,7 +506,9 @@ func (r *Reader) read() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &String{R: s, Immutable: true}, nil
+		str := NewStringRunes(s)
+		str.Immutable = true
+		return str, nil
 	case '|':
 		// "|" or "||" standing alone (followed by whitespace, a parenthesis
 		// or the end) is scsh's pipe symbol.

@@ -152,7 +152,7 @@ func testEqual(a, b Value) bool {
 		return ok && testEqual(x.Car, y.Car) && testEqual(x.Cdr, y.Cdr)
 	case *String:
 		y, ok := b.(*String)
-		return ok && string(x.R) == string(y.R)
+		return ok && x.String() == y.String()
 	case *Vector:
 		y, ok := b.(*Vector)
 		if !ok || len(x.Items) != len(y.Items) {

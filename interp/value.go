@@ -114,19 +114,6 @@ func ListToSlice(l Value) (vals []Value, ok bool) {
 // Char is a Unicode character.
 type Char rune
 
-// String is a mutable Scheme string. Literal strings from source code are
-// Immutable; string-set! and friends refuse them.
-type String struct {
-	R         []rune
-	Immutable bool
-}
-
-// NewString returns a fresh mutable string holding s.
-func NewString(s string) *String { return &String{R: []rune(s)} }
-
-// String returns the Go string.
-func (s *String) String() string { return string(s.R) }
-
 // Vector is a Scheme vector.
 type Vector struct {
 	Items     []Value

@@ -37,6 +37,12 @@ type vm struct {
 	// (gil.go, thread.go)
 	thread *Thread
 	params map[*Parameter]Value
+	// lastK is the continuation captured last in this run of the VM, and
+	// lowFrames the lowest frame count since: while lowFrames >= its
+	// fsize, the VM's stack below it is still what it saved, and a new
+	// capture saves only what lies above it.
+	lastK     *Continuation
+	lowFrames int
 }
 
 const (
@@ -121,6 +127,7 @@ func (vm *vm) apply(f Value, args []Value) (result Value, err error) {
 		if err != nil {
 			vm.frames = vm.frames[:base]
 			vm.sp = savedSP
+			vm.lastK = nil
 		}
 	}()
 	if e := vm.grow(savedSP + len(args) + 64); e != nil {
@@ -274,7 +281,7 @@ next:
 			val = p.cached
 			break
 		}
-		nc := &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+		nc := newClosure(p)
 		for i, fs := range p.freeSpec {
 			if fs.local {
 				nc.free[i] = stack[fp+int(fs.idx)]
@@ -310,6 +317,20 @@ next:
 		goto call
 	case opReturn:
 		goto ret
+	case opSelfTail:
+		n = int(ins.a)
+		moveArgs(stack, fp, sp-n, n)
+		sp = fp + clo.proto.frameSize
+		pc = 0
+		vm.tick--
+		if vm.tick <= 0 {
+			vm.tick = tickInterval
+			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
+				if err = vm.atTick(); err != nil {
+					goto fatal
+				}
+			}
+		}
 	case opCallG:
 		n = int(ins.a)
 		f = globals[ins.b].value
@@ -355,14 +376,18 @@ next:
 	case opNullPL:
 		val = stack[fp+int(ins.a)]
 		if globals[ins.b].pure {
-			val = val == Value(Null)
+			r := val == Value(Null)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairPL:
 		val = stack[fp+int(ins.a)]
 		if globals[ins.b].pure {
-			_, val = val.(*Pair)
+			_, r := val.(*Pair)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
@@ -373,11 +398,16 @@ next:
 				if b, ok := val.(int); ok {
 					s := a + b
 					if (a^s)&(b^s) >= 0 {
-						val = s
+						val = fixnum(s)
 						sp--
 						break
 					}
 				}
+			}
+			if r, ok := flArith(opAdd, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -387,11 +417,16 @@ next:
 				if b, ok := val.(int); ok {
 					s := a - b
 					if (a^b)&(a^s) >= 0 {
-						val = s
+						val = fixnum(s)
 						sp--
 						break
 					}
 				}
+			}
+			if r, ok := flArith(opSub, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -400,11 +435,16 @@ next:
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
 					if a > -1<<31 && a < 1<<31 && b > -1<<31 && b < 1<<31 {
-						val = a * b
+						val = fixnum(a * b)
 						sp--
 						break
 					}
 				}
+			}
+			if r, ok := flArith(opMul, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -412,10 +452,17 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a == b
+					r := a == b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opNumEq, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -423,10 +470,17 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a < b
+					r := a < b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opLt, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -434,10 +488,17 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a > b
+					r := a > b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opGt, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -445,10 +506,17 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a <= b
+					r := a <= b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opLe, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -456,10 +524,17 @@ next:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := stack[sp-1].(int); ok {
 				if b, ok := val.(int); ok {
-					val = a >= b
+					r := a >= b
+					val = r
+					pc = testJump(code, pc, r)
 					sp--
 					break
 				}
+			}
+			if r, ok := flCompare(opGe, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
 			}
 		}
 		goto slow2
@@ -472,7 +547,9 @@ next:
 		goto slow2
 	case opEq:
 		if globals[ins.b].pure {
-			val = stack[sp-1] == val
+			r := stack[sp-1] == val
+			val = r
+			pc = testJump(code, pc, r)
 			sp--
 			break
 		}
@@ -495,27 +572,35 @@ next:
 		goto slow1
 	case opNullP:
 		if globals[ins.b].pure {
-			val = val == Value(Null)
+			r := val == Value(Null)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
 		if globals[ins.b].pure {
-			_, val = val.(*Pair)
+			_, r := val.(*Pair)
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opNot:
 		if globals[ins.b].pure {
 			b, ok := val.(bool)
-			val = ok && !b
+			r := ok && !b
+			val = r
+			pc = testJump(code, pc, r)
 			break
 		}
 		goto slow1
 	case opZeroP:
 		if globals[ins.b].pure {
 			if a, ok := val.(int); ok {
-				val = a == 0
+				r := a == 0
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -527,7 +612,7 @@ next:
 				b := int(ins.a)
 				s := a + b
 				if (a^s)&(b^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -540,7 +625,7 @@ next:
 				b := int(ins.a)
 				s := a - b
 				if (a^b)&(a^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -550,7 +635,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a == int(ins.a)
+				r := a == int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -559,7 +646,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a < int(ins.a)
+				r := a < int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -568,7 +657,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a > int(ins.a)
+				r := a > int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -577,7 +668,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a <= int(ins.a)
+				r := a <= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -586,7 +679,9 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a >= int(ins.a)
+				r := a >= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -597,7 +692,7 @@ next:
 				b := int(ins.a)
 				s := a + b
 				if (a^s)&(b^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -609,7 +704,7 @@ next:
 				b := int(ins.a)
 				s := a - b
 				if (a^b)&(a^s) >= 0 {
-					val = s
+					val = fixnum(s)
 					break
 				}
 			}
@@ -618,7 +713,9 @@ next:
 	case opNumEqI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a == int(ins.a)
+				r := a == int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -626,7 +723,9 @@ next:
 	case opLtI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a < int(ins.a)
+				r := a < int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -634,7 +733,9 @@ next:
 	case opGtI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a > int(ins.a)
+				r := a > int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -642,7 +743,9 @@ next:
 	case opLeI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a <= int(ins.a)
+				r := a <= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
@@ -650,11 +753,123 @@ next:
 	case opGeI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				val = a >= int(ins.a)
+				r := a >= int(ins.a)
+				val = r
+				pc = testJump(code, pc, r)
 				break
 			}
 		}
 		goto slowI
+	case opDiv:
+		if globals[ins.b].pure {
+			if r, ok := flArith(opDiv, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opQuotient, opRemainder, opModulo:
+		if globals[ins.b].pure {
+			if r, ok := fixDiv(ins.op, stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opEqv:
+		if globals[ins.b].pure {
+			if r, ok := eqvFast(stack[sp-1], val); ok {
+				val = r
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opCharEq:
+		if globals[ins.b].pure {
+			if a, ok := stack[sp-1].(Char); ok {
+				if b, ok := val.(Char); ok {
+					val = a == b
+					sp--
+					break
+				}
+			}
+		}
+		goto slow2
+	case opVectorRef:
+		if globals[ins.b].pure {
+			if v, k, ok := vectorIndex(stack[sp-1], val); ok {
+				val = v.Items[k]
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opVectorSet:
+		if globals[ins.b].pure {
+			if v, k, ok := vectorIndex(stack[sp-2], stack[sp-1]); ok && !v.Immutable {
+				v.Items[k] = val
+				val = Unspecified
+				sp -= 2
+				break
+			}
+		}
+		goto slow3
+	case opVectorLength:
+		if globals[ins.b].pure {
+			if v, ok := val.(*Vector); ok {
+				val = fixnum(len(v.Items))
+				break
+			}
+		}
+		goto slow1
+	case opStringRef:
+		if globals[ins.b].pure {
+			if s, k, ok := stringIndex(stack[sp-1], val); ok {
+				val = Char(s.At(k))
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opStringLength:
+		if globals[ins.b].pure {
+			if s, ok := val.(*String); ok {
+				val = fixnum(s.Len())
+				break
+			}
+		}
+		goto slow1
+	case opSetCar:
+		if globals[ins.b].pure {
+			if p, ok := stack[sp-1].(*Pair); ok {
+				p.Car = val
+				val = Unspecified
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opSetCdr:
+		if globals[ins.b].pure {
+			if p, ok := stack[sp-1].(*Pair); ok {
+				p.Cdr = val
+				val = Unspecified
+				sp--
+				break
+			}
+		}
+		goto slow2
+	case opCxr:
+		if globals[ins.b].pure {
+			if v, ok := cxrFast(ins.a, val); ok {
+				val = v
+				break
+			}
+		}
+		goto slow1
 	default:
 		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
 	}
@@ -665,6 +880,12 @@ slowI:
 	stack[sp+1] = int(ins.a)
 	sp += 2
 	n = 2
+	goto slowCall
+
+slow3:
+	stack[sp] = val
+	sp++
+	n = 3
 	goto slowCall
 
 slow1:
@@ -791,9 +1012,7 @@ call:
 				vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
 				fp = argbase
 			}
-			k := &Continuation{stack: append([]Value(nil), stack[:argbase]...),
-				frames: append([]frame(nil), vm.frames...), wind: vm.wind,
-				handlers: vm.handlers, level: vm.level}
+			k := vm.capture(argbase)
 			f = stack[argbase]
 			stack[argbase] = k
 			tail = true
@@ -822,14 +1041,13 @@ call:
 				goto fail
 			}
 		}
-		if err = vm.grow(len(p.stack) + 64); err != nil {
+		if err = vm.grow(p.ssize + 64); err != nil {
 			goto fatal
 		}
+		vm.reinstate(p)
 		stack = vm.stack
-		copy(stack, p.stack)
-		vm.frames = append(vm.frames[:0], p.frames...)
 		vm.handlers = p.handlers
-		fp = len(p.stack)
+		fp = p.ssize
 		goto ret
 	case *Parameter:
 		if n != 0 {
@@ -872,8 +1090,12 @@ ret:
 	sp = fp
 	fr = vm.frames[len(vm.frames)-1]
 	vm.frames = vm.frames[:len(vm.frames)-1]
+	if len(vm.frames) < vm.lowFrames {
+		vm.lowFrames = len(vm.frames)
+	}
 	if fr.clo == nil {
 		vm.sp = int(fr.fp)
+		vm.lastK = nil
 		return val, nil
 	}
 	clo = fr.clo
@@ -969,6 +1191,46 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// capture returns the continuation of a call whose arguments start at top
+// on the value stack (the frames are all of vm.frames).
+func (vm *vm) capture(top int) *Continuation {
+	nf := len(vm.frames)
+	k := &Continuation{wind: vm.wind, handlers: vm.handlers, level: vm.level, ssize: top, fsize: nf}
+	if p := vm.lastK; p != nil && p.level == vm.level && vm.lowFrames >= p.fsize && top >= p.ssize && nf >= p.fsize {
+		if top == p.ssize && nf == p.fsize {
+			// nothing new above p: share its segments (a loop that captures
+			// in tail position builds no chain)
+			k.parent, k.stack, k.frames = p.parent, p.stack, p.frames
+			k.sbase, k.fbase = p.sbase, p.fbase
+		} else {
+			k.parent, k.sbase, k.fbase = p, p.ssize, p.fsize
+		}
+	}
+	if k.stack == nil {
+		k.stack = append([]Value(nil), vm.stack[k.sbase:top]...)
+		k.frames = append([]frame(nil), vm.frames[k.fbase:nf]...)
+	}
+	vm.lastK, vm.lowFrames = k, nf
+	return k
+}
+
+// reinstate copies the stack and frames of k back onto the VM (the stack
+// has room for k.ssize values).
+func (vm *vm) reinstate(k *Continuation) {
+	for c := k; c != nil; c = c.parent {
+		copy(vm.stack[c.sbase:], c.stack)
+	}
+	if cap(vm.frames) < k.fsize {
+		vm.frames = make([]frame, k.fsize, 2*k.fsize)
+	} else {
+		vm.frames = vm.frames[:k.fsize]
+	}
+	for c := k; c != nil; c = c.parent {
+		copy(vm.frames[c.fbase:], c.frames)
+	}
+	vm.lastK, vm.lowFrames = k, k.fsize
 }
 
 // moveArgs moves n arguments from stack[from:] down to stack[to:] (to <= from).

@@ -22,7 +22,7 @@ func Example() {
 	be.AddUser("alice", "wonderland")
 	be.AddMessage("alice", []byte("From: bob\nSubject: hello\n\nHi Alice!\n"))
 	be.AddMessage("alice", []byte("From: carol\nSubject: lunch\n\nFrom noon on.\n"))
-	srv := server.New(server.Config{Backend: be, Hostname: "example.test"})
+	srv := server.New(server.Options{Backend: be, Hostname: "example.test"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		log.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func Move(ctx context.Context, c *pop3.Client, s *Store, opts MoveOptions) (Move
 	for _, m := range list {
 		size[m.Num] = m.Size
 	}
-	uidls, err := c.Uidl(ctx)
+	uidls, err := c.UIDL(ctx)
 	var perr *pop3.Error
 	switch {
 	case errors.As(err, &perr):
@@ -120,7 +120,7 @@ func Move(ctx context.Context, c *pop3.Client, s *Store, opts MoveOptions) (Move
 			}
 		}
 	}
-	_, err = c.Quit(ctx)
+	err = c.Quit(ctx)
 	return res, err
 }
 

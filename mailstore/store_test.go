@@ -24,7 +24,7 @@ func maildrop(t *testing.T, n int) (*server.MemoryBackend, string) {
 	for i := 1; i <= n; i++ {
 		be.AddMessage("u", []byte(fmt.Sprintf("Message-ID: <%d@test>\nSubject: m%d\n\nbody %d\nFrom the middle\n%s", i, i, i, strings.Repeat("line\n", 50*i))))
 	}
-	srv := pop3test.StartServer(t, server.Config{Backend: be, SharedMaildrops: true})
+	srv := pop3test.StartServer(t, server.Options{Backend: be, SharedMaildrops: true})
 	return be, srv.Addr().String()
 }
 
@@ -45,7 +45,7 @@ func client(t *testing.T, addr string) *pop3.Client {
 // fetchAll fetches every message of the session into s (not committed).
 func fetchAll(t *testing.T, s *Store, c *pop3.Client) []pop3.MsgUID {
 	t.Helper()
-	uidls, err := c.Uidl(context.Background())
+	uidls, err := c.UIDL(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestStateKeyedByDestination(t *testing.T) {
 func mustUIDL(t *testing.T, addr string) []pop3.MsgUID {
 	t.Helper()
 	c := client(t, addr)
-	u, err := c.Uidl(context.Background())
+	u, err := c.UIDL(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +429,7 @@ func TestMoveKeep(t *testing.T) {
 			t.Errorf("run %d: %v, stored %v, %d on the server", i, err, res.Stored, be.Count("u"))
 		}
 	}
-	noUIDL := pop3test.StartServer(t, server.Config{Backend: be, SharedMaildrops: true, Faults: server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}}})
+	noUIDL := pop3test.StartServer(t, server.Options{Backend: be, SharedMaildrops: true, Faults: server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}}})
 	s := open(t, filepath.Join(dir, "mbox"), filepath.Join(dir, "state2"), "u@a")
 	defer s.Close()
 	if _, err := Move(context.Background(), client(t, noUIDL.Addr().String()), s, MoveOptions{Keep: true}); err == nil || be.Count("u") != 3 {

@@ -330,19 +330,8 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 		}
 	}
 	defer c.endOp()
-	if err := c.check(op, StateAuthorization); err != nil {
-		return "", err
-	}
-	if err := c.startOp(ctx, op); err != nil {
-		return "", err
-	}
-	if err := c.drainBody(op); err != nil {
-		return "", err
-	}
-	if err := c.send(op, line, display); err != nil {
-		return "", err
-	}
-	if err := c.flush(op); err != nil {
+	// The state is checked again: the STLS of upgrade may have failed.
+	if err := c.begin(ctx, op, line, display, StateAuthorization); err != nil {
 		return "", err
 	}
 	for step := 0; ; step++ {
@@ -360,9 +349,11 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			if err := c.checkQuiet(op); err != nil {
 				return "", err
 			}
+			c.status = ""
 			if !r.OK {
 				return "", serverError(display, r)
 			}
+			c.status = r.Raw
 			c.loggedIn()
 			return r.Raw, nil
 		}

@@ -65,7 +65,7 @@ func clientSession(b *testing.B, addr string, o *Options, user, pass string, n i
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		b.Fatal(err)
 	}
 	return total
@@ -118,7 +118,7 @@ func startInproc(b *testing.B, msgs [][]byte) *inprocBench {
 			b.Fatal(err)
 		}
 	}
-	srv := server.New(server.Config{Backend: be, Hostname: "bench"})
+	srv := server.New(server.Options{Backend: be, Hostname: "bench"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}

@@ -54,8 +54,11 @@ var aLongTimeAgo = time.Unix(1, 0)
 // [NewClient]. A Client is not safe for concurrent use; to abort a call in
 // progress, cancel its context.
 //
-// Methods that return a status return the text after "+OK" unchanged,
-// usually with a leading space, as scsh's pop3.scm did.
+// Commands that answer with data return the data; the logins, [Client.Retr]
+// and [Client.Top] also return their status, the text after "+OK"
+// unchanged, usually with a leading space (as scsh's pop3.scm did).
+// Commands that answer with a status only (DELE, RSET, NOOP, QUIT, UTF8)
+// return an error only; their status is [Client.LastStatus].
 type Client struct {
 	opts      Options
 	host      string
@@ -78,9 +81,16 @@ type Client struct {
 	lastQuickAck time.Time
 	batch        bool // the current op spans several bodies
 
-	ctx      context.Context // the current operation's context
-	rdl, wdl time.Time       // read and write deadlines last set on conn
-	slack    time.Duration   // see maxDeadlineSlack
+	status string // see LastStatus
+
+	// opCtx is the context of the operation in progress, valid only
+	// between startOp and endOp (context.Background outside them). It is
+	// kept here, against the usual rule, because the reads of a body go
+	// through bufio.Reader, which cannot pass a context down to connIO:
+	// the caller's context reaches the connection through this field.
+	opCtx    context.Context
+	rdl, wdl time.Time     // read and write deadlines last set on conn
+	slack    time.Duration // see maxDeadlineSlack
 	stop     func() bool
 	stopped  chan struct{}
 	scratch  []byte
@@ -96,14 +106,14 @@ func (x connIO) Read(p []byte) (int, error) {
 	if c.conn == nil { // closed, and a stale body is being read
 		return 0, net.ErrClosed
 	}
-	if err := c.ctx.Err(); err != nil {
+	if err := c.opCtx.Err(); err != nil {
 		return 0, err
 	}
 	if d := c.deadline(); d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
 		c.conn.SetReadDeadline(d)
 		c.rdl = d
 	}
-	if err := c.ctx.Err(); err != nil { // cancelled while we set the deadline
+	if err := c.opCtx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
 	}
 	if c.quickAck != nil {
@@ -120,14 +130,14 @@ func (x connIO) Write(p []byte) (int, error) {
 	if c.conn == nil {
 		return 0, net.ErrClosed
 	}
-	if err := c.ctx.Err(); err != nil {
+	if err := c.opCtx.Err(); err != nil {
 		return 0, err
 	}
 	if d := c.deadline(); d.Sub(c.wdl) > c.slack || d.Before(c.wdl) {
 		c.conn.SetWriteDeadline(d)
 		c.wdl = d
 	}
-	if err := c.ctx.Err(); err != nil {
+	if err := c.opCtx.Err(); err != nil {
 		return 0, err
 	}
 	return c.conn.Write(p)
@@ -146,25 +156,33 @@ const maxDeadlineSlack = 50 * time.Millisecond
 
 func (c *Client) deadline() time.Time {
 	d := time.Now().Add(c.opts.CommandTimeout)
-	if cd, ok := c.ctx.Deadline(); ok && cd.Before(d) {
+	if cd, ok := c.opCtx.Deadline(); ok && cd.Before(d) {
 		return cd
 	}
 	return d
 }
 
-// Dial connects to the POP3 server at addr ("host", "host:port" or
-// "[v6addr]:port"; the port defaults to 995 with [ImplicitTLS] and 110
-// otherwise), sets up TLS as opts asks, and reads the greeting. With
-// [StartTLS] it also upgrades with STLS before returning. opts may be nil.
+// Dial connects to the POP3 server at addr, in any form [ParseAddr] reads
+// ("host", "host:port", "[v6addr]:port", "pop3://host", "pop3s://host",
+// ...), sets up TLS as opts asks, and reads the greeting. The port
+// defaults to 995 with [ImplicitTLS] and to 110 otherwise; with [TLSAuto]
+// (the default) an address that asks for TLS (pop3s://, port 995) means
+// [ImplicitTLS], and with [PlainText] or [StartTLS] it is refused. With
+// [StartTLS] Dial also upgrades with STLS before returning. opts may be
+// nil.
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	o := opts.withDefaults()
-	host, port, err := splitAddr(addr, o.TLS)
+	a, err := ParseAddr(addr, o.TLS == ImplicitTLS)
 	if err != nil {
-		return nil, fmt.Errorf("pop3: dial %q: %w: %w", addr, ErrBadArgument, err)
+		return nil, err
 	}
-	if o.TLS == TLSAuto && port == "995" {
+	switch {
+	case a.TLS && o.TLS == TLSAuto:
 		o.TLS = ImplicitTLS
+	case a.TLS && o.TLS != ImplicitTLS:
+		return nil, fmt.Errorf("pop3: dial %q: %w: the address asks for implicit TLS, the options for %v", addr, ErrBadArgument, o.TLS)
 	}
+	host, port := a.Host, strconv.Itoa(a.Port)
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -198,7 +216,7 @@ func newClient(ctx context.Context, conn net.Conn, host string, o Options) (*Cli
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, ctx: context.Background()}
+	c := &Client{opts: o, host: host, conn: conn, le: o.LineEnding, opCtx: context.Background()}
 	c.bodyDoneFn = c.bodyDone
 	c.slack = min(maxDeadlineSlack, o.CommandTimeout/4)
 	c.quickAck = quickAcker(conn)
@@ -277,49 +295,6 @@ func isPrintable(s string) bool {
 	return true
 }
 
-// splitAddr splits addr into host and port, supplying the default port.
-func splitAddr(addr string, mode TLSMode) (host, port string, err error) {
-	def := "110"
-	if mode == ImplicitTLS {
-		def = "995"
-	}
-	if addr == "" {
-		return "", "", errors.New("empty address")
-	}
-	if strings.ContainsAny(addr, " \t\r\n\x00/") {
-		return "", "", errors.New("address contains a blank, control character or slash")
-	}
-	if ip := net.ParseIP(addr); ip != nil { // bare IPv4 or IPv6 address
-		return addr, def, nil
-	}
-	if strings.HasPrefix(addr, "[") && strings.HasSuffix(addr, "]") {
-		h := addr[1 : len(addr)-1]
-		if net.ParseIP(h) == nil {
-			return "", "", fmt.Errorf("%q is not an IPv6 address", h)
-		}
-		return h, def, nil
-	}
-	if !strings.Contains(addr, ":") {
-		return addr, def, nil
-	}
-	host, port, err = net.SplitHostPort(addr)
-	if err != nil {
-		return "", "", err
-	}
-	if host == "" {
-		return "", "", errors.New("missing host")
-	}
-	if port == "" {
-		return "", "", errors.New("missing port")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		if _, lerr := net.LookupPort("tcp", port); lerr != nil {
-			return "", "", fmt.Errorf("bad port %q", port)
-		}
-	}
-	return host, port, nil
-}
-
 // Greeting returns the server's greeting: the text after "+OK".
 func (c *Client) Greeting() string { return c.greeting }
 
@@ -332,6 +307,12 @@ func (c *Client) Host() string { return c.host }
 
 // State returns the session state.
 func (c *Client) State() State { return c.state }
+
+// LastStatus returns the text after "+OK" of the last reply the client
+// read, unchanged (usually with a leading space): after a method returns
+// nil, the status of its command (of the last one for a batch method).
+// It is "" after a "-ERR" reply.
+func (c *Client) LastStatus() string { return c.status }
 
 // IsTLS reports whether the connection is encrypted.
 func (c *Client) IsTLS() bool { return c.isTLS }
@@ -378,8 +359,9 @@ func (c *Client) Close() error {
 
 // ---- operations --------------------------------------------------------
 
-// startOp begins an operation under ctx: later reads and writes use its
-// deadline, and cancelling it aborts a blocked read or write.
+// startOp begins an operation under ctx: ctx becomes c.opCtx, later reads
+// and writes use its deadline, and cancelling it aborts a blocked read or
+// write.
 func (c *Client) startOp(ctx context.Context, op string) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -388,7 +370,7 @@ func (c *Client) startOp(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pop3: %s: %w", op, err)
 	}
-	c.ctx = ctx
+	c.opCtx = ctx
 	c.rdl, c.wdl = time.Time{}, time.Time{} // set afresh for this operation
 	if ctx.Done() != nil {
 		done := make(chan struct{})
@@ -402,8 +384,8 @@ func (c *Client) startOp(ctx context.Context, op string) error {
 	return nil
 }
 
-// endOp ends the current operation. After it returns, no cancellation of
-// the operation's context can touch the connection.
+// endOp ends the current operation and resets c.opCtx. After it returns,
+// no cancellation of the operation's context can touch the connection.
 func (c *Client) endOp() {
 	if c.stop != nil {
 		if !c.stop() {
@@ -412,7 +394,7 @@ func (c *Client) endOp() {
 		c.stop = nil
 		c.stopped = nil
 	}
-	c.ctx = context.Background()
+	c.opCtx = context.Background()
 }
 
 // check verifies that the client is usable and in one of the states.
@@ -453,7 +435,7 @@ func (c *Client) fatal(err error) error {
 // timeouts and cancellations; it makes the error fatal.
 func (c *Client) ioError(op string, err error) error {
 	var ne net.Error
-	ctxErr := c.ctx.Err()
+	ctxErr := c.opCtx.Err()
 	switch {
 	case errors.Is(err, ErrProtocol) || errors.Is(err, ErrTruncated):
 		err = fmt.Errorf("pop3: %s: %w", op, err)
@@ -590,7 +572,12 @@ func (c *Client) readReply(op string) (Response, error) {
 	c.logf("-> %s", s)
 	r, err := ParseResponse(s)
 	if err != nil {
+		c.status = ""
 		return r, c.ioError(op, err)
+	}
+	c.status = ""
+	if r.OK {
+		c.status = r.Raw
 	}
 	return r, nil
 }
@@ -634,31 +621,37 @@ func (c *Client) checkQuiet(op string) error {
 // command is simple but leaves the operation open, for the caller to read
 // a multi-line reply under it and then call endOp.
 func (c *Client) command(ctx context.Context, line, display string, states ...State) (Response, error) {
-	op := display
-	if err := c.check(op, states...); err != nil {
+	if err := c.begin(ctx, display, line, display, states...); err != nil {
 		return Response{}, err
+	}
+	return c.readStatus(display, display)
+}
+
+// begin starts operation op and sends one command line, after checking
+// the state and that nothing unasked-for is waiting; the caller reads the
+// reply and calls endOp.
+func (c *Client) begin(ctx context.Context, op, line, display string, states ...State) error {
+	if err := c.check(op, states...); err != nil {
+		return err
 	}
 	if err := c.startOp(ctx, op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if err := c.drainBody(op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if err := c.checkQuiet(op); err != nil {
-		return Response{}, err
+		return err
 	}
 	if c.pending != nil && !c.isTLS && c.pending() {
 		// Bytes that arrived after the last reply was read: nothing was
 		// asked, so nothing may be there.
-		return Response{}, c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
+		return c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
 	}
 	if err := c.send(op, line, display); err != nil {
-		return Response{}, err
+		return err
 	}
-	if err := c.flush(op); err != nil {
-		return Response{}, err
-	}
-	return c.readStatus(op, display)
+	return c.flush(op)
 }
 
 // readList reads the lines of a multi-line listing (CAPA, LIST, UIDL)

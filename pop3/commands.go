@@ -96,7 +96,7 @@ func (c *Client) StartTLS(ctx context.Context) error {
 		// (or a broken server). Never let it reach the encrypted session.
 		return c.fatal(fmt.Errorf("pop3: %s: %w: %d bytes received before the TLS handshake", op, ErrProtocol, c.br.Buffered()))
 	}
-	if err := c.handshake(c.ctx, op); err != nil {
+	if err := c.handshake(c.opCtx, op); err != nil {
 		return c.fatal(err)
 	}
 	c.br.Reset(connIO{c})
@@ -218,9 +218,9 @@ func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
 	return m, nil
 }
 
-// Uidl sends UIDL and returns the unique id of every message not marked as
+// UIDL sends UIDL and returns the unique id of every message not marked as
 // deleted.
-func (c *Client) Uidl(ctx context.Context) ([]MsgUID, error) {
+func (c *Client) UIDL(ctx context.Context) ([]MsgUID, error) {
 	const op = "UIDL"
 	defer c.endOp()
 	if _, err := c.command(ctx, op, op, StateTransaction); err != nil {
@@ -238,8 +238,8 @@ func (c *Client) Uidl(ctx context.Context) ([]MsgUID, error) {
 	return out, err
 }
 
-// UidlOne sends "UIDL n" and returns the unique id of message n.
-func (c *Client) UidlOne(ctx context.Context, n int) (MsgUID, error) {
+// UIDLOne sends "UIDL n" and returns the unique id of message n.
+func (c *Client) UIDLOne(ctx context.Context, n int) (MsgUID, error) {
 	const op = "UIDL"
 	if err := checkMsg(op, n); err != nil {
 		return MsgUID{}, err
@@ -349,25 +349,25 @@ func (c *Client) RetrTo(ctx context.Context, n int, w io.Writer) (status string,
 
 // Dele sends "DELE n": the server marks message n as deleted and deletes
 // it at QUIT.
-func (c *Client) Dele(ctx context.Context, n int) (string, error) {
+func (c *Client) Dele(ctx context.Context, n int) error {
 	if err := checkMsg("DELE", n); err != nil {
-		return "", err
+		return err
 	}
 	line := c.cmdN("DELE", n)
-	r, err := c.simple(ctx, line, line, StateTransaction)
-	return r.Raw, err
+	_, err := c.simple(ctx, line, line, StateTransaction)
+	return err
 }
 
 // Rset sends RSET: messages marked as deleted are unmarked.
-func (c *Client) Rset(ctx context.Context) (string, error) {
-	r, err := c.simple(ctx, "RSET", "RSET", StateTransaction)
-	return r.Raw, err
+func (c *Client) Rset(ctx context.Context) error {
+	_, err := c.simple(ctx, "RSET", "RSET", StateTransaction)
+	return err
 }
 
 // Noop sends NOOP.
-func (c *Client) Noop(ctx context.Context) (string, error) {
-	r, err := c.simple(ctx, "NOOP", "NOOP", StateTransaction)
-	return r.Raw, err
+func (c *Client) Noop(ctx context.Context) error {
+	_, err := c.simple(ctx, "NOOP", "NOOP", StateTransaction)
+	return err
 }
 
 // Last sends LAST (RFC 1460, removed from later RFCs but kept by some
@@ -391,27 +391,25 @@ func (c *Client) Last(ctx context.Context) (int, error) {
 
 // UTF8 sends UTF8 (RFC 6856), allowed before login: the server then takes
 // UTF-8 user names and passwords and may send UTF-8 messages.
-func (c *Client) UTF8(ctx context.Context) (string, error) {
-	r, err := c.simple(ctx, "UTF8", "UTF8", StateAuthorization)
+func (c *Client) UTF8(ctx context.Context) error {
+	_, err := c.simple(ctx, "UTF8", "UTF8", StateAuthorization)
 	if err == nil {
 		c.utf8 = true
 	}
-	return r.Raw, err
+	return err
 }
 
 // Quit sends QUIT and closes the connection. In the TRANSACTION state the
 // server then deletes the messages marked as deleted; a "-ERR" reply (the
 // deletions failed) is returned as a [*Error]. The connection is closed
 // whatever happens.
-func (c *Client) Quit(ctx context.Context) (string, error) {
-	r, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+func (c *Client) Quit(ctx context.Context) error {
+	_, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
 	if cerr := c.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
-	return r.Raw, err
+	return err
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // isTimeout reports whether err is a network timeout.
 func isTimeout(err error) bool {

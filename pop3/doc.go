@@ -8,11 +8,13 @@
 // # Connecting and logging in
 //
 // [Dial] connects, sets up TLS as [Options] ask, and reads the greeting;
-// [NewClient] does the same on a connection the caller opened. The zero
-// [Options] are secure: port 995 means implicit TLS; on any other port
-// every login method first upgrades with STLS when the server offers it,
-// and a refused STLS, a failed handshake or an untrusted certificate is an
-// error, never a fallback to plain text; certificates are verified (or
+// [NewClient] does the same on a connection the caller opened. Dial takes
+// the addresses [ParseAddr] reads: "host", "host:port", "[v6addr]:port",
+// "pop3://host" and "pop3s://host". The zero [Options] are secure: port
+// 995 or pop3s:// means implicit TLS; on any other port every login method
+// first upgrades with STLS when the server offers it, and a refused STLS,
+// a failed handshake or an untrusted certificate is an error, never a
+// fallback to plain text; certificates are verified (or
 // pinned with [Options.TLSFingerprint]; a failure is a [*CertificateError]
 // carrying the server's fingerprint); a password crosses an unencrypted
 // connection only to a server on this machine ([Options.LocalPeer]) unless
@@ -32,7 +34,23 @@
 //	n, size, err := c.Stat(ctx)
 //	_, body, err := c.Retr(ctx, 1)
 //	io.Copy(os.Stdout, body)
-//	_, err = c.Quit(ctx) // deletions happen here
+//	err = c.Quit(ctx) // deletions happen here
+//
+// # Commands
+//
+// Each command is a method of [Client] named for it in Go's casing:
+// [Client.Stat], [Client.List] and [Client.ListOne], [Client.UIDL] and
+// [Client.UIDLOne], [Client.Retr] (and [Client.RetrTo]), [Client.Top],
+// [Client.Dele], [Client.Rset], [Client.Noop], [Client.Last] and
+// [Client.Quit]; [Client.Capabilities] (CAPA), [Client.StartTLS] (STLS)
+// and [Client.UTF8]. The logins are [Client.Login] (the strongest method
+// offered), [Client.UserPass], [Client.APOP] and [Client.Auth] (SASL, with
+// [PlainAuth], [LoginAuth], [CRAMMD5Auth], [XOAUTH2Auth] or
+// [OAuthBearerAuth]). [Client.State] says where the session stands
+// (RFC 1939's AUTHORIZATION and TRANSACTION, or closed after QUIT,
+// [Client.Close] or a failure); a command called in the wrong state fails
+// with [ErrState] and sends nothing. [Client.Close] ends the session
+// without QUIT: the server deletes nothing.
 //
 // # Bodies
 //
@@ -56,7 +74,7 @@
 // # Pipelining
 //
 // [Client.RetrMany], [Client.TopMany], [Client.DeleMany], [Client.ListMany]
-// and [Client.UidlMany] work over many messages. When CAPA lists PIPELINING
+// and [Client.UIDLMany] work over many messages. When CAPA lists PIPELINING
 // they send commands ahead in windows of [Options.PipelineWindow] and read
 // the replies in order; otherwise they run in lockstep, with the same
 // results. Logins are never pipelined: USER and PASS in one write make
@@ -66,8 +84,11 @@
 //
 // # Statuses and errors
 //
-// Methods that return a status return the text after "+OK" unchanged,
-// usually with a leading space (what scsh's pop3.scm returned). A server
+// The logins, [Client.Retr] and [Client.Top] return their status, the
+// text after "+OK" unchanged, usually with a leading space (what scsh's
+// pop3.scm returned). Commands that answer with a status only ([Client.Dele],
+// [Client.Rset], [Client.Noop], [Client.Quit], [Client.UTF8]) return an
+// error only; [Client.LastStatus] gives the text of their "+OK". A server
 // "-ERR" is a [*Error] with the command (secrets masked), the RFC 2449
 // response code ("IN-USE", "SYS/TEMP", "AUTH", ...) and the text; it
 // leaves the session usable. Other failures wrap sentinel errors usable

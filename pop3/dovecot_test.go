@@ -70,7 +70,7 @@ func TestDovecotLoginMethods(t *testing.T) {
 			if n, _, err := c.Stat(ctx); n != 1 || err != nil {
 				t.Errorf("Stat = %d, %v", n, err)
 			}
-			if _, err := c.Quit(ctx); err != nil {
+			if err := c.Quit(ctx); err != nil {
 				t.Error(err)
 			}
 			if strings.Contains(log.String(), u.Password) {
@@ -169,9 +169,9 @@ func TestDovecotCommands(t *testing.T) {
 	if err != nil || len(list) != 5 {
 		t.Fatalf("List = %v %v", list, err)
 	}
-	uids, err := c.Uidl(ctx)
+	uids, err := c.UIDL(ctx)
 	if err != nil || len(uids) != 5 {
-		t.Fatalf("Uidl = %v %v", uids, err)
+		t.Fatalf("UIDL = %v %v", uids, err)
 	}
 	for i, m := range msgs {
 		_, crlfForm, _, sz := pop3test.Expectations(m)
@@ -181,8 +181,8 @@ func TestDovecotCommands(t *testing.T) {
 		if one, err := c.ListOne(ctx, i+1); err != nil || one != list[i] {
 			t.Errorf("ListOne = %v %v", one, err)
 		}
-		if one, err := c.UidlOne(ctx, i+1); err != nil || one != uids[i] {
-			t.Errorf("UidlOne = %v %v", one, err)
+		if one, err := c.UIDLOne(ctx, i+1); err != nil || one != uids[i] {
+			t.Errorf("UIDLOne = %v %v", one, err)
 		}
 		var buf bytes.Buffer
 		st, _, err := c.RetrTo(ctx, i+1, &buf)
@@ -201,7 +201,7 @@ func TestDovecotCommands(t *testing.T) {
 			t.Errorf("TOP %d 0 = %q, %v", i+1, hdr, err)
 		}
 	}
-	if _, err := c.Noop(ctx); err != nil {
+	if err := c.Noop(ctx); err != nil {
 		t.Error(err)
 	}
 	// Dovecot has no LAST: a server -ERR, the session goes on.
@@ -214,13 +214,13 @@ func TestDovecotCommands(t *testing.T) {
 	if err := c.DeleMany(ctx, []int{1, 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Rset(ctx); err != nil {
+	if err := c.Rset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Dele(ctx, 5); err != nil {
+	if err := c.Dele(ctx, 5); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	c2, err := Dial(ctx, d.TLSAddr, &Options{TLS: ImplicitTLS, TLSConfig: d.ClientTLSConfig()})
@@ -231,7 +231,7 @@ func TestDovecotCommands(t *testing.T) {
 	if _, err := c2.Login(ctx, u.Name, u.Password); err != nil {
 		t.Fatal(err)
 	}
-	uids2, err := c2.Uidl(ctx)
+	uids2, err := c2.UIDL(ctx)
 	if err != nil || len(uids2) != 4 || uids2[3].UID != uids[3].UID {
 		t.Errorf("after QUIT: %v %v", uids2, err)
 	}

@@ -20,7 +20,7 @@ func startDemo() (*server.Server, string) {
 	be.AddUser("alice", "wonderland")
 	be.AddMessage("alice", []byte("From: bob\nSubject: hello\n\nHi Alice!\n"))
 	be.AddMessage("alice", []byte("From: carol\nSubject: lunch\n\n.see you at noon\n"))
-	srv := server.New(server.Config{Backend: be, Hostname: "example.test"})
+	srv := server.New(server.Options{Backend: be, Hostname: "example.test"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	io.Copy(os.Stdout, body)
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		log.Fatal(err)
 	}
 	// Output:

@@ -237,7 +237,7 @@ func TestUnsolicitedReplyRefused(t *testing.T) {
 			ctx := testCtx(t)
 			_, err = c.UserPass(ctx, "u", "secret")
 			if err == nil {
-				_, err = c.Noop(ctx)
+				err = c.Noop(ctx)
 			}
 			if err == nil {
 				_, err = c.List(ctx)
@@ -392,7 +392,7 @@ func TestBlame(t *testing.T) {
 	e := newEnv(t, false, []string{"x\n"}, withFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", Hangup: true}}}))
 	c := e.login(t, nil)
 	ctx := testCtx(t)
-	_, err := c.Dele(ctx, 9)
+	err := c.Dele(ctx, 9)
 	if Blame(err) != "server" {
 		t.Errorf("Blame(%v) = %q", err, Blame(err))
 	}

@@ -49,7 +49,7 @@ func FuzzClientSession(f *testing.F) {
 		}
 		c.Stat(ctx)
 		c.List(ctx)
-		c.Uidl(ctx)
+		c.UIDL(ctx)
 		if _, body, err := c.Retr(ctx, 1); err == nil {
 			got, err := io.ReadAll(body)
 			if err == nil && !bytes.Contains(server, []byte(".\r\n")) && !bytes.Contains(server, []byte(".\n")) {
@@ -63,7 +63,7 @@ func FuzzClientSession(f *testing.F) {
 		c.ListMany(ctx, []int{1, 2})
 		c.DeleMany(ctx, []int{1})
 		c.Last(ctx)
-		if _, err := c.Quit(ctx); err != nil && errors.Is(err, ErrState) && c.State() != StateClosed {
+		if err := c.Quit(ctx); err != nil && errors.Is(err, ErrState) && c.State() != StateClosed {
 			t.Fatalf("Quit refused in state %v", c.State())
 		}
 	})

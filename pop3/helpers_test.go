@@ -25,11 +25,11 @@ type testEnv struct {
 	commands []string // as the server saw them (secrets masked by the server)
 }
 
-type envOpt func(*server.Config)
+type envOpt func(*server.Options)
 
-func withFaults(f server.Faults) envOpt        { return func(c *server.Config) { c.Faults = f } }
-func withRequireTLS() envOpt                   { return func(c *server.Config) { c.RequireTLS = true } }
-func withConfig(f func(*server.Config)) envOpt { return f }
+func withFaults(f server.Faults) envOpt          { return func(c *server.Options) { c.Faults = f } }
+func withRequireTLS() envOpt                     { return func(c *server.Options) { c.RequireTLS = true } }
+func withOptions(f func(*server.Options)) envOpt { return f }
 
 // newEnv starts a server with user alice (password "wonderland") and the
 // given messages, plus STLS and implicit TLS when useTLS.
@@ -42,7 +42,7 @@ func newEnv(t testing.TB, useTLS bool, msgs []string, opts ...envOpt) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	cfg := server.Config{Backend: e.be, Hostname: "test.example", OnCommand: func(user, line string) {
+	so := server.Options{Backend: e.be, Hostname: "test.example", OnCommand: func(user, line string) {
 		e.mu.Lock()
 		e.commands = append(e.commands, line)
 		e.mu.Unlock()
@@ -52,13 +52,13 @@ func newEnv(t testing.TB, useTLS bool, msgs []string, opts ...envOpt) *testEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.TLSConfig = tc
+		so.TLSConfig = tc
 		e.pool = pool
 	}
 	for _, o := range opts {
-		o(&cfg)
+		o(&so)
 	}
-	e.srv = server.New(cfg)
+	e.srv = server.New(so)
 	if err := e.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -99,18 +99,26 @@ func testCtx(t testing.TB) context.Context {
 	return ctx
 }
 
-// dial connects and logs in as alice.
-func (e *testEnv) login(t testing.TB, o *Options) *Client {
+// dial connects to the plain listener (nil o: e.opts()); the client is
+// closed when the test ends.
+func (e *testEnv) dial(t testing.TB, o *Options) *Client {
 	t.Helper()
-	ctx := testCtx(t)
 	if o == nil {
 		o = e.opts()
 	}
-	c, err := Dial(ctx, e.addr, o)
+	c, err := Dial(testCtx(t), e.addr, o)
 	if err != nil {
 		t.Fatalf("Dial: %v", err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// login connects and logs in as alice.
+func (e *testEnv) login(t testing.TB, o *Options) *Client {
+	t.Helper()
+	ctx := testCtx(t)
+	c := e.dial(t, o)
 	if _, err := c.Login(ctx, "alice", "wonderland"); err != nil {
 		t.Fatalf("Login: %v", err)
 	}

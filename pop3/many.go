@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // pipelining reports whether batch commands may be pipelined.
@@ -65,9 +66,9 @@ func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 	return out, err
 }
 
-// UidlMany returns the unique ids of the messages msgs ("UIDL n" for
+// UIDLMany returns the unique ids of the messages msgs ("UIDL n" for
 // each), pipelined when the server lists PIPELINING.
-func (c *Client) UidlMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
+func (c *Client) UIDLMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
 	out := make([]MsgUID, 0, len(msgs))
 	err := c.batch1(ctx, "UIDL", msgs, false, func(n int, r Response) error {
 		m, err := parseUIDLine(r.Text)
@@ -104,10 +105,10 @@ func (c *Client) batchPrepare(ctx context.Context, verb string, msgs []int) (int
 }
 
 // batchLoop runs the send-ahead loop shared by the batch methods: it keeps
-// at most window commands outstanding, topping up when half are answered,
-// and calls handle for each reply in order. After the first error no more
-// commands are sent; the outstanding replies are still read (handle is
-// called with skip set). With keepGoing, server refusals (*Error) are
+// at most window commands outstanding, topping up when an eighth of them
+// are answered (see topUp), and calls handle for each reply in order.
+// After the first error no more commands are sent; the outstanding replies
+// are still read (handle is called with skip set). With keepGoing, server refusals (*Error) are
 // collected instead and every command is sent.
 func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window int, keepGoing bool, line func(n int) string, handle func(i int, skip bool) error) error {
 	if len(msgs) == 0 {
@@ -197,7 +198,7 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 	mk := func(n int) string {
 		l := c.cmdN(verb, n)
 		if lines >= 0 {
-			l += " " + itoa(lines)
+			l += " " + strconv.Itoa(lines)
 		}
 		return l
 	}

@@ -12,8 +12,8 @@ import (
 type TLSMode int
 
 const (
-	// TLSAuto, the zero value, uses implicit TLS when the port is 995 and
-	// otherwise starts in plain text; every login method ([Client.Login],
+	// TLSAuto, the zero value, uses implicit TLS when the port is 995 or
+	// the address is pop3s:// and otherwise starts in plain text; every login method ([Client.Login],
 	// [Client.UserPass], [Client.APOP], [Client.Auth]) then upgrades with
 	// STLS before any credential is sent if the server offers STLS. A
 	// refused STLS, a failed handshake or a failed certificate check is an

@@ -28,8 +28,8 @@ func TestAuthPlainInitialResponse(t *testing.T) {
 	c := dialPeer(t, p, o)
 	ctx := testCtx(t)
 	st, err := c.Auth(ctx, PlainAuth("", "alice", "pw"))
-	if err != nil || st != " welcome" || c.State() != StateTransaction {
-		t.Fatalf("Auth = %q, %v, state %v", st, err, c.State())
+	if err != nil || st != " welcome" || c.LastStatus() != st || c.State() != StateTransaction {
+		t.Fatalf("Auth = %q, %v, LastStatus %q, state %v", st, err, c.LastStatus(), c.State())
 	}
 	if n, size, err := c.Stat(ctx); n != 0 || size != 0 || err != nil {
 		t.Errorf("Stat = %d %d %v", n, size, err)
@@ -71,7 +71,7 @@ func TestAuthXOAUTH2Refused(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != CodeAuth || e.Command != "AUTH XOAUTH2 ****" {
 		t.Fatalf("err = %#v", err)
 	}
-	if _, err := c.Noop(ctx); !errors.Is(err, ErrState) {
+	if err := c.Noop(ctx); !errors.Is(err, ErrState) {
 		t.Errorf("Noop before login: %v", err)
 	}
 }
@@ -133,7 +133,7 @@ func TestTimeoutServerStopsTalking(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("took %v", d)
 	}
-	if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+	if err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
 		t.Errorf("after timeout: %v", err)
 	}
 }
@@ -159,7 +159,7 @@ func TestContextCancel(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	// A cancelled context sends nothing.
-	if _, err := c.Noop(ctx); err == nil {
+	if err := c.Noop(ctx); err == nil {
 		t.Fatal("Noop on a cancelled context succeeded")
 	}
 }
@@ -205,12 +205,12 @@ func TestProtocolViolations(t *testing.T) {
 		{"stat-short", []string{"C: STAT", "S: +OK 3"}, func(c *Client) error { _, _, err := c.Stat(testCtx(t)); return err }, ErrProtocol},
 		{"stat-negative", []string{"C: STAT", "S: +OK -3 10"}, func(c *Client) error { _, _, err := c.Stat(testCtx(t)); return err }, ErrProtocol},
 		{"stat-huge", []string{"C: STAT", "S: +OK 99999999999999 10"}, func(c *Client) error { _, _, err := c.Stat(testCtx(t)); return err }, ErrProtocol},
-		{"status-neither", []string{"C: NOOP", "S: OK fine"}, func(c *Client) error { _, err := c.Noop(testCtx(t)); return err }, ErrProtocol},
-		{"status-too-long", []string{"C: NOOP", "S: +OK " + strings.Repeat("x", 9000)}, func(c *Client) error { _, err := c.Noop(testCtx(t)); return err }, ErrLineTooLong},
+		{"status-neither", []string{"C: NOOP", "S: OK fine"}, func(c *Client) error { return c.Noop(testCtx(t)) }, ErrProtocol},
+		{"status-too-long", []string{"C: NOOP", "S: +OK " + strings.Repeat("x", 9000)}, func(c *Client) error { return c.Noop(testCtx(t)) }, ErrLineTooLong},
 		{"list-bad-line", []string{"C: LIST", "S: +OK", "S: 1 100", "S: two 200", "S: ."}, func(c *Client) error { _, err := c.List(testCtx(t)); return err }, ErrProtocol},
 		{"list-truncated", []string{"C: LIST", "S: +OK", "S: 1 100", "CLOSE"}, func(c *Client) error { _, err := c.List(testCtx(t)); return err }, ErrTruncated},
 		{"listone-wrong-msg", []string{"C: LIST 2", "S: +OK 3 100"}, func(c *Client) error { _, err := c.ListOne(testCtx(t), 2); return err }, ErrProtocol},
-		{"uidl-bad", []string{"C: UIDL", "S: +OK", "S: 1", "S: ."}, func(c *Client) error { _, err := c.Uidl(testCtx(t)); return err }, ErrProtocol},
+		{"uidl-bad", []string{"C: UIDL", "S: +OK", "S: 1", "S: ."}, func(c *Client) error { _, err := c.UIDL(testCtx(t)); return err }, ErrProtocol},
 		{"last-garbage", []string{"C: LAST", "S: +OK none"}, func(c *Client) error { _, err := c.Last(testCtx(t)); return err }, ErrProtocol},
 		{"body-truncated", []string{"C: RETR 1", "S: +OK", "S: a", "CLOSE"}, func(c *Client) error {
 			_, body, err := c.Retr(testCtx(t), 1)
@@ -220,7 +220,7 @@ func TestProtocolViolations(t *testing.T) {
 			_, err = io.ReadAll(body)
 			return err
 		}, ErrTruncated},
-		{"hangup", []string{"C: NOOP", "CLOSE"}, func(c *Client) error { _, err := c.Noop(testCtx(t)); return err }, io.ErrUnexpectedEOF},
+		{"hangup", []string{"C: NOOP", "CLOSE"}, func(c *Client) error { return c.Noop(testCtx(t)) }, io.ErrUnexpectedEOF},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestProtocolViolations(t *testing.T) {
 			if errors.As(err, &e) {
 				t.Fatalf("protocol violation reported as a server -ERR: %v", err)
 			}
-			if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+			if err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
 				t.Errorf("connection still used after a violation: %v", err)
 			}
 		})
@@ -268,7 +268,7 @@ func TestLogFormat(t *testing.T) {
 	if _, err := c.UserPass(ctx, "alice", "secret"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Quit(ctx); err != nil {
+	if err := c.Quit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(log.String(), "\n")
@@ -299,7 +299,7 @@ func TestSTLSHandshakeTimeout(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("took %v", d)
 	}
-	if _, err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
+	if err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) {
 		t.Errorf("after a failed handshake: %v", err)
 	}
 }
@@ -340,5 +340,40 @@ func TestShortCommandTimeoutIsIdleLimit(t *testing.T) {
 	_, n, err := c.RetrTo(testCtx(t), 1, io.Discard)
 	if err != nil || n != 120 {
 		t.Fatalf("RetrTo = %d, %v", n, err)
+	}
+}
+
+func TestLastStatus(t *testing.T) {
+	p := newPeer(t,
+		"S: +OK hi",
+		"C: USER alice",
+		"S: +OK",
+		"C: PASS pw",
+		"S: +OK in",
+		"C: DELE 1",
+		"S: +OK  message 1 deleted",
+		"C: NOOP",
+		"S: -ERR [SYS/TEMP] busy",
+		"C: RSET",
+		"S: +OK 2 messages",
+		"C: QUIT",
+		"S: +OK bye",
+	)
+	c := dialPeer(t, p, nil)
+	ctx := testCtx(t)
+	if _, err := c.UserPass(ctx, "alice", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Dele(ctx, 1); err != nil || c.LastStatus() != "  message 1 deleted" {
+		t.Errorf("Dele = %v, LastStatus %q; want the text after +OK unchanged", err, c.LastStatus())
+	}
+	if err := c.Noop(ctx); err == nil || c.LastStatus() != "" {
+		t.Errorf("Noop = %v, LastStatus %q; want a *Error and no status", err, c.LastStatus())
+	}
+	if err := c.Rset(ctx); err != nil || c.LastStatus() != " 2 messages" {
+		t.Errorf("Rset = %v, LastStatus %q", err, c.LastStatus())
+	}
+	if err := c.Quit(ctx); err != nil || c.LastStatus() != " bye" || c.State() != StateClosed {
+		t.Errorf("Quit = %v, LastStatus %q, state %v", err, c.LastStatus(), c.State())
 	}
 }

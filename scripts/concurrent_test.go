@@ -75,7 +75,7 @@ func TestPopstatConcurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		srv := server.New(server.Config{Backend: barrierBackend{be, bar}, Hostname: "test.invalid"})
+		srv := server.New(server.Options{Backend: barrierBackend{be, bar}, Hostname: "test.invalid"})
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +199,7 @@ func TestMovemailJobsConcurrent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			srv := server.New(server.Config{Backend: barrierBackend{be, bar}, Hostname: "test.invalid"})
+			srv := server.New(server.Options{Backend: barrierBackend{be, bar}, Hostname: "test.invalid"})
 			if err := srv.Start("127.0.0.1:0"); err != nil {
 				t.Fatal(err)
 			}

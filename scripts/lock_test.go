@@ -103,7 +103,7 @@ func benchMovemail(b *testing.B, n int, kind string) {
 		be.AddMessage(testUser, []byte(m))
 		size += int64(len(m))
 	}
-	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	srv := server.New(server.Options{Backend: be, Hostname: "bench.invalid"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func BenchmarkPopHeaders(b *testing.B) {
 	for _, m := range genMessages(2000) {
 		be.AddMessage(testUser, []byte("Date: Wed, 25 Nov 2026 22:50:36 +0000\nSubject: =?UTF-8?Q?caf=C3=A9?=\n"+m))
 	}
-	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	srv := server.New(server.Options{Backend: be, Hostname: "bench.invalid"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}

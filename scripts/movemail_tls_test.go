@@ -25,7 +25,7 @@ func newTLSSrv(t *testing.T, faults server.Faults) (*srvEnv, *server.Certificate
 	}
 	e := newSrv(t, faults)
 	e.srv.Close()
-	e.srv = server.New(server.Config{Backend: e.be, Hostname: "test.invalid", Faults: faults, TLSConfig: tc,
+	e.srv = server.New(server.Options{Backend: e.be, Hostname: "test.invalid", Faults: faults, TLSConfig: tc,
 		OnCommand: func(user, line string) { e.mu.Lock(); e.cmds = append(e.cmds, line); e.mu.Unlock() }})
 	if err := e.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)

@@ -143,7 +143,7 @@ func newSrv(t *testing.T, faults server.Faults) *srvEnv {
 	libraryReady(t)
 	e := &srvEnv{t: t, be: server.NewMemoryBackend(), msgs: map[string]string{}, seen: make(chan string, 10000)}
 	e.be.AddUser(testUser, testPass)
-	e.srv = server.New(server.Config{
+	e.srv = server.New(server.Options{
 		Backend:  e.be,
 		Hostname: "test.invalid",
 		Faults:   faults,

@@ -31,7 +31,7 @@ func newBenchAccounts(b *testing.B, n, msgs int, delay time.Duration) *benchAcco
 	for k := 0; k < n; k++ {
 		be := server.NewMemoryBackend()
 		be.AddUser(testUser, testPass)
-		srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid", Faults: faults})
+		srv := server.New(server.Options{Backend: be, Hostname: "bench.invalid", Faults: faults})
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			b.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func benchServer(b *testing.B, msgs [][]byte) string {
 		be.AddMessage("bench", m)
 		size += int64(len(m))
 	}
-	srv := server.New(server.Config{Backend: be, Hostname: "bench.invalid"})
+	srv := server.New(server.Options{Backend: be, Hostname: "bench.invalid"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -184,6 +184,46 @@ func BenchmarkPOP3GetLoopSmallRTT(b *testing.B) {
 		_, err := it.EvalString(context.Background(), `(let loop ((n 1)) (if (<= n 200) (begin (pop3-get conn n) (loop (+ n 1)))))`, "bench")
 		if err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPOP3ForEachLarge fetches 20 messages of 5 MiB with
+// pop3-for-each-message (each message a Scheme string) and
+// BenchmarkPOP3GetAllLarge with pop3-get-all (all of them held at once):
+// bytes/op and allocs/op show what the string representation costs.
+func BenchmarkPOP3ForEachLarge(b *testing.B) {
+	benchLarge(b, `(pop3-for-each-message conn (lambda (n text) (set! total (+ total (string-length text)))))`)
+}
+
+func BenchmarkPOP3GetAllLarge(b *testing.B) {
+	benchLarge(b, `(for-each (lambda (m) (set! total (+ total (string-length (cdr m))))) (pop3-get-all conn))`)
+}
+
+// BenchmarkPOP3ForEachPortLarge reads the same messages through
+// pop3-for-each-message/port in pieces of 64 Ki characters.
+func BenchmarkPOP3ForEachPortLarge(b *testing.B) {
+	benchLarge(b, `(pop3-for-each-message/port conn
+  (lambda (n port)
+    (let loop ()
+      (let ((s (read-string 65536 port)))
+        (if (string? s) (begin (set! total (+ total (string-length s))) (loop)))))))`)
+}
+
+func benchLarge(b *testing.B, expr string) {
+	const count, size = 20, 5 << 20
+	msgs := make([][]byte, count)
+	for i := range msgs {
+		msgs[i] = pop3test.LargeMessage(size, uint64(i+1))
+	}
+	it := benchInterp(b, benchServer(b, msgs))
+	b.SetBytes(count * size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := it.EvalString(context.Background(), `(define total 0) `+expr+` total`, "bench")
+		if err != nil || v != count*size {
+			b.Fatal(v, err)
 		}
 	}
 }

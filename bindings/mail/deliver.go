@@ -263,6 +263,10 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
 	var ids []int
 	if v, ok := p3Optional(args, 1); ok {
 		if ids, err = p3MsgidList(who, v); err != nil {

@@ -1,6 +1,6 @@
 package mail
 
-// The pop3-* procedures and the seed's pop3.scm against a real server: a
+// The pop3-* procedures and scsh's pop3.scm against a real server: a
 // private Dovecot on 127.0.0.1 (pop3test.StartDovecot; skipped, saying so,
 // when dovecot is not installed).
 
@@ -98,43 +98,43 @@ func p3ClipBytes(b []byte) []byte {
 	return b
 }
 
-func TestSeedPOP3Dovecot(t *testing.T) {
+func TestPOP3ScmDovecot(t *testing.T) {
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
 	for _, m := range p3TestMessages {
 		u.AddMessage([]byte(m))
 	}
 	_, port, _ := strings.Cut(d.Addr, ":")
-	it, output := p3LoadSeed(t, port, Options{TLSConfig: d.ClientTLSConfig()})
-	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	p3SeedMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
-	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
-		t.Errorf("seed stat on Dovecot = %s", got)
+	it, output := p3LoadScm(t, port, Options{TLSConfig: d.ClientTLSConfig()})
+	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	p3ScmMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
+	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
+		t.Errorf("pop3.scm stat on Dovecot = %s", got)
 	}
 	output()
-	p3SeedMust(t, it, `(pop3-get conn 1)`)
-	if got := output(); got != p3SeedWire(0) {
-		t.Errorf("seed pop3-get on Dovecot wrote %q, want %q", got, p3SeedWire(0))
+	p3ScmMust(t, it, `(pop3-get conn 1)`)
+	if got := output(); got != p3ScmWire(0) {
+		t.Errorf("pop3.scm pop3-get on Dovecot wrote %q, want %q", got, p3ScmWire(0))
 	}
-	p3SeedMust(t, it, `(pop3-delete conn 1)`)
-	p3SeedMust(t, it, `(pop3-quit conn)`)
+	p3ScmMust(t, it, `(pop3-delete conn 1)`)
+	p3ScmMust(t, it, `(pop3-quit conn)`)
 	if files, _ := u.Files(); len(files) != 2 {
-		t.Errorf("after the seed's delete + quit Dovecot has %d messages, want 2", len(files))
+		t.Errorf("after pop3.scm's delete + quit Dovecot has %d messages, want 2", len(files))
 	}
 
-	// The seed's APOP: md5sum's "HEX  -" goes on the wire; Dovecot refuses.
-	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	got := p3SeedMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
+	// pop3.scm's APOP: md5sum's "HEX  -" goes on the wire; Dovecot refuses.
+	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	got := p3ScmMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
 	if !strings.Contains(got, "Invalid parameters") {
-		t.Errorf("the seed's APOP on Dovecot: %s, want Dovecot's \"-ERR Invalid parameters.\"", got)
+		t.Errorf("pop3.scm's APOP on Dovecot: %s, want Dovecot's \"-ERR Invalid parameters.\"", got)
 	}
 	// popsh's own pop3-login/APOP works against the same Dovecot.
-	p3SeedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
-	p3SeedMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
-	if got := p3SeedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
+	p3ScmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
+	p3ScmMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
+	if got := p3ScmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
 		t.Errorf("popsh APOP on Dovecot then stat = %s", got)
 	}
-	p3SeedMust(t, it, `(popsh-quit c2)`)
+	p3ScmMust(t, it, `(popsh-quit c2)`)
 }
 
 func TestPOP3DovecotDeleteAll(t *testing.T) {

@@ -1,6 +1,6 @@
 package mail
 
-// The pop3-* procedures and the seed's pop3.scm against a real server: a
+// The pop3-* procedures and scsh's pop3.scm against a real server: a
 // private Dovecot on 127.0.0.1 (pop3test.StartDovecot; skipped, saying so,
 // when dovecot is not installed).
 
@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"popsh/interp"
 	"popsh/pop3/pop3test"
@@ -104,17 +103,12 @@ func TestPOP3DovecotLoginMethods(t *testing.T) {
 
 func TestPOP3DovecotNetrc(t *testing.T) {
 	d := pop3test.StartDovecot(t)
-	name := fmt.Sprintf("netrc%d", time.Now().UnixNano()%1000000)
-	u, err := d.AddUser(name, "s3cret-"+name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(1100 * time.Millisecond) // Dovecot re-reads its passwd-file once a second
+	u := d.NewUser(t) // made before Dovecot started: valid at once
 	if err := u.AddMessage([]byte("Subject: netrc\n\nok\n")); err != nil {
 		t.Fatal(err)
 	}
 	netrc := filepath.Join(t.TempDir(), "netrc")
-	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", u.Name, u.Password)), 0o600)
+	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %q\n", u.Name, u.Password)), 0o600)
 	t.Setenv("NETRC", netrc)
 	t.Setenv("MAILHOST", d.Addr)
 	it, _ := p3NewTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})

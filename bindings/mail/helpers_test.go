@@ -71,7 +71,7 @@ func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
 			t.Fatal(err)
 		}
 	}
-	scfg := server.Config{
+	scfg := server.Options{
 		Backend:    e.be,
 		Hostname:   "test.invalid",
 		Faults:     cfg.faults,

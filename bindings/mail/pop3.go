@@ -4,9 +4,10 @@ package mail
 // names, optional arguments, results and conditions, and the procedures
 // beyond it (TLS, CAPA, LIST, UIDL, TOP, NOOP, SASL, pipelined iteration).
 // The protocol is popsh/pop3's; this file only moves values between Scheme
-// and the engine and keeps the seed's conventions (see README "pop3-*").
+// and the engine and keeps pop3.scm's conventions (see README "pop3-*").
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -22,14 +23,42 @@ import (
 	"popsh/pop3"
 )
 
-// p3ConnState is where a connection stands, as the seed's state field.
-type p3ConnState int
+// pop3Conn is the Go value behind a #{pop3-connection HOST} object. Where
+// the session stands (pop3.scm's state field) is the engine's
+// client.State(): AUTHORIZATION until a login succeeds, TRANSACTION
+// (pop3.scm's 'connected) after, CLOSED after QUIT or a failure.
+type pop3Conn struct {
+	client *pop3.Client
+	target pop3.Addr
+	log    *os.File // the conversation log, or nil
 
-const (
-	p3StateAuthorization p3ConnState = iota // connected, not logged in
-	p3StateTransaction                      // logged in ('connected in the seed)
-	p3StateClosed                           // quit, or the connection failed
-)
+	// The cleartext and TLS policy in force when the connection was
+	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
+	// pop3-connect/no-tls); a login also honours the values in force then.
+	allowCleartext, requireTLS bool
+
+	// fromMailhost is set when MAILHOST overrode the host argument; the
+	// connection then says so when printed.
+	fromMailhost bool
+
+	// For servers without LAST (it left the RFCs in 1994; Dovecot has
+	// none): the highest message number retrieved (RETR, TOP) in this
+	// session, which pop3-last returns once the server refused LAST.
+	lastSeen int
+	noLast   bool
+
+	// streaming is set while pop3-for-each-message/port reads the
+	// replies of a pipelined burst: no other command may be sent then.
+	streaming bool
+
+	// sizes holds the message sizes of the last LIST, which the pipelined
+	// iteration uses to keep a batch within p3WindowBytes.
+	sizes map[int]int64
+
+	// busy is set while an engine call on the connection is under way
+	// (with the interpreter lock released); guarded by that lock.
+	busy bool
+}
 
 // p3Claim marks c busy for one engine call: a connection belongs to one
 // thread at a time, and a second thread using it meanwhile gets an error.
@@ -85,37 +114,6 @@ func (r p3BlockingReader) Read(p []byte) (n int, err error) {
 	return n, err
 }
 
-// pop3Conn is the Go value behind a #{pop3-connection HOST} object.
-type pop3Conn struct {
-	client *pop3.Client
-	target pop3Target
-	log    *os.File // the conversation log, or nil
-	state  p3ConnState
-
-	// The cleartext and TLS policy in force when the connection was
-	// opened (pop3-allow-cleartext, pop3-require-tls, or an explicit
-	// pop3-connect/no-tls); a login also honours the values in force then.
-	allowCleartext, requireTLS bool
-
-	// fromMailhost is set when MAILHOST overrode the host argument; the
-	// connection then says so when printed.
-	fromMailhost bool
-
-	// For servers without LAST (it left the RFCs in 1994; Dovecot has
-	// none): the highest message number retrieved (RETR, TOP) in this
-	// session, which pop3-last returns once the server refused LAST.
-	lastSeen int
-	noLast   bool
-
-	// sizes holds the message sizes of the last LIST, which the pipelined
-	// iteration uses to keep a batch within p3WindowBytes.
-	sizes map[int]int64
-
-	// busy is set while an engine call on the connection is under way
-	// (with the interpreter lock released); guarded by that lock.
-	busy bool
-}
-
 // seen records that message n was retrieved.
 func (c *pop3Conn) seen(n int) {
 	if n > c.lastSeen {
@@ -125,14 +123,11 @@ func (c *pop3Conn) seen(n int) {
 
 // close releases the connection and the log; it is idempotent.
 func (c *pop3Conn) close() {
-	if c.client != nil {
-		c.client.Close()
-	}
+	c.client.Close()
 	if c.log != nil {
 		c.log.Close()
 		c.log = nil
 	}
-	c.state = p3StateClosed
 }
 
 // pop3Bindings holds what the primitives of one interpreter share.
@@ -221,6 +216,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 		{"pop3-uidl", 1, 2, b.uidl},
 		{"pop3-delete-all", 1, 2, b.deleteAll},
 		{"%pop3-retr-many", 3, 3, b.retrMany},
+		{"pop3-for-each-message/port", 2, 3, b.forEachPort},
 		{"%pop3-message-numbers", 2, 2, b.messageNumbers},
 		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
 		{"pop3-connection?", 1, 1, b.isConn},
@@ -363,11 +359,14 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 	return args[i], true
 }
 
-// p3CheckTransaction raises the seed's "not in transaction state" call-error
+// p3CheckTransaction raises pop3.scm's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
 func p3CheckTransaction(c *pop3Conn, who string) error {
-	if c.state != p3StateTransaction {
+	if c.client.State() != pop3.StateTransaction {
 		return p3CallError("not in transaction state", who)
+	}
+	if c.streaming {
+		return p3CallError("connection busy: inside pop3-for-each-message/port", who)
 	}
 	return nil
 }
@@ -389,7 +388,7 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 
 // engineOptions returns the engine options for a connection to t, with
 // the parameters in force now (security, timeouts).
-func (b *pop3Bindings) engineOptions(t pop3Target, log io.Writer) (*pop3.Options, error) {
+func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options, error) {
 	o := &pop3.Options{
 		TLS:            pop3.TLSAuto,
 		Log:            log,
@@ -437,18 +436,18 @@ func p3Seconds(v interp.Value) (time.Duration, bool) {
 }
 
 // dial opens the connection of pop3-connect and its variants.
-func (b *pop3Bindings) dial(who string, t pop3Target, o *pop3.Options, logf *os.File) (interp.Value, error) {
+func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.File) (interp.Value, error) {
 	ctx := b.ctx()
 	var cl *pop3.Client
 	err := b.it.Blocking(func() (err error) {
-		cl, err = pop3.Dial(ctx, t.Addr(), o)
+		cl, err = pop3.Dial(ctx, t.String(), o)
 		return err
 	})
 	if err != nil {
 		if logf != nil {
 			logf.Close()
 		}
-		return nil, b.wrapHost(who, t.Addr(), err)
+		return nil, b.wrapHost(who, t.String(), err)
 	}
 	c := &pop3Conn{client: cl, target: t, log: logf, allowCleartext: o.AllowCleartext, requireTLS: o.RequireTLS}
 	return interp.NewOpaque(pop3ConnKind, t.Host, c), nil
@@ -464,9 +463,9 @@ func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	t, err := parsePOP3Target(host, false)
+	t, err := pop3.ParseAddr(host, false)
 	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%v", err))
+		return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 	}
 	if t.TLS {
 		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
@@ -504,9 +503,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if host == "" {
 			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
 		}
-		t, err := parsePOP3Target(host, forceTLS)
+		t, err := pop3.ParseAddr(host, forceTLS)
 		if err != nil {
-			return nil, p3WithWho(who, interp.Errorf("%v", err))
+			return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
 		}
 		var logf *os.File
 		if v, ok := p3Optional(args, 1); ok {
@@ -514,7 +513,7 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			if err != nil {
 				return nil, err
 			}
-			// Appended to, or created with mode 0600, as the seed does.
+			// Appended to, or created with mode 0600, as pop3.scm does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
 				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
@@ -539,15 +538,15 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		if fromMailhost {
 			o := v.(*interp.Opaque)
 			o.Value.(*pop3Conn).fromMailhost = true
-			o.Label = t.Addr() + " (from MAILHOST)"
+			o.Label = t.String() + " (from MAILHOST)"
 		}
 		return v, nil
 	}
 }
 
-// p3SeedStatus returns a status the way pop3.scm returns it: the text after
+// p3Status returns a status the way pop3.scm returns it: the text after
 // "+OK", leading space included.
-func p3SeedStatus(s string) interp.Value {
+func p3Status(s string) interp.Value {
 	return interp.NewString(s)
 }
 
@@ -559,7 +558,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 	if err != nil {
 		return "", "", err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return "", "", p3CallError("not in authorization state", who)
 	}
 	return user, pass, nil
@@ -593,13 +592,12 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // credentials returns the login and password of a login call: the
 // arguments, else the netrc entry of the connection's host, else the
-// default entry; still missing is the seed's call-error.
+// default entry; still missing is pop3.scm's call-error.
 func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
 	userGiven, passGiven := false, false
 	if v, ok := p3Optional(args, 1); ok {
@@ -683,8 +681,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
@@ -725,8 +722,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	c.state = p3StateTransaction
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // starttls implements (pop3-starttls conn).
@@ -736,7 +732,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateAuthorization {
+	if c.client.State() != pop3.StateAuthorization {
 		return nil, p3CallError("not in authorization state", who)
 	}
 	if err := p3Do(b, who, c, func(ctx context.Context) error { return c.client.StartTLS(ctx) }); err != nil {
@@ -753,7 +749,7 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 	if err != nil {
 		return nil, err
 	}
-	if c.state == p3StateClosed {
+	if c.client.State() == pop3.StateClosed {
 		return nil, p3CallError("connection closed", who)
 	}
 	caps, err := p3Call(b, who, c, func(ctx context.Context) (*pop3.Capabilities, error) { return c.client.Capabilities(ctx) })
@@ -843,7 +839,7 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 		return nil, b.fail(who, c, err)
 	}
 	c.seen(n)
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // p3PortWriter writes to a Scheme port and remembers a write error, to tell
@@ -943,11 +939,12 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Dele(ctx, n) })
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -957,12 +954,13 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Rset(ctx) })
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	c.lastSeen = 0
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // noop implements (pop3-noop conn).
@@ -972,11 +970,12 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Noop(ctx) })
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
+	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
@@ -987,12 +986,13 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Quit(ctx) })
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Quit(ctx) })
+	st := c.client.LastStatus()
 	c.close()
 	if err != nil {
 		return nil, b.wrap(who, err)
 	}
-	return p3SeedStatus(st), nil
+	return p3Status(st), nil
 }
 
 // closePrim implements (pop3-close conn): ends the session in any state
@@ -1004,13 +1004,15 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 	if err != nil {
 		return nil, err
 	}
-	if c.state != p3StateClosed {
-		err := p3Do(b, "pop3-close", c, func(ctx context.Context) error { _, err := c.client.Quit(ctx); return err })
-		if c.busy || isBusyErr(err) {
-			return nil, err
-		}
-		c.close()
+	if c.busy {
+		return nil, p3WithWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
 	}
+	if c.client.State() != pop3.StateClosed {
+		if !c.streaming { // no QUIT in the middle of a burst of replies
+			c.client.Quit(b.ctx())
+		}
+	}
+	c.close() // the log too, after a failure that closed the session
 	return interp.Unspecified, nil
 }
 
@@ -1059,13 +1061,13 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 		if err != nil {
 			return nil, err
 		}
-		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgUID, error) { return c.client.UidlOne(ctx, n) })
+		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgUID, error) { return c.client.UIDLOne(ctx, n) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return interp.NewString(m.UID), nil
 	}
-	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgUID, error) { return c.client.Uidl(ctx) })
+	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgUID, error) { return c.client.UIDL(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1136,18 +1138,34 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	ids = ids[:k]
 	b.setLineEnding(c)
 	fetched := make([]interp.Value, 0, len(ids))
-	var sb strings.Builder
-	err = p3Do(b, who, c, func(ctx context.Context) error {
-		return c.client.RetrMany(ctx, ids, func(n int, body io.Reader) error {
-			sb.Reset()
-			if _, err := io.Copy(&sb, body); err != nil {
-				return err
-			}
-			// fresh values, seen by no other thread until returned
-			fetched = append(fetched, interp.Cons(n, interp.NewString(sb.String())))
-			c.seen(n)
-			return nil
-		})
+	// the whole batch holds the interpreter lock; no other thread's call
+	// may be under way on c
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
+	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
+		// The text is read into a buffer of the listed size (room for the
+		// last read included) that the string then keeps, one byte per
+		// character while the characters are below 256 (the characters
+		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
+		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
+		// size listed wrong) is not kept.
+		var buf bytes.Buffer
+		buf.Grow(int(min(c.sizes[n], p3WindowBytes)) + bytes.MinRead)
+		if _, err := buf.ReadFrom(body); err != nil {
+			return err
+		}
+		text := buf.Bytes()
+		var s *interp.String
+		if cap(text)-len(text) > len(text)/8+2*bytes.MinRead {
+			s = interp.NewStringUTF8(text)
+		} else {
+			s = interp.NewStringOwnUTF8(text)
+		}
+		fetched = append(fetched, interp.Cons(n, s))
+		c.seen(n)
+		return nil
 	})
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -1251,7 +1269,7 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 	default:
 		c.close()
 	}
-	return b.wrapHost(who, c.target.Addr(), err)
+	return b.wrapHost(who, c.target.String(), err)
 }
 
 // wrap turns an engine error into a Scheme condition: a server -ERR

@@ -68,50 +68,14 @@ func TestPOP3ConnectBadHost(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{`(pop3-connect)`, "no host"},
 		{`(pop3-connect "ftp://x")`, "unknown scheme"},
-		{`(pop3-connect "host:99999")`, "bad port"},
+		{`(pop3-connect "host:99999")`, `pop3-connect: bad port "99999" in host "host:99999" (want 1-65535)`},
+		{`(pop3-connect "[::1")`, "missing ]"},
+		{`(pop3-connect/no-tls "pop3s://127.0.0.1")`, "asks for TLS"},
 		{`(pop3-connect 42)`, "expected a string"},
 		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
 	} {
 		got := e.mustFail(tc.src)
 		p3WantContains(t, tc.src, got, tc.want)
-	}
-}
-
-func TestParsePOP3Target(t *testing.T) {
-	for _, tc := range []struct {
-		in       string
-		tls      bool
-		host     string
-		port     int
-		implicit bool
-		bad      bool
-	}{
-		{in: "mail.example.org", host: "mail.example.org", port: 110},
-		{in: "mail.example.org:1110", host: "mail.example.org", port: 1110},
-		{in: "mail.example.org:995", host: "mail.example.org", port: 995, implicit: true},
-		{in: "pop3s://mail.example.org", host: "mail.example.org", port: 995, implicit: true},
-		{in: "pop3s://mail.example.org:2995/", host: "mail.example.org", port: 2995, implicit: true},
-		{in: "pop3://mail.example.org", host: "mail.example.org", port: 110},
-		{in: "mail.example.org", tls: true, host: "mail.example.org", port: 995, implicit: true},
-		{in: "[::1]:1110", host: "::1", port: 1110},
-		{in: "::1", host: "::1", port: 110},
-		{in: "", bad: true},
-		{in: "imap://x", bad: true},
-		{in: "x:0", bad: true},
-		{in: "x:abc", bad: true},
-		{in: "a b", bad: true},
-		{in: "[::1", bad: true},
-	} {
-		got, err := parsePOP3Target(tc.in, tc.tls)
-		if tc.bad {
-			if err == nil {
-				t.Errorf("parsePOP3Target(%q) = %+v, want an error", tc.in, got)
-			}
-			continue
-		}
-		if err != nil || got.Host != tc.host || got.Port != tc.port || got.TLS != tc.implicit {
-			t.Errorf("parsePOP3Target(%q, %v) = %+v, %v; want %s %d tls=%v", tc.in, tc.tls, got, err, tc.host, tc.port, tc.implicit)
-		}
 	}
 }
 
@@ -270,9 +234,11 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 		got := e.mustFail(src)
 		p3WantContains(t, src, got, "line break")
 	}
-	time.Sleep(50 * time.Millisecond)
-	if cmds := e.commands(); len(cmds) != n {
-		t.Errorf("commands sent: %q", cmds[n:])
+	// The server sees commands in order: once it has the CAPA sent now,
+	// it would have had anything the refused logins sent.
+	e.must(`(pop3-capabilities conn)`)
+	if cmds := e.waitCommands(n + 1); len(cmds) != n+1 || cmds[n] != "CAPA" {
+		t.Errorf("commands sent: %q, want only CAPA", cmds[n:])
 	}
 }
 
@@ -367,6 +333,7 @@ func TestPOP3LogFile(t *testing.T) {
 func TestPOP3InterruptBlockedRead(t *testing.T) {
 	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
 	e.connectLogin()
+	n := len(e.commands())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	start := time.Now()
@@ -374,7 +341,11 @@ func TestPOP3InterruptBlockedRead(t *testing.T) {
 		_, err := e.it.EvalString(ctx, `(pop3-stat conn)`, "test.scm")
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	// Cancel once the server has STAT, whose reply it delays: pop3-stat is
+	// then waiting for it.
+	if cmds := e.waitCommands(n + 1); len(cmds) <= n || cmds[len(cmds)-1] != "STAT" {
+		t.Fatalf("the server did not get STAT: %q", cmds)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -474,7 +445,7 @@ func TestPOP3APOPExplicit(t *testing.T) {
 	}
 }
 
-func TestPOP3ErrorAccessorsOnSeedStyleCondition(t *testing.T) {
+func TestPOP3ErrorAccessorsOnPOP3ScmCondition(t *testing.T) {
 	// A -ERR condition signalled the way pop3.scm does, with stuff
 	// (text command): the accessors read it too.
 	it, _ := p3NewTestInterp(t, Options{})

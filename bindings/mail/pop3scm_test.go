@@ -3,7 +3,8 @@ package mail
 // The proof: scsh's own pop3.scm, loaded unchanged into popsh, runs a POP3
 // session over popsh's scsh layer (sockets, records, conditions, regexps,
 // process notation). The file is not part of the repository: it is read
-// from ../shared/seed/pop3.scm beside the repository root.
+// from the file named by $POPSH_POP3_SCM, else from ../shared/seed/pop3.scm
+// beside the repository root.
 
 import (
 	"fmt"
@@ -15,35 +16,38 @@ import (
 	"popsh/interp"
 )
 
-// p3SeedSource returns the text of pop3.scm, or skips the test saying where
+// p3ScmSource returns the text of pop3.scm, or skips the test saying where
 // it was looked for.
-func p3SeedSource(t *testing.T) string {
+func p3ScmSource(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..")) // the repository
-	if err != nil {
-		t.Fatal(err)
+	path := os.Getenv("POPSH_POP3_SCM")
+	if path == "" {
+		root, err := filepath.Abs(filepath.Join("..", "..")) // the repository
+		if err != nil {
+			t.Fatal(err)
+		}
+		path = filepath.Join(root, "..", "shared", "seed", "pop3.scm")
 	}
-	path := filepath.Join(root, "..", "shared", "seed", "pop3.scm")
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("the seed library is not there (%v): this test runs scsh's own pop3.scm, which is not part of the repository; put it at %s to run it", err, path)
+		t.Skipf("scsh's pop3.scm is not there (%v): this test runs scsh's own pop3.scm, which is not part of the repository; put it at %s or name it in $POPSH_POP3_SCM to run it", err, path)
 	}
 	return string(b)
 }
 
-// p3LoadSeed returns an interpreter into which pop3.scm has been loaded,
+// p3LoadScm returns an interpreter into which pop3.scm has been loaded,
 // pointed at a server on 127.0.0.1:port through the scsh layer's
 // POPSH_SERVICES override of (service-info "pop3" "tcp"), and a function
 // returning (and clearing) what it wrote.
-func p3LoadSeed(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
+func p3LoadScm(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
 	t.Helper()
-	src := p3SeedSource(t)
+	src := p3ScmSource(t)
 	t.Setenv("POPSH_SERVICES", "pop3="+port)
 	// pop3.scm's (getenv "MAILHOST") must be #f, not "".
 	t.Setenv("MAILHOST", "x")
 	os.Unsetenv("MAILHOST")
 	it, out := p3NewTestInterp(t, opts)
-	// Keep popsh's own procedures under other names before the seed
+	// Keep popsh's own procedures under other names before pop3.scm
 	// redefines pop3-*.
 	if _, err := p3EvalIn(it, `(define popsh-login/APOP pop3-login/APOP) (define popsh-connect pop3-connect)
 	                         (define popsh-quit pop3-quit) (define popsh-stat pop3-stat)`); err != nil {
@@ -55,7 +59,7 @@ func p3LoadSeed(t *testing.T, port string, opts Options) (*interp.Interp, func()
 	return it, func() string { s := out.String(); out.Reset(); return s }
 }
 
-func p3SeedMust(t *testing.T, it *interp.Interp, src string) string {
+func p3ScmMust(t *testing.T, it *interp.Interp, src string) string {
 	t.Helper()
 	v, err := p3EvalIn(it, src)
 	if err != nil {
@@ -64,108 +68,108 @@ func p3SeedMust(t *testing.T, it *interp.Interp, src string) string {
 	return interp.WriteString(v)
 }
 
-// p3SeedWire is what pop3.scm's pop3-dump writes for a message: each line
+// p3ScmWire is what pop3.scm's pop3-dump writes for a message: each line
 // as read-line returns it (CR kept) and a newline, i.e. the CRLF form.
-func p3SeedWire(i int) string { return p3CrlfText(i) }
+func p3ScmWire(i int) string { return p3CrlfText(i) }
 
-func TestSeedPOP3OurServer(t *testing.T) {
+func TestPOP3ScmOurServer(t *testing.T) {
 	e := newPOP3Env(t, p3EnvConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, output := p3LoadSeed(t, port, Options{})
+	it, output := p3LoadScm(t, port, Options{})
 
-	log := filepath.Join(t.TempDir(), "seed.log")
-	got := p3SeedMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
+	log := filepath.Join(t.TempDir(), "pop3scm.log")
+	got := p3ScmMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
 	if !strings.HasPrefix(got, "#{pop3-connection") {
-		t.Errorf("the seed's connection record prints as %s", got)
+		t.Errorf("pop3.scm's connection record prints as %s", got)
 	}
-	p3SeedMust(t, it, `(pop3-login conn "alice" "wonderland")`)
+	p3ScmMust(t, it, `(pop3-login conn "alice" "wonderland")`)
 	joined := strings.Join(e.waitCommands(2), "\n")
-	p3WantContains(t, "seed transcript", joined, "USER alice", "PASS ****")
+	p3WantContains(t, "pop3.scm transcript", joined, "USER alice", "PASS ****")
 
-	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
-		t.Errorf("seed pop3-stat = %s", got)
+	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
+		t.Errorf("pop3.scm pop3-stat = %s", got)
 	}
 	output()
-	st := p3SeedMust(t, it, `(pop3-get conn 1)`)
+	st := p3ScmMust(t, it, `(pop3-get conn 1)`)
 	if !strings.HasPrefix(st, `" `) {
-		t.Errorf("seed pop3-get status = %s", st)
+		t.Errorf("pop3.scm pop3-get status = %s", st)
 	}
-	if got := output(); got != p3SeedWire(0) {
-		t.Errorf("seed pop3-get wrote %q, want %q", got, p3SeedWire(0))
+	if got := output(); got != p3ScmWire(0) {
+		t.Errorf("pop3.scm pop3-get wrote %q, want %q", got, p3ScmWire(0))
 	}
-	// with-output-to-string captures the seed's output as well.
-	if got := p3SeedMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
-		t.Errorf("seed pop3-headers = %s", got)
+	// with-output-to-string captures pop3.scm's output as well.
+	if got := p3ScmMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
+		t.Errorf("pop3.scm pop3-headers = %s", got)
 	}
-	// The seed's pop3-last splits the status " 2" with (infix-splitter),
+	// pop3.scm's pop3-last splits the status " 2" with (infix-splitter),
 	// which gives ("" "2"), and takes the car: a bug of pop3.scm (on
 	// scsh too) that returns #f; popsh's own pop3-last gives 2.
-	if got := p3SeedMust(t, it, `(pop3-last conn)`); got != "#f" {
-		t.Errorf("seed pop3-last = %s, want #f (the seed's infix-splitter bug)", got)
+	if got := p3ScmMust(t, it, `(pop3-last conn)`); got != "#f" {
+		t.Errorf("pop3.scm pop3-last = %s, want #f (pop3.scm's infix-splitter bug)", got)
 	}
-	if got := p3SeedMust(t, it, `((infix-splitter) " 2")`); got != `("" "2")` {
+	if got := p3ScmMust(t, it, `((infix-splitter) " 2")`); got != `("" "2")` {
 		t.Errorf("((infix-splitter) \" 2\") = %s", got)
 	}
-	p3SeedMust(t, it, `(pop3-delete conn 1)`)
-	p3SeedMust(t, it, `(pop3-reset conn)`)
-	p3SeedMust(t, it, `(pop3-delete conn 3)`)
-	// A server -ERR reaches the seed's -ERR? and popsh's pop3-error-text.
-	// (A handler that returned would make the seed read a body that never
+	p3ScmMust(t, it, `(pop3-delete conn 1)`)
+	p3ScmMust(t, it, `(pop3-reset conn)`)
+	p3ScmMust(t, it, `(pop3-delete conn 3)`)
+	// A server -ERR reaches pop3.scm's -ERR? and popsh's pop3-error-text.
+	// (A handler that returned would make pop3.scm read a body that never
 	// comes, as on scsh: escape with a continuation.)
-	got = p3SeedMust(t, it, `(call-with-current-continuation
+	got = p3ScmMust(t, it, `(call-with-current-continuation
 	                           (lambda (k)
 	                             (with-handler (lambda (c punt) (if (-ERR? c) (k (list (error? c) (pop3-error-text c) (condition-stuff c))) (punt)))
 	                               (lambda () (pop3-get conn 3)))))`)
-	p3WantContains(t, "seed -ERR", got, "#t", "RETR 3")
-	p3SeedMust(t, it, `(pop3-quit conn)`)
+	p3WantContains(t, "pop3.scm -ERR", got, "#t", "RETR 3")
+	p3ScmMust(t, it, `(pop3-quit conn)`)
 	if n := e.be.Count(p3TestUser); n != 2 {
-		t.Errorf("after the seed deleted message 3 and quit, %d messages remain, want 2", n)
+		t.Errorf("after pop3.scm deleted message 3 and quit, %d messages remain, want 2", n)
 	}
 	b, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p3WantContains(t, "seed log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
+	p3WantContains(t, "pop3.scm log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
 	if st, _ := os.Stat(log); st.Mode().Perm() != 0o600 {
-		t.Errorf("seed log mode %04o", st.Mode().Perm())
+		t.Errorf("pop3.scm log mode %04o", st.Mode().Perm())
 	}
 
-	// netrc: the seed's (netrc:parse) and netrc:lookup-login.
-	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	// Before login, the seed's state check: a call-error, nothing sent.
-	// (After its pop3-quit the seed leaves the state 'connected, so a
+	// netrc: pop3.scm's (netrc:parse) and netrc:lookup-login.
+	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	// Before login, pop3.scm's state check: a call-error, nothing sent.
+	// (After its pop3-quit pop3.scm leaves the state 'connected, so a
 	// later command writes to the closed socket and fails there.)
-	got = p3SeedMust(t, it, `(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`)
+	got = p3ScmMust(t, it, `(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`)
 	if got != `("not in transaction state" pop3-stat)` {
-		t.Errorf("seed before login: %s", got)
+		t.Errorf("pop3.scm before login: %s", got)
 	}
-	p3SeedMust(t, it, `(pop3-login conn)`)
-	if got := p3SeedMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
-		t.Errorf("seed stat after netrc login = %s", got)
+	p3ScmMust(t, it, `(pop3-login conn)`)
+	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
+		t.Errorf("pop3.scm stat after netrc login = %s", got)
 	}
-	p3SeedMust(t, it, `(pop3-quit conn)`)
+	p3ScmMust(t, it, `(pop3-quit conn)`)
 }
 
-func TestSeedPOP3APOPBugOurServer(t *testing.T) {
+func TestPOP3ScmAPOPBugOurServer(t *testing.T) {
 	e := newPOP3Env(t, p3EnvConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, _ := p3LoadSeed(t, port, Options{})
-	p3SeedMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	// The seed computes the digest with (run/strings (md5sum) (<< ,str)):
-	// GNU md5sum prints "HEX  -", and the seed sends all of it.
-	digest := p3SeedMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
+	it, _ := p3LoadScm(t, port, Options{})
+	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	// pop3.scm computes the digest with (run/strings (md5sum) (<< ,str)):
+	// GNU md5sum prints "HEX  -", and pop3.scm sends all of it.
+	digest := p3ScmMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
 	if digest != `"c4c9334bac560ecc979e58001b3e22fb  -"` {
-		t.Errorf("seed md5-digest = %s (GNU md5sum output expected)", digest)
+		t.Errorf("pop3.scm md5-digest = %s (GNU md5sum output expected)", digest)
 	}
-	got := p3SeedMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
+	got := p3ScmMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
 	if !strings.HasPrefix(got, "(refused") {
-		t.Errorf("the seed's APOP (digest followed by \"  -\") was accepted: %s", got)
+		t.Errorf("pop3.scm's APOP (digest followed by \"  -\") was accepted: %s", got)
 	}
 	// popsh's own pop3-login/APOP works against the same server.
-	p3SeedMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
-	p3SeedMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
-	if got := p3SeedMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
+	p3ScmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
+	p3ScmMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
+	if got := p3ScmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
 		t.Errorf("popsh APOP then stat = %s", got)
 	}
-	p3SeedMust(t, it, `(popsh-quit c2)`)
+	p3ScmMust(t, it, `(popsh-quit c2)`)
 }

@@ -75,7 +75,7 @@ func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 	noAPOP := server.Faults{NoAPOPTimestamp: true}
 	e := newPOP3Env(t, p3EnvConfig{faults: noAPOP, opts: Options{LocalPeer: p3NotLocal}})
 	e.srv.Close()
-	e.srv = server.New(server.Config{Backend: e.be, Hostname: "test.invalid", Faults: noAPOP, DisableCRAMMD5: true,
+	e.srv = server.New(server.Options{Backend: e.be, Hostname: "test.invalid", Faults: noAPOP, DisableCRAMMD5: true,
 		OnCommand: func(user, line string) { e.mu.Lock(); e.cmds = append(e.cmds, line); e.mu.Unlock() }})
 	if err := e.srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)

@@ -28,7 +28,7 @@ func TestThreadConnectionBusy(t *testing.T) {
 	inStat := make(chan struct{})
 	release := make(chan struct{})
 	var once sync.Once
-	srv := server.New(server.Config{Backend: be, Hostname: "test.invalid",
+	srv := server.New(server.Options{Backend: be, Hostname: "test.invalid",
 		OnCommand: func(user, line string) {
 			if line == "STAT" {
 				once.Do(func() {

@@ -67,3 +67,28 @@ func TestScshStringPortExtras(t *testing.T) {
 		t.Errorf("read-string! bad range: got %v", err)
 	}
 }
+
+// An SRE list of strings, ("abc" "xyz"), is the class of the characters in
+// any of them, in rx and as an awk test.
+func TestSREStringListCharClass(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`(match:substring (regexp-search (rx (+ ("ab" "z"))) "xxzabay"))`, `"zaba"`},
+		{`(regexp-search? (rx ("sre" "zu")) "qqq")`, `#f`},
+		{`(let ((hits '()) (in (open-input-string "nothing\nhere zu\n")))
+		    (awk (read-line in) (line) ()
+		      (("sre" "zu") (set! hits (cons line hits))))
+		    hits)`, `("here zu")`},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		v, err := evalScsh(t, it, c.src)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := interp.WriteString(v); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
+		}
+	}
+}

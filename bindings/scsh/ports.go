@@ -147,9 +147,9 @@ func readLine(p *interp.Port, mode string) (interp.Value, error) {
 			if sawLF {
 				term = interp.Char('\n')
 			}
-			return interp.Values(interp.NewString(string(line)), term), nil
+			return interp.Values(interp.NewStringOwnUTF8(line), term), nil
 		}
-		return interp.NewString(string(line)), nil
+		return interp.NewStringOwnUTF8(line), nil // line is a fresh copy
 	}
 	var b strings.Builder
 	for {
@@ -231,7 +231,7 @@ func (e *scshEnv) installPorts() {
 		if err != nil {
 			return nil, err
 		}
-		if err := p.WriteString(string(s.R[start:end])); err != nil {
+		if err := p.WriteText(s, start, end); err != nil {
 			return nil, ioErr("write-string", err)
 		}
 		return interp.Unspecified, nil
@@ -399,6 +399,6 @@ func (e *scshEnv) installPorts() {
 		if !ok || !p.Output {
 			return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
 		}
-		return interp.NewString(string(p.Contents())), nil
+		return interp.NewStringUTF8(p.Contents()), nil
 	})
 }

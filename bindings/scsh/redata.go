@@ -79,6 +79,49 @@ func withNode(sre interp.Value, n *reNode) (interp.Value, error) {
 	return v, nil
 }
 
+// lenientNode is withNode for the raw constructors, which take parts
+// that are not regexps as scsh's do. A part that is a string, a char or a
+// char set stands for what it stands for in an SRE; with any other such
+// part, or when the SRE does not compile, the regexp is still made (its
+// ADT reading is exact) but it matches nothing and searching with it
+// reports the error.
+func lenientNode(sre interp.Value, n *reNode, parts ...interp.Value) (interp.Value, error) {
+	var err error
+	for _, p := range parts {
+		if !literalPart(p) {
+			err = sreError("not a regexp: %s", interp.WriteString(p))
+			break
+		}
+	}
+	if err == nil {
+		var v interp.Value
+		if v, err = withNode(sre, n); err == nil {
+			return v, nil
+		}
+	}
+	r, cerr := compileGo(neverMatch)
+	if cerr != nil {
+		return nil, cerr
+	}
+	r.sre, r.view = sre, n
+	r.bad = &interp.ErrorObject{Message: "the regexp cannot match: it was made from parts that are not regexps (" + err.Error() + ")", Cause: err}
+	return regexpValue(r), nil
+}
+
+// literalPart reports whether a raw constructor's part is a regexp or a
+// value with one plain meaning as an SRE: a string, a char or a char set.
+func literalPart(v interp.Value) bool {
+	switch v.(type) {
+	case *interp.String, interp.Char:
+		return true
+	}
+	if _, ok := asRegexp(v); ok {
+		return true
+	}
+	_, ok := asCharSet(v)
+	return ok
+}
+
 // viewOf is the ADT reading of r.
 func viewOf(r *scshRegexp) *reNode {
 	if r.view == nil {
@@ -107,7 +150,7 @@ func deriveView(sre interp.Value) *reNode {
 	case nil:
 		return &reNode{kind: "other"}
 	case *interp.String:
-		if len(x.R) == 0 {
+		if x.Len() == 0 {
 			return &reNode{kind: "trivial"}
 		}
 		return &reNode{kind: "string", chars: x}
@@ -149,6 +192,13 @@ func deriveView(sre interp.Value) *reNode {
 			return n, ok
 		}
 		rep := func(from int, to interp.Value, body []interp.Value) *reNode {
+			if from == 0 && to == 0 {
+				// Matches only "": its submatches are dead.
+				if n := sreCount(interp.List(body...)); n > 0 {
+					return &reNode{kind: "dsm", pre: n, body: child(interp.List(interp.Intern(":")))}
+				}
+				return &reNode{kind: "trivial"}
+			}
 			return &reNode{kind: "repeat", from: from, to: to, body: child(seqSRE(body))}
 		}
 		switch h.Name {
@@ -158,6 +208,9 @@ func deriveView(sre interp.Value) *reNode {
 				return &reNode{kind: "trivial"}
 			case 1:
 				return deriveView(args[0])
+			}
+			if n := deadLead(args); n != nil {
+				return n
 			}
 			n := &reNode{kind: "seq"}
 			for _, a := range args {
@@ -211,6 +264,72 @@ func deriveView(sre interp.Value) *reNode {
 	return &reNode{kind: "other"}
 }
 
+// deadLead reads a sequence whose leading part holds submatches that can
+// never match, as scsh's simplifier does: elements that match only the
+// empty string, found before the first element with a live submatch,
+// are dropped and their submatches counted as the pre-dsm of a dsm around
+// the rest, so (: (** 0 0 (submatch "a")) (submatch "b")) reads as a dsm
+// with pre-dsm 1 and body (submatch "b"). It returns nil when there are
+// no such elements.
+func deadLead(elts []interp.Value) *reNode {
+	pre, live := 0, false
+	var kept []interp.Value
+	for _, e := range elts {
+		if !live && onlyEmpty(e) {
+			pre += sreCount(e)
+			continue
+		}
+		kept = append(kept, e)
+		if sreCount(e) > 0 {
+			live = true
+		}
+	}
+	if pre == 0 {
+		return nil
+	}
+	post := sreCount(interp.List(elts...)) - pre - sreCount(interp.List(kept...))
+	if len(kept) == 0 {
+		return &reNode{kind: "dsm", pre: pre, post: post, body: child(interp.List(interp.Intern(":")))}
+	}
+	return &reNode{kind: "dsm", pre: pre, post: post, body: child(seqSRE(kept))}
+}
+
+// onlyEmpty reports whether an SRE surely matches only the empty string:
+// a repeat at most zero times, an empty sequence, or a dsm or sequence
+// of such.
+func onlyEmpty(v interp.Value) bool {
+	if s, ok := v.(*interp.String); ok {
+		return s.Len() == 0
+	}
+	items, ok := interp.ListToSlice(v)
+	if !ok || len(items) == 0 {
+		return false
+	}
+	h, ok := items[0].(*interp.Symbol)
+	if !ok {
+		return false
+	}
+	all := func(xs []interp.Value) bool {
+		for _, x := range xs {
+			if !onlyEmpty(x) {
+				return false
+			}
+		}
+		return true
+	}
+	switch h.Name {
+	case "**":
+		return len(items) >= 3 && items[1] == 0 && items[2] == 0
+	case "=":
+		return len(items) >= 2 && items[1] == 0
+	case ":", "seq", "submatch":
+		return h.Name != "submatch" && all(items[1:])
+	case "dsm":
+		return len(items) >= 3 && all(items[3:])
+	}
+	return false
+}
+
 // csetOf is the char set a re-char-set node stands for, or nil.
 func csetOf(n *reNode) *charSet {
 	if n.kind != "char-set" {
@@ -233,21 +352,29 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return r, nil
 	}
-	regexpList := func(who string, v interp.Value) ([]interp.Value, error) {
+	// anyList reads argument 1 of a raw constructor: any list, as scsh's
+	// make-re-seq and make-re-choice do not check their elements.
+	anyList := func(who string, v interp.Value) ([]interp.Value, error) {
 		items, ok := interp.ListToSlice(v)
 		if !ok {
-			return nil, argTypeErr(who, 1, "a list of regexps", v)
-		}
-		for _, it := range items {
-			if _, ok := asRegexp(it); !ok {
-				return nil, argTypeErr(who, 1, "a list of regexps", v)
-			}
+			return nil, argTypeErr(who, 1, "a list", v)
 		}
 		return items, nil
 	}
+	// sreOf is the SRE of a part: a regexp's own SRE, or, for a value a
+	// raw constructor was given that is not a regexp, the value itself.
 	sreOf := func(v interp.Value) interp.Value {
-		r, _ := asRegexp(v)
-		return r.sre
+		if r, ok := asRegexp(v); ok {
+			return r.sre
+		}
+		return v
+	}
+	// kindOf is the ADT reading of a part; a non-regexp reads as "other".
+	kindOf := func(v interp.Value) *reNode {
+		if r, ok := asRegexp(v); ok {
+			return viewOf(r)
+		}
+		return &reNode{kind: "other"}
 	}
 	single := func(sre interp.Value, n *reNode) interp.Value {
 		v, err := withNode(sre, n)
@@ -342,30 +469,30 @@ func (e *scshEnv) installRegexpData() {
 		for _, it := range items {
 			sres = append(sres, sreOf(it))
 		}
-		return withNode(interp.List(sres...), &reNode{kind: "seq", elts: items})
+		return lenientNode(interp.List(sres...), &reNode{kind: "seq", elts: items}, items...)
 	}
 	mkChoice := func(items []interp.Value) (interp.Value, error) {
 		sres := []interp.Value{interp.Intern("or")}
 		for _, it := range items {
 			sres = append(sres, sreOf(it))
 		}
-		return withNode(interp.List(sres...), &reNode{kind: "choice", elts: items})
+		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items}, items...)
 	}
 	e.def("make-re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := regexpList("make-re-seq", a[0])
+		items, err := anyList("make-re-seq", a[0])
 		if err != nil {
 			return nil, err
 		}
 		return mkSeq(items)
 	})
 	e.def("re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := regexpList("re-seq", a[0])
+		items, err := anyList("re-seq", a[0])
 		if err != nil {
 			return nil, err
 		}
 		var flat []interp.Value
 		for _, x := range items {
-			n := viewOf(mustRegexp(x))
+			n := kindOf(x)
 			switch n.kind {
 			case "seq":
 				flat = append(flat, n.elts...)
@@ -383,20 +510,20 @@ func (e *scshEnv) installRegexpData() {
 		return mkSeq(flat)
 	})
 	e.def("make-re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := regexpList("make-re-choice", a[0])
+		items, err := anyList("make-re-choice", a[0])
 		if err != nil {
 			return nil, err
 		}
 		return mkChoice(items)
 	})
 	e.def("re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := regexpList("re-choice", a[0])
+		items, err := anyList("re-choice", a[0])
 		if err != nil {
 			return nil, err
 		}
 		var flat []interp.Value
 		for _, x := range items {
-			n := viewOf(mustRegexp(x))
+			n := kindOf(x)
 			if n.kind == "choice" {
 				flat = append(flat, n.elts...)
 			} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
@@ -419,7 +546,7 @@ func (e *scshEnv) installRegexpData() {
 		if n, ok := a[1].(int); a[1] != false && (!ok || n < 0) {
 			return 0, nil, nil, argTypeErr(who, 2, "a non-negative exact integer or #f", a[1])
 		}
-		if _, ok := asRegexp(a[2]); !ok {
+		if _, ok := asRegexp(a[2]); !ok && who != "make-re-repeat" {
 			return 0, nil, nil, argTypeErr(who, 3, "a regexp", a[2])
 		}
 		return from, a[1], a[2], nil
@@ -431,7 +558,7 @@ func (e *scshEnv) installRegexpData() {
 		} else {
 			sre = interp.List(interp.Intern("**"), from, to, sreOf(b))
 		}
-		return withNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b})
+		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b}, b)
 	}
 	e.def("make-re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		from, to, b, err := repeatArgs("make-re-repeat", a)
@@ -526,7 +653,7 @@ func (e *scshEnv) installRegexpData() {
 			switch x := a[0].(type) {
 			case *interp.String:
 				sre = interp.List(x)
-				if len(x.R) == 0 {
+				if x.Len() == 0 {
 					sre = interp.List(interp.Intern("or"))
 				}
 			default:
@@ -580,7 +707,7 @@ func (e *scshEnv) installRegexpData() {
 		if err != nil {
 			return nil, err
 		}
-		return r.sre, nil
+		return scshSRE(r.sre), nil
 	})
 	e.def("%rx-flush", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		r, ok := asRegexp(a[0])
@@ -597,6 +724,95 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return posixOf(r)
 	})
+}
+
+// scshSRE rewrites an SRE into the forms scsh's regexp->sre writes: a
+// repeat uses the shortest operator that says it (* + ? = >= **), and
+// the body of a repeat, submatch or dsm that is a sequence is spliced
+// into the form rather than written as a (: ...) of its own.
+func scshSRE(v interp.Value) interp.Value {
+	p, ok := v.(*interp.Pair)
+	if !ok {
+		return v
+	}
+	items, ok := interp.ListToSlice(p)
+	if !ok || len(items) == 0 {
+		return v
+	}
+	h, ok := items[0].(*interp.Symbol)
+	if !ok {
+		return v
+	}
+	form := func(head []interp.Value, bodies []interp.Value) interp.Value {
+		out := append([]interp.Value{}, head...)
+		return interp.List(append(out, spliceBodies(bodies)...)...)
+	}
+	sym := interp.Intern
+	switch h.Name {
+	case "*", "+", "?", "submatch":
+		return form(items[:1], items[1:])
+	case "=":
+		if len(items) >= 2 {
+			return form(items[:2], items[2:])
+		}
+	case "dsm":
+		if len(items) >= 3 {
+			return form(items[:3], items[3:])
+		}
+	case ">=":
+		if len(items) >= 2 {
+			switch items[1] {
+			case 0:
+				return form([]interp.Value{sym("*")}, items[2:])
+			case 1:
+				return form([]interp.Value{sym("+")}, items[2:])
+			}
+			return form(items[:2], items[2:])
+		}
+	case "**":
+		if len(items) >= 3 {
+			from, to, bodies := items[1], items[2], items[3:]
+			switch {
+			case from == 0 && to == false:
+				return form([]interp.Value{sym("*")}, bodies)
+			case from == 1 && to == false:
+				return form([]interp.Value{sym("+")}, bodies)
+			case from == 0 && to == 1:
+				return form([]interp.Value{sym("?")}, bodies)
+			case to == false:
+				return form([]interp.Value{sym(">="), from}, bodies)
+			case from == to:
+				return form([]interp.Value{sym("="), from}, bodies)
+			}
+			return form(items[:3], bodies)
+		}
+	case ":", "seq", "or", "|", "w/case", "w/nocase", "uncase":
+		out := []interp.Value{h}
+		for _, x := range items[1:] {
+			out = append(out, scshSRE(x))
+		}
+		return interp.List(out...)
+	}
+	return v
+}
+
+// spliceBodies rewrites the bodies of a repeat, submatch or dsm form; a
+// lone sequence body gives its elements.
+func spliceBodies(bodies []interp.Value) []interp.Value {
+	out := make([]interp.Value, len(bodies))
+	for i, b := range bodies {
+		out[i] = scshSRE(b)
+	}
+	if len(out) == 1 {
+		if p, ok := out[0].(*interp.Pair); ok {
+			if h, ok := p.Car.(*interp.Symbol); ok && (h.Name == ":" || h.Name == "seq") {
+				if elts, ok := interp.ListToSlice(p.Cdr); ok {
+					return elts
+				}
+			}
+		}
+	}
+	return out
 }
 
 func mustRegexp(v interp.Value) *scshRegexp {

@@ -23,6 +23,9 @@ type scshRegexp struct {
 	// view is its regexp-ADT reading (re-seq?, re-seq:elts, ...), made on
 	// first use; see scsh_redata.go.
 	view *reNode
+	// bad, when set, is why the regexp cannot match: a raw ADT
+	// constructor was given parts that are not regexps.
+	bad error
 }
 
 // regexpKind is the Opaque kind of regexp values; matchKind of match values.
@@ -144,8 +147,8 @@ func sreForm(p *interp.Pair) (string, error) {
 	if !ok {
 		return "", sreError("bad SRE: %s", interp.WriteString(p))
 	}
-	if s, ok := items[0].(*interp.String); ok && len(items) == 1 {
-		return charSetOfString(s.String()).regexpClass(), nil
+	if cs, ok := stringsCharSet(items); ok {
+		return cs.regexpClass(), nil
 	}
 	head, ok := items[0].(*interp.Symbol)
 	if !ok {
@@ -278,6 +281,20 @@ func sreForm(p *interp.Pair) (string, error) {
 func init() {}
 
 // sreCharSet evaluates an SRE in a character-class context.
+// stringsCharSet reads the SRE ("abc" "xyz" ...), a list of strings only:
+// the class of the characters in any of them.
+func stringsCharSet(items []interp.Value) (*charSet, bool) {
+	var b strings.Builder
+	for _, it := range items {
+		s, ok := it.(*interp.String)
+		if !ok {
+			return nil, false
+		}
+		b.WriteString(s.String())
+	}
+	return charSetOfString(b.String()), len(items) > 0
+}
+
 func sreCharSet(v interp.Value) (*charSet, error) {
 	switch x := v.(type) {
 	case interp.Char:
@@ -297,8 +314,8 @@ func sreCharSet(v interp.Value) (*charSet, error) {
 		if !ok {
 			break
 		}
-		if s, ok := items[0].(*interp.String); ok && len(items) == 1 {
-			return charSetOfString(s.String()), nil
+		if cs, ok := stringsCharSet(items); ok {
+			return cs, nil
 		}
 		head, ok := items[0].(*interp.Symbol)
 		if !ok {
@@ -313,7 +330,7 @@ func sreCharSet(v interp.Value) (*charSet, error) {
 				case interp.Char:
 					rs = append(rs, rune(y))
 				case *interp.String:
-					rs = append(rs, y.R...)
+					rs = append(rs, y.Runes()...)
 				default:
 					return nil, sreError("/: expected chars or strings, got %s", interp.WriteString(a))
 				}
@@ -403,7 +420,7 @@ func sreNocaseToGo(v interp.Value) (string, error) {
 				return "", sreError("bad SRE: %s", interp.WriteString(v))
 			}
 			for i, x := range items {
-				y, err := uncaseClasses(x)
+				y, err := uncaseClasses(x, h.Name == "w/nocase")
 				if err != nil {
 					return "", err
 				}
@@ -471,10 +488,13 @@ func needsNocase(v interp.Value) bool {
 
 // search runs r on s from rune offset start and returns the match or nil.
 func (r *scshRegexp) search(s *interp.String, start int) (*scshMatch, error) {
-	if start < 0 || start > len(s.R) {
-		return nil, fmt.Errorf("start index %d out of range for string of length %d", start, len(s.R))
+	if r.bad != nil {
+		return nil, r.bad
 	}
-	str := string(s.R)
+	if start < 0 || start > s.Len() {
+		return nil, fmt.Errorf("start index %d out of range for string of length %d", start, s.Len())
+	}
+	str := s.String()
 	boff := runeToByte(str, start)
 	loc := r.re.FindStringSubmatchIndex(str[boff:])
 	if loc == nil {
@@ -506,7 +526,7 @@ func matchValue(m *scshMatch) interp.Value {
 	if m == nil {
 		return false
 	}
-	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(interp.NewString(string(m.s.R[m.idx[0]:m.idx[1]]))), Value: m}
+	return &interp.Opaque{Kind: matchKind, Label: interp.WriteString(m.s.Slice(m.idx[0], m.idx[1])), Value: m}
 }
 
 // regexpQuote escapes the POSIX ERE special characters of s.

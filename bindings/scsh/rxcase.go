@@ -111,17 +111,26 @@ func isClassForm(v interp.Value) bool {
 	return false
 }
 
-// uncaseClasses rewrites the character classes of an SRE in a w/nocase
-// context into char sets that hold both cases of their characters, as
-// scsh does before it complements or subtracts: (w/nocase (~ "a")) then
-// matches neither "a" nor "A". Other forms are rewritten inside.
-func uncaseClasses(v interp.Value) (interp.Value, error) {
+// uncaseClasses rewrites the character classes of an SRE under w/nocase
+// or uncase into char sets; the (?i:...) group they are compiled in then
+// adds the other case of every member.
+//
+// Under w/nocase (leaves true) the literal characters of a class are
+// given both cases before the class algebra runs, as scsh reads a class in
+// a case-insensitive context: (w/nocase (~ "a")) matches neither "a" nor
+// "A". Under uncase (leaves false) the class is computed as written and
+// then uncased, as scsh's uncase of a char set: (uncase (~ "a")) holds
+// "A", so it matches "a" as well. Other forms are rewritten inside.
+func uncaseClasses(v interp.Value, leaves bool) (interp.Value, error) {
 	if isClassForm(v) {
-		leaves, err := uncaseLeaves(v)
-		if err != nil {
-			return nil, err
+		in := v
+		if leaves {
+			var err error
+			if in, err = uncaseLeaves(v); err != nil {
+				return nil, err
+			}
 		}
-		cs, err := sreCharSet(leaves)
+		cs, err := sreCharSet(in)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +150,7 @@ func uncaseClasses(v interp.Value) (interp.Value, error) {
 	out := make([]interp.Value, len(items))
 	out[0] = items[0]
 	for i, x := range items[1:] {
-		y, err := uncaseClasses(x)
+		y, err := uncaseClasses(x, leaves)
 		if err != nil {
 			return nil, err
 		}

@@ -136,6 +136,10 @@ import (
 //go:embed scm/scsh.scm
 var scshPrelude string
 
+// scshLibrary is scsh.scm: its procedure definitions are compiled on
+// first use, its other forms (macros, variables) by Install.
+var scshLibrary = interp.NewLibrary("scsh.scm", scshPrelude)
+
 // srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
 // exports, written in Scheme over the primitives.
 //
@@ -228,7 +232,7 @@ func Install(it *interp.Interp) error {
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
-	if _, err := it.EvalString(context.Background(), scshPrelude, "scsh.scm"); err != nil {
+	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	srfiLibrary.Install(it)

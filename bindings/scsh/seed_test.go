@@ -33,7 +33,7 @@ func TestSeedRunsOnScshLayer(t *testing.T) {
 	be.AddUser("alice", "s3cret")
 	be.AddMessage("alice", []byte("Subject: one\r\n\r\n.dot-leading line\r\nbody\r\n"))
 	be.AddMessage("alice", []byte("Subject: two\r\n\r\nsecond\r\n"))
-	srv := pop3test.StartServer(t, server.Config{Backend: be, Hostname: "popsh.test"})
+	srv := pop3test.StartServer(t, server.Options{Backend: be, Hostname: "popsh.test"})
 	port := srv.Addr().(interface{ String() string }).String()
 	port = port[strings.LastIndexByte(port, ':')+1:]
 	dir := t.TempDir()

@@ -51,17 +51,17 @@ func itoa(n int) string {
 
 // optRange reads optional start and end rune indices at args[i], args[i+1].
 func optRange(who string, s *interp.String, args []interp.Value, i int) (int, int, error) {
-	start, end := 0, len(s.R)
+	start, end := 0, s.Len()
 	if len(args) > i && args[i] != interp.DefaultObject {
 		n, ok := args[i].(int)
-		if !ok || n < 0 || n > len(s.R) {
+		if !ok || n < 0 || n > s.Len() {
 			return 0, 0, scshErr(who, "start index out of range", args[i])
 		}
 		start = n
 	}
 	if len(args) > i+1 && args[i+1] != interp.DefaultObject {
 		n, ok := args[i+1].(int)
-		if !ok || n < start || n > len(s.R) {
+		if !ok || n < start || n > s.Len() {
 			return 0, 0, scshErr(who, "end index out of range", args[i+1])
 		}
 		end = n
@@ -75,6 +75,9 @@ func splitterDelim(who string, v interp.Value, def string) (*scshRegexp, error) 
 		return compileGo(def)
 	}
 	if r, ok := asRegexp(v); ok {
+		if r.bad != nil {
+			return nil, r.bad
+		}
 		return r, nil
 	}
 	switch x := v.(type) {
@@ -138,7 +141,7 @@ func parseSplitterArgs(who string, args []interp.Value, def string) (*splitterSp
 	return sp, nil
 }
 
-func sub(s *interp.String, a, b int) interp.Value { return interp.NewString(string(s.R[a:b])) }
+func sub(s *interp.String, a, b int) interp.Value { return s.Slice(a, b) }
 
 // checkCount applies num-fields: n > 0 means exactly n fields.
 func checkCount(who string, sp *splitterSpec, nfields int) error {
@@ -173,10 +176,10 @@ func gostr(str string, a, b int) interp.Value { return interp.NewString(str[a:b]
 // num-fields -n splits off n fields and returns any remaining text as one
 // more, final field.
 func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	if start == len(s.R) {
+	if start == s.Len() {
 		return interp.Null, nil
 	}
-	str := string(s.R)
+	str := s.String()
 	end := len(str)
 	limit := -1
 	if n, ok := sp.numFields.(int); ok && n < 0 {
@@ -225,7 +228,7 @@ func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (inte
 // suffixSplit: each field is terminated by a delimiter; a missing final
 // delimiter is tolerated (as sloppy-suffix-splitter does).
 func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	str := string(s.R)
+	str := s.String()
 	end := len(str)
 	var out []interp.Value
 	nfields := 0
@@ -256,7 +259,7 @@ func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (int
 
 // fieldSplit: the fields are the matches of the field regexp.
 func fieldSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
-	str := string(s.R)
+	str := s.String()
 	end := len(str)
 	var out []interp.Value
 	i := runeToByte(str, start)
@@ -300,7 +303,7 @@ func makeSplitter(who string, sp *splitterSpec, fn func(string, *splitterSpec, *
 		start := 0
 		if len(args) > 1 {
 			n, ok := args[1].(int)
-			if !ok || n < 0 || n > len(s.R) {
+			if !ok || n < 0 || n > s.Len() {
 				return nil, scshErr(who, "start index out of range", args[1])
 			}
 			start = n

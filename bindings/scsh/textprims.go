@@ -188,7 +188,7 @@ func (e *scshEnv) substituteItems(b *strings.Builder, m *scshMatch, items []inte
 				return scshErr("regexp-substitute", "submatch index out of range", item)
 			}
 			if m.idx[2*x] >= 0 {
-				b.WriteString(string(m.s.R[m.idx[2*x]:m.idx[2*x+1]]))
+				b.WriteString(m.s.Substring(m.idx[2*x], m.idx[2*x+1]))
 			}
 		case *interp.Symbol:
 			switch x.Name {
@@ -232,8 +232,8 @@ func (e *scshEnv) regexpSubstitute(it *interp.Interp, a []interp.Value) (interp.
 	}
 	var b strings.Builder
 	err = e.substituteItems(&b, m, a[2:],
-		func() { b.WriteString(string(m.s.R[:m.idx[0]])) },
-		func() { b.WriteString(string(m.s.R[m.idx[1]:])) })
+		func() { b.WriteString(m.s.Substring(0, m.idx[0])) },
+		func() { b.WriteString(m.s.Substring(m.idx[1], m.s.Len())) })
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (e *scshEnv) regexpSubstituteGlobal(it *interp.Interp, a []interp.Value) (i
 		if m == nil {
 			// no more matches: the rest is the final 'post
 			if hasPost(items) {
-				b.WriteString(string(s.R[pos:]))
+				b.WriteString(s.Substring(pos, s.Len()))
 			}
 			break
 		}
@@ -274,7 +274,7 @@ func (e *scshEnv) regexpSubstituteGlobal(it *interp.Interp, a []interp.Value) (i
 				post = true
 				continue
 			}
-			if err := e.substituteItems(&b, m, []interp.Value{item}, func() { b.WriteString(string(s.R[from:m.idx[0]])) }, nil); err != nil {
+			if err := e.substituteItems(&b, m, []interp.Value{item}, func() { b.WriteString(s.Substring(from, m.idx[0])) }, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -282,10 +282,10 @@ func (e *scshEnv) regexpSubstituteGlobal(it *interp.Interp, a []interp.Value) (i
 			break
 		}
 		if m.idx[1] == m.idx[0] {
-			if m.idx[1] >= len(s.R) {
+			if m.idx[1] >= s.Len() {
 				break
 			}
-			b.WriteRune(s.R[m.idx[1]])
+			b.WriteRune(s.At(m.idx[1]))
 			pos = m.idx[1] + 1
 			continue
 		}
@@ -358,7 +358,7 @@ func (e *scshEnv) installStrings() {
 			}
 			if right {
 				for i := end - 1; i >= start; i-- {
-					ok, err := pred(s.R[i])
+					ok, err := pred(s.At(i))
 					if err != nil {
 						return nil, err
 					}
@@ -369,7 +369,7 @@ func (e *scshEnv) installStrings() {
 				return false, nil
 			}
 			for i := start; i < end; i++ {
-				ok, err := pred(s.R[i])
+				ok, err := pred(s.At(i))
 				if err != nil {
 					return nil, err
 				}
@@ -389,7 +389,7 @@ func (e *scshEnv) installStrings() {
 		if err != nil {
 			return nil, err
 		}
-		args := []interp.Value{a[0], a[1], 0, len(s.R)}
+		args := []interp.Value{a[0], a[1], 0, s.Len()}
 		if len(a) > 2 {
 			args[3] = a[2]
 		}
@@ -491,7 +491,7 @@ func (e *scshEnv) installStrings() {
 				return nil, err
 			}
 			for left && start < end {
-				ok, err := keep(s.R[start])
+				ok, err := keep(s.At(start))
 				if err != nil {
 					return nil, err
 				}
@@ -501,7 +501,7 @@ func (e *scshEnv) installStrings() {
 				start++
 			}
 			for right && end > start {
-				ok, err := keep(s.R[end-1])
+				ok, err := keep(s.At(end - 1))
 				if err != nil {
 					return nil, err
 				}
@@ -535,18 +535,17 @@ func (e *scshEnv) installStrings() {
 				}
 				c = rune(ch)
 			}
-			r := s.R
-			if len(r) >= n {
+			if l := s.Len(); l >= n {
 				if left {
-					return interp.NewString(string(r[len(r)-n:])), nil
+					return s.Slice(l-n, l), nil
 				}
-				return interp.NewString(string(r[:n])), nil
+				return s.Slice(0, n), nil
 			}
-			p := strings.Repeat(string(c), n-len(r))
+			p := strings.Repeat(string(c), n-s.Len())
 			if left {
-				return interp.NewString(p + string(r)), nil
+				return interp.NewString(p + s.String()), nil
 			}
-			return interp.NewString(string(r) + p), nil
+			return interp.NewString(s.String() + p), nil
 		})
 	}
 	pad("string-pad", true)
@@ -557,7 +556,7 @@ func (e *scshEnv) installStrings() {
 		if err != nil {
 			return nil, err
 		}
-		return len(s.R) == 0, nil
+		return s.Len() == 0, nil
 	})
 	e.def("string-concatenate", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		if _, ok := a[0].(*interp.Pair); !ok {
@@ -586,7 +585,7 @@ func (e *scshEnv) installStrings() {
 		var out []interp.Value
 		i := start
 		for i < end {
-			ok, err := in(s.R[i])
+			ok, err := in(s.At(i))
 			if err != nil {
 				return nil, err
 			}
@@ -596,7 +595,7 @@ func (e *scshEnv) installStrings() {
 			}
 			j := i
 			for j < end {
-				ok, err := in(s.R[j])
+				ok, err := in(s.At(j))
 				if err != nil {
 					return nil, err
 				}

@@ -72,7 +72,7 @@ func TestRegexpPosixAndSRE(t *testing.T) {
 	if err != nil || m == nil {
 		t.Fatalf("banner: no match (%v)", err)
 	}
-	if got := string(m.s.R[m.idx[2]:m.idx[3]]); got != "<1896.697170952@dbc.mtview.ca.us>" {
+	if got := m.s.Substring(m.idx[2], m.idx[3]); got != "<1896.697170952@dbc.mtview.ca.us>" {
 		t.Errorf("challenge = %q", got)
 	}
 	// A non-participating submatch is -1 (match:substring gives #f).
@@ -95,7 +95,7 @@ func TestRegexpPosixAndSRE(t *testing.T) {
 	r = mustSRE(t, interp.List(sym2(":"), s("+OK "), interp.List(sym2("*"), interp.List(sym2("~"), interp.Char('<'))),
 		interp.Char('<'), interp.List(sym2("submatch"), interp.List(sym2("+"), interp.List(sym2("~"), interp.Char('>')))), interp.Char('>')))
 	m, _ = r.search(s("+OK hello <ts@host>"), 0)
-	if m == nil || string(m.s.R[m.idx[2]:m.idx[3]]) != "ts@host" {
+	if m == nil || m.s.Substring(m.idx[2], m.idx[3]) != "ts@host" {
 		t.Errorf("SRE submatch: %v", m)
 	}
 	// Counted repetition, classes, nocase, rune offsets.

@@ -84,7 +84,7 @@ func Start(ctx context.Context) (*Server, error) {
 		return nil, fmt.Errorf("start demo: %w", err)
 	}
 	d.dir = dir
-	d.srv = server.New(server.Config{Backend: be, Hostname: "popsh.demo"})
+	d.srv = server.New(server.Options{Backend: be, Hostname: "popsh.demo"})
 	if err := d.srv.Start("127.0.0.1:0"); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start demo: %w", err)

@@ -107,12 +107,40 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			bs := new(big.Int).Sqrt(x)
+			bs := bigSqrt(x)
 			br := new(big.Int).Sub(x, new(big.Int).Mul(bs, bs))
 			return normBig(bs), normBig(br), nil
 		}
 	}
 	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
+}
+
+// bigSqrt returns the integer square root of n >= 0. It roots the top half
+// of n's bits first (recursively) and refines that at full size with
+// Newton's method, which then needs two or three full-size divisions;
+// big.Int.Sqrt starts from a power of two and divides once per step of a
+// much longer descent.
+func bigSqrt(n *big.Int) *big.Int {
+	b := n.BitLen()
+	if b <= 512 {
+		return new(big.Int).Sqrt(n)
+	}
+	k := uint(b / 4)
+	// s = isqrt(n >> 2k); then sqrt(n) < (s+1) << k, a start from above
+	x := bigSqrt(new(big.Int).Rsh(n, 2*k))
+	x.Add(x, big.NewInt(1))
+	x.Lsh(x, k)
+	y := new(big.Int)
+	for {
+		// from above, x + n/x halved decreases to the root and stops there
+		y.Quo(n, x)
+		y.Add(y, x)
+		y.Rsh(y, 1)
+		if y.Cmp(x) >= 0 {
+			return x
+		}
+		x, y = y, x
+	}
 }
 
 // Expt returns base raised to the power e. The result is exact when base

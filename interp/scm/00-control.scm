@@ -1,4 +1,10 @@
 ;;; popsh prelude 00: control. Loaded into every interpreter.
+;;; A definition written (define (name ...) ...) is compiled on the
+;;; first call of name (or when a derived form's expansion first refers
+;;; to it); the other forms are evaluated by every New. %deliver, which
+;;; the evaluator calls when an error is raised, and make-parameter,
+;;; which libraries call while they load, are written (define name
+;;; (lambda ...)) so that they are ready at once.
 
 (define (call-with-values producer consumer)
   (%check-procedure 'call-with-values producer)
@@ -31,30 +37,32 @@
 
 ;; Called by the VM (and by raise) to hand obj to the handler list hs.
 ;; wrapper is the error object reported if nobody handles it.
-(define (%deliver obj hs continuable wrapper)
-  (if (null? hs)
-      (%uncaught wrapper)
-      (let ((h (car hs)))
-        (if (%direct-handler? h)
-            (let ((proc (%direct-handler-proc h)))
-              (if (%accepts-2? proc)
-                  (proc obj (lambda () (%deliver obj (cdr hs) continuable wrapper)))
-                  ;; a handler that cannot even be called: tell the outer handlers
-                  (let ((e (%bad-handler proc wrapper)))
-                    (%deliver e (cdr hs) #f e))))
-            (let ((saved (%handlers)))
-              (%set-handlers! (cdr hs))
-              (%apply-mv
-               (lambda vals
-                 (if continuable
-                     (begin (%set-handlers! saved) (apply values vals))
-                     (%non-continuable obj wrapper)))
-               (h obj)))))))
+(define %deliver
+  (lambda (obj hs continuable wrapper)
+    (if (null? hs)
+        (%uncaught wrapper)
+        (let ((h (car hs)))
+          (if (%direct-handler? h)
+              (let ((proc (%direct-handler-proc h)))
+                (if (%accepts-2? proc)
+                    (proc obj (lambda () (%deliver obj (cdr hs) continuable wrapper)))
+                    ;; a handler that cannot even be called: tell the outer handlers
+                    (let ((e (%bad-handler proc wrapper)))
+                      (%deliver e (cdr hs) #f e))))
+              (let ((saved (%handlers)))
+                (%set-handlers! (cdr hs))
+                (%apply-mv
+                 (lambda vals
+                   (if continuable
+                       (begin (%set-handlers! saved) (apply values vals))
+                       (%non-continuable obj wrapper)))
+                 (h obj))))))))
 
-(define (make-parameter value . conv)
-  (if (null? conv)
-      (%make-parameter value #f)
-      (%make-parameter ((car conv) value) (car conv))))
+(define make-parameter
+  (lambda (value . conv)
+    (if (null? conv)
+        (%make-parameter value #f)
+        (%make-parameter ((car conv) value) (car conv)))))
 
 (define (%map1 f l)
   (if (null? l) '() (cons (f (car l)) (%map1 f (cdr l)))))

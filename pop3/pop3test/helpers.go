@@ -13,23 +13,23 @@ import (
 )
 
 // StartServer starts an in-process POP3 server for the test on 127.0.0.1
-// (plain, with STLS when cfg.TLSConfig is set, plus an implicit-TLS listener
-// in that case) and closes it when the test ends. A nil cfg.Backend gets a
-// fresh MemoryBackend (reach it through Server's config: keep your own
-// reference instead when you need to add users).
-func StartServer(t testing.TB, cfg server.Config) *server.Server {
+// (plain, with STLS when opts.TLSConfig is set, plus an implicit-TLS listener
+// in that case) and closes it when the test ends. A nil opts.Backend gets a
+// fresh MemoryBackend (keep your own reference instead when you need to add
+// users).
+func StartServer(t testing.TB, opts server.Options) *server.Server {
 	t.Helper()
-	if cfg.Backend == nil {
-		cfg.Backend = server.NewMemoryBackend()
+	if opts.Backend == nil {
+		opts.Backend = server.NewMemoryBackend()
 	}
-	if cfg.Hostname == "" {
-		cfg.Hostname = "popsh.test"
+	if opts.Hostname == "" {
+		opts.Hostname = "popsh.test"
 	}
-	srv := server.New(cfg)
+	srv := server.New(opts)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("start POP3 server: %v", err)
 	}
-	if cfg.TLSConfig != nil {
+	if opts.TLSConfig != nil {
 		if err := srv.StartTLS("127.0.0.1:0"); err != nil {
 			srv.Close()
 			t.Fatalf("start POP3S server: %v", err)
@@ -40,13 +40,13 @@ func StartServer(t testing.TB, cfg server.Config) *server.Server {
 }
 
 // Recorder collects the command lines a server receives; pass its Hook as
-// server.Config.OnCommand. Secrets arrive masked ("PASS ****").
+// server.Options.OnCommand. Secrets arrive masked ("PASS ****").
 type Recorder struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-// Hook is the server.Config.OnCommand function.
+// Hook is the server.Options.OnCommand function.
 func (r *Recorder) Hook(user, line string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

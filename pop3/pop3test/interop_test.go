@@ -31,7 +31,7 @@ func interopServer(t *testing.T, tlsCfg ...*tls.Config) (*server.Server, map[str
 		byName[name] = newEdge(name, "ordinary message", m)
 		be.AddMessage("u", m)
 	}
-	cfg := server.Config{Backend: be}
+	cfg := server.Options{Backend: be}
 	if len(tlsCfg) > 0 {
 		cfg.TLSConfig = tlsCfg[0]
 	}

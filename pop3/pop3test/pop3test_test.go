@@ -149,7 +149,7 @@ func TestRecorderAndStartServer(t *testing.T) {
 	be.AddUser("u", "secret words")
 	be.AddMessage("u", []byte("a\n"))
 	var rec Recorder
-	srv := StartServer(t, server.Config{Backend: be, OnCommand: rec.Hook})
+	srv := StartServer(t, server.Options{Backend: be, OnCommand: rec.Hook})
 	c := Dial(t, srv.Addr().String())
 	c.ReadLine()
 	c.OK("USER u")
@@ -228,7 +228,7 @@ func TestServerEdgeMessages(t *testing.T) {
 		name string
 		be   server.Backend
 	}{{"mem", be}, {"md", md}} {
-		srv := StartServer(t, server.Config{Backend: tc.be})
+		srv := StartServer(t, server.Options{Backend: tc.be})
 		c := Dial(t, srv.Addr().String())
 		c.ReadLine()
 		c.OK("USER " + tc.name)
@@ -413,7 +413,7 @@ func TestDovecotMatchesServer(t *testing.T) {
 		u.AddMessage(m)
 		be.AddMessage(u.Name, m)
 	}
-	srv := StartServer(t, server.Config{Backend: be})
+	srv := StartServer(t, server.Options{Backend: be})
 	dc, sc := Dial(t, d.Addr), Dial(t, srv.Addr().String())
 	dc.ReadLine()
 	sc.ReadLine()

@@ -85,7 +85,7 @@ func BenchmarkServerRetrLarge(b *testing.B) {
 	be := server.NewMemoryBackend()
 	be.AddUser("big", "pw")
 	be.AddMessage("big", msg)
-	srv := server.New(server.Config{Backend: be})
+	srv := server.New(server.Options{Backend: be})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func BenchmarkServerSmall(b *testing.B) {
 		be.AddMessage("small", m)
 		total += int64(len(m))
 	}
-	srv := server.New(server.Config{Backend: be})
+	srv := server.New(server.Options{Backend: be})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func BenchmarkServerRetrMaildir(b *testing.B) {
 	wire, _, _, _ := pop3test.Expectations(msg)
 	be := server.NewMaildirBackend()
 	be.AddUser("big", "pw", dir)
-	srv := server.New(server.Config{Backend: be})
+	srv := server.New(server.Options{Backend: be})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func BenchmarkServerRetrLargeTLS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := server.New(server.Config{Backend: be, TLSConfig: tlsCfg})
+	srv := server.New(server.Options{Backend: be, TLSConfig: tlsCfg})
 	if err := srv.StartTLS("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func Example() {
 	be.AddUser("alice", "wonderland")
 	be.AddMessage("alice", []byte("From: white.rabbit@example.org\nSubject: late\n\nI'm late!\n.and a dot\n"))
 
-	srv := server.New(server.Config{Backend: be, Hostname: "example.org"})
+	srv := server.New(server.Options{Backend: be, Hostname: "example.org"})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		log.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // Faults configures deliberate misbehaviour, for testing clients. The zero
-// value is a well-behaved server. Faults can be set in Config or changed on a
+// value is a well-behaved server. Faults can be set in Options or changed on a
 // running server with Server.SetFaults (new sessions use the new value).
 type Faults struct {
 	// RemoveCapa lists capability names (e.g. "PIPELINING", "STLS", "UIDL",

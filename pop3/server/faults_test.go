@@ -10,7 +10,7 @@ import (
 
 func faultServer(t *testing.T, f Faults) (*Server, *MemoryBackend) {
 	t.Helper()
-	srv, be := newTestServer(t, Config{Faults: f})
+	srv, be := newTestServer(t, Options{Faults: f})
 	be.AddUser("u", "p")
 	be.AddMessage("u", []byte("Subject: a\n\nline one\nline two\n"))
 	be.AddMessage("u", []byte("Subject: b\n\n.dot\n"))
@@ -154,7 +154,7 @@ func TestFaultCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, be := newTestServer(t, Config{TLSConfig: tlsCfg, Faults: Faults{
+	srv, be := newTestServer(t, Options{TLSConfig: tlsCfg, Faults: Faults{
 		RemoveCapa:      []string{"PIPELINING", "STLS", "UIDL"},
 		DisableCommands: []string{"UIDL", "STLS"},
 		NoAPOPTimestamp: true,

@@ -25,7 +25,7 @@ func FuzzSession(f *testing.F) {
 	be.AddMessage("u", []byte("Subject: a\n\n.x\n"))
 	be.AddMessage("u", []byte("b"))
 	f.Fuzz(func(t *testing.T, input []byte) {
-		srv := New(Config{Backend: be, Hostname: "fuzz", IdleTimeout: 100 * time.Millisecond, MaxLineLength: 256,
+		srv := New(Options{Backend: be, Hostname: "fuzz", IdleTimeout: 100 * time.Millisecond, MaxLineLength: 256,
 			SASLMechanisms: []string{"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"}, AllowInsecureAuth: true})
 		client, conn := net.Pipe()
 		done := make(chan struct{})

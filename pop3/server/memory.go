@@ -48,7 +48,7 @@ func (b *MemoryBackend) AddUser(user, password string) {
 }
 
 // AddToken lets user log in with the OAuth 2.0 bearer token (AUTH XOAUTH2,
-// when offered in Config.SASLMechanisms). The user must exist.
+// when offered in Options.SASLMechanisms). The user must exist.
 func (b *MemoryBackend) AddToken(user, token string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Default limits, used when the corresponding Config field is zero.
+// Default limits, used when the corresponding Options field is zero.
 const (
 	// DefaultIdleTimeout is how long a session may wait for a command.
 	DefaultIdleTimeout = 10 * time.Minute
@@ -24,8 +24,8 @@ const (
 // ErrServerClosed is returned by Serve after Close or Shutdown.
 var ErrServerClosed = errors.New("pop3 server: closed")
 
-// Config configures a Server. Only Backend is required.
-type Config struct {
+// Options configures a Server. Only Backend is required.
+type Options struct {
 	// Backend holds users and maildrops.
 	Backend Backend
 	// Hostname appears in the greeting's APOP timestamp; default: os.Hostname
@@ -87,7 +87,7 @@ type Config struct {
 
 // Server is a POP3 server. Create it with New; it is safe for concurrent use.
 type Server struct {
-	cfg      Config
+	opts     Options
 	hostname string
 
 	mu        sync.Mutex
@@ -104,28 +104,28 @@ type Server struct {
 	nextID    uint64
 }
 
-// New returns a server for cfg. It does not listen yet: call Start,
+// New returns a server for opts. It does not listen yet: call Start,
 // StartTLS, Serve, ServeTLS, ListenAndServe or ListenAndServeTLS.
-func New(cfg Config) *Server {
-	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
+func New(opts Options) *Server {
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
 	}
-	if cfg.MaxLineLength <= 0 {
-		cfg.MaxLineLength = DefaultMaxLineLength
+	if opts.MaxLineLength <= 0 {
+		opts.MaxLineLength = DefaultMaxLineLength
 	}
-	if cfg.SASLMechanisms == nil {
-		cfg.SASLMechanisms = []string{"PLAIN", "CRAM-MD5"}
-		if cfg.DisableCRAMMD5 {
-			cfg.SASLMechanisms = []string{"PLAIN"}
+	if opts.SASLMechanisms == nil {
+		opts.SASLMechanisms = []string{"PLAIN", "CRAM-MD5"}
+		if opts.DisableCRAMMD5 {
+			opts.SASLMechanisms = []string{"PLAIN"}
 		}
 	} else {
-		mechs := make([]string, len(cfg.SASLMechanisms))
-		for i, m := range cfg.SASLMechanisms {
+		mechs := make([]string, len(opts.SASLMechanisms))
+		for i, m := range opts.SASLMechanisms {
 			mechs[i] = strings.ToUpper(m)
 		}
-		cfg.SASLMechanisms = mechs
+		opts.SASLMechanisms = mechs
 	}
-	host := cfg.Hostname
+	host := opts.Hostname
 	if host == "" {
 		if h, err := os.Hostname(); err == nil && h != "" {
 			host = h
@@ -134,9 +134,9 @@ func New(cfg Config) *Server {
 		}
 	}
 	return &Server{
-		cfg:       cfg,
+		opts:      opts,
 		hostname:  host,
-		faults:    cfg.Faults.clone(),
+		faults:    opts.Faults.clone(),
 		listeners: make(map[net.Listener]bool),
 		conns:     make(map[net.Conn]bool),
 		locks:     make(map[string]bool),
@@ -178,10 +178,10 @@ func (s *Server) Start(addr string) error {
 }
 
 // StartTLS listens on addr for implicit TLS (POP3S, RFC 8314) and serves in
-// the background. It needs Config.TLSConfig. TLSAddr reports the address.
+// the background. It needs Options.TLSConfig. TLSAddr reports the address.
 func (s *Server) StartTLS(addr string) error {
-	if s.cfg.TLSConfig == nil {
-		return errors.New("pop3 server: start TLS: Config.TLSConfig is nil")
+	if s.opts.TLSConfig == nil {
+		return errors.New("pop3 server: start TLS: Options.TLSConfig is nil")
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -242,11 +242,11 @@ func (s *Server) Serve(l net.Listener) error {
 }
 
 // ServeTLS accepts implicit-TLS connections on l (it wraps l with
-// Config.TLSConfig) until Close or Shutdown.
+// Options.TLSConfig) until Close or Shutdown.
 func (s *Server) ServeTLS(l net.Listener) error {
-	if s.cfg.TLSConfig == nil {
+	if s.opts.TLSConfig == nil {
 		l.Close()
-		return errors.New("pop3 server: serve TLS: Config.TLSConfig is nil")
+		return errors.New("pop3 server: serve TLS: Options.TLSConfig is nil")
 	}
 	if err := s.track(l, true); err != nil {
 		l.Close()
@@ -304,7 +304,7 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			_ = tc.SetNoDelay(true)
 		}
 		if implicitTLS {
-			c = tls.Server(c, s.cfg.TLSConfig)
+			c = tls.Server(c, s.opts.TLSConfig)
 		}
 		s.mu.Lock()
 		if s.closed {
@@ -312,7 +312,7 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			c.Close()
 			return ErrServerClosed
 		}
-		if max := s.cfg.MaxConnections; max > 0 && len(s.conns) >= max {
+		if max := s.opts.MaxConnections; max > 0 && len(s.conns) >= max {
 			s.mu.Unlock()
 			s.sessions.Add(1)
 			go func() {
@@ -354,13 +354,13 @@ func (s *Server) replaceConn(old, nc net.Conn) {
 	s.conns[nc] = true
 }
 
-// lock takes the maildrop lock of user, waiting up to Config.LockWait; false
+// lock takes the maildrop lock of user, waiting up to Options.LockWait; false
 // if another session holds it.
 func (s *Server) lock(user string) bool {
-	if s.cfg.SharedMaildrops {
+	if s.opts.SharedMaildrops {
 		return true
 	}
-	deadline := time.Now().Add(s.cfg.LockWait)
+	deadline := time.Now().Add(s.opts.LockWait)
 	for {
 		s.mu.Lock()
 		if !s.locks[user] {
@@ -382,7 +382,7 @@ func (s *Server) lock(user string) bool {
 
 // offers reports whether SASL mechanism mech is offered.
 func (s *Server) offers(mech string) bool {
-	for _, m := range s.cfg.SASLMechanisms {
+	for _, m := range s.opts.SASLMechanisms {
 		if m == mech {
 			return true
 		}
@@ -391,7 +391,7 @@ func (s *Server) offers(mech string) bool {
 }
 
 func (s *Server) unlock(user string) {
-	if s.cfg.SharedMaildrops {
+	if s.opts.SharedMaildrops {
 		return
 	}
 	s.mu.Lock()
@@ -447,7 +447,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) logf(format string, args ...any) {
-	if s.cfg.ErrorLog != nil {
-		s.cfg.ErrorLog(format, args...)
+	if s.opts.ErrorLog != nil {
+		s.opts.ErrorLog(format, args...)
 	}
 }

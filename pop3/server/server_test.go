@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/tls"
@@ -94,17 +95,17 @@ func (c *rawClient) multi(line string) []byte {
 	return c.readBody()
 }
 
-func newTestServer(t testing.TB, cfg Config) (*Server, *MemoryBackend) {
+func newTestServer(t testing.TB, opts Options) (*Server, *MemoryBackend) {
 	t.Helper()
-	be, _ := cfg.Backend.(*MemoryBackend)
-	if cfg.Backend == nil {
+	be, _ := opts.Backend.(*MemoryBackend)
+	if opts.Backend == nil {
 		be = NewMemoryBackend()
-		cfg.Backend = be
+		opts.Backend = be
 	}
-	if cfg.Hostname == "" {
-		cfg.Hostname = "test.invalid"
+	if opts.Hostname == "" {
+		opts.Hostname = "test.invalid"
 	}
-	srv := New(cfg)
+	srv := New(opts)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func login(t testing.TB, addr, user, pass string) *rawClient {
 }
 
 func TestBasicSession(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("alice", "wonderland")
 	m1 := "Subject: one\n\nfirst\n"
 	m2 := "Subject: two\r\n\r\nsecond\r\nline\r\n"
@@ -211,7 +212,7 @@ func TestBasicSession(t *testing.T) {
 }
 
 func TestDroppedConnectionDeletesNothing(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("bob", "builder")
 	be.AddMessage("bob", []byte("a\n"))
 	be.AddMessage("bob", []byte("b\n"))
@@ -244,7 +245,7 @@ func TestDroppedConnectionDeletesNothing(t *testing.T) {
 }
 
 func TestAuthFailuresAndLock(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("carol", "chess board!")
 	addr := srv.Addr().String()
 	c := dial(t, addr)
@@ -275,7 +276,7 @@ func TestAuthFailuresAndLock(t *testing.T) {
 }
 
 func TestAPOP(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("mrose", "tanstaaf")
 	c := dial(t, srv.Addr().String())
 	ts := timestampRE.FindString(c.greeting())
@@ -295,7 +296,7 @@ func TestAPOP(t *testing.T) {
 }
 
 func TestSASL(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("dave", "open sesame")
 	addr := srv.Addr().String()
 	plain := func(authz, user, pass string) string {
@@ -348,7 +349,7 @@ func TestCAPAAndSTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, be := newTestServer(t, Config{TLSConfig: tlsCfg, RequireTLS: true})
+	srv, be := newTestServer(t, Options{TLSConfig: tlsCfg, RequireTLS: true})
 	be.AddUser("erin", "pw")
 	be.AddMessage("erin", []byte("x\n"))
 	c := dial(t, srv.Addr().String())
@@ -397,7 +398,7 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
-	srv := New(Config{Backend: be, TLSConfig: tlsCfg})
+	srv := New(Options{Backend: be, TLSConfig: tlsCfg})
 	if err := srv.StartTLS("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +423,7 @@ func TestImplicitTLS(t *testing.T) {
 }
 
 func TestTOPAndStuffing(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("u", "p")
 	msg := "From: a\nSubject: dots\n\n.one\n..two\n.\nfour\nfive"
 	be.AddMessage("u", []byte(msg))
@@ -452,7 +453,7 @@ func TestTOPAndStuffing(t *testing.T) {
 }
 
 func TestPipelining(t *testing.T) {
-	srv, be := newTestServer(t, Config{})
+	srv, be := newTestServer(t, Options{})
 	be.AddUser("p", "q")
 	const n = 50
 	for i := 0; i < n; i++ {
@@ -494,7 +495,7 @@ func TestPipelining(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	srv, be := newTestServer(t, Config{MaxLineLength: 100, IdleTimeout: 500 * time.Millisecond})
+	srv, be := newTestServer(t, Options{MaxLineLength: 100, IdleTimeout: 500 * time.Millisecond})
 	be.AddUser("u", "p")
 	c := dial(t, srv.Addr().String())
 	c.greeting()
@@ -520,7 +521,7 @@ func TestLimits(t *testing.T) {
 func TestOnCommandMasksSecrets(t *testing.T) {
 	var mu sync.Mutex
 	var lines []string
-	srv, be := newTestServer(t, Config{OnCommand: func(user, line string) {
+	srv, be := newTestServer(t, Options{OnCommand: func(user, line string) {
 		mu.Lock()
 		lines = append(lines, user+"|"+line)
 		mu.Unlock()
@@ -550,14 +551,14 @@ func TestOnCommandMasksSecrets(t *testing.T) {
 func TestShutdown(t *testing.T) {
 	be := NewMemoryBackend()
 	be.AddUser("u", "p")
-	srv := New(Config{Backend: be})
+	srv := New(Options{Backend: be})
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	c := login(t, srv.Addr().String(), "u", "p")
 	done := make(chan error, 1)
 	go func() {
-		ctx, cancel := contextWithTimeout(100 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		done <- srv.Shutdown(ctx)
 	}()

@@ -80,7 +80,7 @@ func (s *session) run() {
 		s.conn.Close()
 	}()
 	if tc, ok := s.conn.(*tls.Conn); ok {
-		_ = tc.SetDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+		_ = tc.SetDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
 		if err := tc.Handshake(); err != nil {
 			return
 		}
@@ -112,7 +112,7 @@ func (s *session) run() {
 		cmd, args, _ := strings.Cut(line, " ")
 		cmd = strings.ToUpper(cmd)
 		s.record(cmd, args, line)
-		_ = s.conn.SetWriteDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+		_ = s.conn.SetWriteDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
 		if s.apply(cmd, func() bool { return s.exec(cmd, args) }) {
 			return
 		}
@@ -143,9 +143,9 @@ func (s *session) badCommand() bool {
 	return false
 }
 
-// record reports a command line to Config.OnCommand with secrets masked.
+// record reports a command line to Options.OnCommand with secrets masked.
 func (s *session) record(cmd, args, line string) {
-	hook := s.srv.cfg.OnCommand
+	hook := s.srv.opts.OnCommand
 	if hook == nil {
 		return
 	}
@@ -173,8 +173,8 @@ func (s *session) readLine() (string, error) {
 			return "", err
 		}
 	}
-	_ = s.conn.SetReadDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
-	max := s.srv.cfg.MaxLineLength
+	_ = s.conn.SetReadDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
+	max := s.srv.opts.MaxLineLength
 	var acc []byte
 	tooLong := false
 	for {
@@ -207,7 +207,7 @@ func (s *session) flush() error {
 	if s.w.Buffered() == 0 {
 		return nil
 	}
-	_ = s.conn.SetWriteDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+	_ = s.conn.SetWriteDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
 	return s.w.Flush()
 }
 
@@ -501,7 +501,7 @@ func (s *session) body(i, n int) {
 
 func (s *session) capa() {
 	s.ok("Capability list follows")
-	authOK := s.state == stateAuthorization && (s.secure || !s.srv.cfg.RequireTLS)
+	authOK := s.state == stateAuthorization && (s.secure || !s.srv.opts.RequireTLS)
 	caps := []string{"TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE"}
 	if authOK {
 		if s.cleartextOK() {
@@ -511,11 +511,11 @@ func (s *session) capa() {
 			caps = append(caps, "SASL "+strings.Join(mechs, " "))
 		}
 	}
-	if s.state == stateAuthorization && !s.secure && s.srv.cfg.TLSConfig != nil {
+	if s.state == stateAuthorization && !s.secure && s.srv.opts.TLSConfig != nil {
 		caps = append(caps, "STLS")
 	}
 	caps = append(caps, "UTF8")
-	caps = append(caps, s.srv.cfg.ExtraCapabilities...)
+	caps = append(caps, s.srv.opts.ExtraCapabilities...)
 	caps = append(caps, "IMPLEMENTATION popsh")
 	for _, c := range caps {
 		name, _, _ := strings.Cut(c, " ")
@@ -555,9 +555,9 @@ func (s *session) quit() bool {
 }
 
 // cleartextOK reports whether a cleartext password may be received: over
-// TLS, from the loopback, or anywhere with Config.AllowInsecureAuth.
+// TLS, from the loopback, or anywhere with Options.AllowInsecureAuth.
 func (s *session) cleartextOK() bool {
-	if s.secure || s.srv.cfg.AllowInsecureAuth {
+	if s.secure || s.srv.opts.AllowInsecureAuth {
 		return true
 	}
 	if a, ok := s.conn.RemoteAddr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
@@ -572,7 +572,7 @@ func cleartextMech(m string) bool { return m == "PLAIN" || m == "LOGIN" || m == 
 // mechanisms lists the SASL mechanisms usable on this connection.
 func (s *session) mechanisms() []string {
 	var out []string
-	for _, m := range s.srv.cfg.SASLMechanisms {
+	for _, m := range s.srv.opts.SASLMechanisms {
 		if !cleartextMech(m) || s.cleartextOK() {
 			out = append(out, m)
 		}
@@ -591,7 +591,7 @@ func (s *session) cleartextRefused() bool {
 }
 
 func (s *session) tlsRequired() bool {
-	if s.srv.cfg.RequireTLS && !s.secure {
+	if s.srv.opts.RequireTLS && !s.secure {
 		s.err("[AUTH] Plaintext authentication disallowed on non-secure connections.")
 		return true
 	}
@@ -623,7 +623,7 @@ func (s *session) cmdPass(args string) bool {
 	}
 	user := s.userArg
 	s.userArg = ""
-	if err := s.srv.cfg.Backend.Authenticate(user, args); err != nil {
+	if err := s.srv.opts.Backend.Authenticate(user, args); err != nil {
 		s.authFailed(err)
 		return s.badCommand()
 	}
@@ -645,7 +645,7 @@ func (s *session) login(user string) bool {
 		s.err("[IN-USE] Mailbox is locked by another POP3 session.")
 		return false
 	}
-	drop, err := s.srv.cfg.Backend.Open(user)
+	drop, err := s.srv.opts.Backend.Open(user)
 	if err != nil {
 		s.srv.unlock(user)
 		s.srv.logf("pop3 server: open maildrop of %s: %v", user, err)
@@ -673,7 +673,7 @@ func (s *session) cmdAPOP(args string) bool {
 		s.err("APOP is not available (no timestamp in the greeting).")
 		return s.badCommand()
 	}
-	secret, ok := s.srv.cfg.Backend.Secret(name)
+	secret, ok := s.srv.opts.Backend.Secret(name)
 	sum := md5.Sum([]byte(s.timestamp + secret))
 	want := hex.EncodeToString(sum[:])
 	if !ok || subtle.ConstantTimeCompare([]byte(strings.ToLower(digest)), []byte(want)) != 1 {
@@ -728,7 +728,7 @@ func (s *session) cmdAuth(args string) bool {
 			return s.badCommand()
 		}
 		s.user = parts[1]
-		if err := s.srv.cfg.Backend.Authenticate(parts[1], parts[2]); err != nil {
+		if err := s.srv.opts.Backend.Authenticate(parts[1], parts[2]); err != nil {
 			s.authFailed(err)
 			return s.badCommand()
 		}
@@ -753,7 +753,7 @@ func (s *session) cmdAuth(args string) bool {
 		}
 		name, digest, ok := strings.Cut(string(raw), " ")
 		s.user = name
-		secret, have := s.srv.cfg.Backend.Secret(name)
+		secret, have := s.srv.opts.Backend.Secret(name)
 		mac := hmac.New(md5.New, []byte(secret))
 		mac.Write([]byte(challenge))
 		want := hex.EncodeToString(mac.Sum(nil))
@@ -793,7 +793,7 @@ func (s *session) authLogin(ir string, hasIR bool) bool {
 		s.err("Invalid base64 data in SASL response.")
 		return s.badCommand()
 	}
-	if err := s.srv.cfg.Backend.Authenticate(string(name), string(pass)); err != nil {
+	if err := s.srv.opts.Backend.Authenticate(string(name), string(pass)); err != nil {
 		s.authFailed(err)
 		return s.badCommand()
 	}
@@ -828,7 +828,7 @@ func (s *session) authXOAuth2(ir string, hasIR bool) bool {
 		}
 	}
 	s.user = name
-	ta, ok := s.srv.cfg.Backend.(TokenAuthenticator)
+	ta, ok := s.srv.opts.Backend.(TokenAuthenticator)
 	if !ok || name == "" || token == "" || ta.AuthenticateToken(name, token) != nil {
 		s.line("+ " + base64.StdEncoding.EncodeToString([]byte(`{"status":"401","schemes":"bearer","scope":"https://mail.example/"}`)))
 		if _, err := s.readSASL(); err != nil && err != errSASLCancelled {
@@ -848,7 +848,7 @@ func (s *session) readSASL() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if hook := s.srv.cfg.OnCommand; hook != nil {
+	if hook := s.srv.opts.OnCommand; hook != nil {
 		hook(s.user, "****")
 	}
 	if line == "*" {
@@ -870,7 +870,7 @@ func (s *session) saslAbort(err error) bool {
 }
 
 func (s *session) cmdSTLS(args string) bool {
-	if s.srv.cfg.TLSConfig == nil {
+	if s.srv.opts.TLSConfig == nil {
 		s.err("STLS is not available.")
 		return s.badCommand()
 	}
@@ -885,8 +885,8 @@ func (s *session) cmdSTLS(args string) bool {
 	// Anything the client pipelined after STLS was sent in cleartext: drop
 	// it (RFC 2595 section 8; a command injection guard).
 	old := s.conn
-	tc := tls.Server(old, s.srv.cfg.TLSConfig)
-	_ = tc.SetDeadline(time.Now().Add(s.srv.cfg.IdleTimeout))
+	tc := tls.Server(old, s.srv.opts.TLSConfig)
+	_ = tc.SetDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
 	if err := tc.Handshake(); err != nil {
 		return true
 	}

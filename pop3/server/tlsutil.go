@@ -122,9 +122,9 @@ func SelfSignedTLS(hosts ...string) (*tls.Config, *x509.CertPool, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, err := c.TLSConfig()
+	opts, err := c.TLSConfig()
 	if err != nil {
 		return nil, nil, err
 	}
-	return cfg, c.Pool(), nil
+	return opts, c.Pool(), nil
 }

@@ -156,7 +156,7 @@ func TestMaildirBackend(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "new", ".hidden"), []byte("x"), 0o600)
 	be := NewMaildirBackend()
 	be.AddUser("m", "pw", dir)
-	srv, _ := newTestServer(t, Config{Backend: be})
+	srv, _ := newTestServer(t, Options{Backend: be})
 	c := login(t, srv.Addr().String(), "m", "pw")
 	total := 0
 	for _, tc := range wireCases {

@@ -1,5 +1,7 @@
 ;;; scsh.scm -- the Scheme part of popsh's scsh compatibility layer.
-;;; Loaded by bindings.InstallScsh after the Go primitives and macros.
+;;; Loaded by Install after the Go primitives and macros. A definition
+;;; written (define (name ...) ...) is compiled on the first call of name;
+;;; the other forms are evaluated by Install, in order.
 
 ;;; Conditions (Scheme48's old system).
 ;;; with-handler pushes a "direct" handler: it runs at the point of the
@@ -252,32 +254,29 @@
 
 ;;; SRFI-13's optional [start end] on procedures R7RS also has: when the
 ;;; argument after the string is an index, the SRFI-13 reading applies.
-;;; (The first call loads the library definition, which is then captured.)
-(define string-for-each
-  (let ((r7 (begin (string-for-each values "") string-for-each)))
-    (lambda (proc s . rest)
-      (if (and (pair? rest) (exact-integer? (car rest)))
-          (r7 proc (apply substring s (car rest)
-                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
-          (apply r7 proc s rest)))))
+;;; The %r7- names keep the interpreter's own procedures.
+(define %r7-string-for-each string-for-each)
+(define %r7-string-map string-map)
+(define %r7-string-upcase string-upcase)
+(define %r7-string-downcase string-downcase)
 
-(define string-map
-  (let ((r7 (begin (string-map values "") string-map)))
-    (lambda (proc s . rest)
-      (if (and (pair? rest) (exact-integer? (car rest)))
-          (r7 proc (apply substring s (car rest)
-                          (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
-          (apply r7 proc s rest)))))
+(define (string-for-each proc s . rest)
+  (if (and (pair? rest) (exact-integer? (car rest)))
+      (%r7-string-for-each proc (apply substring s (car rest)
+                                       (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+      (apply %r7-string-for-each proc s rest)))
 
-(define string-upcase
-  (let ((r7 string-upcase))
-    (lambda (s . range)
-      (r7 (if (pair? range) (apply substring s range) s)))))
+(define (string-map proc s . rest)
+  (if (and (pair? rest) (exact-integer? (car rest)))
+      (%r7-string-map proc (apply substring s (car rest)
+                                  (if (pair? (cdr rest)) (list (cadr rest)) (list (string-length s)))))
+      (apply %r7-string-map proc s rest)))
 
-(define string-downcase
-  (let ((r7 string-downcase))
-    (lambda (s . range)
-      (r7 (if (pair? range) (apply substring s range) s)))))
+(define (string-upcase s . range)
+  (%r7-string-upcase (if (pair? range) (apply substring s range) s)))
+
+(define (string-downcase s . range)
+  (%r7-string-downcase (if (pair? range) (apply substring s range) s)))
 
 (define (reverse-list->string chars) (list->string (reverse chars)))
 

@@ -13,7 +13,7 @@
 (write x) (newline)
 (show (guard (e (#t (condition-stuff e))) (r:a 5)))
 
-;; The seed's record: seven plain fields.
+;; scsh's pop3.scm's record: seven plain fields.
 (define-record pop3-connection host-name command-socket logfd login password challenge state)
 (define c (make-pop3-connection "h" 'sock #f "" "" #f #f))
 (set-pop3-connection:challenge c "<x@y>")

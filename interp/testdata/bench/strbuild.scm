@@ -1,0 +1,25 @@
+;; Strings: grow a string by appending copies and halves of itself
+;; (string-append, substring), scan it with string-ref, and convert
+;; between strings, lists and symbols. Prints lengths and counts.
+(define s "mail")
+(define (grow! limit)
+  (let loop ()
+    (if (< (string-length s) limit)
+        (begin
+          (set! s (string-append "From: " s "\r\n" s))
+          (set! s (substring s (quotient (string-length s) 3) (string-length s)))
+          (loop)))))
+(define (count-char c str)
+  (let loop ((i 0) (n 0))
+    (if (= i (string-length str)) n (loop (+ i 1) (if (char=? (string-ref str i) c) (+ n 1) n)))))
+(define total 0)
+(do ((i 0 (+ i 1))) ((= i 20))
+  (set! s "mail")
+  (grow! 200000)
+  (set! total (+ total (string-length s) (count-char #\: s))))
+(display total) (newline)
+(define words 0)
+(do ((i 0 (+ i 1))) ((= i 20000))
+  (let ((w (list->string (reverse (string->list (number->string (* i 7)))))))
+    (if (string=? (symbol->string (string->symbol w)) w) (set! words (+ words (string-length w))))))
+(display words) (newline)

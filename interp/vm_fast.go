@@ -1,0 +1,250 @@
+package interp
+
+// Fast paths of the inlined primitives for the types they meet most: the
+// VM tries them first and calls the primitive itself (which also reports
+// errors) when they say no. Each is small enough for the Go compiler to
+// inline into the VM loop, or takes the second, rarer type.
+
+import (
+	"sync/atomic"
+	"unsafe"
+)
+
+// testJump returns the pc after a test whose result is r: when the next
+// instruction is the opJumpFalse of an if, the test takes it at once
+// (one dispatch fewer per test; val still holds r).
+func testJump(code []instr, pc int, r bool) int {
+	if in := code[pc]; in.op == opJumpFalse {
+		if r {
+			return pc + 1
+		}
+		return int(in.a)
+	}
+	return pc
+}
+
+// flArith returns x OP y for two flonums.
+func flArith(op opcode, x, y Value) (Value, bool) {
+	a, ok := x.(float64)
+	if !ok {
+		return nil, false
+	}
+	b, ok := y.(float64)
+	if !ok {
+		return nil, false
+	}
+	switch op {
+	case opAdd:
+		return a + b, true
+	case opSub:
+		return a - b, true
+	case opMul:
+		return a * b, true
+	case opDiv:
+		return a / b, true
+	}
+	return nil, false
+}
+
+// flCompare returns x OP y for two flonums (NaN compares false).
+func flCompare(op opcode, x, y Value) (bool, bool) {
+	a, ok := x.(float64)
+	if !ok {
+		return false, false
+	}
+	b, ok := y.(float64)
+	if !ok {
+		return false, false
+	}
+	switch op {
+	case opNumEq:
+		return a == b, true
+	case opLt:
+		return a < b, true
+	case opGt:
+		return a > b, true
+	case opLe:
+		return a <= b, true
+	case opGe:
+		return a >= b, true
+	}
+	return false, false
+}
+
+// fixDiv returns quotient, remainder or modulo of two fixnums; b = 0 and
+// the one overflowing case go to the primitive.
+func fixDiv(op opcode, x, y Value) (Value, bool) {
+	a, ok := x.(int)
+	if !ok {
+		return nil, false
+	}
+	b, ok := y.(int)
+	if !ok || b == 0 || b == -1 {
+		return nil, false
+	}
+	switch op {
+	case opQuotient:
+		return fixnum(a / b), true
+	case opRemainder:
+		return fixnum(a % b), true
+	case opModulo:
+		m := a % b
+		if m != 0 && (m < 0) != (b < 0) {
+			m += b
+		}
+		return fixnum(m), true
+	}
+	return nil, false
+}
+
+// vectorIndex returns the vector and the in-range fixnum index of a
+// vector-ref or vector-set!.
+func vectorIndex(v, i Value) (*Vector, int, bool) {
+	vec, ok := v.(*Vector)
+	if !ok {
+		return nil, 0, false
+	}
+	k, ok := i.(int)
+	if !ok || uint(k) >= uint(len(vec.Items)) {
+		return nil, 0, false
+	}
+	return vec, k, true
+}
+
+// stringIndex is vectorIndex for string-ref.
+func stringIndex(v, i Value) (*String, int, bool) {
+	s, ok := v.(*String)
+	if !ok {
+		return nil, 0, false
+	}
+	k, ok := i.(int)
+	if !ok || uint(k) >= uint(s.Len()) {
+		return nil, 0, false
+	}
+	return s, k, true
+}
+
+// cxrFast follows the car/cdr steps of opCxr from v.
+func cxrFast(steps int32, v Value) (Value, bool) {
+	for ; steps != 0; steps >>= 2 {
+		p, ok := v.(*Pair)
+		if !ok {
+			return nil, false
+		}
+		if steps&3 == 1 {
+			v = p.Car
+		} else {
+			v = p.Cdr
+		}
+	}
+	return v, true
+}
+
+// eqvFast answers eqv? for everything but bignums, ratios and complex
+// numbers (which go to the primitive).
+func eqvFast(x, y Value) (bool, bool) {
+	switch a := x.(type) {
+	case int:
+		b, ok := y.(int)
+		return ok && a == b, true
+	case *Symbol:
+		return x == y, true
+	case Char:
+		b, ok := y.(Char)
+		return ok && a == b, true
+	case *Pair:
+		return x == y, true
+	case bool:
+		b, ok := y.(bool)
+		return ok && a == b, true
+	}
+	return false, false
+}
+
+// Small fixnums are boxed without allocating: Go allocates 8 bytes for
+// every int stored in an interface outside 0..255, and arithmetic loops
+// make mostly small ones. fixnum returns an interface whose data word
+// points into fixBacking, whose entry for n holds n (the Go runtime does
+// the same for 0..255 with a table built in). Entries below fixEager are
+// written by init; the others when fixnum first boxes their number, so
+// that a start does not pay for writing (and faulting in) the whole
+// 270 KB table.
+const (
+	fixLow   = -1024
+	fixEager = 1 << 12
+	fixHigh  = 1 << 15
+)
+
+var (
+	fixBacking [fixHigh - fixLow]int64
+	intType    unsafe.Pointer
+)
+
+// eface is the layout of an empty interface.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func init() {
+	for i := range fixEager - fixLow {
+		fixBacking[i] = int64(i + fixLow)
+	}
+	var v Value = fixHigh + 1
+	intType = (*eface)(unsafe.Pointer(&v)).typ
+}
+
+// fixnum boxes n, without allocating when it is small.
+func fixnum(n int) Value {
+	k := uint(n - fixLow)
+	if k < fixEager-fixLow {
+		e := eface{intType, unsafe.Pointer(&fixBacking[k])}
+		return *(*Value)(unsafe.Pointer(&e))
+	}
+	if k < uint(len(fixBacking)) {
+		// Written on first use, atomically (threads may box the same
+		// number at once); once written the entry never changes.
+		p := &fixBacking[k]
+		if atomic.LoadInt64(p) != int64(n) {
+			atomic.StoreInt64(p, int64(n))
+		}
+		e := eface{intType, unsafe.Pointer(p)}
+		return *(*Value)(unsafe.Pointer(&e))
+	}
+	return n
+}
+
+// newClosure returns a closure of p with room for its free variables; up
+// to four live in the same allocation as the closure.
+func newClosure(p *Proto) *Closure {
+	switch len(p.freeSpec) {
+	case 1:
+		x := &struct {
+			c Closure
+			a [1]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 2:
+		x := &struct {
+			c Closure
+			a [2]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 3:
+		x := &struct {
+			c Closure
+			a [3]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	case 4:
+		x := &struct {
+			c Closure
+			a [4]Value
+		}{}
+		x.c.proto, x.c.free = p, x.a[:]
+		return &x.c
+	}
+	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+}

@@ -1,0 +1,172 @@
+package pop3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"popsh/pop3/server"
+)
+
+// countingDialer counts the writes made on its connections.
+type countingDialer struct{ writes atomic.Int64 }
+
+type countingConn struct {
+	net.Conn
+	d *countingDialer
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.d.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+func (d *countingDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	var nd net.Dialer
+	conn, err := nd.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{conn, d}, nil
+}
+
+func TestPipelinedSameAsLockstep(t *testing.T) {
+	var msgs []string
+	for i := 0; i < 300; i++ {
+		msgs = append(msgs, fmt.Sprintf("Subject: %d\n\n%s\n.%d\n", i, strings.Repeat("x", i*7), i))
+	}
+	nums := make([]int, len(msgs))
+	for i := range nums {
+		nums[i] = i + 1
+	}
+	results := map[bool][]string{}
+	writes := map[bool]int64{}
+	for _, pipe := range []bool{true, false} {
+		var f server.Faults
+		if !pipe {
+			f.RemoveCapa = []string{"PIPELINING"}
+		}
+		e := newEnv(t, false, msgs, withFaults(f))
+		d := &countingDialer{}
+		o := e.opts()
+		o.Dialer = d
+		o.PipelineWindow = 64
+		c := e.login(t, o)
+		ctx := testCtx(t)
+		caps, _ := c.Capabilities(ctx)
+		if caps.Pipelining() != pipe {
+			t.Fatalf("server pipelining = %v", caps.Pipelining())
+		}
+		w0 := d.writes.Load()
+		var got []string
+		err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+			b, err := io.ReadAll(body)
+			got = append(got, fmt.Sprintf("%d:%s", n, b))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writes[pipe] = d.writes.Load() - w0
+		sizes, err := c.ListMany(ctx, nums)
+		if err != nil || len(sizes) != len(msgs) {
+			t.Fatalf("ListMany: %v", err)
+		}
+		uids, err := c.UIDLMany(ctx, nums)
+		if err != nil || len(uids) != len(msgs) || uids[7].UID != e.be.UIDs("alice")[7] {
+			t.Fatalf("UIDLMany: %v", err)
+		}
+		for i, s := range sizes {
+			if s.Num != i+1 || s.Size != int64(len(crlf(msgs[i]))) {
+				t.Errorf("ListMany[%d] = %+v", i, s)
+			}
+		}
+		var tops []string
+		if err := c.TopMany(ctx, nums[:5], 0, func(n int, body io.Reader) error {
+			b, err := io.ReadAll(body)
+			tops = append(tops, string(b))
+			return err
+		}); err != nil || len(tops) != 5 || tops[3] != "Subject: 3\r\n\r\n" {
+			t.Errorf("TopMany = %q, %v", tops, err)
+		}
+		results[pipe] = got
+	}
+	if len(results[true]) != len(msgs) || strings.Join(results[true], "|") != strings.Join(results[false], "|") {
+		t.Error("pipelined and lockstep results differ")
+	}
+	for i, m := range msgs {
+		if results[true][i] != fmt.Sprintf("%d:%s", i+1, crlf(m)) {
+			t.Errorf("message %d differs", i+1)
+			break
+		}
+	}
+	if writes[false] < int64(len(msgs)) || writes[true] > int64(len(msgs))/4 {
+		t.Errorf("writes: pipelined %d, lockstep %d (for %d messages)", writes[true], writes[false], len(msgs))
+	}
+}
+
+func TestRetrManyErrorsKeepSession(t *testing.T) {
+	msgs := []string{"1\n", "2\n", "3\n", "4\n", "5\n"}
+	e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: 3, Reply: "-ERR [SYS/TEMP] busy"}}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	var got []int
+	err := c.RetrMany(ctx, []int{1, 2, 3, 4, 5}, func(n int, body io.Reader) error {
+		got = append(got, n)
+		return nil // body not read: the client drains it
+	})
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Code != CodeSysTemp || pe.Command != "RETR 3" {
+		t.Fatalf("err = %v", err)
+	}
+	if fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("fn called for %v", got)
+	}
+	if n, _, err := c.Stat(ctx); err != nil || n != 5 {
+		t.Fatalf("session broken after -ERR: %d, %v", n, err)
+	}
+	stop := errors.New("stop here")
+	got = nil
+	err = c.RetrMany(ctx, []int{1, 2, 3, 4, 5}, func(n int, body io.Reader) error {
+		got = append(got, n)
+		if n == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("fn error: %v, calls %v", err, got)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Errorf("session broken after fn error: %v", err)
+	}
+}
+
+func TestDeleManyRefusal(t *testing.T) {
+	for _, pipe := range []bool{true, false} {
+		f := server.Faults{Rules: []server.Fault{{Command: "DELE", Nth: 3, Reply: "-ERR [SYS/PERM] read-only"}}}
+		if !pipe {
+			f.RemoveCapa = []string{"PIPELINING"}
+		}
+		e := newEnv(t, false, []string{"1\n", "2\n", "3\n", "4\n", "5\n"}, withFaults(f))
+		c := e.login(t, nil)
+		ctx := testCtx(t)
+		err := c.DeleMany(ctx, []int{1, 2, 3, 4, 5})
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Command != "DELE 3" || !pe.HasCode(CodeSysPerm) || pe.Temporary() {
+			t.Fatalf("pipelining=%v: err = %v", pipe, err)
+		}
+		if err := c.Quit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Same outcome either way: everything but the refused message is gone.
+		if left := e.be.Count("alice"); left != 1 {
+			t.Errorf("pipelining=%v: %d messages left", pipe, left)
+		}
+	}
+}
