@@ -67,6 +67,9 @@ var expectations = map[string][]string{
 		`1  popsh <tour@popsh\.example>\n     Welcome to popsh\n`,
 		`5  popsh <tour@popsh\.example>\n     Where to go next\n`,
 	},
+	"check-all.scm": {
+		`: 5 messages, \d+ octets\n`,
+	},
 	"fetch-all.scm": {
 		`message 1: \d+ characters\n(message \d: \d+ characters\n){3}message 5: \d+ characters\n`,
 		`total: \d+ characters`,

@@ -23,6 +23,10 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 		return nil, &ErrorObject{Message: "interrupted", Cause: err}
 	}
 	it.interrupt.Store(false)
+	// Interrupt cancels ctx too, so that Go waits on it end (an (exit) in
+	// another thread, Ctrl-C)
+	ctx, cancel := context.WithCancel(context.WithValue(ctx, interpKey{}, it))
+	it.renewInterrupt(cancel)
 	it.ctx = ctx
 	stop := context.AfterFunc(ctx, it.Interrupt)
 	wind := it.vm.wind
@@ -31,6 +35,8 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 			it.unwindTo(wind)
 		}
 		stop()
+		it.renewInterrupt(nil)
+		cancel()
 		it.ctx = nil
 		it.FlushOutput()
 	}, nil
@@ -63,6 +69,10 @@ func (it *Interp) unwindTo(to *windFrame) {
 func (it *Interp) finish(v Value, err error) (Value, error) {
 	if err == nil || it.vm.level > 0 {
 		return v, err
+	}
+	if e := it.pendingExit(); e != nil {
+		// another thread called (exit): whatever stopped this one
+		return nil, e
 	}
 	var ct *contThrow
 	if errors.As(err, &ct) {
@@ -144,6 +154,9 @@ func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error
 // use it so that cancelling the evaluation, or Ctrl-C at the REPL, stops
 // them too.
 func (it *Interp) Context() context.Context {
+	if t := it.vm.thread; t != nil && t.ctx != nil {
+		return t.ctx
+	}
 	if it.ctx != nil {
 		return it.ctx
 	}

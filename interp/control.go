@@ -358,7 +358,7 @@ func init() {
 			return nil, &ExitError{Code: code, Emergency: true}
 		}),
 		prim("%make-parameter", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			p := &Parameter{value: a[0]}
+			p := &Parameter{value: a[0], owner: it}
 			if b, ok := a[1].(bool); !ok || b {
 				p.converter = a[1]
 			}
@@ -369,7 +369,7 @@ func init() {
 			if !ok {
 				return nil, TypeError("a parameter object", a[0])
 			}
-			return p.value, nil
+			return it.vm.paramValue(p), nil
 		}),
 		prim("%param-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
 			p, ok := a[0].(*Parameter)
@@ -377,6 +377,33 @@ func init() {
 				return nil, TypeError("a parameter object", a[0])
 			}
 			p.value = a[1]
+			return Unspecified, nil
+		}),
+		// %param-local and %param-set-local! read and set the running
+		// thread's own binding (parameterize); unbound stands for none.
+		prim("%param-local", 1, 1, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Parameter)
+			if !ok {
+				return nil, TypeError("a parameter object", a[0])
+			}
+			if v, ok := it.vm.params[p]; ok {
+				return v, nil
+			}
+			return unbound, nil
+		}),
+		prim("%param-set-local!", 2, 2, func(it *Interp, a []Value) (Value, error) {
+			p, ok := a[0].(*Parameter)
+			if !ok {
+				return nil, TypeError("a parameter object", a[0])
+			}
+			if a[1] == unbound {
+				delete(it.vm.params, p)
+				return Unspecified, nil
+			}
+			if it.vm.params == nil {
+				it.vm.params = map[*Parameter]Value{}
+			}
+			it.vm.params[p] = a[1]
 			return Unspecified, nil
 		}),
 		prim("%param-converter", 1, 1, func(it *Interp, a []Value) (Value, error) {

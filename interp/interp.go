@@ -11,9 +11,66 @@
 // explicit value stack and frame stack owned by the interpreter, so that
 // call/cc copies the stacks, deep recursion costs memory only, and every
 // tail call reuses its frame.
+//
+// # Threads and the interpreter lock
+//
+// Scheme threads are goroutines, but only one of them runs Scheme code at
+// a time: the one holding the interpreter lock (the GIL). Everything a
+// Scheme program can reach — globals, pairs, vectors, strings, ports,
+// records — is only ever read or written by the lock's holder, so a data
+// race in a Scheme program (two threads doing set-car! on one pair) is a
+// race between Scheme steps, never between Go memory accesses: it cannot
+// tear a Go interface value or a slice header, and cannot crash popsh.
+//
+// The lock is released where a thread waits: around every blocking
+// operation (network, process and file waits, sleep, joins, mutex, lock,
+// condition-variable, placeholder and channel waits). A blocking
+// primitive says so in one place, by running its wait inside
+// Interp.Blocking; the code inside must not touch Scheme values or the
+// interpreter. A thread that computes for long gives the lock up at the
+// VM's interrupt checks (every few thousand calls) when another thread
+// wants it, so a busy loop does not starve the others.
+//
+// Each thread has its own VM state (stacks, exception handlers,
+// dynamic-wind list, parameter bindings): the running thread's state sits
+// in Interp.vm, and the lock's hand-over saves it in the thread and
+// installs the next thread's. That keeps the single-threaded VM, and its
+// hot loop, as it was: a thread switch costs one copy of a small struct.
+//
+// parameterize binds a parameter in the running thread only: the thread's
+// binding map is consulted before the parameter's global value, and a new
+// thread starts with a copy of its creator's bindings (so
+// current-output-port is per thread too). A thread starts with no
+// exception handler and no dynamic-wind extent; an error or an escape in
+// it ends or unwinds that thread alone.
+//
+// Port operations hold the lock for their whole length: one write or
+// display is never interleaved with another thread's output. A read that
+// waits for input (the current input from SetInput unless it is given a
+// *bufio.Reader, which its owner may share; a file port on a pipe, FIFO or
+// terminal) releases it while it waits, into a buffer of its own, with the
+// port marked busy: another thread reading the same port waits for that
+// read to finish before it touches the port's buffer.
+//
+// Interrupt (Ctrl-C, or the evaluation's context ending) stops every
+// thread: each stops at its next interrupt check or wait, its network
+// calls cancelled through its Context. (exit) in any thread stops the
+// others and makes the primordial thread's evaluation return the
+// *ExitError. thread-terminate! is safe for the same reason: the thread
+// stops only at those points, never inside a primitive.
+//
+// Why a lock rather than fine-grained locking of every object: it is
+// sound by construction (no Scheme operation needs its own lock to keep
+// Go memory intact), it costs nothing on the hot path when there is one
+// thread, and popsh's threads are for waiting on servers in parallel, not
+// for computing in parallel.
+//
+// The embedder's goroutine (the one that called New) is the primordial
+// thread; it holds the lock from New on, except while it waits.
 package interp
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"os"
@@ -23,7 +80,9 @@ import (
 
 // Interp is one independent Scheme interpreter: its own global environment,
 // stacks and current ports. An Interp is not safe for concurrent use, except
-// Interrupt, which may be called from any goroutine.
+// Interrupt, which may be called from any goroutine; the Scheme threads of
+// a program share it under the interpreter lock (see the package
+// documentation and Blocking).
 type Interp struct {
 	globals map[*Symbol]*Global
 	vm      vm
@@ -53,6 +112,8 @@ type Interp struct {
 	openPorts []*Port
 	// locals: the embedder's per-interpreter values (SetLocal, Local)
 	locals map[string]any
+	// ts: the threads and the interpreter lock (gil.go)
+	ts *threadState
 	// lazyLoaded: the procedures and macros made so far from lazy library
 	// definitions (lib_lazy.go), by definition
 	lazyLoaded map[*libForm]Value
@@ -97,6 +158,9 @@ type Parameter struct {
 	value     Value
 	converter Value
 	name      string
+	// owner is the interpreter whose threads may bind the parameter
+	// (parameterize binds it in the running thread only)
+	owner *Interp
 }
 
 // SchemeString gives the printed form of a parameter.
@@ -107,8 +171,24 @@ func (p *Parameter) SchemeString() string {
 	return "#<parameter>"
 }
 
-// Value returns the current value of the parameter.
-func (p *Parameter) Value() Value { return p.value }
+// Value returns the current value of the parameter in the running thread.
+func (p *Parameter) Value() Value {
+	if p.owner != nil {
+		return p.owner.vm.paramValue(p)
+	}
+	return p.value
+}
+
+// paramValue is p's value in this thread: its parameterize binding, or
+// the global value.
+func (vm *vm) paramValue(p *Parameter) Value {
+	if vm.params != nil {
+		if v, ok := vm.params[p]; ok {
+			return v
+		}
+	}
+	return p.value
+}
 
 // caseLambda is the procedure made by case-lambda.
 type caseLambda struct {
@@ -204,16 +284,17 @@ func New(opts ...Option) *Interp {
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
 	it.vm.maxFrames = defaultMaxFrames
+	it.initThreads()
 	it.env = &Environment{name: "interaction"}
 	out := NewOutputPort(os.Stdout, "stdout")
 	in := NewInputPort(os.Stdin, "stdin")
 	in.Tie = out
-	it.inParam = &Parameter{value: in, name: "current-input-port"}
-	it.outParam = &Parameter{value: out, name: "current-output-port"}
+	it.inParam = &Parameter{owner: it, value: in, name: "current-input-port"}
+	it.outParam = &Parameter{owner: it, value: out, name: "current-output-port"}
 	errp := NewOutputPort(os.Stderr, "stderr")
 	errp.LineFlush = true
 	errp.Tie = out
-	it.errParam = &Parameter{value: errp, name: "current-error-port"}
+	it.errParam = &Parameter{owner: it, value: errp, name: "current-error-port"}
 	for name, sf := range specialForms {
 		it.global(Intern(name)).special = sf
 	}
@@ -291,26 +372,41 @@ func (it *Interp) GlobalNames() []string {
 
 // CurrentInput returns the current input port.
 func (it *Interp) CurrentInput() *Port {
-	p, _ := it.inParam.value.(*Port)
+	p, _ := it.inParam.Value().(*Port)
 	return p
 }
 
 // CurrentOutput returns the current output port.
 func (it *Interp) CurrentOutput() *Port {
-	p, _ := it.outParam.value.(*Port)
+	p, _ := it.outParam.Value().(*Port)
 	return p
 }
 
 // CurrentError returns the current error port.
 func (it *Interp) CurrentError() *Port {
-	p, _ := it.errParam.value.(*Port)
+	p, _ := it.errParam.Value().(*Port)
 	return p
 }
 
 // SetInput makes r the current input. The output port is flushed before
 // each read from it (Port.Tie), so a prompt appears before input is awaited.
 func (it *Interp) SetInput(r io.Reader) {
-	p := NewInputPort(r, "input")
+	var p *Port
+	if _, ok := r.(*bufio.Reader); ok {
+		// the port reads through r itself, which its owner may read
+		// too (popsh reads piped program text from it): no lock release
+		p = NewInputPort(r, "input")
+		p.shared = true
+	} else {
+		src := &releasingSource{r: r, it: it}
+		p = NewInputPort(src, "input")
+		src.port = p
+		if c, ok := r.(io.Closer); ok {
+			p.closer = c
+		} else {
+			p.closer = nil
+		}
+	}
 	p.Tie = it.CurrentOutput()
 	it.inParam.value = p
 }
@@ -348,8 +444,8 @@ func (it *Interp) flushPort(v Value) {
 
 // FlushOutput flushes the current output and error ports.
 func (it *Interp) FlushOutput() {
-	it.flushPort(it.outParam.value)
-	it.flushPort(it.errParam.value)
+	it.flushPort(it.outParam.Value())
+	it.flushPort(it.errParam.Value())
 }
 
 // SetCommandLine sets the list (command-line) returns.
@@ -358,4 +454,8 @@ func (it *Interp) SetCommandLine(args []string) { it.cmdline = append([]string(n
 // Interrupt stops the running evaluation (if any) soon; the evaluation
 // returns an error satisfying errors.Is(err, context.Canceled). Safe to call
 // from any goroutine (a signal handler's, typically).
-func (it *Interp) Interrupt() { it.interrupt.Store(true) }
+// Every Scheme thread of the interpreter stops too.
+func (it *Interp) Interrupt() {
+	it.interrupt.Store(true)
+	it.stopThreads()
+}

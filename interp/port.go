@@ -58,6 +58,15 @@ type Port struct {
 	// it, when set, gives the read limit and the interrupt flag (SetInterp)
 	it *Interp
 
+	// readBusy is set while a thread waits for input for this port with
+	// the interpreter lock (gate's) released; readDone closes when it is
+	// over. shared: the buffered reader was handed out (Reader), so reads
+	// may come from other goroutines and never release the lock.
+	readBusy bool
+	readDone chan struct{}
+	gate     *Interp
+	shared   bool
+
 	inClosed  bool
 	outClosed bool
 	closed    bool
@@ -173,6 +182,12 @@ func OpenFilePort(path string, flag int, perm os.FileMode, input bool) (*Port, e
 func (p *Port) checkIn() error {
 	if p.r == nil {
 		return fmt.Errorf("%s: not an input port", p.Name)
+	}
+	for p.readBusy {
+		// another thread waits for input on this port
+		if _, err := p.gate.wait(p.readDone, -1); err != nil {
+			return err
+		}
 	}
 	if p.inClosed {
 		return ErrPortClosed
@@ -397,7 +412,10 @@ func (p *Port) Ready() bool {
 
 // Reader returns the buffered reader under an input port (nil for output
 // ports). Reading from it directly is fine: the port keeps no other state.
-func (p *Port) Reader() *bufio.Reader { return p.r }
+func (p *Port) Reader() *bufio.Reader {
+	p.shared = true
+	return p.r
+}
 
 // ---- output ----
 

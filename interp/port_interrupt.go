@@ -22,10 +22,66 @@ type readDeadliner interface {
 type interruptibleSource struct {
 	src readDeadliner
 	ctx func() context.Context
+	// port is the port reading through this source, when the wait may
+	// release the interpreter lock (see readReleased)
+	port *Port
 }
 
 func (s *interruptibleSource) Read(b []byte) (int, error) {
 	ctx := s.ctx()
+	if it, ok := ctx.Value(interpKey{}).(*Interp); ok && s.port != nil && !s.port.shared {
+		return s.readReleased(it, ctx, b)
+	}
+	return s.read(ctx, b)
+}
+
+// readReleased reads with the interpreter lock released, so that other
+// threads run while this one waits for input. The port is marked busy
+// meanwhile: another thread's read of it waits (Port.checkIn) instead of
+// touching the buffer this read will fill.
+func (s *interruptibleSource) readReleased(it *Interp, ctx context.Context, b []byte) (int, error) {
+	return s.port.gatedRead(it, b, func(tmp []byte) (int, error) { return s.read(ctx, tmp) })
+}
+
+// gatedRead runs read, a wait for input into a buffer of its own, with the
+// interpreter lock released and the port marked busy, then copies what it
+// read into b (the port's buffer) under the lock again.
+func (p *Port) gatedRead(it *Interp, b []byte, read func([]byte) (int, error)) (int, error) {
+	if it.ts == nil || p.shared {
+		// the buffered reader was handed out: the read may not come
+		// from the lock's holder
+		return read(b)
+	}
+	p.readBusy = true
+	p.readDone = make(chan struct{})
+	p.gate = it
+	tmp := make([]byte, len(b))
+	var n int
+	var err error
+	it.Blocking(func() error {
+		n, err = read(tmp)
+		return nil
+	})
+	p.readBusy = false
+	close(p.readDone)
+	copy(b, tmp[:n])
+	return n, err
+}
+
+// releasingSource is the source of the input port SetInput makes: its
+// reads (the program's standard input, which may wait long) release the
+// interpreter lock.
+type releasingSource struct {
+	r    io.Reader
+	port *Port
+	it   *Interp
+}
+
+func (s *releasingSource) Read(b []byte) (int, error) {
+	return s.port.gatedRead(s.it, b, s.r.Read)
+}
+
+func (s *interruptibleSource) read(ctx context.Context, b []byte) (int, error) {
 	if ctx.Done() == nil {
 		return s.src.Read(b)
 	}
@@ -73,5 +129,5 @@ func (p *Port) InterruptWith(ctx func() context.Context) {
 	if !ok {
 		return
 	}
-	p.r = bufio.NewReaderSize(&interruptibleSource{src: src, ctx: ctx}, portBufSize)
+	p.r = bufio.NewReaderSize(&interruptibleSource{src: src, ctx: ctx, port: p}, portBufSize)
 }

@@ -106,7 +106,7 @@ func (it *Interp) ReadDatum(p *Port) (Value, error) {
 	if err := p.checkIn(); err != nil {
 		return nil, ioError(p, err)
 	}
-	rd := NewReader(p.Reader(), p.Name)
+	rd := NewReader(p.r, p.Name)
 	rd.it = it
 	rd.what = p.SchemeString()
 	rd.pos = nil // positions are for source code only

@@ -33,6 +33,10 @@ type vm struct {
 	curPC  int
 	// maxFrames bounds the depth of non-tail calls.
 	maxFrames int
+	// the thread this state belongs to, and its parameterize bindings
+	// (gil.go, thread.go)
+	thread *Thread
+	params map[*Parameter]Value
 	// lastK is the continuation captured last in this run of the VM, and
 	// lowFrames the lowest frame count since: while lowFrames >= its
 	// fsize, the VM's stack below it is still what it saved, and a new
@@ -170,6 +174,9 @@ func primArity(p *Primitive) string {
 }
 
 func (vm *vm) interrupted() error {
+	if err := vm.threadInterrupted(); err != nil {
+		return err
+	}
 	vm.it.interrupt.Store(false)
 	cause := context.Canceled
 	if ctx := vm.it.ctx; ctx != nil && ctx.Err() != nil {
@@ -318,9 +325,10 @@ next:
 		vm.tick--
 		if vm.tick <= 0 {
 			vm.tick = tickInterval
-			if vm.it.interrupt.Load() {
-				err = vm.interrupted()
-				goto fatal
+			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
+				if err = vm.atTick(); err != nil {
+					goto fatal
+				}
 			}
 		}
 	case opCallG:
@@ -943,9 +951,10 @@ call:
 		vm.tick--
 		if vm.tick <= 0 {
 			vm.tick = tickInterval
-			if vm.it.interrupt.Load() {
-				err = vm.interrupted()
-				goto fatal
+			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
+				if err = vm.atTick(); err != nil {
+					goto fatal
+				}
 			}
 		}
 		goto next
@@ -1049,7 +1058,7 @@ call:
 			}
 			goto fail
 		}
-		val = p.value
+		val = vm.paramValue(p)
 		if tail {
 			goto ret
 		}

@@ -3,6 +3,8 @@
 ;;; movemail.scm -- move the mail of a POP3 maildrop into a Maildir or an mbox.
 ;;;
 ;;; Usage: popsh scripts/movemail.scm [options] [SOURCE] DEST
+;;;        popsh scripts/movemail.scm [options] SOURCE... DEST
+;;;        popsh scripts/movemail.scm [options] --pairs SOURCE DEST [SOURCE DEST]...
 ;;;
 ;;; SOURCE is pop://[USER@]HOST[:PORT] or pops://... (implicit TLS), or
 ;;; GNU movemail's po:USER; without it the server is $MAILHOST.  The
@@ -29,13 +31,23 @@
 ;;; fetches only what is new.  Any failure gives a non-zero exit and
 ;;; deletes nothing more.  Retrieval is pipelined when the server offers
 ;;; it.  The durable part is the Go package popsh/mailstore.
+;;;
+;;; Several SOURCEs are fetched at once, each in its own thread (at most
+;;; --jobs N at a time): all into the one DEST (an mbox's lock then lets
+;;; one account write at a time), or with --pairs each into its own DEST.
+;;; Every account keeps the guarantees above; the exit status is 1 when
+;;; any account failed.
 
 (define (usage port)
   (display "usage: popsh movemail.scm [options] [SOURCE] DEST
+       popsh movemail.scm [options] SOURCE... DEST
+       popsh movemail.scm [options] --pairs SOURCE DEST [SOURCE DEST]...
 
 Move every message of a POP3 maildrop into DEST, a Maildir (a directory,
 or a path ending in /) or an mbox file.  SOURCE: pop://[USER@]HOST[:PORT],
 pops://[USER@]HOST[:PORT] (POP3 over TLS) or po:USER; default $MAILHOST.
+Several SOURCEs are fetched at once, all into DEST or, with --pairs,
+each into the DEST that follows it.
 
 options:
   -k, --keep          leave the mail on the server; fetch only new mail
@@ -58,6 +70,8 @@ options:
                       to finish (default 5), then give up with status 1
       --max-size N    leave messages larger than N bytes (K, M suffixes) on
                       the server, and report them (default: no limit)
+  -j, --jobs N        fetch at most N accounts at once (default 8)
+  -P, --pairs         the arguments are SOURCE DEST pairs
   -q, --quiet         no summary line
   -h, --help          this text
 
@@ -84,6 +98,8 @@ then deleted on the server), 2 on a usage error.
 (define opt-quiet #f)
 (define opt-wait 5)
 (define opt-max-size #f)
+(define opt-jobs 8)
+(define opt-pairs #f)
 (define positional '())
 
 (define (parse-args! args)
@@ -100,6 +116,13 @@ then deleted on the server), 2 on a usage error.
                 ((or (string=? a "-q") (string=? a "--quiet"))
                  (set! opt-quiet #t) (loop rest))
                 ((string=? a "--tls") (set! opt-tls #t) (loop rest))
+                ((or (string=? a "-P") (string=? a "--pairs")) (set! opt-pairs #t) (loop rest))
+                ((or (string=? a "-j") (string=? a "--jobs"))
+                 (let ((j (string->number (need-value a rest))))
+                   (if (not (and (exact-integer? j) (<= 1 j 1000)))
+                       (die-usage "bad --jobs ~s (1 to 1000)" (car rest)))
+                   (set! opt-jobs j))
+                 (loop (cdr rest)))
                 ((string=? a "--no-tls") (set! opt-no-tls #t) (loop rest))
                 ((string=? a "--tls-fingerprint")
                  (set! opt-tls-fingerprint (need-value a rest))
@@ -221,14 +244,50 @@ then deleted on the server), 2 on a usage error.
 (define (movemail)
   (parse-args! command-line-arguments)
   (if (null? positional) (die-usage "no DEST given"))
-  (if (> (length positional) 2) (die-usage "too many arguments"))
-  (define dest (if (= (length positional) 2) (cadr positional) (car positional)))
-  (define source (and (= (length positional) 2) (car positional)))
+  (if (and opt-pairs (odd? (length positional)))
+      (die-usage "--pairs needs SOURCE DEST pairs"))
+  ;; jobs: ((source . dest) ...); source #f means $MAILHOST
+  (define jobs
+    (cond (opt-pairs
+           (let loop ((l positional) (acc '()))
+             (if (null? l) (reverse acc) (loop (cddr l) (cons (cons (car l) (cadr l)) acc)))))
+          ((= (length positional) 1) (list (cons #f (car positional))))
+          (else (let ((dest (car (last-pair positional))))
+                  (map (lambda (s) (cons s dest)) (reverse (cdr (reverse positional))))))))
+  (if opt-netrc
+      (if (file-exists? opt-netrc)
+          (setenv "NETRC" opt-netrc)
+          (begin (format (current-error-port) "movemail: --netrc ~a: no such file~%" opt-netrc)
+                 (exit 1))))
+  (define mailhost (let ((h (getenv "MAILHOST"))) (and h (not (string=? h "")) h)))
+  ;; Every account is checked before any starts (a usage error stops all).
+  (define runs (map (lambda (j) (plan (car j) (cdr j) mailhost (> (length jobs) 1))) jobs))
+  ;; pop3-connect takes its host from MAILHOST when it is set: each run
+  ;; gives its own.
+  (setenv "MAILHOST" "")
+  (if (= (length runs) 1)
+      (exit (if ((car runs)) 0 1))
+      ;; At most opt-jobs runs at once: a run holds a slot of the channel.
+      (let* ((slots (make-channel opt-jobs))
+             (threads (map (lambda (run)
+                             (spawn (lambda ()
+                                      (channel-send! slots #t)
+                                      (let ((ok (guard (e (#t (format (current-error-port) "movemail: ~a~%" (error-text e)) #f))
+                                                  (run))))
+                                        (channel-receive slots)
+                                        ok))))
+                           runs))
+             (results (map (lambda (t) (guard (e (#t #f)) (thread-join! t))) threads)))
+        (exit (if (every (lambda (x) x) results) 0 1)))))
+
+;; plan checks one SOURCE → DEST job and returns the procedure that runs
+;; it, answering #t when everything was moved. label?: name the account in
+;; the messages (several run at once).
+(define (plan source dest mailhost label?)
   (define-values (src-tls src-user src-host src-port)
     (if source (parse-source source) (values #f #f #f #f)))
   (define tls? (or opt-tls src-tls))
-  (define host (or src-host
-                  (let ((h (getenv "MAILHOST"))) (and h (not (string=? h "")) h))))
+  (define host (or src-host mailhost))
   (if (not host) (die-usage "no server: give SOURCE or set MAILHOST"))
   ;; A MAILHOST of the form host:port or pops://host is taken apart too.
   (define-values (host-tls host-user host-name host-port)
@@ -254,14 +313,12 @@ then deleted on the server), 2 on a usage error.
     (string-append (home-dir) "/.popsh/movemail/"
                    (string-map (lambda (c) (if (char=? c #\/) #\_ c)) account)))
   (define state (or opt-state account-state))
-  (if opt-netrc
-      (if (file-exists? opt-netrc)
-          (setenv "NETRC" opt-netrc)
-          (begin (format (current-error-port) "movemail: --netrc ~a: no such file~%" opt-netrc)
-                 (exit 1))))
-  ;; pop3-connect takes its host from MAILHOST when it is set.
-  (setenv "MAILHOST" target)
+  (if (and opt-state label?) (die-usage "--state names one account's state file: not with several SOURCEs"))
+  (lambda () (call/cc (lambda (return) (run-one return source dest target user account account-state state label?)))))
 
+(define (run-one return source dest target user account account-state state label?)
+  ;; "movemail: " or, with several accounts, "movemail: ACCOUNT: "
+  (define who (if label? (string-append "movemail: " account ": ") "movemail: "))
   ;; One run per account at a time: the lock of the account's default
   ;; state file (and of --state's file), held until the process ends,
   ;; taken before anything is touched.
@@ -272,12 +329,12 @@ then deleted on the server), 2 on a usage error.
            (begin
              (format (current-error-port) "movemail: another run for ~a is in progress~a~%"
                      account (if (> l 0) (format #f " (pid ~a)" l) ""))
-             (exit 1)))))
+             (return #f)))))
    (if (string=? state account-state)
        (list (string-append state ".lock"))
        (list (string-append account-state ".lock") (string-append state ".lock"))))
 
-  (define tty? (isatty? 2))
+  (define tty? (and (not label?) (isatty? 2)))
   (define conn #f)
   (define mb #f)
   (define failure #f)
@@ -297,10 +354,10 @@ then deleted on the server), 2 on a usage error.
   (guard (e (#t (set! failure e)))
     (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
                               (pop3-tls-ca-file opt-tls-ca-file))
-                 (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect))))
+                 (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect target))))
     (if user (pop3-login conn user) (pop3-login conn))
     (set! mb (mailbox-open dest state account))
-    (for-each (lambda (note) (format (current-error-port) "movemail: ~a~%" note))
+    (for-each (lambda (note) (format (current-error-port) "~a~a~%" who note))
               (mailbox-notes mb))
     (let* ((sizes (pop3-list conn))
            (top (fold (lambda (p m) (max m (car p))) 0 sizes))
@@ -327,8 +384,8 @@ then deleted on the server), 2 on a usage error.
         (set! skipped (reverse skipped))
         (for-each (lambda (p)
                     (format (current-error-port)
-                            "movemail: message ~a (~a) is larger than --max-size: left on the server~%"
-                            (car p) (human-size (cdr p))))
+                            "~amessage ~a (~a) is larger than --max-size: left on the server~%"
+                            who (car p) (human-size (cdr p))))
                   skipped)
         (set! earlier (map car old))
         (set! total (length fresh))
@@ -357,19 +414,20 @@ then deleted on the server), 2 on a usage error.
   (if failure
       (begin
         ;; Keep what was stored (durable, recorded), delete nothing more.
-        (if mb (guard (e (#t (format (current-error-port) "movemail: ~a~%" (error-text e))))
+        (if mb (guard (e (#t (format (current-error-port) "~a~a~%" who (error-text e))))
                  (mailbox-close mb)))
         (if conn (guard (e (#t #f)) (pop3-close conn)))
-        (format (current-error-port) "movemail: ~a~%" (error-text failure))
-        (format (current-error-port) "movemail: ~a stored in ~a, ~a~%"
-                (plural (length (if mb (mailbox-stored mb) '())) "message") dest
+        (format (current-error-port) "~a~a~%" who (error-text failure))
+        (format (current-error-port) "~a~a stored in ~a, ~a~%"
+                who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
                 (if deleting
                     "and only stored ones may have been deleted on the server"
                     "nothing deleted on the server"))
-        (exit 1))
-      (if (not opt-quiet)
-          (format #t "movemail: ~a (~a) ~a ~a~a~%"
-                  (plural moved "message") (human-size moved-octets)
+        #f)
+      (begin
+       (if (not opt-quiet)
+          (format #t "~a~a (~a) ~a ~a~a~%"
+                  who (plural moved "message") (human-size moved-octets)
                   (if opt-keep "copied to" "moved to") dest
                   (string-append
                    (if (and (pair? earlier) (not opt-keep))
@@ -377,6 +435,7 @@ then deleted on the server), 2 on a usage error.
                        "")
                    (if (pair? skipped)
                        (format #f "; ~a over --max-size left on the server" (length skipped))
-                       ""))))))
+                       ""))))
+       #t)))
 
 (movemail)

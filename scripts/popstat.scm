@@ -102,25 +102,39 @@ options:
        (let ((code (pop3-error-code e)))
          (and code (member code '("IN-USE" "LOGIN-DELAY")) code))))
 
+;; check: one account's line of output, and whether it failed.
+(define (check a)
+  (receive (user target) (account->target a)
+    (let* ((label a) (conn #f) (failed #f)
+           (line
+            (with-output-to-string
+              (lambda ()
+                (guard (e ((busy-code e)
+                           => (lambda (code)
+                                (format #t "~a: busy [~a]~a~%" label code (pop3-error-text e))))
+                          (#t (set! failed #t)
+                              (format #t "~a: cannot check: ~a~%" label
+                                      (if (pop3-error? e)
+                                          (string-append (pop3-error-command e) " refused:" (pop3-error-text e))
+                                          (condition->text e)))))
+                  (set! conn (pop3-connect target))
+                  (if user (pop3-login conn user) (pop3-login conn))
+                  (receive (count octets) (pop3-stat conn)
+                    (format #t "~a: ~a message~a, ~a~a~%" label count (if (= count 1) "" "s")
+                            (human-size octets) (if (pop3-connection-tls? conn) "" " (no TLS)")))
+                  (pop3-quit conn))))))
+      (if conn (guard (e (#t #f)) (pop3-close conn)))
+      (cons line failed))))
+
 (setenv "MAILHOST" "")   ; pop3-connect would otherwise ignore its argument
+;; Every account is checked at once, each in its own thread (the waits on
+;; the network overlap); the lines come out in the order of the accounts.
 (for-each
- (lambda (a)
-   (receive (user target) (account->target a)
-     (let ((label a) (conn #f))
-       (guard (e ((busy-code e)
-                  => (lambda (code)
-                       (format #t "~a: busy [~a]~a~%" label code (pop3-error-text e))))
-                 (#t (set! failures (+ failures 1))
-                     (format #t "~a: cannot check: ~a~%" label
-                             (if (pop3-error? e)
-                                 (string-append (pop3-error-command e) " refused:" (pop3-error-text e))
-                                 (condition->text e)))))
-         (set! conn (pop3-connect target))
-         (if user (pop3-login conn user) (pop3-login conn))
-         (receive (count octets) (pop3-stat conn)
-           (format #t "~a: ~a message~a, ~a~a~%" label count (if (= count 1) "" "s")
-                   (human-size octets) (if (pop3-connection-tls? conn) "" " (no TLS)")))
-         (pop3-quit conn))
-       (if conn (guard (e (#t #f)) (pop3-close conn))))))
- accounts)
+ (lambda (a t)
+   (let ((r (guard (e (#t (cons (format #f "~a: cannot check: ~a~%" a (condition->text e)) #t)))
+              (thread-join! t))))
+     (display (car r))
+     (if (cdr r) (set! failures (+ failures 1)))))
+ accounts
+ (map (lambda (a) (spawn (lambda () (check a)) a)) accounts))
 (exit (if (> failures 0) 1 0))

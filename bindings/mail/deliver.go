@@ -263,6 +263,10 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
 	var ids []int
 	if v, ok := p3Optional(args, 1); ok {
 		if ids, err = p3MsgidList(who, v); err != nil {
@@ -344,7 +348,13 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if wait < 0 || wait > 86400 {
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
 	}
-	st, err := mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
+	var st *mailstore.Store
+	// the locks may wait for another thread's run: release the
+	// interpreter lock meanwhile
+	err := it.Blocking(func() (err error) {
+		st, err = mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
+		return err
+	})
 	if err != nil {
 		return nil, dlvError(who, err)
 	}
@@ -474,7 +484,8 @@ func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
-	n, err := b.st.Fetch(dlvCtx(it), c.client, ms)
+	bb := &pop3Bindings{it: it}
+	n, err := p3Call(bb, who, c, func(ctx context.Context) (int, error) { return b.st.Fetch(ctx, c.client, ms) })
 	if err != nil {
 		var de *mailstore.DestError
 		if errors.As(err, &de) {
@@ -491,7 +502,7 @@ func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if err := b.st.Commit(); err != nil {
+	if err := it.Blocking(b.st.Commit); err != nil {
 		return nil, dlvError(who, err)
 	}
 	return interp.Unspecified, nil
@@ -519,7 +530,7 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 		return interp.Unspecified, nil
 	}
 	b.closed = true
-	if err := b.st.Close(); err != nil {
+	if err := it.Blocking(b.st.Close); err != nil {
 		return nil, dlvError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
@@ -540,7 +551,11 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	if wait < 0 || wait > 86400 {
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
 	}
-	l, err := mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+	var l *mailstore.RunLock
+	err := it.Blocking(func() (err error) {
+		l, err = mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+		return err
+	})
 	var busy *mailstore.BusyError
 	if errors.As(err, &busy) {
 		return busy.PID, nil

@@ -54,6 +54,64 @@ type pop3Conn struct {
 	// sizes holds the message sizes of the last LIST, which the pipelined
 	// iteration uses to keep a batch within p3WindowBytes.
 	sizes map[int]int64
+
+	// busy is set while an engine call on the connection is under way
+	// (with the interpreter lock released); guarded by that lock.
+	busy bool
+}
+
+// p3Claim marks c busy for one engine call: a connection belongs to one
+// thread at a time, and a second thread using it meanwhile gets an error.
+func p3Claim(who string, c *pop3Conn) error {
+	if c.busy {
+		return p3WithWho(who, &interp.ErrorObject{Message: errConnBusy})
+	}
+	c.busy = true
+	return nil
+}
+
+// errConnBusy is the message of p3Claim's error.
+const errConnBusy = "the connection is in use by another thread"
+
+func isBusyErr(err error) bool {
+	var e *interp.ErrorObject
+	return errors.As(err, &e) && e.Message == errConnBusy
+}
+
+// p3Do runs an engine call on c with the interpreter lock released, so
+// that other Scheme threads run while it waits on the network; c is busy
+// meanwhile (p3Claim). call must not touch Scheme values.
+func p3Do(b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) error) error {
+	if err := p3Claim(who, c); err != nil {
+		return err
+	}
+	defer func() { c.busy = false }()
+	ctx := b.ctx()
+	return b.it.Blocking(func() error { return call(ctx) })
+}
+
+// p3Call is p3Do for a call with a result.
+func p3Call[T any](b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) (T, error)) (T, error) {
+	var v T
+	err := p3Do(b, who, c, func(ctx context.Context) (err error) {
+		v, err = call(ctx)
+		return err
+	})
+	return v, err
+}
+
+// p3BlockingReader reads a message body with the interpreter lock released.
+type p3BlockingReader struct {
+	it *interp.Interp
+	r  io.Reader
+}
+
+func (r p3BlockingReader) Read(p []byte) (n int, err error) {
+	r.it.Blocking(func() error {
+		n, err = r.r.Read(p)
+		return nil
+	})
+	return n, err
 }
 
 // seen records that message n was retrieved.
@@ -379,7 +437,12 @@ func p3Seconds(v interp.Value) (time.Duration, bool) {
 
 // dial opens the connection of pop3-connect and its variants.
 func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.File) (interp.Value, error) {
-	cl, err := pop3.Dial(b.ctx(), t.String(), o)
+	ctx := b.ctx()
+	var cl *pop3.Client
+	err := b.it.Blocking(func() (err error) {
+		cl, err = pop3.Dial(ctx, t.String(), o)
+		return err
+	})
 	if err != nil {
 		if logf != nil {
 			logf.Close()
@@ -513,7 +576,7 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 		return nil, err
 	}
 	b.applyLoginPolicy(c)
-	st, err := c.client.Login(b.ctx(), user, pass)
+	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Login(ctx, user, pass) })
 	var perr *pop3.Error
 	if err != nil && errors.As(err, &perr) && perr.Code == "" && !errors.Is(err, pop3.ErrTLSRequired) &&
 		(strings.HasPrefix(perr.Command, "APOP ") || perr.Command == "AUTH CRAM-MD5") &&
@@ -524,7 +587,7 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 		// pop3.scm falls back from one method to the other. The engine
 		// still refuses to send the password in clear to a remote server
 		// unless the user allowed it. A refused STLS never gets here.
-		st, err = c.client.UserPass(b.ctx(), user, pass)
+		st, err = p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.UserPass(ctx, user, pass) })
 	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -614,7 +677,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 		return nil, err
 	}
 	b.applyLoginPolicy(c)
-	st, err := c.client.APOP(b.ctx(), user, pass)
+	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.APOP(ctx, user, pass) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -655,7 +718,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 		return nil, p3WithWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
 	}
 	b.applyLoginPolicy(c)
-	st, err := c.client.Auth(b.ctx(), m)
+	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Auth(ctx, m) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -672,7 +735,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 	if c.client.State() != pop3.StateAuthorization {
 		return nil, p3CallError("not in authorization state", who)
 	}
-	if err := c.client.StartTLS(b.ctx()); err != nil {
+	if err := p3Do(b, who, c, func(ctx context.Context) error { return c.client.StartTLS(ctx) }); err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	return interp.Unspecified, nil
@@ -689,7 +752,7 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 	if c.client.State() == pop3.StateClosed {
 		return nil, p3CallError("connection closed", who)
 	}
-	caps, err := c.client.Capabilities(b.ctx())
+	caps, err := p3Call(b, who, c, func(ctx context.Context) (*pop3.Capabilities, error) { return c.client.Capabilities(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -723,7 +786,12 @@ func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	n, size, err := c.client.Stat(b.ctx())
+	var n int
+	var size int64
+	err = p3Do(b, who, c, func(ctx context.Context) (err error) {
+		n, size, err = c.client.Stat(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -745,12 +813,24 @@ func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
 // dump streams a message body to the current output port.
 func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
 	b.setLineEnding(c)
-	st, body, err := fetch(b.ctx())
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
+	ctx := b.ctx()
+	var st string
+	var body io.Reader
+	err := b.it.Blocking(func() (err error) {
+		st, body, err = fetch(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
+	// the network reads release the interpreter lock; the port writes
+	// hold it
 	pw := &p3PortWriter{p: b.it.CurrentOutput()}
-	if _, err := io.Copy(pw, body); err != nil {
+	if _, err := io.Copy(pw, p3BlockingReader{b.it, body}); err != nil {
 		if pw.err != nil {
 			// The output port failed; the engine reads the rest of the
 			// message before the next command, so the session goes on.
@@ -835,7 +915,7 @@ func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Valu
 	if c.noLast {
 		return c.lastSeen, nil
 	}
-	n, err := c.client.Last(b.ctx())
+	n, err := p3Call(b, who, c, func(ctx context.Context) (int, error) { return c.client.Last(ctx) })
 	var perr *pop3.Error
 	if errors.As(err, &perr) {
 		// No LAST on this server: answer from popsh's own count.
@@ -859,7 +939,7 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	err = c.client.Dele(b.ctx(), n)
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -874,7 +954,7 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	err = c.client.Rset(b.ctx())
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -890,7 +970,7 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	err = c.client.Noop(b.ctx())
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
@@ -906,7 +986,7 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	err = c.client.Quit(b.ctx())
+	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Quit(ctx) })
 	st := c.client.LastStatus()
 	c.close()
 	if err != nil {
@@ -923,6 +1003,9 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 	c, err := p3ConnArg("pop3-close", args[0])
 	if err != nil {
 		return nil, err
+	}
+	if c.busy {
+		return nil, p3WithWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
 	}
 	if c.client.State() != pop3.StateClosed {
 		if !c.streaming { // no QUIT in the middle of a burst of replies
@@ -946,13 +1029,13 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 		if err != nil {
 			return nil, err
 		}
-		m, err := c.client.ListOne(b.ctx(), n)
+		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgInfo, error) { return c.client.ListOne(ctx, n) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return int(m.Size), nil
 	}
-	ms, err := c.client.List(b.ctx())
+	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -978,13 +1061,13 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 		if err != nil {
 			return nil, err
 		}
-		m, err := c.client.UIDLOne(b.ctx(), n)
+		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgUID, error) { return c.client.UIDLOne(ctx, n) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return interp.NewString(m.UID), nil
 	}
-	ms, err := c.client.UIDL(b.ctx())
+	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgUID, error) { return c.client.UIDL(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1055,6 +1138,12 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	ids = ids[:k]
 	b.setLineEnding(c)
 	fetched := make([]interp.Value, 0, len(ids))
+	// the whole batch holds the interpreter lock; no other thread's call
+	// may be under way on c
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
 	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
 		// The text is read into a buffer of the listed size (room for the
 		// last read included) that the string then keeps, one byte per
@@ -1095,7 +1184,7 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 	if err != nil {
 		return nil, err
 	}
-	ms, err := c.client.List(b.ctx())
+	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1122,7 +1211,7 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 			return nil, err
 		}
 	} else {
-		ms, err := c.client.List(b.ctx())
+		ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
@@ -1130,7 +1219,7 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 			ids = append(ids, m.Num)
 		}
 	}
-	if err := c.client.DeleMany(b.ctx(), ids); err != nil {
+	if err := p3Do(b, who, c, func(ctx context.Context) error { return c.client.DeleMany(ctx, ids) }); err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	return len(ids), nil
@@ -1169,6 +1258,10 @@ func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.
 // connection can no longer be trusted (I/O failure, timeout, protocol
 // violation), closes it so that later calls fail at once.
 func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
+	if isBusyErr(err) {
+		// another thread's call is under way: leave the connection to it
+		return err
+	}
 	var perr *pop3.Error
 	switch {
 	case errors.As(err, &perr), errors.Is(err, pop3.ErrBadArgument), errors.Is(err, pop3.ErrState),

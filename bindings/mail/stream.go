@@ -34,6 +34,12 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	if !interp.IsProcedure(proc) {
 		return nil, p3WithWho(who, interp.TypeError("a procedure", proc))
 	}
+	// the iteration holds the interpreter lock (its procedure may give it
+	// up): no other thread's call may be under way on c, nor start
+	if err := p3Claim(who, c); err != nil {
+		return nil, err
+	}
+	defer func() { c.busy = false }()
 	var ids []int
 	if v, ok := p3Optional(args, 2); ok {
 		if ids, err = p3MsgidList(who, v); err != nil {

@@ -119,7 +119,7 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return 0, err
 		}
-		st, err := wait()
+		st, err := e.waitReleased(sp, wait, stdout)
 		if err == nil && ctx.Err() != nil {
 			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
 		}
@@ -184,7 +184,7 @@ func (e *scshEnv) installProc() {
 		if err != nil {
 			return nil, err
 		}
-		st, err := wait()
+		st, err := e.waitReleased(sp, wait, stdout, stderr)
 		if err == nil && ctx.Err() != nil {
 			err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
 		}
@@ -306,6 +306,33 @@ func (e *scshEnv) installProc() {
 		}
 		return false
 	})
+}
+
+// waitReleased waits for a pipeline with the interpreter lock released,
+// so that other Scheme threads run meanwhile, when nothing Scheme takes
+// part in it: no (begin ...) stage, no Scheme port pumped into or out of
+// a child (such pumps must not run beside other threads).
+func (e *scshEnv) waitReleased(sp *procSpec, wait func() (int, error), outs ...io.Writer) (int, error) {
+	if sp.stdp {
+		return wait()
+	}
+	for _, st := range sp.stages {
+		if st.thunk != nil {
+			return wait()
+		}
+	}
+	for _, w := range outs {
+		if _, ok := w.(portWriter); ok {
+			return wait()
+		}
+	}
+	var st int
+	var err error
+	e.it.Blocking(func() error {
+		st, err = wait()
+		return nil
+	})
+	return st, err
 }
 
 // osOrPort gives a child the process's own stdout/stderr when the Scheme

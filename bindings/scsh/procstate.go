@@ -48,12 +48,19 @@ func (e *scshEnv) sleepUntil(who string, t time.Time) error {
 	ctx := e.ctx()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-timer.C:
+	var cause error
+	e.it.Blocking(func() error {
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			cause = ctx.Err()
+		}
 		return nil
-	case <-ctx.Done():
-		return &interp.ErrorObject{Who: who, Message: "interrupted", Cause: ctx.Err()}
+	})
+	if cause != nil {
+		return &interp.ErrorObject{Who: who, Message: "interrupted", Cause: cause}
 	}
+	return nil
 }
 
 // secondsArg reads a real number of seconds.

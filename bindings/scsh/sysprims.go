@@ -384,10 +384,17 @@ func (e *scshEnv) installSystem() {
 		ctx := e.ctx()
 		t := time.NewTimer(d)
 		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: ctx.Err()}
+		var cause error
+		it.Blocking(func() error {
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				cause = ctx.Err()
+			}
+			return nil
+		})
+		if cause != nil {
+			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: cause}
 		}
 		return interp.Unspecified, nil
 	})

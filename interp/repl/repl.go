@@ -153,7 +153,13 @@ func (s *session) loop(ctx context.Context) error {
 		} else {
 			s.out.freshLine()
 		}
-		line, err := s.opts.Editor.ReadLine(prompt)
+		// other threads run while the line is typed
+		var line string
+		var err error
+		s.it.Blocking(func() error {
+			line, err = s.opts.Editor.ReadLine(prompt)
+			return nil
+		})
 		switch {
 		case errors.Is(err, ErrInterrupt):
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
@@ -525,7 +531,9 @@ func Completer(it *interp.Interp) func(line string, pos int) (string, []string) 
 		if word == "" {
 			return "", nil
 		}
-		return word, matching(it.GlobalNames(), word)
+		var names []string
+		it.Locked(func() { names = it.GlobalNames() })
+		return word, matching(names, word)
 	}
 }
 

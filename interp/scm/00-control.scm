@@ -81,12 +81,12 @@
         (old #f))
     (dynamic-wind
      (lambda ()
-       (set! old (%map1 %param-value params))
-       (%for-each2 %param-set! params new))
+       (set! old (%map1 %param-local params))
+       (%for-each2 %param-set-local! params new))
      body
      (lambda ()
        (set! new (%map1 %param-value params))
-       (%for-each2 %param-set! params old)))))
+       (%for-each2 %param-set-local! params old)))))
 
 (define (force p)
   (if (promise? p)

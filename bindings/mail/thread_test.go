@@ -1,0 +1,79 @@
+package mail
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"popsh/interp"
+	"popsh/pop3/server"
+)
+
+// TestThreadConnectionBusy: a connection belongs to one thread at a time.
+// While one thread waits in pop3-stat (the server holds the STAT until the
+// test lets it go), another thread's use of the connection fails with a
+// clear error, and the first call then completes; the other threads ran
+// meanwhile (the wait released the interpreter lock).
+func TestThreadConnectionBusy(t *testing.T) {
+	be := server.NewMemoryBackend()
+	be.AddUser(p3TestUser, p3TestPassword)
+	for _, m := range p3TestMessages {
+		if _, err := be.AddMessage(p3TestUser, []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inStat := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	srv := server.New(server.Options{Backend: be, Hostname: "test.invalid",
+		OnCommand: func(user, line string) {
+			if line == "STAT" {
+				once.Do(func() {
+					close(inStat)
+					<-release
+				})
+			}
+		}})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir := t.TempDir()
+	netrc := filepath.Join(dir, "netrc")
+	if err := os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", p3TestUser, p3TestPassword)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NETRC", netrc)
+	t.Setenv("MAILHOST", "")
+	t.Setenv("HOME", dir)
+	it, _ := p3NewTestInterp(t, Options{})
+	it.DefinePrimitive("wait-in-stat", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		it.Blocking(func() error { <-inStat; return nil })
+		return interp.Unspecified, nil
+	})
+	it.DefinePrimitive("release-stat", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		close(release)
+		return interp.Unspecified, nil
+	})
+	v, err := p3EvalIn(it, fmt.Sprintf(`
+(define conn (pop3-connect %q))
+(pop3-login conn)
+(define a (spawn (lambda () (receive (n size) (pop3-stat conn) n))))
+(wait-in-stat)
+(define b-result
+  (thread-join! (spawn (lambda ()
+                         (guard (e ((error? e) (condition/report-string e)))
+                           (pop3-stat conn))))))
+(release-stat)
+(list (thread-join! a) b-result (receive (n size) (pop3-stat conn) n))`, srv.Addr().String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := interp.WriteString(v)
+	if !strings.HasPrefix(got, "(3 ") || !strings.Contains(got, "in use by another thread") || !strings.HasSuffix(got, " 3)") {
+		t.Fatalf("got %s", got)
+	}
+}
