@@ -107,10 +107,10 @@ func BenchmarkPOP3GetLoopSmall(b *testing.B) {
 	}
 }
 
-// p3SlowLink relays TCP connections to target, delivering each chunk
+// slowLink relays TCP connections to target, delivering each chunk
 // delay after it was read, in both directions: a round trip of about
 // 2×delay, like a server across a network.
-func p3SlowLink(b *testing.B, target string, delay time.Duration) string {
+func slowLink(b *testing.B, target string, delay time.Duration) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -166,7 +166,7 @@ func p3SlowLink(b *testing.B, target string, delay time.Duration) string {
 // 1 ms: pipelined (pop3-for-each-message) and one pop3-get at a time.
 func BenchmarkPOP3ForEachSmallRTT(b *testing.B) {
 	msgs := pop3test.SmallMessages(200, 1)
-	it := benchInterp(b, p3SlowLink(b, benchServer(b, msgs), 500*time.Microsecond))
+	it := benchInterp(b, slowLink(b, benchServer(b, msgs), 500*time.Microsecond))
 	b.ResetTimer()
 	for b.Loop() {
 		v, err := it.EvalString(context.Background(), `(pop3-for-each-message conn (lambda (n text) #t))`, "bench")
@@ -178,7 +178,7 @@ func BenchmarkPOP3ForEachSmallRTT(b *testing.B) {
 
 func BenchmarkPOP3GetLoopSmallRTT(b *testing.B) {
 	msgs := pop3test.SmallMessages(200, 1)
-	it := benchInterp(b, p3SlowLink(b, benchServer(b, msgs), 500*time.Microsecond))
+	it := benchInterp(b, slowLink(b, benchServer(b, msgs), 500*time.Microsecond))
 	b.ResetTimer()
 	for b.Loop() {
 		_, err := it.EvalString(context.Background(), `(let loop ((n 1)) (if (<= n 200) (begin (pop3-get conn n) (loop (+ n 1)))))`, "bench")

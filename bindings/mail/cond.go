@@ -12,31 +12,31 @@ import (
 // it: (define-condition-type '-ERR '(error)).
 const pop3ErrType = "-ERR"
 
-// p3WithWho names the procedure that failed.
-func p3WithWho(who string, e *interp.ErrorObject) *interp.ErrorObject {
+// withWho names the procedure that failed.
+func withWho(who string, e *interp.ErrorObject) *interp.ErrorObject {
 	if e.Who == "" {
 		e.Who = who
 	}
 	return e
 }
 
-// p3CallError builds scsh's call-error condition, (call-error msg proc .
+// callError builds scsh's call-error condition, (call-error msg proc .
 // args), represented as the scsh layer represents conditions (an error
 // object whose Kind is the type, Message the first element of the stuff,
 // Irritants the rest): its stuff is (msg proc . args), proc being the
 // procedure's name as a symbol, as pop3.scm passes it. Who stays empty so
 // that condition-stuff and error-object-message give msg unchanged.
-func p3CallError(msg, who string, args ...interp.Value) *interp.ErrorObject {
+func callError(msg, who string, args ...interp.Value) *interp.ErrorObject {
 	irr := append([]interp.Value{interp.Intern(who)}, args...)
 	return &interp.ErrorObject{Kind: "call-error", Message: msg, Irritants: irr}
 }
 
-// p3ErrCondition builds the -ERR condition of a server refusal, with the
+// errCondition builds the -ERR condition of a server refusal, with the
 // stuff pop3.scm signals: (text-after-ERR command), the text unchanged
 // (leading space and response code included) and the command with any
 // secret masked. pop3-error-text, pop3-error-code and pop3-error-command
 // give the parts; the engine's *pop3.Error is its Cause, for Go callers.
-func p3ErrCondition(who string, e *pop3.Error) *interp.ErrorObject {
+func errCondition(who string, e *pop3.Error) *interp.ErrorObject {
 	return &interp.ErrorObject{
 		Kind:      pop3ErrType,
 		Message:   e.Raw,
@@ -45,13 +45,13 @@ func p3ErrCondition(who string, e *pop3.Error) *interp.ErrorObject {
 	}
 }
 
-// p3ErrParts returns the server text, response code and command of a -ERR
+// errParts returns the server text, response code and command of a -ERR
 // condition, whether popsh raised it or pop3.scm's own code signalled it
 // (stuff = (text command)).
-func p3ErrParts(who string, v interp.Value) (text, code, command string, err error) {
+func errParts(who string, v interp.Value) (text, code, command string, err error) {
 	e, ok := v.(*interp.ErrorObject)
 	if !ok || e.Kind != pop3ErrType {
-		return "", "", "", p3WithWho(who, interp.TypeError("a -ERR condition", v))
+		return "", "", "", withWho(who, interp.TypeError("a -ERR condition", v))
 	}
 	var perr *pop3.Error
 	if errors.As(e.Cause, &perr) {
@@ -73,7 +73,7 @@ func p3ErrParts(who string, v interp.Value) (text, code, command string, err err
 }
 
 func (b *pop3Bindings) errorText(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	text, _, _, err := p3ErrParts("pop3-error-text", args[0])
+	text, _, _, err := errParts("pop3-error-text", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (b *pop3Bindings) errorText(it *interp.Interp, args []interp.Value) (interp
 // errorCode returns the response code ("IN-USE", "AUTH", "SYS/TEMP"...)
 // as a string, or #f when the server gave none.
 func (b *pop3Bindings) errorCode(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, code, _, err := p3ErrParts("pop3-error-code", args[0])
+	_, code, _, err := errParts("pop3-error-code", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (b *pop3Bindings) errorCode(it *interp.Interp, args []interp.Value) (interp
 }
 
 func (b *pop3Bindings) errorCommand(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, _, cmd, err := p3ErrParts("pop3-error-command", args[0])
+	_, _, cmd, err := errParts("pop3-error-command", args[0])
 	if err != nil {
 		return nil, err
 	}

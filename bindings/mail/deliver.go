@@ -83,15 +83,15 @@ func installDeliver(it *interp.Interp) error {
 	return nil
 }
 
-// dlvError is an error of a delivery procedure, with the Go error kept
+// deliveryError is an error of a delivery procedure, with the Go error kept
 // for errors.Is.
-func dlvError(who string, err error) error {
+func deliveryError(who string, err error) error {
 	return &interp.ErrorObject{Kind: interp.KindFileError, Who: who, Message: err.Error(), Cause: err}
 }
 
-// dlvText returns a message argument as bytes: a string (UTF-8) or a
+// textArg returns a message argument as bytes: a string (UTF-8) or a
 // bytevector (exactly its bytes).
-func dlvText(who string, v interp.Value) ([]byte, error) {
+func textArg(who string, v interp.Value) ([]byte, error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return []byte(x.String()), nil
@@ -107,17 +107,17 @@ func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err := interp.UnpackArgs(who, args[:1], "dir", &dir); err != nil {
 		return nil, err
 	}
-	text, err := dlvText(who, args[1])
+	text, err := textArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
 	md, err := mailstore.OpenMaildir(dir)
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	name, err := md.Deliver(strings.NewReader(string(text)))
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return interp.NewString(name), nil
 }
@@ -130,7 +130,7 @@ func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error
 	}
 	texts := make([][]byte, 0, len(args)-1)
 	for _, a := range args[1:] {
-		t, err := dlvText(who, a)
+		t, err := textArg(who, a)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +138,7 @@ func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error
 	}
 	m, err := mailstore.OpenMbox(path)
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	now := time.Now()
 	for _, t := range texts {
@@ -153,7 +153,7 @@ func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error
 		err = cerr
 	}
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return len(texts), nil
 }
@@ -164,12 +164,12 @@ func primWriteFileAtomic(it *interp.Interp, args []interp.Value) (interp.Value, 
 	if err := interp.UnpackArgs(who, args[:1], "path", &path); err != nil {
 		return nil, err
 	}
-	text, err := dlvText(who, args[1])
+	text, err := textArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
 	if err := mailstore.WriteFileAtomic(path, text, 0o600); err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return interp.Unspecified, nil
 }
@@ -230,18 +230,18 @@ func primIsatty(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	return isTerminal(fd), nil
 }
 
-// dlvConn unpacks a logged-in pop3 connection.
-func dlvConn(who string, v interp.Value) (*pop3Conn, error) {
-	c, err := p3ConnArg(who, v)
+// mailConnArg unpacks a logged-in pop3 connection.
+func mailConnArg(who string, v interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, v)
 	if err != nil {
 		return nil, err
 	}
-	return c, p3CheckTransaction(c, who)
+	return c, checkTransaction(c, who)
 }
 
-// dlvCtx is the context of the running evaluation.
-func dlvCtx(it *interp.Interp) context.Context {
-	if c, ok := any(it).(p3Contexter); ok {
+// evalContext is the context of the running evaluation.
+func evalContext(it *interp.Interp) context.Context {
+	if c, ok := any(it).(contexter); ok {
 		if ctx := c.Context(); ctx != nil {
 			return ctx
 		}
@@ -249,33 +249,33 @@ func dlvCtx(it *interp.Interp) context.Context {
 	return context.Background()
 }
 
-// dlvNetError turns an engine error into the same condition the pop3-*
+// netError turns an engine error into the same condition the pop3-*
 // procedures raise, closing the connection when it can no longer be
 // trusted.
-func dlvNetError(it *interp.Interp, who string, c *pop3Conn, err error) error {
+func netError(it *interp.Interp, who string, c *pop3Conn, err error) error {
 	b := &pop3Bindings{it: it}
 	return b.fail(who, c, err)
 }
 
 func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-headers-many"
-	c, err := dlvConn(who, args[0])
+	c, err := mailConnArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	if err := p3Claim(who, c); err != nil {
+	if err := claim(who, c); err != nil {
 		return nil, err
 	}
 	defer func() { c.busy = false }()
 	var ids []int
-	if v, ok := p3Optional(args, 1); ok {
-		if ids, err = p3MsgidList(who, v); err != nil {
+	if v, ok := optionalArg(args, 1); ok {
+		if ids, err = msgidList(who, v); err != nil {
 			return nil, err
 		}
 	} else {
-		ms, err := c.client.List(dlvCtx(it))
+		ms, err := c.client.List(evalContext(it))
 		if err != nil {
-			return nil, dlvNetError(it, who, c, err)
+			return nil, netError(it, who, c, err)
 		}
 		for _, m := range ms {
 			ids = append(ids, m.Num)
@@ -284,7 +284,7 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	c.client.SetLineEnding(pop3.LF)
 	out := make([]interp.Value, 0, len(ids))
 	var sb strings.Builder
-	err = c.client.TopMany(dlvCtx(it), ids, 0, func(n int, body io.Reader) error {
+	err = c.client.TopMany(evalContext(it), ids, 0, func(n int, body io.Reader) error {
 		sb.Reset()
 		if _, err := io.Copy(&sb, body); err != nil {
 			return err
@@ -293,7 +293,7 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 		return nil
 	})
 	if err != nil {
-		return nil, dlvNetError(it, who, c, err)
+		return nil, netError(it, who, c, err)
 	}
 	return interp.List(out...), nil
 }
@@ -305,8 +305,8 @@ type mailbox struct {
 	closed bool
 }
 
-// dlvMailbox unpacks an open mailbox argument.
-func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
+// mailboxArg unpacks an open mailbox argument.
+func mailboxArg(who string, v interp.Value) (*mailbox, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if b, ok := o.Value.(*mailbox); ok {
 			if b.closed {
@@ -315,17 +315,17 @@ func dlvMailbox(who string, v interp.Value) (*mailbox, error) {
 			return b, nil
 		}
 	}
-	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+	return nil, withWho(who, interp.TypeError("a mailbox", v))
 }
 
-// dlvAnyMailbox unpacks a mailbox argument, open or closed.
-func dlvAnyMailbox(who string, v interp.Value) (*mailbox, error) {
+// anyMailbox unpacks a mailbox argument, open or closed.
+func anyMailbox(who string, v interp.Value) (*mailbox, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if b, ok := o.Value.(*mailbox); ok {
 			return b, nil
 		}
 	}
-	return nil, p3WithWho(who, interp.TypeError("a mailbox", v))
+	return nil, withWho(who, interp.TypeError("a mailbox", v))
 }
 
 func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -340,7 +340,7 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if s, ok := state.(*interp.String); ok {
 		statePath = s.String()
 	} else if state != false {
-		return nil, p3WithWho(who, interp.TypeError("a string or #f (state file)", state))
+		return nil, withWho(who, interp.TypeError("a string or #f (state file)", state))
 	}
 	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(statePath, "\n\x00") {
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
@@ -356,13 +356,13 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 		return err
 	})
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return interp.NewOpaque(mailboxKind, dest, &mailbox{st: st}), nil
 }
 
 func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := dlvMailbox("mailbox-maildir?", args[0])
+	b, err := mailboxArg("mailbox-maildir?", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, e
 }
 
 func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := dlvAnyMailbox("mailbox-notes", args[0])
+	b, err := anyMailbox("mailbox-notes", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -381,11 +381,11 @@ func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, err
 	return interp.List(out...), nil
 }
 
-// dlvUIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
-func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
+// uIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
+func uIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
 	vals, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, p3WithWho(who, interp.TypeError("a list of (n . uid) pairs", v))
+		return nil, withWho(who, interp.TypeError("a list of (n . uid) pairs", v))
 	}
 	out := make([]pop3.MsgUID, len(vals))
 	for i, x := range vals {
@@ -393,7 +393,7 @@ func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
 		if p, ok := x.(*interp.Pair); ok {
 			n, uid = p.Car, p.Cdr
 		}
-		num, err := p3MsgidArg(who, n)
+		num, err := msgidArg(who, n)
 		if err != nil {
 			return nil, err
 		}
@@ -402,7 +402,7 @@ func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
 		case nil:
 		case bool:
 			if u {
-				return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+				return nil, withWho(who, interp.TypeError("a uid string or #f", uid))
 			}
 		case *interp.String:
 			s := u.String()
@@ -411,7 +411,7 @@ func dlvUIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
 			}
 			out[i].UID = s
 		default:
-			return nil, p3WithWho(who, interp.TypeError("a uid string or #f", uid))
+			return nil, withWho(who, interp.TypeError("a uid string or #f", uid))
 		}
 	}
 	return out, nil
@@ -427,11 +427,11 @@ func uidList(ms []pop3.MsgUID) interp.Value {
 
 func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-partition"
-	b, err := dlvMailbox(who, args[0])
+	b, err := mailboxArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	ms, err := dlvUIDs(who, args[1])
+	ms, err := uIDs(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -446,21 +446,21 @@ func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value,
 	const who = "mailbox-check-uidl"
 	vals, ok := interp.ListToSlice(args[0])
 	if !ok {
-		return nil, p3WithWho(who, interp.TypeError("a list of (n . size) pairs", args[0]))
+		return nil, withWho(who, interp.TypeError("a list of (n . size) pairs", args[0]))
 	}
 	list := make([]pop3.MsgInfo, 0, len(vals))
 	for _, v := range vals {
 		p, ok := v.(*interp.Pair)
 		if !ok {
-			return nil, p3WithWho(who, interp.TypeError("a (n . size) pair", v))
+			return nil, withWho(who, interp.TypeError("a (n . size) pair", v))
 		}
-		n, err := p3MsgidArg(who, p.Car)
+		n, err := msgidArg(who, p.Car)
 		if err != nil {
 			return nil, err
 		}
 		list = append(list, pop3.MsgInfo{Num: n})
 	}
-	uidls, err := dlvUIDs(who, args[1])
+	uidls, err := uIDs(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -472,44 +472,44 @@ func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value,
 
 func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-fetch!"
-	b, err := dlvMailbox(who, args[0])
+	b, err := mailboxArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	c, err := dlvConn(who, args[1])
+	c, err := mailConnArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
-	ms, err := dlvUIDs(who, args[2])
+	ms, err := uIDs(who, args[2])
 	if err != nil {
 		return nil, err
 	}
 	bb := &pop3Bindings{it: it}
-	n, err := p3Call(bb, who, c, func(ctx context.Context) (int, error) { return b.st.Fetch(ctx, c.client, ms) })
+	n, err := callConn(bb, who, c, func(ctx context.Context) (int, error) { return b.st.Fetch(ctx, c.client, ms) })
 	if err != nil {
 		var de *mailstore.DestError
 		if errors.As(err, &de) {
-			return nil, dlvError(who, err)
+			return nil, deliveryError(who, err)
 		}
-		return nil, dlvNetError(it, who, c, err)
+		return nil, netError(it, who, c, err)
 	}
 	return n, nil
 }
 
 func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-commit!"
-	b, err := dlvMailbox(who, args[0])
+	b, err := mailboxArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
 	if err := it.Blocking(b.st.Commit); err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return interp.Unspecified, nil
 }
 
 func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := dlvAnyMailbox("mailbox-stored", args[0])
+	b, err := anyMailbox("mailbox-stored", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -522,7 +522,7 @@ func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, er
 }
 
 func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := dlvAnyMailbox("mailbox-close", args[0])
+	b, err := anyMailbox("mailbox-close", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -531,7 +531,7 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 	}
 	b.closed = true
 	if err := it.Blocking(b.st.Close); err != nil {
-		return nil, dlvError("mailbox-close", err)
+		return nil, deliveryError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
 }
@@ -561,7 +561,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		return busy.PID, nil
 	}
 	if err != nil {
-		return nil, dlvError(who, err)
+		return nil, deliveryError(who, err)
 	}
 	return interp.NewOpaque(runLockKind, path, l), nil
 }
@@ -573,10 +573,10 @@ func primRunUnlock(it *interp.Interp, args []interp.Value) (interp.Value, error)
 		l, _ = o.Value.(*mailstore.RunLock)
 	}
 	if l == nil {
-		return nil, p3WithWho("run-unlock", interp.TypeError("a run lock", args[0]))
+		return nil, withWho("run-unlock", interp.TypeError("a run lock", args[0]))
 	}
 	if err := l.Unlock(); err != nil {
-		return nil, dlvError("run-unlock", err)
+		return nil, deliveryError("run-unlock", err)
 	}
 	return interp.Unspecified, nil
 }

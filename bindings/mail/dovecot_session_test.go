@@ -21,7 +21,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	for _, m := range edges {
 		msgs = append(msgs, m.Stored)
 	}
-	e := p3NewDovecotEnv(t, Options{}, msgs...)
+	e := newDovecotEnv(t, Options{}, msgs...)
 	e.login(fmt.Sprintf(`pop3-connect %q`, e.d.Addr))
 	// Dovecot offers STLS: the login upgraded first.
 	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
@@ -42,10 +42,10 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 		e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn %d)))`, lf, n))
 		e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-file %q (lambda () (pop3-get conn %d))))`, crlf, n))
 		if b, _ := os.ReadFile(lf); !bytes.Equal(b, m.LF) {
-			t.Errorf("%s LF: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.LF))
+			t.Errorf("%s LF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.LF))
 		}
 		if b, _ := os.ReadFile(crlf); !bytes.Equal(b, m.CRLF) {
-			t.Errorf("%s CRLF: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.CRLF))
+			t.Errorf("%s CRLF: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.CRLF))
 		}
 	}
 	hdr := e.must(`(with-output-to-string (lambda () (pop3-headers conn 1)))`)
@@ -58,7 +58,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	if got := e.must(`(string-length (pop3-uidl conn 1))`); got != "16" {
 		t.Errorf("Dovecot uid length = %s, want 16", got)
 	}
-	p3WantContains(t, "capabilities", e.must(`(pop3-capabilities conn)`), `("PIPELINING")`, `("UIDL")`)
+	wantContains(t, "capabilities", e.must(`(pop3-capabilities conn)`), `("PIPELINING")`, `("UIDL")`)
 	e.must(`(pop3-noop conn)`)
 	top := e.must(`(with-output-to-string (lambda () (pop3-top conn 1 1)))`)
 	if len(top) <= len(hdr) {
@@ -91,7 +91,7 @@ func TestPOP3DovecotEntryPoints(t *testing.T) {
 	}
 }
 
-func p3ClipBytes(b []byte) []byte {
+func clipBytes(b []byte) []byte {
 	if len(b) > 200 {
 		return append(b[:200:200], "..."...)
 	}
@@ -101,44 +101,44 @@ func p3ClipBytes(b []byte) []byte {
 func TestPOP3ScmDovecot(t *testing.T) {
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
-	for _, m := range p3TestMessages {
+	for _, m := range sampleMessages {
 		u.AddMessage([]byte(m))
 	}
 	_, port, _ := strings.Cut(d.Addr, ":")
-	it, output := p3LoadScm(t, port, Options{TLSConfig: d.ClientTLSConfig()})
-	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	p3ScmMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
-	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
+	it, output := loadScm(t, port, Options{TLSConfig: d.ClientTLSConfig()})
+	scmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	scmMust(t, it, fmt.Sprintf(`(pop3-login conn %q %q)`, u.Name, u.Password))
+	if got := scmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(3 ") {
 		t.Errorf("pop3.scm stat on Dovecot = %s", got)
 	}
 	output()
-	p3ScmMust(t, it, `(pop3-get conn 1)`)
-	if got := output(); got != p3ScmWire(0) {
-		t.Errorf("pop3.scm pop3-get on Dovecot wrote %q, want %q", got, p3ScmWire(0))
+	scmMust(t, it, `(pop3-get conn 1)`)
+	if got := output(); got != scmWire(0) {
+		t.Errorf("pop3.scm pop3-get on Dovecot wrote %q, want %q", got, scmWire(0))
 	}
-	p3ScmMust(t, it, `(pop3-delete conn 1)`)
-	p3ScmMust(t, it, `(pop3-quit conn)`)
+	scmMust(t, it, `(pop3-delete conn 1)`)
+	scmMust(t, it, `(pop3-quit conn)`)
 	if files, _ := u.Files(); len(files) != 2 {
 		t.Errorf("after pop3.scm's delete + quit Dovecot has %d messages, want 2", len(files))
 	}
 
 	// pop3.scm's APOP: md5sum's "HEX  -" goes on the wire; Dovecot refuses.
-	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
-	got := p3ScmMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
+	scmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	got := scmMust(t, it, fmt.Sprintf(`(guard (c ((-ERR? c) (condition-stuff c))) (pop3-login/APOP conn %q %q))`, u.Name, u.Password))
 	if !strings.Contains(got, "Invalid parameters") {
 		t.Errorf("pop3.scm's APOP on Dovecot: %s, want Dovecot's \"-ERR Invalid parameters.\"", got)
 	}
 	// popsh's own pop3-login/APOP works against the same Dovecot.
-	p3ScmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
-	p3ScmMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
-	if got := p3ScmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
+	scmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, d.Addr))
+	scmMust(t, it, fmt.Sprintf(`(popsh-login/APOP c2 %q %q)`, u.Name, u.Password))
+	if got := scmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "2" {
 		t.Errorf("popsh APOP on Dovecot then stat = %s", got)
 	}
-	p3ScmMust(t, it, `(popsh-quit c2)`)
+	scmMust(t, it, `(popsh-quit c2)`)
 }
 
 func TestPOP3DovecotDeleteAll(t *testing.T) {
-	e := p3NewDovecotEnv(t, Options{}, []byte("Subject: a\n\n1\n"), []byte("Subject: b\n\n2\n"), []byte("Subject: c\n\n3\n"))
+	e := newDovecotEnv(t, Options{}, []byte("Subject: a\n\n1\n"), []byte("Subject: b\n\n2\n"), []byte("Subject: c\n\n3\n"))
 	e.login(fmt.Sprintf(`pop3-connect/tls %q`, e.d.TLSAddr))
 	if got := e.must(`(pop3-delete-all conn '(1 3))`); got != "2" {
 		t.Errorf("delete-all (1 3) = %s", got)

@@ -18,8 +18,8 @@ import (
 
 func TestMain(m *testing.M) { pop3test.Main(m) }
 
-// p3DovecotEnv is an interpreter pointed at a Dovecot user holding msgs.
-type p3DovecotEnv struct {
+// dovecotEnv is an interpreter pointed at a Dovecot user holding msgs.
+type dovecotEnv struct {
 	t   *testing.T
 	d   *pop3test.Dovecot
 	u   *pop3test.DovecotUser
@@ -27,7 +27,7 @@ type p3DovecotEnv struct {
 	out *bytes.Buffer
 }
 
-func p3NewDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *p3DovecotEnv {
+func newDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *dovecotEnv {
 	t.Helper()
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
@@ -41,14 +41,14 @@ func p3NewDovecotEnv(t *testing.T, opts Options, msgs ...[]byte) *p3DovecotEnv {
 	if opts.TLSConfig == nil {
 		opts.TLSConfig = d.ClientTLSConfig()
 	}
-	e := &p3DovecotEnv{t: t, d: d, u: u}
-	e.it, e.out = p3NewTestInterp(t, opts)
+	e := &dovecotEnv{t: t, d: d, u: u}
+	e.it, e.out = newTestInterp(t, opts)
 	return e
 }
 
-func (e *p3DovecotEnv) must(src string) string {
+func (e *dovecotEnv) must(src string) string {
 	e.t.Helper()
-	v, err := p3EvalIn(e.it, src)
+	v, err := evalIn(e.it, src)
 	if err != nil {
 		e.t.Fatalf("%s\n=> error: %v", src, err)
 	}
@@ -56,21 +56,21 @@ func (e *p3DovecotEnv) must(src string) string {
 }
 
 // login defines conn, connected to addr, and logs in as the env's user.
-func (e *p3DovecotEnv) login(connect string) {
+func (e *dovecotEnv) login(connect string) {
 	e.t.Helper()
 	e.must(fmt.Sprintf(`(define conn (%s))`, connect))
 	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
 }
 
 func TestPOP3DovecotLoginMethods(t *testing.T) {
-	e := p3NewDovecotEnv(t, Options{NoAutoStartTLS: true}, []byte("Subject: hi\n\nhello\n"))
+	e := newDovecotEnv(t, Options{NoAutoStartTLS: true}, []byte("Subject: hi\n\nhello\n"))
 	// Without TLS: APOP (Dovecot's greeting has a timestamp).
 	log := filepath.Join(t.TempDir(), "log")
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.d.Addr, log))
 	e.must(fmt.Sprintf(`(pop3-login conn %q %q)`, e.u.Name, e.u.Password))
 	e.must(`(pop3-quit conn)`)
 	b, _ := os.ReadFile(log)
-	p3WantContains(t, "log", string(b), "<- APOP "+e.u.Name+" ****", "-> +OK")
+	wantContains(t, "log", string(b), "<- APOP "+e.u.Name+" ****", "-> +OK")
 	if strings.Contains(string(b), e.u.Password) || strings.Contains(string(b), "PASS") {
 		t.Errorf("log shows a password or PASS:\n%s", b)
 	}
@@ -111,8 +111,8 @@ func TestPOP3DovecotNetrc(t *testing.T) {
 	os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %q\n", u.Name, u.Password)), 0o600)
 	t.Setenv("NETRC", netrc)
 	t.Setenv("MAILHOST", d.Addr)
-	it, _ := p3NewTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})
-	v, err := p3EvalIn(it, `(let ((c (pop3-connect))) (pop3-login c) (call-with-values (lambda () (pop3-stat c)) (lambda (n o) (pop3-quit c) n)))`)
+	it, _ := newTestInterp(t, Options{TLSConfig: d.ClientTLSConfig()})
+	v, err := evalIn(it, `(let ((c (pop3-connect))) (pop3-login c) (call-with-values (lambda () (pop3-stat c)) (lambda (n o) (pop3-quit c) n)))`)
 	if err != nil || interp.WriteString(v) != "1" {
 		t.Errorf("netrc login on Dovecot: %v %v", v, err)
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // Test fixtures of the in-process server's maildrop for user alice.
-var p3TestMessages = []string{
+var sampleMessages = []string{
 	// 1: LF stored; dot-stuffed lines on the wire.
 	"From: Ann <ann@example.org>\nSubject: one\n\nHello\n.dot line\n..two dots\n.\nend\n",
 	// 2: CRLF stored.
@@ -28,8 +28,8 @@ var p3TestMessages = []string{
 }
 
 const (
-	p3TestUser     = "alice"
-	p3TestPassword = "wonderland"
+	testUser     = "alice"
+	testPassword = "wonderland"
 )
 
 // pop3Env is an interpreter with popsh's bindings, talking to a private
@@ -49,7 +49,7 @@ type pop3Env struct {
 	out *bytes.Buffer
 }
 
-type p3EnvConfig struct {
+type envConfig struct {
 	faults     server.Faults
 	tls        bool // STLS offered, implicit TLS listener started
 	requireTLS bool
@@ -61,13 +61,13 @@ type p3EnvConfig struct {
 // newPOP3Env starts a server for alice with testMessages, writes a netrc
 // (mode 0600) naming her for 127.0.0.1, points NETRC at it, clears
 // MAILHOST, and returns a fresh interpreter with Install done.
-func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
+func newPOP3Env(t *testing.T, cfg envConfig) *pop3Env {
 	t.Helper()
 	e := &pop3Env{t: t, be: server.NewMemoryBackend()}
-	e.be.AddUser(p3TestUser, p3TestPassword)
+	e.be.AddUser(testUser, testPassword)
 	e.be.AddUser("bob", "builder")
-	for _, m := range p3TestMessages {
-		if _, err := e.be.AddMessage(p3TestUser, []byte(m)); err != nil {
+	for _, m := range sampleMessages {
+		if _, err := e.be.AddMessage(testUser, []byte(m)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +107,7 @@ func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
 
 	dir := t.TempDir()
 	netrc := filepath.Join(dir, "netrc")
-	content := fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", p3TestUser, p3TestPassword)
+	content := fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPassword)
 	if cfg.noNetrc {
 		content = ""
 	}
@@ -120,15 +120,15 @@ func newPOP3Env(t *testing.T, cfg p3EnvConfig) *pop3Env {
 
 	opts := cfg.opts
 	if e.pool != nil && opts.TLSConfig == nil {
-		opts.TLSConfig = p3TestTLSConfig(e.pool)
+		opts.TLSConfig = testTLSConfig(e.pool)
 	}
-	e.it, e.out = p3NewTestInterp(t, opts)
+	e.it, e.out = newTestInterp(t, opts)
 	return e
 }
 
-// p3NewTestInterp returns an interpreter with Install done, writing to a
+// newTestInterp returns an interpreter with Install done, writing to a
 // buffer.
-func p3NewTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer) {
+func newTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer) {
 	t.Helper()
 	out := new(bytes.Buffer)
 	it := interp.New(interp.WithOutput(out), interp.WithErrorOutput(out))
@@ -140,10 +140,10 @@ func p3NewTestInterp(t *testing.T, opts Options) (*interp.Interp, *bytes.Buffer)
 
 // eval evaluates src; output is flushed into e.out.
 func (e *pop3Env) eval(src string) (interp.Value, error) {
-	return p3EvalIn(e.it, src)
+	return evalIn(e.it, src)
 }
 
-func p3EvalIn(it *interp.Interp, src string) (interp.Value, error) {
+func evalIn(it *interp.Interp, src string) (interp.Value, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	v, err := it.EvalString(ctx, src, "test.scm")
@@ -199,7 +199,7 @@ func (e *pop3Env) connectLogin() {
 	e.must(`(pop3-login conn)`)
 }
 
-func p3WantContains(t *testing.T, what, got string, subs ...string) {
+func wantContains(t *testing.T, what, got string, subs ...string) {
 	t.Helper()
 	for _, s := range subs {
 		if !strings.Contains(got, s) {

@@ -52,7 +52,7 @@ type pop3Conn struct {
 	streaming bool
 
 	// sizes holds the message sizes of the last LIST, which the pipelined
-	// iteration uses to keep a batch within p3WindowBytes.
+	// iteration uses to keep a batch within windowBytes.
 	sizes map[int]int64
 
 	// busy is set while an engine call on the connection is under way
@@ -60,17 +60,17 @@ type pop3Conn struct {
 	busy bool
 }
 
-// p3Claim marks c busy for one engine call: a connection belongs to one
+// claim marks c busy for one engine call: a connection belongs to one
 // thread at a time, and a second thread using it meanwhile gets an error.
-func p3Claim(who string, c *pop3Conn) error {
+func claim(who string, c *pop3Conn) error {
 	if c.busy {
-		return p3WithWho(who, &interp.ErrorObject{Message: errConnBusy})
+		return withWho(who, &interp.ErrorObject{Message: errConnBusy})
 	}
 	c.busy = true
 	return nil
 }
 
-// errConnBusy is the message of p3Claim's error.
+// errConnBusy is the message of claim's error.
 const errConnBusy = "the connection is in use by another thread"
 
 func isBusyErr(err error) bool {
@@ -78,11 +78,11 @@ func isBusyErr(err error) bool {
 	return errors.As(err, &e) && e.Message == errConnBusy
 }
 
-// p3Do runs an engine call on c with the interpreter lock released, so
+// doConn runs an engine call on c with the interpreter lock released, so
 // that other Scheme threads run while it waits on the network; c is busy
-// meanwhile (p3Claim). call must not touch Scheme values.
-func p3Do(b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) error) error {
-	if err := p3Claim(who, c); err != nil {
+// meanwhile (claim). call must not touch Scheme values.
+func doConn(b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) error) error {
+	if err := claim(who, c); err != nil {
 		return err
 	}
 	defer func() { c.busy = false }()
@@ -90,23 +90,23 @@ func p3Do(b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Contex
 	return b.it.Blocking(func() error { return call(ctx) })
 }
 
-// p3Call is p3Do for a call with a result.
-func p3Call[T any](b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) (T, error)) (T, error) {
+// callConn is doConn for a call with a result.
+func callConn[T any](b *pop3Bindings, who string, c *pop3Conn, call func(ctx context.Context) (T, error)) (T, error) {
 	var v T
-	err := p3Do(b, who, c, func(ctx context.Context) (err error) {
+	err := doConn(b, who, c, func(ctx context.Context) (err error) {
 		v, err = call(ctx)
 		return err
 	})
 	return v, err
 }
 
-// p3BlockingReader reads a message body with the interpreter lock released.
-type p3BlockingReader struct {
+// blockingReader reads a message body with the interpreter lock released.
+type blockingReader struct {
 	it *interp.Interp
 	r  io.Reader
 }
 
-func (r p3BlockingReader) Read(p []byte) (n int, err error) {
+func (r blockingReader) Read(p []byte) (n int, err error) {
 	r.it.Blocking(func() error {
 		n, err = r.r.Read(p)
 		return nil
@@ -135,7 +135,7 @@ type pop3Bindings struct {
 	it         *interp.Interp
 	opts       Options
 	lineEnding interp.Value // the pop3-line-ending parameter object
-	params     p3Params     // the other parameter objects (pop3_security.go)
+	params     connParams   // the other parameter objects (pop3_security.go)
 }
 
 // pop3ConnKind is the Kind of the opaque connection objects; they print as
@@ -232,7 +232,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 		return errors.New("raise is not defined (interpreter too old?)")
 	}
 	for _, p := range prims {
-		it.DefinePrimitive(p.name, p.min, p.max, p3Signalling(raise, p.fn))
+		it.DefinePrimitive(p.name, p.min, p.max, signalling(raise, p.fn))
 	}
 	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
@@ -243,13 +243,13 @@ func installPOP3(it *interp.Interp, opts Options) error {
 	return b.lookupParams()
 }
 
-// p3Signalling wraps a primitive so that the scsh conditions it fails
+// signalling wraps a primitive so that the scsh conditions it fails
 // with (-ERR, call-error) are raised by a tail call to raise rather than
 // returned as a Go error: the evaluator then leaves them as they are
 // (it names the failing primitive in errors returned by primitives, which
 // would change their condition-stuff), and a with-handler handler's
 // value becomes the value of the call, as with pop3.scm's own signal.
-func p3Signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
+func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		v, err := fn(it, args)
 		if e, ok := err.(*interp.ErrorObject); ok && (e.Kind == pop3ErrType || e.Kind == "call-error") {
@@ -308,45 +308,45 @@ func (b *pop3Bindings) ctx() context.Context {
 	return b.it.Context()
 }
 
-// p3Contexter is implemented by an interpreter that exposes the context of
+// contexter is implemented by an interpreter that exposes the context of
 // the running evaluation (*interp.Interp does; deliver.go checks for it).
-type p3Contexter interface{ Context() context.Context }
+type contexter interface{ Context() context.Context }
 
 // conn unpacks a connection argument.
-func p3ConnArg(who string, v interp.Value) (*pop3Conn, error) {
+func connArg(who string, v interp.Value) (*pop3Conn, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if c, ok := o.Value.(*pop3Conn); ok {
 			return c, nil
 		}
 	}
-	return nil, p3WithWho(who, interp.TypeError("a pop3 connection", v))
+	return nil, withWho(who, interp.TypeError("a pop3 connection", v))
 }
 
-// p3StringArg unpacks a string argument; name is used in messages.
-func p3StringArg(who, name string, v interp.Value) (string, error) {
+// stringArg unpacks a string argument; name is used in messages.
+func stringArg(who, name string, v interp.Value) (string, error) {
 	s, ok := v.(*interp.String)
 	if !ok {
-		return "", p3WithWho(who, interp.TypeError("a string ("+name+")", v))
+		return "", withWho(who, interp.TypeError("a string ("+name+")", v))
 	}
 	return s.String(), nil
 }
 
-// p3MsgidArg checks a message number: a positive exact integer.
-func p3MsgidArg(who string, v interp.Value) (int, error) {
+// msgidArg checks a message number: a positive exact integer.
+func msgidArg(who string, v interp.Value) (int, error) {
 	n, ok := v.(int)
 	if !ok || n < 1 {
 		// The value is in the message, as in interp.TypeError; as an
 		// irritant too it would print twice ("got 0 0").
-		return 0, p3WithWho(who, &interp.ErrorObject{
+		return 0, withWho(who, &interp.ErrorObject{
 			Message: "message number must be a positive exact integer, got " + interp.WriteString(v),
 		})
 	}
 	return n, nil
 }
 
-// p3Optional reports whether an optional argument was given (not missing
+// optionalArg reports whether an optional argument was given (not missing
 // and not #f).
-func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
+func optionalArg(args []interp.Value, i int) (interp.Value, bool) {
 	if i >= len(args) {
 		return nil, false
 	}
@@ -359,14 +359,14 @@ func p3Optional(args []interp.Value, i int) (interp.Value, bool) {
 	return args[i], true
 }
 
-// p3CheckTransaction raises pop3.scm's "not in transaction state" call-error
+// checkTransaction raises pop3.scm's "not in transaction state" call-error
 // when c is not logged in; nothing is sent.
-func p3CheckTransaction(c *pop3Conn, who string) error {
+func checkTransaction(c *pop3Conn, who string) error {
 	if c.client.State() != pop3.StateTransaction {
-		return p3CallError("not in transaction state", who)
+		return callError("not in transaction state", who)
 	}
 	if c.streaming {
-		return p3CallError("connection busy: inside pop3-for-each-message/port", who)
+		return callError("connection busy: inside pop3-for-each-message/port", who)
 	}
 	return nil
 }
@@ -376,11 +376,11 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 	if s, ok := args[1].(*interp.Symbol); ok {
 		who = s.Name
 	}
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	if err := p3CheckTransaction(c, who); err != nil {
+	if err := checkTransaction(c, who); err != nil {
 		return nil, err
 	}
 	return interp.Unspecified, nil
@@ -393,16 +393,16 @@ func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options,
 		TLS:            pop3.TLSAuto,
 		Log:            log,
 		LineEnding:     pop3.LF,
-		AllowCleartext: b.opts.NoAutoStartTLS || p3ParamTrue(b.params.allowCleartext),
-		RequireTLS:     p3ParamTrue(b.params.requireTLS),
+		AllowCleartext: b.opts.NoAutoStartTLS || paramTrue(b.params.allowCleartext),
+		RequireTLS:     paramTrue(b.params.requireTLS),
 		CommandTimeout: b.opts.CommandTimeout,
 		DialTimeout:    b.opts.DialTimeout,
 		LocalPeer:      b.opts.LocalPeer,
 	}
-	if d, ok := p3Seconds(p3Param(b.params.connectTimeout)); ok {
+	if d, ok := secondsArg(paramValue(b.params.connectTimeout)); ok {
 		o.DialTimeout = d
 	}
-	if d, ok := p3Seconds(p3Param(b.params.commandTimeout)); ok {
+	if d, ok := secondsArg(paramValue(b.params.commandTimeout)); ok {
 		o.CommandTimeout = d
 	}
 	if t.TLS {
@@ -424,8 +424,8 @@ func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options,
 	return o, nil
 }
 
-// p3Seconds converts a number of seconds to a duration.
-func p3Seconds(v interp.Value) (time.Duration, bool) {
+// secondsArg converts a number of seconds to a duration.
+func secondsArg(v interp.Value) (time.Duration, bool) {
 	switch x := v.(type) {
 	case int:
 		return time.Duration(x) * time.Second, x > 0
@@ -459,16 +459,16 @@ func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.F
 // allowed. The host argument is used as given (MAILHOST is not consulted).
 func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-connect/no-tls"
-	host, err := p3StringArg(who, "host", args[0])
+	host, err := stringArg(who, "host", args[0])
 	if err != nil {
 		return nil, err
 	}
 	t, err := pop3.ParseAddr(host, false)
 	if err != nil {
-		return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
+		return nil, withWho(who, interp.Errorf("%s", plainError(err)))
 	}
 	if t.TLS {
-		return nil, p3WithWho(who, interp.Errorf("%s asks for TLS", host))
+		return nil, withWho(who, interp.Errorf("%s asks for TLS", host))
 	}
 	o, err := b.engineOptions(t, nil)
 	if err != nil {
@@ -487,8 +487,8 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 	}
 	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		host := ""
-		if v, ok := p3Optional(args, 0); ok {
-			s, err := p3StringArg(who, "host", v)
+		if v, ok := optionalArg(args, 0); ok {
+			s, err := stringArg(who, "host", v)
 			if err != nil {
 				return nil, err
 			}
@@ -501,22 +501,22 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			host = mh
 		}
 		if host == "" {
-			return nil, p3WithWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
+			return nil, withWho(who, interp.Errorf("no host: give one, or set MAILHOST"))
 		}
 		t, err := pop3.ParseAddr(host, forceTLS)
 		if err != nil {
-			return nil, p3WithWho(who, interp.Errorf("%s", p3PlainError(err)))
+			return nil, withWho(who, interp.Errorf("%s", plainError(err)))
 		}
 		var logf *os.File
-		if v, ok := p3Optional(args, 1); ok {
-			path, err := p3StringArg(who, "logfile", v)
+		if v, ok := optionalArg(args, 1); ok {
+			path, err := stringArg(who, "logfile", v)
 			if err != nil {
 				return nil, err
 			}
 			// Appended to, or created with mode 0600, as pop3.scm does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
-				return nil, p3WithWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
+				return nil, withWho(who, (&interp.ErrorObject{Kind: interp.KindFileError,
 					Message: fmt.Sprintf("cannot open log file %s: %v", path, err), Cause: err}))
 			}
 		}
@@ -544,9 +544,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 	}
 }
 
-// p3Status returns a status the way pop3.scm returns it: the text after
+// statusValue returns a status the way pop3.scm returns it: the text after
 // "+OK", leading space included.
-func p3Status(s string) interp.Value {
+func statusValue(s string) interp.Value {
 	return interp.NewString(s)
 }
 
@@ -559,7 +559,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 		return "", "", err
 	}
 	if c.client.State() != pop3.StateAuthorization {
-		return "", "", p3CallError("not in authorization state", who)
+		return "", "", callError("not in authorization state", who)
 	}
 	return user, pass, nil
 }
@@ -567,7 +567,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 // login implements (pop3-login conn [login [password]]).
 func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login"
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -576,7 +576,7 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 		return nil, err
 	}
 	b.applyLoginPolicy(c)
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Login(ctx, user, pass) })
+	st, err := callConn(b, who, c, func(ctx context.Context) (string, error) { return c.client.Login(ctx, user, pass) })
 	var perr *pop3.Error
 	if err != nil && errors.As(err, &perr) && perr.Code == "" && !errors.Is(err, pop3.ErrTLSRequired) &&
 		(strings.HasPrefix(perr.Command, "APOP ") || perr.Command == "AUTH CRAM-MD5") &&
@@ -587,12 +587,12 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 		// pop3.scm falls back from one method to the other. The engine
 		// still refuses to send the password in clear to a remote server
 		// unless the user allowed it. A refused STLS never gets here.
-		st, err = p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.UserPass(ctx, user, pass) })
+		st, err = callConn(b, who, c, func(ctx context.Context) (string, error) { return c.client.UserPass(ctx, user, pass) })
 	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // credentials returns the login and password of a login call: the
@@ -600,14 +600,14 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 // default entry; still missing is pop3.scm's call-error.
 func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
 	userGiven, passGiven := false, false
-	if v, ok := p3Optional(args, 1); ok {
-		if user, err = p3StringArg(who, "login", v); err != nil {
+	if v, ok := optionalArg(args, 1); ok {
+		if user, err = stringArg(who, "login", v); err != nil {
 			return
 		}
 		userGiven = true
 	}
-	if v, ok := p3Optional(args, 2); ok {
-		if pass, err = p3SecretArg(who, "password", v); err != nil {
+	if v, ok := optionalArg(args, 2); ok {
+		if pass, err = secretArg(who, "password", v); err != nil {
 			return
 		}
 		passGiven = true
@@ -615,7 +615,7 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 	if !userGiven || !passGiven {
 		nl, np, ok, nerr := netrc.LookupUser(c.target.Host, "")
 		if nerr != nil {
-			return "", "", p3WithWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
+			return "", "", withWho(who, (&interp.ErrorObject{Message: nerr.Error(), Cause: nerr}))
 		}
 		if ok {
 			if !userGiven && nl != "" {
@@ -628,24 +628,24 @@ func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value)
 		}
 	}
 	if !userGiven {
-		return "", "", p3CallError("must provide a login", who, p3MaskedArgs(args[1:])...)
+		return "", "", callError("must provide a login", who, maskedArgs(args[1:])...)
 	}
 	if !passGiven {
-		return "", "", p3CallError("must provide a password", who, p3MaskedArgs(args[1:])...)
+		return "", "", callError("must provide a password", who, maskedArgs(args[1:])...)
 	}
-	if err := p3CheckCredential(who, "login", user); err != nil {
+	if err := checkCredential(who, "login", user); err != nil {
 		return "", "", err
 	}
-	if err := p3CheckCredential(who, "password", pass); err != nil {
+	if err := checkCredential(who, "password", pass); err != nil {
 		return "", "", err
 	}
 	return user, pass, nil
 }
 
-// p3MaskedArgs returns the (login password) arguments of a login call as
+// maskedArgs returns the (login password) arguments of a login call as
 // pop3.scm's call-error reports them, with the password written "****":
 // a condition is printed and logged, a password must not be.
-func p3MaskedArgs(args []interp.Value) []interp.Value {
+func maskedArgs(args []interp.Value) []interp.Value {
 	out := append([]interp.Value(nil), args...)
 	if len(out) > 1 {
 		out[1] = interp.NewString("****")
@@ -653,14 +653,14 @@ func p3MaskedArgs(args []interp.Value) []interp.Value {
 	return out
 }
 
-// p3CheckCredential refuses, before anything reaches the wire, a login or
+// checkCredential refuses, before anything reaches the wire, a login or
 // password that would break the command line.
-func p3CheckCredential(who, what, s string) error {
+func checkCredential(who, what, s string) error {
 	if strings.ContainsAny(s, "\r\n\x00") {
-		return p3WithWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
+		return withWho(who, interp.Errorf("%s contains a line break or NUL: refused, nothing sent", what))
 	}
 	if what == "login" && s == "" {
-		return p3WithWho(who, interp.Errorf("empty login: refused, nothing sent"))
+		return withWho(who, interp.Errorf("empty login: refused, nothing sent"))
 	}
 	return nil
 }
@@ -668,7 +668,7 @@ func p3CheckCredential(who, what, s string) error {
 // loginAPOP implements (pop3-login/APOP conn login password).
 func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/APOP"
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -677,17 +677,17 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 		return nil, err
 	}
 	b.applyLoginPolicy(c)
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.APOP(ctx, user, pass) })
+	st, err := callConn(b, who, c, func(ctx context.Context) (string, error) { return c.client.APOP(ctx, user, pass) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
 func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/sasl"
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -698,7 +698,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	case *interp.String:
 		mech = m.String()
 	default:
-		return nil, p3WithWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
+		return nil, withWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
 	}
 	user, pass, err := b.loginCredentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
 	if err != nil {
@@ -715,27 +715,27 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	case "XOAUTH2":
 		m = pop3.XOAUTH2Auth(user, pass)
 	default:
-		return nil, p3WithWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
+		return nil, withWho(who, interp.Errorf("unknown SASL mechanism %q (plain, login, cram-md5, xoauth2)", mech))
 	}
 	b.applyLoginPolicy(c)
-	st, err := p3Call(b, who, c, func(ctx context.Context) (string, error) { return c.client.Auth(ctx, m) })
+	st, err := callConn(b, who, c, func(ctx context.Context) (string, error) { return c.client.Auth(ctx, m) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // starttls implements (pop3-starttls conn).
 func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-starttls"
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
 	if c.client.State() != pop3.StateAuthorization {
-		return nil, p3CallError("not in authorization state", who)
+		return nil, callError("not in authorization state", who)
 	}
-	if err := p3Do(b, who, c, func(ctx context.Context) error { return c.client.StartTLS(ctx) }); err != nil {
+	if err := doConn(b, who, c, func(ctx context.Context) error { return c.client.StartTLS(ctx) }); err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	return interp.Unspecified, nil
@@ -745,14 +745,14 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 // of strings per CAPA line, e.g. (("TOP") ("SASL" "PLAIN" "LOGIN")).
 func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-capabilities"
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
 	if c.client.State() == pop3.StateClosed {
-		return nil, p3CallError("connection closed", who)
+		return nil, callError("connection closed", who)
 	}
-	caps, err := p3Call(b, who, c, func(ctx context.Context) (*pop3.Capabilities, error) { return c.client.Capabilities(ctx) })
+	caps, err := callConn(b, who, c, func(ctx context.Context) (*pop3.Capabilities, error) { return c.client.Capabilities(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -772,11 +772,11 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 // transaction unpacks the connection of a transaction-state command and
 // checks its state: nothing is sent when it is wrong.
 func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, error) {
-	c, err := p3ConnArg(who, args[0])
+	c, err := connArg(who, args[0])
 	if err != nil {
 		return nil, err
 	}
-	return c, p3CheckTransaction(c, who)
+	return c, checkTransaction(c, who)
 }
 
 // stat implements (pop3-stat conn) → count, octets.
@@ -788,7 +788,7 @@ func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Valu
 	}
 	var n int
 	var size int64
-	err = p3Do(b, who, c, func(ctx context.Context) (err error) {
+	err = doConn(b, who, c, func(ctx context.Context) (err error) {
 		n, size, err = c.client.Stat(ctx)
 		return err
 	})
@@ -813,7 +813,7 @@ func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
 // dump streams a message body to the current output port.
 func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx context.Context) (string, io.Reader, error)) (interp.Value, error) {
 	b.setLineEnding(c)
-	if err := p3Claim(who, c); err != nil {
+	if err := claim(who, c); err != nil {
 		return nil, err
 	}
 	defer func() { c.busy = false }()
@@ -829,27 +829,27 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 	}
 	// the network reads release the interpreter lock; the port writes
 	// hold it
-	pw := &p3PortWriter{p: b.it.CurrentOutput()}
-	if _, err := io.Copy(pw, p3BlockingReader{b.it, body}); err != nil {
+	pw := &portWriter{p: b.it.CurrentOutput()}
+	if _, err := io.Copy(pw, blockingReader{b.it, body}); err != nil {
 		if pw.err != nil {
 			// The output port failed; the engine reads the rest of the
 			// message before the next command, so the session goes on.
-			return nil, p3WithWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
+			return nil, withWho(who, &interp.ErrorObject{Message: "cannot write the message: " + pw.err.Error(), Cause: pw.err})
 		}
 		return nil, b.fail(who, c, err)
 	}
 	c.seen(n)
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
-// p3PortWriter writes to a Scheme port and remembers a write error, to tell
+// portWriter writes to a Scheme port and remembers a write error, to tell
 // it from a network error.
-type p3PortWriter struct {
+type portWriter struct {
 	p   *interp.Port
 	err error
 }
 
-func (w *p3PortWriter) Write(b []byte) (int, error) {
+func (w *portWriter) Write(b []byte) (int, error) {
 	n, err := w.p.Write(b)
 	if err != nil {
 		w.err = err
@@ -864,7 +864,7 @@ func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value
 	if err != nil {
 		return nil, err
 	}
-	n, err := p3MsgidArg(who, args[1])
+	n, err := msgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -878,7 +878,7 @@ func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.V
 	if err != nil {
 		return nil, err
 	}
-	n, err := p3MsgidArg(who, args[1])
+	n, err := msgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -892,13 +892,13 @@ func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value
 	if err != nil {
 		return nil, err
 	}
-	n, err := p3MsgidArg(who, args[1])
+	n, err := msgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
 	lines, ok := args[2].(int)
 	if !ok || lines < 0 {
-		return nil, p3WithWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
+		return nil, withWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
 	}
 	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
 }
@@ -915,7 +915,7 @@ func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Valu
 	if c.noLast {
 		return c.lastSeen, nil
 	}
-	n, err := p3Call(b, who, c, func(ctx context.Context) (int, error) { return c.client.Last(ctx) })
+	n, err := callConn(b, who, c, func(ctx context.Context) (int, error) { return c.client.Last(ctx) })
 	var perr *pop3.Error
 	if errors.As(err, &perr) {
 		// No LAST on this server: answer from popsh's own count.
@@ -935,16 +935,16 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	n, err := p3MsgidArg(who, args[1])
+	n, err := msgidArg(who, args[1])
 	if err != nil {
 		return nil, err
 	}
-	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
+	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -954,13 +954,13 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
+	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	c.lastSeen = 0
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // noop implements (pop3-noop conn).
@@ -970,12 +970,12 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
+	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
 	st := c.client.LastStatus()
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
@@ -986,13 +986,13 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	err = p3Do(b, who, c, func(ctx context.Context) error { return c.client.Quit(ctx) })
+	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Quit(ctx) })
 	st := c.client.LastStatus()
 	c.close()
 	if err != nil {
 		return nil, b.wrap(who, err)
 	}
-	return p3Status(st), nil
+	return statusValue(st), nil
 }
 
 // closePrim implements (pop3-close conn): ends the session in any state
@@ -1000,12 +1000,12 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 // closed connection does nothing. Use it where pop3-quit would refuse (a
 // failed login).
 func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := p3ConnArg("pop3-close", args[0])
+	c, err := connArg("pop3-close", args[0])
 	if err != nil {
 		return nil, err
 	}
 	if c.busy {
-		return nil, p3WithWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
+		return nil, withWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
 	}
 	if c.client.State() != pop3.StateClosed {
 		if !c.streaming { // no QUIT in the middle of a burst of replies
@@ -1024,18 +1024,18 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := p3Optional(args, 1); ok {
-		n, err := p3MsgidArg(who, v)
+	if v, ok := optionalArg(args, 1); ok {
+		n, err := msgidArg(who, v)
 		if err != nil {
 			return nil, err
 		}
-		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgInfo, error) { return c.client.ListOne(ctx, n) })
+		m, err := callConn(b, who, c, func(ctx context.Context) (pop3.MsgInfo, error) { return c.client.ListOne(ctx, n) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return int(m.Size), nil
 	}
-	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
+	ms, err := callConn(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1056,18 +1056,18 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := p3Optional(args, 1); ok {
-		n, err := p3MsgidArg(who, v)
+	if v, ok := optionalArg(args, 1); ok {
+		n, err := msgidArg(who, v)
 		if err != nil {
 			return nil, err
 		}
-		m, err := p3Call(b, who, c, func(ctx context.Context) (pop3.MsgUID, error) { return c.client.UIDLOne(ctx, n) })
+		m, err := callConn(b, who, c, func(ctx context.Context) (pop3.MsgUID, error) { return c.client.UIDLOne(ctx, n) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
 		return interp.NewString(m.UID), nil
 	}
-	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgUID, error) { return c.client.UIDL(ctx) })
+	ms, err := callConn(b, who, c, func(ctx context.Context) ([]pop3.MsgUID, error) { return c.client.UIDL(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1078,16 +1078,16 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 	return interp.List(out...), nil
 }
 
-// p3MsgidList unpacks a list of message numbers, checking each before
+// msgidList unpacks a list of message numbers, checking each before
 // anything is sent.
-func p3MsgidList(who string, v interp.Value) ([]int, error) {
+func msgidList(who string, v interp.Value) ([]int, error) {
 	vals, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, p3WithWho(who, interp.TypeError("a list of message numbers", v))
+		return nil, withWho(who, interp.TypeError("a list of message numbers", v))
 	}
 	ids := make([]int, len(vals))
 	for i, x := range vals {
-		n, err := p3MsgidArg(who, x)
+		n, err := msgidArg(who, x)
 		if err != nil {
 			return nil, err
 		}
@@ -1097,12 +1097,12 @@ func p3MsgidList(who string, v interp.Value) ([]int, error) {
 }
 
 // A batch of %pop3-retr-many (messages fetched with one pipelined burst
-// and held in memory together) has at most p3Window messages and, when
-// their sizes are known from a LIST, at most p3WindowBytes octets (but
+// and held in memory together) has at most windowMessages messages and, when
+// their sizes are known from a LIST, at most windowBytes octets (but
 // always at least one message).
 const (
-	p3Window      = 64
-	p3WindowBytes = 8 << 20
+	windowMessages = 64
+	windowBytes    = 8 << 20
 )
 
 // retrMany implements (%pop3-retr-many conn msgids who): the first batch
@@ -1118,15 +1118,15 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	ids, err := p3MsgidList(who, args[1])
+	ids, err := msgidList(who, args[1])
 	if err != nil {
 		return nil, err
 	}
 	k := 0
 	var octets int64
-	for k < len(ids) && k < p3Window {
+	for k < len(ids) && k < windowMessages {
 		octets += c.sizes[ids[k]]
-		if k > 0 && octets > p3WindowBytes {
+		if k > 0 && octets > windowBytes {
 			break
 		}
 		k++
@@ -1140,7 +1140,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	fetched := make([]interp.Value, 0, len(ids))
 	// the whole batch holds the interpreter lock; no other thread's call
 	// may be under way on c
-	if err := p3Claim(who, c); err != nil {
+	if err := claim(who, c); err != nil {
 		return nil, err
 	}
 	defer func() { c.busy = false }()
@@ -1152,7 +1152,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
 		// size listed wrong) is not kept.
 		var buf bytes.Buffer
-		buf.Grow(int(min(c.sizes[n], p3WindowBytes)) + bytes.MinRead)
+		buf.Grow(int(min(c.sizes[n], windowBytes)) + bytes.MinRead)
 		if _, err := buf.ReadFrom(body); err != nil {
 			return err
 		}
@@ -1184,7 +1184,7 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 	if err != nil {
 		return nil, err
 	}
-	ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
+	ms, err := callConn(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1206,12 +1206,12 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 		return nil, err
 	}
 	var ids []int
-	if v, ok := p3Optional(args, 1); ok {
-		if ids, err = p3MsgidList(who, v); err != nil {
+	if v, ok := optionalArg(args, 1); ok {
+		if ids, err = msgidList(who, v); err != nil {
 			return nil, err
 		}
 	} else {
-		ms, err := p3Call(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
+		ms, err := callConn(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
 		if err != nil {
 			return nil, b.fail(who, c, err)
 		}
@@ -1219,19 +1219,19 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 			ids = append(ids, m.Num)
 		}
 	}
-	if err := p3Do(b, who, c, func(ctx context.Context) error { return c.client.DeleMany(ctx, ids) }); err != nil {
+	if err := doConn(b, who, c, func(ctx context.Context) error { return c.client.DeleMany(ctx, ids) }); err != nil {
 		return nil, b.fail(who, c, err)
 	}
 	return len(ids), nil
 }
 
 func (b *pop3Bindings) isConn(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, err := p3ConnArg("", args[0])
+	_, err := connArg("", args[0])
 	return err == nil, nil
 }
 
 func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := p3ConnArg("pop3-connection-host", args[0])
+	c, err := connArg("pop3-connection-host", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1239,7 +1239,7 @@ func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.
 }
 
 func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := p3ConnArg("pop3-connection-tls?", args[0])
+	c, err := connArg("pop3-connection-tls?", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1247,7 +1247,7 @@ func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.V
 }
 
 func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := p3ConnArg("pop3-greeting", args[0])
+	c, err := connArg("pop3-greeting", args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1283,17 +1283,17 @@ func (b *pop3Bindings) wrap(who string, err error) error {
 // the security rules says how to change them.
 func (b *pop3Bindings) wrapHost(who, host string, err error) error {
 	if e, ok := err.(*interp.ErrorObject); ok {
-		return p3WithWho(who, e)
+		return withWho(who, e)
 	}
-	if msg := p3SecurityMessage(host, err); msg != "" {
-		return p3WithWho(who, &interp.ErrorObject{Message: msg, Cause: err})
+	if msg := securityMessage(host, err); msg != "" {
+		return withWho(who, &interp.ErrorObject{Message: msg, Cause: err})
 	}
 	var perr *pop3.Error
 	if errors.As(err, &perr) {
-		return p3ErrCondition(who, perr)
+		return errCondition(who, perr)
 	}
 	if errors.Is(err, context.Canceled) {
-		return p3WithWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
+		return withWho(who, (&interp.ErrorObject{Message: "interrupted", Cause: err}))
 	}
-	return p3WithWho(who, (&interp.ErrorObject{Message: p3PlainError(err), Cause: err}))
+	return withWho(who, (&interp.ErrorObject{Message: plainError(err), Cause: err}))
 }

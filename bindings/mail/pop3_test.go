@@ -16,25 +16,25 @@ import (
 	"popsh/pop3/server"
 )
 
-func p3TestTLSConfig(pool *x509.CertPool) *tls.Config {
+func testTLSConfig(pool *x509.CertPool) *tls.Config {
 	return &tls.Config{RootCAs: pool}
 }
 
 // wire returns how message i of testMessages reads in LF mode.
-func p3LfText(i int) string {
-	m := strings.ReplaceAll(p3TestMessages[i], "\r\n", "\n")
+func lfText(i int) string {
+	m := strings.ReplaceAll(sampleMessages[i], "\r\n", "\n")
 	if !strings.HasSuffix(m, "\n") {
 		m += "\n" // the server adds the final line end, as Dovecot does
 	}
 	return m
 }
 
-func p3CrlfText(i int) string {
-	return strings.ReplaceAll(p3LfText(i), "\n", "\r\n")
+func crlfText(i int) string {
+	return strings.ReplaceAll(lfText(i), "\n", "\r\n")
 }
 
 func TestPOP3ConnectPrintsHost(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	got := e.must(fmt.Sprintf(`(pop3-connect %q)`, e.host))
 	if got != "#{pop3-connection 127.0.0.1}" {
 		t.Errorf("connection prints as %s, want #{pop3-connection 127.0.0.1}", got)
@@ -48,7 +48,7 @@ func TestPOP3ConnectPrintsHost(t *testing.T) {
 }
 
 func TestPOP3MailhostOverridesHost(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	t.Setenv("MAILHOST", e.host)
 	// The argument names a host that does not resolve: MAILHOST wins, as
 	// in pop3.scm.
@@ -64,7 +64,7 @@ func TestPOP3MailhostOverridesHost(t *testing.T) {
 }
 
 func TestPOP3ConnectBadHost(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	for _, tc := range []struct{ src, want string }{
 		{`(pop3-connect)`, "no host"},
 		{`(pop3-connect "ftp://x")`, "unknown scheme"},
@@ -75,12 +75,12 @@ func TestPOP3ConnectBadHost(t *testing.T) {
 		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
 	} {
 		got := e.mustFail(tc.src)
-		p3WantContains(t, tc.src, got, tc.want)
+		wantContains(t, tc.src, got, tc.want)
 	}
 }
 
 func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	st := e.must(`(pop3-login conn)`)
 	if !strings.HasPrefix(st, `" `) {
@@ -91,7 +91,7 @@ func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^APOP alice \*\*\*\*$`).MatchString(joined) {
 		t.Errorf("no APOP in %q: the greeting has a timestamp, APOP is the strongest method without TLS", joined)
 	}
-	if strings.Contains(joined, "PASS") || strings.Contains(joined, p3TestPassword) {
+	if strings.Contains(joined, "PASS") || strings.Contains(joined, testPassword) {
 		t.Errorf("password sent in clear: %q", joined)
 	}
 	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != "(3 "+fmt.Sprint(e.dropSize())+")" {
@@ -102,15 +102,15 @@ func TestPOP3LoginNetrcUsesAPOP(t *testing.T) {
 // dropSize is the maildrop size as STAT reports it.
 func (e *pop3Env) dropSize() int {
 	n := 0
-	for i := range p3TestMessages {
-		m := strings.ReplaceAll(p3TestMessages[i], "\r\n", "\n")
+	for i := range sampleMessages {
+		m := strings.ReplaceAll(sampleMessages[i], "\r\n", "\n")
 		n += len(m) + strings.Count(m, "\n")
 	}
 	return n
 }
 
 func TestPOP3LoginUserPassWithoutTimestamp(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{NoAPOPTimestamp: true}, opts: Options{}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true}, opts: Options{}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login conn "alice" "wonderland")`)
 	joined := strings.Join(e.waitCommands(3), "\n")
@@ -123,7 +123,7 @@ func TestPOP3LoginUserPassWithoutTimestamp(t *testing.T) {
 func TestPOP3LoginFallsBackOnPlainERR(t *testing.T) {
 	// APOP refused as a method (a -ERR without response code): USER/PASS
 	// next, as pop3.scm falls back.
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR APOP switched off here"}}}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR APOP switched off here"}}}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login conn)`)
 	joined := strings.Join(e.waitCommands(3), "\n")
@@ -138,7 +138,7 @@ func TestPOP3LoginFallsBackOnPlainERR(t *testing.T) {
 }
 
 func TestPOP3LoginFailedRaisesERR(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	// guard, -ERR?, error?, error-object?, the accessors.
 	got := e.must(`(guard (c (#t (list (-ERR? c) (error? c) (error-object? c)
@@ -162,13 +162,13 @@ func TestPOP3LoginFailedRaisesERR(t *testing.T) {
 	}
 	// Uncaught, it names the procedure and the server's text.
 	msg := e.mustFail(`(pop3-login conn "alice" "wrong")`)
-	p3WantContains(t, "uncaught", msg, "Authentication failed", "APOP alice ****")
+	wantContains(t, "uncaught", msg, "Authentication failed", "APOP alice ****")
 	// The connection is still usable: the right password now works.
 	e.must(`(pop3-login conn)`)
 }
 
 func TestPOP3NotInTransactionSendsNothing(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	before := len(e.waitCommands(0))
 	for _, call := range []string{
@@ -198,17 +198,17 @@ func TestPOP3NotInTransactionSendsNothing(t *testing.T) {
 	// After quit, the same.
 	e.must(`(pop3-quit conn)`)
 	got := e.mustFail(`(pop3-stat conn)`)
-	p3WantContains(t, "after quit", got, "not in transaction state")
+	wantContains(t, "after quit", got, "not in transaction state")
 }
 
 func TestPOP3BadMsgidSendsNothing(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.connectLogin()
 	n := len(e.waitCommands(1))
 	for _, arg := range []string{"0", "-1", `"1"`, "1.5", "'one", "(expt 10 30)"} {
 		for _, proc := range []string{"pop3-get", "pop3-headers", "pop3-delete"} {
 			got := e.mustFail(fmt.Sprintf("(%s conn %s)", proc, arg))
-			p3WantContains(t, proc+" "+arg, got, proc, "positive exact integer")
+			wantContains(t, proc+" "+arg, got, proc, "positive exact integer")
 		}
 	}
 	e.mustFail(`(pop3-top conn 1 -1)`)
@@ -221,7 +221,7 @@ func TestPOP3BadMsgidSendsNothing(t *testing.T) {
 }
 
 func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	n := len(e.waitCommands(0))
 	for _, src := range []string{
@@ -232,7 +232,7 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 		`(pop3-login/sasl conn 'plain "alice" "a\nb")`,
 	} {
 		got := e.mustFail(src)
-		p3WantContains(t, src, got, "line break")
+		wantContains(t, src, got, "line break")
 	}
 	// The server sees commands in order: once it has the CAPA sent now,
 	// it would have had anything the refused logins sent.
@@ -243,7 +243,7 @@ func TestPOP3CredentialsWithLineBreakRefused(t *testing.T) {
 }
 
 func TestPOP3NetrcLookups(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	dir := t.TempDir()
 	write := func(content string, mode os.FileMode) {
 		p := filepath.Join(dir, "netrc")
@@ -270,12 +270,12 @@ func TestPOP3NetrcLookups(t *testing.T) {
 	// A login that differs from the netrc entry's: no password for it.
 	connect()
 	got := e.mustFail(`(pop3-login conn "bob")`)
-	p3WantContains(t, "other login", got, "must provide a password")
+	wantContains(t, "other login", got, "must provide a password")
 
 	// No entry at all.
 	write("machine other.example login x password y\n", 0o600)
 	got = e.mustFail(`(pop3-login conn)`)
-	p3WantContains(t, "no entry", got, "must provide a login")
+	wantContains(t, "no entry", got, "must provide a login")
 	got = e.must(`(guard (c ((call-error? c) (condition-stuff c))) (pop3-login conn))`)
 	if got != `("must provide a login" pop3-login)` {
 		t.Errorf("call-error stuff = %s", got)
@@ -290,7 +290,7 @@ func TestPOP3NetrcLookups(t *testing.T) {
 	// A file others may read is refused, with a clear error.
 	write("default login alice password wonderland\n", 0o644)
 	got = e.mustFail(`(pop3-login conn)`)
-	p3WantContains(t, "0644 netrc", got, "netrc")
+	wantContains(t, "0644 netrc", got, "netrc")
 	if !strings.Contains(got, "permission") && !strings.Contains(got, "dangerous") {
 		t.Errorf("0644 netrc: %q does not explain the refusal", got)
 	}
@@ -299,7 +299,7 @@ func TestPOP3NetrcLookups(t *testing.T) {
 }
 
 func TestPOP3LogFile(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}}})
 	log := filepath.Join(t.TempDir(), "pop3.log")
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q %q))`, e.host, log))
 	e.must(`(pop3-login conn)`) // USER/PASS: no timestamp, no SASL
@@ -314,8 +314,8 @@ func TestPOP3LogFile(t *testing.T) {
 	}
 	b, _ := os.ReadFile(log)
 	text := string(b)
-	p3WantContains(t, "log", text, "opened POP3 connection to", "<- USER alice", "<- PASS ****", "<- STAT", "-> +OK", "<- QUIT")
-	if strings.Contains(text, p3TestPassword) {
+	wantContains(t, "log", text, "opened POP3 connection to", "<- USER alice", "<- PASS ****", "<- STAT", "-> +OK", "<- QUIT")
+	if strings.Contains(text, testPassword) {
 		t.Errorf("the password is in the log:\n%s", text)
 	}
 	// A second connection appends.
@@ -327,11 +327,11 @@ func TestPOP3LogFile(t *testing.T) {
 	}
 	// An unwritable log file is a clear error.
 	got := e.mustFail(fmt.Sprintf(`(pop3-connect %q "/nonexistent-dir/x.log")`, e.host))
-	p3WantContains(t, "bad log", got, "log file")
+	wantContains(t, "bad log", got, "log file")
 }
 
 func TestPOP3InterruptBlockedRead(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "STAT", Delay: 20 * time.Second}}}})
 	e.connectLogin()
 	n := len(e.commands())
 	ctx, cancel := context.WithCancel(context.Background())
@@ -361,7 +361,7 @@ func TestPOP3InterruptBlockedRead(t *testing.T) {
 }
 
 func TestPOP3TLS(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{tls: true})
+	e := newPOP3Env(t, envConfig{tls: true})
 	// STLS is offered: pop3-login upgrades before sending anything secret.
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	if got := e.must(`(pop3-connection-tls? conn)`); got != "#f" {
@@ -372,7 +372,7 @@ func TestPOP3TLS(t *testing.T) {
 		t.Errorf("tls? after login = %s: STLS was offered, the login must have upgraded", got)
 	}
 	joined := strings.Join(e.waitCommands(3), "\n")
-	p3WantContains(t, "transcript", joined, "STLS", "USER alice", "PASS ****")
+	wantContains(t, "transcript", joined, "STLS", "USER alice", "PASS ****")
 	e.must(`(pop3-quit conn)`)
 
 	// pop3-starttls by hand.
@@ -402,19 +402,19 @@ func TestPOP3TLS(t *testing.T) {
 	e.must(`(pop3-close conn)`)
 
 	// Without the CA, the certificate is refused: no silent fallback.
-	it, _ := p3NewTestInterp(t, Options{})
-	_, err := p3EvalIn(it, fmt.Sprintf(`(pop3-connect/tls %q)`, tlsAddr))
+	it, _ := newTestInterp(t, Options{})
+	_, err := evalIn(it, fmt.Sprintf(`(pop3-connect/tls %q)`, tlsAddr))
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("unverified certificate accepted, or unclear error: %v", err)
 	}
-	_, err = p3EvalIn(it, fmt.Sprintf(`(let ((c (pop3-connect %q))) (pop3-login c))`, e.host))
+	_, err = evalIn(it, fmt.Sprintf(`(let ((c (pop3-connect %q))) (pop3-login c))`, e.host))
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("STLS with an unverified certificate: %v", err)
 	}
 }
 
 func TestPOP3LoginSASL(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	for _, mech := range []string{"'plain", "'cram-md5", `"CRAM-MD5"`} {
 		e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 		e.must(fmt.Sprintf(`(pop3-login/sasl conn %s)`, mech)) // credentials from netrc
@@ -423,7 +423,7 @@ func TestPOP3LoginSASL(t *testing.T) {
 	}
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	got := e.mustFail(`(pop3-login/sasl conn 'gssapi)`)
-	p3WantContains(t, "unknown mech", got, "unknown SASL mechanism")
+	wantContains(t, "unknown mech", got, "unknown SASL mechanism")
 	got = e.must(`(guard (c ((-ERR? c) (pop3-error-code c))) (pop3-login/sasl conn 'plain "alice" "nope"))`)
 	if got != `"AUTH"` {
 		t.Errorf("failed SASL login: %s", got)
@@ -431,7 +431,7 @@ func TestPOP3LoginSASL(t *testing.T) {
 }
 
 func TestPOP3APOPExplicit(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	if got := e.must(`(pop3-greeting conn)`); !regexp.MustCompile(`<[^>]+@test\.invalid>`).MatchString(got) {
 		t.Errorf("greeting %s has no APOP timestamp", got)
@@ -448,8 +448,8 @@ func TestPOP3APOPExplicit(t *testing.T) {
 func TestPOP3ErrorAccessorsOnPOP3ScmCondition(t *testing.T) {
 	// A -ERR condition signalled the way pop3.scm does, with stuff
 	// (text command): the accessors read it too.
-	it, _ := p3NewTestInterp(t, Options{})
-	v, err := p3EvalIn(it, `(with-handler (lambda (c punt) (list (-ERR? c) (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)))
+	it, _ := newTestInterp(t, Options{})
+	v, err := evalIn(it, `(with-handler (lambda (c punt) (list (-ERR? c) (pop3-error-text c) (pop3-error-code c) (pop3-error-command c)))
 	                        (lambda () (signal '-ERR " [IN-USE] locked" "PASS ****")))`)
 	if err != nil {
 		t.Fatal(err)
@@ -457,27 +457,27 @@ func TestPOP3ErrorAccessorsOnPOP3ScmCondition(t *testing.T) {
 	if got := interp.WriteString(v); got != `(#t "locked" "IN-USE" "PASS ****")` {
 		t.Errorf("accessors on a signalled -ERR = %s", got)
 	}
-	_, err = p3EvalIn(it, `(pop3-error-text 5)`)
+	_, err = evalIn(it, `(pop3-error-text 5)`)
 	if err == nil {
 		t.Error("pop3-error-text accepted a non -ERR value")
 	}
 }
 
 func TestPOP3ArgumentTypes(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	for _, src := range []string{`(pop3-stat 5)`, `(pop3-login "conn")`, `(pop3-get 'c 1)`, `(pop3-quit #f)`} {
 		got := e.mustFail(src)
-		p3WantContains(t, src, got, "pop3 connection")
+		wantContains(t, src, got, "pop3 connection")
 	}
 }
 
 func TestPOP3IterationSameWithoutPipelining(t *testing.T) {
 	var results []string
 	for _, faults := range []server.Faults{{}, {RemoveCapa: []string{"PIPELINING"}}} {
-		e := newPOP3Env(t, p3EnvConfig{faults: faults})
-		for i := 0; i < 70; i++ { // more than one window of p3Window
+		e := newPOP3Env(t, envConfig{faults: faults})
+		for i := 0; i < 70; i++ { // more than one window of windowMessages
 
-			e.be.AddMessage(p3TestUser, []byte(fmt.Sprintf("Subject: m%d\n\nbody %d\n", i, i)))
+			e.be.AddMessage(testUser, []byte(fmt.Sprintf("Subject: m%d\n\nbody %d\n", i, i)))
 		}
 		e.connectLogin()
 		results = append(results, e.must(`(pop3-get-all conn)`))

@@ -16,9 +16,9 @@ import (
 	"popsh/interp"
 )
 
-// p3ScmSource returns the text of pop3.scm, or skips the test saying where
+// scmSource returns the text of pop3.scm, or skips the test saying where
 // it was looked for.
-func p3ScmSource(t *testing.T) string {
+func scmSource(t *testing.T) string {
 	t.Helper()
 	path := os.Getenv("POPSH_POP3_SCM")
 	if path == "" {
@@ -35,141 +35,141 @@ func p3ScmSource(t *testing.T) string {
 	return string(b)
 }
 
-// p3LoadScm returns an interpreter into which pop3.scm has been loaded,
+// loadScm returns an interpreter into which pop3.scm has been loaded,
 // pointed at a server on 127.0.0.1:port through the scsh layer's
 // POPSH_SERVICES override of (service-info "pop3" "tcp"), and a function
 // returning (and clearing) what it wrote.
-func p3LoadScm(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
+func loadScm(t *testing.T, port string, opts Options) (*interp.Interp, func() string) {
 	t.Helper()
-	src := p3ScmSource(t)
+	src := scmSource(t)
 	t.Setenv("POPSH_SERVICES", "pop3="+port)
 	// pop3.scm's (getenv "MAILHOST") must be #f, not "".
 	t.Setenv("MAILHOST", "x")
 	os.Unsetenv("MAILHOST")
-	it, out := p3NewTestInterp(t, opts)
+	it, out := newTestInterp(t, opts)
 	// Keep popsh's own procedures under other names before pop3.scm
 	// redefines pop3-*.
-	if _, err := p3EvalIn(it, `(define popsh-login/APOP pop3-login/APOP) (define popsh-connect pop3-connect)
+	if _, err := evalIn(it, `(define popsh-login/APOP pop3-login/APOP) (define popsh-connect pop3-connect)
 	                         (define popsh-quit pop3-quit) (define popsh-stat pop3-stat)`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p3EvalIn(it, src); err != nil {
+	if _, err := evalIn(it, src); err != nil {
 		t.Fatalf("loading pop3.scm unchanged: %v", err)
 	}
 	return it, func() string { s := out.String(); out.Reset(); return s }
 }
 
-func p3ScmMust(t *testing.T, it *interp.Interp, src string) string {
+func scmMust(t *testing.T, it *interp.Interp, src string) string {
 	t.Helper()
-	v, err := p3EvalIn(it, src)
+	v, err := evalIn(it, src)
 	if err != nil {
 		t.Fatalf("%s\n=> %v", src, err)
 	}
 	return interp.WriteString(v)
 }
 
-// p3ScmWire is what pop3.scm's pop3-dump writes for a message: each line
+// scmWire is what pop3.scm's pop3-dump writes for a message: each line
 // as read-line returns it (CR kept) and a newline, i.e. the CRLF form.
-func p3ScmWire(i int) string { return p3CrlfText(i) }
+func scmWire(i int) string { return crlfText(i) }
 
 func TestPOP3ScmOurServer(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, output := p3LoadScm(t, port, Options{})
+	it, output := loadScm(t, port, Options{})
 
 	log := filepath.Join(t.TempDir(), "pop3scm.log")
-	got := p3ScmMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
+	got := scmMust(t, it, fmt.Sprintf(`(define conn (pop3-connect "127.0.0.1" %q)) conn`, log))
 	if !strings.HasPrefix(got, "#{pop3-connection") {
 		t.Errorf("pop3.scm's connection record prints as %s", got)
 	}
-	p3ScmMust(t, it, `(pop3-login conn "alice" "wonderland")`)
+	scmMust(t, it, `(pop3-login conn "alice" "wonderland")`)
 	joined := strings.Join(e.waitCommands(2), "\n")
-	p3WantContains(t, "pop3.scm transcript", joined, "USER alice", "PASS ****")
+	wantContains(t, "pop3.scm transcript", joined, "USER alice", "PASS ****")
 
-	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
+	if got := scmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
 		t.Errorf("pop3.scm pop3-stat = %s", got)
 	}
 	output()
-	st := p3ScmMust(t, it, `(pop3-get conn 1)`)
+	st := scmMust(t, it, `(pop3-get conn 1)`)
 	if !strings.HasPrefix(st, `" `) {
 		t.Errorf("pop3.scm pop3-get status = %s", st)
 	}
-	if got := output(); got != p3ScmWire(0) {
-		t.Errorf("pop3.scm pop3-get wrote %q, want %q", got, p3ScmWire(0))
+	if got := output(); got != scmWire(0) {
+		t.Errorf("pop3.scm pop3-get wrote %q, want %q", got, scmWire(0))
 	}
 	// with-output-to-string captures pop3.scm's output as well.
-	if got := p3ScmMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
+	if got := scmMust(t, it, `(with-output-to-string (lambda () (pop3-headers conn 2)))`); !strings.HasPrefix(got, `"From: Bob`) {
 		t.Errorf("pop3.scm pop3-headers = %s", got)
 	}
 	// pop3.scm's pop3-last splits the status " 2" with (infix-splitter),
 	// which gives ("" "2"), and takes the car: a bug of pop3.scm (on
 	// scsh too) that returns #f; popsh's own pop3-last gives 2.
-	if got := p3ScmMust(t, it, `(pop3-last conn)`); got != "#f" {
+	if got := scmMust(t, it, `(pop3-last conn)`); got != "#f" {
 		t.Errorf("pop3.scm pop3-last = %s, want #f (pop3.scm's infix-splitter bug)", got)
 	}
-	if got := p3ScmMust(t, it, `((infix-splitter) " 2")`); got != `("" "2")` {
+	if got := scmMust(t, it, `((infix-splitter) " 2")`); got != `("" "2")` {
 		t.Errorf("((infix-splitter) \" 2\") = %s", got)
 	}
-	p3ScmMust(t, it, `(pop3-delete conn 1)`)
-	p3ScmMust(t, it, `(pop3-reset conn)`)
-	p3ScmMust(t, it, `(pop3-delete conn 3)`)
+	scmMust(t, it, `(pop3-delete conn 1)`)
+	scmMust(t, it, `(pop3-reset conn)`)
+	scmMust(t, it, `(pop3-delete conn 3)`)
 	// A server -ERR reaches pop3.scm's -ERR? and popsh's pop3-error-text.
 	// (A handler that returned would make pop3.scm read a body that never
 	// comes, as on scsh: escape with a continuation.)
-	got = p3ScmMust(t, it, `(call-with-current-continuation
+	got = scmMust(t, it, `(call-with-current-continuation
 	                           (lambda (k)
 	                             (with-handler (lambda (c punt) (if (-ERR? c) (k (list (error? c) (pop3-error-text c) (condition-stuff c))) (punt)))
 	                               (lambda () (pop3-get conn 3)))))`)
-	p3WantContains(t, "pop3.scm -ERR", got, "#t", "RETR 3")
-	p3ScmMust(t, it, `(pop3-quit conn)`)
-	if n := e.be.Count(p3TestUser); n != 2 {
+	wantContains(t, "pop3.scm -ERR", got, "#t", "RETR 3")
+	scmMust(t, it, `(pop3-quit conn)`)
+	if n := e.be.Count(testUser); n != 2 {
 		t.Errorf("after pop3.scm deleted message 3 and quit, %d messages remain, want 2", n)
 	}
 	b, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p3WantContains(t, "pop3.scm log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
+	wantContains(t, "pop3.scm log", string(b), "opened POP3 connection to", "<- USER alice", "-> +OK")
 	if st, _ := os.Stat(log); st.Mode().Perm() != 0o600 {
 		t.Errorf("pop3.scm log mode %04o", st.Mode().Perm())
 	}
 
 	// netrc: pop3.scm's (netrc:parse) and netrc:lookup-login.
-	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	scmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
 	// Before login, pop3.scm's state check: a call-error, nothing sent.
 	// (After its pop3-quit pop3.scm leaves the state 'connected, so a
 	// later command writes to the closed socket and fails there.)
-	got = p3ScmMust(t, it, `(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`)
+	got = scmMust(t, it, `(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`)
 	if got != `("not in transaction state" pop3-stat)` {
 		t.Errorf("pop3.scm before login: %s", got)
 	}
-	p3ScmMust(t, it, `(pop3-login conn)`)
-	if got := p3ScmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
+	scmMust(t, it, `(pop3-login conn)`)
+	if got := scmMust(t, it, `(call-with-values (lambda () (pop3-stat conn)) list)`); !strings.HasPrefix(got, "(2 ") {
 		t.Errorf("pop3.scm stat after netrc login = %s", got)
 	}
-	p3ScmMust(t, it, `(pop3-quit conn)`)
+	scmMust(t, it, `(pop3-quit conn)`)
 }
 
 func TestPOP3ScmAPOPBugOurServer(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	_, port, _ := strings.Cut(e.addr, ":")
-	it, _ := p3LoadScm(t, port, Options{})
-	p3ScmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
+	it, _ := loadScm(t, port, Options{})
+	scmMust(t, it, `(define conn (pop3-connect "127.0.0.1"))`)
 	// pop3.scm computes the digest with (run/strings (md5sum) (<< ,str)):
 	// GNU md5sum prints "HEX  -", and pop3.scm sends all of it.
-	digest := p3ScmMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
+	digest := scmMust(t, it, `(md5-digest "<1896.697170952@dbc.mtview.ca.us>tanstaaf")`)
 	if digest != `"c4c9334bac560ecc979e58001b3e22fb  -"` {
 		t.Errorf("pop3.scm md5-digest = %s (GNU md5sum output expected)", digest)
 	}
-	got := p3ScmMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
+	got := scmMust(t, it, `(guard (c ((-ERR? c) (list 'refused (pop3-error-text c)))) (pop3-login/APOP conn "alice" "wonderland"))`)
 	if !strings.HasPrefix(got, "(refused") {
 		t.Errorf("pop3.scm's APOP (digest followed by \"  -\") was accepted: %s", got)
 	}
 	// popsh's own pop3-login/APOP works against the same server.
-	p3ScmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
-	p3ScmMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
-	if got := p3ScmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
+	scmMust(t, it, fmt.Sprintf(`(define c2 (popsh-connect %q))`, e.addr))
+	scmMust(t, it, `(popsh-login/APOP c2 "alice" "wonderland")`)
+	if got := scmMust(t, it, `(call-with-values (lambda () (popsh-stat c2)) (lambda (n o) n))`); got != "3" {
 		t.Errorf("popsh APOP then stat = %s", got)
 	}
-	p3ScmMust(t, it, `(popsh-quit c2)`)
+	scmMust(t, it, `(popsh-quit c2)`)
 }

@@ -58,8 +58,8 @@ const pop3SecurityPrelude = `
           (error "pop3-command-timeout: expected #f or a positive number of seconds, got" x)))))
 `
 
-// p3Params holds the parameter objects the bindings read.
-type p3Params struct {
+// connParams holds the parameter objects the bindings read.
+type connParams struct {
 	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout interp.Value
 }
 
@@ -88,22 +88,22 @@ func (b *pop3Bindings) lookupParams() error {
 
 // param returns the current value of a parameter object (#f if it is not
 // one).
-func p3Param(p interp.Value) interp.Value {
+func paramValue(p interp.Value) interp.Value {
 	if pp, ok := p.(*interp.Parameter); ok {
 		return pp.Value()
 	}
 	return false
 }
 
-// p3ParamTrue reports whether a boolean parameter is #t.
-func p3ParamTrue(p interp.Value) bool {
-	b, ok := p3Param(p).(bool)
+// paramTrue reports whether a boolean parameter is #t.
+func paramTrue(p interp.Value) bool {
+	b, ok := paramValue(p).(bool)
 	return ok && b
 }
 
-// p3ParamString returns a string parameter's value, or "" for #f.
-func p3ParamString(p interp.Value) string {
-	if s, ok := p3Param(p).(*interp.String); ok {
+// paramString returns a string parameter's value, or "" for #f.
+func paramString(p interp.Value) string {
+	if s, ok := paramValue(p).(*interp.String); ok {
 		return s.String()
 	}
 	return ""
@@ -112,17 +112,17 @@ func p3ParamString(p interp.Value) string {
 // applyTLSParams sets the pin and the CA file of pop3-tls-fingerprint and
 // pop3-tls-ca-file in o.
 func (b *pop3Bindings) applyTLSParams(o *pop3.Options) error {
-	if fp := p3ParamString(b.params.fingerprint); fp != "" {
+	if fp := paramString(b.params.fingerprint); fp != "" {
 		sum, err := pop3.ParseFingerprint(fp)
 		if err != nil {
 			return interp.Errorf("pop3-tls-fingerprint: %q is not a SHA-256 fingerprint (64 hex digits, colons optional)", fp)
 		}
 		o.TLSFingerprint = sum
 	}
-	if path := p3ParamString(b.params.caFile); path != "" {
+	if path := paramString(b.params.caFile); path != "" {
 		pem, err := os.ReadFile(path)
 		if err != nil {
-			return &interp.ErrorObject{Kind: interp.KindFileError, Message: fmt.Sprintf("pop3-tls-ca-file: cannot read %s: %v", path, p3PlainError(err)), Cause: err}
+			return &interp.ErrorObject{Kind: interp.KindFileError, Message: fmt.Sprintf("pop3-tls-ca-file: cannot read %s: %v", path, plainError(err)), Cause: err}
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
@@ -136,13 +136,13 @@ func (b *pop3Bindings) applyTLSParams(o *pop3.Options) error {
 // applyLoginPolicy gives the connection the cleartext and TLS policy in
 // force now: what was in force at connect time, or what is now.
 func (b *pop3Bindings) applyLoginPolicy(c *pop3Conn) {
-	c.client.SetAllowCleartext(c.allowCleartext || p3ParamTrue(b.params.allowCleartext))
-	c.client.SetRequireTLS(c.requireTLS || p3ParamTrue(b.params.requireTLS))
+	c.client.SetAllowCleartext(c.allowCleartext || paramTrue(b.params.allowCleartext))
+	c.client.SetRequireTLS(c.requireTLS || paramTrue(b.params.requireTLS))
 }
 
-// p3SecurityMessage explains a refusal of the engine's security rules in
+// securityMessage explains a refusal of the engine's security rules in
 // terms of what a script or a movemail user can change, or returns "".
-func p3SecurityMessage(host string, err error) string {
+func securityMessage(host string, err error) string {
 	var ce *pop3.CertificateError
 	switch {
 	case errors.As(err, &ce):
@@ -153,7 +153,7 @@ func p3SecurityMessage(host string, err error) string {
 		return fmt.Sprintf("the TLS certificate of %s is not trusted (%v); its SHA-256 fingerprint is %s. "+
 			"If you have checked it, trust it with pop3-tls-fingerprint (movemail: --tls-fingerprint), "+
 			"or name its CA with pop3-tls-ca-file (movemail: --tls-ca-file); nothing sent",
-			ce.Host, p3PlainError(ce.Err), fp)
+			ce.Host, plainError(ce.Err), fp)
 	case errors.Is(err, pop3.ErrCleartext):
 		return fmt.Sprintf("refusing to send a password in clear to %s: the connection is not encrypted and the server is not on this machine. "+
 			"Use pop3s:// or a server that offers STLS, or allow it with (parameterize ((pop3-allow-cleartext #t)) ...) "+
@@ -168,10 +168,10 @@ func p3SecurityMessage(host string, err error) string {
 	return ""
 }
 
-// p3PlainError renders an error chain for a user: one clause per cause,
+// plainError renders an error chain for a user: one clause per cause,
 // without Go's package prefixes ("pop3: ", "dial tcp ...: ",
 // "read tcp ...: ").
-func p3PlainError(err error) string {
+func plainError(err error) string {
 	s := err.Error()
 	s = strings.ReplaceAll(s, "pop3: ", "")
 	s = strings.ReplaceAll(s, "x509: ", "")
@@ -179,9 +179,9 @@ func p3PlainError(err error) string {
 	return s
 }
 
-// p3TypeName names the type of v for a message that must not show the
+// typeName names the type of v for a message that must not show the
 // value itself (a password).
-func p3TypeName(v interp.Value) string {
+func typeName(v interp.Value) string {
 	switch v.(type) {
 	case int:
 		return "an integer"
@@ -205,12 +205,12 @@ func p3TypeName(v interp.Value) string {
 	return "a value of another type"
 }
 
-// p3SecretArg unpacks a password (or token) argument; a type error names
+// secretArg unpacks a password (or token) argument; a type error names
 // the type only, never the value.
-func p3SecretArg(who, name string, v interp.Value) (string, error) {
+func secretArg(who, name string, v interp.Value) (string, error) {
 	s, ok := v.(*interp.String)
 	if !ok {
-		return "", p3WithWho(who, &interp.ErrorObject{Message: "expected a string (" + name + "), got " + p3TypeName(v)})
+		return "", withWho(who, &interp.ErrorObject{Message: "expected a string (" + name + "), got " + typeName(v)})
 	}
 	return s.String(), nil
 }

@@ -14,12 +14,12 @@ import (
 	"popsh/pop3/server"
 )
 
-// p3NotLocal takes every server for a remote one, so that tests on the
+// notLocal takes every server for a remote one, so that tests on the
 // loopback see the rules for remote servers.
-func p3NotLocal(net.Addr) bool { return false }
+func notLocal(net.Addr) bool { return false }
 
-// p3NoCredential fails the test if the server received a credential.
-func p3NoCredential(t *testing.T, cmds []string) {
+// noCredential fails the test if the server received a credential.
+func noCredential(t *testing.T, cmds []string) {
 	t.Helper()
 	for _, l := range cmds {
 		for _, verb := range []string{"USER", "PASS", "APOP", "AUTH"} {
@@ -41,12 +41,12 @@ func TestSchemeSTLSRefusedNoFallback(t *testing.T) {
 		`(pop3-login/sasl conn 'login "alice" "wonderland")`,
 	} {
 		t.Run(login, func(t *testing.T) {
-			e := newPOP3Env(t, p3EnvConfig{tls: true, faults: server.Faults{Rules: []server.Fault{{Command: "STLS", Reply: "-ERR not today"}}}})
+			e := newPOP3Env(t, envConfig{tls: true, faults: server.Faults{Rules: []server.Fault{{Command: "STLS", Reply: "-ERR not today"}}}})
 			e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 			msg := e.mustFail(login)
-			p3WantContains(t, "refused STLS", msg, "STLS", "refused", "nothing sent")
+			wantContains(t, "refused STLS", msg, "STLS", "refused", "nothing sent")
 			e.mustFail(login) // and again: still no fallback
-			p3NoCredential(t, e.commands())
+			noCredential(t, e.commands())
 			if strings.Contains(msg, "wonderland") {
 				t.Errorf("message shows the password: %s", msg)
 			}
@@ -56,7 +56,7 @@ func TestSchemeSTLSRefusedNoFallback(t *testing.T) {
 
 // pop3-login/sasl upgrades with STLS before the credential.
 func TestSchemeSASLUpgrades(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{tls: true, opts: Options{LocalPeer: p3NotLocal}})
+	e := newPOP3Env(t, envConfig{tls: true, opts: Options{LocalPeer: notLocal}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login/sasl conn 'plain "alice" "wonderland")`)
 	if got := e.must(`(pop3-connection-tls? conn)`); got != "#t" {
@@ -73,7 +73,7 @@ func TestSchemeSASLUpgrades(t *testing.T) {
 // still allowed; pop3-allow-cleartext allows it.
 func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 	noAPOP := server.Faults{NoAPOPTimestamp: true}
-	e := newPOP3Env(t, p3EnvConfig{faults: noAPOP, opts: Options{LocalPeer: p3NotLocal}})
+	e := newPOP3Env(t, envConfig{faults: noAPOP, opts: Options{LocalPeer: notLocal}})
 	e.srv.Close()
 	e.srv = server.New(server.Options{Backend: e.be, Hostname: "test.invalid", Faults: noAPOP, DisableCRAMMD5: true,
 		OnCommand: func(user, line string) { e.mu.Lock(); e.cmds = append(e.cmds, line); e.mu.Unlock() }})
@@ -90,9 +90,9 @@ func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 		`(pop3-login/sasl conn 'xoauth2 "alice" "token")`,
 	} {
 		msg := e.mustFail(login)
-		p3WantContains(t, login, msg, "refusing to send a password in clear", "pop3-allow-cleartext", "--no-tls", "nothing sent")
+		wantContains(t, login, msg, "refusing to send a password in clear", "pop3-allow-cleartext", "--no-tls", "nothing sent")
 	}
-	p3NoCredential(t, e.commands())
+	noCredential(t, e.commands())
 	// The opt-in, around the login only.
 	e.must(`(parameterize ((pop3-allow-cleartext #t)) (pop3-login conn))`)
 	e.must(`(pop3-quit conn)`)
@@ -107,7 +107,7 @@ func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 }
 
 func TestSchemeAPOPAllowedOffLoopback(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{opts: Options{LocalPeer: p3NotLocal}})
+	e := newPOP3Env(t, envConfig{opts: Options{LocalPeer: notLocal}})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	e.must(`(pop3-login/APOP conn "alice" "wonderland")`)
 	e.must(`(pop3-quit conn)`)
@@ -117,31 +117,31 @@ func TestSchemeAPOPAllowedOffLoopback(t *testing.T) {
 
 // pop3-require-tls: no credential at all over plain text, not even APOP.
 func TestSchemeRequireTLS(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	msg := e.mustFail(`(parameterize ((pop3-require-tls #t)) (pop3-login conn))`)
-	p3WantContains(t, "require-tls", msg, "TLS is required", "nothing sent")
+	wantContains(t, "require-tls", msg, "TLS is required", "nothing sent")
 	e.mustFail(`(parameterize ((pop3-require-tls #t)) (pop3-login/APOP conn "alice" "wonderland"))`)
-	p3NoCredential(t, e.commands())
+	noCredential(t, e.commands())
 	msg = e.mustFail(`(parameterize ((pop3-require-tls 'yes)) #t)`)
-	p3WantContains(t, "bad value", msg, "pop3-require-tls")
+	wantContains(t, "bad value", msg, "pop3-require-tls")
 }
 
 // A server that sends an unsolicited "+OK 7 7777" after a reply does not
 // make pop3-stat return 7 7777.
 func TestSchemeUnsolicitedReply(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "NOOP", Reply: "+OK\r\n+OK 7 7777"}}}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "NOOP", Reply: "+OK\r\n+OK 7 7777"}}}})
 	e.connectLogin()
 	msg := e.mustFail(`(pop3-noop conn)`)
-	p3WantContains(t, "pop3-noop", msg, "unsolicited")
+	wantContains(t, "pop3-noop", msg, "unsolicited")
 	msg = e.mustFail(`(call-with-values (lambda () (pop3-stat conn)) list)`)
 	if strings.Contains(msg, "7777") {
 		t.Errorf("pop3-stat: %s", msg)
 	}
 
-	g := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: server.Greeting, Reply: "+OK hi\r\n+OK 7 7777"}}}})
+	g := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: server.Greeting, Reply: "+OK hi\r\n+OK 7 7777"}}}})
 	msg = g.mustFail(fmt.Sprintf(`(pop3-connect %q)`, g.host))
-	p3WantContains(t, "greeting", msg, "unsolicited")
+	wantContains(t, "greeting", msg, "unsolicited")
 }
 
 // Certificates: an untrusted one is refused with its fingerprint and the
@@ -152,20 +152,20 @@ func TestSchemeCertificateTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newPOP3Env(t, p3EnvConfig{tls: true, cert: cert, opts: Options{TLSConfig: &tls.Config{}}})
+	e := newPOP3Env(t, envConfig{tls: true, cert: cert, opts: Options{TLSConfig: &tls.Config{}}})
 	// An error that leaves a parameterize at the top level does not (yet)
 	// restore the parameter: raise it again from outside.
 	e.must(`(define (p3-unwound thunk) (guard (e (#t (raise e))) (thunk)))`)
-	fp := pop3.FormatFingerprint(pop3.Fingerprint(p3LeafDER(t, cert)))
+	fp := pop3.FormatFingerprint(pop3.Fingerprint(leafDER(t, cert)))
 
 	for _, connect := range []string{
-		fmt.Sprintf(`(pop3-connect/tls %q)`, p3TLSListener(t, e)),
+		fmt.Sprintf(`(pop3-connect/tls %q)`, tLSListener(t, e)),
 		fmt.Sprintf(`(pop3-login (pop3-connect %q))`, e.host),
 	} {
 		msg := e.mustFail(connect)
-		p3WantContains(t, "untrusted", msg, fp, "pop3-tls-fingerprint", "--tls-fingerprint", "pop3-tls-ca-file", "--tls-ca-file")
+		wantContains(t, "untrusted", msg, fp, "pop3-tls-fingerprint", "--tls-fingerprint", "pop3-tls-ca-file", "--tls-ca-file")
 	}
-	p3NoCredential(t, e.commands())
+	noCredential(t, e.commands())
 
 	// The pin, with or without colons, any case.
 	for _, pin := range []string{fp, strings.ToLower(strings.ReplaceAll(fp, ":", ""))} {
@@ -182,9 +182,9 @@ func TestSchemeCertificateTrust(t *testing.T) {
 		bad = "11" + fp[2:]
 	}
 	msg := e.mustFail(fmt.Sprintf(`(p3-unwound (lambda () (parameterize ((pop3-tls-fingerprint %q)) (pop3-login (pop3-connect %q)))))`, bad, e.host))
-	p3WantContains(t, "wrong pin", msg, fp, "pinned")
+	wantContains(t, "wrong pin", msg, fp, "pinned")
 	msg = e.mustFail(fmt.Sprintf(`(p3-unwound (lambda () (parameterize ((pop3-tls-fingerprint "12:34")) (pop3-connect %q))))`, e.host))
-	p3WantContains(t, "bad pin", msg, "not a SHA-256 fingerprint")
+	wantContains(t, "bad pin", msg, "not a SHA-256 fingerprint")
 
 	// The CA file.
 	ca := filepath.Join(t.TempDir(), "ca.pem")
@@ -195,11 +195,11 @@ func TestSchemeCertificateTrust(t *testing.T) {
 	e.must(`(pop3-login conn)`)
 	e.must(`(pop3-quit conn)`)
 	msg = e.mustFail(fmt.Sprintf(`(p3-unwound (lambda () (parameterize ((pop3-tls-ca-file %q)) (pop3-connect %q))))`, ca+".missing", e.host))
-	p3WantContains(t, "missing CA file", msg, "pop3-tls-ca-file", "cannot read")
+	wantContains(t, "missing CA file", msg, "pop3-tls-ca-file", "cannot read")
 }
 
-// p3LeafDER returns the DER of the server certificate in cert.
-func p3LeafDER(t *testing.T, cert *server.Certificate) []byte {
+// leafDER returns the DER of the server certificate in cert.
+func leafDER(t *testing.T, cert *server.Certificate) []byte {
 	t.Helper()
 	tc, err := cert.TLSConfig()
 	if err != nil || len(tc.Certificates) == 0 {
@@ -210,7 +210,7 @@ func p3LeafDER(t *testing.T, cert *server.Certificate) []byte {
 
 // A type error for a password never shows the value.
 func TestSchemePasswordTypeError(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	for _, call := range []string{
 		`(pop3-login conn "alice" 123456789)`,
@@ -219,7 +219,7 @@ func TestSchemePasswordTypeError(t *testing.T) {
 		`(pop3-login/sasl conn 'xoauth2 "alice" 123456789)`,
 	} {
 		msg := e.mustFail(call)
-		p3WantContains(t, call, msg, "expected a string (password), got an integer")
+		wantContains(t, call, msg, "expected a string (password), got an integer")
 		if strings.Contains(msg, "123456789") {
 			t.Errorf("%s: the password is in the message: %s", call, msg)
 		}
@@ -228,13 +228,13 @@ func TestSchemePasswordTypeError(t *testing.T) {
 	if strings.Contains(msg, "sesame") {
 		t.Errorf("the password is in the message: %s", msg)
 	}
-	p3NoCredential(t, e.commands())
+	noCredential(t, e.commands())
 }
 
 // pop3-connect/no-tls uses the options given to Install (here a short
 // command timeout, which bounds the wait for the greeting).
 func TestConnectNoTLSUsesInstalledTimeout(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{
+	e := newPOP3Env(t, envConfig{
 		faults: server.Faults{Rules: []server.Fault{{Command: server.Greeting, Delay: 20 * time.Second}}},
 		opts:   Options{CommandTimeout: 300 * time.Millisecond},
 	})
@@ -243,23 +243,23 @@ func TestConnectNoTLSUsesInstalledTimeout(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("pop3-connect/no-tls waited %v: the installed CommandTimeout was ignored", d)
 	}
-	p3WantContains(t, "timeout", msg, "pop3-connect/no-tls", "timeout", "300ms")
+	wantContains(t, "timeout", msg, "pop3-connect/no-tls", "timeout", "300ms")
 }
 
 // The pop3-command-timeout parameter sets the timeout of a connection.
 func TestCommandTimeoutParameter(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: server.Greeting, Delay: 20 * time.Second}}}})
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: server.Greeting, Delay: 20 * time.Second}}}})
 	msg := e.mustFail(fmt.Sprintf(`(parameterize ((pop3-command-timeout 0.3)) (pop3-connect %q))`, e.host))
-	p3WantContains(t, "timeout", msg, "timeout", "300ms")
+	wantContains(t, "timeout", msg, "timeout", "300ms")
 	msg = e.mustFail(`(parameterize ((pop3-command-timeout -1)) #t)`)
-	p3WantContains(t, "bad value", msg, "pop3-command-timeout")
+	wantContains(t, "bad value", msg, "pop3-command-timeout")
 }
 
 // A message with a 2 MiB line goes through pop3-get and into a Maildir.
 func TestLongLineMessage(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	line := strings.Repeat("y", 2<<20)
-	if _, err := e.be.AddMessage(p3TestUser, []byte("Subject: long\n\n"+line+"\n")); err != nil {
+	if _, err := e.be.AddMessage(testUser, []byte("Subject: long\n\n"+line+"\n")); err != nil {
 		t.Fatal(err)
 	}
 	e.connectLogin()
@@ -283,8 +283,8 @@ func TestLongLineMessage(t *testing.T) {
 
 // pops:// is an alias of pop3s://; a connection from MAILHOST says so.
 func TestConnectAliasesAndMailhost(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{tls: true})
-	tlsAddr := p3TLSListener(t, e)
+	e := newPOP3Env(t, envConfig{tls: true})
+	tlsAddr := tLSListener(t, e)
 	for _, scheme := range []string{"pops://", "pop3s://"} {
 		e.must(fmt.Sprintf(`(define c (pop3-connect %q))`, scheme+tlsAddr))
 		if got := e.must(`(pop3-connection-tls? c)`); got != "#t" {
@@ -311,7 +311,7 @@ func TestConnectRefusedMessage(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	msg := e.mustFail(fmt.Sprintf(`(pop3-connect %q)`, addr))
 	if want := "pop3-connect: cannot connect to " + addr + ": connection refused"; !strings.Contains(msg, want) {
 		t.Errorf("message %q, want %q", msg, want)
@@ -323,9 +323,9 @@ func TestConnectRefusedMessage(t *testing.T) {
 	}
 }
 
-// p3TLSListener starts the server's implicit-TLS listener and returns its
+// tLSListener starts the server's implicit-TLS listener and returns its
 // address.
-func p3TLSListener(t *testing.T, e *pop3Env) string {
+func tLSListener(t *testing.T, e *pop3Env) string {
 	t.Helper()
 	if a := e.srv.TLSAddr(); a != nil {
 		return a.String()
@@ -357,13 +357,13 @@ func TestConnectTimeoutParameter(t *testing.T) {
 		default:
 		}
 	}()
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	start := time.Now()
 	msg := e.mustFail(fmt.Sprintf(`(parameterize ((pop3-connect-timeout 0.3)) (pop3-connect/tls %q))`, l.Addr().String()))
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("the handshake waited %v", d)
 	}
-	p3WantContains(t, "handshake timeout", msg, "TLS handshake", "timeout")
+	wantContains(t, "handshake timeout", msg, "TLS handshake", "timeout")
 	msg = e.mustFail(`(parameterize ((pop3-connect-timeout "soon")) #t)`)
-	p3WantContains(t, "bad value", msg, "pop3-connect-timeout")
+	wantContains(t, "bad value", msg, "pop3-connect-timeout")
 }

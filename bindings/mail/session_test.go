@@ -13,7 +13,7 @@ import (
 )
 
 func TestPOP3ResponseCodes(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{
 		{Command: "APOP", Reply: "-ERR [IN-USE] maildrop locked by another session"},
 		{Command: "RETR", Nth: 1, Reply: "-ERR [SYS/TEMP] disk on fire, try later"},
 	}}})
@@ -29,21 +29,21 @@ func TestPOP3ResponseCodes(t *testing.T) {
 	if got != `("SYS/TEMP" "disk on fire, try later" "RETR 1")` {
 		t.Errorf("SYS/TEMP condition = %s", got)
 	}
-	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", p3LfText(0)) {
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
 		t.Errorf("retry after SYS/TEMP = %s", got)
 	}
 }
 
 func TestPOP3SessionCommands(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.connectLogin()
 	if got := e.must(`(call-with-values (lambda () (pop3-stat conn)) list)`); got != fmt.Sprintf("(3 %d)", e.dropSize()) {
 		t.Errorf("stat = %s", got)
 	}
-	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", p3LfText(0)) {
-		t.Errorf("get 1 = %s\nwant %q", got, p3LfText(0))
+	if got := e.must(`(with-output-to-string (lambda () (pop3-get conn 1)))`); got != fmt.Sprintf("%q", lfText(0)) {
+		t.Errorf("get 1 = %s\nwant %q", got, lfText(0))
 	}
-	hdr := p3LfText(1)[:strings.Index(p3LfText(1), "\n\n")+2]
+	hdr := lfText(1)[:strings.Index(lfText(1), "\n\n")+2]
 	if got := e.must(`(with-output-to-string (lambda () (pop3-headers conn 2)))`); got != fmt.Sprintf("%q", hdr) {
 		t.Errorf("headers 2 = %s, want %q", got, hdr)
 	}
@@ -57,8 +57,8 @@ func TestPOP3SessionCommands(t *testing.T) {
 	if got := e.must(`(pop3-list conn)`); !regexp.MustCompile(`^\(\(1 \. \d+\) \(2 \. \d+\) \(3 \. \d+\)\)$`).MatchString(got) {
 		t.Errorf("list = %s", got)
 	}
-	if got := e.must(`(pop3-list conn 2)`); got != fmt.Sprint(len(p3CrlfText(1))) {
-		t.Errorf("list 2 = %s, want %d", got, len(p3CrlfText(1)))
+	if got := e.must(`(pop3-list conn 2)`); got != fmt.Sprint(len(crlfText(1))) {
+		t.Errorf("list 2 = %s, want %d", got, len(crlfText(1)))
 	}
 	uidl := e.must(`(pop3-uidl conn)`)
 	if !regexp.MustCompile(`^\(\(1 \. "[^"]+"\) \(2 \. "[^"]+"\) \(3 \. "[^"]+"\)\)$`).MatchString(uidl) {
@@ -71,7 +71,7 @@ func TestPOP3SessionCommands(t *testing.T) {
 		t.Errorf("noop = %s", got)
 	}
 	caps := e.must(`(pop3-capabilities conn)`)
-	p3WantContains(t, "capabilities", caps, `("TOP")`, `("UIDL")`, `("PIPELINING")`)
+	wantContains(t, "capabilities", caps, `("TOP")`, `("UIDL")`, `("PIPELINING")`)
 
 	// delete hides the message; reset brings it back; nothing is removed
 	// before quit.
@@ -92,13 +92,13 @@ func TestPOP3SessionCommands(t *testing.T) {
 	if got := e.must(`(string? (pop3-quit conn))`); got != "#t" {
 		t.Errorf("quit = %s", got)
 	}
-	if n := e.be.Count(p3TestUser); n != 2 {
+	if n := e.be.Count(testUser); n != 2 {
 		t.Errorf("after delete 3 + quit the maildrop has %d messages, want 2", n)
 	}
 }
 
 func TestPOP3OutputCapture(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.connectLogin()
 	dir := t.TempDir()
 	f1 := filepath.Join(dir, "one.eml")
@@ -112,72 +112,72 @@ func TestPOP3OutputCapture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(b) != p3LfText(i) {
-			t.Errorf("%s = %q, want %q", f, b, p3LfText(i))
+		if string(b) != lfText(i) {
+			t.Errorf("%s = %q, want %q", f, b, lfText(i))
 		}
 	}
 	// Output goes to the current port, not elsewhere.
 	e.out.Reset()
 	e.must(`(pop3-get conn 1)`)
-	if e.out.String() != p3LfText(0) {
+	if e.out.String() != lfText(0) {
 		t.Errorf("to the interpreter's output: %q", e.out.String())
 	}
 }
 
 func TestPOP3LineEndings(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.connectLogin()
-	for i := range p3TestMessages {
+	for i := range sampleMessages {
 		lf := e.must(fmt.Sprintf(`(with-output-to-string (lambda () (pop3-get conn %d)))`, i+1))
-		if lf != fmt.Sprintf("%q", p3LfText(i)) {
-			t.Errorf("message %d, LF mode: %s, want %q", i+1, lf, p3LfText(i))
+		if lf != fmt.Sprintf("%q", lfText(i)) {
+			t.Errorf("message %d, LF mode: %s, want %q", i+1, lf, lfText(i))
 		}
 		crlf := e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-string (lambda () (pop3-get conn %d))))`, i+1))
-		if crlf != fmt.Sprintf("%q", p3CrlfText(i)) {
-			t.Errorf("message %d, CRLF mode: %s, want %q", i+1, crlf, p3CrlfText(i))
+		if crlf != fmt.Sprintf("%q", crlfText(i)) {
+			t.Errorf("message %d, CRLF mode: %s, want %q", i+1, crlf, crlfText(i))
 		}
 	}
 	got := e.mustFail(`(parameterize ((pop3-line-ending 'cr)) 1)`)
-	p3WantContains(t, "bad line ending", got, "lf or crlf")
+	wantContains(t, "bad line ending", got, "lf or crlf")
 	got = e.mustFail(`(parameterize ((pop3-line-ending "crlf")) 1)`)
-	p3WantContains(t, "bad line ending", got, "lf or crlf")
+	wantContains(t, "bad line ending", got, "lf or crlf")
 }
 
 func TestPOP3DroppedConnectionMidMessage(t *testing.T) {
 	big := "Subject: big\n\n" + strings.Repeat("a line of the body\n", 2000)
-	e := newPOP3Env(t, p3EnvConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", CloseAfter: 5000}}}})
-	e.be.AddMessage(p3TestUser, []byte(big))
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", CloseAfter: 5000}}}})
+	e.be.AddMessage(testUser, []byte(big))
 	e.connectLogin()
 	e.must(`(define out (open-output-string))`)
 	got := e.mustFail(`(parameterize ((current-output-port out)) (pop3-get conn 4))`)
-	p3WantContains(t, "dropped", got, "pop3-get")
+	wantContains(t, "dropped", got, "pop3-get")
 	partial := e.must(`(get-output-string out)`)
 	if len(partial) >= len(big) {
 		t.Errorf("a complete-looking message (%d bytes) after a dropped connection", len(partial))
 	}
 	// The connection is closed now: further calls fail at once.
 	got = e.mustFail(`(pop3-stat conn)`)
-	p3WantContains(t, "after drop", got, "not in transaction state")
+	wantContains(t, "after drop", got, "not in transaction state")
 
 	// A body without its terminating dot, then close: also an error.
 	e.srv.SetFaults(server.Faults{Rules: []server.Fault{{Command: "RETR", NoTerminator: true}}})
 	e.connectLogin()
 	got = e.mustFail(`(with-output-to-string (lambda () (pop3-get conn 1)))`)
-	p3WantContains(t, "no terminator", got, "pop3-get")
+	wantContains(t, "no terminator", got, "pop3-get")
 }
 
 func TestPOP3Iteration(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	e.connectLogin()
 	got := e.must(`(let ((seen '()))
 	                 (let ((n (pop3-for-each-message conn (lambda (id text) (set! seen (cons (cons id text) seen))))))
 	                   (list n (reverse seen))))`)
-	want := fmt.Sprintf(`(3 ((1 . %q) (2 . %q) (3 . %q)))`, p3LfText(0), p3LfText(1), p3LfText(2))
+	want := fmt.Sprintf(`(3 ((1 . %q) (2 . %q) (3 . %q)))`, lfText(0), lfText(1), lfText(2))
 	if got != want {
 		t.Errorf("for-each-message = %s\nwant %s", got, want)
 	}
 	got = e.must(`(parameterize ((pop3-line-ending 'crlf)) (pop3-get-all conn '(3 1)))`)
-	want = fmt.Sprintf(`((3 . %q) (1 . %q))`, p3CrlfText(2), p3CrlfText(0))
+	want = fmt.Sprintf(`((3 . %q) (1 . %q))`, crlfText(2), crlfText(0))
 	if got != want {
 		t.Errorf("get-all (3 1) crlf = %s\nwant %s", got, want)
 	}
@@ -206,17 +206,17 @@ func TestPOP3Iteration(t *testing.T) {
 		t.Errorf("get-all of a deleted message = %s", got)
 	}
 	e.must(`(pop3-quit conn)`)
-	if n := e.be.Count(p3TestUser); n != 1 {
+	if n := e.be.Count(testUser); n != 1 {
 		t.Errorf("maildrop has %d messages after deleting 2 of 3, want 1", n)
 	}
 }
 
 func TestPOP3EdgeMessagesByteExact(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
-	e.be.Clear(p3TestUser)
+	e := newPOP3Env(t, envConfig{})
+	e.be.Clear(testUser)
 	edges := pop3test.EdgeMessages()
 	for _, m := range edges {
-		if _, err := e.be.AddMessage(p3TestUser, m.Stored); err != nil {
+		if _, err := e.be.AddMessage(testUser, m.Stored); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -228,22 +228,22 @@ func TestPOP3EdgeMessagesByteExact(t *testing.T) {
 		e.must(fmt.Sprintf(`(with-output-to-file %q (lambda () (pop3-get conn %d)))`, lf, i+1))
 		e.must(fmt.Sprintf(`(parameterize ((pop3-line-ending 'crlf)) (with-output-to-file %q (lambda () (pop3-get conn %d))))`, crlf, i+1))
 		if b, _ := os.ReadFile(lf); string(b) != string(m.LF) {
-			t.Errorf("%s, LF mode: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.LF))
+			t.Errorf("%s, LF mode: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.LF))
 		}
 		if b, _ := os.ReadFile(crlf); string(b) != string(m.CRLF) {
-			t.Errorf("%s, CRLF mode: got %q\nwant %q", m.Name, p3ClipBytes(b), p3ClipBytes(m.CRLF))
+			t.Errorf("%s, CRLF mode: got %q\nwant %q", m.Name, clipBytes(b), clipBytes(m.CRLF))
 		}
 	}
 }
 
 func TestPOP3IterationLargeMessagesInByteWindows(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
-	e.be.Clear(p3TestUser)
+	e := newPOP3Env(t, envConfig{})
+	e.be.Clear(testUser)
 	const size = 3 << 20 // four of them exceed one batch's 8 MiB
 	var want []string
 	for i := 0; i < 4; i++ {
 		m := pop3test.LargeMessage(size, uint64(i+1))
-		e.be.AddMessage(p3TestUser, m)
+		e.be.AddMessage(testUser, m)
 		want = append(want, fmt.Sprint(len([]rune(string(m)))))
 	}
 	e.connectLogin()

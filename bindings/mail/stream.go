@@ -32,17 +32,17 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	}
 	proc := args[1]
 	if !interp.IsProcedure(proc) {
-		return nil, p3WithWho(who, interp.TypeError("a procedure", proc))
+		return nil, withWho(who, interp.TypeError("a procedure", proc))
 	}
 	// the iteration holds the interpreter lock (its procedure may give it
 	// up): no other thread's call may be under way on c, nor start
-	if err := p3Claim(who, c); err != nil {
+	if err := claim(who, c); err != nil {
 		return nil, err
 	}
 	defer func() { c.busy = false }()
 	var ids []int
-	if v, ok := p3Optional(args, 2); ok {
-		if ids, err = p3MsgidList(who, v); err != nil {
+	if v, ok := optionalArg(args, 2); ok {
+		if ids, err = msgidList(who, v); err != nil {
 			return nil, err
 		}
 	} else {
@@ -60,7 +60,7 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	c.streaming = true
 	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
 		c.seen(n)
-		port := interp.NewInputPort(p3Body{body}, fmt.Sprintf("message %d", n))
+		port := interp.NewInputPort(messageBody{body}, fmt.Sprintf("message %d", n))
 		_, err := it.Call(b.ctx(), proc, n, port)
 		port.Close()
 		if err != nil {
@@ -83,8 +83,8 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	return count, nil
 }
 
-// p3Body hides everything but Read of a message body (a port closes what
+// messageBody hides everything but Read of a message body (a port closes what
 // it reads from when it is an io.Closer).
-type p3Body struct{ r io.Reader }
+type messageBody struct{ r io.Reader }
 
-func (b p3Body) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b messageBody) Read(p []byte) (int, error) { return b.r.Read(p) }

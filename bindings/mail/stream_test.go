@@ -13,8 +13,8 @@ import (
 // characters pop3-get-all gives as strings; a message left unread is
 // skipped, and the port is closed once proc returns.
 func TestPOP3ForEachMessagePort(t *testing.T) {
-	e := newPOP3Env(t, p3EnvConfig{})
-	e.be.AddMessage(p3TestUser, []byte("Subject: caf\xc3\xa9 \xe2\x82\xac\n\nbad \xff byte\n"))
+	e := newPOP3Env(t, envConfig{})
+	e.be.AddMessage(testUser, []byte("Subject: caf\xc3\xa9 \xe2\x82\xac\n\nbad \xff byte\n"))
 	e.connectLogin()
 	want := e.must(`(pop3-get-all conn)`)
 	got := e.must(`(define kept #f)
@@ -27,7 +27,7 @@ func TestPOP3ForEachMessagePort(t *testing.T) {
 	if got != "(4 "+want[1:] {
 		t.Errorf("ports gave\n%s\nstrings gave\n%s", got, want)
 	}
-	p3WantContains(t, "read after return", e.mustFail(`(read-char kept)`), "closed")
+	wantContains(t, "read after return", e.mustFail(`(read-char kept)`), "closed")
 
 	// Read only the first line of each listed message: the rest is skipped.
 	got = e.must(`(let ((lines '()))
@@ -38,11 +38,11 @@ func TestPOP3ForEachMessagePort(t *testing.T) {
 	}
 
 	// No other command while a message streams; the session goes on.
-	p3WantContains(t, "nested command", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) (pop3-stat conn)))`),
+	wantContains(t, "nested command", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) (pop3-stat conn)))`),
 		"connection busy")
 	// An error in proc stops the iteration; the connection stays usable.
 	e.must(`(define seen '())`)
-	p3WantContains(t, "proc error", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) (set! seen (cons id seen)) (if (= id 2) (error "stop here"))))`),
+	wantContains(t, "proc error", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) (set! seen (cons id seen)) (if (= id 2) (error "stop here"))))`),
 		"stop here")
 	if got := e.must(`seen`); got != "(2 1)" {
 		t.Errorf("proc called for %s, want (2 1)", got)
@@ -57,10 +57,10 @@ func TestPOP3ForEachMessagePort(t *testing.T) {
 	if got := e.must(`(pop3-for-each-message/port conn (lambda (id port) #t))`); got != "4" {
 		t.Errorf("count after the escape: %s", got)
 	}
-	p3WantContains(t, "not a procedure", e.mustFail(`(pop3-for-each-message/port conn 5)`), "procedure")
-	p3WantContains(t, "bad msgid", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) #t) '(1 x))`), "message number")
+	wantContains(t, "not a procedure", e.mustFail(`(pop3-for-each-message/port conn 5)`), "procedure")
+	wantContains(t, "bad msgid", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) #t) '(1 x))`), "message number")
 	e.must(`(pop3-quit conn)`)
-	p3WantContains(t, "after quit", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) #t))`), "not in transaction state")
+	wantContains(t, "after quit", e.mustFail(`(pop3-for-each-message/port conn (lambda (id port) #t))`), "not in transaction state")
 }
 
 // A 20 MiB message read through the port in 64 Ki-character pieces keeps
@@ -68,9 +68,9 @@ func TestPOP3ForEachMessagePort(t *testing.T) {
 // (pop3-for-each-message) does not, which shows the measure can fail.
 func TestPOP3ForEachMessagePortMemory(t *testing.T) {
 	const size = 20 << 20
-	e := newPOP3Env(t, p3EnvConfig{})
+	e := newPOP3Env(t, envConfig{})
 	msg := pop3test.LargeMessage(size, 7)
-	e.be.AddMessage(p3TestUser, msg)
+	e.be.AddMessage(testUser, msg)
 	var peak uint64
 	e.it.DefinePrimitive("heap-sample!", 0, 0, func(*interp.Interp, []interp.Value) (interp.Value, error) {
 		runtime.GC()

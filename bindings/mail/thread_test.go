@@ -19,9 +19,9 @@ import (
 // meanwhile (the wait released the interpreter lock).
 func TestThreadConnectionBusy(t *testing.T) {
 	be := server.NewMemoryBackend()
-	be.AddUser(p3TestUser, p3TestPassword)
-	for _, m := range p3TestMessages {
-		if _, err := be.AddMessage(p3TestUser, []byte(m)); err != nil {
+	be.AddUser(testUser, testPassword)
+	for _, m := range sampleMessages {
+		if _, err := be.AddMessage(testUser, []byte(m)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,13 +43,13 @@ func TestThreadConnectionBusy(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	dir := t.TempDir()
 	netrc := filepath.Join(dir, "netrc")
-	if err := os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", p3TestUser, p3TestPassword)), 0o600); err != nil {
+	if err := os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPassword)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("NETRC", netrc)
 	t.Setenv("MAILHOST", "")
 	t.Setenv("HOME", dir)
-	it, _ := p3NewTestInterp(t, Options{})
+	it, _ := newTestInterp(t, Options{})
 	it.DefinePrimitive("wait-in-stat", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		it.Blocking(func() error { <-inStat; return nil })
 		return interp.Unspecified, nil
@@ -58,7 +58,7 @@ func TestThreadConnectionBusy(t *testing.T) {
 		close(release)
 		return interp.Unspecified, nil
 	})
-	v, err := p3EvalIn(it, fmt.Sprintf(`
+	v, err := evalIn(it, fmt.Sprintf(`
 (define conn (pop3-connect %q))
 (pop3-login conn)
 (define a (spawn (lambda () (receive (n size) (pop3-stat conn) n))))
