@@ -167,3 +167,37 @@ func TestHeaderField(t *testing.T) {
 		t.Error("found a Date field in the body")
 	}
 }
+
+// A file left ending inside a message (a writer killed mid-append, or one
+// that wrote no blank line) keeps its bytes, and the next message still
+// starts on a "From " line of its own after a blank line.
+func TestMboxAppendAfterUnfinishedMessage(t *testing.T) {
+	for _, tc := range []struct{ before, want string }{
+		{"From a Mon Jan  1 00:00:00 2024\nSubject: cut", "From a Mon Jan  1 00:00:00 2024\nSubject: cut\n\n"},
+		{"From a Mon Jan  1 00:00:00 2024\nSubject: one\n", "From a Mon Jan  1 00:00:00 2024\nSubject: one\n\n"},
+		{"From a Mon Jan  1 00:00:00 2024\nSubject: two\n\n", "From a Mon Jan  1 00:00:00 2024\nSubject: two\n\n"},
+		{"", ""},
+	} {
+		path := filepath.Join(t.TempDir(), "M")
+		if err := os.WriteFile(path, []byte(tc.before), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, err := OpenMbox(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+		if err := m.Append(strings.NewReader("Subject: ours\n\nbody\n"), now); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+		got, _ := os.ReadFile(path)
+		want := tc.want + "From MAILER-DAEMON Wed Dec  2 00:00:00 2026\nSubject: ours\n\nbody\n\n"
+		if string(got) != want {
+			t.Errorf("after %q:\n got %q\nwant %q", tc.before, got, want)
+		}
+	}
+}

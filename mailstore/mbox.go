@@ -28,6 +28,9 @@ type Mbox struct {
 	// lostPending is set when a failure took the file back to its last
 	// commit, dropping messages appended before the failing one.
 	lostPending bool
+	// separated: the end of the file was checked before this session's
+	// first message (see separate).
+	separated bool
 }
 
 // LockTimeout is how long OpenMbox waits for another process's dot-lock;
@@ -148,6 +151,9 @@ func (m *Mbox) identity() (dev, ino uint64) {
 // final newline if the message lacks one, and a blank line. On a read or
 // write failure the file is truncated back to where the message began.
 func (m *Mbox) Append(r io.Reader, now time.Time) error {
+	if err := m.separate(); err != nil {
+		return err
+	}
 	begin := m.off
 	n, err := writeMboxrd(m.w, r, now)
 	m.off += n
@@ -235,6 +241,45 @@ func isFromLine(line []byte) bool {
 		i++
 	}
 	return bytes.HasPrefix(line[i:], []byte("From "))
+}
+
+// separate makes sure this session's first message starts a line after a
+// blank line. A file that does not end in "\n\n" ends inside a message
+// that another writer left unfinished (killed while appending) or wrote
+// without the blank line: the "From " line of ours would otherwise be read
+// as part of that message, and ours lost to every mail reader. Their bytes
+// are kept; one or two newlines are written before ours. Called with the
+// locks held, before the offset of the first message is recorded.
+func (m *Mbox) separate() error {
+	if m.separated {
+		return nil
+	}
+	m.separated = true
+	if m.off == 0 {
+		return nil
+	}
+	if err := m.w.Flush(); err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	n := min(m.off, 2)
+	tail := make([]byte, n)
+	if _, err := m.f.ReadAt(tail, m.off-n); err != nil {
+		return fmt.Errorf("mbox %s: read its end: %w", m.path, err)
+	}
+	sep := ""
+	switch {
+	case tail[n-1] != '\n':
+		sep = "\n\n"
+	case n == 2 && tail[0] != '\n':
+		sep = "\n"
+	}
+	// Straight to the file, before the journal records where ours begins.
+	k, err := m.f.WriteString(sep)
+	m.off += int64(k)
+	if err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	return nil
 }
 
 // appendFile copies the first n bytes of src (a message already in

@@ -447,6 +447,9 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		if err != nil {
 			return err
 		}
+		if err := s.mb.separate(); err != nil {
+			return localError{err}
+		}
 		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), s.mb.off, size, h.Sum(nil))
 		if err := s.journalLine(false, line); err != nil {
 			return localError{err}

@@ -107,7 +107,10 @@ func (u *twoUsers) args(user, state, dest string, extra ...string) []string {
 
 // tally counts the mailbox's messages against the originals of users:
 // lost (neither stored nor on the server), stored twice, and altered.
-type tally struct{ stored, lost, dup, corrupt int }
+// kept counts the unfinished copies a killed run left when another writer
+// appended after them: a beginning of an original, kept as the issue of
+// two writers demands (and reported by the next run), not a loss.
+type tally struct{ stored, lost, dup, corrupt, kept int }
 
 func (u *twoUsers) count(stored []string, users ...string) tally {
 	var tl tally
@@ -125,7 +128,12 @@ func (u *twoUsers) count(stored []string, users ...string) tally {
 			}
 			continue
 		}
-		if canon(o) != m {
+		if c := canon(o); c != m {
+			if part := strings.TrimRight(m, "\n"); len(part) < len(c) && strings.HasPrefix(c, part) {
+				tl.kept++
+				u.t.Logf("unfinished copy kept: %s", id)
+				continue
+			}
 			tl.corrupt++
 			u.t.Logf("altered %s: %.100q", id, m)
 		}
@@ -355,6 +363,9 @@ func TestMovemailKilledThenOtherWriter(t *testing.T) {
 				}
 				got := mboxMessages(t, mbox)
 				tl := u.count(got, users...)
+				if tl.kept > 0 && !strings.Contains(r.stderr, "was changed by another program") {
+					t.Errorf("an unfinished copy was kept without a word: %q", r.stderr)
+				}
 				if other == "lda" {
 					if c := strings.Count(strings.Join(got, "\x00"), "Subject: local delivery\n"); c != 1 || !contains(got, canon(local)) {
 						t.Errorf("the local message is there %d times (intact: %v)", c, contains(got, canon(local)))
@@ -377,13 +388,14 @@ func TestMovemailKilledThenOtherWriter(t *testing.T) {
 				totals[other].lost += tl.lost
 				totals[other].dup += tl.dup
 				totals[other].corrupt += tl.corrupt
+				totals[other].kept += tl.kept
 				mu.Unlock()
 			})
 		}
 	}
 	t.Cleanup(func() {
 		for k, tl := range totals {
-			t.Logf("killed, then %s, then again: %d trials, %d messages stored, %d lost, %d duplicated, %d corrupted", k, n, tl.stored, tl.lost, tl.dup, tl.corrupt)
+			t.Logf("killed, then %s, then again: %d trials, %d messages stored, %d lost, %d duplicated, %d corrupted, %d unfinished copies kept and reported", k, n, tl.stored, tl.lost, tl.dup, tl.corrupt, tl.kept)
 		}
 	})
 }
