@@ -939,12 +939,17 @@ func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Va
 	if err != nil {
 		return nil, err
 	}
-	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
-	st := c.client.LastStatus()
-	if err != nil {
+	return b.statusCommand(who, c, func(ctx context.Context) error { return c.client.Dele(ctx, n) })
+}
+
+// statusCommand runs a command whose result is its status text (DELE,
+// RSET, NOOP) on c and returns that status, or the condition for its
+// failure.
+func (b *pop3Bindings) statusCommand(who string, c *pop3Conn, call func(ctx context.Context) error) (interp.Value, error) {
+	if err := doConn(b, who, c, call); err != nil {
 		return nil, b.fail(who, c, err)
 	}
-	return statusValue(st), nil
+	return statusValue(c.client.LastStatus()), nil
 }
 
 // reset implements (pop3-reset conn).
@@ -954,13 +959,11 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 	if err != nil {
 		return nil, err
 	}
-	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
-	st := c.client.LastStatus()
-	if err != nil {
-		return nil, b.fail(who, c, err)
+	v, err := b.statusCommand(who, c, func(ctx context.Context) error { return c.client.Rset(ctx) })
+	if err == nil {
+		c.lastSeen = 0
 	}
-	c.lastSeen = 0
-	return statusValue(st), nil
+	return v, err
 }
 
 // noop implements (pop3-noop conn).
@@ -970,12 +973,7 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 	if err != nil {
 		return nil, err
 	}
-	err = doConn(b, who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
-	st := c.client.LastStatus()
-	if err != nil {
-		return nil, b.fail(who, c, err)
-	}
-	return statusValue(st), nil
+	return b.statusCommand(who, c, func(ctx context.Context) error { return c.client.Noop(ctx) })
 }
 
 // quit implements (pop3-quit conn): QUIT, then the connection is closed,
