@@ -151,40 +151,8 @@ func readLine(p *interp.Port, mode string) (interp.Value, error) {
 		}
 		return interp.NewStringOwnUTF8(line), nil // line is a fresh copy
 	}
-	var b strings.Builder
-	for {
-		c, err := p.ReadChar()
-		if errors.Is(err, io.EOF) {
-			if b.Len() == 0 {
-				if mode == "split" {
-					return interp.Values(interp.EOF, interp.EOF), nil
-				}
-				return interp.EOF, nil
-			}
-			if mode == "split" {
-				return interp.Values(interp.NewString(b.String()), interp.EOF), nil
-			}
-			return interp.NewString(b.String()), nil
-		}
-		if err == nil {
-			err = p.CheckRead(b.Len(), "line")
-		}
-		if err != nil {
-			return nil, readErr("read-line", err)
-		}
-		if c == '\n' {
-			switch mode {
-			case "concat":
-				b.WriteByte('\n')
-			case "peek":
-				p.UnreadChar()
-			case "split":
-				return interp.Values(interp.NewString(b.String()), interp.Char('\n')), nil
-			}
-			return interp.NewString(b.String()), nil
-		}
-		b.WriteRune(c)
-	}
+	// peek: the slow path, one character at a time, to leave the LF unread.
+	return readDelimited("read-line", "line", p, func(c rune) bool { return c == '\n' }, mode)
 }
 
 func readAll(p *interp.Port) (string, error) {

@@ -23,8 +23,8 @@ func delimMode(who string, a []interp.Value, i int) (string, error) {
 }
 
 // readDelimited reads up to a character for which stop is true, with
-// scsh's handle-delim modes.
-func readDelimited(who string, p *interp.Port, stop func(rune) bool, mode string) (interp.Value, error) {
+// scsh's handle-delim modes; what names the text in a read-limit error.
+func readDelimited(who, what string, p *interp.Port, stop func(rune) bool, mode string) (interp.Value, error) {
 	var b strings.Builder
 	for {
 		c, err := p.ReadChar()
@@ -41,7 +41,7 @@ func readDelimited(who string, p *interp.Port, stop func(rune) bool, mode string
 			return interp.NewString(b.String()), nil
 		}
 		if err == nil {
-			err = p.CheckRead(b.Len(), "delimited string")
+			err = p.CheckRead(b.Len(), what)
 		}
 		if err != nil {
 			return nil, readErr(who, err)
@@ -77,7 +77,7 @@ func (e *scshEnv) installRdelim() {
 		if err != nil {
 			return nil, err
 		}
-		return readDelimited("read-delimited", p, stop, mode)
+		return readDelimited("read-delimited", "delimited string", p, stop, mode)
 	})
 	e.def("skip-char-set", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		skip, ok := charMatcher(a[0])
