@@ -95,6 +95,11 @@ type Interp struct {
 	maxRead int
 
 	cmdline []string
+
+	// docs are the tables given to Document; docIndex indexes them (and
+	// interp's own) on the first Doc call.
+	docs     []docTable
+	docIndex map[string]Documentation
 	// deliver is the Scheme procedure that hands a raised object to the
 	// handler stack (from the prelude).
 	deliver Value
@@ -340,12 +345,6 @@ func (it *Interp) Define(name string, v Value) {
 	g := it.global(Intern(name))
 	g.special, g.macro = nil, nil
 	g.set(v)
-}
-
-// DefinePrimitive defines a Go procedure. max < 0 means any number of
-// arguments.
-func (it *Interp) DefinePrimitive(name string, min, max int, fn PrimFn) {
-	it.Define(name, &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn})
 }
 
 // Lookup returns the global value of name.

@@ -6,6 +6,7 @@ package interp
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 )
 
@@ -167,6 +168,8 @@ type Primitive struct {
 	MinArgs int
 	MaxArgs int // < 0: any number
 	Fn      PrimFn
+	Doc     string // the Builtin's doc line ("" for DefinePrimitive's)
+	Section string // the Builtin table's section
 }
 
 // TailCall may be returned by a primitive to make the evaluator call Proc
@@ -255,10 +258,31 @@ func Errorf(format string, args ...any) *ErrorObject {
 	return &ErrorObject{Message: fmt.Sprintf(format, args...)}
 }
 
-// TypeError returns the standard wrong-type error: "expected WANT, got V".
-// want carries its article: "a pair", "an exact integer".
+// The errors of a built-in about its arguments read one way everywhere
+// (the evaluator puts the procedure's name in front):
+//
+//	car: expected 1 argument, got 2                        (the count; checked before the call)
+//	car: expected a pair, got 5                            (TypeError: a procedure of one argument)
+//	vector-ref: argument 2 (k): expected an exact integer, got x   (ArgTypeError, UnpackArgs)
+//	vector-ref: argument 2 (k): index 7 is out of range for a vector of length 3   (ArgError)
+
+// TypeError returns the wrong-type error of a procedure's only argument:
+// "expected WANT, got V". want carries its article: "a pair", "an exact
+// integer". V is cut short (ShortWriteString).
 func TypeError(want string, got Value) *ErrorObject {
-	return &ErrorObject{Message: "expected " + want + ", got " + WriteString(got)}
+	return &ErrorObject{Message: "expected " + want + ", got " + ShortWriteString(got)}
+}
+
+// ArgTypeError returns the wrong-type error of argument pos (from 1),
+// named param: "argument 2 (k): expected an exact integer, got x".
+func ArgTypeError(pos int, param, want string, got Value) *ErrorObject {
+	return ArgError(pos, param, "expected "+want+", got "+ShortWriteString(got))
+}
+
+// ArgError returns an error about argument pos (from 1), named param:
+// "argument 2 (k): " followed by problem.
+func ArgError(pos int, param, problem string) *ErrorObject {
+	return &ErrorObject{Message: "argument " + strconv.Itoa(pos) + " (" + param + "): " + problem}
 }
 
 // IsTrue reports whether v counts as true: everything but #f.
