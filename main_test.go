@@ -1075,7 +1075,7 @@ func TestErrorValuePrintedOnce(t *testing.T) {
 	// The refused value appears once in the message, not again as an
 	// irritant.
 	r := runPopsh(t, "", "", "--demo", "-c", "(let ((c (pop3-connect))) (pop3-login c) (pop3-get c 0))")
-	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: message number must be a positive exact integer, got 0\n$`)
+	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: argument 2 \(msgid\): expected a message number \(a positive exact integer\), got 0\n$`)
 }
 
 func TestDemoTerminatedRemovesNetrc(t *testing.T) {
