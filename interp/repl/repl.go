@@ -484,6 +484,8 @@ func (s *session) describe(name string) {
 		}
 		fmt.Fprintf(s.out, "  (%s)\n", d.Section)
 		if long != "" {
+			// the long entry under the line, without the same call again
+			long = strings.TrimPrefix(long, sig+"\n")
 			fmt.Fprintln(s.out)
 		}
 	}

@@ -214,7 +214,7 @@ func TestDocCommand(t *testing.T) {
 	}
 	for _, tc := range []struct{ cmd, want string }{
 		{",doc zz-fly", "(zz-fly bird [height])\n  send bird up to height\n  (test: birds)\n\n" +
-			"(zz-fly bird [height])\n  birds fly; the guide says more\n  (Birds, docs/procedures.md)\n"},
+			"  birds fly; the guide says more\n  (Birds, docs/procedures.md)\n"},
 		{",doc zz-nest", "zz-nest\n  where birds live\n  (test: nests)\n"},
 		{",describe qq-sing", "(qq-sing)\n  a song for ZZ-birds\n  (test: birds)\n"},
 		{",doc zz-plain", "zz-plain: 2 (no documentation)\n"},
