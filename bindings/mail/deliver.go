@@ -205,11 +205,11 @@ func rfc2047Decode(s string) string {
 }
 
 func primRFC2047(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	var s string
-	if err := interp.UnpackArgs("rfc2047-decode", args, "text", &s); err != nil {
-		return nil, err
+	s, ok := args[0].(*interp.String)
+	if !ok {
+		return nil, interp.TypeError("a string", args[0])
 	}
-	return interp.NewString(rfc2047Decode(s)), nil
+	return interp.NewString(rfc2047Decode(s.String())), nil
 }
 
 // isTerminal reports whether fd is a terminal (TCGETS succeeds).
@@ -220,9 +220,9 @@ func isTerminal(fd int) bool {
 }
 
 func primIsatty(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	var fd int
-	if err := interp.UnpackArgs("isatty?", args, "fd", &fd); err != nil {
-		return nil, err
+	fd, ok := args[0].(int)
+	if !ok {
+		return nil, interp.TypeError("an exact integer", args[0])
 	}
 	return isTerminal(fd), nil
 }

@@ -78,6 +78,9 @@ func TestInstallDeliverProcedures(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{`(mailbox-fetch! 1 2 3)`, "mailbox-fetch!: argument 1 (mailbox): expected a mailbox, got 1"},
 		{`(mailbox-stored 5)`, "mailbox-stored: expected a mailbox, got 5"},
+		{`(isatty? "0")`, `isatty?: expected an exact integer, got "0"`},
+		{`(rfc2047-decode 'w)`, "rfc2047-decode: expected a string, got w"},
+		{`(mail-header-field "A: 1\n" 'a)`, "mail-header-field: argument 2 (name): expected a string, got a"},
 		{`(maildir-deliver "` + md + `" 5)`, "maildir-deliver: argument 2 (text): expected a string or a bytevector, got 5"},
 		{`(mbox-append "` + mbox + `" "Subject: 3\n\n" 'x)`, "mbox-append: argument 3 (text): expected a string or a bytevector, got x"},
 		{`(mailbox-check-uidl '((1 . 10) 2) '())`, "mailbox-check-uidl: argument 1 (sizes): element 2: expected a (msgid . size) pair, got 2"},
