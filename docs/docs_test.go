@@ -47,7 +47,8 @@ func TestEveryBoundNameHasADocLine(t *testing.T) {
 
 // TestDocLinesAgreeWithTheirNames checks the form of every doc line: it
 // starts with its name ("(name ..." or "name: ..."), says something after
-// the colon, and a Go procedure's parameters agree with its arity.
+// the colon, and the parameters of a Builtin row's line agree with its
+// arity. The %-prefixed internals are not checked.
 func TestDocLinesAgreeWithTheirNames(t *testing.T) {
 	it := fullInterp(t)
 	ds := it.Documented()
@@ -55,6 +56,9 @@ func TestDocLinesAgreeWithTheirNames(t *testing.T) {
 		t.Fatal("no documented name at all")
 	}
 	for _, d := range ds {
+		if strings.HasPrefix(d.Name, "%") {
+			continue
+		}
 		sig := interp.DocSignature(d.Doc)
 		if sig == d.Doc || strings.TrimSpace(d.Doc[len(sig)+1:]) == "" {
 			t.Errorf("%s: doc line %q lacks \": what it does\"", d.Name, d.Doc)
@@ -66,8 +70,8 @@ func TestDocLinesAgreeWithTheirNames(t *testing.T) {
 		}
 		v, _ := it.Lookup(d.Name)
 		p, isPrim := v.(*interp.Primitive)
-		if !isPrim || !strings.HasPrefix(sig, "(") {
-			continue
+		if !isPrim || p.Doc != d.Doc || !strings.HasPrefix(sig, "(") {
+			continue // not a Builtin row's line
 		}
 		min, max, ok := docArity(sig)
 		if !ok {
