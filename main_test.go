@@ -1055,9 +1055,15 @@ func TestREPLFileNameCompletionAndDoc(t *testing.T) {
 	tm.expect("(pop3-get-all")
 	tm.send("\x03")
 	tm.expect("popsh> ")
-	// ,doc prints the parameters and the description.
-	if s := tm.eval(",doc pop3-stat"); !strings.Contains(s, "(pop3-stat conn)\r\n") || !strings.Contains(s, "two values") {
-		t.Errorf(",doc pop3-stat: %q, want its signature and description", s)
+	// ,doc prints the doc line (call, what it does, section), then the
+	// entry of docs/procedures.md.
+	if s := tm.eval(",doc pop3-stat"); !strings.Contains(s, "(pop3-stat conn)\r\n  two values, the number of messages and their size in octets\r\n  (pop3: messages)\r\n") ||
+		!strings.Contains(s, "docs/procedures.md)") {
+		t.Errorf(",doc pop3-stat: %q, want its doc line, section and guide entry", s)
+	}
+	// ,apropos: one name a line, with its doc line.
+	if s := tm.eval(",apropos pop3-sta"); !strings.Contains(s, "pop3-starttls  (pop3-starttls conn): upgrade the session to TLS with STLS (before login)\r\npop3-stat      (pop3-stat conn): two values") {
+		t.Errorf(",apropos pop3-sta: %q", s)
 	}
 	if s := tm.eval(",doc mbox-append"); !strings.Contains(s, "(mbox-append file text ...)") {
 		t.Errorf(",doc mbox-append: %q", s)
@@ -1075,7 +1081,7 @@ func TestErrorValuePrintedOnce(t *testing.T) {
 	// The refused value appears once in the message, not again as an
 	// irritant.
 	r := runPopsh(t, "", "", "--demo", "-c", "(let ((c (pop3-connect))) (pop3-login c) (pop3-get c 0))")
-	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: message number must be a positive exact integer, got 0\n$`)
+	r.check(t, "pop3-get 0", 1, "", `^-c:1:\d+: pop3-get: argument 2 \(msgid\): expected a message number \(a positive exact integer\), got 0\n$`)
 }
 
 func TestDemoTerminatedRemovesNetrc(t *testing.T) {

@@ -1,10 +1,12 @@
 // Package docs holds popsh's reference documentation (the Markdown files
-// of this directory) and reads its procedure reference, procedures.md, as
-// a table: the REPL's ,doc command prints an entry of it, and a test
-// checks that every name the bindings define has one.
+// of this directory). reference.md is generated (Reference, "go generate
+// ./docs") from the doc lines of the procedure tables, one line per bound
+// name; its tests fail when it is stale or when a bound name has no doc
+// line. procedures.md is the long-form guide, read here as a table: the
+// REPL's ,doc command prints the entry of a name after its doc line.
 //
-// An entry is a Markdown bullet or table row whose leading backquoted
-// spans name what it documents:
+// An entry of procedures.md is a Markdown bullet or table row whose
+// leading backquoted spans name what it documents:
 //
 //   - `(pop3-stat conn)`: two values, the message count and size.
 //   - `(string-index s c)`, `string-index-right`: searching a string.

@@ -57,7 +57,7 @@ var expectations = map[string][]string{
 		`command: "APOP demo \*\*\*\*"`,
 		`no message 99`,
 		`\d+ characters in message 1`,
-		`refused: pop3-get: message number must be a positive exact integer, got 0`,
+		`refused: pop3-get: argument 2 \(msgid\): expected a message number \(a positive exact integer\), got 0`,
 	},
 	"save-messages.scm": {
 		`saved .*/1\.eml\n(saved .*\n){3}saved .*/5\.eml\n`,

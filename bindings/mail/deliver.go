@@ -26,60 +26,57 @@ import (
 // mailboxKind is the Kind of mailbox objects (#{mailbox DEST}).
 const mailboxKind = "mailbox"
 
-// installDeliver defines the delivery procedures of the scripts:
-//
-//	(maildir-deliver dir text)          store one message durably → file name in new/
-//	(mbox-append file text ...)         append messages (mboxrd, locked, one fsync) → count
-//	(write-file-atomic path text)       replace a file atomically and durably
-//	(mail-header-field header name)     first field NAME, unfolded, or #f
-//	(rfc2047-decode text)               decode =?charset?X?...?= words
-//	(isatty? fd)                        is file descriptor fd a terminal?
-//	(pop3-headers-many conn [msgids])   ((n . header) ...) by pipelined TOP n 0
-//	(netrc-machines)                    the machine names of ~/.netrc (or $NETRC), in order
-//	(mailbox-open dest [state-file [account [wait]]])  a Maildir (directory or path ending in /) or mbox
-//	(mailbox-maildir? mb)               #t for a Maildir
-//	(mailbox-notes mb)                  what replaying a killed run's journal could not settle (strings)
-//	(mailbox-partition mb uidls)        ((n . uid) ...) → values: not yet stored, stored before
-//	(mailbox-check-uidl sizes uidls)    raise a protocol error unless UIDL agrees with LIST
-//	(mailbox-fetch! mb conn msgs)       retrieve msgs ((n . uid) or n) into mb → count stored
-//	(mailbox-commit! mb)                make the stored messages durable, update the state
-//	(mailbox-stored mb)                 message numbers committed in this session
-//	(mailbox-close mb)                  commit, then release locks
-//	(run-lock path wait)                take the run lock file path, waiting up to wait seconds → lock, or the holder's pid
-//	(run-unlock lock)                   release it
-//	(mail-error-side condition)         destination, protocol, server or #f: which side failed
-//
-// It needs installPOP3 (for the connection objects).
+// installDeliver defines the delivery procedures of the scripts. It needs
+// installPOP3 (for the connection objects).
 func installDeliver(it *interp.Interp) error {
-	defs := []struct {
-		name     string
-		min, max int
-		fn       interp.PrimFn
-	}{
-		{"maildir-deliver", 2, 2, primMaildirDeliver},
-		{"mbox-append", 1, -1, primMboxAppend},
-		{"write-file-atomic", 2, 2, primWriteFileAtomic},
-		{"mail-header-field", 2, 2, primHeaderField},
-		{"rfc2047-decode", 1, 1, primRFC2047},
-		{"isatty?", 1, 1, primIsatty},
-		{"pop3-headers-many", 1, 2, primHeadersMany},
-		{"netrc-machines", 0, 0, primNetrcMachines},
-		{"mailbox-open", 1, 4, primMailboxOpen},
-		{"mailbox-maildir?", 1, 1, primMailboxMaildir},
-		{"mailbox-notes", 1, 1, primMailboxNotes},
-		{"mailbox-check-uidl", 2, 2, primMailboxCheckUIDL},
-		{"run-lock", 2, 2, primRunLock},
-		{"run-unlock", 1, 1, primRunUnlock},
-		{"mail-error-side", 1, 1, primMailErrorSide},
-		{"mailbox-partition", 2, 2, primMailboxPartition},
-		{"mailbox-fetch!", 3, 3, primMailboxFetch},
-		{"mailbox-commit!", 1, 1, primMailboxCommit},
-		{"mailbox-stored", 1, 1, primMailboxStored},
-		{"mailbox-close", 1, 1, primMailboxClose},
-	}
-	for _, d := range defs {
-		it.DefinePrimitive(d.name, d.min, d.max, d.fn)
-	}
+	it.DefineBuiltins("mail: delivery",
+		interp.Builtin{Name: "maildir-deliver", MinArgs: 2, MaxArgs: 2, Fn: primMaildirDeliver,
+			Doc: "(maildir-deliver dir text): store one message durably in the Maildir dir; its file name in new/"},
+		interp.Builtin{Name: "mbox-append", MinArgs: 1, MaxArgs: -1, Fn: primMboxAppend,
+			Doc: "(mbox-append file text ...): append messages to an mbox (mboxrd, locked, one fsync); the count"},
+		interp.Builtin{Name: "write-file-atomic", MinArgs: 2, MaxArgs: 2, Fn: primWriteFileAtomic,
+			Doc: "(write-file-atomic path text): replace the file path with text, atomically and durably"},
+	)
+	it.DefineBuiltins("mail: mailboxes",
+		interp.Builtin{Name: "mailbox-open", MinArgs: 1, MaxArgs: 4, Fn: primMailboxOpen,
+			Doc: "(mailbox-open dest [state-file [account [wait]]]): open a Maildir (dest ends in /) or an mbox to fetch into"},
+		interp.Builtin{Name: "mailbox-maildir?", MinArgs: 1, MaxArgs: 1, Fn: primMailboxMaildir,
+			Doc: "(mailbox-maildir? mailbox): #t if the mailbox is a Maildir"},
+		interp.Builtin{Name: "mailbox-notes", MinArgs: 1, MaxArgs: 1, Fn: primMailboxNotes,
+			Doc: "(mailbox-notes mailbox): what replaying a killed run's journal could not settle, as strings"},
+		interp.Builtin{Name: "mailbox-partition", MinArgs: 2, MaxArgs: 2, Fn: primMailboxPartition,
+			Doc: "(mailbox-partition mailbox uidls): two values, the ((msgid . uid) ...) not yet stored and those stored before"},
+		interp.Builtin{Name: "mailbox-check-uidl", MinArgs: 2, MaxArgs: 2, Fn: primMailboxCheckUIDL,
+			Doc: "(mailbox-check-uidl sizes uidls): raise a protocol error unless pop3-uidl's answer agrees with pop3-list's"},
+		interp.Builtin{Name: "mailbox-fetch!", MinArgs: 3, MaxArgs: 3, Fn: primMailboxFetch,
+			Doc: "(mailbox-fetch! mailbox conn msgs): retrieve msgs ((msgid . uid) or msgid) into the mailbox; the count"},
+		interp.Builtin{Name: "mailbox-commit!", MinArgs: 1, MaxArgs: 1, Fn: primMailboxCommit,
+			Doc: "(mailbox-commit! mailbox): make the stored messages durable and update the state file"},
+		interp.Builtin{Name: "mailbox-stored", MinArgs: 1, MaxArgs: 1, Fn: primMailboxStored,
+			Doc: "(mailbox-stored mailbox): the message numbers committed in this session"},
+		interp.Builtin{Name: "mailbox-close", MinArgs: 1, MaxArgs: 1, Fn: primMailboxClose,
+			Doc: "(mailbox-close mailbox): commit, then release the mailbox's locks"},
+		interp.Builtin{Name: "run-lock", MinArgs: 2, MaxArgs: 2, Fn: primRunLock,
+			Doc: "(run-lock path wait): take the run lock file path, waiting up to wait seconds; the lock, or the holder's pid"},
+		interp.Builtin{Name: "run-unlock", MinArgs: 1, MaxArgs: 1, Fn: primRunUnlock,
+			Doc: "(run-unlock lock): release a lock run-lock took"},
+		interp.Builtin{Name: "mail-error-side", MinArgs: 1, MaxArgs: 1, Fn: primMailErrorSide,
+			Doc: "(mail-error-side condition): the side an error came from: destination, protocol, server, or #f"},
+	)
+	it.DefineBuiltins("mail: headers and tools",
+		interp.Builtin{Name: "mail-header-field", MinArgs: 2, MaxArgs: 2, Fn: primHeaderField,
+			Doc: "(mail-header-field header name): the first field called name in header, unfolded, or #f"},
+		interp.Builtin{Name: "rfc2047-decode", MinArgs: 1, MaxArgs: 1, Fn: primRFC2047,
+			Doc: "(rfc2047-decode text): text with its encoded words (=?charset?Q?...?=) decoded"},
+		interp.Builtin{Name: "netrc-machines", MinArgs: 0, MaxArgs: 0, Fn: primNetrcMachines,
+			Doc: "(netrc-machines): the machine names of ~/.netrc (or $NETRC), in order"},
+		interp.Builtin{Name: "isatty?", MinArgs: 1, MaxArgs: 1, Fn: primIsatty,
+			Doc: "(isatty? fd): #t if the file descriptor fd is a terminal"},
+	)
+	it.DefineBuiltins("pop3: messages",
+		interp.Builtin{Name: "pop3-headers-many", MinArgs: 1, MaxArgs: 2, Fn: primHeadersMany,
+			Doc: "(pop3-headers-many conn [msgids]): ((msgid . header) ...) of every message (or those listed), pipelined"},
+	)
 	return nil
 }
 
@@ -89,16 +86,16 @@ func deliveryError(who string, err error) error {
 	return &interp.ErrorObject{Kind: interp.KindFileError, Who: who, Message: err.Error(), Cause: err}
 }
 
-// textArg returns a message argument as bytes: a string (UTF-8) or a
+// textArg returns message argument pos as bytes: a string (UTF-8) or a
 // bytevector (exactly its bytes).
-func textArg(who string, v interp.Value) ([]byte, error) {
+func textArg(pos int, v interp.Value) ([]byte, error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return []byte(x.String()), nil
 	case *interp.Bytevector:
 		return x.B, nil
 	}
-	return nil, &interp.ErrorObject{Who: who, Message: "expected a string or bytevector (message), got " + interp.WriteString(v), Irritants: []interp.Value{v}}
+	return nil, interp.ArgTypeError(pos, "text", "a string or a bytevector", v)
 }
 
 func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -107,7 +104,7 @@ func primMaildirDeliver(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err := interp.UnpackArgs(who, args[:1], "dir", &dir); err != nil {
 		return nil, err
 	}
-	text, err := textArg(who, args[1])
+	text, err := textArg(2, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -129,8 +126,8 @@ func primMboxAppend(it *interp.Interp, args []interp.Value) (interp.Value, error
 		return nil, err
 	}
 	texts := make([][]byte, 0, len(args)-1)
-	for _, a := range args[1:] {
-		t, err := textArg(who, a)
+	for i, a := range args[1:] {
+		t, err := textArg(i+2, a)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +161,7 @@ func primWriteFileAtomic(it *interp.Interp, args []interp.Value) (interp.Value, 
 	if err := interp.UnpackArgs(who, args[:1], "path", &path); err != nil {
 		return nil, err
 	}
-	text, err := textArg(who, args[1])
+	text, err := textArg(2, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -208,11 +205,11 @@ func rfc2047Decode(s string) string {
 }
 
 func primRFC2047(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	var s string
-	if err := interp.UnpackArgs("rfc2047-decode", args, "text", &s); err != nil {
-		return nil, err
+	s, ok := args[0].(*interp.String)
+	if !ok {
+		return nil, interp.TypeError("a string", args[0])
 	}
-	return interp.NewString(rfc2047Decode(s)), nil
+	return interp.NewString(rfc2047Decode(s.String())), nil
 }
 
 // isTerminal reports whether fd is a terminal (TCGETS succeeds).
@@ -223,16 +220,16 @@ func isTerminal(fd int) bool {
 }
 
 func primIsatty(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	var fd int
-	if err := interp.UnpackArgs("isatty?", args, "fd", &fd); err != nil {
-		return nil, err
+	fd, ok := args[0].(int)
+	if !ok {
+		return nil, interp.TypeError("an exact integer", args[0])
 	}
 	return isTerminal(fd), nil
 }
 
-// mailConnArg unpacks a logged-in pop3 connection.
-func mailConnArg(who string, v interp.Value) (*pop3Conn, error) {
-	c, err := connArg(who, v)
+// mailConnArg unpacks a logged-in pop3 connection, argument pos of who.
+func mailConnArg(who string, pos int, v interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, pos, v)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +256,7 @@ func netError(it *interp.Interp, who string, c *pop3Conn, err error) error {
 
 func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-headers-many"
-	c, err := mailConnArg(who, args[0])
+	c, err := mailConnArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +266,7 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	defer func() { c.busy = false }()
 	var ids []int
 	if v, ok := optionalArg(args, 1); ok {
-		if ids, err = msgidList(who, v); err != nil {
+		if ids, err = msgidList(who, 2, v); err != nil {
 			return nil, err
 		}
 	} else {
@@ -305,27 +302,24 @@ type mailbox struct {
 	closed bool
 }
 
-// mailboxArg unpacks an open mailbox argument.
-func mailboxArg(who string, v interp.Value) (*mailbox, error) {
-	if o, ok := v.(*interp.Opaque); ok {
-		if b, ok := o.Value.(*mailbox); ok {
-			if b.closed {
-				return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
-			}
-			return b, nil
-		}
+// mailboxArg unpacks an open mailbox, argument pos of who (0: its only
+// argument; see argType).
+func mailboxArg(who string, pos int, v interp.Value) (*mailbox, error) {
+	b, err := anyMailbox(who, pos, v)
+	if err == nil && b.closed {
+		return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
 	}
-	return nil, withWho(who, interp.TypeError("a mailbox", v))
+	return b, err
 }
 
 // anyMailbox unpacks a mailbox argument, open or closed.
-func anyMailbox(who string, v interp.Value) (*mailbox, error) {
+func anyMailbox(who string, pos int, v interp.Value) (*mailbox, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if b, ok := o.Value.(*mailbox); ok {
 			return b, nil
 		}
 	}
-	return nil, withWho(who, interp.TypeError("a mailbox", v))
+	return nil, withWho(who, argType(pos, "mailbox", "a mailbox", v))
 }
 
 func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -340,13 +334,13 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	if s, ok := state.(*interp.String); ok {
 		statePath = s.String()
 	} else if state != false {
-		return nil, withWho(who, interp.TypeError("a string or #f (state file)", state))
+		return nil, withWho(who, interp.ArgTypeError(2, "state-file", "a string or #f", state))
 	}
 	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(statePath, "\n\x00") {
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+		return nil, withWho(who, waitRangeError(4, wait))
 	}
 	var st *mailstore.Store
 	// the locks may wait for another thread's run: release the
@@ -362,7 +356,7 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 }
 
 func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := mailboxArg("mailbox-maildir?", args[0])
+	b, err := mailboxArg("mailbox-maildir?", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +364,7 @@ func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, e
 }
 
 func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := anyMailbox("mailbox-notes", args[0])
+	b, err := anyMailbox("mailbox-notes", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -381,11 +375,12 @@ func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, err
 	return interp.List(out...), nil
 }
 
-// uIDs unpacks ((n . uid) ...), or a list of message numbers (no uid).
-func uIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
+// uIDs unpacks ((n . uid) ...), or a list of message numbers (no uid),
+// argument pos of who, named param.
+func uIDs(who string, pos int, param string, v interp.Value) ([]pop3.MsgUID, error) {
 	vals, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, withWho(who, interp.TypeError("a list of (n . uid) pairs", v))
+		return nil, withWho(who, interp.ArgTypeError(pos, param, "a list of (msgid . uid) pairs", v))
 	}
 	out := make([]pop3.MsgUID, len(vals))
 	for i, x := range vals {
@@ -393,25 +388,25 @@ func uIDs(who string, v interp.Value) ([]pop3.MsgUID, error) {
 		if p, ok := x.(*interp.Pair); ok {
 			n, uid = p.Car, p.Cdr
 		}
-		num, err := msgidArg(who, n)
-		if err != nil {
-			return nil, err
+		num, ok := n.(int)
+		if !ok || num < 1 {
+			return nil, withWho(who, elementError(pos, param, i, wantMsgid+" or (msgid . uid)", x))
 		}
 		out[i].Num = num
 		switch u := uid.(type) {
 		case nil:
 		case bool:
 			if u {
-				return nil, withWho(who, interp.TypeError("a uid string or #f", uid))
+				return nil, withWho(who, elementError(pos, param, i, "a uid string or #f in its cdr", x))
 			}
 		case *interp.String:
 			s := u.String()
 			if s == "" || strings.ContainsAny(s, " \t\r\n\x00") {
-				return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad uid %q", s)}
+				return nil, withWho(who, interp.ArgError(pos, param, fmt.Sprintf("element %d: bad uid %q", i+1, s)))
 			}
 			out[i].UID = s
 		default:
-			return nil, withWho(who, interp.TypeError("a uid string or #f", uid))
+			return nil, withWho(who, elementError(pos, param, i, "a uid string or #f in its cdr", x))
 		}
 	}
 	return out, nil
@@ -427,11 +422,11 @@ func uidList(ms []pop3.MsgUID) interp.Value {
 
 func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-partition"
-	b, err := mailboxArg(who, args[0])
+	b, err := mailboxArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
-	ms, err := uIDs(who, args[1])
+	ms, err := uIDs(who, 2, "uidls", args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -446,21 +441,21 @@ func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value,
 	const who = "mailbox-check-uidl"
 	vals, ok := interp.ListToSlice(args[0])
 	if !ok {
-		return nil, withWho(who, interp.TypeError("a list of (n . size) pairs", args[0]))
+		return nil, withWho(who, interp.ArgTypeError(1, "sizes", "a list of (msgid . size) pairs", args[0]))
 	}
 	list := make([]pop3.MsgInfo, 0, len(vals))
-	for _, v := range vals {
+	for i, v := range vals {
 		p, ok := v.(*interp.Pair)
-		if !ok {
-			return nil, withWho(who, interp.TypeError("a (n . size) pair", v))
+		n, isInt := 0, false
+		if ok {
+			n, isInt = p.Car.(int)
 		}
-		n, err := msgidArg(who, p.Car)
-		if err != nil {
-			return nil, err
+		if !isInt || n < 1 {
+			return nil, withWho(who, elementError(1, "sizes", i, "a (msgid . size) pair", v))
 		}
 		list = append(list, pop3.MsgInfo{Num: n})
 	}
-	uidls, err := uIDs(who, args[1])
+	uidls, err := uIDs(who, 2, "uidls", args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -472,15 +467,15 @@ func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value,
 
 func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-fetch!"
-	b, err := mailboxArg(who, args[0])
+	b, err := mailboxArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
-	c, err := mailConnArg(who, args[1])
+	c, err := mailConnArg(who, 2, args[1])
 	if err != nil {
 		return nil, err
 	}
-	ms, err := uIDs(who, args[2])
+	ms, err := uIDs(who, 3, "msgs", args[2])
 	if err != nil {
 		return nil, err
 	}
@@ -498,7 +493,7 @@ func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, err
 
 func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-commit!"
-	b, err := mailboxArg(who, args[0])
+	b, err := mailboxArg(who, 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -509,7 +504,7 @@ func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, er
 }
 
 func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := anyMailbox("mailbox-stored", args[0])
+	b, err := anyMailbox("mailbox-stored", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -522,7 +517,7 @@ func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, er
 }
 
 func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	b, err := anyMailbox("mailbox-close", args[0])
+	b, err := anyMailbox("mailbox-close", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -534,6 +529,11 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 		return nil, deliveryError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
+}
+
+// waitRangeError is the error of a wait (argument pos) out of its range.
+func waitRangeError(pos int, wait float64) *interp.ErrorObject {
+	return interp.ArgError(pos, "wait", fmt.Sprintf("%v seconds is out of range (0 to 86400)", wait))
 }
 
 // runLockKind is the Kind of run-lock objects.
@@ -549,7 +549,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		return nil, err
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("wait out of range: %v seconds", wait)}
+		return nil, withWho(who, waitRangeError(2, wait))
 	}
 	var l *mailstore.RunLock
 	err := it.Blocking(func() (err error) {

@@ -73,9 +73,28 @@ func TestInstallDeliverProcedures(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "maildir") {
 		t.Errorf("maildir-deliver into a file: %v", err)
 	}
-	_, err = it.EvalString(context.Background(), `(mailbox-fetch! 1 2 3)`, "t")
-	if err == nil || !strings.Contains(err.Error(), "mailbox") {
-		t.Errorf("mailbox-fetch! on a non-mailbox: %v", err)
+	// Wrong arguments are named by position, as interp's own procedures
+	// name them; nothing is written.
+	for _, tc := range []struct{ src, want string }{
+		{`(mailbox-fetch! 1 2 3)`, "mailbox-fetch!: argument 1 (mailbox): expected a mailbox, got 1"},
+		{`(mailbox-stored 5)`, "mailbox-stored: expected a mailbox, got 5"},
+		{`(isatty? "0")`, `isatty?: expected an exact integer, got "0"`},
+		{`(rfc2047-decode 'w)`, "rfc2047-decode: expected a string, got w"},
+		{`(mail-header-field "A: 1\n" 'a)`, "mail-header-field: argument 2 (name): expected a string, got a"},
+		{`(maildir-deliver "` + md + `" 5)`, "maildir-deliver: argument 2 (text): expected a string or a bytevector, got 5"},
+		{`(mbox-append "` + mbox + `" "Subject: 3\n\n" 'x)`, "mbox-append: argument 3 (text): expected a string or a bytevector, got x"},
+		{`(mailbox-check-uidl '((1 . 10) 2) '())`, "mailbox-check-uidl: argument 1 (sizes): element 2: expected a (msgid . size) pair, got 2"},
+		{`(mailbox-open "` + md + `/" #f "" 1e9)`, "mailbox-open: argument 4 (wait): 1e+09 seconds is out of range (0 to 86400)"},
+		{`(mailbox-open "` + md + `/" 'state)`, "mailbox-open: argument 2 (state-file): expected a string or #f, got state"},
+		{`(run-lock "` + filepath.Join(dir, "lock") + `" -1)`, "run-lock: argument 2 (wait): -1 seconds is out of range (0 to 86400)"},
+	} {
+		_, err = it.EvalString(context.Background(), tc.src, "t")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.src, err, tc.want)
+		}
+	}
+	if b2, _ := os.ReadFile(mbox); !bytes.Equal(b2, b) {
+		t.Errorf("a refused mbox-append changed the mbox")
 	}
 }
 

@@ -189,59 +189,114 @@ func Install(it *interp.Interp, opts Options) error {
 // pop3.scm loaded later and these procedures agree on -ERR?.
 func installPOP3(it *interp.Interp, opts Options) error {
 	b := &pop3Bindings{it: it, opts: opts}
-	prims := []struct {
-		name     string
-		min, max int
-		fn       interp.PrimFn
-	}{
-		{"pop3-connect", 0, 2, b.connect(false)},
-		{"pop3-connect/tls", 0, 2, b.connect(true)},
-		{"pop3-connect/no-tls", 1, 1, b.connectNoTLS},
-		{"pop3-login", 1, 3, b.login},
-		{"pop3-login/APOP", 3, 3, b.loginAPOP},
-		{"pop3-login/sasl", 2, 4, b.loginSASL},
-		{"pop3-starttls", 1, 1, b.starttls},
-		{"pop3-capabilities", 1, 1, b.capabilities},
-		{"pop3-stat", 1, 1, b.stat},
-		{"pop3-get", 2, 2, b.get},
-		{"pop3-headers", 2, 2, b.headers},
-		{"pop3-top", 3, 3, b.top},
-		{"pop3-last", 1, 1, b.last},
-		{"pop3-delete", 2, 2, b.delete},
-		{"pop3-reset", 1, 1, b.reset},
-		{"pop3-noop", 1, 1, b.noop},
-		{"pop3-quit", 1, 1, b.quit},
-		{"pop3-close", 1, 1, b.closePrim},
-		{"pop3-list", 1, 2, b.list},
-		{"pop3-uidl", 1, 2, b.uidl},
-		{"pop3-delete-all", 1, 2, b.deleteAll},
-		{"%pop3-retr-many", 3, 3, b.retrMany},
-		{"pop3-for-each-message/port", 2, 3, b.forEachPort},
-		{"%pop3-message-numbers", 2, 2, b.messageNumbers},
-		{"%pop3-check-transaction", 2, 2, b.checkTransactionPrim},
-		{"pop3-connection?", 1, 1, b.isConn},
-		{"pop3-connection-host", 1, 1, b.connHost},
-		{"pop3-connection-tls?", 1, 1, b.connTLS},
-		{"pop3-greeting", 1, 1, b.greeting},
-		{"pop3-error-text", 1, 1, b.errorText},
-		{"pop3-error-code", 1, 1, b.errorCode},
-		{"pop3-error-command", 1, 1, b.errorCommand},
-	}
 	raise, ok := it.Lookup("raise")
 	if !ok {
 		return errors.New("raise is not defined (interpreter too old?)")
 	}
-	for _, p := range prims {
-		it.DefinePrimitive(p.name, p.min, p.max, signalling(raise, p.fn))
-	}
+	defineSignalling(it, raise, "pop3: connections",
+		interp.Builtin{Name: "pop3-connect", MinArgs: 0, MaxArgs: 2, Fn: b.connect(false),
+			Doc: "(pop3-connect [host [logfile]]): open a POP3 session (MAILHOST overrides host; pop3s:// is TLS)"},
+		interp.Builtin{Name: "pop3-connect/tls", MinArgs: 0, MaxArgs: 2, Fn: b.connect(true),
+			Doc: "(pop3-connect/tls [host [logfile]]): pop3-connect over implicit TLS (port 995 by default)"},
+		interp.Builtin{Name: "pop3-connect/no-tls", MinArgs: 1, MaxArgs: 1, Fn: b.connectNoTLS,
+			Doc: "(pop3-connect/no-tls host): connect without STLS, a cleartext password allowed (TLS turned off)"},
+		interp.Builtin{Name: "pop3-starttls", MinArgs: 1, MaxArgs: 1, Fn: b.starttls,
+			Doc: "(pop3-starttls conn): upgrade the session to TLS with STLS (before login)"},
+		interp.Builtin{Name: "pop3-capabilities", MinArgs: 1, MaxArgs: 1, Fn: b.capabilities,
+			Doc: "(pop3-capabilities conn): the server's CAPA lines, each a list of strings"},
+		interp.Builtin{Name: "pop3-quit", MinArgs: 1, MaxArgs: 1, Fn: b.quit,
+			Doc: "(pop3-quit conn): QUIT (the marked messages are deleted), then close; the status"},
+		interp.Builtin{Name: "pop3-close", MinArgs: 1, MaxArgs: 1, Fn: b.closePrim,
+			Doc: "(pop3-close conn): end the session in any state (QUIT if still open) and close it"},
+		interp.Builtin{Name: "pop3-connection?", MinArgs: 1, MaxArgs: 1, Fn: b.isConn,
+			Doc: "(pop3-connection? obj): #t if obj is a POP3 connection"},
+		interp.Builtin{Name: "pop3-connection-host", MinArgs: 1, MaxArgs: 1, Fn: b.connHost,
+			Doc: "(pop3-connection-host conn): the host conn was opened to"},
+		interp.Builtin{Name: "pop3-connection-tls?", MinArgs: 1, MaxArgs: 1, Fn: b.connTLS,
+			Doc: "(pop3-connection-tls? conn): #t if the session is encrypted (implicit TLS or STLS)"},
+		interp.Builtin{Name: "pop3-greeting", MinArgs: 1, MaxArgs: 1, Fn: b.greeting,
+			Doc: "(pop3-greeting conn): the server's greeting, the text after +OK"},
+	)
+	defineSignalling(it, raise, "pop3: login",
+		interp.Builtin{Name: "pop3-login", MinArgs: 1, MaxArgs: 3, Fn: b.login,
+			Doc: "(pop3-login conn [login [password]]): log in with the strongest method offered (netrc fills in); the status"},
+		interp.Builtin{Name: "pop3-login/APOP", MinArgs: 3, MaxArgs: 3, Fn: b.loginAPOP,
+			Doc: "(pop3-login/APOP conn login password): log in with APOP; the status"},
+		interp.Builtin{Name: "pop3-login/sasl", MinArgs: 2, MaxArgs: 4, Fn: b.loginSASL,
+			Doc: "(pop3-login/sasl conn mechanism [login [password]]): log in with SASL plain, login, cram-md5 or xoauth2"},
+	)
+	defineSignalling(it, raise, "pop3: messages",
+		interp.Builtin{Name: "pop3-stat", MinArgs: 1, MaxArgs: 1, Fn: b.stat,
+			Doc: "(pop3-stat conn): two values, the number of messages and their size in octets"},
+		interp.Builtin{Name: "pop3-get", MinArgs: 2, MaxArgs: 2, Fn: b.get,
+			Doc: "(pop3-get conn msgid): write message msgid to the current output port; the status"},
+		interp.Builtin{Name: "pop3-headers", MinArgs: 2, MaxArgs: 2, Fn: b.headers,
+			Doc: "(pop3-headers conn msgid): write the header of message msgid to the current output port; the status"},
+		interp.Builtin{Name: "pop3-top", MinArgs: 3, MaxArgs: 3, Fn: b.top,
+			Doc: "(pop3-top conn msgid lines): write the header and the first lines of the body; the status"},
+		interp.Builtin{Name: "pop3-last", MinArgs: 1, MaxArgs: 1, Fn: b.last,
+			Doc: "(pop3-last conn): the highest message number retrieved in the session (LAST)"},
+		interp.Builtin{Name: "pop3-delete", MinArgs: 2, MaxArgs: 2, Fn: b.delete,
+			Doc: "(pop3-delete conn msgid): mark message msgid for deletion at pop3-quit; the status"},
+		interp.Builtin{Name: "pop3-reset", MinArgs: 1, MaxArgs: 1, Fn: b.reset,
+			Doc: "(pop3-reset conn): unmark the messages marked for deletion (RSET); the status"},
+		interp.Builtin{Name: "pop3-noop", MinArgs: 1, MaxArgs: 1, Fn: b.noop,
+			Doc: "(pop3-noop conn): NOOP; the status"},
+		interp.Builtin{Name: "pop3-list", MinArgs: 1, MaxArgs: 2, Fn: b.list,
+			Doc: "(pop3-list conn [msgid]): ((msgid . octets) ...), or the size of message msgid"},
+		interp.Builtin{Name: "pop3-uidl", MinArgs: 1, MaxArgs: 2, Fn: b.uidl,
+			Doc: "(pop3-uidl conn [msgid]): ((msgid . uid) ...), or the unique id of message msgid"},
+		interp.Builtin{Name: "pop3-delete-all", MinArgs: 1, MaxArgs: 2, Fn: b.deleteAll,
+			Doc: "(pop3-delete-all conn [msgids]): mark every message (or those listed) for deletion, pipelined; the count"},
+		interp.Builtin{Name: "pop3-for-each-message/port", MinArgs: 2, MaxArgs: 3, Fn: b.forEachPort,
+			Doc: "(pop3-for-each-message/port conn proc [msgids]): (proc msgid port) on each message as it streams; the count"},
+		interp.Builtin{Name: "%pop3-retr-many", MinArgs: 3, MaxArgs: 3, Fn: b.retrMany,
+			Doc: "(%pop3-retr-many conn msgids who): the next pipelined batch, (((msgid . text) ...) . msgids-left)"},
+		interp.Builtin{Name: "%pop3-message-numbers", MinArgs: 2, MaxArgs: 2, Fn: b.messageNumbers,
+			Doc: "(%pop3-message-numbers conn who): the numbers of the messages not marked for deletion"},
+		interp.Builtin{Name: "%pop3-check-transaction", MinArgs: 2, MaxArgs: 2, Fn: b.checkTransactionPrim,
+			Doc: "(%pop3-check-transaction conn who): raise the call-error of a session not logged in"},
+	)
+	defineSignalling(it, raise, "pop3: -ERR conditions",
+		interp.Builtin{Name: "pop3-error-text", MinArgs: 1, MaxArgs: 1, Fn: b.errorText,
+			Doc: "(pop3-error-text condition): the server's text of a -ERR, without its response code"},
+		interp.Builtin{Name: "pop3-error-code", MinArgs: 1, MaxArgs: 1, Fn: b.errorCode,
+			Doc: "(pop3-error-code condition): the response code of a -ERR (\"IN-USE\", \"AUTH\", ...), or #f"},
+		interp.Builtin{Name: "pop3-error-command", MinArgs: 1, MaxArgs: 1, Fn: b.errorCommand,
+			Doc: "(pop3-error-command condition): the command the server refused, secrets masked"},
+	)
 	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
 	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
+	it.Document("pop3: -ERR conditions", preludeDocs...)
+	it.Document("pop3: messages", iterationDocs...)
+	it.Document("pop3: parameters", parameterDocs...)
 	return b.lookupParams()
 }
+
+// defineSignalling installs the rows of a table whose procedures raise
+// their conditions (signalling), documented under section.
+func defineSignalling(it *interp.Interp, raise interp.Value, section string, rows ...interp.Builtin) {
+	for i := range rows {
+		rows[i].Fn = signalling(raise, rows[i].Fn)
+	}
+	it.DefineBuiltins(section, rows...)
+}
+
+// preludeDocs and iterationDocs document the names pop3Prelude defines.
+var (
+	preludeDocs = []interp.DocLine{
+		{Name: "-ERR?", Doc: "(-ERR? obj): #t if obj is a -ERR condition, a server's refusal"},
+		{Name: "pop3-error?", Doc: "(pop3-error? obj): the same as -ERR?"},
+	}
+	iterationDocs = []interp.DocLine{
+		{Name: "pop3-for-each-message", Doc: "(pop3-for-each-message conn proc [msgids]): (proc msgid text) on each message, fetched pipelined; the count"},
+		{Name: "pop3-get-all", Doc: "(pop3-get-all conn [msgids]): ((msgid . text) ...) of every message (or those listed), pipelined"},
+	}
+)
 
 // signalling wraps a primitive so that the scsh conditions it fails
 // with (-ERR, call-error) are raised by a tail call to raise rather than
@@ -275,15 +330,15 @@ const pop3Prelude = `
           x
           (error "pop3-line-ending: expected the symbol lf or crlf, got" x)))))
 
-(define (pop3-for-each-message conn proc . maybe-msgids)
-  (%pop3-check-transaction conn 'pop3-for-each-message)
+(define (%pop3-for-each conn proc maybe-msgids who)
+  (%pop3-check-transaction conn who)
   (let loop ((ids (if (pair? maybe-msgids)
                       (car maybe-msgids)
-                      (%pop3-message-numbers conn 'pop3-for-each-message)))
+                      (%pop3-message-numbers conn who)))
              (count 0))
     (if (null? ids)
         count
-        (let ((fetched+rest (%pop3-retr-many conn ids 'pop3-for-each-message)))
+        (let ((fetched+rest (%pop3-retr-many conn ids who)))
           (let each ((fetched (car fetched+rest)) (count count))
             (if (null? fetched)
                 (loop (cdr fetched+rest) count)
@@ -291,12 +346,15 @@ const pop3Prelude = `
                   (proc (car (car fetched)) (cdr (car fetched)))
                   (each (cdr fetched) (+ count 1)))))))))
 
+(define (pop3-for-each-message conn proc . maybe-msgids)
+  (%pop3-for-each conn proc maybe-msgids 'pop3-for-each-message))
+
 (define (pop3-get-all conn . maybe-msgids)
-  (%pop3-check-transaction conn 'pop3-get-all)
   (let ((acc '()))
-    (apply pop3-for-each-message conn
-           (lambda (n text) (set! acc (cons (cons n text) acc)))
-           maybe-msgids)
+    (%pop3-for-each conn
+                    (lambda (n text) (set! acc (cons (cons n text) acc)))
+                    maybe-msgids
+                    'pop3-get-all)
     (let rev ((l acc) (r '()))
       (if (null? l) r (rev (cdr l) (cons (car l) r))))))
 `
@@ -312,36 +370,58 @@ func (b *pop3Bindings) ctx() context.Context {
 // the running evaluation (*interp.Interp does; deliver.go checks for it).
 type contexter interface{ Context() context.Context }
 
-// conn unpacks a connection argument.
-func connArg(who string, v interp.Value) (*pop3Conn, error) {
+// argType is the wrong-type error of argument pos, named param, in
+// interp's words; pos 0 marks the only argument of a one-argument
+// procedure, which is not numbered ("pop3-stat: expected a pop3
+// connection, got 5", as "car: expected a pair, got 5").
+func argType(pos int, param, want string, got interp.Value) *interp.ErrorObject {
+	if pos == 0 {
+		return interp.TypeError(want, got)
+	}
+	return interp.ArgTypeError(pos, param, want, got)
+}
+
+// connArg unpacks the connection argument of who, argument pos (0: its
+// only argument; see argType).
+func connArg(who string, pos int, v interp.Value) (*pop3Conn, error) {
+	if c, ok := asConn(v); ok {
+		return c, nil
+	}
+	return nil, withWho(who, argType(pos, "conn", "a pop3 connection", v))
+}
+
+// asConn returns the connection behind v, if it is one.
+func asConn(v interp.Value) (*pop3Conn, bool) {
 	if o, ok := v.(*interp.Opaque); ok {
-		if c, ok := o.Value.(*pop3Conn); ok {
-			return c, nil
-		}
+		c, ok := o.Value.(*pop3Conn)
+		return c, ok
 	}
-	return nil, withWho(who, interp.TypeError("a pop3 connection", v))
+	return nil, false
 }
 
-// stringArg unpacks a string argument; name is used in messages.
-func stringArg(who, name string, v interp.Value) (string, error) {
-	s, ok := v.(*interp.String)
+// optionalString unpacks optional argument i (from 0) of who, named
+// param: ok is false when it is missing or #f.
+func optionalString(who string, args []interp.Value, i int, param string) (s string, ok bool, err error) {
+	v, ok := optionalArg(args, i)
 	if !ok {
-		return "", withWho(who, interp.TypeError("a string ("+name+")", v))
+		return "", false, nil
 	}
-	return s.String(), nil
+	str, isStr := v.(*interp.String)
+	if !isStr {
+		return "", false, withWho(who, interp.ArgTypeError(i+1, param, "a string", v))
+	}
+	return str.String(), true, nil
 }
 
-// msgidArg checks a message number: a positive exact integer.
-func msgidArg(who string, v interp.Value) (int, error) {
-	n, ok := v.(int)
-	if !ok || n < 1 {
-		// The value is in the message, as in interp.TypeError; as an
-		// irritant too it would print twice ("got 0 0").
-		return 0, withWho(who, &interp.ErrorObject{
-			Message: "message number must be a positive exact integer, got " + interp.WriteString(v),
-		})
+// wantMsgid is what a message number must be.
+const wantMsgid = "a message number (a positive exact integer)"
+
+// msgidArg checks the message number in argument pos of who.
+func msgidArg(who string, pos int, v interp.Value) (int, error) {
+	if n, ok := v.(int); ok && n >= 1 {
+		return n, nil
 	}
-	return n, nil
+	return 0, withWho(who, interp.ArgTypeError(pos, "msgid", wantMsgid, v))
 }
 
 // optionalArg reports whether an optional argument was given (not missing
@@ -376,7 +456,7 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 	if s, ok := args[1].(*interp.Symbol); ok {
 		who = s.Name
 	}
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -459,10 +539,11 @@ func (b *pop3Bindings) dial(who string, t pop3.Addr, o *pop3.Options, logf *os.F
 // allowed. The host argument is used as given (MAILHOST is not consulted).
 func (b *pop3Bindings) connectNoTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-connect/no-tls"
-	host, err := stringArg(who, "host", args[0])
-	if err != nil {
-		return nil, err
+	hs, ok := args[0].(*interp.String)
+	if !ok {
+		return nil, withWho(who, interp.TypeError("a string", args[0]))
 	}
+	host := hs.String()
 	t, err := pop3.ParseAddr(host, false)
 	if err != nil {
 		return nil, withWho(who, interp.Errorf("%s", plainError(err)))
@@ -486,13 +567,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 		who = "pop3-connect/tls"
 	}
 	return func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-		host := ""
-		if v, ok := optionalArg(args, 0); ok {
-			s, err := stringArg(who, "host", v)
-			if err != nil {
-				return nil, err
-			}
-			host = s
+		host, _, err := optionalString(who, args, 0, "host")
+		if err != nil {
+			return nil, err
 		}
 		// As in pop3.scm, MAILHOST overrides the argument.
 		fromMailhost := false
@@ -508,11 +585,9 @@ func (b *pop3Bindings) connect(forceTLS bool) interp.PrimFn {
 			return nil, withWho(who, interp.Errorf("%s", plainError(err)))
 		}
 		var logf *os.File
-		if v, ok := optionalArg(args, 1); ok {
-			path, err := stringArg(who, "logfile", v)
-			if err != nil {
-				return nil, err
-			}
+		if path, ok, err := optionalString(who, args, 1, "logfile"); err != nil {
+			return nil, err
+		} else if ok {
 			// Appended to, or created with mode 0600, as pop3.scm does.
 			logf, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 			if err != nil {
@@ -552,9 +627,10 @@ func statusValue(s string) interp.Value {
 
 // loginCredentials gives the login and password for a login procedure
 // (from its arguments, then netrc) and checks that the connection still
-// waits for a login; args are (conn [login [password]]).
-func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
-	user, pass, err = b.credentials(who, c, args)
+// waits for a login; args are (conn [login [password]]), the login being
+// argument skip+2 of the call.
+func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.Value, skip int) (user, pass string, err error) {
+	user, pass, err = b.credentials(who, c, args, skip)
 	if err != nil {
 		return "", "", err
 	}
@@ -567,11 +643,11 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 // login implements (pop3-login conn [login [password]]).
 func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login"
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
-	user, pass, err := b.loginCredentials(who, c, args)
+	user, pass, err := b.loginCredentials(who, c, args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -597,17 +673,19 @@ func (b *pop3Bindings) login(it *interp.Interp, args []interp.Value) (interp.Val
 
 // credentials returns the login and password of a login call: the
 // arguments, else the netrc entry of the connection's host, else the
-// default entry; still missing is pop3.scm's call-error.
-func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value) (user, pass string, err error) {
+// default entry; still missing is pop3.scm's call-error. args are (conn
+// [login [password]]), the login being argument skip+2 of the call.
+func (b *pop3Bindings) credentials(who string, c *pop3Conn, args []interp.Value, skip int) (user, pass string, err error) {
 	userGiven, passGiven := false, false
 	if v, ok := optionalArg(args, 1); ok {
-		if user, err = stringArg(who, "login", v); err != nil {
-			return
+		s, isStr := v.(*interp.String)
+		if !isStr {
+			return "", "", withWho(who, interp.ArgTypeError(skip+2, "login", "a string", v))
 		}
-		userGiven = true
+		user, userGiven = s.String(), true
 	}
 	if v, ok := optionalArg(args, 2); ok {
-		if pass, err = secretArg(who, "password", v); err != nil {
+		if pass, err = secretArg(who, skip+3, "password", v); err != nil {
 			return
 		}
 		passGiven = true
@@ -668,11 +746,11 @@ func checkCredential(who, what, s string) error {
 // loginAPOP implements (pop3-login/APOP conn login password).
 func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/APOP"
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
-	user, pass, err := b.loginCredentials(who, c, args)
+	user, pass, err := b.loginCredentials(who, c, args, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -687,7 +765,7 @@ func (b *pop3Bindings) loginAPOP(it *interp.Interp, args []interp.Value) (interp
 // loginSASL implements (pop3-login/sasl conn mechanism [login [password]]).
 func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-login/sasl"
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 1, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -698,9 +776,9 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 	case *interp.String:
 		mech = m.String()
 	default:
-		return nil, withWho(who, interp.TypeError("a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
+		return nil, withWho(who, interp.ArgTypeError(2, "mechanism", "a mechanism name (plain, login, cram-md5, xoauth2)", args[1]))
 	}
-	user, pass, err := b.loginCredentials(who, c, append([]interp.Value{args[0]}, args[2:]...))
+	user, pass, err := b.loginCredentials(who, c, append([]interp.Value{args[0]}, args[2:]...), 1)
 	if err != nil {
 		return nil, err
 	}
@@ -728,7 +806,7 @@ func (b *pop3Bindings) loginSASL(it *interp.Interp, args []interp.Value) (interp
 // starttls implements (pop3-starttls conn).
 func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-starttls"
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -745,7 +823,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 // of strings per CAPA line, e.g. (("TOP") ("SASL" "PLAIN" "LOGIN")).
 func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-capabilities"
-	c, err := connArg(who, args[0])
+	c, err := connArg(who, 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -769,10 +847,11 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 	return interp.List(out...), nil
 }
 
-// transaction unpacks the connection of a transaction-state command and
-// checks its state: nothing is sent when it is wrong.
-func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, error) {
-	c, err := connArg(who, args[0])
+// transaction unpacks the connection of a transaction-state command,
+// argument pos (0: its only argument), and checks its state: nothing is
+// sent when it is wrong.
+func (b *pop3Bindings) transaction(who string, pos int, args []interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, pos, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -782,7 +861,7 @@ func (b *pop3Bindings) transaction(who string, args []interp.Value) (*pop3Conn, 
 // stat implements (pop3-stat conn) → count, octets.
 func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-stat"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 0, args)
 	if err != nil {
 		return nil, err
 	}
@@ -860,11 +939,11 @@ func (w *portWriter) Write(b []byte) (int, error) {
 // get implements (pop3-get conn msgid).
 func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-get"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := msgidArg(who, 2, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -874,11 +953,11 @@ func (b *pop3Bindings) get(it *interp.Interp, args []interp.Value) (interp.Value
 // headers implements (pop3-headers conn msgid): TOP msgid 0.
 func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-headers"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := msgidArg(who, 2, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -888,17 +967,17 @@ func (b *pop3Bindings) headers(it *interp.Interp, args []interp.Value) (interp.V
 // top implements (pop3-top conn msgid lines).
 func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-top"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := msgidArg(who, 2, args[1])
 	if err != nil {
 		return nil, err
 	}
 	lines, ok := args[2].(int)
 	if !ok || lines < 0 {
-		return nil, withWho(who, interp.TypeError("a non-negative exact integer (lines)", args[2]))
+		return nil, withWho(who, interp.ArgTypeError(3, "lines", "a non-negative exact integer", args[2]))
 	}
 	return b.dump(who, c, n, func(ctx context.Context) (string, io.Reader, error) { return c.client.Top(ctx, n, lines) })
 }
@@ -908,7 +987,7 @@ func (b *pop3Bindings) top(it *interp.Interp, args []interp.Value) (interp.Value
 // session (RSET resets it, as RFC 1460 says).
 func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-last"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 0, args)
 	if err != nil {
 		return nil, err
 	}
@@ -931,11 +1010,11 @@ func (b *pop3Bindings) last(it *interp.Interp, args []interp.Value) (interp.Valu
 // delete implements (pop3-delete conn msgid).
 func (b *pop3Bindings) delete(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-delete"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
-	n, err := msgidArg(who, args[1])
+	n, err := msgidArg(who, 2, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -955,7 +1034,7 @@ func (b *pop3Bindings) statusCommand(who string, c *pop3Conn, call func(ctx cont
 // reset implements (pop3-reset conn).
 func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-reset"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 0, args)
 	if err != nil {
 		return nil, err
 	}
@@ -969,7 +1048,7 @@ func (b *pop3Bindings) reset(it *interp.Interp, args []interp.Value) (interp.Val
 // noop implements (pop3-noop conn).
 func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-noop"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 0, args)
 	if err != nil {
 		return nil, err
 	}
@@ -980,7 +1059,7 @@ func (b *pop3Bindings) noop(it *interp.Interp, args []interp.Value) (interp.Valu
 // whatever the answer.
 func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-quit"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 0, args)
 	if err != nil {
 		return nil, err
 	}
@@ -998,7 +1077,7 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 // closed connection does nothing. Use it where pop3-quit would refuse (a
 // failed login).
 func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-close", args[0])
+	c, err := connArg("pop3-close", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1018,12 +1097,12 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 // size of one message.
 func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-list"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
 	if v, ok := optionalArg(args, 1); ok {
-		n, err := msgidArg(who, v)
+		n, err := msgidArg(who, 2, v)
 		if err != nil {
 			return nil, err
 		}
@@ -1050,12 +1129,12 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 // of one message.
 func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-uidl"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
 	if v, ok := optionalArg(args, 1); ok {
-		n, err := msgidArg(who, v)
+		n, err := msgidArg(who, 2, v)
 		if err != nil {
 			return nil, err
 		}
@@ -1076,22 +1155,28 @@ func (b *pop3Bindings) uidl(it *interp.Interp, args []interp.Value) (interp.Valu
 	return interp.List(out...), nil
 }
 
-// msgidList unpacks a list of message numbers, checking each before
-// anything is sent.
-func msgidList(who string, v interp.Value) ([]int, error) {
+// msgidList unpacks a list of message numbers, argument pos of who,
+// checking each before anything is sent.
+func msgidList(who string, pos int, v interp.Value) ([]int, error) {
 	vals, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, withWho(who, interp.TypeError("a list of message numbers", v))
+		return nil, withWho(who, interp.ArgTypeError(pos, "msgids", "a list of message numbers", v))
 	}
 	ids := make([]int, len(vals))
 	for i, x := range vals {
-		n, err := msgidArg(who, x)
-		if err != nil {
-			return nil, err
+		n, ok := x.(int)
+		if !ok || n < 1 {
+			return nil, withWho(who, elementError(pos, "msgids", i, wantMsgid, x))
 		}
 		ids[i] = n
 	}
 	return ids, nil
+}
+
+// elementError is the wrong-type error of element i (from 0) of the list
+// in argument pos: "argument 2 (msgids): element 3: expected ..., got x".
+func elementError(pos int, param string, i int, want string, got interp.Value) *interp.ErrorObject {
+	return interp.ArgError(pos, param, fmt.Sprintf("element %d: expected %s, got %s", i+1, want, interp.ShortWriteString(got)))
 }
 
 // A batch of %pop3-retr-many (messages fetched with one pipelined burst
@@ -1112,11 +1197,16 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if s, ok := args[2].(*interp.Symbol); ok {
 		who = s.Name
 	}
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := msgidList(who, args[1])
+	// the msgids are argument 2 of pop3-get-all, 3 of pop3-for-each-message
+	pos := 3
+	if who == "pop3-get-all" {
+		pos = 2
+	}
+	ids, err := msgidList(who, pos, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -1178,7 +1268,7 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 	if s, ok := args[1].(*interp.Symbol); ok {
 		who = s.Name
 	}
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
@@ -1199,13 +1289,13 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 // messages (all of them by default) with pipelined DELEs; returns how many.
 func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-delete-all"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int
 	if v, ok := optionalArg(args, 1); ok {
-		if ids, err = msgidList(who, v); err != nil {
+		if ids, err = msgidList(who, 2, v); err != nil {
 			return nil, err
 		}
 	} else {
@@ -1224,12 +1314,12 @@ func (b *pop3Bindings) deleteAll(it *interp.Interp, args []interp.Value) (interp
 }
 
 func (b *pop3Bindings) isConn(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	_, err := connArg("", args[0])
-	return err == nil, nil
+	_, ok := asConn(args[0])
+	return ok, nil
 }
 
 func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-connection-host", args[0])
+	c, err := connArg("pop3-connection-host", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1237,7 +1327,7 @@ func (b *pop3Bindings) connHost(it *interp.Interp, args []interp.Value) (interp.
 }
 
 func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-connection-tls?", args[0])
+	c, err := connArg("pop3-connection-tls?", 0, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -1245,7 +1335,7 @@ func (b *pop3Bindings) connTLS(it *interp.Interp, args []interp.Value) (interp.V
 }
 
 func (b *pop3Bindings) greeting(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-greeting", args[0])
+	c, err := connArg("pop3-greeting", 0, args[0])
 	if err != nil {
 		return nil, err
 	}

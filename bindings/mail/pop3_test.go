@@ -71,7 +71,9 @@ func TestPOP3ConnectBadHost(t *testing.T) {
 		{`(pop3-connect "host:99999")`, `pop3-connect: bad port "99999" in host "host:99999" (want 1-65535)`},
 		{`(pop3-connect "[::1")`, "missing ]"},
 		{`(pop3-connect/no-tls "pop3s://127.0.0.1")`, "asks for TLS"},
-		{`(pop3-connect 42)`, "expected a string"},
+		{`(pop3-connect 42)`, "pop3-connect: argument 1 (host): expected a string, got 42"},
+		{`(pop3-connect "127.0.0.1" 7)`, "pop3-connect: argument 2 (logfile): expected a string, got 7"},
+		{`(pop3-connect/no-tls 42)`, "pop3-connect/no-tls: expected a string, got 42"},
 		{`(pop3-connect "127.0.0.1:1")`, "pop3-connect"},
 	} {
 		got := e.mustFail(tc.src)
@@ -208,11 +210,16 @@ func TestPOP3BadMsgidSendsNothing(t *testing.T) {
 	for _, arg := range []string{"0", "-1", `"1"`, "1.5", "'one", "(expt 10 30)"} {
 		for _, proc := range []string{"pop3-get", "pop3-headers", "pop3-delete"} {
 			got := e.mustFail(fmt.Sprintf("(%s conn %s)", proc, arg))
-			wantContains(t, proc+" "+arg, got, proc, "positive exact integer")
+			wantContains(t, proc+" "+arg, got, proc+": argument 2 (msgid): expected a message number (a positive exact integer), got ")
 		}
 	}
-	e.mustFail(`(pop3-top conn 1 -1)`)
-	e.mustFail(`(pop3-get-all conn '(1 0))`)
+	wantContains(t, "pop3-top", e.mustFail(`(pop3-top conn 1 -1)`), "pop3-top: argument 3 (lines): expected a non-negative exact integer, got -1")
+	wantContains(t, "pop3-get-all", e.mustFail(`(pop3-get-all conn '(1 0))`),
+		"pop3-get-all: argument 2 (msgids): element 2: expected a message number (a positive exact integer), got 0")
+	wantContains(t, "pop3-for-each-message", e.mustFail(`(pop3-for-each-message conn list '(x))`),
+		"pop3-for-each-message: argument 3 (msgids): element 1: expected a message number")
+	wantContains(t, "pop3-delete-all", e.mustFail(`(pop3-delete-all conn 7)`),
+		"pop3-delete-all: argument 2 (msgids): expected a list of message numbers, got 7")
 	e.must(`(pop3-noop conn)`)
 	cmds := e.waitCommands(n + 1)
 	if got := cmds[n:]; len(got) != 1 || got[0] != "NOOP" {
@@ -465,10 +472,20 @@ func TestPOP3ErrorAccessorsOnPOP3ScmCondition(t *testing.T) {
 
 func TestPOP3ArgumentTypes(t *testing.T) {
 	e := newPOP3Env(t, envConfig{})
-	for _, src := range []string{`(pop3-stat 5)`, `(pop3-login "conn")`, `(pop3-get 'c 1)`, `(pop3-quit #f)`} {
-		got := e.mustFail(src)
-		wantContains(t, src, got, "pop3 connection")
+	// A one-argument procedure does not number its argument (as car).
+	for _, tc := range []struct{ src, want string }{
+		{`(pop3-stat 5)`, "pop3-stat: expected a pop3 connection, got 5"},
+		{`(pop3-login "conn")`, `pop3-login: argument 1 (conn): expected a pop3 connection, got "conn"`},
+		{`(pop3-get 'c 1)`, "pop3-get: argument 1 (conn): expected a pop3 connection, got c"},
+		{`(pop3-quit #f)`, "pop3-quit: expected a pop3 connection, got #f"},
+		{`(pop3-connection-host 1)`, "pop3-connection-host: expected a pop3 connection, got 1"},
+		{`(pop3-login/sasl 'c 'plain)`, "pop3-login/sasl: argument 1 (conn): expected a pop3 connection, got c"},
+	} {
+		wantContains(t, tc.src, e.mustFail(tc.src), tc.want)
 	}
+	e.connectLogin()
+	wantContains(t, "mechanism", e.mustFail(`(pop3-login/sasl conn 5)`),
+		"pop3-login/sasl: argument 2 (mechanism): expected a mechanism name")
 }
 
 func TestPOP3IterationSameWithoutPipelining(t *testing.T) {

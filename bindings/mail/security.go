@@ -58,6 +58,17 @@ const pop3SecurityPrelude = `
           (error "pop3-command-timeout: expected #f or a positive number of seconds, got" x)))))
 `
 
+// parameterDocs documents the parameters of the preludes.
+var parameterDocs = []interp.DocLine{
+	{Name: "pop3-line-ending", Doc: "pop3-line-ending: parameter, 'lf (the default) or 'crlf: the line ends of the messages received"},
+	{Name: "pop3-allow-cleartext", Doc: "pop3-allow-cleartext: parameter, #f by default; #t lets a password cross unencrypted to a remote server"},
+	{Name: "pop3-require-tls", Doc: "pop3-require-tls: parameter, #f by default; #t refuses every credential on an unencrypted session"},
+	{Name: "pop3-tls-fingerprint", Doc: "pop3-tls-fingerprint: parameter, #f or the SHA-256 fingerprint of the one server certificate to trust"},
+	{Name: "pop3-tls-ca-file", Doc: "pop3-tls-ca-file: parameter, #f or a PEM file of the CA certificates to trust instead of the system's"},
+	{Name: "pop3-connect-timeout", Doc: "pop3-connect-timeout: parameter, #f or the seconds connecting (TLS handshake included) may take"},
+	{Name: "pop3-command-timeout", Doc: "pop3-command-timeout: parameter, #f or the seconds any one wait on the server may take"},
+}
+
 // connParams holds the parameter objects the bindings read.
 type connParams struct {
 	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout interp.Value
@@ -205,12 +216,12 @@ func typeName(v interp.Value) string {
 	return "a value of another type"
 }
 
-// secretArg unpacks a password (or token) argument; a type error names
-// the type only, never the value.
-func secretArg(who, name string, v interp.Value) (string, error) {
+// secretArg unpacks a password (or token), argument pos named param; a
+// type error names the type only, never the value.
+func secretArg(who string, pos int, param string, v interp.Value) (string, error) {
 	s, ok := v.(*interp.String)
 	if !ok {
-		return "", withWho(who, &interp.ErrorObject{Message: "expected a string (" + name + "), got " + typeName(v)})
+		return "", withWho(who, interp.ArgError(pos, param, "expected a string, got "+typeName(v)))
 	}
 	return s.String(), nil
 }

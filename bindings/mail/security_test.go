@@ -212,14 +212,15 @@ func leafDER(t *testing.T, cert *server.Certificate) []byte {
 func TestSchemePasswordTypeError(t *testing.T) {
 	e := newPOP3Env(t, envConfig{})
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
-	for _, call := range []string{
-		`(pop3-login conn "alice" 123456789)`,
-		`(pop3-login/APOP conn "alice" 123456789)`,
-		`(pop3-login/sasl conn 'plain "alice" 123456789)`,
-		`(pop3-login/sasl conn 'xoauth2 "alice" 123456789)`,
+	for _, tc := range []struct{ call, want string }{
+		{`(pop3-login conn "alice" 123456789)`, "pop3-login: argument 3 (password): expected a string, got an integer"},
+		{`(pop3-login/APOP conn "alice" 123456789)`, "pop3-login/APOP: argument 3 (password): expected a string, got an integer"},
+		{`(pop3-login/sasl conn 'plain "alice" 123456789)`, "pop3-login/sasl: argument 4 (password): expected a string, got an integer"},
+		{`(pop3-login/sasl conn 'xoauth2 "alice" 123456789)`, "pop3-login/sasl: argument 4 (password): expected a string, got an integer"},
 	} {
+		call := tc.call
 		msg := e.mustFail(call)
-		wantContains(t, call, msg, "expected a string (password), got an integer")
+		wantContains(t, call, msg, tc.want)
 		if strings.Contains(msg, "123456789") {
 			t.Errorf("%s: the password is in the message: %s", call, msg)
 		}

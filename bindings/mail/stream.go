@@ -26,13 +26,13 @@ import (
 // stays usable.
 func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-for-each-message/port"
-	c, err := b.transaction(who, args)
+	c, err := b.transaction(who, 1, args)
 	if err != nil {
 		return nil, err
 	}
 	proc := args[1]
 	if !interp.IsProcedure(proc) {
-		return nil, withWho(who, interp.TypeError("a procedure", proc))
+		return nil, withWho(who, interp.ArgTypeError(2, "proc", "a procedure", proc))
 	}
 	// the iteration holds the interpreter lock (its procedure may give it
 	// up): no other thread's call may be under way on c, nor start
@@ -42,7 +42,7 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	defer func() { c.busy = false }()
 	var ids []int
 	if v, ok := optionalArg(args, 2); ok {
-		if ids, err = msgidList(who, v); err != nil {
+		if ids, err = msgidList(who, 3, v); err != nil {
 			return nil, err
 		}
 	} else {

@@ -59,9 +59,9 @@ type Options struct {
 	// entry is numbered, so an error in the seventh entry typed, line 1,
 	// column 12, is at "stdin#7:1:12".
 	Filename string
-	// Doc, when set, returns the documentation of a bound name for the
-	// ,doc command (a signature line and a description), or "" when there
-	// is none.
+	// Doc, when set, returns the long documentation of a name for the ,doc
+	// command, printed after its doc line (Interp.Doc), or "" when there is
+	// none.
 	Doc func(name string) string
 	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
 	// pressed three times during one evaluation that does not stop (a
@@ -374,7 +374,7 @@ Commands:
   ,help          this text
   ,load FILE     load a Scheme file
   ,doc NAME      what NAME takes and does (also ,describe)
-  ,apropos TEXT  list the bound names containing TEXT
+  ,apropos TEXT  list the names whose name or doc line contains TEXT
   ,time EXPR     evaluate EXPR and say how long it took
   ,exit [N]      leave (with exit status N)`
 
@@ -427,31 +427,7 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",apropos: which text? (,apropos TEXT)")
 			return nil
 		}
-		var names []string
-		for _, n := range s.it.GlobalNames() {
-			if strings.Contains(n, arg) && !strings.HasPrefix(n, "%") {
-				names = append(names, n)
-			}
-		}
-		sort.Strings(names)
-		if len(names) == 0 {
-			fmt.Fprintf(s.out, "; no bound name contains %q\n", arg)
-			return nil
-		}
-		line := 0
-		for _, n := range names {
-			if line > 0 && line+1+len(n) > 78 {
-				fmt.Fprintln(s.out)
-				line = 0
-			}
-			if line > 0 {
-				fmt.Fprint(s.out, " ")
-				line++
-			}
-			fmt.Fprint(s.out, n)
-			line += len(n)
-		}
-		fmt.Fprintln(s.out)
+		s.apropos(arg)
 	case ",time":
 		if arg == "" {
 			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
@@ -489,21 +465,97 @@ func (s *session) command(ctx context.Context, line string) error {
 	return nil
 }
 
-// describe prints what the documentation says of name, or what kind of
-// thing it is bound to when there is no documentation.
+// describe prints the doc line of name (its call, what it does, its
+// section), then the long documentation Options.Doc gives, or what kind of
+// thing name is bound to when there is no documentation.
 func (s *session) describe(name string) {
-	doc := ""
+	d, hasLine := s.it.Doc(name)
+	long := ""
 	if s.opts.Doc != nil {
-		doc = s.opts.Doc(name)
+		long = strings.TrimRight(s.opts.Doc(name), "\n")
 	}
 	v, bound := s.it.Lookup(name)
+	if hasLine {
+		sig := interp.DocSignature(d.Doc)
+		what := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(d.Doc, sig), ":"))
+		fmt.Fprintln(s.out, sig)
+		if what != "" {
+			fmt.Fprintln(s.out, "  "+what)
+		}
+		fmt.Fprintf(s.out, "  (%s)\n", d.Section)
+		if long != "" {
+			// the long entry under the line, without the same call again
+			long = strings.TrimPrefix(long, sig+"\n")
+			fmt.Fprintln(s.out)
+		}
+	}
 	switch {
-	case doc != "":
-		fmt.Fprintln(s.out, strings.TrimRight(doc, "\n"))
+	case long != "":
+		fmt.Fprintln(s.out, long)
+	case hasLine:
 	case bound:
 		fmt.Fprintf(s.out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
 	default:
 		fmt.Fprintf(s.out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
+	}
+}
+
+// aproposWidth is the width of a line of ,apropos: a longer doc line is
+// cut short (,doc prints it whole).
+const aproposWidth = 100
+
+// apropos lists the bound names (but the %-prefixed internals) that
+// contain text, then those whose doc line mentions it (in any case), one
+// per line with what its doc line says, the names aligned.
+func (s *session) apropos(text string) {
+	var byName, byDoc []string
+	docs := map[string]string{}
+	lower := strings.ToLower(text)
+	for _, n := range s.it.GlobalNames() {
+		if strings.HasPrefix(n, "%") {
+			continue
+		}
+		doc := ""
+		if d, ok := s.it.Doc(n); ok {
+			doc = d.Doc
+		}
+		switch {
+		case strings.Contains(n, text):
+			byName = append(byName, n)
+		case doc != "" && strings.Contains(strings.ToLower(doc), lower):
+			byDoc = append(byDoc, n)
+		default:
+			continue
+		}
+		docs[n] = doc
+	}
+	if len(byName)+len(byDoc) == 0 {
+		fmt.Fprintf(s.out, "; no bound name or doc line contains %q\n", text)
+		return
+	}
+	width := 0
+	for _, n := range append(byName, byDoc...) {
+		width = max(width, len(n))
+	}
+	width = min(width, 28)
+	list := func(names []string) {
+		for _, n := range names {
+			line := n
+			if doc := docs[n]; doc != "" {
+				line = fmt.Sprintf("%-*s  %s", width, n, doc)
+				if r := []rune(line); len(r) > aproposWidth {
+					line = string(r[:aproposWidth-3]) + "..."
+				}
+			}
+			fmt.Fprintln(s.out, line)
+		}
+	}
+	list(byName)
+	if len(byDoc) > 0 {
+		if len(byName) > 0 {
+			fmt.Fprintf(s.out, "; doc lines mentioning %q:\n", text)
+		}
+		list(byDoc)
 	}
 }
 

@@ -165,13 +165,87 @@ func TestRunCommands(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	for _, want := range []string{",load FILE", "99\n", "2\n; ", "elapsed", "\nloaded-value\n", "no bound name contains"} {
+	for _, want := range []string{",load FILE", "99\n", "2\n; ", "elapsed", "\nloaded-value\n", `; no bound name or doc line contains "no-such-name-anywhere"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output %q lacks %q", out, want)
 		}
 	}
 	if !strings.Contains(errOut, "unknown command ,bogus") || !strings.Contains(errOut, ",load: which file") {
 		t.Errorf("errors %q, want the unknown command and the missing file name", errOut)
+	}
+}
+
+// docInterp is an interpreter with documented and undocumented names of
+// its own, for ,doc and ,apropos.
+func docInterp(t *testing.T) *interp.Interp {
+	t.Helper()
+	it := interp.New()
+	none := func(*interp.Interp, []interp.Value) (interp.Value, error) { return interp.Unspecified, nil }
+	it.DefineBuiltins("test: birds",
+		interp.Builtin{Name: "zz-fly", MinArgs: 1, MaxArgs: 2, Fn: none, Doc: "(zz-fly bird [height]): send bird up to height"},
+		interp.Builtin{Name: "qq-sing", MinArgs: 0, MaxArgs: 0, Fn: none, Doc: "(qq-sing): a song for ZZ-birds"},
+		interp.Builtin{Name: "zz-long", MinArgs: 0, MaxArgs: 0, Fn: none, Doc: "(zz-long): " + strings.Repeat("très long ", 20)},
+		interp.Builtin{Name: "%zz-hidden", MinArgs: 0, MaxArgs: 0, Fn: none, Doc: "(%zz-hidden): internal"},
+	)
+	if _, err := it.EvalString(context.Background(), "(define zz-nest 1) (define zz-plain 2)", "t"); err != nil {
+		t.Fatal(err)
+	}
+	it.Document("test: nests", interp.DocLine{Name: "zz-nest", Doc: "zz-nest: where birds live"})
+	return it
+}
+
+func runDoc(t *testing.T, it *interp.Interp, long func(string) string, lines ...any) (out, errOut string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	if err := Run(context.Background(), Options{Interp: it, Editor: &fakeEditor{lines: lines}, Out: &o, Err: &e, Doc: long}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return o.String(), e.String()
+}
+
+// ,doc prints the doc line (call, what it does, section), then the long
+// entry the Doc option gives.
+func TestDocCommand(t *testing.T) {
+	long := func(name string) string {
+		if name == "zz-fly" || name == "zz-guide-only" {
+			return "(zz-fly bird [height])\n  birds fly; the guide says more\n  (Birds, docs/procedures.md)\n"
+		}
+		return ""
+	}
+	for _, tc := range []struct{ cmd, want string }{
+		{",doc zz-fly", "(zz-fly bird [height])\n  send bird up to height\n  (test: birds)\n\n" +
+			"  birds fly; the guide says more\n  (Birds, docs/procedures.md)\n"},
+		{",doc zz-nest", "zz-nest\n  where birds live\n  (test: nests)\n"},
+		{",describe qq-sing", "(qq-sing)\n  a song for ZZ-birds\n  (test: birds)\n"},
+		{",doc zz-plain", "zz-plain: 2 (no documentation)\n"},
+		{",doc zz-guide-only", "(zz-fly bird [height])\n  birds fly; the guide says more\n  (Birds, docs/procedures.md)\n"},
+		{",doc zz-nothing", "; zz-nothing is not bound and not documented (,apropos zz-nothing lists names containing it)\n"},
+	} {
+		out, errOut := runDoc(t, docInterp(t), long, tc.cmd)
+		if out != tc.want || errOut != "" {
+			t.Errorf("%s: output %q, errors %q; want %q", tc.cmd, out, errOut, tc.want)
+		}
+	}
+}
+
+// ,apropos lists the names containing the text, then those whose doc line
+// mentions it, one per line with the doc line, aligned; no %-internals.
+func TestAproposCommand(t *testing.T) {
+	out, errOut := runDoc(t, docInterp(t), nil, ",apropos zz-")
+	longLine := []rune(fmt.Sprintf("%-8s  (zz-long): %s", "zz-long", strings.Repeat("très long ", 20)))
+	want := "zz-fly    (zz-fly bird [height]): send bird up to height\n" +
+		string(longLine[:aproposWidth-3]) + "...\n" +
+		"zz-nest   zz-nest: where birds live\n" +
+		"zz-plain\n" +
+		"; doc lines mentioning \"zz-\":\n" +
+		"qq-sing   (qq-sing): a song for ZZ-birds\n"
+	if out != want || errOut != "" {
+		t.Errorf(",apropos zz-: output\n%s\nerrors %q; want\n%s", out, errOut, want)
+	}
+	// Found by its doc line only (any case): no header then.
+	out, _ = runDoc(t, docInterp(t), nil, ",apropos SONG")
+	if out != "qq-sing  (qq-sing): a song for ZZ-birds\n" {
+		t.Errorf(",apropos SONG: %q", out)
 	}
 }
 
