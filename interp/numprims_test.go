@@ -19,7 +19,7 @@ func TestPrimAddAllocs(t *testing.T) {
 	if r != 3000 {
 		t.Errorf("(+ 1000 2000) = %v", r)
 	}
-	lt := compPrim("<", func(c int) bool { return c == -1 })
+	lt := compPrim("<", "", func(c int) bool { return c == -1 })
 	n = testing.AllocsPerRun(100, func() { r, _ = lt.Fn(nil, args) })
 	if n > 0 {
 		t.Errorf("(< 1000 2000) allocates %v times, want 0", n)
