@@ -294,4 +294,3 @@ func IsTrue(v Value) bool {
 // builtins is the table every new interpreter installs. Files add to it from
 // init functions only; it is never changed after package initialisation.
 var builtins []*Primitive
-
