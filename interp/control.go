@@ -111,14 +111,6 @@ func isProcedure(v Value) bool {
 // IsProcedure reports whether v is a Scheme procedure.
 func IsProcedure(v Value) bool { return isProcedure(v) }
 
-func listToSliceChecked(who string, l Value) ([]Value, error) {
-	vals, ok := ListToSlice(l)
-	if !ok {
-		return nil, TypeError("a proper list", l)
-	}
-	return vals, nil
-}
-
 func (it *Interp) installControl() {
 	it.Define("call-with-current-continuation", callccProc)
 	it.Define("call/cc", callccProc)
@@ -136,9 +128,9 @@ func init() {
 				if len(a) == 1 {
 					return &TailCall{Proc: a[0]}, nil
 				}
-				last, err := listToSliceChecked("apply", a[len(a)-1])
+				last, err := listArg(a[len(a)-1])
 				if err != nil {
-					return nil, err
+					return nil, argAt(len(a), "arg", err)
 				}
 				args := make([]Value, 0, len(a)-2+len(last))
 				args = append(args, a[1:len(a)-1]...)
@@ -498,7 +490,7 @@ func init() {
 				if !ok {
 					return nil, TypeError("a symbol", a[0])
 				}
-				fs, err := listToSliceChecked("define-record-type", a[1])
+				fs, err := listArg(a[1])
 				if err != nil {
 					return nil, err
 				}
@@ -518,7 +510,7 @@ func init() {
 				if !ok {
 					return nil, TypeError("a record type", a[0])
 				}
-				fs, err := listToSliceChecked("define-record-type", a[1])
+				fs, err := listArg(a[1])
 				if err != nil {
 					return nil, err
 				}
@@ -578,7 +570,7 @@ func init() {
 				return &Primitive{Name: DisplayString(a[2]), MinArgs: 2, MaxArgs: 2, Fn: func(it *Interp, args []Value) (Value, error) {
 					r, ok := args[0].(*Record)
 					if !ok || r.Type != rt {
-						return nil, TypeError(want, args[0])
+						return nil, ArgTypeError(1, "record", want, args[0])
 					}
 					r.Fields[k] = args[1]
 					return Unspecified, nil
@@ -648,7 +640,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				s, ok := a[0].(*String)
 				if !ok {
-					return nil, TypeError("a file name string", a[0])
+					return nil, ArgTypeError(1, "filename", "a file name string", a[0])
 				}
 				return it.load(s.String())
 			}},

@@ -35,15 +35,15 @@ func charCompare(name, doc string, ci bool, ok func(a, b rune) bool) Builtin {
 		res := true
 		prev, err := charArg(a[0])
 		if err != nil {
-			return nil, err
+			return nil, argAt(1, "char1", err)
 		}
 		if ci {
 			prev = FoldChar(prev)
 		}
-		for _, v := range a[1:] {
+		for i, v := range a[1:] {
 			c, err := charArg(v)
 			if err != nil {
-				return nil, err
+				return nil, argAt(i+2, "char2", err)
 			}
 			if ci {
 				c = FoldChar(c)
@@ -79,10 +79,13 @@ func charMap(name, doc string, f func(r rune) rune) Builtin {
 
 func symbolsEqual(_ *Interp, a []Value) (Value, error) {
 	res := true
-	for _, v := range a {
+	for i, v := range a {
 		s, err := symbolArg(v)
 		if err != nil {
-			return nil, err
+			if i == 0 {
+				return nil, argAt(1, "symbol1", err)
+			}
+			return nil, argAt(i+1, "symbol2", err)
 		}
 		if s != a[0] {
 			res = false
@@ -132,10 +135,10 @@ func init() {
 		{Name: "symbol-append", MinArgs: 0, MaxArgs: -1, Doc: "(symbol-append symbol ...): the symbol whose name joins the names of the symbols",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				var b []byte
-				for _, v := range a {
+				for i, v := range a {
 					s, err := symbolArg(v)
 					if err != nil {
-						return nil, err
+						return nil, argAt(i+1, "symbol", err)
 					}
 					b = append(b, s.Name...)
 				}

@@ -161,7 +161,10 @@ func init() {
 				for i, v := range a {
 					b, ok := v.(bool)
 					if !ok {
-						return nil, typeError("a boolean", v)
+						if i == 0 {
+							return nil, ArgTypeError(1, "bool1", "a boolean", v)
+						}
+						return nil, ArgTypeError(i+1, "bool2", "a boolean", v)
 					}
 					if i > 0 && b != a[0].(bool) {
 						res = false

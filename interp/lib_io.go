@@ -96,7 +96,7 @@ func printPrim(name, doc string, mode PrintMode) Builtin {
 	return Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		p, err := outPortArg(it, a, 1)
 		if err != nil {
-			return nil, err
+			return nil, argAt(2, "port", err)
 		}
 		if err := WriteValue(p, a[0], mode); err != nil {
 			return nil, ioError(p, err)
@@ -168,13 +168,13 @@ func FlushOpenPorts(it *Interp) error {
 func readLine(it *Interp, a []Value) (Value, error) {
 	p, err := inPortArg(it, a, 0, true)
 	if err != nil {
-		return nil, err
+		return nil, argAt(1, "port", err)
 	}
 	mode := "trim"
 	if len(a) > 1 && a[1] != DefaultObject {
 		s, ok := a[1].(*Symbol)
 		if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "peek" && s.Name != "split") {
-			return nil, typeError("one of the symbols trim, concat, peek, split", a[1])
+			return nil, ArgTypeError(2, "mode", "one of the symbols trim, concat, peek, split", a[1])
 		}
 		mode = s.Name
 	}
@@ -378,11 +378,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				k, err := countArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				p, err := inPortArg(it, a, 1, true)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				s, err := p.ReadText(k)
 				if err != nil {
@@ -426,11 +426,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				k, err := countArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				p, err := inPortArg(it, a, 1, false)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				if k == 0 {
 					return &Bytevector{B: []byte{}}, nil
@@ -459,11 +459,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				bv, err := mutableBytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				p, err := inPortArg(it, a, 1, false)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				start, end, err := rangeArgs(a, 2, "bytevector", len(bv.B))
 				if err != nil {
@@ -493,11 +493,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				c, err := charArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "char", err)
 				}
 				p, err := outPortArg(it, a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				if err := p.WriteRune(c); err != nil {
 					return nil, ioError(p, err)
@@ -508,11 +508,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				p, err := outPortArg(it, a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				start, end, err := rangeArgs(a, 2, "string", s.Len())
 				if err != nil {
@@ -527,11 +527,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				b, err := byteArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "byte", err)
 				}
 				p, err := outPortArg(it, a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				if err := p.WriteByte(b); err != nil {
 					return nil, ioError(p, err)
@@ -542,11 +542,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				bv, err := bytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				p, err := outPortArg(it, a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "port", err)
 				}
 				start, end, err := rangeArgs(a, 2, "bytevector", len(bv.B))
 				if err != nil {

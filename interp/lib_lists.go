@@ -2,7 +2,10 @@ package interp
 
 // Pairs and lists (R7RS 6.4) and the list utilities scsh code expects.
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // listLength returns the length of a proper list, or -1 when v is improper
 // or circular.
@@ -45,7 +48,8 @@ func cxr(path string, v Value) (Value, error) {
 	return x, nil
 }
 
-// memGeneric is memq/memv/member with a Go equivalence.
+// memGeneric is memq/memv/member with a Go equivalence (list is their
+// argument 2).
 func memGeneric(eq func(a, b Value) bool, x, list Value) (Value, error) {
 	l := list
 	for {
@@ -54,7 +58,7 @@ func memGeneric(eq func(a, b Value) bool, x, list Value) (Value, error) {
 			if l == Null {
 				return false, nil
 			}
-			return nil, typeError("a proper list", list)
+			return nil, ArgTypeError(2, "list", "a proper list", list)
 		}
 		if eq(x, p.Car) {
 			return p, nil
@@ -63,7 +67,8 @@ func memGeneric(eq func(a, b Value) bool, x, list Value) (Value, error) {
 	}
 }
 
-// assGeneric is assq/assv/assoc with a Go equivalence.
+// assGeneric is assq/assv/assoc with a Go equivalence (alist is their
+// argument 2).
 func assGeneric(eq func(a, b Value) bool, x, alist Value) (Value, error) {
 	l := alist
 	for {
@@ -72,11 +77,11 @@ func assGeneric(eq func(a, b Value) bool, x, alist Value) (Value, error) {
 			if l == Null {
 				return false, nil
 			}
-			return nil, typeError("a proper list", alist)
+			return nil, ArgTypeError(2, "alist", "a proper list", alist)
 		}
 		e, ok := p.Car.(*Pair)
 		if !ok {
-			return nil, typeError("an association list (a list of pairs)", alist)
+			return nil, ArgTypeError(2, "alist", "an association list (a list of pairs)", alist)
 		}
 		if eq(x, e.Car) {
 			return e, nil
@@ -95,23 +100,32 @@ func withCompare(it *Interp, name string, a []Value) (Value, error) {
 	return &TailCall{Proc: proc, Args: append([]Value(nil), a...)}, nil
 }
 
-// listTail returns the k-th cdr of list.
+// listTail returns the k-th cdr of list (for list-tail, list-ref and
+// list-set!, whose arguments 1 and 2 they are).
 func listTail(list Value, kv Value) (Value, error) {
 	k, err := countArg(kv)
 	if err != nil {
-		return nil, err
+		return nil, argAt(2, "k", err)
 	}
 	l := list
 	for i := 0; i < k; i++ {
 		p, ok := l.(*Pair)
 		if !ok {
-			return nil, Errorf("index %d out of range for list %s", k, WriteString(list))
+			return nil, listIndexError(k, list)
 		}
 		l = p.Cdr
 	}
 	return l, nil
 }
 
+// listIndexError is the error of list-tail, list-ref and list-set! for an
+// index k beyond the end of list.
+func listIndexError(k any, list Value) error {
+	return ArgError(2, "k", fmt.Sprintf("index %v is out of range for the list %s", k, ShortWriteString(list)))
+}
+
+// appendLists is append: a new list of the elements of every argument but
+// the last, which it ends with.
 func appendLists(args []Value) (Value, error) {
 	if len(args) == 0 {
 		return Null, nil
@@ -120,7 +134,7 @@ func appendLists(args []Value) (Value, error) {
 	for i := len(args) - 2; i >= 0; i-- {
 		items, err := listArg(args[i])
 		if err != nil {
-			return nil, err
+			return nil, argAt(i+1, "list", err)
 		}
 		for j := len(items) - 1; j >= 0; j-- {
 			res = &Pair{items[j], res}
@@ -156,7 +170,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				p, err := pairArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "pair", err)
 				}
 				p.Car = a[1]
 				return Unspecified, nil
@@ -165,7 +179,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				p, err := pairArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "pair", err)
 				}
 				p.Cdr = a[1]
 				return Unspecified, nil
@@ -178,7 +192,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				k, err := sizeArg(a[0], "length", maxListLength)
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				var fill Value = Unspecified
 				if len(a) > 1 {
@@ -197,6 +211,7 @@ func init() {
 				n := listLength(a[0])
 				if n < 0 {
 					return nil, typeError("a proper list", a[0])
+
 				}
 				return n, nil
 			}},
@@ -211,7 +226,7 @@ func init() {
 						continue
 					}
 					if i < len(a)-1 && listLength(v) < 0 {
-						return nil, typeError("a proper list", v)
+						return nil, ArgTypeError(i+1, "list", "a proper list", v)
 					}
 					if last == nil {
 						res = v
@@ -250,6 +265,7 @@ func init() {
 				}
 				if l != Null {
 					return nil, typeError("a proper list", a[0])
+
 				}
 				return res, nil
 			}},
@@ -257,6 +273,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				if listLength(a[0]) < 0 {
 					return nil, typeError("a proper list", a[0])
+
 				}
 				var res Value = Null
 				l := a[0]
@@ -279,7 +296,7 @@ func init() {
 				}
 				p, ok := t.(*Pair)
 				if !ok {
-					return nil, Errorf("index %s out of range for list %s", WriteString(a[1]), WriteString(a[0]))
+					return nil, listIndexError(WriteString(a[1]), a[0])
 				}
 				return p.Car, nil
 			}},
@@ -291,7 +308,7 @@ func init() {
 				}
 				p, ok := t.(*Pair)
 				if !ok {
-					return nil, Errorf("index %s out of range for list %s", WriteString(a[1]), WriteString(a[0]))
+					return nil, listIndexError(WriteString(a[1]), a[0])
 				}
 				p.Car = a[2]
 				return Unspecified, nil
@@ -468,7 +485,7 @@ func init() {
 				for l != Null {
 					p, ok := l.(*Pair)
 					if !ok {
-						return nil, typeError("a proper list", a[0])
+						return nil, ArgTypeError(1, "rev-head", "a proper list", a[0])
 					}
 					res = &Pair{p.Car, res}
 					l = p.Cdr
@@ -478,7 +495,8 @@ func init() {
 		{Name: "append-reverse!", MinArgs: 2, MaxArgs: 2, Doc: "(append-reverse! rev-head tail): append-reverse that may reuse the pairs of rev-head",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				if listLength(a[0]) < 0 {
-					return nil, typeError("a proper list", a[0])
+					return nil, ArgTypeError(1, "rev-head", "a proper list", a[0])
+
 				}
 				res := a[1]
 				l := a[0]

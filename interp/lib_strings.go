@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"unicode"
 	"unicode/utf8"
 )
@@ -138,15 +139,15 @@ func stringCompare(name, doc string, ci bool, ok func(c int) bool) Builtin {
 	return Builtin{Name: name, MinArgs: 1, MaxArgs: -1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		s, err := stringArg(a[0])
 		if err != nil {
-			return nil, err
+			return nil, argAt(1, "string1", err)
 		}
 		res := true
 		if !ci {
 			prev := s
-			for _, v := range a[1:] {
+			for i, v := range a[1:] {
 				t, err := stringArg(v)
 				if err != nil {
-					return nil, err
+					return nil, argAt(i+2, "string2", err)
 				}
 				if res && !ok(prev.Compare(t)) {
 					res = false
@@ -156,10 +157,10 @@ func stringCompare(name, doc string, ci bool, ok func(c int) bool) Builtin {
 			return res, nil
 		}
 		prev := StringFoldcase(s.Runes())
-		for _, v := range a[1:] {
+		for i, v := range a[1:] {
 			t, err := stringArg(v)
 			if err != nil {
-				return nil, err
+				return nil, argAt(i+2, "string2", err)
 			}
 			cur := StringFoldcase(t.Runes())
 			if res && !ok(compareRunes(prev, cur)) {
@@ -218,21 +219,21 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				k, err := sizeArg(a[0], "length", maxStringLength)
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				fill := ' '
 				if len(a) > 1 {
 					if fill, err = charArg(a[1]); err != nil {
-						return nil, err
+						return nil, argAt(2, "char", err)
 					}
 				}
 				return MakeString(k, fill), nil
 			}},
 		{Name: "string", MinArgs: 0, MaxArgs: -1, Doc: "(string char ...): a new string of the characters",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				for _, v := range a {
+				for i, v := range a {
 					if _, err := charArg(v); err != nil {
-						return nil, err
+						return nil, argAt(i+1, "char", err)
 					}
 				}
 				return charsToString(a, nil, "")
@@ -249,11 +250,11 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				i, err := indexArg(a[1], "string", s.Len())
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				return Char(s.At(i)), nil
 			}},
@@ -261,15 +262,15 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := mutableStringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				i, err := indexArg(a[1], "string", s.Len())
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				c, err := charArg(a[2])
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "char", err)
 				}
 				s.Set(i, c)
 				return Unspecified, nil
@@ -291,7 +292,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				start, end, err := rangeArgs(a, 1, "string", s.Len())
 				if err != nil {
@@ -303,7 +304,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				start, end, err := rangeArgs(a, 1, "string", s.Len())
 				if err != nil {
@@ -314,10 +315,10 @@ func init() {
 		{Name: "string-append", MinArgs: 0, MaxArgs: -1, Doc: "(string-append string ...): a new string joining the strings",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				n := 0
-				for _, v := range a {
+				for i, v := range a {
 					s, err := stringArg(v)
 					if err != nil {
-						return nil, err
+						return nil, argAt(i+1, "string", err)
 					}
 					n += s.Len()
 				}
@@ -330,7 +331,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				start, end, err := rangeArgs(a, 1, "string", s.Len())
 				if err != nil {
@@ -354,22 +355,22 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				to, err := mutableStringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "to", err)
 				}
 				at, err := intArg(a[1])
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "at", err)
 				}
 				from, err := stringArg(a[2])
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "from", err)
 				}
 				start, end, err := rangeArgs(a, 3, "string", from.Len())
 				if err != nil {
 					return nil, err
 				}
 				if at < 0 || at > to.Len() || to.Len()-at < end-start {
-					return nil, Errorf("cannot copy %d characters to index %d of a string of length %d", end-start, at, to.Len())
+					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d characters to index %d of a string of length %d", end-start, at, to.Len()))
 				}
 				to.copyInto(at, from, start, end)
 				return Unspecified, nil
@@ -378,11 +379,11 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := mutableStringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				c, err := charArg(a[1])
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "char", err)
 				}
 				start, end, err := rangeArgs(a, 2, "string", s.Len())
 				if err != nil {
@@ -397,7 +398,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				start, end, err := rangeArgs(a, 1, "string", s.Len())
 				if err != nil {
@@ -413,7 +414,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
 				if err != nil {
@@ -425,7 +426,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				s, err := stringArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "string", err)
 				}
 				start, end, err := rangeArgs(a, 1, "string", s.Len())
 				if err != nil {
@@ -437,7 +438,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				bv, err := bytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "bytevector", len(bv.B))
 				if err != nil {

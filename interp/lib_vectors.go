@@ -1,5 +1,7 @@
 package interp
 
+import "fmt"
+
 // Vectors (R7RS 6.8) and bytevectors (R7RS 6.9).
 
 func init() {
@@ -13,7 +15,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				k, err := sizeArg(a[0], "length", maxVectorLength)
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				var fill Value = false
 				if len(a) > 1 {
@@ -41,11 +43,11 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				i, err := indexArg(a[1], "vector", len(v.Items))
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				return v.Items[i], nil
 			}},
@@ -53,11 +55,11 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := mutableVectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				i, err := indexArg(a[1], "vector", len(v.Items))
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				v.Items[i] = a[2]
 				return Unspecified, nil
@@ -66,7 +68,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
 				if err != nil {
@@ -89,7 +91,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
 				if err != nil {
@@ -101,7 +103,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
 				if err != nil {
@@ -113,14 +115,14 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := vectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				k, err := sizeArg(a[1], "length", maxVectorLength)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				if k < len(v.Items) {
-					return nil, Errorf("cannot grow a vector of length %d to length %d", len(v.Items), k)
+					return nil, ArgError(2, "k", fmt.Sprintf("cannot grow a vector of length %d to length %d", len(v.Items), k))
 				}
 				items := make([]Value, k)
 				copy(items, v.Items)
@@ -133,22 +135,22 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				to, err := mutableVectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "to", err)
 				}
 				at, err := intArg(a[1])
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "at", err)
 				}
 				from, err := vectorArg(a[2])
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "from", err)
 				}
 				start, end, err := rangeArgs(a, 3, "vector", len(from.Items))
 				if err != nil {
 					return nil, err
 				}
 				if at < 0 || at > len(to.Items) || len(to.Items)-at < end-start {
-					return nil, Errorf("cannot copy %d elements to index %d of a vector of length %d", end-start, at, len(to.Items))
+					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d elements to index %d of a vector of length %d", end-start, at, len(to.Items)))
 				}
 				copy(to.Items[at:], from.Items[start:end])
 				return Unspecified, nil
@@ -156,10 +158,10 @@ func init() {
 		{Name: "vector-append", MinArgs: 0, MaxArgs: -1, Doc: "(vector-append vector ...): a new vector joining the vectors",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				n := 0
-				for _, x := range a {
+				for i, x := range a {
 					v, err := vectorArg(x)
 					if err != nil {
-						return nil, err
+						return nil, argAt(i+1, "vector", err)
 					}
 					n += len(v.Items)
 				}
@@ -176,7 +178,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				v, err := mutableVectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 2, "vector", len(v.Items))
 				if err != nil {
@@ -199,12 +201,12 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				k, err := sizeArg(a[0], "length", maxBytevectorLength)
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "k", err)
 				}
 				var fill byte
 				if len(a) > 1 {
 					if fill, err = byteArg(a[1]); err != nil {
-						return nil, err
+						return nil, argAt(2, "byte", err)
 					}
 				}
 				b := make([]byte, k)
@@ -221,7 +223,7 @@ func init() {
 				for i, v := range a {
 					x, err := byteArg(v)
 					if err != nil {
-						return nil, err
+						return nil, argAt(i+1, "byte", err)
 					}
 					b[i] = x
 				}
@@ -239,11 +241,11 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				bv, err := bytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				i, err := indexArg(a[1], "bytevector", len(bv.B))
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				return int(bv.B[i]), nil
 			}},
@@ -251,15 +253,15 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				bv, err := mutableBytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				i, err := indexArg(a[1], "bytevector", len(bv.B))
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "k", err)
 				}
 				x, err := byteArg(a[2])
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "byte", err)
 				}
 				bv.B[i] = x
 				return Unspecified, nil
@@ -268,7 +270,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				bv, err := bytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "bytevector", err)
 				}
 				start, end, err := rangeArgs(a, 1, "bytevector", len(bv.B))
 				if err != nil {
@@ -280,22 +282,22 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				to, err := mutableBytevectorArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "to", err)
 				}
 				at, err := intArg(a[1])
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "at", err)
 				}
 				from, err := bytevectorArg(a[2])
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "from", err)
 				}
 				start, end, err := rangeArgs(a, 3, "bytevector", len(from.B))
 				if err != nil {
 					return nil, err
 				}
 				if at < 0 || at > len(to.B) || len(to.B)-at < end-start {
-					return nil, Errorf("cannot copy %d bytes to index %d of a bytevector of length %d", end-start, at, len(to.B))
+					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d bytes to index %d of a bytevector of length %d", end-start, at, len(to.B)))
 				}
 				copy(to.B[at:], from.B[start:end])
 				return Unspecified, nil
@@ -303,10 +305,10 @@ func init() {
 		{Name: "bytevector-append", MinArgs: 0, MaxArgs: -1, Doc: "(bytevector-append bytevector ...): a new bytevector joining the bytevectors",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				n := 0
-				for _, x := range a {
+				for i, x := range a {
 					bv, err := bytevectorArg(x)
 					if err != nil {
-						return nil, err
+						return nil, argAt(i+1, "bytevector", err)
 					}
 					n += len(bv.B)
 				}

@@ -30,6 +30,30 @@ func numErr(err error) error {
 	return &ErrorObject{Message: err.Error(), Cause: err}
 }
 
+// numArgErr is numErr for a procedure of several arguments a: a type
+// error names the argument it is about (the first one that is the value
+// it reports) by its position and its parameter, params[i] for argument
+// i+1 and the last of params for the arguments after them.
+func numArgErr(err error, a []Value, params ...string) error {
+	var te *num.TypeErr
+	if errors.As(err, &te) {
+		for i, v := range a {
+			if Eqv(v, te.Got) {
+				return ArgTypeError(i+1, params[min(i, len(params)-1)], te.Want, te.Got)
+			}
+		}
+	}
+	return numErr(err)
+}
+
+// numArgCheck is check(a[i]) with the error naming argument i+1, param.
+func numArgCheck(check func(Value) error, a []Value, i int, param string) error {
+	if err := check(a[i]); err != nil {
+		return argAt(i+1, param, err)
+	}
+	return nil
+}
+
 func checkNumber(v Value) error {
 	if !num.IsNumber(v) {
 		return TypeError("a number", v)
@@ -38,11 +62,12 @@ func checkNumber(v Value) error {
 }
 
 // numFold folds a binary num operation over args, starting from args[0]
-// (checked to be a number).
-func numFold(a []Value, f func(x, y any) (any, error)) (Value, error) {
+// (checked to be a number); its errors name the arguments first (the
+// first) and rest.
+func numFold(a []Value, f func(x, y any) (any, error), first, rest string) (Value, error) {
 	acc := a[0]
 	if len(a) == 1 {
-		if err := checkNumber(acc); err != nil {
+		if err := numArgCheck(checkNumber, a, 0, first); err != nil {
 			return nil, err
 		}
 		return acc, nil
@@ -50,7 +75,7 @@ func numFold(a []Value, f func(x, y any) (any, error)) (Value, error) {
 	for _, v := range a[1:] {
 		var err error
 		if acc, err = f(acc, v); err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, first, rest)
 		}
 	}
 	return acc, nil
@@ -60,57 +85,57 @@ func primAdd(it *Interp, a []Value) (Value, error) {
 	if len(a) == 2 {
 		r, err := num.Add(a[0], a[1])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z", "z")
 		}
 		return r, nil
 	}
 	if len(a) == 0 {
 		return 0, nil
 	}
-	return numFold(a, num.Add)
+	return numFold(a, num.Add, "z", "z")
 }
 
 func primMul(it *Interp, a []Value) (Value, error) {
 	if len(a) == 2 {
 		r, err := num.Mul(a[0], a[1])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z", "z")
 		}
 		return r, nil
 	}
 	if len(a) == 0 {
 		return 1, nil
 	}
-	return numFold(a, num.Mul)
+	return numFold(a, num.Mul, "z", "z")
 }
 
 func primSub(it *Interp, a []Value) (Value, error) {
 	if len(a) == 2 {
 		r, err := num.Sub(a[0], a[1])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z1", "z2")
 		}
 		return r, nil
 	}
 	if len(a) == 1 {
 		r, err := num.Negate(a[0])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z1", "z2")
 		}
 		return r, nil
 	}
-	return numFold(a, num.Sub)
+	return numFold(a, num.Sub, "z1", "z2")
 }
 
 func primDiv(it *Interp, a []Value) (Value, error) {
 	if len(a) == 1 {
 		r, err := num.Div(1, a[0])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z1")
 		}
 		return r, nil
 	}
-	return numFold(a, num.Div)
+	return numFold(a, num.Div, "z1", "z2")
 }
 
 // compPrim makes an n-ary comparison; ok tells whether Compare's result
@@ -120,18 +145,18 @@ func compPrim(name, doc string, ok func(c int) bool) Builtin {
 		if len(a) == 2 {
 			c, err := num.Compare(a[0], a[1])
 			if err != nil {
-				return nil, numErr(err)
+				return nil, numArgErr(err, a, "x1", "x2")
 			}
 			return ok(c), nil
 		}
-		if err := checkNumber(a[0]); err != nil {
+		if err := numArgCheck(checkNumber, a, 0, "x1"); err != nil {
 			return nil, err
 		}
 		res := true
 		for i := 1; i < len(a); i++ {
 			c, err := num.Compare(a[i-1], a[i])
 			if err != nil {
-				return nil, numErr(err)
+				return nil, numArgErr(err, a, "x1", "x2")
 			}
 			if !ok(c) {
 				res = false
@@ -150,14 +175,14 @@ func primNumEq(it *Interp, a []Value) (Value, error) {
 			}
 		}
 	}
-	if err := checkNumber(a[0]); err != nil {
+	if err := numArgCheck(checkNumber, a, 0, "z1"); err != nil {
 		return nil, err
 	}
 	res := true
 	for i := 1; i < len(a); i++ {
 		eq, err := num.NumEq(a[i-1], a[i])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, "z1", "z2")
 		}
 		if !eq {
 			res = false
@@ -179,33 +204,35 @@ func unaryNum(name, doc string, f func(any) (any, error)) Builtin {
 
 // binaryNum makes a two-argument primitive from a num function.
 func binaryNum(name, doc string, f func(a, b any) (any, error)) Builtin {
+	params := docParams(doc)
 	return Builtin{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		r, err := f(a[0], a[1])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, params...)
 		}
 		return r, nil
 	}}
 }
 
-// foldNum makes an n-ary primitive that folds f from identity.
+// foldNum makes an n-ary primitive, (name n ...), that folds f from
+// identity.
 func foldNum(name, doc string, identity Value, f func(a, b any) (any, error), check func(Value) error) Builtin {
 	return Builtin{Name: name, MinArgs: 0, MaxArgs: -1, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		if len(a) == 0 {
 			return identity, nil
 		}
-		if err := check(a[0]); err != nil {
+		if err := numArgCheck(check, a, 0, "n"); err != nil {
 			return nil, err
 		}
 		if len(a) == 1 {
 			// Run the operation once so the result is normalised (e.g. gcd's sign).
 			r, err := f(a[0], identity)
 			if err != nil {
-				return nil, numErr(err)
+				return nil, numArgErr(err, a, "n")
 			}
 			return r, nil
 		}
-		return numFold(a, f)
+		return numFold(a, f, "n", "n")
 	}}
 }
 
@@ -242,10 +269,11 @@ func checkExactInteger(v Value) error {
 
 // twoValues makes a primitive returning the two results of f as values.
 func twoValues(name, doc string, f func(a, b any) (any, any, error)) Builtin {
+	params := docParams(doc)
 	return Builtin{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		q, r, err := f(a[0], a[1])
 		if err != nil {
-			return nil, numErr(err)
+			return nil, numArgErr(err, a, params...)
 		}
 		return Values(q, r), nil
 	}}
@@ -293,9 +321,9 @@ func init() {
 		compPrim("<=", "(<= x1 x2 ...): whether the reals are in non-decreasing order", func(c int) bool { return c == -1 || c == 0 }),
 		compPrim(">=", "(>= x1 x2 ...): whether the reals are in non-increasing order", func(c int) bool { return c == 1 || c == 0 }),
 		{Name: "max", MinArgs: 1, MaxArgs: -1, Doc: "(max x1 x2 ...): the largest of the reals (inexact if any is)",
-			Fn: func(it *Interp, a []Value) (Value, error) { return numFold(a, num.Max) }},
+			Fn: func(it *Interp, a []Value) (Value, error) { return numFold(a, num.Max, "x1", "x2") }},
 		{Name: "min", MinArgs: 1, MaxArgs: -1, Doc: "(min x1 x2 ...): the smallest of the reals (inexact if any is)",
-			Fn: func(it *Interp, a []Value) (Value, error) { return numFold(a, num.Min) }},
+			Fn: func(it *Interp, a []Value) (Value, error) { return numFold(a, num.Min, "x1", "x2") }},
 
 		{Name: "+", MinArgs: 0, MaxArgs: -1, Doc: "(+ z ...): the sum of the numbers (0 for none)",
 			Fn: primAdd},
@@ -342,7 +370,7 @@ func init() {
 					r, err = num.Log(a[0])
 				}
 				if err != nil {
-					return nil, numErr(err)
+					return nil, numArgErr(err, a, "z", "base")
 				}
 				return r, nil
 			}},
@@ -361,7 +389,7 @@ func init() {
 					r, err = num.Atan(a[0])
 				}
 				if err != nil {
-					return nil, numErr(err)
+					return nil, numArgErr(err, a, "y", "x")
 				}
 				return r, nil
 			}},
@@ -383,15 +411,15 @@ func init() {
 
 		{Name: "number->string", MinArgs: 1, MaxArgs: 2, Doc: "(number->string z [radix]): the printed form of z in radix 2, 8, 10 or 16",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				if err := checkNumber(a[0]); err != nil {
+				if err := numArgCheck(checkNumber, a, 0, "z"); err != nil {
 					return nil, err
 				}
 				radix, err := radixArg(a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "radix", err)
 				}
 				if radix != 10 && num.IsInexact(a[0]) {
-					return nil, &ErrorObject{Message: "an inexact number can only be written in radix 10, got radix " + num.Format(radix, 10)}
+					return nil, ArgError(2, "radix", "an inexact number can only be written in radix 10, got radix "+num.Format(radix, 10))
 				}
 				return NewString(num.Format(a[0], radix)), nil
 			}},
@@ -399,11 +427,11 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				s, ok := a[0].(*String)
 				if !ok {
-					return nil, TypeError("a string", a[0])
+					return nil, ArgTypeError(1, "string", "a string", a[0])
 				}
 				radix, err := radixArg(a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "radix", err)
 				}
 				if v, ok := num.Parse(s.String(), radix); ok {
 					return v, nil
@@ -423,7 +451,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				r, err := num.BitSet(a[0], a[1])
 				if err != nil {
-					return nil, numErr(err)
+					return nil, numArgErr(err, a, "index", "n")
 				}
 				return r, nil
 			}},

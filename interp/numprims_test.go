@@ -34,7 +34,7 @@ func TestPrimAddAllocs(t *testing.T) {
 func TestNumErr(t *testing.T) {
 	_, err := primAdd(nil, []Value{1, NewString("a")})
 	var eo *ErrorObject
-	if !errors.As(err, &eo) || eo.Message != `expected a number, got "a"` {
+	if !errors.As(err, &eo) || eo.Message != `argument 2 (z): expected a number, got "a"` {
 		t.Errorf("(+ 1 \"a\") error = %#v", err)
 	}
 	_, err = primDiv(nil, []Value{1, 0})

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"popsh/interp/num"
 )
 
 // Thread is a Scheme thread (SRFI 18's make-thread, Scheme48's spawn).
@@ -246,7 +248,7 @@ func (it *Interp) join(t *Thread, d time.Duration, timeoutVal Value) (Value, err
 
 // timeoutArg reads an optional timeout: #f or absent is none (-1), a real
 // number is seconds from now.
-func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
+func timeoutArg(a []Value, i int) (time.Duration, error) {
 	if i >= len(a) || a[i] == Value(false) || a[i] == DefaultObject {
 		return -1, nil
 	}
@@ -257,9 +259,9 @@ func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
 		}
 		return d, nil
 	}
-	var s float64
-	if err := UnpackArgs(who, []Value{a[i]}, "timeout", &s); err != nil {
-		return 0, &ErrorObject{Who: who, Message: "timeout: expected a number of seconds or #f, got", Irritants: []Value{a[i]}}
+	s, err := num.ToFloat(a[i])
+	if err != nil {
+		return 0, TypeError("a number of seconds, a time or #f", a[i])
 	}
 	if math.IsNaN(s) || s <= 0 {
 		return 0, nil
@@ -270,34 +272,34 @@ func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
 	return time.Duration(s * float64(time.Second)), nil
 }
 
-func threadArg(who string, v Value) (*Thread, error) {
+func threadArg(v Value) (*Thread, error) {
 	t, ok := v.(*Thread)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a thread, got", Irritants: []Value{v}}
+		return nil, TypeError("a thread", v)
 	}
 	return t, nil
 }
 
-func mutexArg(who string, v Value) (*Mutex, error) {
+func mutexArg(v Value) (*Mutex, error) {
 	m, ok := v.(*Mutex)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a mutex, got", Irritants: []Value{v}}
+		return nil, TypeError("a mutex", v)
 	}
 	return m, nil
 }
 
-func condVarArg(who string, v Value) (*CondVar, error) {
+func condVarArg(v Value) (*CondVar, error) {
 	c, ok := v.(*CondVar)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a condition variable, got", Irritants: []Value{v}}
+		return nil, TypeError("a condition variable", v)
 	}
 	return c, nil
 }
 
-func channelArg(who string, v Value) (*Channel, error) {
+func channelArg(v Value) (*Channel, error) {
 	c, ok := v.(*Channel)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a channel, got", Irritants: []Value{v}}
+		return nil, TypeError("a channel", v)
 	}
 	return c, nil
 }
@@ -361,9 +363,9 @@ func init() {
 			}},
 		{Name: "seconds->time", MinArgs: 1, MaxArgs: 1, Doc: "(seconds->time x): the time object x seconds after the epoch",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				var s float64
-				if err := UnpackArgs("seconds->time", a, "seconds", &s); err != nil {
-					return nil, err
+				s, err := num.ToFloat(a[0])
+				if err != nil {
+					return nil, TypeError("a real number", a[0])
 				}
 				if math.IsNaN(s) || math.IsInf(s, 0) || math.Abs(s) > 1e11 {
 					return nil, &ErrorObject{Who: "seconds->time", Message: "seconds out of range:", Irritants: []Value{a[0]}}
@@ -378,13 +380,13 @@ func init() {
 		{Name: "make-thread", MinArgs: 1, MaxArgs: 2, Doc: "(make-thread thunk [name]): a new thread, not yet started, that will call thunk",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				if !isProcedure(a[0]) {
-					return nil, TypeError("a procedure", a[0])
+					return nil, ArgTypeError(1, "thunk", "a procedure", a[0])
 				}
 				return it.newThread(a[0], optName(a, 1)), nil
 			}},
 		{Name: "thread-name", MinArgs: 1, MaxArgs: 1, Doc: "(thread-name thread): the name of thread",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-name", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -392,7 +394,7 @@ func init() {
 			}},
 		{Name: "thread-specific", MinArgs: 1, MaxArgs: 1, Doc: "(thread-specific thread): the value stored in thread by thread-specific-set!",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-specific", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -400,16 +402,16 @@ func init() {
 			}},
 		{Name: "thread-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(thread-specific-set! thread obj): store obj in thread",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-specific-set!", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "thread", err)
 				}
 				t.specific = a[1]
 				return Unspecified, nil
 			}},
 		{Name: "thread-start!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-start! thread): start thread; return it",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-start!", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -418,7 +420,7 @@ func init() {
 		{Name: "spawn", MinArgs: 1, MaxArgs: 2, Doc: "(spawn thunk [name]): a new thread calling thunk, started",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				if !isProcedure(a[0]) {
-					return nil, TypeError("a procedure", a[0])
+					return nil, ArgTypeError(1, "thunk", "a procedure", a[0])
 				}
 				t := it.newThread(a[0], optName(a, 1))
 				return t, it.startThread(t)
@@ -433,7 +435,7 @@ func init() {
 			}},
 		{Name: "thread-sleep!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-sleep! timeout): pause the thread for timeout (seconds or a time object)",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				d, err := timeoutArg("thread-sleep!", a, 0)
+				d, err := timeoutArg(a, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -447,13 +449,13 @@ func init() {
 			}},
 		{Name: "thread-join!", MinArgs: 1, MaxArgs: 3, Doc: "(thread-join! thread [timeout [timeout-val]]): wait for thread to end; its result",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-join!", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "thread", err)
 				}
-				d, err := timeoutArg("thread-join!", a, 1)
+				d, err := timeoutArg(a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "timeout", err)
 				}
 				var tv Value
 				if len(a) > 2 {
@@ -463,7 +465,7 @@ func init() {
 			}},
 		{Name: "thread-terminate!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-terminate! thread): stop thread",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg("thread-terminate!", a[0])
+				t, err := threadArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -505,7 +507,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
 		{Name: "mutex-name", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-name mutex): the name of mutex",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-name", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -513,7 +515,7 @@ func init() {
 			}},
 		{Name: "mutex-specific", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-specific mutex): the value stored in mutex by mutex-specific-set!",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-specific", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -521,16 +523,16 @@ func init() {
 			}},
 		{Name: "mutex-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(mutex-specific-set! mutex obj): store obj in mutex",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-specific-set!", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "mutex", err)
 				}
 				m.specific = a[1]
 				return Unspecified, nil
 			}},
 		{Name: "mutex-state", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-state mutex): the owner thread of mutex, or not-owned, abandoned or not-abandoned",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-state", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -551,39 +553,39 @@ func init() {
 			}},
 		{Name: "mutex-lock!", MinArgs: 1, MaxArgs: 3, Doc: "(mutex-lock! mutex [timeout [thread]]): lock mutex for thread; #f on timeout",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-lock!", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "mutex", err)
 				}
-				d, err := timeoutArg("mutex-lock!", a, 1)
+				d, err := timeoutArg(a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "timeout", err)
 				}
 				owner := it.vm.thread
 				if len(a) > 2 && a[2] != DefaultObject {
 					if a[2] == Value(false) {
 						owner = nil
-					} else if owner, err = threadArg("mutex-lock!", a[2]); err != nil {
-						return nil, err
+					} else if owner, err = threadArg(a[2]); err != nil {
+						return nil, argAt(3, "thread", err)
 					}
 				}
 				return it.lockMutex("mutex-lock!", m, d, owner)
 			}},
 		{Name: "mutex-unlock!", MinArgs: 1, MaxArgs: 3, Doc: "(mutex-unlock! mutex [condvar [timeout]]): unlock mutex, then wait on condvar if given",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("mutex-unlock!", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "mutex", err)
 				}
 				var cv *CondVar
 				if len(a) > 1 && a[1] != DefaultObject && a[1] != Value(false) {
-					if cv, err = condVarArg("mutex-unlock!", a[1]); err != nil {
-						return nil, err
+					if cv, err = condVarArg(a[1]); err != nil {
+						return nil, argAt(2, "condvar", err)
 					}
 				}
-				d, err := timeoutArg("mutex-unlock!", a, 2)
+				d, err := timeoutArg(a, 2)
 				if err != nil {
-					return nil, err
+					return nil, argAt(3, "timeout", err)
 				}
 				var ch chan struct{}
 				if cv != nil {
@@ -623,7 +625,7 @@ func init() {
 			}},
 		{Name: "condition-variable-name", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-name condvar): the name of condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg("condition-variable-name", a[0])
+				c, err := condVarArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -631,7 +633,7 @@ func init() {
 			}},
 		{Name: "condition-variable-specific", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-specific condvar): the value stored in condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg("condition-variable-specific", a[0])
+				c, err := condVarArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -639,16 +641,16 @@ func init() {
 			}},
 		{Name: "condition-variable-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(condition-variable-specific-set! condvar obj): store obj in condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg("condition-variable-specific-set!", a[0])
+				c, err := condVarArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "condvar", err)
 				}
 				c.specific = a[1]
 				return Unspecified, nil
 			}},
 		{Name: "condition-variable-signal!", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-signal! condvar): wake one thread waiting on condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg("condition-variable-signal!", a[0])
+				c, err := condVarArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -660,7 +662,7 @@ func init() {
 			}},
 		{Name: "condition-variable-broadcast!", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-broadcast! condvar): wake every thread waiting on condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg("condition-variable-broadcast!", a[0])
+				c, err := condVarArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -680,7 +682,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
 		{Name: "obtain-lock", MinArgs: 1, MaxArgs: 1, Doc: "(obtain-lock lock): wait for lock and take it",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("obtain-lock", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -691,7 +693,7 @@ func init() {
 			}},
 		{Name: "maybe-obtain-lock", MinArgs: 1, MaxArgs: 1, Doc: "(maybe-obtain-lock lock): take lock if free; whether it was taken",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("maybe-obtain-lock", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -699,7 +701,7 @@ func init() {
 			}},
 		{Name: "release-lock", MinArgs: 1, MaxArgs: 1, Doc: "(release-lock lock): release lock",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg("release-lock", a[0])
+				m, err := mutexArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -731,7 +733,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, ok := a[0].(*Placeholder)
 				if !ok {
-					return nil, TypeError("a placeholder", a[0])
+					return nil, ArgTypeError(1, "placeholder", "a placeholder", a[0])
 				}
 				if p.set {
 					return nil, &ErrorObject{Who: "placeholder-set!", Message: "placeholder already has a value:", Irritants: []Value{p.value}}
@@ -746,8 +748,9 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				n := 0
 				if len(a) > 0 {
-					if err := UnpackArgs("make-channel", a, "capacity", &n); err != nil {
-						return nil, err
+					var ok bool
+					if n, ok = a[0].(int); !ok {
+						return nil, TypeError("an exact integer", a[0])
 					}
 					if n < 0 || n > 1<<20 {
 						return nil, &ErrorObject{Who: "make-channel", Message: "capacity out of range:", Irritants: []Value{a[0]}}
@@ -759,9 +762,9 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Channel); return ok, nil }},
 		{Name: "channel-send!", MinArgs: 2, MaxArgs: 2, Doc: "(channel-send! channel obj): send obj on channel, waiting for room",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := channelArg("channel-send!", a[0])
+				c, err := channelArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "channel", err)
 				}
 				closedErr := &ErrorObject{Who: "channel-send!", Message: "channel is closed"}
 				if c.isClosed {
@@ -794,13 +797,13 @@ func init() {
 			}},
 		{Name: "channel-receive", MinArgs: 1, MaxArgs: 3, Doc: "(channel-receive channel [timeout [timeout-val]]): the next value of channel, waiting for one",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := channelArg("channel-receive", a[0])
+				c, err := channelArg(a[0])
 				if err != nil {
-					return nil, err
+					return nil, argAt(1, "channel", err)
 				}
-				d, err := timeoutArg("channel-receive", a, 1)
+				d, err := timeoutArg(a, 1)
 				if err != nil {
-					return nil, err
+					return nil, argAt(2, "timeout", err)
 				}
 				var tv Value = false
 				if len(a) > 2 {
@@ -854,7 +857,7 @@ func init() {
 			}},
 		{Name: "channel-close!", MinArgs: 1, MaxArgs: 1, Doc: "(channel-close! channel): close channel: receivers get the eof object once it is empty",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := channelArg("channel-close!", a[0])
+				c, err := channelArg(a[0])
 				if err != nil {
 					return nil, err
 				}
