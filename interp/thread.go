@@ -12,11 +12,10 @@ import (
 
 // Thread is a Scheme thread (SRFI 18's make-thread, Scheme48's spawn).
 type Thread struct {
-	it       *Interp
-	name     Value
-	specific Value
-	thunk    Value
-	started  bool // guarded by the interpreter lock
+	it *Interp
+	labels
+	thunk   Value
+	started bool // guarded by the interpreter lock
 	// saved is the thread's VM state while it does not hold the lock.
 	saved vm
 	// params is the parameter bindings the thread starts with.
@@ -78,11 +77,11 @@ func (e *threadException) SchemeString() string {
 // Mutex is an SRFI 18 mutex (also Scheme48's lock). Its state is guarded by
 // the interpreter lock; changed is closed (and replaced) when it is unlocked.
 type Mutex struct {
-	name, specific Value
-	locked         bool
-	owner          *Thread
-	abandoned      bool
-	changed        chan struct{}
+	labels
+	locked    bool
+	owner     *Thread
+	abandoned bool
+	changed   chan struct{}
 }
 
 // SchemeString gives the printed form of a mutex.
@@ -102,10 +101,56 @@ func (m *Mutex) unlock() {
 	m.changed = make(chan struct{})
 }
 
+// labels are the name and the specific value (SRFI 18's thread-name,
+// thread-specific...) of a thread, a mutex or a condition variable.
+type labels struct{ name, specific Value }
+
+func (l *labels) labelsOf() *labels { return l }
+
+// labelRows returns the rows of KIND-name, KIND-specific and
+// KIND-specific-set!, whose argument, named param, is a T (want).
+func labelRows[T interface{ labelsOf() *labels }](kind, param, want string) []Builtin {
+	arg := func(v Value) (*labels, error) {
+		x, ok := v.(T)
+		if !ok {
+			return nil, TypeError(want, v)
+		}
+		return x.labelsOf(), nil
+	}
+	return []Builtin{
+		{Name: kind + "-name", MinArgs: 1, MaxArgs: 1, Doc: "(" + kind + "-name " + param + "): the name of " + param,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return l.name, nil
+			}},
+		{Name: kind + "-specific", MinArgs: 1, MaxArgs: 1,
+			Doc: "(" + kind + "-specific " + param + "): the value stored in " + param + " by " + kind + "-specific-set!",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return l.specific, nil
+			}},
+		{Name: kind + "-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(" + kind + "-specific-set! " + param + " obj): store obj in " + param,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, argAt(1, param, err)
+				}
+				l.specific = a[1]
+				return Unspecified, nil
+			}},
+	}
+}
+
 // CondVar is an SRFI 18 condition variable.
 type CondVar struct {
-	name, specific Value
-	waiters        []chan struct{}
+	labels
+	waiters []chan struct{}
 }
 
 // SchemeString gives the printed form of a condition variable.
@@ -142,7 +187,7 @@ func (t *TimePoint) SchemeString() string {
 // newThread makes a thread that will run thunk; it inherits the creating
 // thread's parameter bindings.
 func (it *Interp) newThread(thunk, name Value) *Thread {
-	t := &Thread{it: it, name: name, specific: Unspecified, thunk: thunk,
+	t := &Thread{it: it, labels: labels{name, Unspecified}, thunk: thunk,
 		done: make(chan struct{}), stopCh: make(chan struct{})}
 	if len(it.vm.params) > 0 {
 		t.params = make(map[*Parameter]Value, len(it.vm.params))
@@ -384,31 +429,6 @@ func init() {
 				}
 				return it.newThread(a[0], optName(a, 1)), nil
 			}},
-		{Name: "thread-name", MinArgs: 1, MaxArgs: 1, Doc: "(thread-name thread): the name of thread",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return t.name, nil
-			}},
-		{Name: "thread-specific", MinArgs: 1, MaxArgs: 1, Doc: "(thread-specific thread): the value stored in thread by thread-specific-set!",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return t.specific, nil
-			}},
-		{Name: "thread-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(thread-specific-set! thread obj): store obj in thread",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				t, err := threadArg(a[0])
-				if err != nil {
-					return nil, argAt(1, "thread", err)
-				}
-				t.specific = a[1]
-				return Unspecified, nil
-			}},
 		{Name: "thread-start!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-start! thread): start thread; return it",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				t, err := threadArg(a[0])
@@ -501,35 +521,10 @@ func init() {
 		// mutexes
 		{Name: "make-mutex", MinArgs: 0, MaxArgs: 1, Doc: "(make-mutex [name]): a new unlocked mutex",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				return &Mutex{name: optName(a, 0), specific: Unspecified, changed: make(chan struct{})}, nil
+				return &Mutex{labels: labels{optName(a, 0), Unspecified}, changed: make(chan struct{})}, nil
 			}},
 		{Name: "mutex?", MinArgs: 1, MaxArgs: 1, Doc: "(mutex? obj): whether obj is a mutex",
 			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
-		{Name: "mutex-name", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-name mutex): the name of mutex",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return m.name, nil
-			}},
-		{Name: "mutex-specific", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-specific mutex): the value stored in mutex by mutex-specific-set!",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return m.specific, nil
-			}},
-		{Name: "mutex-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(mutex-specific-set! mutex obj): store obj in mutex",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				m, err := mutexArg(a[0])
-				if err != nil {
-					return nil, argAt(1, "mutex", err)
-				}
-				m.specific = a[1]
-				return Unspecified, nil
-			}},
 		{Name: "mutex-state", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-state mutex): the owner thread of mutex, or not-owned, abandoned or not-abandoned",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				m, err := mutexArg(a[0])
@@ -616,37 +611,12 @@ func init() {
 		// condition variables
 		{Name: "make-condition-variable", MinArgs: 0, MaxArgs: 1, Doc: "(make-condition-variable [name]): a new condition variable",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				return &CondVar{name: optName(a, 0), specific: Unspecified}, nil
+				return &CondVar{labels: labels{optName(a, 0), Unspecified}}, nil
 			}},
 		{Name: "condition-variable?", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable? obj): whether obj is a condition variable",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				_, ok := a[0].(*CondVar)
 				return ok, nil
-			}},
-		{Name: "condition-variable-name", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-name condvar): the name of condvar",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return c.name, nil
-			}},
-		{Name: "condition-variable-specific", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-specific condvar): the value stored in condvar",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg(a[0])
-				if err != nil {
-					return nil, err
-				}
-				return c.specific, nil
-			}},
-		{Name: "condition-variable-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(condition-variable-specific-set! condvar obj): store obj in condvar",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				c, err := condVarArg(a[0])
-				if err != nil {
-					return nil, argAt(1, "condvar", err)
-				}
-				c.specific = a[1]
-				return Unspecified, nil
 			}},
 		{Name: "condition-variable-signal!", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-signal! condvar): wake one thread waiting on condvar",
 			Fn: func(it *Interp, a []Value) (Value, error) {
@@ -676,7 +646,7 @@ func init() {
 		// Scheme48 locks: mutexes owned by the thread that obtains them
 		{Name: "make-lock", MinArgs: 0, MaxArgs: 0, Doc: "(make-lock): a new lock (Scheme48)",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				return &Mutex{name: Intern("lock"), specific: Unspecified, changed: make(chan struct{})}, nil
+				return &Mutex{labels: labels{Intern("lock"), Unspecified}, changed: make(chan struct{})}, nil
 			}},
 		{Name: "lock?", MinArgs: 1, MaxArgs: 1, Doc: "(lock? obj): whether obj is a lock",
 			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
@@ -868,4 +838,7 @@ func init() {
 				return Unspecified, nil
 			}},
 	}...)
+	registerBuiltins("threads", labelRows[*Thread]("thread", "thread", "a thread")...)
+	registerBuiltins("threads", labelRows[*Mutex]("mutex", "mutex", "a mutex")...)
+	registerBuiltins("threads", labelRows[*CondVar]("condition-variable", "condvar", "a condition variable")...)
 }
