@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"fmt"
 	"unicode"
 	"unicode/utf8"
 )
@@ -357,20 +356,13 @@ func init() {
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
-				at, err := intArg(a[1])
-				if err != nil {
-					return nil, argAt(2, "at", err)
-				}
 				from, err := stringArg(a[2])
 				if err != nil {
 					return nil, argAt(3, "from", err)
 				}
-				start, end, err := rangeArgs(a, 3, "string", from.Len())
+				at, start, end, err := copyArgs(a, "string", "characters", to.Len(), from.Len())
 				if err != nil {
 					return nil, err
-				}
-				if at < 0 || at > to.Len() || to.Len()-at < end-start {
-					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d characters to index %d of a string of length %d", end-start, at, to.Len()))
 				}
 				to.copyInto(at, from, start, end)
 				return Unspecified, nil

@@ -117,6 +117,23 @@ func rangeArgs(args []Value, i int, kind string, n int) (start, end int, err err
 	return start, end, nil
 }
 
+// copyArgs reads the arguments at (2), start (4) and end (5) of
+// (KIND-copy! to at from [start [end]]), whose to and from have lengths
+// toLen and fromLen, and checks that the units (characters, elements,
+// bytes) from start to end fit in to from index at.
+func copyArgs(a []Value, kind, units string, toLen, fromLen int) (at, start, end int, err error) {
+	if at, err = intArg(a[1]); err != nil {
+		return 0, 0, 0, argAt(2, "at", err)
+	}
+	if start, end, err = rangeArgs(a, 3, kind, fromLen); err != nil {
+		return 0, 0, 0, err
+	}
+	if at < 0 || at > toLen || toLen-at < end-start {
+		return 0, 0, 0, ArgError(2, "at", fmt.Sprintf("cannot copy %d %s to index %d of a %s of length %d", end-start, units, at, kind, toLen))
+	}
+	return at, start, end, nil
+}
+
 func stringArg(v Value) (*String, error) {
 	if s, ok := v.(*String); ok {
 		return s, nil

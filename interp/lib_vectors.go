@@ -137,20 +137,13 @@ func init() {
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
-				at, err := intArg(a[1])
-				if err != nil {
-					return nil, argAt(2, "at", err)
-				}
 				from, err := vectorArg(a[2])
 				if err != nil {
 					return nil, argAt(3, "from", err)
 				}
-				start, end, err := rangeArgs(a, 3, "vector", len(from.Items))
+				at, start, end, err := copyArgs(a, "vector", "elements", len(to.Items), len(from.Items))
 				if err != nil {
 					return nil, err
-				}
-				if at < 0 || at > len(to.Items) || len(to.Items)-at < end-start {
-					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d elements to index %d of a vector of length %d", end-start, at, len(to.Items)))
 				}
 				copy(to.Items[at:], from.Items[start:end])
 				return Unspecified, nil
@@ -284,20 +277,13 @@ func init() {
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
-				at, err := intArg(a[1])
-				if err != nil {
-					return nil, argAt(2, "at", err)
-				}
 				from, err := bytevectorArg(a[2])
 				if err != nil {
 					return nil, argAt(3, "from", err)
 				}
-				start, end, err := rangeArgs(a, 3, "bytevector", len(from.B))
+				at, start, end, err := copyArgs(a, "bytevector", "bytes", len(to.B), len(from.B))
 				if err != nil {
 					return nil, err
-				}
-				if at < 0 || at > len(to.B) || len(to.B)-at < end-start {
-					return nil, ArgError(2, "at", fmt.Sprintf("cannot copy %d bytes to index %d of a bytevector of length %d", end-start, at, len(to.B)))
 				}
 				copy(to.B[at:], from.B[start:end])
 				return Unspecified, nil
