@@ -214,6 +214,25 @@ func binaryNum(name, doc string, f func(a, b any) (any, error)) Builtin {
 	}}
 }
 
+// oneOrTwoNum makes a primitive of one or two arguments from two num
+// functions.
+func oneOrTwoNum(name, doc string, one func(any) (any, error), two func(a, b any) (any, error)) Builtin {
+	params := docParams(doc)
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
+		var r any
+		var err error
+		if len(a) == 2 {
+			r, err = two(a[0], a[1])
+		} else {
+			r, err = one(a[0])
+		}
+		if err != nil {
+			return nil, numArgErr(err, a, params...)
+		}
+		return r, nil
+	}}
+}
+
 // foldNum makes an n-ary primitive, (name n ...), that folds f from
 // identity.
 func foldNum(name, doc string, identity Value, f func(a, b any) (any, error), check func(Value) error) Builtin {
@@ -360,39 +379,13 @@ func init() {
 		binaryNum("rationalize", "(rationalize x y): the simplest rational within y of x", num.Rationalize),
 
 		unaryNum("exp", "(exp z): e to the power z", num.Exp),
-		{Name: "log", MinArgs: 1, MaxArgs: 2, Doc: "(log z [base]): the natural logarithm of z, or its logarithm in base",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				var r any
-				var err error
-				if len(a) == 2 {
-					r, err = num.LogBase(a[0], a[1])
-				} else {
-					r, err = num.Log(a[0])
-				}
-				if err != nil {
-					return nil, numArgErr(err, a, "z", "base")
-				}
-				return r, nil
-			}},
+		oneOrTwoNum("log", "(log z [base]): the natural logarithm of z, or its logarithm in base", num.Log, num.LogBase),
 		unaryNum("sin", "(sin z): the sine of z", num.Sin),
 		unaryNum("cos", "(cos z): the cosine of z", num.Cos),
 		unaryNum("tan", "(tan z): the tangent of z", num.Tan),
 		unaryNum("asin", "(asin z): the arcsine of z", num.Asin),
 		unaryNum("acos", "(acos z): the arccosine of z", num.Acos),
-		{Name: "atan", MinArgs: 1, MaxArgs: 2, Doc: "(atan y [x]): the arctangent of y, or of y/x in the quadrant of (x, y)",
-			Fn: func(it *Interp, a []Value) (Value, error) {
-				var r any
-				var err error
-				if len(a) == 2 {
-					r, err = num.Atan2(a[0], a[1])
-				} else {
-					r, err = num.Atan(a[0])
-				}
-				if err != nil {
-					return nil, numArgErr(err, a, "y", "x")
-				}
-				return r, nil
-			}},
+		oneOrTwoNum("atan", "(atan y [x]): the arctangent of y, or of y/x in the quadrant of (x, y)", num.Atan, num.Atan2),
 		unaryNum("square", "(square z): z times z", func(v any) (any, error) { return num.Mul(v, v) }),
 		unaryNum("sqrt", "(sqrt z): the principal square root of z (exact when it can be)", num.Sqrt),
 		{Name: "exact-integer-sqrt", MinArgs: 1, MaxArgs: 1, Doc: "(exact-integer-sqrt k): two values s and r with k = s*s + r, s as large as can be",

@@ -29,7 +29,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -213,12 +212,6 @@ func Equal(a, b interp.Value) bool {
 	case *interp.Bytevector:
 		y, ok := b.(*interp.Bytevector)
 		return ok && bytes.Equal(x.B, y.B)
-	case *big.Int:
-		y, ok := b.(*big.Int)
-		return ok && x.Cmp(y) == 0
-	case *big.Rat:
-		y, ok := b.(*big.Rat)
-		return ok && x.Cmp(y) == 0
 	case float64:
 		y, ok := b.(float64)
 		return ok && (x == y || x != x && y != y)
@@ -226,5 +219,5 @@ func Equal(a, b interp.Value) bool {
 		y, ok := b.(*num.Complex)
 		return ok && Equal(x.Re, y.Re) && Equal(x.Im, y.Im)
 	}
-	return a == b
+	return interp.Eqv(a, b)
 }
