@@ -121,6 +121,20 @@ func (it *Interp) Eval(ctx context.Context, datum Value) (Value, error) {
 	return it.finish(it.evalTop(datum, nil, Pos{}))
 }
 
+// EvalForm evaluates form, a datum rd has read or a part of one, as a
+// top-level form whose errors carry the source positions rd recorded (the
+// file, line and column of the expression that failed). It serves tools
+// that read a file form by form and evaluate parts of the forms, as the
+// test runner of package interptest does.
+func (it *Interp) EvalForm(ctx context.Context, rd *Reader, form Value) (Value, error) {
+	done, err := it.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return it.finish(it.evalTop(form, rd.pos, rd.last))
+}
+
 // Call applies the procedure proc to args. It may be called from inside a
 // primitive (a nested evaluation): errors and raises propagate to the
 // caller; continuations captured inside it cannot be resumed after it

@@ -81,15 +81,7 @@ var preludeForms = func() []*libForm {
 	return out
 }()
 
-func init() {
-	for _, d := range preludeForms {
-		if d.name != "" {
-			d.newStub()
-			register(d.stub)
-			lazyStubs[d.stub] = d
-		}
-	}
-}
+func init() { registerLazy(preludeForms) }
 
 func (it *Interp) loadPrelude() error {
 	for _, d := range preludeForms {
@@ -119,18 +111,6 @@ func isProcedure(v Value) bool {
 // IsProcedure reports whether v is a Scheme procedure.
 func IsProcedure(v Value) bool { return isProcedure(v) }
 
-func prim(name string, min, max int, fn PrimFn) *Primitive {
-	return &Primitive{Name: name, MinArgs: min, MaxArgs: max, Fn: fn}
-}
-
-func listToSliceChecked(who string, l Value) ([]Value, error) {
-	vals, ok := ListToSlice(l)
-	if !ok {
-		return nil, TypeError("a proper list", l)
-	}
-	return vals, nil
-}
-
 func (it *Interp) installControl() {
 	it.Define("call-with-current-continuation", callccProc)
 	it.Define("call/cc", callccProc)
@@ -140,512 +120,592 @@ func (it *Interp) installControl() {
 }
 
 func init() {
-	register(
-		prim("procedure?", 1, 1, func(it *Interp, a []Value) (Value, error) { return isProcedure(a[0]), nil }),
-		prim("apply", 1, -1, func(it *Interp, a []Value) (Value, error) {
-			if len(a) == 1 {
-				return &TailCall{Proc: a[0]}, nil
-			}
-			last, err := listToSliceChecked("apply", a[len(a)-1])
-			if err != nil {
-				return nil, err
-			}
-			args := make([]Value, 0, len(a)-2+len(last))
-			args = append(args, a[1:len(a)-1]...)
-			args = append(args, last...)
-			return &TailCall{Proc: a[0], Args: args}, nil
-		}),
-		prim("values", 0, -1, func(it *Interp, a []Value) (Value, error) {
-			if len(a) == 1 {
-				return a[0], nil
-			}
-			return &MultipleValues{Vals: append([]Value(nil), a...)}, nil
-		}),
-		prim("%apply-mv", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			if mv, ok := a[1].(*MultipleValues); ok {
-				return &TailCall{Proc: a[0], Args: mv.Vals}, nil
-			}
-			return &TailCall{Proc: a[0], Args: []Value{a[1]}}, nil
-		}),
-		prim("%wind-push", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			d := 1
-			if it.vm.wind != nil {
-				d = it.vm.wind.depth + 1
-			}
-			it.vm.wind = &windFrame{before: a[0], after: a[1], parent: it.vm.wind, depth: d}
-			return Unspecified, nil
-		}),
-		prim("%wind-pop", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			if it.vm.wind != nil {
-				it.vm.wind = it.vm.wind.parent
-			}
-			return Unspecified, nil
-		}),
-		prim("%handlers", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.vm.handlers, nil }),
-		prim("%set-handlers!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			it.vm.handlers = a[0]
-			return Unspecified, nil
-		}),
-		prim("%library-export", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			s, ok := a[0].(*Symbol)
-			if !ok {
-				return nil, TypeError("a symbol", a[0])
-			}
-			it.Define(s.Name, a[1])
-			return Unspecified, nil
-		}),
-		prim("%accepts-2?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			switch p := a[0].(type) {
-			case *Closure:
-				return p.proto.nreq == 2 || p.proto.rest && p.proto.nreq <= 2, nil
-			case *Primitive:
-				return p.MinArgs <= 2 && (p.MaxArgs < 0 || p.MaxArgs >= 2), nil
-			case *caseLambda:
-				for _, c := range p.clauses {
-					if c.proto.nreq == 2 || c.proto.rest && c.proto.nreq <= 2 {
-						return true, nil
-					}
+	registerBuiltins("control", []Builtin{
+		{Name: "procedure?", MinArgs: 1, MaxArgs: 1, Doc: "(procedure? obj): whether obj is a procedure",
+			Fn: func(it *Interp, a []Value) (Value, error) { return isProcedure(a[0]), nil }},
+		{Name: "apply", MinArgs: 1, MaxArgs: -1, Doc: "(apply proc arg ...): call proc with the args, the last of them a list spread into arguments",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if len(a) == 1 {
+					return &TailCall{Proc: a[0]}, nil
 				}
-				return false, nil
-			}
-			return isProcedure(a[0]), nil
-		}),
-		prim("%bad-handler", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			e := &ErrorObject{Who: "with-handler", Message: "handler is not a procedure of 2 arguments (condition punt):", Irritants: []Value{a[0]}}
-			if w, ok := a[1].(*ErrorObject); ok {
-				e.Pos, e.Stack = w.Pos, w.Stack
-			}
-			return e, nil
-		}),
-		prim("%check-procedure", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			if !isProcedure(a[1]) {
-				return nil, &ErrorObject{Who: DisplayString(a[0]), Message: "expected a procedure, got " + WriteString(a[1])}
-			}
-			return Unspecified, nil
-		}),
-		prim("%make-direct-handler", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return &directHandler{proc: a[0]}, nil
-		}),
-		prim("%direct-handler?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*directHandler)
-			return ok, nil
-		}),
-		prim("%direct-handler-proc", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			d, ok := a[0].(*directHandler)
-			if !ok {
-				return nil, TypeError("a handler", a[0])
-			}
-			return d.proc, nil
-		}),
-		prim("%uncaught", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				e = &ErrorObject{Message: "uncaught exception:", Irritants: []Value{a[0]}, Payload: a[0]}
-			}
-			return nil, &uncaughtErr{e}
-		}),
-		prim("%non-continuable", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			e := &ErrorObject{Who: "raise", Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
-			if w, ok := a[1].(*ErrorObject); ok {
-				e.Pos, e.Stack = w.Pos, w.Stack
-			}
-			return nil, e
-		}),
-		prim("raise", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return nil, &raiseErr{obj: a[0]}
-		}),
-		prim("raise-continuable", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return nil, &raiseErr{obj: a[0], continuable: true}
-		}),
-		prim("error", 1, -1, func(it *Interp, a []Value) (Value, error) {
-			e := &ErrorObject{}
-			if len(a) > 0 {
-				if s, ok := a[0].(*String); ok {
-					e.Message = s.String()
-				} else if sym, ok := a[0].(*Symbol); ok && len(a) > 1 {
-					// (error 'who "message" irritants...) as many Schemes allow
-					if s, ok := a[1].(*String); ok {
-						e.Who = sym.Name
+				last, err := listArg(a[len(a)-1])
+				if err != nil {
+					return nil, argAt(len(a), "arg", err)
+				}
+				args := make([]Value, 0, len(a)-2+len(last))
+				args = append(args, a[1:len(a)-1]...)
+				args = append(args, last...)
+				return &TailCall{Proc: a[0], Args: args}, nil
+			}},
+		{Name: "values", MinArgs: 0, MaxArgs: -1, Doc: "(values obj ...): return the objs as several values",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if len(a) == 1 {
+					return a[0], nil
+				}
+				return &MultipleValues{Vals: append([]Value(nil), a...)}, nil
+			}},
+		{Name: "%apply-mv", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if mv, ok := a[1].(*MultipleValues); ok {
+					return &TailCall{Proc: a[0], Args: mv.Vals}, nil
+				}
+				return &TailCall{Proc: a[0], Args: []Value{a[1]}}, nil
+			}},
+		{Name: "%wind-push", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				d := 1
+				if it.vm.wind != nil {
+					d = it.vm.wind.depth + 1
+				}
+				it.vm.wind = &windFrame{before: a[0], after: a[1], parent: it.vm.wind, depth: d}
+				return Unspecified, nil
+			}},
+		{Name: "%wind-pop", MinArgs: 0, MaxArgs: 0,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if it.vm.wind != nil {
+					it.vm.wind = it.vm.wind.parent
+				}
+				return Unspecified, nil
+			}},
+		{Name: "%handlers", MinArgs: 0, MaxArgs: 0,
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.vm.handlers, nil }},
+		{Name: "%set-handlers!", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				it.vm.handlers = a[0]
+				return Unspecified, nil
+			}},
+		{Name: "%library-export", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				s, ok := a[0].(*Symbol)
+				if !ok {
+					return nil, TypeError("a symbol", a[0])
+				}
+				it.Define(s.Name, a[1])
+				return Unspecified, nil
+			}},
+		{Name: "%accepts-2?", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				switch p := a[0].(type) {
+				case *Closure:
+					return p.proto.nreq == 2 || p.proto.rest && p.proto.nreq <= 2, nil
+				case *Primitive:
+					return p.MinArgs <= 2 && (p.MaxArgs < 0 || p.MaxArgs >= 2), nil
+				case *caseLambda:
+					for _, c := range p.clauses {
+						if c.proto.nreq == 2 || c.proto.rest && c.proto.nreq <= 2 {
+							return true, nil
+						}
+					}
+					return false, nil
+				}
+				return isProcedure(a[0]), nil
+			}},
+		{Name: "%bad-handler", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e := &ErrorObject{Who: "with-handler", Message: "handler is not a procedure of 2 arguments (condition punt):", Irritants: []Value{a[0]}}
+				if w, ok := a[1].(*ErrorObject); ok {
+					e.Pos, e.Stack = w.Pos, w.Stack
+				}
+				return e, nil
+			}},
+		{Name: "%check-procedure", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if !isProcedure(a[1]) {
+					return nil, &ErrorObject{Who: DisplayString(a[0]), Message: "expected a procedure, got " + WriteString(a[1])}
+				}
+				return Unspecified, nil
+			}},
+		{Name: "%make-direct-handler", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &directHandler{proc: a[0]}, nil
+			}},
+		{Name: "%direct-handler?", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*directHandler)
+				return ok, nil
+			}},
+		{Name: "%direct-handler-proc", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				d, ok := a[0].(*directHandler)
+				if !ok {
+					return nil, TypeError("a handler", a[0])
+				}
+				return d.proc, nil
+			}},
+		{Name: "%uncaught", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					e = &ErrorObject{Message: "uncaught exception:", Irritants: []Value{a[0]}, Payload: a[0]}
+				}
+				return nil, &uncaughtErr{e}
+			}},
+		{Name: "%non-continuable", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e := &ErrorObject{Who: "raise", Message: "handler returned from non-continuable raise of", Irritants: []Value{a[0]}}
+				if w, ok := a[1].(*ErrorObject); ok {
+					e.Pos, e.Stack = w.Pos, w.Stack
+				}
+				return nil, e
+			}},
+	}...)
+	registerBuiltins("exceptions", []Builtin{
+		{Name: "raise", MinArgs: 1, MaxArgs: 1, Doc: "(raise obj): raise obj to the current exception handler; returning from it is an error",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return nil, &raiseErr{obj: a[0]}
+			}},
+		{Name: "raise-continuable", MinArgs: 1, MaxArgs: 1, Doc: "(raise-continuable obj): raise obj; the handler's values are raise-continuable's",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return nil, &raiseErr{obj: a[0], continuable: true}
+			}},
+		{Name: "error", MinArgs: 1, MaxArgs: -1, Doc: "(error message obj ...): raise an error object with message and the objs as irritants",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e := &ErrorObject{}
+				if len(a) > 0 {
+					if s, ok := a[0].(*String); ok {
 						e.Message = s.String()
-						a = a[1:]
+					} else if sym, ok := a[0].(*Symbol); ok && len(a) > 1 {
+						// (error 'who "message" irritants...) as many Schemes allow
+						if s, ok := a[1].(*String); ok {
+							e.Who = sym.Name
+							e.Message = s.String()
+							a = a[1:]
+						} else {
+							e.Message = WriteString(a[0])
+						}
 					} else {
 						e.Message = WriteString(a[0])
 					}
-				} else {
-					e.Message = WriteString(a[0])
+					e.Irritants = append([]Value(nil), a[1:]...)
 				}
-				e.Irritants = append([]Value(nil), a[1:]...)
-			}
-			return nil, &raiseErr{obj: e}
-		}),
-		prim("error-object?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*ErrorObject)
-			return ok, nil
-		}),
-		prim("error-object-message", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				return nil, TypeError("an error object", a[0])
-			}
-			if e.Who != "" && e.Payload == nil {
-				return NewString(e.Who + ": " + e.Message), nil
-			}
-			return NewString(e.Message), nil
-		}),
-		prim("error-object-irritants", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				return nil, TypeError("an error object", a[0])
-			}
-			return List(e.Irritants...), nil
-		}),
-		prim("error-object-who", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				return nil, TypeError("an error object", a[0])
-			}
-			if e.Who == "" {
-				return false, nil
-			}
-			return Intern(e.Who), nil
-		}),
-		prim("error-object-position", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				return nil, TypeError("an error object", a[0])
-			}
-			if !e.Pos.IsValid() {
-				return false, nil
-			}
-			return NewString(e.Pos.String()), nil
-		}),
-		prim("condition/report-string", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			if !ok {
-				return NewString(DisplayString(a[0])), nil
-			}
-			return NewString(e.Describe()), nil
-		}),
-		prim("read-error?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			return ok && e.Kind == KindReadError, nil
-		}),
-		prim("file-error?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*ErrorObject)
-			return ok && e.Kind == KindFileError, nil
-		}),
-		prim("exit", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			code, err := exitCode(a)
-			if err != nil {
-				return nil, err
-			}
-			// run outstanding dynamic-wind after thunks, then flush every
-			// output port the program left open
-			if it.vm.wind != nil {
-				if err := it.vm.rewind(nil); err != nil {
+				return nil, &raiseErr{obj: e}
+			}},
+		{Name: "error-object?", MinArgs: 1, MaxArgs: 1, Doc: "(error-object? obj): whether obj is an error object",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*ErrorObject)
+				return ok, nil
+			}},
+		{Name: "error-object-message", MinArgs: 1, MaxArgs: 1, Doc: "(error-object-message error): the message of error",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					return nil, TypeError("an error object", a[0])
+				}
+				if e.Who != "" && e.Payload == nil {
+					return NewString(e.Who + ": " + e.Message), nil
+				}
+				return NewString(e.Message), nil
+			}},
+		{Name: "error-object-irritants", MinArgs: 1, MaxArgs: 1, Doc: "(error-object-irritants error): the list of irritants of error",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					return nil, TypeError("an error object", a[0])
+				}
+				return List(e.Irritants...), nil
+			}},
+		{Name: "error-object-who", MinArgs: 1, MaxArgs: 1, Doc: "(error-object-who error): the name of the procedure that raised error, else #f",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					return nil, TypeError("an error object", a[0])
+				}
+				if e.Who == "" {
+					return false, nil
+				}
+				return Intern(e.Who), nil
+			}},
+		{Name: "error-object-position", MinArgs: 1, MaxArgs: 1, Doc: "(error-object-position error): \"file:line:col\" where error was raised, else #f",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					return nil, TypeError("an error object", a[0])
+				}
+				if !e.Pos.IsValid() {
+					return false, nil
+				}
+				return NewString(e.Pos.String()), nil
+			}},
+		{Name: "condition/report-string", MinArgs: 1, MaxArgs: 1, Doc: "(condition/report-string condition): the message and irritants of condition as one string",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				if !ok {
+					return NewString(DisplayString(a[0])), nil
+				}
+				return NewString(e.Describe()), nil
+			}},
+		{Name: "read-error?", MinArgs: 1, MaxArgs: 1, Doc: "(read-error? obj): whether obj is an error raised by the reader",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				return ok && e.Kind == KindReadError, nil
+			}},
+		{Name: "file-error?", MinArgs: 1, MaxArgs: 1, Doc: "(file-error? obj): whether obj is an error about opening, creating or removing a file",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*ErrorObject)
+				return ok && e.Kind == KindFileError, nil
+			}},
+	}...)
+	registerBuiltins("system", []Builtin{
+		{Name: "exit", MinArgs: 0, MaxArgs: 1, Doc: "(exit [status]): run pending dynamic-wind exits, flush the output ports and end the program with status",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				code, err := exitCode(a)
+				if err != nil {
 					return nil, err
 				}
-			}
-			FlushOpenPorts(it)
-			return nil, &ExitError{Code: code}
-		}),
-		prim("emergency-exit", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			code, err := exitCode(a)
-			if err != nil {
-				return nil, err
-			}
-			it.FlushOutput()
-			return nil, &ExitError{Code: code, Emergency: true}
-		}),
-		prim("%make-parameter", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			p := &Parameter{value: a[0], owner: it}
-			if b, ok := a[1].(bool); !ok || b {
-				p.converter = a[1]
-			}
-			return p, nil
-		}),
-		prim("%param-value", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Parameter)
-			if !ok {
-				return nil, TypeError("a parameter object", a[0])
-			}
-			return it.vm.paramValue(p), nil
-		}),
-		prim("%param-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Parameter)
-			if !ok {
-				return nil, TypeError("a parameter object", a[0])
-			}
-			p.value = a[1]
-			return Unspecified, nil
-		}),
+				// run outstanding dynamic-wind after thunks, then flush every
+				// output port the program left open
+				if it.vm.wind != nil {
+					if err := it.vm.rewind(nil); err != nil {
+						return nil, err
+					}
+				}
+				FlushOpenPorts(it)
+				return nil, &ExitError{Code: code}
+			}},
+		{Name: "emergency-exit", MinArgs: 0, MaxArgs: 1, Doc: "(emergency-exit [status]): end the program with status at once, without unwinding",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				code, err := exitCode(a)
+				if err != nil {
+					return nil, err
+				}
+				it.FlushOutput()
+				return nil, &ExitError{Code: code, Emergency: true}
+			}},
+		{Name: "%make-parameter", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p := &Parameter{value: a[0], owner: it}
+				if b, ok := a[1].(bool); !ok || b {
+					p.converter = a[1]
+				}
+				return p, nil
+			}},
+		{Name: "%param-value", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, TypeError("a parameter object", a[0])
+				}
+				return it.vm.paramValue(p), nil
+			}},
+		{Name: "%param-set!", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, TypeError("a parameter object", a[0])
+				}
+				p.value = a[1]
+				return Unspecified, nil
+			}},
 		// %param-local and %param-set-local! read and set the running
 		// thread's own binding (parameterize); unbound stands for none.
-		prim("%param-local", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Parameter)
-			if !ok {
-				return nil, TypeError("a parameter object", a[0])
-			}
-			if v, ok := it.vm.params[p]; ok {
-				return v, nil
-			}
-			return unbound, nil
-		}),
-		prim("%param-set-local!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Parameter)
-			if !ok {
-				return nil, TypeError("a parameter object", a[0])
-			}
-			if a[1] == unbound {
-				delete(it.vm.params, p)
-				return Unspecified, nil
-			}
-			if it.vm.params == nil {
-				it.vm.params = map[*Parameter]Value{}
-			}
-			it.vm.params[p] = a[1]
-			return Unspecified, nil
-		}),
-		prim("%param-converter", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Parameter)
-			if !ok {
-				return nil, &ErrorObject{Who: "parameterize", Message: "not a parameter object:", Irritants: []Value{a[0]}}
-			}
-			if p.converter == nil {
-				return false, nil
-			}
-			return p.converter, nil
-		}),
-		prim("make-promise", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			if p, ok := a[0].(*Promise); ok {
-				return p, nil
-			}
-			return &Promise{b: &promiseState{done: true, value: a[0]}}, nil
-		}),
-		prim("%make-lazy-promise", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			return &Promise{b: &promiseState{value: a[0]}}, nil
-		}),
-		prim("promise?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*Promise)
-			return ok, nil
-		}),
-		prim("%promise-done?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Promise)
-			if !ok {
-				return nil, TypeError("a promise", a[0])
-			}
-			return p.b.done, nil
-		}),
-		prim("%promise-value", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Promise)
-			if !ok {
-				return nil, TypeError("a promise", a[0])
-			}
-			return p.b.value, nil
-		}),
-		prim("%promise-update!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			np, ok := a[0].(*Promise)
-			if !ok {
-				return nil, &ErrorObject{Who: "force", Message: "delay-force body did not return a promise:", Irritants: []Value{a[0]}}
-			}
-			old, ok := a[1].(*Promise)
-			if !ok {
-				return nil, TypeError("a promise", a[1])
-			}
-			old.b.done, old.b.value = np.b.done, np.b.value
-			np.b = old.b
-			return Unspecified, nil
-		}),
-		prim("%make-record-type", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			name, ok := a[0].(*Symbol)
-			if !ok {
-				return nil, TypeError("a symbol", a[0])
-			}
-			fs, err := listToSliceChecked("define-record-type", a[1])
-			if err != nil {
-				return nil, err
-			}
-			rt := &RecordType{Name: name.Name}
-			for _, f := range fs {
-				s, ok := f.(*Symbol)
+		{Name: "%param-local", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
 				if !ok {
-					return nil, TypeError("a field name", f)
+					return nil, TypeError("a parameter object", a[0])
 				}
-				rt.Fields = append(rt.Fields, s)
-			}
-			return rt, nil
-		}),
-		prim("%record-constructor", 3, 3, func(it *Interp, a []Value) (Value, error) {
-			rt, ok := a[0].(*RecordType)
-			if !ok {
-				return nil, TypeError("a record type", a[0])
-			}
-			fs, err := listToSliceChecked("define-record-type", a[1])
-			if err != nil {
-				return nil, err
-			}
-			idx := make([]int, len(fs))
-			for i, f := range fs {
-				idx[i] = fieldIndex(rt, f)
-				if idx[i] < 0 {
-					return nil, &ErrorObject{Who: "define-record-type", Message: "constructor names an unknown field:", Irritants: []Value{f}}
+				if v, ok := it.vm.params[p]; ok {
+					return v, nil
 				}
-			}
-			name := DisplayString(a[2])
-			nf := len(rt.Fields)
-			return prim(name, len(idx), len(idx), func(it *Interp, args []Value) (Value, error) {
-				r := &Record{Type: rt, Fields: make([]Value, nf)}
-				for i := range r.Fields {
-					r.Fields[i] = false
+				return unbound, nil
+			}},
+		{Name: "%param-set-local!", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, TypeError("a parameter object", a[0])
 				}
-				for i, k := range idx {
-					r.Fields[k] = args[i]
+				if a[1] == unbound {
+					delete(it.vm.params, p)
+					return Unspecified, nil
 				}
-				return r, nil
-			}), nil
-		}),
-		prim("%record-predicate", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			rt, ok := a[0].(*RecordType)
-			if !ok {
-				return nil, TypeError("a record type", a[0])
-			}
-			return prim(DisplayString(a[1]), 1, 1, func(it *Interp, args []Value) (Value, error) {
-				r, ok := args[0].(*Record)
-				return ok && r.Type == rt, nil
-			}), nil
-		}),
-		prim("%record-accessor", 3, 3, func(it *Interp, a []Value) (Value, error) {
-			rt, k, err := recordField(a[0], a[1])
-			if err != nil {
-				return nil, err
-			}
-			want := "a record of type " + rt.Name
-			return prim(DisplayString(a[2]), 1, 1, func(it *Interp, args []Value) (Value, error) {
-				r, ok := args[0].(*Record)
-				if !ok || r.Type != rt {
-					return nil, TypeError(want, args[0])
+				if it.vm.params == nil {
+					it.vm.params = map[*Parameter]Value{}
 				}
-				return r.Fields[k], nil
-			}), nil
-		}),
-		prim("%record-modifier", 3, 3, func(it *Interp, a []Value) (Value, error) {
-			rt, k, err := recordField(a[0], a[1])
-			if err != nil {
-				return nil, err
-			}
-			want := "a record of type " + rt.Name
-			return prim(DisplayString(a[2]), 2, 2, func(it *Interp, args []Value) (Value, error) {
-				r, ok := args[0].(*Record)
-				if !ok || r.Type != rt {
-					return nil, TypeError(want, args[0])
-				}
-				r.Fields[k] = args[1]
+				it.vm.params[p] = a[1]
 				return Unspecified, nil
-			}), nil
-		}),
-		prim("record?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*Record)
-			return ok, nil
-		}),
-		prim("%memv", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			for l := a[1]; ; {
-				p, ok := l.(*Pair)
+			}},
+		{Name: "%param-converter", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, &ErrorObject{Who: "parameterize", Message: "not a parameter object:", Irritants: []Value{a[0]}}
+				}
+				if p.converter == nil {
+					return false, nil
+				}
+				return p.converter, nil
+			}},
+	}...)
+	registerBuiltins("control", []Builtin{
+		{Name: "make-promise", MinArgs: 1, MaxArgs: 1, Doc: "(make-promise obj): a promise already forced to obj (obj itself if a promise)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if p, ok := a[0].(*Promise); ok {
+					return p, nil
+				}
+				return &Promise{b: &promiseState{done: true, value: a[0]}}, nil
+			}},
+		{Name: "%make-lazy-promise", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &Promise{b: &promiseState{value: a[0]}}, nil
+			}},
+		{Name: "promise?", MinArgs: 1, MaxArgs: 1, Doc: "(promise? obj): whether obj is a promise",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*Promise)
+				return ok, nil
+			}},
+		{Name: "%promise-done?", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Promise)
+				if !ok {
+					return nil, TypeError("a promise", a[0])
+				}
+				return p.b.done, nil
+			}},
+		{Name: "%promise-value", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Promise)
+				if !ok {
+					return nil, TypeError("a promise", a[0])
+				}
+				return p.b.value, nil
+			}},
+		{Name: "%promise-update!", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				np, ok := a[0].(*Promise)
+				if !ok {
+					return nil, &ErrorObject{Who: "force", Message: "delay-force body did not return a promise:", Irritants: []Value{a[0]}}
+				}
+				old, ok := a[1].(*Promise)
+				if !ok {
+					return nil, TypeError("a promise", a[1])
+				}
+				old.b.done, old.b.value = np.b.done, np.b.value
+				np.b = old.b
+				return Unspecified, nil
+			}},
+		{Name: "%make-record-type", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				name, ok := a[0].(*Symbol)
+				if !ok {
+					return nil, TypeError("a symbol", a[0])
+				}
+				fs, err := listArg(a[1])
+				if err != nil {
+					return nil, err
+				}
+				rt := &RecordType{Name: name.Name}
+				for _, f := range fs {
+					s, ok := f.(*Symbol)
+					if !ok {
+						return nil, TypeError("a field name", f)
+					}
+					rt.Fields = append(rt.Fields, s)
+				}
+				return rt, nil
+			}},
+		{Name: "%record-constructor", MinArgs: 3, MaxArgs: 3,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				rt, ok := a[0].(*RecordType)
+				if !ok {
+					return nil, TypeError("a record type", a[0])
+				}
+				fs, err := listArg(a[1])
+				if err != nil {
+					return nil, err
+				}
+				idx := make([]int, len(fs))
+				for i, f := range fs {
+					idx[i] = fieldIndex(rt, f)
+					if idx[i] < 0 {
+						return nil, &ErrorObject{Who: "define-record-type", Message: "constructor names an unknown field:", Irritants: []Value{f}}
+					}
+				}
+				name := DisplayString(a[2])
+				nf := len(rt.Fields)
+				return &Primitive{Name: name, MinArgs: len(idx), MaxArgs: len(idx), Fn: func(it *Interp, args []Value) (Value, error) {
+					r := &Record{Type: rt, Fields: make([]Value, nf)}
+					for i := range r.Fields {
+						r.Fields[i] = false
+					}
+					for i, k := range idx {
+						r.Fields[k] = args[i]
+					}
+					return r, nil
+				}}, nil
+			}},
+		{Name: "%record-predicate", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				rt, ok := a[0].(*RecordType)
+				if !ok {
+					return nil, TypeError("a record type", a[0])
+				}
+				return &Primitive{Name: DisplayString(a[1]), MinArgs: 1, MaxArgs: 1, Fn: func(it *Interp, args []Value) (Value, error) {
+					r, ok := args[0].(*Record)
+					return ok && r.Type == rt, nil
+				}}, nil
+			}},
+		{Name: "%record-accessor", MinArgs: 3, MaxArgs: 3,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				rt, k, err := recordField(a[0], a[1])
+				if err != nil {
+					return nil, err
+				}
+				want := "a record of type " + rt.Name
+				return &Primitive{Name: DisplayString(a[2]), MinArgs: 1, MaxArgs: 1, Fn: func(it *Interp, args []Value) (Value, error) {
+					r, ok := args[0].(*Record)
+					if !ok || r.Type != rt {
+						return nil, TypeError(want, args[0])
+					}
+					return r.Fields[k], nil
+				}}, nil
+			}},
+		{Name: "%record-modifier", MinArgs: 3, MaxArgs: 3,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				rt, k, err := recordField(a[0], a[1])
+				if err != nil {
+					return nil, err
+				}
+				want := "a record of type " + rt.Name
+				return &Primitive{Name: DisplayString(a[2]), MinArgs: 2, MaxArgs: 2, Fn: func(it *Interp, args []Value) (Value, error) {
+					r, ok := args[0].(*Record)
+					if !ok || r.Type != rt {
+						return nil, ArgTypeError(1, "record", want, args[0])
+					}
+					r.Fields[k] = args[1]
+					return Unspecified, nil
+				}}, nil
+			}},
+		{Name: "record?", MinArgs: 1, MaxArgs: 1, Doc: "(record? obj): whether obj is a record",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*Record)
+				return ok, nil
+			}},
+		{Name: "%memv", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				for l := a[1]; ; {
+					p, ok := l.(*Pair)
+					if !ok {
+						return false, nil
+					}
+					if eqv(a[0], p.Car) {
+						return p, nil
+					}
+					l = p.Cdr
+				}
+			}},
+		{Name: "%list", MinArgs: 0, MaxArgs: -1,
+			Fn: func(it *Interp, a []Value) (Value, error) { return List(a...), nil }},
+		{Name: "%append2", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				items, ok := ListToSlice(a[0])
+				if !ok {
+					return nil, &ErrorObject{Who: "unquote-splicing", Message: "expected a list, got " + WriteString(a[0])}
+				}
+				out := a[1]
+				for i := len(items) - 1; i >= 0; i-- {
+					out = &Pair{items[i], out}
+				}
+				return out, nil
+			}},
+		{Name: "%list->vector", MinArgs: 1, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				items, ok := ListToSlice(a[0])
+				if !ok {
+					return nil, TypeError("a list", a[0])
+				}
+				return &Vector{Items: items}, nil
+			}},
+	}...)
+	registerBuiltins("evaluation", []Builtin{
+		{Name: "eval", MinArgs: 1, MaxArgs: 2, Doc: "(eval expr [environment]): the value of expr evaluated at top level",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				clo, err := it.compileTop(a[0], nil, Pos{})
+				if err != nil {
+					return nil, err
+				}
+				return &TailCall{Proc: clo}, nil
+			}},
+		{Name: "interaction-environment", MinArgs: 0, MaxArgs: 0, Doc: "(interaction-environment): the global environment",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "environment", MinArgs: 0, MaxArgs: -1, Doc: "(environment list ...): the global environment (the import sets are ignored)",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "scheme-report-environment", MinArgs: 0, MaxArgs: 1, Doc: "(scheme-report-environment [version]): the global environment",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "null-environment", MinArgs: 0, MaxArgs: 1, Doc: "(null-environment [version]): the global environment",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "system-global-environment", MinArgs: 0, MaxArgs: 0, Doc: "(system-global-environment): the global environment",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "load", MinArgs: 1, MaxArgs: 2, Doc: "(load filename [environment]): evaluate the forms of the file filename, returning the last value",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				s, ok := a[0].(*String)
+				if !ok {
+					return nil, ArgTypeError(1, "filename", "a file name string", a[0])
+				}
+				return it.load(s.String())
+			}},
+	}...)
+	registerBuiltins("system", []Builtin{
+		{Name: "command-line", MinArgs: 0, MaxArgs: 0, Doc: "(command-line): the command line as a list of strings, the program name first",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				out := make([]Value, len(it.cmdline))
+				for i, s := range it.cmdline {
+					out[i] = NewString(s)
+				}
+				return List(out...), nil
+			}},
+		{Name: "features", MinArgs: 0, MaxArgs: 0, Doc: "(features): the list of feature identifiers cond-expand knows",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				out := make([]Value, len(Features))
+				for i, f := range Features {
+					out[i] = Intern(f)
+				}
+				return List(out...), nil
+			}},
+		{Name: "current-second", MinArgs: 0, MaxArgs: 0, Doc: "(current-second): the time since the epoch, in seconds, as an inexact number",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return float64(time.Now().UnixNano()) / 1e9, nil
+			}},
+		{Name: "current-jiffy", MinArgs: 0, MaxArgs: 0, Doc: "(current-jiffy): the number of jiffies (microseconds) since the program started",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return int(time.Since(processStart).Nanoseconds() / 1000), nil
+			}},
+		{Name: "jiffies-per-second", MinArgs: 0, MaxArgs: 0, Doc: "(jiffies-per-second): the number of jiffies in a second",
+			Fn: func(it *Interp, a []Value) (Value, error) { return 1000000, nil }},
+		{Name: "get-environment-variable", MinArgs: 1, MaxArgs: 1, Doc: "(get-environment-variable name): the value of the environment variable name, else #f",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				s, ok := a[0].(*String)
+				if !ok {
+					return nil, TypeError("a string", a[0])
+				}
+				v, ok := os.LookupEnv(s.String())
 				if !ok {
 					return false, nil
 				}
-				if eqv(a[0], p.Car) {
-					return p, nil
+				return NewString(v), nil
+			}},
+		{Name: "get-environment-variables", MinArgs: 0, MaxArgs: 0, Doc: "(get-environment-variables): the environment as an alist of (name . value) strings",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				var out []Value
+				for _, kv := range os.Environ() {
+					k, v, _ := strings.Cut(kv, "=")
+					out = append(out, &Pair{NewString(k), NewString(v)})
 				}
-				l = p.Cdr
-			}
-		}),
-		prim("%list", 0, -1, func(it *Interp, a []Value) (Value, error) { return List(a...), nil }),
-		prim("%append2", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			items, ok := ListToSlice(a[0])
-			if !ok {
-				return nil, &ErrorObject{Who: "unquote-splicing", Message: "expected a list, got " + WriteString(a[0])}
-			}
-			out := a[1]
-			for i := len(items) - 1; i >= 0; i-- {
-				out = &Pair{items[i], out}
-			}
-			return out, nil
-		}),
-		prim("%list->vector", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			items, ok := ListToSlice(a[0])
-			if !ok {
-				return nil, TypeError("a list", a[0])
-			}
-			return &Vector{Items: items}, nil
-		}),
-		prim("eval", 1, 2, func(it *Interp, a []Value) (Value, error) {
-			clo, err := it.compileTop(a[0], nil, Pos{})
-			if err != nil {
-				return nil, err
-			}
-			return &TailCall{Proc: clo}, nil
-		}),
-		prim("interaction-environment", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
-		prim("environment", 0, -1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
-		prim("scheme-report-environment", 0, 1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
-		prim("null-environment", 0, 1, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
-		prim("system-global-environment", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.env, nil }),
-		prim("load", 1, 2, func(it *Interp, a []Value) (Value, error) {
-			s, ok := a[0].(*String)
-			if !ok {
-				return nil, TypeError("a file name string", a[0])
-			}
-			return it.load(s.String())
-		}),
-		prim("command-line", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			out := make([]Value, len(it.cmdline))
-			for i, s := range it.cmdline {
-				out[i] = NewString(s)
-			}
-			return List(out...), nil
-		}),
-		prim("features", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			out := make([]Value, len(Features))
-			for i, f := range Features {
-				out[i] = Intern(f)
-			}
-			return List(out...), nil
-		}),
-		prim("current-second", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			return float64(time.Now().UnixNano()) / 1e9, nil
-		}),
-		prim("current-jiffy", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			return int(time.Since(processStart).Nanoseconds() / 1000), nil
-		}),
-		prim("jiffies-per-second", 0, 0, func(it *Interp, a []Value) (Value, error) { return 1000000, nil }),
-		prim("get-environment-variable", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			s, ok := a[0].(*String)
-			if !ok {
-				return nil, TypeError("a string", a[0])
-			}
-			v, ok := os.LookupEnv(s.String())
-			if !ok {
-				return false, nil
-			}
-			return NewString(v), nil
-		}),
-		prim("get-environment-variables", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			var out []Value
-			for _, kv := range os.Environ() {
-				k, v, _ := strings.Cut(kv, "=")
-				out = append(out, &Pair{NewString(k), NewString(v)})
-			}
-			return List(out...), nil
-		}),
-		prim("void", 0, -1, func(it *Interp, a []Value) (Value, error) { return Unspecified, nil }),
-		prim("%gensym", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			prefix := "g"
-			if len(a) == 1 {
-				prefix = DisplayString(a[0])
-			}
-			return Gensym(prefix), nil
-		}),
-	)
+				return List(out...), nil
+			}},
+	}...)
+	registerBuiltins("control", []Builtin{
+		{Name: "void", MinArgs: 0, MaxArgs: -1, Doc: "(void obj ...): ignore the arguments and return the unspecified value",
+			Fn: func(it *Interp, a []Value) (Value, error) { return Unspecified, nil }},
+		{Name: "%gensym", MinArgs: 0, MaxArgs: 1,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				prefix := "g"
+				if len(a) == 1 {
+					prefix = DisplayString(a[0])
+				}
+				return Gensym(prefix), nil
+			}},
+	}...)
 }
 
 var processStart = time.Now()

@@ -35,7 +35,7 @@ type threadState struct {
 
 func (it *Interp) initThreads() {
 	ts := &threadState{live: map[*Thread]struct{}{}, intr: make(chan struct{})}
-	ts.main = &Thread{it: it, name: Intern("primordial"), specific: Unspecified, started: true, done: make(chan struct{})}
+	ts.main = &Thread{it: it, labels: labels{Intern("primordial"), Unspecified}, started: true, done: make(chan struct{})}
 	it.ts = ts
 	it.vm.thread = ts.main
 	ts.gil.Lock()

@@ -30,20 +30,20 @@ func DigitValue(r rune) (int, bool) {
 	return n % 10, true
 }
 
-func charCompare(name string, ci bool, ok func(a, b rune) bool) *Primitive {
-	return prim(name, 1, -1, func(_ *Interp, a []Value) (Value, error) {
+func charCompare(name, doc string, ci bool, ok func(a, b rune) bool) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: -1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		res := true
 		prev, err := charArg(a[0])
 		if err != nil {
-			return nil, err
+			return nil, argAt(1, "char1", err)
 		}
 		if ci {
 			prev = FoldChar(prev)
 		}
-		for _, v := range a[1:] {
+		for i, v := range a[1:] {
 			c, err := charArg(v)
 			if err != nil {
-				return nil, err
+				return nil, argAt(i+2, "char2", err)
 			}
 			if ci {
 				c = FoldChar(c)
@@ -54,35 +54,38 @@ func charCompare(name string, ci bool, ok func(a, b rune) bool) *Primitive {
 			prev = c
 		}
 		return res, nil
-	})
+	}}
 }
 
-func charPred(name string, f func(r rune) bool) *Primitive {
-	return prim(name, 1, 1, func(_ *Interp, a []Value) (Value, error) {
+func charPred(name, doc string, f func(r rune) bool) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		c, err := charArg(a[0])
 		if err != nil {
 			return nil, err
 		}
 		return f(c), nil
-	})
+	}}
 }
 
-func charMap(name string, f func(r rune) rune) *Primitive {
-	return prim(name, 1, 1, func(_ *Interp, a []Value) (Value, error) {
+func charMap(name, doc string, f func(r rune) rune) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		c, err := charArg(a[0])
 		if err != nil {
 			return nil, err
 		}
 		return Char(f(c)), nil
-	})
+	}}
 }
 
 func symbolsEqual(_ *Interp, a []Value) (Value, error) {
 	res := true
-	for _, v := range a {
+	for i, v := range a {
 		s, err := symbolArg(v)
 		if err != nil {
-			return nil, err
+			if i == 0 {
+				return nil, argAt(1, "symbol1", err)
+			}
+			return nil, argAt(i+1, "symbol2", err)
 		}
 		if s != a[0] {
 			res = false
@@ -97,104 +100,117 @@ func init() {
 	eq := func(a, b rune) bool { return a == b }
 	gt := func(a, b rune) bool { return a > b }
 	ge := func(a, b rune) bool { return a >= b }
-	register(
-		prim("symbol?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*Symbol)
-			return ok, nil
-		}),
-		prim("symbol=?", 1, -1, symbolsEqual),
-		prim("symbol->string", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			s, err := symbolArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return immutableString(s.Name), nil
-		}),
-		prim("string->symbol", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return Intern(s.String()), nil
-		}),
-		prim("string->uninterned-symbol", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return &Symbol{Name: s.String()}, nil
-		}),
-		prim("symbol-append", 0, -1, func(_ *Interp, a []Value) (Value, error) {
-			var b []byte
-			for _, v := range a {
-				s, err := symbolArg(v)
+	registerBuiltins("symbols", []Builtin{
+		{Name: "symbol?", MinArgs: 1, MaxArgs: 1, Doc: "(symbol? obj): whether obj is a symbol",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*Symbol)
+				return ok, nil
+			}},
+		{Name: "symbol=?", MinArgs: 1, MaxArgs: -1, Doc: "(symbol=? symbol1 symbol2 ...): whether the symbols are all the same",
+			Fn: symbolsEqual},
+		{Name: "symbol->string", MinArgs: 1, MaxArgs: 1, Doc: "(symbol->string symbol): the name of symbol, as an immutable string",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := symbolArg(a[0])
 				if err != nil {
 					return nil, err
 				}
-				b = append(b, s.Name...)
-			}
-			return Intern(string(b)), nil
-		}),
-		prim("gensym", 0, 1, func(_ *Interp, a []Value) (Value, error) {
-			prefix := "g"
-			if len(a) > 0 {
-				switch x := a[0].(type) {
-				case *String:
-					prefix = x.String()
-				case *Symbol:
-					prefix = x.Name
-				default:
-					return nil, typeError("a string or a symbol", a[0])
+				return immutableString(s.Name), nil
+			}},
+		{Name: "string->symbol", MinArgs: 1, MaxArgs: 1, Doc: "(string->symbol string): the symbol named string",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, err
 				}
-			}
-			return Gensym(prefix), nil
-		}),
+				return Intern(s.String()), nil
+			}},
+		{Name: "string->uninterned-symbol", MinArgs: 1, MaxArgs: 1, Doc: "(string->uninterned-symbol string): a new symbol named string, unlike any other",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return &Symbol{Name: s.String()}, nil
+			}},
+		{Name: "symbol-append", MinArgs: 0, MaxArgs: -1, Doc: "(symbol-append symbol ...): the symbol whose name joins the names of the symbols",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				var b []byte
+				for i, v := range a {
+					s, err := symbolArg(v)
+					if err != nil {
+						return nil, argAt(i+1, "symbol", err)
+					}
+					b = append(b, s.Name...)
+				}
+				return Intern(string(b)), nil
+			}},
+		{Name: "gensym", MinArgs: 0, MaxArgs: 1, Doc: "(gensym [prefix]): a new uninterned symbol named prefix (a string or symbol) and a number",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				prefix := "g"
+				if len(a) > 0 {
+					switch x := a[0].(type) {
+					case *String:
+						prefix = x.String()
+					case *Symbol:
+						prefix = x.Name
+					default:
+						return nil, typeError("a string or a symbol", a[0])
+					}
+				}
+				return Gensym(prefix), nil
+			}},
+	}...)
+	registerBuiltins("characters", []Builtin{
 
-		prim("char?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(Char)
-			return ok, nil
-		}),
-		prim("char->integer", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			c, err := charArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return int(c), nil
-		}),
-		prim("integer->char", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			n, ok := a[0].(int)
-			if !ok || n < 0 || n > unicode.MaxRune || (n >= 0xD800 && n <= 0xDFFF) {
-				return nil, typeError("a Unicode scalar value", a[0])
-			}
-			return Char(rune(n)), nil
-		}),
-		charCompare("char=?", false, eq),
-		charCompare("char<?", false, lt),
-		charCompare("char>?", false, gt),
-		charCompare("char<=?", false, le),
-		charCompare("char>=?", false, ge),
-		charCompare("char-ci=?", true, eq),
-		charCompare("char-ci<?", true, lt),
-		charCompare("char-ci>?", true, gt),
-		charCompare("char-ci<=?", true, le),
-		charCompare("char-ci>=?", true, ge),
-		charPred("char-alphabetic?", unicode.IsLetter),
-		charPred("char-numeric?", unicode.IsDigit),
-		charPred("char-whitespace?", unicode.IsSpace),
-		charPred("char-upper-case?", unicode.IsUpper),
-		charPred("char-lower-case?", unicode.IsLower),
-		prim("digit-value", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			c, err := charArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			if d, ok := DigitValue(c); ok {
-				return d, nil
-			}
-			return false, nil
-		}),
-		charMap("char-upcase", unicode.ToUpper),
-		charMap("char-downcase", unicode.ToLower),
-		charMap("char-foldcase", FoldChar),
-	)
+		{Name: "char?", MinArgs: 1, MaxArgs: 1, Doc: "(char? obj): whether obj is a character",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(Char)
+				return ok, nil
+			}},
+		{Name: "char->integer", MinArgs: 1, MaxArgs: 1, Doc: "(char->integer char): the Unicode code point of char",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				c, err := charArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return int(c), nil
+			}},
+		{Name: "integer->char", MinArgs: 1, MaxArgs: 1, Doc: "(integer->char n): the character of Unicode code point n",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				n, ok := a[0].(int)
+				if !ok || n < 0 || n > unicode.MaxRune || (n >= 0xD800 && n <= 0xDFFF) {
+					return nil, typeError("a Unicode scalar value", a[0])
+				}
+				return Char(rune(n)), nil
+			}},
+		charCompare("char=?", "(char=? char1 char2 ...): whether the characters are all equal", false, eq),
+		charCompare("char<?", "(char<? char1 char2 ...): whether the characters are in increasing order", false, lt),
+		charCompare("char>?", "(char>? char1 char2 ...): whether the characters are in decreasing order", false, gt),
+		charCompare("char<=?", "(char<=? char1 char2 ...): whether the characters are in non-decreasing order", false, le),
+		charCompare("char>=?", "(char>=? char1 char2 ...): whether the characters are in non-increasing order", false, ge),
+		charCompare("char-ci=?", "(char-ci=? char1 char2 ...): char=? ignoring case", true, eq),
+		charCompare("char-ci<?", "(char-ci<? char1 char2 ...): char<? ignoring case", true, lt),
+		charCompare("char-ci>?", "(char-ci>? char1 char2 ...): char>? ignoring case", true, gt),
+		charCompare("char-ci<=?", "(char-ci<=? char1 char2 ...): char<=? ignoring case", true, le),
+		charCompare("char-ci>=?", "(char-ci>=? char1 char2 ...): char>=? ignoring case", true, ge),
+		charPred("char-alphabetic?", "(char-alphabetic? char): whether char is a letter", unicode.IsLetter),
+		charPred("char-numeric?", "(char-numeric? char): whether char is a decimal digit", unicode.IsDigit),
+		charPred("char-whitespace?", "(char-whitespace? char): whether char is white space", unicode.IsSpace),
+		charPred("char-upper-case?", "(char-upper-case? char): whether char is an upper-case letter", unicode.IsUpper),
+		charPred("char-lower-case?", "(char-lower-case? char): whether char is a lower-case letter", unicode.IsLower),
+		{Name: "digit-value", MinArgs: 1, MaxArgs: 1, Doc: "(digit-value char): the value of the decimal digit char, else #f",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				c, err := charArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if d, ok := DigitValue(c); ok {
+					return d, nil
+				}
+				return false, nil
+			}},
+		charMap("char-upcase", "(char-upcase char): the upper-case form of char", unicode.ToUpper),
+		charMap("char-downcase", "(char-downcase char): the lower-case form of char", unicode.ToLower),
+		charMap("char-foldcase", "(char-foldcase char): the case-folded form of char", FoldChar),
+	}...)
 }

@@ -141,27 +141,36 @@ func Equal(a, b Value) bool {
 }
 
 func init() {
-	register(
-		prim("eq?", 2, 2, func(_ *Interp, a []Value) (Value, error) { return Eq(a[0], a[1]), nil }),
-		prim("eqv?", 2, 2, func(_ *Interp, a []Value) (Value, error) { return Eqv(a[0], a[1]), nil }),
-		prim("equal?", 2, 2, func(_ *Interp, a []Value) (Value, error) { return Equal(a[0], a[1]), nil }),
-		prim("not", 1, 1, func(_ *Interp, a []Value) (Value, error) { return a[0] == false, nil }),
-		prim("boolean?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(bool)
-			return ok, nil
-		}),
-		prim("boolean=?", 1, -1, func(_ *Interp, a []Value) (Value, error) {
-			res := true
-			for i, v := range a {
-				b, ok := v.(bool)
-				if !ok {
-					return nil, typeError("a boolean", v)
+	registerBuiltins("equivalence", []Builtin{
+		{Name: "eq?", MinArgs: 2, MaxArgs: 2, Doc: "(eq? obj1 obj2): whether obj1 and obj2 are the same object",
+			Fn: func(_ *Interp, a []Value) (Value, error) { return Eq(a[0], a[1]), nil }},
+		{Name: "eqv?", MinArgs: 2, MaxArgs: 2, Doc: "(eqv? obj1 obj2): eq?, and numbers of the same exactness and value, equal characters",
+			Fn: func(_ *Interp, a []Value) (Value, error) { return Eqv(a[0], a[1]), nil }},
+		{Name: "equal?", MinArgs: 2, MaxArgs: 2, Doc: "(equal? obj1 obj2): eqv?, and pairs, vectors, strings and bytevectors of equal contents",
+			Fn: func(_ *Interp, a []Value) (Value, error) { return Equal(a[0], a[1]), nil }},
+		{Name: "not", MinArgs: 1, MaxArgs: 1, Doc: "(not obj): #t if obj is #f, else #f",
+			Fn: func(_ *Interp, a []Value) (Value, error) { return a[0] == false, nil }},
+		{Name: "boolean?", MinArgs: 1, MaxArgs: 1, Doc: "(boolean? obj): whether obj is #t or #f",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(bool)
+				return ok, nil
+			}},
+		{Name: "boolean=?", MinArgs: 1, MaxArgs: -1, Doc: "(boolean=? bool1 bool2 ...): whether the booleans are all the same",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				res := true
+				for i, v := range a {
+					b, ok := v.(bool)
+					if !ok {
+						if i == 0 {
+							return nil, ArgTypeError(1, "bool1", "a boolean", v)
+						}
+						return nil, ArgTypeError(i+1, "bool2", "a boolean", v)
+					}
+					if i > 0 && b != a[0].(bool) {
+						res = false
+					}
 				}
-				if i > 0 && b != a[0].(bool) {
-					res = false
-				}
-			}
-			return res, nil
-		}),
-	)
+				return res, nil
+			}},
+	}...)
 }

@@ -239,11 +239,17 @@ var libForms = func() []*libForm {
 	return all
 }()
 
-func init() {
-	for _, d := range libForms {
-		d.newStub()
-		register(d.stub)
-		lazyStubs[d.stub] = d
+func init() { registerLazy(libForms) }
+
+// registerLazy adds the stubs of the lazy definitions among forms to the
+// built-in table (call from init only).
+func registerLazy(forms []*libForm) {
+	for _, d := range forms {
+		if d.name != "" {
+			d.newStub()
+			builtins = append(builtins, d.stub)
+			lazyStubs[d.stub] = d
+		}
 	}
 }
 

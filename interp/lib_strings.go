@@ -134,19 +134,19 @@ func compareRunes(a, b []rune) int {
 	return 0
 }
 
-func stringCompare(name string, ci bool, ok func(c int) bool) *Primitive {
-	return prim(name, 1, -1, func(_ *Interp, a []Value) (Value, error) {
+func stringCompare(name, doc string, ci bool, ok func(c int) bool) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: -1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		s, err := stringArg(a[0])
 		if err != nil {
-			return nil, err
+			return nil, argAt(1, "string1", err)
 		}
 		res := true
 		if !ci {
 			prev := s
-			for _, v := range a[1:] {
+			for i, v := range a[1:] {
 				t, err := stringArg(v)
 				if err != nil {
-					return nil, err
+					return nil, argAt(i+2, "string2", err)
 				}
 				if res && !ok(prev.Compare(t)) {
 					res = false
@@ -156,10 +156,10 @@ func stringCompare(name string, ci bool, ok func(c int) bool) *Primitive {
 			return res, nil
 		}
 		prev := StringFoldcase(s.Runes())
-		for _, v := range a[1:] {
+		for i, v := range a[1:] {
 			t, err := stringArg(v)
 			if err != nil {
-				return nil, err
+				return nil, argAt(i+2, "string2", err)
 			}
 			cur := StringFoldcase(t.Runes())
 			if res && !ok(compareRunes(prev, cur)) {
@@ -168,17 +168,17 @@ func stringCompare(name string, ci bool, ok func(c int) bool) *Primitive {
 			prev = cur
 		}
 		return res, nil
-	})
+	}}
 }
 
-func stringCase(name string, f func([]rune) []rune) *Primitive {
-	return prim(name, 1, 1, func(_ *Interp, a []Value) (Value, error) {
+func stringCase(name, doc string, f func([]rune) []rune) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc, Fn: func(_ *Interp, a []Value) (Value, error) {
 		s, err := stringArg(a[0])
 		if err != nil {
 			return nil, err
 		}
 		return NewStringRunes(f(s.Runes())), nil
-	})
+	}}
 }
 
 // charsToString returns a fresh string of the characters items, narrow
@@ -208,225 +208,235 @@ func charsToString(items []Value, whole Value, what string) (Value, error) {
 }
 
 func init() {
-	register(
-		prim("string?", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*String)
-			return ok, nil
-		}),
-		prim("make-string", 1, 2, func(_ *Interp, a []Value) (Value, error) {
-			k, err := sizeArg(a[0], "length", maxStringLength)
-			if err != nil {
-				return nil, err
-			}
-			fill := ' '
-			if len(a) > 1 {
-				if fill, err = charArg(a[1]); err != nil {
-					return nil, err
+	registerBuiltins("strings", []Builtin{
+		{Name: "string?", MinArgs: 1, MaxArgs: 1, Doc: "(string? obj): whether obj is a string",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*String)
+				return ok, nil
+			}},
+		{Name: "make-string", MinArgs: 1, MaxArgs: 2, Doc: "(make-string k [char]): a new string of k characters, each char (default a space)",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				k, err := sizeArg(a[0], "length", maxStringLength)
+				if err != nil {
+					return nil, argAt(1, "k", err)
 				}
-			}
-			return MakeString(k, fill), nil
-		}),
-		prim("string", 0, -1, func(_ *Interp, a []Value) (Value, error) {
-			for _, v := range a {
-				if _, err := charArg(v); err != nil {
-					return nil, err
+				fill := ' '
+				if len(a) > 1 {
+					if fill, err = charArg(a[1]); err != nil {
+						return nil, argAt(2, "char", err)
+					}
 				}
-			}
-			return charsToString(a, nil, "")
-		}),
-		prim("string-length", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return s.Len(), nil
-		}),
-		prim("string-ref", 2, 2, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			i, err := indexArg(a[1], "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			return Char(s.At(i)), nil
-		}),
-		prim("string-set!", 3, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := mutableStringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			i, err := indexArg(a[1], "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			c, err := charArg(a[2])
-			if err != nil {
-				return nil, err
-			}
-			s.Set(i, c)
-			return Unspecified, nil
-		}),
-		stringCompare("string=?", false, func(c int) bool { return c == 0 }),
-		stringCompare("string<?", false, func(c int) bool { return c < 0 }),
-		stringCompare("string>?", false, func(c int) bool { return c > 0 }),
-		stringCompare("string<=?", false, func(c int) bool { return c <= 0 }),
-		stringCompare("string>=?", false, func(c int) bool { return c >= 0 }),
-		stringCompare("string-ci=?", true, func(c int) bool { return c == 0 }),
-		stringCompare("string-ci<?", true, func(c int) bool { return c < 0 }),
-		stringCompare("string-ci>?", true, func(c int) bool { return c > 0 }),
-		stringCompare("string-ci<=?", true, func(c int) bool { return c <= 0 }),
-		stringCompare("string-ci>=?", true, func(c int) bool { return c >= 0 }),
-		stringCase("string-upcase", StringUpcase),
-		stringCase("string-downcase", StringDowncase),
-		stringCase("string-foldcase", StringFoldcase),
-		prim("substring", 2, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			return s.Slice(start, end), nil
-		}),
-		prim("string-copy", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			return s.Slice(start, end), nil
-		}),
-		prim("string-append", 0, -1, func(_ *Interp, a []Value) (Value, error) {
-			n := 0
-			for _, v := range a {
-				s, err := stringArg(v)
+				return MakeString(k, fill), nil
+			}},
+		{Name: "string", MinArgs: 0, MaxArgs: -1, Doc: "(string char ...): a new string of the characters",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				for i, v := range a {
+					if _, err := charArg(v); err != nil {
+						return nil, argAt(i+1, "char", err)
+					}
+				}
+				return charsToString(a, nil, "")
+			}},
+		{Name: "string-length", MinArgs: 1, MaxArgs: 1, Doc: "(string-length string): the number of characters of string",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
 				if err != nil {
 					return nil, err
 				}
-				n += s.Len()
-			}
-			if n > maxStringLength {
-				return nil, Errorf("result length %d is too large (at most %d)", n, maxStringLength)
-			}
-			return concatStrings(a, n), nil
-		}),
-		prim("string->list", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			var l Value = Null
-			for i := end - 1; i >= start; i-- {
-				l = &Pair{Char(s.At(i)), l}
-			}
-			return l, nil
-		}),
-		prim("list->string", 1, 1, func(_ *Interp, a []Value) (Value, error) {
-			items, err := listArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			return charsToString(items, a[0], "a list of characters")
-		}),
-		prim("string-copy!", 3, 5, func(_ *Interp, a []Value) (Value, error) {
-			to, err := mutableStringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			at, err := intArg(a[1])
-			if err != nil {
-				return nil, err
-			}
-			from, err := stringArg(a[2])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 3, "string", from.Len())
-			if err != nil {
-				return nil, err
-			}
-			if at < 0 || at > to.Len() || to.Len()-at < end-start {
-				return nil, Errorf("cannot copy %d characters to index %d of a string of length %d", end-start, at, to.Len())
-			}
-			to.copyInto(at, from, start, end)
-			return Unspecified, nil
-		}),
-		prim("string-fill!", 2, 4, func(_ *Interp, a []Value) (Value, error) {
-			s, err := mutableStringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			c, err := charArg(a[1])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 2, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			for i := start; i < end; i++ {
+				return s.Len(), nil
+			}},
+		{Name: "string-ref", MinArgs: 2, MaxArgs: 2, Doc: "(string-ref string k): character k of string, from 0",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				i, err := indexArg(a[1], "string", s.Len())
+				if err != nil {
+					return nil, argAt(2, "k", err)
+				}
+				return Char(s.At(i)), nil
+			}},
+		{Name: "string-set!", MinArgs: 3, MaxArgs: 3, Doc: "(string-set! string k char): store char at index k of a mutable string",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := mutableStringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				i, err := indexArg(a[1], "string", s.Len())
+				if err != nil {
+					return nil, argAt(2, "k", err)
+				}
+				c, err := charArg(a[2])
+				if err != nil {
+					return nil, argAt(3, "char", err)
+				}
 				s.Set(i, c)
-			}
-			return Unspecified, nil
-		}),
-		prim("string->vector", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			items := make([]Value, end-start)
-			for i := range items {
-				items[i] = Char(s.At(start + i))
-			}
-			return &Vector{Items: items}, nil
-		}),
-		prim("vector->string", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			v, err := vectorArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
-			if err != nil {
-				return nil, err
-			}
-			return charsToString(v.Items[start:end], a[0], "a vector of characters")
-		}),
-		prim("string->utf8", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			s, err := stringArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "string", s.Len())
-			if err != nil {
-				return nil, err
-			}
-			return &Bytevector{B: s.AppendUTF8(make([]byte, 0, end-start), start, end)}, nil
-		}),
-		prim("utf8->string", 1, 3, func(_ *Interp, a []Value) (Value, error) {
-			bv, err := bytevectorArg(a[0])
-			if err != nil {
-				return nil, err
-			}
-			start, end, err := rangeArgs(a, 1, "bytevector", len(bv.B))
-			if err != nil {
-				return nil, err
-			}
-			return NewStringUTF8(bv.B[start:end]), nil
-		}),
-	)
+				return Unspecified, nil
+			}},
+		stringCompare("string=?", "(string=? string1 string2 ...): whether the strings are all equal", false, func(c int) bool { return c == 0 }),
+		stringCompare("string<?", "(string<? string1 string2 ...): whether the strings are in increasing order", false, func(c int) bool { return c < 0 }),
+		stringCompare("string>?", "(string>? string1 string2 ...): whether the strings are in decreasing order", false, func(c int) bool { return c > 0 }),
+		stringCompare("string<=?", "(string<=? string1 string2 ...): whether the strings are in non-decreasing order", false, func(c int) bool { return c <= 0 }),
+		stringCompare("string>=?", "(string>=? string1 string2 ...): whether the strings are in non-increasing order", false, func(c int) bool { return c >= 0 }),
+		stringCompare("string-ci=?", "(string-ci=? string1 string2 ...): string=? ignoring case", true, func(c int) bool { return c == 0 }),
+		stringCompare("string-ci<?", "(string-ci<? string1 string2 ...): string<? ignoring case", true, func(c int) bool { return c < 0 }),
+		stringCompare("string-ci>?", "(string-ci>? string1 string2 ...): string>? ignoring case", true, func(c int) bool { return c > 0 }),
+		stringCompare("string-ci<=?", "(string-ci<=? string1 string2 ...): string<=? ignoring case", true, func(c int) bool { return c <= 0 }),
+		stringCompare("string-ci>=?", "(string-ci>=? string1 string2 ...): string>=? ignoring case", true, func(c int) bool { return c >= 0 }),
+		stringCase("string-upcase", "(string-upcase string): a new string, string in upper case", StringUpcase),
+		stringCase("string-downcase", "(string-downcase string): a new string, string in lower case", StringDowncase),
+		stringCase("string-foldcase", "(string-foldcase string): a new string, string case-folded", StringFoldcase),
+		{Name: "substring", MinArgs: 2, MaxArgs: 3, Doc: "(substring string start [end]): a new string of the characters of string from start to end",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				start, end, err := rangeArgs(a, 1, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				return s.Slice(start, end), nil
+			}},
+		{Name: "string-copy", MinArgs: 1, MaxArgs: 3, Doc: "(string-copy string [start [end]]): a new string of the characters of string from start to end",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				start, end, err := rangeArgs(a, 1, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				return s.Slice(start, end), nil
+			}},
+		{Name: "string-append", MinArgs: 0, MaxArgs: -1, Doc: "(string-append string ...): a new string joining the strings",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				n := 0
+				for i, v := range a {
+					s, err := stringArg(v)
+					if err != nil {
+						return nil, argAt(i+1, "string", err)
+					}
+					n += s.Len()
+				}
+				if n > maxStringLength {
+					return nil, Errorf("result length %d is too large (at most %d)", n, maxStringLength)
+				}
+				return concatStrings(a, n), nil
+			}},
+		{Name: "string->list", MinArgs: 1, MaxArgs: 3, Doc: "(string->list string [start [end]]): the characters of string from start to end, as a list",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				start, end, err := rangeArgs(a, 1, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				var l Value = Null
+				for i := end - 1; i >= start; i-- {
+					l = &Pair{Char(s.At(i)), l}
+				}
+				return l, nil
+			}},
+		{Name: "list->string", MinArgs: 1, MaxArgs: 1, Doc: "(list->string list): a new string of the characters of list",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				items, err := listArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return charsToString(items, a[0], "a list of characters")
+			}},
+		{Name: "string-copy!", MinArgs: 3, MaxArgs: 5, Doc: "(string-copy! to at from [start [end]]): copy the characters of from (start to end) into to at index at",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				to, err := mutableStringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "to", err)
+				}
+				from, err := stringArg(a[2])
+				if err != nil {
+					return nil, argAt(3, "from", err)
+				}
+				at, start, end, err := copyArgs(a, "string", "characters", to.Len(), from.Len())
+				if err != nil {
+					return nil, err
+				}
+				to.copyInto(at, from, start, end)
+				return Unspecified, nil
+			}},
+		{Name: "string-fill!", MinArgs: 2, MaxArgs: 4, Doc: "(string-fill! string char [start [end]]): store char at each index of string from start to end",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := mutableStringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				c, err := charArg(a[1])
+				if err != nil {
+					return nil, argAt(2, "char", err)
+				}
+				start, end, err := rangeArgs(a, 2, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				for i := start; i < end; i++ {
+					s.Set(i, c)
+				}
+				return Unspecified, nil
+			}},
+		{Name: "string->vector", MinArgs: 1, MaxArgs: 3, Doc: "(string->vector string [start [end]]): the characters of string from start to end, as a vector",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				start, end, err := rangeArgs(a, 1, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				items := make([]Value, end-start)
+				for i := range items {
+					items[i] = Char(s.At(start + i))
+				}
+				return &Vector{Items: items}, nil
+			}},
+		{Name: "vector->string", MinArgs: 1, MaxArgs: 3, Doc: "(vector->string vector [start [end]]): a new string of the characters of vector from start to end",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				v, err := vectorArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "vector", err)
+				}
+				start, end, err := rangeArgs(a, 1, "vector", len(v.Items))
+				if err != nil {
+					return nil, err
+				}
+				return charsToString(v.Items[start:end], a[0], "a vector of characters")
+			}},
+		{Name: "string->utf8", MinArgs: 1, MaxArgs: 3, Doc: "(string->utf8 string [start [end]]): the UTF-8 encoding of string from start to end, as a bytevector",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				s, err := stringArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "string", err)
+				}
+				start, end, err := rangeArgs(a, 1, "string", s.Len())
+				if err != nil {
+					return nil, err
+				}
+				return &Bytevector{B: s.AppendUTF8(make([]byte, 0, end-start), start, end)}, nil
+			}},
+		{Name: "utf8->string", MinArgs: 1, MaxArgs: 3, Doc: "(utf8->string bytevector [start [end]]): a new string decoded from the UTF-8 bytes from start to end",
+			Fn: func(_ *Interp, a []Value) (Value, error) {
+				bv, err := bytevectorArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "bytevector", err)
+				}
+				start, end, err := rangeArgs(a, 1, "bytevector", len(bv.B))
+				if err != nil {
+					return nil, err
+				}
+				return NewStringUTF8(bv.B[start:end]), nil
+			}},
+	}...)
 }

@@ -1,6 +1,23 @@
 package interp
 
-import "math/big"
+import (
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// argAt puts the position and name of the argument an error is about in
+// front of its message, "argument 2 (k): ...", for the procedures of more
+// than one argument (see ArgError); the helpers below word the rest.
+func argAt(pos int, param string, err error) error {
+	eo, ok := err.(*ErrorObject)
+	if !ok || eo.Who != "" || eo.Kind != KindError {
+		return err
+	}
+	e := *eo
+	e.Message = ArgError(pos, param, e.Message).Message
+	return &e
+}
 
 // intArg returns v as a Go int when it is an exact integer in int range.
 func intArg(v Value) (int, error) {
@@ -64,39 +81,57 @@ func indexArg(v Value, kind string, n int) (int, error) {
 	switch x := v.(type) {
 	case int:
 		if x < 0 || x >= n {
-			return 0, Errorf("index %d out of range for %s of length %d", x, kind, n)
+			return 0, Errorf("index %d is out of range for a %s of length %d", x, kind, n)
 		}
 		return x, nil
 	case *big.Int:
-		return 0, Errorf("index %s out of range for %s of length %d", x.String(), kind, n)
+		return 0, Errorf("index %s is out of range for a %s of length %d", x.String(), kind, n)
 	}
 	return 0, typeError("an exact integer", v)
 }
 
 // rangeArgs reads the optional [start [end]] arguments at args[i:] for a
-// kind of length n, defaulting to 0 and n.
+// kind of length n, defaulting to 0 and n; their errors name them as
+// arguments i+1 (start) and i+2 (end).
 func rangeArgs(args []Value, i int, kind string, n int) (start, end int, err error) {
 	start, end = 0, n
 	if len(args) > i && args[i] != DefaultObject {
 		if start, err = intArg(args[i]); err != nil {
-			return 0, 0, err
+			return 0, 0, argAt(i+1, "start", err)
 		}
 		if start < 0 || start > n {
-			return 0, 0, Errorf("start index %d out of range for %s of length %d", start, kind, n)
+			return 0, 0, ArgError(i+1, "start", fmt.Sprintf("index %d is out of range for a %s of length %d", start, kind, n))
 		}
 	}
 	if len(args) > i+1 && args[i+1] != DefaultObject {
 		if end, err = intArg(args[i+1]); err != nil {
-			return 0, 0, err
+			return 0, 0, argAt(i+2, "end", err)
 		}
 		if end < 0 || end > n {
-			return 0, 0, Errorf("end index %d out of range for %s of length %d", end, kind, n)
+			return 0, 0, ArgError(i+2, "end", fmt.Sprintf("index %d is out of range for a %s of length %d", end, kind, n))
 		}
 		if end < start {
-			return 0, 0, Errorf("end index %d is before start index %d", end, start)
+			return 0, 0, ArgError(i+2, "end", fmt.Sprintf("index %d is before start index %d", end, start))
 		}
 	}
 	return start, end, nil
+}
+
+// copyArgs reads the arguments at (2), start (4) and end (5) of
+// (KIND-copy! to at from [start [end]]), whose to and from have lengths
+// toLen and fromLen, and checks that the units (characters, elements,
+// bytes) from start to end fit in to from index at.
+func copyArgs(a []Value, kind, units string, toLen, fromLen int) (at, start, end int, err error) {
+	if at, err = intArg(a[1]); err != nil {
+		return 0, 0, 0, argAt(2, "at", err)
+	}
+	if start, end, err = rangeArgs(a, 3, kind, fromLen); err != nil {
+		return 0, 0, 0, err
+	}
+	if at < 0 || at > toLen || toLen-at < end-start {
+		return 0, 0, 0, ArgError(2, "at", fmt.Sprintf("cannot copy %d %s to index %d of a %s of length %d", end-start, units, at, kind, toLen))
+	}
+	return at, start, end, nil
 }
 
 func stringArg(v Value) (*String, error) {
@@ -194,4 +229,18 @@ func listArg(v Value) ([]Value, error) {
 // message is useless): "expected WANT, got V".
 func typeError(want string, got Value) *ErrorObject {
 	return &ErrorObject{Message: "expected " + want + ", got " + ShortWriteString(got)}
+}
+
+// docParams returns the parameter names of the signature of a doc line,
+// "(name param [optional] rest ...): ...", in order, without the brackets
+// and the "...".
+func docParams(doc string) []string {
+	sig := strings.TrimSuffix(strings.TrimPrefix(DocSignature(doc), "("), ")")
+	var params []string
+	for i, f := range strings.Fields(strings.NewReplacer("[", " ", "]", " ").Replace(sig)) {
+		if i > 0 && f != "..." {
+			params = append(params, f)
+		}
+	}
+	return params
 }

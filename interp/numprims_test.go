@@ -19,7 +19,7 @@ func TestPrimAddAllocs(t *testing.T) {
 	if r != 3000 {
 		t.Errorf("(+ 1000 2000) = %v", r)
 	}
-	lt := compPrim("<", func(c int) bool { return c == -1 })
+	lt := compPrim("<", "", func(c int) bool { return c == -1 })
 	n = testing.AllocsPerRun(100, func() { r, _ = lt.Fn(nil, args) })
 	if n > 0 {
 		t.Errorf("(< 1000 2000) allocates %v times, want 0", n)
@@ -34,7 +34,7 @@ func TestPrimAddAllocs(t *testing.T) {
 func TestNumErr(t *testing.T) {
 	_, err := primAdd(nil, []Value{1, NewString("a")})
 	var eo *ErrorObject
-	if !errors.As(err, &eo) || eo.Message != `expected a number, got "a"` {
+	if !errors.As(err, &eo) || eo.Message != `argument 2 (z): expected a number, got "a"` {
 		t.Errorf("(+ 1 \"a\") error = %#v", err)
 	}
 	_, err = primDiv(nil, []Value{1, 0})

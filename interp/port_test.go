@@ -61,7 +61,7 @@ func TestStringPorts(t *testing.T) {
 	}
 	runPrimCases(t, []primCase{
 		{"get-output-string", args(in), "", "expected a string output port"},
-		{"write-string", args(str("abc"), out, 2, 5), "", "end index 5 out of range for string of length 3"},
+		{"write-string", args(str("abc"), out, 2, 5), "", "argument 4 (end): index 5 is out of range for a string of length 3"},
 		{"write-char", args(str("a"), out), "", `expected a character, got "a"`},
 		{"write-char", args(Char('a'), in), "", "expected an output port"},
 		{"open-input-string", args(5), "", "expected a string, got 5"},

@@ -83,19 +83,21 @@ func readLimitError(port, what string, max int) *ErrorObject {
 }
 
 func init() {
-	register(
-		prim("read-limit", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			return it.MaxRead(), nil
-		}),
-		prim("set-read-limit!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			n, ok := a[0].(int)
-			if !ok || n <= 0 {
-				return nil, typeError("a positive exact integer", a[0])
-			}
-			it.SetMaxRead(n)
-			return Unspecified, nil
-		}),
-	)
+	registerBuiltins("system", []Builtin{
+		{Name: "read-limit", MinArgs: 0, MaxArgs: 0, Doc: "(read-limit): the most bytes one read may take from a port (0: no limit)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return it.MaxRead(), nil
+			}},
+		{Name: "set-read-limit!", MinArgs: 1, MaxArgs: 1, Doc: "(set-read-limit! n): set the most bytes one read may take from a port (0: no limit)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				n, ok := a[0].(int)
+				if !ok || n <= 0 {
+					return nil, typeError("a positive exact integer", a[0])
+				}
+				it.SetMaxRead(n)
+				return Unspecified, nil
+			}},
+	}...)
 }
 
 // ReadDatum reads the next datum from the textual input port p, as read

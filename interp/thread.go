@@ -6,15 +6,16 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"popsh/interp/num"
 )
 
 // Thread is a Scheme thread (SRFI 18's make-thread, Scheme48's spawn).
 type Thread struct {
-	it       *Interp
-	name     Value
-	specific Value
-	thunk    Value
-	started  bool // guarded by the interpreter lock
+	it *Interp
+	labels
+	thunk   Value
+	started bool // guarded by the interpreter lock
 	// saved is the thread's VM state while it does not hold the lock.
 	saved vm
 	// params is the parameter bindings the thread starts with.
@@ -76,11 +77,11 @@ func (e *threadException) SchemeString() string {
 // Mutex is an SRFI 18 mutex (also Scheme48's lock). Its state is guarded by
 // the interpreter lock; changed is closed (and replaced) when it is unlocked.
 type Mutex struct {
-	name, specific Value
-	locked         bool
-	owner          *Thread
-	abandoned      bool
-	changed        chan struct{}
+	labels
+	locked    bool
+	owner     *Thread
+	abandoned bool
+	changed   chan struct{}
 }
 
 // SchemeString gives the printed form of a mutex.
@@ -100,10 +101,56 @@ func (m *Mutex) unlock() {
 	m.changed = make(chan struct{})
 }
 
+// labels are the name and the specific value (SRFI 18's thread-name,
+// thread-specific...) of a thread, a mutex or a condition variable.
+type labels struct{ name, specific Value }
+
+func (l *labels) labelsOf() *labels { return l }
+
+// labelRows returns the rows of KIND-name, KIND-specific and
+// KIND-specific-set!, whose argument, named param, is a T (want).
+func labelRows[T interface{ labelsOf() *labels }](kind, param, want string) []Builtin {
+	arg := func(v Value) (*labels, error) {
+		x, ok := v.(T)
+		if !ok {
+			return nil, TypeError(want, v)
+		}
+		return x.labelsOf(), nil
+	}
+	return []Builtin{
+		{Name: kind + "-name", MinArgs: 1, MaxArgs: 1, Doc: "(" + kind + "-name " + param + "): the name of " + param,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return l.name, nil
+			}},
+		{Name: kind + "-specific", MinArgs: 1, MaxArgs: 1,
+			Doc: "(" + kind + "-specific " + param + "): the value stored in " + param + " by " + kind + "-specific-set!",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return l.specific, nil
+			}},
+		{Name: kind + "-specific-set!", MinArgs: 2, MaxArgs: 2, Doc: "(" + kind + "-specific-set! " + param + " obj): store obj in " + param,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				l, err := arg(a[0])
+				if err != nil {
+					return nil, argAt(1, param, err)
+				}
+				l.specific = a[1]
+				return Unspecified, nil
+			}},
+	}
+}
+
 // CondVar is an SRFI 18 condition variable.
 type CondVar struct {
-	name, specific Value
-	waiters        []chan struct{}
+	labels
+	waiters []chan struct{}
 }
 
 // SchemeString gives the printed form of a condition variable.
@@ -140,7 +187,7 @@ func (t *TimePoint) SchemeString() string {
 // newThread makes a thread that will run thunk; it inherits the creating
 // thread's parameter bindings.
 func (it *Interp) newThread(thunk, name Value) *Thread {
-	t := &Thread{it: it, name: name, specific: Unspecified, thunk: thunk,
+	t := &Thread{it: it, labels: labels{name, Unspecified}, thunk: thunk,
 		done: make(chan struct{}), stopCh: make(chan struct{})}
 	if len(it.vm.params) > 0 {
 		t.params = make(map[*Parameter]Value, len(it.vm.params))
@@ -246,7 +293,7 @@ func (it *Interp) join(t *Thread, d time.Duration, timeoutVal Value) (Value, err
 
 // timeoutArg reads an optional timeout: #f or absent is none (-1), a real
 // number is seconds from now.
-func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
+func timeoutArg(a []Value, i int) (time.Duration, error) {
 	if i >= len(a) || a[i] == Value(false) || a[i] == DefaultObject {
 		return -1, nil
 	}
@@ -257,9 +304,9 @@ func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
 		}
 		return d, nil
 	}
-	var s float64
-	if err := UnpackArgs(who, []Value{a[i]}, "timeout", &s); err != nil {
-		return 0, &ErrorObject{Who: who, Message: "timeout: expected a number of seconds or #f, got", Irritants: []Value{a[i]}}
+	s, err := num.ToFloat(a[i])
+	if err != nil {
+		return 0, TypeError("a number of seconds, a time or #f", a[i])
 	}
 	if math.IsNaN(s) || s <= 0 {
 		return 0, nil
@@ -270,34 +317,34 @@ func timeoutArg(who string, a []Value, i int) (time.Duration, error) {
 	return time.Duration(s * float64(time.Second)), nil
 }
 
-func threadArg(who string, v Value) (*Thread, error) {
+func threadArg(v Value) (*Thread, error) {
 	t, ok := v.(*Thread)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a thread, got", Irritants: []Value{v}}
+		return nil, TypeError("a thread", v)
 	}
 	return t, nil
 }
 
-func mutexArg(who string, v Value) (*Mutex, error) {
+func mutexArg(v Value) (*Mutex, error) {
 	m, ok := v.(*Mutex)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a mutex, got", Irritants: []Value{v}}
+		return nil, TypeError("a mutex", v)
 	}
 	return m, nil
 }
 
-func condVarArg(who string, v Value) (*CondVar, error) {
+func condVarArg(v Value) (*CondVar, error) {
 	c, ok := v.(*CondVar)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a condition variable, got", Irritants: []Value{v}}
+		return nil, TypeError("a condition variable", v)
 	}
 	return c, nil
 }
 
-func channelArg(who string, v Value) (*Channel, error) {
+func channelArg(v Value) (*Channel, error) {
 	c, ok := v.(*Channel)
 	if !ok {
-		return nil, &ErrorObject{Who: who, Message: "expected a channel, got", Irritants: []Value{v}}
+		return nil, TypeError("a channel", v)
 	}
 	return c, nil
 }
@@ -338,485 +385,460 @@ func (it *Interp) lockMutex(who string, m *Mutex, d time.Duration, owner *Thread
 	return true, nil
 }
 
-func threadExceptionPred(name, kind string) *Primitive {
-	return prim(name, 1, 1, func(it *Interp, a []Value) (Value, error) {
+func threadExceptionPred(name, doc, kind string) Builtin {
+	return Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		e, ok := a[0].(*threadException)
 		return ok && e.kind == kind, nil
-	})
+	}}
 }
 
 func init() {
-	register(
-		prim("current-time", 0, 0, func(it *Interp, a []Value) (Value, error) { return &TimePoint{time.Now()}, nil }),
-		prim("time?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*TimePoint); return ok, nil }),
-		prim("time->seconds", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			tp, ok := a[0].(*TimePoint)
-			if !ok {
-				return nil, TypeError("a time object", a[0])
-			}
-			return float64(tp.t.UnixNano()) / 1e9, nil
-		}),
-		prim("seconds->time", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			var s float64
-			if err := UnpackArgs("seconds->time", a, "seconds", &s); err != nil {
-				return nil, err
-			}
-			if math.IsNaN(s) || math.IsInf(s, 0) || math.Abs(s) > 1e11 {
-				return nil, &ErrorObject{Who: "seconds->time", Message: "seconds out of range:", Irritants: []Value{a[0]}}
-			}
-			sec, frac := math.Modf(s)
-			return &TimePoint{time.Unix(int64(sec), int64(frac*1e9))}, nil
-		}),
-		prim("current-thread", 0, 0, func(it *Interp, a []Value) (Value, error) { return it.vm.thread, nil }),
-		prim("thread?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Thread); return ok, nil }),
-		prim("make-thread", 1, 2, func(it *Interp, a []Value) (Value, error) {
-			if !isProcedure(a[0]) {
-				return nil, TypeError("a procedure", a[0])
-			}
-			return it.newThread(a[0], optName(a, 1)), nil
-		}),
-		prim("thread-name", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-name", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return t.name, nil
-		}),
-		prim("thread-specific", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-specific", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return t.specific, nil
-		}),
-		prim("thread-specific-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-specific-set!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			t.specific = a[1]
-			return Unspecified, nil
-		}),
-		prim("thread-start!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-start!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return t, it.startThread(t)
-		}),
-		prim("spawn", 1, 2, func(it *Interp, a []Value) (Value, error) {
-			if !isProcedure(a[0]) {
-				return nil, TypeError("a procedure", a[0])
-			}
-			t := it.newThread(a[0], optName(a, 1))
-			return t, it.startThread(t)
-		}),
-		prim("thread-yield!", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			it.yield()
-			if it.vm.thread.stop.Load() {
-				return nil, it.vm.interrupted()
-			}
-			return Unspecified, nil
-		}),
-		prim("thread-sleep!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			d, err := timeoutArg("thread-sleep!", a, 0)
-			if err != nil {
-				return nil, err
-			}
-			if d < 0 {
-				return nil, &ErrorObject{Who: "thread-sleep!", Message: "expected a number of seconds, got", Irritants: []Value{a[0]}}
-			}
-			if _, err := it.wait(nil, d); err != nil {
-				return nil, err
-			}
-			return Unspecified, nil
-		}),
-		prim("thread-join!", 1, 3, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-join!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			d, err := timeoutArg("thread-join!", a, 1)
-			if err != nil {
-				return nil, err
-			}
-			var tv Value
-			if len(a) > 2 {
-				tv = a[2]
-			}
-			return it.join(t, d, tv)
-		}),
-		prim("thread-terminate!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			t, err := threadArg("thread-terminate!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			if t == it.ts.main {
-				return nil, &ErrorObject{Who: "thread-terminate!", Message: "cannot terminate the primordial thread (use exit)"}
-			}
-			t.terminateReq.Store(true)
-			t.halt()
-			if t == it.vm.thread {
-				return nil, it.vm.interrupted()
-			}
-			if !t.started {
-				// never started: it ends now, terminated
-				t.started = true
-				t.failure = &ErrorObject{Message: "thread terminated"}
-				close(t.done)
-			}
-			return Unspecified, nil
-		}),
-		threadExceptionPred("join-timeout-exception?", "join-timeout"),
-		threadExceptionPred("abandoned-mutex-exception?", "abandoned-mutex"),
-		threadExceptionPred("terminated-thread-exception?", "terminated-thread"),
-		threadExceptionPred("uncaught-exception?", "uncaught"),
-		prim("uncaught-exception-reason", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			e, ok := a[0].(*threadException)
-			if !ok || e.kind != "uncaught" {
-				return nil, TypeError("an uncaught-exception object", a[0])
-			}
-			return e.reason, nil
-		}),
+	registerBuiltins("threads", []Builtin{
+		{Name: "current-time", MinArgs: 0, MaxArgs: 0, Doc: "(current-time): the time now, as a time object",
+			Fn: func(it *Interp, a []Value) (Value, error) { return &TimePoint{time.Now()}, nil }},
+		{Name: "time?", MinArgs: 1, MaxArgs: 1, Doc: "(time? obj): whether obj is a time object",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*TimePoint); return ok, nil }},
+		{Name: "time->seconds", MinArgs: 1, MaxArgs: 1, Doc: "(time->seconds time): the seconds since the epoch of time, as an inexact number",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				tp, ok := a[0].(*TimePoint)
+				if !ok {
+					return nil, TypeError("a time object", a[0])
+				}
+				return float64(tp.t.UnixNano()) / 1e9, nil
+			}},
+		{Name: "seconds->time", MinArgs: 1, MaxArgs: 1, Doc: "(seconds->time x): the time object x seconds after the epoch",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				s, err := num.ToFloat(a[0])
+				if err != nil {
+					return nil, TypeError("a real number", a[0])
+				}
+				if math.IsNaN(s) || math.IsInf(s, 0) || math.Abs(s) > 1e11 {
+					return nil, &ErrorObject{Who: "seconds->time", Message: "seconds out of range:", Irritants: []Value{a[0]}}
+				}
+				sec, frac := math.Modf(s)
+				return &TimePoint{time.Unix(int64(sec), int64(frac*1e9))}, nil
+			}},
+		{Name: "current-thread", MinArgs: 0, MaxArgs: 0, Doc: "(current-thread): the thread running",
+			Fn: func(it *Interp, a []Value) (Value, error) { return it.vm.thread, nil }},
+		{Name: "thread?", MinArgs: 1, MaxArgs: 1, Doc: "(thread? obj): whether obj is a thread",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Thread); return ok, nil }},
+		{Name: "make-thread", MinArgs: 1, MaxArgs: 2, Doc: "(make-thread thunk [name]): a new thread, not yet started, that will call thunk",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if !isProcedure(a[0]) {
+					return nil, ArgTypeError(1, "thunk", "a procedure", a[0])
+				}
+				return it.newThread(a[0], optName(a, 1)), nil
+			}},
+		{Name: "thread-start!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-start! thread): start thread; return it",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				t, err := threadArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return t, it.startThread(t)
+			}},
+		{Name: "spawn", MinArgs: 1, MaxArgs: 2, Doc: "(spawn thunk [name]): a new thread calling thunk, started",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				if !isProcedure(a[0]) {
+					return nil, ArgTypeError(1, "thunk", "a procedure", a[0])
+				}
+				t := it.newThread(a[0], optName(a, 1))
+				return t, it.startThread(t)
+			}},
+		{Name: "thread-yield!", MinArgs: 0, MaxArgs: 0, Doc: "(thread-yield!): let other threads run",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				it.yield()
+				if it.vm.thread.stop.Load() {
+					return nil, it.vm.interrupted()
+				}
+				return Unspecified, nil
+			}},
+		{Name: "thread-sleep!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-sleep! timeout): pause the thread for timeout (seconds or a time object)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				d, err := timeoutArg(a, 0)
+				if err != nil {
+					return nil, err
+				}
+				if d < 0 {
+					return nil, &ErrorObject{Who: "thread-sleep!", Message: "expected a number of seconds, got", Irritants: []Value{a[0]}}
+				}
+				if _, err := it.wait(nil, d); err != nil {
+					return nil, err
+				}
+				return Unspecified, nil
+			}},
+		{Name: "thread-join!", MinArgs: 1, MaxArgs: 3, Doc: "(thread-join! thread [timeout [timeout-val]]): wait for thread to end; its result",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				t, err := threadArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "thread", err)
+				}
+				d, err := timeoutArg(a, 1)
+				if err != nil {
+					return nil, argAt(2, "timeout", err)
+				}
+				var tv Value
+				if len(a) > 2 {
+					tv = a[2]
+				}
+				return it.join(t, d, tv)
+			}},
+		{Name: "thread-terminate!", MinArgs: 1, MaxArgs: 1, Doc: "(thread-terminate! thread): stop thread",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				t, err := threadArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if t == it.ts.main {
+					return nil, &ErrorObject{Who: "thread-terminate!", Message: "cannot terminate the primordial thread (use exit)"}
+				}
+				t.terminateReq.Store(true)
+				t.halt()
+				if t == it.vm.thread {
+					return nil, it.vm.interrupted()
+				}
+				if !t.started {
+					// never started: it ends now, terminated
+					t.started = true
+					t.failure = &ErrorObject{Message: "thread terminated"}
+					close(t.done)
+				}
+				return Unspecified, nil
+			}},
+		threadExceptionPred("join-timeout-exception?", "(join-timeout-exception? obj): whether obj is raised by a thread-join! that timed out", "join-timeout"),
+		threadExceptionPred("abandoned-mutex-exception?", "(abandoned-mutex-exception? obj): whether obj is raised on locking a mutex whose owner ended", "abandoned-mutex"),
+		threadExceptionPred("terminated-thread-exception?", "(terminated-thread-exception? obj): whether obj is raised on joining a terminated thread", "terminated-thread"),
+		threadExceptionPred("uncaught-exception?", "(uncaught-exception? obj): whether obj is raised on joining a thread that ended by an exception", "uncaught"),
+		{Name: "uncaught-exception-reason", MinArgs: 1, MaxArgs: 1, Doc: "(uncaught-exception-reason exc): the exception that ended the thread",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				e, ok := a[0].(*threadException)
+				if !ok || e.kind != "uncaught" {
+					return nil, TypeError("an uncaught-exception object", a[0])
+				}
+				return e.reason, nil
+			}},
 
 		// mutexes
-		prim("make-mutex", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			return &Mutex{name: optName(a, 0), specific: Unspecified, changed: make(chan struct{})}, nil
-		}),
-		prim("mutex?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }),
-		prim("mutex-name", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-name", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return m.name, nil
-		}),
-		prim("mutex-specific", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-specific", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return m.specific, nil
-		}),
-		prim("mutex-specific-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-specific-set!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			m.specific = a[1]
-			return Unspecified, nil
-		}),
-		prim("mutex-state", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-state", a[0])
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case m.locked && m.owner != nil:
-				select {
-				case <-m.owner.done:
+		{Name: "make-mutex", MinArgs: 0, MaxArgs: 1, Doc: "(make-mutex [name]): a new unlocked mutex",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &Mutex{labels: labels{optName(a, 0), Unspecified}, changed: make(chan struct{})}, nil
+			}},
+		{Name: "mutex?", MinArgs: 1, MaxArgs: 1, Doc: "(mutex? obj): whether obj is a mutex",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
+		{Name: "mutex-state", MinArgs: 1, MaxArgs: 1, Doc: "(mutex-state mutex): the owner thread of mutex, or not-owned, abandoned or not-abandoned",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case m.locked && m.owner != nil:
+					select {
+					case <-m.owner.done:
+						return Intern("abandoned"), nil
+					default:
+					}
+					return m.owner, nil
+				case m.locked:
+					return Intern("not-owned"), nil
+				case m.abandoned:
 					return Intern("abandoned"), nil
-				default:
 				}
-				return m.owner, nil
-			case m.locked:
-				return Intern("not-owned"), nil
-			case m.abandoned:
-				return Intern("abandoned"), nil
-			}
-			return Intern("not-abandoned"), nil
-		}),
-		prim("mutex-lock!", 1, 3, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-lock!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			d, err := timeoutArg("mutex-lock!", a, 1)
-			if err != nil {
-				return nil, err
-			}
-			owner := it.vm.thread
-			if len(a) > 2 && a[2] != DefaultObject {
-				if a[2] == Value(false) {
-					owner = nil
-				} else if owner, err = threadArg("mutex-lock!", a[2]); err != nil {
-					return nil, err
+				return Intern("not-abandoned"), nil
+			}},
+		{Name: "mutex-lock!", MinArgs: 1, MaxArgs: 3, Doc: "(mutex-lock! mutex [timeout [thread]]): lock mutex for thread; #f on timeout",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "mutex", err)
 				}
-			}
-			return it.lockMutex("mutex-lock!", m, d, owner)
-		}),
-		prim("mutex-unlock!", 1, 3, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("mutex-unlock!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			var cv *CondVar
-			if len(a) > 1 && a[1] != DefaultObject && a[1] != Value(false) {
-				if cv, err = condVarArg("mutex-unlock!", a[1]); err != nil {
-					return nil, err
+				d, err := timeoutArg(a, 1)
+				if err != nil {
+					return nil, argAt(2, "timeout", err)
 				}
-			}
-			d, err := timeoutArg("mutex-unlock!", a, 2)
-			if err != nil {
-				return nil, err
-			}
-			var ch chan struct{}
-			if cv != nil {
-				ch = make(chan struct{})
-				cv.waiters = append(cv.waiters, ch)
-			}
-			if m.locked {
-				m.unlock()
-			}
-			if cv == nil {
-				return true, nil
-			}
-			ok, err := it.wait(ch, d)
-			if !ok {
-				for i, w := range cv.waiters {
-					if w == ch {
-						cv.waiters = append(cv.waiters[:i:i], cv.waiters[i+1:]...)
-						break
+				owner := it.vm.thread
+				if len(a) > 2 && a[2] != DefaultObject {
+					if a[2] == Value(false) {
+						owner = nil
+					} else if owner, err = threadArg(a[2]); err != nil {
+						return nil, argAt(3, "thread", err)
 					}
 				}
-			}
-			if err != nil {
-				return nil, err
-			}
-			return ok, nil
-		}),
-
-		// condition variables
-		prim("make-condition-variable", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			return &CondVar{name: optName(a, 0), specific: Unspecified}, nil
-		}),
-		prim("condition-variable?", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			_, ok := a[0].(*CondVar)
-			return ok, nil
-		}),
-		prim("condition-variable-name", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			c, err := condVarArg("condition-variable-name", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return c.name, nil
-		}),
-		prim("condition-variable-specific", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			c, err := condVarArg("condition-variable-specific", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return c.specific, nil
-		}),
-		prim("condition-variable-specific-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			c, err := condVarArg("condition-variable-specific-set!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			c.specific = a[1]
-			return Unspecified, nil
-		}),
-		prim("condition-variable-signal!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			c, err := condVarArg("condition-variable-signal!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			if len(c.waiters) > 0 {
-				close(c.waiters[0])
-				c.waiters = c.waiters[1:]
-			}
-			return Unspecified, nil
-		}),
-		prim("condition-variable-broadcast!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			c, err := condVarArg("condition-variable-broadcast!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			for _, w := range c.waiters {
-				close(w)
-			}
-			c.waiters = nil
-			return Unspecified, nil
-		}),
-
-		// Scheme48 locks: mutexes owned by the thread that obtains them
-		prim("make-lock", 0, 0, func(it *Interp, a []Value) (Value, error) {
-			return &Mutex{name: Intern("lock"), specific: Unspecified, changed: make(chan struct{})}, nil
-		}),
-		prim("lock?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }),
-		prim("obtain-lock", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("obtain-lock", a[0])
-			if err != nil {
-				return nil, err
-			}
-			if _, err := it.lockMutex("obtain-lock", m, -1, it.vm.thread); err != nil {
-				return nil, err
-			}
-			return Unspecified, nil
-		}),
-		prim("maybe-obtain-lock", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("maybe-obtain-lock", a[0])
-			if err != nil {
-				return nil, err
-			}
-			return it.lockMutex("maybe-obtain-lock", m, 0, it.vm.thread)
-		}),
-		prim("release-lock", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			m, err := mutexArg("release-lock", a[0])
-			if err != nil {
-				return nil, err
-			}
-			if m.locked {
-				m.unlock()
-			}
-			return Unspecified, nil
-		}),
-
-		// placeholders
-		prim("make-placeholder", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			return &Placeholder{ready: make(chan struct{})}, nil
-		}),
-		prim("placeholder?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Placeholder); return ok, nil }),
-		prim("placeholder-value", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Placeholder)
-			if !ok {
-				return nil, TypeError("a placeholder", a[0])
-			}
-			if _, err := it.wait(p.ready, -1); err != nil {
-				return nil, err
-			}
-			return p.value, nil
-		}),
-		prim("placeholder-set!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			p, ok := a[0].(*Placeholder)
-			if !ok {
-				return nil, TypeError("a placeholder", a[0])
-			}
-			if p.set {
-				return nil, &ErrorObject{Who: "placeholder-set!", Message: "placeholder already has a value:", Irritants: []Value{p.value}}
-			}
-			p.set, p.value = true, a[1]
-			close(p.ready)
-			return Unspecified, nil
-		}),
-
-		// channels
-		prim("make-channel", 0, 1, func(it *Interp, a []Value) (Value, error) {
-			n := 0
-			if len(a) > 0 {
-				if err := UnpackArgs("make-channel", a, "capacity", &n); err != nil {
+				return it.lockMutex("mutex-lock!", m, d, owner)
+			}},
+		{Name: "mutex-unlock!", MinArgs: 1, MaxArgs: 3, Doc: "(mutex-unlock! mutex [condvar [timeout]]): unlock mutex, then wait on condvar if given",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "mutex", err)
+				}
+				var cv *CondVar
+				if len(a) > 1 && a[1] != DefaultObject && a[1] != Value(false) {
+					if cv, err = condVarArg(a[1]); err != nil {
+						return nil, argAt(2, "condvar", err)
+					}
+				}
+				d, err := timeoutArg(a, 2)
+				if err != nil {
+					return nil, argAt(3, "timeout", err)
+				}
+				var ch chan struct{}
+				if cv != nil {
+					ch = make(chan struct{})
+					cv.waiters = append(cv.waiters, ch)
+				}
+				if m.locked {
+					m.unlock()
+				}
+				if cv == nil {
+					return true, nil
+				}
+				ok, err := it.wait(ch, d)
+				if !ok {
+					for i, w := range cv.waiters {
+						if w == ch {
+							cv.waiters = append(cv.waiters[:i:i], cv.waiters[i+1:]...)
+							break
+						}
+					}
+				}
+				if err != nil {
 					return nil, err
 				}
-				if n < 0 || n > 1<<20 {
-					return nil, &ErrorObject{Who: "make-channel", Message: "capacity out of range:", Irritants: []Value{a[0]}}
+				return ok, nil
+			}},
+
+		// condition variables
+		{Name: "make-condition-variable", MinArgs: 0, MaxArgs: 1, Doc: "(make-condition-variable [name]): a new condition variable",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &CondVar{labels: labels{optName(a, 0), Unspecified}}, nil
+			}},
+		{Name: "condition-variable?", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable? obj): whether obj is a condition variable",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				_, ok := a[0].(*CondVar)
+				return ok, nil
+			}},
+		{Name: "condition-variable-signal!", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-signal! condvar): wake one thread waiting on condvar",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				c, err := condVarArg(a[0])
+				if err != nil {
+					return nil, err
 				}
-			}
-			return &Channel{ch: make(chan Value, n), closed: make(chan struct{})}, nil
-		}),
-		prim("channel?", 1, 1, func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Channel); return ok, nil }),
-		prim("channel-send!", 2, 2, func(it *Interp, a []Value) (Value, error) {
-			c, err := channelArg("channel-send!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			closedErr := &ErrorObject{Who: "channel-send!", Message: "channel is closed"}
-			if c.isClosed {
-				return nil, closedErr
-			}
-			v := a[1]
-			select {
-			case c.ch <- v:
+				if len(c.waiters) > 0 {
+					close(c.waiters[0])
+					c.waiters = c.waiters[1:]
+				}
 				return Unspecified, nil
-			default:
-			}
-			stop := it.stopChan()
-			sent, stopped := false, false
-			t := it.release()
-			select {
-			case c.ch <- v:
-				sent = true
-			case <-c.closed:
-			case <-stop:
-				stopped = true
-			}
-			it.acquire(t)
-			switch {
-			case stopped:
-				return nil, it.vm.interrupted()
-			case !sent:
-				return nil, closedErr
-			}
-			return Unspecified, nil
-		}),
-		prim("channel-receive", 1, 3, func(it *Interp, a []Value) (Value, error) {
-			c, err := channelArg("channel-receive", a[0])
-			if err != nil {
-				return nil, err
-			}
-			d, err := timeoutArg("channel-receive", a, 1)
-			if err != nil {
-				return nil, err
-			}
-			var tv Value = false
-			if len(a) > 2 {
-				tv = a[2]
-			}
-			select {
-			case v := <-c.ch:
-				return v, nil
-			default:
-			}
-			if c.isClosed {
-				return EOF, nil
-			}
-			if d == 0 {
-				return tv, nil
-			}
-			var timer <-chan time.Time
-			if d > 0 {
-				tm := time.NewTimer(d)
-				defer tm.Stop()
-				timer = tm.C
-			}
-			stop := it.stopChan()
-			var v Value
-			got, closed, stopped := false, false, false
-			t := it.release()
-			select {
-			case v = <-c.ch:
-				got = true
-			case <-c.closed:
-				closed = true
-			case <-timer:
-			case <-stop:
-				stopped = true
-			}
-			it.acquire(t)
-			switch {
-			case stopped:
-				return nil, it.vm.interrupted()
-			case got:
-				return v, nil
-			case closed:
+			}},
+		{Name: "condition-variable-broadcast!", MinArgs: 1, MaxArgs: 1, Doc: "(condition-variable-broadcast! condvar): wake every thread waiting on condvar",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				c, err := condVarArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				for _, w := range c.waiters {
+					close(w)
+				}
+				c.waiters = nil
+				return Unspecified, nil
+			}},
+
+		// Scheme48 locks: mutexes owned by the thread that obtains them
+		{Name: "make-lock", MinArgs: 0, MaxArgs: 0, Doc: "(make-lock): a new lock (Scheme48)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &Mutex{labels: labels{Intern("lock"), Unspecified}, changed: make(chan struct{})}, nil
+			}},
+		{Name: "lock?", MinArgs: 1, MaxArgs: 1, Doc: "(lock? obj): whether obj is a lock",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Mutex); return ok, nil }},
+		{Name: "obtain-lock", MinArgs: 1, MaxArgs: 1, Doc: "(obtain-lock lock): wait for lock and take it",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if _, err := it.lockMutex("obtain-lock", m, -1, it.vm.thread); err != nil {
+					return nil, err
+				}
+				return Unspecified, nil
+			}},
+		{Name: "maybe-obtain-lock", MinArgs: 1, MaxArgs: 1, Doc: "(maybe-obtain-lock lock): take lock if free; whether it was taken",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return it.lockMutex("maybe-obtain-lock", m, 0, it.vm.thread)
+			}},
+		{Name: "release-lock", MinArgs: 1, MaxArgs: 1, Doc: "(release-lock lock): release lock",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				m, err := mutexArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if m.locked {
+					m.unlock()
+				}
+				return Unspecified, nil
+			}},
+
+		// placeholders
+		{Name: "make-placeholder", MinArgs: 0, MaxArgs: 1, Doc: "(make-placeholder [name]): a new empty placeholder (a value set once)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				return &Placeholder{ready: make(chan struct{})}, nil
+			}},
+		{Name: "placeholder?", MinArgs: 1, MaxArgs: 1, Doc: "(placeholder? obj): whether obj is a placeholder",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Placeholder); return ok, nil }},
+		{Name: "placeholder-value", MinArgs: 1, MaxArgs: 1, Doc: "(placeholder-value placeholder): the value of placeholder, waiting until it is set",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Placeholder)
+				if !ok {
+					return nil, TypeError("a placeholder", a[0])
+				}
+				if _, err := it.wait(p.ready, -1); err != nil {
+					return nil, err
+				}
+				return p.value, nil
+			}},
+		{Name: "placeholder-set!", MinArgs: 2, MaxArgs: 2, Doc: "(placeholder-set! placeholder obj): set the value of placeholder, once",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Placeholder)
+				if !ok {
+					return nil, ArgTypeError(1, "placeholder", "a placeholder", a[0])
+				}
+				if p.set {
+					return nil, &ErrorObject{Who: "placeholder-set!", Message: "placeholder already has a value:", Irritants: []Value{p.value}}
+				}
+				p.set, p.value = true, a[1]
+				close(p.ready)
+				return Unspecified, nil
+			}},
+
+		// channels
+		{Name: "make-channel", MinArgs: 0, MaxArgs: 1, Doc: "(make-channel [capacity]): a new channel holding up to capacity values (0: a rendezvous)",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				n := 0
+				if len(a) > 0 {
+					var ok bool
+					if n, ok = a[0].(int); !ok {
+						return nil, TypeError("an exact integer", a[0])
+					}
+					if n < 0 || n > 1<<20 {
+						return nil, &ErrorObject{Who: "make-channel", Message: "capacity out of range:", Irritants: []Value{a[0]}}
+					}
+				}
+				return &Channel{ch: make(chan Value, n), closed: make(chan struct{})}, nil
+			}},
+		{Name: "channel?", MinArgs: 1, MaxArgs: 1, Doc: "(channel? obj): whether obj is a channel",
+			Fn: func(it *Interp, a []Value) (Value, error) { _, ok := a[0].(*Channel); return ok, nil }},
+		{Name: "channel-send!", MinArgs: 2, MaxArgs: 2, Doc: "(channel-send! channel obj): send obj on channel, waiting for room",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				c, err := channelArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "channel", err)
+				}
+				closedErr := &ErrorObject{Who: "channel-send!", Message: "channel is closed"}
+				if c.isClosed {
+					return nil, closedErr
+				}
+				v := a[1]
+				select {
+				case c.ch <- v:
+					return Unspecified, nil
+				default:
+				}
+				stop := it.stopChan()
+				sent, stopped := false, false
+				t := it.release()
+				select {
+				case c.ch <- v:
+					sent = true
+				case <-c.closed:
+				case <-stop:
+					stopped = true
+				}
+				it.acquire(t)
+				switch {
+				case stopped:
+					return nil, it.vm.interrupted()
+				case !sent:
+					return nil, closedErr
+				}
+				return Unspecified, nil
+			}},
+		{Name: "channel-receive", MinArgs: 1, MaxArgs: 3, Doc: "(channel-receive channel [timeout [timeout-val]]): the next value of channel, waiting for one",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				c, err := channelArg(a[0])
+				if err != nil {
+					return nil, argAt(1, "channel", err)
+				}
+				d, err := timeoutArg(a, 1)
+				if err != nil {
+					return nil, argAt(2, "timeout", err)
+				}
+				var tv Value = false
+				if len(a) > 2 {
+					tv = a[2]
+				}
 				select {
 				case v := <-c.ch:
 					return v, nil
 				default:
 				}
-				return EOF, nil
-			}
-			return tv, nil
-		}),
-		prim("channel-close!", 1, 1, func(it *Interp, a []Value) (Value, error) {
-			c, err := channelArg("channel-close!", a[0])
-			if err != nil {
-				return nil, err
-			}
-			if !c.isClosed {
-				c.isClosed = true
-				close(c.closed)
-			}
-			return Unspecified, nil
-		}),
-	)
+				if c.isClosed {
+					return EOF, nil
+				}
+				if d == 0 {
+					return tv, nil
+				}
+				var timer <-chan time.Time
+				if d > 0 {
+					tm := time.NewTimer(d)
+					defer tm.Stop()
+					timer = tm.C
+				}
+				stop := it.stopChan()
+				var v Value
+				got, closed, stopped := false, false, false
+				t := it.release()
+				select {
+				case v = <-c.ch:
+					got = true
+				case <-c.closed:
+					closed = true
+				case <-timer:
+				case <-stop:
+					stopped = true
+				}
+				it.acquire(t)
+				switch {
+				case stopped:
+					return nil, it.vm.interrupted()
+				case got:
+					return v, nil
+				case closed:
+					select {
+					case v := <-c.ch:
+						return v, nil
+					default:
+					}
+					return EOF, nil
+				}
+				return tv, nil
+			}},
+		{Name: "channel-close!", MinArgs: 1, MaxArgs: 1, Doc: "(channel-close! channel): close channel: receivers get the eof object once it is empty",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				c, err := channelArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if !c.isClosed {
+					c.isClosed = true
+					close(c.closed)
+				}
+				return Unspecified, nil
+			}},
+	}...)
+	registerBuiltins("threads", labelRows[*Thread]("thread", "thread", "a thread")...)
+	registerBuiltins("threads", labelRows[*Mutex]("mutex", "mutex", "a mutex")...)
+	registerBuiltins("threads", labelRows[*CondVar]("condition-variable", "condvar", "a condition variable")...)
 }

@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// TestThreadsSchemeFile runs the Scheme thread tests (also run by
-// TestSchemeFiles) under a name that -run Thread selects, for -race.
-func TestThreadsSchemeFile(t *testing.T) { runSchemeFile(t, "testdata/threads.scm") }
-
 // TestThreadInterruptStopsAll: cancelling the evaluation stops the
 // primordial thread waiting in a join and every other thread, busy or
 // waiting; the threads are then terminated.

@@ -294,6 +294,3 @@ func IsTrue(v Value) bool {
 // builtins is the table every new interpreter installs. Files add to it from
 // init functions only; it is never changed after package initialisation.
 var builtins []*Primitive
-
-// register adds primitives to the built-in table (call from init only).
-func register(ps ...*Primitive) { builtins = append(builtins, ps...) }

@@ -53,5 +53,5 @@
 (test 1.5 (+ 1 0.5))
 (test #t (< 1 1.5))
 (test #t (= 1 1.0))
-(test-error "\\+: expected a number, got a" (+ 1 'a))
+(test-error "\\+: argument 2 \\(z\\): expected a number, got a" (+ 1 'a))
 (test-error "car: expected a pair, got 1" (let ((x 1)) (car x)))

@@ -46,7 +46,7 @@
 (test bottom (call/cc (lambda (k) (descend 10000 k))))
 ;; a continuation called with several values
 (test (1 2) (call-with-values (lambda () (call/cc (lambda (k) (k 1 2)))) list))
-(test-error "apply: expected a proper list, got 3" (apply + 1 2 3))
+(test-error "apply: argument 4 \\(arg\\): expected a proper list, got 3" (apply + 1 2 3))
 (test-error "expected 1 argument, got 2" (call/cc (lambda (k) k) 2))
 (test #t (string?-test (command-line)))
 (test #t (pair? (features)))

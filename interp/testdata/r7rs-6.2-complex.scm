@@ -49,7 +49,7 @@
 (test #t (eqv? 1+2i 1+2i))
 (test #f (eqv? 1+2i 1.0+2.0i))
 (test #t (equal? '(1+2i) (list (make-rectangular 1 2))))
-(test-error "<: expected a real number, got 1\\+2i" (< 1+2i 2))
+(test-error "<: argument 1 \\(x1\\): expected a real number, got 1\\+2i" (< 1+2i 2))
 (test-error "positive\\?: expected a real number, got \\+i" (positive? +i))
 (test-error "floor: expected a real number, got 1\\+2i" (floor 1+2i))
 
@@ -79,7 +79,7 @@
 (test 3.141592653589793 (angle -5))
 (test "0.5403023058681398+0.8414709848078965i" (number->string (make-polar 1 1)))
 (test 2 (make-polar 2 0))
-(test-error "make-rectangular: expected a real number, got \\+i" (make-rectangular +i 1))
+(test-error "make-rectangular: argument 1 \\(x1\\): expected a real number, got \\+i" (make-rectangular +i 1))
 
 ;; Square roots and transcendental functions.
 (test "+i" (number->string (sqrt -1)))

@@ -30,7 +30,7 @@
 (test ((e (f)) d (b c) a) (reverse '(a (b c) d (e (f)))))
 (test (c d) (list-tail '(a b c d) 2))
 (test c (list-ref '(a b c d) 2))
-(test-error "index 4 out of range" (list-ref '(a b c d) 4))
+(test-error "list-ref: argument 2 \\(k\\): index 4 is out of range for the list \\(a b c d\\)" (list-ref '(a b c d) 4))
 (test (one two three) (let ((ls (list 'one 'two 'five!))) (list-set! ls 2 'three) ls))
 (test (a b c) (memq 'a '(a b c)))
 (test (b c) (memq 'b '(a b c)))

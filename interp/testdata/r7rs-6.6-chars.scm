@@ -12,7 +12,7 @@
 (test #t (char>=? #\b #\b #\a))
 (test #t (char-ci=? #\a #\A))
 (test #t (char-ci<? #\a #\B))
-(test-error "char<\\?: expected a character, got 1" (char<? #\a 1))
+(test-error "char<\\?: argument 2 \\(char2\\): expected a character, got 1" (char<? #\a 1))
 (test #t (char-alphabetic? #\a))
 (test #t (char-alphabetic? #\λ))
 (test #f (char-alphabetic? #\1))
