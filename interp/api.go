@@ -289,7 +289,7 @@ type wantErr string
 func (w wantErr) Error() string { return string(w) }
 
 func want(what string, got Value) error {
-	return wantErr("expected " + what + ", got " + WriteString(got))
+	return wantErr("expected " + what + ", got " + ShortWriteString(got))
 }
 
 func unpackOne(a Value, ptr any) error {
