@@ -135,20 +135,6 @@ func (e *scshEnv) installFileOps() {
 		}
 		return statThing(who, t, len(a) < 2 || interp.IsTrue(a[1]))
 	}
-	e.def("file-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, err := thingStat("file-info", a)
-		if err != nil {
-			return nil, err
-		}
-		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
-	})
-	e.def("file-attributes", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, err := thingStat("file-attributes", a)
-		if err != nil {
-			return nil, err
-		}
-		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
-	})
 	for _, sc := range fileInfoShortcuts {
 		sc := sc
 		names := []string{"file-" + sc.name}
@@ -228,20 +214,42 @@ func (e *scshEnv) installFileOps() {
 	}
 	e.installAccessPreds(rt, infoArg)
 	e.installFileSetters()
-	e.def("glob-quote", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "glob-quote", 1)
-		if err != nil {
-			return nil, err
-		}
-		var b strings.Builder
-		for _, r := range s.String() {
-			if strings.ContainsRune(`[]*?{}\`, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		return interp.NewString(b.String()), nil
-	})
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		{Name: "file-info", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-info thing [chase?]): the file-info record of a file name, descriptor or port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat("file-info", a)
+				if err != nil {
+					return nil, err
+				}
+				return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+			}},
+		{Name: "file-attributes", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-attributes thing [chase?]): the file-info record of thing (scsh 0.4 name)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat("file-attributes", a)
+				if err != nil {
+					return nil, err
+				}
+				return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+			}},
+		{Name: "glob-quote", MinArgs: 1, MaxArgs: 1,
+			Doc: "(glob-quote string): string with the glob pattern characters quoted",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "glob-quote", 1)
+				if err != nil {
+					return nil, err
+				}
+				var b strings.Builder
+				for _, r := range s.String() {
+					if strings.ContainsRune(`[]*?{}\`, r) {
+						b.WriteByte('\\')
+					}
+					b.WriteRune(r)
+				}
+				return interp.NewString(b.String()), nil
+			}},
+	}...)
 }
 
 // notAccessible is scsh's answer to "may the effective user do perms
@@ -430,48 +438,6 @@ func (e *scshEnv) installFileSetters() {
 	setter("truncate-file",
 		func(n string, l int) error { return syscall.Truncate(n, int64(l)) },
 		func(fd, l int) error { return syscall.Ftruncate(fd, int64(l)) }, "truncate")
-	e.def("set-file-times", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "set-file-times", 1)
-		if err != nil {
-			return nil, err
-		}
-		var at, mt time.Time
-		switch len(a) {
-		case 1:
-			at = time.Now()
-			mt = at
-		case 2:
-			return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
-		default:
-			if at, err = timeArg("set-file-times", a[1], 2); err != nil {
-				return nil, err
-			}
-			if mt, err = timeArg("set-file-times", a[2], 3); err != nil {
-				return nil, err
-			}
-		}
-		if err := os.Chtimes(s.String(), at, mt); err != nil {
-			return nil, fileError("utime", errors.Unwrap(err), s.String())
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("sync-file", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if _, ok := a[0].(*interp.String); ok {
-			return nil, argTypeErr("sync-file", 1, "a file descriptor or file port", a[0])
-		}
-		t, err := fileThingArg("sync-file", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := syscall.Fsync(t.fd); err != nil {
-			return nil, thingError("fsync", err, t)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("sync-file-system", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		syscall.Sync()
-		return interp.Unspecified, nil
-	})
 	// createThing runs make for name; when name exists and override? is
 	// true, the old object is deleted first (scsh's create-file-thing).
 	createThing := func(who, call, name string, override interp.Value, make func() error) error {
@@ -487,58 +453,114 @@ func (e *scshEnv) installFileSetters() {
 		}
 		return nil
 	}
-	e.def("create-hard-link", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		old, err := str(a[0], "create-hard-link", 1)
-		if err != nil {
-			return nil, err
-		}
-		nw, err := str(a[1], "create-hard-link", 2)
-		if err != nil {
-			return nil, err
-		}
-		override := interp.Value(false)
-		if len(a) > 2 {
-			override = a[2]
-		}
-		err = createThing("create-hard-link", "link", nw.String(), override, func() error {
-			return syscall.Link(old.String(), nw.String())
-		})
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("create-fifo", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "create-fifo", 1)
-		if err != nil {
-			return nil, err
-		}
-		mode, err := intArg("create-fifo", a, 1, 0o777)
-		if err != nil {
-			return nil, err
-		}
-		override := interp.Value(false)
-		if len(a) > 2 {
-			override = a[2]
-		}
-		err = createThing("create-fifo", "mkfifo", name.String(), override, func() error {
-			return syscall.Mkfifo(name.String(), uint32(mode))
-		})
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("delete-filesys-object", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "delete-filesys-object", 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := deleteFilesysObject(name.String()); err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		{Name: "set-file-times", MinArgs: 1, MaxArgs: 3,
+			Doc: "(set-file-times name [access-time mod-time]): set a file's times (now by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "set-file-times", 1)
+				if err != nil {
+					return nil, err
+				}
+				var at, mt time.Time
+				switch len(a) {
+				case 1:
+					at = time.Now()
+					mt = at
+				case 2:
+					return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
+				default:
+					if at, err = timeArg("set-file-times", a[1], 2); err != nil {
+						return nil, err
+					}
+					if mt, err = timeArg("set-file-times", a[2], 3); err != nil {
+						return nil, err
+					}
+				}
+				if err := os.Chtimes(s.String(), at, mt); err != nil {
+					return nil, fileError("utime", errors.Unwrap(err), s.String())
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "sync-file", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sync-file port/fd): flush a file's data to disk (fsync)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, ok := a[0].(*interp.String); ok {
+					return nil, argTypeErr("sync-file", 1, "a file descriptor or file port", a[0])
+				}
+				t, err := fileThingArg("sync-file", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				if err := syscall.Fsync(t.fd); err != nil {
+					return nil, thingError("fsync", err, t)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "sync-file-system", MinArgs: 0, MaxArgs: 0,
+			Doc: "(sync-file-system): flush every file system's buffers to disk (sync)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				syscall.Sync()
+				return interp.Unspecified, nil
+			}},
+		{Name: "create-hard-link", MinArgs: 2, MaxArgs: 3,
+			Doc: "(create-hard-link old new [override?]): make new a hard link to old",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				old, err := str(a[0], "create-hard-link", 1)
+				if err != nil {
+					return nil, err
+				}
+				nw, err := str(a[1], "create-hard-link", 2)
+				if err != nil {
+					return nil, err
+				}
+				override := interp.Value(false)
+				if len(a) > 2 {
+					override = a[2]
+				}
+				err = createThing("create-hard-link", "link", nw.String(), override, func() error {
+					return syscall.Link(old.String(), nw.String())
+				})
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "create-fifo", MinArgs: 1, MaxArgs: 3,
+			Doc: "(create-fifo name [perms override?]): make a named pipe",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "create-fifo", 1)
+				if err != nil {
+					return nil, err
+				}
+				mode, err := intArg("create-fifo", a, 1, 0o777)
+				if err != nil {
+					return nil, err
+				}
+				override := interp.Value(false)
+				if len(a) > 2 {
+					override = a[2]
+				}
+				err = createThing("create-fifo", "mkfifo", name.String(), override, func() error {
+					return syscall.Mkfifo(name.String(), uint32(mode))
+				})
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "delete-filesys-object", MinArgs: 1, MaxArgs: 1,
+			Doc: "(delete-filesys-object name): delete a file, link or empty directory (no error if absent)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "delete-filesys-object", 1)
+				if err != nil {
+					return nil, err
+				}
+				if err := deleteFilesysObject(name.String()); err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+	}...)
 }
 
 // deleteFilesysObject removes a file, a symlink, a fifo or an empty

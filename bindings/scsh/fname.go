@@ -222,17 +222,6 @@ func (e *scshEnv) installFileNames() {
 		i := fnameExtIndex(nd)
 		return interp.Values(interp.NewString(fnameDirectory(s)), interp.NewString(nd[:i]), interp.NewString(nd[i:]))
 	})
-	e.def("replace-extension", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "replace-extension", 1)
-		if err != nil {
-			return nil, err
-		}
-		ext, err := str(a[1], "replace-extension", 2)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(s.String()[:fnameExtIndex(s.String())] + ext.String()), nil
-	})
 	// nameAndDir reads (who NAME [DIR]); dir is "" when absent.
 	nameAndDir := func(who string, a []interp.Value) (string, string, bool, error) {
 		s, err := str(a[0], who, 1)
@@ -269,53 +258,72 @@ func (e *scshEnv) installFileNames() {
 	}
 	resolve("resolve-file-name", false)
 	resolve("expand-file-name", true)
-	e.def("absolute-file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, root, ok, err := nameAndDir("absolute-file-name", a)
-		if err != nil {
-			return nil, err
-		}
-		s = fnameNondir(s)
-		switch {
-		case s == "":
-			return interp.NewString("/"), nil
-		case s[0] == '/':
-			return interp.NewString(fnameSimplify(s)), nil
-		}
-		if !ok {
-			if root, err = os.Getwd(); err != nil {
-				return nil, syscallError("getcwd", err)
-			}
-		}
-		return interp.NewString(fnameSimplify(fnameAsDirectory(root) + s)), nil
-	})
-	e.def("path-list->file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, ok := interp.ListToSlice(a[0])
-		if !ok {
-			return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-		}
-		parts := make([]string, len(items))
-		for i, x := range items {
-			s, ok := x.(*interp.String)
-			if !ok {
-				return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-			}
-			parts[i] = s.String()
-		}
-		root := "."
-		if len(a) > 1 && a[1] != interp.DefaultObject {
-			d, err := str(a[1], "path-list->file-name", 2)
-			if err != nil {
-				return nil, err
-			}
-			root = d.String()
-		}
-		joined := strings.Join(parts, "/")
-		switch {
-		case len(parts) == 1 && parts[0] == "":
-			return interp.NewString("/"), nil
-		case len(parts) > 0 && parts[0] == "":
-			return interp.NewString(joined), nil
-		}
-		return interp.NewString(fnameAsDirectory(fnameNondir(root)) + joined), nil
-	})
+	e.it.DefineBuiltins("scsh: file names", []interp.Builtin{
+		{Name: "replace-extension", MinArgs: 2, MaxArgs: 2,
+			Doc: "(replace-extension fname ext): fname with its extension replaced by ext",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "replace-extension", 1)
+				if err != nil {
+					return nil, err
+				}
+				ext, err := str(a[1], "replace-extension", 2)
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(s.String()[:fnameExtIndex(s.String())] + ext.String()), nil
+			}},
+		{Name: "absolute-file-name", MinArgs: 1, MaxArgs: 2,
+			Doc: "(absolute-file-name fname [dir]): fname made absolute against dir (the cwd by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, root, ok, err := nameAndDir("absolute-file-name", a)
+				if err != nil {
+					return nil, err
+				}
+				s = fnameNondir(s)
+				switch {
+				case s == "":
+					return interp.NewString("/"), nil
+				case s[0] == '/':
+					return interp.NewString(fnameSimplify(s)), nil
+				}
+				if !ok {
+					if root, err = os.Getwd(); err != nil {
+						return nil, syscallError("getcwd", err)
+					}
+				}
+				return interp.NewString(fnameSimplify(fnameAsDirectory(root) + s)), nil
+			}},
+		{Name: "path-list->file-name", MinArgs: 1, MaxArgs: 2,
+			Doc: "(path-list->file-name list [dir]): the components of list joined with \"/\"",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, ok := interp.ListToSlice(a[0])
+				if !ok {
+					return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+				}
+				parts := make([]string, len(items))
+				for i, x := range items {
+					s, ok := x.(*interp.String)
+					if !ok {
+						return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+					}
+					parts[i] = s.String()
+				}
+				root := "."
+				if len(a) > 1 && a[1] != interp.DefaultObject {
+					d, err := str(a[1], "path-list->file-name", 2)
+					if err != nil {
+						return nil, err
+					}
+					root = d.String()
+				}
+				joined := strings.Join(parts, "/")
+				switch {
+				case len(parts) == 1 && parts[0] == "":
+					return interp.NewString("/"), nil
+				case len(parts) > 0 && parts[0] == "":
+					return interp.NewString(joined), nil
+				}
+				return interp.NewString(fnameAsDirectory(fnameNondir(root)) + joined), nil
+			}},
+	}...)
 }

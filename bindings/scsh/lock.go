@@ -91,18 +91,24 @@ func (e *scshEnv) obtainDotLock(it *interp.Interp, a []interp.Value) (interp.Val
 }
 
 func (e *scshEnv) installLocks() {
-	e.def("obtain-dot-lock", 1, 4, e.obtainDotLock)
-	e.def("release-dot-lock", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "release-dot-lock", 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Remove(name.String() + ".lock"); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return false, nil
-			}
-			return nil, fileError("unlink", err, name.String()+".lock")
-		}
-		return true, nil
-	})
+	e.it.DefineBuiltins("scsh: file locks", []interp.Builtin{
+		{Name: "obtain-dot-lock", MinArgs: 1, MaxArgs: 4,
+			Doc: "(obtain-dot-lock file [interval retries stale-time]): take file.lock; #t, or #f after the retries",
+			Fn:  e.obtainDotLock},
+		{Name: "release-dot-lock", MinArgs: 1, MaxArgs: 1,
+			Doc: "(release-dot-lock file): remove file.lock",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "release-dot-lock", 1)
+				if err != nil {
+					return nil, err
+				}
+				if err := os.Remove(name.String() + ".lock"); err != nil {
+					if errors.Is(err, fs.ErrNotExist) {
+						return false, nil
+					}
+					return nil, fileError("unlink", err, name.String()+".lock")
+				}
+				return true, nil
+			}},
+	}...)
 }

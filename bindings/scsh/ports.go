@@ -186,187 +186,219 @@ func (e *scshEnv) installPorts() {
 	for _, f := range openFlags {
 		e.it.Define(f.name, f.val)
 	}
-	e.def("write-string", 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "write-string", 1)
-		if err != nil {
-			return nil, err
-		}
-		p, err := outPortArg(it, "write-string", a, 1)
-		if err != nil {
-			return nil, err
-		}
-		start, end, err := optRange("write-string", s, a, 2)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.WriteText(s, start, end); err != nil {
-			return nil, ioErr("write-string", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("write-crlf", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := outPortArg(it, "write-crlf", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.WriteString("\r\n"); err != nil {
-			return nil, ioErr("write-crlf", err)
-		}
-		if err := p.Flush(); err != nil {
-			return nil, ioErr("write-crlf", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("force-output", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := outPortArg(it, "force-output", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Flush(); err != nil {
-			return nil, ioErr("force-output", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("open-output-file", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-output-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-output-file", a, 1, syscall.O_CREAT|syscall.O_TRUNC)
-		if err != nil {
-			return nil, err
-		}
-		perm, err := intArg("open-output-file", a, 2, 0o666)
-		if err != nil {
-			return nil, err
-		}
-		flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
-		return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
-	})
-	e.def("open-input-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-input-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-input-file", a, 1, 0)
-		if err != nil {
-			return nil, err
-		}
-		flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
-		return openFilePort(it, "open-input-file", name.String(), flags, 0)
-	})
-	e.def("open-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-file", a, 1, 0)
-		if err != nil {
-			return nil, err
-		}
-		perm, err := intArg("open-file", a, 2, 0o666)
-		if err != nil {
-			return nil, err
-		}
-		return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
-	})
-	e.def("file-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "file-exists?", 1)
-		if err != nil {
-			return nil, err
-		}
-		chase := len(a) < 2 || interp.IsTrue(a[1])
-		if chase {
-			_, err = os.Stat(name.String())
-		} else {
-			_, err = os.Lstat(name.String())
-		}
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EACCES):
-			return false, nil
-		}
-		return nil, syscallError("stat", err, interp.NewString(name.String()))
-	})
-	e.def("file-not-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "file-not-exists?", 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(a) < 2 || interp.IsTrue(a[1]) {
-			_, err = os.Stat(name.String())
-		} else {
-			_, err = os.Lstat(name.String())
-		}
-		switch {
-		case err == nil:
-			return false, nil
-		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-			return true, nil
-		case errors.Is(err, syscall.EACCES):
-			return interp.Intern("search-denied"), nil
-		}
-		return nil, fileError("stat", err, name.String())
-	})
-	e.def("close", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, ok := a[0].(*interp.Port)
-		if !ok {
-			return nil, argTypeErr("close", 1, "a port", a[0])
-		}
-		if err := p.Close(); err != nil {
-			return nil, ioErr("close", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("read-line", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "read-line", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		mode, err := delimMode("read-line", a, 1)
-		if err != nil {
-			return nil, err
-		}
-		return readLine(p, mode)
-	})
-	e.def("port->string", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "port->string", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		s, err := readAll(p)
-		if err != nil {
-			return nil, readErr("port->string", err)
-		}
-		return interp.NewString(s), nil
-	})
-	e.def("port->string-list", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "port->string-list", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		s, err := readAll(p)
-		if err != nil {
-			return nil, readErr("port->string-list", err)
-		}
-		return interp.List(splitLines(s)...), nil
-	})
-	e.def("make-string-input-port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "make-string-input-port", 1)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewStringInputPort(s.String()), nil
-	})
-	e.def("make-string-output-port", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewStringOutputPort(), nil
-	})
-	e.def("string-output-port-output", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, ok := a[0].(*interp.Port)
-		if !ok || !p.Output {
-			return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
-		}
-		return interp.NewStringUTF8(p.Contents()), nil
-	})
+	e.it.DefineBuiltins("scsh: ports", []interp.Builtin{
+		{Name: "write-string", MinArgs: 1, MaxArgs: 4,
+			Doc: "(write-string string [port start end]): write string (or its part) to port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "write-string", 1)
+				if err != nil {
+					return nil, err
+				}
+				p, err := outPortArg(it, "write-string", a, 1)
+				if err != nil {
+					return nil, err
+				}
+				start, end, err := optRange("write-string", s, a, 2)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.WriteText(s, start, end); err != nil {
+					return nil, ioErr("write-string", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "write-crlf", MinArgs: 0, MaxArgs: 1,
+			Doc: "(write-crlf [port]): write CR LF to port and flush it",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := outPortArg(it, "write-crlf", a, 0)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.WriteString("\r\n"); err != nil {
+					return nil, ioErr("write-crlf", err)
+				}
+				if err := p.Flush(); err != nil {
+					return nil, ioErr("write-crlf", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "force-output", MinArgs: 0, MaxArgs: 1,
+			Doc: "(force-output [port]): flush port's buffer",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := outPortArg(it, "force-output", a, 0)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.Flush(); err != nil {
+					return nil, ioErr("force-output", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "open-output-file", MinArgs: 1, MaxArgs: 3,
+			Doc: "(open-output-file name [flags mode]): open name for writing (open/... flags)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "open-output-file", 1)
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg("open-output-file", a, 1, syscall.O_CREAT|syscall.O_TRUNC)
+				if err != nil {
+					return nil, err
+				}
+				perm, err := intArg("open-output-file", a, 2, 0o666)
+				if err != nil {
+					return nil, err
+				}
+				flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
+				return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
+			}},
+		{Name: "open-input-file", MinArgs: 1, MaxArgs: 2,
+			Doc: "(open-input-file name [flags]): open name for reading",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "open-input-file", 1)
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg("open-input-file", a, 1, 0)
+				if err != nil {
+					return nil, err
+				}
+				flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
+				return openFilePort(it, "open-input-file", name.String(), flags, 0)
+			}},
+		{Name: "open-file", MinArgs: 2, MaxArgs: 3,
+			Doc: "(open-file name flags [mode]): open name with open/... flags",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "open-file", 1)
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg("open-file", a, 1, 0)
+				if err != nil {
+					return nil, err
+				}
+				perm, err := intArg("open-file", a, 2, 0o666)
+				if err != nil {
+					return nil, err
+				}
+				return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
+			}},
+		{Name: "file-exists?", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-exists? name [chase?]): whether name exists (#f on ENOENT, ENOTDIR, EACCES)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "file-exists?", 1)
+				if err != nil {
+					return nil, err
+				}
+				chase := len(a) < 2 || interp.IsTrue(a[1])
+				if chase {
+					_, err = os.Stat(name.String())
+				} else {
+					_, err = os.Lstat(name.String())
+				}
+				switch {
+				case err == nil:
+					return true, nil
+				case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EACCES):
+					return false, nil
+				}
+				return nil, syscallError("stat", err, interp.NewString(name.String()))
+			}},
+		{Name: "file-not-exists?", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-not-exists? name [chase?]): whether name does not exist",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], "file-not-exists?", 1)
+				if err != nil {
+					return nil, err
+				}
+				if len(a) < 2 || interp.IsTrue(a[1]) {
+					_, err = os.Stat(name.String())
+				} else {
+					_, err = os.Lstat(name.String())
+				}
+				switch {
+				case err == nil:
+					return false, nil
+				case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+					return true, nil
+				case errors.Is(err, syscall.EACCES):
+					return interp.Intern("search-denied"), nil
+				}
+				return nil, fileError("stat", err, name.String())
+			}},
+		{Name: "close", MinArgs: 1, MaxArgs: 1,
+			Doc: "(close port/fd): close a port or a file descriptor",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, ok := a[0].(*interp.Port)
+				if !ok {
+					return nil, argTypeErr("close", 1, "a port", a[0])
+				}
+				if err := p.Close(); err != nil {
+					return nil, ioErr("close", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "read-line", MinArgs: 0, MaxArgs: 2,
+			Doc: "(read-line [port handle-newline]): the next line of port, without its LF (trim concat peek split)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, "read-line", a, 0)
+				if err != nil {
+					return nil, err
+				}
+				mode, err := delimMode("read-line", a, 1)
+				if err != nil {
+					return nil, err
+				}
+				return readLine(p, mode)
+			}},
+		{Name: "port->string", MinArgs: 0, MaxArgs: 1,
+			Doc: "(port->string [port]): the rest of port as a string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, "port->string", a, 0)
+				if err != nil {
+					return nil, err
+				}
+				s, err := readAll(p)
+				if err != nil {
+					return nil, readErr("port->string", err)
+				}
+				return interp.NewString(s), nil
+			}},
+		{Name: "port->string-list", MinArgs: 0, MaxArgs: 1,
+			Doc: "(port->string-list [port]): the rest of port as a list of lines",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, "port->string-list", a, 0)
+				if err != nil {
+					return nil, err
+				}
+				s, err := readAll(p)
+				if err != nil {
+					return nil, readErr("port->string-list", err)
+				}
+				return interp.List(splitLines(s)...), nil
+			}},
+		{Name: "make-string-input-port", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-string-input-port string): an input port reading string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "make-string-input-port", 1)
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewStringInputPort(s.String()), nil
+			}},
+		{Name: "make-string-output-port", MinArgs: 0, MaxArgs: 0,
+			Doc: "(make-string-output-port): an output port collecting a string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewStringOutputPort(), nil
+			}},
+		{Name: "string-output-port-output", MinArgs: 1, MaxArgs: 1,
+			Doc: "(string-output-port-output port): what was written to a string output port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, ok := a[0].(*interp.Port)
+				if !ok || !p.Output {
+					return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
+				}
+				return interp.NewStringUTF8(p.Contents()), nil
+			}},
+	}...)
 }

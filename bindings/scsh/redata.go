@@ -454,13 +454,6 @@ func (e *scshEnv) installRegexpData() {
 	}
 	accessor("string", "chars", func(n *reNode, r *scshRegexp) interp.Value { return n.chars })
 	accessor("char-set", "cset", func(n *reNode, r *scshRegexp) interp.Value { return n.cset })
-	e.def("re-tsm", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("re-tsm", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return r.re.NumSubexp(), nil
-	})
 
 	// Constructors: make-re-X builds exactly the record; re-X simplifies
 	// as scsh's smart constructors do.
@@ -478,66 +471,6 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items}, items...)
 	}
-	e.def("make-re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("make-re-seq", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return mkSeq(items)
-	})
-	e.def("re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("re-seq", a[0])
-		if err != nil {
-			return nil, err
-		}
-		var flat []interp.Value
-		for _, x := range items {
-			n := kindOf(x)
-			switch n.kind {
-			case "seq":
-				flat = append(flat, n.elts...)
-			case "trivial":
-			default:
-				flat = append(flat, x)
-			}
-		}
-		switch len(flat) {
-		case 0:
-			return trivial, nil
-		case 1:
-			return flat[0], nil
-		}
-		return mkSeq(flat)
-	})
-	e.def("make-re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("make-re-choice", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return mkChoice(items)
-	})
-	e.def("re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("re-choice", a[0])
-		if err != nil {
-			return nil, err
-		}
-		var flat []interp.Value
-		for _, x := range items {
-			n := kindOf(x)
-			if n.kind == "choice" {
-				flat = append(flat, n.elts...)
-			} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
-				flat = append(flat, x)
-			}
-		}
-		switch len(flat) {
-		case 0:
-			return empty, nil
-		case 1:
-			return flat[0], nil
-		}
-		return mkChoice(flat)
-	})
 	repeatArgs := func(who string, a []interp.Value) (int, interp.Value, interp.Value, error) {
 		from, ok := a[0].(int)
 		if !ok || from < 0 {
@@ -560,31 +493,6 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b}, b)
 	}
-	e.def("make-re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, to, b, err := repeatArgs("make-re-repeat", a)
-		if err != nil {
-			return nil, err
-		}
-		return mkRepeat(from, to, b)
-	})
-	e.def("re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, to, b, err := repeatArgs("re-repeat", a)
-		if err != nil {
-			return nil, err
-		}
-		if n, ok := to.(int); ok {
-			switch {
-			case n < from:
-				return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
-					&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
-			case n == 0:
-				return trivial, nil
-			case n == 1 && from == 1:
-				return b, nil
-			}
-		}
-		return mkRepeat(from, to, b)
-	})
 	dsmCounts := func(who string, a []interp.Value, i int) (int, int, error) {
 		var c [2]int
 		for k := 0; k < 2; k++ {
@@ -667,63 +575,187 @@ func (e *scshEnv) installRegexpData() {
 		})
 	}
 
-	e.def("flush-submatches", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if _, ok := asRegexp(a[0]); !ok {
-			return a[0], nil // strings, chars and char sets have none
-		}
-		v, _, err := regexpOfSRE(flushSRE(sreOf(a[0])))
-		return v, err
-	})
-	e.def("uncase", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("uncase", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), r.sre))
-		return v, err
-	})
-	e.def("uncase-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "uncase-string", 1)
-		if err != nil {
-			return nil, err
-		}
-		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), interp.NewString(s.String())))
-		return v, err
-	})
-	e.def("uncase-char-set", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		cs, ok := asCharSet(a[0])
-		if !ok {
-			return nil, argTypeErr("uncase-char-set", 1, "a char set", a[0])
-		}
-		u := charSetValue(uncaseCharSet(cs))
-		return withNode(u, &reNode{kind: "char-set", cset: u})
-	})
-	e.def("sre->regexp", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		v, _, err := regexpOfSRE(a[0])
-		return v, err
-	})
-	e.def("regexp->sre", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("regexp->sre", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return scshSRE(r.sre), nil
-	})
-	e.def("%rx-flush", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := asRegexp(a[0])
-		if !ok || r.re.NumSubexp() == 0 {
-			return a[0], nil
-		}
-		v, _, err := regexpOfSRE(flushSRE(r.sre))
-		return v, err
-	})
-	e.def("regexp->posix-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("regexp->posix-string", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return posixOf(r)
-	})
+	e.it.DefineBuiltins("scsh: regular expressions", []interp.Builtin{
+		{Name: "re-tsm", MinArgs: 1, MaxArgs: 1,
+			Doc: "(re-tsm re): the number of submatches in regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg("re-tsm", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				return r.re.NumSubexp(), nil
+			}},
+		{Name: "make-re-seq", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-re-seq res): a regexp matching the regexps of the list res in sequence",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, err := anyList("make-re-seq", a[0])
+				if err != nil {
+					return nil, err
+				}
+				return mkSeq(items)
+			}},
+		{Name: "re-seq", MinArgs: 1, MaxArgs: 1,
+			Doc: "(re-seq res): the sequence of the list of regexps res, simplified",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, err := anyList("re-seq", a[0])
+				if err != nil {
+					return nil, err
+				}
+				var flat []interp.Value
+				for _, x := range items {
+					n := kindOf(x)
+					switch n.kind {
+					case "seq":
+						flat = append(flat, n.elts...)
+					case "trivial":
+					default:
+						flat = append(flat, x)
+					}
+				}
+				switch len(flat) {
+				case 0:
+					return trivial, nil
+				case 1:
+					return flat[0], nil
+				}
+				return mkSeq(flat)
+			}},
+		{Name: "make-re-choice", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-re-choice res): a regexp matching any regexp of the list res",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, err := anyList("make-re-choice", a[0])
+				if err != nil {
+					return nil, err
+				}
+				return mkChoice(items)
+			}},
+		{Name: "re-choice", MinArgs: 1, MaxArgs: 1,
+			Doc: "(re-choice res): the choice among the list of regexps res, simplified",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, err := anyList("re-choice", a[0])
+				if err != nil {
+					return nil, err
+				}
+				var flat []interp.Value
+				for _, x := range items {
+					n := kindOf(x)
+					if n.kind == "choice" {
+						flat = append(flat, n.elts...)
+					} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
+						flat = append(flat, x)
+					}
+				}
+				switch len(flat) {
+				case 0:
+					return empty, nil
+				case 1:
+					return flat[0], nil
+				}
+				return mkChoice(flat)
+			}},
+		{Name: "make-re-repeat", MinArgs: 3, MaxArgs: 3,
+			Doc: "(make-re-repeat from to re): re repeated from to to times (#f: no upper bound)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, to, b, err := repeatArgs("make-re-repeat", a)
+				if err != nil {
+					return nil, err
+				}
+				return mkRepeat(from, to, b)
+			}},
+		{Name: "re-repeat", MinArgs: 3, MaxArgs: 3,
+			Doc: "(re-repeat from to re): the repetition of re, simplified",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, to, b, err := repeatArgs("re-repeat", a)
+				if err != nil {
+					return nil, err
+				}
+				if n, ok := to.(int); ok {
+					switch {
+					case n < from:
+						return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
+							&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
+					case n == 0:
+						return trivial, nil
+					case n == 1 && from == 1:
+						return b, nil
+					}
+				}
+				return mkRepeat(from, to, b)
+			}},
+		{Name: "flush-submatches", MinArgs: 1, MaxArgs: 1,
+			Doc: "(flush-submatches re): re without its submatches",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, ok := asRegexp(a[0]); !ok {
+					return a[0], nil // strings, chars and char sets have none
+				}
+				v, _, err := regexpOfSRE(flushSRE(sreOf(a[0])))
+				return v, err
+			}},
+		{Name: "uncase", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase re): a case-insensitive version of regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg("uncase", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), r.sre))
+				return v, err
+			}},
+		{Name: "uncase-string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase-string string): a regexp matching string in any case",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "uncase-string", 1)
+				if err != nil {
+					return nil, err
+				}
+				v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), interp.NewString(s.String())))
+				return v, err
+			}},
+		{Name: "uncase-char-set", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase-char-set cset): a regexp matching the characters of cset in any case",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				cs, ok := asCharSet(a[0])
+				if !ok {
+					return nil, argTypeErr("uncase-char-set", 1, "a char set", a[0])
+				}
+				u := charSetValue(uncaseCharSet(cs))
+				return withNode(u, &reNode{kind: "char-set", cset: u})
+			}},
+		{Name: "sre->regexp", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sre->regexp sre): the regexp of an SRE s-expression",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				v, _, err := regexpOfSRE(a[0])
+				return v, err
+			}},
+		{Name: "regexp->sre", MinArgs: 1, MaxArgs: 1,
+			Doc: "(regexp->sre re): the SRE s-expression of regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg("regexp->sre", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				return scshSRE(r.sre), nil
+			}},
+		{Name: "%rx-flush", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%rx-flush re): re compiled for matching",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := asRegexp(a[0])
+				if !ok || r.re.NumSubexp() == 0 {
+					return a[0], nil
+				}
+				v, _, err := regexpOfSRE(flushSRE(r.sre))
+				return v, err
+			}},
+		{Name: "regexp->posix-string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(regexp->posix-string re): re as a POSIX extended regexp string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg("regexp->posix-string", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				return posixOf(r)
+			}},
+	}...)
 }
 
 // scshSRE rewrites an SRE into the forms scsh's regexp->sre writes: a

@@ -231,91 +231,11 @@ func expandTilde(name string) string {
 }
 
 func (e *scshEnv) installSystem() {
-	e.def("getenv", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "getenv", 1)
-		if err != nil {
-			return nil, err
-		}
-		v, ok := os.LookupEnv(s.String())
-		if !ok {
-			return false, nil
-		}
-		return interp.NewString(v), nil
-	})
 	home := os.Getenv("HOME")
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
 	e.it.Define("home-directory", interp.NewString(home))
-	e.def("home-dir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if len(a) == 0 {
-			return interp.NewString(expandTilde("~")), nil
-		}
-		u, err := str(a[0], "home-dir", 1)
-		if err != nil {
-			return nil, err
-		}
-		usr, lerr := user.Lookup(u.String())
-		if lerr != nil {
-			return nil, scshErr("home-dir", "unknown user", a[0])
-		}
-		return interp.NewString(usr.HomeDir), nil
-	})
-	e.def("user-login-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(userLoginName()), nil
-	})
-	e.def("system-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(systemName()), nil
-	})
-	e.def("system-fqdn", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(systemName()), nil
-	})
-	e.def("pid", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return os.Getpid(), nil
-	})
-	e.def("time", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if len(a) == 0 {
-			return int(time.Now().Unix()), nil
-		}
-		t, err := e.dateArg("time", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return int(t.Unix()), nil
-	})
-	e.def("date", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t := time.Now()
-		if len(a) > 0 {
-			n, ok := a[0].(int)
-			if !ok {
-				return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
-			}
-			t = time.Unix(int64(n), 0)
-		}
-		if len(a) > 1 {
-			switch z := a[1].(type) {
-			case bool:
-				if z {
-					t = t.UTC()
-				}
-			case int:
-				t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
-			case *interp.String:
-				loc, err := time.LoadLocation(z.String())
-				if err != nil {
-					return nil, scshErr("date", "unknown time zone", a[1])
-				}
-				t = t.In(loc)
-			default:
-				return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
-			}
-		}
-		return e.timeToDate(t), nil
-	})
-	e.def("date?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		return ok && r.Type == e.dateType(), nil
-	})
 	for i, f := range dateFields {
 		i, f := i, f
 		acc := func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -330,74 +250,182 @@ func (e *scshEnv) installSystem() {
 			e.def("date:second", 1, 1, acc)
 		}
 	}
-	e.def("make-date", 6, 11, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		f := make([]interp.Value, len(dateFields))
-		for i := range f {
-			f[i] = false
-		}
-		copy(f, a)
-		r := &interp.Record{Type: e.dateType(), Fields: f}
-		if t, err := dateToTime(r); err == nil {
-			if len(a) < 10 {
-				f[9] = int(t.Weekday())
-			}
-			if len(a) < 11 {
-				f[10] = t.YearDay() - 1
-			}
-		} else {
-			return nil, scshErr("make-date", err.Error())
-		}
-		return r, nil
-	})
-	e.def("date->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := e.dateArg("date->string", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
-	})
-	e.def("format-date", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		f, err := str(a[0], "format-date", 1)
-		if err != nil {
-			return nil, err
-		}
-		t, err := e.dateArg("format-date", a[1])
-		if err != nil {
-			return nil, err
-		}
-		s, err := formatDate(f.String(), t)
-		if err != nil {
-			return nil, scshErr("format-date", err.Error(), a[0])
-		}
-		return interp.NewString(s), nil
-	})
-	e.def("sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var d time.Duration
-		switch x := a[0].(type) {
-		case int:
-			d = time.Duration(x) * time.Second
-		case float64:
-			d = time.Duration(x * float64(time.Second))
-		default:
-			return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
-		}
-		ctx := e.ctx()
-		t := time.NewTimer(d)
-		defer t.Stop()
-		var cause error
-		it.Blocking(func() error {
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				cause = ctx.Err()
-			}
-			return nil
-		})
-		if cause != nil {
-			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: cause}
-		}
-		return interp.Unspecified, nil
-	})
+	e.it.DefineBuiltins("scsh: system", []interp.Builtin{
+		{Name: "getenv", MinArgs: 1, MaxArgs: 1,
+			Doc: "(getenv name): the value of environment variable name, or #f",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], "getenv", 1)
+				if err != nil {
+					return nil, err
+				}
+				v, ok := os.LookupEnv(s.String())
+				if !ok {
+					return false, nil
+				}
+				return interp.NewString(v), nil
+			}},
+		{Name: "home-dir", MinArgs: 0, MaxArgs: 1,
+			Doc: "(home-dir [user]): the home directory of user (the current user by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if len(a) == 0 {
+					return interp.NewString(expandTilde("~")), nil
+				}
+				u, err := str(a[0], "home-dir", 1)
+				if err != nil {
+					return nil, err
+				}
+				usr, lerr := user.Lookup(u.String())
+				if lerr != nil {
+					return nil, scshErr("home-dir", "unknown user", a[0])
+				}
+				return interp.NewString(usr.HomeDir), nil
+			}},
+		{Name: "user-login-name", MinArgs: 0, MaxArgs: 0,
+			Doc: "(user-login-name): the login name of the current user",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewString(userLoginName()), nil
+			}},
+		{Name: "system-name", MinArgs: 0, MaxArgs: 0,
+			Doc: "(system-name): this machine's host name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewString(systemName()), nil
+			}},
+		{Name: "system-fqdn", MinArgs: 0, MaxArgs: 0,
+			Doc: "(system-fqdn): this machine's fully qualified domain name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewString(systemName()), nil
+			}},
+		{Name: "pid", MinArgs: 0, MaxArgs: 0,
+			Doc: "(pid): the id of this process",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return os.Getpid(), nil
+			}},
+		{Name: "time", MinArgs: 0, MaxArgs: 1,
+			Doc: "(time [date]): the current time, or the time of date, in seconds since the epoch",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if len(a) == 0 {
+					return int(time.Now().Unix()), nil
+				}
+				t, err := e.dateArg("time", a[0])
+				if err != nil {
+					return nil, err
+				}
+				return int(t.Unix()), nil
+			}},
+		{Name: "date", MinArgs: 0, MaxArgs: 2,
+			Doc: "(date [time tz]): the date record of time (now) in time zone tz (local)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t := time.Now()
+				if len(a) > 0 {
+					n, ok := a[0].(int)
+					if !ok {
+						return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
+					}
+					t = time.Unix(int64(n), 0)
+				}
+				if len(a) > 1 {
+					switch z := a[1].(type) {
+					case bool:
+						if z {
+							t = t.UTC()
+						}
+					case int:
+						t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
+					case *interp.String:
+						loc, err := time.LoadLocation(z.String())
+						if err != nil {
+							return nil, scshErr("date", "unknown time zone", a[1])
+						}
+						t = t.In(loc)
+					default:
+						return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
+					}
+				}
+				return e.timeToDate(t), nil
+			}},
+		{Name: "date?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(date? obj): whether obj is a date record",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := a[0].(*interp.Record)
+				return ok && r.Type == e.dateType(), nil
+			}},
+		{Name: "make-date", MinArgs: 6, MaxArgs: 11,
+			Doc: "(make-date sec min hour mday month year [tz-name tz-secs summer? wday yday]): a date record",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				f := make([]interp.Value, len(dateFields))
+				for i := range f {
+					f[i] = false
+				}
+				copy(f, a)
+				r := &interp.Record{Type: e.dateType(), Fields: f}
+				if t, err := dateToTime(r); err == nil {
+					if len(a) < 10 {
+						f[9] = int(t.Weekday())
+					}
+					if len(a) < 11 {
+						f[10] = t.YearDay() - 1
+					}
+				} else {
+					return nil, scshErr("make-date", err.Error())
+				}
+				return r, nil
+			}},
+		{Name: "date->string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(date->string date): date in the format of ctime(3)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := e.dateArg("date->string", a[0])
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
+			}},
+		{Name: "format-date", MinArgs: 2, MaxArgs: 2,
+			Doc: "(format-date fmt date): date formatted by fmt's ~ directives (strftime-like)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				f, err := str(a[0], "format-date", 1)
+				if err != nil {
+					return nil, err
+				}
+				t, err := e.dateArg("format-date", a[1])
+				if err != nil {
+					return nil, err
+				}
+				s, err := formatDate(f.String(), t)
+				if err != nil {
+					return nil, scshErr("format-date", err.Error(), a[0])
+				}
+				return interp.NewString(s), nil
+			}},
+		{Name: "sleep", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sleep ms): sleep for ms milliseconds",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var d time.Duration
+				switch x := a[0].(type) {
+				case int:
+					d = time.Duration(x) * time.Second
+				case float64:
+					d = time.Duration(x * float64(time.Second))
+				default:
+					return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
+				}
+				ctx := e.ctx()
+				t := time.NewTimer(d)
+				defer t.Stop()
+				var cause error
+				it.Blocking(func() error {
+					select {
+					case <-t.C:
+					case <-ctx.Done():
+						cause = ctx.Err()
+					}
+					return nil
+				})
+				if cause != nil {
+					return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: cause}
+				}
+				return interp.Unspecified, nil
+			}},
+	}...)
 	e.installFiles()
 }
 
@@ -433,102 +461,116 @@ func (e *scshEnv) installFiles() {
 		}
 		return interp.Unspecified, nil
 	})
-	e.def("rename-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, err := str(a[0], "rename-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		to, err := str(a[1], "rename-file", 2)
-		if err != nil {
-			return nil, err
-		}
-		override := len(a) > 2 && interp.IsTrue(a[2])
-		if !override {
-			if _, err := os.Lstat(to.String()); err == nil {
-				return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
-			}
-		}
-		if err := os.Rename(from.String(), to.String()); err != nil {
-			return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("directory-files", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		dir := "."
-		if len(a) > 0 && a[0] != false {
-			s, err := str(a[0], "directory-files", 1)
-			if err != nil {
-				return nil, err
-			}
-			dir = s.String()
-		}
-		dots := len(a) > 1 && interp.IsTrue(a[1])
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			return nil, syscallError("opendir", err, interp.NewString(dir))
-		}
-		var out []interp.Value
-		for _, en := range ents {
-			if !dots && strings.HasPrefix(en.Name(), ".") {
-				continue
-			}
-			out = append(out, interp.NewString(en.Name()))
-		}
-		return interp.List(out...), nil
-	})
-	e.def("create-temp-file", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		prefix := filepath.Join(os.TempDir(), "popsh")
-		if len(a) > 0 {
-			s, err := str(a[0], "create-temp-file", 1)
-			if err != nil {
-				return nil, err
-			}
-			prefix = s.String()
-		}
-		f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
-		if err != nil {
-			return nil, syscallError("open", err, interp.NewString(prefix))
-		}
-		f.Chmod(0o600)
-		f.Close()
-		return interp.NewString(f.Name()), nil
-	})
-	e.def("cwd", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		d, err := os.Getwd()
-		if err != nil {
-			return nil, syscallError("getcwd", err)
-		}
-		return interp.NewString(d), nil
-	})
-	e.def("chdir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		dir := expandTilde("~")
-		if len(a) > 0 {
-			s, err := str(a[0], "chdir", 1)
-			if err != nil {
-				return nil, err
-			}
-			dir = s.String()
-		}
-		if err := os.Chdir(dir); err != nil {
-			return nil, syscallError("chdir", err, interp.NewString(dir))
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("home-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		last := a[len(a)-1]
-		s, err := str(last, "home-file", len(a))
-		if err != nil {
-			return nil, err
-		}
-		home := expandTilde("~")
-		if len(a) == 2 {
-			u, err := str(a[0], "home-file", 1)
-			if err != nil {
-				return nil, err
-			}
-			home = expandTilde("~" + u.String())
-		}
-		return interp.NewString(filepath.Join(home, s.String())), nil
-	})
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		{Name: "rename-file", MinArgs: 2, MaxArgs: 3,
+			Doc: "(rename-file old new [override?]): rename old to new",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, err := str(a[0], "rename-file", 1)
+				if err != nil {
+					return nil, err
+				}
+				to, err := str(a[1], "rename-file", 2)
+				if err != nil {
+					return nil, err
+				}
+				override := len(a) > 2 && interp.IsTrue(a[2])
+				if !override {
+					if _, err := os.Lstat(to.String()); err == nil {
+						return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
+					}
+				}
+				if err := os.Rename(from.String(), to.String()); err != nil {
+					return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "directory-files", MinArgs: 0, MaxArgs: 2,
+			Doc: "(directory-files [dir dotfiles?]): the sorted names in dir (the cwd)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				dir := "."
+				if len(a) > 0 && a[0] != false {
+					s, err := str(a[0], "directory-files", 1)
+					if err != nil {
+						return nil, err
+					}
+					dir = s.String()
+				}
+				dots := len(a) > 1 && interp.IsTrue(a[1])
+				ents, err := os.ReadDir(dir)
+				if err != nil {
+					return nil, syscallError("opendir", err, interp.NewString(dir))
+				}
+				var out []interp.Value
+				for _, en := range ents {
+					if !dots && strings.HasPrefix(en.Name(), ".") {
+						continue
+					}
+					out = append(out, interp.NewString(en.Name()))
+				}
+				return interp.List(out...), nil
+			}},
+		{Name: "create-temp-file", MinArgs: 0, MaxArgs: 1,
+			Doc: "(create-temp-file [prefix]): create a new empty file; its name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				prefix := filepath.Join(os.TempDir(), "popsh")
+				if len(a) > 0 {
+					s, err := str(a[0], "create-temp-file", 1)
+					if err != nil {
+						return nil, err
+					}
+					prefix = s.String()
+				}
+				f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
+				if err != nil {
+					return nil, syscallError("open", err, interp.NewString(prefix))
+				}
+				f.Chmod(0o600)
+				f.Close()
+				return interp.NewString(f.Name()), nil
+			}},
+		{Name: "cwd", MinArgs: 0, MaxArgs: 0,
+			Doc: "(cwd): the current working directory",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				d, err := os.Getwd()
+				if err != nil {
+					return nil, syscallError("getcwd", err)
+				}
+				return interp.NewString(d), nil
+			}},
+		{Name: "chdir", MinArgs: 0, MaxArgs: 1,
+			Doc: "(chdir [dir]): change the working directory to dir (the home directory)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				dir := expandTilde("~")
+				if len(a) > 0 {
+					s, err := str(a[0], "chdir", 1)
+					if err != nil {
+						return nil, err
+					}
+					dir = s.String()
+				}
+				if err := os.Chdir(dir); err != nil {
+					return nil, syscallError("chdir", err, interp.NewString(dir))
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "home-file", MinArgs: 1, MaxArgs: 2,
+			Doc: "(home-file [user] name): name in the home directory of user (the current user)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				last := a[len(a)-1]
+				s, err := str(last, "home-file", len(a))
+				if err != nil {
+					return nil, err
+				}
+				home := expandTilde("~")
+				if len(a) == 2 {
+					u, err := str(a[0], "home-file", 1)
+					if err != nil {
+						return nil, err
+					}
+					home = expandTilde("~" + u.String())
+				}
+				return interp.NewString(filepath.Join(home, s.String())), nil
+			}},
+	}...)
 	e.installFileNames()
 }

@@ -227,88 +227,104 @@ func (e *scshEnv) installTables() {
 	maker("make-string-table", tableString)
 	maker("make-symbol-table", tableSymbol)
 	maker("make-integer-table", tableInteger)
-	e.def("make-table-maker", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		for i, p := range a {
-			if !isProcedure(p) {
-				return nil, argTypeErr("make-table-maker", i+1, "a procedure", p)
-			}
-		}
-		compare, hash := a[0], a[1]
-		return &interp.Primitive{Name: "table-maker", MinArgs: 0, MaxArgs: 0, Fn: func(it *interp.Interp, _ []interp.Value) (interp.Value, error) {
-			o := newTable(tableCustom)
-			t := o.Value.(*scshTable)
-			t.compare, t.hash = compare, hash
-			return o, nil
-		}}, nil
-	})
-	e.def("table?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		_, err := tableArg("table?", 1, a[0])
-		return err == nil, nil
-	})
-	e.def("table-ref", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-ref", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		en, err := e.tableFind("table-ref", t, a[1])
-		if err != nil || en == nil {
-			return false, err
-		}
-		return en.val, nil
-	})
-	e.def("table-set!", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-set!", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		if err := e.tableSet("table-set!", t, a[1], a[2]); err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("table-walk", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-walk", 2, a[1])
-		if err != nil {
-			return nil, err
-		}
-		// Walk a snapshot, so the procedure may change the table.
-		snap := make([]*tableEntry, 0, t.live)
-		for _, en := range t.order {
-			if !en.dead {
-				snap = append(snap, en)
-			}
-		}
-		for _, en := range snap {
-			if en.dead {
-				continue
-			}
-			if _, err := e.call(a[0], en.key, en.val); err != nil {
-				return nil, err
-			}
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("make-table-immutable!", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("make-table-immutable!", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		t.immutable = true
-		return a[0], nil
-	})
-	e.def("table->alist", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table->alist", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		var out []interp.Value
-		for _, en := range t.order {
-			if !en.dead {
-				out = append(out, interp.Cons(en.key, en.val))
-			}
-		}
-		return interp.List(out...), nil
-	})
+	e.it.DefineBuiltins("scsh: tables", []interp.Builtin{
+		{Name: "make-table-maker", MinArgs: 2, MaxArgs: 2,
+			Doc: "(make-table-maker comparator hash): a procedure making tables with those key functions",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				for i, p := range a {
+					if !isProcedure(p) {
+						return nil, argTypeErr("make-table-maker", i+1, "a procedure", p)
+					}
+				}
+				compare, hash := a[0], a[1]
+				return &interp.Primitive{Name: "table-maker", MinArgs: 0, MaxArgs: 0, Fn: func(it *interp.Interp, _ []interp.Value) (interp.Value, error) {
+					o := newTable(tableCustom)
+					t := o.Value.(*scshTable)
+					t.compare, t.hash = compare, hash
+					return o, nil
+				}}, nil
+			}},
+		{Name: "table?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(table? obj): whether obj is a table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				_, err := tableArg("table?", 1, a[0])
+				return err == nil, nil
+			}},
+		{Name: "table-ref", MinArgs: 2, MaxArgs: 2,
+			Doc: "(table-ref table key): the value of key in table, or #f",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg("table-ref", 1, a[0])
+				if err != nil {
+					return nil, err
+				}
+				en, err := e.tableFind("table-ref", t, a[1])
+				if err != nil || en == nil {
+					return false, err
+				}
+				return en.val, nil
+			}},
+		{Name: "table-set!", MinArgs: 3, MaxArgs: 3,
+			Doc: "(table-set! table key value): set key to value in table (#f removes it)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg("table-set!", 1, a[0])
+				if err != nil {
+					return nil, err
+				}
+				if err := e.tableSet("table-set!", t, a[1], a[2]); err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "table-walk", MinArgs: 2, MaxArgs: 2,
+			Doc: "(table-walk proc table): call (proc key value) for each entry of table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg("table-walk", 2, a[1])
+				if err != nil {
+					return nil, err
+				}
+				// Walk a snapshot, so the procedure may change the table.
+				snap := make([]*tableEntry, 0, t.live)
+				for _, en := range t.order {
+					if !en.dead {
+						snap = append(snap, en)
+					}
+				}
+				for _, en := range snap {
+					if en.dead {
+						continue
+					}
+					if _, err := e.call(a[0], en.key, en.val); err != nil {
+						return nil, err
+					}
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "make-table-immutable!", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-table-immutable! table): forbid further changes to table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg("make-table-immutable!", 1, a[0])
+				if err != nil {
+					return nil, err
+				}
+				t.immutable = true
+				return a[0], nil
+			}},
+		{Name: "table->alist", MinArgs: 1, MaxArgs: 1,
+			Doc: "(table->alist table): the entries of table as an alist",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg("table->alist", 1, a[0])
+				if err != nil {
+					return nil, err
+				}
+				var out []interp.Value
+				for _, en := range t.order {
+					if !en.dead {
+						out = append(out, interp.Cons(en.key, en.val))
+					}
+				}
+				return interp.List(out...), nil
+			}},
+	}...)
 }
 
 // String describes a table for the printer's #{...} forms.
