@@ -10,33 +10,6 @@ import (
 	"popsh/interp"
 )
 
-// goRecordType defines type/NAME, NAME? and NAME:FIELD accessors for a
-// record type made in Go.
-func (e *scshEnv) goRecordType(name string, fields []string, printer func(*interp.Record) string) *interp.RecordType {
-	syms := make([]*interp.Symbol, len(fields))
-	for i, f := range fields {
-		syms[i] = interp.Intern(f)
-	}
-	rt := &interp.RecordType{Name: name, Fields: syms, Printer: printer}
-	e.it.Define("type/"+name, rt)
-	e.def(name+"?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		return ok && r.Type == rt, nil
-	})
-	for i, f := range fields {
-		i := i
-		who := name + ":" + f
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := a[0].(*interp.Record)
-			if !ok || r.Type != rt {
-				return nil, argTypeErr(who, 1, "a "+name+" record", a[0])
-			}
-			return r.Fields[i], nil
-		})
-	}
-	return rt
-}
-
 func strList(ss []string) interp.Value {
 	vals := make([]interp.Value, len(ss))
 	for i, s := range ss {
@@ -54,13 +27,13 @@ const (
 )
 
 func (e *scshEnv) installNet() {
-	hostRT := e.goRecordType("host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
+	hostRT := e.goRecordType("scsh: networking", "host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
 		return "#{host " + interp.DisplayString(r.Fields[0]) + "}"
 	})
-	servRT := e.goRecordType("service-info", []string{"name", "aliases", "port", "protocol"}, func(r *interp.Record) string {
+	servRT := e.goRecordType("scsh: networking", "service-info", []string{"name", "aliases", "port", "protocol"}, func(r *interp.Record) string {
 		return "#{service " + interp.DisplayString(r.Fields[0]) + "}"
 	})
-	sockRT := e.goRecordType("socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
+	sockRT := e.goRecordType("scsh: networking", "socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
 		return "#{socket}"
 	})
 	e.it.Define("protocol-family/internet", pfInternet)

@@ -183,35 +183,40 @@ func (e *scshEnv) installNetrc() {
 		}
 		return n, nil
 	}
-	for _, acc := range []string{"machine", "login", "password", "account", "port"} {
-		acc := acc
-		who := "netrc-entry-" + acc
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			o, ok := a[0].(*interp.Opaque)
-			var ent *netrcEntry
-			if ok {
-				ent, ok = o.Value.(*netrcEntry)
-			}
-			if !ok {
-				return nil, argTypeErr(who, 1, "a netrc entry", a[0])
-			}
-			switch acc {
-			case "machine":
-				if ent.Machine == "" {
-					return false, nil
+	// entryField is netrc-entry-ACC, an accessor of a netrc entry.
+	entryField := func(who, acc, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				o, ok := a[0].(*interp.Opaque)
+				var ent *netrcEntry
+				if ok {
+					ent, ok = o.Value.(*netrcEntry)
 				}
-				return interp.NewString(ent.Machine), nil
-			case "login":
-				return optStr(ent, "login", ent.Login), nil
-			case "password":
-				return optStr(ent, "password", ent.Password), nil
-			case "port":
-				return optStr(ent, "port", ent.Port), nil
-			}
-			return optStr(ent, "account", ent.Account), nil
-		})
+				if !ok {
+					return nil, argTypeErr(who, 1, "a netrc entry", a[0])
+				}
+				switch acc {
+				case "machine":
+					if ent.Machine == "" {
+						return false, nil
+					}
+					return interp.NewString(ent.Machine), nil
+				case "login":
+					return optStr(ent, "login", ent.Login), nil
+				case "password":
+					return optStr(ent, "password", ent.Password), nil
+				case "port":
+					return optStr(ent, "port", ent.Port), nil
+				}
+				return optStr(ent, "account", ent.Account), nil
+			}}
 	}
 	e.it.DefineBuiltins("scsh: netrc", []interp.Builtin{
+		entryField("netrc-entry-machine", "machine", "(netrc-entry-machine entry): the machine of a netrc entry, or #f for the default entry"),
+		entryField("netrc-entry-login", "login", "(netrc-entry-login entry): the login of a netrc entry, or #f"),
+		entryField("netrc-entry-password", "password", "(netrc-entry-password entry): the password of a netrc entry, or #f"),
+		entryField("netrc-entry-account", "account", "(netrc-entry-account entry): the account of a netrc entry, or #f"),
+		entryField("netrc-entry-port", "port", "(netrc-entry-port entry): the port of a netrc entry, or #f"),
 		{Name: "netrc:parse", MinArgs: 0, MaxArgs: 3,
 			Doc: "(netrc:parse [file fallback-password fallback-login]): the netrc record of file (~/.netrc)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

@@ -173,16 +173,6 @@ func readAll(p *interp.Port) (string, error) {
 }
 
 func (e *scshEnv) installPorts() {
-	// read, for port->sexp-list and run/sexp, when the interpreter lacks it.
-	if _, ok := e.it.Lookup("read"); !ok {
-		e.def("read", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			p, err := inPortArg(it, "read", a, 0)
-			if err != nil {
-				return nil, err
-			}
-			return it.ReadDatum(p)
-		})
-	}
 	for _, f := range openFlags {
 		e.it.Define(f.name, f.val)
 	}

@@ -299,33 +299,36 @@ func (e *scshEnv) installProc() {
 				return h.pid, nil
 			}},
 	}...)
-	status := func(who string, f func(ws syscall.WaitStatus) interp.Value) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			n, ok := a[0].(int)
-			if !ok {
-				return nil, argTypeErr(who, 1, "a wait status", a[0])
-			}
-			return f(syscall.WaitStatus(n)), nil
-		})
+	status := func(who string, f func(ws syscall.WaitStatus) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, ok := a[0].(int)
+				if !ok {
+					return nil, argTypeErr(who, 1, "a wait status", a[0])
+				}
+				return f(syscall.WaitStatus(n)), nil
+			}}
 	}
-	status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Exited() {
-			return ws.ExitStatus()
-		}
-		return false
-	})
-	status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Signaled() {
-			return int(ws.Signal())
-		}
-		return false
-	})
-	status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Stopped() {
-			return int(ws.StopSignal())
-		}
-		return false
-	})
+	e.it.DefineBuiltins("scsh: process notation",
+		status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Exited() {
+				return ws.ExitStatus()
+			}
+			return false
+		}, "(status:exit-val status): the exit code of a wait status, or #f if killed by a signal"),
+		status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Signaled() {
+				return int(ws.Signal())
+			}
+			return false
+		}, "(status:term-sig status): the signal that killed the process, or #f"),
+		status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Stopped() {
+				return int(ws.StopSignal())
+			}
+			return false
+		}, "(status:stop-sig status): the signal that stopped the process, or #f"),
+	)
 }
 
 // waitReleased waits for a pipeline with the interpreter lock released,

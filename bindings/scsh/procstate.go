@@ -81,26 +81,23 @@ func secondsArg(who string, v interp.Value) (float64, error) {
 }
 
 func (e *scshEnv) installProcState() {
-	ids := map[string]func() int{
-		"user-uid":           os.Getuid,
-		"user-gid":           os.Getgid,
-		"user-effective-uid": os.Geteuid,
-		"user-effective-gid": os.Getegid,
-		"parent-pid":         os.Getppid,
-		"process-group":      syscall.Getpgrp,
+	id := func(name string, f func() int, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 0, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return f(), nil
+			}}
 	}
-	for name, f := range ids {
-		f := f
-		e.def(name, 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return f(), nil
-		})
-	}
-
 	// uname
-	ut := e.defRecord("uname", []string{"os-name", "node-name", "release", "version", "machine"},
-		func(r *interp.Record) string { return interp.DisplayString(r.Fields[1]) })
+	ut := e.goRecordType("scsh: process state", "uname", []string{"os-name", "node-name", "release", "version", "machine"},
+		func(r *interp.Record) string { return "#{uname " + interp.DisplayString(r.Fields[1]) + "}" })
 
 	e.it.DefineBuiltins("scsh: process state", []interp.Builtin{
+		id("user-uid", os.Getuid, "(user-uid): the process's real user id"),
+		id("user-gid", os.Getgid, "(user-gid): the process's real group id"),
+		id("user-effective-uid", os.Geteuid, "(user-effective-uid): the process's effective user id"),
+		id("user-effective-gid", os.Getegid, "(user-effective-gid): the process's effective group id"),
+		id("parent-pid", os.Getppid, "(parent-pid): the id of the parent process"),
+		id("process-group", syscall.Getpgrp, "(process-group): the process group id of the process"),
 		{Name: "umask", MinArgs: 0, MaxArgs: 0,
 			Doc: "(umask): the process's file-creation mask",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

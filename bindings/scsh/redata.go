@@ -395,21 +395,36 @@ func (e *scshEnv) installRegexpData() {
 	nonl, _ := namedCharSet("nonl")
 	e.it.Define("re-nonl", single(interp.Intern("nonl"), &reNode{kind: "char-set", cset: charSetValue(nonl)}))
 
-	kindPred := func(name string, test func(*reNode) bool) {
-		e.def(name, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := asRegexp(a[0])
-			return ok && test(viewOf(r)), nil
-		})
+	kindPred := func(name string, test func(*reNode) bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := asRegexp(a[0])
+				return ok && test(viewOf(r)), nil
+			}}
 	}
-	for _, k := range []string{"seq", "choice", "repeat", "submatch", "dsm", "string", "char-set", "bos", "eos", "bol", "eol", "trivial"} {
-		k := k
-		kindPred("re-"+k+"?", func(n *reNode) bool { return n.kind == k })
+	isKind := func(kind, doc string) interp.Builtin {
+		return kindPred("re-"+kind+"?", func(n *reNode) bool { return n.kind == kind }, doc)
 	}
-	kindPred("re-empty?", func(n *reNode) bool { cs := csetOf(n); return cs != nil && len(cs.r) == 0 })
-	kindPred("re-any?", func(n *reNode) bool {
-		cs := csetOf(n)
-		return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
-	})
+	e.it.DefineBuiltins("scsh: regular expressions",
+		isKind("seq", "(re-seq? obj): whether obj is a sequence regexp"),
+		isKind("choice", "(re-choice? obj): whether obj is a choice regexp"),
+		isKind("repeat", "(re-repeat? obj): whether obj is a repetition regexp"),
+		isKind("submatch", "(re-submatch? obj): whether obj is a submatch regexp"),
+		isKind("dsm", "(re-dsm? obj): whether obj is a regexp with deleted submatches"),
+		isKind("string", "(re-string? obj): whether obj is a constant-string regexp"),
+		isKind("char-set", "(re-char-set? obj): whether obj is a char-set regexp"),
+		isKind("bos", "(re-bos? obj): whether obj is the beginning-of-string regexp"),
+		isKind("eos", "(re-eos? obj): whether obj is the end-of-string regexp"),
+		isKind("bol", "(re-bol? obj): whether obj is the beginning-of-line regexp"),
+		isKind("eol", "(re-eol? obj): whether obj is the end-of-line regexp"),
+		isKind("trivial", "(re-trivial? obj): whether obj is the regexp matching the empty string"),
+		kindPred("re-empty?", func(n *reNode) bool { cs := csetOf(n); return cs != nil && len(cs.r) == 0 },
+			"(re-empty? obj): whether obj is the regexp matching nothing"),
+		kindPred("re-any?", func(n *reNode) bool {
+			cs := csetOf(n)
+			return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
+		}, "(re-any? obj): whether obj is the regexp matching any character"),
+	)
 
 	// node reads argument 1 as a regexp of the given kind.
 	node := func(who, kind string, v interp.Value) (*reNode, *scshRegexp, error) {
@@ -423,37 +438,45 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return n, r, nil
 	}
-	accessor := func(kind, field string, get func(*reNode, *scshRegexp) interp.Value) {
-		who := "re-" + kind + ":" + field
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			n, r, err := node(who, kind, a[0])
-			if err != nil {
-				return nil, err
-			}
-			return get(n, r), nil
-		})
+	accessor := func(who, kind string, get func(*reNode, *scshRegexp) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, r, err := node(who, kind, a[0])
+				if err != nil {
+					return nil, err
+				}
+				return get(n, r), nil
+			}}
 	}
 	tsm := func(n *reNode, r *scshRegexp) interp.Value { return r.re.NumSubexp() }
 	elts := func(n *reNode, r *scshRegexp) interp.Value { return interp.List(n.elts...) }
 	body := func(n *reNode, r *scshRegexp) interp.Value { return n.body }
 	pre := func(n *reNode, r *scshRegexp) interp.Value { return n.pre }
 	post := func(n *reNode, r *scshRegexp) interp.Value { return n.post }
-	accessor("seq", "elts", elts)
-	accessor("seq", "tsm", tsm)
-	accessor("choice", "elts", elts)
-	accessor("choice", "tsm", tsm)
-	accessor("repeat", "from", func(n *reNode, r *scshRegexp) interp.Value { return n.from })
-	accessor("repeat", "to", func(n *reNode, r *scshRegexp) interp.Value { return n.to })
-	accessor("repeat", "body", body)
-	accessor("repeat", "tsm", tsm)
-	for _, k := range []string{"submatch", "dsm"} {
-		accessor(k, "body", body)
-		accessor(k, "pre-dsm", pre)
-		accessor(k, "post-dsm", post)
-		accessor(k, "tsm", tsm)
-	}
-	accessor("string", "chars", func(n *reNode, r *scshRegexp) interp.Value { return n.chars })
-	accessor("char-set", "cset", func(n *reNode, r *scshRegexp) interp.Value { return n.cset })
+	e.it.DefineBuiltins("scsh: regular expressions",
+		accessor("re-seq:elts", "seq", elts, "(re-seq:elts re): the list of regexps of a sequence"),
+		accessor("re-seq:tsm", "seq", tsm, "(re-seq:tsm re): the number of submatches of a sequence"),
+		accessor("re-choice:elts", "choice", elts, "(re-choice:elts re): the list of regexps of a choice"),
+		accessor("re-choice:tsm", "choice", tsm, "(re-choice:tsm re): the number of submatches of a choice"),
+		accessor("re-repeat:from", "repeat", func(n *reNode, r *scshRegexp) interp.Value { return n.from },
+			"(re-repeat:from re): the least count of a repetition"),
+		accessor("re-repeat:to", "repeat", func(n *reNode, r *scshRegexp) interp.Value { return n.to },
+			"(re-repeat:to re): the greatest count of a repetition, or #f"),
+		accessor("re-repeat:body", "repeat", body, "(re-repeat:body re): the regexp a repetition repeats"),
+		accessor("re-repeat:tsm", "repeat", tsm, "(re-repeat:tsm re): the number of submatches of a repetition"),
+		accessor("re-submatch:body", "submatch", body, "(re-submatch:body re): the regexp inside a submatch"),
+		accessor("re-submatch:pre-dsm", "submatch", pre, "(re-submatch:pre-dsm re): the deleted submatches before a submatch"),
+		accessor("re-submatch:post-dsm", "submatch", post, "(re-submatch:post-dsm re): the deleted submatches after a submatch"),
+		accessor("re-submatch:tsm", "submatch", tsm, "(re-submatch:tsm re): the number of submatches of a submatch regexp"),
+		accessor("re-dsm:body", "dsm", body, "(re-dsm:body re): the regexp inside a deleted-submatch regexp"),
+		accessor("re-dsm:pre-dsm", "dsm", pre, "(re-dsm:pre-dsm re): the submatches deleted before the body"),
+		accessor("re-dsm:post-dsm", "dsm", post, "(re-dsm:post-dsm re): the submatches deleted after the body"),
+		accessor("re-dsm:tsm", "dsm", tsm, "(re-dsm:tsm re): the number of submatches of a deleted-submatch regexp"),
+		accessor("re-string:chars", "string", func(n *reNode, r *scshRegexp) interp.Value { return n.chars },
+			"(re-string:chars re): the string a constant-string regexp matches"),
+		accessor("re-char-set:cset", "char-set", func(n *reNode, r *scshRegexp) interp.Value { return n.cset },
+			"(re-char-set:cset re): the char-set of a char-set regexp"),
+	)
 
 	// Constructors: make-re-X builds exactly the record; re-X simplifies
 	// as scsh's smart constructors do.
@@ -513,69 +536,77 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return interp.List(interp.Intern("dsm"), pre, post, sreOf(b))
 	}
-	for _, who := range []string{"make-re-submatch", "re-submatch"} {
-		who := who
-		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if _, err := reArg(who, a[0], 1); err != nil {
-				return nil, err
-			}
-			pre, post, err := dsmCounts(who, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return withNode(interp.List(interp.Intern("submatch"), dsmSRE(pre, post, a[0])),
-				&reNode{kind: "submatch", body: a[0], pre: pre, post: post})
-		})
-	}
-	for _, who := range []string{"make-re-dsm", "re-dsm"} {
-		who := who
-		e.def(who, 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if _, err := reArg(who, a[0], 1); err != nil {
-				return nil, err
-			}
-			pre, post, err := dsmCounts(who, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			if who == "re-dsm" && pre == 0 && post == 0 {
-				return a[0], nil
-			}
-			return withNode(interp.List(interp.Intern("dsm"), pre, post, sreOf(a[0])),
-				&reNode{kind: "dsm", body: a[0], pre: pre, post: post})
-		})
-	}
-	for _, who := range []string{"make-re-string", "re-string"} {
-		who := who
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return withNode(interp.NewString(s.String()), &reNode{kind: "string", chars: s})
-		})
-	}
-	for _, who := range []string{"make-re-char-set", "re-char-set"} {
-		who := who
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			var sre interp.Value
-			switch x := a[0].(type) {
-			case *interp.String:
-				sre = interp.List(x)
-				if x.Len() == 0 {
-					sre = interp.List(interp.Intern("or"))
+	submatchCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 3, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, err := reArg(who, a[0], 1); err != nil {
+					return nil, err
 				}
-			default:
-				cs, ok := asCharSet(a[0])
-				if !ok {
-					return nil, argTypeErr(who, 1, "a char set", a[0])
+				pre, post, err := dsmCounts(who, a, 1)
+				if err != nil {
+					return nil, err
 				}
-				sre = charSetValue(cs)
-			}
-			return withNode(sre, &reNode{kind: "char-set", cset: a[0]})
-		})
+				return withNode(interp.List(interp.Intern("submatch"), dsmSRE(pre, post, a[0])),
+					&reNode{kind: "submatch", body: a[0], pre: pre, post: post})
+			}}
+	}
+	dsmCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 3, MaxArgs: 3, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, err := reArg(who, a[0], 1); err != nil {
+					return nil, err
+				}
+				pre, post, err := dsmCounts(who, a, 1)
+				if err != nil {
+					return nil, err
+				}
+				if who == "re-dsm" && pre == 0 && post == 0 {
+					return a[0], nil
+				}
+				return withNode(interp.List(interp.Intern("dsm"), pre, post, sreOf(a[0])),
+					&reNode{kind: "dsm", body: a[0], pre: pre, post: post})
+			}}
+	}
+	stringCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], who, 1)
+				if err != nil {
+					return nil, err
+				}
+				return withNode(interp.NewString(s.String()), &reNode{kind: "string", chars: s})
+			}}
+	}
+	csetCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var sre interp.Value
+				switch x := a[0].(type) {
+				case *interp.String:
+					sre = interp.List(x)
+					if x.Len() == 0 {
+						sre = interp.List(interp.Intern("or"))
+					}
+				default:
+					cs, ok := asCharSet(a[0])
+					if !ok {
+						return nil, argTypeErr(who, 1, "a char set", a[0])
+					}
+					sre = charSetValue(cs)
+				}
+				return withNode(sre, &reNode{kind: "char-set", cset: a[0]})
+			}}
 	}
 
 	e.it.DefineBuiltins("scsh: regular expressions", []interp.Builtin{
+		submatchCons("make-re-submatch", "(make-re-submatch re [pre-dsm post-dsm]): a submatch around re"),
+		submatchCons("re-submatch", "(re-submatch re [pre-dsm post-dsm]): a submatch around re"),
+		dsmCons("make-re-dsm", "(make-re-dsm re pre-dsm post-dsm): re with deleted submatches around it"),
+		dsmCons("re-dsm", "(re-dsm re pre-dsm post-dsm): re with deleted submatches around it (re itself when none)"),
+		stringCons("make-re-string", "(make-re-string string): a regexp matching string"),
+		stringCons("re-string", "(re-string string): a regexp matching string"),
+		csetCons("make-re-char-set", "(make-re-char-set cset): a regexp matching a character of cset"),
+		csetCons("re-char-set", "(re-char-set cset): a regexp matching a character of cset"),
 		{Name: "re-tsm", MinArgs: 1, MaxArgs: 1,
 			Doc: "(re-tsm re): the number of submatches in regexp re",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

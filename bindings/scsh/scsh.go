@@ -186,11 +186,6 @@ func (e *scshEnv) call(proc interp.Value, args ...interp.Value) (interp.Value, e
 	return e.it.Call(e.ctx(), proc, args...)
 }
 
-// def defines a primitive.
-func (e *scshEnv) def(name string, min, max int, fn interp.PrimFn) {
-	e.it.DefinePrimitive(name, min, max, fn)
-}
-
 // envKey is the interpreter local (interp.Interp.SetLocal) under which
 // Install keeps its state.
 const envKey = "popsh/bindings/scsh"

@@ -237,51 +237,30 @@ func (m pipePorts) sweep() {
 
 func (e *scshEnv) installStage() {
 	files := pipePorts{}
-	execDef := func(name string, search, withEnv bool) {
+	execDef := func(name string, search, withEnv bool, doc string) interp.Builtin {
 		min := 1
 		if withEnv {
 			min = 2
 		}
-		e.def(name, min, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			var env []string
-			if withEnv {
-				var err error
-				if env, err = envArg(name, 2, a[1]); err != nil {
+		return interp.Builtin{Name: name, MinArgs: min, MaxArgs: -1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var env []string
+				if withEnv {
+					var err error
+					if env, err = envArg(name, 2, a[1]); err != nil {
+						return nil, err
+					}
+					a = append([]interp.Value{a[0]}, a[2:]...)
+				}
+				argv, err := stringifyAll(a)
+				if err != nil {
 					return nil, err
 				}
-				a = append([]interp.Value{a[0]}, a[2:]...)
-			}
-			argv, err := stringifyAll(a)
-			if err != nil {
-				return nil, err
-			}
-			return e.execProgram(name, argv[0], search, argv, env)
-		})
+				return e.execProgram(name, argv[0], search, argv, env)
+			}}
 	}
-	execDef("exec", false, false)
-	execDef("exec-path", true, false)
-	execDef("exec/env", false, true)
-	execDef("exec-path/env", true, true)
-	if orig, ok := e.it.Lookup("exit"); ok {
-		e.def("exit", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if k := e.stageExit(); k != nil {
-				code := 0
-				if len(a) == 1 {
-					switch x := a[0].(type) {
-					case int:
-						code = x & 0xff
-					case bool:
-						if !x {
-							code = 1
-						}
-					}
-				}
-				e.it.CurrentOutput().Flush()
-				return &interp.TailCall{Proc: k, Args: []interp.Value{code << 8}}, nil
-			}
-			return &interp.TailCall{Proc: orig, Args: append([]interp.Value(nil), a...)}, nil
-		})
-	}
+	// exit ends a (begin ...) stage, else the program (interp's exit).
+	origExit, _ := e.it.Lookup("exit")
 
 	portFd := func(who string, v interp.Value) (int, error) {
 		switch x := v.(type) {
@@ -309,6 +288,10 @@ func (e *scshEnv) installStage() {
 		return 0, argTypeErr(who, 1, "a port or a file descriptor", v)
 	}
 	e.it.DefineBuiltins("scsh: process notation", []interp.Builtin{
+		execDef("exec", false, false, "(exec prog arg ...): replace the process by prog (in a stage: end the stage)"),
+		execDef("exec-path", true, false, "(exec-path prog arg ...): exec prog found on exec-path-list"),
+		execDef("exec/env", false, true, "(exec/env prog env arg ...): exec prog with the environment alist env"),
+		execDef("exec-path/env", true, true, "(exec-path/env prog env arg ...): exec-path prog with the environment alist env"),
 		// (%exec prog arglist env): arglist includes argv[0].
 		{Name: "%exec", MinArgs: 3, MaxArgs: 3,
 			Doc: "(%exec prog args env): replace the process (or end the stage) by running prog",
@@ -543,15 +526,36 @@ func (e *scshEnv) installStage() {
 					}
 				}
 			}},
+		{Name: "exit", MinArgs: 0, MaxArgs: 1,
+			Doc: "(exit [status]): end the program, or the (begin ...) stage it runs in, with status",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if k := e.stageExit(); k != nil {
+					code := 0
+					if len(a) == 1 {
+						switch x := a[0].(type) {
+						case int:
+							code = x & 0xff
+						case bool:
+							if !x {
+								code = 1
+							}
+						}
+					}
+					e.it.CurrentOutput().Flush()
+					return &interp.TailCall{Proc: k, Args: []interp.Value{code << 8}}, nil
+				}
+				return &interp.TailCall{Proc: origExit, Args: append([]interp.Value(nil), a...)}, nil
+			}},
 	}...)
 
 	// fork and its family: Go cannot fork a running interpreter.
-	forkErr := func(name string) {
-		e.def(name, 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
-		})
+	forkErr := func(name string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: -1, Doc: "(" + name + " arg ...): an error: popsh cannot fork; use run, & or a (begin ...) stage",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
+			}}
 	}
-	for _, n := range []string{"fork", "%fork", "fork/pipe", "%fork/pipe", "fork/pipe+", "%fork/pipe+", "fork-pty-session"} {
-		forkErr(n)
-	}
+	e.it.DefineBuiltins("scsh: process notation",
+		forkErr("fork"), forkErr("%fork"), forkErr("fork/pipe"), forkErr("%fork/pipe"),
+		forkErr("fork/pipe+"), forkErr("%fork/pipe+"), forkErr("fork-pty-session"))
 }

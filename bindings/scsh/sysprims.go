@@ -43,6 +43,27 @@ func userMailAddress() string {
 // dateType is the record type of scsh dates.
 var dateFields = []string{"seconds", "minute", "hour", "month-day", "month", "year", "tz-name", "tz-secs", "summer?", "week-day", "year-day"}
 
+// dateAccessors are the date:FIELD procedures (date:second is scsh's other
+// spelling of date:seconds).
+var dateAccessors = []struct {
+	name  string
+	field int
+	doc   string
+}{
+	{"date:seconds", 0, "(date:seconds date): the seconds of date (0-60)"},
+	{"date:second", 0, "(date:second date): the seconds of date (0-60)"},
+	{"date:minute", 1, "(date:minute date): the minute of date (0-59)"},
+	{"date:hour", 2, "(date:hour date): the hour of date (0-23)"},
+	{"date:month-day", 3, "(date:month-day date): the day of the month of date (1-31)"},
+	{"date:month", 4, "(date:month date): the month of date (0-11)"},
+	{"date:year", 5, "(date:year date): the year of date minus 1900"},
+	{"date:tz-name", 6, "(date:tz-name date): the time zone name of date, or #f"},
+	{"date:tz-secs", 7, "(date:tz-secs date): the time zone offset of date in seconds east of UTC, or #f"},
+	{"date:summer?", 8, "(date:summer? date): whether date is in summer time"},
+	{"date:week-day", 9, "(date:week-day date): the day of the week of date (0 is Sunday)"},
+	{"date:year-day", 10, "(date:year-day date): the day of the year of date (0-365)"},
+}
+
 func (e *scshEnv) dateType() *interp.RecordType {
 	v, _ := e.it.Lookup("type/date")
 	if rt, ok := v.(*interp.RecordType); ok {
@@ -236,20 +257,21 @@ func (e *scshEnv) installSystem() {
 		home, _ = os.UserHomeDir()
 	}
 	e.it.Define("home-directory", interp.NewString(home))
-	for i, f := range dateFields {
-		i, f := i, f
-		acc := func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := a[0].(*interp.Record)
-			if !ok || r.Type != e.dateType() {
-				return nil, argTypeErr("date:"+f, 1, "a date", a[0])
-			}
-			return r.Fields[i], nil
-		}
-		e.def("date:"+f, 1, 1, acc)
-		if f == "seconds" {
-			e.def("date:second", 1, 1, acc)
-		}
+	dateField := func(who string, i int, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := a[0].(*interp.Record)
+				if !ok || r.Type != e.dateType() {
+					return nil, interp.TypeError("a date", a[0])
+				}
+				return r.Fields[i], nil
+			}}
 	}
+	rows := make([]interp.Builtin, len(dateAccessors))
+	for i, d := range dateAccessors {
+		rows[i] = dateField(d.name, d.field, d.doc)
+	}
+	e.it.DefineBuiltins("scsh: system", rows...)
 	e.it.DefineBuiltins("scsh: system", []interp.Builtin{
 		{Name: "getenv", MinArgs: 1, MaxArgs: 1,
 			Doc: "(getenv name): the value of environment variable name, or #f",
@@ -430,38 +452,39 @@ func (e *scshEnv) installSystem() {
 }
 
 func (e *scshEnv) installFiles() {
-	oneName := func(who string, f func(name string, a []interp.Value) (interp.Value, error)) {
-		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
+	oneName := func(who string, maxArgs int, f func(name string, a []interp.Value) (interp.Value, error), doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: maxArgs, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], who, 1)
+				if err != nil {
+					return nil, err
+				}
+				return f(s.String(), a)
+			}}
+	}
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		oneName("delete-file", 1, func(n string, a []interp.Value) (interp.Value, error) {
+			if err := os.Remove(n); err != nil {
+				return nil, fileError("unlink", err, n)
+			}
+			return interp.Unspecified, nil
+		}, "(delete-file fname): delete a file"),
+		oneName("delete-directory", 1, func(n string, a []interp.Value) (interp.Value, error) {
+			if err := syscall.Rmdir(n); err != nil {
+				return nil, fileError("rmdir", err, n)
+			}
+			return interp.Unspecified, nil
+		}, "(delete-directory fname): delete an empty directory"),
+		oneName("create-directory", 3, func(n string, a []interp.Value) (interp.Value, error) {
+			perm, err := intArg("create-directory", a, 1, 0o777)
 			if err != nil {
 				return nil, err
 			}
-			return f(s.String(), a)
-		})
-	}
-	oneName("delete-file", func(n string, a []interp.Value) (interp.Value, error) {
-		if err := os.Remove(n); err != nil {
-			return nil, fileError("unlink", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	oneName("delete-directory", func(n string, a []interp.Value) (interp.Value, error) {
-		if err := syscall.Rmdir(n); err != nil {
-			return nil, fileError("rmdir", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	oneName("create-directory", func(n string, a []interp.Value) (interp.Value, error) {
-		perm, err := intArg("create-directory", a, 1, 0o777)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
-			return nil, fileError("mkdir", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+			if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
+				return nil, fileError("mkdir", err, n)
+			}
+			return interp.Unspecified, nil
+		}, "(create-directory fname [perms override?]): make a directory (perms #o777 less the umask)"),
 		{Name: "rename-file", MinArgs: 2, MaxArgs: 3,
 			Doc: "(rename-file old new [override?]): rename old to new",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

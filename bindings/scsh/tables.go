@@ -212,22 +212,23 @@ func tableArg(who string, argn int, v interp.Value) (*scshTable, error) {
 }
 
 func (e *scshEnv) installTables() {
-	maker := func(name string, kind tableKind) {
+	maker := func(name string, kind tableKind, doc string) interp.Builtin {
 		// make-table takes an optional hash procedure in later Scheme48s;
 		// keys are still compared with eqv?, so it changes nothing here.
 		max := 0
 		if kind == tableEqv {
 			max = 1
 		}
-		e.def(name, 0, max, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return newTable(kind), nil
-		})
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: max, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return newTable(kind), nil
+			}}
 	}
-	maker("make-table", tableEqv)
-	maker("make-string-table", tableString)
-	maker("make-symbol-table", tableSymbol)
-	maker("make-integer-table", tableInteger)
 	e.it.DefineBuiltins("scsh: tables", []interp.Builtin{
+		maker("make-table", tableEqv, "(make-table [hash]): a new table comparing keys with eqv?"),
+		maker("make-string-table", tableString, "(make-string-table): a new table with string keys"),
+		maker("make-symbol-table", tableSymbol, "(make-symbol-table): a new table with symbol keys"),
+		maker("make-integer-table", tableInteger, "(make-integer-table): a new table with integer keys"),
 		{Name: "make-table-maker", MinArgs: 2, MaxArgs: 2,
 			Doc: "(make-table-maker comparator hash): a procedure making tables with those key functions",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

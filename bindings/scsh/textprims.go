@@ -87,27 +87,26 @@ func (e *scshEnv) installRegexps() {
 			return matchValue(m), nil
 		}
 	}
-	for _, which := range []struct {
-		name string
-		off  int
-	}{{"match:start", 0}, {"match:end", 1}} {
-		which := which
-		e.def(which.name, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			m, err := matchArg(which.name, a[0])
-			if err != nil {
-				return nil, err
-			}
-			i, err := submatchIndex(which.name, m, a)
-			if err != nil {
-				return nil, err
-			}
-			if i < 0 || m.idx[2*i] < 0 {
-				return false, nil
-			}
-			return m.idx[2*i+which.off], nil
-		})
+	matchPos := func(name string, off int, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				m, err := matchArg(name, a[0])
+				if err != nil {
+					return nil, err
+				}
+				i, err := submatchIndex(name, m, a)
+				if err != nil {
+					return nil, err
+				}
+				if i < 0 || m.idx[2*i] < 0 {
+					return false, nil
+				}
+				return m.idx[2*i+off], nil
+			}}
 	}
 	e.it.DefineBuiltins("scsh: regular expressions", []interp.Builtin{
+		matchPos("match:start", 0, "(match:start match [i]): the index where submatch i (0: the whole match) starts, or #f"),
+		matchPos("match:end", 1, "(match:end match [i]): the index where submatch i (0: the whole match) ends, or #f"),
 		{Name: "regexp-search", MinArgs: 2, MaxArgs: 3,
 			Doc: "(regexp-search re string [start]): the first match of re in string from start, or #f",
 			Fn:  searchPrim("regexp-search")},
@@ -391,118 +390,103 @@ func (e *scshEnv) installStrings() {
 			return false, nil
 		}
 	}
-	splitter := func(who, def string, fn func(string, *splitterSpec, *interp.String, int) (interp.Value, error)) {
-		e.def(who, 0, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			sp, err := parseSplitterArgs(who, a, def)
-			if err != nil {
-				return nil, err
-			}
-			return makeSplitter(who, sp, fn), nil
-		})
-	}
-	splitter("infix-splitter", `[\t-\r ]+`, infixSplit)
-	splitter("suffix-splitter", `[\t-\r ]+`, suffixSplit)
-	splitter("sloppy-suffix-splitter", `[\t-\r ]+`, suffixSplit)
-	splitter("field-splitter", `[^\t-\r ]+`, fieldSplit)
-	twoStr := func(who string, f func(a, b string) interp.Value) {
-		e.def(who, 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			x, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			y, err := str(a[1], who, 2)
-			if err != nil {
-				return nil, err
-			}
-			return f(x.String(), y.String()), nil
-		})
-	}
-	twoStr("string-prefix?", func(a, b string) interp.Value { return strings.HasPrefix(b, a) })
-	twoStr("string-suffix?", func(a, b string) interp.Value { return strings.HasSuffix(b, a) })
-	twoStr("string-prefix-ci?", func(a, b string) interp.Value {
-		return len(b) >= len(a) && strings.EqualFold(b[:len(a)], a)
-	})
-	twoStr("string-suffix-ci?", func(a, b string) interp.Value {
-		return len(b) >= len(a) && strings.EqualFold(b[len(b)-len(a):], a)
-	})
-	trim := func(who string, left, right bool) {
-		e.def(who, 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			keep := func(c rune) (bool, error) { return unicode.IsSpace(c), nil }
-			if len(a) > 1 && a[1] != interp.DefaultObject {
-				keep, err = e.predArg(who, a[1], 2)
+	splitter := func(who, def string, maxArgs int, fn func(string, *splitterSpec, *interp.String, int) (interp.Value, error), doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 0, MaxArgs: maxArgs, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				sp, err := parseSplitterArgs(who, a, def)
 				if err != nil {
 					return nil, err
 				}
-			}
-			start, end, err := optRange(who, s, a, 2)
-			if err != nil {
-				return nil, err
-			}
-			for left && start < end {
-				ok, err := keep(s.At(start))
-				if err != nil {
-					return nil, err
-				}
-				if !ok {
-					break
-				}
-				start++
-			}
-			for right && end > start {
-				ok, err := keep(s.At(end - 1))
-				if err != nil {
-					return nil, err
-				}
-				if !ok {
-					break
-				}
-				end--
-			}
-			return sub(s, start, end), nil
-		})
+				return makeSplitter(who, sp, fn), nil
+			}}
 	}
-	trim("string-trim", true, false)
-	trim("string-trim-left", true, false)
-	trim("string-trim-right", false, true)
-	trim("string-trim-both", true, true)
-	pad := func(who string, left bool) {
-		e.def(who, 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			n, ok := a[1].(int)
-			if !ok || n < 0 {
-				return nil, argTypeErr(who, 2, "a non-negative integer", a[1])
-			}
-			c := ' '
-			if len(a) > 2 {
-				ch, ok := a[2].(interp.Char)
-				if !ok {
-					return nil, argTypeErr(who, 3, "a char", a[2])
+	twoStr := func(who string, f func(a, b string) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				x, err := str(a[0], who, 1)
+				if err != nil {
+					return nil, err
 				}
-				c = rune(ch)
-			}
-			if l := s.Len(); l >= n {
+				y, err := str(a[1], who, 2)
+				if err != nil {
+					return nil, err
+				}
+				return f(x.String(), y.String()), nil
+			}}
+	}
+	trim := func(who string, left, right bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 4, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], who, 1)
+				if err != nil {
+					return nil, err
+				}
+				keep := func(c rune) (bool, error) { return unicode.IsSpace(c), nil }
+				if len(a) > 1 && a[1] != interp.DefaultObject {
+					keep, err = e.predArg(who, a[1], 2)
+					if err != nil {
+						return nil, err
+					}
+				}
+				start, end, err := optRange(who, s, a, 2)
+				if err != nil {
+					return nil, err
+				}
+				for left && start < end {
+					ok, err := keep(s.At(start))
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						break
+					}
+					start++
+				}
+				for right && end > start {
+					ok, err := keep(s.At(end - 1))
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						break
+					}
+					end--
+				}
+				return sub(s, start, end), nil
+			}}
+	}
+	pad := func(who string, left bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 3, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], who, 1)
+				if err != nil {
+					return nil, err
+				}
+				n, ok := a[1].(int)
+				if !ok || n < 0 {
+					return nil, argTypeErr(who, 2, "a non-negative integer", a[1])
+				}
+				c := ' '
+				if len(a) > 2 {
+					ch, ok := a[2].(interp.Char)
+					if !ok {
+						return nil, argTypeErr(who, 3, "a char", a[2])
+					}
+					c = rune(ch)
+				}
+				if l := s.Len(); l >= n {
+					if left {
+						return s.Slice(l-n, l), nil
+					}
+					return s.Slice(0, n), nil
+				}
+				p := strings.Repeat(string(c), n-s.Len())
 				if left {
-					return s.Slice(l-n, l), nil
+					return interp.NewString(p + s.String()), nil
 				}
-				return s.Slice(0, n), nil
-			}
-			p := strings.Repeat(string(c), n-s.Len())
-			if left {
-				return interp.NewString(p + s.String()), nil
-			}
-			return interp.NewString(s.String() + p), nil
-		})
+				return interp.NewString(s.String() + p), nil
+			}}
 	}
-	pad("string-pad", true)
-	pad("string-pad-left", true)
-	pad("string-pad-right", false)
 	// SRFI-14 subset.
 	for _, n := range []string{"whitespace", "letter", "digit", "letter+digit", "upper-case", "lower-case", "punctuation", "graphic", "printing", "blank", "iso-control", "hex-digit", "full", "empty"} {
 		var cs *charSet
@@ -523,6 +507,25 @@ func (e *scshEnv) installStrings() {
 		e.it.Define("char-set:"+n, charSetValue(cs))
 	}
 	e.it.DefineBuiltins("scsh: strings and characters", []interp.Builtin{
+		splitter("infix-splitter", `[\t-\r ]+`, 3, infixSplit, "(infix-splitter [delim num-fields handle-delim]): a procedure splitting a string at delim"),
+		splitter("suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(suffix-splitter [delim num-fields handle-delim]): a procedure splitting a string of fields each ended by delim"),
+		splitter("sloppy-suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(sloppy-suffix-splitter [delim num-fields handle-delim]): as suffix-splitter, the last delim optional"),
+		splitter("field-splitter", `[^\t-\r ]+`, 2, fieldSplit, "(field-splitter [field num-fields]): a procedure returning the matches of field in a string"),
+		twoStr("string-prefix?", func(a, b string) interp.Value { return strings.HasPrefix(b, a) }, "(string-prefix? prefix string): whether string starts with prefix"),
+		twoStr("string-suffix?", func(a, b string) interp.Value { return strings.HasSuffix(b, a) }, "(string-suffix? suffix string): whether string ends with suffix"),
+		twoStr("string-prefix-ci?", func(a, b string) interp.Value {
+			return len(b) >= len(a) && strings.EqualFold(b[:len(a)], a)
+		}, "(string-prefix-ci? prefix string): whether string starts with prefix, ignoring case"),
+		twoStr("string-suffix-ci?", func(a, b string) interp.Value {
+			return len(b) >= len(a) && strings.EqualFold(b[len(b)-len(a):], a)
+		}, "(string-suffix-ci? suffix string): whether string ends with suffix, ignoring case"),
+		trim("string-trim", true, false, "(string-trim string [pred start end]): string without its leading characters matching pred (whitespace)"),
+		trim("string-trim-left", true, false, "(string-trim-left string [pred start end]): string without its leading characters matching pred"),
+		trim("string-trim-right", false, true, "(string-trim-right string [pred start end]): string without its trailing characters matching pred"),
+		trim("string-trim-both", true, true, "(string-trim-both string [pred start end]): string without its leading and trailing characters matching pred"),
+		pad("string-pad", true, "(string-pad string n [char]): string cut or padded with char on the left to length n"),
+		pad("string-pad-left", true, "(string-pad-left string n [char]): string cut or padded with char on the left to length n"),
+		pad("string-pad-right", false, "(string-pad-right string n [char]): string cut or padded with char on the right to length n"),
 		// Scheme48's ascii structure (scsh 0.6 characters are 8-bit: 0..255).
 		{Name: "char->ascii", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char->ascii char): the code (0-255) of char",
