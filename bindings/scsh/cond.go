@@ -103,6 +103,9 @@ func conditionStuff(c interp.Value) interp.Value {
 }
 
 func (e *scshEnv) installConditions() {
+	for _, en := range errnos {
+		e.it.Define(en.name, en.val)
+	}
 	e.it.DefineBuiltins("scsh: conditions", []interp.Builtin{
 		{Name: "define-condition-type", MinArgs: 2, MaxArgs: 2,
 			Doc: "(define-condition-type name supertypes): declare a condition type name with its supertypes (a list)",

@@ -44,7 +44,7 @@ func (e *scshEnv) installRecords() {
 		}
 		return r, nil
 	}
-	e.it.DefineBuiltins("scsh: records", []interp.Builtin{
+	e.it.DefineBuiltins("scsh: records and syntax", []interp.Builtin{
 		{Name: "%record-type", MinArgs: 2, MaxArgs: 2,
 			Doc: "(%record-type name fields): a new record type",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

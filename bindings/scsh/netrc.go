@@ -258,7 +258,7 @@ func (e *scshEnv) installNetrc() {
 				return netrcValue(n), nil
 			}},
 		{Name: "netrc:lookup", MinArgs: 1, MaxArgs: 3,
-			Doc: "(netrc:lookup netrc machine [default?]): login, password and account for machine",
+			Doc: "(netrc:lookup [netrc] machine [default?]): login, password and account for machine (netrc: a netrc:parse record)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				l, p, acc, err := lookup("netrc:lookup")(a)
 				if err != nil {
@@ -267,13 +267,13 @@ func (e *scshEnv) installNetrc() {
 				return interp.Values(l, p, acc), nil
 			}},
 		{Name: "netrc:lookup-login", MinArgs: 1, MaxArgs: 3,
-			Doc: "(netrc:lookup-login netrc machine [default?]): the login for machine",
+			Doc: "(netrc:lookup-login [netrc] machine [default?]): the login for machine",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				l, _, _, err := lookup("netrc:lookup-login")(a)
 				return l, err
 			}},
 		{Name: "netrc:lookup-password", MinArgs: 1, MaxArgs: 3,
-			Doc: "(netrc:lookup-password netrc machine [default?]): the password for machine",
+			Doc: "(netrc:lookup-password [netrc] machine [default?]): the password for machine",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				_, p, _, err := lookup("netrc:lookup-password")(a)
 				return p, err

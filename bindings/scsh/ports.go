@@ -15,18 +15,19 @@ import (
 var openFlags = []struct {
 	name string
 	val  int
+	doc  string
 }{
-	{"open/read", syscall.O_RDONLY},
-	{"open/write", syscall.O_WRONLY},
-	{"open/read+write", syscall.O_RDWR},
-	{"open/append", syscall.O_APPEND},
-	{"open/create", syscall.O_CREAT},
-	{"open/truncate", syscall.O_TRUNC},
-	{"open/exclusive", syscall.O_EXCL},
-	{"open/non-blocking", syscall.O_NONBLOCK},
-	{"open/no-control-tty", syscall.O_NOCTTY},
-	{"open/sync", syscall.O_SYNC},
-	{"open/access-mask", syscall.O_ACCMODE},
+	{"open/read", syscall.O_RDONLY, "open for reading only (O_RDONLY)"},
+	{"open/write", syscall.O_WRONLY, "open for writing only (O_WRONLY)"},
+	{"open/read+write", syscall.O_RDWR, "open for reading and writing (O_RDWR)"},
+	{"open/append", syscall.O_APPEND, "write at the end of the file (O_APPEND)"},
+	{"open/create", syscall.O_CREAT, "create the file if it does not exist (O_CREAT)"},
+	{"open/truncate", syscall.O_TRUNC, "empty the file on opening (O_TRUNC)"},
+	{"open/exclusive", syscall.O_EXCL, "with open/create, fail if the file exists (O_EXCL)"},
+	{"open/non-blocking", syscall.O_NONBLOCK, "open in non-blocking mode (O_NONBLOCK)"},
+	{"open/no-control-tty", syscall.O_NOCTTY, "do not make a terminal the controlling one (O_NOCTTY)"},
+	{"open/sync", syscall.O_SYNC, "write synchronously (O_SYNC)"},
+	{"open/access-mask", syscall.O_ACCMODE, "the bits of the access mode (O_ACCMODE)"},
 }
 
 // outPortArg returns the output port argument at a[i], or the current

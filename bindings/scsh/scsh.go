@@ -227,6 +227,7 @@ func Install(it *interp.Interp) error {
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
+	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

@@ -487,24 +487,13 @@ func (e *scshEnv) installStrings() {
 				return interp.NewString(s.String() + p), nil
 			}}
 	}
-	// SRFI-14 subset.
-	for _, n := range []string{"whitespace", "letter", "digit", "letter+digit", "upper-case", "lower-case", "punctuation", "graphic", "printing", "blank", "iso-control", "hex-digit", "full", "empty"} {
-		var cs *charSet
-		switch n {
-		case "letter":
-			cs, _ = namedCharSet("alpha")
-		case "letter+digit":
-			cs, _ = namedCharSet("alnum")
-		case "iso-control":
-			cs, _ = namedCharSet("cntrl")
-		case "full":
-			cs, _ = namedCharSet("any")
-		case "empty":
-			cs = newCharSet()
-		default:
-			cs, _ = namedCharSet(n)
+	// SRFI-14's standard char-sets.
+	for _, c := range charSetConsts {
+		cs := newCharSet()
+		if c.class != "" {
+			cs, _ = namedCharSet(c.class)
 		}
-		e.it.Define("char-set:"+n, charSetValue(cs))
+		e.it.Define(c.name, charSetValue(cs))
 	}
 	e.it.DefineBuiltins("scsh: strings and characters", []interp.Builtin{
 		splitter("infix-splitter", `[\t-\r ]+`, 3, infixSplit, "(infix-splitter [delim num-fields handle-delim]): a procedure splitting a string at delim"),
