@@ -112,18 +112,18 @@ func (e *scshEnv) installConditions() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				name, ok := a[0].(*interp.Symbol)
 				if !ok {
-					return nil, argTypeErr("define-condition-type", 1, "a symbol", a[0])
+					return nil, argType(1, "name", "a symbol", a[0])
 				}
 				supers, ok := interp.ListToSlice(a[1])
 				if !ok {
-					return nil, argTypeErr("define-condition-type", 2, "a list of symbols", a[1])
+					return nil, argType(2, "supertypes", "a list of symbols", a[1])
 				}
 				all := []string{name.Name}
 				seen := map[string]bool{name.Name: true}
 				for _, s := range supers {
 					sym, ok := s.(*interp.Symbol)
 					if !ok {
-						return nil, argTypeErr("define-condition-type", 2, "a list of symbols", a[1])
+						return nil, argType(2, "supertypes", "a list of symbols", a[1])
 					}
 					st, known := e.condTypes[sym.Name]
 					if !known {
@@ -144,7 +144,7 @@ func (e *scshEnv) installConditions() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				name, ok := a[0].(*interp.Symbol)
 				if !ok {
-					return nil, argTypeErr("condition-predicate", 1, "a symbol", a[0])
+					return nil, argType(0, "name", "a symbol", a[0])
 				}
 				return &interp.Primitive{Name: name.Name + "?", MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
 					return e.isa(b[0], name.Name), nil
@@ -155,7 +155,7 @@ func (e *scshEnv) installConditions() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				name, ok := a[1].(*interp.Symbol)
 				if !ok {
-					return nil, argTypeErr("%condition-isa?", 2, "a symbol", a[1])
+					return nil, argType(2, "name", "a symbol", a[1])
 				}
 				return e.isa(a[0], name.Name), nil
 			}},
@@ -184,11 +184,11 @@ func (e *scshEnv) installConditions() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				name, ok := a[0].(*interp.Symbol)
 				if !ok {
-					return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
+					return nil, argType(1, "type", "a condition type symbol", a[0])
 				}
 				stuff, ok := interp.ListToSlice(a[1])
 				if !ok {
-					return nil, argTypeErr("signal", 2, "a list", a[1])
+					return nil, argType(2, "stuff", "a list", a[1])
 				}
 				return makeCondition(name.Name, stuff), nil
 			}},
@@ -210,7 +210,7 @@ func (e *scshEnv) installConditions() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				name, ok := a[0].(*interp.Symbol)
 				if !ok {
-					return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
+					return nil, argType(1, "type", "a condition type symbol", a[0])
 				}
 				c := makeCondition(name.Name, a[1:])
 				c.Cause = errSignalled

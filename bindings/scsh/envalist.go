@@ -9,19 +9,19 @@ import (
 
 // envValue is an environment value as scsh takes it: a string, or a list
 // of strings joined with ":" (a search path).
-func envValue(who string, argn int, v interp.Value) (string, error) {
+func envValue(v interp.Value, pos int, param string) (string, error) {
 	if s, ok := v.(*interp.String); ok {
 		return s.String(), nil
 	}
 	items, ok := interp.ListToSlice(v)
 	if !ok {
-		return "", argTypeErr(who, argn, "a string or a list of strings", v)
+		return "", argType(pos, param, "a string or a list of strings", v)
 	}
 	parts := make([]string, len(items))
 	for i, x := range items {
 		s, ok := x.(*interp.String)
 		if !ok {
-			return "", argTypeErr(who, argn, "a string or a list of strings", v)
+			return "", argType(pos, param, "a string or a list of strings", v)
 		}
 		parts[i] = s.String()
 	}
@@ -39,7 +39,7 @@ func (e *scshEnv) installEnvAlist() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				items, ok := interp.ListToSlice(a[0])
 				if !ok {
-					return nil, argTypeErr("alist->env", 1, "an alist of (name . value)", a[0])
+					return nil, argType(0, "alist", "an alist of (name . value)", a[0])
 				}
 				// Check everything before touching the environment.
 				type kv struct{ k, v string }
@@ -52,9 +52,9 @@ func (e *scshEnv) installEnvAlist() {
 						k, ok = p.Car.(*interp.String)
 					}
 					if !ok || k.String() == "" || strings.ContainsAny(k.String(), "=\x00") {
-						return nil, argTypeErr("alist->env", 1, "an alist of (name . value) with string names", x)
+						return nil, argType(0, "alist", "an alist of (name . value) with string names", x)
 					}
-					v, err := envValue("alist->env", 1, p.Cdr)
+					v, err := envValue(p.Cdr, 0, "alist")
 					if err != nil {
 						return nil, err
 					}
@@ -77,7 +77,7 @@ func (e *scshEnv) installEnvAlist() {
 		{Name: "setenv", MinArgs: 2, MaxArgs: 2,
 			Doc: "(setenv name value): set environment variable name to value (#f removes it)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "setenv", 1)
+				s, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
@@ -86,7 +86,7 @@ func (e *scshEnv) installEnvAlist() {
 					e.envAlistUpdate(s.String(), nil)
 					return interp.Unspecified, nil
 				}
-				v, err := envValue("setenv", 2, a[1])
+				v, err := envValue(a[1], 2, "value")
 				if err != nil {
 					return nil, err
 				}

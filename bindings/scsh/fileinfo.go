@@ -18,7 +18,7 @@ func (e *scshEnv) installFileInfo() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				var out []string
 				for i, v := range a {
-					p, err := str(v, "glob", i+1)
+					p, err := str(v, i+1, "pattern")
 					if err != nil {
 						return nil, err
 					}
@@ -51,11 +51,11 @@ func (e *scshEnv) installFileInfo() {
 		{Name: "create-symlink", MinArgs: 2, MaxArgs: 2,
 			Doc: "(create-symlink old new): make new a symbolic link to old",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, err := str(a[0], "create-symlink", 1)
+				old, err := str(a[0], 1, "old")
 				if err != nil {
 					return nil, err
 				}
-				nw, err := str(a[1], "create-symlink", 2)
+				nw, err := str(a[1], 2, "new")
 				if err != nil {
 					return nil, err
 				}
@@ -67,7 +67,7 @@ func (e *scshEnv) installFileInfo() {
 		{Name: "read-symlink", MinArgs: 1, MaxArgs: 1,
 			Doc: "(read-symlink name): the target of the symbolic link name",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := str(a[0], "read-symlink", 1)
+				p, err := str(a[0], 0, "name")
 				if err != nil {
 					return nil, err
 				}

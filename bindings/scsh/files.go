@@ -25,10 +25,10 @@ func (t fileThing) value() interp.Value {
 	return t.fd
 }
 
-// fileThingArg reads argument argn (1-based) as a file name, a file
-// descriptor or a file port; an output port is flushed first so that
-// sizes and times are those of what the script wrote.
-func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
+// fileThingArg reads argument pos, named param (as for argType), as a
+// file name, a file descriptor or a file port; an output port is flushed
+// first so that sizes and times are those of what the script wrote.
+func fileThingArg(who string, v interp.Value, pos int, param string) (fileThing, error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return fileThing{name: x.String(), isName: true}, nil
@@ -48,7 +48,7 @@ func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
 		}
 		return fileThing{fd: fileFd(f)}, nil
 	}
-	return fileThing{}, argTypeErr(who, argn, "a file name, file descriptor or file port", v)
+	return fileThing{}, argType(pos, param, "a file name, file descriptor or file port", v)
 }
 
 // thingError is the syscall-error of a failed call on t (a file error
@@ -150,7 +150,7 @@ func (e *scshEnv) installFileOps() {
 		func(r *interp.Record) string { return "#{file-info " + interp.DisplayString(r.Fields[0]) + "}" })
 	// thingStat reads (who THING [CHASE?]).
 	thingStat := func(who string, a []interp.Value) (*syscall.Stat_t, error) {
-		t, err := fileThingArg(who, a[0], 1)
+		t, err := fileThingArg(who, a[0], 1, "thing")
 		if err != nil {
 			return nil, err
 		}
@@ -171,10 +171,11 @@ func (e *scshEnv) installFileOps() {
 		rows = append(rows, shortcut(sc.name, sc.field, sc.doc))
 	}
 	e.it.DefineBuiltins("scsh: file system", rows...)
-	infoArg := func(who string, v interp.Value) (*interp.Record, error) {
+	// infoArg reads the only argument of a file-info-... predicate.
+	infoArg := func(v interp.Value) (*interp.Record, error) {
 		r, ok := v.(*interp.Record)
 		if !ok || r.Type != rt {
-			return nil, argTypeErr(who, 1, "a file-info record", v)
+			return nil, interp.TypeError("a file-info record", v)
 		}
 		return r, nil
 	}
@@ -192,7 +193,7 @@ func (e *scshEnv) installFileOps() {
 	infoType := func(who string, is func(interp.Value) bool, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := infoArg(who, a[0])
+				r, err := infoArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -262,7 +263,7 @@ func (e *scshEnv) installFileOps() {
 		{Name: "glob-quote", MinArgs: 1, MaxArgs: 1,
 			Doc: "(glob-quote string): string with the glob pattern characters quoted",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "glob-quote", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -321,7 +322,7 @@ func inGroup(gid uint32) bool {
 // is missing) or nonexistent. A file that does not exist is writable when
 // its directory is (scsh's rule). file-readable? and company are their
 // negations; the file-info-... forms take a file-info record.
-func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string, interp.Value) (*interp.Record, error)) {
+func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(interp.Value) (*interp.Record, error)) {
 	var check func(who string, perms uint32, t fileThing) (interp.Value, error)
 	check = func(who string, perms uint32, t fileThing) (interp.Value, error) {
 		st, err := statThing(who, t, true)
@@ -353,7 +354,7 @@ func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string,
 	notP := func(who string, perms uint32, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := fileThingArg(who, a[0], 1)
+				t, err := fileThingArg(who, a[0], 0, "thing")
 				if err != nil {
 					return nil, err
 				}
@@ -364,7 +365,7 @@ func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string,
 	yesP := func(who string, perms uint32, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := fileThingArg(who, a[0], 1)
+				t, err := fileThingArg(who, a[0], 0, "thing")
 				if err != nil {
 					return nil, err
 				}
@@ -379,7 +380,7 @@ func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string,
 	infoP := func(who string, perms uint32, yes bool, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := infoArg(who, a[0])
+				r, err := infoArg(a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -421,32 +422,32 @@ func recordStat(r *interp.Record) *syscall.Stat_t {
 
 // timeArg reads a time in seconds since the epoch (an exact integer or a
 // real, truncated).
-func timeArg(who string, v interp.Value, argn int) (time.Time, error) {
+func timeArg(v interp.Value, pos int, param string) (time.Time, error) {
 	switch x := v.(type) {
 	case int:
 		return time.Unix(int64(x), 0), nil
 	case float64:
 		return time.Unix(int64(x), 0), nil
 	}
-	return time.Time{}, argTypeErr(who, argn, "a time in seconds", v)
+	return time.Time{}, argType(pos, param, "a time in seconds", v)
 }
 
 func (e *scshEnv) installFileSetters() {
-	thingAnd := func(who string, a []interp.Value) (fileThing, int, error) {
-		t, err := fileThingArg(who, a[0], 1)
+	thingAnd := func(who, param string, a []interp.Value) (fileThing, int, error) {
+		t, err := fileThingArg(who, a[0], 1, "thing")
 		if err != nil {
 			return t, 0, err
 		}
 		n, ok := a[1].(int)
 		if !ok {
-			return t, 0, argTypeErr(who, 2, "an exact integer", a[1])
+			return t, 0, argType(2, param, "an exact integer", a[1])
 		}
 		return t, n, nil
 	}
-	setter := func(who string, byName func(string, int) error, byFd func(int, int) error, call, doc string) interp.Builtin {
+	setter := func(who, param string, byName func(string, int) error, byFd func(int, int) error, call, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, n, err := thingAnd(who, a)
+				t, n, err := thingAnd(who, param, a)
 				if err != nil {
 					return nil, err
 				}
@@ -477,22 +478,22 @@ func (e *scshEnv) installFileSetters() {
 		return nil
 	}
 	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
-		setter("set-file-mode",
+		setter("set-file-mode", "mode",
 			func(n string, m int) error { return syscall.Chmod(n, uint32(m)) },
 			func(fd, m int) error { return syscall.Fchmod(fd, uint32(m)) }, "chmod", "(set-file-mode thing mode): set the permission bits of a file"),
-		setter("set-file-owner",
+		setter("set-file-owner", "uid",
 			func(n string, u int) error { return syscall.Chown(n, u, -1) },
 			func(fd, u int) error { return syscall.Fchown(fd, u, -1) }, "chown", "(set-file-owner thing uid): set the owner of a file"),
-		setter("set-file-group",
+		setter("set-file-group", "gid",
 			func(n string, g int) error { return syscall.Chown(n, -1, g) },
 			func(fd, g int) error { return syscall.Fchown(fd, -1, g) }, "chown", "(set-file-group thing gid): set the group of a file"),
-		setter("truncate-file",
+		setter("truncate-file", "length",
 			func(n string, l int) error { return syscall.Truncate(n, int64(l)) },
 			func(fd, l int) error { return syscall.Ftruncate(fd, int64(l)) }, "truncate", "(truncate-file thing length): cut or extend a file to length bytes"),
 		{Name: "set-file-times", MinArgs: 1, MaxArgs: 3,
 			Doc: "(set-file-times name [access-time mod-time]): set a file's times (now by default)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "set-file-times", 1)
+				s, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
@@ -504,10 +505,10 @@ func (e *scshEnv) installFileSetters() {
 				case 2:
 					return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
 				default:
-					if at, err = timeArg("set-file-times", a[1], 2); err != nil {
+					if at, err = timeArg(a[1], 2, "access-time"); err != nil {
 						return nil, err
 					}
-					if mt, err = timeArg("set-file-times", a[2], 3); err != nil {
+					if mt, err = timeArg(a[2], 3, "mod-time"); err != nil {
 						return nil, err
 					}
 				}
@@ -520,9 +521,9 @@ func (e *scshEnv) installFileSetters() {
 			Doc: "(sync-file port/fd): flush a file's data to disk (fsync)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				if _, ok := a[0].(*interp.String); ok {
-					return nil, argTypeErr("sync-file", 1, "a file descriptor or file port", a[0])
+					return nil, argType(0, "port/fd", "a file descriptor or file port", a[0])
 				}
-				t, err := fileThingArg("sync-file", a[0], 1)
+				t, err := fileThingArg("sync-file", a[0], 0, "port/fd")
 				if err != nil {
 					return nil, err
 				}
@@ -540,11 +541,11 @@ func (e *scshEnv) installFileSetters() {
 		{Name: "create-hard-link", MinArgs: 2, MaxArgs: 3,
 			Doc: "(create-hard-link old new [override?]): make new a hard link to old",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, err := str(a[0], "create-hard-link", 1)
+				old, err := str(a[0], 1, "old")
 				if err != nil {
 					return nil, err
 				}
-				nw, err := str(a[1], "create-hard-link", 2)
+				nw, err := str(a[1], 2, "new")
 				if err != nil {
 					return nil, err
 				}
@@ -563,11 +564,11 @@ func (e *scshEnv) installFileSetters() {
 		{Name: "create-fifo", MinArgs: 1, MaxArgs: 3,
 			Doc: "(create-fifo name [perms override?]): make a named pipe",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "create-fifo", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
-				mode, err := intArg("create-fifo", a, 1, 0o777)
+				mode, err := intArg(a, 1, "perms", 0o777)
 				if err != nil {
 					return nil, err
 				}
@@ -586,7 +587,7 @@ func (e *scshEnv) installFileSetters() {
 		{Name: "delete-filesys-object", MinArgs: 1, MaxArgs: 1,
 			Doc: "(delete-filesys-object name): delete a file, link or empty directory (no error if absent)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "delete-filesys-object", 1)
+				name, err := str(a[0], 0, "name")
 				if err != nil {
 					return nil, err
 				}

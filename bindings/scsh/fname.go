@@ -188,7 +188,7 @@ func (e *scshEnv) installFileNames() {
 	nameFn := func(who string, f func(string) interp.Value, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], who, 1)
+				s, err := str(a[0], 0, "fname")
 				if err != nil {
 					return nil, err
 				}
@@ -200,14 +200,14 @@ func (e *scshEnv) installFileNames() {
 	}
 	// nameAndDir reads (who NAME [DIR]); dir is "" when absent.
 	nameAndDir := func(who string, a []interp.Value) (string, string, bool, error) {
-		s, err := str(a[0], who, 1)
+		s, err := str(a[0], 1, "fname")
 		if err != nil {
 			return "", "", false, err
 		}
 		if len(a) < 2 || a[1] == interp.DefaultObject {
 			return s.String(), "", false, nil
 		}
-		d, err := str(a[1], who, 2)
+		d, err := str(a[1], 2, "dir")
 		if err != nil {
 			return "", "", false, err
 		}
@@ -264,11 +264,11 @@ func (e *scshEnv) installFileNames() {
 		{Name: "replace-extension", MinArgs: 2, MaxArgs: 2,
 			Doc: "(replace-extension fname ext): fname with its extension replaced by ext",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "replace-extension", 1)
+				s, err := str(a[0], 1, "fname")
 				if err != nil {
 					return nil, err
 				}
-				ext, err := str(a[1], "replace-extension", 2)
+				ext, err := str(a[1], 2, "ext")
 				if err != nil {
 					return nil, err
 				}
@@ -300,19 +300,19 @@ func (e *scshEnv) installFileNames() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				items, ok := interp.ListToSlice(a[0])
 				if !ok {
-					return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+					return nil, argType(1, "list", "a list of strings", a[0])
 				}
 				parts := make([]string, len(items))
 				for i, x := range items {
 					s, ok := x.(*interp.String)
 					if !ok {
-						return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
+						return nil, argType(1, "list", "a list of strings", a[0])
 					}
 					parts[i] = s.String()
 				}
 				root := "."
 				if len(a) > 1 && a[1] != interp.DefaultObject {
-					d, err := str(a[1], "path-list->file-name", 2)
+					d, err := str(a[1], 2, "dir")
 					if err != nil {
 						return nil, err
 					}

@@ -23,10 +23,10 @@ func TestScshLeniencies(t *testing.T) {
 	runScshCases(t, []scshCase{
 		{`(read-line (open-input-string "ab\ncd") #f)`, `"ab"`, ""},
 		{`(read-delimited (char-set #\;) (open-input-string "x;y") #f)`, `"x"`, ""},
-		{`(read-line (open-input-string "ab") 'bogus)`, "", "one of trim, concat, peek, split"},
+		{`(read-line (open-input-string "ab") 'bogus)`, "", "read-line: argument 2 (handle-newline): expected one of the symbols trim, concat, peek, split, got bogus"},
 		{`(string-concatenate #f)`, `""`, ""},
 		{`(string-concatenate '("a" "b"))`, `"ab"`, ""},
-		{`(string-concatenate '("a" 5))`, "", "argument 1"},
+		{`(string-concatenate '("a" 5))`, "", `string-concatenate: expected a list of strings, got ("a" 5)`},
 		{`(string-map char-upcase "abcd" 1 3)`, `"BC"`, ""},
 		{`(string-map (lambda (a b) (if (char<? a b) a b)) "adc" "bbb")`, `"abb"`, ""},
 		{`(let ((n '())) (string-for-each (lambda (c) (set! n (cons c n))) "abc" 1) n)`, `(#\c #\b)`, ""},

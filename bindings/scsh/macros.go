@@ -37,10 +37,11 @@ func appendList(head []interp.Value, tail interp.Value) interp.Value {
 }
 
 func (e *scshEnv) installRecords() {
-	recArg := func(who string, rt *interp.RecordType, v interp.Value) (*interp.Record, error) {
+	// recArg reads the record argument, argument pos (0: the only one).
+	recArg := func(rt *interp.RecordType, v interp.Value, pos int) (*interp.Record, error) {
 		r, ok := v.(*interp.Record)
 		if !ok || r.Type != rt {
-			return nil, argTypeErr(who, 1, "a "+rt.Name+" record", v)
+			return nil, argType(pos, "record", "a "+rt.Name+" record", v)
 		}
 		return r, nil
 	}
@@ -104,7 +105,7 @@ func (e *scshEnv) installRecords() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
 				return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-					r, err := recArg(who, rt, b[0])
+					r, err := recArg(rt, b[0], 0)
 					if err != nil {
 						return nil, err
 					}
@@ -116,7 +117,7 @@ func (e *scshEnv) installRecords() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
 				return &interp.Primitive{Name: who, MinArgs: 2, MaxArgs: 2, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-					r, err := recArg(who, rt, b[0])
+					r, err := recArg(rt, b[0], 1)
 					if err != nil {
 						return nil, err
 					}
@@ -129,7 +130,7 @@ func (e *scshEnv) installRecords() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				rt, who := a[0].(*interp.RecordType), a[1].(*interp.Symbol).Name
 				return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-					r, err := recArg(who, rt, b[0])
+					r, err := recArg(rt, b[0], 0)
 					if err != nil {
 						return nil, err
 					}

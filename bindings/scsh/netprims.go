@@ -48,7 +48,7 @@ func (e *scshEnv) installNet() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				s, ok := a[0].(*interp.String)
 				if !ok {
-					return nil, argTypeErr("host-info", 1, "a host name string", a[0])
+					return nil, argType(0, "name/addr", "a host name string", a[0])
 				}
 				h, err := lookupHost(e.ctx(), s.String())
 				if err != nil {
@@ -65,7 +65,7 @@ func (e *scshEnv) installNet() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				proto := "tcp"
 				if len(a) > 1 {
-					p, err := str(a[1], "service-info", 2)
+					p, err := str(a[1], 2, "protocol")
 					if err != nil {
 						return nil, err
 					}
@@ -79,7 +79,7 @@ func (e *scshEnv) installNet() {
 				case int:
 					se, err = lookupService("", x, proto)
 				default:
-					return nil, argTypeErr("service-info", 1, "a service name or port number", a[0])
+					return nil, argType(1, "name/port", "a service name or port number", a[0])
 				}
 				if err != nil {
 					if _, ok := err.(*interp.ErrorObject); ok {
@@ -94,14 +94,14 @@ func (e *scshEnv) installNet() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				fam, ok := a[0].(int)
 				if !ok || (fam != pfInternet && fam != pfUnix) {
-					return nil, argTypeErr("socket-connect", 1, "protocol-family/internet or protocol-family/unix", a[0])
+					return nil, argType(1, "family", "protocol-family/internet or protocol-family/unix", a[0])
 				}
 				if t, ok := a[1].(int); !ok || t != sockStream {
 					return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
 				}
 				var conn net.Conn
 				if fam == pfUnix {
-					path, err := str(a[2], "socket-connect", 3)
+					path, err := str(a[2], 3, "host")
 					if err != nil {
 						return nil, err
 					}
@@ -111,7 +111,7 @@ func (e *scshEnv) installNet() {
 					}
 					conn = c
 				} else {
-					host, err := str(a[2], "socket-connect", 3)
+					host, err := str(a[2], 3, "host")
 					if err != nil {
 						return nil, err
 					}
@@ -126,7 +126,7 @@ func (e *scshEnv) installNet() {
 						}
 						port = se.Port
 					default:
-						return nil, argTypeErr("socket-connect", 4, "a port number or service name", a[3])
+						return nil, argType(4, "port", "a port number or service name", a[3])
 					}
 					if port <= 0 || port > 65535 {
 						return nil, scshErr("socket-connect", "port out of range", a[3])
@@ -147,7 +147,7 @@ func (e *scshEnv) installNet() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				r, ok := a[0].(*interp.Record)
 				if !ok || r.Type != sockRT {
-					return nil, argTypeErr("close-socket", 1, "a socket", a[0])
+					return nil, argType(0, "socket", "a socket", a[0])
 				}
 				var first error
 				for _, f := range []interp.Value{r.Fields[2], r.Fields[1]} {

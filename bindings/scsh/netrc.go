@@ -104,14 +104,14 @@ func (e *scshEnv) netrcArgs(who string, a []interp.Value) (*netrcFile, string, b
 		n, ok = o.Value.(*netrcFile)
 	}
 	if !ok {
-		return nil, "", false, argTypeErr(who, 1, "a netrc record or a machine name", a[0])
+		return nil, "", false, argType(1, "netrc", "a netrc record or a machine name", a[0])
 	}
 	if len(a) < 2 {
 		return nil, "", false, scshErr(who, "missing machine name")
 	}
 	m, ok := a[1].(*interp.String)
 	if !ok {
-		return nil, "", false, argTypeErr(who, 2, "a string", a[1])
+		return nil, "", false, argType(2, "machine", "a string", a[1])
 	}
 	def := len(a) < 3 || interp.IsTrue(a[2])
 	return n, m.String(), def, nil
@@ -133,7 +133,7 @@ func (e *scshEnv) globalNetrc() (*netrcFile, error) {
 	return n, nil
 }
 
-func (e *scshEnv) netrcRecordArg(who string, a []interp.Value) (*netrcFile, error) {
+func (e *scshEnv) netrcRecordArg(a []interp.Value) (*netrcFile, error) {
 	if len(a) == 0 {
 		return e.globalNetrc()
 	}
@@ -142,7 +142,7 @@ func (e *scshEnv) netrcRecordArg(who string, a []interp.Value) (*netrcFile, erro
 			return n, nil
 		}
 	}
-	return nil, argTypeErr(who, 1, "a netrc record", a[0])
+	return nil, interp.TypeError("a netrc record", a[0])
 }
 
 func (e *scshEnv) installNetrc() {
@@ -161,9 +161,11 @@ func (e *scshEnv) installNetrc() {
 			return interp.NewString(n.defaultLogin()), interp.NewString(n.defaultPassword()), false, nil
 		}
 	}
-	fileArg := func(who string, a []interp.Value, i int) (*netrcFile, error) {
+	// fileArg reads the optional file name a[i], argument pos (as for
+	// argType), else the default netrc file.
+	fileArg := func(who string, a []interp.Value, i, pos int) (*netrcFile, error) {
 		if len(a) > i {
-			s, err := str(a[i], who, i+1)
+			s, err := str(a[i], pos, "file")
 			if err != nil {
 				return nil, err
 			}
@@ -193,7 +195,7 @@ func (e *scshEnv) installNetrc() {
 					ent, ok = o.Value.(*netrcEntry)
 				}
 				if !ok {
-					return nil, argTypeErr(who, 1, "a netrc entry", a[0])
+					return nil, interp.TypeError("a netrc entry", a[0])
 				}
 				switch acc {
 				case "machine":
@@ -222,7 +224,7 @@ func (e *scshEnv) installNetrc() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				var path string
 				if len(a) > 0 && a[0] != false {
-					s, err := str(a[0], "netrc:parse", 1)
+					s, err := str(a[0], 1, "file")
 					if err != nil {
 						return nil, err
 					}
@@ -239,14 +241,14 @@ func (e *scshEnv) installNetrc() {
 					return nil, &interp.ErrorObject{Who: "netrc:parse", Message: err.Error(), Cause: err}
 				}
 				if len(a) > 1 && a[1] != false {
-					s, err := str(a[1], "netrc:parse", 2)
+					s, err := str(a[1], 2, "fallback-password")
 					if err != nil {
 						return nil, err
 					}
 					n.fallback[1] = s.String()
 				}
 				if len(a) > 2 && a[2] != false {
-					s, err := str(a[2], "netrc:parse", 3)
+					s, err := str(a[2], 3, "fallback-login")
 					if err != nil {
 						return nil, err
 					}
@@ -281,7 +283,7 @@ func (e *scshEnv) installNetrc() {
 		{Name: "netrc:default-login", MinArgs: 0, MaxArgs: 1,
 			Doc: "(netrc:default-login [netrc]): the login of the default entry",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				n, err := e.netrcRecordArg("netrc:default-login", a)
+				n, err := e.netrcRecordArg(a)
 				if err != nil {
 					return nil, err
 				}
@@ -290,7 +292,7 @@ func (e *scshEnv) installNetrc() {
 		{Name: "netrc:default-password", MinArgs: 0, MaxArgs: 1,
 			Doc: "(netrc:default-password [netrc]): the password of the default entry",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				n, err := e.netrcRecordArg("netrc:default-password", a)
+				n, err := e.netrcRecordArg(a)
 				if err != nil {
 					return nil, err
 				}
@@ -302,13 +304,13 @@ func (e *scshEnv) installNetrc() {
 				return interp.NewString(userMailAddress()), nil
 			}},
 		{Name: "netrc-machine-entry", MinArgs: 2, MaxArgs: 3,
-			Doc: "(netrc-machine-entry netrc machine [default?]): the entry for machine, or #f",
+			Doc: "(netrc-machine-entry machine default? [file]): the entry for machine (else the default one if default?), or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				host, err := str(a[0], "netrc-machine-entry", 1)
+				host, err := str(a[0], 1, "machine")
 				if err != nil {
 					return nil, err
 				}
-				n, err := fileArg("netrc-machine-entry", a, 2)
+				n, err := fileArg("netrc-machine-entry", a, 2, 3)
 				if err != nil {
 					return nil, err
 				}
@@ -326,9 +328,9 @@ func (e *scshEnv) installNetrc() {
 				return &interp.Opaque{Kind: "netrc-entry", Label: label, Value: ent}, nil
 			}},
 		{Name: "netrc-macro-definitions", MinArgs: 0, MaxArgs: 1,
-			Doc: "(netrc-macro-definitions [netrc]): the macdef definitions, as an alist",
+			Doc: "(netrc-macro-definitions [file]): the macdef definitions, as an alist",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				n, err := fileArg("netrc-macro-definitions", a, 0)
+				n, err := fileArg("netrc-macro-definitions", a, 0, 0)
 				if err != nil {
 					return nil, err
 				}

@@ -31,8 +31,9 @@ var openFlags = []struct {
 }
 
 // outPortArg returns the output port argument at a[i], or the current
-// output port when absent. An integer 1 or 2 names stdout or stderr.
-func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+// output port when absent. An integer 1 or 2 names stdout or stderr. pos
+// is i+1, or 0 in a procedure of one argument (as for argType).
+func outPortArg(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return it.CurrentOutput(), nil
 	}
@@ -49,21 +50,22 @@ func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp
 			return it.CurrentError(), nil
 		}
 	}
-	return nil, argTypeErr(who, i+1, "an output port", a[i])
+	return nil, argType(pos, "port", "an output port", a[i])
 }
 
 // inPortArg returns the input port argument at a[i], or the current input
 // port when absent (0 names it too). The port's reads get the
-// interpreter's read limit and stop on an interrupt.
-func inPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
-	p, err := inPortArg1(it, who, a, i)
+// interpreter's read limit and stop on an interrupt. pos is as for
+// outPortArg.
+func inPortArg(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
+	p, err := inPortArg1(it, a, i, pos)
 	if p != nil {
 		p.SetInterp(it)
 	}
 	return p, err
 }
 
-func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+func inPortArg1(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return it.CurrentInput(), nil
 	}
@@ -77,7 +79,7 @@ func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp
 			return it.CurrentInput(), nil
 		}
 	}
-	return nil, argTypeErr(who, i+1, "an input port", a[i])
+	return nil, argType(pos, "port", "an input port", a[i])
 }
 
 func ioErr(who string, err error) error {
@@ -115,13 +117,15 @@ func openFilePort(it *interp.Interp, who, path string, flags int, perm os.FileMo
 	return p, nil
 }
 
-func intArg(who string, a []interp.Value, i int, def int) (int, error) {
+// intArg reads the optional exact integer at a[i], argument i+1 named
+// param, or def when absent.
+func intArg(a []interp.Value, i int, param string, def int) (int, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return def, nil
 	}
 	n, ok := a[i].(int)
 	if !ok {
-		return 0, argTypeErr(who, i+1, "an exact integer", a[i])
+		return 0, argType(i+1, param, "an exact integer", a[i])
 	}
 	return n, nil
 }
@@ -181,11 +185,11 @@ func (e *scshEnv) installPorts() {
 		{Name: "write-string", MinArgs: 1, MaxArgs: 4,
 			Doc: "(write-string string [port start end]): write string (or its part) to port",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "write-string", 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
-				p, err := outPortArg(it, "write-string", a, 1)
+				p, err := outPortArg(it, a, 1, 2)
 				if err != nil {
 					return nil, err
 				}
@@ -201,7 +205,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "write-crlf", MinArgs: 0, MaxArgs: 1,
 			Doc: "(write-crlf [port]): write CR LF to port and flush it",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := outPortArg(it, "write-crlf", a, 0)
+				p, err := outPortArg(it, a, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -216,7 +220,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "force-output", MinArgs: 0, MaxArgs: 1,
 			Doc: "(force-output [port]): flush port's buffer",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := outPortArg(it, "force-output", a, 0)
+				p, err := outPortArg(it, a, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -228,15 +232,15 @@ func (e *scshEnv) installPorts() {
 		{Name: "open-output-file", MinArgs: 1, MaxArgs: 3,
 			Doc: "(open-output-file name [flags mode]): open name for writing (open/... flags)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "open-output-file", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
-				flags, err := intArg("open-output-file", a, 1, syscall.O_CREAT|syscall.O_TRUNC)
+				flags, err := intArg(a, 1, "flags", syscall.O_CREAT|syscall.O_TRUNC)
 				if err != nil {
 					return nil, err
 				}
-				perm, err := intArg("open-output-file", a, 2, 0o666)
+				perm, err := intArg(a, 2, "mode", 0o666)
 				if err != nil {
 					return nil, err
 				}
@@ -246,11 +250,11 @@ func (e *scshEnv) installPorts() {
 		{Name: "open-input-file", MinArgs: 1, MaxArgs: 2,
 			Doc: "(open-input-file name [flags]): open name for reading",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "open-input-file", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
-				flags, err := intArg("open-input-file", a, 1, 0)
+				flags, err := intArg(a, 1, "flags", 0)
 				if err != nil {
 					return nil, err
 				}
@@ -260,15 +264,15 @@ func (e *scshEnv) installPorts() {
 		{Name: "open-file", MinArgs: 2, MaxArgs: 3,
 			Doc: "(open-file name flags [mode]): open name with open/... flags",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "open-file", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
-				flags, err := intArg("open-file", a, 1, 0)
+				flags, err := intArg(a, 1, "flags", 0)
 				if err != nil {
 					return nil, err
 				}
-				perm, err := intArg("open-file", a, 2, 0o666)
+				perm, err := intArg(a, 2, "mode", 0o666)
 				if err != nil {
 					return nil, err
 				}
@@ -277,7 +281,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "file-exists?", MinArgs: 1, MaxArgs: 2,
 			Doc: "(file-exists? name [chase?]): whether name exists (#f on ENOENT, ENOTDIR, EACCES)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "file-exists?", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
@@ -298,7 +302,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "file-not-exists?", MinArgs: 1, MaxArgs: 2,
 			Doc: "(file-not-exists? name [chase?]): whether name does not exist",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				name, err := str(a[0], "file-not-exists?", 1)
+				name, err := str(a[0], 1, "name")
 				if err != nil {
 					return nil, err
 				}
@@ -322,7 +326,7 @@ func (e *scshEnv) installPorts() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				p, ok := a[0].(*interp.Port)
 				if !ok {
-					return nil, argTypeErr("close", 1, "a port", a[0])
+					return nil, argType(0, "port/fd", "a port", a[0])
 				}
 				if err := p.Close(); err != nil {
 					return nil, ioErr("close", err)
@@ -332,11 +336,11 @@ func (e *scshEnv) installPorts() {
 		{Name: "read-line", MinArgs: 0, MaxArgs: 2,
 			Doc: "(read-line [port handle-newline]): the next line of port, without its LF (trim concat peek split)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := inPortArg(it, "read-line", a, 0)
+				p, err := inPortArg(it, a, 0, 1)
 				if err != nil {
 					return nil, err
 				}
-				mode, err := delimMode("read-line", a, 1)
+				mode, err := delimMode(a, 1, "handle-newline")
 				if err != nil {
 					return nil, err
 				}
@@ -345,7 +349,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "port->string", MinArgs: 0, MaxArgs: 1,
 			Doc: "(port->string [port]): the rest of port as a string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := inPortArg(it, "port->string", a, 0)
+				p, err := inPortArg(it, a, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -358,7 +362,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "port->string-list", MinArgs: 0, MaxArgs: 1,
 			Doc: "(port->string-list [port]): the rest of port as a list of lines",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := inPortArg(it, "port->string-list", a, 0)
+				p, err := inPortArg(it, a, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -371,7 +375,7 @@ func (e *scshEnv) installPorts() {
 		{Name: "make-string-input-port", MinArgs: 1, MaxArgs: 1,
 			Doc: "(make-string-input-port string): an input port reading string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "make-string-input-port", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -387,7 +391,7 @@ func (e *scshEnv) installPorts() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				p, ok := a[0].(*interp.Port)
 				if !ok || !p.Output {
-					return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
+					return nil, argType(0, "port", "a string output port", a[0])
 				}
 				return interp.NewStringUTF8(p.Contents()), nil
 			}},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -129,13 +130,14 @@ func (e *scshEnv) installProc() {
 		return st, err
 	}
 	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
-	procArg := func(who string, v interp.Value) (*procHandle, error) {
+	// procArg reads a process object, argument pos (as for argType).
+	procArg := func(v interp.Value, pos int) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {
 				return h, nil
 			}
 		}
-		return nil, argTypeErr(who, 1, "a process object", v)
+		return nil, argType(pos, "proc", "a process object", v)
 	}
 	e.it.DefineBuiltins("scsh: process notation", []interp.Builtin{
 		{Name: "%run", MinArgs: 1, MaxArgs: 1,
@@ -173,7 +175,7 @@ func (e *scshEnv) installProc() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				fds, ok := interp.ListToSlice(a[0])
 				if !ok {
-					return nil, argTypeErr("run/collecting", 1, "a list of file descriptors", a[0])
+					return nil, argType(1, "fds", "a list of file descriptors", a[0])
 				}
 				var bufs [3]*bytes.Buffer
 				for _, fd := range fds {
@@ -265,12 +267,12 @@ func (e *scshEnv) installProc() {
 					return nil, err
 				}
 				h := &procHandle{wait: wait, pid: pr.lastPid}
-				return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
+				return &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}, nil
 			}},
 		{Name: "wait", MinArgs: 1, MaxArgs: 2,
 			Doc: "(wait proc [flags]): wait for proc to end; its exit status",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				h, err := procArg("wait", a[0])
+				h, err := procArg(a[0], 1)
 				if err != nil {
 					return nil, err
 				}
@@ -286,13 +288,13 @@ func (e *scshEnv) installProc() {
 		{Name: "proc?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(proc? obj): whether obj is a process object",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				_, err := procArg("proc?", a[0])
+				_, err := procArg(a[0], 0)
 				return err == nil, nil
 			}},
 		{Name: "proc:pid", MinArgs: 1, MaxArgs: 1,
 			Doc: "(proc:pid proc): the process id of proc",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				h, err := procArg("proc:pid", a[0])
+				h, err := procArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -304,7 +306,7 @@ func (e *scshEnv) installProc() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				n, ok := a[0].(int)
 				if !ok {
-					return nil, argTypeErr(who, 1, "a wait status", a[0])
+					return nil, interp.TypeError("a wait status", a[0])
 				}
 				return f(syscall.WaitStatus(n)), nil
 			}}

@@ -63,8 +63,9 @@ func (e *scshEnv) sleepUntil(who string, t time.Time) error {
 	return nil
 }
 
-// secondsArg reads a real number of seconds.
-func secondsArg(who string, v interp.Value) (float64, error) {
+// secondsArg reads a real number of seconds, argument pos named param
+// (as for argType).
+func secondsArg(v interp.Value, pos int, param string) (float64, error) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), nil
@@ -77,7 +78,7 @@ func secondsArg(who string, v interp.Value) (float64, error) {
 		f, _ := x.Float64()
 		return f, nil
 	}
-	return 0, argTypeErr(who, 1, "a real number of seconds", v)
+	return 0, argType(pos, param, "a real number of seconds", v)
 }
 
 func (e *scshEnv) installProcState() {
@@ -108,7 +109,7 @@ func (e *scshEnv) installProcState() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				n, ok := a[0].(int)
 				if !ok || n < 0 || n > 0o7777 {
-					return nil, argTypeErr("set-umask", 1, "a file mode mask (0 to #o7777)", a[0])
+					return nil, argType(0, "mask", "a file mode mask (0 to #o7777)", a[0])
 				}
 				syscall.Umask(n)
 				return interp.Unspecified, nil
@@ -129,7 +130,7 @@ func (e *scshEnv) installProcState() {
 		{Name: "process-sleep", MinArgs: 1, MaxArgs: 1,
 			Doc: "(process-sleep seconds): sleep for seconds",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := secondsArg("process-sleep", a[0])
+				s, err := secondsArg(a[0], 0, "seconds")
 				if err != nil {
 					return nil, err
 				}
@@ -138,7 +139,7 @@ func (e *scshEnv) installProcState() {
 		{Name: "process-sleep-until", MinArgs: 1, MaxArgs: 1,
 			Doc: "(process-sleep-until time): sleep until time (seconds since the epoch)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := secondsArg("process-sleep-until", a[0])
+				s, err := secondsArg(a[0], 0, "time")
 				if err != nil {
 					return nil, err
 				}

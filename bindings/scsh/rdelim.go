@@ -11,13 +11,13 @@ import (
 // delimMode reads scsh's handle-delim argument: trim (the default, also
 // for #f and #!default, which scsh code passes for "no preference"),
 // concat, peek or split.
-func delimMode(who string, a []interp.Value, i int) (string, error) {
+func delimMode(a []interp.Value, i int, param string) (string, error) {
 	if len(a) <= i || a[i] == false || a[i] == interp.DefaultObject {
 		return "trim", nil
 	}
 	s, ok := a[i].(*interp.Symbol)
 	if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "peek" && s.Name != "split") {
-		return "", argTypeErr(who, i+1, "one of trim, concat, peek, split", a[i])
+		return "", argType(i+1, param, "one of the symbols trim, concat, peek, split", a[i])
 	}
 	return s.Name, nil
 }
@@ -70,13 +70,13 @@ func (e *scshEnv) installRdelim() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				stop, ok := charMatcher(a[0])
 				if !ok {
-					return nil, argTypeErr("read-delimited", 1, "a char-set, char or string of delimiters", a[0])
+					return nil, argType(1, "char-set", "a char-set, char or string of delimiters", a[0])
 				}
-				p, err := inPortArg(it, "read-delimited", a, 1)
+				p, err := inPortArg(it, a, 1, 2)
 				if err != nil {
 					return nil, err
 				}
-				mode, err := delimMode("read-delimited", a, 2)
+				mode, err := delimMode(a, 2, "handle-delim")
 				if err != nil {
 					return nil, err
 				}
@@ -87,9 +87,9 @@ func (e *scshEnv) installRdelim() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				skip, ok := charMatcher(a[0])
 				if !ok {
-					return nil, argTypeErr("skip-char-set", 1, "a char-set, char or string", a[0])
+					return nil, argType(1, "char-set", "a char-set, char or string", a[0])
 				}
-				p, err := inPortArg(it, "skip-char-set", a, 1)
+				p, err := inPortArg(it, a, 1, 2)
 				if err != nil {
 					return nil, err
 				}
@@ -118,11 +118,11 @@ func (e *scshEnv) installRdelim() {
 		{Name: "read-paragraph", MinArgs: 0, MaxArgs: 2,
 			Doc: "(read-paragraph [port handle-delim]): the next paragraph (lines up to a blank line)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				p, err := inPortArg(it, "read-paragraph", a, 0)
+				p, err := inPortArg(it, a, 0, 1)
 				if err != nil {
 					return nil, err
 				}
-				mode, err := delimMode("read-paragraph", a, 1)
+				mode, err := delimMode(a, 1, "handle-delim")
 				if err != nil {
 					return nil, err
 				}

@@ -345,21 +345,14 @@ func csetOf(n *reNode) *charSet {
 }
 
 func (e *scshEnv) installRegexpData() {
-	reArg := func(who string, v interp.Value, argn int) (*scshRegexp, error) {
+	// reArg reads a regexp argument, argument pos named re (as for
+	// argType).
+	reArg := func(v interp.Value, pos int) (*scshRegexp, error) {
 		r, ok := asRegexp(v)
 		if !ok {
-			return nil, argTypeErr(who, argn, "a regexp", v)
+			return nil, argType(pos, "re", "a regexp", v)
 		}
 		return r, nil
-	}
-	// anyList reads argument 1 of a raw constructor: any list, as scsh's
-	// make-re-seq and make-re-choice do not check their elements.
-	anyList := func(who string, v interp.Value) ([]interp.Value, error) {
-		items, ok := interp.ListToSlice(v)
-		if !ok {
-			return nil, argTypeErr(who, 1, "a list", v)
-		}
-		return items, nil
 	}
 	// sreOf is the SRE of a part: a regexp's own SRE, or, for a value a
 	// raw constructor was given that is not a regexp, the value itself.
@@ -426,22 +419,19 @@ func (e *scshEnv) installRegexpData() {
 		}, "(re-any? obj): whether obj is the regexp matching any character"),
 	)
 
-	// node reads argument 1 as a regexp of the given kind.
-	node := func(who, kind string, v interp.Value) (*reNode, *scshRegexp, error) {
-		r, err := reArg(who, v, 1)
-		if err != nil {
-			return nil, nil, err
+	// node reads the only argument of an accessor: a regexp of the given
+	// kind.
+	node := func(kind string, v interp.Value) (*reNode, *scshRegexp, error) {
+		r, ok := asRegexp(v)
+		if !ok || viewOf(r).kind != kind {
+			return nil, nil, interp.TypeError("a re-"+kind+" regexp", v)
 		}
-		n := viewOf(r)
-		if n.kind != kind {
-			return nil, nil, argTypeErr(who, 1, "a re-"+kind+" regexp", v)
-		}
-		return n, r, nil
+		return viewOf(r), r, nil
 	}
 	accessor := func(who, kind string, get func(*reNode, *scshRegexp) interp.Value, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				n, r, err := node(who, kind, a[0])
+				n, r, err := node(kind, a[0])
 				if err != nil {
 					return nil, err
 				}
@@ -494,16 +484,17 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items}, items...)
 	}
-	repeatArgs := func(who string, a []interp.Value) (int, interp.Value, interp.Value, error) {
+	// repeatArgs reads (from to re); the raw constructor takes any re.
+	repeatArgs := func(a []interp.Value, raw bool) (int, interp.Value, interp.Value, error) {
 		from, ok := a[0].(int)
 		if !ok || from < 0 {
-			return 0, nil, nil, argTypeErr(who, 1, "a non-negative exact integer", a[0])
+			return 0, nil, nil, argType(1, "from", "a non-negative exact integer", a[0])
 		}
 		if n, ok := a[1].(int); a[1] != false && (!ok || n < 0) {
-			return 0, nil, nil, argTypeErr(who, 2, "a non-negative exact integer or #f", a[1])
+			return 0, nil, nil, argType(2, "to", "a non-negative exact integer or #f", a[1])
 		}
-		if _, ok := asRegexp(a[2]); !ok && who != "make-re-repeat" {
-			return 0, nil, nil, argTypeErr(who, 3, "a regexp", a[2])
+		if _, err := reArg(a[2], 3); err != nil && !raw {
+			return 0, nil, nil, err
 		}
 		return from, a[1], a[2], nil
 	}
@@ -516,19 +507,37 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b}, b)
 	}
-	dsmCounts := func(who string, a []interp.Value, i int) (int, int, error) {
+	// dsmArgs reads (re [pre-dsm post-dsm]) of the submatch and dsm
+	// constructors: a regexp and two counts (0 when absent).
+	dsmArgs := func(a []interp.Value) (int, int, error) {
+		if _, err := reArg(a[0], 1); err != nil {
+			return 0, 0, err
+		}
 		var c [2]int
-		for k := 0; k < 2; k++ {
-			if len(a) <= i+k {
+		for k, param := range [2]string{"pre-dsm", "post-dsm"} {
+			if len(a) <= 1+k {
 				break
 			}
-			n, ok := a[i+k].(int)
+			n, ok := a[1+k].(int)
 			if !ok || n < 0 {
-				return 0, 0, argTypeErr(who, i+k+1, "a non-negative exact integer", a[i+k])
+				return 0, 0, argType(2+k, param, "a non-negative exact integer", a[1+k])
 			}
 			c[k] = n
 		}
 		return c[0], c[1], nil
+	}
+	// listCons is a constructor of a list of regexps, (NAME res); the raw
+	// ones take any list, as scsh's make-re-seq and make-re-choice do not
+	// check the elements.
+	listCons := func(who, doc string, build func([]interp.Value) (interp.Value, error)) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, ok := interp.ListToSlice(a[0])
+				if !ok {
+					return nil, interp.TypeError("a list", a[0])
+				}
+				return build(items)
+			}}
 	}
 	dsmSRE := func(pre, post int, b interp.Value) interp.Value {
 		if pre == 0 && post == 0 {
@@ -539,10 +548,7 @@ func (e *scshEnv) installRegexpData() {
 	submatchCons := func(who, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 3, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				if _, err := reArg(who, a[0], 1); err != nil {
-					return nil, err
-				}
-				pre, post, err := dsmCounts(who, a, 1)
+				pre, post, err := dsmArgs(a)
 				if err != nil {
 					return nil, err
 				}
@@ -553,10 +559,7 @@ func (e *scshEnv) installRegexpData() {
 	dsmCons := func(who, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 3, MaxArgs: 3, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				if _, err := reArg(who, a[0], 1); err != nil {
-					return nil, err
-				}
-				pre, post, err := dsmCounts(who, a, 1)
+				pre, post, err := dsmArgs(a)
 				if err != nil {
 					return nil, err
 				}
@@ -570,7 +573,7 @@ func (e *scshEnv) installRegexpData() {
 	stringCons := func(who, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], who, 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -590,7 +593,7 @@ func (e *scshEnv) installRegexpData() {
 				default:
 					cs, ok := asCharSet(a[0])
 					if !ok {
-						return nil, argTypeErr(who, 1, "a char set", a[0])
+						return nil, interp.TypeError("a char set", a[0])
 					}
 					sre = charSetValue(cs)
 				}
@@ -610,84 +613,56 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "re-tsm", MinArgs: 1, MaxArgs: 1,
 			Doc: "(re-tsm re): the number of submatches in regexp re",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := reArg("re-tsm", a[0], 1)
+				r, err := reArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
 				return r.re.NumSubexp(), nil
 			}},
-		{Name: "make-re-seq", MinArgs: 1, MaxArgs: 1,
-			Doc: "(make-re-seq res): a regexp matching the regexps of the list res in sequence",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				items, err := anyList("make-re-seq", a[0])
-				if err != nil {
-					return nil, err
+		listCons("make-re-seq", "(make-re-seq res): a regexp matching the regexps of the list res in sequence", mkSeq),
+		listCons("re-seq", "(re-seq res): the sequence of the list of regexps res, simplified", func(items []interp.Value) (interp.Value, error) {
+			var flat []interp.Value
+			for _, x := range items {
+				n := kindOf(x)
+				switch n.kind {
+				case "seq":
+					flat = append(flat, n.elts...)
+				case "trivial":
+				default:
+					flat = append(flat, x)
 				}
-				return mkSeq(items)
-			}},
-		{Name: "re-seq", MinArgs: 1, MaxArgs: 1,
-			Doc: "(re-seq res): the sequence of the list of regexps res, simplified",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				items, err := anyList("re-seq", a[0])
-				if err != nil {
-					return nil, err
+			}
+			switch len(flat) {
+			case 0:
+				return trivial, nil
+			case 1:
+				return flat[0], nil
+			}
+			return mkSeq(flat)
+		}),
+		listCons("make-re-choice", "(make-re-choice res): a regexp matching any regexp of the list res", mkChoice),
+		listCons("re-choice", "(re-choice res): the choice among the list of regexps res, simplified", func(items []interp.Value) (interp.Value, error) {
+			var flat []interp.Value
+			for _, x := range items {
+				n := kindOf(x)
+				if n.kind == "choice" {
+					flat = append(flat, n.elts...)
+				} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
+					flat = append(flat, x)
 				}
-				var flat []interp.Value
-				for _, x := range items {
-					n := kindOf(x)
-					switch n.kind {
-					case "seq":
-						flat = append(flat, n.elts...)
-					case "trivial":
-					default:
-						flat = append(flat, x)
-					}
-				}
-				switch len(flat) {
-				case 0:
-					return trivial, nil
-				case 1:
-					return flat[0], nil
-				}
-				return mkSeq(flat)
-			}},
-		{Name: "make-re-choice", MinArgs: 1, MaxArgs: 1,
-			Doc: "(make-re-choice res): a regexp matching any regexp of the list res",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				items, err := anyList("make-re-choice", a[0])
-				if err != nil {
-					return nil, err
-				}
-				return mkChoice(items)
-			}},
-		{Name: "re-choice", MinArgs: 1, MaxArgs: 1,
-			Doc: "(re-choice res): the choice among the list of regexps res, simplified",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				items, err := anyList("re-choice", a[0])
-				if err != nil {
-					return nil, err
-				}
-				var flat []interp.Value
-				for _, x := range items {
-					n := kindOf(x)
-					if n.kind == "choice" {
-						flat = append(flat, n.elts...)
-					} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
-						flat = append(flat, x)
-					}
-				}
-				switch len(flat) {
-				case 0:
-					return empty, nil
-				case 1:
-					return flat[0], nil
-				}
-				return mkChoice(flat)
-			}},
+			}
+			switch len(flat) {
+			case 0:
+				return empty, nil
+			case 1:
+				return flat[0], nil
+			}
+			return mkChoice(flat)
+		}),
 		{Name: "make-re-repeat", MinArgs: 3, MaxArgs: 3,
 			Doc: "(make-re-repeat from to re): re repeated from to to times (#f: no upper bound)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				from, to, b, err := repeatArgs("make-re-repeat", a)
+				from, to, b, err := repeatArgs(a, true)
 				if err != nil {
 					return nil, err
 				}
@@ -696,7 +671,7 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "re-repeat", MinArgs: 3, MaxArgs: 3,
 			Doc: "(re-repeat from to re): the repetition of re, simplified",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				from, to, b, err := repeatArgs("re-repeat", a)
+				from, to, b, err := repeatArgs(a, false)
 				if err != nil {
 					return nil, err
 				}
@@ -725,7 +700,7 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "uncase", MinArgs: 1, MaxArgs: 1,
 			Doc: "(uncase re): a case-insensitive version of regexp re",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := reArg("uncase", a[0], 1)
+				r, err := reArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -735,7 +710,7 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "uncase-string", MinArgs: 1, MaxArgs: 1,
 			Doc: "(uncase-string string): a regexp matching string in any case",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "uncase-string", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -747,7 +722,7 @@ func (e *scshEnv) installRegexpData() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				cs, ok := asCharSet(a[0])
 				if !ok {
-					return nil, argTypeErr("uncase-char-set", 1, "a char set", a[0])
+					return nil, argType(0, "cset", "a char set", a[0])
 				}
 				u := charSetValue(uncaseCharSet(cs))
 				return withNode(u, &reNode{kind: "char-set", cset: u})
@@ -761,7 +736,7 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "regexp->sre", MinArgs: 1, MaxArgs: 1,
 			Doc: "(regexp->sre re): the SRE s-expression of regexp re",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := reArg("regexp->sre", a[0], 1)
+				r, err := reArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -780,7 +755,7 @@ func (e *scshEnv) installRegexpData() {
 		{Name: "regexp->posix-string", MinArgs: 1, MaxArgs: 1,
 			Doc: "(regexp->posix-string re): re as a POSIX extended regexp string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := reArg("regexp->posix-string", a[0], 1)
+				r, err := reArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}

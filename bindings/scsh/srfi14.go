@@ -10,33 +10,43 @@ import (
 // map, fold, filter, count, every, any) are in scm/srfi.scm on top of
 // char-set->list.
 func (e *scshEnv) installCharSetOps() {
-	sets := func(who string, a []interp.Value, from int) ([]*charSet, error) {
+	// sets reads the char-sets a[from:], arguments from+1 ... named param.
+	sets := func(a []interp.Value, from int, param string) ([]*charSet, error) {
 		out := make([]*charSet, 0, len(a)-from)
 		for i := from; i < len(a); i++ {
 			cs, ok := asCharSet(a[i])
 			if !ok {
-				return nil, argTypeErr(who, i+1, "a char-set", a[i])
+				return nil, argType(i+1, param, "a char-set", a[i])
 			}
 			out = append(out, cs)
 		}
 		return out, nil
 	}
-	chars := func(who string, a []interp.Value, from int) ([][2]rune, error) {
-		var rs [][2]rune
+	// chars reads the characters a[from:] as ranges; ok is false at the
+	// first non-character, whose index is bad.
+	chars := func(a []interp.Value, from int) (rs [][2]rune, bad int, ok bool) {
 		for i := from; i < len(a); i++ {
-			c, ok := a[i].(interp.Char)
-			if !ok {
-				return nil, argTypeErr(who, i+1, "a char", a[i])
+			c, isChar := a[i].(interp.Char)
+			if !isChar {
+				return nil, i, false
 			}
 			rs = append(rs, [2]rune{rune(c), rune(c)})
 		}
-		return rs, nil
+		return rs, 0, true
+	}
+	// oneSet reads the only argument of a procedure of one char-set.
+	oneSet := func(v interp.Value) (*charSet, error) {
+		cs, ok := asCharSet(v)
+		if !ok {
+			return nil, interp.TypeError("a char-set", v)
+		}
+		return cs, nil
 	}
 	e.it.DefineBuiltins("SRFI 14: character sets", []interp.Builtin{
 		{Name: "char-set-intersection", MinArgs: 0, MaxArgs: -1,
 			Doc: "(char-set-intersection cset ...): the characters in every cset",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-intersection", a, 0)
+				ss, err := sets(a, 0, "cset")
 				if err != nil {
 					return nil, err
 				}
@@ -49,7 +59,7 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set-difference", MinArgs: 1, MaxArgs: -1,
 			Doc: "(char-set-difference cset1 cset ...): the characters of cset1 in no other cset",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-difference", a, 0)
+				ss, err := sets(a, 0, "cset")
 				if err != nil {
 					return nil, err
 				}
@@ -62,7 +72,7 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set-xor", MinArgs: 0, MaxArgs: -1,
 			Doc: "(char-set-xor cset ...): the characters in an odd number of the csets",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-xor", a, 0)
+				ss, err := sets(a, 0, "cset")
 				if err != nil {
 					return nil, err
 				}
@@ -75,47 +85,47 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set-adjoin", MinArgs: 1, MaxArgs: -1,
 			Doc: "(char-set-adjoin cset char ...): cset with the chars added",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-adjoin", a[:1], 0)
+				ss, err := sets(a[:1], 0, "cset")
 				if err != nil {
 					return nil, err
 				}
-				rs, err := chars("char-set-adjoin", a, 1)
-				if err != nil {
-					return nil, err
+				rs, bad, ok := chars(a, 1)
+				if !ok {
+					return nil, argType(bad+1, "char", "a char", a[bad])
 				}
 				return charSetValue(ss[0].union(newCharSet(rs...))), nil
 			}},
 		{Name: "char-set-delete", MinArgs: 1, MaxArgs: -1,
 			Doc: "(char-set-delete cset char ...): cset without the chars",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-delete", a[:1], 0)
+				ss, err := sets(a[:1], 0, "cset")
 				if err != nil {
 					return nil, err
 				}
-				rs, err := chars("char-set-delete", a, 1)
-				if err != nil {
-					return nil, err
+				rs, bad, ok := chars(a, 1)
+				if !ok {
+					return nil, argType(bad+1, "char", "a char", a[bad])
 				}
 				return charSetValue(ss[0].minus(newCharSet(rs...))), nil
 			}},
 		{Name: "char-set-copy", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char-set-copy cset): a copy of cset",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-copy", a, 0)
+				cs, err := oneSet(a[0])
 				if err != nil {
 					return nil, err
 				}
-				return charSetValue(newCharSet(ss[0].r...)), nil
+				return charSetValue(newCharSet(cs.r...)), nil
 			}},
 		{Name: "char-set-size", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char-set-size cset): the number of characters in cset",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set-size", a, 0)
+				cs, err := oneSet(a[0])
 				if err != nil {
 					return nil, err
 				}
 				n := 0
-				for _, x := range ss[0].r {
+				for _, x := range cs.r {
 					n += int(x[1]-x[0]) + 1
 				}
 				return n, nil
@@ -123,7 +133,7 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set=", MinArgs: 0, MaxArgs: -1,
 			Doc: "(char-set= cset ...): whether the csets hold the same characters",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set=", a, 0)
+				ss, err := sets(a, 0, "cset")
 				if err != nil {
 					return nil, err
 				}
@@ -142,12 +152,12 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set->list", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char-set->list cset): the characters of cset as a list",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets("char-set->list", a, 0)
+				cs, err := oneSet(a[0])
 				if err != nil {
 					return nil, err
 				}
 				var out []interp.Value
-				for _, x := range ss[0].r {
+				for _, x := range cs.r {
 					if len(out)+int(x[1]-x[0]) > 1<<21 {
 						return nil, scshErr("char-set->list", "char-set too large to list")
 					}
@@ -162,15 +172,15 @@ func (e *scshEnv) installCharSetOps() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				l, ok := interp.ListToSlice(a[0])
 				if !ok {
-					return nil, argTypeErr("list->char-set", 1, "a list of chars", a[0])
+					return nil, argType(1, "chars", "a list of chars", a[0])
 				}
-				rs, err := chars("list->char-set", l, 0)
-				if err != nil {
-					return nil, err
+				rs, _, ok := chars(l, 0)
+				if !ok {
+					return nil, argType(1, "chars", "a list of chars", a[0])
 				}
 				r := newCharSet(rs...)
 				if len(a) > 1 {
-					ss, err := sets("list->char-set", a, 1)
+					ss, err := sets(a, 1, "base-cset")
 					if err != nil {
 						return nil, err
 					}
@@ -188,7 +198,7 @@ func (e *scshEnv) installCharSetOps() {
 				}
 				r := newCharSet([2]rune{rune(lo), rune(hi - 1)})
 				if len(a) > 3 {
-					ss, err := sets("ucs-range->char-set", a, 3)
+					ss, err := sets(a, 3, "base-cset")
 					if err != nil {
 						return nil, err
 					}

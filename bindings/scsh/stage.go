@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -60,24 +61,24 @@ func (e *scshEnv) stageStdin() io.Reader {
 
 // envArg reads scsh's env argument: #t for the current environment, or an
 // alist of (name . value) strings.
-func envArg(who string, argn int, v interp.Value) ([]string, error) {
+func envArg(v interp.Value, pos int, param string) ([]string, error) {
 	if b, ok := v.(bool); ok && b {
 		return os.Environ(), nil
 	}
 	items, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+		return nil, argType(pos, param, "#t or an alist of strings", v)
 	}
 	env := make([]string, 0, len(items))
 	for _, it := range items {
 		p, ok := it.(*interp.Pair)
 		if !ok {
-			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+			return nil, argType(pos, param, "#t or an alist of strings", v)
 		}
 		k, err1 := stringify(p.Car)
 		val, err2 := stringify(p.Cdr)
 		if err1 != nil || err2 != nil {
-			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+			return nil, argType(pos, param, "#t or an alist of strings", v)
 		}
 		env = append(env, k+"="+val)
 	}
@@ -247,7 +248,7 @@ func (e *scshEnv) installStage() {
 				var env []string
 				if withEnv {
 					var err error
-					if env, err = envArg(name, 2, a[1]); err != nil {
+					if env, err = envArg(a[1], 2, "env"); err != nil {
 						return nil, err
 					}
 					a = append([]interp.Value{a[0]}, a[2:]...)
@@ -262,7 +263,8 @@ func (e *scshEnv) installStage() {
 	// exit ends a (begin ...) stage, else the program (interp's exit).
 	origExit, _ := e.it.Lookup("exit")
 
-	portFd := func(who string, v interp.Value) (int, error) {
+	// portFd reads a port or descriptor, argument pos (as for argType).
+	portFd := func(who string, v interp.Value, pos int) (int, error) {
 		switch x := v.(type) {
 		case int:
 			if x >= 0 {
@@ -285,7 +287,7 @@ func (e *scshEnv) installStage() {
 			}
 			return 0, scshErr(who, "this port is not over a file descriptor popsh can give (only the standard ports, file ports and those made by pipe are)", v)
 		}
-		return 0, argTypeErr(who, 1, "a port or a file descriptor", v)
+		return 0, argType(pos, "port/fd", "a port or a file descriptor", v)
 	}
 	e.it.DefineBuiltins("scsh: process notation", []interp.Builtin{
 		execDef("exec", false, false, "(exec prog arg ...): replace the process by prog (in a stage: end the stage)"),
@@ -302,13 +304,13 @@ func (e *scshEnv) installStage() {
 				}
 				items, ok := interp.ListToSlice(a[1])
 				if !ok {
-					return nil, argTypeErr("%exec", 2, "a list of arguments", a[1])
+					return nil, argType(2, "args", "a list of arguments", a[1])
 				}
 				argv, err := stringifyAll(items)
 				if err != nil {
 					return nil, err
 				}
-				env, err := envArg("%exec", 3, a[2])
+				env, err := envArg(a[2], 3, "env")
 				if err != nil {
 					return nil, err
 				}
@@ -391,7 +393,7 @@ func (e *scshEnv) installStage() {
 				h := &procHandle{wait: wait, pid: pr.lastPid}
 				p := interp.NewInputPort(r, "run/port+proc")
 				p.InterruptWith(it.Context)
-				return interp.Values(p, &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}), nil
+				return interp.Values(p, &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}), nil
 			}},
 		// pipe: two ports over an OS pipe, the read end first. Without fork
 		// both ends stay in popsh: the writer blocks once the pipe holds 64 KiB
@@ -413,17 +415,17 @@ func (e *scshEnv) installStage() {
 		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
 			Doc: "(port->fdes port): the file descriptor under port",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return portFd("port->fdes", a[0])
+				return portFd("port->fdes", a[0], 0)
 			}},
 		{Name: "port->fd", MinArgs: 1, MaxArgs: 1,
 			Doc: "(port->fd port): the file descriptor under port",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return portFd("port->fd", a[0])
+				return portFd("port->fd", a[0], 0)
 			}},
 		{Name: "dup", MinArgs: 1, MaxArgs: 2,
 			Doc: "(dup port/fd [target]): duplicate a port or file descriptor",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				fd, err := portFd("dup", a[0])
+				fd, err := portFd("dup", a[0], 1)
 				if err != nil {
 					return nil, err
 				}
@@ -434,7 +436,7 @@ func (e *scshEnv) installStage() {
 				if len(a) == 2 {
 					t, ok := a[1].(int)
 					if !ok || t < 0 {
-						return nil, argTypeErr("dup", 2, "a file descriptor", a[1])
+						return nil, argType(2, "target", "a file descriptor", a[1])
 					}
 					if t <= 2 {
 						return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
@@ -479,12 +481,12 @@ func (e *scshEnv) installStage() {
 				switch t := a[0].(type) {
 				case bool:
 					if t {
-						return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
+						return nil, argType(1, "timeout", "#f or a number of seconds", a[0])
 					}
 				default:
-					s, err := secondsArg("select-ports", a[0])
+					s, err := secondsArg(a[0], 1, "timeout")
 					if err != nil {
-						return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
+						return nil, argType(1, "timeout", "#f or a number of seconds", a[0])
 					}
 					deadline = time.Now().Add(time.Duration(s * float64(time.Second)))
 				}
@@ -492,7 +494,7 @@ func (e *scshEnv) installStage() {
 				for i, v := range a[1:] {
 					p, ok := v.(*interp.Port)
 					if !ok {
-						return nil, argTypeErr("select-ports", i+2, "a port", v)
+						return nil, argType(i+2, "port", "a port", v)
 					}
 					ports[i] = p
 				}

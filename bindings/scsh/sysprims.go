@@ -3,7 +3,6 @@ package scsh
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -118,14 +117,15 @@ func dateToTime(r *interp.Record) (time.Time, error) {
 	return time.Date(n[5]+1900, time.Month(n[4]+1), n[3], n[2], n[1], n[0], 0, loc), nil
 }
 
-func (e *scshEnv) dateArg(who string, v interp.Value) (time.Time, error) {
+// dateArg reads a date record, argument pos named date (as for argType).
+func (e *scshEnv) dateArg(v interp.Value, pos int) (time.Time, error) {
 	r, ok := v.(*interp.Record)
 	if !ok {
-		return time.Time{}, argTypeErr(who, 1, "a date", v)
+		return time.Time{}, argType(pos, "date", "a date", v)
 	}
 	t, err := dateToTime(r)
 	if err != nil {
-		return time.Time{}, argTypeErr(who, 1, "a date", v)
+		return time.Time{}, argType(pos, "date", "a date", v)
 	}
 	return t, nil
 }
@@ -209,24 +209,6 @@ func formatDate(f string, t time.Time) (string, error) {
 	return b.String(), nil
 }
 
-func fileInfoArg(who string, a []interp.Value) (fs.FileInfo, string, error) {
-	name, err := str(a[0], who, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	chase := len(a) < 2 || interp.IsTrue(a[1])
-	var st fs.FileInfo
-	if chase {
-		st, err = os.Stat(name.String())
-	} else {
-		st, err = os.Lstat(name.String())
-	}
-	if err != nil {
-		return nil, "", syscallError("stat", err, interp.NewString(name.String()))
-	}
-	return st, name.String(), nil
-}
-
 // expandFileName resolves ~ and ~user at the front of a file name.
 func expandTilde(name string) string {
 	if !strings.HasPrefix(name, "~") {
@@ -276,7 +258,7 @@ func (e *scshEnv) installSystem() {
 		{Name: "getenv", MinArgs: 1, MaxArgs: 1,
 			Doc: "(getenv name): the value of environment variable name, or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "getenv", 1)
+				s, err := str(a[0], 0, "name")
 				if err != nil {
 					return nil, err
 				}
@@ -292,7 +274,7 @@ func (e *scshEnv) installSystem() {
 				if len(a) == 0 {
 					return interp.NewString(expandTilde("~")), nil
 				}
-				u, err := str(a[0], "home-dir", 1)
+				u, err := str(a[0], 0, "user")
 				if err != nil {
 					return nil, err
 				}
@@ -328,7 +310,7 @@ func (e *scshEnv) installSystem() {
 				if len(a) == 0 {
 					return int(time.Now().Unix()), nil
 				}
-				t, err := e.dateArg("time", a[0])
+				t, err := e.dateArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -341,7 +323,7 @@ func (e *scshEnv) installSystem() {
 				if len(a) > 0 {
 					n, ok := a[0].(int)
 					if !ok {
-						return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
+						return nil, argType(1, "time", "an exact integer (seconds since the epoch)", a[0])
 					}
 					t = time.Unix(int64(n), 0)
 				}
@@ -360,7 +342,7 @@ func (e *scshEnv) installSystem() {
 						}
 						t = t.In(loc)
 					default:
-						return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
+						return nil, argType(2, "tz", "a time zone (#f, seconds east of UTC, or a name)", a[1])
 					}
 				}
 				return e.timeToDate(t), nil
@@ -395,7 +377,7 @@ func (e *scshEnv) installSystem() {
 		{Name: "date->string", MinArgs: 1, MaxArgs: 1,
 			Doc: "(date->string date): date in the format of ctime(3)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := e.dateArg("date->string", a[0])
+				t, err := e.dateArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -404,11 +386,11 @@ func (e *scshEnv) installSystem() {
 		{Name: "format-date", MinArgs: 2, MaxArgs: 2,
 			Doc: "(format-date fmt date): date formatted by fmt's ~ directives (strftime-like)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				f, err := str(a[0], "format-date", 1)
+				f, err := str(a[0], 1, "fmt")
 				if err != nil {
 					return nil, err
 				}
-				t, err := e.dateArg("format-date", a[1])
+				t, err := e.dateArg(a[1], 2)
 				if err != nil {
 					return nil, err
 				}
@@ -419,7 +401,7 @@ func (e *scshEnv) installSystem() {
 				return interp.NewString(s), nil
 			}},
 		{Name: "sleep", MinArgs: 1, MaxArgs: 1,
-			Doc: "(sleep ms): sleep for ms milliseconds",
+			Doc: "(sleep seconds): wait for seconds (an integer or a real)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				var d time.Duration
 				switch x := a[0].(type) {
@@ -428,7 +410,7 @@ func (e *scshEnv) installSystem() {
 				case float64:
 					d = time.Duration(x * float64(time.Second))
 				default:
-					return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
+					return nil, argType(0, "seconds", "a number of seconds", a[0])
 				}
 				ctx := e.ctx()
 				t := time.NewTimer(d)
@@ -455,7 +437,11 @@ func (e *scshEnv) installFiles() {
 	oneName := func(who string, maxArgs int, f func(name string, a []interp.Value) (interp.Value, error), doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: maxArgs, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], who, 1)
+				pos := 1
+				if maxArgs == 1 {
+					pos = 0
+				}
+				s, err := str(a[0], pos, "fname")
 				if err != nil {
 					return nil, err
 				}
@@ -476,7 +462,7 @@ func (e *scshEnv) installFiles() {
 			return interp.Unspecified, nil
 		}, "(delete-directory fname): delete an empty directory"),
 		oneName("create-directory", 3, func(n string, a []interp.Value) (interp.Value, error) {
-			perm, err := intArg("create-directory", a, 1, 0o777)
+			perm, err := intArg(a, 1, "perms", 0o777)
 			if err != nil {
 				return nil, err
 			}
@@ -488,11 +474,11 @@ func (e *scshEnv) installFiles() {
 		{Name: "rename-file", MinArgs: 2, MaxArgs: 3,
 			Doc: "(rename-file old new [override?]): rename old to new",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				from, err := str(a[0], "rename-file", 1)
+				from, err := str(a[0], 1, "old")
 				if err != nil {
 					return nil, err
 				}
-				to, err := str(a[1], "rename-file", 2)
+				to, err := str(a[1], 2, "new")
 				if err != nil {
 					return nil, err
 				}
@@ -512,7 +498,7 @@ func (e *scshEnv) installFiles() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				dir := "."
 				if len(a) > 0 && a[0] != false {
-					s, err := str(a[0], "directory-files", 1)
+					s, err := str(a[0], 1, "dir")
 					if err != nil {
 						return nil, err
 					}
@@ -537,7 +523,7 @@ func (e *scshEnv) installFiles() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				prefix := filepath.Join(os.TempDir(), "popsh")
 				if len(a) > 0 {
-					s, err := str(a[0], "create-temp-file", 1)
+					s, err := str(a[0], 0, "prefix")
 					if err != nil {
 						return nil, err
 					}
@@ -565,7 +551,7 @@ func (e *scshEnv) installFiles() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				dir := expandTilde("~")
 				if len(a) > 0 {
-					s, err := str(a[0], "chdir", 1)
+					s, err := str(a[0], 0, "dir")
 					if err != nil {
 						return nil, err
 					}
@@ -580,13 +566,13 @@ func (e *scshEnv) installFiles() {
 			Doc: "(home-file [user] name): name in the home directory of user (the current user)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				last := a[len(a)-1]
-				s, err := str(last, "home-file", len(a))
+				s, err := str(last, len(a), "name")
 				if err != nil {
 					return nil, err
 				}
 				home := expandTilde("~")
 				if len(a) == 2 {
-					u, err := str(a[0], "home-file", 1)
+					u, err := str(a[0], 1, "user")
 					if err != nil {
 						return nil, err
 					}

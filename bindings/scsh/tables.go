@@ -90,7 +90,7 @@ func (e *scshEnv) tableFind(who string, t *scshTable, k interp.Value) (*tableEnt
 	if t.kind != tableCustom {
 		gk, ok := t.goKey(k)
 		if !ok {
-			return nil, argTypeErr(who, 2, "a key for a "+tableKindNames[t.kind], k)
+			return nil, argType(2, "key", "a key for a "+tableKindNames[t.kind], k)
 		}
 		return t.index[gk], nil
 	}
@@ -202,13 +202,14 @@ func newTable(kind tableKind) *interp.Opaque {
 	return &interp.Opaque{Kind: "table", Value: t}
 }
 
-func tableArg(who string, argn int, v interp.Value) (*scshTable, error) {
+// tableArg reads a table, argument pos named table (as for argType).
+func tableArg(v interp.Value, pos int) (*scshTable, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if t, ok := o.Value.(*scshTable); ok {
 			return t, nil
 		}
 	}
-	return nil, argTypeErr(who, argn, "a table", v)
+	return nil, argType(pos, "table", "a table", v)
 }
 
 func (e *scshEnv) installTables() {
@@ -232,9 +233,9 @@ func (e *scshEnv) installTables() {
 		{Name: "make-table-maker", MinArgs: 2, MaxArgs: 2,
 			Doc: "(make-table-maker comparator hash): a procedure making tables with those key functions",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				for i, p := range a {
-					if !isProcedure(p) {
-						return nil, argTypeErr("make-table-maker", i+1, "a procedure", p)
+				for i, param := range [2]string{"comparator", "hash"} {
+					if !isProcedure(a[i]) {
+						return nil, argType(i+1, param, "a procedure", a[i])
 					}
 				}
 				compare, hash := a[0], a[1]
@@ -248,13 +249,13 @@ func (e *scshEnv) installTables() {
 		{Name: "table?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(table? obj): whether obj is a table",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				_, err := tableArg("table?", 1, a[0])
+				_, err := tableArg(a[0], 0)
 				return err == nil, nil
 			}},
 		{Name: "table-ref", MinArgs: 2, MaxArgs: 2,
 			Doc: "(table-ref table key): the value of key in table, or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := tableArg("table-ref", 1, a[0])
+				t, err := tableArg(a[0], 1)
 				if err != nil {
 					return nil, err
 				}
@@ -267,7 +268,7 @@ func (e *scshEnv) installTables() {
 		{Name: "table-set!", MinArgs: 3, MaxArgs: 3,
 			Doc: "(table-set! table key value): set key to value in table (#f removes it)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := tableArg("table-set!", 1, a[0])
+				t, err := tableArg(a[0], 1)
 				if err != nil {
 					return nil, err
 				}
@@ -279,7 +280,7 @@ func (e *scshEnv) installTables() {
 		{Name: "table-walk", MinArgs: 2, MaxArgs: 2,
 			Doc: "(table-walk proc table): call (proc key value) for each entry of table",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := tableArg("table-walk", 2, a[1])
+				t, err := tableArg(a[1], 2)
 				if err != nil {
 					return nil, err
 				}
@@ -303,7 +304,7 @@ func (e *scshEnv) installTables() {
 		{Name: "make-table-immutable!", MinArgs: 1, MaxArgs: 1,
 			Doc: "(make-table-immutable! table): forbid further changes to table",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := tableArg("make-table-immutable!", 1, a[0])
+				t, err := tableArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -313,7 +314,7 @@ func (e *scshEnv) installTables() {
 		{Name: "table->alist", MinArgs: 1, MaxArgs: 1,
 			Doc: "(table->alist table): the entries of table as an alist",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := tableArg("table->alist", 1, a[0])
+				t, err := tableArg(a[0], 0)
 				if err != nil {
 					return nil, err
 				}

@@ -15,7 +15,9 @@ func (e *scshEnv) installFormat() {
 	}...)
 }
 
-func (e *scshEnv) regexpArg(who string, v interp.Value, argn int) (*scshRegexp, error) {
+// regexpArg reads a regexp or a POSIX regexp string, argument pos named
+// re (as for argType).
+func (e *scshEnv) regexpArg(who string, v interp.Value, pos int) (*scshRegexp, error) {
 	if r, ok := asRegexp(v); ok {
 		return r, nil
 	}
@@ -26,24 +28,25 @@ func (e *scshEnv) regexpArg(who string, v interp.Value, argn int) (*scshRegexp, 
 		}
 		return r, nil
 	}
-	return nil, argTypeErr(who, argn, "a regexp", v)
+	return nil, argType(pos, "re", "a regexp", v)
 }
 
-func matchArg(who string, v interp.Value) (*scshMatch, error) {
+// matchArg reads a match, argument pos (as for argType).
+func matchArg(v interp.Value, pos int) (*scshMatch, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if m, ok := o.Value.(*scshMatch); ok {
 			return m, nil
 		}
 	}
-	return nil, argTypeErr(who, 1, "a regexp match", v)
+	return nil, argType(pos, "match", "a regexp match", v)
 }
 
-func submatchIndex(who string, m *scshMatch, a []interp.Value) (int, error) {
+func submatchIndex(m *scshMatch, a []interp.Value) (int, error) {
 	i := 0
 	if len(a) > 1 {
 		n, ok := a[1].(int)
 		if !ok || n < 0 {
-			return 0, argTypeErr(who, 2, "a submatch index (a non-negative exact integer)", a[1])
+			return 0, argType(2, "i", "a submatch index (a non-negative exact integer)", a[1])
 		}
 		if 2*n+1 >= len(m.idx) {
 			return -1, nil // scsh: no such submatch is #f
@@ -58,7 +61,7 @@ func (e *scshEnv) search(who string, a []interp.Value) (*scshMatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := str(a[1], who, 2)
+	s, err := str(a[1], 2, "string")
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +69,7 @@ func (e *scshEnv) search(who string, a []interp.Value) (*scshMatch, error) {
 	if len(a) > 2 {
 		n, ok := a[2].(int)
 		if !ok {
-			return nil, argTypeErr(who, 3, "an exact integer", a[2])
+			return nil, argType(3, "start", "an exact integer", a[2])
 		}
 		start = n
 	}
@@ -90,11 +93,11 @@ func (e *scshEnv) installRegexps() {
 	matchPos := func(name string, off int, doc string) interp.Builtin {
 		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				m, err := matchArg(name, a[0])
+				m, err := matchArg(a[0], 1)
 				if err != nil {
 					return nil, err
 				}
-				i, err := submatchIndex(name, m, a)
+				i, err := submatchIndex(m, a)
 				if err != nil {
 					return nil, err
 				}
@@ -128,7 +131,7 @@ func (e *scshEnv) installRegexps() {
 		{Name: "make-regexp", MinArgs: 1, MaxArgs: -1,
 			Doc: "(make-regexp string option ...): the regexp of a POSIX extended regexp string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "make-regexp", 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -141,7 +144,7 @@ func (e *scshEnv) installRegexps() {
 		{Name: "posix-string->regexp", MinArgs: 1, MaxArgs: 1,
 			Doc: "(posix-string->regexp string): the regexp of a POSIX extended regexp string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				r, err := e.regexpArg("posix-string->regexp", a[0], 1)
+				r, err := e.regexpArg("posix-string->regexp", a[0], 0)
 				if err != nil {
 					return nil, err
 				}
@@ -156,13 +159,13 @@ func (e *scshEnv) installRegexps() {
 		{Name: "regexp-match?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(regexp-match? obj): whether obj is a match returned by regexp-search",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				_, err := matchArg("regexp-match?", a[0])
+				_, err := matchArg(a[0], 0)
 				return err == nil, nil
 			}},
 		{Name: "regexp-quote", MinArgs: 1, MaxArgs: 1,
 			Doc: "(regexp-quote string): a POSIX regexp string matching string literally",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "regexp-quote", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -184,11 +187,11 @@ func (e *scshEnv) installRegexps() {
 		{Name: "match:substring", MinArgs: 1, MaxArgs: 2,
 			Doc: "(match:substring match [i]): the text of submatch i (0: the whole match), or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				m, err := matchArg("match:substring", a[0])
+				m, err := matchArg(a[0], 1)
 				if err != nil {
 					return nil, err
 				}
-				i, err := submatchIndex("match:substring", m, a)
+				i, err := submatchIndex(m, a)
 				if err != nil {
 					return nil, err
 				}
@@ -247,7 +250,7 @@ func substOut(it *interp.Interp, port interp.Value, s string) (interp.Value, err
 	}
 	p, ok := port.(*interp.Port)
 	if !ok || !p.Output {
-		return nil, argTypeErr("regexp-substitute", 1, "an output port or #f", port)
+		return nil, argType(1, "port", "an output port or #f", port)
 	}
 	if err := p.WriteString(s); err != nil {
 		return nil, scshErr("regexp-substitute", err.Error())
@@ -257,7 +260,7 @@ func substOut(it *interp.Interp, port interp.Value, s string) (interp.Value, err
 
 // regexpSubstitute is (regexp-substitute port match item ...).
 func (e *scshEnv) regexpSubstitute(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-	m, err := matchArg("regexp-substitute", a[1])
+	m, err := matchArg(a[1], 2)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +282,7 @@ func (e *scshEnv) regexpSubstituteGlobal(it *interp.Interp, a []interp.Value) (i
 	if err != nil {
 		return nil, err
 	}
-	s, err := str(a[2], "regexp-substitute/global", 3)
+	s, err := str(a[2], 3, "string")
 	if err != nil {
 		return nil, err
 	}
@@ -335,10 +338,10 @@ func hasPost(items []interp.Value) bool {
 }
 
 // predArg turns a char / char-set / predicate argument into a Go test.
-func (e *scshEnv) predArg(who string, v interp.Value, argn int) (func(rune) (bool, error), error) {
+func (e *scshEnv) predArg(v interp.Value, pos int, param string) (func(rune) (bool, error), error) {
 	if f, ok := charMatcher(v); ok {
 		if _, isStr := v.(*interp.String); isStr {
-			return nil, argTypeErr(who, argn, "a char, char-set or predicate", v)
+			return nil, argType(pos, param, "a char, char-set or predicate", v)
 		}
 		return func(c rune) (bool, error) { return f(c), nil }, nil
 	}
@@ -354,11 +357,11 @@ func (e *scshEnv) predArg(who string, v interp.Value, argn int) (func(rune) (boo
 func (e *scshEnv) installStrings() {
 	index := func(who string, right bool) interp.PrimFn {
 		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
+			s, err := str(a[0], 1, "string")
 			if err != nil {
 				return nil, err
 			}
-			pred, err := e.predArg(who, a[1], 2)
+			pred, err := e.predArg(a[1], 2, "pred")
 			if err != nil {
 				return nil, err
 			}
@@ -400,14 +403,15 @@ func (e *scshEnv) installStrings() {
 				return makeSplitter(who, sp, fn), nil
 			}}
 	}
-	twoStr := func(who string, f func(a, b string) interp.Value, doc string) interp.Builtin {
+	// twoStr is a test of an affix (a prefix or a suffix) and a string.
+	twoStr := func(who, affix string, f func(a, b string) interp.Value, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				x, err := str(a[0], who, 1)
+				x, err := str(a[0], 1, affix)
 				if err != nil {
 					return nil, err
 				}
-				y, err := str(a[1], who, 2)
+				y, err := str(a[1], 2, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -417,13 +421,13 @@ func (e *scshEnv) installStrings() {
 	trim := func(who string, left, right bool, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 4, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], who, 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
 				keep := func(c rune) (bool, error) { return unicode.IsSpace(c), nil }
 				if len(a) > 1 && a[1] != interp.DefaultObject {
-					keep, err = e.predArg(who, a[1], 2)
+					keep, err = e.predArg(a[1], 2, "pred")
 					if err != nil {
 						return nil, err
 					}
@@ -458,19 +462,19 @@ func (e *scshEnv) installStrings() {
 	pad := func(who string, left bool, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 3, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], who, 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
 				n, ok := a[1].(int)
 				if !ok || n < 0 {
-					return nil, argTypeErr(who, 2, "a non-negative integer", a[1])
+					return nil, argType(2, "n", "a non-negative integer", a[1])
 				}
 				c := ' '
 				if len(a) > 2 {
 					ch, ok := a[2].(interp.Char)
 					if !ok {
-						return nil, argTypeErr(who, 3, "a char", a[2])
+						return nil, argType(3, "char", "a char", a[2])
 					}
 					c = rune(ch)
 				}
@@ -500,12 +504,12 @@ func (e *scshEnv) installStrings() {
 		splitter("suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(suffix-splitter [delim num-fields handle-delim]): a procedure splitting a string of fields each ended by delim"),
 		splitter("sloppy-suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(sloppy-suffix-splitter [delim num-fields handle-delim]): as suffix-splitter, the last delim optional"),
 		splitter("field-splitter", `[^\t-\r ]+`, 2, fieldSplit, "(field-splitter [field num-fields]): a procedure returning the matches of field in a string"),
-		twoStr("string-prefix?", func(a, b string) interp.Value { return strings.HasPrefix(b, a) }, "(string-prefix? prefix string): whether string starts with prefix"),
-		twoStr("string-suffix?", func(a, b string) interp.Value { return strings.HasSuffix(b, a) }, "(string-suffix? suffix string): whether string ends with suffix"),
-		twoStr("string-prefix-ci?", func(a, b string) interp.Value {
+		twoStr("string-prefix?", "prefix", func(a, b string) interp.Value { return strings.HasPrefix(b, a) }, "(string-prefix? prefix string): whether string starts with prefix"),
+		twoStr("string-suffix?", "suffix", func(a, b string) interp.Value { return strings.HasSuffix(b, a) }, "(string-suffix? suffix string): whether string ends with suffix"),
+		twoStr("string-prefix-ci?", "prefix", func(a, b string) interp.Value {
 			return len(b) >= len(a) && strings.EqualFold(b[:len(a)], a)
 		}, "(string-prefix-ci? prefix string): whether string starts with prefix, ignoring case"),
-		twoStr("string-suffix-ci?", func(a, b string) interp.Value {
+		twoStr("string-suffix-ci?", "suffix", func(a, b string) interp.Value {
 			return len(b) >= len(a) && strings.EqualFold(b[len(b)-len(a):], a)
 		}, "(string-suffix-ci? suffix string): whether string ends with suffix, ignoring case"),
 		trim("string-trim", true, false, "(string-trim string [pred start end]): string without its leading characters matching pred (whitespace)"),
@@ -521,7 +525,7 @@ func (e *scshEnv) installStrings() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				c, ok := a[0].(interp.Char)
 				if !ok {
-					return nil, argTypeErr("char->ascii", 1, "a character", a[0])
+					return nil, argType(0, "char", "a character", a[0])
 				}
 				if c > 255 {
 					return nil, scshErr("char->ascii", "character out of the 8-bit range 0..255", a[0])
@@ -533,7 +537,7 @@ func (e *scshEnv) installStrings() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				n, ok := a[0].(int)
 				if !ok {
-					return nil, argTypeErr("ascii->char", 1, "an exact integer", a[0])
+					return nil, argType(0, "code", "an exact integer", a[0])
 				}
 				if n < 0 || n > 255 {
 					return nil, scshErr("ascii->char", "code out of the 8-bit range 0..255", a[0])
@@ -553,7 +557,7 @@ func (e *scshEnv) installStrings() {
 			Doc: "(rindex string char [end]): the index of the last char in string before end, or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				// (rindex s c [end]): search backwards from end.
-				s, err := str(a[0], "rindex", 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -568,7 +572,7 @@ func (e *scshEnv) installStrings() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				delim, grammar := " ", "infix"
 				if len(a) > 1 {
-					d, err := str(a[1], "string-join", 2)
+					d, err := str(a[1], 2, "delim")
 					if err != nil {
 						return nil, err
 					}
@@ -577,33 +581,33 @@ func (e *scshEnv) installStrings() {
 				if len(a) > 2 {
 					g, ok := a[2].(*interp.Symbol)
 					if !ok {
-						return nil, argTypeErr("string-join", 3, "a grammar symbol", a[2])
+						return nil, argType(3, "grammar", "a grammar symbol", a[2])
 					}
 					grammar = g.Name
 				}
-				return stringJoin("string-join", a[0], delim, grammar)
+				return stringJoin("string-join", a[0], 1, delim, grammar)
 			}},
 		{Name: "join-strings", MinArgs: 1, MaxArgs: 2,
 			Doc: "(join-strings strings [delim]): join strings with delim between them",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				delim := " "
 				if len(a) > 1 {
-					d, err := str(a[1], "join-strings", 2)
+					d, err := str(a[1], 2, "delim")
 					if err != nil {
 						return nil, err
 					}
 					delim = d.String()
 				}
-				return stringJoin("join-strings", a[0], delim, "infix")
+				return stringJoin("join-strings", a[0], 1, delim, "infix")
 			}},
 		{Name: "string-contains", MinArgs: 2, MaxArgs: 2,
 			Doc: "(string-contains string pattern): the index of pattern in string, or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				x, err := str(a[0], "string-contains", 1)
+				x, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
-				y, err := str(a[1], "string-contains", 2)
+				y, err := str(a[1], 2, "pattern")
 				if err != nil {
 					return nil, err
 				}
@@ -616,7 +620,7 @@ func (e *scshEnv) installStrings() {
 		{Name: "string-null?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(string-null? string): whether string is empty",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "string-null?", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -630,18 +634,18 @@ func (e *scshEnv) installStrings() {
 					// '() concatenate nothing.
 					return interp.NewString(""), nil
 				}
-				return stringJoin("string-concatenate", a[0], "", "infix")
+				return stringJoin("string-concatenate", a[0], 0, "", "infix")
 			}},
 		{Name: "string-tokenize", MinArgs: 1, MaxArgs: 4,
 			Doc: "(string-tokenize string [token-set start end]): the maximal runs of characters in token-set",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "string-tokenize", 1)
+				s, err := str(a[0], 1, "string")
 				if err != nil {
 					return nil, err
 				}
 				in := func(c rune) (bool, error) { return unicode.IsGraphic(c) && !unicode.IsSpace(c), nil }
 				if len(a) > 1 && a[1] != interp.DefaultObject {
-					in, err = e.predArg("string-tokenize", a[1], 2)
+					in, err = e.predArg(a[1], 2, "token-set")
 					if err != nil {
 						return nil, err
 					}
@@ -684,7 +688,7 @@ func (e *scshEnv) installStrings() {
 				for i, v := range a {
 					c, ok := v.(interp.Char)
 					if !ok {
-						return nil, argTypeErr("char-set", i+1, "a char", v)
+						return nil, argType(i+1, "char", "a char", v)
 					}
 					rs = append(rs, [2]rune{rune(c), rune(c)})
 				}
@@ -693,7 +697,7 @@ func (e *scshEnv) installStrings() {
 		{Name: "string->char-set", MinArgs: 1, MaxArgs: 1,
 			Doc: "(string->char-set string): the char-set of the characters of string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				s, err := str(a[0], "string->char-set", 1)
+				s, err := str(a[0], 0, "string")
 				if err != nil {
 					return nil, err
 				}
@@ -704,7 +708,7 @@ func (e *scshEnv) installStrings() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				cs, ok := asCharSet(a[0])
 				if !ok {
-					return nil, argTypeErr("char-set-complement", 1, "a char-set", a[0])
+					return nil, argType(0, "cset", "a char-set", a[0])
 				}
 				return charSetValue(cs.complement()), nil
 			}},
@@ -715,7 +719,7 @@ func (e *scshEnv) installStrings() {
 				for i, v := range a {
 					cs, ok := asCharSet(v)
 					if !ok {
-						return nil, argTypeErr("char-set-union", i+1, "a char-set", v)
+						return nil, argType(i+1, "cset", "a char-set", v)
 					}
 					u = u.union(cs)
 				}
@@ -726,11 +730,11 @@ func (e *scshEnv) installStrings() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				cs, ok := asCharSet(a[0])
 				if !ok {
-					return nil, argTypeErr("char-set-contains?", 1, "a char-set", a[0])
+					return nil, argType(1, "cset", "a char-set", a[0])
 				}
 				c, ok := a[1].(interp.Char)
 				if !ok {
-					return nil, argTypeErr("char-set-contains?", 2, "a char", a[1])
+					return nil, argType(2, "char", "a char", a[1])
 				}
 				return cs.contains(rune(c)), nil
 			}},

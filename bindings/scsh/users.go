@@ -180,7 +180,7 @@ func (e *scshEnv) installUsers() {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				if check != nil && !check(a[0]) {
-					return nil, argTypeErr(who, 1, want, a[0])
+					return nil, interp.TypeError(want, a[0])
 				}
 				r, err := get(who, a[0])
 				if err != nil {
