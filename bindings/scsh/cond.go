@@ -107,6 +107,20 @@ func (e *scshEnv) installConditions() {
 		e.it.Define(en.name, en.val)
 	}
 	e.it.DefineBuiltins("scsh: conditions", []interp.Builtin{
+		{Name: "%arg-type-error", MinArgs: 5, MaxArgs: 5,
+			Doc: "(%arg-type-error who pos param want got): raise who's error for argument pos (0: its only one) of a wrong type",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				who, ok1 := a[0].(*interp.String)
+				pos, ok2 := a[1].(int)
+				param, ok3 := a[2].(*interp.String)
+				want, ok4 := a[3].(*interp.String)
+				if !ok1 || !ok2 || !ok3 || !ok4 {
+					return nil, interp.Errorf("bad call %s", interp.WriteString(interp.List(a...)))
+				}
+				err := argType(pos, param.String(), want.String(), a[4]).(*interp.ErrorObject)
+				err.Who = who.String()
+				return nil, err
+			}},
 		{Name: "define-condition-type", MinArgs: 2, MaxArgs: 2,
 			Doc: "(define-condition-type name supertypes): declare a condition type name with its supertypes (a list)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

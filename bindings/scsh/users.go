@@ -130,22 +130,23 @@ func lookupGroup(byName bool, name string, gid int) (*groupRecord, bool) {
 	return &groupRecord{name: g.Name, gid: id}, true
 }
 
-// idOrName reads scsh's uid/name argument: an exact integer or a string.
-func idOrName(who, what string, v interp.Value) (byName bool, name string, id int, err error) {
+// idOrName reads scsh's uid/name argument, the only argument of its
+// procedure: an exact integer or a string; what is "user" or "group".
+func idOrName(what string, v interp.Value) (byName bool, name string, id int, err error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return true, x.String(), 0, nil
 	case int:
 		return false, "", x, nil
 	}
-	return false, "", 0, scshErr(who, who+" arg must be string or integer", v)
+	return false, "", 0, interp.TypeError("a "+what+" id or name", v)
 }
 
 func (e *scshEnv) installUsers() {
 	ut := e.goRecordType("scsh: users and groups", "user-info", []string{"name", "uid", "gid", "home-dir", "shell"}, printFirstField("user-info"))
 	gt := e.goRecordType("scsh: users and groups", "group-info", []string{"name", "gid", "members"}, printFirstField("group-info"))
 	userInfo := func(who string, v interp.Value) (*interp.Record, error) {
-		byName, name, id, err := idOrName(who, "user", v)
+		byName, name, id, err := idOrName("user", v)
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +159,7 @@ func (e *scshEnv) installUsers() {
 		}}, nil
 	}
 	groupInfo := func(who string, v interp.Value) (*interp.Record, error) {
-		byName, name, id, err := idOrName(who, "group", v)
+		byName, name, id, err := idOrName("group", v)
 		if err != nil {
 			return nil, err
 		}
