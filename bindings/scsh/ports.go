@@ -193,7 +193,7 @@ func (e *scshEnv) installPorts() {
 				if err != nil {
 					return nil, err
 				}
-				start, end, err := optRange("write-string", s, a, 2)
+				start, end, err := optRange(s, a, 2)
 				if err != nil {
 					return nil, err
 				}

@@ -1,6 +1,7 @@
 package scsh
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -33,24 +34,41 @@ func str(v interp.Value, pos int, param string) (*interp.String, error) {
 	return s, nil
 }
 
-// optRange reads optional start and end rune indices at args[i], args[i+1].
-func optRange(who string, s *interp.String, args []interp.Value, i int) (int, int, error) {
+// optRange reads the optional start and end rune indices of s at args[i]
+// and args[i+1], arguments i+1 and i+2.
+func optRange(s *interp.String, args []interp.Value, i int) (int, int, error) {
 	start, end := 0, s.Len()
 	if len(args) > i && args[i] != interp.DefaultObject {
-		n, ok := args[i].(int)
-		if !ok || n < 0 || n > s.Len() {
-			return 0, 0, scshErr(who, "start index out of range", args[i])
+		n, err := indexArg(s, args[i], i+1, "start")
+		if err != nil {
+			return 0, 0, err
 		}
 		start = n
 	}
 	if len(args) > i+1 && args[i+1] != interp.DefaultObject {
-		n, ok := args[i+1].(int)
-		if !ok || n < start || n > s.Len() {
-			return 0, 0, scshErr(who, "end index out of range", args[i+1])
+		n, err := indexArg(s, args[i+1], i+2, "end")
+		if err != nil {
+			return 0, 0, err
+		}
+		if n < start {
+			return 0, 0, interp.ArgError(i+2, "end", "index "+strconv.Itoa(n)+" is before start index "+strconv.Itoa(start))
 		}
 		end = n
 	}
 	return start, end, nil
+}
+
+// indexArg reads v, argument pos named param, as an index into s (0 to
+// its length).
+func indexArg(s *interp.String, v interp.Value, pos int, param string) (int, error) {
+	n, ok := v.(int)
+	if !ok {
+		return 0, argType(pos, param, "an exact integer", v)
+	}
+	if n < 0 || n > s.Len() {
+		return 0, interp.ArgError(pos, param, "index "+strconv.Itoa(n)+" is out of range for a string of length "+strconv.Itoa(s.Len()))
+	}
+	return n, nil
 }
 
 // splitterDelim turns an infix/suffix-splitter delimiter argument into a regexp.
@@ -290,11 +308,9 @@ func makeSplitter(who string, sp *splitterSpec, fn func(string, *splitterSpec, *
 		}
 		start := 0
 		if len(args) > 1 {
-			n, ok := args[1].(int)
-			if !ok || n < 0 || n > s.Len() {
-				return nil, scshErr(who, "start index out of range", args[1])
+			if start, err = indexArg(s, args[1], 2, "start"); err != nil {
+				return nil, err
 			}
-			start = n
 		}
 		return fn(who, sp, s, start)
 	}}

@@ -365,7 +365,7 @@ func (e *scshEnv) installStrings() {
 			if err != nil {
 				return nil, err
 			}
-			start, end, err := optRange(who, s, a, 2)
+			start, end, err := optRange(s, a, 2)
 			if err != nil {
 				return nil, err
 			}
@@ -432,7 +432,7 @@ func (e *scshEnv) installStrings() {
 						return nil, err
 					}
 				}
-				start, end, err := optRange(who, s, a, 2)
+				start, end, err := optRange(s, a, 2)
 				if err != nil {
 					return nil, err
 				}
@@ -563,7 +563,9 @@ func (e *scshEnv) installStrings() {
 				}
 				args := []interp.Value{a[0], a[1], 0, s.Len()}
 				if len(a) > 2 {
-					args[3] = a[2]
+					if args[3], err = indexArg(s, a[2], 3, "end"); err != nil {
+						return nil, err
+					}
 				}
 				return index("rindex", true)(it, args)
 			}},
@@ -650,7 +652,7 @@ func (e *scshEnv) installStrings() {
 						return nil, err
 					}
 				}
-				start, end, err := optRange("string-tokenize", s, a, 2)
+				start, end, err := optRange(s, a, 2)
 				if err != nil {
 					return nil, err
 				}
