@@ -51,16 +51,12 @@ func (e *scshEnv) installFileInfo() {
 		{Name: "create-symlink", MinArgs: 2, MaxArgs: 2,
 			Doc: "(create-symlink old new): make new a symbolic link to old",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, err := str(a[0], 1, "old")
+				old, nw, err := oldAndNew(a)
 				if err != nil {
 					return nil, err
 				}
-				nw, err := str(a[1], 2, "new")
-				if err != nil {
-					return nil, err
-				}
-				if err := os.Symlink(old.String(), nw.String()); err != nil {
-					return nil, syscallError("symlink", err, interp.NewString(old.String()), interp.NewString(nw.String()))
+				if err := os.Symlink(old, nw); err != nil {
+					return nil, syscallError("symlink", err, interp.NewString(old), interp.NewString(nw))
 				}
 				return interp.Unspecified, nil
 			}},

@@ -51,6 +51,20 @@ func fileThingArg(who string, v interp.Value, pos int, param string) (fileThing,
 	return fileThing{}, argType(pos, param, "a file name, file descriptor or file port", v)
 }
 
+// oldAndNew reads the file names (old new ...) of the procedures that
+// link or rename.
+func oldAndNew(a []interp.Value) (string, string, error) {
+	old, err := str(a[0], 1, "old")
+	if err != nil {
+		return "", "", err
+	}
+	nw, err := str(a[1], 2, "new")
+	if err != nil {
+		return "", "", err
+	}
+	return old.String(), nw.String(), nil
+}
+
 // thingError is the syscall-error of a failed call on t (a file error
 // when t is a name).
 func thingError(call string, err error, t fileThing) error {
@@ -541,11 +555,7 @@ func (e *scshEnv) installFileSetters() {
 		{Name: "create-hard-link", MinArgs: 2, MaxArgs: 3,
 			Doc: "(create-hard-link old new [override?]): make new a hard link to old",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, err := str(a[0], 1, "old")
-				if err != nil {
-					return nil, err
-				}
-				nw, err := str(a[1], 2, "new")
+				old, nw, err := oldAndNew(a)
 				if err != nil {
 					return nil, err
 				}
@@ -553,8 +563,8 @@ func (e *scshEnv) installFileSetters() {
 				if len(a) > 2 {
 					override = a[2]
 				}
-				err = createThing("create-hard-link", "link", nw.String(), override, func() error {
-					return syscall.Link(old.String(), nw.String())
+				err = createThing("create-hard-link", "link", nw, override, func() error {
+					return syscall.Link(old, nw)
 				})
 				if err != nil {
 					return nil, err

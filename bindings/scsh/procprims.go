@@ -224,28 +224,18 @@ func (e *scshEnv) installProc() {
 				if err != nil {
 					return nil, err
 				}
-				for _, st := range sp.stages {
-					if st.thunk != nil {
-						var buf cappedBuffer
-						if _, err := runTo(a[0], &buf); err != nil {
-							return nil, err
-						}
-						return interp.NewStringInputPort(buf.String()), nil
+				if sp.hasBeginStage() {
+					var buf cappedBuffer
+					if _, err := runTo(a[0], &buf); err != nil {
+						return nil, err
 					}
+					return interp.NewStringInputPort(buf.String()), nil
 				}
-				r, w, err := os.Pipe()
+				p, _, wait, err := e.startToPort(it, sp, "run/port")
 				if err != nil {
-					return nil, syscallError("pipe", err)
-				}
-				wait, err := e.runner(context.Background()).start(sp, w, os.Stderr, false)
-				w.Close()
-				if err != nil {
-					r.Close()
 					return nil, err
 				}
 				go wait() // reap the children when they finish
-				p := interp.NewInputPort(r, "run/port")
-				p.InterruptWith(it.Context)
 				return p, nil
 			}},
 		{Name: "%&", MinArgs: 1, MaxArgs: 1,
@@ -255,10 +245,8 @@ func (e *scshEnv) installProc() {
 				if err != nil {
 					return nil, err
 				}
-				for _, st := range sp.stages {
-					if st.thunk != nil {
-						return nil, procErr("& of a (begin ...) process form is not supported")
-					}
+				if sp.hasBeginStage() {
+					return nil, procErr("& of a (begin ...) process form is not supported")
 				}
 				e.it.CurrentOutput().Flush()
 				pr := e.runner(context.Background())
@@ -337,14 +325,32 @@ func (e *scshEnv) installProc() {
 // so that other Scheme threads run meanwhile, when nothing Scheme takes
 // part in it: no (begin ...) stage, no Scheme port pumped into or out of
 // a child (such pumps must not run beside other threads).
+// startToPort starts the programs of sp in the background, their output
+// on a pipe, and returns an input port on it named name, the runner and
+// the function that waits for them.
+func (e *scshEnv) startToPort(it *interp.Interp, sp *procSpec, name string) (*interp.Port, *procRunner, func() (int, error), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, nil, syscallError("pipe", err)
+	}
+	pr := e.runner(context.Background())
+	wait, err := pr.start(sp, w, os.Stderr, false)
+	w.Close()
+	if err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
+	p := interp.NewInputPort(r, name)
+	p.InterruptWith(it.Context)
+	return p, pr, wait, nil
+}
+
 func (e *scshEnv) waitReleased(sp *procSpec, wait func() (int, error), outs ...io.Writer) (int, error) {
 	if sp.stdp {
 		return wait()
 	}
-	for _, st := range sp.stages {
-		if st.thunk != nil {
-			return wait()
-		}
+	if sp.hasBeginStage() {
+		return wait()
 	}
 	for _, w := range outs {
 		if _, ok := w.(portWriter); ok {

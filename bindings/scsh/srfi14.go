@@ -34,6 +34,18 @@ func (e *scshEnv) installCharSetOps() {
 		}
 		return rs, 0, true
 	}
+	// setAndChars reads (cset char ...) as the set and the set of the chars.
+	setAndChars := func(a []interp.Value) (*charSet, *charSet, error) {
+		ss, err := sets(a[:1], 0, "cset")
+		if err != nil {
+			return nil, nil, err
+		}
+		rs, bad, ok := chars(a, 1)
+		if !ok {
+			return nil, nil, argType(bad+1, "char", "a char", a[bad])
+		}
+		return ss[0], newCharSet(rs...), nil
+	}
 	// oneSet reads the only argument of a procedure of one char-set.
 	oneSet := func(v interp.Value) (*charSet, error) {
 		cs, ok := asCharSet(v)
@@ -85,28 +97,20 @@ func (e *scshEnv) installCharSetOps() {
 		{Name: "char-set-adjoin", MinArgs: 1, MaxArgs: -1,
 			Doc: "(char-set-adjoin cset char ...): cset with the chars added",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets(a[:1], 0, "cset")
+				cs, add, err := setAndChars(a)
 				if err != nil {
 					return nil, err
 				}
-				rs, bad, ok := chars(a, 1)
-				if !ok {
-					return nil, argType(bad+1, "char", "a char", a[bad])
-				}
-				return charSetValue(ss[0].union(newCharSet(rs...))), nil
+				return charSetValue(cs.union(add)), nil
 			}},
 		{Name: "char-set-delete", MinArgs: 1, MaxArgs: -1,
 			Doc: "(char-set-delete cset char ...): cset without the chars",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				ss, err := sets(a[:1], 0, "cset")
+				cs, del, err := setAndChars(a)
 				if err != nil {
 					return nil, err
 				}
-				rs, bad, ok := chars(a, 1)
-				if !ok {
-					return nil, argType(bad+1, "char", "a char", a[bad])
-				}
-				return charSetValue(ss[0].minus(newCharSet(rs...))), nil
+				return charSetValue(cs.minus(del)), nil
 			}},
 		{Name: "char-set-copy", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char-set-copy cset): a copy of cset",

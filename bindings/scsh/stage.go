@@ -362,37 +362,26 @@ func (e *scshEnv) installStage() {
 				if err != nil {
 					return nil, err
 				}
-				for _, st := range sp.stages {
-					if st.thunk != nil {
-						var buf bytes.Buffer
-						pr := e.runner(e.ctx())
-						wait, err := pr.start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
-						if err != nil {
-							return nil, err
-						}
-						status, err := wait()
-						if err != nil {
-							return nil, err
-						}
-						h := &procHandle{wait: func() (int, error) { return status, nil }}
-						return interp.Values(interp.NewStringInputPort(buf.String()),
-							&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
+				if sp.hasBeginStage() {
+					var buf bytes.Buffer
+					pr := e.runner(e.ctx())
+					wait, err := pr.start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+					if err != nil {
+						return nil, err
 					}
+					status, err := wait()
+					if err != nil {
+						return nil, err
+					}
+					h := &procHandle{wait: func() (int, error) { return status, nil }}
+					return interp.Values(interp.NewStringInputPort(buf.String()),
+						&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
 				}
-				r, w, err := os.Pipe()
+				p, pr, wait, err := e.startToPort(it, sp, "run/port+proc")
 				if err != nil {
-					return nil, syscallError("pipe", err)
-				}
-				pr := e.runner(context.Background())
-				wait, err := pr.start(sp, w, os.Stderr, false)
-				w.Close()
-				if err != nil {
-					r.Close()
 					return nil, err
 				}
 				h := &procHandle{wait: wait, pid: pr.lastPid}
-				p := interp.NewInputPort(r, "run/port+proc")
-				p.InterruptWith(it.Context)
 				return interp.Values(p, &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}), nil
 			}},
 		// pipe: two ports over an OS pipe, the read end first. Without fork

@@ -474,22 +474,18 @@ func (e *scshEnv) installFiles() {
 		{Name: "rename-file", MinArgs: 2, MaxArgs: 3,
 			Doc: "(rename-file old new [override?]): rename old to new",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				from, err := str(a[0], 1, "old")
-				if err != nil {
-					return nil, err
-				}
-				to, err := str(a[1], 2, "new")
+				from, to, err := oldAndNew(a)
 				if err != nil {
 					return nil, err
 				}
 				override := len(a) > 2 && interp.IsTrue(a[2])
 				if !override {
-					if _, err := os.Lstat(to.String()); err == nil {
-						return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
+					if _, err := os.Lstat(to); err == nil {
+						return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to))
 					}
 				}
-				if err := os.Rename(from.String(), to.String()); err != nil {
-					return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
+				if err := os.Rename(from, to); err != nil {
+					return nil, syscallError("rename", err, interp.NewString(from), interp.NewString(to))
 				}
 				return interp.Unspecified, nil
 			}},

@@ -41,19 +41,25 @@ func matchArg(v interp.Value, pos int) (*scshMatch, error) {
 	return nil, argType(pos, "match", "a regexp match", v)
 }
 
-func submatchIndex(m *scshMatch, a []interp.Value) (int, error) {
-	i := 0
+// submatchArgs reads (match [i]) of match:substring, match:start and
+// match:end: the match and submatch i (0 by default). ok is false when
+// there is no such submatch or it did not take part in the match (scsh's
+// answer is then #f).
+func submatchArgs(a []interp.Value) (m *scshMatch, i int, ok bool, err error) {
+	if m, err = matchArg(a[0], 1); err != nil {
+		return nil, 0, false, err
+	}
 	if len(a) > 1 {
-		n, ok := a[1].(int)
-		if !ok || n < 0 {
-			return 0, argType(2, "i", "a submatch index (a non-negative exact integer)", a[1])
+		n, isInt := a[1].(int)
+		if !isInt || n < 0 {
+			return nil, 0, false, argType(2, "i", "a submatch index (a non-negative exact integer)", a[1])
 		}
 		if 2*n+1 >= len(m.idx) {
-			return -1, nil // scsh: no such submatch is #f
+			return m, 0, false, nil
 		}
 		i = n
 	}
-	return i, nil
+	return m, i, m.idx[2*i] >= 0, nil
 }
 
 func (e *scshEnv) search(who string, a []interp.Value) (*scshMatch, error) {
@@ -93,16 +99,9 @@ func (e *scshEnv) installRegexps() {
 	matchPos := func(name string, off int, doc string) interp.Builtin {
 		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				m, err := matchArg(a[0], 1)
-				if err != nil {
-					return nil, err
-				}
-				i, err := submatchIndex(m, a)
-				if err != nil {
-					return nil, err
-				}
-				if i < 0 || m.idx[2*i] < 0 {
-					return false, nil
+				m, i, ok, err := submatchArgs(a)
+				if err != nil || !ok {
+					return false, err
 				}
 				return m.idx[2*i+off], nil
 			}}
@@ -187,16 +186,9 @@ func (e *scshEnv) installRegexps() {
 		{Name: "match:substring", MinArgs: 1, MaxArgs: 2,
 			Doc: "(match:substring match [i]): the text of submatch i (0: the whole match), or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				m, err := matchArg(a[0], 1)
-				if err != nil {
-					return nil, err
-				}
-				i, err := submatchIndex(m, a)
-				if err != nil {
-					return nil, err
-				}
-				if i < 0 || m.idx[2*i] < 0 {
-					return false, nil
+				m, i, ok, err := submatchArgs(a)
+				if err != nil || !ok {
+					return false, err
 				}
 				return sub(m.s, m.idx[2*i], m.idx[2*i+1]), nil
 			}},
