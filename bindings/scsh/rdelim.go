@@ -22,6 +22,20 @@ func delimMode(a []interp.Value, i int, param string) (string, error) {
 	return s.Name, nil
 }
 
+// atEOF is what a delimited read returns at the end of the input after
+// reading b: the text, or the eof object if none, with an eof object for
+// the delimiter in split mode.
+func atEOF(b *strings.Builder, mode string) interp.Value {
+	var text interp.Value = interp.EOF
+	if b.Len() > 0 {
+		text = interp.NewString(b.String())
+	}
+	if mode == "split" {
+		return interp.Values(text, interp.EOF)
+	}
+	return text
+}
+
 // readDelimited reads up to a character for which stop is true, with
 // scsh's handle-delim modes; what names the text in a read-limit error.
 func readDelimited(who, what string, p *interp.Port, stop func(rune) bool, mode string) (interp.Value, error) {
@@ -29,16 +43,7 @@ func readDelimited(who, what string, p *interp.Port, stop func(rune) bool, mode 
 	for {
 		c, err := p.ReadChar()
 		if errors.Is(err, io.EOF) {
-			if b.Len() == 0 {
-				if mode == "split" {
-					return interp.Values(interp.EOF, interp.EOF), nil
-				}
-				return interp.EOF, nil
-			}
-			if mode == "split" {
-				return interp.Values(interp.NewString(b.String()), interp.EOF), nil
-			}
-			return interp.NewString(b.String()), nil
+			return atEOF(&b, mode), nil
 		}
 		if err == nil {
 			err = p.CheckRead(b.Len(), what)
@@ -133,16 +138,7 @@ func (e *scshEnv) installRdelim() {
 				for {
 					line, sawLF, err := p.ReadLine()
 					if errors.Is(err, io.EOF) {
-						if b.Len() == 0 {
-							if mode == "split" {
-								return interp.Values(interp.EOF, interp.EOF), nil
-							}
-							return interp.EOF, nil
-						}
-						if mode == "split" {
-							return interp.Values(interp.NewString(b.String()), interp.EOF), nil
-						}
-						return interp.NewString(b.String()), nil
+						return atEOF(&b, mode), nil
 					}
 					if err == nil {
 						err = p.CheckRead(b.Len()+len(line), "paragraph")
