@@ -129,7 +129,7 @@ func (e *scshEnv) installProc() {
 		}
 		return st, err
 	}
-	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
+	// exec, exec-path, %exec-epf and the rest: stage.go.
 	// procArg reads a process object, argument pos (as for argType).
 	procArg := func(v interp.Value, pos int) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {

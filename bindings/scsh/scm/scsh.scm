@@ -98,7 +98,7 @@
 ;; Runs a (begin ...) process stage: input is its standard input (#f: the
 ;; current input port), err its error port (#f: the current one); the
 ;; value is (status . what it wrote). exec and exit inside the stage end
-;; it through %scsh-stage-exit with their status (see scsh_stage.go).
+;; it through %scsh-stage-exit with their status (see stage.go).
 (define %scsh-stage-exit (make-parameter #f))
 (define (%scsh-run-thunk thunk input err)
   (let* ((out (make-string-output-port))

@@ -1,5 +1,5 @@
 ;;; The rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6 exports and the Go
-;;; layer does not define. Loaded by InstallScsh after scsh.scm.
+;;; layer does not define. Installed by Install after scsh.scm.
 
 ;;; Helpers.
 
