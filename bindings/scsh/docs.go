@@ -336,14 +336,14 @@ var recordTypeDocs = []interp.DocLine{
 	{Name: "type/uname", Doc: "type/uname: the record type of uname records"},
 }
 
-var netDocs = []interp.DocLine{
-	{Name: "protocol-family/internet", Doc: "protocol-family/internet: the IPv4 protocol family (AF_INET)"},
-	{Name: "protocol-family/unix", Doc: "protocol-family/unix: the Unix-domain protocol family (AF_UNIX)"},
-	{Name: "address-family/internet", Doc: "address-family/internet: the IPv4 address family (AF_INET)"},
-	{Name: "address-family/unix", Doc: "address-family/unix: the Unix-domain address family (AF_UNIX)"},
-	{Name: "socket-type/stream", Doc: "socket-type/stream: stream sockets (SOCK_STREAM)"},
-	{Name: "socket-type/datagram", Doc: "socket-type/datagram: datagram sockets (SOCK_DGRAM)"},
-}
+// netDocs documents netConstants.
+var netDocs = func() []interp.DocLine {
+	lines := make([]interp.DocLine, len(netConstants))
+	for i, c := range netConstants {
+		lines[i] = interp.DocLine{Name: c.name, Doc: c.name + ": " + c.doc}
+	}
+	return lines
+}()
 
 // installDocs documents the names bound without a Builtin row.
 func (e *scshEnv) installDocs() {

@@ -26,6 +26,20 @@ const (
 	sockDgram  = syscall.SOCK_DGRAM
 )
 
+// netConstants are the variables naming them.
+var netConstants = []struct {
+	name string
+	val  int
+	doc  string
+}{
+	{"protocol-family/internet", pfInternet, "the IPv4 protocol family (AF_INET)"},
+	{"protocol-family/unix", pfUnix, "the Unix-domain protocol family (AF_UNIX)"},
+	{"address-family/internet", pfInternet, "the IPv4 address family (AF_INET)"},
+	{"address-family/unix", pfUnix, "the Unix-domain address family (AF_UNIX)"},
+	{"socket-type/stream", sockStream, "stream sockets (SOCK_STREAM)"},
+	{"socket-type/datagram", sockDgram, "datagram sockets (SOCK_DGRAM)"},
+}
+
 func (e *scshEnv) installNet() {
 	hostRT := e.goRecordType("scsh: networking", "host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
 		return "#{host " + interp.DisplayString(r.Fields[0]) + "}"
@@ -36,12 +50,9 @@ func (e *scshEnv) installNet() {
 	sockRT := e.goRecordType("scsh: networking", "socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
 		return "#{socket}"
 	})
-	e.it.Define("protocol-family/internet", pfInternet)
-	e.it.Define("protocol-family/unix", pfUnix)
-	e.it.Define("address-family/internet", pfInternet)
-	e.it.Define("address-family/unix", pfUnix)
-	e.it.Define("socket-type/stream", sockStream)
-	e.it.Define("socket-type/datagram", sockDgram)
+	for _, c := range netConstants {
+		e.it.Define(c.name, c.val)
+	}
 	e.it.DefineBuiltins("scsh: networking", []interp.Builtin{
 		{Name: "host-info", MinArgs: 1, MaxArgs: 1,
 			Doc: "(host-info name/addr): the host-info record of a host name or address",
