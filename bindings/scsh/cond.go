@@ -108,7 +108,7 @@ func (e *scshEnv) installConditions() {
 	}
 	e.it.DefineBuiltins("scsh: conditions", []interp.Builtin{
 		{Name: "%arg-type-error", MinArgs: 5, MaxArgs: 5,
-			Doc: "(%arg-type-error who pos param want got): raise who's error for argument pos (0: its only one) of a wrong type",
+			Doc: "(%arg-type-error who pos param want got): raise who's wrong-type error for argument pos (0: its only one)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				who, ok1 := a[0].(*interp.String)
 				pos, ok2 := a[1].(int)
@@ -117,7 +117,7 @@ func (e *scshEnv) installConditions() {
 				if !ok1 || !ok2 || !ok3 || !ok4 {
 					return nil, interp.Errorf("bad call %s", interp.WriteString(interp.List(a...)))
 				}
-				err := argType(pos, param.String(), want.String(), a[4]).(*interp.ErrorObject)
+				err := argType(pos, param.String(), want.String(), a[4])
 				err.Who = who.String()
 				return nil, err
 			}},

@@ -322,11 +322,11 @@ func (e *scshEnv) installPorts() {
 				return nil, fileError("stat", err, name.String())
 			}},
 		{Name: "close", MinArgs: 1, MaxArgs: 1,
-			Doc: "(close port/fd): close a port or a file descriptor",
+			Doc: "(close port): close port",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				p, ok := a[0].(*interp.Port)
 				if !ok {
-					return nil, argType(0, "port/fd", "a port", a[0])
+					return nil, argType(0, "port", "a port", a[0])
 				}
 				if err := p.Close(); err != nil {
 					return nil, ioErr("close", err)

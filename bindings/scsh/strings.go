@@ -18,7 +18,7 @@ func scshErr(who, msg string, irritants ...interp.Value) error {
 // exact integer, got x"), or, when pos is 0, the only argument of a
 // procedure of one argument ("expected a string, got 5"). The evaluator
 // puts the procedure's name in front.
-func argType(pos int, param, want string, got interp.Value) error {
+func argType(pos int, param, want string, got interp.Value) *interp.ErrorObject {
 	if pos == 0 {
 		return interp.TypeError(want, got)
 	}
