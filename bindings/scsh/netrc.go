@@ -299,7 +299,7 @@ func (e *scshEnv) installNetrc() {
 				return interp.NewString(n.defaultPassword()), nil
 			}},
 		{Name: "user-mail-address", MinArgs: 0, MaxArgs: 1,
-			Doc: "(user-mail-address [netrc]): the user's mail address, from the netrc default entry",
+			Doc: "(user-mail-address [netrc]): $REPLYTO, else user@host (the argument is accepted and ignored)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				return interp.NewString(userMailAddress()), nil
 			}},

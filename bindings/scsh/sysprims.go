@@ -31,6 +31,14 @@ func systemName() string {
 	return h
 }
 
+// stringOf is a procedure of no arguments returning the string f gives.
+func stringOf(name string, f func() string, doc string) interp.Builtin {
+	return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 0, Doc: doc,
+		Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			return interp.NewString(f()), nil
+		}}
+}
+
 // userMailAddress is $REPLYTO, else user@host.
 func userMailAddress() string {
 	if r := os.Getenv("REPLYTO"); r != "" {
@@ -284,21 +292,9 @@ func (e *scshEnv) installSystem() {
 				}
 				return interp.NewString(usr.HomeDir), nil
 			}},
-		{Name: "user-login-name", MinArgs: 0, MaxArgs: 0,
-			Doc: "(user-login-name): the login name of the current user",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return interp.NewString(userLoginName()), nil
-			}},
-		{Name: "system-name", MinArgs: 0, MaxArgs: 0,
-			Doc: "(system-name): this machine's host name",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return interp.NewString(systemName()), nil
-			}},
-		{Name: "system-fqdn", MinArgs: 0, MaxArgs: 0,
-			Doc: "(system-fqdn): this machine's fully qualified domain name",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return interp.NewString(systemName()), nil
-			}},
+		stringOf("user-login-name", userLoginName, "(user-login-name): the login name of the current user"),
+		stringOf("system-name", systemName, "(system-name): this machine's host name"),
+		stringOf("system-fqdn", systemName, "(system-fqdn): this machine's host name (as system-name)"),
 		{Name: "pid", MinArgs: 0, MaxArgs: 0,
 			Doc: "(pid): the id of this process",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
