@@ -64,3 +64,14 @@ func BenchmarkReadLineScheme(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInstall is the scsh layer's share of start-up: a new
+// interpreter with the layer installed.
+func BenchmarkInstall(b *testing.B) {
+	for b.Loop() {
+		it := interp.New()
+		if err := Install(it); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -103,106 +103,149 @@ func conditionStuff(c interp.Value) interp.Value {
 }
 
 func (e *scshEnv) installConditions() {
-	e.def("define-condition-type", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, ok := a[0].(*interp.Symbol)
-		if !ok {
-			return nil, argTypeErr("define-condition-type", 1, "a symbol", a[0])
-		}
-		supers, ok := interp.ListToSlice(a[1])
-		if !ok {
-			return nil, argTypeErr("define-condition-type", 2, "a list of symbols", a[1])
-		}
-		all := []string{name.Name}
-		seen := map[string]bool{name.Name: true}
-		for _, s := range supers {
-			sym, ok := s.(*interp.Symbol)
-			if !ok {
-				return nil, argTypeErr("define-condition-type", 2, "a list of symbols", a[1])
-			}
-			st, known := e.condTypes[sym.Name]
-			if !known {
-				return nil, scshErr("define-condition-type", "unrecognized condition type", sym)
-			}
-			for _, x := range st {
-				if !seen[x] {
-					seen[x] = true
-					all = append(all, x)
+	for _, en := range errnos {
+		e.it.Define(en.name, en.val)
+	}
+	e.it.DefineBuiltins("scsh: conditions", []interp.Builtin{
+		{Name: "%arg-type-error", MinArgs: 5, MaxArgs: 5,
+			Doc: "(%arg-type-error who pos param want got): raise who's wrong-type error for argument pos (0: its only one)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				who, ok1 := a[0].(*interp.String)
+				pos, ok2 := a[1].(int)
+				param, ok3 := a[2].(*interp.String)
+				want, ok4 := a[3].(*interp.String)
+				if !ok1 || !ok2 || !ok3 || !ok4 {
+					return nil, interp.Errorf("bad call %s", interp.WriteString(interp.List(a...)))
 				}
-			}
-		}
-		e.condTypes[name.Name] = all
-		return name, nil
-	})
-	e.def("condition-predicate", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, ok := a[0].(*interp.Symbol)
-		if !ok {
-			return nil, argTypeErr("condition-predicate", 1, "a symbol", a[0])
-		}
-		return &interp.Primitive{Name: name.Name + "?", MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-			return e.isa(b[0], name.Name), nil
-		}}, nil
-	})
-	e.def("%condition-isa?", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, ok := a[1].(*interp.Symbol)
-		if !ok {
-			return nil, argTypeErr("%condition-isa?", 2, "a symbol", a[1])
-		}
-		return e.isa(a[0], name.Name), nil
-	})
-	e.def("condition?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		_, ok := e.kindOf(a[0])
-		return ok, nil
-	})
-	e.def("condition-type", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		k, ok := e.kindOf(a[0])
-		if !ok {
-			return false, nil
-		}
-		return interp.Intern(k), nil
-	})
-	e.def("condition-stuff", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return conditionStuff(a[0]), nil
-	})
-	e.def("%make-condition", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, ok := a[0].(*interp.Symbol)
-		if !ok {
-			return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
-		}
-		stuff, ok := interp.ListToSlice(a[1])
-		if !ok {
-			return nil, argTypeErr("signal", 2, "a list", a[1])
-		}
-		return makeCondition(name.Name, stuff), nil
-	})
-	e.def("signal-condition", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if p, ok := a[0].(*interp.Pair); ok {
-			if s, ok := p.Car.(*interp.Symbol); ok {
-				stuff, _ := interp.ListToSlice(p.Cdr)
-				c := makeCondition(s.Name, stuff)
+				err := argType(pos, param.String(), want.String(), a[4])
+				err.Who = who.String()
+				return nil, err
+			}},
+		{Name: "define-condition-type", MinArgs: 2, MaxArgs: 2,
+			Doc: "(define-condition-type name supertypes): declare a condition type name with its supertypes (a list)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, ok := a[0].(*interp.Symbol)
+				if !ok {
+					return nil, argType(1, "name", "a symbol", a[0])
+				}
+				supers, ok := interp.ListToSlice(a[1])
+				if !ok {
+					return nil, argType(2, "supertypes", "a list of symbols", a[1])
+				}
+				all := []string{name.Name}
+				seen := map[string]bool{name.Name: true}
+				for _, s := range supers {
+					sym, ok := s.(*interp.Symbol)
+					if !ok {
+						return nil, argType(2, "supertypes", "a list of symbols", a[1])
+					}
+					st, known := e.condTypes[sym.Name]
+					if !known {
+						return nil, scshErr("define-condition-type", "unrecognized condition type", sym)
+					}
+					for _, x := range st {
+						if !seen[x] {
+							seen[x] = true
+							all = append(all, x)
+						}
+					}
+				}
+				e.condTypes[name.Name] = all
+				return name, nil
+			}},
+		{Name: "condition-predicate", MinArgs: 1, MaxArgs: 1,
+			Doc: "(condition-predicate name): a predicate true of conditions of type name or a subtype",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, ok := a[0].(*interp.Symbol)
+				if !ok {
+					return nil, argType(0, "name", "a symbol", a[0])
+				}
+				return &interp.Primitive{Name: name.Name + "?", MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
+					return e.isa(b[0], name.Name), nil
+				}}, nil
+			}},
+		{Name: "%condition-isa?", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%condition-isa? condition name): whether condition is of type name or a subtype",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, ok := a[1].(*interp.Symbol)
+				if !ok {
+					return nil, argType(2, "name", "a symbol", a[1])
+				}
+				return e.isa(a[0], name.Name), nil
+			}},
+		{Name: "condition?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(condition? obj): whether obj is a condition (an error object)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				_, ok := e.kindOf(a[0])
+				return ok, nil
+			}},
+		{Name: "condition-type", MinArgs: 1, MaxArgs: 1,
+			Doc: "(condition-type condition): the type name of condition, a symbol",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				k, ok := e.kindOf(a[0])
+				if !ok {
+					return false, nil
+				}
+				return interp.Intern(k), nil
+			}},
+		{Name: "condition-stuff", MinArgs: 1, MaxArgs: 1,
+			Doc: "(condition-stuff condition): the message and irritants of condition, as a list",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return conditionStuff(a[0]), nil
+			}},
+		{Name: "%make-condition", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%make-condition type stuff): a condition of type with the list stuff",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, ok := a[0].(*interp.Symbol)
+				if !ok {
+					return nil, argType(1, "type", "a condition type symbol", a[0])
+				}
+				stuff, ok := interp.ListToSlice(a[1])
+				if !ok {
+					return nil, argType(2, "stuff", "a list", a[1])
+				}
+				return makeCondition(name.Name, stuff), nil
+			}},
+		{Name: "signal-condition", MinArgs: 1, MaxArgs: 1,
+			Doc: "(signal-condition condition): signal condition to the current handlers",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if p, ok := a[0].(*interp.Pair); ok {
+					if s, ok := p.Car.(*interp.Symbol); ok {
+						stuff, _ := interp.ListToSlice(p.Cdr)
+						c := makeCondition(s.Name, stuff)
+						c.Cause = errSignalled
+						return e.signal(c)
+					}
+				}
+				return e.signal(a[0])
+			}},
+		{Name: "signal", MinArgs: 1, MaxArgs: -1,
+			Doc: "(signal type stuff ...): make a condition of type with stuff and signal it",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, ok := a[0].(*interp.Symbol)
+				if !ok {
+					return nil, argType(1, "type", "a condition type symbol", a[0])
+				}
+				c := makeCondition(name.Name, a[1:])
 				c.Cause = errSignalled
 				return e.signal(c)
-			}
-		}
-		return e.signal(a[0])
-	})
-	e.def("signal", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, ok := a[0].(*interp.Symbol)
-		if !ok {
-			return nil, argTypeErr("signal", 1, "a condition type symbol", a[0])
-		}
-		c := makeCondition(name.Name, a[1:])
-		c.Cause = errSignalled
-		return e.signal(c)
-	})
-	e.def("call-error", 2, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return e.signal(makeCondition("call-error", a))
-	})
-	e.def("warn", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return e.signal(makeCondition("warning", a))
-	})
-	e.def("%condition->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(e.conditionString(a[0])), nil
-	})
+			}},
+		{Name: "call-error", MinArgs: 2, MaxArgs: -1,
+			Doc: "(call-error message who irritant ...): signal a call-error condition",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return e.signal(makeCondition("call-error", a))
+			}},
+		{Name: "warn", MinArgs: 1, MaxArgs: -1,
+			Doc: "(warn message irritant ...): signal a warning (displayed when no handler takes it)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return e.signal(makeCondition("warning", a))
+			}},
+		{Name: "%condition->string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%condition->string condition): condition in scsh's printed format",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewString(e.conditionString(a[0])), nil
+			}},
+	}...)
 }
 
 // conditionString renders any condition for display-condition.

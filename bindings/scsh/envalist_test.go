@@ -26,7 +26,7 @@ func TestEnvironmentAlists(t *testing.T) {
 		{`(getenv "POPSH_ENV_T")`, `"outer"`, ""},
 		{`(begin (setenv "POPSH_ENV_P" '("a" "b")) (getenv "POPSH_ENV_P"))`, `"a:b"`, ""},
 		{`(alist->env '(("X" . 1)))`, "", "a string or a list of strings"},
-		{`(alist->env '((x . "1")))`, "", "argument 1"},
+		{`(alist->env '((x . "1")))`, "", `alist->env: expected an alist of (name . value) with string names, got (x . "1")`},
 		{`(getenv "POPSH_ENV_T")`, `"outer"`, ""},
 		{`(with-total-env* '(("A" . "1") ("B" . "2") ("A" . "3")) (lambda () (list (env->alist) (getenv "A"))))`, `((("A" . "1") ("B" . "2") ("A" . "3")) "1")`, ""},
 		{`(with-total-env* '(("A" . "1") ("B" . "2") ("A" . "3")) (lambda () (setenv "A" "9") (setenv "B" #f) (list (env->alist) (getenv "A") (getenv "B"))))`, `((("A" . "9")) "9" #f)`, ""},

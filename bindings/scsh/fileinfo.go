@@ -12,64 +12,68 @@ import (
 // installFileInfo defines glob, create-symlink and read-symlink (file-info
 // is in installFileOps).
 func (e *scshEnv) installFileInfo() {
-	e.def("glob", 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var out []string
-		for i, v := range a {
-			p, err := str(v, "glob", i+1)
-			if err != nil {
-				return nil, err
-			}
-			for _, pat := range expandBraces(p.String()) {
-				// A pattern ending in "/" matches directories
-				// only, which come back with the slash.
-				dirsOnly := strings.HasSuffix(pat, "/")
-				if dirsOnly {
-					pat = strings.TrimRight(pat, "/")
-					if pat == "" {
-						out = append(out, "/")
-						continue
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		{Name: "glob", MinArgs: 0, MaxArgs: -1,
+			Doc: "(glob pattern ...): the file names matching the patterns ({a,b}, *, ?, [...])",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var out []string
+				for i, v := range a {
+					p, err := str(v, i+1, "pattern")
+					if err != nil {
+						return nil, err
+					}
+					for _, pat := range expandBraces(p.String()) {
+						// A pattern ending in "/" matches directories
+						// only, which come back with the slash.
+						dirsOnly := strings.HasSuffix(pat, "/")
+						if dirsOnly {
+							pat = strings.TrimRight(pat, "/")
+							if pat == "" {
+								out = append(out, "/")
+								continue
+							}
+						}
+						m, err := globNoDot(pat)
+						if err != nil {
+							return nil, scshErr("glob", "bad pattern", v)
+						}
+						for _, f := range m {
+							if !dirsOnly {
+								out = append(out, f)
+							} else if st, err := os.Stat(f); err == nil && st.IsDir() {
+								out = append(out, f+"/")
+							}
+						}
 					}
 				}
-				m, err := globNoDot(pat)
+				return strList(out), nil
+			}},
+		{Name: "create-symlink", MinArgs: 2, MaxArgs: 2,
+			Doc: "(create-symlink old new): make new a symbolic link to old",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				old, nw, err := oldAndNew(a)
 				if err != nil {
-					return nil, scshErr("glob", "bad pattern", v)
+					return nil, err
 				}
-				for _, f := range m {
-					if !dirsOnly {
-						out = append(out, f)
-					} else if st, err := os.Stat(f); err == nil && st.IsDir() {
-						out = append(out, f+"/")
-					}
+				if err := os.Symlink(old, nw); err != nil {
+					return nil, syscallError("symlink", err, interp.NewString(old), interp.NewString(nw))
 				}
-			}
-		}
-		return strList(out), nil
-	})
-	e.def("create-symlink", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		old, err := str(a[0], "create-symlink", 1)
-		if err != nil {
-			return nil, err
-		}
-		nw, err := str(a[1], "create-symlink", 2)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Symlink(old.String(), nw.String()); err != nil {
-			return nil, syscallError("symlink", err, interp.NewString(old.String()), interp.NewString(nw.String()))
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("read-symlink", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := str(a[0], "read-symlink", 1)
-		if err != nil {
-			return nil, err
-		}
-		t, err := os.Readlink(p.String())
-		if err != nil {
-			return nil, syscallError("readlink", err, interp.NewString(p.String()))
-		}
-		return interp.NewString(t), nil
-	})
+				return interp.Unspecified, nil
+			}},
+		{Name: "read-symlink", MinArgs: 1, MaxArgs: 1,
+			Doc: "(read-symlink name): the target of the symbolic link name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := str(a[0], 0, "name")
+				if err != nil {
+					return nil, err
+				}
+				t, err := os.Readlink(p.String())
+				if err != nil {
+					return nil, syscallError("readlink", err, interp.NewString(p.String()))
+				}
+				return interp.NewString(t), nil
+			}},
+	}...)
 }
 
 // expandBraces expands csh-style {a,b} alternatives (nested allowed).

@@ -25,10 +25,10 @@ func (t fileThing) value() interp.Value {
 	return t.fd
 }
 
-// fileThingArg reads argument argn (1-based) as a file name, a file
-// descriptor or a file port; an output port is flushed first so that
-// sizes and times are those of what the script wrote.
-func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
+// fileThingArg reads argument pos, named param (as for argType), as a
+// file name, a file descriptor or a file port; an output port is flushed
+// first so that sizes and times are those of what the script wrote.
+func fileThingArg(who string, v interp.Value, pos int, param string) (fileThing, error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return fileThing{name: x.String(), isName: true}, nil
@@ -48,7 +48,21 @@ func fileThingArg(who string, v interp.Value, argn int) (fileThing, error) {
 		}
 		return fileThing{fd: fileFd(f)}, nil
 	}
-	return fileThing{}, argTypeErr(who, argn, "a file name, file descriptor or file port", v)
+	return fileThing{}, argType(pos, param, "a file name, file descriptor or file port", v)
+}
+
+// oldAndNew reads the file names (old new ...) of the procedures that
+// link or rename.
+func oldAndNew(a []interp.Value) (string, string, error) {
+	old, err := str(a[0], 1, "old")
+	if err != nil {
+		return "", "", err
+	}
+	nw, err := str(a[1], 2, "new")
+	if err != nil {
+		return "", "", err
+	}
+	return old.String(), nw.String(), nil
 }
 
 // thingError is the syscall-error of a failed call on t (a file error
@@ -109,14 +123,35 @@ func statFields(st *syscall.Stat_t) []interp.Value {
 }
 
 // fileInfoFields names statFields for the file-X and file:X shortcuts.
+// fileInfoShortcuts are the procedures that read one field of a file's
+// file-info (scsh's file-type, file-owner ...; most also spelled file:NAME,
+// scsh's later names).
 var fileInfoShortcuts = []struct {
 	name  string
 	field int
-	colon bool // also defined as file:NAME (scsh's later spelling)
+	doc   string
 }{
-	{"type", 0, true}, {"device", 1, false}, {"inode", 2, true}, {"mode", 3, true},
-	{"nlinks", 4, true}, {"owner", 5, true}, {"group", 6, true}, {"size", 7, true},
-	{"last-access", 8, true}, {"last-mod", 9, true}, {"last-status-change", 10, true},
+	{"file-type", 0, "(file-type thing [chase?]): the type of a file: regular, directory, symlink, fifo, socket ..."},
+	{"file:type", 0, "(file:type thing [chase?]): the type of a file (as file-type)"},
+	{"file-device", 1, "(file-device thing [chase?]): the device number of a file"},
+	{"file-inode", 2, "(file-inode thing [chase?]): the inode number of a file"},
+	{"file:inode", 2, "(file:inode thing [chase?]): the inode number of a file"},
+	{"file-mode", 3, "(file-mode thing [chase?]): the permission bits of a file"},
+	{"file:mode", 3, "(file:mode thing [chase?]): the permission bits of a file"},
+	{"file-nlinks", 4, "(file-nlinks thing [chase?]): the number of hard links to a file"},
+	{"file:nlinks", 4, "(file:nlinks thing [chase?]): the number of hard links to a file"},
+	{"file-owner", 5, "(file-owner thing [chase?]): the user id of a file's owner"},
+	{"file:owner", 5, "(file:owner thing [chase?]): the user id of a file's owner"},
+	{"file-group", 6, "(file-group thing [chase?]): the group id of a file"},
+	{"file:group", 6, "(file:group thing [chase?]): the group id of a file"},
+	{"file-size", 7, "(file-size thing [chase?]): the size of a file in bytes"},
+	{"file:size", 7, "(file:size thing [chase?]): the size of a file in bytes"},
+	{"file-last-access", 8, "(file-last-access thing [chase?]): a file's access time, in seconds since the epoch"},
+	{"file:last-access", 8, "(file:last-access thing [chase?]): a file's access time, in seconds since the epoch"},
+	{"file-last-mod", 9, "(file-last-mod thing [chase?]): a file's modification time, in seconds since the epoch"},
+	{"file:last-mod", 9, "(file:last-mod thing [chase?]): a file's modification time, in seconds since the epoch"},
+	{"file-last-status-change", 10, "(file-last-status-change thing [chase?]): a file's status change time (ctime)"},
+	{"file:last-status-change", 10, "(file:last-status-change thing [chase?]): a file's status change time (ctime)"},
 }
 
 // installFileOps defines the file-system procedures beyond the basics:
@@ -125,51 +160,36 @@ var fileInfoShortcuts = []struct {
 // predicates, set-file-mode/owner/group/times, truncate-file, sync-file,
 // create-hard-link, create-fifo, delete-filesys-object and glob-quote.
 func (e *scshEnv) installFileOps() {
-	rt := e.goRecordType("file-info", []string{"type", "device", "inode", "mode", "nlinks", "uid", "gid", "size", "atime", "mtime", "ctime"},
+	rt := e.goRecordType("scsh: file system", "file-info", []string{"type", "device", "inode", "mode", "nlinks", "uid", "gid", "size", "atime", "mtime", "ctime"},
 		func(r *interp.Record) string { return "#{file-info " + interp.DisplayString(r.Fields[0]) + "}" })
 	// thingStat reads (who THING [CHASE?]).
 	thingStat := func(who string, a []interp.Value) (*syscall.Stat_t, error) {
-		t, err := fileThingArg(who, a[0], 1)
+		t, err := fileThingArg(who, a[0], 1, "thing")
 		if err != nil {
 			return nil, err
 		}
 		return statThing(who, t, len(a) < 2 || interp.IsTrue(a[1]))
 	}
-	e.def("file-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, err := thingStat("file-info", a)
-		if err != nil {
-			return nil, err
-		}
-		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
-	})
-	e.def("file-attributes", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, err := thingStat("file-attributes", a)
-		if err != nil {
-			return nil, err
-		}
-		return &interp.Record{Type: rt, Fields: statFields(st)}, nil
-	})
-	for _, sc := range fileInfoShortcuts {
-		sc := sc
-		names := []string{"file-" + sc.name}
-		if sc.colon {
-			names = append(names, "file:"+sc.name)
-		}
-		for _, who := range names {
-			who := who
-			e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+	shortcut := func(who string, field int, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				st, err := thingStat(who, a)
 				if err != nil {
 					return nil, err
 				}
-				return statFields(st)[sc.field], nil
-			})
-		}
+				return statFields(st)[field], nil
+			}}
 	}
-	infoArg := func(who string, v interp.Value) (*interp.Record, error) {
+	rows := make([]interp.Builtin, 0, len(fileInfoShortcuts))
+	for _, sc := range fileInfoShortcuts {
+		rows = append(rows, shortcut(sc.name, sc.field, sc.doc))
+	}
+	e.it.DefineBuiltins("scsh: file system", rows...)
+	// infoArg reads the only argument of a file-info-... predicate.
+	infoArg := func(v interp.Value) (*interp.Record, error) {
 		r, ok := v.(*interp.Record)
 		if !ok || r.Type != rt {
-			return nil, argTypeErr(who, 1, "a file-info record", v)
+			return nil, interp.TypeError("a file-info record", v)
 		}
 		return r, nil
 	}
@@ -183,65 +203,94 @@ func (e *scshEnv) installFileOps() {
 			return false
 		}
 	}
-	typePreds := []struct {
-		name string
-		is   func(interp.Value) bool
-	}{
-		{"directory", isType("directory")}, {"fifo", isType("fifo")}, {"regular", isType("regular")},
-		{"socket", isType("socket")}, {"special", isType("block-special", "char-special")},
-		{"symlink", isType("symlink")},
+	// infoType is a file-info-TYPE? predicate on a file-info record.
+	infoType := func(who string, is func(interp.Value) bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := infoArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				return is(r.Fields[0]), nil
+			}}
 	}
-	for _, tp := range typePreds {
-		tp := tp
-		who := "file-info-" + tp.name + "?"
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, err := infoArg(who, a[0])
-			if err != nil {
-				return nil, err
-			}
-			return tp.is(r.Fields[0]), nil
-		})
-		if tp.name == "symlink" {
-			e.def("file-symlink?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+	// fileType is a file-TYPE? predicate on a file. As before in popsh, a
+	// file that does not exist is not a directory (scsh signals an error).
+	fileType := func(who string, is func(interp.Value) bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat(who, a)
+				if err != nil {
+					var eo *interp.ErrorObject
+					if errors.As(err, &eo) && errors.Is(eo.Cause, syscall.ENOENT) {
+						return false, nil
+					}
+					return nil, err
+				}
+				return is(statType(st.Mode)), nil
+			}}
+	}
+	isSymlink := isType("symlink")
+	e.it.DefineBuiltins("scsh: file system",
+		infoType("file-info-directory?", isType("directory"), "(file-info-directory? info): whether the file-info record is of a directory"),
+		infoType("file-info-fifo?", isType("fifo"), "(file-info-fifo? info): whether the file-info record is of a named pipe"),
+		infoType("file-info-regular?", isType("regular"), "(file-info-regular? info): whether the file-info record is of a regular file"),
+		infoType("file-info-socket?", isType("socket"), "(file-info-socket? info): whether the file-info record is of a socket"),
+		infoType("file-info-special?", isType("block-special", "char-special"), "(file-info-special? info): whether the file-info record is of a device"),
+		infoType("file-info-symlink?", isSymlink, "(file-info-symlink? info): whether the file-info record is of a symbolic link"),
+		fileType("file-directory?", isType("directory"), "(file-directory? thing [chase?]): whether thing is a directory (#f when absent)"),
+		fileType("file-fifo?", isType("fifo"), "(file-fifo? thing [chase?]): whether thing is a named pipe (#f when absent)"),
+		fileType("file-regular?", isType("regular"), "(file-regular? thing [chase?]): whether thing is a regular file (#f when absent)"),
+		fileType("file-socket?", isType("socket"), "(file-socket? thing [chase?]): whether thing is a socket (#f when absent)"),
+		fileType("file-special?", isType("block-special", "char-special"), "(file-special? thing [chase?]): whether thing is a device (#f when absent)"),
+		interp.Builtin{Name: "file-symlink?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(file-symlink? name): whether name is a symbolic link (not followed)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				st, err := thingStat("file-symlink?", []interp.Value{a[0], false})
 				if err != nil {
 					return nil, err
 				}
-				return tp.is(statType(st.Mode)), nil
-			})
-			continue
-		}
-		// As before in popsh, a file that does not exist is not a
-		// directory (scsh signals an error).
-		pred := "file-" + tp.name + "?"
-		e.def(pred, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			st, err := thingStat(pred, a)
-			if err != nil {
-				var eo *interp.ErrorObject
-				if errors.As(err, &eo) && errors.Is(eo.Cause, syscall.ENOENT) {
-					return false, nil
-				}
-				return nil, err
-			}
-			return tp.is(statType(st.Mode)), nil
-		})
-	}
+				return isSymlink(statType(st.Mode)), nil
+			}},
+	)
 	e.installAccessPreds(rt, infoArg)
 	e.installFileSetters()
-	e.def("glob-quote", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "glob-quote", 1)
-		if err != nil {
-			return nil, err
-		}
-		var b strings.Builder
-		for _, r := range s.String() {
-			if strings.ContainsRune(`[]*?{}\`, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		return interp.NewString(b.String()), nil
-	})
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		{Name: "file-info", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-info thing [chase?]): the file-info record of a file name, descriptor or port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat("file-info", a)
+				if err != nil {
+					return nil, err
+				}
+				return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+			}},
+		{Name: "file-attributes", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-attributes thing [chase?]): the file-info record of thing (scsh 0.4 name)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := thingStat("file-attributes", a)
+				if err != nil {
+					return nil, err
+				}
+				return &interp.Record{Type: rt, Fields: statFields(st)}, nil
+			}},
+		{Name: "glob-quote", MinArgs: 1, MaxArgs: 1,
+			Doc: "(glob-quote string): string with the glob pattern characters quoted",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "string")
+				if err != nil {
+					return nil, err
+				}
+				var b strings.Builder
+				for _, r := range s.String() {
+					if strings.ContainsRune(`[]*?{}\`, r) {
+						b.WriteByte('\\')
+					}
+					b.WriteRune(r)
+				}
+				return interp.NewString(b.String()), nil
+			}},
+	}...)
 }
 
 // notAccessible is scsh's answer to "may the effective user do perms
@@ -287,7 +336,7 @@ func inGroup(gid uint32) bool {
 // is missing) or nonexistent. A file that does not exist is writable when
 // its directory is (scsh's rule). file-readable? and company are their
 // negations; the file-info-... forms take a file-info record.
-func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string, interp.Value) (*interp.Record, error)) {
+func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(interp.Value) (*interp.Record, error)) {
 	var check func(who string, perms uint32, t fileThing) (interp.Value, error)
 	check = func(who string, perms uint32, t fileThing) (interp.Value, error) {
 		st, err := statThing(who, t, true)
@@ -315,55 +364,63 @@ func (e *scshEnv) installAccessPreds(rt *interp.RecordType, infoArg func(string,
 		}
 		return nil, err
 	}
-	for _, p := range []struct {
-		what  string
-		perms uint32
-	}{{"readable", 4}, {"writable", 2}, {"executable", 1}} {
-		p := p
-		not := "file-not-" + p.what + "?"
-		e.def(not, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			t, err := fileThingArg(not, a[0], 1)
-			if err != nil {
-				return nil, err
-			}
-			return check(not, p.perms, t)
-		})
-		yes := "file-" + p.what + "?"
-		e.def(yes, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			t, err := fileThingArg(yes, a[0], 1)
-			if err != nil {
-				return nil, err
-			}
-			v, err := check(yes, p.perms, t)
-			if err != nil {
-				return nil, err
-			}
-			return v == false, nil
-		})
-		infoNot := "file-info-not-" + p.what + "?"
-		e.def(infoNot, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, err := infoArg(infoNot, a[0])
-			if err != nil {
-				return nil, err
-			}
-			return notAccessible(p.perms, recordStat(r)), nil
-		})
-		infoYes := "file-info-" + p.what + "?"
-		e.def(infoYes, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, err := infoArg(infoYes, a[0])
-			if err != nil {
-				return nil, err
-			}
-			return notAccessible(p.perms, recordStat(r)) == false, nil
-		})
+	// notP is file-not-WHAT?: #f when allowed, else why not.
+	notP := func(who string, perms uint32, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := fileThingArg(who, a[0], 0, "thing")
+				if err != nil {
+					return nil, err
+				}
+				return check(who, perms, t)
+			}}
 	}
-	e.it.Define("file-not-writeable?", mustLookup(e.it, "file-not-writable?"))
-	e.it.Define("file-writeable?", mustLookup(e.it, "file-writable?"))
-}
-
-func mustLookup(it *interp.Interp, name string) interp.Value {
-	v, _ := it.Lookup(name)
-	return v
+	// yesP is file-WHAT?, its negation.
+	yesP := func(who string, perms uint32, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := fileThingArg(who, a[0], 0, "thing")
+				if err != nil {
+					return nil, err
+				}
+				v, err := check(who, perms, t)
+				if err != nil {
+					return nil, err
+				}
+				return v == false, nil
+			}}
+	}
+	// infoP is file-info-[not-]WHAT? on a file-info record.
+	infoP := func(who string, perms uint32, yes bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := infoArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				v := notAccessible(perms, recordStat(r))
+				if yes {
+					return v == false, nil
+				}
+				return v, nil
+			}}
+	}
+	e.it.DefineBuiltins("scsh: file system",
+		notP("file-not-readable?", 4, "(file-not-readable? thing): #f when thing may be read, else why not (permission, nonexistent ...)"),
+		notP("file-not-writable?", 2, "(file-not-writable? thing): #f when thing may be written, else why not"),
+		notP("file-not-writeable?", 2, "(file-not-writeable? thing): #f when thing may be written, else why not"),
+		notP("file-not-executable?", 1, "(file-not-executable? thing): #f when thing may be executed, else why not"),
+		yesP("file-readable?", 4, "(file-readable? thing): whether the effective user may read thing"),
+		yesP("file-writable?", 2, "(file-writable? thing): whether the effective user may write thing (or create it)"),
+		yesP("file-writeable?", 2, "(file-writeable? thing): whether the effective user may write thing (or create it)"),
+		yesP("file-executable?", 1, "(file-executable? thing): whether the effective user may execute thing"),
+		infoP("file-info-not-readable?", 4, false, "(file-info-not-readable? info): #f when the file-info's file may be read, else permission"),
+		infoP("file-info-not-writable?", 2, false, "(file-info-not-writable? info): #f when the file-info's file may be written, else permission"),
+		infoP("file-info-not-executable?", 1, false, "(file-info-not-executable? info): #f when the file-info's file may be executed, else permission"),
+		infoP("file-info-readable?", 4, true, "(file-info-readable? info): whether the file-info's file may be read"),
+		infoP("file-info-writable?", 2, true, "(file-info-writable? info): whether the file-info's file may be written"),
+		infoP("file-info-executable?", 1, true, "(file-info-executable? info): whether the file-info's file may be executed"),
+	)
 }
 
 // recordStat rebuilds the fields notAccessible needs from a file-info.
@@ -379,99 +436,46 @@ func recordStat(r *interp.Record) *syscall.Stat_t {
 
 // timeArg reads a time in seconds since the epoch (an exact integer or a
 // real, truncated).
-func timeArg(who string, v interp.Value, argn int) (time.Time, error) {
+func timeArg(v interp.Value, pos int, param string) (time.Time, error) {
 	switch x := v.(type) {
 	case int:
 		return time.Unix(int64(x), 0), nil
 	case float64:
 		return time.Unix(int64(x), 0), nil
 	}
-	return time.Time{}, argTypeErr(who, argn, "a time in seconds", v)
+	return time.Time{}, argType(pos, param, "a time in seconds", v)
 }
 
 func (e *scshEnv) installFileSetters() {
-	thingAnd := func(who string, a []interp.Value) (fileThing, int, error) {
-		t, err := fileThingArg(who, a[0], 1)
+	thingAnd := func(who, param string, a []interp.Value) (fileThing, int, error) {
+		t, err := fileThingArg(who, a[0], 1, "thing")
 		if err != nil {
 			return t, 0, err
 		}
 		n, ok := a[1].(int)
 		if !ok {
-			return t, 0, argTypeErr(who, 2, "an exact integer", a[1])
+			return t, 0, argType(2, param, "an exact integer", a[1])
 		}
 		return t, n, nil
 	}
-	setter := func(who string, byName func(string, int) error, byFd func(int, int) error, call string) {
-		e.def(who, 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			t, n, err := thingAnd(who, a)
-			if err != nil {
-				return nil, err
-			}
-			if t.isName {
-				err = byName(t.name, n)
-			} else {
-				err = byFd(t.fd, n)
-			}
-			if err != nil {
-				return nil, thingError(call, err, t)
-			}
-			return interp.Unspecified, nil
-		})
+	setter := func(who, param string, byName func(string, int) error, byFd func(int, int) error, call, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, n, err := thingAnd(who, param, a)
+				if err != nil {
+					return nil, err
+				}
+				if t.isName {
+					err = byName(t.name, n)
+				} else {
+					err = byFd(t.fd, n)
+				}
+				if err != nil {
+					return nil, thingError(call, err, t)
+				}
+				return interp.Unspecified, nil
+			}}
 	}
-	setter("set-file-mode",
-		func(n string, m int) error { return syscall.Chmod(n, uint32(m)) },
-		func(fd, m int) error { return syscall.Fchmod(fd, uint32(m)) }, "chmod")
-	setter("set-file-owner",
-		func(n string, u int) error { return syscall.Chown(n, u, -1) },
-		func(fd, u int) error { return syscall.Fchown(fd, u, -1) }, "chown")
-	setter("set-file-group",
-		func(n string, g int) error { return syscall.Chown(n, -1, g) },
-		func(fd, g int) error { return syscall.Fchown(fd, -1, g) }, "chown")
-	setter("truncate-file",
-		func(n string, l int) error { return syscall.Truncate(n, int64(l)) },
-		func(fd, l int) error { return syscall.Ftruncate(fd, int64(l)) }, "truncate")
-	e.def("set-file-times", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "set-file-times", 1)
-		if err != nil {
-			return nil, err
-		}
-		var at, mt time.Time
-		switch len(a) {
-		case 1:
-			at = time.Now()
-			mt = at
-		case 2:
-			return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
-		default:
-			if at, err = timeArg("set-file-times", a[1], 2); err != nil {
-				return nil, err
-			}
-			if mt, err = timeArg("set-file-times", a[2], 3); err != nil {
-				return nil, err
-			}
-		}
-		if err := os.Chtimes(s.String(), at, mt); err != nil {
-			return nil, fileError("utime", errors.Unwrap(err), s.String())
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("sync-file", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if _, ok := a[0].(*interp.String); ok {
-			return nil, argTypeErr("sync-file", 1, "a file descriptor or file port", a[0])
-		}
-		t, err := fileThingArg("sync-file", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := syscall.Fsync(t.fd); err != nil {
-			return nil, thingError("fsync", err, t)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("sync-file-system", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		syscall.Sync()
-		return interp.Unspecified, nil
-	})
 	// createThing runs make for name; when name exists and override? is
 	// true, the old object is deleted first (scsh's create-file-thing).
 	createThing := func(who, call, name string, override interp.Value, make func() error) error {
@@ -487,58 +491,122 @@ func (e *scshEnv) installFileSetters() {
 		}
 		return nil
 	}
-	e.def("create-hard-link", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		old, err := str(a[0], "create-hard-link", 1)
-		if err != nil {
-			return nil, err
-		}
-		nw, err := str(a[1], "create-hard-link", 2)
-		if err != nil {
-			return nil, err
-		}
-		override := interp.Value(false)
-		if len(a) > 2 {
-			override = a[2]
-		}
-		err = createThing("create-hard-link", "link", nw.String(), override, func() error {
-			return syscall.Link(old.String(), nw.String())
-		})
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("create-fifo", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "create-fifo", 1)
-		if err != nil {
-			return nil, err
-		}
-		mode, err := intArg("create-fifo", a, 1, 0o777)
-		if err != nil {
-			return nil, err
-		}
-		override := interp.Value(false)
-		if len(a) > 2 {
-			override = a[2]
-		}
-		err = createThing("create-fifo", "mkfifo", name.String(), override, func() error {
-			return syscall.Mkfifo(name.String(), uint32(mode))
-		})
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("delete-filesys-object", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "delete-filesys-object", 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := deleteFilesysObject(name.String()); err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		setter("set-file-mode", "mode",
+			func(n string, m int) error { return syscall.Chmod(n, uint32(m)) },
+			func(fd, m int) error { return syscall.Fchmod(fd, uint32(m)) }, "chmod", "(set-file-mode thing mode): set the permission bits of a file"),
+		setter("set-file-owner", "uid",
+			func(n string, u int) error { return syscall.Chown(n, u, -1) },
+			func(fd, u int) error { return syscall.Fchown(fd, u, -1) }, "chown", "(set-file-owner thing uid): set the owner of a file"),
+		setter("set-file-group", "gid",
+			func(n string, g int) error { return syscall.Chown(n, -1, g) },
+			func(fd, g int) error { return syscall.Fchown(fd, -1, g) }, "chown", "(set-file-group thing gid): set the group of a file"),
+		setter("truncate-file", "length",
+			func(n string, l int) error { return syscall.Truncate(n, int64(l)) },
+			func(fd, l int) error { return syscall.Ftruncate(fd, int64(l)) }, "truncate", "(truncate-file thing length): cut or extend a file to length bytes"),
+		{Name: "set-file-times", MinArgs: 1, MaxArgs: 3,
+			Doc: "(set-file-times name [access-time mod-time]): set a file's times (now by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				var at, mt time.Time
+				switch len(a) {
+				case 1:
+					at = time.Now()
+					mt = at
+				case 2:
+					return nil, scshErr("set-file-times", "give both the access and the modification time, or neither", a[1:]...)
+				default:
+					if at, err = timeArg(a[1], 2, "access-time"); err != nil {
+						return nil, err
+					}
+					if mt, err = timeArg(a[2], 3, "mod-time"); err != nil {
+						return nil, err
+					}
+				}
+				if err := os.Chtimes(s.String(), at, mt); err != nil {
+					return nil, fileError("utime", errors.Unwrap(err), s.String())
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "sync-file", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sync-file port/fd): flush a file's data to disk (fsync)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, ok := a[0].(*interp.String); ok {
+					return nil, argType(0, "port/fd", "a file descriptor or file port", a[0])
+				}
+				t, err := fileThingArg("sync-file", a[0], 0, "port/fd")
+				if err != nil {
+					return nil, err
+				}
+				if err := syscall.Fsync(t.fd); err != nil {
+					return nil, thingError("fsync", err, t)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "sync-file-system", MinArgs: 0, MaxArgs: 0,
+			Doc: "(sync-file-system): flush every file system's buffers to disk (sync)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				syscall.Sync()
+				return interp.Unspecified, nil
+			}},
+		{Name: "create-hard-link", MinArgs: 2, MaxArgs: 3,
+			Doc: "(create-hard-link old new [override?]): make new a hard link to old",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				old, nw, err := oldAndNew(a)
+				if err != nil {
+					return nil, err
+				}
+				override := interp.Value(false)
+				if len(a) > 2 {
+					override = a[2]
+				}
+				err = createThing("create-hard-link", "link", nw, override, func() error {
+					return syscall.Link(old, nw)
+				})
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "create-fifo", MinArgs: 1, MaxArgs: 3,
+			Doc: "(create-fifo name [perms override?]): make a named pipe",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				mode, err := intArg(a, 1, "perms", 0o777)
+				if err != nil {
+					return nil, err
+				}
+				override := interp.Value(false)
+				if len(a) > 2 {
+					override = a[2]
+				}
+				err = createThing("create-fifo", "mkfifo", name.String(), override, func() error {
+					return syscall.Mkfifo(name.String(), uint32(mode))
+				})
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "delete-filesys-object", MinArgs: 1, MaxArgs: 1,
+			Doc: "(delete-filesys-object name): delete a file, link or empty directory (no error if absent)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 0, "name")
+				if err != nil {
+					return nil, err
+				}
+				if err := deleteFilesysObject(name.String()); err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+	}...)
 }
 
 // deleteFilesysObject removes a file, a symlink, a fifo or an empty

@@ -185,137 +185,147 @@ func fnameResolve(who, s string, root string) (string, error) {
 }
 
 func (e *scshEnv) installFileNames() {
-	nameFn := func(who string, f func(string) interp.Value) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return f(s.String()), nil
-		})
+	nameFn := func(who string, f func(string) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "fname")
+				if err != nil {
+					return nil, err
+				}
+				return f(s.String()), nil
+			}}
 	}
-	strFn := func(who string, f func(string) string) {
-		nameFn(who, func(s string) interp.Value { return interp.NewString(f(s)) })
+	strFn := func(who string, f func(string) string, doc string) interp.Builtin {
+		return nameFn(who, func(s string) interp.Value { return interp.NewString(f(s)) }, doc)
 	}
-	nameFn("file-name-directory?", func(s string) interp.Value { return s == "" || strings.HasSuffix(s, "/") })
-	nameFn("file-name-non-directory?", func(s string) interp.Value { return s == "" || !strings.HasSuffix(s, "/") })
-	nameFn("file-name-absolute?", func(s string) interp.Value {
-		return s == "" || s[0] == '/' || s[0] == '~'
-	})
-	strFn("file-name-as-directory", fnameAsDirectory)
-	strFn("directory-as-file-name", fnameDirectoryAsFile)
-	strFn("ensure-file-name-is-directory", func(s string) string {
-		if s == "" {
-			return ""
-		}
-		return fnameAsDirectory(s)
-	})
-	strFn("ensure-file-name-is-nondirectory", fnameNondir)
-	strFn("file-name-directory", fnameDirectory)
-	strFn("file-name-nondirectory", fnameNondirectory)
-	strFn("file-name-extension", func(s string) string { return s[fnameExtIndex(s):] })
-	strFn("file-name-sans-extension", func(s string) string { return s[:fnameExtIndex(s)] })
-	strFn("simplify-file-name", fnameSimplify)
-	nameFn("split-file-name", func(s string) interp.Value { return strList(fnameSplit(s)) })
-	nameFn("parse-file-name", func(s string) interp.Value {
-		nd := fnameNondirectory(s)
-		i := fnameExtIndex(nd)
-		return interp.Values(interp.NewString(fnameDirectory(s)), interp.NewString(nd[:i]), interp.NewString(nd[i:]))
-	})
-	e.def("replace-extension", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "replace-extension", 1)
-		if err != nil {
-			return nil, err
-		}
-		ext, err := str(a[1], "replace-extension", 2)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(s.String()[:fnameExtIndex(s.String())] + ext.String()), nil
-	})
 	// nameAndDir reads (who NAME [DIR]); dir is "" when absent.
 	nameAndDir := func(who string, a []interp.Value) (string, string, bool, error) {
-		s, err := str(a[0], who, 1)
+		s, err := str(a[0], 1, "fname")
 		if err != nil {
 			return "", "", false, err
 		}
 		if len(a) < 2 || a[1] == interp.DefaultObject {
 			return s.String(), "", false, nil
 		}
-		d, err := str(a[1], who, 2)
+		d, err := str(a[1], 2, "dir")
 		if err != nil {
 			return "", "", false, err
 		}
 		return s.String(), d.String(), true, nil
 	}
-	resolve := func(who string, simplify bool) {
-		e.def(who, 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, dir, ok, err := nameAndDir(who, a)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				dir = "."
-			}
-			r, err := fnameResolve(who, s, dir)
-			if err != nil {
-				return nil, err
-			}
-			if simplify {
-				r = fnameSimplify(r)
-			}
-			return interp.NewString(r), nil
-		})
+	resolve := func(who string, simplify bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, dir, ok, err := nameAndDir(who, a)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					dir = "."
+				}
+				r, err := fnameResolve(who, s, dir)
+				if err != nil {
+					return nil, err
+				}
+				if simplify {
+					r = fnameSimplify(r)
+				}
+				return interp.NewString(r), nil
+			}}
 	}
-	resolve("resolve-file-name", false)
-	resolve("expand-file-name", true)
-	e.def("absolute-file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, root, ok, err := nameAndDir("absolute-file-name", a)
-		if err != nil {
-			return nil, err
-		}
-		s = fnameNondir(s)
-		switch {
-		case s == "":
-			return interp.NewString("/"), nil
-		case s[0] == '/':
-			return interp.NewString(fnameSimplify(s)), nil
-		}
-		if !ok {
-			if root, err = os.Getwd(); err != nil {
-				return nil, syscallError("getcwd", err)
+	e.it.DefineBuiltins("scsh: file names", []interp.Builtin{
+		strFn("file-name-as-directory", fnameAsDirectory, "(file-name-as-directory fname): fname as a directory name, ending in /"),
+		strFn("directory-as-file-name", fnameDirectoryAsFile, "(directory-as-file-name fname): a directory name without its final /"),
+		strFn("ensure-file-name-is-directory", func(s string) string {
+			if s == "" {
+				return ""
 			}
-		}
-		return interp.NewString(fnameSimplify(fnameAsDirectory(root) + s)), nil
-	})
-	e.def("path-list->file-name", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, ok := interp.ListToSlice(a[0])
-		if !ok {
-			return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-		}
-		parts := make([]string, len(items))
-		for i, x := range items {
-			s, ok := x.(*interp.String)
-			if !ok {
-				return nil, argTypeErr("path-list->file-name", 1, "a list of strings", a[0])
-			}
-			parts[i] = s.String()
-		}
-		root := "."
-		if len(a) > 1 && a[1] != interp.DefaultObject {
-			d, err := str(a[1], "path-list->file-name", 2)
-			if err != nil {
-				return nil, err
-			}
-			root = d.String()
-		}
-		joined := strings.Join(parts, "/")
-		switch {
-		case len(parts) == 1 && parts[0] == "":
-			return interp.NewString("/"), nil
-		case len(parts) > 0 && parts[0] == "":
-			return interp.NewString(joined), nil
-		}
-		return interp.NewString(fnameAsDirectory(fnameNondir(root)) + joined), nil
-	})
+			return fnameAsDirectory(s)
+		}, "(ensure-file-name-is-directory fname): fname ending in / (unless empty)"),
+		strFn("ensure-file-name-is-nondirectory", fnameNondir, "(ensure-file-name-is-nondirectory fname): fname without its final /"),
+		strFn("file-name-directory", fnameDirectory, "(file-name-directory fname): the directory part of fname, with its /"),
+		strFn("file-name-nondirectory", fnameNondirectory, "(file-name-nondirectory fname): the part of fname after its last /"),
+		strFn("file-name-extension", func(s string) string { return s[fnameExtIndex(s):] }, "(file-name-extension fname): the extension of fname, with its dot"),
+		strFn("file-name-sans-extension", func(s string) string { return s[:fnameExtIndex(s)] }, "(file-name-sans-extension fname): fname without its extension"),
+		strFn("simplify-file-name", fnameSimplify, "(simplify-file-name fname): fname without repeated slashes and . components"),
+		nameFn("file-name-directory?", func(s string) interp.Value { return s == "" || strings.HasSuffix(s, "/") }, "(file-name-directory? fname): whether fname names a directory (empty or ends in /)"),
+		nameFn("file-name-non-directory?", func(s string) interp.Value { return s == "" || !strings.HasSuffix(s, "/") }, "(file-name-non-directory? fname): whether fname names a non-directory (empty or no final /)"),
+		nameFn("file-name-absolute?", func(s string) interp.Value {
+			return s == "" || s[0] == '/' || s[0] == '~'
+		}, "(file-name-absolute? fname): whether fname starts with / or ~ (or is empty)"),
+		nameFn("split-file-name", func(s string) interp.Value { return strList(fnameSplit(s)) }, "(split-file-name fname): the components of fname, as a list of strings"),
+		nameFn("parse-file-name", func(s string) interp.Value {
+			nd := fnameNondirectory(s)
+			i := fnameExtIndex(nd)
+			return interp.Values(interp.NewString(fnameDirectory(s)), interp.NewString(nd[:i]), interp.NewString(nd[i:]))
+		}, "(parse-file-name fname): the directory, base name and extension of fname, three values"),
+		resolve("resolve-file-name", false, "(resolve-file-name fname [dir]): fname with ~ expanded, made absolute against dir"),
+		resolve("expand-file-name", true, "(expand-file-name fname [dir]): fname resolved against dir and simplified"),
+		{Name: "replace-extension", MinArgs: 2, MaxArgs: 2,
+			Doc: "(replace-extension fname ext): fname with its extension replaced by ext",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 1, "fname")
+				if err != nil {
+					return nil, err
+				}
+				ext, err := str(a[1], 2, "ext")
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(s.String()[:fnameExtIndex(s.String())] + ext.String()), nil
+			}},
+		{Name: "absolute-file-name", MinArgs: 1, MaxArgs: 2,
+			Doc: "(absolute-file-name fname [dir]): fname made absolute against dir (the cwd by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, root, ok, err := nameAndDir("absolute-file-name", a)
+				if err != nil {
+					return nil, err
+				}
+				s = fnameNondir(s)
+				switch {
+				case s == "":
+					return interp.NewString("/"), nil
+				case s[0] == '/':
+					return interp.NewString(fnameSimplify(s)), nil
+				}
+				if !ok {
+					if root, err = os.Getwd(); err != nil {
+						return nil, syscallError("getcwd", err)
+					}
+				}
+				return interp.NewString(fnameSimplify(fnameAsDirectory(root) + s)), nil
+			}},
+		{Name: "path-list->file-name", MinArgs: 1, MaxArgs: 2,
+			Doc: "(path-list->file-name list [dir]): the components of list joined with \"/\"",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, ok := interp.ListToSlice(a[0])
+				if !ok {
+					return nil, argType(1, "list", "a list of strings", a[0])
+				}
+				parts := make([]string, len(items))
+				for i, x := range items {
+					s, ok := x.(*interp.String)
+					if !ok {
+						return nil, argType(1, "list", "a list of strings", a[0])
+					}
+					parts[i] = s.String()
+				}
+				root := "."
+				if len(a) > 1 && a[1] != interp.DefaultObject {
+					d, err := str(a[1], 2, "dir")
+					if err != nil {
+						return nil, err
+					}
+					root = d.String()
+				}
+				joined := strings.Join(parts, "/")
+				switch {
+				case len(parts) == 1 && parts[0] == "":
+					return interp.NewString("/"), nil
+				case len(parts) > 0 && parts[0] == "":
+					return interp.NewString(joined), nil
+				}
+				return interp.NewString(fnameAsDirectory(fnameNondir(root)) + joined), nil
+			}},
+	}...)
 }

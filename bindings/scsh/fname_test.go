@@ -90,7 +90,7 @@ func TestFileNamesAtTheEdges(t *testing.T) {
 		{`(path-list->file-name '("a" "b"))`, `"a/b"`, ""},
 		{`(home-dir)`, `"/home/tester"`, ""},
 		{`(replace-extension "a" 'sym)`, "", "argument 2"},
-		{`(simplify-file-name 5)`, "", "argument 1"},
+		{`(simplify-file-name 5)`, "", "simplify-file-name: expected a string, got 5"},
 	})
 }
 

@@ -16,11 +16,11 @@ import (
 // never). It returns #t, 'broken when it broke a stale lock, or #f when
 // the retries ran out.
 func (e *scshEnv) obtainDotLock(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-	name, err := str(a[0], "obtain-dot-lock", 1)
+	name, err := str(a[0], 1, "file")
 	if err != nil {
 		return nil, err
 	}
-	num := func(i int, def interp.Value) (interp.Value, error) {
+	num := func(i int, param string, def interp.Value) (interp.Value, error) {
 		if len(a) <= i {
 			return def, nil
 		}
@@ -31,17 +31,17 @@ func (e *scshEnv) obtainDotLock(it *interp.Interp, a []interp.Value) (interp.Val
 			}
 			return a[i], nil
 		}
-		return nil, argTypeErr("obtain-dot-lock", i+1, "a number or #f", a[i])
+		return nil, argType(i+1, param, "a number or #f", a[i])
 	}
-	retry, err := num(1, 1)
+	retry, err := num(1, "retry-seconds", 1)
 	if err != nil {
 		return nil, err
 	}
-	tries, err := num(2, false)
+	tries, err := num(2, "retry-number", false)
 	if err != nil {
 		return nil, err
 	}
-	stale, err := num(3, 300)
+	stale, err := num(3, "stale-time", 300)
 	if err != nil {
 		return nil, err
 	}
@@ -91,18 +91,24 @@ func (e *scshEnv) obtainDotLock(it *interp.Interp, a []interp.Value) (interp.Val
 }
 
 func (e *scshEnv) installLocks() {
-	e.def("obtain-dot-lock", 1, 4, e.obtainDotLock)
-	e.def("release-dot-lock", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "release-dot-lock", 1)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Remove(name.String() + ".lock"); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return false, nil
-			}
-			return nil, fileError("unlink", err, name.String()+".lock")
-		}
-		return true, nil
-	})
+	e.it.DefineBuiltins("scsh: file locks", []interp.Builtin{
+		{Name: "obtain-dot-lock", MinArgs: 1, MaxArgs: 4,
+			Doc: "(obtain-dot-lock file [retry-seconds retry-number stale-time]): create file.lock; #t, broken, or #f after the retries",
+			Fn:  e.obtainDotLock},
+		{Name: "release-dot-lock", MinArgs: 1, MaxArgs: 1,
+			Doc: "(release-dot-lock file): remove file.lock",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 0, "file")
+				if err != nil {
+					return nil, err
+				}
+				if err := os.Remove(name.String() + ".lock"); err != nil {
+					if errors.Is(err, fs.ErrNotExist) {
+						return false, nil
+					}
+					return nil, fileError("unlink", err, name.String()+".lock")
+				}
+				return true, nil
+			}},
+	}...)
 }

@@ -37,90 +37,107 @@ func appendList(head []interp.Value, tail interp.Value) interp.Value {
 }
 
 func (e *scshEnv) installRecords() {
-	e.def("%record-type", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name := a[0].(*interp.Symbol)
-		fs, _ := interp.ListToSlice(a[1])
-		syms := make([]*interp.Symbol, len(fs))
-		for i, f := range fs {
-			syms[i] = f.(*interp.Symbol)
-		}
-		rt := &interp.RecordType{Name: name.Name, Fields: syms}
-		rt.Printer = func(r *interp.Record) string { return "#{" + rt.Name + "}" }
-		return rt, nil
-	})
-	e.def("%record-set-discloser!", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt := a[0].(*interp.RecordType)
-		proc := a[1]
-		rt.Printer = func(r *interp.Record) string {
-			v, err := e.call(proc, r)
-			if err != nil {
-				return "#{" + rt.Name + "}"
-			}
-			items, ok := interp.ListToSlice(v)
-			if !ok {
-				return "#{" + interp.DisplayString(v) + "}"
-			}
-			parts := make([]string, len(items))
-			for i, x := range items {
-				if i == 0 {
-					parts[i] = interp.DisplayString(x)
-				} else {
-					parts[i] = interp.WriteString(x)
-				}
-			}
-			return "#{" + strings.Join(parts, " ") + "}"
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("%make-record", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt := a[0].(*interp.RecordType)
-		return &interp.Record{Type: rt, Fields: append([]interp.Value(nil), a[1:]...)}, nil
-	})
-	recArg := func(who string, rt *interp.RecordType, v interp.Value) (*interp.Record, error) {
+	// recArg reads the record argument, argument pos (0: the only one).
+	recArg := func(rt *interp.RecordType, v interp.Value, pos int) (*interp.Record, error) {
 		r, ok := v.(*interp.Record)
 		if !ok || r.Type != rt {
-			return nil, argTypeErr(who, 1, "a "+rt.Name+" record", v)
+			return nil, argType(pos, "record", "a "+rt.Name+" record", v)
 		}
 		return r, nil
 	}
-	e.def("%record-predicate", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt := a[0].(*interp.RecordType)
-		return &interp.Primitive{Name: rt.Name + "?", MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-			r, ok := b[0].(*interp.Record)
-			return ok && r.Type == rt, nil
-		}}, nil
-	})
-	e.def("%record-accessor", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
-		return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-			r, err := recArg(who, rt, b[0])
-			if err != nil {
-				return nil, err
-			}
-			return r.Fields[i], nil
-		}}, nil
-	})
-	e.def("%record-modifier", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
-		return &interp.Primitive{Name: who, MinArgs: 2, MaxArgs: 2, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-			r, err := recArg(who, rt, b[0])
-			if err != nil {
-				return nil, err
-			}
-			r.Fields[i] = b[1]
-			return interp.Unspecified, nil
-		}}, nil
-	})
-	e.def("%record-copier", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		rt, who := a[0].(*interp.RecordType), a[1].(*interp.Symbol).Name
-		return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
-			r, err := recArg(who, rt, b[0])
-			if err != nil {
-				return nil, err
-			}
-			return &interp.Record{Type: rt, Fields: append([]interp.Value(nil), r.Fields...)}, nil
-		}}, nil
-	})
+	e.it.DefineBuiltins("scsh: records and syntax", []interp.Builtin{
+		{Name: "%record-type", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%record-type name fields): a new record type",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name := a[0].(*interp.Symbol)
+				fs, _ := interp.ListToSlice(a[1])
+				syms := make([]*interp.Symbol, len(fs))
+				for i, f := range fs {
+					syms[i] = f.(*interp.Symbol)
+				}
+				rt := &interp.RecordType{Name: name.Name, Fields: syms}
+				rt.Printer = func(r *interp.Record) string { return "#{" + rt.Name + "}" }
+				return rt, nil
+			}},
+		{Name: "%record-set-discloser!", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%record-set-discloser! type proc): set how records of type print",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt := a[0].(*interp.RecordType)
+				proc := a[1]
+				rt.Printer = func(r *interp.Record) string {
+					v, err := e.call(proc, r)
+					if err != nil {
+						return "#{" + rt.Name + "}"
+					}
+					items, ok := interp.ListToSlice(v)
+					if !ok {
+						return "#{" + interp.DisplayString(v) + "}"
+					}
+					parts := make([]string, len(items))
+					for i, x := range items {
+						if i == 0 {
+							parts[i] = interp.DisplayString(x)
+						} else {
+							parts[i] = interp.WriteString(x)
+						}
+					}
+					return "#{" + strings.Join(parts, " ") + "}"
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "%make-record", MinArgs: 1, MaxArgs: -1,
+			Doc: "(%make-record type field ...): a record of type with the fields",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt := a[0].(*interp.RecordType)
+				return &interp.Record{Type: rt, Fields: append([]interp.Value(nil), a[1:]...)}, nil
+			}},
+		{Name: "%record-predicate", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%record-predicate type): the predicate of records of type",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt := a[0].(*interp.RecordType)
+				return &interp.Primitive{Name: rt.Name + "?", MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
+					r, ok := b[0].(*interp.Record)
+					return ok && r.Type == rt, nil
+				}}, nil
+			}},
+		{Name: "%record-accessor", MinArgs: 3, MaxArgs: 3,
+			Doc: "(%record-accessor type field who): the accessor of field",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
+				return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
+					r, err := recArg(rt, b[0], 0)
+					if err != nil {
+						return nil, err
+					}
+					return r.Fields[i], nil
+				}}, nil
+			}},
+		{Name: "%record-modifier", MinArgs: 3, MaxArgs: 3,
+			Doc: "(%record-modifier type field who): the modifier of field",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt, i, who := a[0].(*interp.RecordType), a[1].(int), a[2].(*interp.Symbol).Name
+				return &interp.Primitive{Name: who, MinArgs: 2, MaxArgs: 2, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
+					r, err := recArg(rt, b[0], 1)
+					if err != nil {
+						return nil, err
+					}
+					r.Fields[i] = b[1]
+					return interp.Unspecified, nil
+				}}, nil
+			}},
+		{Name: "%record-copier", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%record-copier type who): the copier of records of type",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				rt, who := a[0].(*interp.RecordType), a[1].(*interp.Symbol).Name
+				return &interp.Primitive{Name: who, MinArgs: 1, MaxArgs: 1, Fn: func(it *interp.Interp, b []interp.Value) (interp.Value, error) {
+					r, err := recArg(rt, b[0], 0)
+					if err != nil {
+						return nil, err
+					}
+					return &interp.Record{Type: rt, Fields: append([]interp.Value(nil), r.Fields...)}, nil
+				}}, nil
+			}},
+	}...)
 }
 
 // expandDefineRecord expands scsh's (define-record NAME field ... [method]).

@@ -10,33 +10,6 @@ import (
 	"popsh/interp"
 )
 
-// goRecordType defines type/NAME, NAME? and NAME:FIELD accessors for a
-// record type made in Go.
-func (e *scshEnv) goRecordType(name string, fields []string, printer func(*interp.Record) string) *interp.RecordType {
-	syms := make([]*interp.Symbol, len(fields))
-	for i, f := range fields {
-		syms[i] = interp.Intern(f)
-	}
-	rt := &interp.RecordType{Name: name, Fields: syms, Printer: printer}
-	e.it.Define("type/"+name, rt)
-	e.def(name+"?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		return ok && r.Type == rt, nil
-	})
-	for i, f := range fields {
-		i := i
-		who := name + ":" + f
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := a[0].(*interp.Record)
-			if !ok || r.Type != rt {
-				return nil, argTypeErr(who, 1, "a "+name+" record", a[0])
-			}
-			return r.Fields[i], nil
-		})
-	}
-	return rt
-}
-
 func strList(ss []string) interp.Value {
 	vals := make([]interp.Value, len(ss))
 	for i, s := range ss {
@@ -53,133 +26,154 @@ const (
 	sockDgram  = syscall.SOCK_DGRAM
 )
 
+// netConstants are the variables naming them.
+var netConstants = []struct {
+	name string
+	val  int
+	doc  string
+}{
+	{"protocol-family/internet", pfInternet, "the IPv4 protocol family (AF_INET)"},
+	{"protocol-family/unix", pfUnix, "the Unix-domain protocol family (AF_UNIX)"},
+	{"address-family/internet", pfInternet, "the IPv4 address family (AF_INET)"},
+	{"address-family/unix", pfUnix, "the Unix-domain address family (AF_UNIX)"},
+	{"socket-type/stream", sockStream, "stream sockets (SOCK_STREAM)"},
+	{"socket-type/datagram", sockDgram, "datagram sockets (SOCK_DGRAM)"},
+}
+
 func (e *scshEnv) installNet() {
-	hostRT := e.goRecordType("host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
+	hostRT := e.goRecordType("scsh: networking", "host-info", []string{"name", "aliases", "addresses"}, func(r *interp.Record) string {
 		return "#{host " + interp.DisplayString(r.Fields[0]) + "}"
 	})
-	servRT := e.goRecordType("service-info", []string{"name", "aliases", "port", "protocol"}, func(r *interp.Record) string {
+	servRT := e.goRecordType("scsh: networking", "service-info", []string{"name", "aliases", "port", "protocol"}, func(r *interp.Record) string {
 		return "#{service " + interp.DisplayString(r.Fields[0]) + "}"
 	})
-	sockRT := e.goRecordType("socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
+	sockRT := e.goRecordType("scsh: networking", "socket", []string{"family", "inport", "outport"}, func(r *interp.Record) string {
 		return "#{socket}"
 	})
-	e.it.Define("protocol-family/internet", pfInternet)
-	e.it.Define("protocol-family/unix", pfUnix)
-	e.it.Define("address-family/internet", pfInternet)
-	e.it.Define("address-family/unix", pfUnix)
-	e.it.Define("socket-type/stream", sockStream)
-	e.it.Define("socket-type/datagram", sockDgram)
-	e.def("host-info", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, ok := a[0].(*interp.String)
-		if !ok {
-			return nil, argTypeErr("host-info", 1, "a host name string", a[0])
-		}
-		h, err := lookupHost(e.ctx(), s.String())
-		if err != nil {
-			return nil, err
-		}
-		addrs := make([]interp.Value, len(h.Addresses))
-		for i, ad := range h.Addresses {
-			addrs[i] = int(ad)
-		}
-		return &interp.Record{Type: hostRT, Fields: []interp.Value{interp.NewString(h.Name), strList(h.Aliases), interp.List(addrs...)}}, nil
-	})
-	e.def("service-info", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		proto := "tcp"
-		if len(a) > 1 {
-			p, err := str(a[1], "service-info", 2)
-			if err != nil {
-				return nil, err
-			}
-			proto = p.String()
-		}
-		var se *serviceEntry
-		var err error
-		switch x := a[0].(type) {
-		case *interp.String:
-			se, err = lookupService(x.String(), 0, proto)
-		case int:
-			se, err = lookupService("", x, proto)
-		default:
-			return nil, argTypeErr("service-info", 1, "a service name or port number", a[0])
-		}
-		if err != nil {
-			if _, ok := err.(*interp.ErrorObject); ok {
-				return nil, err
-			}
-			return nil, scshErr("service-info", err.Error())
-		}
-		return &interp.Record{Type: servRT, Fields: []interp.Value{interp.NewString(se.Name), strList(se.Aliases), se.Port, interp.NewString(proto)}}, nil
-	})
-	e.def("socket-connect", 4, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		fam, ok := a[0].(int)
-		if !ok || (fam != pfInternet && fam != pfUnix) {
-			return nil, argTypeErr("socket-connect", 1, "protocol-family/internet or protocol-family/unix", a[0])
-		}
-		if t, ok := a[1].(int); !ok || t != sockStream {
-			return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
-		}
-		var conn net.Conn
-		if fam == pfUnix {
-			path, err := str(a[2], "socket-connect", 3)
-			if err != nil {
-				return nil, err
-			}
-			c, derr := (&net.Dialer{}).DialContext(e.ctx(), "unix", path.String())
-			if derr != nil {
-				return nil, syscallError("connect", derr, interp.NewString(path.String()))
-			}
-			conn = c
-		} else {
-			host, err := str(a[2], "socket-connect", 3)
-			if err != nil {
-				return nil, err
-			}
-			var port int
-			switch p := a[3].(type) {
-			case int:
-				port = p
-			case *interp.String:
-				se, err := lookupService(p.String(), 0, "tcp")
+	for _, c := range netConstants {
+		e.it.Define(c.name, c.val)
+	}
+	e.it.DefineBuiltins("scsh: networking", []interp.Builtin{
+		{Name: "host-info", MinArgs: 1, MaxArgs: 1,
+			Doc: "(host-info name/addr): the host-info record of a host name or address",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, ok := a[0].(*interp.String)
+				if !ok {
+					return nil, argType(0, "name/addr", "a host name string", a[0])
+				}
+				h, err := lookupHost(e.ctx(), s.String())
 				if err != nil {
 					return nil, err
 				}
-				port = se.Port
-			default:
-				return nil, argTypeErr("socket-connect", 4, "a port number or service name", a[3])
-			}
-			if port <= 0 || port > 65535 {
-				return nil, scshErr("socket-connect", "port out of range", a[3])
-			}
-			c, derr := dialTCP(e.ctx(), host.String(), port)
-			if derr != nil {
-				return nil, derr
-			}
-			conn = c
-		}
-		cc := &ctxConn{Conn: conn, ctx: e.ctx}
-		in := interp.NewInputPort(cc, "socket")
-		out := interp.NewOutputPort(cc, "socket")
-		return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
-	})
-	e.def("close-socket", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		if !ok || r.Type != sockRT {
-			return nil, argTypeErr("close-socket", 1, "a socket", a[0])
-		}
-		var first error
-		for _, f := range []interp.Value{r.Fields[2], r.Fields[1]} {
-			if p, ok := f.(*interp.Port); ok {
-				if err := p.Close(); err != nil && first == nil {
-					first = err
+				addrs := make([]interp.Value, len(h.Addresses))
+				for i, ad := range h.Addresses {
+					addrs[i] = int(ad)
 				}
-			}
-		}
-		if first != nil && !isClosedErr(first) {
-			return nil, ioErr("close-socket", first)
-		}
-		return interp.Unspecified, nil
-	})
+				return &interp.Record{Type: hostRT, Fields: []interp.Value{interp.NewString(h.Name), strList(h.Aliases), interp.List(addrs...)}}, nil
+			}},
+		{Name: "service-info", MinArgs: 1, MaxArgs: 2,
+			Doc: "(service-info name/port [protocol]): the service-info record of a service",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				proto := "tcp"
+				if len(a) > 1 {
+					p, err := str(a[1], 2, "protocol")
+					if err != nil {
+						return nil, err
+					}
+					proto = p.String()
+				}
+				var se *serviceEntry
+				var err error
+				switch x := a[0].(type) {
+				case *interp.String:
+					se, err = lookupService(x.String(), 0, proto)
+				case int:
+					se, err = lookupService("", x, proto)
+				default:
+					return nil, argType(1, "name/port", "a service name or port number", a[0])
+				}
+				if err != nil {
+					if _, ok := err.(*interp.ErrorObject); ok {
+						return nil, err
+					}
+					return nil, scshErr("service-info", err.Error())
+				}
+				return &interp.Record{Type: servRT, Fields: []interp.Value{interp.NewString(se.Name), strList(se.Aliases), se.Port, interp.NewString(proto)}}, nil
+			}},
+		{Name: "socket-connect", MinArgs: 4, MaxArgs: 4,
+			Doc: "(socket-connect family type host port): a socket connected to host:port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				fam, ok := a[0].(int)
+				if !ok || (fam != pfInternet && fam != pfUnix) {
+					return nil, argType(1, "family", "protocol-family/internet or protocol-family/unix", a[0])
+				}
+				if t, ok := a[1].(int); !ok || t != sockStream {
+					return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
+				}
+				var conn net.Conn
+				if fam == pfUnix {
+					path, err := str(a[2], 3, "host")
+					if err != nil {
+						return nil, err
+					}
+					c, derr := (&net.Dialer{}).DialContext(e.ctx(), "unix", path.String())
+					if derr != nil {
+						return nil, syscallError("connect", derr, interp.NewString(path.String()))
+					}
+					conn = c
+				} else {
+					host, err := str(a[2], 3, "host")
+					if err != nil {
+						return nil, err
+					}
+					var port int
+					switch p := a[3].(type) {
+					case int:
+						port = p
+					case *interp.String:
+						se, err := lookupService(p.String(), 0, "tcp")
+						if err != nil {
+							return nil, err
+						}
+						port = se.Port
+					default:
+						return nil, argType(4, "port", "a port number or service name", a[3])
+					}
+					if port <= 0 || port > 65535 {
+						return nil, scshErr("socket-connect", "port out of range", a[3])
+					}
+					c, derr := dialTCP(e.ctx(), host.String(), port)
+					if derr != nil {
+						return nil, derr
+					}
+					conn = c
+				}
+				cc := &ctxConn{Conn: conn, ctx: e.ctx}
+				in := interp.NewInputPort(cc, "socket")
+				out := interp.NewOutputPort(cc, "socket")
+				return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
+			}},
+		{Name: "close-socket", MinArgs: 1, MaxArgs: 1,
+			Doc: "(close-socket socket): close socket and its ports",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := a[0].(*interp.Record)
+				if !ok || r.Type != sockRT {
+					return nil, argType(0, "socket", "a socket", a[0])
+				}
+				var first error
+				for _, f := range []interp.Value{r.Fields[2], r.Fields[1]} {
+					if p, ok := f.(*interp.Port); ok {
+						if err := p.Close(); err != nil && first == nil {
+							first = err
+						}
+					}
+				}
+				if first != nil && !isClosedErr(first) {
+					return nil, ioErr("close-socket", first)
+				}
+				return interp.Unspecified, nil
+			}},
+	}...)
 }
 
 func isClosedErr(err error) bool {

@@ -104,14 +104,14 @@ func (e *scshEnv) netrcArgs(who string, a []interp.Value) (*netrcFile, string, b
 		n, ok = o.Value.(*netrcFile)
 	}
 	if !ok {
-		return nil, "", false, argTypeErr(who, 1, "a netrc record or a machine name", a[0])
+		return nil, "", false, argType(1, "netrc", "a netrc record or a machine name", a[0])
 	}
 	if len(a) < 2 {
 		return nil, "", false, scshErr(who, "missing machine name")
 	}
 	m, ok := a[1].(*interp.String)
 	if !ok {
-		return nil, "", false, argTypeErr(who, 2, "a string", a[1])
+		return nil, "", false, argType(2, "machine", "a string", a[1])
 	}
 	def := len(a) < 3 || interp.IsTrue(a[2])
 	return n, m.String(), def, nil
@@ -133,7 +133,7 @@ func (e *scshEnv) globalNetrc() (*netrcFile, error) {
 	return n, nil
 }
 
-func (e *scshEnv) netrcRecordArg(who string, a []interp.Value) (*netrcFile, error) {
+func (e *scshEnv) netrcRecordArg(a []interp.Value) (*netrcFile, error) {
 	if len(a) == 0 {
 		return e.globalNetrc()
 	}
@@ -142,48 +142,10 @@ func (e *scshEnv) netrcRecordArg(who string, a []interp.Value) (*netrcFile, erro
 			return n, nil
 		}
 	}
-	return nil, argTypeErr(who, 1, "a netrc record", a[0])
+	return nil, interp.TypeError("a netrc record", a[0])
 }
 
 func (e *scshEnv) installNetrc() {
-	e.def("netrc:parse", 0, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var path string
-		if len(a) > 0 && a[0] != false {
-			s, err := str(a[0], "netrc:parse", 1)
-			if err != nil {
-				return nil, err
-			}
-			path = s.String()
-		} else {
-			p, err := netrcPath()
-			if err != nil {
-				return nil, scshErr("netrc:parse", err.Error())
-			}
-			path = p
-		}
-		n, err := parseNetrcFile(path)
-		if err != nil {
-			return nil, &interp.ErrorObject{Who: "netrc:parse", Message: err.Error(), Cause: err}
-		}
-		if len(a) > 1 && a[1] != false {
-			s, err := str(a[1], "netrc:parse", 2)
-			if err != nil {
-				return nil, err
-			}
-			n.fallback[1] = s.String()
-		}
-		if len(a) > 2 && a[2] != false {
-			s, err := str(a[2], "netrc:parse", 3)
-			if err != nil {
-				return nil, err
-			}
-			n.fallback[0] = s.String()
-		}
-		if len(a) == 0 {
-			e.netrc = n
-		}
-		return netrcValue(n), nil
-	})
 	lookup := func(who string) func(a []interp.Value) (interp.Value, interp.Value, interp.Value, error) {
 		return func(a []interp.Value) (interp.Value, interp.Value, interp.Value, error) {
 			n, m, def, err := e.netrcArgs(who, a)
@@ -199,41 +161,11 @@ func (e *scshEnv) installNetrc() {
 			return interp.NewString(n.defaultLogin()), interp.NewString(n.defaultPassword()), false, nil
 		}
 	}
-	e.def("netrc:lookup", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		l, p, acc, err := lookup("netrc:lookup")(a)
-		if err != nil {
-			return nil, err
-		}
-		return interp.Values(l, p, acc), nil
-	})
-	e.def("netrc:lookup-login", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		l, _, _, err := lookup("netrc:lookup-login")(a)
-		return l, err
-	})
-	e.def("netrc:lookup-password", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		_, p, _, err := lookup("netrc:lookup-password")(a)
-		return p, err
-	})
-	e.def("netrc:default-login", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		n, err := e.netrcRecordArg("netrc:default-login", a)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(n.defaultLogin()), nil
-	})
-	e.def("netrc:default-password", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		n, err := e.netrcRecordArg("netrc:default-password", a)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(n.defaultPassword()), nil
-	})
-	e.def("user-mail-address", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(userMailAddress()), nil
-	})
-	fileArg := func(who string, a []interp.Value, i int) (*netrcFile, error) {
+	// fileArg reads the optional file name a[i], argument pos (as for
+	// argType), else the default netrc file.
+	fileArg := func(who string, a []interp.Value, i, pos int) (*netrcFile, error) {
 		if len(a) > i {
-			s, err := str(a[i], who, i+1)
+			s, err := str(a[i], pos, "file")
 			if err != nil {
 				return nil, err
 			}
@@ -253,70 +185,165 @@ func (e *scshEnv) installNetrc() {
 		}
 		return n, nil
 	}
-	e.def("netrc-machine-entry", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		host, err := str(a[0], "netrc-machine-entry", 1)
-		if err != nil {
-			return nil, err
-		}
-		n, err := fileArg("netrc-machine-entry", a, 2)
-		if err != nil {
-			return nil, err
-		}
-		ent := n.machine(host.String())
-		if ent == nil && interp.IsTrue(a[1]) {
-			ent = n.Default
-		}
-		if ent == nil {
-			return false, nil
-		}
-		label := ent.Machine
-		if label == "" {
-			label = "default"
-		}
-		return &interp.Opaque{Kind: "netrc-entry", Label: label, Value: ent}, nil
-	})
-	for _, acc := range []string{"machine", "login", "password", "account", "port"} {
-		acc := acc
-		who := "netrc-entry-" + acc
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			o, ok := a[0].(*interp.Opaque)
-			var ent *netrcEntry
-			if ok {
-				ent, ok = o.Value.(*netrcEntry)
-			}
-			if !ok {
-				return nil, argTypeErr(who, 1, "a netrc entry", a[0])
-			}
-			switch acc {
-			case "machine":
-				if ent.Machine == "" {
+	// entryField is netrc-entry-ACC, an accessor of a netrc entry.
+	entryField := func(who, acc, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				o, ok := a[0].(*interp.Opaque)
+				var ent *netrcEntry
+				if ok {
+					ent, ok = o.Value.(*netrcEntry)
+				}
+				if !ok {
+					return nil, interp.TypeError("a netrc entry", a[0])
+				}
+				switch acc {
+				case "machine":
+					if ent.Machine == "" {
+						return false, nil
+					}
+					return interp.NewString(ent.Machine), nil
+				case "login":
+					return optStr(ent, "login", ent.Login), nil
+				case "password":
+					return optStr(ent, "password", ent.Password), nil
+				case "port":
+					return optStr(ent, "port", ent.Port), nil
+				}
+				return optStr(ent, "account", ent.Account), nil
+			}}
+	}
+	e.it.DefineBuiltins("scsh: netrc", []interp.Builtin{
+		entryField("netrc-entry-machine", "machine", "(netrc-entry-machine entry): the machine of a netrc entry, or #f for the default entry"),
+		entryField("netrc-entry-login", "login", "(netrc-entry-login entry): the login of a netrc entry, or #f"),
+		entryField("netrc-entry-password", "password", "(netrc-entry-password entry): the password of a netrc entry, or #f"),
+		entryField("netrc-entry-account", "account", "(netrc-entry-account entry): the account of a netrc entry, or #f"),
+		entryField("netrc-entry-port", "port", "(netrc-entry-port entry): the port of a netrc entry, or #f"),
+		{Name: "netrc:parse", MinArgs: 0, MaxArgs: 3,
+			Doc: "(netrc:parse [file fallback-password fallback-login]): the netrc record of file (~/.netrc)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var path string
+				if len(a) > 0 && a[0] != false {
+					s, err := str(a[0], 1, "file")
+					if err != nil {
+						return nil, err
+					}
+					path = s.String()
+				} else {
+					p, err := netrcPath()
+					if err != nil {
+						return nil, scshErr("netrc:parse", err.Error())
+					}
+					path = p
+				}
+				n, err := parseNetrcFile(path)
+				if err != nil {
+					return nil, &interp.ErrorObject{Who: "netrc:parse", Message: err.Error(), Cause: err}
+				}
+				if len(a) > 1 && a[1] != false {
+					s, err := str(a[1], 2, "fallback-password")
+					if err != nil {
+						return nil, err
+					}
+					n.fallback[1] = s.String()
+				}
+				if len(a) > 2 && a[2] != false {
+					s, err := str(a[2], 3, "fallback-login")
+					if err != nil {
+						return nil, err
+					}
+					n.fallback[0] = s.String()
+				}
+				if len(a) == 0 {
+					e.netrc = n
+				}
+				return netrcValue(n), nil
+			}},
+		{Name: "netrc:lookup", MinArgs: 1, MaxArgs: 3,
+			Doc: "(netrc:lookup [netrc] machine [default?]): login, password and account for machine (netrc: a netrc:parse record)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				l, p, acc, err := lookup("netrc:lookup")(a)
+				if err != nil {
+					return nil, err
+				}
+				return interp.Values(l, p, acc), nil
+			}},
+		{Name: "netrc:lookup-login", MinArgs: 1, MaxArgs: 3,
+			Doc: "(netrc:lookup-login [netrc] machine [default?]): the login for machine",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				l, _, _, err := lookup("netrc:lookup-login")(a)
+				return l, err
+			}},
+		{Name: "netrc:lookup-password", MinArgs: 1, MaxArgs: 3,
+			Doc: "(netrc:lookup-password [netrc] machine [default?]): the password for machine",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				_, p, _, err := lookup("netrc:lookup-password")(a)
+				return p, err
+			}},
+		{Name: "netrc:default-login", MinArgs: 0, MaxArgs: 1,
+			Doc: "(netrc:default-login [netrc]): the login of the default entry",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, err := e.netrcRecordArg(a)
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(n.defaultLogin()), nil
+			}},
+		{Name: "netrc:default-password", MinArgs: 0, MaxArgs: 1,
+			Doc: "(netrc:default-password [netrc]): the password of the default entry",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, err := e.netrcRecordArg(a)
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(n.defaultPassword()), nil
+			}},
+		{Name: "user-mail-address", MinArgs: 0, MaxArgs: 1,
+			Doc: "(user-mail-address [netrc]): $REPLYTO, else user@host (the argument is accepted and ignored)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewString(userMailAddress()), nil
+			}},
+		{Name: "netrc-machine-entry", MinArgs: 2, MaxArgs: 3,
+			Doc: "(netrc-machine-entry machine default? [file]): the entry for machine (else the default one if default?), or #f",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				host, err := str(a[0], 1, "machine")
+				if err != nil {
+					return nil, err
+				}
+				n, err := fileArg("netrc-machine-entry", a, 2, 3)
+				if err != nil {
+					return nil, err
+				}
+				ent := n.machine(host.String())
+				if ent == nil && interp.IsTrue(a[1]) {
+					ent = n.Default
+				}
+				if ent == nil {
 					return false, nil
 				}
-				return interp.NewString(ent.Machine), nil
-			case "login":
-				return optStr(ent, "login", ent.Login), nil
-			case "password":
-				return optStr(ent, "password", ent.Password), nil
-			case "port":
-				return optStr(ent, "port", ent.Port), nil
-			}
-			return optStr(ent, "account", ent.Account), nil
-		})
-	}
-	e.def("netrc-macro-definitions", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		n, err := fileArg("netrc-macro-definitions", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		names := make([]string, 0, len(n.Macros))
-		for k := range n.Macros {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		var out []interp.Value
-		for _, k := range names {
-			out = append(out, interp.Cons(interp.NewString(k), interp.NewString(n.Macros[k])))
-		}
-		return interp.List(out...), nil
-	})
+				label := ent.Machine
+				if label == "" {
+					label = "default"
+				}
+				return &interp.Opaque{Kind: "netrc-entry", Label: label, Value: ent}, nil
+			}},
+		{Name: "netrc-macro-definitions", MinArgs: 0, MaxArgs: 1,
+			Doc: "(netrc-macro-definitions [file]): the macdef definitions, as an alist",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, err := fileArg("netrc-macro-definitions", a, 0, 0)
+				if err != nil {
+					return nil, err
+				}
+				names := make([]string, 0, len(n.Macros))
+				for k := range n.Macros {
+					names = append(names, k)
+				}
+				sort.Strings(names)
+				var out []interp.Value
+				for _, k := range names {
+					out = append(out, interp.Cons(interp.NewString(k), interp.NewString(n.Macros[k])))
+				}
+				return interp.List(out...), nil
+			}},
+	}...)
 }

@@ -15,23 +15,25 @@ import (
 var openFlags = []struct {
 	name string
 	val  int
+	doc  string
 }{
-	{"open/read", syscall.O_RDONLY},
-	{"open/write", syscall.O_WRONLY},
-	{"open/read+write", syscall.O_RDWR},
-	{"open/append", syscall.O_APPEND},
-	{"open/create", syscall.O_CREAT},
-	{"open/truncate", syscall.O_TRUNC},
-	{"open/exclusive", syscall.O_EXCL},
-	{"open/non-blocking", syscall.O_NONBLOCK},
-	{"open/no-control-tty", syscall.O_NOCTTY},
-	{"open/sync", syscall.O_SYNC},
-	{"open/access-mask", syscall.O_ACCMODE},
+	{"open/read", syscall.O_RDONLY, "open for reading only (O_RDONLY)"},
+	{"open/write", syscall.O_WRONLY, "open for writing only (O_WRONLY)"},
+	{"open/read+write", syscall.O_RDWR, "open for reading and writing (O_RDWR)"},
+	{"open/append", syscall.O_APPEND, "write at the end of the file (O_APPEND)"},
+	{"open/create", syscall.O_CREAT, "create the file if it does not exist (O_CREAT)"},
+	{"open/truncate", syscall.O_TRUNC, "empty the file on opening (O_TRUNC)"},
+	{"open/exclusive", syscall.O_EXCL, "with open/create, fail if the file exists (O_EXCL)"},
+	{"open/non-blocking", syscall.O_NONBLOCK, "open in non-blocking mode (O_NONBLOCK)"},
+	{"open/no-control-tty", syscall.O_NOCTTY, "do not make a terminal the controlling one (O_NOCTTY)"},
+	{"open/sync", syscall.O_SYNC, "write synchronously (O_SYNC)"},
+	{"open/access-mask", syscall.O_ACCMODE, "the bits of the access mode (O_ACCMODE)"},
 }
 
 // outPortArg returns the output port argument at a[i], or the current
-// output port when absent. An integer 1 or 2 names stdout or stderr.
-func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+// output port when absent. An integer 1 or 2 names stdout or stderr. pos
+// is i+1, or 0 in a procedure of one argument (as for argType).
+func outPortArg(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return it.CurrentOutput(), nil
 	}
@@ -48,21 +50,22 @@ func outPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp
 			return it.CurrentError(), nil
 		}
 	}
-	return nil, argTypeErr(who, i+1, "an output port", a[i])
+	return nil, argType(pos, "port", "an output port", a[i])
 }
 
 // inPortArg returns the input port argument at a[i], or the current input
 // port when absent (0 names it too). The port's reads get the
-// interpreter's read limit and stop on an interrupt.
-func inPortArg(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
-	p, err := inPortArg1(it, who, a, i)
+// interpreter's read limit and stop on an interrupt. pos is as for
+// outPortArg.
+func inPortArg(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
+	p, err := inPortArg1(it, a, i, pos)
 	if p != nil {
 		p.SetInterp(it)
 	}
 	return p, err
 }
 
-func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp.Port, error) {
+func inPortArg1(it *interp.Interp, a []interp.Value, i, pos int) (*interp.Port, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return it.CurrentInput(), nil
 	}
@@ -76,7 +79,7 @@ func inPortArg1(it *interp.Interp, who string, a []interp.Value, i int) (*interp
 			return it.CurrentInput(), nil
 		}
 	}
-	return nil, argTypeErr(who, i+1, "an input port", a[i])
+	return nil, argType(pos, "port", "an input port", a[i])
 }
 
 func ioErr(who string, err error) error {
@@ -114,13 +117,15 @@ func openFilePort(it *interp.Interp, who, path string, flags int, perm os.FileMo
 	return p, nil
 }
 
-func intArg(who string, a []interp.Value, i int, def int) (int, error) {
+// intArg reads the optional exact integer at a[i], argument i+1 named
+// param, or def when absent.
+func intArg(a []interp.Value, i int, param string, def int) (int, error) {
 	if len(a) <= i || a[i] == interp.DefaultObject {
 		return def, nil
 	}
 	n, ok := a[i].(int)
 	if !ok {
-		return 0, argTypeErr(who, i+1, "an exact integer", a[i])
+		return 0, argType(i+1, param, "an exact integer", a[i])
 	}
 	return n, nil
 }
@@ -173,200 +178,222 @@ func readAll(p *interp.Port) (string, error) {
 }
 
 func (e *scshEnv) installPorts() {
-	// read, for port->sexp-list and run/sexp, when the interpreter lacks it.
-	if _, ok := e.it.Lookup("read"); !ok {
-		e.def("read", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			p, err := inPortArg(it, "read", a, 0)
-			if err != nil {
-				return nil, err
-			}
-			return it.ReadDatum(p)
-		})
-	}
 	for _, f := range openFlags {
 		e.it.Define(f.name, f.val)
 	}
-	e.def("write-string", 1, 4, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "write-string", 1)
-		if err != nil {
-			return nil, err
-		}
-		p, err := outPortArg(it, "write-string", a, 1)
-		if err != nil {
-			return nil, err
-		}
-		start, end, err := optRange("write-string", s, a, 2)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.WriteText(s, start, end); err != nil {
-			return nil, ioErr("write-string", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("write-crlf", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := outPortArg(it, "write-crlf", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.WriteString("\r\n"); err != nil {
-			return nil, ioErr("write-crlf", err)
-		}
-		if err := p.Flush(); err != nil {
-			return nil, ioErr("write-crlf", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("force-output", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := outPortArg(it, "force-output", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Flush(); err != nil {
-			return nil, ioErr("force-output", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("open-output-file", 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-output-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-output-file", a, 1, syscall.O_CREAT|syscall.O_TRUNC)
-		if err != nil {
-			return nil, err
-		}
-		perm, err := intArg("open-output-file", a, 2, 0o666)
-		if err != nil {
-			return nil, err
-		}
-		flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
-		return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
-	})
-	e.def("open-input-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-input-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-input-file", a, 1, 0)
-		if err != nil {
-			return nil, err
-		}
-		flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
-		return openFilePort(it, "open-input-file", name.String(), flags, 0)
-	})
-	e.def("open-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "open-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		flags, err := intArg("open-file", a, 1, 0)
-		if err != nil {
-			return nil, err
-		}
-		perm, err := intArg("open-file", a, 2, 0o666)
-		if err != nil {
-			return nil, err
-		}
-		return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
-	})
-	e.def("file-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "file-exists?", 1)
-		if err != nil {
-			return nil, err
-		}
-		chase := len(a) < 2 || interp.IsTrue(a[1])
-		if chase {
-			_, err = os.Stat(name.String())
-		} else {
-			_, err = os.Lstat(name.String())
-		}
-		switch {
-		case err == nil:
-			return true, nil
-		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EACCES):
-			return false, nil
-		}
-		return nil, syscallError("stat", err, interp.NewString(name.String()))
-	})
-	e.def("file-not-exists?", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		name, err := str(a[0], "file-not-exists?", 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(a) < 2 || interp.IsTrue(a[1]) {
-			_, err = os.Stat(name.String())
-		} else {
-			_, err = os.Lstat(name.String())
-		}
-		switch {
-		case err == nil:
-			return false, nil
-		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-			return true, nil
-		case errors.Is(err, syscall.EACCES):
-			return interp.Intern("search-denied"), nil
-		}
-		return nil, fileError("stat", err, name.String())
-	})
-	e.def("close", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, ok := a[0].(*interp.Port)
-		if !ok {
-			return nil, argTypeErr("close", 1, "a port", a[0])
-		}
-		if err := p.Close(); err != nil {
-			return nil, ioErr("close", err)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("read-line", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "read-line", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		mode, err := delimMode("read-line", a, 1)
-		if err != nil {
-			return nil, err
-		}
-		return readLine(p, mode)
-	})
-	e.def("port->string", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "port->string", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		s, err := readAll(p)
-		if err != nil {
-			return nil, readErr("port->string", err)
-		}
-		return interp.NewString(s), nil
-	})
-	e.def("port->string-list", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, err := inPortArg(it, "port->string-list", a, 0)
-		if err != nil {
-			return nil, err
-		}
-		s, err := readAll(p)
-		if err != nil {
-			return nil, readErr("port->string-list", err)
-		}
-		return interp.List(splitLines(s)...), nil
-	})
-	e.def("make-string-input-port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "make-string-input-port", 1)
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewStringInputPort(s.String()), nil
-	})
-	e.def("make-string-output-port", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewStringOutputPort(), nil
-	})
-	e.def("string-output-port-output", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		p, ok := a[0].(*interp.Port)
-		if !ok || !p.Output {
-			return nil, argTypeErr("string-output-port-output", 1, "a string output port", a[0])
-		}
-		return interp.NewStringUTF8(p.Contents()), nil
-	})
+	e.it.DefineBuiltins("scsh: ports", []interp.Builtin{
+		{Name: "write-string", MinArgs: 1, MaxArgs: 4,
+			Doc: "(write-string string [port start end]): write string (or its part) to port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 1, "string")
+				if err != nil {
+					return nil, err
+				}
+				p, err := outPortArg(it, a, 1, 2)
+				if err != nil {
+					return nil, err
+				}
+				start, end, err := optRange(s, a, 2)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.WriteText(s, start, end); err != nil {
+					return nil, ioErr("write-string", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "write-crlf", MinArgs: 0, MaxArgs: 1,
+			Doc: "(write-crlf [port]): write CR LF to port and flush it",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := outPortArg(it, a, 0, 0)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.WriteString("\r\n"); err != nil {
+					return nil, ioErr("write-crlf", err)
+				}
+				if err := p.Flush(); err != nil {
+					return nil, ioErr("write-crlf", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "force-output", MinArgs: 0, MaxArgs: 1,
+			Doc: "(force-output [port]): flush port's buffer",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := outPortArg(it, a, 0, 0)
+				if err != nil {
+					return nil, err
+				}
+				if err := p.Flush(); err != nil {
+					return nil, ioErr("force-output", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "open-output-file", MinArgs: 1, MaxArgs: 3,
+			Doc: "(open-output-file name [flags mode]): open name for writing (open/... flags)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg(a, 1, "flags", syscall.O_CREAT|syscall.O_TRUNC)
+				if err != nil {
+					return nil, err
+				}
+				perm, err := intArg(a, 2, "mode", 0o666)
+				if err != nil {
+					return nil, err
+				}
+				flags = flags&^syscall.O_ACCMODE | syscall.O_WRONLY
+				return openFilePort(it, "open-output-file", name.String(), flags, os.FileMode(perm))
+			}},
+		{Name: "open-input-file", MinArgs: 1, MaxArgs: 2,
+			Doc: "(open-input-file name [flags]): open name for reading",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg(a, 1, "flags", 0)
+				if err != nil {
+					return nil, err
+				}
+				flags = flags&^syscall.O_ACCMODE | syscall.O_RDONLY
+				return openFilePort(it, "open-input-file", name.String(), flags, 0)
+			}},
+		{Name: "open-file", MinArgs: 2, MaxArgs: 3,
+			Doc: "(open-file name flags [mode]): open name with open/... flags",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				flags, err := intArg(a, 1, "flags", 0)
+				if err != nil {
+					return nil, err
+				}
+				perm, err := intArg(a, 2, "mode", 0o666)
+				if err != nil {
+					return nil, err
+				}
+				return openFilePort(it, "open-file", name.String(), flags, os.FileMode(perm))
+			}},
+		{Name: "file-exists?", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-exists? name [chase?]): whether name exists (#f on ENOENT, ENOTDIR, EACCES)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				chase := len(a) < 2 || interp.IsTrue(a[1])
+				if chase {
+					_, err = os.Stat(name.String())
+				} else {
+					_, err = os.Lstat(name.String())
+				}
+				switch {
+				case err == nil:
+					return true, nil
+				case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EACCES):
+					return false, nil
+				}
+				return nil, syscallError("stat", err, interp.NewString(name.String()))
+			}},
+		{Name: "file-not-exists?", MinArgs: 1, MaxArgs: 2,
+			Doc: "(file-not-exists? name [chase?]): whether name does not exist",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				name, err := str(a[0], 1, "name")
+				if err != nil {
+					return nil, err
+				}
+				if len(a) < 2 || interp.IsTrue(a[1]) {
+					_, err = os.Stat(name.String())
+				} else {
+					_, err = os.Lstat(name.String())
+				}
+				switch {
+				case err == nil:
+					return false, nil
+				case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+					return true, nil
+				case errors.Is(err, syscall.EACCES):
+					return interp.Intern("search-denied"), nil
+				}
+				return nil, fileError("stat", err, name.String())
+			}},
+		{Name: "close", MinArgs: 1, MaxArgs: 1,
+			Doc: "(close port): close port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, ok := a[0].(*interp.Port)
+				if !ok {
+					return nil, argType(0, "port", "a port", a[0])
+				}
+				if err := p.Close(); err != nil {
+					return nil, ioErr("close", err)
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "read-line", MinArgs: 0, MaxArgs: 2,
+			Doc: "(read-line [port handle-newline]): the next line of port, without its LF (trim concat peek split)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, a, 0, 1)
+				if err != nil {
+					return nil, err
+				}
+				mode, err := delimMode(a, 1, "handle-newline")
+				if err != nil {
+					return nil, err
+				}
+				return readLine(p, mode)
+			}},
+		{Name: "port->string", MinArgs: 0, MaxArgs: 1,
+			Doc: "(port->string [port]): the rest of port as a string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, a, 0, 0)
+				if err != nil {
+					return nil, err
+				}
+				s, err := readAll(p)
+				if err != nil {
+					return nil, readErr("port->string", err)
+				}
+				return interp.NewString(s), nil
+			}},
+		{Name: "port->string-list", MinArgs: 0, MaxArgs: 1,
+			Doc: "(port->string-list [port]): the rest of port as a list of lines",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, err := inPortArg(it, a, 0, 0)
+				if err != nil {
+					return nil, err
+				}
+				s, err := readAll(p)
+				if err != nil {
+					return nil, readErr("port->string-list", err)
+				}
+				return interp.List(splitLines(s)...), nil
+			}},
+		{Name: "make-string-input-port", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-string-input-port string): an input port reading string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "string")
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewStringInputPort(s.String()), nil
+			}},
+		{Name: "make-string-output-port", MinArgs: 0, MaxArgs: 0,
+			Doc: "(make-string-output-port): an output port collecting a string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewStringOutputPort(), nil
+			}},
+		{Name: "string-output-port-output", MinArgs: 1, MaxArgs: 1,
+			Doc: "(string-output-port-output port): what was written to a string output port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				p, ok := a[0].(*interp.Port)
+				if !ok || !p.Output {
+					return nil, argType(0, "port", "a string output port", a[0])
+				}
+				return interp.NewStringUTF8(p.Contents()), nil
+			}},
+	}...)
 }

@@ -87,6 +87,17 @@ func isProcedure(v interp.Value) bool {
 }
 
 // parseEPF parses an extended process form given as a list (pf redir ...).
+// hasBeginStage reports whether a stage of sp is a (begin ...) form, run
+// in the interpreter.
+func (sp *procSpec) hasBeginStage() bool {
+	for _, st := range sp.stages {
+		if st.thunk != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func parseEPF(form interp.Value) (*procSpec, error) {
 	items, ok := interp.ListToSlice(form)
 	if !ok || len(items) == 0 {
@@ -286,10 +297,8 @@ func waitStatus(ps *os.ProcessState) int {
 // It returns a function that waits for the whole pipeline.
 func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, background bool) (func() (int, error), error) {
 	// A (begin ...) stage forces the sequential model.
-	for _, st := range sp.stages {
-		if st.thunk != nil {
-			return pr.runSequential(sp, stdout, stderr)
-		}
+	if sp.hasBeginStage() {
+		return pr.runSequential(sp, stdout, stderr)
 	}
 	var toClose []io.Closer
 	closeAll := func() {

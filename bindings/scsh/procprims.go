@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -128,198 +129,228 @@ func (e *scshEnv) installProc() {
 		}
 		return st, err
 	}
-	e.def("%run", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		st, err := runTo(a[0], nil)
-		if err != nil {
-			return nil, err
-		}
-		return st, nil
-	})
-	e.def("%run/strings", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf cappedBuffer
-		if _, err := runTo(a[0], &buf); err != nil {
-			return nil, err
-		}
-		return interp.List(splitLines(buf.String())...), nil
-	})
-	e.def("%run/string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var buf cappedBuffer
-		if _, err := runTo(a[0], &buf); err != nil {
-			return nil, err
-		}
-		return interp.NewString(buf.String()), nil
-	})
-	// (run/collecting fds pf): run pf to completion with each of the file
-	// descriptors fds (1 and/or 2) collected; returns the exit status and,
-	// for each fd in order, an input port reading what it received.
-	e.def("%run/collecting", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		fds, ok := interp.ListToSlice(a[0])
-		if !ok {
-			return nil, argTypeErr("run/collecting", 1, "a list of file descriptors", a[0])
-		}
-		var bufs [3]*bytes.Buffer
-		for _, fd := range fds {
-			n, ok := fd.(int)
-			if !ok || n < 1 || n > 2 {
-				return nil, scshErr("run/collecting", "only file descriptors 1 and 2 can be collected, got", fd)
-			}
-			if bufs[n] != nil {
-				return nil, scshErr("run/collecting", "file descriptor listed twice", fd)
-			}
-			bufs[n] = new(bytes.Buffer)
-		}
-		sp, err := parseEPF(a[1])
-		if err != nil {
-			return nil, err
-		}
-		var stdout, stderr io.Writer = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout), osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
-		if bufs[1] != nil {
-			stdout = bufs[1]
-		}
-		if bufs[2] != nil {
-			stderr = bufs[2]
-		}
-		ctx := e.ctx()
-		wait, err := e.runner(ctx).start(sp, stdout, stderr, false)
-		if err != nil {
-			return nil, err
-		}
-		st, err := e.waitReleased(sp, wait, stdout, stderr)
-		if err == nil && ctx.Err() != nil {
-			err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
-		}
-		if err != nil {
-			return nil, err
-		}
-		vals := []interp.Value{st}
-		for _, fd := range fds {
-			vals = append(vals, interp.NewStringInputPort(bufs[fd.(int)].String()))
-		}
-		return interp.Values(vals...), nil
-	})
-	e.def("%run/port", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range sp.stages {
-			if st.thunk != nil {
-				var buf cappedBuffer
-				if _, err := runTo(a[0], &buf); err != nil {
-					return nil, err
-				}
-				return interp.NewStringInputPort(buf.String()), nil
-			}
-		}
-		r, w, err := os.Pipe()
-		if err != nil {
-			return nil, syscallError("pipe", err)
-		}
-		wait, err := e.runner(context.Background()).start(sp, w, os.Stderr, false)
-		w.Close()
-		if err != nil {
-			r.Close()
-			return nil, err
-		}
-		go wait() // reap the children when they finish
-		p := interp.NewInputPort(r, "run/port")
-		p.InterruptWith(it.Context)
-		return p, nil
-	})
-	e.def("%&", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range sp.stages {
-			if st.thunk != nil {
-				return nil, procErr("& of a (begin ...) process form is not supported")
-			}
-		}
-		e.it.CurrentOutput().Flush()
-		pr := e.runner(context.Background())
-		wait, err := pr.start(sp, os.Stdout, os.Stderr, true)
-		if err != nil {
-			return nil, err
-		}
-		h := &procHandle{wait: wait, pid: pr.lastPid}
-		return &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}, nil
-	})
-	// exec, exec-path, %exec-epf and the rest: scsh_stage.go.
-	procArg := func(who string, v interp.Value) (*procHandle, error) {
+	// exec, exec-path, %exec-epf and the rest: stage.go.
+	// procArg reads a process object, argument pos (as for argType).
+	procArg := func(v interp.Value, pos int) (*procHandle, error) {
 		if o, ok := v.(*interp.Opaque); ok {
 			if h, ok := o.Value.(*procHandle); ok {
 				return h, nil
 			}
 		}
-		return nil, argTypeErr(who, 1, "a process object", v)
+		return nil, argType(pos, "proc", "a process object", v)
 	}
-	e.def("wait", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		h, err := procArg("wait", a[0])
-		if err != nil {
-			return nil, err
-		}
-		st, err := h.result(e.ctx())
-		if eo, ok := err.(*interp.ErrorObject); ok {
-			return nil, eo
-		}
-		if err != nil {
-			return nil, scshErr("wait", err.Error())
-		}
-		return st, nil
-	})
-	e.def("proc?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		_, err := procArg("proc?", a[0])
-		return err == nil, nil
-	})
-	e.def("proc:pid", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		h, err := procArg("proc:pid", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return h.pid, nil
-	})
-	status := func(who string, f func(ws syscall.WaitStatus) interp.Value) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			n, ok := a[0].(int)
-			if !ok {
-				return nil, argTypeErr(who, 1, "a wait status", a[0])
+	e.it.DefineBuiltins("scsh: process notation", []interp.Builtin{
+		{Name: "%run", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%run epf): run a process form and wait; its exit status",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				st, err := runTo(a[0], nil)
+				if err != nil {
+					return nil, err
+				}
+				return st, nil
+			}},
+		{Name: "%run/strings", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%run/strings epf): run a process form; its output as a list of lines",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var buf cappedBuffer
+				if _, err := runTo(a[0], &buf); err != nil {
+					return nil, err
+				}
+				return interp.List(splitLines(buf.String())...), nil
+			}},
+		{Name: "%run/string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%run/string epf): run a process form; its output as a string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var buf cappedBuffer
+				if _, err := runTo(a[0], &buf); err != nil {
+					return nil, err
+				}
+				return interp.NewString(buf.String()), nil
+			}},
+		// (run/collecting fds pf): run pf to completion with each of the file
+		// descriptors fds (1 and/or 2) collected; returns the exit status and,
+		// for each fd in order, an input port reading what it received.
+		{Name: "%run/collecting", MinArgs: 2, MaxArgs: 2,
+			Doc: "(%run/collecting fds epf): run a process form collecting fds into temp files",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				fds, ok := interp.ListToSlice(a[0])
+				if !ok {
+					return nil, argType(1, "fds", "a list of file descriptors", a[0])
+				}
+				var bufs [3]*bytes.Buffer
+				for _, fd := range fds {
+					n, ok := fd.(int)
+					if !ok || n < 1 || n > 2 {
+						return nil, scshErr("run/collecting", "only file descriptors 1 and 2 can be collected, got", fd)
+					}
+					if bufs[n] != nil {
+						return nil, scshErr("run/collecting", "file descriptor listed twice", fd)
+					}
+					bufs[n] = new(bytes.Buffer)
+				}
+				sp, err := parseEPF(a[1])
+				if err != nil {
+					return nil, err
+				}
+				var stdout, stderr io.Writer = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout), osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
+				if bufs[1] != nil {
+					stdout = bufs[1]
+				}
+				if bufs[2] != nil {
+					stderr = bufs[2]
+				}
+				ctx := e.ctx()
+				wait, err := e.runner(ctx).start(sp, stdout, stderr, false)
+				if err != nil {
+					return nil, err
+				}
+				st, err := e.waitReleased(sp, wait, stdout, stderr)
+				if err == nil && ctx.Err() != nil {
+					err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
+				}
+				if err != nil {
+					return nil, err
+				}
+				vals := []interp.Value{st}
+				for _, fd := range fds {
+					vals = append(vals, interp.NewStringInputPort(bufs[fd.(int)].String()))
+				}
+				return interp.Values(vals...), nil
+			}},
+		{Name: "%run/port", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%run/port epf): run a process form; a port on its output",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				sp, err := parseEPF(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if sp.hasBeginStage() {
+					var buf cappedBuffer
+					if _, err := runTo(a[0], &buf); err != nil {
+						return nil, err
+					}
+					return interp.NewStringInputPort(buf.String()), nil
+				}
+				p, _, wait, err := e.startToPort(it, sp, "run/port")
+				if err != nil {
+					return nil, err
+				}
+				go wait() // reap the children when they finish
+				return p, nil
+			}},
+		{Name: "%&", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%& epf): start a process form in the background; its proc",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				sp, err := parseEPF(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if sp.hasBeginStage() {
+					return nil, procErr("& of a (begin ...) process form is not supported")
+				}
+				e.it.CurrentOutput().Flush()
+				pr := e.runner(context.Background())
+				wait, err := pr.start(sp, os.Stdout, os.Stderr, true)
+				if err != nil {
+					return nil, err
+				}
+				h := &procHandle{wait: wait, pid: pr.lastPid}
+				return &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}, nil
+			}},
+		{Name: "wait", MinArgs: 1, MaxArgs: 2,
+			Doc: "(wait proc [flags]): wait for proc to end; its exit status",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				h, err := procArg(a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				st, err := h.result(e.ctx())
+				if eo, ok := err.(*interp.ErrorObject); ok {
+					return nil, eo
+				}
+				if err != nil {
+					return nil, scshErr("wait", err.Error())
+				}
+				return st, nil
+			}},
+		{Name: "proc?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(proc? obj): whether obj is a process object",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				_, err := procArg(a[0], 0)
+				return err == nil, nil
+			}},
+		{Name: "proc:pid", MinArgs: 1, MaxArgs: 1,
+			Doc: "(proc:pid proc): the process id of proc",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				h, err := procArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return h.pid, nil
+			}},
+	}...)
+	status := func(who string, f func(ws syscall.WaitStatus) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, ok := a[0].(int)
+				if !ok {
+					return nil, interp.TypeError("a wait status", a[0])
+				}
+				return f(syscall.WaitStatus(n)), nil
+			}}
+	}
+	e.it.DefineBuiltins("scsh: process notation",
+		status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Exited() {
+				return ws.ExitStatus()
 			}
-			return f(syscall.WaitStatus(n)), nil
-		})
-	}
-	status("status:exit-val", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Exited() {
-			return ws.ExitStatus()
-		}
-		return false
-	})
-	status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Signaled() {
-			return int(ws.Signal())
-		}
-		return false
-	})
-	status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
-		if ws.Stopped() {
-			return int(ws.StopSignal())
-		}
-		return false
-	})
+			return false
+		}, "(status:exit-val status): the exit code of a wait status, or #f if killed by a signal"),
+		status("status:term-sig", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Signaled() {
+				return int(ws.Signal())
+			}
+			return false
+		}, "(status:term-sig status): the signal that killed the process, or #f"),
+		status("status:stop-sig", func(ws syscall.WaitStatus) interp.Value {
+			if ws.Stopped() {
+				return int(ws.StopSignal())
+			}
+			return false
+		}, "(status:stop-sig status): the signal that stopped the process, or #f"),
+	)
 }
 
 // waitReleased waits for a pipeline with the interpreter lock released,
 // so that other Scheme threads run meanwhile, when nothing Scheme takes
 // part in it: no (begin ...) stage, no Scheme port pumped into or out of
 // a child (such pumps must not run beside other threads).
+// startToPort starts the programs of sp in the background, their output
+// on a pipe, and returns an input port on it named name, the runner and
+// the function that waits for them.
+func (e *scshEnv) startToPort(it *interp.Interp, sp *procSpec, name string) (*interp.Port, *procRunner, func() (int, error), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, nil, nil, syscallError("pipe", err)
+	}
+	pr := e.runner(context.Background())
+	wait, err := pr.start(sp, w, os.Stderr, false)
+	w.Close()
+	if err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
+	p := interp.NewInputPort(r, name)
+	p.InterruptWith(it.Context)
+	return p, pr, wait, nil
+}
+
 func (e *scshEnv) waitReleased(sp *procSpec, wait func() (int, error), outs ...io.Writer) (int, error) {
 	if sp.stdp {
 		return wait()
 	}
-	for _, st := range sp.stages {
-		if st.thunk != nil {
-			return wait()
-		}
+	if sp.hasBeginStage() {
+		return wait()
 	}
 	for _, w := range outs {
 		if _, ok := w.(portWriter); ok {

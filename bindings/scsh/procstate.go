@@ -63,8 +63,9 @@ func (e *scshEnv) sleepUntil(who string, t time.Time) error {
 	return nil
 }
 
-// secondsArg reads a real number of seconds.
-func secondsArg(who string, v interp.Value) (float64, error) {
+// secondsArg reads a real number of seconds, argument pos named param
+// (as for argType).
+func secondsArg(v interp.Value, pos int, param string) (float64, error) {
 	switch x := v.(type) {
 	case int:
 		return float64(x), nil
@@ -77,91 +78,110 @@ func secondsArg(who string, v interp.Value) (float64, error) {
 		f, _ := x.Float64()
 		return f, nil
 	}
-	return 0, argTypeErr(who, 1, "a real number of seconds", v)
+	return 0, argType(pos, param, "a real number of seconds", v)
 }
 
 func (e *scshEnv) installProcState() {
-	e.def("umask", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return currentUmask(), nil
-	})
-	e.def("set-umask", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		n, ok := a[0].(int)
-		if !ok || n < 0 || n > 0o7777 {
-			return nil, argTypeErr("set-umask", 1, "a file mode mask (0 to #o7777)", a[0])
-		}
-		syscall.Umask(n)
-		return interp.Unspecified, nil
-	})
-	ids := map[string]func() int{
-		"user-uid":           os.Getuid,
-		"user-gid":           os.Getgid,
-		"user-effective-uid": os.Geteuid,
-		"user-effective-gid": os.Getegid,
-		"parent-pid":         os.Getppid,
-		"process-group":      syscall.Getpgrp,
+	id := func(name string, f func() int, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 0, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return f(), nil
+			}}
 	}
-	for name, f := range ids {
-		f := f
-		e.def(name, 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return f(), nil
-		})
-	}
-	e.def("user-supplementary-gids", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		gs, err := os.Getgroups()
-		if err != nil {
-			return nil, syscallError("getgroups", err)
-		}
-		out := make([]interp.Value, len(gs))
-		for i, g := range gs {
-			out[i] = g
-		}
-		return interp.List(out...), nil
-	})
-	e.def("process-sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := secondsArg("process-sleep", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, e.sleepUntil("process-sleep", time.Now().Add(time.Duration(s*float64(time.Second))))
-	})
-	e.def("process-sleep-until", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := secondsArg("process-sleep-until", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, e.sleepUntil("process-sleep-until", time.Unix(int64(s), 0))
-	})
-
 	// uname
-	ut := e.defRecord("uname", []string{"os-name", "node-name", "release", "version", "machine"},
-		func(r *interp.Record) string { return interp.DisplayString(r.Fields[1]) })
-	e.def("uname", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var u syscall.Utsname
-		if err := syscall.Uname(&u); err != nil {
-			return nil, syscallError("uname", err)
-		}
-		return &interp.Record{Type: ut, Fields: []interp.Value{
-			utsField(u.Sysname[:]), utsField(u.Nodename[:]), utsField(u.Release[:]),
-			utsField(u.Version[:]), utsField(u.Machine[:]),
-		}}, nil
-	})
+	ut := e.goRecordType("scsh: process state", "uname", []string{"os-name", "node-name", "release", "version", "machine"},
+		func(r *interp.Record) string { return "#{uname " + interp.DisplayString(r.Fields[1]) + "}" })
 
-	// time
-	e.def("time+ticks", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		now := time.Now()
-		return interp.Values(int(now.Unix()), now.Nanosecond()/1000), nil
-	})
-	e.def("ticks/sec", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return 1000000, nil
-	})
-	e.def("cpu-ticks/sec", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return clockTicksPerSec, nil
-	})
-	e.def("process-times", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var t syscall.Tms
-		if _, err := syscall.Times(&t); err != nil {
-			return nil, syscallError("times", err)
-		}
-		return interp.Values(int(t.Utime), int(t.Stime), int(t.Cutime), int(t.Cstime)), nil
-	})
+	e.it.DefineBuiltins("scsh: process state", []interp.Builtin{
+		id("user-uid", os.Getuid, "(user-uid): the process's real user id"),
+		id("user-gid", os.Getgid, "(user-gid): the process's real group id"),
+		id("user-effective-uid", os.Geteuid, "(user-effective-uid): the process's effective user id"),
+		id("user-effective-gid", os.Getegid, "(user-effective-gid): the process's effective group id"),
+		id("parent-pid", os.Getppid, "(parent-pid): the id of the parent process"),
+		id("process-group", syscall.Getpgrp, "(process-group): the process group id of the process"),
+		{Name: "umask", MinArgs: 0, MaxArgs: 0,
+			Doc: "(umask): the process's file-creation mask",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return currentUmask(), nil
+			}},
+		{Name: "set-umask", MinArgs: 1, MaxArgs: 1,
+			Doc: "(set-umask mask): set the process's file-creation mask",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, ok := a[0].(int)
+				if !ok || n < 0 || n > 0o7777 {
+					return nil, argType(0, "mask", "a file mode mask (0 to #o7777)", a[0])
+				}
+				syscall.Umask(n)
+				return interp.Unspecified, nil
+			}},
+		{Name: "user-supplementary-gids", MinArgs: 0, MaxArgs: 0,
+			Doc: "(user-supplementary-gids): the process's supplementary group ids",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				gs, err := os.Getgroups()
+				if err != nil {
+					return nil, syscallError("getgroups", err)
+				}
+				out := make([]interp.Value, len(gs))
+				for i, g := range gs {
+					out[i] = g
+				}
+				return interp.List(out...), nil
+			}},
+		{Name: "process-sleep", MinArgs: 1, MaxArgs: 1,
+			Doc: "(process-sleep seconds): sleep for seconds",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := secondsArg(a[0], 0, "seconds")
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, e.sleepUntil("process-sleep", time.Now().Add(time.Duration(s*float64(time.Second))))
+			}},
+		{Name: "process-sleep-until", MinArgs: 1, MaxArgs: 1,
+			Doc: "(process-sleep-until time): sleep until time (seconds since the epoch)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := secondsArg(a[0], 0, "time")
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, e.sleepUntil("process-sleep-until", time.Unix(int64(s), 0))
+			}},
+		{Name: "uname", MinArgs: 0, MaxArgs: 0,
+			Doc: "(uname): the uname record of this machine",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var u syscall.Utsname
+				if err := syscall.Uname(&u); err != nil {
+					return nil, syscallError("uname", err)
+				}
+				return &interp.Record{Type: ut, Fields: []interp.Value{
+					utsField(u.Sysname[:]), utsField(u.Nodename[:]), utsField(u.Release[:]),
+					utsField(u.Version[:]), utsField(u.Machine[:]),
+				}}, nil
+			}},
+		// time
+		{Name: "time+ticks", MinArgs: 0, MaxArgs: 0,
+			Doc: "(time+ticks): the time in seconds and the ticks (microseconds) within it, two values",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				now := time.Now()
+				return interp.Values(int(now.Unix()), now.Nanosecond()/1000), nil
+			}},
+		{Name: "ticks/sec", MinArgs: 0, MaxArgs: 0,
+			Doc: "(ticks/sec): the number of ticks of time+ticks per second",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return 1000000, nil
+			}},
+		{Name: "cpu-ticks/sec", MinArgs: 0, MaxArgs: 0,
+			Doc: "(cpu-ticks/sec): the number of ticks of process-times per second",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return clockTicksPerSec, nil
+			}},
+		{Name: "process-times", MinArgs: 0, MaxArgs: 0,
+			Doc: "(process-times): user and system CPU times of the process and its children, four values",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var t syscall.Tms
+				if _, err := syscall.Times(&t); err != nil {
+					return nil, syscallError("times", err)
+				}
+				return interp.Values(int(t.Utime), int(t.Stime), int(t.Cutime), int(t.Cstime)), nil
+			}},
+	}...)
 }

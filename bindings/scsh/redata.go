@@ -345,21 +345,14 @@ func csetOf(n *reNode) *charSet {
 }
 
 func (e *scshEnv) installRegexpData() {
-	reArg := func(who string, v interp.Value, argn int) (*scshRegexp, error) {
+	// reArg reads a regexp argument, argument pos named re (as for
+	// argType).
+	reArg := func(v interp.Value, pos int) (*scshRegexp, error) {
 		r, ok := asRegexp(v)
 		if !ok {
-			return nil, argTypeErr(who, argn, "a regexp", v)
+			return nil, argType(pos, "re", "a regexp", v)
 		}
 		return r, nil
-	}
-	// anyList reads argument 1 of a raw constructor: any list, as scsh's
-	// make-re-seq and make-re-choice do not check their elements.
-	anyList := func(who string, v interp.Value) ([]interp.Value, error) {
-		items, ok := interp.ListToSlice(v)
-		if !ok {
-			return nil, argTypeErr(who, 1, "a list", v)
-		}
-		return items, nil
 	}
 	// sreOf is the SRE of a part: a regexp's own SRE, or, for a value a
 	// raw constructor was given that is not a regexp, the value itself.
@@ -395,72 +388,85 @@ func (e *scshEnv) installRegexpData() {
 	nonl, _ := namedCharSet("nonl")
 	e.it.Define("re-nonl", single(interp.Intern("nonl"), &reNode{kind: "char-set", cset: charSetValue(nonl)}))
 
-	kindPred := func(name string, test func(*reNode) bool) {
-		e.def(name, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := asRegexp(a[0])
-			return ok && test(viewOf(r)), nil
-		})
+	kindPred := func(name string, test func(*reNode) bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := asRegexp(a[0])
+				return ok && test(viewOf(r)), nil
+			}}
 	}
-	for _, k := range []string{"seq", "choice", "repeat", "submatch", "dsm", "string", "char-set", "bos", "eos", "bol", "eol", "trivial"} {
-		k := k
-		kindPred("re-"+k+"?", func(n *reNode) bool { return n.kind == k })
+	isKind := func(kind, doc string) interp.Builtin {
+		return kindPred("re-"+kind+"?", func(n *reNode) bool { return n.kind == kind }, doc)
 	}
-	kindPred("re-empty?", func(n *reNode) bool { cs := csetOf(n); return cs != nil && len(cs.r) == 0 })
-	kindPred("re-any?", func(n *reNode) bool {
-		cs := csetOf(n)
-		return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
-	})
+	e.it.DefineBuiltins("scsh: regular expressions",
+		isKind("seq", "(re-seq? obj): whether obj is a sequence regexp"),
+		isKind("choice", "(re-choice? obj): whether obj is a choice regexp"),
+		isKind("repeat", "(re-repeat? obj): whether obj is a repetition regexp"),
+		isKind("submatch", "(re-submatch? obj): whether obj is a submatch regexp"),
+		isKind("dsm", "(re-dsm? obj): whether obj is a regexp with deleted submatches"),
+		isKind("string", "(re-string? obj): whether obj is a constant-string regexp"),
+		isKind("char-set", "(re-char-set? obj): whether obj is a char-set regexp"),
+		isKind("bos", "(re-bos? obj): whether obj is the beginning-of-string regexp"),
+		isKind("eos", "(re-eos? obj): whether obj is the end-of-string regexp"),
+		isKind("bol", "(re-bol? obj): whether obj is the beginning-of-line regexp"),
+		isKind("eol", "(re-eol? obj): whether obj is the end-of-line regexp"),
+		isKind("trivial", "(re-trivial? obj): whether obj is the regexp matching the empty string"),
+		kindPred("re-empty?", func(n *reNode) bool { cs := csetOf(n); return cs != nil && len(cs.r) == 0 },
+			"(re-empty? obj): whether obj is the regexp matching nothing"),
+		kindPred("re-any?", func(n *reNode) bool {
+			cs := csetOf(n)
+			return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
+		}, "(re-any? obj): whether obj is the regexp matching any character"),
+	)
 
-	// node reads argument 1 as a regexp of the given kind.
-	node := func(who, kind string, v interp.Value) (*reNode, *scshRegexp, error) {
-		r, err := reArg(who, v, 1)
-		if err != nil {
-			return nil, nil, err
+	// node reads the only argument of an accessor: a regexp of the given
+	// kind.
+	node := func(kind string, v interp.Value) (*reNode, *scshRegexp, error) {
+		r, ok := asRegexp(v)
+		if !ok || viewOf(r).kind != kind {
+			return nil, nil, interp.TypeError("a re-"+kind+" regexp", v)
 		}
-		n := viewOf(r)
-		if n.kind != kind {
-			return nil, nil, argTypeErr(who, 1, "a re-"+kind+" regexp", v)
-		}
-		return n, r, nil
+		return viewOf(r), r, nil
 	}
-	accessor := func(kind, field string, get func(*reNode, *scshRegexp) interp.Value) {
-		who := "re-" + kind + ":" + field
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			n, r, err := node(who, kind, a[0])
-			if err != nil {
-				return nil, err
-			}
-			return get(n, r), nil
-		})
+	accessor := func(who, kind string, get func(*reNode, *scshRegexp) interp.Value, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				n, r, err := node(kind, a[0])
+				if err != nil {
+					return nil, err
+				}
+				return get(n, r), nil
+			}}
 	}
 	tsm := func(n *reNode, r *scshRegexp) interp.Value { return r.re.NumSubexp() }
 	elts := func(n *reNode, r *scshRegexp) interp.Value { return interp.List(n.elts...) }
 	body := func(n *reNode, r *scshRegexp) interp.Value { return n.body }
 	pre := func(n *reNode, r *scshRegexp) interp.Value { return n.pre }
 	post := func(n *reNode, r *scshRegexp) interp.Value { return n.post }
-	accessor("seq", "elts", elts)
-	accessor("seq", "tsm", tsm)
-	accessor("choice", "elts", elts)
-	accessor("choice", "tsm", tsm)
-	accessor("repeat", "from", func(n *reNode, r *scshRegexp) interp.Value { return n.from })
-	accessor("repeat", "to", func(n *reNode, r *scshRegexp) interp.Value { return n.to })
-	accessor("repeat", "body", body)
-	accessor("repeat", "tsm", tsm)
-	for _, k := range []string{"submatch", "dsm"} {
-		accessor(k, "body", body)
-		accessor(k, "pre-dsm", pre)
-		accessor(k, "post-dsm", post)
-		accessor(k, "tsm", tsm)
-	}
-	accessor("string", "chars", func(n *reNode, r *scshRegexp) interp.Value { return n.chars })
-	accessor("char-set", "cset", func(n *reNode, r *scshRegexp) interp.Value { return n.cset })
-	e.def("re-tsm", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("re-tsm", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return r.re.NumSubexp(), nil
-	})
+	e.it.DefineBuiltins("scsh: regular expressions",
+		accessor("re-seq:elts", "seq", elts, "(re-seq:elts re): the list of regexps of a sequence"),
+		accessor("re-seq:tsm", "seq", tsm, "(re-seq:tsm re): the number of submatches of a sequence"),
+		accessor("re-choice:elts", "choice", elts, "(re-choice:elts re): the list of regexps of a choice"),
+		accessor("re-choice:tsm", "choice", tsm, "(re-choice:tsm re): the number of submatches of a choice"),
+		accessor("re-repeat:from", "repeat", func(n *reNode, r *scshRegexp) interp.Value { return n.from },
+			"(re-repeat:from re): the least count of a repetition"),
+		accessor("re-repeat:to", "repeat", func(n *reNode, r *scshRegexp) interp.Value { return n.to },
+			"(re-repeat:to re): the greatest count of a repetition, or #f"),
+		accessor("re-repeat:body", "repeat", body, "(re-repeat:body re): the regexp a repetition repeats"),
+		accessor("re-repeat:tsm", "repeat", tsm, "(re-repeat:tsm re): the number of submatches of a repetition"),
+		accessor("re-submatch:body", "submatch", body, "(re-submatch:body re): the regexp inside a submatch"),
+		accessor("re-submatch:pre-dsm", "submatch", pre, "(re-submatch:pre-dsm re): the deleted submatches before a submatch"),
+		accessor("re-submatch:post-dsm", "submatch", post, "(re-submatch:post-dsm re): the deleted submatches after a submatch"),
+		accessor("re-submatch:tsm", "submatch", tsm, "(re-submatch:tsm re): the number of submatches of a submatch regexp"),
+		accessor("re-dsm:body", "dsm", body, "(re-dsm:body re): the regexp inside a deleted-submatch regexp"),
+		accessor("re-dsm:pre-dsm", "dsm", pre, "(re-dsm:pre-dsm re): the submatches deleted before the body"),
+		accessor("re-dsm:post-dsm", "dsm", post, "(re-dsm:post-dsm re): the submatches deleted after the body"),
+		accessor("re-dsm:tsm", "dsm", tsm, "(re-dsm:tsm re): the number of submatches of a deleted-submatch regexp"),
+		accessor("re-string:chars", "string", func(n *reNode, r *scshRegexp) interp.Value { return n.chars },
+			"(re-string:chars re): the string a constant-string regexp matches"),
+		accessor("re-char-set:cset", "char-set", func(n *reNode, r *scshRegexp) interp.Value { return n.cset },
+			"(re-char-set:cset re): the char-set of a char-set regexp"),
+	)
 
 	// Constructors: make-re-X builds exactly the record; re-X simplifies
 	// as scsh's smart constructors do.
@@ -478,76 +484,17 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(interp.List(sres...), &reNode{kind: "choice", elts: items}, items...)
 	}
-	e.def("make-re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("make-re-seq", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return mkSeq(items)
-	})
-	e.def("re-seq", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("re-seq", a[0])
-		if err != nil {
-			return nil, err
-		}
-		var flat []interp.Value
-		for _, x := range items {
-			n := kindOf(x)
-			switch n.kind {
-			case "seq":
-				flat = append(flat, n.elts...)
-			case "trivial":
-			default:
-				flat = append(flat, x)
-			}
-		}
-		switch len(flat) {
-		case 0:
-			return trivial, nil
-		case 1:
-			return flat[0], nil
-		}
-		return mkSeq(flat)
-	})
-	e.def("make-re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("make-re-choice", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return mkChoice(items)
-	})
-	e.def("re-choice", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		items, err := anyList("re-choice", a[0])
-		if err != nil {
-			return nil, err
-		}
-		var flat []interp.Value
-		for _, x := range items {
-			n := kindOf(x)
-			if n.kind == "choice" {
-				flat = append(flat, n.elts...)
-			} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
-				flat = append(flat, x)
-			}
-		}
-		switch len(flat) {
-		case 0:
-			return empty, nil
-		case 1:
-			return flat[0], nil
-		}
-		return mkChoice(flat)
-	})
-	repeatArgs := func(who string, a []interp.Value) (int, interp.Value, interp.Value, error) {
+	// repeatArgs reads (from to re); the raw constructor takes any re.
+	repeatArgs := func(a []interp.Value, raw bool) (int, interp.Value, interp.Value, error) {
 		from, ok := a[0].(int)
 		if !ok || from < 0 {
-			return 0, nil, nil, argTypeErr(who, 1, "a non-negative exact integer", a[0])
+			return 0, nil, nil, argType(1, "from", "a non-negative exact integer", a[0])
 		}
 		if n, ok := a[1].(int); a[1] != false && (!ok || n < 0) {
-			return 0, nil, nil, argTypeErr(who, 2, "a non-negative exact integer or #f", a[1])
+			return 0, nil, nil, argType(2, "to", "a non-negative exact integer or #f", a[1])
 		}
-		if _, ok := asRegexp(a[2]); !ok && who != "make-re-repeat" {
-			return 0, nil, nil, argTypeErr(who, 3, "a regexp", a[2])
+		if _, err := reArg(a[2], 3); err != nil && !raw {
+			return 0, nil, nil, err
 		}
 		return from, a[1], a[2], nil
 	}
@@ -560,44 +507,37 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return lenientNode(sre, &reNode{kind: "repeat", from: from, to: to, body: b}, b)
 	}
-	e.def("make-re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, to, b, err := repeatArgs("make-re-repeat", a)
-		if err != nil {
-			return nil, err
+	// dsmArgs reads (re [pre-dsm post-dsm]) of the submatch and dsm
+	// constructors: a regexp and two counts (0 when absent).
+	dsmArgs := func(a []interp.Value) (int, int, error) {
+		if _, err := reArg(a[0], 1); err != nil {
+			return 0, 0, err
 		}
-		return mkRepeat(from, to, b)
-	})
-	e.def("re-repeat", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, to, b, err := repeatArgs("re-repeat", a)
-		if err != nil {
-			return nil, err
-		}
-		if n, ok := to.(int); ok {
-			switch {
-			case n < from:
-				return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
-					&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
-			case n == 0:
-				return trivial, nil
-			case n == 1 && from == 1:
-				return b, nil
-			}
-		}
-		return mkRepeat(from, to, b)
-	})
-	dsmCounts := func(who string, a []interp.Value, i int) (int, int, error) {
 		var c [2]int
-		for k := 0; k < 2; k++ {
-			if len(a) <= i+k {
+		for k, param := range [2]string{"pre-dsm", "post-dsm"} {
+			if len(a) <= 1+k {
 				break
 			}
-			n, ok := a[i+k].(int)
+			n, ok := a[1+k].(int)
 			if !ok || n < 0 {
-				return 0, 0, argTypeErr(who, i+k+1, "a non-negative exact integer", a[i+k])
+				return 0, 0, argType(2+k, param, "a non-negative exact integer", a[1+k])
 			}
 			c[k] = n
 		}
 		return c[0], c[1], nil
+	}
+	// listCons is a constructor of a list of regexps, (NAME res); the raw
+	// ones take any list, as scsh's make-re-seq and make-re-choice do not
+	// check the elements.
+	listCons := func(who, doc string, build func([]interp.Value) (interp.Value, error)) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				items, ok := interp.ListToSlice(a[0])
+				if !ok {
+					return nil, interp.TypeError("a list", a[0])
+				}
+				return build(items)
+			}}
 	}
 	dsmSRE := func(pre, post int, b interp.Value) interp.Value {
 		if pre == 0 && post == 0 {
@@ -605,125 +545,223 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return interp.List(interp.Intern("dsm"), pre, post, sreOf(b))
 	}
-	for _, who := range []string{"make-re-submatch", "re-submatch"} {
-		who := who
-		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if _, err := reArg(who, a[0], 1); err != nil {
-				return nil, err
-			}
-			pre, post, err := dsmCounts(who, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			return withNode(interp.List(interp.Intern("submatch"), dsmSRE(pre, post, a[0])),
-				&reNode{kind: "submatch", body: a[0], pre: pre, post: post})
-		})
-	}
-	for _, who := range []string{"make-re-dsm", "re-dsm"} {
-		who := who
-		e.def(who, 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if _, err := reArg(who, a[0], 1); err != nil {
-				return nil, err
-			}
-			pre, post, err := dsmCounts(who, a, 1)
-			if err != nil {
-				return nil, err
-			}
-			if who == "re-dsm" && pre == 0 && post == 0 {
-				return a[0], nil
-			}
-			return withNode(interp.List(interp.Intern("dsm"), pre, post, sreOf(a[0])),
-				&reNode{kind: "dsm", body: a[0], pre: pre, post: post})
-		})
-	}
-	for _, who := range []string{"make-re-string", "re-string"} {
-		who := who
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return withNode(interp.NewString(s.String()), &reNode{kind: "string", chars: s})
-		})
-	}
-	for _, who := range []string{"make-re-char-set", "re-char-set"} {
-		who := who
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			var sre interp.Value
-			switch x := a[0].(type) {
-			case *interp.String:
-				sre = interp.List(x)
-				if x.Len() == 0 {
-					sre = interp.List(interp.Intern("or"))
+	submatchCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 3, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				pre, post, err := dsmArgs(a)
+				if err != nil {
+					return nil, err
 				}
-			default:
-				cs, ok := asCharSet(a[0])
-				if !ok {
-					return nil, argTypeErr(who, 1, "a char set", a[0])
+				return withNode(interp.List(interp.Intern("submatch"), dsmSRE(pre, post, a[0])),
+					&reNode{kind: "submatch", body: a[0], pre: pre, post: post})
+			}}
+	}
+	dsmCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 3, MaxArgs: 3, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				pre, post, err := dsmArgs(a)
+				if err != nil {
+					return nil, err
 				}
-				sre = charSetValue(cs)
-			}
-			return withNode(sre, &reNode{kind: "char-set", cset: a[0]})
-		})
+				if who == "re-dsm" && pre == 0 && post == 0 {
+					return a[0], nil
+				}
+				return withNode(interp.List(interp.Intern("dsm"), pre, post, sreOf(a[0])),
+					&reNode{kind: "dsm", body: a[0], pre: pre, post: post})
+			}}
+	}
+	stringCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "string")
+				if err != nil {
+					return nil, err
+				}
+				return withNode(interp.NewString(s.String()), &reNode{kind: "string", chars: s})
+			}}
+	}
+	csetCons := func(who, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var sre interp.Value
+				switch x := a[0].(type) {
+				case *interp.String:
+					sre = interp.List(x)
+					if x.Len() == 0 {
+						sre = interp.List(interp.Intern("or"))
+					}
+				default:
+					cs, ok := asCharSet(a[0])
+					if !ok {
+						return nil, interp.TypeError("a char set", a[0])
+					}
+					sre = charSetValue(cs)
+				}
+				return withNode(sre, &reNode{kind: "char-set", cset: a[0]})
+			}}
 	}
 
-	e.def("flush-submatches", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if _, ok := asRegexp(a[0]); !ok {
-			return a[0], nil // strings, chars and char sets have none
-		}
-		v, _, err := regexpOfSRE(flushSRE(sreOf(a[0])))
-		return v, err
-	})
-	e.def("uncase", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("uncase", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), r.sre))
-		return v, err
-	})
-	e.def("uncase-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "uncase-string", 1)
-		if err != nil {
-			return nil, err
-		}
-		v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), interp.NewString(s.String())))
-		return v, err
-	})
-	e.def("uncase-char-set", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		cs, ok := asCharSet(a[0])
-		if !ok {
-			return nil, argTypeErr("uncase-char-set", 1, "a char set", a[0])
-		}
-		u := charSetValue(uncaseCharSet(cs))
-		return withNode(u, &reNode{kind: "char-set", cset: u})
-	})
-	e.def("sre->regexp", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		v, _, err := regexpOfSRE(a[0])
-		return v, err
-	})
-	e.def("regexp->sre", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("regexp->sre", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return scshSRE(r.sre), nil
-	})
-	e.def("%rx-flush", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := asRegexp(a[0])
-		if !ok || r.re.NumSubexp() == 0 {
-			return a[0], nil
-		}
-		v, _, err := regexpOfSRE(flushSRE(r.sre))
-		return v, err
-	})
-	e.def("regexp->posix-string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, err := reArg("regexp->posix-string", a[0], 1)
-		if err != nil {
-			return nil, err
-		}
-		return posixOf(r)
-	})
+	e.it.DefineBuiltins("scsh: regular expressions", []interp.Builtin{
+		submatchCons("make-re-submatch", "(make-re-submatch re [pre-dsm post-dsm]): a submatch around re"),
+		submatchCons("re-submatch", "(re-submatch re [pre-dsm post-dsm]): a submatch around re"),
+		dsmCons("make-re-dsm", "(make-re-dsm re pre-dsm post-dsm): re with deleted submatches around it"),
+		dsmCons("re-dsm", "(re-dsm re pre-dsm post-dsm): re with deleted submatches around it (re itself when none)"),
+		stringCons("make-re-string", "(make-re-string string): a regexp matching string"),
+		stringCons("re-string", "(re-string string): a regexp matching string"),
+		csetCons("make-re-char-set", "(make-re-char-set cset): a regexp matching a character of cset"),
+		csetCons("re-char-set", "(re-char-set cset): a regexp matching a character of cset"),
+		{Name: "re-tsm", MinArgs: 1, MaxArgs: 1,
+			Doc: "(re-tsm re): the number of submatches in regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return r.re.NumSubexp(), nil
+			}},
+		listCons("make-re-seq", "(make-re-seq res): a regexp matching the regexps of the list res in sequence", mkSeq),
+		listCons("re-seq", "(re-seq res): the sequence of the list of regexps res, simplified", func(items []interp.Value) (interp.Value, error) {
+			var flat []interp.Value
+			for _, x := range items {
+				n := kindOf(x)
+				switch n.kind {
+				case "seq":
+					flat = append(flat, n.elts...)
+				case "trivial":
+				default:
+					flat = append(flat, x)
+				}
+			}
+			switch len(flat) {
+			case 0:
+				return trivial, nil
+			case 1:
+				return flat[0], nil
+			}
+			return mkSeq(flat)
+		}),
+		listCons("make-re-choice", "(make-re-choice res): a regexp matching any regexp of the list res", mkChoice),
+		listCons("re-choice", "(re-choice res): the choice among the list of regexps res, simplified", func(items []interp.Value) (interp.Value, error) {
+			var flat []interp.Value
+			for _, x := range items {
+				n := kindOf(x)
+				if n.kind == "choice" {
+					flat = append(flat, n.elts...)
+				} else if cs := csetOf(n); cs == nil || len(cs.r) > 0 {
+					flat = append(flat, x)
+				}
+			}
+			switch len(flat) {
+			case 0:
+				return empty, nil
+			case 1:
+				return flat[0], nil
+			}
+			return mkChoice(flat)
+		}),
+		{Name: "make-re-repeat", MinArgs: 3, MaxArgs: 3,
+			Doc: "(make-re-repeat from to re): re repeated from to to times (#f: no upper bound)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, to, b, err := repeatArgs(a, true)
+				if err != nil {
+					return nil, err
+				}
+				return mkRepeat(from, to, b)
+			}},
+		{Name: "re-repeat", MinArgs: 3, MaxArgs: 3,
+			Doc: "(re-repeat from to re): the repetition of re, simplified",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, to, b, err := repeatArgs(a, false)
+				if err != nil {
+					return nil, err
+				}
+				if n, ok := to.(int); ok {
+					switch {
+					case n < from:
+						return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
+							&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
+					case n == 0:
+						return trivial, nil
+					case n == 1 && from == 1:
+						return b, nil
+					}
+				}
+				return mkRepeat(from, to, b)
+			}},
+		{Name: "flush-submatches", MinArgs: 1, MaxArgs: 1,
+			Doc: "(flush-submatches re): re without its submatches",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if _, ok := asRegexp(a[0]); !ok {
+					return a[0], nil // strings, chars and char sets have none
+				}
+				v, _, err := regexpOfSRE(flushSRE(sreOf(a[0])))
+				return v, err
+			}},
+		{Name: "uncase", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase re): a case-insensitive version of regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), r.sre))
+				return v, err
+			}},
+		{Name: "uncase-string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase-string string): a regexp matching string in any case",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "string")
+				if err != nil {
+					return nil, err
+				}
+				v, _, err := regexpOfSRE(interp.List(interp.Intern("uncase"), interp.NewString(s.String())))
+				return v, err
+			}},
+		{Name: "uncase-char-set", MinArgs: 1, MaxArgs: 1,
+			Doc: "(uncase-char-set cset): a regexp matching the characters of cset in any case",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				cs, ok := asCharSet(a[0])
+				if !ok {
+					return nil, argType(0, "cset", "a char set", a[0])
+				}
+				u := charSetValue(uncaseCharSet(cs))
+				return withNode(u, &reNode{kind: "char-set", cset: u})
+			}},
+		{Name: "sre->regexp", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sre->regexp sre): the regexp of an SRE s-expression",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				v, _, err := regexpOfSRE(a[0])
+				return v, err
+			}},
+		{Name: "regexp->sre", MinArgs: 1, MaxArgs: 1,
+			Doc: "(regexp->sre re): the SRE s-expression of regexp re",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return scshSRE(r.sre), nil
+			}},
+		{Name: "%rx-flush", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%rx-flush re): re compiled for matching",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := asRegexp(a[0])
+				if !ok || r.re.NumSubexp() == 0 {
+					return a[0], nil
+				}
+				v, _, err := regexpOfSRE(flushSRE(r.sre))
+				return v, err
+			}},
+		{Name: "regexp->posix-string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(regexp->posix-string re): re as a POSIX extended regexp string",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, err := reArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return posixOf(r)
+			}},
+	}...)
 }
 
 // scshSRE rewrites an SRE into the forms scsh's regexp->sre writes: a

@@ -19,7 +19,7 @@ func TestRegexpData(t *testing.T) {
 		{`(list (re-bos? re-bos) (re-eol? re-bos) (re-any? re-any) (re-any? re-nonl) (re-char-set? re-nonl) (re-string? "str"))`, `(#t #f #t #f #t #f)`, ""},
 		{`(re-seq:elts (re-string "x"))`, "", "a re-seq regexp"},
 		{`(re-seq:elts (make-re-seq (list "not a regexp")))`, `("not a regexp")`, ""},
-		{`(make-re-repeat -1 2 re-any)`, "", "argument 1"},
+		{`(make-re-repeat -1 2 re-any)`, "", "make-re-repeat: argument 1 (from): expected a non-negative exact integer, got -1"},
 		// rx regexps read as data
 		{`(let ((r (rx (: "a" (* digit) (submatch "b"))))) (list (re-seq? r) (length (re-seq:elts r)) (re-repeat? (cadr (re-seq:elts r))) (re-tsm r)))`, `(#t 3 #t 1)`, ""},
 		{`(re-string:chars (rx "lit"))`, `"lit"`, ""},

@@ -21,7 +21,7 @@ type scshRegexp struct {
 	// replaced by their SREs; char sets stay char-set values.
 	sre interp.Value
 	// view is its regexp-ADT reading (re-seq?, re-seq:elts, ...), made on
-	// first use; see scsh_redata.go.
+	// first use; see redata.go.
 	view *reNode
 	// bad, when set, is why the regexp cannot match: a raw ADT
 	// constructor was given parts that are not regexps.

@@ -2,7 +2,11 @@
 // scripts and libraries use, with scsh's semantics (read from the scsh 0.6
 // manual and sources), defined in an interpreter by Install. The file
 // names say what each holds (awk.go, regexp.go, fname.go, stage.go ...;
-// the Scheme parts are in scm/).
+// the Scheme parts are in scm/). Every procedure written in Go is a row
+// of an interp.Builtin table with its doc line, one table per subject;
+// docs.go holds the doc lines of the syntax, the Scheme procedures and the
+// variables. Argument errors read as interp's ("regexp-search: argument 2
+// (string): expected a string, got 5").
 //
 //   - Conditions (Scheme48's old system): define-condition-type (a
 //     procedure), condition-predicate, condition-type, condition-stuff,
@@ -63,7 +67,7 @@
 //     ... and -ci, string-compare, string-hash, string-unfold, xsubstring,
 //     ...), SRFI-14 (char-set algebra, conversions and iteration) and
 //     SRFI-1 extras (span, break, unfold, lset-*, alist-*, del-ass*), in
-//     scm/srfi.scm and scsh_srfi14.go.
+//     scm/srfi.scm and srfi14.go.
 //   - netrc, both calling styles: (netrc:parse [file]) -> record and
 //     (netrc:lookup rec machine [default?]) -> login password account, or
 //     the 1998 (netrc:lookup machine) on a lazily parsed file;
@@ -82,7 +86,7 @@
 //     (with {a,b}; * skips dot files), create-symlink, read-symlink,
 //     run/collecting.
 //   - Files, file names, environment alists and regexps as data
-//     (scsh_files.go, scsh_fname.go, scsh_envalist.go, scsh_redata.go):
+//     (files.go, fname.go, envalist.go, redata.go):
 //     file-info and its shortcuts on names, descriptors and file ports,
 //     set-file-*, truncate-file, sync-file, create-hard-link,
 //     create-fifo, delete-filesys-object, the access predicates,
@@ -117,12 +121,12 @@
 //     their stderr (and &'s stdout) to the process's own. Cancelling the
 //     evaluation (Ctrl-C) kills the children of a synchronous form.
 //     Inside a (begin ...) stage, exec, exec-path, %exec, exec-epf and
-//     exit end the stage only (scsh_stage.go); the * procedures
+//     exit end the stage only (stage.go); the * procedures
 //     (run/string* ...) run their thunk as such a stage; fork and its
 //     family are errors naming these alternatives.
 //   - Scheme48 tables and fluids, user-info and group-info, umask and the
-//     process's ids, uname, time+ticks (scsh_tables.go, scsh_users.go,
-//     scsh_procstate.go, scm/scsh-process.scm).
+//     process's ids, uname, time+ticks (tables.go, users.go,
+//     procstate.go, scm/scsh-process.scm).
 package scsh
 
 import (
@@ -186,11 +190,6 @@ func (e *scshEnv) call(proc interp.Value, args ...interp.Value) (interp.Value, e
 	return e.it.Call(e.ctx(), proc, args...)
 }
 
-// def defines a primitive.
-func (e *scshEnv) def(name string, min, max int, fn interp.PrimFn) {
-	e.it.DefinePrimitive(name, min, max, fn)
-}
-
 // envKey is the interpreter local (interp.Interp.SetLocal) under which
 // Install keeps its state.
 const envKey = "popsh/bindings/scsh"
@@ -232,6 +231,7 @@ func Install(it *interp.Interp) error {
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
+	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

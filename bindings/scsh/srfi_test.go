@@ -64,15 +64,15 @@ func TestScshSRFIExtras(t *testing.T) {
 		}
 	}
 	errs := []struct{ src, want string }{
-		{`(string-every 1 "abc")`, "string-every: expected a char, char-set or predicate"},
+		{`(string-every 1 "abc")`, "string-every: argument 1 (pred): expected a char, char-set or predicate, got 1"},
 		{`(string-count "abc" #\a 2 9)`, "string-count: bad range"},
-		{`(string-skip 'x #\a)`, "string-skip: expected a string"},
-		{`(char-set-intersection (char-set #\a) "a")`, "char-set-intersection: argument 2: expected a char-set"},
-		{`(char-set-adjoin (char-set #\a) "b")`, "expected a char"},
-		{`(list->char-set (list 1))`, "expected a char"},
+		{`(string-skip 'x #\a)`, "string-skip: argument 1 (string): expected a string, got x"},
+		{`(char-set-intersection (char-set #\a) "a")`, "char-set-intersection: argument 2 (cset): expected a char-set, got \"a\""},
+		{`(char-set-adjoin (char-set #\a) "b")`, "char-set-adjoin: argument 2 (char): expected a char, got \"b\""},
+		{`(list->char-set (list 1))`, "list->char-set: argument 1 (chars): expected a list of chars, got (1)"},
 		{`(ucs-range->char-set 5 2)`, "ucs-range->char-set"},
 		{`(xsubstring "" 0 3)`, "xsubstring: empty source string"},
-		{`(string-hash "a" 0)`, "bound must be a positive exact integer"},
+		{`(string-hash "a" 0)`, "string-hash: argument 2 (bound): expected a positive exact integer, got 0"},
 	}
 	for _, c := range errs {
 		var out bytes.Buffer
@@ -116,7 +116,7 @@ func TestScshFileInfoGlob(t *testing.T) {
 		{`(file-info "D/nonexistent")`, "no such file"},
 		{`(create-symlink "D/a.scm" "D/ln")`, "file exists"},
 		{`(read-symlink "D/a.scm")`, "invalid argument"},
-		{`(glob 1)`, "expected a string"},
+		{`(glob 1)`, "glob: argument 1 (pattern): expected a string, got 1"},
 		{`(glob "D/[")`, "bad pattern"},
 	} {
 		_, err := evalScsh(t, it, strings.ReplaceAll(c.src, "D/", dir+"/"))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -60,24 +61,24 @@ func (e *scshEnv) stageStdin() io.Reader {
 
 // envArg reads scsh's env argument: #t for the current environment, or an
 // alist of (name . value) strings.
-func envArg(who string, argn int, v interp.Value) ([]string, error) {
+func envArg(v interp.Value, pos int, param string) ([]string, error) {
 	if b, ok := v.(bool); ok && b {
 		return os.Environ(), nil
 	}
 	items, ok := interp.ListToSlice(v)
 	if !ok {
-		return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+		return nil, argType(pos, param, "#t or an alist of strings", v)
 	}
 	env := make([]string, 0, len(items))
 	for _, it := range items {
 		p, ok := it.(*interp.Pair)
 		if !ok {
-			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+			return nil, argType(pos, param, "#t or an alist of strings", v)
 		}
 		k, err1 := stringify(p.Car)
 		val, err2 := stringify(p.Cdr)
 		if err1 != nil || err2 != nil {
-			return nil, argTypeErr(who, argn, "#t or an alist of strings", v)
+			return nil, argType(pos, param, "#t or an alist of strings", v)
 		}
 		env = append(env, k+"="+val)
 	}
@@ -237,164 +238,33 @@ func (m pipePorts) sweep() {
 
 func (e *scshEnv) installStage() {
 	files := pipePorts{}
-	execDef := func(name string, search, withEnv bool) {
+	execDef := func(name string, search, withEnv bool, doc string) interp.Builtin {
 		min := 1
 		if withEnv {
 			min = 2
 		}
-		e.def(name, min, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			var env []string
-			if withEnv {
-				var err error
-				if env, err = envArg(name, 2, a[1]); err != nil {
-					return nil, err
-				}
-				a = append([]interp.Value{a[0]}, a[2:]...)
-			}
-			argv, err := stringifyAll(a)
-			if err != nil {
-				return nil, err
-			}
-			return e.execProgram(name, argv[0], search, argv, env)
-		})
-	}
-	execDef("exec", false, false)
-	execDef("exec-path", true, false)
-	execDef("exec/env", false, true)
-	execDef("exec-path/env", true, true)
-	// (%exec prog arglist env): arglist includes argv[0].
-	e.def("%exec", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		prog, err := stringify(a[0])
-		if err != nil {
-			return nil, err
-		}
-		items, ok := interp.ListToSlice(a[1])
-		if !ok {
-			return nil, argTypeErr("%exec", 2, "a list of arguments", a[1])
-		}
-		argv, err := stringifyAll(items)
-		if err != nil {
-			return nil, err
-		}
-		env, err := envArg("%exec", 3, a[2])
-		if err != nil {
-			return nil, err
-		}
-		return e.execProgram("%exec", prog, false, argv, env)
-	})
-	e.def("%exec-epf", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		if k := e.stageExit(); k != nil {
-			// Run the whole form as the stage's process.
-			var st int
-			var buf bytes.Buffer
-			stdin := e.stageStdin()
-			if sp.stdin == nil && !sp.closed[0] {
-				b, err := io.ReadAll(stdin)
-				if err != nil {
-					return nil, scshErr("exec-epf", "reading the stage's input: "+err.Error())
-				}
-				s := string(b)
-				sp.stdin = &redirIn{data: &s}
-			}
-			wait, err := e.runner(e.ctx()).start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
-			if err != nil {
-				return nil, err
-			}
-			if st, err = wait(); err != nil {
-				return nil, err
-			}
-			if err := e.it.CurrentOutput().WriteString(buf.String()); err != nil {
-				return nil, err
-			}
-			return &interp.TailCall{Proc: k, Args: []interp.Value{st}}, nil
-		}
-		if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
-			return nil, procErr("exec-epf outside a (begin ...) stage supports a single program without redirections")
-		}
-		return e.execProgram("exec-epf", sp.stages[0].argv[0], true, sp.stages[0].argv, nil)
-	})
-	if orig, ok := e.it.Lookup("exit"); ok {
-		e.def("exit", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if k := e.stageExit(); k != nil {
-				code := 0
-				if len(a) == 1 {
-					switch x := a[0].(type) {
-					case int:
-						code = x & 0xff
-					case bool:
-						if !x {
-							code = 1
-						}
+		return interp.Builtin{Name: name, MinArgs: min, MaxArgs: -1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var env []string
+				if withEnv {
+					var err error
+					if env, err = envArg(a[1], 2, "env"); err != nil {
+						return nil, err
 					}
+					a = append([]interp.Value{a[0]}, a[2:]...)
 				}
-				e.it.CurrentOutput().Flush()
-				return &interp.TailCall{Proc: k, Args: []interp.Value{code << 8}}, nil
-			}
-			return &interp.TailCall{Proc: orig, Args: append([]interp.Value(nil), a...)}, nil
-		})
+				argv, err := stringifyAll(a)
+				if err != nil {
+					return nil, err
+				}
+				return e.execProgram(name, argv[0], search, argv, env)
+			}}
 	}
+	// exit ends a (begin ...) stage, else the program (interp's exit).
+	origExit, _ := e.it.Lookup("exit")
 
-	// (run/port+proc* thunk) and the run/port+proc form: an input port on
-	// the output and a process object.
-	e.def("%run/port+proc", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		sp, err := parseEPF(a[0])
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range sp.stages {
-			if st.thunk != nil {
-				var buf bytes.Buffer
-				pr := e.runner(e.ctx())
-				wait, err := pr.start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
-				if err != nil {
-					return nil, err
-				}
-				status, err := wait()
-				if err != nil {
-					return nil, err
-				}
-				h := &procHandle{wait: func() (int, error) { return status, nil }}
-				return interp.Values(interp.NewStringInputPort(buf.String()),
-					&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
-			}
-		}
-		r, w, err := os.Pipe()
-		if err != nil {
-			return nil, syscallError("pipe", err)
-		}
-		pr := e.runner(context.Background())
-		wait, err := pr.start(sp, w, os.Stderr, false)
-		w.Close()
-		if err != nil {
-			r.Close()
-			return nil, err
-		}
-		h := &procHandle{wait: wait, pid: pr.lastPid}
-		p := interp.NewInputPort(r, "run/port+proc")
-		p.InterruptWith(it.Context)
-		return interp.Values(p, &interp.Opaque{Kind: "proc", Label: itoa(h.pid), Value: h}), nil
-	})
-
-	// pipe: two ports over an OS pipe, the read end first. Without fork
-	// both ends stay in popsh: the writer blocks once the pipe holds 64 KiB
-	// that nobody reads.
-	e.def("pipe", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, w, err := os.Pipe()
-		if err != nil {
-			return nil, syscallError("pipe", err)
-		}
-		files.sweep()
-		rp := interp.NewInputPort(r, "pipe")
-		rp.InterruptWith(it.Context)
-		wp := interp.NewOutputPort(w, "pipe")
-		files[rp], files[wp] = r, w
-		return interp.Values(rp, wp), nil
-	})
-	portFd := func(who string, v interp.Value) (int, error) {
+	// portFd reads a port or descriptor, argument pos (as for argType).
+	portFd := func(who string, v interp.Value, pos int) (int, error) {
 		switch x := v.(type) {
 		case int:
 			if x >= 0 {
@@ -417,122 +287,266 @@ func (e *scshEnv) installStage() {
 			}
 			return 0, scshErr(who, "this port is not over a file descriptor popsh can give (only the standard ports, file ports and those made by pipe are)", v)
 		}
-		return 0, argTypeErr(who, 1, "a port or a file descriptor", v)
+		return 0, argType(pos, "port/fd", "a port or a file descriptor", v)
 	}
-	e.def("port->fdes", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return portFd("port->fdes", a[0])
-	})
-	e.def("port->fd", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return portFd("port->fd", a[0])
-	})
-	e.def("dup", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		fd, err := portFd("dup", a[0])
-		if err != nil {
-			return nil, err
-		}
-		if p, ok := a[0].(*interp.Port); ok {
-			p.Flush()
-		}
-		var nfd int
-		if len(a) == 2 {
-			t, ok := a[1].(int)
-			if !ok || t < 0 {
-				return nil, argTypeErr("dup", 2, "a file descriptor", a[1])
-			}
-			if t <= 2 {
-				return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
-			}
-			if err := syscall.Dup3(fd, t, syscall.O_CLOEXEC); err != nil {
-				return nil, syscallError("dup2", err, a[0])
-			}
-			nfd = t
-		} else {
-			n, err := syscall.Dup(fd)
-			if err != nil {
-				return nil, syscallError("dup", err, a[0])
-			}
-			syscall.CloseOnExec(n)
-			nfd = n
-		}
-		p, isPort := a[0].(*interp.Port)
-		if !isPort {
-			return nfd, nil
-		}
-		f := os.NewFile(uintptr(nfd), p.Name)
-		var np *interp.Port
-		if p.Input {
-			np = interp.NewInputPort(f, p.Name)
-			np.InterruptWith(it.Context)
-		} else {
-			np = interp.NewOutputPort(f, p.Name)
-		}
-		files.sweep()
-		files[np] = f
-		return np, nil
-	})
-	e.def("move->fdes", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors (there is no forked child to prepare); use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
-	})
-	e.def("select-ports", 1, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var deadline time.Time
-		switch t := a[0].(type) {
-		case bool:
-			if t {
-				return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
-			}
-		default:
-			s, err := secondsArg("select-ports", a[0])
-			if err != nil {
-				return nil, argTypeErr("select-ports", 1, "#f or a number of seconds", a[0])
-			}
-			deadline = time.Now().Add(time.Duration(s * float64(time.Second)))
-		}
-		ports := make([]*interp.Port, len(a)-1)
-		for i, v := range a[1:] {
-			p, ok := v.(*interp.Port)
-			if !ok {
-				return nil, argTypeErr("select-ports", i+2, "a port", v)
-			}
-			ports[i] = p
-		}
-		ctx := e.ctx()
-		for delay := time.Millisecond; ; {
-			var ready []interp.Value
-			for _, p := range ports {
-				// an output port is taken as ready: writes go to its buffer
-				if p.Output || p.Ready() || fdReadable(files, p) {
-					ready = append(ready, p)
+	e.it.DefineBuiltins("scsh: process notation", []interp.Builtin{
+		execDef("exec", false, false, "(exec prog arg ...): replace the process by prog (in a stage: end the stage)"),
+		execDef("exec-path", true, false, "(exec-path prog arg ...): exec prog found on exec-path-list"),
+		execDef("exec/env", false, true, "(exec/env prog env arg ...): exec prog with the environment alist env"),
+		execDef("exec-path/env", true, true, "(exec-path/env prog env arg ...): exec-path prog with the environment alist env"),
+		// (%exec prog arglist env): arglist includes argv[0].
+		{Name: "%exec", MinArgs: 3, MaxArgs: 3,
+			Doc: "(%exec prog args env): replace the process (or end the stage) by running prog",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				prog, err := stringify(a[0])
+				if err != nil {
+					return nil, err
 				}
-			}
-			if len(ready) > 0 || (!deadline.IsZero() && !time.Now().Before(deadline)) {
-				return interp.List(ready...), nil
-			}
-			wait := delay
-			if !deadline.IsZero() {
-				if left := time.Until(deadline); left < wait {
-					wait = left
+				items, ok := interp.ListToSlice(a[1])
+				if !ok {
+					return nil, argType(2, "args", "a list of arguments", a[1])
 				}
-			}
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return nil, &interp.ErrorObject{Who: "select-ports", Message: "interrupted", Cause: ctx.Err()}
-			}
-			if delay < 50*time.Millisecond {
-				delay *= 2
-			}
-		}
-	})
+				argv, err := stringifyAll(items)
+				if err != nil {
+					return nil, err
+				}
+				env, err := envArg(a[2], 3, "env")
+				if err != nil {
+					return nil, err
+				}
+				return e.execProgram("%exec", prog, false, argv, env)
+			}},
+		{Name: "%exec-epf", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%exec-epf epf): run a process form in place of the process",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				sp, err := parseEPF(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if k := e.stageExit(); k != nil {
+					// Run the whole form as the stage's process.
+					var st int
+					var buf bytes.Buffer
+					stdin := e.stageStdin()
+					if sp.stdin == nil && !sp.closed[0] {
+						b, err := io.ReadAll(stdin)
+						if err != nil {
+							return nil, scshErr("exec-epf", "reading the stage's input: "+err.Error())
+						}
+						s := string(b)
+						sp.stdin = &redirIn{data: &s}
+					}
+					wait, err := e.runner(e.ctx()).start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+					if err != nil {
+						return nil, err
+					}
+					if st, err = wait(); err != nil {
+						return nil, err
+					}
+					if err := e.it.CurrentOutput().WriteString(buf.String()); err != nil {
+						return nil, err
+					}
+					return &interp.TailCall{Proc: k, Args: []interp.Value{st}}, nil
+				}
+				if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
+					return nil, procErr("exec-epf outside a (begin ...) stage supports a single program without redirections")
+				}
+				return e.execProgram("exec-epf", sp.stages[0].argv[0], true, sp.stages[0].argv, nil)
+			}},
+		// (run/port+proc* thunk) and the run/port+proc form: an input port on
+		// the output and a process object.
+		{Name: "%run/port+proc", MinArgs: 1, MaxArgs: 1,
+			Doc: "(%run/port+proc epf): run a process form; a port on its output and its proc",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				sp, err := parseEPF(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if sp.hasBeginStage() {
+					var buf bytes.Buffer
+					pr := e.runner(e.ctx())
+					wait, err := pr.start(sp, &buf, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+					if err != nil {
+						return nil, err
+					}
+					status, err := wait()
+					if err != nil {
+						return nil, err
+					}
+					h := &procHandle{wait: func() (int, error) { return status, nil }}
+					return interp.Values(interp.NewStringInputPort(buf.String()),
+						&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
+				}
+				p, pr, wait, err := e.startToPort(it, sp, "run/port+proc")
+				if err != nil {
+					return nil, err
+				}
+				h := &procHandle{wait: wait, pid: pr.lastPid}
+				return interp.Values(p, &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}), nil
+			}},
+		// pipe: two ports over an OS pipe, the read end first. Without fork
+		// both ends stay in popsh: the writer blocks once the pipe holds 64 KiB
+		// that nobody reads.
+		{Name: "pipe", MinArgs: 0, MaxArgs: 0,
+			Doc: "(pipe): a connected input port and output port, two values",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, w, err := os.Pipe()
+				if err != nil {
+					return nil, syscallError("pipe", err)
+				}
+				files.sweep()
+				rp := interp.NewInputPort(r, "pipe")
+				rp.InterruptWith(it.Context)
+				wp := interp.NewOutputPort(w, "pipe")
+				files[rp], files[wp] = r, w
+				return interp.Values(rp, wp), nil
+			}},
+		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
+			Doc: "(port->fdes port): the file descriptor under port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return portFd("port->fdes", a[0], 0)
+			}},
+		{Name: "port->fd", MinArgs: 1, MaxArgs: 1,
+			Doc: "(port->fd port): the file descriptor under port",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return portFd("port->fd", a[0], 0)
+			}},
+		{Name: "dup", MinArgs: 1, MaxArgs: 2,
+			Doc: "(dup port/fd [target]): duplicate a port or file descriptor",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				fd, err := portFd("dup", a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				if p, ok := a[0].(*interp.Port); ok {
+					p.Flush()
+				}
+				var nfd int
+				if len(a) == 2 {
+					t, ok := a[1].(int)
+					if !ok || t < 0 {
+						return nil, argType(2, "target", "a file descriptor", a[1])
+					}
+					if t <= 2 {
+						return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
+					}
+					if err := syscall.Dup3(fd, t, syscall.O_CLOEXEC); err != nil {
+						return nil, syscallError("dup2", err, a[0])
+					}
+					nfd = t
+				} else {
+					n, err := syscall.Dup(fd)
+					if err != nil {
+						return nil, syscallError("dup", err, a[0])
+					}
+					syscall.CloseOnExec(n)
+					nfd = n
+				}
+				p, isPort := a[0].(*interp.Port)
+				if !isPort {
+					return nfd, nil
+				}
+				f := os.NewFile(uintptr(nfd), p.Name)
+				var np *interp.Port
+				if p.Input {
+					np = interp.NewInputPort(f, p.Name)
+					np.InterruptWith(it.Context)
+				} else {
+					np = interp.NewOutputPort(f, p.Name)
+				}
+				files.sweep()
+				files[np] = f
+				return np, nil
+			}},
+		{Name: "move->fdes", MinArgs: 2, MaxArgs: 2,
+			Doc: "(move->fdes port/fd target): move a port or descriptor to descriptor target",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors (there is no forked child to prepare); use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
+			}},
+		{Name: "select-ports", MinArgs: 1, MaxArgs: -1,
+			Doc: "(select-ports timeout port ...): the ports ready for input (timeout #f: wait)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var deadline time.Time
+				switch t := a[0].(type) {
+				case bool:
+					if t {
+						return nil, argType(1, "timeout", "#f or a number of seconds", a[0])
+					}
+				default:
+					s, err := secondsArg(a[0], 1, "timeout")
+					if err != nil {
+						return nil, argType(1, "timeout", "#f or a number of seconds", a[0])
+					}
+					deadline = time.Now().Add(time.Duration(s * float64(time.Second)))
+				}
+				ports := make([]*interp.Port, len(a)-1)
+				for i, v := range a[1:] {
+					p, ok := v.(*interp.Port)
+					if !ok {
+						return nil, argType(i+2, "port", "a port", v)
+					}
+					ports[i] = p
+				}
+				ctx := e.ctx()
+				for delay := time.Millisecond; ; {
+					var ready []interp.Value
+					for _, p := range ports {
+						// an output port is taken as ready: writes go to its buffer
+						if p.Output || p.Ready() || fdReadable(files, p) {
+							ready = append(ready, p)
+						}
+					}
+					if len(ready) > 0 || (!deadline.IsZero() && !time.Now().Before(deadline)) {
+						return interp.List(ready...), nil
+					}
+					wait := delay
+					if !deadline.IsZero() {
+						if left := time.Until(deadline); left < wait {
+							wait = left
+						}
+					}
+					t := time.NewTimer(wait)
+					select {
+					case <-t.C:
+					case <-ctx.Done():
+						t.Stop()
+						return nil, &interp.ErrorObject{Who: "select-ports", Message: "interrupted", Cause: ctx.Err()}
+					}
+					if delay < 50*time.Millisecond {
+						delay *= 2
+					}
+				}
+			}},
+		{Name: "exit", MinArgs: 0, MaxArgs: 1,
+			Doc: "(exit [status]): end the program, or the (begin ...) stage it runs in, with status",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if k := e.stageExit(); k != nil {
+					code := 0
+					if len(a) == 1 {
+						switch x := a[0].(type) {
+						case int:
+							code = x & 0xff
+						case bool:
+							if !x {
+								code = 1
+							}
+						}
+					}
+					e.it.CurrentOutput().Flush()
+					return &interp.TailCall{Proc: k, Args: []interp.Value{code << 8}}, nil
+				}
+				return &interp.TailCall{Proc: origExit, Args: append([]interp.Value(nil), a...)}, nil
+			}},
+	}...)
 
 	// fork and its family: Go cannot fork a running interpreter.
-	forkErr := func(name string) {
-		e.def(name, 0, -1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
-		})
+	forkErr := func(name string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: -1, Doc: "(" + name + " arg ...): an error: popsh cannot fork; use run, & or a (begin ...) stage",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
+			}}
 	}
-	for _, n := range []string{"fork", "%fork", "fork/pipe", "%fork/pipe", "fork/pipe+", "%fork/pipe+", "fork-pty-session"} {
-		forkErr(n)
-	}
+	e.it.DefineBuiltins("scsh: process notation",
+		forkErr("fork"), forkErr("%fork"), forkErr("fork/pipe"), forkErr("%fork/pipe"),
+		forkErr("fork/pipe+"), forkErr("%fork/pipe+"), forkErr("fork-pty-session"))
 }

@@ -1,6 +1,7 @@
 package scsh
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -12,61 +13,62 @@ func scshErr(who, msg string, irritants ...interp.Value) error {
 	return &interp.ErrorObject{Who: who, Message: msg, Irritants: irritants}
 }
 
-func str(v interp.Value, who string, argn int) (*interp.String, error) {
+// argType is the error of an argument of the wrong type, in interp's
+// words: argument pos (from 1), named param ("argument 2 (k): expected an
+// exact integer, got x"), or, when pos is 0, the only argument of a
+// procedure of one argument ("expected a string, got 5"). The evaluator
+// puts the procedure's name in front.
+func argType(pos int, param, want string, got interp.Value) *interp.ErrorObject {
+	if pos == 0 {
+		return interp.TypeError(want, got)
+	}
+	return interp.ArgTypeError(pos, param, want, got)
+}
+
+// str reads a string argument (pos and param as for argType).
+func str(v interp.Value, pos int, param string) (*interp.String, error) {
 	s, ok := v.(*interp.String)
 	if !ok {
-		return nil, argTypeErr(who, argn, "a string", v)
+		return nil, argType(pos, param, "a string", v)
 	}
 	return s, nil
 }
 
-func argTypeErr(who string, argn int, want string, got interp.Value) error {
-	e := interp.TypeError(want, got)
-	e.Who = who
-	e.Message = "argument " + itoa(argn) + ": " + e.Message
-	return e
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
-
-// optRange reads optional start and end rune indices at args[i], args[i+1].
-func optRange(who string, s *interp.String, args []interp.Value, i int) (int, int, error) {
+// optRange reads the optional start and end rune indices of s at args[i]
+// and args[i+1], arguments i+1 and i+2.
+func optRange(s *interp.String, args []interp.Value, i int) (int, int, error) {
 	start, end := 0, s.Len()
 	if len(args) > i && args[i] != interp.DefaultObject {
-		n, ok := args[i].(int)
-		if !ok || n < 0 || n > s.Len() {
-			return 0, 0, scshErr(who, "start index out of range", args[i])
+		n, err := indexArg(s, args[i], i+1, "start")
+		if err != nil {
+			return 0, 0, err
 		}
 		start = n
 	}
 	if len(args) > i+1 && args[i+1] != interp.DefaultObject {
-		n, ok := args[i+1].(int)
-		if !ok || n < start || n > s.Len() {
-			return 0, 0, scshErr(who, "end index out of range", args[i+1])
+		n, err := indexArg(s, args[i+1], i+2, "end")
+		if err != nil {
+			return 0, 0, err
+		}
+		if n < start {
+			return 0, 0, interp.ArgError(i+2, "end", "index "+strconv.Itoa(n)+" is before start index "+strconv.Itoa(start))
 		}
 		end = n
 	}
 	return start, end, nil
+}
+
+// indexArg reads v, argument pos named param, as an index into s (0 to
+// its length).
+func indexArg(s *interp.String, v interp.Value, pos int, param string) (int, error) {
+	n, ok := v.(int)
+	if !ok {
+		return 0, argType(pos, param, "an exact integer", v)
+	}
+	if n < 0 || n > s.Len() {
+		return 0, interp.ArgError(pos, param, "index "+strconv.Itoa(n)+" is out of range for a string of length "+strconv.Itoa(s.Len()))
+	}
+	return n, nil
 }
 
 // splitterDelim turns an infix/suffix-splitter delimiter argument into a regexp.
@@ -89,7 +91,11 @@ func splitterDelim(who string, v interp.Value, def string) (*scshRegexp, error) 
 	if cs, ok := asCharSet(v); ok {
 		return compileGo(cs.regexpClass())
 	}
-	return nil, scshErr(who, "delimiter must be a regexp, string, char or char-set", v)
+	param := "delim"
+	if who == "field-splitter" {
+		param = "field"
+	}
+	return nil, argType(1, param, "a regexp, string, char or char-set", v)
 }
 
 func quoteGo(s string) string {
@@ -124,17 +130,17 @@ func parseSplitterArgs(who string, args []interp.Value, def string) (*splitterSp
 		switch args[1].(type) {
 		case bool, int:
 			if args[1] == true {
-				return nil, scshErr(who, "num-fields must be #f or an integer", args[1])
+				return nil, argType(2, "num-fields", "#f or an exact integer", args[1])
 			}
 			sp.numFields = args[1]
 		default:
-			return nil, scshErr(who, "num-fields must be #f or an integer", args[1])
+			return nil, argType(2, "num-fields", "#f or an exact integer", args[1])
 		}
 	}
 	if len(args) > 2 && args[2] != interp.DefaultObject {
 		s, ok := args[2].(*interp.Symbol)
 		if !ok || (s.Name != "trim" && s.Name != "concat" && s.Name != "split") {
-			return nil, scshErr(who, "handle-delim must be trim, concat or split", args[2])
+			return nil, argType(3, "handle-delim", "one of the symbols trim, concat, split", args[2])
 		}
 		sp.mode = s.Name
 	}
@@ -296,17 +302,15 @@ func fieldSplit(who string, sp *splitterSpec, s *interp.String, start int) (inte
 // makeSplitter builds the parser procedure (p string [start]).
 func makeSplitter(who string, sp *splitterSpec, fn func(string, *splitterSpec, *interp.String, int) (interp.Value, error)) *interp.Primitive {
 	return &interp.Primitive{Name: who + "-parser", MinArgs: 1, MaxArgs: 2, Fn: func(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-		s, err := str(args[0], who, 1)
+		s, err := str(args[0], 1, "string")
 		if err != nil {
 			return nil, err
 		}
 		start := 0
 		if len(args) > 1 {
-			n, ok := args[1].(int)
-			if !ok || n < 0 || n > s.Len() {
-				return nil, scshErr(who, "start index out of range", args[1])
+			if start, err = indexArg(s, args[1], 2, "start"); err != nil {
+				return nil, err
 			}
-			start = n
 		}
 		return fn(who, sp, s, start)
 	}}
@@ -314,16 +318,16 @@ func makeSplitter(who string, sp *splitterSpec, fn func(string, *splitterSpec, *
 
 // stringJoin implements SRFI-13 string-join with grammar infix,
 // strict-infix, prefix or suffix.
-func stringJoin(who string, list interp.Value, delim string, grammar string) (interp.Value, error) {
+func stringJoin(who string, list interp.Value, pos int, delim string, grammar string) (interp.Value, error) {
 	items, ok := interp.ListToSlice(list)
 	if !ok {
-		return nil, argTypeErr(who, 1, "a list of strings", list)
+		return nil, argType(pos, "strings", "a list of strings", list)
 	}
 	parts := make([]string, len(items))
 	for i, x := range items {
 		s, ok := x.(*interp.String)
 		if !ok {
-			return nil, argTypeErr(who, 1, "a list of strings", list)
+			return nil, argType(pos, "strings", "a list of strings", list)
 		}
 		parts[i] = s.String()
 	}

@@ -3,7 +3,6 @@ package scsh
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -32,6 +31,14 @@ func systemName() string {
 	return h
 }
 
+// stringOf is a procedure of no arguments returning the string f gives.
+func stringOf(name string, f func() string, doc string) interp.Builtin {
+	return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 0, Doc: doc,
+		Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			return interp.NewString(f()), nil
+		}}
+}
+
 // userMailAddress is $REPLYTO, else user@host.
 func userMailAddress() string {
 	if r := os.Getenv("REPLYTO"); r != "" {
@@ -42,6 +49,27 @@ func userMailAddress() string {
 
 // dateType is the record type of scsh dates.
 var dateFields = []string{"seconds", "minute", "hour", "month-day", "month", "year", "tz-name", "tz-secs", "summer?", "week-day", "year-day"}
+
+// dateAccessors are the date:FIELD procedures (date:second is scsh's other
+// spelling of date:seconds).
+var dateAccessors = []struct {
+	name  string
+	field int
+	doc   string
+}{
+	{"date:seconds", 0, "(date:seconds date): the seconds of date (0-60)"},
+	{"date:second", 0, "(date:second date): the seconds of date (0-60)"},
+	{"date:minute", 1, "(date:minute date): the minute of date (0-59)"},
+	{"date:hour", 2, "(date:hour date): the hour of date (0-23)"},
+	{"date:month-day", 3, "(date:month-day date): the day of the month of date (1-31)"},
+	{"date:month", 4, "(date:month date): the month of date (0-11)"},
+	{"date:year", 5, "(date:year date): the year of date minus 1900"},
+	{"date:tz-name", 6, "(date:tz-name date): the time zone name of date, or #f"},
+	{"date:tz-secs", 7, "(date:tz-secs date): the time zone offset of date in seconds east of UTC, or #f"},
+	{"date:summer?", 8, "(date:summer? date): whether date is in summer time"},
+	{"date:week-day", 9, "(date:week-day date): the day of the week of date (0 is Sunday)"},
+	{"date:year-day", 10, "(date:year-day date): the day of the year of date (0-365)"},
+}
 
 func (e *scshEnv) dateType() *interp.RecordType {
 	v, _ := e.it.Lookup("type/date")
@@ -97,14 +125,15 @@ func dateToTime(r *interp.Record) (time.Time, error) {
 	return time.Date(n[5]+1900, time.Month(n[4]+1), n[3], n[2], n[1], n[0], 0, loc), nil
 }
 
-func (e *scshEnv) dateArg(who string, v interp.Value) (time.Time, error) {
+// dateArg reads a date record, argument pos named date (as for argType).
+func (e *scshEnv) dateArg(v interp.Value, pos int) (time.Time, error) {
 	r, ok := v.(*interp.Record)
 	if !ok {
-		return time.Time{}, argTypeErr(who, 1, "a date", v)
+		return time.Time{}, argType(pos, "date", "a date", v)
 	}
 	t, err := dateToTime(r)
 	if err != nil {
-		return time.Time{}, argTypeErr(who, 1, "a date", v)
+		return time.Time{}, argType(pos, "date", "a date", v)
 	}
 	return t, nil
 }
@@ -188,24 +217,6 @@ func formatDate(f string, t time.Time) (string, error) {
 	return b.String(), nil
 }
 
-func fileInfoArg(who string, a []interp.Value) (fs.FileInfo, string, error) {
-	name, err := str(a[0], who, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	chase := len(a) < 2 || interp.IsTrue(a[1])
-	var st fs.FileInfo
-	if chase {
-		st, err = os.Stat(name.String())
-	} else {
-		st, err = os.Lstat(name.String())
-	}
-	if err != nil {
-		return nil, "", syscallError("stat", err, interp.NewString(name.String()))
-	}
-	return st, name.String(), nil
-}
-
 // expandFileName resolves ~ and ~user at the front of a file name.
 func expandTilde(name string) string {
 	if !strings.HasPrefix(name, "~") {
@@ -231,304 +242,336 @@ func expandTilde(name string) string {
 }
 
 func (e *scshEnv) installSystem() {
-	e.def("getenv", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		s, err := str(a[0], "getenv", 1)
-		if err != nil {
-			return nil, err
-		}
-		v, ok := os.LookupEnv(s.String())
-		if !ok {
-			return false, nil
-		}
-		return interp.NewString(v), nil
-	})
 	home := os.Getenv("HOME")
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
 	e.it.Define("home-directory", interp.NewString(home))
-	e.def("home-dir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if len(a) == 0 {
-			return interp.NewString(expandTilde("~")), nil
-		}
-		u, err := str(a[0], "home-dir", 1)
-		if err != nil {
-			return nil, err
-		}
-		usr, lerr := user.Lookup(u.String())
-		if lerr != nil {
-			return nil, scshErr("home-dir", "unknown user", a[0])
-		}
-		return interp.NewString(usr.HomeDir), nil
-	})
-	e.def("user-login-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(userLoginName()), nil
-	})
-	e.def("system-name", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(systemName()), nil
-	})
-	e.def("system-fqdn", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return interp.NewString(systemName()), nil
-	})
-	e.def("pid", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		return os.Getpid(), nil
-	})
-	e.def("time", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		if len(a) == 0 {
-			return int(time.Now().Unix()), nil
-		}
-		t, err := e.dateArg("time", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return int(t.Unix()), nil
-	})
-	e.def("date", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t := time.Now()
-		if len(a) > 0 {
-			n, ok := a[0].(int)
-			if !ok {
-				return nil, argTypeErr("date", 1, "an exact integer (seconds since the epoch)", a[0])
-			}
-			t = time.Unix(int64(n), 0)
-		}
-		if len(a) > 1 {
-			switch z := a[1].(type) {
-			case bool:
-				if z {
-					t = t.UTC()
+	dateField := func(who string, i int, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := a[0].(*interp.Record)
+				if !ok || r.Type != e.dateType() {
+					return nil, interp.TypeError("a date", a[0])
 				}
-			case int:
-				t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
-			case *interp.String:
-				loc, err := time.LoadLocation(z.String())
-				if err != nil {
-					return nil, scshErr("date", "unknown time zone", a[1])
-				}
-				t = t.In(loc)
-			default:
-				return nil, argTypeErr("date", 2, "a time zone (#f, seconds east of UTC, or a name)", a[1])
-			}
-		}
-		return e.timeToDate(t), nil
-	})
-	e.def("date?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		return ok && r.Type == e.dateType(), nil
-	})
-	for i, f := range dateFields {
-		i, f := i, f
-		acc := func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := a[0].(*interp.Record)
-			if !ok || r.Type != e.dateType() {
-				return nil, argTypeErr("date:"+f, 1, "a date", a[0])
-			}
-			return r.Fields[i], nil
-		}
-		e.def("date:"+f, 1, 1, acc)
-		if f == "seconds" {
-			e.def("date:second", 1, 1, acc)
-		}
+				return r.Fields[i], nil
+			}}
 	}
-	e.def("make-date", 6, 11, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		f := make([]interp.Value, len(dateFields))
-		for i := range f {
-			f[i] = false
-		}
-		copy(f, a)
-		r := &interp.Record{Type: e.dateType(), Fields: f}
-		if t, err := dateToTime(r); err == nil {
-			if len(a) < 10 {
-				f[9] = int(t.Weekday())
-			}
-			if len(a) < 11 {
-				f[10] = t.YearDay() - 1
-			}
-		} else {
-			return nil, scshErr("make-date", err.Error())
-		}
-		return r, nil
-	})
-	e.def("date->string", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := e.dateArg("date->string", a[0])
-		if err != nil {
-			return nil, err
-		}
-		return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
-	})
-	e.def("format-date", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		f, err := str(a[0], "format-date", 1)
-		if err != nil {
-			return nil, err
-		}
-		t, err := e.dateArg("format-date", a[1])
-		if err != nil {
-			return nil, err
-		}
-		s, err := formatDate(f.String(), t)
-		if err != nil {
-			return nil, scshErr("format-date", err.Error(), a[0])
-		}
-		return interp.NewString(s), nil
-	})
-	e.def("sleep", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		var d time.Duration
-		switch x := a[0].(type) {
-		case int:
-			d = time.Duration(x) * time.Second
-		case float64:
-			d = time.Duration(x * float64(time.Second))
-		default:
-			return nil, argTypeErr("sleep", 1, "a number of seconds", a[0])
-		}
-		ctx := e.ctx()
-		t := time.NewTimer(d)
-		defer t.Stop()
-		var cause error
-		it.Blocking(func() error {
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				cause = ctx.Err()
-			}
-			return nil
-		})
-		if cause != nil {
-			return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: cause}
-		}
-		return interp.Unspecified, nil
-	})
+	rows := make([]interp.Builtin, len(dateAccessors))
+	for i, d := range dateAccessors {
+		rows[i] = dateField(d.name, d.field, d.doc)
+	}
+	e.it.DefineBuiltins("scsh: system", rows...)
+	e.it.DefineBuiltins("scsh: system", []interp.Builtin{
+		{Name: "getenv", MinArgs: 1, MaxArgs: 1,
+			Doc: "(getenv name): the value of environment variable name, or #f",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				s, err := str(a[0], 0, "name")
+				if err != nil {
+					return nil, err
+				}
+				v, ok := os.LookupEnv(s.String())
+				if !ok {
+					return false, nil
+				}
+				return interp.NewString(v), nil
+			}},
+		{Name: "home-dir", MinArgs: 0, MaxArgs: 1,
+			Doc: "(home-dir [user]): the home directory of user (the current user by default)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if len(a) == 0 {
+					return interp.NewString(expandTilde("~")), nil
+				}
+				u, err := str(a[0], 0, "user")
+				if err != nil {
+					return nil, err
+				}
+				usr, lerr := user.Lookup(u.String())
+				if lerr != nil {
+					return nil, scshErr("home-dir", "unknown user", a[0])
+				}
+				return interp.NewString(usr.HomeDir), nil
+			}},
+		stringOf("user-login-name", userLoginName, "(user-login-name): the login name of the current user"),
+		stringOf("system-name", systemName, "(system-name): this machine's host name"),
+		stringOf("system-fqdn", systemName, "(system-fqdn): this machine's host name (as system-name)"),
+		{Name: "pid", MinArgs: 0, MaxArgs: 0,
+			Doc: "(pid): the id of this process",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return os.Getpid(), nil
+			}},
+		{Name: "time", MinArgs: 0, MaxArgs: 1,
+			Doc: "(time [date]): the current time, or the time of date, in seconds since the epoch",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if len(a) == 0 {
+					return int(time.Now().Unix()), nil
+				}
+				t, err := e.dateArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return int(t.Unix()), nil
+			}},
+		{Name: "date", MinArgs: 0, MaxArgs: 2,
+			Doc: "(date [time tz]): the date record of time (now) in time zone tz (local)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t := time.Now()
+				if len(a) > 0 {
+					n, ok := a[0].(int)
+					if !ok {
+						return nil, argType(1, "time", "an exact integer (seconds since the epoch)", a[0])
+					}
+					t = time.Unix(int64(n), 0)
+				}
+				if len(a) > 1 {
+					switch z := a[1].(type) {
+					case bool:
+						if z {
+							t = t.UTC()
+						}
+					case int:
+						t = t.In(time.FixedZone(fmt.Sprintf("UTC%+d", z/3600), z))
+					case *interp.String:
+						loc, err := time.LoadLocation(z.String())
+						if err != nil {
+							return nil, scshErr("date", "unknown time zone", a[1])
+						}
+						t = t.In(loc)
+					default:
+						return nil, argType(2, "tz", "a time zone (#f, seconds east of UTC, or a name)", a[1])
+					}
+				}
+				return e.timeToDate(t), nil
+			}},
+		{Name: "date?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(date? obj): whether obj is a date record",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				r, ok := a[0].(*interp.Record)
+				return ok && r.Type == e.dateType(), nil
+			}},
+		{Name: "make-date", MinArgs: 6, MaxArgs: 11,
+			Doc: "(make-date sec min hour mday month year [tz-name tz-secs summer? wday yday]): a date record",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				f := make([]interp.Value, len(dateFields))
+				for i := range f {
+					f[i] = false
+				}
+				copy(f, a)
+				r := &interp.Record{Type: e.dateType(), Fields: f}
+				if t, err := dateToTime(r); err == nil {
+					if len(a) < 10 {
+						f[9] = int(t.Weekday())
+					}
+					if len(a) < 11 {
+						f[10] = t.YearDay() - 1
+					}
+				} else {
+					return nil, scshErr("make-date", err.Error())
+				}
+				return r, nil
+			}},
+		{Name: "date->string", MinArgs: 1, MaxArgs: 1,
+			Doc: "(date->string date): date in the format of ctime(3)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := e.dateArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				return interp.NewString(t.Format("Mon Jan _2 15:04:05 2006")), nil
+			}},
+		{Name: "format-date", MinArgs: 2, MaxArgs: 2,
+			Doc: "(format-date fmt date): date formatted by fmt's ~ directives (strftime-like)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				f, err := str(a[0], 1, "fmt")
+				if err != nil {
+					return nil, err
+				}
+				t, err := e.dateArg(a[1], 2)
+				if err != nil {
+					return nil, err
+				}
+				s, err := formatDate(f.String(), t)
+				if err != nil {
+					return nil, scshErr("format-date", err.Error(), a[0])
+				}
+				return interp.NewString(s), nil
+			}},
+		{Name: "sleep", MinArgs: 1, MaxArgs: 1,
+			Doc: "(sleep seconds): wait for seconds (an integer or a real)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				var d time.Duration
+				switch x := a[0].(type) {
+				case int:
+					d = time.Duration(x) * time.Second
+				case float64:
+					d = time.Duration(x * float64(time.Second))
+				default:
+					return nil, argType(0, "seconds", "a number of seconds", a[0])
+				}
+				ctx := e.ctx()
+				t := time.NewTimer(d)
+				defer t.Stop()
+				var cause error
+				it.Blocking(func() error {
+					select {
+					case <-t.C:
+					case <-ctx.Done():
+						cause = ctx.Err()
+					}
+					return nil
+				})
+				if cause != nil {
+					return nil, &interp.ErrorObject{Who: "sleep", Message: "interrupted", Cause: cause}
+				}
+				return interp.Unspecified, nil
+			}},
+	}...)
 	e.installFiles()
 }
 
 func (e *scshEnv) installFiles() {
-	oneName := func(who string, f func(name string, a []interp.Value) (interp.Value, error)) {
-		e.def(who, 1, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			s, err := str(a[0], who, 1)
-			if err != nil {
-				return nil, err
-			}
-			return f(s.String(), a)
-		})
+	oneName := func(who string, maxArgs int, f func(name string, a []interp.Value) (interp.Value, error), doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: maxArgs, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				pos := 1
+				if maxArgs == 1 {
+					pos = 0
+				}
+				s, err := str(a[0], pos, "fname")
+				if err != nil {
+					return nil, err
+				}
+				return f(s.String(), a)
+			}}
 	}
-	oneName("delete-file", func(n string, a []interp.Value) (interp.Value, error) {
-		if err := os.Remove(n); err != nil {
-			return nil, fileError("unlink", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	oneName("delete-directory", func(n string, a []interp.Value) (interp.Value, error) {
-		if err := syscall.Rmdir(n); err != nil {
-			return nil, fileError("rmdir", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	oneName("create-directory", func(n string, a []interp.Value) (interp.Value, error) {
-		perm, err := intArg("create-directory", a, 1, 0o777)
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
-			return nil, fileError("mkdir", err, n)
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("rename-file", 2, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		from, err := str(a[0], "rename-file", 1)
-		if err != nil {
-			return nil, err
-		}
-		to, err := str(a[1], "rename-file", 2)
-		if err != nil {
-			return nil, err
-		}
-		override := len(a) > 2 && interp.IsTrue(a[2])
-		if !override {
-			if _, err := os.Lstat(to.String()); err == nil {
-				return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to.String()))
+	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
+		oneName("delete-file", 1, func(n string, a []interp.Value) (interp.Value, error) {
+			if err := os.Remove(n); err != nil {
+				return nil, fileError("unlink", err, n)
 			}
-		}
-		if err := os.Rename(from.String(), to.String()); err != nil {
-			return nil, syscallError("rename", err, interp.NewString(from.String()), interp.NewString(to.String()))
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("directory-files", 0, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		dir := "."
-		if len(a) > 0 && a[0] != false {
-			s, err := str(a[0], "directory-files", 1)
+			return interp.Unspecified, nil
+		}, "(delete-file fname): delete a file"),
+		oneName("delete-directory", 1, func(n string, a []interp.Value) (interp.Value, error) {
+			if err := syscall.Rmdir(n); err != nil {
+				return nil, fileError("rmdir", err, n)
+			}
+			return interp.Unspecified, nil
+		}, "(delete-directory fname): delete an empty directory"),
+		oneName("create-directory", 3, func(n string, a []interp.Value) (interp.Value, error) {
+			perm, err := intArg(a, 1, "perms", 0o777)
 			if err != nil {
 				return nil, err
 			}
-			dir = s.String()
-		}
-		dots := len(a) > 1 && interp.IsTrue(a[1])
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			return nil, syscallError("opendir", err, interp.NewString(dir))
-		}
-		var out []interp.Value
-		for _, en := range ents {
-			if !dots && strings.HasPrefix(en.Name(), ".") {
-				continue
+			if err := os.Mkdir(n, os.FileMode(perm)); err != nil {
+				return nil, fileError("mkdir", err, n)
 			}
-			out = append(out, interp.NewString(en.Name()))
-		}
-		return interp.List(out...), nil
-	})
-	e.def("create-temp-file", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		prefix := filepath.Join(os.TempDir(), "popsh")
-		if len(a) > 0 {
-			s, err := str(a[0], "create-temp-file", 1)
-			if err != nil {
-				return nil, err
-			}
-			prefix = s.String()
-		}
-		f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
-		if err != nil {
-			return nil, syscallError("open", err, interp.NewString(prefix))
-		}
-		f.Chmod(0o600)
-		f.Close()
-		return interp.NewString(f.Name()), nil
-	})
-	e.def("cwd", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		d, err := os.Getwd()
-		if err != nil {
-			return nil, syscallError("getcwd", err)
-		}
-		return interp.NewString(d), nil
-	})
-	e.def("chdir", 0, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		dir := expandTilde("~")
-		if len(a) > 0 {
-			s, err := str(a[0], "chdir", 1)
-			if err != nil {
-				return nil, err
-			}
-			dir = s.String()
-		}
-		if err := os.Chdir(dir); err != nil {
-			return nil, syscallError("chdir", err, interp.NewString(dir))
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("home-file", 1, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		last := a[len(a)-1]
-		s, err := str(last, "home-file", len(a))
-		if err != nil {
-			return nil, err
-		}
-		home := expandTilde("~")
-		if len(a) == 2 {
-			u, err := str(a[0], "home-file", 1)
-			if err != nil {
-				return nil, err
-			}
-			home = expandTilde("~" + u.String())
-		}
-		return interp.NewString(filepath.Join(home, s.String())), nil
-	})
+			return interp.Unspecified, nil
+		}, "(create-directory fname [perms override?]): make a directory (perms #o777 less the umask)"),
+		{Name: "rename-file", MinArgs: 2, MaxArgs: 3,
+			Doc: "(rename-file old new [override?]): rename old to new",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				from, to, err := oldAndNew(a)
+				if err != nil {
+					return nil, err
+				}
+				override := len(a) > 2 && interp.IsTrue(a[2])
+				if !override {
+					if _, err := os.Lstat(to); err == nil {
+						return nil, syscallError("rename", syscall.EEXIST, interp.NewString(to))
+					}
+				}
+				if err := os.Rename(from, to); err != nil {
+					return nil, syscallError("rename", err, interp.NewString(from), interp.NewString(to))
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "directory-files", MinArgs: 0, MaxArgs: 2,
+			Doc: "(directory-files [dir dotfiles?]): the sorted names in dir (the cwd)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				dir := "."
+				if len(a) > 0 && a[0] != false {
+					s, err := str(a[0], 1, "dir")
+					if err != nil {
+						return nil, err
+					}
+					dir = s.String()
+				}
+				dots := len(a) > 1 && interp.IsTrue(a[1])
+				ents, err := os.ReadDir(dir)
+				if err != nil {
+					return nil, syscallError("opendir", err, interp.NewString(dir))
+				}
+				var out []interp.Value
+				for _, en := range ents {
+					if !dots && strings.HasPrefix(en.Name(), ".") {
+						continue
+					}
+					out = append(out, interp.NewString(en.Name()))
+				}
+				return interp.List(out...), nil
+			}},
+		{Name: "create-temp-file", MinArgs: 0, MaxArgs: 1,
+			Doc: "(create-temp-file [prefix]): create a new empty file; its name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				prefix := filepath.Join(os.TempDir(), "popsh")
+				if len(a) > 0 {
+					s, err := str(a[0], 0, "prefix")
+					if err != nil {
+						return nil, err
+					}
+					prefix = s.String()
+				}
+				f, err := os.CreateTemp(filepath.Dir(prefix), filepath.Base(prefix)+".*")
+				if err != nil {
+					return nil, syscallError("open", err, interp.NewString(prefix))
+				}
+				f.Chmod(0o600)
+				f.Close()
+				return interp.NewString(f.Name()), nil
+			}},
+		{Name: "cwd", MinArgs: 0, MaxArgs: 0,
+			Doc: "(cwd): the current working directory",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				d, err := os.Getwd()
+				if err != nil {
+					return nil, syscallError("getcwd", err)
+				}
+				return interp.NewString(d), nil
+			}},
+		{Name: "chdir", MinArgs: 0, MaxArgs: 1,
+			Doc: "(chdir [dir]): change the working directory to dir (the home directory)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				dir := expandTilde("~")
+				if len(a) > 0 {
+					s, err := str(a[0], 0, "dir")
+					if err != nil {
+						return nil, err
+					}
+					dir = s.String()
+				}
+				if err := os.Chdir(dir); err != nil {
+					return nil, syscallError("chdir", err, interp.NewString(dir))
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "home-file", MinArgs: 1, MaxArgs: 2,
+			Doc: "(home-file [user] name): name in the home directory of user (the current user)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				last := a[len(a)-1]
+				s, err := str(last, len(a), "name")
+				if err != nil {
+					return nil, err
+				}
+				home := expandTilde("~")
+				if len(a) == 2 {
+					u, err := str(a[0], 1, "user")
+					if err != nil {
+						return nil, err
+					}
+					home = expandTilde("~" + u.String())
+				}
+				return interp.NewString(filepath.Join(home, s.String())), nil
+			}},
+	}...)
 	e.installFileNames()
 }

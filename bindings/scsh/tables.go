@@ -90,7 +90,7 @@ func (e *scshEnv) tableFind(who string, t *scshTable, k interp.Value) (*tableEnt
 	if t.kind != tableCustom {
 		gk, ok := t.goKey(k)
 		if !ok {
-			return nil, argTypeErr(who, 2, "a key for a "+tableKindNames[t.kind], k)
+			return nil, argType(2, "key", "a key for a "+tableKindNames[t.kind], k)
 		}
 		return t.index[gk], nil
 	}
@@ -202,113 +202,131 @@ func newTable(kind tableKind) *interp.Opaque {
 	return &interp.Opaque{Kind: "table", Value: t}
 }
 
-func tableArg(who string, argn int, v interp.Value) (*scshTable, error) {
+// tableArg reads a table, argument pos named table (as for argType).
+func tableArg(v interp.Value, pos int) (*scshTable, error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if t, ok := o.Value.(*scshTable); ok {
 			return t, nil
 		}
 	}
-	return nil, argTypeErr(who, argn, "a table", v)
+	return nil, argType(pos, "table", "a table", v)
 }
 
 func (e *scshEnv) installTables() {
-	maker := func(name string, kind tableKind) {
+	maker := func(name string, kind tableKind, doc string) interp.Builtin {
 		// make-table takes an optional hash procedure in later Scheme48s;
 		// keys are still compared with eqv?, so it changes nothing here.
 		max := 0
 		if kind == tableEqv {
 			max = 1
 		}
-		e.def(name, 0, max, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			return newTable(kind), nil
-		})
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: max, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return newTable(kind), nil
+			}}
 	}
-	maker("make-table", tableEqv)
-	maker("make-string-table", tableString)
-	maker("make-symbol-table", tableSymbol)
-	maker("make-integer-table", tableInteger)
-	e.def("make-table-maker", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		for i, p := range a {
-			if !isProcedure(p) {
-				return nil, argTypeErr("make-table-maker", i+1, "a procedure", p)
-			}
-		}
-		compare, hash := a[0], a[1]
-		return &interp.Primitive{Name: "table-maker", MinArgs: 0, MaxArgs: 0, Fn: func(it *interp.Interp, _ []interp.Value) (interp.Value, error) {
-			o := newTable(tableCustom)
-			t := o.Value.(*scshTable)
-			t.compare, t.hash = compare, hash
-			return o, nil
-		}}, nil
-	})
-	e.def("table?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		_, err := tableArg("table?", 1, a[0])
-		return err == nil, nil
-	})
-	e.def("table-ref", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-ref", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		en, err := e.tableFind("table-ref", t, a[1])
-		if err != nil || en == nil {
-			return false, err
-		}
-		return en.val, nil
-	})
-	e.def("table-set!", 3, 3, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-set!", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		if err := e.tableSet("table-set!", t, a[1], a[2]); err != nil {
-			return nil, err
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("table-walk", 2, 2, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table-walk", 2, a[1])
-		if err != nil {
-			return nil, err
-		}
-		// Walk a snapshot, so the procedure may change the table.
-		snap := make([]*tableEntry, 0, t.live)
-		for _, en := range t.order {
-			if !en.dead {
-				snap = append(snap, en)
-			}
-		}
-		for _, en := range snap {
-			if en.dead {
-				continue
-			}
-			if _, err := e.call(a[0], en.key, en.val); err != nil {
-				return nil, err
-			}
-		}
-		return interp.Unspecified, nil
-	})
-	e.def("make-table-immutable!", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("make-table-immutable!", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		t.immutable = true
-		return a[0], nil
-	})
-	e.def("table->alist", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		t, err := tableArg("table->alist", 1, a[0])
-		if err != nil {
-			return nil, err
-		}
-		var out []interp.Value
-		for _, en := range t.order {
-			if !en.dead {
-				out = append(out, interp.Cons(en.key, en.val))
-			}
-		}
-		return interp.List(out...), nil
-	})
+	e.it.DefineBuiltins("scsh: tables", []interp.Builtin{
+		maker("make-table", tableEqv, "(make-table [hash]): a new table comparing keys with eqv?"),
+		maker("make-string-table", tableString, "(make-string-table): a new table with string keys"),
+		maker("make-symbol-table", tableSymbol, "(make-symbol-table): a new table with symbol keys"),
+		maker("make-integer-table", tableInteger, "(make-integer-table): a new table with integer keys"),
+		{Name: "make-table-maker", MinArgs: 2, MaxArgs: 2,
+			Doc: "(make-table-maker comparator hash): a procedure making tables with those key functions",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				for i, param := range [2]string{"comparator", "hash"} {
+					if !isProcedure(a[i]) {
+						return nil, argType(i+1, param, "a procedure", a[i])
+					}
+				}
+				compare, hash := a[0], a[1]
+				return &interp.Primitive{Name: "table-maker", MinArgs: 0, MaxArgs: 0, Fn: func(it *interp.Interp, _ []interp.Value) (interp.Value, error) {
+					o := newTable(tableCustom)
+					t := o.Value.(*scshTable)
+					t.compare, t.hash = compare, hash
+					return o, nil
+				}}, nil
+			}},
+		{Name: "table?", MinArgs: 1, MaxArgs: 1,
+			Doc: "(table? obj): whether obj is a table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				_, err := tableArg(a[0], 0)
+				return err == nil, nil
+			}},
+		{Name: "table-ref", MinArgs: 2, MaxArgs: 2,
+			Doc: "(table-ref table key): the value of key in table, or #f",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg(a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				en, err := e.tableFind("table-ref", t, a[1])
+				if err != nil || en == nil {
+					return false, err
+				}
+				return en.val, nil
+			}},
+		{Name: "table-set!", MinArgs: 3, MaxArgs: 3,
+			Doc: "(table-set! table key value): set key to value in table (#f removes it)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg(a[0], 1)
+				if err != nil {
+					return nil, err
+				}
+				if err := e.tableSet("table-set!", t, a[1], a[2]); err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "table-walk", MinArgs: 2, MaxArgs: 2,
+			Doc: "(table-walk proc table): call (proc key value) for each entry of table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg(a[1], 2)
+				if err != nil {
+					return nil, err
+				}
+				// Walk a snapshot, so the procedure may change the table.
+				snap := make([]*tableEntry, 0, t.live)
+				for _, en := range t.order {
+					if !en.dead {
+						snap = append(snap, en)
+					}
+				}
+				for _, en := range snap {
+					if en.dead {
+						continue
+					}
+					if _, err := e.call(a[0], en.key, en.val); err != nil {
+						return nil, err
+					}
+				}
+				return interp.Unspecified, nil
+			}},
+		{Name: "make-table-immutable!", MinArgs: 1, MaxArgs: 1,
+			Doc: "(make-table-immutable! table): forbid further changes to table",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				t.immutable = true
+				return a[0], nil
+			}},
+		{Name: "table->alist", MinArgs: 1, MaxArgs: 1,
+			Doc: "(table->alist table): the entries of table as an alist",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				t, err := tableArg(a[0], 0)
+				if err != nil {
+					return nil, err
+				}
+				var out []interp.Value
+				for _, en := range t.order {
+					if !en.dead {
+						out = append(out, interp.Cons(en.key, en.val))
+					}
+				}
+				return interp.List(out...), nil
+			}},
+	}...)
 }
 
 // String describes a table for the printer's #{...} forms.

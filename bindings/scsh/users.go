@@ -130,50 +130,23 @@ func lookupGroup(byName bool, name string, gid int) (*groupRecord, bool) {
 	return &groupRecord{name: g.Name, gid: id}, true
 }
 
-// defRecord defines a Go-made record type with scsh's define-record
-// names: type/NAME, NAME?, NAME:FIELD. Records print as #{NAME label}.
-func (e *scshEnv) defRecord(name string, fields []string, label func(r *interp.Record) string) *interp.RecordType {
-	syms := make([]*interp.Symbol, len(fields))
-	for i, f := range fields {
-		syms[i] = interp.Intern(f)
-	}
-	rt := &interp.RecordType{Name: name, Fields: syms}
-	rt.Printer = func(r *interp.Record) string { return "#{" + name + " " + label(r) + "}" }
-	e.it.Define("type/"+name, rt)
-	e.def(name+"?", 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		r, ok := a[0].(*interp.Record)
-		return ok && r.Type == rt, nil
-	})
-	for i, f := range fields {
-		i, who := i, name+":"+f
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			r, ok := a[0].(*interp.Record)
-			if !ok || r.Type != rt {
-				return nil, argTypeErr(who, 1, "a "+name+" record", a[0])
-			}
-			return r.Fields[i], nil
-		})
-	}
-	return rt
-}
-
-// idOrName reads scsh's uid/name argument: an exact integer or a string.
-func idOrName(who, what string, v interp.Value) (byName bool, name string, id int, err error) {
+// idOrName reads scsh's uid/name argument, the only argument of its
+// procedure: an exact integer or a string; what is "user" or "group".
+func idOrName(what string, v interp.Value) (byName bool, name string, id int, err error) {
 	switch x := v.(type) {
 	case *interp.String:
 		return true, x.String(), 0, nil
 	case int:
 		return false, "", x, nil
 	}
-	return false, "", 0, scshErr(who, who+" arg must be string or integer", v)
+	return false, "", 0, interp.TypeError("a "+what+" id or name", v)
 }
 
 func (e *scshEnv) installUsers() {
-	label := func(r *interp.Record) string { return interp.DisplayString(r.Fields[0]) }
-	ut := e.defRecord("user-info", []string{"name", "uid", "gid", "home-dir", "shell"}, label)
-	gt := e.defRecord("group-info", []string{"name", "gid", "members"}, label)
+	ut := e.goRecordType("scsh: users and groups", "user-info", []string{"name", "uid", "gid", "home-dir", "shell"}, printFirstField("user-info"))
+	gt := e.goRecordType("scsh: users and groups", "group-info", []string{"name", "gid", "members"}, printFirstField("group-info"))
 	userInfo := func(who string, v interp.Value) (*interp.Record, error) {
-		byName, name, id, err := idOrName(who, "user", v)
+		byName, name, id, err := idOrName("user", v)
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +159,7 @@ func (e *scshEnv) installUsers() {
 		}}, nil
 	}
 	groupInfo := func(who string, v interp.Value) (*interp.Record, error) {
-		byName, name, id, err := idOrName(who, "group", v)
+		byName, name, id, err := idOrName("group", v)
 		if err != nil {
 			return nil, err
 		}
@@ -204,32 +177,35 @@ func (e *scshEnv) installUsers() {
 		}
 		return &interp.Record{Type: gt, Fields: []interp.Value{interp.NewString(g.name), g.gid, interp.List(ms...)}}, nil
 	}
-	field := func(who string, get func(string, interp.Value) (*interp.Record, error), i int, check func(interp.Value) bool, want string) {
-		e.def(who, 1, 1, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-			if check != nil && !check(a[0]) {
-				return nil, argTypeErr(who, 1, want, a[0])
-			}
-			r, err := get(who, a[0])
-			if err != nil {
-				return nil, err
-			}
-			if i < 0 {
-				return r, nil
-			}
-			return r.Fields[i], nil
-		})
+	field := func(who string, get func(string, interp.Value) (*interp.Record, error), i int, check func(interp.Value) bool, want string, doc string) interp.Builtin {
+		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if check != nil && !check(a[0]) {
+					return nil, interp.TypeError(want, a[0])
+				}
+				r, err := get(who, a[0])
+				if err != nil {
+					return nil, err
+				}
+				if i < 0 {
+					return r, nil
+				}
+				return r.Fields[i], nil
+			}}
 	}
 	isStr := func(v interp.Value) bool { _, ok := v.(*interp.String); return ok }
 	isInt := func(v interp.Value) bool { _, ok := v.(int); return ok }
-	field("user-info", userInfo, -1, nil, "")
-	field("name->user-info", userInfo, -1, isStr, "a user name")
-	field("uid->user-info", userInfo, -1, isInt, "a user id")
-	field("->uid", userInfo, 1, nil, "")
-	field("->username", userInfo, 0, nil, "")
-	field("%homedir", userInfo, 3, nil, "")
-	field("group-info", groupInfo, -1, nil, "")
-	field("name->group-info", groupInfo, -1, isStr, "a group name")
-	field("gid->group-info", groupInfo, -1, isInt, "a group id")
-	field("->gid", groupInfo, 1, nil, "")
-	field("->groupname", groupInfo, 0, nil, "")
+	e.it.DefineBuiltins("scsh: users and groups",
+		field("user-info", userInfo, -1, nil, "", "(user-info uid/name): the user-info record of a user id or name"),
+		field("name->user-info", userInfo, -1, isStr, "a user name", "(name->user-info name): the user-info record of a user name"),
+		field("uid->user-info", userInfo, -1, isInt, "a user id", "(uid->user-info uid): the user-info record of a user id"),
+		field("->uid", userInfo, 1, nil, "", "(->uid uid/name): the user id of a user id or name"),
+		field("->username", userInfo, 0, nil, "", "(->username uid/name): the user name of a user id or name"),
+		field("%homedir", userInfo, 3, nil, "", "(%homedir uid/name): the home directory of a user"),
+		field("group-info", groupInfo, -1, nil, "", "(group-info gid/name): the group-info record of a group id or name"),
+		field("name->group-info", groupInfo, -1, isStr, "a group name", "(name->group-info name): the group-info record of a group name"),
+		field("gid->group-info", groupInfo, -1, isInt, "a group id", "(gid->group-info gid): the group-info record of a group id"),
+		field("->gid", groupInfo, 1, nil, "", "(->gid gid/name): the group id of a group id or name"),
+		field("->groupname", groupInfo, 0, nil, "", "(->groupname gid/name): the group name of a group id or name"),
+	)
 }

@@ -33,7 +33,7 @@
 (define (make-string-port-filter filter . maybe-buflen)
   (let ((buflen (if (pair? maybe-buflen) (car maybe-buflen) 1024)))
     (if (not (and (exact-integer? buflen) (> buflen 0)))
-        (error "make-string-port-filter: buffer length must be a positive integer" buflen))
+        (%arg-type-error "make-string-port-filter" 2 "buflen" "a positive exact integer" buflen))
     (lambda ()
       (let ((buf (make-string buflen)))
         (let loop ()

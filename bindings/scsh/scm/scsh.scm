@@ -98,7 +98,7 @@
 ;; Runs a (begin ...) process stage: input is its standard input (#f: the
 ;; current input port), err its error port (#f: the current one); the
 ;; value is (status . what it wrote). exec and exit inside the stage end
-;; it through %scsh-stage-exit with their status (see scsh_stage.go).
+;; it through %scsh-stage-exit with their status (see stage.go).
 (define %scsh-stage-exit (make-parameter #f))
 (define (%scsh-run-thunk thunk input err)
   (let* ((out (make-string-output-port))
@@ -142,23 +142,6 @@
 
 (define (safe-first l) (and (pair? l) (car l)))
 (define (safe-second l) (and (pair? l) (pair? (cdr l)) (cadr l)))
-
-;; Errno values (Linux) used with with-errno-handler.
-(define errno/perm 1)
-(define errno/noent 2)
-(define errno/intr 4)
-(define errno/io 5)
-(define errno/badf 9)
-(define errno/again 11)
-(define errno/acces 13)
-(define errno/exist 17)
-(define errno/notdir 20)
-(define errno/isdir 21)
-(define errno/inval 22)
-(define errno/nospc 28)
-(define errno/pipe 32)
-(define errno/connrefused 111)
-(define errno/timedout 110)
 
 ;; Temporary files: (temp-file-iterate maker [template]) calls maker on
 ;; the names TEMPLATE formats with 0, 1, 2 ... until it returns true

@@ -1,18 +1,20 @@
 ;;; The rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6 exports and the Go
-;;; layer does not define. Loaded by InstallScsh after scsh.scm.
+;;; layer does not define. Installed by Install after scsh.scm.
 
 ;;; Helpers.
 
-(define (%criteria->pred who c)
+;; who's argument pos, a char, char-set or predicate, as a predicate.
+(define (%criteria->pred who pos c)
   (cond ((char? c) (lambda (x) (char=? x c)))
         ((char-set? c) (lambda (x) (char-set-contains? c x)))
         ((procedure? c) c)
-        (else (error (string-append who ": expected a char, char-set or predicate") c))))
+        (else (%arg-type-error who pos "pred" "a char, char-set or predicate" c))))
 
-;; (values start end) from the optional [start end] arguments in rest.
-(define (%string-range who s rest)
+;; (values start end) from the optional [start end] arguments in rest;
+;; s is who's argument pos, named param.
+(define (%string-range who pos param s rest)
   (if (not (string? s))
-      (error (string-append who ": expected a string") s))
+      (%arg-type-error who pos param "a string" s))
   (let* ((len (string-length s))
          (start (if (pair? rest) (car rest) 0))
          (end (if (and (pair? rest) (pair? (cdr rest))) (cadr rest) len)))
@@ -24,8 +26,8 @@
 
 ;; Two strings with optional [start1 end1 start2 end2].
 (define (%string-ranges2 who s1 s2 rest)
-  (receive (start1 end1) (%string-range who s1 rest)
-    (receive (start2 end2) (%string-range who s2 (if (and (pair? rest) (pair? (cdr rest)))
+  (receive (start1 end1) (%string-range who 1 "s1" s1 rest)
+    (receive (start2 end2) (%string-range who 2 "s2" s2 (if (and (pair? rest) (pair? (cdr rest)))
                                                      (cddr rest)
                                                      '()))
       (values start1 end1 start2 end2))))
@@ -40,8 +42,8 @@
   (substring s 0 (- (string-length s) n)))
 
 (define (string-every c s . r)
-  (let ((p (%criteria->pred "string-every" c)))
-    (receive (start end) (%string-range "string-every" s r)
+  (let ((p (%criteria->pred "string-every" 1 c)))
+    (receive (start end) (%string-range "string-every" 2 "string" s r)
       (let loop ((i start) (last #t))
         (if (= i end)
             last
@@ -49,8 +51,8 @@
               (and v (loop (+ i 1) v))))))))
 
 (define (string-any c s . r)
-  (let ((p (%criteria->pred "string-any" c)))
-    (receive (start end) (%string-range "string-any" s r)
+  (let ((p (%criteria->pred "string-any" 1 c)))
+    (receive (start end) (%string-range "string-any" 2 "string" s r)
       (let loop ((i start))
         (and (< i end)
              (or (p (string-ref s i)) (loop (+ i 1))))))))
@@ -61,23 +63,23 @@
       (string-set! s i (proc i)))))
 
 (define (string-count s c . r)
-  (let ((p (%criteria->pred "string-count" c)))
-    (receive (start end) (%string-range "string-count" s r)
+  (let ((p (%criteria->pred "string-count" 2 c)))
+    (receive (start end) (%string-range "string-count" 1 "string" s r)
       (do ((i start (+ i 1))
            (n 0 (if (p (string-ref s i)) (+ n 1) n)))
           ((= i end) n)))))
 
 (define (string-skip s c . r)
-  (let ((p (%criteria->pred "string-skip" c)))
-    (receive (start end) (%string-range "string-skip" s r)
+  (let ((p (%criteria->pred "string-skip" 2 c)))
+    (receive (start end) (%string-range "string-skip" 1 "string" s r)
       (let loop ((i start))
         (cond ((= i end) #f)
               ((p (string-ref s i)) (loop (+ i 1)))
               (else i))))))
 
 (define (string-skip-right s c . r)
-  (let ((p (%criteria->pred "string-skip-right" c)))
-    (receive (start end) (%string-range "string-skip-right" s r)
+  (let ((p (%criteria->pred "string-skip-right" 2 c)))
+    (receive (start end) (%string-range "string-skip-right" 1 "string" s r)
       (let loop ((i (- end 1)))
         (cond ((< i start) #f)
               ((p (string-ref s i)) (loop (- i 1)))
@@ -86,17 +88,17 @@
 (define string-rindex string-index-right)
 
 (define (string-fold kons knil s . r)
-  (receive (start end) (%string-range "string-fold" s r)
+  (receive (start end) (%string-range "string-fold" 3 "string" s r)
     (let loop ((i start) (acc knil))
       (if (= i end) acc (loop (+ i 1) (kons (string-ref s i) acc))))))
 
 (define (string-fold-right kons knil s . r)
-  (receive (start end) (%string-range "string-fold-right" s r)
+  (receive (start end) (%string-range "string-fold-right" 3 "string" s r)
     (let loop ((i (- end 1)) (acc knil))
       (if (< i start) acc (loop (- i 1) (kons (string-ref s i) acc))))))
 
 (define (reverse-string->list s . r)
-  (receive (start end) (%string-range "reverse-string->list" s r)
+  (receive (start end) (%string-range "reverse-string->list" 1 "string" s r)
     (let loop ((i start) (acc '()))
       (if (= i end) acc (loop (+ i 1) (cons (string-ref s i) acc))))))
 
@@ -104,7 +106,7 @@
   (list->string (apply reverse-string->list s r)))
 
 (define (string-reverse! s . r)
-  (receive (start end) (%string-range "string-reverse!" s r)
+  (receive (start end) (%string-range "string-reverse!" 1 "string" s r)
     (let loop ((i start) (j (- end 1)))
       (if (< i j)
           (let ((c (string-ref s i)))
@@ -124,7 +126,7 @@
   (substring s start (if (pair? r) (car r) (string-length s))))
 
 (define (string-replace s1 s2 start1 end1 . r)
-  (receive (start2 end2) (%string-range "string-replace" s2 r)
+  (receive (start2 end2) (%string-range "string-replace" 2 "s2" s2 r)
     (string-append (substring s1 0 start1)
                    (substring s2 start2 end2)
                    (substring s1 end1 (string-length s1)))))
@@ -136,14 +138,14 @@
 
 (define (string-filter a b . r)
   (receive (s c) (%filter-args "string-filter" a b)
-    (let ((p (%criteria->pred "string-filter" c)))
-      (receive (start end) (%string-range "string-filter" s r)
+    (let ((p (%criteria->pred "string-filter" (if (eq? s a) 2 1) c)))
+      (receive (start end) (%string-range "string-filter" (if (eq? s a) 1 2) "string" s r)
         (list->string (filter p (string->list s start end)))))))
 
 (define (string-delete a b . r)
   (receive (s c) (%filter-args "string-delete" a b)
-    (let ((p (%criteria->pred "string-delete" c)))
-      (receive (start end) (%string-range "string-delete" s r)
+    (let ((p (%criteria->pred "string-delete" (if (eq? s a) 2 1) c)))
+      (receive (start end) (%string-range "string-delete" (if (eq? s a) 1 2) "string" s r)
         (list->string (remove p (string->list s start end)))))))
 
 (define (string-contains-ci s1 s2 . r)
@@ -155,7 +157,7 @@
               (else (loop (+ i 1))))))))
 
 (define (string-titlecase s . r)
-  (receive (start end) (%string-range "string-titlecase" s r)
+  (receive (start end) (%string-range "string-titlecase" 1 "string" s r)
     (let ((out (string-copy s start end)))
       (let loop ((i 0) (in-word #f))
         (if (< i (string-length out))
@@ -168,24 +170,24 @@
             out)))))
 
 (define (string-upcase! s . r)
-  (receive (start end) (%string-range "string-upcase!" s r)
+  (receive (start end) (%string-range "string-upcase!" 1 "string" s r)
     (do ((i start (+ i 1))) ((= i end))
       (string-set! s i (char-upcase (string-ref s i))))))
 
 (define (string-downcase! s . r)
-  (receive (start end) (%string-range "string-downcase!" s r)
+  (receive (start end) (%string-range "string-downcase!" 1 "string" s r)
     (do ((i start (+ i 1))) ((= i end))
       (string-set! s i (char-downcase (string-ref s i))))))
 
 (define (string-map! proc s . r)
-  (receive (start end) (%string-range "string-map!" s r)
+  (receive (start end) (%string-range "string-map!" 2 "string" s r)
     (do ((i start (+ i 1))) ((= i end))
       (string-set! s i (proc (string-ref s i))))))
 
 (define (xsubstring s from . r)
   (let* ((to (if (pair? r) (car r) #f))
          (rest (if (pair? r) (cdr r) '())))
-    (receive (start end) (%string-range "xsubstring" s rest)
+    (receive (start end) (%string-range "xsubstring" 1 "string" s rest)
       (let* ((len (- end start))
              (to (or to (+ from len))))
         (cond ((= to from) "")
@@ -261,8 +263,8 @@
 (define (string-hash s . r)
   (let ((bound (if (and (pair? r) (car r)) (car r) 4194304)))
     (if (not (and (exact-integer? bound) (> bound 0)))
-        (error "string-hash: bound must be a positive exact integer" bound))
-    (receive (start end) (%string-range "string-hash" s (if (pair? r) (cdr r) '()))
+        (%arg-type-error "string-hash" 2 "bound" "a positive exact integer" bound))
+    (receive (start end) (%string-range "string-hash" 1 "string" s (if (pair? r) (cdr r) '()))
       (let loop ((i start) (h 0))
         (if (= i end)
             (modulo h bound)
