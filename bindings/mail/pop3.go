@@ -287,8 +287,12 @@ const pop3Prelude = `
           (let each ((fetched (car fetched+rest)) (count count))
             (if (null? fetched)
                 (loop (cdr fetched+rest) count)
-                (begin
-                  (proc (car (car fetched)) (cdr (car fetched)))
+                (let ((m (car fetched)))
+                  (proc (car m) (cdr m))
+                  ;; the batch stays referenced until the next one has
+                  ;; arrived: a text proc is done with leaves it, so
+                  ;; that the text need not stay in memory meanwhile
+                  (set-cdr! m #f)
                   (each (cdr fetched) (+ count 1)))))))))
 
 (define (pop3-get-all conn . maybe-msgids)
