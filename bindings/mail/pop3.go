@@ -234,7 +234,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 	for _, p := range prims {
 		it.DefinePrimitive(p.name, p.min, p.max, signalling(raise, p.fn))
 	}
-	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
+	if err := pop3Library.Load(it); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
 	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
@@ -258,6 +258,10 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 		return v, err
 	}
 }
+
+// pop3Library is pop3Prelude with its procedures compiled on first use
+// (compiling them at every start was a quarter of popsh's set-up).
+var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude)
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending
@@ -1153,8 +1157,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
 		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
 		// size listed wrong) is not kept.
-		var buf bytes.Buffer
-		buf.Grow(int(min(c.sizes[n], windowBytes)) + bytes.MinRead)
+		buf := bytes.NewBuffer(pop3.MessageBuffer(int(min(c.sizes[n], windowBytes)) + bytes.MinRead))
 		if _, err := buf.ReadFrom(body); err != nil {
 			return err
 		}
