@@ -15,13 +15,14 @@
 //	raw        the lab's raw-pipelined.py (with -raw FILE): USER, PASS, STAT,
 //	           every RETR and QUIT in one write, read to the end
 //
-// All use plain POP3 with USER/PASS. For each client it prints the median
+// With -base OLD, the popsh clients run again with that binary (before and
+// after in one run). All use plain POP3 with USER/PASS. For each client it prints the median
 // and minimum wall time, the median CPU time (user+system of the child, from
 // wait4's rusage) and the largest peak RSS over the rounds.
 //
 // Start-up (-startup N): N runs of `popsh -c 1` alternating with N runs of
 // a Go program whose main returns at once (built here with the same
-// toolchain); the difference of the CPU medians is what popsh itself costs
+// toolchain), and of another popsh (-base, an older build); the difference of the CPU medians is what popsh itself costs
 // beyond starting a Go process, which on a loaded machine is steadier than
 // wall time.
 //
@@ -56,14 +57,15 @@ func main() {
 	workloads := flag.String("workloads", "small,large", "workloads to run")
 	startup := flag.Int("startup", 0, "measure start-up instead, with this many runs of each")
 	serveFlag := flag.Bool("serve", false, "run the server only (used by the benchmark itself)")
+	base := flag.String("base", "", "another popsh binary to run beside the first (an older build)")
 	flag.Parse()
 	var err error
 	if *serveFlag {
 		err = serve(*small, *large, *size, strings.Split(*workloads, ","))
 	} else if *startup > 0 {
-		err = runStartup(*popsh, *startup)
+		err = runStartup(*popsh, *base, *startup)
 	} else {
-		err = runMail(*popsh, *raw, *rounds, *small, *large, *size, strings.Split(*clients, ","), strings.Split(*workloads, ","))
+		err = runMail(*popsh, *base, *raw, *rounds, *small, *large, *size, strings.Split(*clients, ","), strings.Split(*workloads, ","))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mailbench:", err)
@@ -103,7 +105,7 @@ type workload struct {
 	n                    int
 }
 
-func runMail(popsh, raw string, rounds, small, large, size int, names, wls []string) error {
+func runMail(popsh, base, raw string, rounds, small, large, size int, names, wls []string) error {
 	dir, err := os.MkdirTemp("", "mailbench")
 	if err != nil {
 		return err
@@ -152,9 +154,16 @@ func runMail(popsh, raw string, rounds, small, large, size int, names, wls []str
 		addr, rounds, float64(self0.Maxrss<<10)/1e6)
 	for _, wn := range wls {
 		w := all[wn]
-		cs, err := mailClients(popsh, raw, dir, host, port, w, names)
+		cs, err := mailClients(popsh, "", raw, dir, host, port, w, names)
 		if err != nil {
 			return err
+		}
+		if base != "" {
+			bs, err := mailClients(base, "base ", "", dir, host, port, w, names)
+			if err != nil {
+				return err
+			}
+			cs = append(cs, bs...)
 		}
 		if err := measure(w.name+fmt.Sprintf(" (%d messages)", w.n), cs, rounds); err != nil {
 			return err
@@ -216,7 +225,9 @@ var popshScripts = map[string]string{
           (if (string? s) (begin (set! total (+ total (string-length s))) (loop))))))))`,
 }
 
-func mailClients(popsh, raw, dir, host, port string, w workload, names []string) ([]client, error) {
+// mailClients returns the clients of names for workload w; prefix is put
+// before the names of popsh's (and then only those are returned).
+func mailClients(popsh, prefix, raw, dir, host, port string, w workload, names []string) ([]client, error) {
 	var cs []client
 	wantCount := func(out []byte) error {
 		var count, total int
@@ -231,6 +242,7 @@ func mailClients(popsh, raw, dir, host, port string, w workload, names []string)
 			prog := fmt.Sprintf("(define c (pop3-connect/no-tls %q))\n(pop3-login c %q %q)\n%s\n(pop3-quit c)\n(display count) (display \" \") (display total) (newline)\n",
 				host+":"+port, w.user, w.password, popshScripts[name])
 			file := filepath.Join(dir, name+"-"+w.name+".scm")
+			name := prefix + name
 			if err := os.WriteFile(file, []byte(prog), 0o600); err != nil {
 				return nil, err
 			}
@@ -240,6 +252,9 @@ func mailClients(popsh, raw, dir, host, port string, w workload, names []string)
 				return cmd
 			}, wantCount})
 		case "mpop":
+			if prefix != "" {
+				continue
+			}
 			mpop, err := exec.LookPath("mpop")
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mailbench: mpop is not installed: not compared")
@@ -253,7 +268,7 @@ func mailClients(popsh, raw, dir, host, port string, w workload, names []string)
 			}
 			cs = append(cs, client{name, func() *exec.Cmd { return exec.Command(mpop, "-q", "-C", rc, "bench") }, nil})
 		case "raw":
-			if raw == "" {
+			if raw == "" || prefix != "" {
 				continue
 			}
 			cs = append(cs, client{name, func() *exec.Cmd {
@@ -322,7 +337,7 @@ func median(ss []sample, f func(sample) time.Duration) time.Duration {
 }
 
 // runStartup alternates `popsh -c 1` with a Go program that exits at once.
-func runStartup(popsh string, n int) error {
+func runStartup(popsh, base string, n int) error {
 	dir, err := os.MkdirTemp("", "mailbench")
 	if err != nil {
 		return err
@@ -341,6 +356,9 @@ func runStartup(popsh string, n int) error {
 	cs := []client{
 		{"popsh -c 1", func() *exec.Cmd { return exec.Command(popsh, "-c", "1") }, nil},
 		{"empty Go program", func() *exec.Cmd { return exec.Command(exit) }, nil},
+	}
+	if base != "" {
+		cs = append(cs, client{"base: popsh -c 1", func() *exec.Cmd { return exec.Command(base, "-c", "1") }, nil})
 	}
 	samples := make([][]sample, len(cs))
 	for r := 0; r < n; r++ {
@@ -366,6 +384,9 @@ func runStartup(popsh string, n int) error {
 		fmt.Printf("| %s | %.2f | %.2f | %.2f | %.2f | %.1f |\n", c.name, ms(median(ss, wall)), ms(minWall), ms(cpu[i]), ms(minCPU), float64(peak)/1e6)
 	}
 	fmt.Printf("\npopsh's own CPU (median difference): %.2f ms\n", ms(cpu[0]-cpu[1]))
+	if base != "" {
+		fmt.Printf("base's own CPU (median difference): %.2f ms\n", ms(cpu[2]-cpu[1]))
+	}
 	return nil
 }
 
