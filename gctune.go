@@ -15,12 +15,11 @@ import (
 // heap once that is bigger (big list programs stay under 100 MB).
 //
 // What a collection costs is the part of the live heap it must scan (cells,
-// vectors, closures); the bytes of strings and bytevectors are not scanned.
-// So the room above the live heap is given in proportion to that part: a
-// live heap at least half scannable gets the whole minHeapTarget, one made
-// mostly of a few big strings (a mail message held while the next one
-// arrives) grows by gcPercent only, and the memory of a script reading
-// mail stays near twice the messages it holds.
+// vectors, closures); the bytes of strings and bytevectors are not scanned,
+// and the minimum is not there for them: each such byte of the live heap
+// lowers the target by three, so a script holding a 5 MB mail message while
+// the next one arrives collects at about 16 MB rather than 32, and a heap
+// made mostly of big strings grows by gcPercent only.
 const (
 	gcPercent     = 80
 	minHeapTarget = 32 << 20
@@ -83,19 +82,18 @@ const runtimeHeapMinimum = 4 << 20
 
 // nextGCPercent returns the percentage that makes the next heap goal the
 // target while the live heap is small, and gcPercent once 1.8 times the
-// live heap passes it. The target is minHeap for a live heap at least half
-// of which is scannable (scan bytes); below that, the room above the live
-// heap shrinks in proportion. The runtime's goal for a percentage p is
-// live + (live + roots)*p/100 (roots: the stacks and globals it scans),
-// but never below runtimeHeapMinimum*p/100, so p stays under the value
-// that would make that floor pass the target.
+// live heap passes it. The target is minHeap less three times the bytes
+// of the live heap that need no scanning (live - scan). The runtime's
+// goal for a percentage p is live + (live + roots)*p/100 (roots: the
+// stacks and globals it scans), but never below runtimeHeapMinimum*p/100,
+// so p stays under the value that would make that floor pass the target.
 func nextGCPercent(live, scan, roots, minHeap int64) int {
 	if live <= 0 {
 		return gcPercent
 	}
-	target := minHeap
-	if 2*scan < live && live < minHeap {
-		target = live + (minHeap-live)*(2*max(scan, 0))/live
+	target := minHeap - 3*max(live-max(scan, 0), 0)
+	if live*(100+gcPercent)/100 >= target {
+		return gcPercent
 	}
 	p := (target - live) * 100 / (live + max(roots, 0))
 	p = min(p, target*100/runtimeHeapMinimum, maxGCPercent)

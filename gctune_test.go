@@ -18,14 +18,14 @@ func TestNextGCPercent(t *testing.T) {
 		// a live heap whose 1.8 times passes the minimum: plain gcPercent
 		{20 * mb, 20 * mb, 0, 32 * mb, gcPercent},
 		{200 * mb, 190 * mb, 0, 32 * mb, gcPercent},
-		// a live heap half scannable still gets the minimum
-		{10 * mb, 5 * mb, 0, 32 * mb, 220},
-		// a live heap of big strings (10 MB, 1 MB of it scannable): the
-		// room above it shrinks to a fifth of what is left to the minimum
-		// (10 + 22*0.2 = 14.4 MB), below 1.8 times the live heap: gcPercent
+		// 2 MB of it strings: the target is 32 - 6 = 26 MB
+		{10 * mb, 8 * mb, 0, 32 * mb, 160},
+		// a live heap of big strings (6 MB, 0.5 MB of it scannable): the
+		// target 32 - 16.5 = 15.5 MB
+		{6 * mb, mb / 2, 0, 32 * mb, 158},
+		// 10 MB, 1 MB of it scannable: 32 - 27 = 5 MB, below 1.8 times
+		// the live heap: gcPercent
 		{10 * mb, 1 * mb, 0, 32 * mb, gcPercent},
-		// 4 MB of strings and 1 MB of cells: 5 + 27*0.4 = 15.8 MB
-		{5 * mb, 1 * mb, 0, 32 * mb, 215},
 		// nothing known yet
 		{0, 0, 0, 32 * mb, gcPercent},
 		// a tiny live heap: capped by the runtime's floor
