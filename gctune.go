@@ -66,6 +66,11 @@ func (p *gcPacer) arm() {
 
 func (p *gcPacer) pace() {
 	metrics.Read(p.sample)
+	for _, m := range p.sample {
+		if m.Value.Kind() != metrics.KindUint64 {
+			return // a runtime without these metrics: leave its own pace
+		}
+	}
 	v := func(i int) int64 { return int64(p.sample[i].Value.Uint64()) }
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
