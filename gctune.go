@@ -13,21 +13,33 @@ import (
 // of the run. After each collection, pace lets the heap grow to at
 // least minHeapTarget before the next one, and by gcPercent beyond the live
 // heap once that is bigger (big list programs stay under 100 MB).
+//
+// What a collection costs is the part of the live heap it must scan (cells,
+// vectors, closures); the bytes of strings and bytevectors are not scanned,
+// and the minimum is not there for them: each such byte of the live heap
+// lowers the target by three, so a script holding a 5 MB mail message while
+// the next one arrives collects at about 16 MB rather than 32, and a heap
+// made mostly of big strings grows by gcPercent only.
 const (
 	gcPercent     = 80
 	minHeapTarget = 32 << 20
 	maxGCPercent  = 5000
 )
 
+// startGCPercent is the setting before the first collection, which the
+// runtime starts when the heap reaches 4 MB at GOGC=100: a program that
+// allocates little never collects, and one that allocates a lot is paced
+// from what its first collection finds.
+const startGCPercent = 100
+
 // startGCPacer installs the pacing unless the user set GOGC.
 func startGCPacer() {
 	if os.Getenv("GOGC") != "" {
 		return
 	}
-	minHeap := int64(minHeapTarget)
-	p := &gcPacer{minHeap: minHeap, sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}}
-	// before the first collection the goal is 4 MB scaled by the percentage
-	p.percent = int(minHeap * 100 / (4 << 20))
+	p := &gcPacer{minHeap: minHeapTarget, percent: startGCPercent, sample: []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/heap:bytes"},
+		{Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}}
 	debug.SetGCPercent(p.percent)
 	p.arm()
 }
@@ -54,8 +66,13 @@ func (p *gcPacer) arm() {
 
 func (p *gcPacer) pace() {
 	metrics.Read(p.sample)
-	live, goal := int64(p.sample[0].Value.Uint64()), int64(p.sample[1].Value.Uint64())
-	percent := nextGCPercent(p.percent, live, goal, p.minHeap)
+	for _, m := range p.sample {
+		if m.Value.Kind() != metrics.KindUint64 {
+			return // a runtime without these metrics: leave its own pace
+		}
+	}
+	v := func(i int) int64 { return int64(p.sample[i].Value.Uint64()) }
+	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
 	if percent*5 < p.percent*4 || percent*5 > p.percent*6 {
 		p.percent = percent
@@ -64,15 +81,26 @@ func (p *gcPacer) pace() {
 	p.arm()
 }
 
-// nextGCPercent returns the percentage that makes the next heap goal
-// minHeap while the live heap is small, and gcPercent once it is big;
-// cur is the percentage that gave the goal just computed by the runtime
-// (the goal grows with the percentage beyond the live heap, so scaling
-// cur by how far goal is from minHeap lands near it).
-func nextGCPercent(cur int, live, goal, minHeap int64) int {
-	if live <= 0 || goal <= live || live*(100+gcPercent)/100 >= minHeap {
+// runtimeHeapMinimum is the runtime's smallest heap goal at GOGC=100; it
+// scales with the percentage.
+const runtimeHeapMinimum = 4 << 20
+
+// nextGCPercent returns the percentage that makes the next heap goal the
+// target while the live heap is small, and gcPercent once 1.8 times the
+// live heap passes it. The target is minHeap less three times the bytes
+// of the live heap that need no scanning (live - scan). The runtime's
+// goal for a percentage p is live + (live + roots)*p/100 (roots: the
+// stacks and globals it scans), but never below runtimeHeapMinimum*p/100,
+// so p stays under the value that would make that floor pass the target.
+func nextGCPercent(live, scan, roots, minHeap int64) int {
+	if live <= 0 {
 		return gcPercent
 	}
-	want := int64(cur) * (minHeap - live) / (goal - live)
-	return int(max(min(want, maxGCPercent), gcPercent))
+	target := minHeap - 3*max(live-max(scan, 0), 0)
+	if live*(100+gcPercent)/100 >= target {
+		return gcPercent
+	}
+	p := (target - live) * 100 / (live + max(roots, 0))
+	p = min(p, target*100/runtimeHeapMinimum, maxGCPercent)
+	return int(max(p, gcPercent))
 }

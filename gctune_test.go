@@ -5,27 +5,37 @@ import "testing"
 func TestNextGCPercent(t *testing.T) {
 	const mb = 1 << 20
 	cases := []struct {
-		cur              int
-		live, goal, min_ int64
-		want             int
+		live, scan, roots, min_ int64
+		want                    int
 	}{
-		// a small live heap: the goal is pulled up to the minimum
-		{800, 2 * mb, 18 * mb, 32 * mb, 1500},
-		// already at the minimum: unchanged
-		{1500, 2 * mb, 32 * mb, 32 * mb, 1500},
-		// a goal above the minimum is lowered, not below gcPercent
-		{1500, 2 * mb, 62 * mb, 32 * mb, 750},
-		{100, 10 * mb, 30 * mb, 32 * mb, 110},
+		// a small live heap: the goal is pulled up to the minimum, and the
+		// runtime's floor (4 MB times p/100) must not pass it: 32*100/4
+		{2 * mb, 2 * mb, 0, 32 * mb, 800},
+		// a bigger one: live + live*p/100 = 32 MB
+		{10 * mb, 10 * mb, 0, 32 * mb, 220},
+		// the roots the runtime counts beside the live heap (1 MB)
+		{10 * mb, 10 * mb, 1 * mb, 32 * mb, 200},
 		// a live heap whose 1.8 times passes the minimum: plain gcPercent
-		{1500, 20 * mb, 300 * mb, 32 * mb, gcPercent},
-		// a tiny live heap is capped at maxGCPercent
-		{800, 1, 9, 32 * mb, maxGCPercent},
+		{20 * mb, 20 * mb, 0, 32 * mb, gcPercent},
+		{200 * mb, 190 * mb, 0, 32 * mb, gcPercent},
+		// 2 MB of it strings: the target is 32 - 6 = 26 MB
+		{10 * mb, 8 * mb, 0, 32 * mb, 160},
+		// a live heap of big strings (6 MB, 0.5 MB of it scannable): the
+		// target 32 - 16.5 = 15.5 MB
+		{6 * mb, mb / 2, 0, 32 * mb, 158},
+		// 10 MB, 1 MB of it scannable: 32 - 27 = 5 MB, below 1.8 times
+		// the live heap: gcPercent
+		{10 * mb, 1 * mb, 0, 32 * mb, gcPercent},
 		// nothing known yet
-		{800, 0, 0, 32 * mb, gcPercent},
+		{0, 0, 0, 32 * mb, gcPercent},
+		// a tiny live heap: capped by the runtime's floor
+		{1, 1, 0, 32 * mb, 800},
+		// a big minimum: capped at maxGCPercent
+		{1 * mb, 1 * mb, 0, 1 << 40, maxGCPercent},
 	}
 	for _, c := range cases {
-		if got := nextGCPercent(c.cur, c.live, c.goal, c.min_); got != c.want {
-			t.Errorf("nextGCPercent(%d, %d, %d, %d) = %d, want %d", c.cur, c.live, c.goal, c.min_, got, c.want)
+		if got := nextGCPercent(c.live, c.scan, c.roots, c.min_); got != c.want {
+			t.Errorf("nextGCPercent(%d, %d, %d, %d) = %d, want %d", c.live, c.scan, c.roots, c.min_, got, c.want)
 		}
 	}
 }

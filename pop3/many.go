@@ -234,3 +234,13 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 func (c *Client) topUp(window int) int {
 	return max(1, window/8)
 }
+
+// MessageBuffer returns an empty buffer with room for size bytes, for
+// reading a message whose size is known (from LIST) into memory. A large
+// one is backed with memory at once rather than a page at a time as it
+// fills (see prefault).
+func MessageBuffer(size int) []byte {
+	b := make([]byte, 0, max(size, 0))
+	prefault(b)
+	return b
+}

@@ -170,3 +170,23 @@ func TestDeleManyRefusal(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageBuffer(t *testing.T) {
+	for _, n := range []int{0, 100, 3 << 20} {
+		b := MessageBuffer(n)
+		if len(b) != 0 || cap(b) < n {
+			t.Fatalf("MessageBuffer(%d): len %d cap %d", n, len(b), cap(b))
+		}
+		// the memory is the buffer's own and writable to its capacity
+		b = b[:cap(b)]
+		for i := range b {
+			b[i] = byte(i)
+		}
+		if n > 0 && b[n-1] != byte(n-1) {
+			t.Fatalf("MessageBuffer(%d): last byte %d", n, b[n-1])
+		}
+	}
+	if b := MessageBuffer(-1); cap(b) != 0 {
+		t.Fatalf("MessageBuffer(-1): cap %d", cap(b))
+	}
+}

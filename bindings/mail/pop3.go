@@ -265,7 +265,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 		interp.Builtin{Name: "pop3-error-command", MinArgs: 1, MaxArgs: 1, Fn: b.errorCommand,
 			Doc: "(pop3-error-command condition): the command the server refused, secrets masked"},
 	)
-	if _, err := it.EvalString(context.Background(), pop3Prelude, "pop3-prelude"); err != nil {
+	if err := pop3Library.Load(it); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
 	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
@@ -314,6 +314,10 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 	}
 }
 
+// pop3Library is pop3Prelude with its procedures compiled on first use
+// (compiling them at every start was a quarter of popsh's set-up).
+var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude)
+
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending
 // parameter, and the iteration procedures built on the pipelined
@@ -342,8 +346,12 @@ const pop3Prelude = `
           (let each ((fetched (car fetched+rest)) (count count))
             (if (null? fetched)
                 (loop (cdr fetched+rest) count)
-                (begin
-                  (proc (car (car fetched)) (cdr (car fetched)))
+                (let ((m (car fetched)))
+                  (proc (car m) (cdr m))
+                  ;; the batch stays referenced until the next one has
+                  ;; arrived: a text proc is done with leaves it, so
+                  ;; that the text need not stay in memory meanwhile
+                  (set-cdr! m #f)
                   (each (cdr fetched) (+ count 1)))))))))
 
 (define (pop3-for-each-message conn proc . maybe-msgids)
@@ -1239,8 +1247,7 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
 		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
 		// size listed wrong) is not kept.
-		var buf bytes.Buffer
-		buf.Grow(int(min(c.sizes[n], windowBytes)) + bytes.MinRead)
+		buf := bytes.NewBuffer(pop3.MessageBuffer(int(min(c.sizes[n], windowBytes)) + bytes.MinRead))
 		if _, err := buf.ReadFrom(body); err != nil {
 			return err
 		}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package pop3
+
+func prefault(b []byte) {}
