@@ -394,14 +394,11 @@ next:
 
 	case opAdd:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					s := a + b
-					if (a^s)&(b^s) >= 0 {
-						val = fixnum(s)
-						sp--
-						break
-					}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				if s, ok := fixAdd(a, b); ok {
+					val = fixnum(s)
+					sp--
+					break
 				}
 			}
 			if r, ok := flArith(opAdd, stack[sp-1], val); ok {
@@ -413,14 +410,11 @@ next:
 		goto slow2
 	case opSub:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					s := a - b
-					if (a^b)&(a^s) >= 0 {
-						val = fixnum(s)
-						sp--
-						break
-					}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				if s, ok := fixSub(a, b); ok {
+					val = fixnum(s)
+					sp--
+					break
 				}
 			}
 			if r, ok := flArith(opSub, stack[sp-1], val); ok {
@@ -432,13 +426,11 @@ next:
 		goto slow2
 	case opMul:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					if a > -1<<31 && a < 1<<31 && b > -1<<31 && b < 1<<31 {
-						val = fixnum(a * b)
-						sp--
-						break
-					}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				if s, ok := fixMul(a, b); ok {
+					val = fixnum(s)
+					sp--
+					break
 				}
 			}
 			if r, ok := flArith(opMul, stack[sp-1], val); ok {
@@ -450,17 +442,16 @@ next:
 		goto slow2
 	case opNumEq:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a == b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				r := a == b
+				val = r
+				pc = testJump(code, pc, r)
+				sp--
+				break
 			}
 			if r, ok := flCompare(opNumEq, stack[sp-1], val); ok {
 				val = r
+				pc = testJump(code, pc, r)
 				sp--
 				break
 			}
@@ -468,17 +459,16 @@ next:
 		goto slow2
 	case opLt:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a < b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				r := a < b
+				val = r
+				pc = testJump(code, pc, r)
+				sp--
+				break
 			}
 			if r, ok := flCompare(opLt, stack[sp-1], val); ok {
 				val = r
+				pc = testJump(code, pc, r)
 				sp--
 				break
 			}
@@ -486,17 +476,16 @@ next:
 		goto slow2
 	case opGt:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a > b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				r := a > b
+				val = r
+				pc = testJump(code, pc, r)
+				sp--
+				break
 			}
 			if r, ok := flCompare(opGt, stack[sp-1], val); ok {
 				val = r
+				pc = testJump(code, pc, r)
 				sp--
 				break
 			}
@@ -504,17 +493,16 @@ next:
 		goto slow2
 	case opLe:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a <= b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				r := a <= b
+				val = r
+				pc = testJump(code, pc, r)
+				sp--
+				break
 			}
 			if r, ok := flCompare(opLe, stack[sp-1], val); ok {
 				val = r
+				pc = testJump(code, pc, r)
 				sp--
 				break
 			}
@@ -522,17 +510,16 @@ next:
 		goto slow2
 	case opGe:
 		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a >= b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
+			if a, b, ok := fixArgs(stack[sp-1], val); ok {
+				r := a >= b
+				val = r
+				pc = testJump(code, pc, r)
+				sp--
+				break
 			}
 			if r, ok := flCompare(opGe, stack[sp-1], val); ok {
 				val = r
+				pc = testJump(code, pc, r)
 				sp--
 				break
 			}
@@ -609,9 +596,7 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a + b
-				if (a^s)&(b^s) >= 0 {
+				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -622,9 +607,7 @@ next:
 		val = stack[fp+int(ins.c)]
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a - b
-				if (a^b)&(a^s) >= 0 {
+				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -689,9 +672,7 @@ next:
 	case opAddI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a + b
-				if (a^s)&(b^s) >= 0 {
+				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -701,9 +682,7 @@ next:
 	case opSubI:
 		if g := globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a - b
-				if (a^b)&(a^s) >= 0 {
+				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -871,7 +850,7 @@ next:
 		}
 		goto slow1
 	default:
-		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
+		panic(fmt.Sprintf("vm: bad opcode %v", ins.op))
 	}
 	goto next
 

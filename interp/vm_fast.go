@@ -23,6 +23,37 @@ func testJump(code []instr, pc int, r bool) int {
 	return pc
 }
 
+// fixArgs returns the operands of a binary inlined primitive when both
+// are fixnums.
+func fixArgs(x, y Value) (a, b int, ok bool) {
+	if a, ok = x.(int); ok {
+		b, ok = y.(int)
+	}
+	return a, b, ok
+}
+
+// fixAdd returns a + b, and false when the sum overflows a fixnum.
+func fixAdd(a, b int) (int, bool) {
+	s := a + b
+	return s, (a^s)&(b^s) >= 0
+}
+
+// fixSub returns a - b, and false when the difference overflows a fixnum.
+func fixSub(a, b int) (int, bool) {
+	s := a - b
+	return s, (a^b)&(a^s) >= 0
+}
+
+// fixMul returns a * b when both factors are within 32 bits (so that the
+// product cannot overflow); the primitive handles the rest.
+func fixMul(a, b int) (int, bool) {
+	const lim = 1 << 31
+	if a > -lim && a < lim && b > -lim && b < lim {
+		return a * b, true
+	}
+	return 0, false
+}
+
 // flArith returns x OP y for two flonums.
 func flArith(op opcode, x, y Value) (Value, bool) {
 	a, ok := x.(float64)
