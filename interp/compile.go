@@ -62,6 +62,9 @@ type variable struct {
 	captured bool
 	mutated  bool // assigned after its binding (letrec, internal define, set!)
 	assigned bool // target of set!
+	// konst is the literal a let binds the variable to: while the
+	// variable is never assigned, its uses are that constant
+	konst *nConst
 }
 
 // boxed says whether the variable lives in a box: when a closure captures

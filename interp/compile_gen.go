@@ -91,6 +91,73 @@ const (
 	opGtIL
 	opLeIL
 	opGeIL
+	// binary operand forms of the ops in binOps
+	// (see binForms): L a local, K a constant, V the value register
+	opAddLL
+	opAddLK
+	opAddLV
+	opAddVL
+	opAddVK
+	opSubLL
+	opSubLK
+	opSubLV
+	opSubVL
+	opSubVK
+	opMulLL
+	opMulLK
+	opMulLV
+	opMulVL
+	opMulVK
+	opDivLL
+	opDivLK
+	opDivLV
+	opDivVL
+	opDivVK
+	opNumEqLL
+	opNumEqLK
+	opNumEqLV
+	opNumEqVL
+	opNumEqVK
+	opLtLL
+	opLtLK
+	opLtLV
+	opLtVL
+	opLtVK
+	opGtLL
+	opGtLK
+	opGtLV
+	opGtVL
+	opGtVK
+	opLeLL
+	opLeLK
+	opLeLV
+	opLeVL
+	opLeVK
+	opGeLL
+	opGeLK
+	opGeLV
+	opGeVL
+	opGeVK
+	opEqLL
+	opEqLK
+	opEqLV
+	opEqVL
+	opEqVK
+	opConsLL
+	opConsLK
+	opConsLV
+	opConsVL
+	opConsVK
+	opVectorRefLL
+	opVectorRefLK
+	opVectorRefLV
+	opVectorRefVL
+	opVectorRefVK
+	opEqvLL
+	opEqvLK
+	opEqvLV
+	opEqvVL
+	opEqvVK
 	numOpcodes
 )
 
@@ -107,6 +174,55 @@ type opInfo struct {
 	// local the short form reading its (first) operand from a local
 	// variable; opNone when there is none.
 	imm, local opcode
+	// bin holds the operand forms of a binary op, indexed by binForm
+	// (opNone when it has none); form is the form of the row's opcode.
+	bin  [numBinForms]opcode
+	form binForm
+}
+
+// binForm says where the two operands of a binary op come from: in the
+// general form the first was pushed and the second is in the value
+// register; the other forms take them from a local variable (L: slot a
+// for the first, slot c for the second), a constant (K: consts[c]) or the
+// value register (V: the result of the operand's expression).
+type binForm uint8
+
+const (
+	binGeneral binForm = iota
+	binLL
+	binLK
+	binLV
+	binVL
+	binVK
+	numBinForms
+)
+
+var binFormNames = [numBinForms]string{"", "ll", "lk", "lv", "vl", "vk"}
+
+// binOps lists the ops with binary operand forms, each followed by its
+// forms in binForm order (the opcodes are declared in that order).
+var binOps = []opcode{opAdd, opSub, opMul, opDiv, opNumEq, opLt, opGt, opLe, opGe, opEq, opCons, opVectorRef, opEqv}
+
+func init() {
+	for i, op := range binOps {
+		base := opAddLL + opcode(i)*opcode(numBinForms-1)
+		opTable[op].bin[binGeneral] = op
+		for f := binLL; f < numBinForms; f++ {
+			fop := base + opcode(f-binLL)
+			opTable[op].bin[f] = fop
+			a, c := oSlot, oSlot
+			switch f {
+			case binLK, binVK:
+				c = oConst
+			case binLV:
+				c = ""
+			}
+			if f == binVL || f == binVK {
+				a = ""
+			}
+			opTable[fop] = opInfo{name: opTable[op].name + "-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
+		}
+	}
 }
 
 // opNone marks a missing short form in opTable.
@@ -233,6 +349,11 @@ func init() {
 		}
 		if t.local == 0 {
 			t.local = opNone
+		}
+		if t.bin == ([numBinForms]opcode{}) {
+			for f := range t.bin {
+				t.bin[f] = opNone
+			}
 		}
 		if t.prim != "" {
 			inlineOps[t.prim] = inlineOp{op: op, arity: t.arity}
@@ -381,7 +502,9 @@ func (g *gen) pushArg(n node) {
 	case *nConst:
 		g.emit(opConstPush, g.constant(t.v), 0)
 	case *nRef:
-		if t.v.fn == g.fn && !t.v.boxed() {
+		if k, ok := g.konst(t); ok {
+			g.emit(opConstPush, g.constant(k), 0)
+		} else if t.v.fn == g.fn && !t.v.boxed() {
 			g.emit(opLocalPush, t.v.slot, 0)
 		} else {
 			g.expr(n, false)
@@ -518,15 +641,15 @@ func (g *gen) expr(n node, tail bool) {
 	case *nPrim:
 		gi := g.global(t.g)
 		if len(t.args) == 2 {
-			if k, ok := t.args[1].(*nConst); ok {
-				if n, ok := k.v.(int); ok && n > -1<<31 && n < 1<<31 {
+			if k, ok := g.konst(t.args[1]); ok {
+				if n, ok := k.(int); ok && n > -1<<31 && n < 1<<31 {
 					if iop := opTable[t.op].imm; iop != opNone {
 						if g.depth+2 > g.p.maxStack {
 							g.p.maxStack = g.depth + 2
 						}
-						if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+						if slot, ok := g.local(t.args[0]); ok {
 							g.mark(t.pos)
-							g.p.code = append(g.p.code, instr{op: opTable[iop].local, a: int32(n), b: int32(gi), c: int32(r.v.slot)})
+							g.p.code = append(g.p.code, instr{op: opTable[iop].local, a: int32(n), b: int32(gi), c: int32(slot)})
 							g.ret(tail)
 							return
 						}
@@ -537,6 +660,10 @@ func (g *gen) expr(n node, tail bool) {
 						return
 					}
 				}
+			}
+			if g.binary(t, gi) {
+				g.ret(tail)
+				return
 			}
 			g.pushArg(t.args[0])
 			g.expr(t.args[1], false)
@@ -550,13 +677,13 @@ func (g *gen) expr(n node, tail bool) {
 			}
 			g.depth -= 2
 		} else {
-			if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+			if slot, ok := g.local(t.args[0]); ok {
 				if lop := opTable[t.op].local; lop != opNone {
 					if g.depth+2 > g.p.maxStack {
 						g.p.maxStack = g.depth + 2
 					}
 					g.mark(t.pos)
-					g.emit(lop, r.v.slot, gi)
+					g.emit(lop, slot, gi)
 					g.ret(tail)
 					break
 				}
@@ -575,7 +702,79 @@ func (g *gen) expr(n node, tail bool) {
 	}
 }
 
+// konst returns the value of n when it is a constant: a literal, or a
+// variable a let binds to a literal and nothing assigns.
+func (g *gen) konst(n node) (Value, bool) {
+	switch t := n.(type) {
+	case *nConst:
+		return t.v, true
+	case *nRef:
+		if t.v.konst != nil && !t.v.assigned && !t.v.mutated {
+			return t.v.konst.v, true
+		}
+	}
+	return nil, false
+}
+
+// local returns the slot of n when it is an unboxed local variable of
+// the function being generated.
+func (g *gen) local(n node) (int, bool) {
+	if r, ok := n.(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+		if _, k := g.konst(n); !k {
+			return r.v.slot, true
+		}
+	}
+	return 0, false
+}
+
+// binary emits a binary inlined op in one of its operand forms (binForm)
+// when its operands allow one, and reports whether it did.
+func (g *gen) binary(t *nPrim, gi int) bool {
+	forms := opTable[t.op].bin
+	if forms[binGeneral] == opNone {
+		return false
+	}
+	x, y := t.args[0], t.args[1]
+	in := instr{b: int32(gi)}
+	form := binGeneral
+	xs, xl := g.local(x)
+	ys, yl := g.local(y)
+	yk, ykOK := g.konst(y)
+	_, xkOK := g.konst(x)
+	switch {
+	case xkOK:
+		return false
+	case xl && yl:
+		form, in.a, in.c = binLL, int32(xs), int32(ys)
+	case xl && ykOK:
+		form, in.a, in.c = binLK, int32(xs), int32(g.constant(yk))
+	case xl:
+		g.expr(y, false)
+		form, in.a = binLV, int32(xs)
+	case yl:
+		g.expr(x, false)
+		form, in.c = binVL, int32(ys)
+	case ykOK:
+		g.expr(x, false)
+		form, in.c = binVK, int32(g.constant(yk))
+	default:
+		return false
+	}
+	// the fallback pushes both operands
+	if g.depth+2 > g.p.maxStack {
+		g.p.maxStack = g.depth + 2
+	}
+	in.op = forms[form]
+	g.mark(t.pos)
+	g.p.code = append(g.p.code, in)
+	return true
+}
+
 func (g *gen) load(v *variable) {
+	if k, ok := g.konst(&nRef{v}); ok {
+		g.emit(opConst, g.constant(k), 0)
+		return
+	}
 	if v.fn == g.fn {
 		if v.boxed() {
 			g.emit(opLocalBox, v.slot, 0)

@@ -1,6 +1,10 @@
 package interp
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 // TestOpTable checks the opcode table: every opcode has a name, short
 // forms point at opcodes whose own row says they take an immediate or a
@@ -46,6 +50,74 @@ func TestOpTable(t *testing.T) {
 	for _, name := range []string{"caar", "cdddr", "cadadr"} {
 		if op := inlineOps[name]; op.op != opCxr || op.imm == 0 {
 			t.Errorf("%s is not inlined as cxr: %+v", name, op)
+		}
+	}
+}
+
+// TestBinaryForms checks every operand form of the binary ops against the
+// primitive called through apply, on fixnums, overflowing fixnums,
+// flonums, exact non-fixnums and wrong types, and that the compiler chose
+// the form.
+func TestBinaryForms(t *testing.T) {
+	vals := []string{"7", "-3", "0", "4611686018427387903", "2.5", "-0.0", "+nan.0", "1/3",
+		"100000000000000000000", "'x", "\"s\"", "#(10 20 30)", "'(1 . 2)", "#\\a"}
+	forms := []struct {
+		form binForm
+		def  string // defines f of a and b; K is the second operand as a literal
+	}{
+		{binLL, "(define (f a b) (OP a b))"},
+		{binLK, "(define (f a b) (OP a K))"},
+		{binLV, "(define (f a b) (OP a (id b)))"},
+		{binVL, "(define (f a b) (OP (id a) b))"},
+		{binVK, "(define (f a b) (OP (id a) K))"},
+		{binLK, "(define (f a b) (let ((k K)) (OP a k)))"},
+		{binGeneral, "(define (f a b) (OP (id a) (id b)))"},
+	}
+	outcome := func(it *Interp, src string) string {
+		v, err := it.EvalString(context.Background(), src, "t")
+		if err != nil {
+			e, ok := err.(*ErrorObject)
+			if !ok {
+				return "error " + err.Error()
+			}
+			return "error " + e.Who + ": " + e.Message
+		}
+		return WriteString(v)
+	}
+	for _, op := range binOps {
+		prim := opTable[op].prim
+		for _, fm := range forms {
+			for _, b := range vals {
+				it := New()
+				def := strings.ReplaceAll(strings.ReplaceAll(fm.def, "OP", prim), "K", b)
+				evalOK(t, it, "(define (id x) x) "+def)
+				f := it.global(Intern("f")).value.(*Closure)
+				want := opTable[op].bin[fm.form]
+				found := false
+				for _, in := range f.proto.code {
+					found = found || in.op == want
+					// a small fixnum constant takes the immediate forms
+					if imm := opTable[op].imm; imm != opNone && (fm.form == binLK || fm.form == binVK) {
+						found = found || in.op == imm || in.op == opTable[imm].local
+					}
+				}
+				if !found {
+					t.Fatalf("%s: no %v instruction", def, want)
+				}
+				for _, a := range vals {
+					call := "(f " + a + " " + b + ")"
+					got := outcome(it, call)
+					ref := outcome(it, "(apply "+prim+" (list "+a+" "+b+"))")
+					if got != ref {
+						t.Errorf("%s %s = %s, apply gives %s", def, call, got, ref)
+					}
+				}
+				// a redefined primitive is called instead of the fast path
+				evalOK(t, it, "(set! "+prim+" (lambda (a b) (list 'mine a b)))")
+				if got, want := outcome(it, "(f 7 "+b+")"), outcome(it, "(list 'mine 7 "+b+")"); got != want {
+					t.Errorf("%s after redefining %s: %s, want %s", def, prim, got, want)
+				}
+			}
 		}
 	}
 }

@@ -446,6 +446,9 @@ func analyzeLet(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	lsc := &scope{parent: sc, fn: fn}
 	for i, name := range names {
 		v := &variable{name: name, fn: fn, slot: fn.newSlot()}
+		if k, ok := n.inits[i].(*nConst); ok {
+			v.konst = k
+		}
 		n.vars = append(n.vars, v)
 		nameLambda(n.inits[i], symbolName(name))
 		lsc.bind(name, binding{v: v})

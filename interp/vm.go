@@ -393,138 +393,200 @@ next:
 		goto slow1
 
 	case opAdd:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				if s, ok := fixAdd(a, b); ok {
-					val = fixnum(s)
-					sp--
-					break
-				}
-			}
-			if r, ok := flArith(opAdd, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto add
+	case opAddLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto add
+	case opAddLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto add
+	case opAddLV:
+		f = stack[fp+int(ins.a)]
+		goto add
+	case opAddVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto add
+	case opAddVK:
+		f, val = val, consts[ins.c]
+		goto add
 	case opSub:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				if s, ok := fixSub(a, b); ok {
-					val = fixnum(s)
-					sp--
-					break
-				}
-			}
-			if r, ok := flArith(opSub, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto sub
+	case opSubLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto sub
+	case opSubLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto sub
+	case opSubLV:
+		f = stack[fp+int(ins.a)]
+		goto sub
+	case opSubVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto sub
+	case opSubVK:
+		f, val = val, consts[ins.c]
+		goto sub
 	case opMul:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				if s, ok := fixMul(a, b); ok {
-					val = fixnum(s)
-					sp--
-					break
-				}
-			}
-			if r, ok := flArith(opMul, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto mul
+	case opMulLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto mul
+	case opMulLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto mul
+	case opMulLV:
+		f = stack[fp+int(ins.a)]
+		goto mul
+	case opMulVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto mul
+	case opMulVK:
+		f, val = val, consts[ins.c]
+		goto mul
+	case opDiv:
+		f = stack[sp-1]
+		sp--
+		goto div
+	case opDivLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto div
+	case opDivLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto div
+	case opDivLV:
+		f = stack[fp+int(ins.a)]
+		goto div
+	case opDivVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto div
+	case opDivVK:
+		f, val = val, consts[ins.c]
+		goto div
 	case opNumEq:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				r := a == b
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-			if r, ok := flCompare(opNumEq, stack[sp-1], val); ok {
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto numEq
+	case opNumEqLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto numEq
+	case opNumEqLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto numEq
+	case opNumEqLV:
+		f = stack[fp+int(ins.a)]
+		goto numEq
+	case opNumEqVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto numEq
+	case opNumEqVK:
+		f, val = val, consts[ins.c]
+		goto numEq
 	case opLt:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				r := a < b
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-			if r, ok := flCompare(opLt, stack[sp-1], val); ok {
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto lt
+	case opLtLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto lt
+	case opLtLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto lt
+	case opLtLV:
+		f = stack[fp+int(ins.a)]
+		goto lt
+	case opLtVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto lt
+	case opLtVK:
+		f, val = val, consts[ins.c]
+		goto lt
 	case opGt:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				r := a > b
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-			if r, ok := flCompare(opGt, stack[sp-1], val); ok {
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto gt
+	case opGtLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto gt
+	case opGtLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto gt
+	case opGtLV:
+		f = stack[fp+int(ins.a)]
+		goto gt
+	case opGtVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto gt
+	case opGtVK:
+		f, val = val, consts[ins.c]
+		goto gt
 	case opLe:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				r := a <= b
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-			if r, ok := flCompare(opLe, stack[sp-1], val); ok {
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto le
+	case opLeLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto le
+	case opLeLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto le
+	case opLeLV:
+		f = stack[fp+int(ins.a)]
+		goto le
+	case opLeVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto le
+	case opLeVK:
+		f, val = val, consts[ins.c]
+		goto le
 	case opGe:
-		if g := globals[ins.b]; g.pure {
-			if a, b, ok := fixArgs(stack[sp-1], val); ok {
-				r := a >= b
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
-			if r, ok := flCompare(opGe, stack[sp-1], val); ok {
-				val = r
-				pc = testJump(code, pc, r)
-				sp--
-				break
-			}
+		f = stack[sp-1]
+		sp--
+		goto ge
+	case opGeLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto ge
+	case opGeLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto ge
+	case opGeLV:
+		f = stack[fp+int(ins.a)]
+		goto ge
+	case opGeVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto ge
+	case opGeVK:
+		f, val = val, consts[ins.c]
+		goto ge
+	case opEq:
+		if globals[ins.b].pure {
+			r := eqFast(stack[sp-1], val)
+			val = r
+			pc = testJump(code, pc, r)
+			sp--
+			break
 		}
 		goto slow2
+	case opEqLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto eq
+	case opEqLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto eq
+	case opEqLV:
+		f = stack[fp+int(ins.a)]
+		goto eq
+	case opEqVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto eq
+	case opEqVK:
+		f, val = val, consts[ins.c]
+		goto eq
 	case opCons:
 		if globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
@@ -532,15 +594,59 @@ next:
 			break
 		}
 		goto slow2
-	case opEq:
-		if globals[ins.b].pure {
-			r := stack[sp-1] == val
-			val = r
-			pc = testJump(code, pc, r)
-			sp--
-			break
-		}
-		goto slow2
+	case opConsLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto cons
+	case opConsLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto cons
+	case opConsLV:
+		f = stack[fp+int(ins.a)]
+		goto cons
+	case opConsVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto cons
+	case opConsVK:
+		f, val = val, consts[ins.c]
+		goto cons
+	case opVectorRef:
+		f = stack[sp-1]
+		sp--
+		goto vectorRef
+	case opVectorRefLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto vectorRef
+	case opVectorRefLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto vectorRef
+	case opVectorRefLV:
+		f = stack[fp+int(ins.a)]
+		goto vectorRef
+	case opVectorRefVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto vectorRef
+	case opVectorRefVK:
+		f, val = val, consts[ins.c]
+		goto vectorRef
+	case opEqv:
+		f = stack[sp-1]
+		sp--
+		goto eqv
+	case opEqvLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto eqv
+	case opEqvLK:
+		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		goto eqv
+	case opEqvLV:
+		f = stack[fp+int(ins.a)]
+		goto eqv
+	case opEqvVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto eqv
+	case opEqvVK:
+		f, val = val, consts[ins.c]
+		goto eqv
 	case opCar:
 		if globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
@@ -739,27 +845,9 @@ next:
 			}
 		}
 		goto slowI
-	case opDiv:
-		if globals[ins.b].pure {
-			if r, ok := flArith(opDiv, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
 	case opQuotient, opRemainder, opModulo:
 		if globals[ins.b].pure {
 			if r, ok := fixDiv(ins.op, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
-	case opEqv:
-		if globals[ins.b].pure {
-			if r, ok := eqvFast(stack[sp-1], val); ok {
 				val = r
 				sp--
 				break
@@ -774,15 +862,6 @@ next:
 					sp--
 					break
 				}
-			}
-		}
-		goto slow2
-	case opVectorRef:
-		if globals[ins.b].pure {
-			if v, k, ok := vectorIndex(stack[sp-1], val); ok {
-				val = v.Items[k]
-				sp--
-				break
 			}
 		}
 		goto slow2
@@ -853,6 +932,174 @@ next:
 		panic(fmt.Sprintf("vm: bad opcode %v", ins.op))
 	}
 	goto next
+
+	// binary ops: the operands are in f and val
+add:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixAdd(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a + b)
+			goto next
+		}
+	}
+	goto slowXY
+sub:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixSub(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a - b)
+			goto next
+		}
+	}
+	goto slowXY
+mul:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixMul(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a * b)
+			goto next
+		}
+	}
+	goto slowXY
+div:
+	if globals[ins.b].pure {
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a / b)
+			goto next
+		}
+	}
+	goto slowXY
+numEq:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a == b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a == b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+lt:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a < b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a < b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+gt:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a > b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a > b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+le:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a <= b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a <= b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+ge:
+	if globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a >= b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a >= b
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+eq:
+	if globals[ins.b].pure {
+		r := eqFast(f, val)
+		val = r
+		pc = testJump(code, pc, r)
+		goto next
+	}
+cons:
+	if globals[ins.b].pure {
+		val = &Pair{f, val}
+		goto next
+	}
+	goto slowXY
+vectorRef:
+	if globals[ins.b].pure {
+		if v, k, ok := vectorIndex(f, val); ok {
+			val = v.Items[k]
+			goto next
+		}
+	}
+	goto slowXY
+eqv:
+	if globals[ins.b].pure {
+		if r, ok := eqvFast(f, val); ok {
+			val = r
+			pc = testJump(code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+slowXY:
+	stack[sp] = f
+	stack[sp+1] = val
+	sp += 2
+	n = 2
+	goto slowCall
 
 slowI:
 	stack[sp] = val

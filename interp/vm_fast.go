@@ -6,6 +6,7 @@ package interp
 // inline into the VM loop, or takes the second, rarer type.
 
 import (
+	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -54,52 +55,36 @@ func fixMul(a, b int) (int, bool) {
 	return 0, false
 }
 
-// flArith returns x OP y for two flonums.
-func flArith(op opcode, x, y Value) (Value, bool) {
-	a, ok := x.(float64)
-	if !ok {
-		return nil, false
+// flArgs returns the operands of a binary inlined primitive when both
+// are flonums.
+func flArgs(x, y Value) (a, b float64, ok bool) {
+	if a, ok = x.(float64); ok {
+		b, ok = y.(float64)
 	}
-	b, ok := y.(float64)
-	if !ok {
-		return nil, false
-	}
-	switch op {
-	case opAdd:
-		return a + b, true
-	case opSub:
-		return a - b, true
-	case opMul:
-		return a * b, true
-	case opDiv:
-		return a / b, true
-	}
-	return nil, false
+	return a, b, ok
 }
 
-// flCompare returns x OP y for two flonums (NaN compares false).
-func flCompare(op opcode, x, y Value) (bool, bool) {
-	a, ok := x.(float64)
-	if !ok {
-		return false, false
+// Integral flonums from 0.0 below flonumCached are boxed once, at start:
+// Go allocates 8 bytes for every float64 stored in an interface, and
+// inexact counters, indices and sums of small integers are common in
+// flonum code.
+const flonumCached = 1024
+
+var flonumTable [flonumCached]Value
+
+func init() {
+	for i := range flonumTable {
+		flonumTable[i] = float64(i)
 	}
-	b, ok := y.(float64)
-	if !ok {
-		return false, false
+}
+
+// flonum boxes f, without allocating when it is a small integral value
+// (not -0.0, which must keep its sign).
+func flonum(f float64) Value {
+	if k := int(f); uint(k) < flonumCached && float64(k) == f && (k != 0 || !math.Signbit(f)) {
+		return flonumTable[k]
 	}
-	switch op {
-	case opNumEq:
-		return a == b, true
-	case opLt:
-		return a < b, true
-	case opGt:
-		return a > b, true
-	case opLe:
-		return a <= b, true
-	case opGe:
-		return a >= b, true
-	}
-	return false, false
+	return f
 }
 
 // fixDiv returns quotient, remainder or modulo of two fixnums; b = 0 and
@@ -169,6 +154,17 @@ func cxrFast(steps int32, v Value) (Value, bool) {
 		}
 	}
 	return v, true
+}
+
+// eqFast answers eq? as the primitive does: flonums by their bits (so
+// that a NaN is eq? to itself and 0.0 is not eq? to -0.0), the rest by
+// identity.
+func eqFast(x, y Value) bool {
+	if a, ok := x.(float64); ok {
+		b, ok := y.(float64)
+		return ok && math.Float64bits(a) == math.Float64bits(b)
+	}
+	return x == y
 }
 
 // eqvFast answers eqv? for everything but bignums, ratios and complex
