@@ -190,37 +190,35 @@ func (vm *vm) interrupted() error {
 
 func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 	var (
-		clo     *Closure
-		code    []instr
-		consts  []Value
-		globals []*Global
-		pc, fp  int
-		sp      = argbase + n
-		stack   = vm.stack
-		val     Value
-		tail    = true
-		err     error
-		ins     instr
-		fr      frame
-		who     string
-		streak  int // errors delivered since the last return (a failing handler loops)
+		clo    *Closure
+		pr     *Proto // clo.proto: its code, constants and globals
+		pc, fp int
+		sp     = argbase + n
+		stack  = vm.stack
+		val    Value
+		tail   = true
+		err    error
+		ins    instr
+		fr     frame
+		who    string
+		streak int // errors delivered since the last return (a failing handler loops)
 	)
 	fp = argbase
 	goto call
 
 next:
-	ins = code[pc]
+	ins = pr.code[pc]
 	pc++
 	switch ins.op {
 	case opConst:
-		val = consts[ins.a]
+		val = pr.consts[ins.a]
 	case opLocal:
 		val = stack[fp+int(ins.a)]
 	case opLocalPush:
 		stack[sp] = stack[fp+int(ins.a)]
 		sp++
 	case opConstPush:
-		stack[sp] = consts[ins.a]
+		stack[sp] = pr.consts[ins.a]
 		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
@@ -229,9 +227,9 @@ next:
 	case opFreeBox:
 		val = clo.free[ins.a].(*box).v
 	case opGlobal:
-		val = globals[ins.a].value
+		val = pr.globals[ins.a].value
 		if val == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.a].Name.Name, Irritants: nil}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.a].Name.Name, Irritants: nil}
 			goto fail
 		}
 	case opSetLocal:
@@ -247,7 +245,7 @@ next:
 		clo.free[ins.a].(*box).v = val
 		val = Unspecified
 	case opSetGlobal:
-		g := globals[ins.a]
+		g := pr.globals[ins.a]
 		if g.value == unbound {
 			err = &ErrorObject{Who: "set!", Message: "unbound variable: " + g.Name.Name}
 			goto fail
@@ -255,7 +253,7 @@ next:
 		g.set(val)
 		val = Unspecified
 	case opDefGlobal:
-		g := globals[ins.a]
+		g := pr.globals[ins.a]
 		g.special, g.macro = nil, nil
 		g.set(val)
 		val = Unspecified
@@ -296,7 +294,7 @@ next:
 		for i := 0; i < k; i++ {
 			cl.clauses[i] = stack[sp-k+i].(*Closure)
 		}
-		if s, ok := consts[ins.b].(string); ok {
+		if s, ok := pr.consts[ins.b].(string); ok {
 			cl.name = s
 		}
 		sp -= k
@@ -333,20 +331,20 @@ next:
 		}
 	case opCallG:
 		n = int(ins.a)
-		f = globals[ins.b].value
+		f = pr.globals[ins.b].value
 		argbase = sp - n
 		tail = false
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 			sp = argbase
 			goto fail
 		}
 		goto call
 	case opTailCallG:
 		n = int(ins.a)
-		f = globals[ins.b].value
+		f = pr.globals[ins.b].value
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 			sp -= n
 			goto fail
 		}
@@ -357,7 +355,7 @@ next:
 		goto call
 	case opCarL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
 				break
@@ -366,7 +364,7 @@ next:
 		goto slow1
 	case opCdrL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
 				break
@@ -375,19 +373,19 @@ next:
 		goto slow1
 	case opNullPL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairPL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -400,7 +398,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto add
 	case opAddLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto add
 	case opAddLV:
 		f = stack[fp+int(ins.a)]
@@ -409,7 +407,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto add
 	case opAddVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto add
 	case opSub:
 		f = stack[sp-1]
@@ -419,7 +417,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto sub
 	case opSubLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto sub
 	case opSubLV:
 		f = stack[fp+int(ins.a)]
@@ -428,7 +426,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto sub
 	case opSubVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto sub
 	case opMul:
 		f = stack[sp-1]
@@ -438,7 +436,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto mul
 	case opMulLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto mul
 	case opMulLV:
 		f = stack[fp+int(ins.a)]
@@ -447,7 +445,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto mul
 	case opMulVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto mul
 	case opDiv:
 		f = stack[sp-1]
@@ -457,7 +455,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto div
 	case opDivLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto div
 	case opDivLV:
 		f = stack[fp+int(ins.a)]
@@ -466,7 +464,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto div
 	case opDivVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto div
 	case opNumEq:
 		f = stack[sp-1]
@@ -476,7 +474,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto numEq
 	case opNumEqLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto numEq
 	case opNumEqLV:
 		f = stack[fp+int(ins.a)]
@@ -485,7 +483,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto numEq
 	case opNumEqVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto numEq
 	case opLt:
 		f = stack[sp-1]
@@ -495,7 +493,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto lt
 	case opLtLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto lt
 	case opLtLV:
 		f = stack[fp+int(ins.a)]
@@ -504,7 +502,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto lt
 	case opLtVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto lt
 	case opGt:
 		f = stack[sp-1]
@@ -514,7 +512,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto gt
 	case opGtLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto gt
 	case opGtLV:
 		f = stack[fp+int(ins.a)]
@@ -523,7 +521,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto gt
 	case opGtVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto gt
 	case opLe:
 		f = stack[sp-1]
@@ -533,7 +531,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto le
 	case opLeLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto le
 	case opLeLV:
 		f = stack[fp+int(ins.a)]
@@ -542,7 +540,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto le
 	case opLeVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto le
 	case opGe:
 		f = stack[sp-1]
@@ -552,7 +550,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto ge
 	case opGeLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto ge
 	case opGeLV:
 		f = stack[fp+int(ins.a)]
@@ -561,13 +559,13 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto ge
 	case opGeVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto ge
 	case opEq:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			r := eqFast(stack[sp-1], val)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			sp--
 			break
 		}
@@ -576,7 +574,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto eq
 	case opEqLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto eq
 	case opEqLV:
 		f = stack[fp+int(ins.a)]
@@ -585,10 +583,10 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto eq
 	case opEqVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto eq
 	case opCons:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
 			sp--
 			break
@@ -598,7 +596,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto cons
 	case opConsLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto cons
 	case opConsLV:
 		f = stack[fp+int(ins.a)]
@@ -607,7 +605,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto cons
 	case opConsVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto cons
 	case opVectorRef:
 		f = stack[sp-1]
@@ -617,7 +615,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto vectorRef
 	case opVectorRefLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto vectorRef
 	case opVectorRefLV:
 		f = stack[fp+int(ins.a)]
@@ -626,7 +624,7 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto vectorRef
 	case opVectorRefVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto vectorRef
 	case opEqv:
 		f = stack[sp-1]
@@ -636,7 +634,7 @@ next:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
 		goto eqv
 	case opEqvLK:
-		f, val = stack[fp+int(ins.a)], consts[ins.c]
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
 		goto eqv
 	case opEqvLV:
 		f = stack[fp+int(ins.a)]
@@ -645,10 +643,10 @@ next:
 		f, val = val, stack[fp+int(ins.c)]
 		goto eqv
 	case opEqvVK:
-		f, val = val, consts[ins.c]
+		f, val = val, pr.consts[ins.c]
 		goto eqv
 	case opCar:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
 				break
@@ -656,7 +654,7 @@ next:
 		}
 		goto slow1
 	case opCdr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
 				break
@@ -664,43 +662,43 @@ next:
 		}
 		goto slow1
 	case opNullP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opNot:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			b, ok := val.(bool)
 			r := ok && !b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opZeroP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if a, ok := val.(int); ok {
 				r := a == 0
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slow1
 	case opAddIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
@@ -711,7 +709,7 @@ next:
 		goto slowI
 	case opSubIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
@@ -722,61 +720,61 @@ next:
 		goto slowI
 	case opNumEqIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLtIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGtIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLeIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGeIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opAddI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
@@ -786,7 +784,7 @@ next:
 		}
 		goto slowI
 	case opSubI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
@@ -796,57 +794,57 @@ next:
 		}
 		goto slowI
 	case opNumEqI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLtI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGtI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLeI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGeI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opQuotient, opRemainder, opModulo:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if r, ok := fixDiv(ins.op, stack[sp-1], val); ok {
 				val = r
 				sp--
@@ -855,7 +853,7 @@ next:
 		}
 		goto slow2
 	case opCharEq:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if a, ok := stack[sp-1].(Char); ok {
 				if b, ok := val.(Char); ok {
 					val = a == b
@@ -866,7 +864,7 @@ next:
 		}
 		goto slow2
 	case opVectorSet:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, k, ok := vectorIndex(stack[sp-2], stack[sp-1]); ok && !v.Immutable {
 				v.Items[k] = val
 				val = Unspecified
@@ -876,7 +874,7 @@ next:
 		}
 		goto slow3
 	case opVectorLength:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, ok := val.(*Vector); ok {
 				val = fixnum(len(v.Items))
 				break
@@ -884,7 +882,7 @@ next:
 		}
 		goto slow1
 	case opStringRef:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if s, k, ok := stringIndex(stack[sp-1], val); ok {
 				val = Char(s.At(k))
 				sp--
@@ -893,7 +891,7 @@ next:
 		}
 		goto slow2
 	case opStringLength:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if s, ok := val.(*String); ok {
 				val = fixnum(s.Len())
 				break
@@ -901,7 +899,7 @@ next:
 		}
 		goto slow1
 	case opSetCar:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := stack[sp-1].(*Pair); ok {
 				p.Car = val
 				val = Unspecified
@@ -911,7 +909,7 @@ next:
 		}
 		goto slow2
 	case opSetCdr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := stack[sp-1].(*Pair); ok {
 				p.Cdr = val
 				val = Unspecified
@@ -921,7 +919,7 @@ next:
 		}
 		goto slow2
 	case opCxr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
 				break
@@ -935,7 +933,7 @@ next:
 
 	// binary ops: the operands are in f and val
 add:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixAdd(a, b); ok {
 				val = fixnum(s)
@@ -949,7 +947,7 @@ add:
 	}
 	goto slowXY
 sub:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixSub(a, b); ok {
 				val = fixnum(s)
@@ -963,7 +961,7 @@ sub:
 	}
 	goto slowXY
 mul:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixMul(a, b); ok {
 				val = fixnum(s)
@@ -977,7 +975,7 @@ mul:
 	}
 	goto slowXY
 div:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a / b)
 			goto next
@@ -985,100 +983,100 @@ div:
 	}
 	goto slowXY
 numEq:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a == b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a == b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
 	goto slowXY
 lt:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a < b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a < b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
 	goto slowXY
 gt:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a > b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a > b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
 	goto slowXY
 le:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a <= b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a <= b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
 	goto slowXY
 ge:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a >= b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a >= b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
 	goto slowXY
 eq:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		r := eqFast(f, val)
 		val = r
-		pc = testJump(code, pc, r)
+		pc = testJump(pr.code, pc, r)
 		goto next
 	}
 cons:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		val = &Pair{f, val}
 		goto next
 	}
 	goto slowXY
 vectorRef:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if v, k, ok := vectorIndex(f, val); ok {
 			val = v.Items[k]
 			goto next
@@ -1086,10 +1084,10 @@ vectorRef:
 	}
 	goto slowXY
 eqv:
-	if globals[ins.b].pure {
+	if pr.globals[ins.b].pure {
 		if r, ok := eqvFast(f, val); ok {
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -1124,11 +1122,11 @@ slow2:
 	sp++
 	n = 2
 slowCall:
-	f = globals[ins.b].value
+	f = pr.globals[ins.b].value
 	argbase = sp - n
 	tail = false
 	if f == unbound {
-		err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+		err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 		sp = argbase
 		goto fail
 	}
@@ -1172,7 +1170,7 @@ call:
 		fp = argbase
 		sp = fp + proto.frameSize
 		clo = p
-		code, consts, globals = proto.code, proto.consts, proto.globals
+		pr = proto
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
@@ -1326,7 +1324,7 @@ ret:
 	}
 	clo = fr.clo
 	pc, fp = int(fr.pc), int(fr.fp)
-	code, consts, globals = clo.proto.code, clo.proto.consts, clo.proto.globals
+	pr = clo.proto
 	goto next
 
 fail:
