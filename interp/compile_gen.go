@@ -32,6 +32,7 @@ const (
 	opJumpFalse
 	opClosure
 	opCaseLambda
+	opFixClosure
 	opCall
 	opTailCall
 	opCallG
@@ -262,6 +263,7 @@ var opTable = [numOpcodes]opInfo{
 	opJumpFalse:   {name: "jump-false", a: oPC},                   // pc = a when val is #f
 	opClosure:     {name: "closure", a: "proto index"},            // val = a closure of protos[a]
 	opCaseLambda:  {name: "case-lambda", a: "clauses", b: oConst}, // val = case-lambda of the a pushed closures, named consts[b]
+	opFixClosure:  {name: "fix-closure"},                          // copy the local free variables of the closure in val again (letrec groups)
 	opCall:        {name: "call", a: oArgs},                       // call val with the a pushed arguments
 	opTailCall:    {name: "tail-call", a: oArgs},                  // the same in tail position
 	opCallG:       {name: "call-global", a: oArgs, b: oGlobal},    // call global b with a arguments
@@ -535,6 +537,7 @@ func (g *gen) expr(n node, tail bool) {
 	case *nSet:
 		g.expr(t.val, false)
 		g.store(t.v)
+		g.fixClosures(t.fix)
 		g.ret(tail)
 	case *nGSet:
 		g.expr(t.val, false)
@@ -594,6 +597,9 @@ func (g *gen) expr(n node, tail bool) {
 				}
 				g.expr(in, false)
 				g.store(t.vars[i])
+				if t.fix != nil {
+					g.fixClosures(t.fix[i])
+				}
 			}
 		} else {
 			// evaluate all inits first (they may refer to shadowed names)
@@ -768,6 +774,19 @@ func (g *gen) binary(t *nPrim, gi int) bool {
 	g.mark(t.pos)
 	g.p.code = append(g.p.code, in)
 	return true
+}
+
+// fixClosures patches the closures of a letrec group once all exist: the
+// closures made first copied the slots of the later ones before these
+// were set.
+func (g *gen) fixClosures(vars []*variable) {
+	for _, v := range vars {
+		g.load(v)
+		g.emit(opFixClosure, 0, 0)
+	}
+	if len(vars) > 0 {
+		g.emit(opConst, g.constant(Unspecified), 0)
+	}
 }
 
 func (g *gen) load(v *variable) {

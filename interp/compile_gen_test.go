@@ -121,3 +121,77 @@ func TestBinaryForms(t *testing.T) {
 		}
 	}
 }
+
+// TestLetrecGroups checks that procedures bound by internal definitions,
+// letrec and named let live unboxed when no closure can see them before
+// they are set, and stay boxed (and right) when one can.
+func TestLetrecGroups(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (parity n)
+  (define (ev? n) (if (= n 0) #t (od? (- n 1))))
+  (define (od? n) (if (= n 0) #f (ev? (- n 1))))
+  (list (ev? n) (od? n)))
+(define (forward)
+  (define (a) (lambda () (b)))
+  (define x (a))
+  (define (b) 42)
+  (x))
+(define (mixed)
+  (define (a) (+ k (b)))
+  (define k 5)
+  (define (b) 1)
+  (a))
+(define (upto n) (let loop ((i 0)) (if (= i n) '() (cons i (loop (+ i 1))))))
+(define (rec n)
+  (letrec ((ev? (lambda (n) (if (= n 0) #t (od? (- n 1)))))
+           (od? (lambda (n) (if (= n 0) #f (ev? (- n 1))))))
+    (ev? n)))
+(define (again)
+  (define k #f)
+  (define n 0)
+  (define r (call/cc (lambda (c) (set! k c) 0)))
+  (define (p) (+ r (q)))
+  (define (q) 10)
+  (set! n (+ n 1))
+  (if (< n 3) (k n) (p)))`)
+	for src, want := range map[string]string{
+		"(parity 7)":  "(#f #t)",
+		"(forward)":   "42",
+		"(mixed)":     "6",
+		"(upto 5)":    "(0 1 2 3 4)",
+		"(rec 9)":     "#f",
+		"(again)":     "12",
+		"(parity 10)": "(#t #f)",
+	} {
+		if got := evalT(t, it, src); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	// which procedures hold boxes
+	boxes := func(name string) int {
+		var count func(p *Proto) int
+		count = func(p *Proto) int {
+			k := 0
+			for _, in := range p.code {
+				switch in.op {
+				case opBox, opBoxNew, opLocalBox, opFreeBox, opSetLocalBox, opSetFreeBox:
+					k++
+				}
+			}
+			for _, c := range p.protos {
+				k += count(c)
+			}
+			return k
+		}
+		return count(it.global(Intern(name)).value.(*Closure).proto)
+	}
+	for _, name := range []string{"parity", "upto", "rec", "mixed"} {
+		if k := boxes(name); k != 0 {
+			t.Errorf("%s: %d box instructions, want none", name, k)
+		}
+	}
+	if boxes("forward") == 0 {
+		t.Error("forward: b is seen by a closure made before it is set, but has no box")
+	}
+}

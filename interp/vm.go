@@ -299,6 +299,10 @@ next:
 		}
 		sp -= k
 		val = cl
+	case opFixClosure:
+		if c, ok := val.(*Closure); ok {
+			fixClosure(c, stack[fp:])
+		}
 	case opCall:
 		n = int(ins.a)
 		f = val

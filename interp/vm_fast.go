@@ -275,3 +275,13 @@ func newClosure(p *Proto) *Closure {
 	}
 	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
 }
+
+// fixClosure copies again the free variables c took from its maker's
+// frame (a letrec group's closures, once all of them exist).
+func fixClosure(c *Closure, frame []Value) {
+	for i, fs := range c.proto.freeSpec {
+		if fs.local {
+			c.free[i] = frame[fs.idx]
+		}
+	}
+}
