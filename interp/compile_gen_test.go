@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -193,5 +194,43 @@ func TestLetrecGroups(t *testing.T) {
 	}
 	if boxes("forward") == 0 {
 		t.Error("forward: b is seen by a closure made before it is set, but has no box")
+	}
+}
+
+// TestRecordSizes makes records of 0 to 8 fields (kept with the record in
+// one allocation up to six), reads every field, sets it, reads it again.
+func TestRecordSizes(t *testing.T) {
+	for n := 0; n <= 8; n++ {
+		it := New()
+		var fields, specs, args, reads, sets strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&fields, " f%d", i)
+			fmt.Fprintf(&specs, " (f%d get%d set%d!)", i, i, i)
+			fmt.Fprintf(&args, " %d", i*10)
+			fmt.Fprintf(&reads, " (get%d r)", i)
+			fmt.Fprintf(&sets, " (set%d! r (+ 1 (get%d r)))", i, i)
+		}
+		src := fmt.Sprintf("(define-record-type thing (make-thing%s) thing?%s)"+
+			" (define r (make-thing%s)) (define before (list%s)) (begin #t%s) (list (thing? r) before (list%s))",
+			fields.String(), specs.String(), args.String(), reads.String(), sets.String(), reads.String())
+		var want strings.Builder
+		want.WriteString("(#t (")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				want.WriteString(" ")
+			}
+			fmt.Fprintf(&want, "%d", i*10)
+		}
+		want.WriteString(") (")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				want.WriteString(" ")
+			}
+			fmt.Fprintf(&want, "%d", i*10+1)
+		}
+		want.WriteString("))")
+		if got := evalT(t, it, src); got != want.String() {
+			t.Errorf("%d fields: %s, want %s", n, got, want.String())
+		}
 	}
 }

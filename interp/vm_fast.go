@@ -285,3 +285,53 @@ func fixClosure(c *Closure, frame []Value) {
 		}
 	}
 }
+
+// newRecord returns a record of type rt with n fields; up to six live in
+// the same allocation as the record.
+func newRecord(rt *RecordType, n int) *Record {
+	switch n {
+	case 1:
+		x := &struct {
+			r Record
+			f [1]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 2:
+		x := &struct {
+			r Record
+			f [2]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 3:
+		x := &struct {
+			r Record
+			f [3]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 4:
+		x := &struct {
+			r Record
+			f [4]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 5:
+		x := &struct {
+			r Record
+			f [5]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 6:
+		x := &struct {
+			r Record
+			f [6]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	}
+	return &Record{Type: rt, Fields: make([]Value, n)}
+}
