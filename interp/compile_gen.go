@@ -30,6 +30,7 @@ const (
 	opPopLocal
 	opJump
 	opJumpFalse
+	opJumpTrue
 	opClosure
 	opCaseLambda
 	opFixClosure
@@ -261,6 +262,7 @@ var opTable = [numOpcodes]opInfo{
 	opPopLocal:    {name: "pop-local", a: oSlot},                  // local a = pop
 	opJump:        {name: "jump", a: oPC},                         // pc = a
 	opJumpFalse:   {name: "jump-false", a: oPC},                   // pc = a when val is #f
+	opJumpTrue:    {name: "jump-true", a: oPC},                    // pc = a unless val is #f
 	opClosure:     {name: "closure", a: "proto index"},            // val = a closure of protos[a]
 	opCaseLambda:  {name: "case-lambda", a: "clauses", b: oConst}, // val = case-lambda of the a pushed closures, named consts[b]
 	opFixClosure:  {name: "fix-closure"},                          // copy the local free variables of the closure in val again (letrec groups)
@@ -582,6 +584,16 @@ func (g *gen) expr(n node, tail bool) {
 		g.depth -= len(t.fns)
 		g.ret(tail)
 	case *nLet:
+		if e, ok := orForm(t); ok {
+			// (let ((t a)) (if t t e)), as or expands: the value of a
+			// when true, else e
+			g.expr(t.inits[0], false)
+			jt := g.emit(opJumpTrue, 0, 0)
+			g.expr(e, tail)
+			g.p.code[jt].a = int32(len(g.p.code))
+			g.ret(tail)
+			break
+		}
 		if t.rec {
 			for _, v := range t.vars {
 				if v.boxed() {
@@ -706,6 +718,79 @@ func (g *gen) expr(n node, tail bool) {
 	default:
 		panic("generate: unknown node")
 	}
+}
+
+// orForm recognises (let ((t a)) (if t t e)) with t used nowhere else (the
+// expansion of or) and returns e.
+func orForm(n *nLet) (node, bool) {
+	if n.rec || len(n.vars) != 1 || len(n.inits) != 1 {
+		return nil, false
+	}
+	v := n.vars[0]
+	if v.captured || v.assigned || v.mutated {
+		return nil, false
+	}
+	i, ok := n.body.(*nIf)
+	if !ok {
+		return nil, false
+	}
+	c, ok1 := i.c.(*nRef)
+	t, ok2 := i.t.(*nRef)
+	if !ok1 || !ok2 || c.v != v || t.v != v || refers(i.e, v) {
+		return nil, false
+	}
+	return i.e, true
+}
+
+// refers reports whether v occurs in n (conservatively: true for node
+// kinds it does not look into).
+func refers(n node, v *variable) bool {
+	switch t := n.(type) {
+	case *nConst, *nGRef:
+		return false
+	case *nRef:
+		return t.v == v
+	case *nSet:
+		return t.v == v || refers(t.val, v)
+	case *nGSet:
+		return refers(t.val, v)
+	case *nIf:
+		return refers(t.c, v) || refers(t.t, v) || refers(t.e, v)
+	case *nSeq:
+		for _, e := range t.body {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nCall:
+		if refers(t.f, v) {
+			return true
+		}
+		for _, e := range t.args {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nPrim:
+		for _, e := range t.args {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nLet:
+		for _, e := range t.inits {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return refers(t.body, v)
+	case *nLambda:
+		return false // a lambda reaching v captures it (v.captured)
+	}
+	return true
 }
 
 // konst returns the value of n when it is a constant: a literal, or a

@@ -234,3 +234,36 @@ func TestRecordSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestOrForm checks or compiled as a jump on a true value: its values,
+// the evaluation stopping at the first true operand, tail calls through
+// its last operand, and that the jump is used.
+func TestOrForm(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define n 0)
+(define (bump!) (set! n (+ n 1)) #f)
+(define (first-true a b c) (or a b c))
+(define (stops) (or (bump!) 7 (bump!)))
+(define (count-down k) (or (= k 0) (count-down (- k 1))))
+(define (inside k) (if (or (< k 0) (> k 9)) 'out 'in))`)
+	for src, want := range map[string]string{
+		"(first-true #f #f #f)":       "#f",
+		"(first-true #f 0 1)":         "0",
+		"(first-true '() #f #f)":      "()",
+		"(list (stops) n)":            "(7 1)",
+		"(count-down 1000000)":        "#t",
+		"(map inside '(-1 0 5 9 10))": "(out in in in out)",
+	} {
+		if got := evalT(t, it, src); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	found := false
+	for _, in := range it.global(Intern("first-true")).value.(*Closure).proto.code {
+		found = found || in.op == opJumpTrue
+	}
+	if !found {
+		t.Error("or does not compile to jump-true")
+	}
+}

@@ -270,6 +270,10 @@ next:
 		if b, ok := val.(bool); ok && !b {
 			pc = int(ins.a)
 		}
+	case opJumpTrue:
+		if b, ok := val.(bool); !ok || b {
+			pc = int(ins.a)
+		}
 	case opClosure:
 		p := clo.proto.protos[ins.a]
 		if len(p.freeSpec) == 0 {
