@@ -86,6 +86,7 @@ const (
 	opCdrL
 	opNullPL
 	opPairPL
+	opCxrL
 	opAddIL
 	opSubIL
 	opNumEqIL
@@ -289,7 +290,7 @@ var opTable = [numOpcodes]opInfo{
 	opCons:         {name: "cons", b: oGlobal, prim: "cons", arity: 2},
 	opCar:          {name: "car", b: oGlobal, prim: "car", arity: 1, local: opCarL},
 	opCdr:          {name: "cdr", b: oGlobal, prim: "cdr", arity: 1, local: opCdrL},
-	opCxr:          {name: "cxr", a: "car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)", b: oGlobal, arity: 1}, // caar ... cddddr, see init
+	opCxr:          {name: "cxr", a: "car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)", b: oGlobal, arity: 1, local: opCxrL}, // caar ... cddddr, see init
 	opSetCar:       {name: "set-car!", b: oGlobal, prim: "set-car!", arity: 2},
 	opSetCdr:       {name: "set-cdr!", b: oGlobal, prim: "set-cdr!", arity: 2},
 	opNullP:        {name: "null?", b: oGlobal, prim: "null?", arity: 1, local: opNullPL},
@@ -316,6 +317,7 @@ var opTable = [numOpcodes]opInfo{
 	opCdrL:    {name: "cdr-local", a: oSlot, b: oGlobal},
 	opNullPL:  {name: "null?-local", a: oSlot, b: oGlobal},
 	opPairPL:  {name: "pair?-local", a: oSlot, b: oGlobal},
+	opCxrL:    {name: "cxr-local", a: "car/cdr steps", b: oGlobal, c: oSlot},
 	opAddIL:   {name: "add-imm-local", a: oImm, b: oGlobal, c: oSlot},
 	opSubIL:   {name: "sub-imm-local", a: oImm, b: oGlobal, c: oSlot},
 	opNumEqIL: {name: "num=-imm-local", a: oImm, b: oGlobal, c: oSlot},
@@ -701,7 +703,11 @@ func (g *gen) expr(n node, tail bool) {
 						g.p.maxStack = g.depth + 2
 					}
 					g.mark(t.pos)
-					g.emit(lop, slot, gi)
+					if opTable[lop].c == oSlot {
+						g.p.code = append(g.p.code, instr{op: lop, a: int32(t.imm), b: int32(gi), c: int32(slot)})
+					} else {
+						g.emit(lop, slot, gi)
+					}
 					g.ret(tail)
 					break
 				}

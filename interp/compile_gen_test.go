@@ -267,3 +267,24 @@ func TestOrForm(t *testing.T) {
 		t.Error("or does not compile to jump-true")
 	}
 }
+
+// TestCxrLocal checks caar ... cddddr applied to a local variable: the
+// value, the primitive's error on a bad argument, and the instruction.
+func TestCxrLocal(t *testing.T) {
+	it := New()
+	evalOK(t, it, "(define (f x) (caddr x)) (define (g x) (cdar x))")
+	if got := evalT(t, it, "(list (f '(1 2 3 4)) (g '((a . b))))"); got != "(3 b)" {
+		t.Errorf("cxr of a local: %s", got)
+	}
+	_, err := it.EvalString(context.Background(), "(f '(1 2))", "t")
+	if e, ok := err.(*ErrorObject); !ok || e.Who != "caddr" {
+		t.Errorf("(caddr '(1 2)): error %v, want one from caddr", err)
+	}
+	found := false
+	for _, in := range it.global(Intern("f")).value.(*Closure).proto.code {
+		found = found || in.op == opCxrL
+	}
+	if !found {
+		t.Error("caddr of a local does not compile to cxr-local")
+	}
+}

@@ -926,6 +926,15 @@ next:
 			}
 		}
 		goto slow2
+	case opCxrL:
+		val = stack[fp+int(ins.c)]
+		if pr.globals[ins.b].pure {
+			if v, ok := cxrFast(ins.a, val); ok {
+				val = v
+				break
+			}
+		}
+		goto slow1
 	case opCxr:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
