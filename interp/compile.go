@@ -78,6 +78,7 @@ type variable struct {
 	firstCapture   int
 	captureUnknown bool
 	fixed          bool
+	lambda         *fnState // the lambda a letrec group binds it to
 }
 
 // boxed says whether the variable lives in a box: when a closure captures
@@ -107,6 +108,8 @@ type fnState struct {
 	// seq numbers the lambdas in the order the compiler analyses them
 	// (0: not numbered); closures of a body are made in that order
 	seq int
+	// proto is the generated code (set by the code generator)
+	proto *Proto
 }
 
 func (f *fnState) newSlot() int {
@@ -354,7 +357,8 @@ func fixGroup(vars []*variable, inits []node, start int) []*variable {
 	}
 	var lams []*variable
 	for i, v := range vars {
-		if _, ok := inits[i].(*nLambda); ok {
+		if l, ok := inits[i].(*nLambda); ok {
+			v.lambda = l.fn
 			lams = append(lams, v)
 		}
 	}

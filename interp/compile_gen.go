@@ -571,6 +571,7 @@ func (g *gen) expr(n node, tail bool) {
 		}
 	case *nLambda:
 		child := generate(t.fn, g.fn)
+		t.fn.proto = child
 		g.p.protos = append(g.p.protos, child)
 		g.emit(opClosure, len(g.p.protos)-1, 0)
 		g.ret(tail)
@@ -871,13 +872,29 @@ func (g *gen) binary(t *nPrim, gi int) bool {
 // closures made first copied the slots of the later ones before these
 // were set.
 func (g *gen) fixClosures(vars []*variable) {
+	fixed := false
 	for _, v := range vars {
+		if v.lambda != nil && v.lambda.proto != nil && !takesLocals(v.lambda.proto) {
+			continue // nothing to copy again
+		}
 		g.load(v)
 		g.emit(opFixClosure, 0, 0)
+		fixed = true
 	}
-	if len(vars) > 0 {
+	if fixed {
 		g.emit(opConst, g.constant(Unspecified), 0)
 	}
+}
+
+// takesLocals reports whether closures of p copy variables of the frame
+// that makes them.
+func takesLocals(p *Proto) bool {
+	for _, fs := range p.freeSpec {
+		if fs.local {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *gen) load(v *variable) {
