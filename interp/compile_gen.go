@@ -94,73 +94,12 @@ const (
 	opGtIL
 	opLeIL
 	opGeIL
-	// binary operand forms of the ops in binOps
-	// (see binForms): L a local, K a constant, V the value register
-	opAddLL
-	opAddLK
-	opAddLV
-	opAddVL
-	opAddVK
-	opSubLL
-	opSubLK
-	opSubLV
-	opSubVL
-	opSubVK
-	opMulLL
-	opMulLK
-	opMulLV
-	opMulVL
-	opMulVK
-	opDivLL
-	opDivLK
-	opDivLV
-	opDivVL
-	opDivVK
-	opNumEqLL
-	opNumEqLK
-	opNumEqLV
-	opNumEqVL
-	opNumEqVK
-	opLtLL
-	opLtLK
-	opLtLV
-	opLtVL
-	opLtVK
-	opGtLL
-	opGtLK
-	opGtLV
-	opGtVL
-	opGtVK
-	opLeLL
-	opLeLK
-	opLeLV
-	opLeVL
-	opLeVK
-	opGeLL
-	opGeLK
-	opGeLV
-	opGeVL
-	opGeVK
-	opEqLL
-	opEqLK
-	opEqLV
-	opEqVL
-	opEqVK
-	opConsLL
-	opConsLK
-	opConsLV
-	opConsVL
-	opConsVK
-	opVectorRefLL
-	opVectorRefLK
-	opVectorRefLV
-	opVectorRefVL
-	opVectorRefVK
-	opEqvLL
-	opEqvLK
-	opEqvLV
-	opEqvVL
-	opEqvVK
+	// the operand forms of the ops in binOps (see binForm); k holds the op
+	opBinLL
+	opBinLK
+	opBinLV
+	opBinVL
+	opBinVK
 	numOpcodes
 )
 
@@ -178,7 +117,9 @@ type opInfo struct {
 	// variable; opNone when there is none.
 	imm, local opcode
 	// bin holds the operand forms of a binary op, indexed by binForm
-	// (opNone when it has none); form is the form of the row's opcode.
+	// (opNone when it has none): the general form is the op itself, the
+	// others are the shared opBinLL ... opBinVK with the op in the
+	// instruction's k; form is the form of the row's opcode.
 	bin  [numBinForms]opcode
 	form binForm
 }
@@ -202,28 +143,28 @@ const (
 
 var binFormNames = [numBinForms]string{"", "ll", "lk", "lv", "vl", "vk"}
 
-// binOps lists the ops with binary operand forms, each followed by its
-// forms in binForm order (the opcodes are declared in that order).
+// binOps lists the ops with binary operand forms.
 var binOps = []opcode{opAdd, opSub, opMul, opDiv, opNumEq, opLt, opGt, opLe, opGe, opEq, opCons, opVectorRef, opEqv}
 
 func init() {
-	for i, op := range binOps {
-		base := opAddLL + opcode(i)*opcode(numBinForms-1)
+	for f := binLL; f < numBinForms; f++ {
+		fop := opBinLL + opcode(f-binLL)
+		a, c := oSlot, oSlot
+		switch f {
+		case binLK, binVK:
+			c = oConst
+		case binLV:
+			c = ""
+		}
+		if f == binVL || f == binVK {
+			a = ""
+		}
+		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
+	}
+	for _, op := range binOps {
 		opTable[op].bin[binGeneral] = op
 		for f := binLL; f < numBinForms; f++ {
-			fop := base + opcode(f-binLL)
-			opTable[op].bin[f] = fop
-			a, c := oSlot, oSlot
-			switch f {
-			case binLK, binVK:
-				c = oConst
-			case binLV:
-				c = ""
-			}
-			if f == binVL || f == binVK {
-				a = ""
-			}
-			opTable[fop] = opInfo{name: opTable[op].name + "-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
+			opTable[op].bin[f] = opBinLL + opcode(f-binLL)
 		}
 	}
 }
@@ -390,6 +331,7 @@ func init() {
 
 type instr struct {
 	op opcode
+	k  opcode // the op of a binary operand form (opBinLL ...)
 	a  int32
 	b  int32
 	c  int32
@@ -862,7 +804,7 @@ func (g *gen) binary(t *nPrim, gi int) bool {
 	if g.depth+2 > g.p.maxStack {
 		g.p.maxStack = g.depth + 2
 	}
-	in.op = forms[form]
+	in.op, in.k = forms[form], t.op
 	g.mark(t.pos)
 	g.p.code = append(g.p.code, in)
 	return true

@@ -96,7 +96,7 @@ func TestBinaryForms(t *testing.T) {
 				want := opTable[op].bin[fm.form]
 				found := false
 				for _, in := range f.proto.code {
-					found = found || in.op == want
+					found = found || in.op == want && (want == op || in.k == op)
 					// a small fixnum constant takes the immediate forms
 					if imm := opTable[op].imm; imm != opNone && (fm.form == binLK || fm.form == binVK) {
 						found = found || in.op == imm || in.op == opTable[imm].local

@@ -402,172 +402,37 @@ next:
 		f = stack[sp-1]
 		sp--
 		goto add
-	case opAddLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto add
-	case opAddLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto add
-	case opAddLV:
-		f = stack[fp+int(ins.a)]
-		goto add
-	case opAddVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto add
-	case opAddVK:
-		f, val = val, pr.consts[ins.c]
-		goto add
 	case opSub:
 		f = stack[sp-1]
 		sp--
-		goto sub
-	case opSubLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto sub
-	case opSubLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto sub
-	case opSubLV:
-		f = stack[fp+int(ins.a)]
-		goto sub
-	case opSubVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto sub
-	case opSubVK:
-		f, val = val, pr.consts[ins.c]
 		goto sub
 	case opMul:
 		f = stack[sp-1]
 		sp--
 		goto mul
-	case opMulLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto mul
-	case opMulLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto mul
-	case opMulLV:
-		f = stack[fp+int(ins.a)]
-		goto mul
-	case opMulVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto mul
-	case opMulVK:
-		f, val = val, pr.consts[ins.c]
-		goto mul
 	case opDiv:
 		f = stack[sp-1]
 		sp--
-		goto div
-	case opDivLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto div
-	case opDivLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto div
-	case opDivLV:
-		f = stack[fp+int(ins.a)]
-		goto div
-	case opDivVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto div
-	case opDivVK:
-		f, val = val, pr.consts[ins.c]
 		goto div
 	case opNumEq:
 		f = stack[sp-1]
 		sp--
 		goto numEq
-	case opNumEqLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto numEq
-	case opNumEqLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto numEq
-	case opNumEqLV:
-		f = stack[fp+int(ins.a)]
-		goto numEq
-	case opNumEqVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto numEq
-	case opNumEqVK:
-		f, val = val, pr.consts[ins.c]
-		goto numEq
 	case opLt:
 		f = stack[sp-1]
 		sp--
-		goto lt
-	case opLtLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto lt
-	case opLtLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto lt
-	case opLtLV:
-		f = stack[fp+int(ins.a)]
-		goto lt
-	case opLtVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto lt
-	case opLtVK:
-		f, val = val, pr.consts[ins.c]
 		goto lt
 	case opGt:
 		f = stack[sp-1]
 		sp--
 		goto gt
-	case opGtLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto gt
-	case opGtLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto gt
-	case opGtLV:
-		f = stack[fp+int(ins.a)]
-		goto gt
-	case opGtVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto gt
-	case opGtVK:
-		f, val = val, pr.consts[ins.c]
-		goto gt
 	case opLe:
 		f = stack[sp-1]
 		sp--
 		goto le
-	case opLeLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto le
-	case opLeLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto le
-	case opLeLV:
-		f = stack[fp+int(ins.a)]
-		goto le
-	case opLeVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto le
-	case opLeVK:
-		f, val = val, pr.consts[ins.c]
-		goto le
 	case opGe:
 		f = stack[sp-1]
 		sp--
-		goto ge
-	case opGeLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto ge
-	case opGeLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto ge
-	case opGeLV:
-		f = stack[fp+int(ins.a)]
-		goto ge
-	case opGeVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto ge
-	case opGeVK:
-		f, val = val, pr.consts[ins.c]
 		goto ge
 	case opEq:
 		if pr.globals[ins.b].pure {
@@ -578,21 +443,6 @@ next:
 			break
 		}
 		goto slow2
-	case opEqLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto eq
-	case opEqLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto eq
-	case opEqLV:
-		f = stack[fp+int(ins.a)]
-		goto eq
-	case opEqVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto eq
-	case opEqVK:
-		f, val = val, pr.consts[ins.c]
-		goto eq
 	case opCons:
 		if pr.globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
@@ -600,59 +450,29 @@ next:
 			break
 		}
 		goto slow2
-	case opConsLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto cons
-	case opConsLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto cons
-	case opConsLV:
-		f = stack[fp+int(ins.a)]
-		goto cons
-	case opConsVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto cons
-	case opConsVK:
-		f, val = val, pr.consts[ins.c]
-		goto cons
 	case opVectorRef:
 		f = stack[sp-1]
 		sp--
-		goto vectorRef
-	case opVectorRefLL:
-		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto vectorRef
-	case opVectorRefLK:
-		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto vectorRef
-	case opVectorRefLV:
-		f = stack[fp+int(ins.a)]
-		goto vectorRef
-	case opVectorRefVL:
-		f, val = val, stack[fp+int(ins.c)]
-		goto vectorRef
-	case opVectorRefVK:
-		f, val = val, pr.consts[ins.c]
 		goto vectorRef
 	case opEqv:
 		f = stack[sp-1]
 		sp--
 		goto eqv
-	case opEqvLL:
+	case opBinLL:
 		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
-		goto eqv
-	case opEqvLK:
+		goto bin
+	case opBinLK:
 		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
-		goto eqv
-	case opEqvLV:
+		goto bin
+	case opBinLV:
 		f = stack[fp+int(ins.a)]
-		goto eqv
-	case opEqvVL:
+		goto bin
+	case opBinVL:
 		f, val = val, stack[fp+int(ins.c)]
-		goto eqv
-	case opEqvVK:
+		goto bin
+	case opBinVK:
 		f, val = val, pr.consts[ins.c]
-		goto eqv
+		goto bin
 	case opCar:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
@@ -949,6 +769,36 @@ next:
 	goto next
 
 	// binary ops: the operands are in f and val
+bin:
+	switch ins.k {
+	case opAdd:
+		goto add
+	case opSub:
+		goto sub
+	case opMul:
+		goto mul
+	case opDiv:
+		goto div
+	case opNumEq:
+		goto numEq
+	case opLt:
+		goto lt
+	case opGt:
+		goto gt
+	case opLe:
+		goto le
+	case opGe:
+		goto ge
+	case opEq:
+		goto eq
+	case opCons:
+		goto cons
+	case opVectorRef:
+		goto vectorRef
+	case opEqv:
+		goto eqv
+	}
+	panic(fmt.Sprintf("vm: bad binary op %v", ins.k))
 add:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
