@@ -19,6 +19,10 @@ type (
 	nSet struct {
 		v   *variable
 		val node
+		// define: the set of an internal definition; fix: the closures
+		// of its letrec group to patch after it (fixGroups)
+		define bool
+		fix    []*variable
 	}
 	nGSet struct {
 		g      *Global
@@ -40,6 +44,7 @@ type (
 		inits []node
 		body  node
 		rec   bool
+		fix   [][]*variable // rec: the closures to patch after each init (fixGroups)
 	}
 	nPrim struct {
 		op   opcode
@@ -62,13 +67,27 @@ type variable struct {
 	captured bool
 	mutated  bool // assigned after its binding (letrec, internal define, set!)
 	assigned bool // target of set!
+	// konst is the literal a let binds the variable to: while the
+	// variable is never assigned, its uses are that constant
+	konst *nConst
+	// firstCapture is the seq of the earliest lambda (the one made in
+	// the variable's own frame) that captures it; captureUnknown is set
+	// when a capturing lambda has no seq. fixed says the variable, bound
+	// to a lambda in a letrec group and never assigned, is not boxed: the
+	// group's closures are patched once all of them exist (see fixGroup).
+	firstCapture   int
+	captureUnknown bool
+	fixed          bool
+	lambda         *fnState // the lambda a letrec group binds it to
 }
 
 // boxed says whether the variable lives in a box: when a closure captures
 // it and it is assigned later, and whenever set! assigns it (so that
 // re-entering a continuation, which copies the stack back, does not bring
 // back an old value).
-func (v *variable) boxed() bool { return v.assigned || (v.captured && v.mutated) }
+func (v *variable) boxed() bool {
+	return v.assigned || (v.captured && v.mutated && !v.fixed)
+}
 
 // fnState is a lambda being compiled.
 type fnState struct {
@@ -86,6 +105,11 @@ type fnState struct {
 	// this very lambda and never assigned: a tail call through it is a
 	// jump to the start (set by the code generator)
 	self *variable
+	// seq numbers the lambdas in the order the compiler analyses them
+	// (0: not numbered); closures of a body are made in that order
+	seq int
+	// proto is the generated code (set by the code generator)
+	proto *Proto
 }
 
 func (f *fnState) newSlot() int {
@@ -184,6 +208,7 @@ type compiler struct {
 	cur      Pos
 	expanded int
 	depth    int
+	lambdas  int // lambdas analysed so far (fnState.seq)
 }
 
 // maxCompileDepth bounds the nesting of forms (after expansion) so that a
@@ -301,9 +326,71 @@ func (c *compiler) capture(v *variable, fn *fnState) {
 		return
 	}
 	v.captured = true
+	outer := fn
 	for f := fn; f != nil && f != v.fn; f = f.parent {
 		f.addFree(v)
+		outer = f
 	}
+	switch {
+	case outer.seq == 0:
+		v.captureUnknown = true
+	case v.firstCapture == 0 || outer.seq < v.firstCapture:
+		v.firstCapture = outer.seq
+	}
+}
+
+// fixGroup marks the variables of a letrec group that need no box: vars
+// are bound, in order, to constants and to the closures of lambdas (the
+// first numbered start), nothing assigns them and no closure made before
+// the group captures them. It returns the members whose closures the
+// code generator patches after the group (none when nothing is fixed).
+func fixGroup(vars []*variable, inits []node, start int) []*variable {
+	any := false
+	for _, v := range vars {
+		if !v.assigned && !v.captureUnknown && (v.firstCapture == 0 || v.firstCapture >= start) {
+			v.fixed = true
+			any = any || v.captured
+		}
+	}
+	if !any {
+		return nil
+	}
+	var lams []*variable
+	for i, v := range vars {
+		if l, ok := inits[i].(*nLambda); ok {
+			v.lambda = l.fn
+			lams = append(lams, v)
+		}
+	}
+	return lams
+}
+
+// fixGroups finds among vars (inits[i] is the value of vars[i]; nil for
+// none) the runs bound to lambdas and constants (which call nothing, so
+// no closure of the run runs before the run ends) and marks them with
+// fixGroup; fix[i] lists the closures to patch after vars[i] is set.
+func fixGroups(vars []*variable, inits []node) (fix [][]*variable) {
+	fix = make([][]*variable, len(vars))
+	for i := 0; i < len(vars); {
+		j, start := i, 0
+		for ; j < len(vars); j++ {
+			if l, ok := inits[j].(*nLambda); ok && l.fn.seq != 0 {
+				if start == 0 {
+					start = l.fn.seq
+				}
+				continue
+			}
+			if _, ok := inits[j].(*nConst); ok && vars[j] != nil {
+				continue
+			}
+			break
+		}
+		if start != 0 {
+			fix[j-1] = fixGroup(vars[i:j], inits[i:j], start)
+		}
+		i = max(j, i+1)
+	}
+	return fix
 }
 
 // headKind classifies the head of a form.
@@ -542,13 +629,29 @@ func (c *compiler) analyzeBody(forms []Value, sc *scope, fn *fnState, what strin
 		case it.def != nil:
 			val := c.analyze(it.expr, sc, fn)
 			nameLambda(val, symbolName(it.def.name))
-			seq = append(seq, &nSet{v: it.def, val: val})
+			seq = append(seq, &nSet{v: it.def, val: val, define: true})
 		case it.vals != nil:
 			seq = append(seq, c.defineValuesNode(it.formals, it.vals, it.expr, sc, fn))
 		default:
 			seq = append(seq, c.analyze(it.expr, sc, fn))
 		}
 		c.cur = old
+	}
+	// runs of definitions by lambdas are letrec groups
+	var gvars []*variable
+	var ginits []node
+	var gsets []*nSet
+	for _, n := range seq {
+		if set, ok := n.(*nSet); ok && set.define {
+			gvars, ginits, gsets = append(gvars, set.v), append(ginits, set.val), append(gsets, set)
+		} else {
+			gvars, ginits, gsets = append(gvars, nil), append(ginits, nil), append(gsets, nil)
+		}
+	}
+	for i, f := range fixGroups(gvars, ginits) {
+		if f != nil {
+			gsets[i].fix = f
+		}
 	}
 	if _, isDef := seq[len(seq)-1].(*nSet); isDef && items[len(items)-1].def != nil {
 		seq = append(seq, &nConst{Unspecified})
@@ -649,7 +752,8 @@ func formalIDs(c *compiler, formals Value) []Value {
 
 // analyzeLambda builds a lambda from formals and body.
 func (c *compiler) analyzeLambda(formals Value, body []Value, sc *scope, parent *fnState, name string) *fnState {
-	fn := &fnState{parent: parent, name: name, pos: c.cur}
+	c.lambdas++
+	fn := &fnState{parent: parent, name: name, pos: c.cur, seq: c.lambdas}
 	nsc := &scope{parent: sc, fn: fn}
 	x := formals
 	for {

@@ -1,7 +1,13 @@
 package interp
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
+// opcode is an instruction of the VM. What the compiler and the VM know
+// about each opcode (its name, its operands, the primitive it inlines and
+// its short forms) is in opTable, one row per opcode.
 type opcode uint8
 
 const (
@@ -16,37 +22,58 @@ const (
 	opSetFreeBox
 	opSetGlobal
 	opDefGlobal
-	opBox    // stack[fp+a] = &box{stack[fp+a]}
-	opBoxNew // stack[fp+a] = &box{Unspecified}
+	opBox
+	opBoxNew
 	opPush
+	opLocalPush
+	opConstPush
+	opPopLocal
 	opJump
 	opJumpFalse
+	opJumpTrue
 	opClosure
 	opCaseLambda
+	opFixClosure
 	opCall
 	opTailCall
+	opCallG
+	opTailCallG
+	opSelfTail
 	opReturn
-	// inlined primitives; b = index of the global in proto.globals
+	// inlined primitives (b = the primitive's global in proto.globals):
+	// the VM runs a fast path for the common types while the global still
+	// holds the built-in, and calls the primitive otherwise
 	opAdd
 	opSub
 	opMul
+	opDiv
 	opNumEq
 	opLt
 	opGt
 	opLe
 	opGe
+	opQuotient
+	opRemainder
+	opModulo
+	opZeroP
 	opCons
-	opEq
 	opCar
 	opCdr
+	opCxr
+	opSetCar
+	opSetCdr
 	opNullP
 	opPairP
 	opNot
-	opZeroP
-	opLocalPush // push stack[fp+a]
-	opConstPush // push consts[a]
-	opPopLocal  // stack[fp+a] = pop
-	// val OP immediate int a (b = global index)
+	opEq
+	opEqv
+	opCharEq
+	opVectorRef
+	opVectorSet
+	opVectorLength
+	opStringRef
+	opStringLength
+	// short forms with an immediate fixnum second operand
 	opAddI
 	opSubI
 	opNumEqI
@@ -54,13 +81,12 @@ const (
 	opGtI
 	opLeI
 	opGeI
-	opCallG     // call global b with a args
-	opTailCallG // tail-call global b with a args
-	opCarL      // val = car of local a (b = global of car)
+	// short forms whose operand is a local variable
+	opCarL
 	opCdrL
 	opNullPL
 	opPairPL
-	// immediate ops on a local: val = local c OP immediate a (b = global)
+	opCxrL
 	opAddIL
 	opSubIL
 	opNumEqIL
@@ -68,33 +94,187 @@ const (
 	opGtIL
 	opLeIL
 	opGeIL
-	// more inlined primitives (b = global index), with fast paths for the
-	// common types and the primitive itself otherwise
-	opDiv
-	opQuotient
-	opRemainder
-	opModulo
-	opEqv
-	opVectorRef
-	opVectorSet // stack: vector, index; val: object
-	opVectorLength
-	opStringRef
-	opStringLength
-	opSetCar
-	opSetCdr
-	opCxr // a = the car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)
-	opCharEq
-	opSelfTail // tail call of the running closure itself with a args: a jump to its start
+	// the operand forms of the ops in binOps (see binForm); k holds the op
+	opBinLL
+	opBinLK
+	opBinLV
+	opBinVL
+	opBinVK
+	numOpcodes
 )
 
-// immLocalOps maps an immediate op to its local-operand form.
-var immLocalOps = map[opcode]opcode{opAddI: opAddIL, opSubI: opSubIL, opNumEqI: opNumEqIL, opLtI: opLtIL, opGtI: opGtIL, opLeI: opLeIL, opGeI: opGeIL}
+// opInfo describes an opcode.
+type opInfo struct {
+	name string
+	// operands says what a, b and c hold ("" when unused).
+	a, b, c string
+	// prim is the built-in the opcode inlines, with its number of
+	// arguments ("" for the machine's own instructions).
+	prim  string
+	arity int
+	// imm is the short form taking a fixnum immediate as second operand,
+	// local the short form reading its (first) operand from a local
+	// variable; opNone when there is none.
+	imm, local opcode
+	// bin holds the operand forms of a binary op, indexed by binForm
+	// (opNone when it has none): the general form is the op itself, the
+	// others are the shared opBinLL ... opBinVK with the op in the
+	// instruction's k; form is the form of the row's opcode.
+	bin  [numBinForms]opcode
+	form binForm
+}
 
-// localOps maps a unary inlined op to its local-operand form.
-var localOps = map[opcode]opcode{opCar: opCarL, opCdr: opCdrL, opNullP: opNullPL, opPairP: opPairPL}
+// binForm says where the two operands of a binary op come from: in the
+// general form the first was pushed and the second is in the value
+// register; the other forms take them from a local variable (L: slot a
+// for the first, slot c for the second), a constant (K: consts[c]) or the
+// value register (V: the result of the operand's expression).
+type binForm uint8
 
-// immOps maps a binary inlined op to its immediate-operand form.
-var immOps = map[opcode]opcode{opAdd: opAddI, opSub: opSubI, opNumEq: opNumEqI, opLt: opLtI, opGt: opGtI, opLe: opLeI, opGe: opGeI}
+const (
+	binGeneral binForm = iota
+	binLL
+	binLK
+	binLV
+	binVL
+	binVK
+	numBinForms
+)
+
+var binFormNames = [numBinForms]string{"", "ll", "lk", "lv", "vl", "vk"}
+
+// binOps lists the ops with binary operand forms.
+var binOps = []opcode{opAdd, opSub, opMul, opDiv, opNumEq, opLt, opGt, opLe, opGe, opEq, opCons, opVectorRef, opEqv}
+
+func init() {
+	for f := binLL; f < numBinForms; f++ {
+		fop := opBinLL + opcode(f-binLL)
+		a, c := oSlot, oSlot
+		switch f {
+		case binLK, binVK:
+			c = oConst
+		case binLV:
+			c = ""
+		}
+		if f == binVL || f == binVK {
+			a = ""
+		}
+		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
+	}
+	for _, op := range binOps {
+		opTable[op].bin[binGeneral] = op
+		for f := binLL; f < numBinForms; f++ {
+			opTable[op].bin[f] = opBinLL + opcode(f-binLL)
+		}
+	}
+}
+
+// opNone marks a missing short form in opTable.
+const opNone = numOpcodes
+
+// Operand meanings, for opTable.
+const (
+	oSlot   = "local slot"
+	oConst  = "constant index"
+	oFree   = "free variable index"
+	oGlobal = "global index"
+	oPC     = "target pc"
+	oArgs   = "argument count"
+	oImm    = "fixnum immediate"
+)
+
+// opTable holds the facts of every opcode, indexed by opcode.
+var opTable = [numOpcodes]opInfo{
+	opConst:       {name: "const", a: oConst},                     // val = consts[a]
+	opLocal:       {name: "local", a: oSlot},                      // val = local a
+	opLocalBox:    {name: "local-box", a: oSlot},                  // val = contents of the box in local a
+	opFree:        {name: "free", a: oFree},                       // val = free variable a
+	opFreeBox:     {name: "free-box", a: oFree},                   // val = contents of the box in free variable a
+	opGlobal:      {name: "global", a: oGlobal},                   // val = global a (error when unbound)
+	opSetLocal:    {name: "set-local", a: oSlot},                  // local a = val
+	opSetLocalBox: {name: "set-local-box", a: oSlot},              // box in local a = val
+	opSetFreeBox:  {name: "set-free-box", a: oFree},               // box in free variable a = val
+	opSetGlobal:   {name: "set-global", a: oGlobal},               // set! of a bound global
+	opDefGlobal:   {name: "define-global", a: oGlobal},            // define
+	opBox:         {name: "box", a: oSlot},                        // local a = a new box holding local a
+	opBoxNew:      {name: "box-new", a: oSlot},                    // local a = a new box holding the unspecified value
+	opPush:        {name: "push"},                                 // push val
+	opLocalPush:   {name: "local-push", a: oSlot},                 // push local a
+	opConstPush:   {name: "const-push", a: oConst},                // push consts[a]
+	opPopLocal:    {name: "pop-local", a: oSlot},                  // local a = pop
+	opJump:        {name: "jump", a: oPC},                         // pc = a
+	opJumpFalse:   {name: "jump-false", a: oPC},                   // pc = a when val is #f
+	opJumpTrue:    {name: "jump-true", a: oPC},                    // pc = a unless val is #f
+	opClosure:     {name: "closure", a: "proto index"},            // val = a closure of protos[a]
+	opCaseLambda:  {name: "case-lambda", a: "clauses", b: oConst}, // val = case-lambda of the a pushed closures, named consts[b]
+	opFixClosure:  {name: "fix-closure"},                          // copy the local free variables of the closure in val again (letrec groups)
+	opCall:        {name: "call", a: oArgs},                       // call val with the a pushed arguments
+	opTailCall:    {name: "tail-call", a: oArgs},                  // the same in tail position
+	opCallG:       {name: "call-global", a: oArgs, b: oGlobal},    // call global b with a arguments
+	opTailCallG:   {name: "tail-call-global", a: oArgs, b: oGlobal},
+	opSelfTail:    {name: "self-tail-call", a: oArgs}, // tail call of the running closure: a jump to its start
+	opReturn:      {name: "return"},
+
+	opAdd:          {name: "add", b: oGlobal, prim: "+", arity: 2, imm: opAddI},
+	opSub:          {name: "sub", b: oGlobal, prim: "-", arity: 2, imm: opSubI},
+	opMul:          {name: "mul", b: oGlobal, prim: "*", arity: 2},
+	opDiv:          {name: "div", b: oGlobal, prim: "/", arity: 2},
+	opNumEq:        {name: "num=", b: oGlobal, prim: "=", arity: 2, imm: opNumEqI},
+	opLt:           {name: "lt", b: oGlobal, prim: "<", arity: 2, imm: opLtI},
+	opGt:           {name: "gt", b: oGlobal, prim: ">", arity: 2, imm: opGtI},
+	opLe:           {name: "le", b: oGlobal, prim: "<=", arity: 2, imm: opLeI},
+	opGe:           {name: "ge", b: oGlobal, prim: ">=", arity: 2, imm: opGeI},
+	opQuotient:     {name: "quotient", b: oGlobal, prim: "quotient", arity: 2},
+	opRemainder:    {name: "remainder", b: oGlobal, prim: "remainder", arity: 2},
+	opModulo:       {name: "modulo", b: oGlobal, prim: "modulo", arity: 2},
+	opZeroP:        {name: "zero?", b: oGlobal, prim: "zero?", arity: 1},
+	opCons:         {name: "cons", b: oGlobal, prim: "cons", arity: 2},
+	opCar:          {name: "car", b: oGlobal, prim: "car", arity: 1, local: opCarL},
+	opCdr:          {name: "cdr", b: oGlobal, prim: "cdr", arity: 1, local: opCdrL},
+	opCxr:          {name: "cxr", a: "car/cdr steps, 2 bits each from the low end (1 car, 2 cdr)", b: oGlobal, arity: 1, local: opCxrL}, // caar ... cddddr, see init
+	opSetCar:       {name: "set-car!", b: oGlobal, prim: "set-car!", arity: 2},
+	opSetCdr:       {name: "set-cdr!", b: oGlobal, prim: "set-cdr!", arity: 2},
+	opNullP:        {name: "null?", b: oGlobal, prim: "null?", arity: 1, local: opNullPL},
+	opPairP:        {name: "pair?", b: oGlobal, prim: "pair?", arity: 1, local: opPairPL},
+	opNot:          {name: "not", b: oGlobal, prim: "not", arity: 1},
+	opEq:           {name: "eq?", b: oGlobal, prim: "eq?", arity: 2},
+	opEqv:          {name: "eqv?", b: oGlobal, prim: "eqv?", arity: 2},
+	opCharEq:       {name: "char=?", b: oGlobal, prim: "char=?", arity: 2},
+	opVectorRef:    {name: "vector-ref", b: oGlobal, prim: "vector-ref", arity: 2},
+	opVectorSet:    {name: "vector-set!", b: oGlobal, prim: "vector-set!", arity: 3},
+	opVectorLength: {name: "vector-length", b: oGlobal, prim: "vector-length", arity: 1},
+	opStringRef:    {name: "string-ref", b: oGlobal, prim: "string-ref", arity: 2},
+	opStringLength: {name: "string-length", b: oGlobal, prim: "string-length", arity: 1},
+
+	opAddI:   {name: "add-imm", a: oImm, b: oGlobal, local: opAddIL},
+	opSubI:   {name: "sub-imm", a: oImm, b: oGlobal, local: opSubIL},
+	opNumEqI: {name: "num=-imm", a: oImm, b: oGlobal, local: opNumEqIL},
+	opLtI:    {name: "lt-imm", a: oImm, b: oGlobal, local: opLtIL},
+	opGtI:    {name: "gt-imm", a: oImm, b: oGlobal, local: opGtIL},
+	opLeI:    {name: "le-imm", a: oImm, b: oGlobal, local: opLeIL},
+	opGeI:    {name: "ge-imm", a: oImm, b: oGlobal, local: opGeIL},
+
+	opCarL:    {name: "car-local", a: oSlot, b: oGlobal},
+	opCdrL:    {name: "cdr-local", a: oSlot, b: oGlobal},
+	opNullPL:  {name: "null?-local", a: oSlot, b: oGlobal},
+	opPairPL:  {name: "pair?-local", a: oSlot, b: oGlobal},
+	opCxrL:    {name: "cxr-local", a: "car/cdr steps", b: oGlobal, c: oSlot},
+	opAddIL:   {name: "add-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opSubIL:   {name: "sub-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opNumEqIL: {name: "num=-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opLtIL:    {name: "lt-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opGtIL:    {name: "gt-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opLeIL:    {name: "le-imm-local", a: oImm, b: oGlobal, c: oSlot},
+	opGeIL:    {name: "ge-imm-local", a: oImm, b: oGlobal, c: oSlot},
+}
+
+// String returns the opcode's name.
+func (op opcode) String() string {
+	if op < numOpcodes && opTable[op].name != "" {
+		return opTable[op].name
+	}
+	return fmt.Sprintf("opcode(%d)", uint8(op))
+}
 
 type inlineOp struct {
 	op    opcode
@@ -103,20 +283,29 @@ type inlineOp struct {
 }
 
 // inlineOps are the primitives the compiler inlines when their global name
-// still holds the built-in.
-var inlineOps = map[string]inlineOp{
-	"+": {opAdd, 2, 0}, "-": {opSub, 2, 0}, "*": {opMul, 2, 0}, "=": {opNumEq, 2, 0}, "<": {opLt, 2, 0},
-	">": {opGt, 2, 0}, "<=": {opLe, 2, 0}, ">=": {opGe, 2, 0}, "cons": {opCons, 2, 0}, "eq?": {opEq, 2, 0},
-	"car": {opCar, 1, 0}, "cdr": {opCdr, 1, 0}, "null?": {opNullP, 1, 0}, "pair?": {opPairP, 1, 0},
-	"not": {opNot, 1, 0}, "zero?": {opZeroP, 1, 0},
-	"/": {opDiv, 2, 0}, "quotient": {opQuotient, 2, 0}, "remainder": {opRemainder, 2, 0}, "modulo": {opModulo, 2, 0},
-	"eqv?": {opEqv, 2, 0}, "vector-ref": {opVectorRef, 2, 0}, "vector-set!": {opVectorSet, 3, 0},
-	"vector-length": {opVectorLength, 1, 0}, "string-ref": {opStringRef, 2, 0}, "string-length": {opStringLength, 1, 0},
-	"set-car!": {opSetCar, 2, 0}, "set-cdr!": {opSetCdr, 2, 0},
-	"char=?": {opCharEq, 2, 0},
-}
+// still holds the built-in: the rows of opTable with a prim, and caar ...
+// cddddr as opCxr.
+var inlineOps = map[string]inlineOp{}
 
 func init() {
+	for i := range opTable {
+		op := opcode(i)
+		t := &opTable[op]
+		if t.imm == 0 {
+			t.imm = opNone
+		}
+		if t.local == 0 {
+			t.local = opNone
+		}
+		if t.bin == ([numBinForms]opcode{}) {
+			for f := range t.bin {
+				t.bin[f] = opNone
+			}
+		}
+		if t.prim != "" {
+			inlineOps[t.prim] = inlineOp{op: op, arity: t.arity}
+		}
+	}
 	// caar ... cddddr: the letters between c and r, applied right to left
 	var add func(path string)
 	add = func(path string) {
@@ -142,6 +331,7 @@ func init() {
 
 type instr struct {
 	op opcode
+	k  opcode // the op of a binary operand form (opBinLL ...)
 	a  int32
 	b  int32
 	c  int32
@@ -260,7 +450,9 @@ func (g *gen) pushArg(n node) {
 	case *nConst:
 		g.emit(opConstPush, g.constant(t.v), 0)
 	case *nRef:
-		if t.v.fn == g.fn && !t.v.boxed() {
+		if k, ok := g.konst(t); ok {
+			g.emit(opConstPush, g.constant(k), 0)
+		} else if t.v.fn == g.fn && !t.v.boxed() {
 			g.emit(opLocalPush, t.v.slot, 0)
 		} else {
 			g.expr(n, false)
@@ -291,6 +483,7 @@ func (g *gen) expr(n node, tail bool) {
 	case *nSet:
 		g.expr(t.val, false)
 		g.store(t.v)
+		g.fixClosures(t.fix)
 		g.ret(tail)
 	case *nGSet:
 		g.expr(t.val, false)
@@ -320,6 +513,7 @@ func (g *gen) expr(n node, tail bool) {
 		}
 	case *nLambda:
 		child := generate(t.fn, g.fn)
+		t.fn.proto = child
 		g.p.protos = append(g.p.protos, child)
 		g.emit(opClosure, len(g.p.protos)-1, 0)
 		g.ret(tail)
@@ -335,6 +529,16 @@ func (g *gen) expr(n node, tail bool) {
 		g.depth -= len(t.fns)
 		g.ret(tail)
 	case *nLet:
+		if e, ok := orForm(t); ok {
+			// (let ((t a)) (if t t e)), as or expands: the value of a
+			// when true, else e
+			g.expr(t.inits[0], false)
+			jt := g.emit(opJumpTrue, 0, 0)
+			g.expr(e, tail)
+			g.p.code[jt].a = int32(len(g.p.code))
+			g.ret(tail)
+			break
+		}
 		if t.rec {
 			for _, v := range t.vars {
 				if v.boxed() {
@@ -350,6 +554,9 @@ func (g *gen) expr(n node, tail bool) {
 				}
 				g.expr(in, false)
 				g.store(t.vars[i])
+				if t.fix != nil {
+					g.fixClosures(t.fix[i])
+				}
 			}
 		} else {
 			// evaluate all inits first (they may refer to shadowed names)
@@ -397,15 +604,15 @@ func (g *gen) expr(n node, tail bool) {
 	case *nPrim:
 		gi := g.global(t.g)
 		if len(t.args) == 2 {
-			if k, ok := t.args[1].(*nConst); ok {
-				if n, ok := k.v.(int); ok && n > -1<<31 && n < 1<<31 {
-					if iop, ok := immOps[t.op]; ok {
+			if k, ok := g.konst(t.args[1]); ok {
+				if n, ok := k.(int); ok && n > -1<<31 && n < 1<<31 {
+					if iop := opTable[t.op].imm; iop != opNone {
 						if g.depth+2 > g.p.maxStack {
 							g.p.maxStack = g.depth + 2
 						}
-						if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+						if slot, ok := g.local(t.args[0]); ok {
 							g.mark(t.pos)
-							g.p.code = append(g.p.code, instr{op: immLocalOps[iop], a: int32(n), b: int32(gi), c: int32(r.v.slot)})
+							g.p.code = append(g.p.code, instr{op: opTable[iop].local, a: int32(n), b: int32(gi), c: int32(slot)})
 							g.ret(tail)
 							return
 						}
@@ -416,6 +623,10 @@ func (g *gen) expr(n node, tail bool) {
 						return
 					}
 				}
+			}
+			if g.binary(t, gi) {
+				g.ret(tail)
+				return
 			}
 			g.pushArg(t.args[0])
 			g.expr(t.args[1], false)
@@ -429,13 +640,17 @@ func (g *gen) expr(n node, tail bool) {
 			}
 			g.depth -= 2
 		} else {
-			if r, ok := t.args[0].(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
-				if lop, ok := localOps[t.op]; ok {
+			if slot, ok := g.local(t.args[0]); ok {
+				if lop := opTable[t.op].local; lop != opNone {
 					if g.depth+2 > g.p.maxStack {
 						g.p.maxStack = g.depth + 2
 					}
 					g.mark(t.pos)
-					g.emit(lop, r.v.slot, gi)
+					if opTable[lop].c == oSlot {
+						g.p.code = append(g.p.code, instr{op: lop, a: int32(t.imm), b: int32(gi), c: int32(slot)})
+					} else {
+						g.emit(lop, slot, gi)
+					}
 					g.ret(tail)
 					break
 				}
@@ -454,7 +669,181 @@ func (g *gen) expr(n node, tail bool) {
 	}
 }
 
+// orForm recognises (let ((t a)) (if t t e)) with t used nowhere else (the
+// expansion of or) and returns e.
+func orForm(n *nLet) (node, bool) {
+	if n.rec || len(n.vars) != 1 || len(n.inits) != 1 {
+		return nil, false
+	}
+	v := n.vars[0]
+	if v.captured || v.assigned || v.mutated {
+		return nil, false
+	}
+	i, ok := n.body.(*nIf)
+	if !ok {
+		return nil, false
+	}
+	c, ok1 := i.c.(*nRef)
+	t, ok2 := i.t.(*nRef)
+	if !ok1 || !ok2 || c.v != v || t.v != v || refers(i.e, v) {
+		return nil, false
+	}
+	return i.e, true
+}
+
+// refers reports whether v occurs in n (conservatively: true for node
+// kinds it does not look into).
+func refers(n node, v *variable) bool {
+	switch t := n.(type) {
+	case *nConst, *nGRef:
+		return false
+	case *nRef:
+		return t.v == v
+	case *nSet:
+		return t.v == v || refers(t.val, v)
+	case *nGSet:
+		return refers(t.val, v)
+	case *nIf:
+		return refers(t.c, v) || refers(t.t, v) || refers(t.e, v)
+	case *nSeq:
+		for _, e := range t.body {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nCall:
+		if refers(t.f, v) {
+			return true
+		}
+		for _, e := range t.args {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nPrim:
+		for _, e := range t.args {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return false
+	case *nLet:
+		for _, e := range t.inits {
+			if refers(e, v) {
+				return true
+			}
+		}
+		return refers(t.body, v)
+	case *nLambda:
+		return false // a lambda reaching v captures it (v.captured)
+	}
+	return true
+}
+
+// konst returns the value of n when it is a constant: a literal, or a
+// variable a let binds to a literal and nothing assigns.
+func (g *gen) konst(n node) (Value, bool) {
+	switch t := n.(type) {
+	case *nConst:
+		return t.v, true
+	case *nRef:
+		if t.v.konst != nil && !t.v.assigned && !t.v.mutated {
+			return t.v.konst.v, true
+		}
+	}
+	return nil, false
+}
+
+// local returns the slot of n when it is an unboxed local variable of
+// the function being generated.
+func (g *gen) local(n node) (int, bool) {
+	if r, ok := n.(*nRef); ok && r.v.fn == g.fn && !r.v.boxed() {
+		if _, k := g.konst(n); !k {
+			return r.v.slot, true
+		}
+	}
+	return 0, false
+}
+
+// binary emits a binary inlined op in one of its operand forms (binForm)
+// when its operands allow one, and reports whether it did.
+func (g *gen) binary(t *nPrim, gi int) bool {
+	forms := opTable[t.op].bin
+	if forms[binGeneral] == opNone {
+		return false
+	}
+	x, y := t.args[0], t.args[1]
+	in := instr{b: int32(gi)}
+	form := binGeneral
+	xs, xl := g.local(x)
+	ys, yl := g.local(y)
+	yk, ykOK := g.konst(y)
+	_, xkOK := g.konst(x)
+	switch {
+	case xkOK:
+		return false
+	case xl && yl:
+		form, in.a, in.c = binLL, int32(xs), int32(ys)
+	case xl && ykOK:
+		form, in.a, in.c = binLK, int32(xs), int32(g.constant(yk))
+	case xl:
+		g.expr(y, false)
+		form, in.a = binLV, int32(xs)
+	case yl:
+		g.expr(x, false)
+		form, in.c = binVL, int32(ys)
+	case ykOK:
+		g.expr(x, false)
+		form, in.c = binVK, int32(g.constant(yk))
+	default:
+		return false
+	}
+	// the fallback pushes both operands
+	if g.depth+2 > g.p.maxStack {
+		g.p.maxStack = g.depth + 2
+	}
+	in.op, in.k = forms[form], t.op
+	g.mark(t.pos)
+	g.p.code = append(g.p.code, in)
+	return true
+}
+
+// fixClosures patches the closures of a letrec group once all exist: the
+// closures made first copied the slots of the later ones before these
+// were set.
+func (g *gen) fixClosures(vars []*variable) {
+	fixed := false
+	for _, v := range vars {
+		if v.lambda != nil && v.lambda.proto != nil && !takesLocals(v.lambda.proto) {
+			continue // nothing to copy again
+		}
+		g.load(v)
+		g.emit(opFixClosure, 0, 0)
+		fixed = true
+	}
+	if fixed {
+		g.emit(opConst, g.constant(Unspecified), 0)
+	}
+}
+
+// takesLocals reports whether closures of p copy variables of the frame
+// that makes them.
+func takesLocals(p *Proto) bool {
+	for _, fs := range p.freeSpec {
+		if fs.local {
+			return true
+		}
+	}
+	return false
+}
+
 func (g *gen) load(v *variable) {
+	if k, ok := g.konst(&nRef{v}); ok {
+		g.emit(opConst, g.constant(k), 0)
+		return
+	}
 	if v.fn == g.fn {
 		if v.boxed() {
 			g.emit(opLocalBox, v.slot, 0)

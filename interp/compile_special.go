@@ -436,7 +436,9 @@ func analyzeLet(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		}
 		// inits are evaluated outside the scope of name: analyse them before
 		// binding by evaluating into the call's arguments (scope sc).
-		return &nLet{vars: []*variable{v}, inits: []node{&nLambda{lam}}, body: call, rec: true}
+		n := &nLet{vars: []*variable{v}, inits: []node{&nLambda{lam}}, body: call, rec: true}
+		n.fix = fixGroups(n.vars, n.inits)
+		return n
 	}
 	names, inits := c.bindingList(args[0], "let")
 	n := &nLet{}
@@ -446,6 +448,9 @@ func analyzeLet(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	lsc := &scope{parent: sc, fn: fn}
 	for i, name := range names {
 		v := &variable{name: name, fn: fn, slot: fn.newSlot()}
+		if k, ok := n.inits[i].(*nConst); ok {
+			v.konst = k
+		}
 		n.vars = append(n.vars, v)
 		nameLambda(n.inits[i], symbolName(name))
 		lsc.bind(name, binding{v: v})
@@ -476,6 +481,7 @@ func analyzeLetrec(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		n.inits = append(n.inits, val)
 	}
 	n.body = c.analyzeBody(args[1:], &scope{parent: lsc, fn: fn}, fn, "letrec")
+	n.fix = fixGroups(n.vars, n.inits)
 	return n
 }
 

@@ -524,7 +524,7 @@ func init() {
 				name := DisplayString(a[2])
 				nf := len(rt.Fields)
 				return &Primitive{Name: name, MinArgs: len(idx), MaxArgs: len(idx), Fn: func(it *Interp, args []Value) (Value, error) {
-					r := &Record{Type: rt, Fields: make([]Value, nf)}
+					r := newRecord(rt, nf)
 					for i := range r.Fields {
 						r.Fields[i] = false
 					}

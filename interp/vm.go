@@ -190,37 +190,35 @@ func (vm *vm) interrupted() error {
 
 func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 	var (
-		clo     *Closure
-		code    []instr
-		consts  []Value
-		globals []*Global
-		pc, fp  int
-		sp      = argbase + n
-		stack   = vm.stack
-		val     Value
-		tail    = true
-		err     error
-		ins     instr
-		fr      frame
-		who     string
-		streak  int // errors delivered since the last return (a failing handler loops)
+		clo    *Closure
+		pr     *Proto // clo.proto: its code, constants and globals
+		pc, fp int
+		sp     = argbase + n
+		stack  = vm.stack
+		val    Value
+		tail   = true
+		err    error
+		ins    instr
+		fr     frame
+		who    string
+		streak int // errors delivered since the last return (a failing handler loops)
 	)
 	fp = argbase
 	goto call
 
 next:
-	ins = code[pc]
+	ins = pr.code[pc]
 	pc++
 	switch ins.op {
 	case opConst:
-		val = consts[ins.a]
+		val = pr.consts[ins.a]
 	case opLocal:
 		val = stack[fp+int(ins.a)]
 	case opLocalPush:
 		stack[sp] = stack[fp+int(ins.a)]
 		sp++
 	case opConstPush:
-		stack[sp] = consts[ins.a]
+		stack[sp] = pr.consts[ins.a]
 		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
@@ -229,9 +227,9 @@ next:
 	case opFreeBox:
 		val = clo.free[ins.a].(*box).v
 	case opGlobal:
-		val = globals[ins.a].value
+		val = pr.globals[ins.a].value
 		if val == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.a].Name.Name, Irritants: nil}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.a].Name.Name, Irritants: nil}
 			goto fail
 		}
 	case opSetLocal:
@@ -247,7 +245,7 @@ next:
 		clo.free[ins.a].(*box).v = val
 		val = Unspecified
 	case opSetGlobal:
-		g := globals[ins.a]
+		g := pr.globals[ins.a]
 		if g.value == unbound {
 			err = &ErrorObject{Who: "set!", Message: "unbound variable: " + g.Name.Name}
 			goto fail
@@ -255,7 +253,7 @@ next:
 		g.set(val)
 		val = Unspecified
 	case opDefGlobal:
-		g := globals[ins.a]
+		g := pr.globals[ins.a]
 		g.special, g.macro = nil, nil
 		g.set(val)
 		val = Unspecified
@@ -270,6 +268,10 @@ next:
 		pc = int(ins.a)
 	case opJumpFalse:
 		if b, ok := val.(bool); ok && !b {
+			pc = int(ins.a)
+		}
+	case opJumpTrue:
+		if b, ok := val.(bool); !ok || b {
 			pc = int(ins.a)
 		}
 	case opClosure:
@@ -296,11 +298,15 @@ next:
 		for i := 0; i < k; i++ {
 			cl.clauses[i] = stack[sp-k+i].(*Closure)
 		}
-		if s, ok := consts[ins.b].(string); ok {
+		if s, ok := pr.consts[ins.b].(string); ok {
 			cl.name = s
 		}
 		sp -= k
 		val = cl
+	case opFixClosure:
+		if c, ok := val.(*Closure); ok {
+			fixClosure(c, stack[fp:])
+		}
 	case opCall:
 		n = int(ins.a)
 		f = val
@@ -333,20 +339,20 @@ next:
 		}
 	case opCallG:
 		n = int(ins.a)
-		f = globals[ins.b].value
+		f = pr.globals[ins.b].value
 		argbase = sp - n
 		tail = false
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 			sp = argbase
 			goto fail
 		}
 		goto call
 	case opTailCallG:
 		n = int(ins.a)
-		f = globals[ins.b].value
+		f = pr.globals[ins.b].value
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 			sp -= n
 			goto fail
 		}
@@ -357,7 +363,7 @@ next:
 		goto call
 	case opCarL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
 				break
@@ -366,7 +372,7 @@ next:
 		goto slow1
 	case opCdrL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
 				break
@@ -375,187 +381,100 @@ next:
 		goto slow1
 	case opNullPL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairPL:
 		val = stack[fp+int(ins.a)]
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 
 	case opAdd:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					s := a + b
-					if (a^s)&(b^s) >= 0 {
-						val = fixnum(s)
-						sp--
-						break
-					}
-				}
-			}
-			if r, ok := flArith(opAdd, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto add
 	case opSub:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					s := a - b
-					if (a^b)&(a^s) >= 0 {
-						val = fixnum(s)
-						sp--
-						break
-					}
-				}
-			}
-			if r, ok := flArith(opSub, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto sub
 	case opMul:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					if a > -1<<31 && a < 1<<31 && b > -1<<31 && b < 1<<31 {
-						val = fixnum(a * b)
-						sp--
-						break
-					}
-				}
-			}
-			if r, ok := flArith(opMul, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto mul
+	case opDiv:
+		f = stack[sp-1]
+		sp--
+		goto div
 	case opNumEq:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a == b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
-			}
-			if r, ok := flCompare(opNumEq, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto numEq
 	case opLt:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a < b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
-			}
-			if r, ok := flCompare(opLt, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto lt
 	case opGt:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a > b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
-			}
-			if r, ok := flCompare(opGt, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto gt
 	case opLe:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a <= b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
-			}
-			if r, ok := flCompare(opLe, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
+		f = stack[sp-1]
+		sp--
+		goto le
 	case opGe:
-		if g := globals[ins.b]; g.pure {
-			if a, ok := stack[sp-1].(int); ok {
-				if b, ok := val.(int); ok {
-					r := a >= b
-					val = r
-					pc = testJump(code, pc, r)
-					sp--
-					break
-				}
-			}
-			if r, ok := flCompare(opGe, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
+		f = stack[sp-1]
+		sp--
+		goto ge
+	case opEq:
+		if pr.globals[ins.b].pure {
+			r := eqFast(stack[sp-1], val)
+			val = r
+			pc = testJump(pr.code, pc, r)
+			sp--
+			break
 		}
 		goto slow2
 	case opCons:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
 			sp--
 			break
 		}
 		goto slow2
-	case opEq:
-		if globals[ins.b].pure {
-			r := stack[sp-1] == val
-			val = r
-			pc = testJump(code, pc, r)
-			sp--
-			break
-		}
-		goto slow2
+	case opVectorRef:
+		f = stack[sp-1]
+		sp--
+		goto vectorRef
+	case opEqv:
+		f = stack[sp-1]
+		sp--
+		goto eqv
+	case opBinLL:
+		f, val = stack[fp+int(ins.a)], stack[fp+int(ins.c)]
+		goto bin
+	case opBinLK:
+		f, val = stack[fp+int(ins.a)], pr.consts[ins.c]
+		goto bin
+	case opBinLV:
+		f = stack[fp+int(ins.a)]
+		goto bin
+	case opBinVL:
+		f, val = val, stack[fp+int(ins.c)]
+		goto bin
+	case opBinVK:
+		f, val = val, pr.consts[ins.c]
+		goto bin
 	case opCar:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
 				break
@@ -563,7 +482,7 @@ next:
 		}
 		goto slow1
 	case opCdr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
 				break
@@ -571,47 +490,45 @@ next:
 		}
 		goto slow1
 	case opNullP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opNot:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			b, ok := val.(bool)
 			r := ok && !b
 			val = r
-			pc = testJump(code, pc, r)
+			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opZeroP:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if a, ok := val.(int); ok {
 				r := a == 0
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slow1
 	case opAddIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a + b
-				if (a^s)&(b^s) >= 0 {
+				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -620,11 +537,9 @@ next:
 		goto slowI
 	case opSubIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a - b
-				if (a^b)&(a^s) >= 0 {
+				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -633,65 +548,63 @@ next:
 		goto slowI
 	case opNumEqIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLtIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGtIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLeIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGeIL:
 		val = stack[fp+int(ins.c)]
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opAddI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a + b
-				if (a^s)&(b^s) >= 0 {
+				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -699,11 +612,9 @@ next:
 		}
 		goto slowI
 	case opSubI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
-				b := int(ins.a)
-				s := a - b
-				if (a^b)&(a^s) >= 0 {
+				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
 					break
 				}
@@ -711,66 +622,57 @@ next:
 		}
 		goto slowI
 	case opNumEqI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLtI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGtI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opLeI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
 	case opGeI:
-		if g := globals[ins.b]; g.pure {
+		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
 				val = r
-				pc = testJump(code, pc, r)
+				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
 		goto slowI
-	case opDiv:
-		if globals[ins.b].pure {
-			if r, ok := flArith(opDiv, stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
 	case opQuotient, opRemainder, opModulo:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if r, ok := fixDiv(ins.op, stack[sp-1], val); ok {
 				val = r
 				sp--
@@ -778,17 +680,8 @@ next:
 			}
 		}
 		goto slow2
-	case opEqv:
-		if globals[ins.b].pure {
-			if r, ok := eqvFast(stack[sp-1], val); ok {
-				val = r
-				sp--
-				break
-			}
-		}
-		goto slow2
 	case opCharEq:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if a, ok := stack[sp-1].(Char); ok {
 				if b, ok := val.(Char); ok {
 					val = a == b
@@ -798,17 +691,8 @@ next:
 			}
 		}
 		goto slow2
-	case opVectorRef:
-		if globals[ins.b].pure {
-			if v, k, ok := vectorIndex(stack[sp-1], val); ok {
-				val = v.Items[k]
-				sp--
-				break
-			}
-		}
-		goto slow2
 	case opVectorSet:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, k, ok := vectorIndex(stack[sp-2], stack[sp-1]); ok && !v.Immutable {
 				v.Items[k] = val
 				val = Unspecified
@@ -818,7 +702,7 @@ next:
 		}
 		goto slow3
 	case opVectorLength:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, ok := val.(*Vector); ok {
 				val = fixnum(len(v.Items))
 				break
@@ -826,7 +710,7 @@ next:
 		}
 		goto slow1
 	case opStringRef:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if s, k, ok := stringIndex(stack[sp-1], val); ok {
 				val = Char(s.At(k))
 				sp--
@@ -835,7 +719,7 @@ next:
 		}
 		goto slow2
 	case opStringLength:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if s, ok := val.(*String); ok {
 				val = fixnum(s.Len())
 				break
@@ -843,7 +727,7 @@ next:
 		}
 		goto slow1
 	case opSetCar:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := stack[sp-1].(*Pair); ok {
 				p.Car = val
 				val = Unspecified
@@ -853,7 +737,7 @@ next:
 		}
 		goto slow2
 	case opSetCdr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if p, ok := stack[sp-1].(*Pair); ok {
 				p.Cdr = val
 				val = Unspecified
@@ -862,8 +746,17 @@ next:
 			}
 		}
 		goto slow2
+	case opCxrL:
+		val = stack[fp+int(ins.c)]
+		if pr.globals[ins.b].pure {
+			if v, ok := cxrFast(ins.a, val); ok {
+				val = v
+				break
+			}
+		}
+		goto slow1
 	case opCxr:
-		if globals[ins.b].pure {
+		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
 				break
@@ -871,9 +764,207 @@ next:
 		}
 		goto slow1
 	default:
-		panic(fmt.Sprintf("vm: bad opcode %d", ins.op))
+		panic(fmt.Sprintf("vm: bad opcode %v", ins.op))
 	}
 	goto next
+
+	// binary ops: the operands are in f and val
+bin:
+	switch ins.k {
+	case opAdd:
+		goto add
+	case opSub:
+		goto sub
+	case opMul:
+		goto mul
+	case opDiv:
+		goto div
+	case opNumEq:
+		goto numEq
+	case opLt:
+		goto lt
+	case opGt:
+		goto gt
+	case opLe:
+		goto le
+	case opGe:
+		goto ge
+	case opEq:
+		goto eq
+	case opCons:
+		goto cons
+	case opVectorRef:
+		goto vectorRef
+	case opEqv:
+		goto eqv
+	}
+	panic(fmt.Sprintf("vm: bad binary op %v", ins.k))
+add:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixAdd(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a + b)
+			goto next
+		}
+	}
+	goto slowXY
+sub:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixSub(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a - b)
+			goto next
+		}
+	}
+	goto slowXY
+mul:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			if s, ok := fixMul(a, b); ok {
+				val = fixnum(s)
+				goto next
+			}
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a * b)
+			goto next
+		}
+	}
+	goto slowXY
+div:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := flArgs(f, val); ok {
+			val = flonum(a / b)
+			goto next
+		}
+	}
+	goto slowXY
+numEq:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a == b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a == b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+lt:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a < b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a < b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+gt:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a > b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a > b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+le:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a <= b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a <= b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+ge:
+	if pr.globals[ins.b].pure {
+		if a, b, ok := fixArgs(f, val); ok {
+			r := a >= b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+		if a, b, ok := flArgs(f, val); ok {
+			r := a >= b
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+eq:
+	if pr.globals[ins.b].pure {
+		r := eqFast(f, val)
+		val = r
+		pc = testJump(pr.code, pc, r)
+		goto next
+	}
+cons:
+	if pr.globals[ins.b].pure {
+		val = &Pair{f, val}
+		goto next
+	}
+	goto slowXY
+vectorRef:
+	if pr.globals[ins.b].pure {
+		if v, k, ok := vectorIndex(f, val); ok {
+			val = v.Items[k]
+			goto next
+		}
+	}
+	goto slowXY
+eqv:
+	if pr.globals[ins.b].pure {
+		if r, ok := eqvFast(f, val); ok {
+			val = r
+			pc = testJump(pr.code, pc, r)
+			goto next
+		}
+	}
+	goto slowXY
+slowXY:
+	stack[sp] = f
+	stack[sp+1] = val
+	sp += 2
+	n = 2
+	goto slowCall
 
 slowI:
 	stack[sp] = val
@@ -898,11 +989,11 @@ slow2:
 	sp++
 	n = 2
 slowCall:
-	f = globals[ins.b].value
+	f = pr.globals[ins.b].value
 	argbase = sp - n
 	tail = false
 	if f == unbound {
-		err = &ErrorObject{Message: "unbound variable: " + globals[ins.b].Name.Name}
+		err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
 		sp = argbase
 		goto fail
 	}
@@ -946,7 +1037,7 @@ call:
 		fp = argbase
 		sp = fp + proto.frameSize
 		clo = p
-		code, consts, globals = proto.code, proto.consts, proto.globals
+		pr = proto
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
@@ -1100,7 +1191,7 @@ ret:
 	}
 	clo = fr.clo
 	pc, fp = int(fr.pc), int(fr.fp)
-	code, consts, globals = clo.proto.code, clo.proto.consts, clo.proto.globals
+	pr = clo.proto
 	goto next
 
 fail:

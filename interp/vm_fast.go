@@ -6,6 +6,7 @@ package interp
 // inline into the VM loop, or takes the second, rarer type.
 
 import (
+	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -23,52 +24,67 @@ func testJump(code []instr, pc int, r bool) int {
 	return pc
 }
 
-// flArith returns x OP y for two flonums.
-func flArith(op opcode, x, y Value) (Value, bool) {
-	a, ok := x.(float64)
-	if !ok {
-		return nil, false
+// fixArgs returns the operands of a binary inlined primitive when both
+// are fixnums.
+func fixArgs(x, y Value) (a, b int, ok bool) {
+	if a, ok = x.(int); ok {
+		b, ok = y.(int)
 	}
-	b, ok := y.(float64)
-	if !ok {
-		return nil, false
-	}
-	switch op {
-	case opAdd:
-		return a + b, true
-	case opSub:
-		return a - b, true
-	case opMul:
-		return a * b, true
-	case opDiv:
-		return a / b, true
-	}
-	return nil, false
+	return a, b, ok
 }
 
-// flCompare returns x OP y for two flonums (NaN compares false).
-func flCompare(op opcode, x, y Value) (bool, bool) {
-	a, ok := x.(float64)
-	if !ok {
-		return false, false
+// fixAdd returns a + b, and false when the sum overflows a fixnum.
+func fixAdd(a, b int) (int, bool) {
+	s := a + b
+	return s, (a^s)&(b^s) >= 0
+}
+
+// fixSub returns a - b, and false when the difference overflows a fixnum.
+func fixSub(a, b int) (int, bool) {
+	s := a - b
+	return s, (a^b)&(a^s) >= 0
+}
+
+// fixMul returns a * b when both factors are within 32 bits (so that the
+// product cannot overflow); the primitive handles the rest.
+func fixMul(a, b int) (int, bool) {
+	const lim = 1 << 31
+	if a > -lim && a < lim && b > -lim && b < lim {
+		return a * b, true
 	}
-	b, ok := y.(float64)
-	if !ok {
-		return false, false
+	return 0, false
+}
+
+// flArgs returns the operands of a binary inlined primitive when both
+// are flonums.
+func flArgs(x, y Value) (a, b float64, ok bool) {
+	if a, ok = x.(float64); ok {
+		b, ok = y.(float64)
 	}
-	switch op {
-	case opNumEq:
-		return a == b, true
-	case opLt:
-		return a < b, true
-	case opGt:
-		return a > b, true
-	case opLe:
-		return a <= b, true
-	case opGe:
-		return a >= b, true
+	return a, b, ok
+}
+
+// Integral flonums from 0.0 below flonumCached are boxed once, at start:
+// Go allocates 8 bytes for every float64 stored in an interface, and
+// inexact counters, indices and sums of small integers are common in
+// flonum code.
+const flonumCached = 1024
+
+var flonumTable [flonumCached]Value
+
+func init() {
+	for i := range flonumTable {
+		flonumTable[i] = float64(i)
 	}
-	return false, false
+}
+
+// flonum boxes f, without allocating when it is a small integral value
+// (not -0.0, which must keep its sign).
+func flonum(f float64) Value {
+	if k := int(f); uint(k) < flonumCached && float64(k) == f && (k != 0 || !math.Signbit(f)) {
+		return flonumTable[k]
+	}
+	return f
 }
 
 // fixDiv returns quotient, remainder or modulo of two fixnums; b = 0 and
@@ -138,6 +154,17 @@ func cxrFast(steps int32, v Value) (Value, bool) {
 		}
 	}
 	return v, true
+}
+
+// eqFast answers eq? as the primitive does: flonums by their bits (so
+// that a NaN is eq? to itself and 0.0 is not eq? to -0.0), the rest by
+// identity.
+func eqFast(x, y Value) bool {
+	if a, ok := x.(float64); ok {
+		b, ok := y.(float64)
+		return ok && math.Float64bits(a) == math.Float64bits(b)
+	}
+	return x == y
 }
 
 // eqvFast answers eqv? for everything but bignums, ratios and complex
@@ -247,4 +274,64 @@ func newClosure(p *Proto) *Closure {
 		return &x.c
 	}
 	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+}
+
+// fixClosure copies again the free variables c took from its maker's
+// frame (a letrec group's closures, once all of them exist).
+func fixClosure(c *Closure, frame []Value) {
+	for i, fs := range c.proto.freeSpec {
+		if fs.local {
+			c.free[i] = frame[fs.idx]
+		}
+	}
+}
+
+// newRecord returns a record of type rt with n fields; up to six live in
+// the same allocation as the record.
+func newRecord(rt *RecordType, n int) *Record {
+	switch n {
+	case 1:
+		x := &struct {
+			r Record
+			f [1]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 2:
+		x := &struct {
+			r Record
+			f [2]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 3:
+		x := &struct {
+			r Record
+			f [3]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 4:
+		x := &struct {
+			r Record
+			f [4]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 5:
+		x := &struct {
+			r Record
+			f [5]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	case 6:
+		x := &struct {
+			r Record
+			f [6]Value
+		}{}
+		x.r.Type, x.r.Fields = rt, x.f[:]
+		return &x.r
+	}
+	return &Record{Type: rt, Fields: make([]Value, n)}
 }
