@@ -41,16 +41,43 @@ type Symbol struct {
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
-// immutable, so sharing them between interpreters is harmless.
-var symtab sync.Map // string -> *Symbol
+// immutable, so sharing them between interpreters is harmless. It is a plain
+// map under a read-write lock, sized for the names popsh binds at start-up
+// (a concurrent map allocated a node per name, a third of the cost of
+// interning at start), and new symbols are carved from blocks rather than
+// allocated one by one; symbols are never freed, so a block kept alive by
+// one of its symbols wastes nothing.
+var symtab = struct {
+	sync.RWMutex
+	m     map[string]*Symbol
+	block []Symbol
+}{m: make(map[string]*Symbol, symtabHint)}
+
+// symtabHint is about the number of symbols of a popsh start with its
+// bindings installed (1300), with room for a small program's.
+const symtabHint = 1700
 
 // Intern returns the unique symbol named name.
 func Intern(name string) *Symbol {
-	if s, ok := symtab.Load(name); ok {
-		return s.(*Symbol)
+	symtab.RLock()
+	s := symtab.m[name]
+	symtab.RUnlock()
+	if s != nil {
+		return s
 	}
-	s, _ := symtab.LoadOrStore(name, &Symbol{Name: name})
-	return s.(*Symbol)
+	symtab.Lock()
+	defer symtab.Unlock()
+	if s = symtab.m[name]; s != nil {
+		return s
+	}
+	if len(symtab.block) == 0 {
+		symtab.block = make([]Symbol, 256)
+	}
+	s = &symtab.block[0]
+	symtab.block = symtab.block[1:]
+	s.Name = name
+	symtab.m[name] = s
+	return s
 }
 
 // gensymCounter numbers uninterned symbols; see Gensym.
