@@ -47,12 +47,14 @@ type docTable struct {
 	lines   []DocLine
 }
 
-// builtinTable turns rows into Primitives of section.
+// builtinTable turns rows into Primitives of section, allocated together.
 func builtinTable(section string, table []Builtin) []*Primitive {
 	ps := make([]*Primitive, len(table))
+	block := make([]Primitive, len(table))
 	for i := range table {
 		b := &table[i]
-		ps[i] = &Primitive{Name: b.Name, MinArgs: b.MinArgs, MaxArgs: b.MaxArgs, Fn: b.Fn, Doc: b.Doc, Section: section}
+		block[i] = Primitive{Name: b.Name, MinArgs: b.MinArgs, MaxArgs: b.MaxArgs, Fn: b.Fn, Doc: b.Doc, Section: section}
+		ps[i] = &block[i]
 	}
 	return ps
 }
@@ -60,8 +62,11 @@ func builtinTable(section string, table []Builtin) []*Primitive {
 // DefineBuiltins defines every procedure of table, documented under
 // section (a short title: "scsh: file system").
 func (it *Interp) DefineBuiltins(section string, table ...Builtin) {
-	for _, p := range builtinTable(section, table) {
-		it.Define(p.Name, p)
+	block := make([]Primitive, len(table))
+	for i := range table {
+		b := &table[i]
+		block[i] = Primitive{Name: b.Name, MinArgs: b.MinArgs, MaxArgs: b.MaxArgs, Fn: b.Fn, Doc: b.Doc, Section: section}
+		it.Define(b.Name, &block[i])
 	}
 }
 
