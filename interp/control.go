@@ -70,7 +70,7 @@ var preludeForms = func() []*libForm {
 		if err != nil {
 			panic(err)
 		}
-		for _, d := range splitForms(preludePrefix+name, string(b), false) {
+		for _, d := range splitForms(preludePrefix+name, embeddedText(b), false) {
 			if d.mac != nil {
 				// New binds built-in primitives, not macros: evaluate it.
 				d.name, d.mac = "", nil

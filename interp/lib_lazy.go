@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unsafe"
 )
 
 // The library procedures written in Scheme (map, for-each, filter, sort,
@@ -229,7 +230,7 @@ var libForms = func() []*libForm {
 		if err != nil {
 			panic("popsh: embedded library: " + err.Error())
 		}
-		for _, d := range splitForms(preludePrefix+e.Name(), string(b), true) {
+		for _, d := range splitForms(preludePrefix+e.Name(), embeddedText(b), true) {
 			if d.name == "" || d.mac != nil {
 				panic("popsh: embedded library " + e.Name() + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
@@ -240,6 +241,13 @@ var libForms = func() []*libForm {
 }()
 
 func init() { registerLazy(libForms) }
+
+// embeddedText returns the text of an embedded file as read by ReadFile
+// without copying it again: b is the reader's own copy, never written.
+// (At start-up every fresh page costs a page fault.)
+func embeddedText(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // registerLazy adds the stubs of the lazy definitions among forms to the
 // built-in table (call from init only).
