@@ -45,7 +45,7 @@ type libForm struct {
 // be evaluated at install. Text before the first form (comments) is
 // dropped.
 func splitForms(file, src string, allDefines bool) []*libForm {
-	var forms []*libForm
+	forms := make([]*libForm, 0, strings.Count(src, "\n(")+1)
 	var cur *libForm
 	start := -1 // offset where cur's text starts
 	flush := func(end int) {
@@ -264,7 +264,7 @@ func registerLazy(forms []*libForm) {
 // lazyStubs maps the stubs of the built-in library's lazy definitions
 // (scm/lib and the prelude) to their definitions. Filled by init, read
 // only afterwards.
-var lazyStubs = map[*Primitive]*libForm{}
+var lazyStubs = make(map[*Primitive]*libForm, 80)
 
 // LazyLibrary is Scheme source whose procedure definitions are compiled
 // one at a time on first use, as the built-in library's are: Install

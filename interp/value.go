@@ -360,4 +360,6 @@ func IsTrue(v Value) bool {
 
 // builtins is the table every new interpreter installs. Files add to it from
 // init functions only; it is never changed after package initialisation.
-var builtins []*Primitive
+// Its capacity is about its final length (about 460), so that it is not
+// grown by copies through a run of sizes at every start.
+var builtins = make([]*Primitive, 0, 512)
