@@ -2,11 +2,9 @@ package interp
 
 import (
 	"bufio"
-	"embed"
 	"fmt"
 	"io"
 	"strings"
-	"unsafe"
 )
 
 // The library procedures written in Scheme (map, for-each, filter, sort,
@@ -18,9 +16,6 @@ import (
 // tail-calls the result (the global then holds the compiled procedure,
 // unless the program has bound the name to something else meanwhile).
 // Error positions still name the line in the embedded file.
-
-//go:embed scm/lib/*.scm
-var libFS embed.FS
 
 // libForm is one top-level form, or a run of consecutive ones, of a
 // library source.
@@ -220,19 +215,11 @@ func (it *Interp) installForms(forms []*libForm) error {
 // libForms are the forms of scm/lib/*.scm; their stubs are built-in
 // primitives, bound by New with the others.
 var libForms = func() []*libForm {
-	ents, err := libFS.ReadDir("scm/lib")
-	if err != nil {
-		panic("popsh: embedded library: " + err.Error())
-	}
 	var all []*libForm
-	for _, e := range ents {
-		b, err := libFS.ReadFile("scm/lib/" + e.Name())
-		if err != nil {
-			panic("popsh: embedded library: " + err.Error())
-		}
-		for _, d := range splitForms(preludePrefix+e.Name(), embeddedText(b), true) {
+	for _, f := range libSources {
+		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
 			if d.name == "" || d.mac != nil {
-				panic("popsh: embedded library " + e.Name() + ": a form other than a definition at line " + fmt.Sprint(d.line))
+				panic("popsh: embedded library " + f.name + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
 			all = append(all, d)
 		}
@@ -241,13 +228,6 @@ var libForms = func() []*libForm {
 }()
 
 func init() { registerLazy(libForms) }
-
-// embeddedText returns the text of an embedded file as read by ReadFile
-// without copying it again: b is the reader's own copy, never written.
-// (At start-up every fresh page costs a page fault.)
-func embeddedText(b []byte) string {
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
 
 // registerLazy adds the stubs of the lazy definitions among forms to the
 // built-in table (call from init only).
