@@ -47,21 +47,22 @@ type docTable struct {
 	lines   []DocLine
 }
 
-// builtinTable turns rows into Primitives of section.
-func builtinTable(section string, table []Builtin) []*Primitive {
-	ps := make([]*Primitive, len(table))
+// primitives turns rows into Primitives of section, allocated together.
+func primitives(section string, table []Builtin) []Primitive {
+	block := make([]Primitive, len(table))
 	for i := range table {
 		b := &table[i]
-		ps[i] = &Primitive{Name: b.Name, MinArgs: b.MinArgs, MaxArgs: b.MaxArgs, Fn: b.Fn, Doc: b.Doc, Section: section}
+		block[i] = Primitive{Name: b.Name, MinArgs: b.MinArgs, MaxArgs: b.MaxArgs, Fn: b.Fn, Doc: b.Doc, Section: section}
 	}
-	return ps
+	return block
 }
 
 // DefineBuiltins defines every procedure of table, documented under
 // section (a short title: "scsh: file system").
 func (it *Interp) DefineBuiltins(section string, table ...Builtin) {
-	for _, p := range builtinTable(section, table) {
-		it.Define(p.Name, p)
+	block := primitives(section, table)
+	for i := range block {
+		it.Define(block[i].Name, &block[i])
 	}
 }
 
@@ -149,5 +150,8 @@ func DocSignature(doc string) string {
 // registerBuiltins adds a table of interp's own procedures to the set every
 // new interpreter installs (call from init only).
 func registerBuiltins(section string, table ...Builtin) {
-	builtins = append(builtins, builtinTable(section, table)...)
+	block := primitives(section, table)
+	for i := range block {
+		builtins = append(builtins, &block[i])
+	}
 }

@@ -31,46 +31,51 @@ package interp
 // evaluation and is returned to the Go caller.
 
 import (
-	"embed"
+	_ "embed"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"popsh/interp/num"
 )
 
-//go:embed scm/*.scm
-var preludeFS embed.FS
+// The embedded Scheme sources, each a string (the bytes stay in the
+// binary's read-only data: reading them through an embed.FS copied them to
+// the heap at every start). TestEmbeddedSourcesComplete checks that the
+// lists hold every file of scm/ and scm/lib/, in name order.
+var (
+	//go:embed scm/00-control.scm
+	srcControl string
+	//go:embed scm/lib/10-lists.scm
+	srcLists string
+	//go:embed scm/lib/11-sequences.scm
+	srcSequences string
+	//go:embed scm/lib/12-io.scm
+	srcIO string
+)
+
+// embeddedSource is one embedded file: its name in its folder, and its text.
+type embeddedSource struct{ name, text string }
+
+// preludeSources are the files of scm/, libSources those of scm/lib/.
+var (
+	preludeSources = []embeddedSource{{"00-control.scm", srcControl}}
+	libSources     = []embeddedSource{{"10-lists.scm", srcLists}, {"11-sequences.scm", srcSequences}, {"12-io.scm", srcIO}}
+)
 
 // preludeForms are the forms of the embedded prelude files, in name
 // order: their procedure definitions are compiled on first use (their
 // stubs are built-in primitives, bound by New with the others); the
 // other forms are evaluated by every New (see lib_lazy.go).
 var preludeForms = func() []*libForm {
-	ents, err := preludeFS.ReadDir("scm")
-	if err != nil {
-		panic(err)
-	}
-	var names []string
-	for _, e := range ents {
-		if !e.IsDir() {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
 	var out []*libForm
-	for _, name := range names {
-		b, err := preludeFS.ReadFile("scm/" + name)
-		if err != nil {
-			panic(err)
-		}
-		for _, d := range splitForms(preludePrefix+name, string(b), false) {
+	for _, f := range preludeSources {
+		for _, d := range splitForms(preludePrefix+f.name, f.text, false) {
 			if d.mac != nil {
 				// New binds built-in primitives, not macros: evaluate it.
 				d.name, d.mac = "", nil

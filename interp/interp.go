@@ -16,6 +16,7 @@ import (
 // documentation and Blocking).
 type Interp struct {
 	globals map[*Symbol]*Global
+	cells   []Global // the unused rest of the block global carves cells from
 	vm      vm
 
 	inParam, outParam, errParam *Parameter
@@ -215,7 +216,7 @@ func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames
 
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
-	it := &Interp{globals: make(map[*Symbol]*Global, 2048)}
+	it := &Interp{globals: make(map[*Symbol]*Global, globalsHint)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
@@ -255,11 +256,22 @@ func New(opts ...Option) *Interp {
 	return it
 }
 
+// globalsHint sizes the global table: popsh with its bindings has about
+// 1250 cells, and a table up to 1790 keeps the same two groups of slots.
+const globalsHint = 1600
+
 // global returns the cell of name, creating an unbound one if needed.
+// Cells are carved from blocks (a cell is never removed, so a block lives
+// as long as the interpreter anyway).
 func (it *Interp) global(name *Symbol) *Global {
 	g := it.globals[name]
 	if g == nil {
-		g = &Global{Name: name, value: unbound}
+		if len(it.cells) == 0 {
+			it.cells = make([]Global, 256)
+		}
+		g = &it.cells[0]
+		it.cells = it.cells[1:]
+		g.Name, g.value = name, unbound
 		it.globals[name] = g
 	}
 	return g

@@ -2,7 +2,6 @@ package interp
 
 import (
 	"bufio"
-	"embed"
 	"fmt"
 	"io"
 	"strings"
@@ -17,9 +16,6 @@ import (
 // tail-calls the result (the global then holds the compiled procedure,
 // unless the program has bound the name to something else meanwhile).
 // Error positions still name the line in the embedded file.
-
-//go:embed scm/lib/*.scm
-var libFS embed.FS
 
 // libForm is one top-level form, or a run of consecutive ones, of a
 // library source.
@@ -44,7 +40,7 @@ type libForm struct {
 // be evaluated at install. Text before the first form (comments) is
 // dropped.
 func splitForms(file, src string, allDefines bool) []*libForm {
-	var forms []*libForm
+	forms := make([]*libForm, 0, strings.Count(src, "\n(")+1)
 	var cur *libForm
 	start := -1 // offset where cur's text starts
 	flush := func(end int) {
@@ -219,19 +215,11 @@ func (it *Interp) installForms(forms []*libForm) error {
 // libForms are the forms of scm/lib/*.scm; their stubs are built-in
 // primitives, bound by New with the others.
 var libForms = func() []*libForm {
-	ents, err := libFS.ReadDir("scm/lib")
-	if err != nil {
-		panic("popsh: embedded library: " + err.Error())
-	}
 	var all []*libForm
-	for _, e := range ents {
-		b, err := libFS.ReadFile("scm/lib/" + e.Name())
-		if err != nil {
-			panic("popsh: embedded library: " + err.Error())
-		}
-		for _, d := range splitForms(preludePrefix+e.Name(), string(b), true) {
+	for _, f := range libSources {
+		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
 			if d.name == "" || d.mac != nil {
-				panic("popsh: embedded library " + e.Name() + ": a form other than a definition at line " + fmt.Sprint(d.line))
+				panic("popsh: embedded library " + f.name + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
 			all = append(all, d)
 		}
@@ -256,7 +244,7 @@ func registerLazy(forms []*libForm) {
 // lazyStubs maps the stubs of the built-in library's lazy definitions
 // (scm/lib and the prelude) to their definitions. Filled by init, read
 // only afterwards.
-var lazyStubs = map[*Primitive]*libForm{}
+var lazyStubs = make(map[*Primitive]*libForm, 80)
 
 // LazyLibrary is Scheme source whose procedure definitions are compiled
 // one at a time on first use, as the built-in library's are: Install

@@ -386,7 +386,7 @@ func init() {
 // cxrBuiltins returns the 28 compositions of car and cdr, caar to cddddr:
 // the letters between c and r name the steps, the last one taken first.
 func cxrBuiltins() []Builtin {
-	var rows []Builtin
+	rows := make([]Builtin, 0, 28) // the paths of 2 to 4 letters
 	var gen func(path string)
 	gen = func(path string) {
 		if len(path) >= 2 {

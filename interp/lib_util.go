@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"unicode"
 )
 
 // argAt puts the position and name of the argument an error is about in
@@ -233,11 +234,12 @@ func typeError(want string, got Value) *ErrorObject {
 
 // docParams returns the parameter names of the signature of a doc line,
 // "(name param [optional] rest ...): ...", in order, without the brackets
-// and the "...".
+// and the "...". It is called when an error needs them, not when the
+// primitive is made.
 func docParams(doc string) []string {
 	sig := strings.TrimSuffix(strings.TrimPrefix(DocSignature(doc), "("), ")")
 	var params []string
-	for i, f := range strings.Fields(strings.NewReplacer("[", " ", "]", " ").Replace(sig)) {
+	for i, f := range strings.FieldsFunc(sig, func(r rune) bool { return r == '[' || r == ']' || unicode.IsSpace(r) }) {
 		if i > 0 && f != "..." {
 			params = append(params, f)
 		}

@@ -204,11 +204,10 @@ func unaryNum(name, doc string, f func(any) (any, error)) Builtin {
 
 // binaryNum makes a two-argument primitive from a num function.
 func binaryNum(name, doc string, f func(a, b any) (any, error)) Builtin {
-	params := docParams(doc)
 	return Builtin{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		r, err := f(a[0], a[1])
 		if err != nil {
-			return nil, numArgErr(err, a, params...)
+			return nil, numArgErr(err, a, docParams(doc)...)
 		}
 		return r, nil
 	}}
@@ -217,7 +216,6 @@ func binaryNum(name, doc string, f func(a, b any) (any, error)) Builtin {
 // oneOrTwoNum makes a primitive of one or two arguments from two num
 // functions.
 func oneOrTwoNum(name, doc string, one func(any) (any, error), two func(a, b any) (any, error)) Builtin {
-	params := docParams(doc)
 	return Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		var r any
 		var err error
@@ -227,7 +225,7 @@ func oneOrTwoNum(name, doc string, one func(any) (any, error), two func(a, b any
 			r, err = one(a[0])
 		}
 		if err != nil {
-			return nil, numArgErr(err, a, params...)
+			return nil, numArgErr(err, a, docParams(doc)...)
 		}
 		return r, nil
 	}}
@@ -288,11 +286,10 @@ func checkExactInteger(v Value) error {
 
 // twoValues makes a primitive returning the two results of f as values.
 func twoValues(name, doc string, f func(a, b any) (any, any, error)) Builtin {
-	params := docParams(doc)
 	return Builtin{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc, Fn: func(it *Interp, a []Value) (Value, error) {
 		q, r, err := f(a[0], a[1])
 		if err != nil {
-			return nil, numArgErr(err, a, params...)
+			return nil, numArgErr(err, a, docParams(doc)...)
 		}
 		return Values(q, r), nil
 	}}

@@ -6,6 +6,7 @@ package interp
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"sync"
 )
@@ -41,16 +42,82 @@ type Symbol struct {
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
-// immutable, so sharing them between interpreters is harmless.
-var symtab sync.Map // string -> *Symbol
+// immutable, so sharing them between interpreters is harmless. It is an
+// open-addressing table of symbol pointers under a read-write lock: at
+// start-up popsh interns about 1300 names, and a table of 8-byte slots
+// touches a third of the memory of a map keyed by string (a concurrent map
+// allocated a node per name). New symbols are carved from blocks; symbols
+// are never freed, so a block kept alive by one of its symbols wastes
+// nothing.
+var symtab struct {
+	sync.RWMutex
+	slots []*Symbol // a power of two long, at most 3/4 full; nil is free
+	n     int
+	block []Symbol
+}
+
+// symtabSize is the table's first size: room for popsh's own names and a
+// program's.
+const symtabSize = 2048
+
+var symSeed = maphash.MakeSeed()
+
+// symLookup returns the symbol named name, whose hash is h, or nil.
+func symLookup(name string, h uint64) *Symbol {
+	mask := uint64(len(symtab.slots) - 1)
+	if symtab.slots == nil {
+		return nil
+	}
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := symtab.slots[i]
+		if s == nil || s.Name == name {
+			return s
+		}
+	}
+}
+
+// symInsert puts s, whose hash is h, in a free slot of slots.
+func symInsert(slots []*Symbol, s *Symbol, h uint64) {
+	mask := uint64(len(slots) - 1)
+	i := h & mask
+	for slots[i] != nil {
+		i = (i + 1) & mask
+	}
+	slots[i] = s
+}
 
 // Intern returns the unique symbol named name.
 func Intern(name string) *Symbol {
-	if s, ok := symtab.Load(name); ok {
-		return s.(*Symbol)
+	h := maphash.String(symSeed, name)
+	symtab.RLock()
+	s := symLookup(name, h)
+	symtab.RUnlock()
+	if s != nil {
+		return s
 	}
-	s, _ := symtab.LoadOrStore(name, &Symbol{Name: name})
-	return s.(*Symbol)
+	symtab.Lock()
+	defer symtab.Unlock()
+	if s = symLookup(name, h); s != nil {
+		return s
+	}
+	if (symtab.n+1)*4 > len(symtab.slots)*3 {
+		slots := make([]*Symbol, max(symtabSize, 2*len(symtab.slots)))
+		for _, old := range symtab.slots {
+			if old != nil {
+				symInsert(slots, old, maphash.String(symSeed, old.Name))
+			}
+		}
+		symtab.slots = slots
+	}
+	if len(symtab.block) == 0 {
+		symtab.block = make([]Symbol, 256)
+	}
+	s = &symtab.block[0]
+	symtab.block = symtab.block[1:]
+	s.Name = name
+	symInsert(symtab.slots, s, h)
+	symtab.n++
+	return s
 }
 
 // gensymCounter numbers uninterned symbols; see Gensym.
@@ -293,4 +360,6 @@ func IsTrue(v Value) bool {
 
 // builtins is the table every new interpreter installs. Files add to it from
 // init functions only; it is never changed after package initialisation.
-var builtins []*Primitive
+// Its capacity is about its final length (about 460), so that it is not
+// grown by copies through a run of sizes at every start.
+var builtins = make([]*Primitive, 0, 512)

@@ -268,7 +268,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 	if err := pop3Library.Load(it); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
-	if _, err := it.EvalString(context.Background(), pop3SecurityPrelude, "pop3-prelude"); err != nil {
+	if err := pop3SecurityLibrary.Load(it); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
 	it.Document("pop3: -ERR conditions", preludeDocs...)
@@ -317,6 +317,12 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 // pop3Library is pop3Prelude with its procedures compiled on first use
 // (compiling them at every start was a quarter of popsh's set-up).
 var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude)
+
+// pop3SecurityLibrary defines the security and timeout parameters
+// (pop3SecurityPrelude): evaluated at install as a library, whose reader
+// is sized for the text, and with the positions an evaluation of the
+// text as a file named pop3-prelude gives.
+var pop3SecurityLibrary = interp.NewLibrary("pop3-prelude", pop3SecurityPrelude)
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending
