@@ -16,10 +16,13 @@ import (
 //
 // What a collection costs is the part of the live heap it must scan (cells,
 // vectors, closures); the bytes of strings and bytevectors are not scanned,
-// and the minimum is not there for them: each such byte of the live heap
+// and the minimum is not there for them: when the live heap holds more
+// bytes that need no scanning than bytes that do, each byte of the excess
 // lowers the target by three, so a script holding a 5 MB mail message while
-// the next one arrives collects at about 16 MB rather than 32, and a heap
-// made mostly of big strings grows by gcPercent only.
+// the next one arrives collects at about 17 MB rather than 32, and a heap
+// made mostly of big strings grows by gcPercent only. A heap of cells and
+// the numbers they hold (boxed flonums and big fixnums need no scanning
+// either) keeps the full minimum.
 const (
 	gcPercent     = 80
 	minHeapTarget = 32 << 20
@@ -88,7 +91,8 @@ const runtimeHeapMinimum = 4 << 20
 // nextGCPercent returns the percentage that makes the next heap goal the
 // target while the live heap is small, and gcPercent once 1.8 times the
 // live heap passes it. The target is minHeap less three times the bytes
-// of the live heap that need no scanning (live - scan). The runtime's
+// of the live heap that need no scanning (live - scan) beyond those that
+// do (scan). The runtime's
 // goal for a percentage p is live + (live + roots)*p/100 (roots: the
 // stacks and globals it scans), but never below runtimeHeapMinimum*p/100,
 // so p stays under the value that would make that floor pass the target.
@@ -96,7 +100,8 @@ func nextGCPercent(live, scan, roots, minHeap int64) int {
 	if live <= 0 {
 		return gcPercent
 	}
-	target := minHeap - 3*max(live-max(scan, 0), 0)
+	scan = min(max(scan, 0), live)
+	target := minHeap - 3*max(live-2*scan, 0)
 	if live*(100+gcPercent)/100 >= target {
 		return gcPercent
 	}

@@ -18,12 +18,13 @@ func TestNextGCPercent(t *testing.T) {
 		// a live heap whose 1.8 times passes the minimum: plain gcPercent
 		{20 * mb, 20 * mb, 0, 32 * mb, gcPercent},
 		{200 * mb, 190 * mb, 0, 32 * mb, gcPercent},
-		// 2 MB of it strings: the target is 32 - 6 = 26 MB
-		{10 * mb, 8 * mb, 0, 32 * mb, 160},
-		// a live heap of big strings (6 MB, 0.5 MB of it scannable): the
-		// target 32 - 16.5 = 15.5 MB
-		{6 * mb, mb / 2, 0, 32 * mb, 158},
-		// 10 MB, 1 MB of it scannable: 32 - 27 = 5 MB, below 1.8 times
+		// 2 MB of it strings or boxed numbers, fewer than the scannable
+		// bytes: the full minimum, as for a heap of cells
+		{10 * mb, 8 * mb, 0, 32 * mb, 220},
+		// a live heap of big strings (6 MB, 0.5 MB of it scannable): 5 MB
+		// more unscanned than scanned bytes, the target 32 - 15 = 17 MB
+		{6 * mb, mb / 2, 0, 32 * mb, 183},
+		// 10 MB, 1 MB of it scannable: 32 - 24 = 8 MB, below 1.8 times
 		// the live heap: gcPercent
 		{10 * mb, 1 * mb, 0, 32 * mb, gcPercent},
 		// nothing known yet
