@@ -291,47 +291,31 @@ func fixClosure(c *Closure, frame []Value) {
 func newRecord(rt *RecordType, n int) *Record {
 	switch n {
 	case 1:
-		x := &struct {
-			r Record
-			f [1]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[1]Value) []Value { return f[:] })
 	case 2:
-		x := &struct {
-			r Record
-			f [2]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[2]Value) []Value { return f[:] })
 	case 3:
-		x := &struct {
-			r Record
-			f [3]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[3]Value) []Value { return f[:] })
 	case 4:
-		x := &struct {
-			r Record
-			f [4]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[4]Value) []Value { return f[:] })
 	case 5:
-		x := &struct {
-			r Record
-			f [5]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[5]Value) []Value { return f[:] })
 	case 6:
-		x := &struct {
-			r Record
-			f [6]Value
-		}{}
-		x.r.Type, x.r.Fields = rt, x.f[:]
-		return &x.r
+		return blockRecord(rt, func(f *[6]Value) []Value { return f[:] })
 	}
 	return &Record{Type: rt, Fields: make([]Value, n)}
+}
+
+// recordBlock is a record and its fields in one allocation.
+type recordBlock[F any] struct {
+	r Record
+	f F
+}
+
+// blockRecord allocates a recordBlock with fields F; fields returns them
+// as the record's slice.
+func blockRecord[F any](rt *RecordType, fields func(*F) []Value) *Record {
+	x := new(recordBlock[F])
+	x.r.Type, x.r.Fields = rt, fields(&x.f)
+	return &x.r
 }
