@@ -154,7 +154,7 @@ func init() {
 					case *Symbol:
 						prefix = x.Name
 					default:
-						return nil, typeError("a string or a symbol", a[0])
+						return nil, TypeError("a string or a symbol", a[0])
 					}
 				}
 				return Gensym(prefix), nil
@@ -179,7 +179,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				n, ok := a[0].(int)
 				if !ok || n < 0 || n > unicode.MaxRune || (n >= 0xD800 && n <= 0xDFFF) {
-					return nil, typeError("a Unicode scalar value", a[0])
+					return nil, TypeError("a Unicode scalar value", a[0])
 				}
 				return Char(rune(n)), nil
 			}},

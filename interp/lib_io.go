@@ -13,7 +13,7 @@ func portArg(v Value) (*Port, error) {
 	if p, ok := v.(*Port); ok {
 		return p, nil
 	}
-	return nil, typeError("a port", v)
+	return nil, TypeError("a port", v)
 }
 
 // ioError turns a port error into the Scheme error for the operation.
@@ -35,7 +35,7 @@ func inPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 	if len(args) > i && args[i] != DefaultObject {
 		q, ok := args[i].(*Port)
 		if !ok || !q.Input {
-			return nil, typeError("an input port", args[i])
+			return nil, TypeError("an input port", args[i])
 		}
 		p = q
 	} else {
@@ -45,7 +45,7 @@ func inPortArg(it *Interp, args []Value, i int, textual bool) (*Port, error) {
 		}
 	}
 	if textual && p.Binary {
-		return nil, typeError("a textual input port", p)
+		return nil, TypeError("a textual input port", p)
 	}
 	p.SetInterp(it)
 	return p, nil
@@ -60,7 +60,7 @@ func outPortArg(it *Interp, args []Value, i int) (*Port, error) {
 	if len(args) > i && args[i] != DefaultObject {
 		q, ok := args[i].(*Port)
 		if !ok || !q.Output {
-			return nil, typeError("an output port", args[i])
+			return nil, TypeError("an output port", args[i])
 		}
 		p = q
 	} else {
@@ -269,7 +269,7 @@ func init() {
 					return nil, err
 				}
 				if !p.Input {
-					return nil, typeError("an input port", a[0])
+					return nil, TypeError("an input port", a[0])
 				}
 				if err := p.CloseInput(); err != nil {
 					return nil, ioError(p, err)
@@ -283,7 +283,7 @@ func init() {
 					return nil, err
 				}
 				if !p.Output {
-					return nil, typeError("an output port", a[0])
+					return nil, TypeError("an output port", a[0])
 				}
 				if err := p.CloseOutput(); err != nil {
 					return nil, ioError(p, err)
@@ -306,7 +306,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				p, ok := a[0].(*Port)
 				if !ok || !p.Output || p.Binary || p.dst != nil {
-					return nil, typeError("a string output port", a[0])
+					return nil, TypeError("a string output port", a[0])
 				}
 				return NewStringUTF8(p.Contents()), nil
 			}},
@@ -326,7 +326,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				p, ok := a[0].(*Port)
 				if !ok || !p.Output || !p.Binary || p.dst != nil {
-					return nil, typeError("a bytevector output port", a[0])
+					return nil, TypeError("a bytevector output port", a[0])
 				}
 				return &Bytevector{B: append([]byte(nil), p.Contents()...)}, nil
 			}},

@@ -37,7 +37,7 @@ func cxr(path string, v Value) (Value, error) {
 	for i := len(path) - 1; i >= 0; i-- {
 		p, ok := x.(*Pair)
 		if !ok {
-			return nil, typeError("a pair", x)
+			return nil, TypeError("a pair", x)
 		}
 		if path[i] == 'a' {
 			x = p.Car
@@ -157,14 +157,14 @@ func init() {
 				if p, ok := a[0].(*Pair); ok {
 					return p.Car, nil
 				}
-				return nil, typeError("a pair", a[0])
+				return nil, TypeError("a pair", a[0])
 			}},
 		{Name: "cdr", MinArgs: 1, MaxArgs: 1, Doc: "(cdr pair): the second part of pair",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				if p, ok := a[0].(*Pair); ok {
 					return p.Cdr, nil
 				}
-				return nil, typeError("a pair", a[0])
+				return nil, TypeError("a pair", a[0])
 			}},
 		{Name: "set-car!", MinArgs: 2, MaxArgs: 2, Doc: "(set-car! pair obj): store obj as the car of pair",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
@@ -210,7 +210,7 @@ func init() {
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				n := listLength(a[0])
 				if n < 0 {
-					return nil, typeError("a proper list", a[0])
+					return nil, TypeError("a proper list", a[0])
 
 				}
 				return n, nil
@@ -260,11 +260,11 @@ func init() {
 					l = p.Cdr
 					n++
 					if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
-						return nil, typeError("a proper list", a[0])
+						return nil, TypeError("a proper list", a[0])
 					}
 				}
 				if l != Null {
-					return nil, typeError("a proper list", a[0])
+					return nil, TypeError("a proper list", a[0])
 
 				}
 				return res, nil
@@ -272,7 +272,7 @@ func init() {
 		{Name: "reverse!", MinArgs: 1, MaxArgs: 1, Doc: "(reverse! list): reverse that may reuse the pairs of list",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				if listLength(a[0]) < 0 {
-					return nil, typeError("a proper list", a[0])
+					return nil, TypeError("a proper list", a[0])
 
 				}
 				var res Value = Null
@@ -330,7 +330,7 @@ func init() {
 					l = p.Cdr
 					n++
 					if n > 1<<20 && n&(n-1) == 0 && listLength(a[0]) < 0 {
-						return nil, typeError("a list", a[0])
+						return nil, TypeError("a list", a[0])
 					}
 				}
 				tail.Cdr = l
@@ -343,7 +343,7 @@ func init() {
 					return nil, err
 				}
 				if listLength(a[0]) < 0 && !isImproperFinite(a[0]) {
-					return nil, typeError("a finite list", a[0])
+					return nil, TypeError("a finite list", a[0])
 				}
 				for {
 					n, ok := p.Cdr.(*Pair)
@@ -449,7 +449,7 @@ func init() {
 				for l := a[0]; l != Null; {
 					p, ok := l.(*Pair)
 					if !ok {
-						return nil, typeError("a list", a[0])
+						return nil, TypeError("a list", a[0])
 					}
 					q, ok := p.Car.(*Pair)
 					if !ok {
@@ -467,11 +467,11 @@ func init() {
 				for l := a[0]; l != Null; {
 					p, ok := l.(*Pair)
 					if !ok {
-						return nil, typeError("a list", a[0])
+						return nil, TypeError("a list", a[0])
 					}
 					q, ok := p.Car.(*Pair)
 					if !ok {
-						return nil, typeError("a pair", p.Car)
+						return nil, TypeError("a pair", p.Car)
 					}
 					vals = append(vals, q.Cdr)
 					l = p.Cdr

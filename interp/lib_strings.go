@@ -189,14 +189,14 @@ func charsToString(items []Value, whole Value, what string) (Value, error) {
 	for i, v := range items {
 		c, ok := v.(Char)
 		if !ok {
-			return nil, typeError(what, whole)
+			return nil, TypeError(what, whole)
 		}
 		if c < 0 || c > 0xFF {
 			rs := make([]rune, len(items))
 			for j, v := range items {
 				c, ok := v.(Char)
 				if !ok {
-					return nil, typeError(what, whole)
+					return nil, TypeError(what, whole)
 				}
 				rs[j] = rune(c)
 			}

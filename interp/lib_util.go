@@ -28,7 +28,7 @@ func intArg(v Value) (int, error) {
 	case *big.Int:
 		return 0, Errorf("%s is too large", x.String())
 	}
-	return 0, typeError("an exact integer", v)
+	return 0, TypeError("an exact integer", v)
 }
 
 // Limits on the size of one object built from a requested length, so that
@@ -64,16 +64,16 @@ func countArg(v Value) (int, error) {
 	switch x := v.(type) {
 	case int:
 		if x < 0 {
-			return 0, typeError("a non-negative exact integer", v)
+			return 0, TypeError("a non-negative exact integer", v)
 		}
 		return x, nil
 	case *big.Int:
 		if x.Sign() < 0 {
-			return 0, typeError("a non-negative exact integer", v)
+			return 0, TypeError("a non-negative exact integer", v)
 		}
 		return 0, Errorf("%s is too large", x.String())
 	}
-	return 0, typeError("a non-negative exact integer", v)
+	return 0, TypeError("a non-negative exact integer", v)
 }
 
 // indexArg checks that v is an index into a kind ("string", "vector"...) of
@@ -88,7 +88,7 @@ func indexArg(v Value, kind string, n int) (int, error) {
 	case *big.Int:
 		return 0, Errorf("index %s is out of range for a %s of length %d", x.String(), kind, n)
 	}
-	return 0, typeError("an exact integer", v)
+	return 0, TypeError("an exact integer", v)
 }
 
 // rangeArgs reads the optional [start [end]] arguments at args[i:] for a
@@ -139,16 +139,16 @@ func stringArg(v Value) (*String, error) {
 	if s, ok := v.(*String); ok {
 		return s, nil
 	}
-	return nil, typeError("a string", v)
+	return nil, TypeError("a string", v)
 }
 
 func mutableStringArg(v Value) (*String, error) {
 	s, ok := v.(*String)
 	if !ok {
-		return nil, typeError("a string", v)
+		return nil, TypeError("a string", v)
 	}
 	if s.Immutable {
-		return nil, typeError("a mutable string", v)
+		return nil, TypeError("a mutable string", v)
 	}
 	return s, nil
 }
@@ -157,37 +157,37 @@ func charArg(v Value) (rune, error) {
 	if c, ok := v.(Char); ok {
 		return rune(c), nil
 	}
-	return 0, typeError("a character", v)
+	return 0, TypeError("a character", v)
 }
 
 func symbolArg(v Value) (*Symbol, error) {
 	if s, ok := v.(*Symbol); ok {
 		return s, nil
 	}
-	return nil, typeError("a symbol", v)
+	return nil, TypeError("a symbol", v)
 }
 
 func pairArg(v Value) (*Pair, error) {
 	if p, ok := v.(*Pair); ok {
 		return p, nil
 	}
-	return nil, typeError("a pair", v)
+	return nil, TypeError("a pair", v)
 }
 
 func vectorArg(v Value) (*Vector, error) {
 	if x, ok := v.(*Vector); ok {
 		return x, nil
 	}
-	return nil, typeError("a vector", v)
+	return nil, TypeError("a vector", v)
 }
 
 func mutableVectorArg(v Value) (*Vector, error) {
 	x, ok := v.(*Vector)
 	if !ok {
-		return nil, typeError("a vector", v)
+		return nil, TypeError("a vector", v)
 	}
 	if x.Immutable {
-		return nil, typeError("a mutable vector", v)
+		return nil, TypeError("a mutable vector", v)
 	}
 	return x, nil
 }
@@ -196,16 +196,16 @@ func bytevectorArg(v Value) (*Bytevector, error) {
 	if x, ok := v.(*Bytevector); ok {
 		return x, nil
 	}
-	return nil, typeError("a bytevector", v)
+	return nil, TypeError("a bytevector", v)
 }
 
 func mutableBytevectorArg(v Value) (*Bytevector, error) {
 	x, ok := v.(*Bytevector)
 	if !ok {
-		return nil, typeError("a bytevector", v)
+		return nil, TypeError("a bytevector", v)
 	}
 	if x.Immutable {
-		return nil, typeError("a mutable bytevector", v)
+		return nil, TypeError("a mutable bytevector", v)
 	}
 	return x, nil
 }
@@ -214,22 +214,16 @@ func byteArg(v Value) (byte, error) {
 	if n, ok := v.(int); ok && n >= 0 && n < 256 {
 		return byte(n), nil
 	}
-	return 0, typeError("a byte (an exact integer from 0 to 255)", v)
+	return 0, TypeError("a byte (an exact integer from 0 to 255)", v)
 }
 
 // listArg returns the elements of a proper list, or the standard error.
 func listArg(v Value) ([]Value, error) {
 	vals, ok := ListToSlice(v)
 	if !ok {
-		return nil, typeError("a proper list", v)
+		return nil, TypeError("a proper list", v)
 	}
 	return vals, nil
-}
-
-// typeError is TypeError with the value cut short (a long list in a
-// message is useless): "expected WANT, got V".
-func typeError(want string, got Value) *ErrorObject {
-	return &ErrorObject{Message: "expected " + want + ", got " + ShortWriteString(got)}
 }
 
 // docParams returns the parameter names of the signature of a doc line,

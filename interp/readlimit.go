@@ -92,7 +92,7 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				n, ok := a[0].(int)
 				if !ok || n <= 0 {
-					return nil, typeError("a positive exact integer", a[0])
+					return nil, TypeError("a positive exact integer", a[0])
 				}
 				it.SetMaxRead(n)
 				return Unspecified, nil
