@@ -235,12 +235,40 @@ func (c *Client) topUp(window int) int {
 	return max(1, window/8)
 }
 
-// MessageBuffer returns an empty buffer with room for size bytes, for
-// reading a message whose size is known (from LIST) into memory. A large
-// one is backed with memory at once rather than a page at a time as it
-// fills (see prefault).
-func MessageBuffer(size int) []byte {
-	b := make([]byte, 0, max(size, 0))
-	prefault(b)
-	return b
+// ReadMessage reads r to its end into memory: a message whose size is known
+// (from LIST; the caller caps it), read into a buffer with room for size
+// bytes, grown if the message is longer. A large buffer is backed with memory
+// a chunk at a time just ahead of the bytes arriving (one system call per
+// MiB rather than a page fault per 4 KiB, see prefault), never more than a
+// chunk beyond them, so a size listed too large costs address space only.
+func ReadMessage(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, max(size, 0)+512)
+	backed := 0 // b[:backed] has been prefaulted (only when b is large)
+	for {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), 2*cap(b))
+			copy(nb, b)
+			b, backed = nb, len(b)
+		}
+		if cap(b) >= prefaultMin && backed < cap(b) && backed-len(b) < prefaultChunk/2 {
+			next := min(cap(b), max(backed, len(b))+prefaultChunk)
+			prefault(b[max(backed, len(b)):next])
+			backed = next
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
+
+// prefaultMin is the smallest buffer worth prefaulting; prefaultChunk how
+// much of it is backed ahead of the data at a time.
+const (
+	prefaultMin   = 1 << 20
+	prefaultChunk = 1 << 20
+)

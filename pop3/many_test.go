@@ -1,6 +1,7 @@
 package pop3
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 
 	"popsh/pop3/server"
 )
@@ -171,22 +173,29 @@ func TestDeleManyRefusal(t *testing.T) {
 	}
 }
 
-func TestMessageBuffer(t *testing.T) {
-	for _, n := range []int{0, 100, 3 << 20} {
-		b := MessageBuffer(n)
-		if len(b) != 0 || cap(b) < n {
-			t.Fatalf("MessageBuffer(%d): len %d cap %d", n, len(b), cap(b))
+func TestReadMessage(t *testing.T) {
+	for _, c := range []struct{ size, listed int }{
+		{0, 0}, {100, 100}, {3 << 20, 3 << 20}, // as listed
+		{3 << 20, 10}, {5<<20 + 7, 1 << 20}, // longer than listed: grown
+		{10, 8 << 20}, // far shorter than listed
+	} {
+		want := make([]byte, c.size)
+		for i := range want {
+			want[i] = byte(i * 7)
 		}
-		// the memory is the buffer's own and writable to its capacity
-		b = b[:cap(b)]
-		for i := range b {
-			b[i] = byte(i)
+		// iotest.HalfReader: short reads, as from a network connection
+		got, err := ReadMessage(iotest.HalfReader(bytes.NewReader(want)), c.listed)
+		if err != nil {
+			t.Fatalf("ReadMessage(%d bytes, listed %d): %v", c.size, c.listed, err)
 		}
-		if n > 0 && b[n-1] != byte(n-1) {
-			t.Fatalf("MessageBuffer(%d): last byte %d", n, b[n-1])
+		if !bytes.Equal(got, want) {
+			t.Fatalf("ReadMessage(%d bytes, listed %d): got %d bytes, not the message", c.size, c.listed, len(got))
 		}
 	}
-	if b := MessageBuffer(-1); cap(b) != 0 {
-		t.Fatalf("MessageBuffer(-1): cap %d", cap(b))
+	// a read error is returned with what came before it
+	r := io.MultiReader(strings.NewReader("Subject: x\r\n"), iotest.ErrReader(io.ErrUnexpectedEOF))
+	got, err := ReadMessage(r, 1<<20)
+	if err != io.ErrUnexpectedEOF || string(got) != "Subject: x\r\n" {
+		t.Fatalf("ReadMessage of a broken stream = %q, %v", got, err)
 	}
 }

@@ -1253,11 +1253,10 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
 		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
 		// size listed wrong) is not kept.
-		buf := bytes.NewBuffer(pop3.MessageBuffer(int(min(c.sizes[n], windowBytes)) + bytes.MinRead))
-		if _, err := buf.ReadFrom(body); err != nil {
+		text, err := pop3.ReadMessage(body, int(min(c.sizes[n], windowBytes)))
+		if err != nil {
 			return err
 		}
-		text := buf.Bytes()
 		var s *interp.String
 		if cap(text)-len(text) > len(text)/8+2*bytes.MinRead {
 			s = interp.NewStringUTF8(text)
