@@ -64,25 +64,32 @@ func flArgs(x, y Value) (a, b float64, ok bool) {
 	return a, b, ok
 }
 
-// Integral flonums from 0.0 below flonumCached are boxed once, at start:
-// Go allocates 8 bytes for every float64 stored in an interface, and
-// inexact counters, indices and sums of small integers are common in
-// flonum code.
+// Integral flonums from 0.0 below flonumCached are boxed without
+// allocating, as the small fixnums are (see fixnum): Go allocates 8 bytes
+// for every float64 stored in an interface, and inexact counters, indices
+// and sums of small integers are common in flonum code. Their boxes are
+// the elements of flonumBacking, written once at start.
 const flonumCached = 1024
 
-var flonumTable [flonumCached]Value
+var (
+	flonumBacking [flonumCached]float64
+	floatType     unsafe.Pointer
+)
 
 func init() {
-	for i := range flonumTable {
-		flonumTable[i] = float64(i)
+	for i := range flonumBacking {
+		flonumBacking[i] = float64(i)
 	}
+	var v Value = math.Pi
+	floatType = (*eface)(unsafe.Pointer(&v)).typ
 }
 
 // flonum boxes f, without allocating when it is a small integral value
 // (not -0.0, which must keep its sign).
 func flonum(f float64) Value {
 	if k := int(f); uint(k) < flonumCached && float64(k) == f && (k != 0 || !math.Signbit(f)) {
-		return flonumTable[k]
+		e := eface{floatType, unsafe.Pointer(&flonumBacking[k])}
+		return *(*Value)(unsafe.Pointer(&e))
 	}
 	return f
 }
