@@ -252,35 +252,29 @@ func fixnum(n int) Value {
 func newClosure(p *Proto) *Closure {
 	switch len(p.freeSpec) {
 	case 1:
-		x := &struct {
-			c Closure
-			a [1]Value
-		}{}
-		x.c.proto, x.c.free = p, x.a[:]
-		return &x.c
+		return blockClosure(p, func(f *[1]Value) []Value { return f[:] })
 	case 2:
-		x := &struct {
-			c Closure
-			a [2]Value
-		}{}
-		x.c.proto, x.c.free = p, x.a[:]
-		return &x.c
+		return blockClosure(p, func(f *[2]Value) []Value { return f[:] })
 	case 3:
-		x := &struct {
-			c Closure
-			a [3]Value
-		}{}
-		x.c.proto, x.c.free = p, x.a[:]
-		return &x.c
+		return blockClosure(p, func(f *[3]Value) []Value { return f[:] })
 	case 4:
-		x := &struct {
-			c Closure
-			a [4]Value
-		}{}
-		x.c.proto, x.c.free = p, x.a[:]
-		return &x.c
+		return blockClosure(p, func(f *[4]Value) []Value { return f[:] })
 	}
 	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
+}
+
+// closureBlock is a closure and its free variables in one allocation.
+type closureBlock[F any] struct {
+	c Closure
+	f F
+}
+
+// blockClosure allocates a closureBlock with free variables F; free
+// returns them as the closure's slice.
+func blockClosure[F any](p *Proto, free func(*F) []Value) *Closure {
+	x := new(closureBlock[F])
+	x.c.proto, x.c.free = p, free(&x.f)
+	return &x.c
 }
 
 // fixClosure copies again the free variables c took from its maker's
