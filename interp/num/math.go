@@ -3,6 +3,7 @@ package num
 import (
 	"math"
 	"math/big"
+	"math/bits"
 	"math/cmplx"
 )
 
@@ -25,16 +26,16 @@ func Sqrt(a any) (any, error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			s := new(big.Int).Sqrt(x)
-			if new(big.Int).Mul(s, s).Cmp(x) == 0 {
+			if s, r := bigSqrtRem(x); r.Sign() == 0 {
 				return normBig(s), nil
 			}
 			return bigSqrtFloat(new(big.Float).SetInt(x)), nil
 		}
 	case *big.Rat:
 		if x.Sign() >= 0 {
-			n, d := new(big.Int).Sqrt(x.Num()), new(big.Int).Sqrt(x.Denom())
-			if new(big.Int).Mul(n, n).Cmp(x.Num()) == 0 && new(big.Int).Mul(d, d).Cmp(x.Denom()) == 0 {
+			n, rn := bigSqrtRem(x.Num())
+			d, rd := bigSqrtRem(x.Denom())
+			if rn.Sign() == 0 && rd.Sign() == 0 {
 				return normRat(new(big.Rat).SetFrac(n, d)), nil
 			}
 			return bigSqrtFloat(new(big.Float).SetPrec(128).SetRat(x)), nil
@@ -107,40 +108,153 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			bs := bigSqrt(x)
-			br := new(big.Int).Sub(x, new(big.Int).Mul(bs, bs))
+			bs, br := bigSqrtRem(x)
 			return normBig(bs), normBig(br), nil
 		}
 	}
 	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
 }
 
-// bigSqrt returns the integer square root of n >= 0. It roots the top half
-// of n's bits first (recursively) and refines that at full size with
-// Newton's method, which then needs two or three full-size divisions;
-// big.Int.Sqrt starts from a power of two and divides once per step of a
-// much longer descent.
+// bigSqrt returns the integer square root of n >= 0.
 func bigSqrt(n *big.Int) *big.Int {
-	b := n.BitLen()
-	if b <= 512 {
-		return new(big.Int).Sqrt(n)
+	s, _ := bigSqrtRem(n)
+	return s
+}
+
+// bigSqrtRem returns s, the integer square root of n >= 0, and the
+// remainder n - s*s, by the divide-and-conquer square root (Zimmermann's
+// "Karatsuba square root"). With n of 2m or 2m-1 bits, l <= m/2 and h =
+// m-l, n = A·2^(2l) + a1·2^l + a0 with a1, a0 < 2^l. The root s1 of A (h
+// bits, remainder r1) gives the top of s; dividing r1·2^l + a1 by 2·s1
+// gives its low part q and a remainder u; then s = s1·2^l + q and
+// r = u·2^l + a0 - q², too large by one at most, which one step corrects.
+// Since A has its top bit in one of its two top positions, s1 >= 2^(h-1)
+// and that single correction suffices (the condition is l <= h). The
+// costs are a division of an m-bit number by an m/2-bit one and the
+// square of an m/2-bit number per level, instead of the divisions of the
+// whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
+func bigSqrtRem(n *big.Int) (s, r *big.Int) {
+	nb := n.BitLen()
+	if nb <= 64 {
+		x := n.Uint64()
+		si := isqrt64(x)
+		return new(big.Int).SetUint64(si), new(big.Int).SetUint64(x - si*si)
 	}
-	k := uint(b / 4)
-	// s = isqrt(n >> 2k); then sqrt(n) < (s+1) << k, a start from above
-	x := bigSqrt(new(big.Int).Rsh(n, 2*k))
-	x.Add(x, big.NewInt(1))
-	x.Lsh(x, k)
-	y := new(big.Int)
-	for {
-		// from above, x + n/x halved decreases to the root and stops there
-		y.Quo(n, x)
-		y.Add(y, x)
-		y.Rsh(y, 1)
-		if y.Cmp(x) >= 0 {
-			return x
+	if nb <= 128 && bits.UintSize == 64 {
+		w := n.Bits()
+		if si, rhi, rlo, ok := sqrtRem128(uint64(w[1]), uint64(w[0])); ok {
+			r := new(big.Int).SetUint64(rhi)
+			r.Lsh(r, 64)
+			return new(big.Int).SetUint64(si), r.Or(r, new(big.Int).SetUint64(rlo))
 		}
-		x, y = y, x
 	}
+	m := uint(nb+1) / 2
+	l := m / 2
+	if l < bits.UintSize {
+		// a few words: split at any bit
+		s1, r1 := bigSqrtRem(new(big.Int).Rsh(n, 2*l))
+		num := r1.Lsh(r1, l)
+		num.Or(num, lowBits(new(big.Int).Rsh(n, l), l))
+		den := new(big.Int).Lsh(s1, 1)
+		q, u := new(big.Int).QuoRem(num, den, new(big.Int))
+		s = s1.Lsh(s1, l)
+		s.Add(s, q)
+		r = u.Lsh(u, l)
+		r.Or(r, lowBits(new(big.Int).Set(n), l))
+		return sqrtFix(s, r, num.Mul(q, q))
+	}
+	// Split at a word boundary: A, a1 and a0 are views of n's words (never
+	// written), and the shifts by l are copies of words.
+	w := n.Bits()
+	lw := int(l / bits.UintSize)
+	s1, r1 := bigSqrtRem(new(big.Int).SetBits(w[2*lw:]))
+	num := shiftIn(r1, w[lw:2*lw], lw)
+	den := new(big.Int).Lsh(s1, 1)
+	q, u := new(big.Int).QuoRem(num, den, r1)
+	s = shiftIn(s1, nil, lw)
+	s.Add(s, q)
+	r = shiftIn(u, w[:lw], lw)
+	return sqrtFix(s, r, num.Mul(q, q))
+}
+
+// sqrtFix finishes a step of bigSqrtRem: r -= q2, and when that is
+// negative, s was one too large.
+func sqrtFix(s, r, q2 *big.Int) (*big.Int, *big.Int) {
+	r.Sub(r, q2)
+	if r.Sign() < 0 {
+		// (s-1)² = s² - 2s + 1
+		r.Add(r, s)
+		r.Add(r, s)
+		r.Sub(r, bigOne)
+		s.Sub(s, bigOne)
+	}
+	return s, r
+}
+
+// shiftIn returns a new hi·2^(k·W) + lo for hi >= 0 and lo of at most k
+// words (W the bits of a word), with a word to spare for a carry.
+func shiftIn(hi *big.Int, lo []big.Word, k int) *big.Int {
+	h := hi.Bits()
+	z := make([]big.Word, k+len(h), k+len(h)+1)
+	copy(z, lo)
+	copy(z[k:], h)
+	return new(big.Int).SetBits(z)
+}
+
+// lowBits truncates x >= 0 to its k low bits, in place.
+func lowBits(x *big.Int, k uint) *big.Int {
+	w := x.Bits()
+	n := int(k / bits.UintSize)
+	if n >= len(w) {
+		return x
+	}
+	if rem := k % bits.UintSize; rem != 0 {
+		w[n] &= 1<<rem - 1
+		n++
+	}
+	return x.SetBits(w[:n])
+}
+
+var bigOne = big.NewInt(1)
+
+// sqrtRem128 returns the integer square root s of hi·2^64 + lo, hi > 0,
+// and the remainder rhi·2^64 + rlo; ok is false in the rare cases it
+// leaves to the general method. Newton's method descends from above to
+// the root, from a start close to it (the float root, rounded up).
+func sqrtRem128(hi, lo uint64) (s, rhi, rlo uint64, ok bool) {
+	f := math.Sqrt(float64(hi)*(1<<64) + float64(lo))
+	x := uint64(math.MaxUint64)
+	if f < 1<<64-1<<13 {
+		x = uint64(f) + 1<<13 // above the root: f is off by 2^12 at most
+	}
+	for {
+		if hi >= x {
+			return 0, 0, 0, false
+		}
+		q, _ := bits.Div64(hi, lo, x)
+		sum, c := bits.Add64(x, q, 0)
+		y := sum>>1 | c<<63
+		if y >= x {
+			break
+		}
+		x = y
+	}
+	ph, pl := bits.Mul64(x, x)
+	rl, b := bits.Sub64(lo, pl, 0)
+	rh, _ := bits.Sub64(hi, ph, b)
+	return x, rh, rl, true
+}
+
+// isqrt64 returns the largest s with s*s <= x.
+func isqrt64(x uint64) uint64 {
+	s := uint64(math.Sqrt(float64(x)))
+	for s > 0 && s > x/s {
+		s--
+	}
+	for s+1 <= x/(s+1) {
+		s++
+	}
+	return s
 }
 
 // Expt returns base raised to the power e. The result is exact when base
