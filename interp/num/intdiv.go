@@ -53,35 +53,43 @@ func FloorDiv(a, b any) (q, r any, err error) {
 }
 
 func divSlow(a, b any, floor bool) (q, r any, err error) {
-	inexact, err := checkIntegers(a, b)
-	if err != nil {
+	if IsExactInteger(a) && IsExactInteger(b) {
+		if isExactZero(b) {
+			return nil, nil, ErrDivByZero
+		}
+		var ta, tb big.Int
+		x, y := bigArg(a, &ta), bigArg(b, &tb)
+		bq, br := new(big.Int).QuoRem(x, y, new(big.Int))
+		if floor && br.Sign() != 0 && (br.Sign() < 0) != (y.Sign() < 0) {
+			bq.Sub(bq, bigOne)
+			br.Add(br, y)
+		}
+		return normBig(bq), normBig(br), nil
+	}
+	if _, err := checkIntegers(a, b); err != nil {
 		return nil, nil, err
 	}
-	if inexact {
-		x, y := mustFloat(a), mustFloat(b)
-		rf := math.Mod(x, y)
-		qf := math.Trunc((x - rf) / y)
-		if floor && rf != 0 && (rf < 0) != (y < 0) {
-			rf += y
-			qf--
-		}
-		return qf, rf, nil
+	// integers, not both exact: the result is inexact
+	x, y := mustFloat(a), mustFloat(b)
+	rf := math.Mod(x, y)
+	qf := math.Trunc((x - rf) / y)
+	if floor && rf != 0 && (rf < 0) != (y < 0) {
+		rf += y
+		qf--
 	}
-	x, y := toBig(a), toBig(b)
-	bq, br := new(big.Int).QuoRem(x, y, new(big.Int))
-	if floor && br.Sign() != 0 && (br.Sign() < 0) != (y.Sign() < 0) {
-		bq.Sub(bq, big.NewInt(1))
-		br.Add(br, y)
-	}
-	return normBig(bq), normBig(br), nil
+	return qf, rf, nil
 }
 
 // Quotient is R7RS quotient (truncate-quotient).
 func Quotient(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
+		if y, ok := b.(int); ok && y != 0 && !(x == math.MinInt && y == -1) {
 			return x / y, nil
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		var ta, tb big.Int
+		return normBig(new(big.Int).Quo(bigArg(a, &ta), bigArg(b, &tb))), nil
 	}
 	q, _, err := TruncateDiv(a, b)
 	return q, err
@@ -90,9 +98,13 @@ func Quotient(a, b any) (any, error) {
 // Remainder is R7RS remainder (truncate-remainder): the sign of a.
 func Remainder(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
-			return x % y, nil
+		if y, ok := b.(int); ok && y != 0 {
+			return x % y, nil // Go's MinInt % -1 is 0, not a fault
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		var ta, tb big.Int
+		return normBig(new(big.Int).Rem(bigArg(a, &ta), bigArg(b, &tb))), nil
 	}
 	_, r, err := TruncateDiv(a, b)
 	return r, err
@@ -101,13 +113,22 @@ func Remainder(a, b any) (any, error) {
 // Modulo is R7RS modulo (floor-remainder): the sign of b.
 func Modulo(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
+		if y, ok := b.(int); ok && y != 0 {
 			r := x % y
 			if r != 0 && (r < 0) != (y < 0) {
 				r += y
 			}
 			return r, nil
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		var ta, tb big.Int
+		y := bigArg(b, &tb)
+		r := new(big.Int).Rem(bigArg(a, &ta), y)
+		if r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
+			r.Add(r, y)
+		}
+		return normBig(r), nil
 	}
 	_, r, err := FloorDiv(a, b)
 	return r, err

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 )
 
 // TypeErr reports an argument of the wrong type: Want is the expected kind
@@ -197,6 +198,31 @@ func Normalize(v any) any {
 		return mkRect(Normalize(x.Re), Normalize(x.Im))
 	}
 	return v
+}
+
+// bigArg returns the exact integer v as a *big.Int to be read, never
+// written: a *big.Int as it is, an int set into tmp, which the caller
+// declares (on its stack) for the purpose. It saves the allocations of
+// toBig's new big.Int and its five-word buffer for a one-word operand.
+func bigArg(v any, tmp *big.Int) *big.Int {
+	if x, ok := v.(*big.Int); ok {
+		return x
+	}
+	return setInt(tmp, v.(int))
+}
+
+// setInt sets z to x with a buffer of exactly one word.
+func setInt(z *big.Int, x int) *big.Int {
+	if bits.UintSize != 64 {
+		return z.SetInt64(int64(x))
+	}
+	w := make([]big.Word, 1)
+	w[0] = big.Word(absUint(x))
+	z.SetBits(w)
+	if x < 0 {
+		z.Neg(z)
+	}
+	return z
 }
 
 func toBig(v any) *big.Int {
