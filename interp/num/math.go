@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"sync"
 	"math/cmplx"
 )
 
@@ -134,6 +135,55 @@ func bigSqrt(n *big.Int) *big.Int {
 // square of an m/2-bit number per level, instead of the divisions of the
 // whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
 func bigSqrtRem(n *big.Int) (s, r *big.Int) {
+	nw := len(n.Bits())
+	if nw <= 4 || nw > maxPooledSqrt {
+		return sqrtRemLevel(n, nil, 0)
+	}
+	w := sqrtPool.Get().(*sqrtWork)
+	w.reserve(nw/2 + 4)
+	s, r = sqrtRemLevel(n, w, 0)
+	sqrtPool.Put(w)
+	return s, r
+}
+
+// maxPooledSqrt is the size in words beyond which bigSqrtRem allocates its
+// buffers instead of keeping them in sqrtPool.
+const maxPooledSqrt = 1 << 14
+
+// sqrtWork holds the buffers of the word-aligned levels of a square root
+// below the top one: each level's root and remainder (two pairs, taken in
+// turn by a level and the one under it, whose results it reads while it
+// writes its own) and the temporaries of one level. Each buffer is a slice
+// of its own, as big.Int reuses a receiver's words when they suffice.
+type sqrtWork struct {
+	s, r                [2][]big.Word
+	num, den, quo, urem []big.Word
+}
+
+var sqrtPool = sync.Pool{New: func() any { return new(sqrtWork) }}
+
+// reserve gives every buffer room for n words.
+func (w *sqrtWork) reserve(n int) {
+	for _, b := range []*[]big.Word{&w.s[0], &w.s[1], &w.r[0], &w.r[1], &w.num, &w.den, &w.quo, &w.urem} {
+		if cap(*b) < n {
+			*b = make([]big.Word, 0, n)
+		}
+	}
+}
+
+// into returns a big.Int that writes its value into buf (when the value
+// fits), or a new one when there is no work space.
+func into(buf []big.Word) *big.Int {
+	if buf == nil {
+		return new(big.Int)
+	}
+	return new(big.Int).SetBits(buf[:0])
+}
+
+// sqrtRemLevel is bigSqrtRem at depth d of the recursion, with the work
+// space w (or nil); the results of depth 0 are new big.Ints, those below
+// live in w.
+func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
 	nb := n.BitLen()
 	if nb <= 64 {
 		x := n.Uint64()
@@ -141,8 +191,8 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 		return new(big.Int).SetUint64(si), new(big.Int).SetUint64(x - si*si)
 	}
 	if nb <= 128 && bits.UintSize == 64 {
-		w := n.Bits()
-		if si, rhi, rlo, ok := sqrtRem128(uint64(w[1]), uint64(w[0])); ok {
+		nw := n.Bits()
+		if si, rhi, rlo, ok := sqrtRem128(uint64(nw[1]), uint64(nw[0])); ok {
 			r := new(big.Int).SetUint64(rhi)
 			r.Lsh(r, 64)
 			return new(big.Int).SetUint64(si), r.Or(r, new(big.Int).SetUint64(rlo))
@@ -152,7 +202,7 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 	l := m / 2
 	if l < bits.UintSize {
 		// a few words: split at any bit
-		s1, r1 := bigSqrtRem(new(big.Int).Rsh(n, 2*l))
+		s1, r1 := sqrtRemLevel(new(big.Int).Rsh(n, 2*l), nil, d+1)
 		num := r1.Lsh(r1, l)
 		num.Or(num, lowBits(new(big.Int).Rsh(n, l), l))
 		den := new(big.Int).Lsh(s1, 1)
@@ -165,15 +215,27 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 	}
 	// Split at a word boundary: A, a1 and a0 are views of n's words (never
 	// written), and the shifts by l are copies of words.
-	w := n.Bits()
+	nw := n.Bits()
 	lw := int(l / bits.UintSize)
-	s1, r1 := bigSqrtRem(new(big.Int).SetBits(w[2*lw:]))
-	num := shiftIn(r1, w[lw:2*lw], lw)
-	den := new(big.Int).Lsh(s1, 1)
-	q, u := new(big.Int).QuoRem(num, den, r1)
-	s = shiftIn(s1, nil, lw)
+	s1, r1 := sqrtRemLevel(new(big.Int).SetBits(nw[2*lw:]), w, d+1)
+	var num, den, q, u *big.Int
+	if w != nil {
+		num, den, q, u = into(w.num), into(w.den), into(w.quo), into(w.urem)
+		if d > 0 {
+			s, r = into(w.s[d%2]), into(w.r[d%2])
+		}
+	} else {
+		num, den, q, u = new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	}
+	if s == nil {
+		s, r = new(big.Int), new(big.Int)
+	}
+	shiftInto(num, r1, nw[lw:2*lw], lw)
+	den.Lsh(s1, 1)
+	q.QuoRem(num, den, u)
+	shiftInto(s, s1, nil, lw)
 	s.Add(s, q)
-	r = shiftIn(u, w[:lw], lw)
+	shiftInto(r, u, nw[:lw], lw)
 	return sqrtFix(s, r, num.Mul(q, q))
 }
 
@@ -191,14 +253,21 @@ func sqrtFix(s, r, q2 *big.Int) (*big.Int, *big.Int) {
 	return s, r
 }
 
-// shiftIn returns a new hi·2^(k·W) + lo for hi >= 0 and lo of at most k
-// words (W the bits of a word), with a word to spare for a carry.
-func shiftIn(hi *big.Int, lo []big.Word, k int) *big.Int {
+// shiftInto sets z to hi·2^(k·W) + lo for hi >= 0 and lo of at most k
+// words (W the bits of a word), in z's words when they suffice, and
+// returns z. z must not share words with hi or lo.
+func shiftInto(z, hi *big.Int, lo []big.Word, k int) *big.Int {
 	h := hi.Bits()
-	z := make([]big.Word, k+len(h), k+len(h)+1)
-	copy(z, lo)
-	copy(z[k:], h)
-	return new(big.Int).SetBits(z)
+	n := k + len(h)
+	zw := z.Bits()
+	if cap(zw) < n {
+		zw = make([]big.Word, n, n+1) // a word to spare for a carry
+	}
+	zw = zw[:n]
+	copy(zw, lo)
+	clear(zw[len(lo):k])
+	copy(zw[k:], h)
+	return z.SetBits(zw)
 }
 
 // lowBits truncates x >= 0 to its k low bits, in place.

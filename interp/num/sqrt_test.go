@@ -68,3 +68,39 @@ func TestBigSqrt(t *testing.T) {
 		check(new(big.Int).Add(sq, new(big.Int).Lsh(n, 1))) // (n+1)^2 - 1
 	}
 }
+
+// TestBigSqrtConcurrent runs roots of different sizes at once: the work
+// buffers that bigSqrtRem keeps between calls must never be shared by two
+// calls, nor by a call and a result it returned.
+func TestBigSqrtConcurrent(t *testing.T) {
+	const workers = 4
+	errc := make(chan string, workers)
+	for g := 0; g < workers; g++ {
+		go func(g int) {
+			rng := rand.New(rand.NewPCG(uint64(g), 7))
+			var kept [][3]*big.Int // n, s, r of earlier calls, checked again at the end
+			for i := 0; i < 300; i++ {
+				n := new(big.Int)
+				for n.BitLen() < 300+rng.IntN(6000) {
+					n.Lsh(n, 64)
+					n.Or(n, new(big.Int).SetUint64(rng.Uint64()))
+				}
+				s, r := bigSqrtRem(n)
+				kept = append(kept, [3]*big.Int{n, s, r})
+			}
+			for _, k := range kept {
+				n, s, r := k[0], k[1], k[2]
+				if new(big.Int).Add(new(big.Int).Mul(s, s), r).Cmp(n) != 0 || r.Sign() < 0 || r.Cmp(new(big.Int).Lsh(s, 1)) > 0 {
+					errc <- "a root or remainder changed after its call, or was wrong: " + n.String()
+					return
+				}
+			}
+			errc <- ""
+		}(g)
+	}
+	for g := 0; g < workers; g++ {
+		if msg := <-errc; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+}
