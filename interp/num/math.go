@@ -4,8 +4,8 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
-	"sync"
 	"math/cmplx"
+	"sync"
 )
 
 // Sqrt returns the principal square root of a number: exact when a is an
