@@ -173,3 +173,46 @@ func TestIntegerDivisionInexact(t *testing.T) {
 		{"-" + maxInt1, "10.0", "2.0"},
 	})
 }
+
+// TestIntegerDivisionConcurrent divides bignums from several goroutines at
+// once and checks every result again after all are done: the scratch
+// space of a division must belong to one call, and a result must never
+// share it.
+func TestIntegerDivisionConcurrent(t *testing.T) {
+	const workers = 4
+	type res struct {
+		x, y    *big.Int
+		q, r, m any
+	}
+	out := make(chan []res, workers)
+	for g := 0; g < workers; g++ {
+		go func(g int) {
+			var rs []res
+			x := new(big.Int).Exp(big.NewInt(int64(3+g)), big.NewInt(700), nil)
+			for i := 1; i < 200; i++ {
+				y := new(big.Int).Exp(big.NewInt(int64(7+i)), big.NewInt(int64(20+i%50)), nil)
+				if i%3 == 0 {
+					y.Neg(y)
+				}
+				a, b := normBig(x), normBig(y)
+				q, _ := Quotient(a, b)
+				r, _ := Remainder(a, b)
+				m, _ := Modulo(a, b)
+				rs = append(rs, res{x, y, q, r, m})
+			}
+			out <- rs
+		}(g)
+	}
+	for g := 0; g < workers; g++ {
+		for _, c := range <-out {
+			tq, tr := new(big.Int).QuoRem(c.x, c.y, new(big.Int))
+			fr := new(big.Int).Set(tr)
+			if fr.Sign() != 0 && (fr.Sign() < 0) != (c.y.Sign() < 0) {
+				fr.Add(fr, c.y)
+			}
+			wantNum(t, "Quotient", c.q, nil, tq)
+			wantNum(t, "Remainder", c.r, nil, tr)
+			wantNum(t, "Modulo", c.m, nil, fr)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package num
 import (
 	"math"
 	"math/big"
+	"sync"
 )
 
 func notInteger(v any) error { return &TypeErr{Want: "an integer", Got: v} }
@@ -80,6 +81,54 @@ func divSlow(a, b any, floor bool) (q, r any, err error) {
 	return qf, rf, nil
 }
 
+// divScratch holds big.Ints whose words serve as the half of a division
+// that quoBig and remBig do not return (math/big needs room for it, the
+// remainder's as large as the dividend): kept between calls instead of
+// allocated and dropped by each.
+var divScratch = sync.Pool{New: func() any { return new(big.Int) }}
+
+// maxScratchWords bounds the buffers kept in divScratch.
+const maxScratchWords = 1 << 12
+
+// quoBig returns a new x/y truncated (y != 0).
+func quoBig(x, y *big.Int) *big.Int {
+	if len(y.Bits()) <= 1 || len(x.Bits()) > maxScratchWords {
+		return new(big.Int).Quo(x, y) // a one-word divisor leaves a word, no buffer
+	}
+	r := divScratch.Get().(*big.Int)
+	q, _ := new(big.Int).QuoRem(x, y, r)
+	divScratch.Put(r)
+	return q
+}
+
+// remBig returns the remainder of x/y (y != 0), truncated (the sign of
+// x) or, when floor is true, floored (the sign of y), in normal form. It
+// is computed in scratch space, as large as x, and copied out: a
+// remainder is no larger than y.
+func remBig(x, y *big.Int, floor bool) any {
+	if len(x.Bits()) > maxScratchWords {
+		r := new(big.Int).Rem(x, y)
+		if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
+			r.Add(r, y)
+		}
+		return normBig(r)
+	}
+	q, r := divScratch.Get().(*big.Int), divScratch.Get().(*big.Int)
+	q.QuoRem(x, y, r)
+	if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
+		r.Add(r, y)
+	}
+	var res any
+	if v := normBig(r); v != r {
+		res = v
+	} else {
+		res = new(big.Int).Set(r)
+	}
+	divScratch.Put(q)
+	divScratch.Put(r)
+	return res
+}
+
 // Quotient is R7RS quotient (truncate-quotient).
 func Quotient(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
@@ -89,7 +138,7 @@ func Quotient(a, b any) (any, error) {
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
 		var ta, tb big.Int
-		return normBig(new(big.Int).Quo(bigArg(a, &ta), bigArg(b, &tb))), nil
+		return normBig(quoBig(bigArg(a, &ta), bigArg(b, &tb))), nil
 	}
 	q, _, err := TruncateDiv(a, b)
 	return q, err
@@ -104,7 +153,7 @@ func Remainder(a, b any) (any, error) {
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
 		var ta, tb big.Int
-		return normBig(new(big.Int).Rem(bigArg(a, &ta), bigArg(b, &tb))), nil
+		return remBig(bigArg(a, &ta), bigArg(b, &tb), false), nil
 	}
 	_, r, err := TruncateDiv(a, b)
 	return r, err
@@ -123,12 +172,7 @@ func Modulo(a, b any) (any, error) {
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
 		var ta, tb big.Int
-		y := bigArg(b, &tb)
-		r := new(big.Int).Rem(bigArg(a, &ta), y)
-		if r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
-			r.Add(r, y)
-		}
-		return normBig(r), nil
+		return remBig(bigArg(a, &ta), bigArg(b, &tb), true), nil
 	}
 	_, r, err := FloorDiv(a, b)
 	return r, err
