@@ -136,8 +136,8 @@ func bigSqrt(n *big.Int) *big.Int {
 // whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
 func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 	nw := len(n.Bits())
-	if nw <= 4 || nw > maxPooledSqrt {
-		return sqrtRemLevel(n, nil, 0)
+	if nw > maxPooledSqrt {
+		return sqrtRemLevel(n, newSqrtWork(nw), 0)
 	}
 	w := sqrtPool.Get().(*sqrtWork)
 	w.reserve(nw/2 + 4)
@@ -147,89 +147,90 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 }
 
 // maxPooledSqrt is the size in words beyond which bigSqrtRem allocates its
-// buffers instead of keeping them in sqrtPool.
+// work space instead of keeping it in sqrtPool.
 const maxPooledSqrt = 1 << 14
 
-// sqrtWork holds the buffers of the word-aligned levels of a square root
-// below the top one: each level's root and remainder (two pairs, taken in
-// turn by a level and the one under it, whose results it reads while it
-// writes its own) and the temporaries of one level. Each buffer is a slice
-// of its own, as big.Int reuses a receiver's words when they suffice.
+// sqrtWork is the work space of one square root: the roots and
+// remainders of the levels below the top one (two pairs, taken in turn by
+// a level and the one under it, whose results it reads while it writes its
+// own), the numbers a level passes to the one under it (copies in a, views
+// of the argument's words in view: a view is never a receiver, it would
+// write into the argument), and the temporaries of one level. big.Int
+// reuses a receiver's words when they suffice, so that once the buffers
+// have grown to a size, roots of that size allocate only their results.
 type sqrtWork struct {
-	s, r                [2][]big.Word
-	num, den, quo, urem []big.Word
+	s, r                       [2]big.Int
+	a                          []*big.Int // by depth
+	num, den, quo, urem, field big.Int
 }
 
 var sqrtPool = sync.Pool{New: func() any { return new(sqrtWork) }}
 
-// reserve gives every buffer room for n words.
+func newSqrtWork(nw int) *sqrtWork {
+	w := new(sqrtWork)
+	w.reserve(nw/2 + 4)
+	return w
+}
+
+// reserve gives every receiver room for n words.
 func (w *sqrtWork) reserve(n int) {
-	for _, b := range []*[]big.Word{&w.s[0], &w.s[1], &w.r[0], &w.r[1], &w.num, &w.den, &w.quo, &w.urem} {
-		if cap(*b) < n {
-			*b = make([]big.Word, 0, n)
+	for _, z := range []*big.Int{&w.s[0], &w.s[1], &w.r[0], &w.r[1], &w.num, &w.den, &w.quo, &w.urem, &w.field} {
+		if cap(z.Bits()) < n {
+			z.SetBits(make([]big.Word, 0, n))
 		}
 	}
 }
 
-// into returns a big.Int that writes its value into buf (when the value
-// fits), or a new one when there is no work space.
-func into(buf []big.Word) *big.Int {
-	if buf == nil {
-		return new(big.Int)
-	}
-	return new(big.Int).SetBits(buf[:0])
-}
-
-// sqrtRemLevel is bigSqrtRem at depth d of the recursion, with the work
-// space w (or nil); the results of depth 0 are new big.Ints, those below
-// live in w.
+// sqrtRemLevel is bigSqrtRem at depth d of the recursion, in the work
+// space w: the results of depth 0 are new big.Ints, those below live in w.
 func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
+	if d == 0 {
+		s, r = new(big.Int), new(big.Int)
+	} else {
+		s, r = &w.s[d%2], &w.r[d%2]
+	}
 	nb := n.BitLen()
 	if nb <= 64 {
 		x := n.Uint64()
 		si := isqrt64(x)
-		return new(big.Int).SetUint64(si), new(big.Int).SetUint64(x - si*si)
+		return s.SetUint64(si), r.SetUint64(x - si*si)
 	}
 	if nb <= 128 && bits.UintSize == 64 {
 		nw := n.Bits()
 		if si, rhi, rlo, ok := sqrtRem128(uint64(nw[1]), uint64(nw[0])); ok {
-			r := new(big.Int).SetUint64(rhi)
-			r.Lsh(r, 64)
-			return new(big.Int).SetUint64(si), r.Or(r, new(big.Int).SetUint64(rlo))
+			return s.SetUint64(si), setWords2(r, rhi, rlo)
 		}
 	}
 	m := uint(nb+1) / 2
 	l := m / 2
+	// What this level reads of n it reads through nw and views made here:
+	// n may be a view (a header that the level under this one reuses) or
+	// a number in w.a[d-1], which no level under this one writes.
+	nw := n.Bits()
+	var view big.Int
+	var s1, r1 *big.Int
+	num, den, q, u, field := &w.num, &w.den, &w.quo, &w.urem, &w.field
 	if l < bits.UintSize {
 		// a few words: split at any bit
-		s1, r1 := sqrtRemLevel(new(big.Int).Rsh(n, 2*l), nil, d+1)
-		num := r1.Lsh(r1, l)
-		num.Or(num, lowBits(new(big.Int).Rsh(n, l), l))
-		den := new(big.Int).Lsh(s1, 1)
-		q, u := new(big.Int).QuoRem(num, den, new(big.Int))
-		s = s1.Lsh(s1, l)
+		for len(w.a) <= d {
+			w.a = append(w.a, new(big.Int))
+		}
+		s1, r1 = sqrtRemLevel(w.a[d].Rsh(n, 2*l), w, d+1)
+		view.SetBits(nw)
+		num.Lsh(r1, l)
+		num.Or(num, lowBits(field.Rsh(&view, l), l))
+		den.Lsh(s1, 1)
+		q.QuoRem(num, den, u)
+		s.Lsh(s1, l)
 		s.Add(s, q)
-		r = u.Lsh(u, l)
-		r.Or(r, lowBits(new(big.Int).Set(n), l))
+		r.Lsh(u, l)
+		r.Or(r, lowBits(field.Set(&view), l))
 		return sqrtFix(s, r, num.Mul(q, q))
 	}
 	// Split at a word boundary: A, a1 and a0 are views of n's words (never
 	// written), and the shifts by l are copies of words.
-	nw := n.Bits()
 	lw := int(l / bits.UintSize)
-	s1, r1 := sqrtRemLevel(new(big.Int).SetBits(nw[2*lw:]), w, d+1)
-	var num, den, q, u *big.Int
-	if w != nil {
-		num, den, q, u = into(w.num), into(w.den), into(w.quo), into(w.urem)
-		if d > 0 {
-			s, r = into(w.s[d%2]), into(w.r[d%2])
-		}
-	} else {
-		num, den, q, u = new(big.Int), new(big.Int), new(big.Int), new(big.Int)
-	}
-	if s == nil {
-		s, r = new(big.Int), new(big.Int)
-	}
+	s1, r1 = sqrtRemLevel(view.SetBits(nw[2*lw:]), w, d+1)
 	shiftInto(num, r1, nw[lw:2*lw], lw)
 	den.Lsh(s1, 1)
 	q.QuoRem(num, den, u)
@@ -237,6 +238,17 @@ func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
 	s.Add(s, q)
 	shiftInto(r, u, nw[:lw], lw)
 	return sqrtFix(s, r, num.Mul(q, q))
+}
+
+// setWords2 sets z to hi·2^64 + lo (64-bit words).
+func setWords2(z *big.Int, hi, lo uint64) *big.Int {
+	zw := z.Bits()
+	if cap(zw) < 2 {
+		zw = make([]big.Word, 2)
+	}
+	zw = zw[:2]
+	zw[0], zw[1] = big.Word(lo), big.Word(hi)
+	return z.SetBits(zw)
 }
 
 // sqrtFix finishes a step of bigSqrtRem: r -= q2, and when that is
