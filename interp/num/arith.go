@@ -51,7 +51,8 @@ func addSlow(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		return normBig(new(big.Int).Add(bigArg(a, &ta), bigArg(b, &tb))), nil
+		x, y := bigArg(a, &ta), bigArg(b, &tb)
+		return normBig(newBig(max(len(x.Bits()), len(y.Bits()))+1).Add(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Add(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -84,7 +85,8 @@ func Sub(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		return normBig(new(big.Int).Sub(bigArg(a, &ta), bigArg(b, &tb))), nil
+		x, y := bigArg(a, &ta), bigArg(b, &tb)
+		return normBig(newBig(max(len(x.Bits()), len(y.Bits()))+1).Sub(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Sub(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -145,7 +147,8 @@ func Mul(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		return normBig(new(big.Int).Mul(bigArg(a, &ta), bigArg(b, &tb))), nil
+		x, y := bigArg(a, &ta), bigArg(b, &tb)
+		return normBig(newBig(len(x.Bits())+len(y.Bits())).Mul(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Mul(toRat(a), toRat(b))), nil
 	case lvlFloat:

@@ -19,7 +19,7 @@ func integerGrid() []*big.Int {
 		add(big.NewInt(v))
 	}
 	one := big.NewInt(1)
-	for _, k := range []uint{63, 64, 65, 127, 128, 200} {
+	for _, k := range []uint{63, 64, 65, 127, 128, 200, 256, 511, 512, 513, 1000} {
 		p := new(big.Int).Lsh(one, k)
 		add(p)
 		add(new(big.Int).Sub(p, one))

@@ -92,11 +92,11 @@ const maxScratchWords = 1 << 12
 
 // quoBig returns a new x/y truncated (y != 0).
 func quoBig(x, y *big.Int) *big.Int {
-	if len(y.Bits()) <= 1 || len(x.Bits()) > maxScratchWords {
-		return new(big.Int).Quo(x, y) // a one-word divisor leaves a word, no buffer
+	if len(x.Bits()) > maxScratchWords {
+		return new(big.Int).Quo(x, y)
 	}
 	r := divScratch.Get().(*big.Int)
-	q, _ := new(big.Int).QuoRem(x, y, r)
+	q, _ := newBig(max(len(x.Bits())-len(y.Bits())+2, 1)).QuoRem(x, y, r)
 	divScratch.Put(r)
 	return q
 }
@@ -122,7 +122,7 @@ func remBig(x, y *big.Int, floor bool) any {
 	if v := normBig(r); v != r {
 		res = v
 	} else {
-		res = new(big.Int).Set(r)
+		res = newBig(len(r.Bits())).Set(r)
 	}
 	divScratch.Put(q)
 	divScratch.Put(r)

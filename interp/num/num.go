@@ -225,6 +225,35 @@ func setInt(z *big.Int, x int) *big.Int {
 	return z
 }
 
+// newBig returns a new zero big.Int with room for n words, so that an
+// operation whose result takes at most n words (math/big's receivers reuse
+// their words when they suffice) allocates it once at its size, instead
+// of allocating the header and then words with a slack of four. Up to
+// eight words, header and words are one allocation.
+func newBig(n int) *big.Int {
+	switch {
+	case n <= 2:
+		b := new(struct {
+			z big.Int
+			w [2]big.Word
+		})
+		return b.z.SetBits(b.w[:0])
+	case n <= 4:
+		b := new(struct {
+			z big.Int
+			w [4]big.Word
+		})
+		return b.z.SetBits(b.w[:0])
+	case n <= 8:
+		b := new(struct {
+			z big.Int
+			w [8]big.Word
+		})
+		return b.z.SetBits(b.w[:0])
+	}
+	return new(big.Int).SetBits(make([]big.Word, 0, n))
+}
+
 func toBig(v any) *big.Int {
 	switch x := v.(type) {
 	case int:
