@@ -51,8 +51,8 @@ func addSlow(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		x, y := bigArg(a, &ta), bigArg(b, &tb)
-		return normBig(newBig(max(len(x.Bits()), len(y.Bits()))+1).Add(x, y)), nil
+		z, x, y := bigArgs(max(wordsOf(a), wordsOf(b))+1, a, b, &ta, &tb)
+		return normBig(z.Add(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Add(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -85,8 +85,8 @@ func Sub(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		x, y := bigArg(a, &ta), bigArg(b, &tb)
-		return normBig(newBig(max(len(x.Bits()), len(y.Bits()))+1).Sub(x, y)), nil
+		z, x, y := bigArgs(max(wordsOf(a), wordsOf(b))+1, a, b, &ta, &tb)
+		return normBig(z.Sub(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Sub(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -147,8 +147,8 @@ func Mul(a, b any) (any, error) {
 	switch l {
 	case lvlInt, lvlBig:
 		var ta, tb big.Int
-		x, y := bigArg(a, &ta), bigArg(b, &tb)
-		return normBig(newBig(len(x.Bits())+len(y.Bits())).Mul(x, y)), nil
+		z, x, y := bigArgs(wordsOf(a)+wordsOf(b), a, b, &ta, &tb)
+		return normBig(z.Mul(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Mul(toRat(a), toRat(b))), nil
 	case lvlFloat:

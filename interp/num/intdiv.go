@@ -81,40 +81,56 @@ func divSlow(a, b any, floor bool) (q, r any, err error) {
 	return qf, rf, nil
 }
 
-// divScratch holds big.Ints whose words serve as the half of a division
-// that quoBig and remBig do not return (math/big needs room for it, the
-// remainder's as large as the dividend): kept between calls instead of
+// divWork is the scratch space of a division of exact integers: q or r
+// receives the half of the division that is not returned (math/big needs
+// room for it, the remainder's as large as the dividend), w the words of
+// int operands. It is kept between calls in divScratch instead of
 // allocated and dropped by each.
-var divScratch = sync.Pool{New: func() any { return new(big.Int) }}
-
-// maxScratchWords bounds the buffers kept in divScratch.
-const maxScratchWords = 1 << 12
-
-// quoBig returns a new x/y truncated (y != 0).
-func quoBig(x, y *big.Int) *big.Int {
-	if len(x.Bits()) > maxScratchWords {
-		return new(big.Int).Quo(x, y)
-	}
-	r := divScratch.Get().(*big.Int)
-	q, _ := newBig(max(len(x.Bits())-len(y.Bits())+2, 1)).QuoRem(x, y, r)
-	divScratch.Put(r)
-	return q
+type divWork struct {
+	q, r big.Int
+	w    [2]big.Word
 }
 
-// remBig returns the remainder of x/y (y != 0), truncated (the sign of
-// x) or, when floor is true, floored (the sign of y), in normal form. It
-// is computed in scratch space, as large as x, and copied out: a
-// remainder is no larger than y.
-func remBig(x, y *big.Int, floor bool) any {
-	if len(x.Bits()) > maxScratchWords {
-		r := new(big.Int).Rem(x, y)
+var divScratch = sync.Pool{New: func() any { return new(divWork) }}
+
+// maxScratchWords bounds the dividends whose division uses divScratch, so
+// that it does not keep huge buffers.
+const maxScratchWords = 1 << 12
+
+// quoExact returns a/b truncated, for exact integers with b != 0.
+func quoExact(a, b any) any {
+	var ta, tb big.Int
+	la, lb := wordsOf(a), wordsOf(b)
+	if la > maxScratchWords {
+		return normBig(new(big.Int).Quo(bigArg(a, &ta), bigArg(b, &tb)))
+	}
+	d := divScratch.Get().(*divWork)
+	spare := d.w[:]
+	x, y := bigArgIn(a, &ta, &spare), bigArgIn(b, &tb, &spare)
+	q, _ := newBig(max(la-lb+2, 1)).QuoRem(x, y, &d.r)
+	divScratch.Put(d)
+	return normBig(q)
+}
+
+// remExact returns the remainder of a/b for exact integers with b != 0,
+// truncated (the sign of a) or, when floor is true, floored (the sign of
+// b). It is computed in scratch space, as large as a, and copied out at
+// its size, which is at most b's.
+func remExact(a, b any, floor bool) any {
+	var ta, tb big.Int
+	if wordsOf(a) > maxScratchWords {
+		y := bigArg(b, &tb)
+		r := new(big.Int).Rem(bigArg(a, &ta), y)
 		if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
 			r.Add(r, y)
 		}
 		return normBig(r)
 	}
-	q, r := divScratch.Get().(*big.Int), divScratch.Get().(*big.Int)
-	q.QuoRem(x, y, r)
+	d := divScratch.Get().(*divWork)
+	spare := d.w[:]
+	x, y := bigArgIn(a, &ta, &spare), bigArgIn(b, &tb, &spare)
+	r := &d.r
+	d.q.QuoRem(x, y, r)
 	if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
 		r.Add(r, y)
 	}
@@ -124,8 +140,7 @@ func remBig(x, y *big.Int, floor bool) any {
 	} else {
 		res = newBig(len(r.Bits())).Set(r)
 	}
-	divScratch.Put(q)
-	divScratch.Put(r)
+	divScratch.Put(d)
 	return res
 }
 
@@ -137,8 +152,7 @@ func Quotient(a, b any) (any, error) {
 		}
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
-		var ta, tb big.Int
-		return normBig(quoBig(bigArg(a, &ta), bigArg(b, &tb))), nil
+		return quoExact(a, b), nil
 	}
 	q, _, err := TruncateDiv(a, b)
 	return q, err
@@ -152,8 +166,7 @@ func Remainder(a, b any) (any, error) {
 		}
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
-		var ta, tb big.Int
-		return remBig(bigArg(a, &ta), bigArg(b, &tb), false), nil
+		return remExact(a, b, false), nil
 	}
 	_, r, err := TruncateDiv(a, b)
 	return r, err
@@ -171,8 +184,7 @@ func Modulo(a, b any) (any, error) {
 		}
 	}
 	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
-		var ta, tb big.Int
-		return remBig(bigArg(a, &ta), bigArg(b, &tb), true), nil
+		return remExact(a, b, true), nil
 	}
 	_, r, err := FloorDiv(a, b)
 	return r, err
