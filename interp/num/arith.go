@@ -50,7 +50,9 @@ func addSlow(a, b any) (any, error) {
 	}
 	switch l {
 	case lvlInt, lvlBig:
-		return normBig(new(big.Int).Add(toBig(a), toBig(b))), nil
+		var ta, tb big.Int
+		z, x, y := bigArgs(max(wordsOf(a), wordsOf(b))+1, a, b, &ta, &tb)
+		return normBig(z.Add(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Add(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -82,7 +84,9 @@ func Sub(a, b any) (any, error) {
 	}
 	switch l {
 	case lvlInt, lvlBig:
-		return normBig(new(big.Int).Sub(toBig(a), toBig(b))), nil
+		var ta, tb big.Int
+		z, x, y := bigArgs(max(wordsOf(a), wordsOf(b))+1, a, b, &ta, &tb)
+		return normBig(z.Sub(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Sub(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -142,7 +146,9 @@ func Mul(a, b any) (any, error) {
 	}
 	switch l {
 	case lvlInt, lvlBig:
-		return normBig(new(big.Int).Mul(toBig(a), toBig(b))), nil
+		var ta, tb big.Int
+		z, x, y := bigArgs(wordsOf(a)+wordsOf(b), a, b, &ta, &tb)
+		return normBig(z.Mul(x, y)), nil
 	case lvlRat:
 		return normRat(new(big.Rat).Mul(toRat(a), toRat(b))), nil
 	case lvlFloat:
@@ -242,7 +248,7 @@ func Compare(a, b any) (int, error) {
 	case lvlNone:
 		return 0, notNumber(bad)
 	case lvlInt, lvlBig:
-		return toBig(a).Cmp(toBig(b)), nil
+		return cmpIntegers(a, b), nil
 	case lvlRat:
 		return toRat(a).Cmp(toRat(b)), nil
 	}
@@ -255,6 +261,34 @@ func Compare(a, b any) (int, error) {
 		return c, nil
 	}
 	return cmpExactFloat(a, b.(float64)), nil
+}
+
+// cmpIntegers compares two exact integers, one of them a *big.Int,
+// without allocating.
+func cmpIntegers(a, b any) int {
+	x, xb := a.(*big.Int)
+	y, yb := b.(*big.Int)
+	switch {
+	case xb && yb:
+		return x.Cmp(y)
+	case xb:
+		return cmpBigInt(x, b.(int))
+	}
+	return -cmpBigInt(y, a.(int))
+}
+
+// cmpBigInt compares a *big.Int with an int.
+func cmpBigInt(x *big.Int, y int) int {
+	if x.IsInt64() {
+		switch i := x.Int64(); {
+		case i < int64(y):
+			return -1
+		case i > int64(y):
+			return 1
+		}
+		return 0
+	}
+	return x.Sign()
 }
 
 func cmpInt(x, y int) int {

@@ -3,6 +3,7 @@ package num
 import (
 	"math"
 	"math/big"
+	"sync"
 )
 
 func notInteger(v any) error { return &TypeErr{Want: "an integer", Got: v} }
@@ -53,35 +54,105 @@ func FloorDiv(a, b any) (q, r any, err error) {
 }
 
 func divSlow(a, b any, floor bool) (q, r any, err error) {
-	inexact, err := checkIntegers(a, b)
-	if err != nil {
+	if IsExactInteger(a) && IsExactInteger(b) {
+		if isExactZero(b) {
+			return nil, nil, ErrDivByZero
+		}
+		var ta, tb big.Int
+		x, y := bigArg(a, &ta), bigArg(b, &tb)
+		bq, br := new(big.Int).QuoRem(x, y, new(big.Int))
+		if floor && br.Sign() != 0 && (br.Sign() < 0) != (y.Sign() < 0) {
+			bq.Sub(bq, bigOne)
+			br.Add(br, y)
+		}
+		return normBig(bq), normBig(br), nil
+	}
+	if _, err := checkIntegers(a, b); err != nil {
 		return nil, nil, err
 	}
-	if inexact {
-		x, y := mustFloat(a), mustFloat(b)
-		rf := math.Mod(x, y)
-		qf := math.Trunc((x - rf) / y)
-		if floor && rf != 0 && (rf < 0) != (y < 0) {
-			rf += y
-			qf--
+	// integers, not both exact: the result is inexact
+	x, y := mustFloat(a), mustFloat(b)
+	rf := math.Mod(x, y)
+	qf := math.Trunc((x - rf) / y)
+	if floor && rf != 0 && (rf < 0) != (y < 0) {
+		rf += y
+		qf--
+	}
+	return qf, rf, nil
+}
+
+// divWork is the scratch space of a division of exact integers: q or r
+// receives the half of the division that is not returned (math/big needs
+// room for it, the remainder's as large as the dividend), w the words of
+// int operands. It is kept between calls in divScratch instead of
+// allocated and dropped by each.
+type divWork struct {
+	q, r big.Int
+	w    [2]big.Word
+}
+
+var divScratch = sync.Pool{New: func() any { return new(divWork) }}
+
+// maxScratchWords bounds the dividends whose division uses divScratch, so
+// that it does not keep huge buffers.
+const maxScratchWords = 1 << 12
+
+// quoExact returns a/b truncated, for exact integers with b != 0.
+func quoExact(a, b any) any {
+	var ta, tb big.Int
+	la, lb := wordsOf(a), wordsOf(b)
+	if la > maxScratchWords {
+		return normBig(new(big.Int).Quo(bigArg(a, &ta), bigArg(b, &tb)))
+	}
+	d := divScratch.Get().(*divWork)
+	spare := d.w[:]
+	x, y := bigArgIn(a, &ta, &spare), bigArgIn(b, &tb, &spare)
+	q, _ := newBig(max(la-lb+2, 1)).QuoRem(x, y, &d.r)
+	divScratch.Put(d)
+	return normBig(q)
+}
+
+// remExact returns the remainder of a/b for exact integers with b != 0,
+// truncated (the sign of a) or, when floor is true, floored (the sign of
+// b). It is computed in scratch space, as large as a, and copied out at
+// its size, which is at most b's.
+func remExact(a, b any, floor bool) any {
+	var ta, tb big.Int
+	if wordsOf(a) > maxScratchWords {
+		y := bigArg(b, &tb)
+		r := new(big.Int).Rem(bigArg(a, &ta), y)
+		if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
+			r.Add(r, y)
 		}
-		return qf, rf, nil
+		return normBig(r)
 	}
-	x, y := toBig(a), toBig(b)
-	bq, br := new(big.Int).QuoRem(x, y, new(big.Int))
-	if floor && br.Sign() != 0 && (br.Sign() < 0) != (y.Sign() < 0) {
-		bq.Sub(bq, big.NewInt(1))
-		br.Add(br, y)
+	d := divScratch.Get().(*divWork)
+	spare := d.w[:]
+	x, y := bigArgIn(a, &ta, &spare), bigArgIn(b, &tb, &spare)
+	r := &d.r
+	d.q.QuoRem(x, y, r)
+	if floor && r.Sign() != 0 && (r.Sign() < 0) != (y.Sign() < 0) {
+		r.Add(r, y)
 	}
-	return normBig(bq), normBig(br), nil
+	var res any
+	if v := normBig(r); v != r {
+		res = v
+	} else {
+		res = newBig(len(r.Bits())).Set(r)
+	}
+	divScratch.Put(d)
+	return res
 }
 
 // Quotient is R7RS quotient (truncate-quotient).
 func Quotient(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
+		if y, ok := b.(int); ok && y != 0 && !(x == math.MinInt && y == -1) {
 			return x / y, nil
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		return quoExact(a, b), nil
 	}
 	q, _, err := TruncateDiv(a, b)
 	return q, err
@@ -90,9 +161,12 @@ func Quotient(a, b any) (any, error) {
 // Remainder is R7RS remainder (truncate-remainder): the sign of a.
 func Remainder(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
-			return x % y, nil
+		if y, ok := b.(int); ok && y != 0 {
+			return x % y, nil // Go's MinInt % -1 is 0, not a fault
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		return remExact(a, b, false), nil
 	}
 	_, r, err := TruncateDiv(a, b)
 	return r, err
@@ -101,13 +175,16 @@ func Remainder(a, b any) (any, error) {
 // Modulo is R7RS modulo (floor-remainder): the sign of b.
 func Modulo(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
-		if y, ok := b.(int); ok && y != 0 && y != -1 {
+		if y, ok := b.(int); ok && y != 0 {
 			r := x % y
 			if r != 0 && (r < 0) != (y < 0) {
 				r += y
 			}
 			return r, nil
 		}
+	}
+	if IsExactInteger(a) && IsExactInteger(b) && !isExactZero(b) {
+		return remExact(a, b, true), nil
 	}
 	_, r, err := FloorDiv(a, b)
 	return r, err

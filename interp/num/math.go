@@ -3,7 +3,9 @@ package num
 import (
 	"math"
 	"math/big"
+	"math/bits"
 	"math/cmplx"
+	"sync"
 )
 
 // Sqrt returns the principal square root of a number: exact when a is an
@@ -25,16 +27,16 @@ func Sqrt(a any) (any, error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			s := new(big.Int).Sqrt(x)
-			if new(big.Int).Mul(s, s).Cmp(x) == 0 {
+			if s, r := bigSqrtRem(x); r.Sign() == 0 {
 				return normBig(s), nil
 			}
 			return bigSqrtFloat(new(big.Float).SetInt(x)), nil
 		}
 	case *big.Rat:
 		if x.Sign() >= 0 {
-			n, d := new(big.Int).Sqrt(x.Num()), new(big.Int).Sqrt(x.Denom())
-			if new(big.Int).Mul(n, n).Cmp(x.Num()) == 0 && new(big.Int).Mul(d, d).Cmp(x.Denom()) == 0 {
+			n, rn := bigSqrtRem(x.Num())
+			d, rd := bigSqrtRem(x.Denom())
+			if rn.Sign() == 0 && rd.Sign() == 0 {
 				return normRat(new(big.Rat).SetFrac(n, d)), nil
 			}
 			return bigSqrtFloat(new(big.Float).SetPrec(128).SetRat(x)), nil
@@ -107,40 +109,233 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			bs := bigSqrt(x)
-			br := new(big.Int).Sub(x, new(big.Int).Mul(bs, bs))
+			bs, br := bigSqrtRem(x)
 			return normBig(bs), normBig(br), nil
 		}
 	}
 	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
 }
 
-// bigSqrt returns the integer square root of n >= 0. It roots the top half
-// of n's bits first (recursively) and refines that at full size with
-// Newton's method, which then needs two or three full-size divisions;
-// big.Int.Sqrt starts from a power of two and divides once per step of a
-// much longer descent.
+// bigSqrt returns the integer square root of n >= 0.
 func bigSqrt(n *big.Int) *big.Int {
-	b := n.BitLen()
-	if b <= 512 {
-		return new(big.Int).Sqrt(n)
+	s, _ := bigSqrtRem(n)
+	return s
+}
+
+// bigSqrtRem returns s, the integer square root of n >= 0, and the
+// remainder n - s*s, by the divide-and-conquer square root (Zimmermann's
+// "Karatsuba square root"). With n of 2m or 2m-1 bits, l <= m/2 and h =
+// m-l, n = A·2^(2l) + a1·2^l + a0 with a1, a0 < 2^l. The root s1 of A (h
+// bits, remainder r1) gives the top of s; dividing r1·2^l + a1 by 2·s1
+// gives its low part q and a remainder u; then s = s1·2^l + q and
+// r = u·2^l + a0 - q², too large by one at most, which one step corrects.
+// Since A has its top bit in one of its two top positions, s1 >= 2^(h-1)
+// and that single correction suffices (the condition is l <= h). The
+// costs are a division of an m-bit number by an m/2-bit one and the
+// square of an m/2-bit number per level, instead of the divisions of the
+// whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
+func bigSqrtRem(n *big.Int) (s, r *big.Int) {
+	nw := len(n.Bits())
+	if nw > maxPooledSqrt {
+		return sqrtRemLevel(n, newSqrtWork(nw), 0)
 	}
-	k := uint(b / 4)
-	// s = isqrt(n >> 2k); then sqrt(n) < (s+1) << k, a start from above
-	x := bigSqrt(new(big.Int).Rsh(n, 2*k))
-	x.Add(x, big.NewInt(1))
-	x.Lsh(x, k)
-	y := new(big.Int)
-	for {
-		// from above, x + n/x halved decreases to the root and stops there
-		y.Quo(n, x)
-		y.Add(y, x)
-		y.Rsh(y, 1)
-		if y.Cmp(x) >= 0 {
-			return x
+	w := sqrtPool.Get().(*sqrtWork)
+	w.reserve(nw/2 + 4)
+	s, r = sqrtRemLevel(n, w, 0)
+	sqrtPool.Put(w)
+	return s, r
+}
+
+// maxPooledSqrt is the size in words beyond which bigSqrtRem allocates its
+// work space instead of keeping it in sqrtPool.
+const maxPooledSqrt = 1 << 14
+
+// sqrtWork is the work space of one square root: the roots and
+// remainders of the levels below the top one (two pairs, taken in turn by
+// a level and the one under it, whose results it reads while it writes its
+// own), the numbers a level passes to the one under it (copies in a, views
+// of the argument's words in view: a view is never a receiver, it would
+// write into the argument), and the temporaries of one level. big.Int
+// reuses a receiver's words when they suffice, so that once the buffers
+// have grown to a size, roots of that size allocate only their results.
+type sqrtWork struct {
+	s, r                       [2]big.Int
+	a                          []*big.Int // by depth
+	num, den, quo, urem, field big.Int
+}
+
+var sqrtPool = sync.Pool{New: func() any { return new(sqrtWork) }}
+
+func newSqrtWork(nw int) *sqrtWork {
+	w := new(sqrtWork)
+	w.reserve(nw/2 + 4)
+	return w
+}
+
+// reserve gives every receiver room for n words.
+func (w *sqrtWork) reserve(n int) {
+	for _, z := range []*big.Int{&w.s[0], &w.s[1], &w.r[0], &w.r[1], &w.num, &w.den, &w.quo, &w.urem, &w.field} {
+		if cap(z.Bits()) < n {
+			z.SetBits(make([]big.Word, 0, n))
 		}
-		x, y = y, x
 	}
+}
+
+// sqrtRemLevel is bigSqrtRem at depth d of the recursion, in the work
+// space w: the results of depth 0 are new big.Ints, those below live in w.
+func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
+	if d == 0 {
+		s, r = new(big.Int), new(big.Int)
+	} else {
+		s, r = &w.s[d%2], &w.r[d%2]
+	}
+	nb := n.BitLen()
+	if nb <= 64 {
+		x := n.Uint64()
+		si := isqrt64(x)
+		return s.SetUint64(si), r.SetUint64(x - si*si)
+	}
+	if nb <= 128 && bits.UintSize == 64 {
+		nw := n.Bits()
+		if si, rhi, rlo, ok := sqrtRem128(uint64(nw[1]), uint64(nw[0])); ok {
+			return s.SetUint64(si), setWords2(r, rhi, rlo)
+		}
+	}
+	m := uint(nb+1) / 2
+	l := m / 2
+	// What this level reads of n it reads through nw and views made here:
+	// n may be a view (a header that the level under this one reuses) or
+	// a number in w.a[d-1], which no level under this one writes.
+	nw := n.Bits()
+	var view big.Int
+	var s1, r1 *big.Int
+	num, den, q, u, field := &w.num, &w.den, &w.quo, &w.urem, &w.field
+	if l < bits.UintSize {
+		// a few words: split at any bit
+		for len(w.a) <= d {
+			w.a = append(w.a, new(big.Int))
+		}
+		s1, r1 = sqrtRemLevel(w.a[d].Rsh(n, 2*l), w, d+1)
+		view.SetBits(nw)
+		num.Lsh(r1, l)
+		num.Or(num, lowBits(field.Rsh(&view, l), l))
+		den.Lsh(s1, 1)
+		q.QuoRem(num, den, u)
+		s.Lsh(s1, l)
+		s.Add(s, q)
+		r.Lsh(u, l)
+		r.Or(r, lowBits(field.Set(&view), l))
+		return sqrtFix(s, r, num.Mul(q, q))
+	}
+	// Split at a word boundary: A, a1 and a0 are views of n's words (never
+	// written), and the shifts by l are copies of words.
+	lw := int(l / bits.UintSize)
+	s1, r1 = sqrtRemLevel(view.SetBits(nw[2*lw:]), w, d+1)
+	shiftInto(num, r1, nw[lw:2*lw], lw)
+	den.Lsh(s1, 1)
+	q.QuoRem(num, den, u)
+	shiftInto(s, s1, nil, lw)
+	s.Add(s, q)
+	shiftInto(r, u, nw[:lw], lw)
+	return sqrtFix(s, r, num.Mul(q, q))
+}
+
+// setWords2 sets z to hi·2^64 + lo (64-bit words).
+func setWords2(z *big.Int, hi, lo uint64) *big.Int {
+	zw := z.Bits()
+	if cap(zw) < 2 {
+		zw = make([]big.Word, 2)
+	}
+	zw = zw[:2]
+	zw[0], zw[1] = big.Word(lo), big.Word(hi)
+	return z.SetBits(zw)
+}
+
+// sqrtFix finishes a step of bigSqrtRem: r -= q2, and when that is
+// negative, s was one too large.
+func sqrtFix(s, r, q2 *big.Int) (*big.Int, *big.Int) {
+	r.Sub(r, q2)
+	if r.Sign() < 0 {
+		// (s-1)² = s² - 2s + 1
+		r.Add(r, s)
+		r.Add(r, s)
+		r.Sub(r, bigOne)
+		s.Sub(s, bigOne)
+	}
+	return s, r
+}
+
+// shiftInto sets z to hi·2^(k·W) + lo for hi >= 0 and lo of at most k
+// words (W the bits of a word), in z's words when they suffice, and
+// returns z. z must not share words with hi or lo.
+func shiftInto(z, hi *big.Int, lo []big.Word, k int) *big.Int {
+	h := hi.Bits()
+	n := k + len(h)
+	zw := z.Bits()
+	if cap(zw) < n {
+		zw = make([]big.Word, n, n+1) // a word to spare for a carry
+	}
+	zw = zw[:n]
+	copy(zw, lo)
+	clear(zw[len(lo):k])
+	copy(zw[k:], h)
+	return z.SetBits(zw)
+}
+
+// lowBits truncates x >= 0 to its k low bits, in place.
+func lowBits(x *big.Int, k uint) *big.Int {
+	w := x.Bits()
+	n := int(k / bits.UintSize)
+	if n >= len(w) {
+		return x
+	}
+	if rem := k % bits.UintSize; rem != 0 {
+		w[n] &= 1<<rem - 1
+		n++
+	}
+	return x.SetBits(w[:n])
+}
+
+var bigOne = big.NewInt(1)
+
+// sqrtRem128 returns the integer square root s of hi·2^64 + lo, hi > 0,
+// and the remainder rhi·2^64 + rlo; ok is false in the rare cases it
+// leaves to the general method. Newton's method descends from above to
+// the root, from a start close to it (the float root, rounded up).
+func sqrtRem128(hi, lo uint64) (s, rhi, rlo uint64, ok bool) {
+	f := math.Sqrt(float64(hi)*(1<<64) + float64(lo))
+	x := uint64(math.MaxUint64)
+	if f < 1<<64-1<<13 {
+		x = uint64(f) + 1<<13 // above the root: f is off by 2^12 at most
+	}
+	for {
+		if hi >= x {
+			return 0, 0, 0, false
+		}
+		q, _ := bits.Div64(hi, lo, x)
+		sum, c := bits.Add64(x, q, 0)
+		y := sum>>1 | c<<63
+		if y >= x {
+			break
+		}
+		x = y
+	}
+	ph, pl := bits.Mul64(x, x)
+	rl, b := bits.Sub64(lo, pl, 0)
+	rh, _ := bits.Sub64(hi, ph, b)
+	return x, rh, rl, true
+}
+
+// isqrt64 returns the largest s with s*s <= x.
+func isqrt64(x uint64) uint64 {
+	s := uint64(math.Sqrt(float64(x)))
+	for s > 0 && s > x/s {
+		s--
+	}
+	for s+1 <= x/(s+1) {
+		s++
+	}
+	return s
 }
 
 // Expt returns base raised to the power e. The result is exact when base

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 )
 
 // TypeErr reports an argument of the wrong type: Want is the expected kind
@@ -197,6 +198,118 @@ func Normalize(v any) any {
 		return mkRect(Normalize(x.Re), Normalize(x.Im))
 	}
 	return v
+}
+
+// bigArg returns the exact integer v as a *big.Int to be read, never
+// written: a *big.Int as it is, an int set into tmp, which the caller
+// declares (on its stack) for the purpose. It saves the allocations of
+// toBig's new big.Int and its five-word buffer for a one-word operand.
+func bigArg(v any, tmp *big.Int) *big.Int {
+	if x, ok := v.(*big.Int); ok {
+		return x
+	}
+	return setInt(tmp, v.(int))
+}
+
+// setInt sets z to x with a buffer of exactly one word.
+func setInt(z *big.Int, x int) *big.Int {
+	if bits.UintSize != 64 {
+		return z.SetInt64(int64(x))
+	}
+	w := make([]big.Word, 1)
+	w[0] = big.Word(absUint(x))
+	z.SetBits(w)
+	if x < 0 {
+		z.Neg(z)
+	}
+	return z
+}
+
+// bigArgs returns the exact integers a and b as operands x and y, and a
+// new receiver z with room for n words for their result. A *big.Int
+// operand is used as it is; an int is set into ta or tb (which the caller
+// declares, on its stack) with its word in z's allocation, past z's
+// capacity so that z never writes it. Operands are only read.
+func bigArgs(n int, a, b any, ta, tb *big.Int) (z, x, y *big.Int) {
+	k := 0
+	if _, ok := a.(int); ok {
+		k++
+	}
+	if _, ok := b.(int); ok {
+		k++
+	}
+	z, spare := newBigSpare(n, k)
+	x = bigArgIn(a, ta, &spare)
+	y = bigArgIn(b, tb, &spare)
+	return z, x, y
+}
+
+// bigArgIn is bigArg with an int's word taken from the front of *spare.
+func bigArgIn(v any, tmp *big.Int, spare *[]big.Word) *big.Int {
+	x, ok := v.(int)
+	if !ok {
+		return v.(*big.Int)
+	}
+	if bits.UintSize != 64 {
+		return tmp.SetInt64(int64(x))
+	}
+	w := (*spare)[:1:1]
+	*spare = (*spare)[1:]
+	w[0] = big.Word(absUint(x))
+	tmp.SetBits(w)
+	if x < 0 {
+		tmp.Neg(tmp)
+	}
+	return tmp
+}
+
+// wordsOf returns the number of words of an exact integer (one for an
+// int).
+func wordsOf(v any) int {
+	if x, ok := v.(*big.Int); ok {
+		return len(x.Bits())
+	}
+	return 1
+}
+
+// newBig returns a new zero big.Int with room for n words, so that an
+// operation whose result takes at most n words (math/big's receivers reuse
+// their words when they suffice) allocates it once at its size, instead
+// of allocating the header and then words with a slack of four.
+func newBig(n int) *big.Int {
+	z, _ := newBigSpare(n, 0)
+	return z
+}
+
+// newBigSpare is newBig with k more words, returned apart, in the same
+// allocation. Up to eight words in all, the header is in it too.
+func newBigSpare(n, k int) (*big.Int, []big.Word) {
+	var z *big.Int
+	var w []big.Word
+	switch t := n + k; {
+	case t <= 2:
+		b := new(struct {
+			z big.Int
+			w [2]big.Word
+		})
+		z, w = &b.z, b.w[:t]
+	case t <= 4:
+		b := new(struct {
+			z big.Int
+			w [4]big.Word
+		})
+		z, w = &b.z, b.w[:t]
+	case t <= 8:
+		b := new(struct {
+			z big.Int
+			w [8]big.Word
+		})
+		z, w = &b.z, b.w[:t]
+	default:
+		z, w = new(big.Int), make([]big.Word, t)
+	}
+	z.SetBits(w[:0:n])
+	return z, w[n:]
 }
 
 func toBig(v any) *big.Int {
