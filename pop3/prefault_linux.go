@@ -73,9 +73,11 @@ func populate(p, n uintptr) {
 	}
 }
 
-// collapseRefused is set once the kernel has refused MADV_COLLAPSE as
-// unknown or not allowed, so that it is not asked again.
-var collapseRefused atomic.Bool
+// collapseRefused is set when the kernel refuses MADV_COLLAPSE as unknown
+// or not allowed before it has ever done one (an older kernel, huge pages
+// disabled for the process), so that it is not asked again; collapsed is
+// set once it has done one.
+var collapseRefused, collapsed atomic.Bool
 
 // collapse makes the huge page at lo (aligned, h bytes) one huge page and
 // reports whether it did; at is an address in it, in the caller's buffer.
@@ -89,11 +91,14 @@ func collapse(lo, h, at uintptr) bool {
 	_, _, e := syscall.Syscall(syscall.SYS_MADVISE, lo, h, madvCollapse)
 	switch e {
 	case 0:
+		collapsed.Store(true)
 		return true
 	case syscall.EINVAL, syscall.EPERM:
-		collapseRefused.Store(true)
+		if !collapsed.Load() {
+			collapseRefused.Store(true)
+		}
 	}
-	return false // EAGAIN, ENOMEM: no huge page free now
+	return false // EAGAIN, ENOMEM: no huge page free now; the memory is mapped in small pages
 }
 
 // hugePageSize is the size of a transparent huge page, or 0 when there are
