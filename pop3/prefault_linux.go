@@ -25,7 +25,9 @@ const (
 // virtual machine a first write to a 4 KiB page is slow even when the
 // kernel has mapped it in advance, as the hypervisor maps each page again
 // (we measured, copying 100 MB into fresh memory: 0.3 s into 4 KiB pages,
-// 0.14 s into pages mapped in advance, 5 to 20 ms into huge pages). So
+// 0.14 s into pages mapped in advance, 5 to 20 ms into huge pages, whose
+// zeroing by the kernel costs 5 to 30 ms more, or up to 0.2 s when the
+// host has to supply the memory anew). So
 // the huge page (2 MiB on x86-64) that holds buf[from] is made one
 // (MADV_COLLAPSE) when at least half of it lies in buf, and memory is
 // otherwise mapped in advance a range at a time (MADV_POPULATE_WRITE).
