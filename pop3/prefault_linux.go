@@ -29,15 +29,18 @@ const (
 // zeroing by the kernel costs 5 to 30 ms more, or up to 0.2 s when the
 // host has to supply the memory anew). So
 // the huge page (2 MiB on x86-64) that holds buf[from] is made one
-// (MADV_COLLAPSE) when at least half of it lies in buf, and memory is
-// otherwise mapped in advance a range at a time (MADV_POPULATE_WRITE).
-// A huge page may reach past buf into the Go heap around it: collapsing
-// keeps the contents of every page (the kernel copies them while the
-// range is locked), so that memory is only made resident, half a huge page
-// at most on each side of buf. Neither advice changes the flags of the
-// mapping, so the Go heap keeps its own huge-page setting. A kernel that
-// refuses them (older, or huge pages disabled) leaves the writes to fault
-// as usual: the contents are the same either way.
+// (MADV_COLLAPSE) when at least half of it lies in buf and the rest of it,
+// the Go heap's around buf, is in memory already; memory is otherwise
+// mapped in advance a range at a time (MADV_POPULATE_WRITE). Collapsing
+// keeps the contents of every page (the kernel copies them while the range
+// is locked), so the heap around buf only moves to the huge page; memory
+// the Go runtime has released stays released (see residentOutside). When
+// messages follow one another in the heap, the huge page that straddles
+// two of them is made one when the second is read. Neither advice changes
+// the flags of the mapping, so the Go heap keeps its own huge-page
+// setting. A kernel that refuses them (older, or huge pages disabled)
+// leaves the writes to fault as usual: the contents are the same either
+// way.
 func back(buf []byte, from, n int) int {
 	to := min(len(buf), from+n)
 	for from < to {
@@ -53,13 +56,43 @@ func backStep(buf []byte, from, to int) int {
 	if h := hugePageSize(); h > 0 && !collapseRefused.Load() {
 		lo := (p + uintptr(from)) &^ (h - 1)
 		end := min(lo+h, p+uintptr(len(buf))) // of the huge page's part in buf
-		if end-max(lo, p) >= h/2 && collapse(lo, h, p+uintptr(from)) {
+		if end-max(lo, p) >= h/2 && residentOutside(lo, lo+h, p, p+uintptr(len(buf))) && collapse(lo, h, p+uintptr(from)) {
 			return int(end - p)
 		}
 		to = min(to, int(end-p))
 	}
 	populate(p+uintptr(from), uintptr(to-from))
 	return to
+}
+
+// residentOutside reports whether the memory of the huge page [lo, hi)
+// outside the buffer [p, e) is resident already (all but 64 KiB of it at
+// most), so that making the huge page one does not make the Go heap around
+// the buffer take more memory: memory the Go runtime has released (or not
+// used yet) stays released.
+func residentOutside(lo, hi, p, e uintptr) bool {
+	missing := uintptr(0)
+	var vec [512]byte
+	count := func(a, b uintptr) bool {
+		if b <= a {
+			return true
+		}
+		n := (b - a) / pageSize
+		if n > uintptr(len(vec)) {
+			return false
+		}
+		if _, _, errno := syscall.Syscall(syscall.SYS_MINCORE, a, b-a, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+			return false
+		}
+		for _, v := range vec[:n] {
+			if v&1 == 0 {
+				missing += pageSize
+			}
+		}
+		return true
+	}
+	// whole pages only: the pages that hold the ends of the buffer are the buffer's
+	return count(lo, p&^(pageSize-1)) && count((e+pageSize-1)&^(pageSize-1), hi) && missing <= 64<<10
 }
 
 // pageSize is the size of a (small) page.

@@ -130,3 +130,34 @@ func TestBackKeepsContentsAndMakesHugePages(t *testing.T) {
 }
 
 func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// A huge page that reaches past the buffer into memory not in use (not
+// resident) is not made one: back maps only the buffer's own pages, and the
+// memory around it stays out of memory.
+func TestBackLeavesMemoryAroundUnbacked(t *testing.T) {
+	const align = 2 << 20
+	m, err := syscall.Mmap(-1, 0, 10<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(m)
+	off := int(-uintptr(unsafe.Pointer(&m[0])) & (align - 1))
+	big := m[off : off+8<<20] // 2 MiB-aligned, nothing resident
+	// buf holds three quarters of the huge pages 0..2 and 2..4 MiB
+	lo, hi := 512<<10, 3<<20+512<<10
+	buf := big[lo:hi]
+	if got := back(buf, 0, len(buf)); got < len(buf) {
+		t.Fatalf("back(buf, 0, %d) = %d", len(buf), got)
+	}
+	if n := residentBytes(t, big[:lo]); n != 0 {
+		t.Errorf("%d KiB before the buffer made resident", n>>10)
+	}
+	if n := residentBytes(t, big[hi:]); n != 0 {
+		t.Errorf("%d KiB after the buffer made resident", n>>10)
+	}
+	for i, c := range big {
+		if c != 0 {
+			t.Fatalf("byte %d is %d, not 0", i, c)
+		}
+	}
+}
