@@ -237,13 +237,14 @@ func (c *Client) topUp(window int) int {
 
 // ReadMessage reads r to its end into memory: a message whose size is known
 // (from LIST; the caller caps it), read into a buffer with room for size
-// bytes, grown if the message is longer. A large buffer is backed with memory
-// a chunk at a time just ahead of the bytes arriving (one system call per
-// MiB rather than a page fault per 4 KiB, see prefault), never more than a
-// chunk beyond them, so a size listed too large costs address space only.
+// bytes, grown if the message is longer. A large buffer is backed with
+// memory a stretch at a time just ahead of the bytes arriving (see back:
+// huge pages where the system has them, else a system call per MiB rather
+// than a page fault per 4 KiB), never more than a few MiB beyond them, so a
+// size listed too large costs address space only.
 func ReadMessage(r io.Reader, size int) ([]byte, error) {
 	b := make([]byte, 0, max(size, 0)+512)
-	backed := 0 // b[:backed] has been prefaulted (only when b is large)
+	backed := 0 // b[:backed] has been backed (only when b is large)
 	for {
 		if len(b) == cap(b) {
 			nb := make([]byte, len(b), 2*cap(b))
@@ -251,9 +252,7 @@ func ReadMessage(r io.Reader, size int) ([]byte, error) {
 			b, backed = nb, len(b)
 		}
 		if cap(b) >= prefaultMin && backed < cap(b) && backed-len(b) < prefaultChunk/2 {
-			next := min(cap(b), max(backed, len(b))+prefaultChunk)
-			prefault(b[max(backed, len(b)):next])
-			backed = next
+			backed = back(b[:cap(b)], max(backed, len(b)), prefaultChunk)
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -266,8 +265,8 @@ func ReadMessage(r io.Reader, size int) ([]byte, error) {
 	}
 }
 
-// prefaultMin is the smallest buffer worth prefaulting; prefaultChunk how
-// much of it is backed ahead of the data at a time.
+// prefaultMin is the smallest buffer worth backing ahead; prefaultChunk how
+// much of it is backed ahead of the data at a time (at least).
 const (
 	prefaultMin   = 1 << 20
 	prefaultChunk = 1 << 20

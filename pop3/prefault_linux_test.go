@@ -1,0 +1,163 @@
+package pop3
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+// residentBytes counts the bytes of the whole pages of b that are in memory
+// (mincore).
+func residentBytes(t *testing.T, b []byte) int {
+	t.Helper()
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	start := (p + pageSize - 1) &^ (pageSize - 1)
+	end := (p + uintptr(len(b))) &^ (pageSize - 1)
+	if end <= start {
+		return 0
+	}
+	vec := make([]byte, (end-start)/pageSize)
+	if _, _, e := syscall.Syscall(syscall.SYS_MINCORE, start, end-start, uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+		t.Fatalf("mincore: %v", e)
+	}
+	n := 0
+	for _, v := range vec {
+		if v&1 != 0 {
+			n += int(pageSize)
+		}
+	}
+	return n
+}
+
+// A message far shorter than its listed size leaves most of its buffer
+// untouched: memory is backed just ahead of the bytes, never the listed
+// size at once.
+func TestReadMessageListedTooLargeStaysUnbacked(t *testing.T) {
+	const listed = 256 << 20
+	got, err := ReadMessage(bytes.NewReader([]byte("Subject: x\r\n\r\nhi\r\n")), listed)
+	if err != nil || string(got) != "Subject: x\r\n\r\nhi\r\n" {
+		t.Fatalf("ReadMessage = %q, %v", got, err)
+	}
+	if cap(got) < listed {
+		t.Fatalf("cap %d: not the listed size", cap(got))
+	}
+	if n := residentBytes(t, got[:cap(got)]); n > 4<<20 {
+		t.Errorf("%d MiB of a %d MiB buffer resident for 18 bytes", n>>20, listed>>20)
+	}
+}
+
+// anonHugeAt returns the AnonHugePages (bytes) of the mapping that holds p,
+// from /proc/self/smaps.
+func anonHugeAt(t *testing.T, p uintptr) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatalf("reading smaps: %v", err)
+	}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if lo, hi, ok := strings.Cut(f[0], "-"); ok && !strings.HasSuffix(f[0], ":") {
+			a, err1 := strconv.ParseUint(lo, 16, 64)
+			b, err2 := strconv.ParseUint(hi, 16, 64)
+			in = err1 == nil && err2 == nil && uint64(p) >= a && uint64(p) < b
+			continue
+		}
+		if in && f[0] == "AnonHugePages:" && len(f) >= 2 {
+			kb, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("smaps: %q", line)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatalf("no mapping with AnonHugePages holds %#x", p)
+	return 0
+}
+
+// back keeps the contents of the buffer and of the memory around it (a
+// huge page may reach past the buffer), and where the system has
+// transparent huge pages it backs the buffer with them. The memory is a
+// mapping of its own, as the Go heap's (anonymous, private), so that its
+// huge pages can be counted.
+func TestBackKeepsContentsAndMakesHugePages(t *testing.T) {
+	const align = 2 << 20
+	m, err := syscall.Mmap(-1, 0, 18<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(m)
+	off := int(-uintptr(unsafe.Pointer(&m[0])) & (align - 1))
+	big := m[off : off+16<<20] // 2 MiB-aligned
+	for i := range big {
+		big[i] = byte(i*7 + i>>12)
+	}
+	want := bytes.Clone(big)
+	lo, hi := 3<<20+4567, 13<<20+123
+	buf := big[lo:hi]
+	if got := back(buf, 0, len(buf)); got < len(buf) {
+		t.Fatalf("back(buf, 0, %d) = %d", len(buf), got)
+	}
+	if !bytes.Equal(big, want) {
+		for i := range big {
+			if big[i] != want[i] {
+				t.Fatalf("byte %d (buffer at %d..%d) changed from %d to %d", i, lo, hi, want[i], big[i])
+			}
+		}
+	}
+	h := int(hugePageSize())
+	switch {
+	case h == 0:
+		t.Skip("no transparent huge pages on this system: contents checked, huge pages not")
+	case h != align:
+		t.Skipf("huge pages of %s: contents checked, huge pages not", mib(h))
+	case collapseRefused.Load():
+		t.Skip("the kernel refuses MADV_COLLAPSE (before Linux 6.1?): contents checked, huge pages not")
+	}
+	// The huge pages at least half inside buf: 4..6, 6..8, 8..10, 10..12
+	// and 12..14 MiB (not 2..4: buf starts past its middle).
+	if got := anonHugeAt(t, uintptr(unsafe.Pointer(&big[0]))); got < 5*h {
+		t.Errorf("AnonHugePages of the mapping: %s, want 5 huge pages (%s)", mib(got), mib(5*h))
+	}
+}
+
+func mib(n int) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// A huge page that reaches past the buffer into memory not in use (not
+// resident) is not made one: back maps only the buffer's own pages, and the
+// memory around it stays out of memory.
+func TestBackLeavesMemoryAroundUnbacked(t *testing.T) {
+	const align = 2 << 20
+	m, err := syscall.Mmap(-1, 0, 10<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(m)
+	off := int(-uintptr(unsafe.Pointer(&m[0])) & (align - 1))
+	big := m[off : off+8<<20] // 2 MiB-aligned, nothing resident
+	// buf holds three quarters of the huge pages 0..2 and 2..4 MiB
+	lo, hi := 512<<10, 3<<20+512<<10
+	buf := big[lo:hi]
+	if got := back(buf, 0, len(buf)); got < len(buf) {
+		t.Fatalf("back(buf, 0, %d) = %d", len(buf), got)
+	}
+	if n := residentBytes(t, big[:lo]); n != 0 {
+		t.Errorf("%d KiB before the buffer made resident", n>>10)
+	}
+	if n := residentBytes(t, big[hi:]); n != 0 {
+		t.Errorf("%d KiB after the buffer made resident", n>>10)
+	}
+	for i, c := range big {
+		if c != 0 {
+			t.Fatalf("byte %d is %d, not 0", i, c)
+		}
+	}
+}
