@@ -54,6 +54,9 @@ type Interp struct {
 	// lazyLoaded: the procedures and macros made so far from lazy library
 	// definitions (lib_lazy.go), by definition
 	lazyLoaded map[*libForm]Value
+	// noYield > 0 while a lazy definition is being evaluated: the running
+	// thread keeps the interpreter lock until it is done (gil.go)
+	noYield int
 }
 
 // Global is a top-level binding cell.
@@ -66,6 +69,9 @@ type Global struct {
 	// the cell still holds it, so the VM may inline it.
 	builtin *Primitive
 	pure    bool
+	// lazy is a deferred definition of this unbound cell, evaluated when
+	// the name is first referred to (see forceGlobal)
+	lazy *libForm
 }
 
 type unboundT struct{}
@@ -286,13 +292,18 @@ func (g *Global) set(v Value) {
 // Define binds name to v in the global environment.
 func (it *Interp) Define(name string, v Value) {
 	g := it.global(Intern(name))
-	g.special, g.macro = nil, nil
+	g.special, g.macro, g.lazy = nil, nil, nil
 	g.set(v)
 }
 
 // Lookup returns the global value of name.
 func (it *Interp) Lookup(name string) (Value, bool) {
 	g := it.globals[Intern(name)]
+	if g != nil && g.lazy != nil {
+		if err := it.forceFromGo(g); err != nil {
+			return nil, false
+		}
+	}
 	if g == nil || g.value == unbound {
 		return nil, false
 	}
@@ -304,7 +315,7 @@ func (it *Interp) Lookup(name string) (Value, bool) {
 func (it *Interp) GlobalNames() []string {
 	out := make([]string, 0, len(it.globals))
 	for s, g := range it.globals {
-		if g.value != unbound || g.special != nil || g.macro != nil {
+		if g.value != unbound || g.special != nil || g.macro != nil || g.lazy != nil {
 			out = append(out, s.Name)
 		}
 	}
