@@ -145,3 +145,23 @@ func TestDeferredNameIsDocumentedAndNamed(t *testing.T) {
 		t.Errorf("Doc forced p (made = %s)", got)
 	}
 }
+
+// The forms a library install does without compiling them give what
+// compiling them gives: a copy takes the value the name has at that
+// point of the library, an error names its position.
+func TestInstallFormsWithoutCompiling(t *testing.T) {
+	it := New()
+	NewLibrary("copy.scm", "(define (g) 1)\n(define h g)\n(define (g) 2)\n(define k car)\n").Install(it)
+	if got := evalIn(t, it, "(list (h) (g) (k '(3)))"); got != "(1 2 3)" {
+		t.Errorf("copies: %s", got)
+	}
+	src := "(define (f) 1)\n(car '())\n"
+	err := NewLibrary("x.scm", src).Load(New())
+	_, wantErr := New().EvalString(context.Background(), src, "x.scm")
+	if err == nil || wantErr == nil {
+		t.Fatalf("Load: %v; evaluating the text: %v (want errors)", err, wantErr)
+	}
+	if err.Error() != wantErr.Error() {
+		t.Errorf("Load error %q, evaluating the text gives %q", err, wantErr)
+	}
+}

@@ -126,7 +126,7 @@ func lazyName(line string, allDefines bool) (name string, syntax bool) {
 // its first call. It is shared by every interpreter; each compiles its own
 // copy of the definition.
 func (d *libForm) newStub() {
-	d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, lazy: true, Fn: func(it *Interp, args []Value) (Value, error) {
+	d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
 		proc, err := d.load(it)
 		if err != nil {
 			return nil, err
@@ -218,6 +218,9 @@ func (it *Interp) evalLibraryForms(src, file string, line int, simple bool) (Val
 		}
 		if simple {
 			if ok, err := it.evalSimple(x); err != nil {
+				if e, isErr := err.(*ErrorObject); isErr && !e.Pos.IsValid() {
+					e.Pos = rd.LastPos()
+				}
 				return nil, err
 			} else if ok {
 				last = Unspecified
@@ -305,7 +308,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		return true, nil
 	}
 	prim, ok := hg.value.(*Primitive)
-	if !ok || hg.macro != nil || prim.lazy {
+	if !ok || hg.macro != nil {
 		return false, nil
 	}
 	for i, a := range args {

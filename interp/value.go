@@ -237,7 +237,6 @@ type Primitive struct {
 	Fn      PrimFn
 	Doc     string // the Builtin's doc line ("" for DefinePrimitive's)
 	Section string // the Builtin table's section
-	lazy    bool   // stands for a library definition compiled on first call
 }
 
 // TailCall may be returned by a primitive to make the evaluator call Proc
