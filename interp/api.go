@@ -158,7 +158,10 @@ func (it *Interp) Call(ctx context.Context, proc Value, args ...Value) (Value, e
 func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error)) {
 	g := it.global(Intern(name))
 	g.macro = &macro{name: name, gofn: expand}
-	g.special, g.lazy = nil, nil
+	g.special = nil
+	if g.pending {
+		it.setPending(g, nil)
+	}
 	g.value = unbound
 }
 

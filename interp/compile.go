@@ -241,7 +241,7 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 		a, ok := id.(*alias)
 		if !ok {
 			g := c.it.global(id.(*Symbol))
-			if g.lazy != nil {
+			if g.pending {
 				if err := c.it.forceGlobal(g); err != nil {
 					c.fail(id, "%s: %v", g.Name.Name, err)
 				}

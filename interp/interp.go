@@ -57,6 +57,8 @@ type Interp struct {
 	// noYield > 0 while a lazy definition is being evaluated: the running
 	// thread keeps the interpreter lock until it is done (gil.go)
 	noYield int
+	// pending: the deferred definitions of the cells marked pending
+	pending map[*Global]*libForm
 }
 
 // Global is a top-level binding cell.
@@ -69,9 +71,10 @@ type Global struct {
 	// the cell still holds it, so the VM may inline it.
 	builtin *Primitive
 	pure    bool
-	// lazy is a deferred definition of this unbound cell, evaluated when
-	// the name is first referred to (see forceGlobal)
-	lazy *libForm
+	// pending: the cell is unbound and has a deferred definition (in
+	// Interp.pending), evaluated when the name is first referred to (see
+	// forceGlobal)
+	pending bool
 }
 
 type unboundT struct{}
@@ -292,14 +295,17 @@ func (g *Global) set(v Value) {
 // Define binds name to v in the global environment.
 func (it *Interp) Define(name string, v Value) {
 	g := it.global(Intern(name))
-	g.special, g.macro, g.lazy = nil, nil, nil
+	g.special, g.macro = nil, nil
+	if g.pending {
+		it.setPending(g, nil)
+	}
 	g.set(v)
 }
 
 // Lookup returns the global value of name.
 func (it *Interp) Lookup(name string) (Value, bool) {
 	g := it.globals[Intern(name)]
-	if g != nil && g.lazy != nil {
+	if g != nil && g.pending {
 		if err := it.forceFromGo(g); err != nil {
 			return nil, false
 		}
@@ -315,7 +321,7 @@ func (it *Interp) Lookup(name string) (Value, bool) {
 func (it *Interp) GlobalNames() []string {
 	out := make([]string, 0, len(it.globals))
 	for s, g := range it.globals {
-		if g.value != unbound || g.special != nil || g.macro != nil || g.lazy != nil {
+		if g.value != unbound || g.special != nil || g.macro != nil || g.pending {
 			out = append(out, s.Name)
 		}
 	}

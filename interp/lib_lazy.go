@@ -19,9 +19,10 @@ import (
 // Error positions still name the line in the embedded file.
 //
 // A library may also defer variable definitions (NewLibrary's deferred
-// names, DefineLazy): the cell stays unbound, holding the definition,
-// until the name is first referred to by code being compiled (the
-// compiler's lookup) or by Lookup, which evaluate it then. Compiled code
+// names, DefineLazy): the cell stays unbound, marked pending (the
+// definition is in Interp.pending), until the name is first referred to
+// by code being compiled (the compiler's lookup) or by Lookup, which
+// evaluate it then. Compiled code
 // always reaches a cell through the compiler, so it never reads a cell
 // whose definition is still pending. A start thus compiles no Scheme at
 // all. A definition is evaluated without a thread switch (noYield), so
@@ -297,8 +298,8 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		switch {
 		case bg == nil || bg.special != nil || bg.macro != nil:
 			return false, nil
-		case bg.value == unbound && bg.lazy != nil:
-			db := bg.lazy
+		case bg.value == unbound && bg.pending:
+			db := it.pending[bg]
 			return true, it.deferGlobal(&libForm{name: a.Name, deferred: true,
 				make: func(it *Interp) (Value, error) { return it.formValue(db) }})
 		case bg.value == unbound:
@@ -339,7 +340,7 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 	if v, ok := it.lazyLoaded[d]; ok {
 		return v, nil
 	}
-	if g := it.globals[Intern(d.name)]; g != nil && g.lazy == d {
+	if g := it.globals[Intern(d.name)]; g != nil && g.pending && it.pending[g] == d {
 		if err := it.forceGlobal(g); err != nil {
 			return nil, err
 		}
@@ -514,12 +515,28 @@ func (it *Interp) DefineLazy(name string, mk func(it *Interp) (Value, error)) er
 func (it *Interp) deferGlobal(d *libForm) error {
 	sym := Intern(d.name)
 	if g := it.globals[sym]; g != nil {
-		g.special, g.macro, g.lazy = nil, nil, d
+		g.special, g.macro = nil, nil
 		g.set(unbound)
+		it.setPending(g, d)
 		return it.forceGlobal(g)
 	}
-	it.global(sym).lazy = d
+	it.setPending(it.global(sym), d)
 	return nil
+}
+
+// setPending records d as the deferred definition of g, or, with d nil,
+// drops g's.
+func (it *Interp) setPending(g *Global, d *libForm) {
+	if d == nil {
+		delete(it.pending, g)
+		g.pending = false
+		return
+	}
+	if it.pending == nil {
+		it.pending = make(map[*Global]*libForm)
+	}
+	it.pending[g] = d
+	g.pending = true
 }
 
 // forceGlobal evaluates the deferred definition of g, if it still has one
@@ -527,11 +544,11 @@ func (it *Interp) deferGlobal(d *libForm) error {
 // switch, so that two threads referring to the name see one definition
 // made once.
 func (it *Interp) forceGlobal(g *Global) error {
-	d := g.lazy
-	if d == nil {
+	if !g.pending {
 		return nil
 	}
-	g.lazy = nil
+	d := it.pending[g]
+	it.setPending(g, nil)
 	if g.value != unbound || g.special != nil || g.macro != nil {
 		return nil
 	}
@@ -546,7 +563,7 @@ func (it *Interp) forceGlobal(g *Global) error {
 	}
 	if err != nil {
 		if g.value == unbound {
-			g.lazy = d
+			it.setPending(g, d)
 		}
 		return err
 	}
