@@ -57,16 +57,10 @@ type libForm struct {
 // deferred, each a form of its own. Text before the first form (comments)
 // is dropped.
 func splitForms(file, src string, allDefines bool, deferred ...string) []*libForm {
-	forms := make([]*libForm, 0, strings.Count(src, "\n(")+1)
-	var cur *libForm
-	start := -1 // offset where cur's text starts
-	flush := func(end int) {
-		if cur != nil {
-			cur.src = src[start:end]
-			forms = append(forms, cur)
-			cur = nil
-		}
-	}
+	// The forms are values in one block, at most one per line starting
+	// with "(": one allocation instead of one per form.
+	vals := make([]libForm, 0, strings.Count(src, "\n(")+1)
+	start := -1 // offset where the last form's text starts
 	line := 1
 	for off := 0; off < len(src); line++ {
 		eol := strings.IndexByte(src[off:], '\n')
@@ -82,18 +76,30 @@ func splitForms(file, src string, allDefines bool, deferred ...string) []*libFor
 					name, isDeferred = n, true
 				}
 			}
-			if name != "" || cur == nil || cur.name != "" {
-				flush(off)
-				cur = &libForm{name: name, file: file, line: line, deferred: isDeferred}
+			if name != "" || len(vals) == 0 || vals[len(vals)-1].name != "" {
+				if len(vals) > 0 {
+					vals[len(vals)-1].src = src[start:off]
+				}
+				vals = append(vals, libForm{name: name, file: file, line: line, deferred: isDeferred})
 				if syntax {
-					cur.mac = &macro{name: name, lazy: cur}
+					vals[len(vals)-1].mac = &macro{name: name}
 				}
 				start = off
 			}
 		}
 		off = next
 	}
-	flush(len(src))
+	if len(vals) > 0 {
+		vals[len(vals)-1].src = src[start:]
+	}
+	forms := make([]*libForm, len(vals))
+	for i := range vals {
+		d := &vals[i]
+		if d.mac != nil {
+			d.mac.lazy = d
+		}
+		forms[i] = d
+	}
 	return forms
 }
 
@@ -126,8 +132,9 @@ func lazyName(line string, allDefines bool) (name string, syntax bool) {
 // newStub makes the primitive that stands for a lazy definition until
 // its first call. It is shared by every interpreter; each compiles its own
 // copy of the definition.
-func (d *libForm) newStub() {
-	d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
+func (d *libForm) newStub(p *Primitive) {
+	d.stub = p
+	*p = Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
 		proc, err := d.load(it)
 		if err != nil {
 			return nil, err
@@ -368,12 +375,26 @@ var libForms = func() []*libForm {
 
 func init() { registerLazy(libForms) }
 
+// countStubs counts the forms of forms that get a stub: every named one
+// with all, else the procedure definitions.
+func countStubs(forms []*libForm, all bool) int {
+	n := 0
+	for _, d := range forms {
+		if d.name != "" && (all || d.mac == nil && !d.deferred) {
+			n++
+		}
+	}
+	return n
+}
+
 // registerLazy adds the stubs of the lazy definitions among forms to the
 // built-in table (call from init only).
 func registerLazy(forms []*libForm) {
+	stubs := make([]Primitive, 0, countStubs(forms, true))
 	for _, d := range forms {
 		if d.name != "" {
-			d.newStub()
+			stubs = append(stubs, Primitive{})
+			d.newStub(&stubs[len(stubs)-1])
 			builtins = append(builtins, d.stub)
 			lazyStubs[d.stub] = d
 		}
@@ -421,9 +442,11 @@ func NewLibrary(file, src string, deferred ...string) *LazyLibrary {
 
 func newLibrary(file, src string, allDefines bool, deferred ...string) *LazyLibrary {
 	forms := splitForms(file, src, allDefines, deferred...)
+	stubs := make([]Primitive, 0, countStubs(forms, false))
 	for _, d := range forms {
 		if d.name != "" && d.mac == nil && !d.deferred {
-			d.newStub()
+			stubs = append(stubs, Primitive{})
+			d.newStub(&stubs[len(stubs)-1])
 		}
 	}
 	return &LazyLibrary{forms: forms}
