@@ -463,6 +463,10 @@ func (l *LazyLibrary) Install(it *Interp) {
 
 // Load is Install returning the error of a form evaluated at install.
 func (l *LazyLibrary) Load(it *Interp) error {
+	if l.bindOnly() {
+		// only stubs and macros to bind: nothing is evaluated
+		return it.installForms(l.forms)
+	}
 	done, err := it.enter(nil)
 	if err != nil {
 		return err
@@ -499,6 +503,17 @@ func (l *LazyLibrary) file() string {
 		return l.forms[0].file
 	}
 	return "(empty)"
+}
+
+// bindOnly reports whether installing the library only binds names to
+// stubs and macros (every form a lazy procedure or macro definition).
+func (l *LazyLibrary) bindOnly() bool {
+	for _, d := range l.forms {
+		if d.name == "" || d.deferred {
+			return false
+		}
+	}
+	return true
 }
 
 // Names returns the names the library defines lazily, in source order.
