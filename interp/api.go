@@ -159,7 +159,16 @@ func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error
 	g := it.global(Intern(name))
 	g.macro = &macro{name: name, gofn: expand}
 	g.special = nil
+	if g.pending {
+		it.setPending(g, nil)
+	}
 	g.value = unbound
+}
+
+// NewParameter returns a new parameter object of it holding value, with
+// no converter: what (make-parameter value) gives.
+func (it *Interp) NewParameter(value Value) *Parameter {
+	return &Parameter{value: value, owner: it}
 }
 
 // Context returns the context of the running evaluation (the one given to

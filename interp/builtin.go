@@ -88,7 +88,7 @@ func (it *Interp) Document(section string, lines ...DocLine) {
 // bound or has no doc line.
 func (it *Interp) Doc(name string) (d Documentation, ok bool) {
 	g := it.globals[Intern(name)]
-	if g == nil || (g.value == unbound && g.special == nil && g.macro == nil) {
+	if g == nil || (g.value == unbound && g.special == nil && g.macro == nil && !g.pending) {
 		return Documentation{}, false
 	}
 	if p, isPrim := g.value.(*Primitive); isPrim && p.Doc != "" {

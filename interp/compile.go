@@ -240,7 +240,13 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 		}
 		a, ok := id.(*alias)
 		if !ok {
-			return resolved{g: c.it.global(id.(*Symbol))}
+			g := c.it.global(id.(*Symbol))
+			if g.pending {
+				if err := c.it.forceGlobal(g); err != nil {
+					c.fail(id, "%s: %v", g.Name.Name, err)
+				}
+			}
+			return resolved{g: g}
 		}
 		id, sc = a.name, a.env
 	}

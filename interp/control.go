@@ -75,7 +75,7 @@ var (
 var preludeForms = func() []*libForm {
 	var out []*libForm
 	for _, f := range preludeSources {
-		for _, d := range splitForms(preludePrefix+f.name, f.text, false) {
+		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
 			if d.mac != nil {
 				// New binds built-in primitives, not macros: evaluate it.
 				d.name, d.mac = "", nil

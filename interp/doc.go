@@ -116,6 +116,11 @@
 // *ExitError. thread-terminate! is safe for the same reason: the thread
 // stops only at those points, never inside a primitive.
 //
+// The library definitions made on first use (a procedure's compilation,
+// a deferred variable's evaluation: see NewLibrary) run without a thread
+// switch: the thread that needs one first makes it while the others
+// wait, so every thread sees the one value it gives.
+//
 // Why a lock rather than fine-grained locking of every object: it is
 // sound by construction (no Scheme operation needs its own lock to keep
 // Go memory intact), it costs nothing on the hot path when there is one

@@ -99,11 +99,14 @@ func (it *Interp) yield() {
 
 // atTick runs at the VM's interrupt checks when something needs
 // attention: an interrupt, a stop request or a thread waiting for the lock.
+// A thread evaluating a lazy library definition (noYield) keeps the lock
+// until it is done, so that no other thread finds that definition half
+// made.
 func (vm *vm) atTick() error {
 	if vm.it.interrupt.Load() || vm.thread.stop.Load() {
 		return vm.interrupted()
 	}
-	if vm.it.ts.waiting.Load() > 0 {
+	if vm.it.ts.waiting.Load() > 0 && vm.it.noYield == 0 {
 		vm.it.yield()
 		if vm.thread.stop.Load() {
 			return vm.interrupted()

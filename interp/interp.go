@@ -54,6 +54,11 @@ type Interp struct {
 	// lazyLoaded: the procedures and macros made so far from lazy library
 	// definitions (lib_lazy.go), by definition
 	lazyLoaded map[*libForm]Value
+	// noYield > 0 while a lazy definition is being evaluated: the running
+	// thread keeps the interpreter lock until it is done (gil.go)
+	noYield int
+	// pending: the deferred definitions of the cells marked pending
+	pending map[*Global]*libForm
 }
 
 // Global is a top-level binding cell.
@@ -66,6 +71,10 @@ type Global struct {
 	// the cell still holds it, so the VM may inline it.
 	builtin *Primitive
 	pure    bool
+	// pending: the cell is unbound and has a deferred definition (in
+	// Interp.pending), evaluated when the name is first referred to (see
+	// forceGlobal)
+	pending bool
 }
 
 type unboundT struct{}
@@ -287,12 +296,20 @@ func (g *Global) set(v Value) {
 func (it *Interp) Define(name string, v Value) {
 	g := it.global(Intern(name))
 	g.special, g.macro = nil, nil
+	if g.pending {
+		it.setPending(g, nil)
+	}
 	g.set(v)
 }
 
 // Lookup returns the global value of name.
 func (it *Interp) Lookup(name string) (Value, bool) {
 	g := it.globals[Intern(name)]
+	if g != nil && g.pending {
+		if err := it.forceFromGo(g); err != nil {
+			return nil, false
+		}
+	}
 	if g == nil || g.value == unbound {
 		return nil, false
 	}
@@ -304,7 +321,7 @@ func (it *Interp) Lookup(name string) (Value, bool) {
 func (it *Interp) GlobalNames() []string {
 	out := make([]string, 0, len(it.globals))
 	for s, g := range it.globals {
-		if g.value != unbound || g.special != nil || g.macro != nil {
+		if g.value != unbound || g.special != nil || g.macro != nil || g.pending {
 			out = append(out, s.Name)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,16 @@ import (
 // tail-calls the result (the global then holds the compiled procedure,
 // unless the program has bound the name to something else meanwhile).
 // Error positions still name the line in the embedded file.
+//
+// A library may also defer variable definitions (NewLibrary's deferred
+// names, DefineLazy): the cell stays unbound, marked pending (the
+// definition is in Interp.pending), until the name is first referred to
+// by code being compiled (the compiler's lookup) or by Lookup, which
+// evaluate it then. Compiled code
+// always reaches a cell through the compiler, so it never reads a cell
+// whose definition is still pending. A start thus compiles no Scheme at
+// all. A definition is evaluated without a thread switch (noYield), so
+// two threads referring to one name see one value, made once.
 
 // libForm is one top-level form, or a run of consecutive ones, of a
 // library source.
@@ -30,6 +41,11 @@ type libForm struct {
 	// for a define-syntax form until its first use
 	stub *Primitive
 	mac  *macro
+	// deferred: a variable definition evaluated when the name is first
+	// referred to instead of at install (see NewLibrary); make, when set,
+	// gives the value in place of src (DefineLazy)
+	deferred bool
+	make     func(it *Interp) (Value, error)
 }
 
 // splitForms cuts a library source into its top-level forms: a form
@@ -37,19 +53,14 @@ type libForm struct {
 // so). A procedure definition, (define (name ...) ...), and a macro
 // definition, (define-syntax name ...), are lazy; with allDefines, so is
 // every (define name ...). Consecutive other forms are kept together, to
-// be evaluated at install. Text before the first form (comments) is
-// dropped.
-func splitForms(file, src string, allDefines bool) []*libForm {
-	forms := make([]*libForm, 0, strings.Count(src, "\n(")+1)
-	var cur *libForm
-	start := -1 // offset where cur's text starts
-	flush := func(end int) {
-		if cur != nil {
-			cur.src = src[start:end]
-			forms = append(forms, cur)
-			cur = nil
-		}
-	}
+// be evaluated at install, except the definitions of the names in
+// deferred, each a form of its own. Text before the first form (comments)
+// is dropped.
+func splitForms(file, src string, allDefines bool, deferred ...string) []*libForm {
+	// The forms are values in one block, at most one per line starting
+	// with "(": one allocation instead of one per form.
+	vals := make([]libForm, 0, strings.Count(src, "\n(")+1)
+	start := -1 // offset where the last form's text starts
 	line := 1
 	for off := 0; off < len(src); line++ {
 		eol := strings.IndexByte(src[off:], '\n')
@@ -59,18 +70,36 @@ func splitForms(file, src string, allDefines bool) []*libForm {
 		}
 		if src[off] == '(' {
 			name, syntax := lazyName(src[off:next], allDefines)
-			if name != "" || cur == nil || cur.name != "" {
-				flush(off)
-				cur = &libForm{name: name, file: file, line: line}
+			isDeferred := false
+			if name == "" && len(deferred) > 0 {
+				if n, _ := lazyName(src[off:next], true); n != "" && slices.Contains(deferred, n) {
+					name, isDeferred = n, true
+				}
+			}
+			if name != "" || len(vals) == 0 || vals[len(vals)-1].name != "" {
+				if len(vals) > 0 {
+					vals[len(vals)-1].src = src[start:off]
+				}
+				vals = append(vals, libForm{name: name, file: file, line: line, deferred: isDeferred})
 				if syntax {
-					cur.mac = &macro{name: name, lazy: cur}
+					vals[len(vals)-1].mac = &macro{name: name}
 				}
 				start = off
 			}
 		}
 		off = next
 	}
-	flush(len(src))
+	if len(vals) > 0 {
+		vals[len(vals)-1].src = src[start:]
+	}
+	forms := make([]*libForm, len(vals))
+	for i := range vals {
+		d := &vals[i]
+		if d.mac != nil {
+			d.mac.lazy = d
+		}
+		forms[i] = d
+	}
 	return forms
 }
 
@@ -103,8 +132,9 @@ func lazyName(line string, allDefines bool) (name string, syntax bool) {
 // newStub makes the primitive that stands for a lazy definition until
 // its first call. It is shared by every interpreter; each compiles its own
 // copy of the definition.
-func (d *libForm) newStub() {
-	d.stub = &Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
+func (d *libForm) newStub(p *Primitive) {
+	d.stub = p
+	*p = Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
 		proc, err := d.load(it)
 		if err != nil {
 			return nil, err
@@ -132,7 +162,7 @@ func (d *libForm) load(it *Interp) (Value, error) {
 		g.special, g.macro = special, mac
 		g.set(saved)
 	}
-	if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
+	if err := d.eval(it); err != nil {
 		restore()
 		return nil, err
 	}
@@ -144,7 +174,10 @@ func (d *libForm) load(it *Interp) (Value, error) {
 		}
 	}
 	restore()
-	if d.mac == nil && (v == unbound || v == Value(d.stub) || !isProcedure(v)) {
+	if d.deferred && v == unbound {
+		return nil, Errorf("library definition of %s did not define it", d.name)
+	}
+	if d.mac == nil && !d.deferred && (v == unbound || v == Value(d.stub) || !isProcedure(v)) {
 		return nil, Errorf("library definition of %s did not give a procedure", d.name)
 	}
 	if v == unbound {
@@ -170,6 +203,12 @@ func (d *libForm) load(it *Interp) (Value, error) {
 // of file. The text is the interpreter's or an embedder's own: the read
 // limit for program text does not apply to it.
 func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
+	return it.evalLibraryForms(src, file, line, false)
+}
+
+// evalLibraryForms is evalLibrary; with simple, the forms that
+// evalSimple can do are done without compiling them.
+func (it *Interp) evalLibraryForms(src, file string, line int, simple bool) (Value, error) {
 	// A buffer the size of the text (these are small), and room for the
 	// positions of its pairs (about one per five bytes), rather than
 	// growing both as a file's reader does.
@@ -185,16 +224,33 @@ func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if simple {
+			if ok, err := it.evalSimple(x); err != nil {
+				if e, isErr := err.(*ErrorObject); isErr && !e.Pos.IsValid() {
+					e.Pos = rd.LastPos()
+				}
+				return nil, err
+			} else if ok {
+				last = Unspecified
+				continue
+			}
+		}
 		if last, err = it.evalTop(x, rd.pos, rd.LastPos()); err != nil {
 			return nil, err
 		}
 	}
 }
 
-// installForms binds the lazy definitions of forms to their stubs and
-// evaluates the others, in source order.
+// installForms binds the lazy definitions of forms to their stubs, defers
+// the deferred ones and evaluates the others, in source order.
 func (it *Interp) installForms(forms []*libForm) error {
 	for _, d := range forms {
+		if d.deferred {
+			if err := it.deferGlobal(d); err != nil {
+				return err
+			}
+			continue
+		}
 		if d.mac != nil {
 			g := it.global(Intern(d.name))
 			g.macro, g.special = d.mac, nil
@@ -205,11 +261,101 @@ func (it *Interp) installForms(forms []*libForm) error {
 			it.Define(d.name, d.stub)
 			continue
 		}
-		if _, err := it.evalLibrary(d.src, d.file, d.line); err != nil {
+		if _, err := it.evalLibraryForms(d.src, d.file, d.line, true); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// evalSimple does a library form evaluated at install without compiling
+// it, when it is one of two simple kinds, and reports whether it did:
+// (define a b), a copy of the global b (which must be bound; when b is a
+// deferred definition not yet evaluated, a is deferred too, to the value
+// of b's definition); or a call of a Go primitive whose arguments are
+// quoted data or self-evaluating constants. The result is the one
+// compiling the form would give; a start then compiles nothing.
+func (it *Interp) evalSimple(x Value) (bool, error) {
+	p, ok := x.(*Pair)
+	if !ok {
+		return false, nil
+	}
+	head, ok := p.Car.(*Symbol)
+	if !ok {
+		return false, nil
+	}
+	hg := it.globals[head]
+	if hg == nil {
+		return false, nil
+	}
+	args, ok := ListToSlice(p.Cdr)
+	if !ok {
+		return false, nil
+	}
+	if hg.special != nil {
+		if hg.special.name != "define" || len(args) != 2 {
+			return false, nil
+		}
+		a, ok1 := args[0].(*Symbol)
+		b, ok2 := args[1].(*Symbol)
+		if !ok1 || !ok2 {
+			return false, nil
+		}
+		bg := it.globals[b]
+		switch {
+		case bg == nil || bg.special != nil || bg.macro != nil:
+			return false, nil
+		case bg.value == unbound && bg.pending:
+			db := it.pending[bg]
+			return true, it.deferGlobal(&libForm{name: a.Name, deferred: true,
+				make: func(it *Interp) (Value, error) { return it.formValue(db) }})
+		case bg.value == unbound:
+			return false, nil
+		}
+		it.Define(a.Name, bg.value)
+		return true, nil
+	}
+	prim, ok := hg.value.(*Primitive)
+	if !ok || hg.macro != nil {
+		return false, nil
+	}
+	for i, a := range args {
+		switch v := a.(type) {
+		case *Pair:
+			q, ok := v.Car.(*Symbol)
+			if !ok || q.Name != "quote" || it.globals[q] == nil || it.globals[q].special == nil {
+				return false, nil
+			}
+			rest, ok := v.Cdr.(*Pair)
+			if !ok || rest.Cdr != Value(Null) {
+				return false, nil
+			}
+			args[i] = rest.Car
+		case *String, bool, int, float64, Char:
+		default:
+			return false, nil
+		}
+	}
+	_, err := it.vm.apply(prim, args)
+	return true, err
+}
+
+// formValue returns the value the deferred definition d gives in it,
+// evaluating it if that has not been done yet (the global keeps any
+// other binding the program gave it meanwhile).
+func (it *Interp) formValue(d *libForm) (Value, error) {
+	if v, ok := it.lazyLoaded[d]; ok {
+		return v, nil
+	}
+	if g := it.globals[Intern(d.name)]; g != nil && g.pending && it.pending[g] == d {
+		if err := it.forceGlobal(g); err != nil {
+			return nil, err
+		}
+		if v, ok := it.lazyLoaded[d]; ok {
+			return v, nil
+		}
+	}
+	return d.load(it)
 }
 
 // libForms are the forms of scm/lib/*.scm; their stubs are built-in
@@ -229,12 +375,26 @@ var libForms = func() []*libForm {
 
 func init() { registerLazy(libForms) }
 
+// countStubs counts the forms of forms that get a stub: every named one
+// with all, else the procedure definitions.
+func countStubs(forms []*libForm, all bool) int {
+	n := 0
+	for _, d := range forms {
+		if d.name != "" && (all || d.mac == nil && !d.deferred) {
+			n++
+		}
+	}
+	return n
+}
+
 // registerLazy adds the stubs of the lazy definitions among forms to the
 // built-in table (call from init only).
 func registerLazy(forms []*libForm) {
+	stubs := make([]Primitive, 0, countStubs(forms, true))
 	for _, d := range forms {
 		if d.name != "" {
-			d.newStub()
+			stubs = append(stubs, Primitive{})
+			d.newStub(&stubs[len(stubs)-1])
 			builtins = append(builtins, d.stub)
 			lazyStubs[d.stub] = d
 		}
@@ -270,16 +430,23 @@ func NewLazyLibrary(file, src string) *LazyLibrary {
 // that starts with "(": the procedure definitions written (define (f
 // ...) ...) are compiled on first use; every other top-level form
 // (define-syntax, (define x <expression>), ...) is evaluated by Install,
-// in source order. file names the source in error positions.
-func NewLibrary(file, src string) *LazyLibrary {
-	return newLibrary(file, src, false)
+// in source order, except the definitions (define x <expression>) of the
+// names in deferred: each of those is evaluated when x is first referred
+// to (by code being compiled, or Lookup), so list only names whose
+// expression gives the same value whenever it is evaluated (a new
+// parameter or predicate, not a copy of another variable or the
+// environment). file names the source in error positions.
+func NewLibrary(file, src string, deferred ...string) *LazyLibrary {
+	return newLibrary(file, src, false, deferred...)
 }
 
-func newLibrary(file, src string, allDefines bool) *LazyLibrary {
-	forms := splitForms(file, src, allDefines)
+func newLibrary(file, src string, allDefines bool, deferred ...string) *LazyLibrary {
+	forms := splitForms(file, src, allDefines, deferred...)
+	stubs := make([]Primitive, 0, countStubs(forms, false))
 	for _, d := range forms {
-		if d.name != "" && d.mac == nil {
-			d.newStub()
+		if d.name != "" && d.mac == nil && !d.deferred {
+			stubs = append(stubs, Primitive{})
+			d.newStub(&stubs[len(stubs)-1])
 		}
 	}
 	return &LazyLibrary{forms: forms}
@@ -296,6 +463,10 @@ func (l *LazyLibrary) Install(it *Interp) {
 
 // Load is Install returning the error of a form evaluated at install.
 func (l *LazyLibrary) Load(it *Interp) error {
+	if l.bindOnly() {
+		// only stubs and macros to bind: nothing is evaluated
+		return it.installForms(l.forms)
+	}
 	done, err := it.enter(nil)
 	if err != nil {
 		return err
@@ -303,6 +474,46 @@ func (l *LazyLibrary) Load(it *Interp) error {
 	defer done()
 	_, err = it.finish(Unspecified, it.installForms(l.forms))
 	return err
+}
+
+// Value returns the value the library's definition of name (a deferred
+// one or a lazy procedure) gives in it, evaluating the definition if that
+// has not been done yet. It is the library's value even when the program
+// has since bound name to something else.
+func (l *LazyLibrary) Value(it *Interp, name string) (Value, error) {
+	for _, d := range l.forms {
+		if d.name != name || d.mac != nil {
+			continue
+		}
+		if v, ok := it.lazyLoaded[d]; ok {
+			return v, nil
+		}
+		done, err := it.enter(nil)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		return it.finish(it.formValue(d))
+	}
+	return nil, fmt.Errorf("library %s does not define %s", l.file(), name)
+}
+
+func (l *LazyLibrary) file() string {
+	if len(l.forms) > 0 {
+		return l.forms[0].file
+	}
+	return "(empty)"
+}
+
+// bindOnly reports whether installing the library only binds names to
+// stubs and macros (every form a lazy procedure or macro definition).
+func (l *LazyLibrary) bindOnly() bool {
+	for _, d := range l.forms {
+		if d.name == "" || d.deferred {
+			return false
+		}
+	}
+	return true
 }
 
 // Names returns the names the library defines lazily, in source order.
@@ -324,4 +535,108 @@ func (d *libForm) loadMacro(it *Interp) (*macro, error) {
 		return nil, err
 	}
 	return v.(*macro), nil
+}
+
+// DefineLazy binds name to the value mk gives, made when the name is
+// first referred to (by code being compiled, or Lookup) rather than now.
+// mk runs with the interpreter lock held and no thread switch; it must
+// give the same value whenever it runs (capture anything from the
+// environment before calling DefineLazy). When name already has a cell
+// (code may have referred to it), mk runs now.
+func (it *Interp) DefineLazy(name string, mk func(it *Interp) (Value, error)) error {
+	return it.deferGlobal(&libForm{name: name, deferred: true, make: mk})
+}
+
+// deferGlobal binds the cell of d's name to d, to be evaluated on first
+// reference; when the cell exists already (compiled code may hold it and
+// read it without compiling again), d is evaluated at once.
+func (it *Interp) deferGlobal(d *libForm) error {
+	sym := Intern(d.name)
+	if g := it.globals[sym]; g != nil {
+		g.special, g.macro = nil, nil
+		g.set(unbound)
+		it.setPending(g, d)
+		return it.forceGlobal(g)
+	}
+	it.setPending(it.global(sym), d)
+	return nil
+}
+
+// setPending records d as the deferred definition of g, or, with d nil,
+// drops g's.
+func (it *Interp) setPending(g *Global, d *libForm) {
+	if d == nil {
+		delete(it.pending, g)
+		g.pending = false
+		return
+	}
+	if it.pending == nil {
+		it.pending = make(map[*Global]*libForm)
+	}
+	it.pending[g] = d
+	g.pending = true
+}
+
+// forceGlobal evaluates the deferred definition of g, if it still has one
+// and nothing has bound g meanwhile. The evaluation runs without a thread
+// switch, so that two threads referring to the name see one definition
+// made once.
+func (it *Interp) forceGlobal(g *Global) error {
+	if !g.pending {
+		return nil
+	}
+	d := it.pending[g]
+	it.setPending(g, nil)
+	if g.value != unbound || g.special != nil || g.macro != nil {
+		return nil
+	}
+	if v, ok := it.lazyLoaded[d]; ok {
+		// made already (formValue) while the program had the name bound
+		g.set(v)
+		return nil
+	}
+	err := d.eval(it)
+	if err == nil && g.value == unbound {
+		err = Errorf("library definition of %s did not define it", d.name)
+	}
+	if err != nil {
+		if g.value == unbound {
+			it.setPending(g, d)
+		}
+		return err
+	}
+	if it.lazyLoaded == nil {
+		it.lazyLoaded = make(map[*libForm]Value)
+	}
+	it.lazyLoaded[d] = g.value
+	return nil
+}
+
+// eval evaluates the definition d, in one go: no other thread runs
+// meanwhile, so a definition is not evaluated twice by two threads that
+// refer to the name at once.
+func (d *libForm) eval(it *Interp) error {
+	it.noYield++
+	defer func() { it.noYield-- }()
+	if d.make != nil {
+		v, err := d.make(it)
+		if err == nil {
+			it.global(Intern(d.name)).set(v)
+		}
+		return err
+	}
+	_, err := it.evalLibrary(d.src, d.file, d.line)
+	return err
+}
+
+// forceFromGo is forceGlobal for Go callers (Lookup), which may be outside
+// any evaluation.
+func (it *Interp) forceFromGo(g *Global) error {
+	done, err := it.enter(nil)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = it.finish(Unspecified, it.forceGlobal(g))
+	return err
 }

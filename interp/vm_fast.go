@@ -198,11 +198,12 @@ func eqvFast(x, y Value) (bool, bool) {
 // Small fixnums are boxed without allocating: Go allocates 8 bytes for
 // every int stored in an interface outside 0..255, and arithmetic loops
 // make mostly small ones. fixnum returns an interface whose data word
-// points into fixBacking, whose entry for n holds n (the Go runtime does
-// the same for 0..255 with a table built in). Entries below fixEager are
-// written by init; the others when fixnum first boxes their number, so
-// that a start does not pay for writing (and faulting in) the whole
-// 270 KB table.
+// points to an int64 holding n (the Go runtime does the same for 0..255
+// with a table built in): for fixLow..fixEager-1 an entry of fixStatic,
+// initialized data in the binary (fixtab.go), which a start neither
+// writes nor faults in beyond the pages read; for fixEager..fixHigh-1 an
+// entry of fixLazy, written when fixnum first boxes its number, so that a
+// start does not pay for the whole 230 KB table.
 const (
 	fixLow   = -1024
 	fixEager = 1 << 12
@@ -210,8 +211,8 @@ const (
 )
 
 var (
-	fixBacking [fixHigh - fixLow]int64
-	intType    unsafe.Pointer
+	fixLazy [fixHigh - fixEager]int64
+	intType unsafe.Pointer
 )
 
 // eface is the layout of an empty interface.
@@ -220,9 +221,6 @@ type eface struct {
 }
 
 func init() {
-	for i := range fixEager - fixLow {
-		fixBacking[i] = int64(i + fixLow)
-	}
 	var v Value = fixHigh + 1
 	intType = (*eface)(unsafe.Pointer(&v)).typ
 }
@@ -231,13 +229,13 @@ func init() {
 func fixnum(n int) Value {
 	k := uint(n - fixLow)
 	if k < fixEager-fixLow {
-		e := eface{intType, unsafe.Pointer(&fixBacking[k])}
+		e := eface{intType, unsafe.Pointer(&fixStatic[k])}
 		return *(*Value)(unsafe.Pointer(&e))
 	}
-	if k < uint(len(fixBacking)) {
+	if k -= fixEager - fixLow; k < uint(len(fixLazy)) {
 		// Written on first use, atomically (threads may box the same
 		// number at once); once written the entry never changes.
-		p := &fixBacking[k]
+		p := &fixLazy[k]
 		if atomic.LoadInt64(p) != int64(n) {
 			atomic.StoreInt64(p, int64(n))
 		}

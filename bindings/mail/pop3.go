@@ -136,6 +136,9 @@ type pop3Bindings struct {
 	opts       Options
 	lineEnding interp.Value // the pop3-line-ending parameter object
 	params     connParams   // the other parameter objects (pop3_security.go)
+	// paramsFound: lineEnding and params are set (lookupParams, on the
+	// first connection: the preludes make them on first use)
+	paramsFound bool
 }
 
 // pop3ConnKind is the Kind of the opaque connection objects; they print as
@@ -274,7 +277,7 @@ func installPOP3(it *interp.Interp, opts Options) error {
 	it.Document("pop3: -ERR conditions", preludeDocs...)
 	it.Document("pop3: messages", iterationDocs...)
 	it.Document("pop3: parameters", parameterDocs...)
-	return b.lookupParams()
+	return nil
 }
 
 // defineSignalling installs the rows of a table whose procedures raise
@@ -315,14 +318,15 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 }
 
 // pop3Library is pop3Prelude with its procedures compiled on first use
-// (compiling them at every start was a quarter of popsh's set-up).
-var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude)
+// (compiling them at every start was a quarter of popsh's set-up), and
+// its predicate and parameter made on first reference.
+var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude, "-ERR?", "pop3-line-ending")
 
 // pop3SecurityLibrary defines the security and timeout parameters
 // (pop3SecurityPrelude): evaluated at install as a library, whose reader
 // is sized for the text, and with the positions an evaluation of the
 // text as a file named pop3-prelude gives.
-var pop3SecurityLibrary = interp.NewLibrary("pop3-prelude", pop3SecurityPrelude)
+var pop3SecurityLibrary = interp.NewLibrary("pop3-prelude", pop3SecurityPrelude, securityParams...)
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending
@@ -483,6 +487,9 @@ func (b *pop3Bindings) checkTransactionPrim(it *interp.Interp, args []interp.Val
 // engineOptions returns the engine options for a connection to t, with
 // the parameters in force now (security, timeouts).
 func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options, error) {
+	if err := b.lookupParams(); err != nil {
+		return nil, err
+	}
 	o := &pop3.Options{
 		TLS:            pop3.TLSAuto,
 		Log:            log,
@@ -894,6 +901,7 @@ func (b *pop3Bindings) stat(it *interp.Interp, args []interp.Value) (interp.Valu
 // setLineEnding sets the connection's body line endings from the
 // pop3-line-ending parameter: LF (the default) or CRLF as on the wire.
 func (b *pop3Bindings) setLineEnding(c *pop3Conn) {
+	_ = b.lookupParams() // done by the connection's engineOptions already
 	le := pop3.LF
 	if p, ok := b.lineEnding.(*interp.Parameter); ok {
 		if s, ok := p.Value().(*interp.Symbol); ok && s.Name == "crlf" {

@@ -74,26 +74,39 @@ type connParams struct {
 	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout interp.Value
 }
 
-// lookupParams finds the parameter objects defined by the preludes.
+// securityParams are the parameters pop3SecurityPrelude defines, each
+// made on first reference.
+var securityParams = []string{"pop3-allow-cleartext", "pop3-require-tls", "pop3-tls-fingerprint",
+	"pop3-tls-ca-file", "pop3-connect-timeout", "pop3-command-timeout"}
+
+// lookupParams finds the parameter objects defined by the preludes (the
+// preludes' own, even if the program has bound the names to something
+// else since), once: the first connection makes them if nothing referred
+// to them before.
 func (b *pop3Bindings) lookupParams() error {
+	if b.paramsFound {
+		return nil
+	}
 	for _, p := range []struct {
+		lib  *interp.LazyLibrary
 		name string
 		dst  *interp.Value
 	}{
-		{"pop3-line-ending", &b.lineEnding},
-		{"pop3-allow-cleartext", &b.params.allowCleartext},
-		{"pop3-require-tls", &b.params.requireTLS},
-		{"pop3-tls-fingerprint", &b.params.fingerprint},
-		{"pop3-tls-ca-file", &b.params.caFile},
-		{"pop3-connect-timeout", &b.params.connectTimeout},
-		{"pop3-command-timeout", &b.params.commandTimeout},
+		{pop3Library, "pop3-line-ending", &b.lineEnding},
+		{pop3SecurityLibrary, securityParams[0], &b.params.allowCleartext},
+		{pop3SecurityLibrary, securityParams[1], &b.params.requireTLS},
+		{pop3SecurityLibrary, securityParams[2], &b.params.fingerprint},
+		{pop3SecurityLibrary, securityParams[3], &b.params.caFile},
+		{pop3SecurityLibrary, securityParams[4], &b.params.connectTimeout},
+		{pop3SecurityLibrary, securityParams[5], &b.params.commandTimeout},
 	} {
-		v, ok := b.it.Lookup(p.name)
-		if !ok {
-			return fmt.Errorf("pop3 prelude did not define %s", p.name)
+		v, err := p.lib.Value(b.it, p.name)
+		if err != nil {
+			return fmt.Errorf("pop3 prelude did not define %s: %w", p.name, err)
 		}
 		*p.dst = v
 	}
+	b.paramsFound = true
 	return nil
 }
 
@@ -147,6 +160,7 @@ func (b *pop3Bindings) applyTLSParams(o *pop3.Options) error {
 // applyLoginPolicy gives the connection the cleartext and TLS policy in
 // force now: what was in force at connect time, or what is now.
 func (b *pop3Bindings) applyLoginPolicy(c *pop3Conn) {
+	_ = b.lookupParams() // done by the connection's engineOptions already
 	c.client.SetAllowCleartext(c.allowCleartext || paramTrue(b.params.allowCleartext))
 	c.client.SetRequireTLS(c.requireTLS || paramTrue(b.params.requireTLS))
 }

@@ -368,3 +368,25 @@ func TestConnectTimeoutParameter(t *testing.T) {
 	msg = e.mustFail(`(parameterize ((pop3-connect-timeout "soon")) #t)`)
 	wantContains(t, "bad value", msg, "pop3-connect-timeout")
 }
+
+// The parameters are made on first use, but the connection primitives
+// read the prelude's own: a program that binds pop3-allow-cleartext to a
+// parameter of its own before its first connection does not turn the
+// cleartext refusal off.
+func TestRebindingParameterBeforeConnectStaysClosed(t *testing.T) {
+	noAPOP := server.Faults{NoAPOPTimestamp: true}
+	e := newPOP3Env(t, envConfig{faults: noAPOP, opts: Options{LocalPeer: notLocal}})
+	e.srv.Close()
+	e.srv = server.New(server.Options{Backend: e.be, Hostname: "test.invalid", Faults: noAPOP, DisableCRAMMD5: true,
+		OnCommand: func(user, line string) { e.mu.Lock(); e.cmds = append(e.cmds, line); e.mu.Unlock() }})
+	if err := e.srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.srv.Close() })
+	e.host = e.srv.Addr().String()
+	e.must(`(define pop3-allow-cleartext (make-parameter #t))`)
+	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
+	msg := e.mustFail(`(pop3-login conn)`)
+	wantContains(t, "(pop3-login conn)", msg, "refusing to send a password in clear")
+	noCredential(t, e.commands())
+}

@@ -376,17 +376,39 @@ func (e *scshEnv) installRegexpData() {
 		}
 		return v
 	}
-	trivial := single(interp.List(interp.Intern(":")), &reNode{kind: "trivial"})
-	empty := single(interp.List(interp.Intern("or")), &reNode{kind: "char-set", cset: charSetValue(newCharSet())})
-	e.it.Define("re-trivial", trivial)
-	e.it.Define("re-empty", empty)
-	for _, a := range []string{"bos", "eos", "bol", "eol"} {
-		e.it.Define("re-"+a, single(interp.Intern(a), &reNode{kind: a}))
+	// The constant regexps are compiled when first used (their names
+	// referred to, or the primitives below returning them), not at every
+	// start; once made, each stays the same object (the primitives run
+	// with the interpreter lock held, as DefineLazy's function does).
+	once := func(mk func() (interp.Value, *reNode)) func() interp.Value {
+		var v interp.Value
+		return func() interp.Value {
+			if v == nil {
+				v = single(mk())
+			}
+			return v
+		}
 	}
-	anyCS, _ := namedCharSet("any")
-	e.it.Define("re-any", single(interp.Intern("any"), &reNode{kind: "char-set", cset: charSetValue(anyCS)}))
-	nonl, _ := namedCharSet("nonl")
-	e.it.Define("re-nonl", single(interp.Intern("nonl"), &reNode{kind: "char-set", cset: charSetValue(nonl)}))
+	constant := func(name string, get func() interp.Value) {
+		e.it.DefineLazy(name, func(*interp.Interp) (interp.Value, error) { return get(), nil })
+	}
+	trivial := once(func() (interp.Value, *reNode) {
+		return interp.List(interp.Intern(":")), &reNode{kind: "trivial"}
+	})
+	empty := once(func() (interp.Value, *reNode) {
+		return interp.List(interp.Intern("or")), &reNode{kind: "char-set", cset: charSetValue(newCharSet())}
+	})
+	constant("re-trivial", trivial)
+	constant("re-empty", empty)
+	for _, a := range []string{"bos", "eos", "bol", "eol"} {
+		constant("re-"+a, once(func() (interp.Value, *reNode) { return interp.Intern(a), &reNode{kind: a} }))
+	}
+	for _, a := range []string{"any", "nonl"} {
+		constant("re-"+a, once(func() (interp.Value, *reNode) {
+			cs, _ := namedCharSet(a)
+			return interp.Intern(a), &reNode{kind: "char-set", cset: charSetValue(cs)}
+		}))
+	}
 
 	kindPred := func(name string, test func(*reNode) bool, doc string) interp.Builtin {
 		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Doc: doc,
@@ -634,7 +656,7 @@ func (e *scshEnv) installRegexpData() {
 			}
 			switch len(flat) {
 			case 0:
-				return trivial, nil
+				return trivial(), nil
 			case 1:
 				return flat[0], nil
 			}
@@ -653,7 +675,7 @@ func (e *scshEnv) installRegexpData() {
 			}
 			switch len(flat) {
 			case 0:
-				return empty, nil
+				return empty(), nil
 			case 1:
 				return flat[0], nil
 			}
@@ -681,7 +703,7 @@ func (e *scshEnv) installRegexpData() {
 						return withNode(interp.List(interp.Intern("dsm"), mustRegexp(b).re.NumSubexp(), 0, interp.List(interp.Intern("or"))),
 							&reNode{kind: "char-set", cset: charSetValue(newCharSet())})
 					case n == 0:
-						return trivial, nil
+						return trivial(), nil
 					case n == 1 && from == 1:
 						return b, nil
 					}

@@ -133,6 +133,8 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"os"
+	"strconv"
 
 	"popsh/interp"
 )
@@ -141,8 +143,11 @@ import (
 var scshPrelude string
 
 // scshLibrary is scsh.scm: its procedure definitions are compiled on
-// first use, its other forms (macros, variables) by Install.
-var scshLibrary = interp.NewLibrary("scsh.scm", scshPrelude)
+// first use, its macros on first expansion, its parameters and condition
+// predicates on first reference; its other forms (copies of procedures)
+// are done by Install without compiling.
+var scshLibrary = interp.NewLibrary("scsh.scm", scshPrelude,
+	"%scsh-handler-depth", "call-error?", "syscall-error?", "warning?", "%scsh-stage-exit")
 
 // srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
 // exports, written in Scheme over the primitives.
@@ -235,6 +240,7 @@ func Install(it *interp.Interp) error {
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
+	e.defineTempFileTemplate()
 	srfiLibrary.Install(it)
 	processLibrary.Install(it)
 	if err := e.initExecPathList(); err != nil {
@@ -242,6 +248,17 @@ func Install(it *interp.Interp) error {
 	}
 	e.setArgs(nil)
 	return nil
+}
+
+// defineTempFileTemplate defines *temp-file-template*, as scsh.scm wrote
+// it: (string-append (or (getenv "TMPDIR") "/var/tmp") "/" (number->string
+// (pid)) "~a"), read from the environment at install.
+func (e *scshEnv) defineTempFileTemplate() {
+	dir, ok := os.LookupEnv("TMPDIR")
+	if !ok {
+		dir = "/var/tmp"
+	}
+	e.it.Define("*temp-file-template*", interp.NewString(dir+"/"+strconv.Itoa(os.Getpid())+"~a"))
 }
 
 // SetArgs sets scsh's command-line-arguments variable (the arguments

@@ -2,7 +2,6 @@ package scsh
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -126,7 +125,8 @@ func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env 
 
 // initExecPathList defines exec-path-list, the thread fluid that holds
 // the directories exec-path and the process forms search (from $PATH at
-// start-up, as in scsh).
+// start-up, as in scsh): what (make-fluid dirs) gives, a parameter
+// holding (list dirs), made here without compiling make-fluid.
 func (e *scshEnv) initExecPathList() error {
 	var dirs []interp.Value
 	if p, ok := os.LookupEnv("PATH"); ok {
@@ -134,15 +134,7 @@ func (e *scshEnv) initExecPathList() error {
 			dirs = append(dirs, interp.NewString(d))
 		}
 	}
-	mk, ok := e.it.Lookup("make-fluid")
-	if !ok {
-		return procErr("make-fluid is missing")
-	}
-	f, err := e.it.Call(context.Background(), mk, interp.List(dirs...))
-	if err != nil {
-		return err
-	}
-	e.it.Define("exec-path-list", f)
+	e.it.Define("exec-path-list", e.it.NewParameter(interp.List(interp.List(dirs...))))
 	return nil
 }
 

@@ -1,10 +1,8 @@
 ;;; popsh prelude 00: control. Loaded into every interpreter.
-;;; A definition written (define (name ...) ...) is compiled on the
-;;; first call of name (or when a derived form's expansion first refers
-;;; to it); the other forms are evaluated by every New. %deliver, which
-;;; the evaluator calls when an error is raised, and make-parameter,
-;;; which libraries call while they load, are written (define name
-;;; (lambda ...)) so that they are ready at once.
+;;; Every definition here gives a procedure, compiled on the first call
+;;; of its name (or when a derived form's expansion first refers to it),
+;;; %deliver (which the evaluator calls when an error is raised) and
+;;; make-parameter included: a start compiles none of them.
 
 (define (call-with-values producer consumer)
   (%check-procedure 'call-with-values producer)

@@ -146,8 +146,8 @@
 ;; Temporary files: (temp-file-iterate maker [template]) calls maker on
 ;; the names TEMPLATE formats with 0, 1, 2 ... until it returns true
 ;; values; a name that exists (or may not be used) is passed over.
-(define *temp-file-template*
-  (string-append (or (getenv "TMPDIR") "/var/tmp") "/" (number->string (pid)) "~a"))
+;; *temp-file-template*, $TMPDIR (else /var/tmp), "/", the process id and
+;; "~a", is defined by Install (scsh.go), so that a start compiles nothing.
 
 (define (temp-file-iterate maker . maybe-template)
   (let ((template (if (pair? maybe-template) (car maybe-template) *temp-file-template*)))
