@@ -28,6 +28,7 @@ const (
 	opLocalPush
 	opConstPush
 	opPopLocal
+	opFreePush
 	opJump
 	opJumpFalse
 	opJumpTrue
@@ -39,6 +40,10 @@ const (
 	opCallG
 	opTailCallG
 	opSelfTail
+	opCallL
+	opTailCallL
+	opCallF
+	opTailCallF
 	opReturn
 	// inlined primitives (b = the primitive's global in proto.globals):
 	// the VM runs a fast path for the common types while the global still
@@ -181,6 +186,7 @@ const (
 	oPC     = "target pc"
 	oArgs   = "argument count"
 	oImm    = "fixnum immediate"
+	oLast   = "1 when the last argument is in val"
 )
 
 // opTable holds the facts of every opcode, indexed by opcode.
@@ -202,6 +208,7 @@ var opTable = [numOpcodes]opInfo{
 	opLocalPush:   {name: "local-push", a: oSlot},                 // push local a
 	opConstPush:   {name: "const-push", a: oConst},                // push consts[a]
 	opPopLocal:    {name: "pop-local", a: oSlot},                  // local a = pop
+	opFreePush:    {name: "free-push", a: oFree},                  // push free variable a
 	opJump:        {name: "jump", a: oPC},                         // pc = a
 	opJumpFalse:   {name: "jump-false", a: oPC},                   // pc = a when val is #f
 	opJumpTrue:    {name: "jump-true", a: oPC},                    // pc = a unless val is #f
@@ -210,10 +217,16 @@ var opTable = [numOpcodes]opInfo{
 	opFixClosure:  {name: "fix-closure"},                          // copy the local free variables of the closure in val again (letrec groups)
 	opCall:        {name: "call", a: oArgs},                       // call val with the a pushed arguments
 	opTailCall:    {name: "tail-call", a: oArgs},                  // the same in tail position
-	opCallG:       {name: "call-global", a: oArgs, b: oGlobal},    // call global b with a arguments
-	opTailCallG:   {name: "tail-call-global", a: oArgs, b: oGlobal},
-	opSelfTail:    {name: "self-tail-call", a: oArgs}, // tail call of the running closure: a jump to its start
-	opReturn:      {name: "return"},
+	// The calls below take their last argument from val instead of the
+	// stack when c is 1 (cLast): it is pushed as the call starts.
+	opCallG:     {name: "call-global", a: oArgs, b: oGlobal, c: oLast}, // call global b with a arguments
+	opTailCallG: {name: "tail-call-global", a: oArgs, b: oGlobal, c: oLast},
+	opSelfTail:  {name: "self-tail-call", a: oArgs, c: oLast},            // tail call of the running closure: a jump to its start
+	opCallL:     {name: "call-local", a: oArgs, b: oSlot, c: oLast},      // call the procedure in local b (unboxed)
+	opTailCallL: {name: "tail-call-local", a: oArgs, b: oSlot, c: oLast}, // the same in tail position
+	opCallF:     {name: "call-free", a: oArgs, b: oFree, c: oLast},       // call the procedure in free variable b (unboxed)
+	opTailCallF: {name: "tail-call-free", a: oArgs, b: oFree, c: oLast},  // the same in tail position
+	opReturn:    {name: "return"},
 
 	opAdd:          {name: "add", b: oGlobal, prim: "+", arity: 2, imm: opAddI},
 	opSub:          {name: "sub", b: oGlobal, prim: "-", arity: 2, imm: opSubI},
@@ -454,6 +467,8 @@ func (g *gen) pushArg(n node) {
 			g.emit(opConstPush, g.constant(k), 0)
 		} else if t.v.fn == g.fn && !t.v.boxed() {
 			g.emit(opLocalPush, t.v.slot, 0)
+		} else if t.v.fn != g.fn && !t.v.boxed() {
+			g.emit(opFreePush, g.fn.freeIdx[t.v], 0)
 		} else {
 			g.expr(n, false)
 			g.emit(opPush, 0, 0)
@@ -574,22 +589,47 @@ func (g *gen) expr(n node, tail bool) {
 		}
 		g.expr(t.body, tail)
 	case *nCall:
-		for _, a := range t.args {
+		// the call instruction, when the callee needs no code of its own
+		op, b := opNone, 0
+		r, isRef := t.f.(*nRef)
+		_, isKonst := g.konst(t.f)
+		if isRef && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+			op = opSelfTail
+		} else if gr, ok := t.f.(*nGRef); ok {
+			op, b = opCallG, g.global(gr.g)
+			if tail {
+				op = opTailCallG
+			}
+		} else if isRef && !isKonst && !r.v.boxed() {
+			if r.v.fn == g.fn {
+				op, b = opCallL, r.v.slot
+				if tail {
+					op = opTailCallL
+				}
+			} else {
+				op, b = opCallF, g.fn.freeIdx[r.v]
+				if tail {
+					op = opTailCallF
+				}
+			}
+		}
+		last := 0
+		for i, a := range t.args {
+			if i == len(t.args)-1 && op != opNone && !simpleArg(g, a) {
+				// the call pushes the last argument itself
+				g.expr(a, false)
+				g.depth++
+				if g.depth > g.p.maxStack {
+					g.p.maxStack = g.depth
+				}
+				last = 1
+				break
+			}
 			g.pushArg(a)
 		}
-		if r, ok := t.f.(*nRef); ok && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+		if op != opNone {
 			g.mark(t.pos)
-			g.emit(opSelfTail, len(t.args), 0)
-			g.depth -= len(t.args)
-			break
-		}
-		if gr, ok := t.f.(*nGRef); ok {
-			g.mark(t.pos)
-			if tail {
-				g.emit(opTailCallG, len(t.args), g.global(gr.g))
-			} else {
-				g.emit(opCallG, len(t.args), g.global(gr.g))
-			}
+			g.p.code = append(g.p.code, instr{op: op, a: int32(len(t.args)), b: int32(b), c: int32(last)})
 			g.depth -= len(t.args)
 			break
 		}
@@ -667,6 +707,19 @@ func (g *gen) expr(n node, tail bool) {
 	default:
 		panic("generate: unknown node")
 	}
+}
+
+// simpleArg reports whether pushArg pushes n with one instruction of its
+// own (a constant, or a variable in a slot or an unboxed free variable).
+func simpleArg(g *gen, n node) bool {
+	switch t := n.(type) {
+	case *nConst:
+		return true
+	case *nRef:
+		_, k := g.konst(t)
+		return k || !t.v.boxed()
+	}
+	return false
 }
 
 // orForm recognises (let ((t a)) (if t t e)) with t used nowhere else (the

@@ -288,3 +288,69 @@ func TestCxrLocal(t *testing.T) {
 		t.Error("caddr of a local does not compile to cxr-local")
 	}
 }
+
+// TestCallForms checks the calls whose procedure is in a local or free
+// variable or a global, with the last argument pushed or in val, against
+// the same calls through a computed procedure (the general call): their
+// values, arity errors, calls of non-procedures and error positions.
+func TestCallForms(t *testing.T) {
+	defs := []struct {
+		def  string
+		want opcode
+	}{
+		{"(define (f p a b) (p a b))", opTailCallL},
+		{"(define (f p a b) (p a (id b)))", opTailCallL},
+		{"(define (f p a b) (list (p a (id b))))", opCallL},
+		{"(define (f p a b) ((lambda () (p a (id b)))))", opTailCallF},
+		{"(define (f p a b) ((lambda () (list (p (id a) b)))))", opCallF},
+		{"(define (f p a b) (set! g p) (g a (id b)))", opTailCallG},
+		{"(define (f p a b) (set! g p) (list (g a (id b))))", opCallG},
+	}
+	general := "(define (f p a b) ((id p) a b))"
+	procs := []string{"+", "cons", "(lambda (x y) (list y x))", "(lambda (x) x)", "(lambda args args)",
+		"(lambda (x y z) x)", "5", "'sym", "car"}
+	outcome := func(it *Interp, src string) string {
+		v, err := it.EvalString(context.Background(), src, "t")
+		if err != nil {
+			e, ok := err.(*ErrorObject)
+			if !ok {
+				return "error " + err.Error()
+			}
+			return fmt.Sprintf("error %s: %s (line %d)", e.Who, e.Message, e.Pos.Line)
+		}
+		return WriteString(v)
+	}
+	for _, d := range defs {
+		it := New()
+		ref := New()
+		evalOK(t, it, "(define (id x) x) (define g #f) "+d.def)
+		evalOK(t, ref, "(define (id x) x) (define g #f) "+general)
+		found := false
+		for p := []*Proto{it.global(Intern("f")).value.(*Closure).proto}; len(p) > 0; {
+			{
+				q := p[0]
+				p = append(p[1:], q.protos...)
+				last := int32(0)
+				if strings.Contains(d.def, "(id b)") {
+					last = 1
+				}
+				for _, in := range q.code {
+					found = found || in.op == d.want && in.c == last
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %v instruction", d.def, d.want)
+		}
+		for _, p := range procs {
+			call := "(f " + p + " 1 2)"
+			got, want := outcome(it, call), outcome(ref, call)
+			if strings.Contains(d.def, "list") && !strings.HasPrefix(want, "error") {
+				want = "(" + want + ")"
+			}
+			if got != want {
+				t.Errorf("%s %s = %s, the general call gives %s", d.def, call, got, want)
+			}
+		}
+	}
+}

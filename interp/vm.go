@@ -220,6 +220,9 @@ next:
 	case opConstPush:
 		stack[sp] = pr.consts[ins.a]
 		sp++
+	case opFreePush:
+		stack[sp] = clo.free[ins.a]
+		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
 	case opFree:
@@ -324,9 +327,13 @@ next:
 	case opReturn:
 		goto ret
 	case opSelfTail:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		moveArgs(stack, fp, sp-n, n)
-		sp = fp + clo.proto.frameSize
+		sp = fp + pr.frameSize
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
@@ -338,6 +345,10 @@ next:
 			}
 		}
 	case opCallG:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		f = pr.globals[ins.b].value
 		argbase = sp - n
@@ -349,6 +360,10 @@ next:
 		}
 		goto call
 	case opTailCallG:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		f = pr.globals[ins.b].value
 		if f == unbound {
@@ -356,6 +371,50 @@ next:
 			sp -= n
 			goto fail
 		}
+		moveArgs(stack, fp, sp-n, n)
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opCallL:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = stack[fp+int(ins.b)]
+		argbase = sp - n
+		tail = false
+		goto call
+	case opCallF:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = clo.free[ins.b]
+		argbase = sp - n
+		tail = false
+		goto call
+	case opTailCallL:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = stack[fp+int(ins.b)] // before the arguments move over it
+		moveArgs(stack, fp, sp-n, n)
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opTailCallF:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = clo.free[ins.b]
 		moveArgs(stack, fp, sp-n, n)
 		argbase = fp
 		sp = fp + n

@@ -248,7 +248,7 @@ func fixnum(n int) Value {
 }
 
 // newClosure returns a closure of p with room for its free variables; up
-// to four live in the same allocation as the closure.
+// to eight live in the same allocation as the closure.
 func newClosure(p *Proto) *Closure {
 	switch len(p.freeSpec) {
 	case 1:
@@ -259,6 +259,14 @@ func newClosure(p *Proto) *Closure {
 		return blockClosure(p, func(f *[3]Value) []Value { return f[:] })
 	case 4:
 		return blockClosure(p, func(f *[4]Value) []Value { return f[:] })
+	case 5:
+		return blockClosure(p, func(f *[5]Value) []Value { return f[:] })
+	case 6:
+		return blockClosure(p, func(f *[6]Value) []Value { return f[:] })
+	case 7:
+		return blockClosure(p, func(f *[7]Value) []Value { return f[:] })
+	case 8:
+		return blockClosure(p, func(f *[8]Value) []Value { return f[:] })
 	}
 	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
 }

@@ -45,6 +45,15 @@ func TestTailCallsConstantSpace(t *testing.T) {
 		"call-with-values":  `(define (f n) (if (= n 0) 'done (call-with-values (lambda () (- n 1)) f)))`,
 		"case-lambda":       `(define f (case-lambda ((n) (if (= n 0) 'done (f (- n 1) 0))) ((n x) (f n))))`,
 		"dynamic-wind body": `(define (f n) (if (= n 0) 'done (f (- n 1))))`,
+		"continuation-passing": `(define (f n)
+			(define (loop i k) (if (= i 0) (k 'done) (loop (- i 1) (lambda (v) (k v)))))
+			(loop n (lambda (v) v)))`,
+		"procedure argument": `(define (f n)
+			(define (g h m) (if (= m 0) 'done (h h (- m 1))))
+			(g g n))`,
+		"free procedure": `(define (f n)
+			(define (g m) (if (= m 0) 'done ((lambda (x) (g (- x 1))) m)))
+			(g n))`,
 	}
 	for name, def := range cases {
 		t.Run(name, func(t *testing.T) {
