@@ -127,6 +127,10 @@ type opInfo struct {
 	// instruction's k; form is the form of the row's opcode.
 	bin  [numBinForms]opcode
 	form binForm
+	// pushes: when the next instruction is a push, the compiler sets k
+	// to 1 and the op's fast path does the push and skips it (the slow
+	// path returns to the push).
+	pushes bool
 }
 
 // binForm says where the two operands of a binary op come from: in the
@@ -165,6 +169,9 @@ func init() {
 			a = ""
 		}
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
+	}
+	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr} {
+		opTable[op].pushes = true
 	}
 	for _, op := range binOps {
 		opTable[op].bin[binGeneral] = op
@@ -419,6 +426,9 @@ func generate(fn *fnState, parent *fnState) *Proto {
 }
 
 func (g *gen) emit(op opcode, a, b int) int {
+	if n := len(g.p.code); op == opPush && n > 0 && opTable[g.p.code[n-1].op].pushes {
+		g.p.code[n-1].k = 1
+	}
 	g.p.code = append(g.p.code, instr{op: op, a: int32(a), b: int32(b)})
 	return len(g.p.code) - 1
 }

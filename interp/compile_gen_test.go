@@ -354,3 +354,62 @@ func TestCallForms(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedTests checks the tests that take the jump of an if, through a
+// not, at once: the same answers as the primitives, and the
+// redefined not called instead once it is redefined.
+func TestFusedTests(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (f a b) (if (not (< a b)) 'ge 'lt))
+(define (g a b) (list (not (< a b))))
+(define (h l) (if (not (null? l)) 'pair 'null))
+(define (k x) (if (not (not x)) 'yes 'no))`)
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(list (f 1 2) (f 2 1) (f 2 2) (f 1.5 2) (f 2 +nan.0))", "(lt ge ge lt ge)")
+	check("(list (g 1 2) (g 2 1))", "((#f) (#t))")
+	check("(list (h '()) (h '(1)) (k #f) (k 0))", "(null pair no yes)")
+	evalOK(t, it, "(set! not (lambda (x) (if x 'nope 'yes)))")
+	check("(list (f 1 2) (f 2 1))", "(ge ge)")
+	check("(list (g 1 2) (g 2 1))", "((nope) (yes))")
+	check("(list (h '()) (h '(1)))", "(pair pair)")
+}
+
+// TestFusedPush checks the ops that push their result themselves when a
+// push follows: the fast path and the slow one (the primitive, or a
+// procedure that replaced it) give the same list.
+func TestFusedPush(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (f l n) (list (car l) (cdr l) (cadr l) (- n 1) (+ n 1)))
+(define (g l n) (let ((m n) (p l)) (list (car (id p)) (cdr (id p)) (caddr (id p)) (- (id m) 1) (+ (id m) 1))))
+(define (id x) x)`)
+	found := false
+	for _, name := range []string{"f", "g"} {
+		for _, in := range it.global(Intern(name)).value.(*Closure).proto.code {
+			found = found || opTable[in.op].pushes && in.k == 1
+		}
+	}
+	if !found {
+		t.Fatal("no op pushes its result")
+	}
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(f '(1 2 3) 10)", "(1 (2 3) 2 9 11)")
+	check("(g '(1 2 3) 10)", "(1 (2 3) 3 9 11)")
+	check("(f '(1 2 3) 1.5)", "(1 (2 3) 2 0.5 2.5)")
+	check("(f '(1 2 3) 4611686018427387903)", "(1 (2 3) 2 4611686018427387902 4611686018427387904)")
+	check("(g '(1 2 3) -4611686018427387904)", "(1 (2 3) 3 -4611686018427387905 -4611686018427387903)")
+	evalOK(t, it, "(set! - (lambda (a b) (list 'minus a b))) (set! car (lambda (p) 'mycar)) (set! caddr (lambda (p) 'my3))")
+	check("(f '(1 2 3) 10)", "(mycar (2 3) 2 (minus 10 1) 11)")
+	check("(g '(1 2 3) 10)", "(mycar (2 3) my3 (minus 10 1) 11)")
+}

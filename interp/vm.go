@@ -425,6 +425,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -434,6 +439,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -442,8 +452,8 @@ next:
 		val = stack[fp+int(ins.a)]
 		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -451,8 +461,8 @@ next:
 		val = stack[fp+int(ins.a)]
 		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -496,8 +506,8 @@ next:
 	case opEq:
 		if pr.globals[ins.b].pure {
 			r := eqFast(stack[sp-1], val)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			sp--
 			break
 		}
@@ -536,6 +546,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -544,6 +559,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -551,16 +571,16 @@ next:
 	case opNullP:
 		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
 		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -568,8 +588,8 @@ next:
 		if pr.globals[ins.b].pure {
 			b, ok := val.(bool)
 			r := ok && !b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -577,8 +597,8 @@ next:
 		if pr.globals[ins.b].pure {
 			if a, ok := val.(int); ok {
 				r := a == 0
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -589,6 +609,11 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
+					if ins.k != 0 {
+						stack[sp] = val
+						sp++
+						pc++
+					}
 					break
 				}
 			}
@@ -600,6 +625,11 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
+					if ins.k != 0 {
+						stack[sp] = val
+						sp++
+						pc++
+					}
 					break
 				}
 			}
@@ -610,8 +640,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -621,8 +651,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -632,8 +662,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -643,8 +673,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -654,8 +684,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -665,6 +695,11 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
+					if ins.k != 0 {
+						stack[sp] = val
+						sp++
+						pc++
+					}
 					break
 				}
 			}
@@ -675,6 +710,11 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
+					if ins.k != 0 {
+						stack[sp] = val
+						sp++
+						pc++
+					}
 					break
 				}
 			}
@@ -684,8 +724,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -694,8 +734,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -704,8 +744,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -714,8 +754,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -724,8 +764,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -810,6 +850,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -818,6 +863,11 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
+				if ins.k != 0 {
+					stack[sp] = val
+					sp++
+					pc++
+				}
 				break
 			}
 		}
@@ -912,14 +962,14 @@ numEq:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a == b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a == b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -928,14 +978,14 @@ lt:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a < b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a < b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -944,14 +994,14 @@ gt:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a > b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a > b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -960,14 +1010,14 @@ le:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a <= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a <= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -976,14 +1026,14 @@ ge:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a >= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a >= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -991,8 +1041,8 @@ ge:
 eq:
 	if pr.globals[ins.b].pure {
 		r := eqFast(f, val)
+		pc, r = testJump(pr, pc, r)
 		val = r
-		pc = testJump(pr.code, pc, r)
 		goto next
 	}
 cons:
@@ -1012,8 +1062,8 @@ vectorRef:
 eqv:
 	if pr.globals[ins.b].pure {
 		if r, ok := eqvFast(f, val); ok {
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}

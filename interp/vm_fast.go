@@ -11,17 +11,25 @@ import (
 	"unsafe"
 )
 
-// testJump returns the pc after a test whose result is r: when the next
-// instruction is the opJumpFalse of an if, the test takes it at once
-// (one dispatch fewer per test; val still holds r).
-func testJump(code []instr, pc int, r bool) int {
-	if in := code[pc]; in.op == opJumpFalse {
-		if r {
-			return pc + 1
-		}
-		return int(in.a)
+// testJump returns the pc after a test whose result is r, and the value
+// for val: when the next instruction is the opJumpFalse of an if, the
+// test takes it at once (one dispatch fewer per test), and when it is
+// the built-in not before such a jump, the test takes both.
+func testJump(pr *Proto, pc int, r bool) (int, bool) {
+	code := pr.code
+	in := code[pc]
+	if in.op == opNot && pc+1 < len(code) && code[pc+1].op == opJumpFalse && pr.globals[in.b].pure {
+		pc++
+		r = !r
+		in = code[pc]
 	}
-	return pc
+	if in.op == opJumpFalse {
+		if r {
+			return pc + 1, r
+		}
+		return int(in.a), r
+	}
+	return pc, r
 }
 
 // fixArgs returns the operands of a binary inlined primitive when both
