@@ -45,6 +45,8 @@ const (
 	opCallF
 	opTailCallF
 	opReturn
+	opReturnLocal
+	opReturnConst
 	// inlined primitives (b = the primitive's global in proto.globals):
 	// the VM runs a fast path for the common types while the global still
 	// holds the built-in, and calls the primitive otherwise
@@ -226,14 +228,16 @@ var opTable = [numOpcodes]opInfo{
 	opTailCall:    {name: "tail-call", a: oArgs},                  // the same in tail position
 	// The calls below take their last argument from val instead of the
 	// stack when c is 1 (cLast): it is pushed as the call starts.
-	opCallG:     {name: "call-global", a: oArgs, b: oGlobal, c: oLast}, // call global b with a arguments
-	opTailCallG: {name: "tail-call-global", a: oArgs, b: oGlobal, c: oLast},
-	opSelfTail:  {name: "self-tail-call", a: oArgs, c: oLast},            // tail call of the running closure: a jump to its start
-	opCallL:     {name: "call-local", a: oArgs, b: oSlot, c: oLast},      // call the procedure in local b (unboxed)
-	opTailCallL: {name: "tail-call-local", a: oArgs, b: oSlot, c: oLast}, // the same in tail position
-	opCallF:     {name: "call-free", a: oArgs, b: oFree, c: oLast},       // call the procedure in free variable b (unboxed)
-	opTailCallF: {name: "tail-call-free", a: oArgs, b: oFree, c: oLast},  // the same in tail position
-	opReturn:    {name: "return"},
+	opCallG:       {name: "call-global", a: oArgs, b: oGlobal, c: oLast}, // call global b with a arguments
+	opTailCallG:   {name: "tail-call-global", a: oArgs, b: oGlobal, c: oLast},
+	opSelfTail:    {name: "self-tail-call", a: oArgs, c: oLast},            // tail call of the running closure: a jump to its start
+	opCallL:       {name: "call-local", a: oArgs, b: oSlot, c: oLast},      // call the procedure in local b (unboxed)
+	opTailCallL:   {name: "tail-call-local", a: oArgs, b: oSlot, c: oLast}, // the same in tail position
+	opCallF:       {name: "call-free", a: oArgs, b: oFree, c: oLast},       // call the procedure in free variable b (unboxed)
+	opTailCallF:   {name: "tail-call-free", a: oArgs, b: oFree, c: oLast},  // the same in tail position
+	opReturn:      {name: "return"},
+	opReturnLocal: {name: "return-local", a: oSlot},  // return local a
+	opReturnConst: {name: "return-const", a: oConst}, // return consts[a]
 
 	opAdd:          {name: "add", b: oGlobal, prim: "+", arity: 2, imm: opAddI},
 	opSub:          {name: "sub", b: oGlobal, prim: "-", arity: 2, imm: opSubI},
@@ -496,9 +500,20 @@ func (g *gen) pushArg(n node) {
 func (g *gen) expr(n node, tail bool) {
 	switch t := n.(type) {
 	case *nConst:
+		if tail {
+			g.emit(opReturnConst, g.constant(t.v), 0)
+			break
+		}
 		g.emit(opConst, g.constant(t.v), 0)
-		g.ret(tail)
 	case *nRef:
+		if k, ok := g.konst(t); ok && tail {
+			g.emit(opReturnConst, g.constant(k), 0)
+			break
+		}
+		if slot, ok := g.local(t); ok && tail {
+			g.emit(opReturnLocal, slot, 0)
+			break
+		}
 		g.load(t.v)
 		g.ret(tail)
 	case *nGRef:

@@ -326,6 +326,12 @@ next:
 		goto call
 	case opReturn:
 		goto ret
+	case opReturnLocal:
+		val = stack[fp+int(ins.a)]
+		goto ret
+	case opReturnConst:
+		val = pr.consts[ins.a]
+		goto ret
 	case opSelfTail:
 		if ins.c != 0 {
 			stack[sp] = val
@@ -1196,6 +1202,11 @@ call:
 			goto ret
 		}
 		sp = argbase
+		if pr.code[pc].op == opPush {
+			stack[sp] = val
+			sp++
+			pc++
+		}
 		goto next
 	case *ctlProc:
 		switch p.kind {
@@ -1301,6 +1312,12 @@ ret:
 	clo = fr.clo
 	pc, fp = int(fr.pc), int(fr.fp)
 	pr = clo.proto
+	if pr.code[pc].op == opPush {
+		// the caller pushes the value: do it here (one dispatch fewer)
+		stack[sp] = val
+		sp++
+		pc++
+	}
 	goto next
 
 fail:

@@ -16,18 +16,18 @@ import (
 // test takes it at once (one dispatch fewer per test), and when it is
 // the built-in not before such a jump, the test takes both.
 func testJump(pr *Proto, pc int, r bool) (int, bool) {
-	code := pr.code
-	in := code[pc]
-	if in.op == opNot && pc+1 < len(code) && code[pc+1].op == opJumpFalse && pr.globals[in.b].pure {
-		pc++
-		r = !r
-		in = code[pc]
-	}
+	in := pr.code[pc]
 	if in.op == opJumpFalse {
 		if r {
 			return pc + 1, r
 		}
 		return int(in.a), r
+	}
+	if in.op == opNot && pr.code[pc+1].op == opJumpFalse && pr.globals[in.b].pure {
+		if r {
+			return int(pr.code[pc+1].a), false
+		}
+		return pc + 2, true
 	}
 	return pc, r
 }
