@@ -140,6 +140,10 @@ func (vm *vm) apply(f Value, args []Value) (result Value, err error) {
 
 var debugPanics = false
 
+// arityError is the error of a call with the wrong number of arguments
+// (kept out of the VM's loop).
+//
+//go:noinline
 func arityError(name string, want string, got int) error {
 	if name == "" {
 		name = "#<procedure>"
@@ -232,7 +236,7 @@ next:
 	case opGlobal:
 		val = pr.globals[ins.a].value
 		if val == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.a].Name.Name, Irritants: nil}
+			err = unboundError(pr.globals[ins.a], "")
 			goto fail
 		}
 	case opSetLocal:
@@ -250,7 +254,7 @@ next:
 	case opSetGlobal:
 		g := pr.globals[ins.a]
 		if g.value == unbound {
-			err = &ErrorObject{Who: "set!", Message: "unbound variable: " + g.Name.Name}
+			err = unboundError(g, "set!")
 			goto fail
 		}
 		g.set(val)
@@ -286,26 +290,11 @@ next:
 			val = p.cached
 			break
 		}
-		nc := newClosure(p)
-		for i, fs := range p.freeSpec {
-			if fs.local {
-				nc.free[i] = stack[fp+int(fs.idx)]
-			} else {
-				nc.free[i] = clo.free[fs.idx]
-			}
-		}
-		val = nc
+		val = closeOver(p, stack[fp:], clo.free)
 	case opCaseLambda:
 		k := int(ins.a)
-		cl := &caseLambda{clauses: make([]*Closure, k)}
-		for i := 0; i < k; i++ {
-			cl.clauses[i] = stack[sp-k+i].(*Closure)
-		}
-		if s, ok := pr.consts[ins.b].(string); ok {
-			cl.name = s
-		}
+		val = makeCaseLambda(stack[sp-k:sp], pr.consts[ins.b])
 		sp -= k
-		val = cl
 	case opFixClosure:
 		if c, ok := val.(*Closure); ok {
 			fixClosure(c, stack[fp:])
@@ -343,11 +332,8 @@ next:
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
-			vm.tick = tickInterval
-			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
-				if err = vm.atTick(); err != nil {
-					goto fatal
-				}
+			if err = vm.tickCheck(); err != nil {
+				goto fatal
 			}
 		}
 	case opCallG:
@@ -360,7 +346,7 @@ next:
 		argbase = sp - n
 		tail = false
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+			err = unboundError(pr.globals[ins.b], "")
 			sp = argbase
 			goto fail
 		}
@@ -373,7 +359,7 @@ next:
 		n = int(ins.a)
 		f = pr.globals[ins.b].value
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+			err = unboundError(pr.globals[ins.b], "")
 			sp -= n
 			goto fail
 		}
@@ -1108,7 +1094,7 @@ slowCall:
 	argbase = sp - n
 	tail = false
 	if f == unbound {
-		err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+		err = unboundError(pr.globals[ins.b], "")
 		sp = argbase
 		goto fail
 	}
@@ -1156,11 +1142,8 @@ call:
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
-			vm.tick = tickInterval
-			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
-				if err = vm.atTick(); err != nil {
-					goto fatal
-				}
+			if err = vm.tickCheck(); err != nil {
+				goto fatal
 			}
 		}
 		goto next
@@ -1335,39 +1318,13 @@ fail:
 			err = nil
 			goto call
 		}
-		var obj, payload Value
-		continuable := false
-		switch e := err.(type) {
-		case *raiseErr:
-			payload = e.obj
-			continuable = e.continuable
-			if eo, ok := e.obj.(*ErrorObject); ok {
-				vm.fillError(eo, clo, pc, "")
-				obj = eo
-			} else {
-				eo := &ErrorObject{Message: "uncaught exception:", Irritants: []Value{e.obj}, Payload: e.obj}
-				vm.fillError(eo, clo, pc, "")
-				obj = eo
-			}
-		case *uncaughtErr, *ExitError, *contThrow:
-			goto fatal
-		case *ErrorObject:
-			if e.Cause != nil && isCancel(e.Cause) || vm.cancelled(err) {
-				goto fatal
-			}
-			vm.fillError(e, clo, pc, who)
-			obj, payload = e, e
-		default:
-			if vm.cancelled(err) {
-				goto fatal
-			}
-			eo := &ErrorObject{Message: err.Error(), Cause: err}
-			vm.fillError(eo, clo, pc, who)
-			obj, payload = eo, eo
-		}
+		obj, payload, continuable, ok := vm.condition(err, clo, pc, who)
 		who = ""
+		if !ok {
+			goto fatal
+		}
 		if vm.handlers == Value(Null) || vm.it.deliver == nil {
-			err = obj.(*ErrorObject)
+			err = obj
 			goto fatal
 		}
 		// call (deliver payload handlers continuable wrapper) in place of the failed operation
@@ -1392,11 +1349,7 @@ fail:
 		f = vm.it.deliver
 		streak++
 		if streak > maxErrorStreak {
-			e := obj.(*ErrorObject)
-			err = &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{e.Payload}, Pos: e.Pos, Stack: e.Stack}
-			if e.Payload == nil {
-				err.(*ErrorObject).Irritants = []Value{NewString(e.Describe())}
-			}
+			err = failingHandlers(obj)
 			goto fatal
 		}
 		err = nil
@@ -1408,6 +1361,100 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// condition returns the error object of err, raised at (clo, pc) in who,
+// and what a handler receives for it (payload, and whether the raise was
+// continuable); ok is false when err is not for handlers (an exit, a
+// cancellation, a continuation thrown to another run).
+func (vm *vm) condition(err error, clo *Closure, pc int, who string) (obj *ErrorObject, payload Value, continuable, ok bool) {
+	switch e := err.(type) {
+	case *raiseErr:
+		payload = e.obj
+		continuable = e.continuable
+		if eo, ok := e.obj.(*ErrorObject); ok {
+			vm.fillError(eo, clo, pc, "")
+			obj = eo
+		} else {
+			eo := &ErrorObject{Message: "uncaught exception:", Irritants: []Value{e.obj}, Payload: e.obj}
+			vm.fillError(eo, clo, pc, "")
+			obj = eo
+		}
+	case *uncaughtErr, *ExitError, *contThrow:
+		return nil, nil, false, false
+	case *ErrorObject:
+		if e.Cause != nil && isCancel(e.Cause) || vm.cancelled(err) {
+			return nil, nil, false, false
+		}
+		vm.fillError(e, clo, pc, who)
+		obj, payload = e, e
+	default:
+		if vm.cancelled(err) {
+			return nil, nil, false, false
+		}
+		eo := &ErrorObject{Message: err.Error(), Cause: err}
+		vm.fillError(eo, clo, pc, who)
+		obj, payload = eo, eo
+	}
+	return obj, payload, continuable, true
+}
+
+// failingHandlers is the error that ends a run whose handlers failed
+// maxErrorStreak times in a row, the last time on obj.
+func failingHandlers(obj *ErrorObject) error {
+	e := &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{obj.Payload}, Pos: obj.Pos, Stack: obj.Stack}
+	if obj.Payload == nil {
+		e.Irritants = []Value{NewString(obj.Describe())}
+	}
+	return e
+}
+
+// tickCheck runs every tickInterval calls and loops (out of the VM's
+// loop): it restarts the count and lets an interrupt, a stop or a thread
+// waiting for its turn in.
+//
+//go:noinline
+func (vm *vm) tickCheck() error {
+	vm.tick = tickInterval
+	if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
+		return vm.atTick()
+	}
+	return nil
+}
+
+// unboundError is the error of a reference to (or set! of) a global with
+// no value (kept out of the VM's loop).
+//
+//go:noinline
+func unboundError(g *Global, who string) error {
+	return &ErrorObject{Who: who, Message: "unbound variable: " + g.Name.Name}
+}
+
+// closeOver returns a closure of p whose free variables come from the
+// frame of its maker (local ones) or from the maker's own free variables.
+func closeOver(p *Proto, frame, free []Value) *Closure {
+	nc := newClosure(p)
+	for i, fs := range p.freeSpec {
+		if fs.local {
+			nc.free[i] = frame[fs.idx]
+		} else {
+			nc.free[i] = free[fs.idx]
+		}
+	}
+	return nc
+}
+
+// makeCaseLambda returns the case-lambda of the closures cs, named name
+// when it is a string.
+func makeCaseLambda(cs []Value, name Value) *caseLambda {
+	cl := &caseLambda{clauses: make([]*Closure, len(cs))}
+	for i, c := range cs {
+		cl.clauses[i] = c.(*Closure)
+	}
+	if s, ok := name.(string); ok {
+		cl.name = s
+	}
+	return cl
 }
 
 // capture returns the continuation of a call whose arguments start at top
