@@ -865,7 +865,7 @@ next:
 		}
 		goto slow1
 	default:
-		panic(fmt.Sprintf("vm: bad opcode %v", ins.op))
+		badOp("opcode", ins.op)
 	}
 	goto next
 
@@ -899,7 +899,7 @@ bin:
 	case opEqv:
 		goto eqv
 	}
-	panic(fmt.Sprintf("vm: bad binary op %v", ins.k))
+	badOp("binary op", ins.k)
 add:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
@@ -1106,11 +1106,7 @@ call:
 		proto := p.proto
 		if n != proto.nreq && (!proto.rest || n < proto.nreq) {
 			err = arityError(proto.name, protoArity(proto), n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		if fp2 := argbase + proto.frameSize + proto.maxStack + 8; fp2 > len(stack) {
 			vm.sp = sp
@@ -1122,8 +1118,7 @@ call:
 		if !tail {
 			if len(vm.frames) >= vm.maxFrames {
 				// fatal: delivering it to a handler would need more stack
-				err = &ErrorObject{Message: "stack overflow (recursion too deep)"}
-				vm.fillError(err.(*ErrorObject), clo, pc, "")
+				err = vm.overflow(clo, pc)
 				goto fatal
 			}
 			vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
@@ -1150,11 +1145,7 @@ call:
 	case *Primitive:
 		if n < p.MinArgs || (p.MaxArgs >= 0 && n > p.MaxArgs) {
 			err = arityError(p.Name, primArity(p), n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		vm.sp = argbase + n
 		vm.curClo, vm.curPC = clo, pc
@@ -1170,14 +1161,11 @@ call:
 		if tc, ok := val.(*TailCall); ok {
 			f = tc.Proc
 			n = len(tc.Args)
-			if argbase+n+8 > len(stack) {
-				vm.sp = argbase
-				if err = vm.grow(argbase + n + 64); err != nil {
-					goto fatal
-				}
-				stack = vm.stack
+			err = vm.placeArgs(argbase, tc.Args)
+			stack = vm.stack
+			if err != nil {
+				goto fatal
 			}
-			copy(stack[argbase:], tc.Args)
 			sp = argbase + n
 			goto call
 		}
@@ -1196,11 +1184,7 @@ call:
 		case ctlCallCC:
 			if n != 1 {
 				err = arityError("call-with-current-continuation", "1 argument", n)
-				who = ""
-				if !tail {
-					sp = argbase
-				}
-				goto fail
+				goto failCall
 			}
 			if !tail {
 				vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
@@ -1213,44 +1197,24 @@ call:
 			goto call
 		}
 	case *Continuation:
-		switch n {
-		case 1:
-			val = stack[argbase]
-		default:
-			val = &MultipleValues{Vals: append([]Value(nil), stack[argbase:argbase+n]...)}
-		}
-		if p.level != vm.level {
-			err = &contThrow{k: p, val: val}
-			goto fatal
-		}
-		if vm.it.interrupt.Load() {
-			err = vm.interrupted()
-			goto fatal
-		}
-		vm.sp = argbase + n
-		if p.wind != vm.wind {
-			if err = vm.rewind(p.wind); err != nil {
-				who = ""
-				sp = vm.sp
-				goto fail
-			}
-		}
-		if err = vm.grow(p.ssize + 64); err != nil {
-			goto fatal
-		}
-		vm.reinstate(p)
+		var fatalErr error
+		val, err, fatalErr = vm.resume(p, argbase, n)
 		stack = vm.stack
-		vm.handlers = p.handlers
+		if fatalErr != nil {
+			err = fatalErr
+			goto fatal
+		}
+		if err != nil {
+			who = ""
+			sp = vm.sp
+			goto fail
+		}
 		fp = p.ssize
 		goto ret
 	case *Parameter:
 		if n != 0 {
 			err = arityError(p.name, "0 arguments", n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		val = vm.paramValue(p)
 		if tail {
@@ -1266,18 +1230,10 @@ call:
 			}
 		}
 		err = arityError(p.name, "a different number of arguments", n)
-		who = ""
-		if !tail {
-			sp = argbase
-		}
-		goto fail
+		goto failCall
 	}
-	err = &ErrorObject{Message: "attempt to call a non-procedure: " + WriteString(f)}
-	who = ""
-	if !tail {
-		sp = argbase
-	}
-	goto fail
+	err = notProcedure(f)
+	goto failCall
 
 ret:
 	streak = 0
@@ -1303,6 +1259,12 @@ ret:
 	}
 	goto next
 
+failCall:
+	// a call failed before it started
+	who = ""
+	if !tail {
+		sp = argbase
+	}
 fail:
 	// err happened at (clo, pc); in tail mode the failing call's frame is
 	// already gone and the handler's value returns to the caller.
@@ -1333,17 +1295,11 @@ fail:
 		} else {
 			argbase = sp
 		}
-		if argbase+8 > len(stack) {
-			vm.sp = argbase
-			if err = vm.grow(argbase + 64); err != nil {
-				goto fatal
-			}
-			stack = vm.stack
+		err = vm.placeArgs(argbase, []Value{payload, vm.handlers, continuable, obj})
+		stack = vm.stack
+		if err != nil {
+			goto fatal
 		}
-		stack[argbase] = payload
-		stack[argbase+1] = vm.handlers
-		stack[argbase+2] = continuable
-		stack[argbase+3] = obj
 		n = 4
 		sp = argbase + 4
 		f = vm.it.deliver
@@ -1407,6 +1363,68 @@ func failingHandlers(obj *ErrorObject) error {
 		e.Irritants = []Value{NewString(obj.Describe())}
 	}
 	return e
+}
+
+// resume passes the n values at argbase to the continuation k of this
+// run of the VM: it rewinds the dynamic state to k's and puts back k's
+// stacks, and returns the value to return to k's frame. failErr is an
+// error of a winder (for handlers); fatalErr ends the run.
+func (vm *vm) resume(k *Continuation, argbase, n int) (val Value, failErr, fatalErr error) {
+	if n == 1 {
+		val = vm.stack[argbase]
+	} else {
+		val = &MultipleValues{Vals: append([]Value(nil), vm.stack[argbase:argbase+n]...)}
+	}
+	if k.level != vm.level {
+		return nil, nil, &contThrow{k: k, val: val}
+	}
+	if vm.it.interrupt.Load() {
+		return nil, nil, vm.interrupted()
+	}
+	vm.sp = argbase + n
+	if k.wind != vm.wind {
+		if err := vm.rewind(k.wind); err != nil {
+			return nil, err, nil
+		}
+	}
+	if err := vm.grow(k.ssize + 64); err != nil {
+		return nil, nil, err
+	}
+	vm.reinstate(k)
+	vm.handlers = k.handlers
+	return val, nil, nil
+}
+
+// placeArgs copies args onto the value stack at argbase, growing it when
+// needed.
+func (vm *vm) placeArgs(argbase int, args []Value) error {
+	if argbase+len(args)+8 > len(vm.stack) {
+		vm.sp = argbase
+		if err := vm.grow(argbase + len(args) + 64); err != nil {
+			return err
+		}
+	}
+	copy(vm.stack[argbase:], args)
+	return nil
+}
+
+// overflow is the error of a call past the maximum depth, at (clo, pc).
+func (vm *vm) overflow(clo *Closure, pc int) error {
+	e := &ErrorObject{Message: "stack overflow (recursion too deep)"}
+	vm.fillError(e, clo, pc, "")
+	return e
+}
+
+// notProcedure is the error of a call of f, which is not a procedure.
+//
+//go:noinline
+func notProcedure(f Value) error {
+	return &ErrorObject{Message: "attempt to call a non-procedure: " + WriteString(f)}
+}
+
+// badOp reports an instruction the VM does not know (a bug).
+func badOp(what string, op opcode) {
+	panic(fmt.Sprintf("vm: bad %s %v", what, op))
 }
 
 // tickCheck runs every tickInterval calls and loops (out of the VM's
