@@ -129,10 +129,10 @@ type opInfo struct {
 	// instruction's k; form is the form of the row's opcode.
 	bin  [numBinForms]opcode
 	form binForm
-	// pushes: when the next instruction is a push, the compiler sets k
-	// to 1 and the op's fast path does the push and skips it (the slow
-	// path returns to the push).
-	pushes bool
+	// fuses: when the next instruction is a push or a return, the
+	// compiler says so in the op's then, and the op's fast path does it
+	// too and skips it (the slow path returns to it).
+	fuses bool
 }
 
 // binForm says where the two operands of a binary op come from: in the
@@ -172,8 +172,9 @@ func init() {
 		}
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
 	}
-	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr} {
-		opTable[op].pushes = true
+	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr,
+		opAdd, opSub, opMul, opDiv, opCons} {
+		opTable[op].fuses = true
 	}
 	for _, op := range binOps {
 		opTable[op].bin[binGeneral] = op
@@ -354,11 +355,28 @@ func init() {
 }
 
 type instr struct {
-	op opcode
-	k  opcode // the op of a binary operand form (opBinLL ...)
-	a  int32
-	b  int32
-	c  int32
+	op   opcode
+	k    opcode // the op of a binary operand form (opBinLL ...)
+	then uint8  // thenPush or thenReturn: what the next instruction does (see opInfo.fuses)
+	a    int32
+	b    int32
+	c    int32
+}
+
+// What an instruction's fast path does after it (instr.then).
+const (
+	thenNext   = iota
+	thenPush   // push val and skip the push that follows
+	thenReturn // return val
+)
+
+// fuses reports whether in may do the push or return that follows it.
+func fuses(in instr) bool {
+	op := in.op
+	if op >= opBinLL && op <= opBinVK {
+		op = in.k
+	}
+	return opTable[op].fuses
 }
 
 type pcPos struct {
@@ -430,8 +448,11 @@ func generate(fn *fnState, parent *fnState) *Proto {
 }
 
 func (g *gen) emit(op opcode, a, b int) int {
-	if n := len(g.p.code); op == opPush && n > 0 && opTable[g.p.code[n-1].op].pushes {
-		g.p.code[n-1].k = 1
+	if n := len(g.p.code); n > 0 && (op == opPush || op == opReturn) && fuses(g.p.code[n-1]) {
+		g.p.code[n-1].then = thenPush
+		if op == opReturn {
+			g.p.code[n-1].then = thenReturn
+		}
 	}
 	g.p.code = append(g.p.code, instr{op: op, a: int32(a), b: int32(b)})
 	return len(g.p.code) - 1

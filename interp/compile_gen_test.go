@@ -388,15 +388,16 @@ func TestFusedPush(t *testing.T) {
 	evalOK(t, it, `
 (define (f l n) (list (car l) (cdr l) (cadr l) (- n 1) (+ n 1)))
 (define (g l n) (let ((m n) (p l)) (list (car (id p)) (cdr (id p)) (caddr (id p)) (- (id m) 1) (+ (id m) 1))))
-(define (id x) x)`)
-	found := false
-	for _, name := range []string{"f", "g"} {
+(define (id x) x)
+(define (r l a b) (if (pair? l) (cdr l) (if (= a 0) (cons a b) (if (= a 1) (* (id a) b) (+ a b)))))`)
+	for name, then := range map[string]uint8{"f": thenPush, "g": thenPush, "r": thenReturn} {
+		found := false
 		for _, in := range it.global(Intern(name)).value.(*Closure).proto.code {
-			found = found || opTable[in.op].pushes && in.k == 1
+			found = found || fuses(in) && in.then == then
 		}
-	}
-	if !found {
-		t.Fatal("no op pushes its result")
+		if !found {
+			t.Fatalf("no op of %s has then = %d", name, then)
+		}
 	}
 	check := func(src, want string) {
 		t.Helper()
@@ -409,7 +410,12 @@ func TestFusedPush(t *testing.T) {
 	check("(f '(1 2 3) 1.5)", "(1 (2 3) 2 0.5 2.5)")
 	check("(f '(1 2 3) 4611686018427387903)", "(1 (2 3) 2 4611686018427387902 4611686018427387904)")
 	check("(g '(1 2 3) -4611686018427387904)", "(1 (2 3) 3 -4611686018427387905 -4611686018427387903)")
+	check("(list (r '(1 2) 0 0) (r 0 0 5) (r 0 1 5) (r 0 1 2.5) (r 0 2 3) (r 0 2 0.5) (r 0 4611686018427387903 1))",
+		"((2) (0 . 5) 5 2.5 5 2.5 4611686018427387904)")
 	evalOK(t, it, "(set! - (lambda (a b) (list 'minus a b))) (set! car (lambda (p) 'mycar)) (set! caddr (lambda (p) 'my3))")
+
 	check("(f '(1 2 3) 10)", "(mycar (2 3) 2 (minus 10 1) 11)")
 	check("(g '(1 2 3) 10)", "(mycar (2 3) my3 (minus 10 1) 11)")
+	evalOK(t, it, "(set! + (lambda (a b) (list 'plus a b))) (set! cons (lambda (a b) (list 'cons a b))) (set! cdr (lambda (p) 'mycdr))")
+	check("(list (r '(1 2) 0 0) (r 0 0 5) (r 0 2 3))", "(mycdr (cons 0 5) (plus 2 3))")
 }

@@ -417,12 +417,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -431,12 +426,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -508,7 +498,7 @@ next:
 		if pr.globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
 			sp--
-			break
+			goto fin
 		}
 		goto slow2
 	case opVectorRef:
@@ -538,12 +528,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -551,12 +536,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -601,12 +581,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
-					if ins.k != 0 {
-						stack[sp] = val
-						sp++
-						pc++
-					}
-					break
+					goto fin
 				}
 			}
 		}
@@ -617,12 +592,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
-					if ins.k != 0 {
-						stack[sp] = val
-						sp++
-						pc++
-					}
-					break
+					goto fin
 				}
 			}
 		}
@@ -687,12 +657,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
-					if ins.k != 0 {
-						stack[sp] = val
-						sp++
-						pc++
-					}
-					break
+					goto fin
 				}
 			}
 		}
@@ -702,12 +667,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
-					if ins.k != 0 {
-						stack[sp] = val
-						sp++
-						pc++
-					}
-					break
+					goto fin
 				}
 			}
 		}
@@ -842,12 +802,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -855,17 +810,25 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
-				if ins.k != 0 {
-					stack[sp] = val
-					sp++
-					pc++
-				}
-				break
+				goto fin
 			}
 		}
 		goto slow1
 	default:
 		badOp("opcode", ins.op)
+	}
+	goto next
+
+	// the fast path of an op whose result the next instruction pushes or
+	// returns (instr.then) does that too and skips the instruction
+fin:
+	switch ins.then {
+	case thenPush:
+		stack[sp] = val
+		sp++
+		pc++
+	case thenReturn:
+		goto ret
 	}
 	goto next
 
@@ -905,12 +868,12 @@ add:
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixAdd(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a + b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -919,12 +882,12 @@ sub:
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixSub(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a - b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -933,12 +896,12 @@ mul:
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixMul(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a * b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -946,7 +909,7 @@ div:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a / b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -1040,7 +1003,7 @@ eq:
 cons:
 	if pr.globals[ins.b].pure {
 		val = &Pair{f, val}
-		goto next
+		goto fin
 	}
 	goto slowXY
 vectorRef:
