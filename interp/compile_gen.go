@@ -28,6 +28,7 @@ const (
 	opLocalPush
 	opConstPush
 	opPopLocal
+	opFreePush
 	opJump
 	opJumpFalse
 	opJumpTrue
@@ -39,7 +40,13 @@ const (
 	opCallG
 	opTailCallG
 	opSelfTail
+	opCallL
+	opTailCallL
+	opCallF
+	opTailCallF
 	opReturn
+	opReturnLocal
+	opReturnConst
 	// inlined primitives (b = the primitive's global in proto.globals):
 	// the VM runs a fast path for the common types while the global still
 	// holds the built-in, and calls the primitive otherwise
@@ -122,6 +129,10 @@ type opInfo struct {
 	// instruction's k; form is the form of the row's opcode.
 	bin  [numBinForms]opcode
 	form binForm
+	// fuses: when the next instruction is a push or a return, the
+	// compiler says so in the op's then, and the op's fast path does it
+	// too and skips it (the slow path returns to it).
+	fuses bool
 }
 
 // binForm says where the two operands of a binary op come from: in the
@@ -161,6 +172,10 @@ func init() {
 		}
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
 	}
+	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr,
+		opAdd, opSub, opMul, opDiv, opCons} {
+		opTable[op].fuses = true
+	}
 	for _, op := range binOps {
 		opTable[op].bin[binGeneral] = op
 		for f := binLL; f < numBinForms; f++ {
@@ -181,6 +196,7 @@ const (
 	oPC     = "target pc"
 	oArgs   = "argument count"
 	oImm    = "fixnum immediate"
+	oLast   = "1 when the last argument is in val"
 )
 
 // opTable holds the facts of every opcode, indexed by opcode.
@@ -202,6 +218,7 @@ var opTable = [numOpcodes]opInfo{
 	opLocalPush:   {name: "local-push", a: oSlot},                 // push local a
 	opConstPush:   {name: "const-push", a: oConst},                // push consts[a]
 	opPopLocal:    {name: "pop-local", a: oSlot},                  // local a = pop
+	opFreePush:    {name: "free-push", a: oFree},                  // push free variable a
 	opJump:        {name: "jump", a: oPC},                         // pc = a
 	opJumpFalse:   {name: "jump-false", a: oPC},                   // pc = a when val is #f
 	opJumpTrue:    {name: "jump-true", a: oPC},                    // pc = a unless val is #f
@@ -210,10 +227,18 @@ var opTable = [numOpcodes]opInfo{
 	opFixClosure:  {name: "fix-closure"},                          // copy the local free variables of the closure in val again (letrec groups)
 	opCall:        {name: "call", a: oArgs},                       // call val with the a pushed arguments
 	opTailCall:    {name: "tail-call", a: oArgs},                  // the same in tail position
-	opCallG:       {name: "call-global", a: oArgs, b: oGlobal},    // call global b with a arguments
-	opTailCallG:   {name: "tail-call-global", a: oArgs, b: oGlobal},
-	opSelfTail:    {name: "self-tail-call", a: oArgs}, // tail call of the running closure: a jump to its start
+	// The calls below take their last argument from val instead of the
+	// stack when c is 1 (cLast): it is pushed as the call starts.
+	opCallG:       {name: "call-global", a: oArgs, b: oGlobal, c: oLast}, // call global b with a arguments
+	opTailCallG:   {name: "tail-call-global", a: oArgs, b: oGlobal, c: oLast},
+	opSelfTail:    {name: "self-tail-call", a: oArgs, c: oLast},            // tail call of the running closure: a jump to its start
+	opCallL:       {name: "call-local", a: oArgs, b: oSlot, c: oLast},      // call the procedure in local b (unboxed)
+	opTailCallL:   {name: "tail-call-local", a: oArgs, b: oSlot, c: oLast}, // the same in tail position
+	opCallF:       {name: "call-free", a: oArgs, b: oFree, c: oLast},       // call the procedure in free variable b (unboxed)
+	opTailCallF:   {name: "tail-call-free", a: oArgs, b: oFree, c: oLast},  // the same in tail position
 	opReturn:      {name: "return"},
+	opReturnLocal: {name: "return-local", a: oSlot},  // return local a
+	opReturnConst: {name: "return-const", a: oConst}, // return consts[a]
 
 	opAdd:          {name: "add", b: oGlobal, prim: "+", arity: 2, imm: opAddI},
 	opSub:          {name: "sub", b: oGlobal, prim: "-", arity: 2, imm: opSubI},
@@ -330,11 +355,28 @@ func init() {
 }
 
 type instr struct {
-	op opcode
-	k  opcode // the op of a binary operand form (opBinLL ...)
-	a  int32
-	b  int32
-	c  int32
+	op   opcode
+	k    opcode // the op of a binary operand form (opBinLL ...)
+	then uint8  // thenPush or thenReturn: what the next instruction does (see opInfo.fuses)
+	a    int32
+	b    int32
+	c    int32
+}
+
+// What an instruction's fast path does after it (instr.then).
+const (
+	thenNext   = iota
+	thenPush   // push val and skip the push that follows
+	thenReturn // return val
+)
+
+// fuses reports whether in may do the push or return that follows it.
+func fuses(in instr) bool {
+	op := in.op
+	if op >= opBinLL && op <= opBinVK {
+		op = in.k
+	}
+	return opTable[op].fuses
 }
 
 type pcPos struct {
@@ -406,6 +448,12 @@ func generate(fn *fnState, parent *fnState) *Proto {
 }
 
 func (g *gen) emit(op opcode, a, b int) int {
+	if n := len(g.p.code); n > 0 && (op == opPush || op == opReturn) && fuses(g.p.code[n-1]) {
+		g.p.code[n-1].then = thenPush
+		if op == opReturn {
+			g.p.code[n-1].then = thenReturn
+		}
+	}
 	g.p.code = append(g.p.code, instr{op: op, a: int32(a), b: int32(b)})
 	return len(g.p.code) - 1
 }
@@ -454,6 +502,8 @@ func (g *gen) pushArg(n node) {
 			g.emit(opConstPush, g.constant(k), 0)
 		} else if t.v.fn == g.fn && !t.v.boxed() {
 			g.emit(opLocalPush, t.v.slot, 0)
+		} else if t.v.fn != g.fn && !t.v.boxed() {
+			g.emit(opFreePush, g.fn.freeIdx[t.v], 0)
 		} else {
 			g.expr(n, false)
 			g.emit(opPush, 0, 0)
@@ -471,9 +521,20 @@ func (g *gen) pushArg(n node) {
 func (g *gen) expr(n node, tail bool) {
 	switch t := n.(type) {
 	case *nConst:
+		if tail {
+			g.emit(opReturnConst, g.constant(t.v), 0)
+			break
+		}
 		g.emit(opConst, g.constant(t.v), 0)
-		g.ret(tail)
 	case *nRef:
+		if k, ok := g.konst(t); ok && tail {
+			g.emit(opReturnConst, g.constant(k), 0)
+			break
+		}
+		if slot, ok := g.local(t); ok && tail {
+			g.emit(opReturnLocal, slot, 0)
+			break
+		}
 		g.load(t.v)
 		g.ret(tail)
 	case *nGRef:
@@ -574,22 +635,47 @@ func (g *gen) expr(n node, tail bool) {
 		}
 		g.expr(t.body, tail)
 	case *nCall:
-		for _, a := range t.args {
+		// the call instruction, when the callee needs no code of its own
+		op, b := opNone, 0
+		r, isRef := t.f.(*nRef)
+		_, isKonst := g.konst(t.f)
+		if isRef && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+			op = opSelfTail
+		} else if gr, ok := t.f.(*nGRef); ok {
+			op, b = opCallG, g.global(gr.g)
+			if tail {
+				op = opTailCallG
+			}
+		} else if isRef && !isKonst && !r.v.boxed() {
+			if r.v.fn == g.fn {
+				op, b = opCallL, r.v.slot
+				if tail {
+					op = opTailCallL
+				}
+			} else {
+				op, b = opCallF, g.fn.freeIdx[r.v]
+				if tail {
+					op = opTailCallF
+				}
+			}
+		}
+		last := 0
+		for i, a := range t.args {
+			if i == len(t.args)-1 && op != opNone && !simpleArg(g, a) {
+				// the call pushes the last argument itself
+				g.expr(a, false)
+				g.depth++
+				if g.depth > g.p.maxStack {
+					g.p.maxStack = g.depth
+				}
+				last = 1
+				break
+			}
 			g.pushArg(a)
 		}
-		if r, ok := t.f.(*nRef); ok && tail && r.v == g.fn.self && g.fn.self != nil && !g.fn.rest && len(t.args) == g.fn.nreq {
+		if op != opNone {
 			g.mark(t.pos)
-			g.emit(opSelfTail, len(t.args), 0)
-			g.depth -= len(t.args)
-			break
-		}
-		if gr, ok := t.f.(*nGRef); ok {
-			g.mark(t.pos)
-			if tail {
-				g.emit(opTailCallG, len(t.args), g.global(gr.g))
-			} else {
-				g.emit(opCallG, len(t.args), g.global(gr.g))
-			}
+			g.p.code = append(g.p.code, instr{op: op, a: int32(len(t.args)), b: int32(b), c: int32(last)})
 			g.depth -= len(t.args)
 			break
 		}
@@ -667,6 +753,19 @@ func (g *gen) expr(n node, tail bool) {
 	default:
 		panic("generate: unknown node")
 	}
+}
+
+// simpleArg reports whether pushArg pushes n with one instruction of its
+// own (a constant, or a variable in a slot or an unboxed free variable).
+func simpleArg(g *gen, n node) bool {
+	switch t := n.(type) {
+	case *nConst:
+		return true
+	case *nRef:
+		_, k := g.konst(t)
+		return k || !t.v.boxed()
+	}
+	return false
 }
 
 // orForm recognises (let ((t a)) (if t t e)) with t used nowhere else (the

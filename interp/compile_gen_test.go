@@ -288,3 +288,134 @@ func TestCxrLocal(t *testing.T) {
 		t.Error("caddr of a local does not compile to cxr-local")
 	}
 }
+
+// TestCallForms checks the calls whose procedure is in a local or free
+// variable or a global, with the last argument pushed or in val, against
+// the same calls through a computed procedure (the general call): their
+// values, arity errors, calls of non-procedures and error positions.
+func TestCallForms(t *testing.T) {
+	defs := []struct {
+		def  string
+		want opcode
+	}{
+		{"(define (f p a b) (p a b))", opTailCallL},
+		{"(define (f p a b) (p a (id b)))", opTailCallL},
+		{"(define (f p a b) (list (p a (id b))))", opCallL},
+		{"(define (f p a b) ((lambda () (p a (id b)))))", opTailCallF},
+		{"(define (f p a b) ((lambda () (list (p (id a) b)))))", opCallF},
+		{"(define (f p a b) (set! g p) (g a (id b)))", opTailCallG},
+		{"(define (f p a b) (set! g p) (list (g a (id b))))", opCallG},
+	}
+	general := "(define (f p a b) ((id p) a b))"
+	procs := []string{"+", "cons", "(lambda (x y) (list y x))", "(lambda (x) x)", "(lambda args args)",
+		"(lambda (x y z) x)", "5", "'sym", "car"}
+	outcome := func(it *Interp, src string) string {
+		v, err := it.EvalString(context.Background(), src, "t")
+		if err != nil {
+			e, ok := err.(*ErrorObject)
+			if !ok {
+				return "error " + err.Error()
+			}
+			return fmt.Sprintf("error %s: %s (line %d)", e.Who, e.Message, e.Pos.Line)
+		}
+		return WriteString(v)
+	}
+	for _, d := range defs {
+		it := New()
+		ref := New()
+		evalOK(t, it, "(define (id x) x) (define g #f) "+d.def)
+		evalOK(t, ref, "(define (id x) x) (define g #f) "+general)
+		found := false
+		for p := []*Proto{it.global(Intern("f")).value.(*Closure).proto}; len(p) > 0; {
+			{
+				q := p[0]
+				p = append(p[1:], q.protos...)
+				last := int32(0)
+				if strings.Contains(d.def, "(id b)") {
+					last = 1
+				}
+				for _, in := range q.code {
+					found = found || in.op == d.want && in.c == last
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %v instruction", d.def, d.want)
+		}
+		for _, p := range procs {
+			call := "(f " + p + " 1 2)"
+			got, want := outcome(it, call), outcome(ref, call)
+			if strings.Contains(d.def, "list") && !strings.HasPrefix(want, "error") {
+				want = "(" + want + ")"
+			}
+			if got != want {
+				t.Errorf("%s %s = %s, the general call gives %s", d.def, call, got, want)
+			}
+		}
+	}
+}
+
+// TestFusedTests checks the tests that take the jump of an if, through a
+// not, at once: the same answers as the primitives, and the
+// redefined not called instead once it is redefined.
+func TestFusedTests(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (f a b) (if (not (< a b)) 'ge 'lt))
+(define (g a b) (list (not (< a b))))
+(define (h l) (if (not (null? l)) 'pair 'null))
+(define (k x) (if (not (not x)) 'yes 'no))`)
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(list (f 1 2) (f 2 1) (f 2 2) (f 1.5 2) (f 2 +nan.0))", "(lt ge ge lt ge)")
+	check("(list (g 1 2) (g 2 1))", "((#f) (#t))")
+	check("(list (h '()) (h '(1)) (k #f) (k 0))", "(null pair no yes)")
+	evalOK(t, it, "(set! not (lambda (x) (if x 'nope 'yes)))")
+	check("(list (f 1 2) (f 2 1))", "(ge ge)")
+	check("(list (g 1 2) (g 2 1))", "((nope) (yes))")
+	check("(list (h '()) (h '(1)))", "(pair pair)")
+}
+
+// TestFusedPush checks the ops that push their result themselves when a
+// push follows: the fast path and the slow one (the primitive, or a
+// procedure that replaced it) give the same list.
+func TestFusedPush(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (f l n) (list (car l) (cdr l) (cadr l) (- n 1) (+ n 1)))
+(define (g l n) (let ((m n) (p l)) (list (car (id p)) (cdr (id p)) (caddr (id p)) (- (id m) 1) (+ (id m) 1))))
+(define (id x) x)
+(define (r l a b) (if (pair? l) (cdr l) (if (= a 0) (cons a b) (if (= a 1) (* (id a) b) (+ a b)))))`)
+	for name, then := range map[string]uint8{"f": thenPush, "g": thenPush, "r": thenReturn} {
+		found := false
+		for _, in := range it.global(Intern(name)).value.(*Closure).proto.code {
+			found = found || fuses(in) && in.then == then
+		}
+		if !found {
+			t.Fatalf("no op of %s has then = %d", name, then)
+		}
+	}
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(f '(1 2 3) 10)", "(1 (2 3) 2 9 11)")
+	check("(g '(1 2 3) 10)", "(1 (2 3) 3 9 11)")
+	check("(f '(1 2 3) 1.5)", "(1 (2 3) 2 0.5 2.5)")
+	check("(f '(1 2 3) 4611686018427387903)", "(1 (2 3) 2 4611686018427387902 4611686018427387904)")
+	check("(g '(1 2 3) -4611686018427387904)", "(1 (2 3) 3 -4611686018427387905 -4611686018427387903)")
+	check("(list (r '(1 2) 0 0) (r 0 0 5) (r 0 1 5) (r 0 1 2.5) (r 0 2 3) (r 0 2 0.5) (r 0 4611686018427387903 1))",
+		"((2) (0 . 5) 5 2.5 5 2.5 4611686018427387904)")
+	evalOK(t, it, "(set! - (lambda (a b) (list 'minus a b))) (set! car (lambda (p) 'mycar)) (set! caddr (lambda (p) 'my3))")
+
+	check("(f '(1 2 3) 10)", "(mycar (2 3) 2 (minus 10 1) 11)")
+	check("(g '(1 2 3) 10)", "(mycar (2 3) my3 (minus 10 1) 11)")
+	evalOK(t, it, "(set! + (lambda (a b) (list 'plus a b))) (set! cons (lambda (a b) (list 'cons a b))) (set! cdr (lambda (p) 'mycdr))")
+	check("(list (r '(1 2) 0 0) (r 0 0 5) (r 0 2 3))", "(mycdr (cons 0 5) (plus 2 3))")
+}

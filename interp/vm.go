@@ -140,6 +140,10 @@ func (vm *vm) apply(f Value, args []Value) (result Value, err error) {
 
 var debugPanics = false
 
+// arityError is the error of a call with the wrong number of arguments
+// (kept out of the VM's loop).
+//
+//go:noinline
 func arityError(name string, want string, got int) error {
 	if name == "" {
 		name = "#<procedure>"
@@ -220,6 +224,9 @@ next:
 	case opConstPush:
 		stack[sp] = pr.consts[ins.a]
 		sp++
+	case opFreePush:
+		stack[sp] = clo.free[ins.a]
+		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
 	case opFree:
@@ -229,7 +236,7 @@ next:
 	case opGlobal:
 		val = pr.globals[ins.a].value
 		if val == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.a].Name.Name, Irritants: nil}
+			err = unboundError(pr.globals[ins.a], "")
 			goto fail
 		}
 	case opSetLocal:
@@ -247,7 +254,7 @@ next:
 	case opSetGlobal:
 		g := pr.globals[ins.a]
 		if g.value == unbound {
-			err = &ErrorObject{Who: "set!", Message: "unbound variable: " + g.Name.Name}
+			err = unboundError(g, "set!")
 			goto fail
 		}
 		g.set(val)
@@ -283,26 +290,11 @@ next:
 			val = p.cached
 			break
 		}
-		nc := newClosure(p)
-		for i, fs := range p.freeSpec {
-			if fs.local {
-				nc.free[i] = stack[fp+int(fs.idx)]
-			} else {
-				nc.free[i] = clo.free[fs.idx]
-			}
-		}
-		val = nc
+		val = closeOver(p, stack[fp:], clo.free)
 	case opCaseLambda:
 		k := int(ins.a)
-		cl := &caseLambda{clauses: make([]*Closure, k)}
-		for i := 0; i < k; i++ {
-			cl.clauses[i] = stack[sp-k+i].(*Closure)
-		}
-		if s, ok := pr.consts[ins.b].(string); ok {
-			cl.name = s
-		}
+		val = makeCaseLambda(stack[sp-k:sp], pr.consts[ins.b])
 		sp -= k
-		val = cl
 	case opFixClosure:
 		if c, ok := val.(*Closure); ok {
 			fixClosure(c, stack[fp:])
@@ -323,39 +315,98 @@ next:
 		goto call
 	case opReturn:
 		goto ret
+	case opReturnLocal:
+		val = stack[fp+int(ins.a)]
+		goto ret
+	case opReturnConst:
+		val = pr.consts[ins.a]
+		goto ret
 	case opSelfTail:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		moveArgs(stack, fp, sp-n, n)
-		sp = fp + clo.proto.frameSize
+		sp = fp + pr.frameSize
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
-			vm.tick = tickInterval
-			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
-				if err = vm.atTick(); err != nil {
-					goto fatal
-				}
+			if err = vm.tickCheck(); err != nil {
+				goto fatal
 			}
 		}
 	case opCallG:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		f = pr.globals[ins.b].value
 		argbase = sp - n
 		tail = false
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+			err = unboundError(pr.globals[ins.b], "")
 			sp = argbase
 			goto fail
 		}
 		goto call
 	case opTailCallG:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
 		n = int(ins.a)
 		f = pr.globals[ins.b].value
 		if f == unbound {
-			err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+			err = unboundError(pr.globals[ins.b], "")
 			sp -= n
 			goto fail
 		}
+		moveArgs(stack, fp, sp-n, n)
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opCallL:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = stack[fp+int(ins.b)]
+		argbase = sp - n
+		tail = false
+		goto call
+	case opCallF:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = clo.free[ins.b]
+		argbase = sp - n
+		tail = false
+		goto call
+	case opTailCallL:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = stack[fp+int(ins.b)] // before the arguments move over it
+		moveArgs(stack, fp, sp-n, n)
+		argbase = fp
+		sp = fp + n
+		tail = true
+		goto call
+	case opTailCallF:
+		if ins.c != 0 {
+			stack[sp] = val
+			sp++
+		}
+		n = int(ins.a)
+		f = clo.free[ins.b]
 		moveArgs(stack, fp, sp-n, n)
 		argbase = fp
 		sp = fp + n
@@ -366,7 +417,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -375,7 +426,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -383,8 +434,8 @@ next:
 		val = stack[fp+int(ins.a)]
 		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -392,8 +443,8 @@ next:
 		val = stack[fp+int(ins.a)]
 		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -437,8 +488,8 @@ next:
 	case opEq:
 		if pr.globals[ins.b].pure {
 			r := eqFast(stack[sp-1], val)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			sp--
 			break
 		}
@@ -447,7 +498,7 @@ next:
 		if pr.globals[ins.b].pure {
 			val = &Pair{stack[sp-1], val}
 			sp--
-			break
+			goto fin
 		}
 		goto slow2
 	case opVectorRef:
@@ -477,7 +528,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Car
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -485,23 +536,23 @@ next:
 		if pr.globals[ins.b].pure {
 			if p, ok := val.(*Pair); ok {
 				val = p.Cdr
-				break
+				goto fin
 			}
 		}
 		goto slow1
 	case opNullP:
 		if pr.globals[ins.b].pure {
 			r := val == Value(Null)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
 	case opPairP:
 		if pr.globals[ins.b].pure {
 			_, r := val.(*Pair)
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -509,8 +560,8 @@ next:
 		if pr.globals[ins.b].pure {
 			b, ok := val.(bool)
 			r := ok && !b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			break
 		}
 		goto slow1
@@ -518,8 +569,8 @@ next:
 		if pr.globals[ins.b].pure {
 			if a, ok := val.(int); ok {
 				r := a == 0
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -530,7 +581,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
-					break
+					goto fin
 				}
 			}
 		}
@@ -541,7 +592,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
-					break
+					goto fin
 				}
 			}
 		}
@@ -551,8 +602,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -562,8 +613,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -573,8 +624,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -584,8 +635,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -595,8 +646,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -606,7 +657,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
 					val = fixnum(s)
-					break
+					goto fin
 				}
 			}
 		}
@@ -616,7 +667,7 @@ next:
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
 					val = fixnum(s)
-					break
+					goto fin
 				}
 			}
 		}
@@ -625,8 +676,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a == int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -635,8 +686,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a < int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -645,8 +696,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a > int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -655,8 +706,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a <= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -665,8 +716,8 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				r := a >= int(ins.a)
+				pc, r = testJump(pr, pc, r)
 				val = r
-				pc = testJump(pr.code, pc, r)
 				break
 			}
 		}
@@ -751,7 +802,7 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
-				break
+				goto fin
 			}
 		}
 		goto slow1
@@ -759,12 +810,25 @@ next:
 		if pr.globals[ins.b].pure {
 			if v, ok := cxrFast(ins.a, val); ok {
 				val = v
-				break
+				goto fin
 			}
 		}
 		goto slow1
 	default:
-		panic(fmt.Sprintf("vm: bad opcode %v", ins.op))
+		badOp("opcode", ins.op)
+	}
+	goto next
+
+	// the fast path of an op whose result the next instruction pushes or
+	// returns (instr.then) does that too and skips the instruction
+fin:
+	switch ins.then {
+	case thenPush:
+		stack[sp] = val
+		sp++
+		pc++
+	case thenReturn:
+		goto ret
 	}
 	goto next
 
@@ -798,18 +862,18 @@ bin:
 	case opEqv:
 		goto eqv
 	}
-	panic(fmt.Sprintf("vm: bad binary op %v", ins.k))
+	badOp("binary op", ins.k)
 add:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixAdd(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a + b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -818,12 +882,12 @@ sub:
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixSub(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a - b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -832,12 +896,12 @@ mul:
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixMul(a, b); ok {
 				val = fixnum(s)
-				goto next
+				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a * b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -845,7 +909,7 @@ div:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := flArgs(f, val); ok {
 			val = flonum(a / b)
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -853,14 +917,14 @@ numEq:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a == b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a == b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -869,14 +933,14 @@ lt:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a < b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a < b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -885,14 +949,14 @@ gt:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a > b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a > b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -901,14 +965,14 @@ le:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a <= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a <= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -917,14 +981,14 @@ ge:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			r := a >= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 		if a, b, ok := flArgs(f, val); ok {
 			r := a >= b
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -932,14 +996,14 @@ ge:
 eq:
 	if pr.globals[ins.b].pure {
 		r := eqFast(f, val)
+		pc, r = testJump(pr, pc, r)
 		val = r
-		pc = testJump(pr.code, pc, r)
 		goto next
 	}
 cons:
 	if pr.globals[ins.b].pure {
 		val = &Pair{f, val}
-		goto next
+		goto fin
 	}
 	goto slowXY
 vectorRef:
@@ -953,8 +1017,8 @@ vectorRef:
 eqv:
 	if pr.globals[ins.b].pure {
 		if r, ok := eqvFast(f, val); ok {
+			pc, r = testJump(pr, pc, r)
 			val = r
-			pc = testJump(pr.code, pc, r)
 			goto next
 		}
 	}
@@ -993,7 +1057,7 @@ slowCall:
 	argbase = sp - n
 	tail = false
 	if f == unbound {
-		err = &ErrorObject{Message: "unbound variable: " + pr.globals[ins.b].Name.Name}
+		err = unboundError(pr.globals[ins.b], "")
 		sp = argbase
 		goto fail
 	}
@@ -1005,11 +1069,7 @@ call:
 		proto := p.proto
 		if n != proto.nreq && (!proto.rest || n < proto.nreq) {
 			err = arityError(proto.name, protoArity(proto), n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		if fp2 := argbase + proto.frameSize + proto.maxStack + 8; fp2 > len(stack) {
 			vm.sp = sp
@@ -1021,8 +1081,7 @@ call:
 		if !tail {
 			if len(vm.frames) >= vm.maxFrames {
 				// fatal: delivering it to a handler would need more stack
-				err = &ErrorObject{Message: "stack overflow (recursion too deep)"}
-				vm.fillError(err.(*ErrorObject), clo, pc, "")
+				err = vm.overflow(clo, pc)
 				goto fatal
 			}
 			vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
@@ -1041,22 +1100,15 @@ call:
 		pc = 0
 		vm.tick--
 		if vm.tick <= 0 {
-			vm.tick = tickInterval
-			if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
-				if err = vm.atTick(); err != nil {
-					goto fatal
-				}
+			if err = vm.tickCheck(); err != nil {
+				goto fatal
 			}
 		}
 		goto next
 	case *Primitive:
 		if n < p.MinArgs || (p.MaxArgs >= 0 && n > p.MaxArgs) {
 			err = arityError(p.Name, primArity(p), n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		vm.sp = argbase + n
 		vm.curClo, vm.curPC = clo, pc
@@ -1072,14 +1124,11 @@ call:
 		if tc, ok := val.(*TailCall); ok {
 			f = tc.Proc
 			n = len(tc.Args)
-			if argbase+n+8 > len(stack) {
-				vm.sp = argbase
-				if err = vm.grow(argbase + n + 64); err != nil {
-					goto fatal
-				}
-				stack = vm.stack
+			err = vm.placeArgs(argbase, tc.Args)
+			stack = vm.stack
+			if err != nil {
+				goto fatal
 			}
-			copy(stack[argbase:], tc.Args)
 			sp = argbase + n
 			goto call
 		}
@@ -1087,17 +1136,18 @@ call:
 			goto ret
 		}
 		sp = argbase
+		if pr.code[pc].op == opPush {
+			stack[sp] = val
+			sp++
+			pc++
+		}
 		goto next
 	case *ctlProc:
 		switch p.kind {
 		case ctlCallCC:
 			if n != 1 {
 				err = arityError("call-with-current-continuation", "1 argument", n)
-				who = ""
-				if !tail {
-					sp = argbase
-				}
-				goto fail
+				goto failCall
 			}
 			if !tail {
 				vm.frames = append(vm.frames, frame{clo, int32(pc), int32(fp)})
@@ -1110,44 +1160,24 @@ call:
 			goto call
 		}
 	case *Continuation:
-		switch n {
-		case 1:
-			val = stack[argbase]
-		default:
-			val = &MultipleValues{Vals: append([]Value(nil), stack[argbase:argbase+n]...)}
-		}
-		if p.level != vm.level {
-			err = &contThrow{k: p, val: val}
-			goto fatal
-		}
-		if vm.it.interrupt.Load() {
-			err = vm.interrupted()
-			goto fatal
-		}
-		vm.sp = argbase + n
-		if p.wind != vm.wind {
-			if err = vm.rewind(p.wind); err != nil {
-				who = ""
-				sp = vm.sp
-				goto fail
-			}
-		}
-		if err = vm.grow(p.ssize + 64); err != nil {
-			goto fatal
-		}
-		vm.reinstate(p)
+		var fatalErr error
+		val, err, fatalErr = vm.resume(p, argbase, n)
 		stack = vm.stack
-		vm.handlers = p.handlers
+		if fatalErr != nil {
+			err = fatalErr
+			goto fatal
+		}
+		if err != nil {
+			who = ""
+			sp = vm.sp
+			goto fail
+		}
 		fp = p.ssize
 		goto ret
 	case *Parameter:
 		if n != 0 {
 			err = arityError(p.name, "0 arguments", n)
-			who = ""
-			if !tail {
-				sp = argbase
-			}
-			goto fail
+			goto failCall
 		}
 		val = vm.paramValue(p)
 		if tail {
@@ -1163,18 +1193,10 @@ call:
 			}
 		}
 		err = arityError(p.name, "a different number of arguments", n)
-		who = ""
-		if !tail {
-			sp = argbase
-		}
-		goto fail
+		goto failCall
 	}
-	err = &ErrorObject{Message: "attempt to call a non-procedure: " + WriteString(f)}
-	who = ""
-	if !tail {
-		sp = argbase
-	}
-	goto fail
+	err = notProcedure(f)
+	goto failCall
 
 ret:
 	streak = 0
@@ -1192,8 +1214,20 @@ ret:
 	clo = fr.clo
 	pc, fp = int(fr.pc), int(fr.fp)
 	pr = clo.proto
+	if pr.code[pc].op == opPush {
+		// the caller pushes the value: do it here (one dispatch fewer)
+		stack[sp] = val
+		sp++
+		pc++
+	}
 	goto next
 
+failCall:
+	// a call failed before it started
+	who = ""
+	if !tail {
+		sp = argbase
+	}
 fail:
 	// err happened at (clo, pc); in tail mode the failing call's frame is
 	// already gone and the handler's value returns to the caller.
@@ -1209,39 +1243,13 @@ fail:
 			err = nil
 			goto call
 		}
-		var obj, payload Value
-		continuable := false
-		switch e := err.(type) {
-		case *raiseErr:
-			payload = e.obj
-			continuable = e.continuable
-			if eo, ok := e.obj.(*ErrorObject); ok {
-				vm.fillError(eo, clo, pc, "")
-				obj = eo
-			} else {
-				eo := &ErrorObject{Message: "uncaught exception:", Irritants: []Value{e.obj}, Payload: e.obj}
-				vm.fillError(eo, clo, pc, "")
-				obj = eo
-			}
-		case *uncaughtErr, *ExitError, *contThrow:
-			goto fatal
-		case *ErrorObject:
-			if e.Cause != nil && isCancel(e.Cause) || vm.cancelled(err) {
-				goto fatal
-			}
-			vm.fillError(e, clo, pc, who)
-			obj, payload = e, e
-		default:
-			if vm.cancelled(err) {
-				goto fatal
-			}
-			eo := &ErrorObject{Message: err.Error(), Cause: err}
-			vm.fillError(eo, clo, pc, who)
-			obj, payload = eo, eo
-		}
+		obj, payload, continuable, ok := vm.condition(err, clo, pc, who)
 		who = ""
+		if !ok {
+			goto fatal
+		}
 		if vm.handlers == Value(Null) || vm.it.deliver == nil {
-			err = obj.(*ErrorObject)
+			err = obj
 			goto fatal
 		}
 		// call (deliver payload handlers continuable wrapper) in place of the failed operation
@@ -1250,27 +1258,17 @@ fail:
 		} else {
 			argbase = sp
 		}
-		if argbase+8 > len(stack) {
-			vm.sp = argbase
-			if err = vm.grow(argbase + 64); err != nil {
-				goto fatal
-			}
-			stack = vm.stack
+		err = vm.placeArgs(argbase, []Value{payload, vm.handlers, continuable, obj})
+		stack = vm.stack
+		if err != nil {
+			goto fatal
 		}
-		stack[argbase] = payload
-		stack[argbase+1] = vm.handlers
-		stack[argbase+2] = continuable
-		stack[argbase+3] = obj
 		n = 4
 		sp = argbase + 4
 		f = vm.it.deliver
 		streak++
 		if streak > maxErrorStreak {
-			e := obj.(*ErrorObject)
-			err = &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{e.Payload}, Pos: e.Pos, Stack: e.Stack}
-			if e.Payload == nil {
-				err.(*ErrorObject).Irritants = []Value{NewString(e.Describe())}
-			}
+			err = failingHandlers(obj)
 			goto fatal
 		}
 		err = nil
@@ -1282,6 +1280,162 @@ fatal:
 		return nil, u.e
 	}
 	return nil, err
+}
+
+// condition returns the error object of err, raised at (clo, pc) in who,
+// and what a handler receives for it (payload, and whether the raise was
+// continuable); ok is false when err is not for handlers (an exit, a
+// cancellation, a continuation thrown to another run).
+func (vm *vm) condition(err error, clo *Closure, pc int, who string) (obj *ErrorObject, payload Value, continuable, ok bool) {
+	switch e := err.(type) {
+	case *raiseErr:
+		payload = e.obj
+		continuable = e.continuable
+		if eo, ok := e.obj.(*ErrorObject); ok {
+			vm.fillError(eo, clo, pc, "")
+			obj = eo
+		} else {
+			eo := &ErrorObject{Message: "uncaught exception:", Irritants: []Value{e.obj}, Payload: e.obj}
+			vm.fillError(eo, clo, pc, "")
+			obj = eo
+		}
+	case *uncaughtErr, *ExitError, *contThrow:
+		return nil, nil, false, false
+	case *ErrorObject:
+		if e.Cause != nil && isCancel(e.Cause) || vm.cancelled(err) {
+			return nil, nil, false, false
+		}
+		vm.fillError(e, clo, pc, who)
+		obj, payload = e, e
+	default:
+		if vm.cancelled(err) {
+			return nil, nil, false, false
+		}
+		eo := &ErrorObject{Message: err.Error(), Cause: err}
+		vm.fillError(eo, clo, pc, who)
+		obj, payload = eo, eo
+	}
+	return obj, payload, continuable, true
+}
+
+// failingHandlers is the error that ends a run whose handlers failed
+// maxErrorStreak times in a row, the last time on obj.
+func failingHandlers(obj *ErrorObject) error {
+	e := &ErrorObject{Message: "error in condition handler (it keeps failing) while handling:", Irritants: []Value{obj.Payload}, Pos: obj.Pos, Stack: obj.Stack}
+	if obj.Payload == nil {
+		e.Irritants = []Value{NewString(obj.Describe())}
+	}
+	return e
+}
+
+// resume passes the n values at argbase to the continuation k of this
+// run of the VM: it rewinds the dynamic state to k's and puts back k's
+// stacks, and returns the value to return to k's frame. failErr is an
+// error of a winder (for handlers); fatalErr ends the run.
+func (vm *vm) resume(k *Continuation, argbase, n int) (val Value, failErr, fatalErr error) {
+	if n == 1 {
+		val = vm.stack[argbase]
+	} else {
+		val = &MultipleValues{Vals: append([]Value(nil), vm.stack[argbase:argbase+n]...)}
+	}
+	if k.level != vm.level {
+		return nil, nil, &contThrow{k: k, val: val}
+	}
+	if vm.it.interrupt.Load() {
+		return nil, nil, vm.interrupted()
+	}
+	vm.sp = argbase + n
+	if k.wind != vm.wind {
+		if err := vm.rewind(k.wind); err != nil {
+			return nil, err, nil
+		}
+	}
+	if err := vm.grow(k.ssize + 64); err != nil {
+		return nil, nil, err
+	}
+	vm.reinstate(k)
+	vm.handlers = k.handlers
+	return val, nil, nil
+}
+
+// placeArgs copies args onto the value stack at argbase, growing it when
+// needed.
+func (vm *vm) placeArgs(argbase int, args []Value) error {
+	if argbase+len(args)+8 > len(vm.stack) {
+		vm.sp = argbase
+		if err := vm.grow(argbase + len(args) + 64); err != nil {
+			return err
+		}
+	}
+	copy(vm.stack[argbase:], args)
+	return nil
+}
+
+// overflow is the error of a call past the maximum depth, at (clo, pc).
+func (vm *vm) overflow(clo *Closure, pc int) error {
+	e := &ErrorObject{Message: "stack overflow (recursion too deep)"}
+	vm.fillError(e, clo, pc, "")
+	return e
+}
+
+// notProcedure is the error of a call of f, which is not a procedure.
+//
+//go:noinline
+func notProcedure(f Value) error {
+	return &ErrorObject{Message: "attempt to call a non-procedure: " + WriteString(f)}
+}
+
+// badOp reports an instruction the VM does not know (a bug).
+func badOp(what string, op opcode) {
+	panic(fmt.Sprintf("vm: bad %s %v", what, op))
+}
+
+// tickCheck runs every tickInterval calls and loops (out of the VM's
+// loop): it restarts the count and lets an interrupt, a stop or a thread
+// waiting for its turn in.
+//
+//go:noinline
+func (vm *vm) tickCheck() error {
+	vm.tick = tickInterval
+	if vm.it.interrupt.Load() || vm.thread.stop.Load() || vm.it.ts.waiting.Load() > 0 {
+		return vm.atTick()
+	}
+	return nil
+}
+
+// unboundError is the error of a reference to (or set! of) a global with
+// no value (kept out of the VM's loop).
+//
+//go:noinline
+func unboundError(g *Global, who string) error {
+	return &ErrorObject{Who: who, Message: "unbound variable: " + g.Name.Name}
+}
+
+// closeOver returns a closure of p whose free variables come from the
+// frame of its maker (local ones) or from the maker's own free variables.
+func closeOver(p *Proto, frame, free []Value) *Closure {
+	nc := newClosure(p)
+	for i, fs := range p.freeSpec {
+		if fs.local {
+			nc.free[i] = frame[fs.idx]
+		} else {
+			nc.free[i] = free[fs.idx]
+		}
+	}
+	return nc
+}
+
+// makeCaseLambda returns the case-lambda of the closures cs, named name
+// when it is a string.
+func makeCaseLambda(cs []Value, name Value) *caseLambda {
+	cl := &caseLambda{clauses: make([]*Closure, len(cs))}
+	for i, c := range cs {
+		cl.clauses[i] = c.(*Closure)
+	}
+	if s, ok := name.(string); ok {
+		cl.name = s
+	}
+	return cl
 }
 
 // capture returns the continuation of a call whose arguments start at top

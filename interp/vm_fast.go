@@ -11,17 +11,25 @@ import (
 	"unsafe"
 )
 
-// testJump returns the pc after a test whose result is r: when the next
-// instruction is the opJumpFalse of an if, the test takes it at once
-// (one dispatch fewer per test; val still holds r).
-func testJump(code []instr, pc int, r bool) int {
-	if in := code[pc]; in.op == opJumpFalse {
+// testJump returns the pc after a test whose result is r, and the value
+// for val: when the next instruction is the opJumpFalse of an if, the
+// test takes it at once (one dispatch fewer per test), and when it is
+// the built-in not before such a jump, the test takes both.
+func testJump(pr *Proto, pc int, r bool) (int, bool) {
+	in := pr.code[pc]
+	if in.op == opJumpFalse {
 		if r {
-			return pc + 1
+			return pc + 1, r
 		}
-		return int(in.a)
+		return int(in.a), r
 	}
-	return pc
+	if in.op == opNot && pr.code[pc+1].op == opJumpFalse && pr.globals[in.b].pure {
+		if r {
+			return int(pr.code[pc+1].a), false
+		}
+		return pc + 2, true
+	}
+	return pc, r
 }
 
 // fixArgs returns the operands of a binary inlined primitive when both
@@ -246,7 +254,7 @@ func fixnum(n int) Value {
 }
 
 // newClosure returns a closure of p with room for its free variables; up
-// to four live in the same allocation as the closure.
+// to eight live in the same allocation as the closure.
 func newClosure(p *Proto) *Closure {
 	switch len(p.freeSpec) {
 	case 1:
@@ -257,6 +265,14 @@ func newClosure(p *Proto) *Closure {
 		return blockClosure(p, func(f *[3]Value) []Value { return f[:] })
 	case 4:
 		return blockClosure(p, func(f *[4]Value) []Value { return f[:] })
+	case 5:
+		return blockClosure(p, func(f *[5]Value) []Value { return f[:] })
+	case 6:
+		return blockClosure(p, func(f *[6]Value) []Value { return f[:] })
+	case 7:
+		return blockClosure(p, func(f *[7]Value) []Value { return f[:] })
+	case 8:
+		return blockClosure(p, func(f *[8]Value) []Value { return f[:] })
 	}
 	return &Closure{proto: p, free: make([]Value, len(p.freeSpec))}
 }

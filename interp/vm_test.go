@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +47,15 @@ func TestTailCallsConstantSpace(t *testing.T) {
 		"call-with-values":  `(define (f n) (if (= n 0) 'done (call-with-values (lambda () (- n 1)) f)))`,
 		"case-lambda":       `(define f (case-lambda ((n) (if (= n 0) 'done (f (- n 1) 0))) ((n x) (f n))))`,
 		"dynamic-wind body": `(define (f n) (if (= n 0) 'done (f (- n 1))))`,
+		"continuation-passing": `(define (f n)
+			(define (loop i k) (if (= i 0) (k 'done) (loop (- i 1) (lambda (v) (k v)))))
+			(loop n (lambda (v) v)))`,
+		"procedure argument": `(define (f n)
+			(define (g h m) (if (= m 0) 'done (h h (- m 1))))
+			(g g n))`,
+		"free procedure": `(define (f n)
+			(define (g m) (if (= m 0) 'done ((lambda (x) (g (- x 1))) m)))
+			(g n))`,
 	}
 	for name, def := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -373,6 +384,29 @@ func TestFailingHandlersEnd(t *testing.T) {
 		cancel()
 		if err == nil || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v", src, err)
+		}
+	}
+}
+
+// TestVMLoopNotBig guards the speed of the VM: past a size the Go
+// compiler calls a function 'big' and stops inlining the small helpers
+// its loop relies on (testJump, fixnum, moveArgs ...), which costs 10-15 %
+// on call-heavy programs. Cold code belongs in functions of its own.
+func TestVMLoopNotBig(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to compile with")
+	}
+	out, err := exec.Command(gobin, "build", "-gcflags=-m=2", "-o", os.DevNull, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("inlining call to testJump")) {
+		t.Errorf("the compiler's report names no inlined testJump:\n%.2000s", out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "considered 'big'") && strings.Contains(line, "(*vm).loop") {
+			t.Errorf("%s: move cold code out of the loop", line)
 		}
 	}
 }
