@@ -15,9 +15,14 @@ func TestNextGCPercent(t *testing.T) {
 		{10 * mb, 10 * mb, 0, 32 * mb, 220},
 		// the roots the runtime counts beside the live heap (1 MB)
 		{10 * mb, 10 * mb, 1 * mb, 32 * mb, 200},
-		// a live heap whose 1.8 times passes the minimum: plain gcPercent
-		{20 * mb, 20 * mb, 0, 32 * mb, gcPercent},
-		{200 * mb, 190 * mb, 0, 32 * mb, gcPercent},
+		// a live heap of cells whose double passes the minimum: it grows
+		// by cellGCPercent, less as the unscanned part grows
+		{20 * mb, 20 * mb, 0, 32 * mb, cellGCPercent},
+		{200 * mb, 190 * mb, 0, 32 * mb, 190},
+		{200 * mb, 150 * mb, 0, 32 * mb, 150},
+		// half of it unscanned (strings, boxed numbers): gcPercent
+		{200 * mb, 100 * mb, 0, 32 * mb, gcPercent},
+		{200 * mb, 10 * mb, 0, 32 * mb, gcPercent},
 		// 2 MB of it strings or boxed numbers, fewer than the scannable
 		// bytes: the full minimum, as for a heap of cells
 		{10 * mb, 8 * mb, 0, 32 * mb, 220},

@@ -145,7 +145,18 @@ func TestFixnumBoxing(t *testing.T) {
 			t.Errorf("fixnum(%d) boxed again = %v", n, v2)
 		}
 	}
-	if a := testing.AllocsPerRun(100, func() { _ = fixnum(30000) }); a != 0 {
-		t.Errorf("fixnum(30000) allocates %v times", a)
+	for _, n := range []int{30000, 999999, fixHigh - 1} {
+		if a := testing.AllocsPerRun(100, func() { _ = fixnum(n) }); a != 0 {
+			t.Errorf("fixnum(%d) allocates %v times", n, a)
+		}
+	}
+	big := fixHigh + 12345 + len(sinkString)
+	if a := testing.AllocsPerRun(100, func() { sinkValue = fixnum(big) }); a != 1 {
+		t.Errorf("fixnum(fixHigh+12345) allocates %v times, want 1 (outside the table)", a)
 	}
 }
+
+var (
+	sinkValue  Value
+	sinkString string
+)

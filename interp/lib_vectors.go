@@ -1,6 +1,9 @@
 package interp
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Vectors (R7RS 6.8) and bytevectors (R7RS 6.9).
 
@@ -21,7 +24,7 @@ func init() {
 				if len(a) > 1 {
 					fill = a[1]
 				}
-				items := make([]Value, k)
+				items := newItems(k)
 				for i := range items {
 					items[i] = fill
 				}
@@ -97,7 +100,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return &Vector{Items: append(make([]Value, 0, end-start), v.Items[start:end]...)}, nil
+				return &Vector{Items: append(newItems(end - start)[:0], v.Items[start:end]...)}, nil
 			}},
 		{Name: "subvector", MinArgs: 3, MaxArgs: 3, Doc: "(subvector vector start end): a new vector of the elements of vector from start to end",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
@@ -109,7 +112,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return &Vector{Items: append(make([]Value, 0, end-start), v.Items[start:end]...)}, nil
+				return &Vector{Items: append(newItems(end - start)[:0], v.Items[start:end]...)}, nil
 			}},
 		{Name: "vector-grow", MinArgs: 2, MaxArgs: 2, Doc: "(vector-grow vector k): a new vector of length k starting with the elements of vector",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
@@ -124,7 +127,7 @@ func init() {
 				if k < len(v.Items) {
 					return nil, ArgError(2, "k", fmt.Sprintf("cannot grow a vector of length %d to length %d", len(v.Items), k))
 				}
-				items := make([]Value, k)
+				items := newItems(k)
 				copy(items, v.Items)
 				for i := len(v.Items); i < k; i++ {
 					items[i] = false
@@ -161,7 +164,7 @@ func init() {
 				if n > maxVectorLength {
 					return nil, Errorf("result length %d is too large (at most %d)", n, maxVectorLength)
 				}
-				items := make([]Value, 0, n)
+				items := newItems(n)[:0]
 				for _, x := range a {
 					items = append(items, x.(*Vector).Items...)
 				}
@@ -202,7 +205,7 @@ func init() {
 						return nil, argAt(2, "byte", err)
 					}
 				}
-				b := make([]byte, k)
+				b := newBytes(k)
 				if fill != 0 {
 					for i := range b {
 						b[i] = fill
@@ -269,7 +272,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return &Bytevector{B: append(make([]byte, 0, end-start), bv.B[start:end]...)}, nil
+				return &Bytevector{B: append(newBytes(end - start)[:0], bv.B[start:end]...)}, nil
 			}},
 		{Name: "bytevector-copy!", MinArgs: 3, MaxArgs: 5, Doc: "(bytevector-copy! to at from [start [end]]): copy the bytes of from (start to end) into to at index at",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
@@ -301,11 +304,30 @@ func init() {
 				if n > maxBytevectorLength {
 					return nil, Errorf("result length %d is too large (at most %d)", n, maxBytevectorLength)
 				}
-				b := make([]byte, 0, n)
+				b := newBytes(n)[:0]
 				for _, x := range a {
 					b = append(b, x.(*Bytevector).B...)
 				}
 				return &Bytevector{B: b}, nil
 			}},
 	}...)
+}
+
+// newItems returns the zeroed items of a new vector of k elements; the
+// memory of a big one is advised into huge pages before it is filled.
+func newItems(k int) []Value {
+	items := make([]Value, k)
+	if k > 0 {
+		adviseHuge(unsafe.Pointer(&items[0]), uintptr(k)*unsafe.Sizeof(items[0]))
+	}
+	return items
+}
+
+// newBytes is newItems for the bytes of a bytevector.
+func newBytes(k int) []byte {
+	b := make([]byte, k)
+	if k > 0 {
+		adviseHuge(unsafe.Pointer(&b[0]), uintptr(k))
+	}
+	return b
 }
