@@ -83,14 +83,7 @@ func sqrtComplex(z *Complex) any {
 
 // isqrt returns the largest s with s*s <= x, for x >= 0.
 func isqrt(x int) int {
-	s := int(math.Sqrt(float64(x)))
-	for s > 0 && s > x/s {
-		s--
-	}
-	for s+1 <= x/(s+1) {
-		s++
-	}
-	return s
+	return int(isqrt64(uint64(x)))
 }
 
 func bigSqrtFloat(f *big.Float) float64 {
