@@ -4,14 +4,18 @@ reduced inputs under popsh, Scheme48 and Guile's interpreter, whole
 process, one run each, and print one table (CPU seconds, user+system, of
 each process; set WALL=1 for wall-clock seconds).
 
-Usage: interp/testdata/bench/r7rs-compare.py SUITE [--base BIN] [--only IMPLS] [NAME...]
+Usage: interp/testdata/bench/r7rs-compare.py SUITE [--base BIN] [--popsh BIN] [--rounds N] [--only IMPLS] [NAME...]
 
 SUITE is a checkout of github.com/ecraven/r7rs-benchmarks (kept outside
 this repository); the programs are read from it and run from a scratch
 folder. popsh is built from this tree; --base BIN adds a column for
 another popsh binary (to compare before and after a change). IMPLS is a
-comma-separated subset of base,popsh,s48,guile. A run counts only when
-the program reports success (its own check of the result).
+comma-separated subset of base,popsh,s48,guile; --popsh BIN measures a
+built binary instead of this tree. With --rounds N each program runs N
+times under each implementation, the implementations in a rotating order,
+and the table shows medians (one run each is the default: on a shared
+machine single runs move by 10-20 %). A run counts only when the program
+reports success (its own check of the result).
 """
 import math, os, re, shutil, subprocess, sys, tempfile, time
 
@@ -154,16 +158,44 @@ def run(suite, work, name, impl, bins):
     return dt, 'ok'
 
 
+def median(xs):
+    xs = sorted(xs)
+    k = len(xs) // 2
+    return xs[k] if len(xs) % 2 else (xs[k - 1] + xs[k]) / 2
+
+
+def measure(suite, work, name, impls, bins, rounds):
+    """Median time and status of each implementation over rounds runs,
+    taken in a rotating order; any failed run marks the implementation."""
+    times = {i: [] for i in impls}
+    status = {i: 'ok' for i in impls}
+    for r in range(rounds):
+        k = r % len(impls)
+        for i in impls[k:] + impls[:k]:
+            if status[i] != 'ok':
+                continue
+            dt, st = run(suite, work, name, i, bins)
+            if st != 'ok':
+                status[i] = st
+            else:
+                times[i].append(dt)
+    return {i: (median(times[i]) if status[i] == 'ok' else None, status[i]) for i in impls}
+
+
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith('-'):
         sys.exit(__doc__)
     suite = os.path.abspath(args.pop(0))
-    impls, bins, names = ['popsh', 's48', 'guile'], {}, []
+    impls, bins, names, rounds = ['popsh', 's48', 'guile'], {}, [], 1
     while args:
         a = args.pop(0)
         if a == '--only':
             impls = args.pop(0).split(',')
+        elif a == '--rounds':
+            rounds = max(1, int(args.pop(0)))
+        elif a == '--popsh':
+            bins['popsh'] = os.path.abspath(args.pop(0))
         elif a == '--base':
             bins['base'] = os.path.abspath(args.pop(0))
             if 'base' not in impls:
@@ -172,13 +204,14 @@ def main():
             names.append(a)
     work = tempfile.mkdtemp(prefix='r7rs-compare-')
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
-    bins['popsh'] = os.path.join(work, 'popsh')
-    subprocess.run(['go', 'build', '-o', bins['popsh'], '.'], cwd=root, check=True)
+    if 'popsh' not in bins:
+        bins['popsh'] = os.path.join(work, 'popsh')
+        subprocess.run(['go', 'build', '-o', bins['popsh'], '.'], cwd=root, check=True)
     ratios = {i: [] for i in impls if i != 'popsh'}
     print('%-12s %7s ' % ('program', 'count') + ' '.join('%8s' % i for i in impls)
           + ''.join(' %8s' % ('p/' + i) for i in ratios), flush=True)
     for n in names or list(COUNTS):
-        res = {i: run(suite, work, n, i, bins) for i in impls}
+        res = measure(suite, work, n, impls, bins, rounds)
         line = '%-12s %7d ' % (n, COUNTS[n]) + ' '.join(
             '%8.3f' % res[i][0] if res[i][1] == 'ok' else '%8s' % res[i][1] for i in impls)
         for i in ratios:
