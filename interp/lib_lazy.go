@@ -359,8 +359,10 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 }
 
 // libForms are the forms of scm/lib/*.scm; their stubs are built-in
-// primitives, bound by New with the others.
-var libForms = func() []*libForm {
+// primitives, bound with the others (split by setUpLibrary).
+var libForms []*libForm
+
+func splitLibForms() []*libForm {
 	var all []*libForm
 	for _, f := range libSources {
 		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
@@ -371,9 +373,9 @@ var libForms = func() []*libForm {
 		}
 	}
 	return all
-}()
+}
 
-func init() { registerLazy(libForms) }
+func registerLibForms() { registerLazy(libForms) }
 
 // countStubs counts the forms of forms that get a stub: every named one
 // with all, else the procedure definitions.
@@ -388,7 +390,7 @@ func countStubs(forms []*libForm, all bool) int {
 }
 
 // registerLazy adds the stubs of the lazy definitions among forms to the
-// built-in table (call from init only).
+// built-in table (call from setUpLibrary only).
 func registerLazy(forms []*libForm) {
 	stubs := make([]Primitive, 0, countStubs(forms, true))
 	for _, d := range forms {
