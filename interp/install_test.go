@@ -176,33 +176,3 @@ func TestInstallOnFirstUseKeepsEvaluation(t *testing.T) {
 		t.Fatalf("second evaluation: %v, %v", WriteString(v), err)
 	}
 }
-
-// A library's source is split once, by the first of several interpreters
-// that install it at the same time (go test -race); each then runs its
-// own copy of the definitions.
-func TestLazyLibraryConcurrentInstall(t *testing.T) {
-	lib := NewLibrary("conc.scm", "(define (conc-square x) (* x x))\n(define conc-base 10)\n")
-	const n = 4
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			it := New()
-			if err := lib.Load(it); err != nil {
-				errs <- err
-				return
-			}
-			v, err := it.EvalString(context.Background(), fmt.Sprintf("(+ conc-base (conc-square %d))", i), "t")
-			if err != nil || v != Value(10+i*i) {
-				errs <- fmt.Errorf("interpreter %d: %v, %v", i, v, err)
-			}
-		}(i)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // The library procedures written in Scheme (map, for-each, filter, sort,
@@ -414,23 +413,8 @@ var lazyStubs = make(map[*Primitive]*libForm, 80)
 // binds each name to a stub that compiles its definition when first
 // called. Embedders use it to keep New-plus-install fast when they add
 // large Scheme libraries.
-//
-// The source is split into its forms when the library is first installed
-// (once, for every interpreter): a program that never installs it pays
-// nothing at package initialization.
 type LazyLibrary struct {
-	once   sync.Once
-	split  func() []*libForm
-	parsed []*libForm
-}
-
-// forms returns the library's forms, splitting the source the first time.
-func (l *LazyLibrary) forms() []*libForm {
-	l.once.Do(func() {
-		l.parsed = l.split()
-		l.split = nil
-	})
-	return l.parsed
+	forms []*libForm
 }
 
 // NewLazyLibrary makes a library of src, made only of top-level
@@ -459,17 +443,15 @@ func NewLibrary(file, src string, deferred ...string) *LazyLibrary {
 }
 
 func newLibrary(file, src string, allDefines bool, deferred ...string) *LazyLibrary {
-	return &LazyLibrary{split: func() []*libForm {
-		forms := splitForms(file, src, allDefines, deferred...)
-		stubs := make([]Primitive, 0, countStubs(forms, false))
-		for _, d := range forms {
-			if d.name != "" && d.mac == nil && !d.deferred {
-				stubs = append(stubs, Primitive{})
-				d.newStub(&stubs[len(stubs)-1])
-			}
+	forms := splitForms(file, src, allDefines, deferred...)
+	stubs := make([]Primitive, 0, countStubs(forms, false))
+	for _, d := range forms {
+		if d.name != "" && d.mac == nil && !d.deferred {
+			stubs = append(stubs, Primitive{})
+			d.newStub(&stubs[len(stubs)-1])
 		}
-		return forms
-	}}
+	}
+	return &LazyLibrary{forms: forms}
 }
 
 // Install binds every lazy definition of the library in it to its stub
@@ -485,14 +467,14 @@ func (l *LazyLibrary) Install(it *Interp) {
 func (l *LazyLibrary) Load(it *Interp) error {
 	if l.bindOnly() {
 		// only stubs and macros to bind: nothing is evaluated
-		return it.installForms(l.forms())
+		return it.installForms(l.forms)
 	}
 	done, err := it.enter(nil)
 	if err != nil {
 		return err
 	}
 	defer done()
-	_, err = it.finish(Unspecified, it.installForms(l.forms()))
+	_, err = it.finish(Unspecified, it.installForms(l.forms))
 	return err
 }
 
@@ -501,7 +483,7 @@ func (l *LazyLibrary) Load(it *Interp) error {
 // has not been done yet. It is the library's value even when the program
 // has since bound name to something else.
 func (l *LazyLibrary) Value(it *Interp, name string) (Value, error) {
-	for _, d := range l.forms() {
+	for _, d := range l.forms {
 		if d.name != name || d.mac != nil {
 			continue
 		}
@@ -519,8 +501,8 @@ func (l *LazyLibrary) Value(it *Interp, name string) (Value, error) {
 }
 
 func (l *LazyLibrary) file() string {
-	if len(l.forms()) > 0 {
-		return l.forms()[0].file
+	if len(l.forms) > 0 {
+		return l.forms[0].file
 	}
 	return "(empty)"
 }
@@ -528,7 +510,7 @@ func (l *LazyLibrary) file() string {
 // bindOnly reports whether installing the library only binds names to
 // stubs and macros (every form a lazy procedure or macro definition).
 func (l *LazyLibrary) bindOnly() bool {
-	for _, d := range l.forms() {
+	for _, d := range l.forms {
 		if d.name == "" || d.deferred {
 			return false
 		}
@@ -539,7 +521,7 @@ func (l *LazyLibrary) bindOnly() bool {
 // Names returns the names the library defines lazily, in source order.
 func (l *LazyLibrary) Names() []string {
 	var names []string
-	for _, d := range l.forms() {
+	for _, d := range l.forms {
 		if d.name != "" {
 			names = append(names, d.name)
 		}
