@@ -132,11 +132,11 @@ func (it *Interp) indexDocs() {
 }
 
 // globalDocs holds interp's own doc lines for its syntax and Scheme-defined
-// procedures (added by setUpLibrary, like builtins).
+// procedures (added from init functions, like builtins).
 var globalDocs []docTable
 
 // registerDocs adds interp's doc lines for names it binds without a
-// Builtin (call from setUpLibrary only).
+// Builtin (call from init only).
 func registerDocs(section string, lines ...DocLine) {
 	globalDocs = append(globalDocs, docTable{section, lines})
 }
@@ -151,7 +151,7 @@ func DocSignature(doc string) string {
 }
 
 // registerBuiltins adds a table of interp's own procedures to the set every
-// new interpreter installs (call from setUpLibrary only).
+// new interpreter installs (call from init only).
 func registerBuiltins(section string, table ...Builtin) {
 	block := primitives(section, table)
 	for i := range block {

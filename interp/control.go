@@ -70,12 +70,9 @@ var (
 
 // preludeForms are the forms of the embedded prelude files, in name
 // order: their procedure definitions are compiled on first use (their
-// stubs are built-in primitives, bound with the others); the other forms
-// are evaluated by every installation of the library (see lib_lazy.go).
-// setUpLibrary splits them.
-var preludeForms []*libForm
-
-func splitPrelude() []*libForm {
+// stubs are built-in primitives, bound by New with the others); the
+// other forms are evaluated by every New (see lib_lazy.go).
+var preludeForms = func() []*libForm {
 	var out []*libForm
 	for _, f := range preludeSources {
 		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
@@ -87,9 +84,9 @@ func splitPrelude() []*libForm {
 		}
 	}
 	return out
-}
+}()
 
-func registerPrelude() { registerLazy(preludeForms) }
+func init() { registerLazy(preludeForms) }
 
 func (it *Interp) loadPrelude() error {
 	for _, d := range preludeForms {
@@ -127,7 +124,7 @@ func (it *Interp) installControl() {
 	it.Define("current-error-port", it.errParam)
 }
 
-func initControl() {
+func init() {
 	registerBuiltins("control", []Builtin{
 		{Name: "procedure?", MinArgs: 1, MaxArgs: 1, Doc: "(procedure? obj): whether obj is a procedure",
 			Fn: func(it *Interp, a []Value) (Value, error) { return isProcedure(a[0]), nil }},

@@ -5,7 +5,7 @@ package interp
 // procedures the evaluator implements itself (call/cc) and the port
 // parameters.
 
-func initLibraryDocs() {
+func init() {
 	registerDocs("control",
 		DocLine{"call-with-current-continuation", "(call-with-current-continuation proc): call proc with the current continuation"},
 		DocLine{"call/cc", "(call/cc proc): call-with-current-continuation"},

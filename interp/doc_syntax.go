@@ -3,7 +3,7 @@ package interp
 // The doc lines of the syntax: the special forms the compiler knows
 // (compile_special.go) and the built-in macros (macro_builtin.go).
 
-func initSyntaxDocs() {
+func init() {
 	registerDocs("syntax",
 		DocLine{"quote", "(quote datum): datum itself, not evaluated ('datum)"},
 		DocLine{"if", "(if test then [else]): then's value if test is true, else else's"},

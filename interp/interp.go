@@ -260,7 +260,6 @@ func New(opts ...Option) *Interp {
 // installCore binds the standard library (the first installation, run
 // before those of InstallOnFirstUse).
 func (it *Interp) installCore() error {
-	setUpLibrary()
 	it.globals = make(map[*Symbol]*Global, globalsHint)
 	for name, sf := range specialForms {
 		it.global(Intern(name)).special = sf

@@ -94,7 +94,7 @@ func symbolsEqual(_ *Interp, a []Value) (Value, error) {
 	return res, nil
 }
 
-func initChars() {
+func init() {
 	lt := func(a, b rune) bool { return a < b }
 	le := func(a, b rune) bool { return a <= b }
 	eq := func(a, b rune) bool { return a == b }

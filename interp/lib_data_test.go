@@ -172,7 +172,6 @@ func TestLists(t *testing.T) {
 	}
 	// There are 28 c[ad]r compositions.
 	n := 0
-	setUpLibrary()
 	for _, p := range builtins {
 		if len(p.Name) >= 4 && p.Name[0] == 'c' && p.Name[len(p.Name)-1] == 'r' {
 			ok := true

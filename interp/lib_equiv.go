@@ -140,7 +140,7 @@ func Equal(a, b Value) bool {
 	return true
 }
 
-func initEquiv() {
+func init() {
 	registerBuiltins("equivalence", []Builtin{
 		{Name: "eq?", MinArgs: 2, MaxArgs: 2, Doc: "(eq? obj1 obj2): whether obj1 and obj2 are the same object",
 			Fn: func(_ *Interp, a []Value) (Value, error) { return Eq(a[0], a[1]), nil }},

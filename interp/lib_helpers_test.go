@@ -10,7 +10,6 @@ import (
 func primByName(t testing.TB, name string) *Primitive {
 	t.Helper()
 	var found *Primitive
-	setUpLibrary()
 	for _, p := range builtins {
 		if p.Name == name {
 			found = p

@@ -208,7 +208,7 @@ func readLine(it *Interp, a []Value) (Value, error) {
 	return s, nil
 }
 
-func initIO() {
+func init() {
 	registerBuiltins("input and output", []Builtin{
 		{Name: "port?", MinArgs: 1, MaxArgs: 1, Doc: "(port? obj): whether obj is a port",
 			Fn: func(_ *Interp, a []Value) (Value, error) {

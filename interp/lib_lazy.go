@@ -359,10 +359,8 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 }
 
 // libForms are the forms of scm/lib/*.scm; their stubs are built-in
-// primitives, bound with the others (split by setUpLibrary).
-var libForms []*libForm
-
-func splitLibForms() []*libForm {
+// primitives, bound by New with the others.
+var libForms = func() []*libForm {
 	var all []*libForm
 	for _, f := range libSources {
 		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
@@ -373,9 +371,9 @@ func splitLibForms() []*libForm {
 		}
 	}
 	return all
-}
+}()
 
-func registerLibForms() { registerLazy(libForms) }
+func init() { registerLazy(libForms) }
 
 // countStubs counts the forms of forms that get a stub: every named one
 // with all, else the procedure definitions.
@@ -390,7 +388,7 @@ func countStubs(forms []*libForm, all bool) int {
 }
 
 // registerLazy adds the stubs of the lazy definitions among forms to the
-// built-in table (call from setUpLibrary only).
+// built-in table (call from init only).
 func registerLazy(forms []*libForm) {
 	stubs := make([]Primitive, 0, countStubs(forms, true))
 	for _, d := range forms {

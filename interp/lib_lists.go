@@ -143,7 +143,7 @@ func appendLists(args []Value) (Value, error) {
 	return res, nil
 }
 
-func initLists() {
+func init() {
 	registerBuiltins("lists", []Builtin{
 		{Name: "pair?", MinArgs: 1, MaxArgs: 1, Doc: "(pair? obj): whether obj is a pair",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
@@ -439,7 +439,7 @@ func consStar(_ *Interp, a []Value) (Value, error) {
 
 // Helpers for the multi-list procedures of the prelude (map, for-each,
 // fold, any, every...) and SRFI-1's append-reverse.
-func initListHelpers() {
+func init() {
 	registerBuiltins("lists", []Builtin{
 		// (%cars lists) is the list of the cars of lists, or #f when one of
 		// them is not a pair (the shortest list has ended).

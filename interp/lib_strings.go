@@ -207,7 +207,7 @@ func charsToString(items []Value, whole Value, what string) (Value, error) {
 	return &String{b: b}, nil
 }
 
-func initStrings() {
+func init() {
 	registerBuiltins("strings", []Builtin{
 		{Name: "string?", MinArgs: 1, MaxArgs: 1, Doc: "(string? obj): whether obj is a string",
 			Fn: func(_ *Interp, a []Value) (Value, error) {

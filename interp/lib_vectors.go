@@ -4,7 +4,7 @@ import "fmt"
 
 // Vectors (R7RS 6.8) and bytevectors (R7RS 6.9).
 
-func initVectors() {
+func init() {
 	registerBuiltins("vectors", []Builtin{
 		{Name: "vector?", MinArgs: 1, MaxArgs: 1, Doc: "(vector? obj): whether obj is a vector",
 			Fn: func(_ *Interp, a []Value) (Value, error) {

@@ -306,7 +306,7 @@ func radixArg(a []Value, i int) (int, error) {
 	return r, nil
 }
 
-func initNumbers() {
+func init() {
 	registerBuiltins("numbers", []Builtin{
 		numPred("number?", "(number? obj): whether obj is a number", num.IsNumber),
 		numPred("complex?", "(complex? obj): whether obj is a number (every number is complex)", num.IsNumber),

@@ -82,7 +82,7 @@ func readLimitError(port, what string, max int) *ErrorObject {
 	}
 }
 
-func initReadLimit() {
+func init() {
 	registerBuiltins("system", []Builtin{
 		{Name: "read-limit", MinArgs: 0, MaxArgs: 0, Doc: "(read-limit): the most bytes one read may take from a port (0: no limit)",
 			Fn: func(it *Interp, a []Value) (Value, error) {

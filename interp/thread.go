@@ -392,7 +392,7 @@ func threadExceptionPred(name, doc, kind string) Builtin {
 	}}
 }
 
-func initThreadPrims() {
+func init() {
 	registerBuiltins("threads", []Builtin{
 		{Name: "current-time", MinArgs: 0, MaxArgs: 0, Doc: "(current-time): the time now, as a time object",
 			Fn: func(it *Interp, a []Value) (Value, error) { return &TimePoint{time.Now()}, nil }},

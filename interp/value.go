@@ -358,8 +358,8 @@ func IsTrue(v Value) bool {
 	return !ok || b
 }
 
-// builtins is the table every new interpreter installs. Files add to it
-// from the functions setUpLibrary runs (once); it is never changed after.
+// builtins is the table every new interpreter installs. Files add to it from
+// init functions only; it is never changed after package initialisation.
 // Its capacity is about its final length (about 460), so that it is not
-// grown by copies through a run of sizes.
-var builtins []*Primitive
+// grown by copies through a run of sizes at every start.
+var builtins = make([]*Primitive, 0, 512)
