@@ -79,9 +79,6 @@ func (it *Interp) DefinePrimitive(name string, min, max int, fn PrimFn) {
 // The lines are indexed when documentation is first asked for, so
 // documenting costs an installation nothing.
 func (it *Interp) Document(section string, lines ...DocLine) {
-	if it.installs != nil {
-		it.runInstalls() // a later Document overrides their lines
-	}
 	it.docs = append(it.docs, docTable{section, lines})
 	it.docIndex = nil
 }

@@ -230,11 +230,8 @@ func WithCommandLine(args []string) Option { return func(it *Interp) { it.cmdlin
 func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames = frames } }
 
 // New returns a fresh interpreter with the standard library installed.
-// The library is bound when the global environment is first used (see
-// InstallOnFirstUse): an evaluation that refers to no global name needs
-// none of it.
 func New(opts ...Option) *Interp {
-	it := &Interp{}
+	it := &Interp{globals: make(map[*Symbol]*Global, globalsHint)}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
@@ -250,17 +247,6 @@ func New(opts ...Option) *Interp {
 	errp.LineFlush = true
 	errp.Tie = out
 	it.errParam = &Parameter{owner: it, value: errp, name: "current-error-port"}
-	it.installs = []func(*Interp) error{(*Interp).installCore}
-	for _, o := range opts {
-		o(it)
-	}
-	return it
-}
-
-// installCore binds the standard library (the first installation, run
-// before those of InstallOnFirstUse).
-func (it *Interp) installCore() error {
-	it.globals = make(map[*Symbol]*Global, globalsHint)
 	for name, sf := range specialForms {
 		it.global(Intern(name)).special = sf
 	}
@@ -272,6 +258,9 @@ func (it *Interp) installCore() error {
 		g.value, g.builtin, g.pure = p, p, true
 	}
 	it.installControl()
+	for _, o := range opts {
+		o(it)
+	}
 	maxRead := it.maxRead
 	it.maxRead = 0 // the prelude is ours: a small read limit is for input
 	if err := it.loadPrelude(); err != nil {
@@ -279,7 +268,7 @@ func (it *Interp) installCore() error {
 	}
 	it.maxRead = maxRead
 	it.snapshotCoreRefs()
-	return nil
+	return it
 }
 
 // globalsHint sizes the global table: popsh with its bindings has about
@@ -315,9 +304,8 @@ func (it *Interp) cellOf(name *Symbol) *Global {
 }
 
 // InstallOnFirstUse puts install off until the global environment is first
-// used: a global name compiled, defined, documented or looked up (Define,
-// Document, Lookup, Doc, GlobalNames and the like) or a Local read or set.
-// New puts off the standard library's installation the same way. Nothing a program can
+// used: a global name compiled, defined or looked up (Define, Lookup, Doc,
+// GlobalNames and the like) or a Local read or set. Nothing a program can
 // see happens before that (a program that refers to no global name, like
 // the expression 1, sees no environment at all), so a program runs as if
 // install had been called at once, and one that never needs it never pays
