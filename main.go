@@ -153,19 +153,14 @@ func tiePorts(it *interp.Interp) {
 }
 
 // newInterp returns an interpreter with everything popsh binds installed
-// and the command line set. The bindings are installed when the program
-// first uses the global environment (interp.InstallOnFirstUse): a program
-// like -c 1 never needs them, and any other sees them from the start.
+// and the command line set.
 func newInterp(cmdline []string) (*interp.Interp, error) {
 	it := interp.New()
+	if err := bindings.Install(it, bindings.Options{}); err != nil {
+		return nil, err
+	}
 	it.SetCommandLine(cmdline)
-	it.InstallOnFirstUse(func(it *interp.Interp) error {
-		if err := bindings.Install(it, bindings.Options{}); err != nil {
-			return err
-		}
-		scsh.SetArgs(it, cmdline[1:])
-		return nil
-	})
+	scsh.SetArgs(it, cmdline[1:])
 	if repl.IsTerminal(os.Stdout) {
 		it.CurrentOutput().LineFlush = true
 	}

@@ -16,7 +16,7 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if it.vm.level > 0 || it.installsNested {
+	if it.vm.level > 0 {
 		return func() {}, nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -193,9 +193,6 @@ func (it *Interp) Context() context.Context {
 // qualify them with the package path ("popsh/bindings.scsh"). A nil value
 // removes the key.
 func (it *Interp) SetLocal(key string, value any) {
-	if it.installs != nil {
-		it.runInstalls()
-	}
 	if value == nil {
 		delete(it.locals, key)
 		return
@@ -207,12 +204,7 @@ func (it *Interp) SetLocal(key string, value any) {
 }
 
 // Local returns the value SetLocal keeps under key, or nil.
-func (it *Interp) Local(key string) any {
-	if it.installs != nil {
-		it.runInstalls()
-	}
-	return it.locals[key]
-}
+func (it *Interp) Local(key string) any { return it.locals[key] }
 
 // NewOpaque wraps a Go value for Scheme; it prints as #{kind label}.
 func NewOpaque(kind, label string, v any) *Opaque {

@@ -17,13 +17,7 @@ import (
 type Interp struct {
 	globals map[*Symbol]*Global
 	cells   []Global // the unused rest of the block global carves cells from
-	// installs are the installations InstallOnFirstUse put off: run,
-	// in order, before anything reads or changes the global environment
-	installs []func(*Interp) error
-	// installsNested: the installations run inside an evaluation (the
-	// compiler met the first global name), whose context they keep
-	installsNested bool
-	vm             vm
+	vm      vm
 
 	inParam, outParam, errParam *Parameter
 
@@ -279,9 +273,6 @@ const globalsHint = 1600
 // Cells are carved from blocks (a cell is never removed, so a block lives
 // as long as the interpreter anyway).
 func (it *Interp) global(name *Symbol) *Global {
-	if it.installs != nil {
-		it.runInstalls()
-	}
 	g := it.globals[name]
 	if g == nil {
 		if len(it.cells) == 0 {
@@ -293,44 +284,6 @@ func (it *Interp) global(name *Symbol) *Global {
 		it.globals[name] = g
 	}
 	return g
-}
-
-// cellOf returns the cell of name, or nil; unlike global it creates none.
-func (it *Interp) cellOf(name *Symbol) *Global {
-	if it.installs != nil {
-		it.runInstalls()
-	}
-	return it.globals[name]
-}
-
-// InstallOnFirstUse puts install off until the global environment is first
-// used: a global name compiled, defined or looked up (Define, Lookup, Doc,
-// GlobalNames and the like) or a Local read or set. Nothing a program can
-// see happens before that (a program that refers to no global name, like
-// the expression 1, sees no environment at all), so a program runs as if
-// install had been called at once, and one that never needs it never pays
-// for it. Installations run once each, in the order given; one that fails
-// panics, as New does when its own set-up fails.
-func (it *Interp) InstallOnFirstUse(install func(*Interp) error) {
-	it.installs = append(it.installs, install)
-}
-
-// runInstalls runs the installations put off by InstallOnFirstUse. The
-// list is emptied first, so that the definitions they make do not run them
-// again. Run inside an evaluation, what they evaluate belongs to it: they
-// do not set up (and then tear down) an evaluation context of their own.
-func (it *Interp) runInstalls() {
-	fns := it.installs
-	it.installs = nil
-	if it.ctx != nil && !it.installsNested {
-		it.installsNested = true
-		defer func() { it.installsNested = false }()
-	}
-	for _, f := range fns {
-		if err := f(it); err != nil {
-			panic("popsh: installation failed: " + err.Error())
-		}
-	}
 }
 
 // setGlobal assigns a global cell, keeping the inlining flag right.
@@ -351,7 +304,7 @@ func (it *Interp) Define(name string, v Value) {
 
 // Lookup returns the global value of name.
 func (it *Interp) Lookup(name string) (Value, bool) {
-	g := it.cellOf(Intern(name))
+	g := it.globals[Intern(name)]
 	if g != nil && g.pending {
 		if err := it.forceFromGo(g); err != nil {
 			return nil, false
@@ -366,9 +319,6 @@ func (it *Interp) Lookup(name string) (Value, bool) {
 // GlobalNames returns the sorted names of every global binding, syntax
 // keywords included (for completion).
 func (it *Interp) GlobalNames() []string {
-	if it.installs != nil {
-		it.runInstalls()
-	}
 	out := make([]string, 0, len(it.globals))
 	for s, g := range it.globals {
 		if g.value != unbound || g.special != nil || g.macro != nil || g.pending {
