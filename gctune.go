@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"unsafe"
+
+	"popsh/internal/hugepage"
 )
 
 // The garbage collector's pace. A Scheme program allocates many small cells
@@ -70,6 +73,7 @@ type gcPacer struct {
 	minHeap int64
 	percent int
 	sample  []metrics.Sample
+	roomed  bool // the heap's room has been mapped in huge pages
 }
 
 // arm makes pace run after the next collection: the finalizer of an
@@ -80,6 +84,10 @@ func (p *gcPacer) arm() {
 }
 
 func (p *gcPacer) pace() {
+	if !p.roomed {
+		p.roomed = true
+		makeHugeRoom(p.minHeap)
+	}
 	metrics.Read(p.sample)
 	for _, m := range p.sample {
 		if m.Value.Kind() != metrics.KindUint64 {
@@ -94,6 +102,25 @@ func (p *gcPacer) pace() {
 		debug.SetGCPercent(percent)
 	}
 	p.arm()
+}
+
+// makeHugeRoom maps n bytes more of heap and advises them into
+// transparent huge pages (where the kernel does huge pages only where
+// advised, its usual setting), so that the memory the heap grows into up
+// to the minimum target is faulted in 2 MiB at a time rather than 4 KiB:
+// on a virtual machine the first touch of a 4 KiB page costs ~17 us, and a
+// program growing its heap to 32 MB spent ~8,000 faults, 0.1-0.15 s, on
+// that alone. It runs after the first collection, so only a program
+// that allocated more than the runtime's first 4 MB pays the two system
+// calls. The block is garbage at once; the runtime reuses its pages
+// (first fit from low addresses) for the spans that follow, and a block
+// of fresh memory is not cleared, so nothing is touched here.
+// It returns where the block was, for tests.
+func makeHugeRoom(n int64) uintptr {
+	b := make([]byte, n)
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	hugepage.Advise(p, uintptr(len(b)))
+	return uintptr(p)
 }
 
 // runtimeHeapMinimum is the runtime's smallest heap goal at GOGC=100; it

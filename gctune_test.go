@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"popsh/internal/hugepage"
+)
 
 func TestNextGCPercent(t *testing.T) {
 	const mb = 1 << 20
@@ -42,6 +48,22 @@ func TestNextGCPercent(t *testing.T) {
 	for _, c := range cases {
 		if got := nextGCPercent(c.live, c.scan, c.roots, c.min_); got != c.want {
 			t.Errorf("nextGCPercent(%d, %d, %d, %d) = %d, want %d", c.live, c.scan, c.roots, c.min_, got, c.want)
+		}
+	}
+}
+
+// The room the heap grows into after the first collection is advised into
+// huge pages, over the whole block (where the kernel has them).
+func TestMakeHugeRoom(t *testing.T) {
+	if b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil || strings.Contains(string(b), "[never]") {
+		t.Skip("no transparent huge pages here")
+	}
+	const n = minHeapTarget
+	lo := makeHugeRoom(n)
+	for _, at := range []uintptr{hugepage.Size, n / 2, n - hugepage.Size - 1} {
+		addr := (lo + at) &^ (hugepage.Size - 1)
+		if ok, err := hugepage.Advised(addr); err != nil || !ok {
+			t.Errorf("%d MB into the room: not advised (%v)", at>>20, err)
 		}
 	}
 }

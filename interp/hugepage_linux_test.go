@@ -3,40 +3,13 @@
 package interp
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"unsafe"
-)
 
-// vmaFlags returns the VmFlags of the mapping of this process that holds
-// addr, from /proc/self/smaps.
-func vmaFlags(t *testing.T, addr uintptr) string {
-	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
-	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		var lo, hi uintptr
-		if n, _ := fmt.Sscanf(line, "%x-%x ", &lo, &hi); n == 2 {
-			in = lo <= addr && addr < hi
-			continue
-		}
-		if in && strings.HasPrefix(line, "VmFlags:") {
-			return line
-		}
-	}
-	t.Fatalf("no mapping holds %#x", addr)
-	return ""
-}
+	"popsh/internal/hugepage"
+)
 
 // A big vector made by make-vector is advised into huge pages before it is
 // filled (where the kernel has transparent huge pages).
@@ -60,9 +33,9 @@ func TestBigVectorHugePages(t *testing.T) {
 		default:
 			t.Fatalf("%s: %v", src, v)
 		}
-		mid := (uintptr(p) + n/2) &^ (hugePage - 1)
-		if flags := vmaFlags(t, mid); !strings.Contains(flags+" ", " hg ") {
-			t.Errorf("%s: the vector's memory is not advised for huge pages: %s", src, flags)
+		mid := (uintptr(p) + n/2) &^ (hugepage.Size - 1)
+		if ok, err := hugepage.Advised(mid); err != nil || !ok {
+			t.Errorf("%s: the vector's memory is not advised for huge pages (%v)", src, err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"popsh/internal/hugepage"
 	"unsafe"
 )
 
@@ -318,7 +319,7 @@ func init() {
 func newItems(k int) []Value {
 	items := make([]Value, k)
 	if k > 0 {
-		adviseHuge(unsafe.Pointer(&items[0]), uintptr(k)*unsafe.Sizeof(items[0]))
+		hugepage.Advise(unsafe.Pointer(&items[0]), uintptr(k)*unsafe.Sizeof(items[0]))
 	}
 	return items
 }
@@ -327,7 +328,7 @@ func newItems(k int) []Value {
 func newBytes(k int) []byte {
 	b := make([]byte, k)
 	if k > 0 {
-		adviseHuge(unsafe.Pointer(&b[0]), uintptr(k))
+		hugepage.Advise(unsafe.Pointer(&b[0]), uintptr(k))
 	}
 	return b
 }

@@ -7,6 +7,7 @@ package interp
 
 import (
 	"math"
+	"popsh/internal/hugepage"
 	"sync/atomic"
 	"unsafe"
 )
@@ -240,7 +241,7 @@ type eface struct {
 
 func init() {
 	// a counting loop faults the lazily written table in 2 MiB at a time
-	adviseHuge(unsafe.Pointer(&fixLazy[0]), uintptr(len(fixLazy))*8)
+	hugepage.Advise(unsafe.Pointer(&fixLazy[0]), uintptr(len(fixLazy))*8)
 	var v Value = fixHigh + 1
 	intType = (*eface)(unsafe.Pointer(&v)).typ
 }
