@@ -84,10 +84,6 @@ func (p *gcPacer) arm() {
 }
 
 func (p *gcPacer) pace() {
-	if !p.roomed {
-		p.roomed = true
-		makeHugeRoom(p.minHeap)
-	}
 	metrics.Read(p.sample)
 	for _, m := range p.sample {
 		if m.Value.Kind() != metrics.KindUint64 {
@@ -95,6 +91,11 @@ func (p *gcPacer) pace() {
 		}
 	}
 	v := func(i int) int64 { return int64(p.sample[i].Value.Uint64()) }
+	if !p.roomed && 2*v(1) >= v(0) && v(0) < p.minHeap/2 {
+		// a heap of cells, growing to the minimum: see makeHugeRoom
+		p.roomed = true
+		makeHugeRoom(p.minHeap - v(0))
+	}
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
 	if percent*5 < p.percent*4 || percent*5 > p.percent*6 {
@@ -110,11 +111,16 @@ func (p *gcPacer) pace() {
 // to the minimum target is faulted in 2 MiB at a time rather than 4 KiB:
 // on a virtual machine the first touch of a 4 KiB page costs ~17 us, and a
 // program growing its heap to 32 MB spent ~8,000 faults, 0.1-0.15 s, on
-// that alone. It runs after the first collection, so only a program
-// that allocated more than the runtime's first 4 MB pays the two system
-// calls. The block is garbage at once; the runtime reuses its pages
-// (first fit from low addresses) for the spans that follow, and a block
-// of fresh memory is not cleared, so nothing is touched here.
+// that alone. It runs once, after a collection that finds a live heap
+// made mostly of cells (at least half of it to scan) and well under the
+// minimum, so only a program that allocated more than the runtime's first
+// 4 MB pays the two system calls. A heap of mail messages (strings, not
+// scanned) is left in small pages: it is collected early (see
+// nextGCPercent), and a freed message's huge pages would stay resident
+// where small ones are returned. The block is garbage at once; the runtime
+// reuses its pages (first fit from low addresses) for the spans that
+// follow, and a block of fresh memory is not cleared, so nothing is
+// touched here.
 // It returns where the block was, for tests.
 func makeHugeRoom(n int64) uintptr {
 	b := make([]byte, n)
