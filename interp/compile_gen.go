@@ -805,40 +805,27 @@ func refers(n node, v *variable) bool {
 	case *nIf:
 		return refers(t.c, v) || refers(t.t, v) || refers(t.e, v)
 	case *nSeq:
-		for _, e := range t.body {
-			if refers(e, v) {
-				return true
-			}
-		}
-		return false
+		return refersAny(t.body, v)
 	case *nCall:
-		if refers(t.f, v) {
-			return true
-		}
-		for _, e := range t.args {
-			if refers(e, v) {
-				return true
-			}
-		}
-		return false
+		return refers(t.f, v) || refersAny(t.args, v)
 	case *nPrim:
-		for _, e := range t.args {
-			if refers(e, v) {
-				return true
-			}
-		}
-		return false
+		return refersAny(t.args, v)
 	case *nLet:
-		for _, e := range t.inits {
-			if refers(e, v) {
-				return true
-			}
-		}
-		return refers(t.body, v)
+		return refersAny(t.inits, v) || refers(t.body, v)
 	case *nLambda:
 		return false // a lambda reaching v captures it (v.captured)
 	}
 	return true
+}
+
+// refersAny reports whether v occurs in any of ns.
+func refersAny(ns []node, v *variable) bool {
+	for _, e := range ns {
+		if refers(e, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // konst returns the value of n when it is a constant: a literal, or a

@@ -68,10 +68,11 @@ func TestSchemeSASLUpgrades(t *testing.T) {
 	}
 }
 
-// Without TLS, a cleartext credential to a server that is not on this
-// machine is refused, with a message that says how to allow it; APOP is
-// still allowed; pop3-allow-cleartext allows it.
-func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
+// newCleartextOnlyEnv is an environment whose server is taken as not on
+// this machine and offers no APOP timestamp and no CRAM-MD5: every login
+// but a refused one would send a credential in clear.
+func newCleartextOnlyEnv(t *testing.T) *pop3Env {
+	t.Helper()
 	noAPOP := server.Faults{NoAPOPTimestamp: true}
 	e := newPOP3Env(t, envConfig{faults: noAPOP, opts: Options{LocalPeer: notLocal}})
 	e.srv.Close()
@@ -82,6 +83,14 @@ func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
 	}
 	t.Cleanup(func() { e.srv.Close() })
 	e.host = e.srv.Addr().String()
+	return e
+}
+
+// Without TLS, a cleartext credential to a server that is not on this
+// machine is refused, with a message that says how to allow it; APOP is
+// still allowed; pop3-allow-cleartext allows it.
+func TestSchemeCleartextRefusedOffLoopback(t *testing.T) {
+	e := newCleartextOnlyEnv(t)
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	for _, login := range []string{
 		`(pop3-login conn)`,
@@ -374,16 +383,7 @@ func TestConnectTimeoutParameter(t *testing.T) {
 // parameter of its own before its first connection does not turn the
 // cleartext refusal off.
 func TestRebindingParameterBeforeConnectStaysClosed(t *testing.T) {
-	noAPOP := server.Faults{NoAPOPTimestamp: true}
-	e := newPOP3Env(t, envConfig{faults: noAPOP, opts: Options{LocalPeer: notLocal}})
-	e.srv.Close()
-	e.srv = server.New(server.Options{Backend: e.be, Hostname: "test.invalid", Faults: noAPOP, DisableCRAMMD5: true,
-		OnCommand: func(user, line string) { e.mu.Lock(); e.cmds = append(e.cmds, line); e.mu.Unlock() }})
-	if err := e.srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.srv.Close() })
-	e.host = e.srv.Addr().String()
+	e := newCleartextOnlyEnv(t)
 	e.must(`(define pop3-allow-cleartext (make-parameter #t))`)
 	e.must(fmt.Sprintf(`(define conn (pop3-connect %q))`, e.host))
 	msg := e.mustFail(`(pop3-login conn)`)
