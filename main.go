@@ -35,6 +35,7 @@ import (
 	"popsh/bindings"
 	"popsh/bindings/scsh"
 	"popsh/internal/demo"
+	_ "popsh/internal/hugepage/earlyheap" // the start-up's heap in huge pages
 	"popsh/interp"
 	"popsh/interp/repl"
 )
