@@ -22,10 +22,19 @@ const Span = 4 * hugepage.Size
 // start (for tests).
 var Collapsed bool
 
-// marker is the object whose address tells where the heap is.
+// marker is the object whose address told where the heap was at start.
 var marker *[16]byte
 
 func init() {
 	marker = new([16]byte)
 	Collapsed = hugepage.AdviseHeap(unsafe.Pointer(marker), Span)
+}
+
+// Again advises the heap where it is now, for a program that is about to
+// build much more of it. The runtime starts its heap at a random page of
+// its first 4 MiB and maps the next 4 MiB only when it grows into them,
+// without the advice; when the start was near the end, initialization has
+// moved the heap there.
+func Again() {
+	hugepage.AdviseHeap(unsafe.Pointer(new([16]byte)), Span)
 }

@@ -30,3 +30,22 @@ func TestHeapAdvisedAtStart(t *testing.T) {
 	}
 	t.Logf("first huge page collapsed: %v", Collapsed)
 }
+
+func TestAgainAdvisesTheHeapWhereItIsNow(t *testing.T) {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil || string(b) == "always madvise [never]\n" {
+		t.Skip("no transparent huge pages here")
+	}
+	// Grow the heap well past the start so that it lies in memory the
+	// runtime mapped after init, then advise it again.
+	keep := make([][]byte, 0, 64)
+	for range 64 {
+		keep = append(keep, make([]byte, 128<<10))
+	}
+	Again()
+	p := new([64]byte)
+	if ok, err := hugepage.Advised(uintptr(unsafe.Pointer(p))); err != nil || !ok {
+		t.Errorf("heap at %p after Again: advised %v (%v)", p, ok, err)
+	}
+	_ = keep
+}
