@@ -23,11 +23,20 @@ const Span = 4 * hugepage.Size
 var Collapsed bool
 
 // marker is the object whose address told where the heap was at start.
-var marker *[16]byte
+var marker unsafe.Pointer
 
 func init() {
-	marker = new([16]byte)
-	Collapsed = hugepage.AdviseHeap(unsafe.Pointer(marker), Span)
+	marker = frontier()
+	Collapsed = hugepage.AdviseHeap(marker, Span)
+}
+
+// frontier returns the address where the heap grows now: a block too big
+// for the size classes gets pages of its own, and the runtime takes the
+// lowest free ones, which before the first collection are those just past
+// the heap in use. The block is fresh memory and is not cleared, so it
+// costs address space only, until the first collection frees it.
+func frontier() unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]byte, 40<<10)))
 }
 
 // Again advises the heap where it is now, for a program that is about to
@@ -36,5 +45,5 @@ func init() {
 // without the advice; when the start was near the end, initialization has
 // moved the heap there.
 func Again() {
-	hugepage.AdviseHeap(unsafe.Pointer(new([16]byte)), Span)
+	hugepage.AdviseHeap(frontier(), Span)
 }

@@ -13,7 +13,7 @@ func TestHeapAdvisedAtStart(t *testing.T) {
 	if err != nil || string(b) == "always madvise [never]\n" {
 		t.Skip("no transparent huge pages here")
 	}
-	ok, err := hugepage.Advised(uintptr(unsafe.Pointer(marker)))
+	ok, err := hugepage.Advised(uintptr(marker))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestHeapAdvisedAtStart(t *testing.T) {
 	}
 	// The heap allocated after the start lies in the advised span.
 	p := new([64]byte)
-	lo := uintptr(unsafe.Pointer(marker)) &^ (hugepage.Size - 1)
+	lo := uintptr(marker) &^ (hugepage.Size - 1)
 	if a := uintptr(unsafe.Pointer(p)); a >= lo && a < lo+Span {
 		if ok, err := hugepage.Advised(a); err != nil || !ok {
 			t.Errorf("heap at %#x, after the marker's huge page at %#x: advised %v (%v)", a, lo, ok, err)
@@ -36,16 +36,28 @@ func TestAgainAdvisesTheHeapWhereItIsNow(t *testing.T) {
 	if err != nil || string(b) == "always madvise [never]\n" {
 		t.Skip("no transparent huge pages here")
 	}
-	// Grow the heap well past the start so that it lies in memory the
-	// runtime mapped after init, then advise it again.
-	keep := make([][]byte, 0, 64)
-	for range 64 {
-		keep = append(keep, make([]byte, 128<<10))
+	// Grow the heap until it lies in memory the runtime mapped after init,
+	// without the advice, then advise it again.
+	var keep []unsafe.Pointer
+	for {
+		p := frontier()
+		keep = append(keep, p) // so that the next frontier is past it
+		ok, err := hugepage.Advised(uintptr(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if len(keep) == 256 {
+			t.Fatal("the heap grew by 74 MB and is still advised: is the runtime advising it itself?")
+		}
+		keep = append(keep, unsafe.Pointer(unsafe.SliceData(make([]byte, 256<<10))))
 	}
 	Again()
-	p := new([64]byte)
-	if ok, err := hugepage.Advised(uintptr(unsafe.Pointer(p))); err != nil || !ok {
-		t.Errorf("heap at %p after Again: advised %v (%v)", p, ok, err)
+	p := frontier()
+	if ok, err := hugepage.Advised(uintptr(p)); err != nil || !ok {
+		t.Errorf("the heap's frontier at %p after Again: advised %v (%v)", p, ok, err)
 	}
 	_ = keep
 }
