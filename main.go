@@ -35,6 +35,7 @@ import (
 	"popsh/bindings"
 	"popsh/bindings/scsh"
 	"popsh/internal/demo"
+	"popsh/internal/hugepage/earlyheap"
 	"popsh/interp"
 	"popsh/interp/repl"
 )
@@ -155,6 +156,7 @@ func tiePorts(it *interp.Interp) {
 // newInterp returns an interpreter with everything popsh binds installed
 // and the command line set.
 func newInterp(cmdline []string) (*interp.Interp, error) {
+	earlyheap.Again()
 	it := interp.New()
 	if err := bindings.Install(it, bindings.Options{}); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -22,6 +24,10 @@ import (
 	"popsh/internal/demo"
 )
 
+// buildCommand is the README's command that builds popsh; TestMain builds
+// the binary the tests run the same way.
+const buildCommand = "CGO_ENABLED=0 go build -o popsh ."
+
 // popshBin is the popsh binary built once by TestMain.
 var popshBin string
 
@@ -32,12 +38,16 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	popshBin = filepath.Join(dir, "popsh")
-	build := []string{"build", "-o", popshBin}
+	build := exec.Command("go", "build", "-o", popshBin, ".")
 	if os.Getenv("POPSH_TEST_RACE") != "" {
-		// POPSH_TEST_RACE=1 go test . runs the binary under the race detector.
-		build = append(build, "-race")
+		// POPSH_TEST_RACE=1 go test . runs the binary under the race
+		// detector, which needs cgo.
+		build.Args = slices.Insert(build.Args, 2, "-race")
+	} else {
+		// The README's build (buildCommand): static, without cgo.
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	}
-	out, err := exec.Command("go", append(build, ".")...).CombinedOutput()
+	out, err := build.CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building popsh: %v\n%s", err, out)
 		os.RemoveAll(dir)
@@ -1104,5 +1114,26 @@ func TestDemoTerminatedRemovesNetrc(t *testing.T) {
 	}
 	if _, err := os.Stat(netrc); !os.IsNotExist(err) {
 		t.Errorf("after SIGTERM the demo's netrc %q is still there (%v)", netrc, err)
+	}
+}
+
+// TestBuildIsStatic checks that the binary built as the README says has no
+// dynamic loader: a static popsh starts without loading libc.
+func TestBuildIsStatic(t *testing.T) {
+	if os.Getenv("POPSH_TEST_RACE") != "" {
+		t.Skip("the race detector's build links with cgo")
+	}
+	f, err := elf.Open(popshBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Fatalf("%s (built with %q) asks for a dynamic loader", popshBin, buildCommand)
+		}
+	}
+	if libs, err := f.ImportedLibraries(); err != nil || len(libs) > 0 {
+		t.Fatalf("%s (built with %q) needs shared libraries %v (%v)", popshBin, buildCommand, libs, err)
 	}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // readmeCommands returns the commands of README.md's code blocks: every
-// indented line that starts with "go run .", "./popsh", "go build" or
-// "go test".
+// indented line that starts with "go run .", "./popsh", "go build",
+// "CGO_ENABLED=0 go build" or "go test".
 func readmeCommands(t *testing.T) []string {
 	t.Helper()
 	b, err := os.ReadFile("README.md")
@@ -29,7 +29,7 @@ func readmeCommands(t *testing.T) []string {
 			continue
 		}
 		c := strings.TrimSpace(line)
-		for _, p := range []string{"go run . ", "./popsh ", "go build ", "go test "} {
+		for _, p := range []string{"go run . ", "./popsh ", "go build ", "CGO_ENABLED=0 go build ", "go test "} {
 			if strings.HasPrefix(c, p) {
 				cmds = append(cmds, c)
 				break
@@ -40,8 +40,8 @@ func readmeCommands(t *testing.T) []string {
 }
 
 // commandDir is a directory where the README's commands run as in a
-// clone: ./popsh is the binary TestMain built (with `go build -o popsh .`,
-// the README's build command), scripts/ and examples/ are the
+// clone: ./popsh is the binary TestMain built (with `CGO_ENABLED=0 go
+// build -o popsh .`, the README's build command), scripts/ and examples/ are the
 // repository's, and it is also the HOME of the commands.
 func commandDir(t *testing.T) string {
 	t.Helper()
@@ -110,14 +110,14 @@ func TestREADMECommandsRunAsPrinted(t *testing.T) {
 				t.Errorf("README says %q but .ci/run does not run exactly `go test ./...`", c)
 			}
 			continue
-		case strings.HasPrefix(c, "go test "), strings.HasPrefix(c, "go build -o popsh .") && !strings.Contains(c, "&&"):
+		case strings.HasPrefix(c, "go test "), strings.HasPrefix(c, buildCommand) && !strings.Contains(c, "&&"):
 			// Benchmarks and the build itself (TestMain built the binary
 			// with this command).
 			continue
 		case strings.Contains(c, "example.org"):
 			continue // needs the reader's own mail server
 		}
-		line := strings.TrimPrefix(c, "go build -o popsh . && ") // done by TestMain
+		line := strings.TrimPrefix(c, buildCommand+" && ") // done by TestMain
 		if rest, ok := strings.CutPrefix(line, "go run . "); ok {
 			line = "./popsh " + rest // the same program, already compiled
 		}

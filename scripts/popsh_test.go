@@ -22,6 +22,7 @@ func TestScriptsWithPopshBinary(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "popsh")
 	build := exec.Command(goBin, "build", "-o", bin, "popsh")
 	build.Dir = ".."
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the README's build
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build popsh: %v\n%s", err, out)
 	}

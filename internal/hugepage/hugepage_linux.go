@@ -37,6 +37,28 @@ func Advise(p unsafe.Pointer, n uintptr) {
 	}
 }
 
+// madvCollapse is MADV_COLLAPSE (Linux 6.1 and later).
+const madvCollapse = 25
+
+// AdviseHeap advises into huge pages the n bytes of heap from the huge
+// page that holds live, an object just allocated on the Go heap, and
+// collapses that huge page at once into one (MADV_COLLAPSE), keeping the
+// contents of the pages already in use. It is for the start of the
+// program, while the whole heap is a megabyte or two: the heap the
+// start-up builds (the interpreter's tables, its globals and their
+// primitives) is then faulted in 2 MiB at a time instead of about 200
+// faults of 4 KiB, each costing tens of µs on a virtual machine. The
+// runtime maps its heap in 4 MiB units and the advice only holds for what
+// is mapped now; memory it maps later is not advised. It reports whether
+// the huge page holding live was collapsed (false on a kernel without
+// MADV_COLLAPSE or where huge pages are disabled: nothing changes then).
+func AdviseHeap(live unsafe.Pointer, n uintptr) bool {
+	lo := uintptr(live) &^ (Size - 1)
+	unix.Syscall(unix.SYS_MADVISE, lo, n, unix.MADV_HUGEPAGE)
+	_, _, e := unix.Syscall(unix.SYS_MADVISE, lo, Size, madvCollapse)
+	return e == 0
+}
+
 // Advised reports whether the mapping of this process that holds addr is
 // advised into huge pages (the hg flag of its VmFlags in
 // /proc/self/smaps).

@@ -46,3 +46,26 @@ func TestAdviseSmallBlockIsNoOp(t *testing.T) {
 		t.Fatalf("a block under a huge page changed its mapping's advice: %v -> %v", before, after)
 	}
 }
+
+func TestAdviseHeapKeepsContents(t *testing.T) {
+	thpAvailable(t)
+	objs := make([]*[512]byte, 2000) // about 1 MB of heap around the live object
+	for i := range objs {
+		objs[i] = new([512]byte)
+		for j := range objs[i] {
+			objs[i][j] = byte(i + j)
+		}
+	}
+	live := unsafe.Pointer(objs[len(objs)/2])
+	collapsed := AdviseHeap(live, 4*Size)
+	if ok, err := Advised(uintptr(live)); err != nil || !ok {
+		t.Fatalf("the live object's huge page is not advised: %v %v", ok, err)
+	}
+	for i := range objs {
+		for j := range objs[i] {
+			if objs[i][j] != byte(i+j) {
+				t.Fatalf("object %d byte %d changed to %d by AdviseHeap (collapsed %v)", i, j, objs[i][j], collapsed)
+			}
+		}
+	}
+}

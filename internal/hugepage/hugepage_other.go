@@ -15,3 +15,6 @@ func Advise(p unsafe.Pointer, n uintptr) {}
 
 // Advised reports that there is no such advice here.
 func Advised(addr uintptr) (bool, error) { return false, errors.ErrUnsupported }
+
+// AdviseHeap does nothing where there is no madvise(MADV_HUGEPAGE).
+func AdviseHeap(live unsafe.Pointer, n uintptr) bool { return false }

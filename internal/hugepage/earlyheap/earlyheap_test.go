@@ -1,0 +1,63 @@
+package earlyheap
+
+import (
+	"os"
+	"testing"
+	"unsafe"
+
+	"popsh/internal/hugepage"
+)
+
+func TestHeapAdvisedAtStart(t *testing.T) {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil || string(b) == "always madvise [never]\n" {
+		t.Skip("no transparent huge pages here")
+	}
+	ok, err := hugepage.Advised(uintptr(marker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Error("the heap that held the marker at start is not advised into huge pages")
+	}
+	// The heap allocated after the start lies in the advised span.
+	p := new([64]byte)
+	lo := uintptr(marker) &^ (hugepage.Size - 1)
+	if a := uintptr(unsafe.Pointer(p)); a >= lo && a < lo+Span {
+		if ok, err := hugepage.Advised(a); err != nil || !ok {
+			t.Errorf("heap at %#x, after the marker's huge page at %#x: advised %v (%v)", a, lo, ok, err)
+		}
+	}
+	t.Logf("first huge page collapsed: %v", Collapsed)
+}
+
+func TestAgainAdvisesTheHeapWhereItIsNow(t *testing.T) {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil || string(b) == "always madvise [never]\n" {
+		t.Skip("no transparent huge pages here")
+	}
+	// Grow the heap until it lies in memory the runtime mapped after init,
+	// without the advice, then advise it again.
+	var keep []unsafe.Pointer
+	for {
+		p := frontier()
+		keep = append(keep, p) // so that the next frontier is past it
+		ok, err := hugepage.Advised(uintptr(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if len(keep) == 256 {
+			t.Fatal("the heap grew by 74 MB and is still advised: is the runtime advising it itself?")
+		}
+		keep = append(keep, unsafe.Pointer(unsafe.SliceData(make([]byte, 256<<10))))
+	}
+	Again()
+	p := frontier()
+	if ok, err := hugepage.Advised(uintptr(p)); err != nil || !ok {
+		t.Errorf("the heap's frontier at %p after Again: advised %v (%v)", p, ok, err)
+	}
+	_ = keep
+}
