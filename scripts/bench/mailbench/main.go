@@ -22,9 +22,12 @@
 //
 // Start-up (-startup N): N runs of `popsh -c 1` alternating with N runs of
 // a Go program whose main returns at once (built here with the same
-// toolchain), and of another popsh (-base, an older build); the difference of the CPU medians is what popsh itself costs
-// beyond starting a Go process, which on a loaded machine is steadier than
-// wall time.
+// toolchain), of another popsh (-base, an older build), and of Scheme48
+// (`scheme48 -h 0` reading `1` and `,exit`) and Guile (`guile -c 1`) where
+// they are installed; the difference of the CPU medians is what popsh
+// itself costs beyond starting a Go process, which on a loaded machine is
+// steadier than wall time, and popsh's CPU median is also given as a
+// fraction of Scheme48's and Guile's.
 //
 //	go build -o /tmp/popsh . && go run ./scripts/bench/mailbench -popsh /tmp/popsh -rounds 5 -raw LAB/bench/raw-pipelined.py
 //	go run ./scripts/bench/mailbench -popsh /tmp/popsh -startup 200
@@ -360,6 +363,19 @@ func runStartup(popsh, base string, n int) error {
 	if base != "" {
 		cs = append(cs, client{"base: popsh -c 1", func() *exec.Cmd { return exec.Command(base, "-c", "1") }, nil})
 	}
+	others := map[string]int{} // Scheme48 and Guile, by name: their index in cs
+	if s48, err := exec.LookPath("scheme48"); err == nil {
+		others["scheme48"] = len(cs)
+		cs = append(cs, client{"scheme48 -h 0 (1, ,exit)", func() *exec.Cmd {
+			c := exec.Command(s48, "-h", "0")
+			c.Stdin = strings.NewReader("1\n,exit\n")
+			return c
+		}, nil})
+	}
+	if guile, err := exec.LookPath("guile"); err == nil {
+		others["guile"] = len(cs)
+		cs = append(cs, client{"guile -c 1", func() *exec.Cmd { return exec.Command(guile, "-c", "1") }, nil})
+	}
 	samples := make([][]sample, len(cs))
 	for r := 0; r < n; r++ {
 		for i, c := range cs {
@@ -386,6 +402,15 @@ func runStartup(popsh, base string, n int) error {
 	fmt.Printf("\npopsh's own CPU (median difference): %.2f ms\n", ms(cpu[0]-cpu[1]))
 	if base != "" {
 		fmt.Printf("base's own CPU (median difference): %.2f ms\n", ms(cpu[2]-cpu[1]))
+	}
+	for _, name := range []string{"scheme48", "guile"} {
+		if i, ok := others[name]; ok {
+			fmt.Printf("popsh's CPU median / %s's: %.2f", name, float64(cpu[0])/float64(cpu[i]))
+			if base != "" {
+				fmt.Printf(" (base: %.2f)", float64(cpu[2])/float64(cpu[i]))
+			}
+			fmt.Println()
+		}
 	}
 	return nil
 }
