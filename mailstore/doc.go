@@ -49,11 +49,15 @@
 //   - mbox: a message whose bytes are in the file at its offset (its
 //     SHA-256 matches) is recorded as stored. The file is truncated only
 //     when it ends inside the run's last, unfinished message, and the bytes
-//     there are that message's (they match the spool). If anything else
-//     was written after it (a delivery agent, another account's run), the
-//     file is kept as it is, the fact is reported ([Store.Notes]), and the
-//     uncertain messages are not recorded: they stay on the server and may
-//     be fetched a second time, never lost.
+//     there are that message's (they match the spool). If another program
+//     appended a message after it (a delivery agent, another account's
+//     run), whose From_ line then follows the unfinished bytes, often on
+//     the same line, the unfinished bytes are removed and the other
+//     program's moved back in their place, every byte kept, through a
+//     record that lets a run killed during the move finish it. Anything
+//     else written after it is kept as it is; the fact is reported
+//     ([Store.Notes]), and the uncertain messages are not recorded: they
+//     stay on the server and may be fetched a second time, never lost.
 //
 // Two runs may write into one mbox at once (their locks make them take
 // turns) and into one Maildir (unique file names); runs of one account

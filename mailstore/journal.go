@@ -167,8 +167,24 @@ func recoverMaildir(j *journal) recovery {
 // their SHA-256) are kept and recorded; anything that cannot be checked
 // is kept and reported, and its message is not recorded, so the server
 // keeps it (a second copy is possible, a loss is not).
-func recoverMbox(j *journal, m *Mbox, spool string) (recovery, error) {
+//
+// When another program wrote after the run's last, unfinished message,
+// its bytes are moved back to where that message began (see repair.go),
+// provided the spool proves which bytes were the run's; rec is the
+// record that makes the move safe against a kill.
+func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 	var r recovery
+	if mr, err := readMoveRecord(rec); err != nil || mr != nil {
+		// A repair was killed: finish it before anything else.
+		if err == nil {
+			err = finishMove(m, rec, mr)
+		}
+		if err != nil {
+			r.notes = append(r.notes, err.Error()+"; the messages of the interrupted run stay on the server")
+			return r, nil
+		}
+		r.notes = append(r.notes, fmt.Sprintf("mbox %s: finished an interrupted repair (another program's mail moved back over an unfinished message)", m.path))
+	}
 	if dev, ino := m.identity(); dev != j.dev || ino != j.ino {
 		if len(j.msgs) > 0 && !j.committed {
 			r.notes = append(r.notes, fmt.Sprintf("mbox %s was replaced since an interrupted run appended to it: kept as it is; the %d messages of that run stay on the server", m.path, len(j.msgs)))
@@ -216,6 +232,20 @@ func recoverMbox(j *journal, m *Mbox, spool string) (recovery, error) {
 					}
 					m.start = m.off
 					size = e.off
+					continue
+				}
+			}
+			if size > e.off {
+				from, ok, err := foreignStart(m.f, e, spool, size)
+				if err != nil {
+					return r, fmt.Errorf("mbox %s: %w", m.path, err)
+				}
+				if ok {
+					if err := moveTail(m, rec, from, e.off, size); err != nil {
+						return r, fmt.Errorf("mbox %s: remove the unfinished message: %w", m.path, err)
+					}
+					r.notes = append(r.notes, fmt.Sprintf("mbox %s: an interrupted run left %d of a message's %d bytes, and another program then appended %d bytes: the unfinished message was removed and the other program's mail kept; that message stays on the server", m.path, from-e.off, e.len, size-from))
+					size = m.off
 					continue
 				}
 			}

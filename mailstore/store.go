@@ -154,6 +154,9 @@ func Open(dest string, opts Options) (*Store, error) {
 
 func (s *Store) journalPath() string { return s.opts.StateFile + ".journal" }
 
+// movePath is the record of a repair of the mbox (see repair.go).
+func (s *Store) movePath() string { return s.opts.StateFile + ".move" }
+
 func (s *Store) destErr(err error) error {
 	if err == nil {
 		return nil
@@ -177,7 +180,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 		rec = recoverMaildir(j)
 	case mb != nil:
 		var err error
-		if rec, err = recoverMbox(j, mb, s.spoolPath); err != nil {
+		if rec, err = recoverMbox(j, mb, s.spoolPath, s.movePath()); err != nil {
 			return err
 		}
 	default:
@@ -193,7 +196,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 		}
 		// Read again, now under that mbox's locks.
 		if j, err = readJournal(s.journalPath()); err == nil && j != nil {
-			rec, err = recoverMbox(j, other, s.spoolPath)
+			rec, err = recoverMbox(j, other, s.spoolPath, s.movePath())
 		}
 		other.start = other.off
 		if cerr := other.Close(); err == nil {

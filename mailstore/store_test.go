@@ -127,43 +127,6 @@ func TestRecoverUnfinishedTail(t *testing.T) {
 	}
 }
 
-// The same, but a delivery agent appended a message after the kill: the
-// file is kept whole, the fact reported, and the unfinished message not
-// recorded (so the server keeps it).
-func TestRecoverKeepsOtherWriter(t *testing.T) {
-	for _, cut := range []string{"mid-message", "whole-message-no-end"} {
-		t.Run(cut, func(t *testing.T) {
-			_, addr := maildrop(t, 3)
-			dir := t.TempDir()
-			mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
-			s := open(t, mbox, state, "u@a")
-			uidls := fetchAll(t, s, client(t, addr))
-			abandon(t, s)
-			last := journalMsgs(t, state)[2]
-			n := last.off + last.len/2
-			if cut != "mid-message" {
-				n = last.off + last.len - 1 // all but the final newline
-			}
-			os.Truncate(mbox, n)
-			f, _ := os.OpenFile(mbox, os.O_WRONLY|os.O_APPEND, 0)
-			f.WriteString("From lda Mon Jan  1 00:00:00 2024\nSubject: local\n\nlocal mail\n\n")
-			f.Close()
-			before, _ := os.ReadFile(mbox)
-			s = open(t, mbox, state, "u@a")
-			defer s.Close()
-			if after, _ := os.ReadFile(mbox); string(after) != string(before) {
-				t.Errorf("recovery changed the file: %d bytes, was %d", len(after), len(before))
-			}
-			if len(s.Notes()) != 1 || !strings.Contains(s.Notes()[0], "stay on the server") {
-				t.Errorf("notes %q", s.Notes())
-			}
-			if !s.Seen(uidls[0].UID) || !s.Seen(uidls[1].UID) || s.Seen(uidls[2].UID) {
-				t.Error("only the two verified messages should be recorded")
-			}
-		})
-	}
-}
-
 // Killed between messages, then another account's run appended and
 // committed: nothing is truncated, the killed run's messages recorded.
 func TestRecoverAfterAnotherRun(t *testing.T) {
