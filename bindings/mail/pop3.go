@@ -1262,15 +1262,19 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	// new string is no Scheme value yet: no other thread can see it).
 	ctx := b.ctx()
 	texts := make([]*interp.String, 0, len(ids))
-	size := func(n int) int { return int(min(c.sizes[n], windowBytes)) }
+	sizes := make([]int, len(ids)) // read here, under the lock
+	for i, n := range ids {
+		sizes[i] = int(min(c.sizes[n], windowBytes))
+	}
 	var mr pop3.MessageReader
 	err = it.Blocking(func() error {
 		return c.client.RetrMany(ctx, ids, func(n int, body io.Reader) error {
+			i := len(texts) // the replies come in the order of ids
 			next := -1
-			if i := len(texts) + 1; i < len(ids) {
-				next = size(ids[i])
+			if i+1 < len(ids) {
+				next = sizes[i+1]
 			}
-			text, err := mr.Read(body, size(n), next)
+			text, err := mr.Read(body, sizes[i], next)
 			if err != nil {
 				return err
 			}
