@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unsafe"
 )
 
 // pipelining reports whether batch commands may be pipelined.
@@ -243,16 +244,49 @@ func (c *Client) topUp(window int) int {
 // than a page fault per 4 KiB), never more than a few MiB beyond them, so a
 // size listed too large costs address space only.
 func ReadMessage(r io.Reader, size int) ([]byte, error) {
-	b := make([]byte, 0, max(size, 0)+512)
+	var m MessageReader
+	return m.Read(r, size, -1)
+}
+
+// A MessageReader reads messages into memory one after another, each into
+// a buffer of its own, as [ReadMessage]. Told the size of the message that
+// follows, it makes that message's buffer before reading the current one:
+// the two then usually lie next to each other in memory, and the huge page
+// that holds the end of the one and the start of the other is backed as
+// one before either is written (otherwise the end of each buffer would be
+// written in small pages, whose first write costs much more on a virtual
+// machine, and made one huge page only when the next message arrives). The
+// zero value is ready to use.
+type MessageReader struct {
+	next []byte // the buffer made for the next message, or nil
+}
+
+// Read reads r to its end, as ReadMessage(r, size); nextSize is the size of
+// the message to be read next with m (as the caller will pass it), or -1
+// when none follows or its size is unknown.
+func (m *MessageReader) Read(r io.Reader, size, nextSize int) ([]byte, error) {
+	need := max(size, 0) + 512
+	b := m.next
+	m.next = nil
+	if cap(b) != need {
+		b = make([]byte, 0, need)
+	}
+	// own: the bytes from the start of b that are b's or the next
+	// buffer's, and may be backed together
+	own := cap(b)
+	if nextSize >= 0 {
+		m.next = make([]byte, 0, max(nextSize, 0)+512)
+		own = adjacentEnd(b, m.next)
+	}
 	backed := 0 // b[:backed] has been backed (only when b is large)
 	for {
 		if len(b) == cap(b) {
 			nb := make([]byte, len(b), 2*cap(b))
 			copy(nb, b)
-			b, backed = nb, len(b)
+			b, backed, own = nb, len(b), 2*cap(b)
 		}
 		if cap(b) >= prefaultMin && backed < cap(b) && backed-len(b) < prefaultChunk/2 {
-			backed = back(b[:cap(b)], max(backed, len(b)), prefaultChunk)
+			backed = back(b[:cap(b)], own, max(backed, len(b)), prefaultChunk)
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -264,6 +298,26 @@ func ReadMessage(r io.Reader, size int) ([]byte, error) {
 		}
 	}
 }
+
+// adjacentEnd returns how many bytes from the start of a are a's or b's:
+// cap(a), or, when b follows a in memory (the next span of the heap: a
+// large buffer has a span of its own, whose end past cap(a) nothing else
+// uses), up to the end of b.
+func adjacentEnd(a, b []byte) int {
+	if cap(a) < prefaultMin || cap(b) == 0 {
+		return cap(a)
+	}
+	pa := uintptr(unsafe.Pointer(unsafe.SliceData(a[:1])))
+	pb := uintptr(unsafe.Pointer(unsafe.SliceData(b[:1])))
+	if end := pa + uintptr(cap(a)); pb >= end && pb-end < heapPageSize {
+		return int(pb-pa) + cap(b)
+	}
+	return cap(a)
+}
+
+// heapPageSize is the Go heap's page size: a large object's span ends at
+// most this far past it.
+const heapPageSize = 8 << 10
 
 // prefaultMin is the smallest buffer worth backing ahead; prefaultChunk how
 // much of it is backed ahead of the data at a time (at least).

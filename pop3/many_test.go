@@ -199,3 +199,43 @@ func TestReadMessage(t *testing.T) {
 		t.Fatalf("ReadMessage of a broken stream = %q, %v", got, err)
 	}
 }
+
+// A MessageReader told the size of the next message reads a run of messages
+// byte-exact, whether the sizes it was told are right or not, and the
+// bytes of one message never reach the buffer of another.
+func TestMessageReaderSequence(t *testing.T) {
+	type msg struct{ size, listed int }
+	msgs := []msg{
+		{3<<20 + 5, 3<<20 + 5}, {1<<20 + 100, 1<<20 + 100}, {2 << 20, 2 << 20},
+		{700 << 10, 700 << 10}, {5<<20 + 1, 4 << 20}, // longer than listed
+		{100, 6 << 20}, // far shorter than listed
+		{2<<20 + 3, 2<<20 + 3},
+	}
+	var m MessageReader
+	var got [][]byte
+	var want [][]byte
+	for i, c := range msgs {
+		w := make([]byte, c.size)
+		for j := range w {
+			w[j] = byte(i + j*13)
+		}
+		want = append(want, w)
+		next := -1
+		if i+1 < len(msgs) {
+			next = msgs[i+1].listed
+			if i == 2 {
+				next = 1 << 20 // a wrong guess: message 3 is listed as 700 KiB
+			}
+		}
+		b, err := m.Read(iotest.HalfReader(bytes.NewReader(w)), c.listed, next)
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		got = append(got, b)
+	}
+	for i := range msgs {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("message %d (%d bytes, listed %d): got %d bytes, not the message", i, msgs[i].size, msgs[i].listed, len(got[i]))
+		}
+	}
+}

@@ -19,7 +19,10 @@ const (
 // back backs buf[from:] with memory before the bytes are written, at least
 // n bytes of it (less at the end of buf), and returns the offset up to which
 // buf is now backed: from+n, or the end of the huge page that holds
-// buf[from] when that page is made one (see below).
+// buf[from] when that page is made one (see below). own (at least
+// len(buf)) is how far from the start of buf the memory is the caller's:
+// past len(buf), that of the buffer that follows, which may be backed with
+// buf's last huge page.
 //
 // Filling fresh memory otherwise costs a page fault per 4 KiB; and on a
 // virtual machine a first write to a 4 KiB page is slow even when the
@@ -29,37 +32,38 @@ const (
 // zeroing by the kernel costs 5 to 30 ms more, or up to 0.2 s when the
 // host has to supply the memory anew). So
 // the huge page (2 MiB on x86-64) that holds buf[from] is made one
-// (MADV_COLLAPSE) when at least half of it lies in buf and the rest of it,
-// the Go heap's around buf, is in memory already; memory is otherwise
+// (MADV_COLLAPSE) when at least half of it is the caller's and the rest of
+// it, the Go heap's around, is in memory already; memory is otherwise
 // mapped in advance a range at a time (MADV_POPULATE_WRITE). Collapsing
 // keeps the contents of every page (the kernel copies them while the range
 // is locked), so the heap around buf only moves to the huge page; memory
 // the Go runtime has released stays released (see residentOutside). When
 // messages follow one another in the heap, the huge page that straddles
-// two of them is made one when the second is read. Neither advice changes
-// the flags of the mapping, so the Go heap keeps its own huge-page
+// two of them is made one when the first is read if the caller says that
+// the second follows (own), else when the second is read. Neither advice
+// changes the flags of the mapping, so the Go heap keeps its own huge-page
 // setting. A kernel that refuses them (older, or huge pages disabled)
 // leaves the writes to fault as usual: the contents are the same either
 // way.
-func back(buf []byte, from, n int) int {
+func back(buf []byte, own, from, n int) int {
 	to := min(len(buf), from+n)
 	for from < to {
-		from = backStep(buf, from, to)
+		from = backStep(buf, max(own, len(buf)), from, to)
 	}
 	return max(from, to)
 }
 
 // backStep backs buf[from:to], or the part of it in the huge page that
 // holds buf[from], and returns the offset up to which buf is now backed.
-func backStep(buf []byte, from, to int) int {
+func backStep(buf []byte, own, from, to int) int {
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
 	if h := hugePageSize(); h > 0 && !collapseRefused.Load() {
 		lo := (p + uintptr(from)) &^ (h - 1)
-		end := min(lo+h, p+uintptr(len(buf))) // of the huge page's part in buf
-		if end-max(lo, p) >= h/2 && residentOutside(lo, lo+h, p, p+uintptr(len(buf))) && collapse(lo, h, p+uintptr(from)) {
-			return int(end - p)
+		end := min(lo+h, p+uintptr(own)) // of the huge page's part that is the caller's
+		if end-max(lo, p) >= h/2 && residentOutside(lo, lo+h, p, p+uintptr(own)) && collapse(lo, h, p+uintptr(from)) {
+			return int(min(lo+h, p+uintptr(len(buf))) - p)
 		}
-		to = min(to, int(end-p))
+		to = min(to, int(min(lo+h, p+uintptr(len(buf)))-p))
 	}
 	populate(p+uintptr(from), uintptr(to-from))
 	return to

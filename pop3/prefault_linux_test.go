@@ -103,7 +103,7 @@ func TestBackKeepsContentsAndMakesHugePages(t *testing.T) {
 	want := bytes.Clone(big)
 	lo, hi := 3<<20+4567, 13<<20+123
 	buf := big[lo:hi]
-	if got := back(buf, 0, len(buf)); got < len(buf) {
+	if got := back(buf, len(buf), 0, len(buf)); got < len(buf) {
 		t.Fatalf("back(buf, 0, %d) = %d", len(buf), got)
 	}
 	if !bytes.Equal(big, want) {
@@ -146,7 +146,7 @@ func TestBackLeavesMemoryAroundUnbacked(t *testing.T) {
 	// buf holds three quarters of the huge pages 0..2 and 2..4 MiB
 	lo, hi := 512<<10, 3<<20+512<<10
 	buf := big[lo:hi]
-	if got := back(buf, 0, len(buf)); got < len(buf) {
+	if got := back(buf, len(buf), 0, len(buf)); got < len(buf) {
 		t.Fatalf("back(buf, 0, %d) = %d", len(buf), got)
 	}
 	if n := residentBytes(t, big[:lo]); n != 0 {
@@ -159,5 +159,53 @@ func TestBackLeavesMemoryAroundUnbacked(t *testing.T) {
 		if c != 0 {
 			t.Fatalf("byte %d is %d, not 0", i, c)
 		}
+	}
+}
+
+// The huge page at the end of a buffer, mostly past it, is made one when
+// the caller says that the memory past the buffer is the next buffer's
+// (own), and is left in small pages otherwise; the contents are kept.
+func TestBackOwnedMakesTheLastHugePage(t *testing.T) {
+	const align = 2 << 20
+	if h := int(hugePageSize()); h != align || collapseRefused.Load() {
+		t.Skip("no 2 MiB transparent huge pages or no MADV_COLLAPSE here")
+	}
+	for _, owned := range []bool{false, true} {
+		m, err := syscall.Mmap(-1, 0, 10<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := int(-uintptr(unsafe.Pointer(&m[0])) & (align - 1))
+		big := m[off : off+8<<20] // 2 MiB-aligned, nothing resident
+		// buf: the huge page 0..2 MiB and a quarter of 2..4 MiB
+		buf := big[:2<<20+512<<10]
+		own := len(buf)
+		if owned {
+			own = 4 << 20 // the next buffer holds the rest of 2..4 MiB
+		}
+		if got := back(buf, own, 0, len(buf)); got < len(buf) {
+			t.Fatalf("back(buf, %d, 0, %d) = %d", own, len(buf), got)
+		}
+		for i := range buf {
+			buf[i] = byte(i * 3)
+		}
+		huge := anonHugeAt(t, uintptr(unsafe.Pointer(&big[0])))
+		switch {
+		case owned && huge < 2*align:
+			t.Errorf("own past the buffer: AnonHugePages %s, want 2 huge pages", mib(huge))
+		case !owned && huge != align:
+			t.Errorf("nothing owned past the buffer: AnonHugePages %s, want 1 huge page", mib(huge))
+		}
+		if !owned {
+			if n := residentBytes(t, big[len(buf):]); n != 0 {
+				t.Errorf("%d KiB after the buffer made resident", n>>10)
+			}
+		}
+		for i := range buf {
+			if buf[i] != byte(i*3) {
+				t.Fatalf("byte %d changed", i)
+			}
+		}
+		syscall.Munmap(m)
 	}
 }

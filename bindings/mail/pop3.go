@@ -1201,10 +1201,12 @@ func elementError(pos int, param string, i int, want string, got interp.Value) *
 	return interp.ArgError(pos, param, fmt.Sprintf("element %d: expected %s, got %s", i+1, want, interp.ShortWriteString(got)))
 }
 
-// A batch of %pop3-retr-many (messages fetched with one pipelined burst
-// and held in memory together) has at most windowMessages messages and, when
-// their sizes are known from a LIST, at most windowBytes octets (but
-// always at least one message).
+// A batch of %pop3-retr-many for pop3-for-each-message (messages fetched
+// with one pipelined burst and held in memory together) has at most
+// windowMessages messages and, when their sizes are known from a LIST, at
+// most windowBytes octets (but always at least one message). pop3-get-all
+// holds every message at the end anyway: its batch is all of them, one
+// pipelined burst, so that the server never waits for the next RETR.
 const (
 	windowMessages = 64
 	windowBytes    = 8 << 20
@@ -1232,14 +1234,17 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
-	k := 0
-	var octets int64
-	for k < len(ids) && k < windowMessages {
-		octets += c.sizes[ids[k]]
-		if k > 0 && octets > windowBytes {
-			break
+	k := len(ids)
+	if who != "pop3-get-all" {
+		k = 0
+		var octets int64
+		for k < len(ids) && k < windowMessages {
+			octets += c.sizes[ids[k]]
+			if k > 0 && octets > windowBytes {
+				break
+			}
+			k++
 		}
-		k++
 	}
 	rest := args[1]
 	for range k {
@@ -1247,36 +1252,55 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	}
 	ids = ids[:k]
 	b.setLineEnding(c)
-	fetched := make([]interp.Value, 0, len(ids))
-	// the whole batch holds the interpreter lock; no other thread's call
-	// may be under way on c
 	if err := claim(who, c); err != nil {
 		return nil, err
 	}
 	defer func() { c.busy = false }()
-	err = c.client.RetrMany(b.ctx(), ids, func(n int, body io.Reader) error {
-		// The text is read into a buffer of the listed size (room for the
-		// last read included) that the string then keeps, one byte per
-		// character while the characters are below 256 (the characters
-		// are those of the UTF-8 text, an invalid byte giving U+FFFD: see
-		// interp.NewStringOwnUTF8). A buffer much larger than its text (a
-		// size listed wrong) is not kept.
-		text, err := pop3.ReadMessage(body, int(min(c.sizes[n], windowBytes)))
-		if err != nil {
-			return err
-		}
-		var s *interp.String
-		if cap(text)-len(text) > len(text)/8+2*bytes.MinRead {
-			s = interp.NewStringUTF8(text)
-		} else {
-			s = interp.NewStringOwnUTF8(text)
-		}
-		fetched = append(fetched, interp.Cons(n, s))
-		c.seen(n)
-		return nil
+	// The network part runs with the interpreter lock released (other
+	// threads run meanwhile; claim keeps them off c); each text becomes a
+	// string as soon as it is read, while its bytes are in the cache (a
+	// new string is no Scheme value yet: no other thread can see it).
+	ctx := b.ctx()
+	texts := make([]*interp.String, 0, len(ids))
+	sizes := make([]int, len(ids)) // read here, under the lock
+	for i, n := range ids {
+		sizes[i] = int(min(c.sizes[n], windowBytes))
+	}
+	var mr pop3.MessageReader
+	err = it.Blocking(func() error {
+		return c.client.RetrMany(ctx, ids, func(n int, body io.Reader) error {
+			i := len(texts) // the replies come in the order of ids
+			next := -1
+			if i+1 < len(ids) {
+				next = sizes[i+1]
+			}
+			text, err := mr.Read(body, sizes[i], next)
+			if err != nil {
+				return err
+			}
+			// The text was read into a buffer of the listed size (room
+			// for the last read included) that the string keeps, one
+			// byte per character while the characters are below 256 (the
+			// characters are those of the UTF-8 text, an invalid byte
+			// giving U+FFFD: see interp.NewStringOwnUTF8). A buffer much
+			// larger than its text (a size listed wrong) is not kept.
+			if cap(text)-len(text) > len(text)/8+2*bytes.MinRead {
+				texts = append(texts, interp.NewStringUTF8(text))
+			} else {
+				texts = append(texts, interp.NewStringOwnUTF8(text))
+			}
+			return nil
+		})
 	})
+	for i := range texts {
+		c.seen(ids[i])
+	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
+	}
+	fetched := make([]interp.Value, len(texts))
+	for i, s := range texts {
+		fetched[i] = interp.Cons(ids[i], s)
 	}
 	return interp.Cons(interp.List(fetched...), rest), nil
 }

@@ -18,7 +18,10 @@
 // With -base OLD, the popsh clients run again with that binary (before and
 // after in one run). All use plain POP3 with USER/PASS. For each client it prints the median
 // and minimum wall time, the median CPU time (user+system of the child, from
-// wait4's rusage) and the largest peak RSS over the rounds.
+// wait4's rusage) and the largest peak RSS over the rounds; for popsh's
+// clients also the medians of the two phases inside the script
+// (current-jiffy): connecting and logging in (Dovecot's authentication
+// takes a varying share of a run on a loaded machine), and fetching.
 //
 // Start-up (-startup N): N runs of `popsh -c 1` alternating with N runs of
 // a Go program whose main returns at once (built here with the same
@@ -78,8 +81,9 @@ func main() {
 
 // A sample is one run of a process.
 type sample struct {
-	wall, cpu time.Duration
-	maxRSS    int64 // bytes
+	wall, cpu    time.Duration
+	maxRSS       int64         // bytes
+	login, fetch time.Duration // popsh's phases, as its script printed them
 }
 
 // run runs cmd to its end and measures it; out gets its standard output.
@@ -98,9 +102,10 @@ func run(cmd *exec.Cmd) (sample, []byte, error) {
 }
 
 type client struct {
-	name  string
-	cmd   func() *exec.Cmd
-	check func(out []byte) error // nil: nothing to check on stdout
+	name   string
+	cmd    func() *exec.Cmd
+	check  func(out []byte) error // nil: nothing to check on stdout
+	phased bool                   // prints count, total, login and fetch microseconds
 }
 
 type workload struct {
@@ -211,7 +216,8 @@ func serve(small, large, size int, wls []string) error {
 }
 
 // popshScripts are the Scheme programs; each prints the number of messages
-// it saw and their total length in characters.
+// it saw and their total length in characters (then mailClients's wrapper
+// the microseconds of the login and of the fetch).
 var popshScripts = map[string]string{
 	"for-each": `(define total 0)
 (define count
@@ -242,7 +248,9 @@ func mailClients(popsh, prefix, raw, dir, host, port string, w workload, names [
 	for _, name := range names {
 		switch name {
 		case "for-each", "get-all", "port":
-			prog := fmt.Sprintf("(define c (pop3-connect/no-tls %q))\n(pop3-login c %q %q)\n%s\n(pop3-quit c)\n(display count) (display \" \") (display total) (newline)\n",
+			prog := fmt.Sprintf("(define t0 (current-jiffy))\n(define c (pop3-connect/no-tls %q))\n(pop3-login c %q %q)\n(define t1 (current-jiffy))\n%s\n(define t2 (current-jiffy))\n(pop3-quit c)\n"+
+				"(define (us a b) (quotient (* 1000000 (- b a)) (jiffies-per-second)))\n"+
+				"(for-each display (list count \" \" total \" \" (us t0 t1) \" \" (us t1 t2))) (newline)\n",
 				host+":"+port, w.user, w.password, popshScripts[name])
 			file := filepath.Join(dir, name+"-"+w.name+".scm")
 			name := prefix + name
@@ -253,7 +261,7 @@ func mailClients(popsh, prefix, raw, dir, host, port string, w workload, names [
 				cmd := exec.Command(popsh, file)
 				cmd.Env = append(os.Environ(), "MAILHOST=")
 				return cmd
-			}, wantCount})
+			}, wantCount, true})
 		case "mpop":
 			if prefix != "" {
 				continue
@@ -269,14 +277,14 @@ func mailClients(popsh, prefix, raw, dir, host, port string, w workload, names [
 			if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
 				return nil, err
 			}
-			cs = append(cs, client{name, func() *exec.Cmd { return exec.Command(mpop, "-q", "-C", rc, "bench") }, nil})
+			cs = append(cs, client{name, func() *exec.Cmd { return exec.Command(mpop, "-q", "-C", rc, "bench") }, nil, false})
 		case "raw":
 			if raw == "" || prefix != "" {
 				continue
 			}
 			cs = append(cs, client{name, func() *exec.Cmd {
 				return exec.Command("/usr/bin/python3", raw, host, port, w.user, w.password, "--expect-msgs", fmt.Sprint(w.n))
-			}, nil})
+			}, nil, false})
 		default:
 			return nil, fmt.Errorf("unknown client %q", name)
 		}
@@ -300,12 +308,19 @@ func measure(title string, cs []client, rounds int) error {
 					return err
 				}
 			}
+			if cs[i].phased {
+				var count, total, login, fetch int64
+				if _, err := fmt.Sscan(string(out), &count, &total, &login, &fetch); err != nil {
+					return fmt.Errorf("%s printed %q, want count, total, login and fetch", cs[i].name, out)
+				}
+				s.login, s.fetch = time.Duration(login)*time.Microsecond, time.Duration(fetch)*time.Microsecond
+			}
 			if r >= 0 {
 				samples[i] = append(samples[i], s)
 			}
 		}
 	}
-	fmt.Printf("\n%s\n\n| client | wall median | wall min | CPU median | peak RSS | wall vs mpop | wall vs raw |\n|---|---:|---:|---:|---:|---:|---:|\n", title)
+	fmt.Printf("\n%s\n\n| client | wall median | wall min | CPU median | peak RSS | wall vs mpop | wall vs raw | login median | fetch median |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", title)
 	med := map[string]float64{}
 	for i, c := range cs {
 		med[c.name] = median(samples[i], func(s sample) time.Duration { return s.wall }).Seconds()
@@ -323,9 +338,14 @@ func measure(title string, cs []client, rounds int) error {
 			minWall = min(minWall, s.wall)
 			peak = max(peak, s.maxRSS)
 		}
-		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.1f | %s | %s |\n", c.name, med[c.name], minWall.Seconds(),
+		login, fetch := "", ""
+		if c.phased {
+			login = fmt.Sprintf("%.3f", median(ss, func(s sample) time.Duration { return s.login }).Seconds())
+			fetch = fmt.Sprintf("%.3f", median(ss, func(s sample) time.Duration { return s.fetch }).Seconds())
+		}
+		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.1f | %s | %s | %s | %s |\n", c.name, med[c.name], minWall.Seconds(),
 			median(ss, func(s sample) time.Duration { return s.cpu }).Seconds(), float64(peak)/1e6,
-			ratio(c.name, "mpop"), ratio(c.name, "raw"))
+			ratio(c.name, "mpop"), ratio(c.name, "raw"), login, fetch)
 	}
 	return nil
 }
@@ -357,11 +377,11 @@ func runStartup(popsh, base string, n int) error {
 		return fmt.Errorf("building the empty Go program: %v\n%s", err, out)
 	}
 	cs := []client{
-		{"popsh -c 1", func() *exec.Cmd { return exec.Command(popsh, "-c", "1") }, nil},
-		{"empty Go program", func() *exec.Cmd { return exec.Command(exit) }, nil},
+		{"popsh -c 1", func() *exec.Cmd { return exec.Command(popsh, "-c", "1") }, nil, false},
+		{"empty Go program", func() *exec.Cmd { return exec.Command(exit) }, nil, false},
 	}
 	if base != "" {
-		cs = append(cs, client{"base: popsh -c 1", func() *exec.Cmd { return exec.Command(base, "-c", "1") }, nil})
+		cs = append(cs, client{"base: popsh -c 1", func() *exec.Cmd { return exec.Command(base, "-c", "1") }, nil, false})
 	}
 	others := map[string]int{} // Scheme48 and Guile, by name: their index in cs
 	if s48, err := exec.LookPath("scheme48"); err == nil {
