@@ -390,11 +390,11 @@ func runStartup(popsh, base string, n int) error {
 			c := exec.Command(s48, "-h", "0")
 			c.Stdin = strings.NewReader("1\n,exit\n")
 			return c
-		}, nil})
+		}, nil, false})
 	}
 	if guile, err := exec.LookPath("guile"); err == nil {
 		others["guile"] = len(cs)
-		cs = append(cs, client{"guile -c 1", func() *exec.Cmd { return exec.Command(guile, "-c", "1") }, nil})
+		cs = append(cs, client{"guile -c 1", func() *exec.Cmd { return exec.Command(guile, "-c", "1") }, nil, false})
 	}
 	samples := make([][]sample, len(cs))
 	for r := 0; r < n; r++ {
