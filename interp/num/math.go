@@ -177,12 +177,17 @@ func (w *sqrtWork) reserve(n int) {
 // sqrtRemLevel is bigSqrtRem at depth d of the recursion, in the work
 // space w: the results of depth 0 are new big.Ints, those below live in w.
 func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
+	nb := n.BitLen()
 	if d == 0 {
-		s, r = new(big.Int), new(big.Int)
+		// The results, each in one allocation at its size: s has at most
+		// m = ⌈nb/2⌉ bits, r <= 2s at most m+1; before the correction
+		// s may be 2^m and r up to 2^(m+1), so a word more is room enough
+		// for every step.
+		k := (nb+1)/2/bits.UintSize + 2
+		s, r = newBig(k), newBig(k)
 	} else {
 		s, r = &w.s[d%2], &w.r[d%2]
 	}
-	nb := n.BitLen()
 	if nb <= 64 {
 		x := n.Uint64()
 		si := isqrt64(x)

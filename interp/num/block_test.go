@@ -1,0 +1,215 @@
+package num
+
+import (
+	"math"
+	"math/big"
+	"math/bits"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"unsafe"
+)
+
+// TestNewBigSpareLayout checks, for every size up to past the largest
+// block, that newBigSpare returns a zero big.Int with room for exactly n
+// words and k spare words that the big.Int's words never reach.
+func TestNewBigSpareLayout(t *testing.T) {
+	for n := 0; n <= maxBlockWords+3; n++ {
+		for k := 0; k <= 3; k++ {
+			z, spare := newBigSpare(n, k)
+			w := z.Bits()
+			if z.Sign() != 0 || len(w) != 0 || cap(w) != n || len(spare) != k {
+				t.Fatalf("newBigSpare(%d, %d): sign %d, %d words of %d, %d spare", n, k, z.Sign(), len(w), cap(w), len(spare))
+			}
+			for i := range spare {
+				spare[i] = big.Word(0x5a5a + i)
+			}
+			w = w[:n]
+			for i := range w {
+				w[i] = ^big.Word(0)
+			}
+			for i := range spare {
+				if spare[i] != big.Word(0x5a5a+i) {
+					t.Fatalf("newBigSpare(%d, %d): the big.Int's words overlap the spare ones", n, k)
+				}
+			}
+		}
+	}
+}
+
+// TestNewBigSpareAllocations checks that a result up to the largest block
+// takes one allocation, header and words together, and a larger one two.
+func TestNewBigSpareAllocations(t *testing.T) {
+	allocs := func(words int) float64 {
+		if words > maxBlockWords {
+			return 2
+		}
+		return 1
+	}
+	for _, n := range []int{1, 2, 5, 8, 9, 26, 61, 100, maxBlockWords - 1, maxBlockWords, maxBlockWords + 1, 2000} {
+		if got, want := testing.AllocsPerRun(50, func() { newBigSpare(n, 1) }), allocs(n+1); got != want {
+			t.Errorf("newBigSpare(%d, 1): %v allocations, want %v", n, got, want)
+		}
+		if got, want := testing.AllocsPerRun(50, func() { newBig(n) }), allocs(n); got != want {
+			t.Errorf("newBig(%d): %v allocations, want %v", n, got, want)
+		}
+	}
+}
+
+// TestBlockSizesFillSizeClasses checks that each block takes all of the
+// memory the allocator gives it: its size class has no room for one word
+// more (a block over 512 bytes, which holds a pointer, carries the
+// allocator's 8-byte header). If the runtime's size classes change, the
+// list of blocks should follow them.
+func TestBlockSizesFillSizeClasses(t *testing.T) {
+	if bits.UintSize != 64 {
+		t.Skip("the block sizes are chosen for 64-bit words")
+	}
+	for i := 1; i < len(blockWords); i++ {
+		if blockWords[i] <= blockWords[i-1] {
+			t.Fatalf("blockWords not ascending at %d", i)
+		}
+	}
+	for i, alloc := range blockAllocs {
+		z, w := alloc()
+		if len(w) != blockWords[i] || z == nil {
+			t.Fatalf("block %d: %d words, want %d", i, len(w), blockWords[i])
+		}
+		size := uint64(unsafe.Sizeof(big.Int{})) + uint64(len(w))*8
+		if size > 512 {
+			size += 8
+		}
+		const count = 10000
+		var before, after runtime.MemStats
+		keep := make([]*big.Int, 0, count)
+		runtime.ReadMemStats(&before)
+		for range count {
+			z, _ := alloc()
+			keep = append(keep, z)
+		}
+		runtime.ReadMemStats(&after)
+		// other allocations of the process (the runtime's, the test's)
+		// may add a little; a block in a larger class would add 8 bytes
+		// or more to each
+		per := float64(after.TotalAlloc-before.TotalAlloc) / count
+		if per < float64(size) || per >= float64(size)+4 {
+			t.Errorf("block of %d words (%d bytes with headers) takes %.1f bytes", blockWords[i], size, per)
+		}
+		runtime.KeepAlive(keep)
+	}
+}
+
+// TestBlockFor checks that blockFor picks the smallest block with room.
+func TestBlockFor(t *testing.T) {
+	for n := 0; n <= maxBlockWords; n++ {
+		i := blockFor[n]
+		if blockWords[i] < n || i > 0 && blockWords[i-1] >= n {
+			t.Fatalf("blockFor[%d] = block of %d words", n, blockWords[i])
+		}
+	}
+	if blockWords[len(blockWords)-1] != maxBlockWords {
+		t.Fatalf("the largest block has %d words, maxBlockWords is %d", blockWords[len(blockWords)-1], maxBlockWords)
+	}
+}
+
+// TestMulOverflowingInts multiplies pairs of ints whose products leave the
+// fixnum range, near its edges and at random magnitudes, against
+// math/big; the product is in normal form either way.
+func TestMulOverflowingInts(t *testing.T) {
+	edges := []int{math.MinInt, math.MinInt + 1, math.MaxInt, math.MaxInt - 1, 1 << 62, -(1 << 62),
+		1 << 32, -(1 << 32), 1<<32 + 1, 1 << 31, -(1 << 31), 3037000499, 3037000500, -3037000500,
+		2, -2, 3, -1, 1, 0, 1<<63 - 1<<31}
+	check := func(x, y int) {
+		got, err := Mul(x, y)
+		wantNum(t, "Mul", got, err, new(big.Int).Mul(big.NewInt(int64(x)), big.NewInt(int64(y))))
+	}
+	for _, x := range edges {
+		for _, y := range edges {
+			check(x, y)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	for range 20000 {
+		x := int(rng.Uint64() >> rng.UintN(64))
+		y := int(rng.Uint64() >> rng.UintN(64))
+		if rng.IntN(2) == 0 {
+			x = -x
+		}
+		if rng.IntN(2) == 0 {
+			y = -y
+		}
+		check(x, y)
+	}
+}
+
+// TestQuotientOfSmallerMagnitude divides by divisors longer than the
+// dividend (the quotient is 0 without dividing) and at the edge where the
+// lengths are equal but the magnitudes not ordered (-2^63 by 2^63).
+func TestQuotientOfSmallerMagnitude(t *testing.T) {
+	two63 := new(big.Int).Lsh(big.NewInt(1), 63)
+	two64 := new(big.Int).Lsh(big.NewInt(1), 64)
+	cases := []struct{ a, b *big.Int }{
+		{big.NewInt(math.MinInt), two63},
+		{big.NewInt(math.MinInt), new(big.Int).Neg(two63)},
+		{big.NewInt(math.MinInt), two64},
+		{big.NewInt(math.MaxInt), two64},
+		{new(big.Int).Sub(two64, big.NewInt(1)), two64},
+		{new(big.Int).Neg(new(big.Int).Sub(two64, big.NewInt(1))), new(big.Int).Lsh(two64, 70)},
+		{new(big.Int).Lsh(two64, 64), new(big.Int).Lsh(two64, 65)},
+		{big.NewInt(0), two64},
+	}
+	for _, c := range cases {
+		q, err := Quotient(asNum(c.a), asNum(c.b))
+		wantNum(t, "Quotient("+c.a.String()+", "+c.b.String()+")", q, err, new(big.Int).Quo(c.a, c.b))
+	}
+}
+
+// TestIntegerResultsAllocateOnce checks that the exact operations on
+// bignums allocate their result and nothing else, once the pooled scratch
+// is warm: one allocation for a sum, difference, product, quotient or
+// remainder, two for a square root and its remainder.
+func TestIntegerResultsAllocateOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	x, y := randomBig(rng, 26*64), randomBig(rng, 13*64)
+	xx := randomBig(rng, 104*64)
+	a, b, aa := asNum(x), asNum(y), asNum(xx)
+	small := asNum(randomBig(rng, 190))
+	ops := []struct {
+		name string
+		want float64
+		f    func()
+	}{
+		{"Add", 1, func() { Add(a, b) }},
+		{"Sub", 1, func() { Sub(b, a) }},
+		{"Mul", 1, func() { Mul(a, b) }},
+		{"Mul (square)", 1, func() { Mul(a, a) }},
+		{"Mul by an int", 1, func() { Mul(a, 1000003) }},
+		{"Mul of two ints", 1, func() { Mul(1<<40+1, 1<<40+3) }},
+		{"Quotient", 1, func() { Quotient(aa, a) }},
+		{"Quotient by an int", 1, func() { Quotient(aa, 10) }},
+		{"Remainder", 1, func() { Remainder(aa, b) }},
+		{"Modulo", 1, func() { Modulo(aa, b) }},
+		{"ExactIntegerSqrt", 2, func() { ExactIntegerSqrt(aa) }},
+		{"ExactIntegerSqrt (3 words)", 2, func() { ExactIntegerSqrt(small) }},
+	}
+	for _, op := range ops {
+		op.f() // warm the pools
+		if got := testing.AllocsPerRun(100, op.f); got > op.want {
+			t.Errorf("%s: %v allocations, want %v", op.name, got, op.want)
+		}
+	}
+}
+
+// randomBig returns a positive integer of exactly n bits.
+func randomBig(rng *rand.Rand, n int) *big.Int {
+	w := make([]big.Word, (n+bits.UintSize-1)/bits.UintSize)
+	for i := range w {
+		w[i] = big.Word(rng.Uint64())
+	}
+	z := new(big.Int).SetBits(w)
+	z.SetBit(z, n-1, 1)
+	for i := z.BitLen() - 1; i >= n; i-- {
+		z.SetBit(z, i, 0)
+	}
+	return z
+}
