@@ -213,3 +213,80 @@ func randomBig(rng *rand.Rand, n int) *big.Int {
 	}
 	return z
 }
+
+// TestExptExactIntegers raises integers around the fixnum edges, small
+// and large, of both signs, to powers from 0 up, against math/big; the
+// largest exponents take the path that leaves the work to math/big.
+func TestExptExactIntegers(t *testing.T) {
+	bases := []*big.Int{big.NewInt(2), big.NewInt(3), big.NewInt(10), big.NewInt(1 << 31),
+		big.NewInt(1 << 32), big.NewInt(3037000499), big.NewInt(math.MaxInt64), big.NewInt(math.MinInt64),
+		new(big.Int).Lsh(big.NewInt(1), 64), new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1)),
+		new(big.Int).Lsh(big.NewInt(12345), 300)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 6 {
+		bases = append(bases, randomBig(rng, 1+rng.IntN(700)))
+	}
+	exps := []int{0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 63, 64, 65, 100, 255, 1000}
+	for _, x := range bases {
+		for _, s := range []int64{1, -1} {
+			xs := new(big.Int).Mul(x, big.NewInt(s))
+			for _, n := range exps {
+				got, err := Expt(asNum(xs), n)
+				want := new(big.Int).Exp(xs, big.NewInt(int64(n)), nil)
+				wantNum(t, "Expt("+xs.String()+", "+big.NewInt(int64(n)).String()+")", got, err, want)
+			}
+		}
+	}
+	// past maxScratchWords words
+	for _, c := range []struct{ base, n int }{{3, 200000}, {-7, 99999}} {
+		got, err := Expt(c.base, c.n)
+		want := new(big.Int).Exp(big.NewInt(int64(c.base)), big.NewInt(int64(c.n)), nil)
+		wantNum(t, "Expt (large)", got, err, want)
+	}
+	if got := testing.AllocsPerRun(50, func() { Expt(10, 500) }); got > 1 {
+		t.Errorf("Expt(10, 500): %v allocations, want 1", got)
+	}
+	b := asNum(randomBig(rng, 200))
+	if got := testing.AllocsPerRun(50, func() { Expt(b, 9) }); got > 1 {
+		t.Errorf("Expt(bignum, 9): %v allocations, want 1", got)
+	}
+}
+
+// TestExptConcurrent computes powers in several goroutines at once (their
+// work space is pooled) and checks every one.
+func TestExptConcurrent(t *testing.T) {
+	const workers = 4
+	errs := make(chan string, workers)
+	for g := range workers {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(g), 9))
+			for range 300 {
+				x := randomBig(rng, 2+rng.IntN(300))
+				n := rng.IntN(40)
+				got, err := Expt(asNum(x), n)
+				want := new(big.Int).Exp(x, big.NewInt(int64(n)), nil)
+				if err != nil || cmpToBig(got, want) != 0 {
+					errs <- "Expt(" + x.String() + ", " + big.NewInt(int64(n)).String() + ")"
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range workers {
+		if e := <-errs; e != "" {
+			t.Error(e + " gave a wrong result")
+		}
+	}
+}
+
+// cmpToBig compares an exact integer with a *big.Int (2 for a non-integer).
+func cmpToBig(v any, want *big.Int) int {
+	switch x := v.(type) {
+	case int:
+		return big.NewInt(int64(x)).Cmp(want)
+	case *big.Int:
+		return x.Cmp(want)
+	}
+	return 2
+}

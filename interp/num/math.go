@@ -407,11 +407,70 @@ func exptExact(base, e any) (any, error) {
 		den := new(big.Int).Exp(r.Denom(), bn, nil)
 		return normRat(new(big.Rat).SetFrac(num, den)), nil
 	}
-	bb := toBig(base)
-	if int64(bb.BitLen())*int64(n) > maxExactBits {
+	if int64(bitLen(base))*int64(n) > maxExactBits {
 		return nil, ErrTooBig
 	}
-	return normBig(new(big.Int).Exp(bb, big.NewInt(int64(n)), nil)), nil
+	return powBig(base, n), nil
+}
+
+// bitLen returns the length in bits of the magnitude of an exact integer.
+func bitLen(v any) int {
+	if x, ok := v.(int); ok {
+		return bits.Len64(absUint(x))
+	}
+	return v.(*big.Int).BitLen()
+}
+
+// powWork is the work space of powBig: the power so far and the product
+// being formed, taken in turn.
+type powWork struct {
+	acc, next big.Int
+	w         [1]big.Word // an int base's word
+}
+
+var powScratch = sync.Pool{New: func() any { return new(powWork) }}
+
+// powBig returns x^n for an exact integer x, |x| >= 2, and n >= 0, in
+// normal form. Squarings
+// and products by x, from the exponent's top bit down, are made in two
+// pooled buffers with room for the result, which is then copied out at
+// its size: one allocation, where math/big's Exp allocates its buffers
+// anew as they grow. Results over maxScratchWords words are left to Exp.
+func powBig(base any, n int) any {
+	if n < 2 {
+		if n == 0 {
+			return 1
+		}
+		return base
+	}
+	// |x|^n < 2^(bits·n); a product takes as many words as its factors
+	// together, one more at most than the words of its value
+	k := (bitLen(base)*n+bits.UintSize-1)/bits.UintSize + 1
+	var tx big.Int
+	if k > maxScratchWords {
+		return normBig(new(big.Int).Exp(bigArg(base, &tx), big.NewInt(int64(n)), nil))
+	}
+	w := powScratch.Get().(*powWork)
+	spare := w.w[:]
+	x := bigArgIn(base, &tx, &spare)
+	acc, next := &w.acc, &w.next
+	for _, z := range []*big.Int{acc, next} {
+		if cap(z.Bits()) < k {
+			z.SetBits(make([]big.Word, 0, k))
+		}
+	}
+	acc.Set(x)
+	for i := bits.Len(uint(n)) - 2; i >= 0; i-- {
+		next.Mul(acc, acc)
+		acc, next = next, acc
+		if n>>i&1 != 0 {
+			next.Mul(acc, x)
+			acc, next = next, acc
+		}
+	}
+	z := newBig(len(acc.Bits())).Set(acc)
+	powScratch.Put(w)
+	return normBig(z)
 }
 
 // powInt computes x**n (n >= 0) in ints; ok is false on overflow.
