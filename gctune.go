@@ -95,6 +95,15 @@ func (p *gcPacer) pace() {
 		// a heap of cells, growing to the minimum: see makeHugeRoom
 		p.roomed = true
 		makeHugeRoom(p.minHeap - v(0))
+		// The block is garbage once made, but its allocation passes the
+		// goal and starts a collection at once, which may still find it
+		// in use (then it stays for a cycle, the next goal is reckoned
+		// from a live heap of 32 MB, and the sentinel armed below, made
+		// during that collection, outlives it: the heap then grows far
+		// past the minimum in small pages, unpaced). A full collection
+		// here frees it, and the pace is reckoned from what remains.
+		runtime.GC()
+		metrics.Read(p.sample)
 	}
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth

@@ -2,6 +2,9 @@ package main
 
 import (
 	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -66,4 +69,43 @@ func TestMakeHugeRoom(t *testing.T) {
 			t.Errorf("%d MB into the room: not advised (%v)", at>>20, err)
 		}
 	}
+}
+
+// The pacing keeps the heap near the minimum while a program with a small
+// live heap of cells allocates far more than the minimum: the room made
+// after the first collection must not be kept as live data (which made
+// the next goal eight times 32 MB and let the heap grow in small pages,
+// unpaced, to hundreds of MB). It installs the pacing in this test
+// process.
+func TestPacerKeepsHeapNearMinimum(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: the pacing stays off")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	debug.SetGCPercent(100)
+	runtime.GC()
+	startGCPacer()
+	type cell struct {
+		car, cdr any
+	}
+	live := make([]*cell, 1<<15) // about 1 MB of cells kept
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	var peak uint64
+	for i := range 12 << 20 { // ~400 MB of cells allocated
+		c := &cell{car: i}
+		live[i&(len(live)-1)] = c
+		if i&0xffff == 0 {
+			metrics.Read(heap)
+			peak = max(peak, heap[0].Value.Uint64())
+		}
+	}
+	metrics.Read(heap)
+	// the minimum, and for a moment the room beside it
+	if peak > 3*minHeapTarget {
+		t.Errorf("the heap grew to %d MB (minimum %d MB)", peak>>20, minHeapTarget>>20)
+	}
+	if n := heap[1].Value.Uint64(); n < 5 {
+		t.Errorf("%d collections over ~400 MB allocated: the heap was not paced", n)
+	}
+	runtime.KeepAlive(live)
 }
