@@ -55,6 +55,27 @@ func TestNextGCPercent(t *testing.T) {
 	}
 }
 
+func TestWantsRoom(t *testing.T) {
+	const mb = 1 << 20
+	cases := []struct {
+		live, scan int64
+		want       bool
+	}{
+		{2 * mb, 2 * mb, true},        // cells
+		{1200 << 10, 600 << 10, true}, // half of it to scan
+		{1500 << 10, 560 << 10, true}, // under 1 MB not to scan (a program of bignums)
+		{3 * mb, 1 * mb, false},       // 2 MB not to scan
+		{6 * mb, mb / 2, false},       // a 5 MB message
+		{17 * mb, 17 * mb, false},     // past half of the minimum
+		{0, 0, true},                  // nothing yet
+	}
+	for _, c := range cases {
+		if got := wantsRoom(c.live, c.scan, 32*mb); got != c.want {
+			t.Errorf("wantsRoom(%d KB, %d KB scannable) = %v, want %v", c.live>>10, c.scan>>10, got, c.want)
+		}
+	}
+}
+
 // The room the heap grows into after the first collection is advised into
 // huge pages, over the whole block (where the kernel has them).
 func TestMakeHugeRoom(t *testing.T) {
