@@ -200,6 +200,41 @@ func TestIntegerResultsAllocateOnce(t *testing.T) {
 	}
 }
 
+// TestSqrtAllocatesItsResultsOnly checks over many sizes, and at the
+// numbers whose roots are powers of two and just below (where a step's
+// root is largest before its correction), that a square root's two
+// results are allocated at sizes that hold every step.
+func TestSqrtAllocatesItsResultsOnly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	one := big.NewInt(1)
+	for nb := 60; nb <= 3000; nb += 1 + nb/40 {
+		p := new(big.Int).Lsh(one, uint(nb))
+		for _, x := range []*big.Int{randomBig(rng, nb), new(big.Int).Sub(p, one), p,
+			new(big.Int).Mul(new(big.Int).Sub(new(big.Int).Lsh(one, uint(nb/2)), one), new(big.Int).Lsh(one, uint(nb/2)))} {
+			a := asNum(x)
+			if _, ok := a.(*big.Int); !ok {
+				continue
+			}
+			ExactIntegerSqrt(a) // warm the pool
+			s, r, err := ExactIntegerSqrt(a)
+			// one allocation for each result: a bignum, or an int boxed
+			// (none for the small ints Go keeps boxed)
+			want := 0.0
+			for _, v := range []any{s, r} {
+				if i, ok := v.(int); !ok || i < 0 || i > 255 {
+					want++
+				}
+			}
+			if got := testing.AllocsPerRun(5, func() { ExactIntegerSqrt(a) }); got > want {
+				t.Errorf("ExactIntegerSqrt of %d bits: %v allocations, want %v", x.BitLen(), got, want)
+			}
+			root := new(big.Int).Sqrt(x)
+			wantNum(t, "ExactIntegerSqrt root", s, err, root)
+			wantNum(t, "ExactIntegerSqrt remainder", r, err, new(big.Int).Sub(x, new(big.Int).Mul(root, root)))
+		}
+	}
+}
+
 // randomBig returns a positive integer of exactly n bits.
 func randomBig(rng *rand.Rand, n int) *big.Int {
 	w := make([]big.Word, (n+bits.UintSize-1)/bits.UintSize)

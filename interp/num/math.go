@@ -27,8 +27,8 @@ func Sqrt(a any) (any, error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			if s, r := bigSqrtRem(x); r.Sign() == 0 {
-				return normBig(s), nil
+			if s, r := sqrtRemNum(x); isExactZero(r) {
+				return s, nil
 			}
 			return bigSqrtFloat(new(big.Float).SetInt(x)), nil
 		}
@@ -102,11 +102,28 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			bs, br := bigSqrtRem(x)
-			return normBig(bs), normBig(br), nil
+			if w := x.Bits(); len(w) == 2 && bits.UintSize == 64 {
+				// two words: in machine words, the results made only
+				// when they are bignums
+				if si, rhi, rlo, ok := sqrtRem128(uint64(w[1]), uint64(w[0])); ok {
+					return fromUint128(0, si), fromUint128(rhi, rlo), nil
+				}
+			}
+			s, r := sqrtRemNum(x)
+			return s, r, nil
 		}
 	}
 	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
+}
+
+// fromUint128 returns the exact integer hi·2^64 + lo (64-bit words).
+func fromUint128(hi, lo uint64) any {
+	if hi == 0 && lo <= math.MaxInt {
+		return int(lo)
+	}
+	z, w := newBigSpare(0, 2)
+	w[0], w[1] = big.Word(lo), big.Word(hi)
+	return z.SetBits(w)
 }
 
 // bigSqrt returns the integer square root of n >= 0.
@@ -128,15 +145,35 @@ func bigSqrt(n *big.Int) *big.Int {
 // square of an m/2-bit number per level, instead of the divisions of the
 // whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
 func bigSqrtRem(n *big.Int) (s, r *big.Int) {
+	a, b := sqrtRemNum(n)
+	return toBig(a), toBig(b)
+}
+
+// sqrtRemNum is bigSqrtRem with the results in normal form: they are
+// formed in the work space and copied out at their sizes, an int when
+// they fit (the remainder often does), so that a root allocates no more
+// than its results.
+func sqrtRemNum(n *big.Int) (s, r any) {
 	nw := len(n.Bits())
 	if nw > maxPooledSqrt {
-		return sqrtRemLevel(n, newSqrtWork(nw), 0)
+		bs, br := sqrtRemLevel(n, newSqrtWork(nw), 0)
+		return copyOut(bs), copyOut(br) // not views of the whole work space
 	}
 	w := sqrtPool.Get().(*sqrtWork)
 	w.reserve(nw/2 + 4)
-	s, r = sqrtRemLevel(n, w, 0)
+	bs, br := sqrtRemLevel(n, w, 0)
+	s, r = copyOut(bs), copyOut(br)
 	sqrtPool.Put(w)
 	return s, r
+}
+
+// copyOut returns the exact integer x in normal form, a new big.Int at
+// its size when it does not fit in an int (x itself is left as it is).
+func copyOut(x *big.Int) any {
+	if v := normBig(x); v != any(x) {
+		return v
+	}
+	return newBig(len(x.Bits())).Set(x)
 }
 
 // maxPooledSqrt is the size in words beyond which bigSqrtRem allocates its
@@ -144,9 +181,8 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 const maxPooledSqrt = 1 << 14
 
 // sqrtWork is the work space of one square root: the roots and
-// remainders of the levels below the top one (two pairs, taken in turn by
-// a level and the one under it, whose results it reads while it writes its
-// own), the numbers a level passes to the one under it (copies in a, views
+// remainders of the levels (two pairs, taken in turn by a level and the
+// one under it, whose results it reads while it writes its own), the numbers a level passes to the one under it (copies in a, views
 // of the argument's words in view: a view is never a receiver, it would
 // write into the argument), and the temporaries of one level. big.Int
 // reuses a receiver's words when they suffice, so that once the buffers
@@ -175,19 +211,11 @@ func (w *sqrtWork) reserve(n int) {
 }
 
 // sqrtRemLevel is bigSqrtRem at depth d of the recursion, in the work
-// space w: the results of depth 0 are new big.Ints, those below live in w.
+// space w, where its results live (depth 0 reads those of depth 1 before
+// it writes its own, depth 1 those of depth 2, and so on).
 func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
+	s, r = &w.s[d%2], &w.r[d%2]
 	nb := n.BitLen()
-	if d == 0 {
-		// The results, each in one allocation at its size: s has at most
-		// m = ⌈nb/2⌉ bits, r <= 2s at most m+1; before the correction
-		// s may be 2^m and r up to 2^(m+1), so a word more is room enough
-		// for every step.
-		k := (nb+1)/2/bits.UintSize + 2
-		s, r = newBig(k), newBig(k)
-	} else {
-		s, r = &w.s[d%2], &w.r[d%2]
-	}
 	if nb <= 64 {
 		x := n.Uint64()
 		si := isqrt64(x)
