@@ -91,10 +91,19 @@ func (p *gcPacer) pace() {
 		}
 	}
 	v := func(i int) int64 { return int64(p.sample[i].Value.Uint64()) }
-	if !p.roomed && 2*v(1) >= v(0) && v(0) < p.minHeap/2 {
+	if !p.roomed && wantsRoom(v(0), v(1), p.minHeap) {
 		// a heap of cells, growing to the minimum: see makeHugeRoom
 		p.roomed = true
 		makeHugeRoom(p.minHeap - v(0))
+		// The block is garbage once made, but its allocation passes the
+		// goal and starts a collection at once, which may still find it
+		// in use (then it stays for a cycle, the next goal is reckoned
+		// from a live heap of 32 MB, and the sentinel armed below, made
+		// during that collection, outlives it: the heap then grows far
+		// past the minimum in small pages, unpaced). A full collection
+		// here frees it, and the pace is reckoned from what remains.
+		runtime.GC()
+		metrics.Read(p.sample)
 	}
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
@@ -127,6 +136,17 @@ func makeHugeRoom(n int64) uintptr {
 	p := unsafe.Pointer(unsafe.SliceData(b))
 	hugepage.Advise(p, uintptr(len(b)))
 	return uintptr(p)
+}
+
+// wantsRoom reports whether a live heap of live bytes, scan of them
+// scannable, is one for which makeHugeRoom pays: well under the minimum,
+// and made of cells, that is at least half of it to scan or no more than
+// 1/32 of the minimum (1 MB) that needs no scanning. A program of numbers
+// or short strings has a few hundred KB of them beside its cells when it
+// is first collected (its code, constants and the numbers in use); a
+// mail message is megabytes.
+func wantsRoom(live, scan, minHeap int64) bool {
+	return live < minHeap/2 && (2*scan >= live || live-scan <= minHeap/32)
 }
 
 // runtimeHeapMinimum is the runtime's smallest heap goal at GOGC=100; it

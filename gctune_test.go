@@ -2,6 +2,9 @@ package main
 
 import (
 	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -52,6 +55,27 @@ func TestNextGCPercent(t *testing.T) {
 	}
 }
 
+func TestWantsRoom(t *testing.T) {
+	const mb = 1 << 20
+	cases := []struct {
+		live, scan int64
+		want       bool
+	}{
+		{2 * mb, 2 * mb, true},        // cells
+		{1200 << 10, 600 << 10, true}, // half of it to scan
+		{1500 << 10, 560 << 10, true}, // under 1 MB not to scan (a program of bignums)
+		{3 * mb, 1 * mb, false},       // 2 MB not to scan
+		{6 * mb, mb / 2, false},       // a 5 MB message
+		{17 * mb, 17 * mb, false},     // past half of the minimum
+		{0, 0, true},                  // nothing yet
+	}
+	for _, c := range cases {
+		if got := wantsRoom(c.live, c.scan, 32*mb); got != c.want {
+			t.Errorf("wantsRoom(%d KB, %d KB scannable) = %v, want %v", c.live>>10, c.scan>>10, got, c.want)
+		}
+	}
+}
+
 // The room the heap grows into after the first collection is advised into
 // huge pages, over the whole block (where the kernel has them).
 func TestMakeHugeRoom(t *testing.T) {
@@ -66,4 +90,43 @@ func TestMakeHugeRoom(t *testing.T) {
 			t.Errorf("%d MB into the room: not advised (%v)", at>>20, err)
 		}
 	}
+}
+
+// The pacing keeps the heap near the minimum while a program with a small
+// live heap of cells allocates far more than the minimum: the room made
+// after the first collection must not be kept as live data (which made
+// the next goal eight times 32 MB and let the heap grow in small pages,
+// unpaced, to hundreds of MB). It installs the pacing in this test
+// process.
+func TestPacerKeepsHeapNearMinimum(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: the pacing stays off")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	debug.SetGCPercent(100)
+	runtime.GC()
+	startGCPacer()
+	type cell struct {
+		car, cdr any
+	}
+	live := make([]*cell, 1<<15) // about 1 MB of cells kept
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	var peak uint64
+	for i := range 12 << 20 { // ~400 MB of cells allocated
+		c := &cell{car: i}
+		live[i&(len(live)-1)] = c
+		if i&0xffff == 0 {
+			metrics.Read(heap)
+			peak = max(peak, heap[0].Value.Uint64())
+		}
+	}
+	metrics.Read(heap)
+	// the minimum, and for a moment the room beside it
+	if peak > 3*minHeapTarget {
+		t.Errorf("the heap grew to %d MB (minimum %d MB)", peak>>20, minHeapTarget>>20)
+	}
+	if n := heap[1].Value.Uint64(); n < 5 {
+		t.Errorf("%d collections over ~400 MB allocated: the heap was not paced", n)
+	}
+	runtime.KeepAlive(live)
 }

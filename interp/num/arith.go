@@ -124,12 +124,29 @@ func mulInt(x, y int) (int, bool) {
 	return int(lo), true
 }
 
+// mulIntWide returns the product of two ints that overflows an int, as a
+// *big.Int of one or two words computed in machine words (64-bit words
+// only), in one allocation at its size.
+func mulIntWide(x, y int) *big.Int {
+	hi, lo := bits.Mul64(absUint(x), absUint(y))
+	z, w := newBigSpare(0, 2)
+	w[0], w[1] = big.Word(lo), big.Word(hi)
+	z.SetBits(w)
+	if (x < 0) != (y < 0) {
+		z.Neg(z)
+	}
+	return z
+}
+
 // Mul returns a*b.
 func Mul(a, b any) (any, error) {
 	if x, ok := a.(int); ok {
 		if y, ok := b.(int); ok {
 			if p, ok := mulInt(x, y); ok {
 				return p, nil
+			}
+			if bits.UintSize == 64 {
+				return mulIntWide(x, y), nil
 			}
 		}
 	}

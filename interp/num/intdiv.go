@@ -101,13 +101,17 @@ const maxScratchWords = 1 << 12
 func quoExact(a, b any) any {
 	var ta, tb big.Int
 	la, lb := wordsOf(a), wordsOf(b)
+	if la < lb {
+		return 0 // |a| < 2^(W·la) <= |b|, W the bits of a word
+	}
 	if la > maxScratchWords {
 		return normBig(new(big.Int).Quo(bigArg(a, &ta), bigArg(b, &tb)))
 	}
 	d := divScratch.Get().(*divWork)
 	spare := d.w[:]
 	x, y := bigArgIn(a, &ta, &spare), bigArgIn(b, &tb, &spare)
-	q, _ := newBig(max(la-lb+2, 1)).QuoRem(x, y, &d.r)
+	// math/big's quotient takes la-lb+1 words
+	q, _ := newBig(la-lb+1).QuoRem(x, y, &d.r)
 	divScratch.Put(d)
 	return normBig(q)
 }

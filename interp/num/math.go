@@ -27,8 +27,8 @@ func Sqrt(a any) (any, error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			if s, r := bigSqrtRem(x); r.Sign() == 0 {
-				return normBig(s), nil
+			if s, r := sqrtRemNum(x); isExactZero(r) {
+				return s, nil
 			}
 			return bigSqrtFloat(new(big.Float).SetInt(x)), nil
 		}
@@ -102,11 +102,28 @@ func ExactIntegerSqrt(a any) (s, r any, err error) {
 		}
 	case *big.Int:
 		if x.Sign() >= 0 {
-			bs, br := bigSqrtRem(x)
-			return normBig(bs), normBig(br), nil
+			if w := x.Bits(); len(w) == 2 && bits.UintSize == 64 {
+				// two words: in machine words, the results made only
+				// when they are bignums
+				if si, rhi, rlo, ok := sqrtRem128(uint64(w[1]), uint64(w[0])); ok {
+					return fromUint128(0, si), fromUint128(rhi, rlo), nil
+				}
+			}
+			s, r := sqrtRemNum(x)
+			return s, r, nil
 		}
 	}
 	return nil, nil, &TypeErr{Want: "an exact non-negative integer", Got: a}
+}
+
+// fromUint128 returns the exact integer hi·2^64 + lo (64-bit words).
+func fromUint128(hi, lo uint64) any {
+	if hi == 0 && lo <= math.MaxInt {
+		return int(lo)
+	}
+	z, w := newBigSpare(0, 2)
+	w[0], w[1] = big.Word(lo), big.Word(hi)
+	return z.SetBits(w)
 }
 
 // bigSqrt returns the integer square root of n >= 0.
@@ -128,15 +145,35 @@ func bigSqrt(n *big.Int) *big.Int {
 // square of an m/2-bit number per level, instead of the divisions of the
 // whole n by m-bit numbers of Newton's method (big.Int.Sqrt).
 func bigSqrtRem(n *big.Int) (s, r *big.Int) {
+	a, b := sqrtRemNum(n)
+	return toBig(a), toBig(b)
+}
+
+// sqrtRemNum is bigSqrtRem with the results in normal form: they are
+// formed in the work space and copied out at their sizes, an int when
+// they fit (the remainder often does), so that a root allocates no more
+// than its results.
+func sqrtRemNum(n *big.Int) (s, r any) {
 	nw := len(n.Bits())
 	if nw > maxPooledSqrt {
-		return sqrtRemLevel(n, newSqrtWork(nw), 0)
+		bs, br := sqrtRemLevel(n, newSqrtWork(nw), 0)
+		return copyOut(bs), copyOut(br) // not views of the whole work space
 	}
 	w := sqrtPool.Get().(*sqrtWork)
 	w.reserve(nw/2 + 4)
-	s, r = sqrtRemLevel(n, w, 0)
+	bs, br := sqrtRemLevel(n, w, 0)
+	s, r = copyOut(bs), copyOut(br)
 	sqrtPool.Put(w)
 	return s, r
+}
+
+// copyOut returns the exact integer x in normal form, a new big.Int at
+// its size when it does not fit in an int (x itself is left as it is).
+func copyOut(x *big.Int) any {
+	if v := normBig(x); v != any(x) {
+		return v
+	}
+	return newBig(len(x.Bits())).Set(x)
 }
 
 // maxPooledSqrt is the size in words beyond which bigSqrtRem allocates its
@@ -144,9 +181,8 @@ func bigSqrtRem(n *big.Int) (s, r *big.Int) {
 const maxPooledSqrt = 1 << 14
 
 // sqrtWork is the work space of one square root: the roots and
-// remainders of the levels below the top one (two pairs, taken in turn by
-// a level and the one under it, whose results it reads while it writes its
-// own), the numbers a level passes to the one under it (copies in a, views
+// remainders of the levels (two pairs, taken in turn by a level and the
+// one under it, whose results it reads while it writes its own), the numbers a level passes to the one under it (copies in a, views
 // of the argument's words in view: a view is never a receiver, it would
 // write into the argument), and the temporaries of one level. big.Int
 // reuses a receiver's words when they suffice, so that once the buffers
@@ -175,13 +211,10 @@ func (w *sqrtWork) reserve(n int) {
 }
 
 // sqrtRemLevel is bigSqrtRem at depth d of the recursion, in the work
-// space w: the results of depth 0 are new big.Ints, those below live in w.
+// space w, where its results live (depth 0 reads those of depth 1 before
+// it writes its own, depth 1 those of depth 2, and so on).
 func sqrtRemLevel(n *big.Int, w *sqrtWork, d int) (s, r *big.Int) {
-	if d == 0 {
-		s, r = new(big.Int), new(big.Int)
-	} else {
-		s, r = &w.s[d%2], &w.r[d%2]
-	}
+	s, r = &w.s[d%2], &w.r[d%2]
 	nb := n.BitLen()
 	if nb <= 64 {
 		x := n.Uint64()
@@ -402,11 +435,70 @@ func exptExact(base, e any) (any, error) {
 		den := new(big.Int).Exp(r.Denom(), bn, nil)
 		return normRat(new(big.Rat).SetFrac(num, den)), nil
 	}
-	bb := toBig(base)
-	if int64(bb.BitLen())*int64(n) > maxExactBits {
+	if int64(bitLen(base))*int64(n) > maxExactBits {
 		return nil, ErrTooBig
 	}
-	return normBig(new(big.Int).Exp(bb, big.NewInt(int64(n)), nil)), nil
+	return powBig(base, n), nil
+}
+
+// bitLen returns the length in bits of the magnitude of an exact integer.
+func bitLen(v any) int {
+	if x, ok := v.(int); ok {
+		return bits.Len64(absUint(x))
+	}
+	return v.(*big.Int).BitLen()
+}
+
+// powWork is the work space of powBig: the power so far and the product
+// being formed, taken in turn.
+type powWork struct {
+	acc, next big.Int
+	w         [1]big.Word // an int base's word
+}
+
+var powScratch = sync.Pool{New: func() any { return new(powWork) }}
+
+// powBig returns x^n for an exact integer x, |x| >= 2, and n >= 0, in
+// normal form. Squarings
+// and products by x, from the exponent's top bit down, are made in two
+// pooled buffers with room for the result, which is then copied out at
+// its size: one allocation, where math/big's Exp allocates its buffers
+// anew as they grow. Results over maxScratchWords words are left to Exp.
+func powBig(base any, n int) any {
+	if n < 2 {
+		if n == 0 {
+			return 1
+		}
+		return base
+	}
+	// |x|^n < 2^(bits·n); a product takes as many words as its factors
+	// together, one more at most than the words of its value
+	k := (bitLen(base)*n+bits.UintSize-1)/bits.UintSize + 1
+	var tx big.Int
+	if k > maxScratchWords {
+		return normBig(new(big.Int).Exp(bigArg(base, &tx), big.NewInt(int64(n)), nil))
+	}
+	w := powScratch.Get().(*powWork)
+	spare := w.w[:]
+	x := bigArgIn(base, &tx, &spare)
+	acc, next := &w.acc, &w.next
+	for _, z := range []*big.Int{acc, next} {
+		if cap(z.Bits()) < k {
+			z.SetBits(make([]big.Word, 0, k))
+		}
+	}
+	acc.Set(x)
+	for i := bits.Len(uint(n)) - 2; i >= 0; i-- {
+		next.Mul(acc, acc)
+		acc, next = next, acc
+		if n>>i&1 != 0 {
+			next.Mul(acc, x)
+			acc, next = next, acc
+		}
+	}
+	z := newBig(len(acc.Bits())).Set(acc)
+	powScratch.Put(w)
+	return normBig(z)
 }
 
 // powInt computes x**n (n >= 0) in ints; ok is false on overflow.

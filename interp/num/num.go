@@ -27,6 +27,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"unsafe"
 )
 
 // TypeErr reports an argument of the wrong type: Want is the expected kind
@@ -282,34 +283,78 @@ func newBig(n int) *big.Int {
 }
 
 // newBigSpare is newBig with k more words, returned apart, in the same
-// allocation. Up to eight words in all, the header is in it too.
+// allocation. Up to maxBlockWords words in all, the header is in it too
+// (see bigBlock).
 func newBigSpare(n, k int) (*big.Int, []big.Word) {
 	var z *big.Int
 	var w []big.Word
-	switch t := n + k; {
-	case t <= 2:
-		b := new(struct {
-			z big.Int
-			w [2]big.Word
-		})
-		z, w = &b.z, b.w[:t]
-	case t <= 4:
-		b := new(struct {
-			z big.Int
-			w [4]big.Word
-		})
-		z, w = &b.z, b.w[:t]
-	case t <= 8:
-		b := new(struct {
-			z big.Int
-			w [8]big.Word
-		})
-		z, w = &b.z, b.w[:t]
-	default:
+	if t := n + k; t <= maxBlockWords {
+		z, w = blockAllocs[blockFor[t]]()
+		w = w[:t]
+	} else {
 		z, w = new(big.Int), make([]big.Word, t)
 	}
 	z.SetBits(w[:0:n])
 	return z, w[n:]
+}
+
+// bigBlock is a big.Int and the words it holds in one allocation (W is an
+// array of words): one allocation per result instead of two, the header
+// costing no more memory than it would apart. The block sizes follow the
+// allocator's size classes, so that a block fills the memory it is given:
+// a block of up to 512 bytes takes its size class whole, a larger one
+// (which holds a pointer) shares it with the allocator's 8-byte header.
+type bigBlock[W any] struct {
+	z big.Int
+	w W
+}
+
+// allocBlock allocates a bigBlock and returns its header and all its
+// words.
+func allocBlock[W any]() (*big.Int, []big.Word) {
+	b := new(bigBlock[W])
+	n := unsafe.Sizeof(b.w) / unsafe.Sizeof(big.Word(0))
+	return &b.z, unsafe.Slice((*big.Word)(unsafe.Pointer(&b.w)), n)
+}
+
+// blockWords are the capacities of the blocks, in words, ascending, and
+// blockAllocs their allocators; blockFor[n] is the index of the smallest
+// block with room for n words.
+var (
+	blockWords = [...]int{2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28,
+		32, 36, 40, 44, 48, 52, 56, 60, // 48 to 512 bytes
+		67, 75, 83, 91, 107, 123, 139, 155, 171, 187, 219, 251, 283, 331, 379, 395, 427, 507}
+	blockAllocs = [len(blockWords)]func() (*big.Int, []big.Word){
+		allocBlock[[2]big.Word], allocBlock[[4]big.Word], allocBlock[[6]big.Word],
+		allocBlock[[8]big.Word], allocBlock[[10]big.Word], allocBlock[[12]big.Word],
+		allocBlock[[14]big.Word], allocBlock[[16]big.Word], allocBlock[[18]big.Word],
+		allocBlock[[20]big.Word], allocBlock[[22]big.Word], allocBlock[[24]big.Word],
+		allocBlock[[26]big.Word], allocBlock[[28]big.Word], allocBlock[[32]big.Word],
+		allocBlock[[36]big.Word], allocBlock[[40]big.Word], allocBlock[[44]big.Word],
+		allocBlock[[48]big.Word], allocBlock[[52]big.Word], allocBlock[[56]big.Word],
+		allocBlock[[60]big.Word], allocBlock[[67]big.Word], allocBlock[[75]big.Word],
+		allocBlock[[83]big.Word], allocBlock[[91]big.Word], allocBlock[[107]big.Word],
+		allocBlock[[123]big.Word], allocBlock[[139]big.Word], allocBlock[[155]big.Word],
+		allocBlock[[171]big.Word], allocBlock[[187]big.Word], allocBlock[[219]big.Word],
+		allocBlock[[251]big.Word], allocBlock[[283]big.Word], allocBlock[[331]big.Word],
+		allocBlock[[379]big.Word], allocBlock[[395]big.Word], allocBlock[[427]big.Word],
+		allocBlock[[507]big.Word],
+	}
+	blockFor [maxBlockWords + 1]uint8
+)
+
+// maxBlockWords is the largest block; beyond it (4 KiB) a result's words
+// are allocated apart from its header.
+const maxBlockWords = 507
+
+func init() {
+	i := 0
+	for n := range blockFor {
+		for blockWords[i] < n {
+			i++
+		}
+		blockFor[n] = uint8(i)
+	}
 }
 
 func toBig(v any) *big.Int {
