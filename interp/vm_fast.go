@@ -217,10 +217,9 @@ func eqvFast(x, y Value) (bool, bool) {
 //
 // The table reaches 2^20 (8 MiB of memory at most, and 4 MiB of claims
 // beside it, a third of the 32 MB the popsh command lets its heap reach
-// before collecting): the
-// indices of vectors and strings of up to a million elements and the byte
-// counts and offsets within a mail message of up to a MiB box without
-// allocating. An entry is written once per process and its page faulted
+// before collecting): the indices of vectors and strings of up to a
+// million elements and the byte counts and offsets within a mail message
+// of up to a MiB box without allocating. An entry is written once per process and its page faulted
 // in once per 512 numbers (about 35 ns a number), while a boxed number
 // costs an allocation and collector work each time it is made; a program
 // that counts through the whole range keeps the table's 8 MiB and the
