@@ -215,14 +215,15 @@ func eqvFast(x, y Value) (bool, bool) {
 // pages are zero-filled memory the kernel provides on first touch, so an
 // unused part costs address space only.
 //
-// The table reaches 2^20 (8 MiB of memory at most, a quarter of the 32
-// MB the popsh command lets its heap reach before collecting): the
-// indices of vectors and strings of up to a million elements and the byte
-// counts and offsets within a mail message of up to a MiB box without
-// allocating. An entry is written once per process and its page faulted
+// The table reaches 2^20 (8 MiB of memory at most, and 4 MiB of claims
+// beside it, a third of the 32 MB the popsh command lets its heap reach
+// before collecting): the indices of vectors and strings of up to a
+// million elements and the byte counts and offsets within a mail message
+// of up to a MiB box without allocating. An entry is written once per process and its page faulted
 // in once per 512 numbers (about 35 ns a number), while a boxed number
 // costs an allocation and collector work each time it is made; a program
-// that counts through the whole range keeps the table's 8 MiB resident.
+// that counts through the whole range keeps the table's 8 MiB and the
+// claims' 4 MiB resident.
 const (
 	fixLow   = -1024
 	fixEager = 1 << 12
@@ -231,7 +232,11 @@ const (
 
 var (
 	fixLazy [fixHigh - fixEager]int64
-	intType unsafe.Pointer
+	// fixClaim marks the entries of fixLazy a thread has claimed to
+	// write (see fixnum): 4 bytes a number, zero-filled pages faulted in
+	// as fixLazy's are, on the first boxing only.
+	fixClaim [fixHigh - fixEager]uint32
+	intType  unsafe.Pointer
 )
 
 // eface is the layout of an empty interface.
@@ -248,26 +253,33 @@ func init() {
 
 // fixnum boxes n, without allocating when it is small.
 func fixnum(n int) Value {
-	k := uint(n - fixLow)
-	if k < fixEager-fixLow {
-		e := eface{intType, unsafe.Pointer(&fixStatic[k])}
-		return *(*Value)(unsafe.Pointer(&e))
-	}
-	if k -= fixEager - fixLow; k < uint(len(fixLazy)) {
-		// Written on first use, atomically (threads may box the same
-		// number at once); once written the entry never changes. Two
-		// threads boxing a number for the first time at once may both
-		// store it while one already reads it through its box: the
-		// race detector reports that, but the word read is the one
-		// both store.
-		p := &fixLazy[k]
+	var p *int64
+	if k := uint(n - fixLow); k < fixEager-fixLow {
+		p = &fixStatic[k]
+	} else if k -= fixEager - fixLow; k < uint(len(fixLazy)) {
+		// An entry is written once, by the one thread that claims it
+		// (threads may box a new number at once): it is 0 until then,
+		// and the thread that swaps its fixClaim word from 0 stores it,
+		// while a thread that finds the word taken boxes the number
+		// apart (an allocation, as past the table) rather than store
+		// again or wait for the writer. Every read through a box is so
+		// ordered after the one store: by the load that saw it, or as
+		// the writer's own (synchronized-before in the Go memory model;
+		// a second store, even of the same word, or a failing
+		// compare-and-swap would be a data race to the race detector).
+		// The load is a plain move on amd64 and arm64.
+		p = &fixLazy[k]
 		if atomic.LoadInt64(p) != int64(n) {
+			if atomic.SwapUint32(&fixClaim[k], 1) != 0 {
+				return n
+			}
 			atomic.StoreInt64(p, int64(n))
 		}
-		e := eface{intType, unsafe.Pointer(p)}
-		return *(*Value)(unsafe.Pointer(&e))
+	} else {
+		return n
 	}
-	return n
+	e := eface{intType, unsafe.Pointer(p)}
+	return *(*Value)(unsafe.Pointer(&e))
 }
 
 // newClosure returns a closure of p with room for its free variables; up

@@ -136,6 +136,7 @@ func (u *twoUsers) count(stored []string, users ...string) tally {
 			}
 			tl.corrupt++
 			u.t.Logf("altered %s: %.100q", id, m)
+			continue // not a copy of it: if no intact one is anywhere, it is lost too
 		}
 		seen[id]++
 	}
@@ -275,38 +276,181 @@ func TestMovemailTwoRunsOneAccount(t *testing.T) {
 	})
 }
 
+// appendState is what a run's journal and mbox show of its append: the
+// messages the journal lists (complete lines only), where the last of
+// them ends in the mbox (where the run began, when none is listed), and
+// the mbox's size.
+type appendState struct {
+	header     bool // the journal's header is complete
+	listed     int
+	end, size  int64
+	lastOff    int64 // the last listed message's offset and length
+	lastLength int64
+}
+
+func (a appendState) String() string {
+	if !a.header {
+		return fmt.Sprintf("no journal yet, mbox %d bytes", a.size)
+	}
+	return fmt.Sprintf("%d messages listed in the journal, the last at %d (%d bytes), ending at %d; mbox %d bytes", a.listed, a.lastOff, a.lastLength, a.end, a.size)
+}
+
+// between reports whether the run is between two appends: every message
+// the journal lists is in the mbox whole, and nothing after it.
+func (a appendState) between() bool { return a.header && a.size == a.end }
+
+func readAppendState(state, mbox string) appendState {
+	var a appendState
+	if st, err := os.Stat(mbox); err == nil {
+		a.size = st.Size()
+	}
+	j, _ := os.ReadFile(state + ".journal")
+	lines := strings.SplitAfter(string(j), "\n")
+	if len(lines) < 5 || !strings.HasPrefix(lines[1], "mbox ") {
+		return a
+	}
+	a.header = true
+	fmt.Sscanf(lines[1], "mbox %d", &a.end)
+	for _, l := range lines[4:] {
+		f := strings.Fields(l)
+		if !strings.HasSuffix(l, "\n") || len(f) != 5 || f[0] != "m" {
+			continue // a line being written
+		}
+		fmt.Sscanf(f[2], "%d", &a.lastOff)
+		fmt.Sscanf(f[3], "%d", &a.lastLength)
+		a.listed++
+		a.end = a.lastOff + a.lastLength
+	}
+	return a
+}
+
 // killCarol starts carol's run into dest with the server stalling in the
-// middle of a random message k, and SIGKILLs it once messages before k
-// are appended (the journal lists them) and k is under way. It returns k.
+// middle of its reply to RETR k (a random k), and SIGKILLs the run once
+// messages 1..k-1 are in the mbox whole: the journal lists k-1 messages
+// and the file ends where the last of them ends. The run is then waiting
+// for the rest of message k, which the server holds back until the test
+// ends, so the kill lands between two appends, however slow the machine.
+// (The journal lists a message before its bytes are copied: a kill as
+// soon as it is listed may land inside the copy, and a kill inside a
+// write can leave the file ending in the middle of a line; that case is
+// TestMovemailKilledMidCopy's and mailstore's TestRecoverKeepsOtherWriter's.)
+// It returns k.
 func killCarol(t *testing.T, u *twoUsers, rng *rand.Rand, n int, state, dest string) int {
 	t.Helper()
 	k := 1 + rng.IntN(n)
 	size := len(canon(userMessage("carol", k)))
-	stall := server.Fault{Command: "RETR", Nth: k, StallAfter: 1 + rng.IntN(size), StallFor: 20 * time.Second}
+	// The stall outlasts the test: closing the server ends it.
+	stall := server.Fault{Command: "RETR", Nth: k, StallAfter: 1 + rng.IntN(size), StallFor: time.Hour}
 	u.srv.SetFaults(server.Faults{Rules: []server.Fault{stall}})
 	cmd, done := startRun(t, u.env, u.args("carol", state, dest))
-	deadline := time.Now().Add(20 * time.Second)
+	// A bound for a run that never gets there (a hang, not slowness: a
+	// loaded machine takes seconds).
+	deadline := time.Now().Add(2 * time.Minute)
+	var a appendState
 	for {
-		j, _ := os.ReadFile(state + ".journal")
-		if strings.Count(string(j), "\nm ")+strings.Count(string(j), "\ni ") >= k-1 && (k > 1 || len(j) > 0) {
+		a = readAppendState(state, dest)
+		if a.listed > k-1 {
+			cmd.Process.Signal(syscall.SIGKILL)
+			t.Fatalf("carol's run went past message %d, where the server stalls: %v", k, a)
+		}
+		if a.listed == k-1 && a.between() {
 			break
 		}
 		select {
 		case r := <-done:
-			t.Fatalf("carol's run ended before the kill point (message %d): %d %s", k, r.status, r.stderr)
+			t.Fatalf("carol's run ended before messages 1..%d were appended: status %d, %v\n%s", k-1, r.status, a, r.stderr)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("carol's run never reached message %d", k)
+			cmd.Process.Signal(syscall.SIGKILL)
+			t.Fatalf("carol's run did not append messages 1..%d in 2 minutes: %v", k-1, a)
 		}
-		time.Sleep(time.Millisecond)
+		time.Sleep(time.Millisecond) // polling files: nothing to wait on
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	if r := <-done; r.status != -1 {
 		t.Fatalf("carol's run was not killed: %d %s", r.status, r.stderr)
 	}
+	if after := readAppendState(state, dest); after != a {
+		t.Fatalf("carol's run appended while it should wait for message %d: %v, then at the kill %v", k, a, after)
+	}
 	u.srv.SetFaults(server.Faults{})
 	return k
+}
+
+// killBetweenAppends SIGKILLs the run cmd (done gives its result) once
+// the journal lists at least k messages, at a moment when the run is
+// between two appends: it is stopped (SIGSTOP, which lets a write in
+// progress finish, where SIGKILL may cut it short), looked at, and
+// killed if every listed message is in the mbox whole, else let go on
+// and looked at again. It returns the state at the kill, and true if the
+// run ended by itself first (its result taken).
+func killBetweenAppends(t *testing.T, cmd *exec.Cmd, done chan result, state, mbox string, k int) (appendState, bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for tries := 0; ; tries++ {
+		select {
+		case <-done:
+			return readAppendState(state, mbox), true
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("the run listed %d of %d messages in 2 minutes (%d looks)", readAppendState(state, mbox).listed, k, tries)
+		}
+		if a := readAppendState(state, mbox); a.listed < k {
+			time.Sleep(200 * time.Microsecond) // polling files: nothing to wait on
+			continue
+		}
+		cmd.Process.Signal(syscall.SIGSTOP)
+		for !processStopped(cmd.Process.Pid) {
+			select {
+			case <-done:
+				return readAppendState(state, mbox), true
+			default:
+				time.Sleep(100 * time.Microsecond)
+			}
+		}
+		if a := readAppendState(state, mbox); a.between() {
+			cmd.Process.Signal(syscall.SIGKILL)
+			if r := <-done; r.status != -1 {
+				t.Fatalf("the run was not killed: %d %s", r.status, r.stderr)
+			}
+			return a, false
+		}
+		cmd.Process.Signal(syscall.SIGCONT)
+	}
+}
+
+// processStopped reports whether process pid is stopped (state T in
+// /proc/PID/stat).
+func processStopped(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) STATE ...; comm may hold spaces and parentheses.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && (s[i+2] == 'T' || s[i+2] == 't')
+}
+
+// layout lists the mbox's messages by Message-ID ("local" for the local
+// delivery, "?" for what has none), for failure messages.
+func layout(got []string) string {
+	ids := make([]string, len(got))
+	for i, m := range got {
+		switch sm := msgIDRe.FindStringSubmatch(m); {
+		case sm != nil:
+			ids[i] = strings.TrimSuffix(sm[1], "@test")
+		case strings.Contains(m, "Subject: local delivery\n"):
+			ids[i] = "local"
+		default:
+			ids[i] = "?"
+		}
+	}
+	return strings.Join(ids, " ")
 }
 
 // ldaAppend appends a message to the mbox as a local delivery agent does:
@@ -357,28 +501,32 @@ func TestMovemailKilledThenOtherWriter(t *testing.T) {
 				case "lda":
 					ldaAppend(t, mbox, local)
 				}
+				// What the failure messages say: the kill point, the
+				// other writer, and what the last run printed.
+				what := fmt.Sprintf("carol (%d messages) killed before message %d, then %s, then carol again", carol, k, other)
 				r := run(t, u.env, "movemail.scm", u.args("carol", filepath.Join(u.dir, "SC"), mbox)...)
 				if r.status != 0 {
-					t.Fatalf("carol's second run: %d %s", r.status, r.stderr)
+					t.Fatalf("%s: carol's second run: status %d\n%s", what, r.status, r.stderr)
 				}
 				got := mboxMessages(t, mbox)
 				tl := u.count(got, users...)
 				if tl.kept > 0 && !strings.Contains(r.stderr, "was changed by another program") {
-					t.Errorf("an unfinished copy was kept without a word: %q", r.stderr)
+					t.Errorf("%s: an unfinished copy was kept without a word: %q", what, r.stderr)
 				}
 				if other == "lda" {
 					if c := strings.Count(strings.Join(got, "\x00"), "Subject: local delivery\n"); c != 1 || !contains(got, canon(local)) {
-						t.Errorf("the local message is there %d times (intact: %v)", c, contains(got, canon(local)))
+						t.Errorf("%s: the local message is there %d times (intact: %v)", what, c, contains(got, canon(local)))
 						tl.lost++
 					}
 				}
 				for _, user := range users {
 					if u.be.Count(user) != 0 {
-						t.Errorf("%d of %s's messages left on the server", u.be.Count(user), user)
+						t.Errorf("%s: %d of %s's messages left on the server", what, u.be.Count(user), user)
 					}
 				}
 				if tl.lost+tl.dup+tl.corrupt != 0 {
-					t.Errorf("killed at message %d: %+v", k, tl)
+					t.Errorf("%s: %d stored, %d lost, %d stored twice, %d altered, %d unfinished copies kept\nmbox: %s\ncarol's second run: %q",
+						what, tl.stored, tl.lost, tl.dup, tl.corrupt, tl.kept, layout(got), r.stderr)
 				}
 				mu.Lock()
 				if totals[other] == nil {
@@ -469,26 +617,7 @@ func TestMovemailTwoWritersDovecot(t *testing.T) {
 		mbox, state := filepath.Join(dir, "M"), filepath.Join(dir, "S")
 		k := 1 + rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3)).IntN(100)
 		cmd, done := startRun(t, env, []string{"-s", state, mbox})
-		deadline := time.Now().Add(20 * time.Second)
-		ended := false // the run ended by itself: its result is taken
-	poll:
-		for {
-			j, _ := os.ReadFile(state + ".journal")
-			if strings.Count(string(j), "\nm ") >= k || time.Now().After(deadline) {
-				break
-			}
-			select {
-			case <-done:
-				ended = true
-				break poll
-			default:
-				time.Sleep(200 * time.Microsecond)
-			}
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		if !ended {
-			<-done
-		}
+		at, ended := killBetweenAppends(t, cmd, done, state, mbox, k)
 		local := "From: postmaster@example.org\nSubject: local delivery\n\nDelivered by the local delivery agent.\n"
 		ldaAppend(t, mbox, local)
 		var r result
@@ -506,7 +635,11 @@ func TestMovemailTwoWritersDovecot(t *testing.T) {
 			t.Error("the local message is lost")
 		}
 		check(t, u, msgs, got, canon(local))
-		t.Logf("killed after %d messages appended: %d messages in the mbox", k, len(got))
+		if ended {
+			t.Logf("the run ended before %d messages were appended (%v): %d messages in the mbox", k, at, len(got))
+		} else {
+			t.Logf("killed after %d messages appended (%v): %d messages in the mbox", at.listed, at, len(got))
+		}
 	})
 }
 
