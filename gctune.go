@@ -94,7 +94,11 @@ func (p *gcPacer) pace() {
 	if !p.roomed && 2*v(1) >= v(0) && v(0) < p.minHeap/2 {
 		// a heap of cells, growing to the minimum: see makeHugeRoom
 		p.roomed = true
-		makeHugeRoom(p.minHeap - v(0))
+		percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
+		roomOutsideCollection(p.minHeap-v(0), percent)
+		p.percent = percent
+		p.arm()
+		return
 	}
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
@@ -103,6 +107,21 @@ func (p *gcPacer) pace() {
 		debug.SetGCPercent(percent)
 	}
 	p.arm()
+}
+
+// roomOutsideCollection makes the huge-page room (makeHugeRoom) with the
+// collector off, then sets the percentage: no collection may run while
+// the room's block is still referenced, or it would keep the block
+// (31 MB of garbage) as live, the pacing would set the next goal from
+// that, and the heap would grow to several times the minimum before
+// collecting again (deriv: 207 MB and twice the CPU time in one run of
+// two). Turning the collector off waits for a running cycle to finish;
+// once it is on again, the dead block counts towards the next goal, so
+// the next collection comes soon and frees it.
+func roomOutsideCollection(n int64, percent int) {
+	debug.SetGCPercent(-1)
+	makeHugeRoom(n)
+	debug.SetGCPercent(percent)
 }
 
 // makeHugeRoom maps n bytes more of heap and advises them into
