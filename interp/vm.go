@@ -43,6 +43,9 @@ type vm struct {
 	// capture saves only what lies above it.
 	lastK     *Continuation
 	lowFrames int
+	// ints is what is left of the block the VM boxes large fixnums in
+	// (boxLarge)
+	ints []int64
 }
 
 const (
@@ -206,6 +209,7 @@ func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 		fr     frame
 		who    string
 		streak int // errors delivered since the last return (a failing handler loops)
+		big    int // a fixnum result beyond fixnum's table (boxBig)
 	)
 	fp = argbase
 	goto call
@@ -580,6 +584,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -591,6 +599,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -656,6 +668,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -666,6 +682,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -832,6 +852,12 @@ fin:
 	}
 	goto next
 
+	// a fixnum result that fixnum would allocate a box for: the box comes
+	// from the VM's block of them
+boxBig:
+	val = vm.boxLarge(big)
+	goto fin
+
 	// binary ops: the operands are in f and val
 bin:
 	switch ins.k {
@@ -867,6 +893,10 @@ add:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixAdd(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}
@@ -881,6 +911,10 @@ sub:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixSub(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}
@@ -895,6 +929,10 @@ mul:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixMul(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}

@@ -1,0 +1,32 @@
+package interp
+
+import "unsafe"
+
+// Boxes of large fixnums. A fixnum outside fixnum's table needs a box of
+// its own (8 bytes the collector does not scan), and a loop summing or
+// multiplying makes one per step: Go's allocator takes ~10 ns for each.
+// The VM's arithmetic takes them from a block of intBlock boxes instead,
+// allocated at once. A box that stays reachable keeps its whole block
+// (128 bytes) alive, but nothing else: the block holds no pointers. Each
+// thread's VM state has its own block (only the holder of the
+// interpreter lock boxes), and a box is written once, before the value
+// holding it is made.
+const intBlock = 16
+
+// inFixTable reports whether fixnum boxes n without allocating.
+func inFixTable(n int) bool {
+	return uint(n-fixLow) < fixHigh-fixLow
+}
+
+// boxLarge boxes n, a fixnum beyond fixnum's table, in the next box of
+// the VM's block.
+func (vm *vm) boxLarge(n int) Value {
+	if len(vm.ints) == 0 {
+		vm.ints = make([]int64, intBlock)
+	}
+	p := &vm.ints[0]
+	vm.ints = vm.ints[1:]
+	*p = int64(n)
+	e := eface{intType, unsafe.Pointer(p)}
+	return *(*Value)(unsafe.Pointer(&e))
+}
