@@ -556,15 +556,14 @@ func (g *gen) expr(n node, tail bool) {
 		}
 		g.ret(tail)
 	case *nIf:
-		g.expr(t.c, false)
-		jf := g.emit(opJumpFalse, 0, 0)
+		jfs := g.test(t.c, nil)
 		g.expr(t.t, tail)
 		if tail {
-			g.p.code[jf].a = int32(len(g.p.code))
+			g.patch(jfs)
 			g.expr(t.e, true)
 		} else {
 			j := g.emit(opJump, 0, 0)
-			g.p.code[jf].a = int32(len(g.p.code))
+			g.patch(jfs)
 			g.expr(t.e, false)
 			g.p.code[j].a = int32(len(g.p.code))
 		}
@@ -752,6 +751,38 @@ func (g *gen) expr(n node, tail bool) {
 		g.ret(tail)
 	default:
 		panic("generate: unknown node")
+	}
+}
+
+// test emits the test of an if, c, and returns jfs with the jumps
+// added that go to the if's else branch when c is false (for patch); when
+// c is true its code ends by going on to the next instruction. An and as
+// a test, (if a b #f), is a row of tests jumping to that branch (when a
+// is false, the value #f that the and would give is not needed), and an
+// or, (let ((t a)) (if t t e)), goes on at once when a is true.
+func (g *gen) test(c node, jfs []int) []int {
+	switch t := c.(type) {
+	case *nIf:
+		if k, ok := t.e.(*nConst); ok && k.v == Value(false) {
+			return g.test(t.t, g.test(t.c, jfs))
+		}
+	case *nLet:
+		if e, ok := orForm(t); ok {
+			g.expr(t.inits[0], false)
+			jt := g.emit(opJumpTrue, 0, 0)
+			jfs = g.test(e, jfs)
+			g.patch([]int{jt})
+			return jfs
+		}
+	}
+	g.expr(c, false)
+	return append(jfs, g.emit(opJumpFalse, 0, 0))
+}
+
+// patch points the jumps jfs at the next instruction.
+func (g *gen) patch(jfs []int) {
+	for _, j := range jfs {
+		g.p.code[j].a = int32(len(g.p.code))
 	}
 }
 
