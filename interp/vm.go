@@ -1148,6 +1148,12 @@ call:
 			err = arityError(p.Name, primArity(p), n)
 			goto failCall
 		}
+		if p.rec != nil {
+			var ok bool
+			if val, ok = p.rec.do(stack[argbase : argbase+n]); ok {
+				goto primDone
+			}
+		}
 		vm.sp = argbase + n
 		vm.curClo, vm.curPC = clo, pc
 		val, err = vm.callPrim(p, stack[argbase:argbase+n])
@@ -1170,6 +1176,7 @@ call:
 			sp = argbase + n
 			goto call
 		}
+	primDone:
 		if tail {
 			goto ret
 		}

@@ -30,3 +30,50 @@ func (vm *vm) boxLarge(n int) Value {
 	e := eface{intType, unsafe.Pointer(p)}
 	return *(*Value)(unsafe.Pointer(&e))
 }
+
+// recordOp is the work of a procedure made by define-record-type, which
+// the VM does itself instead of calling the primitive (the primitive's
+// Fn does it through do too, and reports the errors).
+type recordOp struct {
+	kind uint8
+	rt   *RecordType
+	k    int   // the field of an accessor or a modifier
+	idx  []int // the fields a constructor's arguments go to
+}
+
+// The kinds of recordOp.
+const (
+	recGet  = iota // accessor
+	recSet         // modifier
+	recIs          // predicate
+	recMake        // constructor
+)
+
+// do runs the operation on args, whose number the caller checked; it
+// reports false when a record argument is not one of its type.
+func (o *recordOp) do(args []Value) (Value, bool) {
+	switch o.kind {
+	case recGet:
+		if r, ok := args[0].(*Record); ok && r.Type == o.rt {
+			return r.Fields[o.k], true
+		}
+	case recSet:
+		if r, ok := args[0].(*Record); ok && r.Type == o.rt {
+			r.Fields[o.k] = args[1]
+			return Unspecified, true
+		}
+	case recIs:
+		r, ok := args[0].(*Record)
+		return ok && r.Type == o.rt, true
+	case recMake:
+		r := newRecord(o.rt, len(o.rt.Fields))
+		for i := range r.Fields {
+			r.Fields[i] = false
+		}
+		for i, k := range o.idx {
+			r.Fields[k] = args[i]
+		}
+		return r, true
+	}
+	return nil, false
+}

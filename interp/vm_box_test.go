@@ -67,3 +67,30 @@ func TestLargeFixnumBoxes(t *testing.T) {
 		t.Errorf("threads' boxes: %s", got)
 	}
 }
+
+// The procedures of define-record-type, which the VM runs itself
+// (recordOp): the right answers in every call position, fields a
+// constructor leaves out are #f, records of more fields than a block
+// holds, and a record of another type (or no record) is the same error
+// as from the primitive, which a handler catches.
+func TestRecordOpsInVM(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define-record-type point (make-point x y) point? (x point-x set-point-x!) (y point-y) (tag point-tag))
+(define-record-type wide (make-wide a g) wide? (a wide-a) (b wide-b) (c wide-c) (d wide-d) (e wide-e) (f wide-f) (g wide-g set-wide-g!))
+(define-record-type other (make-other x) other? (x other-x))
+(define (tail-x p) (point-x p))
+(define (err thunk) (guard (e (#t (condition/report-string e))) (thunk)))`)
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(let ((p (make-point 1 2))) (set-point-x! p 10) (list (point-x p) (point-y p) (point-tag p) (tail-x p) (point? p) (point? 5) (point? (make-other 1))))",
+		"(10 2 #f 10 #t #f #f)")
+	check("(let ((w (make-wide 1 7))) (set-wide-g! w 8) (list (wide-a w) (wide-b w) (wide-f w) (wide-g w) (map point-x (list (make-point 3 4) (make-point 5 6))) (apply point-y (list (make-point 0 9)))))",
+		"(1 #f #f 8 (3 5) 9)")
+	check("(list (err (lambda () (point-x (make-other 1)))) (err (lambda () (tail-x 5))) (err (lambda () (set-point-x! 'a 1))) (err (lambda () (point-x))))",
+		`("point-x: expected a record of type point, got #<record other 1>" "point-x: expected a record of type point, got 5" "set-point-x!: argument 1 (record): expected a record of type point, got a" "point-x: expected 1 argument, got 0")`)
+}
