@@ -43,9 +43,10 @@ type vm struct {
 	// capture saves only what lies above it.
 	lastK     *Continuation
 	lowFrames int
-	// ints is what is left of the block the VM boxes large fixnums in
-	// (boxLarge)
+	// ints and flos are what is left of the blocks the VM boxes large
+	// fixnums and flonums in (boxLarge, boxFlonum)
 	ints []int64
+	flos []float64
 }
 
 const (
@@ -208,8 +209,9 @@ func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 		ins    instr
 		fr     frame
 		who    string
-		streak int // errors delivered since the last return (a failing handler loops)
-		big    int // a fixnum result beyond fixnum's table (boxBig)
+		streak int     // errors delivered since the last return (a failing handler loops)
+		big    int     // a fixnum result beyond fixnum's table (boxBig)
+		fl     float64 // a flonum result (boxFl)
 	)
 	fp = argbase
 	goto call
@@ -857,6 +859,9 @@ fin:
 boxBig:
 	val = vm.boxLarge(big)
 	goto fin
+boxFl:
+	val = vm.boxFlonum(fl)
+	goto fin
 
 	// binary ops: the operands are in f and val
 bin:
@@ -902,8 +907,8 @@ add:
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a + b)
-			goto fin
+			fl = a + b
+			goto boxFl
 		}
 	}
 	goto slowXY
@@ -920,8 +925,8 @@ sub:
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a - b)
-			goto fin
+			fl = a - b
+			goto boxFl
 		}
 	}
 	goto slowXY
@@ -938,16 +943,16 @@ mul:
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a * b)
-			goto fin
+			fl = a * b
+			goto boxFl
 		}
 	}
 	goto slowXY
 div:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a / b)
-			goto fin
+			fl = a / b
+			goto boxFl
 		}
 	}
 	goto slowXY

@@ -94,3 +94,40 @@ func TestRecordOpsInVM(t *testing.T) {
 	check("(list (err (lambda () (point-x (make-other 1)))) (err (lambda () (tail-x 5))) (err (lambda () (set-point-x! 'a 1))) (err (lambda () (point-x))))",
 		`("point-x: expected a record of type point, got #<record other 1>" "point-x: expected a record of type point, got 5" "set-point-x!: argument 1 (record): expected a record of type point, got a" "point-x: expected 1 argument, got 0")`)
 }
+
+// Flonum results of the VM's arithmetic come from blocks (boxFlonum):
+// each keeps its own value across blocks, and -0.0, NaN, the infinities
+// and the small integers (boxed without allocating) stay what they are.
+func TestFlonumBoxes(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define (steps n)
+  (let loop ((i 0) (x 0.5) (acc '()))
+    (if (= i n)
+        (reverse acc)
+        (loop (+ i 1) (* x 1.5) (cons (list (+ x 0.25) (- x 0.125) (* x 3.0) (/ x 4.0)) acc)))))`)
+	v := evalOK(t, it, "(steps 40)")
+	rows, _ := ListToSlice(v)
+	if len(rows) != 40 {
+		t.Fatalf("steps: %s", WriteString(v))
+	}
+	x := 0.5
+	for i, r := range rows {
+		want := fmt.Sprint([]float64{x + 0.25, x - 0.125, x * 3.0, x / 4.0})
+		got, _ := ListToSlice(r)
+		if fmt.Sprint(got) != want {
+			t.Errorf("row %d: %v, want %s", i, got, want)
+		}
+		x *= 1.5
+	}
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(let ((z 0.0) (m -1.0) (i +inf.0)) (list (* z m) (- z 0.0) (+ m 1.0) (- i i) (/ 1.0 z) (/ m z) (* 2.0 3.0) (eqv? (* z m) -0.0) (eqv? (* z m) 0.0)))",
+		"(-0.0 0.0 0.0 +nan.0 +inf.0 -inf.0 6.0 #t #f)")
+	check("(let ((n (- +inf.0 +inf.0)) (h 0.5)) (list (eq? n n) (= n n) (eqv? (+ h h) 1.0) (exact? (+ h h)) (eqv? (* h 3.0) 1.5)))",
+		"(#t #f #t #f #t)")
+}
