@@ -80,6 +80,7 @@ const (
 	opVectorLength
 	opStringRef
 	opStringLength
+	opList
 	// short forms with an immediate fixnum second operand
 	opAddI
 	opSubI
@@ -173,7 +174,7 @@ func init() {
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
 	}
 	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr,
-		opAdd, opSub, opMul, opDiv, opCons} {
+		opAdd, opSub, opMul, opDiv, opCons, opList} {
 		opTable[op].fuses = true
 	}
 	for _, op := range binOps {
@@ -270,6 +271,7 @@ var opTable = [numOpcodes]opInfo{
 	opVectorLength: {name: "vector-length", b: oGlobal, prim: "vector-length", arity: 1},
 	opStringRef:    {name: "string-ref", b: oGlobal, prim: "string-ref", arity: 2},
 	opStringLength: {name: "string-length", b: oGlobal, prim: "string-length", arity: 1},
+	opList:         {name: "list", a: oArgs, b: oGlobal, prim: "list", arity: -1}, // a list of the a pushed values (up to maxInlineList)
 
 	opAddI:   {name: "add-imm", a: oImm, b: oGlobal, local: opAddIL},
 	opSubI:   {name: "sub-imm", a: oImm, b: oGlobal, local: opSubIL},
@@ -303,9 +305,12 @@ func (op opcode) String() string {
 
 type inlineOp struct {
 	op    opcode
-	arity int
+	arity int // -1: from 0 to maxInlineList arguments
 	imm   int // an operand of the instruction (opCxr's steps)
 }
+
+// maxInlineList is the most values of a list call that opList makes.
+const maxInlineList = 16
 
 // inlineOps are the primitives the compiler inlines when their global name
 // still holds the built-in: the rows of opTable with a prim, and caar ...
@@ -688,6 +693,17 @@ func (g *gen) expr(n node, tail bool) {
 		g.depth -= len(t.args)
 	case *nPrim:
 		gi := g.global(t.g)
+		if t.op == opList {
+			// the values are pushed; the fallback calls the global on them
+			for _, a := range t.args {
+				g.pushArg(a)
+			}
+			g.mark(t.pos)
+			g.emit(opList, len(t.args), gi)
+			g.depth -= len(t.args)
+			g.ret(tail)
+			break
+		}
 		if len(t.args) == 2 {
 			if k, ok := g.konst(t.args[1]); ok {
 				if n, ok := k.(int); ok && n > -1<<31 && n < 1<<31 {

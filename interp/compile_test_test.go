@@ -58,3 +58,45 @@ func TestAndOrAsTests(t *testing.T) {
 	}
 	check("(let ((o (cons 1 2))) (list (eq? o (s 1 2 o)) (s 1 3 o) (s 0 2 o)))", "(#t (1 . 3) (0 . 2))")
 }
+
+// A call of the built-in list is one instruction (opList) for up to
+// maxInlineList values: every count, in tail, argument and plain
+// position, gives a fresh list of its values, and once list is redefined
+// the calls compiled before call the new procedure.
+func TestInlineList(t *testing.T) {
+	it := New()
+	var defs, call strings.Builder
+	for n := 0; n <= maxInlineList+1; n++ {
+		var args []string
+		for i := 0; i < n; i++ {
+			args = append(args, fmt.Sprintf("(+ x %d)", i))
+		}
+		a := strings.Join(args, " ")
+		fmt.Fprintf(&defs, "(define (t%d x) (list %s))\n(define (p%d x) (length (list %s)))\n(define (v%d x) (let ((l (list %s))) (set-car! (list 0) 1) l))\n", n, a, n, a, n, a)
+		fmt.Fprintf(&call, " (t%d 10) (p%d 10) (v%d 10)", n, n, n)
+	}
+	evalOK(t, it, defs.String())
+	code := it.global(Intern("t3")).value.(*Closure).proto.code
+	if in := code[len(code)-2]; in.op != opList || in.then != thenReturn || in.a != 3 {
+		t.Errorf("(list a b c) in tail position: %v", code)
+	}
+	var want strings.Builder
+	for n := 0; n <= maxInlineList+1; n++ {
+		var l []string
+		for i := 0; i < n; i++ {
+			l = append(l, fmt.Sprint(10+i))
+		}
+		s := "(" + strings.Join(l, " ") + ")"
+		fmt.Fprintf(&want, " %s %d %s", s, n, s)
+	}
+	if got := WriteString(evalOK(t, it, "(list"+call.String()+")")); got != "("+want.String()[1:]+")" {
+		t.Errorf("lists: %s\nwant (%s)", got, want.String()[1:])
+	}
+	if got := WriteString(evalOK(t, it, "(let ((a (t2 0)) (b (t2 0))) (list (eq? a b) (equal? a b)))")); got != "(#f #t)" {
+		t.Errorf("two calls share their list: %s", got)
+	}
+	evalOK(t, it, "(set! list (lambda args (cons 'mine args)))")
+	if got := WriteString(evalOK(t, it, "(cons (t2 1) (p2 1))")); got != "((mine 1 2) . 3)" {
+		t.Errorf("after redefining list: %s", got)
+	}
+}

@@ -819,6 +819,14 @@ next:
 			}
 		}
 		goto slow2
+	case opList:
+		n = int(ins.a)
+		if pr.globals[ins.b].pure {
+			val = listOf(stack[sp-n : sp])
+			sp -= n
+			goto fin
+		}
+		goto slowCall
 	case opCxrL:
 		val = stack[fp+int(ins.c)]
 		if pr.globals[ins.b].pure {

@@ -156,6 +156,15 @@ func stringIndex(v, i Value) (*String, int, bool) {
 	return s, k, true
 }
 
+// listOf returns a new list of vals.
+func listOf(vals []Value) Value {
+	var l Value = Null
+	for i := len(vals) - 1; i >= 0; i-- {
+		l = &Pair{vals[i], l}
+	}
+	return l
+}
+
 // cxrFast follows the car/cdr steps of opCxr from v.
 func cxrFast(steps int32, v Value) (Value, bool) {
 	for ; steps != 0; steps >>= 2 {
