@@ -100,3 +100,32 @@ func TestInlineList(t *testing.T) {
 		t.Errorf("after redefining list: %s", got)
 	}
 }
+
+// map over one list makes its first elements by recursion and the rest
+// by a loop: both give the list in order, with f applied from the first
+// element on, and re-entering a continuation captured inside f (in
+// either part) makes a new result without changing the earlier ones.
+func TestMapParts(t *testing.T) {
+	it := New()
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(let ((order '())) (let ((r (map (lambda (x) (set! order (cons x order)) (* x x)) '(1 2 3)))) (list r (reverse order))))",
+		"((1 4 9) (1 2 3))")
+	check("(let* ((l (let loop ((i 199) (acc '())) (if (< i 0) acc (loop (- i 1) (cons i acc))))) (order '()) (r (map (lambda (x) (set! order (cons x order)) (+ x 1)) l))) (list (length r) (car r) (list-ref r 63) (list-ref r 64) (list-ref r 199) (equal? (reverse order) l)))",
+		"(200 1 64 65 200 #t)")
+	check("(map (lambda (x) x) '(1 2 . 3))", "(1 2)")
+	for _, at := range []int{2, 100} {
+		src := fmt.Sprintf(`(let ((k* #f) (n 0) (results '()))
+  (let ((r (map (lambda (x) (call/cc (lambda (k) (if (= x %d) (set! k* k)) x)))
+                (let loop ((i 120) (acc '())) (if (= i 0) acc (loop (- i 1) (cons i acc)))))))
+    (set! results (cons r results))
+    (set! n (+ n 1))
+    (if (< n 3) (k* (* n 1000)))
+    (map (lambda (r) (list (list-ref r 0) (list-ref r %d) (list-ref r 119) (length r))) results)))`, at, at-1)
+		check(src, fmt.Sprintf("((1 2000 120 120) (1 1000 120 120) (1 %d 120 120))", at))
+	}
+}

@@ -868,7 +868,11 @@ boxBig:
 	val = vm.boxLarge(big)
 	goto fin
 boxFl:
-	val = vm.boxFlonum(fl)
+	if flonumIsCached(fl) {
+		val = flonum(fl)
+	} else {
+		val = vm.boxFlonum(fl)
+	}
 	goto fin
 
 	// binary ops: the operands are in f and val

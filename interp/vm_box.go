@@ -1,9 +1,6 @@
 package interp
 
-import (
-	"math"
-	"unsafe"
-)
+import "unsafe"
 
 // Boxes of large fixnums and of flonums. A fixnum outside fixnum's table
 // and a flonum other than a small integer need a box of their own (8
@@ -35,12 +32,9 @@ func (vm *vm) boxLarge(n int) Value {
 	return *(*Value)(unsafe.Pointer(&e))
 }
 
-// boxFlonum boxes x as flonum does, taking the box of a flonum that
-// flonum would allocate from the VM's block.
+// boxFlonum boxes x, a flonum that flonum would allocate a box for
+// (!flonumIsCached(x)), in the next box of the VM's block.
 func (vm *vm) boxFlonum(x float64) Value {
-	if k := int(x); uint(k) < flonumCached && float64(k) == x && (k != 0 || !math.Signbit(x)) {
-		return flonum(x)
-	}
 	if len(vm.flos) == 0 {
 		vm.flos = make([]float64, intBlock)
 	}
