@@ -174,7 +174,7 @@ func init() {
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
 	}
 	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr,
-		opAdd, opSub, opMul, opDiv, opCons, opList} {
+		opAdd, opSub, opMul, opDiv, opCons, opList, opGlobal, opLocalBox, opFreeBox, opClosure, opVectorRef} {
 		opTable[op].fuses = true
 	}
 	for _, op := range binOps {

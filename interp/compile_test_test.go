@@ -129,3 +129,50 @@ func TestMapParts(t *testing.T) {
 		check(src, fmt.Sprintf("((1 2000 120 120) (1 1000 120 120) (1 %d 120 120))", at))
 	}
 }
+
+// The loads of a global, a boxed local or free variable, a closure and a
+// vector element push or return their value themselves when a push or a
+// return follows (instr.then): the same values as the separate
+// instructions, and vector-ref's slow path (a redefined vector-ref, an
+// index out of range) returns to the push it skipped.
+func TestFusedLoads(t *testing.T) {
+	it := New()
+	evalOK(t, it, `
+(define g 7)
+(define (loads v i)
+  (let ((b 1))
+    (set! b (+ b 1))
+    (list g b (vector-ref v i) ((lambda () (set! b (+ b 1)) b)) ((lambda (x) x) 5) (let ((k (lambda (y) (+ y b)))) (k 1)) (vector-ref v (+ i 1)))))
+(define (ret-g) g)
+(define (ret-box) (let ((b 1)) (set! b 9) b))
+(define (ret-clo) (lambda () 3))
+(define (ret-ref v i) (vector-ref v i))
+(define (arg-ref v i) (cons (vector-ref v i) 'end))`)
+	found := map[opcode]uint8{}
+	for _, name := range []string{"loads", "ret-g", "ret-box", "ret-clo", "ret-ref", "arg-ref"} {
+		for _, in := range it.global(Intern(name)).value.(*Closure).proto.code {
+			op := in.op
+			if op >= opBinLL && op <= opBinVK {
+				op = in.k
+			}
+			found[op] |= 1 << in.then
+		}
+	}
+	for _, op := range []opcode{opGlobal, opLocalBox, opClosure, opVectorRef} {
+		if found[op]&(1<<thenPush) == 0 || found[op]&(1<<thenReturn) == 0 {
+			t.Errorf("%v: pushes and returns fused %b, want both", op, found[op])
+		}
+	}
+	check := func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+	check("(list (loads (vector 'a 'b 'c) 1) (ret-g) (ret-box) ((ret-clo)) (ret-ref (vector 1 2) 1) (arg-ref (vector 1 2) 0))",
+		"((7 2 b 3 5 4 c) 7 9 3 2 (1 . end))")
+	check("(guard (e (#t (condition/report-string e))) (arg-ref (vector 1) 5))", `"vector-ref: argument 2 (k): index 5 is out of range for a vector of length 1"`)
+	evalOK(t, it, "(set! vector-ref (lambda (v i) (list 'ref i)))")
+	check("(list (loads (vector 'a 'b 'c) 1) (ret-ref (vector 1 2) 1) (arg-ref (vector 1 2) 0))",
+		"((7 2 (ref 1) 3 5 4 (ref 2)) (ref 1) ((ref 0) . end))")
+}

@@ -235,16 +235,19 @@ next:
 		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
+		goto fin
 	case opFree:
 		val = clo.free[ins.a]
 	case opFreeBox:
 		val = clo.free[ins.a].(*box).v
+		goto fin
 	case opGlobal:
 		val = pr.globals[ins.a].value
 		if val == unbound {
 			err = unboundError(pr.globals[ins.a], "")
 			goto fail
 		}
+		goto fin
 	case opSetLocal:
 		stack[fp+int(ins.a)] = val
 		val = Unspecified
@@ -294,9 +297,10 @@ next:
 				p.cached = &Closure{proto: p}
 			}
 			val = p.cached
-			break
+			goto fin
 		}
 		val = closeOver(p, stack[fp:], clo.free)
+		goto fin
 	case opCaseLambda:
 		k := int(ins.a)
 		val = makeCaseLambda(stack[sp-k:sp], pr.consts[ins.b])
@@ -1065,7 +1069,7 @@ vectorRef:
 	if pr.globals[ins.b].pure {
 		if v, k, ok := vectorIndex(f, val); ok {
 			val = v.Items[k]
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
