@@ -94,16 +94,11 @@ func (p *gcPacer) pace() {
 	if !p.roomed && wantsRoom(v(0), v(1), p.minHeap) {
 		// a heap of cells, growing to the minimum: see makeHugeRoom
 		p.roomed = true
-		makeHugeRoom(p.minHeap - v(0))
-		// The block is garbage once made, but its allocation passes the
-		// goal and starts a collection at once, which may still find it
-		// in use (then it stays for a cycle, the next goal is reckoned
-		// from a live heap of 32 MB, and the sentinel armed below, made
-		// during that collection, outlives it: the heap then grows far
-		// past the minimum in small pages, unpaced). A full collection
-		// here frees it, and the pace is reckoned from what remains.
-		runtime.GC()
-		metrics.Read(p.sample)
+		percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
+		roomOutsideCollection(p.minHeap-v(0), percent)
+		p.percent = percent
+		p.arm()
+		return
 	}
 	percent := nextGCPercent(v(0), v(1), v(2)+v(3), p.minHeap)
 	// changing the setting stops the world: only when it moves by a fifth
@@ -112,6 +107,21 @@ func (p *gcPacer) pace() {
 		debug.SetGCPercent(percent)
 	}
 	p.arm()
+}
+
+// roomOutsideCollection makes the huge-page room (makeHugeRoom) with the
+// collector off, then sets the percentage: no collection may run while
+// the room's block is still referenced, or it would keep the block
+// (31 MB of garbage) as live, the pacing would set the next goal from
+// that, and the heap would grow to several times the minimum before
+// collecting again (deriv: 207 MB and twice the CPU time in one run of
+// two). Turning the collector off waits for a running cycle to finish;
+// once it is on again, the dead block counts towards the next goal, so
+// the next collection comes soon and frees it.
+func roomOutsideCollection(n int64, percent int) {
+	debug.SetGCPercent(-1)
+	makeHugeRoom(n)
+	debug.SetGCPercent(percent)
 }
 
 // makeHugeRoom maps n bytes more of heap and advises them into

@@ -130,3 +130,29 @@ func TestPacerKeepsHeapNearMinimum(t *testing.T) {
 	}
 	runtime.KeepAlive(live)
 }
+
+// The room is made with no collection running or starting while its
+// block is referenced (one that did could keep the block live, and the
+// pacing then let the heap grow to several times the minimum).
+func TestRoomOutsideCollection(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	sample := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}}
+	runtime.GC()
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	// the 32 MB allocation passes the goal of a small heap at once: a
+	// collection would start inside it if the collector were on
+	roomOutsideCollection(minHeapTarget, 1)
+	// turning the collector off waits for a cycle under way to end (this
+	// test allocates nothing in between, so none starts after the room)
+	if got := debug.SetGCPercent(-1); got != 1 {
+		t.Errorf("percentage after the room %d, want 1", got)
+	}
+	metrics.Read(sample)
+	if n := sample[0].Value.Uint64() - before; n != 0 {
+		t.Errorf("%d collections ran while the room was made", n)
+	}
+	if n := sample[1].Value.Uint64(); n >= minHeapTarget/2 {
+		t.Errorf("a collection found a live heap of %d MB: it kept the room's block", n>>20)
+	}
+}

@@ -438,7 +438,7 @@ func (c *compiler) analyzePair(p *Pair, sc *scope, fn *fnState) node {
 			r = c.lookup(p.Car, sc)
 		}
 		if r.g != nil && r.g.builtin != nil {
-			if op, ok := inlineOps[r.g.Name.Name]; ok && op.arity == len(args) {
+			if op, ok := inlineOps[r.g.Name.Name]; ok && (op.arity == len(args) || op.arity < 0 && len(args) <= maxInlineList) {
 				n := &nPrim{op: op.op, imm: op.imm, g: r.g, pos: c.cur}
 				for _, a := range args {
 					n.args = append(n.args, c.analyze(a, sc, fn))

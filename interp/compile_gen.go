@@ -80,6 +80,7 @@ const (
 	opVectorLength
 	opStringRef
 	opStringLength
+	opList
 	// short forms with an immediate fixnum second operand
 	opAddI
 	opSubI
@@ -173,7 +174,7 @@ func init() {
 		opTable[fop] = opInfo{name: "bin-" + binFormNames[f], a: a, b: oGlobal, c: c, form: f}
 	}
 	for _, op := range []opcode{opAddIL, opSubIL, opAddI, opSubI, opCarL, opCdrL, opCxrL, opCar, opCdr, opCxr,
-		opAdd, opSub, opMul, opDiv, opCons} {
+		opAdd, opSub, opMul, opDiv, opCons, opList, opGlobal, opLocalBox, opFreeBox, opClosure, opVectorRef} {
 		opTable[op].fuses = true
 	}
 	for _, op := range binOps {
@@ -270,6 +271,7 @@ var opTable = [numOpcodes]opInfo{
 	opVectorLength: {name: "vector-length", b: oGlobal, prim: "vector-length", arity: 1},
 	opStringRef:    {name: "string-ref", b: oGlobal, prim: "string-ref", arity: 2},
 	opStringLength: {name: "string-length", b: oGlobal, prim: "string-length", arity: 1},
+	opList:         {name: "list", a: oArgs, b: oGlobal, prim: "list", arity: -1}, // a list of the a pushed values (up to maxInlineList)
 
 	opAddI:   {name: "add-imm", a: oImm, b: oGlobal, local: opAddIL},
 	opSubI:   {name: "sub-imm", a: oImm, b: oGlobal, local: opSubIL},
@@ -303,9 +305,12 @@ func (op opcode) String() string {
 
 type inlineOp struct {
 	op    opcode
-	arity int
+	arity int // -1: from 0 to maxInlineList arguments
 	imm   int // an operand of the instruction (opCxr's steps)
 }
+
+// maxInlineList is the most values of a list call that opList makes.
+const maxInlineList = 16
 
 // inlineOps are the primitives the compiler inlines when their global name
 // still holds the built-in: the rows of opTable with a prim, and caar ...
@@ -556,15 +561,14 @@ func (g *gen) expr(n node, tail bool) {
 		}
 		g.ret(tail)
 	case *nIf:
-		g.expr(t.c, false)
-		jf := g.emit(opJumpFalse, 0, 0)
+		jfs := g.test(t.c, nil)
 		g.expr(t.t, tail)
 		if tail {
-			g.p.code[jf].a = int32(len(g.p.code))
+			g.patch(jfs)
 			g.expr(t.e, true)
 		} else {
 			j := g.emit(opJump, 0, 0)
-			g.p.code[jf].a = int32(len(g.p.code))
+			g.patch(jfs)
 			g.expr(t.e, false)
 			g.p.code[j].a = int32(len(g.p.code))
 		}
@@ -689,6 +693,17 @@ func (g *gen) expr(n node, tail bool) {
 		g.depth -= len(t.args)
 	case *nPrim:
 		gi := g.global(t.g)
+		if t.op == opList {
+			// the values are pushed; the fallback calls the global on them
+			for _, a := range t.args {
+				g.pushArg(a)
+			}
+			g.mark(t.pos)
+			g.emit(opList, len(t.args), gi)
+			g.depth -= len(t.args)
+			g.ret(tail)
+			break
+		}
 		if len(t.args) == 2 {
 			if k, ok := g.konst(t.args[1]); ok {
 				if n, ok := k.(int); ok && n > -1<<31 && n < 1<<31 {
@@ -752,6 +767,38 @@ func (g *gen) expr(n node, tail bool) {
 		g.ret(tail)
 	default:
 		panic("generate: unknown node")
+	}
+}
+
+// test emits the test of an if, c, and returns jfs with the jumps
+// added that go to the if's else branch when c is false (for patch); when
+// c is true its code ends by going on to the next instruction. An and as
+// a test, (if a b #f), is a row of tests jumping to that branch (when a
+// is false, the value #f that the and would give is not needed), and an
+// or, (let ((t a)) (if t t e)), goes on at once when a is true.
+func (g *gen) test(c node, jfs []int) []int {
+	switch t := c.(type) {
+	case *nIf:
+		if k, ok := t.e.(*nConst); ok && k.v == Value(false) {
+			return g.test(t.t, g.test(t.c, jfs))
+		}
+	case *nLet:
+		if e, ok := orForm(t); ok {
+			g.expr(t.inits[0], false)
+			jt := g.emit(opJumpTrue, 0, 0)
+			jfs = g.test(e, jfs)
+			g.patch([]int{jt})
+			return jfs
+		}
+	}
+	g.expr(c, false)
+	return append(jfs, g.emit(opJumpFalse, 0, 0))
+}
+
+// patch points the jumps jfs at the next instruction.
+func (g *gen) patch(jfs []int) {
+	for _, j := range jfs {
+		g.p.code[j].a = int32(len(g.p.code))
 	}
 }
 

@@ -526,17 +526,10 @@ func init() {
 						return nil, &ErrorObject{Who: "define-record-type", Message: "constructor names an unknown field:", Irritants: []Value{f}}
 					}
 				}
-				name := DisplayString(a[2])
-				nf := len(rt.Fields)
-				return &Primitive{Name: name, MinArgs: len(idx), MaxArgs: len(idx), Fn: func(it *Interp, args []Value) (Value, error) {
-					r := newRecord(rt, nf)
-					for i := range r.Fields {
-						r.Fields[i] = false
-					}
-					for i, k := range idx {
-						r.Fields[k] = args[i]
-					}
-					return r, nil
+				op := &recordOp{kind: recMake, rt: rt, idx: idx}
+				return &Primitive{Name: DisplayString(a[2]), MinArgs: len(idx), MaxArgs: len(idx), rec: op, Fn: func(it *Interp, args []Value) (Value, error) {
+					v, _ := op.do(args)
+					return v, nil
 				}}, nil
 			}},
 		{Name: "%record-predicate", MinArgs: 2, MaxArgs: 2,
@@ -545,9 +538,10 @@ func init() {
 				if !ok {
 					return nil, TypeError("a record type", a[0])
 				}
-				return &Primitive{Name: DisplayString(a[1]), MinArgs: 1, MaxArgs: 1, Fn: func(it *Interp, args []Value) (Value, error) {
-					r, ok := args[0].(*Record)
-					return ok && r.Type == rt, nil
+				op := &recordOp{kind: recIs, rt: rt}
+				return &Primitive{Name: DisplayString(a[1]), MinArgs: 1, MaxArgs: 1, rec: op, Fn: func(it *Interp, args []Value) (Value, error) {
+					v, _ := op.do(args)
+					return v, nil
 				}}, nil
 			}},
 		{Name: "%record-accessor", MinArgs: 3, MaxArgs: 3,
@@ -557,12 +551,12 @@ func init() {
 					return nil, err
 				}
 				want := "a record of type " + rt.Name
-				return &Primitive{Name: DisplayString(a[2]), MinArgs: 1, MaxArgs: 1, Fn: func(it *Interp, args []Value) (Value, error) {
-					r, ok := args[0].(*Record)
-					if !ok || r.Type != rt {
-						return nil, TypeError(want, args[0])
+				op := &recordOp{kind: recGet, rt: rt, k: k}
+				return &Primitive{Name: DisplayString(a[2]), MinArgs: 1, MaxArgs: 1, rec: op, Fn: func(it *Interp, args []Value) (Value, error) {
+					if v, ok := op.do(args); ok {
+						return v, nil
 					}
-					return r.Fields[k], nil
+					return nil, TypeError(want, args[0])
 				}}, nil
 			}},
 		{Name: "%record-modifier", MinArgs: 3, MaxArgs: 3,
@@ -572,13 +566,12 @@ func init() {
 					return nil, err
 				}
 				want := "a record of type " + rt.Name
-				return &Primitive{Name: DisplayString(a[2]), MinArgs: 2, MaxArgs: 2, Fn: func(it *Interp, args []Value) (Value, error) {
-					r, ok := args[0].(*Record)
-					if !ok || r.Type != rt {
-						return nil, ArgTypeError(1, "record", want, args[0])
+				op := &recordOp{kind: recSet, rt: rt, k: k}
+				return &Primitive{Name: DisplayString(a[2]), MinArgs: 2, MaxArgs: 2, rec: op, Fn: func(it *Interp, args []Value) (Value, error) {
+					if v, ok := op.do(args); ok {
+						return v, nil
 					}
-					r.Fields[k] = args[1]
-					return Unspecified, nil
+					return nil, ArgTypeError(1, "record", want, args[0])
 				}}, nil
 			}},
 		{Name: "record?", MinArgs: 1, MaxArgs: 1, Doc: "(record? obj): whether obj is a record",

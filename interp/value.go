@@ -237,6 +237,9 @@ type Primitive struct {
 	Fn      PrimFn
 	Doc     string // the Builtin's doc line ("" for DefinePrimitive's)
 	Section string // the Builtin table's section
+	// rec is set on the procedures define-record-type makes: the VM runs
+	// them itself when the arguments are right (see recordOp)
+	rec *recordOp
 }
 
 // TailCall may be returned by a primitive to make the evaluator call Proc

@@ -43,6 +43,10 @@ type vm struct {
 	// capture saves only what lies above it.
 	lastK     *Continuation
 	lowFrames int
+	// ints and flos are what is left of the blocks the VM boxes large
+	// fixnums and flonums in (boxLarge, boxFlonum)
+	ints []int64
+	flos []float64
 }
 
 const (
@@ -205,7 +209,9 @@ func (vm *vm) loop(f Value, argbase, n int) (Value, error) {
 		ins    instr
 		fr     frame
 		who    string
-		streak int // errors delivered since the last return (a failing handler loops)
+		streak int     // errors delivered since the last return (a failing handler loops)
+		big    int     // a fixnum result beyond fixnum's table (boxBig)
+		fl     float64 // a flonum result (boxFl)
 	)
 	fp = argbase
 	goto call
@@ -229,16 +235,19 @@ next:
 		sp++
 	case opLocalBox:
 		val = stack[fp+int(ins.a)].(*box).v
+		goto fin
 	case opFree:
 		val = clo.free[ins.a]
 	case opFreeBox:
 		val = clo.free[ins.a].(*box).v
+		goto fin
 	case opGlobal:
 		val = pr.globals[ins.a].value
 		if val == unbound {
 			err = unboundError(pr.globals[ins.a], "")
 			goto fail
 		}
+		goto fin
 	case opSetLocal:
 		stack[fp+int(ins.a)] = val
 		val = Unspecified
@@ -288,9 +297,10 @@ next:
 				p.cached = &Closure{proto: p}
 			}
 			val = p.cached
-			break
+			goto fin
 		}
 		val = closeOver(p, stack[fp:], clo.free)
+		goto fin
 	case opCaseLambda:
 		k := int(ins.a)
 		val = makeCaseLambda(stack[sp-k:sp], pr.consts[ins.b])
@@ -580,6 +590,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -591,6 +605,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -656,6 +674,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixAdd(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -666,6 +688,10 @@ next:
 		if g := pr.globals[ins.b]; g.pure {
 			if a, ok := val.(int); ok {
 				if s, ok := fixSub(a, int(ins.a)); ok {
+					if !inFixTable(s) {
+						big = s
+						goto boxBig
+					}
 					val = fixnum(s)
 					goto fin
 				}
@@ -797,6 +823,14 @@ next:
 			}
 		}
 		goto slow2
+	case opList:
+		n = int(ins.a)
+		if pr.globals[ins.b].pure {
+			val = listOf(stack[sp-n : sp])
+			sp -= n
+			goto fin
+		}
+		goto slowCall
 	case opCxrL:
 		val = stack[fp+int(ins.c)]
 		if pr.globals[ins.b].pure {
@@ -831,6 +865,19 @@ fin:
 		goto ret
 	}
 	goto next
+
+	// a fixnum result that fixnum would allocate a box for: the box comes
+	// from the VM's block of them
+boxBig:
+	val = vm.boxLarge(big)
+	goto fin
+boxFl:
+	if flonumIsCached(fl) {
+		val = flonum(fl)
+	} else {
+		val = vm.boxFlonum(fl)
+	}
+	goto fin
 
 	// binary ops: the operands are in f and val
 bin:
@@ -867,13 +914,17 @@ add:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixAdd(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a + b)
-			goto fin
+			fl = a + b
+			goto boxFl
 		}
 	}
 	goto slowXY
@@ -881,13 +932,17 @@ sub:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixSub(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a - b)
-			goto fin
+			fl = a - b
+			goto boxFl
 		}
 	}
 	goto slowXY
@@ -895,21 +950,25 @@ mul:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := fixArgs(f, val); ok {
 			if s, ok := fixMul(a, b); ok {
+				if !inFixTable(s) {
+					big = s
+					goto boxBig
+				}
 				val = fixnum(s)
 				goto fin
 			}
 		}
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a * b)
-			goto fin
+			fl = a * b
+			goto boxFl
 		}
 	}
 	goto slowXY
 div:
 	if pr.globals[ins.b].pure {
 		if a, b, ok := flArgs(f, val); ok {
-			val = flonum(a / b)
-			goto fin
+			fl = a / b
+			goto boxFl
 		}
 	}
 	goto slowXY
@@ -1010,7 +1069,7 @@ vectorRef:
 	if pr.globals[ins.b].pure {
 		if v, k, ok := vectorIndex(f, val); ok {
 			val = v.Items[k]
-			goto next
+			goto fin
 		}
 	}
 	goto slowXY
@@ -1110,6 +1169,12 @@ call:
 			err = arityError(p.Name, primArity(p), n)
 			goto failCall
 		}
+		if p.rec != nil {
+			var ok bool
+			if val, ok = p.rec.do(stack[argbase : argbase+n]); ok {
+				goto primDone
+			}
+		}
 		vm.sp = argbase + n
 		vm.curClo, vm.curPC = clo, pc
 		val, err = vm.callPrim(p, stack[argbase:argbase+n])
@@ -1132,6 +1197,7 @@ call:
 			sp = argbase + n
 			goto call
 		}
+	primDone:
 		if tail {
 			goto ret
 		}

@@ -96,11 +96,17 @@ func init() {
 // flonum boxes f, without allocating when it is a small integral value
 // (not -0.0, which must keep its sign).
 func flonum(f float64) Value {
-	if k := int(f); uint(k) < flonumCached && float64(k) == f && (k != 0 || !math.Signbit(f)) {
-		e := eface{floatType, unsafe.Pointer(&flonumBacking[k])}
+	if flonumIsCached(f) {
+		e := eface{floatType, unsafe.Pointer(&flonumBacking[int(f)])}
 		return *(*Value)(unsafe.Pointer(&e))
 	}
 	return f
+}
+
+// flonumIsCached reports whether flonum boxes f without allocating.
+func flonumIsCached(f float64) bool {
+	k := int(f)
+	return uint(k) < flonumCached && float64(k) == f && (k != 0 || !math.Signbit(f))
 }
 
 // fixDiv returns quotient, remainder or modulo of two fixnums; b = 0 and
@@ -154,6 +160,15 @@ func stringIndex(v, i Value) (*String, int, bool) {
 		return nil, 0, false
 	}
 	return s, k, true
+}
+
+// listOf returns a new list of vals.
+func listOf(vals []Value) Value {
+	var l Value = Null
+	for i := len(vals) - 1; i >= 0; i-- {
+		l = &Pair{vals[i], l}
+	}
+	return l
 }
 
 // cxrFast follows the car/cdr steps of opCxr from v.

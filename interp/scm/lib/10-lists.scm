@@ -20,12 +20,19 @@
           ((null? l) #f)
           (else (error "assoc: expected a proper list, got" alist)))))
 
+;; One list: the first elements by recursion, which makes the result's
+;; pairs only (the frames cost less than a second list), and past a depth
+;; the rest into a list reversed at the end, so that a long list does not
+;; take one frame per element.
 (define (map f l . ls)
   (if (null? ls)
-      (let loop ((l l) (acc '()))
-        (if (pair? l)
-            (loop (cdr l) (cons (f (car l)) acc))
-            (reverse acc)))
+      (let rec ((l l) (k 0))
+        (cond ((not (pair? l)) '())
+              ((< k 64) (let ((v (f (car l)))) (cons v (rec (cdr l) (+ k 1)))))
+              (else (let loop ((l l) (acc '()))
+                      (if (pair? l)
+                          (loop (cdr l) (cons (f (car l)) acc))
+                          (reverse acc))))))
       (let loop ((ls (cons l ls)) (acc '()))
         (let ((cars (%cars ls)))
           (if cars
