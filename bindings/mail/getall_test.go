@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"popsh/interp"
@@ -166,50 +165,18 @@ func TestThreadGetAllReleasesLock(t *testing.T) {
 		}
 		want = append(want, fmt.Sprint(len([]rune(m))))
 	}
-	inRetr := make(chan struct{})
-	release := make(chan struct{})
-	var once sync.Once
-	srv := server.New(server.Options{Backend: be, Hostname: "test.invalid",
-		OnCommand: func(user, line string) {
-			if line == "RETR 2" {
-				once.Do(func() {
-					close(inRetr)
-					<-release
-				})
-			}
-		}})
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	dir := t.TempDir()
-	netrc := filepath.Join(dir, "netrc")
-	if err := os.WriteFile(netrc, []byte(fmt.Sprintf("machine 127.0.0.1 login %s password %s\n", testUser, testPassword)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("NETRC", netrc)
-	t.Setenv("MAILHOST", "")
-	t.Setenv("HOME", dir)
-	it, _ := newTestInterp(t, Options{})
-	it.DefinePrimitive("wait-in-retr", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		it.Blocking(func() error { <-inRetr; return nil })
-		return interp.Unspecified, nil
-	})
-	it.DefinePrimitive("release-retr", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		close(release)
-		return interp.Unspecified, nil
-	})
+	it, addr := heldCommandEnv(t, be, "RETR 2")
 	v, err := evalIn(it, fmt.Sprintf(`
 (define conn (pop3-connect %q))
 (pop3-login conn)
 (define a (spawn (lambda () (map (lambda (m) (string-length (cdr m))) (pop3-get-all conn)))))
-(wait-in-retr)
+(wait-held)
 (define b-result
   (thread-join! (spawn (lambda ()
                          (guard (e ((error? e) (condition/report-string e)))
                            (pop3-stat conn))))))
-(release-retr)
-(list (thread-join! a) b-result)`, srv.Addr().String()))
+(release-held)
+(list (thread-join! a) b-result)`, addr))
 	if err != nil {
 		t.Fatal(err)
 	}

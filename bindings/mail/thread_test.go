@@ -25,14 +25,43 @@ func TestThreadConnectionBusy(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	inStat := make(chan struct{})
+	it, addr := heldCommandEnv(t, be, "STAT")
+	v, err := evalIn(it, fmt.Sprintf(`
+(define conn (pop3-connect %q))
+(pop3-login conn)
+(define a (spawn (lambda () (receive (n size) (pop3-stat conn) n))))
+(wait-held)
+(define b-result
+  (thread-join! (spawn (lambda ()
+                         (guard (e ((error? e) (condition/report-string e)))
+                           (pop3-stat conn))))))
+(release-held)
+(list (thread-join! a) b-result (receive (n size) (pop3-stat conn) n))`, addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := interp.WriteString(v)
+	if !strings.HasPrefix(got, "(3 ") || !strings.Contains(got, "in use by another thread") || !strings.HasSuffix(got, " 3)") {
+		t.Fatalf("got %s", got)
+	}
+}
+
+// heldCommandEnv starts a server for be that holds its reply to the
+// command line hold (once) until the test lets it go, and returns an
+// interpreter whose netrc names that server's user, with two procedures:
+// (wait-held) returns once the server has the command (releasing the
+// interpreter lock meanwhile), (release-held) lets the reply go; and the
+// server's address.
+func heldCommandEnv(t *testing.T, be *server.MemoryBackend, hold string) (*interp.Interp, string) {
+	t.Helper()
+	held := make(chan struct{})
 	release := make(chan struct{})
 	var once sync.Once
 	srv := server.New(server.Options{Backend: be, Hostname: "test.invalid",
 		OnCommand: func(user, line string) {
-			if line == "STAT" {
+			if line == hold {
 				once.Do(func() {
-					close(inStat)
+					close(held)
 					<-release
 				})
 			}
@@ -50,30 +79,13 @@ func TestThreadConnectionBusy(t *testing.T) {
 	t.Setenv("MAILHOST", "")
 	t.Setenv("HOME", dir)
 	it, _ := newTestInterp(t, Options{})
-	it.DefinePrimitive("wait-in-stat", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-		it.Blocking(func() error { <-inStat; return nil })
+	it.DefinePrimitive("wait-held", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		it.Blocking(func() error { <-held; return nil })
 		return interp.Unspecified, nil
 	})
-	it.DefinePrimitive("release-stat", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+	it.DefinePrimitive("release-held", 0, 0, func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		close(release)
 		return interp.Unspecified, nil
 	})
-	v, err := evalIn(it, fmt.Sprintf(`
-(define conn (pop3-connect %q))
-(pop3-login conn)
-(define a (spawn (lambda () (receive (n size) (pop3-stat conn) n))))
-(wait-in-stat)
-(define b-result
-  (thread-join! (spawn (lambda ()
-                         (guard (e ((error? e) (condition/report-string e)))
-                           (pop3-stat conn))))))
-(release-stat)
-(list (thread-join! a) b-result (receive (n size) (pop3-stat conn) n))`, srv.Addr().String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := interp.WriteString(v)
-	if !strings.HasPrefix(got, "(3 ") || !strings.Contains(got, "in use by another thread") || !strings.HasSuffix(got, " 3)") {
-		t.Fatalf("got %s", got)
-	}
+	return it, srv.Addr().String()
 }
