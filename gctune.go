@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 	"unsafe"
 
 	"popsh/internal/hugepage"
@@ -50,16 +51,19 @@ const (
 // from what its first collection finds.
 const startGCPercent = 100
 
-// startGCPacer installs the pacing unless the user set GOGC.
-func startGCPacer() {
+// startGCPacer installs the pacing unless the user set GOGC. The
+// function it returns stops it (for tests): the pacing then leaves the
+// percentage as it is and arms no more.
+func startGCPacer() (stop func()) {
 	if os.Getenv("GOGC") != "" {
-		return
+		return func() {}
 	}
 	p := &gcPacer{minHeap: minHeapTarget, percent: startGCPercent, sample: []metrics.Sample{
 		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/heap:bytes"},
 		{Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}}
 	debug.SetGCPercent(p.percent)
 	p.arm()
+	return func() { p.stopped.Store(true) }
 }
 
 // gcSentinel is the object whose finalizer paces (big enough not to share
@@ -74,6 +78,7 @@ type gcPacer struct {
 	percent int
 	sample  []metrics.Sample
 	roomed  bool // the heap's room has been mapped in huge pages
+	stopped atomic.Bool
 }
 
 // arm makes pace run after the next collection: the finalizer of an
@@ -84,6 +89,9 @@ func (p *gcPacer) arm() {
 }
 
 func (p *gcPacer) pace() {
+	if p.stopped.Load() {
+		return
+	}
 	metrics.Read(p.sample)
 	for _, m := range p.sample {
 		if m.Value.Kind() != metrics.KindUint64 {

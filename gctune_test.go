@@ -97,7 +97,7 @@ func TestMakeHugeRoom(t *testing.T) {
 // after the first collection must not be kept as live data (which made
 // the next goal eight times 32 MB and let the heap grow in small pages,
 // unpaced, to hundreds of MB). It installs the pacing in this test
-// process.
+// process, and stops it at the end.
 func TestPacerKeepsHeapNearMinimum(t *testing.T) {
 	if os.Getenv("GOGC") != "" {
 		t.Skip("GOGC is set: the pacing stays off")
@@ -105,7 +105,7 @@ func TestPacerKeepsHeapNearMinimum(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	debug.SetGCPercent(100)
 	runtime.GC()
-	startGCPacer()
+	defer startGCPacer()()
 	type cell struct {
 		car, cdr any
 	}
