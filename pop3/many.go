@@ -242,7 +242,10 @@ func (c *Client) topUp(window int) int {
 // memory a stretch at a time just ahead of the bytes arriving (see back:
 // huge pages where the system has them, else a system call per MiB rather
 // than a page fault per 4 KiB), never more than a few MiB beyond them, so a
-// size listed too large costs address space only.
+// size listed too large costs address space only when the heap takes the
+// buffer fresh from the system. Memory the heap reuses is cleared by Go's
+// allocator when the buffer is made: callers cap the size (the pop3
+// procedures at 8 MiB).
 func ReadMessage(r io.Reader, size int) ([]byte, error) {
 	var m MessageReader
 	return m.Read(r, size, -1)
