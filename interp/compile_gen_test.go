@@ -365,12 +365,7 @@ func TestFusedTests(t *testing.T) {
 (define (g a b) (list (not (< a b))))
 (define (h l) (if (not (null? l)) 'pair 'null))
 (define (k x) (if (not (not x)) 'yes 'no))`)
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(list (f 1 2) (f 2 1) (f 2 2) (f 1.5 2) (f 2 +nan.0))", "(lt ge ge lt ge)")
 	check("(list (g 1 2) (g 2 1))", "((#f) (#t))")
 	check("(list (h '()) (h '(1)) (k #f) (k 0))", "(null pair no yes)")
@@ -399,12 +394,7 @@ func TestFusedPush(t *testing.T) {
 			t.Fatalf("no op of %s has then = %d", name, then)
 		}
 	}
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(f '(1 2 3) 10)", "(1 (2 3) 2 9 11)")
 	check("(g '(1 2 3) 10)", "(1 (2 3) 3 9 11)")
 	check("(f '(1 2 3) 1.5)", "(1 (2 3) 2 0.5 2.5)")

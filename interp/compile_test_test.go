@@ -42,12 +42,7 @@ func TestAndOrAsTests(t *testing.T) {
 		}
 	}
 	// the values themselves
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(list (w0 1 2 3) (w0 #f 2 3) (w1 #f 2 3) (w1 #f #f #f) (w5 1 #f 3) (w5 1 2 3) (w10 1 2 3) (w11 1 2 3))",
 		"((2) (#f) (2) (#f) (3) (2) (#t) (#f))")
 	evalOK(t, it, "(define (s x y o) (if (and (eq? x (car o)) (eq? y (cdr o))) o (cons x y)))")
@@ -107,12 +102,7 @@ func TestInlineList(t *testing.T) {
 // either part) makes a new result without changing the earlier ones.
 func TestMapParts(t *testing.T) {
 	it := New()
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(let ((order '())) (let ((r (map (lambda (x) (set! order (cons x order)) (* x x)) '(1 2 3)))) (list r (reverse order))))",
 		"((1 4 9) (1 2 3))")
 	check("(let* ((l (let loop ((i 199) (acc '())) (if (< i 0) acc (loop (- i 1) (cons i acc))))) (order '()) (r (map (lambda (x) (set! order (cons x order)) (+ x 1)) l))) (list (length r) (car r) (list-ref r 63) (list-ref r 64) (list-ref r 199) (equal? (reverse order) l)))",
@@ -163,12 +153,7 @@ func TestFusedLoads(t *testing.T) {
 			t.Errorf("%v: pushes and returns fused %b, want both", op, found[op])
 		}
 	}
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(list (loads (vector 'a 'b 'c) 1) (ret-g) (ret-box) ((ret-clo)) (ret-ref (vector 1 2) 1) (arg-ref (vector 1 2) 0))",
 		"((7 2 b 3 5 4 c) 7 9 3 2 (1 . end))")
 	check("(guard (e (#t (condition/report-string e))) (arg-ref (vector 1) 5))", `"vector-ref: argument 2 (k): index 5 is out of range for a vector of length 1"`)

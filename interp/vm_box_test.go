@@ -81,12 +81,7 @@ func TestRecordOpsInVM(t *testing.T) {
 (define-record-type other (make-other x) other? (x other-x))
 (define (tail-x p) (point-x p))
 (define (err thunk) (guard (e (#t (condition/report-string e))) (thunk)))`)
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(let ((p (make-point 1 2))) (set-point-x! p 10) (list (point-x p) (point-y p) (point-tag p) (tail-x p) (point? p) (point? 5) (point? (make-other 1))))",
 		"(10 2 #f 10 #t #f #f)")
 	check("(let ((w (make-wide 1 7))) (set-wide-g! w 8) (list (wide-a w) (wide-b w) (wide-f w) (wide-g w) (map point-x (list (make-point 3 4) (make-point 5 6))) (apply point-y (list (make-point 0 9)))))",
@@ -120,12 +115,7 @@ func TestFlonumBoxes(t *testing.T) {
 		}
 		x *= 1.5
 	}
-	check := func(src, want string) {
-		t.Helper()
-		if got := WriteString(evalOK(t, it, src)); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
-		}
-	}
+	check := evalChecker(t, it)
 	check("(let ((z 0.0) (m -1.0) (i +inf.0)) (list (* z m) (- z 0.0) (+ m 1.0) (- i i) (/ 1.0 z) (/ m z) (* 2.0 3.0) (eqv? (* z m) -0.0) (eqv? (* z m) 0.0)))",
 		"(-0.0 0.0 0.0 +nan.0 +inf.0 -inf.0 6.0 #t #f)")
 	check("(let ((n (- +inf.0 +inf.0)) (h 0.5)) (list (eq? n n) (= n n) (eqv? (+ h h) 1.0) (exact? (+ h h)) (eqv? (* h 3.0) 1.5)))",

@@ -21,6 +21,17 @@ func evalOK(t *testing.T, it *Interp, src string) Value {
 	return v
 }
 
+// evalChecker returns check(src, want), which evaluates src in it and
+// reports an error unless its value prints as want.
+func evalChecker(t *testing.T, it *Interp) func(src, want string) {
+	return func(src, want string) {
+		t.Helper()
+		if got := WriteString(evalOK(t, it, src)); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+}
+
 // TestTailCallsConstantSpace runs a 1e6-iteration loop through every R7RS
 // tail position and checks that neither the frame stack nor the value stack
 // grew.

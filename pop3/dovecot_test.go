@@ -21,6 +21,27 @@ func dovecotOpts(d *pop3test.Dovecot) *Options {
 	return &Options{TLSConfig: d.ClientTLSConfig(), CommandTimeout: 10 * time.Second, DialTimeout: 10 * time.Second}
 }
 
+// dovecotListed logs in to the test Dovecot as u with line endings le
+// and returns the client and the maildrop's listing, which must have
+// want messages.
+func dovecotListed(t *testing.T, ctx context.Context, d *pop3test.Dovecot, u *pop3test.DovecotUser, le LineEnding, want int) (*Client, []MsgInfo) {
+	t.Helper()
+	o := dovecotOpts(d)
+	o.LineEnding = le
+	c, err := Dial(ctx, d.Addr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(ctx, u.Name, u.Password); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.List(ctx)
+	if err != nil || len(list) != want {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	return c, list
+}
+
 func TestDovecotLoginMethods(t *testing.T) {
 	d := pop3test.StartDovecot(t)
 	u := d.NewUser(t)
@@ -249,25 +270,13 @@ func TestDovecotEdgeMessagesByteExact(t *testing.T) {
 	}
 	for _, le := range []LineEnding{CRLF, LF} {
 		ctx := testCtx(t)
-		o := dovecotOpts(d)
-		o.LineEnding = le
-		c, err := Dial(ctx, d.Addr, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Login(ctx, u.Name, u.Password); err != nil {
-			t.Fatal(err)
-		}
-		list, err := c.List(ctx)
-		if err != nil || len(list) != len(edges) {
-			t.Fatalf("List = %v, %v", list, err)
-		}
+		c, list := dovecotListed(t, ctx, d, u, le, len(edges))
 		nums := make([]int, len(edges))
 		for i := range nums {
 			nums[i] = i + 1
 		}
 		i := 0
-		err = c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+		err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
 			m := edges[n-1]
 			want := m.CRLF
 			if le == LF {

@@ -56,21 +56,9 @@ func TestDovecotLargeMessagesReadMessageByteExact(t *testing.T) {
 	}
 	for _, le := range []LineEnding{CRLF, LF} {
 		ctx := testCtx(t)
-		o := dovecotOpts(d)
-		o.LineEnding = le
-		c, err := Dial(ctx, d.Addr, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Login(ctx, u.Name, u.Password); err != nil {
-			t.Fatal(err)
-		}
-		list, err := c.List(ctx)
-		if err != nil || len(list) != len(msgs) {
-			t.Fatalf("List = %v, %v", list, err)
-		}
+		c, list := dovecotListed(t, ctx, d, u, le, len(msgs))
 		seen := 0
-		err = c.RetrMany(ctx, []int{1, 2, 3}, func(n int, body io.Reader) error {
+		err := c.RetrMany(ctx, []int{1, 2, 3}, func(n int, body io.Reader) error {
 			want := msgs[n-1]
 			if le == CRLF {
 				want = bytes.ReplaceAll(want, []byte("\n"), []byte("\r\n"))
