@@ -128,11 +128,8 @@ func init() {
 	registerBuiltins("control", []Builtin{
 		{Name: "procedure?", MinArgs: 1, MaxArgs: 1, Doc: "(procedure? obj): whether obj is a procedure",
 			Fn: func(it *Interp, a []Value) (Value, error) { return isProcedure(a[0]), nil }},
-		{Name: "apply", MinArgs: 1, MaxArgs: -1, Doc: "(apply proc arg ...): call proc with the args, the last of them a list spread into arguments",
+		{Name: "apply", MinArgs: 2, MaxArgs: -1, Doc: "(apply proc arg ... list): call proc with the args and the elements of list",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				if len(a) == 1 {
-					return &TailCall{Proc: a[0]}, nil
-				}
 				last, err := listArg(a[len(a)-1])
 				if err != nil {
 					return nil, argAt(len(a), "arg", err)

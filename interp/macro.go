@@ -10,9 +10,12 @@ import (
 type syntaxRules struct {
 	name     string
 	ellipsis Value // nil: the standard ellipsis (any identifier named ...)
-	literals []Value
-	rules    [][2]Value // pattern, template
-	env      *scope
+	// noEllipsis: the ellipsis is one of the literals, so it matches and
+	// is copied as itself (R7RS 4.3.2: a literal takes precedence)
+	noEllipsis bool
+	literals   []Value
+	rules      [][2]Value // pattern, template
+	env        *scope
 }
 
 // makeMacro builds a macro from a transformer spec: (syntax-rules ...),
@@ -77,6 +80,10 @@ func (c *compiler) parseSyntaxRules(p *Pair, env *scope, name string) *syntaxRul
 			c.fail(p, "syntax-rules: bad literal %s", WriteString(stripSyntax(l)))
 		}
 		sr.literals = append(sr.literals, l)
+		if sr.ellipsis != nil && baseSymbol(l) == baseSymbol(sr.ellipsis) ||
+			sr.ellipsis == nil && symbolName(l) == "..." {
+			sr.noEllipsis = true
+		}
 	}
 	for _, r := range args[1:] {
 		parts := c.list(r, "syntax-rules")
@@ -109,7 +116,7 @@ type matcher struct {
 // standard one by name, so that a "..." renamed by an outer macro (as in
 // a macro-defining macro using (... ...)) is still an ellipsis.
 func (m *matcher) isEllipsis(x Value) bool {
-	if !isIdent(x) {
+	if !isIdent(x) || m.sr.noEllipsis {
 		return false
 	}
 	if m.sr.ellipsis != nil {

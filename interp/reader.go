@@ -235,11 +235,17 @@ func (r *Reader) skipAtmosphere() error {
 				if err := r.skipAtmosphere(); err != nil {
 					return err
 				}
-				if _, err := r.read(); err != nil {
+				v, err := r.read()
+				if err != nil {
 					if err == io.EOF {
 						return r.incomplete(p, "#; datum comment")
 					}
 					return err
+				}
+				if v == errDot || v == errClose {
+					// the datum a #; comments out cannot be a list's
+					// dot or end: "(a #;. b)" and "(a #;)" are errors
+					return r.errAt(p, "#; is not followed by a datum")
 				}
 				r.depth--
 			case '!':

@@ -185,6 +185,12 @@ func TestReaderErrors(t *testing.T) {
 		"#0=#0#":    "refers to itself",
 		"#0=#1=#0#": "refers to itself",
 		"#<abc>":    "bad # syntax",
+		// a datum comment must comment out a datum, not a dot or the end
+		"(a #;. b)":        "#; is not followed by a datum",
+		"(a #;)":           "#; is not followed by a datum",
+		"(#; #;x #;y . z)": "#; is not followed by a datum",
+		"(#;x #;y . z)":    "unexpected '.'",
+		"(a . #;b)":        "expected a datum after '.'",
 	}
 	for src, msg := range bad {
 		_, _, err := ReadAll(strings.NewReader(src), "b.scm")

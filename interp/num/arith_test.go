@@ -325,7 +325,7 @@ func TestSqrtExpt(t *testing.T) {
 		{Sqrt, "Sqrt", "16.0", "4.0"},
 		{Sqrt, "Sqrt", maxInt, "3037000499.97605"},
 		{Sqrt, "Sqrt", "1" + strings.Repeat("0", 40), "100000000000000000000"},
-		{Sqrt, "Sqrt", "1" + strings.Repeat("0", 401), "3.1622776601683794e200"},
+		{Sqrt, "Sqrt", "1" + strings.Repeat("0", 401), "3.1622776601683794e+200"},
 		{Sqrt, "Sqrt", "-4", "+2i"},
 		{Sqrt, "Sqrt", "-2", "0.0+1.4142135623730951i"},
 		{Sqrt, "Sqrt", "-1/4", "+1/2i"},

@@ -23,7 +23,7 @@ func ExampleParse() {
 
 func ExampleFormat() {
 	fmt.Println(num.Format(255, 16), num.Format(1.0, 10), num.Format(1e21, 10), num.Format(math.Copysign(0, -1), 10), num.Format(math.NaN(), 10))
-	// Output: ff 1.0 1e21 -0.0 +nan.0
+	// Output: ff 1.0 1.0e+21 -0.0 +nan.0
 }
 
 func ExampleAdd() {

@@ -330,7 +330,10 @@ func isExpMarker(c byte) bool {
 // 16; anything else counts as 10). Exact integers and rationals ("1/3")
 // are written in radix. Floats are always written in decimal, with the
 // shortest digits that read back to the same float, and always show that
-// they are inexact: 1.0, 0.5, -0.0, 1e21, 1.5e-7, +inf.0, -inf.0, +nan.0.
+// they are inexact: 1.0, 0.5, -0.0, 1.0e+21, 1.5e-7, +inf.0, -inf.0,
+// +nan.0. Outside [1e-6, 1e21) they take an exponent, written with its
+// sign, after a mantissa that has a decimal point (5.0e-324, as 100.0
+// has one), the form C's printf and most Schemes read and write.
 // A value that is not a number is formatted with %v.
 func Format(v any, radix int) string {
 	if radix != 2 && radix != 8 && radix != 16 {
@@ -389,7 +392,14 @@ func FormatFloat(f float64) string {
 		s := strconv.FormatFloat(f, 'e', -1, 64)
 		i := strings.IndexByte(s, 'e')
 		e, _ := strconv.Atoi(s[i+1:])
-		return s[:i] + "e" + strconv.Itoa(e)
+		m := s[:i]
+		if strings.IndexByte(m, '.') < 0 {
+			m += ".0"
+		}
+		if e >= 0 {
+			return m + "e+" + strconv.Itoa(e)
+		}
+		return m + "e" + strconv.Itoa(e)
 	}
 	s := strconv.FormatFloat(f, 'f', -1, 64)
 	if strings.IndexByte(s, '.') < 0 {

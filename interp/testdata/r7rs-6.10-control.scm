@@ -10,7 +10,7 @@
 (test #t (call-with-current-continuation procedure?))
 (test 7 (apply + (list 3 4)))
 (test 10 (apply + 1 2 (list 3 4)))
-(test 0 (apply +))
+(test-error "apply: .*argument" (apply +))
 (define compose (lambda (f g) (lambda args (f (apply g args)))))
 (test 30 ((compose (lambda (x) (* x 2)) *) 3 5))
 (test -3 (call-with-current-continuation (lambda (exit) (for-each-test (lambda (x) (if (negative?-test x) (exit x))) '(54 0 37 -3 245 19)) #t)))
