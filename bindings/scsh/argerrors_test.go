@@ -31,6 +31,7 @@ func TestArgumentErrorWords(t *testing.T) {
 		{`(field-splitter "x" 'many)`, "field-splitter: argument 2 (num-fields): expected #f or an exact integer, got many"},
 		{`(char->ascii "a")`, `char->ascii: expected a character, got "a"`},
 		{`(char-set-size 5)`, "char-set-size: expected a char-set, got 5"},
+		{`(null-list? 5)`, "null-list?: expected a list, got 5"},
 		{`(write-string "x" 5)`, "write-string: argument 2 (port): expected an output port, got 5"},
 		{`(force-output 5)`, "force-output: expected an output port, got 5"},
 		{`(port->string 5)`, "port->string: expected an input port, got 5"},
