@@ -153,6 +153,65 @@ func (e *scshEnv) installCharSetOps() {
 				}
 				return true, nil
 			}},
+		{Name: "char-set<=", MinArgs: 0, MaxArgs: -1,
+			Doc: "(char-set<= cset ...): whether each cset is a subset of the next",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				ss, err := sets(a, 0, "cset")
+				if err != nil {
+					return nil, err
+				}
+				for i := 1; i < len(ss); i++ {
+					if len(ss[i-1].minus(ss[i]).r) != 0 {
+						return false, nil
+					}
+				}
+				return true, nil
+			}},
+		{Name: "char-set-hash", MinArgs: 1, MaxArgs: 2,
+			Doc: "(char-set-hash cset [bound]): a hash of cset's characters in [0, bound) (bound 0 or absent: any fixnum)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				ss, err := sets(a[:1], 0, "cset")
+				if err != nil {
+					return nil, err
+				}
+				bound := 0
+				if len(a) > 1 {
+					b, ok := a[1].(int)
+					if !ok || b < 0 {
+						return nil, argType(2, "bound", "a non-negative exact integer", a[1])
+					}
+					bound = b
+				}
+				// FNV-1a over the ranges: equal sets have equal ranges
+				h := uint64(14695981039346656037)
+				for _, x := range ss[0].r {
+					for _, c := range x {
+						for k := 0; k < 3; k++ {
+							h ^= uint64(byte(c >> (8 * k)))
+							h *= 1099511628211
+						}
+					}
+				}
+				h &= 1<<60 - 1
+				if bound > 0 {
+					h %= uint64(bound)
+				}
+				return int(h), nil
+			}},
+		{Name: "->char-set", MinArgs: 1, MaxArgs: 1,
+			Doc: "(->char-set x): x as a char-set: a string's characters, a char alone, or the char-set itself",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				switch x := a[0].(type) {
+				case interp.Char:
+					return charSetValue(newCharSet([2]rune{rune(x), rune(x)})), nil
+				case *interp.String:
+					return charSetValue(charSetOfString(x.String())), nil
+				}
+				if _, ok := asCharSet(a[0]); ok {
+					return a[0], nil
+				}
+				return nil, interp.TypeError("a string, char or char-set", a[0])
+			}},
 		{Name: "char-set->list", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char-set->list cset): the characters of cset as a list",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

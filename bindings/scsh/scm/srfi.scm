@@ -301,6 +301,37 @@
 (define (char-set-every pred cs) (every pred (char-set->list cs)))
 (define (char-set-any pred cs) (any pred (char-set->list cs)))
 
+;; A cursor is the list of the characters not yet visited.
+(define (char-set-cursor cs) (char-set->list cs))
+(define (char-set-ref cs cursor) (car cursor))
+(define (char-set-cursor-next cs cursor) (cdr cursor))
+(define (end-of-char-set? cursor) (null? cursor))
+(define (char-set->string cs) (list->string (char-set->list cs)))
+(define (char-set-unfold p f g seed . base)
+  (let loop ((seed seed) (chars '()))
+    (if (p seed)
+        (list->char-set chars (if (pair? base) (car base) char-set:empty))
+        (loop (g seed) (cons (f seed) chars)))))
+(define (char-set-diff+intersection cs1 . css)
+  (let ((others (apply char-set-union css)))
+    (values (char-set-difference cs1 others) (char-set-intersection cs1 others))))
+
+;; The linear-update variants leave their arguments as they are; those
+;; whose pure form has the base char-set optional take it here.
+(define (list->char-set! chars base) (list->char-set chars base))
+(define (string->char-set! s base) (char-set-union base (string->char-set s)))
+(define (char-set-filter! pred cs base) (char-set-union base (char-set-filter pred cs)))
+(define (ucs-range->char-set! start end error? base) (ucs-range->char-set start end error? base))
+(define (char-set-unfold! p f g seed base) (char-set-unfold p f g seed base))
+(define char-set-adjoin! char-set-adjoin)
+(define char-set-delete! char-set-delete)
+(define char-set-complement! char-set-complement)
+(define char-set-union! char-set-union)
+(define char-set-intersection! char-set-intersection)
+(define char-set-difference! char-set-difference)
+(define char-set-xor! char-set-xor)
+(define char-set-diff+intersection! char-set-diff+intersection)
+
 ;;; SRFI-1.
 
 (define (xcons a b) (cons b a))
