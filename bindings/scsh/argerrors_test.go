@@ -32,6 +32,8 @@ func TestArgumentErrorWords(t *testing.T) {
 		{`(char->ascii "a")`, `char->ascii: expected a character, got "a"`},
 		{`(char-set-size 5)`, "char-set-size: expected a char-set, got 5"},
 		{`(null-list? 5)`, "null-list?: expected a list, got 5"},
+		{`(check-substring-spec 'f "abc" 2 5)`, `f: bad range for a string "abc" 2 5`},
+		{`(string-parse-final-start+end 'f "abc" '(1 2 3))`, "f: too many arguments (3)"},
 		{`(->char-set 5)`, "->char-set: expected a string, char or char-set, got 5"},
 		{`(char-set-hash char-set:digit -1)`, "char-set-hash: argument 2 (bound): expected a non-negative exact integer, got -1"},
 		{`(char-set<= char-set:digit 5)`, "char-set<=: argument 2 (cset): expected a char-set, got 5"},

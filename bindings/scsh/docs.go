@@ -145,6 +145,7 @@ var regexpDocs = []interp.DocLine{
 	{Name: "regexp-fold", Doc: "(regexp-fold re kons knil string [finish start]): fold (kons i match acc) over the matches of re"},
 	{Name: "regexp-fold-right", Doc: "(regexp-fold-right re kons knil string [finish start]): fold over the matches of re, from the right"},
 	{Name: "regexp-for-each", Doc: "(regexp-for-each re proc string [start]): call (proc match) on each match of re in string"},
+	{Name: "let-string-start+end", Doc: "(let-string-start+end (start end [rest]) proc string args body ...): bind start and end from the optional arguments args (and the rest of them)"},
 	{Name: "let-match", Doc: "(let-match match (var ...) body ...): bind the vars to the submatches of match (#f skips one)"},
 	{Name: "if-match", Doc: "(if-match match (var ...) then else): let-match when match is true, else the else form"},
 	{Name: "match-cond", Doc: "(match-cond (match (var ...) body ...) ... [(test body ...)] [(else body ...)]): the first clause that matches"},
@@ -227,6 +228,15 @@ var srfi13Docs = []interp.DocLine{
 	{Name: "string-hash", Doc: "(string-hash string [bound start end]): a hash of string below bound"},
 	{Name: "string-hash-ci", Doc: "(string-hash-ci string [bound start end]): a hash of string ignoring case"},
 	{Name: "string-unfold", Doc: "(string-unfold stop? mapper successor seed [base make-final]): a string built left to right from seed"},
+	{Name: "string-titlecase!", Doc: "(string-titlecase! string [start end]): capitalise each word of string, or of its part, in place"},
+	{Name: "string-concatenate-reverse/shared", Doc: "(string-concatenate-reverse/shared strings [final end]): string-concatenate-reverse"},
+	{Name: "substring-spec-ok?", Doc: "(substring-spec-ok? string start end): whether [start, end) is a range of string"},
+	{Name: "check-substring-spec", Doc: "(check-substring-spec proc string start end): raise proc's error unless [start, end) is a range of string"},
+	{Name: "string-parse-start+end", Doc: "(string-parse-start+end proc string args): the rest of args, start and end (args may begin with start and end), three values"},
+	{Name: "string-parse-final-start+end", Doc: "(string-parse-final-start+end proc string args): start and end from args, which may hold nothing else"},
+	{Name: "make-kmp-restart-vector", Doc: "(make-kmp-restart-vector pattern [c= start end]): the restart vector of a Knuth-Morris-Pratt search for pattern"},
+	{Name: "kmp-step", Doc: "(kmp-step pattern rv char i c= p-start): the search state after char in state i"},
+	{Name: "string-kmp-partial-search", Doc: "(string-kmp-partial-search pattern rv string i [c= p-start s-start s-end]): -(index past the match), or the state at the end"},
 	{Name: "string-unfold-right", Doc: "(string-unfold-right stop? mapper successor seed [base make-final]): a string built right to left"},
 }
 

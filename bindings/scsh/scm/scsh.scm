@@ -338,6 +338,17 @@
               (cons (car l) (cons elt (cdr l)))
               (cons (car l) (copy (cdr l))))))))
 
+;;; SRFI-13's let-string-start+end: bind start and end (and the rest of
+;;; the arguments) from an argument list that may begin with them.
+(define-syntax let-string-start+end
+  (syntax-rules ()
+    ((_ (start end) proc s args body ...)
+     (call-with-values (lambda () (string-parse-final-start+end proc s args))
+       (lambda (start end) body ...)))
+    ((_ (start end rest) proc s args body ...)
+     (call-with-values (lambda () (string-parse-start+end proc s args))
+       (lambda (rest start end) body ...)))))
+
 ;;; scsh regexp binding forms: let-match, if-match, match-cond.
 ;;; mvars is (whole sub1 sub2 ...); #f skips a position.
 

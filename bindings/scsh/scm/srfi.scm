@@ -120,6 +120,7 @@
     (string-append (apply string-append (reverse strings))
                    (if end (substring final 0 end) final))))
 
+(define string-concatenate-reverse/shared string-concatenate-reverse)
 (define (string-append/shared . strings) (apply string-append strings))
 (define (string-concatenate/shared strings) (apply string-append strings))
 (define (substring/shared s start . r)
@@ -168,6 +169,10 @@
                     (loop (+ i 1) #t))
                   (loop (+ i 1) #f)))
             out)))))
+
+(define (string-titlecase! s . r)
+  (receive (start end) (%string-range "string-titlecase!" 1 "string" s r)
+    (string-copy! s start (string-titlecase s start end))))
 
 (define (string-upcase! s . r)
   (receive (start end) (%string-range "string-upcase!" 1 "string" s r)
@@ -288,6 +293,79 @@
       (if (p seed)
           (string-append (make-final seed) (list->string acc) base)
           (loop (g seed) (cons (f seed) acc))))))
+
+;; SRFI-13's helpers for procedures taking optional [start end].
+(define (substring-spec-ok? s start end)
+  (and (string? s) (exact-integer? start) (exact-integer? end)
+       (<= 0 start end (string-length s))))
+(define (check-substring-spec proc s start end)
+  (if (not (substring-spec-ok? s start end))
+      (error (string-append (%proc-name proc) ": bad range for a string")
+             s start end)))
+(define (%proc-name proc)
+  (cond ((symbol? proc) (symbol->string proc))
+        ((string? proc) proc)
+        (else "substring")))
+;; (values rest start end) from args, a list that may begin with start
+;; and end.
+(define (string-parse-start+end proc s args)
+  (if (not (string? s))
+      (error (string-append (%proc-name proc) ": expected a string") s))
+  (let* ((len (string-length s))
+         (start (if (pair? args) (car args) 0))
+         (end (if (and (pair? args) (pair? (cdr args))) (cadr args) len))
+         (rest (if (and (pair? args) (pair? (cdr args))) (cddr args) '())))
+    (check-substring-spec proc s start end)
+    (values rest start end)))
+(define (string-parse-final-start+end proc s args)
+  (receive (rest start end) (string-parse-start+end proc s args)
+    (if (pair? rest)
+        (error (string-append (%proc-name proc) ": too many arguments") rest))
+    (values start end)))
+
+;; Knuth-Morris-Pratt search. The restart vector's entry i is the length
+;; of the longest proper prefix of pattern[0, i) that is also its suffix
+;; (-1 for i = 0): where to go on in the pattern when the character at i
+;; does not match.
+(define (make-kmp-restart-vector pattern . r)
+  (let* ((c= (if (pair? r) (car r) char=?))
+         (start (if (and (pair? r) (pair? (cdr r))) (cadr r) 0))
+         (end (if (and (pair? r) (pair? (cdr r)) (pair? (cddr r))) (caddr r) (string-length pattern))))
+    (check-substring-spec 'make-kmp-restart-vector pattern start end)
+    (let* ((n (- end start))
+           (rv (make-vector n -1))
+           (at (lambda (i) (string-ref pattern (+ start i)))))
+      ;; k: the border of pattern[0, i), grown or shortened by character i
+      (let loop ((i 1) (k 0))
+        (if (< i n)
+            (begin
+              (vector-set! rv i k)
+              (let shrink ((k k))
+                (cond ((c= (at i) (at k)) (loop (+ i 1) (+ k 1)))
+                      ((= k 0) (loop (+ i 1) 0))
+                      (else (shrink (vector-ref rv k))))))))
+      rv)))
+;; The next state after reading c in state i (the number of pattern
+;; characters matched so far).
+(define (kmp-step pattern rv c i c= p-start)
+  (let loop ((i i))
+    (cond ((c= c (string-ref pattern (+ i p-start))) (+ i 1))
+          ((<= i 0) 0)
+          (else (loop (vector-ref rv i))))))
+;; Search s[s-start, s-end) from state i: -(the index just past the
+;; match) when the pattern is found, else the state at s-end.
+(define (string-kmp-partial-search pattern rv s i . r)
+  (let* ((c= (if (pair? r) (car r) char=?))
+         (r (if (pair? r) (cdr r) '()))
+         (p-start (if (pair? r) (car r) 0))
+         (r (if (pair? r) (cdr r) '()))
+         (s-start (if (pair? r) (car r) 0))
+         (s-end (if (and (pair? r) (pair? (cdr r))) (cadr r) (string-length s)))
+         (n (vector-length rv)))
+    (let loop ((si s-start) (i i))
+      (cond ((= i n) (- si))
+            ((>= si s-end) i)
+            (else (loop (+ si 1) (kmp-step pattern rv (string-ref s si) i c= p-start)))))))
 
 ;;; SRFI-14 iteration (the set algebra is in Go).
 
