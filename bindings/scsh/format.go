@@ -132,6 +132,18 @@ func isNumber(v interp.Value) bool {
 // primFormat is (format dest fmt arg ...): dest #f returns a string, #t
 // writes to the current output port, a port writes there.
 func primFormat(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	if fs, ok := args[0].(*interp.String); ok {
+		// SRFI 28's (format control arg ...): a string is never a
+		// destination in scsh, so it can only be the control string
+		var sb fmtBuilder
+		if err := formatTo(&sb, fs.String(), args[1:]); err != nil {
+			return nil, err
+		}
+		return interp.NewString(sb.b.String()), nil
+	}
+	if len(args) < 2 {
+		return nil, &interp.ErrorObject{Who: "format", Message: "expected a destination and a format string", Irritants: args}
+	}
 	dest := args[0]
 	fs, ok := args[1].(*interp.String)
 	if !ok {

@@ -54,6 +54,34 @@ func TestFormatDirectives(t *testing.T) {
 	}
 }
 
+// format's destinations: #f gives the string, a port is written to, and
+// a control string in first place (SRFI 28's form, never a scsh
+// destination) gives the string.
+func TestFormatDestinations(t *testing.T) {
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	for _, c := range []struct{ src, want string }{
+		{`(format #f "~a+~s" 1 "x")`, `"1+\"x\""`},
+		{`(format "~a+~s" 1 "x")`, `"1+\"x\""`},
+		{`(format "plain")`, `"plain"`},
+		{`(let ((p (open-output-string))) (format p "~a!" 'hi) (get-output-string p))`, `"hi!"`},
+	} {
+		v, err := evalScsh(t, it, c.src)
+		if err != nil || interp.WriteString(v) != c.want {
+			t.Errorf("%s = %v (%v), want %s", c.src, v, err, c.want)
+		}
+	}
+	for _, c := range []struct{ src, want string }{
+		{`(format #f)`, "expected a destination and a format string"},
+		{`(format 5 "x")`, "invalid port argument"},
+		{`(format "~a")`, "insufficient number of arguments"},
+	} {
+		if _, err := evalScsh(t, it, c.src); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.src, err, c.want)
+		}
+	}
+}
+
 func mustSRE(t *testing.T, sres ...interp.Value) *scshRegexp {
 	t.Helper()
 	r, err := compileSRE(sres)
