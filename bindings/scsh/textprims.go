@@ -10,7 +10,7 @@ import (
 func (e *scshEnv) installFormat() {
 	e.it.DefineBuiltins("scsh: format", []interp.Builtin{
 		{Name: "format", MinArgs: 1, MaxArgs: -1,
-			Doc: "(format [dest] control arg ...): format control with ~a ~s ~d ~% ~& ~~ ~? (dest #t, #f or a port; without dest, as SRFI 28, the string)",
+			Doc: "(format [dest] control arg ...): format control (~a ~s ~d ~% ~& ~~ ~?) to dest #t or a port; #f or none: the string",
 			Fn:  primFormat},
 	}...)
 }
