@@ -230,6 +230,7 @@ func Install(it *interp.Interp) error {
 	e.installCharSetOps()
 	e.installFileInfo()
 	e.installTables()
+	e.installHashTables()
 	e.installUsers()
 	e.installProcState()
 	e.installStage()
