@@ -432,4 +432,7 @@ func (e *scshEnv) installDocs() {
 	it.Document("scsh: records and syntax", syntaxDocs...)
 	it.Document("scsh: records and syntax", recordTypeDocs...)
 	it.Document("scsh: networking", netDocs...)
+	it.Document("Scheme48: big-util", bigUtilDocs...)
+	it.Document("Scheme48: sorting", sortDocs...)
+	it.Document("Scheme48: queues", queueDocs...)
 }

@@ -416,3 +416,84 @@
             (cond ((not (eof-object? c)) (string-set! s i c) (loop (+ i 1)))
                   ((= i start) #f)
                   (else (- i start))))))))
+
+;;; Scheme48's queues (structure queues): first in, first out. The
+;;; elements are a list after a head pair; tail is the list's last pair.
+(define-record-type %queue
+  (%make-queue head tail)
+  queue?
+  (head %queue-head)
+  (tail %queue-tail %set-queue-tail!))
+
+(define (make-queue)
+  (let ((head (list 'queue)))
+    (%make-queue head head)))
+
+(define (list->queue items)
+  (let ((q (make-queue)))
+    (for-each (lambda (x) (enqueue! q x)) items)
+    q))
+
+(define (%check-queue who q)
+  (if (not (queue? q)) (%arg-type-error who 1 "queue" "a queue" q)))
+
+(define (queue-empty? q)
+  (%check-queue "queue-empty?" q)
+  (null? (cdr (%queue-head q))))
+
+(define (enqueue! q x)
+  (%check-queue "enqueue!" q)
+  (let ((p (list x)))
+    (set-cdr! (%queue-tail q) p)
+    (%set-queue-tail! q p)))
+
+(define (enqueue-many! q items)
+  (for-each (lambda (x) (enqueue! q x)) items))
+
+(define (queue-head q)
+  (if (queue-empty? q) (error "queue-head: empty queue" q))
+  (cadr (%queue-head q)))
+
+(define (maybe-queue-head q)
+  (if (queue-empty? q) #f (cadr (%queue-head q))))
+
+(define (dequeue! q)
+  (if (queue-empty? q) (error "dequeue!: empty queue" q))
+  (maybe-dequeue! q))
+
+(define (maybe-dequeue! q)
+  (if (queue-empty? q)
+      #f
+      (let* ((head (%queue-head q))
+             (first (cadr head)))
+        (set-cdr! head (cddr head))
+        (if (null? (cdr head)) (%set-queue-tail! q head))
+        first)))
+
+(define (empty-queue! q)
+  (%check-queue "empty-queue!" q)
+  (set-cdr! (%queue-head q) '())
+  (%set-queue-tail! q (%queue-head q)))
+
+(define (queue->list q)
+  (%check-queue "queue->list" q)
+  (list-copy (cdr (%queue-head q))))
+
+(define (queue-length q)
+  (%check-queue "queue-length" q)
+  (length (cdr (%queue-head q))))
+
+(define (on-queue? q x)
+  (%check-queue "on-queue?" q)
+  (and (memv x (cdr (%queue-head q))) #t))
+
+;; Removes the first element eqv? to x; whether there was one.
+(define (delete-from-queue! q x)
+  (%check-queue "delete-from-queue!" q)
+  (let loop ((prev (%queue-head q)))
+    (cond ((null? (cdr prev)) #f)
+          ((eqv? (cadr prev) x)
+           (set-cdr! prev (cddr prev))
+           (if (null? (cdr prev)) (%set-queue-tail! q prev))
+           #t)
+          (else (loop (cdr prev))))))
