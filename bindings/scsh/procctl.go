@@ -91,7 +91,7 @@ func (e *scshEnv) installProcControl() {
 				return interp.Unspecified, nil
 			}},
 		{Name: "set-process-group", MinArgs: 1, MaxArgs: 2,
-			Doc: "(set-process-group [proc] pgrp): put proc (a process object or id; popsh itself) in process group pgrp (setpgid; 0: a group of its own)",
+			Doc: "(set-process-group [proc] pgrp): put proc (popsh itself) in process group pgrp (setpgid; 0: a group of its own)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				pid := 0
 				pv := a[0]

@@ -254,7 +254,7 @@ func (e *scshEnv) installProcObjects() {
 				return st, nil
 			}},
 		{Name: "wait-any", MinArgs: 0, MaxArgs: 1,
-			Doc: "(wait-any [flags]): wait for any child started by & to end; two values, its process object and status (#f #f with wait/poll when none has ended, #f #t when there is none)",
+			Doc: "(wait-any [flags]): wait for any child started by & to end; two values, its process object and status",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				flags, err := flagsArg(a, 0)
 				if err != nil {
@@ -263,7 +263,7 @@ func (e *scshEnv) installProcObjects() {
 				return e.waitAnyOf(flags, nil)
 			}},
 		{Name: "wait-process-group", MinArgs: 0, MaxArgs: 2,
-			Doc: "(wait-process-group [pgrp flags]): as wait-any, for the children in process group pgrp (a process object or id; 0, the default: popsh's own group)",
+			Doc: "(wait-process-group [pgrp flags]): as wait-any, for the children in process group pgrp (0: popsh's own group)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				pgrp := 0
 				if len(a) > 0 {
@@ -321,7 +321,7 @@ func (e *scshEnv) installProcObjects() {
 				return done, nil
 			}},
 		{Name: "autoreap-policy", MinArgs: 0, MaxArgs: 1,
-			Doc: "(autoreap-policy [policy]): the policy for reaping children ('early: as soon as they end, popsh's default; 'late or #f: when waited for or by reap-zombies); with policy, set it; returns the old one",
+			Doc: "(autoreap-policy [policy]): the old policy for reaping children ('early, 'late or #f); with policy, set it",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				e.procs.mu.Lock()
 				old := e.procs.policy
@@ -359,7 +359,7 @@ func (e *scshEnv) installProcObjects() {
 				return oldV, nil
 			}},
 		{Name: "pid->proc", MinArgs: 1, MaxArgs: 2,
-			Doc: "(pid->proc pid [probe?]): the process object of pid; when there is none: an error (probe? #f, the default), a new one (probe? 'create) or #f",
+			Doc: "(pid->proc pid [probe?]): the process object of pid; if none: an error (probe? #f), a new one ('create) or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				pid, ok := a[0].(int)
 				if !ok || pid <= 0 {
@@ -389,7 +389,7 @@ func (e *scshEnv) installProcObjects() {
 				return true, nil
 			}},
 		{Name: "exec-path-search", MinArgs: 2, MaxArgs: 2,
-			Doc: "(exec-path-search prog path-list): the first dir/prog of path-list that is an executable file (prog itself when it is absolute), or #f",
+			Doc: "(exec-path-search prog path-list): the first dir/prog of path-list that is executable (an absolute prog: itself), or #f",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				prog, err := str(a[0], 1, "prog")
 				if err != nil {

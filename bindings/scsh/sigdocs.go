@@ -65,6 +65,7 @@ func signalDocs() []interp.DocLine {
 		lines = append(lines, interp.DocLine{Name: in.name, Doc: in.name + ": interrupt number " + strconv.Itoa(in.n) + ", " + what})
 	}
 	return append(lines, []interp.DocLine{
+		{Name: "wait/poll", Doc: "wait/poll: the wait flag (WNOHANG) for wait, wait-any and wait-process-group: do not block"},
 		{Name: "number-of-interrupts", Doc: "number-of-interrupts: how many interrupts there are (" + strconv.Itoa(numInterrupts) + ")"},
 		{Name: "full-interrupt-set", Doc: "full-interrupt-set: the set of all the interrupts"},
 		{Name: "signals-ignored-by-default", Doc: "signals-ignored-by-default: the signals whose default action is to do nothing (SIGCHLD, SIGCONT, SIGWINCH)"},

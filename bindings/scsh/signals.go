@@ -403,6 +403,9 @@ func (e *scshEnv) setEnabled(mask int) error {
 func (e *scshEnv) signalTarget(who string, v interp.Value) (pid int, h *procHandle, err error) {
 	if o, ok := v.(*interp.Opaque); ok {
 		if h, ok := o.Value.(*procHandle); ok {
+			if h.pid <= 0 {
+				return 0, nil, scshErr(who, "the process object of a (begin ...) stage has no process", v)
+			}
 			return h.pid, h, nil
 		}
 	}
@@ -456,7 +459,7 @@ func (e *scshEnv) installSignals() {
 				return interp.Unspecified, nil
 			}},
 		{Name: "signal-process-group", MinArgs: 2, MaxArgs: 2,
-			Doc: "(signal-process-group pgrp sig): send signal sig to every process of the process group pgrp (a process object or id; 0: popsh's own group)",
+			Doc: "(signal-process-group pgrp sig): send signal sig to every process of the process group pgrp (0: popsh's own)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				pgrp, _, err := e.signalTarget("signal-process-group", a[0])
 				if err != nil {
@@ -571,7 +574,7 @@ func (e *scshEnv) installSignals() {
 				return e.sig.enabled, nil
 			}},
 		{Name: "set-enabled-interrupts", MinArgs: 1, MaxArgs: 1,
-			Doc: "(set-enabled-interrupts set): enable the interrupts of set and disable the others (a disabled interrupt is kept pending); calls the handlers of pending interrupts it enables; returns set",
+			Doc: "(set-enabled-interrupts set): enable the interrupts of set, the others kept pending; runs the handlers of pending ones it enables",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				set, err := interruptSetArg(a[0], 0, "set")
 				if err != nil {
@@ -583,7 +586,7 @@ func (e *scshEnv) installSignals() {
 				return set, nil
 			}},
 		{Name: "set-interrupt-handler", MinArgs: 2, MaxArgs: 2,
-			Doc: "(set-interrupt-handler interrupt handler): make handler (#t: the default action, #f: ignore, or a procedure of the enabled-interrupt set) handle interrupt; returns the old handler",
+			Doc: "(set-interrupt-handler interrupt handler): set the handler of interrupt (#t: default, #f: ignore, or a procedure); the old one",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				n, err := interruptArg(a[0], 1, "interrupt")
 				if err != nil {
