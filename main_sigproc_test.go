@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // A script that handles interrupt/keyboard gets Ctrl-C itself: its
@@ -84,5 +88,44 @@ func TestTermHandlerExits(t *testing.T) {
 	r = runPopsh(t, dir, "", "-s", "e.scm")
 	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "the handler of interrupt/usr2 failed") || !strings.Contains(r.stderr, "car:") {
 		t.Errorf("status %d stdout %q stderr %q; want 1 and the handler's error", r.code, r.stdout, r.stderr)
+	}
+}
+
+// (suspend) stops popsh's process group (here, a group of its own);
+// SIGCONT lets it go on.
+func TestSuspend(t *testing.T) {
+	cmd := exec.Command(popshBin, "-c", "(begin (suspend) (display 'resumed))")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	var ws syscall.WaitStatus
+	done := make(chan error, 1)
+	go func() {
+		_, err := syscall.Wait4(pid, &ws, syscall.WUNTRACED, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil || !ws.Stopped() || ws.StopSignal() != syscall.SIGSTOP {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("popsh was not stopped by SIGSTOP: %v, status %#x, output %q", err, int(ws), out.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("popsh did not stop")
+	}
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGCONT: %v (output %q)", err, out.String())
+	}
+	if out.String() != "resumed" {
+		t.Errorf("output %q, want resumed", out.String())
 	}
 }
