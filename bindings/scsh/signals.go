@@ -126,9 +126,11 @@ type sigState struct {
 
 	// queue carries the signals caught, to the delivering thread.
 	queue chan syscall.Signal
-	// delivering is set while the delivering thread runs (or is being
-	// started).
-	delivering atomic.Bool
+	// deliverer is the number of the delivering thread while one runs
+	// (or is being started), else 0; lastDeliverer counts them (under
+	// the interpreter lock).
+	deliverer     atomic.Int64
+	lastDeliverer int64
 	// keyboardTaken is set while the program has taken SIGINT over (a
 	// handler procedure or #f for interrupt/keyboard, or ignore-signal):
 	// the shell then leaves Ctrl-C to it.
@@ -171,6 +173,12 @@ func (s *sigState) catch(sig syscall.Signal) {
 		for {
 			select {
 			case <-c.ch:
+				if s.deliverer.Load() == 0 {
+					// the handler thread was stopped (Ctrl-C at the
+					// prompt): the signal gets its default action
+					s.undelivered(sig)
+					continue
+				}
 				select {
 				case s.queue <- sig:
 				default: // the queue is full: like the kernel, coalesce
@@ -179,6 +187,25 @@ func (s *sigState) catch(sig syscall.Signal) {
 				return
 			}
 		}
+	}()
+}
+
+// undelivered does what a signal does when no thread delivers it: SIGINT
+// is left to the shell, a signal ignored by default is dropped, and any
+// other is given back to the Go runtime and sent again (SIGTERM, SIGHUP
+// and SIGQUIT then end the process). It runs on the catcher's goroutine.
+func (s *sigState) undelivered(sig syscall.Signal) {
+	if sig == syscall.SIGINT || sig == syscall.SIGALRM || sig == syscall.SIGURG {
+		return
+	}
+	for _, ig := range signalsIgnoredByDefault {
+		if ig == sig {
+			return
+		}
+	}
+	go func() {
+		s.uncatch(sig)
+		syscall.Kill(os.Getpid(), sig)
 	}()
 }
 
@@ -273,7 +300,7 @@ func (e *scshEnv) setHandler(n int, h interp.Value) error {
 
 // startDelivery spawns the thread that calls the handlers, unless it runs.
 func (e *scshEnv) startDelivery() error {
-	if e.sig.delivering.Load() {
+	if e.sig.deliverer.Load() != 0 {
 		return nil
 	}
 	spawn, ok1 := e.it.Lookup("spawn")
@@ -281,9 +308,11 @@ func (e *scshEnv) startDelivery() error {
 	if !ok1 || !ok2 {
 		return scshErr("set-interrupt-handler", "the interpreter has no threads to deliver interrupts")
 	}
-	e.sig.delivering.Store(true)
+	e.sig.lastDeliverer++
+	n := e.sig.lastDeliverer
+	e.sig.deliverer.Store(n)
 	if _, err := e.call(spawn, loop, interp.Intern("deliver-interrupts")); err != nil {
-		e.sig.delivering.Store(false)
+		e.sig.deliverer.CompareAndSwap(n, 0)
 		return err
 	}
 	return nil
@@ -293,7 +322,10 @@ func (e *scshEnv) startDelivery() error {
 // signal with the interpreter lock released and calls its handler.
 func (e *scshEnv) deliverInterrupts() (interp.Value, error) {
 	s := e.sig
-	defer s.delivering.Store(false)
+	me := s.deliverer.Load()
+	// a thread stopped by Ctrl-C may take the lock back only after a new
+	// one has started: it clears the number only if it is its own
+	defer s.deliverer.CompareAndSwap(me, 0)
 	ctx := e.ctx()
 	for {
 		var sig syscall.Signal
@@ -302,6 +334,9 @@ func (e *scshEnv) deliverInterrupts() (interp.Value, error) {
 			select {
 			case sig = <-s.queue:
 			case <-ctx.Done():
+				// said at once: taking the lock back may wait for the
+				// next evaluation
+				s.deliverer.CompareAndSwap(me, 0)
 				stopped = true
 			}
 			return nil

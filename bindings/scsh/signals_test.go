@@ -5,6 +5,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"popsh/interp"
 )
@@ -195,4 +196,41 @@ func TestIgnoreSignal(t *testing.T) {
 	expectError(t, it, `(ignore-signal signal/kill)`, "cannot be caught or ignored")
 	expectError(t, it, `(handle-signal-default signal/segv)`, "the Go runtime needs it")
 	expectError(t, it, `(ignore-signal -2)`, "expected a signal number")
+}
+
+// Ctrl-C stops the handler thread with every other thread: a signal that
+// comes afterwards gets its default action (its catcher is dropped)
+// until a handler is set again, which starts a new handler thread.
+func TestSignalAfterHandlerThreadStopped(t *testing.T) {
+	it, _ := sigInterp(t)
+	e := it.Local(envKey).(*scshEnv)
+	expectValue(t, it, `(define n 0)
+	  (set-interrupt-handler interrupt/usr1 (lambda (enabled) (set! n (+ n 1))))
+	  (signal-process (pid) signal/usr1)
+	  (await (lambda () (= n 1)))`, "#t")
+	it.Interrupt() // what Ctrl-C at the prompt does
+	deadline := time.Now().Add(10 * time.Second)
+	for e.sig.deliverer.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if e.sig.deliverer.Load() != 0 {
+		t.Fatal("the handler thread did not stop")
+	}
+	caught := func() bool {
+		e.sig.mu.Lock()
+		defer e.sig.mu.Unlock()
+		return e.sig.catchers[syscall.SIGUSR1] != nil
+	}
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	for caught() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if caught() {
+		t.Fatal("SIGUSR1 is still caught with no thread to deliver it")
+	}
+	expectValue(t, it, `(set-interrupt-handler interrupt/usr1 (lambda (enabled) (set! n (+ n 10))))
+	  (signal-process (pid) signal/usr1)
+	  (await (lambda () (= n 11)))`, "#t")
 }
