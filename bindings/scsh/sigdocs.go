@@ -40,18 +40,18 @@ var moreErrnos = []struct {
 }
 
 // moreErrnoDocs documents moreErrnos as errnoDocs does errnos.
-func moreErrnoDocs() []interp.DocLine {
+var moreErrnoDocs = func() []interp.DocLine {
 	lines := make([]interp.DocLine, len(moreErrnos))
 	for i, en := range moreErrnos {
 		lines[i] = interp.DocLine{Name: en.name, Doc: en.name + ": the errno value E" +
 			strings.ToUpper(en.name[len("errno/"):]) + " (" + strconv.Itoa(int(en.val)) + ")"}
 	}
 	return lines
-}
+}()
 
 // signalDocs documents the signal and interrupt constants and the Scheme
 // definitions of sigproc.scm.
-func signalDocs() []interp.DocLine {
+var signalDocs = func() []interp.DocLine {
 	var lines []interp.DocLine
 	for _, sn := range signalNumbers {
 		lines = append(lines, interp.DocLine{Name: sn.name, Doc: sn.name + ": the signal number of SIG" +
@@ -72,7 +72,7 @@ func signalDocs() []interp.DocLine {
 		{Name: "with-enabled-interrupts*", Doc: "(with-enabled-interrupts* set thunk): call thunk with the interrupts of set enabled (the others pending), then put the enabled set back"},
 		{Name: "with-enabled-interrupts", Doc: "(with-enabled-interrupts set body ...): run body with the interrupts of set enabled"},
 	}...)
-}
+}()
 
 // signalName is the first signal/NAME constant of sig.
 func signalName(sig syscall.Signal) string {

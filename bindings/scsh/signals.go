@@ -460,16 +460,12 @@ func (e *scshEnv) installSignals() {
 	}
 	e.it.Define("number-of-interrupts", numInterrupts)
 	e.it.Define("full-interrupt-set", fullInterruptSet)
-	ignored := make([]interp.Value, len(signalsIgnoredByDefault))
-	for i, s := range signalsIgnoredByDefault {
-		ignored[i] = int(s)
-	}
-	e.it.Define("signals-ignored-by-default", interp.List(ignored...))
+	e.it.Define("signals-ignored-by-default", interp.List(int(syscall.SIGCHLD), int(syscall.SIGCONT), int(syscall.SIGWINCH)))
 	for _, en := range moreErrnos {
 		e.it.Define(en.name, int(en.val))
 	}
-	e.it.Document("scsh: signals and interrupts", signalDocs()...)
-	e.it.Document("scsh: conditions", moreErrnoDocs()...)
+	e.it.Document("scsh: signals and interrupts", signalDocs...)
+	e.it.Document("scsh: conditions", moreErrnoDocs...)
 
 	const sec = "scsh: signals and interrupts"
 	e.it.DefineBuiltins(sec, []interp.Builtin{
