@@ -419,7 +419,7 @@ func (e *scshEnv) installProcObjects() {
 				return false, nil
 			}},
 		{Name: "%exit", MinArgs: 0, MaxArgs: 1,
-			Doc: "(%exit [status]): end popsh at once with status (0), without running exit hooks or dynamic-wind exits",
+			Doc: "(%exit [status]): end popsh (or the (begin ...) stage) at once with status (0): no exit hooks or dynamic-wind exits",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				code := 0
 				if len(a) > 0 {
@@ -428,6 +428,12 @@ func (e *scshEnv) installProcObjects() {
 						return nil, argType(0, "status", "an exact integer", a[0])
 					}
 					code = n
+				}
+				if k := e.stageExit(); k != nil {
+					// in a (begin ...) stage, as in scsh's forked child,
+					// only the stage ends
+					e.it.CurrentOutput().Flush()
+					return &interp.TailCall{Proc: k, Args: []interp.Value{(code & 0xff) << 8}}, nil
 				}
 				it.FlushOutput()
 				return nil, &interp.ExitError{Code: code, Emergency: true}

@@ -124,6 +124,8 @@ func TestPercentExit(t *testing.T) {
 		t.Errorf("(%%exit 4): %v, want an emergency exit with status 4", err)
 	}
 	expectError(t, it, `(%exit "4")`, "expected an exact integer")
+	// in a (begin ...) stage, only the stage ends, as a forked child would
+	expectValue(t, it, `(list (run (begin (%exit 5))) (run/string (begin (display "a") (%exit 0) (display "b"))))`, `(1280 "a")`)
 }
 
 func TestExitHooksInScheme(t *testing.T) {
