@@ -110,7 +110,7 @@ func run(argv []string) int {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	ctx, stop := interruptContext()
+	ctx, stop := interruptContext(it)
 	if (inv.end == "--" || inv.end == "") && repl.IsTerminal(os.Stdin) {
 		// The switches' loads first (Ctrl-C stops them), then the REPL.
 		_, err := runActions(ctx, it, inv)
@@ -122,6 +122,7 @@ func run(argv []string) int {
 	}
 	defer stop()
 	err = runBatch(ctx, it, inv, batchInput(ctx, it))
+	err = scsh.RunExitHooks(ctx, it, err)
 	if err == nil && ctx.Err() != nil {
 		// Ctrl-C came while a primitive that does not wait finished its
 		// work: the run was still interrupted.
@@ -320,17 +321,25 @@ func flushPorts(it *interp.Interp) {
 
 // interruptContext returns a context cancelled by the first Ctrl-C
 // (SIGINT), so a script stops cleanly with its output flushed; a second
-// Ctrl-C kills the process as usual.
-func interruptContext() (context.Context, func()) {
+// Ctrl-C kills the process as usual. While the program of it has taken
+// SIGINT over (a handler for interrupt/keyboard, or ignore-signal), Ctrl-C
+// is left to it.
+func interruptContext(it *interp.Interp) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt)
 	go func() {
-		select {
-		case <-ch:
-			signal.Reset(os.Interrupt)
-			cancel()
-		case <-ctx.Done():
+		for {
+			select {
+			case <-ch:
+				if scsh.InterruptTaken(it) {
+					continue
+				}
+				signal.Reset(os.Interrupt)
+				cancel()
+			case <-ctx.Done():
+			}
+			return
 		}
 	}()
 	return ctx, func() { signal.Stop(ch); cancel() }
@@ -360,7 +369,7 @@ func runTour(d *demo.Server, argv0 string) int {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	ctx, stop := interruptContext()
+	ctx, stop := interruptContext(it)
 	defer stop()
 	batchInput(ctx, it)
 	fmt.Printf("popsh demo: a POP3 server with sample mail runs at %s (MAILHOST=%s).\n"+

@@ -52,7 +52,7 @@ func TestArgumentErrorWords(t *testing.T) {
 		{`(date:hour 5)`, "date:hour: expected a date, got 5"},
 		{`(format-date "~H" 5)`, "format-date: argument 2 (date): expected a date, got 5"},
 		{`(process-sleep 'x)`, "process-sleep: expected a real number of seconds, got x"},
-		{`(wait 5)`, "wait: argument 1 (proc): expected a process object, got 5"},
+		{`(wait "5")`, "wait: argument 1 (proc): expected a process object or a process id, got \"5\""},
 		{`(status:exit-val 'x)`, "status:exit-val: expected a wait status, got x"},
 		{`(re-seq:elts re-any)`, "re-seq:elts: expected a re-seq regexp, got"},
 		{`(make-re-submatch re-any -1)`, "make-re-submatch: argument 2 (pre-dsm): expected a non-negative exact integer, got -1"},

@@ -7,17 +7,24 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"popsh/interp"
 )
 
-// procHandle is a process object made by &.
+// procHandle is a process object made by & (or pid->proc).
 type procHandle struct {
 	pid  int
 	wait func() (int, error)
+	// ended, when set, is called once the process has been reaped
+	ended func()
+	// obj is the process's Scheme object; pgid its process group when
+	// last seen; reaping is set once a goroutine waits for it
+	obj     *interp.Opaque
+	pgid    atomic.Int64
+	reaping atomic.Bool
 
 	once sync.Once
 	done chan struct{} // closed when the process has been waited for
@@ -25,17 +32,40 @@ type procHandle struct {
 	err  error
 }
 
+// newProcHandle makes the process object of a child; wait reaps it.
+func newProcHandle(pid int, wait func() (int, error)) *procHandle {
+	return &procHandle{pid: pid, wait: wait, done: make(chan struct{})}
+}
+
+// reap starts waiting for the process in the background, once.
+func (h *procHandle) reap() {
+	h.once.Do(func() {
+		h.reaping.Store(true)
+		go func() {
+			h.st, h.err = h.wait()
+			close(h.done)
+			if h.ended != nil {
+				h.ended()
+			}
+		}()
+	})
+}
+
+// reaped reports whether the process has ended and been waited for.
+func (h *procHandle) reaped() bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // result waits for the process until it ends or ctx ends (Ctrl-C): the
 // process is waited for once, in the background, so a wait interrupted
 // can be done again.
 func (h *procHandle) result(ctx context.Context) (int, error) {
-	h.once.Do(func() {
-		h.done = make(chan struct{})
-		go func() {
-			h.st, h.err = h.wait()
-			close(h.done)
-		}()
-	})
+	h.reap()
 	select {
 	case <-h.done:
 		return h.st, h.err
@@ -254,25 +284,9 @@ func (e *scshEnv) installProc() {
 				if err != nil {
 					return nil, err
 				}
-				h := &procHandle{wait: wait, pid: pr.lastPid}
-				return &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}, nil
+				return e.procs.add(newProcHandle(pr.lastPid, wait)), nil
 			}},
-		{Name: "wait", MinArgs: 1, MaxArgs: 2,
-			Doc: "(wait proc [flags]): wait for proc to end; its exit status",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				h, err := procArg(a[0], 1)
-				if err != nil {
-					return nil, err
-				}
-				st, err := h.result(e.ctx())
-				if eo, ok := err.(*interp.ErrorObject); ok {
-					return nil, eo
-				}
-				if err != nil {
-					return nil, scshErr("wait", err.Error())
-				}
-				return st, nil
-			}},
+		// wait: procobj.go
 		{Name: "proc?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(proc? obj): whether obj is a process object",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

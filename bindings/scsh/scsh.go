@@ -184,6 +184,12 @@ type scshEnv struct {
 	// date by setenv), which env->alist returns as it was given, repeated
 	// names included; nil means the process environment as it is.
 	envAlist []interp.Value
+	// sig is the interrupt system (signals.go); procs the process
+	// objects not yet waited for (procobj.go); exitHooks and
+	// narrowedHooks the thunks run at exit (procctl.go).
+	sig                      *sigState
+	procs                    *procTable
+	exitHooks, narrowedHooks []interp.Value
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at
@@ -204,7 +210,7 @@ const envKey = "popsh/bindings/scsh"
 // system procedures, networking and process notation. It is safe to call
 // once per interpreter.
 func Install(it *interp.Interp) error {
-	e := &scshEnv{it: it, condTypes: map[string][]string{}}
+	e := &scshEnv{it: it, condTypes: map[string][]string{}, procs: newProcTable()}
 	for _, ct := range [][]string{
 		{"error"}, {"call-error", "error"}, {"read-error", "error"}, {"file-error", "error"},
 		{"exception", "error"}, {"vm-exception", "error"}, {"i/o-error", "error"},
@@ -237,8 +243,14 @@ func Install(it *interp.Interp) error {
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
+	e.installSignals()
+	e.installProcObjects()
+	e.installProcControl()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
+		return fmt.Errorf("install scsh layer: %w", err)
+	}
+	if err := sigprocLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	e.defineTempFileTemplate()

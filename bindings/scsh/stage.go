@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -365,16 +364,16 @@ func (e *scshEnv) installStage() {
 					if err != nil {
 						return nil, err
 					}
-					h := &procHandle{wait: func() (int, error) { return status, nil }}
-					return interp.Values(interp.NewStringInputPort(buf.String()),
-						&interp.Opaque{Kind: "proc", Label: "stage", Value: h}), nil
+					h := newProcHandle(0, func() (int, error) { return status, nil })
+					h.obj = &interp.Opaque{Kind: "proc", Label: "stage", Value: h}
+					h.reap()
+					return interp.Values(interp.NewStringInputPort(buf.String()), h.obj), nil
 				}
 				p, pr, wait, err := e.startToPort(it, sp, "run/port+proc")
 				if err != nil {
 					return nil, err
 				}
-				h := &procHandle{wait: wait, pid: pr.lastPid}
-				return interp.Values(p, &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}), nil
+				return interp.Values(p, e.procs.add(newProcHandle(pr.lastPid, wait))), nil
 			}},
 		// pipe: two ports over an OS pipe, the read end first. Without fork
 		// both ends stay in popsh: the writer blocks once the pipe holds 64 KiB
