@@ -184,6 +184,8 @@ type scshEnv struct {
 	// date by setenv), which env->alist returns as it was given, repeated
 	// names included; nil means the process environment as it is.
 	envAlist []interp.Value
+	// fds maps file descriptors to their ports (fdports.go).
+	fds *fdTable
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at
@@ -236,6 +238,9 @@ func Install(it *interp.Interp) error {
 	e.installFileOps()
 	e.installEnvAlist()
 	e.installRegexpData()
+	e.installFdPorts()
+	e.installRecordLocks()
+	e.installPortMisc()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)

@@ -263,6 +263,9 @@ func (e *scshEnv) installStage() {
 				return x, nil
 			}
 		case *interp.Port:
+			if fd, ok := e.stdFd(x); ok {
+				return fd, nil
+			}
 			if f, ok := files[x]; ok {
 				return fileFd(f), nil
 			}
@@ -394,9 +397,13 @@ func (e *scshEnv) installStage() {
 				return interp.Values(rp, wp), nil
 			}},
 		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
-			Doc: "(port->fdes port): the file descriptor under port",
+			Doc: "(port->fdes port): the file descriptor under port (revealed: see port-revealed)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return portFd("port->fdes", a[0], 0)
+				fd, err := portFd("port->fdes", a[0], 0)
+				if p, ok := a[0].(*interp.Port); ok && err == nil {
+					e.reveal(p, fd)
+				}
+				return fd, err
 			}},
 		{Name: "port->fd", MinArgs: 1, MaxArgs: 1,
 			Doc: "(port->fd port): the file descriptor under port",
