@@ -24,6 +24,9 @@ import (
 type fdTable struct {
 	ports    map[int]*interp.Port
 	revealed map[*interp.Port]int
+	// std are the interpreter's standard ports, taken on first use
+	// (before set-current-output-port! and friends can change them)
+	std [3]*interp.Port
 }
 
 func newFdTable() *fdTable {
@@ -44,11 +47,21 @@ func (t *fdTable) sweep() {
 // which descriptor it stands for.
 func (e *scshEnv) stdFd(p *interp.Port) (int, bool) {
 	for fd := 0; fd <= 2; fd++ {
-		if e.it.StdPort(fd) == p {
+		if e.stdPort(fd) == p {
 			return fd, true
 		}
 	}
 	return 0, false
+}
+
+// stdPort is the interpreter's port for descriptor 0, 1 or 2.
+func (e *scshEnv) stdPort(fd int) *interp.Port {
+	if e.fds.std[0] == nil {
+		for i := range e.fds.std {
+			e.fds.std[i] = e.it.StdPort(i)
+		}
+	}
+	return e.fds.std[fd]
 }
 
 // portFdes is the descriptor under a port, or -1 when it has none (a
@@ -143,7 +156,7 @@ func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error)
 		return p, nil
 	}
 	if fd <= 2 {
-		if p := e.it.StdPort(fd); p != nil && !p.IsClosed() {
+		if p := e.stdPort(fd); p != nil && !p.IsClosed() {
 			if p.Input != input {
 				return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is the interpreter's standard port, not "+want, fd, p)
 			}
@@ -543,7 +556,8 @@ func (e *scshEnv) closeFdes(fd int) (interp.Value, error) {
 	if p, ok := e.fds.ports[fd]; ok {
 		return nil, scshErr("close", "file descriptor "+strconv.Itoa(fd)+" is the descriptor of a port; close the port", fd, p)
 	}
-	if p := e.it.StdPort(fd); p != nil && fd <= 2 {
+	if fd <= 2 && e.stdPort(fd) != nil {
+		p := e.stdPort(fd)
 		return nil, scshErr("close", "file descriptor "+strconv.Itoa(fd)+" is the descriptor of the interpreter's standard port; close the port", fd, p)
 	}
 	if err := unix.Close(fd); err != nil {

@@ -132,6 +132,7 @@ func (e *scshEnv) installFdPorts() {
 					}
 					return nil, argType(0, "port", want, a[0])
 				}
+				e.stdPort(0) // the standard ports, before the change
 				if fd == 0 {
 					p.Tie = it.CurrentOutput()
 				}
@@ -461,6 +462,13 @@ func (e *scshEnv) selectFds(who string, a []interp.Value, inPlace bool) (interp.
 	ms, err := timeoutMs(a, 3)
 	if err != nil {
 		return nil, err
+	}
+	if inPlace {
+		for i, v := range []interp.Value{a[0], a[1], a[2]} {
+			if v.(*interp.Vector).Immutable {
+				return nil, interp.ArgError(i+1, []string{"read-vec", "write-vec", "exception-vec"}[i], "the vector is immutable (a literal)")
+			}
+		}
 	}
 	live := func(vs []interp.Value) []interp.Value {
 		out := make([]interp.Value, 0, len(vs))
