@@ -109,7 +109,7 @@ func (e *scshEnv) reveal(p *interp.Port, fd int) {
 	if q, ok := e.fds.ports[fd]; !ok || q != p {
 		e.fds.ports[fd] = p
 	}
-	e.fds.revealed[p]++
+	e.fds.revealed[p] = e.revealedCount(p) + 1
 	if e.fds.revealed[p] == 1 && fd > 2 {
 		setCloexec(fd, false)
 	}
@@ -378,13 +378,13 @@ func (e *scshEnv) inFdPort(who string, a []interp.Value, i int) (*interp.Port, e
 // character (waiting for it) unless at end of file, then whatever more
 // the port holds without waiting. It returns the count, or -1 at end of
 // file.
-func readPartial(who string, p *interp.Port, s *interp.String, start, end int) (int, error) {
+func (e *scshEnv) readPartial(who string, p *interp.Port, s *interp.String, start, end int) (int, error) {
 	if start == end {
 		return 0, nil
 	}
 	i := start
 	for i < end {
-		if i > start && p.Buffered() == 0 {
+		if i > start && p.Buffered() == 0 && !e.readable(p) {
 			break
 		}
 		c, err := p.ReadChar()
@@ -403,9 +403,16 @@ func readPartial(who string, p *interp.Port, s *interp.String, start, end int) (
 	return i - start, nil
 }
 
-// stringRange reads the optional start and end of s at a[i], a[i+1].
-func stringRange(s *interp.String, a []interp.Value, i int) (int, int, error) {
-	return optRange(s, a, i)
+// readable reports whether a read from p's descriptor would not wait (for
+// a port without one: whether the port says it is ready).
+func (e *scshEnv) readable(p *interp.Port) bool {
+	fd := e.portFdes(p)
+	if fd < 0 {
+		return p.Ready()
+	}
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0
 }
 
 // selectArgs reads a vector of ports and descriptors, argument pos.

@@ -64,6 +64,7 @@ func TestFdesPortsAndRevealedCounts(t *testing.T) {
 		{`(fdes->inport -1)`, "", "expected a file descriptor, got -1"},
 		{`(list (eq? (fdes->outport 1) (current-output-port)) (eq? (fdes->outport 2) (current-error-port)) (eq? (fdes->inport 0) (current-input-port)))`, `(#t #t #t)`, ""},
 		{`(port->fdes (current-input-port))`, `0`, ""},
+		{`(list (port-revealed (current-error-port)) (port->fdes (current-error-port)) (port-revealed (current-error-port)))`, `(2 2 3)`, ""},
 		{`(fdes->inport 1)`, "", "not an input port"},
 		{`(close 1)`, "", "close the port"},
 		{`(let* ((fd (open-fdes ` + q("g") + ` (bitwise-ior open/write open/create) #o600)) (r (close fd))) (list r (file-exists? ` + q("g") + `)))`, `(#t #t)`, ""},
@@ -246,10 +247,23 @@ func TestPartialReadWrite(t *testing.T) {
 		{`(let ((s (make-string 6 #\-))) (write-string/partial "xyz" (port->fdes w)) (list (read-string!/partial s r 1 5) s))`, `(3 "-xyz--")`, ""},
 		{`(begin (close w) (list (read-string/partial 5 r) (read-string!/partial (make-string 2) r) (read-string/partial 0 r)))`, `(#f #f "")`, ""},
 		{`(read-string/partial 3 (make-string-input-port "abcdef"))`, `"abc"`, ""},
+		{`(let ((fd (open-fdes "` + "/dev/null" + `" open/read))) (read-string/partial 4 fd))`, `#f`, ""},
 		{`(read-string!/partial "literal" (make-string-input-port "x"))`, "", "the string is immutable"},
 		{`(read-string/partial -1)`, "", "argument 1 (k): expected a non-negative exact integer"},
 		{`(let ((s (make-string-output-port))) (list (write-string/partial "hello" s 1 3) (string-output-port-output s)))`, `(2 "el")`, ""},
 		{`(read-string!/partial (make-string 3) (make-string-input-port "x") 2 1)`, "", "before start index"},
+	})
+}
+
+// A partial read from an unbuffered port still takes all that is there.
+func TestPartialReadUnbuffered(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runScshCases(t, []scshCase{
+		{`(define fd (open-fdes "` + filepath.Join(dir, "f") + `" open/read))`, `#!unspecific`, ""},
+		{`(list (read-string/partial 4 fd) (tell fd) (read-string/partial 40 fd) (read-string/partial 4 fd))`, `("0123" 4 "456789" #f)`, ""},
 	})
 }
 

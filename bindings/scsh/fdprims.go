@@ -316,7 +316,7 @@ func (e *scshEnv) installFdPorts() {
 				if err != nil {
 					return nil, err
 				}
-				n, err := readPartial("read-string!/partial", p, s, start, end)
+				n, err := e.readPartial("read-string!/partial", p, s, start, end)
 				if err != nil {
 					return nil, err
 				}
@@ -343,7 +343,7 @@ func (e *scshEnv) installFdPorts() {
 					return nil, readErr("read-string/partial", err)
 				}
 				s := interp.NewString(string(make([]byte, k)))
-				n, err := readPartial("read-string/partial", p, s, 0, k)
+				n, err := e.readPartial("read-string/partial", p, s, 0, k)
 				if err != nil {
 					return nil, err
 				}
