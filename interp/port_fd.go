@@ -95,10 +95,11 @@ func (b byteReader) Read(p []byte) (int, error) {
 	return b.r.Read(p)
 }
 
-// StdPort returns the interpreter's own port for file descriptor fd 0, 1
-// or 2: the port New made, or the one SetInput, SetOutput or
-// SetErrorOutput installed since, whatever parameterize binds now. It is
-// nil for other descriptors.
+// StdPort returns the global value of the current input (fd 0), output
+// (1) or error (2) port, whatever parameterize binds now: the port New
+// made or SetInput, SetOutput or SetErrorOutput installed since, unless
+// SetCurrentPort replaced it outside any parameterize. It is nil for other
+// descriptors.
 func (it *Interp) StdPort(fd int) *Port {
 	var v Value
 	switch fd {
