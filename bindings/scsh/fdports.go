@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"weak"
 
 	"golang.org/x/sys/unix"
 
@@ -20,27 +21,63 @@ import (
 // fdTable is that table for one interpreter. The standard ports (fds 0, 1
 // and 2) are the interpreter's own (interp.Interp.StdPort); the others
 // are over os.File values, which popsh never makes twice for one
-// descriptor it knows.
+// descriptor it knows. As in scsh, the table holds an unrevealed port
+// weakly: a port the program dropped is collected, and its descriptor
+// closed, as any file port's.
 type fdTable struct {
-	ports    map[int]*interp.Port
-	revealed map[*interp.Port]int
+	ports map[int]*fdEntry
 	// std are the interpreter's standard ports, taken on first use
 	// (before set-current-output-port! and friends can change them)
 	std [3]*interp.Port
 }
 
-func newFdTable() *fdTable {
-	return &fdTable{ports: map[int]*interp.Port{}, revealed: map[*interp.Port]int{}}
+// fdEntry is a descriptor's port and its revealed count; strong holds the
+// port while the count is above 0.
+type fdEntry struct {
+	strong *interp.Port
+	weak   weak.Pointer[interp.Port]
+	count  int
 }
 
-// sweep forgets the ports that have been closed.
-func (t *fdTable) sweep() {
-	for fd, p := range t.ports {
-		if p.IsClosed() {
-			delete(t.ports, fd)
-			delete(t.revealed, p)
+func newFdTable() *fdTable {
+	return &fdTable{ports: map[int]*fdEntry{}}
+}
+
+// port is the open port over fd in the table, or nil.
+func (t *fdTable) port(fd int) *interp.Port {
+	en := t.ports[fd]
+	if en == nil {
+		return nil
+	}
+	p := en.strong
+	if p == nil {
+		p = en.weak.Value()
+	}
+	if p == nil || p.IsClosed() {
+		delete(t.ports, fd)
+		return nil
+	}
+	return p
+}
+
+// add puts p in the table as the port of fd, revealed count times.
+func (t *fdTable) add(fd int, p *interp.Port, count int) *fdEntry {
+	en := &fdEntry{weak: weak.Make(p), count: count}
+	if count > 0 {
+		en.strong = p
+	}
+	t.ports[fd] = en
+	return en
+}
+
+// entry is p's entry in the table and its descriptor, or nil.
+func (t *fdTable) entry(p *interp.Port) (int, *fdEntry) {
+	for fd := range t.ports {
+		if t.port(fd) == p {
+			return fd, t.ports[fd]
 		}
 	}
+	return -1, nil
 }
 
 // stdFd says whether p is one of the interpreter's standard ports, and
@@ -73,12 +110,8 @@ func (e *scshEnv) portFdes(p *interp.Port) int {
 	if f := p.OSFile(); f != nil {
 		return fileFd(f)
 	}
-	for fd, q := range e.fds.ports {
-		if q == p {
-			return fd
-		}
-	}
-	return -1
+	fd, _ := e.fds.entry(p)
+	return fd
 }
 
 // fdArg reads a port or file descriptor, argument pos named param (as for
@@ -105,13 +138,33 @@ func (e *scshEnv) fdArg(who string, v interp.Value, pos int, param string) (int,
 // reveal records that p's descriptor fd was handed out once more: the
 // port joins the table and its descriptor stays open across exec.
 func (e *scshEnv) reveal(p *interp.Port, fd int) {
-	e.fds.sweep()
-	if q, ok := e.fds.ports[fd]; !ok || q != p {
-		e.fds.ports[fd] = p
+	en := e.fds.ports[fd]
+	if e.fds.port(fd) != p {
+		en = e.fds.add(fd, p, e.revealedCount(p))
 	}
-	e.fds.revealed[p] = e.revealedCount(p) + 1
-	if e.fds.revealed[p] == 1 && fd > 2 {
+	en.count++
+	en.strong = p
+	if en.count == 1 && fd > 2 {
 		setCloexec(fd, false)
+	}
+}
+
+// release lowers a port's revealed count; at 0 its descriptor is closed
+// on exec again and the table holds the port weakly.
+func (e *scshEnv) release(p *interp.Port, fd int) {
+	if e.fds.port(fd) != p {
+		e.fds.add(fd, p, e.revealedCount(p))
+	}
+	en := e.fds.ports[fd]
+	if en.count == 0 {
+		return
+	}
+	en.count--
+	if en.count == 0 {
+		en.strong = nil
+		if fd > 2 {
+			setCloexec(fd, true)
+		}
 	}
 }
 
@@ -131,24 +184,23 @@ func setCloexec(fd int, on bool) {
 // revealedCount is a port's revealed count: 1 for the standard ports
 // until released, as in scsh, where they are made revealed.
 func (e *scshEnv) revealedCount(p *interp.Port) int {
-	n, ok := e.fds.revealed[p]
-	if !ok {
-		if _, std := e.stdFd(p); std {
-			return 1
-		}
+	if _, en := e.fds.entry(p); en != nil {
+		return en.count
 	}
-	return n
+	if _, std := e.stdFd(p); std {
+		return 1
+	}
+	return 0
 }
 
 // fdesPort implements fdes->inport and fdes->outport: the port already
 // over fd (its revealed count raised), else a new one, revealed once.
 func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error) {
-	e.fds.sweep()
 	want := "an output port"
 	if input {
 		want = "an input port"
 	}
-	if p, ok := e.fds.ports[fd]; ok {
+	if p := e.fds.port(fd); p != nil {
 		if p.Input != input {
 			return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is already the descriptor of a port that is not "+want, fd, p)
 		}
@@ -160,8 +212,6 @@ func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error)
 			if p.Input != input {
 				return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is the interpreter's standard port, not "+want, fd, p)
 			}
-			e.fds.ports[fd] = p
-			e.fds.revealed[p] = e.revealedCount(p)
 			e.reveal(p, fd)
 			return p, nil
 		}
@@ -212,8 +262,7 @@ func (e *scshEnv) dupFdes(who string, a []interp.Value) (int, error) {
 	if t <= 2 {
 		return 0, scshErr(who, "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
 	}
-	e.fds.sweep()
-	if p, ok := e.fds.ports[t]; ok && t != fd {
+	if p := e.fds.port(t); p != nil && t != fd {
 		return 0, scshErr(who, "file descriptor "+strconv.Itoa(t)+" is the descriptor of a port; close the port first", a[1], p)
 	}
 	if t == fd {
@@ -559,8 +608,7 @@ func timeoutMs(a []interp.Value, i int) (int, error) {
 // closing it under the port would leave the port writing to whatever file
 // next gets the number.
 func (e *scshEnv) closeFdes(fd int) (interp.Value, error) {
-	e.fds.sweep()
-	if p, ok := e.fds.ports[fd]; ok {
+	if p := e.fds.port(fd); p != nil {
 		return nil, scshErr("close", "file descriptor "+strconv.Itoa(fd)+" is the descriptor of a port; close the port", fd, p)
 	}
 	if fd <= 2 && e.stdPort(fd) != nil {

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"popsh/interp"
 )
@@ -323,4 +327,42 @@ func TestYOrN(t *testing.T) {
 	if err == nil || !strings.Contains(interp.FormatError(err), "EOF in y-or-n?") {
 		t.Errorf("eof without a value: %v", err)
 	}
+}
+
+// The table holds a port whose descriptor was never handed out weakly: a
+// dropped one is collected and its descriptor closed; a revealed one
+// stays open.
+func TestUnrevealedPortsAreCollected(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	v, err := evalScsh(t, it, `(define keep (open-input-file "`+filepath.Join(dir, "f")+`"))
+	  (list (port->fdes (dup->inport keep)) (let* ((p (dup->inport keep)) (fd (port->fdes p))) (release-port-handle p) fd))`)
+	if err != nil {
+		t.Fatal(interp.FormatError(err))
+	}
+	fds, _ := interp.ListToSlice(v)
+	revealed, dropped := fds[0].(int), fds[1].(int)
+	for i := 0; i < 10; i++ {
+		evalScsh(t, it, `(let loop ((i 0) (acc '())) (if (< i 1000) (loop (+ i 1) (cons (make-vector 10 i) acc)) (length acc)))`)
+	}
+	closed := false
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		runtime.GC()
+		if _, err := unix.FcntlInt(uintptr(dropped), unix.F_GETFD, 0); err != nil {
+			closed = true
+			break
+		}
+		runtime.Gosched()
+	}
+	if !closed {
+		t.Errorf("the descriptor %d of a dropped unrevealed port is still open", dropped)
+	}
+	if _, err := unix.FcntlInt(uintptr(revealed), unix.F_GETFD, 0); err != nil {
+		t.Errorf("the descriptor %d of a revealed port was closed: %v", revealed, err)
+	}
+	runtime.KeepAlive(it) // the interpreter, and so the revealed port, lives on
 }

@@ -111,12 +111,10 @@ func (e *scshEnv) installFdPorts() {
 					return nil, err
 				}
 				p := e.newFdPort(os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd)), input)
-				e.fds.sweep()
-				e.fds.ports[fd] = p
 				if len(a) > 1 {
 					e.reveal(p, fd)
 				} else {
-					e.fds.revealed[p] = 0
+					e.fds.add(fd, p, 0)
 				}
 				return p, nil
 			}}
@@ -430,19 +428,6 @@ func (e *scshEnv) installFdPorts() {
 				return interp.Values(ip, op), nil
 			}},
 	}...)
-}
-
-// release lowers a port's revealed count; at 0 its descriptor is closed
-// on exec again.
-func (e *scshEnv) release(p *interp.Port, fd int) {
-	n := e.revealedCount(p)
-	if n == 0 {
-		return
-	}
-	e.fds.revealed[p] = n - 1
-	if n == 1 && fd > 2 {
-		setCloexec(fd, true)
-	}
 }
 
 // selectFds implements select and select!.
