@@ -292,6 +292,9 @@ func seekWhence(a []interp.Value, i int) (int, error) {
 // seek/delta counts from where the program has read to, not from where
 // the descriptor is.
 func (e *scshEnv) seekPort(p *interp.Port, fd int, off int64, whence int) (int64, error) {
+	if err := positionable("seek", p); err != nil {
+		return 0, err
+	}
 	if p.OutputOpen() {
 		if err := p.Flush(); err != nil {
 			return 0, ioErr("seek", err)
@@ -310,10 +313,23 @@ func (e *scshEnv) seekPort(p *interp.Port, fd int, off int64, whence int) (int64
 	return pos, nil
 }
 
+// positionable refuses a port that does not read or write its file
+// directly (the interpreter's standard input when it reads through a
+// buffer of the shell's): what that buffer holds would be miscounted.
+func positionable(who string, p *interp.Port) error {
+	if p.OSFile() == nil {
+		return scshErr(who, "the port reads or writes through a buffer popsh cannot count; use its descriptor", p)
+	}
+	return nil
+}
+
 // tellPort is where the program is in a port's file: the descriptor's
 // offset less what an input port read ahead, plus what an output port
 // holds unwritten.
 func tellPort(p *interp.Port, fd int) (int64, error) {
+	if err := positionable("tell", p); err != nil {
+		return 0, err
+	}
 	pos, err := unix.Seek(fd, 0, io.SeekCurrent)
 	if err != nil {
 		return 0, syscallError("lseek", err, p)

@@ -40,6 +40,7 @@ func TestSeekTellKeepTheBuffer(t *testing.T) {
 		{`(begin (close p) (tell p))`, "", "the port is closed"},
 		{`(seek "f" 0)`, "", "argument 1 (fd/port): expected a port or a file descriptor"},
 		{`(receive (r w) (pipe) (seek r 0))`, "", "illegal seek"},
+		{`(tell (current-output-port))`, "", "through a buffer popsh cannot count"},
 	})
 }
 
