@@ -95,6 +95,7 @@ func TestDupFamily(t *testing.T) {
 		{`(dup->fdes i 1)`, "", "does not move file descriptors 0, 1 and 2"},
 		{`(dup->inport "x")`, "", "argument 1 (fd/port): expected a port or a file descriptor"},
 		{`(dup->fdes 4321)`, "", "bad file descriptor"},
+		{`(let* ((d (dup i)) (fd (port->fdes d))) (list (eq? d (fdes->inport fd)) (port-revealed d)))`, `(#t 2)`, ""},
 	})
 }
 

@@ -117,6 +117,7 @@ func TestRecordLocksAgainstAnotherProcess(t *testing.T) {
 		{`(let ((held (get-lock-region fd lk))) (list (lock-region? held) (lock-region:exclusive? held) (lock-region:start held) (lock-region:len held) (lock-region:whence held) (lock-region:pid held) (proc:pid (lock-region:proc held))))`,
 			`(#t #t 0 10 0 ` + pid + ` ` + pid + `)`, ""},
 		{`(lock-region/no-block fd lk)`, `#f`, ""},
+		{`(wait (lock-region:proc (get-lock-region fd lk)))`, "", "is not a child of popsh"},
 		{`(lock-region/no-block fd (make-lock-region #f 1 1))`, `#f`, ""},
 		{`(list (get-lock-region fd (make-lock-region #t 20 5)) (lock-region/no-block fd (make-lock-region #f 20 5)))`, `(#f #t)`, ""},
 		{`(list (lock-region? lk) (lock-region:proc lk) (lock-region:pid lk) (lock-region? 5))`, `(#t #f #f #f)`, ""},

@@ -455,6 +455,11 @@ func (e *scshEnv) installStage() {
 				}
 				files.sweep()
 				files[np] = f
+				if len(a) == 2 {
+					e.reveal(np, nfd)
+				} else {
+					e.fds.add(nfd, np, 0)
+				}
 				return np, nil
 			}},
 		{Name: "move->fdes", MinArgs: 2, MaxArgs: 2,
