@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"weak"
 
@@ -219,7 +220,20 @@ func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error)
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
 		return nil, syscallError("fcntl", err, fd)
 	}
-	f := os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd))
+	if err := runtimeFd(who, fd); err != nil {
+		return nil, err
+	}
+	var f *os.File
+	switch fd {
+	case 0:
+		f = os.Stdin
+	case 1:
+		f = os.Stdout
+	case 2:
+		f = os.Stderr
+	default:
+		f = os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd))
+	}
 	p := e.newFdPort(f, input)
 	e.reveal(p, fd)
 	return p, nil
@@ -267,6 +281,9 @@ func (e *scshEnv) dupFdes(who string, a []interp.Value) (int, error) {
 	}
 	if t == fd {
 		return t, nil
+	}
+	if err := runtimeFd(who, t); err != nil {
+		return 0, err
 	}
 	if err := unix.Dup3(fd, t, 0); err != nil {
 		return 0, syscallError("dup2", err, a[0], a[1])
@@ -618,6 +635,20 @@ func timeoutMs(a []interp.Value, i int) (int, error) {
 	return int(s * 1000), nil
 }
 
+// runtimeFd refuses a descriptor the Go runtime keeps for itself (its
+// epoll and eventfd descriptors, process handles, the cgroup files it
+// reads): a port over it, or closing it, would break popsh itself.
+func runtimeFd(who string, fd int) error {
+	target, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+	if err != nil {
+		return nil
+	}
+	if strings.HasPrefix(target, "anon_inode:") || strings.HasPrefix(target, "/sys/fs/cgroup/") {
+		return scshErr(who, "file descriptor "+strconv.Itoa(fd)+" belongs to popsh's runtime ("+target+")", fd)
+	}
+	return nil
+}
+
 // closeFdes closes a file descriptor (close on an integer). A descriptor
 // under a port popsh knows (the standard ports, ports made by
 // fdes->inport, dup->inport ..., ports revealed by port->fdes) is refused:
@@ -630,6 +661,9 @@ func (e *scshEnv) closeFdes(fd int) (interp.Value, error) {
 	if fd <= 2 && e.stdPort(fd) != nil {
 		p := e.stdPort(fd)
 		return nil, scshErr("close", "file descriptor "+strconv.Itoa(fd)+" is the descriptor of the interpreter's standard port; close the port", fd, p)
+	}
+	if err := runtimeFd("close", fd); err != nil {
+		return nil, err
 	}
 	if err := unix.Close(fd); err != nil {
 		return nil, syscallError("close", err, fd)

@@ -368,3 +368,33 @@ func TestUnrevealedPortsAreCollected(t *testing.T) {
 	}
 	runtime.KeepAlive(it) // the interpreter, and so the revealed port, lives on
 }
+
+// The descriptors the Go runtime keeps for itself (here its epoll
+// descriptor) get no port and are neither closed nor overwritten.
+func TestRuntimeDescriptorsAreRefused(t *testing.T) {
+	r, w, err := os.Pipe() // a pipe's descriptors go to the poller: it exists
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoll := ""
+	for _, en := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + en.Name()); err == nil && target == "anon_inode:[eventpoll]" {
+			epoll = en.Name()
+		}
+	}
+	if epoll == "" {
+		t.Fatal("the test process has no epoll descriptor to try")
+	}
+	runScshCases(t, []scshCase{
+		{`(fdes->inport ` + epoll + `)`, "", "belongs to popsh's runtime"},
+		{`(close ` + epoll + `)`, "", "belongs to popsh's runtime"},
+		{`(dup->fdes (current-output-port) ` + epoll + `)`, "", "belongs to popsh's runtime"},
+		{`(dup (current-output-port) ` + epoll + `)`, "", "belongs to popsh's runtime"},
+	})
+}

@@ -429,6 +429,9 @@ func (e *scshEnv) installStage() {
 					if t <= 2 {
 						return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
 					}
+					if err := runtimeFd("dup", t); err != nil {
+						return nil, err
+					}
 					if err := syscall.Dup3(fd, t, syscall.O_CLOEXEC); err != nil {
 						return nil, syscallError("dup2", err, a[0])
 					}
