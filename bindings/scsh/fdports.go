@@ -575,6 +575,9 @@ func (e *scshEnv) readyNow(reads, writes []interp.Value, ms int) ([]bool, []bool
 		return nil, nil, err
 	}
 	for k, pf := range pfds {
+		if pf.Revents&unix.POLLNVAL != 0 {
+			return nil, nil, syscallError("select", unix.EBADF, int(pf.Fd))
+		}
 		if pf.Revents == 0 {
 			continue
 		}

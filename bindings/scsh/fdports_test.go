@@ -239,6 +239,7 @@ func TestSelect(t *testing.T) {
 		{`(let ((rv (vector (make-string-input-port "") r)) (wv (vector)) (ev (vector 1))) (call-with-values (lambda () (select! rv wv ev 0)) (lambda counts (list counts (eq? (vector-ref rv 1) r) ev))))`, `((2 0 0) #t #(#f))`, ""},
 		{`(begin (read-char r) (let ((rv (vector r 'keep))) (vector-set! rv 1 (port->fdes r)) (call-with-values (lambda () (select! rv (vector) (vector) 0.01)) (lambda counts (list counts rv)))))`, `((0 0 0) #(#f #f))`, ""},
 		{`(select! #(1) (vector) (vector) 0)`, "", "the vector is immutable"},
+		{`(select (vector 4321) (vector) (vector) 0)`, "", "bad file descriptor"},
 		{`(select (vector "x") (vector) (vector) 0)`, "", "argument 1 (read-vec): expected a vector of ports and file descriptors"},
 		{`(select (vector) (vector) (vector) -1)`, "", "argument 4 (timeout): expected #f or a non-negative number of seconds"},
 	})
