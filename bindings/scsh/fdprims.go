@@ -399,6 +399,48 @@ func (e *scshEnv) installFdPorts() {
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				return e.selectFds("select!", a, true)
 			}},
+		{Name: "select-port-channels", MinArgs: 1, MaxArgs: -1,
+			Doc: "(select-port-channels timeout port ...): the ports whose descriptors are ready, not counting what ports hold",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				ms, err := timeoutMs(a, 0)
+				if err != nil {
+					return nil, err
+				}
+				var reads, writes []*interp.Port
+				var pfds []unix.PollFd
+				for i, v := range a[1:] {
+					p, ok := v.(*interp.Port)
+					if !ok {
+						return nil, argType(i+2, "port", "a port", v)
+					}
+					fd := e.portFdes(p)
+					if fd < 0 || p.IsClosed() {
+						return nil, scshErr("select-port-channels", "the port is not over an open file descriptor", v)
+					}
+					if p.Input {
+						reads = append(reads, p)
+						pfds = append(pfds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
+					}
+				}
+				for _, v := range a[1:] {
+					if p := v.(*interp.Port); p.Output {
+						writes = append(writes, p)
+						pfds = append(pfds, unix.PollFd{Fd: int32(e.portFdes(p)), Events: unix.POLLOUT})
+					}
+				}
+				if len(pfds) > 0 {
+					if err := e.poll(pfds, ms); err != nil {
+						return nil, err
+					}
+				}
+				var ready []interp.Value
+				for k, p := range append(reads, writes...) {
+					if pfds[k].Revents != 0 {
+						ready = append(ready, p)
+					}
+				}
+				return interp.List(ready...), nil
+			}},
 		{Name: "temp-file-channel", MinArgs: 0, MaxArgs: 0,
 			Doc: "(temp-file-channel): an input port and an output port on a new temporary file, already deleted",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
