@@ -257,6 +257,8 @@ func TestPartialReadWrite(t *testing.T) {
 		{`(let ((s (make-string 6 #\-))) (write-string/partial "xyz" (port->fdes w)) (list (read-string!/partial s r 1 5) s))`, `(3 "-xyz--")`, ""},
 		{`(begin (close w) (list (read-string/partial 5 r) (read-string!/partial (make-string 2) r) (read-string/partial 0 r)))`, `(#f #f "")`, ""},
 		{`(read-string/partial 3 (make-string-input-port "abcdef"))`, `"abc"`, ""},
+		{`(receive (r w) (pipe) (let ((fd (port->fdes w)) (s (make-string 4096 #\x))) (set-fdes-status fd (bitwise-ior (fdes-status fd) open/non-blocking)) (let loop ((total 0)) (let ((n (write-string/partial s fd))) (if (> n 0) (loop (+ total n)) (> total 0))))))`, `#t`, ""},
+		{`(write-string/partial "x" 4321)`, "", "bad file descriptor"},
 		{`(let ((fd (open-fdes "` + "/dev/null" + `" open/read))) (read-string/partial 4 fd))`, `#f`, ""},
 		{`(read-string!/partial "literal" (make-string-input-port "x"))`, "", "the string is immutable"},
 		{`(read-string/partial -1)`, "", "argument 1 (k): expected a non-negative exact integer"},

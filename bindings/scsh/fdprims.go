@@ -1,6 +1,7 @@
 package scsh
 
 import (
+	"errors"
 	"os"
 	"strconv"
 
@@ -373,6 +374,9 @@ func (e *scshEnv) installFdPorts() {
 							n, werr = unix.Write(fd, b)
 							return nil
 						})
+						if errors.Is(werr, unix.EAGAIN) {
+							return 0, nil // a non-blocking descriptor that is full
+						}
 						if werr != nil {
 							return nil, syscallError("write", werr, a[1])
 						}
