@@ -127,6 +127,13 @@
 //   - Scheme48 tables and fluids, user-info and group-info, umask and the
 //     process's ids, uname, time+ticks (tables.go, users.go,
 //     procstate.go, scm/scsh-process.scm).
+//   - File descriptors and their ports (fdports.go, fdprims.go): one port
+//     per descriptor with scsh's revealed counts, dup->*, fcntl flags,
+//     seek and tell that keep a port's buffer right, buffering policies,
+//     select, partial reads and writes; POSIX record locks (reclock.go);
+//     read-delimited!, directory streams and string collectors
+//     (portmisc.go); y-or-n?, with-dot-lock, record-reader and file-match
+//     (scm/scsh-ports.scm).
 package scsh
 
 import (
