@@ -37,8 +37,8 @@ func (p *Port) Pending() int {
 // under it was repositioned, so that the next read reads the file where it
 // now is.
 func (p *Port) DropBuffered() {
-	if p.r == nil || p.inMemory {
-		return
+	if p.r == nil || p.inMemory || p.checkIn() != nil {
+		return // checkIn waits for another thread's read of the port
 	}
 	p.r.Discard(p.r.Buffered())
 	if p.ahead != nil {
@@ -57,8 +57,8 @@ func (p *Port) InputBuffered() bool { return p.r != nil && !p.unbuffered }
 // process). What the buffer already holds is read first either way. It
 // does nothing for in-memory ports.
 func (p *Port) SetInputBuffered(on bool) {
-	if p.r == nil || p.inMemory || p.unbuffered == !on {
-		return
+	if p.r == nil || p.inMemory || p.unbuffered == !on || p.checkIn() != nil {
+		return // checkIn waits for another thread's read of the port
 	}
 	under := p.rin
 	if under == nil {
