@@ -407,7 +407,7 @@ func (p *Port) Ready() bool {
 	if p.r == nil || p.inClosed {
 		return false
 	}
-	if p.inMemory || p.r.Buffered() > 0 {
+	if p.inMemory || p.Buffered() > 0 {
 		return true
 	}
 	if f, ok := p.src.(*os.File); ok {
