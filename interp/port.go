@@ -42,12 +42,20 @@ type Port struct {
 	// LineFlush makes an output port flush after each write operation whose
 	// text contains a newline.
 	LineFlush bool
+	// NoBuffer makes an output port flush after every write operation
+	// (scsh's bufpol/none).
+	NoBuffer bool
 	// Tie, when set, is flushed before every read from or write to this port.
 	Tie *Port
 
 	r        *bufio.Reader
 	inMemory bool // input from memory: always ready
 	src      io.Reader
+	// rin, when set, is what r reads from in place of src (a wrapper of
+	// it); unbuffered: r reads it a byte at a time (SetInputBuffered)
+	rin        io.Reader
+	unbuffered bool
+	ahead      *bytes.Reader // what the buffer held when r was replaced, read first
 
 	wbuf   []byte    // pending output (all of it for in-memory ports)
 	dst    io.Writer // nil: in-memory output port
@@ -399,7 +407,7 @@ func (p *Port) Ready() bool {
 	if p.r == nil || p.inClosed {
 		return false
 	}
-	if p.inMemory || p.r.Buffered() > 0 {
+	if p.inMemory || p.Buffered() > 0 {
 		return true
 	}
 	if f, ok := p.src.(*os.File); ok {
@@ -452,7 +460,7 @@ func (p *Port) end() error {
 			p.werr = fmt.Errorf("%s: output string port holds more than %d bytes", p.Name, limit)
 		}
 	}
-	if p.dst != nil && p.LineFlush && bytes.IndexByte(p.wbuf, '\n') >= 0 {
+	if p.dst != nil && (p.NoBuffer || p.LineFlush && bytes.IndexByte(p.wbuf, '\n') >= 0) {
 		p.flushBuf()
 	}
 	return p.werr

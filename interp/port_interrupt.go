@@ -129,5 +129,6 @@ func (p *Port) InterruptWith(ctx func() context.Context) {
 	if !ok {
 		return
 	}
-	p.r = bufio.NewReaderSize(&interruptibleSource{src: src, ctx: ctx, port: p}, portBufSize)
+	p.rin = &interruptibleSource{src: src, ctx: ctx, port: p}
+	p.r = bufio.NewReaderSize(p.rin, portBufSize)
 }

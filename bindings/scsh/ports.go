@@ -322,11 +322,14 @@ func (e *scshEnv) installPorts() {
 				return nil, fileError("stat", err, name.String())
 			}},
 		{Name: "close", MinArgs: 1, MaxArgs: 1,
-			Doc: "(close port): close port",
+			Doc: "(close port/fd): close a port or a file descriptor",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if fd, ok := a[0].(int); ok && fd >= 0 {
+					return e.closeFdes(fd)
+				}
 				p, ok := a[0].(*interp.Port)
 				if !ok {
-					return nil, argType(0, "port", "a port", a[0])
+					return nil, argType(0, "port/fd", "a port or a file descriptor", a[0])
 				}
 				if err := p.Close(); err != nil {
 					return nil, ioErr("close", err)

@@ -127,6 +127,13 @@
 //   - Scheme48 tables and fluids, user-info and group-info, umask and the
 //     process's ids, uname, time+ticks (tables.go, users.go,
 //     procstate.go, scm/scsh-process.scm).
+//   - File descriptors and their ports (fdports.go, fdprims.go): one port
+//     per descriptor with scsh's revealed counts, dup->*, fcntl flags,
+//     seek and tell that keep a port's buffer right, buffering policies,
+//     select, partial reads and writes; POSIX record locks (reclock.go);
+//     read-delimited!, directory streams and string collectors
+//     (portmisc.go); y-or-n?, with-dot-lock, record-reader and file-match
+//     (scm/scsh-ports.scm).
 package scsh
 
 import (
@@ -190,6 +197,9 @@ type scshEnv struct {
 	sig                      *sigState
 	procs                    *procTable
 	exitHooks, narrowedHooks []interp.Value
+
+	// fds maps file descriptors to their ports (fdports.go).
+	fds *fdTable
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at
@@ -246,6 +256,10 @@ func Install(it *interp.Interp) error {
 	e.installSignals()
 	e.installProcObjects()
 	e.installProcControl()
+
+	e.installFdPorts()
+	e.installRecordLocks()
+	e.installPortMisc()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)

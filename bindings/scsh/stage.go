@@ -262,6 +262,9 @@ func (e *scshEnv) installStage() {
 				return x, nil
 			}
 		case *interp.Port:
+			if fd, ok := e.stdFd(x); ok {
+				return fd, nil
+			}
 			if f, ok := files[x]; ok {
 				return fileFd(f), nil
 			}
@@ -393,9 +396,13 @@ func (e *scshEnv) installStage() {
 				return interp.Values(rp, wp), nil
 			}},
 		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
-			Doc: "(port->fdes port): the file descriptor under port",
+			Doc: "(port->fdes port): the file descriptor under port (revealed: see port-revealed)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return portFd("port->fdes", a[0], 0)
+				fd, err := portFd("port->fdes", a[0], 0)
+				if p, ok := a[0].(*interp.Port); ok && err == nil {
+					e.reveal(p, fd)
+				}
+				return fd, err
 			}},
 		{Name: "port->fd", MinArgs: 1, MaxArgs: 1,
 			Doc: "(port->fd port): the file descriptor under port",
@@ -420,6 +427,9 @@ func (e *scshEnv) installStage() {
 					}
 					if t <= 2 {
 						return nil, scshErr("dup", "popsh does not move file descriptors 0, 1 and 2 of its own process (redirect a process form instead)", a[1])
+					}
+					if err := runtimeFd("dup", t); err != nil {
+						return nil, err
 					}
 					if err := syscall.Dup3(fd, t, syscall.O_CLOEXEC); err != nil {
 						return nil, syscallError("dup2", err, a[0])
@@ -447,6 +457,11 @@ func (e *scshEnv) installStage() {
 				}
 				files.sweep()
 				files[np] = f
+				if len(a) == 2 {
+					e.reveal(np, nfd)
+				} else {
+					e.fds.add(nfd, np, 0)
+				}
 				return np, nil
 			}},
 		{Name: "move->fdes", MinArgs: 2, MaxArgs: 2,
