@@ -61,10 +61,11 @@ func lockSpec(rt *interp.RecordType, v interp.Value, pos int, typ int16) (*unix.
 // otherProc is a process object for a process popsh did not start (the
 // holder of a lock): proc:pid gives its pid; wait is an error.
 func otherProc(pid int) *interp.Opaque {
-	h := &procHandle{pid: pid, wait: func() (int, error) {
+	h := newProcHandle(pid, func() (int, error) {
 		return 0, fmt.Errorf("process %d is not a child of popsh", pid)
-	}}
-	return &interp.Opaque{Kind: "proc", Label: strconv.Itoa(pid), Value: h}
+	})
+	h.obj = &interp.Opaque{Kind: "proc", Label: strconv.Itoa(pid), Value: h}
+	return h.obj
 }
 
 // lockBusy reports whether err says that another process holds a
