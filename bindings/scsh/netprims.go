@@ -1,11 +1,8 @@
 package scsh
 
 import (
-	"context"
-	"fmt"
 	"net"
 	"syscall"
-	"time"
 
 	"popsh/interp"
 )
@@ -148,10 +145,7 @@ func (e *scshEnv) installNet() {
 					}
 					conn = c
 				}
-				cc := &ctxConn{Conn: conn, ctx: e.ctx}
-				in := interp.NewInputPort(cc, "socket")
-				out := interp.NewOutputPort(cc, "socket")
-				return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
+				return e.socketOfConn(sockRT, fam, conn)
 			}},
 		{Name: "close-socket", MinArgs: 1, MaxArgs: 1,
 			Doc: "(close-socket socket): close socket and its ports",
@@ -192,33 +186,4 @@ func errorsIsNetClosed(err error) bool {
 		err = u.Unwrap()
 	}
 	return false
-}
-
-// ctxConn makes the socket's reads and writes stop when the running
-// evaluation is cancelled (Ctrl-C during a blocked read).
-type ctxConn struct {
-	net.Conn
-	ctx func() context.Context
-}
-
-func (c *ctxConn) Read(b []byte) (int, error) {
-	ctx := c.ctx()
-	stop := context.AfterFunc(ctx, func() { c.Conn.SetReadDeadline(time.Unix(1, 0)) })
-	n, err := c.Conn.Read(b)
-	if !stop() && ctx.Err() != nil {
-		c.Conn.SetReadDeadline(time.Time{})
-		return n, fmt.Errorf("socket read interrupted: %w", ctx.Err())
-	}
-	return n, err
-}
-
-func (c *ctxConn) Write(b []byte) (int, error) {
-	ctx := c.ctx()
-	stop := context.AfterFunc(ctx, func() { c.Conn.SetWriteDeadline(time.Unix(1, 0)) })
-	n, err := c.Conn.Write(b)
-	if !stop() && ctx.Err() != nil {
-		c.Conn.SetWriteDeadline(time.Time{})
-		return n, fmt.Errorf("socket write interrupted: %w", ctx.Err())
-	}
-	return n, err
 }

@@ -222,6 +222,7 @@ func Install(it *interp.Interp) error {
 	e.installNetrc()
 	e.installSystem()
 	e.installNet()
+	e.installSockets()
 	e.installProc()
 	e.installRecords()
 	e.installMacros()
