@@ -227,8 +227,10 @@ func (e *scshEnv) installSockets() {
 					return nil, sockErr("connect", err, a[0], a[1])
 				}
 				if !done {
-					tries := 0
-					if err := s.wait(f, true, func(int) bool { tries++; return tries > 1 }); err != nil {
+					// Done once the socket is writable (connected, or
+					// failed); asked of poll(2) each time, so that a
+					// result that came before the wait began counts.
+					if err := s.wait(f, true, writable); err != nil {
 						return nil, sockErr("connect", err, a[0], a[1])
 					}
 					errno, err := soError(f)

@@ -577,6 +577,18 @@ func connect(f *os.File, sa unix.Sockaddr) (done bool, err error) {
 	return done, err
 }
 
+// writable is whether descriptor fd can be written (or has an error) now.
+func writable(fd int) bool {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	for {
+		n, err := unix.Poll(pfd, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		return err != nil || n > 0
+	}
+}
+
 func soError(f *os.File) (int, error) {
 	var v int
 	err := control(f, func(fd int) error {

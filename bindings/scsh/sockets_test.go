@@ -71,6 +71,11 @@ func TestSocketTCPByHand(t *testing.T) {
 		// The ports and the messages see the same connection.
 		{`(begin (write-string "line one\n" (socket:outport cli)) (force-output (socket:outport cli)) (read-line (socket:inport conn)))`, `"line one"`, ""},
 		{`(begin (send-message conn "reply") (read-string 5 (socket:inport cli)))`, `"reply"`, ""},
+		{`(define cli2 (create-socket protocol-family/internet socket-type/stream))
+		  (connect-socket cli2 (internet-address->socket-address internet-address/loopback port))
+		  (define-values (conn2 peer2) (accept-connection srv))
+		  (send-message cli2 "second")
+		  (receive (s from) (receive-message conn2 6) (close-socket cli2) (close-socket conn2) s)`, `"second"`, ""},
 		{`(socket-option cli level/socket socket/type)`, `1`, ""},
 		{`(begin (set-socket-option cli level/tcp tcp/no-delay #t) (socket-option cli level/tcp tcp/no-delay))`, `#t`, ""},
 		{`(begin (set-socket-option cli level/socket socket/linger 3) (socket-option cli level/socket socket/linger))`, `3`, ""},
