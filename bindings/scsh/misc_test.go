@@ -74,10 +74,11 @@ func TestUtilities(t *testing.T) {
 		{`(let ((a (make-lock)) (b (make-lock))) (obtain-all-or-none a b) (list (maybe-obtain-lock a) (maybe-obtain-lock b)))`, `(#f #f)`, ""},
 		// run-as-long-as: thunk1 runs while thunk2 does, and is stopped after.
 		{`(let ((p (make-placeholder)) (c (make-channel 100)))
-		   (let ((r (run-as-long-as (lambda () (placeholder-set! p 'started) (let loop () (channel-send! c 1) (loop)))
+		   (let ((r (run-as-long-as (lambda () (placeholder-set! p (current-thread)) (let loop () (channel-send! c 1) (loop)))
 		                            (lambda () (placeholder-value p) 'done)
 		                            spawn)))
-		     (list r (placeholder-value p))))`, `(done started)`, ""},
+		     (list r (guard (e ((terminated-thread-exception? e) 'stopped))
+		               (thread-join! (placeholder-value p) 10 'still-running)))))`, `(done stopped)`, ""},
 	})
 }
 

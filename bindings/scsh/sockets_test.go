@@ -317,3 +317,36 @@ func TestNetworkAndProtocolInfo(t *testing.T) {
 		{`(network-info "loopback")`, `#{network loopback}`, ""},
 	})
 }
+
+// A read from a socket-connect socket that waits for a silent server
+// stops when the evaluation is cancelled.
+func TestSocketConnectReadInterrupted(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	held := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			held <- c // say nothing
+		}
+	}()
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	ctx, cancel := context.WithCancel(context.Background())
+	it.DefinePrimitive("test-cancel", 0, 0, func(*interp.Interp, []interp.Value) (interp.Value, error) {
+		cancel()
+		return true, nil
+	})
+	_, err = it.EvalString(ctx, `(define s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" `+itoa(l.Addr().(*net.TCPAddr).Port)+`))
+		(test-cancel)
+		(read-line (socket:inport s))`, "test.scm")
+	if c := <-held; c != nil {
+		c.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "interrupt") && !errors.Is(err, context.Canceled) {
+		t.Errorf("read-line on a silent server: %v, want an interruption", err)
+	}
+}
