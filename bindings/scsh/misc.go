@@ -40,6 +40,7 @@ func (e *scshEnv) installMisc() {
 	e.installDateSetters()
 	e.installMD5()
 	e.installWeakTables()
+	e.installCrypt()
 	e.it.Define("scsh-major-version", scshMajorVersion)
 	e.it.Define("scsh-minor-version", scshMinorVersion)
 	e.it.Define("scsh-version-string", interp.NewString(scshVersion))
