@@ -127,6 +127,10 @@
 //   - Scheme48 tables and fluids, user-info and group-info, umask and the
 //     process's ids, uname, time+ticks (tables.go, users.go,
 //     procstate.go, scm/scsh-process.scm).
+//   - The date setters, scsh's utilities (scm/utilities.scm), ->regexp,
+//     substitute-env-vars, MD5, the version, byte order (misc.go), weak
+//     tables (weak.go), crypt (crypt.go) and the low-level socket calls
+//     (sockets.go, socketprims.go).
 package scsh
 
 import (
