@@ -181,18 +181,10 @@ func endianRow(name string, bits int, doc string) interp.Builtin {
 // fields of the date record (sysprims.go): a setter changes the record in
 // place; (modify-date:FIELD date proc) sets the field to (proc old).
 func (e *scshEnv) installDateSetters() {
-	fieldName := func(i int) string {
-		if i == 0 {
-			return "seconds"
-		}
-		return dateFields[i]
-	}
-	var rows []interp.Builtin
-	for i := range dateFields {
-		f := fieldName(i)
-		check := dateFieldCheck(i)
-		rows = append(rows, interp.Builtin{Name: "set-date:" + f, MinArgs: 2, MaxArgs: 2,
-			Doc: "(set-date:" + f + " date value): set the " + f + " field of date",
+	rows := make([]interp.Builtin, 0, 2*len(dateFields))
+	for i, n := range dateSetterNames {
+		check, f := dateFieldCheck(i), n.field
+		rows = append(rows, interp.Builtin{Name: n.set, MinArgs: 2, MaxArgs: 2, Doc: n.setDoc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				r, err := e.dateRecord(a[0])
 				if err != nil {
@@ -204,9 +196,8 @@ func (e *scshEnv) installDateSetters() {
 				r.Fields[i] = a[1]
 				return interp.Unspecified, nil
 			}})
-		who := "modify-date:" + f
-		rows = append(rows, interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2,
-			Doc: "(" + who + " date proc): set the " + f + " field of date to (proc field)",
+		who := n.modify
+		rows = append(rows, interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 2, Doc: n.modifyDoc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				r, err := e.dateRecord(a[0])
 				if err != nil {
@@ -228,6 +219,20 @@ func (e *scshEnv) installDateSetters() {
 	}
 	e.it.DefineBuiltins("scsh: system", rows...)
 }
+
+// dateSetterNames are the names and doc lines of set-date:FIELD and
+// modify-date:FIELD, one per field of the date record.
+var dateSetterNames = func() []struct{ field, set, setDoc, modify, modifyDoc string } {
+	out := make([]struct{ field, set, setDoc, modify, modifyDoc string }, len(dateFields))
+	for i, f := range dateFields {
+		out[i].field = f
+		out[i].set = "set-date:" + f
+		out[i].setDoc = "(set-date:" + f + " date value): set the " + f + " field of date"
+		out[i].modify = "modify-date:" + f
+		out[i].modifyDoc = "(modify-date:" + f + " date proc): set the " + f + " field of date to (proc field)"
+	}
+	return out
+}()
 
 func (e *scshEnv) dateRecord(v interp.Value) (*interp.Record, error) {
 	r, ok := v.(*interp.Record)

@@ -50,7 +50,7 @@ func (e *scshEnv) installSockets() {
 	e.it.Define("options/value", interp.List(optLists["value"]...))
 	e.it.Define("options/linger", interp.List(optLists["linger"]...))
 	e.it.Define("options/timeout", interp.Null)
-	e.it.Document("scsh: networking", socketDocs()...)
+	e.it.Document("scsh: networking", socketDocs...)
 
 	intArgs := func(a []interp.Value, names ...string) ([]int, error) {
 		out := make([]int, len(names))
@@ -645,7 +645,7 @@ func (s *sockets) sendRow(name string, partial bool) interp.Builtin {
 }
 
 // socketDocs documents the constants and option lists.
-func socketDocs() []interp.DocLine {
+var socketDocs = func() []interp.DocLine {
 	var lines []interp.DocLine
 	for _, c := range socketConstants {
 		lines = append(lines, interp.DocLine{Name: c.name, Doc: c.name + ": " + c.doc + ", " + strconv.Itoa(c.val)})
@@ -662,4 +662,4 @@ func socketDocs() []interp.DocLine {
 		interp.DocLine{Name: "type/network-info", Doc: "type/network-info: the record type of network-info records"},
 		interp.DocLine{Name: "type/protocol-info", Doc: "type/protocol-info: the record type of protocol-info records"},
 	)
-}
+}()
