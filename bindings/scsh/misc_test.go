@@ -67,6 +67,9 @@ func TestUtilities(t *testing.T) {
 		{`(list (vfold cons '() #(1 2 3)) (vfold-right cons '() #(1 2 3)))`, `((3 2 1) (1 2 3))`, ""},
 		{`(check-arg string? "ok" 'me)`, `"ok"`, ""},
 		{`(check-arg string? 5 'me)`, "", "Bad argument 5"},
+		// A handler's value replaces the bad one, and is checked again.
+		{`(with-handler (lambda (c punt) "fixed") (lambda () (check-arg string? 5 'me)))`, `"fixed"`, ""},
+		{`(let ((n 0)) (with-handler (lambda (c punt) (set! n (+ n 1)) (if (< n 3) n "ok")) (lambda () (list (check-arg string? 5 'me) n))))`, `("ok" 3)`, ""},
 		{`(list (real->exact-integer 2.6) (real->exact-integer -2.5) (real->exact-integer 7))`, `(3 -2 7)`, ""},
 		{`(let ((f (deprecated-proc + 'plus))) (list (f 1 2) (f 3 4)))`, `(3 7)`, ""},
 		{`(begin (make-reinitializer (lambda () 1)) #t)`, `#t`, ""},
