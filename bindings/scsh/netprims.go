@@ -97,12 +97,15 @@ func (e *scshEnv) installNet() {
 				}
 				return &interp.Record{Type: servRT, Fields: []interp.Value{interp.NewString(se.Name), strList(se.Aliases), se.Port, interp.NewString(proto)}}, nil
 			}},
-		{Name: "socket-connect", MinArgs: 4, MaxArgs: 4,
-			Doc: "(socket-connect family type host port): a socket connected to host:port",
+		{Name: "socket-connect", MinArgs: 3, MaxArgs: 4,
+			Doc: "(socket-connect family type host [port]): a socket connected to host:port, or to the Unix socket host",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				fam, ok := a[0].(int)
 				if !ok || (fam != pfInternet && fam != pfUnix) {
 					return nil, argType(1, "family", "protocol-family/internet or protocol-family/unix", a[0])
+				}
+				if fam == pfInternet && len(a) < 4 {
+					return nil, scshErr("socket-connect", "an Internet socket needs a host and a port", a[2])
 				}
 				if t, ok := a[1].(int); !ok || t != sockStream {
 					return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])

@@ -366,6 +366,11 @@ func addrValue(fam int, sa unix.Sockaddr) (interp.Value, error) {
 		ip := a.Addr
 		return interp.Cons(int(ip[0])<<24|int(ip[1])<<16|int(ip[2])<<8|int(ip[3]), a.Port), nil
 	case *unix.SockaddrUnix:
+		if a.Name == "@" {
+			// x/sys/unix's spelling of an unnamed socket (a bare
+			// family, no path): an abstract name is never empty.
+			return interp.NewString(""), nil
+		}
 		return interp.NewString(a.Name), nil
 	case nil:
 		if fam == pfUnix {

@@ -350,3 +350,27 @@ func TestSocketConnectReadInterrupted(t *testing.T) {
 		t.Errorf("read-line on a silent server: %v, want an interruption", err)
 	}
 }
+
+// socket-connect takes scsh's three arguments for a Unix socket (the file
+// name), and refuses three for the Internet.
+func TestSocketConnectUnix(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			c.Write([]byte("unix hello\n"))
+			c.Close()
+		}
+	}()
+	runEvalCases(t, []evalCase{
+		{`(read-line (socket:inport (socket-connect protocol-family/unix socket-type/stream "` + path + `")))`, `"unix hello"`, ""},
+		{`(socket-connect protocol-family/internet socket-type/stream "127.0.0.1")`, "", "needs a host and a port"},
+		// An unnamed Unix socket's address is the empty file name.
+		{`(receive (a b) (create-socket-pair socket-type/stream) (socket-address->unix-address (socket-local-address a)))`, `""`, ""},
+	})
+}
