@@ -107,8 +107,9 @@ func (e *scshEnv) installNet() {
 				if fam == pfInternet && len(a) < 4 {
 					return nil, scshErr("socket-connect", "an Internet socket needs a host and a port", a[2])
 				}
-				if t, ok := a[1].(int); !ok || t != sockStream {
-					return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
+				typ, ok := a[1].(int)
+				if !ok || (typ != sockStream && typ != sockDgram) {
+					return nil, scshErr("socket-connect", "only socket-type/stream and socket-type/datagram are supported", a[1])
 				}
 				var conn net.Conn
 				if fam == pfUnix {
@@ -116,7 +117,11 @@ func (e *scshEnv) installNet() {
 					if err != nil {
 						return nil, err
 					}
-					c, derr := (&net.Dialer{}).DialContext(e.ctx(), "unix", path.String())
+					network := "unix"
+					if typ == sockDgram {
+						network = "unixgram"
+					}
+					c, derr := (&net.Dialer{}).DialContext(e.ctx(), network, path.String())
 					if derr != nil {
 						return nil, syscallError("connect", derr, interp.NewString(path.String()))
 					}
@@ -142,7 +147,11 @@ func (e *scshEnv) installNet() {
 					if port <= 0 || port > 65535 {
 						return nil, scshErr("socket-connect", "port out of range", a[3])
 					}
-					c, derr := dialTCP(e.ctx(), host.String(), port)
+					network := "tcp"
+					if typ == sockDgram {
+						network = "udp"
+					}
+					c, derr := dialInternet(e.ctx(), network, host.String(), port)
 					if derr != nil {
 						return nil, derr
 					}

@@ -374,3 +374,32 @@ func TestSocketConnectUnix(t *testing.T) {
 		{`(receive (a b) (create-socket-pair socket-type/stream) (socket-address->unix-address (socket-local-address a)))`, `""`, ""},
 	})
 }
+
+// socket-connect makes connected datagram sockets too, as scsh's does.
+func TestSocketConnectDatagram(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	got := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 100)
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		pc.WriteTo([]byte("pong"), from)
+		got <- string(buf[:n])
+	}()
+	runEvalCases(t, []evalCase{
+		{`(let ((s (socket-connect protocol-family/internet socket-type/datagram "127.0.0.1" ` + itoa(pc.LocalAddr().(*net.UDPAddr).Port) + `)))
+		   (send-message s "ping")
+		   (receive (m from) (receive-message/partial s 10) m))`, `"pong"`, ""},
+		{`(socket-connect protocol-family/internet socket-type/raw "127.0.0.1" 1)`, "", "only socket-type/stream and socket-type/datagram"},
+	})
+	if m := <-got; m != "ping" {
+		t.Errorf("the server got %q", m)
+	}
+}
