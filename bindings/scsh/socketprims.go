@@ -52,12 +52,13 @@ func (e *scshEnv) installSockets() {
 	e.it.Define("options/timeout", interp.Null)
 	e.it.Document("scsh: networking", socketDocs...)
 
-	intArgs := func(a []interp.Value, names ...string) ([]int, error) {
+	// intArgs reads exact integers from a[from], named names.
+	intArgs := func(a []interp.Value, from int, names ...string) ([]int, error) {
 		out := make([]int, len(names))
 		for i, n := range names {
-			x, ok := a[i].(int)
+			x, ok := a[from+i].(int)
 			if !ok {
-				return nil, argType(i+1, n, "an exact integer", a[i])
+				return nil, argType(from+i+1, n, "an exact integer", a[from+i])
 			}
 			out[i] = x
 		}
@@ -111,7 +112,7 @@ func (e *scshEnv) installSockets() {
 		{Name: "internet-address->socket-address", MinArgs: 2, MaxArgs: 2,
 			Doc: "(internet-address->socket-address address32 port16): the Internet socket address of an IPv4 address (a number) and a port",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				n, err := intArgs(a, "address32", "port16")
+				n, err := intArgs(a, 0, "address32", "port16")
 				if err != nil {
 					return nil, err
 				}
@@ -160,7 +161,7 @@ func (e *scshEnv) installSockets() {
 				if len(a) == 2 {
 					a = append(a, 0)
 				}
-				n, err := intArgs(a, "protocol-family", "type", "protocol")
+				n, err := intArgs(a, 0, "protocol-family", "type", "protocol")
 				if err != nil {
 					return nil, err
 				}
@@ -357,7 +358,7 @@ func (e *scshEnv) installSockets() {
 				if err != nil {
 					return nil, err
 				}
-				n, err := intArgs(a[1:], "level", "option")
+				n, err := intArgs(a, 1, "level", "option")
 				if err != nil {
 					return nil, err
 				}
@@ -397,7 +398,7 @@ func (e *scshEnv) installSockets() {
 				if err != nil {
 					return nil, err
 				}
-				n, err := intArgs(a[1:], "level", "option")
+				n, err := intArgs(a, 1, "level", "option")
 				if err != nil {
 					return nil, err
 				}
@@ -447,7 +448,7 @@ func (e *scshEnv) installSockets() {
 				}
 				noop := &interp.Primitive{Name: "prepare", MinArgs: 0, MaxArgs: 0,
 					Fn: func(*interp.Interp, []interp.Value) (interp.Value, error) { return true, nil }}
-				return s.listenLoop(pf, noop, a[1], a[2])
+				return s.listenLoop(pf, noop, a[1], a[2], 3)
 			}},
 		{Name: "bind-prepare-listen-accept-loop", MinArgs: 4, MaxArgs: 4,
 			Doc: "(bind-prepare-listen-accept-loop protocol-family prepare proc arg): bind-listen-accept-loop, with (prepare) before listening",
@@ -462,7 +463,7 @@ func (e *scshEnv) installSockets() {
 				if !interp.IsProcedure(a[2]) {
 					return nil, argType(3, "proc", "a procedure", a[2])
 				}
-				return s.listenLoop(pf, a[1], a[2], a[3])
+				return s.listenLoop(pf, a[1], a[2], a[3], 4)
 			}},
 		{Name: "network-info", MinArgs: 1, MaxArgs: 1,
 			Doc: "(network-info name/number): the network-info record of a network in /etc/networks, or #f",

@@ -634,19 +634,19 @@ func (s *sockets) closeSocket(r *interp.Record) {
 // family pf bound to arg (a port or service for the Internet, on every
 // address; a file name for Unix), then (prepare), then every connection
 // accepted is given to (proc socket address), forever. An error closes
-// the listening socket and ends the loop.
-func (s *sockets) listenLoop(pf int, prepare, proc, arg interp.Value) (interp.Value, error) {
+// the listening socket and ends the loop. argPos is arg's position.
+func (s *sockets) listenLoop(pf int, prepare, proc, arg interp.Value, argPos int) (interp.Value, error) {
 	const who = "bind-listen-accept-loop"
 	var sa unix.Sockaddr
 	switch pf {
 	case pfInternet:
-		port, err := servicePort(who, arg, 4)
+		port, err := servicePort(who, arg, argPos)
 		if err != nil {
 			return nil, err
 		}
 		sa = &unix.SockaddrInet4{Port: port}
 	case pfUnix:
-		path, err := str(arg, 4, "arg")
+		path, err := str(arg, argPos, "arg")
 		if err != nil {
 			return nil, err
 		}

@@ -83,6 +83,7 @@ func TestSocketTCPByHand(t *testing.T) {
 		{`(begin (set-socket-option cli level/socket socket/receive-buffer 8192) (> (socket-option cli level/socket socket/receive-buffer) 0))`, `#t`, ""},
 		{`(list (memv socket/reuse-address options/boolean) (memv socket/linger options/linger) options/timeout)`, `((2 5 6 9 10 11 3 1) (13) ())`, ""},
 		{`(socket-option cli level/socket 999)`, "", "unknown option"},
+		{`(socket-option cli 'socket 1)`, "", "argument 2 (level): expected an exact integer"},
 		{`(set-socket-option cli level/socket socket/send-buffer "big")`, "", "argument 4 (value): expected an exact integer"},
 		{`(set-socket-option cli level/socket socket/linger -1)`, "", "#f or a number of seconds"},
 		{`(bind-socket cli (unix-address->socket-address "/tmp/x"))`, "", "different families"},
@@ -243,7 +244,7 @@ func TestBindListenAcceptLoop(t *testing.T) {
 	for src, want := range map[string]string{
 		`(bind-listen-accept-loop 99 (lambda (s a) #t) 1)`:                        "unsupported protocol-family",
 		`(bind-listen-accept-loop protocol-family/unix 5 "x")`:                    "argument 2 (proc): expected a procedure",
-		`(bind-listen-accept-loop protocol-family/internet (lambda (s a) #t) 'x)`: "expected a port number or service name",
+		`(bind-listen-accept-loop protocol-family/internet (lambda (s a) #t) 'x)`: "argument 3 (port): expected a port number or service name",
 	} {
 		if _, err := evalScsh(t, it, src); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", src, err, want)
