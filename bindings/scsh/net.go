@@ -207,8 +207,9 @@ func fileError(syscallName string, err error, file string, data ...interp.Value)
 	return eo
 }
 
-// dialTCP connects to host:port with a deadline.
-func dialTCP(ctx context.Context, host string, port int) (net.Conn, error) {
+// dialInternet connects to host:port over network ("tcp" or "udp") with a
+// deadline.
+func dialInternet(ctx context.Context, network, host string, port int) (net.Conn, error) {
 	h, err := lookupHost(ctx, host)
 	if err != nil {
 		return nil, err
@@ -217,7 +218,7 @@ func dialTCP(ctx context.Context, host string, port int) (net.Conn, error) {
 		return nil, &interp.ErrorObject{Who: "socket-connect", Message: "host has no address", Irritants: []interp.Value{interp.NewString(host)}}
 	}
 	d := net.Dialer{Timeout: 30 * time.Second}
-	c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(h.IPs[0].String(), strconv.Itoa(port)))
+	c, err := d.DialContext(ctx, network, net.JoinHostPort(h.IPs[0].String(), strconv.Itoa(port)))
 	if err != nil {
 		return nil, syscallError("connect", err, interp.NewString(host), port)
 	}

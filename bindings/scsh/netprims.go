@@ -1,11 +1,8 @@
 package scsh
 
 import (
-	"context"
-	"fmt"
 	"net"
 	"syscall"
-	"time"
 
 	"popsh/interp"
 )
@@ -100,15 +97,19 @@ func (e *scshEnv) installNet() {
 				}
 				return &interp.Record{Type: servRT, Fields: []interp.Value{interp.NewString(se.Name), strList(se.Aliases), se.Port, interp.NewString(proto)}}, nil
 			}},
-		{Name: "socket-connect", MinArgs: 4, MaxArgs: 4,
-			Doc: "(socket-connect family type host port): a socket connected to host:port",
+		{Name: "socket-connect", MinArgs: 3, MaxArgs: 4,
+			Doc: "(socket-connect family type host [port]): a socket connected to host:port, or to the Unix socket host",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				fam, ok := a[0].(int)
 				if !ok || (fam != pfInternet && fam != pfUnix) {
 					return nil, argType(1, "family", "protocol-family/internet or protocol-family/unix", a[0])
 				}
-				if t, ok := a[1].(int); !ok || t != sockStream {
-					return nil, scshErr("socket-connect", "only socket-type/stream is supported", a[1])
+				if fam == pfInternet && len(a) < 4 {
+					return nil, scshErr("socket-connect", "an Internet socket needs a host and a port", a[2])
+				}
+				typ, ok := a[1].(int)
+				if !ok || (typ != sockStream && typ != sockDgram) {
+					return nil, scshErr("socket-connect", "only socket-type/stream and socket-type/datagram are supported", a[1])
 				}
 				var conn net.Conn
 				if fam == pfUnix {
@@ -116,7 +117,11 @@ func (e *scshEnv) installNet() {
 					if err != nil {
 						return nil, err
 					}
-					c, derr := (&net.Dialer{}).DialContext(e.ctx(), "unix", path.String())
+					network := "unix"
+					if typ == sockDgram {
+						network = "unixgram"
+					}
+					c, derr := (&net.Dialer{}).DialContext(e.ctx(), network, path.String())
 					if derr != nil {
 						return nil, syscallError("connect", derr, interp.NewString(path.String()))
 					}
@@ -142,16 +147,17 @@ func (e *scshEnv) installNet() {
 					if port <= 0 || port > 65535 {
 						return nil, scshErr("socket-connect", "port out of range", a[3])
 					}
-					c, derr := dialTCP(e.ctx(), host.String(), port)
+					network := "tcp"
+					if typ == sockDgram {
+						network = "udp"
+					}
+					c, derr := dialInternet(e.ctx(), network, host.String(), port)
 					if derr != nil {
 						return nil, derr
 					}
 					conn = c
 				}
-				cc := &ctxConn{Conn: conn, ctx: e.ctx}
-				in := interp.NewInputPort(cc, "socket")
-				out := interp.NewOutputPort(cc, "socket")
-				return &interp.Record{Type: sockRT, Fields: []interp.Value{fam, in, out}}, nil
+				return e.socketOfConn(sockRT, fam, conn)
 			}},
 		{Name: "close-socket", MinArgs: 1, MaxArgs: 1,
 			Doc: "(close-socket socket): close socket and its ports",
@@ -192,33 +198,4 @@ func errorsIsNetClosed(err error) bool {
 		err = u.Unwrap()
 	}
 	return false
-}
-
-// ctxConn makes the socket's reads and writes stop when the running
-// evaluation is cancelled (Ctrl-C during a blocked read).
-type ctxConn struct {
-	net.Conn
-	ctx func() context.Context
-}
-
-func (c *ctxConn) Read(b []byte) (int, error) {
-	ctx := c.ctx()
-	stop := context.AfterFunc(ctx, func() { c.Conn.SetReadDeadline(time.Unix(1, 0)) })
-	n, err := c.Conn.Read(b)
-	if !stop() && ctx.Err() != nil {
-		c.Conn.SetReadDeadline(time.Time{})
-		return n, fmt.Errorf("socket read interrupted: %w", ctx.Err())
-	}
-	return n, err
-}
-
-func (c *ctxConn) Write(b []byte) (int, error) {
-	ctx := c.ctx()
-	stop := context.AfterFunc(ctx, func() { c.Conn.SetWriteDeadline(time.Unix(1, 0)) })
-	n, err := c.Conn.Write(b)
-	if !stop() && ctx.Err() != nil {
-		c.Conn.SetWriteDeadline(time.Time{})
-		return n, fmt.Errorf("socket write interrupted: %w", ctx.Err())
-	}
-	return n, err
 }

@@ -134,6 +134,10 @@
 //     read-delimited!, directory streams and string collectors
 //     (portmisc.go); y-or-n?, with-dot-lock, record-reader and file-match
 //     (scm/scsh-ports.scm).
+//   - The date setters, scsh's utilities (scm/utilities.scm), ->regexp,
+//     substitute-env-vars, MD5, the version, byte order (misc.go), weak
+//     tables (weak.go), crypt (crypt.go) and the low-level socket calls
+//     (sockets.go, socketprims.go).
 package scsh
 
 import (
@@ -238,6 +242,7 @@ func Install(it *interp.Interp) error {
 	e.installNetrc()
 	e.installSystem()
 	e.installNet()
+	e.installSockets()
 	e.installProc()
 	e.installRecords()
 	e.installMacros()
@@ -260,6 +265,7 @@ func Install(it *interp.Interp) error {
 	e.installFdPorts()
 	e.installRecordLocks()
 	e.installPortMisc()
+	e.installMisc()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
