@@ -237,6 +237,7 @@ func Install(it *interp.Interp) error {
 	e.installEnvAlist()
 	e.installRegexpData()
 	e.installTTY()
+	e.installSyslog()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
