@@ -3,9 +3,11 @@ package scsh
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/creack/pty"
@@ -275,4 +277,47 @@ func TestPTYNames(t *testing.T) {
 		{`(pty-name->tty-name "/dev")`, "", "not a /dev/ptyXY"},
 		{`(tty-name->pty-name 'x)`, "", "expected a string"},
 	})
+}
+
+// controlTTYChild is set in the environment of the child process that
+// TestControlTTY starts in a session of its own: open (open-control-tty
+// by name) or make (make-control-tty on its standard input).
+const controlTTYChild = "POPSH_TEST_CONTROL_TTY"
+
+// A session leader without a control terminal gets one with
+// open-control-tty or make-control-tty; then it is the terminal's
+// foreground process group, which set-tty-process-group can set again.
+// The calls run in a child process (this test, run again) in a new
+// session, so the test process keeps its own terminal.
+func TestControlTTY(t *testing.T) {
+	if mode := os.Getenv(controlTTYChild); mode != "" {
+		var out bytes.Buffer
+		it := newScshInterp(t, &out)
+		name := strconv.Quote(os.Getenv(controlTTYChild + "_NAME"))
+		src := `(let ((p (open-control-tty ` + name + `))) (set-tty-process-group p (pid)) (list (= (tty-process-group p) (pid)) (tty-file-name p) (input-port? p)))`
+		if mode == "make" {
+			src = `(begin (make-control-tty 0) (set-tty-process-group 0 (pid)) (list (= (tty-process-group 0) (pid)) (tty-file-name 0) (tty? 0)))`
+		}
+		v, err := evalScsh(t, it, src)
+		if err != nil {
+			os.Stdout.WriteString("ERROR " + interp.FormatError(err) + "\n")
+			os.Exit(3)
+		}
+		os.Stdout.WriteString("RESULT " + interp.WriteString(v) + "\n")
+		os.Exit(0)
+	}
+	for _, mode := range []string{"open", "make"} {
+		_, slave, _ := openTestPTY(t)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestControlTTY$")
+		cmd.Env = append(os.Environ(), controlTTYChild+"="+mode, controlTTYChild+"_NAME="+slave.Name())
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if mode == "make" {
+			cmd.Stdin = slave
+		}
+		out, err := cmd.CombinedOutput()
+		want := "RESULT (#t " + strconv.Quote(slave.Name()) + " #t)"
+		if err != nil || !strings.Contains(string(out), want) {
+			t.Errorf("%s: child said %q (%v), want %q", mode, out, err, want)
+		}
+	}
 }
