@@ -448,7 +448,9 @@ func (e *scshEnv) installTTY() {
 			t.Cflag |= uint32(icode) << unix.IBSHIFT
 		}
 		t.Ispeed, t.Ospeed = 0, 0
-		if err := ioctlRetry(func() error { return unix.IoctlSetTermios(fd, req, &t) }); err != nil {
+		// TCSETSW and TCSETSF wait for the output to drain: other threads
+		// run meanwhile.
+		if err := it.Blocking(func() error { return ioctlRetry(func() error { return unix.IoctlSetTermios(fd, req, &t) }) }); err != nil {
 			return syscallError("tcsetattr", err, arg)
 		}
 		return nil
@@ -489,7 +491,7 @@ func (e *scshEnv) installTTY() {
 		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				return withTTY(name, a, 0, out, true, func(fd int, v interp.Value) (interp.Value, error) {
-					if err := ioctlRetry(func() error { return unix.IoctlSetInt(fd, req, arg) }); err != nil {
+					if err := it.Blocking(func() error { return ioctlRetry(func() error { return unix.IoctlSetInt(fd, req, arg) }) }); err != nil {
 						return nil, syscallError(call, err, v)
 					}
 					return interp.Unspecified, nil
@@ -560,7 +562,7 @@ func (e *scshEnv) installTTY() {
 					if d > 0 {
 						f = func() error { return unix.IoctlSetInt(fd, unix.TCSBRKP, (d+99)/100) }
 					}
-					if err := ioctlRetry(f); err != nil {
+					if err := it.Blocking(func() error { return ioctlRetry(f) }); err != nil {
 						return nil, syscallError("tcsendbreak", err, v)
 					}
 					return interp.Unspecified, nil
