@@ -297,12 +297,15 @@ func (e *scshEnv) installTTY() {
 	}
 	it.Define("disable-tty-char", interp.Char(0))
 	it.Define("num-ttychars", numTTYChars)
-	rates := make([]interp.Value, 0, len(baudRates)+2)
-	for _, b := range baudRates {
-		rates = append(rates, interp.Cons(b.code, b.speed))
-	}
-	rates = append(rates, interp.Cons(unix.B19200, interp.Intern("exta")), interp.Cons(unix.B38400, interp.Intern("extb")))
-	it.Define("baud-rates", &interp.Vector{Items: rates})
+	// baud-rates is made when a program first refers to it.
+	it.DefineLazy("baud-rates", func(*interp.Interp) (interp.Value, error) {
+		rates := make([]interp.Value, 0, len(baudRates)+2)
+		for _, b := range baudRates {
+			rates = append(rates, interp.Cons(b.code, b.speed))
+		}
+		rates = append(rates, interp.Cons(unix.B19200, interp.Intern("exta")), interp.Cons(unix.B38400, interp.Intern("extb")))
+		return &interp.Vector{Items: rates}, nil
+	})
 
 	rt := e.goRecordType("scsh: terminals", "tty-info", ttyInfoFields, func(*interp.Record) string { return "#{tty-info}" })
 	infoArg := func(v interp.Value, pos int) (*interp.Record, error) {
@@ -698,15 +701,19 @@ func (e *scshEnv) installTTY() {
 	)
 	it.DefineBuiltins("scsh: terminals", rows...)
 	it.DefineBuiltins("scsh: terminals", e.ptyBuiltins()...)
-	lines := make([]interp.DocLine, 0, len(ttyConsts)+3)
+	it.Document("scsh: terminals", ttyDocs...)
+}
+
+// ttyDocs documents the terminal constants and variables.
+var ttyDocs = func() []interp.DocLine {
+	lines := make([]interp.DocLine, 0, len(ttyConsts)+4)
 	for _, c := range ttyConsts {
 		lines = append(lines, interp.DocLine{Name: c.name, Doc: c.name + ": " + c.doc})
 	}
-	lines = append(lines,
+	return append(lines,
 		interp.DocLine{Name: "type/tty-info", Doc: "type/tty-info: the record type of tty-info records"},
 		interp.DocLine{Name: "disable-tty-char", Doc: "disable-tty-char: the control character value that disables a function (#\\x0)"},
 		interp.DocLine{Name: "num-ttychars", Doc: "num-ttychars: the length of tty-info:control-chars (" + strconv.Itoa(numTTYChars) + ")"},
 		interp.DocLine{Name: "baud-rates", Doc: "baud-rates: a vector of (code . speed) pairs, Linux's speed codes and speeds"},
 	)
-	it.Document("scsh: terminals", lines...)
-}
+}()
