@@ -221,8 +221,8 @@ func (e *scshEnv) installSyslog() {
 		Printer: func(r *interp.Record) string {
 			return "#{syslog-channel " + interp.DisplayString(r.Fields[chIdent]) + "}"
 		}}
-	// channelArgs checks ident options facility mask (args from pos);
-	// with keep, #f stands for the field of base.
+	// channelArgs checks ident options facility mask (the arguments from
+	// position pos); when base is not nil, #f stands for base's field.
 	channelArgs := func(a []interp.Value, pos int, base *interp.Record) (*interp.Record, error) {
 		f := make([]interp.Value, 4)
 		checks := []struct {

@@ -366,7 +366,7 @@ func (e *scshEnv) installTTY() {
 				}})
 	}
 	// readInfo is tcgetattr of fd as a tty-info record.
-	readInfo := func(who string, fd int, arg interp.Value) (interp.Value, error) {
+	readInfo := func(fd int, arg interp.Value) (interp.Value, error) {
 		var t *unix.Termios
 		err := ioctlRetry(func() (err error) { t, err = unix.IoctlGetTermios(fd, unix.TCGETS); return })
 		if err != nil {
@@ -545,7 +545,7 @@ func (e *scshEnv) installTTY() {
 					if !isTTY(fd) {
 						return nil, scshErr("tty-info", "argument is not a terminal", v)
 					}
-					return readInfo("tty-info", fd, v)
+					return readInfo(fd, v)
 				})
 			}},
 		setter("set-tty-info/now", unix.TCSETS, "(set-tty-info/now tty info): give the terminal tty (port, descriptor or file name) info's settings at once"),
