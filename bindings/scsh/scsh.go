@@ -266,6 +266,8 @@ func Install(it *interp.Interp) error {
 	e.installRecordLocks()
 	e.installPortMisc()
 	e.installMisc()
+	e.installTTY()
+	e.installSyslog()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
