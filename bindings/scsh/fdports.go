@@ -249,6 +249,11 @@ func (e *scshEnv) newFdPort(f *os.File, input bool) *interp.Port {
 	}
 	p := interp.NewOutputPort(f, f.Name())
 	interp.TrackOutputPort(e.it, p)
+	// a port to a terminal writes each line out, as C's stdio and popsh's
+	// own standard output do: a line written to a pty is there to be read
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { p.LineFlush = isTTY(int(fd)) })
+	}
 	return p
 }
 

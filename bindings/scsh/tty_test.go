@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
@@ -261,6 +262,21 @@ func TestOpenPTY(t *testing.T) {
 	}
 	if v := evalOK(t, it, `(list (tty? (car pair)) (input-port? (car pair)))`); interp.WriteString(v) != "(#t #t)" {
 		t.Errorf("the master port: %s", interp.WriteString(v))
+	}
+	// an output port on the master is a port to a terminal: each line is
+	// written out without force-output (scsh's own open-pty test waits
+	// for it)
+	slave, err := os.OpenFile(name, os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	evalOK(t, it, `(let ((o (dup->outport (car pair)))) (write 42 o) (newline o))`)
+	slave.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 16)
+	n, err := slave.Read(buf)
+	if err != nil || strings.TrimSpace(string(buf[:n])) != "42" {
+		t.Errorf("a line written to the master's dup->outport: read %q, %v (not written out)", buf[:n], err)
 	}
 	runScshCases(t, []scshCase{
 		{`(open-pty 1)`, "", "open-pty"},
