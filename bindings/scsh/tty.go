@@ -212,7 +212,7 @@ type ttyFd struct {
 // terminal: a file descriptor, a port over one (an output port is
 // flushed first) or, when names is true, a file name, opened for reading
 // (or writing when write is true) without becoming the control terminal.
-func ttyFdArg(who string, v interp.Value, pos int, param string, names, write bool) (ttyFd, error) {
+func (e *scshEnv) ttyFdArg(who string, v interp.Value, pos int, param string, names, write bool) (ttyFd, error) {
 	switch x := v.(type) {
 	case int:
 		if x >= 0 {
@@ -227,19 +227,8 @@ func ttyFdArg(who string, v interp.Value, pos int, param string, names, write bo
 				return ttyFd{}, ioErr(who, err)
 			}
 		}
-		if f := x.OSFile(); f != nil {
-			return ttyFd{fd: fileFd(f), done: func() {}}, nil
-		}
-		// The interpreter's standard ports: interp's own (stdin ...), and
-		// the input port popsh's shell makes over its standard input,
-		// through a reader that Ctrl-C can interrupt (input).
-		switch x.Name {
-		case "stdin", "input":
-			return ttyFd{fd: 0, done: func() {}}, nil
-		case "stdout":
-			return ttyFd{fd: 1, done: func() {}}, nil
-		case "stderr":
-			return ttyFd{fd: 2, done: func() {}}, nil
+		if fd := e.portFdes(x); fd >= 0 {
+			return ttyFd{fd: fd, done: func() {}}, nil
 		}
 		return ttyFd{}, scshErr(who, "port is not over a file descriptor", v)
 	case *interp.String:
@@ -469,7 +458,7 @@ func (e *scshEnv) installTTY() {
 		} else {
 			v = it.CurrentInput()
 		}
-		t, err := ttyFdArg(who, v, i+1, "tty", names, out)
+		t, err := e.ttyFdArg(who, v, i+1, "tty", names, out)
 		if err != nil {
 			return nil, err
 		}
@@ -666,7 +655,7 @@ func (e *scshEnv) installTTY() {
 		interp.Builtin{Name: "tty?", MinArgs: 1, MaxArgs: 1,
 			Doc: "(tty? fd/port): whether the file descriptor or port is open on a terminal (#f for a port over no descriptor)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := ttyFdArg("tty?", a[0], 0, "fd/port", false, false)
+				t, err := e.ttyFdArg("tty?", a[0], 0, "fd/port", false, false)
 				if err != nil {
 					if p, ok := a[0].(*interp.Port); ok && !p.IsClosed() {
 						return false, nil
@@ -679,7 +668,7 @@ func (e *scshEnv) installTTY() {
 		interp.Builtin{Name: "tty-file-name", MinArgs: 1, MaxArgs: 1,
 			Doc: "(tty-file-name fd/port): the file name of the terminal the descriptor or port is open on",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := ttyFdArg("tty-file-name", a[0], 0, "fd/port", false, false)
+				t, err := e.ttyFdArg("tty-file-name", a[0], 0, "fd/port", false, false)
 				if err != nil {
 					return nil, err
 				}
