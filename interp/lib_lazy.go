@@ -363,7 +363,7 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 var libForms = func() []*libForm {
 	var all []*libForm
 	for _, f := range libSources {
-		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
+		for _, d := range indexedForms(f.idx, preludePrefix+f.name, f.text, true, nil) {
 			if d.name == "" || d.mac != nil {
 				panic("popsh: embedded library " + f.name + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
@@ -441,7 +441,12 @@ func NewLibrary(file, src string, deferred ...string) *LazyLibrary {
 }
 
 func newLibrary(file, src string, allDefines bool, deferred ...string) *LazyLibrary {
-	forms := splitForms(file, src, allDefines, deferred...)
+	return makeLibrary(splitForms(file, src, allDefines, deferred...))
+}
+
+// makeLibrary makes the library of forms, with a stub for each lazy
+// procedure definition.
+func makeLibrary(forms []*libForm) *LazyLibrary {
 	stubs := make([]Primitive, 0, countStubs(forms, false))
 	for _, d := range forms {
 		if d.name != "" && d.mac == nil && !d.deferred {

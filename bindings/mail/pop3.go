@@ -320,13 +320,21 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 // pop3Library is pop3Prelude with its procedures compiled on first use
 // (compiling them at every start was a quarter of popsh's set-up), and
 // its predicate and parameter made on first reference.
-var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude, "-ERR?", "pop3-line-ending")
+var pop3Library = interp.NewIndexedLibrary(&pop3Index, pop3Prelude, pop3Deferred...)
+
+// pop3Deferred are the variables of pop3Prelude defined on first reference.
+var pop3Deferred = []string{"-ERR?", "pop3-line-ending"}
+
+// The libraries are cut into their top-level forms when popsh is built
+// (forms_index.go; see interp.FormIndex), not at every start.
+//
+//go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
 // pop3SecurityLibrary defines the security and timeout parameters
 // (pop3SecurityPrelude): evaluated at install as a library, whose reader
 // is sized for the text, and with the positions an evaluation of the
 // text as a file named pop3-prelude gives.
-var pop3SecurityLibrary = interp.NewLibrary("pop3-prelude", pop3SecurityPrelude, securityParams...)
+var pop3SecurityLibrary = interp.NewIndexedLibrary(&pop3SecurityIndex, pop3SecurityPrelude, securityParams...)
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending

@@ -146,8 +146,15 @@ var scshPrelude string
 // first use, its macros on first expansion, its parameters and condition
 // predicates on first reference; its other forms (copies of procedures)
 // are done by Install without compiling.
-var scshLibrary = interp.NewLibrary("scsh.scm", scshPrelude,
-	"%scsh-handler-depth", "call-error?", "syscall-error?", "warning?", "%scsh-stage-exit")
+var scshLibrary = interp.NewIndexedLibrary(&scshIndex, scshPrelude, scshDeferred...)
+
+// scshDeferred are the variables of scsh.scm defined on first reference.
+var scshDeferred = []string{"%scsh-handler-depth", "call-error?", "syscall-error?", "warning?", "%scsh-stage-exit"}
+
+// The libraries are cut into their top-level forms when popsh is built
+// (forms_index.go; see interp.FormIndex), not at every start.
+//
+//go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
 // srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
 // exports, written in Scheme over the primitives.
@@ -158,7 +165,7 @@ var srfiPrelude string
 // srfiLibrary compiles srfi.scm one definition at a time on first use: it
 // holds only procedure definitions, and compiling all of them at every
 // start would cost most of popsh's start-up.
-var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
+var srfiLibrary = interp.NewIndexedLazyLibrary(&srfiIndex, srfiPrelude)
 
 // processLibrary holds the scsh procedures written in Scheme over the
 // process primitives (run/string* and the other * procedures, port
@@ -167,7 +174,7 @@ var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
 //go:embed scm/scsh-process.scm
 var processPrelude string
 
-var processLibrary = interp.NewLazyLibrary("scsh-process.scm", processPrelude)
+var processLibrary = interp.NewIndexedLazyLibrary(&processIndex, processPrelude)
 
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
