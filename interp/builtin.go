@@ -87,7 +87,7 @@ func (it *Interp) Document(section string, lines ...DocLine) {
 // is bound to, else a line given to Document. ok is false when name is not
 // bound or has no doc line.
 func (it *Interp) Doc(name string) (d Documentation, ok bool) {
-	g := it.globals[Intern(name)]
+	g := it.cell(Intern(name))
 	if g == nil || (g.value == unbound && g.special == nil && g.macro == nil && !g.pending) {
 		return Documentation{}, false
 	}

@@ -822,7 +822,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) {
 	if p, ok := x.(*Pair); ok {
 		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
-			if g := it.globals[s]; g != nil && g.special != nil && g.special.name == "begin" {
+			if g := it.cell(s); g != nil && g.special != nil && g.special.name == "begin" {
 				forms, ok := ListToSlice(p.Cdr)
 				if ok {
 					var last Value = Unspecified

@@ -284,7 +284,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	hg := it.globals[head]
+	hg := it.cell(head)
 	if hg == nil {
 		return false, nil
 	}
@@ -301,7 +301,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		if !ok1 || !ok2 {
 			return false, nil
 		}
-		bg := it.globals[b]
+		bg := it.cell(b)
 		switch {
 		case bg == nil || bg.special != nil || bg.macro != nil:
 			return false, nil
@@ -323,7 +323,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		switch v := a.(type) {
 		case *Pair:
 			q, ok := v.Car.(*Symbol)
-			if !ok || q.Name != "quote" || it.globals[q] == nil || it.globals[q].special == nil {
+			if !ok || q.Name != "quote" || it.cell(q) == nil || it.cell(q).special == nil {
 				return false, nil
 			}
 			rest, ok := v.Cdr.(*Pair)
@@ -347,7 +347,7 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 	if v, ok := it.lazyLoaded[d]; ok {
 		return v, nil
 	}
-	if g := it.globals[Intern(d.name)]; g != nil && g.pending && it.pending[g] == d {
+	if g := it.cell(Intern(d.name)); g != nil && g.pending && it.pending[g] == d {
 		if err := it.forceGlobal(g); err != nil {
 			return nil, err
 		}
@@ -557,7 +557,7 @@ func (it *Interp) DefineLazy(name string, mk func(it *Interp) (Value, error)) er
 // read it without compiling again), d is evaluated at once.
 func (it *Interp) deferGlobal(d *libForm) error {
 	sym := Intern(d.name)
-	if g := it.globals[sym]; g != nil {
+	if g := it.cell(sym); g != nil {
 		g.special, g.macro = nil, nil
 		g.set(unbound)
 		it.setPending(g, d)

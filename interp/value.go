@@ -39,6 +39,10 @@ type Value = any
 // Symbol is an interned symbol; two symbols with the same name are the same pointer.
 type Symbol struct {
 	Name string
+	// id is 1 + the symbol's index in staticSymbols, 0 for a symbol made
+	// at run time: a static symbol's global cell is at that index of
+	// Interp.staticCells, not in the map of globals.
+	id int32
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
@@ -88,6 +92,9 @@ func symInsert(slots []*Symbol, s *Symbol, h uint64) {
 
 // Intern returns the unique symbol named name.
 func Intern(name string) *Symbol {
+	if s := staticSymbol(name); s != nil {
+		return s
+	}
 	h := maphash.String(symSeed, name)
 	symtab.RLock()
 	s := symLookup(name, h)
