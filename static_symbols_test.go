@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"popsh/interp"
@@ -11,15 +14,46 @@ import (
 // staticSymbolsFile is where go generate writes the static symbols.
 const staticSymbolsFile = "interp/static_symbols.go"
 
-// staticNames are the names interned when popsh is built: every name a new
-// interpreter with popsh's bindings has bound, and the syntax words its
-// libraries use without binding them.
-func staticNames(t *testing.T) []string {
+// staticNames returns the names interned when popsh is built: every name a
+// new interpreter with popsh's bindings has bound, and the syntax words its
+// libraries use without binding them; and the deferred group of each name
+// bound by a group that binds only names nothing else binds.
+func staticNames(t *testing.T) ([]string, map[string]string) {
+	binders := map[string]map[string]bool{} // name -> the groups that bind it ("" for none)
+	interp.SetBindingRecorder(func(name, group string) {
+		if binders[name] == nil {
+			binders[name] = map[string]bool{}
+		}
+		binders[name][group] = true
+	})
 	it, err := newInterp([]string{"popsh"})
+	interp.SetBindingRecorder(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(it.GlobalNames(), "else", "=>", "...", "_", "unquote", "unquote-splicing")
+	for _, n := range interp.New().GlobalNames() {
+		if binders[n] == nil {
+			binders[n] = map[string]bool{}
+		}
+		binders[n][""] = true
+	}
+	shared := map[string]bool{} // groups that bind a name something else binds
+	for _, gs := range binders {
+		if len(gs) > 1 {
+			for g := range gs {
+				shared[g] = true
+			}
+		}
+	}
+	groupOf := map[string]string{}
+	for n, gs := range binders {
+		for g := range gs {
+			if g != "" && !shared[g] {
+				groupOf[n] = g
+			}
+		}
+	}
+	return append(it.GlobalNames(), "else", "=>", "...", "_", "unquote", "unquote-splicing"), groupOf
 }
 
 // The static symbols (interp/static_symbols.go) are the names popsh binds
@@ -28,7 +62,8 @@ func staticNames(t *testing.T) []string {
 //
 //go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestStaticSymbolsCurrent$ .
 func TestStaticSymbolsCurrent(t *testing.T) {
-	want := interp.StaticSymbolsSource("go generate .", staticNames(t))
+	names, groupOf := staticNames(t)
+	want := interp.StaticSymbolsSource("go generate .", names, groupOf)
 	if os.Getenv("POPSH_WRITE_INDEX") == "1" {
 		if err := os.WriteFile(staticSymbolsFile, want, 0o644); err != nil {
 			t.Fatal(err)
@@ -41,5 +76,34 @@ func TestStaticSymbolsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s is stale: run go generate . (a name bound at start was added or removed)", staticSymbolsFile)
+	}
+}
+
+// In popsh, a name of a deferred scsh group defined by the program before
+// any use keeps the program's value when the group is installed for
+// another of its names; the deferred names are listed for completion and
+// documented.
+func TestDeferredScshGroup(t *testing.T) {
+	it, err := newInterp([]string{"popsh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	it.SetOutput(&out)
+	names := it.GlobalNames()
+	for _, n := range []string{"char->ascii", "ascii->char", "regexp-search", "string-index"} {
+		if !slices.Contains(names, n) {
+			t.Errorf("GlobalNames lacks %s", n)
+		}
+	}
+	if d, ok := it.Doc("regexp-search"); !ok || !strings.Contains(d.Doc, "regexp-search") {
+		t.Errorf("Doc(regexp-search) = %+v, %v", d, ok)
+	}
+	if _, err := it.EvalString(context.Background(), `(define char->ascii 'mine) (write (list char->ascii (ascii->char 65)))`, "t"); err != nil {
+		t.Fatal(err)
+	}
+	it.FlushOutput()
+	if got := out.String(); got != `(mine #\A)` {
+		t.Errorf("got %s, want (mine #\\A)", got)
 	}
 }

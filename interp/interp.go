@@ -20,6 +20,11 @@ type Interp struct {
 	// use once its Name is set.
 	globals     map[*Symbol]*Global
 	staticCells []Global
+	// groups are the install functions of the deferred groups, by index
+	// in staticGroups (groups.go); runningGroup names the group being
+	// installed
+	groups       []func()
+	runningGroup string
 	cells       []Global // the unused rest of the block global carves cells from
 	vm          vm
 
@@ -272,7 +277,11 @@ func New(opts ...Option) *Interp {
 // cell returns the cell of name, nil when it has none.
 func (it *Interp) cell(name *Symbol) *Global {
 	if name.id > 0 {
-		if g := &it.staticCells[name.id-1]; g.Name != nil {
+		g := &it.staticCells[name.id-1]
+		if g.Name == nil && it.groupPending(name.group) {
+			it.installGroup(name.group)
+		}
+		if g.Name != nil {
 			return g
 		}
 		return nil
@@ -286,6 +295,9 @@ func (it *Interp) cell(name *Symbol) *Global {
 func (it *Interp) global(name *Symbol) *Global {
 	if name.id > 0 {
 		g := &it.staticCells[name.id-1]
+		if g.Name == nil && it.groupPending(name.group) {
+			it.installGroup(name.group)
+		}
 		if g.Name == nil {
 			g.Name, g.value = name, unbound
 		}
@@ -318,6 +330,7 @@ func (g *Global) set(v Value) {
 
 // Define binds name to v in the global environment.
 func (it *Interp) Define(name string, v Value) {
+	it.recordBinding(name)
 	g := it.global(Intern(name))
 	g.special, g.macro = nil, nil
 	if g.pending {
@@ -347,6 +360,9 @@ func (it *Interp) GlobalNames() []string {
 	for i := range it.staticCells {
 		if g := &it.staticCells[i]; g.Name != nil && g.bound() {
 			out = append(out, g.Name.Name)
+		} else if g.Name == nil && it.groupPending(staticSymbols[i].group) {
+			// bound when its group is installed
+			out = append(out, staticSymbols[i].Name)
 		}
 	}
 	for s, g := range it.globals {

@@ -252,6 +252,7 @@ func (it *Interp) installForms(forms []*libForm) error {
 			continue
 		}
 		if d.mac != nil {
+			it.recordBinding(d.name)
 			g := it.global(Intern(d.name))
 			g.macro, g.special = d.mac, nil
 			g.set(unbound)
@@ -556,6 +557,7 @@ func (it *Interp) DefineLazy(name string, mk func(it *Interp) (Value, error)) er
 // reference; when the cell exists already (compiled code may hold it and
 // read it without compiling again), d is evaluated at once.
 func (it *Interp) deferGlobal(d *libForm) error {
+	it.recordBinding(d.name)
 	sym := Intern(d.name)
 	if g := it.cell(sym); g != nil {
 		g.special, g.macro = nil, nil

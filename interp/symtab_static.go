@@ -45,12 +45,26 @@ func staticSymbol(name string) *Symbol {
 }
 
 // StaticSymbolsSource returns the text of the Go file of package interp
-// that declares the static symbols for names (staticSymbols, staticSlots),
-// laid out as gofmt lays it out; generate is the command that writes it.
-func StaticSymbolsSource(generate string, names []string) []byte {
+// that declares the static symbols for names (staticSymbols, staticSlots)
+// and the deferred groups (staticGroups: the groups of groupOf, which maps
+// a name to the deferred group that binds it), laid out as gofmt lays it
+// out; generate is the command that writes it.
+func StaticSymbolsSource(generate string, names []string, groupOf map[string]string) []byte {
 	names = slices.Clone(names)
+	for n := range groupOf {
+		names = append(names, n)
+	}
 	slices.Sort(names)
 	names = slices.Compact(names)
+	groups := []string{""}
+	for _, g := range groupOf {
+		groups = append(groups, g)
+	}
+	slices.Sort(groups[1:])
+	groups = slices.Compact(groups)
+	if len(groups) > 255 {
+		panic("more than 255 deferred groups")
+	}
 	size := 1
 	for size < 3*len(names) {
 		size *= 2
@@ -68,7 +82,17 @@ func StaticSymbolsSource(generate string, names []string) []byte {
 	b.WriteString("// staticSymbols are the names popsh binds at start (see symtab_static.go).\n")
 	fmt.Fprintf(&b, "var staticSymbols = [%d]Symbol{\n", len(names))
 	for i, n := range names {
-		fmt.Fprintf(&b, "\t{Name: %q, id: %d},\n", n, i+1)
+		if g, ok := groupOf[n]; ok {
+			fmt.Fprintf(&b, "\t{Name: %q, id: %d, group: %d},\n", n, i+1, slices.Index(groups, g))
+		} else {
+			fmt.Fprintf(&b, "\t{Name: %q, id: %d},\n", n, i+1)
+		}
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// staticGroups are the groups installed on first reference (see groups.go).\n")
+	fmt.Fprintf(&b, "var staticGroups = [%d]string{\n", len(groups))
+	for _, g := range groups {
+		fmt.Fprintf(&b, "\t%q,\n", g)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// staticSlots is the table of staticSymbols: 1 + an index, 0 for a free slot.\n")

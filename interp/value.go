@@ -43,6 +43,9 @@ type Symbol struct {
 	// at run time: a static symbol's global cell is at that index of
 	// Interp.staticCells, not in the map of globals.
 	id int32
+	// group is the index in staticGroups of the deferred group that binds
+	// the name (groups.go), 0 for none
+	group uint8
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
