@@ -25,8 +25,8 @@ type Interp struct {
 	// installed
 	groups       []func()
 	runningGroup string
-	cells       []Global // the unused rest of the block global carves cells from
-	vm          vm
+	cells        []Global // the unused rest of the block global carves cells from
+	vm           vm
 
 	inParam, outParam, errParam *Parameter
 
