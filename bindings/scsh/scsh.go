@@ -253,8 +253,8 @@ func Install(it *interp.Interp) error {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	e.defineTempFileTemplate()
-	srfiLibrary.Install(it)
-	processLibrary.Install(it)
+	group("srfi.scm", func() { srfiLibrary.Install(it) })
+	group("scsh-process.scm", func() { processLibrary.Install(it) })
 	if err := e.initExecPathList(); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
