@@ -169,3 +169,73 @@ func TestDeferredGroupThreads(t *testing.T) {
 		t.Errorf("threads got %s", got)
 	}
 }
+
+// The static table describes this build's built-in bindings, so New
+// leaves them to first use; a cell used once has its built-in binding,
+// and a cell never used has none.
+func TestBuiltinsBoundOnFirstUse(t *testing.T) {
+	if !staticDefaultsValid() {
+		t.Fatal("the static table does not describe the builtins: run go generate .")
+	}
+	it := New()
+	if !it.lazyDefaults {
+		t.Fatal("New bound the built-ins at once")
+	}
+	car := Intern("car")
+	if it.staticCells[car.id-1].Name != nil {
+		t.Fatal("car's cell is in use after New")
+	}
+	if !slices.Contains(it.GlobalNames(), "car") || !slices.Contains(it.GlobalNames(), "lambda") {
+		t.Fatal("GlobalNames lacks car or lambda")
+	}
+	if it.staticCells[car.id-1].Name != nil {
+		t.Fatal("GlobalNames used car's cell")
+	}
+	if d, ok := it.Doc("car"); !ok || !strings.Contains(d.Doc, "(car pair)") {
+		t.Errorf("Doc(car) = %+v %v", d, ok)
+	}
+	g := &it.staticCells[car.id-1]
+	if g.Name != car || !g.pure || g.builtin == nil || g.value != Value(g.builtin) {
+		t.Errorf("car's cell after first use: %+v", g)
+	}
+	if v, err := it.EvalString(context.Background(), "(let loop ((i 0)) (if (< i 3) (loop (+ i 1)) (car (list i))))", "t"); err != nil || v != 3 {
+		t.Errorf("a loop over built-ins: %v %v", v, err)
+	}
+	// set! of a built-in never used, and define before first use.
+	if _, err := it.EvalString(context.Background(), "(set! cadr 'set) (define cddr 'mine)", "t"); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"cadr": "set", "cddr": "mine"} {
+		if v, _ := it.Lookup(name); WriteString(v) != want {
+			t.Errorf("%s = %s, want %s", name, WriteString(v), want)
+		}
+	}
+	if v, _ := New().Lookup("cadr"); WriteString(v) != "#<procedure cadr>" {
+		t.Errorf("cadr in another interpreter = %s", WriteString(v))
+	}
+}
+
+// A static table that no longer describes the builtins (one added, one
+// renamed, two swapped, without go generate) is not used.
+func TestStaleBuiltinTableNotUsed(t *testing.T) {
+	ids, syms := staticBuiltins[:], staticSymbols[:]
+	if !describes(ids, syms, builtins) {
+		t.Fatal("the generated table does not describe the builtins")
+	}
+	added := append(slices.Clone(builtins), &Primitive{Name: "a-new-builtin"})
+	if describes(ids, syms, added) {
+		t.Error("a builtin added: still described")
+	}
+	renamed := slices.Clone(builtins)
+	p := *renamed[3]
+	p.Name = "a-renamed-builtin"
+	renamed[3] = &p
+	if describes(ids, syms, renamed) {
+		t.Error("a builtin renamed: still described")
+	}
+	swapped := slices.Clone(builtins)
+	swapped[1], swapped[2] = swapped[2], swapped[1]
+	if describes(ids, syms, swapped) {
+		t.Error("two builtins swapped: still described")
+	}
+}

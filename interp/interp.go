@@ -25,6 +25,9 @@ type Interp struct {
 	// installed
 	groups       []func()
 	runningGroup string
+	// lazyDefaults: the static cells not yet used get interp's own
+	// bindings (syntax, built-in procedures) when first used (defaults.go)
+	lazyDefaults bool
 	cells        []Global // the unused rest of the block global carves cells from
 	vm           vm
 
@@ -250,15 +253,20 @@ func New(opts ...Option) *Interp {
 	errp.LineFlush = true
 	errp.Tie = out
 	it.errParam = &Parameter{owner: it, value: errp, name: "current-error-port"}
-	for name, sf := range specialForms {
-		it.global(Intern(name)).special = sf
-	}
-	for name, m := range builtinMacros {
-		it.global(Intern(name)).macro = m
-	}
-	for _, p := range builtins {
-		g := it.global(Intern(p.Name))
-		g.value, g.builtin, g.pure = p, p, true
+	if staticDefaultsValid() {
+		// the cells are given their built-in bindings when first used
+		it.lazyDefaults = true
+	} else {
+		for name, sf := range specialForms {
+			it.global(Intern(name)).special = sf
+		}
+		for name, m := range builtinMacros {
+			it.global(Intern(name)).macro = m
+		}
+		for _, p := range builtins {
+			g := it.global(Intern(p.Name))
+			g.value, g.builtin, g.pure = p, p, true
+		}
 	}
 	it.installControl()
 	for _, o := range opts {
@@ -278,8 +286,8 @@ func New(opts ...Option) *Interp {
 func (it *Interp) cell(name *Symbol) *Global {
 	if name.id > 0 {
 		g := &it.staticCells[name.id-1]
-		if g.Name == nil && it.groupPending(name.group) {
-			it.installGroup(name.group)
+		if g.Name == nil {
+			it.firstUse(g, name)
 		}
 		if g.Name != nil {
 			return g
@@ -295,8 +303,8 @@ func (it *Interp) cell(name *Symbol) *Global {
 func (it *Interp) global(name *Symbol) *Global {
 	if name.id > 0 {
 		g := &it.staticCells[name.id-1]
-		if g.Name == nil && it.groupPending(name.group) {
-			it.installGroup(name.group)
+		if g.Name == nil {
+			it.firstUse(g, name)
 		}
 		if g.Name == nil {
 			g.Name, g.value = name, unbound
@@ -360,8 +368,8 @@ func (it *Interp) GlobalNames() []string {
 	for i := range it.staticCells {
 		if g := &it.staticCells[i]; g.Name != nil && g.bound() {
 			out = append(out, g.Name.Name)
-		} else if g.Name == nil && it.groupPending(staticSymbols[i].group) {
-			// bound when its group is installed
+		} else if g.Name == nil && it.hasDefault(&staticSymbols[i]) {
+			// bound when first used
 			out = append(out, staticSymbols[i].Name)
 		}
 	}

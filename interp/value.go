@@ -46,6 +46,9 @@ type Symbol struct {
 	// group is the index in staticGroups of the deferred group that binds
 	// the name (groups.go), 0 for none
 	group uint8
+	// builtin is 1 + the index in builtins of the primitive New binds to
+	// the name, 0 for none (see defaults.go)
+	builtin uint16
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
