@@ -9,32 +9,22 @@ import "sync"
 // builtins (Symbol.builtin), so a first use costs two map lookups (syntax,
 // macros) and an index. The table was written from the builtins of the
 // build (go generate); staticDefaultsValid checks once per process that
-// it still describes them (same names at the same places, every syntax
-// name static), and New binds every name at once when it does not.
+// it still describes them (same names in the same order, every syntax name
+// static), and New binds every name at once when it does not.
 
 // staticDefaultsValid reports whether the static table describes the
-// built-in bindings of this build.
+// built-in bindings of this build: the same builtins (by the hash of their
+// names, in order, kept as init adds them), and every syntax name static.
 var staticDefaultsValid = sync.OnceValue(func() bool {
-	return describes(staticBuiltins[:], staticSymbols[:], builtins)
+	return describes(staticBuiltinsCount, staticBuiltinsHash, builtins, builtinsHash)
 })
 
-// describes reports whether ids (the static id of each builtin's name) and
-// syms (the static symbols) describe builtins, and the static table holds
-// every syntax name.
-func describes(ids []uint16, syms []Symbol, builtins []*Primitive) bool {
-	if len(ids) != len(builtins) {
+// describes reports whether a table made for count builtins whose names
+// hashed to hash describes builtins, whose names hash to have, and the
+// static table holds every syntax name.
+func describes(count int, hash uint64, builtins []*Primitive, have uint64) bool {
+	if count != len(builtins) || hash != have {
 		return false
-	}
-	// Each builtin's name is static, and its symbol gives the last
-	// builtin of that name (the one New's loop left bound).
-	for i, p := range builtins {
-		k := int(ids[i])
-		if k == 0 || k > len(syms) || syms[k-1].Name != p.Name {
-			return false
-		}
-		if b := int(syms[k-1].builtin); b < i+1 || builtins[b-1].Name != p.Name {
-			return false
-		}
 	}
 	for name := range specialForms {
 		if staticSymbol(name) == nil {

@@ -396,7 +396,7 @@ func registerLazy(forms []*libForm) {
 		if d.name != "" {
 			stubs = append(stubs, Primitive{})
 			d.newStub(&stubs[len(stubs)-1])
-			builtins = append(builtins, d.stub)
+			addBuiltin(d.stub)
 			lazyStubs[d.stub] = d
 		}
 	}

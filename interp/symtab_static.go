@@ -96,17 +96,8 @@ func StaticSymbolsSource(generate string, names []string, groupOf map[string]str
 		b.WriteString("},\n")
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("// staticBuiltins are the static ids of the names of builtins, in order.\n")
-	fmt.Fprintf(&b, "var staticBuiltins = [%d]uint16{", len(builtins))
-	for i, p := range builtins {
-		if i%16 == 0 {
-			b.WriteString("\n\t")
-		} else {
-			b.WriteString(" ")
-		}
-		fmt.Fprintf(&b, "%d,", 1+slices.Index(names, p.Name))
-	}
-	b.WriteString("\n}\n\n")
+	b.WriteString("// The builtins the table was made for: how many, and the hash of their names.\n")
+	fmt.Fprintf(&b, "const (\n\tstaticBuiltinsCount = %d\n\tstaticBuiltinsHash  = %#x\n)\n\n", len(builtins), builtinsHash)
 	b.WriteString("// staticGroups are the groups installed on first reference (see groups.go).\n")
 	fmt.Fprintf(&b, "var staticGroups = [%d]string{\n", len(groups))
 	for _, g := range groups {
