@@ -135,6 +135,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 
 	"popsh/interp"
 )
@@ -165,7 +166,11 @@ var srfiPrelude string
 // srfiLibrary compiles srfi.scm one definition at a time on first use: it
 // holds only procedure definitions, and compiling all of them at every
 // start would cost most of popsh's start-up.
-var srfiLibrary = interp.NewIndexedLazyLibrary(&srfiIndex, srfiPrelude)
+// It is made when an interpreter first installs it (its names are a
+// deferred group: most programs never do).
+var srfiLibrary = sync.OnceValue(func() *interp.LazyLibrary {
+	return interp.NewIndexedLazyLibrary(&srfiIndex, srfiPrelude)
+})
 
 // processLibrary holds the scsh procedures written in Scheme over the
 // process primitives (run/string* and the other * procedures, port
@@ -174,7 +179,9 @@ var srfiLibrary = interp.NewIndexedLazyLibrary(&srfiIndex, srfiPrelude)
 //go:embed scm/scsh-process.scm
 var processPrelude string
 
-var processLibrary = interp.NewIndexedLazyLibrary(&processIndex, processPrelude)
+var processLibrary = sync.OnceValue(func() *interp.LazyLibrary {
+	return interp.NewIndexedLazyLibrary(&processIndex, processPrelude)
+})
 
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
@@ -253,8 +260,8 @@ func Install(it *interp.Interp) error {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	e.defineTempFileTemplate()
-	group("srfi.scm", func() { srfiLibrary.Install(it) })
-	group("scsh-process.scm", func() { processLibrary.Install(it) })
+	group("srfi.scm", func() { srfiLibrary().Install(it) })
+	group("scsh-process.scm", func() { processLibrary().Install(it) })
 	if err := e.initExecPathList(); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
