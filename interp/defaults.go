@@ -47,6 +47,8 @@ func (it *Interp) firstUse(g *Global, name *Symbol) {
 		if g.Name != nil {
 			return
 		}
+	} else if name.group != 0 {
+		it.usedGroups[name.group] = true
 	}
 	if !it.lazyDefaults {
 		return

@@ -50,7 +50,12 @@ func groupIndex(name string) int {
 // not depend on when it runs.
 func (it *Interp) DeferGroup(name string, install func()) {
 	k := groupIndex(name)
-	if k == 0 || bindingRecorder != nil {
+	// At once: a group the table does not list, every group while
+	// bindings are recorded or when the static table is stale (New bound
+	// interp's names at once, and a group's name bound by interp too must
+	// get the group's binding), and a group one of whose names has been
+	// used already (its cell would not ask for the group).
+	if k == 0 || bindingRecorder != nil || !it.lazyDefaults || it.usedGroups[k] {
 		it.runGroupNow(name, install)
 		return
 	}

@@ -244,3 +244,45 @@ func TestStaleBuiltinTableNotUsed(t *testing.T) {
 		}
 	}
 }
+
+// A group one of whose names was used before DeferGroup, or deferred while
+// New bound interp's names at once (a stale static table), is installed at
+// once.
+func TestGroupInstalledAtOnceWhenNeeded(t *testing.T) {
+	it := New()
+	names := groupNames(1)
+	it.Lookup(names[0])
+	runs := 0
+	it.DeferGroup(staticGroups[1], func() { runs++ })
+	if runs != 1 {
+		t.Errorf("a group whose name was used before: %d runs at DeferGroup, want 1", runs)
+	}
+	it2 := New()
+	it2.lazyDefaults = false
+	runs = 0
+	it2.DeferGroup(staticGroups[1], func() { runs++ })
+	if runs != 1 {
+		t.Errorf("with interp's names bound at once: %d runs at DeferGroup, want 1", runs)
+	}
+}
+
+// A deferred group that rebinds one of interp's own names gives it the
+// group's binding on first use, as an eager installation does.
+func TestDeferredGroupRebindsBuiltin(t *testing.T) {
+	var name string
+	var k uint8
+	for i := range staticSymbols {
+		if s := &staticSymbols[i]; s.group != 0 && s.builtin != 0 {
+			name, k = s.Name, s.group
+			break
+		}
+	}
+	if name == "" {
+		t.Fatal("no deferred group rebinds a built-in (scsh: system rebinds delete-file): run go generate .")
+	}
+	it := New()
+	it.DeferGroup(staticGroups[k], func() { it.Define(name, "the group's") })
+	if v, _ := it.Lookup(name); v != "the group's" {
+		t.Errorf("%s = %v, want the group's binding", name, v)
+	}
+}

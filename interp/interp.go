@@ -25,6 +25,9 @@ type Interp struct {
 	// installed
 	groups       []func()
 	runningGroup string
+	// usedGroups: the groups one of whose names got a cell before the
+	// group was deferred
+	usedGroups [256]bool
 	// lazyDefaults: the static cells not yet used get interp's own
 	// bindings (syntax, built-in procedures) when first used (defaults.go)
 	lazyDefaults bool

@@ -238,7 +238,7 @@ func Install(it *interp.Interp) error {
 	group("regexps", e.installRegexps)
 	group("strings", e.installStrings)
 	group("ports", e.installPorts)
-	e.installNetrc()
+	group("netrc", e.installNetrc)
 	e.installSystem()
 	group("net", e.installNet)
 	e.installProc()
