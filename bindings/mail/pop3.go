@@ -179,9 +179,9 @@ func Install(it *interp.Interp, opts Options) error {
 	if err := installPOP3(it, opts); err != nil {
 		return fmt.Errorf("install pop3 procedures: %w", err)
 	}
-	if err := installDeliver(it); err != nil {
-		return fmt.Errorf("install delivery procedures: %w", err)
-	}
+	// The delivery procedures are made on first reference to one of
+	// their names (interp.DeferGroup).
+	it.DeferGroup("mail: delivery", func() { installDeliver(it) })
 	return nil
 }
 
