@@ -114,13 +114,16 @@ func run(argv []string) int {
 	if (inv.end == "--" || inv.end == "") && repl.IsTerminal(os.Stdin) {
 		// The switches' loads first (Ctrl-C stops them), then the REPL.
 		_, err := runActions(ctx, it, inv)
-		stop()
+		stop(true)
 		if err != nil {
 			return finish(it, err)
 		}
 		return runREPL(it, banner)
 	}
-	defer stop()
+	// The process exits when run returns: Ctrl-C's handler is not given
+	// back (see interruptContext), except with the demo, whose server is
+	// closed after.
+	defer stop(inv.demo)
 	err = runBatch(ctx, it, inv, batchInput(ctx, it))
 	err = scsh.RunExitHooks(ctx, it, err)
 	if err == nil && ctx.Err() != nil {
@@ -323,8 +326,12 @@ func flushPorts(it *interp.Interp) {
 // (SIGINT), so a script stops cleanly with its output flushed; a second
 // Ctrl-C kills the process as usual. While the program of it has taken
 // SIGINT over (a handler for interrupt/keyboard, or ignore-signal), Ctrl-C
-// is left to it.
-func interruptContext(it *interp.Interp) (context.Context, func()) {
+// is left to it. stop ends the watch; with release, Ctrl-C gets its
+// default action back (the REPL then installs its own handling). Without
+// release, the handler stays registered: for a run whose process exits
+// next, as giving it back costs a round trip to the runtime's signal
+// thread, a tenth of a millisecond of every start.
+func interruptContext(it *interp.Interp) (ctx context.Context, stop func(release bool)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt)
@@ -342,7 +349,12 @@ func interruptContext(it *interp.Interp) (context.Context, func()) {
 			return
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
+	return ctx, func(release bool) {
+		if release {
+			signal.Stop(ch)
+		}
+		cancel()
+	}
 }
 
 // startDemo is the first step of --demo: start popsh's own POP3 server on
@@ -370,7 +382,7 @@ func runTour(d *demo.Server, argv0 string) int {
 		return 1
 	}
 	ctx, stop := interruptContext(it)
-	defer stop()
+	defer stop(true)
 	batchInput(ctx, it)
 	fmt.Printf("popsh demo: a POP3 server with sample mail runs at %s (MAILHOST=%s).\n"+
 		"Running examples/tour.scm:\n\n", d.Addr, d.Addr)

@@ -156,6 +156,7 @@ func (it *Interp) Call(ctx context.Context, proc Value, args ...Value) (Value, e
 // place. The expansion is not hygienic: use names that user code will not
 // shadow, or %-prefixed helpers.
 func (it *Interp) DefineMacro(name string, expand func(form Value) (Value, error)) {
+	it.recordBinding(name)
 	g := it.global(Intern(name))
 	g.macro = &macro{name: name, gofn: expand}
 	g.special = nil

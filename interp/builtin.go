@@ -87,7 +87,7 @@ func (it *Interp) Document(section string, lines ...DocLine) {
 // is bound to, else a line given to Document. ok is false when name is not
 // bound or has no doc line.
 func (it *Interp) Doc(name string) (d Documentation, ok bool) {
-	g := it.globals[Intern(name)]
+	g := it.cell(Intern(name))
 	if g == nil || (g.value == unbound && g.special == nil && g.macro == nil && !g.pending) {
 		return Documentation{}, false
 	}
@@ -152,6 +152,16 @@ func DocSignature(doc string) string {
 func registerBuiltins(section string, table ...Builtin) {
 	block := primitives(section, table)
 	for i := range block {
-		builtins = append(builtins, &block[i])
+		addBuiltin(&block[i])
 	}
+}
+
+// builtinsHash is a hash of the names of builtins in order, kept as they
+// are added: the static table records the one of its build (defaults.go).
+var builtinsHash uint64 = 14695981039346656037
+
+// addBuiltin appends p to builtins (call from init only).
+func addBuiltin(p *Primitive) {
+	builtins = append(builtins, p)
+	builtinsHash = (builtinsHash ^ staticHash(p.Name)) * 1099511628211
 }

@@ -332,7 +332,7 @@ func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		for _, pr := range pairs {
 			if pr[0] != pr[1] {
 				def := kw("define")
-				if g := c.it.globals[Intern(pr[1])]; g != nil && g.macro != nil {
+				if g := c.it.cell(Intern(pr[1])); g != nil && g.macro != nil {
 					def = kw("define-syntax")
 				}
 				defs = append(defs, List(def, Intern(pr[0]), Intern(pr[1])))

@@ -59,14 +59,24 @@ var (
 	srcIO string
 )
 
-// embeddedSource is one embedded file: its name in its folder, and its text.
-type embeddedSource struct{ name, text string }
+// embeddedSource is one embedded file: its name in its folder, its text,
+// and its top-level split made at build time (forms_index.go).
+type embeddedSource struct {
+	name, text string
+	idx        *FormIndex
+}
 
 // preludeSources are the files of scm/, libSources those of scm/lib/.
 var (
-	preludeSources = []embeddedSource{{"00-control.scm", srcControl}}
-	libSources     = []embeddedSource{{"10-lists.scm", srcLists}, {"11-sequences.scm", srcSequences}, {"12-io.scm", srcIO}}
+	preludeSources = []embeddedSource{{"00-control.scm", srcControl, &controlIndex}}
+	libSources     = []embeddedSource{
+		{"10-lists.scm", srcLists, &listsIndex},
+		{"11-sequences.scm", srcSequences, &sequencesIndex},
+		{"12-io.scm", srcIO, &ioIndex},
+	}
 )
+
+//go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
 // preludeForms are the forms of the embedded prelude files, in name
 // order: their procedure definitions are compiled on first use (their
@@ -75,7 +85,7 @@ var (
 var preludeForms = func() []*libForm {
 	var out []*libForm
 	for _, f := range preludeSources {
-		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
+		for _, d := range indexedForms(f.idx, preludePrefix+f.name, f.text, true, nil) {
 			if d.mac != nil {
 				// New binds built-in primitives, not macros: evaluate it.
 				d.name, d.mac = "", nil
@@ -809,7 +819,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) {
 	if p, ok := x.(*Pair); ok {
 		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
-			if g := it.globals[s]; g != nil && g.special != nil && g.special.name == "begin" {
+			if g := it.cell(s); g != nil && g.special != nil && g.special.name == "begin" {
 				forms, ok := ListToSlice(p.Cdr)
 				if ok {
 					var last Value = Unspecified

@@ -12,7 +12,12 @@
 // Interp.Lookup, Define and GlobalNames reach the global environment;
 // Interp.SetLocal and Local keep an embedder's per-interpreter state in Go.
 // NewLibrary (LazyLibrary) adds a Scheme library whose definitions compile
-// on first use, so that start-up stays fast.
+// on first use, so that start-up stays fast; NewIndexedLibrary takes the
+// library's top-level split made at build time (FormIndex, written by
+// FormIndexSource under go generate). Interp.DeferGroup installs a group of
+// Go bindings when one of its names is first referred to, for the groups
+// popsh's build found safe to defer (the static symbols, written by
+// StaticSymbolsSource from what SetBindingRecorder reports).
 //
 //	it := interp.New(interp.WithOutput(os.Stdout))
 //	v, err := it.EvalString(ctx, "(+ 1 2)", "example")

@@ -15,9 +15,24 @@ import (
 // a program share it under the interpreter lock (see the package
 // documentation and Blocking).
 type Interp struct {
-	globals map[*Symbol]*Global
-	cells   []Global // the unused rest of the block global carves cells from
-	vm      vm
+	// globals are the cells of the symbols made at run time; those of the
+	// static symbols (symtab_static.go) are staticCells[id-1], a cell in
+	// use once its Name is set.
+	globals     map[*Symbol]*Global
+	staticCells []Global
+	// groups are the install functions of the deferred groups, by index
+	// in staticGroups (groups.go); runningGroup names the group being
+	// installed
+	groups       []func()
+	runningGroup string
+	// usedGroups: the groups one of whose names got a cell before the
+	// group was deferred
+	usedGroups [256]bool
+	// lazyDefaults: the static cells not yet used get interp's own
+	// bindings (syntax, built-in procedures) when first used (defaults.go)
+	lazyDefaults bool
+	cells        []Global // the unused rest of the block global carves cells from
+	vm           vm
 
 	inParam, outParam, errParam *Parameter
 
@@ -225,7 +240,7 @@ func WithMaxDepth(frames int) Option { return func(it *Interp) { it.vm.maxFrames
 
 // New returns a fresh interpreter with the standard library installed.
 func New(opts ...Option) *Interp {
-	it := &Interp{globals: make(map[*Symbol]*Global, globalsHint)}
+	it := &Interp{globals: make(map[*Symbol]*Global), staticCells: make([]Global, len(staticSymbols))}
 	it.vm.it = it
 	it.vm.stack = make([]Value, 1024)
 	it.vm.handlers = Null
@@ -241,15 +256,20 @@ func New(opts ...Option) *Interp {
 	errp.LineFlush = true
 	errp.Tie = out
 	it.errParam = &Parameter{owner: it, value: errp, name: "current-error-port"}
-	for name, sf := range specialForms {
-		it.global(Intern(name)).special = sf
-	}
-	for name, m := range builtinMacros {
-		it.global(Intern(name)).macro = m
-	}
-	for _, p := range builtins {
-		g := it.global(Intern(p.Name))
-		g.value, g.builtin, g.pure = p, p, true
+	if staticDefaultsValid() {
+		// the cells are given their built-in bindings when first used
+		it.lazyDefaults = true
+	} else {
+		for name, sf := range specialForms {
+			it.global(Intern(name)).special = sf
+		}
+		for name, m := range builtinMacros {
+			it.global(Intern(name)).macro = m
+		}
+		for _, p := range builtins {
+			g := it.global(Intern(p.Name))
+			g.value, g.builtin, g.pure = p, p, true
+		}
 	}
 	it.installControl()
 	for _, o := range opts {
@@ -265,14 +285,35 @@ func New(opts ...Option) *Interp {
 	return it
 }
 
-// globalsHint sizes the global table: popsh with its bindings has about
-// 1250 cells, and a table up to 1790 keeps the same two groups of slots.
-const globalsHint = 1600
+// cell returns the cell of name, nil when it has none.
+func (it *Interp) cell(name *Symbol) *Global {
+	if name.id > 0 {
+		g := &it.staticCells[name.id-1]
+		if g.Name == nil {
+			it.firstUse(g, name)
+		}
+		if g.Name != nil {
+			return g
+		}
+		return nil
+	}
+	return it.globals[name]
+}
 
 // global returns the cell of name, creating an unbound one if needed.
 // Cells are carved from blocks (a cell is never removed, so a block lives
 // as long as the interpreter anyway).
 func (it *Interp) global(name *Symbol) *Global {
+	if name.id > 0 {
+		g := &it.staticCells[name.id-1]
+		if g.Name == nil {
+			it.firstUse(g, name)
+		}
+		if g.Name == nil {
+			g.Name, g.value = name, unbound
+		}
+		return g
+	}
 	g := it.globals[name]
 	if g == nil {
 		if len(it.cells) == 0 {
@@ -286,6 +327,12 @@ func (it *Interp) global(name *Symbol) *Global {
 	return g
 }
 
+// bound reports whether the cell holds a binding: a value, syntax, or a
+// deferred definition.
+func (g *Global) bound() bool {
+	return g.value != unbound || g.special != nil || g.macro != nil || g.pending
+}
+
 // setGlobal assigns a global cell, keeping the inlining flag right.
 func (g *Global) set(v Value) {
 	g.value = v
@@ -294,6 +341,7 @@ func (g *Global) set(v Value) {
 
 // Define binds name to v in the global environment.
 func (it *Interp) Define(name string, v Value) {
+	it.recordBinding(name)
 	g := it.global(Intern(name))
 	g.special, g.macro = nil, nil
 	if g.pending {
@@ -304,7 +352,7 @@ func (it *Interp) Define(name string, v Value) {
 
 // Lookup returns the global value of name.
 func (it *Interp) Lookup(name string) (Value, bool) {
-	g := it.globals[Intern(name)]
+	g := it.cell(Intern(name))
 	if g != nil && g.pending {
 		if err := it.forceFromGo(g); err != nil {
 			return nil, false
@@ -319,9 +367,17 @@ func (it *Interp) Lookup(name string) (Value, bool) {
 // GlobalNames returns the sorted names of every global binding, syntax
 // keywords included (for completion).
 func (it *Interp) GlobalNames() []string {
-	out := make([]string, 0, len(it.globals))
+	out := make([]string, 0, len(it.globals)+len(it.staticCells))
+	for i := range it.staticCells {
+		if g := &it.staticCells[i]; g.Name != nil && g.bound() {
+			out = append(out, g.Name.Name)
+		} else if g.Name == nil && it.hasDefault(&staticSymbols[i]) {
+			// bound when first used
+			out = append(out, staticSymbols[i].Name)
+		}
+	}
 	for s, g := range it.globals {
-		if g.value != unbound || g.special != nil || g.macro != nil || g.pending {
+		if g.bound() {
 			out = append(out, s.Name)
 		}
 	}

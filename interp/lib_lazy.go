@@ -252,6 +252,7 @@ func (it *Interp) installForms(forms []*libForm) error {
 			continue
 		}
 		if d.mac != nil {
+			it.recordBinding(d.name)
 			g := it.global(Intern(d.name))
 			g.macro, g.special = d.mac, nil
 			g.set(unbound)
@@ -284,7 +285,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	hg := it.globals[head]
+	hg := it.cell(head)
 	if hg == nil {
 		return false, nil
 	}
@@ -301,7 +302,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		if !ok1 || !ok2 {
 			return false, nil
 		}
-		bg := it.globals[b]
+		bg := it.cell(b)
 		switch {
 		case bg == nil || bg.special != nil || bg.macro != nil:
 			return false, nil
@@ -323,7 +324,7 @@ func (it *Interp) evalSimple(x Value) (bool, error) {
 		switch v := a.(type) {
 		case *Pair:
 			q, ok := v.Car.(*Symbol)
-			if !ok || q.Name != "quote" || it.globals[q] == nil || it.globals[q].special == nil {
+			if !ok || q.Name != "quote" || it.cell(q) == nil || it.cell(q).special == nil {
 				return false, nil
 			}
 			rest, ok := v.Cdr.(*Pair)
@@ -347,7 +348,7 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 	if v, ok := it.lazyLoaded[d]; ok {
 		return v, nil
 	}
-	if g := it.globals[Intern(d.name)]; g != nil && g.pending && it.pending[g] == d {
+	if g := it.cell(Intern(d.name)); g != nil && g.pending && it.pending[g] == d {
 		if err := it.forceGlobal(g); err != nil {
 			return nil, err
 		}
@@ -363,7 +364,7 @@ func (it *Interp) formValue(d *libForm) (Value, error) {
 var libForms = func() []*libForm {
 	var all []*libForm
 	for _, f := range libSources {
-		for _, d := range splitForms(preludePrefix+f.name, f.text, true) {
+		for _, d := range indexedForms(f.idx, preludePrefix+f.name, f.text, true, nil) {
 			if d.name == "" || d.mac != nil {
 				panic("popsh: embedded library " + f.name + ": a form other than a definition at line " + fmt.Sprint(d.line))
 			}
@@ -395,7 +396,7 @@ func registerLazy(forms []*libForm) {
 		if d.name != "" {
 			stubs = append(stubs, Primitive{})
 			d.newStub(&stubs[len(stubs)-1])
-			builtins = append(builtins, d.stub)
+			addBuiltin(d.stub)
 			lazyStubs[d.stub] = d
 		}
 	}
@@ -441,7 +442,12 @@ func NewLibrary(file, src string, deferred ...string) *LazyLibrary {
 }
 
 func newLibrary(file, src string, allDefines bool, deferred ...string) *LazyLibrary {
-	forms := splitForms(file, src, allDefines, deferred...)
+	return makeLibrary(splitForms(file, src, allDefines, deferred...))
+}
+
+// makeLibrary makes the library of forms, with a stub for each lazy
+// procedure definition.
+func makeLibrary(forms []*libForm) *LazyLibrary {
 	stubs := make([]Primitive, 0, countStubs(forms, false))
 	for _, d := range forms {
 		if d.name != "" && d.mac == nil && !d.deferred {
@@ -551,8 +557,9 @@ func (it *Interp) DefineLazy(name string, mk func(it *Interp) (Value, error)) er
 // reference; when the cell exists already (compiled code may hold it and
 // read it without compiling again), d is evaluated at once.
 func (it *Interp) deferGlobal(d *libForm) error {
+	it.recordBinding(d.name)
 	sym := Intern(d.name)
-	if g := it.globals[sym]; g != nil {
+	if g := it.cell(sym); g != nil {
 		g.special, g.macro = nil, nil
 		g.set(unbound)
 		it.setPending(g, d)

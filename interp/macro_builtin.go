@@ -65,7 +65,7 @@ var expanderRefs = []string{
 func (it *Interp) snapshotCoreRefs() {
 	it.coreRefs = make(map[string]Value, len(expanderRefs))
 	for _, name := range expanderRefs {
-		if g := it.globals[Intern(name)]; g != nil && g.value != unbound && isProcedure(g.value) {
+		if g := it.cell(Intern(name)); g != nil && g.value != unbound && isProcedure(g.value) {
 			it.coreRefs[name] = g.value
 		}
 	}

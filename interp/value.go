@@ -39,6 +39,16 @@ type Value = any
 // Symbol is an interned symbol; two symbols with the same name are the same pointer.
 type Symbol struct {
 	Name string
+	// id is 1 + the symbol's index in staticSymbols, 0 for a symbol made
+	// at run time: a static symbol's global cell is at that index of
+	// Interp.staticCells, not in the map of globals.
+	id int32
+	// group is the index in staticGroups of the deferred group that binds
+	// the name (groups.go), 0 for none
+	group uint8
+	// builtin is 1 + the index in builtins of the primitive New binds to
+	// the name, 0 for none (see defaults.go)
+	builtin uint16
 }
 
 // The symbol table is append-only and safe for concurrent use: symbols are
@@ -88,6 +98,9 @@ func symInsert(slots []*Symbol, s *Symbol, h uint64) {
 
 // Intern returns the unique symbol named name.
 func Intern(name string) *Symbol {
+	if s := staticSymbol(name); s != nil {
+		return s
+	}
 	h := maphash.String(symSeed, name)
 	symtab.RLock()
 	s := symLookup(name, h)

@@ -28,7 +28,7 @@ const mailboxKind = "mailbox"
 
 // installDeliver defines the delivery procedures of the scripts. It needs
 // installPOP3 (for the connection objects).
-func installDeliver(it *interp.Interp) error {
+func installDeliver(it *interp.Interp) {
 	it.DefineBuiltins("mail: delivery",
 		interp.Builtin{Name: "maildir-deliver", MinArgs: 2, MaxArgs: 2, Fn: primMaildirDeliver,
 			Doc: "(maildir-deliver dir text): store one message durably in the Maildir dir; its file name in new/"},
@@ -77,7 +77,6 @@ func installDeliver(it *interp.Interp) error {
 		interp.Builtin{Name: "pop3-headers-many", MinArgs: 1, MaxArgs: 2, Fn: primHeadersMany,
 			Doc: "(pop3-headers-many conn [msgids]): ((msgid . header) ...) of every message (or those listed), pipelined"},
 	)
-	return nil
 }
 
 // deliveryError is an error of a delivery procedure, with the Go error kept

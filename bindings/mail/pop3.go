@@ -179,9 +179,9 @@ func Install(it *interp.Interp, opts Options) error {
 	if err := installPOP3(it, opts); err != nil {
 		return fmt.Errorf("install pop3 procedures: %w", err)
 	}
-	if err := installDeliver(it); err != nil {
-		return fmt.Errorf("install delivery procedures: %w", err)
-	}
+	// The delivery procedures are made on first reference to one of
+	// their names (interp.DeferGroup).
+	it.DeferGroup("mail: delivery", func() { installDeliver(it) })
 	return nil
 }
 
@@ -196,78 +196,82 @@ func installPOP3(it *interp.Interp, opts Options) error {
 	if !ok {
 		return errors.New("raise is not defined (interpreter too old?)")
 	}
-	defineSignalling(it, raise, "pop3: connections",
-		interp.Builtin{Name: "pop3-connect", MinArgs: 0, MaxArgs: 2, Fn: b.connect(false),
-			Doc: "(pop3-connect [host [logfile]]): open a POP3 session (MAILHOST overrides host; pop3s:// is TLS)"},
-		interp.Builtin{Name: "pop3-connect/tls", MinArgs: 0, MaxArgs: 2, Fn: b.connect(true),
-			Doc: "(pop3-connect/tls [host [logfile]]): pop3-connect over implicit TLS (port 995 by default)"},
-		interp.Builtin{Name: "pop3-connect/no-tls", MinArgs: 1, MaxArgs: 1, Fn: b.connectNoTLS,
-			Doc: "(pop3-connect/no-tls host): connect without STLS, a cleartext password allowed (TLS turned off)"},
-		interp.Builtin{Name: "pop3-starttls", MinArgs: 1, MaxArgs: 1, Fn: b.starttls,
-			Doc: "(pop3-starttls conn): upgrade the session to TLS with STLS (before login)"},
-		interp.Builtin{Name: "pop3-capabilities", MinArgs: 1, MaxArgs: 1, Fn: b.capabilities,
-			Doc: "(pop3-capabilities conn): the server's CAPA lines, each a list of strings"},
-		interp.Builtin{Name: "pop3-quit", MinArgs: 1, MaxArgs: 1, Fn: b.quit,
-			Doc: "(pop3-quit conn): QUIT (the marked messages are deleted), then close; the status"},
-		interp.Builtin{Name: "pop3-close", MinArgs: 1, MaxArgs: 1, Fn: b.closePrim,
-			Doc: "(pop3-close conn): end the session in any state (QUIT if still open) and close it"},
-		interp.Builtin{Name: "pop3-connection?", MinArgs: 1, MaxArgs: 1, Fn: b.isConn,
-			Doc: "(pop3-connection? obj): #t if obj is a POP3 connection"},
-		interp.Builtin{Name: "pop3-connection-host", MinArgs: 1, MaxArgs: 1, Fn: b.connHost,
-			Doc: "(pop3-connection-host conn): the host conn was opened to"},
-		interp.Builtin{Name: "pop3-connection-tls?", MinArgs: 1, MaxArgs: 1, Fn: b.connTLS,
-			Doc: "(pop3-connection-tls? conn): #t if the session is encrypted (implicit TLS or STLS)"},
-		interp.Builtin{Name: "pop3-greeting", MinArgs: 1, MaxArgs: 1, Fn: b.greeting,
-			Doc: "(pop3-greeting conn): the server's greeting, the text after +OK"},
-	)
-	defineSignalling(it, raise, "pop3: login",
-		interp.Builtin{Name: "pop3-login", MinArgs: 1, MaxArgs: 3, Fn: b.login,
-			Doc: "(pop3-login conn [login [password]]): log in with the strongest method offered (netrc fills in); the status"},
-		interp.Builtin{Name: "pop3-login/APOP", MinArgs: 3, MaxArgs: 3, Fn: b.loginAPOP,
-			Doc: "(pop3-login/APOP conn login password): log in with APOP; the status"},
-		interp.Builtin{Name: "pop3-login/sasl", MinArgs: 2, MaxArgs: 4, Fn: b.loginSASL,
-			Doc: "(pop3-login/sasl conn mechanism [login [password]]): log in with SASL plain, login, cram-md5 or xoauth2"},
-	)
-	defineSignalling(it, raise, "pop3: messages",
-		interp.Builtin{Name: "pop3-stat", MinArgs: 1, MaxArgs: 1, Fn: b.stat,
-			Doc: "(pop3-stat conn): two values, the number of messages and their size in octets"},
-		interp.Builtin{Name: "pop3-get", MinArgs: 2, MaxArgs: 2, Fn: b.get,
-			Doc: "(pop3-get conn msgid): write message msgid to the current output port; the status"},
-		interp.Builtin{Name: "pop3-headers", MinArgs: 2, MaxArgs: 2, Fn: b.headers,
-			Doc: "(pop3-headers conn msgid): write the header of message msgid to the current output port; the status"},
-		interp.Builtin{Name: "pop3-top", MinArgs: 3, MaxArgs: 3, Fn: b.top,
-			Doc: "(pop3-top conn msgid lines): write the header and the first lines of the body; the status"},
-		interp.Builtin{Name: "pop3-last", MinArgs: 1, MaxArgs: 1, Fn: b.last,
-			Doc: "(pop3-last conn): the highest message number retrieved in the session (LAST)"},
-		interp.Builtin{Name: "pop3-delete", MinArgs: 2, MaxArgs: 2, Fn: b.delete,
-			Doc: "(pop3-delete conn msgid): mark message msgid for deletion at pop3-quit; the status"},
-		interp.Builtin{Name: "pop3-reset", MinArgs: 1, MaxArgs: 1, Fn: b.reset,
-			Doc: "(pop3-reset conn): unmark the messages marked for deletion (RSET); the status"},
-		interp.Builtin{Name: "pop3-noop", MinArgs: 1, MaxArgs: 1, Fn: b.noop,
-			Doc: "(pop3-noop conn): NOOP; the status"},
-		interp.Builtin{Name: "pop3-list", MinArgs: 1, MaxArgs: 2, Fn: b.list,
-			Doc: "(pop3-list conn [msgid]): ((msgid . octets) ...), or the size of message msgid"},
-		interp.Builtin{Name: "pop3-uidl", MinArgs: 1, MaxArgs: 2, Fn: b.uidl,
-			Doc: "(pop3-uidl conn [msgid]): ((msgid . uid) ...), or the unique id of message msgid"},
-		interp.Builtin{Name: "pop3-delete-all", MinArgs: 1, MaxArgs: 2, Fn: b.deleteAll,
-			Doc: "(pop3-delete-all conn [msgids]): mark every message (or those listed) for deletion, pipelined; the count"},
-		interp.Builtin{Name: "pop3-for-each-message/port", MinArgs: 2, MaxArgs: 3, Fn: b.forEachPort,
-			Doc: "(pop3-for-each-message/port conn proc [msgids]): (proc msgid port) on each message as it streams; the count"},
-		interp.Builtin{Name: "%pop3-retr-many", MinArgs: 3, MaxArgs: 3, Fn: b.retrMany,
-			Doc: "(%pop3-retr-many conn msgids who): the next pipelined batch, (((msgid . text) ...) . msgids-left)"},
-		interp.Builtin{Name: "%pop3-message-numbers", MinArgs: 2, MaxArgs: 2, Fn: b.messageNumbers,
-			Doc: "(%pop3-message-numbers conn who): the numbers of the messages not marked for deletion"},
-		interp.Builtin{Name: "%pop3-check-transaction", MinArgs: 2, MaxArgs: 2, Fn: b.checkTransactionPrim,
-			Doc: "(%pop3-check-transaction conn who): raise the call-error of a session not logged in"},
-	)
-	defineSignalling(it, raise, "pop3: -ERR conditions",
-		interp.Builtin{Name: "pop3-error-text", MinArgs: 1, MaxArgs: 1, Fn: b.errorText,
-			Doc: "(pop3-error-text condition): the server's text of a -ERR, without its response code"},
-		interp.Builtin{Name: "pop3-error-code", MinArgs: 1, MaxArgs: 1, Fn: b.errorCode,
-			Doc: "(pop3-error-code condition): the response code of a -ERR (\"IN-USE\", \"AUTH\", ...), or #f"},
-		interp.Builtin{Name: "pop3-error-command", MinArgs: 1, MaxArgs: 1, Fn: b.errorCommand,
-			Doc: "(pop3-error-command condition): the command the server refused, secrets masked"},
-	)
+	// The procedures are made when one of their names is first referred
+	// to (raise is the one taken now, as before; see interp.DeferGroup).
+	it.DeferGroup("mail: pop3", func() {
+		defineSignalling(it, raise, "pop3: connections",
+			interp.Builtin{Name: "pop3-connect", MinArgs: 0, MaxArgs: 2, Fn: b.connect(false),
+				Doc: "(pop3-connect [host [logfile]]): open a POP3 session (MAILHOST overrides host; pop3s:// is TLS)"},
+			interp.Builtin{Name: "pop3-connect/tls", MinArgs: 0, MaxArgs: 2, Fn: b.connect(true),
+				Doc: "(pop3-connect/tls [host [logfile]]): pop3-connect over implicit TLS (port 995 by default)"},
+			interp.Builtin{Name: "pop3-connect/no-tls", MinArgs: 1, MaxArgs: 1, Fn: b.connectNoTLS,
+				Doc: "(pop3-connect/no-tls host): connect without STLS, a cleartext password allowed (TLS turned off)"},
+			interp.Builtin{Name: "pop3-starttls", MinArgs: 1, MaxArgs: 1, Fn: b.starttls,
+				Doc: "(pop3-starttls conn): upgrade the session to TLS with STLS (before login)"},
+			interp.Builtin{Name: "pop3-capabilities", MinArgs: 1, MaxArgs: 1, Fn: b.capabilities,
+				Doc: "(pop3-capabilities conn): the server's CAPA lines, each a list of strings"},
+			interp.Builtin{Name: "pop3-quit", MinArgs: 1, MaxArgs: 1, Fn: b.quit,
+				Doc: "(pop3-quit conn): QUIT (the marked messages are deleted), then close; the status"},
+			interp.Builtin{Name: "pop3-close", MinArgs: 1, MaxArgs: 1, Fn: b.closePrim,
+				Doc: "(pop3-close conn): end the session in any state (QUIT if still open) and close it"},
+			interp.Builtin{Name: "pop3-connection?", MinArgs: 1, MaxArgs: 1, Fn: b.isConn,
+				Doc: "(pop3-connection? obj): #t if obj is a POP3 connection"},
+			interp.Builtin{Name: "pop3-connection-host", MinArgs: 1, MaxArgs: 1, Fn: b.connHost,
+				Doc: "(pop3-connection-host conn): the host conn was opened to"},
+			interp.Builtin{Name: "pop3-connection-tls?", MinArgs: 1, MaxArgs: 1, Fn: b.connTLS,
+				Doc: "(pop3-connection-tls? conn): #t if the session is encrypted (implicit TLS or STLS)"},
+			interp.Builtin{Name: "pop3-greeting", MinArgs: 1, MaxArgs: 1, Fn: b.greeting,
+				Doc: "(pop3-greeting conn): the server's greeting, the text after +OK"},
+		)
+		defineSignalling(it, raise, "pop3: login",
+			interp.Builtin{Name: "pop3-login", MinArgs: 1, MaxArgs: 3, Fn: b.login,
+				Doc: "(pop3-login conn [login [password]]): log in with the strongest method offered (netrc fills in); the status"},
+			interp.Builtin{Name: "pop3-login/APOP", MinArgs: 3, MaxArgs: 3, Fn: b.loginAPOP,
+				Doc: "(pop3-login/APOP conn login password): log in with APOP; the status"},
+			interp.Builtin{Name: "pop3-login/sasl", MinArgs: 2, MaxArgs: 4, Fn: b.loginSASL,
+				Doc: "(pop3-login/sasl conn mechanism [login [password]]): log in with SASL plain, login, cram-md5 or xoauth2"},
+		)
+		defineSignalling(it, raise, "pop3: messages",
+			interp.Builtin{Name: "pop3-stat", MinArgs: 1, MaxArgs: 1, Fn: b.stat,
+				Doc: "(pop3-stat conn): two values, the number of messages and their size in octets"},
+			interp.Builtin{Name: "pop3-get", MinArgs: 2, MaxArgs: 2, Fn: b.get,
+				Doc: "(pop3-get conn msgid): write message msgid to the current output port; the status"},
+			interp.Builtin{Name: "pop3-headers", MinArgs: 2, MaxArgs: 2, Fn: b.headers,
+				Doc: "(pop3-headers conn msgid): write the header of message msgid to the current output port; the status"},
+			interp.Builtin{Name: "pop3-top", MinArgs: 3, MaxArgs: 3, Fn: b.top,
+				Doc: "(pop3-top conn msgid lines): write the header and the first lines of the body; the status"},
+			interp.Builtin{Name: "pop3-last", MinArgs: 1, MaxArgs: 1, Fn: b.last,
+				Doc: "(pop3-last conn): the highest message number retrieved in the session (LAST)"},
+			interp.Builtin{Name: "pop3-delete", MinArgs: 2, MaxArgs: 2, Fn: b.delete,
+				Doc: "(pop3-delete conn msgid): mark message msgid for deletion at pop3-quit; the status"},
+			interp.Builtin{Name: "pop3-reset", MinArgs: 1, MaxArgs: 1, Fn: b.reset,
+				Doc: "(pop3-reset conn): unmark the messages marked for deletion (RSET); the status"},
+			interp.Builtin{Name: "pop3-noop", MinArgs: 1, MaxArgs: 1, Fn: b.noop,
+				Doc: "(pop3-noop conn): NOOP; the status"},
+			interp.Builtin{Name: "pop3-list", MinArgs: 1, MaxArgs: 2, Fn: b.list,
+				Doc: "(pop3-list conn [msgid]): ((msgid . octets) ...), or the size of message msgid"},
+			interp.Builtin{Name: "pop3-uidl", MinArgs: 1, MaxArgs: 2, Fn: b.uidl,
+				Doc: "(pop3-uidl conn [msgid]): ((msgid . uid) ...), or the unique id of message msgid"},
+			interp.Builtin{Name: "pop3-delete-all", MinArgs: 1, MaxArgs: 2, Fn: b.deleteAll,
+				Doc: "(pop3-delete-all conn [msgids]): mark every message (or those listed) for deletion, pipelined; the count"},
+			interp.Builtin{Name: "pop3-for-each-message/port", MinArgs: 2, MaxArgs: 3, Fn: b.forEachPort,
+				Doc: "(pop3-for-each-message/port conn proc [msgids]): (proc msgid port) on each message as it streams; the count"},
+			interp.Builtin{Name: "%pop3-retr-many", MinArgs: 3, MaxArgs: 3, Fn: b.retrMany,
+				Doc: "(%pop3-retr-many conn msgids who): the next pipelined batch, (((msgid . text) ...) . msgids-left)"},
+			interp.Builtin{Name: "%pop3-message-numbers", MinArgs: 2, MaxArgs: 2, Fn: b.messageNumbers,
+				Doc: "(%pop3-message-numbers conn who): the numbers of the messages not marked for deletion"},
+			interp.Builtin{Name: "%pop3-check-transaction", MinArgs: 2, MaxArgs: 2, Fn: b.checkTransactionPrim,
+				Doc: "(%pop3-check-transaction conn who): raise the call-error of a session not logged in"},
+		)
+		defineSignalling(it, raise, "pop3: -ERR conditions",
+			interp.Builtin{Name: "pop3-error-text", MinArgs: 1, MaxArgs: 1, Fn: b.errorText,
+				Doc: "(pop3-error-text condition): the server's text of a -ERR, without its response code"},
+			interp.Builtin{Name: "pop3-error-code", MinArgs: 1, MaxArgs: 1, Fn: b.errorCode,
+				Doc: "(pop3-error-code condition): the response code of a -ERR (\"IN-USE\", \"AUTH\", ...), or #f"},
+			interp.Builtin{Name: "pop3-error-command", MinArgs: 1, MaxArgs: 1, Fn: b.errorCommand,
+				Doc: "(pop3-error-command condition): the command the server refused, secrets masked"},
+		)
+	})
 	if err := pop3Library.Load(it); err != nil {
 		return fmt.Errorf("pop3 prelude: %w", err)
 	}
@@ -320,13 +324,21 @@ func signalling(raise interp.Value, fn interp.PrimFn) interp.PrimFn {
 // pop3Library is pop3Prelude with its procedures compiled on first use
 // (compiling them at every start was a quarter of popsh's set-up), and
 // its predicate and parameter made on first reference.
-var pop3Library = interp.NewLibrary("pop3-prelude", pop3Prelude, "-ERR?", "pop3-line-ending")
+var pop3Library = interp.NewIndexedLibrary(&pop3Index, pop3Prelude, pop3Deferred...)
+
+// pop3Deferred are the variables of pop3Prelude defined on first reference.
+var pop3Deferred = []string{"-ERR?", "pop3-line-ending"}
+
+// The libraries are cut into their top-level forms when popsh is built
+// (forms_index.go; see interp.FormIndex), not at every start.
+//
+//go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
 // pop3SecurityLibrary defines the security and timeout parameters
 // (pop3SecurityPrelude): evaluated at install as a library, whose reader
 // is sized for the text, and with the positions an evaluation of the
 // text as a file named pop3-prelude gives.
-var pop3SecurityLibrary = interp.NewLibrary("pop3-prelude", pop3SecurityPrelude, securityParams...)
+var pop3SecurityLibrary = interp.NewIndexedLibrary(&pop3SecurityIndex, pop3SecurityPrelude, securityParams...)
 
 // pop3Prelude is the part of the bindings written in Scheme: the -ERR
 // condition type (declared as pop3.scm declares it), the line-ending

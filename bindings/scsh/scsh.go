@@ -146,6 +146,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 
 	"popsh/interp"
 )
@@ -157,8 +158,15 @@ var scshPrelude string
 // first use, its macros on first expansion, its parameters and condition
 // predicates on first reference; its other forms (copies of procedures)
 // are done by Install without compiling.
-var scshLibrary = interp.NewLibrary("scsh.scm", scshPrelude,
-	"%scsh-handler-depth", "call-error?", "syscall-error?", "warning?", "%scsh-stage-exit")
+var scshLibrary = interp.NewIndexedLibrary(&scshIndex, scshPrelude, scshDeferred...)
+
+// scshDeferred are the variables of scsh.scm defined on first reference.
+var scshDeferred = []string{"%scsh-handler-depth", "call-error?", "syscall-error?", "warning?", "%scsh-stage-exit"}
+
+// The libraries are cut into their top-level forms when popsh is built
+// (forms_index.go; see interp.FormIndex), not at every start.
+//
+//go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
 // srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
 // exports, written in Scheme over the primitives.
@@ -169,7 +177,11 @@ var srfiPrelude string
 // srfiLibrary compiles srfi.scm one definition at a time on first use: it
 // holds only procedure definitions, and compiling all of them at every
 // start would cost most of popsh's start-up.
-var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
+// It is made when an interpreter first installs it (its names are a
+// deferred group: most programs never do).
+var srfiLibrary = sync.OnceValue(func() *interp.LazyLibrary {
+	return interp.NewIndexedLazyLibrary(&srfiIndex, srfiPrelude)
+})
 
 // processLibrary holds the scsh procedures written in Scheme over the
 // process primitives (run/string* and the other * procedures, port
@@ -178,7 +190,9 @@ var srfiLibrary = interp.NewLazyLibrary("srfi.scm", srfiPrelude)
 //go:embed scm/scsh-process.scm
 var processPrelude string
 
-var processLibrary = interp.NewLazyLibrary("scsh-process.scm", processPrelude)
+var processLibrary = sync.OnceValue(func() *interp.LazyLibrary {
+	return interp.NewIndexedLazyLibrary(&processIndex, processPrelude)
+})
 
 // scshEnv is the per-interpreter state of the scsh layer. Every primitive
 // that needs state is a closure over one scshEnv, so interpreters never
@@ -234,34 +248,38 @@ func Install(it *interp.Interp) error {
 		e.condTypes[ct[0]] = ct
 	}
 	it.SetLocal(envKey, e)
+	// The groups whose values do not depend on when they are made (no
+	// environment, ports or files read at install) are installed when one
+	// of their names is first referred to, if popsh's build found that no
+	// other code binds their names (interp.DeferGroup); the others now.
+	group := func(name string, install func()) { it.DeferGroup("scsh: "+name, install) }
 	e.installConditions()
-	e.installFormat()
-	e.installRegexps()
-	e.installStrings()
-	e.installPorts()
-	e.installNetrc()
+	group("format", e.installFormat)
+	group("regexps", e.installRegexps)
+	group("strings", e.installStrings)
+	group("ports", e.installPorts)
+	group("netrc", e.installNetrc)
 	e.installSystem()
-	e.installNet()
+	group("net", e.installNet)
 	e.installSockets()
 	e.installProc()
-	e.installRecords()
-	e.installMacros()
-	e.installLocks()
-	e.installRdelim()
-	e.installCharSetOps()
-	e.installFileInfo()
-	e.installTables()
+	group("records", e.installRecords)
+	group("macros", e.installMacros)
+	group("locks", e.installLocks)
+	group("rdelim", e.installRdelim)
+	group("char-sets", e.installCharSetOps)
+	group("file-info", e.installFileInfo)
+	group("tables", e.installTables)
 	e.installHashTables()
-	e.installUsers()
-	e.installProcState()
+	group("users", e.installUsers)
+	group("process-state", e.installProcState)
 	e.installStage()
-	e.installFileOps()
+	group("file-ops", e.installFileOps)
 	e.installEnvAlist()
-	e.installRegexpData()
+	group("regexp-data", e.installRegexpData)
 	e.installSignals()
 	e.installProcObjects()
 	e.installProcControl()
-
 	e.installFdPorts()
 	e.installRecordLocks()
 	e.installPortMisc()
@@ -276,8 +294,8 @@ func Install(it *interp.Interp) error {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
 	e.defineTempFileTemplate()
-	srfiLibrary.Install(it)
-	processLibrary.Install(it)
+	group("srfi.scm", func() { srfiLibrary().Install(it) })
+	group("scsh-process.scm", func() { processLibrary().Install(it) })
 	if err := e.initExecPathList(); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}

@@ -247,6 +247,13 @@ func (e *scshEnv) installSystem() {
 		home, _ = os.UserHomeDir()
 	}
 	e.it.Define("home-directory", interp.NewString(home))
+	// The procedures read nothing at install: they may wait for first use.
+	e.it.DeferGroup("scsh: system", e.installSystemProcs)
+}
+
+// installSystemProcs defines the system procedures: environment, process
+// ids, dates and times, sleeping, file names and files.
+func (e *scshEnv) installSystemProcs() {
 	dateField := func(who string, i int, doc string) interp.Builtin {
 		return interp.Builtin{Name: who, MinArgs: 1, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

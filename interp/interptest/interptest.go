@@ -221,3 +221,24 @@ func Equal(a, b interp.Value) bool {
 	}
 	return interp.Eqv(a, b)
 }
+
+// CheckGenerated fails t when the file named file (in the test's folder)
+// does not hold want, a generated text (interp.FormIndexSource); with
+// POPSH_WRITE_INDEX=1 in the environment (go generate) it writes want to
+// the file instead.
+func CheckGenerated(t *testing.T, file string, want []byte) {
+	t.Helper()
+	if os.Getenv("POPSH_WRITE_INDEX") == "1" {
+		if err := os.WriteFile(file, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go generate)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is stale: run go generate in its folder", file)
+	}
+}

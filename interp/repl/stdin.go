@@ -13,7 +13,14 @@ import (
 // evaluation waiting for input was interrupted (Ctrl-C). It wraps
 // interp.ErrInterrupted, so interp.IsInterrupt and interp.FormatError know
 // it.
-var ErrReadInterrupted = fmt.Errorf("read %w", interp.ErrInterrupted)
+// (A type of its own rather than fmt.Errorf: a package-level fmt.Errorf
+// runs fmt at every start.)
+var ErrReadInterrupted error = readInterrupted{}
+
+type readInterrupted struct{}
+
+func (readInterrupted) Error() string { return "read " + interp.ErrInterrupted.Error() }
+func (readInterrupted) Unwrap() error { return interp.ErrInterrupted }
 
 // An InterruptibleReader shares one blocking reader (a terminal) between
 // the line editor and the running Scheme program, and lets a read be

@@ -104,3 +104,13 @@ func TestInterruptibleReaderEOFIsNotSticky(t *testing.T) {
 		t.Errorf("reads = %q, want %q (each end of file once, then the data after it)", got, want)
 	}
 }
+
+// ErrReadInterrupted reads as it did when made with fmt.Errorf("read %w").
+func TestErrReadInterruptedText(t *testing.T) {
+	if got, want := ErrReadInterrupted.Error(), "read "+interp.ErrInterrupted.Error(); got != want {
+		t.Errorf("ErrReadInterrupted = %q, want %q", got, want)
+	}
+	if !errors.Is(ErrReadInterrupted, interp.ErrInterrupted) || errors.Unwrap(ErrReadInterrupted) != interp.ErrInterrupted {
+		t.Error("ErrReadInterrupted does not wrap interp.ErrInterrupted")
+	}
+}
