@@ -45,6 +45,7 @@ func (t *procTable) add(h *procHandle) *interp.Opaque {
 		h.pgid.Store(int64(pg))
 	}
 	h.ended = t.notify
+	h.child = true
 	t.mu.Lock()
 	t.byPid[h.pid] = h
 	early := t.policy == "early"

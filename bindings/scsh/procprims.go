@@ -10,6 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"popsh/interp"
 )
@@ -25,6 +28,9 @@ type procHandle struct {
 	obj     *interp.Opaque
 	pgid    atomic.Int64
 	reaping atomic.Bool
+	// child is set for the children popsh started (the process table's),
+	// whose group is read again once they have ended
+	child bool
 
 	once sync.Once
 	done chan struct{} // closed when the process has been waited for
@@ -42,6 +48,15 @@ func (h *procHandle) reap() {
 	h.once.Do(func() {
 		h.reaping.Store(true)
 		go func() {
+			// Once the process has ended, and before it is reaped, its
+			// process group is read again: it may have moved (setsid,
+			// setpgid) since it was last seen, and wait-process-group
+			// matches on the group it ended in.
+			if h.child && waitExitedNoReap(h.pid) {
+				if pg, err := unix.Getpgid(h.pid); err == nil {
+					h.pgid.Store(int64(pg))
+				}
+			}
 			h.st, h.err = h.wait()
 			close(h.done)
 			if h.ended != nil {
@@ -49,6 +64,20 @@ func (h *procHandle) reap() {
 			}
 		}()
 	})
+}
+
+// waitExitedNoReap waits until child pid has ended, leaving it a zombie
+// (waitid with WNOWAIT); false if pid is no child of popsh's.
+func waitExitedNoReap(pid int) bool {
+	const pPID = 1 // waitid's P_PID
+	var info [128]byte // a siginfo_t
+	for {
+		_, _, errno := syscall.Syscall6(unix.SYS_WAITID, pPID, uintptr(pid),
+			uintptr(unsafe.Pointer(&info[0])), unix.WEXITED|unix.WNOWAIT, 0, 0)
+		if errno != syscall.EINTR {
+			return errno == 0
+		}
+	}
 }
 
 // reaped reports whether the process has ended and been waited for.
