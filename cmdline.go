@@ -248,32 +248,6 @@ func expandDir(d string) string {
 	return os.ExpandEnv(d)
 }
 
-// defaultLibPath is the library path at start and after -lp-default: the
-// directories listed in $POPSH_LIB_PATH (colon-separated), else none.
-func defaultLibPath() []string {
-	var p []string
-	for _, d := range strings.Split(os.Getenv("POPSH_LIB_PATH"), ":") {
-		if d != "" {
-			p = append(p, d)
-		}
-	}
-	return p
-}
-
-// findOnLibPath returns the first dir/name that exists.
-func findOnLibPath(path []string, name string) (string, error) {
-	if filepath.IsAbs(name) {
-		return name, nil
-	}
-	for _, d := range path {
-		f := filepath.Join(d, name)
-		if _, err := os.Stat(f); err == nil {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("load: %s not found on the library path %q", name, path)
-}
-
 // expandMetaArgs expands scsh's meta-argument: when args (after the program
 // name) starts with `\`, the switches on line 2 of the script named next
 // replace the `\`, and the expansion repeats while the result starts with `\`.

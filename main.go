@@ -110,6 +110,9 @@ func run(argv []string) int {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
+	if inv.end == "-s" {
+		scsh.SetScriptFile(it, inv.endArg)
+	}
 	ctx, stop := interruptContext(it)
 	if (inv.end == "--" || inv.end == "") && repl.IsTerminal(os.Stdin) {
 		// The switches' loads first (Ctrl-C stops them), then the REPL.
@@ -196,7 +199,11 @@ func loadScript(ctx context.Context, it *interp.Interp, inv *invocation) error {
 // runActions does the switches' actions left to right; scriptLoaded
 // reports whether -ds/-dm/-de loaded the script among them.
 func runActions(ctx context.Context, it *interp.Interp, inv *invocation) (scriptLoaded bool, err error) {
-	libPath := defaultLibPath()
+	libPath := scsh.LibDirs(it)
+	scriptFile := ""
+	if inv.end == "-s" {
+		scriptFile = inv.endArg
+	}
 	for _, a := range inv.actions {
 		var err error
 		switch a.kind {
@@ -204,20 +211,20 @@ func runActions(ctx context.Context, it *interp.Interp, inv *invocation) (script
 			_, err = it.EvalFile(ctx, a.arg)
 		case actLoadLib:
 			var f string
-			if f, err = findOnLibPath(libPath, a.arg); err == nil {
+			if f, err = libPath.Find(a.arg, scriptFile); err == nil {
 				_, err = it.EvalFile(ctx, f)
 			}
 		case actScriptHere:
 			err = loadScript(ctx, it, inv)
 			scriptLoaded = true
 		case actLibPrepend:
-			libPath = append([]string{a.arg}, libPath...)
+			libPath.Prepend(a.arg)
 		case actLibAppend:
-			libPath = append(libPath, a.arg)
+			libPath.Append(a.arg)
 		case actLibClear:
-			libPath = nil
+			libPath.Clear()
 		case actLibDefault:
-			libPath = defaultLibPath()
+			libPath.Reset()
 		}
 		if err != nil {
 			return scriptLoaded, err

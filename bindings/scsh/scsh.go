@@ -286,6 +286,7 @@ func Install(it *interp.Interp) error {
 	e.installMisc()
 	e.installTTY()
 	e.installSyslog()
+	e.installLibDirs()
 	e.installDocs()
 	if err := scshLibrary.Load(it); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
