@@ -69,7 +69,7 @@ func (h *procHandle) reap() {
 // waitExitedNoReap waits until child pid has ended, leaving it a zombie
 // (waitid with WNOWAIT); false if pid is no child of popsh's.
 func waitExitedNoReap(pid int) bool {
-	const pPID = 1 // waitid's P_PID
+	const pPID = 1     // waitid's P_PID
 	var info [128]byte // a siginfo_t
 	for {
 		_, _, errno := syscall.Syscall6(unix.SYS_WAITID, pPID, uintptr(pid),
