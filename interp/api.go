@@ -28,13 +28,22 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	ctx, cancel := context.WithCancel(context.WithValue(ctx, interpKey{}, it))
 	it.renewInterrupt(cancel)
 	it.ctx = ctx
-	stop := context.AfterFunc(ctx, it.Interrupt)
+	interrupted := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(interrupted)
+		it.Interrupt()
+	})
 	wind := it.vm.wind
 	return func() {
 		if it.vm.wind != wind {
 			it.unwindTo(wind)
 		}
-		stop()
+		if !stop() {
+			// the cancellation's Interrupt runs in a goroutine of its
+			// own: let it finish here, or it would land in the next
+			// evaluation and cancel that one
+			<-interrupted
+		}
 		it.renewInterrupt(nil)
 		cancel()
 		it.ctx = nil
