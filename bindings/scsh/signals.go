@@ -529,9 +529,20 @@ func (e *scshEnv) installSignals() {
 			Doc: "(suspend): stop popsh's process group (SIGSTOP), as a shell's job control would; it goes on at SIGCONT",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				it.FlushOutput()
+				// kill returns before the stop has taken hold: another
+				// thread may be the one that stops the process, and this
+				// one would run on (an exit would then cancel the stop).
+				// So suspend returns when SIGCONT has come.
+				cont := make(chan os.Signal, 1)
+				signal.Notify(cont, syscall.SIGCONT)
+				defer signal.Stop(cont)
 				if err := syscall.Kill(0, syscall.SIGSTOP); err != nil {
 					return nil, syscallError("kill", err)
 				}
+				it.Blocking(func() error {
+					<-cont
+					return nil
+				})
 				return interp.Unspecified, nil
 			}},
 		{Name: "signal->interrupt", MinArgs: 1, MaxArgs: 1,
