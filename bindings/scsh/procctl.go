@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"os"
 	"syscall"
 
 	"popsh/interp"
@@ -67,29 +66,10 @@ func (e *scshEnv) installProcControl() {
 	e.it.DefineBuiltins(sec, []interp.Builtin{
 		{Name: "process-cwd", MinArgs: 0, MaxArgs: 0,
 			Doc: "(process-cwd): the process's working directory",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				d, err := os.Getwd()
-				if err != nil {
-					return nil, syscallError("getcwd", err)
-				}
-				return interp.NewString(d), nil
-			}},
+			Fn:  primCwd},
 		{Name: "process-chdir", MinArgs: 0, MaxArgs: 1,
 			Doc: "(process-chdir [dir]): change the process's working directory to dir (the home directory)",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				dir := expandTilde("~")
-				if len(a) > 0 {
-					s, err := str(a[0], 0, "dir")
-					if err != nil {
-						return nil, err
-					}
-					dir = s.String()
-				}
-				if err := os.Chdir(dir); err != nil {
-					return nil, syscallError("chdir", err, interp.NewString(dir))
-				}
-				return interp.Unspecified, nil
-			}},
+			Fn:  primChdir},
 		{Name: "set-process-group", MinArgs: 1, MaxArgs: 2,
 			Doc: "(set-process-group [proc] pgrp): put proc (popsh itself) in process group pgrp (setpgid; 0: a group of its own)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

@@ -538,29 +538,10 @@ func (e *scshEnv) installFiles() {
 			}},
 		{Name: "cwd", MinArgs: 0, MaxArgs: 0,
 			Doc: "(cwd): the current working directory",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				d, err := os.Getwd()
-				if err != nil {
-					return nil, syscallError("getcwd", err)
-				}
-				return interp.NewString(d), nil
-			}},
+			Fn:  primCwd},
 		{Name: "chdir", MinArgs: 0, MaxArgs: 1,
 			Doc: "(chdir [dir]): change the working directory to dir (the home directory)",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				dir := expandTilde("~")
-				if len(a) > 0 {
-					s, err := str(a[0], 0, "dir")
-					if err != nil {
-						return nil, err
-					}
-					dir = s.String()
-				}
-				if err := os.Chdir(dir); err != nil {
-					return nil, syscallError("chdir", err, interp.NewString(dir))
-				}
-				return interp.Unspecified, nil
-			}},
+			Fn:  primChdir},
 		{Name: "home-file", MinArgs: 1, MaxArgs: 2,
 			Doc: "(home-file [user] name): name in the home directory of user (the current user)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -581,4 +562,30 @@ func (e *scshEnv) installFiles() {
 			}},
 	}...)
 	e.installFileNames()
+}
+
+// primCwd is cwd (and process-cwd): the working directory.
+func primCwd(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+	d, err := os.Getwd()
+	if err != nil {
+		return nil, syscallError("getcwd", err)
+	}
+	return interp.NewString(d), nil
+}
+
+// primChdir is chdir (and process-chdir): change the working directory to
+// the argument, or to the home directory.
+func primChdir(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+	dir := expandTilde("~")
+	if len(a) > 0 {
+		s, err := str(a[0], 0, "dir")
+		if err != nil {
+			return nil, err
+		}
+		dir = s.String()
+	}
+	if err := os.Chdir(dir); err != nil {
+		return nil, syscallError("chdir", err, interp.NewString(dir))
+	}
+	return interp.Unspecified, nil
 }
