@@ -472,41 +472,17 @@ func (e *scshEnv) installHashTables() {
 		{Name: "hash-table-keys", MinArgs: 1, MaxArgs: 1,
 			Doc: "(hash-table-keys table): the keys of table, in the order they were added",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := hashTableArg(a[0], 0)
-				if err != nil {
-					return nil, err
-				}
-				out := make([]interp.Value, 0, t.live)
-				for _, en := range t.entries() {
-					out = append(out, en.key)
-				}
-				return interp.List(out...), nil
+				return entryList(a[0], func(en *htEntry) interp.Value { return en.key })
 			}},
 		{Name: "hash-table-values", MinArgs: 1, MaxArgs: 1,
 			Doc: "(hash-table-values table): the values of table, in the order their keys were added",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := hashTableArg(a[0], 0)
-				if err != nil {
-					return nil, err
-				}
-				out := make([]interp.Value, 0, t.live)
-				for _, en := range t.entries() {
-					out = append(out, en.val)
-				}
-				return interp.List(out...), nil
+				return entryList(a[0], func(en *htEntry) interp.Value { return en.val })
 			}},
 		{Name: "hash-table->alist", MinArgs: 1, MaxArgs: 1,
 			Doc: "(hash-table->alist table): the (key . value) pairs of table, in the order keys were added",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				t, err := hashTableArg(a[0], 0)
-				if err != nil {
-					return nil, err
-				}
-				out := make([]interp.Value, 0, t.live)
-				for _, en := range t.entries() {
-					out = append(out, &interp.Pair{Car: en.key, Cdr: en.val})
-				}
-				return interp.List(out...), nil
+				return entryList(a[0], func(en *htEntry) interp.Value { return &interp.Pair{Car: en.key, Cdr: en.val} })
 			}},
 		{Name: "hash-table-walk", MinArgs: 2, MaxArgs: 2,
 			Doc: "(hash-table-walk table proc): call (proc key value) for each entry of table",
@@ -625,6 +601,20 @@ func (e *scshEnv) installHashTables() {
 				return int(maphash.String(htSeed, foldString(s)) % b), nil
 			}},
 	}...)
+}
+
+// entryList is the list of f of each entry of table v, in the order
+// they were added.
+func entryList(v interp.Value, f func(*htEntry) interp.Value) (interp.Value, error) {
+	t, err := hashTableArg(v, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]interp.Value, 0, t.live)
+	for _, en := range t.entries() {
+		out = append(out, f(en))
+	}
+	return interp.List(out...), nil
 }
 
 // htUpdate sets key's value to (proc value), with value from absent when
