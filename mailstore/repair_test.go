@@ -179,7 +179,7 @@ func TestRecoverFinishesKilledRepair(t *testing.T) {
 				m.f.Truncate(last.off + size - from)
 			}
 			m.f.Close()
-			os.Remove(m.dotlock)
+			m.dotlock.release()
 			if c.appendA != "" {
 				f, _ := os.OpenFile(mbox, os.O_WRONLY|os.O_APPEND, 0)
 				f.WriteString(c.appendA)

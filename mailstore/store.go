@@ -30,6 +30,18 @@ type Options struct {
 	// LockWait is how long Open waits for another run holding the state
 	// file's lock before failing with a *BusyError (0: do not wait).
 	LockWait time.Duration
+	// MboxLockWait is how long Open waits for another program holding
+	// an mbox's locks before failing, having written nothing (0:
+	// LockTimeout; less than 0: do not wait).
+	MboxLockWait time.Duration
+}
+
+// mboxLockWait is the wait for an mbox's locks that opts asks for.
+func (o Options) mboxLockWait() time.Duration {
+	if o.MboxLockWait == 0 {
+		return LockTimeout
+	}
+	return max(o.MboxLockWait, 0)
 }
 
 // DestError is an error of the destination (the Maildir, the mbox, the
@@ -125,7 +137,7 @@ func Open(dest string, opts Options) (*Store, error) {
 	if IsMaildir(dest) {
 		s.md, err = OpenMaildir(dest)
 	} else {
-		s.mb, err = OpenMbox(dest)
+		s.mb, err = OpenMboxWait(dest, opts.mboxLockWait())
 	}
 	if err != nil {
 		s.release()
@@ -190,7 +202,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 			}
 			break
 		}
-		other, err := OpenMbox(j.path)
+		other, err := OpenMboxWait(j.path, s.opts.mboxLockWait())
 		if err != nil {
 			return fmt.Errorf("journal %s: %w", s.journalPath(), err)
 		}

@@ -23,14 +23,15 @@
 ;;; the whole append for an mbox) and recorded in the UIDL state file
 ;;; (written atomically, kept per account and destination).  One run per
 ;;; account at a time: a second one waits (--wait) and then gives up,
-;;; touching nothing.  If movemail is killed at any point, the next run
-;;; finishes or undoes what was half done (a journal beside the state
-;;; file), under the destination's locks, removing only bytes the killed
-;;; run provably wrote: every message is then complete in DEST or still on
-;;; the server.  With --keep, mail stays on the server and a second run
-;;; fetches only what is new.  Any failure gives a non-zero exit and
-;;; deletes nothing more.  Retrieval is pipelined when the server offers
-;;; it.  The durable part is the Go package popsh/mailstore.
+;;; touching nothing; so does a run that finds the mbox locked by another
+;;; program for longer than --lock-wait.  If movemail is killed at any
+;;; point, the next run finishes or undoes what was half done (a journal
+;;; beside the state file), under the destination's locks, removing only
+;;; bytes the killed run provably wrote: every message is then complete in
+;;; DEST or still on the server.  With --keep, mail stays on the server and
+;;; a second run fetches only what is new.  Any failure gives a non-zero
+;;; exit and deletes nothing more.  Retrieval is pipelined when the server
+;;; offers it.  The durable part is the Go package popsh/mailstore.
 ;;;
 ;;; Several SOURCEs are fetched at once, each in its own thread (at most
 ;;; --jobs N at a time): all into the one DEST (an mbox's lock then lets
@@ -68,6 +69,9 @@ options:
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
   -w, --wait SECONDS  wait this long for another run of the same account
                       to finish (default 5), then give up with status 1
+      --lock-wait SECONDS
+                      wait this long for another program holding the
+                      mbox's locks (default 60), then give up with status 1
       --max-size N    leave messages larger than N bytes (K, M suffixes) on
                       the server, and report them (default: no limit)
   -j, --jobs N        fetch at most N accounts at once (default 8)
@@ -97,6 +101,7 @@ then deleted on the server), 2 on a usage error.
 (define opt-state #f)
 (define opt-quiet #f)
 (define opt-wait 5)
+(define opt-lock-wait 60)
 (define opt-max-size #f)
 (define opt-jobs 8)
 (define opt-pairs #f)
@@ -148,6 +153,12 @@ then deleted on the server), 2 on a usage error.
                    (if (not (and (real? w) (<= 0 w 86400)))
                        (die-usage "bad --wait ~s (seconds, 0 to 86400)" (car rest)))
                    (set! opt-wait w))
+                 (loop (cdr rest)))
+                ((string=? a "--lock-wait")
+                 (let ((w (string->number (need-value a rest))))
+                   (if (not (and (real? w) (<= 0 w 86400)))
+                       (die-usage "bad --lock-wait ~s (seconds, 0 to 86400)" (car rest)))
+                   (set! opt-lock-wait w))
                  (loop (cdr rest)))
                 ((string=? a "--max-size")
                  (set! opt-max-size (parse-size (need-value a rest))) (loop (cdr rest)))
@@ -356,7 +367,7 @@ then deleted on the server), 2 on a usage error.
                               (pop3-tls-ca-file opt-tls-ca-file))
                  (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect target))))
     (if user (pop3-login conn user) (pop3-login conn))
-    (set! mb (mailbox-open dest state account))
+    (set! mb (mailbox-open dest state account 0 opt-lock-wait))
     (for-each (lambda (note) (format (current-error-port) "~a~a~%" who note))
               (mailbox-notes mb))
     (let* ((sizes (pop3-list conn))

@@ -38,8 +38,8 @@ func installDeliver(it *interp.Interp) {
 			Doc: "(write-file-atomic path text): replace the file path with text, atomically and durably"},
 	)
 	it.DefineBuiltins("mail: mailboxes",
-		interp.Builtin{Name: "mailbox-open", MinArgs: 1, MaxArgs: 4, Fn: primMailboxOpen,
-			Doc: "(mailbox-open dest [state-file [account [wait]]]): open a Maildir (dest ends in /) or an mbox to fetch into"},
+		interp.Builtin{Name: "mailbox-open", MinArgs: 1, MaxArgs: 5, Fn: primMailboxOpen,
+			Doc: "(mailbox-open dest [state-file [account [wait [lock-wait]]]]): open a Maildir (dest ends in /) or an mbox to fetch into; wait: seconds to wait for another run of the state file, lock-wait: for another program's mbox locks (default 60)"},
 		interp.Builtin{Name: "mailbox-maildir?", MinArgs: 1, MaxArgs: 1, Fn: primMailboxMaildir,
 			Doc: "(mailbox-maildir? mailbox): #t if the mailbox is a Maildir"},
 		interp.Builtin{Name: "mailbox-notes", MinArgs: 1, MaxArgs: 1, Fn: primMailboxNotes,
@@ -326,7 +326,8 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	var dest, account string
 	var state interp.Value = false
 	wait := 0.0
-	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait); err != nil {
+	lockWait := mailstore.LockTimeout.Seconds()
+	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait, "lock-wait?", &lockWait); err != nil {
 		return nil, err
 	}
 	statePath := ""
@@ -339,13 +340,20 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, withWho(who, waitRangeError(4, wait))
+		return nil, withWho(who, waitRangeError(4, "wait", wait))
+	}
+	if lockWait < 0 || lockWait > 86400 {
+		return nil, withWho(who, waitRangeError(5, "lock-wait", lockWait))
+	}
+	mboxWait := time.Duration(lockWait * float64(time.Second))
+	if mboxWait == 0 {
+		mboxWait = -1 // not at all
 	}
 	var st *mailstore.Store
 	// the locks may wait for another thread's run: release the
 	// interpreter lock meanwhile
 	err := it.Blocking(func() (err error) {
-		st, err = mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
+		st, err = mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second)), MboxLockWait: mboxWait})
 		return err
 	})
 	if err != nil {
@@ -530,9 +538,10 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 	return interp.Unspecified, nil
 }
 
-// waitRangeError is the error of a wait (argument pos) out of its range.
-func waitRangeError(pos int, wait float64) *interp.ErrorObject {
-	return interp.ArgError(pos, "wait", fmt.Sprintf("%v seconds is out of range (0 to 86400)", wait))
+// waitRangeError is the error of a wait (argument pos, named param) out
+// of its range.
+func waitRangeError(pos int, param string, wait float64) *interp.ErrorObject {
+	return interp.ArgError(pos, param, fmt.Sprintf("%v seconds is out of range (0 to 86400)", wait))
 }
 
 // runLockKind is the Kind of run-lock objects.
@@ -548,7 +557,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		return nil, err
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, withWho(who, waitRangeError(2, wait))
+		return nil, withWho(who, waitRangeError(2, "wait", wait))
 	}
 	var l *mailstore.RunLock
 	err := it.Blocking(func() (err error) {
