@@ -13,6 +13,8 @@ import (
 	"mime"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -297,16 +299,47 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 // mailbox is a mailbox object: a mailstore.Store, and whether it was
 // closed (a closed mailbox still answers mailbox-stored).
 type mailbox struct {
+	// mu gives the store to one operation at a time: an operation of
+	// another thread on the same mailbox (a close while a fetch waits on
+	// the network) waits for the one under way. It is taken and
+	// released with the interpreter lock released (see use).
+	mu     sync.Mutex
 	st     *mailstore.Store
-	closed bool
+	closed atomic.Bool
+}
+
+// errClosedMeanwhile is use's error when another thread closed the
+// mailbox while the operation waited for it.
+var errClosedMeanwhile = errors.New("mailbox closed meanwhile")
+
+// closedError is the error of an operation of who on the closed mailbox b.
+func closedError(who string, b *mailbox) error {
+	return &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
+}
+
+// use runs fn with the store to itself and the interpreter lock released
+// (other threads run while it waits for the mailbox or works). If open,
+// a mailbox closed meanwhile is errClosedMeanwhile.
+func (b *mailbox) use(it *interp.Interp, open bool, fn func() error) error {
+	return it.Blocking(func() error { return b.locked(open, fn) })
+}
+
+// locked runs fn holding b.mu; with open, not if the mailbox is closed.
+func (b *mailbox) locked(open bool, fn func() error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if open && b.closed.Load() {
+		return errClosedMeanwhile
+	}
+	return fn()
 }
 
 // mailboxArg unpacks an open mailbox, argument pos of who (0: its only
 // argument; see argType).
 func mailboxArg(who string, pos int, v interp.Value) (*mailbox, error) {
 	b, err := anyMailbox(who, pos, v)
-	if err == nil && b.closed {
-		return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
+	if err == nil && b.closed.Load() {
+		return nil, closedError(who, b)
 	}
 	return b, err
 }
@@ -367,7 +400,7 @@ func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err != nil {
 		return nil, err
 	}
-	return b.st.IsMaildir(), nil
+	return b.st.IsMaildir(), nil // fixed at open
 }
 
 func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -375,8 +408,10 @@ func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
+	b.use(it, false, func() error { notes = b.st.Notes(); return nil })
 	var out []interp.Value
-	for _, n := range b.st.Notes() {
+	for _, n := range notes {
 		out = append(out, interp.NewString(n))
 	}
 	return interp.List(out...), nil
@@ -437,7 +472,10 @@ func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value,
 	if err != nil {
 		return nil, err
 	}
-	fresh, old := b.st.Partition(ms)
+	var fresh, old []pop3.MsgUID
+	if err := b.use(it, true, func() error { fresh, old = b.st.Partition(ms); return nil }); err != nil {
+		return nil, closedError(who, b)
+	}
 	return interp.Values(uidList(fresh), uidList(old)), nil
 }
 
@@ -487,7 +525,13 @@ func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, err
 		return nil, err
 	}
 	bb := &pop3Bindings{it: it}
-	n, err := callConn(bb, who, c, func(ctx context.Context) (int, error) { return b.st.Fetch(ctx, c.client, ms) })
+	n, err := callConn(bb, who, c, func(ctx context.Context) (n int, err error) {
+		err = b.locked(true, func() error { n, err = b.st.Fetch(ctx, c.client, ms); return err })
+		return n, err
+	})
+	if errors.Is(err, errClosedMeanwhile) {
+		return nil, closedError(who, b)
+	}
 	if err != nil {
 		var de *mailstore.DestError
 		if errors.As(err, &de) {
@@ -504,7 +548,10 @@ func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if err := it.Blocking(b.st.Commit); err != nil {
+	if err := b.use(it, true, b.st.Commit); err != nil {
+		if errors.Is(err, errClosedMeanwhile) {
+			return nil, closedError(who, b)
+		}
 		return nil, deliveryError(who, err)
 	}
 	return interp.Unspecified, nil
@@ -515,7 +562,8 @@ func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	stored := b.st.Stored()
+	var stored []int
+	b.use(it, false, func() error { stored = b.st.Stored(); return nil })
 	out := make([]interp.Value, len(stored))
 	for i, n := range stored {
 		out[i] = n
@@ -528,11 +576,16 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
-	if b.closed {
-		return interp.Unspecified, nil
-	}
-	b.closed = true
-	if err := it.Blocking(b.st.Close); err != nil {
+	// Another thread's fetch under way ends first (a stopped run's
+	// mailbox is closed by the thread that stops it).
+	err = b.use(it, false, func() error {
+		if b.closed.Load() {
+			return nil
+		}
+		b.closed.Store(true)
+		return b.st.Close()
+	})
+	if err != nil {
 		return nil, deliveryError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
