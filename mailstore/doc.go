@@ -40,7 +40,10 @@
 // be renamed into new/; for an mbox, the file's size and identity when
 // the run took its locks, then for each message, before a byte of it is
 // appended, its offset, length and SHA-256 (the message itself, received
-// whole beforehand, is in STATE.spool). The next run replays a journal
+// whole beforehand, is in STATE.spool), and after an append that failed
+// and was undone (a full disk), that it was; "c" once the append is
+// fsynced. A journal that cannot be written makes the commit undo the
+// append rather than record it. The next run replays a journal
 // left by a killed one, after taking the run lock and the destination's
 // locks, and holding them:
 //

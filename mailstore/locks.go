@@ -96,7 +96,7 @@ func createDotlock(lock string) (*dotlock, error) {
 	}
 	if err != nil {
 		os.Remove(lock)
-		return nil, fmt.Errorf("dot-lock %s: %w", lock, err) // not ErrExist: no retry
+		return nil, err // not ErrExist: no retry
 	}
 	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{})}
 	heldDotlocks[lock] = d

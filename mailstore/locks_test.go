@@ -22,6 +22,9 @@ import (
 const holdEnv = "MAILSTORE_TEST_HOLD_FCNTL"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(fullEnv) != "" {
+		os.Exit(fullRun())
+	}
 	if path := os.Getenv(holdEnv); path != "" {
 		f, err := os.OpenFile(path, os.O_RDWR, 0)
 		if err == nil {
