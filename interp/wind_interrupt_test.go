@@ -1,12 +1,8 @@
 package interp
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -18,17 +14,8 @@ import (
 // then stop half way). The after thunk loops for a while, so an
 // Interrupt arriving during it would stop it.
 func TestCancelledEvaluationRunsAfterThunks(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	w, err := os.OpenFile(fifo, os.O_RDWR, 0) // a writer, so opening for reading does not block
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	it := New(WithOutput(&bytes.Buffer{}))
-	if _, err := it.EvalString(context.Background(), `(define p (open-input-file "`+fifo+`")) (define done 0)`, "f.scm"); err != nil {
+	it, _ := fifoInterp(t)
+	if _, err := it.EvalString(context.Background(), `(define done 0)`, "f.scm"); err != nil {
 		t.Fatal(err)
 	}
 	cut := 0
