@@ -28,6 +28,18 @@ type dotReader struct {
 	done    bool
 	verb    string // the command, for error messages
 	n       int
+	wire    int64 // octets of the body read from the wire so far
+	limit   int64 // the most octets the body may have, or 0 (see Client.bodyLimit)
+	listed  int64 // the message's listed size, when limit is set
+}
+
+// overLimit ends the body with an error if it went past its limit.
+func (d *dotReader) overLimit() bool {
+	if d.limit <= 0 || d.wire <= d.limit {
+		return false
+	}
+	d.finish(fmt.Errorf("%w: the message goes on past %d octets, more than twice the %d octets LIST gave for it", ErrProtocol, d.limit, d.listed))
+	return true
 }
 
 var crByte = []byte{'\r'}
@@ -122,6 +134,12 @@ func (d *dotReader) fill() {
 			d.finish(io.EOF)
 			return
 		}
+	}
+	d.wire += int64(len(line))
+	if d.overLimit() {
+		return
+	}
+	if d.lineLen == 0 && len(line) > 0 && line[0] == '.' {
 		line = line[1:] // undo byte-stuffing
 		d.lineLen = 1
 	}
@@ -224,6 +242,10 @@ func (d *dotReader) fastFill() bool {
 	}
 	if d.lineLen > d.max {
 		d.finish(fmt.Errorf("%w: body line longer than %d bytes: %w", ErrLineTooLong, d.max, ErrProtocol))
+		return true
+	}
+	d.wire += int64(len(chunk))
+	if d.overLimit() {
 		return true
 	}
 	// The chunk's bytes stay in the buffer until the next fill: Discard of
