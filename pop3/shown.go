@@ -39,23 +39,24 @@ func EscapeControls(s string) string {
 	sb.WriteString(s[:i])
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		const hex = "0123456789abcdef"
 		switch {
 		case r == utf8.RuneError && size == 1:
 			if b := s[i]; b >= 0x80 && b <= 0x9f {
 				sb.WriteString(`\x`)
-				sb.WriteString(strconv.FormatUint(uint64(b)>>4, 16))
-				sb.WriteString(strconv.FormatUint(uint64(b)&15, 16))
+				sb.WriteByte(hex[b>>4])
+				sb.WriteByte(hex[b&15])
 			} else {
 				sb.WriteByte(b)
 			}
 		case (r < 0x20 && r != '\t') || r == 0x7f:
 			sb.WriteString(`\x`)
-			sb.WriteString(strconv.FormatUint(uint64(r)>>4, 16))
-			sb.WriteString(strconv.FormatUint(uint64(r)&15, 16))
+			sb.WriteByte(hex[r>>4])
+			sb.WriteByte(hex[r&15])
 		case r >= 0x80 && r <= 0x9f:
 			sb.WriteString(`\u00`)
-			sb.WriteString(strconv.FormatUint(uint64(r)>>4, 16))
-			sb.WriteString(strconv.FormatUint(uint64(r)&15, 16))
+			sb.WriteByte(hex[r>>4])
+			sb.WriteByte(hex[r&15])
 		default:
 			sb.WriteString(s[i : i+size])
 		}
@@ -99,7 +100,7 @@ func (c *Client) shown(s string) string {
 	return EscapeControls(c.redact(s))
 }
 
-// shownError is the server's -ERR reply r to the command display, as the
+// serverError is the server's -ERR reply r to the command display, as the
 // client reports it.
 func (c *Client) serverError(display string, r Response) *Error {
 	return &Error{Command: display, Code: r.Code, Text: c.shown(r.Text), Raw: c.shown(r.Raw)}
