@@ -33,13 +33,9 @@ type dotReader struct {
 	listed  int64 // the message's listed size, when limit is set
 }
 
-// overLimit ends the body with an error if it went past its limit.
-func (d *dotReader) overLimit() bool {
-	if d.limit <= 0 || d.wire <= d.limit {
-		return false
-	}
+// tooLong ends a body that went past its limit.
+func (d *dotReader) tooLong() {
 	d.finish(fmt.Errorf("%w: the message goes on past %d octets, more than twice the %d octets LIST gave for it", ErrProtocol, d.limit, d.listed))
-	return true
 }
 
 var crByte = []byte{'\r'}
@@ -129,17 +125,16 @@ func (d *dotReader) fill() {
 		}
 		return
 	}
-	if d.lineLen == 0 && len(line) > 0 && line[0] == '.' {
-		if err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
-			d.finish(io.EOF)
-			return
-		}
-	}
-	d.wire += int64(len(line))
-	if d.overLimit() {
+	dot := d.lineLen == 0 && len(line) > 0 && line[0] == '.'
+	if dot && err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
+		d.finish(io.EOF)
 		return
 	}
-	if d.lineLen == 0 && len(line) > 0 && line[0] == '.' {
+	if d.wire += int64(len(line)); d.limit > 0 && d.wire > d.limit {
+		d.tooLong()
+		return
+	}
+	if dot {
 		line = line[1:] // undo byte-stuffing
 		d.lineLen = 1
 	}
@@ -244,8 +239,8 @@ func (d *dotReader) fastFill() bool {
 		d.finish(fmt.Errorf("%w: body line longer than %d bytes: %w", ErrLineTooLong, d.max, ErrProtocol))
 		return true
 	}
-	d.wire += int64(len(chunk))
-	if d.overLimit() {
+	if d.wire += int64(len(chunk)); d.limit > 0 && d.wire > d.limit {
+		d.tooLong()
 		return true
 	}
 	// The chunk's bytes stay in the buffer until the next fill: Discard of
