@@ -2,12 +2,15 @@ package pop3
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -169,7 +172,60 @@ func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
 		out = append(out, m)
 		return nil
 	})
+	if err == nil {
+		c.setListed(out)
+	}
 	return out, err
+}
+
+// setListed remembers the sizes of a whole LIST.
+func (c *Client) setListed(ms []MsgInfo) {
+	c.listed = append(c.listed[:0], ms...)
+	if !slices.IsSortedFunc(c.listed, cmpNum) {
+		slices.SortStableFunc(c.listed, cmpNum)
+	}
+	c.listedOne = nil
+}
+
+func cmpNum(a, b MsgInfo) int { return cmp.Compare(a.Num, b.Num) }
+
+// setListedOne remembers the size of one message ("LIST n").
+func (c *Client) setListedOne(m MsgInfo) {
+	if c.listedOne == nil {
+		c.listedOne = make(map[int]int64)
+	}
+	c.listedOne[m.Num] = m.Size
+}
+
+// ListedSize returns the size of message n as the server last listed it
+// in this session (LIST, "LIST n"), and whether it did.
+func (c *Client) ListedSize(n int) (int64, bool) {
+	if size, ok := c.listedOne[n]; ok {
+		return size, true
+	}
+	if i, ok := slices.BinarySearchFunc(c.listed, n, func(m MsgInfo, n int) int { return cmp.Compare(m.Num, n) }); ok {
+		return c.listed[i].Size, true
+	}
+	return 0, false
+}
+
+// bodyLimit is the most octets (byte-stuffing and line ends as on the
+// wire) a RETR or TOP body of message n may have, or 0 for no limit: twice
+// its listed size (a server that counts its lines with LF where the wire
+// has CR LF lists at least half of them) and 64 KiB more (headers that
+// some servers add as they send). A longer body is a protocol violation:
+// without the limit a server could send a message that never ends, into
+// memory or onto the disk.
+func (c *Client) bodyLimit(n int) int64 {
+	size, ok := c.ListedSize(n)
+	if !ok {
+		return 0
+	}
+	const slack = 64 << 10
+	if size > (math.MaxInt64-slack)/2 {
+		return 0
+	}
+	return 2*size + slack
 }
 
 func parseListLine(s string) (MsgInfo, error) {
@@ -194,6 +250,12 @@ func parseUIDLine(s string) (MsgUID, error) {
 	if err != nil || n < 1 || !isPrintable(f[1]) {
 		return MsgUID{}, protocolErrorf("malformed UIDL line %q", clip(s))
 	}
+	if len(f) > 2 {
+		// A unique id has no blank in it (RFC 1939 section 7). Taking
+		// the first word would give two messages "a b" and "a c" one
+		// id, and one of them would be taken for the other.
+		return MsgUID{}, protocolErrorf("UIDL line %q: a unique id with a blank in it", clip(s))
+	}
 	return MsgUID{Num: n, UID: f[1]}, nil
 }
 
@@ -215,6 +277,7 @@ func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
 	if err != nil {
 		return MsgInfo{}, c.fatal(fmt.Errorf("pop3: %s: %w", line, err))
 	}
+	c.setListedOne(m)
 	return m, nil
 }
 
@@ -295,13 +358,16 @@ func (c *Client) multi(ctx context.Context, verb string, n int, line string) (st
 		c.endOp()
 		return "", nil, err
 	}
-	return r.Raw, c.newBody(verb, n), nil
+	return c.shown(r.Raw), c.newBody(verb, n), nil
 }
 
 // newBody sets up the reader for the body of "verb n" that follows a +OK.
 func (c *Client) newBody(verb string, n int) *dotReader {
 	d := newDotReader(c.br, c.le == LF, c.opts.MaxLineLength, c.bodyDoneFn)
 	d.verb, d.n = verb, n
+	if d.limit = c.bodyLimit(n); d.limit > 0 {
+		d.listed, _ = c.ListedSize(n)
+	}
 	c.body = d
 	return d
 }

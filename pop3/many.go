@@ -61,6 +61,7 @@ func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 		if err != nil {
 			return c.fatal(fmt.Errorf("pop3: LIST %d: %w", n, err))
 		}
+		c.setListedOne(m)
 		out = append(out, m)
 		return nil
 	})
@@ -181,7 +182,7 @@ func (c *Client) batch1(ctx context.Context, verb string, msgs []int, keepGoing 
 				return err
 			}
 			if !r.OK {
-				return serverError(c.cmdN(verb, n), r)
+				return c.serverError(c.cmdN(verb, n), r)
 			}
 			if skip || fn == nil {
 				return nil
@@ -210,7 +211,7 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 			return err
 		}
 		if !r.OK {
-			return serverError(mk(n), r)
+			return c.serverError(mk(n), r)
 		}
 		body := c.newBody(verb, n)
 		var ferr error
