@@ -365,7 +365,7 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			c.logf("-> %s", c.shown(s))
 		}
 		if s != "+" && !strings.HasPrefix(s, "+ ") {
-			r, err := ParseResponse(s)
+			r, err := parseResponse(s, c.quote)
 			if err != nil {
 				return "", c.ioError(op, err)
 			}

@@ -607,7 +607,7 @@ func (c *Client) readReply(op string) (Response, error) {
 	if c.opts.Log != nil {
 		c.logf("-> %s", c.shown(s))
 	}
-	r, err := ParseResponse(s)
+	r, err := parseResponse(s, c.quote)
 	if err != nil {
 		c.status = ""
 		return r, c.ioError(op, err)

@@ -116,12 +116,12 @@ func (c *Client) Stat(ctx context.Context) (count int, octets int64, err error) 
 	}
 	f := strings.Fields(r.Text)
 	if len(f) < 2 {
-		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: reply %q lacks two numbers", ErrProtocol, clip(r.Raw)))
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: reply %q lacks two numbers", ErrProtocol, c.quote(r.Raw)))
 	}
 	n, err1 := parseCount(f[0])
 	size, err2 := parseSize(f[1])
 	if err1 != nil || err2 != nil {
-		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: malformed numbers in %q", ErrProtocol, clip(r.Raw)))
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: malformed numbers in %q", ErrProtocol, c.quote(r.Raw)))
 	}
 	return n, size, nil
 }
@@ -165,7 +165,7 @@ func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
 	}
 	var out []MsgInfo
 	err := c.readList(op, func(l []byte) error {
-		m, err := parseListLine(string(l))
+		m, err := parseListLine(string(l), c.quote)
 		if err != nil {
 			return err
 		}
@@ -228,33 +228,34 @@ func (c *Client) bodyLimit(n int) int64 {
 	return 2*size + slack
 }
 
-func parseListLine(s string) (MsgInfo, error) {
+// quote is how a line appears in an error (Client.quote).
+func parseListLine(s string, quote func(string) string) (MsgInfo, error) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
-		return MsgInfo{}, protocolErrorf("LIST line %q lacks two numbers", clip(s))
+		return MsgInfo{}, protocolErrorf("LIST line %q lacks two numbers", quote(s))
 	}
 	n, err1 := parseCount(f[0])
 	size, err2 := parseSize(f[1])
 	if err1 != nil || err2 != nil || n < 1 {
-		return MsgInfo{}, protocolErrorf("malformed LIST line %q", clip(s))
+		return MsgInfo{}, protocolErrorf("malformed LIST line %q", quote(s))
 	}
 	return MsgInfo{Num: n, Size: size}, nil
 }
 
-func parseUIDLine(s string) (MsgUID, error) {
+func parseUIDLine(s string, quote func(string) string) (MsgUID, error) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
-		return MsgUID{}, protocolErrorf("UIDL line %q lacks a number and an id", clip(s))
+		return MsgUID{}, protocolErrorf("UIDL line %q lacks a number and an id", quote(s))
 	}
 	n, err := parseCount(f[0])
 	if err != nil || n < 1 || !isPrintable(f[1]) {
-		return MsgUID{}, protocolErrorf("malformed UIDL line %q", clip(s))
+		return MsgUID{}, protocolErrorf("malformed UIDL line %q", quote(s))
 	}
 	if len(f) > 2 {
 		// A unique id has no blank in it (RFC 1939 section 7). Taking
 		// the first word would give two messages "a b" and "a c" one
 		// id, and one of them would be taken for the other.
-		return MsgUID{}, protocolErrorf("UIDL line %q: a unique id with a blank in it", clip(s))
+		return MsgUID{}, protocolErrorf("UIDL line %q: a unique id with a blank in it", quote(s))
 	}
 	return MsgUID{Num: n, UID: f[1]}, nil
 }
@@ -270,7 +271,7 @@ func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
 	if err != nil {
 		return MsgInfo{}, err
 	}
-	m, err := parseListLine(r.Text)
+	m, err := parseListLine(r.Text, c.quote)
 	if err == nil && m.Num != n {
 		err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
 	}
@@ -291,7 +292,7 @@ func (c *Client) UIDL(ctx context.Context) ([]MsgUID, error) {
 	}
 	var out []MsgUID
 	err := c.readList(op, func(l []byte) error {
-		m, err := parseUIDLine(string(l))
+		m, err := parseUIDLine(string(l), c.quote)
 		if err != nil {
 			return err
 		}
@@ -312,7 +313,7 @@ func (c *Client) UIDLOne(ctx context.Context, n int) (MsgUID, error) {
 	if err != nil {
 		return MsgUID{}, err
 	}
-	m, err := parseUIDLine(r.Text)
+	m, err := parseUIDLine(r.Text, c.quote)
 	if err == nil && m.Num != n {
 		err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
 	}
@@ -446,11 +447,11 @@ func (c *Client) Last(ctx context.Context) (int, error) {
 	}
 	f := strings.Fields(r.Text)
 	if len(f) < 1 {
-		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: reply %q lacks a number", ErrProtocol, clip(r.Raw)))
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: reply %q lacks a number", ErrProtocol, c.quote(r.Raw)))
 	}
 	n, err := parseCount(f[0])
 	if err != nil {
-		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: malformed number in %q", ErrProtocol, clip(r.Raw)))
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: malformed number in %q", ErrProtocol, c.quote(r.Raw)))
 	}
 	return n, nil
 }

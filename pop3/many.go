@@ -54,7 +54,7 @@ func (c *Client) DeleMany(ctx context.Context, msgs []int) error {
 func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 	out := make([]MsgInfo, 0, len(msgs))
 	err := c.batch1(ctx, "LIST", msgs, false, func(n int, r Response) error {
-		m, err := parseListLine(r.Text)
+		m, err := parseListLine(r.Text, c.quote)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
 		}
@@ -73,7 +73,7 @@ func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 func (c *Client) UIDLMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
 	out := make([]MsgUID, 0, len(msgs))
 	err := c.batch1(ctx, "UIDL", msgs, false, func(n int, r Response) error {
-		m, err := parseUIDLine(r.Text)
+		m, err := parseUIDLine(r.Text, c.quote)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
 		}

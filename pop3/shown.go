@@ -94,6 +94,13 @@ func (c *Client) redact(s string) string {
 	return s
 }
 
+// quote is a server's line s as an error message quotes it: credentials
+// masked before it is clipped (clip could otherwise cut a password in two
+// and leave its first part, which redact would not recognize).
+func (c *Client) quote(s string) string {
+	return clip(c.redact(s))
+}
+
 // shown is the server's text s as the client reports it: credentials
 // masked, control characters escaped.
 func (c *Client) shown(s string) string {
