@@ -85,7 +85,13 @@ func Run(ctx context.Context, opts Options) error {
 	if s.opts.Banner != "" {
 		fmt.Fprintln(s.out, s.opts.Banner)
 	}
-	return s.loop(ctx)
+	err := s.loop(ctx)
+	// The last output may end mid-line ((display "bye") (exit)): end the
+	// line, so that what the line editor erases when it closes (the line
+	// the cursor is on) is an empty one.
+	s.flush()
+	s.out.freshLine()
+	return err
 }
 
 // session is the state of one Run.
