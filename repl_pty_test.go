@@ -20,6 +20,15 @@ func (tm *term) screenText(w, h int) string {
 	return s.String()
 }
 
+// printed is what tm.eval returned up to the line editor's first control
+// sequence (the start of the next prompt): what the entry printed.
+func printed(s string) string {
+	if i := strings.IndexByte(s, 0x1b); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 func TestREPLExitKeepsLastOutput(t *testing.T) {
 	// Output without a newline, then (exit) in the same entry: the text
 	// stays on the screen when the line editor lets the terminal go.
@@ -41,5 +50,22 @@ func TestREPLExitKeepsLastOutput(t *testing.T) {
 		if !slices.Contains(strings.Split(scr, "\n"), c.text) {
 			t.Errorf("%s: the screen does not show %q on a line of its own:\n%s", c.line, c.text, scr)
 		}
+	}
+}
+
+func TestREPLExtraParen(t *testing.T) {
+	// An extra ')' after a definition: the definition is made, the ')'
+	// reported once with its position, and the prompt comes back.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	if s := printed(tm.eval("(define twelve 12))")); s != "stdin#1:1:19: read: unexpected ')'\r\n" {
+		t.Errorf("after (define twelve 12)): %q, want one line naming the extra ')'", s)
+	}
+	if s := printed(tm.eval("(* twelve 2)")); s != "24\r\n" {
+		t.Errorf("(* twelve 2) = %q, want 24", s)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
 	}
 }
