@@ -69,3 +69,59 @@ func TestREPLExtraParen(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLKeysOfOtherTerminals(t *testing.T) {
+	// Home and End as the Linux console, tmux and screen send them
+	// (ESC [ 1 ~, ESC [ 4 ~) and as rxvt does (ESC [ 7 ~, ESC [ 8 ~);
+	// Ctrl-Left moves back a word.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("list 1 2")
+	tm.expect("list 1 2")
+	for _, k := range []string{"\x1b[1~(", "\x1b[4~ 3)", "\x1b[7~\x1b[3~(", "\x1b[8~"} {
+		tm.send(k)
+	}
+	tm.send("\x1b[1;5D\x1b[1;5D9 \r")
+	tm.expect("\r\n(1 9 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLPaste(t *testing.T) {
+	tm := startTermSize(t, 40, 100, t.TempDir())
+	tm.expect("popsh> ")
+	// A block of several entries at once: all evaluated, in order, the
+	// output of each after its entry.
+	tm.send("(define n 5)\r(display \"first\")\r(list n\r  (* n n))\r\"é日本😀\"\r")
+	tm.expect("(display \"first\")\r\nfirst\r\n")
+	tm.expect("(* n n))\r\n(5 25)\r\n")
+	tm.expect("\r\n\"é日本😀\"\r\n")
+	tm.expect("popsh> ")
+	// A bracketed paste: the markers are not text, and a Tab in it is a
+	// character of the text, not a completion request.
+	tm.send("\x1b[200~(string-append \"a\tb\"\r  \"c\")\x1b[201~\r")
+	tm.expect("\"a\\tbc\"\r\n")
+	tm.expect("popsh> ")
+	// A long line pasted: the line editor does not redraw the whole line
+	// for each of its characters (that wrote 54 MB for 10,000 characters).
+	tm.mu.Lock()
+	before := tm.out.Len()
+	tm.mu.Unlock()
+	long := strings.Repeat("x", 20000)
+	tm.send(`(string-length "` + long + `")` + "\r")
+	tm.expect("\r\n20000\r\n")
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	written := tm.out.Len() - before
+	tm.mu.Unlock()
+	if written > 10*len(long) {
+		t.Errorf("pasting a line of %d characters wrote %d bytes to the terminal", len(long), written)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -55,12 +55,15 @@ type EditorOptions struct {
 // a Readline is in flight (ReadLine and Close are only ever called from the
 // REPL's one goroutine, never concurrently). Its own history file handling
 // rewrites the file with mode 0666 when trimming, so the history file is
-// managed here instead (mode 0600).
+// managed here instead (mode 0600). Its input goes through a keyReader
+// (keys.go): the keys of other terminals, bracketed paste, and pasted text
+// inserted in one piece.
 type terminalEditor struct {
 	rl    *readline.Instance
 	mu    sync.Mutex
 	histF *os.File
 	limit int
+	keys  *keyReader
 }
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
@@ -69,15 +72,27 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
+	var stdin io.ReadCloser = os.Stdin
+	if opts.Stdin != nil {
+		stdin = opts.Stdin
+	}
+	keys := newKeyReader(stdin)
 	cfg := &readline.Config{
 		Prompt:                 "> ",
 		HistoryLimit:           limit,
 		DisableAutoSaveHistory: true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "\n",
-		Stdin:                  opts.Stdin,
+		Stdin:                  keys,
 		Stdout:                 opts.Stdout,
 	}
+	var e *terminalEditor
+	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
+		// (called by the editor after each key, on its goroutine)
+		op := e.rl.Operation
+		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
+		return keys.insertRun(line, pos, key)
+	})
 	if opts.Complete != nil {
 		cfg.AutoComplete = completer(opts.Complete)
 	}
@@ -85,7 +100,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	e := &terminalEditor{rl: rl, limit: limit}
+	e = &terminalEditor{rl: rl, limit: limit, keys: keys}
 	if opts.HistoryFile != "" {
 		if err := e.openHistory(opts.HistoryFile); err != nil {
 			// A history that cannot be read or written is not fatal.
@@ -164,6 +179,7 @@ func openPrivate(path string) (*os.File, error) {
 // ReadLine implements LineEditor.
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
+	e.keys.plain.Store(true) // a new line starts in no search and no list
 	line, err := e.rl.Readline()
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
