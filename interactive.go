@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -59,9 +60,15 @@ func runREPL(it *interp.Interp, banner string) int {
 	if banner == "" {
 		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
 	}
+	var out io.Writer = os.Stdout
+	if p, ok := ed.(repl.Printer); ok {
+		// output of other threads while a line is typed goes above it
+		out = p.Stdout()
+	}
 	err = repl.Run(context.Background(), repl.Options{
 		Interp:     it,
 		Editor:     ed,
+		Out:        out,
 		Stdin:      stdin,
 		Interrupts: ints,
 		Banner:     banner,

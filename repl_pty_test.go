@@ -5,6 +5,8 @@ package main
 // output from other threads while a line is typed, TERM=dumb.
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -120,6 +122,42 @@ func TestREPLPaste(t *testing.T) {
 	if written > 10*len(long) {
 		t.Errorf("pasting a line of %d characters wrote %d bytes to the terminal", len(long), written)
 	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLThreadOutputAtPrompt(t *testing.T) {
+	// A thread prints while a line is being typed: its text appears on
+	// lines of its own above the prompt, and the prompt and the line typed
+	// so far are drawn again below it.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "from the thread") (newline) (display "no newline") (flush-output-port))))` + "\r")
+	tm.expect("\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm.expect("no newline")
+	tm.expect("popsh> (list 1 2")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) < 3 || lines[len(lines)-3] != "from the thread" || lines[len(lines)-2] != "no newline" || lines[len(lines)-1] != "popsh> (list 1 2" {
+		t.Errorf("screen after the thread's output:\n%s", strings.Join(lines, "\n"))
+	}
+	// the value right after the entry's line: no empty line (the text
+	// written above the prompt ended its line)
+	tm.send(" 3)\r")
+	tm.expect(" 3)\r\n(1 2 3)\r\n")
+	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chzyer/readline"
 
@@ -30,6 +31,16 @@ type LineEditor interface {
 	AddHistory(entry string) error
 	// Close restores the terminal. It must not be called while ReadLine runs.
 	Close() error
+}
+
+// A Printer is a LineEditor that can print while a line is being typed
+// (output of another thread at the prompt): the text appears above the
+// prompt, and the prompt and the line being typed are drawn again below
+// it. Its writers write directly when no line is being read.
+type Printer interface {
+	LineEditor
+	// Stdout returns a writer to the standard output that does this.
+	Stdout() io.Writer
 }
 
 // EditorOptions configures NewTerminalEditor.
@@ -64,6 +75,9 @@ type terminalEditor struct {
 	histF *os.File
 	limit int
 	keys  *keyReader
+	// reading is set while ReadLine runs: output then goes above the
+	// line being typed
+	reading atomic.Bool
 }
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
@@ -180,7 +194,9 @@ func openPrivate(path string) (*os.File, error) {
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
 	e.keys.plain.Store(true) // a new line starts in no search and no list
+	e.reading.Store(true)
 	line, err := e.rl.Readline()
+	e.reading.Store(false)
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
 		return "", ErrInterrupt // chzyer also returns the partial text: drop it
@@ -223,6 +239,40 @@ func (e *terminalEditor) Close() error {
 		return fmt.Errorf("line editor: close: %w", err)
 	}
 	return nil
+}
+
+// Stdout implements Printer.
+func (e *terminalEditor) Stdout() io.Writer {
+	return &aboveWriter{e: e, direct: e.rl.Config.Stdout, above: e.rl.Stdout()}
+}
+
+// aboveWriter writes above the line being typed while ReadLine runs, and
+// directly otherwise.
+type aboveWriter struct {
+	e      *terminalEditor
+	direct io.Writer
+	above  io.Writer // the editor's: erases the line, writes, draws it again
+	// endedLine says the last Write went above the prompt, its line
+	// ended there (freshLineWriter asks)
+	endedLine atomic.Bool
+}
+
+// Write implements io.Writer. Text written above the prompt that does not
+// end a line is ended, so that the prompt is drawn at the start of one.
+func (w *aboveWriter) Write(p []byte) (int, error) {
+	if !w.e.reading.Load() || len(p) == 0 {
+		w.endedLine.Store(false)
+		return w.direct.Write(p)
+	}
+	w.endedLine.Store(true)
+	q := p
+	if p[len(p)-1] != '\n' {
+		q = append(p[:len(p):len(p)], '\n')
+	}
+	if _, err := w.above.Write(q); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // completer adapts a word completion function to readline's AutoCompleter,

@@ -707,6 +707,9 @@ func (f *freshLineWriter) Write(p []byte) (int, error) {
 	n, err := f.w.Write(p)
 	if n > 0 {
 		f.midLine = p[n-1] != '\n'
+		if a, ok := f.w.(*aboveWriter); ok && a.endedLine.Load() {
+			f.midLine = false // written above the prompt, the line ended
+		}
 	}
 	return n, err
 }
