@@ -163,3 +163,45 @@ func TestREPLThreadOutputAtPrompt(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLDumbTerminal(t *testing.T) {
+	// TERM=dumb (an Emacs shell buffer): not one control sequence; the
+	// terminal's line mode echoes and edits; Ctrl-C drops the line; the
+	// history file is still written.
+	home := t.TempDir()
+	tm := startTermEnv(t, 24, 80, home, []string{"TERM=dumb"})
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r")
+	tm.expect("(+ 1 2)\r\n3\r\npopsh> ")
+	tm.send("(car 1)\r")
+	tm.expect("car: expected a pair, got 1\r\npopsh> ")
+	tm.send("(list \"é日本\"\r")
+	tm.expect("  ...> ")
+	tm.send("'x)\r")
+	tm.expect("(\"é日本\" x)\r\npopsh> ")
+	tm.send("(abandoned")
+	tm.expect("(abandoned")
+	tm.send("\x03")
+	tm.expect("\r\npopsh> ")
+	tm.send("(begin (display \"typed: \") (read-line))\r")
+	tm.expect("typed: ")
+	tm.send("hello\r")
+	tm.expect("\"hello\"\r\npopsh> ")
+	tm.send("(let loop () (loop))\r")
+	tm.expect("(loop))\r\n")
+	tm.interruptUntil("interrupted\r\npopsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D %d", code)
+	}
+	<-tm.done
+	tm.mu.Lock()
+	out := tm.out.String()
+	tm.mu.Unlock()
+	if strings.ContainsRune(out, 0x1b) {
+		t.Errorf("control sequences written to a dumb terminal: %q", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(home, ".popsh_history")); err != nil || !strings.Contains(string(b), "(+ 1 2)\n") {
+		t.Errorf("history file: %q, %v", b, err)
+	}
+}

@@ -57,6 +57,9 @@ type EditorOptions struct {
 	// Complete, when set, returns the completions of the word before the
 	// cursor (full words, not suffixes).
 	Complete func(line string, pos int) (word string, candidates []string)
+	// Interrupts delivers Ctrl-C (SIGINT) to NewPlainEditor, whose
+	// terminal is in its line mode while a line is read.
+	Interrupts <-chan os.Signal
 }
 
 // terminalEditor is a LineEditor over github.com/chzyer/readline v1.5.1.
@@ -125,14 +128,28 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 }
 
 // openHistory loads the last entries of path into the editor and keeps the
-// file open for appending. A history may hold passwords: an existing file
-// that group or others may access is made 0600 before anything is read or
-// appended, and refused when that fails (a file of another user, say). An
-// overlong file is trimmed (rewritten 0600).
+// file open for appending (see loadHistory).
 func (e *terminalEditor) openHistory(path string) error {
-	f, err := openPrivate(path)
+	f, lines, err := loadHistory(path, e.limit)
 	if err != nil {
 		return err
+	}
+	for _, l := range lines {
+		e.rl.SaveHistory(l)
+	}
+	e.histF = f
+	return nil
+}
+
+// loadHistory opens the history file at path for appending and returns its
+// last limit entries. A history may hold passwords: an existing file that
+// group or others may access is made 0600 before anything is read or
+// appended, and refused when that fails (a file of another user, say). An
+// overlong file is trimmed (rewritten 0600).
+func loadHistory(path string, limit int) (*os.File, []string, error) {
+	f, err := openPrivate(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	var lines []string
 	sc := bufio.NewScanner(f)
@@ -142,26 +159,22 @@ func (e *terminalEditor) openHistory(path string) error {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) > e.limit {
+	if len(lines) > limit {
 		f.Close()
-		lines = lines[len(lines)-e.limit:]
+		lines = lines[len(lines)-limit:]
 		tmp := path + ".tmp"
 		if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-			return fmt.Errorf("trim history %s: %w", path, err)
+			return nil, nil, fmt.Errorf("trim history %s: %w", path, err)
 		}
 		if err := os.Rename(tmp, path); err != nil {
 			os.Remove(tmp)
-			return fmt.Errorf("trim history %s: %w", path, err)
+			return nil, nil, fmt.Errorf("trim history %s: %w", path, err)
 		}
 		if f, err = openPrivate(path); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	for _, l := range lines {
-		e.rl.SaveHistory(l)
-	}
-	e.histF = f
-	return nil
+	return f, lines, nil
 }
 
 // openPrivate opens (or creates) the history file at path for reading and
@@ -219,10 +232,16 @@ func (e *terminalEditor) AddHistory(entry string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.histF != nil {
-		if _, err := e.histF.WriteString(entry + "\n"); err != nil {
-			return fmt.Errorf("write history: %w", err)
-		}
+	return appendHistory(e.histF, entry)
+}
+
+// appendHistory writes entry as a line of the history file f, if any.
+func appendHistory(f *os.File, entry string) error {
+	if f == nil {
+		return nil
+	}
+	if _, err := f.WriteString(entry + "\n"); err != nil {
+		return fmt.Errorf("write history: %w", err)
 	}
 	return nil
 }
