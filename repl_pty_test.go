@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // screenText is what a terminal of w x h shows after the output so far.
@@ -203,5 +205,36 @@ func TestREPLDumbTerminal(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(home, ".popsh_history")); err != nil || !strings.Contains(string(b), "(+ 1 2)\n") {
 		t.Errorf("history file: %q, %v", b, err)
+	}
+}
+
+func TestREPLThreadExitsAtPrompt(t *testing.T) {
+	// A thread calls (exit 4) while the user types: popsh ends with 4,
+	// the thread's output stays, the terminal is back in its line mode.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "bye from the thread") (exit 4)))` + "\r")
+	tm.expect("#<thread>\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := tm.wait(); code != 4 {
+		t.Errorf("exit status %d, want 4", code)
+	}
+	st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Lflag&unix.ICANON == 0 || st.Lflag&unix.ECHO == 0 {
+		t.Errorf("terminal left in raw mode (lflag %#x)", st.Lflag)
+	}
+	<-tm.done
+	if scr := tm.screenText(80, 20); !slices.Contains(strings.Split(scr, "\n"), "bye from the thread") {
+		t.Errorf("screen:\n%s", scr)
 	}
 }

@@ -29,7 +29,9 @@ type LineEditor interface {
 	ReadLine(prompt string) (string, error)
 	// AddHistory records an entry in the history (and its file, if any).
 	AddHistory(entry string) error
-	// Close restores the terminal. It must not be called while ReadLine runs.
+	// Close restores the terminal. It may be called while ReadLine runs on
+	// another goroutine (a thread ended the program at the prompt): the
+	// line is abandoned and that ReadLine may never return.
 	Close() error
 }
 
@@ -254,6 +256,17 @@ func (e *terminalEditor) Close() error {
 		e.histF = nil
 	}
 	e.mu.Unlock()
+	if e.reading.Load() {
+		// A ReadLine is in flight (the program is ending while the user
+		// types): closing the editor would wait for it. Erase the line
+		// and give the terminal back as it was.
+		e.reading.Store(false)
+		e.rl.Clean()
+		if err := e.rl.Terminal.ExitRawMode(); err != nil {
+			return fmt.Errorf("line editor: close: %w", err)
+		}
+		return nil
+	}
 	if err := e.rl.Close(); err != nil {
 		return fmt.Errorf("line editor: close: %w", err)
 	}

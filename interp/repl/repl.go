@@ -161,13 +161,35 @@ func (s *session) loop(ctx context.Context) error {
 		} else {
 			s.out.freshLine()
 		}
-		// other threads run while the line is typed
+		// other threads run while the line is typed; one of them may
+		// end the program with (exit) meanwhile
 		var line string
 		var err error
+		var exit *interp.ExitError
 		s.it.Blocking(func() error {
-			line, err = s.opts.Editor.ReadLine(prompt)
+			type read struct {
+				line string
+				err  error
+			}
+			lines := make(chan read, 1)
+			go func() {
+				l, e := s.opts.Editor.ReadLine(prompt)
+				lines <- read{l, e}
+			}()
+			select {
+			case r := <-lines:
+				line, err = r.line, r.err
+			case <-s.it.ExitRequested():
+				// the line being typed is abandoned (Editor.Close
+				// copes with the ReadLine still running)
+				exit = s.it.PendingExit()
+			}
 			return nil
 		})
+		if exit != nil {
+			s.flush()
+			return &ExitStatus{Code: exit.Code}
+		}
 		switch {
 		case errors.Is(err, ErrInterrupt):
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
