@@ -463,6 +463,16 @@ func (it *Interp) FlushOutput() {
 	it.flushPort(it.errParam.Value())
 }
 
+// LoadingFile returns the absolute name of the file being loaded (by load
+// or EvalFile), the innermost one when loads nest, or "" when no file is
+// being loaded.
+func (it *Interp) LoadingFile() string {
+	if len(it.loading) == 0 {
+		return ""
+	}
+	return it.loading[len(it.loading)-1]
+}
+
 // SetCommandLine sets the list (command-line) returns.
 func (it *Interp) SetCommandLine(args []string) { it.cmdline = append([]string(nil), args...) }
 
