@@ -404,9 +404,15 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 			return nil, syscallError("fork/exec", err, interp.NewString(c.Args[0]))
 		}
 		pr.lastPid = c.Process.Pid
-		// The parent's copies of the pipe ends must go once the child has them.
+		// The parent's copies of the pipe ends must go once the child has
+		// them: a writer gets EOF only when no other process holds the
+		// write end, and a reader that exits (head) must leave the writer
+		// (yes) with no reader, so that it gets SIGPIPE and ends.
 		if w, ok := c.Stdout.(*os.File); ok && w != nil && c != cmds[len(cmds)-1] {
 			w.Close()
+		}
+		if r, ok := c.Stdin.(*os.File); ok && r != nil && c != cmds[0] {
+			r.Close()
 		}
 	}
 	var once sync.Once

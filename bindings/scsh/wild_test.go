@@ -1,12 +1,17 @@
 package scsh
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"popsh/interp"
 )
 
 // Names and behaviours that scsh programs found in the wild use: SRFI 27
@@ -206,4 +211,31 @@ func TestStructureFilesBesideDefinition(t *testing.T) {
 	runEvalCases(t, []evalCase{
 		{`(begin (load ` + strconv.Quote(filepath.Join(lib, "packages.scm")) + `) (greet "world"))`, `"hello world!"`, ""},
 	})
+}
+
+// A pipeline ends when its last program does: the programs before it get
+// SIGPIPE once nobody reads their output (popsh kept the read ends of the
+// pipes between programs open, and (| (yes) (head -1)) never returned).
+func TestPipelineEndsWithItsReader(t *testing.T) {
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	for _, c := range []struct{ src, want string }{
+		{`(run/string (| (yes) (head -2)))`, `"y\ny\n"`},
+		{`(run (| (yes) (head -1) (cat)))`, `0`},
+		{`(run/strings (| (epf (| (yes n) (head -c 4)) (= 2 1)) (cat)))`, `("n" "n")`},
+		{`(let ((p (run/port (| (yes) (head -1))))) (read-line p))`, `"y"`},
+	} {
+		// a deadline so that the old behaviour fails the test instead of
+		// hanging it
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		v, err := it.EvalString(ctx, c.src, "test.scm")
+		cancel()
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if got := interp.WriteString(v); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
 }
