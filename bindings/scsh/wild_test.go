@@ -239,3 +239,43 @@ func TestPipelineEndsWithItsReader(t *testing.T) {
 		}
 	}
 }
+
+// Redirections apply left to right, as dup2 calls do: (= 2 1) (> f) sends
+// errors where the output went before and the output to f; (> f) (= 2 1)
+// sends both to f.
+func TestRedirectionOrder(t *testing.T) {
+	dir := t.TempDir()
+	q := func(n string) string { return strconv.Quote(filepath.Join(dir, n)) }
+	both := `(sh -c "echo out; echo err >&2")`
+	runEvalCases(t, []evalCase{
+		{`(list (run/string ` + both + ` (= 2 1) (> ` + q("a") + `)) (call-with-input-file ` + q("a") + ` port->string))`,
+			`("err\n" "out\n")`, ""},
+		{`(list (run/string ` + both + ` (> ` + q("b") + `) (= 2 1)) (call-with-input-file ` + q("b") + ` port->string))`,
+			`("" "out\nerr\n")`, ""},
+		{`(list (run/string ` + both + ` (> 2 ` + q("c") + `) (= 1 2)) (call-with-input-file ` + q("c") + ` port->string))`,
+			`("" "out\nerr\n")`, ""},
+		// inside a pipeline, as a real benchmark script has it
+		{`(list (run/string (| (epf ` + both + ` (= 2 1) (> ` + q("d") + `)) (tr a-z A-Z))) (call-with-input-file ` + q("d") + ` port->string))`,
+			`("ERR\n" "out\n")`, ""},
+	})
+}
+
+// The redirections of an epf that is an element of a pipeline apply to its
+// own programs, not to the whole pipeline (popsh applied them to all of it:
+// (| (epf (a) (> f)) (b)) wrote b's output to f).
+func TestEpfInsidePipeline(t *testing.T) {
+	dir := t.TempDir()
+	q := func(n string) string { return strconv.Quote(filepath.Join(dir, n)) }
+	slurp := func(n string) string { return `(call-with-input-file ` + q(n) + ` port->string)` }
+	runEvalCases(t, []evalCase{
+		{`(list (run/string (| (epf (echo out) (> ` + q("a") + `)) (tr a-z A-Z))) ` + slurp("a") + `)`, `("" "out\n")`, ""},
+		{`(list (run/string (| (echo hi) (epf (| (cat) (tr a-z A-Z)) (> ` + q("b") + `)) (cat))) ` + slurp("b") + `)`, `("" "HI\n")`, ""},
+		{`(run/string (| (epf (cat) (<< "data\n")) (tr a-z A-Z)))`, `"DATA\n"`, ""},
+		// (= 2 1) in the epf of a sub-pipeline: every program's errors go
+		// where the sub-pipeline's output went (the pipe to sort)
+		{`(list (run/strings (| (epf (| (sh -c "echo a; echo b >&2") (sh -c "cat; echo c >&2")) (= 2 1) (> ` + q("c") + `)) (sort))) ` + slurp("c") + `)`,
+			`(("b" "c") "a\n")`, ""},
+		{`(run/string (| (echo x) (epf (cat) (- 0)) (cat)))`, `""`, ""},
+		{`(run/string (| (begin (display "x")) (epf (cat) (> ` + q("d") + `))))`, "", "not supported"},
+	})
+}
