@@ -3,6 +3,7 @@ package scsh
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -277,5 +278,39 @@ func TestEpfInsidePipeline(t *testing.T) {
 			`(("b" "c") "a\n")`, ""},
 		{`(run/string (| (echo x) (epf (cat) (- 0)) (cat)))`, `""`, ""},
 		{`(run/string (| (begin (display "x")) (epf (cat) (> ` + q("d") + `))))`, "", "not supported"},
+	})
+}
+
+// char-ready? and select-ports ask the system about a socket or pipe with
+// nothing buffered yet (they looked at the port's buffer only, so a
+// telnet client's select-ports on its socket never saw the server's
+// greeting).
+func TestReadyAsksTheDescriptor(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c.Write([]byte("login: "))
+		time.Sleep(30 * time.Second) // keep it open; the test ends first
+		c.Close()
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	runEvalCases(t, []evalCase{
+		{`(let* ((s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" ` + strconv.Itoa(port) + `))
+		         (in (socket:inport s))
+		         (ready (select-ports 20 in)))
+		    (list (length ready) (char-ready? in) (read-char in)))`, `(1 #t #\l)`, ""},
+		{`(receive (r w) (pipe)
+		    (let ((before (char-ready? r)))
+		      (write-string "x" w) (force-output w)
+		      (let ((after (char-ready? r)))
+		        (close w) (read-char r)
+		        (list before after (char-ready? r)))))`, `(#f #t #t)`, ""},
 	})
 }
