@@ -154,6 +154,7 @@ func (s *scope) bind(name Value, b binding) {
 type alias struct {
 	name Value // *Symbol or *alias
 	env  *scope
+	lib  bool // made by a macro of library code
 }
 
 // SchemeString prints an alias as its name.
@@ -229,6 +230,7 @@ func (c *compiler) fail(x Value, format string, args ...any) {
 }
 
 func (c *compiler) lookup(id Value, sc *scope) resolved {
+	lib := false // an alias a library macro made: its global is the library's
 	for {
 		for s := sc; s != nil; s = s.parent {
 			for i := len(s.names) - 1; i >= 0; i-- {
@@ -241,6 +243,9 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 		a, ok := id.(*alias)
 		if !ok {
 			g := c.it.global(id.(*Symbol))
+			if lib && g.lib != nil {
+				g = g.lib
+			}
 			if g.pending {
 				if err := c.it.forceGlobal(g); err != nil {
 					c.fail(id, "%s: %v", g.Name.Name, err)
@@ -248,6 +253,7 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 			}
 			return resolved{g: g}
 		}
+		lib = lib || a.lib
 		id, sc = a.name, a.env
 	}
 }
@@ -856,6 +862,9 @@ func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos, at Pos) (clo *Closur
 	fn := &fnState{name: "", pos: c.cur}
 	fn.body = c.analyzeTop(x, fn)
 	proto := generate(fn, nil)
+	if it.libDepth > 0 {
+		it.registerLib(proto)
+	}
 	return &Closure{proto: proto}, nil
 }
 
@@ -921,6 +930,11 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 			c.fail(p, "define-syntax: expected (define-syntax name transformer)")
 		}
 		g := c.it.global(baseSymbol(args[0]))
+		if c.it.libDepth == 0 {
+			if err := c.it.userDefine(g); err != nil {
+				c.fail(p, "%s: %v", g.Name.Name, err)
+			}
+		}
 		m := c.makeMacro(args[1], nil, g.Name.Name)
 		g.macro, g.special = m, nil
 		g.value = unbound

@@ -74,6 +74,14 @@ type Interp struct {
 	noYield int
 	// pending: the deferred definitions of the cells marked pending
 	pending map[*Global]*libForm
+	// libDepth > 0 while library code (the interpreter's and embedders'
+	// Scheme libraries) is installed, loaded or compiled: it then sees
+	// the library's binding of a name the program has redefined (the
+	// cell's lib). libRefs: the library code compiled so far, by the
+	// cells it refers to (to point it at lib when the program redefines
+	// a name; see shadow).
+	libDepth int
+	libRefs  map[*Global][]*Proto
 }
 
 // Global is a top-level binding cell.
@@ -90,6 +98,12 @@ type Global struct {
 	// Interp.pending), evaluated when the name is first referred to (see
 	// forceGlobal)
 	pending bool
+	// lib, once the program has defined a name the libraries bind, holds
+	// the libraries' binding, which their code keeps using (as a Scheme48
+	// module keeps its own bindings whatever the user package defines);
+	// userDef: the program's own definition is in this cell.
+	lib     *Global
+	userDef bool
 }
 
 type unboundT struct{}
@@ -293,11 +307,72 @@ func (it *Interp) cell(name *Symbol) *Global {
 			it.firstUse(g, name)
 		}
 		if g.Name != nil {
-			return g
+			return it.view(g)
 		}
 		return nil
 	}
-	return it.globals[name]
+	if g := it.globals[name]; g != nil {
+		return it.view(g)
+	}
+	return nil
+}
+
+// view is the cell library code uses for g: its lib while library code is
+// being installed or compiled, else g.
+func (it *Interp) view(g *Global) *Global {
+	if it.libDepth > 0 && g.lib != nil {
+		return g.lib
+	}
+	return g
+}
+
+// inLibrary marks library code being installed, loaded or compiled until
+// the function it returns is called.
+func (it *Interp) inLibrary() func() {
+	it.libDepth++
+	return func() { it.libDepth-- }
+}
+
+// registerLib records library code compiled into p and the protos in it.
+func (it *Interp) registerLib(p *Proto) {
+	p.lib = true
+	if it.libRefs == nil {
+		it.libRefs = make(map[*Global][]*Proto)
+	}
+	for _, g := range p.globals {
+		it.libRefs[g] = append(it.libRefs[g], p)
+	}
+	for _, q := range p.protos {
+		it.registerLib(q)
+	}
+}
+
+// userDefine is called before the program (code that is not library code)
+// defines g. When g holds a binding of the libraries, the binding moves to
+// a cell of its own, g.lib, and the library code compiled so far is
+// pointed at it; library code compiled later finds it through view. The
+// program's code keeps g, so its earlier references to the name see its
+// definition.
+func (it *Interp) userDefine(g *Global) error {
+	if g.lib == nil && !g.userDef && g.bound() {
+		if g.pending {
+			if err := it.forceGlobal(g); err != nil {
+				return err
+			}
+		}
+		l := &Global{Name: g.Name, value: g.value, special: g.special, macro: g.macro, builtin: g.builtin, pure: g.pure}
+		g.lib = l
+		for _, p := range it.libRefs[g] {
+			for i, x := range p.globals {
+				if x == g {
+					p.globals[i] = l
+				}
+			}
+		}
+		delete(it.libRefs, g)
+	}
+	g.userDef = true
+	return nil
 }
 
 // global returns the cell of name, creating an unbound one if needed.
@@ -312,7 +387,7 @@ func (it *Interp) global(name *Symbol) *Global {
 		if g.Name == nil {
 			g.Name, g.value = name, unbound
 		}
-		return g
+		return it.view(g)
 	}
 	g := it.globals[name]
 	if g == nil {
@@ -324,7 +399,7 @@ func (it *Interp) global(name *Symbol) *Global {
 		g.Name, g.value = name, unbound
 		it.globals[name] = g
 	}
-	return g
+	return it.view(g)
 }
 
 // bound reports whether the cell holds a binding: a value, syntax, or a
@@ -461,6 +536,16 @@ func (it *Interp) flushPort(v Value) {
 func (it *Interp) FlushOutput() {
 	it.flushPort(it.outParam.Value())
 	it.flushPort(it.errParam.Value())
+}
+
+// LoadingFile returns the absolute name of the file being loaded (by load
+// or EvalFile), the innermost one when loads nest, or "" when no file is
+// being loaded.
+func (it *Interp) LoadingFile() string {
+	if len(it.loading) == 0 {
+		return ""
+	}
+	return it.loading[len(it.loading)-1]
 }
 
 // SetCommandLine sets the list (command-line) returns.

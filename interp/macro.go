@@ -16,6 +16,9 @@ type syntaxRules struct {
 	literals   []Value
 	rules      [][2]Value // pattern, template
 	env        *scope
+	// lib: defined by library code; the free names of its templates mean
+	// the library's bindings (Interp.view)
+	lib bool
 }
 
 // makeMacro builds a macro from a transformer spec: (syntax-rules ...),
@@ -27,13 +30,15 @@ func (c *compiler) makeMacro(spec Value, env *scope, name string) *macro {
 		if sf != nil {
 			switch sf.name {
 			case "syntax-rules":
-				return &macro{name: name, env: env, rules: c.parseSyntaxRules(p, env, name)}
+				sr := c.parseSyntaxRules(p, env, name)
+				sr.lib = c.it.libDepth > 0
+				return &macro{name: name, env: env, rules: sr}
 			case "er-macro-transformer":
 				args := c.list(p.Cdr, "er-macro-transformer")
 				if len(args) != 1 {
 					c.fail(p, "er-macro-transformer: expected one procedure")
 				}
-				return &macro{name: name, env: env, er: c.evalTransformer(args[0], name)}
+				return &macro{name: name, env: env, er: c.evalTransformer(args[0], name), lib: c.it.libDepth > 0}
 			}
 		}
 		_ = m
@@ -43,7 +48,7 @@ func (c *compiler) makeMacro(spec Value, env *scope, name string) *macro {
 			return m
 		}
 	}
-	return &macro{name: name, env: env, er: c.evalTransformer(spec, name)}
+	return &macro{name: name, env: env, er: c.evalTransformer(spec, name), lib: c.it.libDepth > 0}
 }
 
 func (c *compiler) evalTransformer(expr Value, name string) Value {
@@ -252,7 +257,7 @@ func (m *matcher) rename(id Value, renames map[Value]*alias) Value {
 	if a, ok := renames[id]; ok {
 		return a
 	}
-	a := &alias{name: id, env: m.sr.env}
+	a := &alias{name: id, env: m.sr.env, lib: m.sr.lib}
 	renames[id] = a
 	return a
 }
@@ -407,7 +412,7 @@ func (c *compiler) erExpand(m *macro, p *Pair, sc *scope) (Value, error) {
 		if a, ok := renames[id]; ok {
 			return a, nil
 		}
-		a := &alias{name: id, env: m.env}
+		a := &alias{name: id, env: m.env, lib: m.lib}
 		renames[id] = a
 		return a, nil
 	}}

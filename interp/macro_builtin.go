@@ -13,6 +13,8 @@ type macro struct {
 	// lazy is the library form that defines the macro, evaluated at the
 	// first expansion (lib_lazy.go)
 	lazy *libForm
+	// lib: an explicit-renaming macro of library code (see syntaxRules.lib)
+	lib bool
 }
 
 // SchemeString gives the printed form of a macro.

@@ -414,6 +414,11 @@ func (p *Port) Ready() bool {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			return true
 		}
+		// a pipe, socket or terminal: ask the system whether data (or
+		// end of file) is waiting there
+		if ready, known := fileReadable(f); known {
+			return ready
+		}
 	}
 	return false
 }

@@ -270,6 +270,11 @@ next:
 		val = Unspecified
 	case opDefGlobal:
 		g := pr.globals[ins.a]
+		if !pr.lib && !g.userDef {
+			if err = vm.it.userDefine(g); err != nil {
+				goto fail
+			}
+		}
 		g.special, g.macro = nil, nil
 		g.set(val)
 		val = Unspecified

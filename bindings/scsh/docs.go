@@ -338,6 +338,7 @@ var srfi1Docs = []interp.DocLine{
 	{Name: "del-assq", Doc: "(del-assq key alist): alist without the entries of key (eq?)"},
 	{Name: "del-assv", Doc: "(del-assv key alist): alist without the entries of key (eqv?)"},
 	{Name: "del-assoc", Doc: "(del-assoc key alist): alist without the entries of key (equal?)"},
+	{Name: "args-fold", Doc: "(args-fold args options unrecognized-proc operand-proc seed ...): fold the options' processors and operand-proc over args (SRFI 37); the final seeds"},
 }
 
 var processDocs = []interp.DocLine{

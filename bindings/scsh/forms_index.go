@@ -91,7 +91,7 @@ var scshIndex = interp.FormIndex{File: "scsh.scm", Len: 19202, Mode: "procs %scs
 }}
 
 // srfiIndex is the top-level split of srfi.scm.
-var srfiIndex = interp.FormIndex{File: "srfi.scm", Len: 29947, Mode: "all", Forms: []interp.FormSpan{
+var srfiIndex = interp.FormIndex{File: "srfi.scm", Len: 32926, Mode: "all", Forms: []interp.FormSpan{
 	{Name: "%criteria->pred", Line: 7, Start: 226, Kind: 1},
 	{Name: "%string-range", Line: 15, Start: 594, Kind: 1},
 	{Name: "%string-ranges2", Line: 28, Start: 1189, Kind: 1},
@@ -300,6 +300,7 @@ var srfiIndex = interp.FormIndex{File: "srfi.scm", Len: 29947, Mode: "all", Form
 	{Name: "del-assq", Line: 676, Start: 29765, Kind: 1},
 	{Name: "del-assv", Line: 677, Start: 29824, Kind: 1},
 	{Name: "del-assoc", Line: 678, Start: 29884, Kind: 1},
+	{Name: "args-fold", Line: 684, Start: 30223, Kind: 1},
 }}
 
 // processIndex is the top-level split of scsh-process.scm.
