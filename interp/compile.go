@@ -141,6 +141,10 @@ type scope struct {
 	fn     *fnState
 	names  []Value
 	binds  []binding
+	// lib: the top level of a library body (define-library): the cells
+	// of the names the library defines or renames on import. A name not
+	// in it is looked up among the globals.
+	lib map[*Symbol]*Global
 }
 
 func (s *scope) bind(name Value, b binding) {
@@ -235,6 +239,13 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 				if s.names[i] == id {
 					b := s.binds[i]
 					return resolved{v: b.v, mac: b.mac}
+				}
+			}
+			if s.lib != nil {
+				if sym, ok := id.(*Symbol); ok {
+					if g := s.lib[sym]; g != nil {
+						return resolved{g: g}
+					}
 				}
 			}
 		}

@@ -156,13 +156,15 @@ func init() {
 	defSpecial("define-library", analyzeDefineLibrary)
 }
 
-// A user's library (define-library) is compiled as a local body: its
-// definitions are invisible outside, and each exported name is then defined
-// globally (under its external name). Its define-syntax forms are global
-// (so exported macros work; their templates can only refer to global or
-// exported names). import of a user's library supports prefix, rename,
-// only and except by defining the new names; the standard libraries are
-// always visible.
+// A user's library (define-library) has a top level of its own: each name
+// it defines lives in a cell that only the library's body sees (a scope
+// with lib set), except the names it exports, whose cells are the globals
+// of their external names. Names it does not define are the globals, so
+// the standard libraries are always visible. Macros the library defines
+// close over its top level: an exported macro whose template refers to
+// the library's own helpers works wherever it is used. import of a user's
+// library supports prefix, rename, only and except by defining the new
+// names; inside a library, renamed imports are cells of its top level.
 
 func libKey(name Value) string { return WriteString(stripSyntax(name)) }
 
@@ -174,89 +176,204 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	if len(decls) == 0 {
 		c.fail(p, "define-library: missing library name")
 	}
-	type export struct{ in, out Value }
+	type export struct{ in, out *Symbol }
 	var exports []export
 	var body []Value
-	var collect func(forms []Value)
-	collect = func(forms []Value) {
-		for _, f := range forms {
-			if fp, ok := f.(*Pair); ok {
-				if sf, _ := c.head(fp.Car, nil); sf != nil {
-					switch sf.name {
-					case "begin":
-						collect(c.list(fp.Cdr, "begin"))
-						continue
-					case "include", "include-ci":
-						forms, _ := ListToSlice(c.includeForms(fp, sf.name == "include-ci"))
-						collect(forms)
+	lsc := &scope{fn: fn, lib: map[*Symbol]*Global{}}
+	var declare func(ds []Value)
+	declare = func(ds []Value) {
+		for _, d := range ds {
+			dp, ok := d.(*Pair)
+			if !ok {
+				c.fail(p, "define-library: bad declaration %s", WriteString(stripSyntax(d)))
+			}
+			switch symbolName(dp.Car) {
+			case "export":
+				for _, e := range c.list(dp.Cdr, "export") {
+					if isIdent(e) {
+						exports = append(exports, export{baseSymbol(e), baseSymbol(e)})
 						continue
 					}
+					parts := c.list(e, "export")
+					if len(parts) != 3 || symbolName(parts[0]) != "rename" || !isIdent(parts[1]) || !isIdent(parts[2]) {
+						c.fail(p, "define-library: bad export spec %s", WriteString(stripSyntax(e)))
+					}
+					exports = append(exports, export{baseSymbol(parts[1]), baseSymbol(parts[2])})
 				}
+			case "begin":
+				body = append(body, c.list(dp.Cdr, "begin")...)
+			case "include", "include-ci":
+				forms, _ := ListToSlice(c.includeForms(dp, symbolName(dp.Car) == "include-ci"))
+				body = append(body, forms...)
+			case "include-library-declarations":
+				forms, _ := ListToSlice(c.includeForms(dp, false))
+				declare(forms)
+			case "import":
+				// standard libraries are always visible and user libraries
+				// are global; a renamed name is a cell of the library
+				for _, set := range c.list(dp.Cdr, "import") {
+					pairs, _ := c.importSet(set)
+					for _, pr := range pairs {
+						if pr[0] != pr[1] {
+							lsc.lib[Intern(pr[0])] = c.it.global(Intern(pr[1]))
+						}
+					}
+				}
+			case "cond-expand":
+				for _, cl := range c.list(dp.Cdr, "cond-expand") {
+					parts := c.list(cl, "cond-expand")
+					if len(parts) == 0 {
+						c.fail(p, "cond-expand: empty clause")
+					}
+					if c.featureMatch(parts[0]) {
+						declare(parts[1:])
+						break
+					}
+				}
+			default:
+				c.fail(p, "define-library: unknown declaration %s", symbolName(dp.Car))
 			}
-			body = append(body, f)
 		}
 	}
-	for _, d := range decls[1:] {
-		dp, ok := d.(*Pair)
-		if !ok {
-			c.fail(p, "define-library: bad declaration %s", WriteString(stripSyntax(d)))
+	declare(decls[1:])
+
+	// the cell of each name the body defines
+	outOf := map[*Symbol]*Symbol{}
+	for _, e := range exports {
+		if _, dup := outOf[e.in]; !dup {
+			outOf[e.in] = e.out
 		}
-		switch symbolName(dp.Car) {
-		case "export":
-			for _, e := range c.list(dp.Cdr, "export") {
-				if isIdent(e) {
-					exports = append(exports, export{e, e})
+	}
+	defined := map[*Symbol]bool{}
+	cellFor := func(id Value) *Global {
+		sym := baseSymbol(id)
+		if defined[sym] {
+			return lsc.lib[sym]
+		}
+		defined[sym] = true
+		g := &Global{Name: sym, value: unbound}
+		if out, ok := outOf[sym]; ok {
+			g = c.it.global(out)
+		}
+		lsc.lib[sym] = g
+		return g
+	}
+	// scan the body for definitions (expanding macro uses), so that every
+	// form sees all of the library's names, then analyse it in order
+	type item struct {
+		g       *Global
+		cells   []*Global // define-values
+		formals Value
+		expr    Value
+		pos     Pos
+	}
+	var items []item
+	var scan func(forms []Value)
+	scan = func(forms []Value) {
+		for _, f := range forms {
+			restore := c.withPos(f)
+			for {
+				fp, ok := f.(*Pair)
+				if !ok {
+					break
+				}
+				sf, m := c.head(fp.Car, lsc)
+				if m != nil {
+					f = c.expand(m, fp, lsc)
 					continue
 				}
-				parts := c.list(e, "export")
-				if len(parts) != 3 || symbolName(parts[0]) != "rename" || !isIdent(parts[1]) || !isIdent(parts[2]) {
-					c.fail(p, "define-library: bad export spec %s", WriteString(stripSyntax(e)))
+				if sf == nil {
+					break
 				}
-				exports = append(exports, export{parts[1], parts[2]})
+				switch sf.name {
+				case "begin":
+					scan(c.list(fp.Cdr, "begin"))
+					f = nil
+				case "include", "include-ci":
+					forms, _ := ListToSlice(c.includeForms(fp, sf.name == "include-ci"))
+					scan(forms)
+					f = nil
+				case "define":
+					name, expr := c.parseDefine(fp)
+					items = append(items, item{g: cellFor(name), expr: expr, pos: c.cur})
+					f = nil
+				case "define-values":
+					args := c.list(fp.Cdr, "define-values")
+					if len(args) != 2 {
+						c.fail(fp, "define-values: expected (define-values formals expr)")
+					}
+					var cells []*Global
+					for _, id := range formalIDs(c, args[0]) {
+						cells = append(cells, cellFor(id))
+					}
+					items = append(items, item{cells: cells, formals: args[0], expr: args[1], pos: c.cur})
+					f = nil
+				case "define-syntax":
+					args := c.list(fp.Cdr, "define-syntax")
+					if len(args) != 2 || !isIdent(args[0]) {
+						c.fail(fp, "define-syntax: expected (define-syntax name transformer)")
+					}
+					g := cellFor(args[0])
+					m := c.makeMacro(args[1], lsc, symbolName(args[0]))
+					g.macro, g.special, g.value = m, nil, unbound
+					f = nil
+				}
+				break
 			}
-		case "begin":
-			collect(c.list(dp.Cdr, "begin"))
-		case "include", "include-ci", "include-library-declarations":
-			if symbolName(dp.Car) != "include-library-declarations" {
-				forms, _ := ListToSlice(c.includeForms(dp, symbolName(dp.Car) == "include-ci"))
-				collect(forms)
+			if f != nil {
+				items = append(items, item{expr: f, pos: c.cur})
 			}
-		case "import", "cond-expand":
-			// standard libraries are always visible; user libraries are global
+			restore()
+		}
+	}
+	scan(body)
+	var seq []node
+	for _, it := range items {
+		old := c.cur
+		c.cur = it.pos
+		switch {
+		case it.g != nil:
+			val := c.analyze(it.expr, lsc, fn)
+			nameLambda(val, it.g.Name.Name)
+			seq = append(seq, &nGSet{g: it.g, val: val, define: true, pos: c.cur})
+		case it.cells != nil:
+			vars := make([]*variable, len(it.cells))
+			for i, g := range it.cells {
+				vars[i] = &variable{name: g.Name, fn: fn, slot: fn.newSlot(), mutated: true}
+			}
+			vs := []node{c.defineValuesNode(it.formals, vars, it.expr, lsc, fn)}
+			for i, g := range it.cells {
+				vs = append(vs, &nGSet{g: g, val: &nRef{vars[i]}, define: true, pos: c.cur})
+			}
+			vs = append(vs, &nConst{Unspecified})
+			seq = append(seq, &nLet{vars: vars, body: &nSeq{vs}, rec: true})
 		default:
-			c.fail(p, "define-library: unknown declaration %s", symbolName(dp.Car))
+			seq = append(seq, c.analyze(it.expr, lsc, fn))
 		}
+		c.cur = old
 	}
-	// define-syntax forms are global; everything else is local
-	var hoisted, local []Value
-	macros := map[string]bool{}
-	for _, f := range body {
-		if fp, ok := f.(*Pair); ok {
-			if sf, _ := c.head(fp.Car, nil); sf != nil && sf.name == "define-syntax" {
-				hoisted = append(hoisted, f)
-				if args, ok := ListToSlice(fp.Cdr); ok && len(args) > 0 {
-					macros[symbolName(args[0])] = true
-				}
-				continue
-			}
-		}
-		local = append(local, f)
-	}
+	// exports whose cell is not the global of their external name: names
+	// exported twice or under a new name without being defined here
 	var names []string
 	for _, e := range exports {
-		names = append(names, symbolName(e.out))
-		if macros[symbolName(e.in)] {
+		names = append(names, e.out.Name)
+		src := c.lookup(e.in, lsc).g
+		dst := c.it.global(e.out)
+		if src == dst {
 			continue
 		}
-		local = append(local, List(c.gref("%library-export"), quoteV(baseSymbol(e.out)), e.in))
+		if src.macro != nil || src.special != nil {
+			dst.macro, dst.special, dst.value = src.macro, src.special, unbound
+			continue
+		}
+		seq = append(seq, &nGSet{g: dst, val: &nGRef{g: src, pos: c.cur}, define: true, pos: c.cur})
 	}
-	local = append(local, quoteV(Unspecified))
+	seq = append(seq, &nConst{Unspecified})
 	if c.it.libs == nil {
 		c.it.libs = map[string][]string{}
 	}
 	c.it.libs[libKey(decls[0])] = names
-	forms := append(hoisted, &Pair{kw("let"), &Pair{Null, List(local...)}})
-	return c.analyzeTop(&Pair{kw("begin"), List(forms...)}, fn)
+	return &nSeq{seq}
 }
 
 // importSet returns the (new name, exported name) pairs an import set

@@ -258,6 +258,9 @@ func (c *compiler) featureMatch(req Value) bool {
 			if len(args) == 1 {
 				if lp, ok := args[0].(*Pair); ok {
 					n := symbolName(lp.Car)
+					if _, user := c.it.libs[libKey(lp)]; user {
+						return true
+					}
 					return n == "scheme" || n == "srfi" || n == "popsh" || n == "scsh"
 				}
 			}
