@@ -603,13 +603,15 @@ func (c *compiler) qq(x Value, depth int) Value {
 			switch symbolName(t.Car) {
 			case "unquote":
 				args := c.list(t.Cdr, "unquote")
+				if depth > 1 {
+					// the operands are a list at the lower level, where an
+					// unquote-splicing among them splices
+					return List(c.gref("cons"), quoteV(Intern("unquote")), c.qq(t.Cdr, depth-1))
+				}
 				if len(args) != 1 {
 					c.fail(t, "unquote: expected one expression")
 				}
-				if depth == 1 {
-					return args[0]
-				}
-				return List(c.gref("%list"), quoteV(Intern("unquote")), c.qq(args[0], depth-1))
+				return args[0]
 			case "quasiquote":
 				args := c.list(t.Cdr, "quasiquote")
 				if len(args) != 1 {
@@ -618,16 +620,26 @@ func (c *compiler) qq(x Value, depth int) Value {
 				return List(c.gref("%list"), quoteV(Intern("quasiquote")), c.qq(args[0], depth+1))
 			}
 		}
-		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) && symbolName(ip.Car) == "unquote-splicing" {
-			args := c.list(ip.Cdr, "unquote-splicing")
-			if len(args) != 1 {
-				c.fail(ip, "unquote-splicing: expected one expression")
+		// in a list, (unquote e ...) and (unquote-splicing e ...) take any
+		// number of expressions (as in R6RS): their values, or the
+		// elements of their values, are spliced in order
+		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) {
+			name := symbolName(ip.Car)
+			if name == "unquote-splicing" && depth > 1 {
+				inner := List(c.gref("cons"), quoteV(Intern(name)), c.qq(ip.Cdr, depth-1))
+				return List(c.gref("cons"), inner, c.qq(t.Cdr, depth))
 			}
-			rest := c.qq(t.Cdr, depth)
-			if depth == 1 {
-				return List(c.gref("%append2"), args[0], rest)
+			if args := c.list(ip.Cdr, name); depth == 1 && (name == "unquote-splicing" || name == "unquote" && len(args) != 1) {
+				rest := c.qq(t.Cdr, depth)
+				for i := len(args) - 1; i >= 0; i-- {
+					if name == "unquote" {
+						rest = List(c.gref("cons"), args[i], rest)
+					} else {
+						rest = List(c.gref("%append2"), args[i], rest)
+					}
+				}
+				return rest
 			}
-			return List(c.gref("cons"), List(c.gref("%list"), quoteV(Intern("unquote-splicing")), c.qq(args[0], depth-1)), rest)
 		}
 		if !hasUnquote(t, 0) {
 			return quoteV(stripSyntax(t))
