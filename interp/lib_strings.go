@@ -73,7 +73,7 @@ func StringDowncase(rs []rune) []rune {
 			out = append(out, 'i', 0x0307)
 			continue
 		case 0x03A3:
-			if i > 0 && unicode.IsLetter(rs[i-1]) && (i+1 == len(rs) || !unicode.IsLetter(rs[i+1])) {
+			if finalSigma(rs, i) {
 				out = append(out, 0x03C2)
 				continue
 			}
