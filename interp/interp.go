@@ -57,6 +57,9 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// emergency: the evaluation ending now called emergency-exit, so its
+	// dynamic-wind after thunks are not run (see enter and finish)
+	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
 	// openPorts: the file output ports the program opened, for
