@@ -6,9 +6,16 @@ import "unicode"
 
 // FoldChar returns the simple case folding of r (char-foldcase).
 func FoldChar(r rune) rune {
-	switch r {
-	case 0x130, 0x131: // dotted capital I, dotless small i fold to themselves
+	switch {
+	case r == 0x130 || r == 0x131: // dotted capital I, dotless small i fold to themselves
 		return r
+	case r >= 0x13A0 && r <= 0x13F5:
+		// Cherokee folds to its capital letters, encoded first
+		return r
+	case r >= 0x13F8 && r <= 0x13FD:
+		return r - 8
+	case r >= 0xAB70 && r <= 0xABBF:
+		return r - 0xAB70 + 0x13A0
 	}
 	return unicode.ToLower(unicode.ToUpper(r))
 }

@@ -18,3 +18,18 @@
 (test "σ" (string-downcase "Σ"))
 (test "'σ" (string-downcase "'Σ"))
 (test "σσς" (string-downcase "ΣΣΣ"))
+;; full case mappings that expand to several characters (SpecialCasing)
+(test "\x1F08;\x0399;" (string-upcase "\x1F80;"))      ; ᾀ → ἈΙ
+(test "\x1F08;\x0399;" (string-upcase "\x1F88;"))      ; ᾈ (title case) → ἈΙ
+(test "\x03A9;\x0342;\x0399;" (string-upcase "\x1FF7;"))
+(test "\x03A5;\x0313;" (string-upcase "\x1F50;"))
+(test "\x1F00;\x03B9;" (string-foldcase "\x1F88;"))
+(test "SS" (string-upcase "\x00DF;"))
+(test "\x00DF;" (string (char-upcase #\x00DF)))      ; char-upcase is the simple mapping
+;; Cherokee folds to its capital letters
+(test #\x13F0 (char-foldcase #\x13F8))
+(test #\x13A0 (char-foldcase #\xAB70))
+(test #\x13A0 (char-foldcase #\x13A0))
+(test "\x13A0;\x13F0;" (string-foldcase "\xAB70;\x13F8;"))
+(test #t (string-ci=? "\xAB70;" "\x13A0;"))
+(test #t (char-ci=? #\xAB70 #\x13A0))
