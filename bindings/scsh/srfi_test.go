@@ -26,6 +26,8 @@ func TestScshSRFIExtras(t *testing.T) {
 		{`(string-compare "abc" "abd" (lambda (i) (list '< i)) (lambda (i) (list '= i)) (lambda (i) (list '> i)))`, `(< 2)`},
 		{`(list (xsubstring "abc" 1 5) (xsubstring "abcdef" 2) (string-replace "abcde" "XY" 1 3) (string-contains-ci "Hello" "LL"))`, `("bcab" "cdefab" "aXYde" 2)`},
 		{`(list (string-fold cons '() "ab") (string-fold-right cons '() "ab") (reverse-string->list "abc"))`, `((#\b #\a) (#\a #\b) (#\c #\b #\a))`},
+		// the surrogate code points are not characters: no char set holds them
+		{`(list (char-set-size char-set:full) (char-set-size (ucs-range->char-set #xD000 #xF000)) (char-set-size (char-set-complement (char-set #\a))) (char-set-contains? (char-set-complement char-set:letter) #\xE000) (re-any? (rx any)))`, `(1112064 6144 1112063 #t #t)`},
 		// SRFI-13's [start end] on the padders select the part to pad or cut
 		{`(list (string-pad "abcde" 4 #\* 1) (string-pad "abcde" 2 #\* 1 3) (string-pad-right "abcde" 5 #\* 2 4) (string-pad-left "ab" 3 #\- 1) (string-pad "xy" 3))`, `("bcde" "bc" "cd***" "--b" " xy")`},
 		{`(let ((acc '())) (string-for-each-index (lambda (i) (set! acc (cons i acc))) "abcd" 1 3) (list acc (let ((n 0)) (string-for-each-index (lambda (i) (set! n (+ n 1))) "xyz") n)))`, `((2 1) 3)`},
