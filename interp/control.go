@@ -661,9 +661,9 @@ func init() {
 			}},
 		{Name: "features", MinArgs: 0, MaxArgs: 0, Doc: "(features): the list of feature identifiers cond-expand knows",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				out := make([]Value, len(Features))
-				for i, f := range Features {
-					out[i] = Intern(f)
+				var out []Value
+				for _, f := range append(append([]string(nil), Features...), it.features...) {
+					out = append(out, Intern(f))
 				}
 				return List(out...), nil
 			}},

@@ -57,6 +57,8 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// features: the feature identifiers added by AddFeatures
+	features []string
 	// emergency: the evaluation ending now called emergency-exit, so its
 	// dynamic-wind after thunks are not run (see enter and finish)
 	emergency bool

@@ -1,6 +1,9 @@
 package interp
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // macro is a syntactic keyword bound to a transformer.
 type macro struct {
@@ -219,8 +222,41 @@ func init() {
 	})
 }
 
-// Features lists what cond-expand and (features) know.
-var Features = []string{"r7rs", "exact-closed", "exact-complex", "ieee-float", "full-unicode", "ratios", "popsh", "scsh", "posix", "unix", "linux"}
+// Features lists what cond-expand and (features) know in every
+// interpreter; a layer adds its own with AddFeatures. srfi-N names a SRFI
+// the interpreter provides, and then (library (srfi N)) holds too.
+var Features = []string{"r7rs", "exact-closed", "exact-complex", "ieee-float", "full-unicode", "ratios", "popsh", "scsh", "posix", "unix", "linux",
+	"srfi-0", "srfi-6", "srfi-9", "srfi-11", "srfi-16", "srfi-23", "srfi-30", "srfi-34", "srfi-62", "srfi-87", "srfi-98"}
+
+// r7rsLibraries are the libraries of R7RS-small, all of them built in.
+var r7rsLibraries = map[string]bool{"base": true, "case-lambda": true, "char": true, "complex": true, "cxr": true,
+	"eval": true, "file": true, "inexact": true, "lazy": true, "load": true, "process-context": true,
+	"read": true, "repl": true, "time": true, "write": true, "r5rs": true}
+
+// AddFeatures adds feature identifiers to those cond-expand and
+// (features) know in this interpreter (a layer's SRFIs: "srfi-1").
+func (it *Interp) AddFeatures(names ...string) {
+	for _, n := range names {
+		if !it.HasFeature(n) {
+			it.features = append(it.features, n)
+		}
+	}
+}
+
+// HasFeature reports whether cond-expand knows the feature identifier name.
+func (it *Interp) HasFeature(name string) bool {
+	for _, f := range Features {
+		if f == name {
+			return true
+		}
+	}
+	for _, f := range it.features {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
 
 func (c *compiler) featureMatch(req Value) bool {
 	switch t := req.(type) {
@@ -229,12 +265,7 @@ func (c *compiler) featureMatch(req Value) bool {
 		if name == "else" {
 			return true
 		}
-		for _, f := range Features {
-			if f == name {
-				return true
-			}
-		}
-		return false
+		return c.it.HasFeature(name)
 	case *Pair:
 		args := c.list(t.Cdr, "cond-expand")
 		switch symbolName(t.Car) {
@@ -257,11 +288,23 @@ func (c *compiler) featureMatch(req Value) bool {
 		case "library":
 			if len(args) == 1 {
 				if lp, ok := args[0].(*Pair); ok {
-					n := symbolName(lp.Car)
 					if _, user := c.it.libs[libKey(lp)]; user {
 						return true
 					}
-					return n == "scheme" || n == "srfi" || n == "popsh" || n == "scsh"
+					parts, _ := ListToSlice(stripSyntax(lp))
+					switch symbolName(lp.Car) {
+					case "scheme":
+						return len(parts) == 2 && r7rsLibraries[symbolName(parts[1])]
+					case "srfi":
+						if len(parts) >= 2 {
+							if n, ok := parts[1].(int); ok {
+								return c.it.HasFeature("srfi-" + strconv.Itoa(n))
+							}
+						}
+						return false
+					case "popsh", "scsh":
+						return true
+					}
 				}
 			}
 			return false

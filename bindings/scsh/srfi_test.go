@@ -26,6 +26,8 @@ func TestScshSRFIExtras(t *testing.T) {
 		{`(string-compare "abc" "abd" (lambda (i) (list '< i)) (lambda (i) (list '= i)) (lambda (i) (list '> i)))`, `(< 2)`},
 		{`(list (xsubstring "abc" 1 5) (xsubstring "abcdef" 2) (string-replace "abcde" "XY" 1 3) (string-contains-ci "Hello" "LL"))`, `("bcab" "cdefab" "aXYde" 2)`},
 		{`(list (string-fold cons '() "ab") (string-fold-right cons '() "ab") (reverse-string->list "abc"))`, `((#\b #\a) (#\a #\b) (#\c #\b #\a))`},
+		// cond-expand knows the SRFIs of this layer
+		{`(list (cond-expand ((and srfi-1 srfi-13 srfi-14 srfi-69) 'yes) (else 'no)) (cond-expand ((library (srfi 1)) 'yes) (else 'no)) (and (memq 'srfi-8 (features)) #t))`, `(yes yes #t)`},
 		// the surrogate code points are not characters: no char set holds them
 		{`(list (char-set-size char-set:full) (char-set-size (ucs-range->char-set #xD000 #xF000)) (char-set-size (char-set-complement (char-set #\a))) (char-set-contains? (char-set-complement char-set:letter) #\xE000) (re-any? (rx any)))`, `(1112064 6144 1112063 #t #t)`},
 		// SRFI-13's [start end] on the padders select the part to pad or cut

@@ -92,3 +92,14 @@
 (import (lib renaming))
 (test later (renamed-result))
 (test-error "unbound variable: first-thing" first-thing)
+
+;; cond-expand knows the SRFIs provided, as srfi-N and as (library (srfi N)),
+;; and the libraries of R7RS-small, and no others
+(test (yes yes no no) (list (cond-expand (srfi-9 'yes) (else 'no))
+                            (cond-expand ((library (srfi 9)) 'yes) (else 'no))
+                            (cond-expand (srfi-4242 'yes) (else 'no))
+                            (cond-expand ((library (srfi 4242)) 'yes) (else 'no))))
+(test (yes yes no) (list (cond-expand ((library (scheme char)) 'yes) (else 'no))
+                         (cond-expand ((and srfi-0 srfi-6 (library (scheme process-context))) 'yes) (else 'no))
+                         (cond-expand ((library (scheme no-such-part)) 'yes) (else 'no))))
+(test #t (and (memq 'srfi-23 (features)) #t))
