@@ -213,6 +213,9 @@ type compiler struct {
 	expanded int
 	depth    int
 	lambdas  int // lambdas analysed so far (fnState.seq)
+	// top is the scope of the top level: nil (the globals), or the names
+	// of an environment made by environment with renaming import sets
+	top *scope
 }
 
 // maxCompileDepth bounds the nesting of forms (after expansion) so that a
@@ -846,7 +849,16 @@ func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value,
 
 // compileTop compiles a top-level form into a thunk.
 func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos, at Pos) (clo *Closure, err error) {
+	return it.compileIn(x, posmap, at, nil)
+}
+
+// compileIn compiles a top-level form against the top-level names of env
+// (nil: the globals only).
+func (it *Interp) compileIn(x Value, posmap map[*Pair]Pos, at Pos, env *Environment) (clo *Closure, err error) {
 	c := &compiler{it: it, posmap: posmap, cur: at}
+	if env != nil && env.names != nil {
+		c.top = &scope{lib: env.names}
+	}
 	if c.posmap == nil {
 		c.posmap = make(map[*Pair]Pos)
 	}
@@ -881,14 +893,14 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 	defer restore()
 	p, ok := x.(*Pair)
 	if !ok {
-		return c.analyze(x, nil, fn)
+		return c.analyze(x, c.top, fn)
 	}
-	sf, m := c.head(p.Car, nil)
+	sf, m := c.head(p.Car, c.top)
 	if m != nil {
-		return c.analyzeTop(c.expand(m, p, nil), fn)
+		return c.analyzeTop(c.expand(m, p, c.top), fn)
 	}
 	if sf == nil {
-		return c.analyze(x, nil, fn)
+		return c.analyze(x, c.top, fn)
 	}
 	switch sf.name {
 	case "include", "include-ci":
@@ -906,7 +918,7 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 	case "define":
 		name, expr := c.parseDefine(p)
 		g := c.it.global(baseSymbol(name))
-		val := c.analyze(expr, nil, fn)
+		val := c.analyze(expr, c.top, fn)
 		nameLambda(val, g.Name.Name)
 		return &nGSet{g: g, val: val, define: true, pos: c.cur}
 	case "define-values":
@@ -920,7 +932,7 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 		for i, id := range ids {
 			vars[i] = &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
 		}
-		seq := []node{c.defineValuesNode(args[0], vars, args[1], nil, fn)}
+		seq := []node{c.defineValuesNode(args[0], vars, args[1], c.top, fn)}
 		for i, id := range ids {
 			seq = append(seq, &nGSet{g: c.it.global(baseSymbol(id)), val: &nRef{vars[i]}, define: true, pos: c.cur})
 		}
@@ -932,10 +944,10 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 			c.fail(p, "define-syntax: expected (define-syntax name transformer)")
 		}
 		g := c.it.global(baseSymbol(args[0]))
-		m := c.makeMacro(args[1], nil, g.Name.Name)
+		m := c.makeMacro(args[1], c.top, g.Name.Name)
 		g.macro, g.special = m, nil
 		g.value = unbound
 		return &nConst{Unspecified}
 	}
-	return sf.analyze(c, p, nil, fn)
+	return sf.analyze(c, p, c.top, fn)
 }

@@ -389,7 +389,26 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		case "prefix", "rename", "only", "except":
 			inner, ok := c.importSet(args[0])
 			if !ok {
-				return nil, false
+				// a standard library: its names are always visible, so
+				// only what only and rename name is known
+				switch symbolName(xp.Car) {
+				case "only":
+					for _, n := range args[1:] {
+						if !isIdent(n) {
+							c.fail(x, "import: bad name %s in only", WriteString(stripSyntax(n)))
+						}
+						inner = append(inner, [2]string{symbolName(n), symbolName(n)})
+					}
+				case "rename":
+					for _, r := range args[1:] {
+						rp, _ := ListToSlice(r)
+						if len(rp) == 2 && isIdent(rp[0]) {
+							inner = append(inner, [2]string{symbolName(rp[0]), symbolName(rp[0])})
+						}
+					}
+				default:
+					return nil, false
+				}
 			}
 			var out [][2]string
 			switch symbolName(xp.Car) {
@@ -437,6 +456,34 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		pairs = append(pairs, [2]string{n, n})
 	}
 	return pairs, true
+}
+
+// importNames gives the new names of import sets (environment's
+// arguments, data) as cells of the globals they denote; nil when the sets
+// rename nothing.
+func (it *Interp) importNames(sets []Value) (names map[*Symbol]*Global, err error) {
+	c := &compiler{it: it, posmap: map[*Pair]Pos{}}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(compileError)
+			if !ok {
+				panic(r)
+			}
+			names, err = nil, ce.e
+		}
+	}()
+	for _, set := range sets {
+		pairs, _ := c.importSet(set)
+		for _, pr := range pairs {
+			if pr[0] != pr[1] {
+				if names == nil {
+					names = map[*Symbol]*Global{}
+				}
+				names[Intern(pr[0])] = it.global(Intern(pr[1]))
+			}
+		}
+	}
+	return names, nil
 }
 
 func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {

@@ -625,7 +625,11 @@ func init() {
 	registerBuiltins("evaluation", []Builtin{
 		{Name: "eval", MinArgs: 1, MaxArgs: 2, Doc: "(eval expr [environment]): the value of expr evaluated at top level",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				clo, err := it.compileTop(a[0], nil, Pos{})
+				var env *Environment
+				if len(a) > 1 {
+					env, _ = a[1].(*Environment)
+				}
+				clo, err := it.compileIn(a[0], nil, Pos{}, env)
 				if err != nil {
 					return nil, err
 				}
@@ -633,8 +637,14 @@ func init() {
 			}},
 		{Name: "interaction-environment", MinArgs: 0, MaxArgs: 0, Doc: "(interaction-environment): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
-		{Name: "environment", MinArgs: 0, MaxArgs: -1, Doc: "(environment list ...): the global environment (the import sets are ignored)",
-			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "environment", MinArgs: 0, MaxArgs: -1, Doc: "(environment import-set ...): the global environment, with the names that prefix and rename give",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				names, err := it.importNames(a)
+				if err != nil || names == nil {
+					return it.env, err
+				}
+				return &Environment{name: "environment", names: names}, nil
+			}},
 		{Name: "scheme-report-environment", MinArgs: 0, MaxArgs: 1, Doc: "(scheme-report-environment [version]): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
 		{Name: "null-environment", MinArgs: 0, MaxArgs: 1, Doc: "(null-environment [version]): the global environment",

@@ -211,7 +211,13 @@ type directHandler struct{ proc Value }
 func (d *directHandler) SchemeString() string { return "#<handler>" }
 
 // Environment is the value of (interaction-environment) and (environment ...).
-type Environment struct{ name string }
+type Environment struct {
+	name string
+	// names: the top-level names an environment made from import sets
+	// gives under new names (prefix, rename), as cells of the globals they
+	// denote; nil for the interaction environment
+	names map[*Symbol]*Global
+}
 
 // SchemeString gives the printed form of an environment.
 func (e *Environment) SchemeString() string { return "#<environment " + e.name + ">" }
