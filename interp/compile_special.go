@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -449,6 +450,9 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		}
 	}
 	names, known := c.it.libs[libKey(x)]
+	if !known && c.loadLibrary(xp) {
+		names, known = c.it.libs[libKey(x)]
+	}
 	if !known {
 		return nil, false
 	}
@@ -456,6 +460,97 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		pairs = append(pairs, [2]string{n, n})
 	}
 	return pairs, true
+}
+
+// loadLibrary loads the file that defines the library named name, when
+// the library is not known yet and is not one of the built-in families:
+// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
+// else in the directory of the file being compiled, else in a directory
+// where an earlier library was found this way, else in the current
+// directory. It reports whether a file was loaded; a library that is not
+// found stays unknown, as before, and its names unbound.
+func (c *compiler) loadLibrary(name *Pair) bool {
+	parts, ok := ListToSlice(stripSyntax(name))
+	if !ok || len(parts) == 0 {
+		return false
+	}
+	var segs []string
+	for _, p := range parts {
+		switch t := p.(type) {
+		case *Symbol:
+			segs = append(segs, t.Name)
+		case int:
+			segs = append(segs, strconv.Itoa(t))
+		default:
+			return false
+		}
+	}
+	switch segs[0] {
+	case "scheme", "srfi", "popsh", "scsh":
+		return false
+	}
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "/\x00") {
+			return false
+		}
+	}
+	key := libKey(name)
+	if c.it.libLoading[key] {
+		c.fail(name, "import: library %s imports itself", key)
+	}
+	rel := filepath.Join(segs...) + ".sld"
+	file, found := "", false
+	if c.it.libFinder != nil {
+		file, found = c.it.libFinder(rel)
+	}
+	if !found {
+		var dirs []string
+		if c.cur.File != "" {
+			dirs = append(dirs, filepath.Dir(c.cur.File))
+		}
+		for _, d := range append(append(dirs, c.it.libRoots...), ".") {
+			f := filepath.Join(d, rel)
+			if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+				file, found = f, true
+				break
+			}
+		}
+	}
+	if !found {
+		return false
+	}
+	// the directory holding a/b/c.sld for (a b c) is a root where the
+	// libraries it imports are looked for too
+	if root := strings.TrimSuffix(filepath.Clean(file), rel); root != filepath.Clean(file) {
+		known := false
+		for _, r := range c.it.libRoots {
+			known = known || r == root
+		}
+		if !known {
+			c.it.libRoots = append(c.it.libRoots, root)
+		}
+	}
+	if c.it.libLoading == nil {
+		c.it.libLoading = map[string]bool{}
+	}
+	c.it.libLoading[key] = true
+	defer delete(c.it.libLoading, key)
+	if _, err := c.it.load(file); err != nil {
+		e, ok := err.(*ErrorObject)
+		if !ok {
+			e = &ErrorObject{Who: "import", Message: err.Error(), Cause: err}
+		}
+		panic(compileError{e})
+	}
+	return true
+}
+
+// SetLibraryFinder sets how import looks for the file of a library it does
+// not know: find gets a name relative to a library directory ("a/b/c.sld")
+// and returns the file to load, if any. The directory of the importing file
+// and the current directory are searched after it.
+func (it *Interp) SetLibraryFinder(find func(rel string) (file string, found bool)) {
+	it.libFinder = find
 }
 
 // importNames gives the new names of import sets (environment's

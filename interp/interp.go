@@ -57,6 +57,11 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// libFinder finds the file of a library import does not know
+	// (SetLibraryFinder); libLoading: the libraries being loaded by import
+	libFinder  func(rel string) (string, bool)
+	libLoading map[string]bool
+	libRoots   []string // the directories import found library files in
 	// features: the feature identifiers added by AddFeatures
 	features []string
 	// emergency: the evaluation ending now called emergency-exit, so its
