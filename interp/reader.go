@@ -264,6 +264,11 @@ func (r *Reader) skipAtmosphere() error {
 					r.consume(len(name))
 					r.foldCase = name == "fold-case"
 					continue
+				case "r7rs", "r6rs":
+					// the language flags other implementations' files
+					// start with: nothing to change
+					r.consume(len(name))
+					continue
 				}
 				// a datum directive (#!eof ...): leave it for read
 				r.unread('!')
@@ -281,7 +286,7 @@ func (r *Reader) skipAtmosphere() error {
 	}
 }
 
-var directives = []string{"fold-case", "no-fold-case", "eof", "default", "unspecific", "optional", "rest"}
+var directives = []string{"fold-case", "no-fold-case", "r7rs", "r6rs", "eof", "default", "unspecific", "optional", "rest"}
 
 // peekDirective looks at the text after "#!" and returns the directive name
 // if it is a known one followed by a delimiter; it consumes nothing.

@@ -39,3 +39,9 @@
 (test #t (round-trip (string->symbol " x")))
 (test #t (round-trip (string->symbol "(")))
 (test-output "|a\\x28;b|" (write (string->symbol "a(b")))
+
+;; #!r7rs and #!r6rs, the flags other implementations' files start with,
+;; are directives with no effect
+#!r7rs
+(test (a b) (read-all "#!r7rs a #!r6rs b"))
+(test ((x)) (read-all "(x #!r7rs)"))
