@@ -399,6 +399,21 @@ func init() {
 				}
 				return it.vm.paramValue(p), nil
 			}},
+		{Name: "%param-assign!", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, TypeError("a parameter object", a[0])
+				}
+				// the binding in force: the running thread's own
+				// (parameterize), else the global one
+				if _, local := it.vm.params[p]; local {
+					it.vm.params[p] = a[1]
+				} else {
+					p.value = a[1]
+				}
+				return Unspecified, nil
+			}},
 		{Name: "%param-set!", MinArgs: 2, MaxArgs: 2,
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, ok := a[0].(*Parameter)
@@ -864,4 +879,28 @@ func recordField(t, field Value) (*RecordType, int, error) {
 		return nil, 0, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{field}}
 	}
 	return rt, k, nil
+}
+
+// paramAssigner is the procedure a parameter object called with one
+// argument runs: it converts the value as parameterize does and stores it
+// in the binding in force. Made on first use.
+func (it *Interp) paramAssigner() (*Closure, error) {
+	if it.paramAssign != nil {
+		return it.paramAssign, nil
+	}
+	p, v, c := Intern("p"), Intern("v"), Intern("c")
+	src := List(specialForms["lambda"], List(p, v),
+		List(specialForms["let"], List(List(c, List(it.global(Intern("%param-converter")), p))),
+			List(it.global(Intern("%param-assign!")), p,
+				List(specialForms["if"], c, List(c, v), v))))
+	clo, err := it.compileTop(src, nil, Pos{})
+	if err != nil {
+		return nil, err
+	}
+	proc, err := it.vm.apply(clo, nil)
+	if err != nil {
+		return nil, err
+	}
+	it.paramAssign = proc.(*Closure)
+	return it.paramAssign, nil
 }

@@ -62,6 +62,8 @@ type Interp struct {
 	libFinder  func(rel string) (string, bool)
 	libLoading map[string]bool
 	libRoots   []string // the directories import found library files in
+	// paramAssign: the procedure (p value) runs (paramAssigner)
+	paramAssign *Closure
 	// features: the feature identifiers added by AddFeatures
 	features []string
 	// emergency: the evaluation ending now called emergency-exit, so its
