@@ -565,6 +565,70 @@ type bodyItem struct {
 	pos     Pos
 }
 
+// bodyDefs receives the forms of a body as scanBody finds them, in order,
+// with c.cur at each form: definitions, and the other forms (expanded).
+type bodyDefs struct {
+	define       func(name, expr Value)
+	defineValues func(formals, expr Value, ids []Value)
+	defineSyntax func(name, spec Value)
+	expr         func(f Value)
+}
+
+// scanBody walks the forms of a body (a lambda's, or a library's top
+// level) in scope sc: it expands macro uses at the head of forms, opens
+// begin and include, and hands each definition and expression to d.
+func (c *compiler) scanBody(forms []Value, sc *scope, d bodyDefs) {
+	for _, f := range forms {
+		restore := c.withPos(f)
+		for {
+			p, ok := f.(*Pair)
+			if !ok {
+				break
+			}
+			sf, m := c.head(p.Car, sc)
+			if m != nil {
+				f = c.expand(m, p, sc)
+				continue
+			}
+			if sf == nil {
+				break
+			}
+			switch sf.name {
+			case "begin":
+				c.scanBody(c.list(p.Cdr, "begin"), sc, d)
+				f = nil
+			case "include", "include-ci":
+				forms, _ := ListToSlice(c.includeForms(p, sf.name == "include-ci"))
+				c.scanBody(forms, sc, d)
+				f = nil
+			case "define":
+				name, expr := c.parseDefine(p)
+				d.define(name, expr)
+				f = nil
+			case "define-values":
+				args := c.list(p.Cdr, "define-values")
+				if len(args) != 2 {
+					c.fail(p, "define-values: expected (define-values formals expr)")
+				}
+				d.defineValues(args[0], args[1], formalIDs(c, args[0]))
+				f = nil
+			case "define-syntax":
+				args := c.list(p.Cdr, "define-syntax")
+				if len(args) != 2 || !isIdent(args[0]) {
+					c.fail(p, "define-syntax: expected (define-syntax name transformer)")
+				}
+				d.defineSyntax(args[0], args[1])
+				f = nil
+			}
+			break
+		}
+		if f != nil {
+			d.expr(f)
+		}
+		restore()
+	}
+}
+
 // analyzeBody analyses a body (lambda, let...) with internal definitions
 // (letrec* semantics). sc is a fresh scope of fn that receives the defined
 // names.
@@ -574,70 +638,29 @@ func (c *compiler) analyzeBody(forms []Value, sc *scope, fn *fnState, what strin
 	}
 	var items []bodyItem
 	var defined []*variable
-	var scan func(forms []Value)
-	scan = func(forms []Value) {
-		for _, f := range forms {
-			restore := c.withPos(f)
-			for {
-				p, ok := f.(*Pair)
-				if !ok {
-					break
-				}
-				sf, m := c.head(p.Car, sc)
-				if m != nil {
-					f = c.expand(m, p, sc)
-					continue
-				}
-				if sf == nil {
-					break
-				}
-				switch sf.name {
-				case "begin":
-					scan(c.list(p.Cdr, "begin"))
-					f = nil
-				case "include", "include-ci":
-					forms, _ := ListToSlice(c.includeForms(p, sf.name == "include-ci"))
-					scan(forms)
-					f = nil
-				case "define":
-					name, expr := c.parseDefine(p)
-					v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
-					sc.bind(name, binding{v: v})
-					defined = append(defined, v)
-					items = append(items, bodyItem{def: v, expr: expr, pos: c.cur})
-					f = nil
-				case "define-values":
-					args := c.list(p.Cdr, "define-values")
-					if len(args) != 2 {
-						c.fail(p, "define-values: expected (define-values formals expr)")
-					}
-					var vs []*variable
-					for _, id := range formalIDs(c, args[0]) {
-						v := &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
-						sc.bind(id, binding{v: v})
-						defined = append(defined, v)
-						vs = append(vs, v)
-					}
-					items = append(items, bodyItem{vals: vs, formals: args[0], expr: args[1], pos: c.cur})
-					f = nil
-				case "define-syntax":
-					args := c.list(p.Cdr, "define-syntax")
-					if len(args) != 2 || !isIdent(args[0]) {
-						c.fail(p, "define-syntax: expected (define-syntax name transformer)")
-					}
-					m := c.makeMacro(args[1], sc, symbolName(args[0]))
-					sc.bind(args[0], binding{mac: m})
-					f = nil
-				}
-				break
+	c.scanBody(forms, sc, bodyDefs{
+		define: func(name, expr Value) {
+			v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
+			sc.bind(name, binding{v: v})
+			defined = append(defined, v)
+			items = append(items, bodyItem{def: v, expr: expr, pos: c.cur})
+		},
+		defineValues: func(formals, expr Value, ids []Value) {
+			var vs []*variable
+			for _, id := range ids {
+				v := &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
+				sc.bind(id, binding{v: v})
+				defined = append(defined, v)
+				vs = append(vs, v)
 			}
-			if f != nil {
-				items = append(items, bodyItem{expr: f, pos: c.cur})
-			}
-			restore()
-		}
-	}
-	scan(forms)
+			items = append(items, bodyItem{vals: vs, formals: formals, expr: expr, pos: c.cur})
+		},
+		defineSyntax: func(name, spec Value) {
+			m := c.makeMacro(spec, sc, symbolName(name))
+			sc.bind(name, binding{mac: m})
+		},
+		expr: func(f Value) { items = append(items, bodyItem{expr: f, pos: c.cur}) },
+	})
 	if len(items) == 0 {
 		c.fail(nil, "%s: body has no expression", what)
 	}

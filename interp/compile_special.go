@@ -269,65 +269,24 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		pos     Pos
 	}
 	var items []item
-	var scan func(forms []Value)
-	scan = func(forms []Value) {
-		for _, f := range forms {
-			restore := c.withPos(f)
-			for {
-				fp, ok := f.(*Pair)
-				if !ok {
-					break
-				}
-				sf, m := c.head(fp.Car, lsc)
-				if m != nil {
-					f = c.expand(m, fp, lsc)
-					continue
-				}
-				if sf == nil {
-					break
-				}
-				switch sf.name {
-				case "begin":
-					scan(c.list(fp.Cdr, "begin"))
-					f = nil
-				case "include", "include-ci":
-					forms, _ := ListToSlice(c.includeForms(fp, sf.name == "include-ci"))
-					scan(forms)
-					f = nil
-				case "define":
-					name, expr := c.parseDefine(fp)
-					items = append(items, item{g: cellFor(name), expr: expr, pos: c.cur})
-					f = nil
-				case "define-values":
-					args := c.list(fp.Cdr, "define-values")
-					if len(args) != 2 {
-						c.fail(fp, "define-values: expected (define-values formals expr)")
-					}
-					var cells []*Global
-					for _, id := range formalIDs(c, args[0]) {
-						cells = append(cells, cellFor(id))
-					}
-					items = append(items, item{cells: cells, formals: args[0], expr: args[1], pos: c.cur})
-					f = nil
-				case "define-syntax":
-					args := c.list(fp.Cdr, "define-syntax")
-					if len(args) != 2 || !isIdent(args[0]) {
-						c.fail(fp, "define-syntax: expected (define-syntax name transformer)")
-					}
-					g := cellFor(args[0])
-					m := c.makeMacro(args[1], lsc, symbolName(args[0]))
-					g.macro, g.special, g.value = m, nil, unbound
-					f = nil
-				}
-				break
+	c.scanBody(body, lsc, bodyDefs{
+		define: func(name, expr Value) {
+			items = append(items, item{g: cellFor(name), expr: expr, pos: c.cur})
+		},
+		defineValues: func(formals, expr Value, ids []Value) {
+			var cells []*Global
+			for _, id := range ids {
+				cells = append(cells, cellFor(id))
 			}
-			if f != nil {
-				items = append(items, item{expr: f, pos: c.cur})
-			}
-			restore()
-		}
-	}
-	scan(body)
+			items = append(items, item{cells: cells, formals: formals, expr: expr, pos: c.cur})
+		},
+		defineSyntax: func(name, spec Value) {
+			g := cellFor(name)
+			m := c.makeMacro(spec, lsc, symbolName(name))
+			g.macro, g.special, g.value = m, nil, unbound
+		},
+		expr: func(f Value) { items = append(items, item{expr: f, pos: c.cur}) },
+	})
 	var seq []node
 	for _, it := range items {
 		old := c.cur
