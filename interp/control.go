@@ -666,13 +666,19 @@ func init() {
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
 		{Name: "system-global-environment", MinArgs: 0, MaxArgs: 0, Doc: "(system-global-environment): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
-		{Name: "load", MinArgs: 1, MaxArgs: 2, Doc: "(load filename [environment]): evaluate the forms of the file filename, returning the last value",
+		{Name: "load", MinArgs: 1, MaxArgs: 2, Doc: "(load filename [environment]): evaluate the forms of the file filename (in environment), returning the last value",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				s, ok := a[0].(*String)
 				if !ok {
 					return nil, ArgTypeError(1, "filename", "a file name string", a[0])
 				}
-				return it.load(s.String())
+				var env *Environment
+				if len(a) > 1 {
+					if env, ok = a[1].(*Environment); !ok {
+						return nil, ArgTypeError(2, "environment", "an environment", a[1])
+					}
+				}
+				return it.loadIn(s.String(), env)
 			}},
 	}...)
 	registerBuiltins("system", []Builtin{
@@ -798,7 +804,11 @@ type promiseState struct {
 }
 
 // load evaluates the forms of a file in a nested run.
-func (it *Interp) load(name string) (Value, error) {
+func (it *Interp) load(name string) (Value, error) { return it.loadIn(name, nil) }
+
+// loadIn loads a file, its forms evaluated against the names of env (nil:
+// the globals only).
+func (it *Interp) loadIn(name string, env *Environment) (Value, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, &ErrorObject{Kind: KindFileError, Who: "load", Message: "cannot open file " + name + ": " + osReason(err), Irritants: nil, Cause: err}
@@ -807,7 +817,7 @@ func (it *Interp) load(name string) (Value, error) {
 	abs, _ := filepath.Abs(name)
 	it.loading = append(it.loading, abs)
 	defer func() { it.loading = it.loading[:len(it.loading)-1] }()
-	return it.evalReader(interruptible(f, it.Context), name)
+	return it.evalReaderIn(interruptible(f, it.Context), name, env)
 }
 
 func osReason(err error) string {
@@ -820,6 +830,11 @@ func osReason(err error) string {
 // evalReader reads and evaluates every form of r (inside or outside a run).
 // r is a whole program: a leading byte-order mark and "#!" line are skipped.
 func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
+	return it.evalReaderIn(r, filename, nil)
+}
+
+// evalReaderIn is evalReader against the names of env (see compileIn).
+func (it *Interp) evalReaderIn(r io.Reader, filename string, env *Environment) (Value, error) {
 	rd := NewReader(r, filename)
 	rd.it = it
 	rd.sourceFile = true
@@ -832,7 +847,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		last, err = it.evalTop(x, rd.pos, rd.LastPos())
+		last, err = it.evalIn(x, rd.pos, rd.LastPos(), env)
 		if err != nil {
 			return nil, err
 		}
@@ -842,6 +857,12 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 // evalTop compiles and runs one top-level form; a top-level begin is split
 // so that each of its forms sees the macros defined by the ones before.
 func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) {
+	return it.evalIn(x, posmap, at, nil)
+}
+
+// evalIn evaluates a top-level form against the names of env (nil: the
+// globals only; see compileIn).
+func (it *Interp) evalIn(x Value, posmap map[*Pair]Pos, at Pos, env *Environment) (Value, error) {
 	if p, ok := x.(*Pair); ok {
 		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
 			if g := it.cell(s); g != nil && g.special != nil && g.special.name == "begin" {
@@ -849,7 +870,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) 
 				if ok {
 					var last Value = Unspecified
 					for _, f := range forms {
-						v, err := it.evalTop(f, posmap, at)
+						v, err := it.evalIn(f, posmap, at, env)
 						if err != nil {
 							return nil, err
 						}
@@ -860,7 +881,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) 
 			}
 		}
 	}
-	clo, err := it.compileTop(x, posmap, at)
+	clo, err := it.compileIn(x, posmap, at, env)
 	if err != nil {
 		return nil, err
 	}

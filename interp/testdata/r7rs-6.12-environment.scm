@@ -16,3 +16,9 @@
 ;; a top-level import renaming a standard procedure
 (import (rename (only (scheme base) cadr) (cadr second-item)))
 (test 2 (second-item '(1 2 3)))
+;; load evaluates the file's forms in the environment it is given
+(define load-env-result #f)
+(load "testdata/include/load-env.scm" (environment '(scheme base) '(rename (only (env lib) twice) (twice double))))
+(test 42 load-env-result)
+(test-error "unbound variable: double" (load "testdata/include/load-env.scm") 0)
+(test-error "argument 2 \\(environment\\): expected an environment" (load "testdata/include/load-env.scm" 'no))
