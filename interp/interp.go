@@ -57,6 +57,18 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// libFinder finds the file of a library import does not know
+	// (SetLibraryFinder); libLoading: the libraries being loaded by import
+	libFinder  func(rel string) (string, bool)
+	libLoading map[string]bool
+	libRoots   []string // the directories import found library files in
+	// paramAssign: the procedure (p value) runs (paramAssigner)
+	paramAssign *Closure
+	// features: the feature identifiers added by AddFeatures
+	features []string
+	// emergency: the evaluation ending now called emergency-exit, so its
+	// dynamic-wind after thunks are not run (see enter and finish)
+	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
 	// openPorts: the file output ports the program opened, for
@@ -220,7 +232,13 @@ type directHandler struct{ proc Value }
 func (d *directHandler) SchemeString() string { return "#<handler>" }
 
 // Environment is the value of (interaction-environment) and (environment ...).
-type Environment struct{ name string }
+type Environment struct {
+	name string
+	// names: the top-level names an environment made from import sets
+	// gives under new names (prefix, rename), as cells of the globals they
+	// denote; nil for the interaction environment
+	names map[*Symbol]*Global
+}
 
 // SchemeString gives the printed form of an environment.
 func (e *Environment) SchemeString() string { return "#<environment " + e.name + ">" }

@@ -85,7 +85,7 @@ func (c *compiler) parseSyntaxRules(p *Pair, env *scope, name string) *syntaxRul
 			c.fail(p, "syntax-rules: bad literal %s", WriteString(stripSyntax(l)))
 		}
 		sr.literals = append(sr.literals, l)
-		if sr.ellipsis != nil && baseSymbol(l) == baseSymbol(sr.ellipsis) ||
+		if sr.ellipsis != nil && l == sr.ellipsis ||
 			sr.ellipsis == nil && symbolName(l) == "..." {
 			sr.noEllipsis = true
 		}
@@ -121,13 +121,23 @@ type matcher struct {
 // standard one by name, so that a "..." renamed by an outer macro (as in
 // a macro-defining macro using (... ...)) is still an ellipsis.
 func (m *matcher) isEllipsis(x Value) bool {
-	if !isIdent(x) || m.sr.noEllipsis {
+	if !isIdent(x) || m.sr.noEllipsis || m.isLiteral(x) {
 		return false
 	}
 	if m.sr.ellipsis != nil {
 		return x == m.sr.ellipsis || baseSymbol(x) == baseSymbol(m.sr.ellipsis)
 	}
-	return symbolName(x) == "..."
+	if symbolName(x) != "..." {
+		return false
+	}
+	// a ... bound as a variable or a macro where the macro is defined
+	// is not the ellipsis (R7RS: ... is a binding of (scheme base))
+	if m.sr.env != nil {
+		if r := m.c.lookup(x, m.sr.env); r.v != nil || r.mac != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *matcher) isLiteral(x Value) bool {

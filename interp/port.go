@@ -75,6 +75,10 @@ type Port struct {
 	gate     *Interp
 	shared   bool
 
+	// foldCase: a #!fold-case read from this port is in force (R7RS 2.1:
+	// it holds for the data read later from the same port)
+	foldCase bool
+
 	inClosed  bool
 	outClosed bool
 	closed    bool

@@ -97,6 +97,12 @@
     (let loop ((i (- end 1)) (acc knil))
       (if (< i start) acc (loop (- i 1) (kons (string-ref s i) acc))))))
 
+(define (string-for-each-index proc s . r)
+  (receive (start end) (%string-range "string-for-each-index" 2 "string" s r)
+    (let loop ((i start))
+      (if (< i end)
+          (begin (proc i) (loop (+ i 1)))))))
+
 (define (reverse-string->list s . r)
   (receive (start end) (%string-range "reverse-string->list" 1 "string" s r)
     (let loop ((i start) (acc '()))
