@@ -981,7 +981,7 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 				c.fail(p, "%s: %v", g.Name.Name, err)
 			}
 		}
-				m := c.makeMacro(args[1], c.top, g.Name.Name)
+		m := c.makeMacro(args[1], c.top, g.Name.Name)
 		g.macro, g.special = m, nil
 		g.value = unbound
 		return &nConst{Unspecified}

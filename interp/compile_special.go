@@ -213,6 +213,9 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 				// standard libraries are always visible and user libraries
 				// are global; a renamed name is a cell of the library
 				for _, set := range c.list(dp.Cdr, "import") {
+					for _, k := range c.keptStandard(set) {
+						lsc.lib[k.name] = &Global{Name: k.name, value: k.value}
+					}
 					pairs, _ := c.importSet(set)
 					for _, pr := range pairs {
 						if pr[0] != pr[1] {
@@ -540,9 +543,42 @@ func (it *Interp) importNames(sets []Value) (names map[*Symbol]*Global, err erro
 	return names, nil
 }
 
+// keptStandard returns the standard bindings (KeepStandard) that the
+// import set gives back: those of its library when it is imported whole
+// or with only naming them.
+func (c *compiler) keptStandard(set Value) []keptBinding {
+	var names map[string]bool
+	if p, ok := set.(*Pair); ok && isIdent(p.Car) && symbolName(p.Car) == "only" {
+		args, _ := ListToSlice(p.Cdr)
+		if len(args) == 0 {
+			return nil
+		}
+		set, names = args[0], map[string]bool{}
+		for _, n := range args[1:] {
+			if isIdent(n) {
+				names[symbolName(n)] = true
+			}
+		}
+	}
+	if _, ok := set.(*Pair); !ok || len(c.it.kept) == 0 {
+		return nil
+	}
+	var out []keptBinding
+	for _, k := range c.it.kept[libKey(set)] {
+		if names == nil || names[k.name.Name] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	var defs []Value
+	var restore []node
 	for _, set := range c.list(p.Cdr, "import") {
+		for _, k := range c.keptStandard(set) {
+			restore = append(restore, &nGSet{g: c.it.global(k.name), val: &nConst{k.value}, define: true, pos: c.cur})
+		}
 		pairs, ok := c.importSet(set)
 		if !ok {
 			continue
@@ -557,10 +593,13 @@ func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 			}
 		}
 	}
-	if len(defs) == 0 || sc != nil {
+	if sc != nil || len(defs)+len(restore) == 0 {
 		return &nConst{Unspecified}
 	}
-	return c.analyzeTop(&Pair{kw("begin"), List(defs...)}, fn)
+	if len(defs) > 0 {
+		restore = append(restore, c.analyzeTop(&Pair{kw("begin"), List(defs...)}, fn))
+	}
+	return &nSeq{append(restore, &nConst{Unspecified})}
 }
 
 // includeForms reads the files named by an include form.

@@ -71,6 +71,9 @@ type Interp struct {
 	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
+	// kept holds, by standard library, the standard bindings an embedder
+	// replaced with versions of its own (KeepStandard).
+	kept map[string][]keptBinding
 	// openPorts: the file output ports the program opened, for
 	// FlushOpenPorts (closed ones are dropped as new ones are added)
 	openPorts []*Port
@@ -441,6 +444,30 @@ func (it *Interp) Define(name string, v Value) {
 		it.setPending(g, nil)
 	}
 	g.set(v)
+}
+
+// keptBinding is a standard binding an embedder replaced.
+type keptBinding struct {
+	name  *Symbol
+	value Value
+}
+
+// KeepStandard is called by an embedder about to bind name, a procedure
+// of the standard library lib (written as in an import set: "(scheme
+// base)"), to a version of its own that answers the same call
+// differently (scsh's read-string returns #f at the end of a file where
+// R7RS's returns the eof object). The standard binding is kept: a program
+// or library that imports lib, whole or with only naming name, gets it
+// back, while other code sees the embedder's.
+func (it *Interp) KeepStandard(lib, name string) {
+	v, ok := it.Lookup(name)
+	if !ok {
+		return
+	}
+	if it.kept == nil {
+		it.kept = map[string][]keptBinding{}
+	}
+	it.kept[lib] = append(it.kept[lib], keptBinding{Intern(name), v})
 }
 
 // Lookup returns the global value of name.

@@ -147,6 +147,9 @@ func (e *scshEnv) installFdPorts() {
 		}
 		return p, nil
 	}
+	// scsh's read-string returns #f at the end of a file; a program that
+	// imports (scheme base) gets R7RS's, which returns the eof object.
+	e.it.KeepStandard("(scheme base)", "read-string")
 	e.it.DefineBuiltins("scsh: file descriptors", []interp.Builtin{
 		{Name: "error-output-port", MinArgs: 0, MaxArgs: 0,
 			Doc: "(error-output-port): the current error port (an old name of current-error-port)",
@@ -326,7 +329,7 @@ func (e *scshEnv) installFdPorts() {
 				return n, nil
 			}},
 		{Name: "read-string", MinArgs: 1, MaxArgs: 2,
-			Doc: "(read-string k [fd/port]): k characters, fewer at end of file; #f at end of file (R7RS: the eof object)",
+			Doc: "(read-string k [fd/port]): k characters, fewer at end of file; #f at end of file ((scheme base)'s: the eof object)",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				k, ok := a[0].(int)
 				if !ok || k < 0 {

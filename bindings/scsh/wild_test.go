@@ -176,6 +176,25 @@ func TestScshReadString(t *testing.T) {
 	})
 }
 
+// A program or library that imports (scheme base) gets R7RS's read-string
+// (the eof object at the end), the rest of the program scsh's (#f).
+func TestReadStringOfSchemeBase(t *testing.T) {
+	runEvalCases(t, []evalCase{
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+		{`(define-library (reader) (import (scheme base)) (export at-end)
+		    (begin (define (at-end) (read-string 2 (open-input-string "")))))`, `#!unspecific`, ""},
+		{`(import (reader))`, `#!unspecific`, ""},
+		{`(eof-object? (at-end))`, `#t`, ""},
+		// the library's import did not change the program's binding
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+		// importing something else of (scheme base) keeps scsh's
+		{`(import (only (scheme base) car cdr))`, `#!unspecific`, ""},
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+		{`(import (scheme base) (scheme write))`, `#!unspecific`, ""},
+		{`(list (read-string 2 (open-input-string "abc")) (eof-object? (read-string 3 (open-input-string ""))))`, `("ab" #t)`, ""},
+	})
+}
+
 func TestCreateSymlinkOverride(t *testing.T) {
 	dir := t.TempDir()
 	q := func(n string) string { return strconv.Quote(filepath.Join(dir, n)) }
