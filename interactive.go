@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,18 +26,26 @@ func runREPL(it *interp.Interp, banner string) int {
 	if home, err := os.UserHomeDir(); err == nil {
 		hist = filepath.Join(home, ".popsh_history")
 	}
-	ed, err := repl.NewTerminalEditor(repl.EditorOptions{
+	ints := make(chan os.Signal, 4)
+	signal.Notify(ints, os.Interrupt)
+	defer signal.Stop(ints)
+	opts := repl.EditorOptions{
 		Stdin:       stdin,
 		HistoryFile: hist,
 		Complete:    repl.Completer(it),
-	})
+		Interrupts:  ints,
+	}
+	newEditor := repl.NewTerminalEditor
+	if os.Getenv("TERM") == "dumb" || !repl.IsTerminal(os.Stdout) {
+		// no control sequences: a terminal that does not know them, or
+		// output that is not the terminal (popsh | tee log)
+		newEditor = repl.NewPlainEditor
+	}
+	ed, err := newEditor(opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	ints := make(chan os.Signal, 4)
-	signal.Notify(ints, os.Interrupt)
-	defer signal.Stop(ints)
 	// SIGTERM or SIGHUP may come while the terminal is in raw mode: put it
 	// back as it was before leaving.
 	if restore, err := repl.SaveTerminal(os.Stdin); err == nil {
@@ -59,9 +68,15 @@ func runREPL(it *interp.Interp, banner string) int {
 	if banner == "" {
 		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
 	}
+	var out io.Writer = os.Stdout
+	if p, ok := ed.(repl.Printer); ok {
+		// output of other threads while a line is typed goes above it
+		out = p.Stdout()
+	}
 	err = repl.Run(context.Background(), repl.Options{
 		Interp:     it,
 		Editor:     ed,
+		Out:        out,
 		Stdin:      stdin,
 		Interrupts: ints,
 		Banner:     banner,

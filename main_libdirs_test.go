@@ -76,3 +76,39 @@ func TestLibDirsSwitchesAndProcedures(t *testing.T) {
 	runPopshEnv(t, dir, noEnv, "-c", "(lib-dirs-append-script-dir!)").
 		check(t, "no script", 1, "", `lib-dirs-append-script-dir!: no script file is being run`)
 }
+
+// import of a library popsh does not know loads a/b/c.sld for (a b c):
+// from the library path first, then the importing file's directory, then
+// the current directory; a library that imports another is loaded the
+// same way, and the macros it exports work where they are imported.
+func TestImportLoadsLibraryFiles(t *testing.T) {
+	dir := t.TempDir()
+	libs := filepath.Join(dir, "libs")
+	if err := os.MkdirAll(filepath.Join(libs, "shapes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(libs, "shapes"), "area.sld", `(define-library (shapes area)
+  (export square-area with-area)
+  (import (scheme base) (shapes units))
+  (begin
+    (define (square-area side) (list (* side side) unit))
+    (define (report a) (list 'area a))
+    (define-syntax with-area (syntax-rules () ((_ s) (report (square-area s)))))))
+`)
+	writeFile(t, filepath.Join(libs, "shapes"), "units.sld", `(define-library (shapes units) (export unit) (import (scheme base)) (begin (define unit 'cm2)))
+`)
+	writeFile(t, dir, "prog.scm", "(import (scheme base) (scheme write) (shapes area))\n(write (list (square-area 3) (with-area 2)))\n")
+	noEnv := []string{"POPSH_LIB_PATH="}
+	want := `^\(\(9 cm2\) \(area \(4 cm2\)\)\)$`
+	runPopshEnv(t, dir, noEnv, "+lp", libs, "-s", "prog.scm").check(t, "+lp", 0, want, "")
+	runPopshEnv(t, dir, []string{"POPSH_LIB_PATH=" + libs}, "-s", "prog.scm").check(t, "$POPSH_LIB_PATH", 0, want, "")
+	runPopshEnv(t, libs, noEnv, "-s", filepath.Join(dir, "prog.scm")).check(t, "current directory", 0, want, "")
+	writeFile(t, libs, "prog.scm", "(import (scheme base) (scheme write) (shapes area))\n(write (list (square-area 3) (with-area 2)))\n")
+	runPopshEnv(t, "/", noEnv, "-s", filepath.Join(libs, "prog.scm")).check(t, "the importing file's directory", 0, want, "")
+	writeFile(t, dir, "loop.sld", "(define-library (loop) (export x) (import (loop)) (begin (define x 1)))\n")
+	writeFile(t, dir, "useloop.scm", "(import (loop))\n")
+	runPopshEnv(t, dir, noEnv, "-s", "useloop.scm").check(t, "a library importing itself", 1, "", `library \(loop\) imports itself`)
+	// a library found nowhere stays unknown, as before: its names are unbound
+	writeFile(t, dir, "missing.scm", "(import (no such lib))\n(display 'ran)\n")
+	runPopshEnv(t, dir, noEnv, "-s", "missing.scm").check(t, "not found", 0, `^ran$`, "")
+}

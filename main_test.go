@@ -342,9 +342,15 @@ func startTerm(t *testing.T, home string, args ...string) *term {
 // startTermSize is startTerm on a terminal of rows x cols.
 func startTermSize(t *testing.T, rows, cols uint16, home string, args ...string) *term {
 	t.Helper()
+	return startTermEnv(t, rows, cols, home, []string{"TERM=xterm"}, args...)
+}
+
+// startTermEnv is startTermSize with env added to the environment.
+func startTermEnv(t *testing.T, rows, cols uint16, home string, env []string, args ...string) *term {
+	t.Helper()
 	cmd := exec.Command(popshBin, args...)
 	cmd.Dir = home
-	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm")
+	cmd.Env = append(append(os.Environ(), "HOME="+home), env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start popsh on a pty: %v", err)

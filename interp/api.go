@@ -35,6 +35,11 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	})
 	wind := it.vm.wind
 	return func() {
+		if it.emergency {
+			// emergency-exit: no after thunk runs (R7RS 6.14)
+			it.emergency = false
+			it.vm.wind = wind
+		}
 		// The cancellation's Interrupt runs in a goroutine of its own:
 		// let it finish before the after thunks of the extents left run
 		// (it would cut them short: a script's cleanup stopped half
@@ -91,6 +96,10 @@ func (it *Interp) finish(v Value, err error) (Value, error) {
 	if e := it.pendingExit(); e != nil {
 		// another thread called (exit): whatever stopped this one
 		return nil, e
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) && ee.Emergency {
+		it.emergency = true
 	}
 	var ct *contThrow
 	if errors.As(err, &ct) {

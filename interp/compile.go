@@ -141,6 +141,10 @@ type scope struct {
 	fn     *fnState
 	names  []Value
 	binds  []binding
+	// lib: the top level of a library body (define-library): the cells
+	// of the names the library defines or renames on import. A name not
+	// in it is looked up among the globals.
+	lib map[*Symbol]*Global
 }
 
 func (s *scope) bind(name Value, b binding) {
@@ -154,6 +158,7 @@ func (s *scope) bind(name Value, b binding) {
 type alias struct {
 	name Value // *Symbol or *alias
 	env  *scope
+	lib  bool // made by a macro of library code
 }
 
 // SchemeString prints an alias as its name.
@@ -209,6 +214,9 @@ type compiler struct {
 	expanded int
 	depth    int
 	lambdas  int // lambdas analysed so far (fnState.seq)
+	// top is the scope of the top level: nil (the globals), or the names
+	// of an environment made by environment with renaming import sets
+	top *scope
 }
 
 // maxCompileDepth bounds the nesting of forms (after expansion) so that a
@@ -229,6 +237,7 @@ func (c *compiler) fail(x Value, format string, args ...any) {
 }
 
 func (c *compiler) lookup(id Value, sc *scope) resolved {
+	lib := false // an alias a library macro made: its global is the library's
 	for {
 		for s := sc; s != nil; s = s.parent {
 			for i := len(s.names) - 1; i >= 0; i-- {
@@ -237,10 +246,20 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 					return resolved{v: b.v, mac: b.mac}
 				}
 			}
+			if s.lib != nil {
+				if sym, ok := id.(*Symbol); ok {
+					if g := s.lib[sym]; g != nil {
+						return resolved{g: g}
+					}
+				}
+			}
 		}
 		a, ok := id.(*alias)
 		if !ok {
 			g := c.it.global(id.(*Symbol))
+			if lib && g.lib != nil {
+				g = g.lib
+			}
 			if g.pending {
 				if err := c.it.forceGlobal(g); err != nil {
 					c.fail(id, "%s: %v", g.Name.Name, err)
@@ -248,6 +267,7 @@ func (c *compiler) lookup(id Value, sc *scope) resolved {
 			}
 			return resolved{g: g}
 		}
+		lib = lib || a.lib
 		id, sc = a.name, a.env
 	}
 }
@@ -551,6 +571,70 @@ type bodyItem struct {
 	pos     Pos
 }
 
+// bodyDefs receives the forms of a body as scanBody finds them, in order,
+// with c.cur at each form: definitions, and the other forms (expanded).
+type bodyDefs struct {
+	define       func(name, expr Value)
+	defineValues func(formals, expr Value, ids []Value)
+	defineSyntax func(name, spec Value)
+	expr         func(f Value)
+}
+
+// scanBody walks the forms of a body (a lambda's, or a library's top
+// level) in scope sc: it expands macro uses at the head of forms, opens
+// begin and include, and hands each definition and expression to d.
+func (c *compiler) scanBody(forms []Value, sc *scope, d bodyDefs) {
+	for _, f := range forms {
+		restore := c.withPos(f)
+		for {
+			p, ok := f.(*Pair)
+			if !ok {
+				break
+			}
+			sf, m := c.head(p.Car, sc)
+			if m != nil {
+				f = c.expand(m, p, sc)
+				continue
+			}
+			if sf == nil {
+				break
+			}
+			switch sf.name {
+			case "begin":
+				c.scanBody(c.list(p.Cdr, "begin"), sc, d)
+				f = nil
+			case "include", "include-ci":
+				forms, _ := ListToSlice(c.includeForms(p, sf.name == "include-ci"))
+				c.scanBody(forms, sc, d)
+				f = nil
+			case "define":
+				name, expr := c.parseDefine(p)
+				d.define(name, expr)
+				f = nil
+			case "define-values":
+				args := c.list(p.Cdr, "define-values")
+				if len(args) != 2 {
+					c.fail(p, "define-values: expected (define-values formals expr)")
+				}
+				d.defineValues(args[0], args[1], formalIDs(c, args[0]))
+				f = nil
+			case "define-syntax":
+				args := c.list(p.Cdr, "define-syntax")
+				if len(args) != 2 || !isIdent(args[0]) {
+					c.fail(p, "define-syntax: expected (define-syntax name transformer)")
+				}
+				d.defineSyntax(args[0], args[1])
+				f = nil
+			}
+			break
+		}
+		if f != nil {
+			d.expr(f)
+		}
+		restore()
+	}
+}
+
 // analyzeBody analyses a body (lambda, let...) with internal definitions
 // (letrec* semantics). sc is a fresh scope of fn that receives the defined
 // names.
@@ -560,70 +644,29 @@ func (c *compiler) analyzeBody(forms []Value, sc *scope, fn *fnState, what strin
 	}
 	var items []bodyItem
 	var defined []*variable
-	var scan func(forms []Value)
-	scan = func(forms []Value) {
-		for _, f := range forms {
-			restore := c.withPos(f)
-			for {
-				p, ok := f.(*Pair)
-				if !ok {
-					break
-				}
-				sf, m := c.head(p.Car, sc)
-				if m != nil {
-					f = c.expand(m, p, sc)
-					continue
-				}
-				if sf == nil {
-					break
-				}
-				switch sf.name {
-				case "begin":
-					scan(c.list(p.Cdr, "begin"))
-					f = nil
-				case "include", "include-ci":
-					forms, _ := ListToSlice(c.includeForms(p, sf.name == "include-ci"))
-					scan(forms)
-					f = nil
-				case "define":
-					name, expr := c.parseDefine(p)
-					v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
-					sc.bind(name, binding{v: v})
-					defined = append(defined, v)
-					items = append(items, bodyItem{def: v, expr: expr, pos: c.cur})
-					f = nil
-				case "define-values":
-					args := c.list(p.Cdr, "define-values")
-					if len(args) != 2 {
-						c.fail(p, "define-values: expected (define-values formals expr)")
-					}
-					var vs []*variable
-					for _, id := range formalIDs(c, args[0]) {
-						v := &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
-						sc.bind(id, binding{v: v})
-						defined = append(defined, v)
-						vs = append(vs, v)
-					}
-					items = append(items, bodyItem{vals: vs, formals: args[0], expr: args[1], pos: c.cur})
-					f = nil
-				case "define-syntax":
-					args := c.list(p.Cdr, "define-syntax")
-					if len(args) != 2 || !isIdent(args[0]) {
-						c.fail(p, "define-syntax: expected (define-syntax name transformer)")
-					}
-					m := c.makeMacro(args[1], sc, symbolName(args[0]))
-					sc.bind(args[0], binding{mac: m})
-					f = nil
-				}
-				break
+	c.scanBody(forms, sc, bodyDefs{
+		define: func(name, expr Value) {
+			v := &variable{name: name, fn: fn, slot: fn.newSlot(), mutated: true}
+			sc.bind(name, binding{v: v})
+			defined = append(defined, v)
+			items = append(items, bodyItem{def: v, expr: expr, pos: c.cur})
+		},
+		defineValues: func(formals, expr Value, ids []Value) {
+			var vs []*variable
+			for _, id := range ids {
+				v := &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
+				sc.bind(id, binding{v: v})
+				defined = append(defined, v)
+				vs = append(vs, v)
 			}
-			if f != nil {
-				items = append(items, bodyItem{expr: f, pos: c.cur})
-			}
-			restore()
-		}
-	}
-	scan(forms)
+			items = append(items, bodyItem{vals: vs, formals: formals, expr: expr, pos: c.cur})
+		},
+		defineSyntax: func(name, spec Value) {
+			m := c.makeMacro(spec, sc, symbolName(name))
+			sc.bind(name, binding{mac: m})
+		},
+		expr: func(f Value) { items = append(items, bodyItem{expr: f, pos: c.cur}) },
+	})
 	if len(items) == 0 {
 		c.fail(nil, "%s: body has no expression", what)
 	}
@@ -835,7 +878,16 @@ func (c *compiler) defineValuesNode(formals Value, vars []*variable, expr Value,
 
 // compileTop compiles a top-level form into a thunk.
 func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos, at Pos) (clo *Closure, err error) {
+	return it.compileIn(x, posmap, at, nil)
+}
+
+// compileIn compiles a top-level form against the top-level names of env
+// (nil: the globals only).
+func (it *Interp) compileIn(x Value, posmap map[*Pair]Pos, at Pos, env *Environment) (clo *Closure, err error) {
 	c := &compiler{it: it, posmap: posmap, cur: at}
+	if env != nil && env.names != nil {
+		c.top = &scope{lib: env.names}
+	}
 	if c.posmap == nil {
 		c.posmap = make(map[*Pair]Pos)
 	}
@@ -856,6 +908,9 @@ func (it *Interp) compileTop(x Value, posmap map[*Pair]Pos, at Pos) (clo *Closur
 	fn := &fnState{name: "", pos: c.cur}
 	fn.body = c.analyzeTop(x, fn)
 	proto := generate(fn, nil)
+	if it.libDepth > 0 {
+		it.registerLib(proto)
+	}
 	return &Closure{proto: proto}, nil
 }
 
@@ -870,14 +925,14 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 	defer restore()
 	p, ok := x.(*Pair)
 	if !ok {
-		return c.analyze(x, nil, fn)
+		return c.analyze(x, c.top, fn)
 	}
-	sf, m := c.head(p.Car, nil)
+	sf, m := c.head(p.Car, c.top)
 	if m != nil {
-		return c.analyzeTop(c.expand(m, p, nil), fn)
+		return c.analyzeTop(c.expand(m, p, c.top), fn)
 	}
 	if sf == nil {
-		return c.analyze(x, nil, fn)
+		return c.analyze(x, c.top, fn)
 	}
 	switch sf.name {
 	case "include", "include-ci":
@@ -895,7 +950,7 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 	case "define":
 		name, expr := c.parseDefine(p)
 		g := c.it.global(baseSymbol(name))
-		val := c.analyze(expr, nil, fn)
+		val := c.analyze(expr, c.top, fn)
 		nameLambda(val, g.Name.Name)
 		return &nGSet{g: g, val: val, define: true, pos: c.cur}
 	case "define-values":
@@ -909,7 +964,7 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 		for i, id := range ids {
 			vars[i] = &variable{name: id, fn: fn, slot: fn.newSlot(), mutated: true}
 		}
-		seq := []node{c.defineValuesNode(args[0], vars, args[1], nil, fn)}
+		seq := []node{c.defineValuesNode(args[0], vars, args[1], c.top, fn)}
 		for i, id := range ids {
 			seq = append(seq, &nGSet{g: c.it.global(baseSymbol(id)), val: &nRef{vars[i]}, define: true, pos: c.cur})
 		}
@@ -921,10 +976,15 @@ func (c *compiler) analyzeTop(x Value, fn *fnState) node {
 			c.fail(p, "define-syntax: expected (define-syntax name transformer)")
 		}
 		g := c.it.global(baseSymbol(args[0]))
-		m := c.makeMacro(args[1], nil, g.Name.Name)
+		if c.it.libDepth == 0 {
+			if err := c.it.userDefine(g); err != nil {
+				c.fail(p, "%s: %v", g.Name.Name, err)
+			}
+		}
+		m := c.makeMacro(args[1], c.top, g.Name.Name)
 		g.macro, g.special = m, nil
 		g.value = unbound
 		return &nConst{Unspecified}
 	}
-	return sf.analyze(c, p, nil, fn)
+	return sf.analyze(c, p, c.top, fn)
 }

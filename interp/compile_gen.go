@@ -405,6 +405,7 @@ type Proto struct {
 	defPos    Pos
 	cached    *Closure
 	top       bool // the code of a top-level form
+	lib       bool // library code (Interp.registerLib)
 }
 
 type freeRef struct {

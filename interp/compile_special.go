@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -156,13 +157,15 @@ func init() {
 	defSpecial("define-library", analyzeDefineLibrary)
 }
 
-// A user's library (define-library) is compiled as a local body: its
-// definitions are invisible outside, and each exported name is then defined
-// globally (under its external name). Its define-syntax forms are global
-// (so exported macros work; their templates can only refer to global or
-// exported names). import of a user's library supports prefix, rename,
-// only and except by defining the new names; the standard libraries are
-// always visible.
+// A user's library (define-library) has a top level of its own: each name
+// it defines lives in a cell that only the library's body sees (a scope
+// with lib set), except the names it exports, whose cells are the globals
+// of their external names. Names it does not define are the globals, so
+// the standard libraries are always visible. Macros the library defines
+// close over its top level: an exported macro whose template refers to
+// the library's own helpers works wherever it is used. import of a user's
+// library supports prefix, rename, only and except by defining the new
+// names; inside a library, renamed imports are cells of its top level.
 
 func libKey(name Value) string { return WriteString(stripSyntax(name)) }
 
@@ -174,89 +177,166 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	if len(decls) == 0 {
 		c.fail(p, "define-library: missing library name")
 	}
-	type export struct{ in, out Value }
+	type export struct{ in, out *Symbol }
 	var exports []export
 	var body []Value
-	var collect func(forms []Value)
-	collect = func(forms []Value) {
-		for _, f := range forms {
-			if fp, ok := f.(*Pair); ok {
-				if sf, _ := c.head(fp.Car, nil); sf != nil {
-					switch sf.name {
-					case "begin":
-						collect(c.list(fp.Cdr, "begin"))
-						continue
-					case "include", "include-ci":
-						forms, _ := ListToSlice(c.includeForms(fp, sf.name == "include-ci"))
-						collect(forms)
+	lsc := &scope{fn: fn, lib: map[*Symbol]*Global{}}
+	var declare func(ds []Value)
+	declare = func(ds []Value) {
+		for _, d := range ds {
+			dp, ok := d.(*Pair)
+			if !ok {
+				c.fail(p, "define-library: bad declaration %s", WriteString(stripSyntax(d)))
+			}
+			switch symbolName(dp.Car) {
+			case "export":
+				for _, e := range c.list(dp.Cdr, "export") {
+					if isIdent(e) {
+						exports = append(exports, export{baseSymbol(e), baseSymbol(e)})
 						continue
 					}
+					parts := c.list(e, "export")
+					if len(parts) != 3 || symbolName(parts[0]) != "rename" || !isIdent(parts[1]) || !isIdent(parts[2]) {
+						c.fail(p, "define-library: bad export spec %s", WriteString(stripSyntax(e)))
+					}
+					exports = append(exports, export{baseSymbol(parts[1]), baseSymbol(parts[2])})
 				}
-			}
-			body = append(body, f)
-		}
-	}
-	for _, d := range decls[1:] {
-		dp, ok := d.(*Pair)
-		if !ok {
-			c.fail(p, "define-library: bad declaration %s", WriteString(stripSyntax(d)))
-		}
-		switch symbolName(dp.Car) {
-		case "export":
-			for _, e := range c.list(dp.Cdr, "export") {
-				if isIdent(e) {
-					exports = append(exports, export{e, e})
-					continue
-				}
-				parts := c.list(e, "export")
-				if len(parts) != 3 || symbolName(parts[0]) != "rename" || !isIdent(parts[1]) || !isIdent(parts[2]) {
-					c.fail(p, "define-library: bad export spec %s", WriteString(stripSyntax(e)))
-				}
-				exports = append(exports, export{parts[1], parts[2]})
-			}
-		case "begin":
-			collect(c.list(dp.Cdr, "begin"))
-		case "include", "include-ci", "include-library-declarations":
-			if symbolName(dp.Car) != "include-library-declarations" {
+			case "begin":
+				body = append(body, c.list(dp.Cdr, "begin")...)
+			case "include", "include-ci":
 				forms, _ := ListToSlice(c.includeForms(dp, symbolName(dp.Car) == "include-ci"))
-				collect(forms)
-			}
-		case "import", "cond-expand":
-			// standard libraries are always visible; user libraries are global
-		default:
-			c.fail(p, "define-library: unknown declaration %s", symbolName(dp.Car))
-		}
-	}
-	// define-syntax forms are global; everything else is local
-	var hoisted, local []Value
-	macros := map[string]bool{}
-	for _, f := range body {
-		if fp, ok := f.(*Pair); ok {
-			if sf, _ := c.head(fp.Car, nil); sf != nil && sf.name == "define-syntax" {
-				hoisted = append(hoisted, f)
-				if args, ok := ListToSlice(fp.Cdr); ok && len(args) > 0 {
-					macros[symbolName(args[0])] = true
+				body = append(body, forms...)
+			case "include-library-declarations":
+				forms, _ := ListToSlice(c.includeForms(dp, false))
+				declare(forms)
+			case "import":
+				// standard libraries are always visible and user libraries
+				// are global; a renamed name is a cell of the library
+				for _, set := range c.list(dp.Cdr, "import") {
+					for _, k := range c.keptStandard(set) {
+						lsc.lib[k.name] = &Global{Name: k.name, value: k.value}
+					}
+					pairs, _ := c.importSet(set)
+					for _, pr := range pairs {
+						if pr[0] != pr[1] {
+							lsc.lib[Intern(pr[0])] = c.it.global(Intern(pr[1]))
+						}
+					}
 				}
-				continue
+			case "cond-expand":
+				for _, cl := range c.list(dp.Cdr, "cond-expand") {
+					parts := c.list(cl, "cond-expand")
+					if len(parts) == 0 {
+						c.fail(p, "cond-expand: empty clause")
+					}
+					if c.featureMatch(parts[0]) {
+						declare(parts[1:])
+						break
+					}
+				}
+			default:
+				c.fail(p, "define-library: unknown declaration %s", symbolName(dp.Car))
 			}
 		}
-		local = append(local, f)
 	}
+	declare(decls[1:])
+
+	// the cell of each name the body defines
+	outOf := map[*Symbol]*Symbol{}
+	for _, e := range exports {
+		if _, dup := outOf[e.in]; !dup {
+			outOf[e.in] = e.out
+		}
+	}
+	defined := map[*Symbol]bool{}
+	cellFor := func(id Value) *Global {
+		sym := baseSymbol(id)
+		if defined[sym] {
+			return lsc.lib[sym]
+		}
+		defined[sym] = true
+		g := &Global{Name: sym, value: unbound}
+		if out, ok := outOf[sym]; ok {
+			g = c.it.global(out)
+		}
+		lsc.lib[sym] = g
+		return g
+	}
+	// scan the body for definitions (expanding macro uses), so that every
+	// form sees all of the library's names, then analyse it in order
+	type item struct {
+		g       *Global
+		cells   []*Global // define-values
+		formals Value
+		expr    Value
+		pos     Pos
+	}
+	var items []item
+	c.scanBody(body, lsc, bodyDefs{
+		define: func(name, expr Value) {
+			items = append(items, item{g: cellFor(name), expr: expr, pos: c.cur})
+		},
+		defineValues: func(formals, expr Value, ids []Value) {
+			var cells []*Global
+			for _, id := range ids {
+				cells = append(cells, cellFor(id))
+			}
+			items = append(items, item{cells: cells, formals: formals, expr: expr, pos: c.cur})
+		},
+		defineSyntax: func(name, spec Value) {
+			g := cellFor(name)
+			m := c.makeMacro(spec, lsc, symbolName(name))
+			g.macro, g.special, g.value = m, nil, unbound
+		},
+		expr: func(f Value) { items = append(items, item{expr: f, pos: c.cur}) },
+	})
+	var seq []node
+	for _, it := range items {
+		old := c.cur
+		c.cur = it.pos
+		switch {
+		case it.g != nil:
+			val := c.analyze(it.expr, lsc, fn)
+			nameLambda(val, it.g.Name.Name)
+			seq = append(seq, &nGSet{g: it.g, val: val, define: true, pos: c.cur})
+		case it.cells != nil:
+			vars := make([]*variable, len(it.cells))
+			for i, g := range it.cells {
+				vars[i] = &variable{name: g.Name, fn: fn, slot: fn.newSlot(), mutated: true}
+			}
+			vs := []node{c.defineValuesNode(it.formals, vars, it.expr, lsc, fn)}
+			for i, g := range it.cells {
+				vs = append(vs, &nGSet{g: g, val: &nRef{vars[i]}, define: true, pos: c.cur})
+			}
+			vs = append(vs, &nConst{Unspecified})
+			seq = append(seq, &nLet{vars: vars, body: &nSeq{vs}, rec: true})
+		default:
+			seq = append(seq, c.analyze(it.expr, lsc, fn))
+		}
+		c.cur = old
+	}
+	// exports whose cell is not the global of their external name: names
+	// exported twice or under a new name without being defined here
 	var names []string
 	for _, e := range exports {
-		names = append(names, symbolName(e.out))
-		if macros[symbolName(e.in)] {
+		names = append(names, e.out.Name)
+		src := c.lookup(e.in, lsc).g
+		dst := c.it.global(e.out)
+		if src == dst {
 			continue
 		}
-		local = append(local, List(c.gref("%library-export"), quoteV(baseSymbol(e.out)), e.in))
+		if src.macro != nil || src.special != nil {
+			dst.macro, dst.special, dst.value = src.macro, src.special, unbound
+			continue
+		}
+		seq = append(seq, &nGSet{g: dst, val: &nGRef{g: src, pos: c.cur}, define: true, pos: c.cur})
 	}
-	local = append(local, quoteV(Unspecified))
+	seq = append(seq, &nConst{Unspecified})
 	if c.it.libs == nil {
 		c.it.libs = map[string][]string{}
 	}
 	c.it.libs[libKey(decls[0])] = names
-	forms := append(hoisted, &Pair{kw("let"), &Pair{Null, List(local...)}})
-	return c.analyzeTop(&Pair{kw("begin"), List(forms...)}, fn)
+	return &nSeq{seq}
 }
 
 // importSet returns the (new name, exported name) pairs an import set
@@ -272,7 +352,26 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		case "prefix", "rename", "only", "except":
 			inner, ok := c.importSet(args[0])
 			if !ok {
-				return nil, false
+				// a standard library: its names are always visible, so
+				// only what only and rename name is known
+				switch symbolName(xp.Car) {
+				case "only":
+					for _, n := range args[1:] {
+						if !isIdent(n) {
+							c.fail(x, "import: bad name %s in only", WriteString(stripSyntax(n)))
+						}
+						inner = append(inner, [2]string{symbolName(n), symbolName(n)})
+					}
+				case "rename":
+					for _, r := range args[1:] {
+						rp, _ := ListToSlice(r)
+						if len(rp) == 2 && isIdent(rp[0]) {
+							inner = append(inner, [2]string{symbolName(rp[0]), symbolName(rp[0])})
+						}
+					}
+				default:
+					return nil, false
+				}
 			}
 			var out [][2]string
 			switch symbolName(xp.Car) {
@@ -313,6 +412,9 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 		}
 	}
 	names, known := c.it.libs[libKey(x)]
+	if !known && c.loadLibrary(xp) {
+		names, known = c.it.libs[libKey(x)]
+	}
 	if !known {
 		return nil, false
 	}
@@ -322,9 +424,161 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 	return pairs, true
 }
 
+// loadLibrary loads the file that defines the library named name, when
+// the library is not known yet and is not one of the built-in families:
+// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
+// else in the directory of the file being compiled, else in a directory
+// where an earlier library was found this way, else in the current
+// directory. It reports whether a file was loaded; a library that is not
+// found stays unknown, as before, and its names unbound.
+func (c *compiler) loadLibrary(name *Pair) bool {
+	parts, ok := ListToSlice(stripSyntax(name))
+	if !ok || len(parts) == 0 {
+		return false
+	}
+	var segs []string
+	for _, p := range parts {
+		switch t := p.(type) {
+		case *Symbol:
+			segs = append(segs, t.Name)
+		case int:
+			segs = append(segs, strconv.Itoa(t))
+		default:
+			return false
+		}
+	}
+	switch segs[0] {
+	case "scheme", "srfi", "popsh", "scsh":
+		return false
+	}
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "/\x00") {
+			return false
+		}
+	}
+	key := libKey(name)
+	if c.it.libLoading[key] {
+		c.fail(name, "import: library %s imports itself", key)
+	}
+	rel := filepath.Join(segs...) + ".sld"
+	file, found := "", false
+	if c.it.libFinder != nil {
+		file, found = c.it.libFinder(rel)
+	}
+	if !found {
+		var dirs []string
+		if c.cur.File != "" {
+			dirs = append(dirs, filepath.Dir(c.cur.File))
+		}
+		for _, d := range append(append(dirs, c.it.libRoots...), ".") {
+			f := filepath.Join(d, rel)
+			if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+				file, found = f, true
+				break
+			}
+		}
+	}
+	if !found {
+		return false
+	}
+	// the directory holding a/b/c.sld for (a b c) is a root where the
+	// libraries it imports are looked for too
+	if root := strings.TrimSuffix(filepath.Clean(file), rel); root != filepath.Clean(file) {
+		known := false
+		for _, r := range c.it.libRoots {
+			known = known || r == root
+		}
+		if !known {
+			c.it.libRoots = append(c.it.libRoots, root)
+		}
+	}
+	if c.it.libLoading == nil {
+		c.it.libLoading = map[string]bool{}
+	}
+	c.it.libLoading[key] = true
+	defer delete(c.it.libLoading, key)
+	if _, err := c.it.load(file); err != nil {
+		e, ok := err.(*ErrorObject)
+		if !ok {
+			e = &ErrorObject{Who: "import", Message: err.Error(), Cause: err}
+		}
+		panic(compileError{e})
+	}
+	return true
+}
+
+// SetLibraryFinder sets how import looks for the file of a library it does
+// not know: find gets a name relative to a library directory ("a/b/c.sld")
+// and returns the file to load, if any. The directory of the importing file
+// and the current directory are searched after it.
+func (it *Interp) SetLibraryFinder(find func(rel string) (file string, found bool)) {
+	it.libFinder = find
+}
+
+// importNames gives the new names of import sets (environment's
+// arguments, data) as cells of the globals they denote; nil when the sets
+// rename nothing.
+func (it *Interp) importNames(sets []Value) (names map[*Symbol]*Global, err error) {
+	c := &compiler{it: it, posmap: map[*Pair]Pos{}}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(compileError)
+			if !ok {
+				panic(r)
+			}
+			names, err = nil, ce.e
+		}
+	}()
+	for _, set := range sets {
+		pairs, _ := c.importSet(set)
+		for _, pr := range pairs {
+			if pr[0] != pr[1] {
+				if names == nil {
+					names = map[*Symbol]*Global{}
+				}
+				names[Intern(pr[0])] = it.global(Intern(pr[1]))
+			}
+		}
+	}
+	return names, nil
+}
+
+// keptStandard returns the standard bindings (KeepStandard) that the
+// import set gives back: those of its library when it is imported whole
+// or with only naming them.
+func (c *compiler) keptStandard(set Value) []keptBinding {
+	var names map[string]bool
+	if p, ok := set.(*Pair); ok && isIdent(p.Car) && symbolName(p.Car) == "only" {
+		args, _ := ListToSlice(p.Cdr)
+		if len(args) == 0 {
+			return nil
+		}
+		set, names = args[0], map[string]bool{}
+		for _, n := range args[1:] {
+			if isIdent(n) {
+				names[symbolName(n)] = true
+			}
+		}
+	}
+	if _, ok := set.(*Pair); !ok || len(c.it.kept) == 0 {
+		return nil
+	}
+	var out []keptBinding
+	for _, k := range c.it.kept[libKey(set)] {
+		if names == nil || names[k.name.Name] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	var defs []Value
+	var restore []node
 	for _, set := range c.list(p.Cdr, "import") {
+		for _, k := range c.keptStandard(set) {
+			restore = append(restore, &nGSet{g: c.it.global(k.name), val: &nConst{k.value}, define: true, pos: c.cur})
+		}
 		pairs, ok := c.importSet(set)
 		if !ok {
 			continue
@@ -339,10 +593,13 @@ func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 			}
 		}
 	}
-	if len(defs) == 0 || sc != nil {
+	if sc != nil || len(defs)+len(restore) == 0 {
 		return &nConst{Unspecified}
 	}
-	return c.analyzeTop(&Pair{kw("begin"), List(defs...)}, fn)
+	if len(defs) > 0 {
+		restore = append(restore, c.analyzeTop(&Pair{kw("begin"), List(defs...)}, fn))
+	}
+	return &nSeq{append(restore, &nConst{Unspecified})}
 }
 
 // includeForms reads the files named by an include form.

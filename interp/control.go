@@ -399,6 +399,21 @@ func init() {
 				}
 				return it.vm.paramValue(p), nil
 			}},
+		{Name: "%param-assign!", MinArgs: 2, MaxArgs: 2,
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				p, ok := a[0].(*Parameter)
+				if !ok {
+					return nil, TypeError("a parameter object", a[0])
+				}
+				// the binding in force: the running thread's own
+				// (parameterize), else the global one
+				if _, local := it.vm.params[p]; local {
+					it.vm.params[p] = a[1]
+				} else {
+					p.value = a[1]
+				}
+				return Unspecified, nil
+			}},
 		{Name: "%param-set!", MinArgs: 2, MaxArgs: 2,
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, ok := a[0].(*Parameter)
@@ -625,7 +640,11 @@ func init() {
 	registerBuiltins("evaluation", []Builtin{
 		{Name: "eval", MinArgs: 1, MaxArgs: 2, Doc: "(eval expr [environment]): the value of expr evaluated at top level",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				clo, err := it.compileTop(a[0], nil, Pos{})
+				var env *Environment
+				if len(a) > 1 {
+					env, _ = a[1].(*Environment)
+				}
+				clo, err := it.compileIn(a[0], nil, Pos{}, env)
 				if err != nil {
 					return nil, err
 				}
@@ -633,21 +652,33 @@ func init() {
 			}},
 		{Name: "interaction-environment", MinArgs: 0, MaxArgs: 0, Doc: "(interaction-environment): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
-		{Name: "environment", MinArgs: 0, MaxArgs: -1, Doc: "(environment list ...): the global environment (the import sets are ignored)",
-			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
+		{Name: "environment", MinArgs: 0, MaxArgs: -1, Doc: "(environment import-set ...): the global environment, with the names that prefix and rename give",
+			Fn: func(it *Interp, a []Value) (Value, error) {
+				names, err := it.importNames(a)
+				if err != nil || names == nil {
+					return it.env, err
+				}
+				return &Environment{name: "environment", names: names}, nil
+			}},
 		{Name: "scheme-report-environment", MinArgs: 0, MaxArgs: 1, Doc: "(scheme-report-environment [version]): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
 		{Name: "null-environment", MinArgs: 0, MaxArgs: 1, Doc: "(null-environment [version]): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
 		{Name: "system-global-environment", MinArgs: 0, MaxArgs: 0, Doc: "(system-global-environment): the global environment",
 			Fn: func(it *Interp, a []Value) (Value, error) { return it.env, nil }},
-		{Name: "load", MinArgs: 1, MaxArgs: 2, Doc: "(load filename [environment]): evaluate the forms of the file filename, returning the last value",
+		{Name: "load", MinArgs: 1, MaxArgs: 2, Doc: "(load filename [environment]): evaluate the forms of the file filename (in environment), returning the last value",
 			Fn: func(it *Interp, a []Value) (Value, error) {
 				s, ok := a[0].(*String)
 				if !ok {
 					return nil, ArgTypeError(1, "filename", "a file name string", a[0])
 				}
-				return it.load(s.String())
+				var env *Environment
+				if len(a) > 1 {
+					if env, ok = a[1].(*Environment); !ok {
+						return nil, ArgTypeError(2, "environment", "an environment", a[1])
+					}
+				}
+				return it.loadIn(s.String(), env)
 			}},
 	}...)
 	registerBuiltins("system", []Builtin{
@@ -661,9 +692,9 @@ func init() {
 			}},
 		{Name: "features", MinArgs: 0, MaxArgs: 0, Doc: "(features): the list of feature identifiers cond-expand knows",
 			Fn: func(it *Interp, a []Value) (Value, error) {
-				out := make([]Value, len(Features))
-				for i, f := range Features {
-					out[i] = Intern(f)
+				var out []Value
+				for _, f := range append(append([]string(nil), Features...), it.features...) {
+					out = append(out, Intern(f))
 				}
 				return List(out...), nil
 			}},
@@ -773,7 +804,11 @@ type promiseState struct {
 }
 
 // load evaluates the forms of a file in a nested run.
-func (it *Interp) load(name string) (Value, error) {
+func (it *Interp) load(name string) (Value, error) { return it.loadIn(name, nil) }
+
+// loadIn loads a file, its forms evaluated against the names of env (nil:
+// the globals only).
+func (it *Interp) loadIn(name string, env *Environment) (Value, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, &ErrorObject{Kind: KindFileError, Who: "load", Message: "cannot open file " + name + ": " + osReason(err), Irritants: nil, Cause: err}
@@ -782,7 +817,7 @@ func (it *Interp) load(name string) (Value, error) {
 	abs, _ := filepath.Abs(name)
 	it.loading = append(it.loading, abs)
 	defer func() { it.loading = it.loading[:len(it.loading)-1] }()
-	return it.evalReader(interruptible(f, it.Context), name)
+	return it.evalReaderIn(interruptible(f, it.Context), name, env)
 }
 
 func osReason(err error) string {
@@ -795,6 +830,11 @@ func osReason(err error) string {
 // evalReader reads and evaluates every form of r (inside or outside a run).
 // r is a whole program: a leading byte-order mark and "#!" line are skipped.
 func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
+	return it.evalReaderIn(r, filename, nil)
+}
+
+// evalReaderIn is evalReader against the names of env (see compileIn).
+func (it *Interp) evalReaderIn(r io.Reader, filename string, env *Environment) (Value, error) {
 	rd := NewReader(r, filename)
 	rd.it = it
 	rd.sourceFile = true
@@ -807,7 +847,7 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		last, err = it.evalTop(x, rd.pos, rd.LastPos())
+		last, err = it.evalIn(x, rd.pos, rd.LastPos(), env)
 		if err != nil {
 			return nil, err
 		}
@@ -817,6 +857,12 @@ func (it *Interp) evalReader(r io.Reader, filename string) (Value, error) {
 // evalTop compiles and runs one top-level form; a top-level begin is split
 // so that each of its forms sees the macros defined by the ones before.
 func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) {
+	return it.evalIn(x, posmap, at, nil)
+}
+
+// evalIn evaluates a top-level form against the names of env (nil: the
+// globals only; see compileIn).
+func (it *Interp) evalIn(x Value, posmap map[*Pair]Pos, at Pos, env *Environment) (Value, error) {
 	if p, ok := x.(*Pair); ok {
 		if s, ok := p.Car.(*Symbol); ok && s.Name == "begin" {
 			if g := it.cell(s); g != nil && g.special != nil && g.special.name == "begin" {
@@ -824,7 +870,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) 
 				if ok {
 					var last Value = Unspecified
 					for _, f := range forms {
-						v, err := it.evalTop(f, posmap, at)
+						v, err := it.evalIn(f, posmap, at, env)
 						if err != nil {
 							return nil, err
 						}
@@ -835,7 +881,7 @@ func (it *Interp) evalTop(x Value, posmap map[*Pair]Pos, at Pos) (Value, error) 
 			}
 		}
 	}
-	clo, err := it.compileTop(x, posmap, at)
+	clo, err := it.compileIn(x, posmap, at, env)
 	if err != nil {
 		return nil, err
 	}
@@ -854,4 +900,28 @@ func recordField(t, field Value) (*RecordType, int, error) {
 		return nil, 0, &ErrorObject{Who: "define-record-type", Message: "unknown field:", Irritants: []Value{field}}
 	}
 	return rt, k, nil
+}
+
+// paramAssigner is the procedure a parameter object called with one
+// argument runs: it converts the value as parameterize does and stores it
+// in the binding in force. Made on first use.
+func (it *Interp) paramAssigner() (*Closure, error) {
+	if it.paramAssign != nil {
+		return it.paramAssign, nil
+	}
+	p, v, c := Intern("p"), Intern("v"), Intern("c")
+	src := List(specialForms["lambda"], List(p, v),
+		List(specialForms["let"], List(List(c, List(it.global(Intern("%param-converter")), p))),
+			List(it.global(Intern("%param-assign!")), p,
+				List(specialForms["if"], c, List(c, v), v))))
+	clo, err := it.compileTop(src, nil, Pos{})
+	if err != nil {
+		return nil, err
+	}
+	proc, err := it.vm.apply(clo, nil)
+	if err != nil {
+		return nil, err
+	}
+	it.paramAssign = proc.(*Closure)
+	return it.paramAssign, nil
 }

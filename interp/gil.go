@@ -26,15 +26,17 @@ type threadState struct {
 
 	mu   sync.Mutex // guards the fields below
 	live map[*Thread]struct{}
-	exit *ExitError    // an (exit) called by a thread other than the primordial one
-	intr chan struct{} // closed by Interrupt: wakes the primordial thread's waits
+	exit *ExitError // an (exit) called by a thread other than the primordial one
+	// exitCh is closed when exit is set
+	exitCh chan struct{}
+	intr   chan struct{} // closed by Interrupt: wakes the primordial thread's waits
 	// cancelEval cancels the context of the running top-level evaluation
 	cancelEval context.CancelFunc
 	main       *Thread
 }
 
 func (it *Interp) initThreads() {
-	ts := &threadState{live: map[*Thread]struct{}{}, intr: make(chan struct{})}
+	ts := &threadState{live: map[*Thread]struct{}{}, intr: make(chan struct{}), exitCh: make(chan struct{})}
 	ts.main = &Thread{it: it, labels: labels{Intern("primordial"), Unspecified}, started: true, done: make(chan struct{})}
 	it.ts = ts
 	it.vm.thread = ts.main
@@ -178,10 +180,21 @@ func (it *Interp) requestExit(e *ExitError) {
 	it.ts.mu.Lock()
 	if it.ts.exit == nil {
 		it.ts.exit = e
+		close(it.ts.exitCh)
 	}
 	it.ts.mu.Unlock()
 	it.Interrupt()
 }
+
+// ExitRequested returns a channel that is closed when a thread other than
+// the primordial one calls (exit). An evaluation running then returns the
+// *ExitError; one who waits between evaluations (a REPL at its prompt)
+// learns it here, and PendingExit gives the status.
+func (it *Interp) ExitRequested() <-chan struct{} { return it.ts.exitCh }
+
+// PendingExit returns the (exit) a thread other than the primordial one
+// called, or nil.
+func (it *Interp) PendingExit() *ExitError { return it.pendingExit() }
 
 // pendingExit is the (exit) a thread called, or nil.
 func (it *Interp) pendingExit() *ExitError {

@@ -70,6 +70,7 @@ func (it *Interp) runGroupNow(name string, install func()) {
 	outer := it.runningGroup
 	it.runningGroup = name
 	defer func() { it.runGroupDone(outer) }()
+	defer it.inLibrary()()
 	install()
 }
 

@@ -57,8 +57,23 @@ type Interp struct {
 	gensym int
 	// coreRefs: the procedures Go expanders refer to (see gref)
 	coreRefs map[string]Value
+	// libFinder finds the file of a library import does not know
+	// (SetLibraryFinder); libLoading: the libraries being loaded by import
+	libFinder  func(rel string) (string, bool)
+	libLoading map[string]bool
+	libRoots   []string // the directories import found library files in
+	// paramAssign: the procedure (p value) runs (paramAssigner)
+	paramAssign *Closure
+	// features: the feature identifiers added by AddFeatures
+	features []string
+	// emergency: the evaluation ending now called emergency-exit, so its
+	// dynamic-wind after thunks are not run (see enter and finish)
+	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
+	// kept holds, by standard library, the standard bindings an embedder
+	// replaced with versions of its own (KeepStandard).
+	kept map[string][]keptBinding
 	// openPorts: the file output ports the program opened, for
 	// FlushOpenPorts (closed ones are dropped as new ones are added)
 	openPorts []*Port
@@ -74,6 +89,14 @@ type Interp struct {
 	noYield int
 	// pending: the deferred definitions of the cells marked pending
 	pending map[*Global]*libForm
+	// libDepth > 0 while library code (the interpreter's and embedders'
+	// Scheme libraries) is installed, loaded or compiled: it then sees
+	// the library's binding of a name the program has redefined (the
+	// cell's lib). libRefs: the library code compiled so far, by the
+	// cells it refers to (to point it at lib when the program redefines
+	// a name; see shadow).
+	libDepth int
+	libRefs  map[*Global][]*Proto
 }
 
 // Global is a top-level binding cell.
@@ -90,6 +113,12 @@ type Global struct {
 	// Interp.pending), evaluated when the name is first referred to (see
 	// forceGlobal)
 	pending bool
+	// lib, once the program has defined a name the libraries bind, holds
+	// the libraries' binding, which their code keeps using (as a Scheme48
+	// module keeps its own bindings whatever the user package defines);
+	// userDef: the program's own definition is in this cell.
+	lib     *Global
+	userDef bool
 }
 
 type unboundT struct{}
@@ -206,7 +235,13 @@ type directHandler struct{ proc Value }
 func (d *directHandler) SchemeString() string { return "#<handler>" }
 
 // Environment is the value of (interaction-environment) and (environment ...).
-type Environment struct{ name string }
+type Environment struct {
+	name string
+	// names: the top-level names an environment made from import sets
+	// gives under new names (prefix, rename), as cells of the globals they
+	// denote; nil for the interaction environment
+	names map[*Symbol]*Global
+}
 
 // SchemeString gives the printed form of an environment.
 func (e *Environment) SchemeString() string { return "#<environment " + e.name + ">" }
@@ -293,11 +328,72 @@ func (it *Interp) cell(name *Symbol) *Global {
 			it.firstUse(g, name)
 		}
 		if g.Name != nil {
-			return g
+			return it.view(g)
 		}
 		return nil
 	}
-	return it.globals[name]
+	if g := it.globals[name]; g != nil {
+		return it.view(g)
+	}
+	return nil
+}
+
+// view is the cell library code uses for g: its lib while library code is
+// being installed or compiled, else g.
+func (it *Interp) view(g *Global) *Global {
+	if it.libDepth > 0 && g.lib != nil {
+		return g.lib
+	}
+	return g
+}
+
+// inLibrary marks library code being installed, loaded or compiled until
+// the function it returns is called.
+func (it *Interp) inLibrary() func() {
+	it.libDepth++
+	return func() { it.libDepth-- }
+}
+
+// registerLib records library code compiled into p and the protos in it.
+func (it *Interp) registerLib(p *Proto) {
+	p.lib = true
+	if it.libRefs == nil {
+		it.libRefs = make(map[*Global][]*Proto)
+	}
+	for _, g := range p.globals {
+		it.libRefs[g] = append(it.libRefs[g], p)
+	}
+	for _, q := range p.protos {
+		it.registerLib(q)
+	}
+}
+
+// userDefine is called before the program (code that is not library code)
+// defines g. When g holds a binding of the libraries, the binding moves to
+// a cell of its own, g.lib, and the library code compiled so far is
+// pointed at it; library code compiled later finds it through view. The
+// program's code keeps g, so its earlier references to the name see its
+// definition.
+func (it *Interp) userDefine(g *Global) error {
+	if g.lib == nil && !g.userDef && g.bound() {
+		if g.pending {
+			if err := it.forceGlobal(g); err != nil {
+				return err
+			}
+		}
+		l := &Global{Name: g.Name, value: g.value, special: g.special, macro: g.macro, builtin: g.builtin, pure: g.pure}
+		g.lib = l
+		for _, p := range it.libRefs[g] {
+			for i, x := range p.globals {
+				if x == g {
+					p.globals[i] = l
+				}
+			}
+		}
+		delete(it.libRefs, g)
+	}
+	g.userDef = true
+	return nil
 }
 
 // global returns the cell of name, creating an unbound one if needed.
@@ -312,7 +408,7 @@ func (it *Interp) global(name *Symbol) *Global {
 		if g.Name == nil {
 			g.Name, g.value = name, unbound
 		}
-		return g
+		return it.view(g)
 	}
 	g := it.globals[name]
 	if g == nil {
@@ -324,7 +420,7 @@ func (it *Interp) global(name *Symbol) *Global {
 		g.Name, g.value = name, unbound
 		it.globals[name] = g
 	}
-	return g
+	return it.view(g)
 }
 
 // bound reports whether the cell holds a binding: a value, syntax, or a
@@ -348,6 +444,30 @@ func (it *Interp) Define(name string, v Value) {
 		it.setPending(g, nil)
 	}
 	g.set(v)
+}
+
+// keptBinding is a standard binding an embedder replaced.
+type keptBinding struct {
+	name  *Symbol
+	value Value
+}
+
+// KeepStandard is called by an embedder about to bind name, a procedure
+// of the standard library lib (written as in an import set: "(scheme
+// base)"), to a version of its own that answers the same call
+// differently (scsh's read-string returns #f at the end of a file where
+// R7RS's returns the eof object). The standard binding is kept: a program
+// or library that imports lib, whole or with only naming name, gets it
+// back, while other code sees the embedder's.
+func (it *Interp) KeepStandard(lib, name string) {
+	v, ok := it.Lookup(name)
+	if !ok {
+		return
+	}
+	if it.kept == nil {
+		it.kept = map[string][]keptBinding{}
+	}
+	it.kept[lib] = append(it.kept[lib], keptBinding{Intern(name), v})
 }
 
 // Lookup returns the global value of name.
@@ -461,6 +581,16 @@ func (it *Interp) flushPort(v Value) {
 func (it *Interp) FlushOutput() {
 	it.flushPort(it.outParam.Value())
 	it.flushPort(it.errParam.Value())
+}
+
+// LoadingFile returns the absolute name of the file being loaded (by load
+// or EvalFile), the innermost one when loads nest, or "" when no file is
+// being loaded.
+func (it *Interp) LoadingFile() string {
+	if len(it.loading) == 0 {
+		return ""
+	}
+	return it.loading[len(it.loading)-1]
 }
 
 // SetCommandLine sets the list (command-line) returns.

@@ -6,9 +6,16 @@ import "unicode"
 
 // FoldChar returns the simple case folding of r (char-foldcase).
 func FoldChar(r rune) rune {
-	switch r {
-	case 0x130, 0x131: // dotted capital I, dotless small i fold to themselves
+	switch {
+	case r == 0x130 || r == 0x131: // dotted capital I, dotless small i fold to themselves
 		return r
+	case r >= 0x13A0 && r <= 0x13F5:
+		// Cherokee folds to its capital letters, encoded first
+		return r
+	case r >= 0x13F8 && r <= 0x13FD:
+		return r - 8
+	case r >= 0xAB70 && r <= 0xABBF:
+		return r - 0xAB70 + 0x13A0
 	}
 	return unicode.ToLower(unicode.ToUpper(r))
 }
@@ -193,11 +200,11 @@ func init() {
 		charCompare("char-ci>?", "(char-ci>? char1 char2 ...): char>? ignoring case", true, gt),
 		charCompare("char-ci<=?", "(char-ci<=? char1 char2 ...): char<=? ignoring case", true, le),
 		charCompare("char-ci>=?", "(char-ci>=? char1 char2 ...): char>=? ignoring case", true, ge),
-		charPred("char-alphabetic?", "(char-alphabetic? char): whether char is a letter", unicode.IsLetter),
+		charPred("char-alphabetic?", "(char-alphabetic? char): whether char is a letter (Unicode Alphabetic)", IsAlphabetic),
 		charPred("char-numeric?", "(char-numeric? char): whether char is a decimal digit", unicode.IsDigit),
 		charPred("char-whitespace?", "(char-whitespace? char): whether char is white space", unicode.IsSpace),
-		charPred("char-upper-case?", "(char-upper-case? char): whether char is an upper-case letter", unicode.IsUpper),
-		charPred("char-lower-case?", "(char-lower-case? char): whether char is a lower-case letter", unicode.IsLower),
+		charPred("char-upper-case?", "(char-upper-case? char): whether char is upper case (Unicode Uppercase)", IsUppercase),
+		charPred("char-lower-case?", "(char-lower-case? char): whether char is lower case (Unicode Lowercase)", IsLowercase),
 		{Name: "digit-value", MinArgs: 1, MaxArgs: 1, Doc: "(digit-value char): the value of the decimal digit char, else #f",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
 				c, err := charArg(a[0])
@@ -213,4 +220,58 @@ func init() {
 		charMap("char-downcase", "(char-downcase char): the lower-case form of char", unicode.ToLower),
 		charMap("char-foldcase", "(char-foldcase char): the case-folded form of char", FoldChar),
 	}...)
+}
+
+// IsAlphabetic reports whether r has the Unicode Alphabetic property
+// (letters, letter numbers such as U+2160, and Other_Alphabetic marks),
+// which R7RS char-alphabetic? tests.
+func IsAlphabetic(r rune) bool {
+	return unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_Alphabetic, r)
+}
+
+// IsUppercase reports whether r has the Unicode Uppercase property
+// (char-upper-case?): Lu and Other_Uppercase (such as U+24B6, Ⓐ).
+func IsUppercase(r rune) bool {
+	return unicode.IsUpper(r) || unicode.Is(unicode.Other_Uppercase, r)
+}
+
+// IsLowercase reports whether r has the Unicode Lowercase property
+// (char-lower-case?): Ll and Other_Lowercase (such as U+00AA, ª).
+func IsLowercase(r rune) bool {
+	return unicode.IsLower(r) || unicode.Is(unicode.Other_Lowercase, r)
+}
+
+// isCased is Unicode's Cased property: upper case, lower case or title case.
+func isCased(r rune) bool {
+	return IsUppercase(r) || IsLowercase(r) || unicode.IsTitle(r)
+}
+
+// isCaseIgnorable is Unicode's Case_Ignorable property: nonspacing and
+// enclosing marks, format characters, modifier letters and symbols, and
+// the apostrophes, periods and colons that may stand inside a word.
+func isCaseIgnorable(r rune) bool {
+	switch r {
+	case '\'', '.', ':', 0x00B7, 0x0387, 0x055F, 0x05F4, 0x2018, 0x2019, 0x2024, 0x2027,
+		0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+}
+
+// finalSigma says whether the Σ at rs[i] ends a word (Unicode's
+// Final_Sigma condition): a cased letter comes before it, and none after
+// it, case-ignorable characters between them not counting.
+func finalSigma(rs []rune, i int) bool {
+	j := i - 1
+	for j >= 0 && isCaseIgnorable(rs[j]) {
+		j--
+	}
+	if j < 0 || !isCased(rs[j]) {
+		return false
+	}
+	k := i + 1
+	for k < len(rs) && isCaseIgnorable(rs[k]) {
+		k++
+	}
+	return k == len(rs) || !isCased(rs[k])
 }

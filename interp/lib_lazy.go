@@ -153,6 +153,7 @@ func (d *libForm) load(it *Interp) (Value, error) {
 	if v, ok := it.lazyLoaded[d]; ok {
 		return v, nil
 	}
+	defer it.inLibrary()()
 	g := it.global(Intern(d.name))
 	saved, special, mac := g.value, g.special, g.macro
 	restore := func() {
@@ -209,6 +210,7 @@ func (it *Interp) evalLibrary(src, file string, line int) (Value, error) {
 // evalLibraryForms is evalLibrary; with simple, the forms that
 // evalSimple can do are done without compiling them.
 func (it *Interp) evalLibraryForms(src, file string, line int, simple bool) (Value, error) {
+	defer it.inLibrary()()
 	// A buffer the size of the text (these are small), and room for the
 	// positions of its pairs (about one per five bytes), rather than
 	// growing both as a file's reader does.
@@ -244,6 +246,7 @@ func (it *Interp) evalLibraryForms(src, file string, line int, simple bool) (Val
 // installForms binds the lazy definitions of forms to their stubs, defers
 // the deferred ones and evaluates the others, in source order.
 func (it *Interp) installForms(forms []*libForm) error {
+	defer it.inLibrary()()
 	for _, d := range forms {
 		if d.deferred {
 			if err := it.deferGlobal(d); err != nil {
@@ -625,6 +628,7 @@ func (it *Interp) forceGlobal(g *Global) error {
 func (d *libForm) eval(it *Interp) error {
 	it.noYield++
 	defer func() { it.noYield-- }()
+	defer it.inLibrary()()
 	if d.make != nil {
 		v, err := d.make(it)
 		if err == nil {

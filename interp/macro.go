@@ -16,6 +16,9 @@ type syntaxRules struct {
 	literals   []Value
 	rules      [][2]Value // pattern, template
 	env        *scope
+	// lib: defined by library code; the free names of its templates mean
+	// the library's bindings (Interp.view)
+	lib bool
 }
 
 // makeMacro builds a macro from a transformer spec: (syntax-rules ...),
@@ -27,13 +30,15 @@ func (c *compiler) makeMacro(spec Value, env *scope, name string) *macro {
 		if sf != nil {
 			switch sf.name {
 			case "syntax-rules":
-				return &macro{name: name, env: env, rules: c.parseSyntaxRules(p, env, name)}
+				sr := c.parseSyntaxRules(p, env, name)
+				sr.lib = c.it.libDepth > 0
+				return &macro{name: name, env: env, rules: sr}
 			case "er-macro-transformer":
 				args := c.list(p.Cdr, "er-macro-transformer")
 				if len(args) != 1 {
 					c.fail(p, "er-macro-transformer: expected one procedure")
 				}
-				return &macro{name: name, env: env, er: c.evalTransformer(args[0], name)}
+				return &macro{name: name, env: env, er: c.evalTransformer(args[0], name), lib: c.it.libDepth > 0}
 			}
 		}
 		_ = m
@@ -43,7 +48,7 @@ func (c *compiler) makeMacro(spec Value, env *scope, name string) *macro {
 			return m
 		}
 	}
-	return &macro{name: name, env: env, er: c.evalTransformer(spec, name)}
+	return &macro{name: name, env: env, er: c.evalTransformer(spec, name), lib: c.it.libDepth > 0}
 }
 
 func (c *compiler) evalTransformer(expr Value, name string) Value {
@@ -80,7 +85,7 @@ func (c *compiler) parseSyntaxRules(p *Pair, env *scope, name string) *syntaxRul
 			c.fail(p, "syntax-rules: bad literal %s", WriteString(stripSyntax(l)))
 		}
 		sr.literals = append(sr.literals, l)
-		if sr.ellipsis != nil && baseSymbol(l) == baseSymbol(sr.ellipsis) ||
+		if sr.ellipsis != nil && l == sr.ellipsis ||
 			sr.ellipsis == nil && symbolName(l) == "..." {
 			sr.noEllipsis = true
 		}
@@ -116,13 +121,23 @@ type matcher struct {
 // standard one by name, so that a "..." renamed by an outer macro (as in
 // a macro-defining macro using (... ...)) is still an ellipsis.
 func (m *matcher) isEllipsis(x Value) bool {
-	if !isIdent(x) || m.sr.noEllipsis {
+	if !isIdent(x) || m.sr.noEllipsis || m.isLiteral(x) {
 		return false
 	}
 	if m.sr.ellipsis != nil {
 		return x == m.sr.ellipsis || baseSymbol(x) == baseSymbol(m.sr.ellipsis)
 	}
-	return symbolName(x) == "..."
+	if symbolName(x) != "..." {
+		return false
+	}
+	// a ... bound as a variable or a macro where the macro is defined
+	// is not the ellipsis (R7RS: ... is a binding of (scheme base))
+	if m.sr.env != nil {
+		if r := m.c.lookup(x, m.sr.env); r.v != nil || r.mac != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *matcher) isLiteral(x Value) bool {
@@ -252,7 +267,7 @@ func (m *matcher) rename(id Value, renames map[Value]*alias) Value {
 	if a, ok := renames[id]; ok {
 		return a
 	}
-	a := &alias{name: id, env: m.sr.env}
+	a := &alias{name: id, env: m.sr.env, lib: m.sr.lib}
 	renames[id] = a
 	return a
 }
@@ -407,7 +422,7 @@ func (c *compiler) erExpand(m *macro, p *Pair, sc *scope) (Value, error) {
 		if a, ok := renames[id]; ok {
 			return a, nil
 		}
-		a := &alias{name: id, env: m.env}
+		a := &alias{name: id, env: m.env, lib: m.lib}
 		renames[id] = a
 		return a, nil
 	}}

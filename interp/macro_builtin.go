@@ -1,6 +1,9 @@
 package interp
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // macro is a syntactic keyword bound to a transformer.
 type macro struct {
@@ -13,6 +16,8 @@ type macro struct {
 	// lazy is the library form that defines the macro, evaluated at the
 	// first expansion (lib_lazy.go)
 	lazy *libForm
+	// lib: an explicit-renaming macro of library code (see syntaxRules.lib)
+	lib bool
 }
 
 // SchemeString gives the printed form of a macro.
@@ -219,8 +224,41 @@ func init() {
 	})
 }
 
-// Features lists what cond-expand and (features) know.
-var Features = []string{"r7rs", "exact-closed", "exact-complex", "ieee-float", "full-unicode", "ratios", "popsh", "scsh", "posix", "unix", "linux"}
+// Features lists what cond-expand and (features) know in every
+// interpreter; a layer adds its own with AddFeatures. srfi-N names a SRFI
+// the interpreter provides, and then (library (srfi N)) holds too.
+var Features = []string{"r7rs", "exact-closed", "exact-complex", "ieee-float", "full-unicode", "ratios", "popsh", "scsh", "posix", "unix", "linux",
+	"srfi-0", "srfi-6", "srfi-9", "srfi-11", "srfi-16", "srfi-23", "srfi-30", "srfi-34", "srfi-62", "srfi-87", "srfi-98"}
+
+// r7rsLibraries are the libraries of R7RS-small, all of them built in.
+var r7rsLibraries = map[string]bool{"base": true, "case-lambda": true, "char": true, "complex": true, "cxr": true,
+	"eval": true, "file": true, "inexact": true, "lazy": true, "load": true, "process-context": true,
+	"read": true, "repl": true, "time": true, "write": true, "r5rs": true}
+
+// AddFeatures adds feature identifiers to those cond-expand and
+// (features) know in this interpreter (a layer's SRFIs: "srfi-1").
+func (it *Interp) AddFeatures(names ...string) {
+	for _, n := range names {
+		if !it.HasFeature(n) {
+			it.features = append(it.features, n)
+		}
+	}
+}
+
+// HasFeature reports whether cond-expand knows the feature identifier name.
+func (it *Interp) HasFeature(name string) bool {
+	for _, f := range Features {
+		if f == name {
+			return true
+		}
+	}
+	for _, f := range it.features {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
 
 func (c *compiler) featureMatch(req Value) bool {
 	switch t := req.(type) {
@@ -229,12 +267,7 @@ func (c *compiler) featureMatch(req Value) bool {
 		if name == "else" {
 			return true
 		}
-		for _, f := range Features {
-			if f == name {
-				return true
-			}
-		}
-		return false
+		return c.it.HasFeature(name)
 	case *Pair:
 		args := c.list(t.Cdr, "cond-expand")
 		switch symbolName(t.Car) {
@@ -257,8 +290,23 @@ func (c *compiler) featureMatch(req Value) bool {
 		case "library":
 			if len(args) == 1 {
 				if lp, ok := args[0].(*Pair); ok {
-					n := symbolName(lp.Car)
-					return n == "scheme" || n == "srfi" || n == "popsh" || n == "scsh"
+					if _, user := c.it.libs[libKey(lp)]; user {
+						return true
+					}
+					parts, _ := ListToSlice(stripSyntax(lp))
+					switch symbolName(lp.Car) {
+					case "scheme":
+						return len(parts) == 2 && r7rsLibraries[symbolName(parts[1])]
+					case "srfi":
+						if len(parts) >= 2 {
+							if n, ok := parts[1].(int); ok {
+								return c.it.HasFeature("srfi-" + strconv.Itoa(n))
+							}
+						}
+						return false
+					case "popsh", "scsh":
+						return true
+					}
 				}
 			}
 			return false
@@ -600,13 +648,15 @@ func (c *compiler) qq(x Value, depth int) Value {
 			switch symbolName(t.Car) {
 			case "unquote":
 				args := c.list(t.Cdr, "unquote")
+				if depth > 1 {
+					// the operands are a list at the lower level, where an
+					// unquote-splicing among them splices
+					return List(c.gref("cons"), quoteV(Intern("unquote")), c.qq(t.Cdr, depth-1))
+				}
 				if len(args) != 1 {
 					c.fail(t, "unquote: expected one expression")
 				}
-				if depth == 1 {
-					return args[0]
-				}
-				return List(c.gref("%list"), quoteV(Intern("unquote")), c.qq(args[0], depth-1))
+				return args[0]
 			case "quasiquote":
 				args := c.list(t.Cdr, "quasiquote")
 				if len(args) != 1 {
@@ -615,16 +665,26 @@ func (c *compiler) qq(x Value, depth int) Value {
 				return List(c.gref("%list"), quoteV(Intern("quasiquote")), c.qq(args[0], depth+1))
 			}
 		}
-		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) && symbolName(ip.Car) == "unquote-splicing" {
-			args := c.list(ip.Cdr, "unquote-splicing")
-			if len(args) != 1 {
-				c.fail(ip, "unquote-splicing: expected one expression")
+		// in a list, (unquote e ...) and (unquote-splicing e ...) take any
+		// number of expressions (as in R6RS): their values, or the
+		// elements of their values, are spliced in order
+		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) {
+			name := symbolName(ip.Car)
+			if name == "unquote-splicing" && depth > 1 {
+				inner := List(c.gref("cons"), quoteV(Intern(name)), c.qq(ip.Cdr, depth-1))
+				return List(c.gref("cons"), inner, c.qq(t.Cdr, depth))
 			}
-			rest := c.qq(t.Cdr, depth)
-			if depth == 1 {
-				return List(c.gref("%append2"), args[0], rest)
+			if args := c.list(ip.Cdr, name); depth == 1 && (name == "unquote-splicing" || name == "unquote" && len(args) != 1) {
+				rest := c.qq(t.Cdr, depth)
+				for i := len(args) - 1; i >= 0; i-- {
+					if name == "unquote" {
+						rest = List(c.gref("cons"), args[i], rest)
+					} else {
+						rest = List(c.gref("%append2"), args[i], rest)
+					}
+				}
+				return rest
 			}
-			return List(c.gref("cons"), List(c.gref("%list"), quoteV(Intern("unquote-splicing")), c.qq(args[0], depth-1)), rest)
 		}
 		if !hasUnquote(t, 0) {
 			return quoteV(stripSyntax(t))

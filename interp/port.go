@@ -75,6 +75,10 @@ type Port struct {
 	gate     *Interp
 	shared   bool
 
+	// foldCase: a #!fold-case read from this port is in force (R7RS 2.1:
+	// it holds for the data read later from the same port)
+	foldCase bool
+
 	inClosed  bool
 	outClosed bool
 	closed    bool
@@ -413,6 +417,11 @@ func (p *Port) Ready() bool {
 	if f, ok := p.src.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			return true
+		}
+		// a pipe, socket or terminal: ask the system whether data (or
+		// end of file) is waiting there
+		if ready, known := fileReadable(f); known {
+			return ready
 		}
 	}
 	return false

@@ -749,12 +749,19 @@ func writeSymbol(p *Port, name string) {
 		return
 	}
 	p.putByte('|')
-	for _, r := range name {
+	for i, r := range name {
 		switch {
+		case i == 0 && r != ';' && isPipeEnd(r):
+			// "| x|" and "|[x]|" would read as scsh's pipe symbol
+			p.putString(`\x` + strconv.FormatInt(int64(r), 16) + ";")
 		case r == '|':
 			p.putString(`\|`)
 		case r == '\\':
 			p.putString(`\\`)
+		case r == '(' || r == ')':
+			// a parenthesis inside bars would not read back (see
+			// barSymbolFollows)
+			p.putString(`\x` + strconv.FormatInt(int64(r), 16) + ";")
 		case r < ' ' || r == 0x7f || (r >= 0x80 && !unicode.IsGraphic(r)):
 			p.putString(`\x` + strconv.FormatInt(int64(r), 16) + ";")
 		default:

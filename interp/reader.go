@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"popsh/interp/num"
 )
@@ -216,7 +217,8 @@ func (r *Reader) skipAtmosphere() error {
 		case unicode.IsSpace(c):
 			continue
 		case c == ';':
-			for c != '\n' && c != eofRune {
+			// the comment ends at a line ending: LF, CR LF or CR
+			for c != '\n' && c != '\r' && c != eofRune {
 				c = r.next()
 			}
 		case c == '#':
@@ -262,6 +264,11 @@ func (r *Reader) skipAtmosphere() error {
 					r.consume(len(name))
 					r.foldCase = name == "fold-case"
 					continue
+				case "r7rs", "r6rs":
+					// the language flags other implementations' files
+					// start with: nothing to change
+					r.consume(len(name))
+					continue
 				}
 				// a datum directive (#!eof ...): leave it for read
 				r.unread('!')
@@ -279,21 +286,14 @@ func (r *Reader) skipAtmosphere() error {
 	}
 }
 
-var directives = []string{"fold-case", "no-fold-case", "eof", "default", "unspecific", "optional", "rest"}
+var directives = []string{"fold-case", "no-fold-case", "r7rs", "r6rs", "eof", "default", "unspecific", "optional", "rest"}
 
 // peekDirective looks at the text after "#!" and returns the directive name
 // if it is a known one followed by a delimiter; it consumes nothing.
 func (r *Reader) peekDirective() string {
-	var buf []rune
-	for len(buf) < 14 {
-		c := r.next()
-		buf = append(buf, c)
-		if isDelimiter(c) {
-			break
-		}
-	}
-	for i := len(buf) - 1; i >= 0; i-- {
-		r.unread(buf[i])
+	buf, eof := r.lookahead(14, isDelimiter)
+	if eof {
+		buf = append(buf, eofRune)
 	}
 	if len(buf) < 2 || !isDelimiter(buf[len(buf)-1]) {
 		return ""
@@ -519,7 +519,7 @@ func (r *Reader) read() (Value, error) {
 		// "|" or "||" standing alone (followed by whitespace, a parenthesis
 		// or the end) is scsh's pipe symbol.
 		nc := r.peek()
-		if isPipeEnd(nc) {
+		if isPipeEnd(nc) && (nc != ';' || !r.barSymbolAhead()) {
 			return Intern("|"), nil
 		}
 		if nc == '|' {
@@ -786,27 +786,57 @@ const maxBarScan = 1024
 // alone, whether the text is an R7RS |symbol| or a scsh symbol that starts
 // with | (|+, |-test); see barSymbolFollows. It consumes nothing.
 func (r *Reader) barSymbolAhead() bool {
-	var buf []rune
-	for len(buf) < maxBarScan {
+	buf, _ := r.lookahead(maxBarScan, func(c rune) bool { return c == '\n' })
+	return barSymbolFollows(buf)
+}
+
+// lookahead returns the characters ahead, up to and including the first
+// for which stop is true, at most max of them; eof says the input ended
+// before. It consumes nothing. It peeks into the source's buffer when it
+// can, so that nothing it saw is left in the reader's own unread stack:
+// a datum read from a port (read) takes from the port only its own text,
+// while what follows stays in the port for the next read.
+func (r *Reader) lookahead(limit int, stop func(rune) bool) (out []rune, eof bool) {
+	if br := r.src; len(r.back) == 0 {
+		n := max(br.Buffered(), 1)
+		for {
+			b, err := br.Peek(n)
+			out = out[:0]
+			for i := 0; i < len(b) && utf8.FullRune(b[i:]); {
+				c, size := utf8.DecodeRune(b[i:])
+				out = append(out, c)
+				i += size
+				if stop(c) || len(out) >= limit {
+					return out, false
+				}
+			}
+			if err != nil || len(b) >= br.Size() {
+				return out, err != nil
+			}
+			n = len(b) + 1
+		}
+	}
+	for len(out) < limit {
 		c := r.next()
 		if c == eofRune {
+			eof = true
 			break
 		}
-		buf = append(buf, c)
-		if c == '\n' {
+		out = append(out, c)
+		if stop(c) {
 			break
 		}
 	}
-	for i := len(buf) - 1; i >= 0; i-- {
-		r.unread(buf[i])
+	for i := len(out) - 1; i >= 0; i-- {
+		r.unread(out[i])
 	}
-	return barSymbolFollows(buf)
+	return out, eof
 }
 
 // barSymbolFollows is the rule for a | that does not stand alone, given
 // the text after it: it opens an R7RS |symbol| when a closing | follows
-// on the same line, with no parenthesis or bracket before it, and a
-// delimiter (whitespace, a parenthesis, the end, ...) right after it.
+// on the same line, with no parenthesis before it, and a delimiter
+// (whitespace, a parenthesis, the end, ...) right after it.
 // Otherwise | is a symbol constituent, as in scsh, whose reader has no
 // |symbol| syntax.
 func barSymbolFollows(rest []rune) bool {
@@ -818,7 +848,7 @@ func barSymbolFollows(rest []rune) bool {
 	}
 	for i := 0; i < len(rest) && i < maxBarScan; i++ {
 		switch rest[i] {
-		case '\n', '(', ')', '[', ']':
+		case '\n', '(', ')':
 			return false
 		case '\\':
 			i++
@@ -851,7 +881,7 @@ func BarSymbolAt(rs []rune, i int) bool {
 		}
 		return eofRune
 	}
-	if isPipeEnd(at(i+1)) || at(i+1) == '|' && isPipeEnd(at(i+2)) {
+	if isPipeEnd(at(i+1)) && at(i+1) != ';' || at(i+1) == '|' && isPipeEnd(at(i+2)) {
 		return false
 	}
 	return barSymbolFollows(rs[i+1:])

@@ -238,6 +238,39 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
+// FuzzReaderPerDatum checks that reading with a fresh Reader for each
+// datum over one bufio.Reader (as read on a port does) gives the data one
+// Reader gives: no Reader keeps text it looked ahead at (|symbols|, |+
+// symbols, #! directives).
+func FuzzReaderPerDatum(f *testing.F) {
+	for _, s := range []string{
+		"|one| |two| three", "|+ a b\nc", "#!eof x", "|a[b]| c", "'|;x| y", "(| ;c\n x) |", "#!default z",
+		"|x y| ; c |z|\n w", "abc(d e)\"str\"sym 12;c\n#\\a'q",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if strings.Contains(src, "#!") && strings.Contains(src, "fold-case") {
+			return // the fold-case state belongs to the port, not to a Reader
+		}
+		one := NewReader(strings.NewReader(src), "one")
+		shared := bufio.NewReader(strings.NewReader(src))
+		for i := 0; i < 200; i++ {
+			a, errA := one.Read()
+			b, errB := NewReader(shared, "each").Read()
+			if errA != nil || errB != nil {
+				if (errA == io.EOF) != (errB == io.EOF) {
+					t.Fatalf("datum %d: one reader: %v, a reader each: %v", i, errA, errB)
+				}
+				return
+			}
+			if da, db := dump(a), dump(b); da != db {
+				t.Fatalf("datum %d: one reader read %s, a reader each %s", i, da, db)
+			}
+		}
+	})
+}
+
 // TestReaderLeavesSourceAfterDatum checks that a Reader gives back its
 // lookahead, so that successive Readers over one bufio.Reader (as read on a
 // port does) see every character.

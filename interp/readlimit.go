@@ -112,7 +112,9 @@ func (it *Interp) ReadDatum(p *Port) (Value, error) {
 	rd.it = it
 	rd.what = p.SchemeString()
 	rd.pos = nil // positions are for source code only
+	rd.foldCase = p.foldCase
 	v, err := rd.Read()
+	p.foldCase = rd.foldCase
 	if err == io.EOF {
 		return EOF, nil
 	}

@@ -63,6 +63,31 @@ func TestThreadExit(t *testing.T) {
 	}
 }
 
+// TestThreadExitBetweenEvaluations: (exit) in a thread when no evaluation
+// runs (a REPL waiting at its prompt) is announced by ExitRequested.
+func TestThreadExitBetweenEvaluations(t *testing.T) {
+	it := New()
+	if it.PendingExit() != nil {
+		t.Fatal("an exit pending before any thread ran")
+	}
+	_, err := it.EvalString(context.Background(), `(spawn (lambda () (thread-sleep! 0.01) (exit 5)))`, "t.scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the caller waits without the lock, as a REPL reading a line does
+	it.Blocking(func() error {
+		select {
+		case <-it.ExitRequested():
+		case <-time.After(10 * time.Second):
+			t.Error("ExitRequested not closed")
+		}
+		return nil
+	})
+	if e := it.PendingExit(); e == nil || e.Code != 5 {
+		t.Fatalf("PendingExit = %v, want status 5", e)
+	}
+}
+
 // TestThreadOutputNotInterleaved: writes from several threads to one port
 // never mix within one display.
 func TestThreadOutputNotInterleaved(t *testing.T) {

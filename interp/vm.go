@@ -270,6 +270,11 @@ next:
 		val = Unspecified
 	case opDefGlobal:
 		g := pr.globals[ins.a]
+		if !pr.lib && !g.userDef {
+			if err = vm.it.userDefine(g); err != nil {
+				goto fail
+			}
+		}
 		g.special, g.macro = nil, nil
 		g.set(val)
 		val = Unspecified
@@ -1241,8 +1246,31 @@ call:
 		fp = p.ssize
 		goto ret
 	case *Parameter:
+		if n == 1 {
+			// (p value) sets the parameter's current binding to the
+			// converted value, as SRFI 39 and many Schemes have it
+			assign := vm.it.paramAssign
+			if assign == nil {
+				// made once, by a nested run, as a primitive would
+				vm.sp = argbase + n
+				vm.curClo, vm.curPC = clo, pc
+				assign, err = vm.it.paramAssigner()
+				stack = vm.stack
+				if err != nil {
+					goto fatal
+				}
+			}
+			f = assign
+			if err = vm.placeArgs(argbase, []Value{p, stack[argbase]}); err != nil {
+				goto fatal
+			}
+			stack = vm.stack
+			n = 2
+			sp = argbase + n
+			goto call
+		}
 		if n != 0 {
-			err = arityError(p.name, "0 arguments", n)
+			err = arityError(p.name, "0 or 1 arguments", n)
 			goto failCall
 		}
 		val = vm.paramValue(p)

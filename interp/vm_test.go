@@ -305,6 +305,28 @@ func TestExit(t *testing.T) {
 	}
 }
 
+// emergency-exit leaves the dynamic-wind extents without running their
+// after thunks (R7RS 6.14), also when a guard is around them.
+func TestEmergencyExitSkipsAfterThunks(t *testing.T) {
+	var out bytes.Buffer
+	it := New(WithOutput(&out))
+	_, err := it.EvalString(context.Background(), `(guard (e (#t (display "caught")))
+	  (dynamic-wind (lambda () (display "in ")) (lambda () (emergency-exit 5)) (lambda () (display "after"))))`, "x")
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != 5 || !ee.Emergency {
+		t.Fatalf("got %v", err)
+	}
+	if out.String() != "in " {
+		t.Errorf("output %q", out.String())
+	}
+	// the interpreter is usable afterwards, outside any extent
+	out.Reset()
+	evalOK(t, it, `(dynamic-wind (lambda () (display "b")) (lambda () 1) (lambda () (display "c")))`)
+	if out.String() != "bc" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
 func TestPanickingPrimitive(t *testing.T) {
 	it := New()
 	it.DefinePrimitive("boom", 0, 0, func(it *Interp, args []Value) (Value, error) {

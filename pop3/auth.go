@@ -29,7 +29,14 @@ type SASLMech interface {
 // can read the connection.
 var cleartextMechs = map[string]bool{"PLAIN": true, "LOGIN": true, "XOAUTH2": true, "OAUTHBEARER": true}
 
+// secretHolder is implemented by this package's mechanisms: the secret
+// they send (a password or a token), which the client then masks in what
+// it reports of the server's replies.
+type secretHolder interface{ secret() string }
+
 type plainMech struct{ identity, user, pass string }
+
+func (m *plainMech) secret() string { return m.pass }
 
 // PlainAuth returns the SASL PLAIN mechanism (RFC 4616). identity is the
 // authorization identity, usually "".
@@ -52,6 +59,8 @@ type loginMech struct {
 // mechanism: the user name and the password in two steps.
 func LoginAuth(user, pass string) SASLMech { return &loginMech{user: user, pass: pass} }
 
+func (m *loginMech) secret() string { return m.pass }
+
 func (m *loginMech) Start() (string, []byte, error) { return "LOGIN", nil, nil }
 
 func (m *loginMech) Next(challenge []byte) ([]byte, error) {
@@ -66,14 +75,16 @@ func (m *loginMech) Next(challenge []byte) ([]byte, error) {
 }
 
 type cramMech struct {
-	user, secret string
-	done         bool
+	user, secretKey string
+	done            bool
 }
 
 // CRAMMD5Auth returns the SASL CRAM-MD5 mechanism (RFC 2195): the password
 // never crosses the wire, but the server must store it in clear, and the
 // mechanism is considered weak today.
-func CRAMMD5Auth(user, secret string) SASLMech { return &cramMech{user: user, secret: secret} }
+func CRAMMD5Auth(user, secret string) SASLMech { return &cramMech{user: user, secretKey: secret} }
+
+func (m *cramMech) secret() string { return m.secretKey }
 
 func (m *cramMech) Start() (string, []byte, error) { return "CRAM-MD5", nil, nil }
 
@@ -82,7 +93,7 @@ func (m *cramMech) Next(challenge []byte) ([]byte, error) {
 		return nil, errors.New("CRAM-MD5: unexpected second challenge")
 	}
 	m.done = true
-	h := hmac.New(md5.New, []byte(m.secret))
+	h := hmac.New(md5.New, []byte(m.secretKey))
 	h.Write(challenge)
 	return []byte(m.user + " " + hex.EncodeToString(h.Sum(nil))), nil
 }
@@ -93,6 +104,8 @@ type xoauth2Mech struct{ user, token string }
 // OAuth 2.0 bearer token. The token is a secret: like a password, it is
 // only sent in clear under the rules of [Client.Auth].
 func XOAUTH2Auth(user, token string) SASLMech { return &xoauth2Mech{user, token} }
+
+func (m *xoauth2Mech) secret() string { return m.token }
 
 func (m *xoauth2Mech) Start() (string, []byte, error) {
 	return "XOAUTH2", []byte("user=" + m.user + "\x01auth=Bearer " + m.token + "\x01\x01"), nil
@@ -114,6 +127,8 @@ type oauthBearerMech struct {
 func OAuthBearerAuth(user, host string, port int, token string) SASLMech {
 	return &oauthBearerMech{user, host, port, token}
 }
+
+func (m *oauthBearerMech) secret() string { return m.token }
 
 func (m *oauthBearerMech) Start() (string, []byte, error) {
 	var b strings.Builder
@@ -244,12 +259,13 @@ func (c *Client) userPass(ctx context.Context, user, pass string) (string, error
 	if _, err := c.simple(ctx, line, line, StateAuthorization); err != nil {
 		return "", err
 	}
+	c.conceal(pass)
 	r, err := c.simple(ctx, "PASS "+pass, "PASS ****", StateAuthorization)
 	if err != nil {
 		return "", err
 	}
 	c.loggedIn()
-	return r.Raw, nil
+	return c.shown(r.Raw), nil
 }
 
 // APOP logs in with APOP (RFC 1939 section 7): only an MD5 digest of the
@@ -275,12 +291,13 @@ func (c *Client) APOP(ctx context.Context, user, secret string) (string, error) 
 	if err := c.requireTLS(op); err != nil {
 		return "", err
 	}
+	c.conceal(secret)
 	r, err := c.simple(ctx, "APOP "+user+" "+APOPDigest(c.timestamp, secret), "APOP "+user+" ****", StateAuthorization)
 	if err != nil {
 		return "", err
 	}
 	c.loggedIn()
-	return r.Raw, nil
+	return c.shown(r.Raw), nil
 }
 
 // maxSASLSteps bounds a SASL exchange against a server that never ends it.
@@ -315,12 +332,16 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			return "", err
 		}
 	}
+	if m, ok := mech.(secretHolder); ok {
+		c.conceal(m.secret())
+	}
 	line, display := op, op
 	var pendingIR []byte
 	if ir != nil {
 		enc := "="
 		if len(ir) > 0 {
 			enc = base64.StdEncoding.EncodeToString(ir)
+			c.conceal(enc)
 		}
 		if len(op)+1+len(enc)+2 <= 255 {
 			line += " " + enc
@@ -340,9 +361,11 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			return "", err
 		}
 		s := string(l)
-		c.logf("-> %s", s)
+		if c.opts.Log != nil {
+			c.logf("-> %s", c.shown(s))
+		}
 		if s != "+" && !strings.HasPrefix(s, "+ ") {
-			r, err := ParseResponse(s)
+			r, err := parseResponse(s, c.quote)
 			if err != nil {
 				return "", c.ioError(op, err)
 			}
@@ -351,11 +374,11 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			}
 			c.status = ""
 			if !r.OK {
-				return "", serverError(display, r)
+				return "", c.serverError(display, r)
 			}
-			c.status = r.Raw
+			c.status = c.shown(r.Raw)
 			c.loggedIn()
-			return r.Raw, nil
+			return c.status, nil
 		}
 		if step >= maxSASLSteps {
 			return "", c.ioError(op, protocolErrorf("SASL exchange longer than %d steps", maxSASLSteps))
@@ -388,7 +411,11 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			}
 			return "", fmt.Errorf("pop3: %s: cancelled: %w", op, merr)
 		}
-		if err := c.send(op, base64.StdEncoding.EncodeToString(resp), "****"); err != nil {
+		enc := base64.StdEncoding.EncodeToString(resp)
+		if len(resp) > 0 {
+			c.conceal(enc)
+		}
+		if err := c.send(op, enc, "****"); err != nil {
 			return "", err
 		}
 		if err := c.flush(op); err != nil {

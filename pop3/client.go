@@ -83,6 +83,20 @@ type Client struct {
 
 	status string // see LastStatus
 
+	secrets []string // credentials sent in this session: see conceal
+
+	// listed holds the sizes of the last LIST, sorted by number, and
+	// listedOne those of later "LIST n" replies: a body may not be much
+	// longer than its listed size (see bodyLimit).
+	listed    []MsgInfo
+	listedOne map[int]int64
+
+	// inLine is set while a status or listing line is read; lineDeadline
+	// is then the time by which the whole line must have come (set at
+	// the line's first read from the network).
+	inLine       bool
+	lineDeadline time.Time
+
 	// opCtx is the context of the operation in progress, valid only
 	// between startOp and endOp (context.Background outside them). It is
 	// kept here, against the usual rule, because the reads of a body go
@@ -108,6 +122,12 @@ func (x connIO) Read(p []byte) (int, error) {
 	}
 	if err := c.opCtx.Err(); err != nil {
 		return 0, err
+	}
+	if c.inLine && c.lineDeadline.IsZero() {
+		// A line must come whole within CommandTimeout: a server that
+		// sends a byte now and then makes progress, and would otherwise
+		// hold the client for as long as a line may be long.
+		c.lineDeadline = time.Now().Add(c.opts.CommandTimeout)
 	}
 	if d := c.deadline(); d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
 		c.conn.SetReadDeadline(d)
@@ -156,6 +176,9 @@ const maxDeadlineSlack = 50 * time.Millisecond
 
 func (c *Client) deadline() time.Time {
 	d := time.Now().Add(c.opts.CommandTimeout)
+	if !c.lineDeadline.IsZero() && c.lineDeadline.Before(d) {
+		d = c.lineDeadline
+	}
 	if cd, ok := c.opCtx.Deadline(); ok && cd.Before(d) {
 		return cd
 	}
@@ -261,7 +284,7 @@ func (c *Client) readGreeting(ctx context.Context) error {
 	if err := c.checkQuiet("greeting"); err != nil {
 		return err
 	}
-	c.greeting = r.Raw
+	c.greeting = c.shown(r.Raw)
 	c.timestamp = findTimestamp(r.Raw)
 	return nil
 }
@@ -295,7 +318,8 @@ func isPrintable(s string) bool {
 	return true
 }
 
-// Greeting returns the server's greeting: the text after "+OK".
+// Greeting returns the server's greeting: the text after "+OK", its
+// control characters escaped (see [EscapeControls]).
 func (c *Client) Greeting() string { return c.greeting }
 
 // Timestamp returns the APOP timestamp ("<...>") of the greeting, or "" if
@@ -420,6 +444,7 @@ func (c *Client) check(op string, states ...State) error {
 // fatal records an error after which the connection cannot be trusted,
 // closes it and returns err.
 func (c *Client) fatal(err error) error {
+	err = c.concealErr(err)
 	if c.err == nil {
 		c.err = err
 	}
@@ -443,6 +468,8 @@ func (c *Client) ioError(op string, err error) error {
 		err = fmt.Errorf("pop3: %s: %w (context deadline): %w: %w", op, ErrTimeout, ctxErr, err)
 	case ctxErr != nil:
 		err = fmt.Errorf("pop3: %s: %w: %w", op, ctxErr, err)
+	case errors.As(err, &ne) && ne.Timeout() && c.inLine && !c.lineDeadline.IsZero() && !time.Now().Before(c.lineDeadline):
+		err = fmt.Errorf("pop3: %s: %w (a reply line not complete after %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case errors.As(err, &ne) && ne.Timeout():
 		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
@@ -530,6 +557,8 @@ func (c *Client) flush(op string) error {
 // line ending. The result aliases the read buffer unless the line spanned
 // several buffer fills: use it before the next read.
 func (c *Client) readLine(op string, max int) ([]byte, error) {
+	c.inLine = true
+	defer c.endLine()
 	line, err := c.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		buf := append([]byte(nil), line...)
@@ -552,12 +581,18 @@ func (c *Client) readLine(op string, max int) ([]byte, error) {
 	return line, nil
 }
 
+// endLine ends the reading of a line: its deadline no longer applies.
+func (c *Client) endLine() {
+	c.inLine = false
+	c.lineDeadline = time.Time{}
+}
+
 // readStatus reads and parses a status line. A "-ERR" reply is returned as
 // a *Error naming display (the command with secrets masked).
 func (c *Client) readStatus(op, display string) (Response, error) {
 	r, err := c.readReply(op)
 	if err == nil && !r.OK {
-		return r, serverError(display, r)
+		return r, c.serverError(display, r)
 	}
 	return r, err
 }
@@ -569,21 +604,19 @@ func (c *Client) readReply(op string) (Response, error) {
 		return Response{}, err
 	}
 	s := string(line)
-	c.logf("-> %s", s)
-	r, err := ParseResponse(s)
+	if c.opts.Log != nil {
+		c.logf("-> %s", c.shown(s))
+	}
+	r, err := parseResponse(s, c.quote)
 	if err != nil {
 		c.status = ""
 		return r, c.ioError(op, err)
 	}
 	c.status = ""
 	if r.OK {
-		c.status = r.Raw
+		c.status = c.shown(r.Raw)
 	}
 	return r, nil
-}
-
-func serverError(display string, r Response) *Error {
-	return &Error{Command: display, Code: r.Code, Text: r.Text, Raw: r.Raw}
 }
 
 // simple runs a one-line command in one of states and returns its reply.

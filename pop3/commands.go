@@ -2,12 +2,15 @@ package pop3
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,12 +116,12 @@ func (c *Client) Stat(ctx context.Context) (count int, octets int64, err error) 
 	}
 	f := strings.Fields(r.Text)
 	if len(f) < 2 {
-		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: reply %q lacks two numbers", ErrProtocol, clip(r.Raw)))
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: reply %q lacks two numbers", ErrProtocol, c.quote(r.Raw)))
 	}
 	n, err1 := parseCount(f[0])
 	size, err2 := parseSize(f[1])
 	if err1 != nil || err2 != nil {
-		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: malformed numbers in %q", ErrProtocol, clip(r.Raw)))
+		return 0, 0, c.fatal(fmt.Errorf("pop3: STAT: %w: malformed numbers in %q", ErrProtocol, c.quote(r.Raw)))
 	}
 	return n, size, nil
 }
@@ -162,37 +165,97 @@ func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
 	}
 	var out []MsgInfo
 	err := c.readList(op, func(l []byte) error {
-		m, err := parseListLine(string(l))
+		m, err := parseListLine(string(l), c.quote)
 		if err != nil {
 			return err
 		}
 		out = append(out, m)
 		return nil
 	})
+	if err == nil {
+		c.setListed(out)
+	}
 	return out, err
 }
 
-func parseListLine(s string) (MsgInfo, error) {
+// setListed remembers the sizes of a whole LIST.
+func (c *Client) setListed(ms []MsgInfo) {
+	c.listed = append(c.listed[:0], ms...)
+	if !slices.IsSortedFunc(c.listed, cmpNum) {
+		slices.SortStableFunc(c.listed, cmpNum)
+	}
+	c.listedOne = nil
+}
+
+func cmpNum(a, b MsgInfo) int { return cmp.Compare(a.Num, b.Num) }
+
+// setListedOne remembers the size of one message ("LIST n").
+func (c *Client) setListedOne(m MsgInfo) {
+	if c.listedOne == nil {
+		c.listedOne = make(map[int]int64)
+	}
+	c.listedOne[m.Num] = m.Size
+}
+
+// ListedSize returns the size of message n as the server last listed it
+// in this session (LIST, "LIST n"), and whether it did.
+func (c *Client) ListedSize(n int) (int64, bool) {
+	if size, ok := c.listedOne[n]; ok {
+		return size, true
+	}
+	if i, ok := slices.BinarySearchFunc(c.listed, n, func(m MsgInfo, n int) int { return cmp.Compare(m.Num, n) }); ok {
+		return c.listed[i].Size, true
+	}
+	return 0, false
+}
+
+// bodyLimit is the most octets (byte-stuffing and line ends as on the
+// wire) a RETR or TOP body of message n may have, or 0 for no limit: twice
+// its listed size (a server that counts its lines with LF where the wire
+// has CR LF lists at least half of them) and 64 KiB more (headers that
+// some servers add as they send). A longer body is a protocol violation:
+// without the limit a server could send a message that never ends, into
+// memory or onto the disk.
+func (c *Client) bodyLimit(n int) int64 {
+	size, ok := c.ListedSize(n)
+	if !ok {
+		return 0
+	}
+	const slack = 64 << 10
+	if size > (math.MaxInt64-slack)/2 {
+		return 0
+	}
+	return 2*size + slack
+}
+
+// quote is how a line appears in an error (Client.quote).
+func parseListLine(s string, quote func(string) string) (MsgInfo, error) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
-		return MsgInfo{}, protocolErrorf("LIST line %q lacks two numbers", clip(s))
+		return MsgInfo{}, protocolErrorf("LIST line %q lacks two numbers", quote(s))
 	}
 	n, err1 := parseCount(f[0])
 	size, err2 := parseSize(f[1])
 	if err1 != nil || err2 != nil || n < 1 {
-		return MsgInfo{}, protocolErrorf("malformed LIST line %q", clip(s))
+		return MsgInfo{}, protocolErrorf("malformed LIST line %q", quote(s))
 	}
 	return MsgInfo{Num: n, Size: size}, nil
 }
 
-func parseUIDLine(s string) (MsgUID, error) {
+func parseUIDLine(s string, quote func(string) string) (MsgUID, error) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
-		return MsgUID{}, protocolErrorf("UIDL line %q lacks a number and an id", clip(s))
+		return MsgUID{}, protocolErrorf("UIDL line %q lacks a number and an id", quote(s))
 	}
 	n, err := parseCount(f[0])
 	if err != nil || n < 1 || !isPrintable(f[1]) {
-		return MsgUID{}, protocolErrorf("malformed UIDL line %q", clip(s))
+		return MsgUID{}, protocolErrorf("malformed UIDL line %q", quote(s))
+	}
+	if len(f) > 2 {
+		// A unique id has no blank in it (RFC 1939 section 7). Taking
+		// the first word would give two messages "a b" and "a c" one
+		// id, and one of them would be taken for the other.
+		return MsgUID{}, protocolErrorf("UIDL line %q: a unique id with a blank in it", quote(s))
 	}
 	return MsgUID{Num: n, UID: f[1]}, nil
 }
@@ -208,13 +271,14 @@ func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
 	if err != nil {
 		return MsgInfo{}, err
 	}
-	m, err := parseListLine(r.Text)
+	m, err := parseListLine(r.Text, c.quote)
 	if err == nil && m.Num != n {
 		err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
 	}
 	if err != nil {
 		return MsgInfo{}, c.fatal(fmt.Errorf("pop3: %s: %w", line, err))
 	}
+	c.setListedOne(m)
 	return m, nil
 }
 
@@ -228,7 +292,7 @@ func (c *Client) UIDL(ctx context.Context) ([]MsgUID, error) {
 	}
 	var out []MsgUID
 	err := c.readList(op, func(l []byte) error {
-		m, err := parseUIDLine(string(l))
+		m, err := parseUIDLine(string(l), c.quote)
 		if err != nil {
 			return err
 		}
@@ -249,7 +313,7 @@ func (c *Client) UIDLOne(ctx context.Context, n int) (MsgUID, error) {
 	if err != nil {
 		return MsgUID{}, err
 	}
-	m, err := parseUIDLine(r.Text)
+	m, err := parseUIDLine(r.Text, c.quote)
 	if err == nil && m.Num != n {
 		err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
 	}
@@ -295,13 +359,16 @@ func (c *Client) multi(ctx context.Context, verb string, n int, line string) (st
 		c.endOp()
 		return "", nil, err
 	}
-	return r.Raw, c.newBody(verb, n), nil
+	return c.shown(r.Raw), c.newBody(verb, n), nil
 }
 
 // newBody sets up the reader for the body of "verb n" that follows a +OK.
 func (c *Client) newBody(verb string, n int) *dotReader {
 	d := newDotReader(c.br, c.le == LF, c.opts.MaxLineLength, c.bodyDoneFn)
 	d.verb, d.n = verb, n
+	if d.limit = c.bodyLimit(n); d.limit > 0 {
+		d.listed, _ = c.ListedSize(n)
+	}
 	c.body = d
 	return d
 }
@@ -380,11 +447,11 @@ func (c *Client) Last(ctx context.Context) (int, error) {
 	}
 	f := strings.Fields(r.Text)
 	if len(f) < 1 {
-		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: reply %q lacks a number", ErrProtocol, clip(r.Raw)))
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: reply %q lacks a number", ErrProtocol, c.quote(r.Raw)))
 	}
 	n, err := parseCount(f[0])
 	if err != nil {
-		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: malformed number in %q", ErrProtocol, clip(r.Raw)))
+		return 0, c.fatal(fmt.Errorf("pop3: LAST: %w: malformed number in %q", ErrProtocol, c.quote(r.Raw)))
 	}
 	return n, nil
 }

@@ -106,8 +106,21 @@
 //
 // Every read and write runs under a deadline: the earlier of the call's
 // context deadline and now + [Options.CommandTimeout] (an idle limit:
-// a large message may take longer as long as bytes keep coming).
-// Cancelling the context aborts a blocked call at once.
+// a large message may take longer as long as bytes keep coming). A status
+// or listing line must also come whole within CommandTimeout of its
+// first read from the network, so that a server sending a byte now and
+// then cannot hold the client for hours. Cancelling the context aborts a
+// blocked call at once.
+//
+// # Hostile servers
+//
+// The server's words are reported shown: in errors, statuses, the
+// greeting and the log, every credential sent in the session is "****"
+// and control characters are escaped ([EscapeControls]). Once LIST has
+// given a message's size ([Client.ListedSize]), a RETR or TOP body
+// longer than twice that plus 64 KiB is a protocol violation, so that a
+// message that never ends is stopped. A unique id with a blank in it is
+// refused.
 //
 // # Log
 //
@@ -115,5 +128,6 @@
 // pop3.scm: a line "-- DATE: opened POP3 connection to HOST", then
 // "<- COMMAND" for each command and "-> REPLY" for each status line. The
 // PASS argument, the APOP digest and every SASL payload are written as
-// "****". Message bodies are not logged.
+// "****", and so is a credential a reply repeats. Message bodies are not
+// logged.
 package pop3

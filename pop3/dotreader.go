@@ -28,6 +28,14 @@ type dotReader struct {
 	done    bool
 	verb    string // the command, for error messages
 	n       int
+	wire    int64 // octets of the body read from the wire so far
+	limit   int64 // the most octets the body may have, or 0 (see Client.bodyLimit)
+	listed  int64 // the message's listed size, when limit is set
+}
+
+// tooLong ends a body that went past its limit.
+func (d *dotReader) tooLong() {
+	d.finish(fmt.Errorf("%w: the message goes on past %d octets, more than twice the %d octets LIST gave for it", ErrProtocol, d.limit, d.listed))
 }
 
 var crByte = []byte{'\r'}
@@ -117,11 +125,16 @@ func (d *dotReader) fill() {
 		}
 		return
 	}
-	if d.lineLen == 0 && len(line) > 0 && line[0] == '.' {
-		if err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
-			d.finish(io.EOF)
-			return
-		}
+	dot := d.lineLen == 0 && len(line) > 0 && line[0] == '.'
+	if dot && err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
+		d.finish(io.EOF)
+		return
+	}
+	if d.wire += int64(len(line)); d.limit > 0 && d.wire > d.limit {
+		d.tooLong()
+		return
+	}
+	if dot {
 		line = line[1:] // undo byte-stuffing
 		d.lineLen = 1
 	}
@@ -224,6 +237,10 @@ func (d *dotReader) fastFill() bool {
 	}
 	if d.lineLen > d.max {
 		d.finish(fmt.Errorf("%w: body line longer than %d bytes: %w", ErrLineTooLong, d.max, ErrProtocol))
+		return true
+	}
+	if d.wire += int64(len(chunk)); d.limit > 0 && d.wire > d.limit {
+		d.tooLong()
 		return true
 	}
 	// The chunk's bytes stay in the buffer until the next fill: Discard of

@@ -84,8 +84,16 @@ type Error struct {
 	Code string
 	// Text is the human-readable text after "-ERR" and the code, trimmed.
 	Text string
-	// Raw is everything after "-ERR", unchanged (usually with a leading
-	// space): what scsh's pop3.scm passed to its -ERR condition.
+	// Raw is everything after "-ERR" (usually with a leading space): what
+	// scsh's pop3.scm passed to its -ERR condition.
+	//
+	// Text and Raw are the server's words as the client reports them
+	// (also in LastStatus, the statuses the methods return, the greeting
+	// and the log): every credential sent in the session (the password,
+	// a token, a SASL response) is replaced by "****", and control
+	// characters are escaped ([EscapeControls]), so that a hostile server
+	// can neither make a message show the password nor send escape
+	// sequences to the terminal it is printed on.
 	Raw string
 }
 
@@ -195,7 +203,9 @@ func (e *CertificateError) Error() string {
 	if e.Fingerprint != nil {
 		fp = FormatFingerprint(e.Fingerprint)
 	}
-	return fmt.Sprintf("certificate of %s not trusted: %v (its SHA-256 fingerprint: %s)", e.Host, e.Err, fp)
+	// The verification error may quote the certificate's names, which
+	// the server chose.
+	return fmt.Sprintf("certificate of %s not trusted: %s (its SHA-256 fingerprint: %s)", e.Host, EscapeControls(fmt.Sprint(e.Err)), fp)
 }
 
 // Unwrap returns the verification error.

@@ -54,13 +54,14 @@ func (c *Client) DeleMany(ctx context.Context, msgs []int) error {
 func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 	out := make([]MsgInfo, 0, len(msgs))
 	err := c.batch1(ctx, "LIST", msgs, false, func(n int, r Response) error {
-		m, err := parseListLine(r.Text)
+		m, err := parseListLine(r.Text, c.quote)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("LIST %d answered for message %d", n, m.Num)
 		}
 		if err != nil {
 			return c.fatal(fmt.Errorf("pop3: LIST %d: %w", n, err))
 		}
+		c.setListedOne(m)
 		out = append(out, m)
 		return nil
 	})
@@ -72,7 +73,7 @@ func (c *Client) ListMany(ctx context.Context, msgs []int) ([]MsgInfo, error) {
 func (c *Client) UIDLMany(ctx context.Context, msgs []int) ([]MsgUID, error) {
 	out := make([]MsgUID, 0, len(msgs))
 	err := c.batch1(ctx, "UIDL", msgs, false, func(n int, r Response) error {
-		m, err := parseUIDLine(r.Text)
+		m, err := parseUIDLine(r.Text, c.quote)
 		if err == nil && m.Num != n {
 			err = protocolErrorf("UIDL %d answered for message %d", n, m.Num)
 		}
@@ -181,7 +182,7 @@ func (c *Client) batch1(ctx context.Context, verb string, msgs []int, keepGoing 
 				return err
 			}
 			if !r.OK {
-				return serverError(c.cmdN(verb, n), r)
+				return c.serverError(c.cmdN(verb, n), r)
 			}
 			if skip || fn == nil {
 				return nil
@@ -210,7 +211,7 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 			return err
 		}
 		if !r.OK {
-			return serverError(mk(n), r)
+			return c.serverError(mk(n), r)
 		}
 		body := c.newBody(verb, n)
 		var ferr error

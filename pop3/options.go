@@ -107,7 +107,8 @@ type Options struct {
 	DialTimeout time.Duration
 	// CommandTimeout bounds every single network wait: a read or write
 	// that makes no progress for this long fails with [ErrTimeout]
-	// (default 60s). The context's deadline, if earlier, wins.
+	// (default 60s). A status or listing line must also come whole within
+	// it. The context's deadline, if earlier, wins.
 	CommandTimeout time.Duration
 	// MaxLineLength, if positive, bounds one line of a message body, in
 	// bytes, line end included; longer lines fail with [ErrLineTooLong].

@@ -19,6 +19,11 @@ type Response struct {
 // yields an error matching [ErrProtocol]. It never panics, whatever the
 // input.
 func ParseResponse(line string) (Response, error) {
+	return parseResponse(line, clip)
+}
+
+// parseResponse is ParseResponse quoting a malformed line with quote.
+func parseResponse(line string, quote func(string) string) (Response, error) {
 	var r Response
 	switch {
 	case strings.HasPrefix(line, "+OK"):
@@ -27,11 +32,11 @@ func ParseResponse(line string) (Response, error) {
 	case strings.HasPrefix(line, "-ERR"):
 		r.Raw = line[4:]
 	default:
-		return r, protocolErrorf("status line %q is neither +OK nor -ERR", clip(line))
+		return r, protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))
 	}
 	if r.Raw != "" && r.Raw[0] != ' ' && r.Raw[0] != '\t' {
 		// "+OKAY" is not a status; "+OK" alone is.
-		return Response{}, protocolErrorf("status line %q is neither +OK nor -ERR", clip(line))
+		return Response{}, protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))
 	}
 	text := strings.TrimLeft(r.Raw, " \t")
 	if strings.HasPrefix(text, "[") {

@@ -77,6 +77,10 @@ options:
                       mbox's locks (default 60), then give up with status 1
       --max-size N    leave messages larger than N bytes (K, M suffixes) on
                       the server, and report them (default: no limit)
+  -t, --timeout SECONDS
+                      give up on a server that sends nothing for this long,
+                      or takes longer to send one reply line (default 60;
+                      connecting: 30)
   -j, --jobs N        fetch at most N accounts at once (default 8)
   -P, --pairs         the arguments are SOURCE DEST pairs
   -q, --quiet         no summary line
@@ -105,6 +109,7 @@ then deleted on the server), 2 on a usage error.
 (define opt-quiet #f)
 (define opt-wait 5)
 (define opt-lock-wait 60)
+(define opt-timeout #f)
 (define opt-max-size #f)
 (define opt-jobs 8)
 (define opt-pairs #f)
@@ -151,6 +156,12 @@ then deleted on the server), 2 on a usage error.
                  (set! opt-netrc (need-value a rest)) (loop (cdr rest)))
                 ((or (string=? a "-s") (string=? a "--state"))
                  (set! opt-state (need-value a rest)) (loop (cdr rest)))
+                ((or (string=? a "-t") (string=? a "--timeout"))
+                 (let ((t (string->number (need-value a rest))))
+                   (if (not (and (real? t) (< 0 t 86401)))
+                       (die-usage "bad --timeout ~s (seconds, more than 0, at most 86400)" (car rest)))
+                   (set! opt-timeout t))
+                 (loop (cdr rest)))
                 ((or (string=? a "-w") (string=? a "--wait"))
                  (let ((w (string->number (need-value a rest))))
                    (if (not (and (real? w) (<= 0 w 86400)))
@@ -409,17 +420,21 @@ then deleted on the server), 2 on a usage error.
    (lambda ()
   (guard (e (#t (set! failure e)))
     (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
-                              (pop3-tls-ca-file opt-tls-ca-file))
+                              (pop3-tls-ca-file opt-tls-ca-file)
+                              (pop3-command-timeout opt-timeout)
+                              (pop3-connect-timeout opt-timeout))
                  (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect target))))
     (if user (pop3-login conn user) (pop3-login conn))
     (set! mb (mailbox-open dest state account 0 opt-lock-wait))
     (for-each (lambda (note) (format (current-error-port) "~a~a~%" who note))
               (mailbox-notes mb))
+    ;; The sizes by message number: a table, not a vector as long as the
+    ;; highest number, which the server chooses ("2000000000 120").
     (let* ((sizes (pop3-list conn))
-           (top (fold (lambda (p m) (max m (car p))) 0 sizes))
-           (size-of (make-vector (+ top 1) 0))
+           (size-table (make-hash-table eqv?))
+           (size-of (lambda (num) (hash-table-ref/default size-table num 0)))
            (uidls (guard (e ((pop3-error? e) #f)) (pop3-uidl conn))))
-      (for-each (lambda (p) (vector-set! size-of (car p) (cdr p))) sizes)
+      (for-each (lambda (p) (hash-table-set! size-table (car p) (cdr p))) sizes)
       (if (and opt-keep (not uidls))
           (error "the server has no UIDL command: --keep cannot tell new mail from old"))
       ;; A UIDL naming a message LIST lacks (or one twice) is a protocol
@@ -431,7 +446,7 @@ then deleted on the server), 2 on a usage error.
                     ((fresh) (if opt-max-size
                                  (filter (lambda (m)
                                            (let* ((num (if (pair? m) (car m) m))
-                                                  (size (vector-ref size-of num)))
+                                                  (size (size-of num)))
                                              (if (> size opt-max-size)
                                                  (begin (set! skipped (cons (cons num size) skipped)) #f)
                                                  #t)))
@@ -452,7 +467,7 @@ then deleted on the server), 2 on a usage error.
               (let batch ((l todo) (n 0) (octets 0) (acc '()))
                 (if (and (pair? l) (< n 256) (< octets (* 32 1024 1024)))
                     (let* ((m (car l)) (num (if (pair? m) (car m) m)))
-                      (batch (cdr l) (+ n 1) (+ octets (vector-ref size-of num)) (cons m acc)))
+                      (batch (cdr l) (+ n 1) (+ octets (size-of num)) (cons m acc)))
                     (begin
                       (set! moved (+ moved (mailbox-fetch! mb conn (reverse acc))))
                       (set! moved-octets (+ moved-octets octets))

@@ -8,8 +8,8 @@
 ;;; ACCOUNT is HOST, HOST:PORT, pop://[USER@]HOST[:PORT] or pops://...;
 ;;; default $MAILHOST.  Credentials come from ~/.netrc (or $NETRC).  Only
 ;;; the headers travel (TOP n 0, pipelined when the server offers it);
-;;; RFC 2047 encoded words in From and Subject are decoded.  Nothing is
-;;; deleted.  Exit status 0, or 1 on failure, 2 on a usage error.
+;;; RFC 2047 encoded words in From and Subject are decoded; a control
+;;; character in them is shown as "?".  Nothing is deleted.  Exit status 0, or 1 on failure, 2 on a usage error.
 
 (define (usage port)
   (display "usage: popsh pop-headers.scm [--tls] [ACCOUNT]
@@ -82,6 +82,18 @@ options:
 
 (define (fit s n) (string-pad-right s n))
 
+;; A header as it may be shown on a terminal: the message's sender chose
+;; it, and a control character in it (ESC [ 2J, an OSC title, a C1 CSI,
+;; even once RFC 2047 decoding made it) would be obeyed by the terminal.
+;; Each becomes "?".
+(define (printable s)
+  (string-map (lambda (c)
+                (let ((i (char->integer c)))
+                  (cond ((char=? c #\tab) #\space)
+                        ((or (< i 32) (= i 127) (<= 128 i 159)) #\?)
+                        (else c))))
+              s))
+
 (setenv "MAILHOST" "")
 (define conn (pop3-connect target))
 (if user (pop3-login conn user) (pop3-login conn))
@@ -95,9 +107,9 @@ options:
      (format #t "~a ~a  ~a  ~a  ~a~%"
              (string-pad-left (number->string n) 4)
              (string-pad-left (human-size size) 5)
-             (fit (short-date (mail-header-field header "Date")) 11)
-             (fit (sender (field header "From")) 22)
-             (or (field header "Subject") ""))))
+             (fit (printable (short-date (mail-header-field header "Date"))) 11)
+             (fit (printable (sender (field header "From"))) 22)
+             (printable (or (field header "Subject") "")))))
  (pop3-headers-many conn (map car sizes))
  sizes)
 (pop3-quit conn)

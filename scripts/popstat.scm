@@ -115,7 +115,7 @@ options:
                           (#t (set! failed #t)
                               (format #t "~a: cannot check: ~a~%" label
                                       (if (pop3-error? e)
-                                          (string-append (pop3-error-command e) " refused:" (pop3-error-text e))
+                                          (string-append (pop3-error-command e) " refused: " (pop3-error-text e))
                                           (condition->text e)))))
                   (set! conn (pop3-connect target))
                   (if user (pop3-login conn user) (pop3-login conn))

@@ -255,6 +255,17 @@ func netError(it *interp.Interp, who string, c *pop3Conn, err error) error {
 	return b.fail(who, c, err)
 }
 
+// unlisted reports whether ids names a message whose size the server has
+// not listed in this session.
+func unlisted(cl *pop3.Client, ids []int) bool {
+	for _, n := range ids {
+		if _, ok := cl.ListedSize(n); !ok {
+			return true
+		}
+	}
+	return false
+}
+
 func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "pop3-headers-many"
 	c, err := mailConnArg(who, 1, args[0])
@@ -266,17 +277,23 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	}
 	defer func() { c.busy = false }()
 	var ids []int
-	if v, ok := optionalArg(args, 1); ok {
+	v, given := optionalArg(args, 1)
+	if given {
 		if ids, err = msgidList(who, 2, v); err != nil {
 			return nil, err
 		}
-	} else {
+	}
+	if !given || unlisted(c.client, ids) {
+		// the headers are read into memory: up to a bound set by each
+		// message's listed size, and LIST gives the sizes
 		ms, err := c.client.List(evalContext(it))
 		if err != nil {
 			return nil, netError(it, who, c, err)
 		}
-		for _, m := range ms {
-			ids = append(ids, m.Num)
+		if !given {
+			for _, m := range ms {
+				ids = append(ids, m.Num)
+			}
 		}
 	}
 	c.client.SetLineEnding(pop3.LF)

@@ -51,10 +51,6 @@ type pop3Conn struct {
 	// replies of a pipelined burst: no other command may be sent then.
 	streaming bool
 
-	// sizes holds the message sizes of the last LIST, which the pipelined
-	// iteration uses to keep a batch within windowBytes.
-	sizes map[int]int64
-
 	// busy is set while an engine call on the connection is under way
 	// (with the interpreter lock released); guarded by that lock.
 	busy bool
@@ -1151,10 +1147,8 @@ func (b *pop3Bindings) list(it *interp.Interp, args []interp.Value) (interp.Valu
 		return nil, b.fail(who, c, err)
 	}
 	out := make([]interp.Value, len(ms))
-	c.sizes = make(map[int]int64, len(ms))
 	for i, m := range ms {
 		out[i] = interp.Cons(m.Num, int(m.Size))
-		c.sizes[m.Num] = m.Size
 	}
 	return interp.List(out...), nil
 }
@@ -1246,12 +1240,16 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	if err != nil {
 		return nil, err
 	}
+	if err := b.listFirst(who, c, ids); err != nil {
+		return nil, err
+	}
 	k := len(ids)
 	if who != "pop3-get-all" {
 		k = 0
 		var octets int64
 		for k < len(ids) && k < windowMessages {
-			octets += c.sizes[ids[k]]
+			size, _ := c.client.ListedSize(ids[k])
+			octets += size
 			if k > 0 && octets > windowBytes {
 				break
 			}
@@ -1276,7 +1274,8 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	texts := make([]*interp.String, 0, len(ids))
 	sizes := make([]int, len(ids)) // read here, under the lock
 	for i, n := range ids {
-		sizes[i] = int(min(c.sizes[n], windowBytes))
+		size, _ := c.client.ListedSize(n)
+		sizes[i] = int(min(size, windowBytes))
 	}
 	var mr pop3.MessageReader
 	err = it.Blocking(func() error {
@@ -1317,6 +1316,21 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	return interp.Cons(interp.List(fetched...), rest), nil
 }
 
+// listFirst sends LIST when the server has not listed some of ids in this
+// session: a message is then read into memory only up to a bound set by
+// its listed size (see pop3.Client.ListedSize), and a server cannot make
+// one that never ends fill the memory.
+func (b *pop3Bindings) listFirst(who string, c *pop3Conn, ids []int) error {
+	if !unlisted(c.client, ids) {
+		return nil
+	}
+	_, err := callConn(b, who, c, func(ctx context.Context) ([]pop3.MsgInfo, error) { return c.client.List(ctx) })
+	if err != nil {
+		return b.fail(who, c, err)
+	}
+	return nil
+}
+
 // messageNumbers implements (%pop3-message-numbers conn who): the numbers
 // of the messages not marked as deleted (LIST).
 func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -1333,10 +1347,8 @@ func (b *pop3Bindings) messageNumbers(it *interp.Interp, args []interp.Value) (i
 		return nil, b.fail(who, c, err)
 	}
 	out := make([]interp.Value, len(ms))
-	c.sizes = make(map[int]int64, len(ms))
 	for i, m := range ms {
 		out[i] = m.Num
-		c.sizes[m.Num] = m.Size
 	}
 	return interp.List(out...), nil
 }

@@ -196,12 +196,15 @@ func securityMessage(host string, err error) string {
 // plainError renders an error chain for a user: one clause per cause,
 // without Go's package prefixes ("pop3: ", "dial tcp ...: ",
 // "read tcp ...: ").
+//
+// Control characters are escaped: the text may quote what a server sent
+// (a certificate's names, a reply), to be printed on a terminal.
 func plainError(err error) string {
 	s := err.Error()
 	s = strings.ReplaceAll(s, "pop3: ", "")
 	s = strings.ReplaceAll(s, "x509: ", "")
 	s = strings.ReplaceAll(s, "tls: ", "")
-	return s
+	return pop3.EscapeControls(s)
 }
 
 // typeName names the type of v for a message that must not show the

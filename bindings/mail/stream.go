@@ -45,6 +45,13 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 		if ids, err = msgidList(who, 3, v); err != nil {
 			return nil, err
 		}
+		if unlisted(c.client, ids) {
+			// a message is read up to a bound set by its listed size,
+			// and LIST gives the sizes
+			if _, err := c.client.List(b.ctx()); err != nil {
+				return nil, b.fail(who, c, err)
+			}
+		}
 	} else {
 		ms, err := c.client.List(b.ctx())
 		if err != nil {

@@ -31,7 +31,19 @@ func charSetOfString(s string) *charSet {
 	return newCharSet(rs...)
 }
 
+// normalize sorts and merges the ranges, and leaves out the surrogate
+// code points U+D800..U+DFFF, which are not characters: [0, maxRune] is
+// every character, 1112064 of them (SRFI 14's char-set:full).
 func (cs *charSet) normalize() {
+	var split [][2]rune
+	for _, x := range cs.r {
+		if x[0] <= 0xDFFF && x[1] >= 0xD800 {
+			split = append(split, [2]rune{x[0], 0xD7FF}, [2]rune{0xE000, x[1]})
+			continue
+		}
+		split = append(split, x)
+	}
+	cs.r = split
 	sort.Slice(cs.r, func(i, j int) bool { return cs.r[i][0] < cs.r[j][0] })
 	out := cs.r[:0]
 	for _, x := range cs.r {
@@ -58,17 +70,26 @@ func (cs *charSet) union(o *charSet) *charSet {
 	return newCharSet(append(append([][2]rune(nil), cs.r...), o.r...)...)
 }
 
+// complement is the set of the characters not in cs (never a surrogate
+// code point, see normalize).
 func (cs *charSet) complement() *charSet {
 	var out [][2]rune
+	add := func(lo, hi rune) {
+		for _, x := range [][2]rune{{lo, min(hi, 0xD7FF)}, {max(lo, 0xE000), hi}} {
+			if x[0] <= x[1] {
+				out = append(out, x)
+			}
+		}
+	}
 	next := rune(0)
 	for _, x := range cs.r {
 		if x[0] > next {
-			out = append(out, [2]rune{next, x[0] - 1})
+			add(next, x[0]-1)
 		}
 		next = x[1] + 1
 	}
 	if next <= maxRune {
-		out = append(out, [2]rune{next, maxRune})
+		add(next, maxRune)
 	}
 	return &charSet{r: out}
 }

@@ -190,6 +190,7 @@ var srfi13Docs = []interp.DocLine{
 	{Name: "string-rindex", Doc: "(string-rindex string pred [start end]): string-index-right"},
 	{Name: "string-fold", Doc: "(string-fold kons knil string [start end]): fold (kons char acc) left to right"},
 	{Name: "string-fold-right", Doc: "(string-fold-right kons knil string [start end]): fold (kons char acc) right to left"},
+	{Name: "string-for-each-index", Doc: "(string-for-each-index proc string [start end]): call proc on each index of string, left to right"},
 	{Name: "reverse-string->list", Doc: "(reverse-string->list string [start end]): the characters of string, last first"},
 	{Name: "string-reverse", Doc: "(string-reverse string [start end]): string reversed"},
 	{Name: "string-reverse!", Doc: "(string-reverse! string [start end]): reverse string in place"},
@@ -338,6 +339,7 @@ var srfi1Docs = []interp.DocLine{
 	{Name: "del-assq", Doc: "(del-assq key alist): alist without the entries of key (eq?)"},
 	{Name: "del-assv", Doc: "(del-assv key alist): alist without the entries of key (eqv?)"},
 	{Name: "del-assoc", Doc: "(del-assoc key alist): alist without the entries of key (equal?)"},
+	{Name: "args-fold", Doc: "(args-fold args options unrecognized-proc operand-proc seed ...): fold the options' processors and operand-proc over args (SRFI 37); the final seeds"},
 }
 
 var processDocs = []interp.DocLine{

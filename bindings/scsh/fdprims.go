@@ -2,6 +2,7 @@ package scsh
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strconv"
 
@@ -146,6 +147,9 @@ func (e *scshEnv) installFdPorts() {
 		}
 		return p, nil
 	}
+	// scsh's read-string returns #f at the end of a file; a program that
+	// imports (scheme base) gets R7RS's, which returns the eof object.
+	e.it.KeepStandard("(scheme base)", "read-string")
 	e.it.DefineBuiltins("scsh: file descriptors", []interp.Builtin{
 		{Name: "error-output-port", MinArgs: 0, MaxArgs: 0,
 			Doc: "(error-output-port): the current error port (an old name of current-error-port)",
@@ -323,6 +327,29 @@ func (e *scshEnv) installFdPorts() {
 					return false, nil
 				}
 				return n, nil
+			}},
+		{Name: "read-string", MinArgs: 1, MaxArgs: 2,
+			Doc: "(read-string k [fd/port]): k characters, fewer at end of file; #f at end of file ((scheme base)'s: the eof object)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				k, ok := a[0].(int)
+				if !ok || k < 0 {
+					return nil, argType(1, "k", "a non-negative exact integer", a[0])
+				}
+				p, err := e.inFdPort("read-string", a, 1)
+				if err != nil {
+					return nil, err
+				}
+				if k == 0 {
+					return interp.NewString(""), nil
+				}
+				s, err := p.ReadText(k)
+				if errors.Is(err, io.EOF) {
+					return false, nil
+				}
+				if err != nil {
+					return nil, readErr("read-string", err)
+				}
+				return s, nil
 			}},
 		{Name: "read-string/partial", MinArgs: 1, MaxArgs: 2,
 			Doc: "(read-string/partial k [fd/port]): up to k characters, what is available (waiting for one); #f at end of file",

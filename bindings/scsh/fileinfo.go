@@ -48,18 +48,6 @@ func (e *scshEnv) installFileInfo() {
 				}
 				return strList(out), nil
 			}},
-		{Name: "create-symlink", MinArgs: 2, MaxArgs: 2,
-			Doc: "(create-symlink old new): make new a symbolic link to old",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, nw, err := oldAndNew(a)
-				if err != nil {
-					return nil, err
-				}
-				if err := os.Symlink(old, nw); err != nil {
-					return nil, syscallError("symlink", err, interp.NewString(old), interp.NewString(nw))
-				}
-				return interp.Unspecified, nil
-			}},
 		{Name: "read-symlink", MinArgs: 1, MaxArgs: 1,
 			Doc: "(read-symlink name): the target of the symbolic link name",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

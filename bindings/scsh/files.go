@@ -571,6 +571,25 @@ func (e *scshEnv) installFileSetters() {
 				}
 				return interp.Unspecified, nil
 			}},
+		{Name: "create-symlink", MinArgs: 2, MaxArgs: 3,
+			Doc: "(create-symlink old new [override?]): make new a symbolic link to old (override? true: replace a file already named new)",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				old, nw, err := oldAndNew(a)
+				if err != nil {
+					return nil, err
+				}
+				override := interp.Value(false)
+				if len(a) > 2 {
+					override = a[2]
+				}
+				err = createThing("create-symlink", "symlink", nw, override, func() error {
+					return os.Symlink(old, nw)
+				})
+				if err != nil {
+					return nil, err
+				}
+				return interp.Unspecified, nil
+			}},
 		{Name: "create-fifo", MinArgs: 1, MaxArgs: 3,
 			Doc: "(create-fifo name [perms override?]): make a named pipe",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

@@ -257,6 +257,12 @@ func (e *scshEnv) installLibDirs() {
 	p := &LibPath{defaults: DefaultLibDirs()}
 	p.Reset()
 	it.SetLocal(libDirsKey, p)
+	// import finds the file of a user's library, a/b/c.sld for (a b c),
+	// on the library path as -ll finds files
+	it.SetLibraryFinder(func(rel string) (string, bool) {
+		f, found, err := FindLibraryFile(rel, p.dirs, p.scriptFile)
+		return f, found && err == nil
+	})
 	it.Define("default-lib-dirs", libDirsValue(p.defaults))
 	it.Document("scsh: library directories", libDirsDocs...)
 	addScriptDir := func(first bool) interp.PrimFn {

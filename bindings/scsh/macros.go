@@ -1,6 +1,8 @@
 package scsh
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 
 	"popsh/interp"
@@ -614,6 +616,29 @@ func (e *scshEnv) installMacros() {
 	m("define-interface", expandDefineInterface)
 	m("define-structure", expandDefineStructure)
 	m("define-structures", expandDefineStructures)
+	e.it.DefineBuiltins("scsh: syntax", interp.Builtin{Name: "%structure-file", MinArgs: 1, MaxArgs: 1,
+		Doc: "(%structure-file name): the file (files name) loads: name beside the file being loaded if there, else name",
+		Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			s, err := str(a[0], 0, "name")
+			if err != nil {
+				return nil, err
+			}
+			return interp.NewString(structureFile(it.LoadingFile(), s.String())), nil
+		}})
+}
+
+// structureFile is the file a (files name) clause of a structure defined
+// in the file from means: Scheme48 reads it from from's directory; a name
+// not there is taken from the working directory, as popsh did before.
+func structureFile(from, name string) string {
+	if from == "" || filepath.IsAbs(name) {
+		return name
+	}
+	p := filepath.Join(filepath.Dir(from), name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return name
 }
 
 // expandDefineInterface accepts (define-interface name spec) and drops it:
@@ -628,7 +653,9 @@ func expandDefineInterface(form interp.Value) (interp.Value, error) {
 
 // structureBody turns the clauses of a Scheme48 structure definition into
 // top-level forms: (files f ...) loads each file (".scm" added when the
-// name has no extension), (begin form ...) splices its forms; open,
+// name has no extension; a relative name is looked for beside the file
+// holding the definition first, as Scheme48 does, then from the working
+// directory), (begin form ...) splices its forms; open,
 // access, for-syntax, optimize and the like are accepted and ignored.
 func structureBody(who string, clauses []interp.Value) ([]interp.Value, error) {
 	var out []interp.Value
@@ -656,7 +683,7 @@ func structureBody(who string, clauses []interp.Value) ([]interp.Value, error) {
 				if !strings.Contains(name[strings.LastIndexByte(name, '/')+1:], ".") {
 					name += ".scm"
 				}
-				out = append(out, list(sym("load"), interp.NewString(name)))
+				out = append(out, list(sym("load"), list(sym("%structure-file"), interp.NewString(name))))
 			}
 		case "begin":
 			out = append(out, ci[1:]...)

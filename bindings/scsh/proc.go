@@ -32,6 +32,28 @@ import (
 type procStage struct {
 	argv  []string
 	thunk interp.Value // a (begin ...) stage
+	// grp is the innermost (epf ...) with redirections that holds the
+	// stage inside a pipeline (nil: none, the form's own redirections)
+	grp *stageGroup
+}
+
+// stageGroup is an (epf pf redir ...) that is an element of a pipeline:
+// its redirections apply to its stages, first to last, and not to the
+// rest of the pipeline. The file descriptors it does not redirect are
+// those of its place in the enclosing pipeline.
+type stageGroup struct {
+	first, last int
+	parent      *stageGroup
+	env         [3]fdTarget
+}
+
+// fdTarget is what a group's descriptor 0, 1 or 2 is, after its
+// redirections so far.
+type fdTarget struct {
+	inherit int // the descriptor of the group's place it is (-1: below)
+	in      *redirIn
+	out     *redirOut
+	closed  bool
 }
 
 // procSpec is a parsed extended process form.
@@ -104,7 +126,7 @@ func parseEPF(form interp.Value) (*procSpec, error) {
 		return nil, procErr("bad process form: %s", interp.WriteString(form))
 	}
 	sp := &procSpec{dup: map[int]int{}, closed: map[int]bool{}}
-	if err := sp.addPF(items[0]); err != nil {
+	if err := sp.addPF(items[0], nil, false); err != nil {
 		return nil, err
 	}
 	for _, r := range items[1:] {
@@ -115,9 +137,12 @@ func parseEPF(form interp.Value) (*procSpec, error) {
 	return sp, nil
 }
 
-func (sp *procSpec) addPF(pf interp.Value) error {
+// addPF adds the stages of pf; grp is the group they are in, and
+// inPipe says pf is an element of a pipeline (an epf there redirects its
+// own stages only).
+func (sp *procSpec) addPF(pf interp.Value, grp *stageGroup, inPipe bool) error {
 	if isProcedure(pf) {
-		sp.stages = append(sp.stages, procStage{thunk: pf})
+		sp.stages = append(sp.stages, procStage{thunk: pf, grp: grp})
 		return nil
 	}
 	items, ok := interp.ListToSlice(pf)
@@ -131,7 +156,7 @@ func (sp *procSpec) addPF(pf interp.Value) error {
 				return procErr("empty pipeline")
 			}
 			for _, sub := range items[1:] {
-				if err := sp.addPF(sub); err != nil {
+				if err := sp.addPF(sub, grp, true); err != nil {
 					return err
 				}
 			}
@@ -140,11 +165,28 @@ func (sp *procSpec) addPF(pf interp.Value) error {
 			if len(items) < 2 {
 				return procErr("empty epf")
 			}
-			if err := sp.addPF(items[1]); err != nil {
+			if !inPipe && grp == nil {
+				// the whole form: its redirections are the form's
+				if err := sp.addPF(items[1], nil, false); err != nil {
+					return err
+				}
+				for _, r := range items[2:] {
+					if err := sp.addRedir(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			g := &stageGroup{first: len(sp.stages), parent: grp}
+			for k := range g.env {
+				g.env[k].inherit = k
+			}
+			if err := sp.addPF(items[1], g, false); err != nil {
 				return err
 			}
+			g.last = len(sp.stages) - 1
 			for _, r := range items[2:] {
-				if err := sp.addRedir(r); err != nil {
+				if err := g.addRedir(r); err != nil {
 					return err
 				}
 			}
@@ -161,7 +203,46 @@ func (sp *procSpec) addPF(pf interp.Value) error {
 		}
 		argv[i] = s
 	}
-	sp.stages = append(sp.stages, procStage{argv: argv})
+	sp.stages = append(sp.stages, procStage{argv: argv, grp: grp})
+	return nil
+}
+
+// hasGroups reports whether an epf inside a pipeline has redirections.
+func (sp *procSpec) hasGroups() bool {
+	for _, st := range sp.stages {
+		if st.grp != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// addRedir applies a redirection of an epf inside a pipeline to its
+// descriptors, in order (as dup2 calls would).
+func (g *stageGroup) addRedir(r interp.Value) error {
+	tmp := &procSpec{dup: map[int]int{}, closed: map[int]bool{}}
+	if err := tmp.addRedir(r); err != nil {
+		return err
+	}
+	if tmp.stdp {
+		return procErr("stdports inside a pipeline is not supported")
+	}
+	switch {
+	case tmp.stdin != nil:
+		g.env[0] = fdTarget{inherit: -1, in: tmp.stdin}
+	case tmp.out[1] != nil:
+		g.env[1] = fdTarget{inherit: -1, out: tmp.out[1]}
+	case tmp.out[2] != nil:
+		g.env[2] = fdTarget{inherit: -1, out: tmp.out[2]}
+	case len(tmp.closed) > 0:
+		for fd := range tmp.closed {
+			g.env[fd] = fdTarget{inherit: -1, closed: true}
+		}
+	default:
+		for a, b := range tmp.dup {
+			g.env[a] = g.env[b]
+		}
+	}
 	return nil
 }
 
@@ -244,6 +325,21 @@ func (sp *procSpec) addRedir(r interp.Value) error {
 		if err != nil {
 			return err
 		}
+		// Redirections apply in order, as dup2 calls would: (= a b) makes
+		// a what b is now, so a later (> b file) leaves a alone
+		// ((= 2 1) (> f): errors to the old output, output to f).
+		if a >= 1 && b >= 1 && sp.out[b] != nil {
+			sp.out[a] = sp.out[b]
+			delete(sp.dup, a)
+			return nil
+		}
+		if c, ok := sp.dup[b]; ok {
+			b = c
+		}
+		if a >= 1 {
+			sp.out[a] = nil
+		}
+		delete(sp.closed, a)
 		sp.dup[a] = b
 		return nil
 	case "-":
@@ -280,6 +376,100 @@ type procResult struct {
 	output *bytes.Buffer
 }
 
+// stageTargets resolves the descriptors 0, 1 and 2 of the stages of a
+// pipeline whose epf elements have redirections of their own.
+type stageTargets struct {
+	sp     *procSpec
+	stdin  io.Reader
+	outs   [3]io.Writer
+	pipeR  []*os.File
+	pipeW  []*os.File
+	opened map[*redirOut]*os.File
+	files  []*os.File // opened for groups, closed after the run
+	err    error
+}
+
+func (t *stageTargets) first(g *stageGroup) int {
+	if g == nil {
+		return 0
+	}
+	return g.first
+}
+
+func (t *stageTargets) last(g *stageGroup) int {
+	if g == nil {
+		return len(t.sp.stages) - 1
+	}
+	return g.last
+}
+
+// viewIn is what descriptor 0 is inside g, for g's first stage.
+func (t *stageTargets) viewIn(g *stageGroup) io.Reader {
+	if g == nil {
+		return t.stdin
+	}
+	e := g.env[0]
+	switch {
+	case e.in != nil && e.in.data != nil:
+		return strings.NewReader(*e.in.data)
+	case e.in != nil:
+		f, err := os.Open(e.in.file)
+		if err != nil {
+			t.err = syscallError("open", err, interp.NewString(e.in.file))
+			return nil
+		}
+		t.files = append(t.files, f)
+		return f
+	case e.inherit == 0:
+		if g.first > t.first(g.parent) {
+			return t.pipeR[g.first-1]
+		}
+		return t.viewIn(g.parent)
+	}
+	return nil
+}
+
+// viewOut is what descriptor k (1 or 2) is inside g, for g's last stage
+// (k = 1) or any of its stages (k = 2).
+func (t *stageTargets) viewOut(g *stageGroup, k int) io.Writer {
+	if g == nil {
+		return t.outs[k]
+	}
+	e := g.env[k]
+	switch {
+	case e.out != nil:
+		if f := t.opened[e.out]; f != nil {
+			return f
+		}
+		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if e.out.append {
+			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+		}
+		f, err := os.OpenFile(e.out.file, flag, 0o666)
+		if err != nil {
+			t.err = syscallError("open", err, interp.NewString(e.out.file))
+			return nil
+		}
+		t.opened[e.out] = f
+		t.files = append(t.files, f)
+		return f
+	case e.inherit == 1:
+		if g.last < t.last(g.parent) {
+			return t.pipeW[g.last]
+		}
+		return t.viewOut(g.parent, 1)
+	case e.inherit == 2:
+		return t.viewOut(g.parent, 2)
+	}
+	return nil
+}
+
+func (t *stageTargets) closeFiles() {
+	for _, f := range t.files {
+		f.Close()
+	}
+}
+
 // waitStatus converts a finished command's state into a raw wait status
 // (exit code << 8, or the signal number).
 func waitStatus(ps *os.ProcessState) int {
@@ -298,6 +488,9 @@ func waitStatus(ps *os.ProcessState) int {
 func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, background bool) (func() (int, error), error) {
 	// A (begin ...) stage forces the sequential model.
 	if sp.hasBeginStage() {
+		if sp.hasGroups() {
+			return nil, procErr("an epf with redirections inside a pipeline that has a (begin ...) stage is not supported")
+		}
 		return pr.runSequential(sp, stdout, stderr)
 	}
 	var toClose []io.Closer
@@ -334,9 +527,16 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 	// goroutines of os/exec: serialise the writes to shared writers.
 	mu := new(sync.Mutex)
 	outs := [3]io.Writer{nil, lockWriter(mu, stdout), lockWriter(mu, stderr)}
+	orig := outs // what a (= a b) given before any (> b ...) refers to
+	opened := map[*redirOut]*os.File{}
 	for fd := 1; fd <= 2; fd++ {
 		if sp.closed[fd] {
 			outs[fd] = nil
+			continue
+		}
+		if f := opened[sp.out[fd]]; f != nil {
+			// (> f) then (= 2 1): one open file for both
+			outs[fd] = f
 			continue
 		}
 		if r := sp.out[fd]; r != nil {
@@ -351,50 +551,81 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 			}
 			toClose = append(toClose, f)
 			outs[fd] = f
+			opened[r] = f
 		}
 	}
 	for a, b := range sp.dup {
-		if a >= 1 && b >= 1 {
-			outs[a] = outs[b]
+		if a >= 1 && b >= 1 && !sp.closed[a] {
+			outs[a] = orig[b]
 		}
 	}
+	// The pipes between consecutive stages, made first: a group's
+	// redirection may send a stage to a pipe further on ((= 2 1) in an
+	// epf sends every stage's errors where the epf's output goes).
+	n := len(sp.stages)
+	pipeR := make([]*os.File, n)
+	pipeW := make([]*os.File, n)
+	var pipeEnds []*os.File
+	for i := 0; i < n-1; i++ {
+		r, w, err := os.Pipe()
+		if err != nil {
+			closeAll()
+			for _, f := range pipeEnds {
+				f.Close()
+			}
+			return nil, syscallError("pipe", err)
+		}
+		pipeR[i], pipeW[i] = r, w
+		pipeEnds = append(pipeEnds, r, w)
+	}
+	closePipes := func() {
+		for _, f := range pipeEnds {
+			f.Close()
+		}
+		pipeEnds = nil
+	}
+	st := &stageTargets{sp: sp, stdin: stdin, outs: outs, pipeR: pipeR, pipeW: pipeW, opened: opened}
 	var cmds []*exec.Cmd
-	var prevRead *os.File
-	for i, st := range sp.stages {
+	for i, stage := range sp.stages {
 		look := exec.LookPath
 		if pr.lookPath != nil {
 			look = pr.lookPath
 		}
-		path, err := look(st.argv[0])
+		path, err := look(stage.argv[0])
 		if err != nil {
 			closeAll()
-			return nil, syscallError("exec", err, interp.NewString(st.argv[0]))
+			closePipes()
+			return nil, syscallError("exec", err, interp.NewString(stage.argv[0]))
 		}
-		cmd := exec.CommandContext(pr.ctx, path, st.argv[1:]...)
-		cmd.Args[0] = st.argv[0]
-		if i == 0 {
-			cmd.Stdin = stdin
+		cmd := exec.CommandContext(pr.ctx, path, stage.argv[1:]...)
+		cmd.Args[0] = stage.argv[0]
+		g := stage.grp
+		if i > st.first(g) {
+			cmd.Stdin = pipeR[i-1]
 		} else {
-			cmd.Stdin = prevRead
+			cmd.Stdin = st.viewIn(g)
 		}
-		cmd.Stderr = outs[2]
-		if i == len(sp.stages)-1 {
-			cmd.Stdout = outs[1]
+		if i < st.last(g) {
+			cmd.Stdout = pipeW[i]
 		} else {
-			r, w, err := os.Pipe()
-			if err != nil {
-				closeAll()
-				return nil, syscallError("pipe", err)
-			}
-			cmd.Stdout = w
-			toClose = append(toClose, r, w)
-			prevRead = r
+			cmd.Stdout = st.viewOut(g, 1)
+		}
+		cmd.Stderr = st.viewOut(g, 2)
+		if st.err != nil {
+			closeAll()
+			closePipes()
+			st.closeFiles()
+			return nil, st.err
 		}
 		cmds = append(cmds, cmd)
+	}
+	for _, f := range st.files {
+		toClose = append(toClose, f)
 	}
 	for _, c := range cmds {
 		if err := c.Start(); err != nil {
 			closeAll()
+			closePipes()
 			for _, started := range cmds {
 				if started.Process != nil {
 					started.Process.Kill()
@@ -404,11 +635,12 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 			return nil, syscallError("fork/exec", err, interp.NewString(c.Args[0]))
 		}
 		pr.lastPid = c.Process.Pid
-		// The parent's copies of the pipe ends must go once the child has them.
-		if w, ok := c.Stdout.(*os.File); ok && w != nil && c != cmds[len(cmds)-1] {
-			w.Close()
-		}
 	}
+	// The parent's copies of the pipe ends go once the children have them:
+	// a reader gets EOF only when no other process holds the write end,
+	// and a writer (yes) whose reader exits (head) must be left with no
+	// reader, so that it gets SIGPIPE and ends.
+	closePipes()
 	var once sync.Once
 	var status int
 	var werr error

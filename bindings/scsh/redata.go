@@ -437,7 +437,7 @@ func (e *scshEnv) installRegexpData() {
 			"(re-empty? obj): whether obj is the regexp matching nothing"),
 		kindPred("re-any?", func(n *reNode) bool {
 			cs := csetOf(n)
-			return cs != nil && len(cs.r) == 1 && cs.r[0] == [2]rune{0, maxRune}
+			return cs != nil && len(cs.complement().r) == 0
 		}, "(re-any? obj): whether obj is the regexp matching any character"),
 	)
 

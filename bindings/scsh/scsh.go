@@ -248,6 +248,8 @@ func Install(it *interp.Interp) error {
 		e.condTypes[ct[0]] = ct
 	}
 	it.SetLocal(envKey, e)
+	// the SRFIs this layer provides, for cond-expand
+	it.AddFeatures("srfi-1", "srfi-8", "srfi-13", "srfi-14", "srfi-28", "srfi-69")
 	// The groups whose values do not depend on when they are made (no
 	// environment, ports or files read at install) are installed when one
 	// of their names is first referred to, if popsh's build found that no
@@ -285,6 +287,9 @@ func Install(it *interp.Interp) error {
 	e.installPortMisc()
 	group("misc", e.installMisc)
 	group("tty", e.installTTY)
+	group("random", e.installRandom)
+	group("options", e.installOptions)
+	group("platform", e.installPlatform)
 	e.installSyslog()
 	e.installLibDirs()
 	e.installDocs()

@@ -26,6 +26,13 @@ func TestScshSRFIExtras(t *testing.T) {
 		{`(string-compare "abc" "abd" (lambda (i) (list '< i)) (lambda (i) (list '= i)) (lambda (i) (list '> i)))`, `(< 2)`},
 		{`(list (xsubstring "abc" 1 5) (xsubstring "abcdef" 2) (string-replace "abcde" "XY" 1 3) (string-contains-ci "Hello" "LL"))`, `("bcab" "cdefab" "aXYde" 2)`},
 		{`(list (string-fold cons '() "ab") (string-fold-right cons '() "ab") (reverse-string->list "abc"))`, `((#\b #\a) (#\a #\b) (#\c #\b #\a))`},
+		// cond-expand knows the SRFIs of this layer
+		{`(list (cond-expand ((and srfi-1 srfi-13 srfi-14 srfi-69) 'yes) (else 'no)) (cond-expand ((library (srfi 1)) 'yes) (else 'no)) (and (memq 'srfi-8 (features)) #t))`, `(yes yes #t)`},
+		// the surrogate code points are not characters: no char set holds them
+		{`(list (char-set-size char-set:full) (char-set-size (ucs-range->char-set #xD000 #xF000)) (char-set-size (char-set-complement (char-set #\a))) (char-set-contains? (char-set-complement char-set:letter) #\xE000) (re-any? (rx any)))`, `(1112064 6144 1112063 #t #t)`},
+		// SRFI-13's [start end] on the padders select the part to pad or cut
+		{`(list (string-pad "abcde" 4 #\* 1) (string-pad "abcde" 2 #\* 1 3) (string-pad-right "abcde" 5 #\* 2 4) (string-pad-left "ab" 3 #\- 1) (string-pad "xy" 3))`, `("bcde" "bc" "cd***" "--b" " xy")`},
+		{`(let ((acc '())) (string-for-each-index (lambda (i) (set! acc (cons i acc))) "abcd" 1 3) (list acc (let ((n 0)) (string-for-each-index (lambda (i) (set! n (+ n 1))) "xyz") n)))`, `((2 1) 3)`},
 		{`(list (string-unfold null? car cdr (list #\a #\b)) (string-unfold-right null? car cdr (list #\a #\b)) (string-tabulate (lambda (i) (integer->char (+ 65 i))) 3))`, `("ab" "ba" "ABC")`},
 		{`(list (string-concatenate-reverse (list "c" "b" "a") "xyz" 1) (substring/shared "hello" 1) (string-rindex "a.b.c" #\.))`, `("abcx" "ello" 3)`},
 		{`(let ((h (string-hash "abc" 100))) (list (< -1 h 100) (= h (string-hash "abc" 100)) (= (string-hash-ci "ABC" 100) (string-hash-ci "abc" 100))))`, `(#t #t #t)`},

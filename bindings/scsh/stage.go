@@ -342,7 +342,7 @@ func (e *scshEnv) installStage() {
 					}
 					return &interp.TailCall{Proc: k, Args: []interp.Value{st}}, nil
 				}
-				if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil {
+				if len(sp.stages) != 1 || sp.stages[0].thunk != nil || sp.stdin != nil || sp.out[1] != nil || sp.out[2] != nil || sp.hasGroups() {
 					return nil, procErr("exec-epf outside a (begin ...) stage supports a single program without redirections")
 				}
 				return e.execProgram("exec-epf", sp.stages[0].argv[0], true, sp.stages[0].argv, nil)

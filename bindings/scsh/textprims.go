@@ -452,7 +452,7 @@ func (e *scshEnv) installStrings() {
 			}}
 	}
 	pad := func(who string, left bool, doc string) interp.Builtin {
-		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 3, Doc: doc,
+		return interp.Builtin{Name: who, MinArgs: 2, MaxArgs: 5, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				s, err := str(a[0], 1, "string")
 				if err != nil {
@@ -462,8 +462,16 @@ func (e *scshEnv) installStrings() {
 				if !ok || n < 0 {
 					return nil, argType(2, "n", "a non-negative integer", a[1])
 				}
+				// SRFI-13: [start end] select the part of string to pad
+				start, end, err := optRange(s, a, 3)
+				if err != nil {
+					return nil, err
+				}
+				if start != 0 || end != s.Len() {
+					s = s.Slice(start, end)
+				}
 				c := ' '
-				if len(a) > 2 {
+				if len(a) > 2 && a[2] != interp.DefaultObject {
 					ch, ok := a[2].(interp.Char)
 					if !ok {
 						return nil, argType(3, "char", "a char", a[2])
@@ -508,9 +516,9 @@ func (e *scshEnv) installStrings() {
 		trim("string-trim-left", true, false, "(string-trim-left string [pred start end]): string without its leading characters matching pred"),
 		trim("string-trim-right", false, true, "(string-trim-right string [pred start end]): string without its trailing characters matching pred"),
 		trim("string-trim-both", true, true, "(string-trim-both string [pred start end]): string without its leading and trailing characters matching pred"),
-		pad("string-pad", true, "(string-pad string n [char]): string cut or padded with char on the left to length n"),
-		pad("string-pad-left", true, "(string-pad-left string n [char]): string cut or padded with char on the left to length n"),
-		pad("string-pad-right", false, "(string-pad-right string n [char]): string cut or padded with char on the right to length n"),
+		pad("string-pad", true, "(string-pad string n [char start end]): string (from start to end) cut or padded with char on the left to length n"),
+		pad("string-pad-left", true, "(string-pad-left string n [char start end]): string (from start to end) cut or padded with char on the left to length n"),
+		pad("string-pad-right", false, "(string-pad-right string n [char start end]): string (from start to end) cut or padded with char on the right to length n"),
 		// Scheme48's ascii structure (scsh 0.6 characters are 8-bit: 0..255).
 		{Name: "char->ascii", MinArgs: 1, MaxArgs: 1,
 			Doc: "(char->ascii char): the code (0-255) of char",

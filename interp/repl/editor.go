@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chzyer/readline"
 
@@ -28,8 +29,20 @@ type LineEditor interface {
 	ReadLine(prompt string) (string, error)
 	// AddHistory records an entry in the history (and its file, if any).
 	AddHistory(entry string) error
-	// Close restores the terminal. It must not be called while ReadLine runs.
+	// Close restores the terminal. It may be called while ReadLine runs on
+	// another goroutine (a thread ended the program at the prompt): the
+	// line is abandoned and that ReadLine may never return.
 	Close() error
+}
+
+// A Printer is a LineEditor that can print while a line is being typed
+// (output of another thread at the prompt): the text appears above the
+// prompt, and the prompt and the line being typed are drawn again below
+// it. Its writers write directly when no line is being read.
+type Printer interface {
+	LineEditor
+	// Stdout returns a writer to the standard output that does this.
+	Stdout() io.Writer
 }
 
 // EditorOptions configures NewTerminalEditor.
@@ -46,6 +59,9 @@ type EditorOptions struct {
 	// Complete, when set, returns the completions of the word before the
 	// cursor (full words, not suffixes).
 	Complete func(line string, pos int) (word string, candidates []string)
+	// Interrupts delivers Ctrl-C (SIGINT) to NewPlainEditor, whose
+	// terminal is in its line mode while a line is read.
+	Interrupts <-chan os.Signal
 }
 
 // terminalEditor is a LineEditor over github.com/chzyer/readline v1.5.1.
@@ -55,12 +71,18 @@ type EditorOptions struct {
 // a Readline is in flight (ReadLine and Close are only ever called from the
 // REPL's one goroutine, never concurrently). Its own history file handling
 // rewrites the file with mode 0666 when trimming, so the history file is
-// managed here instead (mode 0600).
+// managed here instead (mode 0600). Its input goes through a keyReader
+// (keys.go): the keys of other terminals, bracketed paste, and pasted text
+// inserted in one piece.
 type terminalEditor struct {
 	rl    *readline.Instance
 	mu    sync.Mutex
 	histF *os.File
 	limit int
+	keys  *keyReader
+	// reading is set while ReadLine runs: output then goes above the
+	// line being typed
+	reading atomic.Bool
 }
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
@@ -69,15 +91,27 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
+	var stdin io.ReadCloser = os.Stdin
+	if opts.Stdin != nil {
+		stdin = opts.Stdin
+	}
+	keys := newKeyReader(stdin)
 	cfg := &readline.Config{
 		Prompt:                 "> ",
 		HistoryLimit:           limit,
 		DisableAutoSaveHistory: true,
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "\n",
-		Stdin:                  opts.Stdin,
+		Stdin:                  keys,
 		Stdout:                 opts.Stdout,
 	}
+	var e *terminalEditor
+	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
+		// (called by the editor after each key, on its goroutine)
+		op := e.rl.Operation
+		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
+		return keys.insertRun(line, pos, key)
+	})
 	if opts.Complete != nil {
 		cfg.AutoComplete = completer(opts.Complete)
 	}
@@ -85,7 +119,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	e := &terminalEditor{rl: rl, limit: limit}
+	e = &terminalEditor{rl: rl, limit: limit, keys: keys}
 	if opts.HistoryFile != "" {
 		if err := e.openHistory(opts.HistoryFile); err != nil {
 			// A history that cannot be read or written is not fatal.
@@ -96,14 +130,28 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 }
 
 // openHistory loads the last entries of path into the editor and keeps the
-// file open for appending. A history may hold passwords: an existing file
-// that group or others may access is made 0600 before anything is read or
-// appended, and refused when that fails (a file of another user, say). An
-// overlong file is trimmed (rewritten 0600).
+// file open for appending (see loadHistory).
 func (e *terminalEditor) openHistory(path string) error {
-	f, err := openPrivate(path)
+	f, lines, err := loadHistory(path, e.limit)
 	if err != nil {
 		return err
+	}
+	for _, l := range lines {
+		e.rl.SaveHistory(l)
+	}
+	e.histF = f
+	return nil
+}
+
+// loadHistory opens the history file at path for appending and returns its
+// last limit entries. A history may hold passwords: an existing file that
+// group or others may access is made 0600 before anything is read or
+// appended, and refused when that fails (a file of another user, say). An
+// overlong file is trimmed (rewritten 0600).
+func loadHistory(path string, limit int) (*os.File, []string, error) {
+	f, err := openPrivate(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	var lines []string
 	sc := bufio.NewScanner(f)
@@ -113,26 +161,22 @@ func (e *terminalEditor) openHistory(path string) error {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) > e.limit {
+	if len(lines) > limit {
 		f.Close()
-		lines = lines[len(lines)-e.limit:]
+		lines = lines[len(lines)-limit:]
 		tmp := path + ".tmp"
 		if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-			return fmt.Errorf("trim history %s: %w", path, err)
+			return nil, nil, fmt.Errorf("trim history %s: %w", path, err)
 		}
 		if err := os.Rename(tmp, path); err != nil {
 			os.Remove(tmp)
-			return fmt.Errorf("trim history %s: %w", path, err)
+			return nil, nil, fmt.Errorf("trim history %s: %w", path, err)
 		}
 		if f, err = openPrivate(path); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	for _, l := range lines {
-		e.rl.SaveHistory(l)
-	}
-	e.histF = f
-	return nil
+	return f, lines, nil
 }
 
 // openPrivate opens (or creates) the history file at path for reading and
@@ -164,7 +208,10 @@ func openPrivate(path string) (*os.File, error) {
 // ReadLine implements LineEditor.
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
+	e.keys.plain.Store(true) // a new line starts in no search and no list
+	e.reading.Store(true)
 	line, err := e.rl.Readline()
+	e.reading.Store(false)
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
 		return "", ErrInterrupt // chzyer also returns the partial text: drop it
@@ -187,10 +234,16 @@ func (e *terminalEditor) AddHistory(entry string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.histF != nil {
-		if _, err := e.histF.WriteString(entry + "\n"); err != nil {
-			return fmt.Errorf("write history: %w", err)
-		}
+	return appendHistory(e.histF, entry)
+}
+
+// appendHistory writes entry as a line of the history file f, if any.
+func appendHistory(f *os.File, entry string) error {
+	if f == nil {
+		return nil
+	}
+	if _, err := f.WriteString(entry + "\n"); err != nil {
+		return fmt.Errorf("write history: %w", err)
 	}
 	return nil
 }
@@ -203,10 +256,55 @@ func (e *terminalEditor) Close() error {
 		e.histF = nil
 	}
 	e.mu.Unlock()
+	if e.reading.Load() {
+		// A ReadLine is in flight (the program is ending while the user
+		// types): closing the editor would wait for it. Erase the line
+		// and give the terminal back as it was.
+		e.reading.Store(false)
+		e.rl.Clean()
+		if err := e.rl.Terminal.ExitRawMode(); err != nil {
+			return fmt.Errorf("line editor: close: %w", err)
+		}
+		return nil
+	}
 	if err := e.rl.Close(); err != nil {
 		return fmt.Errorf("line editor: close: %w", err)
 	}
 	return nil
+}
+
+// Stdout implements Printer.
+func (e *terminalEditor) Stdout() io.Writer {
+	return &aboveWriter{e: e, direct: e.rl.Config.Stdout, above: e.rl.Stdout()}
+}
+
+// aboveWriter writes above the line being typed while ReadLine runs, and
+// directly otherwise.
+type aboveWriter struct {
+	e      *terminalEditor
+	direct io.Writer
+	above  io.Writer // the editor's: erases the line, writes, draws it again
+	// endedLine says the last Write went above the prompt, its line
+	// ended there (freshLineWriter asks)
+	endedLine atomic.Bool
+}
+
+// Write implements io.Writer. Text written above the prompt that does not
+// end a line is ended, so that the prompt is drawn at the start of one.
+func (w *aboveWriter) Write(p []byte) (int, error) {
+	if !w.e.reading.Load() || len(p) == 0 {
+		w.endedLine.Store(false)
+		return w.direct.Write(p)
+	}
+	w.endedLine.Store(true)
+	q := p
+	if p[len(p)-1] != '\n' {
+		q = append(p[:len(p):len(p)], '\n')
+	}
+	if _, err := w.above.Write(q); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // completer adapts a word completion function to readline's AutoCompleter,

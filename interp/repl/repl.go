@@ -12,6 +12,7 @@
 package repl
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"popsh/interp"
 )
@@ -85,7 +87,13 @@ func Run(ctx context.Context, opts Options) error {
 	if s.opts.Banner != "" {
 		fmt.Fprintln(s.out, s.opts.Banner)
 	}
-	return s.loop(ctx)
+	err := s.loop(ctx)
+	// The last output may end mid-line ((display "bye") (exit)): end the
+	// line, so that what the line editor erases when it closes (the line
+	// the cursor is on) is an empty one.
+	s.flush()
+	s.out.freshLine()
+	return err
 }
 
 // session is the state of one Run.
@@ -153,13 +161,35 @@ func (s *session) loop(ctx context.Context) error {
 		} else {
 			s.out.freshLine()
 		}
-		// other threads run while the line is typed
+		// other threads run while the line is typed; one of them may
+		// end the program with (exit) meanwhile
 		var line string
 		var err error
+		var exit *interp.ExitError
 		s.it.Blocking(func() error {
-			line, err = s.opts.Editor.ReadLine(prompt)
+			type read struct {
+				line string
+				err  error
+			}
+			lines := make(chan read, 1)
+			go func() {
+				l, e := s.opts.Editor.ReadLine(prompt)
+				lines <- read{l, e}
+			}()
+			select {
+			case r := <-lines:
+				line, err = r.line, r.err
+			case <-s.it.ExitRequested():
+				// the line being typed is abandoned (Editor.Close
+				// copes with the ReadLine still running)
+				exit = s.it.PendingExit()
+			}
 			return nil
 		})
+		if exit != nil {
+			s.flush()
+			return &ExitStatus{Code: exit.Code}
+		}
 		switch {
 		case errors.Is(err, ErrInterrupt):
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
@@ -194,10 +224,7 @@ func (s *session) loop(ctx context.Context) error {
 		buf.Reset()
 		s.entry++
 		s.opts.Editor.AddHistory(src)
-		if err != nil {
-			s.printError(err)
-			continue
-		}
+		readErr := err // the data before a read error are evaluated first
 		for _, d := range datums {
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
 				return s.it.EvalString(ctx, d, name)
@@ -208,9 +235,13 @@ func (s *session) loop(ctx context.Context) error {
 					return st
 				}
 				s.printError(err)
-				break // the rest of this input is not evaluated
+				readErr = nil // the rest of this input is not evaluated
+				break
 			}
 			s.printValue(v)
+		}
+		if readErr != nil {
+			s.printError(readErr)
 		}
 	}
 }
@@ -223,18 +254,33 @@ func (s *session) entryName(n int) string {
 // readAll splits src into the source texts of its data, each padded with
 // newlines and spaces so that positions in it are those in src; the error
 // is interp.ErrIncomplete (in its chain) when src ends inside an open datum.
+// On any other read error (an extra ')', a bad # syntax) it returns the
+// texts of the data before the bad one with the error, so that what was
+// complete is still evaluated, as a reader taking one datum at a time
+// would.
 func (s *session) readAll(src, name string) ([]string, error) {
-	r := interp.NewReader(strings.NewReader(src), name)
+	sr := strings.NewReader(src)
+	br := bufio.NewReader(sr)
+	r := interp.NewReader(br, name)
 	var starts []interp.Pos
+	var ends []int // byte offset just after each datum
+	var readErr error
 	for {
 		_, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil {
+		if errors.Is(err, interp.ErrIncomplete) {
 			return nil, err
 		}
+		if err != nil {
+			readErr = err
+			break
+		}
 		starts = append(starts, r.LastPos())
+		// the reader gives back what it looked at past the datum, so
+		// the text left unread starts right after it
+		ends = append(ends, len(src)-sr.Len()-br.Buffered())
 	}
 	rs := []rune(src)
 	lineStart := []int{0}
@@ -252,8 +298,12 @@ func (s *session) readAll(src, name string) ([]string, error) {
 	chunks := make([]string, len(starts))
 	for i, p := range starts {
 		end := len(rs)
-		if i+1 < len(starts) {
+		switch {
+		case i+1 < len(starts):
 			end = offset(starts[i+1])
+		case readErr != nil:
+			// the last good datum ends where the reader left it
+			end = min(utf8.RuneCountInString(src[:ends[i]]), len(rs))
 		}
 		start := offset(p)
 		if start > end {
@@ -261,7 +311,7 @@ func (s *session) readAll(src, name string) ([]string, error) {
 		}
 		chunks[i] = strings.Repeat("\n", p.Line-1) + strings.Repeat(" ", p.Col-1) + string(rs[start:end])
 	}
-	return chunks, nil
+	return chunks, readErr
 }
 
 // eval runs f with a context that Ctrl-C cancels.
@@ -679,6 +729,9 @@ func (f *freshLineWriter) Write(p []byte) (int, error) {
 	n, err := f.w.Write(p)
 	if n > 0 {
 		f.midLine = p[n-1] != '\n'
+		if a, ok := f.w.(*aboveWriter); ok && a.endedLine.Load() {
+			f.midLine = false // written above the prompt, the line ended
+		}
 	}
 	return n, err
 }

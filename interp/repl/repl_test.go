@@ -144,6 +144,34 @@ func TestRunSyntaxErrorGoesOn(t *testing.T) {
 	}
 }
 
+func TestRunDataBeforeReadError(t *testing.T) {
+	// What is complete before a read error is evaluated, then the error
+	// is reported once; an evaluation error ends the entry first.
+	out, errOut, _, err := runFake(t, "(define x 5))", "x",
+		`(display "a") (display "b") #<bad> (display "c")`, "(car 1))", `"é日本" ) 1`)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := "5\nab\n\"é日本\"\n"; out != want {
+		t.Errorf("output %q, want %q", out, want)
+	}
+	wantErr := []string{
+		"stdin#1:1:13: read: unexpected ')'",
+		"stdin#3:1:29: read: bad # syntax",
+		"stdin#4:1:1: car: expected a pair, got 1",
+		"stdin#5:1:7: read: unexpected ')'",
+	}
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	if len(lines) != len(wantErr) {
+		t.Fatalf("errors %q, want %d lines", errOut, len(wantErr))
+	}
+	for i, w := range wantErr {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("error %d = %q, want %q", i+1, lines[i], w)
+		}
+	}
+}
+
 func TestRunExit(t *testing.T) {
 	_, _, _, err := runFake(t, "(display 1)", "(exit 7)", "(display 2)")
 	var st *ExitStatus

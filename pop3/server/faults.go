@@ -29,8 +29,9 @@ const Greeting = "GREETING"
 
 // Fault is one injected misbehaviour, applied to the reply to a command.
 // The faults that rewrite a reply (LongLine, CloseAfter, NoTerminator,
-// StallAfter/StallFor) are not applied to STLS and AUTH, whose replies are
-// exchanges; Delay, Reply and Hangup apply to every command.
+// StallAfter/StallFor, Trickle, EndlessBody, Listing) are not applied to
+// STLS and AUTH, whose replies are exchanges; Delay, Reply and Hangup
+// apply to every command.
 type Fault struct {
 	// Command is the command keyword ("RETR", "PASS", ...), Greeting for the
 	// greeting, or "*" for every command (not the greeting).
@@ -68,6 +69,15 @@ type Fault struct {
 	// BadNumber makes the numbers in STAT and LIST replies malformed
 	// ("+OK 2x 120y").
 	BadNumber bool
+	// Trickle sends the reply a byte at a time, this long apart: a server
+	// that never stalls long enough to time out and still takes forever.
+	Trickle time.Duration
+	// EndlessBody follows the status line of a multi-line reply (RETR,
+	// TOP) with body lines that never end, until the client goes away.
+	EndlessBody bool
+	// Listing, if not nil, replaces the lines of a multi-line reply (LIST,
+	// UIDL, CAPA) by these, sent as given (no byte-stuffing), then ".".
+	Listing []string
 }
 
 func (f *Faults) removed(capa string) bool {

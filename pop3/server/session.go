@@ -260,7 +260,8 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	}
 	s.badNumber = f.BadNumber
 	defer func() { s.badNumber = false }()
-	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0) || cmd == "STLS" || cmd == "AUTH" {
+	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil) ||
+		cmd == "STLS" || cmd == "AUTH" {
 		// STLS and AUTH talk to the client in the middle of their reply:
 		// the reply-rewriting faults do not apply to them.
 		return fn()
@@ -278,6 +279,21 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 			rest = out[i:]
 		}
 		out = append([]byte("+OK "+strings.Repeat("x", f.LongLine)), rest...)
+	}
+	if f.Listing != nil && bytes.HasPrefix(out, []byte("+OK")) {
+		if i := bytes.Index(out, crlf); i >= 0 {
+			l := append([]byte(nil), out[:i+2]...)
+			for _, line := range f.Listing {
+				l = append(append(l, line...), crlf...)
+			}
+			out = append(l, ".\r\n"...)
+		}
+	}
+	if f.EndlessBody && bytes.HasPrefix(out, []byte("+OK")) {
+		if i := bytes.Index(out, crlf); i >= 0 {
+			_, _ = s.w.Write(out[:i+2])
+			return s.endless()
+		}
 	}
 	end := quit
 	if f.NoTerminator && bytes.HasSuffix(out, []byte("\r\n.\r\n")) {
@@ -303,11 +319,42 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 			return true
 		}
 	}
+	if f.Trickle > 0 {
+		for _, b := range out {
+			_ = s.w.WriteByte(b)
+			s.flush()
+			t := time.NewTimer(f.Trickle)
+			select {
+			case <-t.C:
+			case <-s.srv.done:
+				t.Stop()
+				return true
+			}
+		}
+		out = nil
+	}
 	_, _ = s.w.Write(out)
 	if end {
 		s.flush()
 	}
 	return end
+}
+
+// endless sends body lines until the client goes away or the server
+// closes (the EndlessBody fault); the session then ends.
+func (s *session) endless() bool {
+	line := []byte("This message never ends. This message never ends. This message never ends.\r\n")
+	for {
+		select {
+		case <-s.srv.done:
+			return true
+		default:
+		}
+		_ = s.conn.SetWriteDeadline(time.Now().Add(s.srv.opts.IdleTimeout))
+		if _, err := s.w.Write(line); err != nil {
+			return true
+		}
+	}
 }
 
 // exec runs one command and writes its reply; it reports whether the

@@ -1,0 +1,238 @@
+package repl
+
+import (
+	"bytes"
+	"io"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// keyReader sits between the terminal and the line editor and makes what
+// terminals send into what the editor understands:
+//
+//   - the Home and End keys of the terminals that send ESC [ 1 ~ / ESC [ 4 ~
+//     (the Linux console, tmux, screen) or ESC [ 7 ~ / ESC [ 8 ~ (rxvt),
+//     which the editor ignores, become ESC [ H and ESC [ F;
+//   - Ctrl or Alt with Left or Right (ESC [ 1 ; 5 D ...) moves by a word,
+//     as Alt-b and Alt-f do, instead of by a character;
+//   - the markers of a bracketed paste (ESC [ 200 ~ ... ESC [ 201 ~) are
+//     dropped; a Tab inside a paste is text, not a completion request;
+//   - a run of text that arrives in one read (a paste, typed-ahead
+//     input) is handed to the editor as one inserted piece instead of key
+//     by key: the editor redraws the whole line at each key, so a pasted
+//     line of n characters cost n redraws of up to n characters each (a
+//     10,000-character line: 54 MB written to the terminal and 9 s).
+//
+// The run is given as the rune pasteMark, and its text is queued; the
+// editor inserts the mark like any character and the Listener (insertRun)
+// then replaces it with the queued text, in one redraw.
+type keyReader struct {
+	src io.ReadCloser
+
+	mu      sync.Mutex
+	out     []byte   // translated bytes not yet returned
+	carry   []byte   // an incomplete sequence or character at the end of the last read
+	inPaste bool     // between ESC [ 200 ~ and ESC [ 201 ~
+	runs    []string // texts of the pasteMarks handed out, oldest first
+
+	// plain says the editor was last seen editing the line (not in a
+	// reverse search or a completion list, where a run must come key by
+	// key); the Listener sets it after each key.
+	plain atomic.Bool
+}
+
+// pasteMark stands for a run of text in the editor's input. It is a
+// character of no width (WORD JOINER), so the one redraw that shows it
+// before it is replaced shows nothing more; the character itself, typed or
+// pasted, is handed out as a run of its own.
+const pasteMark = '\u2060'
+
+func newKeyReader(src io.ReadCloser) *keyReader {
+	k := &keyReader{src: src}
+	k.plain.Store(true)
+	return k
+}
+
+// Read implements io.Reader.
+func (k *keyReader) Read(p []byte) (int, error) {
+	for {
+		k.mu.Lock()
+		if len(k.out) > 0 {
+			n := copy(p, k.out)
+			k.out = k.out[n:]
+			k.mu.Unlock()
+			return n, nil
+		}
+		k.mu.Unlock()
+		buf := make([]byte, 4096)
+		n, err := k.src.Read(buf)
+		k.mu.Lock()
+		data := append(k.carry, buf[:n]...)
+		k.carry = nil
+		if err != nil {
+			// no more is coming: what was held is passed as it is
+			k.out = append(k.out, data...)
+			data = nil
+		}
+		k.translate(data)
+		if len(k.out) == 0 && err != nil {
+			k.mu.Unlock()
+			return 0, err
+		}
+		k.mu.Unlock()
+	}
+}
+
+// Close closes the source (the line editor closes its input when it is
+// closed).
+func (k *keyReader) Close() error { return k.src.Close() }
+
+// takeRun returns the text of the oldest pasteMark handed out.
+func (k *keyReader) takeRun() (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.runs) == 0 {
+		return "", false
+	}
+	s := k.runs[0]
+	k.runs = k.runs[1:]
+	return s, true
+}
+
+// csiKeys maps the control sequences translated to what they become.
+var csiKeys = map[string]string{
+	"1~": "\x1b[H", "7~": "\x1b[H", // Home
+	"4~": "\x1b[F", "8~": "\x1b[F", // End
+	"1;5D": "\x1bb", "1;3D": "\x1bb", "5D": "\x1bb", // Ctrl/Alt-Left: a word back
+	"1;5C": "\x1bf", "1;3C": "\x1bf", "5C": "\x1bf", // Ctrl/Alt-Right: a word on
+}
+
+// translate appends to k.out what the editor gets for data; an incomplete
+// sequence or character at its end is kept in k.carry for the next read.
+func (k *keyReader) translate(data []byte) {
+	var run []byte // printable text not yet handed out
+	runes := 0
+	// a run is one piece only while the editor edits the line: not after
+	// a key that may start a search or a completion list
+	collapse := k.plain.Load()
+	endRun := func() {
+		switch {
+		case collapse && (runes >= 2 || bytes.ContainsRune(run, pasteMark)):
+			k.runs = append(k.runs, string(run))
+			k.out = utf8.AppendRune(k.out, pasteMark)
+		default:
+			// key by key; the mark character itself would be taken
+			// for a run: it is dropped
+			k.out = append(k.out, bytes.ReplaceAll(run, []byte(string(pasteMark)), nil)...)
+		}
+		run, runes = nil, 0
+	}
+	for i := 0; i < len(data); {
+		c := data[i]
+		switch {
+		case c == 0x1b:
+			endRun()
+			if i+1 >= len(data) {
+				k.carry = append(k.carry, data[i:]...)
+				return
+			}
+			if data[i+1] == 'O' {
+				// ESC O x (SS3: Home, End, arrows): as it is
+				if i+2 >= len(data) {
+					k.carry = append(k.carry, data[i:]...)
+					return
+				}
+				k.out = append(k.out, data[i:i+3]...)
+				i += 3
+				continue
+			}
+			if data[i+1] != '[' {
+				// ESC and the next character (Alt-b ...): as they are
+				if !utf8.FullRune(data[i+1:]) {
+					k.carry = append(k.carry, data[i:]...)
+					return
+				}
+				_, size := utf8.DecodeRune(data[i+1:])
+				k.out = append(k.out, data[i:i+1+size]...)
+				i += 1 + size
+				continue
+			}
+			j := i + 2
+			for j < len(data) && (data[j] >= '0' && data[j] <= '9' || data[j] == ';') {
+				j++
+			}
+			if j >= len(data) {
+				k.carry = append(k.carry, data[i:]...)
+				return
+			}
+			params, final := string(data[i+2:j]), data[j]
+			seq := data[i : j+1]
+			i = j + 1
+			switch key := params + string(final); {
+			case key == "200~":
+				k.inPaste = true
+			case key == "201~":
+				k.inPaste = false
+			case csiKeys[key] != "":
+				k.out = append(k.out, csiKeys[key]...)
+			default:
+				k.out = append(k.out, seq...)
+			}
+		case c >= 0x20 && c != 0x7f || c == '\t' && k.inPaste:
+			if !utf8.FullRune(data[i:]) {
+				endRun()
+				k.carry = append(k.carry, data[i:]...)
+				return
+			}
+			_, size := utf8.DecodeRune(data[i:])
+			run = append(run, data[i:i+size]...)
+			runes++
+			i += size
+		default:
+			endRun()
+			if c == '\t' || c == 0x12 || c == 0x13 { // Tab, Ctrl-R, Ctrl-S
+				collapse = false
+			}
+			k.out = append(k.out, c)
+			i++
+		}
+	}
+	endRun()
+}
+
+// insertRun is the editor's Listener: when the key just inserted is a
+// pasteMark, the mark (before the cursor) is replaced by its text.
+func (k *keyReader) insertRun(line []rune, pos int, key rune) ([]rune, int, bool) {
+	if key != pasteMark {
+		return nil, 0, false
+	}
+	text, ok := k.takeRun()
+	if !ok || pos < 1 || pos > len(line) || line[pos-1] != pasteMark {
+		// not inserted where expected (the mark went to a search
+		// string, say): drop the marks
+		return withoutMarks(line, pos)
+	}
+	ins := []rune(text)
+	out := make([]rune, 0, len(line)-1+len(ins))
+	out = append(out, line[:pos-1]...)
+	out = append(out, ins...)
+	out = append(out, line[pos:]...)
+	return out, pos - 1 + len(ins), true
+}
+
+// withoutMarks removes any pasteMark from line.
+func withoutMarks(line []rune, pos int) ([]rune, int, bool) {
+	out := make([]rune, 0, len(line))
+	np := pos
+	for i, r := range line {
+		if r == pasteMark {
+			if i < pos {
+				np--
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, np, len(out) != len(line)
+}

@@ -1,0 +1,101 @@
+package repl
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+// chunks is a source that returns one chunk per Read, as a terminal does
+// for each burst of input.
+type chunks struct{ parts []string }
+
+func (c *chunks) Read(p []byte) (int, error) {
+	if len(c.parts) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.parts[0])
+	c.parts[0] = c.parts[0][n:]
+	if c.parts[0] == "" {
+		c.parts = c.parts[1:]
+	}
+	return n, nil
+}
+
+func (c *chunks) Close() error { return nil }
+
+// keysOf runs the parts through a keyReader and returns what the editor
+// reads, each run shown as [text].
+func keysOf(t *testing.T, parts ...string) string {
+	t.Helper()
+	k := newKeyReader(&chunks{parts: append([]string(nil), parts...)})
+	b, err := io.ReadAll(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, r := range string(b) {
+		if r == pasteMark {
+			text, ok := k.takeRun()
+			if !ok {
+				t.Fatalf("%q: a mark without its text", parts)
+			}
+			out.WriteString("[" + text + "]")
+			continue
+		}
+		out.WriteRune(r)
+	}
+	if _, ok := k.takeRun(); ok {
+		t.Errorf("%q: a run without its mark", parts)
+	}
+	return out.String()
+}
+
+func TestKeyReader(t *testing.T) {
+	for _, c := range []struct {
+		parts []string
+		want  string
+	}{
+		// keys typed one by one pass as they are
+		{[]string{"a", "b", "\t", "\r"}, "ab\t\r"},
+		// Home and End of other terminals, word moves
+		{[]string{"\x1b[1~", "\x1b[4~", "\x1b[7~", "\x1b[8~"}, "\x1b[H\x1b[F\x1b[H\x1b[F"},
+		{[]string{"\x1b[1;5D", "\x1b[1;5C", "\x1b[1;3D"}, "\x1bb\x1bf\x1bb"},
+		// other sequences untouched, even split over reads
+		{[]string{"\x1b", "[", "A", "\x1b[3", "~", "\x1bO", "H", "\x1bb"}, "\x1b[A\x1b[3~\x1bOH\x1bb"},
+		{[]string{"\x1b[", "1", "~x"}, "\x1b[Hx"},
+		// a burst of text is one run; control keys end it
+		{[]string{"(+ 1 2)\r(car x)\r"}, "[(+ 1 2)]\r[(car x)]\r"},
+		{[]string{"é日本😀ab"}, "[é日本😀ab]"},
+		// a character split over two reads
+		{[]string{"a\xe6\x97", "\xa5b"}, "a[日b]"},
+		// a Tab in a burst is a key, outside a bracketed paste; inside
+		// one it is text, and the markers go
+		{[]string{"car\tx"}, "[car]\tx"},
+		{[]string{"\x1b[200~(f\t\"a\tb\")\r\x1b[201~\t"}, "[(f\t\"a\tb\")]\r\t"},
+		// after Ctrl-R, the text in the same burst goes key by key (it
+		// is the search string)
+		{[]string{"\x12zz"}, "\x12zz"},
+		// the mark character itself typed is a run of its own
+		{[]string{"\u2060"}, "[\u2060]"},
+	} {
+		if got := keysOf(t, c.parts...); got != c.want {
+			t.Errorf("%q: the editor reads %q, want %q", c.parts, got, c.want)
+		}
+	}
+}
+
+func TestInsertRun(t *testing.T) {
+	k := newKeyReader(&chunks{})
+	k.runs = []string{"abc"}
+	line, pos, ok := k.insertRun([]rune("(x\u2060)"), 3, pasteMark)
+	if !ok || string(line) != "(xabc)" || pos != 5 {
+		t.Errorf("insertRun = %q, %d, %v; want \"(xabc)\", 5, true", string(line), pos, ok)
+	}
+	// a mark that did not land in the line (a search string): its text
+	// is dropped with it
+	k.runs = []string{"zz"}
+	if _, _, ok := k.insertRun([]rune("(x)"), 1, pasteMark); ok || len(k.runs) != 0 {
+		t.Errorf("a mark outside the line: changed %v, runs left %q", ok, k.runs)
+	}
+}

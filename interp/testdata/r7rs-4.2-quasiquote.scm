@@ -1,0 +1,15 @@
+;; R7RS 4.2.8 quasiquote, with unquote and unquote-splicing of several
+;; operands in a list (as R6RS has them) and nested levels
+(test (q q q) (let ((v 'q)) `((unquote v v v))))
+(test (1 2 1 2) (let ((v '(1 2))) `((unquote-splicing v v))))
+(test (start end) `(start (unquote) end))
+(test (0 1 2 9) (let ((v '(1 2))) `(0 (unquote-splicing v) 9)))
+;; one level down, ,@ splices the operands of an unquote
+(test (quasiquote (f (unquote (g a) (h b))))
+      (let ((ops '((g a) (h b)))) ``(f ,,@ops)))
+(test (quasiquote (f (unquote (g a))))
+      (let ((op '(g a))) ``(f ,,op)))
+(test (1 (quasiquote (2 (unquote (+ 1 5)))) 4) `(1 `(2 ,(+ 1 ,(+ 2 3))) 4))
+(test (a (quasiquote (b (unquote-splicing (list 1 2)))))
+      (let ((x '(1 2))) `(a `(b ,@(list ,@x)))))
+(test #(1 2 3 4) `#(1 ,@(list 2 3) 4))

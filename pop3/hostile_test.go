@@ -1,0 +1,271 @@
+package pop3
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"popsh/pop3/server"
+)
+
+// Servers that misbehave on purpose: what they can make the client do, or
+// say.
+
+// A server that sends its reply a byte at a time never stalls for
+// CommandTimeout, yet a line of 8 KiB at a byte a second would hold the
+// client for two hours: a status line must come whole within
+// CommandTimeout.
+func TestTrickledStatusLineTimesOut(t *testing.T) {
+	for _, cmd := range []string{server.Greeting, "STAT"} {
+		t.Run(cmd, func(t *testing.T) {
+			// The greeting (about 60 bytes) would take 3 s, far past
+			// the command timeout, and never stall for as long as it.
+			e := newEnv(t, false, []string{"Subject: a\n\nb\n"}, withFaults(server.Faults{Rules: []server.Fault{
+				{Command: cmd, Trickle: 50 * time.Millisecond},
+			}}))
+			o := e.opts()
+			o.CommandTimeout = 400 * time.Millisecond
+			ctx := testCtx(t)
+			var err error
+			if cmd == server.Greeting {
+				_, err = Dial(ctx, e.addr, o)
+			} else {
+				c := e.login(t, o)
+				_, _, err = c.Stat(ctx)
+			}
+			if !errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want the command timeout", err)
+			}
+			if !strings.Contains(err.Error(), "not complete after 400ms") {
+				t.Errorf("error %q does not say the line was too slow", err)
+			}
+		})
+	}
+}
+
+// A status line that comes in pieces, each well within the timeout and
+// the whole too, is read as usual.
+func TestSlowStatusLineWithinTimeout(t *testing.T) {
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "NOOP", Trickle: time.Millisecond},
+	}}))
+	c := e.login(t, nil)
+	if err := c.Noop(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A server's words reach error messages, statuses and the log; a hostile
+// server can repeat the password it was sent, and send terminal escape
+// sequences. Neither may come out of the client.
+func TestServerTextShown(t *testing.T) {
+	const pass = "wonderland"
+	check := func(t *testing.T, what, s string) {
+		t.Helper()
+		if strings.Contains(s, pass[:6]) {
+			t.Errorf("%s shows the password or its first part: %q", what, s)
+		}
+		if strings.ContainsAny(s, "\x1b\x07\u009b") {
+			t.Errorf("%s passes a control character through: %q", what, s)
+		}
+	}
+	plainIR := base64.StdEncoding.EncodeToString([]byte("\x00alice\x00" + pass))
+	cases := []struct {
+		name  string
+		fault server.Fault
+		login bool // log in with USER/PASS first
+		call  func(c *Client, ctx context.Context) (string, error)
+	}{
+		{"PASS -ERR", server.Fault{Command: "PASS", Reply: "-ERR [AUTH] wrong password '" + pass + "' \x1b[2J\x1b[31mHACKED\x07"}, false,
+			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
+		{"PASS +OK", server.Fault{Command: "PASS", Reply: "+OK welcome, " + pass + " \x1b]0;title\x07"}, false,
+			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
+		{"AUTH PLAIN -ERR", server.Fault{Command: "AUTH", Reply: "-ERR [AUTH] bad credentials " + plainIR + " \x1b[2J"}, false,
+			func(c *Client, ctx context.Context) (string, error) {
+				return c.Auth(ctx, PlainAuth("", "alice", pass))
+			}},
+		{"STAT -ERR", server.Fault{Command: "STAT", Reply: "-ERR \x1b[2J \u009b31m " + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
+		{"STAT garbage", server.Fault{Command: "STAT", Reply: "\x1b[2J" + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
+		{"STAT numbers", server.Fault{Command: "STAT", Reply: "+OK 1 " + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
+		// A password that a quote of 80 characters would cut in two.
+		{"STAT numbers, clipped", server.Fault{Command: "STAT", Reply: "+OK 1 " + strings.Repeat("x", 70) + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
+		{"STAT garbage, clipped", server.Fault{Command: "STAT", Reply: strings.Repeat("z", 72) + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
+		{"NOOP +OK", server.Fault{Command: "NOOP", Reply: "+OK " + pass + " \x1b[2J"}, true,
+			func(c *Client, ctx context.Context) (string, error) { err := c.Noop(ctx); return c.LastStatus(), err }},
+		{"RETR -ERR", server.Fault{Command: "RETR", Reply: "-ERR gone, by the way your password is " + pass}, true,
+			func(c *Client, ctx context.Context) (string, error) { st, _, err := c.Retr(ctx, 1); return st, err }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, false, []string{"Subject: a\n\nb\n"}, withFaults(server.Faults{Rules: []server.Fault{tc.fault}}))
+			var log syncBuffer
+			o := e.opts()
+			o.Log = &log
+			o.AllowCleartext = true
+			ctx := testCtx(t)
+			c := e.dial(t, o)
+			if tc.login {
+				if _, err := c.UserPass(ctx, "alice", pass); err != nil {
+					t.Fatal(err)
+				}
+			}
+			status, err := tc.call(c, ctx)
+			check(t, "the status", status)
+			check(t, "LastStatus", c.LastStatus())
+			if err != nil {
+				check(t, "the error", err.Error())
+				var perr *Error
+				if errors.As(err, &perr) {
+					check(t, "Error.Raw", perr.Raw)
+					check(t, "Error.Text", perr.Text)
+					if !strings.Contains(perr.Raw, "****") && strings.Contains(tc.fault.Reply, pass) {
+						t.Errorf("Error.Raw %q does not mask the password", perr.Raw)
+					}
+				}
+			}
+			check(t, "the log", log.String())
+			if !strings.Contains(log.String(), `\x1b`) && strings.Contains(tc.fault.Reply, "\x1b") {
+				t.Errorf("the log does not show the escape as \\x1b:\n%s", log.String())
+			}
+		})
+	}
+}
+
+// The greeting is shown escaped; the APOP timestamp is still found in the
+// greeting as it came.
+func TestGreetingShown(t *testing.T) {
+	e := newEnv(t, false, nil, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: server.Greeting, Reply: "+OK \x1b[2J\x1b[31mhello <1.2@example>"},
+	}}))
+	c := e.dial(t, nil)
+	if g := c.Greeting(); g != ` \x1b[2J\x1b[31mhello <1.2@example>` {
+		t.Errorf("Greeting() = %q", g)
+	}
+	if ts := c.Timestamp(); ts != "<1.2@example>" {
+		t.Errorf("Timestamp() = %q", ts)
+	}
+}
+
+func TestEscapeControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text":               "plain text",
+		"tab\tkept":                "tab\tkept",
+		"\x1b[31mred\x1b[0m":       `\x1b[31mred\x1b[0m`,
+		"bell\x07 nul\x00 del\x7f": `bell\x07 nul\x00 del\x7f`,
+		"cr\rlf\n":                 `cr\x0dlf\x0a`,
+		"c1 \u009b31m":             `c1 \u009b31m`,
+		"raw c1 \x9b31m":           `raw c1 \x9b31m`,
+		"grüße € ✓":                "grüße € ✓",
+		"latin-1 gr\xfc\xdfe":      "latin-1 gr\xfc\xdfe",
+	} {
+		if got := EscapeControls(in); got != want {
+			t.Errorf("EscapeControls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A message that never ends would fill the memory of a caller that reads
+// it into memory, or the disk of one that stores it: once LIST has given
+// its size, a body far longer than that is a protocol violation.
+func TestEndlessBodyStopped(t *testing.T) {
+	msgs := []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n"}
+	calls := map[string]func(c *Client, ctx context.Context) error{
+		"Retr": func(c *Client, ctx context.Context) error {
+			_, body, err := c.Retr(ctx, 2)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, body)
+			return err
+		},
+		"Top": func(c *Client, ctx context.Context) error {
+			_, body, err := c.Top(ctx, 2, 0)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, body)
+			return err
+		},
+		"RetrMany": func(c *Client, ctx context.Context) error {
+			return c.RetrMany(ctx, []int{1, 2}, func(n int, body io.Reader) error {
+				_, err := ReadMessage(body, 100)
+				return err
+			})
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			verb := strings.ToUpper(strings.TrimSuffix(name, "Many"))
+			e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{
+				{Command: verb, Nth: 2, EndlessBody: true},
+			}}))
+			c := e.login(t, nil)
+			ctx := testCtx(t)
+			if name != "RetrMany" {
+				// the first one is answered as it should be
+				if err := call(c, ctx); err != nil {
+					t.Fatalf("first %s: %v", verb, err)
+				}
+			}
+			if _, err := c.List(ctx); err != nil {
+				t.Fatal(err)
+			}
+			err := call(c, ctx)
+			if !errors.Is(err, ErrProtocol) || errors.Is(err, ErrTimeout) {
+				t.Fatalf("err = %v, want a protocol violation", err)
+			}
+			if !strings.Contains(err.Error(), "LIST gave") {
+				t.Errorf("error %q does not say the message is longer than listed", err)
+			}
+			if c.State() != StateClosed {
+				t.Errorf("state %v after the violation", c.State())
+			}
+		})
+	}
+}
+
+// A LIST size smaller than the message, within what servers that count
+// LF line ends give, does not stop the message.
+func TestListSizeUnderstated(t *testing.T) {
+	msg := "Subject: a\n\n" + strings.Repeat("\n", 20000) // CR LF on the wire: twice the LF count
+	e := newEnv(t, false, []string{msg}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{"1 20012"}},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	err := c.RetrMany(ctx, []int{1}, func(n int, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		got = len(b)
+		return err
+	})
+	if err != nil || got != len(crlf(msg)) {
+		t.Fatalf("RetrMany: %d octets, %v; want %d", got, err, len(crlf(msg)))
+	}
+}
+
+// A unique id with a blank in it is refused: taking its first word would
+// give two messages one id, and a message could be taken for another
+// stored (and deleted) before.
+func TestUIDLWithBlankRefused(t *testing.T) {
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "UIDL", Listing: []string{"1 same first", "2 same second"}},
+	}}))
+	c := e.login(t, nil)
+	_, err := c.UIDL(testCtx(t))
+	if !errors.Is(err, ErrProtocol) {
+		t.Fatalf("UIDL: err = %v, want a protocol violation", err)
+	}
+}

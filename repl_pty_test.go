@@ -1,0 +1,240 @@
+package main
+
+// The REPL on a pseudo-terminal as a user sees it: what stays on the
+// screen (the terminal model of vt_test.go), keys of various terminals,
+// output from other threads while a line is typed, TERM=dumb.
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// screenText is what a terminal of w x h shows after the output so far.
+func (tm *term) screenText(w, h int) string {
+	tm.mu.Lock()
+	out := tm.out.String()
+	tm.mu.Unlock()
+	s := newScreen(w, h)
+	s.feed(out)
+	return s.String()
+}
+
+// printed is what tm.eval returned up to the line editor's first control
+// sequence (the start of the next prompt): what the entry printed.
+func printed(s string) string {
+	if i := strings.IndexByte(s, 0x1b); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func TestREPLExitKeepsLastOutput(t *testing.T) {
+	// Output without a newline, then (exit) in the same entry: the text
+	// stays on the screen when the line editor lets the terminal go.
+	for _, c := range []struct {
+		line, text string
+		code       int
+	}{
+		{`(begin (display "bye now") (exit 3))`, "bye now", 3},
+		{`(display "see you") (exit)`, "see you", 0},
+	} {
+		tm := startTermSize(t, 10, 60, t.TempDir())
+		tm.expect("popsh> ")
+		tm.send(c.line + "\r")
+		if code := tm.wait(); code != c.code {
+			t.Errorf("%s: exit status %d, want %d", c.line, code, c.code)
+		}
+		<-tm.done
+		scr := tm.screenText(60, 10)
+		if !slices.Contains(strings.Split(scr, "\n"), c.text) {
+			t.Errorf("%s: the screen does not show %q on a line of its own:\n%s", c.line, c.text, scr)
+		}
+	}
+}
+
+func TestREPLExtraParen(t *testing.T) {
+	// An extra ')' after a definition: the definition is made, the ')'
+	// reported once with its position, and the prompt comes back.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	if s := printed(tm.eval("(define twelve 12))")); s != "stdin#1:1:19: read: unexpected ')'\r\n" {
+		t.Errorf("after (define twelve 12)): %q, want one line naming the extra ')'", s)
+	}
+	if s := printed(tm.eval("(* twelve 2)")); s != "24\r\n" {
+		t.Errorf("(* twelve 2) = %q, want 24", s)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLKeysOfOtherTerminals(t *testing.T) {
+	// Home and End as the Linux console, tmux and screen send them
+	// (ESC [ 1 ~, ESC [ 4 ~) and as rxvt does (ESC [ 7 ~, ESC [ 8 ~);
+	// Ctrl-Left moves back a word.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("list 1 2")
+	tm.expect("list 1 2")
+	for _, k := range []string{"\x1b[1~(", "\x1b[4~ 3)", "\x1b[7~\x1b[3~(", "\x1b[8~"} {
+		tm.send(k)
+	}
+	tm.send("\x1b[1;5D\x1b[1;5D9 \r")
+	tm.expect("\r\n(1 9 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLPaste(t *testing.T) {
+	tm := startTermSize(t, 40, 100, t.TempDir())
+	tm.expect("popsh> ")
+	// A block of several entries at once: all evaluated, in order, the
+	// output of each after its entry.
+	tm.send("(define n 5)\r(display \"first\")\r(list n\r  (* n n))\r\"é日本😀\"\r")
+	tm.expect("(display \"first\")\r\nfirst\r\n")
+	tm.expect("(* n n))\r\n(5 25)\r\n")
+	tm.expect("\r\n\"é日本😀\"\r\n")
+	tm.expect("popsh> ")
+	// A bracketed paste: the markers are not text, and a Tab in it is a
+	// character of the text, not a completion request.
+	tm.send("\x1b[200~(string-append \"a\tb\"\r  \"c\")\x1b[201~\r")
+	tm.expect("\"a\\tbc\"\r\n")
+	tm.expect("popsh> ")
+	// A long line pasted: the line editor does not redraw the whole line
+	// for each of its characters (that wrote 54 MB for 10,000 characters).
+	tm.mu.Lock()
+	before := tm.out.Len()
+	tm.mu.Unlock()
+	long := strings.Repeat("x", 20000)
+	tm.send(`(string-length "` + long + `")` + "\r")
+	tm.expect("\r\n20000\r\n")
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	written := tm.out.Len() - before
+	tm.mu.Unlock()
+	if written > 10*len(long) {
+		t.Errorf("pasting a line of %d characters wrote %d bytes to the terminal", len(long), written)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLThreadOutputAtPrompt(t *testing.T) {
+	// A thread prints while a line is being typed: its text appears on
+	// lines of its own above the prompt, and the prompt and the line typed
+	// so far are drawn again below it.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "from the thread") (newline) (display "no newline") (flush-output-port))))` + "\r")
+	tm.expect("\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm.expect("no newline")
+	tm.expect("popsh> (list 1 2")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) < 3 || lines[len(lines)-3] != "from the thread" || lines[len(lines)-2] != "no newline" || lines[len(lines)-1] != "popsh> (list 1 2" {
+		t.Errorf("screen after the thread's output:\n%s", strings.Join(lines, "\n"))
+	}
+	// the value right after the entry's line: no empty line (the text
+	// written above the prompt ended its line)
+	tm.send(" 3)\r")
+	tm.expect(" 3)\r\n(1 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLDumbTerminal(t *testing.T) {
+	// TERM=dumb (an Emacs shell buffer): not one control sequence; the
+	// terminal's line mode echoes and edits; Ctrl-C drops the line; the
+	// history file is still written.
+	home := t.TempDir()
+	tm := startTermEnv(t, 24, 80, home, []string{"TERM=dumb"})
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r")
+	tm.expect("(+ 1 2)\r\n3\r\npopsh> ")
+	tm.send("(car 1)\r")
+	tm.expect("car: expected a pair, got 1\r\npopsh> ")
+	tm.send("(list \"é日本\"\r")
+	tm.expect("  ...> ")
+	tm.send("'x)\r")
+	tm.expect("(\"é日本\" x)\r\npopsh> ")
+	tm.send("(abandoned")
+	tm.expect("(abandoned")
+	tm.send("\x03")
+	tm.expect("\r\npopsh> ")
+	tm.send("(begin (display \"typed: \") (read-line))\r")
+	tm.expect("typed: ")
+	tm.send("hello\r")
+	tm.expect("\"hello\"\r\npopsh> ")
+	tm.send("(let loop () (loop))\r")
+	tm.expect("(loop))\r\n")
+	tm.interruptUntil("interrupted\r\npopsh> ")
+	tm.send("\x04")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status after Ctrl-D %d", code)
+	}
+	<-tm.done
+	tm.mu.Lock()
+	out := tm.out.String()
+	tm.mu.Unlock()
+	if strings.ContainsRune(out, 0x1b) {
+		t.Errorf("control sequences written to a dumb terminal: %q", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(home, ".popsh_history")); err != nil || !strings.Contains(string(b), "(+ 1 2)\n") {
+		t.Errorf("history file: %q, %v", b, err)
+	}
+}
+
+func TestREPLThreadExitsAtPrompt(t *testing.T) {
+	// A thread calls (exit 4) while the user types: popsh ends with 4,
+	// the thread's output stays, the terminal is back in its line mode.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "bye from the thread") (exit 4)))` + "\r")
+	tm.expect("#<thread>\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := tm.wait(); code != 4 {
+		t.Errorf("exit status %d, want 4", code)
+	}
+	st, err := unix.IoctlGetTermios(int(tm.pty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Lflag&unix.ICANON == 0 || st.Lflag&unix.ECHO == 0 {
+		t.Errorf("terminal left in raw mode (lflag %#x)", st.Lflag)
+	}
+	<-tm.done
+	if scr := tm.screenText(80, 20); !slices.Contains(strings.Split(scr, "\n"), "bye from the thread") {
+		t.Errorf("screen:\n%s", scr)
+	}
+}

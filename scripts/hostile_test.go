@@ -1,0 +1,81 @@
+package scripts
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"popsh/pop3/server"
+)
+
+// The scripts against servers that misbehave on purpose.
+
+// A LIST whose message numbers are huge: movemail kept the sizes in a
+// vector as long as the highest number (make-vector failed past 64 Mi
+// entries, and allocated hundreds of MB below that). The run now goes on
+// to the server's refusal of that number, deleting nothing.
+func TestMovemailHugeMessageNumber(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{"1 300", "2000000000 300"}},
+		{Command: "UIDL", Listing: []string{"1 first", "2000000000 second"}},
+	}})
+	e.add(genMessages(2)...)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "server refused RETR 2000000000") || e.be.Count(testUser) != 2 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	if strings.Contains(r.stderr, "make-vector") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+// movemail --timeout: a server that stops mid-message is given up on
+// after that long, nothing deleted.
+func TestMovemailTimeoutOption(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, StallAfter: 200, StallFor: 30e9},
+	}})
+	e.add(genMessages(3)...)
+	dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+	r := run(t, e.env, "movemail.scm", "--timeout", "0.5", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "timeout (no progress for 500ms)") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 3 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	if r := run(t, e.env, "movemail.scm", "--timeout", "0", dest); r.status != 2 {
+		t.Errorf("--timeout 0: status %d, %q", r.status, r.stderr)
+	}
+}
+
+// Headers chosen by a message's sender may hold terminal escape
+// sequences: pop-headers shows each control character as "?".
+func TestPopHeadersControlCharacters(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add("From: \x1b]0;owned\x07Eve <eve@example.org>\nSubject: \x1b[2J\x1b[31mred =?UTF-8?Q?=1B=5B5m?=blink\n\nbody\n")
+	r := run(t, e.env, "pop-headers.scm")
+	if r.status != 0 {
+		t.Fatalf("status %d\n%s\n%s", r.status, r.stdout, r.stderr)
+	}
+	if strings.ContainsAny(r.stdout, "\x1b\x07") {
+		t.Errorf("control characters passed through: %q", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "?[2J?[31mred ?[5mblink") || !strings.Contains(r.stdout, "?]0;owned?Eve") {
+		t.Errorf("output %q", r.stdout)
+	}
+}
+
+// A server that repeats the password in its -ERR, with escape sequences:
+// popstat's line has neither.
+func TestPopstatHostileRefusal(t *testing.T) {
+	f := loginFault("-ERR [AUTH] wrong password " + testPass + " \x1b[2J\x1b[31mHACKED")
+	f.NoAPOPTimestamp = true
+	e := newSrv(t, f)
+	r := run(t, e.env, "popstat.scm", e.srv.Addr().String())
+	if r.status != 1 || strings.Contains(r.stdout+r.stderr, testPass) || strings.ContainsAny(r.stdout+r.stderr, "\x1b") {
+		t.Errorf("status %d, out %q, err %q", r.status, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `refused: wrong password **** \x1b[2J\x1b[31mHACKED`) {
+		t.Errorf("out %q", r.stdout)
+	}
+}
