@@ -40,13 +40,22 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 			it.emergency = false
 			it.vm.wind = wind
 		}
+		// The cancellation's Interrupt runs in a goroutine of its own:
+		// let it finish before the after thunks of the extents left run
+		// (it would cut them short: a script's cleanup stopped half
+		// way), and in any case before the next evaluation (it would
+		// cancel that one).
+		waited := false
+		if ctx.Err() != nil {
+			if !stop() {
+				<-interrupted
+			}
+			waited = true
+		}
 		if it.vm.wind != wind {
 			it.unwindTo(wind)
 		}
-		if !stop() {
-			// the cancellation's Interrupt runs in a goroutine of its
-			// own: let it finish here, or it would land in the next
-			// evaluation and cancel that one
+		if !waited && !stop() {
 			<-interrupted
 		}
 		it.renewInterrupt(nil)

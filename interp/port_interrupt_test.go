@@ -14,19 +14,7 @@ import (
 // Cancelling the evaluation ends a read waiting on a FIFO (Ctrl-C while a
 // script reads a pipe); the port still works for a later evaluation.
 func TestFileReadInterruptible(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
-	w, err := os.OpenFile(fifo, os.O_RDWR, 0) // a writer, so opening for reading does not block
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	it := New(WithOutput(&bytes.Buffer{}))
-	if _, err := it.EvalString(context.Background(), `(define p (open-input-file "`+fifo+`"))`, "f.scm"); err != nil {
-		t.Fatal(err)
-	}
+	it, w := fifoInterp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -52,4 +40,25 @@ func TestFileReadInterruptible(t *testing.T) {
 	if err != nil || WriteString(v) != `(#\x #\y)` {
 		t.Fatalf("read after the interrupt: %v %v", WriteString(v), err)
 	}
+}
+
+// fifoInterp returns an interpreter in which p is an input port on a
+// FIFO, and the FIFO's writer: a read from p waits until the test
+// writes.
+func fifoInterp(t *testing.T) (*Interp, *os.File) {
+	t.Helper()
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	w, err := os.OpenFile(fifo, os.O_RDWR, 0) // a writer, so opening for reading does not block
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	it := New(WithOutput(&bytes.Buffer{}))
+	if _, err := it.EvalString(context.Background(), `(define p (open-input-file "`+fifo+`"))`, "f.scm"); err != nil {
+		t.Fatal(err)
+	}
+	return it, w
 }

@@ -40,7 +40,10 @@
 // be renamed into new/; for an mbox, the file's size and identity when
 // the run took its locks, then for each message, before a byte of it is
 // appended, its offset, length and SHA-256 (the message itself, received
-// whole beforehand, is in STATE.spool). The next run replays a journal
+// whole beforehand, is in STATE.spool), and after an append that failed
+// and was undone (a full disk), that it was; "c" once the append is
+// fsynced. A journal that cannot be written makes the commit undo the
+// append rather than record it. The next run replays a journal
 // left by a killed one, after taking the run lock and the destination's
 // locks, and holding them:
 //
@@ -53,13 +56,26 @@
 //     appended a message after it (a delivery agent, another account's
 //     run), whose From_ line then follows the unfinished bytes, often on
 //     the same line, the unfinished bytes are removed and the other
-//     program's moved back in their place, every byte kept, through a
-//     record that lets a run killed during the move finish it. Anything
-//     else written after it is kept as it is; the fact is reported
-//     ([Store.Notes]), and the uncertain messages are not recorded: they
-//     stay on the server and may be fetched a second time, never lost.
+//     program's mail moved back in their place, every byte of it kept
+//     from its From_ line on, through a record that lets a run killed
+//     during the move finish it. Anything else written after it is kept
+//     as it is; the fact is reported ([Store.Notes]), and the uncertain
+//     messages are not recorded: they stay on the server and may be
+//     fetched a second time, never lost.
 //
 // Two runs may write into one mbox at once (their locks make them take
 // turns) and into one Maildir (unique file names); runs of one account
 // take turns by the run lock, so no message is fetched twice.
+//
+// # The locks of an mbox
+//
+// A run takes the dot-lock, then the fcntl lock, waiting up to
+// [Options].MboxLockWait for another program's, and holds both until
+// Close. Its dot-lock is touched while held and removed only if it is
+// still its own; a stale one (its process gone, or untouched for
+// [StaleLockAge]) is broken without removing a live one that replaced
+// it. After the wait, the path must still name the file locked (a
+// program may rename a rewritten mbox into place); at Commit too: if a
+// program that ignores the locks renamed the mbox away, the append is
+// undone and Commit fails, recording and deleting nothing.
 package mailstore

@@ -23,7 +23,8 @@ import (
 //	"account"
 //	i UIDL NAME                 Maildir: NAME is in tmp/, about to be renamed into new/
 //	m UIDL OFF LEN SHA256       mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
-//	c                           mbox: the append is fsynced
+//	x                           mbox: the append of the message above failed and was undone
+//	c                           mbox: the append is fsynced (the messages listed and not undone)
 //
 // The first four lines are fsynced before anything is written to the
 // destination. UIDL is "-" for a server without UIDL. Files of version 1
@@ -108,6 +109,8 @@ func readJournal(jpath string) (*journal, error) {
 			j.files = append(j.files, journalFile{uidOf(f[1]), f[2]})
 		case !j.maildir && len(f) == 1 && f[0] == "c":
 			j.committed = true
+		case !j.maildir && len(f) == 1 && f[0] == "x" && len(j.msgs) > 0:
+			j.msgs = j.msgs[:len(j.msgs)-1]
 		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
 			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: -1})
 		case !j.maildir && len(f) == 5 && f[0] == "m":

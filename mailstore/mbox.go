@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -20,11 +20,12 @@ import (
 // them durable with one fsync; Close drops what was not committed.
 type Mbox struct {
 	path    string
+	abs     string // path made absolute at open (the program may change directory)
 	f       *os.File
 	w       *bufio.Writer
 	start   int64 // size at open or at the last commit: Close truncates back to it
 	off     int64 // bytes in the file including what w holds
-	dotlock string
+	dotlock *dotlock
 	// lostPending is set when a failure took the file back to its last
 	// commit, dropping messages appended before the failing one.
 	lostPending bool
@@ -33,107 +34,78 @@ type Mbox struct {
 	separated bool
 }
 
-// LockTimeout is how long OpenMbox waits for another process's dot-lock;
-// a dot-lock older than StaleLockAge, or holding the PID of a process
+// LockTimeout is how long OpenMbox waits for another process's locks
+// (the dot-lock and the fcntl lock together) before it gives up; a
+// dot-lock not touched for StaleLockAge, or holding the PID of a process
 // that no longer exists, is stale and removed (as liblockfile and mutt
-// do). The fcntl lock is waited for without a limit, as mutt does.
+// do). See locks.go.
 const (
 	LockTimeout  = 60 * time.Second
 	StaleLockAge = 5 * time.Minute
 )
 
 // OpenMbox opens (creating with mode 0600) path for appending and takes
-// its locks.
-func OpenMbox(path string) (*Mbox, error) {
-	lock := path + ".lock"
-	if err := takeDotlock(lock); err != nil {
-		return nil, fmt.Errorf("mbox %s: %w", path, err)
-	}
-	// Read-write: recovery reads the file through this same descriptor
-	// (closing any other descriptor of the file would drop the fcntl lock).
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+// its locks, waiting up to LockTimeout for another process's.
+func OpenMbox(path string) (*Mbox, error) { return OpenMboxWait(path, LockTimeout) }
+
+// OpenMboxWait is OpenMbox waiting up to wait for another process's
+// locks (0 or less: not at all). The file is opened after the dot-lock is
+// taken, and once the fcntl lock is, the path must still name it: a file
+// renamed over the path meanwhile (by a program that holds only the fcntl
+// lock while it rewrites the mbox) is opened and locked again.
+func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
+	deadline := time.Now().Add(wait)
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		os.Remove(lock)
 		return nil, fmt.Errorf("mbox %s: %w", path, err)
 	}
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: io.SeekStart}
+	dl, err := takeDotlock(abs+".lock", deadline)
+	if err != nil {
+		return nil, fmt.Errorf("mbox %s: %w", path, err)
+	}
 	for {
-		err = syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk)
-		if err != syscall.EINTR {
-			break
+		// Read-write: recovery reads the file through this same descriptor
+		// (closing any other descriptor of the file would drop the fcntl lock).
+		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			dl.release()
+			return nil, fmt.Errorf("mbox %s: %w", path, err)
 		}
+		err = fcntlLock(f, deadline)
+		var same bool
+		if err == nil {
+			same, err = namesFile(abs, f)
+		}
+		if err == nil && !same {
+			f.Close()
+			if !time.Now().Before(deadline) {
+				dl.release()
+				return nil, fmt.Errorf("mbox %s: the file was replaced while this run waited for its lock, again and again; gave up", path)
+			}
+			continue
+		}
+		st, serr := f.Stat()
+		if err == nil {
+			err = serr
+		}
+		if err == nil && !st.Mode().IsRegular() {
+			err = errors.New("not a regular file")
+		}
+		var end int64
+		if err == nil {
+			end, err = f.Seek(0, io.SeekEnd)
+		}
+		if err != nil {
+			f.Close()
+			dl.release()
+			return nil, fmt.Errorf("mbox %s: %w", path, err)
+		}
+		return &Mbox{path: path, abs: abs, f: f, w: bufio.NewWriterSize(f, 256<<10), start: end, off: end, dotlock: dl}, nil
 	}
-	if err != nil {
-		f.Close()
-		os.Remove(lock)
-		return nil, fmt.Errorf("mbox %s: fcntl lock: %w", path, err)
-	}
-	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
-	var end int64
-	if err == nil {
-		end, err = f.Seek(0, io.SeekEnd)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(lock)
-		return nil, fmt.Errorf("mbox %s: %w", path, err)
-	}
-	return &Mbox{path: path, f: f, w: bufio.NewWriterSize(f, 256<<10), start: end, off: end, dotlock: lock}, nil
 }
 
 // Path returns the file name of the mbox.
 func (m *Mbox) Path() string { return m.path }
-
-// takeDotlock creates the dot-lock file, waiting while another process
-// holds it.
-func takeDotlock(lock string) error {
-	deadline := time.Now().Add(LockTimeout)
-	for {
-		f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err == nil {
-			fmt.Fprintf(f, "%d\n", os.Getpid())
-			f.Close()
-			return nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("dot-lock %s: %w", lock, err)
-		}
-		if staleDotlock(lock) {
-			os.Remove(lock)
-			continue
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("dot-lock %s: held by another process for %v", lock, LockTimeout)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// staleDotlock reports whether the dot-lock lock is stale: older than
-// StaleLockAge, or holding the PID of a process that no longer exists
-// (as liblockfile decides; a lock written on another host over NFS
-// would need the age test alone, and gets it).
-func staleDotlock(lock string) bool {
-	st, err := os.Stat(lock)
-	if err != nil {
-		return false
-	}
-	if time.Since(st.ModTime()) > StaleLockAge {
-		return true
-	}
-	data, err := os.ReadFile(lock)
-	if err != nil {
-		return false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return false
-	}
-	return syscall.Kill(pid, 0) == syscall.ESRCH
-}
 
 // identity returns the device and inode of the open mbox.
 func (m *Mbox) identity() (dev, ino uint64) {
@@ -326,9 +298,18 @@ func (m *Mbox) truncate(off int64) error {
 
 // Commit flushes and fsyncs what was appended: one fsync for the whole
 // append. On failure the file is truncated back to its size at open (or
-// at the last commit).
+// at the last commit). The path must still name the file appended to: a
+// program that ignores the locks may have renamed it away (and may go on
+// to remove it), so the append is then undone and Commit fails rather
+// than report as stored what no reader of the path will see.
 func (m *Mbox) Commit() error {
 	err := m.w.Flush()
+	if err == nil && m.off != m.start {
+		var same bool
+		if same, err = namesFile(m.abs, m.f); err == nil && !same {
+			err = errors.New("the file was renamed or removed by another program while this run appended to it (its locks were not respected): nothing was stored")
+		}
+	}
 	if err == nil {
 		err = m.f.Sync()
 	}
@@ -363,7 +344,7 @@ func (m *Mbox) Close() error {
 	}
 	cerr := m.f.Close() // releases the fcntl lock
 	m.f = nil
-	os.Remove(m.dotlock)
+	m.dotlock.release()
 	if err == nil && cerr != nil {
 		err = fmt.Errorf("mbox %s: close: %w", m.path, cerr)
 	}

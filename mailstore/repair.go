@@ -24,10 +24,13 @@ import (
 // is glued to that unfinished line, and a mail reader sees its message as
 // part of the unfinished one; even a careful agent leaves the unfinished
 // message in the mbox as a message cut short. Recovery then moves the
-// other program's bytes back to where the unfinished message began: it
-// removes exactly the bytes the killed run wrote there (compared with the
-// spool) and keeps every byte of the others. The unfinished message
-// stays on the server, and the next fetch stores it whole.
+// other program's mail back to where the unfinished message began: it
+// removes the bytes the killed run wrote there (compared with the spool)
+// and the newlines a careful agent wrote after them to end their line,
+// and keeps every byte of the other program's mail, from its From_ line
+// on. The messages before then end as they did before the kill, in one
+// blank line. The unfinished message stays on the server, and the next
+// fetch stores it whole.
 //
 // A kill during the move must not lose those bytes, so the tail is first
 // copied into a record, STATE.move, written, fsynced and renamed into
@@ -62,9 +65,10 @@ const maxGlueSearch = 1024
 // foreignStart returns where another program's mail begins after the
 // unfinished message e, which the file (size bytes) holds only in part:
 // the From_ line that begins at or before the first byte differing from
-// the spool. ok is false when that cannot be established: no spool, a
-// spool that is not message e, or no From_ line there. The bytes from
-// e.off to the returned offset are the beginning of message e.
+// the spool, or after newlines only. ok is false when that cannot be
+// established: no spool, a spool that is not message e, or no From_ line
+// there. The bytes from e.off to the returned offset are the beginning
+// of message e, then newlines.
 func foreignStart(f *os.File, e journalMsg, spool string, size int64) (int64, bool, error) {
 	sp, err := os.Open(spool)
 	if errors.Is(err, os.ErrNotExist) {
@@ -98,6 +102,12 @@ func foreignStart(f *os.File, e journalMsg, spool string, size int64) (int64, bo
 	if diff == n {
 		return 0, false, nil // no other bytes after the message's beginning
 	}
+	if diff == 0 {
+		// Not one byte of the message is there: the file was emptied
+		// or rewritten since (a reader that truncates it after reading,
+		// then new deliveries). Nothing of it to remove.
+		return 0, false, nil
+	}
 	// The From_ line: the last "From " starting at most at the first
 	// differing byte, after the message's first byte; or just after it,
 	// when a careful writer began with a newline or two to end the
@@ -113,12 +123,8 @@ func foreignStart(f *os.File, e journalMsg, spool string, size int64) (int64, bo
 	}
 	for i := bytes.LastIndex(win, []byte("From ")); i >= 0; i = bytes.LastIndex(win[:i], []byte("From ")) {
 		at := lo + int64(i)
-		start := at
-		if at > first {
-			if len(bytes.Trim(win[first-lo:i], "\n")) > 0 {
-				continue
-			}
-			start = first
+		if at > first && len(bytes.Trim(win[first-lo:i], "\n")) > 0 {
+			continue
 		}
 		ok, err := fromLineAt(f, at, size)
 		if err != nil || !ok {
@@ -127,13 +133,11 @@ func foreignStart(f *os.File, e journalMsg, spool string, size int64) (int64, bo
 			}
 			continue
 		}
-		// Newlines just before the From_ line may be the other
-		// program's, ending the unfinished line, though equal to the
-		// message's: they are kept (a blank line more at worst).
-		for start > e.off+1 && start-lo > 0 && win[start-lo-1] == '\n' {
-			start--
-		}
-		return start, true, nil
+		// Newlines just before the From_ line, the message's or the
+		// other program's (ending the unfinished line), go with the
+		// unfinished message: the message before it ends in a blank
+		// line already (see Mbox.separate).
+		return at, true, nil
 	}
 	return 0, false, nil
 }

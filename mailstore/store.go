@@ -30,6 +30,18 @@ type Options struct {
 	// LockWait is how long Open waits for another run holding the state
 	// file's lock before failing with a *BusyError (0: do not wait).
 	LockWait time.Duration
+	// MboxLockWait is how long Open waits for another program holding
+	// an mbox's locks before failing, having written nothing (0:
+	// LockTimeout; less than 0: do not wait).
+	MboxLockWait time.Duration
+}
+
+// mboxLockWait is the wait for an mbox's locks that opts asks for.
+func (o Options) mboxLockWait() time.Duration {
+	if o.MboxLockWait == 0 {
+		return LockTimeout
+	}
+	return max(o.MboxLockWait, 0)
 }
 
 // DestError is an error of the destination (the Maildir, the mbox, the
@@ -61,8 +73,12 @@ type Store struct {
 
 	journal    *os.File
 	jcommitted bool // "c" is in the journal
-	spool      *os.File
-	spoolPath  string
+	// jbroken: a line of the journal could not be written (or an append
+	// could not be undone), so it may not tell what the mbox holds: the
+	// commit undoes the append instead of recording it.
+	jbroken   bool
+	spool     *os.File
+	spoolPath string
 
 	pending []stored // stored, not yet committed
 	stored  []int    // message numbers committed in this session
@@ -125,7 +141,7 @@ func Open(dest string, opts Options) (*Store, error) {
 	if IsMaildir(dest) {
 		s.md, err = OpenMaildir(dest)
 	} else {
-		s.mb, err = OpenMbox(dest)
+		s.mb, err = OpenMboxWait(dest, opts.mboxLockWait())
 	}
 	if err != nil {
 		s.release()
@@ -190,7 +206,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 			}
 			break
 		}
-		other, err := OpenMbox(j.path)
+		other, err := OpenMboxWait(j.path, s.opts.mboxLockWait())
 		if err != nil {
 			return fmt.Errorf("journal %s: %w", s.journalPath(), err)
 		}
@@ -453,11 +469,19 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		if err := s.mb.separate(); err != nil {
 			return localError{err}
 		}
-		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), s.mb.off, size, h.Sum(nil))
+		off := s.mb.off
+		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), off, size, h.Sum(nil))
 		if err := s.journalLine(false, line); err != nil {
+			s.jbroken = true // the line may be there, whole or in part
 			return localError{err}
 		}
 		if err := s.mb.appendFile(s.spool, size); err != nil {
+			// Undone (the file cut back to off): the journal says so,
+			// or the commit of the messages before would vouch for
+			// this one too.
+			if s.mb.off != off || s.journalLine(false, "x") != nil {
+				s.jbroken = true
+			}
 			return localError{err}
 		}
 		s.pending = append(s.pending, stored{num: n, uid: uid[n]})
@@ -496,16 +520,21 @@ func (s *Store) Commit() error {
 			return s.destErr(err)
 		}
 	} else {
+		if s.jbroken {
+			return s.destErr(s.undoAppend())
+		}
 		if err := s.mb.Commit(); err != nil {
 			// The file is back where this run found it.
 			s.pending = nil
 			s.closeJournal()
 			return s.destErr(err)
 		}
-		if err := s.journalLine(true, "c"); err != nil {
-			return s.destErr(err)
+		if !s.jcommitted {
+			if err := s.journalLine(true, "c"); err != nil {
+				return s.destErr(err)
+			}
+			s.jcommitted = true
 		}
-		s.jcommitted = true
 	}
 	for _, p := range s.pending {
 		if p.uid != "" {
@@ -531,6 +560,23 @@ func (s *Store) Commit() error {
 	return s.destErr(s.closeJournal())
 }
 
+// undoAppend takes the mbox back to its last commit when the journal
+// cannot be trusted to record what was appended since (see jbroken).
+// The journal is removed once the file is back; if it cannot be taken
+// back, the journal stays for the next run, which then checks each
+// message it lists against the file.
+func (s *Store) undoAppend() error {
+	s.pending = nil
+	s.jbroken = false
+	if err := s.mb.abort(); err != nil {
+		s.journal.Close()
+		s.journal = nil
+		return fmt.Errorf("the journal could not be written, and %w", err)
+	}
+	s.closeJournal()
+	return fmt.Errorf("journal %s could not be written: the messages appended since the last commit were taken out again", s.journalPath())
+}
+
 // closeJournal closes and removes the journal and the spool.
 func (s *Store) closeJournal() error {
 	if s.journal == nil {
@@ -539,6 +585,7 @@ func (s *Store) closeJournal() error {
 	s.journal.Close()
 	s.journal = nil
 	s.jcommitted = false
+	s.jbroken = false
 	if s.spool != nil && s.opts.StateFile != "" {
 		s.spool.Truncate(0)
 	}

@@ -64,7 +64,8 @@ func abandon(t *testing.T, s *Store) {
 	if s.mb != nil {
 		s.mb.w.Flush()
 		s.mb.f.Close()
-		os.WriteFile(s.mb.dotlock, []byte("999999999\n"), 0o644)
+		s.mb.dotlock.abandon()
+		os.WriteFile(s.mb.dotlock.path, []byte("999999999\n"), 0o644)
 	}
 	if s.journal != nil {
 		s.journal.Close()
@@ -398,4 +399,17 @@ func TestMoveKeep(t *testing.T) {
 	if _, err := Move(context.Background(), client(t, noUIDL.Addr().String()), s, MoveOptions{Keep: true}); err == nil || be.Count("u") != 3 {
 		t.Errorf("Keep without UIDL: %v", err)
 	}
+}
+
+// abandon stops touching the dot-lock and leaves it in place, as a killed
+// process does.
+func (d *dotlock) abandon() {
+	close(d.stop)
+	<-d.done
+	d.stop = nil
+	dotMu.Lock()
+	if heldDotlocks[d.path] == d {
+		delete(heldDotlocks, d.path)
+	}
+	dotMu.Unlock()
 }

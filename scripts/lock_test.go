@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -81,6 +82,125 @@ func TestMovemailWaitsForMboxLocks(t *testing.T) {
 		t.Errorf("mbox holds %d messages, want 1 old + 4", len(got))
 	}
 	e.checkNothingLost(got[1:], false)
+}
+
+// TestMovemailGivesUpOnLockedMbox: another program holds the mbox's fcntl
+// lock (as mutt does) or its dot-lock (as mail(1) does) for longer than
+// --lock-wait: movemail gives up, exits 1, says why, writes nothing,
+// deletes nothing on the server and leaves no lock of its own behind.
+func TestMovemailGivesUpOnLockedMbox(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add(genMessages(3)...)
+	mbox := filepath.Join(t.TempDir(), "mbox")
+	old := "From x Mon Jan  1 00:00:00 2024\n\nold\n\n"
+	if err := os.WriteFile(mbox, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"fcntl", "dotlock"} {
+		t.Run(kind, func(t *testing.T) {
+			switch kind {
+			case "fcntl":
+				f, err := os.OpenFile(mbox, os.O_RDWR, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+				if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
+					t.Fatal(err)
+				}
+			case "dotlock":
+				// Held by a live process: this one.
+				if err := os.WriteFile(mbox+".lock", []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				defer os.Remove(mbox + ".lock")
+			}
+			r := run(t, e.env, "movemail.scm", "--lock-wait", "0.3", "--state", filepath.Join(t.TempDir(), "state"), mbox)
+			if r.status != 1 || !strings.Contains(r.stderr, fmt.Sprintf("held by another process (pid %d); gave up waiting", os.Getpid())) || !strings.Contains(r.stderr, "nothing deleted on the server") {
+				t.Errorf("status %d, stderr %q", r.status, r.stderr)
+			}
+			if e.be.Count(testUser) != 3 {
+				t.Errorf("%d messages left on the server, want 3", e.be.Count(testUser))
+			}
+			if b, _ := os.ReadFile(mbox); string(b) != old {
+				t.Errorf("mbox written: %q", b)
+			}
+			switch b, err := os.ReadFile(mbox + ".lock"); kind {
+			case "fcntl":
+				if err == nil {
+					t.Errorf("dot-lock left behind: %q", b)
+				}
+			case "dotlock":
+				if string(b) != strconv.Itoa(os.Getpid())+"\n" {
+					t.Errorf("the other program's dot-lock changed: %q %v", b, err)
+				}
+			}
+		})
+	}
+}
+
+// TestMovemailMboxRenamedAway: while movemail appends, a program that
+// ignores the locks renames the mbox away and starts a new one (and might
+// remove the old one next). The run notices at its commit: it takes its
+// append back out of the renamed file, exits 1 and deletes nothing; the
+// next run moves every message into the new mbox, once.
+func TestMovemailMboxRenamedAway(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add(genMessages(40)...)
+	dir := t.TempDir()
+	mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	cmd, done := startRun(t, e.env, []string{"--state", state, mbox})
+	// Stopped in the middle of its appends (SIGSTOP: the commit is still
+	// to come), the file is renamed away.
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		if a := readAppendState(state, mbox); a.listed >= 1 {
+			cmd.Process.Signal(syscall.SIGSTOP)
+			for !processStopped(cmd.Process.Pid) {
+				time.Sleep(100 * time.Microsecond)
+			}
+			if a := readAppendState(state, mbox); a.listed >= 40 {
+				cmd.Process.Signal(syscall.SIGCONT)
+				t.Fatalf("stopped too late: %v", a)
+			}
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("the run ended before it appended: %d %s", r.status, r.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the run appended nothing in 2 minutes")
+		}
+		time.Sleep(100 * time.Microsecond) // polling files: nothing to wait on
+	}
+	if err := os.Rename(mbox, mbox+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mbox, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGCONT)
+	r := <-done
+	if r.status != 1 || !strings.Contains(r.stderr, "renamed or removed by another program") || !strings.Contains(r.stderr, "nothing deleted on the server") {
+		t.Errorf("status %d, stderr %q", r.status, r.stderr)
+	}
+	if e.be.Count(testUser) != 40 {
+		t.Errorf("%d messages left on the server, want 40", e.be.Count(testUser))
+	}
+	if st, err := os.Stat(mbox + ".1"); err != nil || st.Size() != 0 {
+		t.Errorf("the renamed file keeps the undone append (%v)", err)
+	}
+	if r := run(t, e.env, "movemail.scm", "--state", state, mbox); r.status != 0 {
+		t.Fatalf("rerun: %d %s", r.status, r.stderr)
+	}
+	got := mboxMessages(t, mbox)
+	e.checkNothingLost(got, false)
+	if len(got) != 40 || e.be.Count(testUser) != 0 {
+		t.Errorf("after the rerun: %d in the mbox, %d on the server", len(got), e.be.Count(testUser))
+	}
 }
 
 // BenchmarkMovemailMaildir moves 500 messages of ~2 KB from our server

@@ -23,14 +23,18 @@
 ;;; the whole append for an mbox) and recorded in the UIDL state file
 ;;; (written atomically, kept per account and destination).  One run per
 ;;; account at a time: a second one waits (--wait) and then gives up,
-;;; touching nothing.  If movemail is killed at any point, the next run
-;;; finishes or undoes what was half done (a journal beside the state
-;;; file), under the destination's locks, removing only bytes the killed
-;;; run provably wrote: every message is then complete in DEST or still on
-;;; the server.  With --keep, mail stays on the server and a second run
-;;; fetches only what is new.  Any failure gives a non-zero exit and
-;;; deletes nothing more.  Retrieval is pipelined when the server offers
-;;; it.  The durable part is the Go package popsh/mailstore.
+;;; touching nothing; so does a run that finds the mbox locked by another
+;;; program for longer than --lock-wait.  If movemail is killed at any
+;;; point, the next run finishes or undoes what was half done (a journal
+;;; beside the state file), under the destination's locks, removing only
+;;; bytes the killed run provably wrote: every message is then complete in
+;;; DEST or still on the server.  SIGTERM, SIGHUP and Ctrl-C stop a run
+;;; cleanly: what was stored is committed, an unfinished append undone,
+;;; the locks released, and the exit status is 128 + the signal's number.
+;;; With --keep, mail stays on the server and a second run fetches only
+;;; what is new.  Any failure gives a non-zero exit and deletes nothing
+;;; more.  Retrieval is pipelined when the server offers it.  The durable
+;;; part is the Go package popsh/mailstore.
 ;;;
 ;;; Several SOURCEs are fetched at once, each in its own thread (at most
 ;;; --jobs N at a time): all into the one DEST (an mbox's lock then lets
@@ -68,6 +72,9 @@ options:
   -s, --state FILE    UIDL state file (default ~/.popsh/movemail/USER@HOST:PORT)
   -w, --wait SECONDS  wait this long for another run of the same account
                       to finish (default 5), then give up with status 1
+      --lock-wait SECONDS
+                      wait this long for another program holding the
+                      mbox's locks (default 60), then give up with status 1
       --max-size N    leave messages larger than N bytes (K, M suffixes) on
                       the server, and report them (default: no limit)
   -t, --timeout SECONDS
@@ -101,6 +108,7 @@ then deleted on the server), 2 on a usage error.
 (define opt-state #f)
 (define opt-quiet #f)
 (define opt-wait 5)
+(define opt-lock-wait 60)
 (define opt-timeout #f)
 (define opt-max-size #f)
 (define opt-jobs 8)
@@ -159,6 +167,12 @@ then deleted on the server), 2 on a usage error.
                    (if (not (and (real? w) (<= 0 w 86400)))
                        (die-usage "bad --wait ~s (seconds, 0 to 86400)" (car rest)))
                    (set! opt-wait w))
+                 (loop (cdr rest)))
+                ((string=? a "--lock-wait")
+                 (let ((w (string->number (need-value a rest))))
+                   (if (not (and (real? w) (<= 0 w 86400)))
+                       (die-usage "bad --lock-wait ~s (seconds, 0 to 86400)" (car rest)))
+                   (set! opt-lock-wait w))
                  (loop (cdr rest)))
                 ((string=? a "--max-size")
                  (set! opt-max-size (parse-size (need-value a rest))) (loop (cdr rest)))
@@ -271,25 +285,43 @@ then deleted on the server), 2 on a usage error.
           (begin (format (current-error-port) "movemail: --netrc ~a: no such file~%" opt-netrc)
                  (exit 1))))
   (define mailhost (let ((h (getenv "MAILHOST"))) (and h (not (string=? h "")) h)))
+  ;; SIGTERM and SIGHUP stop the runs as Ctrl-C does: each puts its
+  ;; mailbox in order (see run-one), then the process exits with status
+  ;; 128 + the signal's number, as a shell reports a process it ended.
+  (for-each (lambda (interrupt signal)
+              (set-interrupt-handler interrupt (lambda (enabled) (exit (+ 128 signal)))))
+            (list interrupt/term interrupt/hup)
+            (list signal/term signal/hup))
   ;; Every account is checked before any starts (a usage error stops all).
   (define runs (map (lambda (j) (plan (car j) (cdr j) mailhost (> (length jobs) 1))) jobs))
   ;; pop3-connect takes its host from MAILHOST when it is set: each run
   ;; gives its own.
   (setenv "MAILHOST" "")
-  (if (= (length runs) 1)
-      (exit (if ((car runs)) 0 1))
-      ;; At most opt-jobs runs at once: a run holds a slot of the channel.
-      (let* ((slots (make-channel opt-jobs))
-             (threads (map (lambda (run)
-                             (spawn (lambda ()
-                                      (channel-send! slots #t)
-                                      (let ((ok (guard (e (#t (format (current-error-port) "movemail: ~a~%" (error-text e)) #f))
-                                                  (run))))
-                                        (channel-receive slots)
-                                        ok))))
-                           runs))
-             (results (map (lambda (t) (guard (e (#t #f)) (thread-join! t))) threads)))
-        (exit (if (every (lambda (x) x) results) 0 1)))))
+  (dynamic-wind
+   (lambda () #f)
+   (lambda ()
+     (if (= (length runs) 1)
+         (exit (if ((car runs)) 0 1))
+         ;; At most opt-jobs runs at once: a run holds a slot of the channel.
+         (let* ((slots (make-channel opt-jobs))
+                (threads (map (lambda (run)
+                                (spawn (lambda ()
+                                         (channel-send! slots #t)
+                                         (let ((ok (guard (e (#t (format (current-error-port) "movemail: ~a~%" (error-text e)) #f))
+                                                     (run))))
+                                           (channel-receive slots)
+                                           ok))))
+                              runs))
+                (results (map (lambda (t) (guard (e (#t #f)) (thread-join! t))) threads)))
+           (exit (if (every (lambda (x) x) results) 0 1)))))
+   ;; The runs in threads of their own are not unwound when the program
+   ;; stops: their mailboxes are put in order here (and a run's own
+   ;; cleanup under way is waited for), before the process ends.
+   (lambda () (for-each (lambda (stop!) (stop!)) stoppers))))
+
+;; The runs' cleanups (see run-one): each closes its run's mailbox, and
+;; says what was stored, if the run was stopped before its end.
+(define stoppers '())
 
 ;; plan checks one SOURCE → DEST job and returns the procedure that runs
 ;; it, answering #t when everything was moved. label?: name the account in
@@ -362,6 +394,30 @@ then deleted on the server), 2 on a usage error.
         (format (current-error-port) "\rmovemail: ~a/~a messages, ~a   "
                 done total (human-size octets))))
 
+  (define settled #f)    ; the run ended by itself, or its end was reported
+
+  ;; Stopped by Ctrl-C, SIGTERM or SIGHUP: what was stored is kept
+  ;; (committed and recorded), an unfinished append is undone and the
+  ;; mbox's locks are released before the process ends; nothing more is
+  ;; deleted (QUIT was not sent). Called by the run's unwinding and by the
+  ;; main thread's (see movemail); closing a closed mailbox does nothing,
+  ;; and waits for a close under way.
+  (define (stop!)
+    (let ((report (not settled)))
+      (set! settled #t)
+      (if mb (guard (e (#t (if report (format (current-error-port) "~a~a~%" who (error-text e)))))
+               (mailbox-close mb)))
+      (if report
+          (format (current-error-port) "~astopped: ~a stored in ~a, ~a~%"
+                  who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
+                  (if deleting
+                      "and only stored ones may have been deleted on the server"
+                      "nothing deleted on the server")))))
+  (set! stoppers (cons stop! stoppers))
+
+  (dynamic-wind
+   (lambda () #f)
+   (lambda ()
   (guard (e (#t (set! failure e)))
     (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
                               (pop3-tls-ca-file opt-tls-ca-file)
@@ -369,7 +425,7 @@ then deleted on the server), 2 on a usage error.
                               (pop3-connect-timeout opt-timeout))
                  (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect target))))
     (if user (pop3-login conn user) (pop3-login conn))
-    (set! mb (mailbox-open dest state account))
+    (set! mb (mailbox-open dest state account 0 opt-lock-wait))
     (for-each (lambda (note) (format (current-error-port) "~a~a~%" who note))
               (mailbox-notes mb))
     ;; The sizes by message number: a table, not a vector as long as the
@@ -425,6 +481,8 @@ then deleted on the server), 2 on a usage error.
                          (set! deleted (pop3-delete-all conn doomed))))))
         (pop3-quit conn)
         (mailbox-close mb))))
+     (set! settled #t))
+   stop!)
   (if (and tty? (> total 0)) (display "\r\x1b;[K" (current-error-port)))
   (if failure
       (begin

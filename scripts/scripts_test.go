@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -56,7 +57,21 @@ func runChild(script string, args []string) int {
 	}
 	it.SetCommandLine(append([]string{script}, args...))
 	scsh.SetArgs(it, args)
-	_, err := it.EvalFile(context.Background(), script)
+	// Ctrl-C (SIGINT) stops the evaluation, as popsh's does, unless the
+	// program has taken it over.
+	ctx, cancel := context.WithCancel(context.Background())
+	ints := make(chan os.Signal, 1)
+	signal.Notify(ints, os.Interrupt)
+	go func() {
+		for range ints {
+			if !scsh.InterruptTaken(it) {
+				signal.Reset(os.Interrupt)
+				cancel()
+				return
+			}
+		}
+	}()
+	_, err := it.EvalFile(ctx, script)
 	it.FlushOutput()
 	if err == nil {
 		return 0
@@ -66,6 +81,9 @@ func runChild(script string, args []string) int {
 		return ee.Code & 0xff
 	}
 	fmt.Fprintln(os.Stderr, interp.FormatError(err))
+	if interp.IsInterrupt(err) {
+		return 130
+	}
 	return 1
 }
 

@@ -13,6 +13,8 @@ import (
 	"mime"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -38,8 +40,8 @@ func installDeliver(it *interp.Interp) {
 			Doc: "(write-file-atomic path text): replace the file path with text, atomically and durably"},
 	)
 	it.DefineBuiltins("mail: mailboxes",
-		interp.Builtin{Name: "mailbox-open", MinArgs: 1, MaxArgs: 4, Fn: primMailboxOpen,
-			Doc: "(mailbox-open dest [state-file [account [wait]]]): open a Maildir (dest ends in /) or an mbox to fetch into"},
+		interp.Builtin{Name: "mailbox-open", MinArgs: 1, MaxArgs: 5, Fn: primMailboxOpen,
+			Doc: "(mailbox-open dest [state-file [account [wait [lock-wait]]]]): open a Maildir (dest ends in /) or an mbox to fetch into; wait: seconds to wait for another run of the state file, lock-wait: for another program's mbox locks (default 60)"},
 		interp.Builtin{Name: "mailbox-maildir?", MinArgs: 1, MaxArgs: 1, Fn: primMailboxMaildir,
 			Doc: "(mailbox-maildir? mailbox): #t if the mailbox is a Maildir"},
 		interp.Builtin{Name: "mailbox-notes", MinArgs: 1, MaxArgs: 1, Fn: primMailboxNotes,
@@ -314,16 +316,47 @@ func primHeadersMany(it *interp.Interp, args []interp.Value) (interp.Value, erro
 // mailbox is a mailbox object: a mailstore.Store, and whether it was
 // closed (a closed mailbox still answers mailbox-stored).
 type mailbox struct {
+	// mu gives the store to one operation at a time: an operation of
+	// another thread on the same mailbox (a close while a fetch waits on
+	// the network) waits for the one under way. It is taken and
+	// released with the interpreter lock released (see use).
+	mu     sync.Mutex
 	st     *mailstore.Store
-	closed bool
+	closed atomic.Bool
+}
+
+// errClosedMeanwhile is use's error when another thread closed the
+// mailbox while the operation waited for it.
+var errClosedMeanwhile = errors.New("mailbox closed meanwhile")
+
+// closedError is the error of an operation of who on the closed mailbox b.
+func closedError(who string, b *mailbox) error {
+	return &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
+}
+
+// use runs fn with the store to itself and the interpreter lock released
+// (other threads run while it waits for the mailbox or works). If open,
+// a mailbox closed meanwhile is errClosedMeanwhile.
+func (b *mailbox) use(it *interp.Interp, open bool, fn func() error) error {
+	return it.Blocking(func() error { return b.locked(open, fn) })
+}
+
+// locked runs fn holding b.mu; with open, not if the mailbox is closed.
+func (b *mailbox) locked(open bool, fn func() error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if open && b.closed.Load() {
+		return errClosedMeanwhile
+	}
+	return fn()
 }
 
 // mailboxArg unpacks an open mailbox, argument pos of who (0: its only
 // argument; see argType).
 func mailboxArg(who string, pos int, v interp.Value) (*mailbox, error) {
 	b, err := anyMailbox(who, pos, v)
-	if err == nil && b.closed {
-		return nil, &interp.ErrorObject{Who: who, Message: "mailbox is closed: " + b.st.Dest()}
+	if err == nil && b.closed.Load() {
+		return nil, closedError(who, b)
 	}
 	return b, err
 }
@@ -343,7 +376,8 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 	var dest, account string
 	var state interp.Value = false
 	wait := 0.0
-	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait); err != nil {
+	lockWait := mailstore.LockTimeout.Seconds()
+	if err := interp.UnpackArgs(who, args, "dest", &dest, "state-file?", &state, "account?", &account, "wait?", &wait, "lock-wait?", &lockWait); err != nil {
 		return nil, err
 	}
 	statePath := ""
@@ -356,13 +390,20 @@ func primMailboxOpen(it *interp.Interp, args []interp.Value) (interp.Value, erro
 		return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("bad destination or state file name %q", dest)}
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, withWho(who, waitRangeError(4, wait))
+		return nil, withWho(who, waitRangeError(4, "wait", wait))
+	}
+	if lockWait < 0 || lockWait > 86400 {
+		return nil, withWho(who, waitRangeError(5, "lock-wait", lockWait))
+	}
+	mboxWait := time.Duration(lockWait * float64(time.Second))
+	if mboxWait == 0 {
+		mboxWait = -1 // not at all
 	}
 	var st *mailstore.Store
 	// the locks may wait for another thread's run: release the
 	// interpreter lock meanwhile
 	err := it.Blocking(func() (err error) {
-		st, err = mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second))})
+		st, err = mailstore.Open(dest, mailstore.Options{StateFile: statePath, Account: account, LockWait: time.Duration(wait * float64(time.Second)), MboxLockWait: mboxWait})
 		return err
 	})
 	if err != nil {
@@ -376,7 +417,7 @@ func primMailboxMaildir(it *interp.Interp, args []interp.Value) (interp.Value, e
 	if err != nil {
 		return nil, err
 	}
-	return b.st.IsMaildir(), nil
+	return b.st.IsMaildir(), nil // fixed at open
 }
 
 func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, error) {
@@ -384,8 +425,10 @@ func primMailboxNotes(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
+	b.use(it, false, func() error { notes = b.st.Notes(); return nil })
 	var out []interp.Value
-	for _, n := range b.st.Notes() {
+	for _, n := range notes {
 		out = append(out, interp.NewString(n))
 	}
 	return interp.List(out...), nil
@@ -446,7 +489,10 @@ func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value,
 	if err != nil {
 		return nil, err
 	}
-	fresh, old := b.st.Partition(ms)
+	var fresh, old []pop3.MsgUID
+	if err := b.use(it, true, func() error { fresh, old = b.st.Partition(ms); return nil }); err != nil {
+		return nil, closedError(who, b)
+	}
 	return interp.Values(uidList(fresh), uidList(old)), nil
 }
 
@@ -496,7 +542,13 @@ func primMailboxFetch(it *interp.Interp, args []interp.Value) (interp.Value, err
 		return nil, err
 	}
 	bb := &pop3Bindings{it: it}
-	n, err := callConn(bb, who, c, func(ctx context.Context) (int, error) { return b.st.Fetch(ctx, c.client, ms) })
+	n, err := callConn(bb, who, c, func(ctx context.Context) (n int, err error) {
+		err = b.locked(true, func() error { n, err = b.st.Fetch(ctx, c.client, ms); return err })
+		return n, err
+	})
+	if errors.Is(err, errClosedMeanwhile) {
+		return nil, closedError(who, b)
+	}
 	if err != nil {
 		var de *mailstore.DestError
 		if errors.As(err, &de) {
@@ -513,7 +565,10 @@ func primMailboxCommit(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	if err := it.Blocking(b.st.Commit); err != nil {
+	if err := b.use(it, true, b.st.Commit); err != nil {
+		if errors.Is(err, errClosedMeanwhile) {
+			return nil, closedError(who, b)
+		}
 		return nil, deliveryError(who, err)
 	}
 	return interp.Unspecified, nil
@@ -524,7 +579,8 @@ func primMailboxStored(it *interp.Interp, args []interp.Value) (interp.Value, er
 	if err != nil {
 		return nil, err
 	}
-	stored := b.st.Stored()
+	var stored []int
+	b.use(it, false, func() error { stored = b.st.Stored(); return nil })
 	out := make([]interp.Value, len(stored))
 	for i, n := range stored {
 		out[i] = n
@@ -537,19 +593,25 @@ func primMailboxClose(it *interp.Interp, args []interp.Value) (interp.Value, err
 	if err != nil {
 		return nil, err
 	}
-	if b.closed {
-		return interp.Unspecified, nil
-	}
-	b.closed = true
-	if err := it.Blocking(b.st.Close); err != nil {
+	// Another thread's fetch under way ends first (a stopped run's
+	// mailbox is closed by the thread that stops it).
+	err = b.use(it, false, func() error {
+		if b.closed.Load() {
+			return nil
+		}
+		b.closed.Store(true)
+		return b.st.Close()
+	})
+	if err != nil {
 		return nil, deliveryError("mailbox-close", err)
 	}
 	return interp.Unspecified, nil
 }
 
-// waitRangeError is the error of a wait (argument pos) out of its range.
-func waitRangeError(pos int, wait float64) *interp.ErrorObject {
-	return interp.ArgError(pos, "wait", fmt.Sprintf("%v seconds is out of range (0 to 86400)", wait))
+// waitRangeError is the error of a wait (argument pos, named param) out
+// of its range.
+func waitRangeError(pos int, param string, wait float64) *interp.ErrorObject {
+	return interp.ArgError(pos, param, fmt.Sprintf("%v seconds is out of range (0 to 86400)", wait))
 }
 
 // runLockKind is the Kind of run-lock objects.
@@ -565,7 +627,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 		return nil, err
 	}
 	if wait < 0 || wait > 86400 {
-		return nil, withWho(who, waitRangeError(2, wait))
+		return nil, withWho(who, waitRangeError(2, "wait", wait))
 	}
 	var l *mailstore.RunLock
 	err := it.Blocking(func() (err error) {

@@ -89,3 +89,44 @@ func heldCommandEnv(t *testing.T, be *server.MemoryBackend, hold string) (*inter
 	})
 	return it, srv.Addr().String()
 }
+
+// TestThreadMailboxCloseWaitsForFetch: one thread fetches into a mailbox
+// and waits on the network (the server holds RETR 2); another closes the
+// mailbox meanwhile, as movemail's main thread does when a signal stops
+// the runs. The close waits for the fetch to end, then commits what it
+// stored and releases the mbox; nothing is half written.
+func TestThreadMailboxCloseWaitsForFetch(t *testing.T) {
+	be := server.NewMemoryBackend()
+	be.AddUser(testUser, testPassword)
+	for _, m := range sampleMessages {
+		if _, err := be.AddMessage(testUser, []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it, addr := heldCommandEnv(t, be, "RETR 2")
+	dir := t.TempDir()
+	mbox := filepath.Join(dir, "mbox")
+	v, err := evalIn(it, fmt.Sprintf(`
+(define conn (pop3-connect %q))
+(pop3-login conn)
+(define mb (mailbox-open %q %q "acct"))
+(define-values (fresh old) (mailbox-partition mb (pop3-uidl conn)))
+(define a (spawn (lambda () (mailbox-fetch! mb conn fresh))))
+(wait-held)
+(define b (spawn (lambda () (mailbox-close mb) 'closed)))
+(sleep 0.05) ; b waits for the mailbox (if it is slower, nothing is tested)
+(release-held)
+(list (thread-join! a) (thread-join! b) (length (mailbox-stored mb)))`, addr, mbox, filepath.Join(dir, "state")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := interp.WriteString(v); got != "(3 closed 3)" {
+		t.Errorf("got %s, want (3 closed 3)", got)
+	}
+	if _, err := os.Stat(mbox + ".lock"); err == nil {
+		t.Error("the mbox's dot-lock is left")
+	}
+	if b, _ := os.ReadFile(mbox); strings.Count(string(b), "\nFrom ") != 2 || !strings.HasSuffix(string(b), "\n\n") {
+		t.Errorf("the mbox: %q", b)
+	}
+}

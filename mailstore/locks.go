@@ -1,0 +1,288 @@
+package mailstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// The locks of an mbox, as the programs that share one take them
+// (mutt, mail(1), procmail, Dovecot's LDA): first the dot-lock PATH.lock,
+// a file created with O_EXCL that holds the holder's PID, then an fcntl
+// write lock on the whole file.
+//
+// A dot-lock outlives a process killed while holding it, so every
+// program breaks one it judges stale: ours are stale when their PID is
+// that of no process, or when they have not been touched for
+// StaleLockAge. A holder therefore touches its dot-lock while it holds it
+// (every StaleLockAge/10), so that no one takes a live run's lock for a
+// stale one however long the run, and it removes only its own lock file
+// when it lets go: one that replaced it (another program broke it) is the
+// other program's.
+
+// dotlock is a dot-lock this process holds.
+type dotlock struct {
+	path string
+	info os.FileInfo // the lock file as created: what release removes
+	stop chan struct{}
+	done chan struct{}
+}
+
+// touchEvery is how often a held dot-lock is touched (a variable for
+// the tests).
+var touchEvery = StaleLockAge / 10
+
+// heldDotlocks are the dot-locks this process holds (by path, the lock
+// file as created), so that a lock file holding this process's PID that
+// it does not hold is known for stale: left by an earlier process that
+// had the same PID. dotMu also covers the creation of a lock file and
+// its entry here, so that no run takes another run's lock, just created,
+// for such a one.
+var (
+	dotMu        sync.Mutex
+	heldDotlocks = map[string]*dotlock{}
+)
+
+// takeDotlock creates the dot-lock file lock, waiting until deadline
+// while another process holds it.
+func takeDotlock(lock string, deadline time.Time) (*dotlock, error) {
+	for {
+		d, err := createDotlock(lock)
+		if err == nil {
+			go d.keepFresh()
+			return d, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("dot-lock %s: %w", lock, err)
+		}
+		if j, stale := judgeDotlock(lock); stale {
+			breakDotlock(lock, j)
+			continue
+		}
+		if !time.Now().Before(deadline) {
+			holder := ""
+			if pid := dotlockPID(lock); pid > 0 {
+				holder = fmt.Sprintf(" (pid %d)", pid)
+			}
+			return nil, fmt.Errorf("dot-lock %s: held by another process%s; gave up waiting", lock, holder)
+		}
+		time.Sleep(min(100*time.Millisecond, time.Until(deadline)+time.Millisecond))
+	}
+}
+
+// createDotlock creates the lock file (O_EXCL) holding this process's
+// PID, and notes it held.
+func createDotlock(lock string) (*dotlock, error) {
+	dotMu.Lock()
+	defer dotMu.Unlock()
+	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	var st os.FileInfo
+	if err == nil {
+		st, err = f.Stat()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(lock)
+		return nil, err // not ErrExist: no retry
+	}
+	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{})}
+	heldDotlocks[lock] = d
+	return d, nil
+}
+
+// keepFresh touches the lock file every touchEvery until release.
+func (d *dotlock) keepFresh() {
+	defer close(d.done)
+	t := time.NewTicker(touchEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-t.C:
+			if d.ours() {
+				now := time.Now()
+				os.Chtimes(d.path, now, now)
+			}
+		}
+	}
+}
+
+// ours reports whether the lock file is still the one d created: the
+// same file (a new one may get the inode number of a removed one), with
+// this process's PID, and no other run of this process has taken the
+// lock since.
+func (d *dotlock) ours() bool {
+	st, err := os.Stat(d.path)
+	if err != nil || !os.SameFile(st, d.info) || dotlockPID(d.path) != os.Getpid() {
+		return false
+	}
+	dotMu.Lock()
+	defer dotMu.Unlock()
+	return heldDotlocks[d.path] == d
+}
+
+// release stops touching the lock and removes the lock file if it is
+// still this process's.
+func (d *dotlock) release() {
+	if d == nil || d.stop == nil {
+		return
+	}
+	close(d.stop)
+	<-d.done
+	d.stop = nil
+	if d.ours() {
+		os.Remove(d.path)
+	}
+	dotMu.Lock()
+	defer dotMu.Unlock()
+	if heldDotlocks[d.path] == d {
+		delete(heldDotlocks, d.path)
+	}
+}
+
+// breakSeq makes the names of the stale locks this process breaks
+// unique (several runs of one process may break one at once).
+var breakSeq atomic.Int64
+
+// lockJudged is a lock file as it was judged: the file and its PID.
+type lockJudged struct {
+	info os.FileInfo
+	pid  int
+}
+
+// is reports whether the lock file at path (its information st) is the
+// one judged: a lock file removed and created again may get the same
+// inode number.
+func (j lockJudged) is(path string, st os.FileInfo) bool {
+	return os.SameFile(st, j.info) && st.ModTime().Equal(j.info.ModTime()) && dotlockPID(path) == j.pid
+}
+
+// breakDotlock removes the stale lock file judged (j) without removing
+// a live lock that replaced it meanwhile: the lock is renamed aside (an
+// atomic step), and if what was renamed is not the file judged stale
+// (another process broke that one and took the lock in between), it is
+// linked back in place, unless yet another process has taken the lock
+// since.
+func breakDotlock(lock string, j lockJudged) {
+	aside := fmt.Sprintf("%s.stale.%d.%d", lock, os.Getpid(), breakSeq.Add(1))
+	if err := os.Rename(lock, aside); err != nil {
+		return
+	}
+	got, err := os.Stat(aside)
+	judged := err == nil && j.is(aside, got)
+	if judged && j.pid == os.Getpid() {
+		// Taken by another run of this process since?
+		dotMu.Lock()
+		if d := heldDotlocks[lock]; d != nil && os.SameFile(d.info, got) {
+			judged = false
+		}
+		dotMu.Unlock()
+	}
+	if !judged {
+		os.Link(aside, lock)
+	}
+	os.Remove(aside)
+}
+
+// staleDotlock reports whether the dot-lock lock is stale: older than
+// StaleLockAge, or holding the PID of a process that no longer exists
+// (as liblockfile decides; a lock written on another host over NFS
+// would need the age test alone, and gets it), or this process's PID
+// when this process does not hold it.
+func staleDotlock(lock string) bool {
+	_, stale := judgeDotlock(lock)
+	return stale
+}
+
+// judgeDotlock is staleDotlock, with what it judged.
+func judgeDotlock(lock string) (lockJudged, bool) {
+	st, err := os.Stat(lock)
+	if err != nil {
+		return lockJudged{}, false
+	}
+	j := lockJudged{info: st, pid: dotlockPID(lock)}
+	switch {
+	case time.Since(st.ModTime()) > StaleLockAge:
+		return j, true
+	case j.pid <= 0:
+		return j, false
+	case j.pid == os.Getpid():
+		dotMu.Lock()
+		defer dotMu.Unlock()
+		d := heldDotlocks[lock]
+		return j, d == nil || !os.SameFile(d.info, st)
+	}
+	return j, syscall.Kill(j.pid, 0) == syscall.ESRCH
+}
+
+// dotlockPID returns the PID a dot-lock holds, or 0.
+func dotlockPID(lock string) int {
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}
+
+// fcntlLock takes an fcntl write lock on the whole of f, waiting until
+// deadline while another process holds one.
+func fcntlLock(f *os.File, deadline time.Time) error {
+	pause := 5 * time.Millisecond
+	for {
+		lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: io.SeekStart}
+		err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
+		switch {
+		case err == nil:
+			return nil
+		case err == syscall.EINTR:
+			continue
+		case err != syscall.EAGAIN && err != syscall.EACCES:
+			return fmt.Errorf("fcntl lock: %w", err)
+		}
+		if !time.Now().Before(deadline) {
+			holder := ""
+			lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: io.SeekStart}
+			if syscall.FcntlFlock(f.Fd(), syscall.F_GETLK, &lk) == nil && lk.Type != syscall.F_UNLCK && lk.Pid > 0 {
+				holder = fmt.Sprintf(" (pid %d)", lk.Pid)
+			}
+			return fmt.Errorf("fcntl lock: held by another process%s; gave up waiting", holder)
+		}
+		time.Sleep(min(pause, time.Until(deadline)+time.Millisecond))
+		pause = min(2*pause, 100*time.Millisecond)
+	}
+}
+
+// namesFile reports whether path (its symbolic links followed) still
+// names the open file f.
+func namesFile(path string, f *os.File) (bool, error) {
+	a, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	b, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(a, b), nil
+}
