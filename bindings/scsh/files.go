@@ -476,21 +476,6 @@ func (e *scshEnv) installFileSetters() {
 				return interp.Unspecified, nil
 			}}
 	}
-	// createThing runs make for name; when name exists and override? is
-	// true, the old object is deleted first (scsh's create-file-thing).
-	createThing := func(who, call, name string, override interp.Value, make func() error) error {
-		err := make()
-		if errors.Is(err, syscall.EEXIST) && interp.IsTrue(override) {
-			if derr := deleteFilesysObject(name); derr != nil {
-				return derr
-			}
-			err = make()
-		}
-		if err != nil {
-			return fileError(call, err, name)
-		}
-		return nil
-	}
 	e.it.DefineBuiltins("scsh: file system", []interp.Builtin{
 		setter("set-file-mode", "mode",
 			func(n string, m int) error { return syscall.Chmod(n, uint32(m)) },
@@ -552,44 +537,8 @@ func (e *scshEnv) installFileSetters() {
 				syscall.Sync()
 				return interp.Unspecified, nil
 			}},
-		{Name: "create-hard-link", MinArgs: 2, MaxArgs: 3,
-			Doc: "(create-hard-link old new [override?]): make new a hard link to old",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, nw, err := oldAndNew(a)
-				if err != nil {
-					return nil, err
-				}
-				override := interp.Value(false)
-				if len(a) > 2 {
-					override = a[2]
-				}
-				err = createThing("create-hard-link", "link", nw, override, func() error {
-					return syscall.Link(old, nw)
-				})
-				if err != nil {
-					return nil, err
-				}
-				return interp.Unspecified, nil
-			}},
-		{Name: "create-symlink", MinArgs: 2, MaxArgs: 3,
-			Doc: "(create-symlink old new [override?]): make new a symbolic link to old (override? true: replace a file already named new)",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				old, nw, err := oldAndNew(a)
-				if err != nil {
-					return nil, err
-				}
-				override := interp.Value(false)
-				if len(a) > 2 {
-					override = a[2]
-				}
-				err = createThing("create-symlink", "symlink", nw, override, func() error {
-					return os.Symlink(old, nw)
-				})
-				if err != nil {
-					return nil, err
-				}
-				return interp.Unspecified, nil
-			}},
+		linkProc("create-hard-link", "link", "(create-hard-link old new [override?]): make new a hard link to old", syscall.Link),
+		linkProc("create-symlink", "symlink", "(create-symlink old new [override?]): make new a symbolic link to old (override? true: replace a file already named new)", os.Symlink),
 		{Name: "create-fifo", MinArgs: 1, MaxArgs: 3,
 			Doc: "(create-fifo name [perms override?]): make a named pipe",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -643,4 +592,41 @@ func deleteFilesysObject(name string) error {
 		return nil
 	}
 	return fileError("rmdir", err, name)
+}
+
+// createThing runs make for name; when name exists and override? is true,
+// the old object is deleted first (scsh's create-file-thing).
+func createThing(who, call, name string, override interp.Value, make func() error) error {
+	err := make()
+	if errors.Is(err, syscall.EEXIST) && interp.IsTrue(override) {
+		if derr := deleteFilesysObject(name); derr != nil {
+			return derr
+		}
+		err = make()
+	}
+	if err != nil {
+		return fileError(call, err, name)
+	}
+	return nil
+}
+
+// linkProc is create-hard-link or create-symlink: (name old new
+// [override?]) makes new with link(old, new), what says in errors which
+// system call failed.
+func linkProc(name, what, doc string, link func(old, new string) error) interp.Builtin {
+	return interp.Builtin{Name: name, MinArgs: 2, MaxArgs: 3, Doc: doc,
+		Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			old, nw, err := oldAndNew(a)
+			if err != nil {
+				return nil, err
+			}
+			override := interp.Value(false)
+			if len(a) > 2 {
+				override = a[2]
+			}
+			if err := createThing(name, what, nw, override, func() error { return link(old, nw) }); err != nil {
+				return nil, err
+			}
+			return interp.Unspecified, nil
+		}}
 }
