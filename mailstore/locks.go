@@ -33,6 +33,10 @@ type dotlock struct {
 	info os.FileInfo // the lock file as created: what release removes
 	stop chan struct{}
 	done chan struct{}
+	// every is how often keepFresh touches the lock: touchEvery when it
+	// was taken (read here, not by keepFresh's goroutine, which a test
+	// changing touchEvery would race with)
+	every time.Duration
 }
 
 // touchEvery is how often a held dot-lock is touched (a variable for
@@ -98,15 +102,15 @@ func createDotlock(lock string) (*dotlock, error) {
 		os.Remove(lock)
 		return nil, err // not ErrExist: no retry
 	}
-	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{})}
+	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{}), every: touchEvery}
 	heldDotlocks[lock] = d
 	return d, nil
 }
 
-// keepFresh touches the lock file every touchEvery until release.
+// keepFresh touches the lock file every d.every until release.
 func (d *dotlock) keepFresh() {
 	defer close(d.done)
-	t := time.NewTicker(touchEvery)
+	t := time.NewTicker(d.every)
 	defer t.Stop()
 	for {
 		select {
