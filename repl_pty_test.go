@@ -238,3 +238,37 @@ func TestREPLThreadExitsAtPrompt(t *testing.T) {
 		t.Errorf("screen:\n%s", scr)
 	}
 }
+
+func TestREPLThreadErrorOutputAtPrompt(t *testing.T) {
+	// A thread writes to the current error port while a line is being
+	// typed: as for its standard output, the text goes on lines of its own
+	// above the prompt, which is drawn again below it with the line typed.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "error text" (current-error-port)) (newline (current-error-port)) (display "half" (current-error-port)) (flush-output-port (current-error-port)))))` + "\r")
+	tm.expect("\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm.expect("half")
+	tm.expect("popsh> (list 1 2")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) < 3 || lines[len(lines)-3] != "error text" || lines[len(lines)-2] != "half" || lines[len(lines)-1] != "popsh> (list 1 2" {
+		t.Errorf("screen after the thread's error output:\n%s", strings.Join(lines, "\n"))
+	}
+	tm.send(" 3)\r")
+	tm.expect(" 3)\r\n(1 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -43,6 +43,8 @@ type Printer interface {
 	LineEditor
 	// Stdout returns a writer to the standard output that does this.
 	Stdout() io.Writer
+	// Stderr returns a writer to the standard error that does this.
+	Stderr() io.Writer
 }
 
 // EditorOptions configures NewTerminalEditor.
@@ -276,6 +278,11 @@ func (e *terminalEditor) Close() error {
 // Stdout implements Printer.
 func (e *terminalEditor) Stdout() io.Writer {
 	return &aboveWriter{e: e, direct: e.rl.Config.Stdout, above: e.rl.Stdout()}
+}
+
+// Stderr implements Printer.
+func (e *terminalEditor) Stderr() io.Writer {
+	return &aboveWriter{e: e, direct: e.rl.Config.Stderr, above: e.rl.Stderr()}
 }
 
 // aboveWriter writes above the line being typed while ReadLine runs, and
