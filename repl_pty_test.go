@@ -272,3 +272,35 @@ func TestREPLThreadErrorOutputAtPrompt(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLClearScreenOnContinuationLine(t *testing.T) {
+	// Ctrl-L while an entry spans lines: the cleared screen shows the
+	// entry's earlier lines, then the line being typed, not that line
+	// alone.
+	tm := startTermSize(t, 20, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(list 1\r")
+	tm.expect("  ...> ")
+	tm.send("2\r")
+	tm.expect("  ...> ")
+	tm.send("3")
+	tm.expect("3")
+	tm.send("\x0c")
+	tm.expect("\x1b[H")
+	tm.expect("  ...> 2") // the earlier lines, drawn again
+	tm.expect("  ...> 3")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if want := []string{"popsh> (list 1", "  ...> 2", "  ...> 3"}; !slices.Equal(lines, want) {
+		t.Errorf("screen after Ctrl-L:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	tm.send(")\r")
+	tm.expect("(1 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -150,6 +150,8 @@ func (s *session) flush() {
 
 func (s *session) loop(ctx context.Context) error {
 	var buf strings.Builder
+	var shown strings.Builder // buf's lines as shown, with their prompts
+	entryEd, _ := s.opts.Editor.(EntryEditor)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil
@@ -159,7 +161,11 @@ func (s *session) loop(ctx context.Context) error {
 		if buf.Len() > 0 {
 			prompt = s.opts.ContinuePrompt
 		} else {
+			shown.Reset()
 			s.out.freshLine()
+		}
+		if entryEd != nil {
+			entryEd.SetEntry(shown.String())
 		}
 		// other threads run while the line is typed; one of them may
 		// end the program with (exit) meanwhile
@@ -215,6 +221,7 @@ func (s *session) loop(ctx context.Context) error {
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
+		shown.WriteString(prompt + line + "\n")
 		name := s.entryName(s.entry + 1)
 		datums, err := s.readAll(buf.String(), name)
 		if errors.Is(err, interp.ErrIncomplete) {
