@@ -304,3 +304,29 @@ func TestREPLClearScreenOnContinuationLine(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLCtrlCStopsPrintingValue(t *testing.T) {
+	// A value of millions of elements takes seconds to print on a
+	// terminal: Ctrl-C stops the printing, says so, and the prompt comes
+	// back without the rest of the value.
+	tm := startTermSize(t, 20, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(iota 3000000)\r")
+	tm.expect("(0 1 2 3 4 5 6 7 8 9 10")
+	tm.send("\x03")
+	tm.expect("; printing stopped (Ctrl-C)\r\n")
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	all := tm.out.String()
+	tm.mu.Unlock()
+	if strings.Contains(all, " 2999999)") {
+		t.Errorf("the whole value was printed (%d bytes of output)", len(all))
+	}
+	tm.send("(+ 1 2)\r")
+	tm.expect("3\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
