@@ -68,15 +68,18 @@ func runREPL(it *interp.Interp, banner string) int {
 	if banner == "" {
 		banner = version + ": Scheme with POP3. ,help for help; Ctrl-D to leave."
 	}
-	var out io.Writer = os.Stdout
+	var out, errOut io.Writer = os.Stdout, os.Stderr
 	if p, ok := ed.(repl.Printer); ok {
-		// output of other threads while a line is typed goes above it
-		out = p.Stdout()
+		// output of other threads while a line is typed goes above it,
+		// on the standard output and on the error port alike
+		out, errOut = p.Stdout(), p.Stderr()
+		it.SetErrorOutput(errOut)
 	}
 	err = repl.Run(context.Background(), repl.Options{
 		Interp:     it,
 		Editor:     ed,
 		Out:        out,
+		Err:        errOut,
 		Stdin:      stdin,
 		Interrupts: ints,
 		Banner:     banner,

@@ -238,3 +238,95 @@ func TestREPLThreadExitsAtPrompt(t *testing.T) {
 		t.Errorf("screen:\n%s", scr)
 	}
 }
+
+func TestREPLThreadErrorOutputAtPrompt(t *testing.T) {
+	// A thread writes to the current error port while a line is being
+	// typed: as for its standard output, the text goes on lines of its own
+	// above the prompt, which is drawn again below it with the line typed.
+	home := t.TempDir()
+	flag := filepath.Join(home, "go")
+	tm := startTermSize(t, 20, 80, home)
+	tm.expect("popsh> ")
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "error text" (current-error-port)) (newline (current-error-port)) (display "half" (current-error-port)) (flush-output-port (current-error-port)))))` + "\r")
+	tm.expect("\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	if err := os.WriteFile(flag, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm.expect("half")
+	tm.expect("popsh> (list 1 2")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) < 3 || lines[len(lines)-3] != "error text" || lines[len(lines)-2] != "half" || lines[len(lines)-1] != "popsh> (list 1 2" {
+		t.Errorf("screen after the thread's error output:\n%s", strings.Join(lines, "\n"))
+	}
+	tm.send(" 3)\r")
+	tm.expect(" 3)\r\n(1 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLClearScreenOnContinuationLine(t *testing.T) {
+	// Ctrl-L while an entry spans lines: the cleared screen shows the
+	// entry's earlier lines, then the line being typed, not that line
+	// alone.
+	tm := startTermSize(t, 20, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(list 1\r")
+	tm.expect("  ...> ")
+	tm.send("2\r")
+	tm.expect("  ...> ")
+	tm.send("3")
+	tm.expect("3")
+	tm.send("\x0c")
+	tm.expect("\x1b[H")
+	tm.expect("  ...> 2") // the earlier lines, drawn again
+	tm.expect("  ...> 3")
+	lines := strings.Split(tm.screenText(80, 20), "\n")
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if want := []string{"popsh> (list 1", "  ...> 2", "  ...> 3"}; !slices.Equal(lines, want) {
+		t.Errorf("screen after Ctrl-L:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	tm.send(")\r")
+	tm.expect("(1 2 3)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLCtrlCStopsPrintingValue(t *testing.T) {
+	// A value of millions of elements takes seconds to print on a
+	// terminal: Ctrl-C stops the printing, says so, and the prompt comes
+	// back without the rest of the value.
+	tm := startTermSize(t, 20, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(iota 3000000)\r")
+	tm.expect("(0 1 2 3 4 5 6 7 8 9 10")
+	tm.send("\x03")
+	tm.expect("; printing stopped (Ctrl-C)\r\n")
+	tm.expect("popsh> ")
+	tm.mu.Lock()
+	all := tm.out.String()
+	tm.mu.Unlock()
+	if strings.Contains(all, " 2999999)") {
+		t.Errorf("the whole value was printed (%d bytes of output)", len(all))
+	}
+	tm.send("(+ 1 2)\r")
+	tm.expect("3\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -50,6 +50,15 @@ func (s *screen) feed(text string) {
 				s.x = min(s.w-1, s.x+max(n, 1))
 			case "D":
 				s.x = max(0, s.x-max(n, 1))
+			case "H":
+				// cursor to row;col (1-based; home without them)
+				parts := strings.Split(m[1], ";")
+				row, _ := strconv.Atoi(parts[0])
+				col := 1
+				if len(parts) > 1 {
+					col, _ = strconv.Atoi(parts[1])
+				}
+				s.y, s.x = min(s.h-1, max(row, 1)-1), min(s.w-1, max(col, 1)-1)
 			case "J":
 				for x := s.x; x < s.w; x++ {
 					s.rows[s.y][x] = ' '

@@ -43,6 +43,17 @@ type Printer interface {
 	LineEditor
 	// Stdout returns a writer to the standard output that does this.
 	Stdout() io.Writer
+	// Stderr returns a writer to the standard error that does this.
+	Stderr() io.Writer
+}
+
+// An EntryEditor is a LineEditor told, before each line is read, the
+// lines of the entry typed so far with their prompts ("" for the first
+// line of an entry): clearing the screen (Ctrl-L) on a continuation line
+// draws them again above the line being typed.
+type EntryEditor interface {
+	LineEditor
+	SetEntry(shown string)
 }
 
 // EditorOptions configures NewTerminalEditor.
@@ -83,6 +94,9 @@ type terminalEditor struct {
 	// reading is set while ReadLine runs: output then goes above the
 	// line being typed
 	reading atomic.Bool
+	// entry is the lines of the entry typed before the line being read,
+	// with their prompts (SetEntry)
+	entry atomic.Pointer[string]
 }
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
@@ -109,6 +123,14 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
 		// (called by the editor after each key, on its goroutine)
 		op := e.rl.Operation
+		if key == readline.CharCtrlL && keys.plain.Load() {
+			// the editor has cleared the screen and drawn the line
+			// being typed at its top: put the entry's earlier lines
+			// back above it
+			if shown := e.entry.Load(); shown != nil && *shown != "" {
+				e.rl.Stdout().Write([]byte(*shown))
+			}
+		}
 		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
 		return keys.insertRun(line, pos, key)
 	})
@@ -221,6 +243,9 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	return line, nil
 }
 
+// SetEntry implements EntryEditor.
+func (e *terminalEditor) SetEntry(shown string) { e.entry.Store(&shown) }
+
 // AddHistory implements LineEditor: the entry becomes one line of history.
 func (e *terminalEditor) AddHistory(entry string) error {
 	// One entry per expression: a multi-line input is recalled as one line
@@ -276,6 +301,11 @@ func (e *terminalEditor) Close() error {
 // Stdout implements Printer.
 func (e *terminalEditor) Stdout() io.Writer {
 	return &aboveWriter{e: e, direct: e.rl.Config.Stdout, above: e.rl.Stdout()}
+}
+
+// Stderr implements Printer.
+func (e *terminalEditor) Stderr() io.Writer {
+	return &aboveWriter{e: e, direct: e.rl.Config.Stderr, above: e.rl.Stderr()}
 }
 
 // aboveWriter writes above the line being typed while ReadLine runs, and

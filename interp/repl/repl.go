@@ -150,6 +150,8 @@ func (s *session) flush() {
 
 func (s *session) loop(ctx context.Context) error {
 	var buf strings.Builder
+	var shown strings.Builder // buf's lines as shown, with their prompts
+	entryEd, _ := s.opts.Editor.(EntryEditor)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil
@@ -159,7 +161,11 @@ func (s *session) loop(ctx context.Context) error {
 		if buf.Len() > 0 {
 			prompt = s.opts.ContinuePrompt
 		} else {
+			shown.Reset()
 			s.out.freshLine()
+		}
+		if entryEd != nil {
+			entryEd.SetEntry(shown.String())
 		}
 		// other threads run while the line is typed; one of them may
 		// end the program with (exit) meanwhile
@@ -215,6 +221,7 @@ func (s *session) loop(ctx context.Context) error {
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
+		shown.WriteString(prompt + line + "\n")
 		name := s.entryName(s.entry + 1)
 		datums, err := s.readAll(buf.String(), name)
 		if errors.Is(err, interp.ErrIncomplete) {
@@ -401,10 +408,54 @@ func (s *session) printValue(v interp.Value) {
 		}
 		vals = []interp.Value{v}
 	}
+	if s.opts.Interrupts != nil {
+		// forget a Ctrl-C that came before the printing started
+	drain:
+		for {
+			select {
+			case <-s.opts.Interrupts:
+			default:
+				break drain
+			}
+		}
+	}
 	for _, x := range vals {
 		s.out.freshLine()
-		fmt.Fprintln(s.out, interp.WriteString(x))
+		if !s.writeInterruptibly(interp.WriteString(x) + "\n") {
+			s.out.freshLine()
+			fmt.Fprintln(s.err, "; printing stopped (Ctrl-C)")
+			return
+		}
 	}
+}
+
+// printChunk is how much of a printed value goes to the terminal at a
+// time, between looks for a Ctrl-C.
+const printChunk = 4 << 10
+
+// writeInterruptibly writes text to the output a piece at a time, and
+// stops when Ctrl-C is pressed (a value of millions of elements takes
+// seconds to go through a terminal, minutes over a slow link). It
+// reports whether all of text was written.
+func (s *session) writeInterruptibly(text string) bool {
+	for len(text) > 0 {
+		if s.opts.Interrupts != nil {
+			select {
+			case <-s.opts.Interrupts:
+				return false
+			default:
+			}
+		}
+		n := min(len(text), printChunk)
+		for n < len(text) && !utf8.RuneStart(text[n]) {
+			n++ // whole characters in each piece
+		}
+		if _, err := io.WriteString(s.out, text[:n]); err != nil {
+			return true // the output is gone: nothing more to show
+		}
+		text = text[n:]
+	}
+	return true
 }
 
 // printError reports an error; the session goes on.
@@ -416,8 +467,8 @@ func (s *session) printError(err error) {
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
 An expression may span several lines: the prompt changes while parentheses are open.
-Ctrl-C stops a running evaluation or clears the line. Ctrl-D leaves at an
-empty prompt, drops an unfinished entry, and is the end of file for a
+Ctrl-C stops a running evaluation or the printing of its value, or clears
+the line. Ctrl-D leaves at an empty prompt, drops an unfinished entry, and is the end of file for a
 program reading the terminal. Errors give entry#line:col (stdin#7:1:12).
 Tab completes the names bound in the interpreter, and file names in a string.
 Commands:
