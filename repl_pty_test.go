@@ -111,6 +111,8 @@ func TestREPLPaste(t *testing.T) {
 	tm.expect("popsh> ")
 	// A long line pasted: the line editor does not redraw the whole line
 	// for each of its characters (that wrote 54 MB for 10,000 characters).
+	// The bound leaves room for a paste that arrives in many pieces on a
+	// loaded machine (each piece redraws the line once: 212 KB seen).
 	tm.mu.Lock()
 	before := tm.out.Len()
 	tm.mu.Unlock()
@@ -121,7 +123,7 @@ func TestREPLPaste(t *testing.T) {
 	tm.mu.Lock()
 	written := tm.out.Len() - before
 	tm.mu.Unlock()
-	if written > 10*len(long) {
+	if written > 100*len(long) {
 		t.Errorf("pasting a line of %d characters wrote %d bytes to the terminal", len(long), written)
 	}
 	tm.promptCtrlD()
