@@ -339,7 +339,9 @@ func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader
 
 // Top sends "TOP n lines" and returns the status and a stream of the
 // message's header, the blank line and the first lines lines of its body,
-// with the same rules as [Client.Retr].
+// with the same rules as [Client.Retr]. More than that (a server that
+// sends the whole message whatever the count) is read and discarded, not
+// passed on.
 func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.Reader, err error) {
 	const op = "TOP"
 	if err := checkMsg(op, n); err != nil {
@@ -348,7 +350,11 @@ func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.
 	if lines < 0 {
 		return "", nil, fmt.Errorf("pop3: %s: %w: negative line count %d; nothing sent", op, ErrBadArgument, lines)
 	}
-	return c.multi(ctx, op, n, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+	status, body, err = c.multi(ctx, op, n, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+	if err != nil {
+		return "", nil, err
+	}
+	return status, newTopCut(body, lines), nil
 }
 
 // multi sends a command whose +OK is followed by a body, and returns the

@@ -269,3 +269,43 @@ func TestUIDLWithBlankRefused(t *testing.T) {
 		t.Fatalf("UIDL: err = %v, want a protocol violation", err)
 	}
 }
+
+// A server that answers "TOP n 0" with the whole message: the caller that
+// asked for the header gets the header and the blank line, not the body
+// (pop-headers would hold every message whole); "TOP n 2" gives two body
+// lines. The rest is read, and the session goes on.
+func TestTopLineCountIgnored(t *testing.T) {
+	const head = "From: a@example.org\nSubject: big\n\n"
+	msg := head + "one\n\ntwo\n" + strings.Repeat("body line\n", 5000)
+	e := newEnv(t, false, []string{msg, msg}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "TOP", TopWhole: true},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, lines := range []int{0, 2, 3} {
+		want := crlf(head + strings.Join(strings.SplitAfter("one\n\ntwo\n", "\n")[:lines], ""))
+		_, body, err := c.Top(ctx, 1, lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(body)
+		if err != nil || string(b) != want {
+			t.Errorf("Top 1 %d: %d octets %q..., %v; want %q", lines, len(b), b[:min(len(b), 80)], err, want)
+		}
+	}
+	var got []string
+	err := c.TopMany(ctx, []int{1, 2}, 0, func(n int, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		got = append(got, string(b))
+		return err
+	})
+	if err != nil || len(got) != 2 || got[0] != crlf(head) || got[1] != crlf(head) {
+		t.Errorf("TopMany: %q, %v", got, err)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Errorf("NOOP after: %v", err)
+	}
+}

@@ -213,7 +213,10 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		if !r.OK {
 			return c.serverError(mk(n), r)
 		}
-		body := c.newBody(verb, n)
+		var body io.Reader = c.newBody(verb, n)
+		if verb == "TOP" {
+			body = newTopCut(body, lines)
+		}
 		var ferr error
 		if !skip && fn != nil {
 			ferr = fn(n, body)

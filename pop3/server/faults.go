@@ -75,6 +75,9 @@ type Fault struct {
 	// EndlessBody follows the status line of a multi-line reply (RETR,
 	// TOP) with body lines that never end, until the client goes away.
 	EndlessBody bool
+	// TopWhole answers "TOP n lines" with the whole message, whatever the
+	// line count: a server that ignores it.
+	TopWhole bool
 	// Listing, if not nil, replaces the lines of a multi-line reply (LIST,
 	// UIDL, CAPA) by these, sent as given (no byte-stuffing), then ".".
 	Listing []string
