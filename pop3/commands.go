@@ -327,8 +327,11 @@ func (c *Client) UIDLOne(ctx context.Context, n int) (MsgUID, error) {
 // The body is valid until the next call on c; reading it to io.EOF
 // completes the command (the next command otherwise drains it first). A
 // body cut short ends in an error matching [ErrTruncated] and
-// [io.ErrUnexpectedEOF], never in io.EOF. Reads from the body run under
-// ctx and Options.CommandTimeout.
+// [io.ErrUnexpectedEOF], never in io.EOF. When LIST gave the message's
+// size, a body more than twice as long (64 KiB allowed) or less than half
+// as long (the same slack) ends in an error matching [ErrProtocol]: the
+// server sent another message, or part of one. Reads from the body run
+// under ctx and Options.CommandTimeout.
 func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader, err error) {
 	const op = "RETR"
 	if err := checkMsg(op, n); err != nil {

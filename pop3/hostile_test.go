@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -307,5 +308,44 @@ func TestTopLineCountIgnored(t *testing.T) {
 	}
 	if err := c.Noop(ctx); err != nil {
 		t.Errorf("NOOP after: %v", err)
+	}
+}
+
+// A server that answers RETR with far less than the listed size (only the
+// header, or another, small message) is caught: the message would be
+// stored as that and deleted. A size listed a little high is not.
+func TestRetrFarShorterThanListed(t *testing.T) {
+	big := "From: a@example.org\nSubject: big\n\n" + strings.Repeat("attachment line\n", 20000)
+	stub := []string{"From: a@example.org", "Subject: big"}
+	e := newEnv(t, false, []string{big, big}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 1, Listing: stub},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := c.RetrMany(ctx, []int{1}, func(n int, body io.Reader) error {
+		_, err := io.ReadAll(body)
+		return err
+	})
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "less than half") {
+		t.Fatalf("RETR of a header for a %d-octet message: %v", len(crlf(big)), err)
+	}
+
+	// Listed 100 KiB high, nothing more: read as usual.
+	e = newEnv(t, false, []string{big}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{fmt.Sprintf("1 %d", len(crlf(big))+100<<10)}},
+	}}))
+	c = e.login(t, nil)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, body, err := c.Retr(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(body); err != nil || len(b) != len(crlf(big)) {
+		t.Errorf("RETR: %d octets, %v", len(b), err)
 	}
 }

@@ -79,3 +79,20 @@ func TestPopstatHostileRefusal(t *testing.T) {
 		t.Errorf("out %q", r.stdout)
 	}
 }
+
+// A server that answers RETR with only the header of a large message:
+// movemail stored the stub and deleted the message. It now stops at that
+// message, nothing deleted.
+func TestMovemailRetrFarShorterThanListed(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Listing: []string{"From: x@example.org", "Subject: stub"}},
+	}})
+	big := "From: a@example.org\nSubject: big\n\n" + strings.Repeat("attachment line\n", 20000)
+	e.add(big, big, big)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than half") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 3 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
