@@ -96,3 +96,17 @@ func TestMovemailRetrFarShorterThanListed(t *testing.T) {
 		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
 	}
 }
+
+// A login refused with an RFC 2449 response code: movemail's message
+// keeps the code (whether trying later can help), deleting nothing.
+func TestMovemailResponseCodeShown(t *testing.T) {
+	for _, code := range []string{"IN-USE", "LOGIN-DELAY", "SYS/TEMP", "AUTH"} {
+		e := newSrv(t, loginFault("-ERR ["+code+"] not now"))
+		e.add(genMessages(2)...)
+		r := run(t, e.env, "movemail.scm", filepath.Join(t.TempDir(), "mbox"))
+		if r.status != 1 || !strings.Contains(r.stderr, "****: ["+code+"] not now") ||
+			strings.Contains(r.stderr, testPass) || e.be.Count(testUser) != 2 {
+			t.Errorf("%s: status %d, %d on the server, stderr %q", code, r.status, e.be.Count(testUser), r.stderr)
+		}
+	}
+}

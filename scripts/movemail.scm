@@ -247,7 +247,12 @@ then deleted on the server), 2 on a usage error.
           msg
           (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
   (cond ((pop3-error? e)
-         (string-append "server refused " (pop3-error-command e) ": " (string-trim (pop3-error-text e))))
+         ;; The RFC 2449 code ([IN-USE], [LOGIN-DELAY], [SYS/TEMP],
+         ;; [AUTH]) says whether trying again later can help: it is shown.
+         (string-append "server refused " (pop3-error-command e) ": "
+                        (let ((code (pop3-error-code e)))
+                          (if code (string-append "[" code "] ") ""))
+                        (string-trim (pop3-error-text e))))
         ((error-object? e)
          (case (mail-error-side e)
            ((destination) (let ((msg (plain e)))
