@@ -110,3 +110,18 @@ func TestMovemailResponseCodeShown(t *testing.T) {
 		}
 	}
 }
+
+// A server whose LIST is empty while STAT counts 5 messages: movemail
+// said "0 messages moved" and succeeded. It now fails, naming both.
+func TestMovemailListDisagreesWithStat(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{}},
+		{Command: "UIDL", Listing: []string{}},
+	}})
+	e.add(genMessages(5)...)
+	r := run(t, e.env, "movemail.scm", filepath.Join(t.TempDir(), "mbox"))
+	if r.status != 1 || !strings.Contains(r.stderr, "movemail: protocol: STAT counts 5 messages, LIST lists 0") ||
+		e.be.Count(testUser) != 5 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
