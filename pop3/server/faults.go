@@ -63,6 +63,9 @@ type Fault struct {
 	StallFor   time.Duration
 	// Hangup closes the connection without replying.
 	Hangup bool
+	// Swallow ignores the command: no reply, and the session goes on (a
+	// server that drops a pipelined command). Not for the greeting.
+	Swallow bool
 	// NoTerminator sends a multi-line reply without its terminating ".\r\n"
 	// and closes the connection.
 	NoTerminator bool

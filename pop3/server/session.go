@@ -251,6 +251,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 		s.flush()
 		return true
 	}
+	if f.Swallow && cmd != Greeting {
+		return false
+	}
 	if f.Reply != "" {
 		s.line(f.Reply)
 		if cmd == Greeting || cmd == "QUIT" {
