@@ -349,3 +349,34 @@ func TestRetrFarShorterThanListed(t *testing.T) {
 		t.Errorf("RETR: %d octets, %v", len(b), err)
 	}
 }
+
+// A server that offers PIPELINING and drops a pipelined RETR: each later
+// reply would be read as the one before it (message 3 taken for 2). The
+// size the reply announces is message 3's: the batch stops there, before
+// anything of it reaches the caller.
+func TestPipelinedRetrDropped(t *testing.T) {
+	var msgs []string
+	for i := 1; i <= 4; i++ {
+		msgs = append(msgs, fmt.Sprintf("Subject: %d\n\n%s", i, strings.Repeat("x\n", 10*i)))
+	}
+	e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Swallow: true},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	err := c.RetrMany(ctx, []int{1, 2, 3, 4}, func(n int, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		if err == nil && !strings.HasPrefix(string(b), fmt.Sprintf("Subject: %d\r\n", n)) {
+			t.Errorf("message %d is %.12q", n, b)
+		}
+		got = append(got, n)
+		return err
+	})
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "the size of message 3") || len(got) != 1 {
+		t.Fatalf("RetrMany: %v; bodies of %v", err, got)
+	}
+}
