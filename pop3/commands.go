@@ -73,6 +73,12 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
+		var rh tls.RecordHeaderError
+		if errors.As(err, &rh) && (bytes.HasPrefix(rh.RecordHeader[:], []byte("+OK")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("-ERR"))) {
+			// A POP3 greeting: implicit TLS (pop3s://, port 995) to a
+			// port that speaks plain POP3.
+			err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+		}
 		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}
 	c.conn = tc

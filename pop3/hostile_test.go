@@ -380,3 +380,16 @@ func TestPipelinedRetrDropped(t *testing.T) {
 		t.Fatalf("RetrMany: %v; bodies of %v", err, got)
 	}
 }
+
+// Implicit TLS to a port that speaks plain POP3: the handshake fails (no
+// fallback, no credential sent) and the error says the port greets in
+// plain text.
+func TestImplicitTLSToPlainPort(t *testing.T) {
+	e := newEnv(t, true, []string{"Subject: s\n\nbody\n"})
+	o := e.opts()
+	o.TLS = ImplicitTLS
+	_, err := Dial(testCtx(t), e.addr, o)
+	if err == nil || !strings.Contains(err.Error(), "greets in plain text") {
+		t.Fatalf("Dial: %v", err)
+	}
+}
