@@ -73,6 +73,12 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
+		var rh tls.RecordHeaderError
+		if errors.As(err, &rh) && (bytes.HasPrefix(rh.RecordHeader[:], []byte("+OK")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("-ERR"))) {
+			// A POP3 greeting: implicit TLS (pop3s://, port 995) to a
+			// port that speaks plain POP3.
+			err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+		}
 		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}
 	c.conn = tc
@@ -327,8 +333,11 @@ func (c *Client) UIDLOne(ctx context.Context, n int) (MsgUID, error) {
 // The body is valid until the next call on c; reading it to io.EOF
 // completes the command (the next command otherwise drains it first). A
 // body cut short ends in an error matching [ErrTruncated] and
-// [io.ErrUnexpectedEOF], never in io.EOF. Reads from the body run under
-// ctx and Options.CommandTimeout.
+// [io.ErrUnexpectedEOF], never in io.EOF. When LIST gave the message's
+// size, a body more than twice as long (64 KiB allowed) or less than half
+// as long (the same slack) ends in an error matching [ErrProtocol]: the
+// server sent another message, or part of one. Reads from the body run
+// under ctx and Options.CommandTimeout.
 func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader, err error) {
 	const op = "RETR"
 	if err := checkMsg(op, n); err != nil {
@@ -339,7 +348,9 @@ func (c *Client) Retr(ctx context.Context, n int) (status string, body io.Reader
 
 // Top sends "TOP n lines" and returns the status and a stream of the
 // message's header, the blank line and the first lines lines of its body,
-// with the same rules as [Client.Retr].
+// with the same rules as [Client.Retr]. More than that (a server that
+// sends the whole message whatever the count) is read and discarded, not
+// passed on.
 func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.Reader, err error) {
 	const op = "TOP"
 	if err := checkMsg(op, n); err != nil {
@@ -348,7 +359,11 @@ func (c *Client) Top(ctx context.Context, n, lines int) (status string, body io.
 	if lines < 0 {
 		return "", nil, fmt.Errorf("pop3: %s: %w: negative line count %d; nothing sent", op, ErrBadArgument, lines)
 	}
-	return c.multi(ctx, op, n, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+	status, body, err = c.multi(ctx, op, n, c.cmdN(op, n)+" "+strconv.Itoa(lines))
+	if err != nil {
+		return "", nil, err
+	}
+	return status, newTopCut(body, lines), nil
 }
 
 // multi sends a command whose +OK is followed by a body, and returns the

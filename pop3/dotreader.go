@@ -38,6 +38,16 @@ func (d *dotReader) tooLong() {
 	d.finish(fmt.Errorf("%w: the message goes on past %d octets, more than twice the %d octets LIST gave for it", ErrProtocol, d.limit, d.listed))
 }
 
+// tooShort reports whether a RETR body that ended is far shorter than the
+// message's listed size: less than half of it, 64 KiB of slack allowed
+// (the mirror of the limit of Client.bodyLimit). A server that answers
+// RETR with another message's text, or with only a header, would
+// otherwise have the message stored as that and deleted.
+func (d *dotReader) tooShort() bool {
+	const slack = 64 << 10
+	return d.verb == "RETR" && d.limit > 0 && d.listed > 2*d.wire+slack
+}
+
 var crByte = []byte{'\r'}
 
 // newDotReader returns a reader for the body that follows in br; max is the
@@ -127,6 +137,10 @@ func (d *dotReader) fill() {
 	}
 	dot := d.lineLen == 0 && len(line) > 0 && line[0] == '.'
 	if dot && err == nil && (len(line) == 2 || (len(line) == 3 && line[1] == '\r')) {
+		if d.tooShort() {
+			d.finish(fmt.Errorf("%w: the message has %d octets, less than half the %d octets LIST gave for it: another message, or part of it", ErrProtocol, d.wire, d.listed))
+			return
+		}
 		d.finish(io.EOF)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -267,5 +268,128 @@ func TestUIDLWithBlankRefused(t *testing.T) {
 	_, err := c.UIDL(testCtx(t))
 	if !errors.Is(err, ErrProtocol) {
 		t.Fatalf("UIDL: err = %v, want a protocol violation", err)
+	}
+}
+
+// A server that answers "TOP n 0" with the whole message: the caller that
+// asked for the header gets the header and the blank line, not the body
+// (pop-headers would hold every message whole); "TOP n 2" gives two body
+// lines. The rest is read, and the session goes on.
+func TestTopLineCountIgnored(t *testing.T) {
+	const head = "From: a@example.org\nSubject: big\n\n"
+	msg := head + "one\n\ntwo\n" + strings.Repeat("body line\n", 5000)
+	e := newEnv(t, false, []string{msg, msg}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "TOP", TopWhole: true},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, lines := range []int{0, 2, 3} {
+		want := crlf(head + strings.Join(strings.SplitAfter("one\n\ntwo\n", "\n")[:lines], ""))
+		_, body, err := c.Top(ctx, 1, lines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(body)
+		if err != nil || string(b) != want {
+			t.Errorf("Top 1 %d: %d octets %q..., %v; want %q", lines, len(b), b[:min(len(b), 80)], err, want)
+		}
+	}
+	var got []string
+	err := c.TopMany(ctx, []int{1, 2}, 0, func(n int, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		got = append(got, string(b))
+		return err
+	})
+	if err != nil || len(got) != 2 || got[0] != crlf(head) || got[1] != crlf(head) {
+		t.Errorf("TopMany: %q, %v", got, err)
+	}
+	if err := c.Noop(ctx); err != nil {
+		t.Errorf("NOOP after: %v", err)
+	}
+}
+
+// A server that answers RETR with far less than the listed size (only the
+// header, or another, small message) is caught: the message would be
+// stored as that and deleted. A size listed a little high is not.
+func TestRetrFarShorterThanListed(t *testing.T) {
+	big := "From: a@example.org\nSubject: big\n\n" + strings.Repeat("attachment line\n", 20000)
+	stub := []string{"From: a@example.org", "Subject: big"}
+	e := newEnv(t, false, []string{big, big}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 1, Listing: stub},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err := c.RetrMany(ctx, []int{1}, func(n int, body io.Reader) error {
+		_, err := io.ReadAll(body)
+		return err
+	})
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "less than half") {
+		t.Fatalf("RETR of a header for a %d-octet message: %v", len(crlf(big)), err)
+	}
+
+	// Listed 100 KiB high, nothing more: read as usual.
+	e = newEnv(t, false, []string{big}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{fmt.Sprintf("1 %d", len(crlf(big))+100<<10)}},
+	}}))
+	c = e.login(t, nil)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, body, err := c.Retr(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(body); err != nil || len(b) != len(crlf(big)) {
+		t.Errorf("RETR: %d octets, %v", len(b), err)
+	}
+}
+
+// A server that offers PIPELINING and drops a pipelined RETR: each later
+// reply would be read as the one before it (message 3 taken for 2). The
+// size the reply announces is message 3's: the batch stops there, before
+// anything of it reaches the caller.
+func TestPipelinedRetrDropped(t *testing.T) {
+	var msgs []string
+	for i := 1; i <= 4; i++ {
+		msgs = append(msgs, fmt.Sprintf("Subject: %d\n\n%s", i, strings.Repeat("x\n", 10*i)))
+	}
+	e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Swallow: true},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	if _, err := c.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	err := c.RetrMany(ctx, []int{1, 2, 3, 4}, func(n int, body io.Reader) error {
+		b, err := io.ReadAll(body)
+		if err == nil && !strings.HasPrefix(string(b), fmt.Sprintf("Subject: %d\r\n", n)) {
+			t.Errorf("message %d is %.12q", n, b)
+		}
+		got = append(got, n)
+		return err
+	})
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "the size of message 3") || len(got) != 1 {
+		t.Fatalf("RetrMany: %v; bodies of %v", err, got)
+	}
+}
+
+// Implicit TLS to a port that speaks plain POP3: the handshake fails (no
+// fallback, no credential sent) and the error says the port greets in
+// plain text.
+func TestImplicitTLSToPlainPort(t *testing.T) {
+	e := newEnv(t, true, []string{"Subject: s\n\nbody\n"})
+	o := e.opts()
+	o.TLS = ImplicitTLS
+	_, err := Dial(testCtx(t), e.addr, o)
+	if err == nil || !strings.Contains(err.Error(), "greets in plain text") {
+		t.Fatalf("Dial: %v", err)
 	}
 }

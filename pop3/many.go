@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -213,7 +214,15 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		if !r.OK {
 			return c.serverError(mk(n), r)
 		}
-		body := c.newBody(verb, n)
+		if verb == "RETR" {
+			if err := c.checkRetrSize(n, r, msgs[i+1:min(len(msgs), i+1+window)]); err != nil {
+				return err
+			}
+		}
+		var body io.Reader = c.newBody(verb, n)
+		if verb == "TOP" {
+			body = newTopCut(body, lines)
+		}
 		var ferr error
 		if !skip && fn != nil {
 			ferr = fn(n, body)
@@ -229,6 +238,34 @@ func (c *Client) batchMulti(ctx context.Context, verb string, msgs []int, lines 
 		}
 		return nil
 	})
+}
+
+// checkRetrSize compares the size that the +OK to "RETR n" announces ("+OK
+// 1234 octets", as in RFC 1939's examples and from most servers) with the
+// sizes LIST gave. Not message n's size but that of a message asked for
+// after it (later) means the reply is that message's: a server that
+// dropped a pipelined command (or answers out of order) has every later
+// reply read as the one before it, each message stored as another and
+// deleted as stored. The session is out of step: the error ends it. An
+// announced size that is merely not LIST's is let be (some servers count
+// differently), as is a status without one.
+func (c *Client) checkRetrSize(n int, r Response, later []int) error {
+	f := strings.Fields(r.Text)
+	if len(f) < 2 || !strings.EqualFold(f[1], "octets") {
+		return nil
+	}
+	said, err := parseSize(f[0])
+	listed, ok := c.ListedSize(n)
+	if err != nil || !ok || said == listed {
+		return nil
+	}
+	for _, m := range later {
+		if size, ok := c.ListedSize(m); ok && size == said {
+			return c.fatal(fmt.Errorf("pop3: RETR %d: %w", n, protocolErrorf(
+				"the reply announces %d octets, the size of message %d, not the %d of message %d: the server dropped a command or answers out of order", said, m, listed, n)))
+		}
+	}
+	return nil
 }
 
 // topUp is how many replies must be read before more commands are sent:

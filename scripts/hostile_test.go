@@ -1,7 +1,9 @@
 package scripts
 
 import (
+	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -77,5 +79,85 @@ func TestPopstatHostileRefusal(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, `refused: wrong password **** \x1b[2J\x1b[31mHACKED`) {
 		t.Errorf("out %q", r.stdout)
+	}
+}
+
+// A server that answers RETR with only the header of a large message:
+// movemail stored the stub and deleted the message. It now stops at that
+// message, nothing deleted.
+func TestMovemailRetrFarShorterThanListed(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Listing: []string{"From: x@example.org", "Subject: stub"}},
+	}})
+	big := "From: a@example.org\nSubject: big\n\n" + strings.Repeat("attachment line\n", 20000)
+	e.add(big, big, big)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than half") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 3 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
+
+// A login refused with an RFC 2449 response code: movemail's message
+// keeps the code (whether trying later can help), deleting nothing.
+func TestMovemailResponseCodeShown(t *testing.T) {
+	for _, code := range []string{"IN-USE", "LOGIN-DELAY", "SYS/TEMP", "AUTH"} {
+		e := newSrv(t, loginFault("-ERR ["+code+"] not now"))
+		e.add(genMessages(2)...)
+		r := run(t, e.env, "movemail.scm", filepath.Join(t.TempDir(), "mbox"))
+		if r.status != 1 || !strings.Contains(r.stderr, "****: ["+code+"] not now") ||
+			strings.Contains(r.stderr, testPass) || e.be.Count(testUser) != 2 {
+			t.Errorf("%s: status %d, %d on the server, stderr %q", code, r.status, e.be.Count(testUser), r.stderr)
+		}
+	}
+}
+
+// A server whose LIST is empty while STAT counts 5 messages: movemail
+// said "0 messages moved" and succeeded. It now fails, naming both.
+func TestMovemailListDisagreesWithStat(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{}},
+		{Command: "UIDL", Listing: []string{}},
+	}})
+	e.add(genMessages(5)...)
+	r := run(t, e.env, "movemail.scm", filepath.Join(t.TempDir(), "mbox"))
+	if r.status != 1 || !strings.Contains(r.stderr, "movemail: protocol: STAT counts 5 messages, LIST lists 0") ||
+		e.be.Count(testUser) != 5 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
+
+// A server that offers PIPELINING and drops RETR 2: movemail stored
+// message 3 as 2 and 4 as 3, then timed out; the next run deleted message
+// 2 as stored and stored 4 twice. Now the run stops at the reply that
+// announces message 3's size, with message 1 stored, and the next run
+// brings 2, 3 and 4, each once.
+func TestMovemailPipelinedRetrDropped(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: 2, Swallow: true}}})
+	var msgs []string
+	for i := 1; i <= 4; i++ {
+		msgs = append(msgs, fmt.Sprintf("From: s%d@example.org\nSubject: %d\n\n%s", i, i, strings.Repeat("line\n", 10*i)))
+	}
+	e.add(msgs...)
+	dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+	r := run(t, e.env, "movemail.scm", "--timeout", "30", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "the size of message 3") || !strings.Contains(r.stderr, "1 message stored") ||
+		e.be.Count(testUser) != 4 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	e.srv.SetFaults(server.Faults{})
+	if r = run(t, e.env, "movemail.scm", dest); r.status != 0 {
+		t.Fatalf("second run: status %d, stderr %q", r.status, r.stderr)
+	}
+	got := maildirMessages(t, dest)
+	sort.Strings(got)
+	if len(got) != 4 || e.be.Count(testUser) != 0 {
+		t.Fatalf("%d messages stored, %d on the server", len(got), e.be.Count(testUser))
+	}
+	for i, m := range got {
+		if m != msgs[i] {
+			t.Errorf("message %d stored as %.40q", i+1, m)
+		}
 	}
 }

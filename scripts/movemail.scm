@@ -247,7 +247,12 @@ then deleted on the server), 2 on a usage error.
           msg
           (string-append msg " " (string-join (map (lambda (x) (format #f "~s" x)) irr) " ")))))
   (cond ((pop3-error? e)
-         (string-append "server refused " (pop3-error-command e) ": " (string-trim (pop3-error-text e))))
+         ;; The RFC 2449 code ([IN-USE], [LOGIN-DELAY], [SYS/TEMP],
+         ;; [AUTH]) says whether trying again later can help: it is shown.
+         (string-append "server refused " (pop3-error-command e) ": "
+                        (let ((code (pop3-error-code e)))
+                          (if code (string-append "[" code "] ") ""))
+                        (string-trim (pop3-error-text e))))
         ((error-object? e)
          (case (mail-error-side e)
            ((destination) (let ((msg (plain e)))
@@ -430,11 +435,17 @@ then deleted on the server), 2 on a usage error.
               (mailbox-notes mb))
     ;; The sizes by message number: a table, not a vector as long as the
     ;; highest number, which the server chooses ("2000000000 120").
-    (let* ((sizes (pop3-list conn))
+    (let* ((stat-count (call-with-values (lambda () (pop3-stat conn)) (lambda (n octets) n)))
+           (sizes (pop3-list conn))
            (size-table (make-hash-table eqv?))
            (size-of (lambda (num) (hash-table-ref/default size-table num 0)))
            (uidls (guard (e ((pop3-error? e) #f)) (pop3-uidl conn))))
       (for-each (lambda (p) (hash-table-set! size-table (car p) (cdr p))) sizes)
+      ;; STAT and LIST count the same messages (RFC 1939): a server whose
+      ;; LIST leaves some out (or adds some) is not trusted with the run.
+      (if (not (= stat-count (length sizes)))
+          (error (string-append "protocol: STAT counts " (plural stat-count "message")
+                                ", LIST lists " (number->string (length sizes)))))
       (if (and opt-keep (not uidls))
           (error "the server has no UIDL command: --keep cannot tell new mail from old"))
       ;; A UIDL naming a message LIST lacks (or one twice) is a protocol

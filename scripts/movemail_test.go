@@ -257,6 +257,8 @@ func hostileUIDL(t *testing.T) (addr string, cmds func() []string) {
 					switch strings.ToUpper(verb) {
 					case "CAPA":
 						fmt.Fprintf(c, "+OK\r\nUSER\r\nUIDL\r\n.\r\n")
+					case "STAT":
+						fmt.Fprintf(c, "+OK 2 %d\r\n", 2*len(msg))
 					case "LIST":
 						fmt.Fprintf(c, "+OK\r\n1 %d\r\n2 %d\r\n.\r\n", len(msg), len(msg))
 					case "UIDL":

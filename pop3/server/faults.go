@@ -63,6 +63,9 @@ type Fault struct {
 	StallFor   time.Duration
 	// Hangup closes the connection without replying.
 	Hangup bool
+	// Swallow ignores the command: no reply, and the session goes on (a
+	// server that drops a pipelined command). Not for the greeting.
+	Swallow bool
 	// NoTerminator sends a multi-line reply without its terminating ".\r\n"
 	// and closes the connection.
 	NoTerminator bool
@@ -75,6 +78,9 @@ type Fault struct {
 	// EndlessBody follows the status line of a multi-line reply (RETR,
 	// TOP) with body lines that never end, until the client goes away.
 	EndlessBody bool
+	// TopWhole answers "TOP n lines" with the whole message, whatever the
+	// line count: a server that ignores it.
+	TopWhole bool
 	// Listing, if not nil, replaces the lines of a multi-line reply (LIST,
 	// UIDL, CAPA) by these, sent as given (no byte-stuffing), then ".".
 	Listing []string

@@ -108,6 +108,22 @@ func TestFaultHangup(t *testing.T) {
 	}
 }
 
+// Swallow: the second STAT gets no reply; the third is answered as usual,
+// so a client that pipelined them reads the third's reply as the second's.
+func TestFaultSwallow(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "STAT", Nth: 2, Swallow: true}}})
+	c := login(t, srv.Addr().String(), "u", "p")
+	c.send("STAT")
+	c.send("STAT")
+	c.send("NOOP")
+	c.send("STAT")
+	for i, want := range []string{"+OK 2 ", "+OK", "+OK 2 "} {
+		if got := c.readLine(); !strings.HasPrefix(got, want) || (want == "+OK" && strings.HasPrefix(got, "+OK 2")) {
+			t.Fatalf("reply %d: %q, want %q...", i+1, got, want)
+		}
+	}
+}
+
 func TestFaultNoTerminator(t *testing.T) {
 	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "RETR", NoTerminator: true}}})
 	c := login(t, srv.Addr().String(), "u", "p")

@@ -53,6 +53,7 @@ type session struct {
 	last      int
 	bad       int
 	badNumber bool
+	topWhole  bool // the TopWhole fault applies to this reply
 }
 
 func newSession(srv *Server, c net.Conn, id uint64, secure bool) *session {
@@ -250,6 +251,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 		s.flush()
 		return true
 	}
+	if f.Swallow && cmd != Greeting {
+		return false
+	}
 	if f.Reply != "" {
 		s.line(f.Reply)
 		if cmd == Greeting || cmd == "QUIT" {
@@ -258,8 +262,8 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 		}
 		return false
 	}
-	s.badNumber = f.BadNumber
-	defer func() { s.badNumber = false }()
+	s.badNumber, s.topWhole = f.BadNumber, f.TopWhole
+	defer func() { s.badNumber, s.topWhole = false, false }()
 	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil) ||
 		cmd == "STLS" || cmd == "AUTH" {
 		// STLS and AUTH talk to the client in the middle of their reply:
@@ -437,6 +441,9 @@ func (s *session) exec(cmd, args string) bool {
 		}
 		s.touch(i)
 		s.ok("Top of message follows.")
+		if s.topWhole {
+			n = -1
+		}
 		s.body(i, n)
 	case "DELE":
 		i, ok := s.message(args)
