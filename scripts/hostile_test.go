@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -159,5 +160,29 @@ func TestMovemailPipelinedRetrDropped(t *testing.T) {
 		if m != msgs[i] {
 			t.Errorf("message %d stored as %.40q", i+1, m)
 		}
+	}
+}
+
+// pop-headers reports a failure in one line naming itself, as the other
+// scripts do, not as an uncaught error at a line of the script: a refusal
+// with its response code (the password masked), a connection refused.
+func TestPopHeadersFailures(t *testing.T) {
+	f := loginFault("-ERR [AUTH] wrong password " + testPass)
+	f.NoAPOPTimestamp = true
+	e := newSrv(t, f)
+	r := run(t, e.env, "pop-headers.scm", e.srv.Addr().String())
+	if r.status != 1 || !strings.HasPrefix(r.stderr, "pop-headers: server refused ") ||
+		!strings.HasSuffix(r.stderr, ": [AUTH] wrong password ****\n") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("refused: status %d, out %q, err %q", r.status, r.stdout, r.stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	r = run(t, e.env, "pop-headers.scm", "pop://"+testUser+"@"+closed)
+	if r.status != 1 || !strings.HasPrefix(r.stderr, "pop-headers: pop3-connect: cannot connect to "+closed) || strings.Contains(r.stderr, ".scm:") {
+		t.Errorf("connection refused: status %d, out %q, err %q", r.status, r.stdout, r.stderr)
 	}
 }

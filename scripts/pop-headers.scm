@@ -95,21 +95,38 @@ options:
               s))
 
 (setenv "MAILHOST" "")
-(define conn (pop3-connect target))
-(if user (pop3-login conn user) (pop3-login conn))
-(define sizes (pop3-list conn))
-(if (null? sizes) (display "0 messages\n"))
-(for-each
- (lambda (entry size-entry)
-   (let* ((n (car entry))
-          (header (cdr entry))
-          (size (cdr size-entry)))
-     (format #t "~a ~a  ~a  ~a  ~a~%"
-             (string-pad-left (number->string n) 4)
-             (string-pad-left (human-size size) 5)
-             (fit (printable (short-date (mail-header-field header "Date"))) 11)
-             (fit (printable (sender (field header "From"))) 22)
-             (printable (or (field header "Subject") "")))))
- (pop3-headers-many conn (map car sizes))
- sizes)
-(pop3-quit conn)
+
+;; A failure as one line: a server's refusal with its response code, or
+;; the message of any other error (a connection refused, a protocol
+;; error), without the script's file and line.
+(define (failure-text e)
+  (cond ((pop3-error? e)
+         (string-append "server refused " (pop3-error-command e) ": "
+                        (let ((code (pop3-error-code e)))
+                          (if code (string-append "[" code "] ") ""))
+                        (string-trim (pop3-error-text e))))
+        ((error-object? e)
+         (apply string-append (error-object-message e)
+                (map (lambda (x) (format #f " ~s" x)) (error-object-irritants e))))
+        (else (format #f "~s" e))))
+
+(guard (e (#t (format (current-error-port) "pop-headers: ~a~%" (failure-text e))
+              (exit 1)))
+  (let* ((conn (pop3-connect target))
+         (_ (if user (pop3-login conn user) (pop3-login conn)))
+         (sizes (pop3-list conn)))
+    (if (null? sizes) (display "0 messages\n"))
+    (for-each
+     (lambda (entry size-entry)
+       (let* ((n (car entry))
+              (header (cdr entry))
+              (size (cdr size-entry)))
+         (format #t "~a ~a  ~a  ~a  ~a~%"
+                 (string-pad-left (number->string n) 4)
+                 (string-pad-left (human-size size) 5)
+                 (fit (printable (short-date (mail-header-field header "Date"))) 11)
+                 (fit (printable (sender (field header "From"))) 22)
+                 (printable (or (field header "Subject") "")))))
+     (pop3-headers-many conn (map car sizes))
+     sizes)
+    (pop3-quit conn)))
