@@ -191,8 +191,11 @@ func TestREPLDumbTerminal(t *testing.T) {
 	tm.expect("typed: ")
 	tm.send("hello\r")
 	tm.expect("\"hello\"\r\npopsh> ")
-	tm.send("(let loop () (loop))\r")
-	tm.expect("(loop))\r\n")
+	// The terminal echoes the line itself, before popsh reads it, and a
+	// Ctrl-C then would flush the unread line: wait for the loop's own
+	// output before interrupting it.
+	tm.send("(begin (display \"looping\") (newline) (let loop () (loop)))\r")
+	tm.expect("looping\r\n")
 	tm.interruptUntil("interrupted\r\npopsh> ")
 	tm.send("\x04")
 	if code := tm.wait(); code != 0 {
