@@ -381,6 +381,8 @@ var fluidDocs = []interp.DocLine{
 	{Name: "thread-fluid", Doc: "(thread-fluid f): the value of fluid f"},
 	{Name: "set-thread-fluid!", Doc: "(set-thread-fluid! f value): set the value of fluid f"},
 	{Name: "let-thread-fluid", Doc: "(let-thread-fluid f value thunk): call thunk with fluid f bound to value"},
+	{Name: "fork-thread", Doc: "(fork-thread thunk [name]): a new thread calling thunk, with its creator's thread fluids (Scheme48's thread-fluids)"},
+	{Name: "spoon", Doc: "(spoon thunk [name]): the old name of fork-thread"},
 }
 
 var syntaxDocs = []interp.DocLine{

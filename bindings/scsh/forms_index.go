@@ -305,7 +305,7 @@ var srfiIndex = interp.FormIndex{File: "srfi.scm", Len: 33140, Mode: "all", Form
 }}
 
 // processIndex is the top-level split of scsh-process.scm.
-var processIndex = interp.FormIndex{File: "scsh-process.scm", Len: 3219, Mode: "all", Forms: []interp.FormSpan{
+var processIndex = interp.FormIndex{File: "scsh-process.scm", Len: 3522, Mode: "all", Forms: []interp.FormSpan{
 	{Name: "run/port*", Line: 8, Start: 423, Kind: 1},
 	{Name: "run/port+proc*", Line: 9, Start: 475, Kind: 1},
 	{Name: "run/string*", Line: 10, Start: 537, Kind: 1},
@@ -329,4 +329,6 @@ var processIndex = interp.FormIndex{File: "scsh-process.scm", Len: 3219, Mode: "
 	{Name: "thread-fluid", Line: 70, Start: 3057, Kind: 1},
 	{Name: "set-thread-fluid!", Line: 71, Start: 3093, Kind: 1},
 	{Name: "let-thread-fluid", Line: 72, Start: 3151, Kind: 1},
+	{Name: "fork-thread", Line: 76, Start: 3434, Kind: 1},
+	{Name: "spoon", Line: 77, Start: 3495, Kind: 1},
 }}

@@ -197,3 +197,24 @@ func TestWeakTables(t *testing.T) {
 		t.Errorf("the strengthened value: %v %v", v, err)
 	}
 }
+
+// A batching helper in the style of SUnet's code starts its workers with
+// fork-thread and hands results back through placeholders; the worker sees
+// the preserved thread fluids of the thread that forked it. spoon is the
+// same procedure under its old name.
+func TestForkThreadKeepsFluids(t *testing.T) {
+	runEvalCases(t, []evalCase{
+		{src: `(let ((f (make-preserved-thread-fluid 'outer))
+		             (p (make-placeholder)))
+		         (let-thread-fluid f 'inner
+		           (lambda () (fork-thread (lambda () (placeholder-set! p (thread-fluid f))))))
+		         (placeholder-value p))`, want: "inner"},
+		{src: `(let ((p (make-placeholder)) (l (make-lock)))
+		         (obtain-lock l)
+		         (spoon (lambda () (obtain-lock l) (placeholder-set! p 'got-lock) (release-lock l)) 'worker)
+		         (release-lock l)
+		         (placeholder-value p))`, want: "got-lock"},
+		{src: `(thread? (fork-thread (lambda () 1)))`, want: "#t"},
+		{src: `(fork-thread 5)`, err: "procedure"},
+	})
+}

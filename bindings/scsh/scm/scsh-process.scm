@@ -70,3 +70,8 @@
 (define (thread-fluid f) (fluid f))
 (define (set-thread-fluid! f value) (set-fluid! f value))
 (define (let-thread-fluid f value thunk) (let-fluid f value thunk))
+;;; Scheme48's thread-fluids structure also has fork-thread (and its old
+;;; name spoon): spawn a thread that keeps the preserved thread fluids of
+;;; its creator. popsh's threads start with their creator's fluids.
+(define (fork-thread thunk . name) (apply spawn thunk name))
+(define spoon fork-thread)
