@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -250,6 +251,9 @@ func (t *Thread) run() {
 	default:
 		t.reason = &ErrorObject{Message: err.Error(), Cause: err}
 	}
+	if t.reason != nil {
+		t.reportUncaught(err)
+	}
 	for _, m := range append([]*Mutex(nil), t.owned...) {
 		if m.locked && m.owner == t {
 			m.unlock()
@@ -264,6 +268,20 @@ func (t *Thread) run() {
 	close(t.done)
 	it.vm = vm{}
 	it.ts.gil.Unlock()
+}
+
+// reportUncaught writes, to the thread's current error port, that an
+// uncaught raise (err) ended it. SRFI 18 keeps the raised object for
+// thread-join!, but a thread nobody joins (spawned to serve, or waited
+// for through a placeholder it never sets) would otherwise end without a
+// word; the object is still raised at a join.
+func (t *Thread) reportUncaught(err error) {
+	p := t.it.CurrentError()
+	if p == nil {
+		return
+	}
+	p.WriteString(t.SchemeString() + " ended by an uncaught error: " + strings.TrimRight(FormatError(err), "\n") + "\n")
+	p.Flush()
 }
 
 // join waits for t (d < 0: no timeout) and returns its result, or raises

@@ -177,3 +177,34 @@ func TestThreadReadReleasesLock(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+// TestThreadUncaughtErrorReported: a thread that an uncaught error ends
+// says so on its error port (a thread nobody joins would otherwise end
+// without a word); a join still raises the uncaught-exception, and a
+// thread that returns, or is terminated, says nothing.
+func TestThreadUncaughtErrorReported(t *testing.T) {
+	var out, errOut strings.Builder
+	it := New(WithOutput(&out))
+	it.SetErrorOutput(&errOut)
+	v, err := it.EvalString(context.Background(), `
+(define quiet (spawn (lambda () 42) 'quiet))
+(define stopped (spawn (lambda () (let loop () (thread-yield!) (loop))) 'stopped))
+(thread-terminate! stopped)
+(define worker (spawn (lambda () (car 5)) 'worker))
+(list (thread-join! quiet)
+      (guard (e ((terminated-thread-exception? e) 'terminated)) (thread-join! stopped))
+      (guard (e ((uncaught-exception? e) (condition/report-string (uncaught-exception-reason e))))
+        (thread-join! worker)))`, "t.scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := WriteString(v); got != `(42 terminated "car: expected a pair, got 5")` {
+		t.Errorf("value %s", got)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if !strings.HasPrefix(lines[0], "#<thread worker> ended by an uncaught error: t.scm:") ||
+		!strings.HasSuffix(lines[0], "car: expected a pair, got 5") ||
+		strings.Contains(errOut.String(), "quiet") || strings.Contains(errOut.String(), "stopped") {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
