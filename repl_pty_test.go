@@ -136,11 +136,21 @@ func TestREPLThreadOutputAtPrompt(t *testing.T) {
 	// A thread prints while a line is being typed: its text appears on
 	// lines of its own above the prompt, and the prompt and the line typed
 	// so far are drawn again below it.
+	threadOutputAtPrompt(t, "(current-output-port)", "from the thread", "no newline")
+}
+
+// threadOutputAtPrompt has a thread write a line and then text without a
+// newline to port while "(list 1 2" is being typed, and checks the screen:
+// both on lines of their own above the prompt, drawn again with the line
+// typed, and the value of the entry right after its line.
+func threadOutputAtPrompt(t *testing.T, port, line, half string) {
+	t.Helper()
 	home := t.TempDir()
 	flag := filepath.Join(home, "go")
 	tm := startTermSize(t, 20, 80, home)
 	tm.expect("popsh> ")
-	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "from the thread") (newline) (display "no newline") (flush-output-port))))` + "\r")
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) ` +
+		`(display "` + line + `" ` + port + `) (newline ` + port + `) (display "` + half + `" ` + port + `) (flush-output-port ` + port + `))))` + "\r")
 	tm.expect("\r\n")
 	tm.expect("popsh> ")
 	tm.send("(list 1 2")
@@ -148,14 +158,14 @@ func TestREPLThreadOutputAtPrompt(t *testing.T) {
 	if err := os.WriteFile(flag, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tm.expect("no newline")
+	tm.expect(half)
 	tm.expect("popsh> (list 1 2")
 	lines := strings.Split(tm.screenText(80, 20), "\n")
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
-	if len(lines) < 3 || lines[len(lines)-3] != "from the thread" || lines[len(lines)-2] != "no newline" || lines[len(lines)-1] != "popsh> (list 1 2" {
-		t.Errorf("screen after the thread's output:\n%s", strings.Join(lines, "\n"))
+	if len(lines) < 3 || lines[len(lines)-3] != line || lines[len(lines)-2] != half || lines[len(lines)-1] != "popsh> (list 1 2" {
+		t.Errorf("screen after the thread's output to %s:\n%s", port, strings.Join(lines, "\n"))
 	}
 	// the value right after the entry's line: no empty line (the text
 	// written above the prompt ended its line)
@@ -248,34 +258,7 @@ func TestREPLThreadErrorOutputAtPrompt(t *testing.T) {
 	// A thread writes to the current error port while a line is being
 	// typed: as for its standard output, the text goes on lines of its own
 	// above the prompt, which is drawn again below it with the line typed.
-	home := t.TempDir()
-	flag := filepath.Join(home, "go")
-	tm := startTermSize(t, 20, 80, home)
-	tm.expect("popsh> ")
-	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "error text" (current-error-port)) (newline (current-error-port)) (display "half" (current-error-port)) (flush-output-port (current-error-port)))))` + "\r")
-	tm.expect("\r\n")
-	tm.expect("popsh> ")
-	tm.send("(list 1 2")
-	tm.expect("(list 1 2")
-	if err := os.WriteFile(flag, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tm.expect("half")
-	tm.expect("popsh> (list 1 2")
-	lines := strings.Split(tm.screenText(80, 20), "\n")
-	for len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	if len(lines) < 3 || lines[len(lines)-3] != "error text" || lines[len(lines)-2] != "half" || lines[len(lines)-1] != "popsh> (list 1 2" {
-		t.Errorf("screen after the thread's error output:\n%s", strings.Join(lines, "\n"))
-	}
-	tm.send(" 3)\r")
-	tm.expect(" 3)\r\n(1 2 3)\r\n")
-	tm.expect("popsh> ")
-	tm.promptCtrlD()
-	if code := tm.wait(); code != 0 {
-		t.Errorf("exit status %d", code)
-	}
+	threadOutputAtPrompt(t, "(current-error-port)", "error text", "half")
 }
 
 func TestREPLClearScreenOnContinuationLine(t *testing.T) {
