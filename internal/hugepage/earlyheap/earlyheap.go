@@ -45,5 +45,13 @@ func frontier() unsafe.Pointer {
 // without the advice; when the start was near the end, initialization has
 // moved the heap there.
 func Again() {
-	hugepage.AdviseHeap(frontier(), Span)
+	again()
+}
+
+// again is Again, returning the block whose address told where the heap
+// was (for tests).
+func again() unsafe.Pointer {
+	p := frontier()
+	hugepage.AdviseHeap(p, Span)
+	return p
 }

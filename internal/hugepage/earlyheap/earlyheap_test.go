@@ -71,8 +71,10 @@ func TestAgainAdvisesTheHeapWhereItIsNow(t *testing.T) {
 		}
 		keep = append(keep, unsafe.Pointer(unsafe.SliceData(make([]byte, 256<<10))))
 	}
-	Again()
-	p := frontier()
+	// The block Again found is checked, not a later one: the runtime may
+	// map the next block in a new mapping, which no advice given before
+	// can cover (the test failed so about once in twenty runs).
+	p := again()
 	if ok, err := hugepage.Advised(uintptr(p)); err != nil || !ok {
 		t.Errorf("the heap's frontier at %p after Again: advised %v (%v)", p, ok, err)
 	}
