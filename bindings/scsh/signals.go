@@ -3,6 +3,7 @@ package scsh
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -204,8 +205,17 @@ func (s *sigState) undelivered(sig syscall.Signal) {
 		}
 	}
 	go func() {
-		s.uncatch(sig)
-		syscall.Kill(os.Getpid(), sig)
+		// Sent again under the lock and to this thread: a signal sent to
+		// the calling thread is handled before the call returns, so a
+		// handler set meanwhile (catch waits for the lock) cannot receive
+		// this old one, as it could when sent to the process, whose
+		// signals any thread may take a moment later.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.uncatchLocked(sig)
+		syscall.Tgkill(os.Getpid(), syscall.Gettid(), sig)
 	}()
 }
 
@@ -214,6 +224,11 @@ func (s *sigState) undelivered(sig syscall.Signal) {
 func (s *sigState) uncatch(sig syscall.Signal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.uncatchLocked(sig)
+}
+
+// uncatchLocked is uncatch with s.mu held.
+func (s *sigState) uncatchLocked(sig syscall.Signal) {
 	if c := s.catchers[sig]; c != nil {
 		signal.Stop(c.ch)
 		close(c.stop)
