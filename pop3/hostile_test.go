@@ -393,3 +393,95 @@ func TestImplicitTLSToPlainPort(t *testing.T) {
 		t.Fatalf("Dial: %v", err)
 	}
 }
+
+// A body (or a listing) trickled a byte at a time never stalls for
+// CommandTimeout and each line comes whole within it: only the size cap
+// stopped it, after hours. A whole reply must now average MinRate once
+// CommandTimeout has been spent waiting for it.
+func TestTrickledReplyStopped(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat("trickled line\n", 40) // about 600 bytes: 3 s at 5 ms a byte
+	listing := make([]string, 80)
+	for i := range listing {
+		listing[i] = fmt.Sprintf("%d 10", i+1)
+	}
+	for _, cmd := range []string{"RETR", "LIST"} {
+		t.Run(cmd, func(t *testing.T) {
+			f := server.Fault{Command: cmd, Trickle: 5 * time.Millisecond}
+			if cmd == "LIST" {
+				f.Listing = listing
+			}
+			e := newEnv(t, false, []string{body}, withFaults(server.Faults{Rules: []server.Fault{f}}))
+			o := e.opts()
+			o.CommandTimeout = 300 * time.Millisecond
+			c := e.login(t, o)
+			ctx := testCtx(t)
+			var err error
+			if cmd == "RETR" {
+				_, _, err = c.RetrTo(ctx, 1, io.Discard)
+			} else {
+				_, err = c.List(ctx)
+			}
+			if !errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want the rate bound", err)
+			}
+			if !strings.Contains(err.Error(), "less than 512 bytes/s") {
+				t.Errorf("error %q does not say the reply was too slow", err)
+			}
+			if c.State() != StateClosed {
+				t.Errorf("state %v", c.State())
+			}
+		})
+	}
+}
+
+// The rate bound counts the time the client waits on the network, not the
+// time its caller takes over a body: a caller that reads slowly from a
+// fast server is not cut off, however long it takes.
+func TestSlowReaderNotRateBound(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat(strings.Repeat("x", 1000)+"\n", 1000) // 1 MB
+	e := newEnv(t, false, []string{body})
+	o := e.opts()
+	o.CommandTimeout = time.Second
+	o.MinRate = 1 << 30 // the grace alone: one second of waiting
+	c := e.login(t, o)
+	_, r, err := c.Retr(testCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 32<<10)
+	total := 0
+	for {
+		n, err := r.Read(buf)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", total, err)
+		}
+		time.Sleep(50 * time.Millisecond) // 32 reads or more: 1.6 s of the caller's time
+	}
+	if total != len(crlf(body)) {
+		t.Errorf("read %d bytes, want %d", total, len(crlf(body)))
+	}
+}
+
+// A negative MinRate puts no bound on a reply: the trickled body comes
+// whole.
+func TestMinRateOff(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat("b\n", 30)
+	e := newEnv(t, false, []string{body}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Trickle: 5 * time.Millisecond},
+	}}))
+	o := e.opts()
+	o.CommandTimeout = 150 * time.Millisecond
+	o.MinRate = -1
+	c := e.login(t, o)
+	var b strings.Builder
+	if _, _, err := c.RetrTo(testCtx(t), 1, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != crlf(body) {
+		t.Errorf("body %q", b.String())
+	}
+}
