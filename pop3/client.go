@@ -110,7 +110,7 @@ type Client struct {
 	// the caller's context reaches the connection through this field.
 	opCtx    context.Context
 	rdl, wdl time.Time     // read and write deadlines last set on conn
-	rdlRate  bool          // rdl is the reply's rate bound (see Options.MinRate)
+	rdlRate  bool          // the last read's deadline was the reply's rate bound (see Options.MinRate)
 	slack    time.Duration // see maxDeadlineSlack
 	stop     func() bool
 	stopped  chan struct{}
@@ -140,8 +140,9 @@ func (x connIO) Read(p []byte) (int, error) {
 	d, rate := c.readDeadline(now)
 	if d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
 		c.conn.SetReadDeadline(d)
-		c.rdl, c.rdlRate = d, rate
+		c.rdl = d
 	}
+	c.rdlRate = rate // the deadline in force is d, or a little earlier
 	if err := c.opCtx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
 	}

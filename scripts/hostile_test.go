@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/pop3/server"
 )
@@ -184,5 +185,31 @@ func TestPopHeadersFailures(t *testing.T) {
 	r = run(t, e.env, "pop-headers.scm", "pop://"+testUser+"@"+closed)
 	if r.status != 1 || !strings.HasPrefix(r.stderr, "pop-headers: pop3-connect: cannot connect to "+closed) || strings.Contains(r.stderr, ".scm:") {
 		t.Errorf("connection refused: status %d, out %q, err %q", r.status, r.stdout, r.stderr)
+	}
+}
+
+// A server that trickles a message a byte at a time, never stalling for
+// the timeout: movemail waited for the whole message (hours for a large
+// one). It now gives up once --timeout is spent and the message has come
+// at less than --min-rate bytes per second, nothing deleted.
+func TestMovemailTrickledMessage(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Trickle: 5 * time.Millisecond}, // 1.4 KB: 7 s
+	}})
+	e.add(genMessages(3)...)
+	dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+	r := run(t, e.env, "movemail.scm", "--timeout", "0.3", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than 512 bytes/s") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 3 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	r = run(t, e.env, "movemail.scm", "--timeout", "0.3", "--min-rate", "2000", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than 2000 bytes/s") {
+		t.Errorf("--min-rate 2000: status %d, stderr %q", r.status, r.stderr)
+	}
+	for _, bad := range []string{"-1", "1.5", "fast"} {
+		if r := run(t, e.env, "movemail.scm", "--min-rate", bad, dest); r.status != 2 || !strings.Contains(r.stderr, "bad --min-rate") {
+			t.Errorf("--min-rate %s: status %d, %q", bad, r.status, r.stderr)
+		}
 	}
 }

@@ -514,6 +514,12 @@ func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options,
 	if d, ok := secondsArg(paramValue(b.params.commandTimeout)); ok {
 		o.CommandTimeout = d
 	}
+	if r, ok := paramValue(b.params.minRate).(int); ok {
+		o.MinRate = r
+		if r == 0 {
+			o.MinRate = -1 // no bound
+		}
+	}
 	if t.TLS {
 		o.TLS = pop3.ImplicitTLS
 	} else if b.opts.NoAutoStartTLS {
