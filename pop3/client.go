@@ -142,7 +142,7 @@ func (x connIO) Read(p []byte) (int, error) {
 		c.conn.SetReadDeadline(d)
 		c.rdl = d
 	}
-	c.rdlRate = rate // the deadline in force is d, or a little earlier
+	c.rdlRate = rate                      // the deadline in force is d, or a little earlier
 	if err := c.opCtx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
 	}
