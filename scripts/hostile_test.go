@@ -79,7 +79,7 @@ func TestPopstatHostileRefusal(t *testing.T) {
 	if r.status != 1 || strings.Contains(r.stdout+r.stderr, testPass) || strings.ContainsAny(r.stdout+r.stderr, "\x1b") {
 		t.Errorf("status %d, out %q, err %q", r.status, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, `refused: wrong password **** \x1b[2J\x1b[31mHACKED`) {
+	if !strings.Contains(r.stdout, `refused: [AUTH] wrong password **** \x1b[2J\x1b[31mHACKED`) {
 		t.Errorf("out %q", r.stdout)
 	}
 }
@@ -211,5 +211,61 @@ func TestMovemailTrickledMessage(t *testing.T) {
 		if r := run(t, e.env, "movemail.scm", "--min-rate", bad, dest); r.status != 2 || !strings.Contains(r.stderr, "bad --min-rate") {
 			t.Errorf("--min-rate %s: status %d, %q", bad, r.status, r.stderr)
 		}
+	}
+}
+
+// A login that fails at each step (USER refused, PASS refused with a
+// response code, the connection closed right after PASS): movemail,
+// popstat and pop-headers each fail with status 1 and one clear line
+// naming the step (and the code: a wrong password is not a disabled
+// account), never the password; nothing is deleted. popstat left the
+// code out.
+func TestLoginFailuresReported(t *testing.T) {
+	userPass := func(rule server.Fault) server.Faults {
+		// USER/PASS only: no APOP timestamp, no SASL.
+		return server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}, DisableCommands: []string{"AUTH"},
+			Rules: []server.Fault{rule}}
+	}
+	for _, c := range []struct {
+		name          string
+		faults        server.Faults
+		movemail, pop string // in movemail's and pop-headers' message, in popstat's
+	}{
+		{"USER refused", userPass(server.Fault{Command: "USER", Reply: "-ERR no such user"}),
+			"server refused USER alice: no such user", "USER alice refused: no such user"},
+		{"PASS [AUTH]", userPass(server.Fault{Command: "PASS", Reply: "-ERR [AUTH] bad password"}),
+			"server refused PASS ****: [AUTH] bad password", "PASS **** refused: [AUTH] bad password"},
+		{"PASS [SYS/PERM]", userPass(server.Fault{Command: "PASS", Reply: "-ERR [SYS/PERM] account disabled"}),
+			"server refused PASS ****: [SYS/PERM] account disabled", "PASS **** refused: [SYS/PERM] account disabled"},
+		{"PASS hangup", userPass(server.Fault{Command: "PASS", Hangup: true}),
+			"pop3-login: PASS ****: connection closed by the server", "pop3-login: PASS ****: connection closed by the server"},
+		{"APOP [SYS/TEMP]", server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR [SYS/TEMP] try later"}}},
+			"server refused APOP alice ****: [SYS/TEMP] try later", "APOP alice **** refused: [SYS/TEMP] try later"},
+		{"APOP closed", server.Faults{Rules: []server.Fault{{Command: "APOP", CloseAfter: 3}}},
+			"pop3-login: APOP alice ****: connection closed by the server", "pop3-login: APOP alice ****: connection closed by the server"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newSrv(t, c.faults)
+			e.add(genMessages(2)...)
+			dest := filepath.Join(t.TempDir(), "mbox")
+			for _, s := range []struct {
+				script string
+				args   []string
+				want   string
+			}{
+				{"movemail.scm", []string{dest}, c.movemail},
+				{"pop-headers.scm", nil, c.movemail},
+				{"popstat.scm", []string{e.srv.Addr().String()}, "cannot check: " + c.pop},
+			} {
+				r := run(t, e.env, s.script, s.args...)
+				out := r.stdout + r.stderr
+				if r.status != 1 || !strings.Contains(out, s.want) || strings.Contains(out, testPass) {
+					t.Errorf("%s: status %d, out %q, err %q; want %q", s.script, r.status, r.stdout, r.stderr, s.want)
+				}
+			}
+			if n := e.be.Count(testUser); n != 2 {
+				t.Errorf("%d messages left on the server", n)
+			}
+		})
 	}
 }
