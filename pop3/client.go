@@ -326,24 +326,35 @@ func (c *Client) readGreeting(ctx context.Context) error {
 	return nil
 }
 
-// findTimestamp returns the APOP timestamp "<...>" of a greeting, or "".
+// findTimestamp returns the APOP timestamp "<...>" of a greeting, or "":
+// the first "<...>" of printable ASCII in the form of a message id
+// ("<...@...>", as RFC 1939 has it), or failing that the first "<...>" of
+// printable ASCII. A greeting may say "<" and ">" in its text before the
+// timestamp.
 func findTimestamp(s string) string {
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			return ""
+	first := ""
+	open := -1 // the last "<" not yet closed
+	for k := 0; k < len(s); k++ {
+		switch s[k] {
+		case '<':
+			open = k
+		case '>':
+			if open < 0 {
+				continue
+			}
+			ts := s[open : k+1]
+			open = -1
+			if len(ts) > 2 && isPrintable(ts[1:len(ts)-1]) {
+				if strings.IndexByte(ts, '@') >= 0 {
+					return ts
+				}
+				if first == "" {
+					first = ts
+				}
+			}
 		}
-		s = s[i:]
-		j := strings.IndexByte(s, '>')
-		if j < 0 {
-			return ""
-		}
-		ts := s[:j+1]
-		if len(ts) > 2 && isPrintable(ts[1:j]) && !strings.ContainsRune(ts[1:j], '<') {
-			return ts
-		}
-		s = s[1:]
 	}
+	return first
 }
 
 func isPrintable(s string) bool {

@@ -485,3 +485,97 @@ func TestMinRateOff(t *testing.T) {
 		t.Errorf("body %q", b.String())
 	}
 }
+
+// The APOP timestamp of a greeting: RFC 1939 gives it the form of a
+// message id, and a greeting may have other "<...>" in its text; none,
+// or one that is not printable ASCII, means no APOP.
+func TestAPOPTimestampChoice(t *testing.T) {
+	for greeting, want := range map[string]string{
+		"":                                   "",
+		" POP3 ready":                        "",
+		" ready <1896.697170952@dbc.mtview>": "<1896.697170952@dbc.mtview>",
+		" <banner> ready <1.2@h>":            "<1.2@h>", // was "<banner>": APOP then failed
+		" <a@b> <c@d>":                       "<a@b>",
+		" <1234.5678> ready":                 "<1234.5678>",
+		" <\xc3\xa4@b>":                      "",
+		" <\xc3\xa4@b> <ok@b>":               "<ok@b>",
+		" <>":                                "",
+		" <abc@d":                            "",
+		" <a<b@c>":                           "<b@c>",
+		" <a b@c>":                           "",
+		" >x< <y@z>":                         "<y@z>",
+		" <a\x1b@b>":                         "",
+	} {
+		if got := findTimestamp(greeting); got != want {
+			t.Errorf("findTimestamp(%q) = %q, want %q", greeting, got, want)
+		}
+	}
+}
+
+// A unique id may be longer than the 70 characters of RFC 1939 (some
+// servers use file names), but not without bound: a million ids of 8 KiB
+// would fill the memory.
+func TestUIDLengthBounded(t *testing.T) {
+	long := strings.Repeat("u", 200)
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "UIDL", Nth: 1, Listing: []string{"1 " + long, "2 b"}},
+		{Command: "UIDL", Nth: 2, Listing: []string{"1 " + strings.Repeat("u", 5000), "2 b"}},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	uids, err := c.UIDL(ctx)
+	if err != nil || len(uids) != 2 || uids[0].UID != long {
+		t.Fatalf("UIDL with a 200-byte id: %v, %v", uids, err)
+	}
+	_, err = c.UIDL(ctx)
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "a unique id of 5000 bytes") {
+		t.Fatalf("err = %v, want a protocol violation naming the length", err)
+	}
+}
+
+// A listing with a message twice, or a UIDL giving two messages one id:
+// a client taking it as it came fetched one message twice, or took one
+// for the other (and a script keeping ids deleted it unread). Numbers out
+// of order are allowed.
+func TestListingDuplicates(t *testing.T) {
+	msgs := []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n", "Subject: e\n\nf\n"}
+	for _, c := range []struct {
+		cmd     string
+		listing []string
+		want    string // "" for success
+	}{
+		{"LIST", []string{"3 10", "1 10", "2 10"}, ""},
+		{"LIST", []string{"1 10", "2 10", "1 10"}, "lists message 1 twice"},
+		{"UIDL", []string{"3 c", "1 a", "2 b"}, ""},
+		{"UIDL", []string{"1 a", "2 b", "2 c"}, "lists message 2 twice"},
+		{"UIDL", []string{"1 a", "2 b", "3 a"}, `gives messages 1 and 3 the unique id "a"`},
+	} {
+		t.Run(c.cmd+" "+strings.Join(c.listing, ","), func(t *testing.T) {
+			e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{{Command: c.cmd, Listing: c.listing}}}))
+			cl := e.login(t, nil)
+			var n int
+			var err error
+			if c.cmd == "LIST" {
+				var l []MsgInfo
+				l, err = cl.List(testCtx(t))
+				n = len(l)
+			} else {
+				var l []MsgUID
+				l, err = cl.UIDL(testCtx(t))
+				n = len(l)
+			}
+			if c.want == "" {
+				if err != nil || n != 3 {
+					t.Fatalf("%d entries, %v", n, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want a protocol violation saying %q", err, c.want)
+			}
+			if cl.State() != StateClosed {
+				t.Errorf("state %v", cl.State())
+			}
+		})
+	}
+}
