@@ -269,3 +269,19 @@ func TestLoginFailuresReported(t *testing.T) {
 		})
 	}
 }
+
+// A LIST with message 1 twice (and STAT counting 2) from a server without
+// UIDL: movemail fetched message 1 twice, stored it twice and deleted it
+// twice. It now stops at the listing, nothing stored or deleted.
+func TestMovemailListTwice(t *testing.T) {
+	e := newSrv(t, server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}, Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{"1 1500", "1 1500"}},
+	}})
+	e.add(genMessages(2)...)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "LIST: protocol violation: the server lists message 1 twice") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 2 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
