@@ -579,3 +579,29 @@ func TestListingDuplicates(t *testing.T) {
 		})
 	}
 }
+
+// A flood: a greeting of a megabyte, a CAPA of thousands of lines. Each
+// ends in a clear error, in bounded memory. (A listing of more than
+// maxListEntries lines fails too; a million lines would slow the tests.)
+func TestFloodsBounded(t *testing.T) {
+	lines := func(n int, f func(i int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: server.Greeting, Session: 1, LongLine: 1 << 20},
+		{Command: "CAPA", Session: 2, Listing: lines(5000, func(i int) string { return fmt.Sprintf("X-CAP-%d", i) })},
+	}}))
+	ctx := testCtx(t)
+	_, err := Dial(ctx, e.addr, e.opts())
+	if !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), "greeting") {
+		t.Errorf("greeting of 1 MiB: %v", err)
+	}
+	c := e.dial(t, nil)
+	if _, err := c.Capabilities(ctx); err == nil || !strings.Contains(err.Error(), "more than 1000 capabilities") {
+		t.Errorf("CAPA of 5000 lines: %v", err)
+	}
+}
