@@ -266,6 +266,11 @@ func TestLoginFailuresReported(t *testing.T) {
 			if n := e.be.Count(testUser); n != 2 {
 				t.Errorf("%d messages left on the server", n)
 			}
+			for _, cmd := range e.commands() {
+				if strings.HasPrefix(cmd, "PASS") && c.name == "USER refused" || strings.HasPrefix(cmd, "DELE") || strings.HasPrefix(cmd, "RETR") {
+					t.Errorf("%q sent", cmd)
+				}
+			}
 		})
 	}
 }
