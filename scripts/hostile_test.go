@@ -290,3 +290,20 @@ func TestMovemailListTwice(t *testing.T) {
 		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
 	}
 }
+
+// A UIDL giving two messages one id: movemail, keeping ids to know what
+// it has stored, would take the second for the first and delete it
+// unread. The run stops at UIDL, nothing stored or deleted; a UIDL with a
+// message twice likewise.
+func TestMovemailUIDLDuplicates(t *testing.T) {
+	for _, listing := range [][]string{{"1 same", "2 same"}, {"1 a", "1 b"}} {
+		e := newSrv(t, server.Faults{Rules: []server.Fault{{Command: "UIDL", Listing: listing}}})
+		e.add(genMessages(2)...)
+		dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+		r := run(t, e.env, "movemail.scm", dest)
+		if r.status != 1 || !strings.Contains(r.stderr, "UIDL: protocol violation") ||
+			!strings.Contains(r.stderr, "0 messages stored") || e.be.Count(testUser) != 2 {
+			t.Errorf("%v: status %d, %d on the server, stderr %q", listing, r.status, e.be.Count(testUser), r.stderr)
+		}
+	}
+}
