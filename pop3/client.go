@@ -166,7 +166,11 @@ func (c *Client) readDeadline(now time.Time) (time.Time, bool) {
 	if c.opts.MinRate <= 0 {
 		return d, false
 	}
-	allowed := c.opts.CommandTimeout + time.Duration(float64(c.replyBytes)/float64(c.opts.MinRate)*float64(time.Second))
+	earned := float64(c.replyBytes) / float64(c.opts.MinRate) // seconds
+	if earned > 1e9 {
+		return d, false // decades: the bound no longer binds (and would overflow)
+	}
+	allowed := c.opts.CommandTimeout + time.Duration(earned*float64(time.Second))
 	if rd := now.Add(allowed - c.replyWait); rd.Before(d) {
 		return rd, true
 	}

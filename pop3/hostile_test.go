@@ -605,3 +605,18 @@ func TestFloodsBounded(t *testing.T) {
 		t.Errorf("CAPA of 5000 lines: %v", err)
 	}
 }
+
+// The time a reply has earned at MinRate does not overflow: 10 GB at a
+// byte a second were a negative duration, and the reply cut at once.
+func TestRateBoundNoOverflow(t *testing.T) {
+	c := &Client{opts: Options{CommandTimeout: time.Minute, MinRate: 1}, opCtx: context.Background()}
+	c.replyBytes = 1e10
+	now := time.Now()
+	if d, rate := c.readDeadline(now); rate || d.Before(now.Add(time.Minute)) {
+		t.Errorf("deadline %v after now (rate bound: %v), want the command timeout", d.Sub(now), rate)
+	}
+	c.replyBytes, c.replyWait = 100, time.Hour
+	if d, rate := c.readDeadline(now); !rate || d.After(now) {
+		t.Errorf("100 bytes in an hour at 1 byte/s: deadline %v after now (rate bound: %v)", d.Sub(now), rate)
+	}
+}
