@@ -97,6 +97,12 @@ type Client struct {
 	inLine       bool
 	lineDeadline time.Time
 
+	// replyWait is the time spent waiting in reads from the network, and
+	// replyBytes the bytes they gave, since the reply being read began
+	// (see Options.MinRate and startReply).
+	replyWait  time.Duration
+	replyBytes int64
+
 	// opCtx is the context of the operation in progress, valid only
 	// between startOp and endOp (context.Background outside them). It is
 	// kept here, against the usual rule, because the reads of a body go
@@ -104,6 +110,7 @@ type Client struct {
 	// the caller's context reaches the connection through this field.
 	opCtx    context.Context
 	rdl, wdl time.Time     // read and write deadlines last set on conn
+	rdlRate  bool          // the last read's deadline was the reply's rate bound (see Options.MinRate)
 	slack    time.Duration // see maxDeadlineSlack
 	stop     func() bool
 	stopped  chan struct{}
@@ -123,26 +130,57 @@ func (x connIO) Read(p []byte) (int, error) {
 	if err := c.opCtx.Err(); err != nil {
 		return 0, err
 	}
+	now := time.Now()
 	if c.inLine && c.lineDeadline.IsZero() {
 		// A line must come whole within CommandTimeout: a server that
 		// sends a byte now and then makes progress, and would otherwise
 		// hold the client for as long as a line may be long.
-		c.lineDeadline = time.Now().Add(c.opts.CommandTimeout)
+		c.lineDeadline = now.Add(c.opts.CommandTimeout)
 	}
-	if d := c.deadline(); d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
+	d, rate := c.readDeadline(now)
+	if d.Sub(c.rdl) > c.slack || d.Before(c.rdl) {
 		c.conn.SetReadDeadline(d)
 		c.rdl = d
 	}
+	c.rdlRate = rate                      // the deadline in force is d, or a little earlier
 	if err := c.opCtx.Err(); err != nil { // cancelled while we set the deadline
 		return 0, err
 	}
 	if c.quickAck != nil {
-		if now := time.Now(); now.Sub(c.lastQuickAck) >= quickAckEvery {
+		if now.Sub(c.lastQuickAck) >= quickAckEvery {
 			c.quickAck()
 			c.lastQuickAck = now
 		}
 	}
-	return c.conn.Read(p)
+	n, err := c.conn.Read(p)
+	c.replyWait += time.Since(now)
+	c.replyBytes += int64(n)
+	return n, err
+}
+
+// readDeadline is the deadline of a read that starts at now, and whether
+// it is the reply's rate bound (see Options.MinRate): the reply may have
+// waited CommandTimeout, plus a second for each MinRate bytes it gave.
+func (c *Client) readDeadline(now time.Time) (time.Time, bool) {
+	d := c.deadlineAt(now)
+	if c.opts.MinRate <= 0 {
+		return d, false
+	}
+	earned := float64(c.replyBytes) / float64(c.opts.MinRate) // seconds
+	if earned > 1e9 {
+		return d, false // decades: the bound no longer binds (and would overflow)
+	}
+	allowed := c.opts.CommandTimeout + time.Duration(earned*float64(time.Second))
+	if rd := now.Add(allowed - c.replyWait); rd.Before(d) {
+		return rd, true
+	}
+	return d, false
+}
+
+// startReply starts the count of a reply's waiting time and bytes (see
+// Options.MinRate).
+func (c *Client) startReply() {
+	c.replyWait, c.replyBytes = 0, 0
 }
 
 func (x connIO) Write(p []byte) (int, error) {
@@ -174,8 +212,11 @@ const quickAckEvery = time.Millisecond
 // read itself, and a deadline a little early is harmless.
 const maxDeadlineSlack = 50 * time.Millisecond
 
-func (c *Client) deadline() time.Time {
-	d := time.Now().Add(c.opts.CommandTimeout)
+func (c *Client) deadline() time.Time { return c.deadlineAt(time.Now()) }
+
+// deadlineAt is the deadline of a network wait that starts at now.
+func (c *Client) deadlineAt(now time.Time) time.Time {
+	d := now.Add(c.opts.CommandTimeout)
 	if !c.lineDeadline.IsZero() && c.lineDeadline.Before(d) {
 		d = c.lineDeadline
 	}
@@ -289,24 +330,35 @@ func (c *Client) readGreeting(ctx context.Context) error {
 	return nil
 }
 
-// findTimestamp returns the APOP timestamp "<...>" of a greeting, or "".
+// findTimestamp returns the APOP timestamp "<...>" of a greeting, or "":
+// the first "<...>" of printable ASCII in the form of a message id
+// ("<...@...>", as RFC 1939 has it), or failing that the first "<...>" of
+// printable ASCII. A greeting may say "<" and ">" in its text before the
+// timestamp.
 func findTimestamp(s string) string {
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			return ""
+	first := ""
+	open := -1 // the last "<" not yet closed
+	for k := 0; k < len(s); k++ {
+		switch s[k] {
+		case '<':
+			open = k
+		case '>':
+			if open < 0 {
+				continue
+			}
+			ts := s[open : k+1]
+			open = -1
+			if len(ts) > 2 && isPrintable(ts[1:len(ts)-1]) {
+				if strings.IndexByte(ts, '@') >= 0 {
+					return ts
+				}
+				if first == "" {
+					first = ts
+				}
+			}
 		}
-		s = s[i:]
-		j := strings.IndexByte(s, '>')
-		if j < 0 {
-			return ""
-		}
-		ts := s[:j+1]
-		if len(ts) > 2 && isPrintable(ts[1:j]) && !strings.ContainsRune(ts[1:j], '<') {
-			return ts
-		}
-		s = s[1:]
 	}
+	return first
 }
 
 func isPrintable(s string) bool {
@@ -396,6 +448,7 @@ func (c *Client) startOp(ctx context.Context, op string) error {
 	}
 	c.opCtx = ctx
 	c.rdl, c.wdl = time.Time{}, time.Time{} // set afresh for this operation
+	c.startReply()
 	if ctx.Done() != nil {
 		done := make(chan struct{})
 		conn := c.conn
@@ -470,6 +523,8 @@ func (c *Client) ioError(op string, err error) error {
 		err = fmt.Errorf("pop3: %s: %w: %w", op, ctxErr, err)
 	case errors.As(err, &ne) && ne.Timeout() && c.inLine && !c.lineDeadline.IsZero() && !time.Now().Before(c.lineDeadline):
 		err = fmt.Errorf("pop3: %s: %w (a reply line not complete after %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
+	case errors.As(err, &ne) && ne.Timeout() && c.rdlRate:
+		err = fmt.Errorf("pop3: %s: %w (the reply came at less than %d bytes/s: %d bytes in %v of waiting): %w", op, ErrTimeout, c.opts.MinRate, c.replyBytes, c.replyWait.Round(time.Millisecond), err)
 	case errors.As(err, &ne) && ne.Timeout():
 		err = fmt.Errorf("pop3: %s: %w (no progress for %v): %w", op, ErrTimeout, c.opts.CommandTimeout, err)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
@@ -599,6 +654,7 @@ func (c *Client) readStatus(op, display string) (Response, error) {
 
 // readReply reads and parses a status line; "-ERR" is not an error here.
 func (c *Client) readReply(op string) (Response, error) {
+	c.startReply()
 	line, err := c.readLine(op, c.opts.MaxStatusLength)
 	if err != nil {
 		return Response{}, err

@@ -162,7 +162,7 @@ type MsgUID struct {
 }
 
 // List sends LIST and returns the number and size of every message not
-// marked as deleted.
+// marked as deleted. A listing with a message twice is a protocol error.
 func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
 	const op = "LIST"
 	defer c.endOp()
@@ -180,8 +180,44 @@ func (c *Client) List(ctx context.Context) ([]MsgInfo, error) {
 	})
 	if err == nil {
 		c.setListed(out)
+		if n, dup := repeatedNum(c.listed, func(m MsgInfo) int { return m.Num }); dup {
+			// Each message once (RFC 1939): a client that took the
+			// listing as it came would fetch, store and delete one
+			// message twice.
+			return nil, c.fatal(fmt.Errorf("pop3: %s: %w: the server lists message %d twice", op, ErrProtocol, n))
+		}
 	}
 	return out, err
+}
+
+// repeatedNum returns a message number that sorted (by number) has twice,
+// and true, or false if every number is there once.
+func repeatedNum[T any](sorted []T, num func(T) int) (int, bool) {
+	for i := 1; i < len(sorted); i++ {
+		if num(sorted[i]) == num(sorted[i-1]) {
+			return num(sorted[i]), true
+		}
+	}
+	return 0, false
+}
+
+// checkUIDs fails if a UIDL listing has a message number twice, or gives
+// two messages one unique id: an id names one message (RFC 1939 section
+// 7), and a client that keeps ids to know which messages it has stored
+// would take the one for the other, and delete it unread.
+func checkUIDs(us []MsgUID, quote func(string) string) error {
+	byNum := slices.Clone(us)
+	slices.SortFunc(byNum, func(a, b MsgUID) int { return cmp.Compare(a.Num, b.Num) })
+	if n, dup := repeatedNum(byNum, func(u MsgUID) int { return u.Num }); dup {
+		return protocolErrorf("the server lists message %d twice", n)
+	}
+	slices.SortFunc(byNum, func(a, b MsgUID) int { return strings.Compare(a.UID, b.UID) })
+	for i := 1; i < len(byNum); i++ {
+		if byNum[i].UID == byNum[i-1].UID {
+			return protocolErrorf("the server gives messages %d and %d the unique id %q", min(byNum[i-1].Num, byNum[i].Num), max(byNum[i-1].Num, byNum[i].Num), quote(byNum[i].UID))
+		}
+	}
+	return nil
 }
 
 // setListed remembers the sizes of a whole LIST.
@@ -248,6 +284,11 @@ func parseListLine(s string, quote func(string) string) (MsgInfo, error) {
 	return MsgInfo{Num: n, Size: size}, nil
 }
 
+// maxUIDLength is the longest unique id taken: RFC 1939 allows 70
+// characters, and some servers use longer ones (a Maildir file name); 255
+// is the longest file name on most file systems.
+const maxUIDLength = 255
+
 func parseUIDLine(s string, quote func(string) string) (MsgUID, error) {
 	f := strings.Fields(s)
 	if len(f) < 2 {
@@ -256,6 +297,11 @@ func parseUIDLine(s string, quote func(string) string) (MsgUID, error) {
 	n, err := parseCount(f[0])
 	if err != nil || n < 1 || !isPrintable(f[1]) {
 		return MsgUID{}, protocolErrorf("malformed UIDL line %q", quote(s))
+	}
+	if len(f[1]) > maxUIDLength {
+		// RFC 1939 allows 70 characters; a server that sends much longer
+		// ids, a million of them, would fill the memory.
+		return MsgUID{}, protocolErrorf("UIDL line %q: a unique id of %d bytes, more than %d (RFC 1939 allows 70)", quote(s), len(f[1]), maxUIDLength)
 	}
 	if len(f) > 2 {
 		// A unique id has no blank in it (RFC 1939 section 7). Taking
@@ -289,7 +335,8 @@ func (c *Client) ListOne(ctx context.Context, n int) (MsgInfo, error) {
 }
 
 // UIDL sends UIDL and returns the unique id of every message not marked as
-// deleted.
+// deleted. A listing with a message twice, or one id for two messages, is
+// a protocol error.
 func (c *Client) UIDL(ctx context.Context) ([]MsgUID, error) {
 	const op = "UIDL"
 	defer c.endOp()
@@ -305,6 +352,11 @@ func (c *Client) UIDL(ctx context.Context) ([]MsgUID, error) {
 		out = append(out, m)
 		return nil
 	})
+	if err == nil {
+		if err := checkUIDs(out, c.quote); err != nil {
+			return nil, c.fatal(fmt.Errorf("pop3: %s: %w", op, err))
+		}
+	}
 	return out, err
 }
 

@@ -108,9 +108,12 @@
 // context deadline and now + [Options.CommandTimeout] (an idle limit:
 // a large message may take longer as long as bytes keep coming). A status
 // or listing line must also come whole within CommandTimeout of its
-// first read from the network, so that a server sending a byte now and
-// then cannot hold the client for hours. Cancelling the context aborts a
-// blocked call at once.
+// first read from the network, and a whole reply (a message, a listing)
+// must come at [Options.MinRate] bytes per second on average once
+// CommandTimeout has been spent waiting for it (default 512), so that a
+// server sending a byte now and then cannot hold the client for hours.
+// Only time spent waiting on the network counts, not the caller's.
+// Cancelling the context aborts a blocked call at once.
 //
 // # Hostile servers
 //
@@ -119,8 +122,10 @@
 // and control characters are escaped ([EscapeControls]). Once LIST has
 // given a message's size ([Client.ListedSize]), a RETR or TOP body
 // longer than twice that plus 64 KiB is a protocol violation, so that a
-// message that never ends is stopped. A unique id with a blank in it is
-// refused.
+// message that never ends is stopped. A unique id with a blank in it, or
+// longer than 255 bytes, is refused, and so is a listing with a message
+// twice or a UIDL giving two messages one id. A listing ends after a
+// million lines, a status or listing line after MaxStatusLength bytes.
 //
 // # Log
 //

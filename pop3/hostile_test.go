@@ -393,3 +393,230 @@ func TestImplicitTLSToPlainPort(t *testing.T) {
 		t.Fatalf("Dial: %v", err)
 	}
 }
+
+// A body (or a listing) trickled a byte at a time never stalls for
+// CommandTimeout and each line comes whole within it: only the size cap
+// stopped it, after hours. A whole reply must now average MinRate once
+// CommandTimeout has been spent waiting for it.
+func TestTrickledReplyStopped(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat("trickled line\n", 40) // about 600 bytes: 3 s at 5 ms a byte
+	listing := make([]string, 80)
+	for i := range listing {
+		listing[i] = fmt.Sprintf("%d 10", i+1)
+	}
+	for _, cmd := range []string{"RETR", "LIST"} {
+		t.Run(cmd, func(t *testing.T) {
+			f := server.Fault{Command: cmd, Trickle: 5 * time.Millisecond}
+			if cmd == "LIST" {
+				f.Listing = listing
+			}
+			e := newEnv(t, false, []string{body}, withFaults(server.Faults{Rules: []server.Fault{f}}))
+			o := e.opts()
+			o.CommandTimeout = 300 * time.Millisecond
+			c := e.login(t, o)
+			ctx := testCtx(t)
+			var err error
+			if cmd == "RETR" {
+				_, _, err = c.RetrTo(ctx, 1, io.Discard)
+			} else {
+				_, err = c.List(ctx)
+			}
+			if !errors.Is(err, ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want the rate bound", err)
+			}
+			if !strings.Contains(err.Error(), "less than 512 bytes/s") {
+				t.Errorf("error %q does not say the reply was too slow", err)
+			}
+			if c.State() != StateClosed {
+				t.Errorf("state %v", c.State())
+			}
+		})
+	}
+}
+
+// The rate bound counts the time the client waits on the network, not the
+// time its caller takes over a body: a caller that reads slowly from a
+// fast server is not cut off, however long it takes.
+func TestSlowReaderNotRateBound(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat(strings.Repeat("x", 1000)+"\n", 1000) // 1 MB
+	e := newEnv(t, false, []string{body})
+	o := e.opts()
+	o.CommandTimeout = time.Second
+	o.MinRate = 1 << 30 // the grace alone: one second of waiting
+	c := e.login(t, o)
+	_, r, err := c.Retr(testCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 32<<10)
+	total := 0
+	for {
+		n, err := r.Read(buf)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", total, err)
+		}
+		time.Sleep(50 * time.Millisecond) // 32 reads or more: 1.6 s of the caller's time
+	}
+	if total != len(crlf(body)) {
+		t.Errorf("read %d bytes, want %d", total, len(crlf(body)))
+	}
+}
+
+// A negative MinRate puts no bound on a reply: the trickled body comes
+// whole.
+func TestMinRateOff(t *testing.T) {
+	body := "Subject: a\n\n" + strings.Repeat("b\n", 30)
+	e := newEnv(t, false, []string{body}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Trickle: 5 * time.Millisecond},
+	}}))
+	o := e.opts()
+	o.CommandTimeout = 150 * time.Millisecond
+	o.MinRate = -1
+	c := e.login(t, o)
+	var b strings.Builder
+	if _, _, err := c.RetrTo(testCtx(t), 1, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != crlf(body) {
+		t.Errorf("body %q", b.String())
+	}
+}
+
+// The APOP timestamp of a greeting: RFC 1939 gives it the form of a
+// message id, and a greeting may have other "<...>" in its text; none,
+// or one that is not printable ASCII, means no APOP.
+func TestAPOPTimestampChoice(t *testing.T) {
+	for greeting, want := range map[string]string{
+		"":                                   "",
+		" POP3 ready":                        "",
+		" ready <1896.697170952@dbc.mtview>": "<1896.697170952@dbc.mtview>",
+		" <banner> ready <1.2@h>":            "<1.2@h>", // was "<banner>": APOP then failed
+		" <a@b> <c@d>":                       "<a@b>",
+		" <1234.5678> ready":                 "<1234.5678>",
+		" <\xc3\xa4@b>":                      "",
+		" <\xc3\xa4@b> <ok@b>":               "<ok@b>",
+		" <>":                                "",
+		" <abc@d":                            "",
+		" <a<b@c>":                           "<b@c>",
+		" <a b@c>":                           "",
+		" >x< <y@z>":                         "<y@z>",
+		" <a\x1b@b>":                         "",
+	} {
+		if got := findTimestamp(greeting); got != want {
+			t.Errorf("findTimestamp(%q) = %q, want %q", greeting, got, want)
+		}
+	}
+}
+
+// A unique id may be longer than the 70 characters of RFC 1939 (some
+// servers use file names), but not without bound: a million ids of 8 KiB
+// would fill the memory.
+func TestUIDLengthBounded(t *testing.T) {
+	long := strings.Repeat("u", 200)
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: "UIDL", Nth: 1, Listing: []string{"1 " + long, "2 b"}},
+		{Command: "UIDL", Nth: 2, Listing: []string{"1 " + strings.Repeat("u", 5000), "2 b"}},
+	}}))
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	uids, err := c.UIDL(ctx)
+	if err != nil || len(uids) != 2 || uids[0].UID != long {
+		t.Fatalf("UIDL with a 200-byte id: %v, %v", uids, err)
+	}
+	_, err = c.UIDL(ctx)
+	if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "a unique id of 5000 bytes") {
+		t.Fatalf("err = %v, want a protocol violation naming the length", err)
+	}
+}
+
+// A listing with a message twice, or a UIDL giving two messages one id:
+// a client taking it as it came fetched one message twice, or took one
+// for the other (and a script keeping ids deleted it unread). Numbers out
+// of order are allowed.
+func TestListingDuplicates(t *testing.T) {
+	msgs := []string{"Subject: a\n\nb\n", "Subject: c\n\nd\n", "Subject: e\n\nf\n"}
+	for _, c := range []struct {
+		cmd     string
+		listing []string
+		want    string // "" for success
+	}{
+		{"LIST", []string{"3 10", "1 10", "2 10"}, ""},
+		{"LIST", []string{"1 10", "2 10", "1 10"}, "lists message 1 twice"},
+		{"UIDL", []string{"3 c", "1 a", "2 b"}, ""},
+		{"UIDL", []string{"1 a", "2 b", "2 c"}, "lists message 2 twice"},
+		{"UIDL", []string{"1 a", "2 b", "3 a"}, `gives messages 1 and 3 the unique id "a"`},
+	} {
+		t.Run(c.cmd+" "+strings.Join(c.listing, ","), func(t *testing.T) {
+			e := newEnv(t, false, msgs, withFaults(server.Faults{Rules: []server.Fault{{Command: c.cmd, Listing: c.listing}}}))
+			cl := e.login(t, nil)
+			var n int
+			var err error
+			if c.cmd == "LIST" {
+				var l []MsgInfo
+				l, err = cl.List(testCtx(t))
+				n = len(l)
+			} else {
+				var l []MsgUID
+				l, err = cl.UIDL(testCtx(t))
+				n = len(l)
+			}
+			if c.want == "" {
+				if err != nil || n != 3 {
+					t.Fatalf("%d entries, %v", n, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want a protocol violation saying %q", err, c.want)
+			}
+			if cl.State() != StateClosed {
+				t.Errorf("state %v", cl.State())
+			}
+		})
+	}
+}
+
+// A flood: a greeting of a megabyte, a CAPA of thousands of lines. Each
+// ends in a clear error, in bounded memory. (A listing of more than
+// maxListEntries lines fails too; a million lines would slow the tests.)
+func TestFloodsBounded(t *testing.T) {
+	lines := func(n int, f func(i int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	e := newEnv(t, false, []string{"Subject: a\n\nb\n"}, withFaults(server.Faults{Rules: []server.Fault{
+		{Command: server.Greeting, Session: 1, LongLine: 1 << 20},
+		{Command: "CAPA", Session: 2, Listing: lines(5000, func(i int) string { return fmt.Sprintf("X-CAP-%d", i) })},
+	}}))
+	ctx := testCtx(t)
+	_, err := Dial(ctx, e.addr, e.opts())
+	if !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), "greeting") {
+		t.Errorf("greeting of 1 MiB: %v", err)
+	}
+	c := e.dial(t, nil)
+	if _, err := c.Capabilities(ctx); err == nil || !strings.Contains(err.Error(), "more than 1000 capabilities") {
+		t.Errorf("CAPA of 5000 lines: %v", err)
+	}
+}
+
+// The time a reply has earned at MinRate does not overflow: 10 GB at a
+// byte a second were a negative duration, and the reply cut at once.
+func TestRateBoundNoOverflow(t *testing.T) {
+	c := &Client{opts: Options{CommandTimeout: time.Minute, MinRate: 1}, opCtx: context.Background()}
+	c.replyBytes = 1e10
+	now := time.Now()
+	if d, rate := c.readDeadline(now); rate || d.Before(now.Add(time.Minute)) {
+		t.Errorf("deadline %v after now (rate bound: %v), want the command timeout", d.Sub(now), rate)
+	}
+	c.replyBytes, c.replyWait = 100, time.Hour
+	if d, rate := c.readDeadline(now); !rate || d.After(now) {
+		t.Errorf("100 bytes in an hour at 1 byte/s: deadline %v after now (rate bound: %v)", d.Sub(now), rate)
+	}
+}

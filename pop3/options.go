@@ -68,6 +68,7 @@ const (
 	DefaultCommandTimeout  = 60 * time.Second // each network wait
 	DefaultMaxStatusLength = 8 << 10          // status and listing lines
 	DefaultPipelineWindow  = 1024             // commands sent ahead
+	DefaultMinRate         = 512              // bytes per second, see Options.MinRate
 )
 
 // Options configure a [Client]. The zero value (or a nil *Options) gives
@@ -110,6 +111,19 @@ type Options struct {
 	// (default 60s). A status or listing line must also come whole within
 	// it. The context's deadline, if earlier, wins.
 	CommandTimeout time.Duration
+	// MinRate bounds a whole reply, in bytes per second: after a grace of
+	// CommandTimeout spent waiting for it, a reply (its status line and
+	// the listing or message that follows) must have come at this average
+	// rate at least, or the wait fails with [ErrTimeout]. That is, the
+	// time spent waiting for one reply may not pass CommandTimeout plus
+	// one second per MinRate bytes received. Without it a server that
+	// sends a byte now and then, never stalling for CommandTimeout, could
+	// hold the client for as long as a message may be long. Only the time
+	// the client waits on the network counts, not the time the caller
+	// takes to consume a body. Zero means the default, 512 bytes per
+	// second (slower than any link mail is read over: a 9600 bit/s modem
+	// gives twice that); a negative value puts no bound on a reply.
+	MinRate int
 	// MaxLineLength, if positive, bounds one line of a message body, in
 	// bytes, line end included; longer lines fail with [ErrLineTooLong].
 	// The default, zero, puts no bound on body lines: bodies stream in
@@ -149,6 +163,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.CommandTimeout <= 0 {
 		r.CommandTimeout = DefaultCommandTimeout
+	}
+	if r.MinRate == 0 {
+		r.MinRate = DefaultMinRate
 	}
 	if r.MaxStatusLength <= 0 {
 		r.MaxStatusLength = DefaultMaxStatusLength

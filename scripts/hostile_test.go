@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/pop3/server"
 )
@@ -78,7 +79,7 @@ func TestPopstatHostileRefusal(t *testing.T) {
 	if r.status != 1 || strings.Contains(r.stdout+r.stderr, testPass) || strings.ContainsAny(r.stdout+r.stderr, "\x1b") {
 		t.Errorf("status %d, out %q, err %q", r.status, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, `refused: wrong password **** \x1b[2J\x1b[31mHACKED`) {
+	if !strings.Contains(r.stdout, `refused: [AUTH] wrong password **** \x1b[2J\x1b[31mHACKED`) {
 		t.Errorf("out %q", r.stdout)
 	}
 }
@@ -184,5 +185,125 @@ func TestPopHeadersFailures(t *testing.T) {
 	r = run(t, e.env, "pop-headers.scm", "pop://"+testUser+"@"+closed)
 	if r.status != 1 || !strings.HasPrefix(r.stderr, "pop-headers: pop3-connect: cannot connect to "+closed) || strings.Contains(r.stderr, ".scm:") {
 		t.Errorf("connection refused: status %d, out %q, err %q", r.status, r.stdout, r.stderr)
+	}
+}
+
+// A server that trickles a message a byte at a time, never stalling for
+// the timeout: movemail waited for the whole message (hours for a large
+// one). It now gives up once --timeout is spent and the message has come
+// at less than --min-rate bytes per second, nothing deleted.
+func TestMovemailTrickledMessage(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{
+		{Command: "RETR", Nth: 2, Trickle: 5 * time.Millisecond}, // 1.4 KB: 7 s
+	}})
+	e.add(genMessages(3)...)
+	dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+	r := run(t, e.env, "movemail.scm", "--timeout", "0.3", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than 512 bytes/s") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 3 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+	r = run(t, e.env, "movemail.scm", "--timeout", "0.3", "--min-rate", "2000", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "less than 2000 bytes/s") {
+		t.Errorf("--min-rate 2000: status %d, stderr %q", r.status, r.stderr)
+	}
+	for _, bad := range []string{"-1", "1.5", "fast"} {
+		if r := run(t, e.env, "movemail.scm", "--min-rate", bad, dest); r.status != 2 || !strings.Contains(r.stderr, "bad --min-rate") {
+			t.Errorf("--min-rate %s: status %d, %q", bad, r.status, r.stderr)
+		}
+	}
+}
+
+// A login that fails at each step (USER refused, PASS refused with a
+// response code, the connection closed right after PASS): movemail,
+// popstat and pop-headers each fail with status 1 and one clear line
+// naming the step (and the code: a wrong password is not a disabled
+// account), never the password; nothing is deleted. popstat left the
+// code out.
+func TestLoginFailuresReported(t *testing.T) {
+	userPass := func(rule server.Fault) server.Faults {
+		// USER/PASS only: no APOP timestamp, no SASL.
+		return server.Faults{NoAPOPTimestamp: true, RemoveCapa: []string{"SASL"}, DisableCommands: []string{"AUTH"},
+			Rules: []server.Fault{rule}}
+	}
+	for _, c := range []struct {
+		name          string
+		faults        server.Faults
+		movemail, pop string // in movemail's and pop-headers' message, in popstat's
+	}{
+		{"USER refused", userPass(server.Fault{Command: "USER", Reply: "-ERR no such user"}),
+			"server refused USER alice: no such user", "USER alice refused: no such user"},
+		{"PASS [AUTH]", userPass(server.Fault{Command: "PASS", Reply: "-ERR [AUTH] bad password"}),
+			"server refused PASS ****: [AUTH] bad password", "PASS **** refused: [AUTH] bad password"},
+		{"PASS [SYS/PERM]", userPass(server.Fault{Command: "PASS", Reply: "-ERR [SYS/PERM] account disabled"}),
+			"server refused PASS ****: [SYS/PERM] account disabled", "PASS **** refused: [SYS/PERM] account disabled"},
+		{"PASS hangup", userPass(server.Fault{Command: "PASS", Hangup: true}),
+			"pop3-login: PASS ****: connection closed by the server", "pop3-login: PASS ****: connection closed by the server"},
+		{"APOP [SYS/TEMP]", server.Faults{Rules: []server.Fault{{Command: "APOP", Reply: "-ERR [SYS/TEMP] try later"}}},
+			"server refused APOP alice ****: [SYS/TEMP] try later", "APOP alice **** refused: [SYS/TEMP] try later"},
+		{"APOP closed", server.Faults{Rules: []server.Fault{{Command: "APOP", CloseAfter: 3}}},
+			"pop3-login: APOP alice ****: connection closed by the server", "pop3-login: APOP alice ****: connection closed by the server"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newSrv(t, c.faults)
+			e.add(genMessages(2)...)
+			dest := filepath.Join(t.TempDir(), "mbox")
+			for _, s := range []struct {
+				script string
+				args   []string
+				want   string
+			}{
+				{"movemail.scm", []string{dest}, c.movemail},
+				{"pop-headers.scm", nil, c.movemail},
+				{"popstat.scm", []string{e.srv.Addr().String()}, "cannot check: " + c.pop},
+			} {
+				r := run(t, e.env, s.script, s.args...)
+				out := r.stdout + r.stderr
+				if r.status != 1 || !strings.Contains(out, s.want) || strings.Contains(out, testPass) {
+					t.Errorf("%s: status %d, out %q, err %q; want %q", s.script, r.status, r.stdout, r.stderr, s.want)
+				}
+			}
+			if n := e.be.Count(testUser); n != 2 {
+				t.Errorf("%d messages left on the server", n)
+			}
+			for _, cmd := range e.commands() {
+				if strings.HasPrefix(cmd, "PASS") && c.name == "USER refused" || strings.HasPrefix(cmd, "DELE") || strings.HasPrefix(cmd, "RETR") {
+					t.Errorf("%q sent", cmd)
+				}
+			}
+		})
+	}
+}
+
+// A LIST with message 1 twice (and STAT counting 2) from a server without
+// UIDL: movemail fetched message 1 twice, stored it twice and deleted it
+// twice. It now stops at the listing, nothing stored or deleted.
+func TestMovemailListTwice(t *testing.T) {
+	e := newSrv(t, server.Faults{DisableCommands: []string{"UIDL"}, RemoveCapa: []string{"UIDL"}, Rules: []server.Fault{
+		{Command: "LIST", Listing: []string{"1 1500", "1 1500"}},
+	}})
+	e.add(genMessages(2)...)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	r := run(t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, "LIST: protocol violation: the server lists message 1 twice") ||
+		!strings.Contains(r.stderr, "nothing deleted on the server") || e.be.Count(testUser) != 2 {
+		t.Errorf("status %d, %d on the server, stderr %q", r.status, e.be.Count(testUser), r.stderr)
+	}
+}
+
+// A UIDL giving two messages one id: movemail, keeping ids to know what
+// it has stored, would take the second for the first and delete it
+// unread. The run stops at UIDL, nothing stored or deleted; a UIDL with a
+// message twice likewise.
+func TestMovemailUIDLDuplicates(t *testing.T) {
+	for _, listing := range [][]string{{"1 same", "2 same"}, {"1 a", "1 b"}} {
+		e := newSrv(t, server.Faults{Rules: []server.Fault{{Command: "UIDL", Listing: listing}}})
+		e.add(genMessages(2)...)
+		dest := filepath.Join(t.TempDir(), "Maildir") + "/"
+		r := run(t, e.env, "movemail.scm", dest)
+		if r.status != 1 || !strings.Contains(r.stderr, "UIDL: protocol violation") ||
+			!strings.Contains(r.stderr, "0 messages stored") || e.be.Count(testUser) != 2 {
+			t.Errorf("%v: status %d, %d on the server, stderr %q", listing, r.status, e.be.Count(testUser), r.stderr)
+		}
 	}
 }

@@ -81,6 +81,11 @@ options:
                       give up on a server that sends nothing for this long,
                       or takes longer to send one reply line (default 60;
                       connecting: 30)
+      --min-rate BYTES
+                      give up on a reply (a message, a listing) that, once
+                      the --timeout is spent waiting for it, has come at
+                      less than BYTES per second on average (default 512;
+                      0: no limit)
   -j, --jobs N        fetch at most N accounts at once (default 8)
   -P, --pairs         the arguments are SOURCE DEST pairs
   -q, --quiet         no summary line
@@ -110,6 +115,7 @@ then deleted on the server), 2 on a usage error.
 (define opt-wait 5)
 (define opt-lock-wait 60)
 (define opt-timeout #f)
+(define opt-min-rate #f)
 (define opt-max-size #f)
 (define opt-jobs 8)
 (define opt-pairs #f)
@@ -161,6 +167,12 @@ then deleted on the server), 2 on a usage error.
                    (if (not (and (real? t) (< 0 t 86401)))
                        (die-usage "bad --timeout ~s (seconds, more than 0, at most 86400)" (car rest)))
                    (set! opt-timeout t))
+                 (loop (cdr rest)))
+                ((string=? a "--min-rate")
+                 (let ((r (string->number (need-value a rest))))
+                   (if (not (and (exact-integer? r) (<= 0 r 1000000000)))
+                       (die-usage "bad --min-rate ~s (bytes per second, 0 to 1000000000)" (car rest)))
+                   (set! opt-min-rate r))
                  (loop (cdr rest)))
                 ((or (string=? a "-w") (string=? a "--wait"))
                  (let ((w (string->number (need-value a rest))))
@@ -427,6 +439,7 @@ then deleted on the server), 2 on a usage error.
     (set! conn (parameterize ((pop3-tls-fingerprint opt-tls-fingerprint)
                               (pop3-tls-ca-file opt-tls-ca-file)
                               (pop3-command-timeout opt-timeout)
+                              (pop3-min-rate opt-min-rate)
                               (pop3-connect-timeout opt-timeout))
                  (if opt-no-tls (pop3-connect/no-tls target) (pop3-connect target))))
     (if user (pop3-login conn user) (pop3-login conn))

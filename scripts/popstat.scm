@@ -115,7 +115,13 @@ options:
                           (#t (set! failed #t)
                               (format #t "~a: cannot check: ~a~%" label
                                       (if (pop3-error? e)
-                                          (string-append (pop3-error-command e) " refused: " (pop3-error-text e))
+                                          ;; The response code tells a wrong password
+                                          ;; ([AUTH]) from a disabled account
+                                          ;; ([SYS/PERM]) or a passing fault ([SYS/TEMP]).
+                                          (string-append (pop3-error-command e) " refused: "
+                                                         (let ((code (pop3-error-code e)))
+                                                           (if code (string-append "[" code "] ") ""))
+                                                         (pop3-error-text e))
                                           (condition->text e)))))
                   (set! conn (pop3-connect target))
                   (if user (pop3-login conn user) (pop3-login conn))

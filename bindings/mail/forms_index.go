@@ -16,11 +16,12 @@ var pop3Index = interp.FormIndex{File: "pop3-prelude", Len: 1627, Mode: "procs -
 }}
 
 // pop3SecurityIndex is the top-level split of pop3-prelude.
-var pop3SecurityIndex = interp.FormIndex{File: "pop3-prelude", Len: 1115, Mode: "procs pop3-allow-cleartext pop3-require-tls pop3-tls-fingerprint pop3-tls-ca-file pop3-connect-timeout pop3-command-timeout", Forms: []interp.FormSpan{
+var pop3SecurityIndex = interp.FormIndex{File: "pop3-prelude", Len: 1335, Mode: "procs pop3-allow-cleartext pop3-require-tls pop3-tls-fingerprint pop3-tls-ca-file pop3-connect-timeout pop3-command-timeout pop3-min-rate", Forms: []interp.FormSpan{
 	{Name: "pop3-allow-cleartext", Line: 2, Start: 1, Kind: 3},
 	{Name: "pop3-require-tls", Line: 8, Start: 164, Kind: 3},
 	{Name: "pop3-tls-fingerprint", Line: 14, Start: 319, Kind: 3},
 	{Name: "pop3-tls-ca-file", Line: 20, Start: 514, Kind: 3},
 	{Name: "pop3-connect-timeout", Line: 26, Start: 690, Kind: 3},
 	{Name: "pop3-command-timeout", Line: 32, Start: 903, Kind: 3},
+	{Name: "pop3-min-rate", Line: 38, Start: 1116, Kind: 3},
 }}

@@ -185,3 +185,25 @@ func TestThreadGetAllReleasesLock(t *testing.T) {
 		t.Fatalf("got %s, want the lengths (%s) and a busy error", got, strings.Join(want, " "))
 	}
 }
+
+// A server that lists a message as 2^63-1 octets lifts the bound on how
+// much of it is read (twice its listed size): one that never ends then
+// filled the memory of pop3-get-all and pop3-for-each-message. They now
+// refuse the message before sending anything.
+func TestInMemoryBoundedAgainstHugeListedSize(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{
+		// (the message itself is short here: were the bound lifted, the
+		// test would fail, not fill the memory)
+		{Command: "LIST", Listing: []string{"1 9223372036854775807", "2 100", "3 100"}},
+	}}})
+	e.connectLogin()
+	for _, call := range []string{`(pop3-get-all conn)`, `(pop3-for-each-message conn (lambda (n text) n))`} {
+		msg := e.mustFail(call)
+		wantContains(t, call, msg, "message 1 is listed at 9223372036854775807 octets", "nothing sent")
+	}
+	for _, cmd := range e.commands() {
+		if strings.HasPrefix(cmd, "RETR") {
+			t.Errorf("%s sent", cmd)
+		}
+	}
+}

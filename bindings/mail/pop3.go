@@ -514,6 +514,12 @@ func (b *pop3Bindings) engineOptions(t pop3.Addr, log io.Writer) (*pop3.Options,
 	if d, ok := secondsArg(paramValue(b.params.commandTimeout)); ok {
 		o.CommandTimeout = d
 	}
+	if r, ok := paramValue(b.params.minRate).(int); ok {
+		o.MinRate = r
+		if r == 0 {
+			o.MinRate = -1 // no bound
+		}
+	}
 	if t.TLS {
 		o.TLS = pop3.ImplicitTLS
 	} else if b.opts.NoAutoStartTLS {
@@ -1218,6 +1224,11 @@ const (
 	windowBytes    = 8 << 20
 )
 
+// maxInMemory is the largest listed size of a message that pop3-get-all
+// and pop3-for-each-message read into memory: far beyond any mail, well
+// short of filling the memory.
+const maxInMemory = 1 << 30
+
 // retrMany implements (%pop3-retr-many conn msgids who): the first batch
 // of msgids, fetched with pipelined RETRs, as
 // (((n . text) ...) . remaining-msgids). Every number is checked before
@@ -1242,6 +1253,14 @@ func (b *pop3Bindings) retrMany(it *interp.Interp, args []interp.Value) (interp.
 	}
 	if err := b.listFirst(who, c, ids); err != nil {
 		return nil, err
+	}
+	for _, n := range ids {
+		// A message is read into memory up to twice its listed size: a
+		// size the server lists beyond any mail (2^63 - 1 octets) would
+		// leave one that never ends unbounded. Nothing is sent.
+		if size, _ := c.client.ListedSize(n); size > maxInMemory {
+			return nil, &interp.ErrorObject{Who: who, Message: fmt.Sprintf("message %d is listed at %d octets, more than the %d MiB read into memory; nothing sent (pop3-get writes a message to a port)", n, size, maxInMemory>>20)}
+		}
 	}
 	k := len(ids)
 	if who != "pop3-get-all" {

@@ -56,6 +56,12 @@ const pop3SecurityPrelude = `
     (lambda (x)
       (if (or (not x) (and (real? x) (> x 0))) x
           (error "pop3-command-timeout: expected #f or a positive number of seconds, got" x)))))
+
+(define pop3-min-rate
+  (make-parameter #f
+    (lambda (x)
+      (if (or (not x) (and (exact-integer? x) (>= x 0))) x
+          (error "pop3-min-rate: expected #f or a number of bytes per second, 0 or more, got" x)))))
 `
 
 // parameterDocs documents the parameters of the preludes.
@@ -67,17 +73,18 @@ var parameterDocs = []interp.DocLine{
 	{Name: "pop3-tls-ca-file", Doc: "pop3-tls-ca-file: parameter, #f or a PEM file of the CA certificates to trust instead of the system's"},
 	{Name: "pop3-connect-timeout", Doc: "pop3-connect-timeout: parameter, #f or the seconds connecting (TLS handshake included) may take"},
 	{Name: "pop3-command-timeout", Doc: "pop3-command-timeout: parameter, #f or the seconds any one wait on the server may take"},
+	{Name: "pop3-min-rate", Doc: "pop3-min-rate: parameter, #f (512) or the bytes per second a whole reply must average once pop3-command-timeout is spent; 0: no bound"},
 }
 
 // connParams holds the parameter objects the bindings read.
 type connParams struct {
-	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout interp.Value
+	allowCleartext, requireTLS, fingerprint, caFile, connectTimeout, commandTimeout, minRate interp.Value
 }
 
 // securityParams are the parameters pop3SecurityPrelude defines, each
 // made on first reference.
 var securityParams = []string{"pop3-allow-cleartext", "pop3-require-tls", "pop3-tls-fingerprint",
-	"pop3-tls-ca-file", "pop3-connect-timeout", "pop3-command-timeout"}
+	"pop3-tls-ca-file", "pop3-connect-timeout", "pop3-command-timeout", "pop3-min-rate"}
 
 // lookupParams finds the parameter objects defined by the preludes (the
 // preludes' own, even if the program has bound the names to something
@@ -99,6 +106,7 @@ func (b *pop3Bindings) lookupParams() error {
 		{pop3SecurityLibrary, securityParams[3], &b.params.caFile},
 		{pop3SecurityLibrary, securityParams[4], &b.params.connectTimeout},
 		{pop3SecurityLibrary, securityParams[5], &b.params.commandTimeout},
+		{pop3SecurityLibrary, securityParams[6], &b.params.minRate},
 	} {
 		v, err := p.lib.Value(b.it, p.name)
 		if err != nil {

@@ -265,6 +265,33 @@ func TestCommandTimeoutParameter(t *testing.T) {
 	wantContains(t, "bad value", msg, "pop3-command-timeout")
 }
 
+// The pop3-min-rate parameter bounds a whole reply: a message trickled a
+// byte at a time is given up on once pop3-command-timeout is spent, unless
+// the parameter is 0.
+func TestMinRateParameter(t *testing.T) {
+	e := newPOP3Env(t, envConfig{faults: server.Faults{Rules: []server.Fault{{Command: "RETR", Trickle: 5 * time.Millisecond}}}})
+	msg := "Subject: slow\n\n" + strings.Repeat("a line of the body\n", 7) // 150 bytes: 0.75 s
+	if _, err := e.be.AddMessage(testUser, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	get := func(rate string) string {
+		return fmt.Sprintf(`(parameterize ((pop3-command-timeout 0.3) (pop3-min-rate %s))
+		  (let ((c (pop3-connect %q)))
+		    (pop3-login c)
+		    (let ((n (string-length (with-output-to-string (lambda () (pop3-get c 4))))))
+		      (pop3-quit c)
+		      n)))`, rate, e.host)
+	}
+	if v := e.must(get("0")); v != fmt.Sprint(len(msg)) { // LF line ends, as stored
+		t.Errorf("with no rate bound: length %s, want %d", v, len(msg))
+	}
+	wantContains(t, "trickled", e.mustFail(get("#f")), "less than 512 bytes/s")
+	for _, bad := range []string{"-1", "1.5", `"fast"`} {
+		m := e.mustFail(`(parameterize ((pop3-min-rate ` + bad + `)) #t)`)
+		wantContains(t, "bad value", m, "pop3-min-rate")
+	}
+}
+
 // A message with a 2 MiB line goes through pop3-get and into a Maildir.
 func TestLongLineMessage(t *testing.T) {
 	e := newPOP3Env(t, envConfig{})

@@ -326,7 +326,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	if f.Trickle > 0 {
 		for _, b := range out {
 			_ = s.w.WriteByte(b)
-			s.flush()
+			if s.flush() != nil {
+				return true // the client went away: the session ends
+			}
 			t := time.NewTimer(f.Trickle)
 			select {
 			case <-t.C:
