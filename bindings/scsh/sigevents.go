@@ -145,7 +145,6 @@ func (e *scshEnv) eventAndSet(a []interp.Value) (*interp.Record, int, error) {
 
 func (e *scshEnv) installSigevents() {
 	e.sig.events = newSigEvents()
-	e.it.Define("type/sigevent", e.sig.events.rt)
 	one := func(who string, wait bool) interp.PrimFn {
 		return func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 			pre, err := e.eventArg(a[0], 1, "pre-event")
