@@ -44,8 +44,8 @@ func (e *usageError) Error() string { return e.msg }
 
 // Kinds of switch actions, done left to right before the end option.
 const (
-	actLoad       = iota // -l, -lm, -le: load Arg (relative to the cwd)
-	actLoadLib           // -ll, -lel: load Arg found on the library path
+	actLoad       = iota // -l, -lm, -le: load Arg (relative to the cwd; -le in the exec language)
+	actLoadLib           // -ll, -lel: load Arg found on the library path (-lel in the exec language)
 	actScriptHere        // -ds, -dm, -de: load the script at this point
 	actLibPrepend        // +lp, +lpe: put Arg first on the library path
 	actLibAppend         // lp+, lpe+: put Arg last on the library path
