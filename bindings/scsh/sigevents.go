@@ -201,7 +201,7 @@ func (e *scshEnv) installSigevents() {
 			Doc: "(next-sigevent-set pre-event set): wait for the first signal event after pre-event of an interrupt in set, and return it",
 			Fn:  set("next-sigevent-set", true)},
 		{Name: "next-sigevent-set/no-wait", MinArgs: 2, MaxArgs: 2,
-			Doc: "(next-sigevent-set/no-wait set pre-event): the first signal event after pre-event of an interrupt in set, or #f (scsh 0.6's argument order; the other is taken too)",
+			Doc: "(next-sigevent-set/no-wait set pre-event): the first signal event after pre-event of an interrupt in set, or #f",
 			Fn:  set("next-sigevent-set/no-wait", false)},
 	}...)
 }
