@@ -47,3 +47,18 @@ func TestScheme48Libraries(t *testing.T) {
 		}
 	}
 }
+
+// Scheme48's unspecific, cells, relinquish-timeslice and pretty printer,
+// which scsh scripts open with -o (pp, cells, threads).
+func TestS48CellsAndPrettyPrinter(t *testing.T) {
+	runScshCases(t, []scshCase{
+		{`(let ((c (make-cell 1))) (cell-set! c (+ (cell-ref c) 1)) (list (cell? c) (cell-ref c) (cell? 1)))`, `(#t 2 #f)`, ""},
+		{`(begin (relinquish-timeslice) (eq? (unspecific) (if #f #f)))`, `#t`, ""},
+		{`(call-with-string-output-port (lambda (o) (pp '(a "b" #\c) o)))`, `"(a \"b\" #\\c)\n"`, ""},
+		{`(call-with-string-output-port (lambda (o) (p 'x o)))`, `"x"`, ""},
+		// a list longer than the line: one element a line, under the first
+		{`(call-with-string-output-port (lambda (o) (pp '(define (f x) (let loop ((i 0) (acc '())) (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc)))) o)))`,
+			`"(define (f x)\n        (let loop\n             ((i 0) (acc '()))\n             (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc))))\n"`, ""},
+		{`(cell-ref 5)`, "", "cell"},
+	})
+}
