@@ -31,6 +31,8 @@ var s48ExtraDocs = []interp.DocLine{
 	{Name: "relinquish-timeslice", Doc: "(relinquish-timeslice): let the other threads run (thread-yield!)"},
 	{Name: "p", Doc: "(p obj [port]): write obj, a long list broken one element a line and indented"},
 	{Name: "pp", Doc: "(pp obj [port]): p, then a newline"},
+	{Name: "dump", Doc: "(dump obj write-char [depth]): obj as characters, each given to write-char, that restore reads back"},
+	{Name: "restore", Doc: "(restore read-char): the object whose dump the thunk read-char gives, character by character"},
 }
 
 var sortDocs = []interp.DocLine{

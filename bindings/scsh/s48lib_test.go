@@ -60,5 +60,14 @@ func TestS48CellsAndPrettyPrinter(t *testing.T) {
 		{`(call-with-string-output-port (lambda (o) (pp '(define (f x) (let loop ((i 0) (acc '())) (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc)))) o)))`,
 			`"(define (f x)\n        (let loop\n             ((i 0) (acc '()))\n             (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc))))\n"`, ""},
 		{`(cell-ref 5)`, "", "cell"},
+		// dump and restore round-trip through a file, as a marshalling
+		// program does (dump/restore)
+		{`(let ((f (create-temp-file)) (data (list (vector "a b" 12 'sym) 3.5 "q\"uote" '(1 . 2))))
+		   (call-with-output-file f (lambda (o) (dump data (lambda (c) (write-char c o)) -1) (dump 'next (lambda (c) (write-char c o)))))
+		   (let ((back (call-with-input-file f (lambda (i) (let* ((a (restore (lambda () (read-char i)))) (b (restore (lambda () (read-char i))))) (list a b))))))
+		     (delete-file f)
+		     (list (equal? (car back) data) (cadr back))))`, `(#t next)`, ""},
+		{`(restore (let ((p (make-string-input-port "x"))) (lambda () (read-char p))))`, "", "not the start of a dump"},
+		{`(restore (let ((p (make-string-input-port "5:ab"))) (lambda () (read-char p))))`, "", "ends early"},
 	})
 }

@@ -658,6 +658,29 @@
     (%pp-write obj port 0 79)
     (newline port)))
 
+;; Scheme48's dump/restore: an object as characters handed one by one to
+;; a procedure, and back from a thunk that gives them. Here the text is the
+;; object's written form after its length and a colon, so restore reads
+;; exactly what dump wrote; it round-trips what write and read do.
+(define (dump obj write-char-proc . depth)
+  (let ((text (call-with-string-output-port (lambda (o) (write obj o)))))
+    (string-for-each write-char-proc (number->string (string-length text)))
+    (write-char-proc #\:)
+    (string-for-each write-char-proc text)))
+(define (restore read-char-thunk)
+  (let loop ((n 0))
+    (let ((c (read-char-thunk)))
+      (cond ((and (char? c) (char-numeric? c))
+             (loop (+ (* n 10) (- (char->integer c) (char->integer #\0)))))
+            ((eqv? c #\:)
+             (let ((s (make-string n)))
+               (do ((i 0 (+ i 1))) ((= i n))
+                 (let ((c (read-char-thunk)))
+                   (if (not (char? c)) (error "restore: the dump ends early" n))
+                   (string-set! s i c)))
+               (read (make-string-input-port s))))
+            (else (error "restore: not the start of a dump" c))))))
+
 ;; Scheme48's sorting: scsh 0.6's sort-list and the sort library's
 ;; names, each on the stable merge sort of sort, list-sort and vector-sort.
 (define (sort-list l <) (sort l <))
