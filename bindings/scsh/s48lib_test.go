@@ -71,3 +71,11 @@ func TestS48CellsAndPrettyPrinter(t *testing.T) {
 		{`(restore (let ((p (make-string-input-port "5:ab"))) (lambda () (read-char p))))`, "", "ends early"},
 	})
 }
+
+// Scheme48's make-null-output-port (extended-ports), which SUnet's httpd
+// logs to when its log file cannot be opened: writes go nowhere.
+func TestNullOutputPort(t *testing.T) {
+	runScshCases(t, []scshCase{
+		{`(let ((p (make-null-output-port))) (display "gone" p) (write-string "x" p) (force-output p) (list (output-port? p) (close-output-port p)))`, `(#t #!unspecific)`, ""},
+	})
+}
