@@ -44,8 +44,8 @@ func (e *usageError) Error() string { return e.msg }
 
 // Kinds of switch actions, done left to right before the end option.
 const (
-	actLoad       = iota // -l, -lm, -le: load Arg (relative to the cwd)
-	actLoadLib           // -ll, -lel: load Arg found on the library path
+	actLoad       = iota // -l, -lm, -le: load Arg (relative to the cwd; -le in the exec language)
+	actLoadLib           // -ll, -lel: load Arg found on the library path (-lel in the exec language)
 	actScriptHere        // -ds, -dm, -de: load the script at this point
 	actLibPrepend        // +lp, +lpe: put Arg first on the library path
 	actLibAppend         // lp+, lpe+: put Arg last on the library path
@@ -267,9 +267,28 @@ func expandMetaArgs(args []string) ([]string, error) {
 		if err != nil {
 			return nil, &usageError{fmt.Sprintf("meta-argument: line 2 of %s: %v", args[1], err)}
 		}
-		args = append(extra, args[1:]...)
+		args = append(dropVMArgs(extra), args[1:]...)
 	}
 	return args, nil
+}
+
+// dropVMArgs removes the Scheme 48 virtual machine's arguments from the
+// front of a script's line 2: a script started by scshvm itself
+// (#!/usr/local/bin/scshvm \) gives the VM its options there, up to the
+// heap image (-o scshvm -h 28000000 -i scsh.image), before scsh's own
+// switches. Only a run of -o, -h, -s and -i options that ends with
+// -i IMAGE is dropped; -o and -s mean scsh's switches otherwise.
+func dropVMArgs(line []string) []string {
+	for i := 0; i+1 < len(line); i += 2 {
+		switch line[i] {
+		case "-i":
+			return line[i+2:]
+		case "-o", "-h", "-s":
+		default:
+			return line
+		}
+	}
+	return line
 }
 
 // secondLine returns the text of a file from its line 2 on (at most

@@ -69,6 +69,23 @@ func TestExpandMetaArgs(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("nested expandMetaArgs = %q, %v; want %q", got, err, want)
 	}
+	// A script run by the VM itself gives the VM's options first, up to
+	// its heap image; scsh's switches follow. Without -i, -o and -s are
+	// scsh's own.
+	vm := filepath.Join(dir, "vm.scm")
+	os.WriteFile(vm, []byte("#!/usr/local/bin/scshvm \\\n-o scshvm -h 28000000 -i /usr/lib/scsh/scsh.image -o srfi-1 -l a.scm -e main -s\n!#\n"), 0o644)
+	got, err = expandMetaArgs([]string{`\`, vm, "w"})
+	want = []string{"-o", "srfi-1", "-l", "a.scm", "-e", "main", "-s", vm, "w"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("scshvm expandMetaArgs = %q, %v; want %q", got, err, want)
+	}
+	novm := filepath.Join(dir, "novm.scm")
+	os.WriteFile(novm, []byte("#!x \\\n-o srfi-1 -s\n!#\n"), 0o644)
+	got, err = expandMetaArgs([]string{`\`, novm})
+	want = []string{"-o", "srfi-1", "-s", novm}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("expandMetaArgs without -i = %q, %v; want %q", got, err, want)
+	}
 	// Errors: a missing file, a missing name, a bad line 2.
 	if _, err := expandMetaArgs([]string{`\`, filepath.Join(dir, "nope.scm")}); err == nil || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing script: err = %v, want not-exist", err)

@@ -208,11 +208,19 @@ func runActions(ctx context.Context, it *interp.Interp, inv *invocation) (script
 		var err error
 		switch a.kind {
 		case actLoad:
-			_, err = it.EvalFile(ctx, a.arg)
+			if a.flag == "-le" {
+				err = scsh.LoadExec(ctx, it, a.arg)
+			} else {
+				_, err = it.EvalFile(ctx, a.arg)
+			}
 		case actLoadLib:
 			var f string
 			if f, err = libPath.Find(a.arg, scriptFile); err == nil {
-				_, err = it.EvalFile(ctx, f)
+				if a.flag == "-lel" {
+					err = scsh.LoadExec(ctx, it, f)
+				} else {
+					_, err = it.EvalFile(ctx, f)
+				}
 			}
 		case actScriptHere:
 			err = loadScript(ctx, it, inv)

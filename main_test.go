@@ -236,6 +236,38 @@ func TestLibraryPath(t *testing.T) {
 		check(t, "-l then -de", 0, `^lib$`, "")
 }
 
+// The file of -le or -lel is in Scheme48's exec language, as scsh loads
+// it: (config) and (user) change packages (popsh has one), (config
+// '(load ...)) and (run 'form) run what they are given, (open 'x) does
+// nothing, and load takes several files, a ~ at the start of a name being
+// the home directory.
+func TestExecLanguageLoad(t *testing.T) {
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	os.MkdirAll(filepath.Join(home, "lib"), 0o755)
+	writeFile(t, filepath.Join(home, "lib"), "packages.scm", "(define-structure things (export thing) (open scheme) (begin (define thing 'thing)))\n")
+	writeFile(t, filepath.Join(home, "lib"), "more.scm", "(define more 'more)\n")
+	writeFile(t, filepath.Join(home, "lib"), "other.scm", "(define other 'other)\n")
+	writeFile(t, dir, "load.scm", `(config)
+(load "~/lib/packages.scm" "~/lib/more.scm")
+(config '(load "~/lib/other.scm"))
+(user)
+(open 'things)
+(run '(define ran (list thing more other)))
+(in 'user '(define inside #t))
+(config (lambda () (define-structure x (export) (open scheme))))
+(define plain 'plain)
+`)
+	writeFile(t, dir, "s.scm", "(write (list ran inside plain))\n")
+	r := runPopshEnv(t, dir, []string{"HOME=" + home}, "-le", "load.scm", "-o", "things", "-s", "s.scm")
+	r.check(t, "-le", 0, `^\(\(thing more other\) #t plain\)$`, "")
+	runPopshEnv(t, dir, []string{"HOME=" + home}, "+lp", dir, "-lel", "load.scm", "-s", "s.scm").
+		check(t, "-lel", 0, `^\(\(thing more other\) #t plain\)$`, "")
+	// a plain -l file is no exec file: (config) is an unbound variable there
+	runPopshEnv(t, dir, []string{"HOME=" + home}, "-l", "load.scm", "-s", "s.scm").
+		check(t, "-l", 1, "", `config`)
+}
+
 func TestScriptFromFileDescriptor(t *testing.T) {
 	dir := t.TempDir()
 	script := writeFile(t, dir, "fd.scm", "(display \"from fd 3\") (write command-line-arguments)\n")

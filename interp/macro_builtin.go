@@ -668,7 +668,7 @@ func (c *compiler) qq(x Value, depth int) Value {
 		// in a list, (unquote e ...) and (unquote-splicing e ...) take any
 		// number of expressions (as in R6RS): their values, or the
 		// elements of their values, are spliced in order
-		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) {
+		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) && isUnquoteName(symbolName(ip.Car)) {
 			name := symbolName(ip.Car)
 			if name == "unquote-splicing" && depth > 1 {
 				inner := List(c.gref("cons"), quoteV(Intern(name)), c.qq(ip.Cdr, depth-1))
@@ -700,6 +700,11 @@ func (c *compiler) qq(x Value, depth int) Value {
 	}
 	return x
 }
+
+// isUnquoteName reports whether name is one of the keywords an element of
+// a quasiquoted list may start with to be spliced in; any other element,
+// (version . "1.0") among them, is data.
+func isUnquoteName(name string) bool { return name == "unquote" || name == "unquote-splicing" }
 
 func hasUnquote(x Value, depth int) bool {
 	if depth > 10000 {

@@ -1618,7 +1618,9 @@ func isCancel(err error) bool {
 // fillError completes an error object with the name of the failing
 // procedure, the source position and the backtrace.
 func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
-	if e.Who == "" && who != "" {
+	// an error already filled (raised by Scheme code that the primitive
+	// called, as a procedure given to it) keeps its own who, or none
+	if e.Who == "" && who != "" && e.Stack == nil && !e.Pos.IsValid() {
 		e.Who = who
 	}
 	if !e.Pos.IsValid() {

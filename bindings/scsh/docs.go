@@ -437,6 +437,7 @@ func (e *scshEnv) installDocs() {
 	it.Document("scsh: records and syntax", recordTypeDocs...)
 	it.Document("scsh: networking", netDocs...)
 	it.Document("Scheme48: big-util", bigUtilDocs...)
+	it.Document("Scheme48: cells, threads and the pretty printer", s48ExtraDocs...)
 	it.Document("Scheme48: sorting", sortDocs...)
 	it.Document("Scheme48: queues", queueDocs...)
 }

@@ -22,6 +22,19 @@ var bigUtilDocs = []interp.DocLine{
 	{Name: "delq!", Doc: "(delq! obj list): list without the elements eq? to obj"},
 }
 
+var s48ExtraDocs = []interp.DocLine{
+	{Name: "unspecific", Doc: "(unspecific): the unspecified value"},
+	{Name: "make-cell", Doc: "(make-cell value): a new cell holding value"},
+	{Name: "cell?", Doc: "(cell? obj): whether obj is a cell"},
+	{Name: "cell-ref", Doc: "(cell-ref cell): the value a cell holds"},
+	{Name: "cell-set!", Doc: "(cell-set! cell value): make a cell hold value"},
+	{Name: "relinquish-timeslice", Doc: "(relinquish-timeslice): let the other threads run (thread-yield!)"},
+	{Name: "p", Doc: "(p obj [port]): write obj, a long list broken one element a line and indented"},
+	{Name: "pp", Doc: "(pp obj [port]): p, then a newline"},
+	{Name: "dump", Doc: "(dump obj write-char [depth]): obj as characters, each given to write-char, that restore reads back"},
+	{Name: "restore", Doc: "(restore read-char): the object whose dump the thunk read-char gives, character by character"},
+}
+
 var sortDocs = []interp.DocLine{
 	{Name: "sort-list", Doc: "(sort-list list <): list sorted by <, stably"},
 	{Name: "sort-list!", Doc: "(sort-list! list <): sort-list"},

@@ -384,6 +384,11 @@ func (e *scshEnv) installPorts() {
 				}
 				return interp.NewStringInputPort(s.String()), nil
 			}},
+		{Name: "make-null-output-port", MinArgs: 0, MaxArgs: 0,
+			Doc: "(make-null-output-port): an output port that discards what is written to it",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.NewOutputPort(io.Discard, "null"), nil
+			}},
 		{Name: "make-string-output-port", MinArgs: 0, MaxArgs: 0,
 			Doc: "(make-string-output-port): an output port collecting a string",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {

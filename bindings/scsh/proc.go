@@ -486,6 +486,13 @@ func waitStatus(ps *os.ProcessState) int {
 // goes when not redirected (nil: the Scheme current output port, pumped).
 // It returns a function that waits for the whole pipeline.
 func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, background bool) (func() (int, error), error) {
+	// As scsh's fork, flush every output port first: a program started
+	// reads the files written so far complete (a source file still open,
+	// handed to a compiler), and output keeps its order. A port that
+	// cannot be flushed reports it at its next write or close.
+	if pr.it != nil {
+		interp.FlushOpenPorts(pr.it)
+	}
 	// A (begin ...) stage forces the sequential model.
 	if sp.hasBeginStage() {
 		if sp.hasGroups() {

@@ -1,6 +1,12 @@
 package scsh
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"popsh/interp"
+)
 
 // The raw ADT constructors take parts that are not regexps, as scsh's do;
 // the smart ones treat such parts as opaque elements; a regexp that such
@@ -67,4 +73,30 @@ func TestRegexpUncaseVersusNocase(t *testing.T) {
 		{`(map (lambda (s) (regexp-search? (rx (uncase (~ ("xy")))) s)) '("x" "X" "y"))`, `(#t #t #t)`, ""},
 		{`(map (lambda (s) (regexp-search? (rx (w/nocase "pre" (* "MID" (w/case "Exact")) ("xyz"))) s)) '("PREmidExactmidExactY" "premidEXACTy" "PreX"))`, `(#t #f #t)`, ""},
 	})
+}
+
+// An error that a procedure given to a primitive raises is the program's
+// own: it is not reported as the primitive's (a template expander's
+// "Unknown variable" error read "regexp-substitute/global: Unknown ...").
+func TestCallbackErrorKeepsItsWho(t *testing.T) {
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	for _, src := range []string{
+		`(regexp-substitute/global #f (rx "a") "xa" 'pre (lambda (m) (error "Unknown variable" 'v)) 'post)`,
+		`(regexp-fold (rx "a") (lambda (i m acc) (error "Unknown variable" 'v)) '() "a")`,
+		`(with-cwd "/" (error "Unknown variable" 'v))`,
+	} {
+		_, err := evalScsh(t, it, src)
+		if err == nil {
+			t.Fatalf("%s: no error", src)
+		}
+		if msg := interp.FormatError(err); !strings.HasPrefix(msg, "Unknown variable v") && !strings.Contains(msg, ": Unknown variable v") || strings.Contains(msg, "regexp-") || strings.Contains(msg, "with-cwd") {
+			t.Errorf("%s: error %q, want the program's own", src, msg)
+		}
+	}
+	// a primitive's own error still names it
+	_, err := evalScsh(t, it, `(regexp-substitute/global #f 'a "xa")`)
+	if err == nil || !strings.Contains(interp.FormatError(err), "regexp-substitute/global") {
+		t.Errorf("bad regexp: error %v, want one naming regexp-substitute/global", err)
+	}
 }

@@ -47,3 +47,35 @@ func TestScheme48Libraries(t *testing.T) {
 		}
 	}
 }
+
+// Scheme48's unspecific, cells, relinquish-timeslice and pretty printer,
+// which scsh scripts open with -o (pp, cells, threads).
+func TestS48CellsAndPrettyPrinter(t *testing.T) {
+	runScshCases(t, []scshCase{
+		{`(let ((c (make-cell 1))) (cell-set! c (+ (cell-ref c) 1)) (list (cell? c) (cell-ref c) (cell? 1)))`, `(#t 2 #f)`, ""},
+		{`(begin (relinquish-timeslice) (eq? (unspecific) (if #f #f)))`, `#t`, ""},
+		{`(call-with-string-output-port (lambda (o) (pp '(a "b" #\c) o)))`, `"(a \"b\" #\\c)\n"`, ""},
+		{`(call-with-string-output-port (lambda (o) (p 'x o)))`, `"x"`, ""},
+		// a list longer than the line: one element a line, under the first
+		{`(call-with-string-output-port (lambda (o) (pp '(define (f x) (let loop ((i 0) (acc '())) (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc)))) o)))`,
+			`"(define (f x)\n        (let loop\n             ((i 0) (acc '()))\n             (if (< i x) (loop (+ i 1) (cons (* i i i i) acc)) (reverse acc))))\n"`, ""},
+		{`(cell-ref 5)`, "", "cell"},
+		// dump and restore round-trip through a file, as a marshalling
+		// program does (dump/restore)
+		{`(let ((f (create-temp-file)) (data (list (vector "a b" 12 'sym) 3.5 "q\"uote" '(1 . 2))))
+		   (call-with-output-file f (lambda (o) (dump data (lambda (c) (write-char c o)) -1) (dump 'next (lambda (c) (write-char c o)))))
+		   (let ((back (call-with-input-file f (lambda (i) (let* ((a (restore (lambda () (read-char i)))) (b (restore (lambda () (read-char i))))) (list a b))))))
+		     (delete-file f)
+		     (list (equal? (car back) data) (cadr back))))`, `(#t next)`, ""},
+		{`(restore (let ((p (make-string-input-port "x"))) (lambda () (read-char p))))`, "", "not the start of a dump"},
+		{`(restore (let ((p (make-string-input-port "5:ab"))) (lambda () (read-char p))))`, "", "ends early"},
+	})
+}
+
+// Scheme48's make-null-output-port (extended-ports), which SUnet's httpd
+// logs to when its log file cannot be opened: writes go nowhere.
+func TestNullOutputPort(t *testing.T) {
+	runScshCases(t, []scshCase{
+		{`(let ((p (make-null-output-port))) (display "gone" p) (write-string "x" p) (force-output p) (list (output-port? p) (close-output-port p)))`, `(#t #!unspecific)`, ""},
+	})
+}

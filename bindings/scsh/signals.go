@@ -140,6 +140,9 @@ type sigState struct {
 	mu       sync.Mutex
 	catchers map[syscall.Signal]*catcher // the signals caught for this interpreter
 	ignored  map[syscall.Signal]bool     // signals set to SIG_IGN by ignore-signal
+
+	// events is the chain of signal events (sigevents.go).
+	events *sigEvents
 }
 
 // catcher receives one signal and forwards it to the queue.
@@ -306,7 +309,9 @@ func (e *scshEnv) setHandler(n int, h interp.Value) error {
 		return nil
 	}
 	if h == true {
-		s.uncatch(sig)
+		if !s.keepCaught(n) {
+			s.uncatch(sig)
+		}
 		return nil
 	}
 	s.catch(sig)
@@ -363,6 +368,7 @@ func (e *scshEnv) deliverInterrupts() (interp.Value, error) {
 		if !ok {
 			continue
 		}
+		s.events.add(n)
 		if s.enabled&(1<<n) == 0 {
 			s.pending |= 1 << n
 			continue
@@ -480,6 +486,7 @@ func (e *scshEnv) installSignals() {
 		e.it.Define(en.name, int(en.val))
 	}
 	e.it.Document("scsh: signals and interrupts", signalDocs...)
+	e.installSigevents()
 	e.it.Document("scsh: conditions", moreErrnoDocs...)
 
 	const sec = "scsh: signals and interrupts"

@@ -113,8 +113,7 @@ func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env 
 		cmd.Wait()
 		return &interp.TailCall{Proc: k, Args: []interp.Value{waitStatus(cmd.ProcessState)}}, nil
 	}
-	e.it.CurrentOutput().Flush()
-	e.it.CurrentError().Flush()
+	interp.FlushOpenPorts(e.it) // as scsh's exec: the files written so far are complete
 	if env == nil {
 		env = os.Environ()
 	}

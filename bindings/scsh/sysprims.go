@@ -141,7 +141,8 @@ func (e *scshEnv) dateArg(v interp.Value, pos int) (time.Time, error) {
 var weekdays = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 
-// formatDate implements scsh's format-date directives (strftime with ~).
+// formatDate implements scsh's format-date directives: strftime's, written
+// with ~, as glibc has them in the C locale (scsh passes them to strftime).
 func formatDate(f string, t time.Time) (string, error) {
 	var b strings.Builder
 	rs := []rune(f)
@@ -151,12 +152,63 @@ func formatDate(f string, t time.Time) (string, error) {
 			continue
 		}
 		i++
+		if i < len(rs) && (rs[i] == 'E' || rs[i] == 'O') {
+			i++ // strftime's modifiers: the alternative forms of the C locale are the plain ones
+		}
 		if i >= len(rs) {
 			return "", errors.New("format string ends in ~")
 		}
 		switch rs[i] {
 		case '~':
 			b.WriteByte('~')
+		case '%':
+			b.WriteByte('%')
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'C':
+			fmt.Fprintf(&b, "%02d", t.Year()/100)
+		case 'D':
+			b.WriteString(t.Format("01/02/06"))
+		case 'e':
+			fmt.Fprintf(&b, "%2d", t.Day())
+		case 'F':
+			fmt.Fprintf(&b, "%d-%02d-%02d", t.Year(), int(t.Month()), t.Day())
+		case 'G', 'g', 'V':
+			y, w := t.ISOWeek()
+			switch rs[i] {
+			case 'G':
+				fmt.Fprintf(&b, "%d", y)
+			case 'g':
+				fmt.Fprintf(&b, "%02d", y%100)
+			default:
+				fmt.Fprintf(&b, "%02d", w)
+			}
+		case 'k':
+			fmt.Fprintf(&b, "%2d", t.Hour())
+		case 'l':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			fmt.Fprintf(&b, "%2d", h)
+		case 'P':
+			if t.Hour() < 12 {
+				b.WriteString("am")
+			} else {
+				b.WriteString("pm")
+			}
+		case 'r':
+			b.WriteString(t.Format("03:04:05 PM"))
+		case 'R':
+			b.WriteString(t.Format("15:04"))
+		case 's':
+			fmt.Fprintf(&b, "%d", t.Unix())
+		case 'T':
+			b.WriteString(t.Format("15:04:05"))
+		case 'u':
+			fmt.Fprintf(&b, "%d", (int(t.Weekday())+6)%7+1)
 		case 'a':
 			b.WriteString(weekdays[t.Weekday()][:3])
 		case 'A':

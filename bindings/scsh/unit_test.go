@@ -286,6 +286,14 @@ func TestFormatDate(t *testing.T) {
 	if want := "Sun Sep 16 01:03:52 1973|Sunday September 259 09 73 AM ~"; got != want {
 		t.Errorf("formatDate = %q, want %q", got, want)
 	}
+	// the rest of glibc's strftime conversions, which scsh passes on
+	got, err = formatDate("~F ~T ~D ~R|~e|~k|~l|~C ~g ~G ~V ~u ~s ~P ~r ~Ey ~OH ~%~n~t", tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1973-09-16 01:03:52 09/16/73 01:03|16| 1| 1|19 73 1973 37 7 116989432 am 01:03:52 AM 73 01 %\n\t"; got != want {
+		t.Errorf("formatDate = %q, want %q", got, want)
+	}
 	if _, err := formatDate("~Q", tm); err == nil {
 		t.Errorf("unknown directive accepted")
 	}

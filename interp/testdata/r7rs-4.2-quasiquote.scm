@@ -13,3 +13,8 @@
 (test (a (quasiquote (b (unquote-splicing (list 1 2)))))
       (let ((x '(1 2))) `(a `(b ,@(list ,@x)))))
 (test #(1 2 3 4) `#(1 ,@(list 2 3) 4))
+;; a dotted pair at the head of a quasiquoted list is data, whatever its
+;; first element names (an alist of settings, as scsh scripts build)
+(test ((version . "2.7") (else . 1)) `((version . "2.7") (else . 1)))
+(test ((a . 1) (b . 2)) (let ((x 2)) `((a . 1) (b . ,x))))
+(test ((define b . 1)) `((define b . 1)))

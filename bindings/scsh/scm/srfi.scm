@@ -618,6 +618,69 @@
 (define (partition-list! pred l) (partition pred l))
 (define (delq! x l) (delete x l eq?))
 
+;; Scheme48's features, cells and threads names that scsh scripts open
+;; with -o (unspecific, cells, threads), and its pretty printer (-o pp):
+;; (p obj [port]) writes obj, a list that does not fit in the line broken
+;; one element a line, indented under its head; pp also ends the line.
+(define (unspecific) (if #f #f))
+(define-record-type :cell (%make-cell value) %cell? (value %cell-ref %cell-set!))
+(define (make-cell value) (%make-cell value))
+(define (cell? x) (%cell? x))
+(define (cell-ref cell) (%cell-ref cell))
+(define (cell-set! cell value) (%cell-set! cell value))
+(define (relinquish-timeslice) (thread-yield!))
+(define (%pp-write obj port indent width)
+  (let ((flat (call-with-string-output-port (lambda (o) (write obj o)))))
+    (if (or (not (pair? obj))
+            (not (list? obj))
+            (<= (+ indent (string-length flat)) width))
+        (write-string flat port)
+        (let* ((head (car obj))
+               (head-flat (call-with-string-output-port (lambda (o) (write head o))))
+               (inner (+ indent 1 (if (symbol? head) (+ 1 (string-length head-flat)) 0))))
+          (write-string "(" port)
+          (%pp-write head port (+ indent 1) width)
+          (let loop ((rest (cdr obj)) (first #t))
+            (if (pair? rest)
+                (begin
+                  (if (and first (symbol? head))
+                      (write-string " " port)
+                      (begin (newline port)
+                             (write-string (make-string inner #\space) port)))
+                  (%pp-write (car rest) port inner width)
+                  (loop (cdr rest) #f))))
+          (write-string ")" port)))))
+(define (p obj . maybe-port)
+  (let ((port (if (pair? maybe-port) (car maybe-port) (current-output-port))))
+    (%pp-write obj port 0 79)))
+(define (pp obj . maybe-port)
+  (let ((port (if (pair? maybe-port) (car maybe-port) (current-output-port))))
+    (%pp-write obj port 0 79)
+    (newline port)))
+
+;; Scheme48's dump/restore: an object as characters handed one by one to
+;; a procedure, and back from a thunk that gives them. Here the text is the
+;; object's written form after its length and a colon, so restore reads
+;; exactly what dump wrote; it round-trips what write and read do.
+(define (dump obj write-char-proc . depth)
+  (let ((text (call-with-string-output-port (lambda (o) (write obj o)))))
+    (string-for-each write-char-proc (number->string (string-length text)))
+    (write-char-proc #\:)
+    (string-for-each write-char-proc text)))
+(define (restore read-char-thunk)
+  (let loop ((n 0))
+    (let ((c (read-char-thunk)))
+      (cond ((and (char? c) (char-numeric? c))
+             (loop (+ (* n 10) (- (char->integer c) (char->integer #\0)))))
+            ((eqv? c #\:)
+             (let ((s (make-string n)))
+               (do ((i 0 (+ i 1))) ((= i n))
+                 (let ((c (read-char-thunk)))
+                   (if (not (char? c)) (error "restore: the dump ends early" n))
+                   (string-set! s i c)))
+               (read (make-string-input-port s))))
+            (else (error "restore: not the start of a dump" c))))))
+
 ;; Scheme48's sorting: scsh 0.6's sort-list and the sort library's
 ;; names, each on the stable merge sort of sort, list-sort and vector-sort.
 (define (sort-list l <) (sort l <))
