@@ -36,9 +36,10 @@ func runREPL(it *interp.Interp, banner string) int {
 		Interrupts:  ints,
 	}
 	newEditor := repl.NewTerminalEditor
-	if os.Getenv("TERM") == "dumb" || !repl.IsTerminal(os.Stdout) {
-		// no control sequences: a terminal that does not know them, or
-		// output that is not the terminal (popsh | tee log)
+	// no control sequences: a terminal that does not know them, or
+	// output that is not the terminal (popsh | tee log)
+	plain := os.Getenv("TERM") == "dumb" || !repl.IsTerminal(os.Stdout)
+	if plain {
 		newEditor = repl.NewPlainEditor
 	}
 	ed, err := newEditor(opts)
@@ -46,9 +47,23 @@ func runREPL(it *interp.Interp, banner string) int {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	// SIGTERM or SIGHUP may come while the terminal is in raw mode: put it
-	// back as it was before leaving.
+	// SIGTERM or SIGHUP may come while the terminal is in raw mode and in
+	// bracketed paste mode, and a Go panic may end the session: put the
+	// terminal back as it was before leaving.
 	if restore, err := repl.SaveTerminal(os.Stdin); err == nil {
+		if !plain {
+			saved := restore
+			restore = func() {
+				saved()
+				io.WriteString(os.Stdout, repl.PasteModeOff)
+			}
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				restore()
+				panic(p)
+			}
+		}()
 		ends := make(chan os.Signal, 1)
 		signal.Notify(ends, syscall.SIGTERM, syscall.SIGHUP)
 		defer signal.Stop(ends)

@@ -851,7 +851,7 @@ func TestDemoREPL(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm.send("(pop3-stat c)\r") // two values, each on its own line
-	tm.expect(fmt.Sprintf("(pop3-stat c)\r\n%d\r\n", len(msgs)))
+	tm.expect(fmt.Sprintf("(pop3-stat c)\r\n%s%d\r\n", pasteOff, len(msgs)))
 	tm.expect("\r\n")
 	tm.expect("popsh> ")
 	tm.send("(pop3-quit c)\r")
@@ -936,7 +936,7 @@ func TestDemoBannerExports(t *testing.T) {
 func (tm *term) eval(line string) string {
 	tm.t.Helper()
 	tm.send(line + "\r")
-	tm.expect(line + "\r\n")
+	tm.expect(line + "\r\n" + pasteOff)
 	start := tm.mark
 	tm.expect("popsh> ")
 	tm.mu.Lock()

@@ -97,7 +97,21 @@ type terminalEditor struct {
 	// entry is the lines of the entry typed before the line being read,
 	// with their prompts (SetEntry)
 	entry atomic.Pointer[string]
+	// term is the terminal itself (the editor's Stdout), for the
+	// bracketed paste mode switches
+	term io.Writer
 }
+
+// The terminal's bracketed paste mode: while it is on, the terminal sends
+// pasted text between ESC [ 200 ~ and ESC [ 201 ~, so that the keyReader
+// takes it as text (a Tab in it is not a completion request, a Ctrl-R not
+// a search). It is on only while a line is read: a program reading the
+// terminal during an evaluation, or the shell after popsh, gets a paste
+// as it is.
+const (
+	PasteModeOn  = "\x1b[?2004h"
+	PasteModeOff = "\x1b[?2004l"
+)
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
 func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
@@ -141,7 +155,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	e = &terminalEditor{rl: rl, limit: limit, keys: keys}
+	e = &terminalEditor{rl: rl, limit: limit, keys: keys, term: rl.Config.Stdout}
 	if opts.HistoryFile != "" {
 		if err := e.openHistory(opts.HistoryFile); err != nil {
 			// A history that cannot be read or written is not fatal.
@@ -232,7 +246,9 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
 	e.keys.plain.Store(true) // a new line starts in no search and no list
 	e.reading.Store(true)
+	io.WriteString(e.term, PasteModeOn)
 	line, err := e.rl.Readline()
+	io.WriteString(e.term, PasteModeOff)
 	e.reading.Store(false)
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
@@ -287,11 +303,13 @@ func (e *terminalEditor) Close() error {
 		// and give the terminal back as it was.
 		e.reading.Store(false)
 		e.rl.Clean()
+		io.WriteString(e.term, PasteModeOff)
 		if err := e.rl.Terminal.ExitRawMode(); err != nil {
 			return fmt.Errorf("line editor: close: %w", err)
 		}
 		return nil
 	}
+	io.WriteString(e.term, PasteModeOff)
 	if err := e.rl.Close(); err != nil {
 		return fmt.Errorf("line editor: close: %w", err)
 	}
