@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -107,5 +108,97 @@ func TestREPLBracketedPasteMode(t *testing.T) {
 		if m := lastPasteMode(tm.output()); m != "l" {
 			t.Errorf("%s: paste mode left %q, want off (l)", c.name, m)
 		}
+	}
+}
+
+// screen is the screen of a terminal of w x h after the output so far.
+func (tm *term) screen(w, h int) *screen {
+	s := newScreen(w, h)
+	s.feed(tm.output())
+	return s
+}
+
+// waitScreen waits until the screen of a terminal of w x h satisfies ok,
+// and returns nil then; after 10 seconds it returns the screen as it is.
+func (tm *term) waitScreen(w, h int, ok func(*screen) bool) *screen {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := tm.screen(w, h)
+		if ok(s) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// promptRow is the last row of s that starts with prompt.
+func promptRow(s *screen, prompt string) int {
+	rows := strings.Split(s.String(), "\n")
+	for y := len(rows) - 1; y >= 0; y-- {
+		if strings.HasPrefix(rows[y], prompt) {
+			return y
+		}
+	}
+	return -1
+}
+
+func TestREPLWideCharactersCursor(t *testing.T) {
+	// CJK characters and emoji take two columns: moving the cursor left
+	// over them shows it where the next character goes.
+	tm := startTermSize(t, 10, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send(`"日本😀語"`)
+	tm.expect(`"日本😀語"`)
+	tm.send("\x1b[D\x1b[D")
+	// popsh> "日本😀|語"
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 14 && s.y == promptRow(s, "popsh> ") }); s != nil {
+		t.Errorf("cursor at column %d row %d, want 14 on the prompt's row %d:\n%s", s.x, s.y, promptRow(s, "popsh> "), s)
+	}
+	tm.send("x")
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 15 && strings.Contains(s.String(), `popsh> "日本😀x語"`) }); s != nil {
+		t.Errorf("after typing x the cursor is at column %d, want 15:\n%s", s.x, s)
+	}
+	tm.send("\r")
+	tm.expect(`"日本😀x語"` + "\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLWideCharactersWrapped(t *testing.T) {
+	// A line of emoji wider than the terminal, edited at its end and in
+	// its middle: each redraw erases the rows of the one before, so the
+	// screen shows the line once.
+	const w, h = 20, 16
+	tm := startTermSize(t, h, w, t.TempDir())
+	tm.expect("popsh> ")
+	smileys := strings.Repeat("😀", 20)
+	tm.send(`(string-length "` + smileys)
+	tm.expect(smileys[len(smileys)-4:])
+	tm.send(`")`)
+	tm.expect(`")`)
+	for range 8 {
+		tm.send("\x1b[D") // into the emoji
+	}
+	tm.send("ab")
+	tm.expect("ab")
+	tm.send("\r")
+	tm.expect("\r\n" + pasteOff + "22\r\n")
+	tm.expect("popsh> ")
+	want := `popsh> (string-length "` + strings.Repeat("😀", 14) + "ab" + strings.Repeat("😀", 6) + `")`
+	scr := tm.screen(w, h).String()
+	entry := scr[max(0, strings.Index(scr, "popsh> (string")):]
+	entry, _, _ = strings.Cut(entry, "\n22\npopsh>")
+	if strings.ReplaceAll(entry, "\n", "") != want {
+		t.Errorf("screen:\n%s\nwant the entry wrapped, once, then 22", scr)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // screen is a small model of an xterm screen, enough for what the line
 // editor writes: printable characters with deferred line wrap, CR, LF,
 // BS, cursor moves (CSI A B C D), erase to the end of the screen or line
-// (CSI J, CSI K, CSI 2K); other sequences are ignored.
+// (CSI J, CSI K, CSI 2K), wide characters in two cells (wideInTest);
+// other sequences are ignored.
 type screen struct {
 	w, h, x, y int
 	pending    bool // the cursor is past the last column: the next character wraps
@@ -88,7 +90,20 @@ func (s *screen) feed(text string) {
 			s.pending = false
 		case r == '\b':
 			s.x, s.pending = max(0, s.x-1), false
-		case r == 0x1b || r < ' ':
+		case r == 0x1b || r < ' ' || unicode.In(r, unicode.Mn, unicode.Cf):
+		case wideInTest(r):
+			// two cells; a character that does not fit in the row
+			// goes to the next one
+			if s.pending || s.x == s.w-1 {
+				s.x, s.pending = 0, false
+				s.lineFeed()
+			}
+			s.rows[s.y][s.x], s.rows[s.y][s.x+1] = r, wideRight
+			if s.x+2 == s.w {
+				s.x, s.pending = s.w-1, true
+			} else {
+				s.x += 2
+			}
 		default:
 			if s.pending {
 				s.x, s.pending = 0, false
@@ -104,10 +119,25 @@ func (s *screen) feed(text string) {
 	}
 }
 
+// wideRight fills the right cell of a wide character.
+const wideRight = rune(-1)
+
+// wideInTest reports whether r takes two cells: the CJK ideographs and
+// kana and the emoji the tests type.
+func wideInTest(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r >= 0x1f300 && r <= 0x1faff
+}
+
 func (s *screen) String() string {
 	var lines []string
 	for _, r := range s.rows {
-		lines = append(lines, strings.TrimRight(string(r), " "))
+		var b strings.Builder
+		for _, c := range r {
+			if c != wideRight {
+				b.WriteRune(c)
+			}
+		}
+		lines = append(lines, strings.TrimRight(b.String(), " "))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -84,7 +84,8 @@ type EditorOptions struct {
 // rewrites the file with mode 0666 when trimming, so the history file is
 // managed here instead (mode 0600). Its input goes through a keyReader
 // (keys.go): the keys of other terminals, bracketed paste, and pasted text
-// inserted in one piece.
+// inserted in one piece. Its painter and output place the cursor on a
+// line holding wide characters (width.go).
 type terminalEditor struct {
 	rl    *readline.Instance
 	mu    sync.Mutex
@@ -97,9 +98,12 @@ type terminalEditor struct {
 	// entry is the lines of the entry typed before the line being read,
 	// with their prompts (SetEntry)
 	entry atomic.Pointer[string]
-	// term is the terminal itself (the editor's Stdout), for the
-	// bracketed paste mode switches
+	// term is the terminal itself, for the bracketed paste mode switches
 	term io.Writer
+	// layout and prompt are shared with the editor's painter and output
+	// (width.go)
+	layout *cursorLayout
+	prompt *atomic.Pointer[[]rune]
 }
 
 // The terminal's bracketed paste mode: while it is on, the terminal sends
@@ -124,6 +128,12 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		stdin = opts.Stdin
 	}
 	keys := newKeyReader(stdin)
+	var stdout io.Writer = os.Stdout
+	if opts.Stdout != nil {
+		stdout = opts.Stdout
+	}
+	layout := &cursorLayout{row: -1}
+	var prompt atomic.Pointer[[]rune]
 	cfg := &readline.Config{
 		Prompt:                 "> ",
 		HistoryLimit:           limit,
@@ -131,7 +141,17 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "\n",
 		Stdin:                  keys,
-		Stdout:                 opts.Stdout,
+		Stdout:                 &cursorWriter{w: stdout, layout: layout},
+	}
+	cfg.Painter = &linePainter{
+		layout: layout,
+		prompt: func() []rune {
+			if p := prompt.Load(); p != nil {
+				return *p
+			}
+			return nil
+		},
+		width: func() int { return cfg.FuncGetWidth() },
 	}
 	var e *terminalEditor
 	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
@@ -155,7 +175,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	e = &terminalEditor{rl: rl, limit: limit, keys: keys, term: rl.Config.Stdout}
+	e = &terminalEditor{rl: rl, limit: limit, keys: keys, term: stdout, layout: layout, prompt: &prompt}
 	if opts.HistoryFile != "" {
 		if err := e.openHistory(opts.HistoryFile); err != nil {
 			// A history that cannot be read or written is not fatal.
@@ -244,6 +264,11 @@ func openPrivate(path string) (*os.File, error) {
 // ReadLine implements LineEditor.
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
+	p := []rune(prompt)
+	e.prompt.Store(&p)
+	e.layout.mu.Lock()
+	e.layout.row = -1 // a new line starts on a row of its own
+	e.layout.mu.Unlock()
 	e.keys.plain.Store(true) // a new line starts in no search and no list
 	e.reading.Store(true)
 	io.WriteString(e.term, PasteModeOn)
