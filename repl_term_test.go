@@ -202,3 +202,33 @@ func TestREPLWideCharactersWrapped(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLWordMoves(t *testing.T) {
+	// Alt-f and Ctrl-Right go to the end of a word, as in Emacs and
+	// bash; Alt-b to the start of one; Ctrl-W deletes the word before the
+	// cursor, Ctrl-U all before it, Ctrl-Y puts the last deletion back.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(list 'abc 'def)")
+	tm.expect("'def)")
+	tm.send("\x01\x1bf\x1b[1;5Cd\r") // Home, Alt-f, Ctrl-Right, d
+	tm.expect("\r\n" + pasteOff + "(abcd def)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 'ghi 'jkl 'mno)")
+	tm.expect("'mno)")
+	tm.send("\x1bb\x1bb\x17\r") // Alt-b twice, Ctrl-W
+	tm.expect("\r\n" + pasteOff + "(jkl mno)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2 3 4)")
+	tm.expect("4)")
+	tm.send("\x1bb\x1bb\x15(list 5 \r") // Alt-b twice, Ctrl-U
+	tm.expect("\r\n" + pasteOff + "(5 3 4)\r\n")
+	tm.expect("popsh> ")
+	tm.send("\x190)\r") // Ctrl-Y: what Ctrl-U took
+	tm.expect("\r\n" + pasteOff + "(1 2 0)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -100,6 +100,9 @@ type terminalEditor struct {
 	entry atomic.Pointer[string]
 	// term is the terminal itself, for the bracketed paste mode switches
 	term io.Writer
+	// lastPos is the cursor's position after the last key (the
+	// Listener's), -1 when not known
+	lastPos atomic.Int64
 	// layout and prompt are shared with the editor's painter and output
 	// (width.go)
 	layout *cursorLayout
@@ -166,7 +169,20 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 			}
 		}
 		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
-		return keys.insertRun(line, pos, key)
+		prev := e.lastPos.Swap(int64(pos))
+		if key == readline.MetaForward && !op.IsSearchMode() && prev >= 0 && int(prev) <= len(line) {
+			// Alt-f (and Ctrl-Right) goes to the end of the word, as
+			// in Emacs, bash and GNU readline, not to the start of the
+			// next one
+			p := wordEnd(line, int(prev))
+			e.lastPos.Store(int64(p))
+			return line, p, p != pos
+		}
+		nl, np, ok := keys.insertRun(line, pos, key)
+		if ok {
+			e.lastPos.Store(int64(np))
+		}
+		return nl, np, ok
 	})
 	if opts.Complete != nil {
 		cfg.AutoComplete = completer(opts.Complete)
@@ -269,6 +285,7 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.layout.mu.Lock()
 	e.layout.row = -1 // a new line starts on a row of its own
 	e.layout.mu.Unlock()
+	e.lastPos.Store(0)
 	e.keys.plain.Store(true) // a new line starts in no search and no list
 	e.reading.Store(true)
 	io.WriteString(e.term, PasteModeOn)
@@ -282,6 +299,19 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 		return "", err
 	}
 	return line, nil
+}
+
+// wordEnd is where a move a word forward from pos in line ends: past the
+// non-word characters at pos, then past the letters and digits of the
+// word that follows.
+func wordEnd(line []rune, pos int) int {
+	for pos < len(line) && readline.IsWordBreak(line[pos]) {
+		pos++
+	}
+	for pos < len(line) && !readline.IsWordBreak(line[pos]) {
+		pos++
+	}
+	return pos
 }
 
 // SetEntry implements EntryEditor.
