@@ -118,14 +118,26 @@ func (tm *term) screen(w, h int) *screen {
 	return s
 }
 
+// tmuxScreen is screen on a terminal that goes up a row on a Backspace at
+// the start of a wrapped one, as tmux does.
+func (tm *term) tmuxScreen(w, h int) *screen {
+	s := newScreen(w, h)
+	s.reverseWrap = true
+	s.feed(tm.output())
+	return s
+}
+
 // waitScreen waits until the screen of a terminal of w x h satisfies ok,
-// and returns nil then; after 10 seconds it returns the screen as it is.
+// on xterm and on tmux, and returns nil then; after 10 seconds it returns
+// a screen that does not.
 func (tm *term) waitScreen(w, h int, ok func(*screen) bool) *screen {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		s := tm.screen(w, h)
 		if ok(s) {
-			return nil
+			if s = tm.tmuxScreen(w, h); ok(s) {
+				return nil
+			}
 		}
 		if time.Now().After(deadline) {
 			return s
@@ -226,6 +238,39 @@ func TestREPLWordMoves(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("\x190)\r") // Ctrl-Y: what Ctrl-U took
 	tm.expect("\r\n" + pasteOff + "(1 2 0)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLLongLineEditedInMiddle(t *testing.T) {
+	// A line of three rows on a terminal 40 wide, the cursor moved back
+	// across a row boundary and text typed there: the cursor is shown
+	// where the text goes, on xterm and on tmux (where a Backspace at the
+	// start of a wrapped row goes up to the row above, so that moving the
+	// cursor with Backspaces put it a row too high).
+	const w, h = 40, 12
+	tm := startTermSize(t, h, w, t.TempDir())
+	tm.expect("popsh> ")
+	line := `(list "` + strings.Repeat("a", 71) + `" 12345 "` + strings.Repeat("b", 20) + `")`
+	tm.send(line)
+	tm.expect(`bbbb")`)
+	tm.send(strings.Repeat("\x1b[D", 40))
+	// 40 back from the end: after 62 a's, column (7+69)%40 on the row
+	// below the prompt's
+	if s := tm.waitScreen(w, h, func(s *screen) bool { return s.x == 36 && s.y == promptRow(s, "popsh> ")+1 }); s != nil {
+		t.Errorf("cursor at column %d row %d, want 36 on row %d:\n%s", s.x, s.y, promptRow(s, "popsh> ")+1, s)
+	}
+	tm.send("XYZ")
+	if s := tm.waitScreen(w, h, func(s *screen) bool {
+		return s.x == 39 && s.y == promptRow(s, "popsh> ")+1 && strings.Contains(s.String(), "aaaXYZa")
+	}); s != nil {
+		t.Errorf("after XYZ: cursor at column %d row %d, want 39 on row %d:\n%s", s.x, s.y, promptRow(s, "popsh> ")+1, s)
+	}
+	tm.send("\r")
+	tm.expect(`("` + strings.Repeat("a", 62) + "XYZ" + strings.Repeat("a", 9) + `" 12345 "` + strings.Repeat("b", 20) + "\")\r\n")
 	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {

@@ -8,21 +8,23 @@ import (
 	"unicode"
 )
 
-// Wide characters on the line being edited.
+// The cursor on the line being edited.
 //
 // The line editor (chzyer/readline v1.5.1) places the cursor by writing one
 // backspace for each character after it, and counts an emoji as one
 // column: on a line holding CJK text, emoji, a Tab or a combining accent,
 // the cursor was shown away from where the next key edits, and a line of
 // emoji wrapping past the terminal's width was not erased whole when
-// redrawn. The editor cannot be told the width of a character, so the
-// cursor is placed here: the painter (linePainter) lays the prompt and the
-// line out as the terminal does, and ends its text with the rune
-// cursorMark; the editor's output goes through a cursorWriter, which puts
-// in place of the mark, and of the editor's own moves that follow it in
-// the same write, the moves to where the cursor belongs. The erasing of
-// the line before it is redrawn is corrected the same way. A line of
-// characters of one column each is left as the editor draws it.
+// redrawn. On tmux, where a backspace at the start of a wrapped row goes
+// up to the row above, the cursor moved back over a row boundary of a long
+// line was shown a row too high. The editor cannot be told the width of a
+// character nor how to move, so the cursor is placed here: the painter
+// (linePainter) lays the prompt and the line out as the terminal does, and
+// ends its text with the rune cursorMark; the editor's output goes through
+// a cursorWriter, which puts in place of the mark, and of the editor's own
+// moves that follow it in the same write, moves up, CR and right to where
+// the cursor belongs. The erasing of the line before it is redrawn is
+// corrected the same way.
 
 // cursorMark ends what the painter gives the editor; it never reaches the
 // terminal. A noncharacter: no text holds it.
@@ -198,23 +200,11 @@ type linePainter struct {
 func (p *linePainter) Paint(line []rune, pos int) []rune {
 	w := p.width()
 	prompt := p.prompt()
-	narrow := w > 0
-	for _, r := range line {
-		if r != '\n' && runeWidth(r) != 1 {
-			narrow = false
-			break
-		}
-	}
-	for _, r := range prompt {
-		if runeWidth(r) != 1 {
-			narrow = false
-		}
-	}
 	l := p.layout
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if narrow || w <= 0 {
-		// one column a character: the editor places the cursor right
+	if w <= 0 {
+		// no width known: the editor's own moves
 		l.moves, l.row = nil, -1
 		return line
 	}
