@@ -91,14 +91,17 @@ func runREPL(it *interp.Interp, banner string) int {
 		it.SetErrorOutput(errOut)
 	}
 	err = repl.Run(context.Background(), repl.Options{
-		Interp:     it,
-		Editor:     ed,
-		Out:        out,
-		Err:        errOut,
-		Stdin:      stdin,
-		Interrupts: ints,
-		Banner:     banner,
-		Doc:        docs.Describe,
+		Interp: it,
+		Editor: ed,
+		Out:    out,
+		Err:    errOut,
+		// text the error port leaves without a newline is not erased by
+		// the next prompt
+		ErrSameTerminal: sameFile(os.Stdout, os.Stderr),
+		Stdin:           stdin,
+		Interrupts:      ints,
+		Banner:          banner,
+		Doc:             docs.Describe,
 		Stuck: func() {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).
@@ -118,4 +121,14 @@ func runREPL(it *interp.Interp, banner string) int {
 	}
 	flushPorts(it)
 	return 0
+}
+
+// sameFile reports whether a and b are the same file (one terminal).
+func sameFile(a, b *os.File) bool {
+	fa, err := a.Stat()
+	if err != nil {
+		return false
+	}
+	fb, err := b.Stat()
+	return err == nil && os.SameFile(fa, fb)
 }

@@ -4,6 +4,7 @@ package main
 // out (bracketed paste), wide characters, editing as a user does it.
 
 import (
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -272,6 +273,38 @@ func TestREPLLongLineEditedInMiddle(t *testing.T) {
 	tm.send("\r")
 	tm.expect(`("` + strings.Repeat("a", 62) + "XYZ" + strings.Repeat("a", 9) + `" 12345 "` + strings.Repeat("b", 20) + "\")\r\n")
 	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLErrorPortTextWithoutNewline(t *testing.T) {
+	// Text written to the error port without a newline stays on the
+	// screen (the next prompt erased the line it was on), and a value
+	// comes on a line of its own after it.
+	const w, h = 80, 12
+	tm := startTermSize(t, h, w, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send(`(display "err-x" (current-error-port))` + "\r")
+	tm.expect("err-x")
+	tm.expect("popsh> ")
+	tm.send(`(begin (display "out-y") (display "err-z" (current-error-port)) 5)` + "\r")
+	tm.expect("err-z")
+	tm.expect("popsh> ")
+	tm.send(`"end"` + "\r")
+	tm.expect(`"end"` + "\r\n")
+	tm.expect("popsh> ")
+	lines := strings.Split(tm.screen(w, h).String(), "\n")
+	var got []string
+	for _, l := range lines[1:] { // after the banner
+		if l != "" && !strings.HasPrefix(l, "popsh>") {
+			got = append(got, l)
+		}
+	}
+	if want := []string{"err-x", "out-yerr-z", "5", `"end"`}; !slices.Equal(got, want) {
+		t.Errorf("output lines %q, want %q; screen:\n%s", got, want, strings.Join(lines, "\n"))
+	}
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
