@@ -476,11 +476,12 @@ func (s *session) printError(err error) {
 }
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
-An expression may span several lines: the prompt changes while parentheses are open.
-Ctrl-C stops a running evaluation or the printing of its value, or clears
-the line. Ctrl-D leaves at an empty prompt, drops an unfinished entry, and is the end of file for a
-program reading the terminal. Errors give entry#line:col (stdin#7:1:12).
-Tab completes the names bound in the interpreter, and file names in a string.
+An expression may span several lines: the prompt changes while parentheses
+are open. Ctrl-C stops a running evaluation or the printing of its value, or
+clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished
+entry, and is the end of file for a program reading the terminal. Errors
+give entry#line:col (stdin#7:1:12). Tab completes the names bound in the
+interpreter, and file names in a string; Ctrl-R searches the history.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file

@@ -1,6 +1,10 @@
 package repl
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestRuneWidth(t *testing.T) {
 	for _, c := range []struct {
@@ -16,6 +20,15 @@ func TestRuneWidth(t *testing.T) {
 	} {
 		if got := runeWidth(c.r); got != c.w {
 			t.Errorf("runeWidth(%U %q) = %d, want %d", c.r, c.r, got, c.w)
+		}
+	}
+}
+
+func TestHelpTextFitsTerminal(t *testing.T) {
+	// ,help on a terminal of 80 columns: no line wraps.
+	for _, l := range strings.Split(helpText, "\n") {
+		if n := utf8.RuneCountInString(l); n >= 80 {
+			t.Errorf("help line of %d columns: %q", n, l)
 		}
 	}
 }
