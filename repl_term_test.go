@@ -4,6 +4,8 @@ package main
 // out (bracketed paste), wide characters, editing as a user does it.
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -58,7 +60,7 @@ func TestREPLBracketedPasteMode(t *testing.T) {
 	tm.expect("\x1b[?2004h")
 	tm.expect("popsh> ")
 	tm.send(`(begin (display "evaluating") (newline) (read-line))` + "\r")
-	tm.expect("evaluating")
+	tm.expect("evaluating\r\n")
 	out := tm.output()
 	if m := lastPasteMode(out[:strings.LastIndex(out, "evaluating")]); m != "l" {
 		t.Errorf("paste mode during the evaluation: %q, want off (l)", m)
@@ -177,6 +179,14 @@ func TestREPLWideCharactersCursor(t *testing.T) {
 	tm.send("\r")
 	tm.expect(`"日本😀x語"` + "\r\n")
 	tm.expect("popsh> ")
+	// the reverse search shows the cursor on the match
+	tm.send("\x12語")
+	tm.expect("-i-search: 語")
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 15 && s.y == promptRow(s, "popsh> ") }); s != nil {
+		t.Errorf("searching: cursor at column %d row %d, want 15 on the prompt's row %d:\n%s", s.x, s.y, promptRow(s, "popsh> "), s)
+	}
+	tm.send("\x07\x03")
+	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)
@@ -287,10 +297,10 @@ func TestREPLErrorPortTextWithoutNewline(t *testing.T) {
 	tm := startTermSize(t, h, w, t.TempDir())
 	tm.expect("popsh> ")
 	tm.send(`(display "err-x" (current-error-port))` + "\r")
-	tm.expect("err-x")
+	tm.expect("\r\n" + pasteOff + "err-x")
 	tm.expect("popsh> ")
 	tm.send(`(begin (display "out-y") (display "err-z" (current-error-port)) 5)` + "\r")
-	tm.expect("err-z")
+	tm.expect("\r\n" + pasteOff + "out-yerr-z")
 	tm.expect("popsh> ")
 	tm.send(`"end"` + "\r")
 	tm.expect(`"end"` + "\r\n")
@@ -305,6 +315,38 @@ func TestREPLErrorPortTextWithoutNewline(t *testing.T) {
 	if want := []string{"err-x", "out-yerr-z", "5", `"end"`}; !slices.Equal(got, want) {
 		t.Errorf("output lines %q, want %q; screen:\n%s", got, want, strings.Join(lines, "\n"))
 	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLCompleteWideFileNames(t *testing.T) {
+	// File names in Japanese completed inside a string: the list of
+	// candidates is shown (the line editor panicked drawing it, leaving
+	// the terminal in raw mode), with the cursor after the name typed.
+	home := t.TempDir()
+	for name, text := range map[string]string{"日本.scm": "(define loaded 'yes)\n", "日本語.txt": ""} {
+		if err := os.WriteFile(filepath.Join(home, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const w, h = 80, 10
+	tm := startTermSize(t, h, w, home)
+	tm.expect("popsh> ")
+	tm.send(`(load "日` + "\t")
+	tm.expect("日本")
+	tm.send("\t")
+	tm.expect("本語.txt")
+	if s := tm.waitScreen(w, h, func(s *screen) bool { return s.x == 18 && s.y == promptRow(s, "popsh> ") }); s != nil {
+		t.Errorf("with the list shown the cursor is at column %d row %d, want 18 on the prompt's row:\n%s", s.x, s.y, s)
+	}
+	tm.send(".scm\")\r")
+	tm.expect(".scm\")\r\n")
+	tm.expect("popsh> ")
+	tm.send("loaded\r")
+	tm.expect("\r\n" + pasteOff + "yes\r\n")
+	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)

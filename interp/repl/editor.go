@@ -424,7 +424,26 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 			out = append(out, r[n:])
 		}
 	}
-	return out, n
+	return out, listedPart(line[pos-n : pos])
+}
+
+// listedPart is how many of the last characters of word the editor shows
+// before each suffix in its list of completions. It pads the entries of
+// the list by the number of characters of the word but subtracts the
+// columns they take: with two wide characters in the word (a file name in
+// Japanese) the padding came out negative and the editor panicked,
+// leaving the terminal in raw mode. The part shown holds at most one
+// character the editor counts two columns wide.
+func listedPart(word []rune) int {
+	wide := 0
+	for i := len(word) - 1; i >= 0; i-- {
+		if (readline.Runes{}).Width(word[i]) > 1 {
+			if wide++; wide > 1 {
+				return len(word) - 1 - i
+			}
+		}
+	}
+	return len(word)
 }
 
 // IsTerminal reports whether f is a terminal.

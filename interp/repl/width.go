@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"io"
+	"regexp"
 	"strconv"
 	"sync"
 	"unicode"
@@ -185,6 +186,8 @@ type cursorLayout struct {
 	// row is the row of the cursor below the prompt's after the last
 	// redraw that was corrected (-1: the editor's own was kept)
 	row int
+	// col is the cursor's column then
+	col int
 }
 
 // linePainter is the editor's Painter: it returns the line as it is, with
@@ -241,7 +244,7 @@ func (p *linePainter) Paint(line []rune, pos int) []rune {
 			b = append(b, "\x1b["+strconv.Itoa(at.col)+"C"...)
 		}
 	}
-	l.moves, l.row = b, at.row
+	l.moves, l.row, l.col = b, at.row, at.col
 	if len(line) > 0 && line[len(line)-1] == '\n' {
 		// the line is entered: the next prompt starts on a row of
 		// its own
@@ -270,6 +273,12 @@ type cursorWriter struct {
 	w      io.Writer
 	layout *cursorLayout
 }
+
+// listBack ends what the editor writes below the line (a list of
+// completions, the reverse search's prompt): up to the line, to its start,
+// and right to the column it counts for the cursor (wrong when the line
+// holds wide characters).
+var listBack = regexp.MustCompile(`(\x1b\[\d+A\r|\r\x1b\[\d+A)(\x1b\[\d+C)?$`)
 
 var (
 	markBytes = []byte(string(cursorMark))
@@ -304,6 +313,23 @@ func (c *cursorWriter) Write(p []byte) (int, error) {
 					q = append(q, "\x1b["+strconv.Itoa(row)+"A"...)
 				}
 				q = append(q, "\x1b[J"...)
+				if _, err := c.w.Write(q); err != nil {
+					return 0, err
+				}
+				return len(p), nil
+			}
+		}
+	}
+	if len(p) > 0 && (p[0] == '\n' || bytes.HasPrefix(p, []byte("\x1b[J"))) && bytes.Contains(p, []byte("\x1b[J")) {
+		if m := listBack.FindSubmatchIndex(p); m != nil {
+			l.mu.Lock()
+			row, col := l.row, l.col
+			l.mu.Unlock()
+			if row >= 0 {
+				q := append(p[:m[3]:m[3]], "\x1b["+strconv.Itoa(col)+"C"...)
+				if col == 0 {
+					q = p[:m[3]:m[3]]
+				}
 				if _, err := c.w.Write(q); err != nil {
 					return 0, err
 				}
