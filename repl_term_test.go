@@ -352,3 +352,44 @@ func TestREPLCompleteWideFileNames(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLCompleteNamesWiderThanTerminal(t *testing.T) {
+	// Two file names almost as wide as the terminal: the list shows one
+	// a row, and Ctrl-A in it (which divided by zero in the line editor
+	// when no column fitted) does no harm; on a terminal narrower than a
+	// name there is no list, and the session goes on.
+	home := t.TempDir()
+	dir := filepath.Join(home, "longdir")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a_very_long_file_name_number_one_xxxxxxxxxxxxxxxxx.scm", "a_very_long_file_name_number_two_yyyyyyyyyyyyyyyyy.scm"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("(define loaded 'yes)\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, width := range []uint16{40, 30} {
+		tm := startTermSize(t, 12, width, home)
+		tm.expect("popsh> ")
+		tm.send(`(load "longdir/a` + "\t")
+		tm.expect("number_")
+		tm.send("\t\t\x01\x1b[C") // the list, select, Ctrl-A, Right
+		if width == 40 {
+			s := tm.waitScreen(int(width), 12, func(s *screen) bool {
+				rows := strings.Split(s.String(), "\n")
+				return slices.Contains(rows, "_name_number_one_xxxxxxxxxxxxxxxxx.scm") && slices.Contains(rows, "_name_number_two_yyyyyyyyyyyyyyyyy.scm")
+			})
+			if s != nil {
+				t.Errorf("the list of completions, one a row:\n%s", s)
+			}
+		}
+		tm.send("\x03\x03")
+		tm.send("(+ 1 2)\r")
+		tm.expect("\r\n" + pasteOff + "3\r\n")
+		tm.expect("popsh> ")
+		tm.promptCtrlD()
+		if code := tm.wait(); code != 0 {
+			t.Errorf("width %d: exit status %d", width, code)
+		}
+	}
+}

@@ -185,7 +185,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		return nl, np, ok
 	})
 	if opts.Complete != nil {
-		cfg.AutoComplete = completer(opts.Complete)
+		cfg.AutoComplete = &completer{complete: opts.Complete, width: func() int { return cfg.FuncGetWidth() }}
 	}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
@@ -411,20 +411,55 @@ func (w *aboveWriter) Write(p []byte) (int, error) {
 }
 
 // completer adapts a word completion function to readline's AutoCompleter,
-// which wants the suffixes of the candidates and the length of the word.
-type completer func(line string, pos int) (string, []string)
+// which wants the suffixes of the candidates and how many characters
+// before the cursor to show in front of each in its list.
+type completer struct {
+	complete func(line string, pos int) (string, []string)
+	width    func() int // the terminal's
+}
 
 // Do implements readline.AutoCompleter.
-func (c completer) Do(line []rune, pos int) ([][]rune, int) {
-	word, cands := c(string(line[:pos]), pos)
+func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
+	word, cands := c.complete(string(line[:pos]), pos)
 	n := len([]rune(word))
 	var out [][]rune
+	widest := 0
 	for _, s := range cands {
 		if r := []rune(s); len(r) >= n {
 			out = append(out, r[n:])
+			widest = max(widest, readline.Runes{}.WidthAll(r[n:]))
 		}
 	}
-	return out, listedPart(line[pos-n : pos])
+	shown := listedPart(line[pos-n : pos])
+	if len(out) < 2 {
+		return out, shown
+	}
+	// The editor lists the candidates in columns of the widest plus
+	// the part shown plus one, in the width less one; with no column
+	// that fits it wrote them on top of one another and divided by zero
+	// on Ctrl-A in the list. Show less of the word; when a candidate
+	// alone is too wide, no list: only their common start is completed.
+	w := c.width()
+	if room := w - 2 - widest; shown > room {
+		shown = max(room, 0)
+	}
+	if widest+shown+1 > w-1 && commonPrefix(out) == 0 {
+		return nil, 0
+	}
+	return out, shown
+}
+
+// commonPrefix is the number of characters all of cands start with.
+func commonPrefix(cands [][]rune) int {
+	n := len(cands[0])
+	for _, c := range cands[1:] {
+		i := 0
+		for i < n && i < len(c) && c[i] == cands[0][i] {
+			i++
+		}
+		n = i
+	}
+	return n
 }
 
 // listedPart is how many of the last characters of word the editor shows
