@@ -351,6 +351,12 @@ func startTermEnv(t *testing.T, rows, cols uint16, home string, env []string, ar
 	cmd := exec.Command(popshBin, args...)
 	cmd.Dir = home
 	cmd.Env = append(append(os.Environ(), "HOME="+home), env...)
+	return startTermCmd(t, rows, cols, cmd)
+}
+
+// startTermCmd runs cmd on a pseudo-terminal of rows x cols.
+func startTermCmd(t *testing.T, rows, cols uint16, cmd *exec.Cmd) *term {
+	t.Helper()
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start popsh on a pty: %v", err)

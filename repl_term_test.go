@@ -5,6 +5,8 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -391,5 +393,67 @@ func TestREPLCompleteNamesWiderThanTerminal(t *testing.T) {
 		if code := tm.wait(); code != 0 {
 			t.Errorf("width %d: exit status %d", width, code)
 		}
+	}
+}
+
+func TestREPLCtrlZWithoutJobControl(t *testing.T) {
+	// Ctrl-Z at the prompt of a popsh that leads its session (run on a
+	// terminal of its own, as here, with no shell's job control): it
+	// cannot be stopped, so it rings the bell and the line goes on. (The
+	// line editor's own suspension sent SIGTSTP to popsh's parent, this
+	// test, and then waited for ever to be continued.)
+	signal.Ignore(syscall.SIGTSTP)
+	defer signal.Reset(syscall.SIGTSTP)
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2")
+	tm.expect("(+ 1 2")
+	tm.send("\x1a")
+	tm.expect("\a")
+	tm.send(")\r")
+	tm.expect("\r\n" + pasteOff + "3\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLCtrlZUnderShell(t *testing.T) {
+	// Ctrl-Z at the prompt of popsh run by an interactive shell: popsh
+	// stops with the bracketed paste mode off (the shell may not know
+	// it), and fg brings it back with the line typed so far.
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash to run popsh under job control")
+	}
+	home := t.TempDir()
+	cmd := exec.Command(bash, "--norc", "--noprofile", "-i")
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "HOME="+home, "TERM=xterm", "PS1=$ ")
+	tm := startTermCmd(t, 24, 80, cmd)
+	tm.expect("$ ")
+	tm.send(popshBin + "\r")
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2")
+	tm.expect("(+ 1 2")
+	tm.waitRaw()
+	tm.send("\x1a")
+	tm.expect("Stopped")
+	out := tm.output()
+	if m := lastPasteMode(out[:strings.LastIndex(out, "Stopped")]); m != "l" {
+		t.Errorf("paste mode while stopped: %q, want off (l)", m)
+	}
+	tm.expect("$ ")
+	tm.send("fg\r")
+	tm.expect("popsh> (+ 1 2")
+	tm.send(")\r")
+	tm.expect("\r\n" + pasteOff + "3\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	tm.expect("$ ")
+	tm.send("exit\r")
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
 	}
 }

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
 
 	"popsh/interp"
 )
@@ -135,6 +138,8 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 	if opts.Stdout != nil {
 		stdout = opts.Stdout
 	}
+	var e *terminalEditor
+	keys.suspend = func() { e.suspend() }
 	layout := &cursorLayout{row: -1}
 	var prompt atomic.Pointer[[]rune]
 	cfg := &readline.Config{
@@ -156,7 +161,6 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		},
 		width: func() int { return cfg.FuncGetWidth() },
 	}
-	var e *terminalEditor
 	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
 		// (called by the editor after each key, on its goroutine)
 		op := e.rl.Operation
@@ -312,6 +316,34 @@ func wordEnd(line []rune, pos int) int {
 		pos++
 	}
 	return pos
+}
+
+// suspend stops popsh for Ctrl-Z typed at the prompt, as a shell's job
+// control does, the terminal given back as it was meanwhile, and draws the
+// line again when popsh is continued. The line editor's own suspension is
+// not used: it sends SIGTSTP to popsh's parent process as well (stopping a
+// program that runs popsh on a terminal of its own), and when popsh cannot
+// be stopped (it leads its session: no shell's job control, the stop is
+// discarded) it waited for a SIGCONT that never came, and the session hung.
+// Then Ctrl-Z only rings the bell.
+func (e *terminalEditor) suspend() {
+	sid, err := unix.Getsid(0)
+	if err != nil || sid == unix.Getpgrp() {
+		io.WriteString(e.term, "\a")
+		return
+	}
+	e.rl.Clean()
+	io.WriteString(e.term, PasteModeOff) // the shell may not use it
+	e.rl.Terminal.ExitRawMode()
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	defer signal.Stop(cont)
+	if err := unix.Kill(unix.Getpid(), unix.SIGTSTP); err == nil {
+		<-cont
+	}
+	e.rl.Terminal.EnterRawMode()
+	io.WriteString(e.term, PasteModeOn)
+	e.rl.Refresh()
 }
 
 // SetEntry implements EntryEditor.
