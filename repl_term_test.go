@@ -230,7 +230,7 @@ func TestREPLWideCharactersWrapped(t *testing.T) {
 
 func TestREPLWordMoves(t *testing.T) {
 	// Alt-f and Ctrl-Right go to the end of a word, as in Emacs and
-	// bash; Alt-b to the start of one; Ctrl-W deletes the word before the
+	// bash, and Alt-d deletes to there; Alt-b goes to the start of one; Ctrl-W deletes the word before the
 	// cursor, Ctrl-U all before it, Ctrl-Y puts the last deletion back.
 	tm := startTerm(t, t.TempDir())
 	tm.expect("popsh> ")
@@ -251,6 +251,12 @@ func TestREPLWordMoves(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.send("\x190)\r") // Ctrl-Y: what Ctrl-U took
 	tm.expect("\r\n" + pasteOff + "(1 2 0)\r\n")
+	tm.expect("popsh> ")
+	// Alt-d deletes to the end of the next word, not the ')' after it
+	tm.send("(list 'abc 'def)")
+	tm.expect("'def)")
+	tm.send("\x01\x1bf\x1bf\x1bd\r")
+	tm.expect("\r\n" + pasteOff + "(abc)\r\n")
 	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,9 +104,9 @@ type terminalEditor struct {
 	entry atomic.Pointer[string]
 	// term is the terminal itself, for the bracketed paste mode switches
 	term io.Writer
-	// lastPos is the cursor's position after the last key (the
-	// Listener's), -1 when not known
-	lastPos atomic.Int64
+	// last is the line and the cursor's position after the last key
+	// (the Listener's), nil when not known
+	last atomic.Pointer[lineAt]
 	// layout and prompt are shared with the editor's painter and output
 	// (width.go)
 	layout *cursorLayout
@@ -173,18 +174,31 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 			}
 		}
 		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
-		prev := e.lastPos.Swap(int64(pos))
-		if key == readline.MetaForward && !op.IsSearchMode() && prev >= 0 && int(prev) <= len(line) {
+		prev := e.last.Load()
+		record := func(l []rune, p int) { e.last.Store(&lineAt{append([]rune(nil), l...), p}) }
+		switch {
+		case key == readline.MetaForward && !op.IsSearchMode() && prev != nil && slices.Equal(prev.line, line):
 			// Alt-f (and Ctrl-Right) goes to the end of the word, as
 			// in Emacs, bash and GNU readline, not to the start of the
 			// next one
-			p := wordEnd(line, int(prev))
-			e.lastPos.Store(int64(p))
+			p := wordEnd(line, prev.pos)
+			record(line, p)
 			return line, p, p != pos
+		case key == readline.MetaDelete && !op.IsSearchMode() && prev != nil && pos == prev.pos && deletedAt(prev.line, prev.pos, line):
+			// Alt-d deletes to that end of word too: the editor
+			// deleted to the start of the next word, or to the end
+			// of the line after the last word, closing parentheses
+			// included
+			old := prev.line
+			nl := append(append([]rune(nil), old[:pos]...), old[wordEnd(old, pos):]...)
+			record(nl, pos)
+			return nl, pos, true
 		}
 		nl, np, ok := keys.insertRun(line, pos, key)
 		if ok {
-			e.lastPos.Store(int64(np))
+			record(nl, np)
+		} else {
+			record(line, pos)
 		}
 		return nl, np, ok
 	})
@@ -289,7 +303,7 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.layout.mu.Lock()
 	e.layout.row = -1 // a new line starts on a row of its own
 	e.layout.mu.Unlock()
-	e.lastPos.Store(0)
+	e.last.Store(&lineAt{pos: 0})
 	e.keys.plain.Store(true) // a new line starts in no search and no list
 	e.reading.Store(true)
 	io.WriteString(e.term, PasteModeOn)
@@ -303,6 +317,18 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 		return "", err
 	}
 	return line, nil
+}
+
+// lineAt is a line being edited and the cursor's position in it.
+type lineAt struct {
+	line []rune
+	pos  int
+}
+
+// deletedAt reports whether now is old with characters deleted at pos.
+func deletedAt(old []rune, pos int, now []rune) bool {
+	n := len(old) - len(now)
+	return pos <= len(now) && n >= 0 && slices.Equal(now[:pos], old[:pos]) && slices.Equal(now[pos:], old[pos+n:])
 }
 
 // wordEnd is where a move a word forward from pos in line ends: past the
