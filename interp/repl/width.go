@@ -188,6 +188,9 @@ type cursorLayout struct {
 	row int
 	// col is the cursor's column then
 	col int
+	// marked says the painter's last text, with its mark, is not yet
+	// written (other text holding the mark character is left alone)
+	marked bool
 }
 
 // linePainter is the editor's Painter: it returns the line as it is, with
@@ -244,7 +247,7 @@ func (p *linePainter) Paint(line []rune, pos int) []rune {
 			b = append(b, "\x1b["+strconv.Itoa(at.col)+"C"...)
 		}
 	}
-	l.moves, l.row, l.col = b, at.row, at.col
+	l.moves, l.row, l.col, l.marked = b, at.row, at.col, true
 	if len(line) > 0 && line[len(line)-1] == '\n' {
 		// the line is entered: the next prompt starts on a row of
 		// its own
@@ -291,12 +294,16 @@ func (c *cursorWriter) Write(p []byte) (int, error) {
 	l := c.layout
 	if i := bytes.Index(p, markBytes); i >= 0 {
 		l.mu.Lock()
+		marked := l.marked
+		l.marked = false
 		q := append(p[:i:i], l.moves...)
 		l.mu.Unlock()
-		if _, err := c.w.Write(q); err != nil {
-			return 0, err
+		if marked {
+			if _, err := c.w.Write(q); err != nil {
+				return 0, err
+			}
+			return len(p), nil
 		}
-		return len(p), nil
 	}
 	if rest, ok := bytes.CutPrefix(p, []byte("\x1b[J")); ok && bytes.HasSuffix(rest, eraseLast) {
 		ups := bytes.Count(rest, eraseUp)
