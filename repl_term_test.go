@@ -463,3 +463,30 @@ func TestREPLCtrlZUnderShell(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLCtrlCInSearchAndCompletion(t *testing.T) {
+	// Ctrl-C drops the line also while a list of completions or a
+	// reverse search is shown (the line editor only closed them).
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(car")
+	tm.expect("(car")
+	tm.send("\t")
+	tm.expect("car+cdr")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(+ 1 2)\r")
+	tm.expect("\r\n" + pasteOff + "3\r\n")
+	tm.expect("popsh> ")
+	tm.send("\x12+ 1")
+	tm.expect("-i-search: + 1")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(+ 2 2)\r")
+	tm.expect("\r\n" + pasteOff + "4\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

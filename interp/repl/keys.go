@@ -21,6 +21,8 @@ import (
 //     line break in it ends a line; any other control character or
 //     escape sequence in it (the colours of text copied from a terminal,
 //     a Ctrl-Z or Ctrl-C) is dropped, not taken as a key;
+//   - Ctrl-C in a reverse search or a list of completions comes after a
+//     Ctrl-G that leaves them, so that it drops the line;
 //   - a run of text that arrives in one read (a paste, typed-ahead
 //     input) is handed to the editor as one inserted piece instead of key
 //     by key: the editor redraws the whole line at each key, so a pasted
@@ -223,12 +225,21 @@ func (k *keyReader) translate(data []byte) {
 		default:
 			endRun()
 			if c == '\t' || c == 0x12 || c == 0x13 { // Tab, Ctrl-R, Ctrl-S
+				// they may start a list or a search: not plain
+				// until the Listener has seen what they did
 				collapse = false
+				k.plain.Store(false)
 			}
 			if c == 0x1a && k.suspend != nil { // Ctrl-Z: not for the editor
 				k.stops++
 				i++
 				continue
+			}
+			if c == 0x03 && !k.plain.Load() {
+				// Ctrl-C in a reverse search or a list of completions:
+				// the editor would only leave them (as Ctrl-G does);
+				// it drops the line, as everywhere else
+				k.out = append(k.out, 0x07)
 			}
 			k.out = append(k.out, c)
 			i++
