@@ -351,10 +351,14 @@ func wordEnd(line []rune, pos int) int {
 // program that runs popsh on a terminal of its own), and when popsh cannot
 // be stopped (it leads its session: no shell's job control, the stop is
 // discarded) it waited for a SIGCONT that never came, and the session hung.
-// Then Ctrl-Z only rings the bell.
+// Then, or when the stop signal is ignored (as popsh's parent had it),
+// Ctrl-Z only rings the bell.
 func (e *terminalEditor) suspend() {
+	if e == nil || !e.reading.Load() {
+		return // not at the prompt
+	}
 	sid, err := unix.Getsid(0)
-	if err != nil || sid == unix.Getpgrp() {
+	if err != nil || sid == unix.Getpgrp() || signal.Ignored(syscall.SIGTSTP) {
 		io.WriteString(e.term, "\a")
 		return
 	}
