@@ -490,3 +490,33 @@ func TestREPLCtrlCInSearchAndCompletion(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLCompletionListFitsScreen(t *testing.T) {
+	// Tab on "(string-" (a hundred names) on a terminal of 12 rows: the
+	// list is cut to fit below the line, which stays in sight with the
+	// cursor on it (a list taller than the screen scrolled it away).
+	const w, h = 80, 12
+	tm := startTermSize(t, h, w, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(string-")
+	tm.expect("(string-")
+	tm.send("\t")
+	tm.expect("string-xcopy!") // the last name is listed
+	if s := tm.waitScreen(w, h, func(s *screen) bool {
+		y := promptRow(s, "popsh> (string-")
+		return y >= 0 && s.y == y && s.x == 15
+	}); s != nil {
+		t.Errorf("cursor at column %d row %d, want on the line being typed:\n%s", s.x, s.y, s)
+	}
+	tm.send("ap\t")
+	tm.expect("string-append/shared")
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.send("(string-append \"a\" \"b\")\r")
+	tm.expect("\r\n" + pasteOff + "\"ab\"\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

@@ -203,7 +203,17 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		return nl, np, ok
 	})
 	if opts.Complete != nil {
-		cfg.AutoComplete = &completer{complete: opts.Complete, width: func() int { return cfg.FuncGetWidth() }}
+		height := func() int { return 0 }
+		if f, ok := stdout.(*os.File); ok {
+			height = func() int {
+				_, h, err := readline.GetSize(int(f.Fd()))
+				if err != nil {
+					return 0
+				}
+				return h
+			}
+		}
+		cfg.AutoComplete = &completer{complete: opts.Complete, width: func() int { return cfg.FuncGetWidth() }, height: height}
 	}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
@@ -478,6 +488,7 @@ func (w *aboveWriter) Write(p []byte) (int, error) {
 type completer struct {
 	complete func(line string, pos int) (string, []string)
 	width    func() int // the terminal's
+	height   func() int // the terminal's, 0 when not known
 }
 
 // Do implements readline.AutoCompleter.
@@ -505,8 +516,21 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	if room := w - 2 - widest; shown > room {
 		shown = max(room, 0)
 	}
-	if widest+shown+1 > w-1 && commonPrefix(out) == 0 {
+	if commonPrefix(out) > 0 {
+		return out, shown // no list: their common start is completed
+	}
+	if widest+shown+1 > w-1 {
 		return nil, 0
+	}
+	// A list taller than the screen scrolled the line being typed out
+	// of sight (the editor's move back up stopped at the top row): list
+	// what fits, the first ones and the last (so that they start with
+	// no more in common than all do).
+	if h := c.height(); h > 0 {
+		fit := (w - 1) / (widest + shown + 1) * max(h-3, 1)
+		if len(out) > fit {
+			out = append(out[:max(fit-1, 1):max(fit-1, 1)], out[len(out)-1])
+		}
 	}
 	return out, shown
 }
