@@ -36,9 +36,10 @@ func runREPL(it *interp.Interp, banner string) int {
 		Interrupts:  ints,
 	}
 	newEditor := repl.NewTerminalEditor
-	if os.Getenv("TERM") == "dumb" || !repl.IsTerminal(os.Stdout) {
-		// no control sequences: a terminal that does not know them, or
-		// output that is not the terminal (popsh | tee log)
+	// no control sequences: a terminal that does not know them, or
+	// output that is not the terminal (popsh | tee log)
+	plain := os.Getenv("TERM") == "dumb" || !repl.IsTerminal(os.Stdout)
+	if plain {
 		newEditor = repl.NewPlainEditor
 	}
 	ed, err := newEditor(opts)
@@ -46,9 +47,23 @@ func runREPL(it *interp.Interp, banner string) int {
 		fmt.Fprintf(os.Stderr, "popsh: %v\n", err)
 		return 1
 	}
-	// SIGTERM or SIGHUP may come while the terminal is in raw mode: put it
-	// back as it was before leaving.
+	// SIGTERM or SIGHUP may come while the terminal is in raw mode and in
+	// bracketed paste mode, and a Go panic may end the session: put the
+	// terminal back as it was before leaving.
 	if restore, err := repl.SaveTerminal(os.Stdin); err == nil {
+		if !plain {
+			saved := restore
+			restore = func() {
+				saved()
+				io.WriteString(os.Stdout, repl.PasteModeOff)
+			}
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				restore()
+				panic(p)
+			}
+		}()
 		ends := make(chan os.Signal, 1)
 		signal.Notify(ends, syscall.SIGTERM, syscall.SIGHUP)
 		defer signal.Stop(ends)
@@ -76,14 +91,17 @@ func runREPL(it *interp.Interp, banner string) int {
 		it.SetErrorOutput(errOut)
 	}
 	err = repl.Run(context.Background(), repl.Options{
-		Interp:     it,
-		Editor:     ed,
-		Out:        out,
-		Err:        errOut,
-		Stdin:      stdin,
-		Interrupts: ints,
-		Banner:     banner,
-		Doc:        docs.Describe,
+		Interp: it,
+		Editor: ed,
+		Out:    out,
+		Err:    errOut,
+		// text the error port leaves without a newline is not erased by
+		// the next prompt
+		ErrSameTerminal: sameFile(os.Stdout, os.Stderr),
+		Stdin:           stdin,
+		Interrupts:      ints,
+		Banner:          banner,
+		Doc:             docs.Describe,
 		Stuck: func() {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).
@@ -103,4 +121,14 @@ func runREPL(it *interp.Interp, banner string) int {
 	}
 	flushPorts(it)
 	return 0
+}
+
+// sameFile reports whether a and b are the same file (one terminal).
+func sameFile(a, b *os.File) bool {
+	fa, err := a.Stat()
+	if err != nil {
+		return false
+	}
+	fb, err := b.Stat()
+	return err == nil && os.SameFile(fa, fb)
 }

@@ -383,6 +383,12 @@ func startTermEnv(t *testing.T, rows, cols uint16, home string, env []string, ar
 	cmd := exec.Command(popshBin, args...)
 	cmd.Dir = home
 	cmd.Env = append(append(os.Environ(), "HOME="+home), env...)
+	return startTermCmd(t, rows, cols, cmd)
+}
+
+// startTermCmd runs cmd on a pseudo-terminal of rows x cols.
+func startTermCmd(t *testing.T, rows, cols uint16, cmd *exec.Cmd) *term {
+	t.Helper()
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Fatalf("start popsh on a pty: %v", err)
@@ -883,7 +889,7 @@ func TestDemoREPL(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm.send("(pop3-stat c)\r") // two values, each on its own line
-	tm.expect(fmt.Sprintf("(pop3-stat c)\r\n%d\r\n", len(msgs)))
+	tm.expect(fmt.Sprintf("(pop3-stat c)\r\n%s%d\r\n", pasteOff, len(msgs)))
 	tm.expect("\r\n")
 	tm.expect("popsh> ")
 	tm.send("(pop3-quit c)\r")
@@ -968,7 +974,7 @@ func TestDemoBannerExports(t *testing.T) {
 func (tm *term) eval(line string) string {
 	tm.t.Helper()
 	tm.send(line + "\r")
-	tm.expect(line + "\r\n")
+	tm.expect(line + "\r\n" + pasteOff)
 	start := tm.mark
 	tm.expect("popsh> ")
 	tm.mu.Lock()

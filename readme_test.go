@@ -147,7 +147,7 @@ func TestREADMECommandsRunAsPrinted(t *testing.T) {
 }
 
 // ansi matches the terminal control sequences the line editor writes.
-var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
 
 func TestREADMETranscript(t *testing.T) {
 	// The session at the top of the README, typed at the prompt of

@@ -86,7 +86,7 @@ func TestREPLKeysOfOtherTerminals(t *testing.T) {
 		tm.send(k)
 	}
 	tm.send("\x1b[1;5D\x1b[1;5D9 \r")
-	tm.expect("\r\n(1 9 2 3)\r\n")
+	tm.expect("\r\n" + pasteOff + "(1 9 2 3)\r\n")
 	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
@@ -100,9 +100,9 @@ func TestREPLPaste(t *testing.T) {
 	// A block of several entries at once: all evaluated, in order, the
 	// output of each after its entry.
 	tm.send("(define n 5)\r(display \"first\")\r(list n\r  (* n n))\r\"é日本😀\"\r")
-	tm.expect("(display \"first\")\r\nfirst\r\n")
-	tm.expect("(* n n))\r\n(5 25)\r\n")
-	tm.expect("\r\n\"é日本😀\"\r\n")
+	tm.expect("(display \"first\")\r\n" + pasteOff + "first\r\n")
+	tm.expect("(* n n))\r\n" + pasteOff + "(5 25)\r\n")
+	tm.expect("\r\n" + pasteOff + "\"é日本😀\"\r\n")
 	tm.expect("popsh> ")
 	// A bracketed paste: the markers are not text, and a Tab in it is a
 	// character of the text, not a completion request.
@@ -118,7 +118,7 @@ func TestREPLPaste(t *testing.T) {
 	tm.mu.Unlock()
 	long := strings.Repeat("x", 20000)
 	tm.send(`(string-length "` + long + `")` + "\r")
-	tm.expect("\r\n20000\r\n")
+	tm.expect("\r\n" + pasteOff + "20000\r\n")
 	tm.expect("popsh> ")
 	tm.mu.Lock()
 	written := tm.out.Len() - before
@@ -170,7 +170,7 @@ func threadOutputAtPrompt(t *testing.T, port, line, half string) {
 	// the value right after the entry's line: no empty line (the text
 	// written above the prompt ended its line)
 	tm.send(" 3)\r")
-	tm.expect(" 3)\r\n(1 2 3)\r\n")
+	tm.expect(" 3)\r\n" + pasteOff + "(1 2 3)\r\n")
 	tm.expect("popsh> ")
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {

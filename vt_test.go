@@ -5,20 +5,26 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // screen is a small model of an xterm screen, enough for what the line
 // editor writes: printable characters with deferred line wrap, CR, LF,
 // BS, cursor moves (CSI A B C D), erase to the end of the screen or line
-// (CSI J, CSI K, CSI 2K); other sequences are ignored.
+// (CSI J, CSI K, CSI 2K), wide characters in two cells (wideInTest);
+// other sequences are ignored. With reverseWrap, BS at the start of a row
+// that continues the one above (wrapped) goes to the last column of that
+// row, as tmux does.
 type screen struct {
-	w, h, x, y int
-	pending    bool // the cursor is past the last column: the next character wraps
-	rows       [][]rune
+	w, h, x, y  int
+	pending     bool // the cursor is past the last column: the next character wraps
+	rows        [][]rune
+	wrapped     []bool // the row continues the one above
+	reverseWrap bool
 }
 
 func newScreen(w, h int) *screen {
-	s := &screen{w: w, h: h}
+	s := &screen{w: w, h: h, wrapped: make([]bool, h)}
 	for range h {
 		s.rows = append(s.rows, []rune(strings.Repeat(" ", w)))
 	}
@@ -28,9 +34,18 @@ func newScreen(w, h int) *screen {
 func (s *screen) lineFeed() {
 	if s.y == s.h-1 {
 		s.rows = append(s.rows[1:], []rune(strings.Repeat(" ", s.w)))
+		s.wrapped = append(s.wrapped[1:], false)
 		return
 	}
 	s.y++
+	s.wrapped[s.y] = false
+}
+
+// wrap goes to the start of the next row, which continues this one.
+func (s *screen) wrap() {
+	s.x, s.pending = 0, false
+	s.lineFeed()
+	s.wrapped[s.y] = true
 }
 
 var csi = regexp.MustCompile(`^\x1b\[([0-9;?]*)([A-Za-z])`)
@@ -86,13 +101,26 @@ func (s *screen) feed(text string) {
 		case r == '\n':
 			s.lineFeed()
 			s.pending = false
+		case r == '\b' && s.reverseWrap && s.x == 0 && s.y > 0 && s.wrapped[s.y]:
+			s.y, s.x = s.y-1, s.w-1
 		case r == '\b':
 			s.x, s.pending = max(0, s.x-1), false
-		case r == 0x1b || r < ' ':
+		case r == 0x1b || r < ' ' || unicode.In(r, unicode.Mn, unicode.Cf):
+		case wideInTest(r):
+			// two cells; a character that does not fit in the row
+			// goes to the next one
+			if s.pending || s.x == s.w-1 {
+				s.wrap()
+			}
+			s.rows[s.y][s.x], s.rows[s.y][s.x+1] = r, wideRight
+			if s.x+2 == s.w {
+				s.x, s.pending = s.w-1, true
+			} else {
+				s.x += 2
+			}
 		default:
 			if s.pending {
-				s.x, s.pending = 0, false
-				s.lineFeed()
+				s.wrap()
 			}
 			s.rows[s.y][s.x] = r
 			if s.x == s.w-1 {
@@ -104,10 +132,25 @@ func (s *screen) feed(text string) {
 	}
 }
 
+// wideRight fills the right cell of a wide character.
+const wideRight = rune(-1)
+
+// wideInTest reports whether r takes two cells: the CJK ideographs and
+// kana and the emoji the tests type.
+func wideInTest(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r >= 0x1f300 && r <= 0x1faff
+}
+
 func (s *screen) String() string {
 	var lines []string
 	for _, r := range s.rows {
-		lines = append(lines, strings.TrimRight(string(r), " "))
+		var b strings.Builder
+		for _, c := range r {
+			if c != wideRight {
+				b.WriteRune(c)
+			}
+		}
+		lines = append(lines, strings.TrimRight(b.String(), " "))
 	}
 	return strings.Join(lines, "\n")
 }

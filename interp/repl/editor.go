@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
 
 	"popsh/interp"
 )
@@ -84,7 +88,8 @@ type EditorOptions struct {
 // rewrites the file with mode 0666 when trimming, so the history file is
 // managed here instead (mode 0600). Its input goes through a keyReader
 // (keys.go): the keys of other terminals, bracketed paste, and pasted text
-// inserted in one piece.
+// inserted in one piece. Its painter and output place the cursor on a
+// line holding wide characters (width.go).
 type terminalEditor struct {
 	rl    *readline.Instance
 	mu    sync.Mutex
@@ -97,7 +102,27 @@ type terminalEditor struct {
 	// entry is the lines of the entry typed before the line being read,
 	// with their prompts (SetEntry)
 	entry atomic.Pointer[string]
+	// term is the terminal itself, for the bracketed paste mode switches
+	term io.Writer
+	// last is the line and the cursor's position after the last key
+	// (the Listener's), nil when not known
+	last atomic.Pointer[lineAt]
+	// layout and prompt are shared with the editor's painter and output
+	// (width.go)
+	layout *cursorLayout
+	prompt *atomic.Pointer[[]rune]
 }
+
+// The terminal's bracketed paste mode: while it is on, the terminal sends
+// pasted text between ESC [ 200 ~ and ESC [ 201 ~, so that the keyReader
+// takes it as text (a Tab in it is not a completion request, a Ctrl-R not
+// a search). It is on only while a line is read: a program reading the
+// terminal during an evaluation, or the shell after popsh, gets a paste
+// as it is.
+const (
+	PasteModeOn  = "\x1b[?2004h"
+	PasteModeOff = "\x1b[?2004l"
+)
 
 // NewTerminalEditor returns a LineEditor for an interactive terminal.
 func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
@@ -110,6 +135,14 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		stdin = opts.Stdin
 	}
 	keys := newKeyReader(stdin)
+	var stdout io.Writer = os.Stdout
+	if opts.Stdout != nil {
+		stdout = opts.Stdout
+	}
+	var e *terminalEditor
+	keys.suspend = func() { e.suspend() }
+	layout := &cursorLayout{row: -1}
+	var prompt atomic.Pointer[[]rune]
 	cfg := &readline.Config{
 		Prompt:                 "> ",
 		HistoryLimit:           limit,
@@ -117,9 +150,18 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		InterruptPrompt:        "^C",
 		EOFPrompt:              "\n",
 		Stdin:                  keys,
-		Stdout:                 opts.Stdout,
+		Stdout:                 &cursorWriter{w: stdout, layout: layout},
 	}
-	var e *terminalEditor
+	cfg.Painter = &linePainter{
+		layout: layout,
+		prompt: func() []rune {
+			if p := prompt.Load(); p != nil {
+				return *p
+			}
+			return nil
+		},
+		width: func() int { return cfg.FuncGetWidth() },
+	}
 	cfg.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
 		// (called by the editor after each key, on its goroutine)
 		op := e.rl.Operation
@@ -132,16 +174,52 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 			}
 		}
 		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
-		return keys.insertRun(line, pos, key)
+		prev := e.last.Load()
+		record := func(l []rune, p int) { e.last.Store(&lineAt{append([]rune(nil), l...), p}) }
+		switch {
+		case key == readline.MetaForward && !op.IsSearchMode() && prev != nil && slices.Equal(prev.line, line):
+			// Alt-f (and Ctrl-Right) goes to the end of the word, as
+			// in Emacs, bash and GNU readline, not to the start of the
+			// next one
+			p := wordEnd(line, prev.pos)
+			record(line, p)
+			return line, p, p != pos
+		case key == readline.MetaDelete && !op.IsSearchMode() && prev != nil && pos == prev.pos && deletedAt(prev.line, prev.pos, line):
+			// Alt-d deletes to that end of word too: the editor
+			// deleted to the start of the next word, or to the end
+			// of the line after the last word, closing parentheses
+			// included
+			old := prev.line
+			nl := append(append([]rune(nil), old[:pos]...), old[wordEnd(old, pos):]...)
+			record(nl, pos)
+			return nl, pos, true
+		}
+		nl, np, ok := keys.insertRun(line, pos, key)
+		if ok {
+			record(nl, np)
+		} else {
+			record(line, pos)
+		}
+		return nl, np, ok
 	})
 	if opts.Complete != nil {
-		cfg.AutoComplete = completer(opts.Complete)
+		height := func() int { return 0 }
+		if f, ok := stdout.(*os.File); ok {
+			height = func() int {
+				_, h, err := readline.GetSize(int(f.Fd()))
+				if err != nil {
+					return 0
+				}
+				return h
+			}
+		}
+		cfg.AutoComplete = &completer{complete: opts.Complete, width: func() int { return cfg.FuncGetWidth() }, height: height}
 	}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("line editor: %w", err)
 	}
-	e = &terminalEditor{rl: rl, limit: limit, keys: keys}
+	e = &terminalEditor{rl: rl, limit: limit, keys: keys, term: stdout, layout: layout, prompt: &prompt}
 	if opts.HistoryFile != "" {
 		if err := e.openHistory(opts.HistoryFile); err != nil {
 			// A history that cannot be read or written is not fatal.
@@ -230,9 +308,17 @@ func openPrivate(path string) (*os.File, error) {
 // ReadLine implements LineEditor.
 func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	e.rl.SetPrompt(prompt)
+	p := []rune(prompt)
+	e.prompt.Store(&p)
+	e.layout.mu.Lock()
+	e.layout.row = -1 // a new line starts on a row of its own
+	e.layout.mu.Unlock()
+	e.last.Store(&lineAt{pos: 0})
 	e.keys.plain.Store(true) // a new line starts in no search and no list
 	e.reading.Store(true)
+	io.WriteString(e.term, PasteModeOn)
 	line, err := e.rl.Readline()
+	io.WriteString(e.term, PasteModeOff)
 	e.reading.Store(false)
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
@@ -241,6 +327,63 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 		return "", err
 	}
 	return line, nil
+}
+
+// lineAt is a line being edited and the cursor's position in it.
+type lineAt struct {
+	line []rune
+	pos  int
+}
+
+// deletedAt reports whether now is old with characters deleted at pos.
+func deletedAt(old []rune, pos int, now []rune) bool {
+	n := len(old) - len(now)
+	return pos <= len(now) && n >= 0 && slices.Equal(now[:pos], old[:pos]) && slices.Equal(now[pos:], old[pos+n:])
+}
+
+// wordEnd is where a move a word forward from pos in line ends: past the
+// non-word characters at pos, then past the letters and digits of the
+// word that follows.
+func wordEnd(line []rune, pos int) int {
+	for pos < len(line) && readline.IsWordBreak(line[pos]) {
+		pos++
+	}
+	for pos < len(line) && !readline.IsWordBreak(line[pos]) {
+		pos++
+	}
+	return pos
+}
+
+// suspend stops popsh for Ctrl-Z typed at the prompt, as a shell's job
+// control does, the terminal given back as it was meanwhile, and draws the
+// line again when popsh is continued. The line editor's own suspension is
+// not used: it sends SIGTSTP to popsh's parent process as well (stopping a
+// program that runs popsh on a terminal of its own), and when popsh cannot
+// be stopped (it leads its session: no shell's job control, the stop is
+// discarded) it waited for a SIGCONT that never came, and the session hung.
+// Then, or when the stop signal is ignored (as popsh's parent had it),
+// Ctrl-Z only rings the bell.
+func (e *terminalEditor) suspend() {
+	if e == nil || !e.reading.Load() {
+		return // not at the prompt
+	}
+	sid, err := unix.Getsid(0)
+	if err != nil || sid == unix.Getpgrp() || signal.Ignored(syscall.SIGTSTP) {
+		io.WriteString(e.term, "\a")
+		return
+	}
+	e.rl.Clean()
+	io.WriteString(e.term, PasteModeOff) // the shell may not use it
+	e.rl.Terminal.ExitRawMode()
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	defer signal.Stop(cont)
+	if err := unix.Kill(unix.Getpid(), unix.SIGTSTP); err == nil {
+		<-cont
+	}
+	e.rl.Terminal.EnterRawMode()
+	io.WriteString(e.term, PasteModeOn)
+	e.rl.Refresh()
 }
 
 // SetEntry implements EntryEditor.
@@ -287,11 +430,13 @@ func (e *terminalEditor) Close() error {
 		// and give the terminal back as it was.
 		e.reading.Store(false)
 		e.rl.Clean()
+		io.WriteString(e.term, PasteModeOff)
 		if err := e.rl.Terminal.ExitRawMode(); err != nil {
 			return fmt.Errorf("line editor: close: %w", err)
 		}
 		return nil
 	}
+	io.WriteString(e.term, PasteModeOff)
 	if err := e.rl.Close(); err != nil {
 		return fmt.Errorf("line editor: close: %w", err)
 	}
@@ -338,20 +483,88 @@ func (w *aboveWriter) Write(p []byte) (int, error) {
 }
 
 // completer adapts a word completion function to readline's AutoCompleter,
-// which wants the suffixes of the candidates and the length of the word.
-type completer func(line string, pos int) (string, []string)
+// which wants the suffixes of the candidates and how many characters
+// before the cursor to show in front of each in its list.
+type completer struct {
+	complete func(line string, pos int) (string, []string)
+	width    func() int // the terminal's
+	height   func() int // the terminal's, 0 when not known
+}
 
 // Do implements readline.AutoCompleter.
-func (c completer) Do(line []rune, pos int) ([][]rune, int) {
-	word, cands := c(string(line[:pos]), pos)
+func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
+	word, cands := c.complete(string(line[:pos]), pos)
 	n := len([]rune(word))
 	var out [][]rune
+	widest := 0
 	for _, s := range cands {
 		if r := []rune(s); len(r) >= n {
 			out = append(out, r[n:])
+			widest = max(widest, readline.Runes{}.WidthAll(r[n:]))
 		}
 	}
-	return out, n
+	shown := listedPart(line[pos-n : pos])
+	if len(out) < 2 {
+		return out, shown
+	}
+	// The editor lists the candidates in columns of the widest plus
+	// the part shown plus one, in the width less one; with no column
+	// that fits it wrote them on top of one another and divided by zero
+	// on Ctrl-A in the list. Show less of the word; when a candidate
+	// alone is too wide, no list: only their common start is completed.
+	w := c.width()
+	if room := w - 2 - widest; shown > room {
+		shown = max(room, 0)
+	}
+	if commonPrefix(out) > 0 {
+		return out, shown // no list: their common start is completed
+	}
+	if widest+shown+1 > w-1 {
+		return nil, 0
+	}
+	// A list taller than the screen scrolled the line being typed out
+	// of sight (the editor's move back up stopped at the top row): list
+	// what fits, the first ones and the last (so that they start with
+	// no more in common than all do).
+	if h := c.height(); h > 0 {
+		fit := (w - 1) / (widest + shown + 1) * max(h-3, 1)
+		if len(out) > fit {
+			out = append(out[:max(fit-1, 1):max(fit-1, 1)], out[len(out)-1])
+		}
+	}
+	return out, shown
+}
+
+// commonPrefix is the number of characters all of cands start with.
+func commonPrefix(cands [][]rune) int {
+	n := len(cands[0])
+	for _, c := range cands[1:] {
+		i := 0
+		for i < n && i < len(c) && c[i] == cands[0][i] {
+			i++
+		}
+		n = i
+	}
+	return n
+}
+
+// listedPart is how many of the last characters of word the editor shows
+// before each suffix in its list of completions. It pads the entries of
+// the list by the number of characters of the word but subtracts the
+// columns they take: with two wide characters in the word (a file name in
+// Japanese) the padding came out negative and the editor panicked,
+// leaving the terminal in raw mode. The part shown holds at most one
+// character the editor counts two columns wide.
+func listedPart(word []rune) int {
+	wide := 0
+	for i := len(word) - 1; i >= 0; i-- {
+		if (readline.Runes{}).Width(word[i]) > 1 {
+			if wide++; wide > 1 {
+				return len(word) - 1 - i
+			}
+		}
+	}
+	return len(word)
 }
 
 // IsTerminal reports whether f is a terminal.

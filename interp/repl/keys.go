@@ -17,7 +17,12 @@ import (
 //   - Ctrl or Alt with Left or Right (ESC [ 1 ; 5 D ...) moves by a word,
 //     as Alt-b and Alt-f do, instead of by a character;
 //   - the markers of a bracketed paste (ESC [ 200 ~ ... ESC [ 201 ~) are
-//     dropped; a Tab inside a paste is text, not a completion request;
+//     dropped; a Tab inside a paste is text, not a completion request; a
+//     line break in it ends a line; any other control character or
+//     escape sequence in it (the colours of text copied from a terminal,
+//     a Ctrl-Z or Ctrl-C) is dropped, not taken as a key;
+//   - Ctrl-C in a reverse search or a list of completions comes after a
+//     Ctrl-G that leaves them, so that it drops the line;
 //   - a run of text that arrives in one read (a paste, typed-ahead
 //     input) is handed to the editor as one inserted piece instead of key
 //     by key: the editor redraws the whole line at each key, so a pasted
@@ -40,6 +45,12 @@ type keyReader struct {
 	// reverse search or a completion list, where a run must come key by
 	// key); the Listener sets it after each key.
 	plain atomic.Bool
+
+	// suspend, when set, is called for Ctrl-Z outside a paste, which the
+	// editor does not get (see terminalEditor.suspend); stops counts
+	// those not yet handled
+	suspend func()
+	stops   int
 }
 
 // pasteMark stands for a run of text in the editor's input. It is a
@@ -76,11 +87,16 @@ func (k *keyReader) Read(p []byte) (int, error) {
 			data = nil
 		}
 		k.translate(data)
+		stops := k.stops
+		k.stops = 0
 		if len(k.out) == 0 && err != nil {
 			k.mu.Unlock()
 			return 0, err
 		}
 		k.mu.Unlock()
+		if stops > 0 {
+			k.suspend()
+		}
 	}
 }
 
@@ -132,29 +148,40 @@ func (k *keyReader) translate(data []byte) {
 		c := data[i]
 		switch {
 		case c == 0x1b:
-			endRun()
+			if !k.inPaste {
+				// a key: the text before it is one run (in a paste,
+				// the text goes on past what is dropped)
+				endRun()
+			}
 			if i+1 >= len(data) {
+				endRun()
 				k.carry = append(k.carry, data[i:]...)
 				return
 			}
 			if data[i+1] == 'O' {
 				// ESC O x (SS3: Home, End, arrows): as it is
 				if i+2 >= len(data) {
+					endRun()
 					k.carry = append(k.carry, data[i:]...)
 					return
 				}
-				k.out = append(k.out, data[i:i+3]...)
+				if !k.inPaste {
+					k.out = append(k.out, data[i:i+3]...)
+				}
 				i += 3
 				continue
 			}
 			if data[i+1] != '[' {
 				// ESC and the next character (Alt-b ...): as they are
 				if !utf8.FullRune(data[i+1:]) {
+					endRun()
 					k.carry = append(k.carry, data[i:]...)
 					return
 				}
 				_, size := utf8.DecodeRune(data[i+1:])
-				k.out = append(k.out, data[i:i+1+size]...)
+				if !k.inPaste {
+					k.out = append(k.out, data[i:i+1+size]...)
+				}
 				i += 1 + size
 				continue
 			}
@@ -163,6 +190,7 @@ func (k *keyReader) translate(data []byte) {
 				j++
 			}
 			if j >= len(data) {
+				endRun()
 				k.carry = append(k.carry, data[i:]...)
 				return
 			}
@@ -174,6 +202,8 @@ func (k *keyReader) translate(data []byte) {
 				k.inPaste = true
 			case key == "201~":
 				k.inPaste = false
+			case k.inPaste:
+				// not a key: dropped
 			case csiKeys[key] != "":
 				k.out = append(k.out, csiKeys[key]...)
 			default:
@@ -189,10 +219,27 @@ func (k *keyReader) translate(data []byte) {
 			run = append(run, data[i:i+size]...)
 			runes++
 			i += size
+		case k.inPaste && c != '\r' && c != '\n':
+			// a control character in pasted text: not a key
+			i++
 		default:
 			endRun()
 			if c == '\t' || c == 0x12 || c == 0x13 { // Tab, Ctrl-R, Ctrl-S
+				// they may start a list or a search: not plain
+				// until the Listener has seen what they did
 				collapse = false
+				k.plain.Store(false)
+			}
+			if c == 0x1a && k.suspend != nil { // Ctrl-Z: not for the editor
+				k.stops++
+				i++
+				continue
+			}
+			if c == 0x03 && !k.plain.Load() {
+				// Ctrl-C in a reverse search or a list of completions:
+				// the editor would only leave them (as Ctrl-G does);
+				// it drops the line, as everywhere else
+				k.out = append(k.out, 0x07)
 			}
 			k.out = append(k.out, c)
 			i++

@@ -73,6 +73,10 @@ func TestKeyReader(t *testing.T) {
 		// one it is text, and the markers go
 		{[]string{"car\tx"}, "[car]\tx"},
 		{[]string{"\x1b[200~(f\t\"a\tb\")\r\x1b[201~\t"}, "[(f\t\"a\tb\")]\r\t"},
+		// in a paste, control characters and sequences are not keys:
+		// dropped (a line break still ends a line)
+		{[]string{"\x1b[200~a\x03b\x1a\x04c\x1b[31md\x1b[0m\x1bOHe\x1bbf\n\x12g\x1b[201~\x03"}, "[abcdef]\ng\x03"},
+		{[]string{"\x1b[200~x\x1b[3", "1mred\x1b", "[201~"}, "x[red]"},
 		// after Ctrl-R, the text in the same burst goes key by key (it
 		// is the search string)
 		{[]string{"\x12zz"}, "\x12zz"},

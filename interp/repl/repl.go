@@ -52,6 +52,10 @@ type Options struct {
 	// Out receives results; Err receives error messages. Defaults: the
 	// process's stdout and stderr.
 	Out, Err io.Writer
+	// ErrSameTerminal says Out and Err are one terminal: Err becomes the
+	// interpreter's error port too, and a line either leaves unfinished
+	// is ended before a prompt or a value.
+	ErrSameTerminal bool
 	// Prompt and ContinuePrompt default to DefaultPrompt and
 	// DefaultContinuePrompt.
 	Prompt, ContinuePrompt string
@@ -124,6 +128,12 @@ func newSession(opts Options) *session {
 	}
 	s := &session{opts: opts, it: opts.Interp, out: newFreshLineWriter(opts.Out), err: opts.Err}
 	s.it.SetOutput(s.out)
+	if opts.ErrSameTerminal {
+		// the error port's text without a newline is ended before
+		// a prompt or a value too (the line editor would erase it)
+		s.err = s.out.sharing(opts.Err)
+		s.it.SetErrorOutput(s.err)
+	}
 	if opts.Stdin != nil {
 		s.it.SetInput(opts.Stdin)
 	}
@@ -466,11 +476,12 @@ func (s *session) printError(err error) {
 }
 
 const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
-An expression may span several lines: the prompt changes while parentheses are open.
-Ctrl-C stops a running evaluation or the printing of its value, or clears
-the line. Ctrl-D leaves at an empty prompt, drops an unfinished entry, and is the end of file for a
-program reading the terminal. Errors give entry#line:col (stdin#7:1:12).
-Tab completes the names bound in the interpreter, and file names in a string.
+An expression may span several lines: the prompt changes while parentheses
+are open. Ctrl-C stops a running evaluation or the printing of its value, or
+clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished
+entry, and is the end of file for a program reading the terminal. Errors
+give entry#line:col (stdin#7:1:12). Tab completes the names bound in the
+interpreter, and file names in a string; Ctrl-R searches the history.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file
@@ -764,24 +775,37 @@ func isDelimiter(c byte) bool {
 
 // freshLineWriter remembers whether the last byte written ended a line, so
 // that a result or a prompt never starts in the middle of the program's
-// output.
+// output. Two of them writing to one terminal (the output and the error
+// port) share their line: the last byte written by either counts.
 type freshLineWriter struct {
+	w    io.Writer
+	line *lineState
+}
+
+// lineState is whether a terminal's line is unfinished.
+type lineState struct {
 	mu      sync.Mutex
-	w       io.Writer
 	midLine bool
 }
 
-func newFreshLineWriter(w io.Writer) *freshLineWriter { return &freshLineWriter{w: w} }
+func newFreshLineWriter(w io.Writer) *freshLineWriter {
+	return &freshLineWriter{w: w, line: &lineState{}}
+}
+
+// sharing returns a freshLineWriter of w on the same line as f.
+func (f *freshLineWriter) sharing(w io.Writer) *freshLineWriter {
+	return &freshLineWriter{w: w, line: f.line}
+}
 
 // Write writes p, remembering whether it ended a line.
 func (f *freshLineWriter) Write(p []byte) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.line.mu.Lock()
+	defer f.line.mu.Unlock()
 	n, err := f.w.Write(p)
 	if n > 0 {
-		f.midLine = p[n-1] != '\n'
+		f.line.midLine = p[n-1] != '\n'
 		if a, ok := f.w.(*aboveWriter); ok && a.endedLine.Load() {
-			f.midLine = false // written above the prompt, the line ended
+			f.line.midLine = false // written above the prompt, the line ended
 		}
 	}
 	return n, err
@@ -789,10 +813,10 @@ func (f *freshLineWriter) Write(p []byte) (int, error) {
 
 // freshLine starts a new line unless at the start of one.
 func (f *freshLineWriter) freshLine() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.midLine {
+	f.line.mu.Lock()
+	defer f.line.mu.Unlock()
+	if f.line.midLine {
 		f.w.Write([]byte{'\n'})
-		f.midLine = false
+		f.line.midLine = false
 	}
 }
