@@ -71,6 +71,10 @@ type Interp struct {
 	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
+	// auxNames maps a name an import gave an auxiliary keyword of a
+	// standard library ((prefix (scheme base) b:) gives b:else) to the
+	// keyword's own name: cond, case and guard know them by name.
+	auxNames map[*Symbol]string
 	// kept holds, by standard library, the standard bindings an embedder
 	// replaced with versions of its own (KeepStandard).
 	kept map[string][]keptBinding
