@@ -217,9 +217,11 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 					for _, k := range c.keptStandard(set) {
 						lsc.lib[k.name] = &Global{Name: k.name, value: k.value}
 					}
-					pairs, _ := c.importSet(set)
+					pairs, _, std := c.importSetStd(set)
 					for _, pr := range pairs {
-						if pr[0] != pr[1] {
+						if v, ok := c.keptValue(pr[1]); ok && std && pr[0] != pr[1] {
+							lsc.lib[Intern(pr[0])] = &Global{Name: Intern(pr[0]), value: v}
+						} else if pr[0] != pr[1] {
 							g := c.lookup(Intern(pr[1]), nil).g
 							lsc.lib[Intern(pr[0])] = g
 							if !g.bound() {
@@ -629,6 +631,18 @@ func (c *compiler) keptStandard(set Value) []keptBinding {
 	return out
 }
 
+// keptValue returns the standard binding kept for name (KeepStandard).
+func (c *compiler) keptValue(name string) (Value, bool) {
+	for _, ks := range c.it.kept {
+		for _, k := range ks {
+			if k.name.Name == name {
+				return k.value, true
+			}
+		}
+	}
+	return nil, false
+}
+
 func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	var defs []Value
 	var restore []node
@@ -642,6 +656,11 @@ func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		}
 		for _, pr := range pairs {
 			if pr[0] == pr[1] {
+				continue
+			}
+			if v, ok := c.keptValue(pr[1]); ok && std {
+				// the standard version of a name the embedder rebinds
+				restore = append(restore, &nGSet{g: c.it.global(Intern(pr[0])), val: &nConst{v}, define: true, pos: c.cur})
 				continue
 			}
 			src := c.lookup(Intern(pr[1]), nil).g

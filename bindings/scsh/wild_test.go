@@ -195,6 +195,21 @@ func TestReadStringOfSchemeBase(t *testing.T) {
 	})
 }
 
+// A prefixed or renamed import of (scheme base) gives R7RS's read-string
+// under the new name, in a program and in a library.
+func TestReadStringOfSchemeBasePrefixed(t *testing.T) {
+	runEvalCases(t, []evalCase{
+		{`(import (prefix (scheme base) b:) (rename (only (scheme base) read-string) (read-string r7-read)))`, `#!unspecific`, ""},
+		{`(list (eof-object? (b:read-string 3 (open-input-string ""))) (eof-object? (r7-read 3 (open-input-string ""))))`, `(#t #t)`, ""},
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+		{`(define-library (preader) (import (prefix (scheme base) s:)) (export p-at-end)
+		    (begin (s:define (p-at-end) (s:read-string 2 (s:open-input-string "")))))`, `#!unspecific`, ""},
+		{`(import (preader))`, `#!unspecific`, ""},
+		{`(eof-object? (p-at-end))`, `#t`, ""},
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+	})
+}
+
 func TestCreateSymlinkOverride(t *testing.T) {
 	dir := t.TempDir()
 	q := func(n string) string { return strconv.Quote(filepath.Join(dir, n)) }
