@@ -464,8 +464,14 @@ type keptBinding struct {
 // or library that imports lib, whole or with only naming name, gets it
 // back, while other code sees the embedder's.
 func (it *Interp) KeepStandard(lib, name string) {
-	v, ok := it.Lookup(name)
-	if !ok {
+	var v Value
+	if g := it.cell(Intern(name)); g != nil && g.builtin != nil {
+		// the primitive New bound, even when the embedder's is there
+		// already (its group installed first)
+		v = g.builtin
+	} else if lv, ok := it.Lookup(name); ok {
+		v = lv
+	} else {
 		return
 	}
 	if it.kept == nil {

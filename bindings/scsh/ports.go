@@ -178,10 +178,6 @@ func readAll(p *interp.Port) (string, error) {
 }
 
 func (e *scshEnv) installPorts() {
-	// scsh's read-line ends lines at LF only (a CR stays in the line); a
-	// program that imports (scheme base) gets R7RS's, which also ends
-	// them at CR and CR LF
-	e.it.KeepStandard("(scheme base)", "read-line")
 	for _, f := range openFlags {
 		e.it.Define(f.name, f.val)
 	}
