@@ -1181,3 +1181,20 @@ func TestBuildIsStatic(t *testing.T) {
 		t.Fatalf("%s (built with %q) needs shared libraries %v (%v)", popshBin, buildCommand, libs, err)
 	}
 }
+
+// A script that imports (scheme base) before it uses read-line or
+// read-string gets R7RS's, whatever order popsh installs its bindings in;
+// one that does not import it keeps scsh's.
+func TestStandardReadersOfSchemeBase(t *testing.T) {
+	dir := t.TempDir()
+	std := writeFile(t, dir, "std.scm", `(import (scheme base) (scheme write))
+(write (list (read-line (open-input-string "a\r\nb")) (eof-object? (read-string 3 (open-input-string "")))))`)
+	runPopsh(t, dir, "", "-s", std).check(t, "imports (scheme base)", 0, `^\("a" #t\)$`, "")
+	lib := writeFile(t, dir, "lib.scm", `(define-library (reader) (import (scheme base) (scheme write)) (export run)
+  (begin (define (run) (write (read-line (open-input-string "okay\r\nnext"))))))
+(import (reader))
+(run)`)
+	runPopsh(t, dir, "", "-s", lib).check(t, "a library imports (scheme base)", 0, `^"okay"$`, "")
+	scsh := writeFile(t, dir, "scsh.scm", `(write (list (read-line (open-input-string "a\r\nb")) (read-string 3 (open-input-string ""))))`)
+	runPopsh(t, dir, "", "-s", scsh).check(t, "scsh", 0, `^\("a\\r" #f\)$`, "")
+}

@@ -164,8 +164,9 @@ func init() {
 // the standard libraries are always visible. Macros the library defines
 // close over its top level: an exported macro whose template refers to
 // the library's own helpers works wherever it is used. import of a user's
-// library supports prefix, rename, only and except by defining the new
-// names; inside a library, renamed imports are cells of its top level.
+// library or a standard one supports prefix, rename, only and except by
+// defining the new names (syntax: the new name is the same keyword);
+// inside a library, renamed imports are cells of its top level.
 
 func libKey(name Value) string { return WriteString(stripSyntax(name)) }
 
@@ -216,10 +217,16 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 					for _, k := range c.keptStandard(set) {
 						lsc.lib[k.name] = &Global{Name: k.name, value: k.value}
 					}
-					pairs, _ := c.importSet(set)
+					pairs, _, std := c.importSetStd(set)
 					for _, pr := range pairs {
-						if pr[0] != pr[1] {
-							lsc.lib[Intern(pr[0])] = c.it.global(Intern(pr[1]))
+						if v, ok := c.keptValue(pr[1]); ok && std && pr[0] != pr[1] {
+							lsc.lib[Intern(pr[0])] = &Global{Name: Intern(pr[0]), value: v}
+						} else if pr[0] != pr[1] {
+							g := c.lookup(Intern(pr[1]), nil).g
+							lsc.lib[Intern(pr[0])] = g
+							if !g.bound() {
+								c.it.noteAuxName(pr[0], pr[1])
+							}
 						}
 					}
 				}
@@ -340,41 +347,45 @@ func analyzeDefineLibrary(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 }
 
 // importSet returns the (new name, exported name) pairs an import set
-// gives for a user's library; ok is false for other libraries.
+// gives for a user's library or a standard library (R7RS's, whose names
+// are listed in stdLibExports); ok is false for other libraries (SRFIs,
+// scsh's), whose names are always visible and not listed. std is true
+// when the set's library is a standard one: its names are bound anyway,
+// so only and rename may name one the list does not hold (one of popsh's
+// own) and keep it.
 func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
+	pairs, ok, _ = c.importSetStd(x)
+	return pairs, ok
+}
+
+func (c *compiler) importSetStd(x Value) (pairs [][2]string, ok, std bool) {
 	xp, isPair := x.(*Pair)
 	if !isPair {
 		c.fail(x, "import: bad import set %s", WriteString(stripSyntax(x)))
 	}
 	args, _ := ListToSlice(xp.Cdr)
 	if isIdent(xp.Car) && len(args) >= 1 {
-		switch symbolName(xp.Car) {
+		switch op := symbolName(xp.Car); op {
 		case "prefix", "rename", "only", "except":
-			inner, ok := c.importSet(args[0])
+			inner, ok, std := c.importSetStd(args[0])
 			if !ok {
-				// a standard library: its names are always visible, so
-				// only what only and rename name is known
-				switch symbolName(xp.Car) {
-				case "only":
-					for _, n := range args[1:] {
-						if !isIdent(n) {
-							c.fail(x, "import: bad name %s in only", WriteString(stripSyntax(n)))
-						}
-						inner = append(inner, [2]string{symbolName(n), symbolName(n)})
-					}
-				case "rename":
-					for _, r := range args[1:] {
-						rp, _ := ListToSlice(r)
-						if len(rp) == 2 && isIdent(rp[0]) {
-							inner = append(inner, [2]string{symbolName(rp[0]), symbolName(rp[0])})
-						}
-					}
+				// a library whose names are always visible but not
+				// listed: only what only and rename name is known
+				switch op {
+				case "only", "rename":
+					std = true
+				case "prefix":
+					c.fail(x, "import: prefix of %s: popsh does not know the names it exports", libKey(innermostLibrary(args[0])))
 				default:
-					return nil, false
+					return nil, false, false
 				}
 			}
+			has := map[string]bool{}
+			for _, pr := range inner {
+				has[pr[0]] = true
+			}
 			var out [][2]string
-			switch symbolName(xp.Car) {
+			switch op {
 			case "prefix":
 				if len(args) != 2 || !isIdent(args[1]) {
 					c.fail(x, "import: bad prefix set")
@@ -389,7 +400,15 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 					if len(rp) != 2 || !isIdent(rp[0]) || !isIdent(rp[1]) {
 						c.fail(x, "import: bad rename %s", WriteString(stripSyntax(r)))
 					}
-					ren[symbolName(rp[0])] = symbolName(rp[1])
+					from := symbolName(rp[0])
+					if !has[from] {
+						if !std {
+							c.fail(x, "import: %s is not in the import set %s", from, WriteString(stripSyntax(args[0])))
+						}
+						inner = append(inner, [2]string{from, from})
+						has[from] = true
+					}
+					ren[from] = symbolName(rp[1])
 				}
 				for _, pr := range inner {
 					if n, ok := ren[pr[0]]; ok {
@@ -400,28 +419,68 @@ func (c *compiler) importSet(x Value) (pairs [][2]string, ok bool) {
 			case "only", "except":
 				set := map[string]bool{}
 				for _, n := range args[1:] {
+					if !isIdent(n) {
+						c.fail(x, "import: bad name %s in %s", WriteString(stripSyntax(n)), op)
+					}
 					set[symbolName(n)] = true
+					if op == "only" && std && !has[symbolName(n)] {
+						inner = append(inner, [2]string{symbolName(n), symbolName(n)})
+						has[symbolName(n)] = true
+					}
 				}
 				for _, pr := range inner {
-					if set[pr[0]] == (symbolName(xp.Car) == "only") {
+					if set[pr[0]] == (op == "only") {
 						out = append(out, pr)
 					}
 				}
 			}
-			return out, true
+			return out, true, std
 		}
+	}
+	if names, known := standardExports(libKey(x)); known {
+		for _, n := range names {
+			pairs = append(pairs, [2]string{n, n})
+		}
+		return pairs, true, true
 	}
 	names, known := c.it.libs[libKey(x)]
 	if !known && c.loadLibrary(xp) {
 		names, known = c.it.libs[libKey(x)]
 	}
 	if !known {
-		return nil, false
+		return nil, false, false
 	}
 	for _, n := range names {
 		pairs = append(pairs, [2]string{n, n})
 	}
-	return pairs, true
+	return pairs, true, false
+}
+
+// noteAuxName records that the name alias, given by an import, is the
+// auxiliary keyword name (else, =>).
+func (it *Interp) noteAuxName(alias, name string) {
+	if it.auxNames == nil {
+		it.auxNames = map[*Symbol]string{}
+	}
+	it.auxNames[Intern(alias)] = name
+}
+
+// innermostLibrary returns the library name an import set is made from.
+func innermostLibrary(set Value) Value {
+	for {
+		p, ok := set.(*Pair)
+		if !ok || !isIdent(p.Car) {
+			return set
+		}
+		switch symbolName(p.Car) {
+		case "prefix", "rename", "only", "except":
+			if q, ok := p.Cdr.(*Pair); ok {
+				set = q.Car
+				continue
+			}
+		}
+		return set
+	}
 }
 
 // loadLibrary loads the file that defines the library named name, when
@@ -572,6 +631,18 @@ func (c *compiler) keptStandard(set Value) []keptBinding {
 	return out
 }
 
+// keptValue returns the standard binding kept for name (KeepStandard).
+func (c *compiler) keptValue(name string) (Value, bool) {
+	for _, ks := range c.it.kept {
+		for _, k := range ks {
+			if k.name.Name == name {
+				return k.value, true
+			}
+		}
+	}
+	return nil, false
+}
+
 func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 	var defs []Value
 	var restore []node
@@ -579,18 +650,33 @@ func analyzeImport(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		for _, k := range c.keptStandard(set) {
 			restore = append(restore, &nGSet{g: c.it.global(k.name), val: &nConst{k.value}, define: true, pos: c.cur})
 		}
-		pairs, ok := c.importSet(set)
-		if !ok {
+		pairs, ok, std := c.importSetStd(set)
+		if !ok || sc != nil {
 			continue
 		}
 		for _, pr := range pairs {
-			if pr[0] != pr[1] {
-				def := kw("define")
-				if g := c.it.cell(Intern(pr[1])); g != nil && g.macro != nil {
-					def = kw("define-syntax")
-				}
-				defs = append(defs, List(def, Intern(pr[0]), Intern(pr[1])))
+			if pr[0] == pr[1] {
+				continue
 			}
+			if v, ok := c.keptValue(pr[1]); ok && std {
+				// the standard version of a name the embedder rebinds
+				restore = append(restore, &nGSet{g: c.it.global(Intern(pr[0])), val: &nConst{v}, define: true, pos: c.cur})
+				continue
+			}
+			src := c.lookup(Intern(pr[1]), nil).g
+			if src.macro != nil || src.special != nil {
+				// syntax (if, define, a library's macro): the new name is
+				// the same keyword from now on
+				dst := c.it.global(Intern(pr[0]))
+				dst.macro, dst.special, dst.value = src.macro, src.special, unbound
+				continue
+			}
+			if std && !src.bound() {
+				// an auxiliary keyword (else, =>), known by its name
+				c.it.noteAuxName(pr[0], pr[1])
+				continue
+			}
+			defs = append(defs, List(kw("define"), Intern(pr[0]), Intern(pr[1])))
 		}
 	}
 	if sc != nil || len(defs)+len(restore) == 0 {

@@ -24,7 +24,7 @@ func init() {
 		DocLine{"case-lambda", "(case-lambda (formals body ...) ...): a procedure choosing its clause by the number of arguments"},
 		DocLine{"include", "(include filename ...): the forms of the files, in place"},
 		DocLine{"include-ci", "(include-ci filename ...): include, reading symbols case-folded"},
-		DocLine{"import", "(import import-set ...): the standard libraries are always present; a user's library (a b c) not defined yet is loaded from a/b/c.sld on the library path, beside the importing file or in the current directory"},
+		DocLine{"import", "(import import-set ...): the standard libraries are always present, and prefix, rename, only and except on one bind its names anew; a user's library (a b c) not defined yet is loaded from a/b/c.sld on the library path, beside the importing file or in the current directory"},
 		DocLine{"define-library", "(define-library name declaration ...): define a library (its own top level) and export its names to the global environment"},
 		DocLine{"and", "(and test ...): the first false value of the tests, else the last value (#t for none)"},
 		DocLine{"or", "(or test ...): the first true value of the tests, else #f"},

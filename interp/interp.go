@@ -71,6 +71,10 @@ type Interp struct {
 	emergency bool
 	// libs: the export lists of the user's libraries (define-library)
 	libs map[string][]string
+	// auxNames maps a name an import gave an auxiliary keyword of a
+	// standard library ((prefix (scheme base) b:) gives b:else) to the
+	// keyword's own name: cond, case and guard know them by name.
+	auxNames map[*Symbol]string
 	// kept holds, by standard library, the standard bindings an embedder
 	// replaced with versions of its own (KeepStandard).
 	kept map[string][]keptBinding
@@ -460,8 +464,14 @@ type keptBinding struct {
 // or library that imports lib, whole or with only naming name, gets it
 // back, while other code sees the embedder's.
 func (it *Interp) KeepStandard(lib, name string) {
-	v, ok := it.Lookup(name)
-	if !ok {
+	var v Value
+	if g := it.cell(Intern(name)); g != nil && g.builtin != nil {
+		// the primitive New bound, even when the embedder's is there
+		// already (its group installed first)
+		v = g.builtin
+	} else if lv, ok := it.Lookup(name); ok {
+		v = lv
+	} else {
 		return
 	}
 	if it.kept == nil {

@@ -178,6 +178,17 @@ func readLine(it *Interp, a []Value) (Value, error) {
 		}
 		mode = s.Name
 	}
+	if mode == "trim" {
+		// R7RS: a line ends at LF, CR or CR LF
+		line, err := p.ReadLineAnyEnd()
+		if err == io.EOF {
+			return EOF, nil
+		}
+		if err != nil {
+			return nil, ioError(p, err)
+		}
+		return NewStringOwnUTF8(line), nil
+	}
 	line, sawLF, err := p.ReadLine()
 	if err != nil {
 		if err == io.EOF {
@@ -353,7 +364,7 @@ func init() {
 				r, err := p.PeekChar()
 				return charResult(p, r, err)
 			}},
-		{Name: "read-line", MinArgs: 0, MaxArgs: 2, Doc: "(read-line [port [mode]]): the next line of port (mode: trim, concat, peek or split), else eof",
+		{Name: "read-line", MinArgs: 0, MaxArgs: 2, Doc: "(read-line [port [mode]]): the next line of port (ended by LF, CR or CR LF), else eof",
 			Fn: readLine},
 		{Name: "read", MinArgs: 0, MaxArgs: 1, Doc: "(read [port]): the next datum read from port, else the eof object",
 			Fn: func(it *Interp, a []Value) (Value, error) {

@@ -83,8 +83,13 @@ func quoteV(v Value) Value { return List(kw("quote"), v) }
 // isKeyword reports whether x is the identifier name not bound locally
 // (else, =>, ... in clauses).
 func (c *compiler) isKeyword(x Value, name string, sc *scope) bool {
-	if !isIdent(x) || symbolName(x) != name {
+	if !isIdent(x) {
 		return false
+	}
+	if symbolName(x) != name {
+		if sym, ok := x.(*Symbol); !ok || c.it.auxNames[sym] != name {
+			return false
+		}
 	}
 	r := c.lookup(x, sc)
 	return r.g != nil

@@ -336,6 +336,48 @@ func (p *Port) ReadLine() (line []byte, sawLF bool, err error) {
 	}
 }
 
+// ReadLineAnyEnd reads a line ended by LF, CR or CR LF (R7RS's read-line)
+// and returns it without its end; at the end of input with nothing read it
+// returns io.EOF. A CR that ends what the port holds so far ends the line
+// without waiting to see whether a LF follows (an interactive peer that
+// ends its lines with CR is not kept waiting); that LF then reads as an
+// empty line. A line longer than the read limit is an error.
+func (p *Port) ReadLineAnyEnd() (line []byte, err error) {
+	if err := p.checkIn(); err != nil {
+		return nil, err
+	}
+	line = []byte{}
+	for {
+		if _, err := p.r.Peek(1); err != nil {
+			if err == io.EOF && len(line) > 0 {
+				return line, nil
+			}
+			return nil, err
+		}
+		buf, _ := p.r.Peek(p.r.Buffered())
+		i := bytes.IndexAny(buf, "\r\n")
+		if i < 0 {
+			line = append(line, buf...)
+			p.r.Discard(len(buf))
+			if err := p.CheckRead(len(line), "line"); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		line = append(line, buf[:i]...)
+		p.r.Discard(i + 1)
+		if buf[i] == '\r' && p.r.Buffered() > 0 {
+			if next, _ := p.r.Peek(1); next[0] == '\n' {
+				p.r.Discard(1)
+			}
+		}
+		if err := p.CheckRead(len(line), "line"); err != nil {
+			return nil, err
+		}
+		return line, nil
+	}
+}
+
 // ReadRunes reads up to k characters, fewer at the end of input; io.EOF when
 // none is left. More than the read limit's worth of bytes is an error.
 func (p *Port) ReadRunes(k int) ([]rune, error) {

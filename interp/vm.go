@@ -43,6 +43,9 @@ type vm struct {
 	// capture saves only what lies above it.
 	lastK     *Continuation
 	lowFrames int
+	// copied counts the stack values and frames reinstate has copied
+	// back (for tests of its cost)
+	copied int
 	// ints and flos are what is left of the blocks the VM boxes large
 	// fixnums and flonums in (boxLarge, boxFlonum)
 	ints []int64
@@ -1556,18 +1559,39 @@ func (vm *vm) capture(top int) *Continuation {
 }
 
 // reinstate copies the stack and frames of k back onto the VM (the stack
-// has room for k.ssize values).
+// has room for k.ssize values). The segments of k's chain the VM still
+// holds are not copied: those of the last continuation captured or
+// reinstated (lastK) that lie at or below the lowest frame count since
+// (lowFrames), as capture shares them. An escape to a continuation whose
+// extent is still running (guard's normal return, a loop's break) so
+// costs what lies above the VM's intact part, not the whole depth: nested
+// guards returned in time quadratic in their depth.
 func (vm *vm) reinstate(k *Continuation) {
-	for c := k; c != nil; c = c.parent {
-		copy(vm.stack[c.sbase:], c.stack)
+	intact := vm.lastK
+	if cap(vm.frames) < k.fsize || (intact != nil && intact.level != k.level) {
+		intact = nil
+	}
+	for intact != nil && intact.fsize > vm.lowFrames {
+		intact = intact.parent
 	}
 	if cap(vm.frames) < k.fsize {
-		vm.frames = make([]frame, k.fsize, 2*k.fsize)
+		nf := make([]frame, k.fsize, 2*k.fsize)
+		copy(nf, vm.frames)
+		vm.frames = nf
 	} else {
 		vm.frames = vm.frames[:k.fsize]
 	}
-	for c := k; c != nil; c = c.parent {
+	// walk k's chain down to the first segment the intact chain holds
+	for c := k; c != nil && c != intact; c = c.parent {
+		for intact != nil && intact.fsize > c.fsize {
+			intact = intact.parent
+		}
+		if c == intact {
+			break
+		}
+		copy(vm.stack[c.sbase:], c.stack)
 		copy(vm.frames[c.fbase:], c.frames)
+		vm.copied += len(c.stack) + len(c.frames)
 	}
 	vm.lastK, vm.lowFrames = k, k.fsize
 }

@@ -150,6 +150,9 @@ func (e *scshEnv) installFdPorts() {
 	// scsh's read-string returns #f at the end of a file; a program that
 	// imports (scheme base) gets R7RS's, which returns the eof object.
 	e.it.KeepStandard("(scheme base)", "read-string")
+	// scsh's read-line ends lines at LF only (a CR stays in the line);
+	// R7RS's, which such a program gets too, also at CR and CR LF
+	e.it.KeepStandard("(scheme base)", "read-line")
 	e.it.DefineBuiltins("scsh: file descriptors", []interp.Builtin{
 		{Name: "error-output-port", MinArgs: 0, MaxArgs: 0,
 			Doc: "(error-output-port): the current error port (an old name of current-error-port)",

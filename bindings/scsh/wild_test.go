@@ -195,6 +195,38 @@ func TestReadStringOfSchemeBase(t *testing.T) {
 	})
 }
 
+// A prefixed or renamed import of (scheme base) gives R7RS's read-string
+// under the new name, in a program and in a library.
+func TestReadStringOfSchemeBasePrefixed(t *testing.T) {
+	runEvalCases(t, []evalCase{
+		{`(import (prefix (scheme base) b:) (rename (only (scheme base) read-string) (read-string r7-read)))`, `#!unspecific`, ""},
+		{`(list (eof-object? (b:read-string 3 (open-input-string ""))) (eof-object? (r7-read 3 (open-input-string ""))))`, `(#t #t)`, ""},
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+		{`(define-library (preader) (import (prefix (scheme base) s:)) (export p-at-end)
+		    (begin (s:define (p-at-end) (s:read-string 2 (s:open-input-string "")))))`, `#!unspecific`, ""},
+		{`(import (preader))`, `#!unspecific`, ""},
+		{`(eof-object? (p-at-end))`, `#t`, ""},
+		{`(read-string 3 (open-input-string ""))`, `#f`, ""},
+	})
+}
+
+// scsh's read-line keeps the CR of a CR LF line; a program that imports
+// (scheme base) gets R7RS's, which ends lines at LF, CR and CR LF.
+func TestReadLineOfSchemeBase(t *testing.T) {
+	runEvalCases(t, []evalCase{
+		{`(read-line (open-input-string "mail\r\nbody"))`, `"mail\r"`, ""},
+		{`(define-library (liner) (import (scheme base)) (export lines)
+		    (begin (define (lines s) (let ((p (open-input-string s)))
+		      (let loop ((acc '())) (let ((l (read-line p))) (if (eof-object? l) (reverse acc) (loop (cons l acc)))))))))`, `#!unspecific`, ""},
+		{`(import (liner))`, `#!unspecific`, ""},
+		{`(lines "a\r\nb\rc\n")`, `("a" "b" "c")`, ""},
+		{`(read-line (open-input-string "mail\r\nbody"))`, `"mail\r"`, ""},
+		{`(import (scheme base))`, `#!unspecific`, ""},
+		{`(read-line (open-input-string "mail\r\nbody"))`, `"mail"`, ""},
+		{`(let ((p (open-input-string (string-append (make-string 100000 #\x) "\r\r\nend")))) (let* ((a (read-line p)) (b (read-line p)) (c (read-line p))) (list (string-length a) b c)))`, `(100000 "" "end")`, ""},
+	})
+}
+
 func TestCreateSymlinkOverride(t *testing.T) {
 	dir := t.TempDir()
 	q := func(n string) string { return strconv.Quote(filepath.Join(dir, n)) }

@@ -21,7 +21,17 @@
 (test #\a (let ((p (open-input-string "abc"))) (peek-char p) (read-char p)))
 (test #t (eof-object? (read-char (open-input-string ""))))
 (test #t (eof-object? (peek-char (open-input-string ""))))
-(test "line1\r" (read-line (open-input-string "line1\r\nline2")))
+;; a line ends at a linefeed, a carriage return or the two together
+(test "line1" (read-line (open-input-string "line1\r\nline2")))
+(test ("a" "b" "c" "" "d" "" "e") (let ((p (open-input-string "a\nb\rc\r\n\r\nd\n\r\ne")))
+                                   (let loop ((acc '()))
+                                     (let ((l (read-line p)))
+                                       (if (eof-object? l) (reverse acc) (loop (cons l acc)))))))
+(test ("x" "") (let ((p (open-input-string "x\r\r")))
+                 (let* ((a (read-line p)) (b (read-line p)) (c (read-line p)))
+                   (if (eof-object? c) (list a b) 'too-many))))
+;; the concat, peek and split modes end lines at a linefeed only
+(test "a\r\n" (read-line (open-input-string "a\r\nb") 'concat))
 (test ("a" "b" "") (let ((p (open-input-string "a\nb\n\n")))
                       (let loop ((acc '()))
                         (let ((l (read-line p)))
