@@ -188,11 +188,7 @@ func formatDate(f string, t time.Time) (string, error) {
 		case 'k':
 			fmt.Fprintf(&b, "%2d", t.Hour())
 		case 'l':
-			h := t.Hour() % 12
-			if h == 0 {
-				h = 12
-			}
-			fmt.Fprintf(&b, "%2d", h)
+			fmt.Fprintf(&b, "%2d", hour12(t))
 		case 'P':
 			if t.Hour() < 12 {
 				b.WriteString("am")
@@ -224,11 +220,7 @@ func formatDate(f string, t time.Time) (string, error) {
 		case 'H':
 			fmt.Fprintf(&b, "%02d", t.Hour())
 		case 'I':
-			h := t.Hour() % 12
-			if h == 0 {
-				h = 12
-			}
-			fmt.Fprintf(&b, "%02d", h)
+			fmt.Fprintf(&b, "%02d", hour12(t))
 		case 'j':
 			fmt.Fprintf(&b, "%03d", t.YearDay())
 		case 'm':
@@ -640,4 +632,12 @@ func primChdir(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 		return nil, syscallError("chdir", err, interp.NewString(dir))
 	}
 	return interp.Unspecified, nil
+}
+
+// hour12 is t's hour on a 12-hour clock (1 to 12).
+func hour12(t time.Time) int {
+	if h := t.Hour() % 12; h != 0 {
+		return h
+	}
+	return 12
 }

@@ -340,15 +340,7 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 		defer s.opts.Stdin.SetContext(nil)
 	}
 	if s.opts.Interrupts != nil {
-		// Forget a Ctrl-C that came before this evaluation started.
-	drain:
-		for {
-			select {
-			case <-s.opts.Interrupts:
-			default:
-				break drain
-			}
-		}
+		s.forgetInterrupts() // a Ctrl-C that came before this evaluation started
 		done := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Add(1)
@@ -418,17 +410,7 @@ func (s *session) printValue(v interp.Value) {
 		}
 		vals = []interp.Value{v}
 	}
-	if s.opts.Interrupts != nil {
-		// forget a Ctrl-C that came before the printing started
-	drain:
-		for {
-			select {
-			case <-s.opts.Interrupts:
-			default:
-				break drain
-			}
-		}
-	}
+	s.forgetInterrupts() // a Ctrl-C that came before the printing started
 	for _, x := range vals {
 		s.out.freshLine()
 		if !s.writeInterruptibly(interp.WriteString(x) + "\n") {
@@ -818,5 +800,16 @@ func (f *freshLineWriter) freshLine() {
 	if f.line.midLine {
 		f.w.Write([]byte{'\n'})
 		f.line.midLine = false
+	}
+}
+
+// forgetInterrupts drops the Ctrl-Cs already waiting on opts.Interrupts.
+func (s *session) forgetInterrupts() {
+	for s.opts.Interrupts != nil {
+		select {
+		case <-s.opts.Interrupts:
+		default:
+			return
+		}
 	}
 }
