@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -792,15 +794,36 @@ func TestScriptBlockedReadInterrupted(t *testing.T) {
 		cmd.Dir = dir
 		cmd.Stdin = pr
 		var so, se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &so, &se
+		cmd.Stderr = &se
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		pr.Close()
-		time.Sleep(500 * time.Millisecond)
+		// A read from stdin flushes stdout first: once "waiting" arrives,
+		// the script is in its read (or about to enter it).
+		copied := make(chan struct{})
+		started := make(chan struct{})
+		go func() {
+			defer close(copied)
+			line, _ := bufio.NewReader(io.TeeReader(stdout, &so)).ReadString('\n')
+			if line == "waiting\n" {
+				close(started)
+			}
+			io.Copy(&so, stdout)
+		}()
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%s: the script did not print \"waiting\" before its read", prog)
+		}
 		cmd.Process.Signal(os.Interrupt)
 		errc := make(chan error, 1)
-		go func() { errc <- cmd.Wait() }()
+		go func() { <-copied; errc <- cmd.Wait() }()
 		select {
 		case err := <-errc:
 			var ee *exec.ExitError
