@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -427,40 +429,58 @@ func (tm *term) send(s string) {
 func (tm *term) expect(want string) {
 	tm.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
+	from := tm.mark
 	for {
-		tm.mu.Lock()
-		s := tm.out.String()
-		tm.mu.Unlock()
-		if i := strings.Index(s[tm.mark:], want); i >= 0 {
-			tm.mark += i + len(want)
+		var found bool
+		if found, from = tm.find(want, from); found {
 			return
 		}
 		if time.Now().After(deadline) {
-			tm.t.Fatalf("waiting for %q; output after the mark:\n%q", want, s[tm.mark:])
+			tm.t.Fatalf("waiting for %q; output after the mark:\n%q", want, tm.tail())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// find looks for want in the output from offset from (at or after the
+// mark); when it is there, the mark moves past it. Otherwise it returns
+// where the next search may start: the output is searched in place, once,
+// however much a program prints (a value of megabytes on the terminal).
+func (tm *term) find(want string, from int) (bool, int) {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	b := tm.out.Bytes()
+	if i := bytes.Index(b[from:], []byte(want)); i >= 0 {
+		tm.mark = from + i + len(want)
+		return true, tm.mark
+	}
+	return false, max(from, len(b)-len(want)+1)
+}
+
+// tail is the output after the mark.
+func (tm *term) tail() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return string(tm.out.Bytes()[tm.mark:])
 }
 
 // interruptUntil sends Ctrl-C (repeating once a second) until want appears.
 func (tm *term) interruptUntil(want string) {
 	tm.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
+	from := tm.mark
 	for time.Now().Before(deadline) {
 		tm.send("\x03")
 		end := time.Now().Add(time.Second)
 		for time.Now().Before(end) {
-			tm.mu.Lock()
-			s := tm.out.String()
-			tm.mu.Unlock()
-			if i := strings.Index(s[tm.mark:], want); i >= 0 {
-				tm.mark += i + len(want)
+			var found bool
+			if found, from = tm.find(want, from); found {
 				return
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	tm.t.Fatalf("Ctrl-C did not bring %q; output after the mark:\n%q", want, tm.out.String()[tm.mark:])
+	tm.t.Fatalf("Ctrl-C did not bring %q; output after the mark:\n%q", want, tm.tail())
 }
 
 // waitCooked waits until the terminal is in its normal (canonical, echo)
@@ -792,15 +812,36 @@ func TestScriptBlockedReadInterrupted(t *testing.T) {
 		cmd.Dir = dir
 		cmd.Stdin = pr
 		var so, se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &so, &se
+		cmd.Stderr = &se
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		pr.Close()
-		time.Sleep(500 * time.Millisecond)
+		// A read from stdin flushes stdout first: once "waiting" arrives,
+		// the script is in its read (or about to enter it).
+		copied := make(chan struct{})
+		started := make(chan struct{})
+		go func() {
+			defer close(copied)
+			line, _ := bufio.NewReader(io.TeeReader(stdout, &so)).ReadString('\n')
+			if line == "waiting\n" {
+				close(started)
+			}
+			io.Copy(&so, stdout)
+		}()
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%s: the script did not print \"waiting\" before its read", prog)
+		}
 		cmd.Process.Signal(os.Interrupt)
 		errc := make(chan error, 1)
-		go func() { errc <- cmd.Wait() }()
+		go func() { <-copied; errc <- cmd.Wait() }()
 		select {
 		case err := <-errc:
 			var ee *exec.ExitError
