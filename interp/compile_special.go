@@ -483,17 +483,12 @@ func innermostLibrary(set Value) Value {
 	}
 }
 
-// loadLibrary loads the file that defines the library named name, when
-// the library is not known yet and is not one of the built-in families:
-// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
-// else in the directory of the file being compiled, else in a directory
-// where an earlier library was found this way, else in the current
-// directory. It reports whether a file was loaded; a library that is not
-// found stays unknown, as before, and its names unbound.
-func (c *compiler) loadLibrary(name *Pair) bool {
+// libraryFile finds the file that defines the library named name (see
+// loadLibrary); rel is its name relative to a library directory.
+func (c *compiler) libraryFile(name *Pair) (file, rel string, found bool) {
 	parts, ok := ListToSlice(stripSyntax(name))
 	if !ok || len(parts) == 0 {
-		return false
+		return "", "", false
 	}
 	var segs []string
 	for _, p := range parts {
@@ -503,24 +498,19 @@ func (c *compiler) loadLibrary(name *Pair) bool {
 		case int:
 			segs = append(segs, strconv.Itoa(t))
 		default:
-			return false
+			return "", "", false
 		}
 	}
 	switch segs[0] {
 	case "scheme", "srfi", "popsh", "scsh":
-		return false
+		return "", "", false
 	}
 	for _, s := range segs {
 		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "/\x00") {
-			return false
+			return "", "", false
 		}
 	}
-	key := libKey(name)
-	if c.it.libLoading[key] {
-		c.fail(name, "import: library %s imports itself", key)
-	}
-	rel := filepath.Join(segs...) + ".sld"
-	file, found := "", false
+	rel = filepath.Join(segs...) + ".sld"
 	if c.it.libFinder != nil {
 		file, found = c.it.libFinder(rel)
 	}
@@ -537,8 +527,24 @@ func (c *compiler) loadLibrary(name *Pair) bool {
 			}
 		}
 	}
+	return file, rel, found
+}
+
+// loadLibrary loads the file that defines the library named name, when
+// the library is not known yet and is not one of the built-in families:
+// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
+// else in the directory of the file being compiled, else in a directory
+// where an earlier library was found this way, else in the current
+// directory. It reports whether a file was loaded; a library that is not
+// found stays unknown, as before, and its names unbound.
+func (c *compiler) loadLibrary(name *Pair) bool {
+	file, rel, found := c.libraryFile(name)
 	if !found {
 		return false
+	}
+	key := libKey(name)
+	if c.it.libLoading[key] {
+		c.fail(name, "import: library %s imports itself", key)
 	}
 	// the directory holding a/b/c.sld for (a b c) is a root where the
 	// libraries it imports are looked for too

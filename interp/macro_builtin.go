@@ -312,6 +312,9 @@ func (c *compiler) featureMatch(req Value) bool {
 					case "popsh", "scsh":
 						return true
 					}
+					// a library import would load: available too
+					_, _, found := c.libraryFile(lp)
+					return found
 				}
 			}
 			return false
