@@ -313,7 +313,7 @@ func (c *compiler) analyze(x Value, sc *scope, fn *fnState) node {
 	}
 	switch t := x.(type) {
 	case *Symbol, *alias:
-		return c.ref(t, sc, fn)
+		return c.ref(t, sc, fn, true)
 	case *Pair:
 		defer c.withPos(t)()
 		return c.analyzePair(t, sc, fn)
@@ -332,7 +332,13 @@ func (c *compiler) analyze(x Value, sc *scope, fn *fnState) node {
 	return &nConst{x}
 }
 
-func (c *compiler) ref(id Value, sc *scope, fn *fnState) node {
+// ref analyses a reference to the variable id. A reference that takes a
+// library procedure as a value (asValue: not the operator of a call) in
+// the program's code compiles the procedure's lazy definition now, so the
+// value is the procedure itself and not the stub standing for it until its
+// first call: a stub kept in a variable would not be eqv? to the global
+// once the first call had replaced it.
+func (c *compiler) ref(id Value, sc *scope, fn *fnState, asValue bool) node {
 	r := c.lookup(id, sc)
 	switch {
 	case r.v != nil:
@@ -343,6 +349,10 @@ func (c *compiler) ref(id Value, sc *scope, fn *fnState) node {
 	}
 	if r.g.special != nil || r.g.macro != nil {
 		c.fail(id, "syntax keyword %s used as a variable", symbolName(id))
+	}
+	if p, ok := r.g.value.(*Primitive); ok && p.lazy != nil && asValue && c.it.libDepth == 0 {
+		// an error here is the first call's to report
+		_, _ = p.lazy.load(c.it)
 	}
 	return &nGRef{g: r.g, pos: c.cur}
 }
@@ -468,7 +478,11 @@ func (c *compiler) analyzePair(p *Pair, sc *scope, fn *fnState) node {
 		}
 	}
 	call := &nCall{pos: c.cur}
-	call.f = c.analyze(p.Car, sc, fn)
+	if isIdent(p.Car) {
+		call.f = c.ref(p.Car, sc, fn, false)
+	} else {
+		call.f = c.analyze(p.Car, sc, fn)
+	}
 	for _, a := range args {
 		call.args = append(call.args, c.analyze(a, sc, fn))
 	}

@@ -131,7 +131,7 @@ func init() {
 		return nil
 	})
 	defSpecial("let", analyzeLet)
-	defSpecial("letrec", analyzeLetrec)
+	defSpecial("letrec", func(c *compiler, p *Pair, sc *scope, fn *fnState) node { return analyzeLetrecKind(c, p, sc, fn, false) })
 	defSpecial("letrec*", analyzeLetrec)
 	defSpecial("let-syntax", analyzeLetSyntax)
 	defSpecial("letrec-syntax", analyzeLetSyntax)
@@ -483,17 +483,12 @@ func innermostLibrary(set Value) Value {
 	}
 }
 
-// loadLibrary loads the file that defines the library named name, when
-// the library is not known yet and is not one of the built-in families:
-// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
-// else in the directory of the file being compiled, else in a directory
-// where an earlier library was found this way, else in the current
-// directory. It reports whether a file was loaded; a library that is not
-// found stays unknown, as before, and its names unbound.
-func (c *compiler) loadLibrary(name *Pair) bool {
+// libraryFile finds the file that defines the library named name (see
+// loadLibrary); rel is its name relative to a library directory.
+func (c *compiler) libraryFile(name *Pair) (file, rel string, found bool) {
 	parts, ok := ListToSlice(stripSyntax(name))
 	if !ok || len(parts) == 0 {
-		return false
+		return "", "", false
 	}
 	var segs []string
 	for _, p := range parts {
@@ -503,24 +498,19 @@ func (c *compiler) loadLibrary(name *Pair) bool {
 		case int:
 			segs = append(segs, strconv.Itoa(t))
 		default:
-			return false
+			return "", "", false
 		}
 	}
 	switch segs[0] {
 	case "scheme", "srfi", "popsh", "scsh":
-		return false
+		return "", "", false
 	}
 	for _, s := range segs {
 		if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "/\x00") {
-			return false
+			return "", "", false
 		}
 	}
-	key := libKey(name)
-	if c.it.libLoading[key] {
-		c.fail(name, "import: library %s imports itself", key)
-	}
-	rel := filepath.Join(segs...) + ".sld"
-	file, found := "", false
+	rel = filepath.Join(segs...) + ".sld"
 	if c.it.libFinder != nil {
 		file, found = c.it.libFinder(rel)
 	}
@@ -537,8 +527,24 @@ func (c *compiler) loadLibrary(name *Pair) bool {
 			}
 		}
 	}
+	return file, rel, found
+}
+
+// loadLibrary loads the file that defines the library named name, when
+// the library is not known yet and is not one of the built-in families:
+// for (a b c), a/b/c.sld found on the library path (SetLibraryFinder),
+// else in the directory of the file being compiled, else in a directory
+// where an earlier library was found this way, else in the current
+// directory. It reports whether a file was loaded; a library that is not
+// found stays unknown, as before, and its names unbound.
+func (c *compiler) loadLibrary(name *Pair) bool {
+	file, rel, found := c.libraryFile(name)
 	if !found {
 		return false
+	}
+	key := libKey(name)
+	if c.it.libLoading[key] {
+		c.fail(name, "import: library %s imports itself", key)
 	}
 	// the directory holding a/b/c.sld for (a b c) is a root where the
 	// libraries it imports are looked for too
@@ -806,6 +812,19 @@ func analyzeLet(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 }
 
 func analyzeLetrec(c *compiler, p *Pair, sc *scope, fn *fnState) node {
+	return analyzeLetrecKind(c, p, sc, fn, true)
+}
+
+// analyzeLetrecKind analyses letrec* (star) or letrec. R7RS's letrec
+// assigns the variables once every init has been evaluated (7.3 derives it
+// with temporaries): a continuation captured in an init and called again
+// later evaluates the rest of the inits and assigns every variable anew,
+// from the values the inits gave in that pass. Each variable is also
+// assigned as soon as its init is evaluated, as letrec* does: a valid
+// letrec cannot tell, and programs written for Scheme48, whose letrec is
+// sequential, keep working. When the inits are lambdas and constants,
+// which capture no continuation, letrec is compiled as letrec*.
+func analyzeLetrecKind(c *compiler, p *Pair, sc *scope, fn *fnState, star bool) node {
 	args := c.list(p.Cdr, "letrec")
 	if len(args) < 2 {
 		c.fail(p, "letrec: expected (letrec bindings body...)")
@@ -824,8 +843,31 @@ func analyzeLetrec(c *compiler, p *Pair, sc *scope, fn *fnState) node {
 		n.inits = append(n.inits, val)
 	}
 	n.body = c.analyzeBody(args[1:], &scope{parent: lsc, fn: fn}, fn, "letrec")
+	if !star && len(n.inits) > 1 && !lambdasAndConstants(n.inits) {
+		var sets []node
+		for i, v := range n.vars {
+			t := &variable{name: v.name, fn: fn, slot: fn.newSlot()}
+			n.inits[i] = &nSeq{[]node{&nSet{v: t, val: n.inits[i]}, &nRef{t}}}
+			sets = append(sets, &nSet{v: v, val: &nRef{t}})
+		}
+		n.body = &nSeq{append(sets, n.body)}
+		return n
+	}
 	n.fix = fixGroups(n.vars, n.inits)
 	return n
+}
+
+// lambdasAndConstants reports whether every init is a lambda or a
+// constant.
+func lambdasAndConstants(inits []node) bool {
+	for _, in := range inits {
+		switch in.(type) {
+		case *nLambda, *nConst:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func analyzeLetSyntax(c *compiler, p *Pair, sc *scope, fn *fnState) node {

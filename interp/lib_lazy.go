@@ -134,7 +134,7 @@ func lazyName(line string, allDefines bool) (name string, syntax bool) {
 // copy of the definition.
 func (d *libForm) newStub(p *Primitive) {
 	d.stub = p
-	*p = Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, Fn: func(it *Interp, args []Value) (Value, error) {
+	*p = Primitive{Name: d.name, MinArgs: 0, MaxArgs: -1, lazy: d, Fn: func(it *Interp, args []Value) (Value, error) {
 		proc, err := d.load(it)
 		if err != nil {
 			return nil, err

@@ -433,7 +433,7 @@ func init() {
 			}},
 		{Name: "string-copy!", MinArgs: 3, MaxArgs: 5, Doc: "(string-copy! to at from [start [end]]): copy the characters of from (start to end) into to at index at",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				to, err := mutableStringArg(a[0])
+				to, err := stringArg(a[0])
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
@@ -445,12 +445,15 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
+				if to.Immutable && end > start { // copying nothing changes nothing
+					return nil, argAt(1, "to", TypeError("a mutable string", a[0]))
+				}
 				to.copyInto(at, from, start, end)
 				return Unspecified, nil
 			}},
 		{Name: "string-fill!", MinArgs: 2, MaxArgs: 4, Doc: "(string-fill! string char [start [end]]): store char at each index of string from start to end",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				s, err := mutableStringArg(a[0])
+				s, err := stringArg(a[0])
 				if err != nil {
 					return nil, argAt(1, "string", err)
 				}
@@ -461,6 +464,9 @@ func init() {
 				start, end, err := rangeArgs(a, 2, "string", s.Len())
 				if err != nil {
 					return nil, err
+				}
+				if s.Immutable && end > start { // filling nothing changes nothing
+					return nil, argAt(1, "string", TypeError("a mutable string", a[0]))
 				}
 				for i := start; i < end; i++ {
 					s.Set(i, c)

@@ -137,7 +137,7 @@ func init() {
 			}},
 		{Name: "vector-copy!", MinArgs: 3, MaxArgs: 5, Doc: "(vector-copy! to at from [start [end]]): copy the elements of from (start to end) into to at index at",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				to, err := mutableVectorArg(a[0])
+				to, err := vectorArg(a[0])
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
@@ -148,6 +148,9 @@ func init() {
 				at, start, end, err := copyArgs(a, "vector", "elements", len(to.Items), len(from.Items))
 				if err != nil {
 					return nil, err
+				}
+				if to.Immutable && end > start { // copying nothing changes nothing
+					return nil, argAt(1, "to", TypeError("a mutable vector", a[0]))
 				}
 				copy(to.Items[at:], from.Items[start:end])
 				return Unspecified, nil
@@ -173,13 +176,16 @@ func init() {
 			}},
 		{Name: "vector-fill!", MinArgs: 2, MaxArgs: 4, Doc: "(vector-fill! vector fill [start [end]]): store fill at each index of vector from start to end",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				v, err := mutableVectorArg(a[0])
+				v, err := vectorArg(a[0])
 				if err != nil {
 					return nil, argAt(1, "vector", err)
 				}
 				start, end, err := rangeArgs(a, 2, "vector", len(v.Items))
 				if err != nil {
 					return nil, err
+				}
+				if v.Immutable && end > start { // filling nothing changes nothing
+					return nil, argAt(1, "vector", TypeError("a mutable vector", a[0]))
 				}
 				for i := start; i < end; i++ {
 					v.Items[i] = a[1]
@@ -277,7 +283,7 @@ func init() {
 			}},
 		{Name: "bytevector-copy!", MinArgs: 3, MaxArgs: 5, Doc: "(bytevector-copy! to at from [start [end]]): copy the bytes of from (start to end) into to at index at",
 			Fn: func(_ *Interp, a []Value) (Value, error) {
-				to, err := mutableBytevectorArg(a[0])
+				to, err := bytevectorArg(a[0])
 				if err != nil {
 					return nil, argAt(1, "to", err)
 				}
@@ -288,6 +294,9 @@ func init() {
 				at, start, end, err := copyArgs(a, "bytevector", "bytes", len(to.B), len(from.B))
 				if err != nil {
 					return nil, err
+				}
+				if to.Immutable && end > start { // copying nothing changes nothing
+					return nil, argAt(1, "to", TypeError("a mutable bytevector", a[0]))
 				}
 				copy(to.B[at:], from.B[start:end])
 				return Unspecified, nil

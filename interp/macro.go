@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bytes"
 	"fmt"
 
 	"popsh/interp/num"
@@ -401,6 +402,10 @@ func equalDatum(a, b Value) bool {
 	case *String:
 		y, ok := b.(*String)
 		return ok && x.String() == y.String()
+	case *Bytevector:
+		// a bytevector is a pattern datum too (R7RS errata to 7.1.5)
+		y, ok := b.(*Bytevector)
+		return ok && bytes.Equal(x.B, y.B)
 	case *Pair, *Vector:
 		return false
 	}

@@ -197,7 +197,7 @@ func init() {
 		if len(args) != 1 {
 			c.fail(p, "quasiquote: expected one template")
 		}
-		return c.qq(args[0], 1)
+		return c.qq(args[0], 1, sc)
 	})
 	defMacro("unquote", func(c *compiler, p *Pair, sc *scope) Value {
 		c.fail(p, "unquote: not inside quasiquote")
@@ -312,6 +312,9 @@ func (c *compiler) featureMatch(req Value) bool {
 					case "popsh", "scsh":
 						return true
 					}
+					// a library import would load: available too
+					_, _, found := c.libraryFile(lp)
+					return found
 				}
 			}
 			return false
@@ -645,18 +648,20 @@ func expandDefineRecordType(c *compiler, p *Pair, sc *scope) Value {
 	return List(out...)
 }
 
-// qq expands a quasiquote template at nesting depth.
-func (c *compiler) qq(x Value, depth int) Value {
+// qq expands a quasiquote template at nesting depth. unquote,
+// unquote-splicing and quasiquote are keywords only where they are not
+// bound locally: (let ((unquote 1)) `(,x)) is the list (unquote x).
+func (c *compiler) qq(x Value, depth int, sc *scope) Value {
 	switch t := x.(type) {
 	case *Pair:
 		if isIdent(t.Car) {
-			switch symbolName(t.Car) {
+			switch c.qqKeyword(t.Car, sc) {
 			case "unquote":
 				args := c.list(t.Cdr, "unquote")
 				if depth > 1 {
 					// the operands are a list at the lower level, where an
 					// unquote-splicing among them splices
-					return List(c.gref("cons"), quoteV(Intern("unquote")), c.qq(t.Cdr, depth-1))
+					return List(c.gref("cons"), quoteV(Intern("unquote")), c.qq(t.Cdr, depth-1, sc))
 				}
 				if len(args) != 1 {
 					c.fail(t, "unquote: expected one expression")
@@ -667,20 +672,20 @@ func (c *compiler) qq(x Value, depth int) Value {
 				if len(args) != 1 {
 					c.fail(t, "quasiquote: expected one template")
 				}
-				return List(c.gref("%list"), quoteV(Intern("quasiquote")), c.qq(args[0], depth+1))
+				return List(c.gref("%list"), quoteV(Intern("quasiquote")), c.qq(args[0], depth+1, sc))
 			}
 		}
 		// in a list, (unquote e ...) and (unquote-splicing e ...) take any
 		// number of expressions (as in R6RS): their values, or the
 		// elements of their values, are spliced in order
-		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) && isUnquoteName(symbolName(ip.Car)) {
-			name := symbolName(ip.Car)
+		if ip, ok := t.Car.(*Pair); ok && isIdent(ip.Car) && isUnquoteName(c.qqKeyword(ip.Car, sc)) {
+			name := c.qqKeyword(ip.Car, sc)
 			if name == "unquote-splicing" && depth > 1 {
-				inner := List(c.gref("cons"), quoteV(Intern(name)), c.qq(ip.Cdr, depth-1))
-				return List(c.gref("cons"), inner, c.qq(t.Cdr, depth))
+				inner := List(c.gref("cons"), quoteV(Intern(name)), c.qq(ip.Cdr, depth-1, sc))
+				return List(c.gref("cons"), inner, c.qq(t.Cdr, depth, sc))
 			}
 			if args := c.list(ip.Cdr, name); depth == 1 && (name == "unquote-splicing" || name == "unquote" && len(args) != 1) {
-				rest := c.qq(t.Cdr, depth)
+				rest := c.qq(t.Cdr, depth, sc)
 				for i := len(args) - 1; i >= 0; i-- {
 					if name == "unquote" {
 						rest = List(c.gref("cons"), args[i], rest)
@@ -694,16 +699,29 @@ func (c *compiler) qq(x Value, depth int) Value {
 		if !hasUnquote(t, 0) {
 			return quoteV(stripSyntax(t))
 		}
-		return List(c.gref("cons"), c.qq(t.Car, depth), c.qq(t.Cdr, depth))
+		return List(c.gref("cons"), c.qq(t.Car, depth, sc), c.qq(t.Cdr, depth, sc))
 	case *Vector:
 		if !hasUnquote(t, 0) {
 			return quoteV(stripSyntax(t))
 		}
-		return List(c.gref("%list->vector"), c.qq(List(t.Items...), depth))
+		return List(c.gref("%list->vector"), c.qq(List(t.Items...), depth, sc))
 	case *Symbol, *alias, *EmptyList:
 		return quoteV(stripSyntax(t))
 	}
 	return x
+}
+
+// qqKeyword returns the name of id when id is one of quasiquote's
+// keywords (unquote, unquote-splicing, quasiquote) not bound locally; ""
+// otherwise.
+func (c *compiler) qqKeyword(id Value, sc *scope) string {
+	switch name := symbolName(id); name {
+	case "unquote", "unquote-splicing", "quasiquote":
+		if c.isKeyword(id, name, sc) {
+			return name
+		}
+	}
+	return ""
 }
 
 // isUnquoteName reports whether name is one of the keywords an element of

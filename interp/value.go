@@ -253,6 +253,8 @@ type Primitive struct {
 	// rec is set on the procedures define-record-type makes: the VM runs
 	// them itself when the arguments are right (see recordOp)
 	rec *recordOp
+	// lazy is the library definition a stub stands for (lib_lazy.go)
+	lazy *libForm
 }
 
 // TailCall may be returned by a primitive to make the evaluator call Proc

@@ -113,3 +113,22 @@
 (test-error "let-values: expected 2 arguments, got 1" (let-values (((a b) (values 1))) a))
 (test-error "let\\*-values: expected 2 arguments, got 1" (let*-values (((a b) (values 1))) a))
 (test-error "define-values: expected 2 arguments, got 3" (let () (define-values (a b) (values 1 2 3)) a))
+;; letrec assigns every variable after the last init (R7RS 7.3): a
+;; continuation captured in an init and called again reassigns them all
+;; from that pass's values, so the set!s the body made are undone
+(test 0 (let ((cont #f))
+          (letrec ((x (call/cc (lambda (c) (set! cont c) 0)))
+                   (y (call/cc (lambda (c) (set! cont c) 0))))
+            (if cont
+                (let ((c cont)) (set! cont #f) (set! x 1) (set! y 1) (c 0))
+                (+ x y)))))
+;; letrec* keeps the body's set! of x (only y's init is evaluated again)
+(test 1 (let ((cont #f))
+          (letrec* ((x (call/cc (lambda (c) (set! cont c) 0)))
+                    (y (call/cc (lambda (c) (set! cont c) 0))))
+            (if cont
+                (let ((c cont)) (set! cont #f) (set! x 1) (set! y 1) (c 0))
+                (+ x y)))))
+;; an init that uses an earlier variable's value still sees it, as in
+;; Scheme48's letrec
+(test (1 2 g) (letrec ((a 1) (b (+ a 1)) (f (lambda () (g))) (g (lambda () 'g)) (v (f))) (list a b v)))

@@ -18,3 +18,8 @@
 (test ((version . "2.7") (else . 1)) `((version . "2.7") (else . 1)))
 (test ((a . 1) (b . 2)) (let ((x 2)) `((a . 1) (b . ,x))))
 (test ((define b . 1)) `((define b . 1)))
+;; unquote, unquote-splicing and quasiquote are keywords only where they are
+;; not bound locally: a local binding makes them data
+(test ((unquote foo)) (let ((unquote 1)) `(,foo)))
+(test ((unquote-splicing foo)) (let ((unquote-splicing 1)) `(,@foo)))
+(test (got 3) (let-syntax ((m (syntax-rules () ((_ e) `(got ,e))))) (let ((unquote 1)) (m 3))))

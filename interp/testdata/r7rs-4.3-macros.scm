@@ -115,3 +115,8 @@
 (define-syntax dots-literal (syntax-rules (...) ((_ x ...) '(x ...)) ((_ x y) 'no-dots)))
 (test (1 ...) (dots-literal 1 ...))
 (test no-dots (dots-literal 1 2))
+;; a bytevector in a pattern is a datum matched by its bytes (R7RS errata:
+;; <pattern datum> includes <bytevector>)
+(define-syntax which-bytes
+  (syntax-rules () ((_ #u8(1 2)) 'one-two) ((_ #u8()) 'empty) ((_ x) 'other)))
+(test (one-two empty other other) (list (which-bytes #u8(1 2)) (which-bytes #u8()) (which-bytes #u8(1 3)) (which-bytes "x")))

@@ -103,3 +103,9 @@
                          (cond-expand ((and srfi-0 srfi-6 (library (scheme process-context))) 'yes) (else 'no))
                          (cond-expand ((library (scheme no-such-part)) 'yes) (else 'no))))
 (test #t (and (memq 'srfi-23 (features)) #t))
+;; a library is available to cond-expand when import would find its file
+;; (include/available.sld here), before anything has imported it
+(test yes (cond-expand ((library (include available)) 'yes) (else 'no)))
+(test no (cond-expand ((library (include not-there)) 'yes) (else 'no)))
+(import (include available))
+(test loaded available-value)

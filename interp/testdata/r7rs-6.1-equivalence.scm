@@ -38,3 +38,12 @@
 (test #t (boolean=? #t #t #t))
 (test #f (boolean=? #f #t))
 (test-error "expected a boolean, got 1" (boolean=? #t 1))
+;; a procedure is eqv? to itself: one of the library's taken as a value
+;; before its first call stays eqv? to the variable after that call
+(define kept-for-each vector-for-each)
+(define kept-in-list (list string-for-each dynamic-wind))
+(vector-for-each car #((1)))
+(string-for-each char-upcase "a")
+(dynamic-wind (lambda () #f) (lambda () #f) (lambda () #f))
+(test (#t #t #t) (list (eqv? kept-for-each vector-for-each) (eq? (car kept-in-list) string-for-each) (eqv? (cadr kept-in-list) dynamic-wind)))
+(test #t (let ((f filter-map)) (filter-map car (quote ((1)))) (eq? f filter-map)))

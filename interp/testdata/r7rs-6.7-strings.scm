@@ -48,3 +48,9 @@
 (test "bdf" (string-map (lambda (a b) (integer->char (+ (char->integer a) (- (char->integer b) 48)))) "ace" "111"))
 (test (#\c #\b #\a) (let ((acc '())) (string-for-each (lambda (c) (set! acc (cons c acc))) "abc") acc))
 (test ((#\a . #\x) (#\b . #\y)) (let ((acc '())) (string-for-each (lambda (a b) (set! acc (cons (cons a b) acc))) "abc" "xy") (reverse acc)))
+;; copying or filling no character of a literal changes nothing, so it is no
+;; error; one character is
+(test "" (let ((s "")) (string-copy! s 0 "") s))
+(test "ab" (let ((s "ab")) (string-copy! s 2 "xyz" 3) (string-fill! s #\z 1 1) s))
+(test-error "string-copy!: argument 1 \\(to\\): expected a mutable string" (string-copy! "ab" 0 "x"))
+(test-error "string-fill!: argument 1 \\(string\\): expected a mutable string" (string-fill! "ab" #\z))

@@ -23,3 +23,9 @@
                        v))
 (test #(1 #f) (vector-grow #(1) 2))
 (test #(2 3) (subvector #(1 2 3 4) 1 3))
+;; copying or filling no element of a literal changes nothing, so it is no
+;; error; one element is
+(test #() (let ((v #())) (vector-copy! v 0 #()) v))
+(test #(1 2) (let ((v #(1 2))) (vector-copy! v 1 #(9) 1) (vector-fill! v 'x 2) v))
+(test-error "vector-copy!: argument 1 \\(to\\): expected a mutable vector" (vector-copy! #(1 2) 0 #(9)))
+(test-error "vector-fill!: argument 1 \\(vector\\): expected a mutable vector" (vector-fill! #(1 2) 'x 1))

@@ -13,3 +13,7 @@
 (test #u8(1 2 3 4 5) (bytevector-copy #u8(1 2 3 4 5)))
 (test #u8(10 1 2 40 50) (let ((b (bytevector 10 20 30 40 50))) (bytevector-copy! b 1 #u8(1 2 3 4 5) 0 2) b))
 (test #u8(0 1 2 3 4 5) (bytevector-append #u8(0 1 2) #u8(3 4 5)))
+;; copying no byte into a literal changes nothing, so it is no error; one byte is
+(test #u8() (let ((b #u8())) (bytevector-copy! b 0 #u8()) b))
+(test #u8(1 2) (let ((b #u8(1 2))) (bytevector-copy! b 2 #u8(7 8) 1 1) b))
+(test-error "bytevector-copy!: argument 1 \\(to\\): expected a mutable bytevector" (bytevector-copy! #u8(1 2) 0 #u8(9)))

@@ -499,12 +499,14 @@
             (and (every (lambda (x) (member x (car rest) =)) a)
                  (loop (car rest) (cdr rest)))))))
 
+;; = gets an element of the earlier list first, in both directions
+;; (SRFI-1 says so for every lset procedure).
 (define (lset= = . lists)
   (or (null? lists)
       (let loop ((a (car lists)) (rest (cdr lists)))
         (or (null? rest)
             (and (every (lambda (x) (member x (car rest) =)) a)
-                 (every (lambda (x) (member x a =)) (car rest))
+                 (every (lambda (y) (member y a (lambda (y x) (= x y)))) (car rest))
                  (loop (car rest) (cdr rest)))))))
 
 (define (alist-copy alist)
