@@ -201,6 +201,13 @@ func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error)
 	if input {
 		want = "an input port"
 	}
+	if p := e.stageFd(fd); p != nil {
+		// a forked stage's descriptor, or the pipe from one
+		if p.Input != input {
+			return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is the descriptor of a port that is not "+want, fd, p)
+		}
+		return p, nil
+	}
 	if p := e.fds.port(fd); p != nil {
 		if p.Input != input {
 			return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is already the descriptor of a port that is not "+want, fd, p)

@@ -52,13 +52,33 @@ type forkStage struct {
 	// status is then its wait status
 	done   chan struct{}
 	status int
+	// fds are the ports of the stage's descriptors 0, 1 and 2, as
+	// fdes->inport and fdes->outport give them inside the stage
+	fds [3]*interp.Port
 }
 
 // stageTable holds the stages that run.
 type stageTable struct {
-	mu   sync.Mutex
-	next int
-	live map[int]*forkStage
+	mu       sync.Mutex
+	next     int
+	live     map[int]*forkStage
+	byThread map[*interp.Thread]*forkStage
+}
+
+// current returns the stage the thread t runs, or nil.
+func (t *stageTable) current(th *interp.Thread) *forkStage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byThread[th]
+}
+
+func (t *stageTable) setThread(st *forkStage) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byThread == nil {
+		t.byThread = map[*interp.Thread]*forkStage{}
+	}
+	t.byThread[st.thread] = st
 }
 
 func (t *stageTable) add(st *forkStage) {
@@ -75,6 +95,9 @@ func (t *stageTable) add(st *forkStage) {
 func (t *stageTable) remove(st *forkStage) {
 	t.mu.Lock()
 	delete(t.live, st.pid)
+	if st.thread != nil {
+		delete(t.byThread, st.thread)
+	}
 	t.mu.Unlock()
 }
 
@@ -293,6 +316,7 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 		rp = interp.NewInputPort(r, "fork/pipe")
 		rp.InterruptWith(e.it.Context)
 	}
+	st.fds = [3]*interp.Port{in, out, errp}
 	e.stages.add(st)
 	h := newProcHandle(st.pid, st.wait)
 	h.stage = st
@@ -311,16 +335,35 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 		close(st.done)
 		return nil, err
 	}
+	e.stages.setThread(st)
 	go st.finish(&e.stages)
 	if rp != nil {
 		// the parent reads the stage's output: as scsh's fork/pipe moves
 		// the pipe to the parent's descriptor 0
 		e.it.SetCurrentPort(0, rp)
-		if e.stageExit() == nil {
+		if parent := e.stages.current(e.it.Current()); parent != nil {
+			parent.fds[0] = rp
+		} else if e.stageExit() == nil {
 			e.stdin0 = rp
 		}
 	}
 	return obj, nil
+}
+
+// stageFd is the port of descriptor fd (0, 1 or 2) where fork has
+// changed it: inside a forked stage, the stage's; in the program, the
+// pipe fork/pipe made its descriptor 0. Otherwise nil.
+func (e *scshEnv) stageFd(fd int) *interp.Port {
+	if fd < 0 || fd > 2 {
+		return nil
+	}
+	if st := e.stages.current(e.it.Current()); st != nil {
+		return st.fds[fd]
+	}
+	if fd == 0 && e.stdin0 != nil && e.stdin0.InputOpen() {
+		return e.stdin0
+	}
+	return nil
 }
 
 // stageEnd is %stage-end: the stage's thunk has ended with status; its

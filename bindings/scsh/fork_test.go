@@ -161,3 +161,27 @@ func TestExecInStageSearchesNoPath(t *testing.T) {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// The scsh manual's fork/pipe example: the stage writes to (fdes->outport
+// 1), its descriptor 1, which is the pipe; the parent reads (fdes->inport
+// 0), its descriptor 0, which fork/pipe made the pipe. Nested, and with
+// programs at both ends ("a | b" in the background).
+func TestForkPipeDescriptorPorts(t *testing.T) {
+	it, out := sigInterp(t)
+	expectValue(t, it, `(fork/pipe (lambda ()
+	    (with-current-output-port (fdes->outport 1) (display "Hello, world.\n"))))
+	  (set-current-input-port! (fdes->inport 0))
+	  (read-line)`, `"Hello, world."`)
+	out.Reset()
+	expectValue(t, it, `(wait (fork (lambda ()
+	    (fork/pipe (lambda () (display "inner\n")))
+	    (display (read-line (fdes->inport 0))))))`, "0")
+	expectValue(t, it, `(wait (fork (lambda ()
+	    (fork/pipe (lambda () (exec-path "printf" "b\\na\\n")))
+	    (exec-path "sort"))))`, "0")
+	if got := out.String(); got != "innera\nb\n" {
+		t.Errorf("output %q", got)
+	}
+	expectError(t, it, `(wait (fork (lambda () (fdes->inport 1))))
+	  (fdes->outport 0)`, "not an output port")
+}
