@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"popsh/interp"
 )
 
@@ -44,10 +46,11 @@ type forkStage struct {
 	// the thunk has ended (returned, exited, failed)
 	st    int
 	ended bool
-	// port is the stage's output port on its pipe (nil: none); w the
-	// pipe's write end, closed once the stage has ended
-	port *interp.Port
-	w    *os.File
+	// port is the stage's output port on its pipe or terminal (nil:
+	// none), closed when the thunk ends; files are the stage's ends of
+	// its pipe or terminal, closed once the stage has ended
+	port  *interp.Port
+	files []*os.File
 	// done is closed when the stage has ended and its pipe is closed;
 	// status is then its wait status
 	done   chan struct{}
@@ -125,8 +128,8 @@ func (st *forkStage) finish(t *stageTable) {
 		// stopped with the program (Ctrl-C) before its end
 		st.status = int(syscall.SIGINT)
 	}
-	if st.w != nil {
-		st.w.Close()
+	for _, f := range st.files {
+		f.Close()
 	}
 	t.remove(st)
 	close(st.done)
@@ -290,10 +293,6 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 	if !interp.IsProcedure(thunk) {
 		return nil, argType(1, "thunk", "a procedure", thunk)
 	}
-	body, ok := e.it.Lookup("%scsh-fork-body")
-	if !ok {
-		return nil, procErr("fork needs the scsh prelude")
-	}
 	// as scsh's fork: the output so far is written before the child's
 	interp.FlushOpenPorts(e.it)
 	in, out, errp := e.it.CurrentInput(), e.it.CurrentOutput(), e.it.CurrentError()
@@ -304,7 +303,7 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 		if err != nil {
 			return nil, syscallError("pipe", err)
 		}
-		st.w = w
+		st.files = []*os.File{w}
 		st.port = interp.NewOutputPort(&stagePipeWriter{f: w, it: e.it, st: st}, "fork/pipe")
 		for _, fd := range conns[0].from {
 			if fd == 1 {
@@ -315,6 +314,33 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 		}
 		rp = interp.NewInputPort(r, "fork/pipe")
 		rp.InterruptWith(e.it.Context)
+	}
+	obj, err := e.spawnStage(who, thunk, st, in, out, errp)
+	if err != nil {
+		if rp != nil {
+			rp.Close()
+		}
+		return nil, err
+	}
+	if rp != nil {
+		// the parent reads the stage's output: as scsh's fork/pipe moves
+		// the pipe to the parent's descriptor 0
+		e.it.SetCurrentPort(0, rp)
+		if parent := e.stages.current(e.it.Current()); parent != nil {
+			parent.fds[0] = rp
+		} else if e.stageExit() == nil {
+			e.stdin0 = rp
+		}
+	}
+	return obj, nil
+}
+
+// spawnStage starts the stage st running thunk with the ports given as
+// its descriptors 0, 1 and 2; its proc object.
+func (e *scshEnv) spawnStage(who string, thunk interp.Value, st *forkStage, in, out, errp *interp.Port) (interp.Value, error) {
+	body, ok := e.it.Lookup("%scsh-fork-body")
+	if !ok {
+		return nil, procErr("fork needs the scsh prelude")
 	}
 	st.fds = [3]*interp.Port{in, out, errp}
 	e.stages.add(st)
@@ -328,26 +354,57 @@ func (e *scshEnv) forkStage(who string, thunk interp.Value, conns []stageConn) (
 	if err != nil {
 		e.stages.remove(st)
 		e.procs.waited(h)
-		if st.w != nil {
-			st.w.Close()
-			rp.Close()
+		for _, f := range st.files {
+			f.Close()
 		}
 		close(st.done)
 		return nil, err
 	}
 	e.stages.setThread(st)
 	go st.finish(&e.stages)
-	if rp != nil {
-		// the parent reads the stage's output: as scsh's fork/pipe moves
-		// the pipe to the parent's descriptor 0
-		e.it.SetCurrentPort(0, rp)
-		if parent := e.stages.current(e.it.Current()); parent != nil {
-			parent.fds[0] = rp
-		} else if e.stageExit() == nil {
-			e.stdin0 = rp
-		}
-	}
 	return obj, nil
+}
+
+// forkPtySession is fork-pty-session: thunk runs as a stage whose
+// descriptors 0, 1 and 2 are the terminal of a new pseudo terminal;
+// four values: its proc object, an input and an output port on the
+// pty's master side, and the terminal's name. Unlike scsh's child, the
+// stage has no session of its own, and the terminal is not its
+// controlling terminal.
+func (e *scshEnv) forkPtySession(thunk interp.Value) (interp.Value, error) {
+	if !interp.IsProcedure(thunk) {
+		return nil, argType(1, "thunk", "a procedure", thunk)
+	}
+	interp.FlushOpenPorts(e.it)
+	master, name, err := openPTY()
+	if err != nil {
+		return nil, err
+	}
+	slave, err := os.OpenFile(name, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		master.Close()
+		return nil, fileError("open", unwrapPathErr(err), name)
+	}
+	mfd, err := unix.Dup(fileFd(master))
+	if err != nil {
+		master.Close()
+		slave.Close()
+		return nil, syscallError("dup", err)
+	}
+	unix.CloseOnExec(mfd)
+	st := &forkStage{done: make(chan struct{}), files: []*os.File{slave}}
+	in := e.newFdPort(slave, true)
+	st.port = interp.NewOutputPort(&stagePipeWriter{f: slave, it: e.it, st: st}, name)
+	st.port.LineFlush = true // a terminal: each line is there to be read
+	obj, err := e.spawnStage("fork-pty-session", thunk, st, in, st.port, st.port)
+	if err != nil {
+		master.Close()
+		unix.Close(mfd)
+		return nil, err
+	}
+	ptyIn := e.newFdPort(master, true)
+	ptyOut := e.newFdPort(os.NewFile(uintptr(mfd), "/dev/ptmx"), false)
+	return interp.Values(obj, ptyIn, ptyOut, interp.NewString(name)), nil
 }
 
 // stageFd is the port of descriptor fd (0, 1 or 2) where fork has

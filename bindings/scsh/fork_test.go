@@ -185,3 +185,27 @@ func TestForkPipeDescriptorPorts(t *testing.T) {
 	expectError(t, it, `(wait (fork (lambda () (fdes->inport 1))))
 	  (fdes->outport 0)`, "not an output port")
 }
+
+// fork-pty-session runs the thunk as a stage on the terminal of a new
+// pty: the parent talks to it through the master side (scsh's own test,
+// with the echo turned off).
+func TestForkPtySession(t *testing.T) {
+	if _, err := os.Stat("/dev/ptmx"); err != nil {
+		t.Skip("no /dev/ptmx here")
+	}
+	it, _ := sigInterp(t)
+	expectValue(t, it, `(receive (proc pty-in pty-out tty-name)
+	    (fork-pty-session (lambda ()
+	                        (let ((inp (read)))
+	                          (write (string-append inp inp)))
+	                        (newline)))
+	  (let ((ti (copy-tty-info (tty-info pty-out))))
+	    (set-tty-info:local-flags ti (bitwise-xor ttyl/echo (tty-info:local-flags ti)))
+	    (set-tty-info/now pty-out ti))
+	  (write "hello" pty-out)
+	  (newline pty-out)
+	  (let ((reply (read pty-in)))
+	    (close-output-port pty-out)
+	    (list reply (string-prefix? "/dev/pts/" tty-name) (status:exit-val (wait proc)))))`, `("hellohello" #t 0)`)
+	expectError(t, it, `(fork-pty-session 'x)`, "expected a procedure")
+}

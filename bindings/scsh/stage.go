@@ -635,9 +635,9 @@ func (e *scshEnv) installStage() {
 		forkDef("%fork/pipe", true, "(%fork/pipe [thunk]): as fork/pipe"),
 		forkPlusDef("fork/pipe+", "(fork/pipe+ conns [thunk]): fork/pipe along conns, such as ((1 2 0)): fds 1 and 2 to fd 0"),
 		forkPlusDef("%fork/pipe+", "(%fork/pipe+ conns [thunk]): as fork/pipe+"),
-		interp.Builtin{Name: "fork-pty-session", MinArgs: 0, MaxArgs: -1, Doc: "(fork-pty-session arg ...): an error: popsh cannot fork a process on a pseudo-terminal",
+		interp.Builtin{Name: "fork-pty-session", MinArgs: 1, MaxArgs: 1, Doc: "(fork-pty-session thunk): fork thunk on a new pty; its proc, an input and an output port on the pty, its tty's name",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return nil, scshErr("fork-pty-session", "popsh cannot fork the running interpreter onto a pseudo-terminal; run a program on one with the pty procedures instead")
+				return e.forkPtySession(a[0])
 			}},
 		interp.Builtin{Name: "%stage-end", MinArgs: 2, MaxArgs: 2, Doc: "(%stage-end proc status): the forked stage proc has ended with status",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
