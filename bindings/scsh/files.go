@@ -3,6 +3,7 @@ package scsh
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -656,12 +657,16 @@ var fileModeNames = []struct {
 // and set-gid are popsh's procedures of those names, taken as the names.
 func (e *scshEnv) fileModeRow(stat interp.Builtin) interp.Builtin {
 	bits := map[string]int{}
+	var docs []interp.DocLine
 	for _, n := range fileModeNames {
 		bits[n.name] = n.bits
 		if _, bound := e.it.Lookup(n.name); !bound {
 			e.it.Define(n.name, interp.Intern(n.name))
+			docs = append(docs, interp.DocLine{Name: n.name,
+				Doc: n.name + ": the symbol " + n.name + ", a name for (file-mode name ...) (#o" + strconv.FormatInt(int64(n.bits), 8) + ")"})
 		}
 	}
+	e.it.Document("scsh: file system", docs...)
 	// modeName gives the bits of a mode name argument.
 	modeName := func(v interp.Value) (int, bool) {
 		var name string
