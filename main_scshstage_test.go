@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
-	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -75,19 +73,7 @@ func TestInterruptWaitForStages(t *testing.T) {
 	// the script has ended (its output is flushed at its end): popsh
 	// waits for the stage
 	time.Sleep(200 * time.Millisecond)
-	cmd.Process.Signal(os.Interrupt)
-	errc := make(chan error, 1)
-	go func() { errc <- cmd.Wait() }()
-	select {
-	case err := <-errc:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("popsh ended with %v, want exit status 130", err)
-		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("Ctrl-C did not stop popsh waiting for its stage")
-	}
+	interruptExpect130(t, cmd, "Ctrl-C while popsh waits for its stage")
 	if se.String() != "interrupted\n" {
 		t.Errorf("stderr %q", se.String())
 	}

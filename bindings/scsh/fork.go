@@ -456,11 +456,7 @@ func (e *scshEnv) processStdin() io.Reader {
 // stops the wait and the stages; the outcome is then an interrupt.
 func WaitStages(ctx context.Context, it *interp.Interp, err error) error {
 	e, ok := it.Local(envKey).(*scshEnv)
-	if !ok {
-		return err
-	}
-	var ee *interp.ExitError
-	if err != nil && (!errors.As(err, &ee) || ee.Emergency) {
+	if !ok || !endsNormally(err) {
 		return err
 	}
 	live := e.stages.running()
