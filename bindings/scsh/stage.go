@@ -654,8 +654,15 @@ func (e *scshEnv) installStage() {
 				} else {
 					msg = interp.FormatError(&interp.ErrorObject{Message: "uncaught raise:", Irritants: []interp.Value{a[1]}})
 				}
+				// the frames of the stage's own body (scsh.scm) say nothing
+				var lines []string
+				for _, l := range strings.Split(strings.TrimRight(msg, "\n"), "\n") {
+					if !strings.Contains(l, "(scsh.scm:") {
+						lines = append(lines, l)
+					}
+				}
 				p := it.CurrentError()
-				p.WriteString(strings.TrimRight(msg, "\n") + "\n")
+				p.WriteString(strings.Join(lines, "\n") + "\n")
 				p.Flush()
 				return interp.Unspecified, nil
 			}},
