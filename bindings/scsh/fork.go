@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -343,7 +344,9 @@ func (e *scshEnv) spawnStage(who string, thunk interp.Value, st *forkStage, in, 
 		return nil, procErr("fork needs the scsh prelude")
 	}
 	st.fds = [3]*interp.Port{in, out, errp}
+	forker := e.holder()
 	e.stages.add(st)
+	e.pipes.inherit(forker, st.pid)
 	h := newProcHandle(st.pid, st.wait)
 	h.stage = st
 	obj := e.procs.add(h)
@@ -436,6 +439,7 @@ func (e *scshEnv) stageEnd(proc interp.Value, status interp.Value) error {
 	if st.port != nil {
 		st.port.Close()
 	}
+	e.stageLetGo(st)
 	return nil
 }
 
@@ -483,4 +487,131 @@ func WaitStages(ctx context.Context, it *interp.Interp, err error) error {
 		return &interp.ErrorObject{Message: "interrupted", Cause: cause}
 	}
 	return err
+}
+
+// A forked child in scsh has its own copies of the parent's descriptors:
+// closing a pipe's end in one leaves the other's open, and the reader
+// sees the end of file once every copy of the write end is closed. The
+// ports made by pipe are shared by the program and its stages, so popsh
+// counts who holds each: the program or stage that made it, and the
+// stages forked while their forker held it. close by one holder only
+// drops that holder; the port closes when none is left. A stage that
+// ends drops what it held (its output there flushed first, as a process
+// flushes at exit).
+
+// pipeHolders records the holders of the ports made by pipe (0 stands
+// for the program, a stage for itself by its process id).
+type pipeHolders struct {
+	mu   sync.Mutex
+	held map[*interp.Port]map[int]bool
+}
+
+// holder is the holder id of the code running: its stage's id, or 0.
+func (e *scshEnv) holder() int {
+	if st := e.stages.current(e.it.Current()); st != nil {
+		return st.pid
+	}
+	return 0
+}
+
+// add records a port made by pipe, held by h.
+func (ph *pipeHolders) add(p *interp.Port, h int) {
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	if ph.held == nil {
+		ph.held = map[*interp.Port]map[int]bool{}
+	}
+	ph.held[p] = map[int]bool{h: true}
+}
+
+// inherit makes the new stage child a holder of every open pipe port the
+// forking holder parent holds.
+func (ph *pipeHolders) inherit(parent, child int) {
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	for p, hs := range ph.held {
+		if p.IsClosed() {
+			delete(ph.held, p)
+			continue
+		}
+		if hs[parent] {
+			hs[child] = true
+		}
+	}
+}
+
+// drop removes holder h from port p; it reports whether p is to be
+// closed: no holder left, or a port not made by pipe.
+func (ph *pipeHolders) drop(p *interp.Port, h int) bool {
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	hs, ok := ph.held[p]
+	if !ok {
+		return true
+	}
+	delete(hs, h)
+	if len(hs) > 0 {
+		return false
+	}
+	delete(ph.held, p)
+	return true
+}
+
+// dropAll removes holder h from every port; the ports it held, and
+// those left with no holder.
+func (ph *pipeHolders) dropAll(h int) (held, orphans []*interp.Port) {
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	for p, hs := range ph.held {
+		if !hs[h] {
+			continue
+		}
+		held = append(held, p)
+		delete(hs, h)
+		if len(hs) == 0 {
+			delete(ph.held, p)
+			orphans = append(orphans, p)
+		}
+	}
+	return held, orphans
+}
+
+// closePort is scsh's close of a port: for a port made by pipe, the
+// holder running lets go of it, and it closes when no holder is left.
+func (e *scshEnv) closePort(p *interp.Port) error {
+	if !e.pipes.drop(p, e.holder()) {
+		p.Flush()
+		return nil
+	}
+	return p.Close()
+}
+
+// stageLetGo is the end of stage st for the pipes it held: its output
+// there is flushed, and the ports no one else holds are closed.
+func (e *scshEnv) stageLetGo(st *forkStage) {
+	held, orphans := e.pipes.dropAll(st.pid)
+	for _, p := range held {
+		p.Flush()
+	}
+	for _, p := range orphans {
+		p.Close()
+	}
+}
+
+// moveToStd is move->fdes of a port onto descriptor 0, 1 or 2 in a
+// forked stage (or the program): the port becomes the current input,
+// output or error port, and what fdes->inport and fdes->outport give
+// for that descriptor, as the renumbered descriptor would be in scsh's
+// child. Its value is the port.
+func (e *scshEnv) moveToStd(p *interp.Port, fd int) (interp.Value, error) {
+	if (fd == 0) != p.Input {
+		return nil, scshErr("move->fdes", "the port cannot be descriptor "+strconv.Itoa(fd)+" (an input port goes to 0, an output port to 1 or 2)", p, fd)
+	}
+	e.it.SetCurrentPort(fd, p)
+	if st := e.stages.current(e.it.Current()); st != nil {
+		st.fds[fd] = p
+	} else if fd == 0 {
+		e.stdin0 = p
+	}
+	return p, nil
 }

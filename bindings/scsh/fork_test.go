@@ -209,3 +209,38 @@ func TestForkPtySession(t *testing.T) {
 	    (list reply (string-prefix? "/dev/pts/" tty-name) (status:exit-val (wait proc)))))`, `("hellohello" #t 0)`)
 	expectError(t, it, `(fork-pty-session 'x)`, "expected a procedure")
 }
+
+// The classic fork of scsh programs: pipe, fork, each side closes the end
+// it does not use, the child moves its end to a standard descriptor and
+// execs. The ports are shared, so each close lets go of the holder's copy
+// only; the port closes (the reader sees the end of file) when neither
+// holds it.
+func TestForkCloseExec(t *testing.T) {
+	it, out := sigInterp(t)
+	out.Reset()
+	expectValue(t, it, `(receive (r w) (pipe)
+	  (let ((proc (fork (lambda ()
+	                      (close w)
+	                      (move->fdes r 0)
+	                      (exec-path "sort")))))
+	    (close r)
+	    (display "c\nb\na\n" w)
+	    (close w)
+	    (status:exit-val (wait proc))))`, "0")
+	if got := out.String(); got != "a\nb\nc\n" {
+		t.Errorf("sort wrote %q", got)
+	}
+	expectValue(t, it, `(receive (r w) (pipe)
+	  (let ((proc (fork (lambda () (close r) (display "from the child\n" w)))))
+	    (close w)
+	    (list (port->string r) (wait proc))))`, `("from the child\n" 0)`)
+	// a port made by pipe and held by no stage closes at once
+	expectValue(t, it, `(receive (r w) (pipe) (close w) (eof-object? (read-char r)))`, "#t")
+	// move->fdes of an output port onto 1 makes it the current output port
+	expectValue(t, it, `(wait (fork (lambda ()
+	    (move->fdes (open-output-file `+quote(filepath.Join(t.TempDir(), "moved"))+`) 1)
+	    (display "x")
+	    (exit (if (equal? (current-output-port) (fdes->outport 1)) 0 1)))))`, "0")
+	expectError(t, it, `(move->fdes (open-input-string "x") 1)`, "an input port goes to 0")
+	expectError(t, it, `(move->fdes (current-output-port) 5)`, "cannot renumber")
+}

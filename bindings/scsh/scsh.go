@@ -223,6 +223,8 @@ type scshEnv struct {
 	// stage that fork/pipe made the program's standard input (fork.go).
 	stages stageTable
 	stdin0 *interp.Port
+	// pipes are the holders of the ports made by pipe (fork.go)
+	pipes pipeHolders
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at

@@ -444,6 +444,9 @@ func (e *scshEnv) installStage() {
 				rp.InterruptWith(it.Context)
 				wp := interp.NewOutputPort(w, "pipe")
 				files[rp], files[wp] = r, w
+				h := e.holder()
+				e.pipes.add(rp, h)
+				e.pipes.add(wp, h)
 				return interp.Values(rp, wp), nil
 			}},
 		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
@@ -518,7 +521,13 @@ func (e *scshEnv) installStage() {
 		{Name: "move->fdes", MinArgs: 2, MaxArgs: 2,
 			Doc: "(move->fdes port/fd target): move a port or descriptor to descriptor target",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors (there is no forked child to prepare); use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
+				p, isPort := a[0].(*interp.Port)
+				target, isFd := a[1].(int)
+				if isPort && isFd && target >= 0 && target <= 2 && !p.IsClosed() {
+					// what a forked child does before it execs
+					return e.moveToStd(p, target)
+				}
+				return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors; it moves a port onto 0, 1 or 2 only (it then becomes the current input, output or error port); else use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
 			}},
 		{Name: "select-ports", MinArgs: 1, MaxArgs: -1,
 			Doc: "(select-ports timeout port ...): the ports ready for input (timeout #f: wait)",

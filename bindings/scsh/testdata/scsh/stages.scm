@@ -45,7 +45,7 @@
   (show "empty pipe ready: " (select-ports 0 r))
   (display "x" w) (force-output w)
   (show "pipe with data ready: " (length (select-ports #f r))))
-(try (lambda () (move->fdes (current-output-port) 1)))
+(try (lambda () (move->fdes (current-output-port) 5)))
 (try (lambda () (port->fdes (open-input-string "s"))))
 ;; fork and its family: a thunk runs as a stage beside the program
 (show (status:exit-val (wait (fork (lambda () (display "forked ") (exit 2))))))
