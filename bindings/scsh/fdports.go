@@ -147,6 +147,11 @@ func (e *scshEnv) reveal(p *interp.Port, fd int) {
 	en.strong = p
 	if en.count == 1 && fd > 2 {
 		setCloexec(fd, false)
+		// a descriptor handed out is for programs, which expect it in
+		// blocking mode (popsh's poller put its pipes in non-blocking
+		// mode, and the mode belongs to the open file the child shares:
+		// cat on a revealed pipe failed at once with EAGAIN)
+		unix.SetNonblock(fd, false)
 	}
 }
 

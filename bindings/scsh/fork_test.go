@@ -244,3 +244,21 @@ func TestForkCloseExec(t *testing.T) {
 	expectError(t, it, `(move->fdes (open-input-string "x") 1)`, "an input port goes to 0")
 	expectError(t, it, `(move->fdes (current-output-port) 5)`, "cannot renumber")
 }
+
+// A descriptor revealed by port->fdes is handed to programs in blocking
+// mode: a program reading the pipe before anything is written waits for
+// it (it failed at once with EAGAIN, the pipe being non-blocking for
+// popsh's own reads).
+func TestRevealedPipeIsBlocking(t *testing.T) {
+	it, out := sigInterp(t)
+	out.Reset()
+	expectValue(t, it, `(receive (r w) (pipe)
+	  (let ((p (& (bash -c ,(string-append "cat <&" (number->string (port->fdes r)) " >/dev/null")))))
+	    (process-sleep 0.3)
+	    (display "through the revealed pipe\n" w)
+	    (close w)
+	    (status:exit-val (wait p))))`, "0")
+	if got := out.String(); got != "" {
+		t.Errorf("cat complained: %q", got)
+	}
+}
