@@ -578,13 +578,18 @@ func (ph *pipeHolders) dropAll(h int) (held, orphans []*interp.Port) {
 
 // closePort is scsh's close of a port: for a port made by pipe, the
 // holder running lets go of it, and it closes when no holder is left.
+// close-port, close-input-port and close-output-port ask the same
+// (letGo, the interpreter's close hook).
 func (e *scshEnv) closePort(p *interp.Port) error {
-	if !e.pipes.drop(p, e.holder()) {
+	if !e.letGo(p) {
 		p.Flush()
 		return nil
 	}
 	return p.Close()
 }
+
+// letGo drops the running holder's hold on p: whether p is to close.
+func (e *scshEnv) letGo(p *interp.Port) bool { return e.pipes.drop(p, e.holder()) }
 
 // stageLetGo is the end of stage st for the pipes it held: its output
 // there is flushed, and the ports no one else holds are closed.

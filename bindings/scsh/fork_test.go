@@ -234,6 +234,11 @@ func TestForkCloseExec(t *testing.T) {
 	  (let ((proc (fork (lambda () (close r) (display "from the child\n" w)))))
 	    (close w)
 	    (list (port->string r) (wait proc))))`, `("from the child\n" 0)`)
+	// R7RS's close-output-port and close-input-port count the holders too
+	expectValue(t, it, `(receive (r w) (pipe)
+	  (let ((proc (fork (lambda () (close-input-port r) (display "by r7rs\n" w)))))
+	    (close-output-port w)
+	    (list (read-line r) (eof-object? (read-line r)) (wait proc))))`, `("by r7rs" #t 0)`)
 	// a port made by pipe and held by no stage closes at once
 	expectValue(t, it, `(receive (r w) (pipe) (close w) (eof-object? (read-char r)))`, "#t")
 	// move->fdes of an output port onto 1 makes it the current output port

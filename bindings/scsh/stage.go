@@ -280,6 +280,7 @@ func (m pipePorts) sweep() {
 
 func (e *scshEnv) installStage() {
 	files := pipePorts{}
+	e.it.SetCloseHook(e.letGo)
 	execDef := func(name string, search, withEnv bool, doc string) interp.Builtin {
 		min := 1
 		if withEnv {
