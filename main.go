@@ -128,6 +128,8 @@ func run(argv []string) int {
 	// closed after.
 	defer stop(inv.demo)
 	err = runBatch(ctx, it, inv, batchInput(ctx, it))
+	// the stages the program forked end before it does (Ctrl-C stops them)
+	err = scsh.WaitStages(ctx, it, err)
 	err = scsh.RunExitHooks(ctx, it, err)
 	if err == nil && ctx.Err() != nil {
 		// Ctrl-C came while a primitive that does not wait finished its

@@ -326,19 +326,7 @@ func TestScriptInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
-	cmd.Process.Signal(os.Interrupt)
-	errc := make(chan error, 1)
-	go func() { errc <- cmd.Wait() }()
-	select {
-	case err := <-errc:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("interrupted script: %v, want exit status 130", err)
-		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the script did not stop on SIGINT")
-	}
+	interruptExpect130(t, cmd, "interrupted script")
 	if so.String() != "started\n" || se.String() != "interrupted\n" {
 		t.Errorf("stdout %q stderr %q; want the output flushed and \"interrupted\"", so.String(), se.String())
 	}
@@ -1238,4 +1226,23 @@ func TestStandardReadersOfSchemeBase(t *testing.T) {
 	runPopsh(t, dir, "", "-s", lib).check(t, "a library imports (scheme base)", 0, `^"okay"$`, "")
 	scsh := writeFile(t, dir, "scsh.scm", `(write (list (read-line (open-input-string "a\r\nb")) (read-string 3 (open-input-string ""))))`)
 	runPopsh(t, dir, "", "-s", scsh).check(t, "scsh", 0, `^\("a\\r" #f\)$`, "")
+}
+
+// interruptExpect130 sends SIGINT to the popsh of cmd and checks that it
+// ends within 10 seconds with status 130, as an interrupted run does.
+func interruptExpect130(t *testing.T, cmd *exec.Cmd, what string) {
+	t.Helper()
+	cmd.Process.Signal(os.Interrupt)
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Wait() }()
+	select {
+	case err := <-errc:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("%s: %v, want exit status 130", what, err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("%s: popsh did not stop on SIGINT", what)
+	}
 }

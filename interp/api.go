@@ -16,7 +16,13 @@ func (it *Interp) enter(ctx context.Context) (func(), error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if it.vm.level > 0 {
+	if it.vm.level > 0 || it.ctx != nil {
+		// nested: inside a primitive, or while the form of a top-level
+		// evaluation is compiled (a lazy library loaded because the form
+		// names one of its procedures), which runs at level 0; a second
+		// arming would leave that evaluation without its context once
+		// done, and Ctrl-C and the waits that release the interpreter
+		// lock without it
 		return func() {}, nil
 	}
 	if err := ctx.Err(); err != nil {

@@ -81,6 +81,8 @@ type Interp struct {
 	// openPorts: the file output ports the program opened, for
 	// FlushOpenPorts (closed ones are dropped as new ones are added)
 	openPorts []*Port
+	// closeHook judges the close-port family (SetCloseHook)
+	closeHook func(*Port) bool
 	// locals: the embedder's per-interpreter values (SetLocal, Local)
 	locals map[string]any
 	// ts: the threads and the interpreter lock (gil.go)

@@ -28,3 +28,32 @@ func TestLazyLibraryInstall(t *testing.T) {
 		}
 	}
 }
+
+// A library loaded while the form of a top-level evaluation is compiled
+// (a macro of the embedder's, or a deferred group, installs it when the
+// form first names it) is a nested evaluation: it left the running one
+// without its context, so that Ctrl-C no longer stopped it and its waits
+// no longer let other threads run.
+func TestLibraryLoadedWhileCompilingKeepsContext(t *testing.T) {
+	it := New()
+	lib := NewLibrary("late.scm", "(define late-value (list 1 2))\n(define (late-proc) late-value)\n")
+	it.DefineMacro("load-late", func(form Value) (Value, error) {
+		if err := lib.Load(it); err != nil {
+			return nil, err
+		}
+		return Intern("late-value"), nil
+	})
+	it.DefineBuiltins("test", Builtin{Name: "context-live?", MinArgs: 0, MaxArgs: 0, Doc: "(context-live?): test",
+		Fn: func(it *Interp, a []Value) (Value, error) {
+			return it.Context().Done() != nil, nil
+		}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v, err := it.EvalString(ctx, "(define got (load-late)) (list got (context-live?))", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := WriteString(v); got != "((1 2) #t)" {
+		t.Errorf("got %s, want ((1 2) #t): the evaluation lost its context", got)
+	}
+}

@@ -263,10 +263,13 @@ func init() {
 				return p.OutputOpen(), nil
 			}},
 		{Name: "close-port", MinArgs: 1, MaxArgs: 1, Doc: "(close-port port): close port (flushing its output)",
-			Fn: func(_ *Interp, a []Value) (Value, error) {
+			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, err := portArg(a[0])
 				if err != nil {
 					return nil, err
+				}
+				if it.keptOpen(p) {
+					return Unspecified, nil
 				}
 				if err := p.Close(); err != nil {
 					return nil, ioError(p, err)
@@ -274,7 +277,7 @@ func init() {
 				return Unspecified, nil
 			}},
 		{Name: "close-input-port", MinArgs: 1, MaxArgs: 1, Doc: "(close-input-port port): close the input side of port",
-			Fn: func(_ *Interp, a []Value) (Value, error) {
+			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, err := portArg(a[0])
 				if err != nil {
 					return nil, err
@@ -282,19 +285,25 @@ func init() {
 				if !p.Input {
 					return nil, TypeError("an input port", a[0])
 				}
+				if it.keptOpen(p) {
+					return Unspecified, nil
+				}
 				if err := p.CloseInput(); err != nil {
 					return nil, ioError(p, err)
 				}
 				return Unspecified, nil
 			}},
 		{Name: "close-output-port", MinArgs: 1, MaxArgs: 1, Doc: "(close-output-port port): close the output side of port (flushing it)",
-			Fn: func(_ *Interp, a []Value) (Value, error) {
+			Fn: func(it *Interp, a []Value) (Value, error) {
 				p, err := portArg(a[0])
 				if err != nil {
 					return nil, err
 				}
 				if !p.Output {
 					return nil, TypeError("an output port", a[0])
+				}
+				if it.keptOpen(p) {
+					return Unspecified, nil
 				}
 				if err := p.CloseOutput(); err != nil {
 					return nil, ioError(p, err)
@@ -622,4 +631,22 @@ func init() {
 				return err == nil, nil
 			}},
 	}...)
+}
+
+// SetCloseHook makes hook the judge of close-port, close-input-port and
+// close-output-port: it is called with the port before they close it,
+// and when it returns false the port stays open (its output is flushed).
+// An embedder whose ports are shared by several holders (scsh's forked
+// stages share the ends of a pipe as a fork shares descriptors) lets a
+// holder's close drop its own hold only. nil removes the hook.
+func (it *Interp) SetCloseHook(hook func(p *Port) bool) { it.closeHook = hook }
+
+// keptOpen asks the close hook whether p stays open; if so, its output is
+// flushed.
+func (it *Interp) keptOpen(p *Port) bool {
+	if it == nil || it.closeHook == nil || it.closeHook(p) {
+		return false
+	}
+	p.Flush()
+	return true
 }

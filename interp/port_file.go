@@ -1,6 +1,9 @@
 package interp
 
-import "os"
+import (
+	"io"
+	"os"
+)
 
 // OSFile returns the operating-system file a port reads from or writes to,
 // or nil for a port over memory, a pipe wrapper or any other stream.
@@ -16,3 +19,7 @@ func (p *Port) OSFile() *os.File {
 	}
 	return nil
 }
+
+// Sink returns the writer an output port writes its buffer to (nil for a
+// string or bytevector port and for an input port).
+func (p *Port) Sink() io.Writer { return p.dst }

@@ -368,6 +368,9 @@ var processDocs = []interp.DocLine{
 	{Name: "with-umask*", Doc: "(with-umask* mask thunk): call thunk with mask as the file-creation mask"},
 	{Name: "with-umask", Doc: "(with-umask mask body ...): run body with mask as the file-creation mask"},
 	{Name: "call-terminally", Doc: "(call-terminally thunk): call thunk, then exit with status 0"},
+	{Name: "tail-pipe", Doc: "(tail-pipe a b): fork/pipe thunk a, then call b and exit (in a stage: end it)"},
+	{Name: "tail-pipe+", Doc: "(tail-pipe+ conns a b): fork/pipe+ conns thunk a, then call b and exit"},
+	{Name: "pipe*", Doc: "(pipe* thunk ...): a pipeline of the thunks, each forked into the next; the last is called and the process exits"},
 }
 
 var fluidDocs = []interp.DocLine{

@@ -147,6 +147,11 @@ func (e *scshEnv) reveal(p *interp.Port, fd int) {
 	en.strong = p
 	if en.count == 1 && fd > 2 {
 		setCloexec(fd, false)
+		// a descriptor handed out is for programs, which expect it in
+		// blocking mode (popsh's poller put its pipes in non-blocking
+		// mode, and the mode belongs to the open file the child shares:
+		// cat on a revealed pipe failed at once with EAGAIN)
+		unix.SetNonblock(fd, false)
 	}
 }
 
@@ -200,6 +205,13 @@ func (e *scshEnv) fdesPort(who string, fd int, input bool) (*interp.Port, error)
 	want := "an output port"
 	if input {
 		want = "an input port"
+	}
+	if p := e.stageFd(fd); p != nil {
+		// a forked stage's descriptor, or the pipe from one
+		if p.Input != input {
+			return nil, scshErr(who, "file descriptor "+strconv.Itoa(fd)+" is the descriptor of a port that is not "+want, fd, p)
+		}
+		return p, nil
 	}
 	if p := e.fds.port(fd); p != nil {
 		if p.Input != input {

@@ -3,6 +3,7 @@ package scsh
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -182,7 +183,11 @@ func (e *scshEnv) installFileOps() {
 	}
 	rows := make([]interp.Builtin, 0, len(fileInfoShortcuts))
 	for _, sc := range fileInfoShortcuts {
-		rows = append(rows, shortcut(sc.name, sc.field, sc.doc))
+		row := shortcut(sc.name, sc.field, sc.doc)
+		if sc.name == "file-mode" {
+			row = e.fileModeRow(row)
+		}
+		rows = append(rows, row)
 	}
 	e.it.DefineBuiltins("scsh: file system", rows...)
 	// infoArg reads the only argument of a file-info-... predicate.
@@ -629,4 +634,72 @@ func linkProc(name, what, doc string, link func(old, new string) error) interp.B
 			}
 			return interp.Unspecified, nil
 		}}
+}
+
+// fileModeNames are the names of Scheme48's (file-mode name ...), which
+// later scsh programs use beside scsh 0.6's (file-mode file): the
+// permission bits they stand for.
+var fileModeNames = []struct {
+	name string
+	bits int
+}{
+	{"set-uid", 0o4000}, {"set-gid", 0o2000},
+	{"owner-read", 0o400}, {"owner-write", 0o200}, {"owner-exec", 0o100}, {"owner", 0o700},
+	{"group-read", 0o40}, {"group-write", 0o20}, {"group-exec", 0o10}, {"group", 0o70},
+	{"other-read", 0o4}, {"other-write", 0o2}, {"other-exec", 0o1}, {"other", 0o7},
+	{"read", 0o444}, {"write", 0o222}, {"exec", 0o111}, {"all", 0o777},
+}
+
+// fileModeRow makes file-mode both scsh 0.6's procedure, (file-mode
+// file [chase?]), and Scheme48's form, (file-mode owner-read
+// owner-write ...): the union of the bits of the names. The names are
+// variables bound to themselves (as symbols); read, write, exec, set-uid
+// and set-gid are popsh's procedures of those names, taken as the names.
+func (e *scshEnv) fileModeRow(stat interp.Builtin) interp.Builtin {
+	bits := map[string]int{}
+	var docs []interp.DocLine
+	for _, n := range fileModeNames {
+		bits[n.name] = n.bits
+		if _, bound := e.it.Lookup(n.name); !bound {
+			e.it.Define(n.name, interp.Intern(n.name))
+			docs = append(docs, interp.DocLine{Name: n.name,
+				Doc: n.name + ": the symbol " + n.name + ", a name for (file-mode name ...) (#o" + strconv.FormatInt(int64(n.bits), 8) + ")"})
+		}
+	}
+	e.it.Document("scsh: file system", docs...)
+	// modeName gives the bits of a mode name argument.
+	modeName := func(v interp.Value) (int, bool) {
+		var name string
+		switch x := v.(type) {
+		case *interp.Symbol:
+			name = x.Name
+		case *interp.Primitive:
+			name = x.Name
+		default:
+			return 0, false
+		}
+		b, ok := bits[name]
+		return b, ok
+	}
+	statFn := stat.Fn
+	stat.MaxArgs = -1
+	stat.Doc = "(file-mode thing-or-name name ...): the permission bits of a file (thing [chase?]), or of mode names (owner-read, group, all ...)"
+	stat.Fn = func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+		if _, ok := modeName(a[0]); ok {
+			mode := 0
+			for i, v := range a {
+				b, ok := modeName(v)
+				if !ok {
+					return nil, argType(i+1, "name", "a file mode name (owner-read, group-write, other, all ...)", v)
+				}
+				mode |= b
+			}
+			return mode, nil
+		}
+		if len(a) > 2 {
+			return nil, scshErr("file-mode", "expected a file and an optional chase? flag, or file mode names, got", interp.List(a...))
+		}
+		return statFn(it, a)
+	}
+	return stat
 }

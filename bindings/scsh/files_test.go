@@ -65,6 +65,13 @@ func TestFileOptionsAndModes(t *testing.T) {
 		{`(file-options read-only)`, strconv.Itoa(syscall.O_RDONLY), ""},
 		{`(file-options sideways)`, "", "unknown option"},
 		{`(list (file-mode+ #o400 #o040) (file-mode- #o755 #o022) (file-mode=? (integer->file-mode #o644) #o644) (file-mode<=? #o600 #o644) (file-mode>=? #o600 #o644))`, `(288 493 #t #t #f)`, ""},
+		// Scheme48's (file-mode name ...), which later scsh programs use
+		// (create-temp-file's (file-mode owner-read owner-write))
+		{`(map (lambda (m) (number->string m 8)) (list (file-mode owner-read owner-write) (file-mode owner) (file-mode set-uid owner-read group-write other-exec) (file-mode read write) (file-mode all) (file-mode group other)))`, `("600" "700" "4421" "666" "777" "77")`, ""},
+		{`(list (file-mode? (file-mode owner-read group-write)) (file-mode<=? (file-mode owner-read) (file-mode owner)) (file-mode? 'mode0))`, `(#t #t #f)`, ""},
+		{`(file-mode owner-read 'sideways)`, "", "argument 2 (name): expected a file mode name"},
+		{`(list (integer? (file-mode "/")) (= (file-mode "/") (file-mode "/" #t)))`, "(#t #t)", ""},
+		{`(file-mode "/" #t #t)`, "", "expected a file and an optional chase? flag"},
 	})
 }
 

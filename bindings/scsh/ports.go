@@ -331,7 +331,7 @@ func (e *scshEnv) installPorts() {
 				if !ok {
 					return nil, argType(0, "port/fd", "a port or a file descriptor", a[0])
 				}
-				if err := p.Close(); err != nil {
+				if err := e.closePort(p); err != nil {
 					return nil, ioErr("close", err)
 				}
 				return interp.Unspecified, nil

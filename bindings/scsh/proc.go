@@ -207,6 +207,11 @@ func (sp *procSpec) addPF(pf interp.Value, grp *stageGroup, inPipe bool) error {
 	return nil
 }
 
+// plain reports whether the form has no redirections of its own.
+func (sp *procSpec) plain() bool {
+	return sp.stdin == nil && sp.out[1] == nil && sp.out[2] == nil && len(sp.dup) == 0 && len(sp.closed) == 0 && !sp.stdp && !sp.hasGroups()
+}
+
 // hasGroups reports whether an epf inside a pipeline has redirections.
 func (sp *procSpec) hasGroups() bool {
 	for _, st := range sp.stages {
@@ -367,6 +372,12 @@ type procRunner struct {
 	lookPath func(string) (string, error)
 	// lastPid is the process id of the last stage started.
 	lastPid int
+	// stdin is what a program reads by default (nil: os.Stdin)
+	stdin func() io.Reader
+	// pumped is set when the output of the programs started goes to
+	// Scheme ports through pumps: the wait must then be called by the
+	// Scheme thread holding the interpreter lock
+	pumped bool
 }
 
 // procResult is a finished or running pipeline.
@@ -506,6 +517,20 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 			c.Close()
 		}
 	}
+	// output for Scheme ports without a descriptor goes through pumps
+	pumps := &portPumps{}
+	var err error
+	if stdout, err = pumps.writer(stdout); err == nil {
+		stderr, err = pumps.writer(stderr)
+	}
+	for _, pp := range pumps.ports {
+		toClose = append(toClose, pp.r, pp.w)
+		pr.pumped = true
+	}
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
 	var stdin io.Reader
 	switch {
 	case sp.closed[0]:
@@ -523,11 +548,14 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 		if in := pr.it.CurrentInput(); in.Name == "stdin" {
 			stdin = os.Stdin
 		} else {
-			stdin = in.Reader()
+			stdin = inputSource(in)
 		}
 	default:
 		if !background {
 			stdin = os.Stdin
+			if pr.stdin != nil {
+				stdin = pr.stdin()
+			}
 		}
 	}
 	// The stages' stderr (and the last one's stdout) are copied by
@@ -648,11 +676,13 @@ func (pr *procRunner) start(sp *procSpec, stdout io.Writer, stderr io.Writer, ba
 	// and a writer (yes) whose reader exits (head) must be left with no
 	// reader, so that it gets SIGPIPE and ends.
 	closePipes()
+	pumps.started()
 	var once sync.Once
 	var status int
 	var werr error
 	wait := func() (int, error) {
 		once.Do(func() {
+			pumps.deliver(pr.it)
 			for i, c := range cmds {
 				err := c.Wait()
 				var ee *exec.ExitError

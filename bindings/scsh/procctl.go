@@ -31,6 +31,13 @@ func idArg(v interp.Value, pos int, param string) (int, error) {
 	return n, nil
 }
 
+// endsNormally reports whether err, the outcome of a program, is a
+// normal end: none, or an (exit) (not an emergency exit).
+func endsNormally(err error) bool {
+	var ee *interp.ExitError
+	return err == nil || (errors.As(err, &ee) && !ee.Emergency)
+}
+
 // RunExitHooks runs the exit hooks of the program in it (the most
 // recently added first, then the narrowed ones) when err, the outcome of
 // the program, is a normal end (nil) or an (exit): not after an error,
@@ -38,11 +45,7 @@ func idArg(v interp.Value, pos int, param string) (int, error) {
 // report: err, or what a hook did (an error, or its own exit).
 func RunExitHooks(ctx context.Context, it *interp.Interp, err error) error {
 	e, ok := it.Local(envKey).(*scshEnv)
-	if !ok {
-		return err
-	}
-	var ee *interp.ExitError
-	if err != nil && (!errors.As(err, &ee) || ee.Emergency) {
+	if !ok || !endsNormally(err) {
 		return err
 	}
 	hooks := append(append([]interp.Value(nil), e.exitHooks...), e.narrowedHooks...)

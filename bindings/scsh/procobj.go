@@ -41,11 +41,14 @@ func newProcTable() *procTable {
 // add registers h and returns its Scheme object.
 func (t *procTable) add(h *procHandle) *interp.Opaque {
 	h.obj = &interp.Opaque{Kind: "proc", Label: strconv.Itoa(h.pid), Value: h}
-	if pg, err := unix.Getpgid(h.pid); err == nil {
+	if h.stage != nil {
+		// a stage runs in popsh's process, in its group
+		h.pgid.Store(int64(syscall.Getpgrp()))
+	} else if pg, err := unix.Getpgid(h.pid); err == nil {
 		h.pgid.Store(int64(pg))
 	}
 	h.ended = t.notify
-	h.child = true
+	h.child = h.stage == nil
 	t.mu.Lock()
 	t.byPid[h.pid] = h
 	early := t.policy == "early"
@@ -153,7 +156,7 @@ func waitError(err error, proc interp.Value) error {
 // waitFor waits for h (with poll, only if it has ended: ok is false if it
 // runs on) and takes it out of the table.
 func (e *scshEnv) waitFor(h *procHandle, poll bool) (st int, ok bool, err error) {
-	if poll && !h.reaped() && !exitedUnreaped(h.pid) {
+	if poll && !h.exited() {
 		return 0, false, nil
 	}
 	ctx := e.ctx()
@@ -186,7 +189,7 @@ func (e *scshEnv) waitAnyOf(flags int, match func(h *procHandle) bool) (interp.V
 			return interp.Values(false, true), nil
 		}
 		for _, h := range hs {
-			if h.reaped() || exitedUnreaped(h.pid) {
+			if h.exited() {
 				st, _, err := e.waitFor(h, false)
 				if err != nil {
 					return nil, err
@@ -292,7 +295,7 @@ func (e *scshEnv) installProcObjects() {
 					return nil, err
 				}
 				return e.waitAnyOf(flags, func(h *procHandle) bool {
-					if !h.reaped() {
+					if !h.reaped() && h.stage == nil {
 						if pg, err := unix.Getpgid(h.pid); err == nil {
 							h.pgid.Store(int64(pg))
 						}
@@ -310,7 +313,7 @@ func (e *scshEnv) installProcObjects() {
 					if h.reaped() {
 						continue
 					}
-					if !exitedUnreaped(h.pid) {
+					if !h.exited() {
 						done = false
 						continue
 					}

@@ -31,6 +31,8 @@ type procHandle struct {
 	// child is set for the children popsh started (the process table's),
 	// whose group is read again once they have ended
 	child bool
+	// stage is set for a forked stage (fork.go), which has no process
+	stage *forkStage
 
 	once sync.Once
 	done chan struct{} // closed when the process has been waited for
@@ -80,6 +82,14 @@ func waitExitedNoReap(pid int) bool {
 	}
 }
 
+// exited reports whether the process has ended, reaped or not.
+func (h *procHandle) exited() bool {
+	if h.stage != nil {
+		return h.stage.exited()
+	}
+	return h.reaped() || exitedUnreaped(h.pid)
+}
+
 // reaped reports whether the process has ended and been waited for.
 func (h *procHandle) reaped() bool {
 	select {
@@ -107,7 +117,7 @@ func (h *procHandle) result(ctx context.Context) (int, error) {
 // use the evaluation's context, so Ctrl-C kills their children; & and
 // run/port children outlive the evaluation that started them.
 func (e *scshEnv) runner(ctx context.Context) *procRunner {
-	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath}
+	return &procRunner{it: e.it, ctx: ctx, call: e.call, runStr: e.runThunk, lookPath: e.lookPath, stdin: e.processStdin}
 }
 
 // runThunk runs a (begin ...) process stage: the Scheme helper
@@ -175,11 +185,12 @@ func (e *scshEnv) installProc() {
 			stdout = out
 		}
 		ctx := e.ctx()
-		wait, err := e.runner(ctx).start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
+		pr := e.runner(ctx)
+		wait, err := pr.start(sp, stdout, osOrPort(e.it.CurrentError(), "stderr", os.Stderr), false)
 		if err != nil {
 			return 0, err
 		}
-		st, err := e.waitReleased(sp, wait, stdout)
+		st, err := e.waitReleased(sp, pr, wait, stdout)
 		if err == nil && ctx.Err() != nil {
 			err = &interp.ErrorObject{Who: "run", Message: "interrupted", Cause: ctx.Err()}
 		}
@@ -259,11 +270,12 @@ func (e *scshEnv) installProc() {
 					stderr = bufs[2]
 				}
 				ctx := e.ctx()
-				wait, err := e.runner(ctx).start(sp, stdout, stderr, false)
+				pr := e.runner(ctx)
+				wait, err := pr.start(sp, stdout, stderr, false)
 				if err != nil {
 					return nil, err
 				}
-				st, err := e.waitReleased(sp, wait, stdout, stderr)
+				st, err := e.waitReleased(sp, pr, wait, stdout, stderr)
 				if err == nil && ctx.Err() != nil {
 					err = &interp.ErrorObject{Who: "run/collecting", Message: "interrupted", Cause: ctx.Err()}
 				}
@@ -305,7 +317,19 @@ func (e *scshEnv) installProc() {
 					return nil, err
 				}
 				if sp.hasBeginStage() {
-					return nil, procErr("& of a (begin ...) process form is not supported")
+					// a forked stage, as scsh forks a child for the form
+					if len(sp.stages) == 1 && sp.plain() {
+						return e.forkStage("&", sp.stages[0].thunk, nil)
+					}
+					mk, ok := e.it.Lookup("%scsh-epf-thunk")
+					if !ok {
+						return nil, procErr("(begin ...) process forms need the scsh prelude")
+					}
+					thunk, err := e.call(mk, a[0])
+					if err != nil {
+						return nil, err
+					}
+					return e.forkStage("&", thunk, nil)
 				}
 				e.it.CurrentOutput().Flush()
 				pr := e.runner(context.Background())
@@ -388,8 +412,10 @@ func (e *scshEnv) startToPort(it *interp.Interp, sp *procSpec, name string) (*in
 	return p, pr, wait, nil
 }
 
-func (e *scshEnv) waitReleased(sp *procSpec, wait func() (int, error), outs ...io.Writer) (int, error) {
-	if sp.stdp {
+func (e *scshEnv) waitReleased(sp *procSpec, pr *procRunner, wait func() (int, error), outs ...io.Writer) (int, error) {
+	if sp.stdp || pr.pumped {
+		// (a pumped output is written into its port by wait, which
+		// releases the lock while it waits for more)
 		return wait()
 	}
 	if sp.hasBeginStage() {
@@ -418,6 +444,9 @@ func osOrPort(p *interp.Port, osName string, f *os.File) io.Writer {
 	p.Flush()
 	if p.Name == osName {
 		return f
+	}
+	if pf := stagePipeFile(p); pf != nil {
+		return pf // a forked stage's pipe: the program writes into it
 	}
 	return portWriter{p}
 }

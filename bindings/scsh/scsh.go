@@ -218,6 +218,13 @@ type scshEnv struct {
 
 	// fds maps file descriptors to their ports (fdports.go).
 	fds *fdTable
+
+	// stages are the forked stages that run; stdin0 is the pipe from a
+	// stage that fork/pipe made the program's standard input (fork.go).
+	stages stageTable
+	stdin0 *interp.Port
+	// pipes are the holders of the ports made by pipe (fork.go)
+	pipes pipeHolders
 }
 
 // ctx is the context of the running evaluation: cancelling it (Ctrl-C at

@@ -466,6 +466,15 @@ func (e *scshEnv) signalTarget(who string, v interp.Value) (pid int, h *procHand
 		}
 	}
 	if n, ok := v.(int); ok && n >= 0 {
+		if n > stagePidBase {
+			// the id of a forked stage not yet waited for
+			e.procs.mu.Lock()
+			h := e.procs.byPid[n]
+			e.procs.mu.Unlock()
+			if h != nil {
+				return n, h, nil
+			}
+		}
 		return n, nil, nil
 	}
 	return 0, nil, argType(1, "proc", "a process object or a process id", v)
@@ -501,6 +510,9 @@ func (e *scshEnv) installSignals() {
 				sig, err := signalArg(a[1], 2, "sig")
 				if err != nil {
 					return nil, err
+				}
+				if h != nil && h.stage != nil {
+					return interp.Unspecified, h.stage.signal(a[0], sig)
 				}
 				if h != nil && h.reaped() {
 					// its pid may be another process's by now

@@ -47,11 +47,13 @@ func (e *scshEnv) stageExit() interp.Value {
 // the current input port.
 func (e *scshEnv) stageStdin() io.Reader {
 	in := e.it.CurrentInput()
-	r := in.Reader()
-	if in.Name == "stdin" && (r == nil || r.Buffered() == 0) {
+	if in.Name == "stdin" && in.Buffered() == 0 {
 		return os.Stdin // the child gets the descriptor itself
 	}
-	if r != nil {
+	if f := in.OSFile(); f != nil && in.Buffered() == 0 {
+		return f // a pipe from a forked stage, a file
+	}
+	if r := in.Reader(); r != nil {
 		return r
 	}
 	return strings.NewReader("")
@@ -100,20 +102,70 @@ func (e *scshEnv) execProgram(who, prog string, search bool, argv []string, env 
 		}
 		path = p
 	}
-	if k := e.stageExit(); k != nil {
+	// run runs the program as a child of popsh to its end: its wait status
+	run := func(stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 		cmd := exec.CommandContext(e.ctx(), path, argv[1:]...)
+		// the file as it is named: exec (not exec-path) searches no PATH
+		cmd.Path, cmd.Err = path, nil
 		cmd.Args[0] = argv[0]
 		cmd.Env = env
-		cmd.Stdin = e.stageStdin()
-		cmd.Stdout = osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout)
-		cmd.Stderr = osOrPort(e.it.CurrentError(), "stderr", os.Stderr)
-		if err := cmd.Start(); err != nil {
-			return nil, syscallError("exec", err, interp.NewString(path))
+		pumps := &portPumps{}
+		var err error
+		if stdout, err = pumps.writer(stdout); err == nil {
+			stderr, err = pumps.writer(stderr)
 		}
-		cmd.Wait()
-		return &interp.TailCall{Proc: k, Args: []interp.Value{waitStatus(cmd.ProcessState)}}, nil
+		if err != nil {
+			pumps.abandon()
+			return 0, err
+		}
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+		if err := cmd.Start(); err != nil {
+			pumps.abandon()
+			return 0, syscallError("exec", err, interp.NewString(path))
+		}
+		pumps.started()
+		pumps.deliver(e.it)
+		var werr error
+		e.it.Blocking(func() error {
+			werr = cmd.Wait()
+			return nil
+		})
+		if ctx := e.ctx(); ctx.Err() != nil {
+			return 0, &interp.ErrorObject{Who: "exec", Message: "interrupted", Cause: ctx.Err()}
+		}
+		var ee *exec.ExitError
+		if werr != nil && !errors.As(werr, &ee) {
+			return 0, syscallError("exec", werr, interp.NewString(path))
+		}
+		return waitStatus(cmd.ProcessState), nil
+	}
+	if k := e.stageExit(); k != nil {
+		st, err := run(e.stageStdin(), osOrPort(e.it.CurrentOutput(), "stdout", os.Stdout), osOrPort(e.it.CurrentError(), "stderr", os.Stderr))
+		if err != nil {
+			return nil, err
+		}
+		return &interp.TailCall{Proc: k, Args: []interp.Value{st}}, nil
 	}
 	interp.FlushOpenPorts(e.it) // as scsh's exec: the files written so far are complete
+	if e.stdin0 != nil || len(e.stages.running()) > 0 {
+		// Stages forked by the program run in popsh's process, which
+		// replacing it would end, and the program's standard input may be
+		// a stage's pipe: the program runs as popsh's child instead, and
+		// popsh ends with its status once it and the stages have ended.
+		if env == nil {
+			env = os.Environ()
+		}
+		st, err := run(e.processStdin(), os.Stdout, os.Stderr)
+		if err != nil {
+			return nil, err
+		}
+		ws := syscall.WaitStatus(st)
+		code := ws.ExitStatus()
+		if ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+		return nil, &interp.ExitError{Code: code}
+	}
 	if env == nil {
 		env = os.Environ()
 	}
@@ -228,6 +280,7 @@ func (m pipePorts) sweep() {
 
 func (e *scshEnv) installStage() {
 	files := pipePorts{}
+	e.it.SetCloseHook(e.letGo)
 	execDef := func(name string, search, withEnv bool, doc string) interp.Builtin {
 		min := 1
 		if withEnv {
@@ -392,6 +445,9 @@ func (e *scshEnv) installStage() {
 				rp.InterruptWith(it.Context)
 				wp := interp.NewOutputPort(w, "pipe")
 				files[rp], files[wp] = r, w
+				h := e.holder()
+				e.pipes.add(rp, h)
+				e.pipes.add(wp, h)
 				return interp.Values(rp, wp), nil
 			}},
 		{Name: "port->fdes", MinArgs: 1, MaxArgs: 1,
@@ -466,7 +522,13 @@ func (e *scshEnv) installStage() {
 		{Name: "move->fdes", MinArgs: 2, MaxArgs: 2,
 			Doc: "(move->fdes port/fd target): move a port or descriptor to descriptor target",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors (there is no forked child to prepare); use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
+				p, isPort := a[0].(*interp.Port)
+				target, isFd := a[1].(int)
+				if isPort && isFd && target >= 0 && target <= 2 && !p.IsClosed() {
+					// what a forked child does before it execs
+					return e.moveToStd(p, target)
+				}
+				return nil, scshErr("move->fdes", "popsh cannot renumber its own file descriptors; it moves a port onto 0, 1 or 2 only (it then becomes the current input, output or error port); else use a redirection in a process form, such as (> 2 file) or (= 2 1)", a[0])
 			}},
 		{Name: "select-ports", MinArgs: 1, MaxArgs: -1,
 			Doc: "(select-ports timeout port ...): the ports ready for input (timeout #f: wait)",
@@ -544,14 +606,75 @@ func (e *scshEnv) installStage() {
 			}},
 	}...)
 
-	// fork and its family: Go cannot fork a running interpreter.
-	forkErr := func(name string) interp.Builtin {
-		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: -1, Doc: "(" + name + " arg ...): an error: popsh cannot fork; use run, & or a (begin ...) stage",
+	// fork and its family: with a thunk, a stage on a thread of its own
+	// (fork.go); without one (fork returns twice) an error, as Go cannot
+	// fork a running interpreter.
+	noThunk := func(name string) error {
+		return scshErr(name, "popsh cannot fork the running interpreter, so fork without a thunk (which returns twice) is not supported; give it a thunk, which then runs as a stage beside the program, or run programs with run, & or exec-epf")
+	}
+	forkDef := func(name string, pipe bool, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 0, MaxArgs: 1, Doc: doc,
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				return nil, scshErr(name, "popsh cannot fork the running interpreter; run programs with run, & or exec-epf, and Scheme code as a (begin ...) process form or with run/port*, run/string* and the like, which run it in-process as a stage")
+				if len(a) == 0 || a[0] == false {
+					return nil, noThunk(name)
+				}
+				var conns []stageConn
+				if pipe {
+					conns = []stageConn{{from: []int{1}, to: 0}}
+				}
+				return e.forkStage(name, a[0], conns)
+			}}
+	}
+	forkPlusDef := func(name, doc string) interp.Builtin {
+		return interp.Builtin{Name: name, MinArgs: 1, MaxArgs: 2, Doc: doc,
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				conns, err := connsArg(a[0])
+				if err != nil {
+					return nil, err
+				}
+				if len(a) == 1 || a[1] == false {
+					return nil, noThunk(name)
+				}
+				return e.forkStage(name, a[1], conns)
 			}}
 	}
 	e.it.DefineBuiltins("scsh: process notation",
-		forkErr("fork"), forkErr("%fork"), forkErr("fork/pipe"), forkErr("%fork/pipe"),
-		forkErr("fork/pipe+"), forkErr("%fork/pipe+"), forkErr("fork-pty-session"))
+		forkDef("fork", false, "(fork [thunk]): run thunk as a stage beside the program; its proc object (no thunk: an error)"),
+		forkDef("%fork", false, "(%fork [thunk]): as fork"),
+		forkDef("fork/pipe", true, "(fork/pipe [thunk]): fork thunk, its output into the current input port"),
+		forkDef("%fork/pipe", true, "(%fork/pipe [thunk]): as fork/pipe"),
+		forkPlusDef("fork/pipe+", "(fork/pipe+ conns [thunk]): fork/pipe along conns, such as ((1 2 0)): fds 1 and 2 to fd 0"),
+		forkPlusDef("%fork/pipe+", "(%fork/pipe+ conns [thunk]): as fork/pipe+"),
+		interp.Builtin{Name: "fork-pty-session", MinArgs: 1, MaxArgs: 1, Doc: "(fork-pty-session thunk): fork thunk on a new pty; its proc, an input and an output port on the pty, its tty's name",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return e.forkPtySession(a[0])
+			}},
+		interp.Builtin{Name: "%stage-end", MinArgs: 2, MaxArgs: 2, Doc: "(%stage-end proc status): the forked stage proc has ended with status",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				return interp.Unspecified, e.stageEnd(a[0], a[1])
+			}},
+		interp.Builtin{Name: "%stage-error", MinArgs: 2, MaxArgs: 2, Doc: "(%stage-error proc condition): report the error that ends the forked stage proc",
+			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+				if h, err := e.procOrPid(a[0], 1); err == nil && h.stage != nil && h.stage.sig.Load() != 0 {
+					return interp.Unspecified, nil // stopped by a signal: no message
+				}
+				msg := ""
+				if eo, ok := a[1].(*interp.ErrorObject); ok {
+					msg = interp.FormatError(eo)
+				} else {
+					msg = interp.FormatError(&interp.ErrorObject{Message: "uncaught raise:", Irritants: []interp.Value{a[1]}})
+				}
+				// the frames of the stage's own body (scsh.scm) say nothing
+				var lines []string
+				for _, l := range strings.Split(strings.TrimRight(msg, "\n"), "\n") {
+					if !strings.Contains(l, "(scsh.scm:") {
+						lines = append(lines, l)
+					}
+				}
+				p := it.CurrentError()
+				p.WriteString(strings.Join(lines, "\n") + "\n")
+				p.Flush()
+				return interp.Unspecified, nil
+			}},
+	)
 }

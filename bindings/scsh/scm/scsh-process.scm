@@ -54,6 +54,26 @@
   (thunk)
   (exit 0))
 
+;; scsh's pipelines of thunks: each thunk but the last is forked with
+;; its output into the current input port of the rest; the last is
+;; called here, to the end of the process (inside a stage: of the stage).
+(define (tail-pipe a b)
+  (fork/pipe a)
+  (call-terminally b))
+
+(define (tail-pipe+ conns a b)
+  (fork/pipe+ conns a)
+  (call-terminally b))
+
+(define (pipe* . thunks)
+  (if (not (pair? thunks))
+      (error "No thunks passed to PIPE*"))
+  (let lay ((thunks thunks))
+    (if (pair? (cdr thunks))
+        (begin (fork/pipe (car thunks))
+               (lay (cdr thunks)))
+        (call-terminally (car thunks)))))
+
 ;;; Scheme48's fluids and thread fluids (popsh has one thread): a fluid
 ;;; is a parameter holding a box, so let-fluid binds it for the dynamic
 ;;; extent of a thunk and set-fluid! changes the innermost binding.

@@ -114,6 +114,26 @@
                        0)))))
     (cons status (string-output-port-output out))))
 
+;; The thunk a forked stage's thread runs (see fork.go): thunk with the
+;; ports given; exit and exec end it through %scsh-stage-exit, an error
+;; ends it with status 1 after its message (scsh's call-terminally).
+(define (%scsh-fork-body proc thunk in out err)
+  (lambda ()
+    (%stage-end proc
+      (call-with-current-continuation
+        (lambda (k)
+          (parameterize ((current-input-port in)
+                         (current-output-port out)
+                         (current-error-port err)
+                         (%scsh-stage-exit k))
+            (guard (c (#t (%stage-error proc c) (k 256)))
+              (thunk))
+            0))))))
+
+;; The thunk of a stage that runs the process form epf: & of a form
+;; with a (begin ...) part.
+(define (%scsh-epf-thunk epf) (lambda () (%exec-epf epf)))
+
 ;;; Command line.
 
 (define (argv n . maybe-default)

@@ -45,12 +45,13 @@
   (show "empty pipe ready: " (select-ports 0 r))
   (display "x" w) (force-output w)
   (show "pipe with data ready: " (length (select-ports #f r))))
-(try (lambda () (move->fdes (current-output-port) 1)))
+(try (lambda () (move->fdes (current-output-port) 5)))
 (try (lambda () (port->fdes (open-input-string "s"))))
-;; fork and its family
-(try (lambda () (fork (lambda () 1))))
+;; fork and its family: a thunk runs as a stage beside the program
+(show (status:exit-val (wait (fork (lambda () (display "forked ") (exit 2))))))
+(fork/pipe (lambda () (display "piped\n")))
+(show (read-line))
 (try (lambda () (fork/pipe)))
-(try (lambda () (%fork)))
 ;; exec-path-list: the directories exec-path and the process forms search
 (show (list? (thread-fluid exec-path-list)) " " (every string? (fluid exec-path-list)))
 (let-fluid exec-path-list '("/nonexistent-popsh")
