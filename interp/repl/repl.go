@@ -664,6 +664,11 @@ func Completer(it *interp.Interp) func(line string, pos int) (string, []string) 
 	return func(line string, _ int) (string, []string) {
 		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, ",") && !strings.Contains(t, " ") {
 			return t, matching(commands, t)
+		} else if arg, ok := strings.CutPrefix(t, ",load "); ok {
+			// ,load FILE: a file name, bare or in quotes
+			word := strings.TrimLeft(arg, " ")
+			word = strings.TrimPrefix(word, `"`)
+			return word, fileNames(word)
 		}
 		if start, ok := openString(line); ok {
 			word := line[start:]
@@ -710,8 +715,14 @@ func openString(line string) (start int, ok bool) {
 // inside a string), directories with a trailing slash, in order. Hidden
 // files are listed only when the name typed starts with a dot.
 func fileNames(word string) []string {
+	if word == "~" {
+		return []string{"~/"} // the home directory, as load takes it
+	}
 	dir, base := filepath.Split(word)
-	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	// ~/ stands for the home directory (load expands it): the files
+	// listed are there, and the candidates keep the ~/ typed
+	real := interp.ExpandHome(dir)
+	entries, err := os.ReadDir(filepath.Clean(real + "."))
 	if err != nil {
 		return nil
 	}
@@ -723,7 +734,7 @@ func fileNames(word string) []string {
 		}
 		isDir := e.IsDir()
 		if e.Type()&os.ModeSymlink != 0 {
-			if fi, err := os.Stat(filepath.Join(dir, n)); err == nil && fi.IsDir() {
+			if fi, err := os.Stat(filepath.Join(real, n)); err == nil && fi.IsDir() {
 				isDir = true
 			}
 		}

@@ -134,6 +134,56 @@ func TestCompleteFileNamesInStrings(t *testing.T) {
 	}
 }
 
+func TestCompleteLoadAndHomeFileNames(t *testing.T) {
+	// ,load takes a file name: its argument completes as one, bare or
+	// in quotes; ~/ in a file name is the home directory, as load takes
+	// it, and the candidates keep the ~/ typed.
+	dir, home := t.TempDir(), t.TempDir()
+	os.Mkdir(filepath.Join(dir, "examples"), 0o755)
+	os.WriteFile(filepath.Join(dir, "examples", "tour.scm"), nil, 0o644)
+	os.Mkdir(filepath.Join(home, "lib"), 0o755)
+	os.WriteFile(filepath.Join(home, "lib", "mine.scm"), nil, 0o644)
+	os.WriteFile(filepath.Join(home, "init.scm"), nil, 0o644)
+	t.Chdir(dir)
+	t.Setenv("HOME", home)
+	complete := Completer(interp.New())
+	tests := []struct {
+		line, word string
+		cands      []string
+	}{
+		{`,load exa`, "exa", []string{"examples/"}},
+		{`,load examples/t`, "examples/t", []string{"examples/tour.scm"}},
+		{`  ,load  "examples/`, "examples/", []string{"examples/tour.scm"}},
+		{`,load ~/`, "~/", []string{"~/init.scm", "~/lib/"}},
+		{`,load ~/lib/m`, "~/lib/m", []string{"~/lib/mine.scm"}},
+		{`(load "~/i`, "~/i", []string{"~/init.scm"}},
+		{`(load "~`, "~", []string{"~/"}},
+		{`,doc car-`, "car-", nil}, // not a file name
+	}
+	for _, tc := range tests {
+		word, cands := complete(tc.line, len(tc.line))
+		if word != tc.word || !reflect.DeepEqual(cands, tc.cands) {
+			t.Errorf("complete(%q) = %q %q, want %q %q", tc.line, word, cands, tc.word, tc.cands)
+		}
+	}
+}
+
+func TestLoadExpandsHome(t *testing.T) {
+	// (load "~/x.scm") and ,load ~/x.scm load the file in the home
+	// directory.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Chdir(t.TempDir())
+	os.WriteFile(filepath.Join(home, "x.scm"), []byte("(define from-home 42)\n"), 0o644)
+	out, errOut, _, err := runFake(t, `(load "~/x.scm")`, "from-home", ",load ~/x.scm", `,load "~/x.scm"`, "(* 2 from-home)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if errOut != "" || !strings.HasSuffix(out, "42\n84\n") {
+		t.Errorf("output %q, errors %q; want 42 and 84, no error", out, errOut)
+	}
+}
+
 func TestRunSyntaxErrorGoesOn(t *testing.T) {
 	out, errOut, _, err := runFake(t, ")", "(+ 2 3)")
 	if err != nil {
