@@ -336,8 +336,16 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	if s.opts.Stdin != nil {
+		s.opts.Stdin.TakePartialLine()
 		s.opts.Stdin.SetContext(ctx)
-		defer s.opts.Stdin.SetContext(nil)
+		defer func() {
+			s.opts.Stdin.SetContext(nil)
+			if s.opts.Stdin.TakePartialLine() {
+				// the program read text ended by Ctrl-D: its echo
+				// left the cursor after it
+				s.out.markPartial()
+			}
+		}()
 	}
 	if s.opts.Interrupts != nil {
 		s.forgetInterrupts() // a Ctrl-C that came before this evaluation started
@@ -802,6 +810,14 @@ func (f *freshLineWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// markPartial records that the terminal's line is unfinished (by text
+// written by another, the terminal's echo).
+func (f *freshLineWriter) markPartial() {
+	f.line.mu.Lock()
+	f.line.midLine = true
+	f.line.mu.Unlock()
 }
 
 // freshLine starts a new line unless at the start of one.

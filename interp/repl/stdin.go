@@ -48,6 +48,10 @@ type InterruptibleReader struct {
 	err     error  // sticky error of the underlying reader (not io.EOF)
 	closed  chan struct{}
 	once    sync.Once
+	// partial says the last data returned did not end a line: the
+	// terminal's echo of it (in its line mode, while a program reads)
+	// left the cursor after it (see TakePartialLine)
+	partial bool
 }
 
 type readResult struct {
@@ -125,7 +129,19 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	}
 	n := copy(p, ir.buf)
 	ir.buf = ir.buf[n:]
+	ir.partial = p[n-1] != '\n'
 	return n, nil
+}
+
+// TakePartialLine reports whether the last data read did not end a line
+// (text ended by Ctrl-D, which the terminal echoes without a newline),
+// and forgets it.
+func (ir *InterruptibleReader) TakePartialLine() bool {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	p := ir.partial
+	ir.partial = false
+	return p
 }
 
 // fill does one read of the underlying reader.
