@@ -223,7 +223,9 @@ func (s *session) loop(ctx context.Context) error {
 			return fmt.Errorf("repl: read line: %w", err)
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ",") {
-			s.opts.Editor.AddHistory(line)
+			if keepInHistory(line) {
+				s.opts.Editor.AddHistory(line)
+			}
 			if err := s.command(ctx, strings.TrimSpace(line)); err != nil {
 				return err
 			}
@@ -240,7 +242,9 @@ func (s *session) loop(ctx context.Context) error {
 		src := buf.String()
 		buf.Reset()
 		s.entry++
-		s.opts.Editor.AddHistory(src)
+		if keepInHistory(src) {
+			s.opts.Editor.AddHistory(src)
+		}
 		readErr := err // the data before a read error are evaluated first
 		for _, d := range datums {
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
@@ -261,6 +265,14 @@ func (s *session) loop(ctx context.Context) error {
 			s.printError(readErr)
 		}
 	}
+}
+
+// keepInHistory reports whether an entry goes into the history (and its
+// file): not one that calls a login procedure, which takes a password
+// (pop3-login, pop3-login/APOP, pop3-login/sasl), nor one typed with a
+// space first, as bash's ignorespace leaves out a line.
+func keepInHistory(entry string) bool {
+	return !strings.HasPrefix(entry, " ") && !strings.Contains(entry, "pop3-login")
 }
 
 // entryName is the name of entry n in positions: "stdin#7".

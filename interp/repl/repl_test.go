@@ -184,6 +184,19 @@ func TestLoadExpandsHome(t *testing.T) {
 	}
 }
 
+func TestHistoryLeavesOutPasswords(t *testing.T) {
+	// An entry calling a login procedure holds a password: not kept; nor
+	// one typed with a space first (bash's ignorespace).
+	_, _, ed, err := runFake(t, "(+ 1 2)", `(pop3-login conn "me" "secret1")`, `(define c (list 1`, `(pop3-login/APOP conn "me" "secret2")))`,
+		` (define pw "secret3")`, "(* 2 3)", ` ,time (string-length "secret4")`, ",help")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := []string{"(+ 1 2)\n", "(* 2 3)\n", ",help"}; !reflect.DeepEqual(ed.history, want) {
+		t.Errorf("history %q, want %q", ed.history, want)
+	}
+}
+
 func TestRunSyntaxErrorGoesOn(t *testing.T) {
 	out, errOut, _, err := runFake(t, ")", "(+ 2 3)")
 	if err != nil {
