@@ -161,6 +161,9 @@ func (s *session) flush() {
 func (s *session) loop(ctx context.Context) error {
 	var buf strings.Builder
 	var shown strings.Builder // buf's lines as shown, with their prompts
+	// timed says buf is the expression of a ,time typed on timedLine,
+	// its parentheses open there
+	timed, timedLine, timedArg := false, "", ""
 	entryEd, _ := s.opts.Editor.(EntryEditor)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -209,12 +212,14 @@ func (s *session) loop(ctx context.Context) error {
 		switch {
 		case errors.Is(err, ErrInterrupt):
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
+			timed = false
 			continue
 		case errors.Is(err, io.EOF):
 			if buf.Len() > 0 {
 				// Ctrl-D on a continuation line: drop the unfinished
 				// entry, stay in the session.
 				buf.Reset()
+				timed = false
 				fmt.Fprintln(s.err, "; unfinished entry discarded (Ctrl-D at an empty prompt leaves)")
 				continue
 			}
@@ -223,17 +228,29 @@ func (s *session) loop(ctx context.Context) error {
 			return fmt.Errorf("repl: read line: %w", err)
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ",") {
-			if keepInHistory(line) {
-				s.opts.Editor.AddHistory(line)
+			err := s.command(ctx, strings.TrimSpace(line))
+			var more errTimeMore
+			if !errors.As(err, &more) {
+				if keepInHistory(line) {
+					s.opts.Editor.AddHistory(line)
+				}
+				if err != nil {
+					return err
+				}
+				continue
 			}
-			if err := s.command(ctx, strings.TrimSpace(line)); err != nil {
-				return err
-			}
-			continue
+			// ,time of an expression on several lines: read the
+			// rest as an entry, then time it
+			timed, timedLine, timedArg = true, line, more.text
+			line = more.text
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
-		shown.WriteString(prompt + line + "\n")
+		if timed && shown.Len() == 0 {
+			shown.WriteString(prompt + timedLine + "\n")
+		} else {
+			shown.WriteString(prompt + line + "\n")
+		}
 		name := s.entryName(s.entry + 1)
 		datums, err := s.readAll(buf.String(), name)
 		if errors.Is(err, interp.ErrIncomplete) {
@@ -242,6 +259,21 @@ func (s *session) loop(ctx context.Context) error {
 		src := buf.String()
 		buf.Reset()
 		s.entry++
+		if timed {
+			timed = false
+			src = strings.TrimSpace(timedLine) + src[len(timedArg):]
+			if keepInHistory(src) {
+				s.opts.Editor.AddHistory(src)
+			}
+			if err != nil {
+				s.printError(err)
+				continue
+			}
+			if err := s.timeAll(ctx, datums, name); err != nil {
+				return err
+			}
+			continue
+		}
 		if keepInHistory(src) {
 			s.opts.Editor.AddHistory(src)
 		}
@@ -547,13 +579,33 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
 			return nil
 		}
+		datums, err := s.readAll(arg+"\n", s.entryName(s.entry+1))
+		if errors.Is(err, interp.ErrIncomplete) {
+			// the expression goes on on the next lines
+			return errTimeMore{arg}
+		}
 		s.entry++
-		name := s.entryName(s.entry)
-		datums, err := s.readAll(arg, name)
 		if err != nil {
 			s.printError(err)
 			return nil
 		}
+		return s.timeAll(ctx, datums, s.entryName(s.entry))
+	default:
+		fmt.Fprintf(s.err, "unknown command %s (,help lists them)\n", name)
+	}
+	return nil
+}
+
+// errTimeMore is returned by command for ,time with an expression whose
+// parentheses are still open: the loop reads more lines of it.
+type errTimeMore struct{ text string }
+
+func (e errTimeMore) Error() string { return ",time: unfinished expression" }
+
+// timeAll evaluates the data of a ,time entry, each with its value and
+// the time it took.
+func (s *session) timeAll(ctx context.Context, datums []string, name string) error {
+	{
 		for _, d := range datums {
 			start := time.Now()
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
@@ -573,8 +625,6 @@ func (s *session) command(ctx context.Context, line string) error {
 			s.out.freshLine()
 			fmt.Fprintf(s.out, "; %s elapsed\n", el.Round(time.Microsecond))
 		}
-	default:
-		fmt.Fprintf(s.err, "unknown command %s (,help lists them)\n", name)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +195,30 @@ func TestHistoryLeavesOutPasswords(t *testing.T) {
 	}
 	if want := []string{"(+ 1 2)\n", "(* 2 3)\n", ",help"}; !reflect.DeepEqual(ed.history, want) {
 		t.Errorf("history %q, want %q", ed.history, want)
+	}
+}
+
+func TestTimeMultiLine(t *testing.T) {
+	// ,time of an expression typed over several lines: the continuation
+	// prompt until it is whole, then its value and the time it took.
+	out, errOut, ed, err := runFake(t, ",time (let loop ((i 0))", "  (if (< i 10)", "      (loop (+ i 1))", "      i))",
+		",time (car", "'(1 2", "))", ",time (+ 1", "2 3)) 7")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !regexp.MustCompile(`^10\n; \S+ elapsed\n1\n; \S+ elapsed\n$`).MatchString(out) {
+		t.Errorf("output %q, want 10 and 1, each with its time", out)
+	}
+	if !strings.HasPrefix(errOut, "stdin#3:2:5: read: unexpected ')'") {
+		t.Errorf("errors %q, want the extra ')' of entry 3", errOut)
+	}
+	wantPrompts := []string{DefaultPrompt, DefaultContinuePrompt, DefaultContinuePrompt, DefaultContinuePrompt,
+		DefaultPrompt, DefaultContinuePrompt, DefaultContinuePrompt, DefaultPrompt, DefaultContinuePrompt, DefaultPrompt}
+	if !reflect.DeepEqual(ed.prompts, wantPrompts) {
+		t.Errorf("prompts %q, want %q", ed.prompts, wantPrompts)
+	}
+	if len(ed.history) < 2 || ed.history[1] != ",time (car\n'(1 2\n))\n" {
+		t.Errorf("history %q, want each ,time entry whole", ed.history)
 	}
 }
 
