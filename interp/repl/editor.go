@@ -567,6 +567,16 @@ func listedPart(word []rune) int {
 	return len(word)
 }
 
+// TerminalWidth is the width in columns of the terminal f, 0 when f is
+// not a terminal.
+func TerminalWidth(f *os.File) int {
+	w, _, err := readline.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
 // IsTerminal reports whether f is a terminal.
 func IsTerminal(f *os.File) bool { return readline.IsTerminal(int(f.Fd())) }
 

@@ -69,6 +69,9 @@ type Options struct {
 	// command, printed after its doc line (Interp.Doc), or "" when there is
 	// none.
 	Doc func(name string) string
+	// Width, when set, gives the terminal's width in columns (0: not
+	// known): ,doc and ,apropos fold their lines to it.
+	Width func() int
 	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
 	// pressed three times during one evaluation that does not stop (a
 	// system call that cannot be interrupted, say). The shell exits there.
@@ -567,7 +570,9 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",doc: which name? (,doc NAME)")
 			return nil
 		}
-		s.describe(arg)
+		var b strings.Builder
+		s.describe(&b, arg)
+		io.WriteString(s.out, fold(b.String(), s.width()))
 	case ",apropos", ",a":
 		if arg == "" {
 			fmt.Fprintln(s.err, ",apropos: which text? (,apropos TEXT)")
@@ -632,7 +637,7 @@ func (s *session) timeAll(ctx context.Context, datums []string, name string) err
 // describe prints the doc line of name (its call, what it does, its
 // section), then the long documentation Options.Doc gives, or what kind of
 // thing name is bound to when there is no documentation.
-func (s *session) describe(name string) {
+func (s *session) describe(out io.Writer, name string) {
 	d, hasLine := s.it.Doc(name)
 	long := ""
 	if s.opts.Doc != nil {
@@ -642,26 +647,107 @@ func (s *session) describe(name string) {
 	if hasLine {
 		sig := interp.DocSignature(d.Doc)
 		what := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(d.Doc, sig), ":"))
-		fmt.Fprintln(s.out, sig)
+		fmt.Fprintln(out, sig)
 		if what != "" {
-			fmt.Fprintln(s.out, "  "+what)
+			fmt.Fprintln(out, "  "+what)
 		}
-		fmt.Fprintf(s.out, "  (%s)\n", d.Section)
+		fmt.Fprintf(out, "  (%s)\n", d.Section)
 		if long != "" {
 			// the long entry under the line, without the same call again
 			long = strings.TrimPrefix(long, sig+"\n")
-			fmt.Fprintln(s.out)
+			fmt.Fprintln(out)
 		}
 	}
 	switch {
 	case long != "":
-		fmt.Fprintln(s.out, long)
+		fmt.Fprintln(out, long)
 	case hasLine:
 	case bound:
-		fmt.Fprintf(s.out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
+		fmt.Fprintf(out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
 	default:
-		fmt.Fprintf(s.out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
+		fmt.Fprintf(out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
 	}
+}
+
+// width is the terminal's width, 0 when not known.
+func (s *session) width() int {
+	if s.opts.Width == nil {
+		return 0
+	}
+	return s.opts.Width()
+}
+
+// fold breaks the lines of text wider than width columns at spaces, each
+// part after the first indented as its line is; a word wider than the
+// line is cut. Width 0 or less leaves text as it is. The terminal would
+// break them anywhere, mid-word.
+func fold(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var b strings.Builder
+	lines := strings.SplitAfter(text, "\n")
+	for _, line := range lines {
+		nl := strings.HasSuffix(line, "\n")
+		rs := []rune(strings.TrimSuffix(line, "\n"))
+		indent := 0
+		for indent < len(rs) && rs[indent] == ' ' {
+			indent++
+		}
+		if indent > width/2 {
+			indent = 0
+		}
+		for {
+			// the longest start of rs that fits, ended at a space
+			cols, cut, lastSpace := 0, len(rs), -1
+			for i, r := range rs {
+				if r == ' ' && i > 0 {
+					lastSpace = i
+				}
+				if cols += runeWidth(r); cols > width {
+					cut = i
+					break
+				}
+			}
+			if cut == len(rs) {
+				b.WriteString(string(rs))
+				break
+			}
+			if lastSpace > indent {
+				cut = lastSpace
+			}
+			cut = max(cut, 1)
+			b.WriteString(strings.TrimRight(string(rs[:cut]), " "))
+			b.WriteByte('\n')
+			rest := []rune(strings.TrimLeft(string(rs[cut:]), " "))
+			if len(rest) == 0 {
+				break
+			}
+			rs = append([]rune(strings.Repeat(" ", indent)), rest...)
+		}
+		if nl {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// cutToWidth cuts line to width columns, ending it with "..." when it
+// was longer.
+func cutToWidth(line string, width int) string {
+	cols := 0
+	rs := []rune(line)
+	for i, r := range rs {
+		if cols += runeWidth(r); cols > width {
+			keep, kc := i, cols-runeWidth(r)
+			for keep > 0 && kc+3 > width {
+				keep--
+				kc -= runeWidth(rs[keep])
+			}
+			return string(rs[:keep]) + "..."
+		}
+	}
+	return line
 }
 
 // aproposWidth is the width of a line of ,apropos: a longer doc line is
@@ -707,7 +793,9 @@ func (s *session) apropos(text string) {
 			line := n
 			if doc := docs[n]; doc != "" {
 				line = fmt.Sprintf("%-*s  %s", width, n, doc)
-				if r := []rune(line); len(r) > aproposWidth {
+				if w := s.width(); w > 0 && w < aproposWidth {
+					line = cutToWidth(line, w)
+				} else if r := []rune(line); len(r) > aproposWidth {
 					line = string(r[:aproposWidth-3]) + "..."
 				}
 			}

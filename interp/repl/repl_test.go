@@ -511,3 +511,61 @@ func ExampleRun() {
 	// stdin#4:1:1: car: expected a pair, got ()
 	// session ended: <nil>
 }
+
+func TestDocFoldedToTerminalWidth(t *testing.T) {
+	// ,doc and ,apropos on a terminal of 40 columns: no line wider, lines
+	// broken between words (the terminal broke them mid-word), the text
+	// otherwise the same.
+	long := "first words then a `very-long-name-that-goes-on` and more words, " + strings.Repeat("日本語 ", 12) + "end"
+	ed := &fakeEditor{lines: []any{",doc car", ",apropos list-t"}}
+	var o, e bytes.Buffer
+	err := Run(context.Background(), Options{Interp: interp.New(), Editor: ed, Out: &o, Err: &e,
+		Width: func() int { return 40 },
+		Doc: func(name string) string {
+			if name == "car" {
+				return long + "\n  indented " + strings.Repeat("x", 50) + "\n"
+			}
+			return ""
+		}})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	out := o.String()
+	for _, l := range strings.Split(out, "\n") {
+		w := 0
+		for _, r := range l {
+			w += runeWidth(r)
+		}
+		if w > 40 {
+			t.Errorf("line of %d columns: %q", w, l)
+		}
+	}
+	if !strings.Contains(out, "\n`very-long-name-that-goes-on` and more\n") && !strings.Contains(out, " `very-long-name-that-goes-on`\n") {
+		t.Errorf("the long name was broken:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(long), " ")) {
+		t.Errorf("the text changed in folding:\n%s", out)
+	}
+	if !strings.Contains(out, "\n  indented\n  xxxx") {
+		t.Errorf("a folded indented line does not keep its indentation:\n%s", out)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"short line\n", 20, "short line\n"},
+		{"one two three four\n", 9, "one two\nthree\nfour\n"},
+		{"  ab cd ef\n", 7, "  ab cd\n  ef\n"},
+		{"abcdefghij", 4, "abcd\nefgh\nij"},
+		{"日本語日本語", 5, "日本\n語日\n本語"},
+		{"as it is", 0, "as it is"},
+	} {
+		if got := fold(c.in, c.width); got != c.want {
+			t.Errorf("fold(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}
