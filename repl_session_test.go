@@ -42,3 +42,104 @@ func TestREPLReadCtrlD(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLWordKeysUnicode(t *testing.T) {
+	// Letters of any script make words for Alt-b, Alt-f, Alt-d, Ctrl-W
+	// and Alt-Backspace (the editor took only ASCII letters and digits:
+	// Ctrl-W after "naïve" deleted "ve"), and Ctrl-Y puts back what was
+	// deleted.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(list 'αβγ 'δεζ)")
+	tm.expect("'δεζ)")
+	tm.send("\x1bb\x1bbx\x1bd\r") // Alt-b twice, x, Alt-d
+	tm.expect("\r\n" + pasteOff + "(x δεζ)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 'ab 'çédille 'naïve")
+	tm.expect("'naïve")
+	tm.send("\x17z)\r") // Ctrl-W
+	tm.expect("\r\n" + pasteOff + "(ab çédille z)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 'один)")
+	tm.expect("'один)")
+	tm.send("\x1b[D\x1b\x7f\x19\x19\r") // Left, Alt-Backspace, Ctrl-Y twice
+	tm.expect("\r\n" + pasteOff + "(одинодин)\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 'größe 'ñandú)")
+	tm.expect("'ñandú)")
+	tm.send("\x01\x1bf\x1bf\x1bd\r") // Home, Alt-f twice, Alt-d
+	tm.expect("\r\n" + pasteOff + "(größe)\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLGraphemeClusters(t *testing.T) {
+	// A letter with a combining accent, an emoji sequence joined by ZWJ,
+	// a flag: Left and Right move over each as one character, Backspace
+	// and Delete delete it whole, and the cursor is shown where the next
+	// key edits.
+	tm := startTermSize(t, 10, 80, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("\"e\u0301a\"")
+	tm.expect("a\"")
+	tm.send("\x1b[D\x1b[D\x1b[D") // Left three times: before the é
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 8 && s.y == promptRow(s, "popsh> ") }); s != nil {
+		t.Errorf("cursor at column %d row %d, want 8 on the prompt's row:\n%s", s.x, s.y, s)
+	}
+	tm.send("x\x1b[C\x1b[Cy\r") // x, Right twice (over é and a), y
+	tm.expect("\r\n" + pasteOff + "\"xe\u0301ay\"\r\n")
+	tm.expect("popsh> ")
+	tm.send("\"ab👨\u200d👩\u200d👧\"")
+	tm.expect("👧\"")
+	tm.send("\x1b[D\x7f\r") // Left, Backspace: the whole family
+	tm.expect("\r\n" + pasteOff + "\"ab\"\r\n")
+	tm.expect("popsh> ")
+	tm.send("\"🇫🇷🇩🇪\"")
+	tm.expect("🇪\"")
+	tm.send("\x1b[D\x1b[D\x04\r") // Left twice, Ctrl-D: the German flag
+	tm.expect("\r\n" + pasteOff + "\"🇫🇷\"\r\n")
+	tm.expect("popsh> ")
+	tm.send("\"👍🏽🇫🇷z\"")
+	tm.expect("z\"")
+	tm.send("\x1b[D\x1b[D\x1b[D\x1b[D") // Left four times: before the thumb
+	// popsh> "|👍🏽🇫🇷z": the thumb and its tone two columns each
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 8 }); s != nil {
+		t.Errorf("cursor at column %d, want 8:\n%s", s.x, s)
+	}
+	tm.send("\x1b[C") // Right: after the thumb with its tone
+	if s := tm.waitScreen(80, 10, func(s *screen) bool { return s.x == 12 }); s != nil {
+		t.Errorf("cursor at column %d, want 12:\n%s", s.x, s)
+	}
+	tm.send("\x03")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+func TestREPLPasteMarkNotShown(t *testing.T) {
+	// Text arriving in one piece is inserted in one piece through a
+	// character of the editor's own (U+2060): it never reaches the
+	// terminal, nor the program.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send(`(string-length "abcdefgh")` + "\r")
+	tm.expect("\r\n" + pasteOff + "8\r\n")
+	tm.expect("popsh> ")
+	tm.send("(list 1 2")
+	tm.expect("(list 1 2")
+	tm.send(" 3 4)\r")
+	tm.expect("\r\n" + pasteOff + "(1 2 3 4)\r\n")
+	tm.expect("popsh> ")
+	if out := tm.output(); strings.ContainsRune(out, '\u2060') {
+		t.Errorf("the editor's mark reached the terminal: %q", out)
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
