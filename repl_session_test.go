@@ -143,3 +143,31 @@ func TestREPLPasteMarkNotShown(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLTypedAheadGoesToProgram(t *testing.T) {
+	// Lines typed (or pasted) after an entry, before it runs, answer the
+	// entry's reads first, shown as typed, and only what it leaves is
+	// read at the next prompt: the editor took them all, and the
+	// program waited for a line already typed.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send("(read-line)\rhello\r(+ 1 2)\r")
+	tm.expect("(read-line)\r\n" + pasteOff + "hello\r\n\"hello\"\r\n")
+	tm.expect("popsh> ")
+	tm.expect("(+ 1 2)\r\n" + pasteOff + "3\r\n")
+	tm.expect("popsh> ")
+	// (read) then (read-line): the rest of the line after the datum
+	tm.send("(list (read) (read-line) (read-line))\rfoo bar\rsecond line\r(* 6 7)\r")
+	tm.expect("(list (read) (read-line) (read-line))\r\n" + pasteOff + "foo bar\r\nsecond line\r\n(foo \" bar\" \"second line\")\r\n")
+	tm.expect("popsh> ")
+	tm.expect("(* 6 7)\r\n" + pasteOff + "42\r\n")
+	tm.expect("popsh> ")
+	// a bracketed paste, and a prompt of the program's own
+	tm.send("\x1b[200~(begin (display \"name? \") (read-line))\rBob\r\x1b[201~")
+	tm.expect("\r\n" + pasteOff + "name? Bob\r\n\"Bob\"\r\n")
+	tm.expect("popsh> ")
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

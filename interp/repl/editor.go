@@ -312,6 +312,7 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	line, err := e.rl.Readline()
 	io.WriteString(e.term, PasteModeOff)
 	e.reading.Store(false)
+	e.keys.giveBack() // typed ahead: for the program the line runs
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
 		return "", ErrInterrupt // chzyer also returns the partial text: drop it

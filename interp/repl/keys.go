@@ -40,6 +40,9 @@ type keyReader struct {
 	carry   []byte   // an incomplete sequence or character at the end of the last read
 	inPaste bool     // between ESC [ 200 ~ and ESC [ 201 ~
 	runs    []string // texts of the pasteMarks handed out, oldest first
+	// held is what came after the first line end of a read: the keys of
+	// the next line, or text for the program that line runs (giveBack)
+	held []byte
 
 	// plain says the editor was last seen editing the line (not in a
 	// reverse search or a completion list, where a run must come key by
@@ -75,12 +78,21 @@ func (k *keyReader) Read(p []byte) (int, error) {
 			k.mu.Unlock()
 			return n, nil
 		}
-		k.mu.Unlock()
-		buf := make([]byte, 4096)
-		n, err := k.src.Read(buf)
-		k.mu.Lock()
-		data := append(k.carry, buf[:n]...)
-		k.carry = nil
+		var data []byte
+		var err error
+		if len(k.held) > 0 {
+			// the editor reads on past a line end (Ctrl-D deleting,
+			// the next line of an entry): the keys held come next
+			data, k.held = k.held, nil
+		} else {
+			k.mu.Unlock()
+			buf := make([]byte, 4096)
+			var n int
+			n, err = k.src.Read(buf)
+			k.mu.Lock()
+			data = append(k.carry, buf[:n]...)
+			k.carry = nil
+		}
 		if err != nil {
 			// no more is coming: what was held is passed as it is
 			k.out = append(k.out, data...)
@@ -235,6 +247,13 @@ func (k *keyReader) translate(data []byte) {
 				i++
 				continue
 			}
+			if c == '\r' || c == '\n' {
+				// a line ends: what follows waits, for the program
+				// the line runs or the next line (giveBack)
+				k.out = append(k.out, c)
+				k.held = append(k.held, data[i+1:]...)
+				return
+			}
 			if c == 0x03 && !k.plain.Load() {
 				// Ctrl-C in a reverse search or a list of completions:
 				// the editor would only leave them (as Ctrl-G does);
@@ -246,6 +265,56 @@ func (k *keyReader) translate(data []byte) {
 		}
 	}
 	endRun()
+}
+
+// giveBack hands the text held after the line just read back to the
+// source (an *InterruptibleReader), so that the program this line runs
+// reads it first (lines typed ahead answer its read-line), and the next
+// line is read from it otherwise. Only text goes back: from the first key
+// on (an arrow, Ctrl-C, Ctrl-D...) what was typed stays for the editor.
+// Line ends are given as LF, as the terminal's line mode gives them, and
+// the markers of a bracketed paste are dropped.
+func (k *keyReader) giveBack() {
+	u, ok := k.src.(interface{ Unread([]byte) })
+	if !ok {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.held) == 0 {
+		return
+	}
+	var text []byte
+	rest := k.held
+	for len(rest) > 0 {
+		c := rest[0]
+		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[200~")); ok {
+			rest = m
+			continue
+		}
+		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[201~")); ok {
+			rest = m
+			continue
+		}
+		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f {
+			break // a key
+		}
+		switch {
+		case c == '\r' && len(rest) > 1 && rest[1] == '\n':
+			rest = rest[1:]
+			continue
+		case c == '\r':
+			c = '\n'
+		}
+		text = append(text, c)
+		rest = rest[1:]
+	}
+	if len(text) == 0 {
+		return
+	}
+	k.held = append([]byte(nil), rest...)
+	k.inPaste = false
+	u.Unread(text)
 }
 
 // insertRun is the editor's Listener: when the key just inserted is a

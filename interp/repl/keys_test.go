@@ -103,3 +103,37 @@ func TestInsertRun(t *testing.T) {
 		t.Errorf("a mark outside the line: changed %v, runs left %q", ok, k.runs)
 	}
 }
+
+func TestKeyReaderGivesBackTypedAhead(t *testing.T) {
+	// A read holding a line and what was typed after it: the editor gets
+	// the line; the text after it goes back to the terminal's reader,
+	// line by line, LF-ended and without paste markers, for the program
+	// the line runs; from the first key on, the rest stays for the editor.
+	ir := NewInterruptibleReader(&chunks{parts: []string{"(read-line)\rone\r\x1b[200~two\r\nthree\x1b[201~\r\x1b[Afour\r"}})
+	k := newKeyReader(ir)
+	b := make([]byte, 100)
+	n, err := k.Read(b)
+	if err != nil || string(b[:n]) != string(pasteMark)+"\r" {
+		t.Fatalf("the editor read %q %v, want the run and Enter", b[:n], err)
+	}
+	if text, _ := k.takeRun(); text != "(read-line)" {
+		t.Errorf("run %q", text)
+	}
+	k.giveBack()
+	var lines []string
+	for range 3 {
+		n, err := ir.Read(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b[:n]))
+	}
+	if want := []string{"one\n", "two\n", "three\n"}; strings.Join(lines, "|") != strings.Join(want, "|") {
+		t.Errorf("the program read %q, want %q", lines, want)
+	}
+	// the Up key and after: the editor's next line
+	n, err = k.Read(b)
+	if err != nil || string(b[:n]) != "\x1b[A"+string(pasteMark)+"\r" {
+		t.Errorf("the editor read %q %v next, want Up, the run and Enter", b[:n], err)
+	}
+}

@@ -139,6 +139,9 @@ func newSession(opts Options) *session {
 	}
 	if opts.Stdin != nil {
 		s.it.SetInput(opts.Stdin)
+		// lines typed ahead that a program reads are shown as the
+		// terminal would have echoed them
+		opts.Stdin.EchoTo(s.out)
 	}
 	// Interactive ports: output is line-buffered, and reading input or
 	// writing an error flushes it first (a prompt written without a

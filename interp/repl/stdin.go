@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -48,6 +49,11 @@ type InterruptibleReader struct {
 	err     error  // sticky error of the underlying reader (not io.EOF)
 	closed  chan struct{}
 	once    sync.Once
+	// typed is text the line editor read ahead and gave back (Unread),
+	// returned before anything else, a line at a time; echo, when set,
+	// shows what of it a program reads (the terminal did not echo it)
+	typed []byte
+	echo  io.Writer
 	// partial says the last data returned did not end a line: the
 	// terminal's echo of it (in its line mode, while a program reads)
 	// left the cursor after it (see TakePartialLine)
@@ -93,6 +99,21 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if len(ir.buf) == 0 && len(ir.typed) > 0 {
+		// one line at a time, as the terminal gives them: a program
+		// reading the first takes no more than it
+		n := len(ir.typed)
+		if i := bytes.IndexByte(ir.typed, '\n'); i >= 0 {
+			n = i + 1
+		}
+		n = copy(p, ir.typed[:n])
+		if ir.echo != nil && ir.context() != context.Background() {
+			ir.echo.Write(p[:n])
+		}
+		ir.typed = ir.typed[n:]
+		ir.partial = p[n-1] != '\n'
+		return n, nil
+	}
 	for len(ir.buf) == 0 {
 		if ir.eof {
 			ir.eof = false
@@ -131,6 +152,23 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	ir.buf = ir.buf[n:]
 	ir.partial = p[n-1] != '\n'
 	return n, nil
+}
+
+// Unread gives back text read ahead of what its reader needed (lines
+// typed while the line editor read the one before): the next reads
+// return it first, a line at a time.
+func (ir *InterruptibleReader) Unread(text []byte) {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	ir.typed = append(append([]byte(nil), text...), ir.typed...)
+}
+
+// EchoTo sets where the text given back with Unread is shown when a
+// program (a Read under SetContext) reads it.
+func (ir *InterruptibleReader) EchoTo(w io.Writer) {
+	ir.mu.Lock()
+	ir.echo = w
+	ir.mu.Unlock()
 }
 
 // TakePartialLine reports whether the last data read did not end a line
