@@ -171,3 +171,23 @@ func TestREPLTypedAheadGoesToProgram(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 }
+
+func TestREPLTypedAheadPasswordNotShown(t *testing.T) {
+	// A password typed ahead for an entry that turns the terminal's echo
+	// off to read it: the line given to the program is not shown.
+	tm := startTerm(t, t.TempDir())
+	tm.expect("popsh> ")
+	tm.send(`(let* ((saved (tty-info)) (quiet (copy-tty-info saved))) ` +
+		`(set-tty-info:local-flags quiet (bitwise-and (tty-info:local-flags quiet) (bitwise-not ttyl/echo))) ` +
+		`(set-tty-info/now (current-input-port) quiet) ` +
+		`(let ((pw (read-line))) (set-tty-info/now (current-input-port) saved) (string-length pw)))` + "\rhunter22\r")
+	tm.expect("\r\n" + pasteOff + "8\r\n")
+	tm.expect("popsh> ")
+	if strings.Contains(tm.output(), "hunter22") {
+		t.Errorf("the password typed ahead was shown: %q", tm.output())
+	}
+	tm.promptCtrlD()
+	if code := tm.wait(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}

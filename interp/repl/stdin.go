@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync"
+
+	"golang.org/x/sys/unix"
 
 	"popsh/interp"
 )
@@ -107,7 +110,7 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 			n = i + 1
 		}
 		n = copy(p, ir.typed[:n])
-		if ir.echo != nil && ir.context() != context.Background() {
+		if ir.echo != nil && ir.context() != context.Background() && ir.echoes() {
 			ir.echo.Write(p[:n])
 		}
 		ir.typed = ir.typed[n:]
@@ -152,6 +155,18 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	ir.buf = ir.buf[n:]
 	ir.partial = p[n-1] != '\n'
 	return n, nil
+}
+
+// echoes reports whether the terminal shows what is typed now: a program
+// reading a password turns its echo off, and the text given back must
+// not show either.
+func (ir *InterruptibleReader) echoes() bool {
+	f, ok := ir.r.(*os.File)
+	if !ok {
+		return true
+	}
+	t, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil && t.Lflag&unix.ECHO != 0
 }
 
 // Unread gives back text read ahead of what its reader needed (lines
