@@ -15,7 +15,8 @@ import (
 //     (the Linux console, tmux, screen) or ESC [ 7 ~ / ESC [ 8 ~ (rxvt),
 //     which the editor ignores, become ESC [ H and ESC [ F;
 //   - Ctrl or Alt with Left or Right (ESC [ 1 ; 5 D ...) moves by a word,
-//     as Alt-b and Alt-f do, instead of by a character;
+//     as Alt-b and Alt-f do, instead of by a character; Alt-Backspace sent
+//     as ESC Ctrl-H deletes a word back, as ESC DEL does;
 //   - the markers of a bracketed paste (ESC [ 200 ~ ... ESC [ 201 ~) are
 //     dropped; a Tab inside a paste is text, not a completion request; a
 //     line break in it ends a line; any other control character or
@@ -191,7 +192,15 @@ func (k *keyReader) translate(data []byte) {
 					return
 				}
 				_, size := utf8.DecodeRune(data[i+1:])
-				if !k.inPaste {
+				switch {
+				case k.inPaste:
+				case data[i+1] == 0x08:
+					// Alt-Backspace of the terminals whose
+					// Backspace is Ctrl-H: the editor knows
+					// ESC DEL only (ESC Ctrl-H deleted one
+					// character)
+					k.out = append(k.out, 0x1b, 0x7f)
+				default:
 					k.out = append(k.out, data[i:i+1+size]...)
 				}
 				i += 1 + size

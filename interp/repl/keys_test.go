@@ -61,6 +61,8 @@ func TestKeyReader(t *testing.T) {
 		// Home and End of other terminals, word moves
 		{[]string{"\x1b[1~", "\x1b[4~", "\x1b[7~", "\x1b[8~"}, "\x1b[H\x1b[F\x1b[H\x1b[F"},
 		{[]string{"\x1b[1;5D", "\x1b[1;5C", "\x1b[1;3D"}, "\x1bb\x1bf\x1bb"},
+		// Alt-Backspace as ESC Ctrl-H: as ESC DEL
+		{[]string{"\x1b\x08", "\x1b\x7f"}, "\x1b\x7f\x1b\x7f"},
 		// other sequences untouched, even split over reads
 		{[]string{"\x1b", "[", "A", "\x1b[3", "~", "\x1bO", "H", "\x1bb"}, "\x1b[A\x1b[3~\x1bOH\x1bb"},
 		{[]string{"\x1b[", "1", "~x"}, "\x1b[Hx"},
