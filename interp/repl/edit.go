@@ -247,6 +247,25 @@ func (le *lineEdit) fix(prev *lineAt, line []rune, pos int, key rune) ([]rune, i
 		if pos == at && deletedAt(old, at, line) && len(old)-len(line) == 1 {
 			return deleted(at, clusterAfter(old, at))
 		}
+	case readline.CharTranspose:
+		// Ctrl-T swaps the characters before and at the cursor (the
+		// last two at the end of the line), whole clusters
+		if len(line) == len(old) && len(old) >= 2 {
+			a := clusterBefore(old, at)
+			b := at
+			if at == 0 {
+				a, b = 0, clusterAfter(old, 0)
+			} else if at == len(old) {
+				b = a
+				a = clusterBefore(old, b)
+			}
+			c := clusterAfter(old, b)
+			if a == b || b == c {
+				return nil, 0, false
+			}
+			nl := append(append(append(append([]rune(nil), old[:a]...), old[b:c]...), old[a:b]...), old[c:]...)
+			return nl, c, !slices.Equal(nl, line) || c != pos
+		}
 	case readline.CharCtrlU:
 		if at > 0 && pos == 0 && len(old)-len(line) == at {
 			le.kill = slices.Clone(old[:at])

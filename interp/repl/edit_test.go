@@ -3,6 +3,8 @@ package repl
 import (
 	"slices"
 	"testing"
+
+	"github.com/chzyer/readline"
 )
 
 func TestClusterBounds(t *testing.T) {
@@ -50,6 +52,43 @@ func TestWordsOfAnyScript(t *testing.T) {
 		}
 		if e := wordEnd(line, c.pos); e != c.end {
 			t.Errorf("wordEnd at %d = %d, want %d", c.pos, e, c.end)
+		}
+	}
+}
+
+func TestLineEditTranspose(t *testing.T) {
+	// Ctrl-T swaps whole characters: the editor swapped code points, so
+	// an accent went over to the other letter.
+	for _, c := range []struct {
+		line   string
+		at     int
+		want   string
+		wantAt int
+	}{
+		{"xe\u0301y", 3, "xye\u0301", 4}, // at y: é and y
+		{"xe\u0301y", 4, "xye\u0301", 4}, // at the end: the last two
+		{"e\u0301xy", 0, "xe\u0301y", 3}, // at the start: the first two
+		{"ab", 1, "ba", 2},
+	} {
+		old := []rune(c.line)
+		// what the editor did: swap the code points before and at the cursor
+		line := slices.Clone(old)
+		pos := c.at
+		switch {
+		case pos == 0:
+			pos = 1
+		case pos == len(line):
+			pos = len(line) - 1
+		}
+		line[pos], line[pos-1] = line[pos-1], line[pos]
+		pos++
+		var le lineEdit
+		nl, np, ok := le.fix(&lineAt{old, c.at}, line, pos, readline.CharTranspose)
+		if !ok {
+			nl, np = line, pos
+		}
+		if string(nl) != c.want || np != c.wantAt {
+			t.Errorf("Ctrl-T in %q at %d: %q at %d, want %q at %d", c.line, c.at, string(nl), np, c.want, c.wantAt)
 		}
 	}
 }
