@@ -81,7 +81,7 @@ func (k *keyReader) Read(p []byte) (int, error) {
 		}
 		var data []byte
 		var err error
-		if len(k.held) > 0 {
+		if len(k.held) > 0 && !k.srcHasTyped() {
 			// the editor reads on past a line end (Ctrl-D deleting,
 			// the next line of an entry): the keys held come next
 			data, k.held = k.held, nil
@@ -274,6 +274,13 @@ func (k *keyReader) translate(data []byte) {
 		}
 	}
 	endRun()
+}
+
+// srcHasTyped reports whether the source still holds text given back
+// (giveBack): it came before what is held.
+func (k *keyReader) srcHasTyped() bool {
+	t, ok := k.src.(interface{ HasTyped() bool })
+	return ok && t.HasTyped()
 }
 
 // giveBack hands the text held after the line just read back to the

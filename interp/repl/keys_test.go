@@ -138,4 +138,25 @@ func TestKeyReaderGivesBackTypedAhead(t *testing.T) {
 	if err != nil || string(b[:n]) != "\x1b[A"+string(pasteMark)+"\r" {
 		t.Errorf("the editor read %q %v next, want Up, the run and Enter", b[:n], err)
 	}
+
+	// when no program reads them, the lines given back are the editor's
+	// next lines, in the order typed, before the keys held
+	ir = NewInterruptibleReader(&chunks{parts: []string{"(+ 1 2)onetwo[Athree"}})
+	k = newKeyReader(ir)
+	var got []string
+	for range 4 {
+		n, err := k.Read(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.giveBack()
+		s := strings.ReplaceAll(string(b[:n]), string(pasteMark), "")
+		if text, ok := k.takeRun(); ok {
+			s = "[" + text + "]" + s
+		}
+		got = append(got, s)
+	}
+	if want := []string{"[(+ 1 2)]\r", "[one]\n", "[two]\n", "[three]\x1b[A\r"}; strings.Join(got[:4], "|") != strings.Join(want, "|") {
+		t.Errorf("the editor read %q, want %q", got, want)
+	}
 }

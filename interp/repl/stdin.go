@@ -178,6 +178,14 @@ func (ir *InterruptibleReader) Unread(text []byte) {
 	ir.typed = append(append([]byte(nil), text...), ir.typed...)
 }
 
+// HasTyped reports whether text given back with Unread is still to be
+// read.
+func (ir *InterruptibleReader) HasTyped() bool {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	return len(ir.typed) > 0
+}
+
 // EchoTo sets where the text given back with Unread is shown when a
 // program (a Read under SetContext) reads it.
 func (ir *InterruptibleReader) EchoTo(w io.Writer) {
