@@ -70,7 +70,7 @@ type Options struct {
 	// none.
 	Doc func(name string) string
 	// Width, when set, gives the terminal's width in columns (0: not
-	// known): ,doc and ,apropos fold their lines to it.
+	// known): the banner, ,help, ,doc and ,apropos fold their lines to it.
 	Width func() int
 	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
 	// pressed three times during one evaluation that does not stop (a
@@ -92,7 +92,7 @@ func (e *ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Cod
 func Run(ctx context.Context, opts Options) error {
 	s := newSession(opts)
 	if s.opts.Banner != "" {
-		fmt.Fprintln(s.out, s.opts.Banner)
+		io.WriteString(s.out, fold(s.opts.Banner+"\n", s.width()))
 	}
 	err := s.loop(ctx)
 	// The last output may end mid-line ((display "bye") (exit)): end the
@@ -515,13 +515,9 @@ func (s *session) printError(err error) {
 	fmt.Fprintln(s.err, interp.FormatError(err))
 }
 
-const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
-An expression may span several lines: the prompt changes while parentheses
-are open. Ctrl-C stops a running evaluation or the printing of its value, or
-clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished
-entry, and is the end of file for a program reading the terminal. Errors
-give entry#line:col (stdin#7:1:12). Tab completes the names bound in the
-interpreter, and file names in a string; Ctrl-R searches the history.
+// helpText is folded to the terminal's width (at most 79 columns) when
+// printed: the paragraph is one line here.
+const helpText = `Type a Scheme expression to evaluate it; its value is printed with write. An expression may span several lines: the prompt changes while parentheses are open. Ctrl-C stops a running evaluation or the printing of its value, or clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished entry, and is the end of file for a program reading the terminal. Errors give entry#line:col (stdin#7:1:12). Tab completes the names bound in the interpreter, and file names in a string and after ,load; Ctrl-R searches the history.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file
@@ -536,7 +532,7 @@ func (s *session) command(ctx context.Context, line string) error {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case ",help", ",?":
-		fmt.Fprintln(s.out, helpText)
+		io.WriteString(s.out, fold(helpText+"\n", helpWidth(s.width())))
 	case ",exit", ",quit", ",q":
 		code := 0
 		if arg != "" {
@@ -697,6 +693,17 @@ func fold(text string, width int) string {
 		for indent < len(rs) && rs[indent] == ' ' {
 			indent++
 		}
+		// a row of a table ("  ,load FILE     load a file"): the
+		// parts after the first go under its second column
+		if i := strings.Index(string(rs[indent:]), "  "); i > 0 {
+			col := indent + utf8.RuneCountInString(string(rs[indent:])[:i])
+			for col < len(rs) && rs[col] == ' ' {
+				col++
+			}
+			if col < len(rs) {
+				indent = col
+			}
+		}
 		if indent > width/2 {
 			indent = 0
 		}
@@ -733,6 +740,15 @@ func fold(text string, width int) string {
 		}
 	}
 	return b.String()
+}
+
+// helpWidth is the width ,help is folded to on a terminal of width w (0:
+// not known): lines of at most 79 columns, fewer to fit the terminal.
+func helpWidth(w int) int {
+	if w <= 0 || w > 79 {
+		return 79
+	}
+	return w
 }
 
 // cutToWidth cuts line to width columns, ending it with "..." when it

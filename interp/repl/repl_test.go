@@ -513,14 +513,15 @@ func ExampleRun() {
 }
 
 func TestDocFoldedToTerminalWidth(t *testing.T) {
-	// ,doc and ,apropos on a terminal of 40 columns: no line wider, lines
-	// broken between words (the terminal broke them mid-word), the text
-	// otherwise the same.
+	// The banner, ,help, ,doc and ,apropos on a terminal of 40 columns:
+	// no line wider, lines broken between words (the terminal broke them
+	// mid-word), the text otherwise the same.
 	long := "first words then a `very-long-name-that-goes-on` and more words, " + strings.Repeat("日本語 ", 12) + "end"
-	ed := &fakeEditor{lines: []any{",doc car", ",apropos list-t"}}
+	ed := &fakeEditor{lines: []any{",doc car", ",apropos list-t", ",help"}}
 	var o, e bytes.Buffer
 	err := Run(context.Background(), Options{Interp: interp.New(), Editor: ed, Out: &o, Err: &e,
-		Width: func() int { return 40 },
+		Width:  func() int { return 40 },
+		Banner: "popsh 0.1.0: Scheme with POP3. ,help for help; Ctrl-D to leave.",
 		Doc: func(name string) string {
 			if name == "car" {
 				return long + "\n  indented " + strings.Repeat("x", 50) + "\n"
@@ -563,6 +564,8 @@ func TestFold(t *testing.T) {
 		{"abcdefghij", 4, "abcd\nefgh\nij"},
 		{"日本語日本語", 5, "日本\n語日\n本語"},
 		{"as it is", 0, "as it is"},
+		// a row of a table: the rest under its second column
+		{"  ,doc NAME   what it takes and does\n", 30, "  ,doc NAME   what it takes\n              and does\n"},
 	} {
 		if got := fold(c.in, c.width); got != c.want {
 			t.Errorf("fold(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
