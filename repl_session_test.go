@@ -162,6 +162,16 @@ func TestREPLTypedAheadGoesToProgram(t *testing.T) {
 	tm.expect("popsh> ")
 	tm.expect("(* 6 7)\r\n" + pasteOff + "42\r\n")
 	tm.expect("popsh> ")
+	// Ctrl-D typed ahead: the end of file of the program's read, not
+	// Ctrl-D at the next prompt (which left popsh)
+	tm.send("(read-line)\r\x04(+ 1 2)\r")
+	tm.expect("(read-line)\r\n" + pasteOff + "#<eof>\r\n")
+	tm.expect("popsh> ")
+	tm.expect("(+ 1 2)\r\n" + pasteOff + "3\r\n")
+	tm.expect("popsh> ")
+	tm.send("(read)\r(a b\x04")
+	tm.expect("(read)\r\n" + pasteOff + "(a b\r\ninput:1:1: read: unexpected end of input in list\r\n")
+	tm.expect("popsh> ")
 	// a bracketed paste, and a prompt of the program's own
 	tm.send("\x1b[200~(begin (display \"name? \") (read-line))\rBob\r\x1b[201~")
 	tm.expect("\r\n" + pasteOff + "name? Bob\r\n\"Bob\"\r\n")

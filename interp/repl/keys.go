@@ -286,12 +286,13 @@ func (k *keyReader) srcHasTyped() bool {
 // giveBack hands the text held after the line just read back to the
 // source (an *InterruptibleReader), so that the program this line runs
 // reads it first (lines typed ahead answer its read-line), and the next
-// line is read from it otherwise. Only text goes back: from the first key
-// on (an arrow, Ctrl-C, Ctrl-D...) what was typed stays for the editor.
+// line is read from it otherwise. Only text goes back, and a Ctrl-D after
+// it (the end of file of the program's read): from the first other key on
+// (an arrow, Ctrl-C...) what was typed stays for the editor.
 // Line ends are given as LF, as the terminal's line mode gives them, and
 // the markers of a bracketed paste are dropped.
 func (k *keyReader) giveBack() {
-	u, ok := k.src.(interface{ Unread([]byte) })
+	u, ok := k.src.(interface{ Unread([]byte, bool) })
 	if !ok {
 		return
 	}
@@ -302,6 +303,7 @@ func (k *keyReader) giveBack() {
 	}
 	var text []byte
 	rest := k.held
+	eof := false
 	for len(rest) > 0 {
 		c := rest[0]
 		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[200~")); ok {
@@ -311,6 +313,12 @@ func (k *keyReader) giveBack() {
 		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[201~")); ok {
 			rest = m
 			continue
+		}
+		if c == 0x04 {
+			// Ctrl-D: the end of file of the program's read
+			eof = true
+			rest = rest[1:]
+			break
 		}
 		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f {
 			break // a key
@@ -325,12 +333,12 @@ func (k *keyReader) giveBack() {
 		text = append(text, c)
 		rest = rest[1:]
 	}
-	if len(text) == 0 {
+	if len(text) == 0 && !eof {
 		return
 	}
 	k.held = append([]byte(nil), rest...)
 	k.inPaste = false
-	u.Unread(text)
+	u.Unread(text, eof)
 }
 
 // insertRun is the editor's Listener: when the key just inserted is a

@@ -57,6 +57,9 @@ type InterruptibleReader struct {
 	// shows what of it a program reads (the terminal did not echo it)
 	typed []byte
 	echo  io.Writer
+	// typedEOF is a Ctrl-D typed after the text given back: an end of
+	// file for a program, the key Ctrl-D for the line editor
+	typedEOF bool
 	// partial says the last data returned did not end a line: the
 	// terminal's echo of it (in its line mode, while a program reads)
 	// left the cursor after it (see TakePartialLine)
@@ -101,6 +104,14 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	defer ir.mu.Unlock()
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if len(ir.buf) == 0 && len(ir.typed) == 0 && ir.typedEOF {
+		ir.typedEOF = false
+		if ir.context() != context.Background() {
+			return 0, io.EOF
+		}
+		p[0] = 0x04
+		return 1, nil
 	}
 	if len(ir.buf) == 0 && len(ir.typed) > 0 {
 		// one line at a time, as the terminal gives them: a program
@@ -172,10 +183,13 @@ func (ir *InterruptibleReader) echoes() bool {
 // Unread gives back text read ahead of what its reader needed (lines
 // typed while the line editor read the one before): the next reads
 // return it first, a line at a time.
-func (ir *InterruptibleReader) Unread(text []byte) {
+// With eof, a Ctrl-D typed after text comes after it: the end of file
+// for a program's read, Ctrl-D for the line editor's.
+func (ir *InterruptibleReader) Unread(text []byte, eof bool) {
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
 	ir.typed = append(append([]byte(nil), text...), ir.typed...)
+	ir.typedEOF = ir.typedEOF || eof
 }
 
 // HasTyped reports whether text given back with Unread is still to be
@@ -183,7 +197,7 @@ func (ir *InterruptibleReader) Unread(text []byte) {
 func (ir *InterruptibleReader) HasTyped() bool {
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
-	return len(ir.typed) > 0
+	return len(ir.typed) > 0 || ir.typedEOF
 }
 
 // EchoTo sets where the text given back with Unread is shown when a
