@@ -105,7 +105,8 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if len(ir.buf) == 0 && len(ir.typed) == 0 && ir.typedEOF {
+	// what was given back was read before anything still here
+	if len(ir.typed) == 0 && ir.typedEOF {
 		ir.typedEOF = false
 		if ir.context() != context.Background() {
 			return 0, io.EOF
@@ -113,7 +114,7 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 		p[0] = 0x04
 		return 1, nil
 	}
-	if len(ir.buf) == 0 && len(ir.typed) > 0 {
+	if len(ir.typed) > 0 {
 		// one line at a time, as the terminal gives them: a program
 		// reading the first takes no more than it
 		n := len(ir.typed)
