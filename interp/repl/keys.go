@@ -257,9 +257,13 @@ func (k *keyReader) translate(data []byte) {
 				continue
 			}
 			if c == '\r' || c == '\n' {
-				// a line ends: what follows waits, for the program
-				// the line runs or the next line (giveBack)
+				// a line ends (CR LF, of a paste, is one end): what
+				// follows waits, for the program the line runs or
+				// the next line (giveBack)
 				k.out = append(k.out, c)
+				if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+					i++
+				}
 				k.held = append(k.held, data[i+1:]...)
 				return
 			}

@@ -111,7 +111,7 @@ func TestKeyReaderGivesBackTypedAhead(t *testing.T) {
 	// the line; the text after it goes back to the terminal's reader,
 	// line by line, LF-ended and without paste markers, for the program
 	// the line runs; from the first key on, the rest stays for the editor.
-	ir := NewInterruptibleReader(&chunks{parts: []string{"(read-line)\rone\r\x1b[200~two\r\nthree\x1b[201~\r\x1b[Afour\r"}})
+	ir := NewInterruptibleReader(&chunks{parts: []string{"(read-line)\r\none\r\x1b[200~two\r\nthree\x1b[201~\r\x1b[Afour\r"}})
 	k := newKeyReader(ir)
 	b := make([]byte, 100)
 	n, err := k.Read(b)
@@ -141,7 +141,7 @@ func TestKeyReaderGivesBackTypedAhead(t *testing.T) {
 
 	// when no program reads them, the lines given back are the editor's
 	// next lines, in the order typed, before the keys held
-	ir = NewInterruptibleReader(&chunks{parts: []string{"(+ 1 2)onetwo[Athree"}})
+	ir = NewInterruptibleReader(&chunks{parts: []string{"(+ 1 2)\rone\rtwo\r\x1b[Athree\r"}})
 	k = newKeyReader(ir)
 	var got []string
 	for range 4 {
