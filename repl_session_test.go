@@ -172,6 +172,11 @@ func TestREPLTypedAheadGoesToProgram(t *testing.T) {
 	tm.send("(read)\r(a b\x04")
 	tm.expect("(read)\r\n" + pasteOff + "(a b\r\ninput:1:1: read: unexpected end of input in list\r\n")
 	tm.expect("popsh> ")
+	// a bracketed paste of several lines: a Tab on a line after the
+	// first is text too
+	tm.send("\x1b[200~(list 1\r2\t3)\r\x1b[201~")
+	tm.expect("\r\n" + pasteOff + "(1 2 3)\r\n")
+	tm.expect("popsh> ")
 	// a bracketed paste, and a prompt of the program's own
 	tm.send("\x1b[200~(begin (display \"name? \") (read-line))\rBob\r\x1b[201~")
 	tm.expect("\r\n" + pasteOff + "name? Bob\r\n\"Bob\"\r\n")

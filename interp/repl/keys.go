@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -88,11 +89,21 @@ func (k *keyReader) Read(p []byte) (int, error) {
 		} else {
 			k.mu.Unlock()
 			buf := make([]byte, 4096)
-			var n int
-			n, err = k.src.Read(buf)
+			n, pasted, typed := 0, 0, false
+			if t, ok := k.src.(typedSource); ok {
+				n, pasted, typed = t.ReadTyped(buf)
+			}
+			if !typed {
+				n, err = k.src.Read(buf)
+			}
 			k.mu.Lock()
 			data = append(k.carry, buf[:n]...)
 			k.carry = nil
+			if pasted > 0 && !k.inPaste {
+				// text given back from a bracketed paste: still
+				// pasted text (a Tab in it is not a completion)
+				data = slices.Concat(data[:len(data)-n], []byte(pasteStart), buf[:pasted], []byte(pasteEnd), buf[pasted:n])
+			}
 		}
 		if err != nil {
 			// no more is coming: what was held is passed as it is
@@ -280,10 +291,24 @@ func (k *keyReader) translate(data []byte) {
 	endRun()
 }
 
+// typedSource is a source that text can be given back to (an
+// *InterruptibleReader; see giveBack).
+type typedSource interface {
+	Unread(text []byte, pasted int, eof bool)
+	HasTyped() bool
+	ReadTyped(p []byte) (n, pasted int, ok bool)
+}
+
+// The markers of a bracketed paste.
+const (
+	pasteStart = "\x1b[200~"
+	pasteEnd   = "\x1b[201~"
+)
+
 // srcHasTyped reports whether the source still holds text given back
 // (giveBack): it came before what is held.
 func (k *keyReader) srcHasTyped() bool {
-	t, ok := k.src.(interface{ HasTyped() bool })
+	t, ok := k.src.(typedSource)
 	return ok && t.HasTyped()
 }
 
@@ -296,7 +321,7 @@ func (k *keyReader) srcHasTyped() bool {
 // Line ends are given as LF, as the terminal's line mode gives them, and
 // the markers of a bracketed paste are dropped.
 func (k *keyReader) giveBack() {
-	u, ok := k.src.(interface{ Unread([]byte, bool) })
+	u, ok := k.src.(typedSource)
 	if !ok {
 		return
 	}
@@ -308,14 +333,17 @@ func (k *keyReader) giveBack() {
 	var text []byte
 	rest := k.held
 	eof := false
+	// pasted counts the bytes of text that came in a paste, as long as
+	// all before them did
+	inPaste, pasted := k.inPaste, 0
 	for len(rest) > 0 {
 		c := rest[0]
-		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[200~")); ok {
-			rest = m
+		if m, ok := bytes.CutPrefix(rest, []byte(pasteStart)); ok {
+			rest, inPaste = m, len(text) == pasted
 			continue
 		}
-		if m, ok := bytes.CutPrefix(rest, []byte("\x1b[201~")); ok {
-			rest = m
+		if m, ok := bytes.CutPrefix(rest, []byte(pasteEnd)); ok {
+			rest, inPaste = m, false
 			continue
 		}
 		if c == 0x04 {
@@ -335,14 +363,16 @@ func (k *keyReader) giveBack() {
 			c = '\n'
 		}
 		text = append(text, c)
+		if inPaste {
+			pasted++
+		}
 		rest = rest[1:]
 	}
-	if len(text) == 0 && !eof {
-		return
-	}
 	k.held = append([]byte(nil), rest...)
-	k.inPaste = false
-	u.Unread(text, eof)
+	k.inPaste = inPaste // where what is held starts
+	if len(text) > 0 || eof {
+		u.Unread(text, pasted, eof)
+	}
 }
 
 // insertRun is the editor's Listener: when the key just inserted is a

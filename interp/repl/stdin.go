@@ -57,6 +57,9 @@ type InterruptibleReader struct {
 	// shows what of it a program reads (the terminal did not echo it)
 	typed []byte
 	echo  io.Writer
+	// typedPasted is how many bytes at the start of typed came in a
+	// bracketed paste (for the line editor: a Tab in them is text)
+	typedPasted int
 	// typedEOF is a Ctrl-D typed after the text given back: an end of
 	// file for a program, the key Ctrl-D for the line editor
 	typedEOF bool
@@ -106,27 +109,10 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	// what was given back was read before anything still here
-	if len(ir.typed) == 0 && ir.typedEOF {
-		ir.typedEOF = false
-		if ir.context() != context.Background() {
+	if n, _, ok := ir.readTyped(p); ok {
+		if n == 0 {
 			return 0, io.EOF
 		}
-		p[0] = 0x04
-		return 1, nil
-	}
-	if len(ir.typed) > 0 {
-		// one line at a time, as the terminal gives them: a program
-		// reading the first takes no more than it
-		n := len(ir.typed)
-		if i := bytes.IndexByte(ir.typed, '\n'); i >= 0 {
-			n = i + 1
-		}
-		n = copy(p, ir.typed[:n])
-		if ir.echo != nil && ir.context() != context.Background() && ir.echoes() {
-			ir.echo.Write(p[:n])
-		}
-		ir.typed = ir.typed[n:]
-		ir.partial = p[n-1] != '\n'
 		return n, nil
 	}
 	for len(ir.buf) == 0 {
@@ -169,6 +155,52 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// readTyped reads from the text given back (Unread), if any: one line at
+// a time, as the terminal gives them (a program reading the first takes
+// no more than it); pasted is how many of the n bytes came in a bracketed
+// paste. Then the Ctrl-D given back: 0 bytes for a program (the end of
+// file), the key for the line editor. ok is false when nothing was given
+// back. ir.mu is held.
+func (ir *InterruptibleReader) readTyped(p []byte) (n, pasted int, ok bool) {
+	program := ir.context() != context.Background()
+	if len(ir.typed) == 0 {
+		if !ir.typedEOF {
+			return 0, 0, false
+		}
+		ir.typedEOF = false
+		if program {
+			return 0, 0, true
+		}
+		p[0] = 0x04
+		return 1, 0, true
+	}
+	n = len(ir.typed)
+	if i := bytes.IndexByte(ir.typed, '\n'); i >= 0 {
+		n = i + 1
+	}
+	n = copy(p, ir.typed[:n])
+	if program && ir.echo != nil && ir.echoes() {
+		ir.echo.Write(p[:n])
+	}
+	ir.typed = ir.typed[n:]
+	pasted = min(n, ir.typedPasted)
+	ir.typedPasted -= pasted
+	ir.partial = p[n-1] != '\n'
+	return n, pasted, true
+}
+
+// ReadTyped is Read for the line editor when text was given back: ok is
+// false when none was (nothing was read); pasted is how many of the n
+// bytes came in a bracketed paste.
+func (ir *InterruptibleReader) ReadTyped(p []byte) (n, pasted int, ok bool) {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	if len(p) == 0 {
+		return 0, 0, false
+	}
+	return ir.readTyped(p)
+}
+
 // echoes reports whether the terminal shows what is typed now: a program
 // reading a password turns its echo off, and the text given back must
 // not show either.
@@ -184,12 +216,17 @@ func (ir *InterruptibleReader) echoes() bool {
 // Unread gives back text read ahead of what its reader needed (lines
 // typed while the line editor read the one before): the next reads
 // return it first, a line at a time.
-// With eof, a Ctrl-D typed after text comes after it: the end of file
-// for a program's read, Ctrl-D for the line editor's.
-func (ir *InterruptibleReader) Unread(text []byte, eof bool) {
+// The first pasted bytes of text came in a bracketed paste. With eof, a
+// Ctrl-D typed after text comes after it: the end of file for a
+// program's read, Ctrl-D for the line editor's.
+func (ir *InterruptibleReader) Unread(text []byte, pasted int, eof bool) {
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
+	if len(ir.typed) > 0 && pasted < len(text) {
+		ir.typedPasted = 0 // what follows was not pasted with it
+	}
 	ir.typed = append(append([]byte(nil), text...), ir.typed...)
+	ir.typedPasted += pasted
 	ir.typedEOF = ir.typedEOF || eof
 }
 

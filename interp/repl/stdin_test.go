@@ -124,13 +124,13 @@ func TestInterruptibleReaderUnreadComesFirst(t *testing.T) {
 	if n, err := ir.Read(b); err != nil || string(b[:n]) != "abc" {
 		t.Fatalf("Read = %q %v", b[:n], err)
 	}
-	ir.Unread([]byte("x\nyz"), true)
+	ir.Unread([]byte("x\nyz"), 0, true)
 	var got []string
 	for range 3 {
 		n, err := ir.Read(make([]byte, 10))
 		got = append(got, fmt.Sprint(n, err))
 	}
-	ir.Unread(nil, true)
+	ir.Unread(nil, 0, true)
 	ir.SetContext(context.WithValue(context.Background(), struct{}{}, 1)) // a program reads
 	_, err := ir.Read(make([]byte, 10))
 	got = append(got, fmt.Sprint(err))
