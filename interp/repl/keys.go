@@ -346,6 +346,11 @@ func (k *keyReader) giveBack() {
 			rest, inPaste = m, false
 			continue
 		}
+		if inPaste && (c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f || c == 0x1b) {
+			// a control character or sequence in pasted text is not
+			// a key (see translate): left for the editor to drop
+			break
+		}
 		if c == 0x04 {
 			// Ctrl-D: the end of file of the program's read
 			eof = true
