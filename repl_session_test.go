@@ -151,36 +151,32 @@ func TestREPLTypedAheadGoesToProgram(t *testing.T) {
 	// program waited for a line already typed.
 	tm := startTerm(t, t.TempDir())
 	tm.expect("popsh> ")
-	tm.send("(read-line)\rhello\r(+ 1 2)\r")
-	tm.expect("(read-line)\r\n" + pasteOff + "hello\r\n\"hello\"\r\n")
-	tm.expect("popsh> ")
-	tm.expect("(+ 1 2)\r\n" + pasteOff + "3\r\n")
-	tm.expect("popsh> ")
-	// (read) then (read-line): the rest of the line after the datum
-	tm.send("(list (read) (read-line) (read-line))\rfoo bar\rsecond line\r(* 6 7)\r")
-	tm.expect("(list (read) (read-line) (read-line))\r\n" + pasteOff + "foo bar\r\nsecond line\r\n(foo \" bar\" \"second line\")\r\n")
-	tm.expect("popsh> ")
-	tm.expect("(* 6 7)\r\n" + pasteOff + "42\r\n")
-	tm.expect("popsh> ")
-	// Ctrl-D typed ahead: the end of file of the program's read, not
-	// Ctrl-D at the next prompt (which left popsh)
-	tm.send("(read-line)\r\x04(+ 1 2)\r")
-	tm.expect("(read-line)\r\n" + pasteOff + "#<eof>\r\n")
-	tm.expect("popsh> ")
-	tm.expect("(+ 1 2)\r\n" + pasteOff + "3\r\n")
-	tm.expect("popsh> ")
-	tm.send("(read)\r(a b\x04")
-	tm.expect("(read)\r\n" + pasteOff + "(a b\r\ninput:1:1: read: unexpected end of input in list\r\n")
-	tm.expect("popsh> ")
-	// a bracketed paste of several lines: a Tab on a line after the
-	// first is text too
-	tm.send("\x1b[200~(list 1\r2\t3)\r\x1b[201~")
-	tm.expect("\r\n" + pasteOff + "(1 2 3)\r\n")
-	tm.expect("popsh> ")
-	// a bracketed paste, and a prompt of the program's own
-	tm.send("\x1b[200~(begin (display \"name? \") (read-line))\rBob\r\x1b[201~")
-	tm.expect("\r\n" + pasteOff + "name? Bob\r\n\"Bob\"\r\n")
-	tm.expect("popsh> ")
+	for _, c := range []struct {
+		keys   string   // typed at once
+		shown  []string // then on the terminal, in order, each followed by a prompt
+		reason string
+	}{
+		{"(read-line)\rhello\r(+ 1 2)\r", []string{"(read-line)\r\n" + pasteOff + "hello\r\n\"hello\"\r\n", "(+ 1 2)\r\n" + pasteOff + "3\r\n"},
+			"a line for read-line"},
+		{"(list (read) (read-line) (read-line))\rfoo bar\rsecond line\r(* 6 7)\r",
+			[]string{"(list (read) (read-line) (read-line))\r\n" + pasteOff + "foo bar\r\nsecond line\r\n(foo \" bar\" \"second line\")\r\n", "(* 6 7)\r\n" + pasteOff + "42\r\n"},
+			"(read) then (read-line): the rest of the line after the datum"},
+		{"(read-line)\r\x04(+ 1 2)\r", []string{"(read-line)\r\n" + pasteOff + "#<eof>\r\n", "(+ 1 2)\r\n" + pasteOff + "3\r\n"},
+			"Ctrl-D: the end of file of the program's read, not Ctrl-D at the next prompt (which left popsh)"},
+		{"(read)\r(a b\x04", []string{"(read)\r\n" + pasteOff + "(a b\r\ninput:1:1: read: unexpected end of input in list\r\n"},
+			"Ctrl-D in a datum"},
+		{"\x1b[200~(list 1\r2\t3)\r\x1b[201~", []string{"\r\n" + pasteOff + "(1 2 3)\r\n"},
+			"a bracketed paste of several lines: a Tab on a line after the first is text too"},
+		{"\x1b[200~(begin (display \"name? \") (read-line))\rBob\r\x1b[201~", []string{"\r\n" + pasteOff + "name? Bob\r\n\"Bob\"\r\n"},
+			"a bracketed paste, and a prompt of the program's own"},
+	} {
+		t.Log(c.reason)
+		tm.send(c.keys)
+		for _, s := range c.shown {
+			tm.expect(s)
+			tm.expect("popsh> ")
+		}
+	}
 	tm.promptCtrlD()
 	if code := tm.wait(); code != 0 {
 		t.Errorf("exit status %d", code)

@@ -142,21 +142,7 @@ func TestKeyReaderGivesBackTypedAhead(t *testing.T) {
 	// when no program reads them, the lines given back are the editor's
 	// next lines, in the order typed, before the keys held
 	ir = NewInterruptibleReader(&chunks{parts: []string{"(+ 1 2)\rone\rtwo\r\x1b[Athree\r"}})
-	k = newKeyReader(ir)
-	var got []string
-	for range 4 {
-		n, err := k.Read(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		k.giveBack()
-		s := strings.ReplaceAll(string(b[:n]), string(pasteMark), "")
-		if text, ok := k.takeRun(); ok {
-			s = "[" + text + "]" + s
-		}
-		got = append(got, s)
-	}
-	if want := []string{"[(+ 1 2)]\r", "[one]\n", "[two]\n", "[three]\x1b[A\r"}; strings.Join(got[:4], "|") != strings.Join(want, "|") {
+	if got, want := linesRead(t, newKeyReader(ir), 4), []string{"[(+ 1 2)]\r", "[one]\n", "[two]\n", "[three]\x1b[A\r"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("the editor read %q, want %q", got, want)
 	}
 }
@@ -168,10 +154,18 @@ func TestKeyReaderPasteGivenBackStaysPasted(t *testing.T) {
 	// after the paste are keys; a control character in the paste is
 	// dropped, not a key (Ctrl-D there is no end of file).
 	ir := NewInterruptibleReader(&chunks{parts: []string{"\x1b[200~(list 1\n2\t3)\n(f\t4\x04)\x1b[201~\t"}})
-	k := newKeyReader(ir)
+	if got, want := linesRead(t, newKeyReader(ir), 4), []string{"[(list 1]\n", "[2\t3)]\n", "[(f\t4]", ")\t"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the editor read %q, want %q", got, want)
+	}
+}
+
+// linesRead is what the editor gets in n reads of k, each followed by the
+// end of its line (giveBack), the run of each shown as [text] first.
+func linesRead(t *testing.T, k *keyReader, n int) []string {
+	t.Helper()
 	b := make([]byte, 100)
 	var got []string
-	for range 4 {
+	for range n {
 		n, err := k.Read(b)
 		if err != nil {
 			t.Fatal(err)
@@ -183,7 +177,5 @@ func TestKeyReaderPasteGivenBackStaysPasted(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	if want := []string{"[(list 1]\n", "[2\t3)]\n", "[(f\t4]", ")\t"}; strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("the editor read %q, want %q", got, want)
-	}
+	return got
 }
