@@ -295,6 +295,7 @@ func (k *keyReader) translate(data []byte) {
 // *InterruptibleReader; see giveBack).
 type typedSource interface {
 	Unread(text []byte, pasted int, eof bool)
+	UnreadInterrupt()
 	HasTyped() bool
 	ReadTyped(p []byte) (n, pasted int, ok bool)
 }
@@ -316,8 +317,9 @@ func (k *keyReader) srcHasTyped() bool {
 // source (an *InterruptibleReader), so that the program this line runs
 // reads it first (lines typed ahead answer its read-line), and the next
 // line is read from it otherwise. Only text goes back, and a Ctrl-D after
-// it (the end of file of the program's read): from the first other key on
-// (an arrow, Ctrl-C...) what was typed stays for the editor.
+// it (the end of file of the program's read), or a Ctrl-C (which
+// interrupts the program): from the first other key on (an arrow, Ctrl-Z)
+// what was typed stays for the editor.
 // Line ends are given as LF, as the terminal's line mode gives them, and
 // the markers of a bracketed paste are dropped.
 func (k *keyReader) giveBack() {
@@ -332,7 +334,7 @@ func (k *keyReader) giveBack() {
 	}
 	var text []byte
 	rest := k.held
-	eof := false
+	eof, interrupt := false, false
 	// pasted counts the bytes of text that came in a paste, as long as
 	// all before them did
 	inPaste, pasted := k.inPaste, 0
@@ -349,6 +351,13 @@ func (k *keyReader) giveBack() {
 		if inPaste && (c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f || c == 0x1b) {
 			// a control character or sequence in pasted text is not
 			// a key (see translate): left for the editor to drop
+			break
+		}
+		if c == 0x03 {
+			// Ctrl-C: it interrupts the program, and drops what
+			// was typed before it, as the terminal's interrupt does
+			text, pasted, interrupt = nil, 0, true
+			rest = rest[1:]
 			break
 		}
 		if c == 0x04 {
@@ -377,6 +386,9 @@ func (k *keyReader) giveBack() {
 	k.inPaste = inPaste // where what is held starts
 	if len(text) > 0 || eof {
 		u.Unread(text, pasted, eof)
+	}
+	if interrupt {
+		u.UnreadInterrupt()
 	}
 }
 

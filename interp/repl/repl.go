@@ -423,6 +423,11 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 		}()
 		defer func() { close(done); wg.Wait() }()
 	}
+	if s.opts.Stdin != nil && s.opts.Stdin.TakeInterrupt() {
+		// Ctrl-C typed right after the entry, before the terminal
+		// left the line editor's mode (it came as a key, not a signal)
+		cancel(errInterrupted)
+	}
 	v, err := f(ctx)
 	if errors.Is(context.Cause(ctx), errInterrupted) {
 		// Interrupted: whatever the evaluation made of it (an error from

@@ -63,6 +63,11 @@ type InterruptibleReader struct {
 	// typedEOF is a Ctrl-D typed after the text given back: an end of
 	// file for a program, the key Ctrl-D for the line editor
 	typedEOF bool
+	// typedInterrupt is a Ctrl-C typed ahead (the text before it
+	// dropped, as the terminal's interrupt drops it): it interrupts the
+	// evaluation the line typed before it starts (TakeInterrupt), or is
+	// Ctrl-C for the line editor
+	typedInterrupt bool
 	// partial says the last data returned did not end a line: the
 	// terminal's echo of it (in its line mode, while a program reads)
 	// left the cursor after it (see TakePartialLine)
@@ -164,6 +169,11 @@ func (ir *InterruptibleReader) Read(p []byte) (int, error) {
 func (ir *InterruptibleReader) readTyped(p []byte) (n, pasted int, ok bool) {
 	program := ir.context() != context.Background()
 	if len(ir.typed) == 0 {
+		if ir.typedInterrupt && !program {
+			ir.typedInterrupt = false
+			p[0] = 0x03
+			return 1, 0, true
+		}
 		if !ir.typedEOF {
 			return 0, 0, false
 		}
@@ -235,7 +245,24 @@ func (ir *InterruptibleReader) Unread(text []byte, pasted int, eof bool) {
 func (ir *InterruptibleReader) HasTyped() bool {
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
-	return len(ir.typed) > 0 || ir.typedEOF
+	return len(ir.typed) > 0 || ir.typedEOF || ir.typedInterrupt
+}
+
+// UnreadInterrupt gives back a Ctrl-C typed ahead (see typedInterrupt).
+func (ir *InterruptibleReader) UnreadInterrupt() {
+	ir.mu.Lock()
+	ir.typedInterrupt = true
+	ir.mu.Unlock()
+}
+
+// TakeInterrupt reports whether a Ctrl-C was typed ahead of the
+// evaluation starting, and forgets it.
+func (ir *InterruptibleReader) TakeInterrupt() bool {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	t := ir.typedInterrupt
+	ir.typedInterrupt = false
+	return t
 }
 
 // EchoTo sets where the text given back with Unread is shown when a
