@@ -257,11 +257,14 @@ func (ir *InterruptibleReader) UnreadInterrupt() {
 
 // TakeInterrupt reports whether a Ctrl-C was typed ahead of the
 // evaluation starting, and forgets it.
-func (ir *InterruptibleReader) TakeInterrupt() bool {
+func (ir *InterruptibleReader) TakeInterrupt() bool { return ir.take(&ir.typedInterrupt) }
+
+// take returns the flag *f and clears it.
+func (ir *InterruptibleReader) take(f *bool) bool {
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
-	t := ir.typedInterrupt
-	ir.typedInterrupt = false
+	t := *f
+	*f = false
 	return t
 }
 
@@ -276,13 +279,7 @@ func (ir *InterruptibleReader) EchoTo(w io.Writer) {
 // TakePartialLine reports whether the last data read did not end a line
 // (text ended by Ctrl-D, which the terminal echoes without a newline),
 // and forgets it.
-func (ir *InterruptibleReader) TakePartialLine() bool {
-	ir.mu.Lock()
-	defer ir.mu.Unlock()
-	p := ir.partial
-	ir.partial = false
-	return p
-}
+func (ir *InterruptibleReader) TakePartialLine() bool { return ir.take(&ir.partial) }
 
 // fill does one read of the underlying reader.
 func (ir *InterruptibleReader) fill(size int) {
