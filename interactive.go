@@ -102,6 +102,7 @@ func runREPL(it *interp.Interp, banner string) int {
 		Interrupts:      ints,
 		Banner:          banner,
 		Doc:             docs.Describe,
+		Width:           func() int { return repl.TerminalWidth(os.Stdout) },
 		Stuck: func() {
 			// The evaluation ignores Ctrl-C: leave (the terminal is in
 			// its normal mode while an evaluation runs).

@@ -809,15 +809,29 @@ func (it *Interp) load(name string) (Value, error) { return it.loadIn(name, nil)
 // loadIn loads a file, its forms evaluated against the names of env (nil:
 // the globals only).
 func (it *Interp) loadIn(name string, env *Environment) (Value, error) {
-	f, err := os.Open(name)
+	f, err := os.Open(ExpandHome(name))
 	if err != nil {
 		return nil, &ErrorObject{Kind: KindFileError, Who: "load", Message: "cannot open file " + name + ": " + osReason(err), Irritants: nil, Cause: err}
 	}
 	defer f.Close()
-	abs, _ := filepath.Abs(name)
+	abs, _ := filepath.Abs(f.Name())
 	it.loading = append(it.loading, abs)
 	defer func() { it.loading = it.loading[:len(it.loading)-1] }()
 	return it.evalReaderIn(interruptible(f, it.Context), name, env)
+}
+
+// ExpandHome replaces a leading ~ of a file name, alone or before a /,
+// with the home directory ($HOME), as a shell does; other names, and ~
+// when no home directory is known, are returned as they are.
+func ExpandHome(name string) string {
+	if name != "~" && !strings.HasPrefix(name, "~/") {
+		return name
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return name
+	}
+	return home + name[1:]
 }
 
 func osReason(err error) string {

@@ -54,6 +54,12 @@ type Reader struct {
 	used, poll int
 	// what names the source in a read-limit error ("#<input-port f>")
 	what string
+	// atEOF says src reported the end of its input during this Read: it
+	// is not asked again. A terminal reports an end of file for each
+	// Ctrl-D and then waits for keys: asking again (the lookahead after
+	// the end) made (read) wait for a second Ctrl-D, and for ever inside
+	// an unfinished datum.
+	atEOF bool
 }
 
 // readAbort carries an error from deep inside the reader (a failing
@@ -90,6 +96,10 @@ func (r *Reader) next() rune {
 		r.back = r.back[:n-1]
 		r.fromSrc = false
 	} else {
+		if r.atEOF {
+			r.fromSrc = false
+			return eofRune
+		}
 		var size int
 		var err error
 		c, size, err = r.src.ReadRune()
@@ -98,6 +108,7 @@ func (r *Reader) next() rune {
 			if err != io.EOF {
 				panic(readAbort{r.sourceError(err)})
 			}
+			r.atEOF = true
 			return eofRune
 		}
 		r.fromSrc = true
@@ -437,6 +448,7 @@ func (r *Reader) Read() (v Value, err error) {
 		}
 	}()
 	r.used, r.poll = 0, 0
+	r.atEOF = false
 	r.depth = 0
 	r.labels = nil
 	if r.sourceFile && !r.started {

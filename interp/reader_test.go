@@ -292,3 +292,40 @@ func TestReaderLeavesSourceAfterDatum(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+// ttyLike gives its pieces one read each, an empty piece as an end of
+// file, as a terminal does for Ctrl-D; then io.EOF for good.
+type ttyLike struct{ pieces []string }
+
+func (t *ttyLike) Read(p []byte) (int, error) {
+	if len(t.pieces) == 0 {
+		return 0, io.EOF
+	}
+	s := t.pieces[0]
+	t.pieces = t.pieces[1:]
+	if s == "" {
+		return 0, io.EOF
+	}
+	return copy(p, s), nil
+}
+
+func TestReadStopsAtTerminalEOF(t *testing.T) {
+	// One end of file (Ctrl-D) ends what (read) reads: at the start the
+	// eof object, inside a datum an error saying it is unfinished; the
+	// text typed after the Ctrl-D is left for the next read.
+	it := New()
+	p := NewInputPort(&ttyLike{pieces: []string{"", "after-empty ", "(a b", "", "c) "}}, "tty")
+	if v, err := it.ReadDatum(p); err != nil || v != EOF {
+		t.Errorf("read at Ctrl-D: %v %v, want the eof object", v, err)
+	}
+	if v, err := it.ReadDatum(p); err != nil || WriteString(v) != "after-empty" {
+		t.Errorf("read after it: %v %v, want after-empty", v, err)
+	}
+	v, err := it.ReadDatum(p)
+	if err == nil || !errors.Is(err, ErrIncomplete) || !strings.Contains(FormatError(err), "end of input in list") {
+		t.Errorf("read of (a b then Ctrl-D: %v %v, want an error for the unfinished list", v, err)
+	}
+	if v, err := it.ReadDatum(p); err != nil || WriteString(v) != "c" {
+		t.Errorf("read after the error: %v %v, want c (typed after the Ctrl-D)", v, err)
+	}
+}

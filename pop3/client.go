@@ -384,6 +384,12 @@ func (c *Client) Host() string { return c.host }
 // State returns the session state.
 func (c *Client) State() State { return c.state }
 
+// Err returns the error that ended the session, a failed read or write,
+// a timeout, a cancelled context (an interrupted call) or a protocol
+// violation, after which every call fails with [ErrClosed]; nil while the
+// session is usable and after [Client.Quit] or [Client.Close].
+func (c *Client) Err() error { return c.err }
+
 // LastStatus returns the text after "+OK" of the last reply the client
 // read, unchanged (usually with a leading space): after a method returns
 // nil, the status of its command (of the last one for a batch method).

@@ -154,9 +154,19 @@ func TestContextCancel(t *testing.T) {
 	c := dialPeer(t, p, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
+	if c.Err() != nil {
+		t.Fatalf("Err of an open session: %v", c.Err())
+	}
 	_, err := c.UserPass(ctx, "a", "b")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
+	}
+	// The session ended there (the reply may still come), and says why.
+	if !errors.Is(c.Err(), context.Canceled) || c.State() != StateClosed {
+		t.Errorf("after the cancelled login: Err %v, state %v; want the cancellation, CLOSED", c.Err(), c.State())
+	}
+	if err := c.Noop(testCtx(t)); !errors.Is(err, ErrClosed) || !errors.Is(err, context.Canceled) {
+		t.Errorf("Noop after it: %v, want ErrClosed with the cancellation", err)
 	}
 	// A cancelled context sends nothing.
 	if err := c.Noop(ctx); err == nil {

@@ -54,6 +54,11 @@ type pop3Conn struct {
 	// busy is set while an engine call on the connection is under way
 	// (with the interpreter lock released); guarded by that lock.
 	busy bool
+
+	// broken says why an error closed the connection ("closed when
+	// pop3-stat was interrupted"), for the calls that come later; ""
+	// while it is open and after pop3-quit.
+	broken string
 }
 
 // claim marks c busy for one engine call: a connection belongs to one
@@ -118,6 +123,36 @@ func (c *pop3Conn) seen(n int) {
 }
 
 // close releases the connection and the log; it is idempotent.
+// closeAfter closes c after the call who failed with err, keeping why
+// for the later calls (see stateError).
+func (c *pop3Conn) closeAfter(who string, err error) {
+	if e := c.client.Err(); e != nil {
+		err = e // the engine's own cause
+	}
+	if c.broken == "" {
+		switch {
+		case err == nil:
+			c.broken = "the connection was closed after " + who + " failed"
+		case errors.Is(err, context.Canceled) || errors.Is(err, interp.ErrInterrupted):
+			c.broken = "the connection was closed when " + who + " was interrupted"
+		default:
+			c.broken = "the connection was closed after " + who + " failed: " + plainError(err)
+		}
+	}
+	c.close()
+}
+
+// stateError is the call-error of who called on c in the wrong state
+// (msg: "not in transaction state"); when an error closed c, why is
+// added to what it says (after msg and who, which pop3.scm's handlers
+// look at).
+func stateError(c *pop3Conn, msg, who string) error {
+	if c.broken != "" && c.client.State() == pop3.StateClosed {
+		return callError(msg, who, interp.NewString(c.broken))
+	}
+	return callError(msg, who)
+}
+
 func (c *pop3Conn) close() {
 	c.client.Close()
 	if c.log != nil {
@@ -469,7 +504,7 @@ func optionalArg(args []interp.Value, i int) (interp.Value, bool) {
 // when c is not logged in; nothing is sent.
 func checkTransaction(c *pop3Conn, who string) error {
 	if c.client.State() != pop3.StateTransaction {
-		return callError("not in transaction state", who)
+		return stateError(c, "not in transaction state", who)
 	}
 	if c.streaming {
 		return callError("connection busy: inside pop3-for-each-message/port", who)
@@ -670,7 +705,7 @@ func (b *pop3Bindings) loginCredentials(who string, c *pop3Conn, args []interp.V
 		return "", "", err
 	}
 	if c.client.State() != pop3.StateAuthorization {
-		return "", "", callError("not in authorization state", who)
+		return "", "", stateError(c, "not in authorization state", who)
 	}
 	return user, pass, nil
 }
@@ -846,7 +881,7 @@ func (b *pop3Bindings) starttls(it *interp.Interp, args []interp.Value) (interp.
 		return nil, err
 	}
 	if c.client.State() != pop3.StateAuthorization {
-		return nil, callError("not in authorization state", who)
+		return nil, stateError(c, "not in authorization state", who)
 	}
 	if err := doConn(b, who, c, func(ctx context.Context) error { return c.client.StartTLS(ctx) }); err != nil {
 		return nil, b.fail(who, c, err)
@@ -863,7 +898,7 @@ func (b *pop3Bindings) capabilities(it *interp.Interp, args []interp.Value) (int
 		return nil, err
 	}
 	if c.client.State() == pop3.StateClosed {
-		return nil, callError("connection closed", who)
+		return nil, stateError(c, "connection closed", who)
 	}
 	caps, err := callConn(b, who, c, func(ctx context.Context) (*pop3.Capabilities, error) { return c.client.Capabilities(ctx) })
 	if err != nil {
@@ -1442,7 +1477,7 @@ func (b *pop3Bindings) fail(who string, c *pop3Conn, err error) error {
 	case errors.As(err, &perr), errors.Is(err, pop3.ErrBadArgument), errors.Is(err, pop3.ErrState),
 		errors.Is(err, pop3.ErrUnsupported), errors.Is(err, pop3.ErrCleartext), errors.Is(err, pop3.ErrTLSRequired):
 	default:
-		c.close()
+		c.closeAfter(who, err)
 	}
 	return b.wrapHost(who, c.target.String(), err)
 }

@@ -365,6 +365,19 @@ func TestPOP3InterruptBlockedRead(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("pop3-stat still blocked 10 s after the context was cancelled")
 	}
+	// The interrupted reply would come later: the connection is closed,
+	// and later calls say so and why, the call-error's message and who
+	// still first (pop3.scm's handlers look at them); nothing is sent.
+	for _, call := range []string{"(pop3-stat conn)", "(pop3-get conn 1)", "(pop3-login conn \"u\" \"p\")"} {
+		got := e.mustFail(call)
+		wantContains(t, call+" after the interrupt", got, "not in ", "the connection was closed when pop3-stat was interrupted")
+	}
+	if got := e.must(`(guard (c ((call-error? c) (condition-stuff c))) (pop3-stat conn))`); got != `("not in transaction state" pop3-stat "the connection was closed when pop3-stat was interrupted")` {
+		t.Errorf("condition-stuff after the interrupt: %s", got)
+	}
+	if cmds := e.commands(); len(cmds) != n+1 {
+		t.Errorf("commands sent after the interrupt: %q", cmds[n+1:])
+	}
 }
 
 func TestPOP3TLS(t *testing.T) {

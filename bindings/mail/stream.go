@@ -80,7 +80,7 @@ func (b *pop3Bindings) forEachPort(it *interp.Interp, args []interp.Value) (inte
 	c.streaming = false
 	if procErr != nil && errors.Is(err, procErr) {
 		if c.client.State() != pop3.StateTransaction {
-			c.close() // the session broke while proc was reading
+			c.closeAfter(who, c.client.Err()) // the session broke while proc was reading
 		}
 		return nil, procErr
 	}

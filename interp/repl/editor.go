@@ -140,6 +140,7 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 		stdout = opts.Stdout
 	}
 	var e *terminalEditor
+	var edits lineEdit
 	keys.suspend = func() { e.suspend() }
 	layout := &cursorLayout{row: -1}
 	var prompt atomic.Pointer[[]rune]
@@ -173,26 +174,17 @@ func NewTerminalEditor(opts EditorOptions) (LineEditor, error) {
 				e.rl.Stdout().Write([]byte(*shown))
 			}
 		}
+		wasPlain := keys.plain.Load()
 		keys.plain.Store(!op.IsSearchMode() && !op.IsInCompleteMode())
 		prev := e.last.Load()
 		record := func(l []rune, p int) { e.last.Store(&lineAt{append([]rune(nil), l...), p}) }
-		switch {
-		case key == readline.MetaForward && !op.IsSearchMode() && prev != nil && slices.Equal(prev.line, line):
-			// Alt-f (and Ctrl-Right) goes to the end of the word, as
-			// in Emacs, bash and GNU readline, not to the start of the
-			// next one
-			p := wordEnd(line, prev.pos)
-			record(line, p)
-			return line, p, p != pos
-		case key == readline.MetaDelete && !op.IsSearchMode() && prev != nil && pos == prev.pos && deletedAt(prev.line, prev.pos, line):
-			// Alt-d deletes to that end of word too: the editor
-			// deleted to the start of the next word, or to the end
-			// of the line after the last word, closing parentheses
-			// included
-			old := prev.line
-			nl := append(append([]rune(nil), old[:pos]...), old[wordEnd(old, pos):]...)
-			record(nl, pos)
-			return nl, pos, true
+		if wasPlain && !op.IsSearchMode() && !op.IsInCompleteMode() {
+			// words of any script, characters as one sees them
+			// (edit.go)
+			if nl, np, ok := edits.fix(prev, line, pos, key); ok {
+				record(nl, np)
+				return nl, np, true
+			}
 		}
 		nl, np, ok := keys.insertRun(line, pos, key)
 		if ok {
@@ -320,6 +312,7 @@ func (e *terminalEditor) ReadLine(prompt string) (string, error) {
 	line, err := e.rl.Readline()
 	io.WriteString(e.term, PasteModeOff)
 	e.reading.Store(false)
+	e.keys.giveBack() // typed ahead: for the program the line runs
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
 		return "", ErrInterrupt // chzyer also returns the partial text: drop it
@@ -339,19 +332,6 @@ type lineAt struct {
 func deletedAt(old []rune, pos int, now []rune) bool {
 	n := len(old) - len(now)
 	return pos <= len(now) && n >= 0 && slices.Equal(now[:pos], old[:pos]) && slices.Equal(now[pos:], old[pos+n:])
-}
-
-// wordEnd is where a move a word forward from pos in line ends: past the
-// non-word characters at pos, then past the letters and digits of the
-// word that follows.
-func wordEnd(line []rune, pos int) int {
-	for pos < len(line) && readline.IsWordBreak(line[pos]) {
-		pos++
-	}
-	for pos < len(line) && !readline.IsWordBreak(line[pos]) {
-		pos++
-	}
-	return pos
 }
 
 // suspend stops popsh for Ctrl-Z typed at the prompt, as a shell's job
@@ -565,6 +545,16 @@ func listedPart(word []rune) int {
 		}
 	}
 	return len(word)
+}
+
+// TerminalWidth is the width in columns of the terminal f, 0 when f is
+// not a terminal.
+func TerminalWidth(f *os.File) int {
+	w, _, err := readline.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }
 
 // IsTerminal reports whether f is a terminal.

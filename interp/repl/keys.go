@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -15,7 +16,8 @@ import (
 //     (the Linux console, tmux, screen) or ESC [ 7 ~ / ESC [ 8 ~ (rxvt),
 //     which the editor ignores, become ESC [ H and ESC [ F;
 //   - Ctrl or Alt with Left or Right (ESC [ 1 ; 5 D ...) moves by a word,
-//     as Alt-b and Alt-f do, instead of by a character;
+//     as Alt-b and Alt-f do, instead of by a character; Alt-Backspace sent
+//     as ESC Ctrl-H deletes a word back, as ESC DEL does;
 //   - the markers of a bracketed paste (ESC [ 200 ~ ... ESC [ 201 ~) are
 //     dropped; a Tab inside a paste is text, not a completion request; a
 //     line break in it ends a line; any other control character or
@@ -40,6 +42,9 @@ type keyReader struct {
 	carry   []byte   // an incomplete sequence or character at the end of the last read
 	inPaste bool     // between ESC [ 200 ~ and ESC [ 201 ~
 	runs    []string // texts of the pasteMarks handed out, oldest first
+	// held is what came after the first line end of a read: the keys of
+	// the next line, or text for the program that line runs (giveBack)
+	held []byte
 
 	// plain says the editor was last seen editing the line (not in a
 	// reverse search or a completion list, where a run must come key by
@@ -75,12 +80,31 @@ func (k *keyReader) Read(p []byte) (int, error) {
 			k.mu.Unlock()
 			return n, nil
 		}
-		k.mu.Unlock()
-		buf := make([]byte, 4096)
-		n, err := k.src.Read(buf)
-		k.mu.Lock()
-		data := append(k.carry, buf[:n]...)
-		k.carry = nil
+		var data []byte
+		var err error
+		if len(k.held) > 0 && !k.srcHasTyped() {
+			// the editor reads on past a line end (Ctrl-D deleting,
+			// the next line of an entry): the keys held come next
+			data, k.held = k.held, nil
+		} else {
+			k.mu.Unlock()
+			buf := make([]byte, 4096)
+			n, pasted, typed := 0, 0, false
+			if t, ok := k.src.(typedSource); ok {
+				n, pasted, typed = t.ReadTyped(buf)
+			}
+			if !typed {
+				n, err = k.src.Read(buf)
+			}
+			k.mu.Lock()
+			data = append(k.carry, buf[:n]...)
+			k.carry = nil
+			if pasted > 0 && !k.inPaste {
+				// text given back from a bracketed paste: still
+				// pasted text (a Tab in it is not a completion)
+				data = slices.Concat(data[:len(data)-n], []byte(pasteStart), buf[:pasted], []byte(pasteEnd), buf[pasted:n])
+			}
+		}
 		if err != nil {
 			// no more is coming: what was held is passed as it is
 			k.out = append(k.out, data...)
@@ -179,7 +203,15 @@ func (k *keyReader) translate(data []byte) {
 					return
 				}
 				_, size := utf8.DecodeRune(data[i+1:])
-				if !k.inPaste {
+				switch {
+				case k.inPaste:
+				case data[i+1] == 0x08:
+					// Alt-Backspace of the terminals whose
+					// Backspace is Ctrl-H: the editor knows
+					// ESC DEL only (ESC Ctrl-H deleted one
+					// character)
+					k.out = append(k.out, 0x1b, 0x7f)
+				default:
 					k.out = append(k.out, data[i:i+1+size]...)
 				}
 				i += 1 + size
@@ -235,6 +267,17 @@ func (k *keyReader) translate(data []byte) {
 				i++
 				continue
 			}
+			if c == '\r' || c == '\n' {
+				// a line ends (CR LF, of a paste, is one end): what
+				// follows waits, for the program the line runs or
+				// the next line (giveBack)
+				k.out = append(k.out, c)
+				if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+					i++
+				}
+				k.held = append(k.held, data[i+1:]...)
+				return
+			}
 			if c == 0x03 && !k.plain.Load() {
 				// Ctrl-C in a reverse search or a list of completions:
 				// the editor would only leave them (as Ctrl-G does);
@@ -246,6 +289,107 @@ func (k *keyReader) translate(data []byte) {
 		}
 	}
 	endRun()
+}
+
+// typedSource is a source that text can be given back to (an
+// *InterruptibleReader; see giveBack).
+type typedSource interface {
+	Unread(text []byte, pasted int, eof bool)
+	UnreadInterrupt()
+	HasTyped() bool
+	ReadTyped(p []byte) (n, pasted int, ok bool)
+}
+
+// The markers of a bracketed paste.
+const (
+	pasteStart = "\x1b[200~"
+	pasteEnd   = "\x1b[201~"
+)
+
+// srcHasTyped reports whether the source still holds text given back
+// (giveBack): it came before what is held.
+func (k *keyReader) srcHasTyped() bool {
+	t, ok := k.src.(typedSource)
+	return ok && t.HasTyped()
+}
+
+// giveBack hands the text held after the line just read back to the
+// source (an *InterruptibleReader), so that the program this line runs
+// reads it first (lines typed ahead answer its read-line), and the next
+// line is read from it otherwise. Only text goes back, and a Ctrl-D after
+// it (the end of file of the program's read), or a Ctrl-C (which
+// interrupts the program): from the first other key on (an arrow, Ctrl-Z)
+// what was typed stays for the editor.
+// Line ends are given as LF, as the terminal's line mode gives them, and
+// the markers of a bracketed paste are dropped.
+func (k *keyReader) giveBack() {
+	u, ok := k.src.(typedSource)
+	if !ok {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.held) == 0 {
+		return
+	}
+	var text []byte
+	rest := k.held
+	eof, interrupt := false, false
+	// pasted counts the bytes of text that came in a paste, as long as
+	// all before them did
+	inPaste, pasted := k.inPaste, 0
+	for len(rest) > 0 {
+		c := rest[0]
+		if m, ok := bytes.CutPrefix(rest, []byte(pasteStart)); ok {
+			rest, inPaste = m, len(text) == pasted
+			continue
+		}
+		if m, ok := bytes.CutPrefix(rest, []byte(pasteEnd)); ok {
+			rest, inPaste = m, false
+			continue
+		}
+		if inPaste && (c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f || c == 0x1b) {
+			// a control character or sequence in pasted text is not
+			// a key (see translate): left for the editor to drop
+			break
+		}
+		if c == 0x03 {
+			// Ctrl-C: it interrupts the program, and drops what
+			// was typed before it, as the terminal's interrupt does
+			text, pasted, interrupt = nil, 0, true
+			rest = rest[1:]
+			break
+		}
+		if c == 0x04 {
+			// Ctrl-D: the end of file of the program's read
+			eof = true
+			rest = rest[1:]
+			break
+		}
+		if c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f {
+			break // a key
+		}
+		switch {
+		case c == '\r' && len(rest) > 1 && rest[1] == '\n':
+			rest = rest[1:]
+			continue
+		case c == '\r':
+			c = '\n'
+		}
+		text = append(text, c)
+		if inPaste {
+			pasted++
+		}
+		rest = rest[1:]
+	}
+	k.held = append([]byte(nil), rest...)
+	k.inPaste = inPaste // where what is held starts
+	if len(text) > 0 || eof {
+		u.Unread(text, pasted, eof)
+	}
+	if interrupt {
+		u.UnreadInterrupt()
+	}
 }
 
 // insertRun is the editor's Listener: when the key just inserted is a

@@ -69,6 +69,9 @@ type Options struct {
 	// command, printed after its doc line (Interp.Doc), or "" when there is
 	// none.
 	Doc func(name string) string
+	// Width, when set, gives the terminal's width in columns (0: not
+	// known): the banner, ,help, ,doc and ,apropos fold their lines to it.
+	Width func() int
 	// Stuck, when set, is called (from another goroutine) if Ctrl-C is
 	// pressed three times during one evaluation that does not stop (a
 	// system call that cannot be interrupted, say). The shell exits there.
@@ -89,7 +92,7 @@ func (e *ExitStatus) Error() string { return fmt.Sprintf("exit status %d", e.Cod
 func Run(ctx context.Context, opts Options) error {
 	s := newSession(opts)
 	if s.opts.Banner != "" {
-		fmt.Fprintln(s.out, s.opts.Banner)
+		io.WriteString(s.out, fold(s.opts.Banner+"\n", s.width()))
 	}
 	err := s.loop(ctx)
 	// The last output may end mid-line ((display "bye") (exit)): end the
@@ -136,6 +139,9 @@ func newSession(opts Options) *session {
 	}
 	if opts.Stdin != nil {
 		s.it.SetInput(opts.Stdin)
+		// lines typed ahead that a program reads are shown as the
+		// terminal would have echoed them
+		opts.Stdin.EchoTo(s.out)
 	}
 	// Interactive ports: output is line-buffered, and reading input or
 	// writing an error flushes it first (a prompt written without a
@@ -161,6 +167,9 @@ func (s *session) flush() {
 func (s *session) loop(ctx context.Context) error {
 	var buf strings.Builder
 	var shown strings.Builder // buf's lines as shown, with their prompts
+	// timed says buf is the expression of a ,time typed on timedLine,
+	// its parentheses open there
+	timed, timedLine, timedArg := false, "", ""
 	entryEd, _ := s.opts.Editor.(EntryEditor)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -209,12 +218,14 @@ func (s *session) loop(ctx context.Context) error {
 		switch {
 		case errors.Is(err, ErrInterrupt):
 			buf.Reset() // Ctrl-C at the prompt: forget what was typed
+			timed = false
 			continue
 		case errors.Is(err, io.EOF):
 			if buf.Len() > 0 {
 				// Ctrl-D on a continuation line: drop the unfinished
 				// entry, stay in the session.
 				buf.Reset()
+				timed = false
 				fmt.Fprintln(s.err, "; unfinished entry discarded (Ctrl-D at an empty prompt leaves)")
 				continue
 			}
@@ -223,15 +234,29 @@ func (s *session) loop(ctx context.Context) error {
 			return fmt.Errorf("repl: read line: %w", err)
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ",") {
-			s.opts.Editor.AddHistory(line)
-			if err := s.command(ctx, strings.TrimSpace(line)); err != nil {
-				return err
+			err := s.command(ctx, strings.TrimSpace(line))
+			var more errTimeMore
+			if !errors.As(err, &more) {
+				if keepInHistory(line) {
+					s.opts.Editor.AddHistory(line)
+				}
+				if err != nil {
+					return err
+				}
+				continue
 			}
-			continue
+			// ,time of an expression on several lines: read the
+			// rest as an entry, then time it
+			timed, timedLine, timedArg = true, line, more.text
+			line = more.text
 		}
 		buf.WriteString(line)
 		buf.WriteByte('\n')
-		shown.WriteString(prompt + line + "\n")
+		if timed && shown.Len() == 0 {
+			shown.WriteString(prompt + timedLine + "\n")
+		} else {
+			shown.WriteString(prompt + line + "\n")
+		}
 		name := s.entryName(s.entry + 1)
 		datums, err := s.readAll(buf.String(), name)
 		if errors.Is(err, interp.ErrIncomplete) {
@@ -240,7 +265,24 @@ func (s *session) loop(ctx context.Context) error {
 		src := buf.String()
 		buf.Reset()
 		s.entry++
-		s.opts.Editor.AddHistory(src)
+		if timed {
+			timed = false
+			src = strings.TrimSpace(timedLine) + src[len(timedArg):]
+			if keepInHistory(src) {
+				s.opts.Editor.AddHistory(src)
+			}
+			if err != nil {
+				s.printError(err)
+				continue
+			}
+			if err := s.timeAll(ctx, datums, name); err != nil {
+				return err
+			}
+			continue
+		}
+		if keepInHistory(src) {
+			s.opts.Editor.AddHistory(src)
+		}
 		readErr := err // the data before a read error are evaluated first
 		for _, d := range datums {
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
@@ -261,6 +303,14 @@ func (s *session) loop(ctx context.Context) error {
 			s.printError(readErr)
 		}
 	}
+}
+
+// keepInHistory reports whether an entry goes into the history (and its
+// file): not one that calls a login procedure, which takes a password
+// (pop3-login, pop3-login/APOP, pop3-login/sasl), nor one typed with a
+// space first, as bash's ignorespace leaves out a line.
+func keepInHistory(entry string) bool {
+	return !strings.HasPrefix(entry, " ") && !strings.Contains(entry, "pop3-login")
 }
 
 // entryName is the name of entry n in positions: "stdin#7".
@@ -336,8 +386,16 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	if s.opts.Stdin != nil {
+		s.opts.Stdin.TakePartialLine()
 		s.opts.Stdin.SetContext(ctx)
-		defer s.opts.Stdin.SetContext(nil)
+		defer func() {
+			s.opts.Stdin.SetContext(nil)
+			if s.opts.Stdin.TakePartialLine() {
+				// the program read text ended by Ctrl-D: its echo
+				// left the cursor after it
+				s.out.markPartial()
+			}
+		}()
 	}
 	if s.opts.Interrupts != nil {
 		s.forgetInterrupts() // a Ctrl-C that came before this evaluation started
@@ -364,6 +422,11 @@ func (s *session) eval(parent context.Context, f func(ctx context.Context) (inte
 			}
 		}()
 		defer func() { close(done); wg.Wait() }()
+	}
+	if s.opts.Stdin != nil && s.opts.Stdin.TakeInterrupt() {
+		// Ctrl-C typed right after the entry, before the terminal
+		// left the line editor's mode (it came as a key, not a signal)
+		cancel(errInterrupted)
 	}
 	v, err := f(ctx)
 	if errors.Is(context.Cause(ctx), errInterrupted) {
@@ -457,13 +520,9 @@ func (s *session) printError(err error) {
 	fmt.Fprintln(s.err, interp.FormatError(err))
 }
 
-const helpText = `Type a Scheme expression to evaluate it; its value is printed with write.
-An expression may span several lines: the prompt changes while parentheses
-are open. Ctrl-C stops a running evaluation or the printing of its value, or
-clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished
-entry, and is the end of file for a program reading the terminal. Errors
-give entry#line:col (stdin#7:1:12). Tab completes the names bound in the
-interpreter, and file names in a string; Ctrl-R searches the history.
+// helpText is folded to the terminal's width (at most 79 columns) when
+// printed: the paragraph is one line here.
+const helpText = `Type a Scheme expression to evaluate it; its value is printed with write. An expression may span several lines: the prompt changes while parentheses are open. Ctrl-C stops a running evaluation or the printing of its value, or clears the line. Ctrl-D leaves at an empty prompt, drops an unfinished entry, and is the end of file for a program reading the terminal. Errors give entry#line:col (stdin#7:1:12). Tab completes the names bound in the interpreter, and file names in a string and after ,load; Ctrl-R searches the history.
 Commands:
   ,help          this text
   ,load FILE     load a Scheme file
@@ -478,7 +537,7 @@ func (s *session) command(ctx context.Context, line string) error {
 	arg = strings.TrimSpace(arg)
 	switch name {
 	case ",help", ",?":
-		fmt.Fprintln(s.out, helpText)
+		io.WriteString(s.out, fold(helpText+"\n", helpWidth(s.width())))
 	case ",exit", ",quit", ",q":
 		code := 0
 		if arg != "" {
@@ -515,7 +574,9 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",doc: which name? (,doc NAME)")
 			return nil
 		}
-		s.describe(arg)
+		var b strings.Builder
+		s.describe(&b, arg)
+		io.WriteString(s.out, fold(b.String(), s.width()))
 	case ",apropos", ",a":
 		if arg == "" {
 			fmt.Fprintln(s.err, ",apropos: which text? (,apropos TEXT)")
@@ -527,13 +588,33 @@ func (s *session) command(ctx context.Context, line string) error {
 			fmt.Fprintln(s.err, ",time: which expression? (,time EXPR)")
 			return nil
 		}
+		datums, err := s.readAll(arg+"\n", s.entryName(s.entry+1))
+		if errors.Is(err, interp.ErrIncomplete) {
+			// the expression goes on on the next lines
+			return errTimeMore{arg}
+		}
 		s.entry++
-		name := s.entryName(s.entry)
-		datums, err := s.readAll(arg, name)
 		if err != nil {
 			s.printError(err)
 			return nil
 		}
+		return s.timeAll(ctx, datums, s.entryName(s.entry))
+	default:
+		fmt.Fprintf(s.err, "unknown command %s (,help lists them)\n", name)
+	}
+	return nil
+}
+
+// errTimeMore is returned by command for ,time with an expression whose
+// parentheses are still open: the loop reads more lines of it.
+type errTimeMore struct{ text string }
+
+func (e errTimeMore) Error() string { return ",time: unfinished expression" }
+
+// timeAll evaluates the data of a ,time entry, each with its value and
+// the time it took.
+func (s *session) timeAll(ctx context.Context, datums []string, name string) error {
+	{
 		for _, d := range datums {
 			start := time.Now()
 			v, err := s.eval(ctx, func(ctx context.Context) (interp.Value, error) {
@@ -553,8 +634,6 @@ func (s *session) command(ctx context.Context, line string) error {
 			s.out.freshLine()
 			fmt.Fprintf(s.out, "; %s elapsed\n", el.Round(time.Microsecond))
 		}
-	default:
-		fmt.Fprintf(s.err, "unknown command %s (,help lists them)\n", name)
 	}
 	return nil
 }
@@ -562,7 +641,7 @@ func (s *session) command(ctx context.Context, line string) error {
 // describe prints the doc line of name (its call, what it does, its
 // section), then the long documentation Options.Doc gives, or what kind of
 // thing name is bound to when there is no documentation.
-func (s *session) describe(name string) {
+func (s *session) describe(out io.Writer, name string) {
 	d, hasLine := s.it.Doc(name)
 	long := ""
 	if s.opts.Doc != nil {
@@ -572,26 +651,127 @@ func (s *session) describe(name string) {
 	if hasLine {
 		sig := interp.DocSignature(d.Doc)
 		what := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(d.Doc, sig), ":"))
-		fmt.Fprintln(s.out, sig)
+		fmt.Fprintln(out, sig)
 		if what != "" {
-			fmt.Fprintln(s.out, "  "+what)
+			fmt.Fprintln(out, "  "+what)
 		}
-		fmt.Fprintf(s.out, "  (%s)\n", d.Section)
+		fmt.Fprintf(out, "  (%s)\n", d.Section)
 		if long != "" {
 			// the long entry under the line, without the same call again
 			long = strings.TrimPrefix(long, sig+"\n")
-			fmt.Fprintln(s.out)
+			fmt.Fprintln(out)
 		}
 	}
 	switch {
 	case long != "":
-		fmt.Fprintln(s.out, long)
+		fmt.Fprintln(out, long)
 	case hasLine:
 	case bound:
-		fmt.Fprintf(s.out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
+		fmt.Fprintf(out, "%s: %s (no documentation)\n", name, interp.WriteString(v))
 	default:
-		fmt.Fprintf(s.out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
+		fmt.Fprintf(out, "; %s is not bound and not documented (,apropos %s lists names containing it)\n", name, name)
 	}
+}
+
+// width is the terminal's width, 0 when not known.
+func (s *session) width() int {
+	if s.opts.Width == nil {
+		return 0
+	}
+	return s.opts.Width()
+}
+
+// fold breaks the lines of text wider than width columns at spaces, each
+// part after the first indented as its line is; a word wider than the
+// line is cut. Width 0 or less leaves text as it is. The terminal would
+// break them anywhere, mid-word.
+func fold(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var b strings.Builder
+	lines := strings.SplitAfter(text, "\n")
+	for _, line := range lines {
+		nl := strings.HasSuffix(line, "\n")
+		rs := []rune(strings.TrimSuffix(line, "\n"))
+		indent := 0
+		for indent < len(rs) && rs[indent] == ' ' {
+			indent++
+		}
+		// a row of a table ("  ,load FILE     load a file"): the
+		// parts after the first go under its second column
+		if i := strings.Index(string(rs[indent:]), "  "); i > 0 {
+			col := indent + utf8.RuneCountInString(string(rs[indent:])[:i])
+			for col < len(rs) && rs[col] == ' ' {
+				col++
+			}
+			if col < len(rs) {
+				indent = col
+			}
+		}
+		if indent > width/2 {
+			indent = 0
+		}
+		for {
+			// the longest start of rs that fits, ended at a space
+			cols, cut, lastSpace := 0, len(rs), -1
+			for i, r := range rs {
+				if r == ' ' && i > 0 {
+					lastSpace = i
+				}
+				if cols += runeWidth(r); cols > width {
+					cut = i
+					break
+				}
+			}
+			if cut == len(rs) {
+				b.WriteString(string(rs))
+				break
+			}
+			if lastSpace > indent {
+				cut = lastSpace
+			}
+			cut = max(cut, 1)
+			b.WriteString(strings.TrimRight(string(rs[:cut]), " "))
+			b.WriteByte('\n')
+			rest := []rune(strings.TrimLeft(string(rs[cut:]), " "))
+			if len(rest) == 0 {
+				break
+			}
+			rs = append([]rune(strings.Repeat(" ", indent)), rest...)
+		}
+		if nl {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// helpWidth is the width ,help is folded to on a terminal of width w (0:
+// not known): lines of at most 79 columns, fewer to fit the terminal.
+func helpWidth(w int) int {
+	if w <= 0 || w > 79 {
+		return 79
+	}
+	return w
+}
+
+// cutToWidth cuts line to width columns, ending it with "..." when it
+// was longer.
+func cutToWidth(line string, width int) string {
+	cols := 0
+	rs := []rune(line)
+	for i, r := range rs {
+		if cols += runeWidth(r); cols > width {
+			keep, kc := i, cols-runeWidth(r)
+			for keep > 0 && kc+3 > width {
+				keep--
+				kc -= runeWidth(rs[keep])
+			}
+			return string(rs[:keep]) + "..."
+		}
+	}
+	return line
 }
 
 // aproposWidth is the width of a line of ,apropos: a longer doc line is
@@ -637,7 +817,9 @@ func (s *session) apropos(text string) {
 			line := n
 			if doc := docs[n]; doc != "" {
 				line = fmt.Sprintf("%-*s  %s", width, n, doc)
-				if r := []rune(line); len(r) > aproposWidth {
+				if w := s.width(); w > 0 && w < aproposWidth {
+					line = cutToWidth(line, w)
+				} else if r := []rune(line); len(r) > aproposWidth {
 					line = string(r[:aproposWidth-3]) + "..."
 				}
 			}
@@ -664,6 +846,11 @@ func Completer(it *interp.Interp) func(line string, pos int) (string, []string) 
 	return func(line string, _ int) (string, []string) {
 		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, ",") && !strings.Contains(t, " ") {
 			return t, matching(commands, t)
+		} else if arg, ok := strings.CutPrefix(t, ",load "); ok {
+			// ,load FILE: a file name, bare or in quotes
+			word := strings.TrimLeft(arg, " ")
+			word = strings.TrimPrefix(word, `"`)
+			return word, fileNames(word)
 		}
 		if start, ok := openString(line); ok {
 			word := line[start:]
@@ -710,8 +897,14 @@ func openString(line string) (start int, ok bool) {
 // inside a string), directories with a trailing slash, in order. Hidden
 // files are listed only when the name typed starts with a dot.
 func fileNames(word string) []string {
+	if word == "~" {
+		return []string{"~/"} // the home directory, as load takes it
+	}
 	dir, base := filepath.Split(word)
-	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	// ~/ stands for the home directory (load expands it): the files
+	// listed are there, and the candidates keep the ~/ typed
+	real := interp.ExpandHome(dir)
+	entries, err := os.ReadDir(filepath.Clean(real + "."))
 	if err != nil {
 		return nil
 	}
@@ -723,7 +916,7 @@ func fileNames(word string) []string {
 		}
 		isDir := e.IsDir()
 		if e.Type()&os.ModeSymlink != 0 {
-			if fi, err := os.Stat(filepath.Join(dir, n)); err == nil && fi.IsDir() {
+			if fi, err := os.Stat(filepath.Join(real, n)); err == nil && fi.IsDir() {
 				isDir = true
 			}
 		}
@@ -791,6 +984,14 @@ func (f *freshLineWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// markPartial records that the terminal's line is unfinished (by text
+// written by another, the terminal's echo).
+func (f *freshLineWriter) markPartial() {
+	f.line.mu.Lock()
+	f.line.midLine = true
+	f.line.mu.Unlock()
 }
 
 // freshLine starts a new line unless at the start of one.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,93 @@ func TestCompleteFileNamesInStrings(t *testing.T) {
 		if word != tc.word || !reflect.DeepEqual(cands, tc.cands) {
 			t.Errorf("complete(%q) = %q %q, want %q %q", tc.line, word, cands, tc.word, tc.cands)
 		}
+	}
+}
+
+func TestCompleteLoadAndHomeFileNames(t *testing.T) {
+	// ,load takes a file name: its argument completes as one, bare or
+	// in quotes; ~/ in a file name is the home directory, as load takes
+	// it, and the candidates keep the ~/ typed.
+	dir, home := t.TempDir(), t.TempDir()
+	os.Mkdir(filepath.Join(dir, "examples"), 0o755)
+	os.WriteFile(filepath.Join(dir, "examples", "tour.scm"), nil, 0o644)
+	os.Mkdir(filepath.Join(home, "lib"), 0o755)
+	os.WriteFile(filepath.Join(home, "lib", "mine.scm"), nil, 0o644)
+	os.WriteFile(filepath.Join(home, "init.scm"), nil, 0o644)
+	t.Chdir(dir)
+	t.Setenv("HOME", home)
+	complete := Completer(interp.New())
+	tests := []struct {
+		line, word string
+		cands      []string
+	}{
+		{`,load exa`, "exa", []string{"examples/"}},
+		{`,load examples/t`, "examples/t", []string{"examples/tour.scm"}},
+		{`  ,load  "examples/`, "examples/", []string{"examples/tour.scm"}},
+		{`,load ~/`, "~/", []string{"~/init.scm", "~/lib/"}},
+		{`,load ~/lib/m`, "~/lib/m", []string{"~/lib/mine.scm"}},
+		{`(load "~/i`, "~/i", []string{"~/init.scm"}},
+		{`(load "~`, "~", []string{"~/"}},
+		{`,doc car-`, "car-", nil}, // not a file name
+	}
+	for _, tc := range tests {
+		word, cands := complete(tc.line, len(tc.line))
+		if word != tc.word || !reflect.DeepEqual(cands, tc.cands) {
+			t.Errorf("complete(%q) = %q %q, want %q %q", tc.line, word, cands, tc.word, tc.cands)
+		}
+	}
+}
+
+func TestLoadExpandsHome(t *testing.T) {
+	// (load "~/x.scm") and ,load ~/x.scm load the file in the home
+	// directory.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Chdir(t.TempDir())
+	os.WriteFile(filepath.Join(home, "x.scm"), []byte("(define from-home 42)\n"), 0o644)
+	out, errOut, _, err := runFake(t, `(load "~/x.scm")`, "from-home", ",load ~/x.scm", `,load "~/x.scm"`, "(* 2 from-home)")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if errOut != "" || !strings.HasSuffix(out, "42\n84\n") {
+		t.Errorf("output %q, errors %q; want 42 and 84, no error", out, errOut)
+	}
+}
+
+func TestHistoryLeavesOutPasswords(t *testing.T) {
+	// An entry calling a login procedure holds a password: not kept; nor
+	// one typed with a space first (bash's ignorespace).
+	_, _, ed, err := runFake(t, "(+ 1 2)", `(pop3-login conn "me" "secret1")`, `(define c (list 1`, `(pop3-login/APOP conn "me" "secret2")))`,
+		` (define pw "secret3")`, "(* 2 3)", ` ,time (string-length "secret4")`, ",help")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := []string{"(+ 1 2)\n", "(* 2 3)\n", ",help"}; !reflect.DeepEqual(ed.history, want) {
+		t.Errorf("history %q, want %q", ed.history, want)
+	}
+}
+
+func TestTimeMultiLine(t *testing.T) {
+	// ,time of an expression typed over several lines: the continuation
+	// prompt until it is whole, then its value and the time it took.
+	out, errOut, ed, err := runFake(t, ",time (let loop ((i 0))", "  (if (< i 10)", "      (loop (+ i 1))", "      i))",
+		",time (car", "'(1 2", "))", ",time (+ 1", "2 3)) 7")
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !regexp.MustCompile(`^10\n; \S+ elapsed\n1\n; \S+ elapsed\n$`).MatchString(out) {
+		t.Errorf("output %q, want 10 and 1, each with its time", out)
+	}
+	if !strings.HasPrefix(errOut, "stdin#3:2:5: read: unexpected ')'") {
+		t.Errorf("errors %q, want the extra ')' of entry 3", errOut)
+	}
+	wantPrompts := []string{DefaultPrompt, DefaultContinuePrompt, DefaultContinuePrompt, DefaultContinuePrompt,
+		DefaultPrompt, DefaultContinuePrompt, DefaultContinuePrompt, DefaultPrompt, DefaultContinuePrompt, DefaultPrompt}
+	if !reflect.DeepEqual(ed.prompts, wantPrompts) {
+		t.Errorf("prompts %q, want %q", ed.prompts, wantPrompts)
+	}
+	if len(ed.history) < 2 || ed.history[1] != ",time (car\n'(1 2\n))\n" {
+		t.Errorf("history %q, want each ,time entry whole", ed.history)
 	}
 }
 
@@ -422,4 +510,65 @@ func ExampleRun() {
 	// b
 	// stdin#4:1:1: car: expected a pair, got ()
 	// session ended: <nil>
+}
+
+func TestDocFoldedToTerminalWidth(t *testing.T) {
+	// The banner, ,help, ,doc and ,apropos on a terminal of 40 columns:
+	// no line wider, lines broken between words (the terminal broke them
+	// mid-word), the text otherwise the same.
+	long := "first words then a `very-long-name-that-goes-on` and more words, " + strings.Repeat("日本語 ", 12) + "end"
+	ed := &fakeEditor{lines: []any{",doc car", ",apropos list-t", ",help"}}
+	var o, e bytes.Buffer
+	err := Run(context.Background(), Options{Interp: interp.New(), Editor: ed, Out: &o, Err: &e,
+		Width:  func() int { return 40 },
+		Banner: "popsh 0.1.0: Scheme with POP3. ,help for help; Ctrl-D to leave.",
+		Doc: func(name string) string {
+			if name == "car" {
+				return long + "\n  indented " + strings.Repeat("x", 50) + "\n"
+			}
+			return ""
+		}})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	out := o.String()
+	for _, l := range strings.Split(out, "\n") {
+		w := 0
+		for _, r := range l {
+			w += runeWidth(r)
+		}
+		if w > 40 {
+			t.Errorf("line of %d columns: %q", w, l)
+		}
+	}
+	if !strings.Contains(out, "\n`very-long-name-that-goes-on` and more\n") && !strings.Contains(out, " `very-long-name-that-goes-on`\n") {
+		t.Errorf("the long name was broken:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(long), " ")) {
+		t.Errorf("the text changed in folding:\n%s", out)
+	}
+	if !strings.Contains(out, "\n  indented\n  xxxx") {
+		t.Errorf("a folded indented line does not keep its indentation:\n%s", out)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"short line\n", 20, "short line\n"},
+		{"one two three four\n", 9, "one two\nthree\nfour\n"},
+		{"  ab cd ef\n", 7, "  ab cd\n  ef\n"},
+		{"abcdefghij", 4, "abcd\nefgh\nij"},
+		{"日本語日本語", 5, "日本\n語日\n本語"},
+		{"as it is", 0, "as it is"},
+		// a row of a table: the rest under its second column
+		{"  ,doc NAME   what it takes and does\n", 30, "  ,doc NAME   what it takes\n              and does\n"},
+	} {
+		if got := fold(c.in, c.width); got != c.want {
+			t.Errorf("fold(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
 }

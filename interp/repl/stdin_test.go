@@ -114,3 +114,31 @@ func TestErrReadInterruptedText(t *testing.T) {
 		t.Error("ErrReadInterrupted does not wrap interp.ErrInterrupted")
 	}
 }
+
+func TestInterruptibleReaderUnreadComesFirst(t *testing.T) {
+	// Text given back was read before what the reader still holds: it
+	// comes first, a line at a time, then a Ctrl-D given back (the end of
+	// file for a program, the key for the line editor), then the rest.
+	ir := NewInterruptibleReader(&scriptedReader{results: []readResult{{data: []byte("abcdef")}}})
+	b := make([]byte, 3)
+	if n, err := ir.Read(b); err != nil || string(b[:n]) != "abc" {
+		t.Fatalf("Read = %q %v", b[:n], err)
+	}
+	ir.Unread([]byte("x\nyz"), 0, true)
+	var got []string
+	for range 3 {
+		n, err := ir.Read(make([]byte, 10))
+		got = append(got, fmt.Sprint(n, err))
+	}
+	ir.Unread(nil, 0, true)
+	ir.SetContext(context.WithValue(context.Background(), struct{}{}, 1)) // a program reads
+	_, err := ir.Read(make([]byte, 10))
+	got = append(got, fmt.Sprint(err))
+	ir.SetContext(nil)
+	n, err := ir.Read(b)
+	got = append(got, fmt.Sprintf("%q %v", b[:n], err))
+	want := []string{"2 <nil>", "2 <nil>", "1 <nil>", "EOF", `"def" <nil>`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reads %q, want %q", got, want)
+	}
+}

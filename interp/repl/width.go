@@ -261,6 +261,9 @@ func (p *linePainter) Paint(line []rune, pos int) []rune {
 			out = append(out, ' ', ' ', ' ', ' ')
 		case cursorMark:
 			out = append(out, unicode.ReplacementChar)
+		case pasteMark:
+			// a run of text about to be put in its place (keys.go):
+			// not for the terminal (it has no width)
 		default:
 			out = append(out, r)
 		}

@@ -27,7 +27,7 @@ func TestRuneWidth(t *testing.T) {
 
 func TestHelpTextFitsTerminal(t *testing.T) {
 	// ,help on a terminal of 80 columns: no line wraps.
-	for _, l := range strings.Split(helpText, "\n") {
+	for _, l := range strings.Split(fold(helpText, helpWidth(80)), "\n") {
 		if n := utf8.RuneCountInString(l); n >= 80 {
 			t.Errorf("help line of %d columns: %q", n, l)
 		}
