@@ -17,21 +17,25 @@ import (
 // killed run left half done. It is written only under the run lock, and
 // read only under the run lock and the destination's locks.
 //
-//	popsh-journal 2
+//	popsh-journal 3
 //	maildir                     or: mbox SIZE DEV INO
 //	/absolute/destination
 //	"account"
-//	i UIDL NAME                 Maildir: NAME is in tmp/, about to be renamed into new/
-//	m UIDL OFF LEN SHA256       mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
+//	i UIDL SIZE "NAME"          Maildir: NAME is in tmp/, about to be renamed into new/
+//	m UIDL SIZE OFF LEN SHA256  mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
 //	x                           mbox: the append of the message above failed and was undone
 //	c                           mbox: the append is fsynced (the messages listed and not undone)
 //
 // The first four lines are fsynced before anything is written to the
-// destination. UIDL is "-" for a server without UIDL. Files of version 1
-// (no account line, mbox lines "i UIDL" without offsets) are still read.
+// destination. UIDL is "-" for a server without UIDL; SIZE is the size
+// LIST gave (see state.go), "-" when not known. NAME is quoted as a Go
+// string: a Maildir file name holds the host name, which may hold
+// spaces. Files of version 2 (no SIZE, NAME bare) and version 1 (no
+// account line, mbox lines "i UIDL" without offsets) are still read.
 const (
 	journalHeaderV1 = "popsh-journal 1"
-	journalHeader   = "popsh-journal 2"
+	journalHeaderV2 = "popsh-journal 2"
+	journalHeader   = "popsh-journal 3"
 )
 
 // journal is a parsed journal.
@@ -47,10 +51,14 @@ type journal struct {
 	v1        bool
 }
 
-type journalFile struct{ uid, name string }
+type journalFile struct {
+	uid, name string
+	size      int64
+}
 
 type journalMsg struct {
 	uid      string
+	size     int64 // as LIST gave it, noSize if not known
 	off, len int64
 	sha      string
 }
@@ -69,8 +77,11 @@ func readJournal(jpath string) (*journal, error) {
 	lines := strings.Split(string(data), "\n")
 	j := &journal{}
 	body := 4
+	v2 := false
 	switch lines[0] {
 	case journalHeader:
+	case journalHeaderV2:
+		v2 = true
 	case journalHeaderV1:
 		j.v1, body = true, 3
 	default:
@@ -103,27 +114,83 @@ func readJournal(jpath string) (*journal, error) {
 		return nil, fmt.Errorf("journal %s: unreadable destination line %.60q (remove the file after checking the mailbox)", jpath, lines[1])
 	}
 	for _, l := range lines[body:] {
+		if !v2 && !j.v1 {
+			j.parseLine(l)
+			continue
+		}
 		f := strings.Fields(l)
 		switch {
 		case j.maildir && len(f) == 3 && f[0] == "i":
-			j.files = append(j.files, journalFile{uidOf(f[1]), f[2]})
+			j.files = append(j.files, journalFile{uidOf(f[1]), f[2], noSize})
 		case !j.maildir && len(f) == 1 && f[0] == "c":
 			j.committed = true
 		case !j.maildir && len(f) == 1 && f[0] == "x" && len(j.msgs) > 0:
 			j.msgs = j.msgs[:len(j.msgs)-1]
 		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: -1})
+			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), size: noSize, off: -1})
 		case !j.maildir && len(f) == 5 && f[0] == "m":
-			off, err1 := strconv.ParseInt(f[2], 10, 64)
-			n, err2 := strconv.ParseInt(f[3], 10, 64)
-			if err1 != nil || err2 != nil || off < 0 || n <= 0 || len(f[4]) != 64 {
-				continue // a torn last line: its append never began
-			}
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: off, len: n, sha: f[4]})
+			j.addMsg(f[1], "-", f[2], f[3], f[4])
 		}
 		// Anything else is a torn last line: what it announced never began.
 	}
 	return j, nil
+}
+
+// parseLine parses a line of a version 3 journal body. Anything it does
+// not know is a torn last line: what it announced never began.
+func (j *journal) parseLine(l string) {
+	switch {
+	case j.maildir && strings.HasPrefix(l, "i "):
+		f := strings.SplitN(l, " ", 4)
+		if len(f) != 4 {
+			return
+		}
+		name, err := strconv.Unquote(f[3])
+		size, ok := sizeOf(f[2])
+		if err != nil || !ok || name == "" || strings.ContainsAny(name, "/\x00") {
+			return
+		}
+		j.files = append(j.files, journalFile{uidOf(f[1]), name, size})
+	case j.maildir:
+	case l == "c":
+		j.committed = true
+	case l == "x":
+		if len(j.msgs) > 0 {
+			j.msgs = j.msgs[:len(j.msgs)-1]
+		}
+	default:
+		if f := strings.Fields(l); len(f) == 6 && f[0] == "m" {
+			j.addMsg(f[1], f[2], f[3], f[4], f[5])
+		}
+	}
+}
+
+// addMsg adds an mbox line's message, unless the line is torn.
+func (j *journal) addMsg(uid, size, off, n, sha string) {
+	o, err1 := strconv.ParseInt(off, 10, 64)
+	k, err2 := strconv.ParseInt(n, 10, 64)
+	sz, ok := sizeOf(size)
+	if err1 != nil || err2 != nil || !ok || o < 0 || k <= 0 || len(sha) != 64 {
+		return // a torn last line: its append never began
+	}
+	j.msgs = append(j.msgs, journalMsg{uid: uidOf(uid), size: sz, off: o, len: k, sha: sha})
+}
+
+// sizeOf parses a SIZE field: digits, or "-" for a size not known.
+func sizeOf(field string) (int64, bool) {
+	if field == "-" {
+		return noSize, true
+	}
+	n, err := strconv.ParseInt(field, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// sizeField is the SIZE field of size.
+func sizeField(size int64) string {
+	if size < 0 {
+		return "-"
+	}
+	return strconv.FormatInt(size, 10)
 }
 
 func uidOf(field string) string {
@@ -142,8 +209,8 @@ func uidField(u string) string {
 
 // recovery is what recovering a journal found.
 type recovery struct {
-	uids  []string // messages complete in the destination: record them
-	notes []string // what the user should know
+	uids  []storedUID // messages complete in the destination: record them
+	notes []string    // what the user should know
 }
 
 // recoverMaildir records the messages of a Maildir journal whose file
@@ -154,7 +221,7 @@ func recoverMaildir(j *journal) recovery {
 	for _, f := range j.files {
 		if md.delivered(f.name) {
 			if f.uid != "" {
-				r.uids = append(r.uids, f.uid)
+				r.uids = append(r.uids, storedUID{f.uid, f.size})
 			}
 		} else {
 			os.Remove(filepath.Join(md.dir, "tmp", f.name))
@@ -215,7 +282,7 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 			}
 			if sum == e.sha {
 				if e.uid != "" {
-					r.uids = append(r.uids, e.uid)
+					r.uids = append(r.uids, storedUID{e.uid, e.size})
 				}
 				continue
 			}
@@ -264,11 +331,11 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 	return r, nil
 }
 
-func uidsOf(msgs []journalMsg) []string {
-	var out []string
+func uidsOf(msgs []journalMsg) []storedUID {
+	var out []storedUID
 	for _, e := range msgs {
 		if e.uid != "" {
-			out = append(out, e.uid)
+			out = append(out, storedUID{e.uid, e.size})
 		}
 	}
 	return out

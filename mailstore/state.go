@@ -11,37 +11,57 @@ import (
 )
 
 // The UIDL state file remembers which messages were stored, keyed by
-// account and destination:
+// account and destination, with each message's size as LIST gave it:
 //
-//	popsh-uidls 2
+//	popsh-uidls 3
 //	dest "alice@pop.example.org:995" "/home/alice/Mail"
-//	UIDL
-//	UIDL
+//	UIDL SIZE
+//	UIDL SIZE
 //	dest "alice@pop.example.org:995" "/home/alice/inbox"
-//	UIDL
+//	UIDL SIZE
 //
-// A UIDL never contains a space (RFC 1939: 0x21 to 0x7E), so a line with
-// one is a section header. A file written by an earlier popsh (first line
+// A UIDL never contains a space (RFC 1939: 0x21 to 0x7E), so a line
+// beginning with `dest "` is a section header. A UIDL line without a
+// size (written by version 2, or for a server that gave none) matches
+// the UIDL whatever the size. Servers give a UIDL again to a new message
+// once the old one is deleted (a Maildir server whose file names repeat,
+// a server whose counter was reset): a UIDL stored before with another
+// size is a new message, fetched, never taken for the old one (and
+// deleted unfetched). Version 2 files (no sizes) are read as such, and
+// rewritten as version 3; a file of version 1 (first line
 // "popsh-uidls 1", one UIDL a line, no destination) is read as the state
 // of whatever account and destination the next run uses: that run adopts
 // its UIDLs and rewrites the file in the new form.
 const (
 	stateHeaderV1 = "popsh-uidls 1"
-	stateHeader   = "popsh-uidls 2"
+	stateHeaderV2 = "popsh-uidls 2"
+	stateHeader   = "popsh-uidls 3"
 )
+
+// noSize is the size of a UIDL whose size is not known.
+const noSize int64 = -1
+
+// uidSet maps the UIDLs stored to their sizes (noSize when not known).
+type uidSet map[string]int64
 
 // stateKey names one section of a state file.
 type stateKey struct{ account, dest string }
 
 // stateFile is the content of a state file.
 type stateFile struct {
-	sections map[stateKey]map[string]bool
+	sections map[stateKey]uidSet
 	legacy   []string // UIDLs of a version 1 file, with no key
+}
+
+// storedUID is a message recorded as stored: its UIDL and size.
+type storedUID struct {
+	uid  string
+	size int64
 }
 
 // readState reads a state file; a missing file is empty.
 func readState(path string) (*stateFile, error) {
-	s := &stateFile{sections: map[stateKey]map[string]bool{}}
+	s := &stateFile{sections: map[stateKey]uidSet{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -58,30 +78,49 @@ func readState(path string) (*stateFile, error) {
 			}
 		}
 		return s, nil
-	case stateHeader:
+	case stateHeaderV2, stateHeader:
 	default:
 		return nil, fmt.Errorf("state file %s: not a popsh UIDL state file (first line %.40q)", path, lines[0])
 	}
-	var cur map[string]bool
+	v2 := lines[0] == stateHeaderV2
+	var cur uidSet
 	for i, l := range lines[1:] {
 		switch {
 		case l == "":
-		case strings.HasPrefix(l, "dest "):
+		case strings.HasPrefix(l, `dest "`):
 			k, ok := parseStateKey(l[len("dest "):])
 			if !ok {
 				return nil, fmt.Errorf("state file %s: line %d: malformed section header", path, i+2)
 			}
 			if cur = s.sections[k]; cur == nil {
-				cur = map[string]bool{}
+				cur = uidSet{}
 				s.sections[k] = cur
 			}
-		case strings.ContainsAny(l, " \t") || cur == nil:
-			return nil, fmt.Errorf("state file %s: line %d: not a UIDL", path, i+2)
 		default:
-			cur[l] = true
+			uid, size, ok := parseUIDLine(l, v2)
+			if !ok || cur == nil {
+				return nil, fmt.Errorf("state file %s: line %d: not a UIDL", path, i+2)
+			}
+			cur[uid] = size
 		}
 	}
 	return s, nil
+}
+
+// parseUIDLine parses "UIDL SIZE" or "UIDL" (v2: "UIDL" only).
+func parseUIDLine(l string, v2 bool) (uid string, size int64, ok bool) {
+	uid, sz, hasSize := strings.Cut(l, " ")
+	if uid == "" || strings.ContainsAny(uid, "\t") {
+		return "", 0, false
+	}
+	if !hasSize {
+		return uid, noSize, true
+	}
+	n, err := strconv.ParseInt(sz, 10, 64)
+	if v2 || err != nil || n < 0 {
+		return "", 0, false
+	}
+	return uid, n, true
 }
 
 func parseStateKey(s string) (stateKey, bool) {
@@ -100,15 +139,15 @@ func parseStateKey(s string) (stateKey, bool) {
 }
 
 // uids returns the section of k, adopting the UIDLs of a version 1 file.
-func (s *stateFile) uids(k stateKey) map[string]bool {
+func (s *stateFile) uids(k stateKey) uidSet {
 	set := s.sections[k]
 	if set == nil {
-		set = map[string]bool{}
+		set = uidSet{}
 		s.sections[k] = set
 	}
 	if s.legacy != nil {
 		for _, u := range s.legacy {
-			set[u] = true
+			set[u] = noSize
 		}
 		s.legacy = nil
 	}
@@ -140,6 +179,10 @@ func (s *stateFile) write(path string) error {
 		slices.Sort(uids)
 		for _, u := range uids {
 			sb.WriteString(u)
+			if size := s.sections[k][u]; size >= 0 {
+				sb.WriteByte(' ')
+				sb.WriteString(strconv.FormatInt(size, 10))
+			}
 			sb.WriteByte('\n')
 		}
 	}
@@ -147,7 +190,7 @@ func (s *stateFile) write(path string) error {
 }
 
 // addState records uids as stored for key k in the state file path.
-func addState(path string, k stateKey, uids []string) error {
+func addState(path string, k stateKey, uids []storedUID) error {
 	if len(uids) == 0 {
 		return nil
 	}
@@ -157,7 +200,7 @@ func addState(path string, k stateKey, uids []string) error {
 	}
 	set := s.uids(k)
 	for _, u := range uids {
-		set[u] = true
+		set[u.uid] = u.size
 	}
 	return s.write(path)
 }

@@ -68,8 +68,12 @@ type Store struct {
 	lock *RunLock
 
 	state    *stateFile
-	seen     map[string]bool // UIDLs stored by earlier runs (and committed in this one)
-	onServer map[string]bool // the UIDLs the server listed, nil if unknown
+	seen     uidSet           // UIDLs stored by earlier runs (and committed in this one), with their sizes
+	onServer map[string]bool  // the UIDLs the server listed, nil if unknown
+	sizes    map[string]int64 // the sizes LIST gave, by UIDL (see Partition)
+	// learned: Partition learned the size of a UIDL the state had
+	// without one: the next Commit writes the state file.
+	learned bool
 
 	journal    *os.File
 	jcommitted bool // "c" is in the journal
@@ -90,6 +94,7 @@ type Store struct {
 type stored struct {
 	num  int
 	uid  string // "" when the server has no UIDL
+	size int64  // as LIST gave it, noSize if not known
 	name string // Maildir file name
 }
 
@@ -115,7 +120,7 @@ func Open(dest string, opts Options) (*Store, error) {
 	if dest == "" || strings.ContainsAny(dest, "\n\x00") || strings.ContainsAny(opts.StateFile, "\n\x00") || strings.ContainsAny(opts.Account, "\n\x00") {
 		return nil, fmt.Errorf("bad destination or state file name %q", dest)
 	}
-	s := &Store{dest: dest, key: destKey(dest), opts: opts, seen: map[string]bool{}}
+	s := &Store{dest: dest, key: destKey(dest), opts: opts, seen: uidSet{}}
 	if opts.StateFile != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.StateFile), 0o700); err != nil {
 			return nil, s.destErr(fmt.Errorf("state file %s: %w", opts.StateFile, err))
@@ -249,22 +254,54 @@ func (s *Store) Stored() []int { return s.stored }
 
 // Seen reports whether the message with this UIDL was stored by an
 // earlier run (or committed in this one).
-func (s *Store) Seen(uid string) bool { return s.seen[uid] }
+func (s *Store) Seen(uid string) bool {
+	_, ok := s.seen[uid]
+	return ok
+}
 
 // Partition splits the server's messages into those not yet stored and
 // those stored before (by UIDL), and remembers the server's UIDLs so
-// that Commit can forget the ones no longer there.
-func (s *Store) Partition(msgs []pop3.MsgUID) (fresh, old []pop3.MsgUID) {
+// that Commit can forget the ones no longer there. sizes, when given, is
+// LIST's answer: a UIDL stored before with another size is a message the
+// server gave that UIDL again (after deleting the one stored), so it is
+// fresh; the sizes are recorded with what is stored. (A UIDL recorded
+// without a size, by an earlier popsh, matches any size, and learns
+// this one.)
+func (s *Store) Partition(msgs []pop3.MsgUID, sizes ...pop3.MsgInfo) (fresh, old []pop3.MsgUID) {
+	byNum := make(map[int]int64, len(sizes))
+	for _, m := range sizes {
+		byNum[m.Num] = m.Size
+	}
 	s.onServer = make(map[string]bool, len(msgs))
+	s.sizes = make(map[string]int64, len(msgs))
 	for _, m := range msgs {
 		s.onServer[m.UID] = true
-		if s.seen[m.UID] {
+		size, known := byNum[m.Num]
+		if !known {
+			size = noSize
+		}
+		s.sizes[m.UID] = size
+		was, ok := s.seen[m.UID]
+		switch {
+		case ok && was < 0 && size >= 0:
+			s.seen[m.UID] = size
+			s.learned = true
+			fallthrough
+		case ok && (was < 0 || size < 0 || was == size):
 			old = append(old, m)
-		} else {
+		default:
 			fresh = append(fresh, m)
 		}
 	}
 	return fresh, old
+}
+
+// sizeOf returns the size Partition noted for uid, or noSize.
+func (s *Store) sizeOf(uid string) int64 {
+	if size, ok := s.sizes[uid]; ok && uid != "" {
+		return size
+	}
+	return noSize
 }
 
 // journalLine appends lines to the journal, creating it (with its
@@ -384,7 +421,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	if serr == nil {
 		lines := make([]string, len(files))
 		for i, t := range files {
-			lines[i] = "i " + uidField(uid[t.num]) + " " + t.name
+			lines[i] = "i " + uidField(uid[t.num]) + " " + sizeField(s.sizeOf(uid[t.num])) + " " + strconv.Quote(t.name)
 		}
 		serr = s.journalLine(true, lines...)
 	}
@@ -403,7 +440,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 			}
 			continue
 		}
-		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], name: t.name})
+		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], size: s.sizeOf(uid[t.num]), name: t.name})
 		count++
 	}
 	return count, err
@@ -470,7 +507,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			return localError{err}
 		}
 		off := s.mb.off
-		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), off, size, h.Sum(nil))
+		line := fmt.Sprintf("m %s %s %d %d %x", uidField(uid[n]), sizeField(s.sizeOf(uid[n])), off, size, h.Sum(nil))
 		if err := s.journalLine(false, line); err != nil {
 			s.jbroken = true // the line may be there, whole or in part
 			return localError{err}
@@ -484,7 +521,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			}
 			return localError{err}
 		}
-		s.pending = append(s.pending, stored{num: n, uid: uid[n]})
+		s.pending = append(s.pending, stored{num: n, uid: uid[n], size: s.sizeOf(uid[n])})
 		count++
 		return nil
 	})
@@ -513,6 +550,10 @@ func (s *Store) Commit() error {
 		return s.destErr(errors.New("store is closed"))
 	}
 	if len(s.pending) == 0 && s.journal == nil {
+		if s.learned && s.state != nil {
+			s.learned = false
+			return s.destErr(s.state.write(s.opts.StateFile))
+		}
 		return nil
 	}
 	if s.md != nil {
@@ -538,7 +579,7 @@ func (s *Store) Commit() error {
 	}
 	for _, p := range s.pending {
 		if p.uid != "" {
-			s.seen[p.uid] = true
+			s.seen[p.uid] = p.size
 		}
 		s.stored = append(s.stored, p.num)
 	}
@@ -556,6 +597,7 @@ func (s *Store) Commit() error {
 		if err := s.state.write(s.opts.StateFile); err != nil {
 			return s.destErr(err)
 		}
+		s.learned = false
 	}
 	return s.destErr(s.closeJournal())
 }

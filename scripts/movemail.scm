@@ -465,7 +465,7 @@ then deleted on the server), 2 on a usage error.
       ;; error: such a server is not trusted with deletions.
       (if uidls (mailbox-check-uidl sizes uidls))
       (let*-values (((fresh old) (if uidls
-                                     (mailbox-partition mb uidls)
+                                     (mailbox-partition mb uidls sizes)
                                      (values (map car sizes) '())))
                     ((fresh) (if opt-max-size
                                  (filter (lambda (m)

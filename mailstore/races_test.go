@@ -1,0 +1,101 @@
+package mailstore
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"popsh/pop3"
+)
+
+// listAndUIDL returns LIST's and UIDL's answers.
+func listAndUIDL(t *testing.T, c *pop3.Client) ([]pop3.MsgInfo, []pop3.MsgUID) {
+	t.Helper()
+	list, err := c.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	uidls, err := c.UIDL(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list, uidls
+}
+
+// grown returns list with message num's size changed.
+func grown(list []pop3.MsgInfo, num int) []pop3.MsgInfo {
+	out := append([]pop3.MsgInfo(nil), list...)
+	for i := range out {
+		if out[i].Num == num {
+			out[i].Size += 100
+		}
+	}
+	return out
+}
+
+// A run killed after storing, before its commit: the journal gives the
+// next run each message's size with its UIDL, so that the UIDL given
+// again to a message of another size is not taken for the one stored.
+func TestKilledRunRecordsSizes(t *testing.T) {
+	for _, kind := range []string{"maildir", "mbox"} {
+		t.Run(kind, func(t *testing.T) {
+			_, addr := maildrop(t, 3)
+			dir := t.TempDir()
+			dest, state := filepath.Join(dir, "M"), filepath.Join(dir, "state")
+			if kind == "maildir" {
+				dest += "/"
+			}
+			c := client(t, addr)
+			list, uidls := listAndUIDL(t, c)
+			s := open(t, dest, state, "u@a")
+			fresh, _ := s.Partition(uidls, list...)
+			if _, err := s.Fetch(context.Background(), c, fresh); err != nil {
+				t.Fatal(err)
+			}
+			abandon(t, s) // killed before the commit
+
+			s = open(t, dest, state, "u@a")
+			defer s.Close()
+			fresh, old := s.Partition(uidls, grown(list, 2)...)
+			if len(fresh) != 1 || fresh[0].Num != 2 || len(old) != 2 {
+				t.Errorf("message 2's UIDL with another size: fresh %v, old %v; want it fresh", fresh, old)
+			}
+			if fresh, old := s.Partition(uidls, list...); len(fresh) != 0 || len(old) != 3 {
+				t.Errorf("after recovery: %d fresh, %d old; want 0, 3", len(fresh), len(old))
+			}
+		})
+	}
+}
+
+// A state file of version 2 (UIDLs without sizes) is read: its UIDLs
+// match whatever the size, and learn the size LIST gives, which the next
+// commit writes (version 3); from then on another size is a new message.
+func TestStateVersion2Adopted(t *testing.T) {
+	_, addr := maildrop(t, 2)
+	dir := t.TempDir()
+	dest, state := filepath.Join(dir, "M")+"/", filepath.Join(dir, "state")
+	c := client(t, addr)
+	list, uidls := listAndUIDL(t, c)
+	v2 := "popsh-uidls 2\ndest \"u@a\" " + `"` + destKey(dest) + `"` + "\n" + uidls[0].UID + "\n" + uidls[1].UID + "\n"
+	if err := os.WriteFile(state, []byte(v2), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, dest, state, "u@a")
+	if fresh, _ := s.Partition(uidls, list...); len(fresh) != 0 {
+		t.Fatalf("UIDLs of a version 2 file must match any size: fresh %v", fresh)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(state)
+	if !strings.HasPrefix(string(data), stateHeader+"\n") {
+		t.Errorf("state file not rewritten as version 3:\n%s", data)
+	}
+	s = open(t, dest, state, "u@a")
+	defer s.Close()
+	if fresh, _ := s.Partition(uidls, grown(list, 2)...); len(fresh) != 1 || fresh[0].Num != 2 {
+		t.Errorf("message 2 with another size: fresh %v, want it", fresh)
+	}
+}
