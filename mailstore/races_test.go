@@ -99,3 +99,46 @@ func TestStateVersion2Adopted(t *testing.T) {
 		t.Errorf("message 2 with another size: fresh %v, want it", fresh)
 	}
 }
+
+// A host name with spaces, a tab, a line break, a colon and a slash
+// (sethostname takes any bytes): the Maildir file names hold it escaped,
+// and the journal gives them back to the run after a kill, which records
+// every message the killed run delivered (none fetched twice) and leaves
+// nothing in tmp/. The journal also gives back a name with a space as
+// it is (a host part set directly, not escaped).
+func TestMaildirOddHostName(t *testing.T) {
+	saved := hostname
+	t.Cleanup(func() { hostname = saved })
+	hostname = func() (string, error) { return "my host\tname:x/y\nz", nil }
+	for _, raw := range []bool{false, true} {
+		_, addr := maildrop(t, 3)
+		dir := t.TempDir()
+		md, state := filepath.Join(dir, "Mail")+"/", filepath.Join(dir, "state")
+		s := open(t, md, state, "u@a")
+		if raw {
+			s.md.host = "odd host"
+		}
+		c := client(t, addr)
+		list, uidls := listAndUIDL(t, c)
+		fresh, _ := s.Partition(uidls, list...)
+		if _, err := s.Fetch(context.Background(), c, fresh); err != nil {
+			t.Fatal(err)
+		}
+		abandon(t, s) // killed after the renames into new/, before the commit
+		ents, _ := os.ReadDir(filepath.Join(md, "new"))
+		for _, e := range ents {
+			if strings.ContainsAny(e.Name(), " \t\n:/") != raw {
+				t.Errorf("file name %q (raw host part: %v)", e.Name(), raw)
+			}
+		}
+		s = open(t, md, state, "u@a")
+		fresh, old := s.Partition(uidls, list...)
+		if len(fresh) != 0 || len(old) != 3 {
+			t.Errorf("raw %v: after the kill, %d messages would be fetched again (want 0)", raw, len(fresh))
+		}
+		s.Close()
+		if ents, _ := os.ReadDir(filepath.Join(md, "new")); len(ents) != 3 {
+			t.Errorf("new/ holds %d messages, want 3", len(ents))
+		}
+	}
+}

@@ -150,3 +150,81 @@ func leftovers(t *testing.T, dir string, keep ...string) []string {
 	}
 	return out
 }
+
+// withHostname makes cmd run with the host name h: in a UTS namespace of
+// its own (which takes root), where the child sets it.
+func withHostname(t *testing.T, cmd *exec.Cmd, h string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("setting a host name in a new UTS namespace takes root")
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS}
+	cmd.Env = append(cmd.Env, "POPSH_TEST_HOSTNAME="+h)
+}
+
+// TestMovemailOddHostName: movemail on a host whose name holds spaces, a
+// tab, a colon and a slash, into a Maildir, killed in the middle of its
+// second batch (the first batch's 256 messages are in new/, listed in
+// the journal, not yet in the state file). The rerun records them from
+// the journal: every message is in the Maildir once, none left on the
+// server, nothing in tmp/.
+func TestMovemailOddHostName(t *testing.T) {
+	libraryReady(t)
+	const n = 270
+	e := newSrv(t, server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: 260, StallAfter: 100, StallFor: time.Second}}})
+	msgs := genMessages(n)
+	e.add(msgs...)
+	dir := t.TempDir()
+	md, state := filepath.Join(dir, "Mail")+"/", filepath.Join(dir, "state")
+	args := []string{"--state", state, md}
+	const host = "my host\tname:x/y"
+	cmd := script(e.env, "movemail.scm", args...)
+	withHostname(t, cmd, host)
+	var se bytes.Buffer
+	cmd.Stderr = &se
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e.waitFor("RETR 260", 30*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if ents, _ := os.ReadDir(filepath.Join(md, "new")); len(ents) < 256 {
+		t.Fatalf("killed with %d messages in new/, want the first batch's 256: %s", len(ents), se.String())
+	}
+	e.srv.SetFaults(server.Faults{})
+	var so bytes.Buffer
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		re := script(e.env, "movemail.scm", args...)
+		withHostname(t, re, host)
+		so.Reset()
+		se.Reset()
+		re.Stdout, re.Stderr = &so, &se
+		err := re.Run()
+		if err == nil {
+			break
+		}
+		if !strings.Contains(se.String(), "IN-USE") || time.Now().After(deadline) {
+			t.Fatalf("rerun: %v %s", err, se.String())
+		}
+	}
+	count := tallyByText(t, maildirMessages(t, md), msgs)
+	bad := 0
+	for i, c := range count {
+		if c != 1 {
+			bad++
+			if bad < 5 {
+				t.Errorf("message %d is in the Maildir %d times", i+1, c)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d messages not stored exactly once; rerun said %q", bad, n, so.String())
+	}
+	if c := e.be.Count(testUser); c != 0 {
+		t.Errorf("%d messages left on the server", c)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(md, "tmp")); len(ents) != 0 {
+		t.Errorf("%d files left in tmp/", len(ents))
+	}
+}
