@@ -313,11 +313,12 @@ func readAppendState(state, mbox string) appendState {
 	fmt.Sscanf(lines[1], "mbox %d", &a.end)
 	for _, l := range lines[4:] {
 		f := strings.Fields(l)
-		if !strings.HasSuffix(l, "\n") || len(f) != 5 || f[0] != "m" {
+		// m UIDL SIZE OFF LEN SHA256
+		if !strings.HasSuffix(l, "\n") || len(f) != 6 || f[0] != "m" {
 			continue // a line being written
 		}
-		fmt.Sscanf(f[2], "%d", &a.lastOff)
-		fmt.Sscanf(f[3], "%d", &a.lastLength)
+		fmt.Sscanf(f[3], "%d", &a.lastOff)
+		fmt.Sscanf(f[4], "%d", &a.lastLength)
 		a.listed++
 		a.end = a.lastOff + a.lastLength
 	}
@@ -677,7 +678,7 @@ func TestMovemailKilledMidCopy(t *testing.T) {
 			for _, l := range lines {
 				if strings.HasPrefix(l, "m ") {
 					ms++
-					fmt.Sscanf(l, "m %s %d %d", new(string), &off, &size)
+					fmt.Sscanf(l, "m %s %s %d %d", new(string), new(string), &off, &size)
 				}
 			}
 			if ms >= want {
@@ -705,7 +706,7 @@ func TestMovemailKilledMidCopy(t *testing.T) {
 				}
 			}
 			var off, size int64
-			fmt.Sscanf(last, "m %s %d %d", new(string), &off, &size)
+			fmt.Sscanf(last, "m %s %s %d %d", new(string), new(string), &off, &size)
 			if st, _ := os.Stat(mbox); msgs > 0 && st.Size() > off && st.Size() < off+size {
 				hits++
 			}
