@@ -78,4 +78,17 @@
 // program may rename a rewritten mbox into place); at Commit too: if a
 // program that ignores the locks renamed the mbox away, the append is
 // undone and Commit fails, recording and deleting nothing.
+//
+// A program that ignores the locks may also append while a run holds
+// them. The run appends through a descriptor opened with O_APPEND, so its
+// bytes land at the real end of the file, never over the other
+// program's; before each message it looks at the file's size, and puts
+// its message after what was appended (after a blank line), at the
+// offset its journal records. An undo (a full disk, a failed commit)
+// never cuts the other program's bytes: the file is cut back no further
+// than their end, and not at all when they follow the run's; the run's
+// messages kept so are reported and, when the journal stays, recorded by
+// the next run if they are whole. A file found shorter than what the run
+// wrote (cut or rewritten by such a program) makes the commit fail,
+// recording nothing and cutting nothing.
 package mailstore

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/pop3"
 )
@@ -140,5 +141,98 @@ func TestMaildirOddHostName(t *testing.T) {
 		if ents, _ := os.ReadDir(filepath.Join(md, "new")); len(ents) != 3 {
 			t.Errorf("new/ holds %d messages, want 3", len(ents))
 		}
+	}
+}
+
+// rogue appends text to path as a program that ignores the locks does.
+func rogue(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const rogueMessage = "From rogue@example.org Mon Jan  1 00:00:00 2024\nSubject: behind the locks\n\nwritten ignoring the locks\n\n"
+
+// Undoing an append never cuts another program's bytes: a program that
+// ignores the locks appends while messages are appended (not committed),
+// then the append is undone (Close without Commit). The other program's
+// message is in the file, whole, and the file still begins as it did.
+func TestMboxUndoKeepsRogueBytes(t *testing.T) {
+	for _, when := range []string{"after-first", "after-both"} {
+		t.Run(when, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "mbox")
+			old := "From x Mon Jan  1 00:00:00 2024\nSubject: old\n\nold\n\n"
+			os.WriteFile(path, []byte(old), 0o600)
+			m, err := OpenMbox(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Append(strings.NewReader("Subject: A\n\nfirst\n"), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if when == "after-first" {
+				rogue(t, path, rogueMessage)
+			}
+			if err := m.Append(strings.NewReader("Subject: B\n\nsecond\n"), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if when == "after-both" {
+				m.w.Flush() // written, not committed
+				rogue(t, path, rogueMessage)
+			}
+			err = m.Close() // not committed: undone
+			data, _ := os.ReadFile(path)
+			if !strings.HasPrefix(string(data), old) || !strings.Contains(string(data), rogueMessage) {
+				t.Errorf("after the undo (error %v) the file is:\n%s", err, data)
+			}
+			if strings.Contains(string(data), "second") && err == nil {
+				t.Errorf("bytes of this run kept without an error:\n%s", data)
+			}
+		})
+	}
+}
+
+// The same through a Store: its append undone because the journal could
+// not be written, after a program that ignores the locks appended behind
+// the run's messages.
+func TestStoreUndoKeepsRogueBytes(t *testing.T) {
+	_, addr := maildrop(t, 3)
+	dir := t.TempDir()
+	mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	s := open(t, mbox, state, "u@a")
+	c := client(t, addr)
+	list, uidls := listAndUIDL(t, c)
+	fresh, _ := s.Partition(uidls, list...)
+	if _, err := s.Fetch(context.Background(), c, fresh[:2]); err != nil {
+		t.Fatal(err)
+	}
+	rogue(t, mbox, rogueMessage)
+	s.jbroken = true // as when a journal line could not be written
+	err := s.Commit()
+	if err == nil {
+		t.Fatal("the commit of an append whose journal failed succeeded")
+	}
+	s.Close()
+	data, _ := os.ReadFile(mbox)
+	if !strings.Contains(string(data), rogueMessage) {
+		t.Errorf("the other program's message was cut (commit: %v); the file holds %d bytes", err, len(data))
+	}
+	// The undo kept the run's two messages (the other program's bytes
+	// follow them): the journal stayed, and the next run finds them
+	// whole at their offsets and records them; the third stays fresh.
+	s = open(t, mbox, state, "u@a")
+	defer s.Close()
+	if fresh, _ := s.Partition(uidls, list...); len(fresh) != 1 || fresh[0].Num != 3 {
+		t.Errorf("fresh after the undo and the next open: %v, want message 3 only", fresh)
+	}
+	data, _ = os.ReadFile(mbox)
+	if n := strings.Count(string(data), "\nFrom "); n != 2 || !strings.Contains(string(data), rogueMessage) {
+		t.Errorf("the mbox holds %d From_ lines after the first, want 2 (the run's second message, the other program's):\n%.300s", n, data)
 	}
 }

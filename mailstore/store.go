@@ -503,6 +503,11 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		if err != nil {
 			return err
 		}
+		// Where the message goes: after whatever another program
+		// appended meanwhile, ignoring the locks.
+		if err := s.mb.catchUp(); err != nil {
+			return localError{err}
+		}
 		if err := s.mb.separate(); err != nil {
 			return localError{err}
 		}
@@ -513,10 +518,11 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			return localError{err}
 		}
 		if err := s.mb.appendFile(s.spool, size); err != nil {
-			// Undone (the file cut back to off): the journal says so,
-			// or the commit of the messages before would vouch for
-			// this one too.
-			if s.mb.off != off || s.journalLine(false, "x") != nil {
+			// Undone (the file cut back to off), or its bytes mixed
+			// with another program's and kept: either way not stored,
+			// and the journal says so, or the commit of the messages
+			// before would vouch for this one too.
+			if (s.mb.off != off && !errors.Is(err, errInterleaved)) || s.journalLine(false, "x") != nil {
 				s.jbroken = true
 			}
 			return localError{err}

@@ -9,6 +9,8 @@ package scripts
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -226,5 +228,125 @@ func TestMovemailOddHostName(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(md, "tmp")); len(ents) != 0 {
 		t.Errorf("%d files left in tmp/", len(ents))
+	}
+}
+
+// rogueAppend appends msg to the mbox as a program that ignores the
+// locks does: no dot-lock, no fcntl lock, O_APPEND.
+func rogueAppend(t *testing.T, path, msg string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("From rogue@example.org Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMovemailRogueWriter: while movemail holds the mbox's locks and
+// appends (the server stalls in the middle of message k), a program that
+// ignores the locks appends a message. movemail appends after it (at the
+// file's real end) instead of over it: the other program's message is
+// intact, once, and every message of carol's once, none on the server.
+func TestMovemailRogueWriter(t *testing.T) {
+	n := max(trials(t)/4, 3)
+	for trial := range n {
+		t.Run(fmt.Sprint(trial), func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewPCG(uint64(trial), 7))
+			carol := 6 + rng.IntN(10)
+			k := 2 + rng.IntN(carol-1)
+			u := newTwoUsers(t, carol, 0, server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: k, StallAfter: 200, StallFor: 1500 * time.Millisecond}}})
+			dir := t.TempDir()
+			mbox, state := filepath.Join(dir, "M"), filepath.Join(dir, "S")
+			_, done := startRun(t, u.env, u.args("carol", state, mbox))
+			// Wait until messages 1..k-1 are appended (the run then waits
+			// for message k), and write behind its back.
+			deadline := time.Now().Add(30 * time.Second)
+			for readAppendState(state, mbox).listed < k-1 || !readAppendState(state, mbox).between() {
+				if time.Now().After(deadline) {
+					t.Fatalf("the run did not append %d messages: %v", k-1, readAppendState(state, mbox))
+				}
+				time.Sleep(time.Millisecond)
+			}
+			rogue := fmt.Sprintf("From: rogue@example.org\nSubject: written behind the locks %d\n\nI ignore dot-locks and fcntl locks.\n", trial)
+			rogueAppend(t, mbox, rogue)
+			r := <-done
+			if r.status != 0 {
+				t.Fatalf("run: %d %s", r.status, r.stderr)
+			}
+			got := mboxMessages(t, mbox)
+			if c := strings.Count(strings.Join(got, "\x00"), "Subject: written behind the locks"); c != 1 || !contains(got, canon(rogue)) {
+				t.Errorf("the other program's message is there %d times (intact: %v); mbox: %s", c, contains(got, canon(rogue)), layout(got))
+			}
+			var carols []string
+			for _, m := range got {
+				if m != canon(rogue) {
+					carols = append(carols, m)
+				}
+			}
+			tl := u.count(carols, "carol")
+			if tl.lost+tl.dup+tl.corrupt+tl.kept != 0 || tl.stored != carol || u.be.Count("carol") != 0 {
+				t.Errorf("written behind the locks before message %d of %d: %+v, %d on the server; mbox: %s", k, carol, tl, u.be.Count("carol"), layout(got))
+			}
+		})
+	}
+}
+
+// TestMovemailFullDiskRogueWriter: the mbox fills up (RLIMIT_FSIZE) a few
+// messages after a program that ignores the locks appended behind the
+// run's back: the message that does not fit is undone without cutting
+// the other program's message, the run fails (status 1) deleting
+// nothing it did not store; the rerun, with room, stores the rest. The
+// other program's message is there once, whole; carol's each once.
+func TestMovemailFullDiskRogueWriter(t *testing.T) {
+	libraryReady(t)
+	const carol, k = 12, 3
+	u := newTwoUsers(t, carol, 0, server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: k, StallAfter: 200, StallFor: 1500 * time.Millisecond}}})
+	dir := t.TempDir()
+	mbox, state := filepath.Join(dir, "M"), filepath.Join(dir, "S")
+	env := append(append([]string(nil), u.env...), "POPSH_TEST_FSIZE=9000")
+	_, done := startRun(t, env, u.args("carol", state, mbox))
+	deadline := time.Now().Add(30 * time.Second)
+	for a := readAppendState(state, mbox); a.listed < k-1 || !a.between(); a = readAppendState(state, mbox) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the run did not append %d messages: %v", k-1, a)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	rogue := "From: rogue@example.org\nSubject: written behind the locks\n\nI ignore dot-locks and fcntl locks.\n"
+	rogueAppend(t, mbox, rogue)
+	r := <-done
+	if r.status != 1 || !strings.Contains(r.stderr, "file too large") {
+		t.Fatalf("the run on a full disk: status %d, %s", r.status, r.stderr)
+	}
+	check := func(when string) int {
+		got := mboxMessages(t, mbox)
+		var carols []string
+		for _, m := range got {
+			if m != canon(rogue) {
+				carols = append(carols, m)
+			}
+		}
+		if len(got)-len(carols) != 1 {
+			t.Errorf("%s: the other program's message is there %d times, whole; mbox: %s", when, len(got)-len(carols), layout(got))
+		}
+		tl := u.count(carols, "carol")
+		if tl.lost+tl.dup+tl.corrupt+tl.kept != 0 {
+			t.Errorf("%s: %+v; mbox: %s", when, tl, layout(got))
+		}
+		return tl.stored
+	}
+	// A failed run deletes nothing (the next run deletes what is stored).
+	if n := check("after the full disk"); n >= carol || u.be.Count("carol") != carol {
+		t.Errorf("after the full disk: %d stored, %d on the server", n, u.be.Count("carol"))
+	}
+	if r := run(t, u.env, "movemail.scm", u.args("carol", state, mbox)...); r.status != 0 {
+		t.Fatalf("rerun: %d %s", r.status, r.stderr)
+	}
+	if n := check("after the rerun"); n != carol || u.be.Count("carol") != 0 {
+		t.Errorf("after the rerun: %d stored, %d on the server", n, u.be.Count("carol"))
 	}
 }
