@@ -43,11 +43,7 @@ func OpenMaildir(dir string) (*Maildir, error) {
 			return nil, fmt.Errorf("maildir %s: %s is not a directory", dir, p)
 		}
 	}
-	h, err := hostname()
-	if err != nil || h == "" {
-		h = "localhost"
-	}
-	return &Maildir{dir: dir, host: escapeHost(h), pid: os.Getpid()}, nil
+	return &Maildir{dir: dir, host: hostPart(), pid: os.Getpid()}, nil
 }
 
 // hostname is os.Hostname (a variable for the tests).

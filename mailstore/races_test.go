@@ -2,6 +2,7 @@ package mailstore
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -234,5 +235,82 @@ func TestStoreUndoKeepsRogueBytes(t *testing.T) {
 	data, _ = os.ReadFile(mbox)
 	if n := strings.Count(string(data), "\nFrom "); n != 2 || !strings.Contains(string(data), rogueMessage) {
 		t.Errorf("the mbox holds %d From_ lines after the first, want 2 (the run's second message, the other program's):\n%.300s", n, data)
+	}
+}
+
+// A dot-lock is never seen empty or partly written by another locker
+// (which would read no PID in it, and could not tell whether its holder
+// is alive): it is written in full under another name and linked into
+// place. One goroutine takes and releases the lock again and again while
+// another reads it.
+func TestDotlockNeverSeenPartial(t *testing.T) {
+	lock := filepath.Join(t.TempDir(), "mbox.lock")
+	want := fmt.Sprintf("%d\n", os.Getpid())
+	done := make(chan struct{})
+	var reads, partial int
+	go func() {
+		defer close(done)
+		for range 3000 {
+			d, err := takeDotlock(lock, time.Now().Add(time.Second))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			d.release()
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			if partial > 0 {
+				t.Errorf("%d of %d reads of the lock file found it holding other than %q", partial, reads, want)
+			}
+			if reads == 0 {
+				t.Error("the lock file was never read")
+			}
+			left, _ := filepath.Glob(lock + "*")
+			if len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+			return
+		default:
+		}
+		if data, err := os.ReadFile(lock); err == nil {
+			reads++
+			if string(data) != want {
+				partial++
+			}
+		}
+	}
+}
+
+// A process killed while taking a dot-lock leaves its temporary file
+// (written, not yet linked), or the stale lock it was breaking renamed
+// aside, or the lock itself: the next locker removes the first two when
+// their process is gone, breaks the lock, and leaves the files of a live
+// process alone.
+func TestDotlockLeftoversOfKilledLocker(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mbox")
+	lock := path + ".lock"
+	const dead = 999999999 // above any pid_max
+	deadTemp := fmt.Sprintf("%s%d.1", lockTempPrefix(lock), dead)
+	deadAside := fmt.Sprintf("%s%d.3", lockAsidePrefix(lock), dead)
+	liveTemp := fmt.Sprintf("%s%d.2", lockTempPrefix(lock), os.Getppid())
+	for _, f := range []string{deadTemp, deadAside, liveTemp, lock} {
+		if err := os.WriteFile(f, []byte(fmt.Sprintf("%d\n", dead)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := OpenMboxWait(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(globEscape(lock) + "*")
+	if len(left) != 1 || left[0] != liveTemp {
+		t.Errorf("left: %v, want only the live process's %s", left, liveTemp)
 	}
 }
