@@ -131,6 +131,7 @@ func Open(dest string, opts Options) (*Store, error) {
 		}
 		s.lock = l
 		s.spoolPath = opts.StateFile + ".spool"
+		removeStateTemps(opts.StateFile)
 		// A journal of another destination is dealt with under that
 		// destination's locks, before this one is opened.
 		j, err := readJournal(s.journalPath())
@@ -174,6 +175,30 @@ func Open(dest string, opts Options) (*Store, error) {
 }
 
 func (s *Store) journalPath() string { return s.opts.StateFile + ".journal" }
+
+// removeStateTemps removes the temporary files a run killed while it
+// replaced the state file or wrote a repair record left beside them
+// (.STATE.tmpN and .STATE.move.tmpN, N digits: see WriteFileAtomic and
+// writeMoveRecord), and a spool without its journal (a run killed after
+// its commit): under the run lock, no other run is writing them.
+func removeStateTemps(state string) {
+	dir, base := filepath.Split(state)
+	if dir == "" {
+		dir = "."
+	}
+	for _, prefix := range []string{"." + base + ".tmp", "." + base + ".move.tmp"} {
+		names, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*"))
+		for _, name := range names {
+			rest := strings.TrimPrefix(filepath.Base(name), prefix)
+			if rest != "" && strings.Trim(rest, "0123456789") == "" {
+				os.Remove(name)
+			}
+		}
+	}
+	if _, err := os.Stat(state + ".journal"); errors.Is(err, os.ErrNotExist) {
+		os.Remove(state + ".spool")
+	}
+}
 
 // movePath is the record of a repair of the mbox (see repair.go).
 func (s *Store) movePath() string { return s.opts.StateFile + ".move" }

@@ -350,3 +350,99 @@ func TestMovemailFullDiskRogueWriter(t *testing.T) {
 		t.Errorf("after the rerun: %d stored, %d on the server", n, u.be.Count("carol"))
 	}
 }
+
+// TestMovemailRemovesKilledRunsTemps: what a run killed while it
+// replaced its state file (or wrote a repair record, or after its
+// commit) leaves beside the state file is removed by the next run, which
+// moves the mail as usual; a file that only looks alike is kept.
+func TestMovemailRemovesKilledRunsTemps(t *testing.T) {
+	for _, kind := range []string{"maildir", "mbox"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := newSrv(t, server.Faults{})
+			msgs := genMessages(5)
+			e.add(msgs...)
+			dir, sdir := t.TempDir(), t.TempDir()
+			dest := filepath.Join(dir, "Mail") + "/"
+			if kind == "mbox" {
+				dest = filepath.Join(dir, "mbox")
+			}
+			state := filepath.Join(sdir, "S")
+			for _, name := range []string{".S.tmp2840012345", ".S.move.tmp77", "S.spool", ".S.tmp-mine"} {
+				os.WriteFile(filepath.Join(sdir, name), []byte("popsh-uidls 3\n"), 0o600)
+			}
+			r := run(t, e.env, "movemail.scm", "--state", state, dest)
+			if r.status != 0 {
+				t.Fatalf("run: %d %s", r.status, r.stderr)
+			}
+			for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
+				if c != 1 {
+					t.Errorf("message %d stored %d times", i+1, c)
+				}
+			}
+			if left := leftovers(t, sdir, "S", "S.lock"); len(left) != 1 || left[0] != ".S.tmp-mine" {
+				t.Errorf("beside the state file: %v, want only .S.tmp-mine", left)
+			}
+		})
+	}
+}
+
+// TestMovemailKilledAtRandom SIGKILLs movemail again and again at random
+// moments (taking its locks, replaying a journal, fetching, replacing the
+// state file, deleting), checking each time that every message is on
+// the server or whole in the mailbox; then a run to the end. Every
+// message is then in the mailbox once, none on the server, and nothing
+// is left beside the state file or the mbox but the files that belong
+// there (no temporary state file, spool, journal, dot-lock or temporary
+// lock file).
+func TestMovemailKilledAtRandom(t *testing.T) {
+	n := max(trials(t)/5, 2)
+	for _, kind := range []string{"maildir", "mbox"} {
+		for trial := range n {
+			t.Run(fmt.Sprintf("%s/%d", kind, trial), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(trial), 11))
+				e := newSrv(t, server.Faults{})
+				msgs := genMessages(60)
+				e.add(msgs...)
+				dir, sdir := t.TempDir(), t.TempDir()
+				dest := filepath.Join(dir, "Mail") + "/"
+				if kind == "mbox" {
+					dest = filepath.Join(dir, "mbox")
+				}
+				state := filepath.Join(sdir, "S")
+				args := []string{"--state", state, dest}
+				for kill := 0; kill < 12; kill++ {
+					cmd := script(e.env, "movemail.scm", args...)
+					if err := cmd.Start(); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+					cmd.Process.Signal(syscall.SIGKILL)
+					cmd.Wait()
+					e.checkNothingLost(committed(t, kind, dest, state), false)
+				}
+				if r := rerun(t, e, args); r.status != 0 {
+					t.Fatalf("last run: %d %s", r.status, r.stderr)
+				}
+				for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
+					if c != 1 {
+						t.Errorf("message %d stored %d times", i+1, c)
+					}
+				}
+				if c := e.be.Count(testUser); c != 0 {
+					t.Errorf("%d messages left on the server", c)
+				}
+				if left := leftovers(t, sdir, "S", "S.lock"); len(left) != 0 {
+					t.Errorf("left beside the state file: %v", left)
+				}
+				if kind == "mbox" {
+					if left := leftovers(t, dir, "mbox"); len(left) != 0 {
+						t.Errorf("left beside the mbox: %v", left)
+					}
+				} else if left := leftovers(t, filepath.Join(dest, "tmp")); len(left) != 0 {
+					t.Errorf("left in tmp/: %v", left)
+				}
+			})
+		}
+	}
+}
