@@ -2,6 +2,7 @@ package mailstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -313,4 +314,47 @@ func TestDotlockLeftoversOfKilledLocker(t *testing.T) {
 	if len(left) != 1 || left[0] != liveTemp {
 		t.Errorf("left: %v, want only the live process's %s", left, liveTemp)
 	}
+}
+
+// Two Stores of one process on one state file (two threads of a run
+// given the same account): the second waits for the first as for
+// another process's run, and fails with a *BusyError naming this
+// process when the first outlasts its wait; ClaimRun likewise, while
+// LockRun of the claimed path stays the run's own.
+func TestOneStorePerStateFileInProcess(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	s1 := open(t, filepath.Join(dir, "A")+"/", state, "u@a")
+	_, err := Open(filepath.Join(dir, "B")+"/", Options{StateFile: state, Account: "u@a", LockWait: 50 * time.Millisecond})
+	var busy *BusyError
+	if !errors.As(err, &busy) || busy.PID != os.Getpid() {
+		t.Fatalf("second Open while the first is open: %v", err)
+	}
+	go func() { time.Sleep(100 * time.Millisecond); s1.Close() }()
+	s2, err := Open(filepath.Join(dir, "B")+"/", Options{StateFile: state, Account: "u@a", LockWait: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("second Open after the first closed: %v", err)
+	}
+	s2.Close()
+
+	c1, err := ClaimRun(state+".lock", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ClaimRun(state+".lock", 50*time.Millisecond); !errors.As(err, &busy) {
+		t.Fatalf("second claim: %v", err)
+	}
+	l, err := LockRun(state+".lock", 0)
+	if err != nil {
+		t.Fatalf("LockRun under the claim: %v", err)
+	}
+	l.Unlock()
+	if err := c1.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := ClaimRun(state+".lock", 0)
+	if err != nil {
+		t.Fatalf("claim after the first's Unlock: %v", err)
+	}
+	c2.Unlock()
 }

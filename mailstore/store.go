@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"popsh/pop3"
@@ -84,6 +85,8 @@ type Store struct {
 	spool     *os.File
 	spoolPath string
 
+	claimed string // the state file, absolute, while this Store has it (see Open)
+
 	pending []stored // stored, not yet committed
 	stored  []int    // message numbers committed in this session
 	notes   []string
@@ -125,10 +128,23 @@ func Open(dest string, opts Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(opts.StateFile), 0o700); err != nil {
 			return nil, s.destErr(fmt.Errorf("state file %s: %w", opts.StateFile, err))
 		}
+		deadline := time.Now().Add(opts.LockWait)
 		l, err := LockRun(opts.StateFile+".lock", opts.LockWait)
 		if err != nil {
 			return nil, err
 		}
+		// Another Store of this process on the state file (the run
+		// lock is this process's already) is waited for as another
+		// process's run is.
+		abs, err := filepath.Abs(opts.StateFile)
+		if err == nil {
+			err = claim(openStates, &openStatesMu, abs, opts.StateFile+".lock", deadline)
+		}
+		if err != nil {
+			l.Unlock()
+			return nil, err
+		}
+		s.claimed = abs
 		s.lock = l
 		s.spoolPath = opts.StateFile + ".spool"
 		removeStateTemps(opts.StateFile)
@@ -704,7 +720,14 @@ func (s *Store) Close() error {
 // release drops the run lock.
 func (s *Store) release() {
 	if s.lock != nil {
+		unclaim(openStates, &openStatesMu, s.claimed)
 		s.lock.Unlock()
 		s.lock = nil
 	}
 }
+
+// openStates are the state files of the Stores open in this process.
+var (
+	openStatesMu sync.Mutex
+	openStates   = map[string]bool{}
+)

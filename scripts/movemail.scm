@@ -380,16 +380,25 @@ then deleted on the server), 2 on a usage error.
   ;; "movemail: " or, with several accounts, "movemail: ACCOUNT: "
   (define who (if label? (string-append "movemail: " account ": ") "movemail: "))
   ;; One run per account at a time: the lock of the account's default
-  ;; state file (and of --state's file), held until the process ends,
-  ;; taken before anything is touched.
+  ;; state file (and of --state's file), taken before anything is touched
+  ;; and held until the run has put its mailbox in order (see stop!).
+  ;; Another thread of this process running the same account waits for
+  ;; it as another process does.
+  (define locks '())
+  (define (unlock-all!)
+    (let ((held locks))
+      (set! locks '())
+      (for-each (lambda (l) (guard (e (#t #f)) (run-unlock l))) held)))
   (for-each
    (lambda (lock-file)
      (let ((l (run-lock lock-file opt-wait)))
        (if (integer? l)
            (begin
+             (unlock-all!)
              (format (current-error-port) "movemail: another run for ~a is in progress~a~%"
                      account (if (> l 0) (format #f " (pid ~a)" l) ""))
-             (return #f)))))
+             (return #f))
+           (set! locks (cons l locks)))))
    (if (string=? state account-state)
        (list (string-append state ".lock"))
        (list (string-append account-state ".lock") (string-append state ".lock"))))
@@ -424,6 +433,7 @@ then deleted on the server), 2 on a usage error.
       (set! settled #t)
       (if mb (guard (e (#t (if report (format (current-error-port) "~a~a~%" who (error-text e)))))
                (mailbox-close mb)))
+      (unlock-all!)
       (if report
           (format (current-error-port) "~astopped: ~a stored in ~a, ~a~%"
                   who (plural (length (if mb (mailbox-stored mb) '())) "message") dest

@@ -446,3 +446,31 @@ func TestMovemailKilledAtRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestMovemailSameAccountTwice: one movemail given the same account twice
+// (two threads of one process, one state file, a server that lets both
+// sessions in, as Dovecot does). The threads take turns as two processes
+// do: every message is stored once, none left on the server.
+func TestMovemailSameAccountTwice(t *testing.T) {
+	for _, kind := range []string{"maildir", "mbox"} {
+		for trial := range max(trials(t)/4, 3) {
+			t.Run(fmt.Sprintf("%s/%d", kind, trial), func(t *testing.T) {
+				t.Parallel()
+				u := newTwoUsers(t, 40+trial, 0, server.Faults{})
+				dest := filepath.Join(u.dir, "M")
+				if kind == "maildir" {
+					dest += "/"
+				}
+				src := "pop://carol@" + u.srv.Addr().String()
+				r := run(t, u.env, "movemail.scm", "--netrc", filepath.Join(u.dir, "carol.netrc"), "--wait", "30", src, src, dest)
+				if r.status != 0 {
+					t.Errorf("status %d: %s%s", r.status, r.stdout, r.stderr)
+				}
+				got := mailboxMessages(t, dest)
+				if tl := u.count(got, "carol"); tl.lost+tl.dup+tl.corrupt != 0 || u.be.Count("carol") != 0 {
+					t.Errorf("%+v, %d on the server", tl, u.be.Count("carol"))
+				}
+			})
+		}
+	}
+}

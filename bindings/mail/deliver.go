@@ -59,7 +59,7 @@ func installDeliver(it *interp.Interp) {
 		interp.Builtin{Name: "mailbox-close", MinArgs: 1, MaxArgs: 1, Fn: primMailboxClose,
 			Doc: "(mailbox-close mailbox): commit, then release the mailbox's locks"},
 		interp.Builtin{Name: "run-lock", MinArgs: 2, MaxArgs: 2, Fn: primRunLock,
-			Doc: "(run-lock path wait): take the run lock file path, waiting up to wait seconds; the lock, or the holder's pid"},
+			Doc: "(run-lock path wait): take the run lock file path, waiting up to wait seconds for another process's or thread's; the lock, or the holder's pid"},
 		interp.Builtin{Name: "run-unlock", MinArgs: 1, MaxArgs: 1, Fn: primRunUnlock,
 			Doc: "(run-unlock lock): release a lock run-lock took"},
 		interp.Builtin{Name: "mail-error-side", MinArgs: 1, MaxArgs: 1, Fn: primMailErrorSide,
@@ -636,8 +636,10 @@ func waitRangeError(pos int, param string, wait float64) *interp.ErrorObject {
 // runLockKind is the Kind of run-lock objects.
 const runLockKind = "run-lock"
 
-// primRunLock takes a run lock (mailstore.LockRun), waiting up to wait
-// seconds: the lock, or the PID of the run holding it (0 if unknown).
+// primRunLock takes a run lock (mailstore.ClaimRun: another thread's is
+// waited for too), waiting up to wait seconds: the lock, or the PID of
+// the run holding it (0 if unknown; this process's when another thread
+// holds it).
 func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "run-lock"
 	var path string
@@ -650,7 +652,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	}
 	var l *mailstore.RunLock
 	err := it.Blocking(func() (err error) {
-		l, err = mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+		l, err = mailstore.ClaimRun(path, time.Duration(wait*float64(time.Second)))
 		return err
 	})
 	var busy *mailstore.BusyError
