@@ -474,3 +474,77 @@ func TestMovemailSameAccountTwice(t *testing.T) {
 		}
 	}
 }
+
+// smallTmpfs mounts a tmpfs of size bytes for the test (which takes
+// root), unmounted at its end; grow gives it more room.
+func smallTmpfs(t *testing.T, size int) (dir string, grow func(size int)) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs takes root")
+	}
+	dir = t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir, func(size int) {
+		if out, err := exec.Command("mount", "-o", fmt.Sprintf("remount,size=%d", size), dir).CombinedOutput(); err != nil {
+			t.Fatalf("remount: %v %s", err, out)
+		}
+	}
+}
+
+// TestMovemailDiskFull: the mailbox and the state file on a small tmpfs
+// that fills up during the run (ENOSPC for the messages, the spool, the
+// journal and the state file alike). The run fails (status 1), nothing
+// is deleted on the server, and every message is on the server or whole
+// in the mailbox; once there is room, the next run moves the rest: each
+// message once, nothing left behind.
+func TestMovemailDiskFull(t *testing.T) {
+	libraryReady(t)
+	for _, kind := range []string{"maildir", "mbox"} {
+		for _, size := range []int{48 << 10, 64 << 10, 80 << 10} {
+			t.Run(fmt.Sprintf("%s/%dK", kind, size>>10), func(t *testing.T) {
+				dir, grow := smallTmpfs(t, size)
+				e := newSrv(t, server.Faults{})
+				msgs := genMessages(120) // about 190 KB
+				e.add(msgs...)
+				dest := filepath.Join(dir, "Mail") + "/"
+				if kind == "mbox" {
+					dest = filepath.Join(dir, "mbox")
+				}
+				args := []string{"--state", filepath.Join(dir, "state"), dest}
+				r := run(t, e.env, "movemail.scm", args...)
+				t.Logf("full disk: %s", r.stderr)
+				if r.status != 1 || !strings.Contains(r.stderr, "no space left") {
+					t.Fatalf("full disk: status %d %s", r.status, r.stderr)
+				}
+				if n := e.be.Count(testUser); n != len(msgs) {
+					t.Errorf("the failed run left %d of %d messages on the server", n, len(msgs))
+				}
+				e.checkNothingLost(committed(t, kind, dest, filepath.Join(dir, "state")), false)
+				grow(4 << 20)
+				if r := rerun(t, e, args); r.status != 0 {
+					t.Fatalf("rerun: %d %s", r.status, r.stderr)
+				}
+				for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
+					if c != 1 {
+						t.Errorf("message %d stored %d times", i+1, c)
+					}
+				}
+				if c := e.be.Count(testUser); c != 0 {
+					t.Errorf("%d messages left on the server", c)
+				}
+				keep := []string{"state", "state.lock", "mbox", "Mail"}
+				if left := leftovers(t, dir, keep...); len(left) != 0 {
+					t.Errorf("left behind: %v", left)
+				}
+				if kind == "maildir" {
+					if left := leftovers(t, filepath.Join(dest, "tmp")); len(left) != 0 {
+						t.Errorf("left in tmp/: %v", left)
+					}
+				}
+			})
+		}
+	}
+}
