@@ -548,3 +548,127 @@ func TestMovemailDiskFull(t *testing.T) {
 		}
 	}
 }
+
+// TestMovemailMaildirAndMboxOneState: one account, one state file, two
+// destinations (a Maildir and an mbox). Two runs at once take turns:
+// each message ends in one of the two, once. A run into the Maildir
+// SIGKILLed in its second batch, then a run into the mbox: the mbox run
+// first settles the Maildir's journal (under the run lock), then moves
+// everything into the mbox (the state is per destination: what the
+// killed run stored stays in the Maildir too); a last run into the
+// Maildir finds nothing to fetch and empties its tmp/. No message lost,
+// none twice in one mailbox, none on the server.
+func TestMovemailMaildirAndMboxOneState(t *testing.T) {
+	t.Run("at-once", func(t *testing.T) {
+		for trial := range max(trials(t)/4, 3) {
+			u := newTwoUsers(t, 50, 0, server.Faults{})
+			md, mbox, state := filepath.Join(u.dir, "MD")+"/", filepath.Join(u.dir, "MB"), filepath.Join(u.dir, "S")
+			_, c1 := startRun(t, u.env, u.args("carol", state, md, "--wait", "30"))
+			_, c2 := startRun(t, u.env, u.args("carol", state, mbox, "--wait", "30"))
+			for _, r := range []result{<-c1, <-c2} {
+				if r.status != 0 {
+					t.Errorf("trial %d: run: %d %s", trial, r.status, r.stderr)
+				}
+			}
+			both := append(mailboxMessages(t, md), mailboxMessages(t, mbox)...)
+			if tl := u.count(both, "carol"); tl.lost+tl.dup+tl.corrupt != 0 || tl.stored != 50 || u.be.Count("carol") != 0 {
+				t.Errorf("trial %d: %+v, %d on the server", trial, tl, u.be.Count("carol"))
+			}
+		}
+	})
+	t.Run("killed-maildir-then-mbox", func(t *testing.T) {
+		const n = 270
+		u := newTwoUsers(t, n, 0, server.Faults{Rules: []server.Fault{{Command: "RETR", Nth: 262, StallAfter: 100, StallFor: time.Hour}}})
+		md, mbox, state := filepath.Join(u.dir, "MD")+"/", filepath.Join(u.dir, "MB"), filepath.Join(u.dir, "S")
+		cmd, done := startRun(t, u.env, u.args("carol", state, md))
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			j, _ := os.ReadFile(state + ".journal")
+			if strings.Count(string(j), "\ni ") >= 256 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the Maildir run did not journal its first batch: %d lines", strings.Count(string(j), "\n"))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // the renames into new/
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		u.srv.SetFaults(server.Faults{})
+		r := run(t, u.env, "movemail.scm", u.args("carol", state, mbox)...)
+		if r.status != 0 {
+			t.Fatalf("mbox run: %d %s", r.status, r.stderr)
+		}
+		if _, err := os.Stat(state + ".journal"); err == nil {
+			t.Error("the Maildir run's journal is still there")
+		}
+		r = run(t, u.env, "movemail.scm", u.args("carol", state, md)...)
+		if r.status != 0 || !strings.Contains(r.stdout, " 0 messages") {
+			t.Errorf("last Maildir run: %d %q %q", r.status, r.stdout, r.stderr)
+		}
+		inMD, inMB := mailboxMessages(t, md), mailboxMessages(t, mbox)
+		tmd, tmb := u.count(inMD, "carol"), u.count(inMB, "carol")
+		if tmd.dup+tmd.corrupt+tmb.dup+tmb.corrupt+tmb.lost != 0 || tmb.stored != n || tmd.stored < 256 || u.be.Count("carol") != 0 {
+			t.Errorf("Maildir %+v, mbox %+v, %d on the server", tmd, tmb, u.be.Count("carol"))
+		}
+		if left := leftovers(t, filepath.Join(md, "tmp")); len(left) != 0 {
+			t.Errorf("left in the Maildir's tmp/: %v", left)
+		}
+	})
+}
+
+// TestMovemailKilledWaitingForLock: while another program holds the
+// mbox's fcntl lock, two runs (carol's and alice's) wait for the locks:
+// one holds the dot-lock and waits for the fcntl lock, the other waits
+// for the dot-lock. Both are SIGKILLed there, the lock is let go, and
+// both run again: the dead run's dot-lock (and any temporary lock file)
+// is broken and removed, the mail moved, each message once, and nothing
+// but the mbox is left beside it.
+func TestMovemailKilledWaitingForLock(t *testing.T) {
+	for trial := range max(trials(t)/5, 2) {
+		rng := rand.New(rand.NewPCG(uint64(trial), 13))
+		u := newTwoUsers(t, 10, 10, server.Faults{})
+		dir := t.TempDir()
+		mbox := filepath.Join(dir, "mbox")
+		os.WriteFile(mbox, nil, 0o600)
+		f, err := os.OpenFile(mbox, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+		if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
+			t.Fatal(err)
+		}
+		var cmds []*exec.Cmd
+		var dones []chan result
+		for _, user := range []string{"carol", "alice"} {
+			cmd, done := startRun(t, u.env, u.args(user, filepath.Join(dir, "S-"+user), mbox))
+			cmds, dones = append(cmds, cmd), append(dones, done)
+		}
+		time.Sleep(time.Duration(300+rng.IntN(500)) * time.Millisecond)
+		if _, err := os.Stat(mbox + ".lock"); err != nil {
+			t.Errorf("trial %d: no run holds the dot-lock while waiting: %v", trial, err)
+		}
+		for i, cmd := range cmds {
+			cmd.Process.Signal(syscall.SIGKILL)
+			if r := <-dones[i]; r.status != -1 {
+				t.Fatalf("trial %d: a run ended by itself while the lock was held: %d %s", trial, r.status, r.stderr)
+			}
+		}
+		f.Close()
+		for _, user := range []string{"carol", "alice"} {
+			if r := run(t, u.env, "movemail.scm", u.args(user, filepath.Join(dir, "S-"+user), mbox, "--lock-wait", "10")...); r.status != 0 {
+				t.Fatalf("trial %d: %s's run after the kill: %d %s", trial, user, r.status, r.stderr)
+			}
+		}
+		tl := u.count(mboxMessages(t, mbox), "carol", "alice")
+		if tl.lost+tl.dup+tl.corrupt != 0 || tl.stored != 20 || u.be.Count("carol")+u.be.Count("alice") != 0 {
+			t.Errorf("trial %d: %+v", trial, tl)
+		}
+		keep := []string{"mbox", "S-carol", "S-carol.lock", "S-alice", "S-alice.lock"}
+		if left := leftovers(t, dir, keep...); len(left) != 0 {
+			t.Errorf("trial %d: left behind: %v", trial, left)
+		}
+	}
+}
