@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -357,4 +358,51 @@ func TestOneStorePerStateFileInProcess(t *testing.T) {
 		t.Fatalf("claim after the first's Unlock: %v", err)
 	}
 	c2.Unlock()
+}
+
+// Journals of version 2 (left by a popsh killed before an upgrade) are
+// still replayed: Maildir names bare, mbox lines without sizes; their
+// UIDLs are recorded without a size (matching any).
+func TestJournalVersion2Replayed(t *testing.T) {
+	for _, kind := range []string{"maildir", "mbox"} {
+		t.Run(kind, func(t *testing.T) {
+			_, addr := maildrop(t, 2)
+			dir := t.TempDir()
+			dest, state := filepath.Join(dir, "M"), filepath.Join(dir, "state")
+			if kind == "maildir" {
+				dest += "/"
+			}
+			c := client(t, addr)
+			list, uidls := listAndUIDL(t, c)
+			s := open(t, dest, state, "u@a")
+			fresh, _ := s.Partition(uidls, list...)
+			if _, err := s.Fetch(context.Background(), c, fresh); err != nil {
+				t.Fatal(err)
+			}
+			abandon(t, s)
+			// The same journal as version 2 wrote it.
+			j, err := os.ReadFile(state + ".journal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(j), "\n")
+			lines[0] = journalHeaderV2
+			for i, l := range lines[4:] {
+				f := strings.Fields(l)
+				switch {
+				case len(f) == 4 && f[0] == "i":
+					name, _ := strconv.Unquote(f[3])
+					lines[4+i] = "i " + f[1] + " " + name
+				case len(f) == 6 && f[0] == "m":
+					lines[4+i] = strings.Join(append(f[:2:2], f[3:]...), " ")
+				}
+			}
+			os.WriteFile(state+".journal", []byte(strings.Join(lines, "\n")), 0o600)
+			s = open(t, dest, state, "u@a")
+			defer s.Close()
+			if fresh, _ := s.Partition(uidls, grown(list, 1)...); len(fresh) != 0 {
+				t.Errorf("after replaying a version 2 journal: fresh %v, want none", fresh)
+			}
+		})
+	}
 }
