@@ -89,6 +89,8 @@
 // than their end, and not at all when they follow the run's; the run's
 // messages kept so are reported and, when the journal stays, recorded by
 // the next run if they are whole. A file found shorter than what the run
-// wrote (cut or rewritten by such a program) makes the commit fail,
-// recording nothing and cutting nothing.
+// wrote (cut or rewritten by such a program), or of another size and no
+// longer holding the run's messages whole at their offsets (rewritten in
+// place), makes the commit fail, recording nothing and cutting nothing.
+// (A rewrite that leaves the file exactly as long goes unseen.)
 package mailstore

@@ -45,9 +45,13 @@ type Mbox struct {
 	keptOurs bool
 	// cut: another program cut the file (see cutByOthers): the next
 	// Commit fails, recording nothing.
-	cut     bool
-	buf     []byte // for copying a message in few writes
-	dotlock *dotlock
+	cut bool
+	// disturbed: the file's size was found other than what this run
+	// wrote since its last commit: before recording what it appended, a
+	// Store checks the bytes are still there (see Store.checkPending).
+	disturbed bool
+	buf       []byte // for copying a message in few writes
+	dotlock   *dotlock
 	// lostPending is set when a failure took the file back to its last
 	// commit, dropping messages appended before the failing one.
 	lostPending bool
@@ -323,6 +327,7 @@ func (m *Mbox) catchUp() error {
 func (m *Mbox) othersAppended(size int64) {
 	m.off, m.floor = size, size
 	m.separated = false
+	m.disturbed = true
 }
 
 // cutByOthers is the error of a file found shorter (size bytes) than
@@ -334,6 +339,7 @@ func (m *Mbox) cutByOthers(size int64) error {
 	m.off, m.floor, m.start = size, size, min(m.start, size)
 	m.separated = false
 	m.cut = true
+	m.disturbed = true
 	return fmt.Errorf("mbox %s: another program cut the file from %d to %d bytes while this run held its locks (the locks were not respected): the messages appended since the last commit are not recorded as stored", m.path, was, size)
 }
 
@@ -473,6 +479,9 @@ func (m *Mbox) Commit() error {
 		m.cut = false
 		m.start = m.off
 		return fmt.Errorf("mbox %s: commit: another program cut or rewrote the file while this run appended to it (the locks were not respected): nothing was recorded as stored", m.path)
+	}
+	if err == nil {
+		m.disturbed = false
 	}
 	if err == nil && m.off != m.start {
 		var same bool

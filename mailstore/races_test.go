@@ -406,3 +406,45 @@ func TestJournalVersion2Replayed(t *testing.T) {
 		})
 	}
 }
+
+// A program that ignores the locks rewrites the mbox in place (O_TRUNC,
+// then its own content, shorter or longer than what the run wrote)
+// after the run appended and before its commit: the run's messages are
+// gone, so the commit fails and records none of them (the server keeps
+// them), and the other program's content is left as it wrote it.
+func TestCommitAfterRogueRewrite(t *testing.T) {
+	for _, size := range []string{"shorter", "longer"} {
+		t.Run(size, func(t *testing.T) {
+			_, addr := maildrop(t, 3)
+			dir := t.TempDir()
+			mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+			s := open(t, mbox, state, "u@a")
+			c := client(t, addr)
+			list, uidls := listAndUIDL(t, c)
+			fresh, _ := s.Partition(uidls, list...)
+			if _, err := s.Fetch(context.Background(), c, fresh[:2]); err != nil {
+				t.Fatal(err)
+			}
+			st, _ := os.Stat(mbox)
+			content := rogueMessage
+			if size == "longer" {
+				content = strings.Repeat(rogueMessage, int(st.Size())/len(rogueMessage)+2)
+			}
+			if err := os.WriteFile(mbox, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Commit(); err == nil {
+				t.Error("the commit of messages another program wrote over succeeded")
+			}
+			s.Close()
+			if data, _ := os.ReadFile(mbox); string(data) != content {
+				t.Errorf("the other program's content was changed: %d bytes, it wrote %d", len(data), len(content))
+			}
+			s = open(t, mbox, state, "u@a")
+			defer s.Close()
+			if fresh, _ := s.Partition(uidls, list...); len(fresh) != 3 {
+				t.Errorf("%d messages recorded as stored, want none", 3-len(fresh))
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -99,6 +100,9 @@ type stored struct {
 	uid  string // "" when the server has no UIDL
 	size int64  // as LIST gave it, noSize if not known
 	name string // Maildir file name
+	// mbox: where the message was appended, its length and SHA-256
+	off, len int64
+	sha      []byte
 }
 
 // IsMaildir reports whether dest names a Maildir: an existing directory
@@ -568,7 +572,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			}
 			return localError{err}
 		}
-		s.pending = append(s.pending, stored{num: n, uid: uid[n], size: s.sizeOf(uid[n])})
+		s.pending = append(s.pending, stored{num: n, uid: uid[n], size: s.sizeOf(uid[n]), off: off, len: size, sha: h.Sum(nil)})
 		count++
 		return nil
 	})
@@ -611,6 +615,9 @@ func (s *Store) Commit() error {
 		if s.jbroken {
 			return s.destErr(s.undoAppend())
 		}
+		if err := s.checkPending(); err != nil {
+			return s.destErr(err)
+		}
 		if err := s.mb.Commit(); err != nil {
 			// The file is back where this run found it.
 			s.pending = nil
@@ -647,6 +654,32 @@ func (s *Store) Commit() error {
 		s.learned = false
 	}
 	return s.destErr(s.closeJournal())
+}
+
+// checkPending checks, when another program changed the mbox's size
+// while this run appended (ignoring the locks), that every message
+// appended since the last commit is still whole at its offset: a
+// program that rewrote the file in place may have left it longer than
+// before. If one is not, the commit is to fail, recording nothing and
+// cutting nothing (Mbox.cut).
+func (s *Store) checkPending() error {
+	if err := s.mb.catchUp(); err != nil && !s.mb.cut {
+		return err
+	}
+	if !s.mb.disturbed || s.mb.cut {
+		return nil
+	}
+	for _, p := range s.pending {
+		sum, err := hashRange(s.mb.f, p.off, p.len)
+		if err != nil {
+			return fmt.Errorf("mbox %s: %w", s.mb.path, err)
+		}
+		if sum != hex.EncodeToString(p.sha) {
+			s.mb.cut = true
+			break
+		}
+	}
+	return nil
 }
 
 // undoAppend takes the mbox back to its last commit when the journal
