@@ -112,18 +112,25 @@ func createDotlock(lock string) (*dotlock, error) {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("temporary lock file: %v", err) // not ErrExist: no retry
 	}
-	lerr := os.Link(tmp, lock)
+	lerr := linkFile(tmp, lock)
 	if lerr != nil {
 		if st, err := os.Stat(tmp); err == nil && linkCount(st) == 2 {
 			lerr = nil
 		}
 	}
 	os.Remove(tmp)
-	if lerr != nil {
-		var le *os.LinkError
-		if errors.As(lerr, &le) && errors.Is(le.Err, os.ErrExist) {
-			return nil, os.ErrExist
+	var le *os.LinkError
+	switch {
+	case lerr == nil:
+	case errors.As(lerr, &le) && errors.Is(le.Err, os.ErrExist):
+		return nil, os.ErrExist
+	case errors.As(lerr, &le) && (errors.Is(le.Err, syscall.EPERM) || errors.Is(le.Err, syscall.ENOTSUP) || errors.Is(le.Err, syscall.ENOSYS)):
+		// A file system without hard links (FAT, some FUSE ones):
+		// O_EXCL, as before links were used, on the local disk atomic.
+		if err := createExcl(lock); err != nil {
+			return nil, err
 		}
+	default:
 		return nil, fmt.Errorf("%v", lerr) // not ErrExist: no retry
 	}
 	st, err := os.Stat(lock)
@@ -133,6 +140,24 @@ func createDotlock(lock string) (*dotlock, error) {
 	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{}), every: touchEvery}
 	heldDotlocks[lock] = d
 	return d, nil
+}
+
+// linkFile is os.Link (a variable for the tests).
+var linkFile = os.Link
+
+// createExcl creates the lock file with O_EXCL and writes this process's
+// PID to it: for file systems without hard links. Its error is
+// os.ErrExist when the lock is held.
+func createExcl(lock string) error {
+	err := writeLockTemp(lock)
+	if errors.Is(err, os.ErrExist) {
+		return os.ErrExist
+	}
+	if err != nil {
+		os.Remove(lock)
+		return fmt.Errorf("%v", err) // not ErrExist: no retry
+	}
+	return nil
 }
 
 // writeLockTemp writes this process's PID to the new file tmp.

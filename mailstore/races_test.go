@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -446,5 +447,29 @@ func TestCommitAfterRogueRewrite(t *testing.T) {
 				t.Errorf("%d messages recorded as stored, want none", 3-len(fresh))
 			}
 		})
+	}
+}
+
+// On a file system without hard links (link(2) fails with EPERM), the
+// dot-lock is still taken (O_EXCL), holds the PID, and keeps a second
+// locker out until released.
+func TestDotlockWithoutHardLinks(t *testing.T) {
+	saved := linkFile
+	t.Cleanup(func() { linkFile = saved })
+	linkFile = func(a, b string) error { return &os.LinkError{Op: "link", Old: a, New: b, Err: syscall.EPERM} }
+	lock := filepath.Join(t.TempDir(), "mbox.lock")
+	d, err := takeDotlock(lock, time.Now())
+	if err != nil {
+		t.Fatalf("without hard links: %v", err)
+	}
+	if pid := dotlockPID(lock); pid != os.Getpid() {
+		t.Errorf("the lock holds pid %d", pid)
+	}
+	if _, err := takeDotlock(lock, time.Now().Add(200*time.Millisecond)); err == nil {
+		t.Error("a second locker took the held lock")
+	}
+	d.release()
+	if left, _ := filepath.Glob(lock + "*"); len(left) != 0 {
+		t.Errorf("left: %v", left)
 	}
 }
