@@ -672,3 +672,59 @@ func TestMovemailKilledWaitingForLock(t *testing.T) {
 		}
 	}
 }
+
+// TestMovemailRogueWriterThenKilled: a program that ignores the locks
+// appends while movemail waits for message k; movemail appends messages
+// k and k+1 after it, and is SIGKILLed waiting for message k+2, before
+// its commit. The rerun finds the killed run's messages at the offsets
+// its journal gives (after the other program's) and records them: each
+// of carol's messages once, the other program's once and whole.
+func TestMovemailRogueWriterThenKilled(t *testing.T) {
+	for trial := range max(trials(t)/5, 2) {
+		rng := rand.New(rand.NewPCG(uint64(trial), 17))
+		carol := 8 + rng.IntN(8)
+		k := 2 + rng.IntN(carol-3)
+		u := newTwoUsers(t, carol, 0, server.Faults{Rules: []server.Fault{
+			{Command: "RETR", Nth: k, StallAfter: 200, StallFor: 1500 * time.Millisecond},
+			{Command: "RETR", Nth: k + 2, StallAfter: 100, StallFor: time.Hour},
+		}})
+		dir := t.TempDir()
+		mbox, state := filepath.Join(dir, "M"), filepath.Join(dir, "S")
+		cmd, done := startRun(t, u.env, u.args("carol", state, mbox))
+		waitListed := func(n int) {
+			deadline := time.Now().Add(30 * time.Second)
+			for a := readAppendState(state, mbox); a.listed < n || !a.between(); a = readAppendState(state, mbox) {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("trial %d: the run did not append %d messages: %v", trial, n, a)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		waitListed(k - 1)
+		rogue := fmt.Sprintf("From: rogue@example.org\nSubject: written behind the locks %d\n\nI ignore the locks.\n", trial)
+		rogueAppend(t, mbox, rogue)
+		waitListed(k + 1)
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		u.srv.SetFaults(server.Faults{})
+		r := run(t, u.env, "movemail.scm", u.args("carol", state, mbox)...)
+		if r.status != 0 || r.stderr != "" {
+			t.Fatalf("trial %d: rerun: %d %q", trial, r.status, r.stderr)
+		}
+		got := mboxMessages(t, mbox)
+		var carols []string
+		rogues := 0
+		for _, m := range got {
+			if m == canon(rogue) {
+				rogues++
+			} else {
+				carols = append(carols, m)
+			}
+		}
+		tl := u.count(carols, "carol")
+		if rogues != 1 || tl.lost+tl.dup+tl.corrupt+tl.kept != 0 || tl.stored != carol || u.be.Count("carol") != 0 {
+			t.Errorf("trial %d (k=%d): the other program's message %d times; %+v; mbox: %s", trial, k, rogues, tl, layout(got))
+		}
+	}
+}
