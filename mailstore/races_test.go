@@ -40,25 +40,34 @@ func grown(list []pop3.MsgInfo, num int) []pop3.MsgInfo {
 	return out
 }
 
+// fetched opens a Store on dest in a new directory (a Maildir when kind
+// is "maildir", else an mbox) with a state file, and fetches into it the
+// first k of the n messages of a new maildrop, not committed.
+func fetched(t *testing.T, kind string, n, k int) (s *Store, dest, state string, list []pop3.MsgInfo, uidls []pop3.MsgUID) {
+	t.Helper()
+	_, addr := maildrop(t, n)
+	dir := t.TempDir()
+	dest, state = filepath.Join(dir, "M"), filepath.Join(dir, "state")
+	if kind == "maildir" {
+		dest += "/"
+	}
+	c := client(t, addr)
+	list, uidls = listAndUIDL(t, c)
+	s = open(t, dest, state, "u@a")
+	fresh, _ := s.Partition(uidls, list...)
+	if _, err := s.Fetch(context.Background(), c, fresh[:k]); err != nil {
+		t.Fatal(err)
+	}
+	return s, dest, state, list, uidls
+}
+
 // A run killed after storing, before its commit: the journal gives the
 // next run each message's size with its UIDL, so that the UIDL given
 // again to a message of another size is not taken for the one stored.
 func TestKilledRunRecordsSizes(t *testing.T) {
 	for _, kind := range []string{"maildir", "mbox"} {
 		t.Run(kind, func(t *testing.T) {
-			_, addr := maildrop(t, 3)
-			dir := t.TempDir()
-			dest, state := filepath.Join(dir, "M"), filepath.Join(dir, "state")
-			if kind == "maildir" {
-				dest += "/"
-			}
-			c := client(t, addr)
-			list, uidls := listAndUIDL(t, c)
-			s := open(t, dest, state, "u@a")
-			fresh, _ := s.Partition(uidls, list...)
-			if _, err := s.Fetch(context.Background(), c, fresh); err != nil {
-				t.Fatal(err)
-			}
+			s, dest, state, list, uidls := fetched(t, kind, 3, 3)
 			abandon(t, s) // killed before the commit
 
 			s = open(t, dest, state, "u@a")
@@ -206,16 +215,7 @@ func TestMboxUndoKeepsRogueBytes(t *testing.T) {
 // not be written, after a program that ignores the locks appended behind
 // the run's messages.
 func TestStoreUndoKeepsRogueBytes(t *testing.T) {
-	_, addr := maildrop(t, 3)
-	dir := t.TempDir()
-	mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
-	s := open(t, mbox, state, "u@a")
-	c := client(t, addr)
-	list, uidls := listAndUIDL(t, c)
-	fresh, _ := s.Partition(uidls, list...)
-	if _, err := s.Fetch(context.Background(), c, fresh[:2]); err != nil {
-		t.Fatal(err)
-	}
+	s, mbox, state, list, uidls := fetched(t, "mbox", 3, 2)
 	rogue(t, mbox, rogueMessage)
 	s.jbroken = true // as when a journal line could not be written
 	err := s.Commit()
@@ -367,19 +367,7 @@ func TestOneStorePerStateFileInProcess(t *testing.T) {
 func TestJournalVersion2Replayed(t *testing.T) {
 	for _, kind := range []string{"maildir", "mbox"} {
 		t.Run(kind, func(t *testing.T) {
-			_, addr := maildrop(t, 2)
-			dir := t.TempDir()
-			dest, state := filepath.Join(dir, "M"), filepath.Join(dir, "state")
-			if kind == "maildir" {
-				dest += "/"
-			}
-			c := client(t, addr)
-			list, uidls := listAndUIDL(t, c)
-			s := open(t, dest, state, "u@a")
-			fresh, _ := s.Partition(uidls, list...)
-			if _, err := s.Fetch(context.Background(), c, fresh); err != nil {
-				t.Fatal(err)
-			}
+			s, dest, state, list, uidls := fetched(t, kind, 2, 2)
 			abandon(t, s)
 			// The same journal as version 2 wrote it.
 			j, err := os.ReadFile(state + ".journal")
@@ -416,16 +404,7 @@ func TestJournalVersion2Replayed(t *testing.T) {
 func TestCommitAfterRogueRewrite(t *testing.T) {
 	for _, size := range []string{"shorter", "longer"} {
 		t.Run(size, func(t *testing.T) {
-			_, addr := maildrop(t, 3)
-			dir := t.TempDir()
-			mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
-			s := open(t, mbox, state, "u@a")
-			c := client(t, addr)
-			list, uidls := listAndUIDL(t, c)
-			fresh, _ := s.Partition(uidls, list...)
-			if _, err := s.Fetch(context.Background(), c, fresh[:2]); err != nil {
-				t.Fatal(err)
-			}
+			s, mbox, state, list, uidls := fetched(t, "mbox", 3, 2)
 			st, _ := os.Stat(mbox)
 			content := rogueMessage
 			if size == "longer" {

@@ -42,6 +42,36 @@ func tallyByText(t *testing.T, got, want []string) []int {
 	return count
 }
 
+// movedOnce checks that each of msgs is in dest once and none is left
+// on the server.
+func movedOnce(t *testing.T, e *srvEnv, kind, dest string, msgs []string) {
+	t.Helper()
+	for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
+		if c != 1 {
+			t.Errorf("message %d stored %d times", i+1, c)
+		}
+	}
+	if c := e.be.Count(testUser); c != 0 {
+		t.Errorf("%d messages left on the server", c)
+	}
+}
+
+// kindEnv is a server holding n messages (msgs) and a destination of
+// kind ("maildir" or "mbox") in the directory dir, with its state file
+// in sdir: dest and state.
+func kindEnv(t *testing.T, kind string, n int) (e *srvEnv, msgs []string, dir, sdir, dest, state string) {
+	t.Helper()
+	e = newSrv(t, server.Faults{})
+	msgs = genMessages(n)
+	e.add(msgs...)
+	dir, sdir = t.TempDir(), t.TempDir()
+	dest = filepath.Join(dir, "Mail") + "/"
+	if kind == "mbox" {
+		dest = filepath.Join(dir, "mbox")
+	}
+	return e, msgs, dir, sdir, dest, filepath.Join(sdir, "S")
+}
+
 // killAt starts movemail with args, waits until the server has seen a
 // command line beginning with prefix (the server stalls its reply), and
 // SIGKILLs it.
@@ -359,15 +389,7 @@ func TestMovemailRemovesKilledRunsTemps(t *testing.T) {
 	for _, kind := range []string{"maildir", "mbox"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			e := newSrv(t, server.Faults{})
-			msgs := genMessages(5)
-			e.add(msgs...)
-			dir, sdir := t.TempDir(), t.TempDir()
-			dest := filepath.Join(dir, "Mail") + "/"
-			if kind == "mbox" {
-				dest = filepath.Join(dir, "mbox")
-			}
-			state := filepath.Join(sdir, "S")
+			e, msgs, _, sdir, dest, state := kindEnv(t, kind, 5)
 			for _, name := range []string{".S.tmp2840012345", ".S.move.tmp77", "S.spool", ".S.tmp-mine"} {
 				os.WriteFile(filepath.Join(sdir, name), []byte("popsh-uidls 3\n"), 0o600)
 			}
@@ -375,11 +397,7 @@ func TestMovemailRemovesKilledRunsTemps(t *testing.T) {
 			if r.status != 0 {
 				t.Fatalf("run: %d %s", r.status, r.stderr)
 			}
-			for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
-				if c != 1 {
-					t.Errorf("message %d stored %d times", i+1, c)
-				}
-			}
+			movedOnce(t, e, kind, dest, msgs)
 			if left := leftovers(t, sdir, "S", "S.lock"); len(left) != 1 || left[0] != ".S.tmp-mine" {
 				t.Errorf("beside the state file: %v, want only .S.tmp-mine", left)
 			}
@@ -401,15 +419,7 @@ func TestMovemailKilledAtRandom(t *testing.T) {
 		for trial := range n {
 			t.Run(fmt.Sprintf("%s/%d", kind, trial), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(trial), 11))
-				e := newSrv(t, server.Faults{})
-				msgs := genMessages(60)
-				e.add(msgs...)
-				dir, sdir := t.TempDir(), t.TempDir()
-				dest := filepath.Join(dir, "Mail") + "/"
-				if kind == "mbox" {
-					dest = filepath.Join(dir, "mbox")
-				}
-				state := filepath.Join(sdir, "S")
+				e, msgs, dir, sdir, dest, state := kindEnv(t, kind, 60)
 				args := []string{"--state", state, dest}
 				for kill := 0; kill < 12; kill++ {
 					cmd := script(e.env, "movemail.scm", args...)
@@ -424,14 +434,7 @@ func TestMovemailKilledAtRandom(t *testing.T) {
 				if r := rerun(t, e, args); r.status != 0 {
 					t.Fatalf("last run: %d %s", r.status, r.stderr)
 				}
-				for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
-					if c != 1 {
-						t.Errorf("message %d stored %d times", i+1, c)
-					}
-				}
-				if c := e.be.Count(testUser); c != 0 {
-					t.Errorf("%d messages left on the server", c)
-				}
+				movedOnce(t, e, kind, dest, msgs)
 				if left := leftovers(t, sdir, "S", "S.lock"); len(left) != 0 {
 					t.Errorf("left beside the state file: %v", left)
 				}
@@ -527,14 +530,7 @@ func TestMovemailDiskFull(t *testing.T) {
 				if r := rerun(t, e, args); r.status != 0 {
 					t.Fatalf("rerun: %d %s", r.status, r.stderr)
 				}
-				for i, c := range tallyByText(t, stored(t, kind, dest), msgs) {
-					if c != 1 {
-						t.Errorf("message %d stored %d times", i+1, c)
-					}
-				}
-				if c := e.be.Count(testUser); c != 0 {
-					t.Errorf("%d messages left on the server", c)
-				}
+				movedOnce(t, e, kind, dest, msgs)
 				keep := []string{"state", "state.lock", "mbox", "Mail"}
 				if left := leftovers(t, dir, keep...); len(left) != 0 {
 					t.Errorf("left behind: %v", left)
@@ -632,14 +628,7 @@ func TestMovemailKilledWaitingForLock(t *testing.T) {
 		dir := t.TempDir()
 		mbox := filepath.Join(dir, "mbox")
 		os.WriteFile(mbox, nil, 0o600)
-		f, err := os.OpenFile(mbox, os.O_RDWR, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-		if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
-			t.Fatal(err)
-		}
+		release := holdFcntlLock(t, mbox)
 		var cmds []*exec.Cmd
 		var dones []chan result
 		for _, user := range []string{"carol", "alice"} {
@@ -656,7 +645,7 @@ func TestMovemailKilledWaitingForLock(t *testing.T) {
 				t.Fatalf("trial %d: a run ended by itself while the lock was held: %d %s", trial, r.status, r.stderr)
 			}
 		}
-		f.Close()
+		release()
 		for _, user := range []string{"carol", "alice"} {
 			if r := run(t, u.env, "movemail.scm", u.args(user, filepath.Join(dir, "S-"+user), mbox, "--lock-wait", "10")...); r.status != 0 {
 				t.Fatalf("trial %d: %s's run after the kill: %d %s", trial, user, r.status, r.stderr)
