@@ -452,3 +452,69 @@ func TestDotlockWithoutHardLinks(t *testing.T) {
 		t.Errorf("left: %v", left)
 	}
 }
+
+// A program that ignores the locks appends again and again while the
+// run writes a large message (several writes): its appends land among
+// the message's writes. Every byte it wrote is kept, in order, and the
+// message is recorded only if it is whole at its offset (else it stays
+// on the server: Fetch's error says so).
+func TestRogueAppendsDuringLargeMessage(t *testing.T) {
+	be, addr := maildrop(t, 0)
+	big := "Subject: big\n\n" + strings.Repeat(strings.Repeat("z", 99)+"\n", 80000) // 8 MB
+	be.AddMessage("u", []byte(big))
+	dir := t.TempDir()
+	mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	s := open(t, mbox, state, "u@a")
+	c := client(t, addr)
+	list, uidls := listAndUIDL(t, c)
+	fresh, _ := s.Partition(uidls, list...)
+	stop := make(chan struct{})
+	wrote := make(chan int)
+	go func() {
+		f, err := os.OpenFile(mbox, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			wrote <- 0
+			return
+		}
+		defer f.Close()
+		n := 0
+		for {
+			select {
+			case <-stop:
+				wrote <- n
+				return
+			default:
+			}
+			fmt.Fprintf(f, "rogue line %08d\n", n)
+			n++
+		}
+	}()
+	_, ferr := s.Fetch(context.Background(), c, fresh)
+	close(stop)
+	n := <-wrote
+	cerr := s.Commit()
+	s.Close()
+	data, _ := os.ReadFile(mbox)
+	// Each of its lines whole, in order (one may sit inside a line of
+	// the message, where its write landed).
+	rest := string(data)
+	for i := range n {
+		l := fmt.Sprintf("rogue line %08d\n", i)
+		at := strings.Index(rest, l)
+		if at < 0 {
+			t.Fatalf("the other program's line %d of %d is not in the file (after the ones before)", i, n)
+		}
+		rest = rest[at+len(l):]
+	}
+	s = open(t, mbox, state, "u@a")
+	defer s.Close()
+	recorded := s.Seen(uidls[0].UID)
+	whole := strings.Contains(string(data), big)
+	t.Logf("%d lines appended by the other program; fetch: %v; commit: %v; message whole: %v, recorded: %v", n, ferr, cerr, whole, recorded)
+	if recorded && !whole {
+		t.Error("the message was recorded as stored, and is not whole in the file")
+	}
+	if !recorded && ferr == nil && cerr == nil {
+		t.Error("the message is not recorded, and nothing said so")
+	}
+}
