@@ -364,22 +364,28 @@ func spoolMatches(spool string, e journalMsg, f *os.File, size int64) (bool, err
 	if sum, err := hashRange(sp, 0, e.len); err != nil || sum != e.sha {
 		return false, nil
 	}
-	a := io.NewSectionReader(f, e.off, size-e.off)
-	b := io.NewSectionReader(sp, 0, size-e.off)
+	return sameBytes(f, e.off, sp, size-e.off)
+}
+
+// sameBytes reports whether f holds at off the first n bytes of src.
+func sameBytes(f *os.File, off int64, src *os.File, n int64) (bool, error) {
 	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
-	for {
-		na, errA := io.ReadFull(a, bufA)
-		nb, _ := io.ReadFull(b, bufB)
-		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+	for done := int64(0); done < n; {
+		k := int(min(n-done, int64(len(bufA))))
+		na, errA := f.ReadAt(bufA[:k], off+done)
+		nb, _ := src.ReadAt(bufB[:k], done)
+		if na != k || nb != k {
+			if errA != nil && errA != io.EOF {
+				return false, errA
+			}
+			return false, nil // a file ends before
+		}
+		if !bytes.Equal(bufA[:k], bufB[:k]) {
 			return false, nil
 		}
-		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
-			return true, nil
-		}
-		if errA != nil {
-			return false, errA
-		}
+		done += int64(k)
 	}
+	return true, nil
 }
 
 func removeFile(path, what string) error {

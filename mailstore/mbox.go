@@ -40,8 +40,8 @@ type Mbox struct {
 	// have appended while this run held the locks: nothing before it is
 	// cut back.
 	floor int64
-	// keptOurs: an undo had to keep bytes of this run's that lie before
-	// another program's (see floor).
+	// keptOurs: an undo since the last commit had to keep bytes of
+	// this run's that lie before another program's (see floor).
 	keptOurs bool
 	// cut: another program cut the file (see cutByOthers): the next
 	// Commit fails, recording nothing.
@@ -343,6 +343,10 @@ func (m *Mbox) cutByOthers(size int64) error {
 	return fmt.Errorf("mbox %s: another program cut the file from %d to %d bytes while this run held its locks (the locks were not respected): the messages appended since the last commit are not recorded as stored", m.path, was, size)
 }
 
+// errCut is Commit's error after another program cut or rewrote the
+// file.
+var errCut = errors.New("another program cut or rewrote the file while this run appended to it (the locks were not respected): nothing was recorded as stored")
+
 // errInterleaved is appendFile's error when another program's bytes
 // landed among the message's: the message is not where it was to be.
 var errInterleaved = errors.New("another program appended to the file while this run wrote a message (the locks were not respected): the message is not stored, and every byte is kept")
@@ -395,26 +399,6 @@ func (m *Mbox) appendFile(src *os.File, n int64) error {
 	return nil
 }
 
-// sameBytes reports whether f holds at off the first n bytes of src.
-func sameBytes(f *os.File, off int64, src *os.File, n int64) (bool, error) {
-	a := bufio.NewReaderSize(io.NewSectionReader(f, off, n), 64<<10)
-	b := bufio.NewReaderSize(io.NewSectionReader(src, 0, n), 64<<10)
-	for i := int64(0); i < n; i++ {
-		x, errA := a.ReadByte()
-		y, errB := b.ReadByte()
-		if errA == io.EOF || errB == io.EOF {
-			return false, nil
-		}
-		if errA != nil || errB != nil {
-			return false, errors.Join(errA, errB)
-		}
-		if x != y {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
 // truncate drops everything after off (buffered or written). What is
 // buffered before off is written first; if that fails, the file goes back
 // to its last commit and lostPending is set (the messages appended since
@@ -434,10 +418,10 @@ func (m *Mbox) truncate(off int64) error {
 	}
 	size := st.Size()
 	if size > m.off {
-		m.othersAppended(size)
-		if off < size {
+		if off < m.off {
 			m.keptOurs = true
 		}
+		m.othersAppended(size)
 		return nil
 	}
 	if off < m.floor {
@@ -478,7 +462,7 @@ func (m *Mbox) Commit() error {
 		// Not cut back: the bytes there now are another program's.
 		m.cut = false
 		m.start = m.off
-		return fmt.Errorf("mbox %s: commit: another program cut or rewrote the file while this run appended to it (the locks were not respected): nothing was recorded as stored", m.path)
+		return fmt.Errorf("mbox %s: commit: %w", m.path, errCut)
 	}
 	if err == nil {
 		m.disturbed = false
@@ -499,6 +483,7 @@ func (m *Mbox) Commit() error {
 		return fmt.Errorf("mbox %s: commit: %w%s", m.path, err, m.keptNote())
 	}
 	m.start = m.off
+	m.keptOurs = false
 	return nil
 }
 
@@ -508,7 +493,6 @@ func (m *Mbox) keptNote() string {
 	if !m.keptOurs {
 		return ""
 	}
-	m.keptOurs = false
 	return "; another program appended after some of this run's messages, ignoring the locks: those were kept in the file, not recorded as stored (a later run may store them again)"
 }
 

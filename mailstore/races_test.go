@@ -518,3 +518,32 @@ func TestRogueAppendsDuringLargeMessage(t *testing.T) {
 		t.Error("the message is not recorded, and nothing said so")
 	}
 }
+
+// A commit that fails (here: the mbox renamed away meanwhile, by a
+// program that then renames it back) after another program appended
+// behind the run's messages: they cannot be cut back without cutting the
+// other program's bytes, so they are kept, and the journal with them:
+// the next run finds them whole at their offsets and records them, so
+// they are not fetched a second time.
+func TestFailedCommitKeepsJournalOfKeptMessages(t *testing.T) {
+	s, mbox, state, list, uidls := fetched(t, "mbox", 3, 2)
+	rogue(t, mbox, rogueMessage)
+	if err := os.Rename(mbox, mbox+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err == nil {
+		t.Fatal("commit of a renamed mbox succeeded")
+	}
+	s.Close()
+	if err := os.Rename(mbox+".away", mbox); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, mbox, state, "u@a")
+	defer s.Close()
+	if fresh, _ := s.Partition(uidls, list...); len(fresh) != 1 || fresh[0].Num != 3 {
+		t.Errorf("fresh %v, want message 3 only (1 and 2 are in the mbox)", fresh)
+	}
+	if data, _ := os.ReadFile(mbox); !strings.HasSuffix(string(data), rogueMessage) {
+		t.Error("the other program's message is not at the end of the mbox")
+	}
+}

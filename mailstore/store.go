@@ -619,8 +619,17 @@ func (s *Store) Commit() error {
 			return s.destErr(err)
 		}
 		if err := s.mb.Commit(); err != nil {
-			// The file is back where this run found it.
 			s.pending = nil
+			if s.mb.keptOurs || errors.Is(err, errCut) {
+				// Not back where this run found it: the run's messages
+				// (some of them) are kept among another program's
+				// bytes. The journal stays; the next run records those
+				// whole at their offsets.
+				s.journal.Close()
+				s.journal = nil
+				return s.destErr(err)
+			}
+			// The file is back where this run found it.
 			s.closeJournal()
 			return s.destErr(err)
 		}
@@ -729,8 +738,10 @@ func (s *Store) Close() error {
 		if cerr := s.mb.Close(); err == nil {
 			err = s.destErr(cerr)
 		}
-		if s.journal != nil && !s.jcommitted {
-			// What the journal lists was undone by the close.
+		if s.journal != nil && !s.jcommitted && !s.mb.keptOurs {
+			// What the journal lists was undone by the close. (Unless
+			// some of it had to be kept: then the journal stays, and
+			// the next run records what is whole.)
 			s.closeJournal()
 		}
 	}
