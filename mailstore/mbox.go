@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -51,6 +52,7 @@ type Mbox struct {
 	// Store checks the bytes are still there (see Store.checkPending).
 	disturbed bool
 	buf       []byte // for copying a message in few writes
+	key       string // the file's fileKey, claimed in openMboxes
 	dotlock   *dotlock
 	// lostPending is set when a failure took the file back to its last
 	// commit, dropping messages appended before the failing one.
@@ -97,12 +99,32 @@ func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
 			dl.release()
 			return nil, fmt.Errorf("mbox %s: %w", path, err)
 		}
-		err = fcntlLock(f, deadline)
+		// Another run of this process may hold the file under another
+		// name (a symbolic link): its dot-lock is another, and fcntl
+		// locks do not keep a process from itself. Its turn first.
+		key, err := fileKey(f)
+		if err == nil {
+			if cerr := claim(openMboxes, &openMboxesMu, key, path, deadline); cerr != nil {
+				err = fmt.Errorf("in use by another run of this process (under another name); gave up waiting")
+				key = ""
+			}
+		}
+		if err == nil {
+			// After the claim: that run's close dropped this process's
+			// fcntl lock on the file, if it had it.
+			err = fcntlLock(f, deadline)
+		}
 		var same bool
 		if err == nil {
 			same, err = namesFile(abs, f)
 		}
+		unclaimed := func() {
+			if key != "" {
+				unclaim(openMboxes, &openMboxesMu, key)
+			}
+		}
 		if err == nil && !same {
+			unclaimed()
 			f.Close()
 			if !time.Now().Before(deadline) {
 				dl.release()
@@ -128,6 +150,7 @@ func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
 			af, err = os.OpenFile(abs, os.O_WRONLY|os.O_APPEND, 0)
 			if err == nil {
 				if ast, aerr := af.Stat(); aerr != nil || !os.SameFile(ast, st) {
+					unclaimed()
 					af.Close()
 					f.Close()
 					if !time.Now().Before(deadline) {
@@ -139,12 +162,31 @@ func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
 			}
 		}
 		if err != nil {
+			unclaimed()
 			f.Close()
 			dl.release()
 			return nil, fmt.Errorf("mbox %s: %w", path, err)
 		}
-		return &Mbox{path: path, abs: abs, f: f, af: af, w: bufio.NewWriterSize(af, 256<<10), start: end, off: end, dotlock: dl}, nil
+		return &Mbox{path: path, abs: abs, f: f, af: af, w: bufio.NewWriterSize(af, 256<<10), start: end, off: end, dotlock: dl, key: key}, nil
 	}
+}
+
+// openMboxes are the mbox files (fileKey) open in this process.
+var (
+	openMboxesMu sync.Mutex
+	openMboxes   = map[string]bool{}
+)
+
+// fileKey names the file f is open on: its device and inode.
+func fileKey(f *os.File) (string, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf("%d:%d", s.Dev, s.Ino), nil
+	}
+	return "", errors.New("no inode number")
 }
 
 // Path returns the file name of the mbox.
@@ -524,6 +566,7 @@ func (m *Mbox) Close() error {
 	m.af.Close()
 	cerr := m.f.Close() // releases the fcntl lock
 	m.f, m.af = nil, nil
+	unclaim(openMboxes, &openMboxesMu, m.key)
 	m.dotlock.release()
 	if err == nil && cerr != nil {
 		err = fmt.Errorf("mbox %s: close: %w", m.path, cerr)

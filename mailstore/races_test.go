@@ -547,3 +547,50 @@ func TestFailedCommitKeepsJournalOfKeptMessages(t *testing.T) {
 		t.Error("the other program's message is not at the end of the mbox")
 	}
 }
+
+// Two runs of one process on one mbox under two names (the file and a
+// symbolic link to it: two dot-locks, and fcntl locks do not keep a
+// process from itself): the second waits for the first to close, then
+// appends after its messages; neither overwrites the other.
+func TestMboxTwoNamesOneProcess(t *testing.T) {
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "mbox"), filepath.Join(dir, "inbox")
+	os.WriteFile(real, nil, 0o600)
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenMboxWait(real, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenMboxWait(link, 100*time.Millisecond); err == nil {
+		t.Fatal("the mbox was opened under its other name while open")
+	}
+	opened := make(chan *Mbox)
+	go func() {
+		b, err := OpenMboxWait(link, 10*time.Second)
+		if err != nil {
+			t.Error(err)
+		}
+		opened <- b
+	}()
+	time.Sleep(50 * time.Millisecond)
+	a.Append(strings.NewReader("Subject: A\n\nfirst\n"), time.Now())
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	b := <-opened
+	if b == nil {
+		return
+	}
+	b.Append(strings.NewReader("Subject: B\n\nsecond\n"), time.Now())
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	data, _ := os.ReadFile(real)
+	if !strings.Contains(string(data), "first\n") || !strings.Contains(string(data), "second\n") || strings.Index(string(data), "first") > strings.Index(string(data), "second") {
+		t.Errorf("the mbox: %q", data)
+	}
+}

@@ -63,7 +63,7 @@ func abandon(t *testing.T, s *Store) {
 	t.Helper()
 	if s.mb != nil {
 		s.mb.w.Flush()
-		s.mb.f.Close()
+		s.mb.vanish()
 		s.mb.dotlock.abandon()
 		os.WriteFile(s.mb.dotlock.path, []byte("999999999\n"), 0o644)
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -714,6 +715,32 @@ func TestMovemailRogueWriterThenKilled(t *testing.T) {
 		tl := u.count(carols, "carol")
 		if rogues != 1 || tl.lost+tl.dup+tl.corrupt+tl.kept != 0 || tl.stored != carol || u.be.Count("carol") != 0 {
 			t.Errorf("trial %d (k=%d): the other program's message %d times; %+v; mbox: %s", trial, k, rogues, tl, layout(got))
+		}
+	}
+}
+
+// TestMovemailPairsOneMboxTwoNames: one movemail, two accounts (--pairs),
+// into one mbox under two names (the file and a symbolic link to it),
+// fetched at once by two threads: they take turns, and every message of
+// both accounts is in the mbox once, none on the server.
+func TestMovemailPairsOneMboxTwoNames(t *testing.T) {
+	for trial := range max(trials(t)/5, 2) {
+		u := newTwoUsers(t, 30+trial, 30, server.Faults{})
+		real, link := filepath.Join(u.dir, "mbox"), filepath.Join(u.dir, "inbox")
+		os.WriteFile(real, nil, 0o600)
+		if err := os.Symlink(real, link); err != nil {
+			t.Fatal(err)
+		}
+		netrc := filepath.Join(u.dir, "both.netrc")
+		os.WriteFile(netrc, []byte("machine 127.0.0.1 login carol password pw-carol\nmachine localhost login alice password pw-alice\n"), 0o600)
+		port := u.srv.Addr().(*net.TCPAddr).Port
+		r := run(t, u.env, "movemail.scm", "--netrc", netrc, "--pairs", fmt.Sprintf("pop://carol@127.0.0.1:%d", port), real, fmt.Sprintf("pop://alice@localhost:%d", port), link)
+		if r.status != 0 {
+			t.Fatalf("trial %d: %d %s%s", trial, r.status, r.stdout, r.stderr)
+		}
+		tl := u.count(mboxMessages(t, real), "carol", "alice")
+		if tl.lost+tl.dup+tl.corrupt+tl.kept != 0 || tl.stored != 60+trial || u.be.Count("carol")+u.be.Count("alice") != 0 {
+			t.Errorf("trial %d: %+v", trial, tl)
 		}
 	}
 }
