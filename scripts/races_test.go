@@ -264,17 +264,7 @@ func TestMovemailOddHostName(t *testing.T) {
 
 // rogueAppend appends msg to the mbox as a program that ignores the
 // locks does: no dot-lock, no fcntl lock, O_APPEND.
-func rogueAppend(t *testing.T, path, msg string) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString("From rogue@example.org Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
-		t.Fatal(err)
-	}
-}
+func rogueAppend(t *testing.T, path, msg string) { appendAs(t, path, "rogue@example.org", msg, false) }
 
 // TestMovemailRogueWriter: while movemail holds the mbox's locks and
 // appends (the server stalls in the middle of message k), a program that

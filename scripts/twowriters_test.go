@@ -456,18 +456,24 @@ func layout(got []string) string {
 
 // ldaAppend appends a message to the mbox as a local delivery agent does:
 // under an fcntl write lock (the dead run's dot-lock is not honoured).
-func ldaAppend(t *testing.T, path, msg string) {
+func ldaAppend(t *testing.T, path, msg string) { appendAs(t, path, "lda@example.org", msg, true) }
+
+// appendAs appends msg to the mbox with a From_ line of sender, under an
+// fcntl write lock when locked, with O_APPEND.
+func appendAs(t *testing.T, path, sender, msg string, locked bool) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-	if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk); err != nil {
-		t.Fatal(err)
+	if locked {
+		lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+		if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := f.WriteString("From lda@example.org Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
+	if _, err := f.WriteString("From " + sender + " Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
 		t.Fatal(err)
 	}
 }
