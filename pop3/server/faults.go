@@ -84,6 +84,13 @@ type Fault struct {
 	// Listing, if not nil, replaces the lines of a multi-line reply (LIST,
 	// UIDL, CAPA) by these, sent as given (no byte-stuffing), then ".".
 	Listing []string
+	// SASL, if not nil, replaces an AUTH exchange by a script: the server
+	// answers the AUTH command with SASL[0] and each line the client
+	// sends next with the following one, as given ("+ " for an empty
+	// challenge, "+ " again after the client's "*" for a server that
+	// ignores the cancel, garbage, "+OK ..."); the session then goes on,
+	// not logged in. A SASL exchange that misbehaves.
+	SASL []string
 }
 
 func (f *Faults) removed(capa string) bool {

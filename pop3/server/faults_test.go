@@ -250,3 +250,24 @@ func TestFaultNthSession(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultSASLScript(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "AUTH", Nth: 1, SASL: []string{"+ ", "+ ", "GARBAGE"}}}})
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	if st := c.cmd("AUTH CRAM-MD5"); st != "+ " {
+		t.Fatalf("AUTH = %q, want an empty challenge", st)
+	}
+	if st := c.cmd("*"); st != "+ " {
+		t.Fatalf("after the cancel = %q, want the scripted \"+ \"", st)
+	}
+	if st := c.cmd("Zm9v"); st != "GARBAGE" {
+		t.Fatalf("third line = %q", st)
+	}
+	// The script ends; the session goes on, not logged in.
+	if st := c.cmd("STAT"); !strings.HasPrefix(st, "-ERR") {
+		t.Fatalf("STAT after the script = %q, want -ERR (not logged in)", st)
+	}
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+}

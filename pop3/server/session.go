@@ -254,6 +254,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	if f.Swallow && cmd != Greeting {
 		return false
 	}
+	if f.SASL != nil && cmd == "AUTH" {
+		return s.saslScript(f.SASL)
+	}
 	if f.Reply != "" {
 		s.line(f.Reply)
 		if cmd == Greeting || cmd == "QUIT" {
@@ -896,6 +899,20 @@ func (s *session) authXOAuth2(ir string, hasIR bool) bool {
 	return s.login(name)
 }
 
+// saslScript answers AUTH with the lines of the SASL fault, one per client
+// line; the session then goes on, not logged in.
+func (s *session) saslScript(lines []string) bool {
+	for i, l := range lines {
+		if i > 0 {
+			if _, err := s.readSASL(); err != nil && err != errSASLCancelled {
+				return err != errLineTooLong
+			}
+		}
+		s.line(l)
+	}
+	return false
+}
+
 var errSASLCancelled = errors.New("SASL exchange cancelled")
 
 // readSASL reads one SASL client response line; "*" cancels.
@@ -905,7 +922,11 @@ func (s *session) readSASL() (string, error) {
 		return "", err
 	}
 	if hook := s.srv.opts.OnCommand; hook != nil {
-		hook(s.user, "****")
+		if line == "*" {
+			hook(s.user, "*") // a cancel is no secret
+		} else {
+			hook(s.user, "****")
+		}
 	}
 	if line == "*" {
 		return "", errSASLCancelled
