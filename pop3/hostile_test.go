@@ -70,7 +70,7 @@ func TestServerTextShown(t *testing.T) {
 		if strings.Contains(s, pass[:6]) {
 			t.Errorf("%s shows the password or its first part: %q", what, s)
 		}
-		if strings.ContainsAny(s, "\x1b\x07\u009b") {
+		if strings.ContainsAny(s, "\x1b\x07\u009b\u202e\u2066") {
 			t.Errorf("%s passes a control character through: %q", what, s)
 		}
 	}
@@ -101,6 +101,10 @@ func TestServerTextShown(t *testing.T) {
 		{"STAT garbage, clipped", server.Fault{Command: "STAT", Reply: strings.Repeat("z", 72) + pass}, true,
 			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
 		{"NOOP +OK", server.Fault{Command: "NOOP", Reply: "+OK " + pass + " \x1b[2J"}, true,
+			func(c *Client, ctx context.Context) (string, error) { err := c.Noop(ctx); return c.LastStatus(), err }},
+		{"RETR -ERR, bidi", server.Fault{Command: "RETR", Reply: "-ERR no message \u202etxt.exe\u2066 here"}, true,
+			func(c *Client, ctx context.Context) (string, error) { st, _, err := c.Retr(ctx, 1); return st, err }},
+		{"NOOP +OK, bidi", server.Fault{Command: "NOOP", Reply: "+OK \u202eeno\u2069"}, true,
 			func(c *Client, ctx context.Context) (string, error) { err := c.Noop(ctx); return c.LastStatus(), err }},
 		{"RETR -ERR", server.Fault{Command: "RETR", Reply: "-ERR gone, by the way your password is " + pass}, true,
 			func(c *Client, ctx context.Context) (string, error) { st, _, err := c.Retr(ctx, 1); return st, err }},
@@ -158,15 +162,20 @@ func TestGreetingShown(t *testing.T) {
 
 func TestEscapeControls(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain text":               "plain text",
-		"tab\tkept":                "tab\tkept",
-		"\x1b[31mred\x1b[0m":       `\x1b[31mred\x1b[0m`,
-		"bell\x07 nul\x00 del\x7f": `bell\x07 nul\x00 del\x7f`,
-		"cr\rlf\n":                 `cr\x0dlf\x0a`,
-		"c1 \u009b31m":             `c1 \u009b31m`,
-		"raw c1 \x9b31m":           `raw c1 \x9b31m`,
-		"grüße € ✓":                "grüße € ✓",
-		"latin-1 gr\xfc\xdfe":      "latin-1 gr\xfc\xdfe",
+		"plain text":                    "plain text",
+		"tab\tkept":                     "tab\tkept",
+		"\x1b[31mred\x1b[0m":            `\x1b[31mred\x1b[0m`,
+		"bell\x07 nul\x00 del\x7f":      `bell\x07 nul\x00 del\x7f`,
+		"cr\rlf\n":                      `cr\x0dlf\x0a`,
+		"c1 \u009b31m":                  `c1 \u009b31m`,
+		"raw c1 \x9b31m":                `raw c1 \x9b31m`,
+		"grüße € ✓":                     "grüße € ✓",
+		"latin-1 gr\xfc\xdfe":           "latin-1 gr\xfc\xdfe",
+		"-ERR \u202etxt.exe":            `-ERR \u202etxt.exe`,
+		"\u202a\u202b\u202c\u202d":      `\u202a\u202b\u202c\u202d`,
+		"\u2066a\u2067b\u2068c\u2069":   `\u2066a\u2067b\u2068c\u2069`,
+		"lrm\u200e rlm\u200f alm\u061c": `lrm\u200e rlm\u200f alm\u061c`,
+		"arabic ؛ ‐ dash — ok":          "arabic ؛ ‐ dash — ok",
 	} {
 		if got := EscapeControls(in); got != want {
 			t.Errorf("EscapeControls(%q) = %q, want %q", in, got, want)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"popsh/pop3"
 	"popsh/pop3/server"
 )
 
@@ -65,6 +66,25 @@ func TestPopHeadersControlCharacters(t *testing.T) {
 		t.Errorf("control characters passed through: %q", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "?[2J?[31mred ?[5mblink") || !strings.Contains(r.stdout, "?]0;owned?Eve") {
+		t.Errorf("output %q", r.stdout)
+	}
+}
+
+// A Subject or From with bidirectional-text controls (raw, or made by
+// RFC 2047 decoding) cannot reorder pop-headers' line: each is a "?".
+func TestPopHeadersBidiControls(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add("From: Mallory \u2067<eve@example.org>\u2069\nSubject: invoice \u202etxt.exe\u202c =?UTF-8?Q?=E2=80=AEfdp.scr?= \u2066x\u2069\u200e\u200f\u061c \u202a\u202b\u202d end\n\nbody\n")
+	r := run(t, e.env, "pop-headers.scm")
+	if r.status != 0 {
+		t.Fatalf("status %d\n%s\n%s", r.status, r.stdout, r.stderr)
+	}
+	for _, c := range r.stdout {
+		if pop3.IsBidiControl(c) {
+			t.Fatalf("bidi control %U passed through: %q", c, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, "invoice ?txt.exe? ?fdp.scr ?x???? ??? end") || !strings.Contains(r.stdout, "Mallory ?") {
 		t.Errorf("output %q", r.stdout)
 	}
 }
