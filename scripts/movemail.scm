@@ -33,7 +33,9 @@
 ;;; the locks released, and the exit status is 128 + the signal's number.
 ;;; With --keep, mail stays on the server and a second run fetches only
 ;;; what is new.  Any failure gives a non-zero exit and deletes nothing
-;;; more.  Retrieval is pipelined when the server offers it.  The durable
+;;; more.  A QUIT whose +OK never comes (the connection drops, or -ERR)
+;;; leaves the deletions uncertain: movemail says so and exits 1, keeping
+;;; what it stored; the next run stores none of it again.  Retrieval is pipelined when the server offers it.  The durable
 ;;; part is the Go package popsh/mailstore.
 ;;;
 ;;; Several SOURCEs are fetched at once, each in its own thread (at most
@@ -403,6 +405,7 @@ then deleted on the server), 2 on a usage error.
   (define earlier '())
   (define deleted 0)
   (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
+  (define quitting #f)   ; QUIT sent, its +OK not read
   (define total 0)
   (define skipped '())   ; ((n . size) ...) over --max-size
 
@@ -503,7 +506,9 @@ then deleted on the server), 2 on a usage error.
               (if (pair? doomed)
                   (begin (set! deleting #t)
                          (set! deleted (pop3-delete-all conn doomed))))))
+        (set! quitting #t)
         (pop3-quit conn)
+        (set! quitting #f)
         (mailbox-close mb))))
      (set! settled #t))
    stop!)
@@ -515,11 +520,20 @@ then deleted on the server), 2 on a usage error.
                  (mailbox-close mb)))
         (if conn (guard (e (#t #f)) (pop3-close conn)))
         (format (current-error-port) "~a~a~%" who (error-text failure))
-        (format (current-error-port) "~a~a stored in ~a, ~a~%"
-                who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
-                (if deleting
-                    "and only stored ones may have been deleted on the server"
-                    "nothing deleted on the server"))
+        (if (and quitting deleting)
+            ;; The DELEs were sent, QUIT's +OK never came (the connection
+            ;; dropped, or -ERR): the server may have applied them or
+            ;; not. What was stored stays stored and recorded: the next
+            ;; run stores none of it again, and deletes on the server
+            ;; whatever is still there.
+            (format (current-error-port)
+                    "~aQUIT not confirmed: deletions uncertain: the server may still hold the ~a stored in ~a (kept there); the next run will not store them again~%"
+                    who (plural deleted "message") dest)
+            (format (current-error-port) "~a~a stored in ~a, ~a~%"
+                    who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
+                    (if deleting
+                        "and only stored ones may have been deleted on the server"
+                        "nothing deleted on the server")))
         #f)
       (begin
        (if (not opt-quiet)

@@ -1,0 +1,69 @@
+package scripts
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"popsh/pop3/server"
+)
+
+// QUIT not confirmed: the connection drops once QUIT is sent (before or
+// after the server applied the deletions), or the server answers -ERR.
+// Whether the server deleted anything is unknown: movemail says
+// "deletions uncertain", exits 1 and keeps what it stored; the next run
+// neither loses a message nor stores one twice.
+func TestMovemailQuitUnconfirmed(t *testing.T) {
+	faults := map[string]server.Fault{
+		"hangup":          {Command: "QUIT", Hangup: true},                     // nothing applied
+		"err":             {Command: "QUIT", Reply: "-ERR [SYS/TEMP] not now"}, // nothing applied
+		"applied-cut-off": {Command: "QUIT", CloseAfter: 2},                    // applied, "+O" then closed
+	}
+	for _, uidl := range []bool{true} {
+		for _, kind := range []string{"maildir", "mbox"} {
+			for name, f := range faults {
+				t.Run(fmt.Sprintf("uidl%v/%s/%s", uidl, kind, name), func(t *testing.T) {
+					t.Parallel()
+					fs := server.Faults{Rules: []server.Fault{f}}
+					if !uidl {
+						fs.DisableCommands = []string{"UIDL"}
+						fs.RemoveCapa = []string{"UIDL"}
+					}
+					e := newSrv(t, fs)
+					e.add(genMessages(5)...)
+					dir := t.TempDir()
+					dest := filepath.Join(dir, "Mail") + "/"
+					if kind == "mbox" {
+						dest = filepath.Join(dir, "mbox")
+					}
+					r := run(t, e.env, "movemail.scm", dest)
+					if r.status != 1 || !strings.Contains(r.stderr, "deletions uncertain") {
+						t.Errorf("status %d, stderr %q: want 1 and \"deletions uncertain\"", r.status, r.stderr)
+					}
+					got := stored(t, kind, dest)
+					if len(got) != 5 {
+						t.Errorf("%d messages stored, want all 5 kept", len(got))
+					}
+					e.checkNothingLost(got, false)
+					left := e.be.Count(testUser)
+					if want := map[bool]int{true: 0, false: 5}[name == "applied-cut-off"]; left != want {
+						t.Errorf("server holds %d messages, want %d", left, want)
+					}
+					// A new message arrives; the server behaves again.
+					e.add(genMessages(6)[5])
+					e.srv.SetFaults(server.Faults{DisableCommands: fs.DisableCommands, RemoveCapa: fs.RemoveCapa})
+					r = rerun(t, e, []string{dest})
+					if r.status != 0 {
+						t.Fatalf("rerun: status %d, stderr %q", r.status, r.stderr)
+					}
+					got = stored(t, kind, dest)
+					e.checkNothingLost(got, false)
+					if len(got) != 6 || e.be.Count(testUser) != 0 {
+						t.Errorf("after the rerun: %d stored (want 6), %d on the server (want 0); stdout %q", len(got), e.be.Count(testUser), r.stdout)
+					}
+				})
+			}
+		}
+	}
+}
