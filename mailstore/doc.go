@@ -33,6 +33,21 @@
 // A state file of an earlier popsh (version 1, without destinations) is
 // adopted by the first destination that uses it, then rewritten.
 //
+// A server without UIDL gives no name to remember a message by: if a
+// session's QUIT is not confirmed (the connection lost before its +OK, or
+// -ERR), the messages it stored may still be on the server. The state
+// file therefore records, from the commit until a confirmed QUIT
+// ([pop3.Client.QuitConfirmed]), the SHA-256 of each message stored
+// without a UIDL; the next session, which has to retrieve every message
+// anyway, recognizes them by it: not stored again, counted among
+// [Store.Stored] so that they are deleted. A record is forgotten when a
+// confirmed QUIT follows the message's DELE, or when a session that
+// retrieved every message and ended with a confirmed QUIT did not find
+// it. Between an unconfirmed QUIT that the server did apply and the next
+// such session, a new message byte for byte identical to a recorded one
+// (headers and all) would be taken for it: its content is in the
+// destination, but once, not twice.
+//
 // # The journal and recovery
 //
 // While a run writes, STATE.journal records what it is doing (see the

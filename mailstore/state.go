@@ -25,9 +25,18 @@ import (
 // "popsh-uidls 1", one UIDL a line, no destination) is read as the state
 // of whatever account and destination the next run uses: that run adopts
 // its UIDLs and rewrites the file in the new form.
+//
+// A section may also list messages of a server without UIDL that were
+// stored, then marked for deletion, in a session whose QUIT was not
+// confirmed (see Store.Close): one line "nouidl SHA256" per message, the
+// digest of the message as received (LF line ends). The server may still
+// hold them; the next run recognizes them by their content and does not
+// store them again. A file with such lines starts "popsh-uidls 3" (an
+// earlier popsh refuses it rather than ignore them).
 const (
 	stateHeaderV1 = "popsh-uidls 1"
-	stateHeader   = "popsh-uidls 2"
+	stateHeaderV2 = "popsh-uidls 2"
+	stateHeader   = "popsh-uidls 3"
 )
 
 // stateKey names one section of a state file.
@@ -37,11 +46,15 @@ type stateKey struct{ account, dest string }
 type stateFile struct {
 	sections map[stateKey]map[string]bool
 	legacy   []string // UIDLs of a version 1 file, with no key
+	// unconfirmed holds, per section, the digests of messages stored
+	// without a UIDL whose deletion was not confirmed, with a count for
+	// each (identical messages).
+	unconfirmed map[stateKey]map[string]int
 }
 
 // readState reads a state file; a missing file is empty.
 func readState(path string) (*stateFile, error) {
-	s := &stateFile{sections: map[stateKey]map[string]bool{}}
+	s := &stateFile{sections: map[stateKey]map[string]bool{}, unconfirmed: map[stateKey]map[string]int{}}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -58,11 +71,12 @@ func readState(path string) (*stateFile, error) {
 			}
 		}
 		return s, nil
-	case stateHeader:
+	case stateHeaderV2, stateHeader:
 	default:
 		return nil, fmt.Errorf("state file %s: not a popsh UIDL state file (first line %.40q)", path, lines[0])
 	}
 	var cur map[string]bool
+	var key stateKey
 	for i, l := range lines[1:] {
 		switch {
 		case l == "":
@@ -71,10 +85,17 @@ func readState(path string) (*stateFile, error) {
 			if !ok {
 				return nil, fmt.Errorf("state file %s: line %d: malformed section header", path, i+2)
 			}
+			key = k
 			if cur = s.sections[k]; cur == nil {
 				cur = map[string]bool{}
 				s.sections[k] = cur
 			}
+		case strings.HasPrefix(l, "nouidl ") && cur != nil && lines[0] == stateHeader:
+			d := l[len("nouidl "):]
+			if !isDigest(d) {
+				return nil, fmt.Errorf("state file %s: line %d: malformed message digest", path, i+2)
+			}
+			s.digests(key)[d]++
 		case strings.ContainsAny(l, " \t") || cur == nil:
 			return nil, fmt.Errorf("state file %s: line %d: not a UIDL", path, i+2)
 		default:
@@ -115,12 +136,39 @@ func (s *stateFile) uids(k stateKey) map[string]bool {
 	return set
 }
 
+// digests returns the unconfirmed digests of section k.
+func (s *stateFile) digests(k stateKey) map[string]int {
+	m := s.unconfirmed[k]
+	if m == nil {
+		m = map[string]int{}
+		s.unconfirmed[k] = m
+	}
+	return m
+}
+
+// isDigest reports whether d is a SHA-256 digest in lower-case hex.
+func isDigest(d string) bool {
+	if len(d) != 64 {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if !(d[i] >= '0' && d[i] <= '9' || d[i] >= 'a' && d[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // write replaces the state file, atomically.
 func (s *stateFile) write(path string) error {
 	keys := make([]stateKey, 0, len(s.sections))
+	header := stateHeaderV2
 	for k, set := range s.sections {
-		if len(set) > 0 {
+		if len(set) > 0 || len(s.unconfirmed[k]) > 0 {
 			keys = append(keys, k)
+		}
+		if len(s.unconfirmed[k]) > 0 {
+			header = stateHeader
 		}
 	}
 	slices.SortFunc(keys, func(a, b stateKey) int {
@@ -130,7 +178,7 @@ func (s *stateFile) write(path string) error {
 		return strings.Compare(a.dest, b.dest)
 	})
 	var sb strings.Builder
-	sb.WriteString(stateHeader + "\n")
+	sb.WriteString(header + "\n")
 	for _, k := range keys {
 		fmt.Fprintf(&sb, "dest %s %s\n", strconv.Quote(k.account), strconv.Quote(k.dest))
 		uids := make([]string, 0, len(s.sections[k]))
@@ -141,6 +189,16 @@ func (s *stateFile) write(path string) error {
 		for _, u := range uids {
 			sb.WriteString(u)
 			sb.WriteByte('\n')
+		}
+		ds := make([]string, 0, len(s.unconfirmed[k]))
+		for d := range s.unconfirmed[k] {
+			ds = append(ds, d)
+		}
+		slices.Sort(ds)
+		for _, d := range ds {
+			for range s.unconfirmed[k][d] {
+				sb.WriteString("nouidl " + d + "\n")
+			}
 		}
 	}
 	return WriteFileAtomic(path, []byte(sb.String()), 0o600)

@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,13 +88,58 @@ type Store struct {
 	stored  []int    // message numbers committed in this session
 	notes   []string
 	closed  bool
+
+	// Messages of a server without UIDL (see the state file's "nouidl"
+	// lines): unconfirmed is the section's digests of messages stored
+	// whose deletion was not confirmed, avail those not yet recognized in
+	// this session; recognized are the numbers of this session's
+	// messages found to be among them, mine the digests of this session's
+	// messages stored or recognized, examined the messages retrieved
+	// whole. client is the connection of the last Fetch: Close asks it
+	// whether QUIT was confirmed.
+	unconfirmed map[string]int
+	avail       map[string]int
+	recognized  []int
+	mine        map[int]string
+	examined    map[int]bool
+	client      *pop3.Client
 }
 
 // stored is a message stored in this session.
 type stored struct {
-	num  int
-	uid  string // "" when the server has no UIDL
-	name string // Maildir file name
+	num    int
+	uid    string // "" when the server has no UIDL
+	name   string // Maildir file name
+	digest string // without UIDL: the SHA-256 of the message (see digester)
+	known  bool   // recognized as stored by an earlier run: not stored again
+}
+
+// digester returns the hash that gives the digest of a message of a
+// server without UIDL (the message as received, LF line ends), by which
+// a later session recognizes it while its deletion is not confirmed; nil
+// for a message with a UIDL, or without a state file.
+func (s *Store) digester(uid string) hash.Hash {
+	if uid != "" || s.state == nil {
+		return nil
+	}
+	return sha256.New()
+}
+
+// recognize reports whether message n, retrieved whole with digest d, is
+// one that an earlier run stored and whose deletion it could not confirm
+// (each such message is recognized once); if so it is pending as stored,
+// and not stored again.
+func (s *Store) recognize(n int, d string) bool {
+	if s.examined == nil {
+		s.examined = map[int]bool{}
+	}
+	s.examined[n] = true
+	if s.avail[d] == 0 {
+		return false
+	}
+	s.avail[d]--
+	s.pending = append(s.pending, stored{num: n, digest: d, known: true})
+	return true
 }
 
 // IsMaildir reports whether dest names a Maildir: an existing directory
@@ -161,6 +210,8 @@ func Open(dest string, opts Options) (*Store, error) {
 			return nil, s.destErr(err)
 		}
 		s.seen = s.state.uids(stateKey{opts.Account, s.key})
+		s.unconfirmed = s.state.digests(stateKey{opts.Account, s.key})
+		s.avail = maps.Clone(s.unconfirmed)
 	}
 	if s.md != nil {
 		s.md.cleanTmp()
@@ -244,7 +295,10 @@ func (s *Store) IsMaildir() bool { return s.md != nil }
 // each, for the user.
 func (s *Store) Notes() []string { return s.notes }
 
-// Stored returns the message numbers committed in this session.
+// Stored returns the message numbers committed in this session: the
+// messages stored, and those of a server without UIDL recognized as
+// stored by an earlier run whose QUIT was not confirmed (the server
+// may delete both).
 func (s *Store) Stored() []int { return s.stored }
 
 // Seen reports whether the message with this UIDL was stored by an
@@ -327,6 +381,7 @@ func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (
 		uid[m.Num] = m.UID
 	}
 	c.SetLineEnding(pop3.LF)
+	s.client = c
 	if s.md != nil {
 		return s.fetchMaildir(ctx, c, nums, uid)
 	}
@@ -350,9 +405,10 @@ func (s *Store) fetchErr(err error) error {
 
 func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, uid map[int]string) (int, error) {
 	type tmpFile struct {
-		f    *os.File
-		name string
-		num  int
+		f      *os.File
+		name   string
+		num    int
+		digest string
 	}
 	var files []tmpFile
 	sy := newSyncer()
@@ -360,6 +416,10 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 		f, name, err := s.md.create()
 		if err != nil {
 			return localError{err}
+		}
+		dg := s.digester(uid[n])
+		if dg != nil {
+			body = io.TeeReader(body, dg)
 		}
 		if _, err := io.Copy(f, body); err != nil {
 			f.Close()
@@ -370,7 +430,16 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 			}
 			return err
 		}
-		files = append(files, tmpFile{f, name, n})
+		var digest string
+		if dg != nil {
+			digest = hex.EncodeToString(dg.Sum(nil))
+			if s.recognize(n, digest) {
+				f.Close()
+				os.Remove(f.Name())
+				return nil
+			}
+		}
+		files = append(files, tmpFile{f, name, n, digest})
 		sy.add(f) // written back while the next message arrives
 		return nil
 	})
@@ -403,7 +472,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 			}
 			continue
 		}
-		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], name: t.name})
+		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], name: t.name, digest: t.digest})
 		count++
 	}
 	return count, err
@@ -456,6 +525,10 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		h := sha256.New()
 		spoolW.err = nil
 		bw.Reset(io.MultiWriter(spoolW, h))
+		dg := s.digester(uid[n])
+		if dg != nil {
+			body = io.TeeReader(body, dg)
+		}
 		size, err := writeMboxrd(bw, body, now)
 		if err == nil {
 			err = bw.Flush()
@@ -465,6 +538,13 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		}
 		if err != nil {
 			return err
+		}
+		var digest string
+		if dg != nil {
+			digest = hex.EncodeToString(dg.Sum(nil))
+			if s.recognize(n, digest) {
+				return nil
+			}
 		}
 		if err := s.mb.separate(); err != nil {
 			return localError{err}
@@ -484,7 +564,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			}
 			return localError{err}
 		}
-		s.pending = append(s.pending, stored{num: n, uid: uid[n]})
+		s.pending = append(s.pending, stored{num: n, uid: uid[n], digest: digest})
 		count++
 		return nil
 	})
@@ -539,6 +619,17 @@ func (s *Store) Commit() error {
 	for _, p := range s.pending {
 		if p.uid != "" {
 			s.seen[p.uid] = true
+		}
+		if p.digest != "" {
+			// Recorded before the server is asked to delete it: until
+			// a QUIT is confirmed, it may stay there.
+			if !p.known {
+				s.unconfirmed[p.digest]++
+			}
+			if s.mine == nil {
+				s.mine = map[int]string{}
+			}
+			s.mine[p.num] = p.digest
 		}
 		s.stored = append(s.stored, p.num)
 	}
@@ -603,6 +694,9 @@ func (s *Store) Close() error {
 	if s.state != nil || s.opts.StateFile == "" {
 		err = s.Commit()
 	}
+	if err == nil && s.state != nil && s.client != nil && s.client.QuitConfirmed() {
+		err = s.destErr(s.settle())
+	}
 	if s.mb != nil {
 		if cerr := s.mb.Close(); err == nil {
 			err = s.destErr(cerr)
@@ -626,6 +720,40 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.release()
 	return err
+}
+
+// settle forgets, once QUIT was confirmed, the digests of messages
+// without UIDL that the server has now removed: this session's messages
+// it marked as deleted and, when this session retrieved every message
+// the server listed, those of earlier runs it did not find (their
+// deletion did happen). A message stored but left on the server stays
+// recorded, and is recognized in the next session.
+func (s *Store) settle() error {
+	changed := false
+	drop := func(d string) {
+		if s.unconfirmed[d] > 0 {
+			changed = true
+			if s.unconfirmed[d]--; s.unconfirmed[d] == 0 {
+				delete(s.unconfirmed, d)
+			}
+		}
+	}
+	for n, d := range s.mine {
+		if s.client.Marked(n) {
+			drop(d)
+		}
+	}
+	if listed, ok := s.client.Listed(); ok && !slices.ContainsFunc(listed, func(m pop3.MsgInfo) bool { return !s.examined[m.Num] }) {
+		for d, k := range s.avail {
+			for range k {
+				drop(d)
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return s.state.write(s.opts.StateFile)
 }
 
 // release drops the run lock.

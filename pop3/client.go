@@ -90,6 +90,10 @@ type Client struct {
 	// longer than its listed size (see bodyLimit).
 	listed    []MsgInfo
 	listedOne map[int]int64
+	hasListed bool // a whole LIST was read in this session
+
+	marked map[int]bool // messages marked deleted (DELE +OK, no RSET since)
+	quitOK bool         // QUIT was answered +OK: the server applied the deletions
 
 	// inLine is set while a status or listing line is read; lineDeadline
 	// is then the time by which the whole line must have come (set at

@@ -222,6 +222,7 @@ func checkUIDs(us []MsgUID, quote func(string) string) error {
 
 // setListed remembers the sizes of a whole LIST.
 func (c *Client) setListed(ms []MsgInfo) {
+	c.hasListed = true
 	c.listed = append(c.listed[:0], ms...)
 	if !slices.IsSortedFunc(c.listed, cmpNum) {
 		slices.SortStableFunc(c.listed, cmpNum)
@@ -489,12 +490,43 @@ func (c *Client) Dele(ctx context.Context, n int) error {
 	}
 	line := c.cmdN("DELE", n)
 	_, err := c.simple(ctx, line, line, StateTransaction)
+	if err == nil {
+		c.mark(n)
+	}
 	return err
+}
+
+// mark records that the server marked message n as deleted.
+func (c *Client) mark(n int) {
+	if c.marked == nil {
+		c.marked = make(map[int]bool)
+	}
+	c.marked[n] = true
+}
+
+// Marked reports whether message n was marked as deleted in this session:
+// DELE n was answered +OK, and no RSET came after. Once
+// [Client.QuitConfirmed], the server has removed it.
+func (c *Client) Marked(n int) bool { return c.marked[n] }
+
+// QuitConfirmed reports whether QUIT was answered +OK: the server left
+// the UPDATE state having removed the messages marked as deleted (RFC
+// 1939 section 6). After a QUIT that failed (the connection lost before
+// its reply, or -ERR) whether it did is unknown.
+func (c *Client) QuitConfirmed() bool { return c.quitOK }
+
+// Listed returns the message numbers and sizes of the last whole LIST of
+// this session, sorted by number, and false if there was none.
+func (c *Client) Listed() ([]MsgInfo, bool) {
+	return slices.Clone(c.listed), c.hasListed
 }
 
 // Rset sends RSET: messages marked as deleted are unmarked.
 func (c *Client) Rset(ctx context.Context) error {
 	_, err := c.simple(ctx, "RSET", "RSET", StateTransaction)
+	if err == nil {
+		c.marked = nil
+	}
 	return err
 }
 
@@ -538,7 +570,8 @@ func (c *Client) UTF8(ctx context.Context) error {
 // deletions failed) is returned as a [*Error]. The connection is closed
 // whatever happens.
 func (c *Client) Quit(ctx context.Context) error {
-	_, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+	r, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+	c.quitOK = err == nil && r.OK
 	if cerr := c.Close(); err == nil && cerr != nil {
 		err = cerr
 	}

@@ -185,6 +185,9 @@ func (c *Client) batch1(ctx context.Context, verb string, msgs []int, keepGoing 
 			if !r.OK {
 				return c.serverError(c.cmdN(verb, n), r)
 			}
+			if verb == "DELE" {
+				c.mark(n)
+			}
 			if skip || fn == nil {
 				return nil
 			}

@@ -35,7 +35,11 @@
 ;;; what is new.  Any failure gives a non-zero exit and deletes nothing
 ;;; more.  A QUIT whose +OK never comes (the connection drops, or -ERR)
 ;;; leaves the deletions uncertain: movemail says so and exits 1, keeping
-;;; what it stored; the next run stores none of it again.  Retrieval is pipelined when the server offers it.  The durable
+;;; what it stored; the next run stores none of it again (a server
+;;; without UIDL: the state file keeps a SHA-256 digest of each such
+;;; message, and the next run, which retrieves every message anyway,
+;;; recognizes them by it; they are forgotten once a QUIT is confirmed).
+;;; Retrieval is pipelined when the server offers it.  The durable
 ;;; part is the Go package popsh/mailstore.
 ;;;
 ;;; Several SOURCEs are fetched at once, each in its own thread (at most
@@ -403,6 +407,7 @@ then deleted on the server), 2 on a usage error.
   (define moved 0)
   (define moved-octets 0)
   (define earlier '())
+  (define recognized 0)  ; see mailbox-commit! below
   (define deleted 0)
   (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
   (define quitting #f)   ; QUIT sent, its +OK not read
@@ -501,6 +506,10 @@ then deleted on the server), 2 on a usage error.
                       (progress moved moved-octets)
                       (loop l))))))
         (mailbox-commit! mb)
+        ;; Without UIDL, the messages an earlier run stored but whose
+        ;; QUIT was not confirmed are recognized by their content: not
+        ;; stored again, but among mailbox-stored, to be deleted.
+        (set! recognized (- (length (mailbox-stored mb)) moved))
         (if (not opt-keep)
             (let ((doomed (append (mailbox-stored mb) earlier)))
               (if (pair? doomed)
@@ -541,8 +550,8 @@ then deleted on the server), 2 on a usage error.
                   who (plural moved "message") (human-size moved-octets)
                   (if opt-keep "copied to" "moved to") dest
                   (string-append
-                   (if (and (pair? earlier) (not opt-keep))
-                       (format #f "; ~a stored by an earlier run deleted" (length earlier))
+                   (if (and (> (+ (length earlier) recognized) 0) (not opt-keep))
+                       (format #f "; ~a stored by an earlier run deleted" (+ (length earlier) recognized))
                        "")
                    (if (pair? skipped)
                        (format #f "; ~a over --max-size left on the server" (length skipped))

@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestMovemailQuitUnconfirmed(t *testing.T) {
 		"err":             {Command: "QUIT", Reply: "-ERR [SYS/TEMP] not now"}, // nothing applied
 		"applied-cut-off": {Command: "QUIT", CloseAfter: 2},                    // applied, "+O" then closed
 	}
-	for _, uidl := range []bool{true} {
+	for _, uidl := range []bool{true, false} {
 		for _, kind := range []string{"maildir", "mbox"} {
 			for name, f := range faults {
 				t.Run(fmt.Sprintf("uidl%v/%s/%s", uidl, kind, name), func(t *testing.T) {
@@ -46,6 +47,9 @@ func TestMovemailQuitUnconfirmed(t *testing.T) {
 						t.Errorf("%d messages stored, want all 5 kept", len(got))
 					}
 					e.checkNothingLost(got, false)
+					if n := unconfirmedLines(t, e); uidl && n != 0 || !uidl && n != 5 {
+						t.Errorf("state file has %d \"nouidl\" lines, want %d", n, map[bool]int{true: 0, false: 5}[uidl])
+					}
 					left := e.be.Count(testUser)
 					if want := map[bool]int{true: 0, false: 5}[name == "applied-cut-off"]; left != want {
 						t.Errorf("server holds %d messages, want %d", left, want)
@@ -62,8 +66,24 @@ func TestMovemailQuitUnconfirmed(t *testing.T) {
 					if len(got) != 6 || e.be.Count(testUser) != 0 {
 						t.Errorf("after the rerun: %d stored (want 6), %d on the server (want 0); stdout %q", len(got), e.be.Count(testUser), r.stdout)
 					}
+					if name != "applied-cut-off" && !strings.Contains(r.stdout, "; 5 stored by an earlier run deleted") {
+						t.Errorf("rerun summary %q: want the 5 stored by the first run deleted", r.stdout)
+					}
+					if n := unconfirmedLines(t, e); n != 0 {
+						t.Errorf("after a confirmed QUIT the state file still has %d \"nouidl\" lines", n)
+					}
 				})
 			}
 		}
 	}
+}
+
+// unconfirmedLines counts the "nouidl" lines of the account's state file.
+func unconfirmedLines(t *testing.T, e *srvEnv) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.home, ".popsh", "movemail", e.srv.Addr().String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(b), "\nnouidl ")
 }
