@@ -75,9 +75,15 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		}
 		var rh tls.RecordHeaderError
 		if errors.As(err, &rh) && (bytes.HasPrefix(rh.RecordHeader[:], []byte("+OK")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("-ERR"))) {
-			// A POP3 greeting: implicit TLS (pop3s://, port 995) to a
-			// port that speaks plain POP3.
-			err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+			if op == "STLS" {
+				// The server said +OK to STLS, then answered the TLS
+				// hello as a command: it does not speak TLS at all.
+				err = fmt.Errorf("%w (the server accepted STLS but went on in plain text)", err)
+			} else {
+				// A POP3 greeting: implicit TLS (pop3s://, port 995)
+				// to a port that speaks plain POP3.
+				err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+			}
 		}
 		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}

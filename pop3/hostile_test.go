@@ -629,3 +629,37 @@ func TestRateBoundNoOverflow(t *testing.T) {
 		t.Errorf("100 bytes in an hour at 1 byte/s: deadline %v after now (rate bound: %v)", d.Sub(now), rate)
 	}
 }
+
+// A server that answers STLS with +OK and then goes on in plain text
+// (answering the TLS hello as a command): the error says so, not that
+// the port is the wrong one, and no credential is sent.
+func TestSTLSAcceptedThenPlainText(t *testing.T) {
+	h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
+		switch line {
+		case "CAPA":
+			return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
+		case "STLS":
+			return "+OK begin TLS negotiation\r\n"
+		}
+		return "-ERR Unknown command.\r\n"
+	})
+	o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 5 * time.Second}
+	c, err := Dial(testCtx(t), h.addr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	_, err = c.Login(testCtx(t), "alice", "wonderland")
+	if err == nil || !strings.Contains(err.Error(), "accepted STLS but went on in plain text") || strings.Contains(err.Error(), "use its TLS port") {
+		t.Fatalf("Login = %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	for _, l := range h.lines() {
+		if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") || strings.Contains(l, "wonderland") {
+			t.Errorf("credential sent: %q", l)
+		}
+	}
+}
