@@ -435,9 +435,10 @@ then deleted on the server), 2 on a usage error.
       (if report
           (format (current-error-port) "~astopped: ~a stored in ~a, ~a~%"
                   who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
-                  (if deleting
-                      "and only stored ones may have been deleted on the server"
-                      "nothing deleted on the server")))))
+                  (cond ((and deleting quitting)
+                         "QUIT not confirmed: deletions uncertain; the next run will not store them again")
+                        (deleting "and only stored ones may have been deleted on the server")
+                        (else "nothing deleted on the server"))))))
   (set! stoppers (cons stop! stoppers))
 
   (dynamic-wind

@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"popsh/pop3/server"
 )
@@ -86,4 +88,29 @@ func unconfirmedLines(t *testing.T, e *srvEnv) int {
 		t.Fatal(err)
 	}
 	return strings.Count(string(b), "\nnouidl ")
+}
+
+// SIGTERM while movemail waits for QUIT's reply: the deletions are just
+// as uncertain, and the stop says so; the rerun stores nothing twice.
+func TestMovemailStoppedAwaitingQuit(t *testing.T) {
+	e := newSrv(t, server.Faults{Rules: []server.Fault{{Command: "QUIT", Delay: 3 * time.Second}}})
+	e.add(genMessages(3)...)
+	dest := filepath.Join(t.TempDir(), "mbox")
+	cmd, done := startRun(t, e.env, []string{dest})
+	e.waitFor("QUIT", 20*time.Second)
+	time.Sleep(100 * time.Millisecond) // the QUIT's reply now awaited
+	cmd.Process.Signal(syscall.SIGTERM)
+	r := <-done
+	if r.status != 128+int(syscall.SIGTERM) || !strings.Contains(r.stderr, "stopped: 3 messages stored in "+dest+", QUIT not confirmed: deletions uncertain") {
+		t.Fatalf("status %d, stderr %q", r.status, r.stderr)
+	}
+	e.srv.SetFaults(server.Faults{})
+	if r := rerun(t, e, []string{dest}); r.status != 0 {
+		t.Fatalf("rerun: %d %s", r.status, r.stderr)
+	}
+	got := mboxMessages(t, dest)
+	e.checkNothingLost(got, false)
+	if len(got) != 3 || e.be.Count(testUser) != 0 {
+		t.Errorf("after the rerun: %d stored, %d on the server", len(got), e.be.Count(testUser))
+	}
 }
