@@ -933,12 +933,32 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 	}
 	defer func() { c.busy = false }()
 	ctx := b.ctx()
+	// A body is bounded by the message's listed size (see
+	// pop3.Client.ListedSize): a message this session has not listed is
+	// listed first, so that a server cannot send one that never ends
+	// into the port. If the server refuses "LIST n", the RETR or TOP is
+	// most likely refused too, in its own words; if it is answered, the
+	// server contradicts itself, and the connection is closed.
+	listRefused := false
+	if _, ok := c.client.ListedSize(n); !ok {
+		err := b.it.Blocking(func() error { _, err := c.client.ListOne(ctx, n); return err })
+		var perr *pop3.Error
+		switch {
+		case errors.As(err, &perr):
+			listRefused = true
+		case err != nil:
+			return nil, b.fail(who, c, err)
+		}
+	}
 	var st string
 	var body io.Reader
 	err := b.it.Blocking(func() (err error) {
 		st, body, err = fetch(ctx)
 		return err
 	})
+	if err == nil && listRefused {
+		err = fmt.Errorf("pop3: %w: the server refused LIST %d, then answered for message %d", pop3.ErrProtocol, n, n)
+	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
