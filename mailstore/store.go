@@ -366,7 +366,10 @@ func (s *Store) journalLine(sync bool, lines ...string) error {
 }
 
 // Fetch retrieves msgs (pipelined when the server offers it) into the
-// store and returns how many were stored. A message cut short (connection
+// store and returns how many were stored. The messages' sizes are listed
+// first (LIST) if the session has not listed them: each body is bounded
+// by its size, and a message LIST lacks is refused (wrapping
+// [pop3.ErrBadArgument]). A message cut short (connection
 // lost, destination full) leaves nothing behind; the messages before it
 // stay stored, pending until Commit. Errors of the destination are
 // *DestError; the others come from the client.
@@ -379,6 +382,23 @@ func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (
 	for i, m := range msgs {
 		nums[i] = m.Num
 		uid[m.Num] = m.UID
+	}
+	listed := false
+	for _, n := range nums {
+		if _, ok := c.ListedSize(n); ok {
+			continue
+		}
+		// A body is bounded by its listed size: without it a server
+		// could send a message that never ends onto the disk.
+		if !listed {
+			if _, err := c.List(ctx); err != nil {
+				return 0, err
+			}
+			listed = true
+		}
+		if _, ok := c.ListedSize(n); !ok {
+			return 0, fmt.Errorf("message %d is not in the server's listing: %w; nothing fetched", n, pop3.ErrBadArgument)
+		}
 	}
 	c.SetLineEnding(pop3.LF)
 	s.client = c

@@ -2,12 +2,16 @@ package mailstore
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"popsh/pop3"
+	"popsh/pop3/pop3test"
+	"popsh/pop3/server"
 )
 
 // countStored counts the messages in a Maildir's new/ or an mbox.
@@ -197,5 +201,36 @@ func TestStateDigestLines(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "popsh-uidls 3\ndest \"a\" \"/b\"\nU1\nnouidl "+d+"\nnouidl "+d+"\n" {
 		t.Errorf("written again as %q", b)
+	}
+}
+
+// Fetch of messages the session has not listed lists them first: a
+// server's endless message is then a protocol error, not a full disk.
+func TestFetchUnlistedBounded(t *testing.T) {
+	for _, kind := range []string{"maildir", "mbox"} {
+		t.Run(kind, func(t *testing.T) {
+			be := server.NewMemoryBackend()
+			be.AddUser("u", "pw")
+			be.AddMessage("u", []byte("Subject: a\n\nshort\n"))
+			srv := pop3test.StartServer(t, server.Options{Backend: be, SharedMaildrops: true, Faults: server.Faults{Rules: []server.Fault{{Command: "RETR", EndlessBody: true}}}})
+			dir := t.TempDir()
+			dest := filepath.Join(dir, "mbox")
+			if kind == "maildir" {
+				dest = filepath.Join(dir, "Mail") + "/"
+			}
+			s := open(t, dest, filepath.Join(dir, "state"), "u@a")
+			defer s.Close()
+			c := client(t, srv.Addr().String())
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			n, err := s.Fetch(ctx, c, []pop3.MsgUID{{Num: 1}})
+			if n != 0 || !errors.Is(err, pop3.ErrProtocol) || !strings.Contains(err.Error(), "LIST gave") {
+				t.Fatalf("Fetch = %d, %v: want a protocol violation (longer than listed)", n, err)
+			}
+			c2 := client(t, srv.Addr().String())
+			if _, err := s.Fetch(ctx, c2, []pop3.MsgUID{{Num: 7}}); !errors.Is(err, pop3.ErrBadArgument) {
+				t.Errorf("Fetch of a message LIST lacks = %v", err)
+			}
+		})
 	}
 }
