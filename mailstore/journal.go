@@ -27,7 +27,9 @@ import (
 //	c                           mbox: the append is fsynced (the messages listed and not undone)
 //
 // The first four lines are fsynced before anything is written to the
-// destination. UIDL is "-" for a server without UIDL. Files of version 1
+// destination. UIDL is "-" for a server without UIDL, followed by the
+// message's digest (see the state file's "nouidl" lines) when there is a
+// state file: "-" SHA256. Files of version 1
 // (no account line, mbox lines "i UIDL" without offsets) are still read.
 const (
 	journalHeaderV1 = "popsh-journal 1"
@@ -47,12 +49,12 @@ type journal struct {
 	v1        bool
 }
 
-type journalFile struct{ uid, name string }
+type journalFile struct{ uid, digest, name string }
 
 type journalMsg struct {
-	uid      string
-	off, len int64
-	sha      string
+	uid, digest string
+	off, len    int64
+	sha         string
 }
 
 // readJournal parses the journal jpath; nil when there is none, or when
@@ -106,44 +108,69 @@ func readJournal(jpath string) (*journal, error) {
 		f := strings.Fields(l)
 		switch {
 		case j.maildir && len(f) == 3 && f[0] == "i":
-			j.files = append(j.files, journalFile{uidOf(f[1]), f[2]})
+			u, d := uidOf(f[1])
+			j.files = append(j.files, journalFile{u, d, f[2]})
 		case !j.maildir && len(f) == 1 && f[0] == "c":
 			j.committed = true
 		case !j.maildir && len(f) == 1 && f[0] == "x" && len(j.msgs) > 0:
 			j.msgs = j.msgs[:len(j.msgs)-1]
 		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: -1})
+			u, d := uidOf(f[1])
+			j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, off: -1})
 		case !j.maildir && len(f) == 5 && f[0] == "m":
 			off, err1 := strconv.ParseInt(f[2], 10, 64)
 			n, err2 := strconv.ParseInt(f[3], 10, 64)
 			if err1 != nil || err2 != nil || off < 0 || n <= 0 || len(f[4]) != 64 {
 				continue // a torn last line: its append never began
 			}
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: off, len: n, sha: f[4]})
+			u, d := uidOf(f[1])
+			j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, off: off, len: n, sha: f[4]})
 		}
 		// Anything else is a torn last line: what it announced never began.
 	}
 	return j, nil
 }
 
-func uidOf(field string) string {
-	if field == "-" {
-		return ""
+// uidOf reads a journal's UIDL field: the UIDL, or for a message without
+// one its digest.
+func uidOf(field string) (uid, digest string) {
+	if d, ok := strings.CutPrefix(field, "-"); ok && (d == "" || isDigest(d)) {
+		return "", d
 	}
-	return field
+	return field, ""
 }
 
-func uidField(u string) string {
+// uidField is the journal's UIDL field of a message: its UIDL, else "-"
+// and its digest.
+func uidField(u, digest string) string {
 	if u == "" {
-		return "-"
+		return "-" + digest
 	}
 	return u
 }
 
 // recovery is what recovering a journal found.
 type recovery struct {
-	uids  []string // messages complete in the destination: record them
-	notes []string // what the user should know
+	uids    []string // messages complete in the destination: record them
+	digests []string // the same, of a server without UIDL (see stateFile.unconfirmed)
+	notes   []string // what the user should know
+}
+
+// add records a message found complete in the destination.
+func (r *recovery) add(uid, digest string) {
+	if uid != "" {
+		r.uids = append(r.uids, uid)
+	}
+	if digest != "" {
+		r.digests = append(r.digests, digest)
+	}
+}
+
+// addAll records the messages of a committed mbox journal.
+func (r *recovery) addAll(msgs []journalMsg) {
+	for _, e := range msgs {
+		r.add(e.uid, e.digest)
+	}
 }
 
 // recoverMaildir records the messages of a Maildir journal whose file
@@ -153,9 +180,7 @@ func recoverMaildir(j *journal) recovery {
 	md := &Maildir{dir: j.path}
 	for _, f := range j.files {
 		if md.delivered(f.name) {
-			if f.uid != "" {
-				r.uids = append(r.uids, f.uid)
-			}
+			r.add(f.uid, f.digest)
 		} else {
 			os.Remove(filepath.Join(md.dir, "tmp", f.name))
 		}
@@ -193,12 +218,12 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 			r.notes = append(r.notes, fmt.Sprintf("mbox %s was replaced since an interrupted run appended to it: kept as it is; the %d messages of that run stay on the server", m.path, len(j.msgs)))
 		}
 		if j.committed {
-			r.uids = uidsOf(j.msgs)
+			r.addAll(j.msgs)
 		}
 		return r, nil
 	}
 	if j.committed {
-		r.uids = uidsOf(j.msgs)
+		r.addAll(j.msgs)
 		return r, nil
 	}
 	size := m.off
@@ -214,9 +239,7 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 				return r, fmt.Errorf("mbox %s: %w", m.path, err)
 			}
 			if sum == e.sha {
-				if e.uid != "" {
-					r.uids = append(r.uids, e.uid)
-				}
+				r.add(e.uid, e.digest)
 				continue
 			}
 		}
@@ -262,16 +285,6 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 		return r, fmt.Errorf("mbox %s: fsync: %w", m.path, err)
 	}
 	return r, nil
-}
-
-func uidsOf(msgs []journalMsg) []string {
-	var out []string
-	for _, e := range msgs {
-		if e.uid != "" {
-			out = append(out, e.uid)
-		}
-	}
-	return out
 }
 
 // hashRange returns the hex SHA-256 of n bytes of f at off.

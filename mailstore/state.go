@@ -204,9 +204,14 @@ func (s *stateFile) write(path string) error {
 	return WriteFileAtomic(path, []byte(sb.String()), 0o600)
 }
 
-// addState records uids as stored for key k in the state file path.
-func addState(path string, k stateKey, uids []string) error {
-	if len(uids) == 0 {
+// addState records uids as stored for key k in the state file path, and
+// the digests of messages without UIDL as stored, their deletion not
+// confirmed. A digest's count becomes at least its count in digests: a
+// journal replayed after the commit that recorded it counts nothing twice
+// (one that undercounts identical messages risks a second copy, never a
+// loss).
+func addState(path string, k stateKey, uids, digests []string) error {
+	if len(uids) == 0 && len(digests) == 0 {
 		return nil
 	}
 	s, err := readState(path)
@@ -216,6 +221,14 @@ func addState(path string, k stateKey, uids []string) error {
 	set := s.uids(k)
 	for _, u := range uids {
 		set[u] = true
+	}
+	count := map[string]int{}
+	for _, d := range digests {
+		count[d]++
+	}
+	ds := s.digests(k)
+	for d, n := range count {
+		ds[d] = max(ds[d], n)
 	}
 	return s.write(path)
 }

@@ -273,7 +273,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 			return err
 		}
 	}
-	if err := addState(s.opts.StateFile, stateKey{account, j.path}, rec.uids); err != nil {
+	if err := addState(s.opts.StateFile, stateKey{account, j.path}, rec.uids, rec.digests); err != nil {
 		return err
 	}
 	s.notes = append(s.notes, rec.notes...)
@@ -473,7 +473,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	if serr == nil {
 		lines := make([]string, len(files))
 		for i, t := range files {
-			lines[i] = "i " + uidField(uid[t.num]) + " " + t.name
+			lines[i] = "i " + uidField(uid[t.num], t.digest) + " " + t.name
 		}
 		serr = s.journalLine(true, lines...)
 	}
@@ -570,7 +570,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			return localError{err}
 		}
 		off := s.mb.off
-		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n]), off, size, h.Sum(nil))
+		line := fmt.Sprintf("m %s %d %d %x", uidField(uid[n], digest), off, size, h.Sum(nil))
 		if err := s.journalLine(false, line); err != nil {
 			s.jbroken = true // the line may be there, whole or in part
 			return localError{err}

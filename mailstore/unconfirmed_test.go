@@ -234,3 +234,38 @@ func TestFetchUnlistedBounded(t *testing.T) {
 		})
 	}
 }
+
+// The journal's UIDL field carries the digest of a message without UIDL;
+// a journal replayed after its commit counts no digest twice.
+func TestJournalDigestField(t *testing.T) {
+	d := strings.Repeat("0f", 32)
+	for _, c := range []struct{ uid, digest, field string }{
+		{"U1", "", "U1"},
+		{"", "", "-"},
+		{"", d, "-" + d},
+	} {
+		if f := uidField(c.uid, c.digest); f != c.field {
+			t.Errorf("uidField(%q, %q) = %q, want %q", c.uid, c.digest, f, c.field)
+		}
+		if u, dg := uidOf(c.field); u != c.uid || dg != c.digest {
+			t.Errorf("uidOf(%q) = %q, %q", c.field, u, dg)
+		}
+	}
+	if u, dg := uidOf("-notadigest"); u != "-notadigest" || dg != "" {
+		t.Errorf("uidOf of a UIDL starting with '-' = %q, %q", u, dg)
+	}
+	p := filepath.Join(t.TempDir(), "state")
+	k := stateKey{"a", "/b"}
+	for range 2 {
+		if err := addState(p, k, nil, []string{d, d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := readState(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.digests(k)[d]; n != 2 {
+		t.Errorf("after the same journal twice: count %d, want 2", n)
+	}
+}

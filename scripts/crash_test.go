@@ -68,9 +68,37 @@ func TestMovemailKilled(t *testing.T) {
 	}
 }
 
+// TestMovemailKilledNoUIDL is TestMovemailKilled against a server without
+// UIDL: what a killed run stored is recognized by its content (the
+// digests its journal or its commit left in the state file), so the
+// rerun stores nothing twice.
+func TestMovemailKilledNoUIDL(t *testing.T) {
+	libraryReady(t)
+	for _, kp := range killPoints {
+		if kp.command == "UIDL" {
+			continue
+		}
+		for _, kind := range []string{"maildir", "mbox"} {
+			t.Run(kp.name+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				killTestUIDL(t, kp, kind, false, false)
+			})
+		}
+	}
+}
+
 func killTest(t *testing.T, kp killPoint, kind string, keep bool) {
+	killTestUIDL(t, kp, kind, keep, true)
+}
+
+func killTestUIDL(t *testing.T, kp killPoint, kind string, keep, uidl bool) {
 	stall := server.Fault{Command: kp.command, Nth: kp.nth, StallAfter: kp.stallAfter, StallFor: 500 * time.Millisecond}
-	e := newSrv(t, server.Faults{Rules: []server.Fault{stall}})
+	faults := server.Faults{Rules: []server.Fault{stall}}
+	if !uidl {
+		faults.DisableCommands = []string{"UIDL"}
+		faults.RemoveCapa = []string{"UIDL"}
+	}
+	e := newSrv(t, faults)
 	e.add(genMessages(8)...)
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "Mail") + "/"
@@ -102,7 +130,7 @@ func killTest(t *testing.T, kp killPoint, kind string, keep bool) {
 	e.checkNothingLost(got, false)
 
 	// The rerun (no faults) finishes: everything moved (or copied), once.
-	e.srv.SetFaults(server.Faults{})
+	e.srv.SetFaults(server.Faults{DisableCommands: faults.DisableCommands, RemoveCapa: faults.RemoveCapa})
 	r := rerun(t, e, args)
 	if r.status != 0 {
 		t.Fatalf("rerun: status %d\n%s\n%s", r.status, r.stdout, r.stderr)
