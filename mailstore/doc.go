@@ -36,7 +36,8 @@
 // A server without UIDL gives no name to remember a message by: if a
 // session's QUIT is not confirmed (the connection lost before its +OK, or
 // -ERR), the messages it stored may still be on the server. The state
-// file therefore records, from the commit until a confirmed QUIT
+// file therefore records, from the commit (or the replay of a killed
+// run's journal, which carries it) until a confirmed QUIT
 // ([pop3.Client.QuitConfirmed]), the SHA-256 of each message stored
 // without a UIDL; the next session, which has to retrieve every message
 // anyway, recognizes them by it: not stored again, counted among
