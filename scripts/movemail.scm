@@ -280,6 +280,28 @@ then deleted on the server), 2 on a usage error.
            (else (plain e))))
         (else (format #f "~s" e))))
 
+;; After the DELEs, before QUIT: does the server list what it listed
+;; before (LISTING, ((n . uid-or-size) ...)) less the messages DOOMED,
+;; under the same numbers? (RFC 1939: numbers do not change within a
+;; session; marked messages are not listed.) A server that marked another
+;; message than the one named, or renumbered its messages, would delete
+;; mail never stored: the run then sends RSET and fails, without QUIT.
+;; (A server that deletes on QUIT what it did not list can still lie;
+;; this catches one that numbers or marks other than it says.)
+(define (marked-as-asked? conn doomed listing list-again)
+  (let* ((gone (make-hash-table eqv?))
+         (now (make-hash-table eqv?))
+         (top (fold (lambda (p m) (max m (car p))) 0 listing))
+         ;; Mail that arrived during the session, numbered after the
+         ;; rest (a server that does not keep the maildrop as it was at
+         ;; login), is no matter.
+         (relisted (filter (lambda (p) (<= (car p) top)) (list-again conn))))
+    (for-each (lambda (n) (hash-table-set! gone n #t)) doomed)
+    (for-each (lambda (p) (hash-table-set! now (car p) (cdr p))) relisted)
+    (let ((kept (filter (lambda (p) (not (hash-table-ref/default gone (car p) #f))) listing)))
+      (and (= (length kept) (length relisted))
+           (every (lambda (p) (equal? (hash-table-ref/default now (car p) #f) (cdr p))) kept)))))
+
 ;; The first N elements of L and the rest.
 (define (split-at* l n)
   (let loop ((l l) (n n) (acc '()))
@@ -515,7 +537,20 @@ then deleted on the server), 2 on a usage error.
             (let ((doomed (append (mailbox-stored mb) earlier)))
               (if (pair? doomed)
                   (begin (set! deleting #t)
-                         (set! deleted (pop3-delete-all conn doomed))))))
+                         (set! deleted (pop3-delete-all conn doomed))
+                         (if (not (marked-as-asked? conn doomed (or uidls sizes)
+                                                    (if uidls pop3-uidl pop3-list)))
+                             ;; Unmarked (RSET, for a server that would
+                             ;; delete on a dropped connection), and
+                             ;; closed without QUIT.
+                             (begin
+                               (guard (e (#t #f)) (pop3-reset conn))
+                               (pop3-abort conn)
+                               (set! deleting #f)
+                               (error (string-append
+                                       "protocol: after DELE the server no longer lists its messages"
+                                       " as before less those marked (it may have marked others,"
+                                       " or renumbered them): RSET sent, no QUIT"))))))))
         (set! quitting #t)
         (pop3-quit conn)
         (set! quitting #f)

@@ -114,3 +114,40 @@ func TestMovemailStoppedAwaitingQuit(t *testing.T) {
 		t.Errorf("after the rerun: %d stored, %d on the server", len(got), e.be.Count(testUser))
 	}
 }
+
+// A server that marks another message than the one named in DELE (or
+// renumbers its messages within the session) is caught before QUIT by
+// listing again: movemail sends RSET and fails, and nothing is deleted.
+func TestMovemailWrongMessageMarked(t *testing.T) {
+	for _, uidl := range []bool{true, false} {
+		t.Run(fmt.Sprintf("uidl%v", uidl), func(t *testing.T) {
+			// After the DELEs of 1..4, the listing shows message 2 still
+			// there and 5 gone: the server marked 5 for 2.
+			again := []string{"2 " + map[bool]string{true: "m00000002", false: "1234"}[uidl]}
+			verb := "UIDL"
+			fs := server.Faults{}
+			if !uidl {
+				verb = "LIST"
+				fs.DisableCommands = []string{"UIDL"}
+				fs.RemoveCapa = []string{"UIDL"}
+			}
+			e := newSrv(t, fs)
+			e.add(genMessages(4)...)
+			fs.Rules = []server.Fault{{Command: verb, Nth: 2, Listing: again}}
+			e.srv.SetFaults(fs)
+			dest := filepath.Join(t.TempDir(), "mbox")
+			r := run(t, e.env, "movemail.scm", dest)
+			if r.status != 1 || !strings.Contains(r.stderr, "after DELE the server no longer lists its messages") || !strings.Contains(r.stderr, "nothing deleted on the server") {
+				t.Errorf("status %d, stderr %q", r.status, r.stderr)
+			}
+			if n := e.be.Count(testUser); n != 4 {
+				t.Errorf("%d messages left on the server, want 4", n)
+			}
+			cmds := strings.Join(e.commands(), " | ")
+			if !strings.Contains(cmds, "RSET") || strings.Contains(cmds, "QUIT") {
+				t.Errorf("commands %s: want RSET and no QUIT", cmds)
+			}
+			e.checkNothingLost(mboxMessages(t, dest), false)
+		})
+	}
+}

@@ -96,3 +96,29 @@ func TestSchemeEndlessMessageUnlisted(t *testing.T) {
 		}
 	}
 }
+
+// pop3-abort closes without QUIT: a message marked is not deleted, and
+// the server saw no QUIT.
+func TestPop3Abort(t *testing.T) {
+	e := newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	before := e.be.Count(testUser)
+	e.must(`(pop3-delete conn 1)`)
+	e.must(`(pop3-abort conn)`)
+	e.must(`(pop3-close conn)`) // closing a closed connection: nothing sent
+	msg := e.mustFail(`(pop3-stat conn)`)
+	wantContains(t, "stat after abort", msg, "not in transaction state")
+	e.waitCommands(3)
+	for _, c := range e.commands() {
+		if c == "QUIT" {
+			t.Errorf("QUIT sent: %q", e.commands())
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.be.Count(testUser) != before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := e.be.Count(testUser); n != before {
+		t.Errorf("%d messages after the abort, want %d", n, before)
+	}
+}

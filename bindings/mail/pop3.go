@@ -210,6 +210,8 @@ func installPOP3(it *interp.Interp, opts Options) error {
 				Doc: "(pop3-quit conn): QUIT (the marked messages are deleted), then close; the status"},
 			interp.Builtin{Name: "pop3-close", MinArgs: 1, MaxArgs: 1, Fn: b.closePrim,
 				Doc: "(pop3-close conn): end the session in any state (QUIT if still open) and close it"},
+			interp.Builtin{Name: "pop3-abort", MinArgs: 1, MaxArgs: 1, Fn: b.abortPrim,
+				Doc: "(pop3-abort conn): close the connection without QUIT: the server deletes nothing marked in this session"},
 			interp.Builtin{Name: "pop3-connection?", MinArgs: 1, MaxArgs: 1, Fn: b.isConn,
 				Doc: "(pop3-connection? obj): #t if obj is a POP3 connection"},
 			interp.Builtin{Name: "pop3-connection-host", MinArgs: 1, MaxArgs: 1, Fn: b.connHost,
@@ -1146,6 +1148,23 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 		}
 	}
 	c.close() // the log too, after a failure that closed the session
+	return interp.Unspecified, nil
+}
+
+// abortPrim implements (pop3-abort conn): the connection is closed
+// without QUIT, so the server never enters its UPDATE state and deletes
+// nothing this session marked (RFC 1939 section 6): for a session that
+// must not end in deletions (the server marked other messages than it
+// was asked to).
+func (b *pop3Bindings) abortPrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := connArg("pop3-abort", 0, args[0])
+	if err != nil {
+		return nil, err
+	}
+	if c.busy {
+		return nil, withWho("pop3-abort", &interp.ErrorObject{Message: errConnBusy})
+	}
+	c.close()
 	return interp.Unspecified, nil
 }
 
