@@ -95,16 +95,12 @@ func killTestUIDL(t *testing.T, kp killPoint, kind string, keep, uidl bool) {
 	stall := server.Fault{Command: kp.command, Nth: kp.nth, StallAfter: kp.stallAfter, StallFor: 500 * time.Millisecond}
 	faults := server.Faults{Rules: []server.Fault{stall}}
 	if !uidl {
-		faults.DisableCommands = []string{"UIDL"}
-		faults.RemoveCapa = []string{"UIDL"}
+		faults = noUIDL(faults)
 	}
 	e := newSrv(t, faults)
 	e.add(genMessages(8)...)
 	dir := t.TempDir()
-	dest := filepath.Join(dir, "Mail") + "/"
-	if kind == "mbox" {
-		dest = filepath.Join(dir, "mbox")
-	}
+	dest := destIn(dir, kind)
 	state := filepath.Join(dir, "state")
 	args := []string{"--state", state, dest}
 	if keep {
@@ -228,20 +224,10 @@ func TestMovemailConnectionDropped(t *testing.T) {
 				t.Parallel()
 				e := newSrv(t, server.Faults{Rules: []server.Fault{f}, RemoveCapa: []string{"PIPELINING"}})
 				e.add(genMessages(6)...)
-				dir := t.TempDir()
-				dest := filepath.Join(dir, "Mail") + "/"
-				if kind == "mbox" {
-					dest = filepath.Join(dir, "mbox")
-				}
-				r := run(t, e.env, "movemail.scm", dest)
-				if r.status != 1 || !strings.Contains(r.stderr, "nothing deleted on the server") {
-					t.Errorf("status %d, stderr %q", r.status, r.stderr)
-				}
-				got := stored(t, kind, dest)
-				if len(got) != 2 {
+				dest := destIn(t.TempDir(), kind)
+				if got := e.runFails(kind, dest, "nothing deleted on the server"); len(got) != 2 {
 					t.Errorf("stored %d messages, want the 2 before the drop", len(got))
 				}
-				e.checkNothingLost(got, false)
 				if n := e.be.Count(testUser); n != 6 {
 					t.Errorf("server holds %d messages, want all 6", n)
 				}
@@ -249,7 +235,7 @@ func TestMovemailConnectionDropped(t *testing.T) {
 				if r := rerun(t, e, []string{dest}); r.status != 0 {
 					t.Fatalf("rerun: %d %s", r.status, r.stderr)
 				}
-				got = stored(t, kind, dest)
+				got := stored(t, kind, dest)
 				e.checkNothingLost(got, false)
 				if len(got) != 6 || e.be.Count(testUser) != 0 {
 					t.Errorf("after rerun: %d stored, %d on server", len(got), e.be.Count(testUser))

@@ -30,25 +30,14 @@ func TestMovemailQuitUnconfirmed(t *testing.T) {
 					t.Parallel()
 					fs := server.Faults{Rules: []server.Fault{f}}
 					if !uidl {
-						fs.DisableCommands = []string{"UIDL"}
-						fs.RemoveCapa = []string{"UIDL"}
+						fs = noUIDL(fs)
 					}
 					e := newSrv(t, fs)
 					e.add(genMessages(5)...)
-					dir := t.TempDir()
-					dest := filepath.Join(dir, "Mail") + "/"
-					if kind == "mbox" {
-						dest = filepath.Join(dir, "mbox")
-					}
-					r := run(t, e.env, "movemail.scm", dest)
-					if r.status != 1 || !strings.Contains(r.stderr, "deletions uncertain") {
-						t.Errorf("status %d, stderr %q: want 1 and \"deletions uncertain\"", r.status, r.stderr)
-					}
-					got := stored(t, kind, dest)
-					if len(got) != 5 {
+					dest := destIn(t.TempDir(), kind)
+					if got := e.runFails(kind, dest, "deletions uncertain"); len(got) != 5 {
 						t.Errorf("%d messages stored, want all 5 kept", len(got))
 					}
-					e.checkNothingLost(got, false)
 					if n := unconfirmedLines(t, e); uidl && n != 0 || !uidl && n != 5 {
 						t.Errorf("state file has %d \"nouidl\" lines, want %d", n, map[bool]int{true: 0, false: 5}[uidl])
 					}
@@ -59,11 +48,11 @@ func TestMovemailQuitUnconfirmed(t *testing.T) {
 					// A new message arrives; the server behaves again.
 					e.add(genMessages(6)[5])
 					e.srv.SetFaults(server.Faults{DisableCommands: fs.DisableCommands, RemoveCapa: fs.RemoveCapa})
-					r = rerun(t, e, []string{dest})
+					r := rerun(t, e, []string{dest})
 					if r.status != 0 {
 						t.Fatalf("rerun: status %d, stderr %q", r.status, r.stderr)
 					}
-					got = stored(t, kind, dest)
+					got := stored(t, kind, dest)
 					e.checkNothingLost(got, false)
 					if len(got) != 6 || e.be.Count(testUser) != 0 {
 						t.Errorf("after the rerun: %d stored (want 6), %d on the server (want 0); stdout %q", len(got), e.be.Count(testUser), r.stdout)
@@ -128,8 +117,7 @@ func TestMovemailWrongMessageMarked(t *testing.T) {
 			fs := server.Faults{}
 			if !uidl {
 				verb = "LIST"
-				fs.DisableCommands = []string{"UIDL"}
-				fs.RemoveCapa = []string{"UIDL"}
+				fs = noUIDL(fs)
 			}
 			e := newSrv(t, fs)
 			e.add(genMessages(4)...)
@@ -150,4 +138,34 @@ func TestMovemailWrongMessageMarked(t *testing.T) {
 			e.checkNothingLost(mboxMessages(t, dest), false)
 		})
 	}
+}
+
+// noUIDL makes f a server without UIDL: the command refused, and left
+// out of CAPA.
+func noUIDL(f server.Faults) server.Faults {
+	f.DisableCommands = append(f.DisableCommands, "UIDL")
+	f.RemoveCapa = append(f.RemoveCapa, "UIDL")
+	return f
+}
+
+// destIn is a Maildir (kind "maildir") or an mbox in dir.
+func destIn(dir, kind string) string {
+	if kind == "mbox" {
+		return filepath.Join(dir, "mbox")
+	}
+	return filepath.Join(dir, "Mail") + "/"
+}
+
+// runFails runs movemail into dest (a Maildir or an mbox, as kind says)
+// and wants status 1 with want in its stderr; it returns what dest
+// holds, having checked that nothing is lost or stored twice.
+func (e *srvEnv) runFails(kind, dest, want string) []string {
+	e.t.Helper()
+	r := run(e.t, e.env, "movemail.scm", dest)
+	if r.status != 1 || !strings.Contains(r.stderr, want) {
+		e.t.Errorf("status %d, stderr %q: want 1 and %q", r.status, r.stderr, want)
+	}
+	got := stored(e.t, kind, dest)
+	e.checkNothingLost(got, false)
+	return got
 }
