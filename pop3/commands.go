@@ -459,11 +459,51 @@ func (c *Client) bodyDone(d *dotReader, err error) error {
 		if qerr := c.checkQuiet(d.verb + " " + strconv.Itoa(d.n)); qerr != nil {
 			err = qerr
 		}
+	} else if mine {
+		if ferr := c.checkFollows(d.verb + " " + strconv.Itoa(d.n)); ferr != nil {
+			err = ferr
+		}
 	}
 	if mine && !c.batch {
 		c.endOp()
 	}
 	return err
+}
+
+// checkFollows checks, as a body of a batch ends, that what comes next is
+// what was asked for: the start of the next reply ("+" or "-") when more
+// replies are awaited, else nothing. A body ended early by a line "."
+// that the server did not byte-stuff is followed by the rest of the
+// message; without the check its handler would have had the message cut
+// short as whole (and stored it) before the next reply's status showed
+// the violation. The next reply is waited for when none of it has come
+// (it was asked for); a failure to read it is left to that reply's read.
+func (c *Client) checkFollows(op string) error {
+	var next byte
+	switch {
+	case c.after > 0:
+		b, err := c.br.Peek(1)
+		if err != nil {
+			return nil
+		}
+		next = b[0]
+		if next == '+' || next == '-' {
+			return nil
+		}
+	case c.br.Buffered() > 0:
+		next = c.buffered()[0]
+	case c.pending != nil && !c.isTLS && c.pending():
+		return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: bytes after the end of the message, where no reply was asked for (a line \".\" in it that the server did not byte-stuff?)", op, ErrProtocol)})
+	default:
+		return nil
+	}
+	return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: what follows the end of the message is not a reply (it starts %q): a line \".\" in it that the server did not byte-stuff?", op, ErrProtocol, next)})
+}
+
+// buffered returns the bytes read and not yet consumed, without reading.
+func (c *Client) buffered() []byte {
+	b, _ := c.br.Peek(c.br.Buffered())
+	return b
 }
 
 // RetrTo retrieves message n like [Client.Retr] and copies it to w. It

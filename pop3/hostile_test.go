@@ -663,3 +663,43 @@ func TestSTLSAcceptedThenPlainText(t *testing.T) {
 		}
 	}
 }
+
+// A server that does not byte-stuff: message 2's line "." ends its body
+// early, and the rest follows where the next reply should start. The
+// reader of message 2 gets a protocol violation at its end, not a clean
+// end of message: a handler would otherwise take (and store) the message
+// cut short before the next status line showed anything wrong.
+func TestUnstuffedDotEndsBodyWithError(t *testing.T) {
+	msgs := []string{"Subject: 1\n\none\n", "Subject: 2\n\nbefore\n.\nafter\n", "Subject: 3\n\nthree\n"}
+	for _, pipelining := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pipelining%v", pipelining), func(t *testing.T) {
+			f := server.Faults{Rules: []server.Fault{{Command: "RETR", NoStuffing: true}}}
+			if !pipelining {
+				f.RemoveCapa = []string{"PIPELINING"}
+			}
+			e := newEnv(t, false, msgs, withFaults(f))
+			c := e.login(t, nil)
+			ctx := testCtx(t)
+			if _, err := c.List(ctx); err != nil {
+				t.Fatal(err)
+			}
+			whole := map[int]string{}
+			err := c.RetrMany(ctx, []int{1, 2, 3}, func(n int, body io.Reader) error {
+				b, err := io.ReadAll(body)
+				if err == nil {
+					whole[n] = string(b)
+				}
+				return err
+			})
+			if !errors.Is(err, ErrProtocol) || !errors.Is(err, ErrStrayData) || !strings.Contains(err.Error(), "byte-stuff") {
+				t.Errorf("RetrMany = %v, want stray data, naming byte-stuffing", err)
+			}
+			if _, ok := whole[2]; ok {
+				t.Errorf("message 2 read to a clean end, cut short: %q", whole[2])
+			}
+			if whole[1] != "Subject: 1\r\n\r\none\r\n" {
+				t.Errorf("message 1 = %q", whole[1])
+			}
+		})
+	}
+}

@@ -271,3 +271,15 @@ func TestFaultSASLScript(t *testing.T) {
 	c.expectOK("USER u")
 	c.expectOK("PASS p")
 }
+
+func TestFaultNoStuffing(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "RETR", NoStuffing: true}}})
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+	// Message 2 is "Subject: b\n\n.dot\n": sent as ".dot", not "..dot".
+	if body := string(c.multi("RETR 2")); !strings.Contains(body, "\r\n.dot\r\n") || strings.Contains(body, "..dot") {
+		t.Fatalf("RETR 2 = %q", body)
+	}
+}

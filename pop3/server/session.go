@@ -267,7 +267,7 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	}
 	s.badNumber, s.topWhole = f.BadNumber, f.TopWhole
 	defer func() { s.badNumber, s.topWhole = false, false }()
-	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil) ||
+	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil && !f.NoStuffing) ||
 		cmd == "STLS" || cmd == "AUTH" {
 		// STLS and AUTH talk to the client in the middle of their reply:
 		// the reply-rewriting faults do not apply to them.
@@ -295,6 +295,11 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 			}
 			out = append(l, ".\r\n"...)
 		}
+	}
+	if f.NoStuffing {
+		// Every stuffed line ("..x", or ".." for a line ".") loses its
+		// extra dot; the terminator ".\r\n" has none to lose.
+		out = bytes.ReplaceAll(out, []byte("\r\n.."), []byte("\r\n."))
 	}
 	if f.EndlessBody && bytes.HasPrefix(out, []byte("+OK")) {
 		if i := bytes.Index(out, crlf); i >= 0 {
