@@ -432,7 +432,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	}
 	var files []tmpFile
 	sy := newSyncer()
-	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
 		f, name, err := s.md.create()
 		if err != nil {
 			return localError{err}
@@ -465,6 +465,12 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	})
 	err = s.fetchErr(err)
 	serr := sy.wait()
+	if cutShort(err) && len(files) > 0 {
+		t := files[len(files)-1]
+		files = files[:len(files)-1]
+		t.f.Close()
+		os.Remove(t.f.Name())
+	}
 	for _, t := range files {
 		if cerr := t.f.Close(); serr == nil && cerr != nil {
 			serr = fmt.Errorf("maildir %s: close: %w", s.md.dir, cerr)
@@ -534,9 +540,10 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 	}
 	now := time.Now()
 	count := 0
+	lastOff, lastAt := int64(-1), -1 // the last message appended: its offset, its place in pending
 	bw := bufio.NewWriterSize(nil, 256<<10)
 	spoolW := &errWriter{w: s.spool}
-	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
 		// Overwritten from the start (not truncated, which costs a
 		// metadata update per message): the journal gives the length.
 		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
@@ -584,12 +591,43 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			}
 			return localError{err}
 		}
+		lastOff, lastAt = off, len(s.pending)
 		s.pending = append(s.pending, stored{num: n, uid: uid[n], digest: digest})
 		count++
 		return nil
 	})
-	return count, s.fetchErr(err)
+	err = s.fetchErr(err)
+	if cutShort(err) && lastAt >= 0 {
+		if s.mb.truncate(lastOff) != nil || s.journalLine(false, "x") != nil {
+			s.jbroken = true // the commit then undoes the whole append
+		}
+		s.pending = slices.Delete(s.pending, lastAt, lastAt+1)
+		count--
+	}
+	return count, err
 }
+
+// retrieve is c.RetrMany, then NOOP: the server answers it after the last
+// message, so bytes that follow that message's end (see cutShort) come
+// before its +OK and are caught, whenever they were sent. A refused NOOP
+// proves nothing either way and is let be.
+func retrieve(ctx context.Context, c *pop3.Client, nums []int, fn func(n int, body io.Reader) error) error {
+	err := c.RetrMany(ctx, nums, fn)
+	if err == nil && len(nums) > 0 {
+		var perr *pop3.Error
+		if err = c.Noop(ctx); errors.As(err, &perr) {
+			err = nil
+		}
+	}
+	return err
+}
+
+// cutShort reports whether the error that ended a retrieval makes the
+// message before it suspect: stray data where the next reply should start
+// ([pop3.ErrStrayData]) may mean the server did not byte-stuff a line "."
+// in that message, which then ended early. Such a message is not kept:
+// the rest of it would be lost once the server deletes it.
+func cutShort(err error) bool { return errors.Is(err, pop3.ErrStrayData) }
 
 // errWriter keeps the first error of w, so that a failing spool is told
 // apart from a failing connection.

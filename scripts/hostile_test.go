@@ -327,3 +327,41 @@ func TestMovemailUIDLDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// A server that does not byte-stuff: message 4's line "." ends it early,
+// and the rest of it follows as if it were the next reply. The message
+// cut short must not be stored (it would be deleted next run, its end
+// lost): movemail fails with a protocol error, stores none of it, deletes
+// nothing; once the server is fixed, everything moves, once.
+func TestMovemailUnstuffedDot(t *testing.T) {
+	for _, pipelining := range []bool{true, false} {
+		for _, kind := range []string{"maildir", "mbox"} {
+			t.Run(fmt.Sprintf("pipelining%v/%s", pipelining, kind), func(t *testing.T) {
+				t.Parallel()
+				fs := server.Faults{Rules: []server.Fault{{Command: "RETR", NoStuffing: true}}}
+				if !pipelining {
+					fs.RemoveCapa = []string{"PIPELINING"}
+				}
+				e := newSrv(t, fs)
+				e.add(genMessages(6)...)
+				dest := destIn(t.TempDir(), kind)
+				got := e.runFails(kind, dest, "protocol")
+				if len(got) > 3 {
+					t.Errorf("%d messages stored, want at most the 3 before message 4", len(got))
+				}
+				if n := e.be.Count(testUser); n != 6 {
+					t.Errorf("%d messages left on the server, want 6", n)
+				}
+				e.srv.SetFaults(server.Faults{})
+				if r := rerun(t, e, []string{dest}); r.status != 0 {
+					t.Fatalf("rerun: %d %s", r.status, r.stderr)
+				}
+				got = stored(t, kind, dest)
+				e.checkNothingLost(got, false)
+				if len(got) != 6 || e.be.Count(testUser) != 0 {
+					t.Errorf("after the rerun: %d stored, %d on the server", len(got), e.be.Count(testUser))
+				}
+			})
+		}
+	}
+}
