@@ -369,7 +369,9 @@ func (s *Store) journalLine(sync bool, lines ...string) error {
 // store and returns how many were stored. The messages' sizes are listed
 // first (LIST) if the session has not listed them: each body is bounded
 // by its size, and a message LIST lacks is refused (wrapping
-// [pop3.ErrBadArgument]). A message cut short (connection
+// [pop3.ErrBadArgument]). The retrieval ends with a NOOP (see
+// retrieve), and a message followed by stray data is not kept (see
+// cutShort). A message cut short (connection
 // lost, destination full) leaves nothing behind; the messages before it
 // stay stored, pending until Commit. Errors of the destination are
 // *DestError; the others come from the client.
