@@ -47,7 +47,9 @@
 // it. Between an unconfirmed QUIT that the server did apply and the next
 // such session, a new message byte for byte identical to a recorded one
 // (headers and all) would be taken for it: its content is in the
-// destination, but once, not twice.
+// destination, but once, not twice. A server that changes a message
+// between retrievals (a header with the time of each) defeats the
+// recognition: a second copy, never a loss.
 //
 // # The journal and recovery
 //
