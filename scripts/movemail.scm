@@ -287,19 +287,22 @@ then deleted on the server), 2 on a usage error.
 ;; message than the one named, or renumbered its messages, would delete
 ;; mail never stored: the run then sends RSET and fails, without QUIT.
 ;; (A server that deletes on QUIT what it did not list can still lie;
-;; this catches one that numbers or marks other than it says.)
+;; this catches one that numbers or marks other than it says.) A server
+;; that refuses to list again cannot be checked: #f too.
 (define (marked-as-asked? conn doomed listing list-again)
   (let* ((gone (make-hash-table eqv?))
          (now (make-hash-table eqv?))
          (top (fold (lambda (p m) (max m (car p))) 0 listing))
+         (again (guard (e ((pop3-error? e) #f)) (list-again conn)))
          ;; Mail that arrived during the session, numbered after the
          ;; rest (a server that does not keep the maildrop as it was at
          ;; login), is no matter.
-         (relisted (filter (lambda (p) (<= (car p) top)) (list-again conn))))
+         (relisted (filter (lambda (p) (<= (car p) top)) (or again '()))))
     (for-each (lambda (n) (hash-table-set! gone n #t)) doomed)
     (for-each (lambda (p) (hash-table-set! now (car p) (cdr p))) relisted)
     (let ((kept (filter (lambda (p) (not (hash-table-ref/default gone (car p) #f))) listing)))
-      (and (= (length kept) (length relisted))
+      (and again
+           (= (length kept) (length relisted))
            (every (lambda (p) (equal? (hash-table-ref/default now (car p) #f) (cdr p))) kept)))))
 
 ;; The first N elements of L and the rest.
@@ -550,7 +553,7 @@ then deleted on the server), 2 on a usage error.
                                (error (string-append
                                        "protocol: after DELE the server no longer lists its messages"
                                        " as before less those marked (it may have marked others,"
-                                       " or renumbered them): RSET sent, no QUIT"))))))))
+                                       " or renumbered them), or refuses to list them: RSET sent, no QUIT"))))))))
         (set! quitting #t)
         (pop3-quit conn)
         (set! quitting #f)

@@ -107,9 +107,11 @@ func TestMovemailStoppedAwaitingQuit(t *testing.T) {
 // A server that marks another message than the one named in DELE (or
 // renumbers its messages within the session) is caught before QUIT by
 // listing again: movemail sends RSET and fails, and nothing is deleted.
+// So is one that refuses to list again (nothing can be checked).
 func TestMovemailWrongMessageMarked(t *testing.T) {
-	for _, uidl := range []bool{true, false} {
-		t.Run(fmt.Sprintf("uidl%v", uidl), func(t *testing.T) {
+	for _, c := range []struct{ uidl, refused bool }{{true, false}, {false, false}, {true, true}, {false, true}} {
+		uidl, refused := c.uidl, c.refused
+		t.Run(fmt.Sprintf("uidl%v/refused%v", uidl, refused), func(t *testing.T) {
 			// After the DELEs of 1..4, the listing shows message 2 still
 			// there and 5 gone: the server marked 5 for 2.
 			again := []string{"2 " + map[bool]string{true: "m00000002", false: "1234"}[uidl]}
@@ -122,6 +124,9 @@ func TestMovemailWrongMessageMarked(t *testing.T) {
 			e := newSrv(t, fs)
 			e.add(genMessages(4)...)
 			fs.Rules = []server.Fault{{Command: verb, Nth: 2, Listing: again}}
+			if refused {
+				fs.Rules = []server.Fault{{Command: verb, Nth: 2, Reply: "-ERR [SYS/TEMP] not now"}}
+			}
 			e.srv.SetFaults(fs)
 			dest := filepath.Join(t.TempDir(), "mbox")
 			r := run(t, e.env, "movemail.scm", dest)
