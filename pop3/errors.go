@@ -106,7 +106,7 @@ type Error struct {
 	// Text and Raw are the server's words as the client reports them
 	// (also in LastStatus, the statuses the methods return, the greeting
 	// and the log): every credential sent in the session (the password,
-	// a token, a SASL response) is replaced by "****", and control
+	// a token, a SASL response; also in base64) is replaced by "****", and control
 	// characters are escaped ([EscapeControls]), so that a hostile server
 	// can neither make a message show the password nor send escape
 	// sequences to the terminal it is printed on.

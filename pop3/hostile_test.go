@@ -65,10 +65,11 @@ func TestSlowStatusLineWithinTimeout(t *testing.T) {
 // sequences. Neither may come out of the client.
 func TestServerTextShown(t *testing.T) {
 	const pass = "wonderland"
+	b64pass := base64.StdEncoding.EncodeToString([]byte(pass))
 	check := func(t *testing.T, what, s string) {
 		t.Helper()
-		if strings.Contains(s, pass[:6]) {
-			t.Errorf("%s shows the password or its first part: %q", what, s)
+		if strings.Contains(s, pass[:6]) || strings.Contains(s, b64pass[:len(b64pass)-2]) {
+			t.Errorf("%s shows the password, its first part or its base64: %q", what, s)
 		}
 		if strings.ContainsAny(s, "\x1b\x07\u009b\u202e\u2066") {
 			t.Errorf("%s passes a control character through: %q", what, s)
@@ -82,6 +83,8 @@ func TestServerTextShown(t *testing.T) {
 		call  func(c *Client, ctx context.Context) (string, error)
 	}{
 		{"PASS -ERR", server.Fault{Command: "PASS", Reply: "-ERR [AUTH] wrong password '" + pass + "' \x1b[2J\x1b[31mHACKED\x07"}, false,
+			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
+		{"PASS -ERR, base64", server.Fault{Command: "PASS", Reply: "-ERR [AUTH] you sent " + b64pass + " and " + strings.TrimRight(b64pass, "=")}, false,
 			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
 		{"PASS +OK", server.Fault{Command: "PASS", Reply: "+OK welcome, " + pass + " \x1b]0;title\x07"}, false,
 			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},

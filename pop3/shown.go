@@ -1,6 +1,8 @@
 package pop3
 
 import (
+	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,6 +98,12 @@ func (c *Client) conceal(secret string) {
 	if q := strconv.Quote(secret); q[1:len(q)-1] != secret {
 		// as it appears in a message that quotes the server's line (%q)
 		c.secrets = append(c.secrets, q[1:len(q)-1])
+	}
+	// as a server may echo it in base64, the way SASL carries it
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if e := enc.EncodeToString([]byte(secret)); !slices.Contains(c.secrets, e) {
+			c.secrets = append(c.secrets, e)
+		}
 	}
 }
 
