@@ -72,6 +72,9 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		}
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+			if op == "STLS" {
+				err = fmt.Errorf("%w (the server accepted STLS but did not answer the TLS handshake within %v)", err, c.opts.DialTimeout)
+			}
 		}
 		var rh tls.RecordHeaderError
 		if errors.As(err, &rh) && (bytes.HasPrefix(rh.RecordHeader[:], []byte("+OK")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("-ERR"))) {

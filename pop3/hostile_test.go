@@ -706,3 +706,37 @@ func TestUnstuffedDotEndsBodyWithError(t *testing.T) {
 		})
 	}
 }
+
+// A server that answers STLS with +OK and then says nothing: the
+// handshake gives up after DialTimeout, saying why.
+func TestSTLSAcceptedThenSilent(t *testing.T) {
+	h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
+		switch line {
+		case "CAPA":
+			return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
+		case "STLS":
+			return "+OK begin TLS negotiation\r\n"
+		}
+		time.Sleep(time.Second) // the TLS hello read, nothing answered
+		return ""
+	})
+	o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 500 * time.Millisecond}
+	c, err := Dial(testCtx(t), h.addr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	_, err = c.Login(testCtx(t), "alice", "wonderland")
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "accepted STLS but did not answer the TLS handshake") {
+		t.Fatalf("Login = %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v, want about the 500ms DialTimeout", d)
+	}
+	for _, l := range h.lines() {
+		if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") {
+			t.Errorf("credential sent: %q", l)
+		}
+	}
+}
