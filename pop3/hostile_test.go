@@ -634,36 +634,48 @@ func TestRateBoundNoOverflow(t *testing.T) {
 }
 
 // A server that answers STLS with +OK and then goes on in plain text
-// (answering the TLS hello as a command): the error says so, not that
-// the port is the wrong one, and no credential is sent.
-func TestSTLSAcceptedThenPlainText(t *testing.T) {
-	h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
-		switch line {
-		case "CAPA":
-			return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
-		case "STLS":
-			return "+OK begin TLS negotiation\r\n"
-		}
-		return "-ERR Unknown command.\r\n"
-	})
-	o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 5 * time.Second}
-	c, err := Dial(testCtx(t), h.addr, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	start := time.Now()
-	_, err = c.Login(testCtx(t), "alice", "wonderland")
-	if err == nil || !strings.Contains(err.Error(), "accepted STLS but went on in plain text") || strings.Contains(err.Error(), "use its TLS port") {
-		t.Fatalf("Login = %v", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %v", d)
-	}
-	for _, l := range h.lines() {
-		if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") || strings.Contains(l, "wonderland") {
-			t.Errorf("credential sent: %q", l)
-		}
+// (answering the TLS hello as a command), or says nothing at all: the
+// error says which (not that the port is the wrong one), soon (within
+// DialTimeout), and no credential is sent.
+func TestSTLSAcceptedThenNoTLS(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		hello func() string // the answer to each line of the TLS hello
+		want  string
+	}{
+		{"plain text", func() string { return "-ERR Unknown command.\r\n" }, "accepted STLS but went on in plain text"},
+		{"silent", func() string { time.Sleep(time.Second); return "" }, "accepted STLS but did not answer the TLS handshake"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
+				switch line {
+				case "CAPA":
+					return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
+				case "STLS":
+					return "+OK begin TLS negotiation\r\n"
+				}
+				return c.hello()
+			})
+			o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 500 * time.Millisecond}
+			cl, err := Dial(testCtx(t), h.addr, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cl.Close()
+			start := time.Now()
+			_, err = cl.Login(testCtx(t), "alice", "wonderland")
+			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "use its TLS port") {
+				t.Fatalf("Login = %v", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			for _, l := range h.lines() {
+				if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") || strings.Contains(l, "wonderland") {
+					t.Errorf("credential sent: %q", l)
+				}
+			}
+		})
 	}
 }
 
@@ -704,39 +716,5 @@ func TestUnstuffedDotEndsBodyWithError(t *testing.T) {
 				t.Errorf("message 1 = %q", whole[1])
 			}
 		})
-	}
-}
-
-// A server that answers STLS with +OK and then says nothing: the
-// handshake gives up after DialTimeout, saying why.
-func TestSTLSAcceptedThenSilent(t *testing.T) {
-	h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
-		switch line {
-		case "CAPA":
-			return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
-		case "STLS":
-			return "+OK begin TLS negotiation\r\n"
-		}
-		time.Sleep(time.Second) // the TLS hello read, nothing answered
-		return ""
-	})
-	o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 500 * time.Millisecond}
-	c, err := Dial(testCtx(t), h.addr, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	start := time.Now()
-	_, err = c.Login(testCtx(t), "alice", "wonderland")
-	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "accepted STLS but did not answer the TLS handshake") {
-		t.Fatalf("Login = %v", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %v, want about the 500ms DialTimeout", d)
-	}
-	for _, l := range h.lines() {
-		if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") {
-			t.Errorf("credential sent: %q", l)
-		}
 	}
 }

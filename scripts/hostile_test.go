@@ -352,15 +352,7 @@ func TestMovemailUnstuffedDot(t *testing.T) {
 				if n := e.be.Count(testUser); n != 6 {
 					t.Errorf("%d messages left on the server, want 6", n)
 				}
-				e.srv.SetFaults(server.Faults{})
-				if r := rerun(t, e, []string{dest}); r.status != 0 {
-					t.Fatalf("rerun: %d %s", r.status, r.stderr)
-				}
-				got = stored(t, kind, dest)
-				e.checkNothingLost(got, false)
-				if len(got) != 6 || e.be.Count(testUser) != 0 {
-					t.Errorf("after the rerun: %d stored, %d on the server", len(got), e.be.Count(testUser))
-				}
+				e.rerunMovesAll(kind, dest, 6)
 			})
 		}
 	}

@@ -161,6 +161,22 @@ func destIn(dir, kind string) string {
 	return filepath.Join(dir, "Mail") + "/"
 }
 
+// rerunMovesAll clears the faults, runs movemail into dest again and
+// wants it to succeed with all n messages in dest, each once, and none
+// left on the server.
+func (e *srvEnv) rerunMovesAll(kind, dest string, n int) {
+	e.t.Helper()
+	e.srv.SetFaults(server.Faults{})
+	if r := rerun(e.t, e, []string{dest}); r.status != 0 {
+		e.t.Fatalf("rerun: %d %s", r.status, r.stderr)
+	}
+	got := stored(e.t, kind, dest)
+	e.checkNothingLost(got, false)
+	if len(got) != n || e.be.Count(testUser) != 0 {
+		e.t.Errorf("after the rerun: %d stored (want %d), %d on the server", len(got), n, e.be.Count(testUser))
+	}
+}
+
 // runFails runs movemail into dest (a Maildir or an mbox, as kind says)
 // and wants status 1 with want in its stderr; it returns what dest
 // holds, having checked that nothing is lost or stored twice.

@@ -1135,12 +1135,9 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 // closed connection does nothing. Use it where pop3-quit would refuse (a
 // failed login).
 func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-close", 0, args[0])
+	c, err := idleConnArg("pop3-close", args[0])
 	if err != nil {
 		return nil, err
-	}
-	if c.busy {
-		return nil, withWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
 	}
 	if c.client.State() != pop3.StateClosed {
 		if !c.streaming { // no QUIT in the middle of a burst of replies
@@ -1157,15 +1154,25 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 // must not end in deletions (the server marked other messages than it
 // was asked to).
 func (b *pop3Bindings) abortPrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-abort", 0, args[0])
+	c, err := idleConnArg("pop3-abort", args[0])
+	if err != nil {
+		return nil, err
+	}
+	c.close()
+	return interp.Unspecified, nil
+}
+
+// idleConnArg is the connection argument of who, which no other thread's
+// call is using.
+func idleConnArg(who string, v interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, 0, v)
 	if err != nil {
 		return nil, err
 	}
 	if c.busy {
-		return nil, withWho("pop3-abort", &interp.ErrorObject{Message: errConnBusy})
+		return nil, withWho(who, &interp.ErrorObject{Message: errConnBusy})
 	}
-	c.close()
-	return interp.Unspecified, nil
+	return c, nil
 }
 
 // list implements (pop3-list conn [msgid]): ((n . octets) ...), or the
