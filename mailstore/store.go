@@ -366,7 +366,8 @@ func (s *Store) journalLine(sync bool, lines ...string) error {
 }
 
 // Fetch retrieves msgs (pipelined when the server offers it) into the
-// store and returns how many were stored. The messages' sizes are listed
+// store and returns how many were stored. The store keeps c: Close asks
+// it whether QUIT was confirmed (a Fetch of no message only does that). The messages' sizes are listed
 // first (LIST) if the session has not listed them: each body is bounded
 // by its size, and a message LIST lacks is refused (wrapping
 // [pop3.ErrBadArgument]). The retrieval ends with a NOOP (see
@@ -378,6 +379,10 @@ func (s *Store) journalLine(sync bool, lines ...string) error {
 func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (int, error) {
 	if s.closed {
 		return 0, s.destErr(errors.New("store is closed"))
+	}
+	s.client = c
+	if len(msgs) == 0 {
+		return 0, nil // c is known: see Close
 	}
 	nums := make([]int, len(msgs))
 	uid := make(map[int]string, len(msgs))
@@ -403,7 +408,6 @@ func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (
 		}
 	}
 	c.SetLineEnding(pop3.LF)
-	s.client = c
 	if s.md != nil {
 		return s.fetchMaildir(ctx, c, nums, uid)
 	}

@@ -520,6 +520,10 @@ then deleted on the server), 2 on a usage error.
         (set! total (length fresh))
         ;; Batches of at most 256 messages or 32 MB: each batch is
         ;; fsynced at once; the progress line moves between batches.
+        ;; With nothing to fetch, the mailbox is still told the
+        ;; connection: a confirmed QUIT then settles what an earlier run
+        ;; left uncertain (see mailbox-close).
+        (if (null? fresh) (mailbox-fetch! mb conn '()))
         (let loop ((todo fresh))
           (if (pair? todo)
               (let batch ((l todo) (n 0) (octets 0) (acc '()))

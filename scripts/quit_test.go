@@ -190,3 +190,23 @@ func (e *srvEnv) runFails(kind, dest, want string) []string {
 	e.checkNothingLost(got, false)
 	return got
 }
+
+// Without UIDL, after an unconfirmed QUIT that the server did apply, a
+// run that finds the maildrop empty forgets the records (nothing there
+// can be taken for a stored message any more).
+func TestMovemailNoUIDLRecordsForgottenWhenEmpty(t *testing.T) {
+	e := newSrv(t, noUIDL(server.Faults{Rules: []server.Fault{{Command: "QUIT", CloseAfter: 2}}}))
+	e.add(genMessages(3)...)
+	dest := destIn(t.TempDir(), "mbox")
+	e.runFails("mbox", dest, "deletions uncertain")
+	if n := unconfirmedLines(t, e); n != 3 || e.be.Count(testUser) != 0 {
+		t.Fatalf("%d records, %d messages on the server; want 3 and 0", n, e.be.Count(testUser))
+	}
+	e.srv.SetFaults(noUIDL(server.Faults{}))
+	if r := rerun(t, e, []string{dest}); r.status != 0 {
+		t.Fatalf("rerun: %d %s", r.status, r.stderr)
+	}
+	if n := unconfirmedLines(t, e); n != 0 {
+		t.Errorf("%d records left after a confirmed run over an empty maildrop", n)
+	}
+}
