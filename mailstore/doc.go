@@ -30,8 +30,30 @@
 //
 // The UIDL state is kept per account and destination: mail kept on the
 // server and fetched into one destination is still fetched into another.
-// A state file of an earlier popsh (version 1, without destinations) is
-// adopted by the first destination that uses it, then rewritten.
+// Each UIDL is recorded with the size LIST gave: one stored before with
+// another size is a new message the server gave that UIDL again. One
+// format (version 3, see state.go) holds these and the records of
+// messages without UIDL below. A state file of an earlier popsh (version
+// 2, without sizes; version 1, without destinations) is read and
+// rewritten as version 3; one of a version it does not know is refused.
+//
+// A server without UIDL gives no name to remember a message by: if a
+// session's QUIT is not confirmed (the connection lost before its +OK, or
+// -ERR), the messages it stored may still be on the server. The state
+// file therefore records, from the commit (or the replay of a killed
+// run's journal, which carries it) until a confirmed QUIT
+// ([pop3.Client.QuitConfirmed]), the SHA-256 of each message stored
+// without a UIDL; the next session, which has to retrieve every message
+// anyway, recognizes them by it: not stored again, counted among
+// [Store.Stored] so that they are deleted. A record is forgotten when a
+// confirmed QUIT follows the message's DELE, or when a session that
+// retrieved every message and ended with a confirmed QUIT did not find
+// it. Between an unconfirmed QUIT that the server did apply and the next
+// such session, a new message byte for byte identical to a recorded one
+// (headers and all) would be taken for it: its content is in the
+// destination, but once, not twice. A server that changes a message
+// between retrievals (a header with the time of each) defeats the
+// recognition: a second copy, never a loss.
 //
 // # The journal and recovery
 //

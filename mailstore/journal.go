@@ -27,11 +27,13 @@ import (
 //	c                           mbox: the append is fsynced (the messages listed and not undone)
 //
 // The first four lines are fsynced before anything is written to the
-// destination. UIDL is "-" for a server without UIDL; SIZE is the size
-// LIST gave (see state.go), "-" when not known. NAME is quoted as a Go
-// string: a Maildir file name holds the host name, which may hold
-// spaces. Files of version 2 (no SIZE, NAME bare) and version 1 (no
-// account line, mbox lines "i UIDL" without offsets) are still read.
+// destination. UIDL is "-" for a server without UIDL, followed by the
+// message's digest (see the state file's "nouidl" lines) when there is a
+// state file: "-" SHA256. SIZE is the size LIST gave (see state.go), "-"
+// when not known. NAME is quoted as a Go string: a Maildir file name holds
+// the host name, which may hold spaces. Files of version 2 (no SIZE, NAME
+// bare) and version 1 (no account line, mbox lines "i UIDL" without
+// offsets) are still read; any other first line is refused.
 const (
 	journalHeaderV1 = "popsh-journal 1"
 	journalHeaderV2 = "popsh-journal 2"
@@ -52,15 +54,15 @@ type journal struct {
 }
 
 type journalFile struct {
-	uid, name string
-	size      int64
+	uid, digest, name string
+	size              int64
 }
 
 type journalMsg struct {
-	uid      string
-	size     int64 // as LIST gave it, noSize if not known
-	off, len int64
-	sha      string
+	uid, digest string
+	size        int64 // as LIST gave it, noSize if not known
+	off, len    int64
+	sha         string
 }
 
 // readJournal parses the journal jpath; nil when there is none, or when
@@ -86,6 +88,9 @@ func readJournal(jpath string) (*journal, error) {
 		j.v1, body = true, 3
 	default:
 		if !strings.HasPrefix(journalHeader, lines[0]) {
+			if v, ok := strings.CutPrefix(lines[0], "popsh-journal "); ok {
+				return nil, fmt.Errorf("journal %s: version %s, which this popsh does not read (it reads versions 1 to 3; a later popsh wrote it?): finish the run with that popsh, or remove the file after checking the mailbox", jpath, versionName(v))
+			}
 			return nil, fmt.Errorf("journal %s: not a popsh journal (remove it after checking the mailbox)", jpath)
 		}
 		return nil, nil // a torn first line
@@ -121,13 +126,15 @@ func readJournal(jpath string) (*journal, error) {
 		f := strings.Fields(l)
 		switch {
 		case j.maildir && len(f) == 3 && f[0] == "i":
-			j.files = append(j.files, journalFile{uidOf(f[1]), f[2], noSize})
+			u, d := uidOf(f[1])
+			j.files = append(j.files, journalFile{u, d, f[2], noSize})
 		case !j.maildir && len(f) == 1 && f[0] == "c":
 			j.committed = true
 		case !j.maildir && len(f) == 1 && f[0] == "x" && len(j.msgs) > 0:
 			j.msgs = j.msgs[:len(j.msgs)-1]
 		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), size: noSize, off: -1})
+			u, d := uidOf(f[1])
+			j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, size: noSize, off: -1})
 		case !j.maildir && len(f) == 5 && f[0] == "m":
 			j.addMsg(f[1], "-", f[2], f[3], f[4])
 		}
@@ -150,7 +157,8 @@ func (j *journal) parseLine(l string) {
 		if err != nil || !ok || name == "" || strings.ContainsAny(name, "/\x00") {
 			return
 		}
-		j.files = append(j.files, journalFile{uidOf(f[1]), name, size})
+		u, d := uidOf(f[1])
+		j.files = append(j.files, journalFile{u, d, name, size})
 	case j.maildir:
 	case l == "c":
 		j.committed = true
@@ -173,7 +181,8 @@ func (j *journal) addMsg(uid, size, off, n, sha string) {
 	if err1 != nil || err2 != nil || !ok || o < 0 || k <= 0 || len(sha) != 64 {
 		return // a torn last line: its append never began
 	}
-	j.msgs = append(j.msgs, journalMsg{uid: uidOf(uid), size: sz, off: o, len: k, sha: sha})
+	u, d := uidOf(uid)
+	j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, size: sz, off: o, len: k, sha: sha})
 }
 
 // sizeOf parses a SIZE field: digits, or "-" for a size not known.
@@ -193,24 +202,46 @@ func sizeField(size int64) string {
 	return strconv.FormatInt(size, 10)
 }
 
-func uidOf(field string) string {
-	if field == "-" {
-		return ""
+// uidOf reads a journal's UIDL field: the UIDL, or for a message without
+// one its digest.
+func uidOf(field string) (uid, digest string) {
+	if d, ok := strings.CutPrefix(field, "-"); ok && (d == "" || isDigest(d)) {
+		return "", d
 	}
-	return field
+	return field, ""
 }
 
-func uidField(u string) string {
+// uidField is the journal's UIDL field of a message: its UIDL, else "-"
+// and its digest.
+func uidField(u, digest string) string {
 	if u == "" {
-		return "-"
+		return "-" + digest
 	}
 	return u
 }
 
 // recovery is what recovering a journal found.
 type recovery struct {
-	uids  []storedUID // messages complete in the destination: record them
-	notes []string    // what the user should know
+	uids    []storedUID // messages complete in the destination: record them
+	digests []string    // the same, of a server without UIDL (see stateFile.unconfirmed)
+	notes   []string    // what the user should know
+}
+
+// add records a message found complete in the destination.
+func (r *recovery) add(uid, digest string, size int64) {
+	if uid != "" {
+		r.uids = append(r.uids, storedUID{uid, size})
+	}
+	if digest != "" {
+		r.digests = append(r.digests, digest)
+	}
+}
+
+// addAll records the messages of a committed mbox journal.
+func (r *recovery) addAll(msgs []journalMsg) {
+	for _, e := range msgs {
+		r.add(e.uid, e.digest, e.size)
+	}
 }
 
 // recoverMaildir records the messages of a Maildir journal whose file
@@ -220,9 +251,7 @@ func recoverMaildir(j *journal) recovery {
 	md := &Maildir{dir: j.path}
 	for _, f := range j.files {
 		if md.delivered(f.name) {
-			if f.uid != "" {
-				r.uids = append(r.uids, storedUID{f.uid, f.size})
-			}
+			r.add(f.uid, f.digest, f.size)
 		} else {
 			os.Remove(filepath.Join(md.dir, "tmp", f.name))
 		}
@@ -260,12 +289,12 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 			r.notes = append(r.notes, fmt.Sprintf("mbox %s was replaced since an interrupted run appended to it: kept as it is; the %d messages of that run stay on the server", m.path, len(j.msgs)))
 		}
 		if j.committed {
-			r.uids = uidsOf(j.msgs)
+			r.addAll(j.msgs)
 		}
 		return r, nil
 	}
 	if j.committed {
-		r.uids = uidsOf(j.msgs)
+		r.addAll(j.msgs)
 		return r, nil
 	}
 	size := m.off
@@ -281,9 +310,7 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 				return r, fmt.Errorf("mbox %s: %w", m.path, err)
 			}
 			if sum == e.sha {
-				if e.uid != "" {
-					r.uids = append(r.uids, storedUID{e.uid, e.size})
-				}
+				r.add(e.uid, e.digest, e.size)
 				continue
 			}
 		}
@@ -329,16 +356,6 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 		return r, fmt.Errorf("mbox %s: fsync: %w", m.path, err)
 	}
 	return r, nil
-}
-
-func uidsOf(msgs []journalMsg) []storedUID {
-	var out []storedUID
-	for _, e := range msgs {
-		if e.uid != "" {
-			out = append(out, storedUID{e.uid, e.size})
-		}
-	}
-	return out
 }
 
 // hashRange returns the hex SHA-256 of n bytes of f at off.

@@ -7,9 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,17 +95,62 @@ type Store struct {
 	stored  []int    // message numbers committed in this session
 	notes   []string
 	closed  bool
+
+	// Messages of a server without UIDL (see the state file's "nouidl"
+	// lines): unconfirmed is the section's digests of messages stored
+	// whose deletion was not confirmed, avail those not yet recognized in
+	// this session; recognized are the numbers of this session's
+	// messages found to be among them, mine the digests of this session's
+	// messages stored or recognized, examined the messages retrieved
+	// whole. client is the connection of the last Fetch: Close asks it
+	// whether QUIT was confirmed.
+	unconfirmed map[string]int
+	avail       map[string]int
+	recognized  []int
+	mine        map[int]string
+	examined    map[int]bool
+	client      *pop3.Client
 }
 
 // stored is a message stored in this session.
 type stored struct {
-	num  int
-	uid  string // "" when the server has no UIDL
-	size int64  // as LIST gave it, noSize if not known
-	name string // Maildir file name
+	num    int
+	uid    string // "" when the server has no UIDL
+	size   int64  // as LIST gave it, noSize if not known
+	name   string // Maildir file name
+	digest string // without UIDL: the SHA-256 of the message (see digester)
+	known  bool   // recognized as stored by an earlier run: not stored again
 	// mbox: where the message was appended, its length and SHA-256
 	off, len int64
 	sha      []byte
+}
+
+// digester returns the hash that gives the digest of a message of a
+// server without UIDL (the message as received, LF line ends), by which
+// a later session recognizes it while its deletion is not confirmed; nil
+// for a message with a UIDL, or without a state file.
+func (s *Store) digester(uid string) hash.Hash {
+	if uid != "" || s.state == nil {
+		return nil
+	}
+	return sha256.New()
+}
+
+// recognize reports whether message n, retrieved whole with digest d, is
+// one that an earlier run stored and whose deletion it could not confirm
+// (each such message is recognized once); if so it is pending as stored,
+// and not stored again.
+func (s *Store) recognize(n int, d string) bool {
+	if s.examined == nil {
+		s.examined = map[int]bool{}
+	}
+	s.examined[n] = true
+	if s.avail[d] == 0 {
+		return false
+	}
+	s.avail[d]--
+	s.pending = append(s.pending, stored{num: n, digest: d, known: true})
+	return true
 }
 
 // IsMaildir reports whether dest names a Maildir: an existing directory
@@ -187,6 +235,8 @@ func Open(dest string, opts Options) (*Store, error) {
 			return nil, s.destErr(err)
 		}
 		s.seen = s.state.uids(stateKey{opts.Account, s.key})
+		s.unconfirmed = s.state.digests(stateKey{opts.Account, s.key})
+		s.avail = maps.Clone(s.unconfirmed)
 	}
 	if s.md != nil {
 		s.md.cleanTmp()
@@ -272,7 +322,7 @@ func (s *Store) recover(j *journal, mb *Mbox) error {
 			return err
 		}
 	}
-	if err := addState(s.opts.StateFile, stateKey{account, j.path}, rec.uids); err != nil {
+	if err := addState(s.opts.StateFile, stateKey{account, j.path}, rec.uids, rec.digests); err != nil {
 		return err
 	}
 	s.notes = append(s.notes, rec.notes...)
@@ -294,7 +344,10 @@ func (s *Store) IsMaildir() bool { return s.md != nil }
 // each, for the user.
 func (s *Store) Notes() []string { return s.notes }
 
-// Stored returns the message numbers committed in this session.
+// Stored returns the message numbers committed in this session: the
+// messages stored, and those of a server without UIDL recognized as
+// stored by an earlier run whose QUIT was not confirmed (the server
+// may delete both).
 func (s *Store) Stored() []int { return s.stored }
 
 // Seen reports whether the message with this UIDL was stored by an
@@ -394,7 +447,13 @@ func (s *Store) journalLine(sync bool, lines ...string) error {
 }
 
 // Fetch retrieves msgs (pipelined when the server offers it) into the
-// store and returns how many were stored. A message cut short (connection
+// store and returns how many were stored. The store keeps c: Close asks
+// it whether QUIT was confirmed (a Fetch of no message only does that). The messages' sizes are listed
+// first (LIST) if the session has not listed them: each body is bounded
+// by its size, and a message LIST lacks is refused (wrapping
+// [pop3.ErrBadArgument]). The retrieval ends with a NOOP (see
+// retrieve), and a message followed by stray data is not kept (see
+// cutShort). A message cut short (connection
 // lost, destination full) leaves nothing behind; the messages before it
 // stay stored, pending until Commit. Errors of the destination are
 // *DestError; the others come from the client.
@@ -402,11 +461,32 @@ func (s *Store) Fetch(ctx context.Context, c *pop3.Client, msgs []pop3.MsgUID) (
 	if s.closed {
 		return 0, s.destErr(errors.New("store is closed"))
 	}
+	s.client = c
+	if len(msgs) == 0 {
+		return 0, nil // c is known: see Close
+	}
 	nums := make([]int, len(msgs))
 	uid := make(map[int]string, len(msgs))
 	for i, m := range msgs {
 		nums[i] = m.Num
 		uid[m.Num] = m.UID
+	}
+	listed := false
+	for _, n := range nums {
+		if _, ok := c.ListedSize(n); ok {
+			continue
+		}
+		// A body is bounded by its listed size: without it a server
+		// could send a message that never ends onto the disk.
+		if !listed {
+			if _, err := c.List(ctx); err != nil {
+				return 0, err
+			}
+			listed = true
+		}
+		if _, ok := c.ListedSize(n); !ok {
+			return 0, fmt.Errorf("message %d is not in the server's listing: %w; nothing fetched", n, pop3.ErrBadArgument)
+		}
 	}
 	c.SetLineEnding(pop3.LF)
 	if s.md != nil {
@@ -432,16 +512,21 @@ func (s *Store) fetchErr(err error) error {
 
 func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, uid map[int]string) (int, error) {
 	type tmpFile struct {
-		f    *os.File
-		name string
-		num  int
+		f      *os.File
+		name   string
+		num    int
+		digest string
 	}
 	var files []tmpFile
 	sy := newSyncer()
-	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
 		f, name, err := s.md.create()
 		if err != nil {
 			return localError{err}
+		}
+		dg := s.digester(uid[n])
+		if dg != nil {
+			body = io.TeeReader(body, dg)
 		}
 		if _, err := io.Copy(f, body); err != nil {
 			f.Close()
@@ -452,12 +537,27 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 			}
 			return err
 		}
-		files = append(files, tmpFile{f, name, n})
+		var digest string
+		if dg != nil {
+			digest = hex.EncodeToString(dg.Sum(nil))
+			if s.recognize(n, digest) {
+				f.Close()
+				os.Remove(f.Name())
+				return nil
+			}
+		}
+		files = append(files, tmpFile{f, name, n, digest})
 		sy.add(f) // written back while the next message arrives
 		return nil
 	})
 	err = s.fetchErr(err)
 	serr := sy.wait()
+	if cutShort(err) && len(files) > 0 {
+		t := files[len(files)-1]
+		files = files[:len(files)-1]
+		t.f.Close()
+		os.Remove(t.f.Name())
+	}
 	for _, t := range files {
 		if cerr := t.f.Close(); serr == nil && cerr != nil {
 			serr = fmt.Errorf("maildir %s: close: %w", s.md.dir, cerr)
@@ -466,7 +566,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	if serr == nil {
 		lines := make([]string, len(files))
 		for i, t := range files {
-			lines[i] = "i " + uidField(uid[t.num]) + " " + sizeField(s.sizeOf(uid[t.num])) + " " + strconv.Quote(t.name)
+			lines[i] = "i " + uidField(uid[t.num], t.digest) + " " + sizeField(s.sizeOf(uid[t.num])) + " " + strconv.Quote(t.name)
 		}
 		serr = s.journalLine(true, lines...)
 	}
@@ -485,7 +585,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 			}
 			continue
 		}
-		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], size: s.sizeOf(uid[t.num]), name: t.name})
+		s.pending = append(s.pending, stored{num: t.num, uid: uid[t.num], size: s.sizeOf(uid[t.num]), name: t.name, digest: t.digest})
 		count++
 	}
 	return count, err
@@ -527,9 +627,10 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 	}
 	now := time.Now()
 	count := 0
+	lastOff, lastAt := int64(-1), -1 // the last message appended: its offset, its place in pending
 	bw := bufio.NewWriterSize(nil, 256<<10)
 	spoolW := &errWriter{w: s.spool}
-	err := c.RetrMany(ctx, nums, func(n int, body io.Reader) error {
+	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
 		// Overwritten from the start (not truncated, which costs a
 		// metadata update per message): the journal gives the length.
 		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
@@ -538,6 +639,10 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		h := sha256.New()
 		spoolW.err = nil
 		bw.Reset(io.MultiWriter(spoolW, h))
+		dg := s.digester(uid[n])
+		if dg != nil {
+			body = io.TeeReader(body, dg)
+		}
 		size, err := writeMboxrd(bw, body, now)
 		if err == nil {
 			err = bw.Flush()
@@ -548,6 +653,13 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		if err != nil {
 			return err
 		}
+		var digest string
+		if dg != nil {
+			digest = hex.EncodeToString(dg.Sum(nil))
+			if s.recognize(n, digest) {
+				return nil
+			}
+		}
 		// Where the message goes: after whatever another program
 		// appended meanwhile, ignoring the locks.
 		if err := s.mb.catchUp(); err != nil {
@@ -557,7 +669,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			return localError{err}
 		}
 		off := s.mb.off
-		line := fmt.Sprintf("m %s %s %d %d %x", uidField(uid[n]), sizeField(s.sizeOf(uid[n])), off, size, h.Sum(nil))
+		line := fmt.Sprintf("m %s %s %d %d %x", uidField(uid[n], digest), sizeField(s.sizeOf(uid[n])), off, size, h.Sum(nil))
 		if err := s.journalLine(false, line); err != nil {
 			s.jbroken = true // the line may be there, whole or in part
 			return localError{err}
@@ -572,12 +684,43 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 			}
 			return localError{err}
 		}
-		s.pending = append(s.pending, stored{num: n, uid: uid[n], size: s.sizeOf(uid[n]), off: off, len: size, sha: h.Sum(nil)})
+		lastOff, lastAt = off, len(s.pending)
+		s.pending = append(s.pending, stored{num: n, uid: uid[n], size: s.sizeOf(uid[n]), digest: digest, off: off, len: size, sha: h.Sum(nil)})
 		count++
 		return nil
 	})
-	return count, s.fetchErr(err)
+	err = s.fetchErr(err)
+	if cutShort(err) && lastAt >= 0 {
+		if s.mb.truncate(lastOff) != nil || s.journalLine(false, "x") != nil {
+			s.jbroken = true // the commit then undoes the whole append
+		}
+		s.pending = slices.Delete(s.pending, lastAt, lastAt+1)
+		count--
+	}
+	return count, err
 }
+
+// retrieve is c.RetrMany, then NOOP: the server answers it after the last
+// message, so bytes that follow that message's end (see cutShort) come
+// before its +OK and are caught, whenever they were sent. A refused NOOP
+// proves nothing either way and is let be.
+func retrieve(ctx context.Context, c *pop3.Client, nums []int, fn func(n int, body io.Reader) error) error {
+	err := c.RetrMany(ctx, nums, fn)
+	if err == nil && len(nums) > 0 {
+		var perr *pop3.Error
+		if err = c.Noop(ctx); errors.As(err, &perr) {
+			err = nil
+		}
+	}
+	return err
+}
+
+// cutShort reports whether the error that ended a retrieval makes the
+// message before it suspect: stray data where the next reply should start
+// ([pop3.ErrStrayData]) may mean the server did not byte-stuff a line "."
+// in that message, which then ended early. Such a message is not kept:
+// the rest of it would be lost once the server deletes it.
+func cutShort(err error) bool { return errors.Is(err, pop3.ErrStrayData) }
 
 // errWriter keeps the first error of w, so that a failing spool is told
 // apart from a failing connection.
@@ -644,6 +787,17 @@ func (s *Store) Commit() error {
 		if p.uid != "" {
 			s.seen[p.uid] = p.size
 		}
+		if p.digest != "" {
+			// Recorded before the server is asked to delete it: until
+			// a QUIT is confirmed, it may stay there.
+			if !p.known {
+				s.unconfirmed[p.digest]++
+			}
+			if s.mine == nil {
+				s.mine = map[int]string{}
+			}
+			s.mine[p.num] = p.digest
+		}
 		s.stored = append(s.stored, p.num)
 	}
 	s.pending = nil
@@ -679,6 +833,9 @@ func (s *Store) checkPending() error {
 		return nil
 	}
 	for _, p := range s.pending {
+		if p.known {
+			continue // recognized, not appended by this run
+		}
 		sum, err := hashRange(s.mb.f, p.off, p.len)
 		if err != nil {
 			return fmt.Errorf("mbox %s: %w", s.mb.path, err)
@@ -734,6 +891,9 @@ func (s *Store) Close() error {
 	if s.state != nil || s.opts.StateFile == "" {
 		err = s.Commit()
 	}
+	if err == nil && s.state != nil && s.client != nil && s.client.QuitConfirmed() {
+		err = s.destErr(s.settle())
+	}
 	if s.mb != nil {
 		if cerr := s.mb.Close(); err == nil {
 			err = s.destErr(cerr)
@@ -759,6 +919,40 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.release()
 	return err
+}
+
+// settle forgets, once QUIT was confirmed, the digests of messages
+// without UIDL that the server has now removed: this session's messages
+// it marked as deleted and, when this session retrieved every message
+// the server listed, those of earlier runs it did not find (their
+// deletion did happen). A message stored but left on the server stays
+// recorded, and is recognized in the next session.
+func (s *Store) settle() error {
+	changed := false
+	drop := func(d string) {
+		if s.unconfirmed[d] > 0 {
+			changed = true
+			if s.unconfirmed[d]--; s.unconfirmed[d] == 0 {
+				delete(s.unconfirmed, d)
+			}
+		}
+	}
+	for n, d := range s.mine {
+		if s.client.Marked(n) {
+			drop(d)
+		}
+	}
+	if listed, ok := s.client.Listed(); ok && !slices.ContainsFunc(listed, func(m pop3.MsgInfo) bool { return !s.examined[m.Num] }) {
+		for d, k := range s.avail {
+			for range k {
+				drop(d)
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return s.state.write(s.opts.StateFile)
 }
 
 // release drops the run lock.

@@ -55,7 +55,7 @@ func installDeliver(it *interp.Interp) {
 		interp.Builtin{Name: "mailbox-commit!", MinArgs: 1, MaxArgs: 1, Fn: primMailboxCommit,
 			Doc: "(mailbox-commit! mailbox): make the stored messages durable and update the state file"},
 		interp.Builtin{Name: "mailbox-stored", MinArgs: 1, MaxArgs: 1, Fn: primMailboxStored,
-			Doc: "(mailbox-stored mailbox): the message numbers committed in this session"},
+			Doc: "(mailbox-stored mailbox): the message numbers committed in this session (without UIDL, with those recognized as stored by an earlier run)"},
 		interp.Builtin{Name: "mailbox-close", MinArgs: 1, MaxArgs: 1, Fn: primMailboxClose,
 			Doc: "(mailbox-close mailbox): commit, then release the mailbox's locks"},
 		interp.Builtin{Name: "run-lock", MinArgs: 2, MaxArgs: 2, Fn: primRunLock,
