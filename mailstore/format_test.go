@@ -163,25 +163,11 @@ func TestJournalVersion3SizeAndDigest(t *testing.T) {
 // records the run's new message.
 func TestRecognizedMessagesCommitAfterRogueAppend(t *testing.T) {
 	ctx := context.Background()
-	be, addr := maildrop(t, 2)
-	dir := t.TempDir()
-	dest, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
-	s := open(t, dest, state, "u@a")
-	c := client(t, addr)
-	if _, err := s.Fetch(ctx, c, listAll(t, c)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	c.DeleMany(ctx, s.Stored())
-	c.Close() // no QUIT: the deletions are not confirmed
-	s.Close()
-
+	be, addr, dest, state := unconfirmedSession(t)
 	be.AddMessage("u", []byte("Subject: new\n\nnew mail\n"))
-	s = open(t, dest, state, "u@a")
+	s := open(t, dest, state, "u@a")
 	defer s.Close()
-	c = client(t, addr)
+	c := client(t, addr)
 	if n, err := s.Fetch(ctx, c, listAll(t, c)); n != 1 || err != nil {
 		t.Fatalf("Fetch = %d, %v; want the new message only", n, err)
 	}

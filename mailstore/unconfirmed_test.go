@@ -135,28 +135,40 @@ func TestNoUIDLUnconfirmedQuit(t *testing.T) {
 	}
 }
 
-// After an unconfirmed QUIT that the server did apply, the records of
-// messages no longer there are forgotten once a session has seen every
-// message and its QUIT is confirmed.
-func TestNoUIDLRecordsForgotten(t *testing.T) {
+// unconfirmedSession is a session with a server without UIDL (two
+// messages) into an mbox: both stored and committed, DELE sent, the
+// connection closed without QUIT, so that their deletion is not confirmed.
+func unconfirmedSession(t *testing.T) (be *server.MemoryBackend, addr, dest, state string) {
+	t.Helper()
 	ctx := context.Background()
-	be, addr := maildrop(t, 2)
+	be, addr = maildrop(t, 2)
 	dir := t.TempDir()
-	dest, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	dest, state = filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
 	s := open(t, dest, state, "u@a")
 	c := client(t, addr)
 	if _, err := s.Fetch(ctx, c, listAll(t, c)); err != nil {
 		t.Fatal(err)
 	}
-	s.Commit()
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
 	c.DeleMany(ctx, s.Stored())
 	c.Close()
 	s.Close()
+	return be, addr, dest, state
+}
+
+// After an unconfirmed QUIT that the server did apply, the records of
+// messages no longer there are forgotten once a session has seen every
+// message and its QUIT is confirmed.
+func TestNoUIDLRecordsForgotten(t *testing.T) {
+	ctx := context.Background()
+	be, addr, dest, state := unconfirmedSession(t)
 	// The server removed them after all (as if QUIT's reply was lost).
 	be.Clear("u")
 	be.AddMessage("u", []byte("Subject: later\n\nlater\n"))
-	s = open(t, dest, state, "u@a")
-	c = client(t, addr)
+	s := open(t, dest, state, "u@a")
+	c := client(t, addr)
 	if n, err := s.Fetch(ctx, c, listAll(t, c)); n != 1 || err != nil {
 		t.Fatalf("Fetch = %d, %v", n, err)
 	}
