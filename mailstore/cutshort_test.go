@@ -3,6 +3,8 @@ package mailstore
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"popsh/pop3"
+	"popsh/pop3/pop3test"
+	"popsh/pop3/server"
 )
 
 // lateRestServer is a POP3 server that does not byte-stuff message 2's
@@ -106,4 +110,85 @@ func TestCutShortMessageNotKept(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A message of a server without UIDL that ends at an unstuffed "." is not
+// taken as stored, and the whole message handled before it stays stored.
+// "immediate": the rest of it follows at once, and the client sees it at
+// the end of the body (the message was never stored; the one before must
+// not be dropped in its place). "late": the rest comes after the body was
+// read, and the message, byte for byte one stored before whose deletion
+// was not confirmed, was recognized: the recognition is taken back, or the
+// server's message, longer than what was stored, would be deleted.
+func TestCutShortRecognizedMessageNotDeleted(t *testing.T) {
+	for _, when := range []string{"immediate", "late"} {
+		for _, kind := range []string{"maildir", "mbox"} {
+			t.Run(when+"/"+kind, func(t *testing.T) {
+				cutShortAfterUnconfirmed(t, when, kind)
+			})
+		}
+	}
+}
+
+func cutShortAfterUnconfirmed(t *testing.T, when, kind string) {
+	ctx := context.Background()
+	// What lateRestServer's message 2 holds up to its unstuffed ".".
+	stored := []byte("Subject: two\n\nbefore the dot\n")
+	be := server.NewMemoryBackend()
+	be.AddUser("u", "pw")
+	be.AddMessage("u", stored)
+	srv := pop3test.StartServer(t, server.Options{Backend: be, SharedMaildrops: true,
+		Faults: server.Faults{Rules: []server.Fault{{Command: "RETR", NoStuffing: true}}}})
+	addr := srv.Addr().String()
+	dir := t.TempDir()
+	dest, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	if kind == "maildir" {
+		dest = filepath.Join(dir, "Mail") + "/"
+	}
+	// Session 1: stored, DELE sent, no QUIT.
+	s := open(t, dest, state, "u@a")
+	c := client(t, addr)
+	if _, err := s.Fetch(ctx, c, listAll(t, c)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	c.DeleMany(ctx, s.Stored())
+	c.Close()
+	s.Close()
+
+	// Session 2: the server applied the deletion after all; it now holds
+	// a new message, then one that begins with the stored one's bytes
+	// and a line "." it does not stuff.
+	if when == "immediate" {
+		be.Clear("u")
+		be.AddMessage("u", []byte("Subject: one\n\nfirst\n"))
+		be.AddMessage("u", append(append([]byte{}, stored...), ".\nafter the dot\n"...))
+	} else {
+		addr = lateRestServer(t)
+	}
+	s = open(t, dest, state, "u@a")
+	c = client(t, addr)
+	n, err := s.Fetch(ctx, c, listAll(t, c))
+	if n != 1 || !errors.Is(err, pop3.ErrStrayData) {
+		t.Fatalf("Fetch = %d, %v: want message 1 stored, then stray data after message 2", n, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Stored(); len(got) != 1 || got[0] != 1 {
+		t.Errorf("Stored() = %v, want [1]: message 2 (cut short) must not be deleted", got)
+	}
+	if n := countStored(t, dest); n != 2 {
+		t.Errorf("%d messages in the destination, want 2 (session 1's, the new one)", n)
+	}
+	if st, err := readState(state); err != nil || st.digests(stateKey{"u@a", destKey(dest)})[hexSHA(stored)] != 1 {
+		t.Errorf("the record of session 1's message: %v; want it kept (count 1)", err)
+	}
+}
+
+func hexSHA(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }

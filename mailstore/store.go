@@ -153,6 +153,16 @@ func (s *Store) recognize(n int, d string) bool {
 	return true
 }
 
+// unrecognize takes back the recognition of the last message pending, when
+// what followed it shows it was cut short (see cutShort): the server's
+// message is longer than the one stored before, and must not be deleted.
+func (s *Store) unrecognize() {
+	p := s.pending[len(s.pending)-1]
+	s.pending = s.pending[:len(s.pending)-1]
+	s.avail[p.digest]++
+	delete(s.examined, p.num)
+}
+
 // IsMaildir reports whether dest names a Maildir: an existing directory
 // or a path ending in a slash.
 func IsMaildir(dest string) bool {
@@ -519,7 +529,16 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 	}
 	var files []tmpFile
 	sy := newSyncer()
+	// What became of the last message handled, which stray data after it
+	// makes suspect (see cutShort): a file kept, recognized, or neither.
+	const (
+		none = iota
+		kept
+		recognized
+	)
+	last := none
 	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
+		last = none
 		f, name, err := s.md.create()
 		if err != nil {
 			return localError{err}
@@ -541,6 +560,7 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 		if dg != nil {
 			digest = hex.EncodeToString(dg.Sum(nil))
 			if s.recognize(n, digest) {
+				last = recognized
 				f.Close()
 				os.Remove(f.Name())
 				return nil
@@ -548,11 +568,14 @@ func (s *Store) fetchMaildir(ctx context.Context, c *pop3.Client, nums []int, ui
 		}
 		files = append(files, tmpFile{f, name, n, digest})
 		sy.add(f) // written back while the next message arrives
+		last = kept
 		return nil
 	})
 	err = s.fetchErr(err)
 	serr := sy.wait()
-	if cutShort(err) && len(files) > 0 {
+	if cutShort(err) && last == recognized {
+		s.unrecognize()
+	} else if cutShort(err) && last == kept {
 		t := files[len(files)-1]
 		files = files[:len(files)-1]
 		t.f.Close()
@@ -627,10 +650,14 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 	}
 	now := time.Now()
 	count := 0
-	lastOff, lastAt := int64(-1), -1 // the last message appended: its offset, its place in pending
+	// The last message handled, which stray data after it makes suspect
+	// (see cutShort): where it was appended and its place in pending, or
+	// that it was recognized.
+	lastOff, lastAt, recognized := int64(-1), -1, false
 	bw := bufio.NewWriterSize(nil, 256<<10)
 	spoolW := &errWriter{w: s.spool}
 	err := retrieve(ctx, c, nums, func(n int, body io.Reader) error {
+		lastAt, recognized = -1, false
 		// Overwritten from the start (not truncated, which costs a
 		// metadata update per message): the journal gives the length.
 		if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
@@ -657,6 +684,7 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		if dg != nil {
 			digest = hex.EncodeToString(dg.Sum(nil))
 			if s.recognize(n, digest) {
+				recognized = true
 				return nil
 			}
 		}
@@ -690,7 +718,9 @@ func (s *Store) fetchMbox(ctx context.Context, c *pop3.Client, nums []int, uid m
 		return nil
 	})
 	err = s.fetchErr(err)
-	if cutShort(err) && lastAt >= 0 {
+	if cutShort(err) && recognized {
+		s.unrecognize()
+	} else if cutShort(err) && lastAt >= 0 {
 		if s.mb.truncate(lastOff) != nil || s.journalLine(false, "x") != nil {
 			s.jbroken = true // the commit then undoes the whole append
 		}
