@@ -145,18 +145,7 @@ func cutShortAfterUnconfirmed(t *testing.T, when, kind string) {
 	if kind == "maildir" {
 		dest = filepath.Join(dir, "Mail") + "/"
 	}
-	// Session 1: stored, DELE sent, no QUIT.
-	s := open(t, dest, state, "u@a")
-	c := client(t, addr)
-	if _, err := s.Fetch(ctx, c, listAll(t, c)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	c.DeleMany(ctx, s.Stored())
-	c.Close()
-	s.Close()
+	storeUnconfirmed(t, addr, dest, state) // session 1
 
 	// Session 2: the server applied the deletion after all; it now holds
 	// a new message, then one that begins with the stored one's bytes
@@ -168,8 +157,8 @@ func cutShortAfterUnconfirmed(t *testing.T, when, kind string) {
 	} else {
 		addr = lateRestServer(t)
 	}
-	s = open(t, dest, state, "u@a")
-	c = client(t, addr)
+	s := open(t, dest, state, "u@a")
+	c := client(t, addr)
 	n, err := s.Fetch(ctx, c, listAll(t, c))
 	if n != 1 || !errors.Is(err, pop3.ErrStrayData) {
 		t.Fatalf("Fetch = %d, %v: want message 1 stored, then stray data after message 2", n, err)

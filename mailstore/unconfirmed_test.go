@@ -136,14 +136,22 @@ func TestNoUIDLUnconfirmedQuit(t *testing.T) {
 }
 
 // unconfirmedSession is a session with a server without UIDL (two
-// messages) into an mbox: both stored and committed, DELE sent, the
-// connection closed without QUIT, so that their deletion is not confirmed.
+// messages) into an mbox whose QUIT is never sent (see storeUnconfirmed).
 func unconfirmedSession(t *testing.T) (be *server.MemoryBackend, addr, dest, state string) {
 	t.Helper()
-	ctx := context.Background()
 	be, addr = maildrop(t, 2)
 	dir := t.TempDir()
 	dest, state = filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
+	storeUnconfirmed(t, addr, dest, state)
+	return be, addr, dest, state
+}
+
+// storeUnconfirmed stores every message of the server at addr, without
+// UIDL, into dest: committed, DELE sent, the connection closed without
+// QUIT, so that their deletion is not confirmed.
+func storeUnconfirmed(t *testing.T, addr, dest, state string) {
+	t.Helper()
+	ctx := context.Background()
 	s := open(t, dest, state, "u@a")
 	c := client(t, addr)
 	if _, err := s.Fetch(ctx, c, listAll(t, c)); err != nil {
@@ -155,7 +163,6 @@ func unconfirmedSession(t *testing.T) (be *server.MemoryBackend, addr, dest, sta
 	c.DeleMany(ctx, s.Stored())
 	c.Close()
 	s.Close()
-	return be, addr, dest, state
 }
 
 // After an unconfirmed QUIT that the server did apply, the records of
