@@ -30,8 +30,30 @@
 //
 // The UIDL state is kept per account and destination: mail kept on the
 // server and fetched into one destination is still fetched into another.
-// A state file of an earlier popsh (version 1, without destinations) is
-// adopted by the first destination that uses it, then rewritten.
+// Each UIDL is recorded with the size LIST gave: one stored before with
+// another size is a new message the server gave that UIDL again. One
+// format (version 3, see state.go) holds these and the records of
+// messages without UIDL below. A state file of an earlier popsh (version
+// 2, without sizes; version 1, without destinations) is read and
+// rewritten as version 3; one of a version it does not know is refused.
+//
+// A server without UIDL gives no name to remember a message by: if a
+// session's QUIT is not confirmed (the connection lost before its +OK, or
+// -ERR), the messages it stored may still be on the server. The state
+// file therefore records, from the commit (or the replay of a killed
+// run's journal, which carries it) until a confirmed QUIT
+// ([pop3.Client.QuitConfirmed]), the SHA-256 of each message stored
+// without a UIDL; the next session, which has to retrieve every message
+// anyway, recognizes them by it: not stored again, counted among
+// [Store.Stored] so that they are deleted. A record is forgotten when a
+// confirmed QUIT follows the message's DELE, or when a session that
+// retrieved every message and ended with a confirmed QUIT did not find
+// it. Between an unconfirmed QUIT that the server did apply and the next
+// such session, a new message byte for byte identical to a recorded one
+// (headers and all) would be taken for it: its content is in the
+// destination, but once, not twice. A server that changes a message
+// between retrievals (a header with the time of each) defeats the
+// recognition: a second copy, never a loss.
 //
 // # The journal and recovery
 //
@@ -78,4 +100,19 @@
 // program may rename a rewritten mbox into place); at Commit too: if a
 // program that ignores the locks renamed the mbox away, the append is
 // undone and Commit fails, recording and deleting nothing.
+//
+// A program that ignores the locks may also append while a run holds
+// them. The run appends through a descriptor opened with O_APPEND, so its
+// bytes land at the real end of the file, never over the other
+// program's; before each message it looks at the file's size, and puts
+// its message after what was appended (after a blank line), at the
+// offset its journal records. An undo (a full disk, a failed commit)
+// never cuts the other program's bytes: the file is cut back no further
+// than their end, and not at all when they follow the run's; the run's
+// messages kept so are reported and, when the journal stays, recorded by
+// the next run if they are whole. A file found shorter than what the run
+// wrote (cut or rewritten by such a program), or of another size and no
+// longer holding the run's messages whole at their offsets (rewritten in
+// place), makes the commit fail, recording nothing and cutting nothing.
+// (A rewrite that leaves the file exactly as long goes unseen.)
 package mailstore

@@ -65,7 +65,7 @@ func TestCommitDoesNotVouchForUndoneAppend(t *testing.T) {
 	mbox, state := filepath.Join(dir, "mbox"), filepath.Join(dir, "state")
 	// A state file of 1600 bytes: too large to be written again.
 	var sb strings.Builder
-	sb.WriteString(stateHeader + "\ndest \"other@b\" \"/elsewhere\"\n")
+	sb.WriteString(stateHeaderV2 + "\ndest \"other@b\" \"/elsewhere\"\n")
 	for i := 0; sb.Len() < 1600; i++ {
 		fmt.Fprintf(&sb, "uid-of-another-account-%04d\n", i)
 	}

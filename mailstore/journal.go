@@ -17,21 +17,27 @@ import (
 // killed run left half done. It is written only under the run lock, and
 // read only under the run lock and the destination's locks.
 //
-//	popsh-journal 2
+//	popsh-journal 3
 //	maildir                     or: mbox SIZE DEV INO
 //	/absolute/destination
 //	"account"
-//	i UIDL NAME                 Maildir: NAME is in tmp/, about to be renamed into new/
-//	m UIDL OFF LEN SHA256       mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
+//	i UIDL SIZE "NAME"          Maildir: NAME is in tmp/, about to be renamed into new/
+//	m UIDL SIZE OFF LEN SHA256  mbox: about to append LEN bytes at OFF (the message is in STATE.spool)
 //	x                           mbox: the append of the message above failed and was undone
 //	c                           mbox: the append is fsynced (the messages listed and not undone)
 //
 // The first four lines are fsynced before anything is written to the
-// destination. UIDL is "-" for a server without UIDL. Files of version 1
-// (no account line, mbox lines "i UIDL" without offsets) are still read.
+// destination. UIDL is "-" for a server without UIDL, followed by the
+// message's digest (see the state file's "nouidl" lines) when there is a
+// state file: "-" SHA256. SIZE is the size LIST gave (see state.go), "-"
+// when not known. NAME is quoted as a Go string: a Maildir file name holds
+// the host name, which may hold spaces. Files of version 2 (no SIZE, NAME
+// bare) and version 1 (no account line, mbox lines "i UIDL" without
+// offsets) are still read; any other first line is refused.
 const (
 	journalHeaderV1 = "popsh-journal 1"
-	journalHeader   = "popsh-journal 2"
+	journalHeaderV2 = "popsh-journal 2"
+	journalHeader   = "popsh-journal 3"
 )
 
 // journal is a parsed journal.
@@ -47,12 +53,16 @@ type journal struct {
 	v1        bool
 }
 
-type journalFile struct{ uid, name string }
+type journalFile struct {
+	uid, digest, name string
+	size              int64
+}
 
 type journalMsg struct {
-	uid      string
-	off, len int64
-	sha      string
+	uid, digest string
+	size        int64 // as LIST gave it, noSize if not known
+	off, len    int64
+	sha         string
 }
 
 // readJournal parses the journal jpath; nil when there is none, or when
@@ -69,12 +79,18 @@ func readJournal(jpath string) (*journal, error) {
 	lines := strings.Split(string(data), "\n")
 	j := &journal{}
 	body := 4
+	v2 := false
 	switch lines[0] {
 	case journalHeader:
+	case journalHeaderV2:
+		v2 = true
 	case journalHeaderV1:
 		j.v1, body = true, 3
 	default:
 		if !strings.HasPrefix(journalHeader, lines[0]) {
+			if v, ok := strings.CutPrefix(lines[0], "popsh-journal "); ok {
+				return nil, fmt.Errorf("journal %s: version %s, which this popsh does not read (it reads versions 1 to 3; a later popsh wrote it?): finish the run with that popsh, or remove the file after checking the mailbox", jpath, versionName(v))
+			}
 			return nil, fmt.Errorf("journal %s: not a popsh journal (remove it after checking the mailbox)", jpath)
 		}
 		return nil, nil // a torn first line
@@ -103,47 +119,129 @@ func readJournal(jpath string) (*journal, error) {
 		return nil, fmt.Errorf("journal %s: unreadable destination line %.60q (remove the file after checking the mailbox)", jpath, lines[1])
 	}
 	for _, l := range lines[body:] {
+		if !v2 && !j.v1 {
+			j.parseLine(l)
+			continue
+		}
 		f := strings.Fields(l)
 		switch {
 		case j.maildir && len(f) == 3 && f[0] == "i":
-			j.files = append(j.files, journalFile{uidOf(f[1]), f[2]})
+			u, d := uidOf(f[1])
+			j.files = append(j.files, journalFile{u, d, f[2], noSize})
 		case !j.maildir && len(f) == 1 && f[0] == "c":
 			j.committed = true
 		case !j.maildir && len(f) == 1 && f[0] == "x" && len(j.msgs) > 0:
 			j.msgs = j.msgs[:len(j.msgs)-1]
 		case !j.maildir && j.v1 && len(f) == 2 && f[0] == "i":
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: -1})
+			u, d := uidOf(f[1])
+			j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, size: noSize, off: -1})
 		case !j.maildir && len(f) == 5 && f[0] == "m":
-			off, err1 := strconv.ParseInt(f[2], 10, 64)
-			n, err2 := strconv.ParseInt(f[3], 10, 64)
-			if err1 != nil || err2 != nil || off < 0 || n <= 0 || len(f[4]) != 64 {
-				continue // a torn last line: its append never began
-			}
-			j.msgs = append(j.msgs, journalMsg{uid: uidOf(f[1]), off: off, len: n, sha: f[4]})
+			j.addMsg(f[1], "-", f[2], f[3], f[4])
 		}
 		// Anything else is a torn last line: what it announced never began.
 	}
 	return j, nil
 }
 
-func uidOf(field string) string {
-	if field == "-" {
-		return ""
+// parseLine parses a line of a version 3 journal body. Anything it does
+// not know is a torn last line: what it announced never began.
+func (j *journal) parseLine(l string) {
+	switch {
+	case j.maildir && strings.HasPrefix(l, "i "):
+		f := strings.SplitN(l, " ", 4)
+		if len(f) != 4 {
+			return
+		}
+		name, err := strconv.Unquote(f[3])
+		size, ok := sizeOf(f[2])
+		if err != nil || !ok || name == "" || strings.ContainsAny(name, "/\x00") {
+			return
+		}
+		u, d := uidOf(f[1])
+		j.files = append(j.files, journalFile{u, d, name, size})
+	case j.maildir:
+	case l == "c":
+		j.committed = true
+	case l == "x":
+		if len(j.msgs) > 0 {
+			j.msgs = j.msgs[:len(j.msgs)-1]
+		}
+	default:
+		if f := strings.Fields(l); len(f) == 6 && f[0] == "m" {
+			j.addMsg(f[1], f[2], f[3], f[4], f[5])
+		}
 	}
-	return field
 }
 
-func uidField(u string) string {
-	if u == "" {
+// addMsg adds an mbox line's message, unless the line is torn.
+func (j *journal) addMsg(uid, size, off, n, sha string) {
+	o, err1 := strconv.ParseInt(off, 10, 64)
+	k, err2 := strconv.ParseInt(n, 10, 64)
+	sz, ok := sizeOf(size)
+	if err1 != nil || err2 != nil || !ok || o < 0 || k <= 0 || len(sha) != 64 {
+		return // a torn last line: its append never began
+	}
+	u, d := uidOf(uid)
+	j.msgs = append(j.msgs, journalMsg{uid: u, digest: d, size: sz, off: o, len: k, sha: sha})
+}
+
+// sizeOf parses a SIZE field: digits, or "-" for a size not known.
+func sizeOf(field string) (int64, bool) {
+	if field == "-" {
+		return noSize, true
+	}
+	n, err := strconv.ParseInt(field, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// sizeField is the SIZE field of size.
+func sizeField(size int64) string {
+	if size < 0 {
 		return "-"
+	}
+	return strconv.FormatInt(size, 10)
+}
+
+// uidOf reads a journal's UIDL field: the UIDL, or for a message without
+// one its digest.
+func uidOf(field string) (uid, digest string) {
+	if d, ok := strings.CutPrefix(field, "-"); ok && (d == "" || isDigest(d)) {
+		return "", d
+	}
+	return field, ""
+}
+
+// uidField is the journal's UIDL field of a message: its UIDL, else "-"
+// and its digest.
+func uidField(u, digest string) string {
+	if u == "" {
+		return "-" + digest
 	}
 	return u
 }
 
 // recovery is what recovering a journal found.
 type recovery struct {
-	uids  []string // messages complete in the destination: record them
-	notes []string // what the user should know
+	uids    []storedUID // messages complete in the destination: record them
+	digests []string    // the same, of a server without UIDL (see stateFile.unconfirmed)
+	notes   []string    // what the user should know
+}
+
+// add records a message found complete in the destination.
+func (r *recovery) add(uid, digest string, size int64) {
+	if uid != "" {
+		r.uids = append(r.uids, storedUID{uid, size})
+	}
+	if digest != "" {
+		r.digests = append(r.digests, digest)
+	}
+}
+
+// addAll records the messages of a committed mbox journal.
+func (r *recovery) addAll(msgs []journalMsg) {
+	for _, e := range msgs {
+		r.add(e.uid, e.digest, e.size)
+	}
 }
 
 // recoverMaildir records the messages of a Maildir journal whose file
@@ -153,9 +251,7 @@ func recoverMaildir(j *journal) recovery {
 	md := &Maildir{dir: j.path}
 	for _, f := range j.files {
 		if md.delivered(f.name) {
-			if f.uid != "" {
-				r.uids = append(r.uids, f.uid)
-			}
+			r.add(f.uid, f.digest, f.size)
 		} else {
 			os.Remove(filepath.Join(md.dir, "tmp", f.name))
 		}
@@ -193,12 +289,12 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 			r.notes = append(r.notes, fmt.Sprintf("mbox %s was replaced since an interrupted run appended to it: kept as it is; the %d messages of that run stay on the server", m.path, len(j.msgs)))
 		}
 		if j.committed {
-			r.uids = uidsOf(j.msgs)
+			r.addAll(j.msgs)
 		}
 		return r, nil
 	}
 	if j.committed {
-		r.uids = uidsOf(j.msgs)
+		r.addAll(j.msgs)
 		return r, nil
 	}
 	size := m.off
@@ -214,9 +310,7 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 				return r, fmt.Errorf("mbox %s: %w", m.path, err)
 			}
 			if sum == e.sha {
-				if e.uid != "" {
-					r.uids = append(r.uids, e.uid)
-				}
+				r.add(e.uid, e.digest, e.size)
 				continue
 			}
 		}
@@ -264,16 +358,6 @@ func recoverMbox(j *journal, m *Mbox, spool, rec string) (recovery, error) {
 	return r, nil
 }
 
-func uidsOf(msgs []journalMsg) []string {
-	var out []string
-	for _, e := range msgs {
-		if e.uid != "" {
-			out = append(out, e.uid)
-		}
-	}
-	return out
-}
-
 // hashRange returns the hex SHA-256 of n bytes of f at off.
 func hashRange(f *os.File, off, n int64) (string, error) {
 	h := sha256.New()
@@ -297,22 +381,28 @@ func spoolMatches(spool string, e journalMsg, f *os.File, size int64) (bool, err
 	if sum, err := hashRange(sp, 0, e.len); err != nil || sum != e.sha {
 		return false, nil
 	}
-	a := io.NewSectionReader(f, e.off, size-e.off)
-	b := io.NewSectionReader(sp, 0, size-e.off)
+	return sameBytes(f, e.off, sp, size-e.off)
+}
+
+// sameBytes reports whether f holds at off the first n bytes of src.
+func sameBytes(f *os.File, off int64, src *os.File, n int64) (bool, error) {
 	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
-	for {
-		na, errA := io.ReadFull(a, bufA)
-		nb, _ := io.ReadFull(b, bufB)
-		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+	for done := int64(0); done < n; {
+		k := int(min(n-done, int64(len(bufA))))
+		na, errA := f.ReadAt(bufA[:k], off+done)
+		nb, _ := src.ReadAt(bufB[:k], done)
+		if na != k || nb != k {
+			if errA != nil && errA != io.EOF {
+				return false, errA
+			}
+			return false, nil // a file ends before
+		}
+		if !bytes.Equal(bufA[:k], bufB[:k]) {
 			return false, nil
 		}
-		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
-			return true, nil
-		}
-		if errA != nil {
-			return false, errA
-		}
+		done += int64(k)
 	}
+	return true, nil
 }
 
 func removeFile(path, what string) error {

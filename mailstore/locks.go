@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,8 +16,9 @@ import (
 
 // The locks of an mbox, as the programs that share one take them
 // (mutt, mail(1), procmail, Dovecot's LDA): first the dot-lock PATH.lock,
-// a file created with O_EXCL that holds the holder's PID, then an fcntl
-// write lock on the whole file.
+// a file that holds the holder's PID (written whole under a temporary
+// name, then linked into place: see createDotlock), then an fcntl write
+// lock on the whole file.
 //
 // A dot-lock outlives a process killed while holding it, so every
 // program breaks one it judges stale: ours are stale when their PID is
@@ -57,6 +59,7 @@ var (
 // takeDotlock creates the dot-lock file lock, waiting until deadline
 // while another process holds it.
 func takeDotlock(lock string, deadline time.Time) (*dotlock, error) {
+	removeDeadLockTemps(lock)
 	for {
 		d, err := createDotlock(lock)
 		if err == nil {
@@ -81,30 +84,134 @@ func takeDotlock(lock string, deadline time.Time) (*dotlock, error) {
 	}
 }
 
-// createDotlock creates the lock file (O_EXCL) holding this process's
-// PID, and notes it held.
+// tempSeq makes the names of this process's temporary lock files unique.
+var tempSeq atomic.Int64
+
+// lockTempPrefix is the beginning of the names of the temporary files
+// of this host from which the lock file lock is linked: then PID.SEQ.
+func lockTempPrefix(lock string) string {
+	return lock + ".tmp." + hostPart() + "."
+}
+
+// createDotlock creates the lock file holding this process's PID, and
+// notes it held. The PID is written to a temporary file of its own name
+// in the same directory (LOCK.tmp.HOST.PID.SEQ), which is then linked to
+// the lock's name: link(2) fails when the name exists (the way to lock
+// that is safe over NFS too, where O_EXCL was not), and no other locker
+// ever sees the lock file empty or half written. A link that reports an
+// error while the temporary file has two names was made (over NFS, a
+// reply lost and the request retried). The temporary file is removed
+// either way.
 func createDotlock(lock string) (*dotlock, error) {
 	dotMu.Lock()
 	defer dotMu.Unlock()
-	f, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	tmp := fmt.Sprintf("%s%d.%d", lockTempPrefix(lock), os.Getpid(), tempSeq.Add(1))
+	os.Remove(tmp) // left by an earlier process of this PID: dead
+	err := writeLockTemp(tmp)
 	if err != nil {
-		return nil, err
+		os.Remove(tmp)
+		return nil, fmt.Errorf("temporary lock file: %v", err) // not ErrExist: no retry
 	}
-	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
-	var st os.FileInfo
-	if err == nil {
-		st, err = f.Stat()
+	lerr := linkFile(tmp, lock)
+	if lerr != nil {
+		if st, err := os.Stat(tmp); err == nil && linkCount(st) == 2 {
+			lerr = nil
+		}
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	os.Remove(tmp)
+	var le *os.LinkError
+	switch {
+	case lerr == nil:
+	case errors.As(lerr, &le) && errors.Is(le.Err, os.ErrExist):
+		return nil, os.ErrExist
+	case errors.As(lerr, &le) && (errors.Is(le.Err, syscall.EPERM) || errors.Is(le.Err, syscall.ENOTSUP) || errors.Is(le.Err, syscall.ENOSYS)):
+		// A file system without hard links (FAT, some FUSE ones):
+		// O_EXCL, as before links were used, on the local disk atomic.
+		if err := createExcl(lock); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%v", lerr) // not ErrExist: no retry
 	}
+	st, err := os.Stat(lock)
 	if err != nil {
-		os.Remove(lock)
-		return nil, err // not ErrExist: no retry
+		return nil, fmt.Errorf("%v", err)
 	}
 	d := &dotlock{path: lock, info: st, stop: make(chan struct{}), done: make(chan struct{}), every: touchEvery}
 	heldDotlocks[lock] = d
 	return d, nil
+}
+
+// linkFile is os.Link (a variable for the tests).
+var linkFile = os.Link
+
+// createExcl creates the lock file with O_EXCL and writes this process's
+// PID to it: for file systems without hard links. Its error is
+// os.ErrExist when the lock is held.
+func createExcl(lock string) error {
+	err := writeLockTemp(lock)
+	if errors.Is(err, os.ErrExist) {
+		return os.ErrExist
+	}
+	if err != nil {
+		os.Remove(lock)
+		return fmt.Errorf("%v", err) // not ErrExist: no retry
+	}
+	return nil
+}
+
+// writeLockTemp writes this process's PID to the new file tmp.
+func writeLockTemp(tmp string) error {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// linkCount returns the number of names of the file st describes (0 if
+// unknown).
+func linkCount(st os.FileInfo) uint64 {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return uint64(s.Nlink)
+	}
+	return 0
+}
+
+// lockAsidePrefix is the beginning of the names a stale lock file is
+// renamed to while it is broken (see breakDotlock): then PID.SEQ.
+func lockAsidePrefix(lock string) string {
+	return lock + ".stale." + hostPart() + "."
+}
+
+// hostPart is this host's name as it goes into file names.
+func hostPart() string {
+	h, err := hostname()
+	if err != nil || h == "" {
+		h = "localhost"
+	}
+	return escapeHost(h)
+}
+
+// removeDeadLockTemps removes the files that processes of this host
+// killed while taking the lock file lock (or breaking a stale one) left
+// behind: their temporary files (and stale locks renamed aside) whose
+// PID is that of no process.
+func removeDeadLockTemps(lock string) {
+	for _, prefix := range []string{lockTempPrefix(lock), lockAsidePrefix(lock)} {
+		names, _ := filepath.Glob(globEscape(prefix) + "*")
+		for _, name := range names {
+			pidText, _, ok := strings.Cut(strings.TrimPrefix(name, prefix), ".")
+			pid, err := strconv.Atoi(pidText)
+			if ok && err == nil && pid > 0 && pid != os.Getpid() && syscall.Kill(pid, 0) == syscall.ESRCH {
+				os.Remove(name)
+			}
+		}
+	}
 }
 
 // keepFresh touches the lock file every d.every until release.
@@ -182,7 +289,7 @@ func (j lockJudged) is(path string, st os.FileInfo) bool {
 // linked back in place, unless yet another process has taken the lock
 // since.
 func breakDotlock(lock string, j lockJudged) {
-	aside := fmt.Sprintf("%s.stale.%d.%d", lock, os.Getpid(), breakSeq.Add(1))
+	aside := fmt.Sprintf("%s%d.%d", lockAsidePrefix(lock), os.Getpid(), breakSeq.Add(1))
 	if err := os.Rename(lock, aside); err != nil {
 		return
 	}

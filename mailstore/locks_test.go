@@ -264,3 +264,11 @@ func TestDotlockOwnership(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// vanish closes the mbox's descriptors as a killed process's end does,
+// and forgets that this process has the file open (leaving its dot-lock).
+func (m *Mbox) vanish() {
+	m.af.Close()
+	m.f.Close()
+	unclaim(openMboxes, &openMboxesMu, m.key)
+}

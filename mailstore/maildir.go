@@ -43,12 +43,28 @@ func OpenMaildir(dir string) (*Maildir, error) {
 			return nil, fmt.Errorf("maildir %s: %s is not a directory", dir, p)
 		}
 	}
-	h, err := os.Hostname()
-	if err != nil || h == "" {
-		h = "localhost"
+	return &Maildir{dir: dir, host: hostPart(), pid: os.Getpid()}, nil
+}
+
+// hostname is os.Hostname (a variable for the tests).
+var hostname = os.Hostname
+
+// escapeHost returns the host name as the host part of a unique name: "/"
+// and ":" as \057 and \072 (the Maildir convention), and so are a
+// backslash, spaces, control characters and bytes beyond ASCII, which
+// the host name may hold (sethostname takes any bytes): a file name then
+// holds no space or line break for a tool (or a journal line) to split.
+func escapeHost(h string) string {
+	var sb strings.Builder
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if c <= ' ' || c >= 0x7f || c == '/' || c == ':' || c == '\\' {
+			fmt.Fprintf(&sb, "\\%03o", c)
+			continue
+		}
+		sb.WriteByte(c)
 	}
-	h = strings.NewReplacer("/", `\057`, ":", `\072`).Replace(h)
-	return &Maildir{dir: dir, host: h, pid: os.Getpid()}, nil
+	return sb.String()
 }
 
 // Dir returns the Maildir's directory.

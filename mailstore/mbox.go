@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -18,14 +19,41 @@ import (
 // write lock on the whole file, as mutt, mail(1) and local delivery
 // agents take them. Messages are appended in mboxrd form; Commit makes
 // them durable with one fsync; Close drops what was not committed.
+//
+// A program that ignores the locks may still append meanwhile: this
+// run's bytes are written through a descriptor opened with O_APPEND, so
+// they land at the file's real end and never over the other program's;
+// before each message the file's size is looked at, and a file that grew
+// gets this run's next message after a blank line, at the offset the
+// journal then records. Undoing an append never cuts the other program's
+// bytes: the file is cut back no further than the end of what another
+// program wrote, and not at all when another program wrote after this
+// run's last bytes.
 type Mbox struct {
-	path    string
-	abs     string // path made absolute at open (the program may change directory)
-	f       *os.File
-	w       *bufio.Writer
-	start   int64 // size at open or at the last commit: Close truncates back to it
-	off     int64 // bytes in the file including what w holds
-	dotlock *dotlock
+	path  string
+	abs   string   // path made absolute at open (the program may change directory)
+	f     *os.File // read, cut back, synced; held open for the fcntl lock
+	af    *os.File // the same file opened O_APPEND: every append goes through it
+	w     *bufio.Writer
+	start int64 // size at open or at the last commit: Close truncates back to it
+	off   int64 // bytes in the file including what w holds
+	// floor is the end of the last bytes another program was found to
+	// have appended while this run held the locks: nothing before it is
+	// cut back.
+	floor int64
+	// keptOurs: an undo since the last commit had to keep bytes of
+	// this run's that lie before another program's (see floor).
+	keptOurs bool
+	// cut: another program cut the file (see cutByOthers): the next
+	// Commit fails, recording nothing.
+	cut bool
+	// disturbed: the file's size was found other than what this run
+	// wrote since its last commit: before recording what it appended, a
+	// Store checks the bytes are still there (see Store.checkPending).
+	disturbed bool
+	buf       []byte // for copying a message in few writes
+	key       string // the file's fileKey, claimed in openMboxes
+	dotlock   *dotlock
 	// lostPending is set when a failure took the file back to its last
 	// commit, dropping messages appended before the failing one.
 	lostPending bool
@@ -71,12 +99,32 @@ func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
 			dl.release()
 			return nil, fmt.Errorf("mbox %s: %w", path, err)
 		}
-		err = fcntlLock(f, deadline)
+		// Another run of this process may hold the file under another
+		// name (a symbolic link): its dot-lock is another, and fcntl
+		// locks do not keep a process from itself. Its turn first.
+		key, err := fileKey(f)
+		if err == nil {
+			if cerr := claim(openMboxes, &openMboxesMu, key, path, deadline); cerr != nil {
+				err = fmt.Errorf("in use by another run of this process (under another name); gave up waiting")
+				key = ""
+			}
+		}
+		if err == nil {
+			// After the claim: that run's close dropped this process's
+			// fcntl lock on the file, if it had it.
+			err = fcntlLock(f, deadline)
+		}
 		var same bool
 		if err == nil {
 			same, err = namesFile(abs, f)
 		}
+		unclaimed := func() {
+			if key != "" {
+				unclaim(openMboxes, &openMboxesMu, key)
+			}
+		}
 		if err == nil && !same {
+			unclaimed()
 			f.Close()
 			if !time.Now().Before(deadline) {
 				dl.release()
@@ -95,13 +143,50 @@ func OpenMboxWait(path string, wait time.Duration) (*Mbox, error) {
 		if err == nil {
 			end, err = f.Seek(0, io.SeekEnd)
 		}
+		var af *os.File
+		if err == nil {
+			// Opened by name: it must be the file locked (closing it if
+			// not drops nothing: fcntl locks are per file).
+			af, err = os.OpenFile(abs, os.O_WRONLY|os.O_APPEND, 0)
+			if err == nil {
+				if ast, aerr := af.Stat(); aerr != nil || !os.SameFile(ast, st) {
+					unclaimed()
+					af.Close()
+					f.Close()
+					if !time.Now().Before(deadline) {
+						dl.release()
+						return nil, fmt.Errorf("mbox %s: the file was replaced while this run opened it, again and again; gave up", path)
+					}
+					continue
+				}
+			}
+		}
 		if err != nil {
+			unclaimed()
 			f.Close()
 			dl.release()
 			return nil, fmt.Errorf("mbox %s: %w", path, err)
 		}
-		return &Mbox{path: path, abs: abs, f: f, w: bufio.NewWriterSize(f, 256<<10), start: end, off: end, dotlock: dl}, nil
+		return &Mbox{path: path, abs: abs, f: f, af: af, w: bufio.NewWriterSize(af, 256<<10), start: end, off: end, dotlock: dl, key: key}, nil
 	}
+}
+
+// openMboxes are the mbox files (fileKey) open in this process.
+var (
+	openMboxesMu sync.Mutex
+	openMboxes   = map[string]bool{}
+)
+
+// fileKey names the file f is open on: its device and inode.
+func fileKey(f *os.File) (string, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf("%d:%d", s.Dev, s.Ino), nil
+	}
+	return "", errors.New("no inode number")
 }
 
 // Path returns the file name of the mbox.
@@ -123,6 +208,9 @@ func (m *Mbox) identity() (dev, ino uint64) {
 // final newline if the message lacks one, and a blank line. On a read or
 // write failure the file is truncated back to where the message began.
 func (m *Mbox) Append(r io.Reader, now time.Time) error {
+	if err := m.catchUp(); err != nil {
+		return err
+	}
 	if err := m.separate(); err != nil {
 		return err
 	}
@@ -246,7 +334,7 @@ func (m *Mbox) separate() error {
 		sep = "\n"
 	}
 	// Straight to the file, before the journal records where ours begins.
-	k, err := m.f.WriteString(sep)
+	k, err := m.af.WriteString(sep)
 	m.off += int64(k)
 	if err != nil {
 		return fmt.Errorf("mbox %s: %w", m.path, err)
@@ -254,9 +342,62 @@ func (m *Mbox) separate() error {
 	return nil
 }
 
+// catchUp looks at the file's real size before this run writes a
+// message: a program that ignores the locks may have appended since
+// (its bytes are kept, and this run's next message goes after them, after
+// a blank line: see separate), or cut the file (an error: what this run
+// appended since its last commit may be gone).
+func (m *Mbox) catchUp() error {
+	if err := m.w.Flush(); err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	st, err := m.f.Stat()
+	if err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	switch size := st.Size(); {
+	case size > m.off:
+		m.othersAppended(size)
+	case size < m.off:
+		return m.cutByOthers(size)
+	}
+	return nil
+}
+
+// othersAppended notes that the file, size bytes long, holds another
+// program's bytes after this run's last ones.
+func (m *Mbox) othersAppended(size int64) {
+	m.off, m.floor = size, size
+	m.separated = false
+	m.disturbed = true
+}
+
+// cutByOthers is the error of a file found shorter (size bytes) than
+// what this run wrote: another program ignoring the locks cut or
+// rewrote it. Nothing of the file is cut back after that: what it holds
+// now is the other program's.
+func (m *Mbox) cutByOthers(size int64) error {
+	was := m.off
+	m.off, m.floor, m.start = size, size, min(m.start, size)
+	m.separated = false
+	m.cut = true
+	m.disturbed = true
+	return fmt.Errorf("mbox %s: another program cut the file from %d to %d bytes while this run held its locks (the locks were not respected): the messages appended since the last commit are not recorded as stored", m.path, was, size)
+}
+
+// errCut is Commit's error after another program cut or rewrote the
+// file.
+var errCut = errors.New("another program cut or rewrote the file while this run appended to it (the locks were not respected): nothing was recorded as stored")
+
+// errInterleaved is appendFile's error when another program's bytes
+// landed among the message's: the message is not where it was to be.
+var errInterleaved = errors.New("another program appended to the file while this run wrote a message (the locks were not respected): the message is not stored, and every byte is kept")
+
 // appendFile copies the first n bytes of src (a message already in
 // mboxrd form) to the end of the mbox. On failure the file is truncated
-// back to where the message began.
+// back to where the message began. When another program appended while
+// the message was written, the message's bytes are checked against
+// src: whole at their place, they stay, else errInterleaved.
 func (m *Mbox) appendFile(src *os.File, n int64) error {
 	if err := m.w.Flush(); err != nil {
 		return fmt.Errorf("mbox %s: %w", m.path, err)
@@ -265,13 +406,37 @@ func (m *Mbox) appendFile(src *os.File, n int64) error {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	w, err := io.CopyN(m.f, src, n)
+	if m.buf == nil {
+		m.buf = make([]byte, 1<<20)
+	}
+	// Few large writes: each lands whole at the end of the file.
+	w, err := io.CopyBuffer(struct{ io.Writer }{m.af}, io.LimitReader(src, n), m.buf)
 	m.off += w
+	if err == nil && w < n {
+		err = io.ErrUnexpectedEOF
+	}
 	if err != nil {
 		if terr := m.truncate(begin); terr != nil {
 			return fmt.Errorf("mbox %s: %w (and truncating back failed: %v)", m.path, err, terr)
 		}
 		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	st, err := m.f.Stat()
+	if err != nil {
+		return fmt.Errorf("mbox %s: %w", m.path, err)
+	}
+	switch size := st.Size(); {
+	case size < m.off:
+		return m.cutByOthers(size)
+	case size > m.off:
+		same, err := sameBytes(m.f, begin, src, n)
+		m.othersAppended(size)
+		if err != nil {
+			return fmt.Errorf("mbox %s: %w", m.path, err)
+		}
+		if !same {
+			return fmt.Errorf("mbox %s: %w", m.path, errInterleaved)
+		}
 	}
 	return nil
 }
@@ -279,13 +444,33 @@ func (m *Mbox) appendFile(src *os.File, n int64) error {
 // truncate drops everything after off (buffered or written). What is
 // buffered before off is written first; if that fails, the file goes back
 // to its last commit and lostPending is set (the messages appended since
-// are not in it).
+// are not in it). Another program's bytes are never dropped: not those
+// before floor (off is raised to it, and keptOurs set when that keeps
+// bytes of this run's), nor any found after this run's last ones (the
+// file is then left as it is).
 func (m *Mbox) truncate(off int64) error {
 	if err := m.w.Flush(); err != nil && off > m.start {
 		off = m.start
 		m.lostPending = true
 	}
-	m.w.Reset(m.f)
+	m.w.Reset(m.af)
+	st, err := m.f.Stat()
+	if err != nil {
+		return err
+	}
+	size := st.Size()
+	if size > m.off {
+		if off < m.off {
+			m.keptOurs = true
+		}
+		m.othersAppended(size)
+		return nil
+	}
+	if off < m.floor {
+		m.keptOurs = true
+		off = m.floor
+	}
+	off = min(off, size) // never lengthened
 	if err := m.f.Truncate(off); err != nil {
 		return err
 	}
@@ -304,6 +489,26 @@ func (m *Mbox) truncate(off int64) error {
 // than report as stored what no reader of the path will see.
 func (m *Mbox) Commit() error {
 	err := m.w.Flush()
+	if err == nil {
+		var st os.FileInfo
+		if st, err = m.f.Stat(); err == nil {
+			switch size := st.Size(); {
+			case size > m.off:
+				m.othersAppended(size)
+			case size < m.off:
+				m.cutByOthers(size)
+			}
+		}
+	}
+	if err == nil && m.cut {
+		// Not cut back: the bytes there now are another program's.
+		m.cut = false
+		m.start = m.off
+		return fmt.Errorf("mbox %s: commit: %w", m.path, errCut)
+	}
+	if err == nil {
+		m.disturbed = false
+	}
 	if err == nil && m.off != m.start {
 		var same bool
 		if same, err = namesFile(m.abs, m.f); err == nil && !same {
@@ -317,10 +522,20 @@ func (m *Mbox) Commit() error {
 		if terr := m.truncate(m.start); terr == nil {
 			m.f.Sync()
 		}
-		return fmt.Errorf("mbox %s: commit: %w", m.path, err)
+		return fmt.Errorf("mbox %s: commit: %w%s", m.path, err, m.keptNote())
 	}
 	m.start = m.off
+	m.keptOurs = false
 	return nil
+}
+
+// keptNote is what an error adds when an undo kept bytes of this run's
+// (see truncate).
+func (m *Mbox) keptNote() string {
+	if !m.keptOurs {
+		return ""
+	}
+	return "; another program appended after some of this run's messages, ignoring the locks: those were kept in the file, not recorded as stored (a later run may store them again)"
 }
 
 // abort truncates the file back to its size at open (or at the last
@@ -329,7 +544,13 @@ func (m *Mbox) abort() error {
 	if err := m.truncate(m.start); err != nil {
 		return fmt.Errorf("mbox %s: truncate back: %w", m.path, err)
 	}
-	return m.f.Sync()
+	if err := m.f.Sync(); err != nil {
+		return err
+	}
+	if note := m.keptNote(); note != "" {
+		return fmt.Errorf("mbox %s: undoing what was not committed%s", m.path, note)
+	}
+	return nil
 }
 
 // Close drops what was not committed and releases the locks and the
@@ -342,8 +563,10 @@ func (m *Mbox) Close() error {
 	if m.off != m.start || m.w.Buffered() > 0 {
 		err = m.abort()
 	}
+	m.af.Close()
 	cerr := m.f.Close() // releases the fcntl lock
-	m.f = nil
+	m.f, m.af = nil, nil
+	unclaim(openMboxes, &openMboxesMu, m.key)
 	m.dotlock.release()
 	if err == nil && cerr != nil {
 		err = fmt.Errorf("mbox %s: close: %w", m.path, cerr)

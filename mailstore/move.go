@@ -75,7 +75,7 @@ func Move(ctx context.Context, c *pop3.Client, s *Store, opts MoveOptions) (Move
 			return res, err
 		}
 	}
-	fresh, old := s.Partition(uidls)
+	fresh, old := s.Partition(uidls, list...)
 	for _, m := range old {
 		res.Earlier = append(res.Earlier, m.Num)
 	}

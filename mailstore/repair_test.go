@@ -178,7 +178,7 @@ func TestRecoverFinishesKilledRepair(t *testing.T) {
 			if c.cut {
 				m.f.Truncate(last.off + size - from)
 			}
-			m.f.Close()
+			m.vanish()
 			m.dotlock.release()
 			if c.appendA != "" {
 				f, _ := os.OpenFile(mbox, os.O_WRONLY|os.O_APPEND, 0)

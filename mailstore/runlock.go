@@ -25,6 +25,8 @@ type RunLock struct {
 	path string
 	f    *os.File
 	refs int
+	// base is, for a lock of ClaimRun, the lock LockRun took under it.
+	base *RunLock
 }
 
 // BusyError is the error of LockRun when another process holds the lock
@@ -109,11 +111,71 @@ func lockHolder(path string) int {
 	return 0
 }
 
+// claims are the lock files ClaimRun holds in this process.
+var (
+	claimMu sync.Mutex
+	claims  = map[string]bool{}
+)
+
+// ClaimRun is LockRun for a whole run: within this process too, a second
+// ClaimRun of the path waits (up to wait) while the first is held, and
+// then fails with a *BusyError naming this process, as one of another
+// process would. (LockRun of the path, and Open of a state file beside
+// it, within the run still succeed: it is the run's own.) Two threads
+// running one account so take turns as two processes do.
+func ClaimRun(path string, wait time.Duration) (*RunLock, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	deadline := time.Now().Add(wait)
+	if err := claim(claims, &claimMu, abs, path, deadline); err != nil {
+		return nil, err
+	}
+	l, err := LockRun(path, time.Until(deadline))
+	if err != nil {
+		unclaim(claims, &claimMu, abs)
+		return nil, err
+	}
+	return &RunLock{path: abs, base: l}, nil
+}
+
+// claim marks key taken in set (guarded by mu), waiting until deadline
+// while it is; then it fails with a *BusyError of path naming this
+// process.
+func claim(set map[string]bool, mu *sync.Mutex, key, path string, deadline time.Time) error {
+	for {
+		mu.Lock()
+		if !set[key] {
+			set[key] = true
+			mu.Unlock()
+			return nil
+		}
+		mu.Unlock()
+		if !time.Now().Before(deadline) {
+			return &BusyError{Path: path, PID: os.Getpid()}
+		}
+		time.Sleep(min(20*time.Millisecond, time.Until(deadline)+time.Millisecond))
+	}
+}
+
+func unclaim(set map[string]bool, mu *sync.Mutex, key string) {
+	mu.Lock()
+	defer mu.Unlock()
+	delete(set, key)
+}
+
 // Path returns the lock file's absolute name.
 func (l *RunLock) Path() string { return l.path }
 
 // Unlock releases the lock (the last Unlock of a re-entrant lock does).
 func (l *RunLock) Unlock() error {
+	if l.base != nil {
+		base := l.base
+		l.base = nil
+		unclaim(claims, &claimMu, l.path)
+		return base.Unlock()
+	}
 	heldMu.Lock()
 	defer heldMu.Unlock()
 	if l.f == nil {

@@ -63,7 +63,7 @@ func abandon(t *testing.T, s *Store) {
 	t.Helper()
 	if s.mb != nil {
 		s.mb.w.Flush()
-		s.mb.f.Close()
+		s.mb.vanish()
 		s.mb.dotlock.abandon()
 		os.WriteFile(s.mb.dotlock.path, []byte("999999999\n"), 0o644)
 	}
@@ -246,7 +246,7 @@ func TestStateKeyedByDestination(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(legacy)
-	if !strings.HasPrefix(string(data), "popsh-uidls 2\ndest \"u@a\" ") || !strings.Contains(string(data), uids[0].UID) {
+	if !strings.HasPrefix(string(data), "popsh-uidls 3\ndest \"u@a\" ") || !strings.Contains(string(data), uids[0].UID) {
 		t.Errorf("rewritten state %q", data)
 	}
 	// A state file that is not one is an error, and is left alone.
@@ -368,7 +368,10 @@ func TestRecoverOtherDestination(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := st.sections[stateKey{"u@a", destKey(m1)}]
-	if !got[uidls[0].UID] || !got[uidls[1].UID] || got[uidls[2].UID] {
+	_, has0 := got[uidls[0].UID]
+	_, has1 := got[uidls[1].UID]
+	_, has2 := got[uidls[2].UID]
+	if !has0 || !has1 || has2 {
 		t.Errorf("M1's section: %v", got)
 	}
 	if len(st.sections[stateKey{"u@a", destKey(m2)}]) != 0 {

@@ -92,6 +92,12 @@ func (m *cramMech) Next(challenge []byte) ([]byte, error) {
 	if m.done {
 		return nil, errors.New("CRAM-MD5: unexpected second challenge")
 	}
+	if len(challenge) == 0 {
+		// RFC 2195: the challenge is a unique string (a message id). A
+		// digest of nothing proves nothing and would be the same for
+		// every session: the exchange is cancelled instead.
+		return nil, errors.New("CRAM-MD5: the server's challenge is empty")
+	}
 	m.done = true
 	h := hmac.New(md5.New, []byte(m.secretKey))
 	h.Write(challenge)
@@ -396,20 +402,7 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			}
 		}
 		if merr != nil {
-			// Cancel the exchange; the server answers -ERR.
-			if err := c.send(op, "*", "*"); err != nil {
-				return "", err
-			}
-			if err := c.flush(op); err != nil {
-				return "", err
-			}
-			if _, err := c.readStatus(op, display); err != nil {
-				var e *Error
-				if !errors.As(err, &e) {
-					return "", err
-				}
-			}
-			return "", fmt.Errorf("pop3: %s: cancelled: %w", op, merr)
+			return "", c.cancelSASL(op, merr)
 		}
 		enc := base64.StdEncoding.EncodeToString(resp)
 		if len(resp) > 0 {
@@ -422,6 +415,43 @@ func (c *Client) Auth(ctx context.Context, mech SASLMech) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// cancelSASL cancels a SASL exchange with "*" because of cause (RFC 5034
+// section 4): the server must answer -ERR, and the session goes on, not
+// logged in. A server that answers anything else (a new challenge, +OK,
+// garbage) is not trusted further: the connection is closed.
+func (c *Client) cancelSASL(op string, cause error) error {
+	if err := c.send(op, "*", "*"); err != nil {
+		return err
+	}
+	if err := c.flush(op); err != nil {
+		return err
+	}
+	c.startReply()
+	l, err := c.readLine(op, c.opts.MaxStatusLength)
+	if err != nil {
+		return err
+	}
+	s := string(l)
+	if c.opts.Log != nil {
+		c.logf("-> %s", c.shown(s))
+	}
+	c.status = ""
+	if s == "+" || strings.HasPrefix(s, "+ ") {
+		return c.fatal(fmt.Errorf("pop3: %s: %w: the server went on with the exchange after the client cancelled it (%v)", op, ErrProtocol, cause))
+	}
+	r, err := parseResponse(s, c.quote)
+	if err != nil {
+		return c.ioError(op, err)
+	}
+	if r.OK {
+		return c.fatal(fmt.Errorf("pop3: %s: %w: the server accepted an exchange the client cancelled (%v)", op, ErrProtocol, cause))
+	}
+	if err := c.checkQuiet(op); err != nil {
+		return err
+	}
+	return fmt.Errorf("pop3: %s: cancelled, not logged in: %w", op, cause)
 }
 
 // Login logs in with the strongest method the server offers under the

@@ -30,6 +30,9 @@ func TestCRAMMD5RFC2195(t *testing.T) {
 	if _, err := m.Next([]byte("again")); err == nil {
 		t.Error("second challenge accepted")
 	}
+	if r, err := CRAMMD5Auth("tim", "tanstaaftanstaaf").Next(nil); err == nil {
+		t.Errorf("empty challenge answered with %q", r)
+	}
 }
 
 func TestPlainLoginXOAUTH2(t *testing.T) {

@@ -80,6 +80,7 @@ type Client struct {
 	pending      func() bool                   // see pendingPeeker; nil if not plain TCP
 	lastQuickAck time.Time
 	batch        bool // the current op spans several bodies
+	after        int  // in a batch: the replies asked for after the one being read
 
 	status string // see LastStatus
 
@@ -90,6 +91,10 @@ type Client struct {
 	// longer than its listed size (see bodyLimit).
 	listed    []MsgInfo
 	listedOne map[int]int64
+	hasListed bool // a whole LIST was read in this session
+
+	marked map[int]bool // messages marked deleted (DELE +OK, no RSET since)
+	quitOK bool         // QUIT was answered +OK: the server applied the deletions
 
 	// inLine is set while a status or listing line is read; lineDeadline
 	// is then the time by which the whole line must have come (set at
@@ -708,7 +713,7 @@ func (c *Client) checkQuiet(op string) error {
 		return nil
 	}
 	if n := c.br.Buffered(); n > 0 {
-		return c.fatal(fmt.Errorf("pop3: %s: %w: %d unsolicited bytes after the reply", op, ErrProtocol, n))
+		return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: %d unsolicited bytes after the reply", op, ErrProtocol, n)})
 	}
 	return nil
 }
@@ -741,7 +746,7 @@ func (c *Client) begin(ctx context.Context, op, line, display string, states ...
 	if c.pending != nil && !c.isTLS && c.pending() {
 		// Bytes that arrived after the last reply was read: nothing was
 		// asked, so nothing may be there.
-		return c.fatal(fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol))
+		return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: unsolicited bytes from the server before the command", op, ErrProtocol)})
 	}
 	if err := c.send(op, line, display); err != nil {
 		return err

@@ -72,12 +72,21 @@ func (c *Client) handshake(ctx context.Context, op string) error {
 		}
 		if isTimeout(err) || (hctx.Err() == context.DeadlineExceeded && ctx.Err() == nil) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
+			if op == "STLS" {
+				err = fmt.Errorf("%w (the server accepted STLS but did not answer the TLS handshake within %v)", err, c.opts.DialTimeout)
+			}
 		}
 		var rh tls.RecordHeaderError
 		if errors.As(err, &rh) && (bytes.HasPrefix(rh.RecordHeader[:], []byte("+OK")) || bytes.HasPrefix(rh.RecordHeader[:], []byte("-ERR"))) {
-			// A POP3 greeting: implicit TLS (pop3s://, port 995) to a
-			// port that speaks plain POP3.
-			err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+			if op == "STLS" {
+				// The server said +OK to STLS, then answered the TLS
+				// hello as a command: it does not speak TLS at all.
+				err = fmt.Errorf("%w (the server accepted STLS but went on in plain text)", err)
+			} else {
+				// A POP3 greeting: implicit TLS (pop3s://, port 995)
+				// to a port that speaks plain POP3.
+				err = fmt.Errorf("%w (the server greets in plain text: this port is not POP3 over TLS; use its TLS port, or STLS on this one)", err)
+			}
 		}
 		return fmt.Errorf("pop3: %s: TLS handshake with %s: %w", op, c.host, netFailure{err: err})
 	}
@@ -222,6 +231,7 @@ func checkUIDs(us []MsgUID, quote func(string) string) error {
 
 // setListed remembers the sizes of a whole LIST.
 func (c *Client) setListed(ms []MsgInfo) {
+	c.hasListed = true
 	c.listed = append(c.listed[:0], ms...)
 	if !slices.IsSortedFunc(c.listed, cmpNum) {
 		slices.SortStableFunc(c.listed, cmpNum)
@@ -452,11 +462,51 @@ func (c *Client) bodyDone(d *dotReader, err error) error {
 		if qerr := c.checkQuiet(d.verb + " " + strconv.Itoa(d.n)); qerr != nil {
 			err = qerr
 		}
+	} else if mine {
+		if ferr := c.checkFollows(d.verb + " " + strconv.Itoa(d.n)); ferr != nil {
+			err = ferr
+		}
 	}
 	if mine && !c.batch {
 		c.endOp()
 	}
 	return err
+}
+
+// checkFollows checks, as a body of a batch ends, that what comes next is
+// what was asked for: the start of the next reply ("+" or "-") when more
+// replies are awaited, else nothing. A body ended early by a line "."
+// that the server did not byte-stuff is followed by the rest of the
+// message; without the check its handler would have had the message cut
+// short as whole (and stored it) before the next reply's status showed
+// the violation. The next reply is waited for when none of it has come
+// (it was asked for); a failure to read it is left to that reply's read.
+func (c *Client) checkFollows(op string) error {
+	var next byte
+	switch {
+	case c.after > 0:
+		b, err := c.br.Peek(1)
+		if err != nil {
+			return nil
+		}
+		next = b[0]
+		if next == '+' || next == '-' {
+			return nil
+		}
+	case c.br.Buffered() > 0:
+		next = c.buffered()[0]
+	case c.pending != nil && !c.isTLS && c.pending():
+		return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: bytes after the end of the message, where no reply was asked for (a line \".\" in it that the server did not byte-stuff?)", op, ErrProtocol)})
+	default:
+		return nil
+	}
+	return c.fatal(strayData{fmt.Errorf("pop3: %s: %w: what follows the end of the message is not a reply (it starts %q): a line \".\" in it that the server did not byte-stuff?", op, ErrProtocol, next)})
+}
+
+// buffered returns the bytes read and not yet consumed, without reading.
+func (c *Client) buffered() []byte {
+	b, _ := c.br.Peek(c.br.Buffered())
+	return b
 }
 
 // RetrTo retrieves message n like [Client.Retr] and copies it to w. It
@@ -489,12 +539,43 @@ func (c *Client) Dele(ctx context.Context, n int) error {
 	}
 	line := c.cmdN("DELE", n)
 	_, err := c.simple(ctx, line, line, StateTransaction)
+	if err == nil {
+		c.mark(n)
+	}
 	return err
+}
+
+// mark records that the server marked message n as deleted.
+func (c *Client) mark(n int) {
+	if c.marked == nil {
+		c.marked = make(map[int]bool)
+	}
+	c.marked[n] = true
+}
+
+// Marked reports whether message n was marked as deleted in this session:
+// DELE n was answered +OK, and no RSET came after. Once
+// [Client.QuitConfirmed], the server has removed it.
+func (c *Client) Marked(n int) bool { return c.marked[n] }
+
+// QuitConfirmed reports whether QUIT was answered +OK: the server left
+// the UPDATE state having removed the messages marked as deleted (RFC
+// 1939 section 6). After a QUIT that failed (the connection lost before
+// its reply, or -ERR) whether it did is unknown.
+func (c *Client) QuitConfirmed() bool { return c.quitOK }
+
+// Listed returns the message numbers and sizes of the last whole LIST of
+// this session, sorted by number, and false if there was none.
+func (c *Client) Listed() ([]MsgInfo, bool) {
+	return slices.Clone(c.listed), c.hasListed
 }
 
 // Rset sends RSET: messages marked as deleted are unmarked.
 func (c *Client) Rset(ctx context.Context) error {
 	_, err := c.simple(ctx, "RSET", "RSET", StateTransaction)
+	if err == nil {
+		c.marked = nil
+	}
 	return err
 }
 
@@ -538,7 +619,8 @@ func (c *Client) UTF8(ctx context.Context) error {
 // deletions failed) is returned as a [*Error]. The connection is closed
 // whatever happens.
 func (c *Client) Quit(ctx context.Context) error {
-	_, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+	r, err := c.simple(ctx, "QUIT", "QUIT", StateAuthorization, StateTransaction)
+	c.quitOK = err == nil && r.OK
 	if cerr := c.Close(); err == nil && cerr != nil {
 		err = cerr
 	}

@@ -20,6 +20,15 @@ var (
 	// UIDL, a listing line for the wrong message, data sent before a TLS
 	// handshake. The connection is unusable afterwards.
 	ErrProtocol = errors.New("protocol violation")
+	// ErrStrayData reports bytes where no reply may start, or where one
+	// should and does not: a status line that is neither +OK nor -ERR,
+	// bytes after a reply that nothing asked for, or after a body where
+	// the next reply should begin. It also matches [ErrProtocol]. The
+	// body read just before such bytes may have been cut short: a server
+	// that does not byte-stuff a line "." ends the message there, and the
+	// rest of it follows as stray data; a caller that stores messages
+	// should not keep that one.
+	ErrStrayData = errors.New("stray data where a reply should start")
 	// ErrLineTooLong reports a status or body line longer than the limit set
 	// in [Options]. It also matches [ErrProtocol].
 	ErrLineTooLong = errors.New("line too long")
@@ -61,6 +70,13 @@ var (
 	ErrClosed = errors.New("connection closed")
 )
 
+// strayData marks a protocol error as [ErrStrayData] without changing its
+// text.
+type strayData struct{ err error }
+
+func (e strayData) Error() string   { return e.err.Error() }
+func (e strayData) Unwrap() []error { return []error{ErrStrayData, e.err} }
+
 // Response codes defined by RFC 2449, RFC 3206 and RFC 6856, as they appear
 // in [Error.Code]. Servers may send others; codes are hierarchical
 // ("SYS/TEMP"), see [Error.HasCode].
@@ -90,7 +106,7 @@ type Error struct {
 	// Text and Raw are the server's words as the client reports them
 	// (also in LastStatus, the statuses the methods return, the greeting
 	// and the log): every credential sent in the session (the password,
-	// a token, a SASL response) is replaced by "****", and control
+	// a token, a SASL response; also in base64) is replaced by "****", and control
 	// characters are escaped ([EscapeControls]), so that a hostile server
 	// can neither make a message show the password nor send escape
 	// sequences to the terminal it is printed on.

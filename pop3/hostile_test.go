@@ -65,12 +65,13 @@ func TestSlowStatusLineWithinTimeout(t *testing.T) {
 // sequences. Neither may come out of the client.
 func TestServerTextShown(t *testing.T) {
 	const pass = "wonderland"
+	b64pass := base64.StdEncoding.EncodeToString([]byte(pass))
 	check := func(t *testing.T, what, s string) {
 		t.Helper()
-		if strings.Contains(s, pass[:6]) {
-			t.Errorf("%s shows the password or its first part: %q", what, s)
+		if strings.Contains(s, pass[:6]) || strings.Contains(s, b64pass[:len(b64pass)-2]) {
+			t.Errorf("%s shows the password, its first part or its base64: %q", what, s)
 		}
-		if strings.ContainsAny(s, "\x1b\x07\u009b") {
+		if strings.ContainsAny(s, "\x1b\x07\u009b\u202e\u2066") {
 			t.Errorf("%s passes a control character through: %q", what, s)
 		}
 	}
@@ -82,6 +83,8 @@ func TestServerTextShown(t *testing.T) {
 		call  func(c *Client, ctx context.Context) (string, error)
 	}{
 		{"PASS -ERR", server.Fault{Command: "PASS", Reply: "-ERR [AUTH] wrong password '" + pass + "' \x1b[2J\x1b[31mHACKED\x07"}, false,
+			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
+		{"PASS -ERR, base64", server.Fault{Command: "PASS", Reply: "-ERR [AUTH] you sent " + b64pass + " and " + strings.TrimRight(b64pass, "=")}, false,
 			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
 		{"PASS +OK", server.Fault{Command: "PASS", Reply: "+OK welcome, " + pass + " \x1b]0;title\x07"}, false,
 			func(c *Client, ctx context.Context) (string, error) { return c.UserPass(ctx, "alice", pass) }},
@@ -101,6 +104,10 @@ func TestServerTextShown(t *testing.T) {
 		{"STAT garbage, clipped", server.Fault{Command: "STAT", Reply: strings.Repeat("z", 72) + pass}, true,
 			func(c *Client, ctx context.Context) (string, error) { _, _, err := c.Stat(ctx); return "", err }},
 		{"NOOP +OK", server.Fault{Command: "NOOP", Reply: "+OK " + pass + " \x1b[2J"}, true,
+			func(c *Client, ctx context.Context) (string, error) { err := c.Noop(ctx); return c.LastStatus(), err }},
+		{"RETR -ERR, bidi", server.Fault{Command: "RETR", Reply: "-ERR no message \u202etxt.exe\u2066 here"}, true,
+			func(c *Client, ctx context.Context) (string, error) { st, _, err := c.Retr(ctx, 1); return st, err }},
+		{"NOOP +OK, bidi", server.Fault{Command: "NOOP", Reply: "+OK \u202eeno\u2069"}, true,
 			func(c *Client, ctx context.Context) (string, error) { err := c.Noop(ctx); return c.LastStatus(), err }},
 		{"RETR -ERR", server.Fault{Command: "RETR", Reply: "-ERR gone, by the way your password is " + pass}, true,
 			func(c *Client, ctx context.Context) (string, error) { st, _, err := c.Retr(ctx, 1); return st, err }},
@@ -158,15 +165,20 @@ func TestGreetingShown(t *testing.T) {
 
 func TestEscapeControls(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain text":               "plain text",
-		"tab\tkept":                "tab\tkept",
-		"\x1b[31mred\x1b[0m":       `\x1b[31mred\x1b[0m`,
-		"bell\x07 nul\x00 del\x7f": `bell\x07 nul\x00 del\x7f`,
-		"cr\rlf\n":                 `cr\x0dlf\x0a`,
-		"c1 \u009b31m":             `c1 \u009b31m`,
-		"raw c1 \x9b31m":           `raw c1 \x9b31m`,
-		"grüße € ✓":                "grüße € ✓",
-		"latin-1 gr\xfc\xdfe":      "latin-1 gr\xfc\xdfe",
+		"plain text":                    "plain text",
+		"tab\tkept":                     "tab\tkept",
+		"\x1b[31mred\x1b[0m":            `\x1b[31mred\x1b[0m`,
+		"bell\x07 nul\x00 del\x7f":      `bell\x07 nul\x00 del\x7f`,
+		"cr\rlf\n":                      `cr\x0dlf\x0a`,
+		"c1 \u009b31m":                  `c1 \u009b31m`,
+		"raw c1 \x9b31m":                `raw c1 \x9b31m`,
+		"grüße € ✓":                     "grüße € ✓",
+		"latin-1 gr\xfc\xdfe":           "latin-1 gr\xfc\xdfe",
+		"-ERR \u202etxt.exe":            `-ERR \u202etxt.exe`,
+		"\u202a\u202b\u202c\u202d":      `\u202a\u202b\u202c\u202d`,
+		"\u2066a\u2067b\u2068c\u2069":   `\u2066a\u2067b\u2068c\u2069`,
+		"lrm\u200e rlm\u200f alm\u061c": `lrm\u200e rlm\u200f alm\u061c`,
+		"arabic ؛ ‐ dash — ok":          "arabic ؛ ‐ dash — ok",
 	} {
 		if got := EscapeControls(in); got != want {
 			t.Errorf("EscapeControls(%q) = %q, want %q", in, got, want)
@@ -618,5 +630,91 @@ func TestRateBoundNoOverflow(t *testing.T) {
 	c.replyBytes, c.replyWait = 100, time.Hour
 	if d, rate := c.readDeadline(now); !rate || d.After(now) {
 		t.Errorf("100 bytes in an hour at 1 byte/s: deadline %v after now (rate bound: %v)", d.Sub(now), rate)
+	}
+}
+
+// A server that answers STLS with +OK and then goes on in plain text
+// (answering the TLS hello as a command), or says nothing at all: the
+// error says which (not that the port is the wrong one), soon (within
+// DialTimeout), and no credential is sent.
+func TestSTLSAcceptedThenNoTLS(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		hello func() string // the answer to each line of the TLS hello
+		want  string
+	}{
+		{"plain text", func() string { return "-ERR Unknown command.\r\n" }, "accepted STLS but went on in plain text"},
+		{"silent", func() string { time.Sleep(time.Second); return "" }, "accepted STLS but did not answer the TLS handshake"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHostile(t, "+OK ready\r\n", nil, func(line string) string {
+				switch line {
+				case "CAPA":
+					return "+OK\r\nUSER\r\nSTLS\r\n.\r\n"
+				case "STLS":
+					return "+OK begin TLS negotiation\r\n"
+				}
+				return c.hello()
+			})
+			o := &Options{CommandTimeout: 5 * time.Second, DialTimeout: 500 * time.Millisecond}
+			cl, err := Dial(testCtx(t), h.addr, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cl.Close()
+			start := time.Now()
+			_, err = cl.Login(testCtx(t), "alice", "wonderland")
+			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "use its TLS port") {
+				t.Fatalf("Login = %v", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			for _, l := range h.lines() {
+				if strings.HasPrefix(l, "USER") || strings.HasPrefix(l, "PASS") || strings.Contains(l, "wonderland") {
+					t.Errorf("credential sent: %q", l)
+				}
+			}
+		})
+	}
+}
+
+// A server that does not byte-stuff: message 2's line "." ends its body
+// early, and the rest follows where the next reply should start. The
+// reader of message 2 gets a protocol violation at its end, not a clean
+// end of message: a handler would otherwise take (and store) the message
+// cut short before the next status line showed anything wrong.
+func TestUnstuffedDotEndsBodyWithError(t *testing.T) {
+	msgs := []string{"Subject: 1\n\none\n", "Subject: 2\n\nbefore\n.\nafter\n", "Subject: 3\n\nthree\n"}
+	for _, pipelining := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pipelining%v", pipelining), func(t *testing.T) {
+			f := server.Faults{Rules: []server.Fault{{Command: "RETR", NoStuffing: true}}}
+			if !pipelining {
+				f.RemoveCapa = []string{"PIPELINING"}
+			}
+			e := newEnv(t, false, msgs, withFaults(f))
+			c := e.login(t, nil)
+			ctx := testCtx(t)
+			if _, err := c.List(ctx); err != nil {
+				t.Fatal(err)
+			}
+			whole := map[int]string{}
+			err := c.RetrMany(ctx, []int{1, 2, 3}, func(n int, body io.Reader) error {
+				b, err := io.ReadAll(body)
+				if err == nil {
+					whole[n] = string(b)
+				}
+				return err
+			})
+			if !errors.Is(err, ErrProtocol) || !errors.Is(err, ErrStrayData) || !strings.Contains(err.Error(), "byte-stuff") {
+				t.Errorf("RetrMany = %v, want stray data, naming byte-stuffing", err)
+			}
+			if _, ok := whole[2]; ok {
+				t.Errorf("message 2 read to a clean end, cut short: %q", whole[2])
+			}
+			if whole[1] != "Subject: 1\r\n\r\none\r\n" {
+				t.Errorf("message 1 = %q", whole[1])
+			}
+		})
 	}
 }

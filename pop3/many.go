@@ -144,6 +144,7 @@ func (c *Client) batchLoop(ctx context.Context, verb string, msgs []int, window 
 				return err
 			}
 		}
+		c.after = sent - recv - 1
 		if err := handle(recv, first != nil); err != nil {
 			if c.err != nil {
 				return err // fatal: nothing more can be read
@@ -184,6 +185,9 @@ func (c *Client) batch1(ctx context.Context, verb string, msgs []int, keepGoing 
 			}
 			if !r.OK {
 				return c.serverError(c.cmdN(verb, n), r)
+			}
+			if verb == "DELE" {
+				c.mark(n)
 			}
 			if skip || fn == nil {
 				return nil

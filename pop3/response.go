@@ -32,11 +32,11 @@ func parseResponse(line string, quote func(string) string) (Response, error) {
 	case strings.HasPrefix(line, "-ERR"):
 		r.Raw = line[4:]
 	default:
-		return r, protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))
+		return r, strayData{protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))}
 	}
 	if r.Raw != "" && r.Raw[0] != ' ' && r.Raw[0] != '\t' {
 		// "+OKAY" is not a status; "+OK" alone is.
-		return Response{}, protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))
+		return Response{}, strayData{protocolErrorf("status line %q is neither +OK nor -ERR", quote(line))}
 	}
 	text := strings.TrimLeft(r.Raw, " \t")
 	if strings.HasPrefix(text, "[") {

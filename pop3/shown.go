@@ -1,6 +1,8 @@
 package pop3
 
 import (
+	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,13 +20,17 @@ import (
 // escapes: the C0 controls but TAB (an ESC becomes the four characters
 // `\x1b`), DEL, the C1 controls (as `\u009b`), and bytes 0x80 to 0x9F that
 // are not part of a UTF-8 sequence (some terminals take them as C1
-// controls). Everything else, invalid UTF-8 included, is left alone. A
-// text so escaped cannot move the cursor, change colours or retitle a
-// terminal it is printed on.
+// controls), and the bidirectional-text controls (U+202A to U+202E,
+// U+2066 to U+2069, U+200E, U+200F, U+061C, as `\u202e`). Everything
+// else, invalid UTF-8 included, is left alone. A text so escaped cannot
+// move the cursor, change colours or retitle a terminal it is printed on,
+// nor reorder what the terminal shows after it (a right-to-left override
+// can make "-ERR txt.exe" read "-ERR exe.txt").
 func EscapeControls(s string) string {
 	i := 0
 	for ; i < len(s); i++ {
-		if b := s[i]; (b < 0x20 && b != '\t') || b >= 0x7f && b <= 0x9f || b == 0xc2 {
+		// 0xc2 starts the C1 controls, 0xd8 U+061C, 0xe2 the others.
+		if b := s[i]; (b < 0x20 && b != '\t') || b >= 0x7f && b <= 0x9f || b == 0xc2 || b == 0xd8 || b == 0xe2 {
 			break
 		}
 	}
@@ -57,12 +63,23 @@ func EscapeControls(s string) string {
 			sb.WriteString(`\u00`)
 			sb.WriteByte(hex[r>>4])
 			sb.WriteByte(hex[r&15])
+		case IsBidiControl(r):
+			sb.WriteString(`\u`)
+			sb.WriteString(strconv.FormatInt(int64(r)|0x10000, 16)[1:])
 		default:
 			sb.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return sb.String()
+}
+
+// IsBidiControl reports whether r is one of the Unicode bidirectional-text
+// controls (embeddings, overrides, isolates, marks; Unicode's
+// Bidi_Control property): invisible characters that change the order in
+// which a terminal shows the text around them.
+func IsBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // conceal records a credential sent (or about to be sent) in this session:
@@ -81,6 +98,12 @@ func (c *Client) conceal(secret string) {
 	if q := strconv.Quote(secret); q[1:len(q)-1] != secret {
 		// as it appears in a message that quotes the server's line (%q)
 		c.secrets = append(c.secrets, q[1:len(q)-1])
+	}
+	// as a server may echo it in base64, the way SASL carries it
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if e := enc.EncodeToString([]byte(secret)); !slices.Contains(c.secrets, e) {
+			c.secrets = append(c.secrets, e)
+		}
 	}
 }
 

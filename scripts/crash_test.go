@@ -68,15 +68,39 @@ func TestMovemailKilled(t *testing.T) {
 	}
 }
 
+// TestMovemailKilledNoUIDL is TestMovemailKilled against a server without
+// UIDL: what a killed run stored is recognized by its content (the
+// digests its journal or its commit left in the state file), so the
+// rerun stores nothing twice.
+func TestMovemailKilledNoUIDL(t *testing.T) {
+	libraryReady(t)
+	for _, kp := range killPoints {
+		if kp.command == "UIDL" {
+			continue
+		}
+		for _, kind := range []string{"maildir", "mbox"} {
+			t.Run(kp.name+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				killTestUIDL(t, kp, kind, false, false)
+			})
+		}
+	}
+}
+
 func killTest(t *testing.T, kp killPoint, kind string, keep bool) {
+	killTestUIDL(t, kp, kind, keep, true)
+}
+
+func killTestUIDL(t *testing.T, kp killPoint, kind string, keep, uidl bool) {
 	stall := server.Fault{Command: kp.command, Nth: kp.nth, StallAfter: kp.stallAfter, StallFor: 500 * time.Millisecond}
-	e := newSrv(t, server.Faults{Rules: []server.Fault{stall}})
+	faults := server.Faults{Rules: []server.Fault{stall}}
+	if !uidl {
+		faults = noUIDL(faults)
+	}
+	e := newSrv(t, faults)
 	e.add(genMessages(8)...)
 	dir := t.TempDir()
-	dest := filepath.Join(dir, "Mail") + "/"
-	if kind == "mbox" {
-		dest = filepath.Join(dir, "mbox")
-	}
+	dest := destIn(dir, kind)
 	state := filepath.Join(dir, "state")
 	args := []string{"--state", state, dest}
 	if keep {
@@ -102,7 +126,7 @@ func killTest(t *testing.T, kp killPoint, kind string, keep bool) {
 	e.checkNothingLost(got, false)
 
 	// The rerun (no faults) finishes: everything moved (or copied), once.
-	e.srv.SetFaults(server.Faults{})
+	e.srv.SetFaults(server.Faults{DisableCommands: faults.DisableCommands, RemoveCapa: faults.RemoveCapa})
 	r := rerun(t, e, args)
 	if r.status != 0 {
 		t.Fatalf("rerun: status %d\n%s\n%s", r.status, r.stdout, r.stderr)
@@ -200,32 +224,14 @@ func TestMovemailConnectionDropped(t *testing.T) {
 				t.Parallel()
 				e := newSrv(t, server.Faults{Rules: []server.Fault{f}, RemoveCapa: []string{"PIPELINING"}})
 				e.add(genMessages(6)...)
-				dir := t.TempDir()
-				dest := filepath.Join(dir, "Mail") + "/"
-				if kind == "mbox" {
-					dest = filepath.Join(dir, "mbox")
-				}
-				r := run(t, e.env, "movemail.scm", dest)
-				if r.status != 1 || !strings.Contains(r.stderr, "nothing deleted on the server") {
-					t.Errorf("status %d, stderr %q", r.status, r.stderr)
-				}
-				got := stored(t, kind, dest)
-				if len(got) != 2 {
+				dest := destIn(t.TempDir(), kind)
+				if got := e.runFails(kind, dest, "nothing deleted on the server"); len(got) != 2 {
 					t.Errorf("stored %d messages, want the 2 before the drop", len(got))
 				}
-				e.checkNothingLost(got, false)
 				if n := e.be.Count(testUser); n != 6 {
 					t.Errorf("server holds %d messages, want all 6", n)
 				}
-				e.srv.SetFaults(server.Faults{})
-				if r := rerun(t, e, []string{dest}); r.status != 0 {
-					t.Fatalf("rerun: %d %s", r.status, r.stderr)
-				}
-				got = stored(t, kind, dest)
-				e.checkNothingLost(got, false)
-				if len(got) != 6 || e.be.Count(testUser) != 0 {
-					t.Errorf("after rerun: %d stored, %d on server", len(got), e.be.Count(testUser))
-				}
+				e.rerunMovesAll(kind, dest, 6)
 			})
 		}
 	}

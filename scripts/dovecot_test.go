@@ -118,10 +118,7 @@ func TestMovemailDovecotKilled(t *testing.T) {
 			t.Run(kp.name, func(t *testing.T) {
 				u, env, msgs := dovecotEnv(t, 200)
 				dir := t.TempDir()
-				dest := filepath.Join(dir, "Mail") + "/"
-				if kind == "mbox" {
-					dest = filepath.Join(dir, "mbox")
-				}
+				dest := destIn(dir, kind)
 				state := filepath.Join(dir, "state")
 				cmd := script(env, "movemail.scm", "--state", state, dest)
 				if err := cmd.Start(); err != nil {

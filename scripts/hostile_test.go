@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"popsh/pop3"
 	"popsh/pop3/server"
 )
 
@@ -65,6 +66,25 @@ func TestPopHeadersControlCharacters(t *testing.T) {
 		t.Errorf("control characters passed through: %q", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "?[2J?[31mred ?[5mblink") || !strings.Contains(r.stdout, "?]0;owned?Eve") {
+		t.Errorf("output %q", r.stdout)
+	}
+}
+
+// A Subject or From with bidirectional-text controls (raw, or made by
+// RFC 2047 decoding) cannot reorder pop-headers' line: each is a "?".
+func TestPopHeadersBidiControls(t *testing.T) {
+	e := newSrv(t, server.Faults{})
+	e.add("From: Mallory \u2067<eve@example.org>\u2069\nSubject: invoice \u202etxt.exe\u202c =?UTF-8?Q?=E2=80=AEfdp.scr?= \u2066x\u2069\u200e\u200f\u061c \u202a\u202b\u202d end\n\nbody\n")
+	r := run(t, e.env, "pop-headers.scm")
+	if r.status != 0 {
+		t.Fatalf("status %d\n%s\n%s", r.status, r.stdout, r.stderr)
+	}
+	for _, c := range r.stdout {
+		if pop3.IsBidiControl(c) {
+			t.Fatalf("bidi control %U passed through: %q", c, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, "invoice ?txt.exe? ?fdp.scr ?x???? ??? end") || !strings.Contains(r.stdout, "Mallory ?") {
 		t.Errorf("output %q", r.stdout)
 	}
 }
@@ -304,6 +324,36 @@ func TestMovemailUIDLDuplicates(t *testing.T) {
 		if r.status != 1 || !strings.Contains(r.stderr, "UIDL: protocol violation") ||
 			!strings.Contains(r.stderr, "0 messages stored") || e.be.Count(testUser) != 2 {
 			t.Errorf("%v: status %d, %d on the server, stderr %q", listing, r.status, e.be.Count(testUser), r.stderr)
+		}
+	}
+}
+
+// A server that does not byte-stuff: message 4's line "." ends it early,
+// and the rest of it follows as if it were the next reply. The message
+// cut short must not be stored (it would be deleted next run, its end
+// lost): movemail fails with a protocol error, stores none of it, deletes
+// nothing; once the server is fixed, everything moves, once.
+func TestMovemailUnstuffedDot(t *testing.T) {
+	for _, pipelining := range []bool{true, false} {
+		for _, kind := range []string{"maildir", "mbox"} {
+			t.Run(fmt.Sprintf("pipelining%v/%s", pipelining, kind), func(t *testing.T) {
+				t.Parallel()
+				fs := server.Faults{Rules: []server.Fault{{Command: "RETR", NoStuffing: true}}}
+				if !pipelining {
+					fs.RemoveCapa = []string{"PIPELINING"}
+				}
+				e := newSrv(t, fs)
+				e.add(genMessages(6)...)
+				dest := destIn(t.TempDir(), kind)
+				got := e.runFails(kind, dest, "protocol")
+				if len(got) > 3 {
+					t.Errorf("%d messages stored, want at most the 3 before message 4", len(got))
+				}
+				if n := e.be.Count(testUser); n != 6 {
+					t.Errorf("%d messages left on the server, want 6", n)
+				}
+				e.rerunMovesAll(kind, dest, 6)
+			})
 		}
 	}
 }

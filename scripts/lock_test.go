@@ -13,6 +13,21 @@ import (
 	"popsh/pop3/server"
 )
 
+// holdFcntlLock takes the fcntl write lock of the file path (as mutt
+// does) in this process; the function returned lets it go.
+func holdFcntlLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+	if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
+		t.Fatal(err)
+	}
+	return func() { f.Close() }
+}
+
 // TestMovemailWaitsForMboxLocks: while another process holds the mbox's
 // fcntl lock (as mutt does) or its dot-lock (as mail(1) does), movemail
 // waits and writes nothing; once released, it appends.
@@ -31,15 +46,7 @@ func TestMovemailWaitsForMboxLocks(t *testing.T) {
 			var release func()
 			switch kind {
 			case "fcntl":
-				f, err := os.OpenFile(mbox, os.O_RDWR, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-				if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
-					t.Fatal(err)
-				}
-				release = func() { f.Close() }
+				release = holdFcntlLock(t, mbox)
 			case "dotlock":
 				// Held by a live process: this one.
 				if err := os.WriteFile(mbox+".lock", []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
@@ -100,15 +107,7 @@ func TestMovemailGivesUpOnLockedMbox(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			switch kind {
 			case "fcntl":
-				f, err := os.OpenFile(mbox, os.O_RDWR, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-				if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk); err != nil {
-					t.Fatal(err)
-				}
+				defer holdFcntlLock(t, mbox)()
 			case "dotlock":
 				// Held by a live process: this one.
 				if err := os.WriteFile(mbox+".lock", []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {

@@ -33,7 +33,13 @@
 ;;; the locks released, and the exit status is 128 + the signal's number.
 ;;; With --keep, mail stays on the server and a second run fetches only
 ;;; what is new.  Any failure gives a non-zero exit and deletes nothing
-;;; more.  Retrieval is pipelined when the server offers it.  The durable
+;;; more.  A QUIT whose +OK never comes (the connection drops, or -ERR)
+;;; leaves the deletions uncertain: movemail says so and exits 1, keeping
+;;; what it stored; the next run stores none of it again (a server
+;;; without UIDL: the state file keeps a SHA-256 digest of each such
+;;; message, and the next run, which retrieves every message anyway,
+;;; recognizes them by it; they are forgotten once a QUIT is confirmed).
+;;; Retrieval is pipelined when the server offers it.  The durable
 ;;; part is the Go package popsh/mailstore.
 ;;;
 ;;; Several SOURCEs are fetched at once, each in its own thread (at most
@@ -274,6 +280,31 @@ then deleted on the server), 2 on a usage error.
            (else (plain e))))
         (else (format #f "~s" e))))
 
+;; After the DELEs, before QUIT: does the server list what it listed
+;; before (LISTING, ((n . uid-or-size) ...)) less the messages DOOMED,
+;; under the same numbers? (RFC 1939: numbers do not change within a
+;; session; marked messages are not listed.) A server that marked another
+;; message than the one named, or renumbered its messages, would delete
+;; mail never stored: the run then sends RSET and fails, without QUIT.
+;; (A server that deletes on QUIT what it did not list can still lie;
+;; this catches one that numbers or marks other than it says.) A server
+;; that refuses to list again cannot be checked: #f too.
+(define (marked-as-asked? conn doomed listing list-again)
+  (let* ((gone (make-hash-table eqv?))
+         (now (make-hash-table eqv?))
+         (top (fold (lambda (p m) (max m (car p))) 0 listing))
+         (again (guard (e ((pop3-error? e) #f)) (list-again conn)))
+         ;; Mail that arrived during the session, numbered after the
+         ;; rest (a server that does not keep the maildrop as it was at
+         ;; login), is no matter.
+         (relisted (filter (lambda (p) (<= (car p) top)) (or again '()))))
+    (for-each (lambda (n) (hash-table-set! gone n #t)) doomed)
+    (for-each (lambda (p) (hash-table-set! now (car p) (cdr p))) relisted)
+    (let ((kept (filter (lambda (p) (not (hash-table-ref/default gone (car p) #f))) listing)))
+      (and again
+           (= (length kept) (length relisted))
+           (every (lambda (p) (equal? (hash-table-ref/default now (car p) #f) (cdr p))) kept)))))
+
 ;; The first N elements of L and the rest.
 (define (split-at* l n)
   (let loop ((l l) (n n) (acc '()))
@@ -380,16 +411,25 @@ then deleted on the server), 2 on a usage error.
   ;; "movemail: " or, with several accounts, "movemail: ACCOUNT: "
   (define who (if label? (string-append "movemail: " account ": ") "movemail: "))
   ;; One run per account at a time: the lock of the account's default
-  ;; state file (and of --state's file), held until the process ends,
-  ;; taken before anything is touched.
+  ;; state file (and of --state's file), taken before anything is touched
+  ;; and held until the run has put its mailbox in order (see stop!).
+  ;; Another thread of this process running the same account waits for
+  ;; it as another process does.
+  (define locks '())
+  (define (unlock-all!)
+    (let ((held locks))
+      (set! locks '())
+      (for-each (lambda (l) (guard (e (#t #f)) (run-unlock l))) held)))
   (for-each
    (lambda (lock-file)
      (let ((l (run-lock lock-file opt-wait)))
        (if (integer? l)
            (begin
+             (unlock-all!)
              (format (current-error-port) "movemail: another run for ~a is in progress~a~%"
                      account (if (> l 0) (format #f " (pid ~a)" l) ""))
-             (return #f)))))
+             (return #f))
+           (set! locks (cons l locks)))))
    (if (string=? state account-state)
        (list (string-append state ".lock"))
        (list (string-append account-state ".lock") (string-append state ".lock"))))
@@ -401,8 +441,10 @@ then deleted on the server), 2 on a usage error.
   (define moved 0)
   (define moved-octets 0)
   (define earlier '())
+  (define recognized 0)  ; see mailbox-commit! below
   (define deleted 0)
   (define deleting #f)   ; DELE sent: after QUIT the server may have deleted
+  (define quitting #f)   ; QUIT sent, its +OK not read
   (define total 0)
   (define skipped '())   ; ((n . size) ...) over --max-size
 
@@ -424,12 +466,14 @@ then deleted on the server), 2 on a usage error.
       (set! settled #t)
       (if mb (guard (e (#t (if report (format (current-error-port) "~a~a~%" who (error-text e)))))
                (mailbox-close mb)))
+      (unlock-all!)
       (if report
           (format (current-error-port) "~astopped: ~a stored in ~a, ~a~%"
                   who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
-                  (if deleting
-                      "and only stored ones may have been deleted on the server"
-                      "nothing deleted on the server")))))
+                  (cond ((and deleting quitting)
+                         "QUIT not confirmed: deletions uncertain; the next run will not store them again")
+                        (deleting "and only stored ones may have been deleted on the server")
+                        (else "nothing deleted on the server"))))))
   (set! stoppers (cons stop! stoppers))
 
   (dynamic-wind
@@ -465,7 +509,7 @@ then deleted on the server), 2 on a usage error.
       ;; error: such a server is not trusted with deletions.
       (if uidls (mailbox-check-uidl sizes uidls))
       (let*-values (((fresh old) (if uidls
-                                     (mailbox-partition mb uidls)
+                                     (mailbox-partition mb uidls sizes)
                                      (values (map car sizes) '())))
                     ((fresh) (if opt-max-size
                                  (filter (lambda (m)
@@ -486,6 +530,10 @@ then deleted on the server), 2 on a usage error.
         (set! total (length fresh))
         ;; Batches of at most 256 messages or 32 MB: each batch is
         ;; fsynced at once; the progress line moves between batches.
+        ;; With nothing to fetch, the mailbox is still told the
+        ;; connection: a confirmed QUIT then settles what an earlier run
+        ;; left uncertain (see mailbox-close).
+        (if (null? fresh) (mailbox-fetch! mb conn '()))
         (let loop ((todo fresh))
           (if (pair? todo)
               (let batch ((l todo) (n 0) (octets 0) (acc '()))
@@ -498,12 +546,31 @@ then deleted on the server), 2 on a usage error.
                       (progress moved moved-octets)
                       (loop l))))))
         (mailbox-commit! mb)
+        ;; Without UIDL, the messages an earlier run stored but whose
+        ;; QUIT was not confirmed are recognized by their content: not
+        ;; stored again, but among mailbox-stored, to be deleted.
+        (set! recognized (- (length (mailbox-stored mb)) moved))
         (if (not opt-keep)
             (let ((doomed (append (mailbox-stored mb) earlier)))
               (if (pair? doomed)
                   (begin (set! deleting #t)
-                         (set! deleted (pop3-delete-all conn doomed))))))
+                         (set! deleted (pop3-delete-all conn doomed))
+                         (if (not (marked-as-asked? conn doomed (or uidls sizes)
+                                                    (if uidls pop3-uidl pop3-list)))
+                             ;; Unmarked (RSET, for a server that would
+                             ;; delete on a dropped connection), and
+                             ;; closed without QUIT.
+                             (begin
+                               (guard (e (#t #f)) (pop3-reset conn))
+                               (pop3-abort conn)
+                               (set! deleting #f)
+                               (error (string-append
+                                       "protocol: after DELE the server no longer lists its messages"
+                                       " as before less those marked (it may have marked others,"
+                                       " or renumbered them), or refuses to list them: RSET sent, no QUIT"))))))))
+        (set! quitting #t)
         (pop3-quit conn)
+        (set! quitting #f)
         (mailbox-close mb))))
      (set! settled #t))
    stop!)
@@ -515,11 +582,20 @@ then deleted on the server), 2 on a usage error.
                  (mailbox-close mb)))
         (if conn (guard (e (#t #f)) (pop3-close conn)))
         (format (current-error-port) "~a~a~%" who (error-text failure))
-        (format (current-error-port) "~a~a stored in ~a, ~a~%"
-                who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
-                (if deleting
-                    "and only stored ones may have been deleted on the server"
-                    "nothing deleted on the server"))
+        (if (and quitting deleting)
+            ;; The DELEs were sent, QUIT's +OK never came (the connection
+            ;; dropped, or -ERR): the server may have applied them or
+            ;; not. What was stored stays stored and recorded: the next
+            ;; run stores none of it again, and deletes on the server
+            ;; whatever is still there.
+            (format (current-error-port)
+                    "~aQUIT not confirmed: deletions uncertain: the server may still hold the ~a stored in ~a (kept there); the next run will not store them again~%"
+                    who (plural deleted "message") dest)
+            (format (current-error-port) "~a~a stored in ~a, ~a~%"
+                    who (plural (length (if mb (mailbox-stored mb) '())) "message") dest
+                    (if deleting
+                        "and only stored ones may have been deleted on the server"
+                        "nothing deleted on the server")))
         #f)
       (begin
        (if (not opt-quiet)
@@ -527,8 +603,8 @@ then deleted on the server), 2 on a usage error.
                   who (plural moved "message") (human-size moved-octets)
                   (if opt-keep "copied to" "moved to") dest
                   (string-append
-                   (if (and (pair? earlier) (not opt-keep))
-                       (format #f "; ~a stored by an earlier run deleted" (length earlier))
+                   (if (and (> (+ (length earlier) recognized) 0) (not opt-keep))
+                       (format #f "; ~a stored by an earlier run deleted" (+ (length earlier) recognized))
                        "")
                    (if (pair? skipped)
                        (format #f "; ~a over --max-size left on the server" (length skipped))

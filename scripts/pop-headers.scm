@@ -84,13 +84,18 @@ options:
 
 ;; A header as it may be shown on a terminal: the message's sender chose
 ;; it, and a control character in it (ESC [ 2J, an OSC title, a C1 CSI,
-;; even once RFC 2047 decoding made it) would be obeyed by the terminal.
+;; even once RFC 2047 decoding made it) would be obeyed by the terminal;
+;; a bidirectional-text control (a right-to-left override, an isolate, a
+;; mark) would reorder the rest of the line, the columns after it too.
 ;; Each becomes "?".
 (define (printable s)
   (string-map (lambda (c)
                 (let ((i (char->integer c)))
                   (cond ((char=? c #\tab) #\space)
                         ((or (< i 32) (= i 127) (<= 128 i 159)) #\?)
+                        ((or (<= #x202A i #x202E) (<= #x2066 i #x2069)
+                             (= i #x200E) (= i #x200F) (= i #x061C))
+                         #\?)
                         (else c))))
               s))
 

@@ -50,6 +50,13 @@ func runChild(script string, args []string) int {
 			return 70
 		}
 	}
+	if h, ok := os.LookupEnv("POPSH_TEST_HOSTNAME"); ok {
+		// Started in a UTS namespace of its own (see withHostname).
+		if err := syscall.Sethostname([]byte(h)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 70
+		}
+	}
 	it := interp.New()
 	if err := bindings.Install(it, bindings.Options{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)

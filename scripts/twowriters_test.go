@@ -313,11 +313,12 @@ func readAppendState(state, mbox string) appendState {
 	fmt.Sscanf(lines[1], "mbox %d", &a.end)
 	for _, l := range lines[4:] {
 		f := strings.Fields(l)
-		if !strings.HasSuffix(l, "\n") || len(f) != 5 || f[0] != "m" {
+		// m UIDL SIZE OFF LEN SHA256
+		if !strings.HasSuffix(l, "\n") || len(f) != 6 || f[0] != "m" {
 			continue // a line being written
 		}
-		fmt.Sscanf(f[2], "%d", &a.lastOff)
-		fmt.Sscanf(f[3], "%d", &a.lastLength)
+		fmt.Sscanf(f[3], "%d", &a.lastOff)
+		fmt.Sscanf(f[4], "%d", &a.lastLength)
 		a.listed++
 		a.end = a.lastOff + a.lastLength
 	}
@@ -455,18 +456,24 @@ func layout(got []string) string {
 
 // ldaAppend appends a message to the mbox as a local delivery agent does:
 // under an fcntl write lock (the dead run's dot-lock is not honoured).
-func ldaAppend(t *testing.T, path, msg string) {
+func ldaAppend(t *testing.T, path, msg string) { appendAs(t, path, "lda@example.org", msg, true) }
+
+// appendAs appends msg to the mbox with a From_ line of sender, under an
+// fcntl write lock when locked, with O_APPEND.
+func appendAs(t *testing.T, path, sender, msg string, locked bool) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-	if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk); err != nil {
-		t.Fatal(err)
+	if locked {
+		lk := syscall.Flock_t{Type: syscall.F_WRLCK}
+		if err := syscall.FcntlFlock(f.Fd(), syscall.F_SETLKW, &lk); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := f.WriteString("From lda@example.org Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
+	if _, err := f.WriteString("From " + sender + " Mon Jan  1 00:00:00 2024\n" + msg + "\n"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -677,7 +684,7 @@ func TestMovemailKilledMidCopy(t *testing.T) {
 			for _, l := range lines {
 				if strings.HasPrefix(l, "m ") {
 					ms++
-					fmt.Sscanf(l, "m %s %d %d", new(string), &off, &size)
+					fmt.Sscanf(l, "m %s %s %d %d", new(string), new(string), &off, &size)
 				}
 			}
 			if ms >= want {
@@ -705,7 +712,7 @@ func TestMovemailKilledMidCopy(t *testing.T) {
 				}
 			}
 			var off, size int64
-			fmt.Sscanf(last, "m %s %d %d", new(string), &off, &size)
+			fmt.Sscanf(last, "m %s %s %d %d", new(string), new(string), &off, &size)
 			if st, _ := os.Stat(mbox); msgs > 0 && st.Size() > off && st.Size() < off+size {
 				hits++
 			}

@@ -46,8 +46,8 @@ func installDeliver(it *interp.Interp) {
 			Doc: "(mailbox-maildir? mailbox): #t if the mailbox is a Maildir"},
 		interp.Builtin{Name: "mailbox-notes", MinArgs: 1, MaxArgs: 1, Fn: primMailboxNotes,
 			Doc: "(mailbox-notes mailbox): what replaying a killed run's journal could not settle, as strings"},
-		interp.Builtin{Name: "mailbox-partition", MinArgs: 2, MaxArgs: 2, Fn: primMailboxPartition,
-			Doc: "(mailbox-partition mailbox uidls): two values, the ((msgid . uid) ...) not yet stored and those stored before"},
+		interp.Builtin{Name: "mailbox-partition", MinArgs: 2, MaxArgs: 3, Fn: primMailboxPartition,
+			Doc: "(mailbox-partition mailbox uidls [sizes]): two values, the ((msgid . uid) ...) not yet stored and those stored before; with pop3-list's sizes, a uid stored before with another size is new"},
 		interp.Builtin{Name: "mailbox-check-uidl", MinArgs: 2, MaxArgs: 2, Fn: primMailboxCheckUIDL,
 			Doc: "(mailbox-check-uidl sizes uidls): raise a protocol error unless pop3-uidl's answer agrees with pop3-list's"},
 		interp.Builtin{Name: "mailbox-fetch!", MinArgs: 3, MaxArgs: 3, Fn: primMailboxFetch,
@@ -55,11 +55,11 @@ func installDeliver(it *interp.Interp) {
 		interp.Builtin{Name: "mailbox-commit!", MinArgs: 1, MaxArgs: 1, Fn: primMailboxCommit,
 			Doc: "(mailbox-commit! mailbox): make the stored messages durable and update the state file"},
 		interp.Builtin{Name: "mailbox-stored", MinArgs: 1, MaxArgs: 1, Fn: primMailboxStored,
-			Doc: "(mailbox-stored mailbox): the message numbers committed in this session"},
+			Doc: "(mailbox-stored mailbox): the message numbers committed in this session (without UIDL, with those recognized as stored by an earlier run)"},
 		interp.Builtin{Name: "mailbox-close", MinArgs: 1, MaxArgs: 1, Fn: primMailboxClose,
 			Doc: "(mailbox-close mailbox): commit, then release the mailbox's locks"},
 		interp.Builtin{Name: "run-lock", MinArgs: 2, MaxArgs: 2, Fn: primRunLock,
-			Doc: "(run-lock path wait): take the run lock file path, waiting up to wait seconds; the lock, or the holder's pid"},
+			Doc: "(run-lock path wait): take the run lock file path, waiting up to wait seconds for another process's or thread's; the lock, or the holder's pid"},
 		interp.Builtin{Name: "run-unlock", MinArgs: 1, MaxArgs: 1, Fn: primRunUnlock,
 			Doc: "(run-unlock lock): release a lock run-lock took"},
 		interp.Builtin{Name: "mail-error-side", MinArgs: 1, MaxArgs: 1, Fn: primMailErrorSide,
@@ -479,6 +479,31 @@ func uidList(ms []pop3.MsgUID) interp.Value {
 	return interp.List(out...)
 }
 
+// sizesArg unpacks pop3-list's answer ((msgid . size) ...), argument
+// pos of who.
+func sizesArg(who string, pos int, v interp.Value) ([]pop3.MsgInfo, error) {
+	vals, ok := interp.ListToSlice(v)
+	if !ok {
+		return nil, withWho(who, interp.ArgTypeError(pos, "sizes", "a list of (msgid . size) pairs", v))
+	}
+	list := make([]pop3.MsgInfo, 0, len(vals))
+	for i, v := range vals {
+		p, ok := v.(*interp.Pair)
+		n, isInt := 0, false
+		var size int
+		sizeOK := false
+		if ok {
+			n, isInt = p.Car.(int)
+			size, sizeOK = p.Cdr.(int)
+		}
+		if !isInt || n < 1 || !sizeOK || size < 0 {
+			return nil, withWho(who, elementError(pos, "sizes", i, "a (msgid . size) pair", v))
+		}
+		list = append(list, pop3.MsgInfo{Num: n, Size: int64(size)})
+	}
+	return list, nil
+}
+
 func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-partition"
 	b, err := mailboxArg(who, 1, args[0])
@@ -489,8 +514,14 @@ func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value,
 	if err != nil {
 		return nil, err
 	}
+	var sizes []pop3.MsgInfo
+	if len(args) > 2 {
+		if sizes, err = sizesArg(who, 3, args[2]); err != nil {
+			return nil, err
+		}
+	}
 	var fresh, old []pop3.MsgUID
-	if err := b.use(it, true, func() error { fresh, old = b.st.Partition(ms); return nil }); err != nil {
+	if err := b.use(it, true, func() error { fresh, old = b.st.Partition(ms, sizes...); return nil }); err != nil {
 		return nil, closedError(who, b)
 	}
 	return interp.Values(uidList(fresh), uidList(old)), nil
@@ -501,21 +532,9 @@ func primMailboxPartition(it *interp.Interp, args []interp.Value) (interp.Value,
 // a protocol error (mailstore.CheckUIDL).
 func primMailboxCheckUIDL(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "mailbox-check-uidl"
-	vals, ok := interp.ListToSlice(args[0])
-	if !ok {
-		return nil, withWho(who, interp.ArgTypeError(1, "sizes", "a list of (msgid . size) pairs", args[0]))
-	}
-	list := make([]pop3.MsgInfo, 0, len(vals))
-	for i, v := range vals {
-		p, ok := v.(*interp.Pair)
-		n, isInt := 0, false
-		if ok {
-			n, isInt = p.Car.(int)
-		}
-		if !isInt || n < 1 {
-			return nil, withWho(who, elementError(1, "sizes", i, "a (msgid . size) pair", v))
-		}
-		list = append(list, pop3.MsgInfo{Num: n})
+	list, err := sizesArg(who, 1, args[0])
+	if err != nil {
+		return nil, err
 	}
 	uidls, err := uIDs(who, 2, "uidls", args[1])
 	if err != nil {
@@ -617,8 +636,10 @@ func waitRangeError(pos int, param string, wait float64) *interp.ErrorObject {
 // runLockKind is the Kind of run-lock objects.
 const runLockKind = "run-lock"
 
-// primRunLock takes a run lock (mailstore.LockRun), waiting up to wait
-// seconds: the lock, or the PID of the run holding it (0 if unknown).
+// primRunLock takes a run lock (mailstore.ClaimRun: another thread's is
+// waited for too), waiting up to wait seconds: the lock, or the PID of
+// the run holding it (0 if unknown; this process's when another thread
+// holds it).
 func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	const who = "run-lock"
 	var path string
@@ -631,7 +652,7 @@ func primRunLock(it *interp.Interp, args []interp.Value) (interp.Value, error) {
 	}
 	var l *mailstore.RunLock
 	err := it.Blocking(func() (err error) {
-		l, err = mailstore.LockRun(path, time.Duration(wait*float64(time.Second)))
+		l, err = mailstore.ClaimRun(path, time.Duration(wait*float64(time.Second)))
 		return err
 	})
 	var busy *mailstore.BusyError

@@ -84,6 +84,8 @@ func TestInstallDeliverProcedures(t *testing.T) {
 		{`(maildir-deliver "` + md + `" 5)`, "maildir-deliver: argument 2 (text): expected a string or a bytevector, got 5"},
 		{`(mbox-append "` + mbox + `" "Subject: 3\n\n" 'x)`, "mbox-append: argument 3 (text): expected a string or a bytevector, got x"},
 		{`(mailbox-check-uidl '((1 . 10) 2) '())`, "mailbox-check-uidl: argument 1 (sizes): element 2: expected a (msgid . size) pair, got 2"},
+		{`(mailbox-check-uidl '((1 . "big")) '())`, "mailbox-check-uidl: argument 1 (sizes): element 1: expected a (msgid . size) pair, got (1 . \"big\")"},
+		{`(mailbox-partition (mailbox-open "` + md + `/") '((1 . "u1")) '((1 . -5)))`, "mailbox-partition: argument 3 (sizes): element 1: expected a (msgid . size) pair, got (1 . -5)"},
 		{`(mailbox-open "` + md + `/" #f "" 1e9)`, "mailbox-open: argument 4 (wait): 1e+09 seconds is out of range (0 to 86400)"},
 		{`(mailbox-open "` + md + `/" 'state)`, "mailbox-open: argument 2 (state-file): expected a string or #f, got state"},
 		{`(run-lock "` + filepath.Join(dir, "lock") + `" -1)`, "run-lock: argument 2 (wait): -1 seconds is out of range (0 to 86400)"},

@@ -245,6 +245,8 @@ func installPOP3(it *interp.Interp, opts Options) error {
 				Doc: "(pop3-quit conn): QUIT (the marked messages are deleted), then close; the status"},
 			interp.Builtin{Name: "pop3-close", MinArgs: 1, MaxArgs: 1, Fn: b.closePrim,
 				Doc: "(pop3-close conn): end the session in any state (QUIT if still open) and close it"},
+			interp.Builtin{Name: "pop3-abort", MinArgs: 1, MaxArgs: 1, Fn: b.abortPrim,
+				Doc: "(pop3-abort conn): close the connection without QUIT: the server deletes nothing marked in this session"},
 			interp.Builtin{Name: "pop3-connection?", MinArgs: 1, MaxArgs: 1, Fn: b.isConn,
 				Doc: "(pop3-connection? obj): #t if obj is a POP3 connection"},
 			interp.Builtin{Name: "pop3-connection-host", MinArgs: 1, MaxArgs: 1, Fn: b.connHost,
@@ -968,12 +970,32 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 	}
 	defer func() { c.busy = false }()
 	ctx := b.ctx()
+	// A body is bounded by the message's listed size (see
+	// pop3.Client.ListedSize): a message this session has not listed is
+	// listed first, so that a server cannot send one that never ends
+	// into the port. If the server refuses "LIST n", the RETR or TOP is
+	// most likely refused too, in its own words; if it is answered, the
+	// server contradicts itself, and the connection is closed.
+	listRefused := false
+	if _, ok := c.client.ListedSize(n); !ok {
+		err := b.it.Blocking(func() error { _, err := c.client.ListOne(ctx, n); return err })
+		var perr *pop3.Error
+		switch {
+		case errors.As(err, &perr):
+			listRefused = true
+		case err != nil:
+			return nil, b.fail(who, c, err)
+		}
+	}
 	var st string
 	var body io.Reader
 	err := b.it.Blocking(func() (err error) {
 		st, body, err = fetch(ctx)
 		return err
 	})
+	if err == nil && listRefused {
+		err = fmt.Errorf("pop3: %w: the server refused LIST %d, then answered for message %d", pop3.ErrProtocol, n, n)
+	}
 	if err != nil {
 		return nil, b.fail(who, c, err)
 	}
@@ -1148,12 +1170,9 @@ func (b *pop3Bindings) quit(it *interp.Interp, args []interp.Value) (interp.Valu
 // closed connection does nothing. Use it where pop3-quit would refuse (a
 // failed login).
 func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
-	c, err := connArg("pop3-close", 0, args[0])
+	c, err := idleConnArg("pop3-close", args[0])
 	if err != nil {
 		return nil, err
-	}
-	if c.busy {
-		return nil, withWho("pop3-close", &interp.ErrorObject{Message: errConnBusy})
 	}
 	if c.client.State() != pop3.StateClosed {
 		if !c.streaming { // no QUIT in the middle of a burst of replies
@@ -1162,6 +1181,33 @@ func (b *pop3Bindings) closePrim(it *interp.Interp, args []interp.Value) (interp
 	}
 	c.close() // the log too, after a failure that closed the session
 	return interp.Unspecified, nil
+}
+
+// abortPrim implements (pop3-abort conn): the connection is closed
+// without QUIT, so the server never enters its UPDATE state and deletes
+// nothing this session marked (RFC 1939 section 6): for a session that
+// must not end in deletions (the server marked other messages than it
+// was asked to).
+func (b *pop3Bindings) abortPrim(it *interp.Interp, args []interp.Value) (interp.Value, error) {
+	c, err := idleConnArg("pop3-abort", args[0])
+	if err != nil {
+		return nil, err
+	}
+	c.close()
+	return interp.Unspecified, nil
+}
+
+// idleConnArg is the connection argument of who, which no other thread's
+// call is using.
+func idleConnArg(who string, v interp.Value) (*pop3Conn, error) {
+	c, err := connArg(who, 0, v)
+	if err != nil {
+		return nil, err
+	}
+	if c.busy {
+		return nil, withWho(who, &interp.ErrorObject{Message: errConnBusy})
+	}
+	return c, nil
 }
 
 // list implements (pop3-list conn [msgid]): ((n . octets) ...), or the

@@ -29,7 +29,7 @@ const Greeting = "GREETING"
 
 // Fault is one injected misbehaviour, applied to the reply to a command.
 // The faults that rewrite a reply (LongLine, CloseAfter, NoTerminator,
-// StallAfter/StallFor, Trickle, EndlessBody, Listing) are not applied to
+// StallAfter/StallFor, Trickle, EndlessBody, Listing, NoStuffing) are not applied to
 // STLS and AUTH, whose replies are exchanges; Delay, Reply and Hangup
 // apply to every command.
 type Fault struct {
@@ -84,6 +84,18 @@ type Fault struct {
 	// Listing, if not nil, replaces the lines of a multi-line reply (LIST,
 	// UIDL, CAPA) by these, sent as given (no byte-stuffing), then ".".
 	Listing []string
+	// NoStuffing sends multi-line replies without byte-stuffing: a body
+	// line "." ends the message early, and the rest of it follows as if
+	// it were the next reply (a server that forgets RFC 1939's
+	// byte-stuffing).
+	NoStuffing bool
+	// SASL, if not nil, replaces an AUTH exchange by a script: the server
+	// answers the AUTH command with SASL[0] and each line the client
+	// sends next with the following one, as given ("+ " for an empty
+	// challenge, "+ " again after the client's "*" for a server that
+	// ignores the cancel, garbage, "+OK ..."); the session then goes on,
+	// not logged in. A SASL exchange that misbehaves.
+	SASL []string
 }
 
 func (f *Faults) removed(capa string) bool {

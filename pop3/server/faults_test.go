@@ -250,3 +250,36 @@ func TestFaultNthSession(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultSASLScript(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "AUTH", Nth: 1, SASL: []string{"+ ", "+ ", "GARBAGE"}}}})
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	if st := c.cmd("AUTH CRAM-MD5"); st != "+ " {
+		t.Fatalf("AUTH = %q, want an empty challenge", st)
+	}
+	if st := c.cmd("*"); st != "+ " {
+		t.Fatalf("after the cancel = %q, want the scripted \"+ \"", st)
+	}
+	if st := c.cmd("Zm9v"); st != "GARBAGE" {
+		t.Fatalf("third line = %q", st)
+	}
+	// The script ends; the session goes on, not logged in.
+	if st := c.cmd("STAT"); !strings.HasPrefix(st, "-ERR") {
+		t.Fatalf("STAT after the script = %q, want -ERR (not logged in)", st)
+	}
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+}
+
+func TestFaultNoStuffing(t *testing.T) {
+	srv, _ := faultServer(t, Faults{Rules: []Fault{{Command: "RETR", NoStuffing: true}}})
+	c := dial(t, srv.Addr().String())
+	c.greeting()
+	c.expectOK("USER u")
+	c.expectOK("PASS p")
+	// Message 2 is "Subject: b\n\n.dot\n": sent as ".dot", not "..dot".
+	if body := string(c.multi("RETR 2")); !strings.Contains(body, "\r\n.dot\r\n") || strings.Contains(body, "..dot") {
+		t.Fatalf("RETR 2 = %q", body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -88,6 +89,49 @@ func (b *MemoryBackend) AddMessage(user string, msg []byte) (string, error) {
 	u.nextUID++
 	u.msgs = append(u.msgs, m)
 	return m.uid, nil
+}
+
+// AddMessageUID is AddMessage giving the message the UID uid, as a server
+// does that gives a deleted message's UID to a new one (a Maildir server
+// whose file names repeat, a counter reset). uid must be a valid UIDL
+// (RFC 1939: 1 to 70 characters 0x21 to 0x7E) that no message of the
+// maildrop has.
+func (b *MemoryBackend) AddMessageUID(user, uid string, msg []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	u, ok := b.users[user]
+	if !ok {
+		return fmt.Errorf("add message: no user %q", user)
+	}
+	if uid == "" || len(uid) > 70 || strings.IndexFunc(uid, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return fmt.Errorf("add message: bad UID %q", uid)
+	}
+	for _, m := range u.msgs {
+		if m.uid == uid {
+			return fmt.Errorf("add message: UID %q in use", uid)
+		}
+	}
+	raw := bytes.Clone(msg)
+	u.msgs = append(u.msgs, &memMessage{raw: raw, wire: encodeWire(raw), size: stuffedSize(raw), uid: uid})
+	return nil
+}
+
+// Remove deletes user's message with the UID uid, as another client's
+// DELE and QUIT would; it reports whether there was one.
+func (b *MemoryBackend) Remove(user, uid string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	u, ok := b.users[user]
+	if !ok {
+		return false
+	}
+	for i, m := range u.msgs {
+		if m.uid == uid {
+			u.msgs = append(u.msgs[:i:i], u.msgs[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // Clear removes every message of user.

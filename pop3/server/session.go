@@ -254,6 +254,9 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	if f.Swallow && cmd != Greeting {
 		return false
 	}
+	if f.SASL != nil && cmd == "AUTH" {
+		return s.saslScript(f.SASL)
+	}
 	if f.Reply != "" {
 		s.line(f.Reply)
 		if cmd == Greeting || cmd == "QUIT" {
@@ -264,7 +267,7 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 	}
 	s.badNumber, s.topWhole = f.BadNumber, f.TopWhole
 	defer func() { s.badNumber, s.topWhole = false, false }()
-	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil) ||
+	if (f.LongLine <= 0 && f.CloseAfter <= 0 && !f.NoTerminator && f.StallFor <= 0 && f.Trickle <= 0 && !f.EndlessBody && f.Listing == nil && !f.NoStuffing) ||
 		cmd == "STLS" || cmd == "AUTH" {
 		// STLS and AUTH talk to the client in the middle of their reply:
 		// the reply-rewriting faults do not apply to them.
@@ -292,6 +295,11 @@ func (s *session) apply(cmd string, fn func() bool) bool {
 			}
 			out = append(l, ".\r\n"...)
 		}
+	}
+	if f.NoStuffing {
+		// Every stuffed line ("..x", or ".." for a line ".") loses its
+		// extra dot; the terminator ".\r\n" has none to lose.
+		out = bytes.ReplaceAll(out, []byte("\r\n.."), []byte("\r\n."))
 	}
 	if f.EndlessBody && bytes.HasPrefix(out, []byte("+OK")) {
 		if i := bytes.Index(out, crlf); i >= 0 {
@@ -896,6 +904,20 @@ func (s *session) authXOAuth2(ir string, hasIR bool) bool {
 	return s.login(name)
 }
 
+// saslScript answers AUTH with the lines of the SASL fault, one per client
+// line; the session then goes on, not logged in.
+func (s *session) saslScript(lines []string) bool {
+	for i, l := range lines {
+		if i > 0 {
+			if _, err := s.readSASL(); err != nil && err != errSASLCancelled {
+				return err != errLineTooLong
+			}
+		}
+		s.line(l)
+	}
+	return false
+}
+
 var errSASLCancelled = errors.New("SASL exchange cancelled")
 
 // readSASL reads one SASL client response line; "*" cancels.
@@ -905,7 +927,11 @@ func (s *session) readSASL() (string, error) {
 		return "", err
 	}
 	if hook := s.srv.opts.OnCommand; hook != nil {
-		hook(s.user, "****")
+		if line == "*" {
+			hook(s.user, "*") // a cancel is no secret
+		} else {
+			hook(s.user, "****")
+		}
 	}
 	if line == "*" {
 		return "", errSASLCancelled
