@@ -564,6 +564,9 @@ func (c *Client) Marked(n int) bool { return c.marked[n] }
 // its reply, or -ERR) whether it did is unknown.
 func (c *Client) QuitConfirmed() bool { return c.quitOK }
 
+// HasListed reports whether this session has sent a whole LIST.
+func (c *Client) HasListed() bool { return c.hasListed }
+
 // Listed returns the message numbers and sizes of the last whole LIST of
 // this session, sorted by number, and false if there was none.
 func (c *Client) Listed() ([]MsgInfo, bool) {

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,34 @@ func TestSchemeEndlessMessageUnlisted(t *testing.T) {
 	e.connectLogin()
 	msg = e.mustFail(`(pop3-get conn 99)`)
 	wantContains(t, "no message 99", msg, "RETR 99")
+	// Messages fetched one by one cost one LIST for the whole maildrop,
+	// not a LIST n each.
+	e = newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	e.must(`(call-with-output-string (lambda (p) (with-current-output-port p (pop3-get conn 1) (pop3-headers conn 2) (pop3-get conn 3))))`)
+	lists := 0
+	for _, c := range e.commands() {
+		if strings.HasPrefix(c, "LIST") {
+			lists++
+			if c != "LIST" {
+				t.Errorf("a LIST n after a whole LIST: %q", e.commands())
+			}
+		}
+	}
+	if lists != 1 {
+		t.Errorf("%d LIST commands for three messages, want 1: %q", lists, e.commands())
+	}
+	// A message unmarked by RSET after the LIST is listed alone, and
+	// fetched.
+	e = newPOP3Env(t, envConfig{})
+	e.connectLogin()
+	e.must(`(pop3-delete conn 2)`)
+	e.must(`(pop3-list conn)`)
+	e.must(`(pop3-reset conn)`)
+	e.must(`(call-with-output-string (lambda (p) (with-current-output-port p (pop3-get conn 2))))`)
+	if !slices.Contains(e.commands(), "LIST 2") {
+		t.Errorf("no LIST 2 for a message unmarked after the LIST: %q", e.commands())
+	}
 	// A message the session has listed costs no second LIST.
 	e = newPOP3Env(t, envConfig{})
 	e.connectLogin()

@@ -973,10 +973,22 @@ func (b *pop3Bindings) dump(who string, c *pop3Conn, n int, fetch func(ctx conte
 	// A body is bounded by the message's listed size (see
 	// pop3.Client.ListedSize): a message this session has not listed is
 	// listed first, so that a server cannot send one that never ends
-	// into the port. If the server refuses "LIST n", the RETR or TOP is
-	// most likely refused too, in its own words; if it is answered, the
-	// server contradicts itself, and the connection is closed.
+	// into the port. The first time, the whole maildrop is listed (one
+	// LIST, so that a script fetching its messages one by one pays one
+	// round trip for all of them, not one per message); a message still
+	// not listed (one unmarked by RSET after that LIST, or one that is
+	// not there) is asked for alone. If the server refuses "LIST n", the
+	// RETR or TOP is most likely refused too, in its own words; if it is
+	// answered, the server contradicts itself, and the connection is
+	// closed.
 	listRefused := false
+	if _, ok := c.client.ListedSize(n); !ok && !c.client.HasListed() {
+		err := b.it.Blocking(func() error { _, err := c.client.List(ctx); return err })
+		var perr *pop3.Error
+		if err != nil && !errors.As(err, &perr) {
+			return nil, b.fail(who, c, err)
+		}
+	}
 	if _, ok := c.client.ListedSize(n); !ok {
 		err := b.it.Blocking(func() error { _, err := c.client.ListOne(ctx, n); return err })
 		var perr *pop3.Error
