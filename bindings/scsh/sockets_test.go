@@ -162,21 +162,10 @@ func TestSocketAddresses(t *testing.T) {
 // socket-connect's sockets are sockets like the others: their addresses
 // and options can be read.
 func TestSocketConnectHasAddresses(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	port := serveOnce(t, func(c net.Conn) {
 		c.Write([]byte("+OK hi\r\n"))
 		bufio.NewReader(c).ReadString('\n')
-	}()
+	})
 	runEvalCases(t, []evalCase{
 		{`(define s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" ` + itoa(port) + `))
 		  (receive (h p) (socket-address->internet-address (socket-remote-address s)) (list (= h internet-address/loopback) (= p ` + itoa(port) + `)))`,
@@ -416,26 +405,15 @@ func TestSocketConnectDatagram(t *testing.T) {
 // can be set back to UTF-8 for a text protocol. Found running the telnet
 // client of himanshug/scsh-telnet.
 func TestSocketPortsLatin1(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
 	got := make(chan []byte, 1)
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	port := serveOnce(t, func(c net.Conn) {
 		c.SetDeadline(time.Now().Add(3 * time.Second)) // a failing client does not hang the test
 		c.Write([]byte{255, 253, 24, 'o', 'k', '\n'})
 		buf := make([]byte, 4)
 		n, _ := io.ReadFull(c, buf)
 		got <- buf[:n]
 		c.Write([]byte("caf\xc3\xa9\n"))
-	}()
+	})
 	runEvalCases(t, []evalCase{
 		{`(define s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" ` + itoa(port) + `))
 		  (eq? (port-text-codec (socket:inport s)) latin-1-codec)`, `#t`, ""},
@@ -453,4 +431,25 @@ func TestSocketPortsLatin1(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Error("the server got nothing")
 	}
+}
+
+// serveOnce listens on a loopback port, which it returns, serves the first
+// connection there with serve in the background, and closes both at the
+// end of the test.
+func serveOnce(t *testing.T, serve func(c net.Conn)) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		serve(c)
+	}()
+	return l.Addr().(*net.TCPAddr).Port
 }
