@@ -181,3 +181,34 @@ func (p *Port) SetLatin1(on bool) error {
 	}
 	return nil
 }
+
+// latin1In reports whether the input port reads Latin-1: its buffer then
+// holds the UTF-8 of the characters, and a byte read takes a character.
+func (p *Port) latin1In() bool {
+	_, ok := p.rin.(*latin1Reader)
+	return ok
+}
+
+// readLatin1Bytes is ReadBytes on a Latin-1 port: the bytes that came in,
+// one per character of the buffer, blocking only for the first.
+func (p *Port) readLatin1Bytes(b []byte) (int, error) {
+	n := 0
+	for n < len(b) && (n == 0 || p.r.Buffered() > 0) {
+		r, _, err := p.r.ReadRune()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		b[n] = byte(r)
+		n++
+	}
+	return n, nil
+}
+
+// latin1Out reports whether the output port writes Latin-1.
+func (p *Port) latin1Out() bool {
+	_, ok := p.dst.(*latin1Writer)
+	return ok
+}
