@@ -100,3 +100,25 @@ func TestFrameString(t *testing.T) {
 		}
 	}
 }
+
+// An error in the prelude's Scheme code is reported at the program's call;
+// when no frame of the program is left (its procedure tail-called the
+// prelude's, and the embedder called it, as scsh's -e main does), the
+// error has no position rather than one in popsh's own prelude. Found
+// running scala's expand-template.scm with a missing output directory.
+func TestPreludeErrorWithoutProgramFrame(t *testing.T) {
+	it := New()
+	ctx := context.Background()
+	main, err := it.EvalString(ctx, "(lambda (file) (call-with-output-file file (lambda (p) (display 1 p))))", "m.scm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = it.Call(ctx, main, NewString(t.TempDir()+"/no/such/dir/out"))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := FormatError(err)
+	if strings.Contains(msg, preludePrefix) || !strings.Contains(msg, "no/such/dir/out") {
+		t.Errorf("error %q: want the file named and no prelude position", msg)
+	}
+}

@@ -572,7 +572,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				if _, err := p.Write(bv.B[start:end]); err != nil {
+				if _, err := p.WriteOctets(bv.B[start:end]); err != nil {
 					return nil, ioError(p, err)
 				}
 				return Unspecified, nil

@@ -242,10 +242,15 @@ func (p *Port) PeekChar() (rune, error) {
 	return r, nil
 }
 
-// ReadByte reads one byte; io.EOF at the end.
+// ReadByte reads one byte; io.EOF at the end. On a Latin-1 port
+// (SetLatin1) a byte is a character: the byte that came in.
 func (p *Port) ReadByte() (byte, error) {
 	if err := p.checkIn(); err != nil {
 		return 0, err
+	}
+	if p.latin1In() {
+		r, _, err := p.r.ReadRune()
+		return byte(r), err
 	}
 	return p.r.ReadByte()
 }
@@ -254,6 +259,14 @@ func (p *Port) ReadByte() (byte, error) {
 func (p *Port) PeekByte() (byte, error) {
 	if err := p.checkIn(); err != nil {
 		return 0, err
+	}
+	if p.latin1In() {
+		r, _, err := p.r.ReadRune()
+		if err != nil {
+			return 0, err
+		}
+		p.r.UnreadRune()
+		return byte(r), nil
 	}
 	b, err := p.r.Peek(1)
 	if len(b) == 0 {
@@ -281,6 +294,9 @@ func (p *Port) ReadBytes(b []byte) (int, error) {
 	}
 	if len(b) == 0 {
 		return 0, nil
+	}
+	if p.latin1In() {
+		return p.readLatin1Bytes(b)
 	}
 	n, err := io.ReadAtLeast(p.r, b, 1)
 	if n > 0 {
@@ -664,13 +680,38 @@ func (p *Port) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// WriteByte writes one byte. It implements io.ByteWriter.
+// WriteByte writes one byte. It implements io.ByteWriter. On a Latin-1
+// port (SetLatin1) the byte goes out as it is: it is the character of
+// its code.
 func (p *Port) WriteByte(c byte) error {
 	if err := p.begin(); err != nil {
 		return err
 	}
-	p.putByte(c)
+	if c >= utf8.RuneSelf && p.latin1Out() {
+		p.putRune(rune(c))
+	} else {
+		p.putByte(c)
+	}
 	return p.end()
+}
+
+// WriteOctets writes bytes as bytes (write-bytevector): on a Latin-1 port
+// each is the character of its code, which the port writes as that byte;
+// elsewhere it is Write.
+func (p *Port) WriteOctets(b []byte) (int, error) {
+	if !p.latin1Out() {
+		return p.Write(b)
+	}
+	if err := p.begin(); err != nil {
+		return 0, err
+	}
+	for _, c := range b {
+		p.putRune(rune(c))
+	}
+	if err := p.end(); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // WriteRune writes one character.

@@ -1660,6 +1660,12 @@ func (vm *vm) fillError(e *ErrorObject, clo *Closure, pc int, who string) {
 	// user's program called into it.
 	if strings.HasPrefix(e.Pos.File, preludePrefix) {
 		e.Pos = vm.userPos(clo, pc, e.Pos)
+		if strings.HasPrefix(e.Pos.File, preludePrefix) {
+			// no frame of the program is left (it tail-called the
+			// prelude from a procedure the embedder called): popsh's
+			// own source would mislead more than no position
+			e.Pos = Pos{}
+		}
 	}
 }
 

@@ -64,6 +64,7 @@ var portDocs = []interp.DocLine{
 	{Name: "read-crlf-line", Doc: "(read-crlf-line [port handle-newline]): read-line that also drops a CR before the LF"},
 	{Name: "read-string!", Doc: "(read-string! string [port start end]): read characters into string; their count, or eof"},
 	{Name: "make-char-port-filter", Doc: "(make-char-port-filter filter): a procedure copying current input to output through (filter char)"},
+	{Name: "char-filter", Doc: "(char-filter filter): scsh 0.5's name of make-char-port-filter"},
 	{Name: "make-string-port-filter", Doc: "(make-string-port-filter filter [buflen]): a procedure copying input to output through (filter string)"},
 }
 

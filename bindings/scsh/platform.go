@@ -44,15 +44,16 @@ func (e *scshEnv) installPlatform() {
 			Fn: uname(func(u *syscall.Utsname) interp.Value { return utsField(u.Machine[:]) })},
 	}...)
 
-	utf8 := codecValue(codecs[0])
+	// one value per codec, so that eq? tells them apart
+	codecVals := make([]interp.Value, len(codecs))
+	for i, c := range codecs {
+		codecVals[i] = codecValue(c)
+	}
+	utf8, latin1 := codecVals[0], codecVals[1]
 	var lines []interp.DocLine
 	for i, n := range []string{"utf-8-codec", "latin-1-codec", "us-ascii-codec", "utf-16le-codec", "utf-16be-codec", "utf-32le-codec", "utf-32be-codec"} {
-		v := utf8
-		if i > 0 {
-			v = codecValue(codecs[i])
-		}
-		e.it.Define(n, v)
-		lines = append(lines, interp.DocLine{Name: n, Doc: n + ": the text codec " + codecs[i].name + " (popsh's ports are UTF-8: only utf-8-codec can be given to set-port-text-codec!)"})
+		e.it.Define(n, codecVals[i])
+		lines = append(lines, interp.DocLine{Name: n, Doc: n + ": the text codec " + codecs[i].name + " (set-port-text-codec! takes utf-8-codec, and latin-1-codec for a port over a file, pipe or socket)"})
 	}
 	e.it.Document("scsh: ports", lines...)
 	codecArg := func(v interp.Value, pos int) (*textCodec, error) {
@@ -91,22 +92,22 @@ func (e *scshEnv) installPlatform() {
 				}
 				for i, c := range codecs {
 					if strings.EqualFold(c.name, s.String()) {
-						if i == 0 {
-							return utf8, nil
-						}
-						return codecValue(c), nil
+						return codecVals[i], nil
 					}
 				}
 				return false, nil
 			}},
-		{Name: "port-text-codec", MinArgs: 1, MaxArgs: 1, Doc: "(port-text-codec port): the text codec of a textual port: utf-8-codec",
+		{Name: "port-text-codec", MinArgs: 1, MaxArgs: 1, Doc: "(port-text-codec port): latin-1-codec for a socket's ports and those set to it, else utf-8-codec",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				if err := textPort(a[0], 0); err != nil {
 					return nil, err
 				}
+				if a[0].(*interp.Port).Latin1() {
+					return latin1, nil
+				}
 				return utf8, nil
 			}},
-		{Name: "set-port-text-codec!", MinArgs: 2, MaxArgs: 2, Doc: "(set-port-text-codec! port codec): set the codec of a textual port; popsh's ports are UTF-8, and another codec is an error",
+		{Name: "set-port-text-codec!", MinArgs: 2, MaxArgs: 2, Doc: "(set-port-text-codec! port codec): read and write with utf-8-codec, or latin-1-codec (a byte a character) over a file or socket",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
 				if err := textPort(a[0], 1); err != nil {
 					return nil, err
@@ -115,8 +116,22 @@ func (e *scshEnv) installPlatform() {
 				if err != nil {
 					return nil, err
 				}
-				if c != codecs[0] {
-					return nil, scshErr("set-port-text-codec!", "popsh's ports read and write UTF-8 only; cannot use the codec "+c.name, a[1])
+				p := a[0].(*interp.Port)
+				switch {
+				case c == codecs[0]:
+					if p.Latin1() {
+						if err := p.SetLatin1(false); err != nil {
+							return nil, scshErr("set-port-text-codec!", err.Error(), a[0])
+						}
+					}
+				case c == codecs[1] && !p.InMemory():
+					if err := p.SetLatin1(true); err != nil {
+						return nil, scshErr("set-port-text-codec!", err.Error(), a[0])
+					}
+				case c == codecs[1]:
+					return nil, scshErr("set-port-text-codec!", "a string port holds characters, not bytes: its codec is UTF-8; latin-1-codec is for ports over files, pipes and sockets", a[0])
+				default:
+					return nil, scshErr("set-port-text-codec!", "popsh's ports read and write UTF-8, or Latin-1; cannot use the codec "+c.name, a[1])
 				}
 				return interp.Unspecified, nil
 			}},

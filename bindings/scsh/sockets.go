@@ -253,6 +253,14 @@ func (s *sockets) newSocket(fam, fd int) (*interp.Record, error) {
 	in := interp.NewInputPort(fin, "socket")
 	in.InterruptWith(s.e.it.Context)
 	out := interp.NewOutputPort(&sockWriter{f: fout, ctx: s.e.ctx}, "socket")
+	// one character per byte, as scsh's 8-bit ports and Scheme 48's
+	// channel ports: a protocol's bytes (telnet's IAC, 255) read and
+	// write as the characters of their codes
+	in.SetLatin1(true)
+	out.SetLatin1(true)
+	// flushed by flush-all-ports, at exit and before select-ports waits,
+	// as scsh forces its ports' output periodically
+	interp.TrackOutputPort(s.e.it, out)
 	return &interp.Record{Type: s.sockRT, Fields: []interp.Value{fam, in, out}}, nil
 }
 

@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"popsh/interp"
 )
@@ -160,21 +162,10 @@ func TestSocketAddresses(t *testing.T) {
 // socket-connect's sockets are sockets like the others: their addresses
 // and options can be read.
 func TestSocketConnectHasAddresses(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	port := serveOnce(t, func(c net.Conn) {
 		c.Write([]byte("+OK hi\r\n"))
 		bufio.NewReader(c).ReadString('\n')
-	}()
+	})
 	runEvalCases(t, []evalCase{
 		{`(define s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" ` + itoa(port) + `))
 		  (receive (h p) (socket-address->internet-address (socket-remote-address s)) (list (= h internet-address/loopback) (= p ` + itoa(port) + `)))`,
@@ -403,4 +394,62 @@ func TestSocketConnectDatagram(t *testing.T) {
 	if m := <-got; m != "ping" {
 		t.Errorf("the server got %q", m)
 	}
+}
+
+// A socket's ports carry one character per byte, as scsh's did: the
+// telnet negotiation of a server (IAC DO TTYPE: 255 253 24) reads as the
+// characters of those codes, and the client's answer made of such
+// characters goes out as the same bytes. A request written to the socket
+// goes out when select-ports waits for the answer, without a
+// force-output (Scheme 48 flushes its ports before it waits). The codec
+// can be set back to UTF-8 for a text protocol. Found running the telnet
+// client of himanshug/scsh-telnet.
+func TestSocketPortsLatin1(t *testing.T) {
+	got := make(chan []byte, 1)
+	port := serveOnce(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(3 * time.Second)) // a failing client does not hang the test
+		c.Write([]byte{255, 253, 24, 'o', 'k', '\n'})
+		buf := make([]byte, 4)
+		n, _ := io.ReadFull(c, buf)
+		got <- buf[:n]
+		c.Write([]byte("caf\xc3\xa9\n"))
+	})
+	runEvalCases(t, []evalCase{
+		{`(define s (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" ` + itoa(port) + `))
+		  (eq? (port-text-codec (socket:inport s)) latin-1-codec)`, `#t`, ""},
+		{`(map char->integer (string->list (read-line (socket:inport s))))`, `(255 253 24 111 107)`, ""},
+		{`(begin (write-string (string (integer->char 255) (integer->char 251) (integer->char 24) #\x) (socket:outport s))
+		        (length (select-ports 2 (socket:inport s))))`, `1`, ""},
+		{`(begin (set-port-text-codec! (socket:inport s) utf-8-codec) (read-line (socket:inport s)))`, `"café"`, ""},
+		{`(begin (write-string "\x3bb;" (socket:outport s)) (force-output (socket:outport s)))`, ``, "Latin-1"},
+	})
+	select {
+	case b := <-got:
+		if string(b) != "\xff\xfb\x18x" {
+			t.Errorf("server got % x, want ff fb 18 78", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the server got nothing")
+	}
+}
+
+// serveOnce listens on a loopback port, which it returns, serves the first
+// connection there with serve in the background, and closes both at the
+// end of the test.
+func serveOnce(t *testing.T, serve func(c net.Conn)) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		serve(c)
+	}()
+	return l.Addr().(*net.TCPAddr).Port
 }

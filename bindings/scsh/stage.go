@@ -555,7 +555,7 @@ func (e *scshEnv) installStage() {
 					ports[i] = p
 				}
 				ctx := e.ctx()
-				for delay := time.Millisecond; ; {
+				for delay, flushed := time.Millisecond, false; ; {
 					var ready []interp.Value
 					for _, p := range ports {
 						// an output port is taken as ready: writes go to its buffer
@@ -565,6 +565,16 @@ func (e *scshEnv) installStage() {
 					}
 					if len(ready) > 0 || (!deadline.IsZero() && !time.Now().Before(deadline)) {
 						return interp.List(ready...), nil
+					}
+					if !flushed {
+						// Before it waits, Scheme 48 forces the output
+						// of the ports it flushes periodically (files,
+						// sockets, the current ones): a request written
+						// to a socket goes out before the wait for its
+						// answer. A failed flush shows at the port's
+						// next write.
+						interp.FlushOpenPorts(it)
+						flushed = true
 					}
 					wait := delay
 					if !deadline.IsZero() {

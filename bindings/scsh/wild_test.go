@@ -120,7 +120,8 @@ func TestPlatformNamesAndCodecs(t *testing.T) {
 		    (list (get-output-string p) (eq? (port-text-codec p) utf-8-codec) (text-codec-names utf-8-codec)))`,
 			`("\"é\"" #t ("UTF-8"))`, ""},
 		{`(list (eq? (find-text-codec "utf-8") utf-8-codec) (text-codec? (find-text-codec "ISO8859-1")) (find-text-codec "EBCDIC"))`, `(#t #t #f)`, ""},
-		{`(set-port-text-codec! (open-output-string) latin-1-codec)`, "", "UTF-8 only"},
+		{`(set-port-text-codec! (open-output-string) latin-1-codec)`, "", "string port holds characters"},
+		{`(set-port-text-codec! (open-output-string) utf-16le-codec)`, "", "cannot use the codec UTF-16LE"},
 		{`(set-port-text-codec! (open-output-string) 'utf-8)`, "", "expected a text codec"},
 	})
 }

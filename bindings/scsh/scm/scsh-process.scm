@@ -42,6 +42,11 @@
                 (begin (display (filter (if (= n buflen) buf (substring buf 0 n))))
                        (loop)))))))))
 
+;; scsh 0.5's name of make-char-port-filter, which the scsh manual's
+;; spell-checking pipeline still uses: ((char-filter char-downcase)) for
+;; tr A-Z a-z. (Its string-filter is not defined: that name is SRFI-13's.)
+(define (char-filter filter) (make-char-port-filter filter))
+
 (define (with-umask* mask thunk)
   (let ((old (umask)))
     (dynamic-wind (lambda () (set-umask mask))

@@ -33,6 +33,7 @@
   (write (list status (port->string out)))) (newline)
 (write (run/string (begin ((make-char-port-filter char-upcase))) (<< "filter me"))) (newline)
 (write (run/string (begin ((make-string-port-filter (lambda (s) (string-append "<" s ">")) 3))) (<< "abcdefg"))) (newline)
+(write (run/string (| (begin (display "Lambda IS King")) (begin ((char-filter char-downcase))) (begin ((make-string-port-filter (lambda (s) (string-append "<" s ">")) 4)))))) (newline)
 (show (status:exit-val (run (begin (call-terminally (lambda () (display "terminal ")))))))
 ;; pipe, port->fdes, dup, select-ports
 (receive (r w) (pipe)
