@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -127,9 +128,33 @@ func (p *gcPacer) pace() {
 // once it is on again, the dead block counts towards the next goal, so
 // the next collection comes soon and frees it.
 func roomOutsideCollection(n int64, percent int) {
-	debug.SetGCPercent(-1)
-	makeHugeRoom(n)
+	collectorOff(n, func() { makeHugeRoom(n) })
 	debug.SetGCPercent(percent)
+}
+
+// collectorOff runs f with the collector off (it is left off: the caller
+// sets the next percentage), but never for more than extra bytes and
+// minHeapTarget more than the Go memory in use now: a memory limit there
+// (or the user's GOMEMLIMIT, if lower) starts a collection all the same.
+// The pacing runs in the finalizer goroutine while the program allocates
+// on its own thread; on a loaded machine that goroutine can be held off
+// the CPU for milliseconds between turning the collector off and on, and
+// a Scheme program allocating at full speed meanwhile grew its heap to
+// 256 MB with nothing to collect it.
+func collectorOff(extra int64, f func()) {
+	// the runtime's own count against a limit: what it has mapped less
+	// what it has given back to the system
+	mem := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(mem)
+	limit := int64(math.MaxInt64)
+	if mem[0].Value.Kind() == metrics.KindUint64 && mem[1].Value.Kind() == metrics.KindUint64 {
+		limit = int64(mem[0].Value.Uint64()-mem[1].Value.Uint64()) + extra + minHeapTarget
+	}
+	old := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(old, limit))
+	debug.SetGCPercent(-1)
+	f()
+	debug.SetMemoryLimit(old)
 }
 
 // makeHugeRoom maps n bytes more of heap and advises them into

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -154,5 +155,42 @@ func TestRoomOutsideCollection(t *testing.T) {
 	}
 	if n := sample[1].Value.Uint64(); n >= minHeapTarget/2 {
 		t.Errorf("a collection found a live heap of %d MB: it kept the room's block", n>>20)
+	}
+}
+
+// While the pacing has the collector off, a program allocating at full
+// speed on another thread still gets collections once the memory in use
+// passes what the pacing meant to add.
+func TestCollectorOffBounded(t *testing.T) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOMEMLIMIT is set")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	debug.FreeOSMemory() // no free heap kept from earlier tests to grow into
+	mem := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	inUse := func() uint64 {
+		metrics.Read(mem)
+		return mem[0].Value.Uint64()
+	}
+	start := inUse()
+	var peak uint64
+	var keep *[128]int
+	collectorOff(4<<20, func() {
+		for i := range 1 << 18 { // 256 MB allocated, 1 KB at a time, none kept
+			keep = new([128]int)
+			if i&1023 == 0 {
+				peak = max(peak, inUse())
+			}
+		}
+	})
+	runtime.KeepAlive(keep)
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		t.Errorf("the memory limit stayed at %d", limit)
+	}
+	// The limit is soft: the collection it starts marks while the loop
+	// goes on allocating (on a loaded machine 57 MB past the start was
+	// seen); with nothing to start one, the loop's 256 MB all stay.
+	if grew := int64(peak) - int64(start); grew > 4<<20+minHeapTarget+64<<20 {
+		t.Errorf("with the collector off the heap grew by %d MB", grew>>20)
 	}
 }
