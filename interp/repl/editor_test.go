@@ -21,7 +21,14 @@ func newTestEditor(t *testing.T, limit int) *terminalEditor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { rl.Close() })
+	t.Cleanup(func() {
+		// readline's input goroutine adds itself to a WaitGroup that
+		// Close waits on, with nothing ordering the two: the race
+		// detector reports a Close right after NewEx. A read first (the
+		// empty input ends at once) orders them.
+		rl.Readline()
+		rl.Close()
+	})
 	return &terminalEditor{rl: rl, limit: limit}
 }
 
