@@ -45,6 +45,8 @@ func TestMain(m *testing.M) {
 		// POPSH_TEST_RACE=1 go test . runs the binary under the race
 		// detector, which needs cgo.
 		build.Args = slices.Insert(build.Args, 2, "-race")
+		// which runs it several times slower
+		expectTimeout = 60 * time.Second
 	} else {
 		// The README's build (buildCommand): static, without cgo.
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -414,9 +416,12 @@ func (tm *term) send(s string) {
 
 // expect waits until the output after the mark contains want, and moves
 // the mark past it.
+// expectTimeout is how long expect waits for output.
+var expectTimeout = 10 * time.Second
+
 func (tm *term) expect(want string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(expectTimeout)
 	from := tm.mark
 	for {
 		var found bool
