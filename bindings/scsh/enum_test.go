@@ -2,10 +2,7 @@ package scsh
 
 import (
 	"bytes"
-	"strings"
 	"testing"
-
-	"popsh/interp"
 )
 
 // Scheme48's finite types and enum sets, as a library module of ACL
@@ -33,32 +30,13 @@ func TestEnumeratedTypesAndEnumSets(t *testing.T) {
 	for _, c := range cases {
 		var out bytes.Buffer
 		it := newScshInterp(t, &out)
-		if _, err := evalScsh(t, it, defs); err != nil {
-			t.Fatalf("definitions: %v", err)
-		}
-		v, err := evalScsh(t, it, c.src)
-		if err != nil {
-			t.Errorf("%s: %v", c.src, err)
-			continue
-		}
-		if got := interp.WriteString(v); got != c.want {
-			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
-		}
+		expectValue(t, it, defs+"'defined", "defined")
+		expectValue(t, it, c.src, c.want)
 	}
-	errs := []struct{ src, want string }{
-		{`(perm fly)`, "no such element of the enumerated type"},
-		{`(perm-name 'see)`, "perm-name: not an element of the enumerated type"},
-		{`(list->perms '(see))`, "not an element of the enum set's type"},
-	}
-	for _, c := range errs {
-		var out bytes.Buffer
-		it := newScshInterp(t, &out)
-		if _, err := evalScsh(t, it, defs); err != nil {
-			t.Fatalf("definitions: %v", err)
-		}
-		_, err := evalScsh(t, it, c.src)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got error %v, want one saying %q", c.src, err, c.want)
-		}
-	}
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	expectValue(t, it, defs+"'defined", "defined")
+	expectError(t, it, `(perm fly)`, "no such element of the enumerated type")
+	expectError(t, it, `(perm-name 'see)`, "perm-name: not an element of the enumerated type")
+	expectError(t, it, `(list->perms '(see))`, "not an element of the enum set's type")
 }

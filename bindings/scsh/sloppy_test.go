@@ -3,8 +3,6 @@ package scsh
 import (
 	"bytes"
 	"testing"
-
-	"popsh/interp"
 )
 
 // sloppy-suffix-splitter skips a delimiter at the start (ps(1) pads its
@@ -17,16 +15,9 @@ func TestSloppySuffixSplitterSkipsLeadingDelimiter(t *testing.T) {
 		{`((sloppy-suffix-splitter (rx ":")) "::x")`, `("" "x")`},
 		{`((suffix-splitter) "  a b ")`, `("" "a" "b")`},
 	}
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
 	for _, c := range cases {
-		var out bytes.Buffer
-		it := newScshInterp(t, &out)
-		v, err := evalScsh(t, it, c.src)
-		if err != nil {
-			t.Errorf("%s: %v", c.src, err)
-			continue
-		}
-		if got := interp.WriteString(v); got != c.want {
-			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
-		}
+		expectValue(t, it, c.src, c.want)
 	}
 }
