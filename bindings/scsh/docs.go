@@ -444,4 +444,5 @@ func (e *scshEnv) installDocs() {
 	it.Document("Scheme48: cells, threads and the pretty printer", s48ExtraDocs...)
 	it.Document("Scheme48: sorting", sortDocs...)
 	it.Document("Scheme48: queues", queueDocs...)
+	it.Document("Scheme48: finite types and enum sets", enumDocs...)
 }

@@ -82,3 +82,15 @@ var queueDocs = []interp.DocLine{
 	{Name: "on-queue?", Doc: "(on-queue? queue obj): whether obj is in queue (eqv?)"},
 	{Name: "delete-from-queue!", Doc: "(delete-from-queue! queue obj): remove the first element eqv? to obj; whether there was one"},
 }
+
+var enumDocs = []interp.DocLine{
+	{Name: "define-enumerated-type", Doc: "(define-enumerated-type id type pred elements name-ref index-ref (name ...)): a finite type; (id name) is its element, elements a vector of them all"},
+	{Name: "define-enum-set-type", Doc: "(define-enum-set-type id type pred list->set element-syntax element-pred elements index-ref): sets of a finite type's elements; (id name ...) is a set"},
+	{Name: "enum-set?", Doc: "(enum-set? obj): whether obj is an enum set"},
+	{Name: "enum-set->list", Doc: "(enum-set->list set): the elements of set, by index"},
+	{Name: "enum-set-member?", Doc: "(enum-set-member? set element): whether element is in set"},
+	{Name: "enum-set=?", Doc: "(enum-set=? set1 set2): whether the two sets (of one type) have the same elements"},
+	{Name: "enum-set-union", Doc: "(enum-set-union set1 set2): the elements in either set"},
+	{Name: "enum-set-intersection", Doc: "(enum-set-intersection set1 set2): the elements in both sets"},
+	{Name: "enum-set-negation", Doc: "(enum-set-negation set): the elements of the type not in set"},
+}

@@ -61,32 +61,8 @@ func (e *scshEnv) installRecords() {
 				rt.Printer = func(r *interp.Record) string { return "#{" + rt.Name + "}" }
 				return rt, nil
 			}},
-		{Name: "%record-set-discloser!", MinArgs: 2, MaxArgs: 2,
-			Doc: "(%record-set-discloser! type proc): set how records of type print",
-			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				rt := a[0].(*interp.RecordType)
-				proc := a[1]
-				rt.Printer = func(r *interp.Record) string {
-					v, err := e.call(proc, r)
-					if err != nil {
-						return "#{" + rt.Name + "}"
-					}
-					items, ok := interp.ListToSlice(v)
-					if !ok {
-						return "#{" + interp.DisplayString(v) + "}"
-					}
-					parts := make([]string, len(items))
-					for i, x := range items {
-						if i == 0 {
-							parts[i] = interp.DisplayString(x)
-						} else {
-							parts[i] = interp.WriteString(x)
-						}
-					}
-					return "#{" + strings.Join(parts, " ") + "}"
-				}
-				return interp.Unspecified, nil
-			}},
+		e.setDiscloserBuiltin("%record-set-discloser!", "(%record-set-discloser! type proc): set how records of type print"),
+		e.setDiscloserBuiltin("define-record-discloser", "(define-record-discloser type proc): records of type print as #{item ...}, the list proc makes of each"),
 		{Name: "%make-record", MinArgs: 1, MaxArgs: -1,
 			Doc: "(%make-record type field ...): a record of type with the fields",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
@@ -717,4 +693,40 @@ func expandDefineStructures(form interp.Value) (interp.Value, error) {
 		return nil, err
 	}
 	return interp.Cons(sym("begin"), interp.List(append(body, list(sym("quote"), false))...)), nil
+}
+
+// setDiscloserBuiltin makes a procedure setting how the records of a type
+// print: as #{...} of the list the given procedure makes of the record.
+func (e *scshEnv) setDiscloserBuiltin(name, doc string) interp.Builtin {
+	return interp.Builtin{Name: name, MinArgs: 2, MaxArgs: 2, Doc: doc,
+		Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
+			rt, ok := a[0].(*interp.RecordType)
+			if !ok {
+				return nil, argType(1, "type", "a record type", a[0])
+			}
+			if !interp.IsProcedure(a[1]) {
+				return nil, argType(2, "proc", "a procedure", a[1])
+			}
+			proc := a[1]
+			rt.Printer = func(r *interp.Record) string {
+				v, err := e.call(proc, r)
+				if err != nil {
+					return "#{" + rt.Name + "}"
+				}
+				items, ok := interp.ListToSlice(v)
+				if !ok {
+					return "#{" + interp.DisplayString(v) + "}"
+				}
+				parts := make([]string, len(items))
+				for i, x := range items {
+					if i == 0 {
+						parts[i] = interp.DisplayString(x)
+					} else {
+						parts[i] = interp.WriteString(x)
+					}
+				}
+				return "#{" + strings.Join(parts, " ") + "}"
+			}
+			return interp.Unspecified, nil
+		}}
 }

@@ -232,7 +232,7 @@ func infixSplit(who string, sp *splitterSpec, s *interp.String, start int) (inte
 }
 
 // suffixSplit: each field is terminated by a delimiter; a missing final
-// delimiter is tolerated (as sloppy-suffix-splitter does).
+// delimiter is tolerated (sloppy-suffix-splitter also skips a leading one).
 func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
 	str := s.String()
 	end := len(str)
@@ -261,6 +261,18 @@ func suffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (int
 		return nil, err
 	}
 	return interp.List(out...), nil
+}
+
+// sloppySuffixSplit: suffixSplit after a delimiter at the start, if there
+// is one, is skipped: ((sloppy-suffix-splitter) "  a b") gives ("a" "b"),
+// as the right-aligned columns of ps(1) need.
+func sloppySuffixSplit(who string, sp *splitterSpec, s *interp.String, start int) (interp.Value, error) {
+	str := s.String()
+	i := runeToByte(str, start)
+	if ms, me, ok := findFrom(sp.re, str, i); ok && ms == i && me > ms {
+		start += utf8.RuneCountInString(str[ms:me])
+	}
+	return suffixSplit(who, sp, s, start)
 }
 
 // fieldSplit: the fields are the matches of the field regexp.

@@ -502,7 +502,7 @@ func (e *scshEnv) installStrings() {
 	e.it.DefineBuiltins("scsh: strings and characters", []interp.Builtin{
 		splitter("infix-splitter", `[\t-\r ]+`, 3, infixSplit, "(infix-splitter [delim num-fields handle-delim]): a procedure splitting a string at delim"),
 		splitter("suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(suffix-splitter [delim num-fields handle-delim]): a procedure splitting a string of fields each ended by delim"),
-		splitter("sloppy-suffix-splitter", `[\t-\r ]+`, 3, suffixSplit, "(sloppy-suffix-splitter [delim num-fields handle-delim]): as suffix-splitter, the last delim optional"),
+		splitter("sloppy-suffix-splitter", `[\t-\r ]+`, 3, sloppySuffixSplit, "(sloppy-suffix-splitter [delim num-fields handle-delim]): as suffix-splitter, a delim at the start skipped"),
 		splitter("field-splitter", `[^\t-\r ]+`, 2, fieldSplit, "(field-splitter [field num-fields]): a procedure returning the matches of field in a string"),
 		twoStr("string-prefix?", "prefix", func(a, b string) interp.Value { return strings.HasPrefix(b, a) }, "(string-prefix? prefix string): whether string starts with prefix"),
 		twoStr("string-suffix?", "suffix", func(a, b string) interp.Value { return strings.HasSuffix(b, a) }, "(string-suffix? suffix string): whether string ends with suffix"),
