@@ -17,7 +17,7 @@ func TestThreadsSIGINT(t *testing.T) {
 	dir := t.TempDir()
 	script := `
 (define busy (spawn (lambda () (let loop () (loop)))))
-(define sleeper (spawn (lambda () (sleep 1000))))
+(define sleeper (spawn (lambda () (sleep 1000000))))
 (define waiter (spawn (lambda () (channel-receive (make-channel)))))
 (thread-yield!)
 (display "ready\n")
@@ -37,7 +37,7 @@ func TestThreadsSIGINT(t *testing.T) {
 // TestThreadsExit: (exit n) in a thread flushes the output and ends the
 // process with n, while the primordial thread is still waiting.
 func TestThreadsExit(t *testing.T) {
-	r := runPopsh(t, "", "", "-c", `(begin (display "main ") (spawn (lambda () (display "thread") (exit 4))) (sleep 1000) (display "not reached"))`)
+	r := runPopsh(t, "", "", "-c", `(begin (display "main ") (spawn (lambda () (display "thread") (exit 4))) (sleep 1000000) (display "not reached"))`)
 	if r.code != 4 || r.stdout != "main thread" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 4 and %q", r.code, r.stdout, r.stderr, "main thread")
 	}
@@ -50,7 +50,7 @@ func TestREPLThreadRunsAtPrompt(t *testing.T) {
 	tm := startTerm(t, home)
 	tm.expect("popsh> ")
 	file := filepath.Join(home, "ran")
-	tm.send(`(define t (spawn (lambda () (sleep 0.2) (with-output-to-file "` + file + `" (lambda () (display "ran"))) 'ok)))` + "\r")
+	tm.send(`(define t (spawn (lambda () (sleep 200) (with-output-to-file "` + file + `" (lambda () (display "ran"))) 'ok)))` + "\r")
 	tm.expect("popsh> ")
 	deadline := time.Now().Add(20 * time.Second)
 	for {

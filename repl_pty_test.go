@@ -149,7 +149,7 @@ func threadOutputAtPrompt(t *testing.T, port, line, half string) {
 	flag := filepath.Join(home, "go")
 	tm := startTermSize(t, 20, 80, home)
 	tm.expect("popsh> ")
-	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) ` +
+	tm.send(`(define t (spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 10) (wait)))) ` +
 		`(display "` + line + `" ` + port + `) (newline ` + port + `) (display "` + half + `" ` + port + `) (flush-output-port ` + port + `))))` + "\r")
 	tm.expect("\r\n")
 	tm.expect("popsh> ")
@@ -230,7 +230,7 @@ func TestREPLThreadExitsAtPrompt(t *testing.T) {
 	flag := filepath.Join(home, "go")
 	tm := startTermSize(t, 20, 80, home)
 	tm.expect("popsh> ")
-	tm.send(`(spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 0.01) (wait)))) (display "bye from the thread") (exit 4)))` + "\r")
+	tm.send(`(spawn (lambda () (let wait () (if (file-exists? "` + flag + `") #t (begin (sleep 10) (wait)))) (display "bye from the thread") (exit 4)))` + "\r")
 	tm.expect("#<thread>\r\n")
 	tm.expect("popsh> ")
 	tm.send("(list 1 2")

@@ -114,7 +114,7 @@ func TestThreadMailboxCloseWaitsForFetch(t *testing.T) {
 (define a (spawn (lambda () (mailbox-fetch! mb conn fresh))))
 (wait-held)
 (define b (spawn (lambda () (mailbox-close mb) 'closed)))
-(sleep 0.05) ; b waits for the mailbox (if it is slower, nothing is tested)
+(sleep 50) ; b waits for the mailbox (if it is slower, nothing is tested)
 (release-held)
 (list (thread-join! a) (thread-join! b) (length (mailbox-stored mb)))`, addr, mbox, filepath.Join(dir, "state")))
 	if err != nil {

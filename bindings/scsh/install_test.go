@@ -141,7 +141,7 @@ func TestCancelStopsWaits(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	for _, src := range []string{
 		fmt.Sprintf(`(read-line (socket:inport (socket-connect protocol-family/internet socket-type/stream "127.0.0.1" %d)))`, port),
-		`(sleep 60)`,
+		`(sleep 60000)`,
 		`(run (sleep 60))`,
 	} {
 		var out bytes.Buffer

@@ -447,18 +447,26 @@ func (e *scshEnv) installSystemProcs() {
 				}
 				return interp.NewString(s), nil
 			}},
+		// sleep is Scheme 48's, from its threads, which scsh 0.6 and 0.7
+		// scripts get: milliseconds (scsh's own dot-locking sleeps
+		// (* retry-seconds 1000)); process-sleep takes seconds.
 		{Name: "sleep", MinArgs: 1, MaxArgs: 1,
-			Doc: "(sleep seconds): wait for seconds (an integer or a real)",
+			Doc: "(sleep milliseconds): wait for milliseconds (an integer or a real), as Scheme 48's sleep; process-sleep takes seconds",
 			Fn: func(it *interp.Interp, a []interp.Value) (interp.Value, error) {
-				var d time.Duration
+				var ms float64
 				switch x := a[0].(type) {
 				case int:
-					d = time.Duration(x) * time.Second
+					ms = float64(x)
 				case float64:
-					d = time.Duration(x * float64(time.Second))
+					ms = x
 				default:
-					return nil, argType(0, "seconds", "a number of seconds", a[0])
+					return nil, argType(0, "milliseconds", "a real number of milliseconds", a[0])
 				}
+				if ms != ms {
+					return nil, argType(0, "milliseconds", "a real number of milliseconds", a[0])
+				}
+				// a year at the most: beyond that a Duration overflows
+				d := time.Duration(min(max(ms, 0), 365*24*3600*1000) * float64(time.Millisecond))
 				ctx := e.ctx()
 				t := time.NewTimer(d)
 				defer t.Stop()

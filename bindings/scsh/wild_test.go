@@ -366,3 +366,29 @@ func TestReadyAsksTheDescriptor(t *testing.T) {
 		        (list before after (char-ready? r)))))`, `(#f #t #t)`, ""},
 	})
 }
+
+// sleep is Scheme 48's: milliseconds (scsh scripts and scsh's own lock
+// code pass (* seconds 1000)); process-sleep takes seconds.
+func TestSleepMilliseconds(t *testing.T) {
+	var out bytes.Buffer
+	it := newScshInterp(t, &out)
+	for _, tc := range []struct {
+		src      string
+		min, max time.Duration
+	}{
+		{`(sleep 300)`, 300 * time.Millisecond, 5 * time.Second},
+		{`(sleep 0.5)`, 0, 250 * time.Millisecond},
+		{`(sleep -5)`, 0, 250 * time.Millisecond},
+	} {
+		start := time.Now()
+		if _, err := it.EvalString(context.Background(), tc.src, "sleep.scm"); err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if d := time.Since(start); d < tc.min || d > tc.max {
+			t.Errorf("%s took %v, want between %v and %v", tc.src, d, tc.min, tc.max)
+		}
+	}
+	if _, err := it.EvalString(context.Background(), `(sleep "1")`, "sleep.scm"); err == nil || !strings.Contains(err.Error(), "milliseconds") {
+		t.Errorf(`(sleep "1"): %v, want an error naming milliseconds`, err)
+	}
+}
