@@ -114,3 +114,18 @@ func TestDeferredScshGroup(t *testing.T) {
 		t.Errorf("got %s, want (mine #\\A)", got)
 	}
 }
+
+// Scheme48's enum sets are a group installed when one of its names is
+// first referred to: each of its names, used first, finds it.
+func TestEnumGroupOnFirstReference(t *testing.T) {
+	for _, src := range []string{
+		`(display (enum-set? 5))`,
+		`(display (procedure? enum-set-union))`,
+		`(begin (define-enumerated-type c :c c? cs c-name c-index (a b)) (display (c-name (c b))))`,
+	} {
+		r := runPopsh(t, "", "", "-c", src)
+		if r.code != 0 || (r.stdout != "#f" && r.stdout != "#t" && r.stdout != "b") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", src, r.code, r.stdout, r.stderr)
+		}
+	}
+}

@@ -5,7 +5,7 @@ package scsh
 import "popsh/interp"
 
 // scshIndex is the top-level split of scsh.scm.
-var scshIndex = interp.FormIndex{File: "scsh.scm", Len: 26396, Mode: "procs %scsh-handler-depth call-error? syscall-error? warning? %scsh-stage-exit", Forms: []interp.FormSpan{
+var scshIndex = interp.FormIndex{File: "scsh.scm", Len: 20010, Mode: "procs %scsh-handler-depth call-error? syscall-error? warning? %scsh-stage-exit", Forms: []interp.FormSpan{
 	{Name: "%scsh-handler-depth", Line: 13, Start: 631, Kind: 3},
 	{Name: "%scsh-last-resort", Line: 15, Start: 680, Kind: 1},
 	{Name: "with-handler", Line: 20, Start: 891, Kind: 1},
@@ -90,24 +90,6 @@ var scshIndex = interp.FormIndex{File: "scsh.scm", Len: 26396, Mode: "procs %scs
 	{Name: "queue-length", Line: 502, Start: 19425, Kind: 1},
 	{Name: "on-queue?", Line: 506, Start: 19519, Kind: 1},
 	{Name: "delete-from-queue!", Line: 511, Start: 19681, Kind: 1},
-	{Name: "", Line: 527, Start: 20397, Kind: 0},
-	{Name: "%make-finite-type", Line: 542, Start: 20858, Kind: 1},
-	{Name: "%finite-type-element", Line: 551, Start: 21269, Kind: 1},
-	{Name: "%finite-element-of?", Line: 559, Start: 21625, Kind: 1},
-	{Name: "%finite-element-of", Line: 562, Start: 21751, Kind: 1},
-	{Name: "define-enumerated-type", Line: 568, Start: 21970, Kind: 2},
-	{Name: "", Line: 584, Start: 22644, Kind: 0},
-	{Name: "%elements->enum-set", Line: 598, Start: 23022, Kind: 1},
-	{Name: "define-enum-set-type", Line: 608, Start: 23494, Kind: 2},
-	{Name: "%enum-set-check", Line: 620, Start: 24076, Kind: 1},
-	{Name: "%enum-set-same-type", Line: 624, Start: 24216, Kind: 1},
-	{Name: "enum-set->list", Line: 630, Start: 24453, Kind: 1},
-	{Name: "enum-set-member?", Line: 639, Start: 24835, Kind: 1},
-	{Name: "enum-set=?", Line: 648, Start: 25262, Kind: 1},
-	{Name: "enum-set-union", Line: 652, Start: 25373, Kind: 1},
-	{Name: "enum-set-intersection", Line: 656, Start: 25538, Kind: 1},
-	{Name: "enum-set-negation", Line: 660, Start: 25717, Kind: 1},
-	{Name: "", Line: 667, Start: 26044, Kind: 0},
 }}
 
 // srfiIndex is the top-level split of srfi.scm.

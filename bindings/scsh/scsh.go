@@ -168,6 +168,19 @@ var scshDeferred = []string{"%scsh-handler-depth", "call-error?", "syscall-error
 //
 //go:generate env POPSH_WRITE_INDEX=1 go test -run ^TestFormIndexCurrent$ .
 
+// enumsPrelude is Scheme48's finite types and enum sets
+// (define-enumerated-type, define-enum-set-type and the set operations).
+//
+//go:embed scm/enums.scm
+var enumsPrelude string
+
+// enumsLibrary is made when an interpreter first installs it: its names
+// are a deferred group, and its record types and macros are evaluated
+// only then.
+var enumsLibrary = sync.OnceValue(func() *interp.LazyLibrary {
+	return interp.NewLibrary("enums.scm", enumsPrelude)
+})
+
 // srfiPrelude is the rest of SRFI-1, SRFI-13 and SRFI-14 that scsh 0.6
 // exports, written in Scheme over the primitives.
 //
@@ -309,6 +322,7 @@ func Install(it *interp.Interp) error {
 	e.defineTempFileTemplate()
 	group("srfi.scm", func() { srfiLibrary().Install(it) })
 	group("scsh-process.scm", func() { processLibrary().Install(it) })
+	group("enums.scm", func() { enumsLibrary().Install(it) })
 	if err := e.initExecPathList(); err != nil {
 		return fmt.Errorf("install scsh layer: %w", err)
 	}
